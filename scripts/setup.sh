@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what `make serve` and `make test` need, from the package registries only
+# (apt, rustup, cargo, npm). Idempotent: each step is skipped when its tool is present at the
+# pinned version, so a run on a ready machine takes a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
+TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than ours
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+# 1. Chromium and its driver, from Debian (headless browser for wasm tests and e2e tests).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  step "installing chromium and chromium-driver (apt)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+fi
+
+# 2. The wasm32 target.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target (rustup)"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 3. wasm-bindgen-cli, exactly the crate's version. Not --locked: the lockfile pins a
+#    webpki-roots release the registry here does not serve.
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo, ~8 min on 2 cores)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# 4. trunk.
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  step "installing trunk $TRUNK_VERSION (cargo, ~16 min on 2 cores)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+# 5. Node packages for the e2e tests: playwright-core (drives Debian's chromium) and npm's
+#    binaryen 132 (the wasm-opt trunk runs; Debian's binaryen 108 breaks the module).
+lock=tests/e2e/package-lock.json; installed=tests/e2e/node_modules/.package-lock.json
+if [ ! -f "$installed" ] || [ "$lock" -nt "$installed" ]; then
+  step "installing e2e node packages (npm ci)"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# 6. Crates: trunk builds with --offline, so the registry cache must hold every dependency.
+cargo fetch --quiet

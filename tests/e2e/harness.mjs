@@ -1,0 +1,65 @@
+// Shared by the e2e tests: serve the release build (dist/) on 127.0.0.1, under any sub-path,
+// and launch Debian's Chromium through playwright-core.
+import http from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const dist = path.join(root, 'dist');
+export const artifacts = path.join(root, 'tests', 'e2e', 'artifacts');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+// Flags for Chromium as root on a machine with no network but loopback.
+const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--disable-quic'];
+
+/** Serves dist/ at `prefix` (e.g. '/' or '/tools/statecraft/'); anything else is a 404. */
+export async function serveDist(prefix = '/') {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let p = decodeURIComponent(url.pathname);
+    if (!p.startsWith(prefix)) return res.writeHead(404).end('not under ' + prefix);
+    p = p.slice(prefix.length);
+    const file = path.join(dist, p === '' || p.endsWith('/') ? p + 'index.html' : p);
+    if (!file.startsWith(dist)) return res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
+  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+export function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROME_ARGS });
+}
+
+/** A new page that records uncaught errors, console errors and failed requests. */
+export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(url);
+  return { page, problems };
+}
+
+export async function screenshot(page, name) {
+  await mkdir(artifacts, { recursive: true });
+  const file = path.join(artifacts, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
