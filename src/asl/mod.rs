@@ -1,4 +1,11 @@
-//! The Amazon States Language: reading a definition with positions, and (in later modules) the
-//! typed model, the validator and the interpreter. No UI, no wall clock, no I/O.
+//! The Amazon States Language: reading a definition with positions, the typed model, the
+//! validator, AWS's JSONPath dialect and intrinsic functions, and the interpreter.
+//! No UI, no wall clock, no I/O.
 
+pub mod diag;
+pub mod intrinsic;
 pub mod json;
+pub mod lower;
+pub mod model;
+pub mod path;
+pub mod validate;
