@@ -1,0 +1,234 @@
+//! Span-keeping JSON: the tree every ASL reader starts from.
+//!
+//! [`read`] turns text into a [`Node`] tree in which every value and every object key knows its
+//! byte [`Span`]; [`LineIndex`] turns a span into a 1-based line:column. Objects keep their
+//! members in source order, duplicates included, so the validator can report duplicate keys and
+//! the writer can give back what it read. Numbers keep their text, so `1.0` stays `1.0`.
+//! [`write`] prints a tree back as text. [`parse`] is the older entry point that hands back a
+//! `serde_json::Value` for code that only needs the data.
+
+mod location;
+mod reader;
+mod writer;
+
+pub use location::{LineIndex, Position, escape_pointer_token};
+pub use reader::{JsonSyntaxError, MAX_DEPTH, read};
+pub use writer::{WriteStyle, write};
+
+/// A byte range `start..end` in the source text. Nodes built by code, not read, have an empty span at 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: u32,
+    /// Offset one past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// The span `start..end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start: start as u32, end: end as u32 }
+    }
+}
+
+/// A JSON number as written: its text is kept so that printing it back gives the same characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Number(String);
+
+impl Number {
+    /// The number written as `text`, which the caller vouches is a JSON number.
+    pub fn from_text(text: impl Into<String>) -> Self {
+        Number(text.into())
+    }
+
+    /// The number as JSON text.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as a float (large integers lose precision).
+    pub fn as_f64(&self) -> f64 {
+        self.0.parse().unwrap_or(f64::NAN)
+    }
+
+    /// The value when it is a non-negative integer written without fraction or exponent
+    /// (`3`, not `3.0`), as AWS requires for counts and seconds.
+    pub fn as_u64(&self) -> Option<u64> {
+        self.0.parse().ok()
+    }
+
+    /// The value when it is an integer written without fraction or exponent.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.0.parse().ok()
+    }
+}
+
+impl From<u64> for Number {
+    fn from(n: u64) -> Self {
+        Number(n.to_string())
+    }
+}
+
+/// One JSON value and where it was read.
+///
+/// Equality compares the JSON (number text included), not where it was read.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+/// A JSON value whose children are [`Node`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Node>),
+    /// Members in source order; a key written twice appears twice.
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` member of an object.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub key: String,
+    /// Where the key (quotes included) was read.
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl PartialEq for Member {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.value == other.value
+    }
+}
+
+impl Node {
+    /// A node built by code, with no source position.
+    pub fn new(value: Value) -> Self {
+        Node { value, span: Span::default() }
+    }
+
+    /// A string node built by code.
+    pub fn string(s: impl Into<String>) -> Self {
+        Node::new(Value::String(s.into()))
+    }
+
+    /// An object node built by code from `(key, value)` pairs in order.
+    pub fn object(members: impl IntoIterator<Item = (String, Node)>) -> Self {
+        Node::new(Value::Object(
+            members.into_iter().map(|(key, value)| Member { key, key_span: Span::default(), value }).collect(),
+        ))
+    }
+
+    /// An array node built by code.
+    pub fn array(items: Vec<Node>) -> Self {
+        Node::new(Value::Array(items))
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The members, if this is an object.
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is an array.
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The value of the last member named `key`, if this is an object that has one (the last
+    /// one wins, as in AWS's reader).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_object()?.iter().rev().find(|m| m.key == key).map(|m| &m.value)
+    }
+
+    /// What kind of JSON value this is, in words for messages: "a string", "an object"...
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// The node at JSON pointer `pointer` (`""` is this node, `/States/A/Retry/0`), with the span
+    /// of the key when the pointer ends on an object member.
+    pub fn at_pointer(&self, pointer: &str) -> Option<(&Node, Option<Span>)> {
+        let mut node = self;
+        let mut key_span = None;
+        if pointer.is_empty() {
+            return Some((node, None));
+        }
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            match &node.value {
+                Value::Object(members) => {
+                    let m = members.iter().rev().find(|m| m.key == token)?;
+                    key_span = Some(m.key_span);
+                    node = &m.value;
+                }
+                Value::Array(items) => {
+                    node = items.get(token.parse::<usize>().ok()?)?;
+                    key_span = None;
+                }
+                _ => return None,
+            }
+        }
+        Some((node, key_span))
+    }
+
+    /// This tree as a `serde_json::Value` (key order kept; with duplicate keys the last wins).
+    pub fn to_serde(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => n
+                .text()
+                .parse::<serde_json::Number>()
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Array(items) => serde_json::Value::Array(items.iter().map(Node::to_serde).collect()),
+            Value::Object(members) => {
+                let mut map = serde_json::Map::with_capacity(members.len());
+                for m in members {
+                    map.insert(m.key.clone(), m.value.to_serde());
+                }
+                serde_json::Value::Object(map)
+            }
+        }
+    }
+}
+
+/// Parses `text` as one JSON document into a `serde_json::Value`, keeping object key order.
+pub fn parse(text: &str) -> Result<serde_json::Value, JsonSyntaxError> {
+    read(text).map(|node| node.to_serde())
+}
+
+#[cfg(test)]
+mod tests;
