@@ -1,1 +1,223 @@
-//! (being written)
+//! Diagnostics: what is wrong with a definition, with a stable [`Code`], a [`Severity`], a
+//! message, a JSON pointer and (when read from text) a span and a line:column.
+
+use crate::asl::json::{LineIndex, Node, Position, Span};
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a diagnostic is: errors make AWS reject the definition, warnings are advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $text:literal, $severity:ident;)*) => {
+        /// The stable identity of a rule. The text form ([`Code::as_str`]) never changes once published.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed: `BACKOFF_RATE`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+
+            /// The severity every diagnostic with this code has.
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// The code whose text form is `text`.
+            pub fn from_str(text: &str) -> Option<Code> {
+                match text {
+                    $($text => Some(Code::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The text is not JSON: `{"StartAt": }`.
+    JsonSyntax = "JSON_SYNTAX", Error;
+    /// An object has the same key twice: `{"Type": "Pass", "Type": "Wait"}`.
+    DuplicateKey = "DUPLICATE_KEY", Error;
+    /// A required field is absent: a Task without `Resource`.
+    MissingField = "MISSING_FIELD", Error;
+    /// A field has the wrong JSON type: `"TimeoutSeconds": "10"`.
+    FieldType = "FIELD_TYPE", Error;
+    /// A field ASL does not define: `"Nxet": "B"`.
+    UnknownField = "UNKNOWN_FIELD", Error;
+    /// A known field on a state type that does not take it: `Seconds` on a Task, `Next` on a Choice.
+    FieldNotAllowed = "FIELD_NOT_ALLOWED", Error;
+    /// `Type` is not one of the eight state types: `"Type": "Lambda"`.
+    StateType = "STATE_TYPE", Error;
+    /// A field holds a value outside its allowed set: `"QueryLanguage": "SQL"`, `"Mode": "REMOTE"`.
+    InvalidValue = "INVALID_VALUE", Error;
+    /// A number outside its range: `"TimeoutSeconds": 0`, `"MaxAttempts": -1`, `HeartbeatSeconds` ≥ `TimeoutSeconds`.
+    ValueRange = "VALUE_RANGE", Error;
+    /// Two fields that exclude each other: `TimeoutSeconds` and `TimeoutSecondsPath`.
+    ExclusiveFields = "EXCLUSIVE_FIELDS", Error;
+    /// A Wait without exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`.
+    WaitDuration = "WAIT_DURATION", Error;
+    /// A state with both `Next` and `"End": true`.
+    NextAndEnd = "NEXT_AND_END", Error;
+    /// A Task, Pass, Wait, Parallel or Map with neither `Next` nor `"End": true`.
+    MissingTransition = "MISSING_TRANSITION", Error;
+    /// A top-level Choice rule without `Next`.
+    ChoiceRuleNext = "CHOICE_RULE_NEXT", Error;
+    /// A rule nested in `And`/`Or`/`Not` that has a `Next`.
+    NestedRuleNext = "NESTED_RULE_NEXT", Error;
+    /// A Choice rule with no comparison operator, or more than one.
+    ChoiceRuleComparator = "CHOICE_RULE_COMPARATOR", Error;
+    /// A Choice state whose `Choices` is empty.
+    EmptyChoices = "EMPTY_CHOICES", Error;
+    /// A retrier's `BackoffRate` below 1.0.
+    BackoffRate = "BACKOFF_RATE", Error;
+    /// A retrier's `JitterStrategy` that is not `FULL` or `NONE`.
+    JitterStrategy = "JITTER_STRATEGY", Error;
+    /// `States.ALL` not alone in its `ErrorEquals`, or in a retrier/catcher that is not the last.
+    StatesAllPosition = "STATES_ALL_POSITION", Error;
+    /// An empty `ErrorEquals`.
+    EmptyErrorEquals = "EMPTY_ERROR_EQUALS", Error;
+    /// `StartAt`, `Next`, `Default` or a catcher's `Next` names no state: `"Next": "Nowhere"`.
+    UnknownTarget = "UNKNOWN_TARGET", Error;
+    /// A transition out of a Parallel branch or Map processor, or into one from outside.
+    BranchEscape = "BRANCH_ESCAPE", Error;
+    /// A state no transition from `StartAt` reaches.
+    UnreachableState = "UNREACHABLE_STATE", Error;
+    /// No terminal state (Succeed, Fail, `"End": true`) is reachable from `StartAt`.
+    NoTerminalState = "NO_TERMINAL_STATE", Error;
+    /// `States` is empty.
+    EmptyStates = "EMPTY_STATES", Error;
+    /// Two states with one name, in different branches or processors.
+    DuplicateStateName = "DUPLICATE_STATE_NAME", Error;
+    /// A state name that is empty, longer than 80 characters, or holds a forbidden character.
+    StateName = "STATE_NAME", Error;
+    /// A JSONPath that does not parse: `"InputPath": "$.a[?"`.
+    JsonPathSyntax = "JSONPATH_SYNTAX", Error;
+    /// A reference path (ResultPath, `...Path` fields) that is not a plain path: `"ResultPath": "$..a"`.
+    ReferencePathSyntax = "REFERENCE_PATH_SYNTAX", Error;
+    /// A payload template field `"x.$"` whose value is not a path or intrinsic: `"x.$": "hello"`.
+    PayloadTemplate = "PAYLOAD_TEMPLATE", Error;
+    /// An intrinsic function that does not parse, is unknown, or has the wrong number of arguments.
+    IntrinsicFunction = "INTRINSIC_FUNCTION", Error;
+    /// A field that the state's query language does not allow: `Parameters` under JSONata, `Output` under JSONPath.
+    QueryLanguageField = "QUERY_LANGUAGE_FIELD", Error;
+    /// A timestamp that is not RFC 3339: `"Timestamp": "2024-13-01"`.
+    TimestampFormat = "TIMESTAMP_FORMAT", Error;
+    /// A JSONata expression `{% ... %}` that does not parse, or a field that must be one but is not.
+    JsonataSyntax = "JSONATA_SYNTAX", Error;
+    /// A `$variable` that no state assigns.
+    UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
+    /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.
+    OutOfScopeVariable = "OUT_OF_SCOPE_VARIABLE", Warning;
+    /// A Pass whose `Result` is static but looks dynamic (`"x.$"` keys are not evaluated in `Result`), or whose `Parameters` are discarded by `Result`.
+    StaticPass = "STATIC_PASS", Warning;
+    /// A payload value that looks like a path but whose key lacks the `.$` suffix, so it stays a literal string.
+    PathWithoutDollar = "PATH_WITHOUT_DOLLAR", Warning;
+    /// A catcher or retrier that earlier ones make unreachable: `["States.TaskFailed"]` after `["States.TaskFailed"]`.
+    UnreachableCatcher = "UNREACHABLE_CATCHER", Warning;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One problem found in a definition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// What is wrong, for the user.
+    pub message: String,
+    /// Where, as a JSON pointer into the definition: `/States/ProcessData/Retry/0/BackoffRate`.
+    pub pointer: String,
+    /// Where in the source text, when the definition was read from text.
+    pub span: Option<Span>,
+    /// The line:column of the span's start.
+    pub position: Option<Position>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with `code`'s severity, not yet located in text.
+    pub fn new(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity: code.severity(), message: message.into(), pointer: pointer.into(), span: None, position: None }
+    }
+
+    /// Whether this is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = self.position {
+            write!(f, "{}:{}: ", p.line, p.column)?;
+        }
+        write!(f, "{}[{}]: {} ({})", self.severity, self.code, self.message, self.pointer)
+    }
+}
+
+/// Fills in the span and line:column of every diagnostic that has none, by following its
+/// pointer into `root` read from `text`. A pointer that ends on an object or array is placed at
+/// its key (`"ProcessData": {` rather than the brace), anything else at the value.
+pub fn locate(diagnostics: &mut [Diagnostic], root: &Node, text: &str) {
+    let lines = LineIndex::new(text);
+    for d in diagnostics.iter_mut().filter(|d| d.position.is_none()) {
+        if let Some(span) = d.span {
+            d.position = Some(lines.position(span.start as usize));
+            continue;
+        }
+        // A pointer to a field that is missing points at the nearest ancestor that exists.
+        let mut pointer = d.pointer.as_str();
+        let found = loop {
+            if let Some(found) = root.at_pointer(pointer) {
+                break Some(found);
+            }
+            match pointer.rfind('/') {
+                Some(i) => pointer = &pointer[..i],
+                None => break None,
+            }
+        };
+        if let Some((node, key_span)) = found {
+            let span = match (&node.value, key_span) {
+                (crate::asl::json::Value::Object(_) | crate::asl::json::Value::Array(_), Some(key)) => key,
+                _ => node.span,
+            };
+            d.span = Some(span);
+            d.position = Some(lines.position(span.start as usize));
+        }
+    }
+}

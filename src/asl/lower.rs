@@ -1,1 +1,527 @@
-//! (being written)
+//! Lowering: the span-keeping JSON tree to the typed [`StateMachine`], field by field.
+//!
+//! Lowering never stops at the first problem. It reports what is wrong with the JSON shape
+//! (duplicate keys, wrong field types, unknown fields, fields the state type does not take,
+//! unknown state types) and keeps every member it could not type in the object's [`Layout`], so
+//! the model it returns writes back to the same JSON. Everything else is the validator's job.
+
+use crate::asl::diag::{Code, Diagnostic};
+use crate::asl::json::{self, Member, Node, Span, Value, escape_pointer_token};
+use crate::asl::model::*;
+use std::collections::HashSet;
+
+/// A model and what lowering found wrong on the way.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    pub machine: StateMachine,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `text` and lowers it. A text that is not JSON gives its one located `JSON_SYNTAX` diagnostic.
+pub fn lower_text(text: &str) -> Result<(Node, Lowered), Diagnostic> {
+    match json::read(text) {
+        Ok(root) => {
+            let lowered = lower(&root);
+            Ok((root, lowered))
+        }
+        Err(e) => {
+            let mut d = Diagnostic::new(Code::JsonSyntax, "", e.message);
+            d.span = Some(Span::new(e.offset, e.offset));
+            d.position = Some(json::Position { line: e.line, column: e.column });
+            Err(d)
+        }
+    }
+}
+
+/// Lowers a JSON tree to a model, collecting every shape problem.
+pub fn lower(root: &Node) -> Lowered {
+    let mut diagnostics = Vec::new();
+    report_duplicate_keys(root, &mut String::new(), &mut diagnostics);
+    let machine = if root.as_object().is_some() {
+        lower_machine(root, "", MachineScope::Top, &mut diagnostics)
+    } else {
+        diagnostics.push(Diagnostic::new(
+            Code::FieldType,
+            "",
+            format!("a state machine definition must be an object, not {}", root.kind_name()),
+        ));
+        StateMachine::default()
+    };
+    Lowered { machine, diagnostics }
+}
+
+/// Reports every key written twice in one object, anywhere in the tree. `pointer` is the
+/// pointer of `node`, grown and shrunk in place on the way down.
+fn report_duplicate_keys(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
+    let len = pointer.len();
+    match &node.value {
+        Value::Object(members) => {
+            let mut seen: HashSet<&str> = HashSet::with_capacity(members.len());
+            for m in members {
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(&m.key));
+                if !seen.insert(&m.key) {
+                    let mut d = Diagnostic::new(
+                        Code::DuplicateKey,
+                        pointer.clone(),
+                        format!("the key `{}` is written more than once in this object; only the last one counts", m.key),
+                    );
+                    d.span = Some(m.key_span);
+                    out.push(d);
+                }
+                report_duplicate_keys(&m.value, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                use std::fmt::Write;
+                let _ = write!(pointer, "/{i}");
+                report_duplicate_keys(item, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Which fields an object may have.
+#[derive(Clone, Copy)]
+enum Allowed {
+    Fields(&'static [&'static str]),
+    State(StateType),
+    /// A state whose type is unknown: everything is kept, nothing reported.
+    Anything,
+}
+
+/// Takes typed fields out of one object, remembering the member order, and reports what is left.
+struct FieldReader<'a, 'd> {
+    members: &'a [Member],
+    pointer: &'a str,
+    slots: Vec<Option<Slot>>,
+    allowed: Allowed,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl<'a, 'd> FieldReader<'a, 'd> {
+    fn new(members: &'a [Member], pointer: &'a str, allowed: Allowed, diags: &'d mut Vec<Diagnostic>) -> Self {
+        FieldReader { members, pointer, slots: vec![None; members.len()], allowed, diags }
+    }
+
+    fn field_pointer(&self, key: &str) -> String {
+        format!("{}/{}", self.pointer, escape_pointer_token(key))
+    }
+
+    /// The last member named `key`, if this object may have it.
+    fn take(&mut self, key: &'static str) -> Option<(usize, &'a Node)> {
+        let allowed = match self.allowed {
+            Allowed::Fields(fields) => fields.contains(&key),
+            Allowed::State(t) => t.allows(key),
+            Allowed::Anything => false,
+        };
+        if !allowed {
+            return None;
+        }
+        let i = self.members.iter().rposition(|m| m.key == key)?;
+        self.slots[i] = Some(Slot::Field(key));
+        Some((i, &self.members[i].value))
+    }
+
+    /// Keeps member `i` as read and reports that it should be `expected`.
+    fn reject(&mut self, i: usize, expected: &str) {
+        let m = &self.members[i];
+        self.diags.push(Diagnostic::new(
+            Code::FieldType,
+            self.field_pointer(&m.key),
+            format!("`{}` must be {expected}, not {}", m.key, m.value.kind_name()),
+        ));
+        self.slots[i] = Some(Slot::Extra(m.clone()));
+    }
+
+    /// Keeps member `i` as read without a diagnostic (the caller reports, or the validator will).
+    fn keep(&mut self, i: usize) {
+        self.slots[i] = Some(Slot::Extra(self.members[i].clone()));
+    }
+
+    fn typed<T>(&mut self, key: &'static str, expected: &str, convert: impl FnOnce(&'a Node) -> Option<T>) -> Option<T> {
+        let (i, node) = self.take(key)?;
+        let value = convert(node);
+        if value.is_none() {
+            self.reject(i, expected);
+        }
+        value
+    }
+
+    fn string(&mut self, key: &'static str) -> Option<String> {
+        self.typed(key, "a string", |n| n.as_str().map(str::to_string))
+    }
+
+    fn bool(&mut self, key: &'static str) -> Option<bool> {
+        self.typed(key, "a boolean", |n| match n.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        })
+    }
+
+    fn number(&mut self, key: &'static str) -> Option<json::Number> {
+        self.typed(key, "a number", |n| match &n.value {
+            Value::Number(x) => Some(x.clone()),
+            _ => None,
+        })
+    }
+
+    fn node(&mut self, key: &'static str) -> Option<Node> {
+        self.take(key).map(|(_, n)| n.clone())
+    }
+
+    fn object(&mut self, key: &'static str) -> Option<Node> {
+        self.typed(key, "an object", |n| n.as_object().map(|_| n.clone()))
+    }
+
+    fn path_or_null(&mut self, key: &'static str) -> Option<PathOrNull> {
+        self.typed(key, "a path string or null", |n| match &n.value {
+            Value::Null => Some(PathOrNull::Null),
+            Value::String(s) => Some(PathOrNull::Path(s.clone())),
+            _ => None,
+        })
+    }
+
+    fn number_or_expression(&mut self, key: &'static str) -> Option<NumberOrExpression> {
+        self.typed(key, "a number (or a JSONata expression string)", |n| match &n.value {
+            Value::Number(x) => Some(NumberOrExpression::Number(x.clone())),
+            Value::String(s) => Some(NumberOrExpression::Expression(s.clone())),
+            _ => None,
+        })
+    }
+
+    fn strings(&mut self, key: &'static str) -> Option<Vec<String>> {
+        self.typed(key, "an array of strings", |n| n.as_array()?.iter().map(|s| s.as_str().map(str::to_string)).collect())
+    }
+
+    fn query_language(&mut self) -> Option<QueryLanguage> {
+        let (i, node) = self.take("QueryLanguage")?;
+        match node.as_str().map(QueryLanguage::from_name) {
+            Some(Some(q)) => Some(q),
+            Some(None) => {
+                self.diags.push(Diagnostic::new(
+                    Code::InvalidValue,
+                    self.field_pointer("QueryLanguage"),
+                    format!("`QueryLanguage` must be \"JSONPath\" or \"JSONata\", not {:?}", node.as_str().unwrap_or("")),
+                ));
+                self.keep(i);
+                None
+            }
+            None => {
+                self.reject(i, "a string");
+                None
+            }
+        }
+    }
+
+    /// An array of objects, each lowered by `lower_item(item, item_pointer, diagnostics)`.
+    fn objects<T>(&mut self, key: &'static str, mut lower_item: impl FnMut(&'a Node, &str, &mut Vec<Diagnostic>) -> T) -> Option<Vec<T>> {
+        let (i, node) = self.take(key)?;
+        let items = match node.as_array() {
+            Some(items) if items.iter().all(|n| n.as_object().is_some()) => items,
+            _ => {
+                self.reject(i, "an array of objects");
+                return None;
+            }
+        };
+        let base = self.field_pointer(key);
+        Some(items.iter().enumerate().map(|(j, item)| lower_item(item, &format!("{base}/{j}"), self.diags)).collect())
+    }
+
+    /// One object, lowered by `lower_item`.
+    fn with_object<T>(&mut self, key: &'static str, lower_item: impl FnOnce(&'a Node, &str, &mut Vec<Diagnostic>) -> T) -> Option<T> {
+        let (i, node) = self.take(key)?;
+        if node.as_object().is_none() {
+            self.reject(i, "an object");
+            return None;
+        }
+        let pointer = self.field_pointer(key);
+        Some(lower_item(node, &pointer, self.diags))
+    }
+
+    /// The layout, after reporting every member nobody took. `context` names the object: "a Task state".
+    fn finish(self, context: &str) -> Layout {
+        let FieldReader { members, pointer, slots, allowed, diags } = self;
+        let taken: HashSet<&str> =
+            slots.iter().zip(members).filter(|(s, _)| s.is_some()).map(|(_, m)| m.key.as_str()).collect();
+        let slots = slots
+            .into_iter()
+            .zip(members)
+            .map(|(slot, m)| {
+                slot.unwrap_or_else(|| {
+                    // An earlier duplicate of a taken key is reported as DUPLICATE_KEY already.
+                    if !taken.contains(m.key.as_str()) {
+                        let field = format!("{pointer}/{}", escape_pointer_token(&m.key));
+                        match allowed {
+                            Allowed::Anything => {}
+                            Allowed::State(_) if ALL_STATE_FIELDS.contains(&m.key.as_str()) => diags.push(
+                                Diagnostic::new(Code::FieldNotAllowed, field, format!("`{}` is not allowed in {context}", m.key)),
+                            ),
+                            _ => diags.push(Diagnostic::new(
+                                Code::UnknownField,
+                                field,
+                                format!("unknown field `{}` in {context}", m.key),
+                            )),
+                        }
+                    }
+                    Slot::Extra(m.clone())
+                })
+            })
+            .collect();
+        Layout { slots }
+    }
+}
+
+/// Where a set of states sits, which decides the fields its object may have.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MachineScope {
+    Top,
+    Branch,
+    Processor,
+}
+
+const TOP_FIELDS: &[&str] = &["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"];
+const BRANCH_FIELDS: &[&str] = &["Comment", "StartAt", "States", "QueryLanguage"];
+const PROCESSOR_FIELDS: &[&str] = &["Comment", "StartAt", "States", "QueryLanguage", "ProcessorConfig"];
+
+fn lower_machine(node: &Node, pointer: &str, scope: MachineScope, diags: &mut Vec<Diagnostic>) -> StateMachine {
+    let members = node.as_object().unwrap_or(&[]);
+    let fields = match scope {
+        MachineScope::Top => TOP_FIELDS,
+        MachineScope::Branch => BRANCH_FIELDS,
+        MachineScope::Processor => PROCESSOR_FIELDS,
+    };
+    let mut r = FieldReader::new(members, pointer, Allowed::Fields(fields), diags);
+    let comment = r.string("Comment");
+    let start_at = r.string("StartAt");
+    let query_language = r.query_language();
+    let timeout_seconds = r.number("TimeoutSeconds");
+    let version = r.string("Version");
+    let processor_config = r.with_object("ProcessorConfig", |n, p, d| {
+        let mut c = FieldReader::new(n.as_object().unwrap_or(&[]), p, Allowed::Fields(&["Mode", "ExecutionType"]), d);
+        let mode = c.string("Mode");
+        let execution_type = c.string("ExecutionType");
+        ProcessorConfig { mode, execution_type, layout: c.finish("ProcessorConfig") }
+    });
+    let states = match r.take("States") {
+        Some((i, states)) => match states.as_object() {
+            Some(named) if named.iter().all(|m| m.value.as_object().is_some()) => {
+                let base = r.field_pointer("States");
+                named
+                    .iter()
+                    .map(|m| NamedState {
+                        name: m.key.clone(),
+                        state: lower_state(&m.value, &format!("{base}/{}", escape_pointer_token(&m.key)), r.diags),
+                    })
+                    .collect()
+            }
+            _ => {
+                r.reject(i, "an object whose members are states (objects)");
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let context = match scope {
+        MachineScope::Top => "the state machine",
+        MachineScope::Branch => "a Parallel branch",
+        MachineScope::Processor => "a Map item processor",
+    };
+    let layout = r.finish(context);
+    StateMachine { comment, start_at, states, timeout_seconds, version, query_language, processor_config, layout }
+}
+
+fn lower_state(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> State {
+    let members = node.as_object().unwrap_or(&[]);
+    let type_index = members.iter().rposition(|m| m.key == "Type");
+    let state_type = match type_index.map(|i| &members[i].value) {
+        None => {
+            diags.push(Diagnostic::new(Code::MissingField, pointer, "a state needs a `Type`"));
+            None
+        }
+        Some(t) => match t.as_str() {
+            Some(name) => {
+                let found = StateType::from_name(name);
+                if found.is_none() {
+                    diags.push(Diagnostic::new(
+                        Code::StateType,
+                        format!("{pointer}/Type"),
+                        format!(
+                            "unknown state type {name:?}; expected one of Task, Pass, Wait, Choice, Parallel, Map, Succeed, Fail"
+                        ),
+                    ));
+                }
+                found
+            }
+            None => {
+                diags.push(Diagnostic::new(
+                    Code::FieldType,
+                    format!("{pointer}/Type"),
+                    format!("`Type` must be a string, not {}", t.kind_name()),
+                ));
+                None
+            }
+        },
+    };
+    let Some(state_type) = state_type else {
+        let r = FieldReader::new(members, pointer, Allowed::Anything, diags);
+        let mut state = State::new(StateKind::Unrecognized);
+        state.layout = r.finish("a state");
+        return state;
+    };
+    let mut r = FieldReader::new(members, pointer, Allowed::State(state_type), diags);
+    r.take("Type");
+    let comment = r.string("Comment");
+    let query_language = r.query_language();
+    let kind = match state_type {
+        StateType::Task => StateKind::Task(Task {
+            resource: r.string("Resource"),
+            timeout_seconds: r.number_or_expression("TimeoutSeconds"),
+            timeout_seconds_path: r.string("TimeoutSecondsPath"),
+            heartbeat_seconds: r.number_or_expression("HeartbeatSeconds"),
+            heartbeat_seconds_path: r.string("HeartbeatSecondsPath"),
+            credentials: r.object("Credentials"),
+        }),
+        StateType::Pass => StateKind::Pass(Pass { result: r.node("Result") }),
+        StateType::Wait => StateKind::Wait(Wait {
+            seconds: r.number_or_expression("Seconds"),
+            seconds_path: r.string("SecondsPath"),
+            timestamp: r.string("Timestamp"),
+            timestamp_path: r.string("TimestampPath"),
+        }),
+        StateType::Choice => StateKind::Choice(Choice {
+            choices: r.objects("Choices", lower_rule),
+            default: r.string("Default"),
+        }),
+        StateType::Parallel => StateKind::Parallel(Parallel {
+            branches: r.objects("Branches", |n, p, d| lower_machine(n, p, MachineScope::Branch, d)),
+        }),
+        StateType::Map => StateKind::Map(Map {
+            items_path: r.string("ItemsPath"),
+            items: r.node("Items"),
+            item_selector: r.object("ItemSelector"),
+            iterator: r.with_object("Iterator", |n, p, d| Box::new(lower_machine(n, p, MachineScope::Processor, d))),
+            item_processor: r.with_object("ItemProcessor", |n, p, d| Box::new(lower_machine(n, p, MachineScope::Processor, d))),
+            max_concurrency: r.number_or_expression("MaxConcurrency"),
+            max_concurrency_path: r.string("MaxConcurrencyPath"),
+            item_reader: r.object("ItemReader"),
+            item_batcher: r.object("ItemBatcher"),
+            result_writer: r.object("ResultWriter"),
+            tolerated_failure_count: r.number_or_expression("ToleratedFailureCount"),
+            tolerated_failure_count_path: r.string("ToleratedFailureCountPath"),
+            tolerated_failure_percentage: r.number_or_expression("ToleratedFailurePercentage"),
+            tolerated_failure_percentage_path: r.string("ToleratedFailurePercentagePath"),
+            label: r.string("Label"),
+        }),
+        StateType::Succeed => StateKind::Succeed,
+        StateType::Fail => StateKind::Fail(Fail {
+            error: r.string("Error"),
+            error_path: r.string("ErrorPath"),
+            cause: r.string("Cause"),
+            cause_path: r.string("CausePath"),
+        }),
+    };
+    let data = DataFlow {
+        input_path: r.path_or_null("InputPath"),
+        parameters: r.node("Parameters"),
+        result_selector: r.node("ResultSelector"),
+        result_path: r.path_or_null("ResultPath"),
+        output_path: r.path_or_null("OutputPath"),
+        arguments: r.node("Arguments"),
+        output: r.node("Output"),
+        assign: r.object("Assign"),
+    };
+    let next = r.string("Next");
+    let end = r.bool("End");
+    let retry = r.objects("Retry", lower_retrier);
+    let catch = r.objects("Catch", lower_catcher);
+    let context = format!("a {} state", state_type.name());
+    let layout = r.finish(&context);
+    State { kind, comment, query_language, next, end, data, retry, catch, layout }
+}
+
+const RETRIER_FIELDS: &[&str] =
+    &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"];
+const CATCHER_FIELDS: &[&str] = &["ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"];
+
+fn lower_retrier(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> Retrier {
+    let mut r = FieldReader::new(node.as_object().unwrap_or(&[]), pointer, Allowed::Fields(RETRIER_FIELDS), diags);
+    Retrier {
+        error_equals: r.strings("ErrorEquals"),
+        interval_seconds: r.number("IntervalSeconds"),
+        max_attempts: r.number("MaxAttempts"),
+        backoff_rate: r.number("BackoffRate"),
+        max_delay_seconds: r.number("MaxDelaySeconds"),
+        jitter_strategy: r.string("JitterStrategy"),
+        comment: r.string("Comment"),
+        layout: r.finish("a retrier"),
+    }
+}
+
+fn lower_catcher(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> Catcher {
+    let mut r = FieldReader::new(node.as_object().unwrap_or(&[]), pointer, Allowed::Fields(CATCHER_FIELDS), diags);
+    Catcher {
+        error_equals: r.strings("ErrorEquals"),
+        next: r.string("Next"),
+        result_path: r.path_or_null("ResultPath"),
+        output: r.node("Output"),
+        assign: r.object("Assign"),
+        comment: r.string("Comment"),
+        layout: r.finish("a catcher"),
+    }
+}
+
+/// Every field a Choice rule may have: its own, plus each operator and combinator.
+fn rule_fields() -> &'static [&'static str] {
+    use std::sync::OnceLock;
+    static FIELDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let mut f = vec!["Variable", "Next", "Assign", "Output", "Comment", "And", "Or", "Not", "Condition"];
+        f.extend(ComparisonOperator::ALL.iter().map(|o| o.name()));
+        f
+    })
+}
+
+fn lower_rule(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> ChoiceRule {
+    let members = node.as_object().unwrap_or(&[]);
+    let mut r = FieldReader::new(members, pointer, Allowed::Fields(rule_fields()), diags);
+    let variable = r.string("Variable");
+    let next = r.string("Next");
+    let assign = r.object("Assign");
+    let output = r.node("Output");
+    let comment = r.string("Comment");
+    let mut test = None;
+    let mut seen_test = false;
+    for (i, m) in members.iter().enumerate() {
+        if !is_test_field(&m.key) {
+            continue;
+        }
+        if seen_test {
+            // A second test is kept as read; the validator reports CHOICE_RULE_COMPARATOR.
+            r.keep(i);
+            continue;
+        }
+        seen_test = true;
+        test = match m.key.as_str() {
+            "And" => r.objects("And", lower_rule).map(RuleTest::And),
+            "Or" => r.objects("Or", lower_rule).map(RuleTest::Or),
+            "Not" => r.with_object("Not", lower_rule).map(|rule| RuleTest::Not(Box::new(rule))),
+            "Condition" => r.string("Condition").map(RuleTest::Condition),
+            name => {
+                let Some(operator) = ComparisonOperator::from_name(name) else { continue };
+                let operand = match operator.operand_kind() {
+                    OperandKind::String | OperandKind::Timestamp => r.string(operator.name()).map(Operand::String),
+                    OperandKind::Number => r.number(operator.name()).map(Operand::Number),
+                    OperandKind::Boolean => r.bool(operator.name()).map(Operand::Boolean),
+                    OperandKind::Path => r.string(operator.name()).map(Operand::Path),
+                };
+                operand.map(|operand| RuleTest::Compare { operator, operand })
+            }
+        };
+    }
+    ChoiceRule { variable, test, next, assign, output, comment, layout: r.finish("a Choice rule") }
+}

@@ -16,7 +16,7 @@ pub use reader::{JsonSyntaxError, MAX_DEPTH, read};
 pub use writer::{WriteStyle, write};
 
 /// A byte range `start..end` in the source text. Nodes built by code, not read, have an empty span at 0.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Span {
     /// Offset of the first byte.
     pub start: u32,
