@@ -14,7 +14,7 @@ serve: setup
 
 ## Run every test layer: native, wasm in headless Chromium, end-to-end in headless Chromium.
 test: setup
-	@$(MAKE) --no-print-directory test-native test-wasm test-e2e
+	@$(MAKE) -k --no-print-directory test-native test-wasm test-e2e
 
 test-native:
 	@$(ENV); cargo test --all-targets
