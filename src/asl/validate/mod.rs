@@ -1,1 +1,185 @@
-//! (being written)
+//! The validator: every rule that judges a definition, each with a stable [`Code`].
+//!
+//! [`validate_text`] is the whole pipeline (read → lower → validate → locate); [`validate`]
+//! runs the model rules on a [`StateMachine`] (after an edit, say) and gives diagnostics with
+//! pointers. The rules live by subject: [`graph`] (targets, reachability, terminals, branch
+//! escapes, state names), [`fields`] (required, exclusive, ranges, Choice rules, Retry/Catch),
+//! [`expressions`] (query-language fields, paths, payload templates, intrinsics, JSONata,
+//! timestamps, lints), [`variables`] (`$variable` scope) and [`syntax`] (the string checkers).
+
+pub mod expressions;
+pub mod fields;
+pub mod graph;
+pub mod syntax;
+pub mod variables;
+
+use crate::asl::diag::{self, Code, Diagnostic};
+use crate::asl::json::{Node, escape_pointer_token};
+use crate::asl::lower;
+use crate::asl::model::{QueryLanguage, State, StateKind, StateMachine};
+
+/// A definition read from text, judged.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The JSON tree, unless the text is not JSON.
+    pub root: Option<Node>,
+    /// The model, unless the text is not JSON.
+    pub machine: Option<StateMachine>,
+    /// Every diagnostic, located, errors first, then by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The diagnostics that are errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Reads, lowers and validates a definition, locating every diagnostic in `text`.
+pub fn validate_text(text: &str) -> Report {
+    match lower::lower_text(text) {
+        Err(syntax) => Report { root: None, machine: None, diagnostics: vec![syntax] },
+        Ok((root, lowered)) => {
+            let mut diagnostics = lowered.diagnostics;
+            diagnostics.extend(validate(&lowered.machine));
+            diag::locate(&mut diagnostics, &root, text);
+            diagnostics.sort_by_key(|d| (d.severity, d.position.map(|p| (p.line, p.column))));
+            Report { root: Some(root), machine: Some(lowered.machine), diagnostics }
+        }
+    }
+}
+
+/// Runs every model rule on `machine`.
+pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
+    let scopes = Scope::collect(machine);
+    let mut out = Vec::new();
+    graph::check(&scopes, &mut out);
+    for scope in &scopes {
+        fields::check_machine(scope, &mut out);
+        for named in &scope.machine.states {
+            let at = StateAt {
+                name: &named.name,
+                state: &named.state,
+                pointer: format!("{}/States/{}", scope.pointer, escape_pointer_token(&named.name)),
+                language: named.state.query_language.unwrap_or(scope.language),
+            };
+            fields::check_state(&at, &mut out);
+            expressions::check_state(&at, &mut out);
+        }
+    }
+    variables::check(&scopes, &mut out);
+    out
+}
+
+/// Where a set of states sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Top,
+    Branch,
+    Processor,
+}
+
+/// One set of states (the top level, a Parallel branch, a Map processor) with what the rules
+/// need to know about where it is.
+#[derive(Debug)]
+pub struct Scope<'m> {
+    pub machine: &'m StateMachine,
+    /// The pointer of the object holding `StartAt` and `States`.
+    pub pointer: String,
+    /// The query language its states default to.
+    pub language: QueryLanguage,
+    /// The index of the enclosing scope in the list.
+    pub parent: Option<usize>,
+    pub kind: ScopeKind,
+}
+
+impl<'m> Scope<'m> {
+    /// Every scope of `machine`, the top level first, parents before children.
+    pub fn collect(machine: &'m StateMachine) -> Vec<Scope<'m>> {
+        let mut out = Vec::new();
+        Self::collect_into(machine, String::new(), QueryLanguage::JsonPath, None, ScopeKind::Top, &mut out);
+        out
+    }
+
+    fn collect_into(
+        machine: &'m StateMachine,
+        pointer: String,
+        inherited: QueryLanguage,
+        parent: Option<usize>,
+        kind: ScopeKind,
+        out: &mut Vec<Scope<'m>>,
+    ) {
+        let language = machine.query_language.unwrap_or(inherited);
+        let index = out.len();
+        out.push(Scope { machine, pointer, language, parent, kind });
+        for named in &machine.states {
+            let state_pointer = format!("{}/States/{}", out[index].pointer, escape_pointer_token(&named.name));
+            let state_language = named.state.query_language.unwrap_or(language);
+            for (child, child_pointer, child_kind) in children(&named.state, &state_pointer) {
+                Self::collect_into(child, child_pointer, state_language, Some(index), child_kind, out);
+            }
+        }
+    }
+
+    /// Whether scope `index` is this one's ancestor (or itself), within `scopes`.
+    pub fn sees(scopes: &[Scope], from: usize, index: usize) -> bool {
+        let mut at = Some(from);
+        while let Some(i) = at {
+            if i == index {
+                return true;
+            }
+            at = scopes[i].parent;
+        }
+        false
+    }
+}
+
+/// The nested state machines of a state: Parallel branches, a Map's Iterator and ItemProcessor.
+fn children<'m>(state: &'m State, pointer: &str) -> Vec<(&'m StateMachine, String, ScopeKind)> {
+    match &state.kind {
+        StateKind::Parallel(p) => p
+            .branches
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, b)| (b, format!("{pointer}/Branches/{i}"), ScopeKind::Branch))
+            .collect(),
+        StateKind::Map(m) => {
+            let mut out = Vec::new();
+            if let Some(it) = &m.iterator {
+                out.push((&**it, format!("{pointer}/Iterator"), ScopeKind::Processor));
+            }
+            if let Some(p) = &m.item_processor {
+                out.push((&**p, format!("{pointer}/ItemProcessor"), ScopeKind::Processor));
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A state being checked, with its name, pointer and effective query language.
+pub struct StateAt<'m> {
+    pub name: &'m str,
+    pub state: &'m State,
+    pub pointer: String,
+    pub language: QueryLanguage,
+}
+
+impl StateAt<'_> {
+    /// The pointer of field `field` (a `/`-separated suffix such as `Retry/0/BackoffRate`).
+    pub fn at(&self, field: &str) -> String {
+        format!("{}/{field}", self.pointer)
+    }
+}
+
+/// Shorthand for pushing a diagnostic.
+pub(crate) fn report(out: &mut Vec<Diagnostic>, code: Code, pointer: impl Into<String>, message: impl Into<String>) {
+    out.push(Diagnostic::new(code, pointer, message));
+}

@@ -1,0 +1,406 @@
+//! Expression rules: which fields the state's query language allows, and the syntax of what is
+//! written in them: JSONPath and reference paths, `.$` payload templates, intrinsic functions,
+//! JSONata `{% %}` expressions and RFC 3339 timestamps. Also the lints on payloads: a Pass
+//! whose `Result` is static, and a path-looking value whose key lacks `.$`.
+
+use super::syntax::{self, SyntaxProblem};
+use super::{StateAt, report};
+use crate::asl::diag::{Code, Diagnostic};
+use crate::asl::json::{Node, Value, escape_pointer_token};
+use crate::asl::model::*;
+
+/// Fields only JSONPath states take.
+const JSONPATH_ONLY: &[&str] = &[
+    "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath", "SecondsPath",
+    "TimestampPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "MaxConcurrencyPath", "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath", "ErrorPath", "CausePath", "Iterator",
+];
+/// Fields only JSONata states take.
+const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
+
+fn field_keys(layout: &Layout) -> impl Iterator<Item = &str> {
+    layout.slots.iter().map(|s| match s {
+        Slot::Field(name) => *name,
+        Slot::Extra(m) => m.key.as_str(),
+    })
+}
+
+fn wrong_language(language: QueryLanguage, pointer: String, field: &str, out: &mut Vec<Diagnostic>) {
+    let other = match language {
+        QueryLanguage::JsonPath => "JSONata",
+        QueryLanguage::Jsonata => "JSONPath",
+    };
+    report(
+        out,
+        Code::QueryLanguageField,
+        pointer,
+        format!("`{field}` is a {other} field; this state's query language is {}", language.name()),
+    );
+}
+
+/// Runs the expression rules on one state.
+pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let state = at.state;
+    let forbidden = match at.language {
+        QueryLanguage::JsonPath => JSONATA_ONLY,
+        QueryLanguage::Jsonata => JSONPATH_ONLY,
+    };
+    for key in field_keys(&state.layout) {
+        if forbidden.contains(&key) {
+            wrong_language(at.language, at.at(&escape_pointer_token(key)), key, out);
+        }
+    }
+    for (i, c) in state.catch.iter().flatten().enumerate() {
+        for key in field_keys(&c.layout) {
+            if (at.language == QueryLanguage::Jsonata && key == "ResultPath") || (at.language == QueryLanguage::JsonPath && key == "Output") {
+                wrong_language(at.language, at.at(&format!("Catch/{i}/{key}")), key, out);
+            }
+        }
+    }
+    match at.language {
+        QueryLanguage::JsonPath => check_jsonpath_state(at, out),
+        QueryLanguage::Jsonata => check_jsonata_state(at, out),
+    }
+    if let StateKind::Choice(choice) = &state.kind {
+        for (i, rule) in choice.choices.iter().flatten().enumerate() {
+            check_rule(rule, &at.at(&format!("Choices/{i}")), at.language, out);
+        }
+    }
+    if let StateKind::Pass(pass) = &state.kind
+        && let Some(result) = &pass.result
+    {
+        if state.data.parameters.is_some() {
+            report(out, Code::StaticPass, at.at("Parameters"), "`Result` replaces what `Parameters` computes, so `Parameters` has no effect");
+        }
+        if let Some(pointer) = first_dollar_key(result, &at.at("Result")) {
+            report(
+                out,
+                Code::StaticPass,
+                pointer,
+                "keys ending in `.$` are not evaluated inside `Result`: it is static; use `Parameters` to select from the input",
+            );
+        }
+    }
+}
+
+fn first_dollar_key(node: &Node, pointer: &str) -> Option<String> {
+    match &node.value {
+        Value::Object(members) => members.iter().find_map(|m| {
+            let p = format!("{pointer}/{}", escape_pointer_token(&m.key));
+            if m.key.ends_with(".$") { Some(p) } else { first_dollar_key(&m.value, &p) }
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, n)| first_dollar_key(n, &format!("{pointer}/{i}"))),
+        _ => None,
+    }
+}
+
+fn located(problem: SyntaxProblem, text: &str) -> String {
+    format!("{} (at character {} of {text:?})", problem.message, text[..problem.offset.min(text.len())].chars().count() + 1)
+}
+
+fn json_path(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>) {
+    if let Err(p) = syntax::check_json_path(text) {
+        report(out, Code::JsonPathSyntax, pointer, format!("`{field}` is not a valid JSONPath: {}", located(p, text)));
+    }
+}
+
+fn reference_path(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>) {
+    if let Err(p) = syntax::check_reference_path(text) {
+        report(out, Code::ReferencePathSyntax, pointer, format!("`{field}` is not a valid reference path: {}", located(p, text)));
+    }
+}
+
+fn intrinsic(text: &str, pointer: String, out: &mut Vec<Diagnostic>) {
+    if let Err(p) = syntax::check_intrinsic(text) {
+        report(out, Code::IntrinsicFunction, pointer, format!("invalid intrinsic function: {}", located(p, text)));
+    }
+}
+
+fn jsonata(text: &str, pointer: String, out: &mut Vec<Diagnostic>) {
+    if let Err(p) = syntax::check_jsonata(text) {
+        report(out, Code::JsonataSyntax, pointer, located(p, text));
+    }
+}
+
+fn timestamp(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>) {
+    if let Err(p) = syntax::check_timestamp(text) {
+        report(out, Code::TimestampFormat, pointer, format!("`{field}` is not an RFC 3339 timestamp: {}", located(p, text)));
+    }
+}
+
+/// Checks a JSONPath payload template: `"x.$"` values must be paths or intrinsic calls.
+fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+    match &node.value {
+        Value::Object(members) => {
+            for m in members {
+                let p = format!("{pointer}/{}", escape_pointer_token(&m.key));
+                if m.key.ends_with(".$") {
+                    match m.value.as_str() {
+                        Some(text) if syntax::is_intrinsic(text) => intrinsic(text, p, out),
+                        Some(text) if text.starts_with('$') => json_path(text, p, &m.key, out),
+                        Some(text) => report(
+                            out,
+                            Code::PayloadTemplate,
+                            p,
+                            format!("the value of `{}` must be a path (`$...`) or an intrinsic function (`States.…`), not {text:?}", m.key),
+                        ),
+                        None => report(
+                            out,
+                            Code::PayloadTemplate,
+                            p,
+                            format!("the value of `{}` must be a string holding a path or intrinsic function, not {}", m.key, m.value.kind_name()),
+                        ),
+                    }
+                } else {
+                    if let Some(text) = m.value.as_str()
+                        && (text.starts_with("$.") || text.starts_with("$$.") || (syntax::is_intrinsic(text) && text.ends_with(')')))
+                    {
+                        report(
+                            out,
+                            Code::PathWithoutDollar,
+                            p.clone(),
+                            format!("{text:?} looks like a path but is a literal string: name the key `{}.$` to evaluate it", m.key),
+                        );
+                    }
+                    template(&m.value, &p, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                template(item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks every `{% %}` string in a JSONata payload.
+fn jsonata_payload(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+    match &node.value {
+        Value::String(s) if s.trim_start().starts_with("{%") => jsonata(s, pointer.to_string(), out),
+        Value::Object(members) => {
+            for m in members {
+                jsonata_payload(&m.value, &format!("{pointer}/{}", escape_pointer_token(&m.key)), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                jsonata_payload(item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let s = at.state;
+    let d = &s.data;
+    for (field, value) in [("InputPath", &d.input_path), ("OutputPath", &d.output_path)] {
+        if let Some(PathOrNull::Path(p)) = value {
+            json_path(p, at.at(field), field, out);
+        }
+    }
+    if let Some(PathOrNull::Path(p)) = &d.result_path {
+        reference_path(p, at.at("ResultPath"), "ResultPath", out);
+    }
+    for (field, value) in [("Parameters", &d.parameters), ("ResultSelector", &d.result_selector), ("Assign", &d.assign)] {
+        if let Some(v) = value {
+            template(v, &at.at(field), out);
+        }
+    }
+    for (i, c) in s.catch.iter().flatten().enumerate() {
+        if let Some(PathOrNull::Path(p)) = &c.result_path {
+            reference_path(p, at.at(&format!("Catch/{i}/ResultPath")), "ResultPath", out);
+        }
+        if let Some(a) = &c.assign {
+            template(a, &at.at(&format!("Catch/{i}/Assign")), out);
+        }
+    }
+    let mut reference_fields: Vec<(&str, &Option<String>)> = Vec::new();
+    let mut numeric_fields: Vec<(&str, &Option<NumberOrExpression>)> = Vec::new();
+    match &s.kind {
+        StateKind::Task(t) => {
+            reference_fields.extend([("TimeoutSecondsPath", &t.timeout_seconds_path), ("HeartbeatSecondsPath", &t.heartbeat_seconds_path)]);
+            numeric_fields.extend([("TimeoutSeconds", &t.timeout_seconds), ("HeartbeatSeconds", &t.heartbeat_seconds)]);
+            if let Some(c) = &t.credentials {
+                template(c, &at.at("Credentials"), out);
+            }
+        }
+        StateKind::Wait(w) => {
+            reference_fields.extend([("SecondsPath", &w.seconds_path), ("TimestampPath", &w.timestamp_path)]);
+            numeric_fields.push(("Seconds", &w.seconds));
+            if let Some(t) = &w.timestamp {
+                timestamp(t, at.at("Timestamp"), "Timestamp", out);
+            }
+        }
+        StateKind::Map(m) => {
+            reference_fields.extend([
+                ("ItemsPath", &m.items_path),
+                ("MaxConcurrencyPath", &m.max_concurrency_path),
+                ("ToleratedFailureCountPath", &m.tolerated_failure_count_path),
+                ("ToleratedFailurePercentagePath", &m.tolerated_failure_percentage_path),
+            ]);
+            numeric_fields.extend([
+                ("MaxConcurrency", &m.max_concurrency),
+                ("ToleratedFailureCount", &m.tolerated_failure_count),
+                ("ToleratedFailurePercentage", &m.tolerated_failure_percentage),
+            ]);
+            for (field, value) in [("ItemSelector", &m.item_selector), ("ItemReader", &m.item_reader), ("ResultWriter", &m.result_writer), ("ItemBatcher", &m.item_batcher)] {
+                if let Some(v) = value {
+                    template(v, &at.at(field), out);
+                }
+            }
+        }
+        StateKind::Fail(f) => {
+            for (field, value) in [("ErrorPath", &f.error_path), ("CausePath", &f.cause_path)] {
+                match value {
+                    Some(text) if syntax::is_intrinsic(text) => intrinsic(text, at.at(field), out),
+                    Some(text) => reference_path(text, at.at(field), field, out),
+                    None => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    for (field, value) in reference_fields {
+        if let Some(p) = value {
+            reference_path(p, at.at(field), field, out);
+        }
+    }
+    for (field, value) in numeric_fields {
+        if let Some(NumberOrExpression::Expression(_)) = value {
+            report(out, Code::FieldType, at.at(field), format!("`{field}` must be a number in a JSONPath state (use `{field}Path` to read it from the input)"));
+        }
+    }
+}
+
+fn check_jsonata_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let s = at.state;
+    let d = &s.data;
+    for (field, value) in [("Arguments", &d.arguments), ("Output", &d.output), ("Assign", &d.assign)] {
+        if let Some(v) = value {
+            jsonata_payload(v, &at.at(field), out);
+        }
+    }
+    for (i, c) in s.catch.iter().flatten().enumerate() {
+        for (field, value) in [("Output", &c.output), ("Assign", &c.assign)] {
+            if let Some(v) = value {
+                jsonata_payload(v, &at.at(&format!("Catch/{i}/{field}")), out);
+            }
+        }
+    }
+    let mut numeric_fields: Vec<(&str, &Option<NumberOrExpression>)> = Vec::new();
+    match &s.kind {
+        StateKind::Task(t) => {
+            numeric_fields.extend([("TimeoutSeconds", &t.timeout_seconds), ("HeartbeatSeconds", &t.heartbeat_seconds)]);
+            if let Some(c) = &t.credentials {
+                jsonata_payload(c, &at.at("Credentials"), out);
+            }
+        }
+        StateKind::Pass(p) => {
+            if let Some(r) = &p.result {
+                jsonata_payload(r, &at.at("Result"), out);
+            }
+        }
+        StateKind::Wait(w) => {
+            numeric_fields.push(("Seconds", &w.seconds));
+            if let Some(t) = &w.timestamp {
+                if is_jsonata_expression(t) {
+                    jsonata(t, at.at("Timestamp"), out);
+                } else {
+                    timestamp(t, at.at("Timestamp"), "Timestamp", out);
+                }
+            }
+        }
+        StateKind::Map(m) => {
+            numeric_fields.extend([
+                ("MaxConcurrency", &m.max_concurrency),
+                ("ToleratedFailureCount", &m.tolerated_failure_count),
+                ("ToleratedFailurePercentage", &m.tolerated_failure_percentage),
+            ]);
+            for (field, value) in [("Items", &m.items), ("ItemSelector", &m.item_selector), ("ItemReader", &m.item_reader), ("ResultWriter", &m.result_writer), ("ItemBatcher", &m.item_batcher)] {
+                if let Some(v) = value {
+                    jsonata_payload(v, &at.at(field), out);
+                }
+            }
+            if let Some(items) = &m.items
+                && !matches!(items.value, Value::Array(_) | Value::String(_))
+            {
+                report(out, Code::FieldType, at.at("Items"), format!("`Items` must be an array or a JSONata expression, not {}", items.kind_name()));
+            }
+        }
+        StateKind::Fail(f) => {
+            for (field, value) in [("Error", &f.error), ("Cause", &f.cause)] {
+                if let Some(text) = value
+                    && text.trim_start().starts_with("{%")
+                {
+                    jsonata(text, at.at(field), out);
+                }
+            }
+        }
+        _ => {}
+    }
+    for (field, value) in numeric_fields {
+        if let Some(NumberOrExpression::Expression(e)) = value {
+            jsonata(e, at.at(field), out);
+        }
+    }
+}
+
+/// Query-language and syntax rules on one Choice rule and the rules nested in it.
+fn check_rule(rule: &ChoiceRule, pointer: &str, language: QueryLanguage, out: &mut Vec<Diagnostic>) {
+    match language {
+        QueryLanguage::JsonPath => {
+            if let Some(v) = &rule.variable {
+                json_path(v, format!("{pointer}/Variable"), "Variable", out);
+            }
+            if let Some(a) = &rule.assign {
+                template(a, &format!("{pointer}/Assign"), out);
+            }
+            for key in ["Condition", "Output"] {
+                if field_keys(&rule.layout).any(|k| k == key) {
+                    wrong_language(language, format!("{pointer}/{key}"), key, out);
+                }
+            }
+        }
+        QueryLanguage::Jsonata => {
+            if field_keys(&rule.layout).any(|k| k == "Variable") {
+                wrong_language(language, format!("{pointer}/Variable"), "Variable", out);
+            }
+            for (field, value) in [("Assign", &rule.assign), ("Output", &rule.output)] {
+                if let Some(v) = value {
+                    jsonata_payload(v, &format!("{pointer}/{field}"), out);
+                }
+            }
+        }
+    }
+    match &rule.test {
+        Some(RuleTest::Condition(c)) => {
+            if language == QueryLanguage::JsonPath {
+                // Reported above as a JSONata field.
+            } else {
+                jsonata(c, format!("{pointer}/Condition"), out);
+            }
+        }
+        Some(RuleTest::Compare { operator, operand }) => {
+            let p = format!("{pointer}/{}", operator.name());
+            if language == QueryLanguage::Jsonata {
+                wrong_language(language, p.clone(), operator.name(), out);
+            }
+            match (operator.operand_kind(), operand) {
+                (OperandKind::Path, Operand::Path(path)) => json_path(path, p, operator.name(), out),
+                (OperandKind::Timestamp, Operand::String(t)) => timestamp(t, p, operator.name(), out),
+                _ => {}
+            }
+        }
+        Some(RuleTest::And(rules) | RuleTest::Or(rules)) => {
+            let name = rule.test.as_ref().map(RuleTest::field_name).unwrap_or("And");
+            for (i, r) in rules.iter().enumerate() {
+                check_rule(r, &format!("{pointer}/{name}/{i}"), language, out);
+            }
+        }
+        Some(RuleTest::Not(r)) => check_rule(r, &format!("{pointer}/Not"), language, out),
+        None => {}
+    }
+}

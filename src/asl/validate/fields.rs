@@ -1,0 +1,333 @@
+//! Field rules: required fields, mutually exclusive pairs, the Wait duration, `Next` vs `End`,
+//! number ranges and enumerations, Choice rule shape, and Retry/Catch shape and order.
+
+use super::{Scope, StateAt, report};
+use crate::asl::diag::{Code, Diagnostic};
+use crate::asl::json::Number;
+use crate::asl::model::*;
+
+/// Rules on a set of states itself: `StartAt`, `States`, `TimeoutSeconds`, `ProcessorConfig`.
+pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
+    let m = scope.machine;
+    let p = &scope.pointer;
+    if m.start_at.is_none() && m.layout.extra("StartAt").is_none() {
+        report(out, Code::MissingField, format!("{p}/StartAt"), "`StartAt` is required: the name of the first state");
+    }
+    if m.states.is_empty() {
+        if m.layout.extra("States").is_some() {
+            // Wrong type, reported by lowering.
+        } else if m.layout.slots.iter().any(|s| matches!(s, Slot::Field("States"))) {
+            report(out, Code::EmptyStates, format!("{p}/States"), "`States` needs at least one state");
+        } else {
+            report(out, Code::MissingField, format!("{p}/States"), "`States` is required");
+        }
+    }
+    if let Some(t) = &m.timeout_seconds {
+        positive_integer(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), out);
+    }
+    if let Some(config) = &m.processor_config {
+        if let Some(mode) = &config.mode
+            && !matches!(mode.as_str(), "INLINE" | "DISTRIBUTED")
+        {
+            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/Mode"), format!("`Mode` must be INLINE or DISTRIBUTED, not {mode:?}"));
+        }
+        if let Some(t) = &config.execution_type
+            && !matches!(t.as_str(), "STANDARD" | "EXPRESS")
+        {
+            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/ExecutionType"), format!("`ExecutionType` must be STANDARD or EXPRESS, not {t:?}"));
+        }
+    }
+}
+
+/// Whether the state has field `key`: typed in the model, or kept as read because its type was wrong.
+fn written(at: &StateAt, key: &str) -> bool {
+    let s = at.state;
+    let typed = match (&s.kind, key) {
+        (_, "Next") => s.next.is_some(),
+        (_, "Parameters") => s.data.parameters.is_some(),
+        (StateKind::Task(t), _) => match key {
+            "Resource" => t.resource.is_some(),
+            "TimeoutSeconds" => t.timeout_seconds.is_some(),
+            "TimeoutSecondsPath" => t.timeout_seconds_path.is_some(),
+            "HeartbeatSeconds" => t.heartbeat_seconds.is_some(),
+            "HeartbeatSecondsPath" => t.heartbeat_seconds_path.is_some(),
+            _ => false,
+        },
+        (StateKind::Wait(w), _) => match key {
+            "Seconds" => w.seconds.is_some(),
+            "SecondsPath" => w.seconds_path.is_some(),
+            "Timestamp" => w.timestamp.is_some(),
+            "TimestampPath" => w.timestamp_path.is_some(),
+            _ => false,
+        },
+        (StateKind::Choice(c), "Choices") => c.choices.is_some(),
+        (StateKind::Parallel(p), "Branches") => p.branches.is_some(),
+        (StateKind::Map(m), _) => match key {
+            "Iterator" => m.iterator.is_some(),
+            "ItemProcessor" => m.item_processor.is_some(),
+            "ItemSelector" => m.item_selector.is_some(),
+            "MaxConcurrency" => m.max_concurrency.is_some(),
+            "MaxConcurrencyPath" => m.max_concurrency_path.is_some(),
+            "ToleratedFailureCount" => m.tolerated_failure_count.is_some(),
+            "ToleratedFailureCountPath" => m.tolerated_failure_count_path.is_some(),
+            "ToleratedFailurePercentage" => m.tolerated_failure_percentage.is_some(),
+            "ToleratedFailurePercentagePath" => m.tolerated_failure_percentage_path.is_some(),
+            "Items" => m.items.is_some(),
+            "ItemsPath" => m.items_path.is_some(),
+            _ => false,
+        },
+        (StateKind::Fail(f), _) => match key {
+            "Error" => f.error.is_some(),
+            "ErrorPath" => f.error_path.is_some(),
+            "Cause" => f.cause.is_some(),
+            "CausePath" => f.cause_path.is_some(),
+            _ => false,
+        },
+        _ => false,
+    };
+    typed || s.layout.extra(key).is_some()
+}
+
+fn positive_integer(n: &Number, field: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
+    if !n.as_u64().is_some_and(|v| v >= 1) {
+        report(out, Code::ValueRange, pointer, format!("`{field}` must be a positive integer, not {}", n.text()));
+    }
+}
+
+fn non_negative_integer(n: &Number, field: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
+    if n.as_u64().is_none() {
+        report(out, Code::ValueRange, pointer, format!("`{field}` must be a non-negative integer, not {}", n.text()));
+    }
+}
+
+/// Rules on one state's fields.
+pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let state = at.state;
+    let Some(state_type) = state.kind.state_type() else { return };
+    // Exclusive pairs (both written, whatever their types).
+    let pairs: &[(&str, &str)] = match state_type {
+        StateType::Task => &[("TimeoutSeconds", "TimeoutSecondsPath"), ("HeartbeatSeconds", "HeartbeatSecondsPath")],
+        StateType::Map => &[
+            ("Iterator", "ItemProcessor"),
+            ("Parameters", "ItemSelector"),
+            ("MaxConcurrency", "MaxConcurrencyPath"),
+            ("ToleratedFailureCount", "ToleratedFailureCountPath"),
+            ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
+            ("Items", "ItemsPath"),
+        ],
+        StateType::Fail => &[("Error", "ErrorPath"), ("Cause", "CausePath")],
+        _ => &[],
+    };
+    for (a, b) in pairs {
+        if written(at, a) && written(at, b) {
+            report(out, Code::ExclusiveFields, at.at(b), format!("`{a}` and `{b}` cannot both be set"));
+        }
+    }
+    // Next vs End.
+    match state_type {
+        StateType::Choice | StateType::Succeed | StateType::Fail => {}
+        _ => {
+            let ends = state.end == Some(true);
+            if state.next.is_some() && ends {
+                report(out, Code::NextAndEnd, at.at("End"), "a state cannot have both `Next` and `\"End\": true`");
+            } else if state.next.is_none() && !ends && !written(at, "Next") {
+                report(out, Code::MissingTransition, at.pointer.clone(), format!("the {} state `{}` needs `Next` or `\"End\": true`", state_type.name(), at.name));
+            }
+        }
+    }
+    match &state.kind {
+        StateKind::Task(task) => {
+            if task.resource.is_none() && !written(at, "Resource") {
+                report(out, Code::MissingField, at.at("Resource"), "a Task needs a `Resource`");
+            }
+            let timeout = task.timeout_seconds.as_ref().and_then(NumberOrExpression::number);
+            let heartbeat = task.heartbeat_seconds.as_ref().and_then(NumberOrExpression::number);
+            if let Some(t) = timeout {
+                positive_integer(t, "TimeoutSeconds", &at.at("TimeoutSeconds"), out);
+            }
+            if let Some(h) = heartbeat {
+                positive_integer(h, "HeartbeatSeconds", &at.at("HeartbeatSeconds"), out);
+                if let (Some(h), Some(t)) = (h.as_u64(), timeout.and_then(Number::as_u64))
+                    && h >= t
+                {
+                    report(out, Code::ValueRange, at.at("HeartbeatSeconds"), format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"));
+                }
+            }
+        }
+        StateKind::Wait(wait) => {
+            let count = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].iter().filter(|f| written(at, f)).count();
+            if count != 1 {
+                report(
+                    out,
+                    Code::WaitDuration,
+                    at.pointer.clone(),
+                    format!("a Wait needs exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`; it has {count}"),
+                );
+            }
+            if let Some(NumberOrExpression::Number(n)) = &wait.seconds {
+                non_negative_integer(n, "Seconds", &at.at("Seconds"), out);
+            }
+        }
+        StateKind::Choice(choice) => match &choice.choices {
+            None if !written(at, "Choices") => report(out, Code::MissingField, at.at("Choices"), "a Choice needs `Choices`"),
+            None => {}
+            Some(rules) if rules.is_empty() => report(out, Code::EmptyChoices, at.at("Choices"), "`Choices` needs at least one rule"),
+            Some(rules) => {
+                for (i, rule) in rules.iter().enumerate() {
+                    check_rule(rule, &at.at(&format!("Choices/{i}")), true, at.language, out);
+                }
+            }
+        },
+        StateKind::Parallel(p) => match &p.branches {
+            None if !written(at, "Branches") => report(out, Code::MissingField, at.at("Branches"), "a Parallel needs `Branches`"),
+            Some(b) if b.is_empty() => report(out, Code::ValueRange, at.at("Branches"), "`Branches` needs at least one branch"),
+            _ => {}
+        },
+        StateKind::Map(map) => {
+            if !written(at, "Iterator") && !written(at, "ItemProcessor") {
+                report(out, Code::MissingField, at.at("ItemProcessor"), "a Map needs an `ItemProcessor`");
+            }
+            if let Some(NumberOrExpression::Number(n)) = &map.max_concurrency {
+                non_negative_integer(n, "MaxConcurrency", &at.at("MaxConcurrency"), out);
+            }
+            if let Some(NumberOrExpression::Number(n)) = &map.tolerated_failure_count {
+                non_negative_integer(n, "ToleratedFailureCount", &at.at("ToleratedFailureCount"), out);
+            }
+            if let Some(NumberOrExpression::Number(n)) = &map.tolerated_failure_percentage
+                && !(0.0..=100.0).contains(&n.as_f64())
+            {
+                report(out, Code::ValueRange, at.at("ToleratedFailurePercentage"), format!("`ToleratedFailurePercentage` must be between 0 and 100, not {}", n.text()));
+            }
+            if let Some(reader) = &map.item_reader
+                && reader.get("Resource").is_none()
+            {
+                report(out, Code::MissingField, at.at("ItemReader/Resource"), "an `ItemReader` needs a `Resource`");
+            }
+        }
+        StateKind::Pass(_) | StateKind::Succeed | StateKind::Fail(_) | StateKind::Unrecognized => {}
+    }
+    if let Some(retriers) = &state.retry {
+        check_retriers(retriers, at, out);
+    }
+    if let Some(catchers) = &state.catch {
+        check_catchers(catchers, at, out);
+    }
+}
+
+/// Checks one Choice rule and, recursively, the rules nested in it.
+fn check_rule(rule: &ChoiceRule, pointer: &str, top_level: bool, language: QueryLanguage, out: &mut Vec<Diagnostic>) {
+    if top_level && rule.next.is_none() {
+        report(out, Code::ChoiceRuleNext, pointer, "a top-level Choice rule needs a `Next`");
+    }
+    if !top_level && rule.next.is_some() {
+        report(out, Code::NestedRuleNext, format!("{pointer}/Next"), "a rule inside `And`, `Or` or `Not` cannot have a `Next`");
+    }
+    let extra_tests: Vec<&str> = rule
+        .layout
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Extra(m) if is_test_field(&m.key) => Some(m.key.as_str()),
+            _ => None,
+        })
+        .collect();
+    match (&rule.test, extra_tests.len()) {
+        (None, 0) => report(out, Code::ChoiceRuleComparator, pointer, "a Choice rule needs one comparison (`StringEquals`, `And`, `Condition`...)"),
+        (Some(_), 0) | (None, 1) => {}
+        _ => report(
+            out,
+            Code::ChoiceRuleComparator,
+            pointer,
+            format!("a Choice rule takes exactly one comparison; this one also has {}", extra_tests.join(", ")),
+        ),
+    }
+    match &rule.test {
+        Some(RuleTest::And(rules) | RuleTest::Or(rules)) => {
+            let name = rule.test.as_ref().map(RuleTest::field_name).unwrap_or("And");
+            if rules.is_empty() {
+                report(out, Code::ChoiceRuleComparator, format!("{pointer}/{name}"), format!("`{name}` needs at least one rule"));
+            }
+            for (i, r) in rules.iter().enumerate() {
+                check_rule(r, &format!("{pointer}/{name}/{i}"), false, language, out);
+            }
+        }
+        Some(RuleTest::Not(r)) => check_rule(r, &format!("{pointer}/Not"), false, language, out),
+        Some(RuleTest::Compare { .. }) if rule.variable.is_none() && language == QueryLanguage::JsonPath => {
+            report(out, Code::MissingField, format!("{pointer}/Variable"), "a comparison needs a `Variable`");
+        }
+        _ => {}
+    }
+}
+
+fn covers(earlier: &[String], error: &str) -> bool {
+    earlier.iter().any(|e| e == error || (e == "States.ALL" && error != "States.Runtime"))
+}
+
+/// `ErrorEquals` rules shared by retriers and catchers, plus the unreachable-entry lint.
+fn check_error_lists(lists: &[Option<&Vec<String>>], base: &str, what: &str, out: &mut Vec<Diagnostic>) {
+    let mut earlier: Vec<String> = Vec::new();
+    for (i, list) in lists.iter().enumerate() {
+        let Some(list) = list else {
+            report(out, Code::MissingField, format!("{base}/{i}/ErrorEquals"), format!("a {what} needs `ErrorEquals`"));
+            continue;
+        };
+        let pointer = format!("{base}/{i}/ErrorEquals");
+        if list.is_empty() {
+            report(out, Code::EmptyErrorEquals, &pointer, "`ErrorEquals` needs at least one error name");
+            continue;
+        }
+        if list.iter().any(|e| e == "States.ALL") {
+            if list.len() > 1 {
+                report(out, Code::StatesAllPosition, &pointer, "`States.ALL` must be the only error name in its `ErrorEquals`");
+            } else if i + 1 != lists.len() {
+                report(out, Code::StatesAllPosition, &pointer, format!("the {what} with `States.ALL` must be the last one"));
+            }
+        }
+        if i > 0 && list.iter().all(|e| covers(&earlier, e)) {
+            report(
+                out,
+                Code::UnreachableCatcher,
+                &pointer,
+                format!("every error this {what} names is already handled by an earlier one, so it never runs"),
+            );
+        }
+        earlier.extend(list.iter().cloned());
+    }
+}
+
+fn check_retriers(retriers: &[Retrier], at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let base = at.at("Retry");
+    check_error_lists(&retriers.iter().map(|r| r.error_equals.as_ref()).collect::<Vec<_>>(), &base, "retrier", out);
+    for (i, r) in retriers.iter().enumerate() {
+        let p = |f: &str| format!("{base}/{i}/{f}");
+        if let Some(n) = &r.interval_seconds {
+            positive_integer(n, "IntervalSeconds", &p("IntervalSeconds"), out);
+        }
+        if let Some(n) = &r.max_attempts {
+            non_negative_integer(n, "MaxAttempts", &p("MaxAttempts"), out);
+        }
+        if let Some(n) = &r.max_delay_seconds {
+            positive_integer(n, "MaxDelaySeconds", &p("MaxDelaySeconds"), out);
+        }
+        if let Some(rate) = &r.backoff_rate
+            && !(rate.as_f64() >= 1.0)
+        {
+            report(out, Code::BackoffRate, p("BackoffRate"), format!("`BackoffRate` must be at least 1.0, not {}", rate.text()));
+        }
+        if let Some(j) = &r.jitter_strategy
+            && !matches!(j.as_str(), "FULL" | "NONE")
+        {
+            report(out, Code::JitterStrategy, p("JitterStrategy"), format!("`JitterStrategy` must be FULL or NONE, not {j:?}"));
+        }
+    }
+}
+
+fn check_catchers(catchers: &[Catcher], at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let base = at.at("Catch");
+    check_error_lists(&catchers.iter().map(|c| c.error_equals.as_ref()).collect::<Vec<_>>(), &base, "catcher", out);
+    for (i, c) in catchers.iter().enumerate() {
+        if c.next.is_none() && c.layout.extra("Next").is_none() {
+            report(out, Code::MissingField, format!("{base}/{i}/Next"), "a catcher needs a `Next`");
+        }
+    }
+}

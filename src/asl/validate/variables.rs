@@ -1,0 +1,316 @@
+//! Variable rules: every `$variable` read must be assigned by some state (`Assign`) in the same
+//! scope or an enclosing one. A variable assigned only inside a Parallel branch or Map
+//! processor is out of scope outside it. Both are warnings: the checker cannot see every
+//! JSONata binding.
+
+use super::syntax::is_intrinsic;
+use super::{Scope, report};
+use crate::asl::diag::{Code, Diagnostic};
+use crate::asl::json::{Node, Value, escape_pointer_token};
+use crate::asl::model::*;
+use std::collections::HashSet;
+
+/// JSONata's built-in functions, which a `$name` without a call may still refer to (`$map(a, $string)`).
+const JSONATA_BUILTINS: &[&str] = &[
+    "string", "length", "substring", "substringBefore", "substringAfter", "uppercase", "lowercase", "trim", "pad",
+    "contains", "split", "join", "match", "replace", "eval", "base64encode", "base64decode", "encodeUrlComponent",
+    "encodeUrl", "decodeUrlComponent", "decodeUrl", "number", "abs", "floor", "ceil", "round", "power", "sqrt",
+    "random", "formatNumber", "formatBase", "formatInteger", "parseInteger", "sum", "max", "min", "average",
+    "boolean", "not", "exists", "count", "append", "sort", "reverse", "shuffle", "distinct", "zip", "keys", "lookup",
+    "spread", "merge", "sift", "each", "error", "assert", "type", "map", "filter", "single", "reduce", "now",
+    "millis", "fromMillis", "toMillis", "partition", "range", "hash", "uuid", "parse",
+];
+
+/// Runs the variable rules over every scope.
+pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
+    let assigned: Vec<HashSet<String>> = scopes.iter().map(|s| assigned_in(s.machine)).collect();
+    for (index, scope) in scopes.iter().enumerate() {
+        let mut refs = Refs::default();
+        for named in &scope.machine.states {
+            let pointer = format!("{}/States/{}", scope.pointer, escape_pointer_token(&named.name));
+            let language = named.state.query_language.unwrap_or(scope.language);
+            refs.state(&named.state, &pointer, language);
+        }
+        for (name, pointer) in refs.found {
+            let visible = (0..scopes.len()).any(|s| assigned[s].contains(&name) && Scope::sees(scopes, index, s));
+            if visible {
+                continue;
+            }
+            if assigned.iter().any(|a| a.contains(&name)) {
+                report(
+                    out,
+                    Code::OutOfScopeVariable,
+                    pointer,
+                    format!("`${name}` is assigned only inside another Parallel branch or Map processor, so it is not visible here"),
+                );
+            } else {
+                report(out, Code::UndefinedVariable, pointer, format!("no state assigns the variable `${name}`"));
+            }
+        }
+    }
+}
+
+fn assign_keys(node: &Option<Node>, into: &mut HashSet<String>) {
+    for m in node.as_ref().and_then(Node::as_object).unwrap_or(&[]) {
+        into.insert(m.key.strip_suffix(".$").unwrap_or(&m.key).to_string());
+    }
+}
+
+/// The variables the states of `machine` (not nested ones) assign.
+fn assigned_in(machine: &StateMachine) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for named in &machine.states {
+        let s = &named.state;
+        assign_keys(&s.data.assign, &mut names);
+        for c in s.catch.iter().flatten() {
+            assign_keys(&c.assign, &mut names);
+        }
+        if let StateKind::Choice(choice) = &s.kind {
+            for rule in choice.choices.iter().flatten() {
+                assign_keys(&rule.assign, &mut names);
+            }
+        }
+    }
+    names
+}
+
+/// The `$variable` reads found so far, with the pointer of the field that reads each.
+#[derive(Default)]
+struct Refs {
+    found: Vec<(String, String)>,
+}
+
+impl Refs {
+    fn text(&mut self, text: &str, pointer: &str, jsonata: bool) {
+        for name in variable_reads(text, jsonata) {
+            self.found.push((name, pointer.to_string()));
+        }
+    }
+
+    fn path(&mut self, text: &Option<String>, pointer: String) {
+        if let Some(t) = text {
+            self.text(t, &pointer, false);
+        }
+    }
+
+    /// `.$` values of a JSONPath payload template.
+    fn template(&mut self, node: &Option<Node>, pointer: &str) {
+        fn walk(refs: &mut Refs, node: &Node, pointer: &str) {
+            match &node.value {
+                Value::Object(members) => {
+                    for m in members {
+                        let p = format!("{pointer}/{}", escape_pointer_token(&m.key));
+                        match (m.key.ends_with(".$"), m.value.as_str()) {
+                            (true, Some(text)) => refs.text(text, &p, false),
+                            _ => walk(refs, &m.value, &p),
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        walk(refs, item, &format!("{pointer}/{i}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(n) = node {
+            walk(self, n, pointer);
+        }
+    }
+
+    /// `{% %}` strings of a JSONata payload.
+    fn jsonata(&mut self, node: &Option<Node>, pointer: &str) {
+        fn walk(refs: &mut Refs, node: &Node, pointer: &str) {
+            match &node.value {
+                Value::String(s) if is_jsonata_expression(s) => refs.text(s, pointer, true),
+                Value::Object(members) => {
+                    for m in members {
+                        walk(refs, &m.value, &format!("{pointer}/{}", escape_pointer_token(&m.key)));
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        walk(refs, item, &format!("{pointer}/{i}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(n) = node {
+            walk(self, n, pointer);
+        }
+    }
+
+    fn expression(&mut self, value: &Option<NumberOrExpression>, pointer: String) {
+        if let Some(NumberOrExpression::Expression(e)) = value {
+            self.text(e, &pointer, true);
+        }
+    }
+
+    fn state(&mut self, s: &State, pointer: &str, language: QueryLanguage) {
+        let at = |f: &str| format!("{pointer}/{f}");
+        let d = &s.data;
+        match language {
+            QueryLanguage::JsonPath => {
+                for (f, v) in [("InputPath", &d.input_path), ("OutputPath", &d.output_path)] {
+                    self.path(&v.as_ref().and_then(|p| p.path().map(str::to_string)), at(f));
+                }
+                for (f, v) in [("Parameters", &d.parameters), ("ResultSelector", &d.result_selector), ("Assign", &d.assign)] {
+                    self.template(v, &at(f));
+                }
+                for (i, c) in s.catch.iter().flatten().enumerate() {
+                    self.template(&c.assign, &at(&format!("Catch/{i}/Assign")));
+                }
+            }
+            QueryLanguage::Jsonata => {
+                for (f, v) in [("Arguments", &d.arguments), ("Output", &d.output), ("Assign", &d.assign)] {
+                    self.jsonata(v, &at(f));
+                }
+                for (i, c) in s.catch.iter().flatten().enumerate() {
+                    self.jsonata(&c.output, &at(&format!("Catch/{i}/Output")));
+                    self.jsonata(&c.assign, &at(&format!("Catch/{i}/Assign")));
+                }
+            }
+        }
+        let jsonata = language == QueryLanguage::Jsonata;
+        match &s.kind {
+            StateKind::Task(t) => {
+                self.path(&t.timeout_seconds_path, at("TimeoutSecondsPath"));
+                self.path(&t.heartbeat_seconds_path, at("HeartbeatSecondsPath"));
+                self.expression(&t.timeout_seconds, at("TimeoutSeconds"));
+                self.expression(&t.heartbeat_seconds, at("HeartbeatSeconds"));
+                if jsonata { self.jsonata(&t.credentials, &at("Credentials")) } else { self.template(&t.credentials, &at("Credentials")) }
+            }
+            StateKind::Wait(w) => {
+                self.path(&w.seconds_path, at("SecondsPath"));
+                self.path(&w.timestamp_path, at("TimestampPath"));
+                self.expression(&w.seconds, at("Seconds"));
+                if jsonata && let Some(t) = &w.timestamp {
+                    self.text(t, &at("Timestamp"), true);
+                }
+            }
+            StateKind::Map(m) => {
+                self.path(&m.items_path, at("ItemsPath"));
+                self.path(&m.max_concurrency_path, at("MaxConcurrencyPath"));
+                self.path(&m.tolerated_failure_count_path, at("ToleratedFailureCountPath"));
+                self.path(&m.tolerated_failure_percentage_path, at("ToleratedFailurePercentagePath"));
+                for (f, v) in [("MaxConcurrency", &m.max_concurrency), ("ToleratedFailureCount", &m.tolerated_failure_count), ("ToleratedFailurePercentage", &m.tolerated_failure_percentage)] {
+                    self.expression(v, at(f));
+                }
+                for (f, v) in [("Items", &m.items), ("ItemSelector", &m.item_selector), ("ItemReader", &m.item_reader), ("ResultWriter", &m.result_writer), ("ItemBatcher", &m.item_batcher)] {
+                    if jsonata { self.jsonata(v, &at(f)) } else { self.template(v, &at(f)) }
+                }
+            }
+            StateKind::Fail(f) => {
+                self.path(&f.error_path, at("ErrorPath"));
+                self.path(&f.cause_path, at("CausePath"));
+                if jsonata {
+                    for (name, v) in [("Error", &f.error), ("Cause", &f.cause)] {
+                        if let Some(t) = v.as_ref().filter(|t| is_jsonata_expression(t)) {
+                            self.text(t, &at(name), true);
+                        }
+                    }
+                }
+            }
+            StateKind::Choice(c) => {
+                for (i, rule) in c.choices.iter().flatten().enumerate() {
+                    self.rule(rule, &at(&format!("Choices/{i}")), jsonata);
+                }
+            }
+            StateKind::Pass(_) | StateKind::Parallel(_) | StateKind::Succeed | StateKind::Unrecognized => {}
+        }
+    }
+
+    fn rule(&mut self, rule: &ChoiceRule, pointer: &str, jsonata: bool) {
+        self.path(&rule.variable, format!("{pointer}/Variable"));
+        if jsonata {
+            self.jsonata(&rule.assign, &format!("{pointer}/Assign"));
+            self.jsonata(&rule.output, &format!("{pointer}/Output"));
+        } else {
+            self.template(&rule.assign, &format!("{pointer}/Assign"));
+        }
+        match &rule.test {
+            Some(RuleTest::Compare { operand: Operand::Path(p), operator }) => {
+                self.text(p, &format!("{pointer}/{}", operator.name()), false);
+            }
+            Some(RuleTest::Condition(c)) => self.text(c, &format!("{pointer}/Condition"), true),
+            Some(RuleTest::And(rules) | RuleTest::Or(rules)) => {
+                let name = rule.test.as_ref().map(RuleTest::field_name).unwrap_or("And");
+                for (i, r) in rules.iter().enumerate() {
+                    self.rule(r, &format!("{pointer}/{name}/{i}"), jsonata);
+                }
+            }
+            Some(RuleTest::Not(r)) => self.rule(r, &format!("{pointer}/Not"), jsonata),
+            _ => {}
+        }
+    }
+}
+
+/// The variable names a path, intrinsic call or JSONata expression reads: `$name` outside
+/// string literals, except `$$`, `$states`, JSONata built-ins, function calls and names the
+/// expression binds itself (`$x := ...`, `function($x)`).
+pub fn variable_reads(text: &str, jsonata: bool) -> Vec<String> {
+    if !jsonata && !text.starts_with('$') && !is_intrinsic(text) {
+        return Vec::new();
+    }
+    let b = text.as_bytes();
+    let mut names: Vec<(String, bool)> = Vec::new(); // (name, is bound here)
+    let mut i = 0;
+    let mut in_function_params = false;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') if jsonata || q == b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'$' if i + 1 < b.len() && (b[i + 1].is_ascii_alphabetic() || b[i + 1] == b'_') && (i == 0 || b[i - 1] != b'$') => {
+                let start = i + 1;
+                let mut end = start;
+                while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                    end += 1;
+                }
+                let name = &text[start..end];
+                let after = text[end..].trim_start();
+                let bound = jsonata && (after.starts_with(":=") || in_function_params);
+                let skipped = jsonata && (name == "states" || after.starts_with('(') || JSONATA_BUILTINS.contains(&name));
+                if !skipped {
+                    names.push((name.to_string(), bound));
+                }
+                i = end;
+                continue;
+            }
+            b'(' if jsonata => in_function_params = text[..i].trim_end().ends_with("function"),
+            b')' => in_function_params = false,
+            _ => {}
+        }
+        i += 1;
+    }
+    let bound: HashSet<&str> = names.iter().filter(|(_, b)| *b).map(|(n, _)| n.as_str()).collect();
+    let mut out: Vec<String> = Vec::new();
+    for (name, _) in &names {
+        if !bound.contains(name.as_str()) && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variable_reads;
+
+    #[test]
+    fn reads() {
+        assert_eq!(variable_reads("$x.a", false), ["x"]);
+        assert_eq!(variable_reads("$.x", false), Vec::<String>::new());
+        assert_eq!(variable_reads("$$.Execution", false), Vec::<String>::new());
+        assert_eq!(variable_reads("States.Format('{} $no', $a, $b.c)", false), ["a", "b"]);
+        assert_eq!(variable_reads("{% $sum($states.input.a) + $y %}", true), ["y"]);
+        assert_eq!(variable_reads("{% ($t := 1; $t + $u) %}", true), ["u"]);
+        assert_eq!(variable_reads("{% $map($xs, function($v) { $v * 2 }) %}", true), ["xs"]);
+        assert_eq!(variable_reads("{% '$notvar' & $v %}", true), ["v"]);
+    }
+}
