@@ -48,3 +48,70 @@ fn every_shipped_definition_has_no_errors() {
     }
     assert!(failures.is_empty(), "{} errors:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// `(code, valid?, text)` for every fixture file.
+fn fixtures() -> Vec<(String, bool, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(fixture_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let mut parts = name.split('.');
+        let code = parts.next().unwrap().to_string();
+        let valid = parts.next() == Some("valid");
+        out.push((code, valid, std::fs::read_to_string(&path).unwrap()));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_rule_has_a_valid_and_an_invalid_fixture() {
+    let fixtures = fixtures();
+    for code in Code::ALL {
+        for valid in [true, false] {
+            assert!(
+                fixtures.iter().any(|(c, v, _)| c == code.as_str() && *v == valid),
+                "no {} fixture for {code}",
+                if valid { "valid" } else { "invalid" }
+            );
+        }
+    }
+}
+
+#[test]
+fn fixtures_trigger_exactly_their_rule() {
+    for (code, valid, text) in fixtures() {
+        let code = Code::from_str(&code).unwrap_or_else(|| panic!("{code} is not a rule code"));
+        let found = codes(&text);
+        if valid {
+            assert!(!found.iter().any(|(c, s)| *c == code || *s == Severity::Error), "{code}.valid gives {found:?}");
+        } else {
+            assert!(found.iter().any(|(c, _)| *c == code), "{code}.invalid does not give {code}: {found:?}");
+            let report = validate_text(&text);
+            let d = report.diagnostics.iter().find(|d| d.code == code).unwrap();
+            assert!(d.position.is_some() && d.span.is_some(), "{code} is not located: {d:?}");
+        }
+    }
+}
+
+#[test]
+fn a_diagnostic_carries_pointer_and_position() {
+    let text = "{\n  \"StartAt\": \"ProcessData\",\n  \"States\": {\n    \"ProcessData\": {\n      \"Type\": \"Task\",\n      \"Resource\": \"arn:aws:lambda:us-east-1:1:function:f\",\n      \"Retry\": [{\"ErrorEquals\": [\"X\"], \"BackoffRate\": 0.5}],\n      \"End\": true\n    }\n  }\n}";
+    let report = validate_text(text);
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    let d = &report.diagnostics[0];
+    assert_eq!(d.code, Code::BackoffRate);
+    assert_eq!(d.pointer, "/States/ProcessData/Retry/0/BackoffRate");
+    let p = d.position.unwrap();
+    assert_eq!((p.line, p.column), (7, 55));
+    assert_eq!(d.to_string(), "7:55: error[BACKOFF_RATE]: `BackoffRate` must be at least 1.0, not 0.5 (/States/ProcessData/Retry/0/BackoffRate)");
+}
+
+#[test]
+fn all_problems_are_reported_in_one_pass() {
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Next": "Z", "Retry": [{"ErrorEquals": [], "BackoffRate": 0.1, "JitterStrategy": "X"}]}, "B": {"Type": "Wait", "End": true}}}"#;
+    let found: Vec<Code> = codes(text).into_iter().map(|(c, _)| c).collect();
+    for code in [Code::MissingField, Code::UnknownTarget, Code::EmptyErrorEquals, Code::BackoffRate, Code::JitterStrategy, Code::WaitDuration, Code::UnreachableState] {
+        assert!(found.contains(&code), "{code} missing from {found:?}");
+    }
+}
