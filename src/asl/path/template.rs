@@ -1,0 +1,276 @@
+//! Payload templates: `Parameters`, `ResultSelector`, `ItemSelector` (and `Arguments`-less
+//! JSONPath states' other templates). A key ending in `.$` takes its value from a path (`$.x`,
+//! `$$.Map.Item.Value`, `$var`) or an intrinsic call (`States.Format(…)`), and loses the `.$`;
+//! everything else is copied. Objects and arrays are walked recursively.
+//!
+//! A template is compiled once ([`Template::compile`], errors as [`TemplateError`]) and then
+//! evaluated per state entry ([`Template::eval`], errors as [`TemplateEvalError`]).
+
+use std::fmt;
+
+use rand::RngCore;
+use serde_json::{Map, Value};
+
+use super::{EvalError, JsonPath, PathError, Roots};
+use crate::asl::intrinsic::{self, Call, IntrinsicError, IntrinsicEvalError};
+
+/// A compiled payload template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    root: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Node {
+    /// A subtree without `.$` keys: copied as it is.
+    Literal(Value),
+    Object(Vec<(String, Node)>),
+    Array(Vec<Node>),
+    Path {
+        field: String,
+        path: JsonPath,
+    },
+    Intrinsic {
+        field: String,
+        call: Call,
+    },
+}
+
+/// Why a template cannot be compiled: the field (a JSON pointer into the template and the key
+/// as written) and what is wrong with its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateError {
+    /// JSON pointer to the offending member inside the template, e.g. `/a/b.$`.
+    pub pointer: String,
+    /// The key as written, e.g. `b.$`.
+    pub field: String,
+    /// What is wrong.
+    pub kind: TemplateErrorKind,
+}
+
+/// What is wrong with a `.$` field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TemplateErrorKind {
+    /// `{"a.$": 1}`: the value must be a string.
+    NotAString,
+    /// `{"a.$": "x"}`: the string is neither a path nor an intrinsic call.
+    NotAPathOrIntrinsic,
+    /// `{"a.$": "$.a["}`: the path does not parse.
+    Path(PathError),
+    /// `{"a.$": "States.Nope()"}`: the intrinsic call does not parse.
+    Intrinsic(IntrinsicError),
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = &self.field;
+        match &self.kind {
+            TemplateErrorKind::NotAString => {
+                write!(
+                    f,
+                    "the value of the field '{field}' must be a string holding a JSONPath or an intrinsic function"
+                )
+            }
+            TemplateErrorKind::NotAPathOrIntrinsic => {
+                write!(
+                    f,
+                    "the field '{field}' is not a JSONPath or intrinsic function expression"
+                )
+            }
+            TemplateErrorKind::Path(e) => {
+                write!(f, "the field '{field}' holds an invalid JSONPath: {e}")
+            }
+            TemplateErrorKind::Intrinsic(e) => {
+                write!(
+                    f,
+                    "the field '{field}' holds an invalid intrinsic function: {e}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// Why evaluating a template failed; both become `States.Runtime` or `States.IntrinsicFailure`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TemplateEvalError {
+    /// A definite path selected nothing: "The JSONPath '$.foo' specified for the field 'bar.$'
+    /// could not be found in the input '{…}'".
+    PathNotFound {
+        /// The key as written, e.g. `bar.$`.
+        field: String,
+        /// The path as written.
+        path: String,
+        /// Why the path found nothing.
+        reason: EvalError,
+    },
+    /// An intrinsic call failed.
+    Intrinsic {
+        /// The key as written.
+        field: String,
+        /// The call's failure.
+        error: IntrinsicEvalError,
+    },
+}
+
+impl TemplateEvalError {
+    /// The AWS error name the state fails with.
+    pub fn error_name(&self) -> &'static str {
+        match self {
+            TemplateEvalError::PathNotFound { .. } => "States.Runtime",
+            TemplateEvalError::Intrinsic { error, .. } => error.error_name(),
+        }
+    }
+
+    /// AWS's cause text, given the input the template read (AWS quotes it). The interpreter
+    /// prefixes it with [`super::cause::in_state`].
+    pub fn cause(&self, input: &Value) -> String {
+        match self {
+            TemplateEvalError::PathNotFound { field, path, .. } => {
+                super::cause::template_path_not_found(path, field, input)
+            }
+            TemplateEvalError::Intrinsic { error, .. } => error.cause(input),
+        }
+    }
+}
+
+impl fmt::Display for TemplateEvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TemplateEvalError::PathNotFound {
+                field,
+                path,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "the path {path} of the field '{field}' found nothing: {reason}"
+                )
+            }
+            TemplateEvalError::Intrinsic { field, error } => {
+                write!(f, "the field '{field}': {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TemplateEvalError {}
+
+impl Template {
+    /// Compiles a template, parsing every `.$` value once.
+    pub fn compile(template: &Value) -> Result<Template, TemplateError> {
+        let mut pointer = String::new();
+        compile(template, &mut pointer).map(|root| Template { root })
+    }
+
+    /// Builds the payload. Paths read `roots`; intrinsics draw randomness from `rng` only.
+    pub fn eval(&self, roots: &Roots, rng: &mut dyn RngCore) -> Result<Value, TemplateEvalError> {
+        eval(&self.root, roots, rng)
+    }
+}
+
+fn has_dynamic(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| k.ends_with(".$") || has_dynamic(v)),
+        Value::Array(items) => items.iter().any(has_dynamic),
+        _ => false,
+    }
+}
+
+fn push_pointer(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+}
+
+fn compile(value: &Value, pointer: &mut String) -> Result<Node, TemplateError> {
+    if !has_dynamic(value) {
+        return Ok(Node::Literal(value.clone()));
+    }
+    match value {
+        Value::Object(map) => {
+            let mut members = Vec::with_capacity(map.len());
+            for (key, item) in map {
+                let len = pointer.len();
+                push_pointer(pointer, key);
+                let node = match key.strip_suffix(".$") {
+                    Some(name) => (name.to_string(), dynamic(key, item, pointer)?),
+                    None => (key.clone(), compile(item, pointer)?),
+                };
+                pointer.truncate(len);
+                members.push(node);
+            }
+            Ok(Node::Object(members))
+        }
+        Value::Array(items) => {
+            let mut nodes = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                push_pointer(pointer, &i.to_string());
+                nodes.push(compile(item, pointer)?);
+                pointer.truncate(len);
+            }
+            Ok(Node::Array(nodes))
+        }
+        _ => Ok(Node::Literal(value.clone())),
+    }
+}
+
+fn dynamic(key: &str, value: &Value, pointer: &str) -> Result<Node, TemplateError> {
+    let error = |kind| TemplateError {
+        pointer: pointer.to_string(),
+        field: key.to_string(),
+        kind,
+    };
+    let Value::String(text) = value else {
+        return Err(error(TemplateErrorKind::NotAString));
+    };
+    if text.starts_with('$') {
+        let path = JsonPath::parse(text).map_err(|e| error(TemplateErrorKind::Path(e)))?;
+        Ok(Node::Path {
+            field: key.to_string(),
+            path,
+        })
+    } else if intrinsic::is_intrinsic(text) {
+        let call = intrinsic::parse(text).map_err(|e| error(TemplateErrorKind::Intrinsic(e)))?;
+        Ok(Node::Intrinsic {
+            field: key.to_string(),
+            call,
+        })
+    } else {
+        Err(error(TemplateErrorKind::NotAPathOrIntrinsic))
+    }
+}
+
+fn eval(node: &Node, roots: &Roots, rng: &mut dyn RngCore) -> Result<Value, TemplateEvalError> {
+    match node {
+        Node::Literal(value) => Ok(value.clone()),
+        Node::Object(members) => {
+            let mut map = Map::with_capacity(members.len());
+            for (key, member) in members {
+                map.insert(key.clone(), eval(member, roots, rng)?);
+            }
+            Ok(Value::Object(map))
+        }
+        Node::Array(items) => items
+            .iter()
+            .map(|item| eval(item, roots, rng))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        Node::Path { field, path } => {
+            path.eval(roots)
+                .map_err(|reason| TemplateEvalError::PathNotFound {
+                    field: field.clone(),
+                    path: path.as_str().to_string(),
+                    reason,
+                })
+        }
+        Node::Intrinsic { field, call } => {
+            call.eval(roots, rng)
+                .map_err(|error| TemplateEvalError::Intrinsic {
+                    field: field.clone(),
+                    error,
+                })
+        }
+    }
+}
