@@ -2,7 +2,12 @@
 //! validator, AWS's JSONPath dialect and intrinsic functions, and the interpreter.
 //! No UI, no wall clock, no I/O.
 
+pub mod clock;
+pub mod conformance;
 pub mod diag;
+pub mod handlers;
+pub mod history;
+pub mod interp;
 pub mod intrinsic;
 pub mod json;
 pub mod lower;

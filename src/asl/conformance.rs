@@ -1,0 +1,196 @@
+//! The conformance runner: runs recorded AWS executions (`tests/fixtures/conformance/cases/*.json`,
+//! format in `FORMAT.md`) and compares status, output (numbers keep their kind: `1` is not
+//! `1.0`), error and cause exactly, then the history's event types, names and state
+//! inputs/outputs. [`run_dir`] gives one [`CaseResult`] per case; [`report`] prints failures
+//! and the `N passed, N failed` line.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::asl::clock::VirtualClock;
+use crate::asl::handlers::HandlerRegistry;
+use crate::asl::history::{EventKind, HistoryEvent};
+use crate::asl::interp::{ExecutionConfig, ExecutionStatus, Program, run_to_end};
+
+/// The outcome of one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseResult {
+    pub name: String,
+    pub requires: Vec<String>,
+    /// `None` when the case passed; otherwise the first difference.
+    pub failure: Option<String>,
+}
+
+impl CaseResult {
+    /// Whether the case is tagged with `tag` in `requires`.
+    pub fn requires(&self, tag: &str) -> bool {
+        self.requires.iter().any(|t| t == tag)
+    }
+}
+
+/// A recorded payload: strings that hold JSON are compared as the JSON they hold.
+fn normalize(value: &Value) -> Value {
+    match value {
+        Value::String(s) => serde_json::from_str(s).unwrap_or_else(|_| value.clone()),
+        other => other.clone(),
+    }
+}
+
+fn texts_equal(expected: Option<&str>, actual: Option<&str>) -> bool {
+    match (expected, actual) {
+        (Some(e), Some(a)) if e == a => true,
+        (Some(e), Some(a)) => matches!(
+            (serde_json::from_str::<Value>(e), serde_json::from_str::<Value>(a)),
+            (Ok(x), Ok(y)) if x == y && (e.starts_with('{') || e.starts_with('['))
+        ),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn compact(value: &Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    if text.len() > 300 { format!("{}…", &text[..text.char_indices().nth(300).map_or(text.len(), |(i, _)| i)]) } else { text }
+}
+
+/// Runs one case given as JSON; `Err` says why the case could not even be read.
+pub fn run_case(case: &Value) -> CaseResult {
+    let name = case.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
+    let requires = case
+        .get("requires")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+        .unwrap_or_default();
+    let failure = check_case(case).err();
+    CaseResult { name, requires, failure }
+}
+
+fn check_case(case: &Value) -> Result<(), String> {
+    let definition = case.get("definition").ok_or("the case has no definition")?;
+    let program = Program::from_text(&definition.to_string()).map_err(|e| format!("definition does not compile: {e}"))?;
+    let input = case.get("input").cloned().unwrap_or(Value::Object(Default::default()));
+    let config = ExecutionConfig { role_arn: "snf_role_arn".into(), ..ExecutionConfig::default() };
+    let execution = run_to_end(Arc::new(program), input, Box::new(VirtualClock::default()), HandlerRegistry::new(), config);
+    let expected = case.get("expected").ok_or("the case has no expected outcome")?;
+    let expected_status = expected.get("status").and_then(Value::as_str).unwrap_or("");
+    let status = execution.status();
+    if status.name() != expected_status {
+        let detail = match status {
+            ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => format!(" ({e})"),
+            ExecutionStatus::Succeeded { output } => format!(" (output {})", compact(output)),
+            ExecutionStatus::Running => " (still running: awaiting a callback)".into(),
+        };
+        return Err(format!("status: expected {expected_status}, got {}{detail}", status.name()));
+    }
+    match status {
+        ExecutionStatus::Succeeded { output } => {
+            let want = expected.get("output").cloned().unwrap_or(Value::Null);
+            if **output != want {
+                return Err(format!("output: expected {}, got {}", compact(&want), compact(output)));
+            }
+        }
+        ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => {
+            let want_error = expected.get("error").and_then(Value::as_str);
+            if want_error != e.error.as_deref() {
+                return Err(format!("error: expected {want_error:?}, got {:?}", e.error));
+            }
+            let want_cause = expected.get("cause").and_then(Value::as_str);
+            if !texts_equal(want_cause, e.cause.as_deref()) {
+                return Err(format!("cause: expected {want_cause:?}, got {:?}", e.cause));
+            }
+        }
+        ExecutionStatus::Running => {}
+    }
+    if let Some(history) = case.get("history").and_then(Value::as_array).filter(|h| !h.is_empty()) {
+        compare_history(history, execution.history())?;
+    }
+    Ok(())
+}
+
+fn compare_history(expected: &[Value], actual: &[HistoryEvent]) -> Result<(), String> {
+    for (i, want) in expected.iter().enumerate() {
+        let want_type = want.get("type").and_then(Value::as_str).unwrap_or("");
+        let Some(got) = actual.get(i) else {
+            return Err(format!("history: event #{} expected {want_type}, got the end of the history", i + 1));
+        };
+        if got.kind.type_name() != want_type {
+            return Err(format!("history: event #{} expected {want_type}, got {}", i + 1, got.kind.type_name()));
+        }
+        let details = want.get("stateEnteredEventDetails").or_else(|| want.get("stateExitedEventDetails"));
+        if let Some(details) = details {
+            let want_name = details.get("name").and_then(Value::as_str);
+            if want_name != got.kind.state_name() {
+                return Err(format!("history: event #{} ({want_type}) name: expected {want_name:?}, got {:?}", i + 1, got.kind.state_name()));
+            }
+            let (field, value) = match &got.kind {
+                EventKind::StateEntered { input, .. } => ("input", input),
+                EventKind::StateExited { output, .. } => ("output", output),
+                _ => continue,
+            };
+            if let Some(want_value) = details.get(field) {
+                let want_value = normalize(want_value);
+                if want_value != **value {
+                    return Err(format!(
+                        "history: event #{} ({want_type} {}) {field}: expected {}, got {}",
+                        i + 1,
+                        want_name.unwrap_or(""),
+                        compact(&want_value),
+                        compact(value)
+                    ));
+                }
+            }
+        }
+    }
+    if actual.len() > expected.len() {
+        return Err(format!("history: {} extra events, first {}", actual.len() - expected.len(), actual[expected.len()].kind.type_name()));
+    }
+    Ok(())
+}
+
+/// Runs every `*.json` case of `dir` in name order whose tags pass `include`.
+pub fn run_dir(dir: &Path, include: impl Fn(&[String]) -> bool) -> std::io::Result<Vec<CaseResult>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    let mut results = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read_to_string(&path)?;
+        let case: Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                results.push(CaseResult {
+                    name: path.display().to_string(),
+                    requires: Vec::new(),
+                    failure: Some(format!("not JSON: {e}")),
+                });
+                continue;
+            }
+        };
+        let requires: Vec<String> = case
+            .get("requires")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+            .unwrap_or_default();
+        if include(&requires) {
+            results.push(run_case(&case));
+        }
+    }
+    Ok(results)
+}
+
+/// One line per failing case with its first difference, then `N passed, N failed`.
+pub fn report(results: &[CaseResult]) -> String {
+    let mut out = String::new();
+    for r in results {
+        if let Some(f) = &r.failure {
+            out.push_str(&format!("FAIL {}: {}\n", r.name, f));
+        }
+    }
+    let passed = results.iter().filter(|r| r.failure.is_none()).count();
+    out.push_str(&format!("{passed} passed, {} failed\n", results.len() - passed));
+    out
+}

@@ -1,0 +1,205 @@
+//! Simulated task handlers: the [`TaskHandler`] trait, the [`HandlerRegistry`] keyed by state
+//! name or resource ARN (or Lambda function name), the simulated CloudWatch log streams handlers
+//! print to, the generic handlers (echo, static result, throw, fail-N-times-then-succeed,
+//! latency) and the seed's four Lambdas ([`seed`]).
+//!
+//! A handler sees the world only through its [`TaskContext`]: the virtual time, the execution's
+//! seeded RNG and its log stream. It never reads a clock or an OS random source.
+
+pub mod python;
+pub mod seed;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rand::RngCore;
+use serde_json::Value;
+
+use crate::asl::clock::Millis;
+use crate::asl::interp::StatesError;
+
+/// What a Task asks its handler.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskRequest<'a> {
+    /// The Task state's name.
+    pub state_name: &'a str,
+    /// The Task's `Resource` as written.
+    pub resource: &'a str,
+    /// The Lambda function's name, for Lambda ARNs and `lambda:invoke`.
+    pub function_name: Option<&'a str>,
+    /// The effective input (after InputPath and Parameters; for `lambda:invoke`, the `Payload`).
+    pub input: &'a Value,
+    /// 0 for the first attempt, then 1, 2 ... on retries.
+    pub attempt: u32,
+}
+
+/// What a handler may use while it runs.
+pub struct TaskContext<'a> {
+    /// The virtual time of the call.
+    pub now: Millis,
+    /// The execution's seeded RNG.
+    pub rng: &'a mut dyn RngCore,
+    /// The lines the function prints, for its log stream.
+    pub log: &'a mut Vec<String>,
+}
+
+/// A simulated implementation of a Task's resource.
+pub trait TaskHandler {
+    /// Runs the task: its result, or an error with its ASL name and cause.
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError>;
+
+    /// How long a call takes, in virtual milliseconds.
+    fn latency_millis(&self) -> u64 {
+        0
+    }
+}
+
+/// Handlers by state name, resource ARN or Lambda function name.
+#[derive(Default)]
+pub struct HandlerRegistry {
+    handlers: Vec<Box<dyn TaskHandler>>,
+    by_key: HashMap<String, usize>,
+}
+
+impl std::fmt::Debug for HandlerRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HandlerRegistry").field("keys", &self.by_key.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
+impl HandlerRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        HandlerRegistry::default()
+    }
+
+    /// A registry with the seed's four Lambdas under their function names.
+    pub fn with_seed_functions() -> Self {
+        let mut registry = HandlerRegistry::new();
+        seed::register(&mut registry);
+        registry
+    }
+
+    /// Registers `handler` under `key`: a state name, a resource ARN or a Lambda function name.
+    /// A later registration under the same key wins.
+    pub fn register(&mut self, key: impl Into<String>, handler: impl TaskHandler + 'static) -> &mut Self {
+        self.handlers.push(Box::new(handler));
+        self.by_key.insert(key.into(), self.handlers.len() - 1);
+        self
+    }
+
+    /// The handler for a task: by state name first, then resource, then function name.
+    pub fn find(&mut self, request: &TaskRequest) -> Option<&mut dyn TaskHandler> {
+        let index = [Some(request.state_name), Some(request.resource), request.function_name]
+            .into_iter()
+            .flatten()
+            .find_map(|key| self.by_key.get(key).copied())?;
+        Some(self.handlers[index].as_mut())
+    }
+}
+
+/// One line of a simulated CloudWatch log stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub timestamp: Millis,
+    pub message: String,
+}
+
+/// Simulated CloudWatch Logs: one group per function, `/aws/lambda/NAME`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CloudWatchLogs {
+    groups: BTreeMap<String, Vec<LogLine>>,
+}
+
+impl CloudWatchLogs {
+    /// Appends `lines` to the group of `function`.
+    pub fn append(&mut self, function: &str, timestamp: Millis, lines: impl IntoIterator<Item = String>) {
+        let group = self.groups.entry(format!("/aws/lambda/{function}")).or_default();
+        group.extend(lines.into_iter().map(|message| LogLine { timestamp, message }));
+    }
+
+    /// The lines of a log group such as `/aws/lambda/ValidateInput`.
+    pub fn group(&self, name: &str) -> &[LogLine] {
+        self.groups.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every group and its lines, by name.
+    pub fn groups(&self) -> impl Iterator<Item = (&str, &[LogLine])> {
+        self.groups.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+/// Returns its input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Echo;
+
+impl TaskHandler for Echo {
+    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        Ok(request.input.clone())
+    }
+}
+
+/// Always returns the same value.
+#[derive(Debug, Clone)]
+pub struct StaticResult(pub Value);
+
+impl TaskHandler for StaticResult {
+    fn invoke(&mut self, _: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Always fails with the same error and cause.
+#[derive(Debug, Clone)]
+pub struct Throw(pub StatesError);
+
+impl TaskHandler for Throw {
+    fn invoke(&mut self, _: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        Err(self.0.clone())
+    }
+}
+
+/// Fails the first `failures` calls with `error`, then behaves as `then`.
+pub struct FailTimesThenSucceed {
+    pub failures: u32,
+    pub error: StatesError,
+    pub then: Box<dyn TaskHandler>,
+    calls: u32,
+}
+
+impl FailTimesThenSucceed {
+    /// Fails `failures` times with `error`, then delegates to `then`.
+    pub fn new(failures: u32, error: StatesError, then: impl TaskHandler + 'static) -> Self {
+        FailTimesThenSucceed { failures, error, then: Box::new(then), calls: 0 }
+    }
+}
+
+impl TaskHandler for FailTimesThenSucceed {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        self.calls += 1;
+        if self.calls <= self.failures {
+            Err(self.error.clone())
+        } else {
+            self.then.invoke(request, context)
+        }
+    }
+
+    fn latency_millis(&self) -> u64 {
+        self.then.latency_millis()
+    }
+}
+
+/// Another handler that takes `millis` of virtual time per call.
+pub struct WithLatency<H> {
+    pub inner: H,
+    pub millis: u64,
+}
+
+impl<H: TaskHandler> TaskHandler for WithLatency<H> {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        self.inner.invoke(request, context)
+    }
+
+    fn latency_millis(&self) -> u64 {
+        self.millis
+    }
+}

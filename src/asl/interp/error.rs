@@ -1,0 +1,120 @@
+//! [`StatesError`]: an error as a state raises it, with the literal ASL name (`States.TaskFailed`,
+//! `States.Runtime`, or a handler's own name) and AWS's cause text, and the rules by which
+//! Retry and Catch match it.
+
+use std::fmt;
+
+/// The predefined error names of the Amazon States Language.
+pub mod names {
+    /// Matches every error name (with the exceptions in [`super::StatesError::matches`]).
+    pub const ALL: &str = "States.ALL";
+    /// A path, template or value could not be used: never retried or caught by `States.ALL`.
+    pub const RUNTIME: &str = "States.Runtime";
+    /// A Task failed.
+    pub const TASK_FAILED: &str = "States.TaskFailed";
+    /// A Task ran longer than TimeoutSeconds or missed a heartbeat.
+    pub const TIMEOUT: &str = "States.Timeout";
+    /// A Task's heartbeat was missed.
+    pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+    /// A payload exceeded 262,144 bytes.
+    pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
+    /// No Choice rule matched and there is no Default.
+    pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
+    /// An intrinsic function failed.
+    pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
+    /// A ResultPath could not be applied.
+    pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
+    /// A parameter path did not match.
+    pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
+    /// A Map failed more iterations than it tolerates.
+    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
+    /// The execution was stopped or a branch was aborted.
+    pub const BRANCH_FAILED: &str = "States.BranchFailed";
+}
+
+/// An error raised while running a state: its ASL name and cause, either of which AWS may omit
+/// (a Fail state without Error or Cause).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatesError {
+    /// `States.Runtime`, `States.TaskFailed`, `MyCustomError` ...
+    pub error: Option<String>,
+    /// AWS's cause text.
+    pub cause: Option<String>,
+}
+
+impl StatesError {
+    /// An error with a name and a cause.
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        StatesError { error: Some(error.into()), cause: Some(cause.into()) }
+    }
+
+    /// `States.Runtime` with `cause`.
+    pub fn runtime(cause: impl Into<String>) -> Self {
+        StatesError::new(names::RUNTIME, cause)
+    }
+
+    /// The name used for matching: an unnamed error matches only `States.ALL`.
+    pub fn name(&self) -> &str {
+        self.error.as_deref().unwrap_or("")
+    }
+
+    /// Whether a Retrier's or Catcher's `ErrorEquals` entry `pattern` matches this error, as AWS
+    /// matches: `States.ALL` matches everything but `States.Runtime` and
+    /// `States.DataLimitExceeded`; on a Task, `States.TaskFailed` matches every error but
+    /// `States.Timeout` (and the two above); anything else matches by exact name.
+    pub fn matches(&self, pattern: &str, on_task: bool) -> bool {
+        let name = self.name();
+        if pattern == name {
+            return true;
+        }
+        let unmatchable = name == names::RUNTIME || name == names::DATA_LIMIT_EXCEEDED;
+        match pattern {
+            names::ALL => !unmatchable,
+            names::TASK_FAILED => on_task && !unmatchable && name != names::TIMEOUT && name != names::HEARTBEAT_TIMEOUT,
+            _ => false,
+        }
+    }
+
+    /// The error output a Catcher passes on: `{"Error": ..., "Cause": ...}` with absent parts left out.
+    pub fn to_output(&self) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        if let Some(e) = &self.error {
+            map.insert("Error".into(), serde_json::Value::String(e.clone()));
+        }
+        if let Some(c) = &self.cause {
+            map.insert("Cause".into(), serde_json::Value::String(c.clone()));
+        }
+        serde_json::Value::Object(map)
+    }
+}
+
+impl fmt::Display for StatesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error.as_deref().unwrap_or("(no error)"))?;
+        if let Some(c) = &self.cause {
+            write!(f, ": {c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StatesError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_all_does_not_catch_runtime() {
+        assert!(!StatesError::runtime("x").matches(names::ALL, true));
+        assert!(StatesError::new("Custom", "x").matches(names::ALL, false));
+        assert!(!StatesError::new("Custom", "x").matches("State.ALL", false));
+    }
+
+    #[test]
+    fn task_failed_catches_task_errors_but_timeouts() {
+        assert!(StatesError::new("Lambda.Unknown", "x").matches(names::TASK_FAILED, true));
+        assert!(!StatesError::new(names::TIMEOUT, "x").matches(names::TASK_FAILED, true));
+        assert!(StatesError::new(names::TIMEOUT, "x").matches(names::TIMEOUT, true));
+    }
+}

@@ -1,0 +1,530 @@
+//! The interpreter: [`Execution`] runs a compiled [`Program`] step by step, with time from a
+//! [`Clock`] the caller owns and randomness from a seed the caller owns, and records an
+//! AWS-shaped history.
+//!
+//! Owns: the step-wise API ([`Execution::step`], [`Execution::run`], callbacks), the
+//! deterministic scheduler of branches and iterations (fibers), the shared state pipeline
+//! ([`pipeline`]), Retry and Catch, and one small action per state type ([`states`]).
+//!
+//! Scheduling: each running branch or Map iteration is a fiber. The ready queue is worked from
+//! the front, and a fiber that moves on goes back to the front, so a branch runs until it waits
+//! (Wait, retry back-off, latency, callback) before its sibling starts: the history is the same
+//! on every run. When every fiber waits on a timer, the clock jumps to the earliest one.
+
+mod error;
+pub mod pipeline;
+pub mod program;
+mod states;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Value, json};
+
+pub use error::{StatesError, names};
+pub use program::{CompileError, Program};
+
+use crate::asl::clock::{Clock, Millis, format_rfc3339};
+use crate::asl::handlers::{CloudWatchLogs, HandlerRegistry};
+use crate::asl::history::{EventKind, HistoryEvent};
+use program::{ScopeId, StateId};
+
+/// Standard or Express: history and duration quotas differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExecutionType {
+    #[default]
+    Standard,
+    Express,
+}
+
+/// What an execution is called and what limits it runs under.
+#[derive(Debug, Clone)]
+pub struct ExecutionConfig {
+    /// The state machine's name (`$$.StateMachine.Name`).
+    pub state_machine_name: String,
+    /// The execution's name (`$$.Execution.Name`).
+    pub execution_name: String,
+    /// `$$.Execution.RoleArn` and the ExecutionStarted event's `roleArn`.
+    pub role_arn: String,
+    pub region: String,
+    pub account: String,
+    pub execution_type: ExecutionType,
+    /// Seeds the RNG of intrinsics, jitter and handlers.
+    pub seed: u64,
+    /// State transitions after which the execution fails: an infinite loop ends, never hangs.
+    pub max_transitions: u64,
+}
+
+impl Default for ExecutionConfig {
+    fn default() -> Self {
+        ExecutionConfig {
+            state_machine_name: "StateMachine".into(),
+            execution_name: "execution".into(),
+            role_arn: "arn:aws:iam::123456789012:role/StepFunctionsRole".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            execution_type: ExecutionType::Standard,
+            seed: 0,
+            max_transitions: 1_000_000,
+        }
+    }
+}
+
+/// Where an execution is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExecutionStatus {
+    Running,
+    Succeeded { output: Arc<Value> },
+    Failed(StatesError),
+    TimedOut(StatesError),
+}
+
+impl ExecutionStatus {
+    /// AWS's status name: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded { .. } => "SUCCEEDED",
+            ExecutionStatus::Failed(_) => "FAILED",
+            ExecutionStatus::TimedOut(_) => "TIMED_OUT",
+        }
+    }
+}
+
+/// What one call to [`Execution::step`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Some work ran (possibly after the clock jumped to a timer).
+    Progressed,
+    /// Nothing can run until a callback is delivered ([`Execution::send_task_success`] ...).
+    AwaitingCallback,
+    /// The execution has ended; see [`Execution::status`].
+    Finished,
+}
+
+type FiberId = usize;
+
+/// What a fiber does when it next runs.
+#[derive(Debug, Clone)]
+enum Phase {
+    /// Record StateEntered, then act.
+    Enter,
+    /// Run the state's action (again, after a retry back-off).
+    Act,
+    /// A Wait has elapsed: leave with this output.
+    LeaveWith(Arc<Value>),
+    /// A task's latency has elapsed: report this outcome.
+    TaskDone { effective: Arc<Value>, outcome: Result<Value, StatesError> },
+    /// Parked until the children finish.
+    AwaitChildren,
+    /// Parked until a callback for this token.
+    AwaitCallback { token: String, effective: Arc<Value> },
+}
+
+/// Which parallel work a fiber is waiting for.
+#[derive(Debug)]
+struct Children {
+    results: Vec<Option<Value>>,
+    live: Vec<FiberId>,
+    remaining: usize,
+    /// Map only: the items not yet started, from `next_item` on.
+    items: Vec<Value>,
+    next_item: usize,
+    /// Map only: the effective input the item selector reads.
+    selector_input: Arc<Value>,
+    max_concurrency: usize,
+    failed: usize,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+    is_map: bool,
+}
+
+/// One running branch, iteration or the top level.
+#[derive(Debug)]
+struct Fiber {
+    scope: ScopeId,
+    state: StateId,
+    input: Arc<Value>,
+    phase: Phase,
+    parent: Option<(FiberId, usize)>,
+    previous_event: u64,
+    entered_event: u64,
+    entered_time: Millis,
+    retry_counts: Vec<u32>,
+    retries: u32,
+    map_item: Option<(usize, Value)>,
+    /// Map iterations: the Map's name; `started` once MapIterationStarted is recorded.
+    iteration_of: Option<Arc<str>>,
+    started: bool,
+    children: Option<Children>,
+}
+
+/// One execution of a state machine.
+pub struct Execution {
+    program: Arc<Program>,
+    config: ExecutionConfig,
+    clock: Box<dyn Clock>,
+    rng: StdRng,
+    handlers: HandlerRegistry,
+    logs: CloudWatchLogs,
+    history: Vec<HistoryEvent>,
+    fibers: Vec<Option<Fiber>>,
+    free: Vec<FiberId>,
+    ready: VecDeque<FiberId>,
+    sleeping: Vec<(Millis, u64, FiberId)>,
+    sleep_seq: u64,
+    status: ExecutionStatus,
+    input: Arc<Value>,
+    start_time: Millis,
+    transitions: u64,
+    token_seq: u64,
+}
+
+impl std::fmt::Debug for Execution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Execution").field("status", &self.status).field("events", &self.history.len()).finish()
+    }
+}
+
+impl Execution {
+    /// Starts an execution: records ExecutionStarted at the clock's time; nothing else runs
+    /// until [`Execution::step`] or [`Execution::run`].
+    pub fn start(
+        program: Arc<Program>,
+        input: Value,
+        clock: Box<dyn Clock>,
+        handlers: HandlerRegistry,
+        config: ExecutionConfig,
+    ) -> Execution {
+        let start_time = clock.now();
+        let input = Arc::new(input);
+        let start_state = program.scopes[0].start;
+        let mut execution = Execution {
+            rng: StdRng::seed_from_u64(config.seed),
+            program,
+            config,
+            clock,
+            handlers,
+            logs: CloudWatchLogs::default(),
+            history: Vec::new(),
+            fibers: Vec::new(),
+            free: Vec::new(),
+            ready: VecDeque::new(),
+            sleeping: Vec::new(),
+            sleep_seq: 0,
+            status: ExecutionStatus::Running,
+            input: input.clone(),
+            start_time,
+            transitions: 0,
+            token_seq: 0,
+        };
+        let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
+        execution.history.push(HistoryEvent {
+            id: 1,
+            previous_event_id: 0,
+            timestamp: start_time,
+            kind: EventKind::ExecutionStarted { input: input.clone(), role_arn },
+        });
+        let top = execution.spawn(0, start_state, input, None);
+        execution.ready.push_back(top);
+        execution
+    }
+
+    /// The history so far.
+    pub fn history(&self) -> &[HistoryEvent] {
+        &self.history
+    }
+
+    /// Where the execution is.
+    pub fn status(&self) -> &ExecutionStatus {
+        &self.status
+    }
+
+    /// What the handlers printed, by log group.
+    pub fn logs(&self) -> &CloudWatchLogs {
+        &self.logs
+    }
+
+    /// The clock's current time.
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    /// The configuration the execution runs with.
+    pub fn config(&self) -> &ExecutionConfig {
+        &self.config
+    }
+
+    /// Runs until the execution ends or waits for a callback.
+    pub fn run(&mut self) -> StepOutcome {
+        loop {
+            match self.step() {
+                StepOutcome::Progressed => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs until the next state named `state_name` is about to be entered (a breakpoint), the
+    /// execution ends, or it waits for a callback.
+    pub fn run_until_state(&mut self, state_name: &str) -> StepOutcome {
+        loop {
+            if let Some(&fid) = self.ready.front() {
+                if let Some(f) = &self.fibers[fid] {
+                    if matches!(f.phase, Phase::Enter) && &*self.program.state(f.scope, f.state).name == state_name {
+                        return StepOutcome::Progressed;
+                    }
+                }
+            }
+            match self.step() {
+                StepOutcome::Progressed => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs one unit of work: one state of one fiber (entering and acting, or leaving after a
+    /// timer), jumping the clock to the next timer when nothing else can run.
+    pub fn step(&mut self) -> StepOutcome {
+        if self.status != ExecutionStatus::Running {
+            return StepOutcome::Finished;
+        }
+        let fid = match self.ready.pop_front() {
+            Some(fid) => fid,
+            None => {
+                if self.sleeping.is_empty() {
+                    return StepOutcome::AwaitingCallback;
+                }
+                self.wake_next();
+                if self.status != ExecutionStatus::Running {
+                    return StepOutcome::Finished;
+                }
+                match self.ready.pop_front() {
+                    Some(fid) => fid,
+                    None => return StepOutcome::AwaitingCallback,
+                }
+            }
+        };
+        if self.fibers[fid].is_none() {
+            return StepOutcome::Progressed;
+        }
+        states::run_fiber(self, fid);
+        if self.status == ExecutionStatus::Running { StepOutcome::Progressed } else { StepOutcome::Finished }
+    }
+
+    /// Delivers a `.waitForTaskToken` success. Returns false when no task waits on `token`.
+    pub fn send_task_success(&mut self, token: &str, output: Value) -> bool {
+        self.deliver(token, Ok(output))
+    }
+
+    /// Delivers a `.waitForTaskToken` failure. Returns false when no task waits on `token`.
+    pub fn send_task_failure(&mut self, token: &str, error: StatesError) -> bool {
+        self.deliver(token, Err(error))
+    }
+
+    /// The task tokens callbacks are awaited for.
+    pub fn pending_task_tokens(&self) -> Vec<String> {
+        self.fibers
+            .iter()
+            .flatten()
+            .filter_map(|f| match &f.phase {
+                Phase::AwaitCallback { token, .. } => Some(token.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn deliver(&mut self, token: &str, outcome: Result<Value, StatesError>) -> bool {
+        let found = self.fibers.iter().position(|f| {
+            matches!(f, Some(Fiber { phase: Phase::AwaitCallback { token: t, .. }, .. }) if t == token)
+        });
+        let Some(fid) = found else { return false };
+        let fiber = self.fibers[fid].as_mut().expect("found above");
+        let Phase::AwaitCallback { effective, .. } = std::mem::replace(&mut fiber.phase, Phase::Act) else { return false };
+        fiber.phase = Phase::TaskDone { effective, outcome };
+        self.ready.push_front(fid);
+        true
+    }
+
+    fn wake_next(&mut self) {
+        let Some(earliest) = self.sleeping.iter().map(|s| s.0).min() else { return };
+        if let Some(timeout) = self.program.timeout_seconds {
+            let deadline = self.start_time + timeout as i64 * 1000;
+            if earliest > deadline {
+                self.clock.advance_to(deadline);
+                self.end(ExecutionStatus::TimedOut(StatesError { error: Some(names::TIMEOUT.into()), cause: None }));
+                return;
+            }
+        }
+        let limit = match self.config.execution_type {
+            ExecutionType::Standard => 365 * 24 * 3600 * 1000,
+            ExecutionType::Express => 5 * 60 * 1000,
+        };
+        if earliest > self.start_time + limit {
+            self.clock.advance_to(self.start_time + limit);
+            self.end(ExecutionStatus::TimedOut(StatesError::new(
+                names::TIMEOUT,
+                "The execution reached its maximum duration.",
+            )));
+            return;
+        }
+        self.clock.advance_to(earliest);
+        let mut due: Vec<(Millis, u64, FiberId)> = Vec::new();
+        self.sleeping.retain(|s| {
+            if s.0 <= earliest {
+                due.push(*s);
+                false
+            } else {
+                true
+            }
+        });
+        due.sort();
+        for (_, _, fid) in due {
+            self.ready.push_back(fid);
+        }
+    }
+
+    fn sleep_until(&mut self, fid: FiberId, until: Millis) {
+        if until <= self.clock.now() {
+            self.ready.push_front(fid);
+        } else {
+            self.sleep_seq += 1;
+            self.sleeping.push((until, self.sleep_seq, fid));
+        }
+    }
+
+    fn spawn(&mut self, scope: ScopeId, state: StateId, input: Arc<Value>, parent: Option<(FiberId, usize)>) -> FiberId {
+        let previous_event = match parent {
+            Some((pid, _)) => self.fiber(pid).previous_event,
+            None => 0,
+        };
+        let fiber = Fiber {
+            scope,
+            state,
+            input,
+            phase: Phase::Enter,
+            parent,
+            previous_event,
+            entered_event: 0,
+            entered_time: 0,
+            retry_counts: Vec::new(),
+            retries: 0,
+            map_item: None,
+            iteration_of: None,
+            started: false,
+            children: None,
+        };
+        match self.free.pop() {
+            Some(id) => {
+                self.fibers[id] = Some(fiber);
+                id
+            }
+            None => {
+                self.fibers.push(Some(fiber));
+                self.fibers.len() - 1
+            }
+        }
+    }
+
+    fn fiber(&self, fid: FiberId) -> &Fiber {
+        self.fibers[fid].as_ref().expect("live fiber")
+    }
+
+    fn fiber_mut(&mut self, fid: FiberId) -> &mut Fiber {
+        self.fibers[fid].as_mut().expect("live fiber")
+    }
+
+    fn release(&mut self, fid: FiberId) {
+        self.fibers[fid] = None;
+        self.free.push(fid);
+    }
+
+    /// Records an event after the fiber's previous one.
+    fn record(&mut self, fid: Option<FiberId>, kind: EventKind) -> u64 {
+        let id = self.history.len() as u64 + 1;
+        let previous_event_id = match fid {
+            Some(fid) => self.fiber(fid).previous_event,
+            None => self.history.last().map_or(0, |e| e.id),
+        };
+        self.history.push(HistoryEvent { id, previous_event_id, timestamp: self.clock.now(), kind });
+        if let Some(fid) = fid {
+            self.fiber_mut(fid).previous_event = id;
+        }
+        id
+    }
+
+    fn end(&mut self, status: ExecutionStatus) {
+        let previous = self.history.last().map_or(0, |e| e.id);
+        let kind = match &status {
+            ExecutionStatus::Succeeded { output } => EventKind::ExecutionSucceeded { output: output.clone() },
+            ExecutionStatus::Failed(e) => EventKind::ExecutionFailed { error: e.error.clone(), cause: e.cause.clone() },
+            ExecutionStatus::TimedOut(e) => EventKind::ExecutionTimedOut { error: e.error.clone(), cause: e.cause.clone() },
+            ExecutionStatus::Running => return,
+        };
+        self.history.push(HistoryEvent {
+            id: previous + 1,
+            previous_event_id: previous,
+            timestamp: self.clock.now(),
+            kind,
+        });
+        self.status = status;
+        self.ready.clear();
+        self.sleeping.clear();
+    }
+
+    /// The context object (`$$`) for a fiber's current state.
+    fn context_object(&self, fid: FiberId, task_token: Option<&str>) -> Value {
+        let fiber = self.fiber(fid);
+        let state = self.program.state(fiber.scope, fiber.state);
+        let machine_arn = format!(
+            "arn:aws:states:{}:{}:stateMachine:{}",
+            self.config.region, self.config.account, self.config.state_machine_name
+        );
+        let execution_arn = format!(
+            "arn:aws:states:{}:{}:execution:{}:{}",
+            self.config.region, self.config.account, self.config.state_machine_name, self.config.execution_name
+        );
+        let mut context = json!({
+            "Execution": {
+                "Id": execution_arn,
+                "Input": Value::clone(&self.input),
+                "StartTime": format_rfc3339(self.start_time),
+                "Name": self.config.execution_name,
+                "RoleArn": self.config.role_arn,
+                "RedriveCount": 0,
+            },
+            "StateMachine": {"Id": machine_arn, "Name": self.config.state_machine_name},
+            "State": {
+                "EnteredTime": format_rfc3339(fiber.entered_time),
+                "Name": &*state.name,
+                "RetryCount": fiber.retries,
+            },
+        });
+        if let Some(token) = task_token {
+            context["Task"] = json!({"Token": token});
+        }
+        if let Some((index, value)) = &fiber.map_item {
+            context["Map"] = json!({"Item": {"Index": index, "Value": value}});
+        }
+        context
+    }
+}
+
+/// Reads a definition and an input and runs the execution to its end on a [`crate::asl::clock::VirtualClock`]:
+/// the library side of `statecraft run`.
+pub fn run_to_end(
+    program: Arc<Program>,
+    input: Value,
+    clock: Box<dyn Clock>,
+    handlers: HandlerRegistry,
+    config: ExecutionConfig,
+) -> Execution {
+    let mut execution = Execution::start(program, input, clock, handlers, config);
+    execution.run();
+    execution
+}
+
+#[cfg(test)]
+mod tests;

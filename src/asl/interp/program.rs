@@ -1,0 +1,590 @@
+//! The runnable form of a definition: [`Program`], compiled once per definition from the typed
+//! model. Every path, template and Choice rule is parsed here, state names become indices, and
+//! Parallel branches and Map processors become [`Scope`]s, so running a state parses nothing and
+//! looks nothing up by name.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::asl::clock::{Millis, parse_rfc3339};
+use crate::asl::json::Number;
+use crate::asl::model::{
+    self, ChoiceRule, ComparisonOperator, NumberOrExpression, Operand, PathOrNull, QueryLanguage, RuleTest, State,
+    StateKind, StateMachine, StateType,
+};
+use crate::asl::path::{JsonPath, ReferencePath, Template};
+
+/// Why a definition cannot be run (the validator reports these too, with positions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// JSON pointer of the offending field.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", if self.pointer.is_empty() { "/" } else { &self.pointer }, self.message)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// Index of a [`Scope`] in a [`Program`]; the top level is scope 0.
+pub type ScopeId = usize;
+/// Index of a state in its [`Scope`].
+pub type StateId = usize;
+
+/// A compiled definition.
+#[derive(Debug)]
+pub struct Program {
+    /// Scope 0 is the top level; then every Parallel branch and Map processor.
+    pub scopes: Vec<Scope>,
+    /// Top-level `TimeoutSeconds`.
+    pub timeout_seconds: Option<u64>,
+}
+
+/// The states of the top level, of one Parallel branch or of one Map processor.
+#[derive(Debug)]
+pub struct Scope {
+    pub start: StateId,
+    pub states: Vec<CompiledState>,
+}
+
+/// InputPath or OutputPath.
+#[derive(Debug, Clone)]
+pub enum IoPath {
+    /// Absent or `$`: the whole value.
+    Whole,
+    /// `null`: `{}`.
+    Null,
+    Path(JsonPath),
+}
+
+/// Where ResultPath puts a state's result.
+#[derive(Debug, Clone)]
+pub enum ResultPlacement {
+    /// Absent or `$`: the result replaces the input.
+    Replace,
+    /// `null`: the result is discarded, the input passes through.
+    Discard,
+    /// `$.a.b`: the result is written into the input.
+    At(ReferencePath),
+}
+
+/// One compiled `Retry` entry.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: f64,
+    pub max_attempts: u32,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<f64>,
+    /// `JitterStrategy: FULL`: the delay is drawn uniformly from `[0, delay]` with the seeded RNG.
+    pub full_jitter: bool,
+}
+
+/// One compiled `Catch` entry.
+#[derive(Debug, Clone)]
+pub struct CatchRule {
+    pub error_equals: Vec<String>,
+    pub next: StateId,
+    pub result_path: ResultPlacement,
+}
+
+/// A state ready to run: the shared pipeline fields and its own [`Action`].
+#[derive(Debug)]
+pub struct CompiledState {
+    pub name: Arc<str>,
+    pub state_type: StateType,
+    /// JSONPath today; a JSONata state takes the JSONata branch of the pipeline once it exists.
+    pub query_language: QueryLanguage,
+    pub input_path: IoPath,
+    /// Parameters (not on Map, where it is the item selector).
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPlacement,
+    pub output_path: IoPath,
+    /// `None` for `"End": true` and terminal states.
+    pub next: Option<StateId>,
+    pub retriers: Vec<RetryPolicy>,
+    pub catchers: Vec<CatchRule>,
+    /// Whether any path of the state reads `$$`, so the context object must be built.
+    pub uses_context: bool,
+    pub action: Action,
+}
+
+/// What a state does between Parameters and ResultSelector.
+#[derive(Debug)]
+pub enum Action {
+    Pass { result: Option<Arc<Value>> },
+    Task(TaskSpec),
+    Wait(WaitSpec),
+    Choice(ChoiceSpec),
+    Parallel { branches: Vec<ScopeId> },
+    Map(MapSpec),
+    Succeed,
+    Fail(FailSpec),
+}
+
+/// How a Task's resource is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Integration {
+    /// Call and take the response.
+    RequestResponse,
+    /// `.sync`: call and wait for the job to finish.
+    Sync,
+    /// `.waitForTaskToken`: call, then pause until a callback delivers the result.
+    WaitForTaskToken,
+}
+
+/// What a Task's `Resource` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskTarget {
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME`: LambdaFunction* events, the function's result as is.
+    LambdaFunction { function_name: String },
+    /// `arn:aws:states:::lambda:invoke`: Task* events, the result wrapped in `Payload`, `StatusCode` ...
+    LambdaInvoke,
+    /// `arn:aws:states:::SERVICE:ACTION` and `arn:aws:states:::aws-sdk:SERVICE:ACTION`.
+    Service { service: String, action: String },
+    /// Anything else (activities, unknown ARNs): through the handler registry only.
+    Other,
+}
+
+/// A seconds field: a literal or a path.
+#[derive(Debug, Clone)]
+pub enum SecondsSource {
+    Literal(u64),
+    Path(JsonPath),
+}
+
+/// A Task's own fields.
+#[derive(Debug)]
+pub struct TaskSpec {
+    pub resource: Arc<str>,
+    pub target: TaskTarget,
+    pub integration: Integration,
+    /// `resourceType` of Task events (`lambda`, `sns`, ...).
+    pub resource_type: Arc<str>,
+    /// `resource` of Task events (`invoke`, `publish.waitForTaskToken`, ...).
+    pub resource_name: Arc<str>,
+    pub timeout: Option<SecondsSource>,
+    pub heartbeat: Option<SecondsSource>,
+}
+
+/// A Wait's one field.
+#[derive(Debug)]
+pub enum WaitSpec {
+    Seconds(u64),
+    SecondsPath(JsonPath),
+    /// The timestamp, or `None` when the literal does not parse.
+    Timestamp(Option<Millis>, String),
+    TimestampPath(JsonPath),
+}
+
+/// A Choice's rules and Default.
+#[derive(Debug)]
+pub struct ChoiceSpec {
+    pub rules: Vec<(Condition, StateId)>,
+    pub default: Option<StateId>,
+}
+
+/// A compiled Choice rule.
+#[derive(Debug)]
+pub enum Condition {
+    Compare { variable: JsonPath, operator: ComparisonOperator, operand: CompiledOperand },
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+/// The right-hand side of a comparison, ready to compare.
+#[derive(Debug)]
+pub enum CompiledOperand {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+    /// A Timestamp operator's literal: `None` when it does not parse (never equal).
+    Timestamp(Option<Millis>),
+    Path(JsonPath),
+}
+
+/// A Map's own fields.
+#[derive(Debug)]
+pub struct MapSpec {
+    pub processor: ScopeId,
+    pub items_path: Option<JsonPath>,
+    /// ItemSelector, or the legacy Parameters.
+    pub item_selector: Option<Template>,
+    pub max_concurrency: Option<u64>,
+    pub max_concurrency_path: Option<JsonPath>,
+    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_count_path: Option<JsonPath>,
+    pub tolerated_failure_percentage: Option<f64>,
+    pub tolerated_failure_percentage_path: Option<JsonPath>,
+}
+
+/// A Fail's own fields.
+#[derive(Debug)]
+pub struct FailSpec {
+    pub error: Option<String>,
+    pub error_path: Option<JsonPath>,
+    pub cause: Option<String>,
+    pub cause_path: Option<JsonPath>,
+}
+
+impl Program {
+    /// Compiles a model. The model should have passed validation; what cannot run is an error.
+    pub fn compile(machine: &StateMachine) -> Result<Program, CompileError> {
+        let mut compiler = Compiler { scopes: Vec::new() };
+        compiler.scope(machine, "", QueryLanguage::JsonPath)?;
+        let timeout_seconds = machine.timeout_seconds.as_ref().and_then(Number::as_u64);
+        Ok(Program { scopes: compiler.scopes, timeout_seconds })
+    }
+
+    /// Reads, lowers and compiles a definition's JSON text; lowering problems that are errors
+    /// stop it.
+    pub fn from_text(text: &str) -> Result<Program, CompileError> {
+        let (_, lowered) = crate::asl::lower::lower_text(text)
+            .map_err(|d| CompileError { pointer: d.pointer.clone(), message: d.message.clone() })?;
+        if let Some(d) = lowered.diagnostics.iter().find(|d| d.is_error()) {
+            return Err(CompileError { pointer: d.pointer.clone(), message: d.message.clone() });
+        }
+        Program::compile(&lowered.machine)
+    }
+
+    /// The state `state` of scope `scope`.
+    pub fn state(&self, scope: ScopeId, state: StateId) -> &CompiledState {
+        &self.scopes[scope].states[state]
+    }
+}
+
+struct Compiler {
+    scopes: Vec<Scope>,
+}
+
+fn err(pointer: &str, message: impl Into<String>) -> CompileError {
+    CompileError { pointer: pointer.to_string(), message: message.into() }
+}
+
+fn escape(token: &str) -> String {
+    crate::asl::json::escape_pointer_token(token).into_owned()
+}
+
+/// Parses a path and notes whether it reads the context object.
+fn path(text: &str, pointer: &str, uses_context: &mut bool) -> Result<JsonPath, CompileError> {
+    if text.starts_with("$$") {
+        *uses_context = true;
+    }
+    JsonPath::parse(text).map_err(|e| err(pointer, format!("invalid path '{text}': {e}")))
+}
+
+fn mentions_context(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains("$$"),
+        Value::Array(items) => items.iter().any(mentions_context),
+        Value::Object(map) => map.values().any(mentions_context),
+        _ => false,
+    }
+}
+
+fn template(node: &model::Payload, pointer: &str, uses_context: &mut bool) -> Result<Template, CompileError> {
+    let value = node.to_serde();
+    *uses_context |= mentions_context(&value);
+    Template::compile(&value).map_err(|e| err(pointer, e.to_string()))
+}
+
+fn io_path(field: &Option<PathOrNull>, pointer: &str, uses_context: &mut bool) -> Result<IoPath, CompileError> {
+    Ok(match field {
+        None => IoPath::Whole,
+        Some(PathOrNull::Null) => IoPath::Null,
+        Some(PathOrNull::Path(p)) if p == "$" => IoPath::Whole,
+        Some(PathOrNull::Path(p)) => IoPath::Path(path(p, pointer, uses_context)?),
+    })
+}
+
+fn result_placement(field: &Option<PathOrNull>, pointer: &str) -> Result<ResultPlacement, CompileError> {
+    Ok(match field {
+        None => ResultPlacement::Replace,
+        Some(PathOrNull::Null) => ResultPlacement::Discard,
+        Some(PathOrNull::Path(p)) if p == "$" => ResultPlacement::Replace,
+        Some(PathOrNull::Path(p)) => ResultPlacement::At(
+            ReferencePath::parse(p).map_err(|e| err(pointer, format!("invalid ResultPath '{p}': {e}")))?,
+        ),
+    })
+}
+
+fn literal_u64(field: &Option<NumberOrExpression>, pointer: &str) -> Result<Option<u64>, CompileError> {
+    match field {
+        None => Ok(None),
+        Some(NumberOrExpression::Number(n)) => {
+            n.as_u64().map(Some).ok_or_else(|| err(pointer, format!("expected a non-negative integer, found {}", n.text())))
+        }
+        Some(NumberOrExpression::Expression(_)) => Err(err(pointer, "JSONata expressions are not supported yet")),
+    }
+}
+
+fn literal_f64(field: &Option<NumberOrExpression>, pointer: &str) -> Result<Option<f64>, CompileError> {
+    match field {
+        None => Ok(None),
+        Some(NumberOrExpression::Number(n)) => Ok(Some(n.as_f64())),
+        Some(NumberOrExpression::Expression(_)) => Err(err(pointer, "JSONata expressions are not supported yet")),
+    }
+}
+
+fn seconds_source(
+    literal: &Option<NumberOrExpression>,
+    path_text: &Option<String>,
+    pointer: &str,
+    uses_context: &mut bool,
+) -> Result<Option<SecondsSource>, CompileError> {
+    if let Some(s) = literal_u64(literal, pointer)? {
+        return Ok(Some(SecondsSource::Literal(s)));
+    }
+    match path_text {
+        Some(p) => Ok(Some(SecondsSource::Path(path(p, pointer, uses_context)?))),
+        None => Ok(None),
+    }
+}
+
+/// Splits a Task's resource into its target, integration pattern and event names.
+pub fn classify_resource(resource: &str) -> (TaskTarget, Integration, String, String) {
+    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+        let (body, integration) = if let Some(b) = rest.strip_suffix(".waitForTaskToken") {
+            (b, Integration::WaitForTaskToken)
+        } else if let Some(b) = rest.strip_suffix(".sync:2") {
+            (b, Integration::Sync)
+        } else if let Some(b) = rest.strip_suffix(".sync") {
+            (b, Integration::Sync)
+        } else {
+            (rest, Integration::RequestResponse)
+        };
+        let (service, action) = match body.strip_prefix("aws-sdk:") {
+            Some(sdk) => sdk.split_once(':').unwrap_or((sdk, "")),
+            None => body.split_once(':').unwrap_or((body, "")),
+        };
+        let resource_name = rest.strip_prefix("aws-sdk:").map_or(rest, |r| r.split_once(':').map_or(r, |(_, a)| a));
+        let target = if service == "lambda" && action == "invoke" {
+            TaskTarget::LambdaInvoke
+        } else {
+            TaskTarget::Service { service: service.to_string(), action: action.to_string() }
+        };
+        return (target, integration, service.to_string(), resource_name.to_string());
+    }
+    if resource.starts_with("arn:aws:lambda:") {
+        let parts: Vec<&str> = resource.split(':').collect();
+        let function_name = parts.get(6).copied().unwrap_or("").to_string();
+        return (TaskTarget::LambdaFunction { function_name }, Integration::RequestResponse, "lambda".into(), resource.into());
+    }
+    (TaskTarget::Other, Integration::RequestResponse, "activity".into(), resource.into())
+}
+
+impl Compiler {
+    fn scope(&mut self, machine: &StateMachine, pointer: &str, inherited: QueryLanguage) -> Result<ScopeId, CompileError> {
+        let id = self.scopes.len();
+        self.scopes.push(Scope { start: 0, states: Vec::new() });
+        let language = machine.query_language.unwrap_or(inherited);
+        let mut index: HashMap<&str, StateId> = HashMap::with_capacity(machine.states.len());
+        for (i, named) in machine.states.iter().enumerate() {
+            index.insert(named.name.as_str(), i);
+        }
+        let start_name = machine.start_at.as_deref().ok_or_else(|| err(pointer, "StartAt is missing"))?;
+        let start = *index.get(start_name).ok_or_else(|| err(&format!("{pointer}/StartAt"), format!("no state named '{start_name}'")))?;
+        let mut states = Vec::with_capacity(machine.states.len());
+        for named in &machine.states {
+            let state_pointer = format!("{pointer}/States/{}", escape(&named.name));
+            states.push(self.state(&named.name, &named.state, &state_pointer, &index, language)?);
+        }
+        self.scopes[id] = Scope { start, states };
+        Ok(id)
+    }
+
+    fn state(
+        &mut self,
+        name: &str,
+        state: &State,
+        pointer: &str,
+        index: &HashMap<&str, StateId>,
+        inherited: QueryLanguage,
+    ) -> Result<CompiledState, CompileError> {
+        let target = |n: &str, field: &str| -> Result<StateId, CompileError> {
+            index.get(n).copied().ok_or_else(|| err(&format!("{pointer}/{field}"), format!("no state named '{n}'")))
+        };
+        let query_language = state.query_language.unwrap_or(inherited);
+        if query_language == QueryLanguage::Jsonata {
+            return Err(err(pointer, "JSONata states are not supported yet"));
+        }
+        let state_type = state.kind.state_type().ok_or_else(|| err(pointer, "unknown state type"))?;
+        let mut uses_context = false;
+        let d = &state.data;
+        let input_path = io_path(&d.input_path, &format!("{pointer}/InputPath"), &mut uses_context)?;
+        let output_path = io_path(&d.output_path, &format!("{pointer}/OutputPath"), &mut uses_context)?;
+        let result_path = result_placement(&d.result_path, &format!("{pointer}/ResultPath"))?;
+        let is_map = matches!(state.kind, StateKind::Map(_));
+        let parameters = match (&d.parameters, is_map) {
+            (Some(p), false) => Some(template(p, &format!("{pointer}/Parameters"), &mut uses_context)?),
+            _ => None,
+        };
+        let result_selector = match &d.result_selector {
+            Some(p) => Some(template(p, &format!("{pointer}/ResultSelector"), &mut uses_context)?),
+            None => None,
+        };
+        let next = match &state.next {
+            Some(n) if state.end != Some(true) => Some(target(n, "Next")?),
+            _ => None,
+        };
+        let mut retriers = Vec::new();
+        for r in state.retry.iter().flatten() {
+            retriers.push(RetryPolicy {
+                error_equals: r.error_equals.clone().unwrap_or_default(),
+                interval_seconds: r.interval_seconds.as_ref().map_or(1.0, Number::as_f64),
+                max_attempts: r.max_attempts.as_ref().map_or(3, |n| n.as_f64().max(0.0) as u32),
+                backoff_rate: r.backoff_rate.as_ref().map_or(2.0, Number::as_f64),
+                max_delay_seconds: r.max_delay_seconds.as_ref().map(Number::as_f64),
+                full_jitter: r.jitter_strategy.as_deref() == Some("FULL"),
+            });
+        }
+        let mut catchers = Vec::new();
+        for (i, c) in state.catch.iter().flatten().enumerate() {
+            let n = c.next.as_deref().ok_or_else(|| err(&format!("{pointer}/Catch/{i}"), "Next is missing"))?;
+            catchers.push(CatchRule {
+                error_equals: c.error_equals.clone().unwrap_or_default(),
+                next: target(n, &format!("Catch/{i}/Next"))?,
+                result_path: result_placement(&c.result_path, &format!("{pointer}/Catch/{i}/ResultPath"))?,
+            });
+        }
+        let action = match &state.kind {
+            StateKind::Pass(p) => Action::Pass { result: p.result.as_ref().map(|r| Arc::new(r.to_serde())) },
+            StateKind::Succeed => Action::Succeed,
+            StateKind::Fail(f) => Action::Fail(FailSpec {
+                error: f.error.clone(),
+                error_path: f.error_path.as_deref().map(|p| path(p, &format!("{pointer}/ErrorPath"), &mut uses_context)).transpose()?,
+                cause: f.cause.clone(),
+                cause_path: f.cause_path.as_deref().map(|p| path(p, &format!("{pointer}/CausePath"), &mut uses_context)).transpose()?,
+            }),
+            StateKind::Wait(w) => Action::Wait(if let Some(s) = &w.seconds {
+                match s {
+                    NumberOrExpression::Number(n) => WaitSpec::Seconds(
+                        n.as_u64().or_else(|| n.text().parse::<f64>().ok().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+                            .ok_or_else(|| err(&format!("{pointer}/Seconds"), "Seconds must be a non-negative integer"))?,
+                    ),
+                    NumberOrExpression::Expression(_) => return Err(err(pointer, "JSONata expressions are not supported yet")),
+                }
+            } else if let Some(p) = &w.seconds_path {
+                WaitSpec::SecondsPath(path(p, &format!("{pointer}/SecondsPath"), &mut uses_context)?)
+            } else if let Some(t) = &w.timestamp {
+                WaitSpec::Timestamp(parse_rfc3339(t), t.clone())
+            } else if let Some(p) = &w.timestamp_path {
+                WaitSpec::TimestampPath(path(p, &format!("{pointer}/TimestampPath"), &mut uses_context)?)
+            } else {
+                return Err(err(pointer, "a Wait state needs Seconds, SecondsPath, Timestamp or TimestampPath"));
+            }),
+            StateKind::Choice(c) => {
+                let mut rules = Vec::new();
+                for (i, rule) in c.choices.iter().flatten().enumerate() {
+                    let rule_pointer = format!("{pointer}/Choices/{i}");
+                    let n = rule.next.as_deref().ok_or_else(|| err(&rule_pointer, "Next is missing"))?;
+                    rules.push((condition(rule, &rule_pointer, &mut uses_context)?, target(n, &format!("Choices/{i}/Next"))?));
+                }
+                let default = c.default.as_deref().map(|n| target(n, "Default")).transpose()?;
+                Action::Choice(ChoiceSpec { rules, default })
+            }
+            StateKind::Task(t) => {
+                let resource = t.resource.as_deref().ok_or_else(|| err(pointer, "Resource is missing"))?;
+                let (target, integration, resource_type, resource_name) = classify_resource(resource);
+                Action::Task(TaskSpec {
+                    resource: resource.into(),
+                    target,
+                    integration,
+                    resource_type: resource_type.into(),
+                    resource_name: resource_name.into(),
+                    timeout: seconds_source(&t.timeout_seconds, &t.timeout_seconds_path, &format!("{pointer}/TimeoutSeconds"), &mut uses_context)?,
+                    heartbeat: seconds_source(&t.heartbeat_seconds, &t.heartbeat_seconds_path, &format!("{pointer}/HeartbeatSeconds"), &mut uses_context)?,
+                })
+            }
+            StateKind::Parallel(p) => {
+                let mut branches = Vec::new();
+                for (i, b) in p.branches.iter().flatten().enumerate() {
+                    branches.push(self.scope(b, &format!("{pointer}/Branches/{i}"), query_language)?);
+                }
+                Action::Parallel { branches }
+            }
+            StateKind::Map(m) => {
+                let processor_field = if m.item_processor.is_some() { "ItemProcessor" } else { "Iterator" };
+                let processor_model = m.processor().ok_or_else(|| err(pointer, "ItemProcessor is missing"))?;
+                let processor = self.scope(processor_model, &format!("{pointer}/{processor_field}"), query_language)?;
+                let selector = m.item_selector.as_ref().or(d.parameters.as_ref());
+                let opt_path = |p: &Option<String>, field: &str, uses: &mut bool| {
+                    p.as_deref().map(|p| path(p, &format!("{pointer}/{field}"), uses)).transpose()
+                };
+                Action::Map(MapSpec {
+                    processor,
+                    items_path: opt_path(&m.items_path, "ItemsPath", &mut uses_context)?,
+                    item_selector: match selector {
+                        Some(s) => {
+                            let mut ignored = false;
+                            Some(template(s, &format!("{pointer}/ItemSelector"), &mut ignored)?)
+                        }
+                        None => None,
+                    },
+                    max_concurrency: literal_u64(&m.max_concurrency, &format!("{pointer}/MaxConcurrency"))?,
+                    max_concurrency_path: opt_path(&m.max_concurrency_path, "MaxConcurrencyPath", &mut uses_context)?,
+                    tolerated_failure_count: literal_u64(&m.tolerated_failure_count, &format!("{pointer}/ToleratedFailureCount"))?,
+                    tolerated_failure_count_path: opt_path(&m.tolerated_failure_count_path, "ToleratedFailureCountPath", &mut uses_context)?,
+                    tolerated_failure_percentage: literal_f64(&m.tolerated_failure_percentage, &format!("{pointer}/ToleratedFailurePercentage"))?,
+                    tolerated_failure_percentage_path: opt_path(
+                        &m.tolerated_failure_percentage_path,
+                        "ToleratedFailurePercentagePath",
+                        &mut uses_context,
+                    )?,
+                })
+            }
+            StateKind::Unrecognized => return Err(err(pointer, "unknown state type")),
+        };
+        Ok(CompiledState {
+            name: name.into(),
+            state_type,
+            query_language,
+            input_path,
+            parameters,
+            result_selector,
+            result_path,
+            output_path,
+            next,
+            retriers,
+            catchers,
+            uses_context,
+            action,
+        })
+    }
+}
+
+fn condition(rule: &ChoiceRule, pointer: &str, uses_context: &mut bool) -> Result<Condition, CompileError> {
+    let test = rule.test.as_ref().ok_or_else(|| err(pointer, "the rule has no comparison"))?;
+    Ok(match test {
+        RuleTest::Compare { operator, operand } => {
+            let variable_text = rule.variable.as_deref().ok_or_else(|| err(pointer, "Variable is missing"))?;
+            let variable = path(variable_text, &format!("{pointer}/Variable"), uses_context)?;
+            let field_pointer = format!("{pointer}/{}", operator.name());
+            let operand = match (operand, operator.operand_kind()) {
+                (Operand::Path(p), _) => CompiledOperand::Path(path(p, &field_pointer, uses_context)?),
+                (Operand::String(s), model::OperandKind::Timestamp) => CompiledOperand::Timestamp(parse_rfc3339(s)),
+                (Operand::String(s), _) => CompiledOperand::String(s.clone()),
+                (Operand::Number(n), _) => CompiledOperand::Number(n.as_f64()),
+                (Operand::Boolean(b), _) => CompiledOperand::Boolean(*b),
+            };
+            Condition::Compare { variable, operator: *operator, operand }
+        }
+        RuleTest::And(rules) => Condition::And(
+            rules.iter().enumerate().map(|(i, r)| condition(r, &format!("{pointer}/And/{i}"), uses_context)).collect::<Result<_, _>>()?,
+        ),
+        RuleTest::Or(rules) => Condition::Or(
+            rules.iter().enumerate().map(|(i, r)| condition(r, &format!("{pointer}/Or/{i}"), uses_context)).collect::<Result<_, _>>()?,
+        ),
+        RuleTest::Not(r) => Condition::Not(Box::new(condition(r, &format!("{pointer}/Not"), uses_context)?)),
+        RuleTest::Condition(_) => return Err(err(pointer, "JSONata conditions are not supported yet")),
+    })
+}

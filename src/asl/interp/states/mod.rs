@@ -1,0 +1,299 @@
+//! One small action per state type, and what they share: entering, leaving, transitions,
+//! Retry, Catch and the completion of branches and iterations.
+
+mod choice;
+mod fail;
+mod map;
+mod parallel;
+mod pass;
+mod succeed;
+mod task;
+mod wait;
+
+use std::sync::Arc;
+
+use rand::Rng;
+use serde_json::Value;
+
+use super::pipeline::{self, StateSite};
+use super::program::{Action, CompiledState};
+use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError};
+use crate::asl::history::EventKind;
+use crate::asl::model::StateType;
+
+/// What an action decided.
+pub(super) enum Flow {
+    /// A result for ResultSelector → ResultPath → OutputPath, then Next.
+    Result(Arc<Value>),
+    /// The state's output, final, and where to go (`None`: the branch ends).
+    Leave { output: Arc<Value>, next: Option<usize> },
+    /// The fiber parked itself (timer, children, callback).
+    Parked,
+}
+
+/// Runs a fiber's next phase.
+pub(super) fn run_fiber(exec: &mut Execution, fid: FiberId) {
+    let program = exec.program.clone();
+    let phase = std::mem::replace(&mut exec.fiber_mut(fid).phase, Phase::Act);
+    let fiber = exec.fiber(fid);
+    let state = program.state(fiber.scope, fiber.state);
+    let outcome = match phase {
+        Phase::Enter => {
+            enter(exec, fid, state);
+            act(exec, fid, state)
+        }
+        Phase::Act => act(exec, fid, state),
+        Phase::LeaveWith(output) => Ok(Flow::Leave { output, next: state.next }),
+        Phase::TaskDone { effective, outcome } => task::report(exec, fid, state, effective, outcome),
+        Phase::AwaitChildren | Phase::AwaitCallback { .. } => {
+            // Parked fibers are not in the ready queue; put the phase back.
+            exec.fiber_mut(fid).phase = phase;
+            return;
+        }
+    };
+    match outcome {
+        Ok(Flow::Result(result)) => finish_with_result(exec, fid, state, result),
+        Ok(Flow::Leave { output, next }) => leave(exec, fid, state, output, next),
+        Ok(Flow::Parked) => {}
+        Err(error) => handle_error(exec, fid, state, error),
+    }
+}
+
+fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
+    if let Some(map_name) = exec.fiber(fid).iteration_of.clone() {
+        if !exec.fiber(fid).started {
+            let index = exec.fiber(fid).parent.map_or(0, |p| p.1);
+            exec.record(Some(fid), EventKind::MapIterationStarted { name: map_name, index });
+            exec.fiber_mut(fid).started = true;
+        }
+    }
+    let input = exec.fiber(fid).input.clone();
+    let id = exec.record(Some(fid), EventKind::StateEntered { state_type: state.state_type, name: state.name.clone(), input });
+    let now = exec.clock.now();
+    let fiber = exec.fiber_mut(fid);
+    fiber.entered_event = id;
+    fiber.entered_time = now;
+    fiber.retries = 0;
+    fiber.retry_counts.clear();
+    fiber.retry_counts.resize(state.retriers.len(), 0);
+}
+
+/// The context object, built only when the state reads it.
+pub(super) fn context_for(exec: &Execution, fid: FiberId, state: &CompiledState) -> Value {
+    if state.uses_context { exec.context_object(fid, None) } else { Value::Null }
+}
+
+pub(super) fn site<'s>(exec: &Execution, fid: FiberId, state: &'s CompiledState) -> StateSite<'s> {
+    StateSite { name: &state.name, entered_event_id: exec.fiber(fid).entered_event }
+}
+
+fn act(exec: &mut Execution, fid: FiberId, state: &CompiledState) -> Result<Flow, StatesError> {
+    match &state.action {
+        Action::Pass { result } => pass::run(exec, fid, state, result.as_ref()),
+        Action::Succeed => succeed::run(exec, fid, state),
+        Action::Fail(spec) => fail::run(exec, fid, state, spec),
+        Action::Choice(spec) => choice::run(exec, fid, state, spec),
+        Action::Wait(spec) => wait::run(exec, fid, state, spec),
+        Action::Task(spec) => task::run(exec, fid, state, spec),
+        Action::Parallel { branches } => parallel::run(exec, fid, state, branches),
+        Action::Map(spec) => map::run(exec, fid, state, spec),
+    }
+}
+
+/// ResultSelector → ResultPath → OutputPath, then leave.
+pub(super) fn finish_with_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Arc<Value>) {
+    let context = context_for(exec, fid, state);
+    let raw = exec.fiber(fid).input.clone();
+    let site = site(exec, fid, state);
+    match pipeline::state_output(state, &raw, result, &context, &mut exec.rng, site) {
+        Ok(output) => leave(exec, fid, state, output, state.next),
+        Err(error) => handle_error(exec, fid, state, error),
+    }
+}
+
+/// Records StateExited and moves to `next`, or ends the fiber.
+fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<usize>) {
+    if state.state_type != StateType::Fail {
+        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });
+    }
+    let ends = state.state_type == StateType::Succeed || next.is_none();
+    if ends {
+        complete(exec, fid, Ok(output));
+        return;
+    }
+    exec.transitions += 1;
+    if exec.transitions > exec.config.max_transitions {
+        exec.end(ExecutionStatus::Failed(StatesError::runtime(format!(
+            "The execution exceeded {} state transitions; it is probably looping forever.",
+            exec.config.max_transitions
+        ))));
+        return;
+    }
+    let fiber = exec.fiber_mut(fid);
+    fiber.state = next.expect("checked above");
+    fiber.input = output;
+    fiber.phase = Phase::Enter;
+    exec.ready.push_front(fid);
+}
+
+/// Retry, then Catch, then fail the fiber.
+pub(super) fn handle_error(exec: &mut Execution, fid: FiberId, state: &CompiledState, error: StatesError) {
+    handle_error_after(exec, fid, state, error, None)
+}
+
+/// [`handle_error`], recording `failed_event` (MapStateFailed, ParallelStateFailed) unless the
+/// state is retried: AWS records it only when the state gives up.
+pub(super) fn handle_error_after(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    error: StatesError,
+    mut failed_event: Option<EventKind>,
+) {
+    let on_task = state.state_type == StateType::Task;
+    let retriable = matches!(state.state_type, StateType::Task | StateType::Parallel | StateType::Map);
+    if retriable {
+        if let Some(index) = state.retriers.iter().position(|r| r.error_equals.iter().any(|p| error.matches(p, on_task))) {
+            let policy = &state.retriers[index];
+            let attempts = exec.fiber(fid).retry_counts.get(index).copied().unwrap_or(0);
+            if attempts < policy.max_attempts {
+                let mut delay = policy.interval_seconds * policy.backoff_rate.powi(attempts as i32);
+                if let Some(max) = policy.max_delay_seconds {
+                    delay = delay.min(max);
+                }
+                if policy.full_jitter {
+                    delay = exec.rng.random_range(0.0..=delay.max(0.0));
+                }
+                let fiber = exec.fiber_mut(fid);
+                if let Some(count) = fiber.retry_counts.get_mut(index) {
+                    *count += 1;
+                }
+                fiber.retries += 1;
+                fiber.phase = Phase::Act;
+                let until = exec.clock.now() + (delay * 1000.0).round() as i64;
+                exec.sleep_until(fid, until);
+                return;
+            }
+        }
+        if let Some(kind) = failed_event.take() {
+            exec.record(Some(fid), kind);
+        }
+        if let Some(catcher) = state.catchers.iter().find(|c| c.error_equals.iter().any(|p| error.matches(p, on_task))) {
+            let raw = exec.fiber(fid).input.clone();
+            let site = site(exec, fid, state);
+            match pipeline::place(&catcher.result_path, &raw, Arc::new(error.to_output()), site) {
+                Ok(output) => {
+                    if matches!(state.state_type, StateType::Map | StateType::Parallel) {
+                        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });
+                    }
+                    exec.transitions += 1;
+                    let fiber = exec.fiber_mut(fid);
+                    fiber.state = catcher.next;
+                    fiber.input = output;
+                    fiber.phase = Phase::Enter;
+                    exec.ready.push_front(fid);
+                }
+                Err(e) => complete(exec, fid, Err(e)),
+            }
+            return;
+        }
+    }
+    if let Some(kind) = failed_event {
+        exec.record(Some(fid), kind);
+    }
+    complete(exec, fid, Err(error))
+}
+
+/// A fiber reached its end: the execution ends, or its parent learns the outcome.
+fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<Value>, StatesError>) {
+    let Some((pid, index)) = exec.fiber(fid).parent else {
+        exec.release(fid);
+        exec.end(match outcome {
+            Ok(output) => ExecutionStatus::Succeeded { output },
+            Err(error) => ExecutionStatus::Failed(error),
+        });
+        return;
+    };
+    if let Some(map_name) = exec.fiber(fid).iteration_of.clone() {
+        let kind = match &outcome {
+            Ok(_) => EventKind::MapIterationSucceeded { name: map_name, index },
+            Err(_) => EventKind::MapIterationFailed { name: map_name, index },
+        };
+        exec.record(Some(fid), kind);
+    }
+    let last_event = exec.fiber(fid).previous_event;
+    exec.release(fid);
+    exec.fiber_mut(pid).previous_event = last_event;
+    let program = exec.program.clone();
+    let parent_state = {
+        let p = exec.fiber(pid);
+        program.state(p.scope, p.state)
+    };
+    let children = exec.fiber_mut(pid).children.as_mut().expect("a parent has children");
+    children.live.retain(|&c| c != fid);
+    children.remaining -= 1;
+    match outcome {
+        Ok(output) => {
+            children.results[index] = Some(Arc::try_unwrap(output).unwrap_or_else(|shared| Value::clone(&shared)));
+        }
+        Err(error) => {
+            children.failed += 1;
+            let total = children.results.len();
+            let tolerated = children.is_map && within_tolerance(children, total);
+            if tolerated {
+                children.results[index] = Some(error.to_output());
+            } else {
+                let error = if children.is_map && (children.tolerated_count.is_some() || children.tolerated_percentage.is_some()) {
+                    StatesError::new(
+                        super::names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        "The specified tolerated failure threshold was exceeded",
+                    )
+                } else {
+                    error
+                };
+                abort_children(exec, pid);
+                let kind = if parent_state.state_type == StateType::Map { EventKind::MapStateFailed } else { EventKind::ParallelStateFailed };
+                exec.fiber_mut(pid).children = None;
+                handle_error_after(exec, pid, parent_state, error, Some(kind));
+                return;
+            }
+        }
+    }
+    if parent_state.state_type == StateType::Map {
+        map::start_more(exec, pid, parent_state);
+    }
+    let Some(children) = exec.fibers[pid].as_ref().and_then(|f| f.children.as_ref()) else { return };
+    if children.remaining == 0 {
+        let children = exec.fiber_mut(pid).children.take().expect("checked");
+        let results: Vec<Value> = children.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let kind = if parent_state.state_type == StateType::Map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded };
+        exec.record(Some(pid), kind);
+        exec.fiber_mut(pid).phase = Phase::Act;
+        finish_with_result(exec, pid, parent_state, Arc::new(Value::Array(results)));
+    }
+}
+
+fn within_tolerance(children: &super::Children, total: usize) -> bool {
+    let by_count = children.tolerated_count.is_some_and(|c| children.failed as u64 <= c);
+    let by_percentage =
+        children.tolerated_percentage.is_some_and(|p| total > 0 && (children.failed as f64) * 100.0 / (total as f64) <= p);
+    by_count || by_percentage
+}
+
+/// Stops every live child of `pid` (and their children), recording MapIterationAborted for
+/// started iterations.
+pub(super) fn abort_children(exec: &mut Execution, pid: FiberId) {
+    let live = exec.fiber(pid).children.as_ref().map(|c| c.live.clone()).unwrap_or_default();
+    for child in live {
+        if exec.fiber(child).children.is_some() {
+            abort_children(exec, child);
+        }
+        if let (Some(name), true) = (exec.fiber(child).iteration_of.clone(), exec.fiber(child).started) {
+            let index = exec.fiber(child).parent.map_or(0, |p| p.1);
+            exec.record(Some(child), EventKind::MapIterationAborted { name, index });
+        }
+        exec.ready.retain(|&f| f != child);
+        exec.sleeping.retain(|s| s.2 != child);
+        exec.release(child);
+    }
+}

@@ -1,0 +1,49 @@
+//! Parallel: every branch runs on the effective input; the result is the array of branch
+//! outputs, in branch order. A failing branch aborts the others and fails the state.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{Flow, context_for, site};
+use crate::asl::history::EventKind;
+use crate::asl::interp::pipeline;
+use crate::asl::interp::program::{CompiledState, ScopeId};
+use crate::asl::interp::{Children, Execution, FiberId, Phase, StatesError};
+
+pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, branches: &[ScopeId]) -> Result<Flow, StatesError> {
+    let context = context_for(exec, fid, state);
+    let raw = exec.fiber(fid).input.clone();
+    let site = site(exec, fid, state);
+    let effective = pipeline::effective_input(state, &raw, &context, &mut exec.rng, site)?;
+    exec.record(Some(fid), EventKind::ParallelStateStarted);
+    if branches.is_empty() {
+        exec.record(Some(fid), EventKind::ParallelStateSucceeded);
+        return Ok(Flow::Result(Arc::new(Value::Array(Vec::new()))));
+    }
+    exec.fiber_mut(fid).children = Some(Children {
+        results: vec![None; branches.len()],
+        live: Vec::with_capacity(branches.len()),
+        remaining: branches.len(),
+        items: Vec::new(),
+        next_item: 0,
+        selector_input: effective.clone(),
+        max_concurrency: 0,
+        failed: 0,
+        tolerated_count: None,
+        tolerated_percentage: None,
+        is_map: false,
+    });
+    exec.fiber_mut(fid).phase = Phase::AwaitChildren;
+    let mut spawned = Vec::with_capacity(branches.len());
+    for (index, &scope) in branches.iter().enumerate() {
+        let start = exec.program.scopes[scope].start;
+        let child = exec.spawn(scope, start, effective.clone(), Some((fid, index)));
+        spawned.push(child);
+    }
+    for &child in spawned.iter().rev() {
+        exec.ready.push_front(child);
+    }
+    exec.fiber_mut(fid).children.as_mut().expect("set above").live = spawned;
+    Ok(Flow::Parked)
+}

@@ -1,0 +1,170 @@
+//! Task: calls the handler registered for the state, its resource or its Lambda function;
+//! records Lambda* events for Lambda ARNs and Task* events for service integrations (wrapping
+//! `lambda:invoke` results as AWS does); `.waitForTaskToken` parks until a callback.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::{Flow, site};
+use crate::asl::handlers::{TaskContext, TaskRequest};
+use crate::asl::history::{EventKind, TaskResource};
+use crate::asl::interp::pipeline;
+use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
+use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names};
+use crate::asl::path::Roots;
+
+fn resource_of(spec: &TaskSpec) -> TaskResource {
+    TaskResource { resource_type: spec.resource_type.clone(), resource: spec.resource_name.clone() }
+}
+
+fn seconds(source: &Option<SecondsSource>, input: &Value, context: &Value) -> Option<u64> {
+    match source {
+        Some(SecondsSource::Literal(s)) => Some(*s),
+        Some(SecondsSource::Path(p)) => p.eval(&Roots::input(input).with_context(context)).ok().and_then(|v| v.as_u64()),
+        None => None,
+    }
+}
+
+fn function_name(spec: &TaskSpec, effective: &Value) -> Option<String> {
+    match &spec.target {
+        TaskTarget::LambdaFunction { function_name } => Some(function_name.clone()),
+        TaskTarget::LambdaInvoke => effective.get("FunctionName").and_then(Value::as_str).map(|name| {
+            // A full or partial ARN names the function after `function:`.
+            match name.split_once(":function:") {
+                Some((_, rest)) => rest.split(':').next().unwrap_or(rest).to_string(),
+                None => name.to_string(),
+            }
+        }),
+        TaskTarget::Service { .. } | TaskTarget::Other => None,
+    }
+}
+
+pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &TaskSpec) -> Result<Flow, StatesError> {
+    let token = (spec.integration == Integration::WaitForTaskToken).then(|| {
+        exec.token_seq += 1;
+        format!("{:016x}{:016x}", exec.config.seed, exec.token_seq)
+    });
+    let context = if state.uses_context || token.is_some() { exec.context_object(fid, token.as_deref()) } else { Value::Null };
+    let raw = exec.fiber(fid).input.clone();
+    let site = site(exec, fid, state);
+    let effective = pipeline::effective_input(state, &raw, &context, &mut exec.rng, site)?;
+    let timeout = seconds(&spec.timeout, &effective, &context);
+    let heartbeat = seconds(&spec.heartbeat, &effective, &context);
+    let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
+    if is_lambda_function {
+        exec.record(Some(fid), EventKind::LambdaFunctionScheduled { resource: spec.resource.clone(), input: effective.clone(), timeout_seconds: timeout });
+        exec.record(Some(fid), EventKind::LambdaFunctionStarted);
+    } else {
+        let region: Arc<str> = exec.config.region.as_str().into();
+        exec.record(Some(fid), EventKind::TaskScheduled {
+            task: resource_of(spec),
+            region,
+            parameters: effective.clone(),
+            timeout_seconds: timeout,
+            heartbeat_seconds: heartbeat,
+        });
+        exec.record(Some(fid), EventKind::TaskStarted { task: resource_of(spec) });
+    }
+    let function = function_name(spec, &effective);
+    let handler_input = match spec.target {
+        TaskTarget::LambdaInvoke => effective.get("Payload").cloned().unwrap_or_else(|| json!({})),
+        _ => Value::clone(&effective),
+    };
+    let attempt = exec.fiber(fid).retries;
+    let request = TaskRequest {
+        state_name: &state.name,
+        resource: &spec.resource,
+        function_name: function.as_deref(),
+        input: &handler_input,
+        attempt,
+    };
+    let now = exec.clock.now();
+    let mut log = Vec::new();
+    let (outcome, latency) = match exec.handlers.find(&request) {
+        Some(handler) => {
+            let latency = handler.latency_millis();
+            let mut task_context = TaskContext { now: now + latency as i64, rng: &mut exec.rng, log: &mut log };
+            (handler.invoke(&request, &mut task_context), latency)
+        }
+        None => (
+            Err(StatesError::new(
+                names::TASK_FAILED,
+                format!("No handler is registered for the state '{}' or the resource '{}'.", state.name, spec.resource),
+            )),
+            0,
+        ),
+    };
+    if !log.is_empty() {
+        let group = function.clone().unwrap_or_else(|| state.name.to_string());
+        exec.logs.append(&group, now, log);
+    }
+    if let Some(token) = token {
+        if let Err(error) = outcome {
+            return report(exec, fid, state, effective, Err(error));
+        }
+        exec.fiber_mut(fid).phase = Phase::AwaitCallback { token, effective };
+        return Ok(Flow::Parked);
+    }
+    if let Some(limit) = timeout {
+        if latency > limit * 1000 {
+            let error = StatesError { error: Some(names::TIMEOUT.into()), cause: None };
+            exec.fiber_mut(fid).phase = Phase::TaskDone { effective, outcome: Err(error) };
+            let until = now + (limit * 1000) as i64;
+            exec.sleep_until(fid, until);
+            return Ok(Flow::Parked);
+        }
+    }
+    if latency > 0 {
+        exec.fiber_mut(fid).phase = Phase::TaskDone { effective, outcome };
+        exec.sleep_until(fid, now + latency as i64);
+        return Ok(Flow::Parked);
+    }
+    report(exec, fid, state, effective, outcome)
+}
+
+/// Records the task's outcome and hands the result to the pipeline (or the error to Retry/Catch).
+pub(super) fn report(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    _effective: Arc<Value>,
+    outcome: Result<Value, StatesError>,
+) -> Result<Flow, StatesError> {
+    let crate::asl::interp::program::Action::Task(spec) = &state.action else {
+        return Err(StatesError::runtime("a task outcome reached a state that is not a Task"));
+    };
+    let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
+    match outcome {
+        Ok(value) => {
+            let result = match spec.target {
+                TaskTarget::LambdaInvoke => json!({
+                    "ExecutedVersion": "$LATEST",
+                    "Payload": value,
+                    "SdkHttpMetadata": {"HttpStatusCode": 200},
+                    "SdkResponseMetadata": {},
+                    "StatusCode": 200,
+                }),
+                _ => value,
+            };
+            let result = Arc::new(result);
+            if is_lambda_function {
+                exec.record(Some(fid), EventKind::LambdaFunctionSucceeded { output: result.clone() });
+            } else {
+                exec.record(Some(fid), EventKind::TaskSucceeded { task: resource_of(spec), output: result.clone() });
+            }
+            Ok(Flow::Result(result))
+        }
+        Err(error) => {
+            let timed_out = error.error.as_deref() == Some(names::TIMEOUT);
+            let kind = match (is_lambda_function, timed_out) {
+                (true, false) => EventKind::LambdaFunctionFailed { error: error.error.clone(), cause: error.cause.clone() },
+                (true, true) => EventKind::LambdaFunctionTimedOut { error: error.error.clone(), cause: error.cause.clone() },
+                (false, false) => EventKind::TaskFailed { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
+                (false, true) => EventKind::TaskTimedOut { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
+            };
+            exec.record(Some(fid), kind);
+            Err(error)
+        }
+    }
+}

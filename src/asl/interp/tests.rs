@@ -1,0 +1,117 @@
+//! Interpreter tests as one-liners: `gives(definition, input, output)`.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::asl::clock::VirtualClock;
+
+fn execute(definition: Value, input: Value) -> Execution {
+    let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
+    run_to_end(program, input, Box::new(VirtualClock::default()), HandlerRegistry::new(), ExecutionConfig::default())
+}
+
+fn gives(definition: Value, input: Value, output: Value) {
+    let execution = execute(definition, input);
+    match execution.status() {
+        ExecutionStatus::Succeeded { output: actual } => assert_eq!(**actual, output),
+        other => panic!("expected success, got {other:?}"),
+    }
+}
+
+fn fails(definition: Value, input: Value, error: &str) {
+    let execution = execute(definition, input);
+    match execution.status() {
+        ExecutionStatus::Failed(e) => assert_eq!(e.error.as_deref(), Some(error), "{e:?}"),
+        other => panic!("expected failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn pass_with_result_path() {
+    gives(
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.r", "End": true}}}),
+        json!({"a": 1.0}),
+        json!({"a": 1.0, "r": {"x": 1}}),
+    );
+}
+
+#[test]
+fn choice_picks_the_first_matching_rule() {
+    let def = json!({"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [
+            {"Variable": "$.n", "NumericGreaterThan": 3, "Next": "Big"},
+            {"Not": {"Variable": "$.s", "StringMatches": "a*c"}, "Next": "Odd"}], "Default": "Small"},
+        "Big": {"Type": "Pass", "Result": "big", "End": true},
+        "Odd": {"Type": "Pass", "Result": "odd", "End": true},
+        "Small": {"Type": "Pass", "Result": "small", "End": true}}});
+    gives(def.clone(), json!({"n": 4, "s": "abc"}), json!("big"));
+    gives(def.clone(), json!({"n": 1, "s": "xyz"}), json!("odd"));
+    gives(def, json!({"n": 1, "s": "abbbc"}), json!("small"));
+}
+
+#[test]
+fn a_year_long_wait_costs_nothing() {
+    let execution = execute(
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 31536000, "End": true}}}),
+        json!({}),
+    );
+    assert_eq!(execution.status().name(), "SUCCEEDED");
+    assert_eq!(execution.now() - VirtualClock::default().now(), 31_536_000_000);
+}
+
+#[test]
+fn map_and_parallel_keep_order() {
+    gives(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+                {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": 0, "End": true}}}], "End": true}}}, "End": true}}}),
+        json!([1, 2]),
+        json!([[1, 0], [2, 0]]),
+    );
+}
+
+#[test]
+fn fail_and_catch() {
+    fails(json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}), json!({}), "E");
+    gives(
+        json!({"StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}],
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Done"}], "End": true},
+            "Done": {"Type": "Succeed"}}}),
+        json!({}),
+        json!({"err": {"Error": "E", "Cause": "C"}}),
+    );
+}
+
+#[test]
+fn retry_backs_off_on_the_virtual_clock() {
+    let program = Arc::new(
+        Program::from_text(
+            &json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f",
+                "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 2}], "End": true}}})
+            .to_string(),
+        )
+        .unwrap(),
+    );
+    let mut handlers = HandlerRegistry::new();
+    handlers.register(
+        "f",
+        crate::asl::handlers::FailTimesThenSucceed::new(2, StatesError::new("Boom", "x"), crate::asl::handlers::Echo),
+    );
+    let execution = run_to_end(program, json!({"v": 1}), Box::new(VirtualClock::starting_at(0)), handlers, ExecutionConfig::default());
+    assert_eq!(execution.status().name(), "SUCCEEDED");
+    assert_eq!(execution.now(), 8_000);
+}
+
+#[test]
+fn runtime_errors_are_not_caught_by_states_all() {
+    fails(
+        json!({"StartAt": "P", "States": {
+            "P": {"Type": "Pass", "InputPath": "$.missing", "End": true}}}),
+        json!({}),
+        "States.Runtime",
+    );
+}
