@@ -23,6 +23,36 @@ enum Command {
     },
     /// Print the seed's order workflow definition.
     Seed,
+    /// Run DEF on an input with simulated handlers and a virtual clock. Exit 0: succeeded (the
+    /// output on stdout), 1: failed or timed out (`{"error", "cause"}` on stdout), 2: usage error
+    /// or invalid definition.
+    Run {
+        /// The ASL definition file (JSON).
+        definition: std::path::PathBuf,
+        /// The input: JSON text, or @FILE.
+        #[arg(long, default_value = "{}")]
+        input: String,
+        /// Seed of the execution's random numbers.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Start time of the virtual clock (RFC 3339).
+        #[arg(long)]
+        start_time: Option<String>,
+        /// standard or express.
+        #[arg(long = "type", default_value = "standard")]
+        execution_type: String,
+        /// Print the execution history on stderr.
+        #[arg(long)]
+        history: bool,
+    },
+    /// Run the conformance cases of DIR; print each failing case and `N passed, N failed`.
+    Conformance {
+        /// A directory of case files.
+        dir: std::path::PathBuf,
+        /// Also run cases tagged jsonata or variables.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 /// How `validate` prints its diagnostics.
@@ -38,6 +68,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { files, format } => validate(&files, format),
+        Command::Run { definition, input, seed, start_time, execution_type, history } => {
+            run(&definition, &input, seed, start_time, &execution_type, history)
+        }
+        Command::Conformance { dir, all } => conformance(&dir, all),
         Command::Seed => {
             print!("{}", statecraft::seed::ORDER_WORKFLOW);
             ExitCode::SUCCESS
@@ -82,4 +116,50 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat) -> ExitCode {
         println!("{}", serde_json::to_string_pretty(&json_out).unwrap_or_default());
     }
     ExitCode::from(code)
+}
+
+/// `statecraft run`: reads the files, the library does the rest.
+fn run(definition: &std::path::Path, input: &str, seed: u64, start_time: Option<String>, execution_type: &str, history: bool) -> ExitCode {
+    use statecraft::asl::interp::{ExecutionType, command};
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let texts = read(definition).and_then(|d| match input.strip_prefix('@') {
+        Some(file) => read(std::path::Path::new(file)).map(|i| (d, i)),
+        None => Ok((d, input.to_string())),
+    });
+    let (definition_text, input_text) = match texts {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let execution_type = match execution_type {
+        "standard" | "STANDARD" => ExecutionType::Standard,
+        "express" | "EXPRESS" => ExecutionType::Express,
+        other => {
+            eprintln!("--type must be standard or express, not {other}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = command::RunOptions { seed, start_time, execution_type, history };
+    let report = command::run_command(&definition_text, &input_text, &options);
+    print!("{}", report.stdout);
+    eprint!("{}", report.stderr);
+    ExitCode::from(report.exit_code)
+}
+
+/// `statecraft conformance`: exit 0 when every case passed.
+fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
+    use statecraft::asl::conformance::{report, run_dir};
+    let include = |tags: &[String]| all || !tags.iter().any(|t| t == "jsonata" || t == "variables");
+    match run_dir(dir, include) {
+        Ok(results) => {
+            print!("{}", report(&results));
+            if results.iter().all(|r| r.failure.is_none()) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", dir.display());
+            ExitCode::from(2)
+        }
+    }
 }

@@ -11,6 +11,7 @@
 //! (Wait, retry back-off, latency, callback) before its sibling starts: the history is the same
 //! on every run. When every fiber waits on a timer, the clock jumps to the earliest one.
 
+pub mod command;
 mod error;
 pub mod pipeline;
 pub mod program;

@@ -1,0 +1,92 @@
+//! The library side of `statecraft run`: one definition, one input, one seed and start time in;
+//! what to print and the exit code out. No files, no wall clock: the binary reads and prints.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::{ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
+use crate::asl::clock::VirtualClock;
+use crate::asl::handlers::HandlerRegistry;
+use crate::asl::history::history_json;
+
+/// What `statecraft run` was asked.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub seed: u64,
+    /// RFC 3339; the [`VirtualClock`] default when absent.
+    pub start_time: Option<String>,
+    pub execution_type: ExecutionType,
+    /// Print the history (AWS's `{"events": [...]}`) on stderr.
+    pub history: bool,
+}
+
+/// What to print and how to exit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    pub stdout: String,
+    pub stderr: String,
+    /// 0 success, 1 failure/timeout, 2 usage error or invalid definition.
+    pub exit_code: u8,
+}
+
+fn usage(message: String) -> RunReport {
+    RunReport { stdout: String::new(), stderr: message, exit_code: 2 }
+}
+
+/// Validates and runs `definition` on `input` with the seed's handlers registered.
+pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunReport {
+    let report = crate::asl::validate::validate_text(definition);
+    if report.has_errors() {
+        let lines: Vec<String> = report
+            .errors()
+            .map(|d| match d.position {
+                Some(p) => format!("{}:{}: error[{}]: {}", p.line, p.column, d.code.as_str(), d.message),
+                None => format!("error[{}]: {} ({})", d.code.as_str(), d.message, d.pointer),
+            })
+            .collect();
+        return usage(lines.join("\n") + "\n");
+    }
+    let program = match Program::from_text(definition) {
+        Ok(p) => p,
+        Err(e) => return usage(format!("the definition cannot run: {e}\n")),
+    };
+    let input: Value = match serde_json::from_str(input) {
+        Ok(v) => v,
+        Err(e) => return usage(format!("the input is not JSON: {e}\n")),
+    };
+    let clock = match &options.start_time {
+        Some(t) => match VirtualClock::starting_at_rfc3339(t) {
+            Some(c) => c,
+            None => return usage(format!("--start-time is not an RFC 3339 timestamp: {t}\n")),
+        },
+        None => VirtualClock::default(),
+    };
+    let config = ExecutionConfig { seed: options.seed, execution_type: options.execution_type, ..ExecutionConfig::default() };
+    let execution = run_to_end(Arc::new(program), input, Box::new(clock), HandlerRegistry::with_seed_functions(), config);
+    let stderr = if options.history {
+        serde_json::to_string_pretty(&history_json(execution.history())).unwrap_or_default() + "\n"
+    } else {
+        String::new()
+    };
+    match execution.status() {
+        ExecutionStatus::Succeeded { output } => {
+            RunReport { stdout: serde_json::to_string(&**output).unwrap_or_default() + "\n", stderr, exit_code: 0 }
+        }
+        ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => {
+            let mut map = Map::new();
+            if let Some(error) = &e.error {
+                map.insert("error".into(), Value::String(error.clone()));
+            }
+            if let Some(cause) = &e.cause {
+                map.insert("cause".into(), Value::String(cause.clone()));
+            }
+            RunReport { stdout: serde_json::to_string(&Value::Object(map)).unwrap_or_default() + "\n", stderr, exit_code: 1 }
+        }
+        ExecutionStatus::Running => RunReport {
+            stdout: r#"{"error":"States.Runtime","cause":"The execution is waiting for a task token callback."}"#.to_string() + "\n",
+            stderr,
+            exit_code: 1,
+        },
+    }
+}
