@@ -114,6 +114,8 @@ impl<'a, 'd> FieldReader<'a, 'd> {
 
     /// The last member named `key`, if this object may have it.
     fn take(&mut self, key: &'static str) -> Option<(usize, &'a Node)> {
+        // Look for the member first: most fields are absent, and that check is the cheap one.
+        let i = self.members.iter().rposition(|m| m.key == key)?;
         let allowed = match self.allowed {
             Allowed::Fields(fields) => fields.contains(&key),
             Allowed::State(t) => t.allows(key),
@@ -122,7 +124,6 @@ impl<'a, 'd> FieldReader<'a, 'd> {
         if !allowed {
             return None;
         }
-        let i = self.members.iter().rposition(|m| m.key == key)?;
         self.slots[i] = Some(Slot::Field(key));
         Some((i, &self.members[i].value))
     }
@@ -246,15 +247,15 @@ impl<'a, 'd> FieldReader<'a, 'd> {
     /// The layout, after reporting every member nobody took. `context` names the object: "a Task state".
     fn finish(self, context: &str) -> Layout {
         let FieldReader { members, pointer, slots, allowed, diags } = self;
-        let taken: HashSet<&str> =
-            slots.iter().zip(members).filter(|(s, _)| s.is_some()).map(|(_, m)| m.key.as_str()).collect();
+        // Objects are small: a linear look-up beats hashing here.
+        let taken: Vec<&str> = slots.iter().zip(members).filter(|(s, _)| s.is_some()).map(|(_, m)| m.key.as_str()).collect();
         let slots = slots
             .into_iter()
             .zip(members)
             .map(|(slot, m)| {
                 slot.unwrap_or_else(|| {
                     // An earlier duplicate of a taken key is reported as DUPLICATE_KEY already.
-                    if !taken.contains(m.key.as_str()) {
+                    if !taken.contains(&m.key.as_str()) {
                         let field = format!("{pointer}/{}", escape_pointer_token(&m.key));
                         match allowed {
                             Allowed::Anything => {}

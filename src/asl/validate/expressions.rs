@@ -130,24 +130,31 @@ fn timestamp(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>
 
 /// Checks a JSONPath payload template: `"x.$"` values must be paths or intrinsic calls.
 fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+    template_at(node, &mut pointer.to_string(), out);
+}
+
+/// [`template`] with the pointer grown and shrunk in place, so the walk allocates only to report.
+fn template_at(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
+    let len = pointer.len();
     match &node.value {
         Value::Object(members) => {
             for m in members {
-                let p = format!("{pointer}/{}", escape_pointer_token(&m.key));
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(&m.key));
                 if m.key.ends_with(".$") {
                     match m.value.as_str() {
-                        Some(text) if syntax::is_intrinsic(text) => intrinsic(text, p, out),
-                        Some(text) if text.starts_with('$') => json_path(text, p, &m.key, out),
+                        Some(text) if syntax::is_intrinsic(text) => intrinsic(text, pointer.clone(), out),
+                        Some(text) if text.starts_with('$') => json_path(text, pointer.clone(), &m.key, out),
                         Some(text) => report(
                             out,
                             Code::PayloadTemplate,
-                            p,
+                            pointer.clone(),
                             format!("the value of `{}` must be a path (`$...`) or an intrinsic function (`States.…`), not {text:?}", m.key),
                         ),
                         None => report(
                             out,
                             Code::PayloadTemplate,
-                            p,
+                            pointer.clone(),
                             format!("the value of `{}` must be a string holding a path or intrinsic function, not {}", m.key, m.value.kind_name()),
                         ),
                     }
@@ -158,17 +165,21 @@ fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
                         report(
                             out,
                             Code::PathWithoutDollar,
-                            p.clone(),
+                            pointer.clone(),
                             format!("{text:?} looks like a path but is a literal string: name the key `{}.$` to evaluate it", m.key),
                         );
                     }
-                    template(&m.value, &p, out);
+                    template_at(&m.value, pointer, out);
                 }
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                template(item, &format!("{pointer}/{i}"), out);
+                use std::fmt::Write;
+                let _ = write!(pointer, "/{i}");
+                template_at(item, pointer, out);
+                pointer.truncate(len);
             }
         }
         _ => {}
@@ -177,16 +188,27 @@ fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
 
 /// Checks every `{% %}` string in a JSONata payload.
 fn jsonata_payload(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+    jsonata_payload_at(node, &mut pointer.to_string(), out);
+}
+
+fn jsonata_payload_at(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
+    let len = pointer.len();
     match &node.value {
-        Value::String(s) if s.trim_start().starts_with("{%") => jsonata(s, pointer.to_string(), out),
+        Value::String(s) if s.trim_start().starts_with("{%") => jsonata(s, pointer.clone(), out),
         Value::Object(members) => {
             for m in members {
-                jsonata_payload(&m.value, &format!("{pointer}/{}", escape_pointer_token(&m.key)), out);
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(&m.key));
+                jsonata_payload_at(&m.value, pointer, out);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                jsonata_payload(item, &format!("{pointer}/{i}"), out);
+                use std::fmt::Write;
+                let _ = write!(pointer, "/{i}");
+                jsonata_payload_at(item, pointer, out);
+                pointer.truncate(len);
             }
         }
         _ => {}

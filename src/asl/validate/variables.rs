@@ -87,58 +87,74 @@ impl Refs {
         }
     }
 
-    fn path(&mut self, text: &Option<String>, pointer: String) {
+    /// A path field `field` of the object at `base`; the pointer is built only if it reads a variable.
+    fn path(&mut self, text: Option<&str>, base: &str, field: &str) {
         if let Some(t) = text {
-            self.text(t, &pointer, false);
+            for name in variable_reads(t, false) {
+                self.found.push((name, format!("{base}/{field}")));
+            }
         }
     }
 
     /// `.$` values of a JSONPath payload template.
     fn template(&mut self, node: &Option<Node>, pointer: &str) {
-        fn walk(refs: &mut Refs, node: &Node, pointer: &str) {
+        fn walk(refs: &mut Refs, node: &Node, pointer: &mut String) {
+            let len = pointer.len();
             match &node.value {
                 Value::Object(members) => {
                     for m in members {
-                        let p = format!("{pointer}/{}", escape_pointer_token(&m.key));
+                        pointer.push('/');
+                        pointer.push_str(&escape_pointer_token(&m.key));
                         match (m.key.ends_with(".$"), m.value.as_str()) {
-                            (true, Some(text)) => refs.text(text, &p, false),
-                            _ => walk(refs, &m.value, &p),
+                            (true, Some(text)) => refs.text(text, pointer, false),
+                            _ => walk(refs, &m.value, pointer),
                         }
+                        pointer.truncate(len);
                     }
                 }
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        walk(refs, item, &format!("{pointer}/{i}"));
+                        use std::fmt::Write;
+                        let _ = write!(pointer, "/{i}");
+                        walk(refs, item, pointer);
+                        pointer.truncate(len);
                     }
                 }
                 _ => {}
             }
         }
         if let Some(n) = node {
-            walk(self, n, pointer);
+            walk(self, n, &mut pointer.to_string());
         }
     }
 
     /// `{% %}` strings of a JSONata payload.
     fn jsonata(&mut self, node: &Option<Node>, pointer: &str) {
-        fn walk(refs: &mut Refs, node: &Node, pointer: &str) {
+        fn walk(refs: &mut Refs, node: &Node, pointer: &mut String) {
+            let len = pointer.len();
             match &node.value {
                 Value::String(s) if is_jsonata_expression(s) => refs.text(s, pointer, true),
                 Value::Object(members) => {
                     for m in members {
-                        walk(refs, &m.value, &format!("{pointer}/{}", escape_pointer_token(&m.key)));
+                        pointer.push('/');
+                        pointer.push_str(&escape_pointer_token(&m.key));
+                        walk(refs, &m.value, pointer);
+                        pointer.truncate(len);
                     }
                 }
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        walk(refs, item, &format!("{pointer}/{i}"));
+                        use std::fmt::Write;
+                        let _ = write!(pointer, "/{i}");
+                        walk(refs, item, pointer);
+                        pointer.truncate(len);
                     }
                 }
                 _ => {}
             }
         }
         if let Some(n) = node {
-            walk(self, n, pointer);
+            walk(self, n, &mut pointer.to_string());
         }
     }
 
@@ -154,7 +170,7 @@ impl Refs {
         match language {
             QueryLanguage::JsonPath => {
                 for (f, v) in [("InputPath", &d.input_path), ("OutputPath", &d.output_path)] {
-                    self.path(&v.as_ref().and_then(|p| p.path().map(str::to_string)), at(f));
+                    self.path(v.as_ref().and_then(PathOrNull::path), pointer, f);
                 }
                 for (f, v) in [("Parameters", &d.parameters), ("ResultSelector", &d.result_selector), ("Assign", &d.assign)] {
                     self.template(v, &at(f));
@@ -176,25 +192,25 @@ impl Refs {
         let jsonata = language == QueryLanguage::Jsonata;
         match &s.kind {
             StateKind::Task(t) => {
-                self.path(&t.timeout_seconds_path, at("TimeoutSecondsPath"));
-                self.path(&t.heartbeat_seconds_path, at("HeartbeatSecondsPath"));
+                self.path(t.timeout_seconds_path.as_deref(), pointer, "TimeoutSecondsPath");
+                self.path(t.heartbeat_seconds_path.as_deref(), pointer, "HeartbeatSecondsPath");
                 self.expression(&t.timeout_seconds, at("TimeoutSeconds"));
                 self.expression(&t.heartbeat_seconds, at("HeartbeatSeconds"));
                 if jsonata { self.jsonata(&t.credentials, &at("Credentials")) } else { self.template(&t.credentials, &at("Credentials")) }
             }
             StateKind::Wait(w) => {
-                self.path(&w.seconds_path, at("SecondsPath"));
-                self.path(&w.timestamp_path, at("TimestampPath"));
+                self.path(w.seconds_path.as_deref(), pointer, "SecondsPath");
+                self.path(w.timestamp_path.as_deref(), pointer, "TimestampPath");
                 self.expression(&w.seconds, at("Seconds"));
                 if jsonata && let Some(t) = &w.timestamp {
                     self.text(t, &at("Timestamp"), true);
                 }
             }
             StateKind::Map(m) => {
-                self.path(&m.items_path, at("ItemsPath"));
-                self.path(&m.max_concurrency_path, at("MaxConcurrencyPath"));
-                self.path(&m.tolerated_failure_count_path, at("ToleratedFailureCountPath"));
-                self.path(&m.tolerated_failure_percentage_path, at("ToleratedFailurePercentagePath"));
+                self.path(m.items_path.as_deref(), pointer, "ItemsPath");
+                self.path(m.max_concurrency_path.as_deref(), pointer, "MaxConcurrencyPath");
+                self.path(m.tolerated_failure_count_path.as_deref(), pointer, "ToleratedFailureCountPath");
+                self.path(m.tolerated_failure_percentage_path.as_deref(), pointer, "ToleratedFailurePercentagePath");
                 for (f, v) in [("MaxConcurrency", &m.max_concurrency), ("ToleratedFailureCount", &m.tolerated_failure_count), ("ToleratedFailurePercentage", &m.tolerated_failure_percentage)] {
                     self.expression(v, at(f));
                 }
@@ -203,8 +219,8 @@ impl Refs {
                 }
             }
             StateKind::Fail(f) => {
-                self.path(&f.error_path, at("ErrorPath"));
-                self.path(&f.cause_path, at("CausePath"));
+                self.path(f.error_path.as_deref(), pointer, "ErrorPath");
+                self.path(f.cause_path.as_deref(), pointer, "CausePath");
                 if jsonata {
                     for (name, v) in [("Error", &f.error), ("Cause", &f.cause)] {
                         if let Some(t) = v.as_ref().filter(|t| is_jsonata_expression(t)) {
@@ -223,7 +239,7 @@ impl Refs {
     }
 
     fn rule(&mut self, rule: &ChoiceRule, pointer: &str, jsonata: bool) {
-        self.path(&rule.variable, format!("{pointer}/Variable"));
+        self.path(rule.variable.as_deref(), pointer, "Variable");
         if jsonata {
             self.jsonata(&rule.assign, &format!("{pointer}/Assign"));
             self.jsonata(&rule.output, &format!("{pointer}/Output"));
@@ -252,6 +268,10 @@ impl Refs {
 /// expression binds itself (`$x := ...`, `function($x)`).
 pub fn variable_reads(text: &str, jsonata: bool) -> Vec<String> {
     if !jsonata && !text.starts_with('$') && !is_intrinsic(text) {
+        return Vec::new();
+    }
+    // Most paths read the input (`$.a`), not a variable: skip the scan when no `$` starts a name.
+    if !text.as_bytes().windows(2).any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_')) {
         return Vec::new();
     }
     let b = text.as_bytes();
