@@ -36,7 +36,7 @@ pub fn lower_text(text: &str) -> Result<(Node, Lowered), Diagnostic> {
 /// Lowers a JSON tree to a model, collecting every shape problem.
 pub fn lower(root: &Node) -> Lowered {
     let mut diagnostics = Vec::new();
-    report_duplicate_keys(root, &mut String::new(), &mut diagnostics);
+    report_duplicate_keys(root, &mut diagnostics);
     let machine = if root.as_object().is_some() {
         lower_machine(root, "", MachineScope::Top, &mut diagnostics)
     } else {
@@ -50,39 +50,25 @@ pub fn lower(root: &Node) -> Lowered {
     Lowered { machine, diagnostics }
 }
 
-/// Reports every key written twice in one object, anywhere in the tree. `pointer` is the
-/// pointer of `node`, grown and shrunk in place on the way down.
-fn report_duplicate_keys(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
-    let len = pointer.len();
-    match &node.value {
-        Value::Object(members) => {
+/// Reports every key written twice in one object, anywhere in the tree.
+fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
+    root.walk(&mut String::new(), &mut |node, _, pointer| {
+        if let Some(members) = node.as_object() {
             let mut seen: HashSet<&str> = HashSet::with_capacity(members.len());
             for m in members {
-                pointer.push('/');
-                pointer.push_str(&escape_pointer_token(&m.key));
                 if !seen.insert(&m.key) {
                     let mut d = Diagnostic::new(
                         Code::DuplicateKey,
-                        pointer.clone(),
+                        format!("{pointer}/{}", escape_pointer_token(&m.key)),
                         format!("the key `{}` is written more than once in this object; only the last one counts", m.key),
                     );
                     d.span = Some(m.key_span);
                     out.push(d);
                 }
-                report_duplicate_keys(&m.value, pointer, out);
-                pointer.truncate(len);
             }
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                use std::fmt::Write;
-                let _ = write!(pointer, "/{i}");
-                report_duplicate_keys(item, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
+        json::Walk::Descend
+    });
 }
 
 /// Which fields an object may have.

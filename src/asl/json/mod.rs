@@ -225,6 +225,54 @@ impl Node {
     }
 }
 
+/// What a [`Node::walk`] does after visiting a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Go on into the node's members or items.
+    Descend,
+    /// Leave the node's members or items out.
+    Skip,
+}
+
+impl Node {
+    /// Visits this node and every node below it, depth first in source order, with the key it
+    /// is the value of (`None` for the start and for array items) and its JSON pointer (the
+    /// start's pointer is `pointer`). The pointer is grown and shrunk in place: a visit that
+    /// keeps it must copy it.
+    pub fn walk<F: FnMut(&Node, Option<&str>, &str) -> Walk>(&self, pointer: &mut String, visit: &mut F) {
+        if visit(self, None, pointer) == Walk::Descend {
+            self.walk_below(pointer, visit);
+        }
+    }
+
+    fn walk_below<F: FnMut(&Node, Option<&str>, &str) -> Walk>(&self, pointer: &mut String, visit: &mut F) {
+        let len = pointer.len();
+        match &self.value {
+            Value::Object(members) => {
+                for m in members {
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(&m.key));
+                    if visit(&m.value, Some(&m.key), pointer) == Walk::Descend {
+                        m.value.walk_below(pointer, visit);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    use std::fmt::Write;
+                    let _ = write!(pointer, "/{i}");
+                    if visit(item, None, pointer) == Walk::Descend {
+                        item.walk_below(pointer, visit);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Parses `text` as one JSON document into a `serde_json::Value`, keeping object key order.
 pub fn parse(text: &str) -> Result<serde_json::Value, JsonSyntaxError> {
     read(text).map(|node| node.to_serde())

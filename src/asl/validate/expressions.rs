@@ -6,7 +6,7 @@
 use super::syntax::{self, SyntaxProblem};
 use super::{StateAt, report};
 use crate::asl::diag::{Code, Diagnostic};
-use crate::asl::json::{Node, Value, escape_pointer_token};
+use crate::asl::json::{Node, Value, Walk, escape_pointer_token};
 use crate::asl::model::*;
 
 /// Fields only JSONPath states take.
@@ -130,89 +130,51 @@ fn timestamp(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>
 
 /// Checks a JSONPath payload template: `"x.$"` values must be paths or intrinsic calls.
 fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
-    template_at(node, &mut pointer.to_string(), out);
-}
-
-/// [`template`] with the pointer grown and shrunk in place, so the walk allocates only to report.
-fn template_at(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
-    let len = pointer.len();
-    match &node.value {
-        Value::Object(members) => {
-            for m in members {
-                pointer.push('/');
-                pointer.push_str(&escape_pointer_token(&m.key));
-                if m.key.ends_with(".$") {
-                    match m.value.as_str() {
-                        Some(text) if syntax::is_intrinsic(text) => intrinsic(text, pointer.clone(), out),
-                        Some(text) if text.starts_with('$') => json_path(text, pointer.clone(), &m.key, out),
-                        Some(text) => report(
-                            out,
-                            Code::PayloadTemplate,
-                            pointer.clone(),
-                            format!("the value of `{}` must be a path (`$...`) or an intrinsic function (`States.…`), not {text:?}", m.key),
-                        ),
-                        None => report(
-                            out,
-                            Code::PayloadTemplate,
-                            pointer.clone(),
-                            format!("the value of `{}` must be a string holding a path or intrinsic function, not {}", m.key, m.value.kind_name()),
-                        ),
-                    }
-                } else {
-                    if let Some(text) = m.value.as_str()
-                        && (text.starts_with("$.") || text.starts_with("$$.") || (syntax::is_intrinsic(text) && text.ends_with(')')))
-                    {
-                        report(
-                            out,
-                            Code::PathWithoutDollar,
-                            pointer.clone(),
-                            format!("{text:?} looks like a path but is a literal string: name the key `{}.$` to evaluate it", m.key),
-                        );
-                    }
-                    template_at(&m.value, pointer, out);
-                }
-                pointer.truncate(len);
+    node.walk(&mut pointer.to_string(), &mut |node, key, pointer| {
+        let Some(key) = key else { return Walk::Descend };
+        if key.ends_with(".$") {
+            match node.as_str() {
+                Some(text) if syntax::is_intrinsic(text) => intrinsic(text, pointer.to_string(), out),
+                Some(text) if text.starts_with('$') => json_path(text, pointer.to_string(), key, out),
+                Some(text) => report(
+                    out,
+                    Code::PayloadTemplate,
+                    pointer,
+                    format!("the value of `{key}` must be a path (`$...`) or an intrinsic function (`States.…`), not {text:?}"),
+                ),
+                None => report(
+                    out,
+                    Code::PayloadTemplate,
+                    pointer,
+                    format!("the value of `{key}` must be a string holding a path or intrinsic function, not {}", node.kind_name()),
+                ),
             }
+            return Walk::Skip;
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                use std::fmt::Write;
-                let _ = write!(pointer, "/{i}");
-                template_at(item, pointer, out);
-                pointer.truncate(len);
-            }
+        if let Some(text) = node.as_str()
+            && (text.starts_with("$.") || text.starts_with("$$.") || (syntax::is_intrinsic(text) && text.ends_with(')')))
+        {
+            report(
+                out,
+                Code::PathWithoutDollar,
+                pointer,
+                format!("{text:?} looks like a path but is a literal string: name the key `{key}.$` to evaluate it"),
+            );
         }
-        _ => {}
-    }
+        Walk::Descend
+    });
 }
 
 /// Checks every `{% %}` string in a JSONata payload.
 fn jsonata_payload(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
-    jsonata_payload_at(node, &mut pointer.to_string(), out);
-}
-
-fn jsonata_payload_at(node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
-    let len = pointer.len();
-    match &node.value {
-        Value::String(s) if s.trim_start().starts_with("{%") => jsonata(s, pointer.clone(), out),
-        Value::Object(members) => {
-            for m in members {
-                pointer.push('/');
-                pointer.push_str(&escape_pointer_token(&m.key));
-                jsonata_payload_at(&m.value, pointer, out);
-                pointer.truncate(len);
-            }
+    node.walk(&mut pointer.to_string(), &mut |node, _, pointer| {
+        if let Some(s) = node.as_str()
+            && s.trim_start().starts_with("{%")
+        {
+            jsonata(s, pointer.to_string(), out);
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                use std::fmt::Write;
-                let _ = write!(pointer, "/{i}");
-                jsonata_payload_at(item, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
+        Walk::Descend
+    });
 }
 
 fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {

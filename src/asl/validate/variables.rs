@@ -6,7 +6,7 @@
 use super::syntax::is_intrinsic;
 use super::{Scope, report};
 use crate::asl::diag::{Code, Diagnostic};
-use crate::asl::json::{Node, Value, escape_pointer_token};
+use crate::asl::json::{Node, Walk, escape_pointer_token};
 use crate::asl::model::*;
 use std::collections::HashSet;
 
@@ -98,64 +98,25 @@ impl Refs {
 
     /// `.$` values of a JSONPath payload template.
     fn template(&mut self, node: &Option<Node>, pointer: &str) {
-        fn walk(refs: &mut Refs, node: &Node, pointer: &mut String) {
-            let len = pointer.len();
-            match &node.value {
-                Value::Object(members) => {
-                    for m in members {
-                        pointer.push('/');
-                        pointer.push_str(&escape_pointer_token(&m.key));
-                        match (m.key.ends_with(".$"), m.value.as_str()) {
-                            (true, Some(text)) => refs.text(text, pointer, false),
-                            _ => walk(refs, &m.value, pointer),
-                        }
-                        pointer.truncate(len);
-                    }
-                }
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        use std::fmt::Write;
-                        let _ = write!(pointer, "/{i}");
-                        walk(refs, item, pointer);
-                        pointer.truncate(len);
-                    }
-                }
-                _ => {}
+        let Some(node) = node else { return };
+        node.walk(&mut pointer.to_string(), &mut |node, key, pointer| match (key, node.as_str()) {
+            (Some(key), Some(text)) if key.ends_with(".$") => {
+                self.text(text, pointer, false);
+                Walk::Skip
             }
-        }
-        if let Some(n) = node {
-            walk(self, n, &mut pointer.to_string());
-        }
+            _ => Walk::Descend,
+        });
     }
 
     /// `{% %}` strings of a JSONata payload.
     fn jsonata(&mut self, node: &Option<Node>, pointer: &str) {
-        fn walk(refs: &mut Refs, node: &Node, pointer: &mut String) {
-            let len = pointer.len();
-            match &node.value {
-                Value::String(s) if is_jsonata_expression(s) => refs.text(s, pointer, true),
-                Value::Object(members) => {
-                    for m in members {
-                        pointer.push('/');
-                        pointer.push_str(&escape_pointer_token(&m.key));
-                        walk(refs, &m.value, pointer);
-                        pointer.truncate(len);
-                    }
-                }
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        use std::fmt::Write;
-                        let _ = write!(pointer, "/{i}");
-                        walk(refs, item, pointer);
-                        pointer.truncate(len);
-                    }
-                }
-                _ => {}
+        let Some(node) = node else { return };
+        node.walk(&mut pointer.to_string(), &mut |node, _, pointer| {
+            if let Some(text) = node.as_str().filter(|t| is_jsonata_expression(t)) {
+                self.text(text, pointer, true);
             }
-        }
-        if let Some(n) = node {
-            walk(self, n, &mut pointer.to_string());
-        }
+            Walk::Descend
+        });
     }
 
     fn expression(&mut self, value: &Option<NumberOrExpression>, pointer: String) {
