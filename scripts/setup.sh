@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what `make serve` and `make test` need, from the package registries only
-# (apt, rustup, cargo, npm). Idempotent: each step is skipped when its tool is present at the
+# (apt, rustup, cargo, npm, pip). Idempotent: each step is skipped when its tool is present at the
 # pinned version, so a run on a ready machine takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,5 +46,26 @@ if [ ! -f "$installed" ] || [ "$lock" -nt "$installed" ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# 6. Crates: trunk builds with --offline, so the registry cache must hold every dependency.
+# 6. The export verification tools (tests/export_verify.rs): shellcheck from Debian; the real
+#    AWS CLI, moto's server and cfn-lint from PyPI, in a project-local venv that scripts/env.sh
+#    puts on PATH. Pinned, so the golden outputs are checked by the same tools everywhere.
+if ! command -v shellcheck >/dev/null; then
+  step "installing shellcheck (apt)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq shellcheck
+fi
+EXPORT_VENV=.venv-export
+EXPORT_TOOLS=(awscli==1.45.11 "moto[server]==5.2.1" cfn-lint==1.51.0)
+if [ ! -x "$EXPORT_VENV/bin/python" ]; then
+  step "creating the export tools venv ($EXPORT_VENV)"
+  python3 -m venv "$EXPORT_VENV"
+fi
+if [ "$("$EXPORT_VENV/bin/pip" freeze 2>/dev/null | grep -ciE '^(awscli==1\.45\.11|moto==5\.2\.1|cfn-lint==1\.51\.0)$')" != 3 ] \
+   || [ ! -x "$EXPORT_VENV/bin/moto_server" ]; then
+  step "installing ${EXPORT_TOOLS[*]} (pip, into $EXPORT_VENV)"
+  "$EXPORT_VENV/bin/pip" install --quiet --disable-pip-version-check "${EXPORT_TOOLS[@]}"
+fi
+
+# 7. Crates: trunk builds with --offline, so the registry cache must hold every dependency.
 cargo fetch --quiet

@@ -1,21 +1,124 @@
-//! Export: the ASL JSON of a document, and (in later modules) the AWS CLI scripts and templates
-//! that deploy exactly that definition.
+//! Export: what deploys exactly the definition that was designed and simulated, generated from
+//! its text, with no UI dependency.
+//!
+//! - [`asl_json`](mod@asl_json): the definition as downloaded, byte-identical to the document's text
+//!   (or with the account and region the user gives written into the deployment's ARNs).
+//! - [`options`]: [`ExportOptions`] (name, region, type, logging, tracing, alarm; the seed's
+//!   values by default) and [`Scenario`]s.
+//! - [`resources`]: what the definition calls (Lambda, SNS, SQS, DynamoDB, nested executions).
+//! - [`policy`]: least-privilege IAM for those resources.
+//! - [`aws_cli`]: `deploy.sh`, `run.sh`, `logs.sh`, `cleanup.sh`: the course's CLI steps,
+//!   generated and idempotent.
+//! - [`cloudformation`]: CloudFormation (YAML, JSON) and SAM templates of the same resources.
+//! - [`names`]: name checks and shell quoting, the injection defences.
+//!
+//! [`export_files`] gives every file at once.
 
-/// The ASL definition as pretty-printed JSON (2-space indent, key order kept), ending in a newline.
-pub fn asl_json(definition: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(definition).unwrap_or_default();
-    text.push('\n');
-    text
+pub mod asl_json;
+pub mod aws_cli;
+pub mod cloudformation;
+pub mod names;
+pub mod options;
+pub mod policy;
+pub mod resources;
+
+pub use names::{InvalidName, NameKind, shell_quote};
+pub use options::{AlarmOptions, ExportOptions, LogLevel, LoggingOptions, Scenario, WorkflowType};
+pub use resources::DefinitionResources;
+
+use crate::asl::json::Node;
+use crate::asl::model::StateMachine;
+use std::fmt;
+
+/// Why an export could not be generated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportError {
+    /// The definition is not JSON (`line:column: message`).
+    DefinitionSyntax(String),
+    /// Names that AWS would refuse or that a script could not carry safely.
+    InvalidNames(Vec<InvalidName>),
+    /// A scenario's input is not JSON.
+    ScenarioInput { scenario: String, message: String },
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn pretty_prints_and_keeps_key_order() {
-        let v: serde_json::Value = serde_json::from_str(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#).unwrap();
-        assert_eq!(
-            super::asl_json(&v),
-            "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}\n"
-        );
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::DefinitionSyntax(message) => write!(f, "the definition is not valid JSON: {message}"),
+            ExportError::InvalidNames(names) => {
+                let all: Vec<String> = names.iter().map(ToString::to_string).collect();
+                write!(f, "{}", all.join("; "))
+            }
+            ExportError::ScenarioInput { scenario, message } => {
+                write!(f, "the input of scenario {scenario:?} is not valid JSON: {message}")
+            }
+        }
     }
+}
+
+impl std::error::Error for ExportError {}
+
+/// A definition read for export: its text, its JSON tree (for in-place ARN rewriting), its
+/// model, and the resources it uses.
+#[derive(Debug, Clone)]
+pub struct ExportedDefinition {
+    pub text: String,
+    pub root: Node,
+    pub machine: StateMachine,
+    pub resources: DefinitionResources,
+}
+
+impl ExportedDefinition {
+    /// Reads `text`. Only JSON syntax is required here; the validator judges the rest. Every
+    /// Lambda function it names must have a name AWS accepts, since the scripts create them.
+    pub fn read(text: &str) -> Result<Self, ExportError> {
+        let (root, lowered) = crate::asl::lower::lower_text(text).map_err(|d| {
+            let at = d.position.map(|p| format!("{}:{}: ", p.line, p.column)).unwrap_or_default();
+            ExportError::DefinitionSyntax(format!("{at}{}", d.message))
+        })?;
+        let resources = DefinitionResources::scan(&lowered.machine);
+        let invalid: Vec<InvalidName> = resources
+            .functions
+            .iter()
+            .filter_map(|f| names::check_name(NameKind::LambdaFunction, &f.name).err())
+            .chain(resources.tables.iter().filter_map(|t| names::check_name(NameKind::Table, &t.name).err()))
+            .collect();
+        if !invalid.is_empty() {
+            return Err(ExportError::InvalidNames(invalid));
+        }
+        Ok(ExportedDefinition { text: text.to_string(), root, machine: lowered.machine, resources })
+    }
+}
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// The file name: `deploy.sh`, `state-machine.json`, `cloudformation.yaml`...
+    pub name: &'static str,
+    pub contents: String,
+    /// Whether the file is a script to mark executable.
+    pub executable: bool,
+}
+
+/// Every export of `definition_text` at once, in a stable order: the ASL JSON, the four
+/// scripts, the three templates.
+pub fn export_files(definition_text: &str, options: &ExportOptions, scenarios: &[Scenario]) -> Result<Vec<ExportFile>, ExportError> {
+    options.check().map_err(ExportError::InvalidNames)?;
+    for scenario in scenarios {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&scenario.input) {
+            return Err(ExportError::ScenarioInput { scenario: scenario.name.clone(), message: e.to_string() });
+        }
+    }
+    let definition = ExportedDefinition::read(definition_text)?;
+    let file = |name, contents, executable| ExportFile { name, contents, executable };
+    Ok(vec![
+        file("state-machine.json", asl_json::asl_json(&definition.text, &definition.root, options), false),
+        file("deploy.sh", aws_cli::deploy_script(&definition, options), true),
+        file("run.sh", aws_cli::run_script(options, scenarios), true),
+        file("logs.sh", aws_cli::logs_script(&definition, options), true),
+        file("cleanup.sh", aws_cli::cleanup_script(&definition, options), true),
+        file("cloudformation.yaml", cloudformation::cloudformation_yaml(&definition, options), false),
+        file("cloudformation.json", cloudformation::cloudformation_json(&definition, options), false),
+        file("sam-template.yaml", cloudformation::sam_yaml(&definition, options), false),
+    ])
 }
