@@ -10,6 +10,7 @@ pub mod history;
 pub mod interp;
 pub mod intrinsic;
 pub mod json;
+pub mod jsonata;
 pub mod lower;
 pub mod model;
 pub mod path;

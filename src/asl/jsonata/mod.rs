@@ -1,0 +1,306 @@
+//! JSONata for Step Functions: a small adapter around the `jlens-core` engine (pinned exactly in
+//! `Cargo.toml`), so that the engine can be replaced without touching the interpreter or the
+//! validator.
+//!
+//! Owns: compiling an expression ([`Expression::compile`], with the Step Functions dialect's
+//! rules), evaluating it with `$states`, the workflow variables it names, the functions Step
+//! Functions adds ([`functions`]), a `$now`/`$millis` from the caller's clock and randomness from
+//! the caller's RNG; and value templates where `{% … %}` strings may appear anywhere
+//! ([`template`]).
+//!
+//! Dialect: AWS documents JSONata 2.0.6. Version 2.1 added the `??` and `?:` operators, which
+//! 2.0.6 rejects as a syntax error (`S0211`), and AWS makes `$eval` unavailable. The
+//! [`Dialect::StepFunctions`] dialect does both; [`Dialect::Jsonata`] is the engine as it is
+//! (JSONata 2.2), for the official test suite.
+
+pub mod functions;
+pub mod template;
+
+use std::sync::Arc;
+
+use rand::RngCore;
+use serde_json::Value;
+
+use crate::asl::path::Variables;
+
+pub use template::{JsonataTemplate, TemplateError};
+
+/// Which JSONata the expression is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// What AWS Step Functions runs: JSONata 2.0.6 (no `??`, no `?:`), without `$eval`, with
+    /// `$partition`, `$range`, `$hash`, `$random(seed)`, `$uuid` and `$parse`.
+    #[default]
+    StepFunctions,
+    /// The engine's own JSONata 2.2, with none of the Step Functions additions.
+    Jsonata,
+}
+
+/// Why an expression could not be compiled or evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonataError {
+    /// The expression does not parse. Example: `$states.input.` (`S0207`).
+    Syntax {
+        /// The JSONata error code, `S0xxx`.
+        code: String,
+        /// The engine's message.
+        message: String,
+        /// Byte offset in the expression text where the problem was found, when known.
+        offset: Option<usize>,
+    },
+    /// The expression failed while running. Example: `$randomSeeded(1)` (`T1006`, not a
+    /// function), `1 + "a"` (`T2001`).
+    Evaluation {
+        /// The JSONata error code (`T1006`, `D3030`, ...), or `SFN` for a Step Functions function's
+        /// own argument checks.
+        code: String,
+        /// The message.
+        message: String,
+    },
+}
+
+impl JsonataError {
+    /// The JSONata error code.
+    pub fn code(&self) -> &str {
+        match self {
+            JsonataError::Syntax { code, .. } | JsonataError::Evaluation { code, .. } => code,
+        }
+    }
+
+    /// The message without the code.
+    pub fn message(&self) -> &str {
+        match self {
+            JsonataError::Syntax { message, .. } | JsonataError::Evaluation { message, .. } => message,
+        }
+    }
+
+    /// `CODE: message`, as AWS prints it in a `States.QueryEvaluationError` cause.
+    pub fn aws_text(&self) -> String {
+        format!("{}: {}", self.code(), self.message())
+    }
+
+    fn from_engine(error: &jlens_core::Error, syntax: bool) -> Self {
+        let code = error.code().to_string();
+        let message = error.message();
+        if syntax {
+            JsonataError::Syntax { code, message, offset: error.span().map(|s| s.start) }
+        } else {
+            JsonataError::Evaluation { code, message }
+        }
+    }
+}
+
+impl std::fmt::Display for JsonataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonataError::Syntax { offset: Some(at), .. } => write!(f, "{} (at character {})", self.aws_text(), at + 1),
+            _ => f.write_str(&self.aws_text()),
+        }
+    }
+}
+
+impl std::error::Error for JsonataError {}
+
+/// Steps one evaluation may take before it fails with `U1006`: an expression that would loop
+/// forever ends instead (the engine counts steps, not wall-clock time, so the limit is the same
+/// on every machine and in WASM).
+pub const DEFAULT_MAX_STEPS: u64 = 20_000_000;
+
+/// What an evaluation can see besides its input.
+pub struct Environment<'a> {
+    /// `$states`: `{input, context, result?, errorOutput?}`; `None` binds nothing.
+    pub states: Option<&'a Value>,
+    /// The workflow variables in scope (only the ones the expression names are bound).
+    pub variables: &'a dyn Variables,
+    /// Milliseconds since the epoch for `$now()` and `$millis()`: the caller's clock.
+    pub now_millis: i64,
+    /// Randomness for `$random()`, `$uuid()` and `$shuffle()`: drawn from only when the
+    /// expression names one of them, so other expressions leave the caller's sequence alone.
+    pub rng: &'a mut dyn RngCore,
+}
+
+/// A compiled JSONata expression.
+#[derive(Debug, Clone)]
+pub struct Expression {
+    source: Arc<str>,
+    compiled: jlens_core::Expression,
+    dialect: Dialect,
+    /// Variables the expression names (without `$`), `states` and function names excluded.
+    variables: Vec<String>,
+    /// Every `$name` the expression mentions, functions included.
+    names: Vec<String>,
+    reads_context: bool,
+    uses_randomness: bool,
+}
+
+impl Expression {
+    /// Compiles `source` (the text between `{%` and `%}`).
+    pub fn compile(source: &str, dialect: Dialect) -> Result<Expression, JsonataError> {
+        let compiled = jlens_core::Expression::compile(source).map_err(|e| JsonataError::from_engine(&e, true))?;
+        let mut names: Vec<String> = Vec::new();
+        let mut fallback: Option<(usize, &'static str)> = None;
+        let mut reads_context = false;
+        // Names the expression binds itself (`$x := …`, lambda parameters) are not workflow variables.
+        let mut bound: Vec<String> = Vec::new();
+        compiled.ast().root.walk(&mut |node| match &node.kind {
+            jlens_core::NodeKind::Bind { lhs, .. } => {
+                if let jlens_core::NodeKind::Variable { name } = &lhs.kind {
+                    bound.push(name.clone());
+                }
+            }
+            jlens_core::NodeKind::Lambda(def) => bound.extend(def.params.iter().cloned()),
+            jlens_core::NodeKind::Variable { name } => {
+                if !name.is_empty() && !names.iter().any(|n| n == name) {
+                    names.push(name.clone());
+                }
+            }
+            jlens_core::NodeKind::Fallback { op, .. } if fallback.is_none() => {
+                let symbol = match op {
+                    jlens_core::ast::FallbackOp::Default => "?:",
+                    jlens_core::ast::FallbackOp::Coalesce => "??",
+                };
+                fallback = Some((node.span.start, symbol));
+            }
+            _ => {}
+        });
+        if dialect == Dialect::StepFunctions {
+            if let Some((at, symbol)) = fallback {
+                // JSONata 2.0.6 reads `a ?? b` as a condition whose branch starts with `?`.
+                let offset = source[at..].find(symbol).map_or(at, |i| at + i);
+                return Err(JsonataError::Syntax {
+                    code: "S0211".into(),
+                    message: format!(
+                        "The symbol {} cannot be used as a unary operator (the {symbol} operator came in JSONata 2.1; Step Functions runs 2.0.6)",
+                        &symbol[1..]
+                    ),
+                    offset: Some(offset + 1),
+                });
+            }
+        }
+        if names.iter().any(|n| n == "states") {
+            reads_context = reads_states_context(source);
+        }
+        let uses_randomness = names.iter().any(|n| matches!(n.as_str(), "random" | "uuid" | "shuffle"));
+        let builtins = functions::names(dialect);
+        let variables = names
+            .iter()
+            .filter(|n| n.as_str() != "states" && n.as_str() != "$" && !builtins.contains(&n.as_str()) && !bound.contains(n))
+            .cloned()
+            .collect();
+        Ok(Expression { source: source.into(), compiled, dialect, variables, names, reads_context, uses_randomness })
+    }
+
+    /// The expression text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The workflow variables the expression names, without `$` (`states` and the names of
+    /// functions excluded): what the validator checks are defined.
+    pub fn variables(&self) -> &[String] {
+        &self.variables
+    }
+
+    /// Every `$name` the expression mentions, functions and `states` included.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Whether the expression may read `$states.context` (so the context object must be built).
+    pub fn reads_context(&self) -> bool {
+        self.reads_context
+    }
+
+    /// The `$states.…` fields the expression reads, found in its text: `input`, `result`,
+    /// `errorOutput`, `context`, or `*` when it reads `$states` as a whole.
+    pub fn states_fields(&self) -> Vec<String> {
+        states_fields(&self.source)
+    }
+
+    /// Evaluates the expression against `input` (`$`), with `$states`, variables, the clock and
+    /// the RNG from `env`. `Ok(None)` is JSONata's *undefined*.
+    pub fn evaluate(&self, input: Option<&Value>, env: &mut Environment) -> Result<Option<Value>, JsonataError> {
+        let seed = if self.uses_randomness { env.rng.next_u64() } else { 0 };
+        let mut bindings = functions::bindings(self.dialect, seed);
+        if let Some(states) = env.states {
+            bindings = bindings.var("states", states.clone());
+        }
+        for name in &self.variables {
+            if let Some(value) = env.variables.variable(name) {
+                bindings = bindings.var(name.clone(), value.clone());
+            }
+        }
+        let options = jlens_core::Options::new().now(env.now_millis).seed(seed).max_steps(DEFAULT_MAX_STEPS);
+        self.compiled.evaluate_with(input, &bindings, &options).map_err(|e| JsonataError::from_engine(&e, false))
+    }
+
+    /// Evaluates with explicit engine options (the test-suite runner's depth and step limits).
+    pub fn evaluate_with_limits(
+        &self,
+        input: Option<&Value>,
+        variables: &serde_json::Map<String, Value>,
+        max_depth: Option<usize>,
+        max_steps: Option<u64>,
+    ) -> Result<Option<Value>, JsonataError> {
+        let mut bindings = functions::bindings(self.dialect, 0);
+        for (name, value) in variables {
+            bindings = bindings.var(name.clone(), value.clone());
+        }
+        let mut options = jlens_core::Options::new().now(0).seed(0).max_steps(max_steps.unwrap_or(DEFAULT_MAX_STEPS));
+        if let Some(depth) = max_depth {
+            options = options.max_depth(depth);
+        }
+        self.compiled.evaluate_with(input, &bindings, &options).map_err(|e| JsonataError::from_engine(&e, false))
+    }
+}
+
+/// Whether `source` may read `$states.context`: it names it, or uses `$states` other than
+/// through `.input`, `.result` or `.errorOutput`.
+fn reads_states_context(source: &str) -> bool {
+    states_fields(source).iter().any(|f| f == "context" || f == "*")
+}
+
+fn states_fields(source: &str) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("$states") {
+        rest = &rest[at + "$states".len()..];
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let after = rest.trim_start();
+        let field = match after.strip_prefix('.') {
+            Some(f) => {
+                let f = f.trim_start();
+                let end = f.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(f.len());
+                if end == 0 { "*".to_string() } else { f[..end].to_string() }
+            }
+            None => "*".to_string(),
+        };
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
+    fields
+}
+
+/// The expression inside a `{% … %}` string, when `text` is exactly one (AWS does not trim: a
+/// string with a space before `{%` is a plain string).
+pub fn expression_text(text: &str) -> Option<&str> {
+    text.strip_prefix("{%")?.strip_suffix("%}").filter(|_| text.len() >= 4)
+}
+
+/// JSONata's name for the type of a value, as AWS's causes print it (`array`, `boolean`, ...).
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests;

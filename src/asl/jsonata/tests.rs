@@ -1,0 +1,87 @@
+//! One-line checks of the adapter: `gives(expression, input, output)`.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Map, Value, json};
+
+use super::{Dialect, Environment, Expression, JsonataError, JsonataTemplate, TemplateError};
+
+fn run(expression: &str, input: Value) -> Result<Option<Value>, JsonataError> {
+    let compiled = Expression::compile(expression, Dialect::StepFunctions)?;
+    let variables: Map<String, Value> = [("x".to_string(), json!(42))].into_iter().collect();
+    let states = json!({"input": input.clone(), "context": {"Execution": {"Name": "e"}}});
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut env = Environment { states: Some(&states), variables: &variables, now_millis: 1_700_000_000_000, rng: &mut rng };
+    compiled.evaluate(Some(&input), &mut env)
+}
+
+fn gives(expression: &str, input: Value, output: Value) {
+    assert_eq!(run(expression, input).unwrap(), Some(output), "{expression}");
+}
+
+fn fails(expression: &str, code: &str) {
+    let error = run(expression, json!({})).unwrap_err();
+    assert_eq!(error.code(), code, "{expression}: {error}");
+}
+
+#[test]
+fn states_and_variables() {
+    gives("$states.input.a + $x", json!({"a": 1}), json!(43));
+    gives("$states.context.Execution.Name", json!({}), json!("e"));
+}
+
+#[test]
+fn step_functions_functions() {
+    gives("$partition([1,2,3], 2)", json!({}), json!([[1, 2], [3]]));
+    gives("$range(0, 10, 3)", json!({}), json!([0, 3, 6, 9]));
+    gives("$hash('Hello', 'SHA-256')", json!({}), json!("185f8db32271fe25f561a6fc938b2e264306ec304eda518007d1764826381969"));
+    gives("$hash('Hello', 'MD5')", json!({}), json!("8b1a9953c4611296a827abf8c47804d7"));
+    gives("$parse('{\"a\": [1]}')", json!({}), json!({"a": [1]}));
+    gives("$random(3) = $random(3)", json!({}), json!(true));
+    gives("$length($uuid())", json!({}), json!(36));
+    gives("$millis()", json!({}), json!(1_700_000_000_000i64));
+    gives("$now()", json!({}), json!("2023-11-14T22:13:20.000Z"));
+}
+
+#[test]
+fn uuid_is_deterministic_for_a_seed() {
+    assert_eq!(run("$uuid()", json!({})).unwrap(), run("$uuid()", json!({})).unwrap());
+}
+
+#[test]
+fn what_step_functions_refuses() {
+    fails("$eval('1+1')", "T1006");
+    fails("$randomSeeded(1)", "T1006");
+    fails("1 ?? 2", "S0211");
+    fails("1 ?: 2", "S0211");
+    assert!(Expression::compile("1 ?? 2", Dialect::Jsonata).is_ok());
+}
+
+#[test]
+fn syntax_errors_have_an_offset() {
+    let JsonataError::Syntax { offset, .. } = Expression::compile("$states.input.", Dialect::StepFunctions).unwrap_err() else {
+        panic!("a syntax error")
+    };
+    assert!(offset.is_some());
+}
+
+#[test]
+fn variables_exclude_functions_and_local_names() {
+    let e = Expression::compile("($y := 1; $sum([$y, $x, $v]) ~> function($z){$z})", Dialect::StepFunctions).unwrap();
+    assert_eq!(e.variables(), ["x", "v"]);
+    assert!(!e.reads_context());
+    assert!(Expression::compile("$states.context.Execution", Dialect::StepFunctions).unwrap().reads_context());
+}
+
+#[test]
+fn templates_name_the_field() {
+    let t = JsonataTemplate::compile(&json!({"a": ["{% $states.input.missing %}"]}), "Output", Dialect::StepFunctions).unwrap();
+    let states = json!({"input": {}});
+    let mut rng = StdRng::seed_from_u64(0);
+    let vars = Map::new();
+    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: 0, rng: &mut rng };
+    let err = t.evaluate(Some(&json!({})), &mut env, "Output").unwrap_err();
+    assert!(matches!(&err, TemplateError::Undefined { field, .. } if field == "Output/a[0]"), "{err:?}");
+    let literal = JsonataTemplate::compile(&json!(" {% 1 %} "), "Output", Dialect::StepFunctions).unwrap();
+    assert!(matches!(literal, JsonataTemplate::Literal(_)));
+}
