@@ -75,6 +75,9 @@ pub enum EventKind {
     ParallelStateSucceeded,
     ParallelStateFailed,
     ParallelStateAborted,
+    /// A JSONata expression failed (`States.QueryEvaluationError`): recorded before the state
+    /// fails; `location` names the field (`Output/a`, `Items`), absent when no field is to blame.
+    EvaluationFailed { error: String, cause: String, location: Option<String>, state: Arc<str> },
 }
 
 impl EventKind {
@@ -111,6 +114,7 @@ impl EventKind {
             EventKind::ParallelStateSucceeded => "ParallelStateSucceeded",
             EventKind::ParallelStateFailed => "ParallelStateFailed",
             EventKind::ParallelStateAborted => "ParallelStateAborted",
+            EventKind::EvaluationFailed { .. } => "EvaluationFailed",
         }
     }
 
@@ -273,6 +277,13 @@ impl HistoryEvent {
             }
             EventKind::MapIterationAborted { name, index } => {
                 ("mapIterationAbortedEventDetails", json!({"name": name.as_ref(), "index": index}))
+            }
+            EventKind::EvaluationFailed { error, cause, location, state } => {
+                let mut d = json!({"error": error, "cause": cause, "state": state.as_ref()});
+                if let Some(location) = location {
+                    d["location"] = json!(location);
+                }
+                ("evaluationFailedEventDetails", d)
             }
             EventKind::LambdaFunctionStarted
             | EventKind::MapStateSucceeded

@@ -30,6 +30,8 @@ pub mod names {
     pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
     /// The execution was stopped or a branch was aborted.
     pub const BRANCH_FAILED: &str = "States.BranchFailed";
+    /// A JSONata expression failed or gave a value of the wrong type.
+    pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
 }
 
 /// An error raised while running a state: its ASL name and cause, either of which AWS may omit

@@ -16,6 +16,7 @@ mod error;
 pub mod pipeline;
 pub mod program;
 mod states;
+pub mod variables;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -160,6 +161,8 @@ struct Fiber {
     iteration_of: Option<Arc<str>>,
     started: bool,
     children: Option<Children>,
+    /// The workflow variables this fiber sees and sets.
+    variables: variables::VariableScope,
 }
 
 /// One execution of a state machine.
@@ -251,6 +254,11 @@ impl Execution {
     /// The clock's current time.
     pub fn now(&self) -> Millis {
         self.clock.now()
+    }
+
+    /// The variables set in the top-level scope so far (a variables panel's view).
+    pub fn top_level_variables(&self) -> serde_json::Map<String, Value> {
+        self.fibers.iter().flatten().find(|f| f.parent.is_none()).map(|f| f.variables.visible()).unwrap_or_default()
     }
 
     /// The configuration the execution runs with.
@@ -397,9 +405,9 @@ impl Execution {
     }
 
     fn spawn(&mut self, scope: ScopeId, state: StateId, input: Arc<Value>, parent: Option<(FiberId, usize)>) -> FiberId {
-        let previous_event = match parent {
-            Some((pid, _)) => self.fiber(pid).previous_event,
-            None => 0,
+        let (previous_event, variables) = match parent {
+            Some((pid, _)) => (self.fiber(pid).previous_event, self.fiber(pid).variables.child()),
+            None => (0, variables::VariableScope::default()),
         };
         let fiber = Fiber {
             scope,
@@ -416,6 +424,7 @@ impl Execution {
             iteration_of: None,
             started: false,
             children: None,
+            variables,
         };
         match self.free.pop() {
             Some(id) => {

@@ -1,8 +1,10 @@
 //! The JSONPath data-flow pipeline every state shares: InputPath → Parameters → (action) →
 //! ResultSelector → ResultPath → OutputPath, with AWS's error names and cause texts.
 //!
-//! A JSONata branch (Arguments → action → Output) and an Assign step slot in beside these
-//! functions: the interpreter picks the branch by [`CompiledState::query_language`].
+//! The JSONata branch (Arguments → action → Assign → Output, with `$states`) sits beside them
+//! ([`evaluate_jsonata`], [`states_object`]), and so does Assign in both languages
+//! ([`assign_jsonpath`]): the interpreter picks the branch by [`CompiledState::query_language`].
+//! JSONPath paths and templates see the workflow variables through [`Refs`].
 
 use std::sync::Arc;
 
@@ -11,7 +13,82 @@ use serde_json::{Map, Value};
 
 use super::StatesError;
 use super::program::{CompiledState, IoPath, ResultPlacement};
-use crate::asl::path::{Roots, Template, cause};
+use crate::asl::clock::Millis;
+use crate::asl::jsonata::{Environment, JsonataTemplate, TemplateError};
+use crate::asl::path::{Roots, Template, Variables, cause};
+
+/// What JSONPath reads besides `$`: the context object (`$$`) and the variables (`$name`).
+#[derive(Clone, Copy)]
+pub struct Refs<'a> {
+    pub context: &'a Value,
+    pub variables: &'a dyn Variables,
+}
+
+impl<'a> Refs<'a> {
+    /// Roots with `input` as `$`.
+    pub fn roots<'r>(&'r self, input: &'r Value) -> Roots<'r> {
+        Roots::input(input).with_context(self.context).with_variables(self.variables)
+    }
+}
+
+/// A JSONata evaluation failed (`States.QueryEvaluationError`): the field to blame, if any, and
+/// the cause after AWS's state prefix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryFailure {
+    pub location: Option<String>,
+    pub cause: String,
+}
+
+impl From<TemplateError> for QueryFailure {
+    fn from(error: TemplateError) -> Self {
+        QueryFailure { location: Some(error.field().to_string()), cause: error.cause() }
+    }
+}
+
+/// `$states` for a JSONata field: `input` and `context` always, `result` and `errorOutput` where
+/// AWS makes them available.
+pub fn states_object(input: &Value, context: &Value, result: Option<&Value>, error_output: Option<&Value>) -> Value {
+    let mut states = Map::with_capacity(4);
+    states.insert("input".into(), input.clone());
+    if let Some(result) = result {
+        states.insert("result".into(), result.clone());
+    }
+    if let Some(error_output) = error_output {
+        states.insert("errorOutput".into(), error_output.clone());
+    }
+    states.insert("context".into(), context.clone());
+    Value::Object(states)
+}
+
+/// Evaluates a JSONata template with `$states`, the variables, the clock and the RNG; `field`
+/// names it in causes.
+pub fn evaluate_jsonata(
+    template: &JsonataTemplate,
+    states: &Value,
+    variables: &dyn Variables,
+    now: Millis,
+    rng: &mut dyn RngCore,
+    field: &str,
+) -> Result<Value, QueryFailure> {
+    let input = states.get("input");
+    let mut env = Environment { states: Some(states), variables, now_millis: now, rng };
+    template.evaluate(input, &mut env, field).map_err(QueryFailure::from)
+}
+
+/// A JSONPath `Assign`: a payload template over `value` (`$`: the state's result, or the error
+/// output in a Catch). Gives the variables to set.
+pub fn assign_jsonpath(
+    template: &Template,
+    value: &Value,
+    refs: &Refs,
+    rng: &mut dyn RngCore,
+    site: StateSite,
+) -> Result<Map<String, Value>, StatesError> {
+    match build(template, value, refs, rng, site)? {
+        Value::Object(map) => Ok(map),
+        _ => Ok(Map::new()),
+    }
+}
 
 /// Where the state being run was entered, for AWS's "An error occurred while executing the
 /// state 'S' (entered at the event id #N)." prefix.
@@ -29,13 +106,12 @@ impl StateSite<'_> {
 }
 
 /// Applies InputPath or OutputPath. The whole value is shared, not copied.
-pub fn select(path: &IoPath, value: &Arc<Value>, context: &Value, site: StateSite) -> Result<Arc<Value>, StatesError> {
+pub fn select(path: &IoPath, value: &Arc<Value>, refs: &Refs, site: StateSite) -> Result<Arc<Value>, StatesError> {
     match path {
         IoPath::Whole => Ok(value.clone()),
         IoPath::Null => Ok(Arc::new(Value::Object(Map::new()))),
         IoPath::Path(p) => {
-            let roots = Roots::input(value).with_context(context);
-            p.eval(&roots).map(Arc::new).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))
+            p.eval(&refs.roots(value)).map(Arc::new).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))
         }
     }
 }
@@ -44,12 +120,11 @@ pub fn select(path: &IoPath, value: &Arc<Value>, context: &Value, site: StateSit
 pub fn build(
     template: &Template,
     input: &Value,
-    context: &Value,
+    refs: &Refs,
     rng: &mut dyn RngCore,
     site: StateSite,
 ) -> Result<Value, StatesError> {
-    let roots = Roots::input(input).with_context(context);
-    template.eval(&roots, rng).map_err(|e| {
+    template.eval(&refs.roots(input), rng).map_err(|e| {
         StatesError::new(e.error_name(), cause::in_state(site.name, site.entered_event_id, &e.cause(input)))
     })
 }
@@ -73,15 +148,35 @@ pub fn place(placement: &ResultPlacement, raw_input: &Arc<Value>, result: Arc<Va
 pub fn effective_input(
     state: &CompiledState,
     raw_input: &Arc<Value>,
-    context: &Value,
+    refs: &Refs,
     rng: &mut dyn RngCore,
     site: StateSite,
 ) -> Result<Arc<Value>, StatesError> {
-    let selected = select(&state.input_path, raw_input, context, site)?;
+    let selected = select(&state.input_path, raw_input, refs, site)?;
     match &state.parameters {
-        Some(template) => build(template, &selected, context, rng, site).map(Arc::new),
+        Some(template) => build(template, &selected, refs, rng, site).map(Arc::new),
         None => Ok(selected),
     }
+}
+
+/// ResultSelector: the selected result, which Assign and ResultPath see.
+pub fn select_result(state: &CompiledState, result: Arc<Value>, refs: &Refs, rng: &mut dyn RngCore, site: StateSite) -> Result<Arc<Value>, StatesError> {
+    match &state.result_selector {
+        Some(template) => Ok(Arc::new(build(template, &result, refs, rng, site)?)),
+        None => Ok(result),
+    }
+}
+
+/// ResultPath and OutputPath: the state output from the selected result.
+pub fn place_and_select(
+    state: &CompiledState,
+    raw_input: &Arc<Value>,
+    selected: Arc<Value>,
+    refs: &Refs,
+    site: StateSite,
+) -> Result<Arc<Value>, StatesError> {
+    let placed = place(&state.result_path, raw_input, selected, site)?;
+    select(&state.output_path, &placed, refs, site)
 }
 
 /// ResultSelector, ResultPath and OutputPath: the state output from the action's result.
@@ -89,14 +184,10 @@ pub fn state_output(
     state: &CompiledState,
     raw_input: &Arc<Value>,
     result: Arc<Value>,
-    context: &Value,
+    refs: &Refs,
     rng: &mut dyn RngCore,
     site: StateSite,
 ) -> Result<Arc<Value>, StatesError> {
-    let selected = match &state.result_selector {
-        Some(template) => Arc::new(build(template, &result, context, rng, site)?),
-        None => result,
-    };
-    let placed = place(&state.result_path, raw_input, selected, site)?;
-    select(&state.output_path, &placed, context, site)
+    let selected = select_result(state, result, refs, rng, site)?;
+    place_and_select(state, raw_input, selected, refs, site)
 }

@@ -14,6 +14,7 @@ use crate::asl::model::{
     self, ChoiceRule, ComparisonOperator, NumberOrExpression, Operand, PathOrNull, QueryLanguage, RuleTest, State,
     StateKind, StateMachine, StateType,
 };
+use crate::asl::jsonata::{Dialect, Expression, JsonataTemplate, TemplateError};
 use crate::asl::path::{JsonPath, ReferencePath, Template};
 
 /// Why a definition cannot be run (the validator reports these too, with positions).
@@ -92,7 +93,21 @@ pub struct RetryPolicy {
 pub struct CatchRule {
     pub error_equals: Vec<String>,
     pub next: StateId,
+    /// JSONPath states.
     pub result_path: ResultPlacement,
+    /// JSONata states: the output, from `$states.errorOutput` (absent: the error output itself).
+    pub output: Option<JsonataTemplate>,
+    /// Variables set when this catcher fires.
+    pub assign: Option<Assignment>,
+}
+
+/// A compiled `Assign`, in the state's query language.
+#[derive(Debug, Clone)]
+pub enum Assignment {
+    /// `"name.$": "$.path"`, intrinsics and `$var` references, as in a payload template.
+    JsonPath(Template),
+    /// `{% … %}` anywhere in the values.
+    Jsonata(JsonataTemplate),
 }
 
 /// A state ready to run: the shared pipeline fields and its own [`Action`].
@@ -112,8 +127,15 @@ pub struct CompiledState {
     pub next: Option<StateId>,
     pub retriers: Vec<RetryPolicy>,
     pub catchers: Vec<CatchRule>,
-    /// Whether any path of the state reads `$$`, so the context object must be built.
+    /// Whether any path of the state reads `$$` (or an expression `$states.context`), so the
+    /// context object must be built.
     pub uses_context: bool,
+    /// JSONata states: Arguments (Task, Parallel).
+    pub arguments: Option<JsonataTemplate>,
+    /// JSONata states: Output.
+    pub output: Option<JsonataTemplate>,
+    /// Variables the state sets when it leaves (the Choice state's, for its Default).
+    pub assign: Option<Assignment>,
     pub action: Action,
 }
 
@@ -178,6 +200,10 @@ pub struct TaskSpec {
 /// A Wait's one field.
 #[derive(Debug)]
 pub enum WaitSpec {
+    /// JSONata: `"Seconds": "{% … %}"`.
+    SecondsExpression(JsonataTemplate),
+    /// JSONata: `"Timestamp": "{% … %}"`.
+    TimestampExpression(JsonataTemplate),
     Seconds(u64),
     SecondsPath(JsonPath),
     /// The timestamp, or `None` when the literal does not parse.
@@ -189,7 +215,16 @@ pub enum WaitSpec {
 #[derive(Debug)]
 pub struct ChoiceSpec {
     pub rules: Vec<(Condition, StateId)>,
+    /// Each rule's Assign and (JSONata) Output, in rule order.
+    pub effects: Vec<RuleEffects>,
     pub default: Option<StateId>,
+}
+
+/// What a matched Choice rule sets besides the next state.
+#[derive(Debug, Default)]
+pub struct RuleEffects {
+    pub assign: Option<Assignment>,
+    pub output: Option<JsonataTemplate>,
 }
 
 /// A compiled Choice rule.
@@ -199,6 +234,8 @@ pub enum Condition {
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),
+    /// JSONata: `"Condition": "{% … %}"`, which must give a boolean. `field` names it in causes.
+    Expression { expression: Expression, field: String },
 }
 
 /// The right-hand side of a comparison, ready to compare.
@@ -225,6 +262,14 @@ pub struct MapSpec {
     pub tolerated_failure_count_path: Option<JsonPath>,
     pub tolerated_failure_percentage: Option<f64>,
     pub tolerated_failure_percentage_path: Option<JsonPath>,
+    /// JSONata: Items (absent: the state input, which must be an array).
+    pub items: Option<JsonataTemplate>,
+    /// JSONata: ItemSelector, with `$states.context.Map.Item`.
+    pub item_selector_jsonata: Option<JsonataTemplate>,
+    /// JSONata: MaxConcurrency, ToleratedFailureCount and ToleratedFailurePercentage as expressions.
+    pub max_concurrency_expression: Option<JsonataTemplate>,
+    pub tolerated_failure_count_expression: Option<JsonataTemplate>,
+    pub tolerated_failure_percentage_expression: Option<JsonataTemplate>,
 }
 
 /// A Fail's own fields.
@@ -234,6 +279,9 @@ pub struct FailSpec {
     pub error_path: Option<JsonPath>,
     pub cause: Option<String>,
     pub cause_path: Option<JsonPath>,
+    /// JSONata: Error and Cause as expressions.
+    pub error_expression: Option<JsonataTemplate>,
+    pub cause_expression: Option<JsonataTemplate>,
 }
 
 impl Program {
@@ -295,6 +343,50 @@ fn template(node: &model::Payload, pointer: &str, uses_context: &mut bool) -> Re
     let value = node.to_serde();
     *uses_context |= mentions_context(&value);
     Template::compile(&value).map_err(|e| err(pointer, e.to_string()))
+}
+
+/// Compiles a JSONata value template; `field` names it in causes (`Output`).
+fn jsonata(value: &Value, field: &str, pointer: &str, uses_context: &mut bool) -> Result<JsonataTemplate, CompileError> {
+    let compiled = JsonataTemplate::compile(value, field, Dialect::StepFunctions).map_err(|e| match &e {
+        TemplateError::Syntax { expression, error, .. } => {
+            err(pointer, format!("the JSONata expression '{expression}' in '{}' does not parse: {error}", e.field()))
+        }
+        other => err(pointer, other.cause()),
+    })?;
+    *uses_context |= compiled.reads_context();
+    Ok(compiled)
+}
+
+fn jsonata_payload(node: &Option<model::Payload>, field: &str, pointer: &str, uses_context: &mut bool) -> Result<Option<JsonataTemplate>, CompileError> {
+    node.as_ref().map(|p| jsonata(&p.to_serde(), field, &format!("{pointer}/{field}"), uses_context)).transpose()
+}
+
+/// A number field that a JSONata state may write as an expression.
+fn jsonata_number(field: &Option<NumberOrExpression>, name: &str, pointer: &str, uses_context: &mut bool) -> Result<Option<JsonataTemplate>, CompileError> {
+    match field {
+        Some(NumberOrExpression::Expression(text)) => {
+            jsonata(&Value::String(text.clone()), name, &format!("{pointer}/{name}"), uses_context).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+fn number_literal(field: &Option<NumberOrExpression>) -> Option<&NumberOrExpression> {
+    field.as_ref().filter(|f| matches!(f, NumberOrExpression::Number(_)))
+}
+
+fn assignment(
+    node: &Option<model::Payload>,
+    language: QueryLanguage,
+    field: &str,
+    pointer: &str,
+    uses_context: &mut bool,
+) -> Result<Option<Assignment>, CompileError> {
+    let Some(node) = node else { return Ok(None) };
+    Ok(Some(match language {
+        QueryLanguage::JsonPath => Assignment::JsonPath(template(node, &format!("{pointer}/{field}"), uses_context)?),
+        QueryLanguage::Jsonata => Assignment::Jsonata(jsonata(&node.to_serde(), field, &format!("{pointer}/{field}"), uses_context)?),
+    }))
 }
 
 fn io_path(field: &Option<PathOrNull>, pointer: &str, uses_context: &mut bool) -> Result<IoPath, CompileError> {
@@ -414,9 +506,7 @@ impl Compiler {
             index.get(n).copied().ok_or_else(|| err(&format!("{pointer}/{field}"), format!("no state named '{n}'")))
         };
         let query_language = state.query_language.unwrap_or(inherited);
-        if query_language == QueryLanguage::Jsonata {
-            return Err(err(pointer, "JSONata states are not supported yet"));
-        }
+        let is_jsonata = query_language == QueryLanguage::Jsonata;
         let state_type = state.kind.state_type().ok_or_else(|| err(pointer, "unknown state type"))?;
         let mut uses_context = false;
         let d = &state.data;
@@ -450,22 +540,37 @@ impl Compiler {
         let mut catchers = Vec::new();
         for (i, c) in state.catch.iter().flatten().enumerate() {
             let n = c.next.as_deref().ok_or_else(|| err(&format!("{pointer}/Catch/{i}"), "Next is missing"))?;
+            let catch_pointer = format!("{pointer}/Catch/{i}");
             catchers.push(CatchRule {
                 error_equals: c.error_equals.clone().unwrap_or_default(),
                 next: target(n, &format!("Catch/{i}/Next"))?,
-                result_path: result_placement(&c.result_path, &format!("{pointer}/Catch/{i}/ResultPath"))?,
+                result_path: result_placement(&c.result_path, &format!("{catch_pointer}/ResultPath"))?,
+                output: if is_jsonata { jsonata_payload(&c.output, "Output", &catch_pointer, &mut uses_context)? } else { None },
+                assign: assignment(&c.assign, query_language, "Assign", &catch_pointer, &mut uses_context)?,
             });
         }
         let action = match &state.kind {
             StateKind::Pass(p) => Action::Pass { result: p.result.as_ref().map(|r| Arc::new(r.to_serde())) },
             StateKind::Succeed => Action::Succeed,
             StateKind::Fail(f) => Action::Fail(FailSpec {
+                error_expression: match f.error.as_ref().filter(|t| is_jsonata && crate::asl::jsonata::expression_text(t).is_some()) {
+                    Some(t) => Some(jsonata(&Value::String(t.clone()), "Error", &format!("{pointer}/Error"), &mut uses_context)?),
+                    None => None,
+                },
+                cause_expression: match f.cause.as_ref().filter(|t| is_jsonata && crate::asl::jsonata::expression_text(t).is_some()) {
+                    Some(t) => Some(jsonata(&Value::String(t.clone()), "Cause", &format!("{pointer}/Cause"), &mut uses_context)?),
+                    None => None,
+                },
                 error: f.error.clone(),
                 error_path: f.error_path.as_deref().map(|p| path(p, &format!("{pointer}/ErrorPath"), &mut uses_context)).transpose()?,
                 cause: f.cause.clone(),
                 cause_path: f.cause_path.as_deref().map(|p| path(p, &format!("{pointer}/CausePath"), &mut uses_context)).transpose()?,
             }),
-            StateKind::Wait(w) => Action::Wait(if let Some(s) = &w.seconds {
+            StateKind::Wait(w) => Action::Wait(if let Some(t) = jsonata_number(&w.seconds, "Seconds", pointer, &mut uses_context)? {
+                WaitSpec::SecondsExpression(t)
+            } else if let Some(t) = w.timestamp.as_ref().filter(|t| is_jsonata && crate::asl::jsonata::expression_text(t).is_some()) {
+                WaitSpec::TimestampExpression(jsonata(&Value::String(t.clone()), "Timestamp", &format!("{pointer}/Timestamp"), &mut uses_context)?)
+            } else if let Some(s) = &w.seconds {
                 match s {
                     NumberOrExpression::Number(n) => WaitSpec::Seconds(
                         n.as_u64().or_else(|| n.text().parse::<f64>().ok().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
@@ -484,13 +589,31 @@ impl Compiler {
             }),
             StateKind::Choice(c) => {
                 let mut rules = Vec::new();
+                let mut effects = Vec::new();
                 for (i, rule) in c.choices.iter().flatten().enumerate() {
                     let rule_pointer = format!("{pointer}/Choices/{i}");
                     let n = rule.next.as_deref().ok_or_else(|| err(&rule_pointer, "Next is missing"))?;
-                    rules.push((condition(rule, &rule_pointer, &mut uses_context)?, target(n, &format!("Choices/{i}/Next"))?));
+                    let test = match (&rule.test, is_jsonata) {
+                        (Some(RuleTest::Condition(text)), true) => {
+                            let field = format!("Choices[{i}]/Condition");
+                            let source = crate::asl::jsonata::expression_text(text)
+                                .ok_or_else(|| err(&format!("{rule_pointer}/Condition"), "a Condition must be a {% … %} expression"))?;
+                            let expression = Expression::compile(source, Dialect::StepFunctions).map_err(|e| {
+                                err(&format!("{rule_pointer}/Condition"), format!("the JSONata expression '{source}' does not parse: {e}"))
+                            })?;
+                            uses_context |= expression.reads_context();
+                            Condition::Expression { expression, field }
+                        }
+                        _ => condition(rule, &rule_pointer, &mut uses_context)?,
+                    };
+                    rules.push((test, target(n, &format!("Choices/{i}/Next"))?));
+                    effects.push(RuleEffects {
+                        assign: assignment(&rule.assign, query_language, &format!("Choices[{i}]/Assign"), &rule_pointer, &mut uses_context)?,
+                        output: if is_jsonata { jsonata_payload(&rule.output, "Output", &rule_pointer, &mut uses_context)? } else { None },
+                    });
                 }
                 let default = c.default.as_deref().map(|n| target(n, "Default")).transpose()?;
-                Action::Choice(ChoiceSpec { rules, default })
+                Action::Choice(ChoiceSpec { rules, effects, default })
             }
             StateKind::Task(t) => {
                 let resource = t.resource.as_deref().ok_or_else(|| err(pointer, "Resource is missing"))?;
@@ -523,18 +646,40 @@ impl Compiler {
                 Action::Map(MapSpec {
                     processor,
                     items_path: opt_path(&m.items_path, "ItemsPath", &mut uses_context)?,
-                    item_selector: match selector {
+                    items: if is_jsonata { jsonata_payload(&m.items, "Items", pointer, &mut uses_context)? } else { None },
+                    item_selector_jsonata: match (selector, is_jsonata) {
+                        (Some(s), true) => {
+                            let mut ignored = false;
+                            Some(jsonata(&s.to_serde(), "ItemSelector", &format!("{pointer}/ItemSelector"), &mut ignored)?)
+                        }
+                        _ => None,
+                    },
+                    max_concurrency_expression: jsonata_number(&m.max_concurrency, "MaxConcurrency", pointer, &mut uses_context)?,
+                    tolerated_failure_count_expression: jsonata_number(&m.tolerated_failure_count, "ToleratedFailureCount", pointer, &mut uses_context)?,
+                    tolerated_failure_percentage_expression: jsonata_number(
+                        &m.tolerated_failure_percentage,
+                        "ToleratedFailurePercentage",
+                        pointer,
+                        &mut uses_context,
+                    )?,
+                    item_selector: match selector.filter(|_| !is_jsonata) {
                         Some(s) => {
                             let mut ignored = false;
                             Some(template(s, &format!("{pointer}/ItemSelector"), &mut ignored)?)
                         }
                         None => None,
                     },
-                    max_concurrency: literal_u64(&m.max_concurrency, &format!("{pointer}/MaxConcurrency"))?,
+                    max_concurrency: literal_u64(&number_literal(&m.max_concurrency).cloned(), &format!("{pointer}/MaxConcurrency"))?,
                     max_concurrency_path: opt_path(&m.max_concurrency_path, "MaxConcurrencyPath", &mut uses_context)?,
-                    tolerated_failure_count: literal_u64(&m.tolerated_failure_count, &format!("{pointer}/ToleratedFailureCount"))?,
+                    tolerated_failure_count: literal_u64(
+                        &number_literal(&m.tolerated_failure_count).cloned(),
+                        &format!("{pointer}/ToleratedFailureCount"),
+                    )?,
                     tolerated_failure_count_path: opt_path(&m.tolerated_failure_count_path, "ToleratedFailureCountPath", &mut uses_context)?,
-                    tolerated_failure_percentage: literal_f64(&m.tolerated_failure_percentage, &format!("{pointer}/ToleratedFailurePercentage"))?,
+                    tolerated_failure_percentage: literal_f64(
+                        &number_literal(&m.tolerated_failure_percentage).cloned(),
+                        &format!("{pointer}/ToleratedFailurePercentage"),
+                    )?,
                     tolerated_failure_percentage_path: opt_path(
                         &m.tolerated_failure_percentage_path,
                         "ToleratedFailurePercentagePath",
@@ -544,7 +689,13 @@ impl Compiler {
             }
             StateKind::Unrecognized => return Err(err(pointer, "unknown state type")),
         };
+        let arguments = if is_jsonata && !is_map { jsonata_payload(&d.arguments, "Arguments", pointer, &mut uses_context)? } else { None };
+        let output = if is_jsonata { jsonata_payload(&d.output, "Output", pointer, &mut uses_context)? } else { None };
+        let assign = assignment(&d.assign, query_language, "Assign", pointer, &mut uses_context)?;
         Ok(CompiledState {
+            arguments,
+            output,
+            assign,
             name: name.into(),
             state_type,
             query_language,

@@ -1,32 +1,71 @@
 //! Choice: the first rule that holds names the next state, else Default, else
-//! `States.NoChoiceMatched`. Comparisons of mismatched types are false, as in AWS.
+//! `States.NoChoiceMatched`. Comparisons of mismatched types are false, as in AWS. In JSONata
+//! states a rule is a `Condition` expression that must give a boolean. A matched rule's Assign
+//! and Output apply; when Default is taken, the state's own.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{Flow, context_for, site};
+use super::{Flow, commit_variables, context_for, evaluate_assign, jsonata_value, query_failed, site, variables};
 use crate::asl::clock::parse_rfc3339;
-use crate::asl::interp::pipeline::{self, StateSite};
-use crate::asl::interp::program::{ChoiceSpec, CompiledOperand, CompiledState, Condition};
+use crate::asl::interp::pipeline::{self, QueryFailure, Refs, StateSite};
+use crate::asl::interp::program::{Assignment, ChoiceSpec, CompiledOperand, CompiledState, Condition};
 use crate::asl::interp::{Execution, FiberId, StatesError, names};
+use crate::asl::jsonata::{Environment, JsonataTemplate};
 use crate::asl::model::ComparisonOperator as Op;
+use crate::asl::model::QueryLanguage;
 use crate::asl::path::{Roots, cause};
+
+/// Whether a JSONata Condition holds; a failure or a non-boolean is a QueryEvaluationError.
+fn condition_holds(exec: &mut Execution, fid: FiberId, state: &CompiledState, condition: &Condition, raw: &Value) -> Result<bool, StatesError> {
+    let Condition::Expression { expression, field } = condition else {
+        return Err(site(exec, fid, state).runtime("a JSONPath rule reached a JSONata state"));
+    };
+    let context = context_for(exec, fid, state);
+    let states = pipeline::states_object(raw, &context, None, None);
+    let vars = variables(exec, fid);
+    let now = exec.clock.now();
+    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: now, rng: &mut exec.rng };
+    let failure = match expression.evaluate(Some(raw), &mut env) {
+        Ok(Some(Value::Bool(b))) => return Ok(b),
+        Ok(Some(other)) => format!(
+            "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
+            expression.source(),
+            crate::asl::jsonata::type_name(&other)
+        ),
+        Ok(None) => format!("The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).", expression.source()),
+        Err(e) => format!(
+            "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {}",
+            expression.source(),
+            e.aws_text()
+        ),
+    };
+    Err(query_failed(exec, fid, state, QueryFailure { location: Some(field.clone()), cause: failure }))
+}
 
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &ChoiceSpec) -> Result<Flow, StatesError> {
     let context = context_for(exec, fid, state);
+    let vars = variables(exec, fid);
     let raw = exec.fiber(fid).input.clone();
     let site = site(exec, fid, state);
-    let effective = pipeline::select(&state.input_path, &raw, &context, site)?;
-    let roots = Roots::input(&effective).with_context(&context);
-    let mut next = None;
-    for (condition, target) in &spec.rules {
-        if holds(condition, &roots, site)? {
-            next = Some(*target);
+    let refs = Refs { context: &context, variables: &vars };
+    let jsonata = state.query_language == QueryLanguage::Jsonata;
+    let effective = if jsonata { raw.clone() } else { pipeline::select(&state.input_path, &raw, &refs, site)? };
+    let mut matched = None;
+    for (i, (condition, target)) in spec.rules.iter().enumerate() {
+        let holds = if jsonata { condition_holds(exec, fid, state, condition, &raw)? } else { holds(condition, &refs.roots(&effective), site)? };
+        if holds {
+            matched = Some((i, *target));
             break;
         }
     }
-    let next = match next.or(spec.default) {
+    let (assign, output_template): (Option<&Assignment>, Option<&JsonataTemplate>) = match matched {
+        Some((i, _)) => spec.effects.get(i).map_or((None, None), |e| (e.assign.as_ref(), e.output.as_ref())),
+        None => (state.assign.as_ref(), state.output.as_ref()),
+    };
+    let next = match matched.map(|m| m.1).or(spec.default) {
         Some(n) => n,
         None => {
             return Err(StatesError::new(
@@ -35,7 +74,26 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             ));
         }
     };
-    let output = pipeline::select(&state.output_path, &effective, &context, site)?;
+    let field = match matched {
+        Some((i, _)) => format!("Choices[{i}]/Assign"),
+        None => "Assign".to_string(),
+    };
+    let assigned = match assign {
+        Some(assignment) => evaluate_assign(exec, fid, state, assignment, &field, &effective, None, None)?,
+        None => Map::new(),
+    };
+    let output = match (jsonata, output_template) {
+        (true, Some(template)) => {
+            let field = match matched {
+                Some((i, _)) => format!("Choices[{i}]/Output"),
+                None => "Output".to_string(),
+            };
+            Arc::new(jsonata_value(exec, fid, state, template, &field, &raw, None, None)?)
+        }
+        (true, None) => raw,
+        (false, _) => pipeline::select(&state.output_path, &effective, &refs, site)?,
+    };
+    commit_variables(exec, fid, state, assigned)?;
     Ok(Flow::Leave { output, next: Some(next) })
 }
 
@@ -59,6 +117,7 @@ pub(crate) fn holds(condition: &Condition, roots: &Roots, site: StateSite) -> Re
             Ok(false)
         }
         Condition::Not(inner) => Ok(!holds(inner, roots, site)?),
+        Condition::Expression { .. } => Err(site.runtime("a JSONata Condition reached a JSONPath state")),
         Condition::Compare { variable, operator, operand } => {
             let value = match variable.select(roots) {
                 Ok(selected) => Some(selected.into_value()),

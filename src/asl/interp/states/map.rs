@@ -1,34 +1,103 @@
 //! Map (inline): ItemsPath, ItemSelector (or legacy Parameters) with `$$.Map.Item`,
-//! MaxConcurrency(Path), ToleratedFailureCount/Percentage(Path). Iterations start in index
-//! order, at most MaxConcurrency at a time; results keep item order.
+//! MaxConcurrency(Path), ToleratedFailureCount/Percentage(Path); in JSONata states Items,
+//! ItemSelector with `$states.context.Map.Item`, and the counts as expressions. Iterations start
+//! in index order, at most MaxConcurrency at a time; results keep item order.
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Flow, context_for, handle_error_after, site};
+use super::{Flow, context_for, handle_error_after, jsonata_value, query_failed, site, variables};
 use crate::asl::history::EventKind;
-use crate::asl::interp::pipeline;
+use crate::asl::interp::pipeline::{self, QueryFailure, Refs};
 use crate::asl::interp::program::{Action, CompiledState, MapSpec};
 use crate::asl::interp::{Children, Execution, FiberId, Phase, StatesError};
-use crate::asl::path::{JsonPath, Roots, cause};
+use crate::asl::jsonata::{JsonataTemplate, type_name};
+use crate::asl::model::QueryLanguage;
+use crate::asl::path::{JsonPath, cause};
 
-fn integer_field(path: &JsonPath, field: &str, input: &Value, context: &Value, site: pipeline::StateSite) -> Result<u64, StatesError> {
-    let value = path
-        .eval(&Roots::input(input).with_context(context))
-        .map_err(|e| site.runtime(&cause::invalid_path(path.as_str(), &e)))?;
-    value.as_u64().ok_or_else(|| site.runtime(&cause::field_not_integer(field, path.as_str(), &value)))
+fn integer_field(path: &JsonPath, field: &str, input: &Value, refs: &Refs, site: pipeline::StateSite) -> Result<u64, StatesError> {
+    let value = path.eval(&refs.roots(input)).map_err(|e| site.runtime(&cause::invalid_path(path.as_str(), &e)))?;
+    // A variable holding "1" counts as 1, as AWS reads it.
+    value
+        .as_u64()
+        .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+        .ok_or_else(|| site.runtime(&cause::field_not_integer(field, path.as_str(), &value)))
+}
+
+/// A JSONata expression field of the Map (Items, MaxConcurrency ...) that must give `expected`.
+fn jsonata_field(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    template: &JsonataTemplate,
+    field: &str,
+    raw: &Value,
+    expected: &str,
+) -> Result<Value, StatesError> {
+    let value = jsonata_value(exec, fid, state, template, field, raw, None, None)?;
+    let fits = match expected {
+        "array" => value.is_array(),
+        "integer" => value.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0),
+        _ => value.is_number(),
+    };
+    if fits {
+        return Ok(value);
+    }
+    let source = super::wait::expression_source(template);
+    let failure = QueryFailure {
+        location: Some(field.to_string()),
+        cause: format!(
+            "The JSONata expression '{source}' specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {value}",
+            type_name(&value)
+        ),
+    };
+    Err(query_failed(exec, fid, state, failure))
+}
+
+fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec) -> Result<Flow, StatesError> {
+    let raw = exec.fiber(fid).input.clone();
+    let items = match &spec.items {
+        Some(template) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
+        None => Value::clone(&raw),
+    };
+    let items = match items {
+        Value::Array(items) => items,
+        other => {
+            let failure = QueryFailure {
+                location: None,
+                cause: format!("Map state input must be an array but was: {}", serde_json::to_string(&other).unwrap_or_default()),
+            };
+            return Err(query_failed(exec, fid, state, failure));
+        }
+    };
+    let max_concurrency = match &spec.max_concurrency_expression {
+        Some(t) => jsonata_field(exec, fid, state, t, "MaxConcurrency", &raw, "integer")?.as_f64().unwrap_or(0.0) as u64,
+        None => spec.max_concurrency.unwrap_or(0),
+    };
+    let tolerated_count = match &spec.tolerated_failure_count_expression {
+        Some(t) => Some(jsonata_field(exec, fid, state, t, "ToleratedFailureCount", &raw, "integer")?.as_f64().unwrap_or(0.0) as u64),
+        None => spec.tolerated_failure_count,
+    };
+    let tolerated_percentage = match &spec.tolerated_failure_percentage_expression {
+        Some(t) => Some(jsonata_field(exec, fid, state, t, "ToleratedFailurePercentage", &raw, "number")?.as_f64().unwrap_or(0.0)),
+        None => spec.tolerated_failure_percentage,
+    };
+    start(exec, fid, state, spec, items, raw, max_concurrency, tolerated_count, tolerated_percentage)
 }
 
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec) -> Result<Flow, StatesError> {
+    if state.query_language == QueryLanguage::Jsonata {
+        return run_jsonata(exec, fid, state, spec);
+    }
     let context = context_for(exec, fid, state);
+    let vars = variables(exec, fid);
+    let refs = Refs { context: &context, variables: &vars };
     let raw = exec.fiber(fid).input.clone();
     let site = site(exec, fid, state);
-    let effective = pipeline::select(&state.input_path, &raw, &context, site)?;
+    let effective = pipeline::select(&state.input_path, &raw, &refs, site)?;
     let items = match &spec.items_path {
-        Some(p) => p
-            .eval(&Roots::input(&effective).with_context(&context))
-            .map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
+        Some(p) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
         None => Value::clone(&effective),
     };
     let items = match items {
@@ -42,22 +111,38 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         }
     };
     let max_concurrency = match &spec.max_concurrency_path {
-        Some(p) => integer_field(p, "MaxConcurrencyPath", &effective, &context, site)?,
+        Some(p) => integer_field(p, "MaxConcurrencyPath", &effective, &refs, site)?,
         None => spec.max_concurrency.unwrap_or(0),
     };
     let tolerated_count = match &spec.tolerated_failure_count_path {
-        Some(p) => Some(integer_field(p, "ToleratedFailureCountPath", &effective, &context, site)?),
+        Some(p) => Some(integer_field(p, "ToleratedFailureCountPath", &effective, &refs, site)?),
         None => spec.tolerated_failure_count,
     };
     let tolerated_percentage = match &spec.tolerated_failure_percentage_path {
         Some(p) => Some(
-            p.eval(&Roots::input(&effective).with_context(&context))
+            p.eval(&refs.roots(&effective))
                 .ok()
                 .and_then(|v| v.as_f64())
                 .ok_or_else(|| site.runtime(&format!("The ToleratedFailurePercentagePath field does not refer to a number: {}", p.as_str())))?,
         ),
         None => spec.tolerated_failure_percentage,
     };
+    start(exec, fid, state, spec, items, effective, max_concurrency, tolerated_count, tolerated_percentage)
+}
+
+/// Records MapStateStarted and starts the first iterations.
+#[allow(clippy::too_many_arguments)]
+fn start(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    spec: &MapSpec,
+    items: Vec<Value>,
+    effective: Arc<Value>,
+    max_concurrency: u64,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+) -> Result<Flow, StatesError> {
     exec.record(Some(fid), EventKind::MapStateStarted { length: items.len() });
     if items.is_empty() {
         exec.record(Some(fid), EventKind::MapStateSucceeded);
@@ -93,15 +178,26 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
         }
         let index = children.next_item;
         let item = std::mem::take(&mut exec.fiber_mut(fid).children.as_mut().expect("checked").items[index]);
-        let input = match &spec.item_selector {
-            Some(template) => {
+        let input = match (&spec.item_selector, &spec.item_selector_jsonata) {
+            (_, Some(template)) => {
+                let mut context = exec.context_object(fid, None);
+                context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                let selector_input = exec.fiber(fid).children.as_ref().expect("checked").selector_input.clone();
+                let states = pipeline::states_object(&selector_input, &context, None, None);
+                let vars = variables(exec, fid);
+                let now = exec.clock.now();
+                pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, "ItemSelector")
+                    .map_err(|f| query_failed(exec, fid, state, f))?
+            }
+            (Some(template), None) => {
                 let mut context = exec.context_object(fid, None);
                 context["Map"] = json!({"Item": {"Index": index, "Value": item}});
                 let selector_input = exec.fiber(fid).children.as_ref().expect("checked").selector_input.clone();
                 let site = site(exec, fid, state);
-                pipeline::build(template, &selector_input, &context, &mut exec.rng, site)?
+                let vars = variables(exec, fid);
+                pipeline::build(template, &selector_input, &Refs { context: &context, variables: &vars }, &mut exec.rng, site)?
             }
-            None => item,
+            (None, None) => item,
         };
         let start = exec.program.scopes[spec.processor].start;
         let child = exec.spawn(spec.processor, start, Arc::new(input), Some((fid, index)));

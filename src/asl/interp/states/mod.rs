@@ -15,11 +15,15 @@ use std::sync::Arc;
 use rand::Rng;
 use serde_json::Value;
 
-use super::pipeline::{self, StateSite};
-use super::program::{Action, CompiledState};
-use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError};
+use serde_json::Map;
+
+use super::pipeline::{self, QueryFailure, Refs, StateSite};
+use super::program::{Action, Assignment, CatchRule, CompiledState};
+use super::variables::VariableScope;
+use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
 use crate::asl::history::EventKind;
-use crate::asl::model::StateType;
+use crate::asl::model::{QueryLanguage, StateType};
+use crate::asl::path::cause;
 
 /// What an action decided.
 pub(super) enum Flow {
@@ -83,6 +87,142 @@ pub(super) fn context_for(exec: &Execution, fid: FiberId, state: &CompiledState)
     if state.uses_context { exec.context_object(fid, None) } else { Value::Null }
 }
 
+/// The variables the fiber sees (a cheap clone, so the fiber need not stay borrowed).
+pub(super) fn variables(exec: &Execution, fid: FiberId) -> VariableScope {
+    exec.fiber(fid).variables.clone()
+}
+
+/// Records EvaluationFailed and gives the `States.QueryEvaluationError` the state raises.
+pub(super) fn query_failed(exec: &mut Execution, fid: FiberId, state: &CompiledState, failure: QueryFailure) -> StatesError {
+    let entered = exec.fiber(fid).entered_event;
+    let full = cause::in_state(&state.name, entered, &failure.cause);
+    exec.record(
+        Some(fid),
+        EventKind::EvaluationFailed {
+            error: names::QUERY_EVALUATION_ERROR.into(),
+            cause: full.clone(),
+            location: failure.location,
+            state: state.name.clone(),
+        },
+    );
+    StatesError::new(names::QUERY_EVALUATION_ERROR, full)
+}
+
+/// Evaluates a JSONata template of the state with `$states` built from `input`, `result` and
+/// `error_output`; a failure records EvaluationFailed.
+pub(super) fn jsonata_value(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    template: &crate::asl::jsonata::JsonataTemplate,
+    field: &str,
+    input: &Value,
+    result: Option<&Value>,
+    error_output: Option<&Value>,
+) -> Result<Value, StatesError> {
+    let context = context_for(exec, fid, state);
+    let states = pipeline::states_object(input, &context, result, error_output);
+    let vars = variables(exec, fid);
+    let now = exec.clock.now();
+    pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, field).map_err(|f| query_failed(exec, fid, state, f))
+}
+
+/// The input of the action: InputPath → Parameters (JSONPath), or Arguments (JSONata).
+pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledState, context: &Value) -> Result<Arc<Value>, StatesError> {
+    let raw = exec.fiber(fid).input.clone();
+    match state.query_language {
+        QueryLanguage::JsonPath => {
+            let vars = variables(exec, fid);
+            let refs = Refs { context, variables: &vars };
+            let site = site(exec, fid, state);
+            pipeline::effective_input(state, &raw, &refs, &mut exec.rng, site)
+        }
+        QueryLanguage::Jsonata => match &state.arguments {
+            Some(arguments) => jsonata_value(exec, fid, state, arguments, "Arguments", &raw, None, None).map(Arc::new),
+            None => Ok(raw),
+        },
+    }
+}
+
+/// Evaluates an Assign: `dollar` is `$` for JSONPath; `result`/`error_output` go into `$states`
+/// for JSONata. Gives the variables to set (not yet set).
+pub(super) fn evaluate_assign(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    assignment: &Assignment,
+    field: &str,
+    dollar: &Value,
+    result: Option<&Value>,
+    error_output: Option<&Value>,
+) -> Result<Map<String, Value>, StatesError> {
+    match assignment {
+        Assignment::JsonPath(template) => {
+            let context = context_for(exec, fid, state);
+            let vars = variables(exec, fid);
+            let refs = Refs { context: &context, variables: &vars };
+            let site = site(exec, fid, state);
+            pipeline::assign_jsonpath(template, dollar, &refs, &mut exec.rng, site)
+        }
+        Assignment::Jsonata(template) => {
+            let raw = exec.fiber(fid).input.clone();
+            match jsonata_value(exec, fid, state, template, field, &raw, result, error_output)? {
+                Value::Object(map) => Ok(map),
+                _ => Ok(Map::new()),
+            }
+        }
+    }
+}
+
+/// Sets assigned variables in the fiber's scope, within AWS's limits.
+pub(super) fn commit_variables(exec: &mut Execution, fid: FiberId, state: &CompiledState, assigned: Map<String, Value>) -> Result<(), StatesError> {
+    if assigned.is_empty() {
+        return Ok(());
+    }
+    if let Err(message) = exec.fiber(fid).variables.check_limits(&assigned) {
+        return Err(site(exec, fid, state).runtime(&message));
+    }
+    exec.fiber_mut(fid).variables.commit(assigned);
+    Ok(())
+}
+
+/// The state's output from the action's result, variables set: ResultSelector → Assign →
+/// ResultPath → OutputPath (JSONPath), or Assign → Output (JSONata). Every reference sees the
+/// variables from before this state's Assign.
+fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Arc<Value>) -> Result<Arc<Value>, StatesError> {
+    let raw = exec.fiber(fid).input.clone();
+    let (output, assigned) = match state.query_language {
+        QueryLanguage::JsonPath => {
+            let context = context_for(exec, fid, state);
+            let vars = variables(exec, fid);
+            let refs = Refs { context: &context, variables: &vars };
+            let site = site(exec, fid, state);
+            let selected = pipeline::select_result(state, result, &refs, &mut exec.rng, site)?;
+            let assigned = match &state.assign {
+                Some(assignment) => evaluate_assign(exec, fid, state, assignment, "Assign", &selected, None, None)?,
+                None => Map::new(),
+            };
+            (pipeline::place_and_select(state, &raw, selected, &refs, site)?, assigned)
+        }
+        QueryLanguage::Jsonata => {
+            // Pass has no result of its own: `$states.result` is for Task, Parallel and Map.
+            let has_result = matches!(state.state_type, StateType::Task | StateType::Parallel | StateType::Map);
+            let result_ref = has_result.then_some(&*result);
+            let assigned = match &state.assign {
+                Some(assignment) => evaluate_assign(exec, fid, state, assignment, "Assign", &result, result_ref, None)?,
+                None => Map::new(),
+            };
+            let output = match &state.output {
+                Some(template) => Arc::new(jsonata_value(exec, fid, state, template, "Output", &raw, result_ref, None)?),
+                None => result,
+            };
+            (output, assigned)
+        }
+    };
+    commit_variables(exec, fid, state, assigned)?;
+    Ok(output)
+}
+
 pub(super) fn site<'s>(exec: &Execution, fid: FiberId, state: &'s CompiledState) -> StateSite<'s> {
     StateSite { name: &state.name, entered_event_id: exec.fiber(fid).entered_event }
 }
@@ -100,15 +240,39 @@ fn act(exec: &mut Execution, fid: FiberId, state: &CompiledState) -> Result<Flow
     }
 }
 
-/// ResultSelector → ResultPath → OutputPath, then leave.
+/// ResultSelector → Assign → ResultPath → OutputPath (or Assign → Output), then leave.
 pub(super) fn finish_with_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Arc<Value>) {
-    let context = context_for(exec, fid, state);
-    let raw = exec.fiber(fid).input.clone();
-    let site = site(exec, fid, state);
-    match pipeline::state_output(state, &raw, result, &context, &mut exec.rng, site) {
+    match output_from_result(exec, fid, state, result) {
         Ok(output) => leave(exec, fid, state, output, state.next),
         Err(error) => handle_error(exec, fid, state, error),
     }
+}
+
+/// A catcher fired: its ResultPath or Output, and its Assign. Gives the next state's input.
+fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catcher: &CatchRule, error: &StatesError) -> Result<Arc<Value>, StatesError> {
+    let raw = exec.fiber(fid).input.clone();
+    let error_output = error.to_output();
+    let index = state.catchers.iter().position(|c| std::ptr::eq(c, catcher)).unwrap_or(0);
+    let field = format!("Catch[{index}]/Assign");
+    let assigned = match &catcher.assign {
+        Some(assignment) => evaluate_assign(exec, fid, state, assignment, &field, &error_output, None, Some(&error_output))?,
+        None => Map::new(),
+    };
+    let output = match state.query_language {
+        QueryLanguage::JsonPath => {
+            let site = site(exec, fid, state);
+            pipeline::place(&catcher.result_path, &raw, Arc::new(error_output), site)?
+        }
+        QueryLanguage::Jsonata => match &catcher.output {
+            Some(template) => {
+                let field = format!("Catch[{index}]/Output");
+                Arc::new(jsonata_value(exec, fid, state, template, &field, &raw, None, Some(&error_output))?)
+            }
+            None => Arc::new(error_output),
+        },
+    };
+    commit_variables(exec, fid, state, assigned)?;
+    Ok(output)
 }
 
 /// Records StateExited and moves to `next`, or ends the fiber.
@@ -179,9 +343,7 @@ pub(super) fn handle_error_after(
             exec.record(Some(fid), kind);
         }
         if let Some(catcher) = state.catchers.iter().find(|c| c.error_equals.iter().any(|p| error.matches(p, on_task))) {
-            let raw = exec.fiber(fid).input.clone();
-            let site = site(exec, fid, state);
-            match pipeline::place(&catcher.result_path, &raw, Arc::new(error.to_output()), site) {
+            match caught_output(exec, fid, state, catcher, &error) {
                 Ok(output) => {
                     if matches!(state.state_type, StateType::Map | StateType::Parallel) {
                         exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });

@@ -5,17 +5,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Flow, context_for, site};
+use super::{Flow, action_input, context_for};
 use crate::asl::history::EventKind;
-use crate::asl::interp::pipeline;
 use crate::asl::interp::program::{CompiledState, ScopeId};
 use crate::asl::interp::{Children, Execution, FiberId, Phase, StatesError};
 
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, branches: &[ScopeId]) -> Result<Flow, StatesError> {
     let context = context_for(exec, fid, state);
-    let raw = exec.fiber(fid).input.clone();
-    let site = site(exec, fid, state);
-    let effective = pipeline::effective_input(state, &raw, &context, &mut exec.rng, site)?;
+    let effective = action_input(exec, fid, state, &context)?;
     exec.record(Some(fid), EventKind::ParallelStateStarted);
     if branches.is_empty() {
         exec.record(Some(fid), EventKind::ParallelStateSucceeded);

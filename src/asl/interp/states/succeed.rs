@@ -1,15 +1,27 @@
-//! Succeed: InputPath then OutputPath, and the branch ends successfully.
+//! Succeed: InputPath then OutputPath (JSONata: Output), and the branch ends successfully.
 
-use super::{Flow, context_for, site};
-use crate::asl::interp::pipeline;
+use std::sync::Arc;
+
+use super::{Flow, context_for, jsonata_value, site, variables};
+use crate::asl::interp::pipeline::{self, Refs};
 use crate::asl::interp::program::CompiledState;
 use crate::asl::interp::{Execution, FiberId, StatesError};
+use crate::asl::model::QueryLanguage;
 
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState) -> Result<Flow, StatesError> {
-    let context = context_for(exec, fid, state);
     let raw = exec.fiber(fid).input.clone();
+    if state.query_language == QueryLanguage::Jsonata {
+        let output = match &state.output {
+            Some(template) => Arc::new(jsonata_value(exec, fid, state, template, "Output", &raw, None, None)?),
+            None => raw,
+        };
+        return Ok(Flow::Leave { output, next: None });
+    }
+    let context = context_for(exec, fid, state);
+    let vars = variables(exec, fid);
+    let refs = Refs { context: &context, variables: &vars };
     let site = site(exec, fid, state);
-    let effective = pipeline::select(&state.input_path, &raw, &context, site)?;
-    let output = pipeline::select(&state.output_path, &effective, &context, site)?;
+    let effective = pipeline::select(&state.input_path, &raw, &refs, site)?;
+    let output = pipeline::select(&state.output_path, &effective, &refs, site)?;
     Ok(Flow::Leave { output, next: None })
 }

@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Flow, site};
+use super::Flow;
 use crate::asl::handlers::{TaskContext, TaskRequest};
 use crate::asl::history::{EventKind, TaskResource};
-use crate::asl::interp::pipeline;
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names};
 use crate::asl::path::Roots;
@@ -46,9 +45,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         format!("{:016x}{:016x}", exec.config.seed, exec.token_seq)
     });
     let context = if state.uses_context || token.is_some() { exec.context_object(fid, token.as_deref()) } else { Value::Null };
-    let raw = exec.fiber(fid).input.clone();
-    let site = site(exec, fid, state);
-    let effective = pipeline::effective_input(state, &raw, &context, &mut exec.rng, site)?;
+    let effective = super::action_input(exec, fid, state, &context)?;
     let timeout = seconds(&spec.timeout, &effective, &context);
     let heartbeat = seconds(&spec.heartbeat, &effective, &context);
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });

@@ -1,0 +1,86 @@
+//! Workflow variables at run time: each fiber's [`VariableScope`], assignment with AWS's rules
+//! (every value of one `Assign` is computed from the values before it; new values take effect
+//! when the state leaves) and limits (256 KiB per Assign, 10 MiB in all).
+//!
+//! Scoping: a Parallel branch or Map iteration starts with an empty scope of its own whose outer
+//! scope is a snapshot of its parent's variables, so it reads outer variables and what it
+//! assigns stays inside it.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::asl::path::Variables;
+
+/// The most bytes (of compact JSON) one `Assign` may set.
+pub const MAX_ASSIGN_BYTES: usize = 256 * 1024;
+/// The most bytes (of compact JSON) all variables in scope may hold.
+pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
+
+/// The variables a fiber sees. Cloning is cheap (two `Arc`s).
+#[derive(Debug, Clone, Default)]
+pub struct VariableScope {
+    local: Arc<Map<String, Value>>,
+    outer: Option<Arc<VariableScope>>,
+}
+
+impl VariableScope {
+    /// The scope of a branch or iteration started from a fiber whose variables are `self`.
+    pub fn child(&self) -> VariableScope {
+        VariableScope { local: Arc::default(), outer: Some(Arc::new(self.clone())) }
+    }
+
+    /// The variables set in this scope itself (not the outer ones).
+    pub fn local(&self) -> &Map<String, Value> {
+        &self.local
+    }
+
+    /// Every variable visible here, inner values hiding outer ones.
+    pub fn visible(&self) -> Map<String, Value> {
+        let mut all = match &self.outer {
+            Some(outer) => outer.visible(),
+            None => Map::new(),
+        };
+        for (k, v) in self.local.iter() {
+            all.insert(k.clone(), v.clone());
+        }
+        all
+    }
+
+    /// Sets `assigned` in this scope (the caller has checked the limits with [`check_limits`]).
+    pub fn commit(&mut self, assigned: Map<String, Value>) {
+        if assigned.is_empty() {
+            return;
+        }
+        let local = Arc::make_mut(&mut self.local);
+        for (k, v) in assigned {
+            local.insert(k, v);
+        }
+    }
+
+    /// Checks AWS's limits for `assigned` on top of this scope; the error is the cause text.
+    pub fn check_limits(&self, assigned: &Map<String, Value>) -> Result<(), String> {
+        let size_of = |v: &Value| serde_json::to_string(v).map_or(0, |s| s.len());
+        let assign_bytes: usize = assigned.iter().map(|(k, v)| k.len() + size_of(v)).sum();
+        if assign_bytes > MAX_ASSIGN_BYTES {
+            return Err(format!(
+                "The variables assigned by this state take {assign_bytes} bytes, more than the {MAX_ASSIGN_BYTES} bytes one Assign may set."
+            ));
+        }
+        let mut all = self.visible();
+        for (k, v) in assigned {
+            all.insert(k.clone(), v.clone());
+        }
+        let total: usize = all.iter().map(|(k, v)| k.len() + size_of(v)).sum();
+        if total > MAX_TOTAL_BYTES {
+            return Err(format!("The variables in scope would take {total} bytes, more than the {MAX_TOTAL_BYTES} bytes allowed in all."));
+        }
+        Ok(())
+    }
+}
+
+impl Variables for VariableScope {
+    fn variable(&self, name: &str) -> Option<&Value> {
+        self.local.get(name).or_else(|| self.outer.as_ref()?.variable(name))
+    }
+}

@@ -1,0 +1,19 @@
+//! Runs every public conformance case tagged `jsonata` or `variables` (JSONata, workflow
+//! variables, `$states`, QueryEvaluationError) and asserts how many pass. The floor only goes up.
+
+use std::path::Path;
+
+use statecraft::asl::conformance::{report, run_dir};
+
+/// The number of cases that passed when this floor was last raised.
+const PASSING_FLOOR: usize = 0;
+
+#[test]
+fn jsonata_and_variables_cases_pass() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conformance/cases");
+    let results = run_dir(&dir, |tags| tags.iter().any(|t| t == "jsonata" || t == "variables")).expect("cases readable");
+    print!("{}", report(&results));
+    let passed = results.iter().filter(|r| r.failure.is_none()).count();
+    println!("conformance: {passed} of {} JSONata and Variables cases pass", results.len());
+    assert!(passed >= PASSING_FLOOR, "{passed} passed, fewer than the floor {PASSING_FLOOR}");
+}
