@@ -284,10 +284,10 @@ fn states_fields(source: &str) -> Vec<String> {
     fields
 }
 
-/// The expression inside a `{% … %}` string, when `text` is exactly one (AWS does not trim: a
-/// string with a space before `{%` is a plain string).
+/// The expression inside a `{% … %}` string, trimmed (as AWS quotes it in causes), when `text`
+/// is exactly one (AWS does not trim the string itself: a space before `{%` makes it plain text).
 pub fn expression_text(text: &str) -> Option<&str> {
-    text.strip_prefix("{%")?.strip_suffix("%}").filter(|_| text.len() >= 4)
+    text.strip_prefix("{%")?.strip_suffix("%}").filter(|_| text.len() >= 4).map(str::trim)
 }
 
 /// JSONata's name for the type of a value, as AWS's causes print it (`array`, `boolean`, ...).

@@ -88,7 +88,14 @@ fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: 
 
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec) -> Result<Flow, StatesError> {
     if state.query_language == QueryLanguage::Jsonata {
-        return run_jsonata(exec, fid, state, spec);
+        // A JSONata Map that fails before its iterations start records MapStateFailed (unless retried).
+        return match run_jsonata(exec, fid, state, spec) {
+            Err(error) => {
+                handle_error_after(exec, fid, state, error, Some(EventKind::MapStateFailed));
+                Ok(Flow::Parked)
+            }
+            flow => flow,
+        };
     }
     let context = context_for(exec, fid, state);
     let vars = variables(exec, fid);
