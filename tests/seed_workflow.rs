@@ -199,3 +199,25 @@ fn python_handlers_agree() {
         assert_eq!(our_logs, their_logs, "{}", test.name);
     }
 }
+
+/// The JSONata version of the seed gives the same branches, outputs and errors as the JSONPath
+/// one on the three course inputs (same seed, same clock).
+#[test]
+fn the_jsonata_version_gives_the_same_results() {
+    let jsonata = Arc::new(Program::from_text(seed::ORDER_WORKFLOW_JSONATA).expect("the JSONata seed compiles"));
+    for test in seed::TEST_INPUTS {
+        let expected = run(test.input, 7);
+        let config = ExecutionConfig { seed: 7, state_machine_name: seed::NAME.into(), ..ExecutionConfig::default() };
+        let actual = run_to_end(
+            jsonata.clone(),
+            serde_json::from_str(test.input).unwrap(),
+            Box::new(VirtualClock::default()),
+            HandlerRegistry::with_seed_functions(),
+            config,
+        );
+        assert_eq!(entered_states(&actual), entered_states(&expected), "{}", test.name);
+        assert_eq!(actual.status(), expected.status(), "{}", test.name);
+        let types = |e: &Execution| e.history().iter().map(|h| h.kind.type_name()).collect::<Vec<_>>();
+        assert_eq!(types(&actual), types(&expected), "{}", test.name);
+    }
+}

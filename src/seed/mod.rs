@@ -7,6 +7,12 @@ pub const NAME: &str = "OrderProcessingWorkflow";
 /// The ASL definition, as the course gives it.
 pub const ORDER_WORKFLOW: &str = include_str!("order_workflow.asl.json");
 
+/// The same workflow in the JSONata query language (Arguments, Output, a Choice `Condition`, a
+/// Catch `Output` and a variable), which runs to the same results as [`ORDER_WORKFLOW`]. No
+/// expression passes the amounts through JSONata: its numbers are JavaScript's, so `150.0` would
+/// come out as `150` (as on AWS) and the handlers' texts would differ.
+pub const ORDER_WORKFLOW_JSONATA: &str = include_str!("order_workflow_jsonata.asl.json");
+
 /// A Lambda function of the seed: its name and its Python source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeedFunction {
