@@ -42,7 +42,8 @@ pub fn check_intrinsic(text: &str) -> Result<(), SyntaxProblem> {
 }
 
 /// Checks a JSONata expression written `{% ... %}`: the braces, a non-empty body, balanced
-/// brackets, closed strings and comments. Returns the offset of the problem in `text`.
+/// brackets, closed strings and comments, then the engine's own parser (`asl::jsonata`).
+/// Returns the offset of the problem in `text`.
 pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
     let lead = text.len() - text.trim_start().len();
     let trimmed = text.trim();
@@ -93,6 +94,13 @@ pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
     }
     if let Some((c, at)) = stack.pop() {
         return problem(body_start + at, format!("unclosed `{}` in JSONata expression", c as char));
+    }
+    // The shape is right: now the engine the interpreter runs judges the syntax (the Step
+    // Functions dialect: JSONata 2.0.6, so `??` and `?:` are errors too).
+    if let Err(crate::asl::jsonata::JsonataError::Syntax { code, message, offset }) =
+        crate::asl::jsonata::Expression::compile(body, crate::asl::jsonata::Dialect::StepFunctions)
+    {
+        return problem(body_start + offset.unwrap_or(0).min(body.len()), format!("JSONata syntax error {code}: {message}"));
     }
     Ok(())
 }
@@ -179,9 +187,11 @@ mod tests {
         for ok in ["{% $states.input.a %}", "{% [1, (2)] %}", "{% 'a)' & \"b]\" %}", "{% /* ( */ 1 %}"] {
             assert!(check_jsonata(ok).is_ok(), "{ok}");
         }
-        for bad in ["{% %}", "{% (1 %}", "{% 1] %}", "{% 'a %}", "$.a", "{% /* %}"] {
+        for bad in ["{% %}", "{% (1 %}", "{% 1] %}", "{% 'a %}", "$.a", "{% /* %}", "{% $states.input. %}", "{% 1 ?? 2 %}", "{% 1 + %}"] {
             assert!(check_jsonata(bad).is_err(), "{bad}");
         }
+        let located = check_jsonata("{% 1 ?? 2 %}").unwrap_err();
+        assert!(located.offset >= 5 && located.message.contains("S0211"), "{located:?}");
     }
 
     #[test]
