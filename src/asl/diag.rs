@@ -194,6 +194,9 @@ impl fmt::Display for Diagnostic {
 /// pointer into `root` read from `text`. A pointer that ends on an object or array is placed at
 /// its key (`"ProcessData": {` rather than the brace), anything else at the value.
 pub fn locate(diagnostics: &mut [Diagnostic], root: &Node, text: &str) {
+    if diagnostics.iter().all(|d| d.position.is_some()) {
+        return;
+    }
     let lines = LineIndex::new(text);
     for d in diagnostics.iter_mut().filter(|d| d.position.is_none()) {
         if let Some(span) = d.span {

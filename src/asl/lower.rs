@@ -54,9 +54,15 @@ pub fn lower(root: &Node) -> Lowered {
 fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
     root.walk(&mut String::new(), &mut |node, _, pointer| {
         if let Some(members) = node.as_object() {
-            let mut seen: HashSet<&str> = HashSet::with_capacity(members.len());
-            for m in members {
-                if !seen.insert(&m.key) {
+            // Most objects are small: compare pairwise there, hash only the big ones.
+            let mut seen: HashSet<&str> = HashSet::new();
+            for (i, m) in members.iter().enumerate() {
+                let repeated = if members.len() <= 16 {
+                    members[..i].iter().any(|earlier| earlier.key == m.key)
+                } else {
+                    !seen.insert(&m.key)
+                };
+                if repeated {
                     let mut d = Diagnostic::new(
                         Code::DuplicateKey,
                         format!("{pointer}/{}", escape_pointer_token(&m.key)),

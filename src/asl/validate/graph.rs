@@ -4,7 +4,6 @@
 
 use super::{Scope, report};
 use crate::asl::diag::{Code, Diagnostic};
-use crate::asl::json::escape_pointer_token;
 use std::collections::HashMap;
 
 /// Characters AWS forbids in names: whitespace, brackets, wildcards and these specials.
@@ -14,11 +13,10 @@ const FORBIDDEN_NAME_CHARACTERS: &[char] =
 /// Runs the graph rules over every scope.
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     // Which scope each name lives in (first one), to tell escapes from unknown names.
-    let mut home: HashMap<&str, (usize, String)> = HashMap::new();
+    let mut home: HashMap<&str, (usize, &str)> = HashMap::new();
     for (index, scope) in scopes.iter().enumerate() {
-        for named in &scope.machine.states {
-            let pointer = format!("{}/States/{}", scope.pointer, escape_pointer_token(&named.name));
-            check_name(&named.name, &pointer, out);
+        for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
+            check_name(&named.name, pointer, out);
             match home.get(named.name.as_str()) {
                 Some((other, first)) if *other != index => report(
                     out,
@@ -54,7 +52,7 @@ fn check_name(name: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
     report(out, Code::StateName, pointer, message);
 }
 
-fn check_scope(index: usize, scope: &Scope, home: &HashMap<&str, (usize, String)>, out: &mut Vec<Diagnostic>) {
+fn check_scope(index: usize, scope: &Scope, home: &HashMap<&str, (usize, &str)>, out: &mut Vec<Diagnostic>) {
     let machine = scope.machine;
     let by_name: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
     let where_ = match scope.kind {
@@ -83,8 +81,7 @@ fn check_scope(index: usize, scope: &Scope, home: &HashMap<&str, (usize, String)
     };
     // Edges, and the unknown targets while at it.
     let mut edges: Vec<Vec<usize>> = Vec::with_capacity(machine.states.len());
-    for named in &machine.states {
-        let pointer = format!("{}/States/{}", scope.pointer, escape_pointer_token(&named.name));
+    for (named, pointer) in machine.states.iter().zip(&scope.state_pointers) {
         let mut to = Vec::new();
         for (field, target) in named.state.transitions() {
             match by_name.get(target) {
@@ -118,7 +115,7 @@ fn check_scope(index: usize, scope: &Scope, home: &HashMap<&str, (usize, String)
             report(
                 out,
                 Code::UnreachableState,
-                format!("{}/States/{}", scope.pointer, escape_pointer_token(&named.name)),
+                scope.state_pointers[i].as_str(),
                 format!("no transition from `StartAt` reaches the state `{}`", named.name),
             );
         }

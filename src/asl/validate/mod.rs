@@ -62,11 +62,11 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
     graph::check(&scopes, &mut out);
     for scope in &scopes {
         fields::check_machine(scope, &mut out);
-        for named in &scope.machine.states {
+        for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
             let at = StateAt {
                 name: &named.name,
                 state: &named.state,
-                pointer: format!("{}/States/{}", scope.pointer, escape_pointer_token(&named.name)),
+                pointer: pointer.clone(),
                 language: named.state.query_language.unwrap_or(scope.language),
             };
             fields::check_state(&at, &mut out);
@@ -97,6 +97,8 @@ pub struct Scope<'m> {
     /// The index of the enclosing scope in the list.
     pub parent: Option<usize>,
     pub kind: ScopeKind,
+    /// The pointer of each state, in the order of `machine.states`.
+    pub state_pointers: Vec<String>,
 }
 
 impl<'m> Scope<'m> {
@@ -117,9 +119,11 @@ impl<'m> Scope<'m> {
     ) {
         let language = machine.query_language.unwrap_or(inherited);
         let index = out.len();
-        out.push(Scope { machine, pointer, language, parent, kind });
-        for named in &machine.states {
-            let state_pointer = format!("{}/States/{}", out[index].pointer, escape_pointer_token(&named.name));
+        let state_pointers: Vec<String> =
+            machine.states.iter().map(|s| format!("{pointer}/States/{}", escape_pointer_token(&s.name))).collect();
+        out.push(Scope { machine, pointer, language, parent, kind, state_pointers });
+        for (i, named) in machine.states.iter().enumerate() {
+            let state_pointer = out[index].state_pointers[i].clone();
             let state_language = named.state.query_language.unwrap_or(language);
             for (child, child_pointer, child_kind) in children(&named.state, &state_pointer) {
                 Self::collect_into(child, child_pointer, state_language, Some(index), child_kind, out);

@@ -6,7 +6,7 @@
 use super::syntax::is_intrinsic;
 use super::{Scope, report};
 use crate::asl::diag::{Code, Diagnostic};
-use crate::asl::json::{Node, Walk, escape_pointer_token};
+use crate::asl::json::{Node, Walk};
 use crate::asl::model::*;
 use std::collections::HashSet;
 
@@ -26,10 +26,9 @@ pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     let assigned: Vec<HashSet<String>> = scopes.iter().map(|s| assigned_in(s.machine)).collect();
     for (index, scope) in scopes.iter().enumerate() {
         let mut refs = Refs::default();
-        for named in &scope.machine.states {
-            let pointer = format!("{}/States/{}", scope.pointer, escape_pointer_token(&named.name));
+        for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
             let language = named.state.query_language.unwrap_or(scope.language);
-            refs.state(&named.state, &pointer, language);
+            refs.state(&named.state, pointer, language);
         }
         for (name, pointer) in refs.found {
             let visible = (0..scopes.len()).any(|s| assigned[s].contains(&name) && Scope::sees(scopes, index, s));
