@@ -70,6 +70,7 @@ fn broken_definitions_round_trip_too() {
         r#"{"States": {"A": {"Type": "Task", "Seconds": "x", "Retry": [1], "Catch": {"a": 1}, "Type": "Pass"}}}"#,
         r#"{"States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "StringEquals": 1, "IsNull": true, "Next": "C", "And": [{"Not": {"Or": []}}]}]}}}"#,
         r#"{"QueryLanguage": "SQL", "States": 5}"#,
+        r#"{"StartAt": "A", "St+tes": {"A": {"Type": "Pass", "End": true}}}"#,
     ] {
         let (root, lowered) = lower_text(text).unwrap();
         assert!(lowered.machine.to_json() == root, "{text}");
