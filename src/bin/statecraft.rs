@@ -45,6 +45,42 @@ enum Command {
         #[arg(long)]
         history: bool,
     },
+    /// Write the ASL JSON, deploy.sh, run.sh, logs.sh, cleanup.sh and the CloudFormation and SAM
+    /// templates of DEF (default: the seed's order workflow) into OUT. Exit 0: written, 2: error.
+    Export {
+        /// The ASL definition file (JSON); the seed's workflow when absent.
+        definition: Option<std::path::PathBuf>,
+        /// The directory to write into (created if missing).
+        #[arg(long, default_value = "export")]
+        out: std::path::PathBuf,
+        /// The state machine's name.
+        #[arg(long, default_value = statecraft::seed::NAME)]
+        name: String,
+        /// The region to deploy to.
+        #[arg(long, default_value = "eu-west-3")]
+        region: String,
+        /// Write this account id into the exported definition's ARNs (default: keep placeholders).
+        #[arg(long)]
+        account_id: Option<String>,
+        /// standard or express.
+        #[arg(long = "type", default_value = "standard")]
+        workflow_type: String,
+        /// off, error, fatal or all.
+        #[arg(long, default_value = "off")]
+        log_level: String,
+        /// The state machine's log group (default: /aws/vendedlogs/states/NAME-Logs).
+        #[arg(long)]
+        log_group: Option<String>,
+        /// Turn X-Ray tracing on.
+        #[arg(long)]
+        tracing: bool,
+        /// Add an alarm on failed executions, e-mailed to this address.
+        #[arg(long)]
+        alarm_email: Option<String>,
+        /// A JSON file of scenarios `[{"name": "...", "input": {...}}]` for run.sh (default: the seed's three tests).
+        #[arg(long)]
+        scenarios: Option<std::path::PathBuf>,
+    },
     /// Run the conformance cases of DIR; print each failing case and `N passed, N failed`.
     Conformance {
         /// A directory of case files.
@@ -72,6 +108,14 @@ fn main() -> ExitCode {
             run(&definition, &input, seed, start_time, &execution_type, history)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
+        Command::Export {
+            definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios,
+        } => {
+            let request = statecraft::export::command::ExportRequest {
+                name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email,
+            };
+            export(definition.as_deref(), &out, &request, scenarios.as_deref())
+        }
         Command::Seed => {
             print!("{}", statecraft::seed::ORDER_WORKFLOW);
             ExitCode::SUCCESS
@@ -162,4 +206,38 @@ fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `statecraft export`: reads the files, the library generates, this writes them.
+fn export(definition: Option<&std::path::Path>, out: &std::path::Path, request: &statecraft::export::command::ExportRequest, scenarios: Option<&std::path::Path>) -> ExitCode {
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let result = definition
+        .map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read)
+        .and_then(|text| Ok((text, scenarios.map(read).transpose()?)))
+        .and_then(|(text, scenarios)| statecraft::export::command::export_command(&text, request, scenarios.as_deref()));
+    let files = match result {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("{}: cannot create: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    for file in files {
+        let path = out.join(file.name);
+        if let Err(e) = std::fs::write(&path, &file.contents) {
+            eprintln!("{}: cannot write: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        #[cfg(unix)]
+        if file.executable {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+        }
+        println!("{}", path.display());
+    }
+    ExitCode::SUCCESS
 }

@@ -96,6 +96,7 @@ pub fn deploy_script(definition: &ExportedDefinition, options: &ExportOptions) -
     let mut s = String::new();
     header(&mut s, "deploy.sh", "creates or updates everything the state machine needs; safe to run again.", options);
     let _ = writeln!(s, "LAMBDA_ROLE_NAME={}", shell_quote(&options.lambda_role_name));
+    let _ = writeln!(s, "LAMBDA_RUNTIME={}", shell_quote(&options.lambda_runtime));
     let _ = writeln!(s, "EXECUTION_ROLE_NAME={}", shell_quote(&options.execution_role_name));
     let _ = writeln!(s, "EXECUTION_POLICY_NAME={}", shell_quote(&options.execution_policy_name));
     if options.logging_enabled() {
@@ -189,12 +190,12 @@ deploy_function() {
     aws lambda update-function-code --function-name "$name" --zip-file "fileb://$zip" --region "$REGION" >/dev/null
     aws lambda wait function-updated-v2 --function-name "$name" --region "$REGION"
     aws lambda update-function-configuration --function-name "$name" --role "$LAMBDA_ROLE_ARN" \
-      --runtime python3.11 --handler lambda_function.lambda_handler --region "$REGION" >/dev/null
+      --runtime "$LAMBDA_RUNTIME" --handler lambda_function.lambda_handler --region "$REGION" >/dev/null
     aws lambda wait function-updated-v2 --function-name "$name" --region "$REGION"
   else
     echo "   creating $name"
     until_role_propagates aws lambda create-function --function-name "$name" --role "$LAMBDA_ROLE_ARN" \
-      --runtime python3.11 --handler lambda_function.lambda_handler --zip-file "fileb://$zip" --region "$REGION"
+      --runtime "$LAMBDA_RUNTIME" --handler lambda_function.lambda_handler --zip-file "fileb://$zip" --region "$REGION"
     aws lambda wait function-active-v2 --function-name "$name" --region "$REGION"
   fi
 }
@@ -330,11 +331,14 @@ fi
     match options.workflow_type {
         WorkflowType::Standard => s.push_str(
             r#"# Starts an execution with the input, waits for it to end, prints its status and output.
+# NAME_BASE, made of the scenario name's letters and digits, gets a time and a random suffix
+# so that each run's execution names are new.
 run_scenario() {
-  local scenario=$1 input=$2 execution_arn status waited=0
+  local scenario=$1 name_base=$2 input=$3 execution_name execution_arn status waited=0
+  execution_name="$name_base-$(date -u +%Y%m%dT%H%M%S)-$RANDOM"
   printf '\n== %s\n' "$scenario"
   execution_arn=$(aws stepfunctions start-execution --state-machine-arn "$STATE_MACHINE_ARN" \
-    --input "$input" --query executionArn --output text --region "$REGION")
+    --name "$execution_name" --input "$input" --query executionArn --output text --region "$REGION")
   echo "execution: $execution_arn"
   while :; do
     status=$(aws stepfunctions describe-execution --execution-arn "$execution_arn" \
@@ -363,7 +367,7 @@ run_scenario() {
         WorkflowType::Express => s.push_str(
             r#"# Runs a synchronous Express execution with the input and prints its status and output.
 run_scenario() {
-  local scenario=$1 input=$2
+  local scenario=$1 input=$3
   printf '\n== %s\n' "$scenario"
   aws stepfunctions start-sync-execution --state-machine-arn "$STATE_MACHINE_ARN" --input "$input" \
     --query '[status, output || error, cause]' --output text --region "$REGION"
@@ -372,7 +376,18 @@ run_scenario() {
         ),
     }
     for scenario in scenarios {
-        let _ = writeln!(s, "\nrun_scenario \\\n  {} \\\n  {}", shell_quote(&scenario.name), shell_quote(&scenario.input));
+        let literal_dollar_or_backtick = [&scenario.name, &scenario.input].iter().any(|t| t.contains(['$', '`']));
+        if literal_dollar_or_backtick {
+            // Single quotes keep `$(...)` and backticks as text, which is the intent here.
+            s.push_str("\n# shellcheck disable=SC2016");
+        }
+        let _ = writeln!(
+            s,
+            "\nrun_scenario \\\n  {} \\\n  {} \\\n  {}",
+            shell_quote(&scenario.name),
+            shell_quote(&execution_name_base(&scenario.name)),
+            shell_quote(&scenario.input)
+        );
     }
     if options.workflow_type == WorkflowType::Standard {
         s.push_str(
@@ -384,6 +399,24 @@ aws stepfunctions list-executions --state-machine-arn "$STATE_MACHINE_ARN" \
         );
     }
     s
+}
+
+/// The start of an execution name for a scenario: its ASCII letters and digits, runs of
+/// anything else as one `-`, at most 56 characters (AWS allows 80; run.sh adds 24).
+pub fn execution_name_base(scenario_name: &str) -> String {
+    let mut base = String::new();
+    for c in scenario_name.chars() {
+        if c.is_ascii_alphanumeric() {
+            base.push(c);
+        } else if !base.is_empty() && !base.ends_with('-') {
+            base.push('-');
+        }
+        if base.len() >= 56 {
+            break;
+        }
+    }
+    let base = base.trim_end_matches('-');
+    if base.is_empty() { "scenario".to_string() } else { base.to_string() }
 }
 
 /// The log groups of a deployment: each function's, and the state machine's when it logs.
@@ -413,6 +446,7 @@ if [ $# -gt 0 ]; then
   exec aws logs tail "$1" --follow --region "$REGION"
 fi
 
+echo "Logs of the last hour: state machine $STATE_MACHINE_NAME and its functions, in $REGION"
 since_ms=$(( ($(date +%s) - 3600) * 1000 ))
 for group in "${LOG_GROUPS[@]}"; do
   printf '\n== %s\n' "$group"

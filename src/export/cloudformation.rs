@@ -100,14 +100,14 @@ fn template(definition: &ExportedDefinition, options: &ExportOptions, flavour: F
         let properties = match flavour {
             Flavour::CloudFormation => json!({
                 "FunctionName": f.name,
-                "Runtime": "python3.11",
+                "Runtime": options.lambda_runtime,
                 "Handler": "index.lambda_handler",
                 "Role": {"Fn::GetAtt": ["LambdaRole", "Arn"]},
                 "Code": {"ZipFile": function_source(&f.name)},
             }),
             Flavour::Sam => json!({
                 "FunctionName": f.name,
-                "Runtime": "python3.11",
+                "Runtime": options.lambda_runtime,
                 "Handler": "index.lambda_handler",
                 "Role": {"Fn::GetAtt": ["LambdaRole", "Arn"]},
                 "InlineCode": function_source(&f.name),

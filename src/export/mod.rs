@@ -17,6 +17,7 @@
 pub mod asl_json;
 pub mod aws_cli;
 pub mod cloudformation;
+pub mod command;
 pub mod names;
 pub mod options;
 pub mod policy;

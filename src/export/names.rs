@@ -22,6 +22,7 @@ pub enum NameKind {
     Topic,
     Queue,
     Table,
+    Runtime,
 }
 
 impl NameKind {
@@ -39,6 +40,7 @@ impl NameKind {
             NameKind::Topic => "SNS topic name",
             NameKind::Queue => "SQS queue name",
             NameKind::Table => "DynamoDB table name",
+            NameKind::Runtime => "Lambda runtime",
         }
     }
 
@@ -56,6 +58,7 @@ impl NameKind {
             NameKind::Topic => "1 to 256 of A-Z a-z 0-9 - _ (and .fifo)",
             NameKind::Queue => "1 to 80 of A-Z a-z 0-9 - _ (and .fifo)",
             NameKind::Table => "3 to 255 of A-Z a-z 0-9 . - _",
+            NameKind::Runtime => "like python3.14: 1 to 32 of a-z 0-9 . -",
         }
     }
 
@@ -65,7 +68,7 @@ impl NameKind {
             NameKind::LambdaFunction | NameKind::Role => 64,
             NameKind::Policy => 128,
             NameKind::LogGroup | NameKind::Topic | NameKind::Table => 512,
-            NameKind::Region => 32,
+            NameKind::Region | NameKind::Runtime => 32,
             NameKind::AccountId => 12,
             NameKind::Email => 254,
         }
@@ -81,6 +84,7 @@ impl NameKind {
             NameKind::AccountId => c.is_ascii_digit(),
             NameKind::Email => word || ".%+@".contains(c),
             NameKind::Topic | NameKind::Queue | NameKind::Table => word || c == '.',
+            NameKind::Runtime => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-',
         }
     }
 }

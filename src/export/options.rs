@@ -84,6 +84,9 @@ pub struct ExportOptions {
     pub execution_role_name: String,
     /// The execution role's inline policy: `InvokeLambda`.
     pub execution_policy_name: String,
+    /// The Lambda runtime. The course used `python3.11`, whose creation AWS has since disabled
+    /// (cfn-lint E2533); the handlers run unchanged on `python3.14`.
+    pub lambda_runtime: String,
 }
 
 impl Default for ExportOptions {
@@ -104,6 +107,7 @@ impl Default for ExportOptions {
             lambda_role_name: "StepFunctionsLambdaRole".to_string(),
             execution_role_name: "StepFunctionsExecutionRole".to_string(),
             execution_policy_name: "InvokeLambda".to_string(),
+            lambda_runtime: "python3.14".to_string(),
         }
     }
 }
@@ -117,6 +121,7 @@ impl ExportOptions {
             (NameKind::Role, self.lambda_role_name.as_str()),
             (NameKind::Role, self.execution_role_name.as_str()),
             (NameKind::Policy, self.execution_policy_name.as_str()),
+            (NameKind::Runtime, self.lambda_runtime.as_str()),
             (NameKind::LogGroup, self.logging.log_group.as_str()),
         ];
         if let Some(account) = &self.account_id {

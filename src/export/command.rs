@@ -1,0 +1,78 @@
+//! `statecraft export`: the command line's words turned into [`ExportOptions`] and
+//! [`Scenario`]s, then every file generated. The binary only reads and writes files.
+
+use super::options::{AlarmOptions, ExportOptions, LogLevel, Scenario, WorkflowType};
+use super::{ExportFile, export_files};
+
+/// The options as typed on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub name: String,
+    pub region: String,
+    pub account_id: Option<String>,
+    /// `standard` or `express`.
+    pub workflow_type: String,
+    /// `off`, `error`, `fatal` or `all`.
+    pub log_level: String,
+    pub log_group: Option<String>,
+    pub tracing: bool,
+    pub alarm_email: Option<String>,
+}
+
+impl ExportRequest {
+    /// The options this request asks for, or what is wrong with it.
+    pub fn options(&self) -> Result<ExportOptions, String> {
+        let defaults = ExportOptions::default();
+        let workflow_type = match self.workflow_type.to_ascii_lowercase().as_str() {
+            "standard" => WorkflowType::Standard,
+            "express" => WorkflowType::Express,
+            other => return Err(format!("--type must be standard or express, not {other:?}")),
+        };
+        let level = match self.log_level.to_ascii_lowercase().as_str() {
+            "off" => LogLevel::Off,
+            "error" => LogLevel::Error,
+            "fatal" => LogLevel::Fatal,
+            "all" => LogLevel::All,
+            other => return Err(format!("--log-level must be off, error, fatal or all, not {other:?}")),
+        };
+        let mut logging = defaults.logging.clone();
+        logging.level = level;
+        logging.log_group = self.log_group.clone().unwrap_or_else(|| format!("/aws/vendedlogs/states/{}-Logs", self.name));
+        Ok(ExportOptions {
+            state_machine_name: self.name.clone(),
+            region: self.region.clone(),
+            account_id: self.account_id.clone(),
+            workflow_type,
+            logging,
+            tracing: self.tracing,
+            alarm: self.alarm_email.clone().map(|email| AlarmOptions { email }),
+            ..defaults
+        })
+    }
+}
+
+/// Reads scenarios from JSON: `[{"name": "...", "input": <any JSON>}]`.
+pub fn parse_scenarios(text: &str) -> Result<Vec<Scenario>, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("scenarios: {e}"))?;
+    let items = value.as_array().ok_or("scenarios: expected an array of {\"name\", \"input\"}")?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let name = item.get("name").and_then(|n| n.as_str()).ok_or(format!("scenarios[{i}]: no \"name\" string"))?;
+            let input = item.get("input").ok_or(format!("scenarios[{i}]: no \"input\""))?;
+            Ok(Scenario { name: name.to_string(), input: input.to_string() })
+        })
+        .collect()
+}
+
+/// Every file for `definition_text`, with the scenarios of `scenarios_json` (the seed's three
+/// tests when `None`).
+pub fn export_command(definition_text: &str, request: &ExportRequest, scenarios_json: Option<&str>) -> Result<Vec<ExportFile>, String> {
+    let options = request.options()?;
+    let scenarios = match scenarios_json {
+        Some(text) => parse_scenarios(text)?,
+        None => Scenario::seed_scenarios(),
+    };
+    export_files(definition_text, &options, &scenarios).map_err(|e| e.to_string())
+}
