@@ -490,7 +490,8 @@ fn lower_rule(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> Choice
     let mut test = None;
     let mut seen_test = false;
     for (i, m) in members.iter().enumerate() {
-        if !is_test_field(&m.key) {
+        // Only the last of duplicate keys counts; earlier ones stay as read (DUPLICATE_KEY).
+        if !is_test_field(&m.key) || members[i + 1..].iter().any(|later| later.key == m.key) {
             continue;
         }
         if seen_test {
