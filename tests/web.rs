@@ -1,19 +1,24 @@
 //! The WASM build in headless Chromium: the engine gives the same answers as natively, and the app
-//! mounts with the seed's order workflow as the current document.
+//! mounts with the seed's order workflow drawn on the canvas and in the code pane.
 #![cfg(target_arch = "wasm32")]
 
 use statecraft::editor::document::Document;
+use statecraft::editor::graph::derive;
+use statecraft::editor::layout::layout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
-fn the_seed_document_parses_in_wasm() {
+fn the_seed_document_parses_and_lays_out_in_wasm() {
     let doc = Document::seed();
-    assert_eq!(doc.syntax_error(), None);
-    let names: Vec<String> = doc.states().into_iter().map(|s| s.name).collect();
+    assert!(doc.syntax_error().is_none());
+    let names: Vec<&str> = doc.machine().states.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["ValidateInput", "CheckValidation", "ProcessData", "SendNotification", "HandleError"]);
+    let scene = layout(&derive(doc.machine()));
+    assert_eq!(scene.nodes.len(), 7);
+    assert_eq!(scene.edges.len(), 9);
 }
 
 #[wasm_bindgen_test]
@@ -24,7 +29,10 @@ fn json_errors_are_located_in_wasm() {
 
 #[wasm_bindgen_test]
 async fn the_app_mounts_with_the_seed_loaded() {
-    let document = web_sys::window().unwrap().document().unwrap();
+    let window = web_sys::window().unwrap();
+    // A fresh start: no autosaved document from an earlier run.
+    let _ = window.local_storage().unwrap().unwrap().clear();
+    let document = window.document().unwrap();
     let host = document.create_element("section").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let _handle = leptos::mount::mount_to(host.clone().unchecked_into(), statecraft::ui::App);
@@ -32,9 +40,11 @@ async fn the_app_mounts_with_the_seed_loaded() {
 
     let text = |selector: &str| host.query_selector(selector).unwrap().expect(selector).text_content().unwrap();
     assert_eq!(text("[data-testid=doc-name]"), "OrderProcessingWorkflow");
-    let states = host.query_selector_all("[data-testid=state]").unwrap();
+    let states = host.query_selector_all(".canvas [data-state-name]").unwrap();
     assert_eq!(states.length(), 5);
-    let first = states.item(0).unwrap().text_content().unwrap();
-    assert!(first.contains("ValidateInput") && first.contains("Start"), "{first}");
-    assert!(text("[data-testid=asl-code]").contains("arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData"));
+    let first: web_sys::Element = states.item(0).unwrap().unchecked_into();
+    assert_eq!(first.get_attribute("data-state-name").as_deref(), Some("ValidateInput"));
+    assert_eq!(first.get_attribute("aria-label").as_deref(), Some("ValidateInput (Task)"));
+    let code: web_sys::HtmlTextAreaElement = host.query_selector("[data-testid=asl-code]").unwrap().unwrap().unchecked_into();
+    assert!(code.value().contains("arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData"));
 }

@@ -1,34 +1,63 @@
-//! The document being edited: its name, the ASL source text, and what the editor derives from it.
+//! The document being edited: the ASL text, the last valid model read from it, its diagnostics,
+//! and the manual node positions (kept beside the ASL, never inside it).
 
-use crate::asl::json::{self, JsonSyntaxError};
-use serde_json::Value;
-
-/// One state as the shell lists it: its name, its type, and where it goes next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateSummary {
-    pub name: String,
-    /// The `Type` field as written, or `"?"` when it is missing.
-    pub kind: String,
-    /// Targets in order: Next, Choice rule targets, Default, Catch targets.
-    pub targets: Vec<String>,
-    pub is_start: bool,
-    pub is_end: bool,
-}
+use super::change::{Change, EditError};
+use super::geometry::Point;
+use super::sync::{self, Origin};
+use crate::asl::diag::Diagnostic;
+use crate::asl::json::{Node, Span};
+use crate::asl::model::StateMachine;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A state machine being edited.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Document {
     pub name: String,
-    source: String,
-    parsed: Result<Value, JsonSyntaxError>,
+    pub(super) text: String,
+    /// The model of the last text that was JSON.
+    pub(super) machine: StateMachine,
+    pub(super) root: Option<Node>,
+    /// The text's syntax error, while it is not JSON.
+    pub(super) syntax_error: Option<Diagnostic>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    /// Manual positions by state pointer (top-left corner, canvas space).
+    pub(super) positions: BTreeMap<String, Point>,
+    pub(super) revision: u64,
+    pub(super) model_revision: u64,
+    pub(super) origin: Origin,
+}
+
+/// What autosave keeps: the text (even when broken) and the manual positions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    pub name: String,
+    pub text: String,
+    #[serde(default)]
+    pub positions: BTreeMap<String, Point>,
+    /// While `text` is not JSON: the text of the last valid model, so a reload still draws it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_valid: Option<String>,
 }
 
 impl Document {
-    /// A document named `name` holding the ASL text `source`.
-    pub fn new(name: impl Into<String>, source: impl Into<String>) -> Self {
-        let source = source.into();
-        let parsed = json::parse(&source);
-        Document { name: name.into(), source, parsed }
+    /// A document named `name` holding the ASL text `text`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut doc = Document {
+            name: name.into(),
+            text: String::new(),
+            machine: StateMachine::default(),
+            root: None,
+            syntax_error: None,
+            diagnostics: Vec::new(),
+            positions: BTreeMap::new(),
+            revision: 0,
+            model_revision: 0,
+            origin: Origin::Load,
+        };
+        doc.load_text(text.into());
+        doc.origin = Origin::Load;
+        doc
     }
 
     /// The seed's order workflow, the document the app opens with.
@@ -36,50 +65,125 @@ impl Document {
         Document::new(crate::seed::NAME, crate::seed::ORDER_WORKFLOW)
     }
 
-    pub fn source(&self) -> &str {
-        &self.source
+    /// A document restored from autosave.
+    pub fn restore(saved: Saved) -> Self {
+        let mut doc = match saved.last_valid {
+            Some(valid) => {
+                let mut doc = Document::new(saved.name, valid);
+                doc.load_text(saved.text);
+                doc.origin = Origin::Load;
+                doc
+            }
+            None => Document::new(saved.name, saved.text),
+        };
+        doc.positions = saved.positions;
+        doc
     }
 
-    /// The syntax error of the source text, if it is not JSON.
-    pub fn syntax_error(&self) -> Option<&JsonSyntaxError> {
-        self.parsed.as_ref().err()
+    /// What autosave keeps.
+    pub fn saved(&self) -> Saved {
+        Saved {
+            name: self.name.clone(),
+            text: self.text.clone(),
+            positions: self.positions.clone(),
+            last_valid: self.syntax_error.is_some().then(|| sync::write(&self.machine)),
+        }
     }
 
-    /// The top-level `Comment`, if any.
-    pub fn comment(&self) -> Option<&str> {
-        self.parsed.as_ref().ok()?.get("Comment")?.as_str()
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// The model of the last valid text.
+    pub fn machine(&self) -> &StateMachine {
+        &self.machine
+    }
+    /// The syntax error of the text, while it is not JSON.
+    pub fn syntax_error(&self) -> Option<&Diagnostic> {
+        self.syntax_error.as_ref()
+    }
+    /// The diagnostics of the text (just the syntax error while it is not JSON).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+    pub fn positions(&self) -> &BTreeMap<String, Point> {
+        &self.positions
+    }
+    /// Bumped by every change.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+    /// Bumped when the model changes (not by positions, nor by a text that does not parse).
+    pub fn model_revision(&self) -> u64 {
+        self.model_revision
+    }
+    /// Who last changed the text.
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+    /// The span in the text of the value at `pointer`, while the text is JSON.
+    pub fn span_of(&self, pointer: &str) -> Option<Span> {
+        let root = self.root.as_ref()?;
+        root.at_pointer(pointer).map(|(node, _)| node.span)
     }
 
-    /// The top-level states in document order.
-    pub fn states(&self) -> Vec<StateSummary> {
-        let Ok(root) = &self.parsed else { return Vec::new() };
-        let start = root.get("StartAt").and_then(Value::as_str);
-        let Some(states) = root.get("States").and_then(Value::as_object) else { return Vec::new() };
-        states
-            .iter()
-            .map(|(name, state)| {
-                let kind = state.get("Type").and_then(Value::as_str).unwrap_or("?").to_string();
-                let mut targets = Vec::new();
-                let mut push = |v: Option<&Value>| {
-                    if let Some(t) = v.and_then(Value::as_str) {
-                        if !targets.iter().any(|x| x == t) {
-                            targets.push(t.to_string());
-                        }
+    /// Applies `change` and returns its inverse. A change that fails leaves the document as it was.
+    ///
+    /// The inverse of a change that touches the text is the old text itself (and the position
+    /// moves), so undo gives back the user's exact formatting, not just an equal model.
+    pub fn apply(&mut self, change: Change) -> Result<Change, EditError> {
+        let mut dirty = false;
+        let before = change.touches_text().then(|| (self.text.clone(), self.positions.clone()));
+        let inverse = change.apply_to(self, &mut dirty)?;
+        if dirty {
+            self.write_model();
+        }
+        self.revision += 1;
+        Ok(match before {
+            None => inverse,
+            Some((text, positions)) => {
+                let mut undo = vec![Change::SetText(text)];
+                for (id, at) in &positions {
+                    if self.positions.get(id) != Some(at) {
+                        undo.push(Change::SetPosition { id: id.clone(), at: Some(*at) });
                     }
-                };
-                push(state.get("Next"));
-                for rule in state.get("Choices").and_then(Value::as_array).into_iter().flatten() {
-                    push(rule.get("Next"));
                 }
-                push(state.get("Default"));
-                for catcher in state.get("Catch").and_then(Value::as_array).into_iter().flatten() {
-                    push(catcher.get("Next"));
+                for id in self.positions.keys().filter(|id| !positions.contains_key(*id)) {
+                    undo.push(Change::SetPosition { id: id.clone(), at: None });
                 }
-                let is_end = state.get("End") == Some(&Value::Bool(true))
-                    || matches!(kind.as_str(), "Succeed" | "Fail");
-                StateSummary { name: name.clone(), kind, targets, is_start: start == Some(name.as_str()), is_end }
-            })
-            .collect()
+                if undo.len() == 1 { undo.pop().expect("one") } else { Change::Batch(undo) }
+            }
+        })
+    }
+
+    /// Writes the text from the model and reads it back (so spans and diagnostics follow).
+    pub(super) fn write_model(&mut self) {
+        let text = match &self.root {
+            Some(root) => sync::write_over(&self.text, root, &self.machine),
+            None => sync::write(&self.machine),
+        };
+        self.load_text(text);
+        self.origin = Origin::Model;
+    }
+
+    /// Takes `text` as the document's text; the model follows when it parses.
+    pub(super) fn load_text(&mut self, text: String) {
+        let reading = sync::read(&text);
+        self.text = text;
+        self.origin = Origin::Code;
+        match reading.machine {
+            Some(machine) => {
+                self.machine = machine;
+                self.root = reading.root;
+                self.syntax_error = None;
+                self.diagnostics = reading.diagnostics;
+                self.model_revision += 1;
+            }
+            None => {
+                self.root = None;
+                self.syntax_error = reading.diagnostics.first().cloned();
+                self.diagnostics = reading.diagnostics;
+            }
+        }
     }
 }
 
@@ -88,26 +192,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_seed_lists_its_five_states_in_order() {
+    fn the_seed_has_five_states_and_no_error() {
         let doc = Document::seed();
-        assert_eq!(doc.syntax_error(), None);
-        assert_eq!(doc.comment(), Some("Workflow de traitement de commande"));
-        let states = doc.states();
-        let names: Vec<_> = states.iter().map(|s| s.name.as_str()).collect();
+        assert!(doc.syntax_error().is_none());
+        let names: Vec<_> = doc.machine().states.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["ValidateInput", "CheckValidation", "ProcessData", "SendNotification", "HandleError"]);
-        assert!(states[0].is_start && !states[0].is_end);
-        assert_eq!(states[0].targets, ["CheckValidation", "HandleError"]);
-        assert_eq!(states[1].kind, "Choice");
-        assert_eq!(states[1].targets, ["ProcessData", "HandleError"]);
-        assert!(states[3].is_end && states[4].is_end);
+        assert!(doc.span_of("/States/ProcessData").is_some());
     }
 
     #[test]
-    fn a_broken_source_is_kept_and_located() {
-        let doc = Document::new("broken", "{\"StartAt\": }");
-        assert_eq!(doc.source(), "{\"StartAt\": }");
+    fn a_broken_text_is_kept_located_and_the_last_model_stays() {
+        let mut doc = Document::seed();
+        let rev = doc.model_revision();
+        let inverse = doc.apply(Change::SetText("{\"StartAt\": }".into())).unwrap();
+        assert_eq!(doc.text(), "{\"StartAt\": }");
         let err = doc.syntax_error().expect("an error");
-        assert_eq!((err.line, err.column), (1, 13));
-        assert!(doc.states().is_empty());
+        assert_eq!(err.position.map(|p| (p.line, p.column)), Some((1, 13)));
+        assert_eq!(doc.machine().states.len(), 5, "the last valid model is kept");
+        assert_eq!(doc.model_revision(), rev);
+        doc.apply(inverse).unwrap();
+        assert!(doc.syntax_error().is_none());
+        assert_eq!(doc.text(), crate::seed::ORDER_WORKFLOW);
+    }
+
+    #[test]
+    fn saved_documents_restore_text_and_positions() {
+        let mut doc = Document::seed();
+        doc.apply(Change::SetPosition { id: "/States/ProcessData".into(), at: Some(Point::new(5.0, 6.0)) }).unwrap();
+        let json = serde_json::to_string(&doc.saved()).unwrap();
+        let back = Document::restore(serde_json::from_str(&json).unwrap());
+        assert_eq!(back.text(), doc.text());
+        assert_eq!(back.positions().get("/States/ProcessData"), Some(&Point::new(5.0, 6.0)));
+    }
+
+    #[test]
+    fn a_broken_text_restores_with_its_last_valid_model() {
+        let mut doc = Document::seed();
+        doc.apply(Change::SetText("{ oops".into())).unwrap();
+        let back = Document::restore(serde_json::from_str(&serde_json::to_string(&doc.saved()).unwrap()).unwrap());
+        assert_eq!(back.text(), "{ oops");
+        assert!(back.syntax_error().is_some());
+        assert_eq!(back.machine().states.len(), 5);
     }
 }

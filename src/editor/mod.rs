@@ -1,4 +1,15 @@
-//! Pure editor logic: the document being edited and, in later modules, changes, undo/redo, the
-//! graph, layout, geometry and code sync. No UI imports: everything here tests natively.
+//! Pure editor logic: the document, its changes and their undo, the graph derived from the
+//! model, its layered layout, the geometry of the canvas, the palette's items, and the code ↔
+//! model sync. No UI imports: everything here tests natively.
 
+pub mod change;
 pub mod document;
+pub mod geometry;
+pub mod scope;
+pub mod sync;
+pub mod history;
+pub mod session;
+pub mod graph;
+pub mod layout;
+pub mod palette;
+pub mod edit;

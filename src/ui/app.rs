@@ -1,30 +1,116 @@
-//! The app shell: top bar, the document outline, and the live ASL code.
+//! The app: top bar, palette, canvas, inspector, code and diagnostics; the global shortcuts and
+//! autosave to localStorage.
 
-use super::{code_pane::CodePane, outline::Outline};
-use crate::editor::document::Document;
+use super::canvas::Canvas;
+use super::code_pane::CodePane;
+use super::context::{Editor, STORAGE_KEY};
+use super::diagnostics::Diagnostics;
+use super::inspector::Inspector;
+use super::palette::Palette;
+use super::shortcuts::Shortcuts;
+use super::toolbar::Toolbar;
+use crate::editor::document::{Document, Saved};
+use crate::editor::edit;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// The document being edited, shared with every component below the root.
-#[derive(Clone, Copy)]
-pub struct CurrentDocument(pub RwSignal<Document>);
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The autosaved document, if there is one.
+fn restored() -> Option<Document> {
+    let text = storage()?.get_item(STORAGE_KEY).ok()??;
+    let saved: Saved = serde_json::from_str(&text).ok()?;
+    Some(Document::restore(saved))
+}
 
 #[component]
 pub fn App() -> impl IntoView {
-    let doc = RwSignal::new(Document::seed());
-    provide_context(CurrentDocument(doc));
-    let name = move || doc.with(|d| d.name.clone());
-    let comment = move || doc.with(|d| d.comment().unwrap_or_default().to_string());
+    let editor = Editor::new(restored().unwrap_or_else(Document::seed));
+    provide_context(editor);
+
+    // Autosave on every change (Effect: the one place the app talks to localStorage).
+    Effect::new(move |_| {
+        let saved = editor.session.with(|s| s.doc.saved());
+        if let (Some(store), Ok(json)) = (storage(), serde_json::to_string(&saved)) {
+            let _ = store.set_item(STORAGE_KEY, &json);
+        }
+    });
+
+    let keys = window_event_listener(leptos::ev::keydown, move |e: web_sys::KeyboardEvent| on_key(editor, e));
+    on_cleanup(move || keys.remove());
+
     view! {
         <div class="app" data-testid="app">
-            <header class="topbar">
-                <span class="brand">"Statecraft"</span>
-                <span class="doc-name" data-testid="doc-name">{name}</span>
-                <span class="doc-comment">{comment}</span>
-            </header>
+            <Toolbar/>
             <main class="workspace">
-                <Outline/>
-                <CodePane/>
+                <Palette/>
+                <Canvas/>
+                <aside class="side">
+                    <Inspector/>
+                    <CodePane/>
+                    <Diagnostics/>
+                </aside>
             </main>
+            <Shortcuts/>
         </div>
+    }
+}
+
+/// Whether the key event comes from a field that takes text.
+fn in_field(e: &web_sys::KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+fn on_key(editor: Editor, e: web_sys::KeyboardEvent) {
+    let ctrl = e.ctrl_key() || e.meta_key();
+    let key = e.key();
+    // Undo and redo are the document's everywhere, the code pane included.
+    if ctrl && (key == "z" || key == "Z") {
+        e.prevent_default();
+        if e.shift_key() { editor.redo() } else { editor.undo() }
+        return;
+    }
+    if ctrl && (key == "y" || key == "Y") {
+        e.prevent_default();
+        editor.redo();
+        return;
+    }
+    if in_field(&e) {
+        return;
+    }
+    let selected = editor.selected.get_untracked();
+    match key.as_str() {
+        "Delete" | "Backspace" => {
+            if let Some(r) = selected {
+                e.prevent_default();
+                let change = editor.session.with_untracked(|s| edit::delete(&s.doc, &r));
+                if editor.perform(change, "Delete state") {
+                    editor.selected.set(None);
+                }
+            }
+        }
+        "d" | "D" if ctrl => {
+            e.prevent_default();
+            if let Some(r) = selected {
+                let made = editor.session.with_untracked(|s| edit::duplicate(&s.doc, &r));
+                if let Ok((change, name)) = made {
+                    if editor.perform(Ok(change), "Duplicate state") {
+                        editor.selected.set(Some(crate::editor::scope::StateRef { scope: r.scope, name }));
+                    }
+                }
+            }
+        }
+        "f" | "F" if !ctrl => editor.fit_request.update(|n| *n += 1),
+        "Escape" => {
+            editor.selected.set(None);
+            editor.show_shortcuts.set(false);
+            editor.gesture.set(None);
+        }
+        "?" => editor.show_shortcuts.update(|v| *v = !*v),
+        _ => {}
     }
 }

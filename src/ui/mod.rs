@@ -2,7 +2,14 @@
 //! It decides nothing; the logic lives in `editor`, `asl` and `export`.
 
 mod app;
+mod canvas;
+mod canvas_node;
 mod code_pane;
-mod outline;
+mod context;
+mod diagnostics;
+mod inspector;
+mod palette;
+mod shortcuts;
+mod toolbar;
 
 pub use app::App;

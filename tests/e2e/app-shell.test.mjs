@@ -10,13 +10,14 @@ after(async () => { await browser?.close(); });
 const SEED_STATES = ['ValidateInput', 'CheckValidation', 'ProcessData', 'SendNotification', 'HandleError'];
 
 async function expectSeedLoaded(page) {
-  await page.getByTestId('state-list').waitFor({ timeout: 20000 });
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
   assert.equal(await page.getByTestId('doc-name').textContent(), 'OrderProcessingWorkflow');
-  const names = await page.locator('[data-testid=state] .state-name').allTextContents();
+  const nodes = page.locator('.canvas [data-state-name]');
+  const names = await nodes.evaluateAll((els) => els.map((e) => e.dataset.stateName));
   assert.deepEqual(names, SEED_STATES);
-  const kinds = await page.locator('[data-testid=state]').evaluateAll((els) => els.map((e) => e.dataset.kind));
+  const kinds = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label').match(/\((\w+)\)$/)[1]));
   assert.deepEqual(kinds, ['Task', 'Choice', 'Task', 'Task', 'Task']);
-  const code = await page.getByTestId('asl-code').textContent();
+  const code = await page.getByLabel('ASL definition').inputValue();
   assert.equal(JSON.parse(code).StartAt, 'ValidateInput');
   assert.match(code, /"Comment": "Workflow de traitement de commande"/);
 }
@@ -26,9 +27,11 @@ test('the app opens with the seed order workflow as the current document', async
   try {
     const { page, problems } = await openPage(browser, server.url);
     await expectSeedLoaded(page);
-    const start = page.locator('[data-testid=state]', { hasText: 'ValidateInput' });
-    assert.match(await start.textContent(), /Start/);
-    assert.match(await start.textContent(), /CheckValidation, HandleError/);
+    // ValidateInput is where Start points, and it goes on to CheckValidation and, on error, HandleError.
+    for (const edge of ['#start->', '/States/ValidateInput->Next', '/States/ValidateInput->Catch(0)']) {
+      assert.equal(await page.locator(`path[data-edge="${edge}"]`).count(), 1, edge);
+    }
+    assert.match(await page.locator('.canvas').textContent(), /Start.*End/s);
     await screenshot(page, 'app-shell.png');
     assert.deepEqual(problems, []);
     await page.close();

@@ -1,0 +1,127 @@
+//! The palette's items: the eight state types, Task presets, and patterns that drop in a whole
+//! sub-flow. Each item is a small state machine in ASL whose `"@next"` targets stand for "where
+//! the flow continues" (the edge it is dropped on, or End on empty canvas).
+
+/// The placeholder for the continuation in an item's ASL.
+pub const NEXT: &str = "@next";
+
+/// Where an item sits in the palette.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    States,
+    Tasks,
+    Patterns,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::States, Group::Tasks, Group::Patterns];
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::States => "Flow & states",
+            Group::Tasks => "Actions",
+            Group::Patterns => "Patterns",
+        }
+    }
+}
+
+/// One palette item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaletteItem {
+    /// The button's accessible name.
+    pub label: &'static str,
+    pub group: Group,
+    /// The state type of its entry state (for the icon and colour).
+    pub kind: &'static str,
+    /// A hint shown under the label.
+    pub hint: &'static str,
+    /// `{"StartAt": entry, "States": {...}}` with `"@next"` continuations.
+    pub asl: &'static str,
+}
+
+
+macro_rules! item {
+    ($label:expr, $group:ident, $kind:expr, $hint:expr, $asl:expr) => {
+        PaletteItem { label: $label, group: Group::$group, kind: $kind, hint: $hint, asl: $asl }
+    };
+}
+
+/// Every palette item, in palette order.
+pub fn items() -> Vec<PaletteItem> {
+    vec![
+        item!("Task", States, "Task", "Do work: call a service", TASK),
+        item!("Pass", States, "Pass", "Pass or shape data", r#"{"StartAt": "Pass", "States": {"Pass": {"Type": "Pass", "Next": "@next"}}}"#),
+        item!("Wait", States, "Wait", "Pause for a time", r#"{"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 5, "Next": "@next"}}}"#),
+        item!("Choice", States, "Choice", "Branch on a condition", r#"{"StartAt": "Choice", "States": {"Choice": {"Type": "Choice", "Choices": [{"Variable": "$.status", "StringEquals": "ok", "Next": "@next"}], "Default": "@next"}}}"#),
+        item!("Parallel", States, "Parallel", "Run branches at once", r#"{"StartAt": "Parallel", "States": {"Parallel": {"Type": "Parallel", "Branches": [{"StartAt": "BranchA", "States": {"BranchA": {"Type": "Pass", "End": true}}}, {"StartAt": "BranchB", "States": {"BranchB": {"Type": "Pass", "End": true}}}], "Next": "@next"}}}"#),
+        item!("Map", States, "Map", "Repeat for each item", r#"{"StartAt": "Map", "States": {"Map": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "ProcessItem", "States": {"ProcessItem": {"Type": "Pass", "End": true}}}, "Next": "@next"}}}"#),
+        item!("Succeed", States, "Succeed", "End successfully", r#"{"StartAt": "Success", "States": {"Success": {"Type": "Succeed"}}}"#),
+        item!("Fail", States, "Fail", "End with an error", r#"{"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Failed", "Cause": "Something went wrong"}}}"#),
+        item!("Lambda invoke", Tasks, "Task", "AWS Lambda: Invoke", LAMBDA_INVOKE),
+        item!("SNS publish", Tasks, "Task", "Amazon SNS: Publish", r#"{"StartAt": "SNSPublish", "States": {"SNSPublish": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "arn:aws:sns:REGION:ACCOUNT_ID:MyTopic", "Message.$": "$"}, "Next": "@next"}}}"#),
+        item!("SQS send", Tasks, "Task", "Amazon SQS: SendMessage", r#"{"StartAt": "SQSSendMessage", "States": {"SQSSendMessage": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "https://sqs.REGION.amazonaws.com/ACCOUNT_ID/MyQueue", "MessageBody.$": "$"}, "Next": "@next"}}}"#),
+        item!("DynamoDB put", Tasks, "Task", "DynamoDB: PutItem", r#"{"StartAt": "DynamoDBPutItem", "States": {"DynamoDBPutItem": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"TableName": "MyTable", "Item": {"id": {"S.$": "$.id"}}}, "Next": "@next"}}}"#),
+        item!("DynamoDB get", Tasks, "Task", "DynamoDB: GetItem", r#"{"StartAt": "DynamoDBGetItem", "States": {"DynamoDBGetItem": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "Parameters": {"TableName": "MyTable", "Key": {"id": {"S.$": "$.id"}}}, "ResultPath": "$.item", "Next": "@next"}}}"#),
+        item!("Order workflow", Patterns, "Task", "The seed: validate, process, notify", crate::seed::ORDER_WORKFLOW),
+        item!("Validate, then process", Patterns, "Choice", "Validate → choice → process / handle error", VALIDATE),
+        item!("Retry with back-off", Patterns, "Task", "Retry 3× with back-off 2", RETRY),
+        item!("Callback approval", Patterns, "Task", "Wait for a task token", CALLBACK),
+        item!("Saga", Patterns, "Task", "Steps with compensation", SAGA),
+        item!("Map over items", Patterns, "Map", "Invoke a Lambda per item", MAP_ITEMS),
+        item!("Email + SMS", Patterns, "Parallel", "Notify on two channels at once", NOTIFY),
+    ]
+}
+
+/// The item labelled `label`.
+pub fn item(label: &str) -> Option<PaletteItem> {
+    items().into_iter().find(|i| i.label == label)
+}
+
+const TASK: &str = concat!(r#"{"StartAt": "Task", "States": {"Task": {"Type": "Task", "#, r#""Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:REGION:ACCOUNT_ID:function:MyFunction", "Payload.$": "$"}"#, r#", "Next": "@next"}}}"#);
+const LAMBDA_INVOKE: &str = concat!(r#"{"StartAt": "LambdaInvoke", "States": {"LambdaInvoke": {"Type": "Task", "#, r#""Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:REGION:ACCOUNT_ID:function:MyFunction", "Payload.$": "$"}"#, r#", "OutputPath": "$.Payload", "Next": "@next"}}}"#);
+const VALIDATE: &str = r#"{"StartAt": "Validate", "States": {
+  "Validate": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Validate", "Next": "IsValid"},
+  "IsValid": {"Type": "Choice", "Choices": [{"Variable": "$.isValid", "BooleanEquals": true, "Next": "Process"}], "Default": "HandleError"},
+  "Process": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Process", "Next": "@next"},
+  "HandleError": {"Type": "Fail", "Error": "ValidationFailed", "Cause": "The input is not valid"}}}"#;
+const RETRY: &str = r#"{"StartAt": "CallWithRetry", "States": {"CallWithRetry": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:MyFunction",
+  "Retry": [{"ErrorEquals": ["States.TaskFailed", "Lambda.ServiceException"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}], "Next": "@next"}}}"#;
+const CALLBACK: &str = r#"{"StartAt": "WaitForApproval", "States": {"WaitForApproval": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+  "Parameters": {"QueueUrl": "https://sqs.REGION.amazonaws.com/ACCOUNT_ID/Approvals", "MessageBody": {"TaskToken.$": "$$.Task.Token", "Input.$": "$"}},
+  "TimeoutSeconds": 86400, "Next": "@next"}}}"#;
+const SAGA: &str = r#"{"StartAt": "Reserve", "States": {
+  "Reserve": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Reserve", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "SagaFailed"}], "Next": "Charge"},
+  "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Charge", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CancelReservation"}], "Next": "@next"},
+  "CancelReservation": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:CancelReservation", "Next": "SagaFailed"},
+  "SagaFailed": {"Type": "Fail", "Error": "SagaFailed", "Cause": "A step failed and was compensated"}}}"#;
+const MAP_ITEMS: &str = r#"{"StartAt": "ForEachItem", "States": {"ForEachItem": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 10,
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "ProcessOne", "States": {"ProcessOne": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:ProcessItem", "End": true}}},
+  "Next": "@next"}}}"#;
+const NOTIFY: &str = r#"{"StartAt": "Notify", "States": {"Notify": {"Type": "Parallel", "Next": "@next", "Branches": [
+  {"StartAt": "SendEmail", "States": {"SendEmail": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sesv2:sendEmail", "Parameters": {"FromEmailAddress": "noreply@example.com", "Destination": {"ToAddresses.$": "States.Array($.email)"}, "Content": {"Simple": {"Subject": {"Data": "Update"}, "Body": {"Text": {"Data.$": "$.message"}}}}}, "End": true}}},
+  {"StartAt": "SendSMS", "States": {"SendSMS": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"PhoneNumber.$": "$.phone", "Message.$": "$.message"}, "End": true}}}]}}}"#;
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::validate::validate_text;
+
+    #[test]
+    fn every_item_is_valid_asl_once_its_continuation_is_named() {
+        let labels: Vec<_> = items().iter().map(|i| i.label).collect();
+        for t in ["Task", "Pass", "Wait", "Choice", "Parallel", "Map", "Succeed", "Fail", "Lambda invoke", "SNS publish", "SQS send", "DynamoDB put", "DynamoDB get"] {
+            assert!(labels.contains(&t), "{t}");
+        }
+        for item in items() {
+            // Give "@next" a real state to go to, then the whole item must validate cleanly.
+            let text = if item.asl.contains(NEXT) {
+                item.asl.replacen("\"States\": {", "\"States\": {\"@next\": {\"Type\": \"Succeed\"}, ", 1)
+            } else {
+                item.asl.to_string()
+            };
+            let report = validate_text(&text);
+            let errors: Vec<String> = report.errors().map(|d| d.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", item.label);
+        }
+    }
+}

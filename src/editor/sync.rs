@@ -1,0 +1,190 @@
+//! Code ↔ model sync, without echo loops.
+//!
+//! Text flows one way at a time. Typing sets the text; it is read (and, when it parses, becomes
+//! the model) but never rewritten. A canvas or form edit changes the model; the text is written
+//! from it, and the code pane receives it because its [`Origin`] is not the code pane. A text
+//! that does not parse keeps the last valid model, and the located error is shown beside it.
+
+use crate::asl::diag::Diagnostic;
+use crate::asl::json::{self, Member, Node, Value, WriteStyle};
+use crate::asl::model::StateMachine;
+use crate::asl::validate::validate_text;
+
+/// Who last changed the text: the code pane must not receive its own keystrokes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Opened, restored or reset: every view takes the text.
+    Load,
+    /// Typed in the code pane.
+    Code,
+    /// Written from the model after a canvas or form edit (or an undo of one).
+    Model,
+}
+
+/// What reading a text gives.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The model, when the text is JSON.
+    pub machine: Option<StateMachine>,
+    /// The JSON tree (for spans), when the text is JSON.
+    pub root: Option<Node>,
+    /// Every diagnostic, located; the one `JSON_SYNTAX` error when the text is not JSON.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads, lowers and validates `text`.
+pub fn read(text: &str) -> Reading {
+    let report = validate_text(text);
+    Reading { machine: report.machine, root: report.root, diagnostics: report.diagnostics }
+}
+
+/// The text of `machine`: two-space pretty JSON, key order and unknown fields as read.
+pub fn write(machine: &StateMachine) -> String {
+    machine.to_json_text(WriteStyle::Pretty)
+}
+
+/// The text of `machine` written over `old_text` (read as `old_root`): every value that did not
+/// change keeps its text exactly as the user wrote it, so an edit rewrites only what it touches.
+pub fn write_over(old_text: &str, old_root: &Node, machine: &StateMachine) -> String {
+    let new = machine.to_json();
+    let (start, end) = (old_root.span.start as usize, old_root.span.end as usize);
+    if end > old_text.len() || start > end {
+        return write(machine);
+    }
+    let indent = line_indent(old_text, start);
+    let mut out = String::with_capacity(old_text.len() + 256);
+    out.push_str(&old_text[..start]);
+    splice(old_text, old_root, &new, &indent, &mut out);
+    out.push_str(&old_text[end..]);
+    out
+}
+
+/// The leading whitespace of the line holding byte `at`.
+fn line_indent(text: &str, at: usize) -> String {
+    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    text[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+}
+
+fn pretty(node: &Node, indent: &str, out: &mut String) {
+    let text = json::write(node, WriteStyle::Pretty);
+    out.push_str(&text.replace('\n', &format!("\n{indent}")));
+}
+
+fn splice(text: &str, old: &Node, new: &Node, indent: &str, out: &mut String) {
+    if old == new {
+        out.push_str(&text[old.span.start as usize..old.span.end as usize]);
+        return;
+    }
+    match (&old.value, &new.value) {
+        (Value::Object(a), Value::Object(b)) if a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.key == y.key) => {
+            let mut cursor = old.span.start as usize;
+            for (x, y) in a.iter().zip(b) {
+                out.push_str(&text[cursor..x.value.span.start as usize]);
+                splice(text, &x.value, &y.value, &line_indent(text, x.value.span.start as usize), out);
+                cursor = x.value.span.end as usize;
+            }
+            out.push_str(&text[cursor..old.span.end as usize]);
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() && !a.is_empty() => {
+            let mut cursor = old.span.start as usize;
+            for (x, y) in a.iter().zip(b) {
+                out.push_str(&text[cursor..x.span.start as usize]);
+                splice(text, x, y, &line_indent(text, x.span.start as usize), out);
+                cursor = x.span.end as usize;
+            }
+            out.push_str(&text[cursor..old.span.end as usize]);
+        }
+        (Value::Object(a), Value::Object(b)) if !b.is_empty() => {
+            let inner = format!("{indent}  ");
+            let mut used = vec![false; a.len()];
+            out.push('{');
+            for (i, m) in b.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(&inner);
+                out.push_str(&json::write(&Node::string(m.key.clone()), WriteStyle::Compact));
+                out.push_str(": ");
+                match a.iter().enumerate().position(|(j, x): (usize, &Member)| !used[j] && x.key == m.key) {
+                    Some(j) => {
+                        used[j] = true;
+                        splice(text, &a[j].value, &m.value, &inner, out);
+                    }
+                    None => pretty(&m.value, &inner, out),
+                }
+            }
+            out.push('\n');
+            out.push_str(indent);
+            out.push('}');
+        }
+        (Value::Array(a), Value::Array(b)) if !b.is_empty() => {
+            let inner = format!("{indent}  ");
+            out.push('[');
+            for (i, item) in b.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(&inner);
+                match a.get(i) {
+                    Some(x) => splice(text, x, item, &inner, out),
+                    None => pretty(item, &inner, out),
+                }
+            }
+            out.push('\n');
+            out.push_str(indent);
+            out.push(']');
+        }
+        _ => pretty(new, indent, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unchanged_model_writes_back_byte_for_byte() {
+        let r = read(crate::seed::ORDER_WORKFLOW);
+        let m = r.machine.expect("the seed parses");
+        assert_eq!(write_over(crate::seed::ORDER_WORKFLOW, r.root.as_ref().unwrap(), &m), crate::seed::ORDER_WORKFLOW);
+    }
+
+    /// Reads `before`, edits its model with `edit`, writes it over the text, expects `after`.
+    fn edits(before: &str, edit: impl FnOnce(&mut StateMachine), after: &str) {
+        let r = read(before);
+        let mut m = r.machine.expect("json");
+        edit(&mut m);
+        let text = write_over(before, r.root.as_ref().unwrap(), &m);
+        assert_eq!(text, after);
+        assert_eq!(read(&text).machine.expect("still json").to_json(), m.to_json());
+    }
+
+    #[test]
+    fn edits_rewrite_only_what_they_touch() {
+        let compact = "{\"StartAt\":\"A\", \"States\":{\"A\":{\"Type\":\"Pass\",  \"End\":true}}, \"x-mine\": [1,2]}";
+        // A changed value keeps everything around it.
+        edits(compact, |m| m.start_at = Some("B".into()), &compact.replace("\"A\", \"States", "\"B\", \"States"));
+        // A new member rewrites its one object, pretty, at its depth.
+        edits(
+            compact,
+            |m| m.comment = Some("hi".into()),
+            "{\n  \"Comment\": \"hi\",\n  \"StartAt\": \"A\",\n  \"States\": {\"A\":{\"Type\":\"Pass\",  \"End\":true}},\n  \"x-mine\": [1,2]\n}",
+        );
+    }
+
+    #[test]
+    fn the_seed_keeps_its_compact_catchers_when_a_state_changes() {
+        let r = read(crate::seed::ORDER_WORKFLOW);
+        let mut m = r.machine.unwrap();
+        m.state_mut("SendNotification").unwrap().comment = Some("tell them".into());
+        let text = write_over(crate::seed::ORDER_WORKFLOW, r.root.as_ref().unwrap(), &m);
+        assert!(text.contains("\"Catch\": [{\n        \"ErrorEquals\": [\"States.ALL\"],"), "{text}");
+        assert!(text.contains("    \"SendNotification\": {\n      \"Type\": \"Task\",\n      \"Comment\": \"tell them\",\n"), "{text}");
+        assert_eq!(read(&text).machine.unwrap().to_json(), m.to_json());
+    }
+
+    #[test]
+    fn broken_text_gives_one_located_syntax_error_and_no_model() {
+        let r = read("{\n  \"StartAt\": \n}");
+        assert!(r.machine.is_none());
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code.as_str(), "JSON_SYNTAX");
+        assert_eq!(r.diagnostics[0].position.map(|p| p.line), Some(3));
+    }
+}

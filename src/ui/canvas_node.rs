@@ -1,0 +1,114 @@
+//! One node on the canvas: a state (icon, name, summary, problem badge, handles), a container
+//! (Parallel/Map) behind its branches, or a Start/End marker.
+
+use super::context::{Editor, Gesture, now_ms};
+use super::palette::icon;
+use crate::editor::geometry::Point;
+use crate::editor::graph::NodeKind;
+use crate::editor::layout::SceneNode;
+use leptos::prelude::*;
+
+#[component]
+pub fn CanvasNode(node: SceneNode) -> impl IntoView {
+    let editor: Editor = expect_context();
+    let rect = node.rect;
+    let style = format!("left: {}px; top: {}px; width: {}px; height: {}px", rect.x, rect.y, rect.w, rect.h);
+    let (kind, marker) = match node.kind {
+        NodeKind::State(k) => (k, false),
+        NodeKind::Start => ("start", true),
+        NodeKind::End => ("end", true),
+    };
+    if marker {
+        let class = format!("marker marker-{kind}{}", if node.depth > 0 { " inner" } else { "" });
+        return view! { <div class=class style=style aria-hidden="true">{node.label.clone()}</div> }.into_any();
+    }
+    let state = node.state.clone().expect("a state node has a state");
+    let id = node.id.clone();
+    let selected = {
+        let state = state.clone();
+        move || editor.selected.with(|s| s.as_ref() == Some(&state))
+    };
+    let problems = {
+        let id = id.clone();
+        move || {
+            editor.session.with(|s| {
+                let mut errors = 0;
+                let mut warnings = 0;
+                for d in s.doc.diagnostics() {
+                    if d.pointer == id || d.pointer.starts_with(&format!("{id}/")) {
+                        if d.is_error() { errors += 1 } else { warnings += 1 }
+                    }
+                }
+                (errors, warnings)
+            })
+        }
+    };
+    let container = node.container;
+    let class = {
+        let kind = kind.to_lowercase();
+        move || {
+            format!(
+                "node kind-{kind}{}{}",
+                if container { " container" } else { "" },
+                if selected() { " selected" } else { "" }
+            )
+        }
+    };
+    let top_level = node.depth == 0;
+    let down = {
+        let state = state.clone();
+        move |e: leptos::ev::PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            e.stop_propagation();
+            editor.selected.set(Some(state.clone()));
+            if top_level {
+                let from = Point::new(e.client_x() as f64, e.client_y() as f64);
+                editor.gesture.set(Some(Gesture::Move {
+                    id: id.clone(),
+                    from,
+                    origin: Point::new(rect.x, rect.y),
+                    gesture: (now_ms() * 1000.0) as u64,
+                    moved: false,
+                }));
+            }
+        }
+    };
+    let can_continue = !matches!(kind, "Succeed" | "Fail");
+    let can_catch = matches!(kind, "Task" | "Parallel" | "Map");
+    let handle = move |catch: bool| {
+        let state = state.clone();
+        move |e: leptos::ev::PointerEvent| {
+            e.stop_propagation();
+            e.prevent_default();
+            let start = if catch { Point::new(rect.right(), rect.y + 20.0) } else { Point::new(rect.center().x, rect.bottom()) };
+            editor.gesture.set(Some(Gesture::Connect { from: state.clone(), catch, start, to: start }));
+        }
+    };
+    let aria = format!("{} ({kind})", node.label);
+    let badge = move || {
+        let (errors, warnings) = problems();
+        (errors + warnings > 0).then(|| {
+            let class = if errors > 0 { "badge error" } else { "badge warning" };
+            let title = format!("{errors} error(s), {warnings} warning(s)");
+            view! { <span class=class title=title>{errors + warnings}</span> }
+        })
+    };
+    view! {
+        <div class=class style=style role="button" tabindex="0" aria-label=aria data-state-name=node.label.clone()
+            on:pointerdown=down>
+            <div class="node-head">
+                <span class="kind-icon" aria-hidden="true">{icon(kind)}</span>
+                <span class="node-text">
+                    <span class="node-name">{node.label.clone()}</span>
+                    <span class="node-summary">{node.summary.clone()}</span>
+                </span>
+                {badge}
+            </div>
+            {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
+            {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,55 @@
+//! The diagnostics list: every problem the validator found, located; clicking one selects its state.
+
+use super::context::Editor;
+use crate::editor::scope::state_at_pointer;
+use leptos::prelude::*;
+
+#[component]
+pub fn Diagnostics() -> impl IntoView {
+    let editor: Editor = expect_context();
+    let items = move || {
+        editor.session.with(|s| {
+            s.doc
+                .diagnostics()
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let place = d.position.map(|p| format!("{}:{}", p.line, p.column)).unwrap_or_default();
+                    (i, d.is_error(), d.code.as_str(), d.message.clone(), place, d.pointer.clone())
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let count = move || editor.session.with(|s| s.doc.diagnostics().len());
+    view! {
+        <section class="panel diagnostics-panel">
+            <h2>"Problems " <span class="count">{count}</span></h2>
+            <ul class="diagnostics" aria-label="Diagnostics">
+                <For each=items key=|d| d.clone() let:d>
+                    {
+                        let (_, error, code, message, place, pointer) = d;
+                        let select = move |_| {
+                            let r = editor.session.with_untracked(|s| state_at_pointer(s.doc.machine(), &pointer));
+                            if r.is_some() {
+                                editor.selected.set(r);
+                            }
+                        };
+                        view! {
+                            <li class=if error { "diag error" } else { "diag warning" }>
+                                <button class="diag-button" on:click=select>
+                                    <span class="diag-icon" aria-hidden="true">{if error { "●" } else { "▲" }}</span>
+                                    <span class="diag-message">{message}</span>
+                                    <span class="diag-code">{code}</span>
+                                    <span class="diag-place">{place}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+                <Show when=move || count() == 0>
+                    <li class="diag ok">"No problems: the definition is valid."</li>
+                </Show>
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,218 @@
+// The visual editor, used as a user would: palette drops, connections, the inspector, the code
+// pane both ways, invalid JSON, undo/redo, reload, and state names that look like HTML.
+// Each test asserts on the canvas (nodes by data-state-name, edges by data-edge) and the JSON.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let browser;
+let server;
+before(async () => { browser = await launch(); server = await serveDist('/'); });
+after(async () => { await server?.close(); await browser?.close(); });
+
+const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
+const code = (page) => page.getByLabel('ASL definition');
+const definition = async (page) => JSON.parse(await code(page).inputValue());
+
+/** A fresh page (fresh localStorage) with the seed drawn. */
+async function open() {
+  const { page, problems } = await openPage(browser, server.url);
+  await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(100); // the first fit happens on the next animation frame
+  return { page, problems };
+}
+
+async function center(locator) {
+  const b = await locator.boundingBox();
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** The on-screen midpoint of the edge drawn for `id` (e.g. "/States/ProcessData->Next"). */
+async function edgeMidpoint(page, id) {
+  return page.evaluate((id) => {
+    const path = document.querySelector(`path[data-edge="${id}"]`);
+    const len = path.getTotalLength();
+    const p = path.getPointAtLength(len / 2);
+    const m = path.getScreenCTM();
+    return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+  }, id);
+}
+
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) {
+    await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
+  }
+  await page.mouse.up();
+}
+
+async function rename(page, from, to) {
+  await node(page, from).click();
+  const field = page.getByLabel('State name');
+  await field.fill(to);
+  await field.press('Enter');
+  await node(page, to).waitFor();
+}
+
+test('drag a Task from the palette onto an edge, and see it in the JSON', async () => {
+  const { page, problems } = await open();
+  const task = page.getByRole('button', { name: 'Task', exact: true });
+  await drag(page, await center(task), await edgeMidpoint(page, '/States/ProcessData->Next'));
+  await node(page, 'Task').waitFor();
+  const asl = await definition(page);
+  assert.equal(asl.States.ProcessData.Next, 'Task');
+  assert.equal(asl.States.Task.Type, 'Task');
+  assert.equal(asl.States.Task.Next, 'SendNotification');
+  assert.equal(await page.locator('path[data-edge="/States/Task->Next"]').count(), 1);
+  assert.match(await node(page, 'Task').getAttribute('aria-label'), /Task \(Task\)/);
+  await screenshot(page, 'editor-drop-on-edge.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('connect two states by dragging from a handle', async () => {
+  const { page, problems } = await open();
+  const from = node(page, 'SendNotification');
+  await from.hover();
+  const handle = from.locator('.handle-next');
+  await drag(page, await center(handle), await center(node(page, 'HandleError')));
+  await page.locator('path[data-edge="/States/SendNotification->Next"]').waitFor({ state: 'attached' });
+  const asl = await definition(page);
+  assert.equal(asl.States.SendNotification.Next, 'HandleError');
+  assert.equal(asl.States.SendNotification.End, undefined);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('rename a state through the inspector, and every reference follows', async () => {
+  const { page, problems } = await open();
+  await rename(page, 'ProcessData', 'Process');
+  assert.equal(await node(page, 'ProcessData').count(), 0);
+  const asl = await definition(page);
+  assert.equal(asl.States.CheckValidation.Choices[0].Next, 'Process');
+  assert.equal(asl.States.Process.Next, 'SendNotification');
+  assert.equal(asl.States.ProcessData, undefined);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('edit the JSON, and see the canvas change', async () => {
+  const { page, problems } = await open();
+  const text = (await code(page).inputValue()).replaceAll('"HandleError"', '"OnError"');
+  await code(page).fill(text);
+  await node(page, 'OnError').waitFor();
+  assert.equal(await node(page, 'HandleError').count(), 0);
+  // The catch edge now goes to the renamed state.
+  assert.equal(await page.locator('path[data-edge="/States/ValidateInput->Catch(0)"]').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('type invalid JSON, and see that nothing is lost', async () => {
+  const { page, problems } = await open();
+  const valid = await code(page).inputValue();
+  const broken = valid.replace('"Next": "SendNotification"', '"Next": "SendNotification",,');
+  await code(page).fill(broken);
+  const alert = page.locator('.code-error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /line \d+, column \d+/);
+  assert.equal(await code(page).inputValue(), broken, 'the text is kept as typed');
+  assert.equal(await page.locator('.canvas [data-state-name]').count(), 5, 'the last valid graph stays');
+  assert.match(await page.getByRole('list', { name: 'Diagnostics' }).textContent(), /JSON_SYNTAX/);
+  // The broken text survives a reload too.
+  await page.waitForTimeout(100);
+  await page.reload();
+  await node(page, 'ValidateInput').waitFor();
+  assert.equal(await code(page).inputValue(), broken);
+  // Fixing it brings the graph back in sync.
+  await code(page).fill(valid.replaceAll('"HandleError"', '"Oops"'));
+  await node(page, 'Oops').waitFor();
+  assert.equal(await page.locator('.code-error').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('undo and redo a delete and a rename', async () => {
+  const { page, problems } = await open();
+  await node(page, 'SendNotification').click();
+  await page.keyboard.press('Delete');
+  await node(page, 'SendNotification').waitFor({ state: 'detached' });
+  assert.equal((await definition(page)).States.ProcessData.End, true);
+  await rename(page, 'HandleError', 'Failed');
+  await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+z');
+  await node(page, 'HandleError').waitFor();
+  await page.keyboard.press('Control+z');
+  await node(page, 'SendNotification').waitFor();
+  assert.equal((await definition(page)).States.ProcessData.Next, 'SendNotification');
+  await page.keyboard.press('Control+Shift+z');
+  await node(page, 'SendNotification').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await node(page, 'Failed').waitFor();
+  assert.equal((await definition(page)).States.ValidateInput.Catch[0].Next, 'Failed');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('reload, and see the document and moved nodes restored', async () => {
+  const { page, problems } = await open();
+  await rename(page, 'ProcessData', 'Process');
+  const target = node(page, 'HandleError');
+  const before = await center(target);
+  await drag(page, before, { x: before.x - 60, y: before.y + 40 });
+  const moved = await center(target);
+  assert.ok(Math.abs(moved.x - before.x) > 20, 'the node moved');
+  // Where the moved node sits relative to another, in node widths (independent of zoom).
+  const offset = async () => {
+    const a = await node(page, 'HandleError').boundingBox();
+    const b = await node(page, 'Process').boundingBox();
+    return { x: (a.x - b.x) / b.width, y: (a.y - b.y) / b.width };
+  };
+  const offsetBefore = await offset();
+  // One drag is one undo step.
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(100);
+  assert.ok(Math.abs((await offset()).x - offsetBefore.x) > 0.1, 'the drag was undone in one step');
+  assert.equal(await node(page, 'Process').count(), 1, 'the rename before it stays');
+  await page.keyboard.press('Control+Shift+z');
+  await page.waitForTimeout(100);
+  const text = await code(page).inputValue();
+  await page.waitForTimeout(100);
+  await page.reload();
+  await node(page, 'Process').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(100);
+  assert.equal(await code(page).inputValue(), text);
+  const offsetAfter = await offset();
+  assert.ok(Math.abs(offsetAfter.x - offsetBefore.x) < 0.02 && Math.abs(offsetAfter.y - offsetBefore.y) < 0.02,
+    `${JSON.stringify(offsetBefore)} vs ${JSON.stringify(offsetAfter)}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a state named like HTML is shown as text and runs no script', async () => {
+  const { page, problems } = await open();
+  let dialogs = 0;
+  page.on('dialog', async (d) => { dialogs++; await d.dismiss(); });
+  const evil = '<img src=x onerror=alert(1)>';
+  await rename(page, 'ProcessData', evil);
+  assert.equal(await node(page, evil).locator('.node-name').textContent(), evil);
+  assert.equal(await page.locator('.canvas img, .inspector img, .diagnostics img').count(), 0);
+  assert.equal((await definition(page)).States.CheckValidation.Choices[0].Next, evil);
+  await page.waitForTimeout(300);
+  assert.equal(dialogs, 0);
+  // Problems about the name are listed as text too.
+  assert.equal(await page.getByRole('list', { name: 'Diagnostics' }).locator('img').count(), 0);
+  assert.deepEqual(problems.filter((p) => !p.includes('/x')), []);
+  await page.close();
+});
+
+test('palette items are buttons named by their label', async () => {
+  const { page } = await open();
+  for (const name of ['Task', 'Pass', 'Wait', 'Choice', 'Parallel', 'Map', 'Succeed', 'Fail',
+    'Lambda invoke', 'SNS publish', 'SQS send', 'DynamoDB put', 'DynamoDB get', 'Saga', 'Email + SMS']) {
+    assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
+  }
+  assert.match(await node(page, 'CheckValidation').getAttribute('aria-label'), /CheckValidation \(Choice\)/);
+  await page.close();
+});
