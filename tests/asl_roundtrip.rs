@@ -71,6 +71,7 @@ fn broken_definitions_round_trip_too() {
         r#"{"States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "StringEquals": 1, "IsNull": true, "Next": "C", "And": [{"Not": {"Or": []}}]}]}}}"#,
         r#"{"QueryLanguage": "SQL", "States": 5}"#,
         r#"{"StartAt": "A", "St+tes": {"A": {"Type": "Pass", "End": true}}}"#,
+        r#"{"States": "A", "States": {"A": {"Type": "Pass"}}}"#,
         r#"{"States": {"C": {"Type": "Choice", "Choices": [{"And": [], "Or": [], "And": [{"IsNull": true, "IsNull": false}]}]}}}"#,
     ] {
         let (root, lowered) = lower_text(text).unwrap();

@@ -81,10 +81,10 @@ impl StateMachine {
         f.string("Comment", &self.comment)
             .query_language(self.query_language)
             .string("StartAt", &self.start_at);
-        // A `States` that was not an object is kept as read in the layout instead; an empty one
-        // is written only if it was read.
+        // A `States` that was not an object is kept as read in the layout instead (no Field slot);
+        // an empty one is written only if it was read.
         let had_states = self.layout.slots.iter().any(|s| matches!(s, Slot::Field("States")));
-        if self.layout.extra("States").is_none() && (had_states || !self.states.is_empty()) {
+        if had_states || !self.states.is_empty() {
             f.push("States", Node::object(self.states.iter().map(|s| (s.name.clone(), s.state.to_json()))));
         }
         f.number("TimeoutSeconds", &self.timeout_seconds)
