@@ -180,7 +180,17 @@ pub fn summary(state: &State) -> String {
         None => None,
     };
     match &state.kind {
-        StateKind::Task(t) => t.resource.as_deref().map(short_resource).unwrap_or_else(|| "no resource".into()),
+        StateKind::Task(t) => {
+            // An optimized Lambda integration names its function in the parameters.
+            let function = state.data.parameters.as_ref().or(state.data.arguments.as_ref()).and_then(|p| p.get("FunctionName")?.as_str());
+            match (t.resource.as_deref(), function) {
+                (Some(r), Some(f)) if r.starts_with("arn:aws:states:::lambda:invoke") => {
+                    if f.contains(":function:") { short_resource(f) } else { format!("λ {f}") }
+                }
+                (Some(r), _) => short_resource(r),
+                (None, _) => "no resource".into(),
+            }
+        }
         StateKind::Wait(w) => num(&w.seconds)
             .map(|s| format!("wait {s} s"))
             .or_else(|| w.seconds_path.clone().map(|p| format!("wait {p} s")))
@@ -325,5 +335,7 @@ mod tests {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(short_resource("arn:aws:states:::sns:publish"), "sns:publish");
         assert_eq!(short_resource("arn:aws:lambda:us-east-1:1:function:F:$LATEST"), "λ F");
+        let doc = Document::new("t", r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"arn:aws:lambda:REGION:ACCOUNT_ID:function:MyFunction","Payload.$":"$"},"End":true}}}"#);
+        assert_eq!(summary(&doc.machine().states[0].state), "λ MyFunction");
     }
 }

@@ -30,7 +30,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
     };
     let problems = {
         let id = id.clone();
-        move || {
+        Memo::new(move |_| {
             editor.session.with(|s| {
                 let mut errors = 0;
                 let mut warnings = 0;
@@ -41,7 +41,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
                 }
                 (errors, warnings)
             })
-        }
+        })
     };
     let container = node.container;
     let class = {
@@ -88,7 +88,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
     };
     let aria = format!("{} ({kind})", node.label);
     let badge = move || {
-        let (errors, warnings) = problems();
+        let (errors, warnings) = problems.get();
         (errors + warnings > 0).then(|| {
             let class = if errors > 0 { "badge error" } else { "badge warning" };
             let title = format!("{errors} error(s), {warnings} warning(s)");

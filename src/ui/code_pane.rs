@@ -32,7 +32,8 @@ pub fn CodePane() -> impl IntoView {
         editor.perform_merged(Ok(Change::SetText(value)), "Edit code", Merge::Burst { key: "code".into(), at_ms: now_ms() });
     };
 
-    let line_count = move || session.with(|s| s.doc.text().lines().count().max(1) + 1);
+    // Memos: a node drag changes the session but not the text, so nothing here re-renders.
+    let line_count = Memo::new(move |_| session.with(|s| s.doc.text().lines().count().max(1) + 1));
     // The lines of the selected state, 1-based and inclusive.
     let selected_lines = Memo::new(move |_| {
         let sel = editor.selected.get()?;
@@ -54,7 +55,7 @@ pub fn CodePane() -> impl IntoView {
         session.with(|s| s.doc.diagnostics().iter().filter_map(|d| Some((d.position?.line, d.is_error()))).collect::<Vec<_>>())
     });
     let gutter = move || {
-        let n = line_count();
+        let n = line_count.get();
         let problems = problem_lines.get();
         (1..n)
             .map(|i| {
@@ -73,19 +74,19 @@ pub fn CodePane() -> impl IntoView {
             view! { <div class="code-band" style=style></div> }
         })
     };
-    let error = move || {
+    let error = Memo::new(move |_| {
         session.with(|s| {
             s.doc.syntax_error().map(|d| {
                 let at = d.position.map(|p| format!("line {}, column {}: ", p.line, p.column)).unwrap_or_default();
                 format!("{at}{} — the canvas shows the last valid graph", d.message)
             })
         })
-    };
+    });
     let initial = session.with_untracked(|s| s.doc.text().to_string());
     view! {
         <section class="panel code">
             <h2>"ASL definition"</h2>
-            {move || error().map(|e| view! { <p class="code-error" role="alert">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="code-error" role="alert">{e}</p> })}
             <div class="code-scroll" node_ref=scroller>
                 <div class="code-gutter" aria-hidden="true">{gutter}</div>
                 <div class="code-body">
@@ -98,7 +99,7 @@ pub fn CodePane() -> impl IntoView {
                         spellcheck="false"
                         autocomplete="off"
                         wrap="off"
-                        rows=line_count
+                        rows=move || line_count.get()
                         on:input=on_input
                         prop:value=initial
                     ></textarea>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Diagnostics() -> impl IntoView {
     let editor: Editor = expect_context();
-    let items = move || {
+    let items = Memo::new(move |_| {
         editor.session.with(|s| {
             s.doc
                 .diagnostics()
@@ -19,13 +19,13 @@ pub fn Diagnostics() -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    };
-    let count = move || editor.session.with(|s| s.doc.diagnostics().len());
+    });
+    let count = move || items.with(Vec::len);
     view! {
         <section class="panel diagnostics-panel">
             <h2>"Problems " <span class="count">{count}</span></h2>
             <ul class="diagnostics" aria-label="Diagnostics">
-                <For each=items key=|d| d.clone() let:d>
+                <For each=move || items.get() key=|d| d.clone() let:d>
                     {
                         let (_, error, code, message, place, pointer) = d;
                         let select = move |_| {
