@@ -2,6 +2,7 @@
 //! validator, AWS's JSONPath dialect and intrinsic functions, and the interpreter.
 //! No UI, no wall clock, no I/O.
 
+pub mod bench;
 pub mod clock;
 pub mod conformance;
 pub mod diag;

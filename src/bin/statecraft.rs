@@ -3,6 +3,9 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[path = "statecraft/bench.rs"]
+mod bench;
+
 #[derive(Parser)]
 #[command(name = "statecraft", version, about = "Design, validate and simulate AWS Step Functions state machines")]
 struct Cli {
@@ -81,6 +84,25 @@ enum Command {
         #[arg(long)]
         scenarios: Option<std::path::PathBuf>,
     },
+    /// Run the performance workloads (the peer's bench files), each in fresh processes; verify
+    /// every output; print transitions/s, wall time and peak RSS per workload.
+    Bench {
+        /// The directory of workload definitions.
+        #[arg(long, default_value = "tests/fixtures/bench-workloads")]
+        workloads: std::path::PathBuf,
+        /// Comma-separated workload names (default: all).
+        #[arg(long)]
+        only: Option<String>,
+        /// Fresh processes per workload.
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Internal: measure one workload in this process.
+        #[arg(long, hide = true)]
+        child: Option<String>,
+    },
     /// Run the conformance cases of DIR; print each failing case and `N passed, N failed`.
     Conformance {
         /// A directory of case files.
@@ -108,6 +130,9 @@ fn main() -> ExitCode {
             run(&definition, &input, seed, start_time, &execution_type, history)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
+        Command::Bench { workloads, only, reps, json, child } => {
+            bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
+        }
         Command::Export {
             definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios,
         } => {

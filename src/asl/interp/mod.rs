@@ -129,7 +129,8 @@ enum Phase {
 #[derive(Debug)]
 struct Children {
     results: Vec<Option<Value>>,
-    live: Vec<FiberId>,
+    /// In start order; usually the front finishes first (popped in O(1)).
+    live: VecDeque<FiberId>,
     remaining: usize,
     /// Map only: the items not yet started, from `next_item` on.
     items: Vec<Value>,

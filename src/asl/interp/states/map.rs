@@ -158,7 +158,7 @@ fn start(
     let count = items.len();
     exec.fiber_mut(fid).children = Some(Children {
         results: vec![None; count],
-        live: Vec::new(),
+        live: std::collections::VecDeque::new(),
         remaining: count,
         items,
         next_item: 0,
@@ -211,7 +211,7 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
         exec.fiber_mut(child).iteration_of = Some(state.name.clone());
         let children = exec.fiber_mut(fid).children.as_mut().expect("checked");
         children.next_item += 1;
-        children.live.push(child);
+        children.live.push_back(child);
         spawned.push(child);
     }
     for &child in spawned.iter().rev() {

@@ -392,7 +392,12 @@ fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<Value>, Stat
         program.state(p.scope, p.state)
     };
     let children = exec.fiber_mut(pid).children.as_mut().expect("a parent has children");
-    children.live.retain(|&c| c != fid);
+    // A 10,000-item Map keeps 10,000 children live: no O(n) search when the oldest finishes.
+    if children.live.front() == Some(&fid) {
+        children.live.pop_front();
+    } else {
+        children.live.retain(|&c| c != fid);
+    }
     children.remaining -= 1;
     match outcome {
         Ok(output) => {

@@ -20,7 +20,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, bra
     }
     exec.fiber_mut(fid).children = Some(Children {
         results: vec![None; branches.len()],
-        live: Vec::with_capacity(branches.len()),
+        live: std::collections::VecDeque::with_capacity(branches.len()),
         remaining: branches.len(),
         items: Vec::new(),
         next_item: 0,
@@ -41,6 +41,6 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, bra
     for &child in spawned.iter().rev() {
         exec.ready.push_front(child);
     }
-    exec.fiber_mut(fid).children.as_mut().expect("set above").live = spawned;
+    exec.fiber_mut(fid).children.as_mut().expect("set above").live = spawned.into();
     Ok(Flow::Parked)
 }

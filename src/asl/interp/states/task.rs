@@ -64,16 +64,18 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         exec.record(Some(fid), EventKind::TaskStarted { task: resource_of(spec) });
     }
     let function = function_name(spec, &effective);
-    let handler_input = match spec.target {
-        TaskTarget::LambdaInvoke => effective.get("Payload").cloned().unwrap_or_else(|| json!({})),
-        _ => Value::clone(&effective),
+    // The handler borrows its input: cloning a large payload per call would dominate short tasks.
+    let empty_payload = Value::Object(serde_json::Map::new());
+    let handler_input: &Value = match spec.target {
+        TaskTarget::LambdaInvoke => effective.get("Payload").unwrap_or(&empty_payload),
+        _ => &effective,
     };
     let attempt = exec.fiber(fid).retries;
     let request = TaskRequest {
         state_name: &state.name,
         resource: &spec.resource,
         function_name: function.as_deref(),
-        input: &handler_input,
+        input: handler_input,
         attempt,
     };
     let now = exec.clock.now();

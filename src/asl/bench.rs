@@ -1,0 +1,332 @@
+//! The performance workloads of `../shared/bench/` (the same ASL files the peer interpreter
+//! runs), with the peer harness's inputs, task-handler semantics and expected outputs.
+//!
+//! Owns: the list of workloads ([`WORKLOADS`]), their inputs, the `order_workflow` handlers,
+//! running every execution of a workload on a virtual clock ([`run_workload`]) and checking the
+//! outputs and the transition count ([`WorkloadSpec::verify`]). It has no wall clock and reads
+//! no files: the caller (`statecraft bench`, `benches/asl_interp.rs`) passes the definition text
+//! and does the timing.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use crate::asl::clock::VirtualClock;
+use crate::asl::handlers::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
+use crate::asl::history::EventKind;
+use crate::asl::interp::{CompileError, Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, StatesError};
+
+/// One workload: a definition, a number of sequential executions and what they must give.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkloadSpec {
+    /// The workload's name, as the peer harness calls it.
+    pub name: &'static str,
+    /// The definition's file name in the workloads directory.
+    pub file: &'static str,
+    /// Sequential executions per run.
+    pub executions: usize,
+    /// State transitions (StateEntered events) per run, nested states included.
+    pub transitions: u64,
+    /// Standard, or Express where a Standard workflow would pass 25,000 history events.
+    pub execution_type: ExecutionType,
+    /// How many runs one measuring process makes (the first is "cold").
+    pub inner: usize,
+}
+
+const LOOP_N: u64 = 10_000;
+const MAP_ITEMS: usize = 10_000;
+const ORDER_RUNS: usize = 10_000;
+const PAR_RUNS: usize = 1_000;
+
+/// The workloads of the peer harness, in its order.
+pub const WORKLOADS: &[WorkloadSpec] = &[
+    WorkloadSpec { name: "loop_counter", file: "loop_counter.json", executions: 1, transitions: 2 * LOOP_N + 3, execution_type: ExecutionType::Express, inner: 2 },
+    WorkloadSpec { name: "map_10k", file: "map_10k.json", executions: 1, transitions: 1 + 3 * MAP_ITEMS as u64, execution_type: ExecutionType::Express, inner: 2 },
+    WorkloadSpec { name: "order_workflow", file: "order_workflow.json", executions: ORDER_RUNS, transitions: 39_000, execution_type: ExecutionType::Standard, inner: 2 },
+    WorkloadSpec { name: "wait_heavy", file: "wait_heavy.json", executions: 1, transitions: 1_000, execution_type: ExecutionType::Standard, inner: 11 },
+    WorkloadSpec { name: "parallel_fanout", file: "parallel_fanout.json", executions: PAR_RUNS, transitions: 101 * PAR_RUNS as u64, execution_type: ExecutionType::Standard, inner: 2 },
+    WorkloadSpec { name: "chain_500", file: "chain_500.json", executions: 100, transitions: 50_000, execution_type: ExecutionType::Standard, inner: 2 },
+    WorkloadSpec { name: "choice_200", file: "choice_200.json", executions: 100, transitions: 15_300, execution_type: ExecutionType::Standard, inner: 2 },
+];
+
+/// The workload called `name`.
+pub fn workload(name: &str) -> Option<&'static WorkloadSpec> {
+    WORKLOADS.iter().find(|w| w.name == name)
+}
+
+/// What one run of a workload produced.
+#[derive(Debug, Clone)]
+pub struct WorkloadRun {
+    /// Each execution's output, or its error as `{"Error", "Cause"}` under `"failed"`.
+    pub outputs: Vec<Value>,
+    /// StateEntered events over all executions.
+    pub transitions: u64,
+}
+
+/// The input of the `i`-th order: kind = i % 20; 3 → amount 0, 7 → no email, 14 → negative
+/// amount, 13 → customer "FAIL_NOTIFY" (SendNotification throws), else valid.
+pub fn order_input(i: usize) -> Value {
+    let kind = i % 20;
+    let mut input = Map::new();
+    input.insert("orderId".into(), json!(format!("ORD-{i}")));
+    input.insert("name".into(), json!(if kind == 13 { "FAIL_NOTIFY".to_string() } else { format!("Customer {i}") }));
+    if kind != 7 {
+        input.insert("email".into(), json!(format!("customer{i}@example.com")));
+    }
+    let amount: i64 = match kind {
+        3 => 0,
+        14 => -((i % 50) as i64 + 1),
+        _ => (i % 500) as i64 + 1,
+    };
+    input.insert("amount".into(), json!(amount));
+    Value::Object(input)
+}
+
+/// The expected output of the `i`-th order and its transitions.
+fn order_expected(i: usize) -> (Value, u64) {
+    let input = order_input(i);
+    let order_id = input["orderId"].clone();
+    match i % 20 {
+        3 | 7 | 14 => (
+            json!({"status": "FAILED", "errorType": "ValidationError", "message": "Invalid order (statusCode 400)", "orderId": order_id}),
+            3,
+        ),
+        13 => (
+            json!({"status": "FAILED", "errorType": "NotificationFailed", "message": format!("SMTP rejected {}", input["email"].as_str().unwrap_or("")), "orderId": order_id}),
+            5,
+        ),
+        _ => {
+            let amount = input["amount"].as_f64().unwrap_or(0.0);
+            let total = amount * 1.2;
+            let result = json!({
+                "orderId": order_id, "customer": input["name"], "email": input["email"], "amount": input["amount"],
+                "tax": js_number(amount * 0.2), "total": js_number(total), "status": "PROCESSED",
+            });
+            let notification = json!({
+                "to": input["email"],
+                "subject": format!("Order {} processed", input["orderId"].as_str().unwrap_or("")),
+                "message": format!("Dear {}, your order total is {total:.2}", input["name"].as_str().unwrap_or("")),
+                "sent": true,
+            });
+            (json!({"result": result, "notification": notification}), 4)
+        }
+    }
+}
+
+/// A JS number as JSON: integral values as integers, as `JSON.stringify` writes them.
+fn js_number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 { json!(x as i64) } else { json!(x) }
+}
+
+fn map_items() -> Value {
+    Value::Array(
+        (0..MAP_ITEMS)
+            .map(|i| json!({"id": i, "value": i % 100, "category": if i % 3 == 0 { "fizz" } else { "other" }}))
+            .collect(),
+    )
+}
+
+impl WorkloadSpec {
+    /// The inputs of one run, one per execution.
+    pub fn inputs(&self) -> Vec<Value> {
+        match self.name {
+            "loop_counter" => vec![json!({"n": LOOP_N})],
+            "map_10k" => vec![json!({"items": map_items()})],
+            "order_workflow" => (0..ORDER_RUNS).map(order_input).collect(),
+            "wait_heavy" => vec![json!({"tag": "wait", "payload": [1, 2, 3]})],
+            "parallel_fanout" => (0..PAR_RUNS).map(|i| json!({"value": i})).collect(),
+            "chain_500" => (0..100).map(|i| json!({"value": i})).collect(),
+            "choice_200" => (0..100).map(|_| json!({"x": 50, "tag": "t70"})).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The handlers the workload's Tasks call.
+    pub fn handlers(&self) -> HandlerRegistry {
+        let mut registry = HandlerRegistry::new();
+        if self.name == "order_workflow" {
+            registry.register("ValidateInput", OrderHandler::ValidateInput);
+            registry.register("ProcessData", OrderHandler::ProcessData);
+            registry.register("SendNotification", OrderHandler::SendNotification);
+            registry.register("HandleError", OrderHandler::HandleError);
+        }
+        registry
+    }
+
+    /// Checks a run's outputs and transition count against the peer harness's expectations.
+    pub fn verify(&self, run: &WorkloadRun) -> Result<(), String> {
+        if run.outputs.len() != self.executions {
+            return Err(format!("{} outputs, expected {}", run.outputs.len(), self.executions));
+        }
+        if run.transitions != self.transitions {
+            return Err(format!("{} transitions, expected {}", run.transitions, self.transitions));
+        }
+        let check = |i: usize, expected: Value| -> Result<(), String> {
+            if run.outputs[i] == expected {
+                Ok(())
+            } else {
+                Err(format!("execution {i}: got {}, expected {expected}", run.outputs[i]))
+            }
+        };
+        match self.name {
+            "loop_counter" => check(0, json!({"counter": LOOP_N, "n": LOOP_N})),
+            "map_10k" => check(
+                0,
+                Value::Array(
+                    (0..MAP_ITEMS)
+                        .map(|i| {
+                            let fizz = i % 3 == 0;
+                            json!({"id": i, "label": format!("item-{i}"), "value": if fizz { i % 100 + 1 } else { i % 100 }, "kind": if fizz { "fizz" } else { "other" }})
+                        })
+                        .collect(),
+                ),
+            ),
+            "order_workflow" => (0..ORDER_RUNS).try_for_each(|i| check(i, order_expected(i).0)),
+            "wait_heavy" => check(0, json!({"tag": "wait", "payload": [1, 2, 3]})),
+            "parallel_fanout" => (0..PAR_RUNS)
+                .try_for_each(|i| check(i, Value::Array((0..10).map(|b| json!({"branch": b, "step": 9, "value": i})).collect()))),
+            "chain_500" => (0..100).try_for_each(|i| check(i, json!({"step": 499, "value": i}))),
+            "choice_200" => (0..100).try_for_each(|i| check(i, json!({"x": 50, "tag": "t70", "last": 99}))),
+            other => Err(format!("unknown workload {other}")),
+        }
+    }
+}
+
+/// The order total's expected transitions, summed as the peer harness does (a self-check).
+pub fn order_transitions() -> u64 {
+    (0..ORDER_RUNS).map(|i| order_expected(i).1).sum()
+}
+
+/// Compiles a workload's definition.
+pub fn compile(definition: &str) -> Result<Arc<Program>, CompileError> {
+    Program::from_text(definition).map(Arc::new)
+}
+
+/// Runs every execution of one run of `spec`, sequentially, each on its own virtual clock.
+pub fn run_workload(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Value>) -> WorkloadRun {
+    let mut outputs = Vec::with_capacity(inputs.len());
+    let mut transitions = 0;
+    for (i, input) in inputs.into_iter().enumerate() {
+        let config = ExecutionConfig {
+            execution_type: spec.execution_type,
+            seed: i as u64,
+            state_machine_name: spec.name.into(),
+            ..ExecutionConfig::default()
+        };
+        let mut execution = Execution::start(program.clone(), input, Box::new(VirtualClock::default()), spec.handlers(), config);
+        execution.run();
+        transitions += execution.history().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count() as u64;
+        outputs.push(match execution.status() {
+            ExecutionStatus::Succeeded { output } => Value::clone(output),
+            ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => json!({"failed": e.to_output()}),
+            ExecutionStatus::Running => json!({"failed": "still running"}),
+        });
+    }
+    WorkloadRun { outputs, transitions }
+}
+
+/// The peer harness's `orderHandlers`, as simulated handlers.
+#[derive(Debug, Clone, Copy)]
+enum OrderHandler {
+    ValidateInput,
+    ProcessData,
+    SendNotification,
+    HandleError,
+}
+
+/// Builds a JSON object from owned entries (no `json!`: it serializes interpolated values).
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::with_capacity(N);
+    for (k, v) in entries {
+        map.insert(k.to_string(), v);
+    }
+    Value::Object(map)
+}
+
+impl TaskHandler for OrderHandler {
+    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        let input = request.input;
+        let field = |v: &Value, k: &str| v.get(k).cloned().unwrap_or(Value::Null);
+        match self {
+            OrderHandler::ValidateInput => {
+                let valid = input.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty())
+                    && input.get("email").and_then(Value::as_str).is_some_and(|e| e.contains('@'))
+                    && input.get("amount").and_then(Value::as_f64).is_some_and(|a| a > 0.0);
+                Ok(object([
+                    ("statusCode", Value::from(if valid { 200 } else { 400 })),
+                    ("isValid", Value::Bool(valid)),
+                    ("data", input.clone()),
+                ]))
+            }
+            OrderHandler::ProcessData => {
+                let d = &input["data"];
+                let amount = d["amount"].as_f64().unwrap_or(f64::NAN);
+                Ok(object([(
+                    "result",
+                    object([
+                        ("orderId", field(d, "orderId")),
+                        ("customer", field(d, "name")),
+                        ("email", field(d, "email")),
+                        ("amount", field(d, "amount")),
+                        ("tax", js_number(amount * 0.2)),
+                        ("total", js_number(amount * 1.2)),
+                        ("status", Value::from("PROCESSED")),
+                    ]),
+                )]))
+            }
+            OrderHandler::SendNotification => {
+                let r = &input["result"];
+                let email = r["email"].as_str().unwrap_or("undefined");
+                if r["customer"] == "FAIL_NOTIFY" {
+                    return Err(StatesError::new("NotificationFailed", format!("SMTP rejected {email}")));
+                }
+                let total = r["total"].as_f64().unwrap_or(f64::NAN);
+                Ok(object([
+                    ("to", field(r, "email")),
+                    ("subject", Value::String(format!("Order {} processed", r["orderId"].as_str().unwrap_or("undefined")))),
+                    ("message", Value::String(format!("Dear {}, your order total is {total:.2}", r["customer"].as_str().unwrap_or("undefined")))),
+                    ("sent", Value::Bool(true)),
+                ]))
+            }
+            OrderHandler::HandleError => {
+                let first = |paths: &[&str]| {
+                    paths.iter().find_map(|p| input.pointer(p).filter(|v| !v.is_null()).cloned()).unwrap_or(Value::Null)
+                };
+                if let Some(error) = input.get("error") {
+                    Ok(object([
+                        ("status", Value::from("FAILED")),
+                        ("errorType", field(error, "Error")),
+                        ("message", field(error, "Cause")),
+                        ("orderId", first(&["/result/orderId", "/data/orderId"])),
+                    ]))
+                } else {
+                    Ok(object([
+                        ("status", Value::from("FAILED")),
+                        ("errorType", Value::from("ValidationError")),
+                        ("message", Value::String(format!("Invalid order (statusCode {})", input["statusCode"]))),
+                        ("orderId", first(&["/data/orderId"])),
+                    ]))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_transitions_match_the_peer_harness() {
+        assert_eq!(order_transitions(), workload("order_workflow").unwrap().transitions);
+    }
+
+    #[test]
+    fn order_inputs_have_the_peer_harness_kinds() {
+        assert_eq!(order_input(3)["amount"], json!(0));
+        assert!(order_input(7).get("email").is_none());
+        assert_eq!(order_input(14)["amount"], json!(-15));
+        assert_eq!(order_input(13)["name"], json!("FAIL_NOTIFY"));
+        assert_eq!(order_input(21), json!({"orderId": "ORD-21", "name": "Customer 21", "email": "customer21@example.com", "amount": 22}));
+    }
+}
