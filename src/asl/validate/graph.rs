@@ -6,10 +6,6 @@ use super::{Scope, report};
 use crate::asl::diag::{Code, Diagnostic};
 use std::collections::HashMap;
 
-/// Characters AWS forbids in names: whitespace, brackets, wildcards and these specials.
-const FORBIDDEN_NAME_CHARACTERS: &[char] =
-    &['<', '>', '{', '}', '[', ']', '?', '*', '"', '#', '%', '\\', '^', '|', '~', '`', '$', '&', ',', ';', ':', '/'];
-
 /// Runs the graph rules over every scope.
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     // Which scope each name lives in (first one), to tell escapes from unknown names.
@@ -42,9 +38,10 @@ fn check_name(name: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
         "a state name cannot be empty".to_string()
     } else if length > 80 {
         format!("the state name is {length} characters long; the limit is 80")
-    } else if let Some(c) =
-        name.chars().find(|c| c.is_whitespace() || c.is_control() || FORBIDDEN_NAME_CHARACTERS.contains(c))
-    {
+    } else if let Some(c) = name.chars().find(|c| c.is_control()) {
+        // Only control characters: spaces, `?`, `:` and the like are fine in *state* names
+        // (Workflow Studio's own defaults are "Lambda Invoke", "Pass (1)"). The stricter
+        // character list of the API reference applies to state machine and execution names.
         format!("the state name `{name}` contains the forbidden character {c:?}")
     } else {
         return;
