@@ -273,6 +273,19 @@ impl Node {
     }
 }
 
+/// The JSON type of a value, as AWS's causes and our messages name it (`null`, `boolean`,
+/// `number`, `string`, `array`, `object`).
+pub fn type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
 /// Parses `text` as one JSON document into a `serde_json::Value`, keeping object key order.
 pub fn parse(text: &str) -> Result<serde_json::Value, JsonSyntaxError> {
     read(text).map(|node| node.to_serde())

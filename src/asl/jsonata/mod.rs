@@ -290,17 +290,9 @@ pub fn expression_text(text: &str) -> Option<&str> {
     text.strip_prefix("{%")?.strip_suffix("%}").filter(|_| text.len() >= 4).map(str::trim)
 }
 
-/// JSONata's name for the type of a value, as AWS's causes print it (`array`, `boolean`, ...).
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+/// JSONata's name for the type of a value, as AWS's causes print it (`array`, `boolean`, ...):
+/// the JSON type name.
+pub use crate::asl::json::type_name;
 
 #[cfg(test)]
 mod tests;

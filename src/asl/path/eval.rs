@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::asl::json::type_name;
+
 use super::ast::{CompareOp, Filter, Operand, PathFunction, Segment, Selector, Slice, normalized};
 
 /// What a path selected, borrowed from the document where possible.
@@ -111,18 +113,6 @@ impl fmt::Display for EvalError {
 
 impl std::error::Error for EvalError {}
 
-/// The JSON kind of a value, as named in messages.
-pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Runs `segments` (and then `function`) from `start`; `document` is what `$` means in filters.
 pub(crate) fn select<'v>(
     start: &'v Value,
@@ -151,7 +141,7 @@ fn length(selected: &Selected) -> Result<Value, EvalError> {
             Value::Array(a) => a.len(),
             Value::Object(m) => m.len(),
             Value::String(s) => s.chars().count(),
-            other => return Err(EvalError::NoLength { found: kind(other) }),
+            other => return Err(EvalError::NoLength { found: type_name(other) }),
         },
         Selected::Computed(_) => 1,
     };
@@ -181,7 +171,7 @@ fn definite_walk<'v>(start: &'v Value, segments: &[Segment]) -> Result<&'v Value
                     return Err(EvalError::NotAnObject {
                         property: name.clone(),
                         at: normalized(&segments[..i]),
-                        found: kind(other),
+                        found: type_name(other),
                     });
                 }
             },
