@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const dist = path.join(root, 'dist');
+// STATECRAFT_DIST lets parallel work build and test its own copy (trunk build --dist DIR).
+export const dist = process.env.STATECRAFT_DIST ? path.resolve(process.env.STATECRAFT_DIST) : path.join(root, 'dist');
 export const artifacts = path.join(root, 'tests', 'e2e', 'artifacts');
 
 const MIME = {
