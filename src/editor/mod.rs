@@ -13,3 +13,4 @@ pub mod graph;
 pub mod layout;
 pub mod palette;
 pub mod edit;
+pub mod fields;
