@@ -5,7 +5,7 @@ use super::document::Document;
 use super::geometry::Point;
 use super::scope::{Scope, StateRef, machine_at, machine_at_mut};
 use crate::asl::json::Number;
-use crate::asl::model::{NamedState, State};
+use crate::asl::model::{NamedState, QueryLanguage, State};
 use std::fmt;
 
 /// One edit.
@@ -23,6 +23,7 @@ pub enum Change {
     RenameState { scope: Scope, from: String, to: String },
     SetStartAt { scope: Scope, start_at: Option<String> },
     SetComment { scope: Scope, comment: Option<String> },
+    SetQueryLanguage { scope: Scope, query_language: Option<QueryLanguage> },
     /// The top-level `TimeoutSeconds`.
     SetTimeout(Option<Number>),
     /// A manual node position by state pointer; `None` returns the node to the auto-layout.
@@ -144,6 +145,11 @@ impl Change {
                 let old = std::mem::replace(&mut m.comment, comment);
                 Change::SetComment { scope, comment: old }
             }
+            Change::SetQueryLanguage { scope, query_language } => {
+                let m = machine_at_mut(&mut doc.machine, &scope).ok_or(EditError::NoScope)?;
+                let old = std::mem::replace(&mut m.query_language, query_language);
+                Change::SetQueryLanguage { scope, query_language: old }
+            }
             Change::SetTimeout(timeout) => Change::SetTimeout(std::mem::replace(&mut doc.machine.timeout_seconds, timeout)),
             Change::SetPosition { id, at } => {
                 let old = match at {
@@ -237,6 +243,9 @@ mod tests {
             assert_eq!(d.machine().start_at.as_deref(), Some("ProcessData"))
         });
         round_trip(vec![Change::SetComment { scope: top(), comment: None }], |d| assert!(d.machine().comment.is_none()));
+        round_trip(vec![Change::SetQueryLanguage { scope: top(), query_language: Some(QueryLanguage::Jsonata) }], |d| {
+            assert!(d.text().contains("\"QueryLanguage\": \"JSONata\""))
+        });
         round_trip(vec![Change::SetTimeout(Some(Number::from_text("30")))], |d| assert!(d.text().contains("\"TimeoutSeconds\": 30")));
         round_trip(vec![Change::SetText("{}".into())], |d| assert!(d.machine().states.is_empty()));
     }

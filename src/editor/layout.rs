@@ -502,50 +502,83 @@ fn align(widths: &[f64], desired: &[f64], weights: &[f64]) -> Vec<f64> {
     out
 }
 
-/// The scene with the manual positions applied: a moved node takes its nested nodes along, and
-/// the edges into and out of it are rerouted.
+/// The scene with the manual positions applied. A top-level state's position is its top-left
+/// corner in canvas space; a nested state's is relative to its container's top-left corner (so it
+/// follows its container), kept inside the container's body. A moved node takes its nested nodes
+/// along, containers grow to hold what was moved inside them, and the edges whose two ends moved
+/// differently are rerouted.
 pub fn place(scene: &Scene, positions: &BTreeMap<String, Point>) -> Scene {
     if positions.is_empty() {
         return scene.clone();
     }
     let mut out = scene.clone();
-    let mut moved: Vec<(String, f64, f64)> = Vec::new();
-    for n in &scene.nodes {
-        if n.depth != 0 {
+    let inside = |id: &str, root: &str| id == root || (id.starts_with(root) && id[root.len()..].starts_with(['/', '#']));
+    let n = out.nodes.len();
+    // Each node's container: the container one level up whose id prefixes it.
+    let containers: Vec<usize> = (0..n).filter(|&c| out.nodes[c].container).collect();
+    let parent: Vec<Option<usize>> = out
+        .nodes
+        .iter()
+        .map(|node| {
+            let up = |&&c: &&usize| out.nodes[c].depth + 1 == node.depth && inside(&node.id, &out.nodes[c].id);
+            if node.depth == 0 { None } else { containers.iter().find(up).copied() }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| out.nodes[i].depth);
+    let mut delta = vec![(0.0, 0.0); n];
+    for &i in &order {
+        let Some(p) = out.nodes[i].state.as_ref().and(positions.get(&out.nodes[i].id)) else { continue };
+        let target = match parent[i] {
+            None => *p,
+            Some(c) => {
+                let body = out.nodes[c].rect;
+                Point::new(body.x + p.x.max(PAD / 2.0), body.y + p.y.max(HEAD))
+            }
+        };
+        let (dx, dy) = (target.x - out.nodes[i].rect.x, target.y - out.nodes[i].rect.y);
+        if dx == 0.0 && dy == 0.0 {
             continue;
         }
-        if let Some(p) = positions.get(&n.id) {
-            let (dx, dy) = (p.x - n.rect.x, p.y - n.rect.y);
-            if dx != 0.0 || dy != 0.0 {
-                moved.push((n.id.clone(), dx, dy));
+        let root = out.nodes[i].id.clone();
+        for (j, node) in out.nodes.iter_mut().enumerate() {
+            if inside(&node.id, &root) {
+                node.rect = node.rect.translate(dx, dy);
+                delta[j] = (delta[j].0 + dx, delta[j].1 + dy);
             }
         }
     }
-    if moved.is_empty() {
-        return out;
-    }
-    let inside = |id: &str, root: &str| id == root || id.starts_with(&format!("{root}/"));
-    for (root, dx, dy) in &moved {
-        for n in out.nodes.iter_mut().filter(|n| inside(&n.id, root)) {
-            n.rect = n.rect.translate(*dx, *dy);
+    // Containers grow (right and down) to hold their nodes, the innermost first.
+    let mut grown = vec![false; n];
+    for &c in order.iter().rev() {
+        if !out.nodes[c].container {
+            continue;
         }
-        let taken: Vec<SceneEdge> = std::mem::take(&mut out.edges);
-        out.edges = taken
-            .into_iter()
-            .map(|e| if inside(&e.from, root) && inside(&e.to, root) && e.from != *root && e.to != *root { translate_edge(e, *dx, *dy) } else { e })
-            .collect();
+        let (mut right, mut bottom) = (out.nodes[c].rect.right(), out.nodes[c].rect.bottom());
+        for j in (0..n).filter(|&j| parent[j] == Some(c)) {
+            right = right.max(out.nodes[j].rect.right() + PAD);
+            bottom = bottom.max(out.nodes[j].rect.bottom() + PAD);
+        }
+        let r = &mut out.nodes[c].rect;
+        if right > r.right() || bottom > r.bottom() {
+            (r.w, r.h) = (right - r.x, bottom - r.y);
+            grown[c] = true;
+        }
     }
-    let rects: BTreeMap<&str, Rect> = out.nodes.iter().map(|n| (n.id.as_str(), n.rect)).collect();
-    let touched = |id: &str| moved.iter().any(|(root, _, _)| id == root);
-    for e in out.edges.iter_mut() {
-        if touched(&e.from) || touched(&e.to) {
-            if let (Some(a), Some(b)) = (rects.get(e.from.as_str()), rects.get(e.to.as_str())) {
-                let c = edge_curve(a, a.center().x, b);
-                e.curves = vec![c];
-                e.label_at = c.at(0.5);
+    let index: BTreeMap<&str, usize> = scene.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let edges = std::mem::take(&mut out.edges);
+    out.edges = edges
+        .into_iter()
+        .map(|e| {
+            let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) else { return e };
+            if delta[a] == delta[b] && !grown[a] && !grown[b] {
+                let (dx, dy) = delta[a];
+                return if dx == 0.0 && dy == 0.0 { e } else { translate_edge(e, dx, dy) };
             }
-        }
-    }
+            let c = edge_curve(&out.nodes[a].rect, out.nodes[a].rect.center().x, &out.nodes[b].rect);
+            SceneEdge { curves: vec![c], label_at: c.at(0.5), ..e }
+        })
+        .collect();
     out.bounds = bounds_of(&out.nodes, &out.edges);
     out
 }
@@ -635,6 +668,36 @@ mod tests {
                 assert!(!overlaps(a, b));
             }
         }
+    }
+
+    #[test]
+    fn nested_positions_are_relative_to_their_container_and_grow_it() {
+        let s = scene(
+            r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+                {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","End":true}}}]}}}"#,
+        );
+        let p_id = "/States/P";
+        let b_id = "/States/P/Branches/0/States/B";
+        let mut positions = BTreeMap::new();
+        positions.insert(b_id.to_string(), Point::new(600.0, 300.0));
+        let placed = place(&s, &positions);
+        let (pr, br) = (*rect(&placed, p_id), *rect(&placed, b_id));
+        assert_eq!((br.x - pr.x, br.y - pr.y), (600.0, 300.0));
+        assert!(pr.right() >= br.right() && pr.bottom() >= br.bottom(), "the container grew around B");
+        assert_eq!(rect(&placed, "/States/P/Branches/0/States/A"), rect(&s, "/States/P/Branches/0/States/A"));
+        // The edge A → B was rerouted to B's new place; the container's edge out of it too.
+        let ab = placed.edges.iter().find(|e| e.from.ends_with("/A") && e.to == b_id).expect("A → B");
+        assert!(ab.curves.last().unwrap().to.y >= br.y - 1.0);
+        // Moving the container takes B along, relative position kept.
+        positions.insert(p_id.to_string(), Point::new(pr.x + 100.0, pr.y + 50.0));
+        let moved = place(&s, &positions);
+        let (pr2, br2) = (*rect(&moved, p_id), *rect(&moved, b_id));
+        assert_eq!((pr2.x, pr2.y), (pr.x + 100.0, pr.y + 50.0));
+        assert_eq!((br2.x - pr2.x, br2.y - pr2.y), (600.0, 300.0));
+        // A position above or left of the body is kept inside it.
+        positions.insert(b_id.to_string(), Point::new(-50.0, -50.0));
+        let clamped = place(&s, &positions);
+        assert!(rect(&clamped, b_id).y > rect(&clamped, p_id).y && rect(&clamped, b_id).x >= rect(&clamped, p_id).x);
     }
 
     #[test]
