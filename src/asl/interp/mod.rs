@@ -16,6 +16,7 @@ mod error;
 pub mod pipeline;
 pub mod program;
 mod states;
+pub mod trace;
 pub mod variables;
 
 use std::collections::VecDeque;
@@ -185,6 +186,8 @@ pub struct Execution {
     start_time: Millis,
     transitions: u64,
     token_seq: u64,
+    /// The data-flow trace, when enabled.
+    trace: Option<Vec<trace::TraceEntry>>,
 }
 
 impl std::fmt::Debug for Execution {
@@ -224,6 +227,7 @@ impl Execution {
             start_time,
             transitions: 0,
             token_seq: 0,
+            trace: None,
         };
         let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
         execution.history.push(HistoryEvent {
@@ -260,6 +264,21 @@ impl Execution {
     /// The variables set in the top-level scope so far (a variables panel's view).
     pub fn top_level_variables(&self) -> serde_json::Map<String, Value> {
         self.fibers.iter().flatten().find(|f| f.parent.is_none()).map(|f| f.variables.visible()).unwrap_or_default()
+    }
+
+    /// Starts recording the data-flow trace ([`trace`]) from now on.
+    pub fn enable_trace(&mut self) {
+        self.trace.get_or_insert_with(Vec::new);
+    }
+
+    /// The data-flow trace so far (empty unless [`Execution::enable_trace`] was called).
+    pub fn trace(&self) -> &[trace::TraceEntry] {
+        self.trace.as_deref().unwrap_or(&[])
+    }
+
+    /// State transitions so far (what Standard workflows are billed by).
+    pub fn transitions(&self) -> u64 {
+        self.transitions
     }
 
     /// The configuration the execution runs with.
@@ -464,6 +483,19 @@ impl Execution {
             self.fiber_mut(fid).previous_event = id;
         }
         id
+    }
+
+    /// Records a trace value for the fiber's current state visit; `value` is only built when
+    /// the trace is on.
+    fn trace_value(&mut self, fid: FiberId, name: &Arc<str>, stage: trace::Stage, value: impl FnOnce() -> Arc<Value>) {
+        if self.trace.is_none() {
+            return;
+        }
+        let entered_event = self.fiber(fid).entered_event;
+        let value = value();
+        if let Some(entries) = &mut self.trace {
+            entries.push(trace::TraceEntry { entered_event, state: name.clone(), stage, value });
+        }
     }
 
     fn end(&mut self, status: ExecutionStatus) {

@@ -19,6 +19,7 @@ use serde_json::Map;
 
 use super::pipeline::{self, QueryFailure, Refs, StateSite};
 use super::program::{Action, Assignment, CatchRule, CompiledState};
+use super::trace::Stage;
 use super::variables::VariableScope;
 use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
 use crate::asl::history::EventKind;
@@ -135,10 +136,24 @@ pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledS
             let vars = variables(exec, fid);
             let refs = Refs { context, variables: &vars };
             let site = site(exec, fid, state);
-            pipeline::effective_input(state, &raw, &refs, &mut exec.rng, site)
+            // pipeline::effective_input, stage by stage for the trace.
+            let selected = pipeline::select(&state.input_path, &raw, &refs, site)?;
+            exec.trace_value(fid, &state.name, Stage::AfterInputPath, || selected.clone());
+            match &state.parameters {
+                Some(template) => {
+                    let effective = Arc::new(pipeline::build(template, &selected, &refs, &mut exec.rng, site)?);
+                    exec.trace_value(fid, &state.name, Stage::AfterParameters, || effective.clone());
+                    Ok(effective)
+                }
+                None => Ok(selected),
+            }
         }
         QueryLanguage::Jsonata => match &state.arguments {
-            Some(arguments) => jsonata_value(exec, fid, state, arguments, "Arguments", &raw, None, None).map(Arc::new),
+            Some(arguments) => {
+                let effective = Arc::new(jsonata_value(exec, fid, state, arguments, "Arguments", &raw, None, None)?);
+                exec.trace_value(fid, &state.name, Stage::AfterArguments, || effective.clone());
+                Ok(effective)
+            }
             None => Ok(raw),
         },
     }
@@ -191,6 +206,7 @@ pub(super) fn commit_variables(exec: &mut Execution, fid: FiberId, state: &Compi
 /// variables from before this state's Assign.
 fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Arc<Value>) -> Result<Arc<Value>, StatesError> {
     let raw = exec.fiber(fid).input.clone();
+    exec.trace_value(fid, &state.name, Stage::Result, || result.clone());
     let (output, assigned) = match state.query_language {
         QueryLanguage::JsonPath => {
             let context = context_for(exec, fid, state);
@@ -198,11 +214,17 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
             let refs = Refs { context: &context, variables: &vars };
             let site = site(exec, fid, state);
             let selected = pipeline::select_result(state, result, &refs, &mut exec.rng, site)?;
+            if state.result_selector.is_some() {
+                exec.trace_value(fid, &state.name, Stage::AfterResultSelector, || selected.clone());
+            }
             let assigned = match &state.assign {
                 Some(assignment) => evaluate_assign(exec, fid, state, assignment, "Assign", &selected, None, None)?,
                 None => Map::new(),
             };
-            (pipeline::place_and_select(state, &raw, selected, &refs, site)?, assigned)
+            // pipeline::place_and_select, stage by stage for the trace.
+            let placed = pipeline::place(&state.result_path, &raw, selected, site)?;
+            exec.trace_value(fid, &state.name, Stage::AfterResultPath, || placed.clone());
+            (pipeline::select(&state.output_path, &placed, &refs, site)?, assigned)
         }
         QueryLanguage::Jsonata => {
             // Pass has no result of its own: `$states.result` is for Task, Parallel and Map.
@@ -278,6 +300,7 @@ fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catc
 /// Records StateExited and moves to `next`, or ends the fiber.
 fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<usize>) {
     if state.state_type != StateType::Fail {
+        exec.trace_value(fid, &state.name, Stage::Output, || output.clone());
         exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });
     }
     let ends = state.state_type == StateType::Succeed || next.is_none();
@@ -314,6 +337,7 @@ pub(super) fn handle_error_after(
     error: StatesError,
     mut failed_event: Option<EventKind>,
 ) {
+    exec.trace_value(fid, &state.name, Stage::Error, || Arc::new(error.to_output()));
     let on_task = state.state_type == StateType::Task;
     let retriable = matches!(state.state_type, StateType::Task | StateType::Parallel | StateType::Map);
     if retriable {
@@ -334,6 +358,10 @@ pub(super) fn handle_error_after(
                 }
                 fiber.retries += 1;
                 fiber.phase = Phase::Act;
+                let attempt = fiber.retries;
+                exec.trace_value(fid, &state.name, Stage::Retry, || {
+                    Arc::new(serde_json::json!({"attempt": attempt, "delaySeconds": delay, "retrier": index}))
+                });
                 let until = exec.clock.now() + (delay * 1000.0).round() as i64;
                 exec.sleep_until(fid, until);
                 return;
@@ -345,6 +373,7 @@ pub(super) fn handle_error_after(
         if let Some(catcher) = state.catchers.iter().find(|c| c.error_equals.iter().any(|p| error.matches(p, on_task))) {
             match caught_output(exec, fid, state, catcher, &error) {
                 Ok(output) => {
+                    exec.trace_value(fid, &state.name, Stage::Caught, || output.clone());
                     if matches!(state.state_type, StateType::Map | StateType::Parallel) {
                         exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });
                     }
