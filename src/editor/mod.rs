@@ -12,5 +12,6 @@ pub mod session;
 pub mod graph;
 pub mod layout;
 pub mod palette;
+pub mod convert;
 pub mod edit;
 pub mod fields;
