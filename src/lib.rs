@@ -6,13 +6,15 @@
 //! - [`editor`]: pure editor logic: the document being edited, changes, undo, graph, layout.
 //! - [`export`]: the ASL JSON and the deploy scripts generated from a document.
 //! - [`seed`]: the user's order-processing scenario, embedded verbatim.
+//! - [`sim`]: the simulator's logic: scenarios, handler choices, run model, batches, coverage, cost.
 //! - [`ui`]: Leptos components, a thin layer that reads the editor and dispatches to it.
 //!
-//! `asl`, `editor`, `export` and `seed` never import leptos, web-sys, wasm-bindgen, js-sys or
+//! `asl`, `editor`, `export`, `seed` and `sim` never import leptos, web-sys, wasm-bindgen, js-sys or
 //! gloo; `tests/architecture.rs` holds that line.
 
 pub mod asl;
 pub mod editor;
 pub mod export;
 pub mod seed;
+pub mod sim;
 pub mod ui;

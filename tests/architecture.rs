@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-const PURE_LAYERS: [&str; 4] = ["src/asl", "src/editor", "src/export", "src/seed"];
+const PURE_LAYERS: [&str; 5] = ["src/asl", "src/editor", "src/export", "src/seed", "src/sim"];
 const FORBIDDEN: [&str; 5] = ["leptos", "web_sys", "wasm_bindgen", "js_sys", "gloo"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -26,6 +26,8 @@ pub struct Document {
     pub(super) revision: u64,
     pub(super) model_revision: u64,
     pub(super) origin: Origin,
+    /// The Run panel's scenarios and handler choices, saved with the document.
+    pub simulation: crate::sim::SimSettings,
 }
 
 /// What autosave keeps: the text (even when broken) and the manual positions.
@@ -38,6 +40,9 @@ pub struct Saved {
     /// While `text` is not JSON: the text of the last valid model, so a reload still draws it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_valid: Option<String>,
+    /// Absent in autosaves from before the simulator: the seed's scenarios.
+    #[serde(default = "crate::sim::SimSettings::seeded")]
+    pub simulation: crate::sim::SimSettings,
 }
 
 impl Document {
@@ -54,6 +59,7 @@ impl Document {
             revision: 0,
             model_revision: 0,
             origin: Origin::Load,
+            simulation: crate::sim::SimSettings::default(),
         };
         doc.load_text(text.into());
         doc.origin = Origin::Load;
@@ -62,7 +68,9 @@ impl Document {
 
     /// The seed's order workflow, the document the app opens with.
     pub fn seed() -> Self {
-        Document::new(crate::seed::NAME, crate::seed::ORDER_WORKFLOW)
+        let mut doc = Document::new(crate::seed::NAME, crate::seed::ORDER_WORKFLOW);
+        doc.simulation = crate::sim::SimSettings::seeded();
+        doc
     }
 
     /// A document restored from autosave.
@@ -77,6 +85,7 @@ impl Document {
             None => Document::new(saved.name, saved.text),
         };
         doc.positions = saved.positions;
+        doc.simulation = saved.simulation;
         doc
     }
 
@@ -87,6 +96,7 @@ impl Document {
             text: self.text.clone(),
             positions: self.positions.clone(),
             last_valid: self.syntax_error.is_some().then(|| sync::write(&self.machine)),
+            simulation: self.simulation.clone(),
         }
     }
 

@@ -1,0 +1,255 @@
+//! Running many scenarios: a [`Simulator`] compiles the definition and the handler set once and
+//! runs scenarios on a virtual clock; a [`Batch`] runs a list in chunks (so a page can draw
+//! between them), giving one [`BatchRow`] per scenario (outcome vs expected), the [`Coverage`]
+//! of states and edges, and the totals the cost is computed from.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::handler::{CompiledHandlers, HandlerError, HandlerSet, TaskInfo, tasks};
+use super::run::{END, RunModel, START};
+use super::scenario::{Scenario, mismatches};
+use crate::asl::clock::VirtualClock;
+use crate::asl::interp::{Execution, ExecutionConfig, ExecutionType, Program};
+
+/// A definition and handler set ready to run many times.
+#[derive(Clone)]
+pub struct Simulator {
+    pub program: Arc<Program>,
+    pub tasks: Vec<TaskInfo>,
+    pub handlers: CompiledHandlers,
+    pub execution_type: ExecutionType,
+}
+
+/// Why a simulator could not be made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetupError {
+    /// The definition cannot run: where and why.
+    Definition { pointer: String, message: String },
+    Handlers(Vec<HandlerError>),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::Definition { pointer, message } => write!(f, "the definition cannot run: {message} ({pointer})"),
+            SetupError::Handlers(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                f.write_str(&lines.join("; "))
+            }
+        }
+    }
+}
+
+impl Simulator {
+    /// Compiles `definition` and `handlers`.
+    pub fn new(definition: &str, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+        let program = Program::from_text(definition)
+            .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
+        let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
+        let tasks = tasks(&program);
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard })
+    }
+
+    /// Every state name of the program, branches included, in program order.
+    pub fn state_names(&self) -> Vec<Arc<str>> {
+        self.program.scopes.iter().flat_map(|s| s.states.iter().map(|st| st.name.clone())).collect()
+    }
+
+    /// Starts an execution of `input` (not yet run); `seed` seeds its RNG.
+    pub fn start(&self, input: Value, seed: u64) -> Execution {
+        let config = ExecutionConfig {
+            seed,
+            execution_type: self.execution_type,
+            state_machine_name: crate::seed::NAME.into(),
+            ..ExecutionConfig::default()
+        };
+        Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), self.handlers.registry(&self.tasks), config)
+    }
+
+    /// Runs `input` to its end (or to a callback it waits for).
+    pub fn run(&self, input: Value, seed: u64) -> RunModel {
+        let mut execution = self.start(input, seed);
+        execution.run();
+        RunModel::of(&execution)
+    }
+}
+
+/// One scenario's outcome in a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchRow {
+    pub name: String,
+    pub status: &'static str,
+    pub end_state: Option<String>,
+    /// `None` when nothing was expected.
+    pub pass: Option<bool>,
+    pub mismatches: Vec<String>,
+    /// Billed transitions: states entered plus retries.
+    pub transitions: u64,
+    pub duration_ms: i64,
+    /// The output, or `error: cause`, in one line.
+    pub summary: String,
+}
+
+/// How often each state and edge ran over a batch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coverage {
+    pub states: BTreeMap<Arc<str>, u64>,
+    /// (from, to) state names, with [`START`] and [`END`] for the markers.
+    pub edges: BTreeMap<(Arc<str>, Arc<str>), u64>,
+    pub runs: u64,
+}
+
+impl Coverage {
+    /// Adds one run.
+    pub fn add(&mut self, run: &RunModel) {
+        self.runs += 1;
+        for (name, state) in &run.states {
+            *self.states.entry(name.clone()).or_default() += u64::from(state.visits);
+        }
+        for (edge, count) in &run.edges {
+            *self.edges.entry(edge.clone()).or_default() += u64::from(*count);
+        }
+    }
+
+    /// The states of `all` that never ran.
+    pub fn never_reached(&self, all: &[Arc<str>]) -> Vec<String> {
+        all.iter().filter(|n| !self.states.contains_key(*n)).map(|n| n.to_string()).collect()
+    }
+
+    /// A state's heat from 0 (never) to 1 (the most visited).
+    pub fn heat(&self, state: &str) -> f64 {
+        let max = self.states.values().copied().max().unwrap_or(0);
+        match (self.states.get(state), max) {
+            (Some(&n), m) if m > 0 => n as f64 / m as f64,
+            _ => 0.0,
+        }
+    }
+
+    /// How often an edge was taken (`START`/`END` for the markers).
+    pub fn edge_count(&self, from: &str, to: &str) -> u64 {
+        self.edges.iter().filter(|((f, t), _)| &**f == from && &**t == to).map(|(_, n)| *n).sum()
+    }
+}
+
+/// A batch of scenarios run in chunks.
+pub struct Batch {
+    simulator: Simulator,
+    scenarios: Vec<Scenario>,
+    next: usize,
+    pub rows: Vec<BatchRow>,
+    pub coverage: Coverage,
+    pub transitions: u64,
+    pub duration_ms: i64,
+}
+
+impl Batch {
+    pub fn new(simulator: Simulator, scenarios: Vec<Scenario>) -> Batch {
+        Batch {
+            simulator,
+            rows: Vec::with_capacity(scenarios.len()),
+            scenarios,
+            next: 0,
+            coverage: Coverage::default(),
+            transitions: 0,
+            duration_ms: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.scenarios.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.scenarios.is_empty()
+    }
+
+    /// Scenarios run so far.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    pub fn finished(&self) -> bool {
+        self.next >= self.scenarios.len()
+    }
+
+    /// Runs up to `count` more scenarios; gives how many ran.
+    pub fn run_chunk(&mut self, count: usize) -> usize {
+        let end = self.next.saturating_add(count).min(self.scenarios.len());
+        let ran = end - self.next;
+        while self.next < end {
+            let row = self.run_one(self.next);
+            self.rows.push(row);
+            self.next += 1;
+        }
+        ran
+    }
+
+    /// Runs everything left.
+    pub fn run_all(&mut self) {
+        self.run_chunk(usize::MAX);
+    }
+
+    fn run_one(&mut self, index: usize) -> BatchRow {
+        let scenario = &self.scenarios[index];
+        let (run, input_error) = match scenario.parsed_input() {
+            Ok(input) => (Some(self.simulator.run(input, index as u64)), None),
+            Err(e) => (None, Some(e)),
+        };
+        let Some(run) = run else {
+            return BatchRow {
+                name: scenario.name.clone(),
+                status: "INVALID_INPUT",
+                end_state: None,
+                pass: Some(false),
+                mismatches: vec![input_error.unwrap_or_default()],
+                transitions: 0,
+                duration_ms: 0,
+                summary: String::new(),
+            };
+        };
+        self.coverage.add(&run);
+        let transitions = billed_transitions(&run);
+        self.transitions += transitions;
+        self.duration_ms += run.duration_ms;
+        let found = scenario.expected.as_ref().map(|e| mismatches(e, &run));
+        BatchRow {
+            name: scenario.name.clone(),
+            status: run.status,
+            end_state: run.end_state.clone(),
+            pass: found.as_ref().map(Vec::is_empty),
+            mismatches: found.unwrap_or_default(),
+            transitions,
+            duration_ms: run.duration_ms,
+            summary: summary(&run),
+        }
+    }
+
+    /// Rows that passed, failed, and had nothing expected.
+    pub fn tally(&self) -> (usize, usize, usize) {
+        let passed = self.rows.iter().filter(|r| r.pass == Some(true)).count();
+        let failed = self.rows.iter().filter(|r| r.pass == Some(false)).count();
+        (passed, failed, self.rows.len() - passed - failed)
+    }
+}
+
+/// What Standard bills for a run: every state entered, and every retry.
+pub fn billed_transitions(run: &RunModel) -> u64 {
+    run.visits.len() as u64 + run.states.values().map(|s| u64::from(s.retries)).sum::<u64>()
+}
+
+/// The output in one line, or `error: cause`.
+pub fn summary(run: &RunModel) -> String {
+    match (&run.output, &run.error) {
+        (Some(output), _) => serde_json::to_string(&**output).unwrap_or_default(),
+        (None, Some(error)) => format!("{error}: {}", run.cause.as_deref().unwrap_or("")),
+        (None, None) => run.status.to_string(),
+    }
+}
+
+/// The marker names, for matching edges drawn to the Start and End markers.
+pub fn is_marker(name: &str) -> bool {
+    name == START || name == END
+}

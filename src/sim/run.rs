@@ -1,0 +1,246 @@
+//! The run model: what one execution did, read from its history as AWS's graph inspector shows
+//! it: the outcome, the path of state visits, each state's status (succeeded, failed, caught, in
+//! progress, not reached), the edges taken, retries, and each visit's input and output.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::asl::history::{EventKind, HistoryEvent};
+use crate::asl::interp::{Execution, ExecutionStatus};
+
+/// The pseudo state an execution (or a branch) starts from, for edges.
+pub const START: &str = "#start";
+/// The pseudo state an execution (or a branch) ends at, for edges.
+pub const END: &str = "#end";
+
+/// How a state is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StateStatus {
+    Succeeded,
+    Failed,
+    /// Failed, and a Catch sent the execution on.
+    Caught,
+    InProgress,
+    NotReached,
+}
+
+impl StateStatus {
+    /// The CSS-friendly name: `succeeded`, `failed`, `caught`, `in-progress`, `not-reached`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StateStatus::Succeeded => "succeeded",
+            StateStatus::Failed => "failed",
+            StateStatus::Caught => "caught",
+            StateStatus::InProgress => "in-progress",
+            StateStatus::NotReached => "not-reached",
+        }
+    }
+}
+
+/// One visit of a state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    pub state: Arc<str>,
+    /// The id of its StateEntered event.
+    pub entered_event: u64,
+    pub input: Arc<Value>,
+    pub output: Option<Arc<Value>>,
+    /// The last error the state's task raised: (error, cause).
+    pub error: Option<(Option<String>, Option<String>)>,
+    /// Task attempts (1 + retries) for a Task.
+    pub attempts: u32,
+    pub status: StateStatus,
+}
+
+/// Per state, over all its visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateRun {
+    pub status: StateStatus,
+    pub visits: u32,
+    pub retries: u32,
+}
+
+/// What one execution did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunModel {
+    /// `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`.
+    pub status: &'static str,
+    pub output: Option<Arc<Value>>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// The state the execution ended in (the last one entered at the top level).
+    pub end_state: Option<String>,
+    pub visits: Vec<Visit>,
+    pub states: BTreeMap<Arc<str>, StateRun>,
+    /// (from, to) state names; [`START`] and [`END`] for the markers. Counted.
+    pub edges: BTreeMap<(Arc<str>, Arc<str>), u32>,
+    pub transitions: u64,
+    /// Virtual milliseconds from ExecutionStarted to the last event.
+    pub duration_ms: i64,
+}
+
+impl RunModel {
+    /// The model of `execution` as it is now.
+    pub fn of(execution: &Execution) -> RunModel {
+        let mut model = RunModel::from_history(execution.history());
+        model.transitions = execution.transitions();
+        match execution.status() {
+            ExecutionStatus::Running => model.status = "RUNNING",
+            ExecutionStatus::Succeeded { output } => model.output = Some(output.clone()),
+            ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => {
+                model.error = e.error.clone();
+                model.cause = e.cause.clone();
+            }
+        }
+        model
+    }
+
+    /// The model of a history (the status from its last event).
+    pub fn from_history(history: &[HistoryEvent]) -> RunModel {
+        let mut visits: Vec<Visit> = Vec::new();
+        // The visit each event belongs to, by event id (index 0 unused).
+        let mut visit_of: Vec<Option<usize>> = vec![None; history.len() + 2];
+        let mut followed: Vec<bool> = Vec::new();
+        let mut edges: BTreeMap<(Arc<str>, Arc<str>), u32> = BTreeMap::new();
+        let start: Arc<str> = START.into();
+        let end: Arc<str> = END.into();
+        let mut status = "RUNNING";
+        let mut last_top: Option<usize> = None;
+        // Nesting depth of each visit (0: the top level), and the open visits by state name.
+        let mut depth: Vec<u32> = Vec::new();
+        let mut open: std::collections::HashMap<Arc<str>, Vec<usize>> = std::collections::HashMap::new();
+        let kind_of = |id: u64| history.get((id as usize).wrapping_sub(1)).map(|e| &e.kind);
+        for event in history {
+            let prev = event.previous_event_id as usize;
+            let inherited = visit_of.get(prev).copied().flatten();
+            let slot = event.id as usize;
+            match &event.kind {
+                EventKind::StateEntered { name, input, .. } => {
+                    let index = visits.len();
+                    visits.push(Visit {
+                        state: name.clone(),
+                        entered_event: event.id,
+                        input: input.clone(),
+                        output: None,
+                        error: None,
+                        attempts: 0,
+                        status: StateStatus::InProgress,
+                    });
+                    followed.push(false);
+                    let opens_branch = matches!(
+                        kind_of(prev as u64),
+                        Some(EventKind::ParallelStateStarted | EventKind::MapIterationStarted { .. } | EventKind::MapStateStarted { .. })
+                    );
+                    let d = inherited.map_or(0, |v| depth[v] + u32::from(opens_branch));
+                    depth.push(d);
+                    open.entry(name.clone()).or_default().push(index);
+                    let from = match (kind_of(prev as u64), inherited) {
+                        _ if opens_branch => start.clone(),
+                        (Some(EventKind::StateExited { .. }), Some(v)) => {
+                            followed[v] = true;
+                            visits[v].state.clone()
+                        }
+                        (Some(_), Some(v)) if visits[v].output.is_none() => {
+                            // Left without exiting: a Catch fired.
+                            visits[v].status = StateStatus::Caught;
+                            followed[v] = true;
+                            if let Some(list) = open.get_mut(&visits[v].state) {
+                                list.retain(|&x| x != v);
+                            }
+                            visits[v].state.clone()
+                        }
+                        _ => start.clone(),
+                    };
+                    *edges.entry((from, name.clone())).or_default() += 1;
+                    if d == 0 {
+                        last_top = Some(index);
+                    }
+                    set(&mut visit_of, slot, Some(index));
+                }
+                EventKind::StateExited { name, output, .. } => {
+                    // By name: a Parallel or Map exits after its branches' events.
+                    let exited = open.get_mut(name).and_then(Vec::pop).or(inherited);
+                    if let Some(v) = exited {
+                        visits[v].output = Some(output.clone());
+                        if visits[v].status == StateStatus::InProgress {
+                            visits[v].status = StateStatus::Succeeded;
+                        }
+                    }
+                    set(&mut visit_of, slot, exited);
+                }
+                EventKind::LambdaFunctionScheduled { .. } | EventKind::TaskScheduled { .. } => {
+                    if let Some(v) = inherited {
+                        visits[v].attempts += 1;
+                    }
+                    set(&mut visit_of, slot, inherited);
+                }
+                EventKind::LambdaFunctionFailed { error, cause }
+                | EventKind::LambdaFunctionTimedOut { error, cause }
+                | EventKind::TaskFailed { error, cause, .. }
+                | EventKind::TaskTimedOut { error, cause, .. } => {
+                    if let Some(v) = inherited {
+                        visits[v].error = Some((error.clone(), cause.clone()));
+                    }
+                    set(&mut visit_of, slot, inherited);
+                }
+                EventKind::ExecutionSucceeded { .. } => status = "SUCCEEDED",
+                EventKind::ExecutionFailed { .. } => status = "FAILED",
+                EventKind::ExecutionTimedOut { .. } => status = "TIMED_OUT",
+                EventKind::ExecutionAborted { .. } => status = "ABORTED",
+                _ => set(&mut visit_of, slot, inherited),
+            }
+        }
+        for (v, visit) in visits.iter_mut().enumerate() {
+            if visit.status == StateStatus::InProgress && status != "RUNNING" {
+                visit.status = StateStatus::Failed;
+            }
+            if visit.status == StateStatus::Succeeded && !followed[v] {
+                *edges.entry((visit.state.clone(), end.clone())).or_default() += 1;
+            }
+        }
+        let mut states: BTreeMap<Arc<str>, StateRun> = BTreeMap::new();
+        for visit in &visits {
+            let entry = states.entry(visit.state.clone()).or_insert(StateRun { status: visit.status, visits: 0, retries: 0 });
+            entry.visits += 1;
+            entry.retries += visit.attempts.saturating_sub(1);
+            // A failure anywhere shows; otherwise the latest visit's status.
+            if entry.status != StateStatus::Failed {
+                entry.status = visit.status;
+            }
+        }
+        let duration_ms = match (history.first(), history.last()) {
+            (Some(a), Some(b)) => b.timestamp - a.timestamp,
+            _ => 0,
+        };
+        RunModel {
+            status,
+            output: None,
+            error: None,
+            cause: None,
+            end_state: last_top.map(|v| visits[v].state.to_string()),
+            visits,
+            states,
+            edges,
+            transitions: 0,
+            duration_ms,
+        }
+    }
+
+    /// A state's status in this run ([`StateStatus::NotReached`] when it never ran).
+    pub fn state_status(&self, name: &str) -> StateStatus {
+        self.states.get(name).map_or(StateStatus::NotReached, |s| s.status)
+    }
+
+    /// The names of the visited states, in order.
+    pub fn path(&self) -> Vec<&str> {
+        self.visits.iter().map(|v| &*v.state).collect()
+    }
+}
+
+fn set(visit_of: &mut [Option<usize>], slot: usize, value: Option<usize>) {
+    if let Some(s) = visit_of.get_mut(slot) {
+        *s = value;
+    }
+}
