@@ -66,7 +66,7 @@ pub fn retarget(state: &mut State, from: &str, to: Option<&str>) -> bool {
 
 /// Renames the state `from` to `to` wherever it is in `machine` (names are unique across a
 /// machine), with its scope's references and StartAt.
-fn rename_everywhere(machine: &mut StateMachine, from: &str, to: &str) {
+pub(super) fn rename_everywhere(machine: &mut StateMachine, from: &str, to: &str) {
     if machine.start_at.as_deref() == Some(from) {
         machine.start_at = Some(to.to_string());
     }
@@ -96,6 +96,12 @@ fn rename_everywhere(machine: &mut StateMachine, from: &str, to: &str) {
 /// An item's states, renamed so that no name clashes with `root`, with its entry state.
 pub fn instantiate(item: &PaletteItem, root: &StateMachine) -> (String, Vec<NamedState>) {
     let mut fragment = lower_text(item.asl).map(|(_, l)| l.machine).unwrap_or_default();
+    // A fragment's top-level QueryLanguage (the JSONata seed) goes onto each of its states.
+    if let Some(language) = fragment.query_language {
+        for s in fragment.states.iter_mut().filter(|s| s.state.query_language.is_none()) {
+            s.state.query_language = Some(language);
+        }
+    }
     let mut taken = Vec::new();
     for name in all_names(&fragment) {
         let fresh = unique_name(root, &name, &taken);

@@ -62,6 +62,7 @@ pub fn items() -> Vec<PaletteItem> {
         item!("DynamoDB put", Tasks, "Task", "DynamoDB: PutItem", r#"{"StartAt": "DynamoDBPutItem", "States": {"DynamoDBPutItem": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"TableName": "MyTable", "Item": {"id": {"S.$": "$.id"}}}, "Next": "@next"}}}"#),
         item!("DynamoDB get", Tasks, "Task", "DynamoDB: GetItem", r#"{"StartAt": "DynamoDBGetItem", "States": {"DynamoDBGetItem": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "Parameters": {"TableName": "MyTable", "Key": {"id": {"S.$": "$.id"}}}, "ResultPath": "$.item", "Next": "@next"}}}"#),
         item!("Order workflow", Patterns, "Task", "The seed: validate, process, notify", crate::seed::ORDER_WORKFLOW),
+        item!("Order workflow (JSONata)", Patterns, "Task", "The seed in JSONata, with a variable", crate::seed::ORDER_WORKFLOW_JSONATA),
         item!("Validate, then process", Patterns, "Choice", "Validate → choice → process / handle error", VALIDATE),
         item!("Retry with back-off", Patterns, "Task", "Retry 3× with back-off 2", RETRY),
         item!("Callback approval", Patterns, "Task", "Wait for a task token", CALLBACK),
@@ -122,6 +123,18 @@ mod tests {
             let report = validate_text(&text);
             let errors: Vec<String> = report.errors().map(|d| d.to_string()).collect();
             assert!(errors.is_empty(), "{}: {errors:?}", item.label);
+        }
+    }
+
+    #[test]
+    fn the_jsonata_pattern_keeps_its_language_when_dropped_into_a_jsonpath_machine() {
+        let item = item("Order workflow (JSONata)").unwrap();
+        let host = crate::asl::lower::lower_text(crate::seed::ORDER_WORKFLOW).unwrap().1.machine;
+        let (entry, states) = crate::editor::edit::instantiate(&item, &host);
+        assert_eq!(entry, "ValidateInput2");
+        assert_eq!(states.len(), 5);
+        for s in &states {
+            assert_eq!(s.state.query_language, Some(crate::asl::model::QueryLanguage::Jsonata), "{}", s.name);
         }
     }
 }
