@@ -67,12 +67,16 @@ pub fn parse_scenarios(text: &str) -> Result<Vec<Scenario>, String> {
 }
 
 /// Every file for `definition_text`, with the scenarios of `scenarios_json` (the seed's three
-/// tests when `None`).
+/// tests when `None`), and the diagram (`diagram.svg`, automatic layout).
 pub fn export_command(definition_text: &str, request: &ExportRequest, scenarios_json: Option<&str>) -> Result<Vec<ExportFile>, String> {
     let options = request.options()?;
     let scenarios = match scenarios_json {
         Some(text) => parse_scenarios(text)?,
         None => Scenario::seed_scenarios(),
     };
-    export_files(definition_text, &options, &scenarios).map_err(|e| e.to_string())
+    let mut files = export_files(definition_text, &options, &scenarios).map_err(|e| e.to_string())?;
+    if let Some(svg) = super::diagram::diagram_svg_of(definition_text, &Default::default()) {
+        files.push(ExportFile { name: "diagram.svg", contents: svg, executable: false });
+    }
+    Ok(files)
 }

@@ -11,6 +11,8 @@
 //!   generated and idempotent.
 //! - [`cloudformation`]: CloudFormation (YAML, JSON) and SAM templates of the same resources.
 //! - [`names`]: name checks and shell quoting, the injection defences.
+//! - [`diagram`]: the diagram as SVG, from the editor's layout.
+//! - [`zip`](mod@zip): a STORE-method zip writer for "Download all".
 //!
 //! [`export_files`] gives every file at once.
 
@@ -18,10 +20,12 @@ pub mod asl_json;
 pub mod aws_cli;
 pub mod cloudformation;
 pub mod command;
+pub mod diagram;
 pub mod names;
 pub mod options;
 pub mod policy;
 pub mod resources;
+pub mod zip;
 
 pub use names::{InvalidName, NameKind, shell_quote};
 pub use options::{AlarmOptions, ExportOptions, LogLevel, LoggingOptions, Scenario, WorkflowType};
