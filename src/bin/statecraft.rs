@@ -47,6 +47,15 @@ enum Command {
         /// Print the execution history on stderr.
         #[arg(long)]
         history: bool,
+        /// A Step Functions Local mock configuration file (MockConfigFile.json).
+        #[arg(long, requires = "test_case")]
+        mocks: Option<std::path::PathBuf>,
+        /// The test case of --mocks to run.
+        #[arg(long, requires = "mocks")]
+        test_case: Option<String>,
+        /// The state machine of --mocks whose test case to run (needed when several have one by that name).
+        #[arg(long, requires = "mocks")]
+        state_machine: Option<String>,
     },
     /// Write the ASL JSON, deploy.sh, run.sh, logs.sh, cleanup.sh and the CloudFormation and SAM
     /// templates of DEF (default: the seed's order workflow) into OUT. Exit 0: written, 2: error.
@@ -126,8 +135,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { files, format } => validate(&files, format),
-        Command::Run { definition, input, seed, start_time, execution_type, history } => {
-            run(&definition, &input, seed, start_time, &execution_type, history)
+        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine } => {
+            let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
+            run(&definition, &input, seed, start_time, &execution_type, history, mocks)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::Bench { workloads, only, reps, json, child } => {
@@ -188,7 +198,15 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat) -> ExitCode {
 }
 
 /// `statecraft run`: reads the files, the library does the rest.
-fn run(definition: &std::path::Path, input: &str, seed: u64, start_time: Option<String>, execution_type: &str, history: bool) -> ExitCode {
+fn run(
+    definition: &std::path::Path,
+    input: &str,
+    seed: u64,
+    start_time: Option<String>,
+    execution_type: &str,
+    history: bool,
+    mocks: Option<(std::path::PathBuf, String, Option<String>)>,
+) -> ExitCode {
     use statecraft::asl::interp::{ExecutionType, command};
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
     let texts = read(definition).and_then(|d| match input.strip_prefix('@') {
@@ -210,7 +228,17 @@ fn run(definition: &std::path::Path, input: &str, seed: u64, start_time: Option<
             return ExitCode::from(2);
         }
     };
-    let options = command::RunOptions { seed, start_time, execution_type, history };
+    let mocks = match mocks {
+        Some((file, test_case, state_machine)) => match read(&file) {
+            Ok(text) => Some(command::MockSelection { text, test_case, state_machine }),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let options = command::RunOptions { seed, start_time, execution_type, history, mocks };
     let report = command::run_command(&definition_text, &input_text, &options);
     print!("{}", report.stdout);
     eprint!("{}", report.stderr);

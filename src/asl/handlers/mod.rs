@@ -1,11 +1,13 @@
 //! Simulated task handlers: the [`TaskHandler`] trait, the [`HandlerRegistry`] keyed by state
 //! name or resource ARN (or Lambda function name), the simulated CloudWatch log streams handlers
 //! print to, the generic handlers (echo, static result, throw, fail-N-times-then-succeed,
-//! latency) and the seed's four Lambdas ([`seed`]).
+//! latency), the seed's four Lambdas ([`seed`]) and Step Functions Local's mock files
+//! ([`mock_config`]).
 //!
 //! A handler sees the world only through its [`TaskContext`]: the virtual time, the execution's
 //! seeded RNG and its log stream. It never reads a clock or an OS random source.
 
+pub mod mock_config;
 pub mod python;
 pub mod seed;
 
@@ -50,6 +52,12 @@ pub trait TaskHandler {
     /// How long a call takes, in virtual milliseconds.
     fn latency_millis(&self) -> u64 {
         0
+    }
+
+    /// Whether the result is the service's whole response (a mocked `lambda:invoke` response with
+    /// its `StatusCode` and `Payload`), which the Task must not wrap again.
+    fn returns_service_response(&self) -> bool {
+        false
     }
 }
 
@@ -186,6 +194,10 @@ impl TaskHandler for FailTimesThenSucceed {
     fn latency_millis(&self) -> u64 {
         self.then.latency_millis()
     }
+
+    fn returns_service_response(&self) -> bool {
+        self.then.returns_service_response()
+    }
 }
 
 /// Another handler that takes `millis` of virtual time per call.
@@ -201,5 +213,9 @@ impl<H: TaskHandler> TaskHandler for WithLatency<H> {
 
     fn latency_millis(&self) -> u64 {
         self.millis
+    }
+
+    fn returns_service_response(&self) -> bool {
+        self.inner.returns_service_response()
     }
 }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::{ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
 use crate::asl::clock::VirtualClock;
 use crate::asl::handlers::HandlerRegistry;
+use crate::asl::handlers::mock_config::MockConfig;
 use crate::asl::history::history_json;
 
 /// What `statecraft run` was asked.
@@ -19,6 +20,30 @@ pub struct RunOptions {
     pub execution_type: ExecutionType,
     /// Print the history (AWS's `{"events": [...]}`) on stderr.
     pub history: bool,
+    /// A mock configuration file's text and the test case to run (with its state machine when
+    /// several have a test case by that name).
+    pub mocks: Option<MockSelection>,
+}
+
+/// `--mocks FILE --test-case NAME [--state-machine NAME]`.
+#[derive(Debug, Clone)]
+pub struct MockSelection {
+    pub text: String,
+    pub test_case: String,
+    pub state_machine: Option<String>,
+}
+
+/// The seed's functions, then the test case's mocked states (which win, being keyed by state).
+fn registry(mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
+    let mut registry = HandlerRegistry::with_seed_functions();
+    if let Some(selection) = mocks {
+        let config = MockConfig::parse(&selection.text).map_err(|errors| {
+            errors.iter().map(|e| format!("mocks:{e}")).collect::<Vec<_>>().join("\n")
+        })?;
+        let case = config.test_case(selection.state_machine.as_deref(), &selection.test_case)?;
+        config.register_test_case(case, &mut registry)?;
+    }
+    Ok(registry)
 }
 
 /// What to print and how to exit.
@@ -62,8 +87,12 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
+    let handlers = match registry(options.mocks.as_ref()) {
+        Ok(h) => h,
+        Err(e) => return usage(format!("{e}\n")),
+    };
     let config = ExecutionConfig { seed: options.seed, execution_type: options.execution_type, ..ExecutionConfig::default() };
-    let execution = run_to_end(Arc::new(program), input, Box::new(clock), HandlerRegistry::with_seed_functions(), config);
+    let execution = run_to_end(Arc::new(program), input, Box::new(clock), handlers, config);
     let stderr = if options.history {
         serde_json::to_string_pretty(&history_json(execution.history())).unwrap_or_default() + "\n"
     } else {

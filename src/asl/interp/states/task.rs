@@ -10,7 +10,7 @@ use super::Flow;
 use crate::asl::handlers::{TaskContext, TaskRequest};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
-use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names};
+use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
 use crate::asl::path::Roots;
 
 fn resource_of(spec: &TaskSpec) -> TaskResource {
@@ -83,8 +83,12 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let (outcome, latency) = match exec.handlers.find(&request) {
         Some(handler) => {
             let latency = handler.latency_millis();
+            // `lambda:invoke` answers with the function's result wrapped in Lambda's response,
+            // unless the handler already gives the whole response (a mocked one).
+            let wrap = spec.target == TaskTarget::LambdaInvoke && token.is_none() && !handler.returns_service_response();
             let mut task_context = TaskContext { now: now + latency as i64, rng: &mut exec.rng, log: &mut log };
-            (handler.invoke(&request, &mut task_context), latency)
+            let outcome = handler.invoke(&request, &mut task_context);
+            (if wrap { outcome.map(lambda_invoke_response) } else { outcome }, latency)
         }
         None => (
             Err(StatesError::new(
@@ -122,6 +126,17 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     report(exec, fid, state, effective, outcome)
 }
 
+/// A Lambda function's result as `lambda:invoke` gives it.
+fn lambda_invoke_response(payload: Value) -> Value {
+    json!({
+        "ExecutedVersion": "$LATEST",
+        "Payload": payload,
+        "SdkHttpMetadata": {"HttpStatusCode": 200},
+        "SdkResponseMetadata": {},
+        "StatusCode": 200,
+    })
+}
+
 /// Records the task's outcome and hands the result to the pipeline (or the error to Retry/Catch).
 pub(super) fn report(
     exec: &mut Execution,
@@ -135,18 +150,11 @@ pub(super) fn report(
     };
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     match outcome {
+        Ok(value) if exec.config.quotas.payload_too_large(&value) => {
+            report(exec, fid, state, _effective, Err(quota::result_too_large(&state.name)))
+        }
         Ok(value) => {
-            let result = match spec.target {
-                TaskTarget::LambdaInvoke => json!({
-                    "ExecutedVersion": "$LATEST",
-                    "Payload": value,
-                    "SdkHttpMetadata": {"HttpStatusCode": 200},
-                    "SdkResponseMetadata": {},
-                    "StatusCode": 200,
-                }),
-                _ => value,
-            };
-            let result = Arc::new(result);
+            let result = Arc::new(value);
             if is_lambda_function {
                 exec.record(Some(fid), EventKind::LambdaFunctionSucceeded { output: result.clone() });
             } else {
