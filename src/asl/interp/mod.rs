@@ -15,6 +15,7 @@ pub mod command;
 mod error;
 pub mod pipeline;
 pub mod program;
+pub mod quota;
 mod states;
 pub mod trace;
 pub mod variables;
@@ -58,6 +59,8 @@ pub struct ExecutionConfig {
     pub seed: u64,
     /// State transitions after which the execution fails: an infinite loop ends, never hangs.
     pub max_transitions: u64,
+    /// The payload and history quotas (AWS's by default).
+    pub quotas: quota::Quotas,
 }
 
 impl Default for ExecutionConfig {
@@ -71,6 +74,7 @@ impl Default for ExecutionConfig {
             execution_type: ExecutionType::Standard,
             seed: 0,
             max_transitions: 1_000_000,
+            quotas: quota::Quotas::default(),
         }
     }
 }
@@ -387,10 +391,7 @@ impl Execution {
                 return;
             }
         }
-        let limit = match self.config.execution_type {
-            ExecutionType::Standard => 365 * 24 * 3600 * 1000,
-            ExecutionType::Express => 5 * 60 * 1000,
-        };
+        let limit = quota::max_duration_millis(self.config.execution_type);
         if earliest > self.start_time + limit {
             self.clock.advance_to(self.start_time + limit);
             self.end(ExecutionStatus::TimedOut(StatesError::new(
@@ -472,7 +473,18 @@ impl Execution {
     }
 
     /// Records an event after the fiber's previous one.
+    /// After the execution has ended nothing more is recorded; in a Standard execution the
+    /// 25,000th event may only be ExecutionSucceeded, so any other ends it as failed.
     fn record(&mut self, fid: Option<FiberId>, kind: EventKind) -> u64 {
+        if !matches!(self.status, ExecutionStatus::Running) {
+            return self.history.len() as u64;
+        }
+        if self.config.execution_type == ExecutionType::Standard
+            && self.config.quotas.history_events.is_some_and(|limit| self.history.len() + 1 >= limit)
+        {
+            self.end(ExecutionStatus::Failed(quota::history_full()));
+            return self.history.len() as u64;
+        }
         let id = self.history.len() as u64 + 1;
         let previous_event_id = match fid {
             Some(fid) => self.fiber(fid).previous_event,
@@ -499,6 +511,9 @@ impl Execution {
     }
 
     fn end(&mut self, status: ExecutionStatus) {
+        if !matches!(self.status, ExecutionStatus::Running) {
+            return;
+        }
         let previous = self.history.last().map_or(0, |e| e.id);
         let kind = match &status {
             ExecutionStatus::Succeeded { output } => EventKind::ExecutionSucceeded { output: output.clone() },

@@ -20,6 +20,7 @@ use serde_json::Map;
 use super::pipeline::{self, QueryFailure, Refs, StateSite};
 use super::program::{Action, Assignment, CatchRule, CompiledState};
 use super::trace::Stage;
+use super::quota;
 use super::variables::VariableScope;
 use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
 use crate::asl::history::EventKind;
@@ -195,7 +196,8 @@ pub(super) fn commit_variables(exec: &mut Execution, fid: FiberId, state: &Compi
         return Ok(());
     }
     if let Err(message) = exec.fiber(fid).variables.check_limits(&assigned) {
-        return Err(site(exec, fid, state).runtime(&message));
+        let site = site(exec, fid, state);
+        return Err(StatesError::new(names::DATA_LIMIT_EXCEEDED, cause::in_state(site.name, site.entered_event_id, &message)));
     }
     exec.fiber_mut(fid).variables.commit(assigned);
     Ok(())
@@ -299,6 +301,14 @@ fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catc
 
 /// Records StateExited and moves to `next`, or ends the fiber.
 fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<usize>) {
+    // An output that is the input itself was checked when it arrived.
+    if state.state_type != StateType::Fail
+        && !Arc::ptr_eq(&output, &exec.fiber(fid).input)
+        && exec.config.quotas.payload_too_large(&output)
+    {
+        handle_error(exec, fid, state, quota::result_too_large(&state.name));
+        return;
+    }
     if state.state_type != StateType::Fail {
         exec.trace_value(fid, &state.name, Stage::Output, || output.clone());
         exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });
