@@ -36,6 +36,17 @@ fn logical_id(name: &str, suffix: &str, taken: &[String]) -> String {
     id
 }
 
+/// `base`, or `base2`, `base3`... : the first whose `${...}` form is not already in `text`.
+fn substitution_key(base: &str, text: &str) -> String {
+    let mut key = base.to_string();
+    let mut n = 2;
+    while text.contains(&format!("${{{key}}}")) {
+        key = format!("{base}{n}");
+        n += 1;
+    }
+    key
+}
+
 /// A string for `Fn::Sub` in which the stand-ins become the stack's pseudo parameters and any
 /// other `${` is literal.
 fn sub(text: &str) -> Value {
@@ -63,23 +74,31 @@ fn template(definition: &ExportedDefinition, options: &ExportOptions, flavour: F
         function_ids.push(id);
     }
     let mut substitutions = Map::new();
-    // The definition, with its ARNs as substitution keys.
+    // The definition, with its ARNs as substitution keys. Step Functions' resource replaces
+    // exactly `${key}` for each key of DefinitionSubstitutions and leaves any other `${...}` as
+    // written (it has no escape syntax), so a key is chosen that the definition does not
+    // already hold as `${key}`: a literal `${AccountId}` in a Pass result survives.
+    let text = &definition.text;
+    let account_key = substitution_key("AccountId", text);
+    let region_key = substitution_key("Region", text);
+    let function_keys: Vec<String> = function_ids.iter().map(|id| substitution_key(&format!("{id}Arn"), text)).collect();
     let definition_text = {
-        let target = ArnTarget { account: "${AccountId}", region: "${Region}" };
+        let (account, region) = (format!("${{{account_key}}}"), format!("${{{region_key}}}"));
+        let target = ArnTarget { account: &account, region: &region };
         rewrite_resource_strings(&definition.text, &definition.root, |value, _| {
             if let Some(name) = lambda_function_name(value) {
                 let i = functions.iter().position(|f| f.name == name)?;
-                let key = format!("{}Arn", function_ids[i]);
+                let key = &function_keys[i];
                 substitutions.insert(key.clone(), json!({"Fn::GetAtt": [function_ids[i], "Arn"]}));
                 let qualifier = value.splitn(8, ':').nth(7).map(|q| format!(":{q}")).unwrap_or_default();
                 return Some(format!("${{{key}}}{qualifier}"));
             }
             let filled = deployed_resource(value, target)?;
-            if filled.contains("${AccountId}") {
-                substitutions.insert("AccountId".into(), json!({"Ref": "AWS::AccountId"}));
+            if filled.contains(&account) {
+                substitutions.insert(account_key.clone(), json!({"Ref": "AWS::AccountId"}));
             }
-            if filled.contains("${Region}") {
-                substitutions.insert("Region".into(), json!({"Ref": "AWS::Region"}));
+            if filled.contains(&region) {
+                substitutions.insert(region_key.clone(), json!({"Ref": "AWS::Region"}));
             }
             Some(filled)
         })
