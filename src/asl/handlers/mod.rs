@@ -10,6 +10,7 @@
 pub mod mock_config;
 pub mod python;
 pub mod seed;
+pub mod services;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -9,6 +9,7 @@ use super::{ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end
 use crate::asl::clock::VirtualClock;
 use crate::asl::handlers::HandlerRegistry;
 use crate::asl::handlers::mock_config::MockConfig;
+use crate::asl::handlers::services;
 use crate::asl::history::history_json;
 
 /// What `statecraft run` was asked.
@@ -33,9 +34,10 @@ pub struct MockSelection {
     pub state_machine: Option<String>,
 }
 
-/// The seed's functions, then the test case's mocked states (which win, being keyed by state).
+/// The seed's functions and the built-in integrations (over an empty store), then the test case's mocked states (which win, being keyed by state).
 fn registry(mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
     let mut registry = HandlerRegistry::with_seed_functions();
+    services::register(&mut registry, &services::SharedStore::default());
     if let Some(selection) = mocks {
         let config = MockConfig::parse(&selection.text).map_err(|errors| {
             errors.iter().map(|e| format!("mocks:{e}")).collect::<Vec<_>>().join("\n")

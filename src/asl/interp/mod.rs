@@ -127,7 +127,9 @@ enum Phase {
     /// Parked until the children finish.
     AwaitChildren,
     /// Parked until a callback for this token.
-    AwaitCallback { token: String, effective: Arc<Value> },
+    /// `timeout_at`: TimeoutSeconds' deadline; `heartbeat`: HeartbeatSeconds in ms, counted
+    /// from `heartbeat_from` (the start, then the last heartbeat).
+    AwaitCallback { token: String, effective: Arc<Value>, timeout_at: Option<Millis>, heartbeat: Option<i64>, heartbeat_from: Millis },
 }
 
 /// Which parallel work a fiber is waiting for.
@@ -327,7 +329,9 @@ impl Execution {
         let fid = match self.ready.pop_front() {
             Some(fid) => fid,
             None => {
-                if self.sleeping.is_empty() {
+                // Only a callback's own timeout or heartbeat is left: the caller may still send
+                // the callback, so time does not jump by itself ([`Execution::advance_time`]).
+                if self.sleeping.iter().all(|s| self.is_awaiting_callback(s.2)) {
                     return StepOutcome::AwaitingCallback;
                 }
                 self.wake_next();
@@ -357,6 +361,59 @@ impl Execution {
         self.deliver(token, Err(error))
     }
 
+    /// Lets `millis` of virtual time pass, running whatever falls due (a callback's timeout or
+    /// missed heartbeat included), then runs on as [`Execution::run`] does.
+    pub fn advance_time(&mut self, millis: u64) -> StepOutcome {
+        let target = self.clock.now() + millis as i64;
+        loop {
+            while matches!(self.status, ExecutionStatus::Running) && !self.ready.is_empty() {
+                self.step();
+            }
+            if !matches!(self.status, ExecutionStatus::Running) {
+                return StepOutcome::Finished;
+            }
+            match self.sleeping.iter().map(|s| s.0).min() {
+                Some(t) if t <= target => self.wake_next(),
+                _ => break,
+            }
+        }
+        if self.clock.now() < target {
+            self.clock.advance_to(target);
+        }
+        self.run()
+    }
+
+    fn is_awaiting_callback(&self, fid: FiberId) -> bool {
+        matches!(self.fibers.get(fid), Some(Some(Fiber { phase: Phase::AwaitCallback { .. }, .. })))
+    }
+
+    /// Delivers a `.waitForTaskToken` heartbeat: the HeartbeatSeconds count starts again.
+    /// Returns false when no task waits on `token`.
+    pub fn send_task_heartbeat(&mut self, token: &str) -> bool {
+        let now = self.clock.now();
+        let found = self.fibers.iter().position(|f| {
+            matches!(f, Some(Fiber { phase: Phase::AwaitCallback { token: t, .. }, .. }) if t == token)
+        });
+        let Some(fid) = found else { return false };
+        if let Some(Fiber { phase: Phase::AwaitCallback { heartbeat_from, .. }, .. }) = &mut self.fibers[fid] {
+            *heartbeat_from = now;
+        }
+        self.sleeping.retain(|s| s.2 != fid);
+        self.schedule_callback_timer(fid);
+        true
+    }
+
+    /// Sleeps a callback-waiting fiber until its next deadline (timeout or heartbeat), if any.
+    fn schedule_callback_timer(&mut self, fid: FiberId) {
+        if let Some(Fiber { phase: Phase::AwaitCallback { timeout_at, heartbeat, heartbeat_from, .. }, .. }) = &self.fibers[fid] {
+            let next = [*timeout_at, heartbeat.map(|h| heartbeat_from + h)].into_iter().flatten().min();
+            if let Some(until) = next {
+                self.sleep_seq += 1;
+                self.sleeping.push((until, self.sleep_seq, fid));
+            }
+        }
+    }
+
     /// The task tokens callbacks are awaited for.
     pub fn pending_task_tokens(&self) -> Vec<String> {
         self.fibers
@@ -377,6 +434,7 @@ impl Execution {
         let fiber = self.fibers[fid].as_mut().expect("found above");
         let Phase::AwaitCallback { effective, .. } = std::mem::replace(&mut fiber.phase, Phase::Act) else { return false };
         fiber.phase = Phase::TaskDone { effective, outcome };
+        self.sleeping.retain(|s| s.2 != fid);
         self.ready.push_front(fid);
         true
     }

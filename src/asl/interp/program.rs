@@ -181,6 +181,8 @@ pub enum TaskTarget {
 pub enum SecondsSource {
     Literal(u64),
     Path(JsonPath),
+    /// JSONata: `"TimeoutSeconds": "{% … %}"`.
+    Expression(JsonataTemplate),
 }
 
 /// A Task's own fields.
@@ -433,6 +435,10 @@ fn seconds_source(
     pointer: &str,
     uses_context: &mut bool,
 ) -> Result<Option<SecondsSource>, CompileError> {
+    if let Some(NumberOrExpression::Expression(text)) = literal {
+        let name = pointer.rsplit('/').next().unwrap_or_default();
+        return Ok(Some(SecondsSource::Expression(jsonata(&Value::String(text.clone()), name, pointer, uses_context)?)));
+    }
     if let Some(s) = literal_u64(literal, pointer)? {
         return Ok(Some(SecondsSource::Literal(s)));
     }

@@ -51,7 +51,26 @@ pub(super) fn run_fiber(exec: &mut Execution, fid: FiberId) {
         Phase::Act => act(exec, fid, state),
         Phase::LeaveWith(output) => Ok(Flow::Leave { output, next: state.next }),
         Phase::TaskDone { effective, outcome } => task::report(exec, fid, state, effective, outcome),
-        Phase::AwaitChildren | Phase::AwaitCallback { .. } => {
+        Phase::AwaitCallback { token, effective, timeout_at, heartbeat, heartbeat_from } => {
+            // Woken by its timer: the timeout or a missed heartbeat ends the wait.
+            let now = exec.clock.now();
+            let error = if timeout_at.is_some_and(|t| now >= t) {
+                Some(names::TIMEOUT)
+            } else if heartbeat.is_some_and(|h| now >= heartbeat_from + h) {
+                Some(names::HEARTBEAT_TIMEOUT)
+            } else {
+                None
+            };
+            match error {
+                Some(name) => task::report(exec, fid, state, effective, Err(StatesError { error: Some(name.into()), cause: None })),
+                None => {
+                    exec.fiber_mut(fid).phase = Phase::AwaitCallback { token, effective, timeout_at, heartbeat, heartbeat_from };
+                    exec.schedule_callback_timer(fid);
+                    return;
+                }
+            }
+        }
+        Phase::AwaitChildren => {
             // Parked fibers are not in the ready queue; put the phase back.
             exec.fiber_mut(fid).phase = phase;
             return;

@@ -17,12 +17,34 @@ fn resource_of(spec: &TaskSpec) -> TaskResource {
     TaskResource { resource_type: spec.resource_type.clone(), resource: spec.resource_name.clone() }
 }
 
-fn seconds(source: &Option<SecondsSource>, input: &Value, context: &Value) -> Option<u64> {
-    match source {
+/// TimeoutSeconds or HeartbeatSeconds: a literal, a path into the effective input, or (JSONata)
+/// an expression over the state input, which must give a positive integer.
+fn seconds(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    source: &Option<SecondsSource>,
+    effective: &Value,
+    context: &Value,
+    field: &str,
+) -> Result<Option<u64>, StatesError> {
+    Ok(match source {
         Some(SecondsSource::Literal(s)) => Some(*s),
-        Some(SecondsSource::Path(p)) => p.eval(&Roots::input(input).with_context(context)).ok().and_then(|v| v.as_u64()),
+        Some(SecondsSource::Path(p)) => p.eval(&Roots::input(effective).with_context(context)).ok().and_then(|v| v.as_u64()),
+        Some(SecondsSource::Expression(template)) => {
+            let raw = exec.fiber(fid).input.clone();
+            let value = super::jsonata_value(exec, fid, state, template, field, &raw, None, None)?;
+            match value.as_u64().filter(|s| *s > 0) {
+                Some(s) => Some(s),
+                None => {
+                    let cause = format!("The {field} field must be a positive integer, not {value}.");
+                    let failure = crate::asl::interp::pipeline::QueryFailure { location: Some(field.to_string()), cause };
+                    return Err(super::query_failed(exec, fid, state, failure));
+                }
+            }
+        }
         None => None,
-    }
+    })
 }
 
 fn function_name(spec: &TaskSpec, effective: &Value) -> Option<String> {
@@ -46,8 +68,8 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     });
     let context = if state.uses_context || token.is_some() { exec.context_object(fid, token.as_deref()) } else { Value::Null };
     let effective = super::action_input(exec, fid, state, &context)?;
-    let timeout = seconds(&spec.timeout, &effective, &context);
-    let heartbeat = seconds(&spec.heartbeat, &effective, &context);
+    let timeout = seconds(exec, fid, state, &spec.timeout, &effective, &context, "TimeoutSeconds")?;
+    let heartbeat = seconds(exec, fid, state, &spec.heartbeat, &effective, &context, "HeartbeatSeconds")?;
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     if is_lambda_function {
         exec.record(Some(fid), EventKind::LambdaFunctionScheduled { resource: spec.resource.clone(), input: effective.clone(), timeout_seconds: timeout });
@@ -106,7 +128,10 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         if let Err(error) = outcome {
             return report(exec, fid, state, effective, Err(error));
         }
-        exec.fiber_mut(fid).phase = Phase::AwaitCallback { token, effective };
+        let timeout_at = timeout.map(|t| now + t as i64 * 1000);
+        let heartbeat = heartbeat.map(|h| h as i64 * 1000);
+        exec.fiber_mut(fid).phase = Phase::AwaitCallback { token, effective, timeout_at, heartbeat, heartbeat_from: now };
+        exec.schedule_callback_timer(fid);
         return Ok(Flow::Parked);
     }
     if let Some(limit) = timeout {
@@ -163,7 +188,7 @@ pub(super) fn report(
             Ok(Flow::Result(result))
         }
         Err(error) => {
-            let timed_out = error.error.as_deref() == Some(names::TIMEOUT);
+            let timed_out = matches!(error.error.as_deref(), Some(names::TIMEOUT | names::HEARTBEAT_TIMEOUT));
             let kind = match (is_lambda_function, timed_out) {
                 (true, false) => EventKind::LambdaFunctionFailed { error: error.error.clone(), cause: error.cause.clone() },
                 (true, true) => EventKind::LambdaFunctionTimedOut { error: error.error.clone(), cause: error.cause.clone() },

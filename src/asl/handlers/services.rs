@@ -1,0 +1,615 @@
+//! Built-in service integrations over an in-memory [`ServiceStore`]: SNS `publish`, SQS
+//! `sendMessage`, and DynamoDB `getItem`, `putItem`, `updateItem` (SET, REMOVE and ADD with
+//! `ExpressionAttributeNames`/`Values`) and `deleteItem`, with AWS-shaped results and the error
+//! names Step Functions reports for them (`DynamoDB.ResourceNotFoundException`,
+//! `DynamoDB.AmazonDynamoDBException` for validation errors, `SNS.InvalidParameterException`,
+//! `SQS.AmazonSQSException`).
+//!
+//! The store is shared ([`SharedStore`]) so the caller can declare tables before a run and read
+//! what the execution wrote, published and sent after it. Tables must be declared
+//! ([`ServiceStore::create_table`]) as on AWS; topics and queues accept any ARN or URL and keep
+//! what they were sent.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use rand::RngCore;
+use serde_json::{Map, Value, json};
+
+use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
+use crate::asl::interp::StatesError;
+
+/// A DynamoDB table: its key attributes and items (in DynamoDB's typed JSON, `{"S": "x"}`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// The partition key, then the sort key if any.
+    pub key: Vec<String>,
+    pub items: Vec<Map<String, Value>>,
+}
+
+/// What the built-in integrations read and write.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceStore {
+    pub tables: BTreeMap<String, Table>,
+    /// Messages published, by topic ARN (the request's parameters).
+    pub topics: BTreeMap<String, Vec<Value>>,
+    /// Messages sent, by queue URL (the request's parameters).
+    pub queues: BTreeMap<String, Vec<Value>>,
+}
+
+/// The store, shared by the handlers and the caller.
+pub type SharedStore = Rc<RefCell<ServiceStore>>;
+
+impl ServiceStore {
+    /// Declares a table with its partition key and optional sort key.
+    pub fn create_table(&mut self, name: &str, partition_key: &str, sort_key: Option<&str>) -> &mut Table {
+        let key = std::iter::once(partition_key).chain(sort_key).map(str::to_string).collect();
+        self.tables.entry(name.to_string()).or_insert(Table { key, items: Vec::new() })
+    }
+}
+
+/// The resources the built-in integrations answer.
+pub const RESOURCES: [&str; 8] = [
+    "arn:aws:states:::sns:publish",
+    "arn:aws:states:::sns:publish.waitForTaskToken",
+    "arn:aws:states:::sqs:sendMessage",
+    "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    "arn:aws:states:::dynamodb:getItem",
+    "arn:aws:states:::dynamodb:putItem",
+    "arn:aws:states:::dynamodb:updateItem",
+    "arn:aws:states:::dynamodb:deleteItem",
+];
+
+/// Registers the built-in integrations over `store` under their resource ARNs (a handler
+/// registered for a state's name still wins).
+pub fn register(registry: &mut HandlerRegistry, store: &SharedStore) {
+    for resource in RESOURCES {
+        registry.register(resource, Services { store: store.clone() });
+    }
+}
+
+/// The handler behind every built-in integration: it dispatches on the resource.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub store: SharedStore,
+}
+
+impl TaskHandler for Services {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        let action = request.resource.rsplit(':').next().unwrap_or("");
+        let action = action.split('.').next().unwrap_or(action);
+        let input = request.input;
+        let mut store = self.store.borrow_mut();
+        let mut result = match (request.resource.contains(":::sns:"), request.resource.contains(":::sqs:"), action) {
+            (true, _, "publish") => publish(&mut store, input, context.rng)?,
+            (_, true, "sendMessage") => send_message(&mut store, input, context.rng)?,
+            (_, _, "getItem") => get_item(&mut store, input)?,
+            (_, _, "putItem") => put_item(&mut store, input)?,
+            (_, _, "updateItem") => update_item(&mut store, input)?,
+            (_, _, "deleteItem") => delete_item(&mut store, input)?,
+            _ => return Err(StatesError::new("States.TaskFailed", format!("'{}' is not a built-in integration", request.resource))),
+        };
+        if let Value::Object(map) = &mut result {
+            map.insert("SdkHttpMetadata".into(), json!({"HttpStatusCode": 200}));
+            map.insert("SdkResponseMetadata".into(), json!({"RequestId": uuid(context.rng)}));
+        }
+        Ok(result)
+    }
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    use md5_rc::Digest;
+    md5_rc::Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A version-4 UUID from the execution's RNG.
+fn uuid(rng: &mut dyn RngCore) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// An error as Step Functions reports a service's: `SERVICE.Code`, with the SDK's cause text.
+fn service_error(prefix: &str, code: &str, message: &str, service: &str, status: u16, error_code: &str) -> StatesError {
+    StatesError::new(
+        format!("{prefix}.{code}"),
+        format!("{message} (Service: {service}; Status Code: {status}; Error Code: {error_code}; Request ID: 00000000-0000-0000-0000-000000000000; Proxy: null)"),
+    )
+}
+
+fn dynamo_validation(message: &str) -> StatesError {
+    service_error("DynamoDB", "AmazonDynamoDBException", message, "AmazonDynamoDBv2", 400, "ValidationException")
+}
+
+fn required<'v>(input: &'v Value, field: &str, missing: impl Fn(&str) -> StatesError) -> Result<&'v Value, StatesError> {
+    input.get(field).filter(|v| !v.is_null()).ok_or_else(|| missing(field))
+}
+
+fn publish(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore) -> Result<Value, StatesError> {
+    let invalid = |message: &str| service_error("SNS", "InvalidParameterException", message, "AmazonSNS", 400, "InvalidParameter");
+    required(input, "Message", |_| invalid("Invalid parameter: Message"))?;
+    let target = ["TopicArn", "TargetArn", "PhoneNumber"].iter().find_map(|k| input.get(*k).and_then(Value::as_str));
+    let Some(target) = target else {
+        return Err(invalid("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter"));
+    };
+    store.topics.entry(target.to_string()).or_default().push(input.clone());
+    Ok(json!({"MessageId": uuid(rng)}))
+}
+
+fn send_message(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore) -> Result<Value, StatesError> {
+    let error = |message: &str| service_error("SQS", "AmazonSQSException", message, "AmazonSQS", 400, "MissingParameter");
+    let url = required(input, "QueueUrl", |_| error("The request must contain the parameter QueueUrl."))?;
+    let body = required(input, "MessageBody", |_| error("The request must contain the parameter MessageBody."))?;
+    let text = match body {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    };
+    store.queues.entry(url.as_str().unwrap_or_default().to_string()).or_default().push(input.clone());
+    Ok(json!({"MD5OfMessageBody": md5_hex(text.as_bytes()), "MessageId": uuid(rng)}))
+}
+
+fn table<'s>(store: &'s mut ServiceStore, input: &Value) -> Result<&'s mut Table, StatesError> {
+    let name = required(input, "TableName", |_| dynamo_validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"))?;
+    let name = name.as_str().unwrap_or_default();
+    store.tables.get_mut(name).ok_or_else(|| {
+        service_error("DynamoDB", "ResourceNotFoundException", "Requested resource not found", "AmazonDynamoDBv2", 400, "ResourceNotFoundException")
+    })
+}
+
+/// The item's key attributes must match `key` exactly (names and typed values).
+fn key_of(table: &Table, key: &Map<String, Value>) -> Result<Map<String, Value>, StatesError> {
+    if key.len() != table.key.len() || table.key.iter().any(|k| !key.contains_key(k)) {
+        return Err(dynamo_validation("The provided key element does not match the schema"));
+    }
+    Ok(table.key.iter().map(|k| (k.clone(), key[k].clone())).collect())
+}
+
+fn position(table: &Table, key: &Map<String, Value>) -> Option<usize> {
+    table.items.iter().position(|item| key.iter().all(|(k, v)| item.get(k) == Some(v)))
+}
+
+fn key_param(input: &Value) -> Result<&Map<String, Value>, StatesError> {
+    input.get("Key").and_then(Value::as_object).ok_or_else(|| dynamo_validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null"))
+}
+
+fn get_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    let table = table(store, input)?;
+    let key = key_of(table, key_param(input)?)?;
+    let mut result = Map::new();
+    if let Some(i) = position(table, &key) {
+        result.insert("Item".into(), Value::Object(table.items[i].clone()));
+    }
+    Ok(Value::Object(result))
+}
+
+fn returns_old(input: &Value, old: Option<Map<String, Value>>) -> Value {
+    let mut result = Map::new();
+    if input.get("ReturnValues").and_then(Value::as_str) == Some("ALL_OLD") {
+        if let Some(old) = old {
+            result.insert("Attributes".into(), Value::Object(old));
+        }
+    }
+    Value::Object(result)
+}
+
+fn put_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    let table = table(store, input)?;
+    let item = input.get("Item").and_then(Value::as_object).ok_or_else(|| dynamo_validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null"))?;
+    if let Some(missing) = table.key.iter().find(|k| !item.contains_key(*k)) {
+        return Err(dynamo_validation(&format!("One or more parameter values were invalid: Missing the key {missing} in the item")));
+    }
+    let key: Map<String, Value> = table.key.iter().map(|k| (k.clone(), item[k].clone())).collect();
+    let old = match position(table, &key) {
+        Some(i) => Some(std::mem::replace(&mut table.items[i], item.clone())),
+        None => {
+            table.items.push(item.clone());
+            None
+        }
+    };
+    Ok(returns_old(input, old))
+}
+
+fn delete_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    let table = table(store, input)?;
+    let key = key_of(table, key_param(input)?)?;
+    let old = position(table, &key).map(|i| table.items.remove(i));
+    Ok(returns_old(input, old))
+}
+
+fn update_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    let table = table(store, input)?;
+    let key = key_of(table, key_param(input)?)?;
+    let expression = input.get("UpdateExpression").and_then(Value::as_str).unwrap_or("");
+    let names = input.get("ExpressionAttributeNames").and_then(Value::as_object);
+    let values = input.get("ExpressionAttributeValues").and_then(Value::as_object);
+    let actions = update::parse(expression, names, values).map_err(|e| dynamo_validation(&format!("Invalid UpdateExpression: {e}")))?;
+    let existed = position(table, &key).is_some();
+    let index = match position(table, &key) {
+        Some(i) => i,
+        None => {
+            table.items.push(key.clone());
+            table.items.len() - 1
+        }
+    };
+    let old = table.items[index].clone();
+    let mut item = old.clone();
+    for action in &actions {
+        if table.key.iter().any(|k| k == action.attribute()) {
+            return Err(dynamo_validation(&format!(
+                "One or more parameter values were invalid: Cannot update attribute {}. This attribute is part of the key",
+                action.attribute()
+            )));
+        }
+        action.apply(&mut item).map_err(|e| dynamo_validation(&e))?;
+    }
+    table.items[index] = item.clone();
+    let touched: Vec<&str> = actions.iter().map(update::Action::attribute).collect();
+    let pick = |m: &Map<String, Value>| -> Map<String, Value> { m.iter().filter(|(k, _)| touched.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect() };
+    let attributes = match input.get("ReturnValues").and_then(Value::as_str).unwrap_or("NONE") {
+        // An item the update created had no old attributes.
+        "ALL_OLD" if existed => Some(old.clone()),
+        "ALL_NEW" => Some(item.clone()),
+        "UPDATED_OLD" => Some(pick(&old)),
+        "UPDATED_NEW" => Some(pick(&item)),
+        _ => None,
+    };
+    let mut result = Map::new();
+    if let Some(attributes) = attributes.filter(|a| !a.is_empty()) {
+        result.insert("Attributes".into(), Value::Object(attributes));
+    }
+    Ok(Value::Object(result))
+}
+
+/// DynamoDB's UpdateExpression, the basics: `SET a = :v, b = b + :n, c = if_not_exists(c, :z),
+/// d = list_append(d, :l)`, `REMOVE a, b` and `ADD n :v` (numbers add, sets union), on top-level
+/// attributes named directly or through `#name`.
+mod update {
+    use serde_json::{Map, Value};
+
+    /// A value operand, resolved at parse time where it is a `:value`.
+    #[derive(Debug, Clone)]
+    pub enum Operand {
+        Value(Value),
+        Path(String),
+        IfNotExists(String, Box<Operand>),
+        ListAppend(Box<Operand>, Box<Operand>),
+        Plus(Box<Operand>, Box<Operand>),
+        Minus(Box<Operand>, Box<Operand>),
+    }
+
+    #[derive(Debug, Clone)]
+    pub enum Action {
+        Set(String, Operand),
+        Remove(String),
+        Add(String, Value),
+    }
+
+    impl Action {
+        pub fn attribute(&self) -> &str {
+            match self {
+                Action::Set(a, _) | Action::Remove(a) | Action::Add(a, _) => a,
+            }
+        }
+
+        pub fn apply(&self, item: &mut Map<String, Value>) -> Result<(), String> {
+            match self {
+                Action::Set(name, operand) => {
+                    let value = evaluate(operand, item)?;
+                    item.insert(name.clone(), value);
+                }
+                Action::Remove(name) => {
+                    item.remove(name);
+                }
+                Action::Add(name, value) => {
+                    let new = match (item.get(name), value) {
+                        (None, v) => v.clone(),
+                        (Some(old), v) if old.get("N").is_some() && v.get("N").is_some() => arithmetic(old, v, 1.0)?,
+                        (Some(old), v) => match (set_of(old), set_of(v)) {
+                            (Some((kind, a)), Some((kind2, b))) if kind == kind2 => {
+                                let mut union = a.clone();
+                                union.extend(b.iter().filter(|x| !a.contains(x)).cloned());
+                                let mut m = Map::new();
+                                m.insert(kind.to_string(), Value::Array(union));
+                                Value::Object(m)
+                            }
+                            _ => return Err("Incorrect operand type for operator or function; operator: ADD".into()),
+                        },
+                    };
+                    item.insert(name.clone(), new);
+                }
+            }
+            Ok(())
+        }
+    }
+
+    fn set_of(v: &Value) -> Option<(&'static str, &Vec<Value>)> {
+        ["SS", "NS", "BS"].into_iter().find_map(|k| v.get(k).and_then(Value::as_array).map(|a| (k, a)))
+    }
+
+    fn number(v: &Value) -> Option<f64> {
+        v.get("N")?.as_str()?.parse().ok()
+    }
+
+    fn arithmetic(a: &Value, b: &Value, sign: f64) -> Result<Value, String> {
+        match (number(a), number(b)) {
+            (Some(x), Some(y)) => {
+                let r = x + sign * y;
+                let text = if r.fract() == 0.0 && r.abs() < 1e15 { format!("{}", r as i64) } else { format!("{r}") };
+                Ok(serde_json::json!({"N": text}))
+            }
+            _ => Err("Incorrect operand type for operator or function; operator or function: +/-".into()),
+        }
+    }
+
+    fn evaluate(operand: &Operand, item: &Map<String, Value>) -> Result<Value, String> {
+        Ok(match operand {
+            Operand::Value(v) => v.clone(),
+            Operand::Path(p) => item.get(p).cloned().ok_or_else(|| "The provided expression refers to an attribute that does not exist in the item".to_string())?,
+            Operand::IfNotExists(p, fallback) => match item.get(p) {
+                Some(v) => v.clone(),
+                None => evaluate(fallback, item)?,
+            },
+            Operand::ListAppend(a, b) => {
+                let (a, b) = (evaluate(a, item)?, evaluate(b, item)?);
+                match (a.get("L").and_then(Value::as_array), b.get("L").and_then(Value::as_array)) {
+                    (Some(x), Some(y)) => serde_json::json!({"L": x.iter().chain(y).cloned().collect::<Vec<_>>()}),
+                    _ => return Err("Incorrect operand type for operator or function; operator or function: list_append".into()),
+                }
+            }
+            Operand::Plus(a, b) => arithmetic(&evaluate(a, item)?, &evaluate(b, item)?, 1.0)?,
+            Operand::Minus(a, b) => arithmetic(&evaluate(a, item)?, &evaluate(b, item)?, -1.0)?,
+        })
+    }
+
+    struct Parser<'a> {
+        tokens: Vec<String>,
+        pos: usize,
+        names: Option<&'a Map<String, Value>>,
+        values: Option<&'a Map<String, Value>>,
+    }
+
+    fn tokenize(text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        let mut chars = text.chars().peekable();
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() {
+                chars.next();
+            } else if "=,()+-".contains(c) {
+                tokens.push(c.to_string());
+                chars.next();
+            } else {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || "=,()+-".contains(c) {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                }
+                tokens.push(word);
+            }
+        }
+        tokens
+    }
+
+    fn is_clause(token: &str) -> bool {
+        matches!(token.to_ascii_uppercase().as_str(), "SET" | "REMOVE" | "ADD" | "DELETE")
+    }
+
+    impl Parser<'_> {
+        fn peek(&self) -> Option<&str> {
+            self.tokens.get(self.pos).map(String::as_str)
+        }
+
+        fn next(&mut self) -> Result<String, String> {
+            let token = self.tokens.get(self.pos).cloned().ok_or("Syntax error; token: \"<EOF>\"")?;
+            self.pos += 1;
+            Ok(token)
+        }
+
+        fn expect(&mut self, wanted: &str) -> Result<(), String> {
+            let token = self.next()?;
+            if token == wanted { Ok(()) } else { Err(format!("Syntax error; token: \"{token}\", near: \"{wanted}\"")) }
+        }
+
+        fn name(&mut self) -> Result<String, String> {
+            let token = self.next()?;
+            if token.starts_with('#') {
+                return self
+                    .names
+                    .and_then(|n| n.get(&token))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("An expression attribute name used in the document path is not defined; attribute name: {token}"));
+            }
+            if token.starts_with(':') || is_clause(&token) || !token.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return Err(format!("Syntax error; token: \"{token}\""));
+            }
+            Ok(token)
+        }
+
+        fn value(&mut self, token: &str) -> Result<Value, String> {
+            self.values
+                .and_then(|v| v.get(token))
+                .cloned()
+                .ok_or_else(|| format!("An expression attribute value used in expression is not defined; attribute value: {token}"))
+        }
+
+        fn operand(&mut self) -> Result<Operand, String> {
+            let first = self.term()?;
+            match self.peek() {
+                Some("+") => {
+                    self.pos += 1;
+                    Ok(Operand::Plus(Box::new(first), Box::new(self.term()?)))
+                }
+                Some("-") => {
+                    self.pos += 1;
+                    Ok(Operand::Minus(Box::new(first), Box::new(self.term()?)))
+                }
+                _ => Ok(first),
+            }
+        }
+
+        fn term(&mut self) -> Result<Operand, String> {
+            let token = self.peek().ok_or("Syntax error; token: \"<EOF>\"")?.to_string();
+            if token.starts_with(':') {
+                self.pos += 1;
+                return Ok(Operand::Value(self.value(&token)?));
+            }
+            if self.tokens.get(self.pos + 1).map(String::as_str) == Some("(") {
+                self.pos += 2;
+                let operand = match token.as_str() {
+                    "if_not_exists" => {
+                        let path = self.name()?;
+                        self.expect(",")?;
+                        Operand::IfNotExists(path, Box::new(self.operand()?))
+                    }
+                    "list_append" => {
+                        let a = self.operand()?;
+                        self.expect(",")?;
+                        Operand::ListAppend(Box::new(a), Box::new(self.operand()?))
+                    }
+                    other => return Err(format!("Invalid function name; function: {other}")),
+                };
+                self.expect(")")?;
+                return Ok(operand);
+            }
+            Ok(Operand::Path(self.name()?))
+        }
+    }
+
+    /// Parses an UpdateExpression; `:values` and `#names` are resolved now.
+    pub fn parse(text: &str, names: Option<&Map<String, Value>>, values: Option<&Map<String, Value>>) -> Result<Vec<Action>, String> {
+        let mut p = Parser { tokens: tokenize(text), pos: 0, names, values };
+        if p.tokens.is_empty() {
+            return Err("Syntax error; token: \"<EOF>\"".into());
+        }
+        let mut actions = Vec::new();
+        while let Some(clause) = p.peek().map(str::to_ascii_uppercase) {
+            p.pos += 1;
+            loop {
+                match clause.as_str() {
+                    "SET" => {
+                        let name = p.name()?;
+                        p.expect("=")?;
+                        actions.push(Action::Set(name, p.operand()?));
+                    }
+                    "REMOVE" => actions.push(Action::Remove(p.name()?)),
+                    "ADD" => {
+                        let name = p.name()?;
+                        let token = p.next()?;
+                        if !token.starts_with(':') {
+                            return Err(format!("Syntax error; token: \"{token}\""));
+                        }
+                        actions.push(Action::Add(name, p.value(&token)?));
+                    }
+                    other => return Err(format!("Syntax error; token: \"{other}\"")),
+                }
+                if p.peek() == Some(",") {
+                    p.pos += 1;
+                } else {
+                    break;
+                }
+            }
+            if let Some(token) = p.peek() {
+                if !is_clause(token) {
+                    return Err(format!("Syntax error; token: \"{token}\""));
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        for a in &actions {
+            if seen.contains(&a.attribute()) {
+                return Err(format!("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [{0}], path two: [{0}]", a.attribute()));
+            }
+            seen.push(a.attribute());
+        }
+        Ok(actions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn call(store: &SharedStore, resource: &str, input: Value) -> Result<Value, StatesError> {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut log = Vec::new();
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log };
+        let request = TaskRequest { state_name: "S", resource, function_name: None, input: &input, attempt: 0 };
+        let mut result = Services { store: store.clone() }.invoke(&request, &mut context)?;
+        if let Value::Object(m) = &mut result {
+            m.remove("SdkHttpMetadata");
+            m.remove("SdkResponseMetadata");
+        }
+        Ok(result)
+    }
+
+    fn store() -> SharedStore {
+        let store = SharedStore::default();
+        store.borrow_mut().create_table("Orders", "id", None);
+        store
+    }
+
+    const DDB: &str = "arn:aws:states:::dynamodb:";
+
+    #[test]
+    fn put_get_delete_round_trip() {
+        let s = store();
+        let item = json!({"id": {"S": "o1"}, "total": {"N": "20"}});
+        assert_eq!(call(&s, &format!("{DDB}putItem"), json!({"TableName": "Orders", "Item": item})).unwrap(), json!({}));
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "o1"}}})).unwrap(), json!({"Item": item}));
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "nope"}}})).unwrap(), json!({}));
+        let deleted = call(&s, &format!("{DDB}deleteItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "o1"}}, "ReturnValues": "ALL_OLD"}));
+        assert_eq!(deleted.unwrap(), json!({"Attributes": item}));
+        assert!(s.borrow().tables["Orders"].items.is_empty());
+    }
+
+    #[test]
+    fn update_expression_set_remove_add() {
+        let s = store();
+        call(&s, &format!("{DDB}putItem"), json!({"TableName": "Orders", "Item": {"id": {"S": "o1"}, "n": {"N": "1"}, "gone": {"S": "x"}}})).unwrap();
+        let result = call(&s, &format!("{DDB}updateItem"), json!({
+            "TableName": "Orders", "Key": {"id": {"S": "o1"}},
+            "UpdateExpression": "SET #st = :s, n = n + :one, c = if_not_exists(c, :zero), l = list_append(if_not_exists(l, :empty), :l) REMOVE gone ADD tags :t, hits :one",
+            "ExpressionAttributeNames": {"#st": "status"},
+            "ExpressionAttributeValues": {":s": {"S": "PAID"}, ":one": {"N": "1"}, ":zero": {"N": "0"}, ":empty": {"L": []}, ":l": {"L": [{"S": "a"}]}, ":t": {"SS": ["x", "y"]}},
+            "ReturnValues": "ALL_NEW"})).unwrap();
+        assert_eq!(result, json!({"Attributes": {"id": {"S": "o1"}, "n": {"N": "2"}, "status": {"S": "PAID"}, "c": {"N": "0"}, "l": {"L": [{"S": "a"}]}, "tags": {"SS": ["x", "y"]}, "hits": {"N": "1"}}}));
+    }
+
+    #[test]
+    fn aws_errors() {
+        let s = store();
+        let err = |r: Result<Value, StatesError>| r.unwrap_err().error.unwrap_or_default();
+        assert_eq!(err(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Missing", "Key": {"id": {"S": "1"}}}))), "DynamoDB.ResourceNotFoundException");
+        let missing_key = call(&s, &format!("{DDB}putItem"), json!({"TableName": "Orders", "Item": {"x": {"S": "1"}}})).unwrap_err();
+        assert_eq!(missing_key.error.as_deref(), Some("DynamoDB.AmazonDynamoDBException"));
+        assert!(missing_key.cause.unwrap().starts_with("One or more parameter values were invalid: Missing the key id in the item (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException;"));
+        assert_eq!(err(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Orders", "Key": {"other": {"S": "1"}}}))), "DynamoDB.AmazonDynamoDBException");
+        for bad in ["SET", "SET a = ", "SET a = :undefined", "SET #x = :v", "FROB a", "SET a = :v b", "SET a = :v, a = :v"] {
+            let e = call(&s, &format!("{DDB}updateItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "1"}}, "UpdateExpression": bad, "ExpressionAttributeValues": {":v": {"S": "v"}}})).unwrap_err();
+            assert_eq!(e.error.as_deref(), Some("DynamoDB.AmazonDynamoDBException"), "{bad}");
+            assert!(e.cause.unwrap().starts_with("Invalid UpdateExpression: "), "{bad}");
+        }
+        assert_eq!(err(call(&s, "arn:aws:states:::sns:publish", json!({"TopicArn": "arn:aws:sns:us-east-1:1:t"}))), "SNS.InvalidParameterException");
+        assert_eq!(err(call(&s, "arn:aws:states:::sqs:sendMessage", json!({"MessageBody": "x"}))), "SQS.AmazonSQSException");
+    }
+
+    #[test]
+    fn sns_and_sqs_keep_what_they_were_sent() {
+        let s = store();
+        let published = call(&s, "arn:aws:states:::sns:publish", json!({"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message": {"a": 1}})).unwrap();
+        assert_eq!(published["MessageId"].as_str().map(str::len), Some(36));
+        let sent = call(&s, "arn:aws:states:::sqs:sendMessage", json!({"QueueUrl": "https://q", "MessageBody": "hello"})).unwrap();
+        // MD5 of "hello".
+        assert_eq!(sent["MD5OfMessageBody"], "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(s.borrow().topics["arn:aws:sns:us-east-1:1:t"].len(), 1);
+        assert_eq!(s.borrow().queues["https://q"][0]["MessageBody"], "hello");
+    }
+}
