@@ -8,6 +8,7 @@
 //! seeded RNG and its log stream. It never reads a clock or an OS random source.
 
 pub mod mock_config;
+pub mod nested;
 pub mod python;
 pub mod seed;
 pub mod services;

@@ -110,6 +110,8 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             let wrap = spec.target == TaskTarget::LambdaInvoke && token.is_none() && !handler.returns_service_response();
             let mut task_context = TaskContext { now: now + latency as i64, rng: &mut exec.rng, log: &mut log };
             let outcome = handler.invoke(&request, &mut task_context);
+            // A `.sync` child knows how long it ran only once it has run.
+            let latency = handler.latency_millis();
             (if wrap { outcome.map(lambda_invoke_response) } else { outcome }, latency)
         }
         None => (

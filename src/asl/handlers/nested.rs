@@ -1,0 +1,183 @@
+//! `states:startExecution.sync` (and `.sync:2`): a Task that runs another state machine the
+//! caller provides to its end, on a virtual clock starting at the call's time, and answers as
+//! Step Functions does: `DescribeExecution`'s fields, `Output` as JSON text (`.sync`) or JSON
+//! (`.sync:2`); a failed child fails the Task with `States.TaskFailed` and that description as
+//! its cause. The Task takes as long (in virtual time) as the child ran.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
+
+
+use crate::asl::clock::VirtualClock;
+use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program, StatesError, names};
+
+/// A state machine a parent may start: its program and how to build its handlers.
+pub struct ChildMachine {
+    pub program: Arc<Program>,
+    pub handlers: Box<dyn Fn() -> HandlerRegistry>,
+}
+
+/// Runs child state machines by ARN (`StateMachineArn` in the Task's parameters).
+#[derive(Clone, Default)]
+pub struct StartExecutionSync {
+    machines: Arc<HashMap<String, Arc<ChildMachine>>>,
+    runs: u64,
+    last_duration: u64,
+}
+
+impl StartExecutionSync {
+    /// Adds a machine the parent may start under `arn`.
+    pub fn with_machine(mut self, arn: impl Into<String>, program: Arc<Program>, handlers: impl Fn() -> HandlerRegistry + 'static) -> Self {
+        Arc::make_mut(&mut self.machines).insert(arn.into(), Arc::new(ChildMachine { program, handlers: Box::new(handlers) }));
+        self
+    }
+
+    /// Registers this handler for both `.sync` forms.
+    pub fn register(self, registry: &mut HandlerRegistry) {
+        registry.register("arn:aws:states:::states:startExecution.sync", self.clone());
+        registry.register("arn:aws:states:::states:startExecution.sync:2", self);
+    }
+}
+
+impl TaskHandler for StartExecutionSync {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        self.runs += 1;
+        // The Task passed `now` plus the latency this handler reported before the call (the last
+        // child's duration): the call itself starts that much earlier.
+        context.now -= self.last_duration as i64;
+        let (result, duration) = start(&self.machines, self.runs, request, context);
+        self.last_duration = duration;
+        result
+    }
+
+    /// As long as the last child ran.
+    fn latency_millis(&self) -> u64 {
+        self.last_duration
+    }
+}
+
+fn start(
+    machines: &HashMap<String, Arc<ChildMachine>>,
+    runs: u64,
+    request: &TaskRequest,
+    context: &mut TaskContext,
+) -> (Result<Value, StatesError>, u64) {
+    let arn = request.input.get("StateMachineArn").and_then(Value::as_str).unwrap_or_default();
+    let Some(machine) = machines.get(arn) else {
+        let cause = format!("State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)");
+        return (Err(StatesError::new("StepFunctions.StateMachineDoesNotExistException", cause)), 0);
+    };
+    let machine_name = arn.rsplit(':').next().unwrap_or("child").to_string();
+    let name = request.input.get("Name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| format!("{machine_name}-{}", runs));
+    let input = match request.input.get("Input") {
+        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::String(text.clone())),
+        Some(other) => other.clone(),
+        None => json!({}),
+    };
+    let start_time = context.now;
+    let config = ExecutionConfig {
+        state_machine_name: machine_name,
+        execution_name: name.clone(),
+        seed: context.rng.next_u64(),
+        ..ExecutionConfig::default()
+    };
+    let clock = VirtualClock::starting_at(start_time);
+    let mut child = Execution::start(machine.program.clone(), input.clone(), Box::new(clock), (machine.handlers)(), config);
+    child.run();
+    let stop = child.now();
+    let duration = (stop - start_time).max(0) as u64;
+    let execution_arn = format!("{}:{}", arn.replacen(":stateMachine:", ":execution:", 1), name);
+    let mut description = Map::new();
+    description.insert("ExecutionArn".into(), json!(execution_arn));
+    description.insert("Input".into(), json!(serde_json::to_string(&input).unwrap_or_default()));
+    description.insert("InputDetails".into(), json!({"Included": true}));
+    description.insert("Name".into(), json!(name));
+    description.insert("StartDate".into(), json!(start_time));
+    description.insert("StateMachineArn".into(), json!(arn));
+    let sync2 = request.resource.ends_with(":2");
+    match child.status() {
+        ExecutionStatus::Succeeded { output } => {
+            let output = if sync2 { Value::clone(output) } else { json!(serde_json::to_string(&**output).unwrap_or_default()) };
+            description.insert("Output".into(), output);
+            description.insert("OutputDetails".into(), json!({"Included": true}));
+            description.insert("Status".into(), json!("SUCCEEDED"));
+            description.insert("StopDate".into(), json!(stop));
+            (Ok(Value::Object(description)), duration)
+        }
+        ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => {
+            if let Some(error) = &e.error {
+                description.insert("Error".into(), json!(error));
+            }
+            if let Some(cause) = &e.cause {
+                description.insert("Cause".into(), json!(cause));
+            }
+            description.insert("Status".into(), json!(child.status().name()));
+            description.insert("StopDate".into(), json!(stop));
+            (Err(StatesError::new(names::TASK_FAILED, serde_json::to_string(&Value::Object(description)).unwrap_or_default())), duration)
+        }
+        ExecutionStatus::Running => (
+            Err(StatesError::new(names::TASK_FAILED, "The child execution waits for a task token callback, which a .sync parent cannot deliver.")),
+            duration,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::interp::run_to_end;
+
+    fn program(definition: Value) -> Arc<Program> {
+        Arc::new(Program::from_text(&definition.to_string()).expect("compiles"))
+    }
+
+    const CHILD: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:Child";
+
+    fn parent(resource: &str) -> Execution {
+        let child = program(json!({"StartAt": "W", "States": {
+            "W": {"Type": "Wait", "Seconds": 60, "Next": "C"},
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}], "Default": "Bad"},
+            "Done": {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "End": true},
+            "Bad": {"Type": "Fail", "Error": "Child.Bad", "Cause": "not ok"}}}));
+        let parent = program(json!({"StartAt": "Run", "States": {
+            "Run": {"Type": "Task", "Resource": resource,
+                    "Parameters": {"StateMachineArn": CHILD, "Input.$": "$"},
+                    "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Failed"}], "End": true},
+            "Failed": {"Type": "Pass", "End": true}}}));
+        let mut handlers = HandlerRegistry::new();
+        StartExecutionSync::default().with_machine(CHILD, child, HandlerRegistry::new).register(&mut handlers);
+        let input = if resource.ends_with(":2") { json!({"ok": true, "n": 21}) } else { json!({"ok": true, "n": 1}) };
+        run_to_end(parent, input, Box::new(VirtualClock::default()), handlers, ExecutionConfig::default())
+    }
+
+    #[test]
+    fn sync_runs_the_child_to_its_end_and_takes_its_time() {
+        let execution = parent("arn:aws:states:::states:startExecution.sync:2");
+        let ExecutionStatus::Succeeded { output } = execution.status() else { panic!("{:?}", execution.status()) };
+        assert_eq!(output["Output"], json!({"doubled": 42}));
+        assert_eq!(output["Status"], "SUCCEEDED");
+        assert_eq!(output["ExecutionArn"], "arn:aws:states:us-east-1:123456789012:execution:Child:Child-1");
+        assert_eq!(execution.now() - execution.history()[0].timestamp, 60_000, "the child's Wait is the task's duration");
+        let sync1 = parent("arn:aws:states:::states:startExecution.sync");
+        let ExecutionStatus::Succeeded { output } = sync1.status() else { panic!() };
+        assert_eq!(output["Output"], json!("{\"doubled\":2}"), ".sync gives the output as JSON text");
+    }
+
+    #[test]
+    fn a_failed_child_fails_the_task_with_its_description() {
+        let child = program(json!({"StartAt": "Bad", "States": {"Bad": {"Type": "Fail", "Error": "Child.Bad", "Cause": "not ok"}}}));
+        let parent = program(json!({"StartAt": "Run", "States": {"Run": {"Type": "Task",
+            "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": CHILD}, "End": true}}}));
+        let mut handlers = HandlerRegistry::new();
+        StartExecutionSync::default().with_machine(CHILD, child, HandlerRegistry::new).register(&mut handlers);
+        let execution = run_to_end(parent, json!({}), Box::new(VirtualClock::default()), handlers, ExecutionConfig::default());
+        let ExecutionStatus::Failed(error) = execution.status() else { panic!("{:?}", execution.status()) };
+        assert_eq!(error.error.as_deref(), Some("States.TaskFailed"));
+        let cause: Value = serde_json::from_str(error.cause.as_deref().unwrap()).unwrap();
+        assert_eq!((cause["Status"].as_str(), cause["Error"].as_str(), cause["Cause"].as_str()), (Some("FAILED"), Some("Child.Bad"), Some("not ok")));
+    }
+}
