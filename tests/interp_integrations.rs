@@ -131,3 +131,22 @@ fn jsonata_timeout_seconds_is_an_expression() {
     assert_eq!(error_name(&bad).as_deref(), Some("States.QueryEvaluationError"));
     assert!(types(&bad).contains(&"EvaluationFailed"));
 }
+
+#[test]
+fn state_exited_events_record_assigned_variables_as_aws_does() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"x": 42, "s": "a", "from.$": "$.v"}, "Next": "B"},
+        "B": {"Type": "Pass", "End": true}}});
+    let mut execution = start(def, json!({"v": [1]}), HandlerRegistry::new());
+    execution.run();
+    let exited: Vec<Value> = execution
+        .history()
+        .iter()
+        .map(|e| e.to_json())
+        .filter(|e| e["type"] == "PassStateExited")
+        .map(|e| e["stateExitedEventDetails"].clone())
+        .collect();
+    assert_eq!(exited[0]["assignedVariables"], json!({"x": "42", "s": "\"a\"", "from": "[1]"}));
+    assert_eq!(exited[0]["assignedVariablesDetails"], json!({"truncated": false}));
+    assert!(exited[1].get("assignedVariables").is_none(), "a state without Assign records none");
+}

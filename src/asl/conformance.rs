@@ -50,6 +50,21 @@ fn texts_equal(expected: Option<&str>, actual: Option<&str>) -> bool {
     }
 }
 
+/// Whether a recorded value matches ours, where the recording replaced each generated UUID with
+/// a `<uuid:N>` placeholder.
+fn recorded_matches(want: &Value, got: &Value) -> bool {
+    match (want, got) {
+        (Value::String(w), Value::String(g)) if w.starts_with("<uuid:") && w.ends_with('>') => {
+            g.len() == 36 && g.chars().filter(|c| *c == '-').count() == 4
+        }
+        (Value::Object(w), Value::Object(g)) => {
+            w.len() == g.len() && w.iter().all(|(k, v)| g.get(k).is_some_and(|x| recorded_matches(v, x)))
+        }
+        (Value::Array(w), Value::Array(g)) => w.len() == g.len() && w.iter().zip(g).all(|(a, b)| recorded_matches(a, b)),
+        _ => want == got,
+    }
+}
+
 fn compact(value: &Value) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
     if text.len() > 300 { format!("{}…", &text[..text.char_indices().nth(300).map_or(text.len(), |(i, _)| i)]) } else { text }
@@ -123,6 +138,19 @@ fn compare_history(expected: &[Value], actual: &[HistoryEvent]) -> Result<(), St
             let want_name = details.get("name").and_then(Value::as_str);
             if want_name != got.kind.state_name() {
                 return Err(format!("history: event #{} ({want_type}) name: expected {want_name:?}, got {:?}", i + 1, got.kind.state_name()));
+            }
+            if let (Some(want), EventKind::StateExited { assigned, .. }) = (details.get("assignedVariables"), &got.kind) {
+                let want: serde_json::Map<String, Value> =
+                    want.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), normalize(v))).collect()).unwrap_or_default();
+                let got_assigned = assigned.as_deref().cloned().unwrap_or_default();
+                if !recorded_matches(&Value::Object(want.clone()), &Value::Object(got_assigned.clone())) {
+                    return Err(format!(
+                        "history: event #{} ({want_type}) assignedVariables: expected {}, got {}",
+                        i + 1,
+                        compact(&Value::Object(want)),
+                        compact(&Value::Object(got_assigned))
+                    ));
+                }
             }
             let (field, value) = match &got.kind {
                 EventKind::StateEntered { input, .. } => ("input", input),

@@ -44,8 +44,9 @@ pub enum EventKind {
     ExecutionAborted { error: Option<String>, cause: Option<String> },
     /// `PassStateEntered`, `TaskStateEntered`, ...
     StateEntered { state_type: StateType, name: Arc<str>, input: Arc<Value> },
-    /// `PassStateExited`, `TaskStateExited`, ...
-    StateExited { state_type: StateType, name: Arc<str>, output: Arc<Value> },
+    /// `PassStateExited`, `TaskStateExited`, ...; `assigned`: the variables the state's Assign
+    /// set (its `assignedVariables`), when it set any.
+    StateExited { state_type: StateType, name: Arc<str>, output: Arc<Value>, assigned: Option<Arc<Map<String, Value>>> },
     TaskScheduled {
         task: TaskResource,
         region: Arc<str>,
@@ -213,10 +214,16 @@ impl HistoryEvent {
                 "stateEnteredEventDetails",
                 json!({"name": name.as_ref(), "input": payload_text(input), "inputDetails": NOT_TRUNCATED()}),
             ),
-            EventKind::StateExited { name, output, .. } => (
-                "stateExitedEventDetails",
-                json!({"name": name.as_ref(), "output": payload_text(output), "outputDetails": NOT_TRUNCATED()}),
-            ),
+            EventKind::StateExited { name, output, assigned, .. } => {
+                let mut d = json!({"name": name.as_ref(), "output": payload_text(output), "outputDetails": NOT_TRUNCATED()});
+                if let Some(assigned) = assigned {
+                    // Each value as JSON text, as AWS records them.
+                    let texts: Map<String, Value> = assigned.iter().map(|(k, v)| (k.clone(), payload_text(v))).collect();
+                    d["assignedVariables"] = Value::Object(texts);
+                    d["assignedVariablesDetails"] = NOT_TRUNCATED();
+                }
+                ("stateExitedEventDetails", d)
+            }
             EventKind::TaskScheduled { task, region, parameters, timeout_seconds, heartbeat_seconds } => {
                 let mut d = json!({
                     "resourceType": task.resource_type.as_ref(),

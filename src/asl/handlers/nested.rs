@@ -11,7 +11,6 @@ use serde_json::{Map, Value, json};
 
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 
-
 use crate::asl::clock::VirtualClock;
 use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program, StatesError, names};
 

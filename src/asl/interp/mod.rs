@@ -171,6 +171,8 @@ struct Fiber {
     children: Option<Children>,
     /// The workflow variables this fiber sees and sets.
     variables: variables::VariableScope,
+    /// What the current state's Assign set, for its StateExited event.
+    assigned: Option<Arc<serde_json::Map<String, Value>>>,
 }
 
 /// One execution of a state machine.
@@ -504,6 +506,7 @@ impl Execution {
             started: false,
             children: None,
             variables,
+            assigned: None,
         };
         match self.free.pop() {
             Some(id) => {

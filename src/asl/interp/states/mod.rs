@@ -99,6 +99,7 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
     fiber.entered_event = id;
     fiber.entered_time = now;
     fiber.retries = 0;
+    fiber.assigned = None;
     fiber.retry_counts.clear();
     fiber.retry_counts.resize(state.retriers.len(), 0);
 }
@@ -218,7 +219,10 @@ pub(super) fn commit_variables(exec: &mut Execution, fid: FiberId, state: &Compi
         let site = site(exec, fid, state);
         return Err(StatesError::new(names::DATA_LIMIT_EXCEEDED, cause::in_state(site.name, site.entered_event_id, &message)));
     }
-    exec.fiber_mut(fid).variables.commit(assigned);
+    let assigned = Arc::new(assigned);
+    let fiber = exec.fiber_mut(fid);
+    fiber.variables.commit(Map::clone(&assigned));
+    fiber.assigned = Some(assigned);
     Ok(())
 }
 
@@ -330,7 +334,8 @@ fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<
     }
     if state.state_type != StateType::Fail {
         exec.trace_value(fid, &state.name, Stage::Output, || output.clone());
-        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });
+        let assigned = exec.fiber_mut(fid).assigned.take();
+        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone(), assigned });
     }
     let ends = state.state_type == StateType::Succeed || next.is_none();
     if ends {
@@ -404,7 +409,8 @@ pub(super) fn handle_error_after(
                 Ok(output) => {
                     exec.trace_value(fid, &state.name, Stage::Caught, || output.clone());
                     if matches!(state.state_type, StateType::Map | StateType::Parallel) {
-                        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone() });
+                        let assigned = exec.fiber_mut(fid).assigned.take();
+        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone(), assigned });
                     }
                     exec.transitions += 1;
                     let fiber = exec.fiber_mut(fid);
