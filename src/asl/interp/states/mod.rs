@@ -342,12 +342,7 @@ fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<
         complete(exec, fid, Ok(output));
         return;
     }
-    exec.transitions += 1;
-    if exec.transitions > exec.config.max_transitions {
-        exec.end(ExecutionStatus::Failed(StatesError::runtime(format!(
-            "The execution exceeded {} state transitions; it is probably looping forever.",
-            exec.config.max_transitions
-        ))));
+    if !count_transition(exec) {
         return;
     }
     let fiber = exec.fiber_mut(fid);
@@ -355,6 +350,20 @@ fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<
     fiber.input = output;
     fiber.phase = Phase::Enter;
     exec.ready.push_front(fid);
+}
+
+/// Counts a transition (to Next, or to a catcher's Next); past the cap the execution fails, so
+/// an infinite loop ends instead of hanging. False when it ended.
+fn count_transition(exec: &mut Execution) -> bool {
+    exec.transitions += 1;
+    if exec.transitions > exec.config.max_transitions {
+        exec.end(ExecutionStatus::Failed(StatesError::runtime(format!(
+            "The execution exceeded {} state transitions; it is probably looping forever.",
+            exec.config.max_transitions
+        ))));
+        return false;
+    }
+    true
 }
 
 /// Retry, then Catch, then fail the fiber.
@@ -410,9 +419,11 @@ pub(super) fn handle_error_after(
                     exec.trace_value(fid, &state.name, Stage::Caught, || output.clone());
                     if matches!(state.state_type, StateType::Map | StateType::Parallel) {
                         let assigned = exec.fiber_mut(fid).assigned.take();
-        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone(), assigned });
+                        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone(), assigned });
                     }
-                    exec.transitions += 1;
+                    if !count_transition(exec) {
+                        return;
+                    }
                     let fiber = exec.fiber_mut(fid);
                     fiber.state = catcher.next;
                     fiber.input = output;
