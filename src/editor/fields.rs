@@ -13,7 +13,8 @@ use super::document::Document;
 use super::scope::{StateRef, machine_at};
 use crate::asl::json::{self, Member, Node, Number, Span, Value, WriteStyle};
 use crate::asl::lower::lower;
-use crate::asl::model::{ComparisonOperator, OperandKind, Slot, State, is_test_field};
+use crate::asl::model::{ComparisonOperator, OperandKind, QueryLanguage, Slot, State, StateMachine, is_jsonata_expression, is_test_field};
+use super::scope::Scope;
 use std::fmt;
 
 /// How a form's text becomes a JSON value.
@@ -23,11 +24,12 @@ pub enum Kind {
     Text,
     /// A string, even empty (a Choice operand).
     Str,
-    /// A number; other text (a JSONata `{% %}` string, a typo) is kept as a string. Empty removes.
+    /// A number (or any JSON: `null` for a ResultPath); other text (a JSONata `{% %}` string, a
+    /// path, a typo) is kept as a string. Empty removes.
     Number,
     /// `true` or `false`; empty removes.
     Bool,
-    /// Any JSON (payloads, Assign values); empty removes.
+    /// Any JSON (payloads), or one JSONata `{% %}` string; empty removes.
     Json,
     /// Comma-separated strings (ErrorEquals); empty removes.
     List,
@@ -191,6 +193,7 @@ pub fn value_of(text: &str, kind: Kind) -> Result<Option<Node>, FieldError> {
             "false" => Node::new(Value::Bool(false)),
             _ => return Err(FieldError(format!("expected true or false, not {t:?}"))),
         },
+        Kind::Json if is_jsonata_expression(t) => Node::string(t),
         Kind::Json => json::read(t).map_err(|e| FieldError(e.to_string()))?,
         Kind::List => Node::array(t.split(',').map(str::trim).filter(|s| !s.is_empty()).map(Node::string).collect()),
     }))
@@ -383,6 +386,18 @@ pub fn change(doc: &Document, r: &StateRef, ops: &[FieldOp]) -> Result<Option<Ch
     Ok((new != *old).then(|| Change::ReplaceState { scope: r.scope.clone(), name: r.name.clone(), state: Box::new(new) }))
 }
 
+/// The query language the state `name` in the machine at `scope` is written in: its own, else its
+/// nearest container's, else the top level's, else JSONPath.
+pub fn query_language(root: &StateMachine, scope: &Scope, name: &str) -> QueryLanguage {
+    let mut ql = root.query_language;
+    for (i, step) in scope.iter().enumerate() {
+        if let Some(q) = machine_at(root, &scope[..i]).and_then(|m| m.state(&step.state)).and_then(|s| s.query_language) {
+            ql = Some(q);
+        }
+    }
+    machine_at(root, scope).and_then(|m| m.state(name)).and_then(|s| s.query_language).or(ql).unwrap_or(QueryLanguage::JsonPath)
+}
+
 /// The value at `at` in the state, as form text: strings bare, other JSON pretty.
 pub fn text_at(state_json: &Node, at: &str) -> String {
     match state_json.at_pointer(at).map(|(n, _)| n) {
@@ -542,6 +557,24 @@ mod tests {
         assert!(pick_preset(&json_path, sns, false).len() == 1);
         assert_eq!(preset_of("arn:aws:lambda:eu-west-3:123456789012:function:F").map(|p| p.resource), Some(FN));
         assert!(preset_of("arn:aws:states:::lambda:invoke").is_some() && preset_of("arn:custom").is_none());
+    }
+
+    #[test]
+    fn the_query_language_is_inherited_from_the_nearest_container() {
+        let root = lower_text(
+            r#"{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Parallel","QueryLanguage":"JSONPath","End":true,
+                "Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","End":true},"B":{"Type":"Pass","QueryLanguage":"JSONata","End":true}}}]}}}"#,
+        )
+        .unwrap()
+        .1
+        .machine;
+        let inner = vec![super::super::scope::ScopeStep { state: "P".into(), branch: 0 }];
+        assert_eq!(query_language(&root, &vec![], "P"), QueryLanguage::JsonPath);
+        assert_eq!(query_language(&root, &inner, "A"), QueryLanguage::JsonPath);
+        assert_eq!(query_language(&root, &inner, "B"), QueryLanguage::Jsonata);
+        assert_eq!(query_language(&StateMachine::default(), &vec![], "X"), QueryLanguage::JsonPath);
+        let s = state(r#"{"Type":"Task","QueryLanguage":"JSONata","Resource":"r","End":true}"#);
+        assert_eq!(json::write(&apply(&s, &[set("/Arguments", "{% $states.input %}", Kind::Json)]).unwrap().data.arguments.unwrap(), WriteStyle::Compact), r#""{% $states.input %}""#);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::palette::icon;
 use crate::editor::geometry::Point;
 use crate::editor::graph::NodeKind;
 use crate::editor::layout::SceneNode;
+use crate::editor::scope::StateRef;
 use leptos::prelude::*;
 
 #[component]
@@ -31,10 +32,10 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
     let problems = {
         let id = id.clone();
         Memo::new(move |_| {
-            editor.session.with(|s| {
+            editor.diagnostics.with(|all| {
                 let mut errors = 0;
                 let mut warnings = 0;
-                for d in s.doc.diagnostics() {
+                for d in all {
                     if d.pointer == id || d.pointer.starts_with(&format!("{id}/")) {
                         if d.is_error() { errors += 1 } else { warnings += 1 }
                     }
@@ -44,13 +45,19 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
         })
     };
     let container = node.container;
+    let sim = use_context::<super::sim_view::SimView>();
+    let run_name = node.label.clone();
+    let run_class = move || sim.map(|s| s.node_class(&run_name)).unwrap_or_default();
+    let badge_name = node.label.clone();
+    let retry_badge = move || sim.and_then(|s| s.retries(&badge_name)).map(|t| view! { <span class="retry-badge" title="Retries">{t}</span> });
     let class = {
         let kind = kind.to_lowercase();
         move || {
             format!(
-                "node kind-{kind}{}{}",
+                "node kind-{kind}{}{}{}",
                 if container { " container" } else { "" },
-                if selected() { " selected" } else { "" }
+                if selected() { " selected" } else { "" },
+                run_class()
             )
         }
     };
@@ -63,15 +70,18 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
             }
             e.stop_propagation();
             editor.selected.set(Some(state.clone()));
-            if top_level {
+            // A nested state's position is relative to its container's corner.
+            let origin = if top_level {
+                Some(Point::new(rect.x, rect.y))
+            } else {
+                let (inner, last) = state.scope.split_at(state.scope.len() - 1);
+                let container = StateRef { scope: inner.to_vec(), name: last[0].state.clone() };
+                let cid = editor.session.with_untracked(|s| container.pointer(s.doc.machine()));
+                editor.scene.with_untracked(|s| s.node(&cid).map(|c| Point::new(rect.x - c.rect.x, rect.y - c.rect.y)))
+            };
+            if let Some(origin) = origin {
                 let from = Point::new(e.client_x() as f64, e.client_y() as f64);
-                editor.gesture.set(Some(Gesture::Move {
-                    id: id.clone(),
-                    from,
-                    origin: Point::new(rect.x, rect.y),
-                    gesture: (now_ms() * 1000.0) as u64,
-                    moved: false,
-                }));
+                editor.gesture.set(Some(Gesture::Move { id: id.clone(), from, origin, gesture: (now_ms() * 1000.0) as u64, moved: false }));
             }
         }
     };
@@ -105,6 +115,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
                     <span class="node-summary">{node.summary.clone()}</span>
                 </span>
                 {badge}
+                {retry_badge}
             </div>
             {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
             {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}

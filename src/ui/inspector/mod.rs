@@ -1,20 +1,27 @@
-//! The inspector: a form for the selected state's core fields (or the workflow's top-level
-//! fields when nothing is selected). Each field commits on change, as one undo step.
+//! The inspector: a form for every field of the selected state's type (or the workflow's
+//! top-level fields when nothing is selected). Each field commits on change as one undo step,
+//! through `editor::fields`; a value that cannot be written (bad JSON) stays in its field with
+//! the reason, and the validator's diagnostics show beside the field they point at.
+
+mod kinds;
 
 use super::context::Editor;
-use crate::asl::json::Number;
-use crate::asl::model::{NumberOrExpression, State, StateKind};
+use crate::asl::json::{Node, Number};
+use crate::asl::model::{QueryLanguage, State, StateKind};
 use crate::editor::change::Change;
+use crate::editor::convert;
 use crate::editor::edit;
-use crate::editor::graph::rule_text;
+use crate::editor::fields::{self, FieldOp, Kind};
 use crate::editor::scope::{StateRef, machine_at};
 use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc as Rc;
 use wasm_bindgen::JsCast;
 
-/// Commits a field: Enter leaves the field, which fires `change`.
+/// Commits a field: Enter leaves a one-line field, which fires `change`.
 fn blur_on_enter(e: leptos::ev::KeyboardEvent) {
     if e.key() == "Enter" {
-        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
             let _ = el.blur();
         }
     }
@@ -25,98 +32,299 @@ fn opt(text: String) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-fn number(text: &str) -> Option<Number> {
-    let t = text.trim();
-    t.parse::<f64>().ok().map(|_| Number::from_text(t))
+/// Texts that could not be written, by full pointer: (the text, why).
+type Drafts = RwSignal<HashMap<String, (String, String)>>;
+
+/// What every field of one state's form needs.
+#[derive(Clone)]
+struct Cx {
+    editor: Editor,
+    r: StateRef,
+    state: Rc<State>,
+    json: Rc<Node>,
+    /// The state's pointer; diagnostics and drafts are keyed below it.
+    base: String,
+    /// (pointer relative to the state, message) of each diagnostic in the state.
+    diags: Rc<Vec<(String, String)>>,
+    /// The states a transition of this one may name.
+    names: Rc<Vec<String>>,
+    jsonata: bool,
+    drafts: Drafts,
 }
 
-fn num_text(n: &Option<NumberOrExpression>) -> String {
-    match n {
-        Some(NumberOrExpression::Number(n)) => n.text().to_string(),
-        Some(NumberOrExpression::Expression(e)) => e.clone(),
-        None => String::new(),
+impl Cx {
+    /// Applies `ops` as one step; the reason when it could not be done.
+    fn run(&self, ops: Vec<FieldOp>, label: &str) -> Option<String> {
+        match self.editor.session.with_untracked(|s| fields::change(&s.doc, &self.r, &ops)) {
+            Ok(Some(c)) => (!self.editor.perform(Ok(c), label)).then(|| self.editor.notice.get_untracked().unwrap_or_default()),
+            Ok(None) => None,
+            Err(e) => Some(e.to_string()),
+        }
+    }
+    fn act(&self, ops: Vec<FieldOp>, label: &'static str) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+        let cx = self.clone();
+        move |_| {
+            if let Some(e) = cx.run(ops.clone(), label) {
+                cx.editor.notice.set(Some(e));
+            }
+        }
+    }
+    fn text(&self, at: &str) -> String {
+        fields::text_at(&self.json, at)
+    }
+    fn len(&self, at: &str) -> usize {
+        self.json.at_pointer(at).and_then(|(n, _)| n.as_array().map(<[Node]>::len)).unwrap_or(0)
+    }
+    fn has(&self, at: &str) -> bool {
+        self.json.at_pointer(at).is_some()
+    }
+    /// The diagnostics at `at` or inside it.
+    fn problem(&self, at: &str) -> Option<String> {
+        let inside = |p: &str| p == at || p.strip_prefix(at).is_some_and(|r| r.starts_with('/'));
+        let found: Vec<&str> = self.diags.iter().filter(|(p, _)| inside(p)).map(|(_, m)| m.as_str()).collect();
+        (!found.is_empty()).then(|| found.join("; "))
     }
 }
 
-/// A labelled one-line field.
-fn field(label: &'static str, value: String, commit: impl Fn(String) + 'static) -> impl IntoView {
+fn error_line(e: Option<String>) -> Option<impl IntoView> {
+    e.map(|e| view! { <span class="field-error" role="alert">{e}</span> })
+}
+
+/// A labelled field for the member at `at`, read as `kind` (a text area for JSON).
+fn input(cx: &Cx, label: &'static str, at: String, kind: Kind) -> AnyView {
+    let key = format!("{}{at}", cx.base);
+    let draft = cx.drafts.with(|d| d.get(&key).cloned());
+    let (value, err) = match draft {
+        Some((text, e)) => (text, Some(e)),
+        None => (cx.text(&at), cx.problem(&at)),
+    };
+    let commit = {
+        let cx = cx.clone();
+        let at = at.clone();
+        move |text: String| {
+            let failed = cx.run(vec![FieldOp::Set { at: at.clone(), text: text.clone(), kind }], label);
+            let had = cx.drafts.with_untracked(|d| d.contains_key(&key));
+            match failed {
+                Some(e) => cx.drafts.update(|d| {
+                    d.insert(key.clone(), (text, e));
+                }),
+                None if had => cx.drafts.update(|d| {
+                    d.remove(&key);
+                }),
+                None => {}
+            }
+        }
+    };
+    let control = if kind == Kind::Json {
+        let rows = value.lines().count().clamp(2, 12);
+        view! { <textarea class="json" rows=rows spellcheck="false" data-at=at prop:value=value on:change=move |e| commit(event_target_value(&e))></textarea> }.into_any()
+    } else {
+        view! { <input type="text" data-at=at prop:value=value on:keydown=blur_on_enter on:change=move |e| commit(event_target_value(&e))/> }.into_any()
+    };
+    let invalid = err.is_some();
     view! {
-        <label class="field">
+        <label class="field" class:invalid=invalid>
             <span class="field-label">{label}</span>
-            <input type="text" prop:value=value on:keydown=blur_on_enter on:change=move |e| commit(event_target_value(&e))/>
+            {control}
+            {error_line(err)}
         </label>
     }
+    .into_any()
 }
 
-/// A labelled choice of a state of the same machine ("" for none).
-fn target(label: &'static str, value: Option<String>, names: Vec<String>, commit: impl Fn(Option<String>) + 'static) -> impl IntoView {
-    let current = value.clone().unwrap_or_default();
+/// A labelled choice among `options` (value, text) for the member at `at`; "" removes it.
+fn select(cx: &Cx, label: &'static str, at: String, current: String, options: Vec<(String, String)>, none: Option<&'static str>, commit: Rc<dyn Fn(String) + Send + Sync>) -> AnyView {
+    let known = options.iter().any(|(v, _)| *v == current) || current.is_empty();
+    let err = cx.problem(&at);
+    let invalid = err.is_some();
     view! {
-        <label class="field">
+        <label class="field" class:invalid=invalid>
             <span class="field-label">{label}</span>
-            <select on:change=move |e| commit(opt(event_target_value(&e)))>
-                <option value="" selected=value.is_none()>"— none —"</option>
-                {names.into_iter().map(|n| { let sel = n == current; view! { <option value=n.clone() selected=sel>{n.clone()}</option> } }).collect_view()}
+            <select data-at=at on:change=move |e| commit(event_target_value(&e))>
+                {none.map(|n| view! { <option value="" selected=current.is_empty()>{n}</option> })}
+                {(!known).then(|| view! { <option value=current.clone() selected=true>{current.clone()}</option> })}
+                {options.into_iter().map(|(v, t)| { let sel = v == current; view! { <option value=v selected=sel>{t}</option> } }).collect_view()}
             </select>
+            {error_line(err)}
         </label>
+    }
+    .into_any()
+}
+
+/// A select that sets the member at `at` to the picked text.
+fn choose(cx: &Cx, label: &'static str, at: &str, options: &[&str], none: Option<&'static str>) -> AnyView {
+    let c = cx.clone();
+    let a = at.to_string();
+    let commit = Rc::new(move |v: String| {
+        if let Some(e) = c.run(vec![FieldOp::Set { at: a.clone(), text: v, kind: Kind::Text }], label) {
+            c.editor.notice.set(Some(e));
+        }
+    });
+    select(cx, label, at.to_string(), cx.text(at), options.iter().map(|o| (o.to_string(), o.to_string())).collect(), none, commit)
+}
+
+/// A choice of a state of the same machine, for a transition.
+fn target(cx: &Cx, label: &'static str, at: &str) -> AnyView {
+    let names: Vec<&str> = cx.names.iter().map(String::as_str).collect();
+    choose(cx, label, at, &names, Some("— none —"))
+}
+
+/// Up, down and remove buttons for item `i` of the `n` items of the array at `list`.
+fn item_buttons(cx: &Cx, list: &str, i: usize, n: usize) -> impl IntoView {
+    let at = format!("{list}/{i}");
+    view! {
+        <span class="item-buttons">
+            <button class="icon-btn" title="Move up" aria-label="Move up" disabled=i == 0 on:click=cx.act(vec![FieldOp::Move { at: at.clone(), by: -1 }], "Reorder")>"↑"</button>
+            <button class="icon-btn" title="Move down" aria-label="Move down" disabled=i + 1 == n on:click=cx.act(vec![FieldOp::Move { at: at.clone(), by: 1 }], "Reorder")>"↓"</button>
+            <button class="icon-btn danger" title="Remove" aria-label="Remove" on:click=cx.act(vec![FieldOp::Remove(at)], "Remove")>"✕"</button>
+        </span>
     }
 }
 
 #[component]
 pub fn Inspector() -> impl IntoView {
     let editor: Editor = expect_context();
+    let drafts: Drafts = RwSignal::new(HashMap::new());
+    // The form is rebuilt when the model changes, not when a node moves.
+    let revision = Memo::new(move |_| editor.session.with(|s| (s.doc.model_revision(), s.doc.syntax_error().is_some())));
     view! {
         <section class="panel inspector" aria-label="Inspector">
-            {move || match editor.selected.get() {
-                Some(r) => state_form(editor, r).into_any(),
-                None => workflow_form(editor).into_any(),
+            {move || {
+                revision.track();
+                match editor.selected.get() {
+                    Some(r) => state_form(editor, r, drafts).into_any(),
+                    None => workflow_form(editor).into_any(),
+                }
             }}
         </section>
     }
 }
 
+fn ql_options() -> Vec<(String, String)> {
+    [QueryLanguage::JsonPath, QueryLanguage::Jsonata].iter().map(|q| (q.name().to_string(), q.name().to_string())).collect()
+}
+
 fn workflow_form(editor: Editor) -> impl IntoView {
-    let (comment, timeout, start, names) = editor.session.with(|s| {
+    let (comment, timeout, start, names, ql) = editor.session.with_untracked(|s| {
         let m = s.doc.machine();
         (
             m.comment.clone().unwrap_or_default(),
             m.timeout_seconds.as_ref().map(|n| n.text().to_string()).unwrap_or_default(),
-            m.start_at.clone(),
+            m.start_at.clone().unwrap_or_default(),
             m.states.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+            m.query_language.map(|q| q.name()).unwrap_or(""),
         )
     });
+    let timeout_error = RwSignal::new(None::<String>);
+    let offer = RwSignal::new(false);
+    let set_timeout = move |v: String| {
+        let t = v.trim();
+        let n = if t.is_empty() { Some(None) } else { t.parse::<f64>().ok().map(|_| Some(Number::from_text(t))) };
+        match n {
+            Some(n) => {
+                timeout_error.set(None);
+                editor.perform(Ok(Change::SetTimeout(n)), "Edit timeout");
+            }
+            None => timeout_error.set(Some(format!("{t:?} is not a number of seconds"))),
+        }
+    };
+    let set_ql = move |v: String| {
+        let q = QueryLanguage::from_name(&v);
+        editor.perform(Ok(Change::SetQueryLanguage { scope: vec![], query_language: q }), "Edit query language");
+        offer.set(q == Some(QueryLanguage::Jsonata));
+    };
+    let convert_all = move |_| {
+        let made = editor.session.with_untracked(|s| {
+            convert::convert_machine(s.doc.machine()).map(|m| {
+                let mut out: Vec<Change> = m
+                    .states
+                    .into_iter()
+                    .map(|st| Change::ReplaceState { scope: vec![], name: st.name, state: Box::new(st.state) })
+                    .collect();
+                out.push(Change::SetQueryLanguage { scope: vec![], query_language: m.query_language });
+                Change::Batch(out)
+            })
+        });
+        match made {
+            Ok(c) => {
+                editor.perform(Ok(c), "Convert to JSONata");
+            }
+            Err(errors) => editor.notice.set(Some(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))),
+        }
+        offer.set(false);
+    };
+    let opts = |v: Vec<String>| v.into_iter().map(|n| (n.clone(), n)).collect::<Vec<_>>();
     view! {
         <h2>"Workflow"</h2>
-        <p class="hint">"Select a state to edit it. Drag items from the palette onto an edge or the canvas."</p>
-        {field("Comment", comment, move |v| { editor.perform(Ok(Change::SetComment { scope: vec![], comment: opt(v) }), "Edit comment"); })}
-        {field("TimeoutSeconds", timeout, move |v| { editor.perform(Ok(Change::SetTimeout(number(&v))), "Edit timeout"); })}
-        {target("StartAt", start, names, move |v| { editor.perform(Ok(Change::SetStartAt { scope: vec![], start_at: v }), "Edit StartAt"); })}
+        <p class="hint">"Select a state to edit it. Drag items from the palette onto an edge, the canvas, or into a branch."</p>
+        <label class="field">
+            <span class="field-label">"Comment"</span>
+            <input type="text" data-at="/Comment" prop:value=comment on:keydown=blur_on_enter
+                on:change=move |e| { editor.perform(Ok(Change::SetComment { scope: vec![], comment: opt(event_target_value(&e)) }), "Edit comment"); }/>
+        </label>
+        <label class="field" class:invalid=move || timeout_error.with(Option::is_some)>
+            <span class="field-label">"TimeoutSeconds"</span>
+            <input type="text" data-at="/TimeoutSeconds" prop:value=timeout on:keydown=blur_on_enter on:change=move |e| set_timeout(event_target_value(&e))/>
+            {move || error_line(timeout_error.get())}
+        </label>
+        <label class="field">
+            <span class="field-label">"QueryLanguage"</span>
+            <select data-at="/QueryLanguage" on:change=move |e| set_ql(event_target_value(&e))>
+                <option value="" selected=ql.is_empty()>"JSONPath (default)"</option>
+                {ql_options().into_iter().map(|(v, t)| { let sel = v == ql; view! { <option value=v selected=sel>{t}</option> } }).collect_view()}
+            </select>
+        </label>
+        {move || offer.get().then(|| view! {
+            <div class="offer" role="group" aria-label="Convert to JSONata">
+                <span>"Convert every state's JSONPath fields to JSONata too?"</span>
+                <button class="btn" on:click=convert_all>"Convert all states"</button>
+                <button class="btn" on:click=move |_| offer.set(false)>"Keep them"</button>
+            </div>
+        })}
+        <label class="field">
+            <span class="field-label">"StartAt"</span>
+            <select data-at="/StartAt" on:change=move |e| { editor.perform(Ok(Change::SetStartAt { scope: vec![], start_at: opt(event_target_value(&e)) }), "Edit StartAt"); }>
+                <option value="" selected=start.is_empty()>"— none —"</option>
+                {opts(names).into_iter().map(|(v, t)| { let sel = v == start; view! { <option value=v selected=sel>{t}</option> } }).collect_view()}
+            </select>
+        </label>
     }
 }
 
-fn state_form(editor: Editor, r: StateRef) -> impl IntoView {
-    let found = editor.session.with(|s| {
-        let m = machine_at(s.doc.machine(), &r.scope)?;
+/// JSONPath fields that converting to JSONata would rewrite.
+const JSONPATH_FIELDS: &[&str] = &["/InputPath", "/Parameters", "/ResultSelector", "/ResultPath", "/OutputPath", "/ItemsPath", "/ItemSelector", "/Choices"];
+
+fn state_form(editor: Editor, r: StateRef, drafts: Drafts) -> impl IntoView {
+    let found = editor.session.with_untracked(|s| {
+        let root = s.doc.machine();
+        let m = machine_at(root, &r.scope)?;
         let state = m.state(&r.name)?.clone();
         let names: Vec<String> = m.states.iter().map(|s| s.name.clone()).filter(|n| *n != r.name).collect();
-        Some((state, names))
+        let base = r.pointer(root);
+        let diags: Vec<(String, String)> = s
+            .doc
+            .diagnostics()
+            .iter()
+            .filter_map(|d| d.pointer.strip_prefix(&base).filter(|p| p.is_empty() || p.starts_with('/')).map(|p| (p.to_string(), d.message.clone())))
+            .collect();
+        let jsonata = fields::query_language(root, &r.scope, &r.name) == QueryLanguage::Jsonata;
+        Some((state, names, base, diags, jsonata))
     });
-    let Some((state, names)) = found else {
+    let Some((state, names, base, diags, jsonata)) = found else {
         return view! { <p class="hint">"The selected state no longer exists."</p> }.into_any();
     };
-    let kind = state.kind.state_type().map(|t| t.name()).unwrap_or("Unknown");
-    // Applies `f` to the state as one step.
-    let update = {
-        let r = r.clone();
-        move |label: &'static str, f: Box<dyn FnOnce(&mut State)>| {
-            let change = editor.session.with_untracked(|s| edit::update(&s.doc, &r, f));
-            if let Ok(Some(c)) = change {
-                editor.perform(Ok(c), label);
-            } else if let Err(e) = change {
-                editor.notice.set(Some(e.to_string()));
-            }
-        }
+    let cx = Cx {
+        editor,
+        r: r.clone(),
+        json: Rc::new(state.to_json()),
+        state: Rc::new(state),
+        base,
+        diags: Rc::new(diags),
+        names: Rc::new(names),
+        jsonata,
+        drafts,
     };
+    let kind = cx.state.kind.state_type().map(|t| t.name()).unwrap_or("Unknown");
     let rename = {
         let r = r.clone();
         move |to: String| {
@@ -126,77 +334,38 @@ fn state_form(editor: Editor, r: StateRef) -> impl IntoView {
             }
         }
     };
-    let u = update.clone();
-    let comment = field("Comment", state.comment.clone().unwrap_or_default(), move |v| u("Edit comment", Box::new(move |s| s.comment = opt(v))));
-    let specific = match &state.kind {
-        StateKind::Task(t) => {
-            let (u1, u2, u3) = (update.clone(), update.clone(), update.clone());
-            view! {
-                {field("Resource", t.resource.clone().unwrap_or_default(), move |v| u1("Edit resource", Box::new(move |s| if let StateKind::Task(t) = &mut s.kind { t.resource = opt(v) })))}
-                <p class="hint">"e.g. arn:aws:lambda:REGION:ACCOUNT_ID:function:Name or arn:aws:states:::sns:publish"</p>
-                {field("TimeoutSeconds", num_text(&t.timeout_seconds), move |v| u2("Edit timeout", Box::new(move |s| if let StateKind::Task(t) = &mut s.kind { t.timeout_seconds = number(&v).map(NumberOrExpression::Number) })))}
-                {field("HeartbeatSeconds", num_text(&t.heartbeat_seconds), move |v| u3("Edit heartbeat", Box::new(move |s| if let StateKind::Task(t) = &mut s.kind { t.heartbeat_seconds = number(&v).map(NumberOrExpression::Number) })))}
+    // Switching to JSONata offers to convert the JSONPath fields.
+    let offer = RwSignal::new(false);
+    let set_ql = {
+        let cx = cx.clone();
+        Rc::new(move |v: String| {
+            let wants = v == "JSONata" && !cx.jsonata && JSONPATH_FIELDS.iter().any(|f| cx.has(f));
+            if wants {
+                offer.set(true);
+            } else if let Some(e) = cx.run(vec![FieldOp::Set { at: "/QueryLanguage".into(), text: v, kind: Kind::Text }], "Edit query language") {
+                editor.notice.set(Some(e));
             }
-            .into_any()
-        }
-        StateKind::Wait(w) => {
-            let u1 = update.clone();
-            field("Seconds", num_text(&w.seconds), move |v| u1("Edit wait", Box::new(move |s| if let StateKind::Wait(w) = &mut s.kind { w.seconds = number(&v).map(NumberOrExpression::Number) }))).into_any()
-        }
-        StateKind::Fail(f) => {
-            let (u1, u2) = (update.clone(), update.clone());
-            view! {
-                {field("Error", f.error.clone().unwrap_or_default(), move |v| u1("Edit error", Box::new(move |s| if let StateKind::Fail(f) = &mut s.kind { f.error = opt(v) })))}
-                {field("Cause", f.cause.clone().unwrap_or_default(), move |v| u2("Edit cause", Box::new(move |s| if let StateKind::Fail(f) = &mut s.kind { f.cause = opt(v) })))}
-            }
-            .into_any()
-        }
-        StateKind::Map(m) => {
-            let u1 = update.clone();
-            field("ItemsPath", m.items_path.clone().unwrap_or_default(), move |v| u1("Edit items path", Box::new(move |s| if let StateKind::Map(m) = &mut s.kind { m.items_path = opt(v) }))).into_any()
-        }
-        StateKind::Choice(c) => {
-            let rules: Vec<(usize, String, Option<String>)> =
-                c.choices.iter().flatten().enumerate().map(|(i, rule)| (i, rule_text(rule), rule.next.clone())).collect();
-            let u1 = update.clone();
-            let default = target("Default", c.default.clone(), names.clone(), move |v| u1("Edit default", Box::new(move |s| if let StateKind::Choice(c) = &mut s.kind { c.default = v })));
-            let names = names.clone();
-            view! {
-                <h3>"Rules"</h3>
-                <ol class="rules">
-                    {rules.into_iter().map(|(i, text, next)| {
-                        let u = update.clone();
-                        view! {
-                            <li class="rule">
-                                <code>{text}</code>
-                                {target("Then go to", next, names.clone(), move |v| u("Edit rule", Box::new(move |s| if let StateKind::Choice(c) = &mut s.kind { if let Some(rule) = c.choices.iter_mut().flatten().nth(i) { rule.next = v } })))}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-                {default}
-            }
-            .into_any()
-        }
-        _ => ().into_any(),
+        })
     };
-    let flow = if matches!(state.kind, StateKind::Choice(_) | StateKind::Succeed | StateKind::Fail(_)) {
-        ().into_any()
-    } else {
-        let u1 = update.clone();
-        let u2 = update.clone();
-        let end = state.end == Some(true);
-        view! {
-            {target("Next", state.next.clone(), names.clone(), move |v| u1("Edit next", Box::new(move |s| { s.end = if v.is_some() { None } else { Some(true) }; s.next = v; })))}
-            <label class="field check">
-                <input type="checkbox" prop:checked=end on:change=move |e| {
-                    let on = event_target_checked(&e);
-                    u2("Edit end", Box::new(move |s| if on { s.end = Some(true); s.next = None } else { s.end = None }))
-                }/>
-                <span>"End the flow here"</span>
-            </label>
+    let convert_now = {
+        let r = r.clone();
+        move |_| {
+            let change = editor.session.with_untracked(|s| convert::convert_to_jsonata(&s.doc, &r));
+            match change {
+                Ok(c) => {
+                    editor.perform(Ok(c), "Convert to JSONata");
+                }
+                Err(errors) => editor.notice.set(Some(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))),
+            }
+            offer.set(false);
         }
-        .into_any()
+    };
+    let only_switch = {
+        let cx = cx.clone();
+        move |_| {
+            offer.set(false);
+            cx.run(vec![FieldOp::Set { at: "/QueryLanguage".into(), text: "JSONata".into(), kind: Kind::Text }], "Edit query language");
+        }
     };
     let delete = {
         let r = r.clone();
@@ -209,27 +378,49 @@ fn state_form(editor: Editor, r: StateRef) -> impl IntoView {
     };
     let duplicate = {
         let r = r.clone();
-        move |_| {
-            let made = editor.session.with_untracked(|s| edit::duplicate(&s.doc, &r));
-            match made {
-                Ok((change, name)) => {
-                    if editor.perform(Ok(change), "Duplicate state") {
-                        editor.selected.set(Some(StateRef { scope: r.scope.clone(), name }));
-                    }
+        move |_| match editor.session.with_untracked(|s| edit::duplicate(&s.doc, &r)) {
+            Ok((change, name)) => {
+                if editor.perform(Ok(change), "Duplicate state") {
+                    editor.selected.set(Some(StateRef { scope: r.scope.clone(), name }));
                 }
-                Err(e) => editor.notice.set(Some(e.to_string())),
             }
+            Err(e) => editor.notice.set(Some(e.to_string())),
         }
     };
+    let ty = cx.state.kind.state_type();
+    let flows = !matches!(cx.state.kind, StateKind::Choice(_) | StateKind::Succeed | StateKind::Fail(_) | StateKind::Unrecognized);
+    let end = cx.state.end == Some(true);
+    let end_cx = cx.clone();
+    let top_problem = error_line(cx.problem("").filter(|_| cx.diags.iter().any(|(p, _)| p.is_empty())));
     view! {
         <h2><span class=format!("kind-chip kind-{}", kind.to_lowercase())>{kind}</span>" state"</h2>
+        {top_problem}
         <label class="field">
             <span class="field-label">"Name"</span>
             <input type="text" aria-label="State name" prop:value=r.name.clone() on:keydown=blur_on_enter on:change=move |e| rename(event_target_value(&e))/>
         </label>
-        {comment}
-        {specific}
-        {flow}
+        {input(&cx, "Comment", "/Comment".into(), Kind::Text)}
+        {select(&cx, "QueryLanguage", "/QueryLanguage".into(), cx.text("/QueryLanguage"), ql_options(), Some("inherited"), set_ql)}
+        {move || offer.get().then(|| view! {
+            <div class="offer" role="group" aria-label="Convert to JSONata">
+                <span>"Convert this state's JSONPath fields to JSONata?"</span>
+                <button class="btn" on:click=convert_now.clone()>"Convert fields"</button>
+                <button class="btn" on:click=only_switch.clone()>"Only switch"</button>
+            </div>
+        })}
+        {kinds::specific(&cx)}
+        {ty.map(|t| kinds::io(&cx, t))}
+        {flows.then(|| view! {
+            {target(&cx, "Next", "/Next")}
+            <label class="field check">
+                <input type="checkbox" data-at="/End" prop:checked=end on:change=move |e| {
+                    let on = event_target_checked(&e);
+                    end_cx.run(vec![FieldOp::Set { at: "/End".into(), text: if on { "true".into() } else { String::new() }, kind: Kind::Bool }], "Edit end");
+                }/>
+                <span>"End the flow here"</span>
+            </label>
+        })}
+        {kinds::errors(&cx)}
         <div class="inspector-actions">
             <button class="btn" on:click=duplicate>"Duplicate"</button>
             <button class="btn danger" on:click=delete>"Delete"</button>
