@@ -14,9 +14,9 @@ pub enum NodeKind {
     State(&'static str),
 }
 
-/// One node of a (nested) graph.
+/// What a node shows: the same in the graph and, placed, on the canvas ([`super::layout::SceneNode`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct GraphNode {
+pub struct NodeInfo {
     /// Unique in the whole graph: the state's pointer, or the scope's pointer + `#start`/`#end`.
     pub id: String,
     pub kind: NodeKind,
@@ -27,8 +27,21 @@ pub struct GraphNode {
     pub summary: String,
     pub is_start: bool,
     pub is_end: bool,
+}
+
+/// One node of a (nested) graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphNode {
+    pub info: NodeInfo,
     /// Parallel branches or the Map processor, each a graph of its own.
     pub children: Vec<Graph>,
+}
+
+impl std::ops::Deref for GraphNode {
+    type Target = NodeInfo;
+    fn deref(&self) -> &NodeInfo {
+        &self.info
+    }
 }
 
 /// Which field of a state an edge stands for: where an insertion on it rewires.
@@ -101,16 +114,16 @@ fn derive_scope(root: &StateMachine, machine: &StateMachine, scope: Scope, point
                 derive_scope(root, child, inner, &child_pointer)
             })
             .collect();
-        nodes.push(GraphNode {
+        let info = NodeInfo {
             kind: NodeKind::State(named.state.kind.state_type().map(|t| t.name()).unwrap_or("Unknown")),
             state: Some(r),
             label: named.name.clone(),
             summary: summary(&named.state),
             is_start: machine.start_at.as_deref() == Some(named.name.as_str()),
             is_end: named.state.is_terminal(),
-            children: kids,
             id,
-        });
+        };
+        nodes.push(GraphNode { info, children: kids });
     }
     let mut edges = Vec::new();
     if let Some(start) = machine.start_at.as_deref().and_then(index_of) {
@@ -169,7 +182,8 @@ fn derive_scope(root: &StateMachine, machine: &StateMachine, scope: Scope, point
 }
 
 fn marker(id: String, kind: NodeKind, label: &str) -> GraphNode {
-    GraphNode { id, kind, state: None, label: label.into(), summary: String::new(), is_start: false, is_end: false, children: Vec::new() }
+    let info = NodeInfo { id, kind, state: None, label: label.into(), summary: String::new(), is_start: false, is_end: false };
+    GraphNode { info, children: Vec::new() }
 }
 
 /// One line about a state for its node.

@@ -6,9 +6,9 @@
 //! Then [`place`] applies the manual positions and reroutes the edges they move.
 
 use super::geometry::{Curve, Point, Rect, edge_curve};
-use super::graph::{EdgeField, EdgeKind, Graph, NodeKind};
+use super::graph::{EdgeField, EdgeKind, Graph, NodeInfo, NodeKind};
 use super::scope::{Scope, StateRef};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const NODE_W: f64 = 208.0;
 pub const NODE_H: f64 = 58.0;
@@ -24,13 +24,7 @@ const BRANCH_GAP: f64 = 24.0;
 /// A node where it is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SceneNode {
-    pub id: String,
-    pub kind: NodeKind,
-    pub state: Option<StateRef>,
-    pub label: String,
-    pub summary: String,
-    pub is_start: bool,
-    pub is_end: bool,
+    pub info: NodeInfo,
     pub rect: Rect,
     /// 0 for the top level, 1 inside a branch...
     pub depth: usize,
@@ -38,6 +32,13 @@ pub struct SceneNode {
     pub container: bool,
     /// The machine the node belongs to.
     pub scope: Scope,
+}
+
+impl std::ops::Deref for SceneNode {
+    type Target = NodeInfo;
+    fn deref(&self) -> &NodeInfo {
+        &self.info
+    }
 }
 
 /// An edge where it is drawn.
@@ -108,6 +109,54 @@ pub fn layout(graph: &Graph) -> Scene {
     let laid = lay(graph, 0);
     let bounds = bounds_of(&laid.nodes, &laid.edges);
     Scene { nodes: laid.nodes, edges: laid.edges, bounds }
+}
+
+/// The layout of `graph`, given `prev`: an earlier graph and its layout. When only words changed
+/// (a resource, a rule's text; what typing inside a state does) the positions are kept and the
+/// words replaced, which is what [`layout`] would give, without laying out again.
+pub fn relayout(prev: Option<(&Graph, &Scene)>, graph: &Graph) -> Scene {
+    match prev {
+        Some((old, scene)) if same_shape(old, graph) => reword(scene, graph),
+        _ => layout(graph),
+    }
+}
+
+/// Whether two graphs have the same nodes (ids, kinds, nesting) and the same edges.
+fn same_shape(a: &Graph, b: &Graph) -> bool {
+    a.nodes.len() == b.nodes.len()
+        && a.edges.len() == b.edges.len()
+        && a.nodes.iter().zip(&b.nodes).all(|(x, y)| {
+            x.id == y.id
+                && x.kind == y.kind
+                && x.children.len() == y.children.len()
+                && x.children.iter().zip(&y.children).all(|(p, q)| same_shape(p, q))
+        })
+        && a.edges.iter().zip(&b.edges).all(|(x, y)| x.id == y.id && x.from == y.from && x.to == y.to && x.kind == y.kind)
+}
+
+/// `scene` with the words of `graph` (of the same shape).
+fn reword(scene: &Scene, graph: &Graph) -> Scene {
+    fn collect<'g>(g: &'g Graph, nodes: &mut HashMap<&'g str, &'g NodeInfo>, edges: &mut HashMap<&'g str, &'g Option<String>>) {
+        for n in &g.nodes {
+            nodes.insert(&n.id, &n.info);
+            n.children.iter().for_each(|c| collect(c, nodes, edges));
+        }
+        edges.extend(g.edges.iter().map(|e| (e.id.as_str(), &e.label)));
+    }
+    let (mut nodes, mut edges) = (HashMap::new(), HashMap::new());
+    collect(graph, &mut nodes, &mut edges);
+    let mut out = scene.clone();
+    for n in &mut out.nodes {
+        if let Some(info) = nodes.get(n.id.as_str()) {
+            n.info = (*info).clone();
+        }
+    }
+    for e in &mut out.edges {
+        if let Some(label) = edges.get(e.id.as_str()) {
+            e.label = (*label).clone();
+        }
+    }
+    out
 }
 
 fn bounds_of(nodes: &[SceneNode], edges: &[SceneEdge]) -> Rect {
@@ -364,13 +413,7 @@ fn lay(graph: &Graph, depth: usize) -> Laid {
     let mut edges = Vec::new();
     for (v, node) in graph.nodes.iter().enumerate() {
         nodes.push(SceneNode {
-            id: node.id.clone(),
-            kind: node.kind,
-            state: node.state.clone(),
-            label: node.label.clone(),
-            summary: node.summary.clone(),
-            is_start: node.is_start,
-            is_end: node.is_end,
+            info: node.info.clone(),
             rect: rects[v],
             depth,
             container: !node.children.is_empty(),
@@ -729,5 +772,25 @@ mod tests {
         let hit = s.edge_at(e.curves[0].at(0.5), 12.0).unwrap();
         assert_eq!(hit.id, e.id);
         assert!(s.edge_at(Point::new(-500.0, -500.0), 12.0).is_none());
+    }
+
+    #[test]
+    fn a_change_of_words_keeps_the_layout_and_a_change_of_shape_lays_out_again() {
+        let graph = |text: &str| derive(Document::new("t", text).machine());
+        let seed = crate::seed::ORDER_WORKFLOW;
+        let (g0, s0) = { let g = graph(seed); let s = layout(&g); (g, s) };
+        // Words: a resource and a rule's value. Same as laying out from scratch, and reworded.
+        let words = seed.replace("function:ProcessData", "function:Other").replace("\"BooleanEquals\": true", "\"BooleanEquals\": false");
+        let g1 = graph(&words);
+        let s1 = relayout(Some((&g0, &s0)), &g1);
+        assert_eq!(s1, layout(&g1));
+        assert_eq!(s1.node("/States/ProcessData").unwrap().summary, "λ Other");
+        assert!(s1.edges.iter().any(|e| e.label.as_deref() == Some("$.isValid == false")));
+        // Shape: a rename changes ids and edges; the result is a fresh layout, not the old one reworded.
+        let g2 = graph(&seed.replace("SendNotification", "Notify"));
+        let s2 = relayout(Some((&g0, &s0)), &g2);
+        assert_eq!(s2, layout(&g2));
+        assert!(s2.node("/States/Notify").is_some() && s2.node("/States/SendNotification").is_none());
+        assert!(!same_shape(&g0, &g2));
     }
 }

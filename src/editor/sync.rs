@@ -6,7 +6,7 @@
 //! that does not parse keeps the last valid model, and the located error is shown beside it.
 
 use crate::asl::diag::Diagnostic;
-use crate::asl::json::{self, Member, Node, Value, WriteStyle};
+use crate::asl::json::{self, Member, Node, Span, Value, WriteStyle};
 use crate::asl::model::StateMachine;
 use crate::asl::validate::validate_text;
 
@@ -134,6 +134,57 @@ fn splice(text: &str, old: &Node, new: &Node, indent: &str, out: &mut String) {
     }
 }
 
+/// A diagnostic as the code view marks it: a range in UTF-16 units (how JavaScript, and so the
+/// code editor, counts), never empty while the text has a character to mark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub from: usize,
+    pub to: usize,
+    pub error: bool,
+    pub message: String,
+}
+
+/// The UTF-16 offset of byte `byte` of `text` (clamped to the text, and back to a char boundary).
+pub fn utf16_offset(text: &str, byte: usize) -> usize {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let head = &text[..byte];
+    if head.is_ascii() { byte } else { head.encode_utf16().count() }
+}
+
+/// `span` of `text` in UTF-16 units.
+pub fn utf16_range(text: &str, span: Span) -> (usize, usize) {
+    (utf16_offset(text, span.start as usize), utf16_offset(text, span.end as usize))
+}
+
+/// `span` of `text` in UTF-16 units, widened when empty (where a syntax error was found) to the
+/// character after it, or before it at the very end, so that it can be seen and selected.
+pub fn visible_range(text: &str, span: Span) -> (usize, usize) {
+    let (mut start, mut end) = (span.start as usize, span.end as usize);
+    if start >= end {
+        let at = start.min(text.len());
+        match (text.get(at..).and_then(|t| t.chars().next()), text.get(..at).and_then(|t| t.chars().next_back())) {
+            (Some(c), _) if c != '\n' => (start, end) = (at, at + c.len_utf8()),
+            (_, Some(c)) => (start, end) = (at - c.len_utf8(), at),
+            _ => (start, end) = (at, at),
+        }
+    }
+    utf16_range(text, Span { start: start as u32, end: end as u32 })
+}
+
+/// The marks of the located `diagnostics` of `text`, each at its [`visible_range`].
+pub fn marks(text: &str, diagnostics: &[Diagnostic]) -> Vec<Mark> {
+    diagnostics
+        .iter()
+        .filter_map(|d| {
+            let (from, to) = visible_range(text, d.span?);
+            Some(Mark { from, to, error: d.is_error(), message: format!("{} [{}]", d.message, d.code.as_str()) })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +237,25 @@ mod tests {
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].code.as_str(), "JSON_SYNTAX");
         assert_eq!(r.diagnostics[0].position.map(|p| p.line), Some(3));
+    }
+
+    #[test]
+    fn marks_count_utf16_and_widen_empty_spans() {
+        // "é" is 2 bytes and 1 UTF-16 unit; "𝄞" is 4 bytes and 2 units.
+        assert_eq!(utf16_offset("aé𝄞b", 7), 4);
+        assert_eq!(utf16_offset("aé𝄞b", 2), 1, "inside a character: back to its start");
+        assert_eq!(utf16_offset("ab", 99), 2);
+        let text = "{\n  \"Comment\": \"é\",\n  \"StartAt\": \n}";
+        let r = read(text);
+        let m = marks(text, &r.diagnostics);
+        assert_eq!(m.len(), 1);
+        // The error sits at the closing brace, after the accented line: one unit per character.
+        let brace = text.encode_utf16().count() - 1;
+        assert_eq!((m[0].from, m[0].to), (brace, brace + 1));
+        assert!(m[0].error && m[0].message.ends_with("[JSON_SYNTAX]"), "{:?}", m[0]);
+        // At the very end of the text the mark takes the character before.
+        let cut = "{\"a\": ";
+        let m = marks(cut, &read(cut).diagnostics);
+        assert!(m[0].to == cut.len() && m[0].from == cut.len() - 1, "{m:?}");
     }
 }
