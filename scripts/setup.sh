@@ -55,6 +55,14 @@ if [ ! -f "$installed" ] || [ "$lock" -nt "$installed" ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# 5b. Node packages for the code editor: CodeMirror 6 and esbuild, which bundles them into one
+#     script at build time (web/codemirror/build.sh, a trunk pre_build hook).
+lock=web/codemirror/package-lock.json; installed=web/codemirror/node_modules/.package-lock.json
+if [ ! -f "$installed" ] || [ "$lock" -nt "$installed" ]; then
+  step "installing the code editor's node packages (npm ci)"
+  (cd web/codemirror && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # 6. The export verification tools (tests/export_verify.rs): shellcheck from Debian; the real
 #    AWS CLI, moto's server and cfn-lint from PyPI, in a project-local venv that scripts/env.sh
 #    puts on PATH. Pinned, so the golden outputs are checked by the same tools everywhere.

@@ -8,7 +8,9 @@
 use super::geometry::{Curve, Point, Rect, edge_curve};
 use super::graph::{EdgeField, EdgeKind, Graph, NodeInfo, NodeKind};
 use super::scope::{Scope, StateRef};
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 pub const NODE_W: f64 = 208.0;
 pub const NODE_H: f64 = 58.0;
@@ -65,6 +67,37 @@ impl SceneEdge {
     /// The distance from `p` to the edge.
     pub fn distance(&self, p: Point) -> f64 {
         self.curves.iter().map(|c| c.distance(p)).fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// Hashes what is drawn, so that a keyed list redraws exactly what changed (cheaper than
+/// comparing or formatting the whole item).
+fn hash_points(h: &mut impl Hasher, points: impl IntoIterator<Item = f64>) {
+    for v in points {
+        v.to_bits().hash(h);
+    }
+}
+
+impl SceneNode {
+    /// Equal for two nodes drawn alike.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (&self.info.label, &self.info.summary, self.info.is_start, self.info.is_end, self.container, self.depth).hash(&mut h);
+        hash_points(&mut h, [self.rect.x, self.rect.y, self.rect.w, self.rect.h]);
+        h.finish()
+    }
+}
+
+impl SceneEdge {
+    /// Equal for two edges drawn alike.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (&self.label, self.kind).hash(&mut h);
+        for c in &self.curves {
+            hash_points(&mut h, [c.from.x, c.from.y, c.c1.x, c.c1.y, c.c2.x, c.c2.y, c.to.x, c.to.y]);
+        }
+        hash_points(&mut h, [self.label_at.x, self.label_at.y]);
+        h.finish()
     }
 }
 
@@ -792,5 +825,22 @@ mod tests {
         assert_eq!(s2, layout(&g2));
         assert!(s2.node("/States/Notify").is_some() && s2.node("/States/SendNotification").is_none());
         assert!(!same_shape(&g0, &g2));
+    }
+
+    #[test]
+    fn fingerprints_tell_apart_what_is_drawn_differently() {
+        let s0 = scene(crate::seed::ORDER_WORKFLOW);
+        let mut s1 = s0.clone();
+        s1.nodes[3].rect.x += 1.0;
+        s1.edges[2].curves[0].c1.y += 0.5;
+        let same = |a: &Scene, b: &Scene| -> (usize, usize) {
+            (
+                a.nodes.iter().zip(&b.nodes).filter(|(x, y)| x.fingerprint() == y.fingerprint()).count(),
+                a.edges.iter().zip(&b.edges).filter(|(x, y)| x.fingerprint() == y.fingerprint()).count(),
+            )
+        };
+        assert_eq!(same(&s0, &s1), (s0.nodes.len() - 1, s0.edges.len() - 1));
+        s1.nodes[4].info.summary.push('!');
+        assert_eq!(same(&s0, &s1).0, s0.nodes.len() - 2);
     }
 }

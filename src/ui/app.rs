@@ -12,7 +12,6 @@ use super::toolbar::Toolbar;
 use crate::editor::document::{Document, Saved};
 use crate::editor::edit;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -30,14 +29,30 @@ pub fn App() -> impl IntoView {
     let editor = Editor::new(restored().unwrap_or_else(Document::seed));
     provide_context(editor);
 
-    // Autosave on every change (Effect: the one place the app talks to localStorage).
-    Effect::new(move |_| {
-        let saved = editor.session.with(|s| s.doc.saved());
-        if let (Some(store), Ok(json)) = (storage(), serde_json::to_string(&saved)) {
-            let _ = store.set_item(STORAGE_KEY, &json);
+    // Autosave after every change (Effect: the one place the app talks to localStorage). A burst
+    // of changes (a drag's moves, typing) is saved once, 150 ms after it starts, and whatever is
+    // pending is saved when the page goes away; so a drag frame costs no serialising.
+    let pending = StoredValue::new(false);
+    let save = move || {
+        if pending.get_value() {
+            pending.set_value(false);
+            let saved = editor.session.with_untracked(|s| s.doc.saved());
+            if let (Some(store), Ok(json)) = (storage(), serde_json::to_string(&saved)) {
+                let _ = store.set_item(STORAGE_KEY, &json);
+            }
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        editor.session.track();
+        if first.is_some() && !pending.get_value() {
+            pending.set_value(true);
+            set_timeout(save, std::time::Duration::from_millis(150));
         }
     });
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| save());
+    on_cleanup(move || hide.remove());
 
+    super::documents::install(editor);
     let keys = window_event_listener(leptos::ev::keydown, move |e: web_sys::KeyboardEvent| on_key(editor, e));
     on_cleanup(move || keys.remove());
 
@@ -58,11 +73,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Whether the key event comes from a field that takes text.
+/// Whether the key event comes from where text is typed (fields and the code editor).
 fn in_field(e: &web_sys::KeyboardEvent) -> bool {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+    super::documents::in_text(e.target())
 }
 
 fn on_key(editor: Editor, e: web_sys::KeyboardEvent) {

@@ -240,7 +240,7 @@ pub fn Canvas() -> impl IntoView {
             <div class="world" style:transform=transform>
                 <svg class="edges" width="1" height="1" inner_html=DEFS></svg>
                 <svg class="edges" width="1" height="1">
-                    <For each=edges key=|e| format!("{}|{}|{:?}", e.id, e.svg(), e.label) let:edge>
+                    <For each=edges key=|e| (e.id.clone(), e.fingerprint()) let:edge>
                         {
                             let id = edge.id.clone();
                             let base = edge_class(&edge);
@@ -254,10 +254,10 @@ pub fn Canvas() -> impl IntoView {
                     </For>
                     {preview}
                 </svg>
-                <For each=nodes key=|n| format!("{}|{:?}|{}|{}|{}|{}|{}", n.id, n.rect, n.label, n.summary, n.is_start, n.is_end, n.container) let:node>
+                <For each=nodes key=|n| (n.id.clone(), n.fingerprint()) let:node>
                     <CanvasNode node=node/>
                 </For>
-                <For each=edges key=|e| format!("{}|{:?}|{:?}", e.id, e.label_at, e.label) let:edge>
+                <For each=edges key=|e| (e.id.clone(), e.fingerprint()) let:edge>
                     {edge.label.clone().map(|l| {
                         let style = format!("left: {}px; top: {}px", edge.label_at.x, edge.label_at.y);
                         let class = if edge.kind == EdgeKind::Catch { "edge-label catch" } else { "edge-label" };

@@ -1,79 +1,105 @@
-//! The live ASL code: an editable text with line numbers, the selected state's lines
-//! highlighted, and the lines with problems marked. Typing becomes the model as soon as it
-//! parses; a burst of typing is one undo step.
+//! The live ASL code in a real code editor (CodeMirror, through [`super::code_view`]): line
+//! numbers, JSON highlighting, bracket matching, folding, search, and squiggles at each
+//! diagnostic's span. Typing becomes the model as soon as it parses; a burst of typing is one
+//! step of the document's undo history, which is the only undo (the editor keeps none of its
+//! own, so Ctrl+Z in the code undoes canvas edits too, in order). When the bundle is missing
+//! (the wasm tests load no scripts) a plain textarea stands in.
 
+use super::code_view::{self, CodeView};
 use super::context::{Editor, now_ms};
 use crate::editor::change::Change;
 use crate::editor::history::Merge;
-use crate::asl::json::LineIndex;
+use crate::editor::sync::{marks, utf16_range, visible_range};
 use leptos::prelude::*;
 
-const LINE_HEIGHT: f64 = 19.0;
+/// The marks as the bridge takes them: `[[from, to, severity, message], ...]`.
+fn marks_json(text: &str, diagnostics: &[crate::asl::diag::Diagnostic]) -> String {
+    let list: Vec<_> = marks(text, diagnostics)
+        .into_iter()
+        .map(|m| (m.from, m.to, if m.error { "error" } else { "warning" }, m.message))
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
 
 #[component]
 pub fn CodePane() -> impl IntoView {
     let editor: Editor = expect_context();
     let session = editor.session;
-    let area = NodeRef::<leptos::html::Textarea>::new();
-    let scroller = NodeRef::<leptos::html::Div>::new();
+    let host = NodeRef::<leptos::html::Div>::new();
+    let view: StoredValue<Option<CodeView>, LocalStorage> = StoredValue::new_local(None);
+    // The text the code editor holds: what it last reported, or what it was last given.
+    let shown = StoredValue::new(String::new());
+    let ready = RwSignal::new(false);
+    let fallback = RwSignal::new(false);
 
-    // Model → text: only when the text differs from what the field holds (never an echo).
+    let typed = move |text: String| {
+        shown.set_value(text.clone());
+        editor.perform_merged(Ok(Change::SetText(text)), "Edit code", Merge::Burst { key: "code".into(), at_ms: now_ms() });
+    };
+    // Mount the editor once its host is in the page.
     Effect::new(move |_| {
-        let text = session.with(|s| s.doc.text().to_string());
-        if let Some(el) = area.get() {
-            if el.value() != text {
-                el.set_value(&text);
+        let Some(el) = host.get() else { return };
+        if ready.get_untracked() || fallback.get_untracked() {
+            return;
+        }
+        let text = session.with_untracked(|s| s.doc.text().to_string());
+        match code_view::create(&el, &text, typed) {
+            Some(v) => {
+                shown.set_value(text);
+                view.set_value(Some(v));
+                ready.set(true);
             }
+            None => fallback.set(true),
         }
     });
 
-    let on_input = move |e: leptos::ev::Event| {
-        let value = event_target_value(&e);
-        editor.perform_merged(Ok(Change::SetText(value)), "Edit code", Merge::Burst { key: "code".into(), at_ms: now_ms() });
-    };
-
-    // Memos: a node drag changes the session but not the text, so nothing here re-renders.
-    let line_count = Memo::new(move |_| session.with(|s| s.doc.text().lines().count().max(1) + 1));
-    // The lines of the selected state, 1-based and inclusive.
-    let selected_lines = Memo::new(move |_| {
-        let sel = editor.selected.get()?;
-        session.with(|s| {
-            let pointer = sel.pointer(s.doc.machine());
-            let span = s.doc.span_of(&pointer)?;
-            let index = LineIndex::new(s.doc.text());
-            Some((index.position(span.start as usize).line, index.position(span.end as usize).line))
-        })
+    // A node drag changes the session but not the text: nothing below runs again for it.
+    let text = Memo::new(move |_| session.with(|s| s.doc.text().to_string()));
+    // Model → editor: the text (never an echo of what was typed), then the squiggles over it.
+    Effect::new(move |sent: Option<String>| {
+        if !ready.get() {
+            return String::new();
+        }
+        let marks = text.with(|t| session.with_untracked(|s| marks_json(t, s.doc.diagnostics())));
+        view.with_value(|v| {
+            let Some(v) = v else { return };
+            text.with(|t| {
+                if shown.with_value(|s| s != t) {
+                    v.set_text(t);
+                    shown.set_value(t.clone());
+                }
+            });
+            if sent.as_deref() != Some(marks.as_str()) {
+                v.set_diagnostics(&marks);
+            }
+        });
+        marks
     });
-    // Scroll the selected state into view.
+    // The selected state's lines are highlighted and scrolled to.
     Effect::new(move |_| {
-        if let (Some((first, _)), Some(el)) = (selected_lines.get(), scroller.get_untracked()) {
-            let top = (first as f64 - 3.0).max(0.0) * LINE_HEIGHT;
-            el.set_scroll_top(top as i32);
+        if !ready.get() {
+            return;
         }
-    });
-    let problem_lines = Memo::new(move |_| {
-        session.with(|s| s.doc.diagnostics().iter().filter_map(|d| Some((d.position?.line, d.is_error()))).collect::<Vec<_>>())
-    });
-    let gutter = move || {
-        let n = line_count.get();
-        let problems = problem_lines.get();
-        (1..n)
-            .map(|i| {
-                let class = match problems.iter().find(|(l, _)| *l == i) {
-                    Some((_, true)) => "ln error",
-                    Some((_, false)) => "ln warning",
-                    None => "ln",
-                };
-                view! { <div class=class>{i}</div> }
+        let sel = editor.selected.get();
+        let range = sel.and_then(|r| {
+            session.with_untracked(|s| {
+                let span = s.doc.span_of(&r.pointer(s.doc.machine()))?;
+                Some(utf16_range(s.doc.text(), span))
             })
-            .collect_view()
-    };
-    let band = move || {
-        selected_lines.get().map(|(a, b)| {
-            let style = format!("top: {}px; height: {}px", (a - 1) as f64 * LINE_HEIGHT + 8.0, (b - a + 1) as f64 * LINE_HEIGHT);
-            view! { <div class="code-band" style=style></div> }
-        })
-    };
+        });
+        let (from, to) = range.map_or((-1, -1), |(a, b)| (a as i32, b as i32));
+        view.with_value(|v| if let Some(v) = v { v.highlight(from, to) });
+    });
+    // A clicked diagnostic: its span is selected in the code.
+    Effect::new(move |_| {
+        let Some(span) = editor.reveal.get() else { return };
+        if !ready.get_untracked() {
+            return;
+        }
+        let (from, to) = session.with_untracked(|s| visible_range(s.doc.text(), span));
+        view.with_value(|v| if let Some(v) = v { v.select(from as u32, to as u32) });
+    });
+
     let error = Memo::new(move |_| {
         session.with(|s| {
             s.doc.syntax_error().map(|d| {
@@ -82,29 +108,16 @@ pub fn CodePane() -> impl IntoView {
             })
         })
     });
-    let initial = session.with_untracked(|s| s.doc.text().to_string());
+    let on_input = move |e: leptos::ev::Event| typed(event_target_value(&e));
     view! {
         <section class="panel code">
             <h2>"ASL definition"</h2>
             {move || error.get().map(|e| view! { <p class="code-error" role="alert">{e}</p> })}
-            <div class="code-scroll" node_ref=scroller>
-                <div class="code-gutter" aria-hidden="true">{gutter}</div>
-                <div class="code-body">
-                    {band}
-                    <textarea
-                        node_ref=area
-                        class="code-text"
-                        data-testid="asl-code"
-                        aria-label="ASL definition"
-                        spellcheck="false"
-                        autocomplete="off"
-                        wrap="off"
-                        rows=move || line_count.get()
-                        on:input=on_input
-                        prop:value=initial
-                    ></textarea>
-                </div>
-            </div>
+            <div class="code-host" node_ref=host></div>
+            <Show when=move || fallback.get()>
+                <textarea class="code-text" data-testid="asl-code" aria-label="ASL definition" spellcheck="false"
+                    autocomplete="off" wrap="off" on:input=on_input prop:value=move || text.get()></textarea>
+            </Show>
         </section>
     }
 }

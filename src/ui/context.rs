@@ -4,9 +4,9 @@
 use crate::editor::change::{Change, EditError};
 use crate::editor::document::Document;
 use crate::editor::geometry::{Point, Viewport};
-use crate::editor::graph::derive;
+use crate::editor::graph::{Graph, derive};
 use crate::editor::history::Merge;
-use crate::editor::layout::{Scene, layout, place};
+use crate::editor::layout::{Scene, place, relayout};
 use crate::editor::scope::StateRef;
 use crate::editor::session::Session;
 use leptos::prelude::*;
@@ -42,22 +42,27 @@ pub struct Editor {
     pub fit_request: RwSignal<u64>,
     /// The scene, laid out again only when the model changes; positions are applied after.
     pub scene: Memo<Scene>,
+    /// Asks the code pane to select this span of the text (a clicked diagnostic).
+    pub reveal: RwSignal<Option<crate::asl::json::Span>>,
+    /// The document's diagnostics, notifying only when they change.
+    pub diagnostics: Memo<Vec<crate::asl::diag::Diagnostic>>,
 }
 
 impl Editor {
     pub fn new(doc: Document) -> Self {
         let session = RwSignal::new(Session::new(doc));
-        let base = Memo::new(move |prev: Option<&(u64, Scene)>| {
-            let rev = session.with(|s| s.doc.model_revision());
-            match prev {
-                Some((r, scene)) if *r == rev => (rev, scene.clone()),
-                _ => (rev, session.with(|s| layout(&derive(s.doc.machine())))),
-            }
+        // Each derived value depends on the narrowest part of the session, so a drag (which moves
+        // positions only) recomputes no graph, no layout and no diagnostics.
+        let model_revision = Memo::new(move |_| session.with(|s| s.doc.model_revision()));
+        let base = Memo::new(move |prev: Option<&(u64, Graph, Scene)>| {
+            let rev = model_revision.get();
+            let graph = session.with_untracked(|s| derive(s.doc.machine()));
+            let scene = relayout(prev.map(|(_, g, s)| (g, s)), &graph);
+            (rev, graph, scene)
         });
-        let scene = Memo::new(move |_| {
-            let positions = session.with(|s| s.doc.positions().clone());
-            base.with(|(_, scene)| place(scene, &positions))
-        });
+        let positions = Memo::new(move |_| session.with(|s| s.doc.positions().clone()));
+        let scene = Memo::new(move |_| positions.with(|p| base.with(|(_, _, scene)| place(scene, p))));
+        let diagnostics = Memo::new(move |_| session.with(|s| s.doc.diagnostics().to_vec()));
         Editor {
             session,
             selected: RwSignal::new(None),
@@ -68,6 +73,8 @@ impl Editor {
             show_shortcuts: RwSignal::new(false),
             fit_request: RwSignal::new(0),
             scene,
+            reveal: RwSignal::new(None),
+            diagnostics,
         }
     }
 

@@ -1,4 +1,5 @@
-//! The diagnostics list: every problem the validator found, located; clicking one selects its state.
+//! The diagnostics list: every problem the validator found, located; clicking one selects its
+//! state on the canvas and its span in the code.
 
 use super::context::Editor;
 use crate::editor::scope::state_at_pointer;
@@ -8,14 +9,12 @@ use leptos::prelude::*;
 pub fn Diagnostics() -> impl IntoView {
     let editor: Editor = expect_context();
     let items = Memo::new(move |_| {
-        editor.session.with(|s| {
-            s.doc
-                .diagnostics()
-                .iter()
+        editor.diagnostics.with(|all| {
+            all.iter()
                 .enumerate()
                 .map(|(i, d)| {
                     let place = d.position.map(|p| format!("{}:{}", p.line, p.column)).unwrap_or_default();
-                    (i, d.is_error(), d.code.as_str(), d.message.clone(), place, d.pointer.clone())
+                    (i, d.is_error(), d.code.as_str(), d.message.clone(), place, d.pointer.clone(), d.span)
                 })
                 .collect::<Vec<_>>()
         })
@@ -27,11 +26,14 @@ pub fn Diagnostics() -> impl IntoView {
             <ul class="diagnostics" aria-label="Diagnostics">
                 <For each=move || items.get() key=|d| d.clone() let:d>
                     {
-                        let (_, error, code, message, place, pointer) = d;
+                        let (_, error, code, message, place, pointer, span) = d;
                         let select = move |_| {
                             let r = editor.session.with_untracked(|s| state_at_pointer(s.doc.machine(), &pointer));
                             if r.is_some() {
                                 editor.selected.set(r);
+                            }
+                            if span.is_some() {
+                                editor.reveal.set(span);
                             }
                         };
                         view! {

@@ -1,6 +1,8 @@
-//! The top bar: the document's name, undo/redo, fit, new/open/download, and the notice line.
+//! The top bar: the document's name, undo/redo, fit, new/open/import/download/share, and the
+//! notice line.
 
 use super::context::Editor;
+use super::documents::{ImportDialog, open_file, share_link};
 use crate::editor::document::Document;
 use leptos::prelude::*;
 
@@ -25,10 +27,20 @@ pub fn Toolbar() -> impl IntoView {
     let comment = move || session.with(|s| s.doc.machine().comment.clone().unwrap_or_default());
     let can_undo = move || session.with(|s| s.history.can_undo());
     let can_redo = move || session.with(|s| s.history.can_redo());
-    let download = move || session.with(|s| data_url(s.doc.text()));
+    // The link is written when clicked: encoding the text on every change would cost each keystroke.
+    let download = move |e: leptos::ev::MouseEvent| {
+        let link: web_sys::Element = event_target(&e);
+        let _ = link.set_attribute("href", &session.with_untracked(|s| data_url(s.doc.text())));
+    };
     let file_name = move || format!("{}.asl.json", name());
     let new_doc = move |_| editor.load(Document::new("Untitled", "{\n  \"StartAt\": \"\",\n  \"States\": {}\n}\n"));
     let open_seed = move |_| editor.load(Document::seed());
+    let importing = RwSignal::new(false);
+    let share = move |_| {
+        if let Some(link) = share_link(editor) {
+            editor.notice.set(Some(format!("Share link ({} characters) is in the address bar", link.len())));
+        }
+    };
     view! {
         <header class="topbar">
             <span class="brand"><span class="brand-mark" aria-hidden="true">"◆"</span>"Statecraft"</span>
@@ -42,9 +54,16 @@ pub fn Toolbar() -> impl IntoView {
                 <span class="sep"></span>
                 <button class="tb text" on:click=new_doc>"New"</button>
                 <button class="tb text" on:click=open_seed>"Open example"</button>
-                <a class="tb text" href=download download=file_name>"Download"</a>
+                <label class="tb text" title="Open a .json file">"Open"
+                    <input type="file" class="file-input" aria-label="Open file" accept=".json,application/json"
+                        on:change=move |e| open_file(editor, &event_target::<web_sys::HtmlInputElement>(&e))/>
+                </label>
+                <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>
+                <a class="tb text" href="#" download=file_name on:click=download>"Download"</a>
+                <button class="tb text" title="Put the document in the page's address, to share" on:click=share>"Share"</button>
                 <button class="tb" aria-label="Keyboard shortcuts" title="Shortcuts (?)" on:click=move |_| editor.show_shortcuts.update(|v| *v = !*v)>"?"</button>
             </div>
+            <ImportDialog open=importing/>
         </header>
     }
 }

@@ -1,5 +1,6 @@
 // The visual editor, used as a user would: palette drops, connections, the inspector, the code
-// pane both ways, invalid JSON, undo/redo, reload, and state names that look like HTML.
+// editor both ways (typing, search and replace, folding, squiggles), invalid JSON, undo/redo,
+// reload, and state names that look like HTML.
 // Each test asserts on the canvas (nodes by data-state-name, edges by data-edge) and the JSON.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,27 @@ after(async () => { await server?.close(); await browser?.close(); });
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const code = (page) => page.getByLabel('ASL definition');
-const definition = async (page) => JSON.parse(await code(page).inputValue());
+/** The whole text of the code editor (it draws only the lines in view, so ask it). */
+const codeText = (page) => page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+const definition = async (page) => JSON.parse(await codeText(page));
+
+/** Replaces the code as a user would: click in it, select all, paste the new text. */
+async function setCode(page, text) {
+  await code(page).click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(text);
+}
+
+/** Puts the cursor after the next match of `what` with the editor's search (Ctrl+F). */
+async function findInCode(page, what) {
+  await code(page).click();
+  await page.keyboard.press('Control+f');
+  await page.getByRole('textbox', { name: 'Find' }).fill('');
+  await page.keyboard.type(what);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ArrowRight'); // from the selected match to its end
+}
 
 /** A fresh page (fresh localStorage) with the seed drawn. */
 async function open() {
@@ -99,9 +120,15 @@ test('rename a state through the inspector, and every reference follows', async 
 
 test('edit the JSON, and see the canvas change', async () => {
   const { page, problems } = await open();
-  const text = (await code(page).inputValue()).replaceAll('"HandleError"', '"OnError"');
-  await code(page).fill(text);
+  const text = (await codeText(page)).replaceAll('"HandleError"', '"OnError"');
+  // Search and replace in the code editor: Ctrl+F, find, replace all.
+  await code(page).click();
+  await page.keyboard.press('Control+f');
+  await page.getByRole('textbox', { name: 'Find' }).fill('"HandleError"');
+  await page.getByRole('textbox', { name: 'Replace' }).fill('"OnError"');
+  await page.getByRole('button', { name: 'replace all' }).click();
   await node(page, 'OnError').waitFor();
+  assert.equal(await codeText(page), text);
   assert.equal(await node(page, 'HandleError').count(), 0);
   // The catch edge now goes to the renamed state.
   assert.equal(await page.locator('path[data-edge="/States/ValidateInput->Catch(0)"]').count(), 1);
@@ -111,22 +138,30 @@ test('edit the JSON, and see the canvas change', async () => {
 
 test('type invalid JSON, and see that nothing is lost', async () => {
   const { page, problems } = await open();
-  const valid = await code(page).inputValue();
+  const valid = await codeText(page);
   const broken = valid.replace('"Next": "SendNotification"', '"Next": "SendNotification",,');
-  await code(page).fill(broken);
+  await findInCode(page, '"Next": "SendNotification"');
+  await page.keyboard.press('End');
+  await page.keyboard.type(',,');
   const alert = page.locator('.code-error');
   await alert.waitFor();
-  assert.match(await alert.textContent(), /line \d+, column \d+/);
-  assert.equal(await code(page).inputValue(), broken, 'the text is kept as typed');
+  const [, line, column] = (await alert.textContent()).match(/line (\d+), column (\d+)/);
+  assert.equal(await codeText(page), broken, 'the text is kept as typed');
+  // A squiggle marks the error where the alert says it is.
+  const squiggle = page.locator('.cm-lintRange-error');
+  await squiggle.waitFor();
+  const lineText = broken.split('\n')[line - 1];
+  assert.equal(await squiggle.textContent(), [...lineText][column - 1], `the character at ${line}:${column}`);
+  assert.equal(await squiggle.evaluate((el) => el.closest('.cm-line').textContent), lineText);
   assert.equal(await page.locator('.canvas [data-state-name]').count(), 5, 'the last valid graph stays');
   assert.match(await page.getByRole('list', { name: 'Diagnostics' }).textContent(), /JSON_SYNTAX/);
   // The broken text survives a reload too.
   await page.waitForTimeout(100);
   await page.reload();
   await node(page, 'ValidateInput').waitFor();
-  assert.equal(await code(page).inputValue(), broken);
+  assert.equal(await codeText(page), broken);
   // Fixing it brings the graph back in sync.
-  await code(page).fill(valid.replaceAll('"HandleError"', '"Oops"'));
+  await setCode(page, valid.replaceAll('"HandleError"', '"Oops"'));
   await node(page, 'Oops').waitFor();
   assert.equal(await page.locator('.code-error').count(), 0);
   assert.deepEqual(problems, []);
@@ -177,12 +212,12 @@ test('reload, and see the document and moved nodes restored', async () => {
   assert.equal(await node(page, 'Process').count(), 1, 'the rename before it stays');
   await page.keyboard.press('Control+Shift+z');
   await page.waitForTimeout(100);
-  const text = await code(page).inputValue();
+  const text = await codeText(page);
   await page.waitForTimeout(100);
   await page.reload();
   await node(page, 'Process').waitFor({ timeout: 20000 });
   await page.waitForTimeout(100);
-  assert.equal(await code(page).inputValue(), text);
+  assert.equal(await codeText(page), text);
   const offsetAfter = await offset();
   assert.ok(Math.abs(offsetAfter.x - offsetBefore.x) < 0.02 && Math.abs(offsetAfter.y - offsetBefore.y) < 0.02,
     `${JSON.stringify(offsetBefore)} vs ${JSON.stringify(offsetAfter)}`);
@@ -214,5 +249,69 @@ test('palette items are buttons named by their label', async () => {
     assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
   }
   assert.match(await node(page, 'CheckValidation').getAttribute('aria-label'), /CheckValidation \(Choice\)/);
+  await page.close();
+});
+
+test('the code editor: Ctrl+F opens search, a block folds, and Ctrl+Z in it is the document\'s undo', async () => {
+  const { page, problems } = await open();
+  const before = await codeText(page);
+  await code(page).click();
+  await page.keyboard.press('Control+f');
+  const find = page.getByRole('textbox', { name: 'Find' });
+  await find.waitFor();
+  assert.equal(await find.evaluate((el) => el === document.activeElement), true, 'the search field has the focus');
+  await page.keyboard.type('SendNotification');
+  await page.keyboard.press('Enter');
+  assert.ok(await page.locator('.cm-searchMatch').count() >= 1, 'matches are highlighted');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.cm-search').count(), 0, 'Escape closes the search');
+  // Fold the "States" block: its lines leave the view, the text stays whole.
+  const lines = await page.locator('.cm-line').count();
+  const states = page.locator('.cm-line', { hasText: '"States": {' }).first();
+  const box = await states.boundingBox();
+  const marker = page.locator('.cm-foldGutter .cm-gutterElement').filter({ has: page.locator('span[title="Fold line"]') })
+;
+  let folded = false;
+  for (const m of await marker.all()) {
+    const b = await m.boundingBox();
+    if (b && Math.abs(b.y - box.y) < 4) { await m.locator('span').click(); folded = true; break; }
+  }
+  assert.ok(folded, 'a fold marker sits on the "States" line');
+  await page.locator('.cm-foldPlaceholder').waitFor();
+  assert.ok(await page.locator('.cm-line').count() < lines - 10, 'the block is folded');
+  assert.equal(await codeText(page), before, 'folding changes no text');
+  // A canvas edit, then typing, then Ctrl+Z twice in the editor: both undone, in order.
+  await rename(page, 'HandleError', 'Failed');
+  await findInCode(page, '"Comment": "');
+  await page.keyboard.type('Hello ');
+  await page.waitForTimeout(50);
+  assert.match(await codeText(page), /"Comment": "Hello /);
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(50);
+  assert.doesNotMatch(await codeText(page), /Hello/);
+  assert.equal(await node(page, 'Failed').count(), 1);
+  await page.keyboard.press('Control+z');
+  await node(page, 'HandleError').waitFor();
+  assert.equal(await codeText(page), before);
+  await screenshot(page, 'editor-code.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('clicking a diagnostic selects its span in the code', async () => {
+  const { page, problems } = await open();
+  await findInCode(page, '"Next": "SendNotification');
+  await page.keyboard.type('X');
+  const item = page.getByRole('list', { name: 'Diagnostics' }).getByRole('button').first();
+  await item.waitFor();
+  await page.locator('.cm-lintRange-error').first().waitFor();
+  await item.click();
+  await page.waitForTimeout(50);
+  const selected = await page.evaluate(() => ({
+    text: window.getSelection().toString(),
+    inEditor: document.activeElement.classList.contains('cm-content'),
+  }));
+  assert.deepEqual(selected, { text: '"SendNotificationX"', inEditor: true });
+  assert.deepEqual(problems, []);
   await page.close();
 });

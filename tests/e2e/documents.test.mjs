@@ -1,0 +1,129 @@
+// Documents in and out of the page, as a user would: open a file, import by paste (the Import
+// dialog, Ctrl+V on the canvas), copy and paste a state (Ctrl+C, Ctrl+V), and a share link.
+// Each comes in as one undo step; bad input changes nothing and says where it is bad.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage } from './harness.mjs';
+
+let browser;
+let server;
+before(async () => { browser = await launch(); server = await serveDist('/'); });
+after(async () => { await server?.close(); await browser?.close(); });
+
+const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
+const codeText = (page) => page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+const definition = async (page) => JSON.parse(await codeText(page));
+const docName = (page) => page.getByTestId('doc-name').textContent();
+const notice = (page) => page.getByRole('status').textContent();
+
+const SOLO = JSON.stringify({ Comment: 'Solo flow', StartAt: 'Solo', States: { Solo: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Succeed' } } }, null, 2);
+
+async function open() {
+  const { page, problems } = await openPage(browser, server.url);
+  await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(100);
+  return { page, problems };
+}
+
+/** Clicks empty canvas, so that keys go to the canvas. */
+const focusCanvas = (page) => page.locator('.canvas').click({ position: { x: 20, y: 20 } });
+
+test('open a file: JSON becomes the document (one undo step); a bad file is refused with where it breaks', async () => {
+  const { page, problems } = await open();
+  const seed = await codeText(page);
+  const input = page.getByLabel('Open file');
+  await input.setInputFiles({ name: 'broken.asl.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "StartAt": "A",\n  "States": {,}\n}') });
+  await page.waitForFunction(() => /broken\.asl\.json/.test(document.querySelector('[role=status]').textContent));
+  assert.match(await notice(page), /broken\.asl\.json was not opened: not JSON at line 3, column \d+/);
+  assert.equal(await codeText(page), seed, 'nothing changed');
+  assert.equal(await docName(page), 'OrderProcessingWorkflow');
+
+  await input.setInputFiles({ name: 'solo.asl.json', mimeType: 'application/json', buffer: Buffer.from(SOLO) });
+  await node(page, 'Solo').waitFor();
+  assert.equal(await node(page, 'ValidateInput').count(), 0);
+  assert.equal(await codeText(page), SOLO);
+  assert.equal(await docName(page), 'solo');
+  await focusCanvas(page);
+  await page.keyboard.press('Control+z');
+  await node(page, 'ValidateInput').waitFor();
+  assert.equal(await codeText(page), seed, 'undo gives the earlier document back');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('import by paste: the Import dialog takes a definition, and says where a bad one breaks', async () => {
+  const { page, problems } = await open();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import' });
+  const field = dialog.getByLabel('Definition to import');
+  await field.fill('{\n  "StartAt": "A",\n  "States": {\n    "A": {"Type": "Pass" "End": true}\n  }\n}');
+  await dialog.getByRole('button', { name: 'Import' }).click();
+  assert.match(await dialog.getByRole('alert').textContent(), /not JSON at line 4, column \d+/);
+  assert.equal(await node(page, 'ValidateInput').count(), 1, 'nothing changed');
+  await field.fill(SOLO);
+  await dialog.getByRole('button', { name: 'Import' }).click();
+  await node(page, 'Solo').waitFor();
+  assert.equal(await dialog.count(), 0, 'the dialog closes');
+  assert.deepEqual(await definition(page), JSON.parse(SOLO));
+  assert.equal(await docName(page), 'Solo flow', 'named by its Comment');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('copy and paste a state with Ctrl+C and Ctrl+V on the canvas; paste a definition to import it', async () => {
+  const { page, problems } = await open();
+  await node(page, 'ProcessData').click();
+  await page.keyboard.press('Control+c');
+  assert.match(await notice(page), /Copied ProcessData/);
+  await page.keyboard.press('Control+v');
+  await node(page, 'ProcessData2').waitFor();
+  await page.keyboard.press('Control+v');
+  await node(page, 'ProcessData3').waitFor();
+  const asl = await definition(page);
+  assert.deepEqual(asl.States.ProcessData3, asl.States.ProcessData);
+  assert.equal(asl.States.ProcessData2.Next, 'SendNotification');
+  // The pasted state is selected: the inspector shows it.
+  assert.equal(await page.getByLabel('State name').inputValue(), 'ProcessData3');
+  // One undo step per paste.
+  await focusCanvas(page);
+  await page.keyboard.press('Control+z');
+  await node(page, 'ProcessData3').waitFor({ state: 'detached' });
+  assert.equal(await node(page, 'ProcessData2').count(), 1);
+
+  // A whole definition on the clipboard, pasted on the canvas, becomes the document.
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.querySelector('.canvas').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+  }, SOLO);
+  await node(page, 'Solo').waitFor();
+  assert.deepEqual(await definition(page), JSON.parse(SOLO));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a share link carries the document; opening it restores it as an undo step', async () => {
+  const { page, problems } = await open();
+  await node(page, 'HandleError').click();
+  const name = page.getByLabel('State name');
+  await name.fill('Failed');
+  await name.press('Enter');
+  await node(page, 'Failed').waitFor();
+  const text = await codeText(page);
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = page.url();
+  assert.match(link, /#share=1\.[A-Za-z0-9_-]+$/);
+  await page.close();
+
+  // A fresh page (no autosave) opens the link.
+  const other = await openPage(browser, link);
+  await node(other.page, 'Failed').waitFor({ timeout: 20000 });
+  assert.equal(await codeText(other.page), text);
+  assert.equal(new URL(other.page.url()).hash, '', 'the link is consumed: a reload keeps the autosave');
+  await focusCanvas(other.page);
+  await other.page.keyboard.press('Control+z');
+  await node(other.page, 'HandleError').waitFor();
+  assert.deepEqual(problems, []);
+  assert.deepEqual(other.problems, []);
+  await other.page.close();
+});
