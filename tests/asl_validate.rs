@@ -115,3 +115,59 @@ fn all_problems_are_reported_in_one_pass() {
         assert!(found.contains(&code), "{code} missing from {found:?}");
     }
 }
+
+/// `(code, pointer, line:column, message)` of each diagnostic of `text` with one of `codes`.
+fn located(text: &str, codes: &[Code]) -> Vec<(Code, String, (usize, usize), String)> {
+    validate_text(text)
+        .diagnostics
+        .into_iter()
+        .filter(|d| codes.contains(&d.code))
+        .map(|d| {
+            let p = d.position.expect("located");
+            (d.code, d.pointer.clone(), (p.line, p.column), d.message.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn variable_and_jsonata_diagnostics_name_their_pointer_and_line_column() {
+    let text = r#"{
+  "QueryLanguage": "JSONata",
+  "StartAt": "A",
+  "States": {
+    "A": {"Type": "Pass", "Assign": {"unused": 1, "seen": 2}, "Next": "B"},
+    "B": {"Type": "Pass", "Output": "{% $seen + $nowhere %}", "Next": "C"},
+    "C": {"Type": "Pass", "Output": "{% ($states.input.a + 1 %}", "Next": "P"},
+    "P": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "In", "States": {"In": {"Type": "Pass", "Assign": {"seen": "{% $seen + 1 %}"}, "Output": "{% $seen %}", "End": true}}}
+    ]}
+  }
+}"#;
+    let found = located(text, &[Code::UnusedVariable, Code::UndefinedVariable, Code::JsonataSyntax, Code::OuterVariableAssigned]);
+    let summary: Vec<(Code, &str, (usize, usize))> = found.iter().map(|(c, p, at, _)| (*c, p.as_str(), *at)).collect();
+    assert_eq!(
+        summary,
+        [
+            // Errors first, then warnings; each at the value the pointer names.
+            (Code::JsonataSyntax, "/States/C/Output", (7, 37)),
+            (Code::OuterVariableAssigned, "/States/P/Branches/0/States/In/Assign/seen", (9, 78)),
+            (Code::UnusedVariable, "/States/A/Assign/unused", (5, 48)),
+            (Code::UndefinedVariable, "/States/B/Output", (6, 37)),
+        ],
+        "{found:#?}"
+    );
+    let message = |code| &found.iter().find(|f| f.0 == code).unwrap().3;
+    assert!(message(Code::UndefinedVariable).contains("$nowhere"));
+    assert!(message(Code::UnusedVariable).contains("$unused"));
+    // The JSONata syntax error says where inside the expression.
+    assert!(message(Code::JsonataSyntax).contains("at character 4 of"), "{}", message(Code::JsonataSyntax));
+}
+
+#[test]
+fn a_distributed_map_may_reuse_an_outer_name() {
+    let text = r#"{"StartAt": "S", "States": {
+      "S": {"Type": "Pass", "Assign": {"n": 1}, "Next": "M"},
+      "M": {"Type": "Map", "ItemsPath": "$.items", "End": true, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+        "StartAt": "I", "States": {"I": {"Type": "Pass", "Assign": {"n": 2}, "Parameters": {"n.$": "$n"}, "End": true}}}}}}"#;
+    assert!(located(text, &[Code::OuterVariableAssigned]).is_empty());
+}

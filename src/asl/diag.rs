@@ -134,6 +134,11 @@ codes! {
     UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
     /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.
     OutOfScopeVariable = "OUT_OF_SCOPE_VARIABLE", Warning;
+    /// A variable that an `Assign` sets but no state that can see it reads.
+    UnusedVariable = "UNUSED_VARIABLE", Warning;
+    /// A Parallel branch or Map iteration assigning a variable that an enclosing scope assigns:
+    /// inner scopes read outer variables but cannot set them.
+    OuterVariableAssigned = "OUTER_VARIABLE_ASSIGNED", Error;
     /// A Pass whose `Result` is static but looks dynamic (`"x.$"` keys are not evaluated in `Result`), or whose `Parameters` are discarded by `Result`.
     StaticPass = "STATIC_PASS", Warning;
     /// A payload value that looks like a path but whose key lacks the `.$` suffix, so it stays a literal string.

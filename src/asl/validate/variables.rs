@@ -1,7 +1,10 @@
 //! Variable rules: every `$variable` read must be assigned by some state (`Assign`) in the same
 //! scope or an enclosing one. A variable assigned only inside a Parallel branch or Map
 //! processor is out of scope outside it. Both are warnings: the checker cannot see every
-//! JSONata binding.
+//! JSONata binding. A variable assigned where nothing that can see it reads it is a warning;
+//! a branch or iteration assigning a variable of an enclosing scope is an error (inner scopes
+//! read outer variables but cannot set them; a distributed Map, which sees no outer variable,
+//! is exempt).
 
 use super::syntax::is_intrinsic;
 use super::{Scope, report};
@@ -23,13 +26,16 @@ const JSONATA_BUILTINS: &[&str] = &[
 
 /// Runs the variable rules over every scope.
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
-    let assigned: Vec<HashSet<String>> = scopes.iter().map(|s| assigned_in(s.machine)).collect();
+    let assignments: Vec<Vec<(String, String)>> = scopes.iter().map(assignments_in).collect();
+    let assigned: Vec<HashSet<String>> = assignments.iter().map(|a| a.iter().map(|(n, _)| n.clone()).collect()).collect();
+    let mut read: Vec<HashSet<String>> = Vec::with_capacity(scopes.len());
     for (index, scope) in scopes.iter().enumerate() {
         let mut refs = Refs::default();
         for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
             let language = named.state.query_language.unwrap_or(scope.language);
             refs.state(&named.state, pointer, language);
         }
+        read.push(refs.found.iter().map(|(n, _)| n.clone()).collect());
         for (name, pointer) in refs.found {
             let visible = (0..scopes.len()).any(|s| assigned[s].contains(&name) && Scope::sees(scopes, index, s));
             if visible {
@@ -47,30 +53,48 @@ pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-fn assign_keys(node: &Option<Node>, into: &mut HashSet<String>) {
-    for m in node.as_ref().and_then(Node::as_object).unwrap_or(&[]) {
-        into.insert(m.key.strip_suffix(".$").unwrap_or(&m.key).to_string());
-    }
-}
-
-/// The variables the states of `machine` (not nested ones) assign.
-fn assigned_in(machine: &StateMachine) -> HashSet<String> {
-    let mut names = HashSet::new();
-    for named in &machine.states {
-        let s = &named.state;
-        assign_keys(&s.data.assign, &mut names);
-        for c in s.catch.iter().flatten() {
-            assign_keys(&c.assign, &mut names);
-        }
-        if let StateKind::Choice(choice) = &s.kind {
-            for rule in choice.choices.iter().flatten() {
-                assign_keys(&rule.assign, &mut names);
+    for (index, scope) in scopes.iter().enumerate() {
+        let distributed = scope.machine.processor_config.as_ref().and_then(|c| c.mode.as_deref()) == Some("DISTRIBUTED");
+        for (name, pointer) in &assignments[index] {
+            // Read here or in a scope nested inside (which sees this one's variables).
+            if !(0..scopes.len()).any(|r| read[r].contains(name) && Scope::sees(scopes, r, index)) {
+                report(out, Code::UnusedVariable, pointer.clone(), format!("`${name}` is assigned but never read"));
+            }
+            let outer = (0..scopes.len()).find(|&a| a != index && assigned[a].contains(name) && Scope::sees(scopes, index, a));
+            if let (Some(_), false) = (outer, distributed) {
+                report(
+                    out,
+                    Code::OuterVariableAssigned,
+                    pointer.clone(),
+                    format!("`${name}` belongs to an enclosing scope: a Parallel branch or Map iteration can read it but not assign it (use another name, and return values through the output)"),
+                );
             }
         }
     }
-    names
+}
+
+/// Every `Assign` key of the states of `scope` (not nested ones): the variable and the key's pointer.
+fn assignments_in(scope: &Scope) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut keys = |node: &Option<Node>, at: String| {
+        for m in node.as_ref().and_then(Node::as_object).unwrap_or(&[]) {
+            let name = m.key.strip_suffix(".$").unwrap_or(&m.key).to_string();
+            out.push((name, format!("{at}/{}", crate::asl::json::escape_pointer_token(&m.key))));
+        }
+    };
+    for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
+        let s = &named.state;
+        keys(&s.data.assign, format!("{pointer}/Assign"));
+        for (i, c) in s.catch.iter().flatten().enumerate() {
+            keys(&c.assign, format!("{pointer}/Catch/{i}/Assign"));
+        }
+        if let StateKind::Choice(choice) = &s.kind {
+            for (i, rule) in choice.choices.iter().flatten().enumerate() {
+                keys(&rule.assign, format!("{pointer}/Choices/{i}/Assign"));
+            }
+        }
+    }
+    out
 }
 
 /// The `$variable` reads found so far, with the pointer of the field that reads each.
