@@ -190,7 +190,7 @@ pub fn Inspector() -> impl IntoView {
     view! {
         <section class="panel inspector" aria-label="Inspector">
             {move || {
-                revision.track();
+                let _ = revision.get();
                 match editor.selected.get() {
                     Some(r) => state_form(editor, r, drafts).into_any(),
                     None => workflow_form(editor).into_any(),

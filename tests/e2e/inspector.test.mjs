@@ -1,0 +1,260 @@
+// The inspector and nested containers, used as a user would: a palette drop into a Parallel
+// branch, dragging a node inside a container (kept across a reload), the Choice rule builder,
+// Wait modes, the Retry and Catch list editors, the top-level form, and a rename.
+// Each test asserts on the canvas (nodes by data-state-name, edges by data-edge) and the JSON.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let browser;
+let server;
+before(async () => { browser = await launch(); server = await serveDist('/'); });
+after(async () => { await server?.close(); await browser?.close(); });
+
+const STORAGE_KEY = 'statecraft.document.v1';
+const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
+const field = (page, at) => page.locator(`.inspector [data-at=${JSON.stringify(at)}]`);
+/** The document's text: the code editor's own accessor when it has one, else its text area. */
+const codeText = (page) =>
+  page.evaluate(() => {
+    const host = document.querySelector('.code-host');
+    if (window.StatecraftCM && host) return window.StatecraftCM.textOf(host);
+    return document.querySelector('[aria-label="ASL definition"]').value;
+  });
+const definition = async (page) => JSON.parse(await codeText(page));
+/** Waits until the JSON satisfies `check`, then returns it. */
+async function until(page, check) {
+  for (let i = 0; i < 50; i++) {
+    const asl = await definition(page).catch(() => null);
+    if (asl && check(asl)) return asl;
+    await page.waitForTimeout(100);
+  }
+  return definition(page);
+}
+
+const NESTED = {
+  Comment: 'Nested containers',
+  StartAt: 'Fan',
+  States: {
+    Fan: {
+      Type: 'Parallel',
+      Branches: [
+        { StartAt: 'Email', States: { Email: { Type: 'Pass', Next: 'Logged' }, Logged: { Type: 'Succeed' } } },
+        { StartAt: 'Sms', States: { Sms: { Type: 'Pass', End: true } } },
+      ],
+      Next: 'PerItem',
+    },
+    PerItem: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      MaxConcurrency: 2,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Check',
+        States: {
+          Check: { Type: 'Choice', Choices: [{ Variable: '$.ok', BooleanEquals: true, Next: 'Pause' }], Default: 'Pause' },
+          Pause: { Type: 'Wait', Seconds: 5, End: true },
+        },
+      },
+      End: true,
+    },
+  },
+};
+
+/** A fresh page with the seed, or with `doc` restored from autosave. */
+async function open(doc) {
+  const { page, problems } = await openPage(browser, server.url);
+  await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+  if (doc) {
+    await page.evaluate(([key, text]) => localStorage.setItem(key, JSON.stringify({ name: 'test', text, positions: {} })), [STORAGE_KEY, JSON.stringify(doc, null, 2)]);
+    await page.reload();
+    await node(page, doc.StartAt).waitFor({ timeout: 20000 });
+  }
+  await page.waitForTimeout(150); // the first fit happens on the next animation frame
+  return { page, problems };
+}
+
+async function center(locator) {
+  const b = await locator.boundingBox();
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) {
+    await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
+  }
+  await page.mouse.up();
+}
+
+/** Types `text` in a one-line field and commits it with Enter. */
+async function commit(locator, text) {
+  await locator.fill(text);
+  await locator.press('Enter');
+}
+
+test('drop a palette Task into a Parallel branch, and see it in the branch', async () => {
+  const { page, problems } = await open(NESTED);
+  const sms = await node(page, 'Sms').boundingBox();
+  const fan = await node(page, 'Fan').boundingBox();
+  // Inside the container, beside the second branch's node and away from its edges.
+  const at = { x: Math.min(sms.x + sms.width * 0.92, fan.x + fan.width - 6), y: sms.y - 10 };
+  await drag(page, await center(page.getByRole('button', { name: 'Task', exact: true })), at);
+  await node(page, 'Task').waitFor();
+  const asl = await until(page, (a) => a.States.Fan.Branches[1].States.Task);
+  assert.equal(asl.States.Fan.Branches[1].States.Task.Type, 'Task');
+  assert.equal(asl.States.Fan.Branches[0].States.Task, undefined);
+  assert.equal(asl.States.Task, undefined, 'not at the top level');
+  const task = await node(page, 'Task').boundingBox();
+  const box = await node(page, 'Fan').boundingBox();
+  assert.ok(task.x >= box.x && task.x + task.width <= box.x + box.width + 1 && task.y >= box.y, 'drawn inside the Parallel');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('drag a node inside a container; its place is kept with the document across a reload', async () => {
+  const { page, problems } = await open(NESTED);
+  const before = await node(page, 'Pause').boundingBox();
+  const from = await center(node(page, 'Pause'));
+  await drag(page, from, { x: from.x + 90, y: from.y + 40 });
+  await page.waitForTimeout(100);
+  const moved = await node(page, 'Pause').boundingBox();
+  assert.ok(moved.x - before.x > 40, `moved right: ${before.x} → ${moved.x}`);
+  const saved = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), STORAGE_KEY);
+  assert.ok(saved.positions['/States/PerItem/ItemProcessor/States/Pause'], JSON.stringify(saved.positions));
+  const asl = await definition(page);
+  assert.deepEqual(asl, NESTED, 'a move is not an edit of the ASL');
+  // The map grew to hold it.
+  const map = await node(page, 'PerItem').boundingBox();
+  assert.ok(map.x + map.width >= moved.x + moved.width, 'the Map holds the moved node');
+  await page.reload();
+  await node(page, 'Pause').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(150);
+  const pause = await node(page, 'Pause').boundingBox();
+  const check = await node(page, 'Check').boundingBox();
+  assert.ok(pause.x - check.x > 40, 'still to the right of Check after a reload');
+  await screenshot(page, 'inspector-nested.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the rule builder: make a Choice rule an And, edit the nested condition', async () => {
+  const { page, problems } = await open();
+  await node(page, 'CheckValidation').click();
+  await field(page, '/Choices/0#op').selectOption('And');
+  let asl = await until(page, (a) => a.States.CheckValidation.Choices[0].And);
+  const rule = asl.States.CheckValidation.Choices[0];
+  assert.equal(rule.And.length, 2);
+  assert.equal(rule.Next, 'ProcessData', 'the rule still goes where it went');
+  assert.equal(rule.Variable, undefined, 'the comparison moved inside the And');
+  await commit(field(page, '/Choices/0/And/1/Variable'), '$.amount');
+  await field(page, '/Choices/0/And/1#op').selectOption('NumericGreaterThan');
+  await commit(field(page, '/Choices/0/And/1/NumericGreaterThan'), '100');
+  asl = await until(page, (a) => a.States.CheckValidation.Choices[0].And[1].NumericGreaterThan === 100);
+  assert.deepEqual(asl.States.CheckValidation.Choices[0].And[1], { Variable: '$.amount', NumericGreaterThan: 100 });
+  // The canvas labels the rule's edge with its new condition.
+  const label = await page.locator('.edge-label').allTextContents();
+  assert.ok(label.some((t) => /and|&&|∧/i.test(t)), JSON.stringify(label));
+  await page.locator('path[data-edge="/States/CheckValidation->Choice(0)"]').waitFor({ state: 'attached' });
+  await screenshot(page, 'inspector-choice.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('switch a Wait state between its modes', async () => {
+  const { page, problems } = await open(NESTED);
+  await node(page, 'Pause').click();
+  await field(page, '#wait-mode').selectOption('TimestampPath');
+  let asl = await until(page, (a) => a.States.PerItem.ItemProcessor.States.Pause.TimestampPath);
+  assert.deepEqual(asl.States.PerItem.ItemProcessor.States.Pause, { Type: 'Wait', TimestampPath: '$.until', End: true });
+  await commit(field(page, '/TimestampPath'), '$.deadline');
+  await until(page, (a) => a.States.PerItem.ItemProcessor.States.Pause.TimestampPath === '$.deadline');
+  await node(page, 'Pause').getByText('until $.deadline').waitFor();
+  await field(page, '#wait-mode').selectOption('Seconds');
+  asl = await until(page, (a) => a.States.PerItem.ItemProcessor.States.Pause.Seconds);
+  assert.deepEqual(asl.States.PerItem.ItemProcessor.States.Pause, { Type: 'Wait', Seconds: 10, End: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('add a Retry and a Catch with the list editors; a bad value is shown, not lost', async () => {
+  const { page, problems } = await open();
+  await node(page, 'ProcessData').click();
+  await page.getByRole('button', { name: '+ Add retrier' }).click();
+  let asl = await until(page, (a) => a.States.ProcessData.Retry);
+  assert.deepEqual(asl.States.ProcessData.Retry, [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }]);
+  await commit(field(page, '/Retry/0/MaxAttempts'), '-1');
+  asl = await until(page, (a) => a.States.ProcessData.Retry[0].MaxAttempts === -1);
+  assert.equal(asl.States.ProcessData.Retry[0].MaxAttempts, -1, 'kept as typed');
+  await page.locator('.inspector .field.invalid .field-error').first().waitFor();
+  assert.match(await page.locator('.inspector .field.invalid').first().textContent(), /MaxAttempts/);
+  await field(page, '/Retry/0/ErrorEquals').fill('States.Timeout');
+  await field(page, '/Retry/0/ErrorEquals').press('Enter');
+  asl = await until(page, (a) => a.States.ProcessData.Retry[0].ErrorEquals.length === 2);
+  assert.deepEqual(asl.States.ProcessData.Retry[0].ErrorEquals, ['States.ALL', 'States.Timeout']);
+  // A payload that is not JSON stays in its field with a located reason.
+  const params = field(page, '/Parameters');
+  await params.fill('{"a": }');
+  await params.blur();
+  await page.locator('.inspector .field.invalid', { hasText: 'Parameters' }).getByText(/1:7/).waitFor();
+  assert.equal(await field(page, '/Parameters').inputValue(), '{"a": }');
+  // The seed's ProcessData already catches States.ALL; add a second catcher, then move it first.
+  await page.getByRole('button', { name: '+ Add catcher' }).click();
+  asl = await until(page, (a) => a.States.ProcessData.Catch.length === 2);
+  await field(page, '/Catch/1/Next').selectOption('SendNotification');
+  await commit(field(page, '/Catch/1/ResultPath'), '$.error');
+  asl = await until(page, (a) => a.States.ProcessData.Catch[1].Next === 'SendNotification' && a.States.ProcessData.Catch[1].ResultPath);
+  assert.deepEqual(asl.States.ProcessData.Catch[1], { ErrorEquals: ['States.ALL'], Next: 'SendNotification', ResultPath: '$.error' });
+  await page.locator('.inspector .catcher').nth(1).getByRole('button', { name: 'Move up' }).click();
+  asl = await until(page, (a) => a.States.ProcessData.Catch[0].Next === 'SendNotification');
+  assert.equal(asl.States.ProcessData.Catch[1].Next, 'HandleError');
+  await page.locator('path[data-edge="/States/ProcessData->Catch(1)"]').waitFor({ state: 'attached' });
+  await screenshot(page, 'inspector-task.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the top-level form edits TimeoutSeconds, and refuses a non-number without losing it', async () => {
+  const { page, problems } = await open();
+  await page.keyboard.press('Escape');
+  await commit(field(page, '/TimeoutSeconds'), '300');
+  let asl = await until(page, (a) => a.TimeoutSeconds === 300);
+  assert.equal(asl.TimeoutSeconds, 300);
+  await commit(field(page, '/TimeoutSeconds'), 'soon');
+  await page.locator('.inspector .field-error').waitFor();
+  assert.equal(await field(page, '/TimeoutSeconds').inputValue(), 'soon');
+  asl = await definition(page);
+  assert.equal(asl.TimeoutSeconds, 300);
+  assert.equal(await node(page, 'ValidateInput').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('rename a state through the inspector, and references follow', async () => {
+  const { page, problems } = await open();
+  await node(page, 'HandleError').click();
+  await commit(page.getByLabel('State name'), 'OnError');
+  await node(page, 'OnError').waitFor();
+  const asl = await until(page, (a) => a.States.OnError);
+  assert.equal(asl.States.HandleError, undefined);
+  assert.equal(asl.States.CheckValidation.Default, 'OnError');
+  assert.equal(asl.States.ValidateInput.Catch[0].Next, 'OnError');
+  await page.locator('path[data-edge="/States/CheckValidation->Default"]').waitFor({ state: 'attached' });
+  assert.equal(await node(page, 'HandleError').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the Map inspector shows its settings', async () => {
+  const { page, problems } = await open(NESTED);
+  await node(page, 'PerItem').locator('.node-head').click();
+  await field(page, '/ItemProcessor/ProcessorConfig/Mode').selectOption('DISTRIBUTED');
+  await commit(field(page, '/ToleratedFailurePercentage'), '5');
+  const asl = await until(page, (a) => a.States.PerItem.ToleratedFailurePercentage === 5);
+  assert.equal(asl.States.PerItem.ItemProcessor.ProcessorConfig.Mode, 'DISTRIBUTED');
+  assert.equal(await field(page, '/MaxConcurrency').inputValue(), '2');
+  await screenshot(page, 'inspector-map.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
