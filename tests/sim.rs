@@ -293,3 +293,54 @@ fn settings_are_saved_with_the_document_and_old_autosaves_get_the_seed_scenarios
     let old: Saved = serde_json::from_value(json!({"name": "x", "text": SEED})).unwrap();
     assert_eq!(Document::restore(old).simulation.scenarios, seed_scenarios());
 }
+
+#[test]
+fn handler_sets_go_to_a_mock_config_file_and_back() {
+    use statecraft::sim::mock::{TEST_CASE, export, import};
+    let def = SEED.replace(
+        "\"Resource\": \"arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:SendNotification\"",
+        "\"Resource\": \"arn:aws:states:::lambda:invoke\", \"Parameters\": {\"FunctionName\": \"SendNotification\", \"Payload.$\": \"$\"}",
+    );
+    let simulator = Simulator::new(&def, &HandlerSet::new()).unwrap();
+    let handlers = set(&[
+        ("ValidateInput", HandlerChoice::Static { json: r#"{"isValid":true,"data":{"amount":3}}"#.into() }, 0),
+        ("ProcessData", HandlerChoice::Throw { error: "Boom".into(), cause: "down".into() }, 0),
+        ("SendNotification", HandlerChoice::Static { json: r#"{"sent":1}"#.into() }, 0),
+        ("HandleError", HandlerChoice::Echo, 0),
+    ]);
+    let (config, notes) = export(&handlers, &simulator.tasks, "OrderProcessingWorkflow");
+    assert_eq!(notes, vec!["HandleError: echo has no MockConfigFile form; it stays simulated"]);
+    let text = config.to_text();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(file["StateMachines"]["OrderProcessingWorkflow"]["TestCases"][TEST_CASE]["ProcessData"], "ProcessDataMock");
+    assert_eq!(file["MockedResponses"]["ProcessDataMock"]["0"], json!({"Throw": {"Error": "Boom", "Cause": "down"}}));
+    // lambda:invoke answers as the service does; a function ARN answers with the payload.
+    assert_eq!(file["MockedResponses"]["SendNotificationMock"]["0"]["Return"], json!({"StatusCode": 200, "Payload": {"sent": 1}}));
+    assert_eq!(file["MockedResponses"]["ValidateInputMock"]["0"]["Return"]["isValid"], true);
+    let back = import(&text, None, &simulator.tasks).unwrap();
+    let mut want = handlers.clone();
+    want.remove("HandleError");
+    assert_eq!(back, want);
+}
+
+#[test]
+fn mock_config_files_that_cannot_be_imported_say_why() {
+    use statecraft::sim::mock::import;
+    let tasks = Simulator::new(SEED, &HandlerSet::new()).unwrap().tasks;
+    let file = |cases: Value, responses: Value| json!({"StateMachines": {"M": {"TestCases": cases}}, "MockedResponses": responses}).to_string();
+    let ok = json!({"R": {"0": {"Return": 1}}});
+    let cases: Vec<(String, Option<&str>, &str)> = vec![
+        ("{\n  \"StateMachines\": [".into(), None, "2:"),
+        (file(json!({"A": {"Nope": "R"}}), ok.clone()), None, "'Nope', which is not a Task state"),
+        (file(json!({"A": {"ProcessData": "R"}, "B": {}}), ok.clone()), None, "several test cases (A, B)"),
+        (file(json!({"A": {"ProcessData": "R"}}), ok.clone()), Some("Z"), "no test case 'Z'"),
+        (file(json!({"A": {"ProcessData": "R"}}), json!({"R": {"0": {"Return": 1}, "1": {"Throw": {"Error": "E"}}}})), None, "cannot show"),
+    ];
+    for (text, case, message) in cases {
+        let error = import(&text, case, &tasks).expect_err(message);
+        assert!(error.contains(message), "{error}");
+    }
+    let two = file(json!({"A": {"ProcessData": "R"}}), json!({"R": {"0-1": {"Throw": {"Error": "E"}}, "2": {"Return": 1}}}));
+    let set = import(&two, Some("A"), &tasks).unwrap();
+    assert_eq!(set["ProcessData"].choice, HandlerChoice::FailThenSucceed { times: 2, error: "E".into() });
+}

@@ -89,8 +89,18 @@ pub struct BatchRow {
     /// Billed transitions: states entered plus retries.
     pub transitions: u64,
     pub duration_ms: i64,
+    /// The output, or the error and cause (formatted only when shown: [`BatchRow::summary`]).
+    pub result: Result<Arc<Value>, (Option<String>, Option<String>)>,
+}
+
+impl BatchRow {
     /// The output, or `error: cause`, in one line.
-    pub summary: String,
+    pub fn summary(&self) -> String {
+        match &self.result {
+            Ok(output) => serde_json::to_string(&**output).unwrap_or_default(),
+            Err((error, cause)) => format!("{}: {}", error.as_deref().unwrap_or(""), cause.as_deref().unwrap_or("")),
+        }
+    }
 }
 
 /// How often each state and edge ran over a batch.
@@ -207,7 +217,7 @@ impl Batch {
                 mismatches: vec![input_error.unwrap_or_default()],
                 transitions: 0,
                 duration_ms: 0,
-                summary: String::new(),
+                result: Err((None, None)),
             };
         };
         self.coverage.add(&run);
@@ -223,7 +233,10 @@ impl Batch {
             mismatches: found.unwrap_or_default(),
             transitions,
             duration_ms: run.duration_ms,
-            summary: summary(&run),
+            result: match &run.output {
+                Some(output) => Ok(output.clone()),
+                None => Err((run.error.clone(), run.cause.clone())),
+            },
         }
     }
 
@@ -238,15 +251,6 @@ impl Batch {
 /// What Standard bills for a run: every state entered, and every retry.
 pub fn billed_transitions(run: &RunModel) -> u64 {
     run.visits.len() as u64 + run.states.values().map(|s| u64::from(s.retries)).sum::<u64>()
-}
-
-/// The output in one line, or `error: cause`.
-pub fn summary(run: &RunModel) -> String {
-    match (&run.output, &run.error) {
-        (Some(output), _) => serde_json::to_string(&**output).unwrap_or_default(),
-        (None, Some(error)) => format!("{error}: {}", run.cause.as_deref().unwrap_or("")),
-        (None, None) => run.status.to_string(),
-    }
 }
 
 /// The marker names, for matching edges drawn to the Start and End markers.

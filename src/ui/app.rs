@@ -7,6 +7,8 @@ use super::context::{Editor, STORAGE_KEY};
 use super::diagnostics::Diagnostics;
 use super::inspector::Inspector;
 use super::palette::Palette;
+use super::run_panel::RunPanel;
+use super::sim_view::SimView;
 use super::shortcuts::Shortcuts;
 use super::toolbar::Toolbar;
 use crate::editor::document::{Document, Saved};
@@ -28,6 +30,7 @@ fn restored() -> Option<Document> {
 pub fn App() -> impl IntoView {
     let editor = Editor::new(restored().unwrap_or_else(Document::seed));
     provide_context(editor);
+    provide_context(SimView::new());
 
     // Autosave after every change (Effect: the one place the app talks to localStorage). A burst
     // of changes (a drag's moves, typing) is saved once, 150 ms after it starts, and whatever is
@@ -61,7 +64,10 @@ pub fn App() -> impl IntoView {
             <Toolbar/>
             <main class="workspace">
                 <Palette/>
-                <Canvas/>
+                <div class="center">
+                    <Canvas/>
+                    <RunPanel/>
+                </div>
                 <aside class="side">
                     <Inspector/>
                     <CodePane/>

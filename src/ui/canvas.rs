@@ -244,9 +244,13 @@ pub fn Canvas() -> impl IntoView {
                         {
                             let id = edge.id.clone();
                             let base = edge_class(&edge);
+                            let sim = use_context::<super::sim_view::SimView>();
+                            let from_name = edge.source.as_ref().map(|s| s.name.clone());
+                            let to_name = if edge.kind == EdgeKind::End { None } else { editor.scene.with_untracked(|s| s.nodes.iter().find(|n| n.id == edge.to).map(|n| n.label.clone())) };
                             let class = move || {
                                 let hot = editor.drop_edge.with(|d| d.as_deref() == Some(id.as_str()));
-                                format!("{base}{}", if hot { " drop-target" } else { "" })
+                                let run = sim.map(|s| s.edge_class(from_name.as_deref(), to_name.as_deref())).unwrap_or("");
+                                format!("{base}{}{run}", if hot { " drop-target" } else { "" })
                             };
                             let marker = if edge.kind == EdgeKind::Catch { "url(#arrow-catch)" } else { "url(#arrow)" };
                             view! { <path class=class d=edge.svg() marker-end=marker data-edge=edge.id.clone()/> }

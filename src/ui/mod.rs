@@ -11,7 +11,10 @@ mod diagnostics;
 mod documents;
 mod inspector;
 mod palette;
+mod run_batch;
+mod run_panel;
 mod shortcuts;
+mod sim_view;
 mod toolbar;
 
 pub use app::App;

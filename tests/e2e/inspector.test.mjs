@@ -258,3 +258,23 @@ test('the Map inspector shows its settings', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('switching a state to JSONata offers to convert its JSONPath fields', async () => {
+  const { page, problems } = await open();
+  await node(page, 'CheckValidation').click();
+  await field(page, '/QueryLanguage').selectOption('JSONata');
+  const offer = page.getByRole('group', { name: 'Convert to JSONata' });
+  await offer.getByRole('button', { name: 'Convert fields' }).click();
+  const asl = await until(page, (a) => a.States.CheckValidation.QueryLanguage === 'JSONata');
+  const rule = asl.States.CheckValidation.Choices[0];
+  assert.equal(rule.Variable, undefined);
+  assert.match(rule.Condition, /^\{%.*\$states\.input\.isValid.*%\}$/);
+  assert.equal(rule.Next, 'ProcessData');
+  // The form now shows the JSONata fields: the rule's Condition, and Output instead of the paths.
+  await field(page, '/Choices/0/Condition').waitFor();
+  assert.equal(await field(page, '/InputPath').count(), 0);
+  assert.equal(await field(page, '/Output').count(), 1);
+  await page.locator('path[data-edge="/States/CheckValidation->Choice(0)"]').waitFor({ state: 'attached' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,62 @@
+//! What the simulator shows on the canvas, provided once at the root: the run being looked at
+//! (states coloured as AWS's graph inspector colours them, edges taken, retry badges) or a
+//! batch's coverage (a heat map), and whether the Run drawer is open.
+
+use std::sync::Arc;
+
+use crate::sim::batch::Coverage;
+use crate::sim::run::{END, RunModel, START, StateStatus};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct SimView {
+    pub run: RwSignal<Option<Arc<RunModel>>>,
+    pub coverage: RwSignal<Option<Arc<Coverage>>>,
+    pub open: RwSignal<bool>,
+}
+
+impl SimView {
+    pub fn new() -> Self {
+        SimView { run: RwSignal::new(None), coverage: RwSignal::new(None), open: RwSignal::new(false) }
+    }
+
+    /// Classes for a state's node: `run-succeeded` ..., or `heat heat-N` for coverage.
+    pub fn node_class(&self, name: &str) -> String {
+        if let Some(c) = self.coverage.read().as_ref() {
+            let h = c.heat(name);
+            return if h == 0.0 { " heat heat-0".into() } else { format!(" heat heat-{}", 1 + (h * 4.0).round() as u32) };
+        }
+        match self.run.read().as_ref() {
+            Some(run) => format!(" run-{}", run.state_status(name).name()),
+            None => String::new(),
+        }
+    }
+
+    /// The retry badge's text, when the state was retried in the run shown.
+    pub fn retries(&self, name: &str) -> Option<String> {
+        let run = self.run.read();
+        let n = run.as_ref()?.states.get(name)?.retries;
+        (n > 0).then(|| format!("↻{n}"))
+    }
+
+    /// Classes for an edge from `from` to `to` (state names, or `None` for the markers).
+    pub fn edge_class(&self, from: Option<&str>, to: Option<&str>) -> &'static str {
+        let (from, to) = (from.unwrap_or(START), to.unwrap_or(END));
+        if let Some(c) = self.coverage.read().as_ref() {
+            let n = c.edge_count(from, to);
+            return match (n, c.runs) {
+                (0, _) => " heat-edge cold",
+                (n, runs) if n * 2 >= runs => " heat-edge hot",
+                _ => " heat-edge warm",
+            };
+        }
+        match self.run.read().as_ref() {
+            Some(run) if run.edges.keys().any(|(a, b)| &**a == from && &**b == to) => {
+                let caught = run.state_status(from) == StateStatus::Caught && to != END;
+                if caught { " taken caught" } else { " taken" }
+            }
+            Some(_) => " not-taken",
+            None => "",
+        }
+    }
+}

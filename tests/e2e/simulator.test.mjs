@@ -1,0 +1,209 @@
+// The simulator in the page (issue 7): the seed scenarios coloured on the graph with their
+// outputs, fast-forwarded waits, Retry after failures, a callback task, and a batch of 1,000
+// generated scenarios with its summary and coverage.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launch();
+  server = await serveDist('/');
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SEED = {
+  Comment: 'Workflow de traitement de commande',
+  StartAt: 'ValidateInput',
+  States: {
+    ValidateInput: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ValidateInput', Next: 'CheckValidation', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
+    CheckValidation: { Type: 'Choice', Choices: [{ Variable: '$.isValid', BooleanEquals: true, Next: 'ProcessData' }], Default: 'HandleError' },
+    ProcessData: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData', Next: 'SendNotification', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
+    SendNotification: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:SendNotification', End: true },
+    HandleError: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:HandleError', End: true },
+  },
+};
+
+async function fresh() {
+  const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 960 });
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
+  await page.getByTestId('run-toggle').click();
+  await page.getByTestId('run-start').waitFor();
+  return { page, problems };
+}
+
+/** Replaces the code as a user would: click in it, select all, paste the new text. */
+async function setDefinition(page, definition) {
+  await page.getByLabel('ASL definition').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(JSON.stringify(definition, null, 2));
+  await page.locator(`.canvas [data-state-name="${Object.keys(definition.States).at(-1)}"]`).waitFor();
+}
+
+const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
+const runClass = async (page, name) => (await node(page, name).getAttribute('class')).match(/run-[a-z-]+/)?.[0];
+
+async function runAndWait(page, status) {
+  await page.getByTestId('run-start').click();
+  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, status, { timeout: 20000 });
+}
+
+async function chooseHandler(page, state, kind, params = {}) {
+  await page.locator(`.handler-row[data-handler="${state}"] select`).selectOption(kind);
+  for (const [label, value] of Object.entries(params)) {
+    const field = page.locator(`.handler-row[data-handler="${state}"] [data-testid="handler-${label}"]`);
+    await field.fill(String(value));
+    await field.press('Tab');
+  }
+}
+
+async function historyTypes(page) {
+  await page.getByTestId('tab-history').click();
+  return page.locator('[data-testid="history"] tr.event td:nth-child(2)').allTextContents();
+}
+
+test('each seed scenario colours its path and gives the course output', async () => {
+  const { page, problems } = await fresh();
+  const options = await page.getByTestId('scenario-select').locator('option').allTextContents();
+  assert.deepEqual(options, ['Test 1 : Exécution réussie', 'Test 2 : Exécution avec erreur (validation)', 'Test 3 : Montant négatif']);
+  const cases = [
+    { index: 0, colours: ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'not-reached'], output: /"subject": "Commande ORD-\d{5} confirmée"/, taken: '/States/ProcessData->Next' },
+    { index: 1, colours: ['succeeded', 'succeeded', 'not-reached', 'not-reached', 'succeeded'], output: /"errorMessage": "Champ manquant: amount"/, taken: '/States/CheckValidation->Default' },
+    { index: 2, colours: ['succeeded', 'succeeded', 'not-reached', 'not-reached', 'succeeded'], output: /"errorMessage": "Le montant doit être positif"/, taken: '/States/CheckValidation->Default' },
+  ];
+  for (const c of cases) {
+    await page.getByTestId('scenario-select').selectOption(String(c.index));
+    await runAndWait(page, 'SUCCEEDED');
+    const colours = [];
+    for (const s of ['ValidateInput', 'CheckValidation', 'ProcessData', 'SendNotification', 'HandleError']) colours.push((await runClass(page, s)).slice(4));
+    assert.deepEqual(colours, c.colours, options[c.index]);
+    assert.match(await page.getByTestId('run-output').inputValue(), c.output);
+    assert.match(await page.locator(`path[data-edge="${c.taken}"]`).getAttribute('class'), /\btaken\b/);
+    if (c.index === 0) {
+      const types = await historyTypes(page);
+      assert.equal(types[0], 'ExecutionStarted');
+      assert.equal(types.at(-1), 'ExecutionSucceeded');
+      assert.equal(types.filter((t) => t === 'LambdaFunctionSucceeded').length, 3);
+      // Expand an event's details.
+      await page.locator('[data-testid="history"] tr.event', { hasText: 'ExecutionSucceeded' }).click();
+      assert.match(await page.locator('[data-testid="history"] tr.details').textContent(), /executionSucceededEventDetails/);
+      await page.getByTestId('history-filter').fill('Lambda');
+      assert.ok((await historyTypes(page)).every((t) => t.startsWith('LambdaFunction')));
+      await page.getByTestId('tab-logs').click();
+      const logs = await page.getByTestId('run-logs').textContent();
+      assert.match(logs, /\/aws\/lambda\/ProcessData/);
+      assert.match(logs, /SendNotification - Event reçu: \{"statusCode": 200/);
+      // Selecting a state shows its data flow.
+      await node(page, 'ProcessData').click();
+      const flow = await page.getByTestId('dataflow').textContent();
+      assert.match(flow, /Data flow of ProcessData/);
+      assert.match(flow, /after InputPath.*result.*output/s);
+      await screenshot(page, 'sim-success.png');
+    }
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a failing handler fails the run, red on the graph, with its error and cause', async () => {
+  const { page, problems } = await fresh();
+  await chooseHandler(page, 'SendNotification', 'throw', { error: 'Mail.Unavailable', cause: 'SMTP down' });
+  await runAndWait(page, 'FAILED');
+  assert.equal(await runClass(page, 'SendNotification'), 'run-failed');
+  assert.equal(await runClass(page, 'ProcessData'), 'run-succeeded');
+  assert.equal(await page.getByTestId('run-output').inputValue(), 'Mail.Unavailable\nSMTP down');
+  await screenshot(page, 'sim-failed.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a 60-second Wait and a Timestamp Wait complete at once, the clock fast-forwarded', async () => {
+  const { page, problems } = await fresh();
+  const def = structuredClone(SEED);
+  def.States.ValidateInput.Next = 'WaitMinute';
+  def.States.WaitMinute = { Type: 'Wait', Seconds: 60, Next: 'WaitUntil' };
+  def.States.WaitUntil = { Type: 'Wait', Timestamp: '2024-12-31T00:00:00Z', Next: 'CheckValidation' };
+  await setDefinition(page, def);
+  await runAndWait(page, 'SUCCEEDED');
+  assert.equal(await runClass(page, 'WaitMinute'), 'run-succeeded');
+  assert.equal(await runClass(page, 'WaitUntil'), 'run-succeeded');
+  const clock = await page.getByTestId('run-clock').textContent();
+  assert.match(clock, /2024-12-31T00:00:00/);
+  const forwarded = Number((await page.getByTestId('run-forwarded').textContent()).match(/fast-forwarded ([\d.]+)s/)[1]);
+  assert.ok(forwarded > 60 * 60 * 24 * 300, `fast-forwarded ${forwarded}s`);
+  const types = await historyTypes(page);
+  assert.equal(types.filter((t) => t === 'WaitStateExited').length, 2);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ProcessData fails twice, is retried twice, then succeeds', async () => {
+  const { page, problems } = await fresh();
+  const def = structuredClone(SEED);
+  def.States.ProcessData.Retry = [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }];
+  await setDefinition(page, def);
+  await chooseHandler(page, 'ProcessData', 'fail', { times: 2, error: 'States.TaskFailed' });
+  await runAndWait(page, 'SUCCEEDED');
+  assert.equal(await runClass(page, 'ProcessData'), 'run-succeeded');
+  assert.equal(await runClass(page, 'SendNotification'), 'run-succeeded');
+  assert.equal(await node(page, 'ProcessData').locator('.retry-badge').textContent(), '↻2');
+  const types = await historyTypes(page);
+  assert.equal(types.filter((t) => t === 'LambdaFunctionFailed').length, 2);
+  assert.equal(types.filter((t) => t === 'LambdaFunctionScheduled').length, 5, 'ValidateInput, ProcessData ×3, SendNotification');
+  await node(page, 'ProcessData').click();
+  const flow = await page.getByTestId('dataflow').textContent();
+  assert.equal((flow.match(/retry/g) || []).length, 2, flow);
+  assert.match(await page.getByTestId('run-output').inputValue(), /Commande ORD-\d{5} confirmée/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a callback task pauses the run until success is sent', async () => {
+  const { page, problems } = await fresh();
+  const def = structuredClone(SEED);
+  def.States.ProcessData = {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: { FunctionName: 'ProcessData', Payload: { 'input.$': '$', 'token.$': '$$.Task.Token' } },
+    Next: 'SendNotification',
+  };
+  await setDefinition(page, def);
+  await chooseHandler(page, 'ProcessData', 'callback');
+  await runAndWait(page, 'RUNNING');
+  assert.equal(await runClass(page, 'ProcessData'), 'run-in-progress');
+  await page.getByTestId('callback-panel').waitFor();
+  await page.getByTestId('callback-output').fill(JSON.stringify({ result: { orderId: 'ORD-CALLBACK', customer: 'Jean', email: 'jean@example.com', amount: 150, tax: 30, total: 180 } }));
+  await page.getByTestId('callback-success').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED');
+  assert.equal(await runClass(page, 'ProcessData'), 'run-succeeded');
+  assert.match(await page.getByTestId('run-output').inputValue(), /Commande ORD-CALLBACK confirmée/);
+  assert.equal(await page.getByTestId('callback-panel').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a batch of 1,000 generated scenarios shows its summary, coverage and cost', async () => {
+  const { page, problems } = await fresh();
+  await page.getByTestId('batch-tab').click();
+  await page.getByTestId('batch-count').fill('1000');
+  await page.getByTestId('batch-generate').click();
+  await page.waitForFunction(() => /1000 of 1000 run/.test(document.querySelector('[data-testid="batch-summary"]')?.textContent ?? ''), null, { timeout: 60000 });
+  const summary = await page.getByTestId('batch-summary').textContent();
+  assert.match(summary, /1000 passed · 0 failed/);
+  const coverage = await page.locator('[data-testid="coverage"] li').allTextContents();
+  assert.equal(coverage.length, 5);
+  assert.match(coverage[0], /^ValidateInput1000$/);
+  assert.equal(await page.getByTestId('never-reached').textContent(), 'Every state was reached.');
+  // The heat map: ValidateInput ran in every scenario, the hottest.
+  assert.match(await node(page, 'ValidateInput').getAttribute('class'), /heat-5/);
+  assert.match(await node(page, 'SendNotification').getAttribute('class'), /heat-[1-4]/);
+  assert.match(await page.getByTestId('cost').textContent(), /Per million executions\$[\d.]+\$[\d.]+/);
+  assert.equal(await page.locator('[data-testid="batch-rows"] tbody tr').count(), 200);
+  await screenshot(page, 'sim-batch.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
