@@ -17,7 +17,8 @@ async function expectSeedLoaded(page) {
   assert.deepEqual(names, SEED_STATES);
   const kinds = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label').match(/\((\w+)\)$/)[1]));
   assert.deepEqual(kinds, ['Task', 'Choice', 'Task', 'Task', 'Task']);
-  const code = await page.getByLabel('ASL definition').inputValue();
+  await page.getByLabel('ASL definition').waitFor();
+  const code = await page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
   assert.equal(JSON.parse(code).StartAt, 'ValidateInput');
   assert.match(code, /"Comment": "Workflow de traitement de commande"/);
 }

@@ -11,7 +11,10 @@ after(async () => { await server?.close(); await browser?.close(); });
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 
 async function load(page, definition) {
-  await page.getByLabel('ASL definition').fill(JSON.stringify(definition, null, 2));
+  // Into the code editor as a user pastes: click, select all, insert.
+  await page.getByLabel('ASL definition').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(JSON.stringify(definition, null, 2));
   await page.keyboard.press('Escape');
   await page.locator('.canvas').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('f');
