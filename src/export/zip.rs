@@ -91,6 +91,13 @@ pub fn zip(entries: &[ZipEntry]) -> Vec<u8> {
     out
 }
 
+/// The archive of exported files, in order, scripts executable.
+pub fn zip_files(files: &[super::ExportFile]) -> Vec<u8> {
+    let entries: Vec<ZipEntry> =
+        files.iter().map(|f| ZipEntry { name: f.name, data: f.contents.as_bytes(), executable: f.executable }).collect();
+    zip(&entries)
+}
+
 fn put16(out: &mut Vec<u8>, v: u16) {
     out.extend_from_slice(&v.to_le_bytes());
 }
