@@ -150,3 +150,22 @@ fn state_exited_events_record_assigned_variables_as_aws_does() {
     assert_eq!(exited[0]["assignedVariablesDetails"], json!({"truncated": false}));
     assert!(exited[1].get("assignedVariables").is_none(), "a state without Assign records none");
 }
+
+#[test]
+fn a_map_item_selector_still_reads_the_execution_input_when_it_asks() {
+    let def = |selector: Value| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemSelector": selector,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}})
+    };
+    let input = json!({"items": [1, 2], "k": "key"});
+    for (selector, expected) in [
+        (json!({"v.$": "$$.Map.Item.Value", "k.$": "$$.Execution.Input.k"}), json!([{"v": 1, "k": "key"}, {"v": 2, "k": "key"}])),
+        (json!({"v.$": "$$.Map.Item.Value", "n.$": "$$.Execution.Name"}), json!([{"v": 1, "n": "execution"}, {"v": 2, "n": "execution"}])),
+        (json!({"i.$": "$$.Map.Item.Index"}), json!([{"i": 0}, {"i": 1}])),
+    ] {
+        let mut execution = start(def(selector), input.clone(), HandlerRegistry::new());
+        execution.run();
+        let ExecutionStatus::Succeeded { output } = execution.status() else { panic!("{:?}", execution.status()) };
+        assert_eq!(**output, expected);
+    }
+}

@@ -63,11 +63,30 @@ pub trait TaskHandler {
     }
 }
 
+/// FNV-1a: the registry's keys are short names looked up up to three times per task, where
+/// SipHash's setup costs more than the lookup.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
 /// Handlers by state name, resource ARN or Lambda function name.
 #[derive(Default)]
 pub struct HandlerRegistry {
     handlers: Vec<Box<dyn TaskHandler>>,
-    by_key: HashMap<String, usize>,
+    by_key: HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>,
 }
 
 impl std::fmt::Debug for HandlerRegistry {

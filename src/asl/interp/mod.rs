@@ -595,6 +595,12 @@ impl Execution {
 
     /// The context object (`$$`) for a fiber's current state.
     fn context_object(&self, fid: FiberId, task_token: Option<&str>) -> Value {
+        self.context_object_with(fid, task_token, true)
+    }
+
+    /// The context object, with `Execution.Input` only when `with_input`: a 10,000-item Map
+    /// would otherwise copy the whole execution input for every item.
+    fn context_object_with(&self, fid: FiberId, task_token: Option<&str>, with_input: bool) -> Value {
         let fiber = self.fiber(fid);
         let state = self.program.state(fiber.scope, fiber.state);
         let machine_arn = format!(
@@ -608,7 +614,7 @@ impl Execution {
         let mut context = json!({
             "Execution": {
                 "Id": execution_arn,
-                "Input": Value::clone(&self.input),
+                "Input": null,
                 "StartTime": format_rfc3339(self.start_time),
                 "Name": self.config.execution_name,
                 "RoleArn": self.config.role_arn,
@@ -621,6 +627,14 @@ impl Execution {
                 "RetryCount": fiber.retries,
             },
         });
+        // Set after `json!`, which would copy the input through serialization.
+        if let Some(execution) = context.get_mut("Execution").and_then(Value::as_object_mut) {
+            if with_input {
+                execution.insert("Input".into(), Value::clone(&self.input));
+            } else {
+                execution.shift_remove("Input");
+            }
+        }
         if let Some(token) = task_token {
             context["Task"] = json!({"Token": token});
         }

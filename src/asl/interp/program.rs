@@ -268,6 +268,9 @@ pub struct MapSpec {
     pub items: Option<JsonataTemplate>,
     /// JSONata: ItemSelector, with `$states.context.Map.Item`.
     pub item_selector_jsonata: Option<JsonataTemplate>,
+    /// Whether the item selector may read `$$.Execution.Input` (so each item's context object
+    /// must hold a copy of it).
+    pub selector_reads_execution_input: bool,
     /// JSONata: MaxConcurrency, ToleratedFailureCount and ToleratedFailurePercentage as expressions.
     pub max_concurrency_expression: Option<JsonataTemplate>,
     pub tolerated_failure_count_expression: Option<JsonataTemplate>,
@@ -337,6 +340,25 @@ fn mentions_context(value: &Value) -> bool {
         Value::String(s) => s.contains("$$"),
         Value::Array(items) => items.iter().any(mentions_context),
         Value::Object(map) => map.values().any(mentions_context),
+        _ => false,
+    }
+}
+
+/// Whether a template may read the execution's input from the context object: conservatively,
+/// any `$$` reference that is not plainly into another part of it (`$$.Map…`, `$$.State…`), and
+/// any JSONata expression naming the context as a whole or the execution.
+fn reads_execution_input(value: &Value) -> bool {
+    match value {
+        Value::String(s) => {
+            let jsonpath = s.split("$$").skip(1).any(|rest| {
+                rest.contains("Input") || !rest.starts_with('.') || (rest.starts_with(".Execution") && !rest.starts_with(".Execution."))
+            });
+            let jsonata = s.contains("{%")
+                && (s.contains("Execution") || s.contains("Input") || s.split("$states").skip(1).any(|rest| !rest.starts_with(".context.")));
+            jsonpath || jsonata
+        }
+        Value::Array(items) => items.iter().any(reads_execution_input),
+        Value::Object(map) => map.values().any(reads_execution_input),
         _ => false,
     }
 }
@@ -650,6 +672,7 @@ impl Compiler {
                     p.as_deref().map(|p| path(p, &format!("{pointer}/{field}"), uses)).transpose()
                 };
                 Action::Map(MapSpec {
+                    selector_reads_execution_input: selector.is_some_and(|s| reads_execution_input(&s.to_serde())),
                     processor,
                     items_path: opt_path(&m.items_path, "ItemsPath", &mut uses_context)?,
                     items: if is_jsonata { jsonata_payload(&m.items, "Items", pointer, &mut uses_context)? } else { None },

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{Flow, context_for, handle_error_after, jsonata_value, query_failed, site, variables};
 use crate::asl::history::EventKind;
@@ -187,8 +187,8 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
         let item = std::mem::take(&mut exec.fiber_mut(fid).children.as_mut().expect("checked").items[index]);
         let input = match (&spec.item_selector, &spec.item_selector_jsonata) {
             (_, Some(template)) => {
-                let mut context = exec.context_object(fid, None);
-                context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                let mut context = exec.context_object_with(fid, None, spec.selector_reads_execution_input);
+                context["Map"] = map_item_context(index, item);
                 let selector_input = exec.fiber(fid).children.as_ref().expect("checked").selector_input.clone();
                 let states = pipeline::states_object(&selector_input, &context, None, None);
                 let vars = variables(exec, fid);
@@ -197,8 +197,8 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
                     .map_err(|f| query_failed(exec, fid, state, f))?
             }
             (Some(template), None) => {
-                let mut context = exec.context_object(fid, None);
-                context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                let mut context = exec.context_object_with(fid, None, spec.selector_reads_execution_input);
+                context["Map"] = map_item_context(index, item);
                 let selector_input = exec.fiber(fid).children.as_ref().expect("checked").selector_input.clone();
                 let site = site(exec, fid, state);
                 let vars = variables(exec, fid);
@@ -228,4 +228,14 @@ pub(super) fn start_more(exec: &mut Execution, fid: FiberId, state: &CompiledSta
         exec.fiber_mut(fid).children = None;
         handle_error_after(exec, fid, state, error, Some(EventKind::MapStateFailed));
     }
+}
+
+/// `{"Item": {"Index": i, "Value": item}}`, moving the item in (`json!` would copy it).
+fn map_item_context(index: usize, item: Value) -> Value {
+    let mut entry = serde_json::Map::with_capacity(2);
+    entry.insert("Index".into(), Value::from(index));
+    entry.insert("Value".into(), item);
+    let mut map = serde_json::Map::with_capacity(1);
+    map.insert("Item".into(), Value::Object(entry));
+    Value::Object(map)
 }

@@ -47,14 +47,15 @@ fn seconds(
     })
 }
 
-fn function_name(spec: &TaskSpec, effective: &Value) -> Option<String> {
+/// The Lambda function's name, borrowed (no allocation per call).
+fn function_name<'a>(spec: &'a TaskSpec, effective: &'a Value) -> Option<&'a str> {
     match &spec.target {
-        TaskTarget::LambdaFunction { function_name } => Some(function_name.clone()),
+        TaskTarget::LambdaFunction { function_name } => Some(function_name),
         TaskTarget::LambdaInvoke => effective.get("FunctionName").and_then(Value::as_str).map(|name| {
             // A full or partial ARN names the function after `function:`.
             match name.split_once(":function:") {
-                Some((_, rest)) => rest.split(':').next().unwrap_or(rest).to_string(),
-                None => name.to_string(),
+                Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
+                None => name,
             }
         }),
         TaskTarget::Service { .. } | TaskTarget::Other => None,
@@ -96,7 +97,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let request = TaskRequest {
         state_name: &state.name,
         resource: &spec.resource,
-        function_name: function.as_deref(),
+        function_name: function,
         input: handler_input,
         attempt,
     };
@@ -123,8 +124,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         ),
     };
     if !log.is_empty() {
-        let group = function.clone().unwrap_or_else(|| state.name.to_string());
-        exec.logs.append(&group, now, log);
+        exec.logs.append(function.unwrap_or(&state.name), now, log);
     }
     if let Some(token) = token {
         if let Err(error) = outcome {
