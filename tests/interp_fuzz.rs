@@ -310,7 +310,11 @@ fn handlers(rng: &mut StdRng, definition: &Value) -> HandlerRegistry {
                 1 => registry.register(name, Throw(error)),
                 2 => registry.register(name, FailTimesThenSucceed::new(rng.random_range(0..3), error, Echo)),
                 3 => registry.register(name, WithLatency { inner: Echo, millis: rng.random_range(0..30_000) }),
-                _ => registry.register(name, StaticResult(json!({"big": "x".repeat(rng.random_range(0..300_000))}))),
+                // Mostly small results; now and then one just over the payload limit.
+                _ => {
+                    let size = if rng.random_bool(0.2) { 262_200 } else { rng.random_range(0..2_000) };
+                    registry.register(name, StaticResult(json!({"big": "x".repeat(size)})))
+                }
             };
         }
     }
@@ -381,9 +385,15 @@ fn random_executions_never_panic_or_hang() {
     let mut runner = TestRunner::deterministic();
     let started = Instant::now();
     let (mut cases, mut ran, mut events) = (0u64, 0u64, 0usize);
+    let mut slowest = (Duration::ZERO, 0u64);
     loop {
         let (seed, input) = strategy.new_tree(&mut runner).expect("a case").current();
-        if let Some(n) = run_case(seed, input) {
+        let t = Instant::now();
+        let outcome = run_case(seed, input);
+        if t.elapsed() > slowest.0 {
+            slowest = (t.elapsed(), seed);
+        }
+        if let Some(n) = outcome {
             ran += 1;
             events += n;
         }
@@ -393,6 +403,6 @@ fn random_executions_never_panic_or_hang() {
             break;
         }
     }
-    println!("interp fuzz: {cases} definitions, {ran} compiled and ran ({events} events) in {:.0?}, none panicked or hung", started.elapsed());
+    println!("interp fuzz: {cases} definitions, {ran} compiled and ran ({events} events) in {:.0?}, none panicked or hung; slowest {:.1?} (seed {})", started.elapsed(), slowest.0, slowest.1);
     assert!(ran * 2 > cases, "most generated definitions should compile ({ran} of {cases})");
 }
