@@ -9,6 +9,7 @@ mod code_view;
 mod context;
 mod diagnostics;
 mod documents;
+mod export_panel;
 mod inspector;
 mod palette;
 mod run_batch;

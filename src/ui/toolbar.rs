@@ -3,6 +3,7 @@
 
 use super::context::Editor;
 use super::documents::{ImportDialog, open_file, share_link};
+use super::export_panel::ExportPanel;
 use crate::editor::document::Document;
 use leptos::prelude::*;
 
@@ -36,6 +37,7 @@ pub fn Toolbar() -> impl IntoView {
     let new_doc = move |_| editor.load(Document::new("Untitled", "{\n  \"StartAt\": \"\",\n  \"States\": {}\n}\n"));
     let open_seed = move |_| editor.load(Document::seed());
     let importing = RwSignal::new(false);
+    let exporting = RwSignal::new(false);
     let share = move |_| {
         if let Some(link) = share_link(editor) {
             editor.notice.set(Some(format!("Share link ({} characters) is in the address bar", link.len())));
@@ -61,9 +63,11 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>
                 <a class="tb text" href="#" download=file_name on:click=download>"Download"</a>
                 <button class="tb text" title="Put the document in the page's address, to share" on:click=share>"Share"</button>
+                <button class="tb text" title="Deploy scripts, templates and the diagram" on:click=move |_| exporting.set(true)>"Export"</button>
                 <button class="tb" aria-label="Keyboard shortcuts" title="Shortcuts (?)" on:click=move |_| editor.show_shortcuts.update(|v| *v = !*v)>"?"</button>
             </div>
             <ImportDialog open=importing/>
+            <ExportPanel open=exporting/>
         </header>
     }
 }
