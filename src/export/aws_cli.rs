@@ -442,8 +442,23 @@ pub fn logs_script(definition: &ExportedDefinition, options: &ExportOptions) -> 
     s.push_str(
         r#"
 if [ $# -gt 0 ]; then
-  # The course's command: aws logs tail GROUP --follow (AWS CLI v2).
-  exec aws logs tail "$1" --follow --region "$REGION"
+  if aws logs tail help >/dev/null 2>&1; then
+    # The course's command: aws logs tail GROUP --follow (AWS CLI v2).
+    exec aws logs tail "$1" --follow --region "$REGION"
+  fi
+  # AWS CLI v1 has no `logs tail`: poll the group every 5 seconds from 10 minutes ago.
+  since_ms=$(( ($(date +%s) - 600) * 1000 ))
+  while :; do
+    events=$(aws logs filter-log-events --log-group-name "$1" --start-time "$since_ms" \
+      --query 'events[*].[timestamp, message]' --output text --region "$REGION" 2>/dev/null || true)
+    if [ -n "$events" ]; then
+      printf '%s\n' "$events"
+      latest=$(aws logs filter-log-events --log-group-name "$1" --start-time "$since_ms" \
+        --query 'max(events[*].timestamp)' --output text --region "$REGION")
+      since_ms=$(( latest + 1 ))
+    fi
+    sleep 5
+  done
 fi
 
 echo "Logs of the last hour: state machine $STATE_MACHINE_NAME and its functions, in $REGION"
