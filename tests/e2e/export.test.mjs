@@ -67,7 +67,7 @@ test('the export panel previews, downloads one file or all of them, and follows 
   }
 
   // Account and region written into the definition's ARNs, or kept as placeholders.
-  await dialog.getByLabel('Region').fill('us-east-1');
+  await dialog.getByLabel('Region', { exact: true }).fill('us-east-1');
   await dialog.getByLabel('Write account and region into ARNs').check();
   await dialog.getByLabel('Account id').fill('123456789012');
   await tab('state-machine.json').click();
