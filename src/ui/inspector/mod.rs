@@ -391,7 +391,8 @@ fn state_form(editor: Editor, r: StateRef, drafts: Drafts) -> impl IntoView {
     let flows = !matches!(cx.state.kind, StateKind::Choice(_) | StateKind::Succeed | StateKind::Fail(_) | StateKind::Unrecognized);
     let end = cx.state.end == Some(true);
     let end_cx = cx.clone();
-    let top_problem = error_line(cx.problem("").filter(|_| cx.diags.iter().any(|(p, _)| p.is_empty())));
+    let own: Vec<&str> = cx.diags.iter().filter(|(p, _)| p.is_empty()).map(|(_, m)| m.as_str()).collect();
+    let top_problem = error_line((!own.is_empty()).then(|| own.join("; ")));
     view! {
         <h2><span class=format!("kind-chip kind-{}", kind.to_lowercase())>{kind}</span>" state"</h2>
         {top_problem}
