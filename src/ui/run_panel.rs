@@ -568,9 +568,8 @@ fn Inspect(live: StoredValue<Option<Live>, LocalStorage>, tick: RwSignal<u64>) -
                     l.exec
                         .history()
                         .iter()
-                        .map(|e| (e.id, e.kind.type_name(), e.timestamp - start, format_rfc3339(e.timestamp), e.kind.state_name().unwrap_or("").to_string(), e))
+                        .map(|e| (e.id, e.kind.type_name(), e.timestamp - start, format_rfc3339(e.timestamp), e.kind.state_name().unwrap_or("").to_string()))
                         .filter(|r| f.is_empty() || r.1.to_lowercase().contains(&f) || r.4.to_lowercase().contains(&f))
-                        .map(|r| (r.0, r.1, r.2, r.3, r.4, pretty(&r.5.to_json())))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -616,15 +615,25 @@ fn Inspect(live: StoredValue<Option<Live>, LocalStorage>, tick: RwSignal<u64>) -
                 <table class="history" data-testid="history">
                     <thead><tr><th>"ID"</th><th>"Type"</th><th>"State"</th><th>"Time"</th></tr></thead>
                     <tbody>
-                        {move || rows().into_iter().map(|(id, kind, offset, ts, state, details)| {
+                        // Keyed: a step adds its new rows and leaves the others alone.
+                        <For each=rows key=|r| (r.0, r.1, r.2) let:r>
+                        {
+                            let (id, kind, offset, ts, state) = r;
                             let open = move || expanded.get() == Some(id);
+                            // Details are written out only for the row that is open.
+                            let details = move || {
+                                live.with_value(|l| {
+                                    l.as_ref().and_then(|l| l.exec.history().get(id as usize - 1)).map(|e| pretty(&e.to_json())).unwrap_or_default()
+                                })
+                            };
                             view! {
                                 <tr class="event" class:open=open on:click=move |_| expanded.update(|e| *e = if *e == Some(id) { None } else { Some(id) })>
                                     <td>{id}</td><td>{kind}</td><td>{state}</td><td title=ts>{format!("+{:.3}s", offset as f64 / 1000.0)}</td>
                                 </tr>
-                                {move || open().then(|| view! { <tr class="details"><td colspan="4"><pre>{details.clone()}</pre></td></tr> })}
+                                {move || open().then(|| view! { <tr class="details"><td colspan="4"><pre>{details()}</pre></td></tr> })}
                             }
-                        }).collect_view()}
+                        }
+                        </For>
                     </tbody>
                 </table>
             }.into_any(),

@@ -44,7 +44,7 @@ await page.getByLabel('ASL definition').click();
 await page.keyboard.press('Control+a');
 await page.keyboard.insertText(JSON.stringify(loop, null, 2));
 await page.locator('[data-state-name="Done"]').waitFor();
-await page.getByRole('button', { name: 'Scenario' }).click();
+await page.getByRole('button', { name: 'Scenario', exact: true }).click();
 await page.getByTestId('run-pace').selectOption('16');
 const frames = await page.evaluate(async () => {
   const times = [];
