@@ -327,6 +327,9 @@ fn run_case(seed: u64, input: Value) -> Option<usize> {
     let mut rng = StdRng::seed_from_u64(seed);
     let jsonata = rng.random_bool(0.3);
     let definition = machine(&mut rng, 2, jsonata);
+    if std::env::var_os("INTERP_FUZZ_TRACE").is_some() {
+        eprintln!("definition {definition}\ninput {input}");
+    }
     let Ok(program) = Program::from_text(&definition.to_string()) else { return None };
     let config = ExecutionConfig {
         max_transitions: 3_000,
@@ -388,6 +391,9 @@ fn random_executions_never_panic_or_hang() {
     let mut slowest = (Duration::ZERO, 0u64);
     loop {
         let (seed, input) = strategy.new_tree(&mut runner).expect("a case").current();
+        if std::env::var_os("INTERP_FUZZ_TRACE").is_some() {
+            eprintln!("case {cases}: seed {seed}");
+        }
         let t = Instant::now();
         let outcome = run_case(seed, input);
         if t.elapsed() > slowest.0 {

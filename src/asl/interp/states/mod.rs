@@ -415,6 +415,11 @@ pub(super) fn handle_error_after(
         }
         if let Some(catcher) = state.catchers.iter().find(|c| c.error_equals.iter().any(|p| error.matches(p, on_task))) {
             match caught_output(exec, fid, state, catcher, &error) {
+                // An error output that quotes its input can double in size on every loop
+                // through the catcher: the payload limit holds here too.
+                Ok(output) if exec.config.quotas.payload_too_large(&output) => {
+                    complete(exec, fid, Err(quota::result_too_large(&state.name)));
+                }
                 Ok(output) => {
                     exec.trace_value(fid, &state.name, Stage::Caught, || output.clone());
                     if matches!(state.state_type, StateType::Map | StateType::Parallel) {
