@@ -171,11 +171,47 @@ fn round_trip(moto: &Moto, name: &str, definition_text: &str, files: &[ExportFil
     expected.sort_by_key(|v| v.to_string());
     assert_eq!(inputs, expected, "each scenario ran with its exact input");
 
+    check_logs(moto, &dir, files, name == "moto-seed");
+
     moto.script(&dir, "cleanup.sh");
     assert!(moto.leftovers().is_empty(), "left after cleanup: {:?}", moto.leftovers());
     let again = moto.script(&dir, "cleanup.sh");
     assert!(again.contains("Cleaned up."), "cleanup tolerates what is already gone:\n{again}");
     run
+}
+
+/// logs.sh against moto. moto runs no Lambda, so the first function's log group gets an event
+/// by hand (as the function's first log line would create it): the summary prints it and says
+/// the other groups do not exist yet; following that group (`logs.sh GROUP`) prints it too,
+/// through `aws logs tail` with AWS CLI v2 or, with the v1 that PyPI installs here, by polling
+/// filter-log-events (stopped by `timeout`; the seed's round trip only). cleanup.sh then removes
+/// that group with the rest.
+fn check_logs(moto: &Moto, dir: &Path, files: &[ExportFile], follow: bool) {
+    let logs = &files.iter().find(|f| f.name == "logs.sh").unwrap().contents;
+    let groups: Vec<String> = logs
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("'/aws/lambda/").map(|r| format!("/aws/lambda/{}", r.trim_end_matches('\''))))
+        .collect();
+    let Some(group) = groups.first() else { return };
+    let message = "statecraft-log-check: Validation réussie";
+    moto.aws(&["logs", "create-log-group", "--log-group-name", group]);
+    moto.aws(&["logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", "2026/01/01/[$LATEST]x"]);
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+    let event = format!(r#"[{{"timestamp": {now_ms}, "message": "{message}"}}]"#);
+    moto.aws(&["logs", "put-log-events", "--log-group-name", group, "--log-stream-name", "2026/01/01/[$LATEST]x", "--log-events", &event]);
+
+    let summary = moto.script(dir, "logs.sh");
+    let section = summary.split(&format!("== {group}\n")).nth(1).unwrap_or_else(|| panic!("no section for {group}:\n{summary}"));
+    assert!(section.lines().next().unwrap_or_default().ends_with(message), "{summary}");
+    assert_eq!(summary.matches("(no such log group yet)").count(), groups.len() - 1, "{summary}");
+
+    if !follow {
+        return;
+    }
+    // Long enough for a few AWS CLI calls on a busy machine.
+    let out = moto.command("timeout", dir).args(["30", "bash", "logs.sh", group]).output().unwrap();
+    assert_eq!(out.status.code(), Some(124), "follows until stopped:\n{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(message), "{}", text(&out));
 }
 
 #[test]
