@@ -86,6 +86,13 @@ impl SceneNode {
         hash_points(&mut h, [self.rect.x, self.rect.y, self.rect.w, self.rect.h]);
         h.finish()
     }
+    /// Equal for two nodes drawn alike wherever they are: what the canvas keys a node's element
+    /// by, so that a move restyles the element instead of replacing it.
+    pub fn look(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (&self.info.label, &self.info.summary, self.info.kind, self.info.is_start, self.info.is_end, self.container, self.depth).hash(&mut h);
+        h.finish()
+    }
 }
 
 impl SceneEdge {
@@ -99,6 +106,12 @@ impl SceneEdge {
         hash_points(&mut h, [self.label_at.x, self.label_at.y]);
         h.finish()
     }
+    /// Equal for two edges drawn alike wherever they run (the canvas updates the path alone).
+    pub fn look(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (&self.label, self.kind, &self.from, &self.to).hash(&mut h);
+        h.finish()
+    }
 }
 
 /// Everything the canvas draws.
@@ -110,6 +123,12 @@ pub struct Scene {
 }
 
 impl Scene {
+    /// Each node's index by id, and each edge's (for lookups in O(1) where the scene is drawn).
+    pub fn index(&self) -> (HashMap<String, usize>, HashMap<String, usize>) {
+        let nodes = self.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
+        let edges = self.edges.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        (nodes, edges)
+    }
     pub fn node(&self, id: &str) -> Option<&SceneNode> {
         self.nodes.iter().find(|n| n.id == id)
     }
@@ -842,5 +861,22 @@ mod tests {
         assert_eq!(same(&s0, &s1), (s0.nodes.len() - 1, s0.edges.len() - 1));
         s1.nodes[4].info.summary.push('!');
         assert_eq!(same(&s0, &s1).0, s0.nodes.len() - 2);
+    }
+
+    #[test]
+    fn looks_ignore_where_a_thing_is_drawn_and_index_finds_each_item() {
+        let s0 = scene(crate::seed::ORDER_WORKFLOW);
+        let mut s1 = place(&s0, &BTreeMap::from([("/States/ProcessData".to_string(), Point::new(900.0, 40.0))]));
+        let moved = |a: &Scene, b: &Scene| a.edges.iter().zip(&b.edges).filter(|(x, y)| x.fingerprint() != y.fingerprint()).count();
+        assert!(moved(&s0, &s1) > 0, "the move reroutes the node's edges");
+        assert!(s0.nodes.iter().zip(&s1.nodes).all(|(x, y)| x.look() == y.look()));
+        assert!(s0.edges.iter().zip(&s1.edges).all(|(x, y)| x.look() == y.look()));
+        s1.nodes[2].info.label.push('!');
+        s1.edges[1].to.push('!');
+        assert_ne!(s0.nodes[2].look(), s1.nodes[2].look());
+        assert_ne!(s0.edges[1].look(), s1.edges[1].look());
+        let (nodes, edges) = s0.index();
+        assert!(s0.nodes.iter().enumerate().all(|(i, n)| nodes[&n.id] == i));
+        assert!(s0.edges.iter().enumerate().all(|(i, e)| edges[&e.id] == i));
     }
 }

@@ -2,7 +2,7 @@
 //! (wheel, about the cursor), fit, node drags, connections from handles, and palette drops.
 //! It only wires DOM events to the editor: hit tests, routes and changes are `editor`'s.
 
-use super::canvas_node::CanvasNode;
+use super::canvas_node::{CanvasNode, SceneIndex};
 use super::context::{Editor, Gesture};
 use crate::editor::change::Change;
 use crate::editor::edit::{self, EdgeTarget, Handle};
@@ -205,8 +205,55 @@ pub fn Canvas() -> impl IntoView {
         }
     };
 
-    let edges = move || editor.scene.with(|s| s.edges.clone());
-    let nodes = move || editor.scene.with(|s| s.nodes.clone());
+    // The lists are keyed by how each item looks, not where it is: a move re-creates nothing, and
+    // each element follows its own position (see `CanvasNode`; edges below).
+    let index: SceneIndex = Memo::new(move |_| editor.scene.with(|s| s.index()));
+    let node_keys = Memo::new(move |_| editor.scene.with(|s| s.nodes.iter().map(|n| (n.id.clone(), n.look())).collect::<Vec<_>>()));
+    let edge_keys = Memo::new(move |_| editor.scene.with(|s| s.edges.iter().map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>()));
+    let label_keys = Memo::new(move |_| {
+        editor.scene.with(|s| s.edges.iter().filter(|e| e.label.is_some()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
+    });
+    let hover = RwSignal::new(None::<String>);
+    let edge_of = move |id: &str| editor.scene.with_untracked(|s| index.with_untracked(|(_, ix)| ix.get(id).and_then(|&i| s.edges.get(i)).cloned()));
+    // Tracks the scene; changes only when this edge's route does.
+    let route = move |id: String| {
+        Memo::new(move |_| editor.scene.with(|s| index.with(|(_, ix)| ix.get(&id).and_then(|&i| s.edges.get(i)).map(|e| e.fingerprint()))))
+    };
+    let edge_view = move |id: String| {
+        let edge = edge_of(&id)?;
+        let base = edge_class(&edge);
+        let sim = use_context::<super::sim_view::SimView>();
+        let from_name = edge.source.as_ref().map(|s| s.name.clone());
+        let to_name = if edge.kind == EdgeKind::End {
+            None
+        } else {
+            editor.scene.with_untracked(|s| index.with_untracked(|(ix, _)| ix.get(&edge.to).and_then(|&i| s.nodes.get(i)).map(|n| n.label.clone())))
+        };
+        let hot_id = id.clone();
+        let class = move || {
+            let hot = editor.drop_edge.with(|d| d.as_deref() == Some(hot_id.as_str()));
+            let run = sim.map(|s| s.edge_class(from_name.as_deref(), to_name.as_deref())).unwrap_or("");
+            format!("{base}{}{run}", if hot { " drop-target" } else { "" })
+        };
+        let marker = if edge.kind == EdgeKind::Catch { "url(#arrow-catch)" } else { "url(#arrow)" };
+        let fp = route(id.clone());
+        let path_id = id.clone();
+        let d = move || {
+            fp.get(); // (a read, not `track`: a memo computes only when read)
+            edge_of(&path_id).map(|e| e.svg())
+        };
+        Some(view! { <path class=class d=d marker-end=marker data-edge=id/> })
+    };
+    let label_view = move |id: String| {
+        let edge = edge_of(&id)?;
+        let fp = route(id.clone());
+        let style = move || {
+            fp.get(); // (a read, not `track`: a memo computes only when read)
+            edge_of(&id).map(|e| format!("left: {}px; top: {}px", e.label_at.x, e.label_at.y))
+        };
+        let class = if edge.kind == EdgeKind::Catch { "edge-label catch" } else { "edge-label" };
+        Some(view! { <div class=class style=style>{edge.label}</div> })
+    };
     let transform = move || viewport.with(|v| v.css_transform());
     let grid = move || {
         viewport.with(|v| format!("background-position: {:.1}px {:.1}px; background-size: {:.1}px {:.1}px", v.x, v.y, 24.0 * v.zoom, 24.0 * v.zoom))
@@ -240,33 +287,16 @@ pub fn Canvas() -> impl IntoView {
             <div class="world" style:transform=transform>
                 <svg class="edges" width="1" height="1" inner_html=DEFS></svg>
                 <svg class="edges" width="1" height="1">
-                    <For each=edges key=|e| (e.id.clone(), e.fingerprint()) let:edge>
-                        {
-                            let id = edge.id.clone();
-                            let base = edge_class(&edge);
-                            let sim = use_context::<super::sim_view::SimView>();
-                            let from_name = edge.source.as_ref().map(|s| s.name.clone());
-                            let to_name = if edge.kind == EdgeKind::End { None } else { editor.scene.with_untracked(|s| s.nodes.iter().find(|n| n.id == edge.to).map(|n| n.label.clone())) };
-                            let class = move || {
-                                let hot = editor.drop_edge.with(|d| d.as_deref() == Some(id.as_str()));
-                                let run = sim.map(|s| s.edge_class(from_name.as_deref(), to_name.as_deref())).unwrap_or("");
-                                format!("{base}{}{run}", if hot { " drop-target" } else { "" })
-                            };
-                            let marker = if edge.kind == EdgeKind::Catch { "url(#arrow-catch)" } else { "url(#arrow)" };
-                            view! { <path class=class d=edge.svg() marker-end=marker data-edge=edge.id.clone()/> }
-                        }
+                    <For each=move || edge_keys.get() key=|k| k.clone() let:k>
+                        {edge_view(k.0)}
                     </For>
                     {preview}
                 </svg>
-                <For each=nodes key=|n| (n.id.clone(), n.fingerprint()) let:node>
-                    <CanvasNode node=node/>
+                <For each=move || node_keys.get() key=|k| k.clone() let:k>
+                    <CanvasNode id=k.0 hover=hover index=index/>
                 </For>
-                <For each=edges key=|e| (e.id.clone(), e.fingerprint()) let:edge>
-                    {edge.label.clone().map(|l| {
-                        let style = format!("left: {}px; top: {}px", edge.label_at.x, edge.label_at.y);
-                        let class = if edge.kind == EdgeKind::Catch { "edge-label catch" } else { "edge-label" };
-                        view! { <div class=class style=style>{l}</div> }
-                    })}
+                <For each=move || label_keys.get() key=|k| k.clone() let:k>
+                    {label_view(k.0)}
                 </For>
             </div>
             {move || stale().map(|s| view! { <div class="stale-banner" role="alert">{s}</div> })}

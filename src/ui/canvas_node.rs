@@ -1,19 +1,39 @@
 //! One node on the canvas: a state (icon, name, summary, problem badge, handles), a container
-//! (Parallel/Map) behind its branches, or a Start/End marker.
+//! (Parallel/Map) behind its branches, or a Start/End marker; positioned by a per-node memo.
 
 use super::context::{Editor, Gesture, now_ms};
 use super::palette::icon;
-use crate::editor::geometry::Point;
+use crate::editor::geometry::{Point, Rect};
 use crate::editor::graph::NodeKind;
-use crate::editor::layout::SceneNode;
 use crate::editor::scope::StateRef;
 use leptos::prelude::*;
+use std::collections::HashMap;
 
+/// Each node's and each edge's index in the scene, by id (see [`crate::editor::layout::Scene::index`]).
+pub type SceneIndex = Memo<(HashMap<String, usize>, HashMap<String, usize>)>;
+
+/// The node `id` of the scene. Its element lives as long as the node looks the same (the canvas
+/// keys it by [`crate::editor::layout::SceneNode::look`]); a move only restyles it. Its connection
+/// handles exist only while it is hovered or selected.
 #[component]
-pub fn CanvasNode(node: SceneNode) -> impl IntoView {
+pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex) -> impl IntoView {
     let editor: Editor = expect_context();
-    let rect = node.rect;
-    let style = format!("left: {}px; top: {}px; width: {}px; height: {}px", rect.x, rect.y, rect.w, rect.h);
+    let find = {
+        let id = id.clone();
+        move |s: &crate::editor::layout::Scene, ix: &HashMap<String, usize>| ix.get(&id).and_then(|&i| s.nodes.get(i)).map(|n| n.rect)
+    };
+    let Some(node) = editor.scene.with_untracked(|s| index.with_untracked(|(ix, _)| ix.get(&id).and_then(|&i| s.nodes.get(i)).cloned())) else {
+        return ().into_any();
+    };
+    let first = node.rect;
+    // Only the moved node's memo changes during a drag, so only its element is restyled.
+    let rect = Memo::new(move |prev: Option<&Rect>| {
+        editor.scene.with(|s| index.with(|(ix, _)| find(s, ix))).or(prev.copied()).unwrap_or(first)
+    });
+    let style = move || {
+        let r = rect.get();
+        format!("left: 0; top: 0; transform: translate({}px, {}px); width: {}px; height: {}px", r.x, r.y, r.w, r.h)
+    };
     let (kind, marker) = match node.kind {
         NodeKind::State(k) => (k, false),
         NodeKind::Start => ("start", true),
@@ -24,10 +44,13 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
         return view! { <div class=class style=style aria-hidden="true">{node.label.clone()}</div> }.into_any();
     }
     let state = node.state.clone().expect("a state node has a state");
-    let id = node.id.clone();
     let selected = {
         let state = state.clone();
-        move || editor.selected.with(|s| s.as_ref() == Some(&state))
+        Memo::new(move |_| editor.selected.with(|s| s.as_ref() == Some(&state)))
+    };
+    let lit = {
+        let id = id.clone();
+        Memo::new(move |_| selected.get() || hover.with(|h| h.as_deref() == Some(id.as_str())))
     };
     let problems = {
         let id = id.clone();
@@ -36,7 +59,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
                 let mut errors = 0;
                 let mut warnings = 0;
                 for d in all {
-                    if d.pointer == id || d.pointer.starts_with(&format!("{id}/")) {
+                    if d.pointer.strip_prefix(id.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
                         if d.is_error() { errors += 1 } else { warnings += 1 }
                     }
                 }
@@ -56,7 +79,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
             format!(
                 "node kind-{kind}{}{}{}",
                 if container { " container" } else { "" },
-                if selected() { " selected" } else { "" },
+                if selected.get() { " selected" } else { "" },
                 run_class()
             )
         }
@@ -64,6 +87,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
     let top_level = node.depth == 0;
     let down = {
         let state = state.clone();
+        let id = id.clone();
         move |e: leptos::ev::PointerEvent| {
             if e.button() != 0 {
                 return;
@@ -71,6 +95,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
             e.stop_propagation();
             editor.selected.set(Some(state.clone()));
             // A nested state's position is relative to its container's corner.
+            let rect = rect.get_untracked();
             let origin = if top_level {
                 Some(Point::new(rect.x, rect.y))
             } else {
@@ -92,6 +117,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
         move |e: leptos::ev::PointerEvent| {
             e.stop_propagation();
             e.prevent_default();
+            let rect = rect.get_untracked();
             let start = if catch { Point::new(rect.right(), rect.y + 20.0) } else { Point::new(rect.center().x, rect.bottom()) };
             editor.gesture.set(Some(Gesture::Connect { from: state.clone(), catch, start, to: start }));
         }
@@ -105,9 +131,32 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
             view! { <span class=class title=title>{errors + warnings}</span> }
         })
     };
+    let over = {
+        let id = id.clone();
+        move |e: leptos::ev::PointerEvent| {
+            // The innermost node under the pointer is the hovered one.
+            e.stop_propagation();
+            if hover.with_untracked(|h| h.as_deref() != Some(id.as_str())) {
+                hover.set(Some(id.clone()));
+            }
+        }
+    };
+    let leave = move |_: leptos::ev::PointerEvent| {
+        if hover.with_untracked(|h| h.as_deref() == Some(id.as_str())) {
+            hover.set(None);
+        }
+    };
+    let handles = move || {
+        lit.get().then(|| {
+            view! {
+                {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
+                {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
+            }
+        })
+    };
     view! {
         <div class=class style=style role="button" tabindex="0" aria-label=aria data-state-name=node.label.clone()
-            on:pointerdown=down>
+            on:pointerdown=down on:pointerover=over on:pointerleave=leave>
             <div class="node-head">
                 <span class="kind-icon" aria-hidden="true">{icon(kind)}</span>
                 <span class="node-text">
@@ -117,8 +166,7 @@ pub fn CanvasNode(node: SceneNode) -> impl IntoView {
                 {badge}
                 {retry_badge}
             </div>
-            {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
-            {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
+            {handles}
         </div>
     }
     .into_any()

@@ -104,7 +104,9 @@ const drag = await page.evaluate(async () => {
 console.log(`node drag at 200 states, in the page: ${drag.fps.toFixed(0)} frames/s; work per move median ${drag.median.toFixed(1)} ms, p90 ${drag.p90.toFixed(1)} ms`);
 
 let total = 0;
-for (const f of await readdir(dist)) total += gzipSync(await readFile(path.join(dist, f))).length;
+for (const f of await readdir(dist, { recursive: true, withFileTypes: true })) {
+  if (f.isFile() && !(f.parentPath ?? f.path).includes('.stage')) total += gzipSync(await readFile(path.join(f.parentPath ?? f.path, f.name))).length;
+}
 console.log(`whole page gzipped: ${(total / 1024).toFixed(0)} KB`);
 await browser.close();
 await server.close();
