@@ -457,6 +457,23 @@ fn Callbacks(live: StoredValue<Option<Live>, LocalStorage>, tick: RwSignal<u64>,
         note.set(None);
         on_sent.run(());
     };
+    // SendTaskHeartbeat: the task keeps waiting and its HeartbeatSeconds count starts again now.
+    let heartbeat = move || {
+        let Some(t) = token() else { return };
+        let mut at = None;
+        live.update_value(|l| {
+            if let Some(l) = l.as_mut() {
+                if l.exec.send_task_heartbeat(&t) {
+                    at = Some(l.exec.now());
+                }
+            }
+        });
+        note.set(Some(match at {
+            Some(ms) => format!("Heartbeat received at {}: the task keeps waiting, its HeartbeatSeconds count restarts.", format_rfc3339(ms)),
+            None => "No task is waiting on this token any more.".into(),
+        }));
+        tick.update(|n| *n += 1);
+    };
     view! {
         {move || token().map(|t| view! {
             <div class="callback" data-testid="callback-panel">
@@ -468,7 +485,7 @@ fn Callbacks(live: StoredValue<Option<Live>, LocalStorage>, tick: RwSignal<u64>,
                     <input aria-label="Error" prop:value=move || error.get() on:input=move |ev| error.set(event_target_value(&ev))/>
                     <input aria-label="Cause" placeholder="cause" prop:value=move || cause.get() on:input=move |ev| cause.set(event_target_value(&ev))/>
                     <button data-testid="callback-failure" on:click=move |_| send(false)>"Send failure"</button>
-                    <button data-testid="callback-heartbeat" on:click=move |_| note.set(Some("Heartbeat sent: the task keeps waiting (its HeartbeatSeconds timer restarts).".into()))>"Heartbeat"</button>
+                    <button data-testid="callback-heartbeat" on:click=move |_| heartbeat()>"Heartbeat"</button>
                 </div>
                 {move || note.get().map(|n| view! { <p class="run-note">{n}</p> })}
             </div>

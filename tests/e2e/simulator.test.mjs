@@ -176,6 +176,10 @@ test('a callback task pauses the run until success is sent', async () => {
   await runAndWait(page, 'RUNNING');
   assert.equal(await runClass(page, 'ProcessData'), 'run-in-progress');
   await page.getByTestId('callback-panel').waitFor();
+  // A heartbeat keeps the task waiting (and says when the virtual clock received it).
+  await page.getByTestId('callback-heartbeat').click();
+  await page.getByText(/Heartbeat received at \d{4}-\d{2}-\d{2}T/).waitFor();
+  assert.equal(await page.getByTestId('callback-panel').count(), 1);
   await page.getByTestId('callback-output').fill(JSON.stringify({ result: { orderId: 'ORD-CALLBACK', customer: 'Jean', email: 'jean@example.com', amount: 150, tax: 30, total: 180 } }));
   await page.getByTestId('callback-success').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED');
