@@ -117,7 +117,14 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
     let shown = RwSignal::new("state-machine.json");
     let files = Memo::new(move |_| {
         let options = form.with(Form::options);
-        let mut files = session.with(|s| export_files(s.doc.text(), &options, &Scenario::seed_scenarios())).map_err(|e| e.to_string())?;
+        // run.sh starts the document's own scenarios (the Run drawer's list, saved with it).
+        let mut files = session
+            .with(|s| {
+                let scenarios: Vec<Scenario> =
+                    s.doc.simulation.scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect();
+                export_files(s.doc.text(), &options, &scenarios)
+            })
+            .map_err(|e| e.to_string())?;
         let title = session.with(|s| s.doc.machine().comment.clone());
         let svg = editor.scene.with(|scene| diagram_svg(scene, title.as_deref()));
         files.push(ExportFile { name: "diagram.svg", contents: svg, executable: false });

@@ -37,6 +37,14 @@ test('the export panel previews, downloads one file or all of them, and follows 
   await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
   const code = await codeText(page);
 
+  // A scenario added in the Run drawer, with a hostile name: run.sh starts it, quoted.
+  await page.getByTestId('run-toggle').click();
+  await page.getByTestId('scenario-add').click();
+  const hostile = "Big order $(touch /tmp/pwned) `x` 'q'";
+  await page.getByTestId('scenario-name').fill(hostile);
+  await page.getByTestId('scenario-name').press('Tab');
+  await page.getByTestId('run-toggle').click();
+
   await page.getByRole('button', { name: 'Export', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Export' });
   await dialog.waitFor();
@@ -51,6 +59,14 @@ test('the export panel previews, downloads one file or all of them, and follows 
   const json = await download(page, dialog.getByRole('link', { name: 'Download', exact: true }));
   assert.equal(json.name, 'state-machine.json');
   assert.ok(json.bytes.equals(Buffer.from(code, 'utf8')), 'state-machine.json is byte-identical to the code pane');
+
+  // run.sh: the document's scenarios (the seed's three and the one added above), each quoted.
+  await tab('run.sh').click();
+  const run = await preview.textContent();
+  for (const expected of ["'Test 1 : Exécution réussie'", "'Big order $(touch /tmp/pwned) `x` '\\''q'\\'''"]) {
+    assert.ok(run.includes(expected), `run.sh has ${expected}`);
+  }
+  await tab('state-machine.json').click();
 
   // Options: name, type, logging, X-Ray, alarm.
   await dialog.getByLabel('State machine name').fill('OrdersV2');
