@@ -48,3 +48,32 @@ async fn the_app_mounts_with_the_seed_loaded() {
     let code: web_sys::HtmlTextAreaElement = host.query_selector("[data-testid=asl-code]").unwrap().unwrap().unchecked_into();
     assert!(code.value().contains("arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData"));
 }
+
+/// The simulator in wasm: the seed's three scenarios take the course's branches, with its
+/// messages, and the JSONata twin of the workflow (the JSONata engine compiled to wasm) agrees
+/// with the JSONPath one field by field.
+#[wasm_bindgen_test]
+fn the_seed_scenarios_run_in_wasm_in_both_query_languages() {
+    use statecraft::sim::batch::Simulator;
+    use statecraft::sim::handler::HandlerSet;
+    use statecraft::sim::scenario::seed_scenarios;
+    let jsonpath = Simulator::new(statecraft::seed::ORDER_WORKFLOW, &HandlerSet::new()).expect("JSONPath seed");
+    let jsonata = Simulator::new(statecraft::seed::ORDER_WORKFLOW_JSONATA, &HandlerSet::new()).expect("JSONata seed");
+    let expected = [
+        (["ValidateInput", "CheckValidation", "ProcessData", "SendNotification"].as_slice(), "confirmée"),
+        (["ValidateInput", "CheckValidation", "HandleError"].as_slice(), "Champ manquant: amount"),
+        (["ValidateInput", "CheckValidation", "HandleError"].as_slice(), "Le montant doit être positif"),
+    ];
+    for (scenario, (path, text)) in seed_scenarios().iter().zip(expected) {
+        let input = scenario.parsed_input().unwrap();
+        let a = jsonpath.run(input.clone(), 7);
+        let b = jsonata.run(input, 7);
+        assert_eq!(a.status, "SUCCEEDED", "{}", scenario.name);
+        assert_eq!(a.path(), path, "{}", scenario.name);
+        let output = serde_json::to_string(a.output.as_deref().unwrap()).unwrap();
+        assert!(output.contains(text), "{}: {output}", scenario.name);
+        assert_eq!(b.status, a.status, "{}", scenario.name);
+        assert_eq!(b.path(), a.path(), "{}", scenario.name);
+        assert_eq!(b.output, a.output, "{}", scenario.name);
+    }
+}
