@@ -30,7 +30,7 @@ extern "C" {
 }
 
 /// `text` as a percent-encoded `data:` URL of type `mime`.
-fn data_url(mime: &str, text: &str) -> String {
+pub(super) fn data_url(mime: &str, text: &str) -> String {
     let mut out = format!("data:{mime};charset=utf-8,");
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

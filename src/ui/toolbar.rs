@@ -3,22 +3,9 @@
 
 use super::context::Editor;
 use super::documents::{ImportDialog, open_file, share_link};
-use super::export_panel::ExportPanel;
+use super::export_panel::{ExportPanel, data_url};
 use crate::editor::document::Document;
 use leptos::prelude::*;
-
-/// `text` percent-encoded for a `data:` URL.
-fn data_url(text: &str) -> String {
-    let mut out = String::from("data:application/json;charset=utf-8,");
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
@@ -31,7 +18,7 @@ pub fn Toolbar() -> impl IntoView {
     // The link is written when clicked: encoding the text on every change would cost each keystroke.
     let download = move |e: leptos::ev::MouseEvent| {
         let link: web_sys::Element = event_target(&e);
-        let _ = link.set_attribute("href", &session.with_untracked(|s| data_url(s.doc.text())));
+        let _ = link.set_attribute("href", &session.with_untracked(|s| data_url("application/json", s.doc.text())));
     };
     let file_name = move || format!("{}.asl.json", name());
     let new_doc = move |_| editor.load(Document::new("Untitled", "{\n  \"StartAt\": \"\",\n  \"States\": {}\n}\n"));
