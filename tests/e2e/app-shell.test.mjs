@@ -1,7 +1,7 @@
 // The release build opens with the seed's order workflow loaded, from the root and from a sub-path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, codeText } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -18,7 +18,7 @@ async function expectSeedLoaded(page) {
   const kinds = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label').match(/\((\w+)\)$/)[1]));
   assert.deepEqual(kinds, ['Task', 'Choice', 'Task', 'Task', 'Task']);
   await page.getByLabel('ASL definition').waitFor();
-  const code = await page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+  const code = await codeText(page);
   assert.equal(JSON.parse(code).StartAt, 'ValidateInput');
   assert.match(code, /"Comment": "Workflow de traitement de commande"/);
 }

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { serveDist, launch, openPage, dist } from './harness.mjs';
+import { serveDist, launch, openPage, dist, codeText } from './harness.mjs';
 
 function machine(n) {
   const States = {};
@@ -53,7 +53,7 @@ await timeEdit(page, machine(200), () => document.querySelectorAll('.canvas [dat
 const samples = [];
 for (let k = 0; k < 7; k++) {
   // One keystroke-sized change: F10 → G{k} in S10's resource.
-  const text = await page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+  const text = await codeText(page);
   const at = text.search(/function:(F10|G\d)"/) + 'function:'.length;
   const end = text.indexOf('"', at);
   samples.push(await timeEdit(page, { from: at, to: end, insert: `G${k}` },

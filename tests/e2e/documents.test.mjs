@@ -3,7 +3,7 @@
 // Each comes in as one undo step; bad input changes nothing and says where it is bad.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage } from './harness.mjs';
+import { serveDist, launch, openPage, codeText, definition } from './harness.mjs';
 
 let browser;
 let server;
@@ -11,8 +11,6 @@ before(async () => { browser = await launch(); server = await serveDist('/'); })
 after(async () => { await server?.close(); await browser?.close(); });
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
-const codeText = (page) => page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
-const definition = async (page) => JSON.parse(await codeText(page));
 const docName = (page) => page.getByTestId('doc-name').textContent();
 const notice = (page) => page.getByRole('status').textContent();
 

@@ -4,7 +4,7 @@
 // Each test asserts on the canvas (nodes by data-state-name, edges by data-edge) and the JSON.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, codeText, definition, center, drag } from './harness.mjs';
 
 let browser;
 let server;
@@ -13,9 +13,6 @@ after(async () => { await server?.close(); await browser?.close(); });
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const code = (page) => page.getByLabel('ASL definition');
-/** The whole text of the code editor (it draws only the lines in view, so ask it). */
-const codeText = (page) => page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
-const definition = async (page) => JSON.parse(await codeText(page));
 
 /** Replaces the code as a user would: click in it, select all, paste the new text. */
 async function setCode(page, text) {
@@ -43,11 +40,6 @@ async function open() {
   return { page, problems };
 }
 
-async function center(locator) {
-  const b = await locator.boundingBox();
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-}
-
 /** The on-screen midpoint of the edge drawn for `id` (e.g. "/States/ProcessData->Next"). */
 async function edgeMidpoint(page, id) {
   return page.evaluate((id) => {
@@ -57,15 +49,6 @@ async function edgeMidpoint(page, id) {
     const m = path.getScreenCTM();
     return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
   }, id);
-}
-
-async function drag(page, from, to) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  for (let i = 1; i <= 8; i++) {
-    await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
-  }
-  await page.mouse.up();
 }
 
 async function rename(page, from, to) {

@@ -5,19 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, codeText } from './harness.mjs';
 
 let browser;
 let server;
 before(async () => { browser = await launch(); server = await serveDist('/'); });
 after(async () => { await server?.close(); await browser?.close(); });
-
-/** The whole text of the code pane (CodeMirror when its bundle is there, else the textarea). */
-const codeText = (page) => page.evaluate(() => {
-  const host = document.querySelector('.code-host');
-  if (host && window.StatecraftCM) return window.StatecraftCM.textOf(host);
-  return document.querySelector('[aria-label="ASL definition"]').value;
-});
 
 /** Clicks `locator` and gives the download's name and bytes. */
 async function download(page, locator) {

@@ -64,3 +64,24 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** The whole text of the code editor (it draws only the lines in view, so ask it). */
+export const codeText = (page) => page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+/** The definition in the code editor, parsed. */
+export const definition = async (page) => JSON.parse(await codeText(page));
+
+/** The centre of an element on the screen. */
+export async function center(locator) {
+  const b = await locator.boundingBox();
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** A mouse drag in eight steps, as a hand moves. */
+export async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) {
+    await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
+  }
+  await page.mouse.up();
+}

@@ -4,7 +4,7 @@
 // Each test asserts on the canvas (nodes by data-state-name, edges by data-edge) and the JSON.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, codeText, definition, center, drag } from './harness.mjs';
 
 let browser;
 let server;
@@ -14,14 +14,6 @@ after(async () => { await server?.close(); await browser?.close(); });
 const STORAGE_KEY = 'statecraft.document.v1';
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const field = (page, at) => page.locator(`.inspector [data-at=${JSON.stringify(at)}]`);
-/** The document's text: the code editor's own accessor when it has one, else its text area. */
-const codeText = (page) =>
-  page.evaluate(() => {
-    const host = document.querySelector('.code-host');
-    if (window.StatecraftCM && host) return window.StatecraftCM.textOf(host);
-    return document.querySelector('[aria-label="ASL definition"]').value;
-  });
-const definition = async (page) => JSON.parse(await codeText(page));
 /** Waits until the JSON satisfies `check`, then returns it. */
 async function until(page, check) {
   for (let i = 0; i < 50; i++) {
@@ -72,20 +64,6 @@ async function open(doc) {
   }
   await page.waitForTimeout(150); // the first fit happens on the next animation frame
   return { page, problems };
-}
-
-async function center(locator) {
-  const b = await locator.boundingBox();
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-}
-
-async function drag(page, from, to) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  for (let i = 1; i <= 8; i++) {
-    await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
-  }
-  await page.mouse.up();
 }
 
 /** Types `text` in a one-line field and commits it with Enter. */
