@@ -125,3 +125,50 @@ fn durations_are_capped_on_the_virtual_clock() {
     assert_eq!(execute(wait(year + 1)).status().name(), "TIMED_OUT");
     assert_eq!(execute(wait(year - 1)).status().name(), "SUCCEEDED");
 }
+
+/// A Parallel whose Next is itself, around a nested Parallel with Retry, wraps its data in two
+/// more arrays on every turn. The long fuzz run once ended in a stack overflow on it (seed
+/// 5510592402514895923): copying and dropping a value thousands of levels deep recursed once per
+/// level. Now the state whose result nests past 1,000 levels fails with
+/// `States.DataLimitExceeded`. It runs on a thread with a small stack, so a recursion that grows
+/// with the number of turns shows up here and not only after minutes of fuzzing.
+#[test]
+fn a_loop_that_nests_its_data_ends_before_the_stack_does() {
+    let definition = json!({"StartAt": "Loop", "States": {
+        "Loop": {"Type": "Parallel", "Next": "Loop", "Branches": [{"StartAt": "Inner", "States": {
+            "Inner": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}],
+                "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2, "JitterStrategy": "FULL", "MaxDelaySeconds": 4}]}}}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Loop"}]},
+        "Unreachable": {"Type": "Pass", "End": true}}, "TimeoutSeconds": 130});
+    let (error, cause, events) = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let execution = execute(definition);
+            let (error, cause) = error_of(&execution);
+            (error, cause, execution.history().len())
+        })
+        .expect("thread")
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(error, "States.DataLimitExceeded");
+    assert_eq!(cause, "The state/task 'Loop' returned a result nested more than 1000 levels deep, the most Statecraft simulates.");
+    // Ten events a turn, two levels a turn: it stops near turn 500, far before 25,000 events.
+    assert!((4_900..5_100).contains(&events), "{events} events");
+}
+
+/// The same for a variable: a loop that wraps `$x` in an array on every turn ends with an error
+/// at 1,000 levels, on a test thread's stack.
+#[test]
+fn a_loop_that_nests_a_variable_ends_before_the_stack_does() {
+    let definition = json!({"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Assign": {"x": 0}, "Next": "Wrap"},
+        "Wrap": {"Type": "Pass", "Assign": {"x.$": "States.Array($x)"}, "Next": "Wrap"}}});
+    let (error, cause) = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || error_of(&execute(definition)))
+        .expect("thread")
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(error, "States.DataLimitExceeded");
+    assert!(cause.contains("The variable 'x' would nest more than 1000 levels deep"), "{cause}");
+}

@@ -1,7 +1,9 @@
 //! AWS's execution quotas, enforced as AWS enforces them: the 262,144-byte payload limit
 //! (`States.DataLimitExceeded`, which `States.ALL` does not catch), 25,000 history events for a
 //! Standard execution, and the longest an execution may run (1 year Standard, 5 minutes Express)
-//! on the virtual clock.
+//! on the virtual clock. Also one limit of Statecraft's own: how deeply a payload may nest
+//! ([`MAX_NESTING_DEPTH`]), so that a loop which wraps its data once per turn ends with an error
+//! instead of overflowing the stack.
 
 use std::io;
 
@@ -16,6 +18,13 @@ pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// The most events a Standard execution's history may hold; the last one may only be
 /// ExecutionSucceeded.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
+
+/// How many levels of arrays and objects a state's output may nest. AWS documents no such limit;
+/// this one is Statecraft's. Without it a loop that wraps its data once per turn (a Parallel whose
+/// Next is itself) builds a value thousands of levels deep, and copying, comparing or dropping it
+/// recurses once per level until the stack runs out. 1,000 is the default nesting limit of
+/// Jackson, the JSON library of AWS's Java SDK, far above anything a real workflow builds.
+pub const MAX_NESTING_DEPTH: usize = 1_000;
 
 /// Which quotas an execution enforces. AWS enforces all of them ([`Quotas::default`]); a
 /// benchmark that reproduces another simulator's workloads (whose payloads are larger than AWS
@@ -44,6 +53,52 @@ impl Quotas {
     pub fn payload_too_large(&self, value: &Value) -> bool {
         self.payload_bytes.is_some_and(|limit| exceeds(value, limit))
     }
+
+    /// The error for a result of `state_name` that is over the payload limit or nested deeper
+    /// than [`MAX_NESTING_DEPTH`] (checked first, and always: serialising such a value to count
+    /// its bytes would itself recurse too deep).
+    pub fn check_result(&self, state_name: &str, value: &Value) -> Result<(), StatesError> {
+        if nested_deeper_than(value, MAX_NESTING_DEPTH) {
+            return Err(result_too_deep(state_name));
+        }
+        if self.payload_too_large(value) {
+            return Err(result_too_large(state_name));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `value` nests more than `limit` levels of arrays and objects (a scalar is level 0,
+/// `[]` level 1). Walks with its own stack, so any depth is safe to measure.
+pub fn nested_deeper_than(value: &Value, limit: usize) -> bool {
+    fn children(value: &Value) -> Option<Box<dyn Iterator<Item = &Value> + '_>> {
+        match value {
+            Value::Array(items) => Some(Box::new(items.iter())),
+            Value::Object(map) => Some(Box::new(map.values())),
+            _ => None,
+        }
+    }
+    let Some(root) = children(value) else { return false };
+    if limit == 0 {
+        return true;
+    }
+    let mut stack = vec![root];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(child) => {
+                if let Some(grandchildren) = children(child) {
+                    if stack.len() >= limit {
+                        return true;
+                    }
+                    stack.push(grandchildren);
+                }
+            }
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    false
 }
 
 /// The longest an execution of `execution_type` may run, in milliseconds.
@@ -85,6 +140,16 @@ pub fn result_too_large(state_name: &str) -> StatesError {
     )
 }
 
+/// The error of a state (or task) whose result nests deeper than [`MAX_NESTING_DEPTH`].
+pub fn result_too_deep(state_name: &str) -> StatesError {
+    StatesError::new(
+        names::DATA_LIMIT_EXCEEDED,
+        format!(
+            "The state/task '{state_name}' returned a result nested more than {MAX_NESTING_DEPTH} levels deep, the most Statecraft simulates."
+        ),
+    )
+}
+
 /// The error an execution fails with when its history is full.
 pub fn history_full() -> StatesError {
     StatesError::new(
@@ -105,6 +170,30 @@ mod tests {
         assert_eq!(serde_json::to_string(&value).unwrap().len(), 10);
         assert!(!exceeds(&value, 10));
         assert!(exceeds(&value, 9));
+    }
+
+    /// `[[...[x]...]]` with `depth` brackets, built without recursion.
+    fn nested(depth: usize) -> Value {
+        (0..depth).fold(json!(1), |inner, _| Value::Array(vec![inner]))
+    }
+
+    #[test]
+    fn depth_counts_levels_of_arrays_and_objects() {
+        assert!(!nested_deeper_than(&json!(1), 0));
+        assert!(nested_deeper_than(&json!([]), 0));
+        assert!(!nested_deeper_than(&json!([]), 1));
+        assert!(nested_deeper_than(&json!({"a": [1, {"b": []}]}), 3));
+        assert!(!nested_deeper_than(&json!({"a": [1, {"b": []}]}), 4));
+        assert!(!nested_deeper_than(&json!([[1], [[2]], 3]), 3));
+        let deep = nested(MAX_NESTING_DEPTH + 1);
+        assert!(nested_deeper_than(&deep, MAX_NESTING_DEPTH));
+        assert_eq!(Quotas::unlimited().check_result("S", &deep).unwrap_err().error.as_deref(), Some("States.DataLimitExceeded"));
+        assert!(Quotas::unlimited().check_result("S", &nested(MAX_NESTING_DEPTH)).is_ok());
+        // The value is dropped level by level here, not by recursion.
+        let mut value = deep;
+        while let Value::Array(mut items) = value {
+            value = items.pop().unwrap_or(Value::Null);
+        }
     }
 
     #[test]

@@ -60,6 +60,12 @@ impl VariableScope {
 
     /// Checks AWS's limits for `assigned` on top of this scope; the error is the cause text.
     pub fn check_limits(&self, assigned: &Map<String, Value>) -> Result<(), String> {
+        // Checked first: measuring the size of a value nested too deep would itself recurse too
+        // deep (a loop that assigns `States.Array($x)` to `x` adds a level per turn).
+        let depth = super::quota::MAX_NESTING_DEPTH;
+        if let Some(name) = assigned.iter().find(|(_, v)| super::quota::nested_deeper_than(v, depth)).map(|(k, _)| k) {
+            return Err(format!("The variable '{name}' would nest more than {depth} levels deep, the most Statecraft simulates."));
+        }
         let size_of = |v: &Value| serde_json::to_string(v).map_or(0, |s| s.len());
         let assign_bytes: usize = assigned.iter().map(|(k, v)| k.len() + size_of(v)).sum();
         if assign_bytes > MAX_ASSIGN_BYTES {

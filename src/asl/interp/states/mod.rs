@@ -20,7 +20,6 @@ use serde_json::Map;
 use super::pipeline::{self, QueryFailure, Refs, StateSite};
 use super::program::{Action, Assignment, CatchRule, CompiledState};
 use super::trace::Stage;
-use super::quota;
 use super::variables::VariableScope;
 use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
 use crate::asl::history::EventKind;
@@ -325,12 +324,11 @@ fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catc
 /// Records StateExited and moves to `next`, or ends the fiber.
 fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<usize>) {
     // An output that is the input itself was checked when it arrived.
-    if state.state_type != StateType::Fail
-        && !Arc::ptr_eq(&output, &exec.fiber(fid).input)
-        && exec.config.quotas.payload_too_large(&output)
-    {
-        handle_error(exec, fid, state, quota::result_too_large(&state.name));
-        return;
+    if state.state_type != StateType::Fail && !Arc::ptr_eq(&output, &exec.fiber(fid).input) {
+        if let Err(error) = exec.config.quotas.check_result(&state.name, &output) {
+            handle_error(exec, fid, state, error);
+            return;
+        }
     }
     if state.state_type != StateType::Fail {
         exec.trace_value(fid, &state.name, Stage::Output, || output.clone());
@@ -417,8 +415,8 @@ pub(super) fn handle_error_after(
             match caught_output(exec, fid, state, catcher, &error) {
                 // An error output that quotes its input can double in size on every loop
                 // through the catcher: the payload limit holds here too.
-                Ok(output) if exec.config.quotas.payload_too_large(&output) => {
-                    complete(exec, fid, Err(quota::result_too_large(&state.name)));
+                Ok(output) if let Err(error) = exec.config.quotas.check_result(&state.name, &output) => {
+                    complete(exec, fid, Err(error));
                 }
                 Ok(output) => {
                     exec.trace_value(fid, &state.name, Stage::Caught, || output.clone());

@@ -10,7 +10,7 @@ use super::Flow;
 use crate::asl::handlers::{TaskContext, TaskRequest};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
-use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
+use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names};
 use crate::asl::path::Roots;
 
 fn resource_of(spec: &TaskSpec) -> TaskResource {
@@ -177,8 +177,8 @@ pub(super) fn report(
     };
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     match outcome {
-        Ok(value) if exec.config.quotas.payload_too_large(&value) => {
-            report(exec, fid, state, _effective, Err(quota::result_too_large(&state.name)))
+        Ok(value) if let Err(error) = exec.config.quotas.check_result(&state.name, &value) => {
+            report(exec, fid, state, _effective, Err(error))
         }
         Ok(value) => {
             let result = Arc::new(value);
