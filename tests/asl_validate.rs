@@ -171,3 +171,31 @@ fn a_distributed_map_may_reuse_an_outer_name() {
         "StartAt": "I", "States": {"I": {"Type": "Pass", "Assign": {"n": 2}, "Parameters": {"n.$": "$n"}, "End": true}}}}}}"#;
     assert!(located(text, &[Code::OuterVariableAssigned]).is_empty());
 }
+
+#[test]
+fn a_variable_assigned_on_one_path_only_is_flagged_with_a_path_that_misses_it() {
+    let text = r#"{"StartAt": "Check", "States": {
+      "Check": {"Type": "Choice", "Default": "Fan",
+        "Choices": [{"Variable": "$.vip", "BooleanEquals": true, "Assign": {"discount": 10}, "Next": "Set"}]},
+      "Set": {"Type": "Pass", "Assign": {"seen": 1}, "Next": "Fan"},
+      "Fan": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "First", "States": {
+          "First": {"Type": "Pass", "Next": "Read"},
+          "Read": {"Type": "Pass", "Parameters": {"d.$": "$discount", "s.$": "$seen"}, "End": true}}}]}}}"#;
+    let found = located(text, &[Code::UndefinedVariable]);
+    let messages: Vec<(&str, &str)> = found.iter().map(|(_, p, _, m)| (p.as_str(), m.as_str())).collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "/States/Fan/Branches/0/States/Read/Parameters/d.$",
+                "`$discount` may be read before it is assigned: no state assigns it on the path Check → Fan → First → Read"
+            ),
+            (
+                "/States/Fan/Branches/0/States/Read/Parameters/s.$",
+                "`$seen` may be read before it is assigned: no state assigns it on the path Check → Fan → First → Read"
+            ),
+        ],
+        "{found:#?}"
+    );
+}

@@ -96,6 +96,8 @@ pub struct Scope<'m> {
     pub language: QueryLanguage,
     /// The index of the enclosing scope in the list.
     pub parent: Option<usize>,
+    /// The index, among the parent's states, of the Parallel or Map state that holds this scope.
+    pub enclosing_state: Option<usize>,
     pub kind: ScopeKind,
     /// The pointer of each state, in the order of `machine.states`.
     pub state_pointers: Vec<String>,
@@ -113,7 +115,7 @@ impl<'m> Scope<'m> {
         machine: &'m StateMachine,
         pointer: String,
         inherited: QueryLanguage,
-        parent: Option<usize>,
+        parent: Option<(usize, usize)>,
         kind: ScopeKind,
         out: &mut Vec<Scope<'m>>,
     ) {
@@ -121,12 +123,13 @@ impl<'m> Scope<'m> {
         let index = out.len();
         let state_pointers: Vec<String> =
             machine.states.iter().map(|s| format!("{pointer}/States/{}", escape_pointer_token(&s.name))).collect();
-        out.push(Scope { machine, pointer, language, parent, kind, state_pointers });
+        let (parent, enclosing_state) = (parent.map(|p| p.0), parent.map(|p| p.1));
+        out.push(Scope { machine, pointer, language, parent, enclosing_state, kind, state_pointers });
         for (i, named) in machine.states.iter().enumerate() {
             let state_pointer = out[index].state_pointers[i].clone();
             let state_language = named.state.query_language.unwrap_or(language);
             for (child, child_pointer, child_kind) in children(&named.state, &state_pointer) {
-                Self::collect_into(child, child_pointer, state_language, Some(index), child_kind, out);
+                Self::collect_into(child, child_pointer, state_language, Some((index, i)), child_kind, out);
             }
         }
     }

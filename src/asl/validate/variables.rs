@@ -1,17 +1,18 @@
 //! Variable rules: every `$variable` read must be assigned by some state (`Assign`) in the same
-//! scope or an enclosing one. A variable assigned only inside a Parallel branch or Map
-//! processor is out of scope outside it. Both are warnings: the checker cannot see every
-//! JSONata binding. A variable assigned where nothing that can see it reads it is a warning;
-//! a branch or iteration assigning a variable of an enclosing scope is an error (inner scopes
-//! read outer variables but cannot set them; a distributed Map, which sees no outer variable,
-//! is exempt).
+//! scope or an enclosing one, and on every path that reaches the read: a variable assigned on
+//! one branch of a Choice and read after the branches meet is flagged, with a path on which
+//! nothing assigns it. A variable assigned only inside a Parallel branch or Map processor is out
+//! of scope outside it. These are warnings: the checker cannot see every JSONata binding. A
+//! variable assigned where nothing that can see it reads it is a warning; a branch or iteration
+//! assigning a variable of an enclosing scope is an error (inner scopes read outer variables but
+//! cannot set them; a distributed Map, which sees no outer variable, is exempt).
 
 use super::syntax::is_intrinsic;
 use super::{Scope, report};
 use crate::asl::diag::{Code, Diagnostic};
 use crate::asl::json::{Node, Walk};
 use crate::asl::model::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// JSONata's built-in functions, which a `$name` without a call may still refer to (`$map(a, $string)`).
 const JSONATA_BUILTINS: &[&str] = &[
@@ -28,17 +29,31 @@ const JSONATA_BUILTINS: &[&str] = &[
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     let assignments: Vec<Vec<(String, String)>> = scopes.iter().map(assignments_in).collect();
     let assigned: Vec<HashSet<String>> = assignments.iter().map(|a| a.iter().map(|(n, _)| n.clone()).collect()).collect();
+    let mut paths = Paths { scopes, edges: vec![None; scopes.len()], memo: HashMap::new() };
     let mut read: Vec<HashSet<String>> = Vec::with_capacity(scopes.len());
     for (index, scope) in scopes.iter().enumerate() {
         let mut refs = Refs::default();
         for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
             let language = named.state.query_language.unwrap_or(scope.language);
             refs.state(&named.state, pointer, language);
+            refs.states_done.push(refs.found.len());
         }
         read.push(refs.found.iter().map(|(n, _)| n.clone()).collect());
-        for (name, pointer) in refs.found {
+        let mut state = 0;
+        for (at, (name, pointer)) in refs.found.into_iter().enumerate() {
+            while refs.states_done[state] <= at {
+                state += 1;
+            }
             let visible = (0..scopes.len()).any(|s| assigned[s].contains(&name) && Scope::sees(scopes, index, s));
             if visible {
+                if let Some(path) = paths.unassigned_path(index, state, &name) {
+                    report(
+                        out,
+                        Code::UndefinedVariable,
+                        pointer,
+                        format!("`${name}` may be read before it is assigned: no state assigns it on the path {}", path.join(" → ")),
+                    );
+                }
                 continue;
             }
             if assigned.iter().any(|a| a.contains(&name)) {
@@ -73,6 +88,115 @@ pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The transitions of one state: the target's index and the variables the transition assigns
+/// (the state's `Assign` on Next and Default, a Choice rule's on its Next, a catcher's on its).
+type Edges = Vec<Vec<(usize, HashSet<String>)>>;
+
+fn edges_of(scope: &Scope) -> Edges {
+    let machine = scope.machine;
+    let index: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let keys = |node: &Option<Node>| -> HashSet<String> {
+        node.as_ref()
+            .and_then(Node::as_object)
+            .unwrap_or(&[])
+            .iter()
+            .map(|m| m.key.strip_suffix(".$").unwrap_or(&m.key).to_string())
+            .collect()
+    };
+    machine
+        .states
+        .iter()
+        .map(|named| {
+            let s = &named.state;
+            let mut edges = Vec::new();
+            let mut add = |target: &Option<String>, assigns: HashSet<String>| {
+                if let Some(&t) = target.as_deref().and_then(|t| index.get(t)) {
+                    edges.push((t, assigns));
+                }
+            };
+            add(&s.next, keys(&s.data.assign));
+            if let StateKind::Choice(choice) = &s.kind {
+                for rule in choice.choices.iter().flatten() {
+                    add(&rule.next, keys(&rule.assign));
+                }
+                add(&choice.default, keys(&s.data.assign));
+            }
+            for catcher in s.catch.iter().flatten() {
+                add(&catcher.next, keys(&catcher.assign));
+            }
+            edges
+        })
+        .collect()
+}
+
+/// Where each variable can be reached unassigned, scope by scope, computed once per variable.
+struct Paths<'a, 'm> {
+    scopes: &'a [Scope<'m>],
+    /// Each scope's transitions, built the first time a read in it needs them.
+    edges: Vec<Option<Edges>>,
+    /// (scope, variable) → for each state, the state it was first reached from without the
+    /// variable being assigned (`Some(None)` for StartAt, `None` if it is never reached so).
+    memo: HashMap<(usize, String), Vec<Option<Option<usize>>>>,
+}
+
+impl Paths<'_, '_> {
+    /// A path from the start of the execution to `state` of `scope` on which nothing assigns
+    /// `name`, as state names; `None` when every path assigns it first.
+    fn unassigned_path(&mut self, scope: usize, state: usize, name: &str) -> Option<Vec<String>> {
+        self.reached_without(scope, name)[state]?;
+        let states = &self.scopes[scope].machine.states;
+        let reached = &self.memo[&(scope, name.to_string())];
+        let mut path = vec![states[state].name.clone()];
+        let mut at = state;
+        while let Some(Some(from)) = reached[at] {
+            if path.len() > states.len() {
+                break;
+            }
+            path.push(states[from].name.clone());
+            at = from;
+        }
+        path.reverse();
+        let parent = self.scopes[scope].parent.zip(self.scopes[scope].enclosing_state);
+        if let Some((p, s)) = parent
+            && let Some(mut outer) = self.unassigned_path(p, s, name)
+        {
+            outer.append(&mut path);
+            return Some(outer);
+        }
+        Some(path)
+    }
+
+    fn reached_without(&mut self, scope: usize, name: &str) -> &Vec<Option<Option<usize>>> {
+        let key = (scope, name.to_string());
+        if !self.memo.contains_key(&key) {
+            let count = self.scopes[scope].machine.states.len();
+            let mut reached: Vec<Option<Option<usize>>> = vec![None; count];
+            // An inner scope starts with what its Parallel or Map state could see when entered.
+            let parent = self.scopes[scope].parent.zip(self.scopes[scope].enclosing_state);
+            let available_at_entry = match parent {
+                Some((p, s)) => self.reached_without(p, name)[s].is_none(),
+                None => false,
+            };
+            let start = self.scopes[scope].machine.states.iter().position(|s| Some(&s.name) == self.scopes[scope].machine.start_at.as_ref());
+            if let (false, Some(start)) = (available_at_entry, start) {
+                let edges = self.edges[scope].get_or_insert_with(|| edges_of(&self.scopes[scope]));
+                reached[start] = Some(None);
+                let mut queue = VecDeque::from([start]);
+                while let Some(at) = queue.pop_front() {
+                    for (target, assigns) in &edges[at] {
+                        if reached[*target].is_none() && !assigns.contains(name) {
+                            reached[*target] = Some(Some(at));
+                            queue.push_back(*target);
+                        }
+                    }
+                }
+            }
+            self.memo.insert(key.clone(), reached);
+        }
+        &self.memo[&key]
+    }
+}
+
 /// Every `Assign` key of the states of `scope` (not nested ones): the variable and the key's pointer.
 fn assignments_in(scope: &Scope) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -101,6 +225,8 @@ fn assignments_in(scope: &Scope) -> Vec<(String, String)> {
 #[derive(Default)]
 struct Refs {
     found: Vec<(String, String)>,
+    /// For each state in turn, how many reads had been found once it was done.
+    states_done: Vec<usize>,
 }
 
 impl Refs {
