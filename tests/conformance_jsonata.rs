@@ -5,12 +5,12 @@ use std::path::Path;
 
 use statecraft::asl::conformance::{report, run_dir};
 
-/// The number of cases that passed when this floor was last raised. The four others match AWS in
-/// status, output and cause, and differ only where the recording itself is inconsistent: three
-/// `test_wait_timestamp_jsonata` histories show an input other than the case's, and
-/// `BASE_SCOPE_PARALLEL` lost its ParallelStateSucceeded event when branch events were normalised
-/// (the same four artefacts fail among the JSONPath cases).
-const PASSING_FLOOR: usize = 50;
+/// The number of cases that passed when this floor was last raised. The one other,
+/// `BASE_SCOPE_PARALLEL`, matches AWS in status, output and assigned variables; its recorded
+/// history lost the ParallelStateSucceeded event (id 12: the next event, 13, follows 11) when
+/// the recorder normalised branch events, as `test_parallel_state_nested` did among the
+/// JSONPath cases.
+const PASSING_FLOOR: usize = 53;
 
 #[test]
 fn jsonata_and_variables_cases_pass() {
