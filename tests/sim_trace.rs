@@ -93,3 +93,52 @@ fn the_trace_is_empty_when_off() {
     assert_eq!(execution.status().name(), "SUCCEEDED");
     assert!(execution.trace().is_empty());
 }
+
+/// Each visit starts with the variables it can read, outer scopes included, as they were when it
+/// was entered: a loop shows each turn's value, a Parallel branch sees the outer variables and
+/// its own, and a sibling branch's never.
+#[test]
+fn each_visit_records_the_variables_in_scope_when_entered() {
+    let execution = traced(
+        json!({"StartAt": "Init", "States": {
+            "Init": {"Type": "Pass", "Assign": {"n": 0}, "Next": "Inc"},
+            "Inc": {"Type": "Pass", "Assign": {"n.$": "States.MathAdd($n, 1)"}, "Next": "More"},
+            "More": {"Type": "Choice", "Choices": [{"Variable": "$n", "NumericLessThan": 2, "Next": "Inc"}], "Default": "Fan"},
+            "Fan": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "A1", "States": {"A1": {"Type": "Pass", "Assign": {"a": 1}, "Next": "A2"}, "A2": {"Type": "Pass", "End": true}}},
+                {"StartAt": "B1", "States": {"B1": {"Type": "Pass", "End": true}}}]}}}),
+        json!({}),
+        HandlerRegistry::new(),
+        true,
+    );
+    assert_eq!(execution.status().name(), "SUCCEEDED");
+    let scopes: Vec<(String, Value)> =
+        stages(&execution).into_iter().filter(|s| s.1 == "variables in scope").map(|s| (s.0, s.2)).collect();
+    assert_eq!(
+        scopes,
+        [
+            ("Inc".to_string(), json!({"n": 0})),
+            ("More".to_string(), json!({"n": 1})),
+            ("Inc".to_string(), json!({"n": 1})),
+            ("More".to_string(), json!({"n": 2})),
+            ("Fan".to_string(), json!({"n": 2})),
+            ("A1".to_string(), json!({"n": 2})),
+            ("A2".to_string(), json!({"n": 2, "a": 1})),
+            ("B1".to_string(), json!({"n": 2})),
+        ]
+    );
+}
+
+/// The variables panel's "now" view still holds the top-level variables once the run is over.
+#[test]
+fn top_level_variables_outlive_the_run() {
+    let execution = traced(
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"n": 1}, "Next": "B"},
+            "B": {"Type": "Pass", "Assign": {"n.$": "States.MathAdd($n, 1)", "m": "x"}, "End": true}}}),
+        json!({}),
+        HandlerRegistry::new(),
+        false,
+    );
+    assert_eq!(execution.status().name(), "SUCCEEDED");
+    assert_eq!(Value::Object(execution.top_level_variables()), json!({"n": 2, "m": "x"}));
+}

@@ -133,6 +133,24 @@ pub fn unique_name(root: &StateMachine, base: &str, taken: &[String]) -> String 
     (2..).map(|i| format!("{base}{i}")).find(|n| free(n)).expect("an unbounded range has a free name")
 }
 
+/// The state named `name`, wherever it is nested (AWS wants names unique in the whole machine;
+/// with duplicates, the first found top-down).
+pub fn find_by_name(root: &StateMachine, name: &str) -> Option<StateRef> {
+    fn walk(m: &StateMachine, scope: &Scope, name: &str) -> Option<StateRef> {
+        if m.states.iter().any(|s| s.name == name) {
+            return Some(StateRef { scope: scope.clone(), name: name.to_string() });
+        }
+        m.states.iter().find_map(|s| {
+            children(&s.state.kind).into_iter().find_map(|(branch, child)| {
+                let mut inner = scope.clone();
+                inner.push(ScopeStep { state: s.name.clone(), branch });
+                walk(child, &inner, name)
+            })
+        })
+    }
+    walk(root, &Vec::new(), name)
+}
+
 /// The state that a JSON pointer (of a diagnostic, say) falls in: the deepest state whose pointer
 /// is a prefix of it.
 pub fn state_at_pointer(root: &StateMachine, pointer: &str) -> Option<StateRef> {
@@ -182,6 +200,9 @@ mod tests {
         assert_eq!(state_at_pointer(&m, "/States/P/Branches/1/States/M/Iterator/States/a~1b/Type"), Some(deep));
         assert_eq!(state_at_pointer(&m, "/States/P/Branches/0"), Some(StateRef::top("P")));
         assert_eq!(state_at_pointer(&m, "/StartAt"), None);
+        assert_eq!(find_by_name(&m, "a/b").map(|r| r.scope), Some(deep.scope));
+        assert_eq!(find_by_name(&m, "P"), Some(StateRef::top("P")));
+        assert_eq!(find_by_name(&m, "nowhere"), None);
     }
 
     #[test]

@@ -606,10 +606,26 @@ fn Inspect(live: StoredValue<Option<Live>, LocalStorage>, tick: RwSignal<u64>) -
                 .unwrap_or_default()
         })
     };
+    // The top-level variables now, and for each state visit that could read variables, the ones
+    // in scope as it was entered (from the trace), newest first.
     let variables = move || {
         tick.get();
-        live.with_value(|l| l.as_ref().map(|l| Value::Object(l.exec.top_level_variables())).map(|v| pretty(&v)).unwrap_or_default())
+        live.with_value(|l| {
+            l.as_ref()
+                .map(|l| {
+                    let steps: Vec<(u64, String, String)> = l
+                        .exec
+                        .trace()
+                        .iter()
+                        .filter(|e| e.stage == crate::asl::interp::trace::Stage::Variables)
+                        .map(|e| (e.entered_event, e.state.to_string(), serde_json::to_string(&*e.value).unwrap_or_default()))
+                        .collect();
+                    (pretty(&Value::Object(l.exec.top_level_variables())), steps)
+                })
+                .unwrap_or_default()
+        })
     };
+    let editor: Editor = expect_context();
     view! {
         <nav class="run-tabs inner">
             <button class:active=move || view_tab.get() == "history" data-testid="tab-history" on:click=move |_| view_tab.set("history")>"Events"</button>
@@ -625,7 +641,38 @@ fn Inspect(live: StoredValue<Option<Live>, LocalStorage>, tick: RwSignal<u64>) -
                     }).collect_view()}
                 </div>
             }.into_any(),
-            "vars" => view! { <pre class="run-vars" data-testid="run-vars">{variables}</pre> }.into_any(),
+            "vars" => {
+                let (now, steps) = variables();
+                let total = steps.len();
+                view! {
+                    <div class="run-vars" data-testid="run-vars">
+                        <h4>"Top level, now"</h4>
+                        <pre data-testid="vars-now">{now}</pre>
+                        <h4>"In scope as each state was entered"</h4>
+                        {(total == 0).then(|| view! { <p class="muted">"No state has read variables yet."</p> })}
+                        {(total > 500).then(|| view! { <p class="muted">{format!("The last 500 of {total} steps.")}</p> })}
+                        <table class="history vars-steps" data-testid="vars-steps">
+                            <thead><tr><th>"Event"</th><th>"State"</th><th>"Variables"</th></tr></thead>
+                            <tbody>
+                                {steps.into_iter().rev().take(500).map(|(id, state, values)| {
+                                    let name = state.clone();
+                                    view! {
+                                        <tr class="event" data-event=id.to_string() title="Select this state on the canvas"
+                                            on:click=move |_| {
+                                                let found = editor.session.with_untracked(|s| crate::editor::scope::find_by_name(s.doc.machine(), &name));
+                                                if found.is_some() {
+                                                    editor.selected.set(found);
+                                                }
+                                            }>
+                                            <td>{id}</td><td>{state}</td><td><code>{values}</code></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }
             _ => view! {
                 <input class="filter" placeholder="Filter events" data-testid="history-filter" prop:value=move || filter.get()
                     on:input=move |ev| filter.set(event_target_value(&ev))/>

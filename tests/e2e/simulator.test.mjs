@@ -211,3 +211,38 @@ test('a batch of 1,000 generated scenarios shows its summary, coverage and cost'
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the Variables tab shows the variables in scope as each state was entered, and a row selects its state', async () => {
+  const { page, problems } = await fresh();
+  await setDefinition(page, {
+    StartAt: 'Init',
+    States: {
+      Init: { Type: 'Pass', Assign: { n: 0, label: 'order' }, Next: 'Inc' },
+      Inc: { Type: 'Pass', Assign: { 'n.$': 'States.MathAdd($n, 1)' }, Next: 'More' },
+      More: { Type: 'Choice', Choices: [{ Variable: '$n', NumericLessThan: 3, Next: 'Inc' }], Default: 'Fan' },
+      Fan: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [{ StartAt: 'A1', States: { A1: { Type: 'Pass', Assign: { a: 1 }, Next: 'A2' }, A2: { Type: 'Pass', Parameters: { 'seen.$': '$a', 'label.$': '$label' }, End: true } } }],
+      },
+    },
+  });
+  await runAndWait(page, 'SUCCEEDED');
+  await page.getByTestId('tab-vars').click();
+  assert.deepEqual(JSON.parse(await page.getByTestId('vars-now').textContent()), { n: 3, label: 'order' });
+  const rows = page.locator('[data-testid="vars-steps"] tbody tr');
+  const cells = async (i) => (await rows.nth(i).locator('td').allTextContents());
+  assert.equal(await rows.count(), 9, 'Inc, More three times, then Fan, A1 and A2 (Init saw none)');
+  const [, newestState, newestVars] = await cells(0);
+  assert.equal(newestState, 'A2');
+  assert.deepEqual(JSON.parse(newestVars), { n: 3, label: 'order', a: 1 }, 'the branch sees the outer variables and its own');
+  const [, oldestState, oldestVars] = await cells(8);
+  assert.equal(oldestState, 'Inc');
+  assert.deepEqual(JSON.parse(oldestVars), { n: 0, label: 'order' });
+  assert.deepEqual(JSON.parse((await cells(7))[2]), { n: 1, label: 'order' }, 'More saw the value Inc had just assigned');
+  await rows.nth(0).click();
+  await page.waitForFunction(() => document.querySelector('.canvas [data-state-name="A2"]')?.classList.contains('selected'));
+  await screenshot(page, 'sim-variables.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -194,6 +194,8 @@ pub struct Execution {
     start_time: Millis,
     transitions: u64,
     token_seq: u64,
+    /// The top-level variables as they were when the top-level fiber ended.
+    final_variables: Option<serde_json::Map<String, Value>>,
     /// The data-flow trace, when enabled.
     trace: Option<Vec<trace::TraceEntry>>,
 }
@@ -235,6 +237,7 @@ impl Execution {
             start_time,
             transitions: 0,
             token_seq: 0,
+            final_variables: None,
             trace: None,
         };
         let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
@@ -269,9 +272,13 @@ impl Execution {
         self.clock.now()
     }
 
-    /// The variables set in the top-level scope so far (a variables panel's view).
+    /// The variables set in the top-level scope so far, or when the execution ended (a
+    /// variables panel's view).
     pub fn top_level_variables(&self) -> serde_json::Map<String, Value> {
-        self.fibers.iter().flatten().find(|f| f.parent.is_none()).map(|f| f.variables.visible()).unwrap_or_default()
+        match self.fibers.iter().flatten().find(|f| f.parent.is_none()) {
+            Some(root) => root.variables.visible(),
+            None => self.final_variables.clone().unwrap_or_default(),
+        }
     }
 
     /// Starts recording the data-flow trace ([`trace`]) from now on.
@@ -529,6 +536,9 @@ impl Execution {
     }
 
     fn release(&mut self, fid: FiberId) {
+        if let Some(root) = self.fibers[fid].take_if(|f| f.parent.is_none()) {
+            self.final_variables = Some(root.variables.visible());
+        }
         self.fibers[fid] = None;
         self.free.push(fid);
     }

@@ -1,5 +1,6 @@
 //! The optional data-flow trace: for each state visit (keyed by its StateEntered event id), the
-//! value after each stage of the pipeline (InputPath, Parameters or Arguments, the result,
+//! variables in scope when it was entered (when there are any), the value after each stage of
+//! the pipeline (InputPath, Parameters or Arguments, the result,
 //! ResultSelector, ResultPath, the output), the errors raised, the retries scheduled and the
 //! catcher that fired. Off by default ([`super::Execution::enable_trace`]); when off, each hook
 //! is one branch and builds nothing.
@@ -11,6 +12,9 @@ use serde_json::Value;
 /// A point of the pipeline a value was seen at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// The variables the state can read, as it is entered: `{"name": value}`, outer scopes'
+    /// included. Recorded only when there is at least one.
+    Variables,
     AfterInputPath,
     AfterParameters,
     /// JSONata's Arguments: the action's input.
@@ -33,6 +37,7 @@ impl Stage {
     /// How the stage is labelled for people.
     pub fn label(self) -> &'static str {
         match self {
+            Stage::Variables => "variables in scope",
             Stage::AfterInputPath => "after InputPath",
             Stage::AfterParameters => "after Parameters",
             Stage::AfterArguments => "after Arguments",

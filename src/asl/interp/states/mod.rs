@@ -101,6 +101,12 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
     fiber.assigned = None;
     fiber.retry_counts.clear();
     fiber.retry_counts.resize(state.retriers.len(), 0);
+    if exec.trace.is_some() {
+        let visible = exec.fiber(fid).variables.visible();
+        if !visible.is_empty() {
+            exec.trace_value(fid, &state.name, Stage::Variables, || Arc::new(Value::Object(visible)));
+        }
+    }
 }
 
 /// The context object, built only when the state reads it.
