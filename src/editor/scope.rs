@@ -197,7 +197,7 @@ mod tests {
         };
         assert_eq!(deep.pointer(&m), "/States/P/Branches/1/States/M/Iterator/States/a~1b");
         assert!(machine_at(&m, &deep.scope).unwrap().state("a/b").is_some());
-        assert_eq!(state_at_pointer(&m, "/States/P/Branches/1/States/M/Iterator/States/a~1b/Type"), Some(deep));
+        assert_eq!(state_at_pointer(&m, "/States/P/Branches/1/States/M/Iterator/States/a~1b/Type"), Some(deep.clone()));
         assert_eq!(state_at_pointer(&m, "/States/P/Branches/0"), Some(StateRef::top("P")));
         assert_eq!(state_at_pointer(&m, "/StartAt"), None);
         assert_eq!(find_by_name(&m, "a/b").map(|r| r.scope), Some(deep.scope));
