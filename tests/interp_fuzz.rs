@@ -381,6 +381,17 @@ fn run_case(seed: u64, input: Value) -> Option<usize> {
     Some(history.len())
 }
 
+/// `INTERP_FUZZ_SEED=N` (with `INTERP_FUZZ_INPUT=JSON`, default null) replays one case of a
+/// long run, as printed by `INTERP_FUZZ_TRACE`, and prints how long it took.
+#[test]
+fn replay_one_case() {
+    let Some(seed) = std::env::var("INTERP_FUZZ_SEED").ok().and_then(|s| s.parse().ok()) else { return };
+    let input = std::env::var("INTERP_FUZZ_INPUT").ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null);
+    let started = Instant::now();
+    let events = run_case(seed, input);
+    println!("seed {seed}: {events:?} events in {:.1?}", started.elapsed());
+}
+
 #[test]
 fn random_executions_never_panic_or_hang() {
     let seconds: u64 = std::env::var("INTERP_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
