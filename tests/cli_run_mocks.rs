@@ -1,6 +1,6 @@
 //! `statecraft run --mocks FILE --test-case NAME`: Step Functions Local's mock files drive the
 //! mocked states (whole service responses, invocation ranges, Throw), and a bad file is a usage
-//! error with its place.
+//! error with its place. Also: an input StartExecution would refuse is a usage error too.
 
 use std::process::Command;
 
@@ -78,4 +78,28 @@ fn unknown_test_case_and_bad_files_are_usage_errors() {
 
     let (code, _, stderr) = run(&["--test-case", "HappyPath"]);
     assert_eq!(code, 2, "--test-case without --mocks: {stderr}");
+}
+
+#[test]
+fn an_input_over_262144_bytes_is_refused_before_the_execution_starts() {
+    let dir = std::env::temp_dir().join(format!("statecraft-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run_with = |bytes: usize| {
+        let file = dir.join(format!("input-{bytes}.json"));
+        std::fs::write(&file, format!("{{\"s\":\"{}\"}}", "a".repeat(bytes - 8))).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_statecraft"))
+            .arg("run")
+            .arg(fixture("lambda_sqs.asl.json"))
+            .arg("--input")
+            .arg(format!("@{}", file.display()))
+            .output()
+            .unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, stderr) = run_with(262_145);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("Member must have length less than or equal to 262144 (the input is 262145 bytes)"), "{stderr}");
+    let (code, stderr) = run_with(262_144);
+    assert_ne!(code, 2, "an input of exactly 262,144 bytes starts: {stderr}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -87,6 +87,10 @@ pub fn RunPanel() -> impl IntoView {
                 return false;
             }
         };
+        if let Some(refused) = crate::asl::interp::quota::execution_input_error(&sc.input) {
+            problem.set(Some(format!("AWS would not start this execution: {refused}")));
+            return false;
+        }
         match simulator(editor) {
             Ok(simulator) => {
                 let mut exec = simulator.start(input, 0);

@@ -78,6 +78,9 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         Ok(p) => p,
         Err(e) => return usage(format!("the definition cannot run: {e}\n")),
     };
+    if let Some(refused) = super::quota::execution_input_error(input) {
+        return usage(format!("StartExecution would refuse the input: {refused}\n"));
+    }
     let input: Value = match serde_json::from_str(input) {
         Ok(v) => v,
         Err(e) => return usage(format!("the input is not JSON: {e}\n")),

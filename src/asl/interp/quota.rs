@@ -132,6 +132,18 @@ pub fn exceeds(value: &Value, limit: usize) -> bool {
     serde_json::to_writer(Counter { bytes: 0, limit }, value).is_err()
 }
 
+/// Why StartExecution would refuse `input_text` (the input string as sent), in the words of
+/// AWS's ValidationException; `None` when it is within the 262,144-byte limit. This is an API
+/// error: no execution starts, so there is no history.
+pub fn execution_input_error(input_text: &str) -> Option<String> {
+    (input_text.len() > MAX_PAYLOAD_BYTES).then(|| {
+        format!(
+            "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {MAX_PAYLOAD_BYTES} (the input is {} bytes)",
+            input_text.len()
+        )
+    })
+}
+
 /// The error of a state (or task) whose result is over the payload limit, with AWS's cause.
 pub fn result_too_large(state_name: &str) -> StatesError {
     StatesError::new(
@@ -194,6 +206,16 @@ mod tests {
         while let Value::Array(mut items) = value {
             value = items.pop().unwrap_or(Value::Null);
         }
+    }
+
+    #[test]
+    fn start_execution_refuses_an_input_over_262144_bytes() {
+        let fits = format!("\"{}\"", "a".repeat(MAX_PAYLOAD_BYTES - 2));
+        assert_eq!(execution_input_error(&fits), None);
+        let over = format!("\"{}\"", "é".repeat(MAX_PAYLOAD_BYTES / 2));
+        let message = execution_input_error(&over).expect("refused");
+        assert!(message.starts_with("1 validation error detected: Value at 'input'"), "{message}");
+        assert!(message.ends_with("(the input is 262146 bytes)"), "{message}");
     }
 
     #[test]
