@@ -110,7 +110,10 @@ impl Change {
                 let removed = m.states.remove(index);
                 let insert = Change::InsertState { scope, index, name, state: Box::new(removed.state) };
                 match doc.positions.remove(&id) {
-                    Some(at) => Change::Batch(vec![insert, Change::SetPosition { id, at: Some(at) }]),
+                    Some(at) => {
+                        doc.positions_revision += 1;
+                        Change::Batch(vec![insert, Change::SetPosition { id, at: Some(at) }])
+                    }
                     None => insert,
                 }
             }
@@ -152,6 +155,7 @@ impl Change {
             }
             Change::SetTimeout(timeout) => Change::SetTimeout(std::mem::replace(&mut doc.machine.timeout_seconds, timeout)),
             Change::SetPosition { id, at } => {
+                doc.positions_revision += 1;
                 let old = match at {
                     Some(p) => doc.positions.insert(id.clone(), p),
                     None => doc.positions.remove(&id),
@@ -184,6 +188,7 @@ fn move_positions(doc: &mut Document, from: &str, to: &str) {
     let keys: Vec<String> =
         doc.positions.keys().filter(|k| *k == from || k.starts_with(&format!("{from}/"))).cloned().collect();
     for key in keys {
+        doc.positions_revision += 1;
         if let Some(p) = doc.positions.remove(&key) {
             doc.positions.insert(format!("{to}{}", &key[from.len()..]), p);
         }

@@ -25,6 +25,8 @@ pub struct Document {
     pub(super) positions: BTreeMap<String, Point>,
     pub(super) revision: u64,
     pub(super) model_revision: u64,
+    /// Bumped when a manual position is set, dropped or moved.
+    pub(super) positions_revision: u64,
     pub(super) origin: Origin,
     /// The Run panel's scenarios and handler choices, saved with the document.
     pub simulation: crate::sim::SimSettings,
@@ -58,6 +60,7 @@ impl Document {
             positions: BTreeMap::new(),
             revision: 0,
             model_revision: 0,
+            positions_revision: 0,
             origin: Origin::Load,
             simulation: crate::sim::SimSettings::default(),
         };
@@ -85,6 +88,7 @@ impl Document {
             None => Document::new(saved.name, saved.text),
         };
         doc.positions = saved.positions;
+        doc.positions_revision += 1;
         doc.simulation = saved.simulation;
         doc
     }
@@ -125,6 +129,10 @@ impl Document {
     /// Bumped when the model changes (not by positions, nor by a text that does not parse).
     pub fn model_revision(&self) -> u64 {
         self.model_revision
+    }
+    /// Bumped when the manual positions change (a view follows them without comparing them).
+    pub fn positions_revision(&self) -> u64 {
+        self.positions_revision
     }
     /// Who last changed the text.
     pub fn origin(&self) -> Origin {

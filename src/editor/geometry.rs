@@ -164,15 +164,23 @@ fn segment_distance(p: Point, a: Point, b: Point) -> f64 {
 /// (target below) enters the target's top; a back edge (a loop) swings out to the right and
 /// enters the target's right side, so it never cuts through the nodes between.
 pub fn edge_curve(from: &Rect, exit_x: f64, to: &Rect) -> Curve {
+    edge_curve_in_lane(from, exit_x, to, 0)
+}
+
+/// [`edge_curve`] for the `lane`-th of several edges between the same two nodes: a back edge
+/// leaves and enters a little lower and swings a little wider per lane, so that none is drawn
+/// over another (a forward edge is told apart by its `exit_x`).
+pub fn edge_curve_in_lane(from: &Rect, exit_x: f64, to: &Rect, lane: usize) -> Curve {
     if to.y >= from.bottom() - 1.0 {
         let start = Point::new(exit_x, from.bottom());
         let end = Point::new(to.center().x, to.y);
         let bend = ((end.y - start.y) / 2.0).max(24.0);
         Curve { from: start, c1: Point::new(start.x, start.y + bend), c2: Point::new(end.x, end.y - bend), to: end }
     } else {
-        let start = Point::new(from.right(), from.center().y);
-        let end = Point::new(to.right(), to.center().y);
-        let reach = 60.0 + (start.y - end.y).abs() * 0.15;
+        let lane = lane as f64;
+        let start = Point::new(from.right(), (from.center().y + 8.0 * lane).min(from.bottom()));
+        let end = Point::new(to.right(), (to.center().y + 8.0 * lane).min(to.bottom()));
+        let reach = 60.0 + (start.y - end.y).abs() * 0.15 + 24.0 * lane;
         let x = start.x.max(end.x) + reach;
         Curve { from: start, c1: Point::new(x, start.y), c2: Point::new(x, end.y), to: end }
     }

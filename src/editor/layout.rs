@@ -19,8 +19,10 @@ pub const MARKER_H: f64 = 28.0;
 const DUMMY_W: f64 = 12.0;
 const RANK_GAP: f64 = 64.0;
 const NODE_GAP: f64 = 36.0;
-const PAD: f64 = 18.0;
-const HEAD: f64 = 40.0;
+/// A container's padding around its branches.
+pub(super) const PAD: f64 = 18.0;
+/// A container's head, above its branches.
+pub(super) const HEAD: f64 = 40.0;
 const BRANCH_GAP: f64 = 24.0;
 
 /// A node where it is drawn.
@@ -211,7 +213,7 @@ fn reword(scene: &Scene, graph: &Graph) -> Scene {
     out
 }
 
-fn bounds_of(nodes: &[SceneNode], edges: &[SceneEdge]) -> Rect {
+pub(super) fn bounds_of(nodes: &[SceneNode], edges: &[SceneEdge]) -> Rect {
     let mut b = nodes.first().map(|n| n.rect).unwrap_or_default();
     for n in nodes {
         b = b.union(&n.rect);
@@ -597,85 +599,15 @@ fn align(widths: &[f64], desired: &[f64], weights: &[f64]) -> Vec<f64> {
     out
 }
 
-/// The scene with the manual positions applied. A top-level state's position is its top-left
-/// corner in canvas space; a nested state's is relative to its container's top-left corner (so it
-/// follows its container), kept inside the container's body. A moved node takes its nested nodes
-/// along, containers grow to hold what was moved inside them, and the edges whose two ends moved
-/// differently are rerouted.
+/// The scene with the manual positions applied (see [`super::placement`], which also does it
+/// change by change).
 pub fn place(scene: &Scene, positions: &BTreeMap<String, Point>) -> Scene {
     if positions.is_empty() {
         return scene.clone();
     }
-    let mut out = scene.clone();
-    let inside = |id: &str, root: &str| id == root || (id.starts_with(root) && id[root.len()..].starts_with(['/', '#']));
-    let n = out.nodes.len();
-    // Each node's container: the container one level up whose id prefixes it.
-    let containers: Vec<usize> = (0..n).filter(|&c| out.nodes[c].container).collect();
-    let parent: Vec<Option<usize>> = out
-        .nodes
-        .iter()
-        .map(|node| {
-            let up = |&&c: &&usize| out.nodes[c].depth + 1 == node.depth && inside(&node.id, &out.nodes[c].id);
-            if node.depth == 0 { None } else { containers.iter().find(up).copied() }
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| out.nodes[i].depth);
-    let mut delta = vec![(0.0, 0.0); n];
-    for &i in &order {
-        let Some(p) = out.nodes[i].state.as_ref().and(positions.get(&out.nodes[i].id)) else { continue };
-        let target = match parent[i] {
-            None => *p,
-            Some(c) => {
-                let body = out.nodes[c].rect;
-                Point::new(body.x + p.x.max(PAD / 2.0), body.y + p.y.max(HEAD))
-            }
-        };
-        let (dx, dy) = (target.x - out.nodes[i].rect.x, target.y - out.nodes[i].rect.y);
-        if dx == 0.0 && dy == 0.0 {
-            continue;
-        }
-        let root = out.nodes[i].id.clone();
-        for (j, node) in out.nodes.iter_mut().enumerate() {
-            if inside(&node.id, &root) {
-                node.rect = node.rect.translate(dx, dy);
-                delta[j] = (delta[j].0 + dx, delta[j].1 + dy);
-            }
-        }
-    }
-    // Containers grow (right and down) to hold their nodes, the innermost first.
-    let mut grown = vec![false; n];
-    for &c in order.iter().rev() {
-        if !out.nodes[c].container {
-            continue;
-        }
-        let (mut right, mut bottom) = (out.nodes[c].rect.right(), out.nodes[c].rect.bottom());
-        for j in (0..n).filter(|&j| parent[j] == Some(c)) {
-            right = right.max(out.nodes[j].rect.right() + PAD);
-            bottom = bottom.max(out.nodes[j].rect.bottom() + PAD);
-        }
-        let r = &mut out.nodes[c].rect;
-        if right > r.right() || bottom > r.bottom() {
-            (r.w, r.h) = (right - r.x, bottom - r.y);
-            grown[c] = true;
-        }
-    }
-    let index: BTreeMap<&str, usize> = scene.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
-    let edges = std::mem::take(&mut out.edges);
-    out.edges = edges
-        .into_iter()
-        .map(|e| {
-            let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) else { return e };
-            if delta[a] == delta[b] && !grown[a] && !grown[b] {
-                let (dx, dy) = delta[a];
-                return if dx == 0.0 && dy == 0.0 { e } else { translate_edge(e, dx, dy) };
-            }
-            let c = edge_curve(&out.nodes[a].rect, out.nodes[a].rect.center().x, &out.nodes[b].rect);
-            SceneEdge { curves: vec![c], label_at: c.at(0.5), ..e }
-        })
-        .collect();
-    out.bounds = bounds_of(&out.nodes, &out.edges);
-    out
+    let mut placement = super::placement::Placement::new(scene.clone());
+    placement.apply(positions, None);
+    placement.into_scene()
 }
 
 #[cfg(test)]

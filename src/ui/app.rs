@@ -32,13 +32,16 @@ pub fn App() -> impl IntoView {
     provide_context(editor);
     provide_context(SimView::new());
 
-    // Autosave after every change (Effect: the one place the app talks to localStorage). A burst
-    // of changes (a drag's moves, typing) is saved once, 150 ms after it starts, and whatever is
-    // pending is saved when the page goes away; so a drag frame costs no serialising.
+    // Autosave after every change (Effect: the one place the app talks to localStorage), at most
+    // once per 150 ms: a change after a pause is saved once it is painted, a burst (typing) every
+    // 150 ms, and whatever is pending when the page goes away. A drag changes the document once,
+    // at the drop.
     let pending = StoredValue::new(false);
+    let last = StoredValue::new(f64::NEG_INFINITY);
     let save = move || {
         if pending.get_value() {
             pending.set_value(false);
+            last.set_value(super::context::now_ms());
             let saved = editor.session.with_untracked(|s| s.doc.saved());
             if let (Some(store), Ok(json)) = (storage(), serde_json::to_string(&saved)) {
                 let _ = store.set_item(STORAGE_KEY, &json);
@@ -49,7 +52,12 @@ pub fn App() -> impl IntoView {
         editor.session.track();
         if first.is_some() && !pending.get_value() {
             pending.set_value(true);
-            set_timeout(save, std::time::Duration::from_millis(150));
+            let wait = last.get_value() + 150.0 - super::context::now_ms();
+            if wait > 0.0 {
+                set_timeout(save, std::time::Duration::from_millis(wait as u64));
+            } else {
+                request_animation_frame(move || set_timeout(save, std::time::Duration::ZERO));
+            }
         }
     });
     let hide = window_event_listener(leptos::ev::pagehide, move |_| save());
@@ -127,7 +135,9 @@ fn on_key(editor: Editor, e: web_sys::KeyboardEvent) {
         "Escape" => {
             editor.selected.set(None);
             editor.show_shortcuts.set(false);
+            // A drag in progress is dropped where it started.
             editor.gesture.set(None);
+            editor.scene.end_preview();
         }
         "?" => editor.show_shortcuts.update(|v| *v = !*v),
         _ => {}

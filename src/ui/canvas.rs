@@ -2,13 +2,12 @@
 //! (wheel, about the cursor), fit, node drags, connections from handles, and palette drops.
 //! It only wires DOM events to the editor: hit tests, routes and changes are `editor`'s.
 
-use super::canvas_node::{CanvasNode, SceneIndex};
+use super::canvas_node::CanvasNode;
 use super::context::{Editor, Gesture};
 use crate::editor::change::Change;
 use crate::editor::edit::{self, EdgeTarget, Handle};
 use crate::editor::geometry::{Point, Viewport};
 use crate::editor::graph::{EdgeField, EdgeKind};
-use crate::editor::history::Merge;
 use crate::editor::layout::{NODE_H, NODE_W, SceneEdge};
 use crate::editor::palette::item;
 use crate::editor::scope::StateRef;
@@ -91,16 +90,17 @@ pub fn Canvas() -> impl IntoView {
         let at = client(&e);
         match g {
             Gesture::Pan { from, viewport: v } => viewport.set(v.pan(at.x - from.x, at.y - from.y)),
-            Gesture::Move { id, from, origin, gesture, moved } => {
+            Gesture::Move { id, from, origin, moved } => {
                 let zoom = viewport.get_untracked().zoom;
                 let (dx, dy) = ((at.x - from.x) / zoom, (at.y - from.y) / zoom);
                 if !moved && dx.abs() < 3.0 && dy.abs() < 3.0 {
                     return;
                 }
-                let to = Point::new((origin.x + dx).round(), (origin.y + dy).round());
-                editor.perform_merged(Ok(Change::SetPosition { id: id.clone(), at: Some(to) }), "Move state", Merge::Gesture(gesture));
+                // The scene previews the move (only this node, what it holds and their edges are
+                // redrawn); the document changes once, at the drop.
+                editor.scene.preview(&id, Point::new((origin.x + dx).round(), (origin.y + dy).round()));
                 if !moved {
-                    editor.gesture.set(Some(Gesture::Move { id, from, origin, gesture, moved: true }));
+                    editor.gesture.set(Some(Gesture::Move { id, from, origin, moved: true }));
                 }
             }
             Gesture::Connect { from, catch, start, .. } => {
@@ -177,7 +177,13 @@ pub fn Canvas() -> impl IntoView {
                     editor.selected.set(Some(StateRef { scope, name: entry }));
                 }
             }
-            Gesture::Pan { .. } | Gesture::Move { .. } => {}
+            Gesture::Move { id, moved, .. } => {
+                if let Some((_, to)) = editor.scene.previewed().filter(|(p, _)| moved && *p == id) {
+                    editor.perform(Ok(Change::SetPosition { id, at: Some(to) }), "Move state");
+                }
+                editor.scene.end_preview();
+            }
+            Gesture::Pan { .. } => {}
         }
     });
     on_cleanup(move || {
@@ -206,51 +212,37 @@ pub fn Canvas() -> impl IntoView {
     };
 
     // The lists are keyed by how each item looks, not where it is: a move re-creates nothing, and
-    // each element follows its own position (see `CanvasNode`; edges below).
-    let index: SceneIndex = Memo::new(move |_| editor.scene.with(|s| s.index()));
-    let node_keys = Memo::new(move |_| editor.scene.with(|s| s.nodes.iter().map(|n| (n.id.clone(), n.look())).collect::<Vec<_>>()));
-    let edge_keys = Memo::new(move |_| editor.scene.with(|s| s.edges.iter().map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>()));
+    // each element follows its own cell in the scene store (see `CanvasNode`; edges below).
+    let node_keys = Memo::new(move |_| editor.scene.with_items(|s| s.nodes.iter().map(|n| (n.id.clone(), n.look())).collect::<Vec<_>>()));
+    let edge_keys = Memo::new(move |_| editor.scene.with_items(|s| s.edges.iter().map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>()));
     let label_keys = Memo::new(move |_| {
-        editor.scene.with(|s| s.edges.iter().filter(|e| e.label.is_some()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
+        editor.scene.with_items(|s| s.edges.iter().filter(|e| e.label.is_some()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
     });
+    // Each of these notifies the one or two items whose answer changes, not every item.
     let hover = RwSignal::new(None::<String>);
-    let edge_of = move |id: &str| editor.scene.with_untracked(|s| index.with_untracked(|(_, ix)| ix.get(id).and_then(|&i| s.edges.get(i)).cloned()));
-    // Tracks the scene; changes only when this edge's route does.
-    let route = move |id: String| {
-        Memo::new(move |_| editor.scene.with(|s| index.with(|(_, ix)| ix.get(&id).and_then(|&i| s.edges.get(i)).map(|e| e.fingerprint()))))
-    };
+    let hovered = Selector::new(move || hover.get());
+    let selected = Selector::new(move || editor.selected.get());
+    let drop_target = Selector::new(move || editor.drop_edge.get());
     let edge_view = move |id: String| {
-        let edge = edge_of(&id)?;
+        let (edge, path) = editor.scene.edge(&id)?;
         let base = edge_class(&edge);
         let sim = use_context::<super::sim_view::SimView>();
         let from_name = edge.source.as_ref().map(|s| s.name.clone());
-        let to_name = if edge.kind == EdgeKind::End {
-            None
-        } else {
-            editor.scene.with_untracked(|s| index.with_untracked(|(ix, _)| ix.get(&edge.to).and_then(|&i| s.nodes.get(i)).map(|n| n.label.clone())))
-        };
-        let hot_id = id.clone();
+        let to_name = if edge.kind == EdgeKind::End { None } else { editor.scene.node(&edge.to).map(|(n, _)| n.label.clone()) };
+        let hot = Some(id.clone());
+        let drop_target = drop_target.clone();
         let class = move || {
-            let hot = editor.drop_edge.with(|d| d.as_deref() == Some(hot_id.as_str()));
+            let hot = drop_target.selected(&hot);
             let run = sim.map(|s| s.edge_class(from_name.as_deref(), to_name.as_deref())).unwrap_or("");
             format!("{base}{}{run}", if hot { " drop-target" } else { "" })
         };
         let marker = if edge.kind == EdgeKind::Catch { "url(#arrow-catch)" } else { "url(#arrow)" };
-        let fp = route(id.clone());
-        let path_id = id.clone();
-        let d = move || {
-            fp.get(); // (a read, not `track`: a memo computes only when read)
-            edge_of(&path_id).map(|e| e.svg())
-        };
+        let d = move || path.with(|p| p.d.clone());
         Some(view! { <path class=class d=d marker-end=marker data-edge=id/> })
     };
     let label_view = move |id: String| {
-        let edge = edge_of(&id)?;
-        let fp = route(id.clone());
-        let style = move || {
-            fp.get(); // (a read, not `track`: a memo computes only when read)
-            edge_of(&id).map(|e| format!("left: {}px; top: {}px", e.label_at.x, e.label_at.y))
-        };
+        let (edge, path) = editor.scene.edge(&id)?;
+        let style = move || path.with(|p| format!("left: {}px; top: {}px", p.label_at.x, p.label_at.y));
         let class = if edge.kind == EdgeKind::Catch { "edge-label catch" } else { "edge-label" };
         Some(view! { <div class=class style=style>{edge.label}</div> })
     };
@@ -293,7 +285,7 @@ pub fn Canvas() -> impl IntoView {
                     {preview}
                 </svg>
                 <For each=move || node_keys.get() key=|k| k.clone() let:k>
-                    <CanvasNode id=k.0 hover=hover index=index/>
+                    <CanvasNode id=k.0 hover=hover hovered=hovered.clone() selected=selected.clone()/>
                 </For>
                 <For each=move || label_keys.get() key=|k| k.clone() let:k>
                     {label_view(k.0)}

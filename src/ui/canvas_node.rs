@@ -1,38 +1,33 @@
 //! One node on the canvas: a state (icon, name, summary, problem badge, handles), a container
-//! (Parallel/Map) behind its branches, or a Start/End marker; positioned by a per-node memo.
+//! (Parallel/Map) behind its branches, or a Start/End marker; positioned by its own cell in the
+//! scene store (`super::scene`).
 
-use super::context::{Editor, Gesture, now_ms};
+use super::context::{Editor, Gesture};
 use super::palette::icon;
-use crate::editor::geometry::{Point, Rect};
+use crate::editor::geometry::Point;
 use crate::editor::graph::NodeKind;
 use crate::editor::scope::StateRef;
 use leptos::prelude::*;
-use std::collections::HashMap;
-
-/// Each node's and each edge's index in the scene, by id (see [`crate::editor::layout::Scene::index`]).
-pub type SceneIndex = Memo<(HashMap<String, usize>, HashMap<String, usize>)>;
 
 /// The node `id` of the scene. Its element lives as long as the node looks the same (the canvas
-/// keys it by [`crate::editor::layout::SceneNode::look`]); a move only restyles it. Its connection
-/// handles exist only while it is hovered or selected.
+/// keys it by [`crate::editor::layout::SceneNode::look`]); a move only restyles it, through the
+/// node's own cell in the scene store. Its connection handles exist only while it is hovered or
+/// selected.
 #[component]
-pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex) -> impl IntoView {
+pub fn CanvasNode(
+    id: String,
+    hover: RwSignal<Option<String>>,
+    hovered: Selector<Option<String>>,
+    selected: Selector<Option<StateRef>>,
+) -> impl IntoView {
     let editor: Editor = expect_context();
-    let find = {
-        let id = id.clone();
-        move |s: &crate::editor::layout::Scene, ix: &HashMap<String, usize>| ix.get(&id).and_then(|&i| s.nodes.get(i)).map(|n| n.rect)
-    };
-    let Some(node) = editor.scene.with_untracked(|s| index.with_untracked(|(ix, _)| ix.get(&id).and_then(|&i| s.nodes.get(i)).cloned())) else {
+    let Some((node, cells)) = editor.scene.node(&id) else {
         return ().into_any();
     };
-    let first = node.rect;
-    // Only the moved node's memo changes during a drag, so only its element is restyled.
-    let rect = Memo::new(move |prev: Option<&Rect>| {
-        editor.scene.with(|s| index.with(|(ix, _)| find(s, ix))).or(prev.copied()).unwrap_or(first)
-    });
-    let style = move || {
-        let r = rect.get();
-        format!("left: 0; top: 0; transform: translate({}px, {}px); width: {}px; height: {}px", r.x, r.y, r.w, r.h)
+    let rect = cells.rect;
+    let style = {
+        let rect = rect.clone();
+        move || rect.with(|r| format!("transform: translate({}px, {}px); width: {}px; height: {}px", r.x, r.y, r.w, r.h))
     };
     let (kind, marker) = match node.kind {
         NodeKind::State(k) => (k, false),
@@ -45,28 +40,15 @@ pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex
     }
     let state = node.state.clone().expect("a state node has a state");
     let selected = {
-        let state = state.clone();
-        Memo::new(move |_| editor.selected.with(|s| s.as_ref() == Some(&state)))
+        let key = Some(state.clone());
+        move || selected.selected(&key)
     };
     let lit = {
-        let id = id.clone();
-        Memo::new(move |_| selected.get() || hover.with(|h| h.as_deref() == Some(id.as_str())))
+        let key = Some(id.clone());
+        let selected = selected.clone();
+        move || selected() || hovered.selected(&key)
     };
-    let problems = {
-        let id = id.clone();
-        Memo::new(move |_| {
-            editor.diagnostics.with(|all| {
-                let mut errors = 0;
-                let mut warnings = 0;
-                for d in all {
-                    if d.pointer.strip_prefix(id.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
-                        if d.is_error() { errors += 1 } else { warnings += 1 }
-                    }
-                }
-                (errors, warnings)
-            })
-        })
-    };
+    let problems = cells.problems;
     let container = node.container;
     let sim = use_context::<super::sim_view::SimView>();
     let run_name = node.label.clone();
@@ -79,13 +61,14 @@ pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex
             format!(
                 "node kind-{kind}{}{}{}",
                 if container { " container" } else { "" },
-                if selected.get() { " selected" } else { "" },
+                if selected() { " selected" } else { "" },
                 run_class()
             )
         }
     };
     let top_level = node.depth == 0;
     let down = {
+        let rect = rect.clone();
         let state = state.clone();
         let id = id.clone();
         move |e: leptos::ev::PointerEvent| {
@@ -102,11 +85,11 @@ pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex
                 let (inner, last) = state.scope.split_at(state.scope.len() - 1);
                 let container = StateRef { scope: inner.to_vec(), name: last[0].state.clone() };
                 let cid = editor.session.with_untracked(|s| container.pointer(s.doc.machine()));
-                editor.scene.with_untracked(|s| s.node(&cid).map(|c| Point::new(rect.x - c.rect.x, rect.y - c.rect.y)))
+                editor.scene.node(&cid).map(|(_, c)| c.rect.with_untracked(|c| Point::new(rect.x - c.x, rect.y - c.y)))
             };
             if let Some(origin) = origin {
                 let from = Point::new(e.client_x() as f64, e.client_y() as f64);
-                editor.gesture.set(Some(Gesture::Move { id: id.clone(), from, origin, gesture: (now_ms() * 1000.0) as u64, moved: false }));
+                editor.gesture.set(Some(Gesture::Move { id: id.clone(), from, origin, moved: false }));
             }
         }
     };
@@ -114,6 +97,7 @@ pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex
     let can_catch = matches!(kind, "Task" | "Parallel" | "Map");
     let handle = move |catch: bool| {
         let state = state.clone();
+        let rect = rect.clone();
         move |e: leptos::ev::PointerEvent| {
             e.stop_propagation();
             e.prevent_default();
@@ -147,7 +131,7 @@ pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex
         }
     };
     let handles = move || {
-        lit.get().then(|| {
+        lit().then(|| {
             view! {
                 {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
                 {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
@@ -164,8 +148,9 @@ pub fn CanvasNode(id: String, hover: RwSignal<Option<String>>, index: SceneIndex
                     <span class="node-summary">{node.summary.clone()}</span>
                 </span>
                 {badge}
-                {retry_badge}
             </div>
+            // (Outside the head, whose contents are clipped to it: the badge sits on the corner.)
+            {retry_badge}
             {handles}
         </div>
     }

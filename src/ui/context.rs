@@ -6,10 +6,11 @@ use crate::editor::document::Document;
 use crate::editor::geometry::{Point, Viewport};
 use crate::editor::graph::{Graph, derive};
 use crate::editor::history::Merge;
-use crate::editor::layout::{Scene, place, relayout};
+use crate::editor::layout::{Scene, relayout};
 use crate::editor::scope::StateRef;
 use crate::editor::session::Session;
 use leptos::prelude::*;
+pub use super::scene::SceneStore;
 
 /// Where autosave keeps the document in localStorage.
 pub const STORAGE_KEY: &str = "statecraft.document.v1";
@@ -19,8 +20,8 @@ pub const STORAGE_KEY: &str = "statecraft.document.v1";
 pub enum Gesture {
     /// Panning: where the pointer and the viewport were when it started.
     Pan { from: Point, viewport: Viewport },
-    /// Moving a top-level node: one undo step for the whole drag.
-    Move { id: String, from: Point, origin: Point, gesture: u64, moved: bool },
+    /// Moving a node: the scene previews it until the drop, which is one change (one undo step).
+    Move { id: String, from: Point, origin: Point, moved: bool },
     /// Dragging a connection from a node's handle; `to` is the pointer in canvas space.
     Connect { from: StateRef, catch: bool, start: Point, to: Point },
     /// Dragging a palette item; `at` is the pointer on the screen (client coordinates).
@@ -31,6 +32,8 @@ pub enum Gesture {
 #[derive(Clone, Copy)]
 pub struct Editor {
     pub session: RwSignal<Session>,
+    /// Bumped each time a document is loaded.
+    loads: RwSignal<u64>,
     pub selected: RwSignal<Option<StateRef>>,
     pub viewport: RwSignal<Viewport>,
     pub gesture: RwSignal<Option<Gesture>>,
@@ -40,8 +43,9 @@ pub struct Editor {
     pub show_shortcuts: RwSignal<bool>,
     /// Asks the canvas to fit the view (bumped by the F key, the button, a load).
     pub fit_request: RwSignal<u64>,
-    /// The scene, laid out again only when the model changes; positions are applied after.
-    pub scene: Memo<Scene>,
+    /// The scene, laid out again only when the model changes; positions are applied after, and
+    /// each node and edge has its own cell (see [`SceneStore`]).
+    pub scene: SceneStore,
     /// Asks the code pane to select this span of the text (a clicked diagnostic).
     pub reveal: RwSignal<Option<crate::asl::json::Span>>,
     /// The document's diagnostics, notifying only when they change.
@@ -51,20 +55,46 @@ pub struct Editor {
 impl Editor {
     pub fn new(doc: Document) -> Self {
         let session = RwSignal::new(Session::new(doc));
-        // Each derived value depends on the narrowest part of the session, so a drag (which moves
-        // positions only) recomputes no graph, no layout and no diagnostics.
-        let model_revision = Memo::new(move |_| session.with(|s| s.doc.model_revision()));
-        let base = Memo::new(move |prev: Option<&(u64, Graph, Scene)>| {
-            let rev = model_revision.get();
+        // Bumped by `load`: a new document may have the same revisions as the one it replaces.
+        let loads = RwSignal::new(0u64);
+        // Each derived value depends on the narrowest part of the session, so a move (positions
+        // only) recomputes no graph, no layout and no diagnostics, and a drag (a preview, until the
+        // drop) changes no session at all.
+        let model_revision = Memo::new(move |_| (loads.get(), session.with(|s| s.doc.model_revision())));
+        let positions_revision = Memo::new(move |_| (loads.get(), session.with(|s| s.doc.positions_revision())));
+        // (generation, graph, scene); a new generation each time, without comparing the scenes.
+        let base = Memo::new_owning(move |prev: Option<(u64, Graph, Scene)>| {
+            let _ = model_revision.get(); // (a read, not `track`: a memo computes only when read)
             let graph = session.with_untracked(|s| derive(s.doc.machine()));
-            let scene = relayout(prev.map(|(_, g, s)| (g, s)), &graph);
-            (rev, graph, scene)
+            let scene = relayout(prev.as_ref().map(|(_, g, s)| (g, s)), &graph);
+            ((prev.map_or(0, |p| p.0 + 1), graph, scene), true)
         });
-        let positions = Memo::new(move |_| session.with(|s| s.doc.positions().clone()));
-        let scene = Memo::new(move |_| positions.with(|p| base.with(|(_, _, scene)| place(scene, p))));
+        let (first, scene) = base.with_untracked(|(g, _, s)| (*g, s.clone()));
+        let scene = session.with_untracked(|s| SceneStore::new(scene, s.doc.positions()));
+        let placed = StoredValue::new(first);
+        Effect::new(move |_| {
+            let generation = base.with(|(g, _, _)| *g);
+            let _ = positions_revision.get();
+            let preview = scene.preview_tracked();
+            let preview = preview.as_ref().map(|(id, at)| (id.as_str(), *at));
+            session.with_untracked(|s| {
+                if placed.get_value() != generation {
+                    placed.set_value(generation);
+                    base.with_untracked(|(_, _, laid)| scene.relaid(laid.clone(), s.doc.positions(), preview));
+                } else {
+                    scene.replace(s.doc.positions(), preview);
+                }
+            });
+        });
         let diagnostics = Memo::new(move |_| session.with(|s| s.doc.diagnostics().to_vec()));
+        session.with_untracked(|s| scene.set_problems(s.doc.diagnostics()));
+        Effect::new(move |_| {
+            scene.with_items(|_| ());
+            diagnostics.with(|d| scene.set_problems(d));
+        });
         Editor {
             session,
+            loads,
             selected: RwSignal::new(None),
             viewport: RwSignal::new(Viewport::default()),
             gesture: RwSignal::new(None),
@@ -134,6 +164,7 @@ impl Editor {
     /// Replaces the document (open, new, restore): not an undo step, and the view fits it.
     pub fn load(&self, doc: Document) {
         self.session.set(Session::new(doc));
+        self.loads.update(|n| *n += 1);
         self.selected.set(None);
         self.fit_request.update(|n| *n += 1);
     }

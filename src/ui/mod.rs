@@ -12,6 +12,7 @@ mod documents;
 mod export_panel;
 mod inspector;
 mod palette;
+mod scene;
 mod run_batch;
 mod run_panel;
 mod shortcuts;

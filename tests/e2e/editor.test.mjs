@@ -298,3 +298,42 @@ test('clicking a diagnostic selects its span in the code', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('New draws an empty machine, and Open example the seed again', async () => {
+  const { page, problems } = await open();
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await node(page, 'ValidateInput').waitFor({ state: 'detached', timeout: 5000 });
+  assert.equal(await page.locator('.canvas [data-state-name]').count(), 0);
+  await page.getByRole('button', { name: 'Open example' }).click();
+  await node(page, 'ValidateInput').waitFor();
+  assert.equal(await page.locator('.canvas [data-state-name]').count(), 5);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a dragged node follows the pointer with its edges; Escape drops the drag where it started', async () => {
+  const { page, problems } = await open();
+  const target = node(page, 'HandleError');
+  const edge = () => page.locator('path[data-edge="/States/CheckValidation->Default"]').getAttribute('d');
+  const from = await center(target);
+  const d0 = await edge();
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 5; i++) await page.mouse.move(from.x + 12 * i, from.y + 8 * i);
+  await page.waitForFunction(([x]) => {
+    const b = document.querySelector('[data-state-name="HandleError"]').getBoundingClientRect();
+    return b.x + b.width / 2 > x + 40;
+  }, [from.x], { timeout: 2000 });
+  assert.notEqual(await edge(), d0, 'the edge into it follows');
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  await page.waitForFunction(([x]) => {
+    const b = document.querySelector('[data-state-name="HandleError"]').getBoundingClientRect();
+    return Math.abs(b.x + b.width / 2 - x) < 1;
+  }, [from.x], { timeout: 2000 });
+  assert.equal(await edge(), d0);
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('statecraft.document.v1') ?? '{}').positions ?? {});
+  assert.equal(saved['/States/HandleError'], undefined, 'no position was kept');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
