@@ -256,3 +256,44 @@ test('switching a state to JSONata offers to convert its JSONPath fields', async
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a field keeps the focus when it commits: Enter then Backspace edits it (not the canvas), Tab goes on, Enter adds error after error', async () => {
+  const { page, problems } = await open();
+  await node(page, 'ProcessData').click();
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.closest('.inspector') ? (el.getAttribute('data-at') ?? el.getAttribute('aria-label')) : null;
+  });
+  // Enter commits and the caret stays: more typing, Backspace and Enter edit the same field.
+  await field(page, '/Comment').click();
+  await page.keyboard.type('Charge the card');
+  await page.keyboard.press('Enter');
+  await until(page, (a) => a.States.ProcessData.Comment === 'Charge the card');
+  assert.equal(await focused(), '/Comment');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('s');
+  await page.keyboard.press('Enter');
+  let asl = await until(page, (a) => a.States.ProcessData.Comment === 'Charge the cars');
+  assert.equal(asl.States.ProcessData.Comment, 'Charge the cars', 'Backspace went to the field');
+  assert.equal(await node(page, 'ProcessData').count(), 1, 'and did not delete the selected state');
+  // Tab commits and the focus is in the next field.
+  await page.keyboard.type('!');
+  await page.keyboard.press('Tab');
+  await until(page, (a) => a.States.ProcessData.Comment === 'Charge the cars!');
+  assert.equal(await focused(), '/QueryLanguage');
+  // Enter in the error chips adds one, empties the field, and the next can be typed at once.
+  await page.getByRole('button', { name: '+ Add retrier' }).click();
+  await until(page, (a) => a.States.ProcessData.Retry);
+  await field(page, '/Retry/0/ErrorEquals').click();
+  await page.keyboard.type('States.Timeout');
+  await page.keyboard.press('Enter');
+  await until(page, (a) => a.States.ProcessData.Retry[0].ErrorEquals.length === 2);
+  assert.equal(await field(page, '/Retry/0/ErrorEquals').inputValue(), '');
+  await page.keyboard.type('States.TaskFailed');
+  await page.keyboard.press('Enter');
+  asl = await until(page, (a) => a.States.ProcessData.Retry[0].ErrorEquals.length === 3);
+  assert.deepEqual(asl.States.ProcessData.Retry[0].ErrorEquals, ['States.ALL', 'States.Timeout', 'States.TaskFailed']);
+  assert.equal(await focused(), '/Retry/0/ErrorEquals');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -8,6 +8,7 @@ use crate::asl::model::{ComparisonOperator, OperandKind, StateKind, StateType, i
 use crate::editor::fields::{self, FieldOp, Kind, NEW_RULE, PRESETS, WAIT_MODES};
 use crate::editor::scope::unique_name;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use std::sync::Arc as Rc;
 
 fn s(at: &str) -> String {
@@ -276,7 +277,12 @@ fn chips(cx: &Cx, at: String) -> AnyView {
     let add = move |e: leptos::ev::Event| {
         let mut list = current.clone();
         list.extend(event_target_value(&e).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
-        c.run(vec![FieldOp::Set { at: a.clone(), text: list.join(","), kind: Kind::List }], "Edit errors");
+        if c.run(vec![FieldOp::Set { at: a.clone(), text: list.join(","), kind: Kind::List }], "Edit errors").is_none() {
+            // Added: the field is empty for the next one.
+            if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                input.set_value("");
+            }
+        }
     };
     view! {
         <div class="field" class:invalid=invalid>

@@ -1,6 +1,7 @@
 //! The inspector: a form for every field of the selected state's type (or the workflow's
-//! top-level fields when nothing is selected). Each field commits on change as one undo step,
-//! through `editor::fields`; a value that cannot be written (bad JSON) stays in its field with
+//! top-level fields when nothing is selected). Each field commits on change (Enter, or leaving
+//! it) as one undo step, through `editor::fields`, and keeps the focus: Enter then Backspace edits
+//! the field, it does not delete the state; a value that cannot be written (bad JSON) stays in its field with
 //! the reason, and the validator's diagnostics show beside the field they point at.
 
 mod kinds;
@@ -16,16 +17,6 @@ use crate::editor::scope::{StateRef, machine_at};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc as Rc;
-use wasm_bindgen::JsCast;
-
-/// Commits a field: Enter leaves a one-line field, which fires `change`.
-fn blur_on_enter(e: leptos::ev::KeyboardEvent) {
-    if e.key() == "Enter" {
-        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-            let _ = el.blur();
-        }
-    }
-}
 
 fn opt(text: String) -> Option<String> {
     let t = text.trim().to_string();
@@ -119,7 +110,7 @@ fn input(cx: &Cx, label: &'static str, at: String, kind: Kind) -> AnyView {
         let rows = value.lines().count().clamp(2, 12);
         view! { <textarea class="json" rows=rows spellcheck="false" data-at=at prop:value=value on:change=move |e| commit(event_target_value(&e))></textarea> }.into_any()
     } else {
-        view! { <input type="text" data-at=at prop:value=value on:keydown=blur_on_enter on:change=move |e| commit(event_target_value(&e))/> }.into_any()
+        view! { <input type="text" data-at=at prop:value=value on:change=move |e| commit(event_target_value(&e))/> }.into_any()
     };
     let invalid = err.is_some();
     view! {
@@ -181,19 +172,75 @@ fn item_buttons(cx: &Cx, list: &str, i: usize, n: usize) -> impl IntoView {
     }
 }
 
+/// What a form shows, read from the document: the form is rebuilt when this changes, and only
+/// then (typing elsewhere in the code, or in another state, leaves it alone).
+#[derive(Clone, PartialEq)]
+enum Shown {
+    /// The workflow's fields: comment, timeout, StartAt, the state names, the query language.
+    Workflow(String, String, String, Vec<String>, &'static str),
+    /// The selected state (None when it no longer exists), and whether the text parses.
+    State(StateRef, Option<StateData>, bool),
+}
+
+/// A state as its form shows it.
+#[derive(Clone, PartialEq)]
+struct StateData {
+    state: State,
+    /// The states of the same machine a transition may name.
+    names: Vec<String>,
+    /// The state's pointer.
+    base: String,
+    /// (pointer relative to the state, message) of each diagnostic in the state.
+    diags: Vec<(String, String)>,
+    jsonata: bool,
+}
+
+fn shown(s: &crate::editor::session::Session, selected: Option<StateRef>) -> Shown {
+    let root = s.doc.machine();
+    let Some(r) = selected else {
+        return Shown::Workflow(
+            root.comment.clone().unwrap_or_default(),
+            root.timeout_seconds.as_ref().map(|n| n.text().to_string()).unwrap_or_default(),
+            root.start_at.clone().unwrap_or_default(),
+            root.states.iter().map(|s| s.name.clone()).collect(),
+            root.query_language.map(|q| q.name()).unwrap_or(""),
+        );
+    };
+    let found = machine_at(root, &r.scope).and_then(|m| {
+        let state = m.state(&r.name)?.clone();
+        let names = m.states.iter().map(|s| s.name.clone()).filter(|n| *n != r.name).collect();
+        let base = r.pointer(root);
+        let diags = s
+            .doc
+            .diagnostics()
+            .iter()
+            .filter_map(|d| d.pointer.strip_prefix(&base).filter(|p| p.is_empty() || p.starts_with('/')).map(|p| (p.to_string(), d.message.clone())))
+            .collect();
+        let jsonata = fields::query_language(root, &r.scope, &r.name) == QueryLanguage::Jsonata;
+        Some(StateData { state, names, base, diags, jsonata })
+    });
+    Shown::State(r, found, s.doc.syntax_error().is_some())
+}
+
 #[component]
 pub fn Inspector() -> impl IntoView {
     let editor: Editor = expect_context();
     let drafts: Drafts = RwSignal::new(HashMap::new());
-    // The form is rebuilt when the model changes, not when a node moves.
+    // The form is rebuilt when what it shows changes: not when a node moves, nor when the code
+    // changes elsewhere.
     let revision = Memo::new(move |_| editor.session.with(|s| (s.doc.model_revision(), s.doc.syntax_error().is_some())));
+    let shows = Memo::new(move |_| {
+        let _ = revision.get(); // (a read: a memo computes only when read)
+        let selected = editor.selected.get();
+        editor.session.with_untracked(|s| shown(s, selected))
+    });
     view! {
         <section class="panel inspector" aria-label="Inspector">
             {move || {
-                let _ = revision.get();
-                match editor.selected.get() {
-                    Some(r) => state_form(editor, r, drafts).into_any(),
-                    None => workflow_form(editor).into_any(),
+                // (Rebuilt in place: the elements, and the focus, stay.)
+                match shows.get() {
+                    Shown::State(r, data, _) => state_form(editor, r, data, drafts).into_any(),
+                    Shown::Workflow(comment, timeout, start, names, ql) => workflow_form(editor, comment, timeout, start, names, ql).into_any(),
                 }
             }}
         </section>
@@ -204,17 +251,7 @@ fn ql_options() -> Vec<(String, String)> {
     [QueryLanguage::JsonPath, QueryLanguage::Jsonata].iter().map(|q| (q.name().to_string(), q.name().to_string())).collect()
 }
 
-fn workflow_form(editor: Editor) -> impl IntoView {
-    let (comment, timeout, start, names, ql) = editor.session.with_untracked(|s| {
-        let m = s.doc.machine();
-        (
-            m.comment.clone().unwrap_or_default(),
-            m.timeout_seconds.as_ref().map(|n| n.text().to_string()).unwrap_or_default(),
-            m.start_at.clone().unwrap_or_default(),
-            m.states.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
-            m.query_language.map(|q| q.name()).unwrap_or(""),
-        )
-    });
+fn workflow_form(editor: Editor, comment: String, timeout: String, start: String, names: Vec<String>, ql: &'static str) -> impl IntoView {
     let timeout_error = RwSignal::new(None::<String>);
     let offer = RwSignal::new(false);
     let set_timeout = move |v: String| {
@@ -259,12 +296,12 @@ fn workflow_form(editor: Editor) -> impl IntoView {
         <p class="hint">"Select a state to edit it. Drag items from the palette onto an edge, the canvas, or into a branch."</p>
         <label class="field">
             <span class="field-label">"Comment"</span>
-            <input type="text" data-at="/Comment" prop:value=comment on:keydown=blur_on_enter
+            <input type="text" data-at="/Comment" prop:value=comment
                 on:change=move |e| { editor.perform(Ok(Change::SetComment { scope: vec![], comment: opt(event_target_value(&e)) }), "Edit comment"); }/>
         </label>
         <label class="field" class:invalid=move || timeout_error.with(Option::is_some)>
             <span class="field-label">"TimeoutSeconds"</span>
-            <input type="text" data-at="/TimeoutSeconds" prop:value=timeout on:keydown=blur_on_enter on:change=move |e| set_timeout(event_target_value(&e))/>
+            <input type="text" data-at="/TimeoutSeconds" prop:value=timeout on:change=move |e| set_timeout(event_target_value(&e))/>
             {move || error_line(timeout_error.get())}
         </label>
         <label class="field">
@@ -294,23 +331,8 @@ fn workflow_form(editor: Editor) -> impl IntoView {
 /// JSONPath fields that converting to JSONata would rewrite.
 const JSONPATH_FIELDS: &[&str] = &["/InputPath", "/Parameters", "/ResultSelector", "/ResultPath", "/OutputPath", "/ItemsPath", "/ItemSelector", "/Choices"];
 
-fn state_form(editor: Editor, r: StateRef, drafts: Drafts) -> impl IntoView {
-    let found = editor.session.with_untracked(|s| {
-        let root = s.doc.machine();
-        let m = machine_at(root, &r.scope)?;
-        let state = m.state(&r.name)?.clone();
-        let names: Vec<String> = m.states.iter().map(|s| s.name.clone()).filter(|n| *n != r.name).collect();
-        let base = r.pointer(root);
-        let diags: Vec<(String, String)> = s
-            .doc
-            .diagnostics()
-            .iter()
-            .filter_map(|d| d.pointer.strip_prefix(&base).filter(|p| p.is_empty() || p.starts_with('/')).map(|p| (p.to_string(), d.message.clone())))
-            .collect();
-        let jsonata = fields::query_language(root, &r.scope, &r.name) == QueryLanguage::Jsonata;
-        Some((state, names, base, diags, jsonata))
-    });
-    let Some((state, names, base, diags, jsonata)) = found else {
+fn state_form(editor: Editor, r: StateRef, data: Option<StateData>, drafts: Drafts) -> impl IntoView {
+    let Some(StateData { state, names, base, diags, jsonata }) = data else {
         return view! { <p class="hint">"The selected state no longer exists."</p> }.into_any();
     };
     let cx = Cx {
@@ -398,7 +420,7 @@ fn state_form(editor: Editor, r: StateRef, drafts: Drafts) -> impl IntoView {
         {top_problem}
         <label class="field">
             <span class="field-label">"Name"</span>
-            <input type="text" aria-label="State name" prop:value=r.name.clone() on:keydown=blur_on_enter on:change=move |e| rename(event_target_value(&e))/>
+            <input type="text" aria-label="State name" prop:value=r.name.clone() on:change=move |e| rename(event_target_value(&e))/>
         </label>
         {input(&cx, "Comment", "/Comment".into(), Kind::Text)}
         {select(&cx, "QueryLanguage", "/QueryLanguage".into(), cx.text("/QueryLanguage"), ql_options(), Some("inherited"), set_ql)}
