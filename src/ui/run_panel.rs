@@ -194,6 +194,7 @@ pub fn RunPanel() -> impl IntoView {
         })
     };
     let status = move || sim.run.with(|r| r.as_ref().map(|r| r.status).unwrap_or("NOT STARTED"));
+    let built = Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || sim.open.get());
 
     view! {
         <section class="run-drawer" class:open=move || sim.open.get() data-testid="run-panel" aria-label="Run panel">
@@ -209,7 +210,9 @@ pub fn RunPanel() -> impl IntoView {
                 </nav>
             </header>
             <div class="run-body" hidden=move || !sim.open.get()>
-                {move || if tab.get() == "batch" { view! { <BatchTab/> }.into_any() } else { view! {
+                // Built the first time the drawer opens, then kept (hidden) so scenario edits and
+                // runs survive closing it: a page that never runs anything never pays for it.
+                {move || built.get().then(|| if tab.get() == "batch" { view! { <BatchTab/> }.into_any() } else { view! {
                 <div class="run-grid">
                     <div class="run-col">
                         <div class="scenario-bar">
@@ -267,7 +270,7 @@ pub fn RunPanel() -> impl IntoView {
                         <Inspect live=live tick=tick/>
                     </div>
                 </div>
-                }.into_any() }}
+                }.into_any() })}
             </div>
         </section>
     }
@@ -334,13 +337,20 @@ fn choice_of(kind: &str) -> HandlerChoice {
 #[component]
 fn Handlers(on_change: Callback<()>) -> impl IntoView {
     let editor: Editor = expect_context();
-    let tasks = Memo::new(move |_| {
+    let sim: SimView = expect_context();
+    // The Task states, recompiled only while the drawer is open (the rows are hidden otherwise),
+    // and the handler set: both memos, so a keystroke that changes neither redraws no row.
+    let tasks = Memo::new(move |was: Option<&Vec<TaskInfo>>| {
+        if !sim.open.get() && let Some(was) = was {
+            return was.clone();
+        }
         editor.session.with(|s| {
             s.doc.model_revision();
             crate::asl::interp::Program::compile(s.doc.machine()).map(|p| tasks(&p)).unwrap_or_default()
         })
     });
-    let spec_of = move |name: &str| editor.session.with(|s| s.doc.simulation.handlers.get(name).cloned().unwrap_or_default());
+    let handlers = Memo::new(move |_| editor.session.with(|s| s.doc.simulation.handlers.clone()));
+    let spec_of = move |name: &str| handlers.with_untracked(|h| h.get(name).cloned().unwrap_or_default());
     let set_spec = move |name: String, spec: HandlerSpec| {
         editor.session.update(|s| {
             s.doc.simulation.handlers.insert(name, spec);
@@ -352,7 +362,9 @@ fn Handlers(on_change: Callback<()>) -> impl IntoView {
         let n1 = name.clone();
         let n2 = name.clone();
         let n3 = name.clone();
-        let spec = move || spec_of(&n1);
+        // This row's spec alone: the row redraws when its own handler changes.
+        let own = Memo::new(move |_| handlers.with(|h| h.get(&n1).cloned().unwrap_or_default()));
+        let spec = move || own.get();
         let kind = {
             let spec = spec.clone();
             move || choice_kind(&spec().choice)
@@ -370,7 +382,7 @@ fn Handlers(on_change: Callback<()>) -> impl IntoView {
         let params = {
             let name = name.clone();
             move || {
-                let spec = spec_of(&name);
+                let spec = own.get();
                 let name = name.clone();
                 let field = move |label: &'static str, value: String, apply: fn(&mut HandlerChoice, String)| {
                     let name = name.clone();
