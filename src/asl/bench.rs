@@ -15,6 +15,7 @@ use crate::asl::clock::VirtualClock;
 use crate::asl::handlers::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::asl::history::EventKind;
 use crate::asl::interp::{CompileError, Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, StatesError};
+use crate::asl::path;
 
 /// One workload: a definition, a number of sequential executions and what they must give.
 #[derive(Debug, Clone, Copy)]
@@ -202,8 +203,16 @@ pub fn compile(definition: &str) -> Result<Arc<Program>, CompileError> {
     Program::from_text(definition).map(Arc::new)
 }
 
-/// Runs every execution of one run of `spec`, sequentially, each on its own virtual clock.
+/// Runs every execution of one run of `spec`, sequentially, each on its own virtual clock. The
+/// histories are not kept ([`ExecutionConfig::keep_history`]): the harness reads only the
+/// outputs and counts the states entered, as the peer harness does in its timed runs.
 pub fn run_workload(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Value>) -> WorkloadRun {
+    run_workload_with(spec, program, inputs, false)
+}
+
+/// [`run_workload`], keeping every execution's history when `keep_history` (as a caller that
+/// shows it would).
+pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Value>, keep_history: bool) -> WorkloadRun {
     let mut outputs = Vec::with_capacity(inputs.len());
     let mut transitions = 0;
     for (i, input) in inputs.into_iter().enumerate() {
@@ -214,13 +223,18 @@ pub fn run_workload(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Val
             // The peer's workloads carry payloads over AWS's 256 KiB (map_10k's 10,000 items);
             // the peer does not enforce it, and the comparison runs the same semantics.
             quotas: crate::asl::interp::quota::Quotas::unlimited(),
+            keep_history,
             ..ExecutionConfig::default()
         };
         let mut execution = Execution::start(program.clone(), input, Box::new(VirtualClock::default()), spec.handlers(), config);
         execution.run();
-        transitions += execution.history().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count() as u64;
-        outputs.push(match execution.status() {
-            ExecutionStatus::Succeeded { output } => Value::clone(output),
+        let entered = execution.states_entered();
+        if keep_history {
+            debug_assert_eq!(entered, execution.history().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count() as u64);
+        }
+        transitions += entered;
+        outputs.push(match execution.into_status() {
+            ExecutionStatus::Succeeded { output } => Arc::try_unwrap(output).unwrap_or_else(|shared| Value::clone(&shared)),
             ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => json!({"failed": e.to_output()}),
             ExecutionStatus::Running => json!({"failed": "still running"}),
         });
@@ -249,12 +263,17 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 impl TaskHandler for OrderHandler {
     fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
         let input = request.input;
-        let field = |v: &Value, k: &str| v.get(k).cloned().unwrap_or(Value::Null);
+        // Lookups by a scan of these small objects ([`path::field`]), not by hashing the key.
+        fn at<'v>(v: &'v Value, k: &str) -> &'v Value {
+            static NULL: Value = Value::Null;
+            path::field(v, k).unwrap_or(&NULL)
+        }
+        let field = |v: &Value, k: &str| path::field(v, k).cloned().unwrap_or(Value::Null);
         match self {
             OrderHandler::ValidateInput => {
-                let valid = input.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty())
-                    && input.get("email").and_then(Value::as_str).is_some_and(|e| e.contains('@'))
-                    && input.get("amount").and_then(Value::as_f64).is_some_and(|a| a > 0.0);
+                let valid = path::field(input, "name").and_then(Value::as_str).is_some_and(|n| !n.is_empty())
+                    && path::field(input, "email").and_then(Value::as_str).is_some_and(|e| e.contains('@'))
+                    && path::field(input, "amount").and_then(Value::as_f64).is_some_and(|a| a > 0.0);
                 Ok(object([
                     ("statusCode", Value::from(if valid { 200 } else { 400 })),
                     ("isValid", Value::Bool(valid)),
@@ -262,8 +281,8 @@ impl TaskHandler for OrderHandler {
                 ]))
             }
             OrderHandler::ProcessData => {
-                let d = &input["data"];
-                let amount = d["amount"].as_f64().unwrap_or(f64::NAN);
+                let d = at(input, "data");
+                let amount = at(d, "amount").as_f64().unwrap_or(f64::NAN);
                 Ok(object([(
                     "result",
                     object([
@@ -278,16 +297,16 @@ impl TaskHandler for OrderHandler {
                 )]))
             }
             OrderHandler::SendNotification => {
-                let r = &input["result"];
-                let email = r["email"].as_str().unwrap_or("undefined");
-                if r["customer"] == "FAIL_NOTIFY" {
+                let r = at(input, "result");
+                let email = at(r, "email").as_str().unwrap_or("undefined");
+                if at(r, "customer") == "FAIL_NOTIFY" {
                     return Err(StatesError::new("NotificationFailed", format!("SMTP rejected {email}")));
                 }
-                let total = r["total"].as_f64().unwrap_or(f64::NAN);
+                let total = at(r, "total").as_f64().unwrap_or(f64::NAN);
                 Ok(object([
                     ("to", field(r, "email")),
-                    ("subject", Value::String(format!("Order {} processed", r["orderId"].as_str().unwrap_or("undefined")))),
-                    ("message", Value::String(format!("Dear {}, your order total is {total:.2}", r["customer"].as_str().unwrap_or("undefined")))),
+                    ("subject", Value::String(format!("Order {} processed", at(r, "orderId").as_str().unwrap_or("undefined")))),
+                    ("message", Value::String(format!("Dear {}, your order total is {total:.2}", at(r, "customer").as_str().unwrap_or("undefined")))),
                     ("sent", Value::Bool(true)),
                 ]))
             }
@@ -295,7 +314,7 @@ impl TaskHandler for OrderHandler {
                 let first = |paths: &[&str]| {
                     paths.iter().find_map(|p| input.pointer(p).filter(|v| !v.is_null()).cloned()).unwrap_or(Value::Null)
                 };
-                if let Some(error) = input.get("error") {
+                if let Some(error) = path::field(input, "error") {
                     Ok(object([
                         ("status", Value::from("FAILED")),
                         ("errorType", field(error, "Error")),
@@ -306,7 +325,7 @@ impl TaskHandler for OrderHandler {
                     Ok(object([
                         ("status", Value::from("FAILED")),
                         ("errorType", Value::from("ValidationError")),
-                        ("message", Value::String(format!("Invalid order (statusCode {})", input["statusCode"]))),
+                        ("message", Value::String(format!("Invalid order (statusCode {})", at(input, "statusCode")))),
                         ("orderId", first(&["/data/orderId"])),
                     ]))
                 }

@@ -493,7 +493,7 @@ mod tests {
         let mut log = Vec::new();
         let mut names = Vec::new();
         for _ in 0..6 {
-            let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log };
+            let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: true };
             names.push(match handler.invoke(&request, &mut context) {
                 Ok(v) => v["StatusCode"].to_string(),
                 Err(e) => e.error.unwrap_or_default(),

@@ -44,6 +44,17 @@ pub struct TaskContext<'a> {
     pub rng: &'a mut dyn RngCore,
     /// The lines the function prints, for its log stream.
     pub log: &'a mut Vec<String>,
+    /// False when nobody reads the log (a batch of runs): a handler need not format its lines.
+    pub logging: bool,
+}
+
+impl TaskContext<'_> {
+    /// Appends the line `line()` builds to the log, when the log is read.
+    pub fn print(&mut self, line: impl FnOnce() -> String) {
+        if self.logging {
+            self.log.push(line());
+        }
+    }
 }
 
 /// A simulated implementation of a Task's resource.
@@ -66,7 +77,7 @@ pub trait TaskHandler {
 /// FNV-1a: the registry's keys are short names looked up up to three times per task, where
 /// SipHash's setup costs more than the lookup.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -111,6 +122,12 @@ impl HandlerRegistry {
     /// Registers `handler` under `key`: a state name, a resource ARN or a Lambda function name.
     /// A later registration under the same key wins.
     pub fn register(&mut self, key: impl Into<String>, handler: impl TaskHandler + 'static) -> &mut Self {
+        if self.handlers.is_empty() {
+            // Registries are built per execution and usually hold a few handlers: one
+            // allocation each for the list and the table instead of growing them step by step.
+            self.handlers.reserve(8);
+            self.by_key.reserve(8);
+        }
         self.handlers.push(Box::new(handler));
         self.by_key.insert(key.into(), self.handlers.len() - 1);
         self

@@ -82,6 +82,7 @@ fn start(
         state_machine_name: machine_name,
         execution_name: name.clone(),
         seed: context.rng.next_u64(),
+        quiet: !context.logging,
         ..ExecutionConfig::default()
     };
     let clock = VirtualClock::starting_at(start_time);

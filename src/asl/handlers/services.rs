@@ -540,7 +540,7 @@ mod tests {
     fn call(store: &SharedStore, resource: &str, input: Value) -> Result<Value, StatesError> {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let mut log = Vec::new();
-        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log };
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: true };
         let request = TaskRequest { state_name: "S", resource, function_name: None, input: &input, attempt: 0 };
         let mut result = Services { store: store.clone() }.invoke(&request, &mut context)?;
         if let Value::Object(m) = &mut result {

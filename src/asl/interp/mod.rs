@@ -61,6 +61,14 @@ pub struct ExecutionConfig {
     pub max_transitions: u64,
     /// The payload and history quotas (AWS's by default).
     pub quotas: quota::Quotas,
+    /// Nobody reads the handlers' log lines (a batch of many runs): handlers are told not to
+    /// format them and [`Execution::logs`] stays empty. The history is the same either way.
+    pub quiet: bool,
+    /// Whether [`Execution::history`] keeps the events (true by default). When false, events
+    /// are still numbered and counted (event ids in causes, `previousEventId`s and the history
+    /// quota are the same) but not kept, so the payloads they would share are freed as the
+    /// execution goes: for runs whose history nobody reads (the benchmarks).
+    pub keep_history: bool,
 }
 
 impl Default for ExecutionConfig {
@@ -75,6 +83,8 @@ impl Default for ExecutionConfig {
             seed: 0,
             max_transitions: 1_000_000,
             quotas: quota::Quotas::default(),
+            quiet: false,
+            keep_history: true,
         }
     }
 }
@@ -168,11 +178,15 @@ struct Fiber {
     /// Map iterations: the Map's name; `started` once MapIterationStarted is recorded.
     iteration_of: Option<Arc<str>>,
     started: bool,
-    children: Option<Children>,
+    /// Boxed: most fibers have none, and a 10,000-item Map keeps 10,000 fibers live.
+    children: Option<Box<Children>>,
     /// The workflow variables this fiber sees and sets.
     variables: variables::VariableScope,
     /// What the current state's Assign set, for its StateExited event.
     assigned: Option<Arc<serde_json::Map<String, Value>>>,
+    /// The task result already held to the quotas: an output that is this same value is not
+    /// measured again when the state leaves.
+    checked: Option<Arc<Value>>,
 }
 
 /// One execution of a state machine.
@@ -184,6 +198,10 @@ pub struct Execution {
     handlers: HandlerRegistry,
     logs: CloudWatchLogs,
     history: Vec<HistoryEvent>,
+    /// Events recorded so far, kept or not ([`ExecutionConfig::keep_history`]).
+    events: u64,
+    /// StateEntered events so far.
+    states_entered: u64,
     fibers: Vec<Option<Fiber>>,
     free: Vec<FiberId>,
     ready: VecDeque<FiberId>,
@@ -202,7 +220,7 @@ pub struct Execution {
 
 impl std::fmt::Debug for Execution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Execution").field("status", &self.status).field("events", &self.history.len()).finish()
+        f.debug_struct("Execution").field("status", &self.status).field("events", &self.events).finish()
     }
 }
 
@@ -227,6 +245,8 @@ impl Execution {
             handlers,
             logs: CloudWatchLogs::default(),
             history: Vec::new(),
+            events: 0,
+            states_entered: 0,
             fibers: Vec::new(),
             free: Vec::new(),
             ready: VecDeque::new(),
@@ -241,7 +261,7 @@ impl Execution {
             trace: None,
         };
         let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
-        execution.history.push(HistoryEvent {
+        execution.push_event(HistoryEvent {
             id: 1,
             previous_event_id: 0,
             timestamp: start_time,
@@ -252,14 +272,44 @@ impl Execution {
         execution
     }
 
-    /// The history so far.
+    /// The history so far (empty when [`ExecutionConfig::keep_history`] is off).
     pub fn history(&self) -> &[HistoryEvent] {
         &self.history
+    }
+
+    /// Events recorded so far, whether the history keeps them or not.
+    pub fn event_count(&self) -> u64 {
+        self.events
+    }
+
+    /// States entered so far (StateEntered events), nested states included.
+    pub fn states_entered(&self) -> u64 {
+        self.states_entered
+    }
+
+    /// Numbers an event in, and keeps it when the history is kept.
+    fn push_event(&mut self, event: HistoryEvent) {
+        self.events = event.id;
+        if matches!(event.kind, EventKind::StateEntered { .. }) {
+            self.states_entered += 1;
+        }
+        if self.config.keep_history {
+            self.history.push(event);
+        }
     }
 
     /// Where the execution is.
     pub fn status(&self) -> &ExecutionStatus {
         &self.status
+    }
+
+    /// The execution's status, the execution itself dropped first: a succeeded execution's
+    /// output is then usually no longer shared with its history, so taking it out of the `Arc`
+    /// costs no copy.
+    pub fn into_status(self) -> ExecutionStatus {
+        let Execution { status, history, fibers, trace, .. } = self;
+        drop((history, fibers, trace));
+        status
     }
 
     /// What the handlers printed, by log group.
@@ -514,6 +564,7 @@ impl Execution {
             children: None,
             variables,
             assigned: None,
+            checked: None,
         };
         match self.free.pop() {
             Some(id) => {
@@ -548,20 +599,20 @@ impl Execution {
     /// 25,000th event may only be ExecutionSucceeded, so any other ends it as failed.
     fn record(&mut self, fid: Option<FiberId>, kind: EventKind) -> u64 {
         if !matches!(self.status, ExecutionStatus::Running) {
-            return self.history.len() as u64;
+            return self.events;
         }
         if self.config.execution_type == ExecutionType::Standard
-            && self.config.quotas.history_events.is_some_and(|limit| self.history.len() + 1 >= limit)
+            && self.config.quotas.history_events.is_some_and(|limit| self.events as usize + 1 >= limit)
         {
             self.end(ExecutionStatus::Failed(quota::history_full()));
-            return self.history.len() as u64;
+            return self.events;
         }
-        let id = self.history.len() as u64 + 1;
+        let id = self.events + 1;
         let previous_event_id = match fid {
             Some(fid) => self.fiber(fid).previous_event,
-            None => self.history.last().map_or(0, |e| e.id),
+            None => self.events,
         };
-        self.history.push(HistoryEvent { id, previous_event_id, timestamp: self.clock.now(), kind });
+        self.push_event(HistoryEvent { id, previous_event_id, timestamp: self.clock.now(), kind });
         if let Some(fid) = fid {
             self.fiber_mut(fid).previous_event = id;
         }
@@ -585,14 +636,14 @@ impl Execution {
         if !matches!(self.status, ExecutionStatus::Running) {
             return;
         }
-        let previous = self.history.last().map_or(0, |e| e.id);
+        let previous = self.events;
         let kind = match &status {
             ExecutionStatus::Succeeded { output } => EventKind::ExecutionSucceeded { output: output.clone() },
             ExecutionStatus::Failed(e) => EventKind::ExecutionFailed { error: e.error.clone(), cause: e.cause.clone() },
             ExecutionStatus::TimedOut(e) => EventKind::ExecutionTimedOut { error: e.error.clone(), cause: e.cause.clone() },
             ExecutionStatus::Running => return,
         };
-        self.history.push(HistoryEvent {
+        self.push_event(HistoryEvent {
             id: previous + 1,
             previous_event_id: previous,
             timestamp: self.clock.now(),

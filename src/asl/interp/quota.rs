@@ -69,36 +69,14 @@ impl Quotas {
 }
 
 /// Whether `value` nests more than `limit` levels of arrays and objects (a scalar is level 0,
-/// `[]` level 1). Walks with its own stack, so any depth is safe to measure.
+/// `[]` level 1). The walk goes at most `limit + 1` levels down, whatever the value's depth, so
+/// any value is safe to measure; it allocates nothing (it runs on every state's output).
 pub fn nested_deeper_than(value: &Value, limit: usize) -> bool {
-    fn children(value: &Value) -> Option<Box<dyn Iterator<Item = &Value> + '_>> {
-        match value {
-            Value::Array(items) => Some(Box::new(items.iter())),
-            Value::Object(map) => Some(Box::new(map.values())),
-            _ => None,
-        }
+    match value {
+        Value::Array(items) => limit == 0 || items.iter().any(|item| nested_deeper_than(item, limit - 1)),
+        Value::Object(map) => limit == 0 || map.values().any(|item| nested_deeper_than(item, limit - 1)),
+        _ => false,
     }
-    let Some(root) = children(value) else { return false };
-    if limit == 0 {
-        return true;
-    }
-    let mut stack = vec![root];
-    while let Some(top) = stack.last_mut() {
-        match top.next() {
-            Some(child) => {
-                if let Some(grandchildren) = children(child) {
-                    if stack.len() >= limit {
-                        return true;
-                    }
-                    stack.push(grandchildren);
-                }
-            }
-            None => {
-                stack.pop();
-            }
-        }
-    }
-    false
 }
 
 /// The longest an execution of `execution_type` may run, in milliseconds.
@@ -127,9 +105,84 @@ impl io::Write for Counter {
 }
 
 /// Whether `value` as compact JSON takes more than `limit` bytes. Nothing is allocated, and the
-/// walk stops at the first byte past the limit, so a huge value costs no more than the limit.
+/// walk stops as soon as the count passes the limit, so a huge value costs no more than the
+/// limit. The bytes are counted, not written: only numbers go through serde_json's formatting.
 pub fn exceeds(value: &Value, limit: usize) -> bool {
-    serde_json::to_writer(Counter { bytes: 0, limit }, value).is_err()
+    let mut bytes = 0;
+    count(value, limit, &mut bytes, 0).is_err()
+}
+
+/// The size of `value` as compact JSON, in bytes (what `serde_json::to_string` would give).
+pub fn json_size(value: &Value) -> usize {
+    let mut bytes = 0;
+    let _ = count(value, usize::MAX, &mut bytes, 0);
+    bytes
+}
+
+/// Adds the compact JSON size of `value` to `bytes`, exactly as serde_json writes it; `Err` as
+/// soon as it passes `limit`. Past [`MAX_NESTING_DEPTH`] levels, serde_json itself counts.
+fn count(value: &Value, limit: usize, bytes: &mut usize, depth: usize) -> Result<(), ()> {
+    *bytes += match value {
+        Value::Null | Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(n) => {
+            let mut counter = Counter { bytes: 0, limit: usize::MAX };
+            serde_json::to_writer(&mut counter, n).map_err(|_| ())?;
+            counter.bytes
+        }
+        Value::String(s) => string_bytes(s),
+        _ if depth > MAX_NESTING_DEPTH => {
+            let mut counter = Counter { bytes: 0, limit: limit.saturating_sub(*bytes) };
+            serde_json::to_writer(&mut counter, value).map_err(|_| ())?;
+            counter.bytes
+        }
+        Value::Array(items) => {
+            *bytes += 2 + items.len().saturating_sub(1);
+            for item in items {
+                count(item, limit, bytes, depth + 1)?;
+            }
+            0
+        }
+        Value::Object(map) => {
+            // Braces, commas, and a colon per member.
+            *bytes += 2 + map.len().saturating_sub(1) + map.len();
+            for (key, item) in map {
+                *bytes += string_bytes(key);
+                count(item, limit, bytes, depth + 1)?;
+            }
+            0
+        }
+    };
+    if *bytes > limit { Err(()) } else { Ok(()) }
+}
+
+/// A string's size as serde_json writes it: quotes, and its escapes (`\"`, `\\`, `\n` and the
+/// other short ones for control characters, `\u00XX` for the rest below 0x20).
+fn string_bytes(s: &str) -> usize {
+    // The extra bytes of one byte's escape.
+    fn escape(b: u8) -> usize {
+        match b {
+            b'"' | b'\\' | 0x08 | 0x09 | 0x0a | 0x0c | 0x0d => 1,
+            0..0x20 => 5,
+            _ => 0,
+        }
+    }
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `x` may be below `n` (may: a borrow can flag the byte above a hit).
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let mut extra = 0;
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    // Eight bytes at a time: only a chunk that may hold a control character, a quote or a
+    // backslash is looked at byte by byte.
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        if below(x, 0x20) || below(x ^ (ONES * u64::from(b'"')), 1) || below(x ^ (ONES * u64::from(b'\\')), 1) {
+            extra += chunk.iter().map(|&b| escape(b)).sum::<usize>();
+        }
+    }
+    extra += chunks.remainder().iter().map(|&b| escape(b)).sum::<usize>();
+    s.len() + 2 + extra
 }
 
 /// Why StartExecution would refuse `input_text` (the input string as sent), in the words of
@@ -216,6 +269,42 @@ mod tests {
         let message = execution_input_error(&over).expect("refused");
         assert!(message.starts_with("1 validation error detected: Value at 'input'"), "{message}");
         assert!(message.ends_with("(the input is 262146 bytes)"), "{message}");
+    }
+
+    #[test]
+    fn counted_sizes_are_serde_json_sizes() {
+        let mut text = String::new();
+        for c in 0u8..0x80 {
+            text.push(char::from(c));
+        }
+        let values = [
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(-17),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!(1.5),
+            json!(-0.0),
+            json!(1e300),
+            json!(2.2250738585072014e-308),
+            json!(0.1 + 0.2),
+            json!(text),
+            json!("é 中 😀 \u{7f} \u{2028}"),
+            json!("a long line with \"quotes\" and \\ back\tslashes, then plain text for a while\u{1f}!"),
+            json!("\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{e}\u{f}xyz"),
+            json!([]),
+            json!({}),
+            json!([1, [2, [3, {}]], {"a\"b": "c\\d", "\n": [null, true]}]),
+            json!({"orderId": "ORD-1", "amount": 12.34, "items": [{"id": 1}, {"id": 2}], "ok": false}),
+        ];
+        for value in values {
+            let size = serde_json::to_string(&value).unwrap().len();
+            assert_eq!(json_size(&value), size, "{value}");
+            assert!(!exceeds(&value, size), "{value}");
+            assert!(exceeds(&value, size - 1), "{value}");
+        }
     }
 
     #[test]

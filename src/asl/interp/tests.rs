@@ -115,3 +115,24 @@ fn runtime_errors_are_not_caught_by_states_all() {
         "States.Runtime",
     );
 }
+
+#[test]
+fn an_execution_that_keeps_no_history_numbers_its_events_the_same() {
+    // A Map whose second iteration fails: the cause cites the event id the state was entered at.
+    let definition = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "$.x", "End": true}}}, "End": true}}});
+    let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
+    let run = |keep_history| {
+        let config = ExecutionConfig { keep_history, ..ExecutionConfig::default() };
+        let input = json!({"items": [{"x": 1}, {"y": 2}]});
+        run_to_end(program.clone(), input, Box::new(VirtualClock::default()), HandlerRegistry::new(), config)
+    };
+    let (kept, dropped) = (run(true), run(false));
+    assert!(matches!(kept.status(), ExecutionStatus::Failed(e) if e.cause.as_deref().is_some_and(|c| c.contains("event id #"))));
+    assert_eq!(kept.status(), dropped.status());
+    assert!(dropped.history().is_empty());
+    assert_eq!(dropped.event_count(), kept.history().len() as u64);
+    assert_eq!(kept.event_count(), kept.history().len() as u64);
+    let entered = kept.history().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count() as u64;
+    assert_eq!((kept.states_entered(), dropped.states_entered()), (entered, entered));
+}

@@ -66,18 +66,30 @@ impl VariableScope {
         if let Some(name) = assigned.iter().find(|(_, v)| super::quota::nested_deeper_than(v, depth)).map(|(k, _)| k) {
             return Err(format!("The variable '{name}' would nest more than {depth} levels deep, the most Statecraft simulates."));
         }
-        let size_of = |v: &Value| serde_json::to_string(v).map_or(0, |s| s.len());
+        let size_of = |v: &Value| super::quota::json_size(v);
         let assign_bytes: usize = assigned.iter().map(|(k, v)| k.len() + size_of(v)).sum();
         if assign_bytes > MAX_ASSIGN_BYTES {
             return Err(format!(
                 "The variables assigned by this state take {assign_bytes} bytes, more than the {MAX_ASSIGN_BYTES} bytes one Assign may set."
             ));
         }
-        let mut all = self.visible();
-        for (k, v) in assigned {
-            all.insert(k.clone(), v.clone());
+        // Every visible variable once (inner values hiding outer ones), the assigned values
+        // replacing theirs: measured in place, nothing cloned.
+        let mut total = assign_bytes;
+        let mut seen: Vec<&str> = Vec::new();
+        let mut scope = Some(self);
+        while let Some(current) = scope {
+            for (k, v) in current.local.iter() {
+                if assigned.contains_key(k) || seen.contains(&k.as_str()) {
+                    continue;
+                }
+                total += k.len() + size_of(v);
+                if current.outer.is_some() {
+                    seen.push(k);
+                }
+            }
+            scope = current.outer.as_deref();
         }
-        let total: usize = all.iter().map(|(k, v)| k.len() + size_of(v)).sum();
         if total > MAX_TOTAL_BYTES {
             return Err(format!("The variables in scope would take {total} bytes, more than the {MAX_TOTAL_BYTES} bytes allowed in all."));
         }
@@ -87,6 +99,6 @@ impl VariableScope {
 
 impl Variables for VariableScope {
     fn variable(&self, name: &str) -> Option<&Value> {
-        self.local.get(name).or_else(|| self.outer.as_ref()?.variable(name))
+        crate::asl::path::member(&self.local, name).or_else(|| self.outer.as_ref()?.variable(name))
     }
 }

@@ -154,7 +154,7 @@ fn definite_walk<'v>(start: &'v Value, segments: &[Segment]) -> Result<&'v Value
         let last = i + 1 == segments.len();
         node = match segment {
             Segment::Child(Selector::Name(name)) => match node {
-                Value::Object(map) => match map.get(name) {
+                Value::Object(map) => match super::member(map, name) {
                     Some(child) => child,
                     None if last => {
                         return Err(EvalError::NoResults {
@@ -263,13 +263,13 @@ fn descend<'v>(
 fn apply<'v>(selector: &Selector, node: &'v Value, document: &'v Value, out: &mut Vec<&'v Value>) {
     match selector {
         Selector::Name(name) => {
-            if let Some(child) = node.as_object().and_then(|m| m.get(name)) {
+            if let Some(child) = node.as_object().and_then(|m| super::member(m, name)) {
                 out.push(child);
             }
         }
         Selector::Names(names) => {
             if let Value::Object(map) = node {
-                out.extend(names.iter().filter_map(|name| map.get(name)));
+                out.extend(names.iter().filter_map(|name| super::member(map, name)));
             }
         }
         Selector::Wildcard => match node {

@@ -67,8 +67,22 @@ impl Variables for NoVariables {
 
 impl Variables for Map<String, Value> {
     fn variable(&self, name: &str) -> Option<&Value> {
-        self.get(name)
+        member(self, name)
     }
+}
+
+/// `map.get(name)`, by a linear scan when the object is small: serde_json's maps hash every key
+/// looked up with SipHash, which costs more than comparing a few keys. Keys are unique, so the
+/// first match is the member.
+#[inline]
+pub fn member<'v>(map: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if map.len() <= 8 { map.iter().find_map(|(k, v)| (k == name).then_some(v)) } else { map.get(name) }
+}
+
+/// [`member`] of a value that is an object.
+#[inline]
+pub fn field<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
+    value.as_object().and_then(|map| member(map, name))
 }
 
 static NULL: Value = Value::Null;

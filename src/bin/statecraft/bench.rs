@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use statecraft::asl::bench::{WORKLOADS, WorkloadSpec, compile, run_workload, workload};
+use statecraft::asl::bench::{WORKLOADS, WorkloadSpec, compile, run_workload_with, workload};
 
 /// Peak resident set size of this process, in KiB (`VmHWM`).
 fn peak_rss_kib() -> u64 {
@@ -41,11 +41,14 @@ fn child(spec: &WorkloadSpec, dir: &Path) -> Result<Value, String> {
     if report.has_errors() {
         return Err(format!("{} does not validate", spec.file));
     }
+    // The harness reads no history; STATECRAFT_BENCH_KEEP_HISTORY=1 keeps them anyway, as a
+    // caller that shows them would.
+    let keep_history = std::env::var_os("STATECRAFT_BENCH_KEEP_HISTORY").is_some_and(|v| v == "1");
     let mut runs = Vec::new();
     for _ in 0..spec.inner {
         let inputs = spec.inputs();
         let t = Instant::now();
-        let run = run_workload(spec, &program, inputs);
+        let run = run_workload_with(spec, &program, inputs, keep_history);
         let wall_ms = t.elapsed().as_secs_f64() * 1e3;
         spec.verify(&run).map_err(|e| format!("{}: {e}", spec.name))?;
         runs.push(json!({"wallMs": wall_ms, "transitions": run.transitions}));

@@ -156,7 +156,7 @@ fn start(
         return Ok(Flow::Result(Arc::new(Value::Array(Vec::new()))));
     }
     let count = items.len();
-    exec.fiber_mut(fid).children = Some(Children {
+    exec.fiber_mut(fid).children = Some(Box::new(Children {
         results: vec![None; count],
         live: std::collections::VecDeque::new(),
         remaining: count,
@@ -168,7 +168,7 @@ fn start(
         tolerated_count,
         tolerated_percentage,
         is_map: true,
-    });
+    }));
     exec.fiber_mut(fid).phase = Phase::AwaitChildren;
     spawn_iterations(exec, fid, state, spec)?;
     Ok(Flow::Parked)

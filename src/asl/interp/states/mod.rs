@@ -99,6 +99,7 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
     fiber.entered_time = now;
     fiber.retries = 0;
     fiber.assigned = None;
+    fiber.checked = None;
     fiber.retry_counts.clear();
     fiber.retry_counts.resize(state.retriers.len(), 0);
     if exec.trace.is_some() {
@@ -329,8 +330,11 @@ fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catc
 
 /// Records StateExited and moves to `next`, or ends the fiber.
 fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<usize>) {
-    // An output that is the input itself was checked when it arrived.
-    if state.state_type != StateType::Fail && !Arc::ptr_eq(&output, &exec.fiber(fid).input) {
+    // An output that is the input itself was checked when it arrived, and one that is the
+    // task's result when the result came.
+    let checked = exec.fiber_mut(fid).checked.take();
+    let measured = Arc::ptr_eq(&output, &exec.fiber(fid).input) || checked.is_some_and(|c| Arc::ptr_eq(&c, &output));
+    if state.state_type != StateType::Fail && !measured {
         if let Err(error) = exec.config.quotas.check_result(&state.name, &output) {
             handle_error(exec, fid, state, error);
             return;

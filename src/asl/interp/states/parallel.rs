@@ -18,7 +18,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, bra
         exec.record(Some(fid), EventKind::ParallelStateSucceeded);
         return Ok(Flow::Result(Arc::new(Value::Array(Vec::new()))));
     }
-    exec.fiber_mut(fid).children = Some(Children {
+    exec.fiber_mut(fid).children = Some(Box::new(Children {
         results: vec![None; branches.len()],
         live: std::collections::VecDeque::with_capacity(branches.len()),
         remaining: branches.len(),
@@ -30,7 +30,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, bra
         tolerated_count: None,
         tolerated_percentage: None,
         is_map: false,
-    });
+    }));
     exec.fiber_mut(fid).phase = Phase::AwaitChildren;
     let mut spawned = Vec::with_capacity(branches.len());
     for (index, &scope) in branches.iter().enumerate() {

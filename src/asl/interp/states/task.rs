@@ -109,7 +109,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             // `lambda:invoke` answers with the function's result wrapped in Lambda's response,
             // unless the handler already gives the whole response (a mocked one).
             let wrap = spec.target == TaskTarget::LambdaInvoke && token.is_none() && !handler.returns_service_response();
-            let mut task_context = TaskContext { now: now + latency as i64, rng: &mut exec.rng, log: &mut log };
+            let mut task_context = TaskContext { now: now + latency as i64, rng: &mut exec.rng, log: &mut log, logging: !exec.config.quiet };
             let outcome = handler.invoke(&request, &mut task_context);
             // A `.sync` child knows how long it ran only once it has run.
             let latency = handler.latency_millis();
@@ -182,6 +182,7 @@ pub(super) fn report(
         }
         Ok(value) => {
             let result = Arc::new(value);
+            exec.fiber_mut(fid).checked = Some(result.clone());
             if is_lambda_function {
                 exec.record(Some(fid), EventKind::LambdaFunctionSucceeded { output: result.clone() });
             } else {
