@@ -106,6 +106,25 @@ pub fn format_rfc3339(instant: Millis) -> String {
 /// the microseconds are zero.
 pub fn format_python_isoformat(instant: Millis) -> String {
     let (y, mo, d, h, mi, s, ms) = split(instant);
+    if (0..=9999).contains(&y) {
+        // The digits written by hand: the handlers stamp every call with this.
+        let mut out = String::with_capacity(26);
+        let digits = |out: &mut String, value: u32, width: u32| {
+            for place in (0..width).rev() {
+                out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+            }
+        };
+        digits(&mut out, y as u32, 4);
+        for (separator, value) in [('-', mo), ('-', d), ('T', h), (':', mi), (':', s)] {
+            out.push(separator);
+            digits(&mut out, value, 2);
+        }
+        if ms != 0 {
+            out.push('.');
+            digits(&mut out, ms * 1000, 6);
+        }
+        return out;
+    }
     if ms == 0 {
         format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
     } else {
@@ -195,6 +214,15 @@ mod tests {
     fn python_isoformat_drops_zero_microseconds() {
         assert_eq!(format_python_isoformat(0), "1970-01-01T00:00:00");
         assert_eq!(format_python_isoformat(1_500), "1970-01-01T00:00:01.500000");
+        for instant in [86_399_999, 1_700_000_123_456, 253_402_300_799_999, -1, 253_402_300_800_000] {
+            let (y, mo, d, h, mi, s, ms) = split(instant);
+            let expected = if ms == 0 {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:06}", ms * 1000)
+            };
+            assert_eq!(format_python_isoformat(instant), expected);
+        }
     }
 
     #[test]

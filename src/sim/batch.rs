@@ -60,10 +60,16 @@ impl Simulator {
 
     /// Starts an execution of `input` (not yet run); `seed` seeds its RNG.
     pub fn start(&self, input: Value, seed: u64) -> Execution {
+        self.start_with(input, seed, false)
+    }
+
+    /// [`Simulator::start`]; `quiet`: nobody will read the handlers' log lines.
+    fn start_with(&self, input: Value, seed: u64, quiet: bool) -> Execution {
         let config = ExecutionConfig {
             seed,
             execution_type: self.execution_type,
             state_machine_name: crate::seed::NAME.into(),
+            quiet,
             ..ExecutionConfig::default()
         };
         Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), self.handlers.registry(&self.tasks), config)
@@ -72,6 +78,14 @@ impl Simulator {
     /// Runs `input` to its end (or to a callback it waits for).
     pub fn run(&self, input: Value, seed: u64) -> RunModel {
         let mut execution = self.start(input, seed);
+        execution.run();
+        RunModel::of(&execution)
+    }
+
+    /// [`Simulator::run`] for a batch: the handlers' log lines, which a batch never shows, are
+    /// not formatted. The history, and so the run model, is the same.
+    pub fn run_quiet(&self, input: Value, seed: u64) -> RunModel {
+        let mut execution = self.start_with(input, seed, true);
         execution.run();
         RunModel::of(&execution)
     }
@@ -205,7 +219,7 @@ impl Batch {
     fn run_one(&mut self, index: usize) -> BatchRow {
         let scenario = &self.scenarios[index];
         let (run, input_error) = match scenario.parsed_input() {
-            Ok(input) => (Some(self.simulator.run(input, index as u64)), None),
+            Ok(input) => (Some(self.simulator.run_quiet(input, index as u64)), None),
             Err(e) => (None, Some(e)),
         };
         let Some(run) = run else {

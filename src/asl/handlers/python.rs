@@ -6,6 +6,20 @@ use serde_json::Value;
 /// `repr(x)` of a Python float: the shortest text that reads back, `1.0` for whole numbers,
 /// exponent form below 1e-4 and from 1e16 (`1e+16`, `1.5e-05`).
 pub fn float_repr(x: f64) -> String {
+    // Where Python writes no exponent, its digits are Rust's shortest round-trip digits in
+    // plain notation; only a whole number needs its `.0`.
+    if (1e-4..1e15).contains(&x.abs()) {
+        let mut text = x.to_string();
+        if !text.contains('.') {
+            text.push_str(".0");
+        }
+        return text;
+    }
+    float_repr_general(x)
+}
+
+/// [`float_repr`] from Rust's exponent form, for any float.
+fn float_repr_general(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();
     }
@@ -193,6 +207,30 @@ mod tests {
         assert_eq!(float_repr(1.5e-5), "1.5e-05");
         assert_eq!(float_repr(0.0001), "0.0001");
         assert_eq!(float_repr(-12.5), "-12.5");
+    }
+
+    #[test]
+    fn the_plain_notation_path_agrees_with_the_general_one() {
+        // A deterministic spread of floats over the plain-notation range and its edges.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut samples = vec![1e-4, 1e15 - 1.0, 0.1, 0.2 + 0.1, 150.0, 30.000000000000004, 2.675, 1234567.125, 999999999999999.9];
+        for _ in 0..20_000 {
+            let exponent = (next() % 20) as i32 - 4;
+            let mantissa = (next() % 1_000_000_000) as f64 / 1e9 + 1.0;
+            let cents = (next() % 10_000_000) as f64 / 100.0;
+            samples.push(mantissa * 10f64.powi(exponent));
+            samples.push(-mantissa * 10f64.powi(exponent));
+            samples.push(cents);
+        }
+        for x in samples {
+            assert_eq!(float_repr(x), float_repr_general(x), "{x:e}");
+        }
     }
 
     #[test]

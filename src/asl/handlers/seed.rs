@@ -11,6 +11,7 @@ use super::python;
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::asl::clock::format_python_isoformat;
 use crate::asl::interp::StatesError;
+use crate::asl::path::member;
 
 /// Registers the four functions under their names.
 pub fn register(registry: &mut HandlerRegistry) {
@@ -27,8 +28,18 @@ pub fn python_exception(error_type: &str, message: &str) -> StatesError {
     StatesError::new(error_type, serde_json::to_string(&cause).unwrap_or_default())
 }
 
+/// A JSON object from its members, in order (what `json!` builds, without serializing the
+/// values it is given: `json!` copies an interpolated `Value` through serde).
+fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    let mut map = Map::with_capacity(N);
+    for (key, value) in members {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
+}
+
 fn print_event(function: &str, event: &Value, context: &mut TaskContext) {
-    context.log.push(format!("{function} - Event reçu: {}", python::json_dumps(event)));
+    context.print(|| format!("{function} - Event reçu: {}", python::json_dumps(event)));
 }
 
 /// `event.get(...)` needs a dict; anything else raises AttributeError.
@@ -41,7 +52,7 @@ fn as_dict<'v>(value: &'v Value) -> Result<&'v Map<String, Value>, StatesError> 
 /// `key in event`, for the types the Python code could meet.
 fn contains(event: &Value, key: &str) -> Result<bool, StatesError> {
     match event {
-        Value::Object(map) => Ok(map.contains_key(key)),
+        Value::Object(map) => Ok(member(map, key).is_some()),
         Value::Array(items) => Ok(items.iter().any(|i| i.as_str() == Some(key))),
         Value::String(s) => Ok(s.contains(key)),
         other => Err(python_exception(
@@ -77,16 +88,19 @@ impl TaskHandler for ValidateInput {
         print_event("ValidateInput", event, context);
         for field in ["name", "email", "amount"] {
             if !contains(event, field)? {
-                return Ok(json!({
-                    "statusCode": 400,
-                    "isValid": false,
-                    "error": format!("Champ manquant: {field}"),
-                    "input": event,
-                }));
+                return Ok(object([
+                    ("statusCode", Value::from(400)),
+                    ("isValid", Value::Bool(false)),
+                    ("error", Value::String(format!("Champ manquant: {field}"))),
+                    ("input", event.clone()),
+                ]));
             }
         }
         let amount = match event {
-            Value::Object(map) => &map["amount"],
+            Value::Object(map) => {
+                static NULL: Value = Value::Null;
+                member(map, "amount").unwrap_or(&NULL)
+            }
             other => {
                 return Err(python_exception(
                     "TypeError",
@@ -95,19 +109,19 @@ impl TaskHandler for ValidateInput {
             }
         };
         if number(amount, "<=", "int", false)? <= 0.0 {
-            return Ok(json!({
-                "statusCode": 400,
-                "isValid": false,
-                "error": "Le montant doit être positif",
-                "input": event,
-            }));
+            return Ok(object([
+                ("statusCode", Value::from(400)),
+                ("isValid", Value::Bool(false)),
+                ("error", Value::from("Le montant doit être positif")),
+                ("input", event.clone()),
+            ]));
         }
-        Ok(json!({
-            "statusCode": 200,
-            "isValid": true,
-            "message": "Validation réussie",
-            "data": event,
-        }))
+        Ok(object([
+            ("statusCode", Value::from(200)),
+            ("isValid", Value::Bool(true)),
+            ("message", Value::from("Validation réussie")),
+            ("data", event.clone()),
+        ]))
     }
 }
 
@@ -119,39 +133,104 @@ impl TaskHandler for ProcessData {
     fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
         let event = request.input;
         print_event("ProcessData", event, context);
-        let data_value = as_dict(event)?.get("data").unwrap_or(event);
+        let data_value = member(as_dict(event)?, "data").unwrap_or(event);
         let data = as_dict(data_value)?;
         let order_id = format!("ORD-{}", context.rng.random_range(10000..=99999));
         let zero = json!(0);
-        let amount_for_math = data.get("amount").unwrap_or(&zero);
+        let amount_for_math = member(data, "amount").unwrap_or(&zero);
         let tax = python::round(number(amount_for_math, "*", "float", true)? * 0.20, 2);
         let total = python::round(number(amount_for_math, "*", "float", true)? * 1.20, 2);
-        let get = |k: &str| data.get(k).cloned().unwrap_or(Value::Null);
-        Ok(json!({
-            "statusCode": 200,
-            "isProcessed": true,
-            "message": "Traitement terminé",
-            "result": {
-                "orderId": order_id,
-                "customer": get("name"),
-                "email": get("email"),
-                "amount": get("amount"),
-                "tax": tax,
-                "total": total,
-                "processedAt": format_python_isoformat(context.now),
-                "status": "PROCESSED",
-            },
-        }))
+        let get = |k: &str| member(data, k).cloned().unwrap_or(Value::Null);
+        Ok(object([
+            ("statusCode", Value::from(200)),
+            ("isProcessed", Value::Bool(true)),
+            ("message", Value::from("Traitement terminé")),
+            (
+                "result",
+                object([
+                    ("orderId", Value::String(order_id)),
+                    ("customer", get("name")),
+                    ("email", get("email")),
+                    ("amount", get("amount")),
+                    // As `json!` writes an f64: null when not finite.
+                    ("tax", Value::from(tax)),
+                    ("total", Value::from(total)),
+                    ("processedAt", Value::String(format_python_isoformat(context.now))),
+                    ("status", Value::from("PROCESSED")),
+                ]),
+            ),
+        ]))
     }
 }
 
 /// The f-string of `SendNotification.py`'s body, taken from the embedded source so that its
 /// whitespace is exactly the Python file's.
 fn notification_body_template() -> &'static str {
-    let source = crate::seed::FUNCTIONS[2].python_source;
-    let start = source.find("f\"\"\"").map(|i| i + 4).unwrap_or(0);
-    let end = source[start..].find("\"\"\"").map_or(source.len(), |i| start + i);
-    &source[start..end]
+    static TEMPLATE: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let source = crate::seed::FUNCTIONS[2].python_source;
+        let start = source.find("f\"\"\"").map(|i| i + 4).unwrap_or(0);
+        let end = source[start..].find("\"\"\"").map_or(source.len(), |i| start + i);
+        &source[start..end]
+    })
+}
+
+/// The placeholders of the body, in the order [`SendNotification`] substitutes them.
+const BODY_FIELDS: [&str; 5] = [
+    "{result.get('customer', 'Client')}",
+    "{result.get('orderId')}",
+    "{result.get('amount')}",
+    "{result.get('tax')}",
+    "{result.get('total')}",
+];
+
+/// A piece of the body template: literal text, or the placeholder `BODY_FIELDS[i]`.
+enum BodyPart {
+    Text(&'static str),
+    Field(usize),
+}
+
+/// The body template cut at its placeholders, once; `None` when its literal text holds a `{`
+/// (then one pass could differ from the chain of `replace`s, and that chain is used).
+fn body_parts() -> Option<&'static [BodyPart]> {
+    static PARTS: std::sync::OnceLock<Option<Vec<BodyPart>>> = std::sync::OnceLock::new();
+    PARTS
+        .get_or_init(|| {
+            let mut parts = Vec::new();
+            let mut rest = notification_body_template();
+            while let Some((at, field)) =
+                BODY_FIELDS.iter().enumerate().filter_map(|(i, p)| rest.find(p).map(|at| (at, i))).min()
+            {
+                parts.push(BodyPart::Text(&rest[..at]));
+                parts.push(BodyPart::Field(field));
+                rest = &rest[at + BODY_FIELDS[field].len()..];
+            }
+            parts.push(BodyPart::Text(rest));
+            let braces = parts.iter().any(|p| matches!(p, BodyPart::Text(t) if t.contains('{')));
+            (!braces).then_some(parts)
+        })
+        .as_deref()
+}
+
+/// The body with `values` (one per [`BODY_FIELDS`]) substituted as `str.replace` would, one
+/// placeholder after the other. When no value holds a `{`, no substituted text can contain a
+/// later placeholder, and one pass over the cut template gives the same text.
+fn notification_body(values: &[String; 5]) -> String {
+    if let Some(parts) = body_parts().filter(|_| !values.iter().any(|v| v.contains('{'))) {
+        let mut body = String::with_capacity(notification_body_template().len() + values.iter().map(String::len).sum::<usize>());
+        for part in parts {
+            body.push_str(match part {
+                BodyPart::Text(text) => text,
+                BodyPart::Field(i) => &values[*i],
+            });
+        }
+        return body;
+    }
+    let mut body = notification_body_template().to_string();
+    for (placeholder, value) in BODY_FIELDS.iter().zip(values) {
+        body = body.replace(placeholder, value);
+    }
+    body
 }
 
 /// `SendNotification.py`.
@@ -163,29 +242,27 @@ impl TaskHandler for SendNotification {
         let event = request.input;
         print_event("SendNotification", event, context);
         let empty = Value::Object(Map::new());
-        let result_value = as_dict(event)?.get("result").unwrap_or(&empty);
+        let result_value = member(as_dict(event)?, "result").unwrap_or(&empty);
         let result = as_dict(result_value)?;
-        let get_or = |k: &str, default: &str| result.get(k).map_or_else(|| default.to_string(), python::str_of);
-        let get = |k: &str| result.get(k).map_or_else(|| "None".to_string(), python::str_of);
-        let body = notification_body_template()
-            .replace("{result.get('customer', 'Client')}", &get_or("customer", "Client"))
-            .replace("{result.get('orderId')}", &get("orderId"))
-            .replace("{result.get('amount')}", &get("amount"))
-            .replace("{result.get('tax')}", &get("tax"))
-            .replace("{result.get('total')}", &get("total"));
-        Ok(json!({
-            "statusCode": 200,
-            "message": "Notification envoyée",
-            "notification": {
-                "type": "EMAIL",
-                "to": result.get("email").cloned().unwrap_or_else(|| json!("unknown@example.com")),
-                "subject": format!("Commande {} confirmée", get_or("orderId", "N/A")),
-                "body": body,
-                "sentAt": format_python_isoformat(context.now),
-                "status": "SENT",
-            },
-            "workflowStatus": "COMPLETED",
-        }))
+        let get_or = |k: &str, default: &str| member(result, k).map_or_else(|| default.to_string(), python::str_of);
+        let get = |k: &str| member(result, k).map_or_else(|| "None".to_string(), python::str_of);
+        let body = notification_body(&[get_or("customer", "Client"), get("orderId"), get("amount"), get("tax"), get("total")]);
+        Ok(object([
+            ("statusCode", Value::from(200)),
+            ("message", Value::from("Notification envoyée")),
+            (
+                "notification",
+                object([
+                    ("type", Value::from("EMAIL")),
+                    ("to", member(result, "email").cloned().unwrap_or_else(|| json!("unknown@example.com"))),
+                    ("subject", Value::String(format!("Commande {} confirmée", get_or("orderId", "N/A")))),
+                    ("body", Value::String(body)),
+                    ("sentAt", Value::String(format_python_isoformat(context.now))),
+                    ("status", Value::from("SENT")),
+                ]),
+            ),
+            ("workflowStatus", Value::from("COMPLETED")),
+        ]))
     }
 }
 
@@ -198,16 +275,19 @@ impl TaskHandler for HandleError {
         let event = request.input;
         print_event("HandleError", event, context);
         let map = as_dict(event)?;
-        Ok(json!({
-            "statusCode": 400,
-            "message": "Workflow échoué",
-            "errorDetails": {
-                "errorType": "VALIDATION_ERROR",
-                "errorMessage": map.get("error").cloned().unwrap_or_else(|| json!("Erreur inconnue")),
-                "originalInput": map.get("input").cloned().unwrap_or_else(|| json!({})),
-                "timestamp": format_python_isoformat(context.now),
-                "workflowStatus": "FAILED",
-            },
-        }))
+        Ok(object([
+            ("statusCode", Value::from(400)),
+            ("message", Value::from("Workflow échoué")),
+            (
+                "errorDetails",
+                object([
+                    ("errorType", Value::from("VALIDATION_ERROR")),
+                    ("errorMessage", member(map, "error").cloned().unwrap_or_else(|| json!("Erreur inconnue"))),
+                    ("originalInput", member(map, "input").cloned().unwrap_or_else(|| json!({}))),
+                    ("timestamp", Value::String(format_python_isoformat(context.now))),
+                    ("workflowStatus", Value::from("FAILED")),
+                ]),
+            ),
+        ]))
     }
 }
