@@ -64,7 +64,14 @@ pub struct SceneEdge {
 impl SceneEdge {
     /// The SVG path data.
     pub fn svg(&self) -> String {
-        self.curves.iter().map(Curve::svg).collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity(48 * self.curves.len());
+        for (i, c) in self.curves.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            c.svg_into(&mut out);
+        }
+        out
     }
     /// The distance from `p` to the edge.
     pub fn distance(&self, p: Point) -> f64 {
