@@ -108,16 +108,19 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
         move || problems.with(|&(errors, warnings)| markup::node_head(icon, &name, &summary, errors, warnings))
     };
     // The retry badge (outside the head, whose contents are clipped to it: the badge sits on the
-    // corner), then the handles.
+    // corner), then the handles; one optional piece, so an idle node holds a single placeholder.
     let extras = move || {
-        let retries = sim.and_then(|s| s.retries(&badge_name)).map(|t| view! { <span class="retry-badge" title="Retries">{t}</span> });
-        let handles = lit().then(|| {
+        let retries = sim.and_then(|s| s.retries(&badge_name));
+        let lit = lit();
+        (retries.is_some() || lit).then(|| {
             view! {
-                {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
-                {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
+                {retries.map(|t| view! { <span class="retry-badge" title="Retries">{t}</span> })}
+                {lit.then(|| view! {
+                    {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
+                    {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
+                })}
             }
-        });
-        (retries, handles)
+        })
     };
     view! {
         <div class=class style=style role="button" tabindex="0" aria-label=aria data-state-name=node.label.clone() data-node=id>
