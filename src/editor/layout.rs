@@ -354,7 +354,8 @@ fn lay(graph: &Graph, depth: usize) -> Laid {
     for &v in &discovery {
         layers[vrank[v]].push(v);
         seen[v] = true;
-        for &d in chains.iter().zip(&graph.edges).filter(|(_, e)| e.from == v).flat_map(|(c, _)| c) {
+        // (The dummies of the edges out of `v`, in edge order: `out[v]` lists them so.)
+        for &d in out[v].iter().flat_map(|&ei| &chains[ei]) {
             if !seen[d] {
                 seen[d] = true;
                 layers[vrank[d]].push(d);
