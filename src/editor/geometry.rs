@@ -132,10 +132,18 @@ impl Curve {
     }
     /// The SVG path data.
     pub fn svg(&self) -> String {
-        format!(
+        let mut out = String::with_capacity(48);
+        self.svg_into(&mut out);
+        out
+    }
+    /// Appends the SVG path data to `out`.
+    pub fn svg_into(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
             "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
             self.from.x, self.from.y, self.c1.x, self.c1.y, self.c2.x, self.c2.y, self.to.x, self.to.y
-        )
+        );
     }
     /// The distance from `p` to the curve, sampled (good to a pixel for hit tests).
     pub fn distance(&self, p: Point) -> f64 {

@@ -64,7 +64,14 @@ pub struct SceneEdge {
 impl SceneEdge {
     /// The SVG path data.
     pub fn svg(&self) -> String {
-        self.curves.iter().map(Curve::svg).collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity(48 * self.curves.len());
+        for (i, c) in self.curves.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            c.svg_into(&mut out);
+        }
+        out
     }
     /// The distance from `p` to the edge.
     pub fn distance(&self, p: Point) -> f64 {
@@ -347,7 +354,8 @@ fn lay(graph: &Graph, depth: usize) -> Laid {
     for &v in &discovery {
         layers[vrank[v]].push(v);
         seen[v] = true;
-        for &d in chains.iter().zip(&graph.edges).filter(|(_, e)| e.from == v).flat_map(|(c, _)| c) {
+        // (The dummies of the edges out of `v`, in edge order: `out[v]` lists them so.)
+        for &d in out[v].iter().flat_map(|&ei| &chains[ei]) {
             if !seen[d] {
                 seen[d] = true;
                 layers[vrank[d]].push(d);

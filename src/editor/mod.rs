@@ -1,6 +1,6 @@
 //! Pure editor logic: the document, its changes and their undo, the graph derived from the
 //! model, its layered layout, the geometry of the canvas, the palette's items, and the code ↔
-//! model sync; copy/paste of states and share links. No UI imports: everything here tests natively.
+//! model sync; copy/paste of states and share links; the static HTML of often-drawn parts (`markup`). No UI imports: everything here tests natively.
 
 pub mod change;
 pub mod document;
@@ -18,3 +18,4 @@ pub mod edit;
 pub mod clipboard;
 pub mod share;
 pub mod fields;
+pub mod markup;

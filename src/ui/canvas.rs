@@ -2,7 +2,7 @@
 //! (wheel, about the cursor), fit, node drags, connections from handles, and palette drops.
 //! It only wires DOM events to the editor: hit tests, routes and changes are `editor`'s.
 
-use super::canvas_node::CanvasNode;
+use super::canvas_node::{CanvasNode, node_down};
 use super::context::{Editor, Gesture};
 use crate::editor::change::Change;
 use crate::editor::edit::{self, EdgeTarget, Handle};
@@ -191,7 +191,30 @@ pub fn Canvas() -> impl IntoView {
         up_listener.remove();
     });
 
+    // A state node's pointer events are handled here, for all of them at once (delegation by
+    // the `data-node` attribute): a node builds no listeners of its own.
+    let node_of = |e: &web_sys::PointerEvent| -> Option<String> {
+        use wasm_bindgen::JsCast;
+        let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+        target.closest("[data-node]").ok()??.get_attribute("data-node")
+    };
+    let hover = RwSignal::new(None::<String>);
+    // The innermost node under the pointer is the hovered one; none off the nodes.
+    let over = move |e: leptos::ev::PointerEvent| {
+        let id = node_of(&e);
+        if hover.with_untracked(|h| *h != id) {
+            hover.set(id);
+        }
+    };
+    let leave = move |_: leptos::ev::PointerEvent| {
+        if hover.with_untracked(Option::is_some) {
+            hover.set(None);
+        }
+    };
     let background_down = move |e: leptos::ev::PointerEvent| {
+        if let Some(id) = node_of(&e) {
+            return node_down(editor, &id, &e);
+        }
         if e.button() != 0 {
             return;
         }
@@ -219,7 +242,6 @@ pub fn Canvas() -> impl IntoView {
         editor.scene.with_items(|s| s.edges.iter().filter(|e| e.label.is_some()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
     });
     // Each of these notifies the one or two items whose answer changes, not every item.
-    let hover = RwSignal::new(None::<String>);
     let hovered = Selector::new(move || hover.get());
     let selected = Selector::new(move || editor.selected.get());
     let drop_target = Selector::new(move || editor.drop_edge.get());
@@ -236,9 +258,9 @@ pub fn Canvas() -> impl IntoView {
             let run = sim.map(|s| s.edge_class(from_name.as_deref(), to_name.as_deref())).unwrap_or("");
             format!("{base}{}{run}", if hot { " drop-target" } else { "" })
         };
-        let marker = if edge.kind == EdgeKind::Catch { "url(#arrow-catch)" } else { "url(#arrow)" };
+        // (The arrowhead is the stylesheet's: `.edge` and `.edge.catch` set `marker-end`.)
         let d = move || path.with(|p| p.d.clone());
-        Some(view! { <path class=class d=d marker-end=marker data-edge=id/> })
+        Some(view! { <path class=class d=d data-edge=id/> })
     };
     let label_view = move |id: String| {
         let (edge, path) = editor.scene.edge(&id)?;
@@ -275,6 +297,7 @@ pub fn Canvas() -> impl IntoView {
     let zoom_text = move || format!("{:.0}%", viewport.with(|v| v.zoom) * 100.0);
     view! {
         <section class="canvas" node_ref=el aria-label="Canvas" style=grid on:pointerdown=background_down on:wheel=wheel
+            on:pointerover=over on:pointerleave=leave
             class:dragging=move || editor.gesture.with(|g| matches!(g, Some(Gesture::Palette { moved: true, .. })))>
             <div class="world" style:transform=transform>
                 <svg class="edges" width="1" height="1" inner_html=DEFS></svg>
@@ -285,7 +308,7 @@ pub fn Canvas() -> impl IntoView {
                     {preview}
                 </svg>
                 <For each=move || node_keys.get() key=|k| k.clone() let:k>
-                    <CanvasNode id=k.0 hover=hover hovered=hovered.clone() selected=selected.clone()/>
+                    <CanvasNode id=k.0 hovered=hovered.clone() selected=selected.clone()/>
                 </For>
                 <For each=move || label_keys.get() key=|k| k.clone() let:k>
                     {label_view(k.0)}

@@ -1,25 +1,49 @@
 //! One node on the canvas: a state (icon, name, summary, problem badge, handles), a container
 //! (Parallel/Map) behind its branches, or a Start/End marker; positioned by its own cell in the
-//! scene store (`super::scene`).
+//! scene store (`super::scene`). Its head is static HTML (`editor::markup`), set in one go and
+//! again only when its problem count changes; its pointer events are the canvas's (delegated by
+//! `data-node`, see [`node_down`]), so a 500-state machine builds few DOM nodes and no listeners.
 
 use super::context::{Editor, Gesture};
 use super::palette::icon;
 use crate::editor::geometry::Point;
 use crate::editor::graph::NodeKind;
+use crate::editor::markup;
 use crate::editor::scope::StateRef;
 use leptos::prelude::*;
+
+/// A pointer press on the state node `id` (the canvas delegates it here): selects the state and
+/// starts a move gesture from where the node is.
+pub fn node_down(editor: Editor, id: &str, e: &web_sys::PointerEvent) {
+    if e.button() != 0 {
+        return;
+    }
+    e.stop_propagation();
+    let Some((node, cells)) = editor.scene.node(id) else { return };
+    let Some(state) = node.state.clone() else { return };
+    editor.selected.set(Some(state.clone()));
+    // A nested state's position is relative to its container's corner.
+    let rect = cells.rect.get_untracked();
+    let origin = if node.depth == 0 {
+        Some(Point::new(rect.x, rect.y))
+    } else {
+        let (inner, last) = state.scope.split_at(state.scope.len() - 1);
+        let container = StateRef { scope: inner.to_vec(), name: last[0].state.clone() };
+        let cid = editor.session.with_untracked(|s| container.pointer(s.doc.machine()));
+        editor.scene.node(&cid).map(|(_, c)| c.rect.with_untracked(|c| Point::new(rect.x - c.x, rect.y - c.y)))
+    };
+    if let Some(origin) = origin {
+        let from = Point::new(e.client_x() as f64, e.client_y() as f64);
+        editor.gesture.set(Some(Gesture::Move { id: id.to_string(), from, origin, moved: false }));
+    }
+}
 
 /// The node `id` of the scene. Its element lives as long as the node looks the same (the canvas
 /// keys it by [`crate::editor::layout::SceneNode::look`]); a move only restyles it, through the
 /// node's own cell in the scene store. Its connection handles exist only while it is hovered or
 /// selected.
 #[component]
-pub fn CanvasNode(
-    id: String,
-    hover: RwSignal<Option<String>>,
-    hovered: Selector<Option<String>>,
-    selected: Selector<Option<StateRef>>,
-) -> impl IntoView {
+pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selector<Option<StateRef>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let Some((node, cells)) = editor.scene.node(&id) else {
         return ().into_any();
@@ -27,7 +51,7 @@ pub fn CanvasNode(
     let rect = cells.rect;
     let style = {
         let rect = rect.clone();
-        move || rect.with(|r| format!("transform: translate({}px, {}px); width: {}px; height: {}px", r.x, r.y, r.w, r.h))
+        move || rect.with(|r| format!("left: {}px; top: {}px; width: {}px; height: {}px", r.x, r.y, r.w, r.h))
     };
     let (kind, marker) = match node.kind {
         NodeKind::State(k) => (k, false),
@@ -54,7 +78,6 @@ pub fn CanvasNode(
     let run_name = node.label.clone();
     let run_class = move || sim.map(|s| s.node_class(&run_name)).unwrap_or_default();
     let badge_name = node.label.clone();
-    let retry_badge = move || sim.and_then(|s| s.retries(&badge_name)).map(|t| view! { <span class="retry-badge" title="Retries">{t}</span> });
     let class = {
         let kind = kind.to_lowercase();
         move || {
@@ -64,33 +87,6 @@ pub fn CanvasNode(
                 if selected() { " selected" } else { "" },
                 run_class()
             )
-        }
-    };
-    let top_level = node.depth == 0;
-    let down = {
-        let rect = rect.clone();
-        let state = state.clone();
-        let id = id.clone();
-        move |e: leptos::ev::PointerEvent| {
-            if e.button() != 0 {
-                return;
-            }
-            e.stop_propagation();
-            editor.selected.set(Some(state.clone()));
-            // A nested state's position is relative to its container's corner.
-            let rect = rect.get_untracked();
-            let origin = if top_level {
-                Some(Point::new(rect.x, rect.y))
-            } else {
-                let (inner, last) = state.scope.split_at(state.scope.len() - 1);
-                let container = StateRef { scope: inner.to_vec(), name: last[0].state.clone() };
-                let cid = editor.session.with_untracked(|s| container.pointer(s.doc.machine()));
-                editor.scene.node(&cid).map(|(_, c)| c.rect.with_untracked(|c| Point::new(rect.x - c.x, rect.y - c.y)))
-            };
-            if let Some(origin) = origin {
-                let from = Point::new(e.client_x() as f64, e.client_y() as f64);
-                editor.gesture.set(Some(Gesture::Move { id: id.clone(), from, origin, moved: false }));
-            }
         }
     };
     let can_continue = !matches!(kind, "Succeed" | "Fail");
@@ -107,51 +103,29 @@ pub fn CanvasNode(
         }
     };
     let aria = format!("{} ({kind})", node.label);
-    let badge = move || {
-        let (errors, warnings) = problems.get();
-        (errors + warnings > 0).then(|| {
-            let class = if errors > 0 { "badge error" } else { "badge warning" };
-            let title = format!("{errors} error(s), {warnings} warning(s)");
-            view! { <span class=class title=title>{errors + warnings}</span> }
-        })
+    let head = {
+        let (icon, name, summary) = (icon(kind), node.label.clone(), node.summary.clone());
+        move || problems.with(|&(errors, warnings)| markup::node_head(icon, &name, &summary, errors, warnings))
     };
-    let over = {
-        let id = id.clone();
-        move |e: leptos::ev::PointerEvent| {
-            // The innermost node under the pointer is the hovered one.
-            e.stop_propagation();
-            if hover.with_untracked(|h| h.as_deref() != Some(id.as_str())) {
-                hover.set(Some(id.clone()));
-            }
-        }
-    };
-    let leave = move |_: leptos::ev::PointerEvent| {
-        if hover.with_untracked(|h| h.as_deref() == Some(id.as_str())) {
-            hover.set(None);
-        }
-    };
-    let handles = move || {
-        lit().then(|| {
+    // The retry badge (outside the head, whose contents are clipped to it: the badge sits on the
+    // corner), then the handles; one optional piece, so an idle node holds a single placeholder.
+    let extras = move || {
+        let retries = sim.and_then(|s| s.retries(&badge_name));
+        let lit = lit();
+        (retries.is_some() || lit).then(|| {
             view! {
-                {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
-                {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
+                {retries.map(|t| view! { <span class="retry-badge" title="Retries">{t}</span> })}
+                {lit.then(|| view! {
+                    {can_continue.then(|| view! { <span class="handle handle-next" title="Drag to connect" on:pointerdown=handle(false)></span> })}
+                    {can_catch.then(|| view! { <span class="handle handle-catch" title="Drag to add a catcher" on:pointerdown=handle(true)></span> })}
+                })}
             }
         })
     };
     view! {
-        <div class=class style=style role="button" tabindex="0" aria-label=aria data-state-name=node.label.clone()
-            on:pointerdown=down on:pointerover=over on:pointerleave=leave>
-            <div class="node-head">
-                <span class="kind-icon" aria-hidden="true">{icon(kind)}</span>
-                <span class="node-text">
-                    <span class="node-name">{node.label.clone()}</span>
-                    <span class="node-summary">{node.summary.clone()}</span>
-                </span>
-                {badge}
-            </div>
-            // (Outside the head, whose contents are clipped to it: the badge sits on the corner.)
-            {retry_badge}
-            {handles}
+        <div class=class style=style role="button" tabindex="0" aria-label=aria data-state-name=node.label.clone() data-node=id>
+            <div class="node-head" inner_html=head></div>
+            {extras}
         </div>
     }
     .into_any()

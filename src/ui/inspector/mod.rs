@@ -13,6 +13,7 @@ use crate::editor::change::Change;
 use crate::editor::convert;
 use crate::editor::edit;
 use crate::editor::fields::{self, FieldOp, Kind};
+use crate::editor::markup;
 use crate::editor::scope::{StateRef, machine_at};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -125,17 +126,14 @@ fn input(cx: &Cx, label: &'static str, at: String, kind: Kind) -> AnyView {
 
 /// A labelled choice among `options` (value, text) for the member at `at`; "" removes it.
 fn select(cx: &Cx, label: &'static str, at: String, current: String, options: Vec<(String, String)>, none: Option<&'static str>, commit: Rc<dyn Fn(String) + Send + Sync>) -> AnyView {
-    let known = options.iter().any(|(v, _)| *v == current) || current.is_empty();
     let err = cx.problem(&at);
     let invalid = err.is_some();
+    // (The options as one piece of HTML: a Next picker lists every state of the machine.)
+    let options = markup::options(none, &current, &options, true);
     view! {
         <label class="field" class:invalid=invalid>
             <span class="field-label">{label}</span>
-            <select data-at=at on:change=move |e| commit(event_target_value(&e))>
-                {none.map(|n| view! { <option value="" selected=current.is_empty()>{n}</option> })}
-                {(!known).then(|| view! { <option value=current.clone() selected=true>{current.clone()}</option> })}
-                {options.into_iter().map(|(v, t)| { let sel = v == current; view! { <option value=v selected=sel>{t}</option> } }).collect_view()}
-            </select>
+            <select data-at=at on:change=move |e| commit(event_target_value(&e)) inner_html=options></select>
             {error_line(err)}
         </label>
     }
@@ -320,10 +318,8 @@ fn workflow_form(editor: Editor, comment: String, timeout: String, start: String
         })}
         <label class="field">
             <span class="field-label">"StartAt"</span>
-            <select data-at="/StartAt" on:change=move |e| { editor.perform(Ok(Change::SetStartAt { scope: vec![], start_at: opt(event_target_value(&e)) }), "Edit StartAt"); }>
-                <option value="" selected=start.is_empty()>"— none —"</option>
-                {opts(names).into_iter().map(|(v, t)| { let sel = v == start; view! { <option value=v selected=sel>{t}</option> } }).collect_view()}
-            </select>
+            <select data-at="/StartAt" on:change=move |e| { editor.perform(Ok(Change::SetStartAt { scope: vec![], start_at: opt(event_target_value(&e)) }), "Edit StartAt"); }
+                inner_html=markup::options(Some("— none —"), &start, &opts(names), false)></select>
         </label>
     }
 }
