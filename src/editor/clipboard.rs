@@ -44,10 +44,26 @@ impl fmt::Display for PasteError {
 
 /// The clipboard text of the state `r` (with whatever is nested in it).
 pub fn copy(doc: &Document, r: &StateRef) -> Result<String, EditError> {
-    let machine = machine_at(doc.machine(), &r.scope).ok_or(EditError::NoScope)?;
-    let state = machine.state(&r.name).ok_or_else(|| EditError::NoState(r.name.clone()))?;
-    let fragment = StateMachine { states: vec![NamedState { name: r.name.clone(), state: state.clone() }], ..Default::default() };
-    Ok(fragment.to_json_text(WriteStyle::Pretty))
+    copy_all(doc, std::slice::from_ref(r)).map(|(text, _)| text)
+}
+
+/// The clipboard text of several states: those of `refs` that are in the same machine as the
+/// first, in the document's order, as one fragment (so pasting it keeps the transitions among
+/// them). Also gives the names copied.
+pub fn copy_all(doc: &Document, refs: &[StateRef]) -> Result<(String, Vec<String>), EditError> {
+    let first = refs.first().ok_or(EditError::NoScope)?;
+    let machine = machine_at(doc.machine(), &first.scope).ok_or(EditError::NoScope)?;
+    let states: Vec<NamedState> = machine
+        .states
+        .iter()
+        .filter(|s| refs.iter().any(|r| r.scope == first.scope && r.name == s.name))
+        .cloned()
+        .collect();
+    if states.is_empty() {
+        return Err(EditError::NoState(first.name.clone()));
+    }
+    let names = states.iter().map(|s| s.name.clone()).collect();
+    Ok((StateMachine { states, ..Default::default() }.to_json_text(WriteStyle::Pretty), names))
 }
 
 /// Reads `text` and says what pasting it into the machine at `scope` of `doc` does.
@@ -145,6 +161,23 @@ mod tests {
         let text = doc.text();
         assert!(text.contains("\"Next\": \"HandleError2\""), "the rule follows the rename: {text}");
         assert!(text.contains("\"Default\": \"SendNotification\""), "an outside reference stays: {text}");
+    }
+
+    #[test]
+    fn several_copied_states_paste_back_with_the_transitions_among_them() {
+        let mut doc = Document::seed();
+        let refs = [top("SendNotification"), top("ProcessData"), top("Elsewhere")];
+        let (clip, names) = copy_all(&doc, &refs).unwrap();
+        // In the document's order, whatever order they were selected in; unknown names skipped.
+        assert_eq!(names, ["ProcessData", "SendNotification"]);
+        assert_eq!(pasted(&mut doc, &clip), ["ProcessData2", "SendNotification2"]);
+        let m = doc.machine();
+        assert_eq!(m.state("ProcessData2").unwrap().next.as_deref(), Some("SendNotification2"));
+        // A reference out of the group stays on the original.
+        let text = doc.text();
+        let copy = &text[text.find("\"ProcessData2\"").unwrap()..];
+        assert!(copy.contains("\"Next\": \"HandleError\""), "{copy}");
+        assert!(copy_all(&doc, &[]).is_err());
     }
 
     #[test]

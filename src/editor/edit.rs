@@ -296,6 +296,30 @@ pub fn delete(doc: &Document, r: &StateRef) -> Result<Change, EditError> {
     Ok(Change::Batch(out))
 }
 
+/// Deletes several states as one change (one undo step). Each is deleted from what the ones
+/// before it left, so the flow is repaired as if they were deleted one by one; a state that is
+/// already gone (nested in a container deleted before it) is skipped.
+pub fn delete_all(doc: &Document, refs: &[StateRef]) -> Result<Change, EditError> {
+    let mut scratch = doc.clone();
+    let mut out = Vec::new();
+    // Outer states first: their nested states then go with them.
+    let mut refs: Vec<&StateRef> = refs.iter().collect();
+    refs.sort_by_key(|r| r.scope.len());
+    for r in refs {
+        let exists = machine_at(scratch.machine(), &r.scope).is_some_and(|m| m.state(&r.name).is_some());
+        if !exists {
+            continue;
+        }
+        let change = delete(&scratch, r)?;
+        scratch.apply(change.clone())?;
+        out.push(change);
+    }
+    if out.is_empty() {
+        return Err(EditError::NoState(String::new()));
+    }
+    Ok(Change::Batch(out))
+}
+
 /// Duplicates a state (and the states nested in it, renamed) right after it; the copy keeps
 /// the original's transitions.
 pub fn duplicate(doc: &Document, r: &StateRef) -> Result<(Change, String), EditError> {
@@ -451,6 +475,34 @@ mod tests {
         apply(&mut doc, |d| delete(d, &StateRef::top("SendNotification")));
         // The Choice rule that went there is flagged, not silently dropped.
         assert!(doc.diagnostics().iter().any(|d| d.is_error()));
+    }
+
+    #[test]
+    fn deleting_several_repairs_the_flow_as_one_change() {
+        let mut doc = seed();
+        let before = doc.text().to_string();
+        let refs = [StateRef::top("ProcessData"), StateRef::top("ValidateInput")];
+        let inverse = doc.apply(delete_all(&doc, &refs).unwrap()).unwrap();
+        let j = json(&doc);
+        assert!(j["States"].get("ProcessData").is_none() && j["States"].get("ValidateInput").is_none());
+        assert_eq!(j["StartAt"], "CheckValidation");
+        assert_eq!(j["States"]["CheckValidation"]["Choices"][0]["Next"], "SendNotification");
+        // One change: its inverse gives the text back.
+        doc.apply(inverse).unwrap();
+        assert_eq!(doc.text(), before);
+    }
+
+    #[test]
+    fn deleting_a_container_with_a_state_inside_it_deletes_both() {
+        let mut doc = Document::new(
+            "p",
+            r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"Z","Branches":[{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}]},"Z":{"Type":"Succeed"}}}"#,
+        );
+        let inner = StateRef { scope: vec![crate::editor::scope::ScopeStep { state: "P".into(), branch: 0 }], name: "A".into() };
+        doc.apply(delete_all(&doc, &[inner, StateRef::top("P")]).unwrap()).unwrap();
+        assert_eq!(json(&doc)["StartAt"], "Z");
+        assert!(json(&doc)["States"].get("P").is_none());
+        assert!(delete_all(&doc, &[StateRef::top("Gone")]).is_err());
     }
 
     #[test]

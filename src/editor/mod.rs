@@ -19,3 +19,4 @@ pub mod clipboard;
 pub mod share;
 pub mod fields;
 pub mod markup;
+pub mod selection;

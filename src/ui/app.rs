@@ -109,31 +109,39 @@ fn on_key(editor: Editor, e: web_sys::KeyboardEvent) {
     if in_field(&e) {
         return;
     }
-    let selected = editor.selected.get_untracked();
+    let selection = editor.selection();
     match key.as_str() {
         "Delete" | "Backspace" => {
-            if let Some(r) = selected {
+            if !selection.is_empty() {
                 e.prevent_default();
-                let change = editor.session.with_untracked(|s| edit::delete(&s.doc, &r));
-                if editor.perform(change, "Delete state") {
-                    editor.selected.set(None);
+                let (change, label) = match selection.as_slice() {
+                    [r] => (editor.session.with_untracked(|s| edit::delete(&s.doc, r)), "Delete state"),
+                    many => (editor.session.with_untracked(|s| edit::delete_all(&s.doc, many)), "Delete states"),
+                };
+                if editor.perform(change, label) {
+                    editor.select(None);
                 }
             }
         }
         "d" | "D" if ctrl => {
             e.prevent_default();
-            if let Some(r) = selected {
-                let made = editor.session.with_untracked(|s| edit::duplicate(&s.doc, &r));
-                if let Ok((change, name)) = made {
-                    if editor.perform(Ok(change), "Duplicate state") {
-                        editor.selected.set(Some(crate::editor::scope::StateRef { scope: r.scope, name }));
+            match selection.as_slice() {
+                [] => {}
+                [r] => {
+                    let made = editor.session.with_untracked(|s| edit::duplicate(&s.doc, r));
+                    if let Ok((change, name)) = made {
+                        if editor.perform(Ok(change), "Duplicate state") {
+                            editor.select(Some(crate::editor::scope::StateRef { scope: r.scope.clone(), name }));
+                        }
                     }
                 }
+                // Several: copied and pasted beside them, so the transitions among them follow.
+                many => super::documents::paste_copy_of(editor, many, "Duplicate states"),
             }
         }
         "f" | "F" if !ctrl => editor.fit_request.update(|n| *n += 1),
         "Escape" => {
-            editor.selected.set(None);
+            editor.select(None);
             editor.show_shortcuts.set(false);
             // A drag in progress is dropped where it started.
             editor.gesture.set(None);

@@ -37,7 +37,7 @@ pub fn drop_default(editor: Editor, label: &str) {
     });
     let scope = change.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
     if editor.perform(change.map(|(c, _)| c), &format!("Add {label}")) {
-        editor.selected.set(Some(StateRef { scope, name: entry }));
+        editor.select(Some(StateRef { scope, name: entry }));
     }
 }
 
@@ -174,7 +174,7 @@ pub fn Canvas() -> impl IntoView {
                     })
                 });
                 if editor.perform(change, &format!("Add {label}")) {
-                    editor.selected.set(Some(StateRef { scope, name: entry }));
+                    editor.select(Some(StateRef { scope, name: entry }));
                 }
             }
             Gesture::Move { id, moved, .. } => {
@@ -218,7 +218,7 @@ pub fn Canvas() -> impl IntoView {
         if e.button() != 0 {
             return;
         }
-        editor.selected.set(None);
+        editor.select(None);
         editor.gesture.set(Some(Gesture::Pan { from: client(&e), viewport: viewport.get_untracked() }));
     };
     let wheel = move |e: leptos::ev::WheelEvent| {

@@ -21,7 +21,20 @@ pub fn node_down(editor: Editor, id: &str, e: &web_sys::PointerEvent) {
     e.stop_propagation();
     let Some((node, cells)) = editor.scene.node(id) else { return };
     let Some(state) = node.state.clone() else { return };
-    editor.selected.set(Some(state.clone()));
+    // Shift+press adds the state to the selection (or takes it out); it moves nothing.
+    if e.shift_key() {
+        editor.toggle_selected(state);
+        return;
+    }
+    // A press on a state of a multiple selection keeps the selection and makes it the primary
+    // one (out, then back in); a press elsewhere selects that state alone.
+    let primary = editor.selected.with_untracked(|p| p.as_ref() == Some(&state));
+    if editor.also_selected.with_untracked(|a| a.contains(&state)) {
+        editor.toggle_selected(state.clone());
+        editor.toggle_selected(state.clone());
+    } else if !primary {
+        editor.select(Some(state.clone()));
+    }
     // A nested state's position is relative to its container's corner.
     let rect = cells.rect.get_untracked();
     let origin = if node.depth == 0 {
@@ -65,7 +78,8 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
     let state = node.state.clone().expect("a state node has a state");
     let selected = {
         let key = Some(state.clone());
-        move || selected.selected(&key)
+        let state = state.clone();
+        move || selected.selected(&key) || editor.also_selected.with(|a| a.contains(&state))
     };
     let lit = {
         let key = Some(id.clone());

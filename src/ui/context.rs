@@ -34,7 +34,10 @@ pub struct Editor {
     pub session: RwSignal<Session>,
     /// Bumped each time a document is loaded.
     loads: RwSignal<u64>,
+    /// The primary selected state: the inspector's and the code's. Set it with [`Editor::select`].
     pub selected: RwSignal<Option<StateRef>>,
+    /// The states selected along with it (Shift+click, see `editor::selection`).
+    pub also_selected: RwSignal<Vec<StateRef>>,
     pub viewport: RwSignal<Viewport>,
     pub gesture: RwSignal<Option<Gesture>>,
     /// The edge a palette drag would insert on.
@@ -96,6 +99,7 @@ impl Editor {
             session,
             loads,
             selected: RwSignal::new(None),
+            also_selected: RwSignal::new(Vec::new()),
             viewport: RwSignal::new(Viewport::default()),
             gesture: RwSignal::new(None),
             drop_edge: RwSignal::new(None),
@@ -106,6 +110,36 @@ impl Editor {
             reveal: RwSignal::new(None),
             diagnostics,
         }
+    }
+
+    /// Selects `r` alone (or nothing).
+    pub fn select(&self, r: Option<StateRef>) {
+        if self.also_selected.with_untracked(|a| !a.is_empty()) {
+            self.also_selected.set(Vec::new());
+        }
+        self.selected.set(r);
+    }
+
+    /// Shift+click on `r`: adds it to the selection or takes it out.
+    pub fn toggle_selected(&self, r: StateRef) {
+        let (primary, also) = crate::editor::selection::toggle(self.selected.get_untracked(), self.also_selected.get_untracked(), r);
+        self.also_selected.set(also);
+        self.selected.set(primary);
+        let n = self.selection().len();
+        self.notice.set((n > 1).then(|| format!("{n} states selected: Delete, Ctrl+C and Ctrl+D act on all of them")));
+    }
+
+    /// Selects the states `names` of the machine at `scope`, the first as the primary one.
+    pub fn select_many(&self, scope: &crate::editor::scope::Scope, names: Vec<String>) {
+        let mut refs = names.into_iter().map(|name| StateRef { scope: scope.clone(), name });
+        let first = refs.next();
+        self.also_selected.set(refs.collect());
+        self.selected.set(first);
+    }
+
+    /// Everything selected, the primary first.
+    pub fn selection(&self) -> Vec<StateRef> {
+        self.selected.with_untracked(|p| self.also_selected.with_untracked(|a| crate::editor::selection::all(p.as_ref(), a)))
     }
 
     /// Performs a gesture's change as one undo step, or shows why it could not be done.
@@ -159,13 +193,19 @@ impl Editor {
         if gone {
             self.selected.set(None);
         }
+        let exists = |r: &StateRef| {
+            self.session.with_untracked(|s| crate::editor::scope::machine_at(s.doc.machine(), &r.scope).and_then(|m| m.state(&r.name)).is_some())
+        };
+        if self.also_selected.with_untracked(|a| a.iter().any(|r| !exists(r))) {
+            self.also_selected.update(|a| a.retain(|r| exists(r)));
+        }
     }
 
     /// Replaces the document (open, new, restore): not an undo step, and the view fits it.
     pub fn load(&self, doc: Document) {
         self.session.set(Session::new(doc));
         self.loads.update(|n| *n += 1);
-        self.selected.set(None);
+        self.select(None);
         self.fit_request.update(|n| *n += 1);
     }
 }

@@ -30,7 +30,7 @@ pub fn Diagnostics() -> impl IntoView {
                         let select = move |_| {
                             let r = editor.session.with_untracked(|s| state_at_pointer(s.doc.machine(), &pointer));
                             if r.is_some() {
-                                editor.selected.set(r);
+                                editor.select(r);
                             }
                             if span.is_some() {
                                 editor.reveal.set(span);

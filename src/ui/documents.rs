@@ -37,19 +37,39 @@ pub fn import_text(editor: Editor, text: &str, name: &str) -> Result<(), String>
         Paste::Definition { comment, .. } => {
             if editor.perform(Ok(replace(editor, text.to_string())), "Import definition") {
                 set_name(editor, comment.as_deref().unwrap_or(name));
-                editor.selected.set(None);
+                editor.select(None);
                 editor.fit_request.update(|n| *n += 1);
             }
         }
         Paste::States { change, names } => {
             let count = names.len();
             if editor.perform(Ok(change), "Paste states") {
-                editor.selected.set(names.into_iter().next().map(|name| StateRef { scope, name }));
+                editor.select_many(&scope, names);
                 editor.notice.set(Some(format!("Pasted {count} state{}", if count == 1 { "" } else { "s" })));
             }
         }
     }
     Ok(())
+}
+
+/// Duplicates several selected states as a group: copied and pasted into their machine, so the
+/// transitions among them follow the copies (those leaving the group stay on the originals).
+/// The copies become the selection.
+pub fn paste_copy_of(editor: Editor, states: &[StateRef], label: &str) {
+    let Some(scope) = states.first().map(|r| r.scope.clone()) else { return };
+    let made = editor.session.with_untracked(|s| {
+        let (text, _) = clipboard::copy_all(&s.doc, states).map_err(|e| e.to_string())?;
+        clipboard::paste(&s.doc, &scope, &text).map_err(|e| e.to_string())
+    });
+    match made {
+        Ok(Paste::States { change, names }) => {
+            if editor.perform(Ok(change), label) {
+                editor.select_many(&scope, names);
+            }
+        }
+        Ok(Paste::Definition { .. }) => {}
+        Err(message) => editor.notice.set(Some(message)),
+    }
 }
 
 /// Opens the file chosen in `input`: a JSON file becomes the document's text (one undo step);
@@ -68,7 +88,7 @@ pub fn open_file(editor: Editor, input: &web_sys::HtmlInputElement) {
             Ok(_) => {
                 if editor.perform(Ok(replace(editor, text)), "Open file") {
                     set_name(editor, stem);
-                    editor.selected.set(None);
+                    editor.select(None);
                     editor.fit_request.update(|n| *n += 1);
                     editor.notice.set(Some(format!("Opened {file_name} (Ctrl+Z goes back)")));
                 }
@@ -126,12 +146,12 @@ pub fn install(editor: Editor) {
         if in_text(e.target()) {
             return;
         }
-        let Some(r) = editor.selected.get_untracked() else { return };
-        let Ok(text) = editor.session.with_untracked(|s| clipboard::copy(&s.doc, &r)) else { return };
+        let selection = editor.selection();
+        let Ok((text, names)) = editor.session.with_untracked(|s| clipboard::copy_all(&s.doc, &selection)) else { return };
         if let Some(data) = e.clipboard_data() {
             if data.set_data("text/plain", &text).is_ok() {
                 e.prevent_default();
-                editor.notice.set(Some(format!("Copied {}", r.name)));
+                editor.notice.set(Some(format!("Copied {}", names.join(", "))));
             }
         }
     });

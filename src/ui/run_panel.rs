@@ -677,7 +677,7 @@ fn Inspect(live: StoredValue<Option<Live>, LocalStorage>, tick: RwSignal<u64>) -
                                             on:click=move |_| {
                                                 let found = editor.session.with_untracked(|s| crate::editor::scope::find_by_name(s.doc.machine(), &name));
                                                 if found.is_some() {
-                                                    editor.selected.set(found);
+                                                    editor.select(found);
                                                 }
                                             }>
                                             <td>{id}</td><td>{state}</td><td><code>{values}</code></td>

@@ -3,11 +3,13 @@
 use super::context::Editor;
 use leptos::prelude::*;
 
-const SHORTCUTS: [(&str, &str); 8] = [
+const SHORTCUTS: [(&str, &str); 10] = [
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Delete", "Delete the selected state"),
-    ("Ctrl+D", "Duplicate the selected state"),
+    ("Shift+click", "Add a state to the selection, or take it out"),
+    ("Delete", "Delete the selected states"),
+    ("Ctrl+D", "Duplicate the selected states"),
+    ("Ctrl+C / Ctrl+V", "Copy the selected states / paste states or a definition"),
     ("F", "Fit the view"),
     ("Escape", "Clear the selection"),
     ("Wheel / drag", "Zoom / pan the canvas"),

@@ -173,6 +173,59 @@ test('undo and redo a delete and a rename', async () => {
   await page.close();
 });
 
+test('select several states with Shift+click, then copy, duplicate, delete and undo them together', async () => {
+  const { page, problems } = await open();
+  const selected = async () => (await page.locator('.canvas .node.selected[data-state-name]').evaluateAll((els) => els.map((e) => e.dataset.stateName))).sort();
+  const original = await codeText(page);
+  await node(page, 'ProcessData').click();
+  await node(page, 'SendNotification').click({ modifiers: ['Shift'] });
+  assert.deepEqual(await selected(), ['ProcessData', 'SendNotification']);
+  assert.match(await page.getByRole('status').textContent(), /2 states selected/);
+  // Shift+click on a selected state takes it out; again puts it back.
+  await node(page, 'ProcessData').click({ modifiers: ['Shift'] });
+  assert.deepEqual(await selected(), ['SendNotification']);
+  await node(page, 'ProcessData').click({ modifiers: ['Shift'] });
+  assert.deepEqual(await selected(), ['ProcessData', 'SendNotification']);
+
+  await page.keyboard.press('Control+c');
+  assert.match(await page.getByRole('status').textContent(), /Copied ProcessData, SendNotification/);
+  // Duplicate the pair: the copy of ProcessData goes on to the copy of SendNotification, while
+  // its Catch (out of the pair) stays on HandleError. The copies become the selection.
+  await page.keyboard.press('Control+d');
+  await node(page, 'SendNotification2').waitFor();
+  let asl = await definition(page);
+  assert.equal(asl.States.ProcessData2.Next, 'SendNotification2');
+  assert.equal(asl.States.ProcessData2.Catch[0].Next, 'HandleError');
+  assert.equal(asl.States.SendNotification2.End, true);
+  assert.deepEqual(await selected(), ['ProcessData2', 'SendNotification2']);
+  // One undo step takes both copies away.
+  await page.keyboard.press('Control+z');
+  await node(page, 'ProcessData2').waitFor({ state: 'detached' });
+  assert.equal(await node(page, 'SendNotification2').count(), 0);
+  assert.equal(await codeText(page), original);
+
+  // Delete two states at once, then undo it as one step.
+  await node(page, 'HandleError').click();
+  await node(page, 'ValidateInput').click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Delete');
+  await node(page, 'HandleError').waitFor({ state: 'detached' });
+  assert.equal(await node(page, 'ValidateInput').count(), 0);
+  asl = await definition(page);
+  assert.equal(asl.StartAt, 'CheckValidation');
+  assert.equal(asl.States.HandleError, undefined);
+  assert.equal(asl.States.ValidateInput, undefined);
+  await page.keyboard.press('Control+z');
+  await node(page, 'HandleError').waitFor();
+  assert.equal(await codeText(page), original);
+  // Escape clears the whole selection.
+  await node(page, 'ProcessData').click();
+  await node(page, 'HandleError').click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Escape');
+  assert.deepEqual(await selected(), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('reload, and see the document and moved nodes restored', async () => {
   const { page, problems } = await open();
   await rename(page, 'ProcessData', 'Process');

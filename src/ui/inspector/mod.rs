@@ -390,7 +390,7 @@ fn state_form(editor: Editor, r: StateRef, data: Option<StateData>, drafts: Draf
         move |_| {
             let change = editor.session.with_untracked(|s| edit::delete(&s.doc, &r));
             if editor.perform(change, "Delete state") {
-                editor.selected.set(None);
+                editor.select(None);
             }
         }
     };
@@ -399,7 +399,7 @@ fn state_form(editor: Editor, r: StateRef, data: Option<StateData>, drafts: Draf
         move |_| match editor.session.with_untracked(|s| edit::duplicate(&s.doc, &r)) {
             Ok((change, name)) => {
                 if editor.perform(Ok(change), "Duplicate state") {
-                    editor.selected.set(Some(StateRef { scope: r.scope.clone(), name }));
+                    editor.select(Some(StateRef { scope: r.scope.clone(), name }));
                 }
             }
             Err(e) => editor.notice.set(Some(e.to_string())),
