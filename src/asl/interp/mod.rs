@@ -312,6 +312,14 @@ impl Execution {
         status
     }
 
+    /// [`Execution::into_status`], also giving back the handlers: a caller that runs many
+    /// executions with the same handlers (the benchmarks) builds the registry once.
+    pub fn into_status_and_handlers(self) -> (ExecutionStatus, HandlerRegistry) {
+        let Execution { status, history, fibers, trace, handlers, .. } = self;
+        drop((history, fibers, trace));
+        (status, handlers)
+    }
+
     /// What the handlers printed, by log group.
     pub fn logs(&self) -> &CloudWatchLogs {
         &self.logs
