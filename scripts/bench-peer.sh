@@ -6,6 +6,9 @@
 #   PEER_HARNESS_DIR  the folder holding bench.mjs and workloads/ (default ../shared/bench/peer)
 #   REPS              fresh processes per workload, on both sides (default 3)
 #
+# With BASELINE=/path/to/an/older/statecraft, that binary also runs the workloads right after
+# ours, against the same peer run, and a second table gives its ratios (a before/after check).
+#
 # The harness is not part of this repository: it is copied into a temporary directory, the peer
 # is installed there from the npm registry, and the directory is removed at the end.
 set -euo pipefail
@@ -35,8 +38,14 @@ peer_json=$(ls -t "$work"/results/*.json | head -1)
 
 echo "# running statecraft (reps $reps) on the peer's workload files" >&2
 "$ours" bench --workloads "$work/workloads" --reps "$reps" --json > "$work/ours.json"
+if [ -n "${BASELINE:-}" ]; then
+    echo "# running the baseline $BASELINE (reps $reps)" >&2
+    "$BASELINE" bench --workloads "$work/workloads" --reps "$reps" --json > "$work/baseline.json"
+fi
+echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-python3 - "$peer_json" "$work/ours.json" <<'PY'
+table() {
+python3 - "$peer_json" "$1" <<'PY'
 import json, sys
 peer = json.load(open(sys.argv[1]))["workloads"]
 ours = {w["name"]: w for w in json.load(open(sys.argv[2]))["workloads"]}
@@ -50,3 +59,10 @@ for name, p in peer.items():
     pm, om = p["medianPeakRssMiB"], o["peakRssMiB"]
     print(f"| {name} | {o['transitions']:,} | {pt:,.0f} | {ot:,.0f} | {ot/pt:,.1f}x | {pm:,.1f} | {om:,.1f} | 1/{pm/om:,.1f} |")
 PY
+}
+table "$work/ours.json"
+if [ -n "${BASELINE:-}" ]; then
+    echo
+    echo "baseline ($BASELINE):"
+    table "$work/baseline.json"
+fi

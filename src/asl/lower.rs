@@ -19,9 +19,9 @@ pub struct Lowered {
 
 /// Reads `text` and lowers it. A text that is not JSON gives its one located `JSON_SYNTAX` diagnostic.
 pub fn lower_text(text: &str) -> Result<(Node, Lowered), Diagnostic> {
-    match json::read(text) {
-        Ok(root) => {
-            let lowered = lower(&root);
+    match json::read_noting_duplicates(text) {
+        Ok((root, duplicates)) => {
+            let lowered = lower_with(&root, duplicates);
             Ok((root, lowered))
         }
         Err(e) => {
@@ -35,8 +35,15 @@ pub fn lower_text(text: &str) -> Result<(Node, Lowered), Diagnostic> {
 
 /// Lowers a JSON tree to a model, collecting every shape problem.
 pub fn lower(root: &Node) -> Lowered {
+    lower_with(root, true)
+}
+
+/// [`lower`]; the walk for duplicate keys runs only when the tree `may_have_duplicates`.
+fn lower_with(root: &Node, may_have_duplicates: bool) -> Lowered {
     let mut diagnostics = Vec::new();
-    report_duplicate_keys(root, &mut diagnostics);
+    if may_have_duplicates {
+        report_duplicate_keys(root, &mut diagnostics);
+    }
     let machine = if root.as_object().is_some() {
         lower_machine(root, "", MachineScope::Top, &mut diagnostics)
     } else {
@@ -50,12 +57,28 @@ pub fn lower(root: &Node) -> Lowered {
     Lowered { machine, diagnostics }
 }
 
-/// Reports every key written twice in one object, anywhere in the tree.
+/// Reports every key written twice in one object, anywhere in the tree. The walk keeps the
+/// steps it took, not a pointer: the pointer is written only for a key that is reported.
 fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
-    root.walk(&mut String::new(), &mut |node, _, pointer| {
+    /// One step down from the root: a member's key or an element's index.
+    enum Step<'a> {
+        Key(&'a str),
+        Index(usize),
+    }
+    fn pointer_of(steps: &[Step], key: &str) -> String {
+        let mut pointer = String::new();
+        for step in steps {
+            match step {
+                Step::Key(k) => pointer.push_str(&format!("/{}", escape_pointer_token(k))),
+                Step::Index(i) => pointer.push_str(&format!("/{i}")),
+            }
+        }
+        format!("{pointer}/{}", escape_pointer_token(key))
+    }
+    fn visit<'a>(node: &'a Node, steps: &mut Vec<Step<'a>>, out: &mut Vec<Diagnostic>) {
         if let Some(members) = node.as_object() {
             // Most objects are small: compare pairwise there, hash only the big ones.
-            let mut seen: HashSet<&str> = HashSet::new();
+            let mut seen: HashSet<&str> = if members.len() <= 16 { HashSet::new() } else { HashSet::with_capacity(members.len()) };
             for (i, m) in members.iter().enumerate() {
                 let repeated = if members.len() <= 16 {
                     members[..i].iter().any(|earlier| earlier.key == m.key)
@@ -65,16 +88,27 @@ fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
                 if repeated {
                     let mut d = Diagnostic::new(
                         Code::DuplicateKey,
-                        format!("{pointer}/{}", escape_pointer_token(&m.key)),
+                        pointer_of(steps, &m.key),
                         format!("the key `{}` is written more than once in this object; only the last one counts", m.key),
                     );
                     d.span = Some(m.key_span);
                     out.push(d);
                 }
             }
+            for m in members {
+                steps.push(Step::Key(&m.key));
+                visit(&m.value, steps, out);
+                steps.pop();
+            }
+        } else if let Some(items) = node.as_array() {
+            for (i, item) in items.iter().enumerate() {
+                steps.push(Step::Index(i));
+                visit(item, steps, out);
+                steps.pop();
+            }
         }
-        json::Walk::Descend
-    });
+    }
+    visit(root, &mut Vec::new(), out);
 }
 
 /// Which fields an object may have.
@@ -237,7 +271,7 @@ impl<'a, 'd> FieldReader<'a, 'd> {
     }
 
     /// The layout, after reporting every member nobody took. `context` names the object: "a Task state".
-    fn finish(self, context: &str) -> Layout {
+    fn finish(self, context: &dyn std::fmt::Display) -> Layout {
         let FieldReader { members, pointer, slots, allowed, diags } = self;
         // Objects are small: a linear look-up beats hashing here.
         let taken: Vec<&str> = slots.iter().zip(members).filter(|(s, _)| s.is_some()).map(|(_, m)| m.key.as_str()).collect();
@@ -298,7 +332,7 @@ fn lower_machine(node: &Node, pointer: &str, scope: MachineScope, diags: &mut Ve
         let mut c = FieldReader::new(n.as_object().unwrap_or(&[]), p, Allowed::Fields(&["Mode", "ExecutionType"]), d);
         let mode = c.string("Mode");
         let execution_type = c.string("ExecutionType");
-        ProcessorConfig { mode, execution_type, layout: c.finish("ProcessorConfig") }
+        ProcessorConfig { mode, execution_type, layout: c.finish(&"ProcessorConfig") }
     });
     let states = match r.take("States") {
         Some((i, states)) => match states.as_object() {
@@ -324,7 +358,7 @@ fn lower_machine(node: &Node, pointer: &str, scope: MachineScope, diags: &mut Ve
         MachineScope::Branch => "a Parallel branch",
         MachineScope::Processor => "a Map item processor",
     };
-    let layout = r.finish(context);
+    let layout = r.finish(&context);
     StateMachine { comment, start_at, states, timeout_seconds, version, query_language, processor_config, layout }
 }
 
@@ -363,7 +397,7 @@ fn lower_state(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> State
     let Some(state_type) = state_type else {
         let r = FieldReader::new(members, pointer, Allowed::Anything, diags);
         let mut state = State::new(StateKind::Unrecognized);
-        state.layout = r.finish("a state");
+        state.layout = r.finish(&"a state");
         return state;
     };
     let mut r = FieldReader::new(members, pointer, Allowed::State(state_type), diags);
@@ -432,8 +466,7 @@ fn lower_state(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> State
     let end = r.bool("End");
     let retry = r.objects("Retry", lower_retrier);
     let catch = r.objects("Catch", lower_catcher);
-    let context = format!("a {} state", state_type.name());
-    let layout = r.finish(&context);
+    let layout = r.finish(&format_args!("a {} state", state_type.name()));
     State { kind, comment, query_language, next, end, data, retry, catch, layout }
 }
 
@@ -451,7 +484,7 @@ fn lower_retrier(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> Ret
         max_delay_seconds: r.number("MaxDelaySeconds"),
         jitter_strategy: r.string("JitterStrategy"),
         comment: r.string("Comment"),
-        layout: r.finish("a retrier"),
+        layout: r.finish(&"a retrier"),
     }
 }
 
@@ -464,7 +497,7 @@ fn lower_catcher(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> Cat
         output: r.node("Output"),
         assign: r.object("Assign"),
         comment: r.string("Comment"),
-        layout: r.finish("a catcher"),
+        layout: r.finish(&"a catcher"),
     }
 }
 
@@ -517,5 +550,5 @@ fn lower_rule(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> Choice
             }
         };
     }
-    ChoiceRule { variable, test, next, assign, output, comment, layout: r.finish("a Choice rule") }
+    ChoiceRule { variable, test, next, assign, output, comment, layout: r.finish(&"a Choice rule") }
 }

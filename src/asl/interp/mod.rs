@@ -312,6 +312,14 @@ impl Execution {
         status
     }
 
+    /// [`Execution::into_status`], also giving back the handlers: a caller that runs many
+    /// executions with the same handlers (the benchmarks) builds the registry once.
+    pub fn into_status_and_handlers(self) -> (ExecutionStatus, HandlerRegistry) {
+        let Execution { status, history, fibers, trace, handlers, .. } = self;
+        drop((history, fibers, trace));
+        (status, handlers)
+    }
+
     /// What the handlers printed, by log group.
     pub fn logs(&self) -> &CloudWatchLogs {
         &self.logs
@@ -598,6 +606,14 @@ impl Execution {
     /// After the execution has ended nothing more is recorded; in a Standard execution the
     /// 25,000th event may only be ExecutionSucceeded, so any other ends it as failed.
     fn record(&mut self, fid: Option<FiberId>, kind: EventKind) -> u64 {
+        let entered = matches!(kind, EventKind::StateEntered { .. });
+        self.record_with(fid, entered, |_| kind)
+    }
+
+    /// [`Execution::record`], building the event only when the history keeps it: the states'
+    /// own events would otherwise clone (and drop) a name and a payload for nothing.
+    /// `entered`: the event is StateEntered.
+    fn record_with(&mut self, fid: Option<FiberId>, entered: bool, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
         if !matches!(self.status, ExecutionStatus::Running) {
             return self.events;
         }
@@ -612,7 +628,14 @@ impl Execution {
             Some(fid) => self.fiber(fid).previous_event,
             None => self.events,
         };
-        self.push_event(HistoryEvent { id, previous_event_id, timestamp: self.clock.now(), kind });
+        if self.config.keep_history {
+            let kind = kind(self);
+            self.push_event(HistoryEvent { id, previous_event_id, timestamp: self.clock.now(), kind });
+        } else {
+            // What push_event does with an event it does not keep.
+            self.events = id;
+            self.states_entered += u64::from(entered);
+        }
         if let Some(fid) = fid {
             self.fiber_mut(fid).previous_event = id;
         }

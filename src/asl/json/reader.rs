@@ -35,8 +35,14 @@ impl std::error::Error for JsonSyntaxError {}
 /// `read("[1, 2.50]")` keeps `2.50` as written; `read("{\"a\" 1}")` fails at 1:6 with
 /// "invalid JSON: expected `:`".
 pub fn read(text: &str) -> Result<Node, JsonSyntaxError> {
-    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, depth: 0 };
-    let result = reader.document();
+    read_noting_duplicates(text).map(|(root, _)| root)
+}
+
+/// [`read`], also telling whether some object writes a key twice (checked as each object is
+/// read, while its members are still in cache), so a caller need not walk the tree for them.
+pub fn read_noting_duplicates(text: &str) -> Result<(Node, bool), JsonSyntaxError> {
+    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, depth: 0, duplicates: false };
+    let result = reader.document().map(|root| (root, reader.duplicates));
     result.map_err(|(offset, message)| {
         let position = LineIndex::new(text).position(offset);
         JsonSyntaxError { line: position.line, column: position.column, offset, message: format!("invalid JSON: {message}") }
@@ -45,11 +51,22 @@ pub fn read(text: &str) -> Result<Node, JsonSyntaxError> {
 
 type Failure = (usize, String);
 
+/// Whether two members share a key: pairwise for small objects, hashed for big ones.
+fn has_duplicate_keys(members: &[Member]) -> bool {
+    if members.len() <= 16 {
+        return members.iter().enumerate().any(|(i, m)| members[..i].iter().any(|earlier| earlier.key == m.key));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(members.len());
+    !members.iter().all(|m| seen.insert(&m.key))
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Whether some object read so far writes a key twice.
+    duplicates: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -146,6 +163,7 @@ impl<'a> Reader<'a> {
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
+                    self.duplicates = self.duplicates || has_duplicate_keys(&members);
                     return Ok(Value::Object(members));
                 }
                 None => return Err(self.fail("unexpected end of input, expected `,` or `}`")),

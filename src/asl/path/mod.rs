@@ -209,6 +209,30 @@ impl JsonPath {
 
     /// Evaluates to an owned value: the node for a definite path, an array for an indefinite one.
     pub fn eval(&self, roots: &Roots) -> Result<Value, EvalError> {
+        // `$.a.b`, found: the node itself, without the general walk (which also explains what
+        // is missing, so anything else goes there).
+        if self.function.is_none() {
+            let mut node = roots.resolve(&self.root)?;
+            let mut names_only = true;
+            for segment in &self.segments {
+                match segment {
+                    Segment::Child(Selector::Name(name)) => match field(node, name) {
+                        Some(child) => node = child,
+                        None => {
+                            names_only = false;
+                            break;
+                        }
+                    },
+                    _ => {
+                        names_only = false;
+                        break;
+                    }
+                }
+            }
+            if names_only {
+                return Ok(node.clone());
+            }
+        }
         self.select(roots).map(Selected::into_value)
     }
 }

@@ -24,7 +24,14 @@ pub struct Template {
 enum Node {
     /// A subtree without `.$` keys: copied as it is.
     Literal(Value),
-    Object(Vec<(String, Node)>),
+    /// The members in order; `skeleton`, when no two members share a key and a clone wastes at
+    /// most one entry slot ([`clone_is_tight`]), is the object with every key in place, the
+    /// literal members' values set and the others `null`: evaluating clones it and fills the
+    /// slots in order, so no key is hashed per evaluation.
+    Object {
+        members: Vec<(String, Node)>,
+        skeleton: Option<Map<String, Value>>,
+    },
     Array(Vec<Node>),
     Path {
         field: String,
@@ -200,7 +207,16 @@ fn compile(value: &Value, pointer: &mut String) -> Result<Node, TemplateError> {
                 pointer.truncate(len);
                 members.push(node);
             }
-            Ok(Node::Object(members))
+            let mut skeleton = Map::with_capacity(members.len());
+            for (key, node) in &members {
+                let value = match node {
+                    Node::Literal(value) => value.clone(),
+                    _ => Value::Null,
+                };
+                skeleton.insert(key.clone(), value);
+            }
+            let skeleton = (skeleton.len() == members.len() && clone_is_tight(members.len())).then_some(skeleton);
+            Ok(Node::Object { members, skeleton })
         }
         Value::Array(items) => {
             let mut nodes = Vec::with_capacity(items.len());
@@ -214,6 +230,20 @@ fn compile(value: &Value, pointer: &mut String) -> Result<Node, TemplateError> {
         }
         _ => Ok(Node::Literal(value.clone())),
     }
+}
+
+/// Whether a clone of an `n`-member object holds at most one unused entry slot. A clone of an
+/// `IndexMap` gets as many entry slots as its hash table has room for (hashbrown: 3 below 4
+/// members, 7 below 8, then 7/8 of a power of two): 3, 7, 14 or 28 members fit exactly, and a
+/// 4-member object would carry 3 spare slots (336 bytes) in every output built from it. This
+/// only trades speed against memory; the value is the same either way.
+fn clone_is_tight(n: usize) -> bool {
+    let room = match n {
+        0..=3 => 3,
+        4..=7 => 7,
+        _ => (n * 8).div_ceil(7).next_power_of_two() / 8 * 7,
+    };
+    room - n <= 1
 }
 
 fn dynamic(key: &str, value: &Value, pointer: &str) -> Result<Node, TemplateError> {
@@ -245,7 +275,18 @@ fn dynamic(key: &str, value: &Value, pointer: &str) -> Result<Node, TemplateErro
 fn eval(node: &Node, roots: &Roots, rng: &mut dyn RngCore) -> Result<Value, TemplateEvalError> {
     match node {
         Node::Literal(value) => Ok(value.clone()),
-        Node::Object(members) => {
+        Node::Object { members, skeleton: Some(skeleton) } => {
+            // The same members in the same order as inserting them one by one (the keys are
+            // distinct), and the same evaluation order for errors and the RNG.
+            let mut map = skeleton.clone();
+            for ((_, member), slot) in members.iter().zip(map.values_mut()) {
+                if !matches!(member, Node::Literal(_)) {
+                    *slot = eval(member, roots, rng)?;
+                }
+            }
+            Ok(Value::Object(map))
+        }
+        Node::Object { members, skeleton: None } => {
             let mut map = Map::with_capacity(members.len());
             for (key, member) in members {
                 map.insert(key.clone(), eval(member, roots, rng)?);

@@ -456,3 +456,15 @@ fn causes_match_recorded_aws_texts() {
         "Invalid path '$.foo' : No results for path: $['foo']"
     );
 }
+
+#[test]
+fn eval_of_plain_names_is_the_general_selection() {
+    // `eval` takes a short cut for `$.a.b` paths that find their node; it must agree with the
+    // general walk, found or not.
+    let input = json!({"a": {"b": [1, {"c": null}], "d": "x"}, "e": 2.50});
+    for path in ["$", "$.a", "$.a.b", "$.a.d", "$.e", "$.a.b.c", "$.missing", "$.a.d.x", "$.e.f", "$.a.b[1].c", "$..c"] {
+        let parsed = JsonPath::parse(path).unwrap();
+        let roots = Roots::input(&input);
+        assert_eq!(parsed.eval(&roots), parsed.select(&roots).map(Selected::into_value), "{path}");
+    }
+}

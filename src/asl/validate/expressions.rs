@@ -98,34 +98,54 @@ fn located(problem: SyntaxProblem, text: &str) -> String {
     format!("{} (at character {} of {text:?})", problem.message, text[..problem.offset.min(text.len())].chars().count() + 1)
 }
 
-fn json_path(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>) {
+fn json_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_json_path(text) {
         report(out, Code::JsonPathSyntax, pointer, format!("`{field}` is not a valid JSONPath: {}", located(p, text)));
     }
 }
 
-fn reference_path(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>) {
+fn reference_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_reference_path(text) {
         report(out, Code::ReferencePathSyntax, pointer, format!("`{field}` is not a valid reference path: {}", located(p, text)));
     }
 }
 
-fn intrinsic(text: &str, pointer: String, out: &mut Vec<Diagnostic>) {
+fn intrinsic(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_intrinsic(text) {
         report(out, Code::IntrinsicFunction, pointer, format!("invalid intrinsic function: {}", located(p, text)));
     }
 }
 
-fn jsonata(text: &str, pointer: String, out: &mut Vec<Diagnostic>) {
+fn jsonata(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_jsonata(text) {
         report(out, Code::JsonataSyntax, pointer, located(p, text));
     }
 }
 
-fn timestamp(text: &str, pointer: String, field: &str, out: &mut Vec<Diagnostic>) {
+fn timestamp(text: &str, pointer: impl Into<String>, field: &str, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_timestamp(text) {
         report(out, Code::TimestampFormat, pointer, format!("`{field}` is not an RFC 3339 timestamp: {}", located(p, text)));
     }
+}
+
+/// Whether [`template`] would find nothing to report (checked first, without pointers).
+fn template_is_clean(node: &Node) -> bool {
+    let Some(members) = node.as_object() else {
+        return node.as_array().is_none_or(|items| items.iter().all(template_is_clean));
+    };
+    members.iter().all(|m| {
+        if m.key.ends_with(".$") {
+            return match m.value.as_str() {
+                Some(text) if syntax::is_intrinsic(text) => syntax::check_intrinsic(text).is_ok(),
+                Some(text) if text.starts_with('$') => syntax::check_json_path(text).is_ok(),
+                _ => false,
+            };
+        }
+        let looks_like_path = m.value.as_str().is_some_and(|text| {
+            text.starts_with("$.") || text.starts_with("$$.") || (syntax::is_intrinsic(text) && text.ends_with(')'))
+        });
+        !looks_like_path && template_is_clean(&m.value)
+    })
 }
 
 /// Checks a JSONPath payload template: `"x.$"` values must be paths or intrinsic calls.
@@ -134,8 +154,8 @@ fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
         let Some(key) = key else { return Walk::Descend };
         if key.ends_with(".$") {
             match node.as_str() {
-                Some(text) if syntax::is_intrinsic(text) => intrinsic(text, pointer.to_string(), out),
-                Some(text) if text.starts_with('$') => json_path(text, pointer.to_string(), key, out),
+                Some(text) if syntax::is_intrinsic(text) => intrinsic(text, pointer, out),
+                Some(text) if text.starts_with('$') => json_path(text, pointer, key, out),
                 Some(text) => report(
                     out,
                     Code::PayloadTemplate,
@@ -171,7 +191,7 @@ fn jsonata_payload(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
         if let Some(s) = node.as_str()
             && s.trim_start().starts_with("{%")
         {
-            jsonata(s, pointer.to_string(), out);
+            jsonata(s, pointer, out);
         }
         Walk::Descend
     });
@@ -189,7 +209,9 @@ fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         reference_path(p, at.at("ResultPath"), "ResultPath", out);
     }
     for (field, value) in [("Parameters", &d.parameters), ("ResultSelector", &d.result_selector), ("Assign", &d.assign)] {
-        if let Some(v) = value {
+        if let Some(v) = value
+            && !template_is_clean(v)
+        {
             template(v, &at.at(field), out);
         }
     }

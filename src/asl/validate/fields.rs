@@ -131,7 +131,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             if state.next.is_some() && ends {
                 report(out, Code::NextAndEnd, at.at("End"), "a state cannot have both `Next` and `\"End\": true`");
             } else if state.next.is_none() && !ends && !written(at, "Next") {
-                report(out, Code::MissingTransition, at.pointer.clone(), format!("the {} state `{}` needs `Next` or `\"End\": true`", state_type.name(), at.name));
+                report(out, Code::MissingTransition, at.pointer, format!("the {} state `{}` needs `Next` or `\"End\": true`", state_type.name(), at.name));
             }
         }
     }
@@ -160,7 +160,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
                 report(
                     out,
                     Code::WaitDuration,
-                    at.pointer.clone(),
+                    at.pointer,
                     format!("a Wait needs exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`; it has {count}"),
                 );
             }

@@ -6,10 +6,15 @@ use super::{Scope, report};
 use crate::asl::diag::{Code, Diagnostic};
 use std::collections::HashMap;
 
+/// State names to what the rules know of them, hashed with FNV: names are short, and SipHash
+/// costs more than the rest of the graph rules on a 500-state machine.
+type ByName<'m, V> = HashMap<&'m str, V, std::hash::BuildHasherDefault<crate::asl::handlers::Fnv>>;
+
 /// Runs the graph rules over every scope.
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     // Which scope each name lives in (first one), to tell escapes from unknown names.
-    let mut home: HashMap<&str, (usize, &str)> = HashMap::new();
+    let states = scopes.iter().map(|s| s.machine.states.len()).sum();
+    let mut home: ByName<(usize, &str)> = ByName::with_capacity_and_hasher(states, Default::default());
     for (index, scope) in scopes.iter().enumerate() {
         for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
             check_name(&named.name, pointer, out);
@@ -49,9 +54,9 @@ fn check_name(name: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
     report(out, Code::StateName, pointer, message);
 }
 
-fn check_scope(index: usize, scope: &Scope, home: &HashMap<&str, (usize, &str)>, out: &mut Vec<Diagnostic>) {
+fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &mut Vec<Diagnostic>) {
     let machine = scope.machine;
-    let by_name: HashMap<&str, usize> = machine.states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let by_name: ByName<usize> = machine.states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
     let where_ = match scope.kind {
         super::ScopeKind::Top => "the state machine",
         super::ScopeKind::Branch => "this Parallel branch",

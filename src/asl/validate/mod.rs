@@ -66,7 +66,7 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
             let at = StateAt {
                 name: &named.name,
                 state: &named.state,
-                pointer: pointer.clone(),
+                pointer,
                 language: named.state.query_language.unwrap_or(scope.language),
             };
             fields::check_state(&at, &mut out);
@@ -122,7 +122,7 @@ impl<'m> Scope<'m> {
         let language = machine.query_language.unwrap_or(inherited);
         let index = out.len();
         let state_pointers: Vec<String> =
-            machine.states.iter().map(|s| format!("{pointer}/States/{}", escape_pointer_token(&s.name))).collect();
+            machine.states.iter().map(|s| state_pointer(&pointer, &s.name)).collect();
         let (parent, enclosing_state) = (parent.map(|p| p.0), parent.map(|p| p.1));
         out.push(Scope { machine, pointer, language, parent, enclosing_state, kind, state_pointers });
         for (i, named) in machine.states.iter().enumerate() {
@@ -145,6 +145,17 @@ impl<'m> Scope<'m> {
         }
         false
     }
+}
+
+/// `{scope}/States/{name}`, the name escaped; written without the formatting machinery, as it
+/// runs for every state.
+fn state_pointer(scope: &str, name: &str) -> String {
+    let name = escape_pointer_token(name);
+    let mut pointer = String::with_capacity(scope.len() + 8 + name.len());
+    pointer.push_str(scope);
+    pointer.push_str("/States/");
+    pointer.push_str(&name);
+    pointer
 }
 
 /// The nested state machines of a state: Parallel branches, a Map's Iterator and ItemProcessor.
@@ -175,14 +186,18 @@ fn children<'m>(state: &'m State, pointer: &str) -> Vec<(&'m StateMachine, Strin
 pub struct StateAt<'m> {
     pub name: &'m str,
     pub state: &'m State,
-    pub pointer: String,
+    pub pointer: &'m str,
     pub language: QueryLanguage,
 }
 
 impl StateAt<'_> {
     /// The pointer of field `field` (a `/`-separated suffix such as `Retry/0/BackoffRate`).
     pub fn at(&self, field: &str) -> String {
-        format!("{}/{field}", self.pointer)
+        let mut pointer = String::with_capacity(self.pointer.len() + 1 + field.len());
+        pointer.push_str(self.pointer);
+        pointer.push('/');
+        pointer.push_str(field);
+        pointer
     }
 }
 

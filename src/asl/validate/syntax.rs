@@ -22,11 +22,30 @@ fn problem<T>(offset: usize, message: impl Into<String>) -> Result<T, SyntaxProb
 /// Checks a JSONPath as AWS accepts it: `$`, `$$` (context object) or `$name` (variable),
 /// then names, indices, wildcards, `..`, slices, unions, filters and functions.
 pub fn check_json_path(text: &str) -> Result<(), SyntaxProblem> {
+    // Most paths are `$.a.b`: plain names need no parse.
+    if is_dotted_names(text) {
+        return Ok(());
+    }
     path::JsonPath::parse(text).map(|_| ()).map_err(|e| SyntaxProblem { message: e.message, offset: e.offset })
+}
+
+/// Whether `text` is `$` followed by one or more `.name` steps, each name an ASCII letter or `_`
+/// then letters, digits or `_`: a path every JSONPath and reference path parser accepts.
+pub fn is_dotted_names(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('$') else { return false };
+    !rest.is_empty()
+        && rest.split('.').skip(1).all(|name| {
+            let b = name.as_bytes();
+            !b.is_empty() && (b[0].is_ascii_alphabetic() || b[0] == b'_') && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        })
+        && rest.starts_with('.')
 }
 
 /// Checks a reference path: a JSONPath that names one node (names and single indices only).
 pub fn check_reference_path(text: &str) -> Result<(), SyntaxProblem> {
+    if is_dotted_names(text) {
+        return Ok(());
+    }
     path::ReferencePath::parse(text).map(|_| ()).map_err(|e| SyntaxProblem { message: e.message, offset: e.offset })
 }
 
@@ -157,6 +176,18 @@ pub fn check_timestamp(text: &str) -> Result<(), SyntaxProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotted_names_are_paths_both_parsers_accept() {
+        for text in ["$.a", "$.value", "$.a.b.c", "$._x1", "$.A_b9.c", "$.length", "$.true"] {
+            assert!(is_dotted_names(text), "{text}");
+            assert!(path::JsonPath::parse(text).is_ok(), "{text}");
+            assert!(path::ReferencePath::parse(text).is_ok(), "{text}");
+        }
+        for text in ["$", "$$", "$.", "$..a", "$.a.", "$.1a", "$.a-b", "$var.x", "$$.a", "$.a[0]", "a.b", "$.é"] {
+            assert!(!is_dotted_names(text), "{text}");
+        }
+    }
 
     #[test]
     fn paths() {

@@ -200,25 +200,40 @@ impl Paths<'_, '_> {
 /// Every `Assign` key of the states of `scope` (not nested ones): the variable and the key's pointer.
 fn assignments_in(scope: &Scope) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut keys = |node: &Option<Node>, at: String| {
-        for m in node.as_ref().and_then(Node::as_object).unwrap_or(&[]) {
+    // `at` is called only for an Assign that is there.
+    let mut keys = |node: &Option<Node>, at: &dyn Fn() -> String| {
+        let members = node.as_ref().and_then(Node::as_object).unwrap_or(&[]);
+        let at = if members.is_empty() { String::new() } else { at() };
+        for m in members {
             let name = m.key.strip_suffix(".$").unwrap_or(&m.key).to_string();
             out.push((name, format!("{at}/{}", crate::asl::json::escape_pointer_token(&m.key))));
         }
     };
     for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
         let s = &named.state;
-        keys(&s.data.assign, format!("{pointer}/Assign"));
+        keys(&s.data.assign, &|| format!("{pointer}/Assign"));
         for (i, c) in s.catch.iter().flatten().enumerate() {
-            keys(&c.assign, format!("{pointer}/Catch/{i}/Assign"));
+            keys(&c.assign, &|| format!("{pointer}/Catch/{i}/Assign"));
         }
         if let StateKind::Choice(choice) = &s.kind {
             for (i, rule) in choice.choices.iter().flatten().enumerate() {
-                keys(&rule.assign, format!("{pointer}/Choices/{i}/Assign"));
+                keys(&rule.assign, &|| format!("{pointer}/Choices/{i}/Assign"));
             }
         }
     }
     out
+}
+
+/// Whether a JSONPath payload template has a `.$` value that reads a variable.
+fn template_reads_variables(node: &Node) -> bool {
+    match (node.as_object(), node.as_array()) {
+        (Some(members), _) => members.iter().any(|m| match m.value.as_str() {
+            Some(text) if m.key.ends_with(".$") => !variable_reads(text, false).is_empty(),
+            _ => template_reads_variables(&m.value),
+        }),
+        (_, Some(items)) => items.iter().any(template_reads_variables),
+        _ => false,
+    }
 }
 
 /// The `$variable` reads found so far, with the pointer of the field that reads each.
@@ -245,7 +260,7 @@ impl Refs {
         }
     }
 
-    /// `.$` values of a JSONPath payload template.
+    /// `.$` values of a JSONPath payload template (most read none: then no pointer is built).
     fn template(&mut self, node: &Option<Node>, pointer: &str) {
         let Some(node) = node else { return };
         node.walk(&mut pointer.to_string(), &mut |node, key, pointer| match (key, node.as_str()) {
@@ -282,11 +297,16 @@ impl Refs {
                 for (f, v) in [("InputPath", &d.input_path), ("OutputPath", &d.output_path)] {
                     self.path(v.as_ref().and_then(PathOrNull::path), pointer, f);
                 }
+                // Most templates read no variable: then no pointer is built.
                 for (f, v) in [("Parameters", &d.parameters), ("ResultSelector", &d.result_selector), ("Assign", &d.assign)] {
-                    self.template(v, &at(f));
+                    if v.as_ref().is_some_and(template_reads_variables) {
+                        self.template(v, &at(f));
+                    }
                 }
                 for (i, c) in s.catch.iter().flatten().enumerate() {
-                    self.template(&c.assign, &at(&format!("Catch/{i}/Assign")));
+                    if c.assign.as_ref().is_some_and(template_reads_variables) {
+                        self.template(&c.assign, &at(&format!("Catch/{i}/Assign")));
+                    }
                 }
             }
             QueryLanguage::Jsonata => {

@@ -74,12 +74,15 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             ));
         }
     };
-    let field = match matched {
-        Some((i, _)) => format!("Choices[{i}]/Assign"),
-        None => "Assign".to_string(),
-    };
     let assigned = match assign {
-        Some(assignment) => evaluate_assign(exec, fid, state, assignment, &field, &effective, None, None)?,
+        Some(assignment) => {
+            // The field's name is only for causes: built when there is an Assign to blame.
+            let field = match matched {
+                Some((i, _)) => format!("Choices[{i}]/Assign"),
+                None => "Assign".to_string(),
+            };
+            evaluate_assign(exec, fid, state, assignment, &field, &effective, None, None)?
+        }
         None => Map::new(),
     };
     let output = match (jsonata, output_template) {

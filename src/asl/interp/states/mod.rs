@@ -91,8 +91,11 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
             exec.fiber_mut(fid).started = true;
         }
     }
-    let input = exec.fiber(fid).input.clone();
-    let id = exec.record(Some(fid), EventKind::StateEntered { state_type: state.state_type, name: state.name.clone(), input });
+    let id = exec.record_with(Some(fid), true, |exec| EventKind::StateEntered {
+        state_type: state.state_type,
+        name: state.name.clone(),
+        input: exec.fiber(fid).input.clone(),
+    });
     let now = exec.clock.now();
     let fiber = exec.fiber_mut(fid);
     fiber.entered_event = id;
@@ -343,7 +346,12 @@ fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<
     if state.state_type != StateType::Fail {
         exec.trace_value(fid, &state.name, Stage::Output, || output.clone());
         let assigned = exec.fiber_mut(fid).assigned.take();
-        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone(), assigned });
+        exec.record_with(Some(fid), false, |_| EventKind::StateExited {
+            state_type: state.state_type,
+            name: state.name.clone(),
+            output: output.clone(),
+            assigned,
+        });
     }
     let ends = state.state_type == StateType::Succeed || next.is_none();
     if ends {
