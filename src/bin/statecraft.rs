@@ -3,74 +3,79 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// mimalloc: the interpreter allocates and frees many small JSON values per state, which glibc's
-/// malloc serves several times slower.
-#[global_allocator]
-static GLOBAL: Mimalloc = Mimalloc;
+// The wasm build of this binary (cargo builds it for `cargo test --target wasm32-unknown-unknown`)
+// keeps Rust's allocator: mimalloc is a native-only dependency.
+#[cfg(not(target_arch = "wasm32"))]
+mod allocator {
+    /// mimalloc: the interpreter allocates and frees many small JSON values per state, which glibc's
+    /// malloc serves several times slower.
+    #[global_allocator]
+    static GLOBAL: Mimalloc = Mimalloc;
 
-/// mimalloc through its plain entry points. Its blocks are multiples of 8 bytes in 8-aligned
-/// pages, so an alignment up to 8 needs `mi_malloc` only; `mi_malloc_aligned` (what the
-/// `mimalloc` crate calls for everything) leaves its fast path for sizes such as hashbrown's
-/// 52- or 88-byte tables aligned to 16 and over-allocates them. Those are rounded up to a multiple
-/// of 16, which mimalloc's size classes serve 16-aligned; the result is checked all the same.
-struct Mimalloc;
+    /// mimalloc through its plain entry points. Its blocks are multiples of 8 bytes in 8-aligned
+    /// pages, so an alignment up to 8 needs `mi_malloc` only; `mi_malloc_aligned` (what the
+    /// `mimalloc` crate calls for everything) leaves its fast path for sizes such as hashbrown's
+    /// 52- or 88-byte tables aligned to 16 and over-allocates them. Those are rounded up to a multiple
+    /// of 16, which mimalloc's size classes serve 16-aligned; the result is checked all the same.
+    struct Mimalloc;
 
-/// Allocates `layout` with `plain` (`mi_malloc`, `mi_zalloc`) when its block is aligned enough,
-/// else with `aligned` (`mi_malloc_aligned`, `mi_zalloc_aligned`).
-///
-/// # Safety
-/// `layout` has a non-zero size, as `GlobalAlloc::alloc` requires.
-#[inline]
-unsafe fn mi_allocate(
-    layout: std::alloc::Layout,
-    plain: unsafe extern "C" fn(usize) -> *mut std::ffi::c_void,
-    aligned: unsafe extern "C" fn(usize, usize) -> *mut std::ffi::c_void,
-) -> *mut u8 {
-    let align = layout.align();
-    // SAFETY: plain calls into mimalloc; a misaligned block is freed before anyone sees it.
-    unsafe {
-        if align <= 16 {
-            let p = plain(layout.size().next_multiple_of(align)) as *mut u8;
-            if p as usize & (align - 1) == 0 {
-                return p;
-            }
-            libmimalloc_sys::mi_free(p.cast());
-        }
-        aligned(layout.size(), align) as *mut u8
-    }
-}
-
-// SAFETY: every pointer returned is null or a live mimalloc block of at least `size` bytes whose
-// alignment is checked against the layout's (or comes from mimalloc's aligned entry points), and
-// every block is freed or resized by mimalloc, which needs no size.
-unsafe impl std::alloc::GlobalAlloc for Mimalloc {
+    /// Allocates `layout` with `plain` (`mi_malloc`, `mi_zalloc`) when its block is aligned enough,
+    /// else with `aligned` (`mi_malloc_aligned`, `mi_zalloc_aligned`).
+    ///
+    /// # Safety
+    /// `layout` has a non-zero size, as `GlobalAlloc::alloc` requires.
     #[inline]
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        // SAFETY: the caller passes a non-zero size.
-        unsafe { mi_allocate(layout, libmimalloc_sys::mi_malloc, libmimalloc_sys::mi_malloc_aligned) }
-    }
-
-    #[inline]
-    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        // SAFETY: as in `alloc`.
-        unsafe { mi_allocate(layout, libmimalloc_sys::mi_zalloc, libmimalloc_sys::mi_zalloc_aligned) }
-    }
-
-    #[inline]
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
-        // SAFETY: `ptr` came from this allocator, so from mimalloc.
-        unsafe { libmimalloc_sys::mi_free(ptr.cast()) }
-    }
-
-    #[inline]
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
-        // SAFETY: `ptr` came from this allocator; up to 8, every mimalloc block is aligned enough.
+    unsafe fn mi_allocate(
+        layout: std::alloc::Layout,
+        plain: unsafe extern "C" fn(usize) -> *mut std::ffi::c_void,
+        aligned: unsafe extern "C" fn(usize, usize) -> *mut std::ffi::c_void,
+    ) -> *mut u8 {
+        let align = layout.align();
+        // SAFETY: plain calls into mimalloc; a misaligned block is freed before anyone sees it.
         unsafe {
-            if layout.align() <= 8 {
-                mi_realloc(ptr.cast(), new_size) as *mut u8
-            } else {
-                mi_realloc_aligned(ptr.cast(), new_size, layout.align()) as *mut u8
+            if align <= 16 {
+                let p = plain(layout.size().next_multiple_of(align)) as *mut u8;
+                if p as usize & (align - 1) == 0 {
+                    return p;
+                }
+                libmimalloc_sys::mi_free(p.cast());
+            }
+            aligned(layout.size(), align) as *mut u8
+        }
+    }
+
+    // SAFETY: every pointer returned is null or a live mimalloc block of at least `size` bytes whose
+    // alignment is checked against the layout's (or comes from mimalloc's aligned entry points), and
+    // every block is freed or resized by mimalloc, which needs no size.
+    unsafe impl std::alloc::GlobalAlloc for Mimalloc {
+        #[inline]
+        unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+            // SAFETY: the caller passes a non-zero size.
+            unsafe { mi_allocate(layout, libmimalloc_sys::mi_malloc, libmimalloc_sys::mi_malloc_aligned) }
+        }
+
+        #[inline]
+        unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+            // SAFETY: as in `alloc`.
+            unsafe { mi_allocate(layout, libmimalloc_sys::mi_zalloc, libmimalloc_sys::mi_zalloc_aligned) }
+        }
+
+        #[inline]
+        unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
+            // SAFETY: `ptr` came from this allocator, so from mimalloc.
+            unsafe { libmimalloc_sys::mi_free(ptr.cast()) }
+        }
+
+        #[inline]
+        unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+            use libmimalloc_sys::{mi_realloc, mi_realloc_aligned};
+            // SAFETY: `ptr` came from this allocator; up to 8, every mimalloc block is aligned enough.
+            unsafe {
+                if layout.align() <= 8 {
+                    mi_realloc(ptr.cast(), new_size) as *mut u8
+                } else {
+                    mi_realloc_aligned(ptr.cast(), new_size, layout.align()) as *mut u8
+                }
             }
         }
     }
