@@ -8,7 +8,6 @@
 use crate::asl::diag::{Code, Diagnostic};
 use crate::asl::json::{self, Member, Node, Span, Value, escape_pointer_token};
 use crate::asl::model::*;
-use std::collections::HashSet;
 
 /// A model and what lowering found wrong on the way.
 #[derive(Debug, Clone)]
@@ -77,23 +76,14 @@ fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
     }
     fn visit<'a>(node: &'a Node, steps: &mut Vec<Step<'a>>, out: &mut Vec<Diagnostic>) {
         if let Some(members) = node.as_object() {
-            // Most objects are small: compare pairwise there, hash only the big ones.
-            let mut seen: HashSet<&str> = if members.len() <= 16 { HashSet::new() } else { HashSet::with_capacity(members.len()) };
-            for (i, m) in members.iter().enumerate() {
-                let repeated = if members.len() <= 16 {
-                    members[..i].iter().any(|earlier| earlier.key == m.key)
-                } else {
-                    !seen.insert(&m.key)
-                };
-                if repeated {
-                    let mut d = Diagnostic::new(
-                        Code::DuplicateKey,
-                        pointer_of(steps, &m.key),
-                        format!("the key `{}` is written more than once in this object; only the last one counts", m.key),
-                    );
-                    d.span = Some(m.key_span);
-                    out.push(d);
-                }
+            for m in json::repeated_keys(members) {
+                let mut d = Diagnostic::new(
+                    Code::DuplicateKey,
+                    pointer_of(steps, &m.key),
+                    format!("the key `{}` is written more than once in this object; only the last one counts", m.key),
+                );
+                d.span = Some(m.key_span);
+                out.push(d);
             }
             for m in members {
                 steps.push(Step::Key(&m.key));

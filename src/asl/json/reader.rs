@@ -51,13 +51,17 @@ pub fn read_noting_duplicates(text: &str) -> Result<(Node, bool), JsonSyntaxErro
 
 type Failure = (usize, String);
 
-/// Whether two members share a key: pairwise for small objects, hashed for big ones.
-fn has_duplicate_keys(members: &[Member]) -> bool {
-    if members.len() <= 16 {
-        return members.iter().enumerate().any(|(i, m)| members[..i].iter().any(|earlier| earlier.key == m.key));
-    }
-    let mut seen = std::collections::HashSet::with_capacity(members.len());
-    !members.iter().all(|m| seen.insert(&m.key))
+/// The members of an object whose key an earlier member already wrote, in order: pairwise
+/// comparison for small objects (most are), a hash set for big ones.
+pub fn repeated_keys(members: &[Member]) -> impl Iterator<Item = &Member> {
+    let mut seen = (members.len() > 16).then(|| std::collections::HashSet::with_capacity(members.len()));
+    members.iter().enumerate().filter_map(move |(i, m)| {
+        let repeated = match &mut seen {
+            None => members[..i].iter().any(|earlier| earlier.key == m.key),
+            Some(seen) => !seen.insert(m.key.as_str()),
+        };
+        repeated.then_some(m)
+    })
 }
 
 struct Reader<'a> {
@@ -163,7 +167,7 @@ impl<'a> Reader<'a> {
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
-                    self.duplicates = self.duplicates || has_duplicate_keys(&members);
+                    self.duplicates = self.duplicates || repeated_keys(&members).next().is_some();
                     return Ok(Value::Object(members));
                 }
                 None => return Err(self.fail("unexpected end of input, expected `,` or `}`")),
