@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use crate::asl::clock::VirtualClock;
-use crate::asl::handlers::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
+use crate::asl::handlers::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
 use crate::asl::history::EventKind;
 use crate::asl::interp::{CompileError, Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, StatesError};
 use crate::asl::path;
@@ -255,15 +255,6 @@ enum OrderHandler {
     ProcessData,
     SendNotification,
     HandleError,
-}
-
-/// Builds a JSON object from owned entries (no `json!`: it serializes interpolated values).
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    let mut map = Map::with_capacity(N);
-    for (k, v) in entries {
-        map.insert(k.to_string(), v);
-    }
-    Value::Object(map)
 }
 
 /// [`object`] for 3 or 7 entries, without hashing a key: each call site keeps the object's keys

@@ -57,6 +57,16 @@ impl TaskContext<'_> {
     }
 }
 
+/// A JSON object from its members, in order: what `json!` builds, without serializing the
+/// values it is given (`json!` copies an interpolated `Value` through serde). For handlers.
+pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    let mut map = serde_json::Map::with_capacity(N);
+    for (key, value) in members {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
+}
+
 /// A simulated implementation of a Task's resource.
 pub trait TaskHandler {
     /// Runs the task: its result, or an error with its ASL name and cause.

@@ -8,7 +8,7 @@ use rand::Rng;
 use serde_json::{Map, Value, json};
 
 use super::python;
-use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
+use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
 use crate::asl::clock::format_python_isoformat;
 use crate::asl::interp::StatesError;
 use crate::asl::path::member;
@@ -26,16 +26,6 @@ pub fn register(registry: &mut HandlerRegistry) {
 pub fn python_exception(error_type: &str, message: &str) -> StatesError {
     let cause = json!({"errorMessage": message, "errorType": error_type, "stackTrace": []});
     StatesError::new(error_type, serde_json::to_string(&cause).unwrap_or_default())
-}
-
-/// A JSON object from its members, in order (what `json!` builds, without serializing the
-/// values it is given: `json!` copies an interpolated `Value` through serde).
-fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
-    let mut map = Map::with_capacity(N);
-    for (key, value) in members {
-        map.insert(key.to_string(), value);
-    }
-    Value::Object(map)
 }
 
 fn print_event(function: &str, event: &Value, context: &mut TaskContext) {
