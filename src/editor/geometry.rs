@@ -121,6 +121,11 @@ pub struct Curve {
 }
 
 impl Curve {
+    /// The same curve moved by (`dx`, `dy`).
+    pub fn translate(&self, dx: f64, dy: f64) -> Curve {
+        let t = |p: Point| Point::new(p.x + dx, p.y + dy);
+        Curve { from: t(self.from), c1: t(self.c1), c2: t(self.c2), to: t(self.to) }
+    }
     /// The point at `t` in 0..=1.
     pub fn at(&self, t: f64) -> Point {
         let u = 1.0 - t;

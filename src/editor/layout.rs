@@ -564,11 +564,10 @@ fn vertical_curve(a: Point, b: Point) -> Curve {
 }
 
 fn translate_edge(mut e: SceneEdge, dx: f64, dy: f64) -> SceneEdge {
-    let t = |p: Point| Point::new(p.x + dx, p.y + dy);
     for c in &mut e.curves {
-        *c = Curve { from: t(c.from), c1: t(c.c1), c2: t(c.c2), to: t(c.to) };
+        *c = c.translate(dx, dy);
     }
-    e.label_at = t(e.label_at);
+    e.label_at = Point::new(e.label_at.x + dx, e.label_at.y + dy);
     e
 }
 

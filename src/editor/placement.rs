@@ -202,14 +202,14 @@ impl Route {
     fn update(&self, base: &SceneEdge, out: &mut SceneEdge) -> bool {
         match *self {
             Route::Translate(dx, dy) => {
-                let t = |p: Point| Point::new(p.x + dx, p.y + dy);
-                let moved = |c: &Curve| Curve { from: t(c.from), c1: t(c.c1), c2: t(c.c2), to: t(c.to) };
-                let label_at = t(base.label_at);
-                let same = out.curves.len() == base.curves.len() && out.label_at == label_at && base.curves.iter().zip(&out.curves).all(|(b, o)| moved(b) == *o);
+                let label_at = Point::new(base.label_at.x + dx, base.label_at.y + dy);
+                let same = out.curves.len() == base.curves.len()
+                    && out.label_at == label_at
+                    && base.curves.iter().zip(&out.curves).all(|(b, o)| b.translate(dx, dy) == *o);
                 if same {
                     return false;
                 }
-                out.curves = base.curves.iter().map(moved).collect();
+                out.curves = base.curves.iter().map(|c| c.translate(dx, dy)).collect();
                 out.label_at = label_at;
             }
             Route::Direct(c) => {
