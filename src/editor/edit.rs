@@ -306,8 +306,7 @@ pub fn delete_all(doc: &Document, refs: &[StateRef]) -> Result<Change, EditError
     let mut refs: Vec<&StateRef> = refs.iter().collect();
     refs.sort_by_key(|r| r.scope.len());
     for r in refs {
-        let exists = machine_at(scratch.machine(), &r.scope).is_some_and(|m| m.state(&r.name).is_some());
-        if !exists {
+        if r.resolve(scratch.machine()).is_none() {
             continue;
         }
         let change = delete(&scratch, r)?;

@@ -2,7 +2,7 @@
 //! from the top, and the JSON pointer that names a state everywhere in the editor.
 
 use crate::asl::json::escape_pointer_token;
-use crate::asl::model::{StateKind, StateMachine};
+use crate::asl::model::{State, StateKind, StateMachine};
 
 /// One step down into a nested state machine: the container state's name and, for a Parallel,
 /// the branch index (always 0 for a Map's item processor).
@@ -35,6 +35,11 @@ impl StateRef {
         out.push_str("/States/");
         out.push_str(&escape_pointer_token(&self.name));
         out
+    }
+
+    /// The state this names in `root`, when it is there.
+    pub fn resolve<'m>(&self, root: &'m StateMachine) -> Option<&'m State> {
+        machine_at(root, &self.scope)?.state(&self.name)
     }
 }
 

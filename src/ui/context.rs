@@ -182,20 +182,11 @@ impl Editor {
             Ok(_) => self.notice.set(None),
             Err(e) => self.notice.set(Some(e.to_string())),
         }
-        // A selection whose state no longer exists is dropped.
-        let gone = self.selected.with_untracked(|sel| {
-            sel.as_ref().is_some_and(|r| {
-                self.session.with_untracked(|s| {
-                    crate::editor::scope::machine_at(s.doc.machine(), &r.scope).and_then(|m| m.state(&r.name)).is_none()
-                })
-            })
-        });
-        if gone {
+        // A selection whose states no longer exist is dropped.
+        let exists = |r: &StateRef| self.session.with_untracked(|s| r.resolve(s.doc.machine()).is_some());
+        if self.selected.with_untracked(|sel| sel.as_ref().is_some_and(|r| !exists(r))) {
             self.selected.set(None);
         }
-        let exists = |r: &StateRef| {
-            self.session.with_untracked(|s| crate::editor::scope::machine_at(s.doc.machine(), &r.scope).and_then(|m| m.state(&r.name)).is_some())
-        };
         if self.also_selected.with_untracked(|a| a.iter().any(|r| !exists(r))) {
             self.also_selected.update(|a| a.retain(|r| exists(r)));
         }
