@@ -51,6 +51,21 @@ pub fn copy(doc: &Document, r: &StateRef) -> Result<String, EditError> {
 /// first, in the document's order, as one fragment (so pasting it keeps the transitions among
 /// them). Also gives the names copied.
 pub fn copy_all(doc: &Document, refs: &[StateRef]) -> Result<(String, Vec<String>), EditError> {
+    let fragment = fragment(doc, refs)?;
+    let names = fragment.states.iter().map(|s| s.name.clone()).collect();
+    Ok((fragment.to_json_text(WriteStyle::Pretty), names))
+}
+
+/// Duplicates several states as a group, as copying and pasting them would: the copies go at
+/// the end of their machine under fresh names, the transitions among them follow the copies
+/// and those leaving the group stay on the originals. Gives the change and the copies' names.
+pub fn duplicate_all(doc: &Document, refs: &[StateRef]) -> Result<(Change, Vec<String>), EditError> {
+    let fragment = fragment(doc, refs)?;
+    insert(doc, &refs[0].scope, fragment)
+}
+
+/// The states of `refs` in the machine of the first, in the document's order, as a fragment.
+fn fragment(doc: &Document, refs: &[StateRef]) -> Result<StateMachine, EditError> {
     let first = refs.first().ok_or(EditError::NoScope)?;
     let machine = machine_at(doc.machine(), &first.scope).ok_or(EditError::NoScope)?;
     let states: Vec<NamedState> = machine
@@ -62,8 +77,7 @@ pub fn copy_all(doc: &Document, refs: &[StateRef]) -> Result<(String, Vec<String
     if states.is_empty() {
         return Err(EditError::NoState(first.name.clone()));
     }
-    let names = states.iter().map(|s| s.name.clone()).collect();
-    Ok((StateMachine { states, ..Default::default() }.to_json_text(WriteStyle::Pretty), names))
+    Ok(StateMachine { states, ..Default::default() })
 }
 
 /// Reads `text` and says what pasting it into the machine at `scope` of `doc` does.
@@ -84,12 +98,14 @@ pub fn paste(doc: &Document, scope: &Scope, text: &str) -> Result<Paste, PasteEr
     if fragment.states.is_empty() {
         return Err(PasteError::NotStates);
     }
-    insert(doc, scope, fragment).map_err(PasteError::Edit)
+    let (change, names) = insert(doc, scope, fragment).map_err(PasteError::Edit)?;
+    Ok(Paste::States { change, names })
 }
 
 /// Inserts `fragment`'s states at the end of the machine at `scope`, renamed to be unique in the
-/// whole document; references among them follow their renames.
-fn insert(doc: &Document, scope: &Scope, mut fragment: StateMachine) -> Result<Paste, EditError> {
+/// whole document; references among them follow their renames. Gives the change and the
+/// states' names after renaming.
+fn insert(doc: &Document, scope: &Scope, mut fragment: StateMachine) -> Result<(Change, Vec<String>), EditError> {
     if doc.syntax_error().is_some() {
         return Err(EditError::TextInvalid);
     }
@@ -110,7 +126,7 @@ fn insert(doc: &Document, scope: &Scope, mut fragment: StateMachine) -> Result<P
         .enumerate()
         .map(|(k, s)| Change::InsertState { scope: scope.clone(), index: at + k, name: s.name, state: Box::new(s.state) })
         .collect();
-    Ok(Paste::States { change: Change::Batch(changes), names })
+    Ok((Change::Batch(changes), names))
 }
 
 #[cfg(test)]
@@ -178,6 +194,16 @@ mod tests {
         let copy = &text[text.find("\"ProcessData2\"").unwrap()..];
         assert!(copy.contains("\"Next\": \"HandleError\""), "{copy}");
         assert!(copy_all(&doc, &[]).is_err());
+    }
+
+    #[test]
+    fn a_duplicated_group_is_what_copying_and_pasting_it_gives() {
+        let doc = Document::seed();
+        let refs = [top("SendNotification"), top("ProcessData")];
+        let (clip, _) = copy_all(&doc, &refs).unwrap();
+        let Paste::States { change, names } = paste(&doc, &Vec::new(), &clip).unwrap() else { panic!("states") };
+        assert_eq!(duplicate_all(&doc, &refs).unwrap(), (change, names));
+        assert_eq!(duplicate_all(&doc, &[]).unwrap_err(), EditError::NoScope);
     }
 
     #[test]

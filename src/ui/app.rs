@@ -135,8 +135,15 @@ fn on_key(editor: Editor, e: web_sys::KeyboardEvent) {
                         }
                     }
                 }
-                // Several: copied and pasted beside them, so the transitions among them follow.
-                many => super::documents::paste_copy_of(editor, many, "Duplicate states"),
+                // Several: as copying and pasting them, so the transitions among them follow.
+                many => {
+                    let made = editor.session.with_untracked(|s| crate::editor::clipboard::duplicate_all(&s.doc, many));
+                    if let Ok((change, names)) = made {
+                        if editor.perform(Ok(change), "Duplicate states") {
+                            editor.select_many(&many[0].scope, names);
+                        }
+                    }
+                }
             }
         }
         "f" | "F" if !ctrl => editor.fit_request.update(|n| *n += 1),

@@ -7,7 +7,6 @@ use super::context::Editor;
 use crate::editor::change::Change;
 use crate::editor::clipboard::{self, Paste};
 use crate::editor::document::Saved;
-use crate::editor::scope::StateRef;
 use crate::editor::share;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,26 +49,6 @@ pub fn import_text(editor: Editor, text: &str, name: &str) -> Result<(), String>
         }
     }
     Ok(())
-}
-
-/// Duplicates several selected states as a group: copied and pasted into their machine, so the
-/// transitions among them follow the copies (those leaving the group stay on the originals).
-/// The copies become the selection.
-pub fn paste_copy_of(editor: Editor, states: &[StateRef], label: &str) {
-    let Some(scope) = states.first().map(|r| r.scope.clone()) else { return };
-    let made = editor.session.with_untracked(|s| {
-        let (text, _) = clipboard::copy_all(&s.doc, states).map_err(|e| e.to_string())?;
-        clipboard::paste(&s.doc, &scope, &text).map_err(|e| e.to_string())
-    });
-    match made {
-        Ok(Paste::States { change, names }) => {
-            if editor.perform(Ok(change), label) {
-                editor.select_many(&scope, names);
-            }
-        }
-        Ok(Paste::Definition { .. }) => {}
-        Err(message) => editor.notice.set(Some(message)),
-    }
 }
 
 /// Opens the file chosen in `input`: a JSON file becomes the document's text (one undo step);
