@@ -141,11 +141,13 @@ fn template_is_clean(node: &Node) -> bool {
                 _ => false,
             };
         }
-        let looks_like_path = m.value.as_str().is_some_and(|text| {
-            text.starts_with("$.") || text.starts_with("$$.") || (syntax::is_intrinsic(text) && text.ends_with(')'))
-        });
-        !looks_like_path && template_is_clean(&m.value)
+        !m.value.as_str().is_some_and(looks_like_path) && template_is_clean(&m.value)
     })
+}
+
+/// Whether a literal string reads like a path or an intrinsic call (a key missing its `.$`).
+fn looks_like_path(text: &str) -> bool {
+    text.starts_with("$.") || text.starts_with("$$.") || (syntax::is_intrinsic(text) && text.ends_with(')'))
 }
 
 /// Checks a JSONPath payload template: `"x.$"` values must be paths or intrinsic calls.
@@ -172,7 +174,7 @@ fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
             return Walk::Skip;
         }
         if let Some(text) = node.as_str()
-            && (text.starts_with("$.") || text.starts_with("$$.") || (syntax::is_intrinsic(text) && text.ends_with(')')))
+            && looks_like_path(text)
         {
             report(
                 out,
