@@ -287,12 +287,10 @@ impl Execution {
         self.states_entered
     }
 
-    /// Numbers an event in, and keeps it when the history is kept.
+    /// Numbers an event in, and keeps it when the history is kept. (The execution's own events;
+    /// the states' go through [`Execution::record_with`], which counts StateEntered.)
     fn push_event(&mut self, event: HistoryEvent) {
         self.events = event.id;
-        if matches!(event.kind, EventKind::StateEntered { .. }) {
-            self.states_entered += 1;
-        }
         if self.config.keep_history {
             self.history.push(event);
         }
@@ -307,9 +305,7 @@ impl Execution {
     /// output is then usually no longer shared with its history, so taking it out of the `Arc`
     /// costs no copy.
     pub fn into_status(self) -> ExecutionStatus {
-        let Execution { status, history, fibers, trace, .. } = self;
-        drop((history, fibers, trace));
-        status
+        self.into_status_and_handlers().0
     }
 
     /// [`Execution::into_status`], also giving back the handlers: a caller that runs many
@@ -628,13 +624,12 @@ impl Execution {
             Some(fid) => self.fiber(fid).previous_event,
             None => self.events,
         };
+        self.states_entered += u64::from(entered);
         if self.config.keep_history {
             let kind = kind(self);
             self.push_event(HistoryEvent { id, previous_event_id, timestamp: self.clock.now(), kind });
         } else {
-            // What push_event does with an event it does not keep.
             self.events = id;
-            self.states_entered += u64::from(entered);
         }
         if let Some(fid) = fid {
             self.fiber_mut(fid).previous_event = id;
