@@ -303,9 +303,9 @@ pub fn delete_all(doc: &Document, refs: &[StateRef]) -> Result<Change, EditError
     let mut scratch = doc.clone();
     let mut out = Vec::new();
     // Outer states first: their nested states then go with them.
-    let mut refs: Vec<&StateRef> = refs.iter().collect();
-    refs.sort_by_key(|r| r.scope.len());
-    for r in refs {
+    let mut outer_first: Vec<&StateRef> = refs.iter().collect();
+    outer_first.sort_by_key(|r| r.scope.len());
+    for r in outer_first {
         if r.resolve(scratch.machine()).is_none() {
             continue;
         }
@@ -314,7 +314,7 @@ pub fn delete_all(doc: &Document, refs: &[StateRef]) -> Result<Change, EditError
         out.push(change);
     }
     if out.is_empty() {
-        return Err(EditError::NoState(String::new()));
+        return Err(EditError::NoState(refs.first().map(|r| r.name.clone()).unwrap_or_default()));
     }
     Ok(Change::Batch(out))
 }
@@ -501,7 +501,7 @@ mod tests {
         doc.apply(delete_all(&doc, &[inner, StateRef::top("P")]).unwrap()).unwrap();
         assert_eq!(json(&doc)["StartAt"], "Z");
         assert!(json(&doc)["States"].get("P").is_none());
-        assert!(delete_all(&doc, &[StateRef::top("Gone")]).is_err());
+        assert_eq!(delete_all(&doc, &[StateRef::top("Gone")]), Err(EditError::NoState("Gone".into())));
     }
 
     #[test]
