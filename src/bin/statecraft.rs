@@ -9,8 +9,11 @@ use std::process::ExitCode;
 mod allocator {
     /// mimalloc: the interpreter allocates and frees many small JSON values per state, which glibc's
     /// malloc serves several times slower.
+    ///
+    /// Wrapped in `Metered`, which counts what each JSONata evaluation holds so that a runaway
+    /// expression fails with its memory budget named instead of exhausting the machine.
     #[global_allocator]
-    static GLOBAL: Mimalloc = Mimalloc;
+    static GLOBAL: statecraft::asl::jsonata::Metered<Mimalloc> = statecraft::asl::jsonata::Metered(Mimalloc);
 
     /// mimalloc through its plain entry points. Its blocks are multiples of 8 bytes in 8-aligned
     /// pages, so an alignment up to 8 needs `mi_malloc` only; `mi_malloc_aligned` (what the

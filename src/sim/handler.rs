@@ -219,7 +219,7 @@ struct JsonataHandler(Arc<Expression>);
 impl TaskHandler for JsonataHandler {
     fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
         let states = serde_json::json!({"input": request.input});
-        let mut env = Environment { states: Some(&states), variables: &NoVariables, now_millis: context.now, rng: context.rng };
+        let mut env = Environment { states: Some(&states), variables: &NoVariables, now_millis: context.now, rng: context.rng, limits: Default::default() };
         match self.0.evaluate(Some(request.input), &mut env) {
             Ok(value) => Ok(value.unwrap_or(Value::Null)),
             Err(e) => Err(StatesError::new("States.QueryEvaluationError", e.to_string())),

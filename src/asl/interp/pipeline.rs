@@ -71,7 +71,7 @@ pub fn evaluate_jsonata(
     field: &str,
 ) -> Result<Value, QueryFailure> {
     let input = states.get("input");
-    let mut env = Environment { states: Some(states), variables, now_millis: now, rng };
+    let mut env = Environment { states: Some(states), variables, now_millis: now, rng, limits: Default::default() };
     template.evaluate(input, &mut env, field).map_err(QueryFailure::from)
 }
 

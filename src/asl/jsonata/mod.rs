@@ -13,6 +13,7 @@
 //! [`Dialect::StepFunctions`] dialect does both; [`Dialect::Jsonata`] is the engine as it is
 //! (JSONata 2.2), for the official test suite.
 
+pub mod budget;
 pub mod functions;
 pub mod template;
 
@@ -23,6 +24,7 @@ use serde_json::Value;
 
 use crate::asl::path::Variables;
 
+pub use budget::{Limits, Metered};
 pub use template::{JsonataTemplate, TemplateError};
 
 /// Which JSONata the expression is written in.
@@ -104,7 +106,7 @@ impl std::error::Error for JsonataError {}
 /// Steps one evaluation may take before it fails with `U1006`: an expression that would loop
 /// forever ends instead (the engine counts steps, not wall-clock time, so the limit is the same
 /// on every machine and in WASM).
-pub const DEFAULT_MAX_STEPS: u64 = 20_000_000;
+pub const DEFAULT_MAX_STEPS: u64 = Limits::DEFAULT.max_steps;
 
 /// What an evaluation can see besides its input.
 pub struct Environment<'a> {
@@ -117,6 +119,8 @@ pub struct Environment<'a> {
     /// Randomness for `$random()`, `$uuid()` and `$shuffle()`: drawn from only when the
     /// expression names one of them, so other expressions leave the caller's sequence alone.
     pub rng: &'a mut dyn RngCore,
+    /// How far one evaluation may go ([`Limits::DEFAULT`] unless the caller chose).
+    pub limits: Limits,
 }
 
 /// A compiled JSONata expression.
@@ -230,8 +234,8 @@ impl Expression {
                 bindings = bindings.var(name.clone(), value.clone());
             }
         }
-        let options = jlens_core::Options::new().now(env.now_millis).seed(seed).max_steps(DEFAULT_MAX_STEPS);
-        self.compiled.evaluate_with(input, &bindings, &options).map_err(|e| JsonataError::from_engine(&e, false))
+        let options = jlens_core::Options::new().now(env.now_millis).seed(seed);
+        bounded(&self.compiled, input, &bindings, options, env.limits)
     }
 
     /// Evaluates with explicit engine options (the test-suite runner's depth and step limits).
@@ -246,12 +250,53 @@ impl Expression {
         for (name, value) in variables {
             bindings = bindings.var(name.clone(), value.clone());
         }
-        let mut options = jlens_core::Options::new().now(0).seed(0).max_steps(max_steps.unwrap_or(DEFAULT_MAX_STEPS));
+        let mut options = jlens_core::Options::new().now(0).seed(0);
         if let Some(depth) = max_depth {
             options = options.max_depth(depth);
         }
-        self.compiled.evaluate_with(input, &bindings, &options).map_err(|e| JsonataError::from_engine(&e, false))
+        let limits = Limits { max_steps: max_steps.unwrap_or(DEFAULT_MAX_STEPS), ..Limits::DEFAULT };
+        bounded(&self.compiled, input, &bindings, options, limits)
     }
+}
+
+/// Evaluates within `limits`: the engine's step budget, and the memory budget that
+/// [`budget::Metering`] enforces through the engine's cancel token. A budget passed is an
+/// evaluation error whose message names the limit.
+fn bounded(
+    compiled: &jlens_core::Expression,
+    input: Option<&Value>,
+    bindings: &jlens_core::Bindings,
+    options: jlens_core::Options,
+    limits: Limits,
+) -> Result<Option<Value>, JsonataError> {
+    let metering = budget::Metering::start(limits.max_memory);
+    let options = options.max_steps(limits.max_steps).cancel_token(metering.token());
+    let result = compiled.evaluate_with(input, bindings, &options);
+    let exceeded = metering.exceeded();
+    drop(metering);
+    // The engine reads the token between steps: a budget passed by the last step's allocation
+    // (one `[1..5000000]`) is caught here.
+    let result = match result {
+        Ok(_) if exceeded => Err(jlens_core::Error::new("U1003")),
+        other => other,
+    };
+    result.map_err(|e| match e.code() {
+        "U1003" if exceeded => JsonataError::Evaluation {
+            code: "U1003".into(),
+            message: format!(
+                "The evaluation was stopped: it held more than {} of memory (Statecraft's limit for one expression)",
+                budget::human_bytes(limits.max_memory)
+            ),
+        },
+        "U1006" => JsonataError::Evaluation {
+            code: "U1006".into(),
+            message: format!(
+                "The evaluation was stopped: it took more than {} steps (Statecraft's limit for one expression)",
+                limits.max_steps
+            ),
+        },
+        _ => JsonataError::from_engine(&e, false),
+    })
 }
 
 /// Whether `source` may read `$states.context`: it names it, or uses `$states` other than

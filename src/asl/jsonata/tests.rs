@@ -11,7 +11,7 @@ fn run(expression: &str, input: Value) -> Result<Option<Value>, JsonataError> {
     let variables: Map<String, Value> = [("x".to_string(), json!(42))].into_iter().collect();
     let states = json!({"input": input.clone(), "context": {"Execution": {"Name": "e"}}});
     let mut rng = StdRng::seed_from_u64(7);
-    let mut env = Environment { states: Some(&states), variables: &variables, now_millis: 1_700_000_000_000, rng: &mut rng };
+    let mut env = Environment { states: Some(&states), variables: &variables, now_millis: 1_700_000_000_000, rng: &mut rng, limits: Default::default() };
     compiled.evaluate(Some(&input), &mut env)
 }
 
@@ -79,7 +79,7 @@ fn templates_name_the_field() {
     let states = json!({"input": {}});
     let mut rng = StdRng::seed_from_u64(0);
     let vars = Map::new();
-    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: 0, rng: &mut rng };
+    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: 0, rng: &mut rng, limits: Default::default() };
     let err = t.evaluate(Some(&json!({})), &mut env, "Output").unwrap_err();
     assert!(matches!(&err, TemplateError::Undefined { field, .. } if field == "Output/a[0]"), "{err:?}");
     let literal = JsonataTemplate::compile(&json!(" {% 1 %} "), "Output", Dialect::StepFunctions).unwrap();

@@ -27,7 +27,7 @@ fn condition_holds(exec: &mut Execution, fid: FiberId, state: &CompiledState, co
     let states = pipeline::states_object(raw, &context, None, None);
     let vars = variables(exec, fid);
     let now = exec.clock.now();
-    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: now, rng: &mut exec.rng };
+    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: now, rng: &mut exec.rng, limits: Default::default() };
     let failure = match expression.evaluate(Some(raw), &mut env) {
         Ok(Some(Value::Bool(b))) => return Ok(b),
         Ok(Some(other)) => format!(

@@ -1,0 +1,51 @@
+//! The bounds of one JSONata evaluation (`asl::jsonata::budget`): a runaway expression ends with
+//! its limit named, never an abort. This test binary installs the metering allocator, as the CLI
+//! and the web app do.
+
+use serde_json::{Value, json};
+use statecraft::asl::jsonata::{Dialect, Environment, Expression, JsonataError, Limits, Metered};
+use statecraft::asl::path::NoVariables;
+
+#[global_allocator]
+static GLOBAL: Metered<std::alloc::System> = Metered(std::alloc::System);
+
+fn evaluate(source: &str, limits: Limits) -> Result<Option<Value>, JsonataError> {
+    let expression = Expression::compile(source, Dialect::StepFunctions).expect("compiles");
+    let states = json!({"input": {}});
+    let mut rng = rand::rngs::mock::StepRng::new(1, 1);
+    let mut env = Environment { states: Some(&states), variables: &NoVariables, now_millis: 0, rng: &mut rng, limits };
+    expression.evaluate(Some(&json!({})), &mut env)
+}
+
+#[test]
+fn a_runaway_expression_stops_at_its_memory_budget() {
+    let limits = Limits { max_memory: 64 << 20, ..Limits::DEFAULT };
+    let err = evaluate("$count([1..10000000].([1..10000000]))", limits).unwrap_err();
+    assert_eq!(err.code(), "U1003", "{err}");
+    assert!(err.message().contains("more than 64 MiB of memory"), "{err}");
+}
+
+#[test]
+fn the_default_budget_stops_the_issue_s_expression() {
+    let err = evaluate("$count([1..10000000].([1..10000000]))", Limits::DEFAULT).unwrap_err();
+    assert!(err.message().contains("more than 256 MiB of memory"), "{err}");
+}
+
+#[test]
+fn a_loop_stops_at_its_step_budget() {
+    let limits = Limits { max_steps: 100_000, ..Limits::DEFAULT };
+    let err = evaluate("($f := function($n) { $n > 0 ? $f($n - 1) : 0 }; $f(1000000))", limits).unwrap_err();
+    assert_eq!(err.code(), "U1006", "{err}");
+    assert!(err.message().contains("more than 100000 steps"), "{err}");
+}
+
+#[test]
+fn an_expression_within_its_budgets_is_unchanged() {
+    let limits = Limits { max_memory: 64 << 20, max_steps: 1_000_000 };
+    assert_eq!(evaluate("$sum([1..1000])", limits).unwrap(), Some(json!(500500)));
+    // Memory released during the evaluation does not count against it.
+    assert_eq!(evaluate("$count([1..100].($string([1..10000])))", limits).unwrap(), Some(json!(100)));
+    // A budget passed once does not leak into the next evaluation on the thread.
+    assert!(evaluate("[1..5000000]", Limits { max_memory: 1 << 20, ..limits }).is_err());
+    assert_eq!(evaluate("1 + 1", limits).unwrap(), Some(json!(2)));
+}
