@@ -12,7 +12,7 @@ static GLOBAL: Metered<std::alloc::System> = Metered(std::alloc::System);
 fn evaluate(source: &str, limits: Limits) -> Result<Option<Value>, JsonataError> {
     let expression = Expression::compile(source, Dialect::StepFunctions).expect("compiles");
     let states = json!({"input": {}});
-    let mut rng = rand::rngs::mock::StepRng::new(1, 1);
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
     let mut env = Environment { states: Some(&states), variables: &NoVariables, now_millis: 0, rng: &mut rng, limits };
     expression.evaluate(Some(&json!({})), &mut env)
 }

@@ -56,7 +56,7 @@ fn evaluate(source: &str, input: &Value, variable: &Value) {
     let states = json!({"input": input, "context": {"Execution": {"Name": "e"}}});
     let variables: Map<String, Value> = [("x".to_string(), variable.clone())].into_iter().collect();
     let mut rng = StdRng::seed_from_u64(1);
-    let mut env = Environment { states: Some(&states), variables: &variables, now_millis: 0, rng: &mut rng };
+    let mut env = Environment { states: Some(&states), variables: &variables, now_millis: 0, rng: &mut rng, limits: Default::default() };
     let _ = expression.evaluate(Some(input), &mut env);
 }
 

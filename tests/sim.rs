@@ -283,15 +283,21 @@ fn a_wait_beyond_a_year_times_out_as_standard_does() {
 #[test]
 fn settings_are_saved_with_the_document_and_old_autosaves_get_the_seed_scenarios() {
     use statecraft::editor::document::{Document, Saved};
+    use statecraft::editor::change::Change;
     let mut doc = Document::seed();
-    assert_eq!(doc.simulation.scenarios, seed_scenarios());
-    doc.simulation.scenarios.push(Scenario::new("mine", "{\"amount\": 1}"));
-    doc.simulation.handlers = set(&[("ProcessData", HandlerChoice::Echo, 5)]);
+    assert_eq!(doc.simulation().scenarios, seed_scenarios());
+    let mut settings = doc.simulation().clone();
+    settings.scenarios.push(Scenario::new("mine", "{\"amount\": 1}"));
+    settings.handlers = set(&[("ProcessData", HandlerChoice::Echo, 5)]);
+    let undo = doc.apply(Change::SetSimulation(Box::new(settings.clone()))).unwrap();
+    assert_eq!(doc.simulation(), &settings);
     let text = serde_json::to_string(&doc.saved()).unwrap();
     let back = Document::restore(serde_json::from_str::<Saved>(&text).unwrap());
-    assert_eq!(back.simulation, doc.simulation);
+    assert_eq!(back.simulation(), doc.simulation());
+    doc.apply(undo).unwrap();
+    assert_eq!(doc.simulation().scenarios, seed_scenarios(), "the inverse restores the settings");
     let old: Saved = serde_json::from_value(json!({"name": "x", "text": SEED})).unwrap();
-    assert_eq!(Document::restore(old).simulation.scenarios, seed_scenarios());
+    assert_eq!(Document::restore(old).simulation().scenarios, seed_scenarios());
 }
 
 #[test]

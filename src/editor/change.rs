@@ -6,6 +6,7 @@ use super::geometry::Point;
 use super::scope::{Scope, StateRef, machine_at, machine_at_mut};
 use crate::asl::json::Number;
 use crate::asl::model::{NamedState, QueryLanguage, State};
+use crate::sim::SimSettings;
 use std::fmt;
 
 /// One edit.
@@ -28,6 +29,10 @@ pub enum Change {
     SetTimeout(Option<Number>),
     /// A manual node position by state pointer; `None` returns the node to the auto-layout.
     SetPosition { id: String, at: Option<Point> },
+    /// Renames the document: the state machine's name in every export.
+    SetName(String),
+    /// Replaces what the simulator keeps with the document (scenarios, handler choices).
+    SetSimulation(Box<SimSettings>),
     /// Several changes as one.
     Batch(Vec<Change>),
 }
@@ -58,13 +63,16 @@ impl fmt::Display for EditError {
 impl Change {
     /// Whether this change edits the model (and so needs a text that parses).
     fn edits_model(&self) -> bool {
-        !matches!(self, Change::SetText(_) | Change::SetPosition { .. } | Change::Batch(_))
+        !matches!(
+            self,
+            Change::SetText(_) | Change::SetPosition { .. } | Change::SetName(_) | Change::SetSimulation(_) | Change::Batch(_)
+        )
     }
 
     /// Whether this change (or one in its batch) changes the text.
     pub fn touches_text(&self) -> bool {
         match self {
-            Change::SetPosition { .. } => false,
+            Change::SetPosition { .. } | Change::SetName(_) | Change::SetSimulation(_) => false,
             Change::Batch(changes) => changes.iter().any(Change::touches_text),
             _ => true,
         }
@@ -162,6 +170,14 @@ impl Change {
                 };
                 Change::SetPosition { id, at: old }
             }
+            Change::SetName(name) => {
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err(EditError::EmptyName);
+                }
+                Change::SetName(std::mem::replace(&mut doc.name, name.to_string()))
+            }
+            Change::SetSimulation(settings) => Change::SetSimulation(Box::new(std::mem::replace(&mut doc.simulation, *settings))),
             Change::Batch(changes) => {
                 let mut inverses = Vec::with_capacity(changes.len());
                 for change in changes {
@@ -199,6 +215,18 @@ fn move_positions(doc: &mut Document, from: &str, to: &str) {
 mod tests {
     use super::*;
     use crate::asl::model::{StateKind, Task};
+
+    #[test]
+    fn the_name_is_a_change_with_an_inverse_and_never_empty() {
+        let mut doc = Document::seed();
+        let before = doc.text().to_string();
+        let undo = doc.apply(Change::SetName("  Account vending  ".into())).unwrap();
+        assert_eq!(doc.name(), "Account vending");
+        assert_eq!(doc.text(), before, "the name is not in the ASL");
+        assert_eq!(doc.apply(Change::SetName(" ".into())), Err(EditError::EmptyName));
+        doc.apply(undo).unwrap();
+        assert_eq!(doc.name(), crate::seed::NAME);
+    }
 
     fn top() -> Scope {
         Vec::new()

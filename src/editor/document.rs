@@ -3,7 +3,7 @@
 
 use super::change::{Change, EditError};
 use super::geometry::Point;
-use super::sync::{self, Origin};
+use super::sync;
 use crate::asl::diag::Diagnostic;
 use crate::asl::json::{Node, Span};
 use crate::asl::model::StateMachine;
@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 /// A state machine being edited.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub name: String,
+    /// The state machine's name in every export ([`Change::SetName`]).
+    pub(super) name: String,
     pub(super) text: String,
     /// The model of the last text that was JSON.
     pub(super) machine: StateMachine,
@@ -27,9 +28,9 @@ pub struct Document {
     pub(super) model_revision: u64,
     /// Bumped when a manual position is set, dropped or moved.
     pub(super) positions_revision: u64,
-    pub(super) origin: Origin,
-    /// The Run panel's scenarios and handler choices, saved with the document.
-    pub simulation: crate::sim::SimSettings,
+    /// The Run panel's scenarios and handler choices, saved with the document
+    /// ([`Change::SetSimulation`]).
+    pub(super) simulation: crate::sim::SimSettings,
 }
 
 /// What autosave keeps: the text (even when broken) and the manual positions.
@@ -61,11 +62,9 @@ impl Document {
             revision: 0,
             model_revision: 0,
             positions_revision: 0,
-            origin: Origin::Load,
             simulation: crate::sim::SimSettings::default(),
         };
         doc.load_text(text.into());
-        doc.origin = Origin::Load;
         doc
     }
 
@@ -82,7 +81,6 @@ impl Document {
             Some(valid) => {
                 let mut doc = Document::new(saved.name, valid);
                 doc.load_text(saved.text);
-                doc.origin = Origin::Load;
                 doc
             }
             None => Document::new(saved.name, saved.text),
@@ -104,6 +102,14 @@ impl Document {
         }
     }
 
+    /// The document's name: the state machine's name in every export.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The scenarios and handler choices saved with the document.
+    pub fn simulation(&self) -> &crate::sim::SimSettings {
+        &self.simulation
+    }
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -133,10 +139,6 @@ impl Document {
     /// Bumped when the manual positions change (a view follows them without comparing them).
     pub fn positions_revision(&self) -> u64 {
         self.positions_revision
-    }
-    /// Who last changed the text.
-    pub fn origin(&self) -> Origin {
-        self.origin
     }
     /// The span in the text of the value at `pointer`, while the text is JSON.
     pub fn span_of(&self, pointer: &str) -> Option<Span> {
@@ -180,14 +182,12 @@ impl Document {
             None => sync::write(&self.machine),
         };
         self.load_text(text);
-        self.origin = Origin::Model;
     }
 
     /// Takes `text` as the document's text; the model follows when it parses.
     pub(super) fn load_text(&mut self, text: String) {
         let reading = sync::read(&text);
         self.text = text;
-        self.origin = Origin::Code;
         match reading.machine {
             Some(machine) => {
                 self.machine = machine;

@@ -2,24 +2,14 @@
 //!
 //! Text flows one way at a time. Typing sets the text; it is read (and, when it parses, becomes
 //! the model) but never rewritten. A canvas or form edit changes the model; the text is written
-//! from it, and the code pane receives it because its [`Origin`] is not the code pane. A text
+//! from it, and the code pane receives it because it differs from the text the pane shows
+//! (the pane remembers what it last showed or sent, so its own keystrokes never come back). A text
 //! that does not parse keeps the last valid model, and the located error is shown beside it.
 
 use crate::asl::diag::Diagnostic;
 use crate::asl::json::{self, Member, Node, Span, Value, WriteStyle};
 use crate::asl::model::StateMachine;
 use crate::asl::validate::validate_text;
-
-/// Who last changed the text: the code pane must not receive its own keystrokes back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// Opened, restored or reset: every view takes the text.
-    Load,
-    /// Typed in the code pane.
-    Code,
-    /// Written from the model after a canvas or form edit (or an undo of one).
-    Model,
-}
 
 /// What reading a text gives.
 #[derive(Debug, Clone)]

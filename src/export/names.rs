@@ -104,6 +104,24 @@ impl fmt::Display for InvalidName {
 
 impl std::error::Error for InvalidName {}
 
+/// A name of `kind` made from free text (a document's name): each run of characters the rule
+/// forbids becomes one `-`, dashes at the ends go, the length is cut to the rule's maximum.
+/// Gives `fallback` when nothing is left. `Account vending: OU` gives `Account-vending-OU`.
+pub fn name_from(kind: NameKind, text: &str, fallback: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if kind.allows(c) && c != '-' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out = out.trim_end_matches('-').to_string();
+    out.truncate(kind.max_len());
+    let out = out.trim_end_matches('-').to_string();
+    if check_name(kind, &out).is_ok() { out } else { fallback.to_string() }
+}
+
 /// Checks `name` against the rule of its `kind`.
 pub fn check_name(kind: NameKind, name: &str) -> Result<(), InvalidName> {
     let length_ok = match kind {
@@ -163,6 +181,22 @@ pub fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_from_free_text_follow_the_rule() {
+        for (text, want) in [
+            ("OrderProcessingWorkflow", "OrderProcessingWorkflow"),
+            ("Account vending: OU", "Account-vending-OU"),
+            ("  Commandes é  ", "Commandes"),
+            ("a--b", "a-b"),
+            ("ééé", "StateMachine"),
+            ("", "StateMachine"),
+        ] {
+            assert_eq!(name_from(NameKind::StateMachine, text, "StateMachine"), want, "{text:?}");
+        }
+        let long = "x".repeat(100);
+        assert_eq!(name_from(NameKind::StateMachine, &long, "S").len(), 80);
+    }
 
     #[test]
     fn quotes_every_shell_metacharacter_away() {

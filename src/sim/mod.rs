@@ -29,4 +29,67 @@ impl SimSettings {
     pub fn seeded() -> Self {
         SimSettings { scenarios: scenario::seed_scenarios(), handlers: handler::HandlerSet::new() }
     }
+
+    // The edits the Run panel makes, each giving the settings after it: the document applies
+    // them as one `Change::SetSimulation`, so undo and autosave see them as any other edit.
+
+    /// With a new scenario (a fresh name, input `{}`) at the end; its index.
+    pub fn with_new_scenario(&self) -> (SimSettings, usize) {
+        let mut out = self.clone();
+        out.scenarios.push(scenario::Scenario::new(scenario::fresh_name(&self.scenarios), "{}"));
+        let at = out.scenarios.len() - 1;
+        (out, at)
+    }
+
+    /// Without scenario `index` (unchanged when there is none).
+    pub fn without_scenario(&self, index: usize) -> SimSettings {
+        let mut out = self.clone();
+        if index < out.scenarios.len() {
+            out.scenarios.remove(index);
+        }
+        out
+    }
+
+    /// With scenario `index` edited by `edit` (unchanged when there is none).
+    pub fn with_scenario(&self, index: usize, edit: impl FnOnce(&mut scenario::Scenario)) -> SimSettings {
+        let mut out = self.clone();
+        if let Some(s) = out.scenarios.get_mut(index) {
+            edit(s);
+        }
+        out
+    }
+
+    /// With `spec` as the handler of the Task state `task`.
+    pub fn with_handler(&self, task: impl Into<String>, spec: handler::HandlerSpec) -> SimSettings {
+        let mut out = self.clone();
+        out.handlers.insert(task.into(), spec);
+        out
+    }
+
+    /// With `handlers` instead of the current handler choices (an imported mock file).
+    pub fn with_handlers(&self, handlers: handler::HandlerSet) -> SimSettings {
+        SimSettings { scenarios: self.scenarios.clone(), handlers }
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn each_edit_gives_new_settings_and_leaves_the_old_ones() {
+        let seeded = SimSettings::seeded();
+        let (added, at) = seeded.with_new_scenario();
+        assert_eq!(at, 3);
+        assert_eq!(added.scenarios.len(), 4);
+        assert!(!seeded.scenarios.iter().any(|s| s.name == added.scenarios[3].name), "a fresh name");
+        assert_eq!(added.without_scenario(3), seeded);
+        assert_eq!(seeded.without_scenario(9), seeded);
+        let renamed = seeded.with_scenario(0, |s| s.name = "Renamed".into());
+        assert_eq!(renamed.scenarios[0].name, "Renamed");
+        assert_eq!(seeded.with_scenario(9, |s| s.name = "x".into()), seeded);
+        let handled = seeded.with_handler("ProcessData", handler::HandlerSpec::default());
+        assert_eq!(handled.handlers.len(), 1);
+        assert_eq!(handled.with_handlers(handler::HandlerSet::new()), seeded);
+    }
 }

@@ -20,10 +20,21 @@ fn replace(editor: Editor, text: String) -> Change {
     Change::Batch(out)
 }
 
-fn set_name(editor: Editor, name: &str) {
+/// The change that names the document `name` (shortened), when it has a name.
+fn set_name(name: &str) -> Option<Change> {
     let name = name.trim();
-    if !name.is_empty() {
-        editor.session.update(|s| s.doc.name = crate::editor::graph::shorten(name, 60));
+    (!name.is_empty()).then(|| Change::SetName(crate::editor::graph::shorten(name, 60)))
+}
+
+/// `change`, then the name, as one change.
+fn named(change: Change, name: &str) -> Change {
+    match (change, set_name(name)) {
+        (Change::Batch(mut v), Some(n)) => {
+            v.push(n);
+            Change::Batch(v)
+        }
+        (c, Some(n)) => Change::Batch(vec![c, n]),
+        (c, None) => c,
     }
 }
 
@@ -34,8 +45,8 @@ pub fn import_text(editor: Editor, text: &str, name: &str) -> Result<(), String>
     let pasted = editor.session.with_untracked(|s| clipboard::paste(&s.doc, &scope, text)).map_err(|e| e.to_string())?;
     match pasted {
         Paste::Definition { comment, .. } => {
-            if editor.perform(Ok(replace(editor, text.to_string())), "Import definition") {
-                set_name(editor, comment.as_deref().unwrap_or(name));
+            let change = named(replace(editor, text.to_string()), comment.as_deref().unwrap_or(name));
+            if editor.perform(Ok(change), "Import definition") {
                 editor.select(None);
                 editor.fit_request.update(|n| *n += 1);
             }
@@ -65,8 +76,7 @@ pub fn open_file(editor: Editor, input: &web_sys::HtmlInputElement) {
         match crate::asl::json::read(&text) {
             Err(e) => editor.notice.set(Some(format!("{file_name} was not opened: not JSON at line {}, column {}: {}", e.line, e.column, e.message))),
             Ok(_) => {
-                if editor.perform(Ok(replace(editor, text)), "Open file") {
-                    set_name(editor, stem);
+                if editor.perform(Ok(named(replace(editor, text), stem)), "Open file") {
                     editor.select(None);
                     editor.fit_request.update(|n| *n += 1);
                     editor.notice.set(Some(format!("Opened {file_name} (Ctrl+Z goes back)")));
@@ -100,8 +110,7 @@ fn open_shared(editor: Editor) {
                 if let Change::Batch(v) = &mut change {
                     v.extend(positions.into_iter().map(|(id, at)| Change::SetPosition { id, at: Some(at) }));
                 }
-                if editor.perform(Ok(change), "Open shared link") {
-                    set_name(editor, &name);
+                if editor.perform(Ok(named(change, &name)), "Open shared link") {
                     editor.notice.set(Some("Opened the shared document (Ctrl+Z goes back)".into()));
                 }
             }

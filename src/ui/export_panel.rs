@@ -68,10 +68,11 @@ struct Form {
 }
 
 impl Form {
-    fn new() -> Self {
+    /// The form for the document named `document`: its name is the state machine's.
+    fn new(document: &str) -> Self {
         let d = ExportOptions::default();
         Form {
-            name: d.state_machine_name,
+            name: crate::export::names::name_from(crate::export::names::NameKind::StateMachine, document, &d.state_machine_name),
             region: d.region,
             express: false,
             level: d.logging.level,
@@ -113,7 +114,7 @@ pub fn ExportPanel(open: RwSignal<bool>) -> impl IntoView {
 fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
     let editor: Editor = expect_context();
     let session = editor.session;
-    let form = RwSignal::new(Form::new());
+    let form = RwSignal::new(Form::new(&session.with_untracked(|s| s.doc.name().to_string())));
     let shown = RwSignal::new("state-machine.json");
     let files = Memo::new(move |_| {
         let options = form.with(Form::options);
@@ -121,7 +122,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
         let mut files = session
             .with(|s| {
                 let scenarios: Vec<Scenario> =
-                    s.doc.simulation.scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect();
+                    s.doc.simulation().scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect();
                 export_files(s.doc.text(), &options, &scenarios)
             })
             .map_err(|e| e.to_string())?;

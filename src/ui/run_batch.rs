@@ -116,7 +116,7 @@ pub fn BatchTab() -> impl IntoView {
             Err(e) => problem.set(Some(e)),
         }
     };
-    let run_all = move |_| launch(editor.session.with_untracked(|s| s.doc.simulation.scenarios.clone()));
+    let run_all = move |_| launch(editor.session.with_untracked(|s| s.doc.simulation().scenarios.clone()));
     let run_generated = move |_| {
         let template = Template {
             count: count.get_untracked(),

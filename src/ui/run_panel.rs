@@ -16,7 +16,9 @@ use crate::asl::interp::{Execution, StatesError, StepOutcome};
 use crate::sim::batch::Simulator;
 use crate::sim::handler::{HandlerChoice, HandlerSpec, TaskInfo, tasks};
 use crate::sim::run::RunModel;
-use crate::sim::scenario::{Expected, Scenario, fresh_name};
+use crate::editor::change::Change;
+use crate::editor::history::Merge;
+use crate::sim::scenario::{Expected, Scenario};
 
 /// The execution being run and what the page needs beside it.
 struct Live {
@@ -33,7 +35,7 @@ fn pretty(v: &Value) -> String {
 pub fn simulator(editor: Editor) -> Result<Simulator, String> {
     editor.session.with_untracked(|s| {
         let text = crate::editor::sync::write(s.doc.machine());
-        Simulator::new(&text, &s.doc.simulation.handlers).map_err(|e| e.to_string())
+        Simulator::new(&text, &s.doc.simulation().handlers).map_err(|e| e.to_string())
     })
 }
 
@@ -50,15 +52,14 @@ pub fn RunPanel() -> impl IntoView {
     let pace = RwSignal::new(0u32);
     let realtime = RwSignal::new(false);
 
-    let scenarios = move || editor.session.with(|s| s.doc.simulation.scenarios.clone());
-    let scenario = move || editor.session.with(|s| s.doc.simulation.scenarios.get(current.get()).cloned());
-    let update_scenario = move |f: &dyn Fn(&mut Scenario)| {
+    let scenarios = move || editor.session.with(|s| s.doc.simulation().scenarios.clone());
+    let scenario = move || editor.session.with(|s| s.doc.simulation().scenarios.get(current.get()).cloned());
+    // A scenario's field edit: one undo step per burst of typing in that field.
+    let update_scenario = move |field: &str, f: &dyn Fn(&mut Scenario)| {
         let i = current.get_untracked();
-        editor.session.update(|s| {
-            if let Some(sc) = s.doc.simulation.scenarios.get_mut(i) {
-                f(sc)
-            }
-        });
+        let next = editor.session.with_untracked(|s| s.doc.simulation().with_scenario(i, f));
+        let merge = Merge::Burst { key: format!("scenario {i} {field}"), at_ms: now_ms() };
+        editor.perform_merged(Ok(Change::SetSimulation(Box::new(next))), "Edit scenario", merge);
     };
 
     let refresh = move || {
@@ -163,21 +164,17 @@ pub fn RunPanel() -> impl IntoView {
         reset();
     };
     let add = move |_| {
-        let n = editor.session.with_untracked(|s| s.doc.simulation.scenarios.len());
-        editor.session.update(|s| {
-            let name = fresh_name(&s.doc.simulation.scenarios);
-            s.doc.simulation.scenarios.push(Scenario::new(name, "{}"));
-        });
-        select(n);
+        let (next, at) = editor.session.with_untracked(|s| s.doc.simulation().with_new_scenario());
+        if editor.perform(Ok(Change::SetSimulation(Box::new(next))), "Add scenario") {
+            select(at);
+        }
     };
     let delete = move |_| {
         let i = current.get_untracked();
-        editor.session.update(|s| {
-            if i < s.doc.simulation.scenarios.len() {
-                s.doc.simulation.scenarios.remove(i);
-            }
-        });
-        select(i.saturating_sub(1));
+        let next = editor.session.with_untracked(|s| s.doc.simulation().without_scenario(i));
+        if editor.perform(Ok(Change::SetSimulation(Box::new(next))), "Delete scenario") {
+            select(i.saturating_sub(1));
+        }
     };
 
     // The clock: virtual now, elapsed and fast-forwarded.
@@ -227,14 +224,14 @@ pub fn RunPanel() -> impl IntoView {
                         </div>
                         <label class="field">"Name"
                             <input data-testid="scenario-name" prop:value=move || scenario().map(|s| s.name).unwrap_or_default()
-                                on:change=move |ev| { let v = event_target_value(&ev); update_scenario(&|s| s.name = v.clone()) }/>
+                                on:change=move |ev| { let v = event_target_value(&ev); update_scenario("name", &|s| s.name = v.clone()) }/>
                         </label>
                         <label class="field">"Input"
                             <textarea class="json" rows="5" data-testid="run-input" spellcheck="false"
                                 prop:value=move || scenario().map(|s| s.input).unwrap_or_default()
-                                on:input=move |ev| { let v = event_target_value(&ev); update_scenario(&|s| s.input = v.clone()); reset() }></textarea>
+                                on:input=move |ev| { let v = event_target_value(&ev); update_scenario("input", &|s| s.input = v.clone()); reset() }></textarea>
                         </label>
-                        <ExpectedField scenario=Signal::derive(scenario) update=Callback::new(move |e: Option<Expected>| update_scenario(&|s| s.expected = e.clone()))/>
+                        <ExpectedField scenario=Signal::derive(scenario) update=Callback::new(move |e: Option<Expected>| update_scenario("expected", &|s| s.expected = e.clone()))/>
                         <Handlers on_change=Callback::new(move |_| reset())/>
                     </div>
                     <div class="run-col">
@@ -349,13 +346,13 @@ fn Handlers(on_change: Callback<()>) -> impl IntoView {
             crate::asl::interp::Program::compile(s.doc.machine()).map(|p| tasks(&p)).unwrap_or_default()
         })
     });
-    let handlers = Memo::new(move |_| editor.session.with(|s| s.doc.simulation.handlers.clone()));
+    let handlers = Memo::new(move |_| editor.session.with(|s| s.doc.simulation().handlers.clone()));
     let spec_of = move |name: &str| handlers.with_untracked(|h| h.get(name).cloned().unwrap_or_default());
     let set_spec = move |name: String, spec: HandlerSpec| {
-        editor.session.update(|s| {
-            s.doc.simulation.handlers.insert(name, spec);
-        });
-        on_change.run(());
+        let next = editor.session.with_untracked(|s| s.doc.simulation().with_handler(name, spec));
+        if editor.perform(Ok(Change::SetSimulation(Box::new(next))), "Choose handler") {
+            on_change.run(());
+        }
     };
     let row = move |task: TaskInfo| {
         let name = task.state.clone();
@@ -729,16 +726,18 @@ fn MockConfigFile(tasks: Memo<Vec<TaskInfo>>, on_change: Callback<()>) -> impl I
     let text = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let export = move |_| {
-        let (config, notes) = editor.session.with_untracked(|s| crate::sim::mock::export(&s.doc.simulation.handlers, &tasks.get_untracked(), &s.doc.name));
+        let (config, notes) = editor.session.with_untracked(|s| crate::sim::mock::export(&s.doc.simulation().handlers, &tasks.get_untracked(), s.doc.name()));
         text.set(config.to_text());
         note.set((!notes.is_empty()).then(|| notes.join("; ")));
     };
     let import = move |_| match crate::sim::mock::import(&text.get_untracked(), None, &tasks.get_untracked()) {
         Ok(set) => {
             let n = set.len();
-            editor.session.update(|s| s.doc.simulation.handlers = set);
-            note.set(Some(format!("Imported {n} handler(s).")));
-            on_change.run(());
+            let next = editor.session.with_untracked(|s| s.doc.simulation().with_handlers(set));
+            if editor.perform(Ok(Change::SetSimulation(Box::new(next))), "Import mock file") {
+                note.set(Some(format!("Imported {n} handler(s).")));
+                on_change.run(());
+            }
         }
         Err(e) => note.set(Some(e)),
     };

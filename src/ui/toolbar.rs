@@ -4,14 +4,44 @@
 use super::context::Editor;
 use super::documents::{ImportDialog, open_file, share_link};
 use super::export_panel::{ExportPanel, data_url};
+use crate::editor::change::Change;
 use crate::editor::document::Document;
 use leptos::prelude::*;
+
+/// The document's name, renamed in place: a click turns it into a field; Enter or leaving the
+/// field renames (one undo step), Escape keeps the old name.
+#[component]
+fn DocumentName() -> impl IntoView {
+    let editor: Editor = expect_context();
+    let name = move || editor.session.with(|s| s.doc.name().to_string());
+    let editing = RwSignal::new(false);
+    let commit = move |value: String| {
+        editing.set(false);
+        if value.trim() != name().trim() {
+            editor.perform(Ok(Change::SetName(value)), "Rename workflow");
+        }
+    };
+    view! {
+        <Show when=move || editing.get() fallback=move || view! {
+            <button class="doc-name" data-testid="doc-name" title="Rename the workflow (its state machine name in every export)"
+                on:click=move |_| editing.set(true)>{name}</button>
+        }>
+            <input class="doc-name-input" aria-label="Workflow name" prop:value=name autofocus
+                on:keydown=move |e: leptos::ev::KeyboardEvent| match e.key().as_str() {
+                    "Enter" => commit(event_target_value(&e)),
+                    "Escape" => editing.set(false),
+                    _ => {}
+                }
+                on:blur=move |e| if editing.get_untracked() { commit(event_target_value(&e)) }/>
+        </Show>
+    }
+}
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let editor: Editor = expect_context();
     let session = editor.session;
-    let name = move || session.with(|s| s.doc.name.clone());
+    let name = move || session.with(|s| s.doc.name().to_string());
     let comment = move || session.with(|s| s.doc.machine().comment.clone().unwrap_or_default());
     let can_undo = move || session.with(|s| s.history.can_undo());
     let can_redo = move || session.with(|s| s.history.can_redo());
@@ -33,7 +63,7 @@ pub fn Toolbar() -> impl IntoView {
     view! {
         <header class="topbar">
             <span class="brand"><span class="brand-mark" aria-hidden="true">"◆"</span>"Statecraft"</span>
-            <span class="doc-name" data-testid="doc-name">{name}</span>
+            <DocumentName/>
             <span class="doc-comment">{comment}</span>
             <span class="notice" role="status">{move || editor.notice.get()}</span>
             <div class="actions">
