@@ -51,6 +51,8 @@ pub struct Saved {
 impl Document {
     /// A document named `name` holding the ASL text `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let simulation = crate::sim::SimSettings::for_definition(&text);
         let mut doc = Document {
             name: name.into(),
             text: String::new(),
@@ -62,9 +64,9 @@ impl Document {
             revision: 0,
             model_revision: 0,
             positions_revision: 0,
-            simulation: crate::sim::SimSettings::default(),
+            simulation,
         };
-        doc.load_text(text.into());
+        doc.load_text(text);
         doc
     }
 

@@ -11,6 +11,7 @@ pub mod handler;
 pub mod mock;
 pub mod run;
 pub mod scenario;
+pub mod skeleton;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,16 @@ impl SimSettings {
     /// simulator restores to).
     pub fn seeded() -> Self {
         SimSettings { scenarios: scenario::seed_scenarios(), handlers: handler::HandlerSet::new() }
+    }
+
+    /// What a new or imported document starts with: one scenario whose input is the skeleton of
+    /// what the definition reads ([`skeleton`]), no handler choices. `{}` when the text is not
+    /// JSON.
+    pub fn for_definition(text: &str) -> Self {
+        let input = serde_json::from_str::<serde_json::Value>(text).map(|d| skeleton::skeleton(&d)).unwrap_or_default();
+        let input = if input.is_null() { serde_json::json!({}) } else { input };
+        let text = serde_json::to_string_pretty(&input).unwrap_or_else(|_| "{}".into());
+        SimSettings { scenarios: vec![scenario::Scenario::new("First run", text)], handlers: handler::HandlerSet::new() }
     }
 
     // The edits the Run panel makes, each giving the settings after it: the document applies
@@ -75,6 +86,15 @@ impl SimSettings {
 #[cfg(test)]
 mod settings_tests {
     use super::*;
+
+    #[test]
+    fn a_new_definition_starts_with_the_input_it_reads() {
+        let settings = SimSettings::for_definition(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.detail.id", "End": true}}}"#);
+        assert_eq!(settings.scenarios.len(), 1);
+        let input: serde_json::Value = serde_json::from_str(&settings.scenarios[0].input).unwrap();
+        assert_eq!(input, serde_json::json!({"detail": {"id": "..."}}));
+        assert_eq!(SimSettings::for_definition("{ not json").scenarios[0].input, "{}");
+    }
 
     #[test]
     fn each_edit_gives_new_settings_and_leaves_the_old_ones() {

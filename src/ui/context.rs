@@ -32,8 +32,6 @@ pub enum Gesture {
 #[derive(Clone, Copy)]
 pub struct Editor {
     pub session: RwSignal<Session>,
-    /// Bumped each time a document is loaded.
-    loads: RwSignal<u64>,
     /// The primary selected state: the inspector's and the code's. Set it with [`Editor::select`].
     pub selected: RwSignal<Option<StateRef>>,
     /// The states selected along with it (Shift+click, see `editor::selection`).
@@ -58,13 +56,11 @@ pub struct Editor {
 impl Editor {
     pub fn new(doc: Document) -> Self {
         let session = RwSignal::new(Session::new(doc));
-        // Bumped by `load`: a new document may have the same revisions as the one it replaces.
-        let loads = RwSignal::new(0u64);
         // Each derived value depends on the narrowest part of the session, so a move (positions
         // only) recomputes no graph, no layout and no diagnostics, and a drag (a preview, until the
         // drop) changes no session at all.
-        let model_revision = Memo::new(move |_| (loads.get(), session.with(|s| s.doc.model_revision())));
-        let positions_revision = Memo::new(move |_| (loads.get(), session.with(|s| s.doc.positions_revision())));
+        let model_revision = Memo::new(move |_| session.with(|s| s.doc.model_revision()));
+        let positions_revision = Memo::new(move |_| session.with(|s| s.doc.positions_revision()));
         // (generation, graph, scene); a new generation each time, without comparing the scenes.
         let base = Memo::new_owning(move |prev: Option<(u64, Graph, Scene)>| {
             let _ = model_revision.get(); // (a read, not `track`: a memo computes only when read)
@@ -97,7 +93,6 @@ impl Editor {
         });
         Editor {
             session,
-            loads,
             selected: RwSignal::new(None),
             also_selected: RwSignal::new(Vec::new()),
             viewport: RwSignal::new(Viewport::default()),
@@ -190,14 +185,6 @@ impl Editor {
         if self.also_selected.with_untracked(|a| a.iter().any(|r| !exists(r))) {
             self.also_selected.update(|a| a.retain(|r| exists(r)));
         }
-    }
-
-    /// Replaces the document (open, new, restore): not an undo step, and the view fits it.
-    pub fn load(&self, doc: Document) {
-        self.session.set(Session::new(doc));
-        self.loads.update(|n| *n += 1);
-        self.select(None);
-        self.fit_request.update(|n| *n += 1);
     }
 }
 

@@ -12,10 +12,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// The change that replaces the document's text with `text` and drops its manual positions.
-fn replace(editor: Editor, text: String) -> Change {
+/// The change that replaces the document's text with `text`, drops its manual positions, and
+/// gives it a first scenario whose input is what the new definition reads (the old scenarios
+/// were the old workflow's).
+pub fn replace(editor: Editor, text: String) -> Change {
     let mut out: Vec<Change> =
         editor.session.with_untracked(|s| s.doc.positions().keys().map(|id| Change::SetPosition { id: id.clone(), at: None }).collect());
+    out.push(Change::SetSimulation(Box::new(crate::sim::SimSettings::for_definition(&text))));
     out.push(Change::SetText(text));
     Change::Batch(out)
 }
@@ -27,7 +30,7 @@ fn set_name(name: &str) -> Option<Change> {
 }
 
 /// `change`, then the name, as one change.
-fn named(change: Change, name: &str) -> Change {
+pub fn named(change: Change, name: &str) -> Change {
     match (change, set_name(name)) {
         (Change::Batch(mut v), Some(n)) => {
             v.push(n);
@@ -103,12 +106,13 @@ fn open_shared(editor: Editor) {
     match share::decode(&hash) {
         Ok(None) => return,
         Err(e) => editor.notice.set(Some(e)),
-        Ok(Some(Saved { name, text, positions, .. })) => {
+        Ok(Some(Saved { name, text, positions, simulation, .. })) => {
             let same = editor.session.with_untracked(|s| s.doc.text() == text && *s.doc.positions() == positions);
             if !same {
                 let mut change = replace(editor, text);
                 if let Change::Batch(v) = &mut change {
                     v.extend(positions.into_iter().map(|(id, at)| Change::SetPosition { id, at: Some(at) }));
+                    v.push(Change::SetSimulation(Box::new(simulation)));
                 }
                 if editor.perform(Ok(named(change, &name)), "Open shared link") {
                     editor.notice.set(Some("Opened the shared document (Ctrl+Z goes back)".into()));

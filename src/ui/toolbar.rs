@@ -2,11 +2,13 @@
 //! notice line.
 
 use super::context::Editor;
-use super::documents::{ImportDialog, open_file, share_link};
+use super::documents::{ImportDialog, named, open_file, replace, share_link};
 use super::export_panel::{ExportPanel, data_url};
 use crate::editor::change::Change;
-use crate::editor::document::Document;
 use leptos::prelude::*;
+
+/// What New starts from: the smallest valid workflow, one Pass state.
+const BLANK: &str = "{\n  \"StartAt\": \"Start\",\n  \"States\": {\n    \"Start\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}\n";
 
 /// The document's name, renamed in place: a click turns it into a field; Enter or leaving the
 /// field renames (one undo step), Escape keeps the old name.
@@ -51,8 +53,22 @@ pub fn Toolbar() -> impl IntoView {
         let _ = link.set_attribute("href", &session.with_untracked(|s| data_url("application/json", s.doc.text())));
     };
     let file_name = move || format!("{}.asl.json", name());
-    let new_doc = move |_| editor.load(Document::new("Untitled", "{\n  \"StartAt\": \"\",\n  \"States\": {}\n}\n"));
-    let open_seed = move |_| editor.load(Document::seed());
+    // New and Open example replace the workflow as one undo step (Ctrl+Z gives it back).
+    let replace_with = move |text: String, name: &str, label: &str, simulation: Option<crate::sim::SimSettings>| {
+        let mut change = named(replace(editor, text), name);
+        if let (Change::Batch(v), Some(sim)) = (&mut change, simulation) {
+            v.push(Change::SetSimulation(Box::new(sim)));
+        }
+        if editor.perform(Ok(change), label) {
+            editor.select(None);
+            editor.fit_request.update(|n| *n += 1);
+            editor.notice.set(Some(format!("{label} (Ctrl+Z goes back)")));
+        }
+    };
+    let new_doc = move |_| replace_with(BLANK.to_string(), "Untitled", "New workflow", None);
+    let open_seed = move |_| {
+        replace_with(crate::seed::ORDER_WORKFLOW.to_string(), crate::seed::NAME, "Opened the example", Some(crate::sim::SimSettings::seeded()))
+    };
     let importing = RwSignal::new(false);
     let exporting = RwSignal::new(false);
     let share = move |_| {

@@ -352,11 +352,19 @@ test('clicking a diagnostic selects its span in the code', async () => {
   await page.close();
 });
 
-test('New draws an empty machine, and Open example the seed again', async () => {
+test('New draws a valid one-state machine as an undo step, and Open example the seed again', async () => {
   const { page, problems } = await open();
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await node(page, 'ValidateInput').waitFor({ state: 'detached', timeout: 5000 });
-  assert.equal(await page.locator('.canvas [data-state-name]').count(), 0);
+  assert.equal(await page.locator('.canvas [data-state-name]').count(), 1);
+  await node(page, 'Start').waitFor();
+  assert.equal(await page.getByTestId('doc-name').textContent(), 'Untitled');
+  // Undo gives the previous workflow back, with its name.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await node(page, 'ValidateInput').waitFor();
+  assert.equal(await page.getByTestId('doc-name').textContent(), 'OrderProcessingWorkflow');
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await node(page, 'ValidateInput').waitFor({ state: 'detached', timeout: 5000 });
   await page.getByRole('button', { name: 'Open example' }).click();
   await node(page, 'ValidateInput').waitFor();
   assert.equal(await page.locator('.canvas [data-state-name]').count(), 5);
