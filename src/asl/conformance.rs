@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::asl::clock::VirtualClock;
-use crate::asl::handlers::HandlerRegistry;
+use crate::asl::interp::plug::HandlerRegistry;
 use crate::asl::history::{EventKind, HistoryEvent};
 use crate::asl::interp::{ExecutionConfig, ExecutionStatus, Program, run_to_end};
 

@@ -285,7 +285,8 @@ fn run(
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
 ) -> ExitCode {
-    use statecraft::asl::interp::{ExecutionType, command};
+    use statecraft::asl::interp::ExecutionType;
+    use statecraft::sim::command;
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
     let texts = read(definition).and_then(|d| match input.strip_prefix('@') {
         Some(file) => read(std::path::Path::new(file)).map(|i| (d, i)),

@@ -4,18 +4,18 @@
 //!
 //! Owns: the step-wise API ([`Execution::step`], [`Execution::run`], callbacks), the
 //! deterministic scheduler of branches and iterations (fibers), the shared state pipeline
-//! ([`pipeline`]), Retry and Catch, and one small action per state type ([`states`]).
+//! ([`pipeline`]), Retry and Catch ([`recovery`]), and one small action per state type ([`states`]).
 //!
 //! Scheduling: each running branch or Map iteration is a fiber. The ready queue is worked from
 //! the front, and a fiber that moves on goes back to the front, so a branch runs until it waits
 //! (Wait, retry back-off, latency, callback) before its sibling starts: the history is the same
 //! on every run. When every fiber waits on a timer, the clock jumps to the earliest one.
 
-pub mod command;
-mod error;
 pub mod pipeline;
+pub mod plug;
 pub mod program;
 pub mod quota;
+mod recovery;
 mod states;
 pub mod trace;
 pub mod variables;
@@ -27,11 +27,12 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
-pub use error::{StatesError, names};
+pub use crate::asl::error::{StatesError, names};
+pub use plug::{HandlerRegistry, TaskHandler};
 pub use program::{CompileError, Program};
 
 use crate::asl::clock::{Clock, Millis, format_rfc3339};
-use crate::asl::handlers::{CloudWatchLogs, HandlerRegistry};
+use plug::CloudWatchLogs;
 use crate::asl::history::{EventKind, HistoryEvent};
 use program::{ScopeId, StateId};
 
@@ -121,7 +122,9 @@ pub enum StepOutcome {
     Finished,
 }
 
-type FiberId = usize;
+/// A fiber's slot in [`Execution`]'s fiber table (slots are reused once a fiber ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct FiberId(usize);
 
 /// What a fiber does when it next runs.
 #[derive(Debug, Clone)]
@@ -236,7 +239,7 @@ impl Execution {
     ) -> Execution {
         let start_time = clock.now();
         let input = Arc::new(input);
-        let start_state = program.scopes[0].start;
+        let start_state = program.scope(ScopeId::TOP).start;
         let mut execution = Execution {
             rng: StdRng::seed_from_u64(config.seed),
             program,
@@ -267,7 +270,7 @@ impl Execution {
             timestamp: start_time,
             kind: EventKind::ExecutionStarted { input: input.clone(), role_arn },
         });
-        let top = execution.spawn(0, start_state, input, None);
+        let top = execution.spawn(ScopeId::TOP, start_state, input, None);
         execution.ready.push_back(top);
         execution
     }
@@ -370,7 +373,7 @@ impl Execution {
     pub fn run_until_state(&mut self, state_name: &str) -> StepOutcome {
         loop {
             if let Some(&fid) = self.ready.front() {
-                if let Some(f) = &self.fibers[fid] {
+                if let Some(f) = &self.fibers[fid.0] {
                     if matches!(f.phase, Phase::Enter) && &*self.program.state(f.scope, f.state).name == state_name {
                         return StepOutcome::Progressed;
                     }
@@ -407,7 +410,7 @@ impl Execution {
                 }
             }
         };
-        if self.fibers[fid].is_none() {
+        if self.fibers[fid.0].is_none() {
             return StepOutcome::Progressed;
         }
         states::run_fiber(self, fid);
@@ -447,7 +450,7 @@ impl Execution {
     }
 
     fn is_awaiting_callback(&self, fid: FiberId) -> bool {
-        matches!(self.fibers.get(fid), Some(Some(Fiber { phase: Phase::AwaitCallback { .. }, .. })))
+        matches!(self.fibers.get(fid.0), Some(Some(Fiber { phase: Phase::AwaitCallback { .. }, .. })))
     }
 
     /// Delivers a `.waitForTaskToken` heartbeat: the HeartbeatSeconds count starts again.
@@ -457,8 +460,8 @@ impl Execution {
         let found = self.fibers.iter().position(|f| {
             matches!(f, Some(Fiber { phase: Phase::AwaitCallback { token: t, .. }, .. }) if t == token)
         });
-        let Some(fid) = found else { return false };
-        if let Some(Fiber { phase: Phase::AwaitCallback { heartbeat_from, .. }, .. }) = &mut self.fibers[fid] {
+        let Some(fid) = found.map(FiberId) else { return false };
+        if let Some(Fiber { phase: Phase::AwaitCallback { heartbeat_from, .. }, .. }) = &mut self.fibers[fid.0] {
             *heartbeat_from = now;
         }
         self.sleeping.retain(|s| s.2 != fid);
@@ -468,7 +471,7 @@ impl Execution {
 
     /// Sleeps a callback-waiting fiber until its next deadline (timeout or heartbeat), if any.
     fn schedule_callback_timer(&mut self, fid: FiberId) {
-        if let Some(Fiber { phase: Phase::AwaitCallback { timeout_at, heartbeat, heartbeat_from, .. }, .. }) = &self.fibers[fid] {
+        if let Some(Fiber { phase: Phase::AwaitCallback { timeout_at, heartbeat, heartbeat_from, .. }, .. }) = &self.fibers[fid.0] {
             let next = [*timeout_at, heartbeat.map(|h| heartbeat_from + h)].into_iter().flatten().min();
             if let Some(until) = next {
                 self.sleep_seq += 1;
@@ -493,8 +496,8 @@ impl Execution {
         let found = self.fibers.iter().position(|f| {
             matches!(f, Some(Fiber { phase: Phase::AwaitCallback { token: t, .. }, .. }) if t == token)
         });
-        let Some(fid) = found else { return false };
-        let fiber = self.fibers[fid].as_mut().expect("found above");
+        let Some(fid) = found.map(FiberId) else { return false };
+        let fiber = self.fibers[fid.0].as_mut().expect("found above");
         let Phase::AwaitCallback { effective, .. } = std::mem::replace(&mut fiber.phase, Phase::Act) else { return false };
         fiber.phase = Phase::TaskDone { effective, outcome };
         self.sleeping.retain(|s| s.2 != fid);
@@ -572,29 +575,29 @@ impl Execution {
         };
         match self.free.pop() {
             Some(id) => {
-                self.fibers[id] = Some(fiber);
+                self.fibers[id.0] = Some(fiber);
                 id
             }
             None => {
                 self.fibers.push(Some(fiber));
-                self.fibers.len() - 1
+                FiberId(self.fibers.len() - 1)
             }
         }
     }
 
     fn fiber(&self, fid: FiberId) -> &Fiber {
-        self.fibers[fid].as_ref().expect("live fiber")
+        self.fibers[fid.0].as_ref().expect("live fiber")
     }
 
     fn fiber_mut(&mut self, fid: FiberId) -> &mut Fiber {
-        self.fibers[fid].as_mut().expect("live fiber")
+        self.fibers[fid.0].as_mut().expect("live fiber")
     }
 
     fn release(&mut self, fid: FiberId) {
-        if let Some(root) = self.fibers[fid].take_if(|f| f.parent.is_none()) {
+        if let Some(root) = self.fibers[fid.0].take_if(|f| f.parent.is_none()) {
             self.final_variables = Some(root.variables.visible());
         }
-        self.fibers[fid] = None;
+        self.fibers[fid.0] = None;
         self.free.push(fid);
     }
 

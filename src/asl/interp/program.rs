@@ -34,10 +34,31 @@ impl std::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// Index of a [`Scope`] in a [`Program`]; the top level is scope 0.
-pub type ScopeId = usize;
-/// Index of a state in its [`Scope`].
-pub type StateId = usize;
+/// A [`Scope`] of a [`Program`]: the top level ([`ScopeId::TOP`]), a Parallel branch or a Map
+/// processor. Its own type so that it cannot be mixed up with a [`StateId`] or an item index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopeId(usize);
+
+impl ScopeId {
+    /// The top level.
+    pub const TOP: ScopeId = ScopeId(0);
+
+    /// The scope's position in [`Program::scopes`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// A state of one [`Scope`]: its position in the scope's `States`, in definition order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StateId(usize);
+
+impl StateId {
+    /// The state's position in [`Scope::states`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A compiled definition.
 #[derive(Debug)]
@@ -311,7 +332,12 @@ impl Program {
 
     /// The state `state` of scope `scope`.
     pub fn state(&self, scope: ScopeId, state: StateId) -> &CompiledState {
-        &self.scopes[scope].states[state]
+        &self.scopes[scope.0].states[state.0]
+    }
+
+    /// The scope `scope`.
+    pub fn scope(&self, scope: ScopeId) -> &Scope {
+        &self.scopes[scope.0]
     }
 }
 
@@ -504,12 +530,12 @@ pub fn classify_resource(resource: &str) -> (TaskTarget, Integration, String, St
 
 impl Compiler {
     fn scope(&mut self, machine: &StateMachine, pointer: &str, inherited: QueryLanguage) -> Result<ScopeId, CompileError> {
-        let id = self.scopes.len();
-        self.scopes.push(Scope { start: 0, states: Vec::new() });
+        let id = ScopeId(self.scopes.len());
+        self.scopes.push(Scope { start: StateId(0), states: Vec::new() });
         let language = machine.query_language.unwrap_or(inherited);
         let mut index: HashMap<&str, StateId> = HashMap::with_capacity(machine.states.len());
         for (i, named) in machine.states.iter().enumerate() {
-            index.insert(named.name.as_str(), i);
+            index.insert(named.name.as_str(), StateId(i));
         }
         let start_name = machine.start_at.as_deref().ok_or_else(|| err(pointer, "StartAt is missing"))?;
         let start = *index.get(start_name).ok_or_else(|| err(&format!("{pointer}/StartAt"), format!("no state named '{start_name}'")))?;
@@ -518,7 +544,7 @@ impl Compiler {
             let state_pointer = format!("{pointer}/States/{}", escape(&named.name));
             states.push(self.state(&named.name, &named.state, &state_pointer, &index, language)?);
         }
-        self.scopes[id] = Scope { start, states };
+        self.scopes[id.0] = Scope { start, states };
         Ok(id)
     }
 

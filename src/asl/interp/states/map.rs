@@ -206,7 +206,7 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
             }
             (None, None) => item,
         };
-        let start = exec.program.scopes[spec.processor].start;
+        let start = exec.program.scope(spec.processor).start;
         let child = exec.spawn(spec.processor, start, Arc::new(input), Some((fid, index)));
         exec.fiber_mut(child).iteration_of = Some(state.name.clone());
         let children = exec.fiber_mut(fid).children.as_mut().expect("checked");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::Flow;
-use crate::asl::handlers::{TaskContext, TaskRequest};
+use crate::asl::interp::plug::{TaskContext, TaskRequest};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names};

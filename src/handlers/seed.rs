@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::python;
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
 use crate::asl::clock::format_python_isoformat;
-use crate::asl::interp::StatesError;
+use crate::asl::error::StatesError;
 use crate::asl::path::member;
 
 /// Registers the four functions under their names.

@@ -15,7 +15,7 @@
 use serde_json::{Map, Value};
 
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
-use crate::asl::interp::StatesError;
+use crate::asl::error::StatesError;
 use crate::asl::json::{self, LineIndex, Node};
 
 /// A whole mock configuration file, in the order it was written.
