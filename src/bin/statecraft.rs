@@ -190,7 +190,7 @@ enum Command {
         #[arg(long, hide = true)]
         child: Option<String>,
     },
-    /// Run the conformance cases of DIR; print each failing case and `N passed, N failed`.
+    /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
         /// A directory of case files.
         dir: std::path::PathBuf,

@@ -33,7 +33,7 @@ pub use program::{CompileError, Program};
 
 use crate::asl::clock::{Clock, Millis, format_rfc3339};
 use plug::CloudWatchLogs;
-use crate::asl::history::{EventKind, HistoryEvent};
+use crate::asl::history::{EventKind, HistoryEvent, Link};
 use program::{ScopeId, StateId};
 
 /// Standard or Express: history and duration quotas differ.
@@ -174,6 +174,8 @@ struct Fiber {
     parent: Option<(FiberId, usize)>,
     previous_event: u64,
     entered_event: u64,
+    /// The event the current state's StateEntered followed ([`Link::AsEntered`]).
+    entered_previous: u64,
     entered_time: Millis,
     retry_counts: Vec<u32>,
     retries: u32,
@@ -562,6 +564,7 @@ impl Execution {
             parent,
             previous_event,
             entered_event: 0,
+            entered_previous: 0,
             entered_time: 0,
             retry_counts: Vec::new(),
             retries: 0,
@@ -606,13 +609,19 @@ impl Execution {
     /// 25,000th event may only be ExecutionSucceeded, so any other ends it as failed.
     fn record(&mut self, fid: Option<FiberId>, kind: EventKind) -> u64 {
         let entered = matches!(kind, EventKind::StateEntered { .. });
-        self.record_with(fid, entered, |_| kind)
+        let link = kind.link();
+        self.record_linked(fid, entered, link, |_| kind)
     }
 
     /// [`Execution::record`], building the event only when the history keeps it: the states'
     /// own events would otherwise clone (and drop) a name and a payload for nothing.
     /// `entered`: the event is StateEntered.
     fn record_with(&mut self, fid: Option<FiberId>, entered: bool, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
+        self.record_linked(fid, entered, Link::Chain, kind)
+    }
+
+    /// [`Execution::record_with`], linking the event as `link` says ([`Link`]).
+    fn record_linked(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
         if !matches!(self.status, ExecutionStatus::Running) {
             return self.events;
         }
@@ -623,9 +632,10 @@ impl Execution {
             return self.events;
         }
         let id = self.events + 1;
-        let previous_event_id = match fid {
-            Some(fid) => self.fiber(fid).previous_event,
-            None => self.events,
+        let previous_event_id = match (fid, link) {
+            (None, _) | (Some(_), Link::AsideOfLast) => self.events,
+            (Some(fid), Link::AsEntered) => self.fiber(fid).entered_previous,
+            (Some(fid), Link::Chain | Link::Aside) => self.fiber(fid).previous_event,
         };
         self.states_entered += u64::from(entered);
         if self.config.keep_history {
@@ -635,7 +645,10 @@ impl Execution {
             self.events = id;
         }
         if let Some(fid) = fid {
-            self.fiber_mut(fid).previous_event = id;
+            self.fiber_mut(fid).previous_event = match link {
+                Link::Chain | Link::AsEntered => id,
+                Link::Aside | Link::AsideOfLast => previous_event_id,
+            };
         }
         id
     }

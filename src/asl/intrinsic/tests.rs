@@ -137,6 +137,11 @@ fn json_functions() {
         json!([0, -0.0, "-0", -0.0]),
     );
     fails(json!({"s": "{"}), "States.StringToJson($.s)");
+    for blank in ["", " ", "\n\t \r"] {
+        gives(json!({"s": blank}), "States.StringToJson($.s)", Value::Null);
+    }
+    gives(json!({}), "States.StringToJson('')", Value::Null);
+    fails(json!({"s": " x "}), "States.StringToJson($.s)");
     fails(json!({"s": 1}), "States.StringToJson($.s)");
     gives(
         json!({"v": {"b": 1, "a": [1.0]}}),

@@ -391,6 +391,9 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, language: QueryLanguage, out: &m
                 jsonata(c, format!("{pointer}/Condition"), out);
             }
         }
+        // A literal boolean is a Condition AWS accepts; in a JSONPath state the field was
+        // reported above.
+        Some(RuleTest::ConstantCondition(_)) => {}
         Some(RuleTest::Compare { operator, operand }) => {
             let p = format!("{pointer}/{}", operator.name());
             if language == QueryLanguage::Jsonata {

@@ -91,6 +91,7 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
             exec.fiber_mut(fid).started = true;
         }
     }
+    let entered_previous = exec.fiber(fid).previous_event;
     let id = exec.record_with(Some(fid), true, |exec| EventKind::StateEntered {
         state_type: state.state_type,
         name: state.name.clone(),
@@ -99,6 +100,7 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
     let now = exec.clock.now();
     let fiber = exec.fiber_mut(fid);
     fiber.entered_event = id;
+    fiber.entered_previous = entered_previous;
     fiber.entered_time = now;
     fiber.retries = 0;
     fiber.assigned = None;
@@ -127,15 +129,14 @@ pub(super) fn variables(exec: &Execution, fid: FiberId) -> VariableScope {
 pub(super) fn query_failed(exec: &mut Execution, fid: FiberId, state: &CompiledState, failure: QueryFailure) -> StatesError {
     let entered = exec.fiber(fid).entered_event;
     let full = cause::in_state(&state.name, entered, &failure.cause);
-    exec.record(
-        Some(fid),
-        EventKind::EvaluationFailed {
-            error: names::QUERY_EVALUATION_ERROR.into(),
-            cause: full.clone(),
-            location: failure.location,
-            state: state.name.clone(),
-        },
-    );
+    let link = crate::asl::history::evaluation_failed_link(state.state_type);
+    let kind = EventKind::EvaluationFailed {
+        error: names::QUERY_EVALUATION_ERROR.into(),
+        cause: full.clone(),
+        location: failure.location,
+        state: state.name.clone(),
+    };
+    exec.record_linked(Some(fid), false, link, |_| kind);
     StatesError::new(names::QUERY_EVALUATION_ERROR, full)
 }
 
