@@ -513,7 +513,7 @@ impl Execution {
             let deadline = self.start_time + timeout as i64 * 1000;
             if earliest > deadline {
                 self.clock.advance_to(deadline);
-                self.end(ExecutionStatus::TimedOut(StatesError { error: Some(names::TIMEOUT.into()), cause: None }));
+                self.end(ExecutionStatus::TimedOut(StatesError::named(Some(names::TIMEOUT.into()), None)));
                 return;
             }
         }

@@ -55,5 +55,5 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         (None, Some(p)) => Some(read_text(p, &raw, &refs, &mut exec.rng, site, "CausePath")?),
         (None, None) => spec.cause.clone(),
     };
-    Err(StatesError { error, cause })
+    Err(StatesError::named(error, cause))
 }

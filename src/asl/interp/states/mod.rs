@@ -61,7 +61,7 @@ pub(super) fn run_fiber(exec: &mut Execution, fid: FiberId) {
                 None
             };
             match error {
-                Some(name) => task::report(exec, fid, state, effective, Err(StatesError { error: Some(name.into()), cause: None })),
+                Some(name) => task::report(exec, fid, state, effective, Err(StatesError::named(Some(name.into()), None))),
                 None => {
                     exec.fiber_mut(fid).phase = Phase::AwaitCallback { token, effective, timeout_at, heartbeat, heartbeat_from };
                     exec.schedule_callback_timer(fid);

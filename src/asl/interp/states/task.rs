@@ -10,7 +10,7 @@ use super::Flow;
 use crate::asl::interp::plug::{TaskContext, TaskRequest};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
-use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names};
+use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
 use crate::asl::path::Roots;
 
 fn resource_of(spec: &TaskSpec) -> TaskResource {
@@ -138,7 +138,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     }
     if let Some(limit) = timeout {
         if latency > limit * 1000 {
-            let error = StatesError { error: Some(names::TIMEOUT.into()), cause: None };
+            let error = StatesError::named(Some(names::TIMEOUT.into()), None);
             exec.fiber_mut(fid).phase = Phase::TaskDone { effective, outcome: Err(error) };
             let until = now + (limit * 1000) as i64;
             exec.sleep_until(fid, until);
@@ -177,7 +177,16 @@ pub(super) fn report(
     };
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     match outcome {
+        // A Lambda function's answer over the payload limit is the Lambda task's failure, named
+        // after its resource, which States.ALL catches; any other result over it is Step
+        // Functions' own terminal error, named after the state.
         Ok(value) if let Err(error) = exec.config.quotas.check_result(&state.name, &value) => {
+            let too_deep = quota::nested_deeper_than(&value, quota::MAX_NESTING_DEPTH);
+            let error = if spec.target == TaskTarget::LambdaInvoke && !too_deep {
+                quota::result_too_large(&spec.resource).reported_by_task()
+            } else {
+                error
+            };
             report(exec, fid, state, _effective, Err(error))
         }
         Ok(value) => {
