@@ -9,6 +9,7 @@ pub mod diag;
 pub mod error;
 pub mod fnv;
 pub mod history;
+pub mod integrations;
 pub mod interp;
 pub mod intrinsic;
 pub mod json;

@@ -63,7 +63,7 @@ fn usage(message: String) -> RunReport {
 
 /// Validates and runs `definition` on `input` with the seed's handlers registered.
 pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunReport {
-    let report = crate::asl::validate::validate_text(definition);
+    let report = crate::asl::validate::validate_text_as(definition, options.execution_type);
     if report.has_errors() {
         let lines: Vec<String> = report
             .errors()

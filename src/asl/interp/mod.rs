@@ -36,13 +36,7 @@ use plug::CloudWatchLogs;
 use crate::asl::history::{EventKind, HistoryEvent, Link};
 use program::{ScopeId, StateId};
 
-/// Standard or Express: history and duration quotas differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ExecutionType {
-    #[default]
-    Standard,
-    Express,
-}
+pub use crate::asl::model::ExecutionType;
 
 /// What an execution is called and what limits it runs under.
 #[derive(Debug, Clone)]

@@ -118,6 +118,10 @@ fn format() {
         "States.Format($.t, 7)",
         json!("a 7 b"),
     );
+    // Only \', \{, \} and \\ are escapes; anything else after a backslash is refused where it is.
+    for (expr, offset) in [(r#"States.Format('a\"b')"#, 16), (r"States.Format('\n')", 15), (r"States.Format('x\y', 1)", 16), (r"States.Format('\", 15)] {
+        rejects(expr, offset);
+    }
     fails(json!({}), "States.Format('{} {}', 1)");
     fails(json!({}), "States.Format('{}', 1, 2)");
     fails(json!({}), "States.Format(1)");
