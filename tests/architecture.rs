@@ -95,8 +95,10 @@ fn the_scanner_catches_each_form_of_import() {
 const ABOVE_ASL: [&str; 6] = ["handlers", "sim", "editor", "export", "seed", "ui"];
 
 /// The parts of `asl` below the interpreter: none of them imports `asl::interp`.
-const BELOW_INTERP: [&str; 12] =
-    ["error.rs", "fnv.rs", "diag.rs", "clock.rs", "history.rs", "lower.rs", "json", "model", "path", "intrinsic", "jsonata", "validate"];
+const BELOW_INTERP: [&str; 13] = [
+    "error.rs", "fnv.rs", "diag.rs", "clock.rs", "history.rs", "integrations.rs", "lower.rs", "json", "model", "path", "intrinsic", "jsonata",
+    "validate",
+];
 
 /// The 1-based lines of `source` (comments ignored) that name a module path starting with one of
 /// `roots` (`crate::handlers::`, `statecraft::sim::`, `use crate::{handlers, ...}` ...).
