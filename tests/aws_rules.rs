@@ -261,3 +261,25 @@ fn a_python_lambdas_error_has_lambdas_shape() {
         json!(["  File \"/var/task/lambda_function.py\", line 13, in lambda_handler\n    if field not in event:\n"])
     );
 }
+
+#[test]
+fn other_path_fields_fail_with_the_value_quoted_instead_of_being_ignored() {
+    // The path reads the task's effective input (here the state input: no Parameters).
+    let task = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "TimeoutSecondsPath": "$.t", "End": true}}});
+    // (input, the cause after the state prefix)
+    let cases = [
+        (json!({"t": "soon"}), "The TimeoutSecondsPath field refers to value \"soon\" which is not a valid integer: $.t"),
+        (json!({"t": -5}), "The TimeoutSecondsPath field refers to value \"-5\" which is not a valid integer: $.t"),
+        (json!({}), "Invalid path '$.t' : No results for path: $['t']"),
+    ];
+    for (input, cause) in cases {
+        let (error, got) = failure(&run(&task, input.clone()));
+        assert_eq!(error.as_deref(), Some("States.Runtime"), "{input}");
+        assert_eq!(got.unwrap(), format!("An error occurred while executing the state 'T' (entered at the event id #2). {cause}"));
+    }
+    let map = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailurePercentagePath": "$.p",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let (_, cause) = failure(&run(&map, json!({"items": [1], "p": "many"})));
+    assert!(cause.unwrap().ends_with("The ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid number: $.p"));
+}

@@ -97,6 +97,12 @@ pub fn field_not_integer(field: &str, path: &str, value: &Value) -> String {
     format!("The {field} field refers to value {} which is not a valid integer: {path}", quoted(value))
 }
 
+/// ToleratedFailurePercentagePath selected something that is not a number: "The
+/// ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid number: $.p".
+pub fn field_not_number(field: &str, path: &str, value: &Value) -> String {
+    format!("The {field} field refers to value {} which is not a valid number: {path}", quoted(value))
+}
+
 /// A Fail's ErrorPath or CausePath (a path or an intrinsic call, `source` as written) gave
 /// something that is not a string: "The CausePath field refers to value \"{}\" which is not a
 /// valid string: $.cause".

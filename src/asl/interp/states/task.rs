@@ -11,7 +11,7 @@ use crate::asl::interp::plug::{TaskContext, TaskRequest};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
-use crate::asl::path::Roots;
+use crate::asl::path::{Roots, cause};
 
 fn resource_of(spec: &TaskSpec) -> TaskResource {
     TaskResource { resource_type: spec.resource_type.clone(), resource: spec.resource_name.clone() }
@@ -30,7 +30,14 @@ fn seconds(
 ) -> Result<Option<u64>, StatesError> {
     Ok(match source {
         Some(SecondsSource::Literal(s)) => Some(*s),
-        Some(SecondsSource::Path(p)) => p.eval(&Roots::input(effective).with_context(context)).ok().and_then(|v| v.as_u64()),
+        Some(SecondsSource::Path(p)) => {
+            // A path that finds nothing, or no whole number, fails the state rather than leaving
+            // the task without its limit.
+            let site = super::site(exec, fid, state);
+            let path_field = format!("{field}Path");
+            let value = p.eval(&Roots::input(effective).with_context(context)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
+            Some(value.as_u64().ok_or_else(|| site.runtime(&cause::field_not_integer(&path_field, p.as_str(), &value)))?)
+        }
         Some(SecondsSource::Expression(template)) => {
             let raw = exec.fiber(fid).input.clone();
             let value = super::jsonata_value(exec, fid, state, template, field, &raw, None, None)?;
