@@ -110,7 +110,6 @@ pub const OPTIMIZED: &[Optimized] = &[
     op("codebuild", "batchGetReports", RR_ONLY),
     op("codebuild", "startBuildBatch", RR_SYNC),
     op("codebuild", "stopBuildBatch", RR_ONLY),
-    op("codebuild", "retryBuild", RR_SYNC),
     op("codebuild", "retryBuildBatch", RR_SYNC),
     op("codebuild", "deleteBuildBatch", RR_ONLY),
     // AWS Glue DataBrew
