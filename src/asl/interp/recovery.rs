@@ -147,3 +147,42 @@ fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catc
     Ok(output)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    use super::*;
+
+    fn policy(interval: f64, rate: f64, max_delay: Option<f64>, full_jitter: bool) -> RetryPolicy {
+        RetryPolicy {
+            error_equals: vec!["States.ALL".into()],
+            interval_seconds: interval,
+            max_attempts: 5,
+            backoff_rate: rate,
+            max_delay_seconds: max_delay,
+            full_jitter,
+        }
+    }
+
+    #[test]
+    fn the_delay_grows_by_the_rate_up_to_the_cap() {
+        let mut rng = StdRng::seed_from_u64(1);
+        // (interval, rate, cap, attempts so far, seconds)
+        let cases = [(2.0, 3.0, None, 0, 2.0), (2.0, 3.0, None, 2, 18.0), (2.0, 3.0, Some(10.0), 2, 10.0), (1.0, 1.0, None, 4, 1.0)];
+        for (interval, rate, cap, attempts, seconds) in cases {
+            assert_eq!(retry_delay_seconds(&policy(interval, rate, cap, false), attempts, &mut rng), seconds, "{interval} {rate} {cap:?} {attempts}");
+        }
+    }
+
+    #[test]
+    fn full_jitter_draws_from_zero_to_the_delay_with_the_seed() {
+        let jittered = policy(4.0, 2.0, None, true);
+        let draw = |seed| retry_delay_seconds(&jittered, 1, &mut StdRng::seed_from_u64(seed));
+        for seed in 0..50 {
+            assert!((0.0..=8.0).contains(&draw(seed)));
+            assert_eq!(draw(seed), draw(seed));
+        }
+    }
+}
