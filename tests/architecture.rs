@@ -1,9 +1,15 @@
-//! The layering rule: `asl`, `editor`, `export` and `seed` compile and test natively, so they never
-//! import the browser or UI crates. This test reads their sources and fails on any such import.
+//! The layering rules, read from the sources:
+//! - `asl`, `handlers`, `editor`, `export`, `seed` and `sim` compile and test natively, so they
+//!   never import the browser or UI crates;
+//! - the interpreter's plug-in boundary: `asl` (the interpreter included) never imports a
+//!   concrete task handler (`crate::handlers`, above it) nor any other layer above it; handlers
+//!   plug in through `asl::interp::plug`;
+//! - below the interpreter (errors, JSON, paths, intrinsics, JSONata, model, lowering,
+//!   validation, clock, history) nothing imports the interpreter.
 
 use std::path::{Path, PathBuf};
 
-const PURE_LAYERS: [&str; 5] = ["src/asl", "src/editor", "src/export", "src/seed", "src/sim"];
+const PURE_LAYERS: [&str; 6] = ["src/asl", "src/handlers", "src/editor", "src/export", "src/seed", "src/sim"];
 const FORBIDDEN: [&str; 5] = ["leptos", "web_sys", "wasm_bindgen", "js_sys", "gloo"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -83,4 +89,94 @@ fn the_scanner_catches_each_form_of_import() {
     assert!(!caught("// leptos::view! is only mentioned in a comment"));
     assert!(!caught("let myleptos = 1; let web_sys_like = 2;"));
     assert!(!caught("/// the UI uses leptos, not this module"));
+}
+
+/// The layers above `asl`: the language and its interpreter import none of them.
+const ABOVE_ASL: [&str; 6] = ["handlers", "sim", "editor", "export", "seed", "ui"];
+
+/// The parts of `asl` below the interpreter: none of them imports `asl::interp`.
+const BELOW_INTERP: [&str; 13] = [
+    "error.rs", "fnv.rs", "diag.rs", "clock.rs", "history.rs", "integrations.rs", "lower.rs", "json", "model", "path", "intrinsic", "jsonata",
+    "validate",
+];
+
+/// The 1-based lines of `source` (comments ignored) that name a module path starting with one of
+/// `roots` (`crate::handlers::`, `statecraft::sim::`, `use crate::{handlers, ...}` ...).
+fn imports_of(source: &str, roots: &[&str]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        for root in roots {
+            for prefix in ["crate::", "statecraft::", "crate::asl::", "super::super::"] {
+                let qualified = format!("{prefix}{root}");
+                let named = code.match_indices(&qualified).any(|(at, _)| {
+                    let rest = &code[at + qualified.len()..];
+                    let before_ok = at == 0 || !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                    before_ok && (rest.starts_with("::") || rest.starts_with(';') || rest.starts_with(" as") || rest.starts_with(',') || rest.starts_with('}'))
+                });
+                let grouped = code.contains(&format!("{prefix}{{")) && code.split(&format!("{prefix}{{")).nth(1).is_some_and(|g| {
+                    g.split('}').next().unwrap_or("").split(',').any(|item| item.trim().split("::").next() == Some(*root))
+                });
+                if named || grouped {
+                    found.push((i + 1, format!("{prefix}{root}")));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn violations(root: &Path, dir: &str, skip: impl Fn(&Path) -> bool, roots: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(&root.join(dir), &mut files);
+    let mut out = Vec::new();
+    for file in files.iter().filter(|f| !skip(f)) {
+        let source = std::fs::read_to_string(file).unwrap();
+        for (line, what) in imports_of(&source, roots) {
+            out.push(format!("{}:{line}: imports {what}", file.strip_prefix(root).unwrap().display()));
+        }
+    }
+    out
+}
+
+#[test]
+fn asl_and_its_interpreter_import_no_concrete_handler_nor_any_layer_above() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = violations(root, "src/asl", |_| false, &ABOVE_ASL);
+    assert!(found.is_empty(), "asl imports a layer above it (handlers plug in through asl::interp::plug):\n{}", found.join("\n"));
+    assert!(root.join("src/asl/interp/plug.rs").exists(), "the interpreter's plug is src/asl/interp/plug.rs");
+}
+
+#[test]
+fn nothing_below_the_interpreter_imports_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for part in BELOW_INTERP {
+        let path = root.join("src/asl").join(part);
+        assert!(path.exists(), "{} is gone: update BELOW_INTERP", path.display());
+        if path.is_dir() {
+            found.extend(violations(root, &format!("src/asl/{part}"), |_| false, &["interp"]));
+        } else {
+            let source = std::fs::read_to_string(&path).unwrap();
+            found.extend(imports_of(&source, &["interp"]).into_iter().map(|(line, what)| format!("src/asl/{part}:{line}: imports {what}")));
+        }
+    }
+    assert!(found.is_empty(), "a part of asl below the interpreter imports it:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_import_scanner_sees_each_form() {
+    let caught = |s: &str| !imports_of(s, &["handlers"]).is_empty();
+    assert!(caught("use crate::handlers::seed;"));
+    assert!(caught("use crate::handlers;"));
+    assert!(caught("    let r = crate::handlers::seed_registry();"));
+    assert!(caught("use crate::{asl, handlers::Echo};"));
+    assert!(caught("use statecraft::handlers::Echo;"));
+    assert!(!caught("// crate::handlers::seed is only mentioned"));
+    assert!(!caught("use crate::asl::interp::plug::HandlerRegistry;"));
+    assert!(!caught("use crate::my_handlers::X;"));
+    let interp = |s: &str| !imports_of(s, &["interp"]).is_empty();
+    assert!(interp("use crate::asl::interp::StatesError;"));
+    assert!(interp("use crate::asl::{interp, path};"));
+    assert!(!interp("use crate::asl::error::StatesError;"));
 }

@@ -3,9 +3,11 @@
 //!
 //! A fixture is a JSON definition named `<CODE>.valid.json` or `<CODE>.invalid*.json`. The valid
 //! one must not trigger `<CODE>` (nor any error); the invalid one must trigger `<CODE>`, located.
+//! A fixture named `….express.json` is validated as an EXPRESS state machine.
 
 use statecraft::asl::diag::{Code, Severity};
-use statecraft::asl::validate::validate_text;
+use statecraft::asl::model::ExecutionType;
+use statecraft::asl::validate::{validate_text, validate_text_as};
 use std::path::Path;
 
 fn fixture_dir() -> std::path::PathBuf {
@@ -49,7 +51,13 @@ fn every_shipped_definition_has_no_errors() {
     assert!(failures.is_empty(), "{} errors:\n{}", failures.len(), failures.join("\n"));
 }
 
-/// `(code, valid?, text)` for every fixture file.
+/// The type a fixture is validated as: EXPRESS when its name says `.express.`.
+fn machine_type(name: &str) -> ExecutionType {
+    if name.contains(".express.") { ExecutionType::Express } else { ExecutionType::Standard }
+}
+
+/// `(code, valid?, text)` for every fixture file; the text of an EXPRESS fixture starts with
+/// `express:` (see [`fixture_report`]).
 fn fixtures() -> Vec<(String, bool, String)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(fixture_dir()).unwrap() {
@@ -58,7 +66,9 @@ fn fixtures() -> Vec<(String, bool, String)> {
         let mut parts = name.split('.');
         let code = parts.next().unwrap().to_string();
         let valid = parts.next() == Some("valid");
-        out.push((code, valid, std::fs::read_to_string(&path).unwrap()));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = if machine_type(&name) == ExecutionType::Express { format!("express:{text}") } else { text };
+        out.push((code, valid, text));
     }
     out.sort();
     out
@@ -82,15 +92,23 @@ fn every_rule_has_a_valid_and_an_invalid_fixture() {
 fn fixtures_trigger_exactly_their_rule() {
     for (code, valid, text) in fixtures() {
         let code = Code::from_str(&code).unwrap_or_else(|| panic!("{code} is not a rule code"));
-        let found = codes(&text);
+        let report = fixture_report(&text);
+        let found: Vec<(Code, Severity)> = report.diagnostics.iter().map(|d| (d.code, d.severity)).collect();
         if valid {
             assert!(!found.iter().any(|(c, s)| *c == code || *s == Severity::Error), "{code}.valid gives {found:?}");
         } else {
             assert!(found.iter().any(|(c, _)| *c == code), "{code}.invalid does not give {code}: {found:?}");
-            let report = validate_text(&text);
             let d = report.diagnostics.iter().find(|d| d.code == code).unwrap();
             assert!(d.position.is_some() && d.span.is_some(), "{code} is not located: {d:?}");
         }
+    }
+}
+
+/// A fixture's report: validated as EXPRESS when its text was marked so by [`fixtures`].
+fn fixture_report(text: &str) -> statecraft::asl::validate::Report {
+    match text.strip_prefix("express:") {
+        Some(definition) => validate_text_as(definition, ExecutionType::Express),
+        None => validate_text(text),
     }
 }
 

@@ -60,3 +60,21 @@ fn an_unreadable_file_exits_2() {
     let (code, _) = validate(&[&fixture("BACKOFF_RATE.invalid.json"), "/nonexistent/definition.json"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn an_express_machine_is_validated_and_refused_to_run_as_express() {
+    let file = fixture("EXPRESS_INTEGRATION.invalid.express.json");
+    // As STANDARD (the default) the callback is fine.
+    assert_eq!(validate(&[&file]), (0, String::new()));
+    let (code, stdout) = validate(&["--type", "express", &file]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        format!("{file}:14:19: error[EXPRESS_INTEGRATION]: SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration (/States/WaitForApproval/Resource)\n")
+    );
+    let run = Command::new(env!("CARGO_BIN_EXE_statecraft")).args(["run", "--type", "express", &file]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(stderr.starts_with("14:19: error[EXPRESS_INTEGRATION]: SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken'"), "{stderr}");
+    assert_eq!(validate(&["--type", "bursty", &file]).0, 2);
+}

@@ -112,3 +112,19 @@ fn every_script_parses_with_bash() {
         }
     }
 }
+
+#[test]
+fn an_express_export_of_a_callback_task_is_refused_on_the_task() {
+    let definition = r#"{"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}"#;
+    let express = ExportOptions { workflow_type: statecraft::export::WorkflowType::Express, ..ExportOptions::default() };
+    match export_files(definition, &express, &[]) {
+        Err(ExportError::ExpressIntegrations(lines)) => assert_eq!(
+            lines,
+            ["2:21: error[EXPRESS_INTEGRATION]: SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration (/States/Approve/Resource)"]
+        ),
+        other => panic!("expected the refusal, got {other:?}"),
+    }
+    assert!(export_files(definition, &ExportOptions::default(), &[]).is_ok());
+}

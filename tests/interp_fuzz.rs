@@ -17,9 +17,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value, json};
 use statecraft::asl::clock::VirtualClock;
-use statecraft::asl::handlers::nested::StartExecutionSync;
-use statecraft::asl::handlers::services::{self, SharedStore};
-use statecraft::asl::handlers::{Echo, FailTimesThenSucceed, HandlerRegistry, StaticResult, Throw, WithLatency};
+use statecraft::handlers::nested::StartExecutionSync;
+use statecraft::handlers::services::{self, SharedStore};
+use statecraft::handlers::{Echo, FailTimesThenSucceed, HandlerRegistry, StaticResult, Throw, WithLatency};
 use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionType, Program, StatesError, StepOutcome};
 
 fn json() -> impl Strategy<Value = Value> {
@@ -288,7 +288,7 @@ fn machine(rng: &mut StdRng, depth: u32, jsonata: bool) -> Value {
 }
 
 fn handlers(rng: &mut StdRng, definition: &Value) -> HandlerRegistry {
-    let mut registry = HandlerRegistry::with_seed_functions();
+    let mut registry = statecraft::handlers::seed_registry();
     let store = SharedStore::default();
     store.borrow_mut().create_table("T", "id", None);
     services::register(&mut registry, &store);

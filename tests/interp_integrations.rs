@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use statecraft::asl::clock::VirtualClock;
-use statecraft::asl::handlers::services::{self, SharedStore};
-use statecraft::asl::handlers::{Echo, HandlerRegistry, WithLatency};
+use statecraft::handlers::services::{self, SharedStore};
+use statecraft::handlers::{Echo, HandlerRegistry, WithLatency};
 use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program, StepOutcome};
 
 fn start(definition: Value, input: Value, handlers: HandlerRegistry) -> Execution {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use statecraft::asl::clock::VirtualClock;
-use statecraft::asl::handlers::{HandlerRegistry, StaticResult};
+use statecraft::handlers::{HandlerRegistry, StaticResult};
 use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
 
 fn execute_with(definition: Value, handlers: HandlerRegistry, execution_type: ExecutionType) -> Execution {

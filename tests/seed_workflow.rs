@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use statecraft::asl::clock::VirtualClock;
-use statecraft::asl::handlers::HandlerRegistry;
 use statecraft::asl::history::EventKind;
 use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program, run_to_end};
 use statecraft::seed;
@@ -17,7 +16,7 @@ fn run(input: &str, seed_value: u64) -> Execution {
         program,
         serde_json::from_str(input).unwrap(),
         Box::new(VirtualClock::default()),
-        HandlerRegistry::with_seed_functions(),
+        statecraft::handlers::seed_registry(),
         config,
     )
 }
@@ -209,7 +208,7 @@ fn the_jsonata_version_gives_the_same_results() {
             jsonata.clone(),
             serde_json::from_str(test.input).unwrap(),
             Box::new(VirtualClock::default()),
-            HandlerRegistry::with_seed_functions(),
+            statecraft::handlers::seed_registry(),
             config,
         );
         assert_eq!(entered_states(&actual), entered_states(&expected), "{}", test.name);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use statecraft::asl::clock::VirtualClock;
-use statecraft::asl::handlers::{FailTimesThenSucceed, HandlerRegistry, StaticResult};
+use statecraft::handlers::{FailTimesThenSucceed, HandlerRegistry, StaticResult};
 use statecraft::asl::interp::{Execution, ExecutionConfig, Program, StatesError};
 
 fn traced(definition: Value, input: Value, handlers: HandlerRegistry, on: bool) -> Execution {

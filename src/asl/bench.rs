@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use crate::asl::clock::VirtualClock;
-use crate::asl::handlers::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
+use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
 use crate::asl::history::EventKind;
 use crate::asl::interp::{CompileError, Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, StatesError};
 use crate::asl::path;

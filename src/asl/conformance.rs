@@ -1,8 +1,9 @@
 //! The conformance runner: runs recorded AWS executions (`tests/fixtures/conformance/cases/*.json`,
 //! format in `FORMAT.md`) and compares status, output (numbers keep their kind: `1` is not
-//! `1.0`), error and cause exactly, then the history's event types, names and state
-//! inputs/outputs. [`run_dir`] gives one [`CaseResult`] per case; [`report`] prints failures
-//! and the `N passed, N failed` line.
+//! `1.0`), error and cause exactly, then the history: event types, ids and previousEventIds
+//! (except inside Parallel branches, where the recorder replaced them: see [`compare_history`]),
+//! names, state inputs/outputs and assigned variables. [`run_dir`] gives one [`CaseResult`] per
+//! case; [`report`] prints failures and the `AWS-recorded cases: N of M match` line.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::asl::clock::VirtualClock;
-use crate::asl::handlers::HandlerRegistry;
+use crate::asl::interp::plug::HandlerRegistry;
 use crate::asl::history::{EventKind, HistoryEvent};
 use crate::asl::interp::{ExecutionConfig, ExecutionStatus, Program, run_to_end};
 
@@ -138,6 +139,18 @@ fn check_case(case: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// The id the recorder gave the events inside a Parallel branch: `[0]`.
+fn is_normalised_id(id: &Value) -> bool {
+    matches!(id.as_array().map(Vec::as_slice), Some([n]) if n.as_u64() == Some(0))
+}
+
+/// Compares a recorded history with ours, event by event: type, id and previousEventId, then
+/// the state events' names, inputs, outputs and assigned variables.
+///
+/// What is not compared, and why: the id and previousEventId of the events inside a Parallel
+/// branch, which the recorder replaced with `[0]` and 0 ([`is_normalised_id`]; 9 events in 3
+/// cases). Everything else about those events is compared, and so are the ids of every event
+/// around them. No case is skipped.
 fn compare_history(expected: &[Value], actual: &[HistoryEvent]) -> Result<(), String> {
     for (i, want) in expected.iter().enumerate() {
         let want_type = want.get("type").and_then(Value::as_str).unwrap_or("");
@@ -146,6 +159,26 @@ fn compare_history(expected: &[Value], actual: &[HistoryEvent]) -> Result<(), St
         };
         if got.kind.type_name() != want_type {
             return Err(format!("history: event #{} expected {want_type}, got {}", i + 1, got.kind.type_name()));
+        }
+        // Ids and links. The recorder replaced the ids of the events inside a Parallel branch
+        // with `[0]` and their previousEventId with 0 (FORMAT.md: "Inside Parallel, branch events
+        // were normalised"): for those events, and only those, neither is compared. Every other
+        // event's id and previousEventId must be AWS's.
+        if let Some(want_id) = want.get("id").and_then(Value::as_u64) {
+            if got.id != want_id {
+                return Err(format!("history: event #{} ({want_type}) id: expected {want_id}, got {}", i + 1, got.id));
+            }
+            let want_previous = want.get("previousEventId").and_then(Value::as_u64);
+            if want_previous != Some(got.previous_event_id) {
+                return Err(format!(
+                    "history: event #{} ({want_type}) previousEventId: expected {}, got {}",
+                    i + 1,
+                    want_previous.map_or("none".into(), |p| p.to_string()),
+                    got.previous_event_id
+                ));
+            }
+        } else if !want.get("id").is_some_and(is_normalised_id) {
+            return Err(format!("history: event #{} ({want_type}) has no id the runner can read: {:?}", i + 1, want.get("id")));
         }
         let details = want.get("stateEnteredEventDetails").or_else(|| want.get("stateExitedEventDetails"));
         if let Some(details) = details {
@@ -224,7 +257,9 @@ pub fn run_dir(dir: &Path, include: impl Fn(&[String]) -> bool) -> std::io::Resu
     Ok(results)
 }
 
-/// One line per failing case with its first difference, then `N passed, N failed`.
+/// One line per failing case with its first difference, then the summary
+/// `AWS-recorded cases: N of M match` (not "N passed, N failed", which a CI log reader would take
+/// for a test runner's own result).
 pub fn report(results: &[CaseResult]) -> String {
     let mut out = String::new();
     for r in results {
@@ -233,6 +268,59 @@ pub fn report(results: &[CaseResult]) -> String {
         }
     }
     let passed = results.iter().filter(|r| r.failure.is_none()).count();
-    out.push_str(&format!("{passed} passed, {} failed\n", results.len() - passed));
+    out.push_str(&format!("AWS-recorded cases: {passed} of {} match\n", results.len()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A one-Pass case whose history is AWS's, with `edit` applied to it.
+    fn pass_case(edit: impl FnOnce(&mut Vec<Value>)) -> Value {
+        let mut history = vec![
+            json!({"id": 1, "previousEventId": 0, "type": "ExecutionStarted"}),
+            json!({"id": 2, "previousEventId": 0, "type": "PassStateEntered", "stateEnteredEventDetails": {"name": "P", "input": {"a": 1}}}),
+            json!({"id": 3, "previousEventId": 2, "type": "PassStateExited", "stateExitedEventDetails": {"name": "P", "output": {"a": 1}}}),
+            json!({"id": 4, "previousEventId": 3, "type": "ExecutionSucceeded"}),
+        ];
+        edit(&mut history);
+        json!({
+            "name": "pass",
+            "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "input": {"a": 1},
+            "expected": {"status": "SUCCEEDED", "output": {"a": 1}},
+            "history": history,
+        })
+    }
+
+    #[test]
+    fn ids_and_previous_ids_are_compared() {
+        assert_eq!(run_case(&pass_case(|_| {})).failure, None);
+        let wrong_link = run_case(&pass_case(|h| h[2]["previousEventId"] = json!(1))).failure.unwrap();
+        assert!(wrong_link.contains("previousEventId: expected 1, got 2"), "{wrong_link}");
+        let wrong_id = run_case(&pass_case(|h| h[3]["id"] = json!(5))).failure.unwrap();
+        assert!(wrong_id.contains("id: expected 5, got 4"), "{wrong_id}");
+    }
+
+    #[test]
+    fn only_the_recorders_normalised_ids_are_not_compared() {
+        let normalised = pass_case(|h| {
+            h[1]["id"] = json!([0]);
+            h[1]["previousEventId"] = json!(0);
+        });
+        assert_eq!(run_case(&normalised).failure, None);
+        let unreadable = run_case(&pass_case(|h| h[1]["id"] = json!("2"))).failure.unwrap();
+        assert!(unreadable.contains("no id the runner can read"), "{unreadable}");
+    }
+
+    #[test]
+    fn the_summary_counts_matching_cases() {
+        let results = [run_case(&pass_case(|_| {})), run_case(&pass_case(|h| h[3]["id"] = json!(9)))];
+        let text = report(&results);
+        assert!(text.ends_with("AWS-recorded cases: 1 of 2 match\n"), "{text}");
+        assert!(text.starts_with("FAIL pass: history: event #4"), "{text}");
+    }
 }

@@ -130,6 +130,13 @@ codes! {
     TimestampFormat = "TIMESTAMP_FORMAT", Error;
     /// A JSONata expression `{% ... %}` that does not parse, or a field that must be one but is not.
     JsonataSyntax = "JSONATA_SYNTAX", Error;
+    /// A Task `Resource` AWS does not recognize: an optimized integration that does not exist
+    /// (`arn:aws:states:::dynamodb:query`) or a pattern it does not offer (`lambda:invoke.sync`).
+    UnknownResource = "UNKNOWN_RESOURCE", Error;
+    /// In an EXPRESS state machine, a Task using `.sync`, `.waitForTaskToken` or an activity.
+    ExpressIntegration = "EXPRESS_INTEGRATION", Error;
+    /// A Task's `Credentials` without `RoleArn`, or with a field other than `RoleArn`.
+    Credentials = "CREDENTIALS", Error;
     /// A `$variable` that no state assigns.
     UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
     /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.

@@ -81,7 +81,50 @@ pub enum EventKind {
     EvaluationFailed { error: String, cause: String, location: Option<String>, state: Arc<str> },
 }
 
+/// How AWS links an event to an earlier one (its `previousEventId`), and what the state's next
+/// event links to. Read from the recorded histories (`tests/fixtures/conformance`): see
+/// [`EventKind::link`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// The event follows the last event of its branch or iteration, and the next one follows it.
+    Chain,
+    /// The event follows the last event of its iteration, and the next event follows that same
+    /// event, as if this one were not there (MapIterationSucceeded/Failed: after iteration 0's
+    /// last event #6 and MapIterationSucceeded #7, MapIterationStarted #8 follows #6).
+    Aside,
+    /// The event follows the last event recorded anywhere, and the state's next event follows
+    /// that same event (MapStateSucceeded/ParallelStateSucceeded: #8 follows #7, then
+    /// MapStateExited #9 follows #7).
+    AsideOfLast,
+    /// The event follows the event that the state's StateEntered followed (EvaluationFailed in
+    /// a Pass or Map: MapStateEntered #4 follows #3, and so does EvaluationFailed #5; at the
+    /// first state, 0). See [`evaluation_failed_link`].
+    AsEntered,
+}
+
+/// How EvaluationFailed links in a state of type `state_type`. The recordings show it following
+/// the event its state's StateEntered followed in Pass (Output) and Map (Items) states, but
+/// following WaitStateEntered itself in Wait states (Timestamp): a Wait evaluates its time once
+/// entered, the other states before their entry is linked.
+pub fn evaluation_failed_link(state_type: StateType) -> Link {
+    match state_type {
+        StateType::Wait => Link::Chain,
+        _ => Link::AsEntered,
+    }
+}
+
 impl EventKind {
+    /// How AWS links this event ([`Link`]).
+    pub fn link(&self) -> Link {
+        match self {
+            EventKind::MapIterationSucceeded { .. } | EventKind::MapIterationFailed { .. } => Link::Aside,
+            EventKind::MapStateSucceeded | EventKind::ParallelStateSucceeded => Link::AsideOfLast,
+            // Depends on the state: [`evaluation_failed_link`].
+            EventKind::EvaluationFailed { .. } => Link::AsEntered,
+            _ => Link::Chain,
+        }
+    }
+
     /// AWS's event type name: `ExecutionStarted`, `PassStateEntered`, `MapIterationFailed`, ...
     pub fn type_name(&self) -> &'static str {
         match self {

@@ -527,7 +527,11 @@ fn lower_rule(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> Choice
             "And" => r.objects("And", lower_rule).map(RuleTest::And),
             "Or" => r.objects("Or", lower_rule).map(RuleTest::Or),
             "Not" => r.with_object("Not", lower_rule).map(|rule| RuleTest::Not(Box::new(rule))),
-            "Condition" => r.string("Condition").map(RuleTest::Condition),
+            "Condition" => r.typed("Condition", "a string or a boolean", |n| match &n.value {
+                Value::String(s) => Some(RuleTest::Condition(s.clone())),
+                Value::Bool(b) => Some(RuleTest::ConstantCondition(*b)),
+                _ => None,
+            }),
             name => {
                 let Some(operator) = ComparisonOperator::from_name(name) else { continue };
                 let operand = match operator.operand_kind() {

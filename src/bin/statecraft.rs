@@ -104,6 +104,10 @@ enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        /// The state machine's type, standard or express (EXPRESS refuses `.sync`,
+        /// `.waitForTaskToken` and activities).
+        #[arg(long = "type", default_value = "standard")]
+        machine_type: String,
     },
     /// Print the seed's order workflow definition.
     Seed,
@@ -193,7 +197,7 @@ enum Command {
         #[arg(long, hide = true)]
         child: Option<String>,
     },
-    /// Run the conformance cases of DIR; print each failing case and `N passed, N failed`.
+    /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
         /// A directory of case files.
         dir: std::path::PathBuf,
@@ -215,7 +219,13 @@ enum OutputFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate { files, format } => validate(&files, format),
+        Command::Validate { files, format, machine_type } => match execution_type(&machine_type) {
+            Some(t) => validate(&files, format, t),
+            None => {
+                eprintln!("--type must be standard or express, not {machine_type}");
+                ExitCode::from(2)
+            }
+        },
         Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
             run(&definition, &input, seed, start_time, &execution_type, history, mocks)
@@ -240,7 +250,17 @@ fn main() -> ExitCode {
 }
 
 /// Exit 0 when every file is valid, 1 when one has errors, 2 when one cannot be read.
-fn validate(files: &[std::path::PathBuf], format: OutputFormat) -> ExitCode {
+/// `standard` or `express`, either case.
+fn execution_type(text: &str) -> Option<statecraft::asl::model::ExecutionType> {
+    use statecraft::asl::model::ExecutionType;
+    match text {
+        "standard" | "STANDARD" => Some(ExecutionType::Standard),
+        "express" | "EXPRESS" => Some(ExecutionType::Express),
+        _ => None,
+    }
+}
+
+fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: statecraft::asl::model::ExecutionType) -> ExitCode {
     let mut code = 0u8;
     let mut json_out = Vec::new();
     for file in files {
@@ -253,7 +273,7 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat) -> ExitCode {
                 continue;
             }
         };
-        let report = statecraft::asl::validate::validate_text(&text);
+        let report = statecraft::asl::validate::validate_text_as(&text, machine_type);
         if report.has_errors() {
             code = code.max(1);
         }
@@ -288,7 +308,7 @@ fn run(
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
 ) -> ExitCode {
-    use statecraft::asl::interp::{ExecutionType, command};
+    use statecraft::sim::command;
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
     let texts = read(definition).and_then(|d| match input.strip_prefix('@') {
         Some(file) => read(std::path::Path::new(file)).map(|i| (d, i)),
@@ -301,13 +321,9 @@ fn run(
             return ExitCode::from(2);
         }
     };
-    let execution_type = match execution_type {
-        "standard" | "STANDARD" => ExecutionType::Standard,
-        "express" | "EXPRESS" => ExecutionType::Express,
-        other => {
-            eprintln!("--type must be standard or express, not {other}");
-            return ExitCode::from(2);
-        }
+    let Some(execution_type) = self::execution_type(execution_type) else {
+        eprintln!("--type must be standard or express, not {execution_type}");
+        return ExitCode::from(2);
     };
     let mocks = match mocks {
         Some((file, test_case, state_machine)) => match read(&file) {

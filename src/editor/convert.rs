@@ -367,6 +367,7 @@ impl Converter {
             }
             RuleTest::Not(rule) => format!("$not({})", self.condition(rule, base, &format!("{pointer}/Not"))),
             RuleTest::Condition(text) => strip_braces(text).to_string(),
+            RuleTest::ConstantCondition(b) => b.to_string(),
             RuleTest::Compare { operator, operand } => {
                 let Some(variable) = &rule.variable else {
                     return self.fail(pointer, "the rule has no Variable");

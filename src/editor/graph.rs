@@ -276,6 +276,7 @@ pub fn rule_text(rule: &ChoiceRule) -> String {
         RuleTest::Or(rules) => rules.iter().map(rule_text).collect::<Vec<_>>().join(" or "),
         RuleTest::Not(rule) => format!("not {}", rule_text(rule)),
         RuleTest::Condition(c) => c.trim().trim_start_matches("{%").trim_end_matches("%}").trim().to_string(),
+        RuleTest::ConstantCondition(b) => b.to_string(),
     }
 }
 

@@ -44,6 +44,9 @@ pub enum ExportError {
     InvalidNames(Vec<InvalidName>),
     /// A scenario's input is not JSON.
     ScenarioInput { scenario: String, message: String },
+    /// Exported as EXPRESS, a Task uses what an EXPRESS state machine cannot (`.sync`,
+    /// `.waitForTaskToken`, an activity): AWS would refuse to create it. One located line each.
+    ExpressIntegrations(Vec<String>),
 }
 
 impl fmt::Display for ExportError {
@@ -57,11 +60,20 @@ impl fmt::Display for ExportError {
             ExportError::ScenarioInput { scenario, message } => {
                 write!(f, "the input of scenario {scenario:?} is not valid JSON: {message}")
             }
+            ExportError::ExpressIntegrations(lines) => write!(f, "{}", lines.join("\n")),
         }
     }
 }
 
 impl std::error::Error for ExportError {}
+
+/// The validator's EXPRESS refusals, as located lines.
+fn refuse_express_integrations(definition_text: &str) -> Result<(), ExportError> {
+    use crate::asl::diag::Code;
+    let report = crate::asl::validate::validate_text_as(definition_text, crate::asl::model::ExecutionType::Express);
+    let lines: Vec<String> = report.diagnostics.iter().filter(|d| d.code == Code::ExpressIntegration).map(ToString::to_string).collect();
+    if lines.is_empty() { Ok(()) } else { Err(ExportError::ExpressIntegrations(lines)) }
+}
 
 /// A definition read for export: its text, its JSON tree (for in-place ARN rewriting), its
 /// model, and the resources it uses.
@@ -115,6 +127,9 @@ pub fn export_files(definition_text: &str, options: &ExportOptions, scenarios: &
         }
     }
     let definition = ExportedDefinition::read(definition_text)?;
+    if options.workflow_type == WorkflowType::Express {
+        refuse_express_integrations(definition_text)?;
+    }
     let file = |name, contents, executable| ExportFile { name, contents, executable };
     Ok(vec![
         file("state-machine.json", asl_json::asl_json(&definition.text, &definition.root, options), false),

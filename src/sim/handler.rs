@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::asl::handlers::{Echo, FailTimesThenSucceed, HandlerRegistry, StaticResult, TaskContext, TaskHandler, TaskRequest, Throw, WithLatency, seed};
+use crate::handlers::{Echo, FailTimesThenSucceed, HandlerRegistry, StaticResult, TaskContext, TaskHandler, TaskRequest, Throw, WithLatency, seed};
 use crate::asl::interp::program::{Action, TaskTarget};
 use crate::asl::interp::{Program, StatesError};
 use crate::asl::jsonata::{Dialect, Environment, Expression};
@@ -163,7 +163,7 @@ impl CompiledHandlers {
     /// A fresh registry for one execution: the seed's Lambdas by function name, echo for any
     /// other task, and the chosen handlers by state name.
     pub fn registry(&self, tasks: &[TaskInfo]) -> HandlerRegistry {
-        let mut registry = HandlerRegistry::with_seed_functions();
+        let mut registry = crate::handlers::seed_registry();
         for task in tasks {
             let seeded = task.function.as_deref().is_some_and(is_seed_function);
             if !seeded {

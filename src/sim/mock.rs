@@ -1,5 +1,5 @@
 //! A handler set as a Step Functions Local MockConfigFile, both ways, through the model and
-//! reader of [`crate::asl::handlers::mock_config`]: static results and thrown errors become
+//! reader of [`crate::handlers::mock_config`]: static results and thrown errors become
 //! mocked responses (for `lambda:invoke` the result is wrapped as the service answers it), and a
 //! file's test case becomes one handler per mocked state. Choices a file cannot express (the seed
 //! Lambdas, echo, JSONata, fail-then-succeed without a fixed result, callbacks) stay out, and the
@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::handler::{HandlerChoice, HandlerSet, HandlerSpec, TaskInfo};
-use crate::asl::handlers::mock_config::{MockConfig, MockInvocations, MockOutcome, MockStateMachine, MockTestCase, MockedResponse};
+use crate::handlers::mock_config::{MockConfig, MockInvocations, MockOutcome, MockStateMachine, MockTestCase, MockedResponse};
 
 /// The test case exports are written under.
 pub const TEST_CASE: &str = "Statecraft";

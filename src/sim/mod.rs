@@ -5,6 +5,7 @@
 //! ([`mock`]). No UI: it compiles and tests natively.
 
 pub mod batch;
+pub mod command;
 pub mod cost;
 pub mod generate;
 pub mod handler;

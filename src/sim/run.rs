@@ -111,7 +111,7 @@ impl RunModel {
         // Nesting depth of each visit (0: the top level), and the open visits by state name.
         let mut depth: Vec<u32> = Vec::new();
         // FNV: the keys are short state names, hashed on every entered and exited event.
-        let mut open: std::collections::HashMap<Arc<str>, Vec<usize>, std::hash::BuildHasherDefault<crate::asl::handlers::Fnv>> =
+        let mut open: std::collections::HashMap<Arc<str>, Vec<usize>, std::hash::BuildHasherDefault<crate::asl::fnv::Fnv>> =
             std::collections::HashMap::default();
         let kind_of = |id: u64| history.get((id as usize).wrapping_sub(1)).map(|e| &e.kind);
         for event in history {

@@ -4,18 +4,18 @@
 //!
 //! Owns: the step-wise API ([`Execution::step`], [`Execution::run`], callbacks), the
 //! deterministic scheduler of branches and iterations (fibers), the shared state pipeline
-//! ([`pipeline`]), Retry and Catch, and one small action per state type ([`states`]).
+//! ([`pipeline`]), Retry and Catch ([`recovery`]), and one small action per state type ([`states`]).
 //!
 //! Scheduling: each running branch or Map iteration is a fiber. The ready queue is worked from
 //! the front, and a fiber that moves on goes back to the front, so a branch runs until it waits
 //! (Wait, retry back-off, latency, callback) before its sibling starts: the history is the same
 //! on every run. When every fiber waits on a timer, the clock jumps to the earliest one.
 
-pub mod command;
-mod error;
 pub mod pipeline;
+pub mod plug;
 pub mod program;
 pub mod quota;
+mod recovery;
 mod states;
 pub mod trace;
 pub mod variables;
@@ -27,21 +27,16 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
-pub use error::{StatesError, names};
+pub use crate::asl::error::{StatesError, names};
+pub use plug::{HandlerRegistry, TaskHandler};
 pub use program::{CompileError, Program};
 
 use crate::asl::clock::{Clock, Millis, format_rfc3339};
-use crate::asl::handlers::{CloudWatchLogs, HandlerRegistry};
-use crate::asl::history::{EventKind, HistoryEvent};
+use plug::CloudWatchLogs;
+use crate::asl::history::{EventKind, HistoryEvent, Link};
 use program::{ScopeId, StateId};
 
-/// Standard or Express: history and duration quotas differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ExecutionType {
-    #[default]
-    Standard,
-    Express,
-}
+pub use crate::asl::model::ExecutionType;
 
 /// What an execution is called and what limits it runs under.
 #[derive(Debug, Clone)]
@@ -121,7 +116,9 @@ pub enum StepOutcome {
     Finished,
 }
 
-type FiberId = usize;
+/// A fiber's slot in [`Execution`]'s fiber table (slots are reused once a fiber ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct FiberId(usize);
 
 /// What a fiber does when it next runs.
 #[derive(Debug, Clone)]
@@ -171,6 +168,8 @@ struct Fiber {
     parent: Option<(FiberId, usize)>,
     previous_event: u64,
     entered_event: u64,
+    /// The event the current state's StateEntered followed ([`Link::AsEntered`]).
+    entered_previous: u64,
     entered_time: Millis,
     retry_counts: Vec<u32>,
     retries: u32,
@@ -236,7 +235,7 @@ impl Execution {
     ) -> Execution {
         let start_time = clock.now();
         let input = Arc::new(input);
-        let start_state = program.scopes[0].start;
+        let start_state = program.scope(ScopeId::TOP).start;
         let mut execution = Execution {
             rng: StdRng::seed_from_u64(config.seed),
             program,
@@ -267,7 +266,7 @@ impl Execution {
             timestamp: start_time,
             kind: EventKind::ExecutionStarted { input: input.clone(), role_arn },
         });
-        let top = execution.spawn(0, start_state, input, None);
+        let top = execution.spawn(ScopeId::TOP, start_state, input, None);
         execution.ready.push_back(top);
         execution
     }
@@ -370,7 +369,7 @@ impl Execution {
     pub fn run_until_state(&mut self, state_name: &str) -> StepOutcome {
         loop {
             if let Some(&fid) = self.ready.front() {
-                if let Some(f) = &self.fibers[fid] {
+                if let Some(f) = &self.fibers[fid.0] {
                     if matches!(f.phase, Phase::Enter) && &*self.program.state(f.scope, f.state).name == state_name {
                         return StepOutcome::Progressed;
                     }
@@ -407,7 +406,7 @@ impl Execution {
                 }
             }
         };
-        if self.fibers[fid].is_none() {
+        if self.fibers[fid.0].is_none() {
             return StepOutcome::Progressed;
         }
         states::run_fiber(self, fid);
@@ -447,7 +446,7 @@ impl Execution {
     }
 
     fn is_awaiting_callback(&self, fid: FiberId) -> bool {
-        matches!(self.fibers.get(fid), Some(Some(Fiber { phase: Phase::AwaitCallback { .. }, .. })))
+        matches!(self.fibers.get(fid.0), Some(Some(Fiber { phase: Phase::AwaitCallback { .. }, .. })))
     }
 
     /// Delivers a `.waitForTaskToken` heartbeat: the HeartbeatSeconds count starts again.
@@ -457,8 +456,8 @@ impl Execution {
         let found = self.fibers.iter().position(|f| {
             matches!(f, Some(Fiber { phase: Phase::AwaitCallback { token: t, .. }, .. }) if t == token)
         });
-        let Some(fid) = found else { return false };
-        if let Some(Fiber { phase: Phase::AwaitCallback { heartbeat_from, .. }, .. }) = &mut self.fibers[fid] {
+        let Some(fid) = found.map(FiberId) else { return false };
+        if let Some(Fiber { phase: Phase::AwaitCallback { heartbeat_from, .. }, .. }) = &mut self.fibers[fid.0] {
             *heartbeat_from = now;
         }
         self.sleeping.retain(|s| s.2 != fid);
@@ -468,7 +467,7 @@ impl Execution {
 
     /// Sleeps a callback-waiting fiber until its next deadline (timeout or heartbeat), if any.
     fn schedule_callback_timer(&mut self, fid: FiberId) {
-        if let Some(Fiber { phase: Phase::AwaitCallback { timeout_at, heartbeat, heartbeat_from, .. }, .. }) = &self.fibers[fid] {
+        if let Some(Fiber { phase: Phase::AwaitCallback { timeout_at, heartbeat, heartbeat_from, .. }, .. }) = &self.fibers[fid.0] {
             let next = [*timeout_at, heartbeat.map(|h| heartbeat_from + h)].into_iter().flatten().min();
             if let Some(until) = next {
                 self.sleep_seq += 1;
@@ -493,8 +492,8 @@ impl Execution {
         let found = self.fibers.iter().position(|f| {
             matches!(f, Some(Fiber { phase: Phase::AwaitCallback { token: t, .. }, .. }) if t == token)
         });
-        let Some(fid) = found else { return false };
-        let fiber = self.fibers[fid].as_mut().expect("found above");
+        let Some(fid) = found.map(FiberId) else { return false };
+        let fiber = self.fibers[fid.0].as_mut().expect("found above");
         let Phase::AwaitCallback { effective, .. } = std::mem::replace(&mut fiber.phase, Phase::Act) else { return false };
         fiber.phase = Phase::TaskDone { effective, outcome };
         self.sleeping.retain(|s| s.2 != fid);
@@ -508,7 +507,7 @@ impl Execution {
             let deadline = self.start_time + timeout as i64 * 1000;
             if earliest > deadline {
                 self.clock.advance_to(deadline);
-                self.end(ExecutionStatus::TimedOut(StatesError { error: Some(names::TIMEOUT.into()), cause: None }));
+                self.end(ExecutionStatus::TimedOut(StatesError::named(Some(names::TIMEOUT.into()), None)));
                 return;
             }
         }
@@ -559,6 +558,7 @@ impl Execution {
             parent,
             previous_event,
             entered_event: 0,
+            entered_previous: 0,
             entered_time: 0,
             retry_counts: Vec::new(),
             retries: 0,
@@ -572,29 +572,29 @@ impl Execution {
         };
         match self.free.pop() {
             Some(id) => {
-                self.fibers[id] = Some(fiber);
+                self.fibers[id.0] = Some(fiber);
                 id
             }
             None => {
                 self.fibers.push(Some(fiber));
-                self.fibers.len() - 1
+                FiberId(self.fibers.len() - 1)
             }
         }
     }
 
     fn fiber(&self, fid: FiberId) -> &Fiber {
-        self.fibers[fid].as_ref().expect("live fiber")
+        self.fibers[fid.0].as_ref().expect("live fiber")
     }
 
     fn fiber_mut(&mut self, fid: FiberId) -> &mut Fiber {
-        self.fibers[fid].as_mut().expect("live fiber")
+        self.fibers[fid.0].as_mut().expect("live fiber")
     }
 
     fn release(&mut self, fid: FiberId) {
-        if let Some(root) = self.fibers[fid].take_if(|f| f.parent.is_none()) {
+        if let Some(root) = self.fibers[fid.0].take_if(|f| f.parent.is_none()) {
             self.final_variables = Some(root.variables.visible());
         }
-        self.fibers[fid] = None;
+        self.fibers[fid.0] = None;
         self.free.push(fid);
     }
 
@@ -603,13 +603,19 @@ impl Execution {
     /// 25,000th event may only be ExecutionSucceeded, so any other ends it as failed.
     fn record(&mut self, fid: Option<FiberId>, kind: EventKind) -> u64 {
         let entered = matches!(kind, EventKind::StateEntered { .. });
-        self.record_with(fid, entered, |_| kind)
+        let link = kind.link();
+        self.record_linked(fid, entered, link, |_| kind)
     }
 
     /// [`Execution::record`], building the event only when the history keeps it: the states'
     /// own events would otherwise clone (and drop) a name and a payload for nothing.
     /// `entered`: the event is StateEntered.
     fn record_with(&mut self, fid: Option<FiberId>, entered: bool, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
+        self.record_linked(fid, entered, Link::Chain, kind)
+    }
+
+    /// [`Execution::record_with`], linking the event as `link` says ([`Link`]).
+    fn record_linked(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
         if !matches!(self.status, ExecutionStatus::Running) {
             return self.events;
         }
@@ -620,9 +626,10 @@ impl Execution {
             return self.events;
         }
         let id = self.events + 1;
-        let previous_event_id = match fid {
-            Some(fid) => self.fiber(fid).previous_event,
-            None => self.events,
+        let previous_event_id = match (fid, link) {
+            (None, _) | (Some(_), Link::AsideOfLast) => self.events,
+            (Some(fid), Link::AsEntered) => self.fiber(fid).entered_previous,
+            (Some(fid), Link::Chain | Link::Aside) => self.fiber(fid).previous_event,
         };
         self.states_entered += u64::from(entered);
         if self.config.keep_history {
@@ -632,7 +639,10 @@ impl Execution {
             self.events = id;
         }
         if let Some(fid) = fid {
-            self.fiber_mut(fid).previous_event = id;
+            self.fiber_mut(fid).previous_event = match link {
+                Link::Chain | Link::AsEntered => id,
+                Link::Aside | Link::AsideOfLast => previous_event_id,
+            };
         }
         id
     }

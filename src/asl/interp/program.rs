@@ -34,10 +34,31 @@ impl std::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// Index of a [`Scope`] in a [`Program`]; the top level is scope 0.
-pub type ScopeId = usize;
-/// Index of a state in its [`Scope`].
-pub type StateId = usize;
+/// A [`Scope`] of a [`Program`]: the top level ([`ScopeId::TOP`]), a Parallel branch or a Map
+/// processor. Its own type so that it cannot be mixed up with a [`StateId`] or an item index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopeId(usize);
+
+impl ScopeId {
+    /// The top level.
+    pub const TOP: ScopeId = ScopeId(0);
+
+    /// The scope's position in [`Program::scopes`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// A state of one [`Scope`]: its position in the scope's `States`, in definition order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StateId(usize);
+
+impl StateId {
+    /// The state's position in [`Scope::states`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A compiled definition.
 #[derive(Debug)]
@@ -238,6 +259,8 @@ pub enum Condition {
     Not(Box<Condition>),
     /// JSONata: `"Condition": "{% … %}"`, which must give a boolean. `field` names it in causes.
     Expression { expression: Expression, field: String },
+    /// JSONata: `"Condition": true` or `false`.
+    Constant(bool),
 }
 
 /// The right-hand side of a comparison, ready to compare.
@@ -277,13 +300,22 @@ pub struct MapSpec {
     pub tolerated_failure_percentage_expression: Option<JsonataTemplate>,
 }
 
+/// Where a Fail's ErrorPath or CausePath reads its text: a path, or an intrinsic call
+/// (`"CausePath": "States.Format('Order {} failed', $.id)"`), which AWS accepts there too.
+#[derive(Debug)]
+pub enum PathOrCall {
+    Path(JsonPath),
+    /// The call and its text as written (causes quote it).
+    Call { call: crate::asl::intrinsic::Call, text: String },
+}
+
 /// A Fail's own fields.
 #[derive(Debug)]
 pub struct FailSpec {
     pub error: Option<String>,
-    pub error_path: Option<JsonPath>,
+    pub error_path: Option<PathOrCall>,
     pub cause: Option<String>,
-    pub cause_path: Option<JsonPath>,
+    pub cause_path: Option<PathOrCall>,
     /// JSONata: Error and Cause as expressions.
     pub error_expression: Option<JsonataTemplate>,
     pub cause_expression: Option<JsonataTemplate>,
@@ -311,7 +343,12 @@ impl Program {
 
     /// The state `state` of scope `scope`.
     pub fn state(&self, scope: ScopeId, state: StateId) -> &CompiledState {
-        &self.scopes[scope].states[state]
+        &self.scopes[scope.0].states[state.0]
+    }
+
+    /// The scope `scope`.
+    pub fn scope(&self, scope: ScopeId) -> &Scope {
+        &self.scopes[scope.0]
     }
 }
 
@@ -333,6 +370,19 @@ fn path(text: &str, pointer: &str, uses_context: &mut bool) -> Result<JsonPath, 
         *uses_context = true;
     }
     JsonPath::parse(text).map_err(|e| err(pointer, format!("invalid path '{text}': {e}")))
+}
+
+/// A path, or an intrinsic call when the text starts with `States.`.
+fn path_or_call(text: &str, pointer: &str, uses_context: &mut bool) -> Result<PathOrCall, CompileError> {
+    if !crate::asl::intrinsic::is_intrinsic(text) {
+        return path(text, pointer, uses_context).map(PathOrCall::Path);
+    }
+    if text.contains("$$") {
+        *uses_context = true;
+    }
+    crate::asl::intrinsic::parse(text)
+        .map(|call| PathOrCall::Call { call, text: text.to_string() })
+        .map_err(|e| err(pointer, format!("invalid intrinsic function '{text}': {e}")))
 }
 
 fn mentions_context(value: &Value) -> bool {
@@ -504,12 +554,12 @@ pub fn classify_resource(resource: &str) -> (TaskTarget, Integration, String, St
 
 impl Compiler {
     fn scope(&mut self, machine: &StateMachine, pointer: &str, inherited: QueryLanguage) -> Result<ScopeId, CompileError> {
-        let id = self.scopes.len();
-        self.scopes.push(Scope { start: 0, states: Vec::new() });
+        let id = ScopeId(self.scopes.len());
+        self.scopes.push(Scope { start: StateId(0), states: Vec::new() });
         let language = machine.query_language.unwrap_or(inherited);
         let mut index: HashMap<&str, StateId> = HashMap::with_capacity(machine.states.len());
         for (i, named) in machine.states.iter().enumerate() {
-            index.insert(named.name.as_str(), i);
+            index.insert(named.name.as_str(), StateId(i));
         }
         let start_name = machine.start_at.as_deref().ok_or_else(|| err(pointer, "StartAt is missing"))?;
         let start = *index.get(start_name).ok_or_else(|| err(&format!("{pointer}/StartAt"), format!("no state named '{start_name}'")))?;
@@ -518,7 +568,7 @@ impl Compiler {
             let state_pointer = format!("{pointer}/States/{}", escape(&named.name));
             states.push(self.state(&named.name, &named.state, &state_pointer, &index, language)?);
         }
-        self.scopes[id] = Scope { start, states };
+        self.scopes[id.0] = Scope { start, states };
         Ok(id)
     }
 
@@ -590,9 +640,9 @@ impl Compiler {
                     None => None,
                 },
                 error: f.error.clone(),
-                error_path: f.error_path.as_deref().map(|p| path(p, &format!("{pointer}/ErrorPath"), &mut uses_context)).transpose()?,
+                error_path: f.error_path.as_deref().map(|p| path_or_call(p, &format!("{pointer}/ErrorPath"), &mut uses_context)).transpose()?,
                 cause: f.cause.clone(),
-                cause_path: f.cause_path.as_deref().map(|p| path(p, &format!("{pointer}/CausePath"), &mut uses_context)).transpose()?,
+                cause_path: f.cause_path.as_deref().map(|p| path_or_call(p, &format!("{pointer}/CausePath"), &mut uses_context)).transpose()?,
             }),
             StateKind::Wait(w) => Action::Wait(if let Some(t) = jsonata_number(&w.seconds, "Seconds", pointer, &mut uses_context)? {
                 WaitSpec::SecondsExpression(t)
@@ -632,6 +682,7 @@ impl Compiler {
                             uses_context |= expression.reads_context();
                             Condition::Expression { expression, field }
                         }
+                        (Some(RuleTest::ConstantCondition(b)), true) => Condition::Constant(*b),
                         _ => condition(rule, &rule_pointer, &mut uses_context)?,
                     };
                     rules.push((test, target(n, &format!("Choices/{i}/Next"))?));
@@ -765,6 +816,8 @@ fn condition(rule: &ChoiceRule, pointer: &str, uses_context: &mut bool) -> Resul
             rules.iter().enumerate().map(|(i, r)| condition(r, &format!("{pointer}/Or/{i}"), uses_context)).collect::<Result<_, _>>()?,
         ),
         RuleTest::Not(r) => Condition::Not(Box::new(condition(r, &format!("{pointer}/Not"), uses_context)?)),
-        RuleTest::Condition(_) => return Err(err(pointer, "JSONata conditions are not supported yet")),
+        RuleTest::Condition(_) | RuleTest::ConstantCondition(_) => {
+            return Err(err(&format!("{pointer}/Condition"), "a Condition belongs to a JSONata state"));
+        }
     })
 }

@@ -6,6 +6,20 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::asl::clock::VirtualClock;
+use plug::{TaskContext, TaskRequest};
+
+/// Fails twice with `Boom`, then returns its input: the interpreter's tests plug in their own
+/// handlers, as the interpreter knows none.
+struct FailTwiceThenEcho {
+    calls: u32,
+}
+
+impl TaskHandler for FailTwiceThenEcho {
+    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        self.calls += 1;
+        if self.calls <= 2 { Err(StatesError::new("Boom", "x")) } else { Ok(request.input.clone()) }
+    }
+}
 
 fn execute(definition: Value, input: Value) -> Execution {
     let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
@@ -97,10 +111,7 @@ fn retry_backs_off_on_the_virtual_clock() {
         .unwrap(),
     );
     let mut handlers = HandlerRegistry::new();
-    handlers.register(
-        "f",
-        crate::asl::handlers::FailTimesThenSucceed::new(2, StatesError::new("Boom", "x"), crate::asl::handlers::Echo),
-    );
+    handlers.register("f", FailTwiceThenEcho { calls: 0 });
     let execution = run_to_end(program, json!({"v": 1}), Box::new(VirtualClock::starting_at(0)), handlers, ExecutionConfig::default());
     assert_eq!(execution.status().name(), "SUCCEEDED");
     assert_eq!(execution.now(), 8_000);

@@ -6,13 +6,17 @@ use serde_json::Value;
 use super::table::{show, string_arg};
 use super::{Call, Failure};
 
-/// `States.StringToJson('{"a":1}')` → `{"a":1}`.
+/// `States.StringToJson('{"a":1}')` → `{"a":1}`. An empty or whitespace-only string gives
+/// `null`, as AWS's JSON reader (Jackson) finds no value in it rather than failing.
 pub(crate) fn string_to_json(
     _: &Call,
     args: Vec<Value>,
     _: &mut dyn RngCore,
 ) -> Result<Value, Failure> {
     let text = string_arg(&args[0], "argument")?;
+    if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+        return Ok(Value::Null);
+    }
     let mut value: Value =
         serde_json::from_str(text).map_err(|e| format!("the string is not JSON: {e}"))?;
     if has_negative_zero(&value) {

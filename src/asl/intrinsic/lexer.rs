@@ -111,8 +111,9 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, IntrinsicError> {
     Ok(tokens)
 }
 
-/// A single-quoted string starting at `start`. AWS escapes `\'`, `\{`, `\}` and `\\`; any other
-/// backslash is kept as written.
+/// A single-quoted string starting at `start`. AWS allows the escapes `\'`, `\{`, `\}` and `\\`
+/// only: any other backslash (`\"`, `\n`, a lone `\`) makes the whole field "not a valid JSONPath
+/// or a valid intrinsic function call".
 fn string(src: &str, start: usize) -> Result<(TokenKind, usize), IntrinsicError> {
     let mut text = String::new();
     let mut escaped = Vec::new();
@@ -126,9 +127,12 @@ fn string(src: &str, start: usize) -> Result<(TokenKind, usize), IntrinsicError>
                     text.push(e);
                     escaped.push(true);
                 }
-                _ => {
-                    text.push('\\');
-                    escaped.push(false);
+                other => {
+                    let shown = other.map_or("a lone '\\'".to_string(), |(_, c)| format!("'\\{c}'"));
+                    return Err(IntrinsicError {
+                        message: format!("{shown} is not an escape AWS allows in a string (only \\', \\{{, \\}} and \\\\)"),
+                        offset: start + 1 + i,
+                    });
                 }
             },
             _ => {

@@ -118,6 +118,10 @@ fn format() {
         "States.Format($.t, 7)",
         json!("a 7 b"),
     );
+    // Only \', \{, \} and \\ are escapes; anything else after a backslash is refused where it is.
+    for (expr, offset) in [(r#"States.Format('a\"b')"#, 16), (r"States.Format('\n')", 15), (r"States.Format('x\y', 1)", 16), (r"States.Format('\", 15)] {
+        rejects(expr, offset);
+    }
     fails(json!({}), "States.Format('{} {}', 1)");
     fails(json!({}), "States.Format('{}', 1, 2)");
     fails(json!({}), "States.Format(1)");
@@ -137,6 +141,11 @@ fn json_functions() {
         json!([0, -0.0, "-0", -0.0]),
     );
     fails(json!({"s": "{"}), "States.StringToJson($.s)");
+    for blank in ["", " ", "\n\t \r"] {
+        gives(json!({"s": blank}), "States.StringToJson($.s)", Value::Null);
+    }
+    gives(json!({}), "States.StringToJson('')", Value::Null);
+    fails(json!({"s": " x "}), "States.StringToJson($.s)");
     fails(json!({"s": 1}), "States.StringToJson($.s)");
     gives(
         json!({"v": {"b": 1, "a": [1.0]}}),

@@ -48,7 +48,8 @@ fn partition(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
     Ok(Some(Value::Array(chunks)))
 }
 
-/// `$range(start, end, step)`: `start`, `start + step`, ... up to and including `end`.
+/// `$range(start, end, step)`: `start`, `start + step`, ... up to and including `end`; one item
+/// alone is given bare, as JSONata gives a sequence of one.
 fn range(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
     let start = integer(&args[0], "start", "range")?;
     let end = integer(&args[1], "end", "range")?;
@@ -67,6 +68,10 @@ fn range(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
             Some(next) => next,
             None => break,
         };
+    }
+    // A JSONata sequence of one item is that item: `$range(1, 1, 1)` is `1`, not `[1]`.
+    if out.len() == 1 {
+        return Ok(out.pop());
     }
     Ok(Some(Value::Array(out)))
 }

@@ -238,6 +238,26 @@ impl Expression {
         bounded(&self.compiled, input, &bindings, options, env.limits)
     }
 
+    /// Whether the expression, which gave *undefined*, in fact gave a function (`$sum`,
+    /// `function($x) { $x }`): JSON cannot hold one, so the engine hands back *undefined*, while
+    /// AWS reports "returned an unsupported result type". Asked only on that failure path: the
+    /// expression runs again inside `$type(( … ))`, with a fixed seed so that the caller's
+    /// random sequence is left alone.
+    pub fn gives_function(&self, input: Option<&Value>, env: &Environment) -> bool {
+        let Ok(probe) = jlens_core::Expression::compile(&format!("$type(({}\n))", self.source)) else { return false };
+        let mut bindings = functions::bindings(self.dialect, 0);
+        if let Some(states) = env.states {
+            bindings = bindings.var("states", states.clone());
+        }
+        for name in &self.variables {
+            if let Some(value) = env.variables.variable(name) {
+                bindings = bindings.var(name.clone(), value.clone());
+            }
+        }
+        let options = jlens_core::Options::new().now(env.now_millis).seed(0).max_steps(DEFAULT_MAX_STEPS);
+        matches!(probe.evaluate_with(input, &bindings, &options), Ok(Some(Value::String(t))) if t == "function")
+    }
+
     /// Evaluates with explicit engine options (the test-suite runner's depth and step limits).
     pub fn evaluate_with_limits(
         &self,

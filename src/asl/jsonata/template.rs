@@ -31,15 +31,18 @@ pub enum TemplateError {
     Evaluation { field: String, expression: String, error: JsonataError },
     /// An expression gave *undefined*. Example: `"{% $states.input.absent %}"`.
     Undefined { field: String, expression: String },
+    /// An expression gave a function, which JSON cannot hold. Example: `"{% $sum %}"`.
+    UnsupportedResult { field: String, expression: String },
 }
 
 impl TemplateError {
     /// The field, as AWS names it (`Output/FunctionResult`).
     pub fn field(&self) -> &str {
         match self {
-            TemplateError::Syntax { field, .. } | TemplateError::Evaluation { field, .. } | TemplateError::Undefined { field, .. } => {
-                field
-            }
+            TemplateError::Syntax { field, .. }
+            | TemplateError::Evaluation { field, .. }
+            | TemplateError::Undefined { field, .. }
+            | TemplateError::UnsupportedResult { field, .. } => field,
         }
     }
 
@@ -53,8 +56,15 @@ impl TemplateError {
             TemplateError::Undefined { field, expression } => {
                 format!("The JSONata expression '{expression}' specified for the field '{field}' returned nothing (undefined).")
             }
+            TemplateError::UnsupportedResult { field, expression } => unsupported_result(expression, field),
         }
     }
+}
+
+/// AWS's cause for an expression that gave a function: "The JSONata expression '$sum' specified
+/// for the field 'Output' returned an unsupported result type."
+pub fn unsupported_result(expression: &str, field: &str) -> String {
+    format!("The JSONata expression '{expression}' specified for the field '{field}' returned an unsupported result type.")
 }
 
 impl JsonataTemplate {
@@ -129,6 +139,9 @@ impl JsonataTemplate {
             JsonataTemplate::Literal(v) => Ok(v.clone()),
             JsonataTemplate::Expression(e) => match e.evaluate(input, env) {
                 Ok(Some(v)) => Ok(v),
+                Ok(None) if e.gives_function(input, env) => {
+                    Err(TemplateError::UnsupportedResult { field: field.to_string(), expression: e.source().to_string() })
+                }
                 Ok(None) => Err(TemplateError::Undefined { field: field.to_string(), expression: e.source().to_string() }),
                 Err(error) => Err(TemplateError::Evaluation { field: field.to_string(), expression: e.source().to_string(), error }),
             },

@@ -30,6 +30,9 @@ pub enum RuleTest {
     Not(Box<ChoiceRule>),
     /// JSONata: `"Condition": "{% $states.input.x > 3 %}"`, braces included.
     Condition(String),
+    /// JSONata: `"Condition": true` (or `false`): a literal boolean, which AWS accepts as a
+    /// Condition that always (never) holds.
+    ConstantCondition(bool),
 }
 
 impl RuleTest {
@@ -40,7 +43,7 @@ impl RuleTest {
             RuleTest::And(_) => "And",
             RuleTest::Or(_) => "Or",
             RuleTest::Not(_) => "Not",
-            RuleTest::Condition(_) => "Condition",
+            RuleTest::Condition(_) | RuleTest::ConstantCondition(_) => "Condition",
         }
     }
 }

@@ -22,6 +22,16 @@ pub use state::{
 
 use crate::asl::json::{Node, Number};
 
+/// A state machine's type, which is not part of its definition: STANDARD or EXPRESS. The
+/// validator refuses in EXPRESS what it cannot run (`.sync`, `.waitForTaskToken`, activities);
+/// the interpreter applies its history and duration quotas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExecutionType {
+    #[default]
+    Standard,
+    Express,
+}
+
 /// A state machine, or the states of a Parallel branch or a Map's item processor.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StateMachine {

@@ -221,6 +221,7 @@ impl ChoiceRule {
                 RuleTest::And(rules) | RuleTest::Or(rules) => Node::array(rules.iter().map(ChoiceRule::to_json).collect()),
                 RuleTest::Not(rule) => rule.to_json(),
                 RuleTest::Condition(c) => Node::string(c.clone()),
+                RuleTest::ConstantCondition(b) => Node::new(Value::Bool(*b)),
             };
             f.push(test.field_name(), node);
         }

@@ -77,11 +77,79 @@ pub fn timestamp_path_invalid(path: &str, value: &Value) -> String {
     )
 }
 
+/// SecondsPath selected a negative whole number: a Wait cannot go back in time. "The
+/// SecondsPath parameter references a negative value: $.input.waitSeconds == -1", in the shape
+/// of its sibling [`seconds_path_not_long`].
+pub fn seconds_path_negative(path: &str, value: &Value) -> String {
+    format!("The SecondsPath parameter references a negative value: {path} == {}", bare(value))
+}
+
+/// How AWS shows the offending value in a "The …Path field refers to value \"…\"" cause: between
+/// double quotes, a string as its content (not re-escaped), anything else as compact JSON
+/// (`"{}"`, `"1.5"`, `"[1,2]"`, `"null"`).
+pub fn quoted(value: &Value) -> String {
+    format!("\"{}\"", bare(value))
+}
+
 /// MaxConcurrencyPath (and the like) selected something that is not an integer: "The
 /// MaxConcurrencyPath field refers to value \"NoNumber\" which is not a valid integer: $.x".
 pub fn field_not_integer(field: &str, path: &str, value: &Value) -> String {
-    format!(
-        "The {field} field refers to value {} which is not a valid integer: {path}",
-        compact(value)
-    )
+    format!("The {field} field refers to value {} which is not a valid integer: {path}", quoted(value))
+}
+
+/// ToleratedFailurePercentagePath selected something that is not a number: "The
+/// ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid number: $.p".
+pub fn field_not_number(field: &str, path: &str, value: &Value) -> String {
+    format!("The {field} field refers to value {} which is not a valid number: {path}", quoted(value))
+}
+
+/// A Fail's ErrorPath or CausePath (a path or an intrinsic call, `source` as written) gave
+/// something that is not a string: "The CausePath field refers to value \"{}\" which is not a
+/// valid string: $.cause".
+pub fn field_not_string(field: &str, source: &str, value: &Value) -> String {
+    format!("The {field} field refers to value {} which is not a valid string: {source}", quoted(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// (value, how a "...Path" cause shows it)
+    const QUOTED: [(&str, &str); 9] = [
+        (r#""NoNumber""#, r#""NoNumber""#),
+        (r#""say \"hi\"""#, r#""say "hi"""#),
+        (r#""""#, r#""""#),
+        ("{}", r#""{}""#),
+        (r#"{"a":[1,2]}"#, r#""{"a":[1,2]}""#),
+        ("1.5", r#""1.5""#),
+        ("-3", r#""-3""#),
+        ("true", r#""true""#),
+        ("null", r#""null""#),
+    ];
+
+    #[test]
+    fn path_causes_quote_a_string_by_its_content_and_anything_else_as_compact_json() {
+        for (value, shown) in QUOTED {
+            let value: Value = serde_json::from_str(value).unwrap();
+            assert_eq!(quoted(&value), shown, "{value}");
+            assert_eq!(
+                field_not_integer("MaxConcurrencyPath", "$.m", &value),
+                format!("The MaxConcurrencyPath field refers to value {shown} which is not a valid integer: $.m")
+            );
+            assert_eq!(
+                field_not_string("ErrorPath", "$.e", &value),
+                format!("The ErrorPath field refers to value {shown} which is not a valid string: $.e")
+            );
+        }
+    }
+
+    #[test]
+    fn a_negative_seconds_path_names_the_path_and_the_value() {
+        assert_eq!(
+            seconds_path_negative("$.input.waitSeconds", &json!(-1)),
+            "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1"
+        );
+    }
 }

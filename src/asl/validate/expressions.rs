@@ -112,7 +112,8 @@ fn reference_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut
 
 fn intrinsic(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_intrinsic(text) {
-        report(out, Code::IntrinsicFunction, pointer, format!("invalid intrinsic function: {}", located(p, text)));
+        // AWS's words for any field whose intrinsic call it cannot read.
+        report(out, Code::IntrinsicFunction, pointer, format!("not a valid JSONPath or a valid intrinsic function call: {}", located(p, text)));
     }
 }
 
@@ -391,6 +392,9 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, language: QueryLanguage, out: &m
                 jsonata(c, format!("{pointer}/Condition"), out);
             }
         }
+        // A literal boolean is a Condition AWS accepts; in a JSONPath state the field was
+        // reported above.
+        Some(RuleTest::ConstantCondition(_)) => {}
         Some(RuleTest::Compare { operator, operand }) => {
             let p = format!("{pointer}/{}", operator.name());
             if language == QueryLanguage::Jsonata {

@@ -4,6 +4,7 @@
 use super::{Scope, StateAt, report};
 use crate::asl::diag::{Code, Diagnostic};
 use crate::asl::json::Number;
+use crate::asl::integrations;
 use crate::asl::model::*;
 
 /// Rules on a set of states itself: `StartAt`, `States`, `TimeoutSeconds`, `ProcessorConfig`.
@@ -40,6 +41,18 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether the state has field `key`: typed in the model, or kept as read because its type was wrong.
+/// `Credentials` is `{"RoleArn": ...}` (or `RoleArn.$` in JSONPath states) and nothing else.
+fn check_credentials(credentials: &Payload, at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let Some(members) = credentials.as_object() else { return };
+    for m in members.iter().filter(|m| m.key != "RoleArn" && m.key != "RoleArn.$") {
+        let pointer = at.at(&format!("Credentials/{}", crate::asl::json::escape_pointer_token(&m.key)));
+        report(out, Code::Credentials, pointer, format!("`Credentials` takes only `RoleArn` (or `RoleArn.$`), not `{}`", m.key));
+    }
+    if !members.iter().any(|m| m.key == "RoleArn" || m.key == "RoleArn.$") {
+        report(out, Code::Credentials, at.at("Credentials"), "`Credentials` needs a `RoleArn`: the role the Task assumes");
+    }
+}
+
 fn written(at: &StateAt, key: &str) -> bool {
     let s = at.state;
     let typed = match (&s.kind, key) {
@@ -139,6 +152,12 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         StateKind::Task(task) => {
             if task.resource.is_none() && !written(at, "Resource") {
                 report(out, Code::MissingField, at.at("Resource"), "a Task needs a `Resource`");
+            }
+            if let Some(Err(refused)) = task.resource.as_deref().map(integrations::parse) {
+                report(out, Code::UnknownResource, at.at("Resource"), refused.message());
+            }
+            if let Some(credentials) = &task.credentials {
+                check_credentials(credentials, at, out);
             }
             let timeout = task.timeout_seconds.as_ref().and_then(NumberOrExpression::number);
             let heartbeat = task.heartbeat_seconds.as_ref().and_then(NumberOrExpression::number);

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 /// State names to what the rules know of them, hashed with FNV: names are short, and SipHash
 /// costs more than the rest of the graph rules on a 500-state machine.
-type ByName<'m, V> = HashMap<&'m str, V, std::hash::BuildHasherDefault<crate::asl::handlers::Fnv>>;
+type ByName<'m, V> = HashMap<&'m str, V, std::hash::BuildHasherDefault<crate::asl::fnv::Fnv>>;
 
 /// Runs the graph rules over every scope.
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {

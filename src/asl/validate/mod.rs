@@ -16,7 +16,7 @@ pub mod variables;
 use crate::asl::diag::{self, Code, Diagnostic};
 use crate::asl::json::{Node, escape_pointer_token};
 use crate::asl::lower;
-use crate::asl::model::{QueryLanguage, State, StateKind, StateMachine};
+use crate::asl::model::{ExecutionType, QueryLanguage, State, StateKind, StateMachine};
 
 /// A definition read from text, judged.
 #[derive(Debug, Clone)]
@@ -43,11 +43,17 @@ impl Report {
 
 /// Reads, lowers and validates a definition, locating every diagnostic in `text`.
 pub fn validate_text(text: &str) -> Report {
+    validate_text_as(text, ExecutionType::Standard)
+}
+
+/// [`validate_text`] for a state machine of type `execution_type`: an EXPRESS one cannot use
+/// `.sync`, `.waitForTaskToken` or activities.
+pub fn validate_text_as(text: &str, execution_type: ExecutionType) -> Report {
     match lower::lower_text(text) {
         Err(syntax) => Report { root: None, machine: None, diagnostics: vec![syntax] },
         Ok((root, lowered)) => {
             let mut diagnostics = lowered.diagnostics;
-            diagnostics.extend(validate(&lowered.machine));
+            diagnostics.extend(validate_as(&lowered.machine, execution_type));
             diag::locate(&mut diagnostics, &root, text);
             diagnostics.sort_by_key(|d| (d.severity, d.position.map(|p| (p.line, p.column))));
             Report { root: Some(root), machine: Some(lowered.machine), diagnostics }
@@ -57,6 +63,11 @@ pub fn validate_text(text: &str) -> Report {
 
 /// Runs every model rule on `machine`.
 pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
+    validate_as(machine, ExecutionType::Standard)
+}
+
+/// [`validate`] for a state machine of type `execution_type`.
+pub fn validate_as(machine: &StateMachine, execution_type: ExecutionType) -> Vec<Diagnostic> {
     let scopes = Scope::collect(machine);
     let mut out = Vec::new();
     graph::check(&scopes, &mut out);
@@ -71,10 +82,22 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
             };
             fields::check_state(&at, &mut out);
             expressions::check_state(&at, &mut out);
+            if execution_type == ExecutionType::Express {
+                express_task(&at, &mut out);
+            }
         }
     }
     variables::check(&scopes, &mut out);
     out
+}
+
+/// AWS's refusal of a Task an EXPRESS state machine cannot run, located on its `Resource`.
+fn express_task(at: &StateAt, out: &mut Vec<Diagnostic>) {
+    let StateKind::Task(task) = &at.state.kind else { return };
+    let Some(Ok(resource)) = task.resource.as_deref().map(crate::asl::integrations::parse) else { return };
+    if let Some(refused) = resource.express_error() {
+        report(out, Code::ExpressIntegration, at.at("Resource"), format!("SCHEMA_VALIDATION_FAILED: {}", refused.message()));
+    }
 }
 
 /// Where a set of states sits.

@@ -20,6 +20,9 @@ use crate::asl::path::{Roots, cause};
 
 /// Whether a JSONata Condition holds; a failure or a non-boolean is a QueryEvaluationError.
 fn condition_holds(exec: &mut Execution, fid: FiberId, state: &CompiledState, condition: &Condition, raw: &Value) -> Result<bool, StatesError> {
+    if let Condition::Constant(holds) = condition {
+        return Ok(*holds);
+    }
     let Condition::Expression { expression, field } = condition else {
         return Err(site(exec, fid, state).runtime("a JSONPath rule reached a JSONata state"));
     };
@@ -35,6 +38,7 @@ fn condition_holds(exec: &mut Execution, fid: FiberId, state: &CompiledState, co
             expression.source(),
             crate::asl::jsonata::type_name(&other)
         ),
+        Ok(None) if expression.gives_function(Some(raw), &env) => crate::asl::jsonata::template::unsupported_result(expression.source(), field),
         Ok(None) => format!("The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).", expression.source()),
         Err(e) => format!(
             "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {}",
@@ -120,7 +124,7 @@ pub(crate) fn holds(condition: &Condition, roots: &Roots, site: StateSite) -> Re
             Ok(false)
         }
         Condition::Not(inner) => Ok(!holds(inner, roots, site)?),
-        Condition::Expression { .. } => Err(site.runtime("a JSONata Condition reached a JSONPath state")),
+        Condition::Expression { .. } | Condition::Constant(_) => Err(site.runtime("a JSONata Condition reached a JSONPath state")),
         Condition::Compare { variable, operator, operand } => {
             let value = match variable.select(roots) {
                 Ok(selected) => Some(selected.into_value()),

@@ -126,12 +126,11 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         None => spec.tolerated_failure_count,
     };
     let tolerated_percentage = match &spec.tolerated_failure_percentage_path {
-        Some(p) => Some(
-            p.eval(&refs.roots(&effective))
-                .ok()
-                .and_then(|v| v.as_f64())
-                .ok_or_else(|| site.runtime(&format!("The ToleratedFailurePercentagePath field does not refer to a number: {}", p.as_str())))?,
-        ),
+        Some(p) => {
+            let value = p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
+            let field = "ToleratedFailurePercentagePath";
+            Some(value.as_f64().ok_or_else(|| site.runtime(&cause::field_not_number(field, p.as_str(), &value)))?)
+        }
         None => spec.tolerated_failure_percentage,
     };
     start(exec, fid, state, spec, items, effective, max_concurrency, tolerated_count, tolerated_percentage)
@@ -206,7 +205,7 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
             }
             (None, None) => item,
         };
-        let start = exec.program.scopes[spec.processor].start;
+        let start = exec.program.scope(spec.processor).start;
         let child = exec.spawn(spec.processor, start, Arc::new(input), Some((fid, index)));
         exec.fiber_mut(child).iteration_of = Some(state.name.clone());
         let children = exec.fiber_mut(fid).children.as_mut().expect("checked");

@@ -1,5 +1,5 @@
-//! One small action per state type, and what they share: entering, leaving, transitions,
-//! Retry, Catch and the completion of branches and iterations.
+//! One small action per state type, and what they share: entering, leaving, transitions and
+//! the completion of branches and iterations. Retry and Catch are in [`super::recovery`].
 
 mod choice;
 mod fail;
@@ -12,13 +12,13 @@ mod wait;
 
 use std::sync::Arc;
 
-use rand::Rng;
 use serde_json::Value;
 
 use serde_json::Map;
 
+pub(super) use super::recovery::{handle_error, handle_error_after};
 use super::pipeline::{self, QueryFailure, Refs, StateSite};
-use super::program::{Action, Assignment, CatchRule, CompiledState};
+use super::program::{Action, Assignment, CompiledState, StateId};
 use super::trace::Stage;
 use super::variables::VariableScope;
 use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
@@ -31,7 +31,7 @@ pub(super) enum Flow {
     /// A result for ResultSelector → ResultPath → OutputPath, then Next.
     Result(Arc<Value>),
     /// The state's output, final, and where to go (`None`: the branch ends).
-    Leave { output: Arc<Value>, next: Option<usize> },
+    Leave { output: Arc<Value>, next: Option<StateId> },
     /// The fiber parked itself (timer, children, callback).
     Parked,
 }
@@ -61,7 +61,7 @@ pub(super) fn run_fiber(exec: &mut Execution, fid: FiberId) {
                 None
             };
             match error {
-                Some(name) => task::report(exec, fid, state, effective, Err(StatesError { error: Some(name.into()), cause: None })),
+                Some(name) => task::report(exec, fid, state, effective, Err(StatesError::named(Some(name.into()), None))),
                 None => {
                     exec.fiber_mut(fid).phase = Phase::AwaitCallback { token, effective, timeout_at, heartbeat, heartbeat_from };
                     exec.schedule_callback_timer(fid);
@@ -91,6 +91,7 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
             exec.fiber_mut(fid).started = true;
         }
     }
+    let entered_previous = exec.fiber(fid).previous_event;
     let id = exec.record_with(Some(fid), true, |exec| EventKind::StateEntered {
         state_type: state.state_type,
         name: state.name.clone(),
@@ -99,6 +100,7 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
     let now = exec.clock.now();
     let fiber = exec.fiber_mut(fid);
     fiber.entered_event = id;
+    fiber.entered_previous = entered_previous;
     fiber.entered_time = now;
     fiber.retries = 0;
     fiber.assigned = None;
@@ -127,15 +129,14 @@ pub(super) fn variables(exec: &Execution, fid: FiberId) -> VariableScope {
 pub(super) fn query_failed(exec: &mut Execution, fid: FiberId, state: &CompiledState, failure: QueryFailure) -> StatesError {
     let entered = exec.fiber(fid).entered_event;
     let full = cause::in_state(&state.name, entered, &failure.cause);
-    exec.record(
-        Some(fid),
-        EventKind::EvaluationFailed {
-            error: names::QUERY_EVALUATION_ERROR.into(),
-            cause: full.clone(),
-            location: failure.location,
-            state: state.name.clone(),
-        },
-    );
+    let link = crate::asl::history::evaluation_failed_link(state.state_type);
+    let kind = EventKind::EvaluationFailed {
+        error: names::QUERY_EVALUATION_ERROR.into(),
+        cause: full.clone(),
+        location: failure.location,
+        state: state.name.clone(),
+    };
+    exec.record_linked(Some(fid), false, link, |_| kind);
     StatesError::new(names::QUERY_EVALUATION_ERROR, full)
 }
 
@@ -304,35 +305,8 @@ pub(super) fn finish_with_result(exec: &mut Execution, fid: FiberId, state: &Com
     }
 }
 
-/// A catcher fired: its ResultPath or Output, and its Assign. Gives the next state's input.
-fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catcher: &CatchRule, error: &StatesError) -> Result<Arc<Value>, StatesError> {
-    let raw = exec.fiber(fid).input.clone();
-    let error_output = error.to_output();
-    let index = state.catchers.iter().position(|c| std::ptr::eq(c, catcher)).unwrap_or(0);
-    let field = format!("Catch[{index}]/Assign");
-    let assigned = match &catcher.assign {
-        Some(assignment) => evaluate_assign(exec, fid, state, assignment, &field, &error_output, None, Some(&error_output))?,
-        None => Map::new(),
-    };
-    let output = match state.query_language {
-        QueryLanguage::JsonPath => {
-            let site = site(exec, fid, state);
-            pipeline::place(&catcher.result_path, &raw, Arc::new(error_output), site)?
-        }
-        QueryLanguage::Jsonata => match &catcher.output {
-            Some(template) => {
-                let field = format!("Catch[{index}]/Output");
-                Arc::new(jsonata_value(exec, fid, state, template, &field, &raw, None, Some(&error_output))?)
-            }
-            None => Arc::new(error_output),
-        },
-    };
-    commit_variables(exec, fid, state, assigned)?;
-    Ok(output)
-}
-
 /// Records StateExited and moves to `next`, or ends the fiber.
-fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<usize>) {
+pub(super) fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<StateId>) {
     // An output that is the input itself was checked when it arrived, and one that is the
     // task's result when the result came.
     let checked = exec.fiber_mut(fid).checked.take();
@@ -370,7 +344,7 @@ fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<
 
 /// Counts a transition (to Next, or to a catcher's Next); past the cap the execution fails, so
 /// an infinite loop ends instead of hanging. False when it ended.
-fn count_transition(exec: &mut Execution) -> bool {
+pub(super) fn count_transition(exec: &mut Execution) -> bool {
     exec.transitions += 1;
     if exec.transitions > exec.config.max_transitions {
         exec.end(ExecutionStatus::Failed(StatesError::runtime(format!(
@@ -382,88 +356,8 @@ fn count_transition(exec: &mut Execution) -> bool {
     true
 }
 
-/// Retry, then Catch, then fail the fiber.
-pub(super) fn handle_error(exec: &mut Execution, fid: FiberId, state: &CompiledState, error: StatesError) {
-    handle_error_after(exec, fid, state, error, None)
-}
-
-/// [`handle_error`], recording `failed_event` (MapStateFailed, ParallelStateFailed) unless the
-/// state is retried: AWS records it only when the state gives up.
-pub(super) fn handle_error_after(
-    exec: &mut Execution,
-    fid: FiberId,
-    state: &CompiledState,
-    error: StatesError,
-    mut failed_event: Option<EventKind>,
-) {
-    exec.trace_value(fid, &state.name, Stage::Error, || Arc::new(error.to_output()));
-    let on_task = state.state_type == StateType::Task;
-    let retriable = matches!(state.state_type, StateType::Task | StateType::Parallel | StateType::Map);
-    if retriable {
-        if let Some(index) = state.retriers.iter().position(|r| r.error_equals.iter().any(|p| error.matches(p, on_task))) {
-            let policy = &state.retriers[index];
-            let attempts = exec.fiber(fid).retry_counts.get(index).copied().unwrap_or(0);
-            if attempts < policy.max_attempts {
-                let mut delay = policy.interval_seconds * policy.backoff_rate.powi(attempts as i32);
-                if let Some(max) = policy.max_delay_seconds {
-                    delay = delay.min(max);
-                }
-                if policy.full_jitter {
-                    delay = exec.rng.random_range(0.0..=delay.max(0.0));
-                }
-                let fiber = exec.fiber_mut(fid);
-                if let Some(count) = fiber.retry_counts.get_mut(index) {
-                    *count += 1;
-                }
-                fiber.retries += 1;
-                fiber.phase = Phase::Act;
-                let attempt = fiber.retries;
-                exec.trace_value(fid, &state.name, Stage::Retry, || {
-                    Arc::new(serde_json::json!({"attempt": attempt, "delaySeconds": delay, "retrier": index}))
-                });
-                let until = exec.clock.now() + (delay * 1000.0).round() as i64;
-                exec.sleep_until(fid, until);
-                return;
-            }
-        }
-        if let Some(kind) = failed_event.take() {
-            exec.record(Some(fid), kind);
-        }
-        if let Some(catcher) = state.catchers.iter().find(|c| c.error_equals.iter().any(|p| error.matches(p, on_task))) {
-            match caught_output(exec, fid, state, catcher, &error) {
-                // An error output that quotes its input can double in size on every loop
-                // through the catcher: the payload limit holds here too.
-                Ok(output) if let Err(error) = exec.config.quotas.check_result(&state.name, &output) => {
-                    complete(exec, fid, Err(error));
-                }
-                Ok(output) => {
-                    exec.trace_value(fid, &state.name, Stage::Caught, || output.clone());
-                    if matches!(state.state_type, StateType::Map | StateType::Parallel) {
-                        let assigned = exec.fiber_mut(fid).assigned.take();
-                        exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone(), assigned });
-                    }
-                    if !count_transition(exec) {
-                        return;
-                    }
-                    let fiber = exec.fiber_mut(fid);
-                    fiber.state = catcher.next;
-                    fiber.input = output;
-                    fiber.phase = Phase::Enter;
-                    exec.ready.push_front(fid);
-                }
-                Err(e) => complete(exec, fid, Err(e)),
-            }
-            return;
-        }
-    }
-    if let Some(kind) = failed_event {
-        exec.record(Some(fid), kind);
-    }
-    complete(exec, fid, Err(error))
-}
-
 /// A fiber reached its end: the execution ends, or its parent learns the outcome.
-fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<Value>, StatesError>) {
+pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<Value>, StatesError>) {
     let Some((pid, index)) = exec.fiber(fid).parent else {
         exec.release(fid);
         exec.end(match outcome {
@@ -525,7 +419,7 @@ fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<Value>, Stat
     if parent_state.state_type == StateType::Map {
         map::start_more(exec, pid, parent_state);
     }
-    let Some(children) = exec.fibers[pid].as_ref().and_then(|f| f.children.as_ref()) else { return };
+    let Some(children) = exec.fibers[pid.0].as_ref().and_then(|f| f.children.as_ref()) else { return };
     if children.remaining == 0 {
         let children = exec.fiber_mut(pid).children.take().expect("checked");
         let results: Vec<Value> = children.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();

@@ -34,7 +34,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, bra
     exec.fiber_mut(fid).phase = Phase::AwaitChildren;
     let mut spawned = Vec::with_capacity(branches.len());
     for (index, &scope) in branches.iter().enumerate() {
-        let start = exec.program.scopes[scope].start;
+        let start = exec.program.scope(scope).start;
         let child = exec.spawn(scope, start, effective.clone(), Some((fid, index)));
         spawned.push(child);
     }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::Flow;
-use crate::asl::handlers::{TaskContext, TaskRequest};
+use crate::asl::interp::plug::{TaskContext, TaskRequest};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
-use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names};
-use crate::asl::path::Roots;
+use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
+use crate::asl::path::{Roots, cause};
 
 fn resource_of(spec: &TaskSpec) -> TaskResource {
     TaskResource { resource_type: spec.resource_type.clone(), resource: spec.resource_name.clone() }
@@ -30,7 +30,14 @@ fn seconds(
 ) -> Result<Option<u64>, StatesError> {
     Ok(match source {
         Some(SecondsSource::Literal(s)) => Some(*s),
-        Some(SecondsSource::Path(p)) => p.eval(&Roots::input(effective).with_context(context)).ok().and_then(|v| v.as_u64()),
+        Some(SecondsSource::Path(p)) => {
+            // A path that finds nothing, or no whole number, fails the state rather than leaving
+            // the task without its limit.
+            let site = super::site(exec, fid, state);
+            let path_field = format!("{field}Path");
+            let value = p.eval(&Roots::input(effective).with_context(context)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
+            Some(value.as_u64().ok_or_else(|| site.runtime(&cause::field_not_integer(&path_field, p.as_str(), &value)))?)
+        }
         Some(SecondsSource::Expression(template)) => {
             let raw = exec.fiber(fid).input.clone();
             let value = super::jsonata_value(exec, fid, state, template, field, &raw, None, None)?;
@@ -138,7 +145,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     }
     if let Some(limit) = timeout {
         if latency > limit * 1000 {
-            let error = StatesError { error: Some(names::TIMEOUT.into()), cause: None };
+            let error = StatesError::named(Some(names::TIMEOUT.into()), None);
             exec.fiber_mut(fid).phase = Phase::TaskDone { effective, outcome: Err(error) };
             let until = now + (limit * 1000) as i64;
             exec.sleep_until(fid, until);
@@ -177,7 +184,16 @@ pub(super) fn report(
     };
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     match outcome {
+        // A Lambda function's answer over the payload limit is the Lambda task's failure, named
+        // after its resource, which States.ALL catches; any other result over it is Step
+        // Functions' own terminal error, named after the state.
         Ok(value) if let Err(error) = exec.config.quotas.check_result(&state.name, &value) => {
+            let too_deep = quota::nested_deeper_than(&value, quota::MAX_NESTING_DEPTH);
+            let error = if spec.target == TaskTarget::LambdaInvoke && !too_deep {
+                quota::result_too_large(&spec.resource).reported_by_task()
+            } else {
+                error
+            };
             report(exec, fid, state, _effective, Err(error))
         }
         Ok(value) => {

@@ -30,7 +30,8 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             let value = p.eval(&roots).map_err(|_| site.runtime(&cause::parameter_not_found("SecondsPath", p.as_str())))?;
             let seconds = match &value {
                 Value::Number(n) if n.is_u64() => n.as_u64().unwrap_or(0) as i64,
-                Value::Number(n) if n.is_i64() => 0.max(n.as_i64().unwrap_or(0)),
+                // AWS refuses to wait a negative time rather than not waiting.
+                Value::Number(n) if n.is_i64() => return Err(site.runtime(&cause::seconds_path_negative(p.as_str(), &value))),
                 other => return Err(site.runtime(&cause::seconds_path_not_long(p.as_str(), other))),
             };
             now + seconds * 1000

@@ -42,12 +42,28 @@ pub struct StatesError {
     pub error: Option<String>,
     /// AWS's cause text.
     pub cause: Option<String>,
+    /// Whether a Task's service reported the error as the task's failure (a `lambda:invoke`
+    /// result over the payload limit): then even a name Step Functions otherwise raises as a
+    /// terminal error (`States.DataLimitExceeded`) is matched by `States.ALL` and
+    /// `States.TaskFailed`. False for every error Step Functions raises itself.
+    pub reported_by_task: bool,
 }
 
 impl StatesError {
     /// An error with a name and a cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        StatesError { error: Some(error.into()), cause: Some(cause.into()) }
+        StatesError { error: Some(error.into()), cause: Some(cause.into()), reported_by_task: false }
+    }
+
+    /// An error whose name and cause either may be absent (a Fail state without Error or Cause).
+    pub fn named(error: Option<String>, cause: Option<String>) -> Self {
+        StatesError { error, cause, reported_by_task: false }
+    }
+
+    /// The same error, reported by the Task's service as the task's failure
+    /// ([`StatesError::reported_by_task`]).
+    pub fn reported_by_task(self) -> Self {
+        StatesError { reported_by_task: true, ..self }
     }
 
     /// `States.Runtime` with `cause`.
@@ -62,14 +78,15 @@ impl StatesError {
 
     /// Whether a Retrier's or Catcher's `ErrorEquals` entry `pattern` matches this error, as AWS
     /// matches: `States.ALL` matches everything but `States.Runtime` and
-    /// `States.DataLimitExceeded`; on a Task, `States.TaskFailed` matches every error but
+    /// `States.DataLimitExceeded` (unless a Task's service reported it:
+    /// [`StatesError::reported_by_task`]); on a Task, `States.TaskFailed` matches every error but
     /// `States.Timeout` (and the two above); anything else matches by exact name.
     pub fn matches(&self, pattern: &str, on_task: bool) -> bool {
         let name = self.name();
         if pattern == name {
             return true;
         }
-        let unmatchable = name == names::RUNTIME || name == names::DATA_LIMIT_EXCEEDED;
+        let unmatchable = !self.reported_by_task && (name == names::RUNTIME || name == names::DATA_LIMIT_EXCEEDED);
         match pattern {
             names::ALL => !unmatchable,
             names::TASK_FAILED => on_task && !unmatchable && name != names::TIMEOUT && name != names::HEARTBEAT_TIMEOUT,
@@ -118,5 +135,16 @@ mod tests {
         assert!(StatesError::new("Lambda.Unknown", "x").matches(names::TASK_FAILED, true));
         assert!(!StatesError::new(names::TIMEOUT, "x").matches(names::TASK_FAILED, true));
         assert!(StatesError::new(names::TIMEOUT, "x").matches(names::TIMEOUT, true));
+    }
+
+    #[test]
+    fn a_data_limit_error_a_task_reports_is_caught_by_states_all() {
+        let raised = StatesError::new(names::DATA_LIMIT_EXCEEDED, "x");
+        assert!(!raised.matches(names::ALL, true));
+        let reported = raised.clone().reported_by_task();
+        assert!(reported.matches(names::ALL, true));
+        assert!(reported.matches(names::TASK_FAILED, true));
+        assert!(reported.matches(names::DATA_LIMIT_EXCEEDED, true));
+        assert!(!StatesError::runtime("x").reported_by_task().matches("Other", true));
     }
 }

@@ -15,7 +15,7 @@
 use serde_json::{Map, Value};
 
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
-use crate::asl::interp::StatesError;
+use crate::asl::error::StatesError;
 use crate::asl::json::{self, LineIndex, Node};
 
 /// A whole mock configuration file, in the order it was written.
@@ -427,7 +427,7 @@ impl TaskHandler for MockedResponseHandler {
         let entry = self.response.invocations.iter().find(|i| i.first <= n && n <= i.last).or(self.response.invocations.last());
         match entry.map(|e| &e.outcome) {
             Some(MockOutcome::Return(value)) => Ok(value.clone()),
-            Some(MockOutcome::Throw { error, cause }) => Err(StatesError { error: Some(error.clone()), cause: cause.clone() }),
+            Some(MockOutcome::Throw { error, cause }) => Err(StatesError::named(Some(error.clone()), cause.clone())),
             None => Err(StatesError::new(crate::asl::interp::names::TASK_FAILED, format!("the mocked response '{}' is empty", self.response.name))),
         }
     }

@@ -1,17 +1,13 @@
-//! Simulated task handlers: the [`TaskHandler`] trait, the [`HandlerRegistry`] keyed by state
-//! name or resource ARN (or Lambda function name), the simulated CloudWatch log streams handlers
-//! print to, the generic handlers (echo, static result, throw, fail-N-times-then-succeed,
-//! latency), the seed's four Lambdas ([`seed`]) and Step Functions Local's mock files
-//! ([`mock_config`]).
+//! The interpreter's plug: what a simulated Task handler looks like, and the registry the
+//! interpreter finds one in. This is the only thing the interpreter knows about handlers; every
+//! concrete handler (the seed's Lambdas, the mocks, the services, mock files, nested
+//! executions) lives above it, in [`crate::handlers`], and depends on this module, never the
+//! reverse (`tests/architecture.rs` holds that line).
 //!
 //! A handler sees the world only through its [`TaskContext`]: the virtual time, the execution's
-//! seeded RNG and its log stream. It never reads a clock or an OS random source.
-
-pub mod mock_config;
-pub mod nested;
-pub mod python;
-pub mod seed;
-pub mod services;
+//! seeded RNG and its log stream. It never reads a clock or an OS random source. It answers with
+//! a value or a [`StatesError`] (an ASL error name and a cause), which Retry and Catch then see
+//! as any other error of the Task.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,7 +15,7 @@ use rand::RngCore;
 use serde_json::Value;
 
 use crate::asl::clock::Millis;
-use crate::asl::interp::StatesError;
+use crate::asl::error::StatesError;
 
 /// What a Task asks its handler.
 #[derive(Debug, Clone, Copy)]
@@ -57,16 +53,6 @@ impl TaskContext<'_> {
     }
 }
 
-/// A JSON object from its members, in order: what `json!` builds, without serializing the
-/// values it is given (`json!` copies an interpolated `Value` through serde). For handlers.
-pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
-    let mut map = serde_json::Map::with_capacity(N);
-    for (key, value) in members {
-        map.insert(key.to_string(), value);
-    }
-    Value::Object(map)
-}
-
 /// A simulated implementation of a Task's resource.
 pub trait TaskHandler {
     /// Runs the task: its result, or an error with its ASL name and cause.
@@ -84,30 +70,11 @@ pub trait TaskHandler {
     }
 }
 
-/// FNV-1a: the registry's keys are short names looked up up to three times per task, where
-/// SipHash's setup costs more than the lookup.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
 /// Handlers by state name, resource ARN or Lambda function name.
 #[derive(Default)]
 pub struct HandlerRegistry {
     handlers: Vec<Box<dyn TaskHandler>>,
-    by_key: HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>,
+    by_key: HashMap<String, usize, std::hash::BuildHasherDefault<crate::asl::fnv::Fnv>>,
 }
 
 impl std::fmt::Debug for HandlerRegistry {
@@ -120,13 +87,6 @@ impl HandlerRegistry {
     /// An empty registry.
     pub fn new() -> Self {
         HandlerRegistry::default()
-    }
-
-    /// A registry with the seed's four Lambdas under their function names.
-    pub fn with_seed_functions() -> Self {
-        let mut registry = HandlerRegistry::new();
-        seed::register(&mut registry);
-        registry
     }
 
     /// Registers `handler` under `key`: a state name, a resource ARN or a Lambda function name.
@@ -184,86 +144,12 @@ impl CloudWatchLogs {
     }
 }
 
-/// Returns its input.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Echo;
-
-impl TaskHandler for Echo {
-    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
-        Ok(request.input.clone())
+/// A JSON object from its members, in order: what `json!` builds, without serializing the
+/// values it is given (`json!` copies an interpolated `Value` through serde). For handlers.
+pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    let mut map = serde_json::Map::with_capacity(N);
+    for (key, value) in members {
+        map.insert(key.to_string(), value);
     }
-}
-
-/// Always returns the same value.
-#[derive(Debug, Clone)]
-pub struct StaticResult(pub Value);
-
-impl TaskHandler for StaticResult {
-    fn invoke(&mut self, _: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
-        Ok(self.0.clone())
-    }
-}
-
-/// Always fails with the same error and cause.
-#[derive(Debug, Clone)]
-pub struct Throw(pub StatesError);
-
-impl TaskHandler for Throw {
-    fn invoke(&mut self, _: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
-        Err(self.0.clone())
-    }
-}
-
-/// Fails the first `failures` calls with `error`, then behaves as `then`.
-pub struct FailTimesThenSucceed {
-    pub failures: u32,
-    pub error: StatesError,
-    pub then: Box<dyn TaskHandler>,
-    calls: u32,
-}
-
-impl FailTimesThenSucceed {
-    /// Fails `failures` times with `error`, then delegates to `then`.
-    pub fn new(failures: u32, error: StatesError, then: impl TaskHandler + 'static) -> Self {
-        FailTimesThenSucceed { failures, error, then: Box::new(then), calls: 0 }
-    }
-}
-
-impl TaskHandler for FailTimesThenSucceed {
-    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
-        self.calls += 1;
-        if self.calls <= self.failures {
-            Err(self.error.clone())
-        } else {
-            self.then.invoke(request, context)
-        }
-    }
-
-    fn latency_millis(&self) -> u64 {
-        self.then.latency_millis()
-    }
-
-    fn returns_service_response(&self) -> bool {
-        self.then.returns_service_response()
-    }
-}
-
-/// Another handler that takes `millis` of virtual time per call.
-pub struct WithLatency<H> {
-    pub inner: H,
-    pub millis: u64,
-}
-
-impl<H: TaskHandler> TaskHandler for WithLatency<H> {
-    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
-        self.inner.invoke(request, context)
-    }
-
-    fn latency_millis(&self) -> u64 {
-        self.millis
-    }
-
-    fn returns_service_response(&self) -> bool {
-        self.inner.returns_service_response()
-    }
+    Value::Object(map)
 }

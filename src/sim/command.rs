@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
+use crate::asl::interp::{ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
 use crate::asl::clock::VirtualClock;
-use crate::asl::handlers::HandlerRegistry;
-use crate::asl::handlers::mock_config::MockConfig;
-use crate::asl::handlers::services;
+use crate::handlers::HandlerRegistry;
+use crate::handlers::mock_config::MockConfig;
+use crate::handlers::services;
 use crate::asl::history::history_json;
 
 /// What `statecraft run` was asked.
@@ -36,7 +36,7 @@ pub struct MockSelection {
 
 /// The seed's functions and the built-in integrations (over an empty store), then the test case's mocked states (which win, being keyed by state).
 fn registry(mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
-    let mut registry = HandlerRegistry::with_seed_functions();
+    let mut registry = crate::handlers::seed_registry();
     services::register(&mut registry, &services::SharedStore::default());
     if let Some(selection) = mocks {
         let config = MockConfig::parse(&selection.text).map_err(|errors| {
@@ -63,7 +63,7 @@ fn usage(message: String) -> RunReport {
 
 /// Validates and runs `definition` on `input` with the seed's handlers registered.
 pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunReport {
-    let report = crate::asl::validate::validate_text(definition);
+    let report = crate::asl::validate::validate_text_as(definition, options.execution_type);
     if report.has_errors() {
         let lines: Vec<String> = report
             .errors()
@@ -78,7 +78,7 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         Ok(p) => p,
         Err(e) => return usage(format!("the definition cannot run: {e}\n")),
     };
-    if let Some(refused) = super::quota::execution_input_error(input) {
+    if let Some(refused) = crate::asl::interp::quota::execution_input_error(input) {
         return usage(format!("StartExecution would refuse the input: {refused}\n"));
     }
     let input: Value = match serde_json::from_str(input) {

@@ -18,7 +18,7 @@ use rand::RngCore;
 use serde_json::{Map, Value, json};
 
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
-use crate::asl::interp::StatesError;
+use crate::asl::error::StatesError;
 
 /// A DynamoDB table: its key attributes and items (in DynamoDB's typed JSON, `{"S": "x"}`).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,0 +1,285 @@
+//! AWS's rules that the recorded executions taught us, one test per rule, each through a whole
+//! execution: Fail's ErrorPath/CausePath as intrinsic calls, a negative SecondsPath, the value
+//! quoted in "…Path" causes, JSONata's `$range` of one item, literal boolean Conditions and
+//! function results, the history's previousEventId links around Map and Parallel, and the
+//! Lambda integration's payload limit and Python error shape.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use statecraft::asl::clock::VirtualClock;
+use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, HandlerRegistry, Program, run_to_end};
+use statecraft::asl::validate::validate_text;
+use statecraft::handlers::StaticResult;
+
+fn run_with(definition: &Value, input: Value, handlers: HandlerRegistry) -> Execution {
+    let text = definition.to_string();
+    let report = validate_text(&text);
+    assert!(!report.has_errors(), "the validator refuses {text}: {:?}", report.diagnostics);
+    let program = Program::from_text(&text).unwrap_or_else(|e| panic!("run refuses {text}: {e}"));
+    run_to_end(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, ExecutionConfig::default())
+}
+
+fn run(definition: &Value, input: Value) -> Execution {
+    run_with(definition, input, HandlerRegistry::new())
+}
+
+/// The execution's error and cause (panics unless it failed).
+fn failure(execution: &Execution) -> (Option<String>, Option<String>) {
+    match execution.status() {
+        ExecutionStatus::Failed(e) => (e.error.clone(), e.cause.clone()),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+fn output(execution: &Execution) -> Value {
+    match execution.status() {
+        ExecutionStatus::Succeeded { output } => Value::clone(output),
+        other => panic!("expected success, got {other:?}"),
+    }
+}
+
+fn fail_state(error_path: &str, cause_path: &str) -> Value {
+    json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "ErrorPath": error_path, "CausePath": cause_path}}})
+}
+
+#[test]
+fn fail_error_path_and_cause_path_may_be_intrinsic_calls() {
+    // (ErrorPath, CausePath, input, error, cause)
+    let cases = [
+        ("$.kind", "States.Format('Order {} failed', $.id)", json!({"kind": "OrderError", "id": 7}), "OrderError", "Order 7 failed"),
+        ("States.Format('{}.Failed', $.kind)", "$.why", json!({"kind": "Payment", "why": "declined"}), "Payment.Failed", "declined"),
+        ("States.ArrayGetItem($.names, 1)", "States.JsonToString($.detail)", json!({"names": ["A", "B"], "detail": {"a": 1}}), "B", r#"{"a":1}"#),
+    ];
+    for (error_path, cause_path, input, error, cause) in cases {
+        let execution = run(&fail_state(error_path, cause_path), input);
+        assert_eq!(failure(&execution), (Some(error.into()), Some(cause.into())), "{error_path} / {cause_path}");
+    }
+}
+
+#[test]
+fn a_fail_path_that_gives_no_string_fails_with_the_value_quoted() {
+    let execution = run(&fail_state("States.ArrayLength($.a)", "$.c"), json!({"a": [1, 2], "c": "x"}));
+    let (error, cause) = failure(&execution);
+    assert_eq!(error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'F' (entered at the event id #2). The ErrorPath field refers to value \"2\" which is not a valid string: States.ArrayLength($.a)"
+        )
+    );
+    let (_, cause) = failure(&run(&fail_state("$.e", "$.c"), json!({"e": "E", "c": {}})));
+    assert!(cause.unwrap().ends_with("The CausePath field refers to value \"{}\" which is not a valid string: $.c"));
+}
+
+#[test]
+fn a_negative_seconds_path_fails_instead_of_not_waiting() {
+    let wait = json!({"StartAt": "WaitState", "States": {"WaitState": {"Type": "Wait", "SecondsPath": "$.input.waitSeconds", "End": true}}});
+    let prefix = "An error occurred while executing the state 'WaitState' (entered at the event id #2). ";
+    // (waitSeconds, the cause after the prefix, or None for a wait that succeeds)
+    let cases: [(Value, Option<&str>); 5] = [
+        (json!(-1), Some("The SecondsPath parameter references a negative value: $.input.waitSeconds == -1")),
+        (json!(-86400), Some("The SecondsPath parameter references a negative value: $.input.waitSeconds == -86400")),
+        (json!(1.5), Some("The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == 1.5")),
+        (json!(0), None),
+        (json!(3), None),
+    ];
+    for (seconds, cause) in cases {
+        let execution = run(&wait, json!({"input": {"waitSeconds": seconds}}));
+        match cause {
+            Some(cause) => assert_eq!(failure(&execution), (Some("States.Runtime".into()), Some(format!("{prefix}{cause}"))), "{seconds}"),
+            None => assert_eq!(output(&execution), json!({"input": {"waitSeconds": seconds}})),
+        }
+    }
+}
+
+#[test]
+fn string_to_json_of_a_blank_string_is_null() {
+    let pass = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"v.$": "States.StringToJson($.s)"}, "End": true}}});
+    for blank in ["", "   ", "\n\t"] {
+        assert_eq!(output(&run(&pass, json!({"s": blank}))), json!({"v": null}), "{blank:?}");
+    }
+}
+
+#[test]
+fn path_causes_quote_the_offending_value() {
+    let map = |path: &str| {
+        json!({"StartAt": "MapState", "States": {"MapState": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrencyPath": path,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}})
+    };
+    // (value of $.m, how the cause shows it)
+    let cases = [(json!("NoNumber"), "\"NoNumber\""), (json!({}), "\"{}\""), (json!(1.5), "\"1.5\""), (json!([1]), "\"[1]\"")];
+    for (value, shown) in cases {
+        let (_, cause) = failure(&run(&map("$.m"), json!({"m": value, "items": [1]})));
+        assert!(cause.as_deref().unwrap().ends_with(&format!("The MaxConcurrencyPath field refers to value {shown} which is not a valid integer: $.m")), "{cause:?}");
+    }
+}
+
+fn jsonata_pass(output: &str) -> Value {
+    json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": output, "End": true}}})
+}
+
+#[test]
+fn jsonata_range_of_one_item_gives_the_item() {
+    // (expression, output)
+    let cases = [("{% $range(1, 1, 1) %}", json!(1)), ("{% $range(5, 6, 2) %}", json!(5)), ("{% $range(1, 2, 1) %}", json!([1, 2]))];
+    for (expression, want) in cases {
+        assert_eq!(output(&run(&jsonata_pass(expression), json!({}))), want, "{expression}");
+    }
+}
+
+#[test]
+fn a_literal_boolean_is_a_jsonata_condition() {
+    for (condition, next) in [(true, "Yes"), (false, "No")] {
+        let definition = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Condition": condition, "Next": "Yes"}], "Default": "No"},
+            "Yes": {"Type": "Pass", "Output": "yes", "End": true},
+            "No": {"Type": "Pass", "Output": "no", "End": true}}});
+        assert_eq!(output(&run(&definition, json!({}))), json!(next.to_lowercase()), "{condition}");
+    }
+}
+
+#[test]
+fn a_jsonata_expression_that_gives_a_function_is_an_unsupported_result() {
+    for expression in ["$sum", "function($x) { $x + 1 }", "$uppercase ~> $trim"] {
+        let execution = run(&jsonata_pass(&format!("{{% {expression} %}}")), json!({}));
+        let (error, cause) = failure(&execution);
+        assert_eq!(error.as_deref(), Some("States.QueryEvaluationError"));
+        assert_eq!(
+            cause.unwrap(),
+            format!("An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '{expression}' specified for the field 'Output' returned an unsupported result type.")
+        );
+    }
+    // Undefined stays undefined.
+    let (_, cause) = failure(&run(&jsonata_pass("{% $states.input.absent %}"), json!({})));
+    assert!(cause.unwrap().ends_with("returned nothing (undefined)."));
+    // And in a Condition.
+    let choice = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $not %}", "Next": "D"}], "Default": "D"},
+        "D": {"Type": "Succeed"}}});
+    let (_, cause) = failure(&run(&choice, json!({})));
+    assert!(cause.unwrap().ends_with("The JSONata expression '$not' specified for the field 'Choices[0]/Condition' returned an unsupported result type."));
+}
+
+/// `(id, previousEventId, type)` of every event.
+fn links(execution: &Execution) -> Vec<(u64, u64, &'static str)> {
+    execution.history().iter().map(|e| (e.id, e.previous_event_id, e.kind.type_name())).collect()
+}
+
+#[test]
+fn the_event_after_an_iteration_or_a_map_or_parallel_success_skips_it() {
+    // One iteration at a time, as in the recordings (test_map_state_config_inline_parameters).
+    let map = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 1,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    assert_eq!(
+        links(&run(&map, json!([1, 2]))),
+        [
+            (1, 0, "ExecutionStarted"),
+            (2, 0, "MapStateEntered"),
+            (3, 2, "MapStateStarted"),
+            (4, 3, "MapIterationStarted"),
+            (5, 4, "PassStateEntered"),
+            (6, 5, "PassStateExited"),
+            (7, 6, "MapIterationSucceeded"),
+            (8, 6, "MapIterationStarted"),
+            (9, 8, "PassStateEntered"),
+            (10, 9, "PassStateExited"),
+            (11, 10, "MapIterationSucceeded"),
+            (12, 11, "MapStateSucceeded"),
+            (13, 11, "MapStateExited"),
+            (14, 13, "ExecutionSucceeded"),
+        ]
+    );
+    let parallel = json!({"StartAt": "Par", "States": {"Par": {"Type": "Parallel", "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}], "Next": "After"},
+        "After": {"Type": "Succeed"}}});
+    let got = links(&run(&parallel, json!({})));
+    assert_eq!(&got[5..8], [(6, 5, "ParallelStateSucceeded"), (7, 5, "ParallelStateExited"), (8, 7, "SucceedStateEntered")]);
+    // A failed iteration is skipped too, by the Map's failure.
+    let failing = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail"}}}, "End": true}}});
+    let got = links(&run(&failing, json!([1])));
+    assert_eq!(&got[4..7], [(5, 4, "FailStateEntered"), (6, 5, "MapIterationFailed"), (7, 5, "MapStateFailed")]);
+}
+
+#[test]
+fn evaluation_failed_follows_what_the_state_entered_followed() {
+    let (_, _) = failure(&run(&jsonata_pass("{% $undefinedFunction() %}"), json!({})));
+    let execution = run(&jsonata_pass("{% $error('x') %}"), json!({}));
+    assert_eq!(links(&execution)[2], (3, 0, "EvaluationFailed"));
+    let after_pass = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "M"},
+        "M": {"Type": "Map", "Items": "{% 1 %}", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let got = links(&run(&after_pass, json!({})));
+    assert_eq!(&got[3..5], [(4, 3, "MapStateEntered"), (5, 3, "EvaluationFailed")]);
+}
+
+fn lambda_invoke(function: &str, payload: Value) -> Value {
+    json!({"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                 "Parameters": {"FunctionName": function, "Payload": payload},
+                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+        "Caught": {"Type": "Pass", "End": true}}})
+}
+
+#[test]
+fn a_lambda_result_over_the_payload_limit_is_caught_by_states_all() {
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("Big", StaticResult(json!({"blob": "x".repeat(262_144)})));
+    let execution = run_with(&lambda_invoke("Big", json!({})), json!({}), handlers);
+    assert_eq!(
+        output(&execution),
+        json!({"Error": "States.DataLimitExceeded",
+               "Cause": "The state/task 'arn:aws:states:::lambda:invoke' returned a result with a size exceeding the maximum number of bytes service limit."})
+    );
+    // Any other integration's result over the limit stays terminal.
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("arn:aws:states:::sqs:sendMessage", StaticResult(json!({"blob": "x".repeat(262_144)})));
+    let sqs = json!({"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"},
+                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+        "Caught": {"Type": "Pass", "End": true}}});
+    assert_eq!(failure(&run_with(&sqs, json!({}), handlers)).0.as_deref(), Some("States.DataLimitExceeded"));
+}
+
+#[test]
+fn a_python_lambdas_error_has_lambdas_shape() {
+    let mut definition = lambda_invoke("ValidateInput", json!(5));
+    definition["States"]["Call"].as_object_mut().unwrap().remove("Catch");
+    definition["States"].as_object_mut().unwrap().remove("Caught");
+    let execution = run_with(&definition, json!({}), statecraft::handlers::seed_registry());
+    let (error, cause) = failure(&execution);
+    assert_eq!(error.as_deref(), Some("TypeError"));
+    let cause: serde_json::Map<String, Value> = serde_json::from_str(&cause.unwrap()).unwrap();
+    assert_eq!(cause.keys().collect::<Vec<_>>(), ["errorMessage", "errorType", "requestId", "stackTrace"]);
+    assert_eq!(cause["errorMessage"], "argument of type 'int' is not iterable");
+    assert_eq!(cause["errorType"], "TypeError");
+    let request_id = cause["requestId"].as_str().unwrap();
+    assert!(request_id.len() == 36 && request_id.matches('-').count() == 4, "{request_id}");
+    assert_eq!(
+        cause["stackTrace"],
+        json!(["  File \"/var/task/lambda_function.py\", line 13, in lambda_handler\n    if field not in event:\n"])
+    );
+}
+
+#[test]
+fn other_path_fields_fail_with_the_value_quoted_instead_of_being_ignored() {
+    // The path reads the task's effective input (here the state input: no Parameters).
+    let task = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "TimeoutSecondsPath": "$.t", "End": true}}});
+    // (input, the cause after the state prefix)
+    let cases = [
+        (json!({"t": "soon"}), "The TimeoutSecondsPath field refers to value \"soon\" which is not a valid integer: $.t"),
+        (json!({"t": -5}), "The TimeoutSecondsPath field refers to value \"-5\" which is not a valid integer: $.t"),
+        (json!({}), "Invalid path '$.t' : No results for path: $['t']"),
+    ];
+    for (input, cause) in cases {
+        let (error, got) = failure(&run(&task, input.clone()));
+        assert_eq!(error.as_deref(), Some("States.Runtime"), "{input}");
+        assert_eq!(got.unwrap(), format!("An error occurred while executing the state 'T' (entered at the event id #2). {cause}"));
+    }
+    let map = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailurePercentagePath": "$.p",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let (_, cause) = failure(&run(&map, json!({"items": [1], "p": "many"})));
+    assert!(cause.unwrap().ends_with("The ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid number: $.p"));
+}
