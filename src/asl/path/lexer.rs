@@ -15,14 +15,6 @@ pub(crate) struct Lexer<'s> {
 }
 
 impl<'s> Lexer<'s> {
-    pub(crate) fn new(src: &'s str) -> Self {
-        Lexer {
-            src,
-            pos: 0,
-            end: src.len(),
-        }
-    }
-
     /// A cursor over `src[start..end]`, reporting offsets into `src`.
     pub(crate) fn window(src: &'s str, start: usize, end: usize) -> Self {
         Lexer {

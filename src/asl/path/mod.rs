@@ -8,9 +8,9 @@
 //! Stages and their errors: text → [`JsonPath`] ([`PathError`], with a byte offset), then
 //! evaluation ([`EvalError`], Jayway's messages, which AWS quotes), writing ([`WriteError`]).
 //!
-//! The dialect is Jayway JsonPath's, the Java library AWS runs: the path grammar is
-//! [`parser`] (Jayway's `PathCompiler`), the filter grammar [`filter`] (`FilterCompiler`), the
-//! functions [`function`] and the filter semantics [`predicate`]. A *definite* path (only names
+//! The dialect is Jayway JsonPath's, the Java library AWS runs: the path grammar is in
+//! `parser.rs` (Jayway's `PathCompiler`), the filter grammar in `filter.rs` (`FilterCompiler`),
+//! the functions in `function.rs` and the filter semantics in `predicate.rs`. A *definite* path (only names
 //! and single indices) yields one value or fails; an *indefinite* path (`*`, `..`, slices,
 //! unions, filters) yields an array of matches, possibly empty, and never fails.
 

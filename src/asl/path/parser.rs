@@ -1,6 +1,6 @@
 //! The path grammar: text → [`Root`] and [`Steps`]. It follows Jayway JsonPath's `PathCompiler`
 //! token by token (the rule each branch implements is named in its comment); filters are in
-//! [`super::filter`]. Recursive descent over the [`Lexer`]; it never panics and reports the first
+//! `filter.rs`. As `PathCompiler.compile` does, trailing spaces are not part of the path. Recursive descent over the [`Lexer`]; it never panics and reports the first
 //! error with its byte offset.
 //!
 //! ```text
@@ -38,7 +38,7 @@ pub(crate) struct Parsed {
 pub(crate) const MAX_DEPTH: usize = 32;
 
 pub(crate) fn parse(text: &str) -> Result<Parsed, PathError> {
-    let mut lx = Lexer::new(text);
+    let mut lx = Lexer::window(text, 0, text.trim_end_matches(' ').len());
     let root = root(&mut lx)?;
     let steps = steps_after_root(&mut lx, 0)?;
     Ok(Parsed { root, steps })

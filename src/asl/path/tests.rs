@@ -474,3 +474,32 @@ fn eval_of_plain_names_is_the_general_selection() {
         assert_eq!(parsed.eval(&roots), parsed.select(&roots).map(Selected::into_value), "{path}");
     }
 }
+
+#[test]
+fn errors_inside_filters_and_arguments_point_into_them() {
+    // The offset is in the whole path, at the token that is wrong.
+    rejects("$.a[?(@.x == tru)]", 13);
+    rejects("$.a[?(@.x in ['a')]", 13);
+    rejects("$.a.sum($.b[)", 8);
+    rejects("$.a.concat({\"k\": })", 11);
+    rejects("$.a[?(@.b[?(@.c = 1)] > 0)]", 16);
+}
+
+#[test]
+fn a_pattern_that_backtracks_without_end_stops_as_no_match() {
+    let input = json!({"a": [{"s": format!("{}!", "a".repeat(64))}, {"s": "aa"}]});
+    let started = std::time::Instant::now();
+    gives(input, "$.a[?(@.s =~ /(a+)+$/)].s", json!(["aa"]));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn unions_merge_at_the_end_and_walk_elsewhere() {
+    let input = json!({"a": {"x": 1}, "b": {"x": 2}});
+    let parsed = JsonPath::parse("$['a','b']").unwrap();
+    assert!(parsed.is_definite());
+    assert_eq!(parsed.eval(&Roots::input(&input)), Ok(input.clone()));
+    let walked = JsonPath::parse("$['a','b'].x").unwrap();
+    assert!(!walked.is_definite());
+    assert_eq!(walked.eval(&Roots::input(&input)), Ok(json!([1, 2])));
+}
