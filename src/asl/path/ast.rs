@@ -43,7 +43,7 @@ pub enum Selector {
     /// `[1:3]`, `[:2]`, `[-2:]`.
     Slice(Slice),
     /// `[?(@.price < 10)]`.
-    Filter(Filter),
+    Filter(Box<Filter>),
 }
 
 /// The bounds of an array slice, as Jayway's `ArraySliceOperation` reads them: at least one bound

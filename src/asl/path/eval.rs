@@ -291,6 +291,11 @@ impl<'v> Walk<'v> {
                     out.push(Cow::Owned(Value::Object(merged(map, names))));
                 }
             }
+            // A scan for a union at the end: Jayway's scan predicate for a definite property token
+            // takes the objects holding every name, and each becomes one merged object.
+            Segment::Descendant(Selector::Names(names)) if rest.is_empty() && merge_last => {
+                self.scan_merged(node, names, out);
+            }
             Segment::Child(selector) => {
                 let mut children = Vec::new();
                 self.apply(selector, node, &mut children);
@@ -305,6 +310,19 @@ impl<'v> Walk<'v> {
                     self.walk(found, rest, merge_last, out);
                 }
             }
+        }
+    }
+
+    fn scan_merged(&mut self, node: &'v Value, names: &[String], out: &mut Vec<Cow<'v, Value>>) {
+        match node {
+            Value::Object(map) => {
+                if names.iter().all(|n| super::member(map, n).is_some()) {
+                    out.push(Cow::Owned(Value::Object(merged(map, names))));
+                }
+                map.values().for_each(|child| self.scan_merged(child, names, out));
+            }
+            Value::Array(items) => items.iter().for_each(|child| self.scan_merged(child, names, out)),
+            _ => {}
         }
     }
 

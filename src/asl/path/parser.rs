@@ -189,7 +189,7 @@ impl Parser {
                         lx.found()
                     )));
                 }
-                Selector::Filter(parsed)
+                Selector::Filter(Box::new(parsed))
             }
             _ => {
                 return Err(lx.error(format!(
