@@ -261,15 +261,16 @@ impl Segment {
 impl Steps {
     /// Whether the steps select at most one node, as Jayway's `isPathDefinite` says: every
     /// token definite, where a union of names at the very end (no function after it) merges
-    /// into one object and so is definite too.
+    /// into one object and so is definite too, and a function after a leading scan is one call.
     pub fn is_definite(&self) -> bool {
-        definite(&self.segments, self.function.is_some())
+        // `$..x.fn()` runs as `$.fn($..x)`: one value.
+        self.function_after_scan() || definite(&self.segments, self.function.is_some())
     }
 
-    /// Whether a function after a `..` applies once to all the matches (Jayway moves the scan
-    /// into the function's argument) rather than to each match.
-    pub(crate) fn function_takes_all_matches(&self) -> bool {
-        matches!(self.segments.first(), Some(Segment::Descendant(_)))
+    /// Whether the path starts with `..` and ends with a function, which Jayway turns inside
+    /// out: the function runs on the root with the scan as its argument.
+    pub(crate) fn function_after_scan(&self) -> bool {
+        self.function.is_some() && matches!(self.segments.first(), Some(Segment::Descendant(_)))
     }
 }
 

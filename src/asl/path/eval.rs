@@ -1,8 +1,8 @@
 //! Evaluating a parsed path against JSON, with Jayway's semantics (the JSONPath library AWS runs):
 //! a definite path yields one value or fails with Jayway's message; an indefinite path yields the
 //! list of matches, possibly empty, and never fails. A trailing function applies to the node of a
-//! definite path, to each match of an indefinite one, or, after a leading `..`, once to all the
-//! matches (Jayway's `invertScannerFunctionRelationship`).
+//! definite path, to each match of an indefinite one, or, after a leading `..`, to the root with
+//! the scan as its argument (Jayway's `invertScannerFunctionRelationship`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::asl::json::type_name;
 
-use super::ast::{Segment, Selector, Slice, Steps, normalized};
+use super::ast::{FunctionArg, PathFunction, Segment, Selector, Slice, Steps, normalized};
 use super::{function, predicate};
 
 /// What a path selected, borrowed from the document where possible.
@@ -131,11 +131,17 @@ pub(crate) fn select<'v>(
         Walk::lenient(document).walk(start, &steps.segments, true, &mut out);
         return Ok(Selected::Many(out));
     };
-    if steps.function_takes_all_matches() {
-        let mut out = Vec::new();
-        Walk::lenient(document).walk(start, &steps.segments, false, &mut out);
-        let all = Value::Array(out.into_iter().map(Cow::into_owned).collect());
-        return function::call(function, &all, document).map(Selected::Computed);
+    if steps.function_after_scan() {
+        // CompiledPath.invertScannerFunctionRelationship: `$..x.fn()` runs as `$.fn($..x)`, on
+        // the root, the scan its only argument (arguments written in the path are dropped).
+        let inverted = PathFunction {
+            name: function.name,
+            args: vec![FunctionArg::Path(Steps {
+                segments: steps.segments.clone(),
+                function: None,
+            })],
+        };
+        return function::call(&inverted, start, document).map(Selected::Computed);
     }
     if definite {
         let node = definite_walk(start, &steps.segments, false)?;

@@ -112,7 +112,7 @@ pub(crate) fn call(function: &PathFunction, model: &Value, document: &Value) -> 
             }
             other => other.clone(),
         }),
-        FunctionName::Distinct => Ok(match model {
+        FunctionName::Distinct => match model {
             Value::Array(items) => {
                 let mut seen: Vec<Value> = Vec::new();
                 for item in items {
@@ -120,10 +120,10 @@ pub(crate) fn call(function: &PathFunction, model: &Value, document: &Value) -> 
                         seen.push(item.clone());
                     }
                 }
-                Value::Array(seen)
+                Ok(Value::Array(seen))
             }
-            other => other.clone(),
-        }),
+            _ => Err(fail("Aggregation function attempted unique values using non array")),
+        },
     }
 }
 

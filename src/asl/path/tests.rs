@@ -172,13 +172,15 @@ fn filters() {
 #[test]
 fn length_function() {
     gives(json!({"a": [1, 2, 3]}), "$.a.length()", json!(3));
-    // After a wildcard the function runs once per match; after a leading `..` once on all.
+    // After a wildcard the function runs once per match; after a leading `..` on the root, with
+    // the scan as its argument (length() then counts the matches' children).
     gives(
         json!({"a": [{"b": [1]}, {"b": {}}, {"b": 2}]}),
         "$.a[*].b.length()",
         json!([1, 0, null]),
     );
-    gives(json!({"a": [{"b": 1}, {"b": 2}]}), "$..b.length()", json!(2));
+    gives(json!({"s": {"book": [1, 2, 3]}}), "$..book.length()", json!(3));
+    gives(json!({"a": {"p": 1}, "b": [{"p": 2.5}]}), "$..p.sum()", json!(3.5));
 }
 
 #[test]
