@@ -17,6 +17,7 @@ fn config() -> ProptestConfig {
 fn pathish() -> impl Strategy<Value = String> {
     prop_oneof![
         "\\$[\\$@.\\[\\]()?*'\",:ab0-9 <=>!&|~-]{0,24}",
+        "\\$[\\$@.\\[\\]()?*'\",:ab0-9 <=>!&|~/{}-]{0,12}(in|nin|size|empty|subsetof|anyof|noneof|length\\(\\)|sum\\(\\)|/a/i)?[\\$@.\\[\\]()?*',:ab0-9 ]{0,12}",
         "States\\.(Format|Array|ArrayRange|MathAdd|Hash|UUID|JsonMerge)\\([\\$@.\\[\\]()?*',:ab0-9 \\\\{}-]{0,30}\\)?",
         any::<String>(),
     ]
@@ -40,9 +41,12 @@ fn json() -> impl Strategy<Value = Value> {
 }
 
 const PATHS: &[&str] = &[
-    "$", "$.a", "$.a.b", "$.a[0]", "$.a[-1]", "$.a[*]", "$..a", "$..*", "$.a[1:]", "$.a[::-1]",
+    "$", "$.a", "$.a.b", "$.a[0]", "$.a[-1]", "$.a[*]", "$..a", "$..*", "$.a[1:]", "$.a[-2:]",
     "$.a[0,1]", "$['a','b']", "$.a[?(@.b)]", "$.a[?(@.b > 1 || @ == 'a')]", "$.*.b", "$.a.length()",
-    "$$.a", "$v.a",
+    "$$.a", "$v.a", "$.[0]", "$.a.[*]", "$..[?(@.b)]", "$.a[?(@.b =~ /a.*/i)]", "$.a[?(@.b in ['a', 1])]",
+    "$.a[?(@.b anyof [1, 2] || @.c size 2 || @ empty false)]", "$.a.sum()", "$..a.length()", "$.a[*].max()",
+    "$.a.index(-1)", "$.a.concat('x', $.b)", "$.a.append(1)", "$.a.keys()", "$.a[?(@.b.length() > 1)]",
+    "$.a[-9:2]",
 ];
 
 proptest! {

@@ -144,7 +144,11 @@ impl Converter {
             None => return "null".into(),
         };
         let mut expr = if steps.is_empty() { root } else { format!("{}{steps}", wrap(&root)) };
-        if path.function().is_some() {
+        if let Some(function) = path.function() {
+            let plain_length = function.name == crate::asl::path::FunctionName::Length && function.args.is_empty();
+            if !plain_length || !path.is_definite() {
+                return self.fail(pointer, "only length() at the end of a definite path is converted");
+            }
             expr = format!("($v := {expr}; $type($v) = 'string' ? $length($v) : $type($v) = 'object' ? $count($keys($v)) : $count($v))");
         } else if !path.is_definite() {
             // JSONPath gives a list for an indefinite path, even of one or no element.
@@ -217,6 +221,10 @@ impl Converter {
                     CompareOp::Le => "<=",
                     CompareOp::Gt => ">",
                     CompareOp::Ge => ">=",
+                    _ => {
+                        self.fail(pointer, "only ==, !=, <, <=, > and >= filters are converted");
+                        return None;
+                    }
                 };
                 format!("{} {op} {}", self.operand(a, pointer)?, self.operand(b, pointer)?)
             }
@@ -229,8 +237,12 @@ impl Converter {
     fn operand(&mut self, operand: &crate::asl::path::Operand, pointer: &str) -> Option<String> {
         use crate::asl::path::Operand as O;
         Some(match operand {
-            O::Current(segments) => {
-                let steps = self.steps(segments, pointer)?;
+            O::Current(steps) if steps.function.is_some() => {
+                self.fail(pointer, "a path function inside a filter is not converted");
+                return None;
+            }
+            O::Current(steps) => {
+                let steps = self.steps(&steps.segments, pointer)?;
                 if steps.is_empty() { "$".into() } else { format!("${steps}") }
             }
             O::Document(_) => {
@@ -238,6 +250,10 @@ impl Converter {
                 return None;
             }
             O::Literal(v) => v.to_string(),
+            O::Pattern(_) => {
+                self.fail(pointer, "a regular-expression filter (=~) is not converted");
+                return None;
+            }
         })
     }
 

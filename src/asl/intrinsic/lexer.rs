@@ -1,6 +1,7 @@
 //! The intrinsic lexer: `States.Format('{} x', $.a, 1)` → names, punctuation, literals and
 //! whole path arguments. A path runs to the next `,` or `)` outside its own brackets and
-//! parentheses (so `$.a[?(@.x, …)]` stays one token), and is handed to the path parser whole.
+//! parentheses (so `$.a[?(@.x in ['a', 'b'])]` and `$.a.concat(1, 2)` stay one token), and is
+//! handed to the path parser whole.
 
 use serde_json::Number;
 
@@ -165,12 +166,12 @@ fn path_end(src: &str, start: usize) -> usize {
             continue;
         }
         match c {
-            '\'' | '"' if brackets > 0 => quote = Some(c),
+            '\'' | '"' if brackets > 0 || parens > 0 => quote = Some(c),
             '[' => brackets += 1,
             ']' => brackets = brackets.saturating_sub(1),
             '(' => parens += 1,
             ')' if parens > 0 => parens -= 1,
-            ')' | ',' if brackets == 0 => return start + i,
+            ')' | ',' if brackets == 0 && parens == 0 => return start + i,
             _ if c.is_whitespace() && brackets == 0 && parens == 0 => return start + i,
             _ => {}
         }

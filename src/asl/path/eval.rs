@@ -1,24 +1,28 @@
 //! Evaluating a parsed path against JSON, with Jayway's semantics (the JSONPath library AWS runs):
 //! a definite path yields one value or fails with Jayway's message; an indefinite path yields the
-//! list of matches, possibly empty, and never fails.
+//! list of matches, possibly empty, and never fails. A trailing function applies to the node of a
+//! definite path, to each match of an indefinite one, or, after a leading `..`, to the root with
+//! the scan as its argument (Jayway's `invertScannerFunctionRelationship`).
 
-use std::cmp::Ordering;
+use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::asl::json::type_name;
 
-use super::ast::{CompareOp, Filter, Operand, PathFunction, Segment, Selector, Slice, normalized};
+use super::ast::{FunctionArg, PathFunction, Segment, Selector, Slice, Steps, normalized};
+use super::{function, predicate};
 
 /// What a path selected, borrowed from the document where possible.
 #[derive(Debug, PartialEq)]
 pub enum Selected<'v> {
     /// The single node of a definite path.
     One(&'v Value),
-    /// Every match of an indefinite path, in document order.
-    Many(Vec<&'v Value>),
-    /// A value computed by a path function such as `length()`.
+    /// Every match of an indefinite path, in document order (a union of names at the end of the
+    /// path makes a new object, hence owned matches).
+    Many(Vec<Cow<'v, Value>>),
+    /// A value computed by a path function such as `length()`, or a merged union of names.
     Computed(Value),
 }
 
@@ -27,14 +31,14 @@ impl Selected<'_> {
     pub fn into_value(self) -> Value {
         match self {
             Selected::One(v) => v.clone(),
-            Selected::Many(vs) => Value::Array(vs.into_iter().cloned().collect()),
+            Selected::Many(vs) => Value::Array(vs.into_iter().map(Cow::into_owned).collect()),
             Selected::Computed(v) => v,
         }
     }
 }
 
-/// Why a definite path selected nothing. The `Display` text is Jayway's message, which AWS
-/// quotes after `Invalid path '…' : `.
+/// Why a path selected nothing or could not be evaluated. The `Display` text is Jayway's
+/// message, which AWS quotes after `Invalid path '…' : `.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EvalError {
     /// `$.a.b` on `{"a": {}}`: "No results for path: $['a']['b']".
@@ -49,7 +53,7 @@ pub enum EvalError {
     },
     /// `$.a.b` on `{"a": 1}`: a property asked of something that is not an object.
     NotAnObject {
-        /// The property asked for.
+        /// The property asked for (`a','b` for a union, so the message reads `['a','b']`).
         property: String,
         /// The normalised path of the node that is not an object.
         at: String,
@@ -73,10 +77,11 @@ pub enum EvalError {
         /// The variable's name, without `$`.
         name: String,
     },
-    /// `$.a.length()` where `$.a` is a number, boolean or null.
-    NoLength {
-        /// The JSON kind found.
-        found: &'static str,
+    /// A path function failed, e.g. `max()` of an empty array: "Aggregation function attempted
+    /// to calculate value using empty array".
+    Function {
+        /// Jayway's message.
+        message: String,
     },
 }
 
@@ -101,54 +106,63 @@ impl fmt::Display for EvalError {
             EvalError::UnknownVariable { name } => {
                 write!(f, "The variable '${name}' is not defined")
             }
-            EvalError::NoLength { found } => {
-                write!(
-                    f,
-                    "length() can only be applied to arrays, objects and strings, not {found}"
-                )
-            }
+            EvalError::Function { message } => f.write_str(message),
         }
     }
 }
 
 impl std::error::Error for EvalError {}
 
-/// Runs `segments` (and then `function`) from `start`; `document` is what `$` means in filters.
+/// Runs `steps` from `start`; `document` is what `$` means in filters and function arguments.
 pub(crate) fn select<'v>(
     start: &'v Value,
     document: &'v Value,
-    segments: &[Segment],
+    steps: &Steps,
     definite: bool,
-    function: Option<PathFunction>,
 ) -> Result<Selected<'v>, EvalError> {
-    let selected = if definite {
-        Selected::One(definite_walk(start, segments)?)
-    } else {
+    let Some(function) = &steps.function else {
+        if definite {
+            return Ok(match definite_walk(start, &steps.segments, true)? {
+                Cow::Borrowed(v) => Selected::One(v),
+                Cow::Owned(v) => Selected::Computed(v),
+            });
+        }
         let mut out = Vec::new();
-        walk(start, document, segments, &mut out);
-        Selected::Many(out)
+        Walk::lenient(document).walk(start, &steps.segments, true, &mut out);
+        return Ok(Selected::Many(out));
     };
-    match function {
-        None => Ok(selected),
-        Some(PathFunction::Length) => length(&selected).map(Selected::Computed),
+    if steps.function_after_scan() {
+        // CompiledPath.invertScannerFunctionRelationship: `$..x.fn()` runs as `$.fn($..x)`, on
+        // the root, the scan its only argument (arguments written in the path are dropped).
+        let inverted = PathFunction {
+            name: function.name,
+            args: vec![FunctionArg::Path(Steps {
+                segments: steps.segments.clone(),
+                function: None,
+            })],
+        };
+        return function::call(&inverted, start, document).map(Selected::Computed);
     }
+    if definite {
+        let node = definite_walk(start, &steps.segments, false)?;
+        return function::call(function, &node, document).map(Selected::Computed);
+    }
+    let mut out = Vec::new();
+    Walk::lenient(document).walk(start, &steps.segments, false, &mut out);
+    let results = out
+        .iter()
+        .map(|node| function::call(function, node, document))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Selected::Computed(Value::Array(results)))
 }
 
-fn length(selected: &Selected) -> Result<Value, EvalError> {
-    let count = match selected {
-        Selected::Many(vs) => vs.len(),
-        Selected::One(v) => match v {
-            Value::Array(a) => a.len(),
-            Value::Object(m) => m.len(),
-            Value::String(s) => s.chars().count(),
-            other => return Err(EvalError::NoLength { found: type_name(other) }),
-        },
-        Selected::Computed(_) => 1,
-    };
-    Ok(Value::from(count))
-}
-
-fn definite_walk<'v>(start: &'v Value, segments: &[Segment]) -> Result<&'v Value, EvalError> {
+/// The one node a definite path names, or Jayway's reason why there is none. A union of names
+/// at the end (`merge_last`) becomes one object of the members found.
+pub(crate) fn definite_walk<'v>(
+    start: &'v Value,
+    segments: &[Segment],
+    merge_last: bool,
+) -> Result<Cow<'v, Value>, EvalError> {
     let mut node = start;
     for (i, segment) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
@@ -175,6 +189,16 @@ fn definite_walk<'v>(start: &'v Value, segments: &[Segment]) -> Result<&'v Value
                     });
                 }
             },
+            Segment::Child(Selector::Names(names)) if last && merge_last => match node {
+                Value::Object(map) => return Ok(Cow::Owned(Value::Object(merged(map, names)))),
+                other => {
+                    return Err(EvalError::NotAnObject {
+                        property: names.join("','"),
+                        at: normalized(&segments[..i]),
+                        found: type_name(other),
+                    });
+                }
+            },
             Segment::Child(Selector::Index(index)) => match node {
                 Value::Array(items) => match resolve_index(*index, items.len()) {
                     Some(k) => &items[k],
@@ -196,7 +220,7 @@ fn definite_walk<'v>(start: &'v Value, segments: &[Segment]) -> Result<&'v Value
                     });
                 }
             },
-            // `JsonPath` only calls this for definite paths.
+            // Only definite paths come here.
             Segment::Child(_) | Segment::Descendant(_) => {
                 return Err(EvalError::NoResults {
                     at: normalized(&segments[..=i]),
@@ -204,7 +228,15 @@ fn definite_walk<'v>(start: &'v Value, segments: &[Segment]) -> Result<&'v Value
             }
         };
     }
-    Ok(node)
+    Ok(Cow::Borrowed(node))
+}
+
+/// The members of `map` that `names` name, in the names' order; absent ones are left out.
+fn merged(map: &Map<String, Value>, names: &[String]) -> Map<String, Value> {
+    names
+        .iter()
+        .filter_map(|name| super::member(map, name).map(|v| (name.clone(), v.clone())))
+        .collect()
 }
 
 /// A possibly negative index resolved against a length.
@@ -218,224 +250,187 @@ pub(crate) fn resolve_index(index: i64, len: usize) -> Option<usize> {
     }
 }
 
-fn walk<'v>(node: &'v Value, document: &'v Value, segments: &[Segment], out: &mut Vec<&'v Value>) {
-    let Some((segment, rest)) = segments.split_first() else {
-        out.push(node);
-        return;
-    };
-    match segment {
-        Segment::Child(selector) => {
-            let mut children = Vec::new();
-            apply(selector, node, document, &mut children);
-            for child in children {
-                walk(child, document, rest, out);
-            }
-        }
-        Segment::Descendant(selector) => {
-            let mut matches = Vec::new();
-            descend(selector, node, document, &mut matches);
-            for found in matches {
-                walk(found, document, rest, out);
-            }
-        }
-    }
-}
-
-/// The selector applied to `node` and then to each descendant, in pre-order.
-fn descend<'v>(
-    selector: &Selector,
-    node: &'v Value,
+/// One walk of an indefinite path. `strict` is Jayway's REQUIRE_PROPERTIES, which a filter's
+/// existence test turns on: a property missing from an object anywhere marks the walk `missed`.
+pub(crate) struct Walk<'v> {
     document: &'v Value,
-    out: &mut Vec<&'v Value>,
-) {
-    apply(selector, node, document, out);
-    match node {
-        Value::Object(map) => map
-            .values()
-            .for_each(|child| descend(selector, child, document, out)),
-        Value::Array(items) => items
-            .iter()
-            .for_each(|child| descend(selector, child, document, out)),
-        _ => {}
-    }
+    strict: bool,
+    pub(crate) missed: bool,
 }
 
-fn apply<'v>(selector: &Selector, node: &'v Value, document: &'v Value, out: &mut Vec<&'v Value>) {
-    match selector {
-        Selector::Name(name) => {
-            if let Some(child) = node.as_object().and_then(|m| super::member(m, name)) {
-                out.push(child);
-            }
+impl<'v> Walk<'v> {
+    pub(crate) fn lenient(document: &'v Value) -> Self {
+        Walk {
+            document,
+            strict: false,
+            missed: false,
         }
-        Selector::Names(names) => {
-            if let Value::Object(map) = node {
-                out.extend(names.iter().filter_map(|name| super::member(map, name)));
-            }
-        }
-        Selector::Wildcard => match node {
-            Value::Object(map) => out.extend(map.values()),
-            Value::Array(items) => out.extend(items.iter()),
-            _ => {}
-        },
-        Selector::Index(index) => {
-            if let Value::Array(items) = node {
-                out.extend(resolve_index(*index, items.len()).map(|k| &items[k]));
-            }
-        }
-        Selector::Indices(indices) => {
-            if let Value::Array(items) = node {
-                out.extend(
-                    indices
-                        .iter()
-                        .filter_map(|i| resolve_index(*i, items.len()))
-                        .map(|k| &items[k]),
-                );
-            }
-        }
-        Selector::Slice(slice) => {
-            if let Value::Array(items) = node {
-                out.extend(
-                    slice_indices(*slice, items.len())
-                        .into_iter()
-                        .map(|k| &items[k]),
-                );
-            }
-        }
-        Selector::Filter(filter) => match node {
-            Value::Array(items) => {
-                out.extend(items.iter().filter(|item| test(filter, item, document)))
-            }
-            // Jayway tests an object against the filter itself.
-            Value::Object(_) if test(filter, node, document) => out.push(node),
-            _ => {}
-        },
     }
-}
 
-/// The indices a slice takes from an array of `len` elements (Python's rules).
-fn slice_indices(slice: Slice, len: usize) -> Vec<usize> {
-    let len = i64::try_from(len).unwrap_or(i64::MAX);
-    let step = slice.step.unwrap_or(1);
-    let clamp = |bound: i64, low: i64, high: i64| {
-        let b = if bound < 0 {
-            bound.saturating_add(len)
-        } else {
-            bound
+    pub(crate) fn strict(document: &'v Value) -> Self {
+        Walk {
+            document,
+            strict: true,
+            missed: false,
+        }
+    }
+
+    /// Every match of `segments` from `node`, appended to `out`. `merge_last`: a union of names
+    /// as the last segment makes one object per node (the path has no function after it).
+    pub(crate) fn walk(
+        &mut self,
+        node: &'v Value,
+        segments: &[Segment],
+        merge_last: bool,
+        out: &mut Vec<Cow<'v, Value>>,
+    ) {
+        let Some((segment, rest)) = segments.split_first() else {
+            out.push(Cow::Borrowed(node));
+            return;
         };
-        b.clamp(low, high)
+        match segment {
+            Segment::Child(Selector::Names(names)) if rest.is_empty() && merge_last => {
+                if let Value::Object(map) = node {
+                    if self.strict && names.iter().any(|n| super::member(map, n).is_none()) {
+                        self.missed = true;
+                    }
+                    out.push(Cow::Owned(Value::Object(merged(map, names))));
+                }
+            }
+            // A scan for a union at the end: Jayway's scan predicate for a definite property token
+            // takes the objects holding every name, and each becomes one merged object.
+            Segment::Descendant(Selector::Names(names)) if rest.is_empty() && merge_last => {
+                self.scan_merged(node, names, out);
+            }
+            Segment::Child(selector) => {
+                let mut children = Vec::new();
+                self.apply(selector, node, &mut children);
+                for child in children {
+                    self.walk(child, rest, merge_last, out);
+                }
+            }
+            Segment::Descendant(selector) => {
+                let mut matches = Vec::new();
+                self.descend(selector, node, &mut matches);
+                for found in matches {
+                    self.walk(found, rest, merge_last, out);
+                }
+            }
+        }
+    }
+
+    fn scan_merged(&mut self, node: &'v Value, names: &[String], out: &mut Vec<Cow<'v, Value>>) {
+        match node {
+            Value::Object(map) => {
+                if names.iter().all(|n| super::member(map, n).is_some()) {
+                    out.push(Cow::Owned(Value::Object(merged(map, names))));
+                }
+                map.values().for_each(|child| self.scan_merged(child, names, out));
+            }
+            Value::Array(items) => items.iter().for_each(|child| self.scan_merged(child, names, out)),
+            _ => {}
+        }
+    }
+
+    /// The selector applied to `node` and then to each descendant, in pre-order. A scan never
+    /// counts a property as missing (Jayway's scan asks first).
+    fn descend(&mut self, selector: &Selector, node: &'v Value, out: &mut Vec<&'v Value>) {
+        let strict = std::mem::replace(&mut self.strict, false);
+        self.apply(selector, node, out);
+        self.strict = strict;
+        match node {
+            Value::Object(map) => map
+                .values()
+                .for_each(|child| self.descend(selector, child, out)),
+            Value::Array(items) => items
+                .iter()
+                .for_each(|child| self.descend(selector, child, out)),
+            _ => {}
+        }
+    }
+
+    fn apply(&mut self, selector: &Selector, node: &'v Value, out: &mut Vec<&'v Value>) {
+        match selector {
+            Selector::Name(name) => {
+                if let Value::Object(map) = node {
+                    match super::member(map, name) {
+                        Some(child) => out.push(child),
+                        None => self.missed |= self.strict,
+                    }
+                }
+            }
+            Selector::Names(names) => {
+                if let Value::Object(map) = node {
+                    for name in names {
+                        match super::member(map, name) {
+                            Some(child) => out.push(child),
+                            None => self.missed |= self.strict,
+                        }
+                    }
+                }
+            }
+            Selector::Wildcard => match node {
+                Value::Object(map) => out.extend(map.values()),
+                Value::Array(items) => out.extend(items.iter()),
+                _ => {}
+            },
+            Selector::Index(index) => {
+                if let Value::Array(items) = node {
+                    out.extend(resolve_index(*index, items.len()).map(|k| &items[k]));
+                }
+            }
+            Selector::Indices(indices) => {
+                if let Value::Array(items) = node {
+                    out.extend(
+                        indices
+                            .iter()
+                            .filter_map(|i| resolve_index(*i, items.len()))
+                            .map(|k| &items[k]),
+                    );
+                }
+            }
+            Selector::Slice(slice) => {
+                if let Value::Array(items) = node {
+                    out.extend(slice_indices(*slice, items.len()).into_iter().map(|k| &items[k]));
+                }
+            }
+            Selector::Filter(filter) => match node {
+                Value::Array(items) => out.extend(
+                    items
+                        .iter()
+                        .filter(|item| predicate::test(filter, item, self.document)),
+                ),
+                // Jayway tests an object against the filter itself.
+                Value::Object(_) if predicate::test(filter, node, self.document) => out.push(node),
+                _ => {}
+            },
+        }
+    }
+}
+
+/// The indices a slice takes from an array of `len` elements, exactly as Jayway's
+/// `ArraySliceToken` walks them: `[from:]` and `[:to]` count a negative bound from the end;
+/// `[from:to]` walks `from..min(to, len)` as written, each index then resolved like `[i]` (so a
+/// negative `from` with a positive `to` can take elements twice, and `[1:-1]` takes none).
+fn slice_indices(slice: Slice, len: usize) -> Vec<usize> {
+    let n = i64::try_from(len).unwrap_or(i64::MAX);
+    let (from, to) = match (slice.start, slice.end) {
+        (Some(from), None) => {
+            let from = if from < 0 { n + from } else { from }.max(0);
+            (from, n)
+        }
+        (None, Some(to)) => {
+            let to = if to < 0 { n + to } else { to };
+            (0, to.min(n))
+        }
+        (Some(from), Some(to)) => (from, to.min(n)),
+        (None, None) => (0, 0),
     };
-    let mut out = Vec::new();
-    if step > 0 {
-        let start = slice.start.map_or(0, |s| clamp(s, 0, len));
-        let end = slice.end.map_or(len, |e| clamp(e, 0, len));
-        let mut k = start;
-        while k < end {
-            out.push(k as usize);
-            k = k.saturating_add(step);
-        }
-    } else {
-        let start = slice.start.map_or(len - 1, |s| clamp(s, -1, len - 1));
-        let end = slice.end.map_or(-1, |e| clamp(e, -1, len - 1));
-        let mut k = start;
-        while k > end {
-            out.push(k as usize);
-            k = k.saturating_add(step);
-        }
+    if len == 0 || from >= to {
+        return Vec::new();
     }
-    out
-}
-
-/// What an operand stands for while testing one element.
-enum Resolved<'v> {
-    Missing,
-    Borrowed(&'v Value),
-    Owned(Value),
-}
-
-impl Resolved<'_> {
-    fn value(&self) -> Option<&Value> {
-        match self {
-            Resolved::Missing => None,
-            Resolved::Borrowed(v) => Some(v),
-            Resolved::Owned(v) => Some(v),
-        }
-    }
-}
-
-fn resolve<'v>(operand: &'v Operand, current: &'v Value, document: &'v Value) -> Resolved<'v> {
-    let (start, segments) = match operand {
-        Operand::Literal(v) => return Resolved::Borrowed(v),
-        Operand::Current(segments) => (current, segments),
-        Operand::Document(segments) => (document, segments),
-    };
-    if segments.iter().all(Segment::is_definite) {
-        match definite_walk(start, segments) {
-            Ok(v) => Resolved::Borrowed(v),
-            Err(_) => Resolved::Missing,
-        }
-    } else {
-        let mut out = Vec::new();
-        walk(start, document, segments, &mut out);
-        Resolved::Owned(Value::Array(out.into_iter().cloned().collect()))
-    }
-}
-
-fn test(filter: &Filter, current: &Value, document: &Value) -> bool {
-    match filter {
-        Filter::Exists(operand) => resolve(operand, current, document).value().is_some(),
-        Filter::Compare(left, op, right) => {
-            let l = resolve(left, current, document);
-            let r = resolve(right, current, document);
-            compare(l.value(), *op, r.value())
-        }
-        Filter::And(a, b) => test(a, current, document) && test(b, current, document),
-        Filter::Or(a, b) => test(a, current, document) || test(b, current, document),
-        Filter::Not(a) => !test(a, current, document),
-    }
-}
-
-fn compare(left: Option<&Value>, op: CompareOp, right: Option<&Value>) -> bool {
-    let equal = || match (left, right) {
-        (Some(l), Some(r)) => json_equal(l, r),
-        _ => false,
-    };
-    let order = || match (left?, right?) {
-        (Value::Number(a), Value::Number(b)) => number_order(a, b),
-        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
-        _ => None,
-    };
-    match op {
-        CompareOp::Eq => equal(),
-        CompareOp::Ne => !equal(),
-        CompareOp::Lt => order() == Some(Ordering::Less),
-        CompareOp::Le => matches!(order(), Some(Ordering::Less | Ordering::Equal)),
-        CompareOp::Gt => order() == Some(Ordering::Greater),
-        CompareOp::Ge => matches!(order(), Some(Ordering::Greater | Ordering::Equal)),
-    }
-}
-
-/// Equality where numbers compare by value (`1 == 1.0`), as Jayway's filters do.
-fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => number_order(x, y) == Some(Ordering::Equal),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-fn number_order(a: &serde_json::Number, b: &serde_json::Number) -> Option<Ordering> {
-    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
-        return Some(x.cmp(&y));
-    }
-    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
-        return Some(x.cmp(&y));
-    }
-    a.as_f64()?.partial_cmp(&b.as_f64()?)
+    // Indices below -len resolve to nothing, so the walk can start at -len.
+    (from.max(-n)..to)
+        .filter_map(|k| resolve_index(k, len))
+        .collect()
 }

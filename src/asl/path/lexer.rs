@@ -1,27 +1,27 @@
 //! The path lexer: a cursor that reads one token at a time on the parser's request. Paths are
-//! context-sensitive (a name after `.` may hold `-` or `:`, a name in a filter stops at `<`), so the
-//! parser says which kind of token it expects next rather than lexing everything up front.
+//! context-sensitive (a name after `.` may hold `-`, `:` or `)`; a path inside a filter ends at an
+//! operator), so the parser says which kind of token it expects next rather than lexing
+//! everything up front. A cursor can be limited to a window of the text (a path inside a filter,
+//! a function argument), and its offsets stay offsets into the whole text.
 
 use super::PathError;
 
-/// Where a dotted name stops.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum NameMode {
-    /// In the path proper, as Jayway reads it: a name runs until `.`, `[`, `(` or a blank.
-    Path,
-    /// Inside a filter, a name also stops at operators, `)`, `]` and `,`.
-    Filter,
-}
-
-/// A byte cursor over the path text.
+/// A byte cursor over a window `[pos, end)` of the path text.
+#[derive(Clone)]
 pub(crate) struct Lexer<'s> {
     src: &'s str,
     pos: usize,
+    end: usize,
 }
 
 impl<'s> Lexer<'s> {
-    pub(crate) fn new(src: &'s str) -> Self {
-        Lexer { src, pos: 0 }
+    /// A cursor over `src[start..end]`, reporting offsets into `src`.
+    pub(crate) fn window(src: &'s str, start: usize, end: usize) -> Self {
+        Lexer {
+            src,
+            pos: start,
+            end,
+        }
     }
 
     /// The byte offset of the next unread character.
@@ -29,22 +29,31 @@ impl<'s> Lexer<'s> {
         self.pos
     }
 
+    /// Moves the cursor (to a place the caller found by looking ahead).
+    pub(crate) fn seek(&mut self, pos: usize) {
+        self.pos = pos.min(self.end);
+    }
+
+    /// Where the window ends.
+    pub(crate) fn end(&self) -> usize {
+        self.end
+    }
+
     pub(crate) fn at_end(&self) -> bool {
-        self.pos >= self.src.len()
+        self.pos >= self.end
     }
 
     pub(crate) fn peek(&self) -> Option<char> {
-        self.src[self.pos..].chars().next()
-    }
-
-    pub(crate) fn peek_second(&self) -> Option<char> {
-        let mut chars = self.src[self.pos..].chars();
-        chars.next();
-        chars.next()
+        self.rest().chars().next()
     }
 
     pub(crate) fn rest(&self) -> &'s str {
-        &self.src[self.pos..]
+        &self.src[self.pos.min(self.end)..self.end]
+    }
+
+    /// The text between two offsets.
+    pub(crate) fn slice(&self, from: usize, to: usize) -> &'s str {
+        &self.src[from..to]
     }
 
     pub(crate) fn bump(&mut self) -> Option<char> {
@@ -81,9 +90,10 @@ impl<'s> Lexer<'s> {
         }
     }
 
-    pub(crate) fn skip_blanks(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.bump();
+    /// Skips spaces: inside brackets Jayway's "significant character" skips only ' '.
+    pub(crate) fn skip_spaces(&mut self) {
+        while self.peek() == Some(' ') {
+            self.pos += 1;
         }
     }
 
@@ -102,20 +112,25 @@ impl<'s> Lexer<'s> {
         }
     }
 
-    /// A dotted name: the longest run of characters allowed by `mode`, possibly empty.
-    pub(crate) fn name(&mut self, mode: NameMode) -> &'s str {
+    /// A dotted name as Jayway's `readPropertyOrFunctionToken` reads it: everything up to `.`,
+    /// `[` or `(` (so `-`, `:`, `)` and `'` are part of a name). A space inside is an error.
+    pub(crate) fn name(&mut self) -> Result<&'s str, PathError> {
         let start = self.pos;
         while let Some(c) = self.peek() {
-            let stops = c.is_whitespace()
-                || matches!(c, '.' | '[' | '(')
-                || (mode == NameMode::Filter
-                    && matches!(c, ')' | ']' | ',' | '=' | '!' | '<' | '>' | '&' | '|' | '~'));
-            if stops {
-                break;
+            match c {
+                '.' | '[' | '(' => break,
+                ' ' => {
+                    return Err(PathError {
+                        message: "a name holding blanks must use brackets: ['my name']".into(),
+                        offset: start,
+                    });
+                }
+                _ => {
+                    self.bump();
+                }
             }
-            self.bump();
         }
-        &self.src[start..self.pos]
+        Ok(&self.src[start..self.pos])
     }
 
     /// A variable name after `$`: letters, digits and `_`, not starting with a digit.
@@ -131,7 +146,8 @@ impl<'s> Lexer<'s> {
         &self.src[start..self.pos]
     }
 
-    /// A quoted name or string, `'…'` or `"…"`. Only the quote itself is escaped (`\'`); any
+    /// A quoted name, `'…'` or `"…"`, as a bracket property. A backslash escapes the next
+    /// character for finding the closing quote; only an escaped quote loses its backslash, every
     /// other backslash is kept as written, as AWS does (`$['Test\""Name"']` names `Test\""Name"`).
     pub(crate) fn quoted(&mut self) -> Result<String, PathError> {
         let start = self.pos;
@@ -147,80 +163,21 @@ impl<'s> Lexer<'s> {
             match self.bump() {
                 None => {
                     return Err(PathError {
-                        message: "unterminated quoted name".into(),
+                        message: format!("the quoted name is not closed: missing {quote}"),
                         offset: start,
                     });
                 }
-                Some('\\') if self.peek() == Some(quote) => {
-                    self.bump();
-                    text.push(quote);
-                }
+                Some('\\') => match self.bump() {
+                    Some(c) if c == quote => text.push(quote),
+                    Some(c) => {
+                        text.push('\\');
+                        text.push(c);
+                    }
+                    None => text.push('\\'),
+                },
                 Some(c) if c == quote => return Ok(text),
                 Some(c) => text.push(c),
             }
-        }
-    }
-
-    /// Consumes `-`? digits+ and returns where it started, or consumes nothing.
-    fn signed_digits(&mut self) -> Option<usize> {
-        let start = self.pos;
-        self.eat('-');
-        let digits = self.pos;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.bump();
-        }
-        if self.pos == digits {
-            self.pos = start;
-            return None;
-        }
-        Some(start)
-    }
-
-    /// An optionally signed integer, if one is next.
-    pub(crate) fn integer(&mut self) -> Result<Option<i64>, PathError> {
-        let Some(start) = self.signed_digits() else {
-            return Ok(None);
-        };
-        self.src[start..self.pos]
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| PathError {
-                message: "integer out of range".into(),
-                offset: start,
-            })
-    }
-
-    /// A JSON number literal (keeping integer vs float), if one is next.
-    pub(crate) fn number(&mut self) -> Result<Option<serde_json::Number>, PathError> {
-        let Some(start) = self.signed_digits() else {
-            return Ok(None);
-        };
-        if self.peek() == Some('.') && self.peek_second().is_some_and(|c| c.is_ascii_digit()) {
-            self.bump();
-            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                self.bump();
-            }
-        }
-        if matches!(self.peek(), Some('e' | 'E')) {
-            let mark = self.pos;
-            self.bump();
-            if !self.eat('-') {
-                self.eat('+');
-            }
-            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                    self.bump();
-                }
-            } else {
-                self.pos = mark;
-            }
-        }
-        match serde_json::from_str::<serde_json::Number>(&self.src[start..self.pos]) {
-            Ok(n) => Ok(Some(n)),
-            Err(_) => Err(PathError {
-                message: "invalid number".into(),
-                offset: start,
-            }),
         }
     }
 }

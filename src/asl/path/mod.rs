@@ -8,15 +8,21 @@
 //! Stages and their errors: text → [`JsonPath`] ([`PathError`], with a byte offset), then
 //! evaluation ([`EvalError`], Jayway's messages, which AWS quotes), writing ([`WriteError`]).
 //!
-//! The dialect is Jayway JsonPath's, the Java library AWS runs: a *definite* path (only names and
-//! single indices) yields one value or fails; an *indefinite* path (`*`, `..`, slices, unions,
-//! filters) yields an array of matches, possibly empty, and never fails.
+//! The dialect is Jayway JsonPath's, the Java library AWS runs: the path grammar is in
+//! `parser.rs` (Jayway's `PathCompiler`), the filter grammar in `filter.rs` (`FilterCompiler`),
+//! the functions in `function.rs` and the filter semantics in `predicate.rs`. A *definite* path (only names
+//! and single indices) yields one value or fails; an *indefinite* path (`*`, `..`, slices,
+//! unions, filters) yields an array of matches, possibly empty, and never fails.
 
 mod ast;
 pub mod cause;
 mod eval;
+mod filter;
+mod function;
 mod lexer;
 mod parser;
+mod pattern;
+mod predicate;
 pub mod template;
 mod write;
 
@@ -27,7 +33,11 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-pub use ast::{CompareOp, Filter, Operand, PathFunction, Root, Segment, Selector, Slice};
+pub use ast::{
+    CompareOp, Filter, FunctionArg, FunctionName, Operand, PathFunction, Root, Segment, Selector, Slice,
+    Steps,
+};
+pub use pattern::Pattern;
 pub use eval::{EvalError, Selected};
 pub use template::{Template, TemplateError, TemplateEvalError};
 pub use write::WriteError;
@@ -145,8 +155,7 @@ impl fmt::Debug for Roots<'_> {
 pub struct JsonPath {
     text: String,
     root: Root,
-    segments: Vec<Segment>,
-    function: Option<PathFunction>,
+    steps: Steps,
     definite: bool,
 }
 
@@ -154,12 +163,11 @@ impl JsonPath {
     /// Parses a path. Never panics; a syntax error carries a message and a byte offset.
     pub fn parse(text: &str) -> Result<JsonPath, PathError> {
         let parsed = parser::parse(text)?;
-        let definite = parsed.segments.iter().all(Segment::is_definite);
+        let definite = parsed.steps.is_definite();
         Ok(JsonPath {
             text: text.to_string(),
             root: parsed.root,
-            segments: parsed.segments,
-            function: parsed.function,
+            steps: parsed.steps,
             definite,
         })
     }
@@ -176,12 +184,12 @@ impl JsonPath {
 
     /// The segments after the root.
     pub fn segments(&self) -> &[Segment] {
-        &self.segments
+        &self.steps.segments
     }
 
     /// A trailing function call such as `length()`.
-    pub fn function(&self) -> Option<PathFunction> {
-        self.function
+    pub fn function(&self) -> Option<&PathFunction> {
+        self.steps.function.as_ref()
     }
 
     /// Whether the path selects at most one node (so its result is that node, not an array).
@@ -192,29 +200,23 @@ impl JsonPath {
     /// Selects from the root the path names, borrowing where it can.
     pub fn select<'v>(&self, roots: &Roots<'v>) -> Result<Selected<'v>, EvalError> {
         let start = roots.resolve(&self.root)?;
-        eval::select(start, start, &self.segments, self.definite, self.function)
+        eval::select(start, start, &self.steps, self.definite)
     }
 
     /// Selects from `document`, whatever the path's root says (handy when the caller already
     /// resolved the root).
     pub fn select_in<'v>(&self, document: &'v Value) -> Result<Selected<'v>, EvalError> {
-        eval::select(
-            document,
-            document,
-            &self.segments,
-            self.definite,
-            self.function,
-        )
+        eval::select(document, document, &self.steps, self.definite)
     }
 
     /// Evaluates to an owned value: the node for a definite path, an array for an indefinite one.
     pub fn eval(&self, roots: &Roots) -> Result<Value, EvalError> {
         // `$.a.b`, found: the node itself, without the general walk (which also explains what
         // is missing, so anything else goes there).
-        if self.function.is_none() {
+        if self.steps.function.is_none() {
             let mut node = roots.resolve(&self.root)?;
             let mut names_only = true;
-            for segment in &self.segments {
+            for segment in &self.steps.segments {
                 match segment {
                     Segment::Child(Selector::Name(name)) => match field(node, name) {
                         Some(child) => node = child,
@@ -254,13 +256,13 @@ impl ReferencePath {
     /// Parses a reference path; wildcards, slices, unions, filters, `..` and functions are errors.
     pub fn parse(text: &str) -> Result<ReferencePath, PathError> {
         let parsed = parser::parse(text)?;
-        if parsed.function.is_some() {
+        if parsed.steps.function.is_some() {
             return Err(PathError {
                 message: "a reference path cannot call a function".into(),
                 offset: text.rfind('.').map_or(0, |i| i + 1),
             });
         }
-        if let Some(bad) = parsed.segments.iter().find(|s| !s.is_definite()) {
+        if let Some(bad) = parsed.steps.segments.iter().find(|s| !s.is_definite()) {
             let what = match bad {
                 Segment::Descendant(_) => "'..'",
                 Segment::Child(Selector::Wildcard) => "'*'",
@@ -279,8 +281,7 @@ impl ReferencePath {
             path: JsonPath {
                 text: text.to_string(),
                 root: parsed.root,
-                segments: parsed.segments,
-                function: None,
+                steps: parsed.steps,
                 definite,
             },
         })
@@ -308,7 +309,7 @@ impl ReferencePath {
             // A reference path is definite and has no function, so this is unreachable in
             // practice; answer as Jayway would for an empty result.
             Selected::Many(_) | Selected::Computed(_) => Err(EvalError::NoResults {
-                at: ast::normalized(&self.path.segments),
+                at: ast::normalized(&self.path.steps.segments),
             }),
         }
     }

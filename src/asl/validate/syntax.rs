@@ -20,7 +20,8 @@ fn problem<T>(offset: usize, message: impl Into<String>) -> Result<T, SyntaxProb
 }
 
 /// Checks a JSONPath as AWS accepts it: `$`, `$$` (context object) or `$name` (variable),
-/// then names, indices, wildcards, `..`, slices, unions, filters and functions.
+/// then Jayway JsonPath's grammar (names, `.[…]`, indices, wildcards, `..`, slices, unions,
+/// filters, functions), as `asl::path` parses it.
 pub fn check_json_path(text: &str) -> Result<(), SyntaxProblem> {
     // Most paths are `$.a.b`: plain names need no parse.
     if is_dotted_names(text) {
@@ -191,13 +192,14 @@ mod tests {
 
     #[test]
     fn paths() {
-        for ok in ["$", "$$", "$.a", "$.a.b[0]", "$..a", "$.a[*]", "$['a b']", "$.a[1:2]", "$.a[?(@.x > 1)]", "$$.Execution.Input", "$var.x", "$.a.length()", "$[0,1]", "$.a-b"] {
+        for ok in ["$", "$$", "$.a", "$.a.b[0]", "$..a", "$.a[*]", "$['a b']", "$.a[1:2]", "$.a[?(@.x > 1)]", "$$.Execution.Input", "$var.x", "$.a.length()", "$[0,1]", "$.a-b", "$.[0]", "$.Snapshots.[0].State", "$.a[?(@.x =~ /a.*/i)]", "$.a.sum()"] {
             assert!(check_json_path(ok).is_ok(), "{ok}");
         }
         for bad in ["", "a", "$.", "$.a[", "$.a[?(@.x]", "$.a b", "$[x]"] {
             assert!(check_json_path(bad).is_err(), "{bad}");
         }
         assert!(check_reference_path("$.a['b'][0]").is_ok());
+        assert!(check_reference_path("$.Snapshots.[0].State").is_ok());
         for bad in ["$..a", "$.a[*]", "$.a[?(@)]", "$.a.length()", "$[0,1]"] {
             assert!(check_reference_path(bad).is_err(), "{bad}");
         }
