@@ -1,8 +1,8 @@
 //! The simulator's logic, for the Run panel and for tests: scenarios and their expected outcomes
 //! ([`scenario`]), handler choices per Task state ([`handler`]), the run model read from an
 //! execution's history ([`run`]), batches with coverage ([`batch`]), cost ([`cost`]) and
-//! generated scenarios ([`generate`]), and handler sets as Step Functions Local MockConfigFiles
-//! ([`mock`]). No UI: it compiles and tests natively.
+//! generated scenarios ([`generate`]), handler sets as Step Functions Local MockConfigFiles
+//! ([`mock`]), and AWS's TestState offline ([`teststate`]). No UI: it compiles and tests natively.
 
 pub mod batch;
 pub mod cost;
@@ -11,6 +11,7 @@ pub mod handler;
 pub mod mock;
 pub mod run;
 pub mod scenario;
+pub mod teststate;
 
 use serde::{Deserialize, Serialize};
 
