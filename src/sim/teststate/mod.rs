@@ -181,7 +181,9 @@ fn check_definition(request: &TestStateRequest, located: &Located) -> Result<(),
         (isolated_machine(located).to_string(), format!("/States/{}", crate::asl::json::escape_pointer_token(&located.name)))
     };
     let report = crate::asl::validate::validate_text(&text);
-    match report.errors().next() {
+    // The tested state's own errors first: the stand-ins around it are not the user's.
+    let first = report.errors().find(|d| d.pointer.starts_with(&prefix) && !prefix.is_empty()).or_else(|| report.errors().next());
+    match first {
         None => Ok(()),
         Some(d) => {
             let inner = d.pointer.strip_prefix(&prefix).unwrap_or(&d.pointer);
