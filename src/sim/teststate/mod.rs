@@ -62,6 +62,61 @@ pub fn test_state_with(request: &TestStateRequest, models: &dyn ServiceModels) -
     Ok(run(request, program.clone(), setup))
 }
 
+/// What `statecraft test-state` prints and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandReport {
+    /// The answer's body, as AWS sends it (one line).
+    pub stdout: String,
+    /// `SOURCE:line:col: error: message (pointer)` when the request is refused.
+    pub stderr: String,
+    /// 0: answered (whatever the state's status), 2: the request is unreadable or refused.
+    pub exit_code: u8,
+}
+
+/// The library side of `statecraft test-state`: the request body's text in (`source` names it
+/// in errors), the answer's body out.
+pub fn test_state_command(text: &str, source: &str) -> CommandReport {
+    let answered = TestStateRequest::from_json(text).and_then(|request| test_state(&request));
+    match answered {
+        Ok(response) => CommandReport { stdout: response::json_text(&response.to_json()) + "\n", stderr: String::new(), exit_code: 0 },
+        Err(error) => {
+            let error = located_in(text, error);
+            let pointer = if error.pointer.is_empty() { "/" } else { &error.pointer };
+            CommandReport {
+                stdout: String::new(),
+                stderr: format!("{source}:{}:{}: error: {} ({pointer})\n", error.line, error.column, error.message),
+                exit_code: 2,
+            }
+        }
+    }
+}
+
+/// An error found after reading (known by its pointer only), given the line:column of the
+/// field it points at in the request's text.
+fn located_in(text: &str, mut error: RequestError) -> RequestError {
+    if (error.line, error.column) != (1, 1) || error.pointer.is_empty() {
+        return error;
+    }
+    let found = crate::asl::json::read(text).ok().and_then(|root| {
+        // The deepest field of the pointer that is in the text (`/mock/result` of a mock given).
+        let mut pointer = error.pointer.as_str();
+        loop {
+            if let Some((node, key)) = root.at_pointer(pointer) {
+                return Some(key.unwrap_or(node.span));
+            }
+            pointer = &pointer[..pointer.rfind('/')?];
+            if pointer.is_empty() {
+                return None;
+            }
+        }
+    });
+    if let Some(span) = found {
+        let position = crate::asl::json::LineIndex::new(text).position(span.start as usize);
+        (error.line, error.column) = (position.line, position.column);
+    }
+    error
+}
+
 /// The tested state, taken out of its definition.
 #[derive(Debug, Clone)]
 struct Located {

@@ -380,3 +380,14 @@ fn the_input_defaults_to_an_empty_object() {
     let request = TestStateRequest::from_json(r#"{"definition": "{\"Type\": \"Pass\", \"End\": true}"}"#).unwrap();
     assert_eq!(test_state(&request).unwrap().to_json(), json!({"output": "{}", "status": "SUCCEEDED"}));
 }
+
+#[test]
+fn the_command_places_a_refusal_at_the_field_it_names() {
+    let text = "{\"definition\": \"{\\\"Type\\\": \\\"Task\\\", \\\"Resource\\\": \\\"arn:aws:states:::lambda:invoke\\\", \\\"End\\\": true}\",\n \"mock\": {\"result\": \"{\\\"StatusCode\\\": true}\"}}";
+    let report = test_state_command(text, "req.json");
+    assert_eq!(report.exit_code, 2);
+    assert!(report.stdout.is_empty());
+    assert!(report.stderr.starts_with("req.json:2:11: error: the mocked result does not fit"), "{}", report.stderr);
+    let answered = test_state_command(r#"{"definition": "{\"Type\": \"Succeed\"}", "input": "[1]"}"#, "req.json");
+    assert_eq!((answered.exit_code, answered.stdout.as_str()), (0, "{\"output\":\"[1]\",\"status\":\"SUCCEEDED\"}\n"));
+}
