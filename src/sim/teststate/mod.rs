@@ -193,10 +193,8 @@ fn find_state<'m>(machine: &'m Map<String, Value>, name: &str, inherited_jsonata
 fn targets(state: &Map<String, Value>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut add = |v: Option<&Value>| {
-        if let Some(name) = v.and_then(Value::as_str) {
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
+        if let Some(name) = v.and_then(Value::as_str).filter(|name| !names.iter().any(|n| n == name)) {
+            names.push(name.to_string());
         }
     };
     add(state.get("Next"));
@@ -519,14 +517,13 @@ struct Outcome<'t> {
 impl<'t> Outcome<'t> {
     fn read(execution: &'t Execution, state: &CompiledState, ended: Ended, retry_count: u32) -> Outcome<'t> {
         let trace = execution.trace();
-        // The attempt tested starts after the `retry_count` retries simulated before it.
-        let from = trace
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.stage == Stage::Retry)
-            .nth(retry_count.saturating_sub(1) as usize)
-            .filter(|_| retry_count > 0)
-            .map_or(0, |(i, _)| i + 1);
+        // The attempt tested starts after the `retry_count` retries simulated before it (or
+        // after the last one made, when the Retrier allowed fewer).
+        let retries: Vec<usize> = trace.iter().enumerate().filter(|(_, e)| e.stage == Stage::Retry).map(|(i, _)| i).collect();
+        let from = match retry_count as usize {
+            0 => 0,
+            n => retries.get(n - 1).or(retries.last()).map_or(0, |i| i + 1),
+        };
         let attempt = &trace[from..];
         let raised = attempt.iter().find(|e| e.stage == Stage::Error).map(|e| error_of(&e.value));
         let on_task = state.state_type == StateType::Task;

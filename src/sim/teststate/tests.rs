@@ -391,3 +391,16 @@ fn the_command_places_a_refusal_at_the_field_it_names() {
     let answered = test_state_command(r#"{"definition": "{\"Type\": \"Succeed\"}", "input": "[1]"}"#, "req.json");
     assert_eq!((answered.exit_code, answered.stdout.as_str()), (0, "{\"output\":\"[1]\",\"status\":\"SUCCEEDED\"}\n"));
 }
+
+#[test]
+fn a_retry_count_past_max_attempts_is_exhausted_at_once() {
+    let definition = lambda_task(json!({"Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 1}]}));
+    let a = answer(body(definition, json!({}), json!({
+        "inspectionLevel": "DEBUG",
+        "mock": {"errorOutput": {"error": "Boom", "cause": "c"}},
+        "stateConfiguration": {"retrierRetryCount": 4}
+    })));
+    assert_eq!(a["status"], "FAILED");
+    assert_eq!(a["inspectionData"]["errorDetails"], json!({"retryIndex": 0}));
+    assert_eq!(text(&a, "/inspectionData/input"), json!({}));
+}

@@ -134,10 +134,9 @@ fn check_at(value: &Value, shape: &Shape, mode: FieldValidationMode, path: &str)
         }
         Shape::Structure { members, required } => {
             let Some(map) = value.as_object() else { return Err(mismatch(path, "an object", value)) };
-            if mode == FieldValidationMode::Strict {
-                if let Some(missing) = required.iter().find(|r| !map.contains_key(**r)) {
-                    return Err(format!("{path}.{missing}: the required field is missing"));
-                }
+            let missing = required.iter().find(|r| !map.contains_key(**r));
+            if let (FieldValidationMode::Strict, Some(missing)) = (mode, missing) {
+                return Err(format!("{path}.{missing}: the required field is missing"));
             }
             for (name, member) in members {
                 if let Some(v) = map.get(*name) {
