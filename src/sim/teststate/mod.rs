@@ -240,8 +240,13 @@ fn check_definition(request: &TestStateRequest, located: &Located) -> Result<(),
         None => Ok(()),
         Some(d) => {
             let inner = d.pointer.strip_prefix(&prefix).unwrap_or(&d.pointer);
-            let at = if located.in_machine { d.position.map(|p| format!(" at {}:{}", p.line, p.column)).unwrap_or_default() } else { String::new() };
-            Err(RequestError::at("/definition", format!("invalid definition: {} ({}{at})", d.message, if inner.is_empty() { "/" } else { inner })))
+            // A whole machine is checked as the user wrote it: the line:column is in its text.
+            let at = match (located.in_machine, d.position) {
+                (true, Some(p)) => format!(", line {} column {} of the definition", p.line, p.column),
+                _ => String::new(),
+            };
+            let inner = if inner.is_empty() { "/" } else { inner };
+            Err(RequestError::at("/definition", format!("invalid definition: {} (at {inner}{at})", d.message)))
         }
     }
 }

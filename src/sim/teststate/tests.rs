@@ -372,7 +372,7 @@ fn an_invalid_definition_is_refused_where_it_is_wrong() {
     assert!(error.message.starts_with("invalid definition:") && error.message.contains("Seconds"), "{error}");
     let machine = refused(body(json!({"StartAt": "A", "States": {"A": {"Type": "Pass"}}}), json!({}), json!({"stateName": "A"})));
     // A whole machine is checked as written: the error is located in its text.
-    assert!(machine.message.contains("(/StartAt at 1:"), "{machine}");
+    assert!(machine.message.contains("(at /StartAt, line 1 column "), "{machine}");
 }
 
 #[test]
