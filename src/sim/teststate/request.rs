@@ -132,6 +132,18 @@ impl TestStateRequest {
         TestStateRequest { definition: definition.into(), input: Some(input.into()), ..TestStateRequest::default() }
     }
 
+    /// A request testing the state `state_name` of a whole machine (`definition`) on `input`,
+    /// at `level`: what a "Test this state" panel starts from.
+    pub fn for_state(definition: impl Into<String>, state_name: impl Into<String>, input: impl Into<String>, level: InspectionLevel) -> Self {
+        TestStateRequest {
+            definition: definition.into(),
+            input: Some(input.into()),
+            inspection_level: Some(level),
+            state_name: Some(state_name.into()),
+            ..TestStateRequest::default()
+        }
+    }
+
     /// The inspection level, INFO when absent.
     pub fn level(&self) -> InspectionLevel {
         self.inspection_level.unwrap_or_default()

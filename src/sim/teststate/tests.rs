@@ -404,3 +404,23 @@ fn a_retry_count_past_max_attempts_is_exhausted_at_once() {
     assert_eq!(a["inspectionData"]["errorDetails"], json!({"retryIndex": 0}));
     assert_eq!(text(&a, "/inspectionData/input"), json!({}));
 }
+
+/// The seed's ProcessData, tested in its workflow as the "Test this state" panel would: with a
+/// mocked error it is caught towards HandleError; without a mock the seed's Lambda runs.
+#[test]
+fn the_seeds_process_data_is_tested_in_its_workflow() {
+    for definition in [crate::seed::ORDER_WORKFLOW, crate::seed::ORDER_WORKFLOW_JSONATA] {
+        let input = r#"{"statusCode": 200, "isValid": true, "data": {"name": "A", "email": "a@b.c", "amount": 150}}"#;
+        let mut request = TestStateRequest::for_state(definition, "ProcessData", input, InspectionLevel::Debug);
+        request.mock = Some(Mock { outcome: MockOutcome::Error { error: "Lambda.ServiceException".into(), cause: "down".into() }, field_validation_mode: None });
+        let caught = test_state(&request).unwrap();
+        assert_eq!(caught.status, TestStatus::CaughtError);
+        assert_eq!(caught.next_state.as_deref(), Some("HandleError"));
+        assert_eq!(caught.inspection_data.unwrap().error_details.unwrap().catch_index, Some(0));
+        assert!(aws_cli::aws_cli_command(&request).contains("--state-name 'ProcessData'"));
+        request.mock = None;
+        let ran = test_state(&request).unwrap();
+        assert_eq!(ran.status, TestStatus::Succeeded, "{ran:?}");
+        assert_eq!(ran.next_state.as_deref(), Some("SendNotification"));
+    }
+}
