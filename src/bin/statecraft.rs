@@ -197,6 +197,14 @@ enum Command {
         #[arg(long, hide = true)]
         child: Option<String>,
     },
+    /// Test one state as AWS's TestState API does, offline. REQUEST is the API's request body
+    /// (`definition` and `input` as JSON text, `inspectionLevel`, `mock`, `variables`, `context`,
+    /// `stateConfiguration`, `stateName` ...), or `-` for stdin; prints the body AWS answers.
+    /// Exit 0: answered (any status), 2: unreadable or invalid request.
+    TestState {
+        /// The request body's file, or `-`.
+        request: std::path::PathBuf,
+    },
     /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
         /// A directory of case files.
@@ -231,6 +239,7 @@ fn main() -> ExitCode {
             run(&definition, &input, seed, start_time, &execution_type, history, mocks)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
+        Command::TestState { request } => test_state(&request),
         Command::Bench { workloads, only, reps, json, child } => {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
@@ -337,6 +346,28 @@ fn run(
     };
     let options = command::RunOptions { seed, start_time, execution_type, history, mocks };
     let report = command::run_command(&definition_text, &input_text, &options);
+    print!("{}", report.stdout);
+    eprint!("{}", report.stderr);
+    ExitCode::from(report.exit_code)
+}
+
+/// `statecraft test-state`: reads the request (a file or stdin), the library answers.
+fn test_state(request: &std::path::Path) -> ExitCode {
+    use std::io::Read;
+    let (text, source) = if request.as_os_str() == "-" {
+        let mut text = String::new();
+        (std::io::stdin().read_to_string(&mut text).map(|_| text), "<stdin>".to_string())
+    } else {
+        (std::fs::read_to_string(request), request.display().to_string())
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{source}: cannot read: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = statecraft::sim::teststate::test_state_command(&text, &source);
     print!("{}", report.stdout);
     eprint!("{}", report.stderr);
     ExitCode::from(report.exit_code)

@@ -1,8 +1,8 @@
 //! The simulator's logic, for the Run panel and for tests: scenarios and their expected outcomes
 //! ([`scenario`]), handler choices per Task state ([`handler`]), the run model read from an
 //! execution's history ([`run`]), batches with coverage ([`batch`]), cost ([`cost`]) and
-//! generated scenarios ([`generate`]), and handler sets as Step Functions Local MockConfigFiles
-//! ([`mock`]). No UI: it compiles and tests natively.
+//! generated scenarios ([`generate`]), handler sets as Step Functions Local MockConfigFiles
+//! ([`mock`]), and AWS's TestState offline ([`teststate`]). No UI: it compiles and tests natively.
 
 pub mod batch;
 pub mod command;
@@ -13,6 +13,7 @@ pub mod mock;
 pub mod run;
 pub mod scenario;
 pub mod skeleton;
+pub mod teststate;
 
 use serde::{Deserialize, Serialize};
 

@@ -11,6 +11,7 @@
 //! (Wait, retry back-off, latency, callback) before its sibling starts: the history is the same
 //! on every run. When every fiber waits on a timer, the clock jumps to the earliest one.
 
+pub mod isolated;
 pub mod pipeline;
 pub mod plug;
 pub mod program;
@@ -215,6 +216,8 @@ pub struct Execution {
     final_variables: Option<serde_json::Map<String, Value>>,
     /// The data-flow trace, when enabled.
     trace: Option<Vec<trace::TraceEntry>>,
+    /// One state run on its own ([`Execution::start_isolated`]).
+    isolation: Option<Box<isolated::Isolation>>,
 }
 
 impl std::fmt::Debug for Execution {
@@ -258,6 +261,7 @@ impl Execution {
             token_seq: 0,
             final_variables: None,
             trace: None,
+            isolation: None,
         };
         let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
         execution.push_event(HistoryEvent {
@@ -269,6 +273,30 @@ impl Execution {
         let top = execution.spawn(ScopeId::TOP, start_state, input, None);
         execution.ready.push_back(top);
         execution
+    }
+
+    /// Starts an execution whose first state runs under `isolation`, with `variables` already
+    /// set in the top-level scope: AWS's TestState, run by the caller one step at a time.
+    pub fn start_isolated(
+        program: Arc<Program>,
+        input: Value,
+        clock: Box<dyn Clock>,
+        handlers: HandlerRegistry,
+        config: ExecutionConfig,
+        isolation: isolated::Isolation,
+        variables: serde_json::Map<String, Value>,
+    ) -> Execution {
+        let mut execution = Execution::start(program, input, clock, handlers, config);
+        execution.isolation = Some(Box::new(isolation));
+        if let Some(root) = execution.ready.front().copied() {
+            execution.fiber_mut(root).variables.commit(variables);
+        }
+        execution
+    }
+
+    /// The isolation the execution runs under, as the states left it (a Map's settings).
+    pub fn isolation(&self) -> Option<&isolated::Isolation> {
+        self.isolation.as_deref()
     }
 
     /// The history so far (empty when [`ExecutionConfig::keep_history`] is off).
@@ -362,6 +390,13 @@ impl Execution {
                 other => return other,
             }
         }
+    }
+
+    /// The state the next step enters, when the next step enters one: where a state that has
+    /// just left went (a Choice's chosen rule, a catcher's Next).
+    pub fn state_about_to_enter(&self) -> Option<&str> {
+        let fiber = self.ready.front().and_then(|&fid| self.fibers[fid.0].as_ref())?;
+        matches!(fiber.phase, Phase::Enter).then(|| &*self.program.state(fiber.scope, fiber.state).name)
     }
 
     /// Runs until the next state named `state_name` is about to be entered (a breakpoint), the
@@ -700,6 +735,18 @@ impl Execution {
             "arn:aws:states:{}:{}:execution:{}:{}",
             self.config.region, self.config.account, self.config.state_machine_name, self.config.execution_name
         );
+        if let Some(given) = self.isolation.as_ref().and_then(|i| i.context.as_ref()) {
+            let mut context = given.clone();
+            if let Some(object) = context.as_object_mut() {
+                if let Some(token) = task_token {
+                    object.insert("Task".into(), json!({"Token": token}));
+                }
+                if let Some((index, value)) = &fiber.map_item {
+                    object.insert("Map".into(), json!({"Item": {"Index": index, "Value": value}}));
+                }
+            }
+            return context;
+        }
         let mut context = json!({
             "Execution": {
                 "Id": execution_arn,

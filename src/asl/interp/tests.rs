@@ -147,3 +147,17 @@ fn an_execution_that_keeps_no_history_numbers_its_events_the_same() {
     let entered = kept.history().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count() as u64;
     assert_eq!((kept.states_entered(), dropped.states_entered()), (entered, entered));
 }
+
+#[test]
+fn items_path_to_a_non_array_fails_in_aws_words() {
+    let def = |path: &str| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": path,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}})
+    };
+    for (path, named) in [("$.items", "$.items"), ("$$.Execution.Input", "$.Execution.Input")] {
+        let execution = execute(def(path), json!({"items": {"not": "an array"}}));
+        let ExecutionStatus::Failed(e) = execution.status() else { panic!("expected failure") };
+        assert_eq!(e.error.as_deref(), Some(names::RUNTIME));
+        assert!(e.cause.as_deref().unwrap().ends_with(&format!("Reference path \"{named}\" must point to array.")), "{e:?}");
+    }
+}

@@ -55,11 +55,17 @@ fn jsonata_field(
     Err(query_failed(exec, fid, state, failure))
 }
 
+/// The items an ItemReader read, when an isolated execution gives them (TestState).
+fn read_items(exec: &Execution) -> Option<Vec<Value>> {
+    exec.isolation.as_ref().and_then(|i| i.reader_items.clone())
+}
+
 fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec) -> Result<Flow, StatesError> {
     let raw = exec.fiber(fid).input.clone();
-    let items = match &spec.items {
-        Some(template) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
-        None => Value::clone(&raw),
+    let items = match (read_items(exec), &spec.items) {
+        (Some(items), _) => Value::Array(items),
+        (None, Some(template)) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
+        (None, None) => Value::clone(&raw),
     };
     let items = match items {
         Value::Array(items) => items,
@@ -103,18 +109,18 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let raw = exec.fiber(fid).input.clone();
     let site = site(exec, fid, state);
     let effective = pipeline::select(&state.input_path, &raw, &refs, site)?;
-    let items = match &spec.items_path {
-        Some(p) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
-        None => Value::clone(&effective),
+    let items = match (read_items(exec), &spec.items_path) {
+        (Some(items), _) => Value::Array(items),
+        (None, Some(p)) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
+        (None, None) => Value::clone(&effective),
     };
     let items = match items {
         Value::Array(items) => items,
-        other => {
+        _ => {
+            // AWS's words (recorded by TestState), which name a `$$.` path as `$.`.
             let path = spec.items_path.as_ref().map_or("$", |p| p.as_str());
-            return Err(site.runtime(&format!(
-                "Item reader failed: the ItemsPath '{path}' does not point to an array but to {}",
-                serde_json::to_string(&other).unwrap_or_default()
-            )));
+            let path = path.strip_prefix('$').filter(|rest| rest.starts_with('$')).unwrap_or(path);
+            return Err(site.runtime(&format!("Reference path \"{path}\" must point to array.")));
         }
     };
     let max_concurrency = match &spec.max_concurrency_path {
@@ -149,6 +155,17 @@ fn start(
     tolerated_count: Option<u64>,
     tolerated_percentage: Option<f64>,
 ) -> Result<Flow, StatesError> {
+    if let Some(isolation) = exec.isolation.as_deref_mut() {
+        let settings = crate::asl::interp::isolated::MapSettings {
+            items: items.len(),
+            max_concurrency,
+            tolerated_failure_count: tolerated_count,
+            tolerated_failure_percentage: tolerated_percentage,
+        };
+        if let Some(outcome) = isolation.map_outcome(settings) {
+            return outcome.map(|result| Flow::Result(Arc::new(result)));
+        }
+    }
     exec.record(Some(fid), EventKind::MapStateStarted { length: items.len() });
     if items.is_empty() {
         exec.record(Some(fid), EventKind::MapStateSucceeded);

@@ -13,6 +13,9 @@ use crate::asl::interp::{Children, Execution, FiberId, Phase, StatesError};
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, branches: &[ScopeId]) -> Result<Flow, StatesError> {
     let context = context_for(exec, fid, state);
     let effective = action_input(exec, fid, state, &context)?;
+    if let Some(outcome) = exec.isolation.as_ref().and_then(|i| i.children_outcome.clone()) {
+        return outcome.map(|result| Flow::Result(Arc::new(result)));
+    }
     exec.record(Some(fid), EventKind::ParallelStateStarted);
     if branches.is_empty() {
         exec.record(Some(fid), EventKind::ParallelStateSucceeded);

@@ -1,0 +1,426 @@
+//! Every request field and every inspection level, through the whole path: the body read as
+//! AWS takes it, the answer written as AWS gives it.
+
+use super::*;
+use serde_json::json;
+
+/// A request body with `definition` and `input` given as values (sent as JSON text).
+fn body(definition: Value, input: Value, rest: Value) -> Value {
+    let mut map = rest.as_object().cloned().unwrap_or_default();
+    map.insert("definition".into(), Value::String(definition.to_string()));
+    map.insert("input".into(), Value::String(input.to_string()));
+    Value::Object(map)
+}
+
+fn answer(body: Value) -> Value {
+    let request = TestStateRequest::from_json(&body.to_string()).expect("the request reads");
+    test_state(&request).expect("the request is answered").to_json()
+}
+
+fn refused(body: Value) -> RequestError {
+    let request = TestStateRequest::from_json(&body.to_string()).expect("the request reads");
+    test_state(&request).expect_err("the request is refused")
+}
+
+/// A JSON-text field of the answer, parsed.
+fn text(answer: &Value, pointer: &str) -> Value {
+    let field = answer.pointer(pointer).unwrap_or_else(|| panic!("{pointer} in {answer}"));
+    serde_json::from_str(field.as_str().expect("JSON text")).expect("valid JSON")
+}
+
+fn lambda_task(extra: Value) -> Value {
+    let mut state = json!({
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+        "ResultSelector": {"body.$": "$.Payload"},
+        "ResultPath": "$.out",
+        "Next": "After"
+    });
+    if let (Some(s), Some(e)) = (state.as_object_mut(), extra.as_object()) {
+        s.extend(e.clone());
+    }
+    state
+}
+
+#[test]
+fn info_shows_no_inspection_data() {
+    let a = answer(body(json!({"Type": "Pass", "End": true}), json!({"a": 1}), json!({"inspectionLevel": "INFO"})));
+    assert_eq!(a, json!({"output": "{\"a\":1}", "status": "SUCCEEDED"}));
+    let default_level = answer(body(json!({"Type": "Pass", "End": true}), json!({"a": 1}), json!({})));
+    assert_eq!(default_level, a);
+}
+
+#[test]
+fn debug_shows_each_step_of_a_jsonpath_task() {
+    let a = answer(body(
+        lambda_task(json!({})),
+        json!({"x": 1}),
+        json!({"inspectionLevel": "DEBUG", "mock": {"result": "{\"Payload\": {\"ok\": true}, \"StatusCode\": 200}"}}),
+    ));
+    assert_eq!(a["status"], "SUCCEEDED");
+    assert_eq!(a["nextState"], "After");
+    assert_eq!(text(&a, "/inspectionData/input"), json!({"x": 1}));
+    assert_eq!(text(&a, "/inspectionData/afterInputPath"), json!({"x": 1}));
+    assert_eq!(text(&a, "/inspectionData/afterParameters"), json!({"FunctionName": "f", "Payload": {"x": 1}}));
+    // The mock is the whole lambda:invoke response: not wrapped in another envelope.
+    assert_eq!(text(&a, "/inspectionData/result"), json!({"Payload": {"ok": true}, "StatusCode": 200}));
+    assert_eq!(text(&a, "/inspectionData/afterResultSelector"), json!({"body": {"ok": true}}));
+    assert_eq!(text(&a, "/inspectionData/afterResultPath"), json!({"x": 1, "out": {"body": {"ok": true}}}));
+    assert_eq!(text(&a, "/output"), json!({"x": 1, "out": {"body": {"ok": true}}}));
+    assert!(a["inspectionData"].get("afterArguments").is_none());
+}
+
+#[test]
+fn trace_shows_what_debug_shows_offline() {
+    for definition in [lambda_task(json!({})), json!({"Type": "Pass", "Result": 1, "End": true}), json!({"Type": "Succeed"})] {
+        let at = |level: &str| {
+            answer(body(definition.clone(), json!({"x": 1}), json!({"inspectionLevel": level, "mock": {"result": "{}"}}).as_object().map(|m| {
+                let mut m = m.clone();
+                if definition["Type"] != "Task" {
+                    m.remove("mock");
+                }
+                Value::Object(m)
+            }).unwrap()))
+        };
+        assert_eq!(at("TRACE"), at("DEBUG"), "{definition}");
+        assert!(at("DEBUG").get("inspectionData").is_some());
+    }
+}
+
+#[test]
+fn jsonata_states_show_arguments_and_result_only() {
+    let definition = json!({
+        "QueryLanguage": "JSONata",
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"FunctionName": "f", "Payload": "{% $states.input.n * 2 %}"},
+        "Output": "{% $states.result.Payload %}",
+        "End": true
+    });
+    let a = answer(body(definition, json!({"n": 21}), json!({"inspectionLevel": "DEBUG", "mock": {"result": "{\"Payload\": 42}"}})));
+    assert_eq!(text(&a, "/inspectionData/afterArguments"), json!({"FunctionName": "f", "Payload": 42}));
+    assert_eq!(text(&a, "/inspectionData/result"), json!({"Payload": 42}));
+    assert_eq!(text(&a, "/output"), json!(42));
+    let shown: Vec<&String> = a["inspectionData"].as_object().unwrap().keys().collect();
+    assert_eq!(shown, ["input", "afterArguments", "result"]);
+}
+
+#[test]
+fn a_mocked_error_is_caught_with_the_catchers_index_and_next_state() {
+    let definition = lambda_task(json!({
+        "Catch": [
+            {"ErrorEquals": ["Other"], "Next": "Elsewhere"},
+            {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recover"}
+        ]
+    }));
+    let a = answer(body(definition, json!({"x": 1}), json!({"inspectionLevel": "DEBUG", "mock": {"errorOutput": {"error": "Boom", "cause": "it broke"}}})));
+    assert_eq!(a["status"], "CAUGHT_ERROR");
+    assert_eq!(a["nextState"], "Recover");
+    assert_eq!(a["error"], "Boom");
+    assert_eq!(a["cause"], "it broke");
+    assert_eq!(text(&a, "/output"), json!({"x": 1, "error": {"Error": "Boom", "Cause": "it broke"}}));
+    assert_eq!(a["inspectionData"]["errorDetails"], json!({"catchIndex": 1}));
+}
+
+#[test]
+fn the_retry_count_decides_between_retriable_and_exhausted() {
+    let definition = lambda_task(json!({
+        "Retry": [
+            {"ErrorEquals": ["Other"]},
+            {"ErrorEquals": ["Boom"], "IntervalSeconds": 3, "BackoffRate": 2, "MaxAttempts": 3, "MaxDelaySeconds": 10}
+        ],
+        "Catch": [{"ErrorEquals": ["Boom"], "Next": "Recover"}]
+    }));
+    let mock = json!({"errorOutput": {"error": "Boom", "cause": "c"}});
+    let at = |count: Option<u32>| {
+        let mut rest = json!({"inspectionLevel": "DEBUG", "mock": mock});
+        if let Some(n) = count {
+            rest["stateConfiguration"] = json!({"retrierRetryCount": n});
+        }
+        answer(body(definition.clone(), json!({}), rest))
+    };
+    let first = at(None);
+    assert_eq!(first["status"], "RETRIABLE");
+    assert_eq!(first["inspectionData"]["errorDetails"], json!({"retryIndex": 1, "retryBackoffIntervalSeconds": 3}));
+    assert!(first.get("nextState").is_none() && first.get("output").is_none());
+    // 3 × 2² = 12, held to MaxDelaySeconds.
+    assert_eq!(at(Some(2))["inspectionData"]["errorDetails"], json!({"retryIndex": 1, "retryBackoffIntervalSeconds": 10}));
+    let exhausted = at(Some(3));
+    assert_eq!(exhausted["status"], "CAUGHT_ERROR");
+    assert_eq!(exhausted["nextState"], "Recover");
+    assert_eq!(exhausted["inspectionData"]["errorDetails"], json!({"catchIndex": 0, "retryIndex": 1}));
+    let no_retry = refused(body(json!({"Type": "Pass", "End": true}), json!({}), json!({"stateConfiguration": {"retrierRetryCount": 1}})));
+    assert_eq!(no_retry.pointer, "/stateConfiguration/retrierRetryCount");
+}
+
+#[test]
+fn the_retry_count_is_the_context_objects() {
+    let definition = json!({
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f", "Payload": {"retries.$": "$$.State.RetryCount"}},
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 5}],
+        "End": true
+    });
+    let a = answer(body(definition, json!({}), json!({"inspectionLevel": "DEBUG", "mock": {"errorOutput": {"error": "E", "cause": "c"}}, "stateConfiguration": {"retrierRetryCount": 2}})));
+    assert_eq!(text(&a, "/inspectionData/afterParameters"), json!({"FunctionName": "f", "Payload": {"retries": 2}}));
+}
+
+#[test]
+fn field_validation_modes_check_the_mocked_result() {
+    let definition = lambda_task(json!({}));
+    let with_mode = |result: &str, mode: Option<&str>| {
+        let mut mock = json!({"result": result});
+        if let Some(m) = mode {
+            mock["fieldValidationMode"] = json!(m);
+        }
+        let request = TestStateRequest::from_json(&body(definition.clone(), json!({}), json!({"mock": mock})).to_string()).unwrap();
+        test_state(&request).map(|r| r.status)
+    };
+    let wrong_type = r#"{"StatusCode": "200", "Payload": 1}"#;
+    let error = with_mode(wrong_type, None).unwrap_err();
+    assert_eq!(error.pointer, "/mock/result");
+    assert!(error.message.contains("STRICT mode") && error.message.contains("$.StatusCode: expected an integer"), "{error}");
+    assert!(with_mode(wrong_type, Some("PRESENT")).is_err());
+    assert_eq!(with_mode(wrong_type, Some("NONE")), Ok(TestStatus::Succeeded));
+    assert_eq!(with_mode(r#"{"Payload": 1, "anything": "else"}"#, Some("STRICT")), Ok(TestStatus::Succeeded));
+    let not_json = body(definition.clone(), json!({}), json!({"mock": {"result": "not json", "fieldValidationMode": "NONE"}}));
+    assert_eq!(TestStateRequest::from_json(&not_json.to_string()).unwrap_err().pointer, "/mock/result");
+}
+
+/// A catalogue that requires a field, to show STRICT and PRESENT apart.
+struct RequiresId;
+
+impl ServiceModels for RequiresId {
+    fn result_shape(&self, _resource: &str) -> Option<validation::Shape> {
+        Some(validation::Shape::Structure { members: vec![("Id", validation::Shape::String)], required: vec!["Id"] })
+    }
+}
+
+#[test]
+fn a_service_catalogue_plugs_in() {
+    let request = |mode: &str| {
+        TestStateRequest::from_json(
+            &body(json!({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:x:y", "End": true}), json!({}), json!({"mock": {"result": "{}", "fieldValidationMode": mode}}))
+                .to_string(),
+        )
+        .unwrap()
+    };
+    assert!(test_state_with(&request("STRICT"), &RequiresId).unwrap_err().message.contains("$.Id: the required field is missing"));
+    assert_eq!(test_state_with(&request("PRESENT"), &RequiresId).unwrap().status, TestStatus::Succeeded);
+    assert_eq!(test_state(&request("STRICT")).unwrap().status, TestStatus::Succeeded);
+}
+
+#[test]
+fn variables_are_read_and_shown_after_the_state() {
+    let definition = json!({"Type": "Pass", "Parameters": {"seen.$": "$limit"}, "Assign": {"doubled.$": "States.MathAdd($limit, $limit)"}, "End": true});
+    let a = answer(body(definition, json!({}), json!({"inspectionLevel": "DEBUG", "variables": "{\"limit\": 5}"})));
+    assert_eq!(text(&a, "/output"), json!({"seen": 5}));
+    assert_eq!(text(&a, "/inspectionData/variables"), json!({"limit": 5, "doubled": 10}));
+    let none = answer(body(json!({"Type": "Pass", "End": true}), json!({}), json!({"inspectionLevel": "DEBUG"})));
+    assert!(none["inspectionData"].get("variables").is_none());
+}
+
+#[test]
+fn the_context_is_the_one_given_else_the_executions() {
+    let definition = json!({"Type": "Pass", "Parameters": {"name.$": "$$.State.Name", "role.$": "$$.Execution.RoleArn"}, "End": true});
+    let given = answer(body(definition.clone(), json!({}), json!({"context": "{\"State\": {\"Name\": \"Given\"}, \"Execution\": {\"RoleArn\": \"r\"}}"})));
+    assert_eq!(text(&given, "/output"), json!({"name": "Given", "role": "r"}));
+    let default = answer(body(definition, json!({}), json!({"roleArn": "arn:aws:iam::1:role/Tester"})));
+    assert_eq!(text(&default, "/output"), json!({"name": "TestState", "role": "arn:aws:iam::1:role/Tester"}));
+}
+
+#[test]
+fn a_state_is_found_anywhere_in_a_machine_by_name() {
+    let machine = json!({
+        "QueryLanguage": "JSONata",
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "Output": "{% $states.input.v + 1 %}", "Next": "Last"}, "Last": {"Type": "Succeed"}}}],
+                "End": true
+            }
+        }
+    });
+    let a = answer(body(machine.clone(), json!({"v": 1}), json!({"stateName": "Inner"})));
+    assert_eq!(a, json!({"output": "2", "nextState": "Last", "status": "SUCCEEDED"}));
+    assert_eq!(refused(body(machine.clone(), json!({}), json!({}))).pointer, "/stateName");
+    assert!(refused(body(machine, json!({}), json!({"stateName": "Nope"}))).message.contains("no state named 'Nope'"));
+    assert_eq!(refused(body(json!({"Type": "Succeed"}), json!({}), json!({"stateName": "S"}))).pointer, "/stateName");
+}
+
+#[test]
+fn a_single_state_gets_a_name_no_state_inside_has() {
+    let definition = json!({"Type": "Map", "ItemProcessor": {"StartAt": "TestState", "States": {"TestState": {"Type": "Pass", "End": true}}}, "End": true});
+    assert_eq!(single_state_name(&definition), "TestState_2");
+    let a = answer(body(definition, json!([1, 2]), json!({"mock": {"result": "[1, 2]"}})));
+    assert_eq!(a["status"], "SUCCEEDED");
+}
+
+#[test]
+fn choice_wait_succeed_and_fail_answer_their_way() {
+    let choice = json!({"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}], "Default": "Small"});
+    assert_eq!(answer(body(choice.clone(), json!({"n": 5}), json!({})))["nextState"], "Big");
+    let small = answer(body(choice, json!({"n": 0}), json!({"inspectionLevel": "DEBUG"})));
+    assert_eq!(small["nextState"], "Small");
+    assert_eq!(text(&small, "/inspectionData/afterInputPath"), json!({"n": 0}));
+    let wait = answer(body(json!({"Type": "Wait", "Seconds": 3600, "Next": "Go"}), json!({"a": 1}), json!({})));
+    assert_eq!(wait, json!({"output": "{\"a\":1}", "nextState": "Go", "status": "SUCCEEDED"}));
+    let succeed = answer(body(json!({"Type": "Succeed", "InputPath": "$.a"}), json!({"a": [1]}), json!({"inspectionLevel": "DEBUG"})));
+    assert_eq!(text(&succeed, "/inspectionData/afterInputPath"), json!([1]));
+    assert!(succeed.get("nextState").is_none());
+    let fail = answer(body(json!({"Type": "Fail", "ErrorPath": "$.e", "Cause": "why"}), json!({"e": "Bad"}), json!({})));
+    assert_eq!(fail, json!({"error": "Bad", "cause": "why", "status": "FAILED"}));
+}
+
+#[test]
+fn a_runtime_error_has_no_event_id_in_its_cause() {
+    let a = answer(body(json!({"Type": "Pass", "InputPath": "$.missing", "End": true}), json!({}), json!({})));
+    assert_eq!(a["status"], "FAILED");
+    assert_eq!(a["error"], "States.Runtime");
+    let cause = a["cause"].as_str().unwrap();
+    assert!(cause.starts_with("Invalid path '$.missing'"), "{cause}");
+    assert_eq!(without_state_prefix("An error occurred while executing the state 'S' (entered at the event id #2). Rest.", "S"), "Rest.");
+    assert_eq!(without_state_prefix("Other text", "S"), "Other text");
+}
+
+#[test]
+fn map_and_parallel_need_a_mock_and_pass_takes_none() {
+    let map = json!({"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true});
+    assert!(refused(body(map, json!([]), json!({}))).message.contains("a Map state is tested only with a mock"));
+    let token = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}, "End": true});
+    assert!(refused(body(token.clone(), json!({}), json!({}))).message.contains(".waitForTaskToken Task"));
+    let called_back = answer(body(token, json!({}), json!({"mock": {"result": "{\"done\": 1}"}})));
+    assert_eq!(text(&called_back, "/output"), json!({"done": 1}));
+    let pass = refused(body(json!({"Type": "Pass", "End": true}), json!({}), json!({"mock": {"result": "1"}})));
+    assert_eq!(pass.pointer, "/mock");
+    let parallel = json!({"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}], "End": true});
+    let not_array = refused(body(parallel.clone(), json!({}), json!({"mock": {"result": "{}"}})));
+    assert!(not_array.message.contains("a Parallel state's result is an array"), "{not_array}");
+    assert_eq!(answer(body(parallel, json!({}), json!({"mock": {"result": "{}", "fieldValidationMode": "NONE"}})))["status"], "SUCCEEDED");
+}
+
+#[test]
+fn a_task_without_mock_calls_the_simulators_handler() {
+    let definition = json!({"Type": "Task", "Resource": "arn:aws:lambda:eu-west-3:123456789012:function:ValidateInput", "End": true});
+    let a = answer(body(definition, json!({"name": "A", "email": "a@b.c", "amount": 10}), json!({})));
+    assert_eq!(text(&a, "/output")["isValid"], json!(true));
+    let unknown = answer(body(json!({"Type": "Task", "Resource": "arn:aws:lambda:eu-west-3:1:function:Nobody", "End": true}), json!({}), json!({})));
+    assert_eq!(unknown["status"], "FAILED");
+    assert_eq!(unknown["error"], "States.TaskFailed");
+}
+
+fn tolerant_map(extra: Value) -> Value {
+    let mut map = json!({
+        "Type": "Map",
+        "QueryLanguage": "JSONata",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Arguments": {"Bucket": "b", "Key": "k"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "ToleratedFailurePercentage": 25,
+        "MaxConcurrency": 2,
+        "End": true
+    });
+    map.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+    map
+}
+
+#[test]
+fn map_failures_are_held_against_the_tolerance_over_the_items_read() {
+    let at = |reader: &str| {
+        answer(body(
+            tolerant_map(json!({})),
+            json!({}),
+            json!({"inspectionLevel": "DEBUG", "mock": {"result": "[1]"}, "stateConfiguration": {"mapIterationFailureCount": 1, "mapItemReaderData": reader}}),
+        ))
+    };
+    let four = at("[1, 2, 3, 4]");
+    assert_eq!(four["status"], "SUCCEEDED");
+    assert_eq!(four["inspectionData"]["maxConcurrency"], 2);
+    assert_eq!(four["inspectionData"]["toleratedFailurePercentage"], 25.0);
+    let two = at("[1, 2]");
+    assert_eq!(two["status"], "FAILED");
+    assert_eq!(two["error"], "States.ExceedToleratedFailureThreshold");
+    let not_array = refused(body(tolerant_map(json!({})), json!({}), json!({"mock": {"result": "[1]"}, "stateConfiguration": {"mapItemReaderData": "{}"}})));
+    assert_eq!(not_array.pointer, "/stateConfiguration/mapItemReaderData");
+    let on_pass = refused(body(json!({"Type": "Pass", "End": true}), json!({}), json!({"stateConfiguration": {"mapIterationFailureCount": 1}})));
+    assert_eq!(on_pass.pointer, "/stateConfiguration/mapIterationFailureCount");
+}
+
+#[test]
+fn error_caused_by_state_names_a_state_inside_a_mocked_failing_map() {
+    let request = |name: &str, mock: Value| body(tolerant_map(json!({})), json!({}), json!({"mock": mock, "stateConfiguration": {"errorCausedByState": name}}));
+    let error = json!({"errorOutput": {"error": "E", "cause": "c"}});
+    assert_eq!(answer(request("P", error.clone())), json!({"error": "E", "cause": "c", "status": "FAILED"}));
+    assert!(refused(request("Q", error)).message.contains("no state named 'Q' inside"));
+    assert_eq!(refused(request("P", json!({"result": "[]"}))).pointer, "/stateConfiguration/errorCausedByState");
+}
+
+#[test]
+fn reveal_secrets_is_taken_and_changes_nothing_offline() {
+    let definition = json!({"Type": "Pass", "End": true});
+    let with = answer(body(definition.clone(), json!({}), json!({"revealSecrets": true, "inspectionLevel": "TRACE"})));
+    let without = answer(body(definition, json!({}), json!({"inspectionLevel": "TRACE"})));
+    assert_eq!(with, without);
+}
+
+#[test]
+fn an_invalid_definition_is_refused_where_it_is_wrong() {
+    let error = refused(body(json!({"Type": "Wait", "Next": "A"}), json!({}), json!({})));
+    assert_eq!(error.pointer, "/definition");
+    assert!(error.message.starts_with("invalid definition:") && error.message.contains("Seconds"), "{error}");
+    let machine = refused(body(json!({"StartAt": "A", "States": {"A": {"Type": "Pass"}}}), json!({}), json!({"stateName": "A"})));
+    // A whole machine is checked as written: the error is located in its text.
+    assert!(machine.message.contains("(at /StartAt, line 1 column "), "{machine}");
+}
+
+#[test]
+fn the_input_defaults_to_an_empty_object() {
+    let request = TestStateRequest::from_json(r#"{"definition": "{\"Type\": \"Pass\", \"End\": true}"}"#).unwrap();
+    assert_eq!(test_state(&request).unwrap().to_json(), json!({"output": "{}", "status": "SUCCEEDED"}));
+}
+
+#[test]
+fn the_command_places_a_refusal_at_the_field_it_names() {
+    let text = "{\"definition\": \"{\\\"Type\\\": \\\"Task\\\", \\\"Resource\\\": \\\"arn:aws:states:::lambda:invoke\\\", \\\"End\\\": true}\",\n \"mock\": {\"result\": \"{\\\"StatusCode\\\": true}\"}}";
+    let report = test_state_command(text, "req.json");
+    assert_eq!(report.exit_code, 2);
+    assert!(report.stdout.is_empty());
+    assert!(report.stderr.starts_with("req.json:2:11: error: the mocked result does not fit"), "{}", report.stderr);
+    let answered = test_state_command(r#"{"definition": "{\"Type\": \"Succeed\"}", "input": "[1]"}"#, "req.json");
+    assert_eq!((answered.exit_code, answered.stdout.as_str()), (0, "{\"output\":\"[1]\",\"status\":\"SUCCEEDED\"}\n"));
+}
+
+#[test]
+fn a_retry_count_past_max_attempts_is_exhausted_at_once() {
+    let definition = lambda_task(json!({"Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 1}]}));
+    let a = answer(body(definition, json!({}), json!({
+        "inspectionLevel": "DEBUG",
+        "mock": {"errorOutput": {"error": "Boom", "cause": "c"}},
+        "stateConfiguration": {"retrierRetryCount": 4}
+    })));
+    assert_eq!(a["status"], "FAILED");
+    assert_eq!(a["inspectionData"]["errorDetails"], json!({"retryIndex": 0}));
+    assert_eq!(text(&a, "/inspectionData/input"), json!({}));
+}
+
+/// The seed's ProcessData, tested in its workflow as the "Test this state" panel would: with a
+/// mocked error it is caught towards HandleError; without a mock the seed's Lambda runs.
+#[test]
+fn the_seeds_process_data_is_tested_in_its_workflow() {
+    for definition in [crate::seed::ORDER_WORKFLOW, crate::seed::ORDER_WORKFLOW_JSONATA] {
+        let input = r#"{"statusCode": 200, "isValid": true, "data": {"name": "A", "email": "a@b.c", "amount": 150}}"#;
+        let mut request = TestStateRequest::for_state(definition, "ProcessData", input, InspectionLevel::Debug);
+        request.mock = Some(Mock { outcome: MockOutcome::Error { error: "Lambda.ServiceException".into(), cause: "down".into() }, field_validation_mode: None });
+        let caught = test_state(&request).unwrap();
+        assert_eq!(caught.status, TestStatus::CaughtError);
+        assert_eq!(caught.next_state.as_deref(), Some("HandleError"));
+        assert_eq!(caught.inspection_data.unwrap().error_details.unwrap().catch_index, Some(0));
+        assert!(aws_cli::aws_cli_command(&request).contains("--state-name 'ProcessData'"));
+        request.mock = None;
+        let ran = test_state(&request).unwrap();
+        assert_eq!(ran.status, TestStatus::Succeeded, "{ran:?}");
+        assert_eq!(ran.next_state.as_deref(), Some("SendNotification"));
+    }
+}

@@ -1,0 +1,99 @@
+//! The 31 TestState calls recorded against AWS (`tests/fixtures/teststate/`), answered offline
+//! by `statecraft::sim::teststate`: prints how many answers match AWS's, and fails below the
+//! floor reached so far.
+
+use serde_json::{Map, Value};
+use statecraft::sim::teststate::{TestStateRequest, test_state};
+
+/// Every recorded call is answered as AWS answered it.
+const FLOOR: usize = 31;
+
+/// The request body a recorded call sent: `definition` and `input` as JSON text.
+fn request_body(case: &Value) -> String {
+    let mut body = Map::new();
+    body.insert("definition".into(), Value::String(case["definition"].to_string()));
+    body.insert("input".into(), Value::String(case["input"].to_string()));
+    if let Some(args) = case["test_state_args"].as_object() {
+        for (key, value) in args {
+            body.insert(key.clone(), value.clone());
+        }
+    }
+    Value::Object(body).to_string()
+}
+
+/// A payload as the recorder left it: a JSON text (a string) or, when it began with `{`, the
+/// value parsed.
+fn payload(value: &Value) -> Value {
+    match value {
+        Value::String(text) => serde_json::from_str(text).unwrap_or_else(|_| value.clone()),
+        other => other.clone(),
+    }
+}
+
+const PAYLOADS: [&str; 8] =
+    ["input", "afterInputPath", "afterParameters", "afterArguments", "result", "afterResultSelector", "afterResultPath", "variables"];
+
+/// The differences between AWS's answer and ours, as `field: AWS … ours …` lines.
+fn differences(expected: &Value, actual: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut compare = |field: &str, e: Option<Value>, a: Option<Value>| {
+        if e != a {
+            out.push(format!("{field}: AWS {} / ours {}", show(&e), show(&a)));
+        }
+    };
+    for field in ["status", "error", "cause", "nextState"] {
+        compare(field, expected.get(field).cloned(), actual.get(field).cloned());
+    }
+    compare("output", expected.get("output").map(payload), actual.get("output").map(payload));
+    let (e, a) = (expected.get("inspectionData"), actual.get("inspectionData"));
+    let keys: std::collections::BTreeSet<&String> =
+        e.and_then(Value::as_object).into_iter().chain(a.and_then(Value::as_object)).flat_map(|m| m.keys()).collect();
+    if e.is_some() != a.is_some() {
+        compare("inspectionData", e.cloned(), a.cloned());
+    }
+    for key in keys {
+        let field = format!("inspectionData.{key}");
+        let get = |side: Option<&Value>| side.and_then(|d| d.get(key.as_str())).map(|v| if PAYLOADS.contains(&key.as_str()) { payload(v) } else { v.clone() });
+        compare(&field, get(e), get(a));
+    }
+    out
+}
+
+fn show(value: &Option<Value>) -> String {
+    value.as_ref().map_or("(absent)".into(), Value::to_string)
+}
+
+#[test]
+fn aws_recorded_teststate_calls() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/teststate");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    files.sort();
+    assert_eq!(files.len(), 31, "the fixture set has 31 recorded calls");
+    let mut matched = 0;
+    for file in &files {
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let name = case["name"].as_str().unwrap_or_default();
+        let request = match TestStateRequest::from_json(&request_body(&case)) {
+            Ok(r) => r,
+            Err(e) => {
+                println!("MISMATCH {name}\n  the request does not read: {e}");
+                continue;
+            }
+        };
+        let actual = match test_state(&request) {
+            Ok(response) => response.to_json(),
+            Err(e) => {
+                println!("MISMATCH {name}\n  refused: {e}");
+                continue;
+            }
+        };
+        let diffs = differences(&case["expected"], &actual);
+        if diffs.is_empty() {
+            matched += 1;
+        } else {
+            println!("MISMATCH {name}\n  {}", diffs.join("\n  "));
+        }
+    }
+    println!("AWS-recorded TestState calls: {matched} of {} match", files.len());
+    assert!(matched >= FLOOR, "{matched} of {} match, below the floor of {FLOOR}", files.len());
+}
