@@ -1,9 +1,9 @@
-//! The layering rule: `asl`, `editor`, `export` and `seed` compile and test natively, so they never
+//! The layering rule: `asl`, `catalogue`, `editor`, `export` and `seed` compile and test natively, so they never
 //! import the browser or UI crates. This test reads their sources and fails on any such import.
 
 use std::path::{Path, PathBuf};
 
-const PURE_LAYERS: [&str; 5] = ["src/asl", "src/editor", "src/export", "src/seed", "src/sim"];
+const PURE_LAYERS: [&str; 6] = ["src/asl", "src/catalogue", "src/editor", "src/export", "src/seed", "src/sim"];
 const FORBIDDEN: [&str; 5] = ["leptos", "web_sys", "wasm_bindgen", "js_sys", "gloo"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
