@@ -265,3 +265,46 @@ fn every_service_file_names_itself_and_its_operations_resolve() {
         assert!(!service.error_prefix.is_empty() && service.error_prefix.chars().next().unwrap().is_ascii_uppercase(), "{name}");
     }
 }
+
+/// Every optimized integration that calls one API operation finds it in the catalogue, and the
+/// members it lets take any JSON are members of that operation's input.
+#[test]
+fn every_optimized_integration_resolves() {
+    use statecraft::catalogue::resource::OPTIMIZED;
+    use statecraft::catalogue::{Shape, ShapeId};
+    let catalogue = Catalogue::embedded();
+    for row in OPTIMIZED {
+        let resource = format!("arn:aws:states:::{}:{}", row.service, row.action);
+        if row.calls.is_none() {
+            assert!(matches!(catalogue.resolve(&resource), Err(ResolveError::NoOperation)), "{resource}");
+            continue;
+        }
+        let resolved = resolve(&catalogue, &resource);
+        assert!(!resolved.iam_actions().is_empty(), "{resource}");
+        for member in row.json_members {
+            let mut shape: Option<ShapeId> = resolved.operation().input;
+            for part in member.split('/') {
+                let id = shape.unwrap_or_else(|| panic!("{resource}: {member}"));
+                shape = match (resolved.service.shape(id), part) {
+                    (Shape::List { member, .. }, "*") => Some(*member),
+                    (s, name) => s.member(name),
+                };
+            }
+            assert!(shape.is_some(), "{resource}: {member} is not a member of the input");
+        }
+    }
+}
+
+/// The page's way: no embedded files, a service handed over once fetched.
+#[test]
+fn a_catalogue_without_files_learns_a_service_from_its_text() {
+    use statecraft::catalogue::{Embedded, Source, Texts};
+    let catalogue = Catalogue::new(Texts::default());
+    assert!(matches!(catalogue.resolve("arn:aws:states:::aws-sdk:sqs:sendMessage"), Err(ResolveError::UnknownService(s)) if s == "sqs"));
+    let text = Embedded.text("sqs").unwrap();
+    catalogue.insert_text("sqs", &text).unwrap();
+    assert_eq!(resolve(&catalogue, "arn:aws:states:::aws-sdk:sqs:sendMessage").iam_actions(), ["sqs:SendMessage"]);
+    let broken = catalogue.insert_text("sns", "{\"v\":1}").unwrap_err();
+    assert_eq!(broken.pointer, "");
+    assert!(matches!(catalogue.resolve("arn:aws:states:::sns:publish"), Err(ResolveError::Format { .. })));
+}

@@ -24,7 +24,7 @@ pub mod service;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -56,7 +56,8 @@ impl Source for Embedded {
     }
 }
 
-/// Files handed over by the caller (the page, after fetching them; tests).
+/// Files handed over by the caller (tests; the page can also hand them one by one with
+/// [`Catalogue::insert_text`]).
 #[derive(Debug, Clone, Default)]
 pub struct Texts(pub BTreeMap<String, String>);
 
@@ -101,7 +102,7 @@ impl std::fmt::Display for ResolveError {
 /// Services read on first use, kept.
 pub struct Catalogue {
     source: Box<dyn Source>,
-    loaded: RefCell<BTreeMap<String, Result<Rc<Service>, FormatError>>>,
+    loaded: RefCell<BTreeMap<String, Result<Arc<Service>, FormatError>>>,
 }
 
 impl std::fmt::Debug for Catalogue {
@@ -127,14 +128,22 @@ impl Catalogue {
     }
 
     /// A service by Step Functions' name for it; `Ok(None)` when the source has no such file.
-    pub fn service(&self, name: &str) -> Result<Option<Rc<Service>>, FormatError> {
+    pub fn service(&self, name: &str) -> Result<Option<Arc<Service>>, FormatError> {
         if let Some(loaded) = self.loaded.borrow().get(name) {
             return loaded.clone().map(Some);
         }
         let Some(text) = self.source.text(name) else { return Ok(None) };
-        let parsed = Service::parse(&text).map(Rc::new);
+        let parsed = Service::parse(&text).map(Arc::new);
         self.loaded.borrow_mut().insert(name.to_string(), parsed.clone());
         parsed.map(Some)
+    }
+
+    /// Adds a service from its file's text (the page, once it has fetched it), replacing what
+    /// was loaded under that name.
+    pub fn insert_text(&self, name: &str, text: &str) -> Result<Arc<Service>, FormatError> {
+        let parsed = Service::parse(text).map(Arc::new);
+        self.loaded.borrow_mut().insert(name.to_string(), parsed.clone());
+        parsed
     }
 
     /// The operation a Task resource calls, with what the catalogue knows of it.
@@ -160,7 +169,7 @@ impl Catalogue {
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub integration: Integration,
-    pub service: Rc<Service>,
+    pub service: Arc<Service>,
     /// The operation's name (a key of `service.operations`).
     pub operation: String,
 }
