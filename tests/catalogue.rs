@@ -308,3 +308,42 @@ fn a_catalogue_without_files_learns_a_service_from_its_text() {
     assert_eq!(broken.pointer, "");
     assert!(matches!(catalogue.resolve("arn:aws:states:::sns:publish"), Err(ResolveError::Format { .. })));
 }
+
+/// The catalogue's handler in a run: each Task answers with its operation's example, the same
+/// for the same execution seed, and the workflow reads fields of the real response's shape.
+#[test]
+fn the_catalogue_handler_answers_tasks_in_a_run() {
+    use statecraft::asl::clock::VirtualClock;
+    use statecraft::asl::handlers::HandlerRegistry;
+    use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program};
+    use statecraft::catalogue::handler::CatalogueHandler;
+    let definition = json!({"StartAt": "Describe", "States": {
+        "Describe": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:athena:getQueryExecution",
+                     "Parameters": {"QueryExecutionId.$": "$.id"},
+                     "ResultSelector": {"state.$": "$.QueryExecution.Status.State", "id.$": "$.QueryExecution.QueryExecutionId"},
+                     "ResultPath": "$.query", "Next": "Start"},
+        "Start": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+                  "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child", "Input": {"a": 1}},
+                  "ResultSelector": {"arn.$": "$.ExecutionArn"}, "ResultPath": "$.child", "End": true}}});
+    let program = std::sync::Arc::new(Program::from_text(&definition.to_string()).unwrap());
+    let catalogue = Catalogue::embedded();
+    let run = |seed: u64| {
+        let mut handlers = HandlerRegistry::new();
+        for (state, resource) in [("Describe", "arn:aws:states:::aws-sdk:athena:getQueryExecution"), ("Start", "arn:aws:states:::states:startExecution")] {
+            handlers.register(state, CatalogueHandler::for_resource(&catalogue, resource).unwrap());
+        }
+        let config = ExecutionConfig { seed, ..ExecutionConfig::default() };
+        let mut execution = Execution::start(program.clone(), json!({"id": "q-1"}), Box::new(VirtualClock::default()), handlers, config);
+        execution.run();
+        match execution.status() {
+            ExecutionStatus::Succeeded { output } => output.clone(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let output = run(11);
+    assert_eq!(output, run(11));
+    assert_ne!(output, run(12));
+    let state = output["query"]["state"].as_str().unwrap();
+    assert!(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"].contains(&state), "{output}");
+    assert!(output["child"]["arn"].as_str().unwrap().starts_with("arn:aws:states:"), "{output}");
+}
