@@ -78,7 +78,16 @@ IAM_ACTION = {
         "PutBucketCors": "PutBucketCORS",
         "DeleteBucketTagging": "PutBucketTagging",
         "DeleteBucketWebsite": "DeleteBucketWebsite",
-        "RestoreObject": "RestoreObject",
+        "GetBucketAccelerateConfiguration": "GetAccelerateConfiguration",
+        "PutBucketAccelerateConfiguration": "PutAccelerateConfiguration",
+        "GetObjectLockConfiguration": "GetBucketObjectLockConfiguration",
+        "PutObjectLockConfiguration": "PutBucketObjectLockConfiguration",
+        "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
+        "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
+        "DeletePublicAccessBlock": "PutBucketPublicAccessBlock",
+        "DeleteBucketOwnershipControls": "PutBucketOwnershipControls",
+        "SelectObjectContent": "GetObject",
+        "ListDirectoryBuckets": "ListAllMyDirectoryBuckets",
     },
     "lambda": {"Invoke": "InvokeFunction"},
     "dynamodb": {
@@ -232,9 +241,20 @@ class Compactor:
         return c
 
 
+# S3's bucket configuration families: Get/List*Configurations read with Get<X>Configuration,
+# Put/Delete write with Put<X>Configuration.
+S3_CONFIGURATIONS = ("Analytics", "Inventory", "Metrics", "IntelligentTiering")
+
+
 def iam_action(botocore_dir, op_name, op):
     if botocore_dir in IAM_BY_HTTP_METHOD:
         return op.get("http", {}).get("method", "GET")
+    if botocore_dir == "s3":
+        for family in S3_CONFIGURATIONS:
+            for verb, access in (("Get", "Get"), ("List", "Get"), ("Put", "Put"), ("Delete", "Put")):
+                plural = "s" if verb == "List" else ""
+                if op_name == f"{verb}Bucket{family}Configuration{plural}":
+                    return f"{access}{family}Configuration"
     return IAM_ACTION.get(botocore_dir, {}).get(op_name, op_name)
 
 

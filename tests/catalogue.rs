@@ -25,6 +25,8 @@ fn resources_resolve_to_their_operation_and_iam_actions() {
         ("arn:aws:states:::aws-sdk:s3:listObjectsV2", "s3", "ListObjectsV2", &["s3:ListBucket"]),
         ("arn:aws:states:::aws-sdk:s3:getObject", "s3", "GetObject", &["s3:GetObject"]),
         ("arn:aws:states:::aws-sdk:s3:copyObject", "s3", "CopyObject", &["s3:GetObject", "s3:PutObject"]),
+        ("arn:aws:states:::aws-sdk:s3:deletePublicAccessBlock", "s3", "DeletePublicAccessBlock", &["s3:PutBucketPublicAccessBlock"]),
+        ("arn:aws:states:::aws-sdk:s3:listBucketInventoryConfigurations", "s3", "ListBucketInventoryConfigurations", &["s3:GetInventoryConfiguration"]),
         ("arn:aws:states:::ecs:runTask.sync", "ecs", "RunTask", &["ecs:RunTask"]),
         ("arn:aws:states:::batch:submitJob.sync", "batch", "SubmitJob", &["batch:SubmitJob"]),
         ("arn:aws:states:::glue:startJobRun.sync", "glue", "StartJobRun", &["glue:StartJobRun"]),
