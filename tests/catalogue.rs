@@ -181,12 +181,14 @@ fn example_strings_look_like_their_member() {
     assert!(run.get("Failures").is_none() && run["Tasks"].as_array().is_some_and(|t| t.len() == 1), "{run}");
 }
 
-/// (resource, Parameters as written, expected findings as (pointer, kind))
+/// A resource, Parameters as written, and the findings expected as (pointer, kind).
+type ParameterRow = (&'static str, Value, Vec<(&'static str, FindingKind)>);
+
 #[test]
 fn parameters_are_checked_against_the_input_shape() {
     use FindingKind::*;
     let catalogue = Catalogue::embedded();
-    let rows: Vec<(&str, Value, Vec<(&str, FindingKind)>)> = vec![
+    let rows: Vec<ParameterRow> = vec![
         ("arn:aws:states:::aws-sdk:dynamodb:getItem", json!({"TableName": "Orders", "Key": {"pk": {"S": "1"}}}), vec![]),
         ("arn:aws:states:::aws-sdk:dynamodb:getItem", json!({"TableName.$": "$.table", "Key": {"pk": {"S.$": "$.id"}}}), vec![]),
         ("arn:aws:states:::aws-sdk:dynamodb:getItem", json!({"TableName": "Orders"}), vec![("", MissingRequired)]),

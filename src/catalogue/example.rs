@@ -30,7 +30,7 @@ impl SplitMix {
         SplitMix(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -40,13 +40,13 @@ impl SplitMix {
 
     /// A number in `0..n` (`n` > 0).
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 
     fn hex(&mut self, digits: usize) -> String {
         let mut out = String::with_capacity(digits);
         while out.len() < digits {
-            out.push_str(&format!("{:016x}", self.next()));
+            out.push_str(&format!("{:016x}", self.next_u64()));
         }
         out.truncate(digits);
         out
@@ -168,7 +168,7 @@ impl Builder<'_> {
             return min.min(1);
         }
         let max = bounds.max.map_or(usize::MAX, |m| m.max(0.0) as usize);
-        min.max(1).min(3).min(max)
+        min.clamp(1, 3).min(max)
     }
 
     fn integer(&mut self, name: &str, bounds: &Bounds) -> i64 {
@@ -286,8 +286,8 @@ mod tests {
     #[test]
     fn the_generator_is_the_same_for_a_seed() {
         let (mut a, mut b) = (SplitMix::new(7), SplitMix::new(7));
-        assert_eq!((a.next(), a.next()), (b.next(), b.next()));
-        assert_ne!(SplitMix::new(7).next(), SplitMix::new(8).next());
+        assert_eq!((a.next_u64(), a.next_u64()), (b.next_u64(), b.next_u64()));
+        assert_ne!(SplitMix::new(7).next_u64(), SplitMix::new(8).next_u64());
         let uuid = SplitMix::new(1).uuid();
         assert_eq!((uuid.len(), uuid.matches('-').count()), (36, 4), "{uuid}");
     }
