@@ -5,6 +5,7 @@
 //! subset ([`python`]), SNS/SQS/DynamoDB over an in-memory store ([`services`]), Step Functions
 //! Local's mock files ([`mock_config`]) and nested `startExecution.sync` runs ([`nested`]).
 
+pub mod catalogue;
 pub mod mock_config;
 pub mod nested;
 pub mod python;

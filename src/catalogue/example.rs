@@ -1,0 +1,300 @@
+//! Example values built from a shape, deterministic for a seed: what a simulated service answers
+//! when nobody said what it should.
+//!
+//! Strings look like what their member holds (`TableArn` an ARN of the service, `QueryExecutionId`
+//! a UUID, `CreationTime` a timestamp, `TableName` a name), enums pick one of their values, lists
+//! have one element (or their minimum), maps one entry, unions one member. Past
+//! [`DEPTH_CAP`] levels, structures keep their required members only and lists and maps are empty
+//! where the model allows it, so recursive shapes (DynamoDB's `AttributeValue`) stay small.
+
+use serde_json::{Map, Number, Value};
+
+use super::service::{Bounds, Service, Shape, ShapeId};
+use crate::asl::clock::format_rfc3339;
+
+/// How deep an example goes with every member; below, only what the model requires.
+pub const DEPTH_CAP: usize = 5;
+/// Where even required members stop (a model whose required members recurse forever).
+const HARD_DEPTH: usize = DEPTH_CAP + 8;
+/// 2024-01-01T00:00:00Z: example timestamps fall in the year after it.
+const EPOCH_2024: i64 = 1_704_067_200_000;
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "us-east-1";
+
+/// SplitMix64: small, fast and the same everywhere, so an example depends on its seed only.
+#[derive(Debug, Clone)]
+pub struct SplitMix(u64);
+
+impl SplitMix {
+    pub fn new(seed: u64) -> Self {
+        SplitMix(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    fn hex(&mut self, digits: usize) -> String {
+        let mut out = String::with_capacity(digits);
+        while out.len() < digits {
+            out.push_str(&format!("{:016x}", self.next_u64()));
+        }
+        out.truncate(digits);
+        out
+    }
+
+    fn uuid(&mut self) -> String {
+        let h = self.hex(32);
+        format!("{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..])
+    }
+}
+
+/// An example value of `shape` for the service's operations, from `seed`.
+pub fn example(service: &Service, shape: ShapeId, seed: u64) -> Value {
+    let mut builder = Builder { service, rng: SplitMix::new(seed) };
+    builder.value(shape, "", 0)
+}
+
+struct Builder<'s> {
+    service: &'s Service,
+    rng: SplitMix,
+}
+
+/// `StateMachineArn` → `state-machine`: the words of a PascalCase name, lower case, dashed.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+        let prev_is_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+        if c.is_ascii_uppercase() && i > 0 && (prev_is_lower || next_is_lower) {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `TableNames` → `TableName`, `Entries` → `Entry`: the name of one element of a list member.
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    name.strip_suffix("List").or_else(|| name.strip_suffix('s')).unwrap_or(name).to_string()
+}
+
+fn strip_any<'a>(name: &'a str, suffixes: &[&str]) -> Option<&'a str> {
+    suffixes.iter().find_map(|s| name.strip_suffix(s))
+}
+
+impl Builder<'_> {
+    fn value(&mut self, id: ShapeId, name: &str, depth: usize) -> Value {
+        let service = self.service;
+        match service.shape(id) {
+            Shape::Structure { members, required, union } => {
+                let mut object = Map::new();
+                if depth >= HARD_DEPTH {
+                    return Value::Object(object);
+                }
+                if *union && !members.is_empty() {
+                    let (member, shape) = &members[self.rng.below(members.len() as u64) as usize];
+                    object.insert(member.clone(), self.value(*shape, member, depth + 1));
+                    return Value::Object(object);
+                }
+                for (member, shape) in members {
+                    let is_required = required.contains(member);
+                    if is_required || (depth < DEPTH_CAP && !reports_failure(member)) {
+                        let value = self.value(*shape, member, depth + 1);
+                        object.insert(member.clone(), value);
+                    }
+                }
+                Value::Object(object)
+            }
+            Shape::Document => Value::Object(Map::new()),
+            Shape::List { member, bounds } => {
+                let count = self.count(bounds, depth);
+                (0..count).map(|_| self.value(*member, &singular(name), depth + 1)).collect()
+            }
+            Shape::Map { key, value, bounds } => {
+                let count = self.count(bounds, depth);
+                let mut object = Map::new();
+                for i in 0..count {
+                    let key = match self.value(*key, "Key", depth + 1) {
+                        Value::String(s) => s,
+                        other => format!("key-{i}-{other}"),
+                    };
+                    let value = self.value(*value, &singular(name), depth + 1);
+                    object.insert(key, value);
+                }
+                Value::Object(object)
+            }
+            Shape::String { values, bounds } => {
+                if values.is_empty() {
+                    Value::String(fit(self.string(name), bounds))
+                } else {
+                    Value::String(values[self.rng.below(values.len() as u64) as usize].clone())
+                }
+            }
+            Shape::Integer { bounds } | Shape::Long { bounds } => Value::Number(self.integer(name, bounds).into()),
+            Shape::Float { bounds } => {
+                let low = bounds.min.unwrap_or(0.0);
+                let high = bounds.max.unwrap_or(low + 100.0).max(low);
+                let value = low + (high - low) * (self.rng.below(10_001) as f64 / 10_000.0);
+                Number::from_f64((value * 100.0).round() / 100.0).map_or(Value::Null, Value::Number)
+            }
+            Shape::Boolean => Value::Bool(self.rng.below(2) == 1),
+            Shape::Timestamp => Value::String(self.timestamp()),
+            Shape::Blob { .. } => {
+                // A blob comes back base64-encoded; these are the bytes of a short hex text.
+                Value::String(base64_of(self.rng.hex(12).as_bytes()))
+            }
+        }
+    }
+
+    /// How many elements a list or map gets: one, its minimum if more (at most 3), none past the
+    /// depth cap when the model allows none.
+    fn count(&mut self, bounds: &Bounds, depth: usize) -> usize {
+        let min = bounds.min.unwrap_or(0.0).max(0.0) as usize;
+        if depth >= DEPTH_CAP {
+            return min.min(1);
+        }
+        let max = bounds.max.map_or(usize::MAX, |m| m.max(0.0) as usize);
+        min.clamp(1, 3).min(max)
+    }
+
+    fn integer(&mut self, name: &str, bounds: &Bounds) -> i64 {
+        let low = bounds.min.map_or(0, |m| m as i64);
+        let high = bounds.max.map_or(low.saturating_add(100), |m| m as i64).max(low);
+        let allows_200 = bounds.min.is_none_or(|m| m <= 200.0) && bounds.max.is_none_or(|m| m >= 200.0);
+        if name.ends_with("StatusCode") && allows_200 {
+            return 200;
+        }
+        let span = (high - low).unsigned_abs().saturating_add(1).min(1_000_000);
+        low + self.rng.below(span) as i64
+    }
+
+    fn timestamp(&mut self) -> String {
+        let offset = self.rng.below(365 * 24 * 3600) as i64 * 1000;
+        format_rfc3339(EPOCH_2024 + offset)
+    }
+
+    /// A string that looks like what a member of this name holds.
+    fn string(&mut self, name: &str) -> String {
+        let prefix = &self.service.iam_prefix;
+        if let Some(stem) = strip_any(name, &["Arn", "ARN"]) {
+            let kind = if stem.is_empty() { "resource".to_string() } else { kebab(stem) };
+            return format!("arn:aws:{prefix}:{REGION}:{ACCOUNT}:{kind}/{kind}-{}", self.rng.hex(8));
+        }
+        if name == "AccountId" || name == "Account" || name == "OwnerId" {
+            return ACCOUNT.to_string();
+        }
+        if name == "Region" || name == "AwsRegion" {
+            return REGION.to_string();
+        }
+        if let Some(stem) = strip_any(name, &["Url", "URL", "Uri", "URI", "Endpoint"]) {
+            let path = if stem.is_empty() { "resource".to_string() } else { kebab(stem) };
+            return format!("https://{prefix}.{REGION}.amazonaws.com/{ACCOUNT}/{path}-{}", self.rng.hex(6));
+        }
+        if name.contains("Email") {
+            return format!("user-{}@example.com", self.rng.hex(6));
+        }
+        if let Some(stem) = strip_any(name, &["Id", "ID"]) {
+            let short = |p: &str, rng: &mut SplitMix| format!("{p}-0{}", rng.hex(16));
+            return match stem {
+                "Instance" => short("i", &mut self.rng),
+                "Vpc" => short("vpc", &mut self.rng),
+                "Subnet" => short("subnet", &mut self.rng),
+                "SecurityGroup" | "Group" => short("sg", &mut self.rng),
+                "Image" => short("ami", &mut self.rng),
+                "Volume" => short("vol", &mut self.rng),
+                "Snapshot" => short("snap", &mut self.rng),
+                _ => self.rng.uuid(),
+            };
+        }
+        if name.ends_with("Time") || name.ends_with("Date") || name.ends_with("Timestamp") || name.ends_with("At") {
+            return self.timestamp();
+        }
+        if name.contains("Md5") || name.contains("MD5") || name.contains("ETag") || name.contains("Hash") || name.contains("Checksum") {
+            return self.rng.hex(32);
+        }
+        if name.contains("Token") {
+            return base64_of(self.rng.hex(24).as_bytes());
+        }
+        if name.ends_with("Status") || name.ends_with("State") {
+            return "ACTIVE".to_string();
+        }
+        if name.ends_with("Version") {
+            return (1 + self.rng.below(9)).to_string();
+        }
+        if name.ends_with("Message") || name.ends_with("Description") || name.ends_with("Reason") {
+            return format!("Example {} {}", kebab(name).replace('-', " "), self.rng.hex(4));
+        }
+        let stem = name.strip_suffix("Name").unwrap_or(name);
+        let word = if stem.is_empty() { "example".to_string() } else { kebab(stem) };
+        format!("{word}-{}", self.rng.hex(4))
+    }
+}
+
+/// Whether an optional member tells of a failure (`FunctionError`, `Failures`,
+/// `UnprocessedItems`): a successful example leaves it out, or a Choice on `IsPresent` would see
+/// every call fail.
+fn reports_failure(member: &str) -> bool {
+    member.contains("Error") || member.contains("Fail") || member.starts_with("Unprocessed")
+}
+
+/// Pads (with `x`) or cuts an ASCII string to the model's length bounds.
+fn fit(mut text: String, bounds: &Bounds) -> String {
+    if let Some(max) = bounds.max {
+        text.truncate(max.max(0.0) as usize);
+    }
+    if let Some(min) = bounds.min {
+        while (text.len() as f64) < min {
+            text.push('x');
+        }
+    }
+    text
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_dashed_words() {
+        assert_eq!(kebab("StateMachine"), "state-machine");
+        assert_eq!(kebab("DBCluster"), "db-cluster");
+        assert_eq!(kebab("S3Bucket"), "s3-bucket");
+        assert_eq!(singular("TableNames"), "TableName");
+        assert_eq!(singular("SubnetIdList"), "SubnetId");
+        assert_eq!(singular("Entries"), "Entry");
+    }
+
+    #[test]
+    fn the_generator_is_the_same_for_a_seed() {
+        let (mut a, mut b) = (SplitMix::new(7), SplitMix::new(7));
+        assert_eq!((a.next_u64(), a.next_u64()), (b.next_u64(), b.next_u64()));
+        assert_ne!(SplitMix::new(7).next_u64(), SplitMix::new(8).next_u64());
+        let uuid = SplitMix::new(1).uuid();
+        assert_eq!((uuid.len(), uuid.matches('-').count()), (36, 4), "{uuid}");
+    }
+
+    #[test]
+    fn lengths_fit_the_bounds() {
+        assert_eq!(fit("abc".into(), &Bounds { min: Some(5.0), max: None }), "abcxx");
+        assert_eq!(fit("abcdef".into(), &Bounds { min: None, max: Some(2.0) }), "ab");
+    }
+}

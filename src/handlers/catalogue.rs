@@ -1,0 +1,40 @@
+//! A [`TaskHandler`] that answers with the catalogue's example response for the Task's
+//! operation: a response shaped like the real one, deterministic for the execution's seed.
+//!
+//! It is meant as the default for Tasks that have no handler choice and whose resource the
+//! catalogue resolves (see [`CatalogueHandler::for_resource`]); Lambda functions keep the seed's
+//! or echo handlers, since an example `Payload` means nothing to the next state.
+
+use serde_json::Value;
+
+use crate::asl::error::StatesError;
+use crate::asl::interp::plug::{TaskContext, TaskHandler, TaskRequest};
+use crate::catalogue::{Catalogue, ResolveError, Resolved};
+
+/// Answers with the example response of one resolved operation.
+#[derive(Debug, Clone)]
+pub struct CatalogueHandler {
+    resolved: Resolved,
+}
+
+impl CatalogueHandler {
+    pub fn new(resolved: Resolved) -> Self {
+        CatalogueHandler { resolved }
+    }
+
+    /// The handler for a Task's resource, if the catalogue resolves it.
+    pub fn for_resource(catalogue: &Catalogue, resource: &str) -> Result<Self, ResolveError> {
+        catalogue.resolve(resource).map(CatalogueHandler::new)
+    }
+
+    pub fn resolved(&self) -> &Resolved {
+        &self.resolved
+    }
+}
+
+impl TaskHandler for CatalogueHandler {
+    fn invoke(&mut self, _: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        let seed = context.rng.next_u64();
+        Ok(self.resolved.example_output(seed))
+    }
+}
