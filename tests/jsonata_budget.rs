@@ -49,3 +49,44 @@ fn an_expression_within_its_budgets_is_unchanged() {
     assert!(evaluate("[1..5000000]", Limits { max_memory: 1 << 20, ..limits }).is_err());
     assert_eq!(evaluate("1 + 1", limits).unwrap(), Some(json!(2)));
 }
+
+/// `statecraft run` on a definition with the runaway expression: the execution fails with
+/// `States.QueryEvaluationError` naming the limit, exit 1, not an abort.
+#[test]
+fn the_cli_fails_the_execution_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("statecraft-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let definition = dir.join("runaway.asl.json");
+    std::fs::write(
+        &definition,
+        r#"{"QueryLanguage": "JSONata", "StartAt": "Count", "States": {"Count": {"Type": "Pass", "Output": "{% $count([1..10000000].([1..10000000])) %}", "End": true}}}"#,
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_statecraft"))
+            .arg("run")
+            .arg(&definition)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--max-memory", "32MiB"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["error"], "States.QueryEvaluationError", "{result}");
+    assert!(result["cause"].as_str().unwrap().contains("more than 32 MiB of memory"), "{result}");
+
+    std::fs::write(
+        &definition,
+        r#"{"QueryLanguage": "JSONata", "StartAt": "Loop", "States": {"Loop": {"Type": "Pass", "Output": "{% ($f := function($n) { $n > 0 ? $f($n - 1) : 0 }; $f(100000)) %}", "End": true}}}"#,
+    )
+    .unwrap();
+    let out = run(&["--max-steps", "1000"]);
+    assert_eq!(out.status.code(), Some(1));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(result["cause"].as_str().unwrap().contains("more than 1000 steps"), "{result}");
+    let out = run(&["--max-memory", "lots"]);
+    assert_eq!(out.status.code(), Some(2), "a bad size is a usage error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a size"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -141,6 +141,13 @@ enum Command {
         /// The state machine of --mocks whose test case to run (needed when several have one by that name).
         #[arg(long, requires = "mocks")]
         state_machine: Option<String>,
+        /// Steps one JSONata evaluation may take before it fails with States.QueryEvaluationError.
+        #[arg(long, default_value_t = statecraft::asl::jsonata::Limits::DEFAULT.max_steps)]
+        max_steps: u64,
+        /// Memory one JSONata evaluation may hold (65536, 512KiB, 256MiB, 1GiB) before it fails
+        /// with States.QueryEvaluationError.
+        #[arg(long, default_value = "256MiB", value_parser = statecraft::asl::jsonata::budget::parse_bytes)]
+        max_memory: usize,
     },
     /// Write the ASL JSON, deploy.sh, run.sh, logs.sh, cleanup.sh and the CloudFormation and SAM
     /// templates of DEF (default: the seed's order workflow) into OUT. Exit 0: written, 2: error.
@@ -234,9 +241,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine } => {
+        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, max_steps, max_memory } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
-            run(&definition, &input, seed, start_time, &execution_type, history, mocks)
+            let jsonata = statecraft::asl::jsonata::Limits { max_steps, max_memory };
+            run(&definition, &input, seed, start_time, &execution_type, history, mocks, jsonata)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
@@ -316,6 +324,7 @@ fn run(
     execution_type: &str,
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
+    jsonata: statecraft::asl::jsonata::Limits,
 ) -> ExitCode {
     use statecraft::sim::command;
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
@@ -344,7 +353,7 @@ fn run(
         },
         None => None,
     };
-    let options = command::RunOptions { seed, start_time, execution_type, history, mocks };
+    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, jsonata };
     let report = command::run_command(&definition_text, &input_text, &options);
     print!("{}", report.stdout);
     eprint!("{}", report.stderr);

@@ -24,6 +24,8 @@ pub struct RunOptions {
     /// A mock configuration file's text and the test case to run (with its state machine when
     /// several have a test case by that name).
     pub mocks: Option<MockSelection>,
+    /// How far one JSONata evaluation may go (`--max-steps`, `--max-memory`).
+    pub jsonata: crate::asl::jsonata::Limits,
 }
 
 /// `--mocks FILE --test-case NAME [--state-machine NAME]`.
@@ -96,7 +98,8 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };
-    let config = ExecutionConfig { seed: options.seed, execution_type: options.execution_type, ..ExecutionConfig::default() };
+    let mut config = ExecutionConfig { seed: options.seed, execution_type: options.execution_type, ..ExecutionConfig::default() };
+    config.quotas.jsonata = options.jsonata;
     let execution = run_to_end(Arc::new(program), input, Box::new(clock), handlers, config);
     let stderr = if options.history {
         serde_json::to_string_pretty(&history_json(execution.history())).unwrap_or_default() + "\n"

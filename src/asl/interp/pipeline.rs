@@ -68,10 +68,11 @@ pub fn evaluate_jsonata(
     variables: &dyn Variables,
     now: Millis,
     rng: &mut dyn RngCore,
+    limits: crate::asl::jsonata::Limits,
     field: &str,
 ) -> Result<Value, QueryFailure> {
     let input = states.get("input");
-    let mut env = Environment { states: Some(states), variables, now_millis: now, rng, limits: Default::default() };
+    let mut env = Environment { states: Some(states), variables, now_millis: now, rng, limits };
     template.evaluate(input, &mut env, field).map_err(QueryFailure::from)
 }
 

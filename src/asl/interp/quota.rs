@@ -35,18 +35,21 @@ pub struct Quotas {
     pub payload_bytes: Option<usize>,
     /// The history limit of Standard executions (`None`: no limit).
     pub history_events: Option<usize>,
+    /// How far one JSONata evaluation may go (steps and memory, Statecraft's own bounds: AWS
+    /// documents none). Kept by [`Quotas::unlimited`] too: they protect the process.
+    pub jsonata: crate::asl::jsonata::Limits,
 }
 
 impl Default for Quotas {
     fn default() -> Self {
-        Quotas { payload_bytes: Some(MAX_PAYLOAD_BYTES), history_events: Some(MAX_HISTORY_EVENTS) }
+        Quotas { payload_bytes: Some(MAX_PAYLOAD_BYTES), history_events: Some(MAX_HISTORY_EVENTS), jsonata: Default::default() }
     }
 }
 
 impl Quotas {
     /// No payload or history limit (durations and the transition cap still hold).
     pub fn unlimited() -> Self {
-        Quotas { payload_bytes: None, history_events: None }
+        Quotas { payload_bytes: None, history_events: None, jsonata: Default::default() }
     }
 
     /// Whether `value` is over the payload limit.

@@ -30,7 +30,7 @@ fn condition_holds(exec: &mut Execution, fid: FiberId, state: &CompiledState, co
     let states = pipeline::states_object(raw, &context, None, None);
     let vars = variables(exec, fid);
     let now = exec.clock.now();
-    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: now, rng: &mut exec.rng, limits: Default::default() };
+    let mut env = Environment { states: Some(&states), variables: &vars, now_millis: now, rng: &mut exec.rng, limits: exec.config.quotas.jsonata };
     let failure = match expression.evaluate(Some(raw), &mut env) {
         Ok(Some(Value::Bool(b))) => return Ok(b),
         Ok(Some(other)) => format!(

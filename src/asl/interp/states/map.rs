@@ -209,7 +209,7 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
                 let states = pipeline::states_object(&selector_input, &context, None, None);
                 let vars = variables(exec, fid);
                 let now = exec.clock.now();
-                pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, "ItemSelector")
+                pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, exec.config.quotas.jsonata, "ItemSelector")
                     .map_err(|f| query_failed(exec, fid, state, f))?
             }
             (Some(template), None) => {

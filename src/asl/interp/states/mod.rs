@@ -156,7 +156,7 @@ pub(super) fn jsonata_value(
     let states = pipeline::states_object(input, &context, result, error_output);
     let vars = variables(exec, fid);
     let now = exec.clock.now();
-    pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, field).map_err(|f| query_failed(exec, fid, state, f))
+    pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, exec.config.quotas.jsonata, field).map_err(|f| query_failed(exec, fid, state, f))
 }
 
 /// The input of the action: InputPath → Parameters (JSONPath), or Arguments (JSONata).
