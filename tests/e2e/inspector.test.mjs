@@ -297,3 +297,31 @@ test('a field keeps the focus when it commits: Enter then Backspace edits it (no
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("Test this state: the seed's ProcessData with a mocked error at DEBUG is caught, and the AWS CLI command is copied", async () => {
+  const { page, problems } = await open();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await node(page, 'ProcessData').click();
+  const panel = page.locator('.inspector details.test-state');
+  await panel.locator('summary').click();
+  await page.getByLabel('Test input').fill('{"isValid": true, "orderId": "ORD-1", "name": "A", "email": "a@example.com", "amount": 150}');
+  await page.getByLabel('Mock', { exact: true }).selectOption('error');
+  await page.getByLabel('Mocked error').fill('States.TaskFailed');
+  await page.getByLabel('Mocked cause').fill('the service is down');
+  await page.getByLabel('Inspection level').selectOption('DEBUG');
+  await page.getByRole('button', { name: 'Run test' }).click();
+  const answer = page.getByTestId('test-answer');
+  await answer.waitFor();
+  const text = await answer.textContent();
+  assert.match(text, /CAUGHT_ERROR/);
+  assert.match(text, /HandleError/);
+  assert.match(text, /"catchIndex": 0/, 'DEBUG shows the error details');
+  await screenshot(page, 'inspector-test-state');
+  await page.getByRole('button', { name: 'Copy as AWS CLI' }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /^aws stepfunctions test-state/);
+  assert.match(copied, /--state-name 'ProcessData'/);
+  assert.match(copied, /--inspection-level 'DEBUG'/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

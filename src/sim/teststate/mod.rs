@@ -8,12 +8,14 @@
 //! retried past `retrierRetryCount` attempts, or failed; the data-flow trace records every
 //! step) → [`inspect`] (the trace read as AWS's `inspectionData`, level by level) →
 //! [`response`]. The mocked result is checked by [`validation`] (`fieldValidationMode`), and
-//! [`aws_cli`] writes the same call as an `aws stepfunctions test-state` command.
+//! [`aws_cli`] writes the same call as an `aws stepfunctions test-state` command; [`form`] is
+//! what the inspector's "Test this state" panel asks, as data.
 //!
 //! No ASL is interpreted here: the state's pipeline, Retry, Catch, variables and quotas are the
 //! interpreter's.
 
 pub mod aws_cli;
+pub mod form;
 pub mod inspect;
 pub mod request;
 pub mod response;
@@ -34,6 +36,7 @@ use crate::asl::model::StateType;
 
 pub use request::{FieldValidationMode, InspectionLevel, Mock, MockOutcome, RequestError, StateConfiguration, TestStateRequest};
 pub use response::{ErrorDetails, InspectionData, TestStateResponse, TestStatus};
+pub use aws_cli::aws_cli_command;
 pub use validation::{KnownModels, ServiceModels};
 
 /// The name a definition of one state runs under (unless a state inside it has that name).

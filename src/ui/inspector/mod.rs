@@ -5,6 +5,7 @@
 //! the reason, and the validator's diagnostics show beside the field they point at.
 
 mod kinds;
+mod test_state;
 
 use super::context::Editor;
 use crate::asl::json::{Node, Number};
@@ -444,6 +445,7 @@ fn state_form(editor: Editor, r: StateRef, data: Option<StateData>, drafts: Draf
             <button class="btn" on:click=duplicate>"Duplicate"</button>
             <button class="btn danger" on:click=delete>"Delete"</button>
         </div>
+        <test_state::TestStatePanel state=r.name.clone()/>
     }
     .into_any()
 }
