@@ -78,6 +78,16 @@ impl Change {
         }
     }
 
+    /// The changes of this one (flattened) that edit neither the text nor the positions: the
+    /// name and the simulation settings.
+    pub(super) fn beside_text(self) -> Vec<Change> {
+        match self {
+            Change::SetName(_) | Change::SetSimulation(_) => vec![self],
+            Change::Batch(changes) => changes.into_iter().flat_map(Change::beside_text).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Applies the change to `doc` and returns its inverse. Model edits set `dirty`; the
     /// document writes the text once, after the whole change.
     pub(super) fn apply_to(self, doc: &mut Document, dirty: &mut bool) -> Result<Change, EditError> {
@@ -215,6 +225,23 @@ fn move_positions(doc: &mut Document, from: &str, to: &str) {
 mod tests {
     use super::*;
     use crate::asl::model::{StateKind, Task};
+
+    #[test]
+    fn undoing_a_replacement_restores_the_text_the_name_and_the_scenarios() {
+        let mut doc = Document::seed();
+        let (name, text, sim) = (doc.name().to_string(), doc.text().to_string(), doc.simulation().clone());
+        let blank = r#"{"StartAt": "Start", "States": {"Start": {"Type": "Pass", "End": true}}}"#;
+        let undo = doc
+            .apply(Change::Batch(vec![
+                Change::SetSimulation(Box::new(crate::sim::SimSettings::for_definition(blank))),
+                Change::SetText(blank.into()),
+                Change::SetName("Untitled".into()),
+            ]))
+            .unwrap();
+        assert_eq!((doc.name(), doc.simulation().scenarios.len()), ("Untitled", 1));
+        doc.apply(undo).unwrap();
+        assert_eq!((doc.name(), doc.text(), doc.simulation()), (name.as_str(), text.as_str(), &sim));
+    }
 
     #[test]
     fn the_name_is_a_change_with_an_inverse_and_never_empty() {

@@ -163,7 +163,10 @@ impl Document {
         Ok(match before {
             None => inverse,
             Some((text, positions)) => {
+                // The old text stands for every model edit; what lives beside the text (the
+                // name, the simulation settings) keeps its own inverse.
                 let mut undo = vec![Change::SetText(text)];
+                undo.extend(inverse.beside_text());
                 for (id, at) in &positions {
                     if self.positions.get(id) != Some(at) {
                         undo.push(Change::SetPosition { id: id.clone(), at: Some(*at) });

@@ -316,7 +316,7 @@ test("Test this state: the seed's ProcessData with a mocked error at DEBUG is ca
   assert.match(text, /CAUGHT_ERROR/);
   assert.match(text, /HandleError/);
   assert.match(text, /"catchIndex": 0/, 'DEBUG shows the error details');
-  await screenshot(page, 'inspector-test-state');
+  await screenshot(page, 'inspector-test-state.png');
   await page.getByRole('button', { name: 'Copy as AWS CLI' }).click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(copied, /^aws stepfunctions test-state/);
