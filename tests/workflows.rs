@@ -78,7 +78,6 @@ fn services(definition: &str) -> BTreeSet<String> {
 #[test]
 fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configuration() {
     let files = corpus();
-    assert!(files.len() >= 10, "the corpus has {} workflows", files.len());
     let mut ok = 0;
     let mut failures = Vec::new();
     let mut all_services = BTreeSet::new();
@@ -95,6 +94,9 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
         let expected = expected_of(file);
         let outcome = run(&definition, &HandlerSet::new(), expected["input"].clone());
         let wrong = mismatches(&expected, &outcome);
+        if std::env::var_os("WORKFLOWS_SHOW").is_some() {
+            println!("{name}: {} {}", outcome.0, outcome.1);
+        }
         if wrong.is_empty() {
             ok += 1;
         } else {
@@ -104,6 +106,7 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
     println!("workflows: {ok} of {} run to their expected outcome", files.len());
     println!("services called: {} ({})", all_services.len(), all_services.iter().cloned().collect::<Vec<_>>().join(", "));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(files.len() >= 10, "the corpus has {} workflows", files.len());
     assert!(all_services.len() >= 10, "{all_services:?}");
 }
 
@@ -142,4 +145,24 @@ fn a_service_error_on_demand_is_caught_by_its_name() {
     // An error the Catch does not name fails the execution with it.
     let uncaught = run(&definition, &throw("DynamoDB.ResourceNotFoundException"), input);
     assert_eq!((uncaught.0, uncaught.2.as_deref()), ("FAILED", Some("DynamoDB.ResourceNotFoundException")));
+}
+
+#[test]
+fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
+    use statecraft::sim::command::{RunOptions, run_command};
+    for file in corpus() {
+        let definition = std::fs::read_to_string(&file).unwrap();
+        let expected = expected_of(&file);
+        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None };
+        let report = run_command(&definition, &expected["input"].to_string(), &options);
+        let want = if expected["status"] == "SUCCEEDED" { 0 } else { 1 };
+        assert_eq!(report.exit_code, want, "{}: {}{}", file.display(), report.stdout, report.stderr);
+        let printed: Value = serde_json::from_str(&report.stdout).expect("JSON on stdout");
+        if let Some(error) = expected.get("error") {
+            assert_eq!(&printed["error"], error, "{}", file.display());
+        }
+        for (pointer, want) in expected.get("output").and_then(Value::as_object).into_iter().flatten() {
+            assert_eq!(printed.pointer(pointer), Some(want), "{} {pointer}", file.display());
+        }
+    }
 }
