@@ -151,7 +151,9 @@ pub struct CatalogueAnswer {
 const SYNC_JOBS: &[(&str, &str, &str, &[&str], &[(&str, &str)])] = &[
     ("athena", "startQueryExecution", "GetQueryExecution", &[], &[("/QueryExecution/Status/State", "SUCCEEDED")]),
     ("batch", "submitJob", "DescribeJobs", &["Jobs"], &[("/Status", "SUCCEEDED")]),
-    ("codebuild", "startBuild", "BatchGetBuilds", &["Builds"], &[("/BuildStatus", "SUCCEEDED"), ("/BuildComplete", "true")]),
+    // CodeBuild's `.sync` answers with the build under `Build`, as `StartBuild` does.
+    ("codebuild", "startBuild", "StartBuild", &[], &[("/Build/BuildStatus", "SUCCEEDED"), ("/Build/BuildComplete", "true"), ("/Build/CurrentPhase", "COMPLETED")]),
+    ("codebuild", "startBuildBatch", "StartBuildBatch", &[], &[("/BuildBatch/BuildBatchStatus", "SUCCEEDED"), ("/BuildBatch/Complete", "true")]),
     ("ecs", "runTask", "DescribeTasks", &[], &[("/Tasks/0/LastStatus", "STOPPED"), ("/Tasks/0/DesiredStatus", "STOPPED"), ("/Tasks/0/Containers/0/ExitCode", "0"), ("/Failures", "[]")]),
     ("glue", "startJobRun", "GetJobRun", &["JobRun"], &[("/JobRunState", "SUCCEEDED")]),
     ("sagemaker", "createTrainingJob", "DescribeTrainingJob", &[], &[("/TrainingJobStatus", "Completed")]),
@@ -387,6 +389,8 @@ mod tests {
         assert!(glue.get("SdkHttpMetadata").is_some());
         let batch = answer("arn:aws:states:::batch:submitJob.sync", json!({}));
         assert_eq!(batch["Status"], "SUCCEEDED");
+        let build = answer("arn:aws:states:::codebuild:startBuild.sync", json!({"ProjectName": "p"}));
+        assert_eq!((build["Build"]["BuildStatus"].clone(), build["Build"]["BuildComplete"].clone()), (json!("SUCCEEDED"), json!(true)));
         let ecs = answer("arn:aws:states:::ecs:runTask.sync", json!({}));
         assert_eq!((ecs["Tasks"][0]["LastStatus"].clone(), ecs["Failures"].clone()), (json!("STOPPED"), json!([])));
     }
