@@ -609,6 +609,35 @@ mod tests {
     }
 
     #[test]
+    fn tables_created_on_use_learn_their_key_from_the_first_request_naming_it() {
+        let s = SharedStore::default();
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Undeclared", "Key": {"id": {"S": "1"}}})).unwrap_err().error.as_deref(), Some("DynamoDB.ResourceNotFoundException"));
+        s.borrow_mut().create_tables_on_use = true;
+        let item = json!({"pk": {"S": "a"}, "n": {"N": "1"}});
+        assert_eq!(call(&s, &format!("{DDB}putItem"), json!({"TableName": "Fresh", "Item": item})).unwrap(), json!({}));
+        assert!(s.borrow().tables["Fresh"].key.is_empty(), "a put names no key");
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Fresh", "Key": {"pk": {"S": "a"}}})).unwrap(), json!({"Item": item}));
+        assert_eq!(s.borrow().tables["Fresh"].key, ["pk"]);
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Other", "Key": {"id": {"S": "x"}}})).unwrap(), json!({}));
+        // Once known, the key is held against requests as on a declared table.
+        assert!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Fresh", "Key": {"other": {"S": "a"}}})).is_err());
+    }
+
+    #[test]
+    fn responses_carry_the_sdk_metadata() {
+        let s = store();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut log = Vec::new();
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: true };
+        let input = json!({"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message": "m"});
+        let request = TaskRequest { state_name: "S", resource: "arn:aws:states:::sns:publish", function_name: None, input: &input, attempt: 0 };
+        let r = Services { store: s }.invoke(&request, &mut context).unwrap();
+        assert_eq!(r["SdkHttpMetadata"]["HttpStatusCode"], 200);
+        assert_eq!(r["SdkHttpMetadata"]["HttpHeaders"]["Content-Type"], "text/xml");
+        assert_eq!(r["SdkHttpMetadata"]["AllHttpHeaders"]["x-amzn-RequestId"][0], r["SdkResponseMetadata"]["RequestId"]);
+    }
+
+    #[test]
     fn sns_and_sqs_keep_what_they_were_sent() {
         let s = store();
         let published = call(&s, "arn:aws:states:::sns:publish", json!({"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message": {"a": 1}})).unwrap();
