@@ -2,7 +2,9 @@
 //! error and runs with zero configuration (the default handlers: seed Lambdas, the stateful
 //! services, the service catalogue's answers) to the outcome written beside it in
 //! `<name>.expected.json`: `input`, `status`, `output` (JSON pointers into the output and the
-//! value each must have), or `error` for a failure; `notes` says what the run relies on.
+//! value each must have), or `error` for a failure; `notes` says what the run relies on, and
+//! `gap`, when present, why the simulator's outcome is not yet AWS's (a known simulator gap,
+//! recorded rather than hidden by tuning the workflow).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -79,6 +81,7 @@ fn services(definition: &str) -> BTreeSet<String> {
 fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configuration() {
     let files = corpus();
     let mut ok = 0;
+    let mut gaps = Vec::new();
     let mut failures = Vec::new();
     let mut all_services = BTreeSet::new();
     for file in &files {
@@ -99,11 +102,15 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
         }
         if wrong.is_empty() {
             ok += 1;
+            if expected.get("gap").is_some() {
+                gaps.push(name.clone());
+            }
         } else {
             failures.push(format!("{name}: {} | output {}", wrong.join("; "), outcome.1));
         }
     }
     println!("workflows: {ok} of {} run to their expected outcome", files.len());
+    println!("of which {} with a recorded simulator gap: {}", gaps.len(), gaps.join(", "));
     println!("services called: {} ({})", all_services.len(), all_services.iter().cloned().collect::<Vec<_>>().join(", "));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(files.len() >= 10, "the corpus has {} workflows", files.len());
