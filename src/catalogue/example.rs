@@ -2,7 +2,7 @@
 //! when nobody said what it should.
 //!
 //! Strings look like what their member holds (`TableArn` an ARN of the service, `QueryExecutionId`
-//! a UUID, `CreationTime` a timestamp, `TableName` a name), enums pick one of their values, lists
+//! a UUID, `CreationTime` a timestamp, `TableName` a name), enums pick one of their values (a status its success: `SUCCEEDED`, `ACTIVE`), lists
 //! have one element (or their minimum), maps one entry, unions one member. Past
 //! [`DEPTH_CAP`] levels, structures keep their required members only and lists and maps are empty
 //! where the model allows it, so recursive shapes (DynamoDB's `AttributeValue`) stay small.
@@ -140,6 +140,11 @@ impl Builder<'_> {
             Shape::String { values, bounds } => {
                 if values.is_empty() {
                     Value::String(fit(self.string(name), bounds))
+                } else if let Some(happy) = happy_value(name, values) {
+                    // A status answers as in an account where things work: a job that
+                    // SUCCEEDED, a table that is ACTIVE (a random one would send a polling
+                    // loop or a Choice down the failure branch for no reason).
+                    Value::String(happy.clone())
                 } else {
                     Value::String(values[self.rng.below(values.len() as u64) as usize].clone())
                 }
@@ -247,6 +252,22 @@ impl Builder<'_> {
 /// Whether an optional member tells of a failure (`FunctionError`, `Failures`,
 /// `UnprocessedItems`): a successful example leaves it out, or a Choice on `IsPresent` would see
 /// every call fail.
+/// Status values of a working account, best first.
+const HAPPY: &[&str] = &[
+    "SUCCEEDED", "SUCCESS", "SUCCESSFUL", "COMPLETED", "COMPLETE", "AVAILABLE", "ACTIVE", "ENABLED", "READY", "RUNNING", "OK",
+    "HEALTHY", "IN_SERVICE", "INSERVICE", "APPROVED", "PASSED", "VERIFIED", "ISSUED", "DEPLOYED", "CREATED",
+];
+
+/// The enum value a member that reports a status or state takes by default (`Status`,
+/// `JobRunState`, `TableStatus`, `State`): the first of [`HAPPY`] it has, in any case.
+fn happy_value<'v>(member: &str, values: &'v [String]) -> Option<&'v String> {
+    let reports_status = ["Status", "State", "Health"].iter().any(|s| member.ends_with(s));
+    if !reports_status {
+        return None;
+    }
+    HAPPY.iter().find_map(|h| values.iter().find(|v| v.eq_ignore_ascii_case(h) || v.replace(' ', "_").eq_ignore_ascii_case(h)))
+}
+
 fn reports_failure(member: &str) -> bool {
     member.contains("Error") || member.contains("Fail") || member.starts_with("Unprocessed")
 }

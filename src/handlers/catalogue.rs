@@ -1,9 +1,9 @@
 //! A [`TaskHandler`] that answers with the catalogue's example response for the Task's
 //! operation: a response shaped like the real one, deterministic for the execution's seed.
 //!
-//! It is meant as the default for Tasks that have no handler choice and whose resource the
-//! catalogue resolves (see [`CatalogueHandler::for_resource`]); Lambda functions keep the seed's
-//! or echo handlers, since an example `Payload` means nothing to the next state.
+//! The bare example, with nothing of the integration around it. Zero-configuration runs use
+//! [`super::optimized::default_handler`] instead, which adds what AWS returns besides (the
+//! `lambda:invoke` envelope, SDK metadata, finished `.sync` jobs, `putEvents` entries).
 
 use serde_json::Value;
 

@@ -3,11 +3,14 @@
 //! names them. Here: the generic handlers (echo, static result, throw,
 //! fail-N-times-then-succeed, latency), the seed's four Lambdas ([`seed`]) and their Python
 //! subset ([`python`]), SNS/SQS/DynamoDB over an in-memory store ([`services`]), Step Functions
-//! Local's mock files ([`mock_config`]) and nested `startExecution.sync` runs ([`nested`]).
+//! Local's mock files ([`mock_config`]), nested `startExecution.sync` runs ([`nested`]), and
+//! the default answers of Tasks nobody configured, from the service catalogue ([`optimized`]:
+//! optimized integrations as AWS returns them, `aws-sdk:` calls shaped from the API models).
 
 pub mod catalogue;
 pub mod mock_config;
 pub mod nested;
+pub mod optimized;
 pub mod python;
 pub mod seed;
 pub mod services;

@@ -7,8 +7,10 @@
 //!
 //! The store is shared ([`SharedStore`]) so the caller can declare tables before a run and read
 //! what the execution wrote, published and sent after it. Tables must be declared
-//! ([`ServiceStore::create_table`]) as on AWS; topics and queues accept any ARN or URL and keep
-//! what they were sent.
+//! ([`ServiceStore::create_table`]) as on AWS, unless the store creates them on first use
+//! ([`ServiceStore::create_tables_on_use`], zero-configuration runs); topics and queues accept
+//! any ARN or URL and keep what they were sent. Responses carry the SDK metadata Step Functions
+//! adds ([`super::optimized::with_metadata`]).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -36,6 +38,10 @@ pub struct ServiceStore {
     pub topics: BTreeMap<String, Vec<Value>>,
     /// Messages sent, by queue URL (the request's parameters).
     pub queues: BTreeMap<String, Vec<Value>>,
+    /// Whether a table nobody declared exists, empty, from its first use (zero-configuration
+    /// runs: the workflow's tables exist in its account). Its key is the first request's `Key`;
+    /// until one names it, items put are kept as they come.
+    pub create_tables_on_use: bool,
 }
 
 /// The store, shared by the handlers and the caller.
@@ -81,7 +87,7 @@ impl TaskHandler for Services {
         let action = action.split('.').next().unwrap_or(action);
         let input = request.input;
         let mut store = self.store.borrow_mut();
-        let mut result = match (request.resource.contains(":::sns:"), request.resource.contains(":::sqs:"), action) {
+        let result = match (request.resource.contains(":::sns:"), request.resource.contains(":::sqs:"), action) {
             (true, _, "publish") => publish(&mut store, input, context.rng)?,
             (_, true, "sendMessage") => send_message(&mut store, input, context.rng)?,
             (_, _, "getItem") => get_item(&mut store, input)?,
@@ -90,11 +96,10 @@ impl TaskHandler for Services {
             (_, _, "deleteItem") => delete_item(&mut store, input)?,
             _ => return Err(StatesError::new("States.TaskFailed", format!("'{}' is not a built-in integration", request.resource))),
         };
-        if let Value::Object(map) = &mut result {
-            map.insert("SdkHttpMetadata".into(), json!({"HttpStatusCode": 200}));
-            map.insert("SdkResponseMetadata".into(), json!({"RequestId": uuid(context.rng)}));
-        }
-        Ok(result)
+        drop(store);
+        // SNS and SQS speak the query protocol (XML), DynamoDB JSON 1.0.
+        let content_type = if request.resource.contains(":::dynamodb:") { "application/x-amz-json-1.0" } else { "text/xml" };
+        Ok(super::optimized::with_metadata(result, content_type, &[], context))
     }
 }
 
@@ -103,15 +108,7 @@ fn md5_hex(bytes: &[u8]) -> String {
     md5_rc::Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A version-4 UUID from the execution's RNG.
-fn uuid(rng: &mut dyn RngCore) -> String {
-    let mut b = [0u8; 16];
-    rng.fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
+use super::optimized::uuid;
 
 /// An error as Step Functions reports a service's: `SERVICE.Code`, with the SDK's cause text.
 fn service_error(prefix: &str, code: &str, message: &str, service: &str, status: u16, error_code: &str) -> StatesError {
@@ -155,6 +152,16 @@ fn send_message(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore) 
 fn table<'s>(store: &'s mut ServiceStore, input: &Value) -> Result<&'s mut Table, StatesError> {
     let name = required(input, "TableName", |_| dynamo_validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"))?;
     let name = name.as_str().unwrap_or_default();
+    if store.create_tables_on_use && !store.tables.contains_key(name) {
+        store.tables.insert(name.to_string(), Table::default());
+    }
+    if let Some(table) = store.tables.get_mut(name)
+        && table.key.is_empty()
+        && let Some(key) = input.get("Key").and_then(Value::as_object)
+    {
+        // A table created on use learns its key from the first request that names it.
+        table.key = key.keys().cloned().collect();
+    }
     store.tables.get_mut(name).ok_or_else(|| {
         service_error("DynamoDB", "ResourceNotFoundException", "Requested resource not found", "AmazonDynamoDBv2", 400, "ResourceNotFoundException")
     })
@@ -203,7 +210,7 @@ fn put_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesErro
         return Err(dynamo_validation(&format!("One or more parameter values were invalid: Missing the key {missing} in the item")));
     }
     let key: Map<String, Value> = table.key.iter().map(|k| (k.clone(), item[k].clone())).collect();
-    let old = match position(table, &key) {
+    let old = match position(table, &key).filter(|_| !table.key.is_empty()) {
         Some(i) => Some(std::mem::replace(&mut table.items[i], item.clone())),
         None => {
             table.items.push(item.clone());
@@ -599,6 +606,35 @@ mod tests {
         }
         assert_eq!(err(call(&s, "arn:aws:states:::sns:publish", json!({"TopicArn": "arn:aws:sns:us-east-1:1:t"}))), "SNS.InvalidParameterException");
         assert_eq!(err(call(&s, "arn:aws:states:::sqs:sendMessage", json!({"MessageBody": "x"}))), "SQS.AmazonSQSException");
+    }
+
+    #[test]
+    fn tables_created_on_use_learn_their_key_from_the_first_request_naming_it() {
+        let s = SharedStore::default();
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Undeclared", "Key": {"id": {"S": "1"}}})).unwrap_err().error.as_deref(), Some("DynamoDB.ResourceNotFoundException"));
+        s.borrow_mut().create_tables_on_use = true;
+        let item = json!({"pk": {"S": "a"}, "n": {"N": "1"}});
+        assert_eq!(call(&s, &format!("{DDB}putItem"), json!({"TableName": "Fresh", "Item": item})).unwrap(), json!({}));
+        assert!(s.borrow().tables["Fresh"].key.is_empty(), "a put names no key");
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Fresh", "Key": {"pk": {"S": "a"}}})).unwrap(), json!({"Item": item}));
+        assert_eq!(s.borrow().tables["Fresh"].key, ["pk"]);
+        assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Other", "Key": {"id": {"S": "x"}}})).unwrap(), json!({}));
+        // Once known, the key is held against requests as on a declared table.
+        assert!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Fresh", "Key": {"other": {"S": "a"}}})).is_err());
+    }
+
+    #[test]
+    fn responses_carry_the_sdk_metadata() {
+        let s = store();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut log = Vec::new();
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: true };
+        let input = json!({"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message": "m"});
+        let request = TaskRequest { state_name: "S", resource: "arn:aws:states:::sns:publish", function_name: None, input: &input, attempt: 0 };
+        let r = Services { store: s }.invoke(&request, &mut context).unwrap();
+        assert_eq!(r["SdkHttpMetadata"]["HttpStatusCode"], 200);
+        assert_eq!(r["SdkHttpMetadata"]["HttpHeaders"]["Content-Type"], "text/xml");
+        assert_eq!(r["SdkHttpMetadata"]["AllHttpHeaders"]["x-amzn-RequestId"][0], r["SdkResponseMetadata"]["RequestId"]);
     }
 
     #[test]

@@ -53,6 +53,13 @@ impl Simulator {
         Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard })
     }
 
+    /// The same simulator, with default answers from `catalogue` (on wasm, the service files
+    /// the page fetched; natively every service is embedded already).
+    pub fn with_catalogue(mut self, catalogue: std::rc::Rc<crate::catalogue::Catalogue>) -> Simulator {
+        self.handlers = self.handlers.with_catalogue(catalogue);
+        self
+    }
+
     /// Every state name of the program, branches included, in program order.
     pub fn state_names(&self) -> Vec<Arc<str>> {
         self.program.scopes.iter().flat_map(|s| s.states.iter().map(|st| st.name.clone())).collect()

@@ -9,7 +9,7 @@ use crate::asl::interp::{ExecutionConfig, ExecutionStatus, ExecutionType, Progra
 use crate::asl::clock::VirtualClock;
 use crate::handlers::HandlerRegistry;
 use crate::handlers::mock_config::MockConfig;
-use crate::handlers::services;
+use crate::sim::handler::{CompiledHandlers, tasks};
 use crate::asl::history::history_json;
 
 /// What `statecraft run` was asked.
@@ -36,10 +36,11 @@ pub struct MockSelection {
     pub state_machine: Option<String>,
 }
 
-/// The seed's functions and the built-in integrations (over an empty store), then the test case's mocked states (which win, being keyed by state).
-fn registry(mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
-    let mut registry = crate::handlers::seed_registry();
-    services::register(&mut registry, &services::SharedStore::default());
+/// The default answers of a zero-configuration run ([`CompiledHandlers::registry`]: the seed's
+/// functions, the stateful services, the catalogue's answers), then the test case's mocked
+/// states (which win, being registered later under the states' names).
+fn registry(program: &Program, mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
+    let mut registry = CompiledHandlers::default().registry(&tasks(program));
     if let Some(selection) = mocks {
         let config = MockConfig::parse(&selection.text).map_err(|errors| {
             errors.iter().map(|e| format!("mocks:{e}")).collect::<Vec<_>>().join("\n")
@@ -94,7 +95,7 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
-    let handlers = match registry(options.mocks.as_ref()) {
+    let handlers = match registry(&program, options.mocks.as_ref()) {
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };

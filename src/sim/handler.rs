@@ -1,15 +1,31 @@
-//! Simulated handlers chosen per Task state: the seed Lambda of that name, echo, static JSON,
-//! throw an error, fail N times then succeed, a JSONata expression over the input, each with an
-//! optional latency. A [`HandlerSet`] is checked and compiled once ([`CompiledHandlers`]) and
-//! gives a fresh [`HandlerRegistry`] per execution (fail-N-times counts per execution).
+//! Simulated handlers chosen per Task state: the default answer, echo, static JSON, throw an
+//! error, fail N times then succeed, a JSONata expression over the input, each with an optional
+//! latency. A [`HandlerSet`] is checked and compiled once ([`CompiledHandlers`]) and gives a
+//! fresh [`HandlerRegistry`] per execution (fail-N-times counts per execution).
+//!
+//! The default answer, for a Task nobody configured (zero configuration: paste, Run):
+//! 1. a seed Lambda by its function name: the seed's handler;
+//! 2. SNS `publish`, SQS `sendMessage`, DynamoDB `getItem`/`putItem`/`updateItem`/`deleteItem`:
+//!    the stateful [`services`] over a store fresh per execution whose tables exist from their
+//!    first use;
+//! 3. any other resource the service catalogue resolves: [`optimized::default_handler`] (the
+//!    `lambda:invoke` envelope around the echoed payload, optimized integrations as AWS returns
+//!    them, `aws-sdk:` calls shaped from the operation's output, `.sync` jobs finished);
+//! 4. a Lambda function ARN nobody simulates: its input back (its result cannot be known);
+//! 5. what the catalogue cannot resolve (an activity, `apigateway:invoke`, a service the
+//!    catalogue of this build lacks): its input back, with a line in the run's log saying why.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::handlers::{Echo, FailTimesThenSucceed, HandlerRegistry, StaticResult, TaskContext, TaskHandler, TaskRequest, Throw, WithLatency, seed};
+use crate::catalogue::Catalogue;
+use crate::handlers::services::{self, ServiceStore, SharedStore};
+use crate::handlers::{Echo, FailTimesThenSucceed, HandlerRegistry, StaticResult, TaskContext, TaskHandler, TaskRequest, Throw, WithLatency, optimized, seed};
 use crate::asl::interp::program::{Action, TaskTarget};
 use crate::asl::interp::{Program, StatesError};
 use crate::asl::jsonata::{Dialect, Environment, Expression};
@@ -19,13 +35,14 @@ use crate::asl::path::NoVariables;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HandlerChoice {
-    /// The seed's Lambda of the task's function name (echo when the seed has none).
+    /// The default answer: the seed's Lambda of the task's function name, else the stateful
+    /// services or the catalogue's answer (see the module's documentation).
     Seed,
     Echo,
     /// Returns this JSON text.
     Static { json: String },
     Throw { error: String, cause: String },
-    /// Fails `times` times with `error`, then behaves as [`HandlerChoice::Seed`].
+    /// Fails `times` times with `error`, then gives the default answer ([`HandlerChoice::Seed`]).
     FailThenSucceed { times: u32, error: String },
     /// A JSONata expression over the task's input (`$`).
     Jsonata { expression: String },
@@ -110,9 +127,45 @@ enum Ready {
 }
 
 /// A handler set checked and compiled once, for many executions.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct CompiledHandlers {
     by_state: Vec<(String, Ready, u64)>,
+    /// Where default answers come from; each service's file is read once, on first use.
+    catalogue: Rc<Catalogue>,
+}
+
+impl Default for CompiledHandlers {
+    fn default() -> Self {
+        CompiledHandlers { by_state: Vec::new(), catalogue: Rc::new(default_catalogue()) }
+    }
+}
+
+/// The catalogue a build has without being handed one: every service natively; none on wasm,
+/// where the page hands over the files it fetched ([`CompiledHandlers::with_catalogue`]).
+pub fn default_catalogue() -> Catalogue {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Catalogue::embedded();
+    #[cfg(target_arch = "wasm32")]
+    return Catalogue::new(crate::catalogue::Texts::default());
+}
+
+/// The errors a Task of `resource` can be set to throw, as Step Functions names them: its
+/// operation's error shapes (with the integration's prefix) and the SDK's base exception, then
+/// `States.Timeout` and `States.TaskFailed`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn errors_for(resource: &str) -> Vec<String> {
+    errors_in(&Catalogue::embedded(), resource)
+}
+
+/// [`errors_for`] with the caller's catalogue.
+pub fn errors_in(catalogue: &Catalogue, resource: &str) -> Vec<String> {
+    let mut names = catalogue.resolve(resource).map(|r| r.error_names()).unwrap_or_default();
+    for name in [crate::asl::error::names::TIMEOUT, crate::asl::error::names::TASK_FAILED] {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 impl CompiledHandlers {
@@ -157,24 +210,49 @@ impl CompiledHandlers {
             };
             by_state.push((state.clone(), ready, spec.latency_ms));
         }
-        if errors.is_empty() { Ok(CompiledHandlers { by_state }) } else { Err(errors) }
+        if errors.is_empty() { Ok(CompiledHandlers { by_state, ..CompiledHandlers::default() }) } else { Err(errors) }
     }
 
-    /// A fresh registry for one execution: the seed's Lambdas by function name, echo for any
-    /// other task, and the chosen handlers by state name.
+    /// The same handlers, with default answers from `catalogue` (the page's fetched files).
+    pub fn with_catalogue(mut self, catalogue: Rc<Catalogue>) -> Self {
+        self.catalogue = catalogue;
+        self
+    }
+
+    pub fn catalogue(&self) -> &Rc<Catalogue> {
+        &self.catalogue
+    }
+
+    /// The default answer of a task (see the module's documentation).
+    fn default_handler(&self, task: &TaskInfo, store: &SharedStore) -> Box<dyn TaskHandler> {
+        if let Some(f) = task.function.as_deref().filter(|f| is_seed_function(f)) {
+            return seed_handler(f);
+        }
+        if services::RESOURCES.contains(&task.resource.as_str()) {
+            return Box::new(services::Services { store: store.clone() });
+        }
+        optimized::default_handler(&self.catalogue, &task.resource)
+    }
+
+    /// A fresh registry for one execution: the default answers (the seed's Lambdas by function
+    /// name, the stateful services by resource over a fresh store, the catalogue's answers by
+    /// state name), then the chosen handlers by state name.
     pub fn registry(&self, tasks: &[TaskInfo]) -> HandlerRegistry {
         let mut registry = crate::handlers::seed_registry();
+        let store: SharedStore = Rc::new(RefCell::new(ServiceStore { create_tables_on_use: true, ..ServiceStore::default() }));
+        services::register(&mut registry, &store);
         for task in tasks {
             let seeded = task.function.as_deref().is_some_and(is_seed_function);
-            if !seeded {
-                registry.register(task.state.clone(), Echo);
+            let chosen = self.by_state.iter().any(|(state, ..)| state == &task.state);
+            if !seeded && !chosen && !services::RESOURCES.contains(&task.resource.as_str()) {
+                registry.register(task.state.clone(), Boxed(self.default_handler(task, &store)));
             }
         }
         for (state, ready, latency) in &self.by_state {
-            let function = tasks.iter().find(|t| &t.state == state).and_then(|t| t.function.clone());
+            let task = tasks.iter().find(|t| &t.state == state);
             let fallback = || -> Box<dyn TaskHandler> {
-                match function.as_deref().filter(|f| is_seed_function(f)) {
-                    Some(f) => seed_handler(f),
+                match task {
+                    Some(task) => self.default_handler(task, &store),
                     None => Box::new(Echo),
                 }
             };
@@ -210,6 +288,9 @@ impl TaskHandler for Boxed {
     }
     fn latency_millis(&self) -> u64 {
         self.0.latency_millis()
+    }
+    fn returns_service_response(&self) -> bool {
+        self.0.returns_service_response()
     }
 }
 

@@ -1,0 +1,408 @@
+//! The default answers of Tasks nobody configured: what AWS returns, shaped from the service
+//! catalogue, deterministic for the execution's seed ([`TaskContext::rng`]).
+//!
+//! - Optimized integrations answer as AWS returns them: the `lambda:invoke` envelope
+//!   (`ExecutedVersion`, `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`, `StatusCode`),
+//!   EventBridge `putEvents` (`Entries`, `FailedEntryCount`), Step Functions `startExecution`
+//!   (`ExecutionArn`, `StartDate`) and its `.sync`/`.sync:2` execution description, other `.sync`
+//!   jobs as their describe operation reports a finished job, and every other optimized call as
+//!   the catalogue's example of its output; all with the SDK's HTTP metadata ([`with_metadata`]).
+//! - `aws-sdk:` calls answer with the catalogue's example of the operation's output (no HTTP
+//!   metadata: AWS SDK integrations return the bare response).
+//! - A Lambda function nobody simulates cannot be known: it echoes its payload (wrapped in the
+//!   real envelope for `lambda:invoke`).
+//! - What the catalogue cannot resolve (an activity, `apigateway:invoke`, a service it lacks)
+//!   echoes its input and says so in the run's log ([`Unresolved`]).
+//!
+//! SNS, SQS and DynamoDB's stateful calls are [`super::services`]'s; it uses [`with_metadata`]
+//! for the same envelope.
+
+use rand::RngCore;
+use serde_json::{Map, Value, json};
+
+use super::{TaskContext, TaskHandler, TaskRequest};
+use crate::asl::clock::{Millis, format_rfc3339};
+use crate::asl::error::StatesError;
+use crate::catalogue::{Catalogue, Integration, Pattern, ResolveError, Resolved};
+
+const REGION: &str = "us-east-1";
+const ACCOUNT: &str = "123456789012";
+
+/// A version-4 UUID from the execution's RNG.
+pub fn uuid(rng: &mut dyn RngCore) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// An HTTP `Date` header (RFC 7231's IMF-fixdate): `Fri, 14 Jan 2022 12:56:21 GMT`.
+pub fn http_date(now: Millis) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    // `2022-01-14T12:56:21.000Z`: the calendar is the clock's; only the names are added here.
+    let text = format_rfc3339(now);
+    let (year, month, day) = (&text[0..4], text[5..7].parse::<usize>().unwrap_or(1), &text[8..10]);
+    let weekday = DAYS[now.div_euclid(86_400_000).rem_euclid(7) as usize];
+    format!("{weekday}, {day} {} {year} {} GMT", MONTHS[(month - 1).min(11)], &text[11..19])
+}
+
+/// The SDK's response metadata Step Functions adds to an optimized integration's response:
+/// `SdkHttpMetadata` (`AllHttpHeaders` as lists, `HttpHeaders` as strings, `HttpStatusCode`) and
+/// `SdkResponseMetadata` (`RequestId`). `headers` are the service's own headers, besides
+/// `Content-Length`, `Content-Type`, `Date` and `x-amzn-RequestId`.
+pub fn with_metadata(mut response: Value, content_type: &str, headers: &[(&str, String)], context: &mut TaskContext) -> Value {
+    let request_id = uuid(context.rng);
+    let length = serde_json::to_string(&response).map_or(0, |t| t.len());
+    let mut all: Vec<(String, String)> = vec![
+        ("Content-Length".into(), length.to_string()),
+        ("Content-Type".into(), content_type.into()),
+        ("Date".into(), http_date(context.now)),
+        ("x-amzn-RequestId".into(), request_id.clone()),
+    ];
+    all.extend(headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    all.sort_by_key(|(k, _)| k.to_ascii_lowercase());
+    let lists: Map<String, Value> = all.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
+    let single: Map<String, Value> = all.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    if let Value::Object(map) = &mut response {
+        map.insert("SdkHttpMetadata".into(), json!({"AllHttpHeaders": lists, "HttpHeaders": single, "HttpStatusCode": 200}));
+        map.insert("SdkResponseMetadata".into(), json!({"RequestId": request_id}));
+    }
+    response
+}
+
+/// `lambda:invoke`'s response around a function's result, as Step Functions returns it.
+pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
+    let trace = format!("root=1-{:08x}-{:024x};sampled=0", (context.now / 1000).max(0), context.rng.next_u64() as u128 * 0x1_0000 % (1u128 << 96));
+    let response = json!({"ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200});
+    let headers = [
+        ("Connection", "keep-alive".to_string()),
+        ("X-Amz-Executed-Version", "$LATEST".to_string()),
+        ("x-amzn-Remapped-Content-Length", "0".to_string()),
+        ("X-Amzn-Trace-Id", trace),
+    ];
+    let mut response = with_metadata(response, "application/json", &headers, context);
+    // The length is the payload's, not the envelope's.
+    let length = serde_json::to_string(&response["Payload"]).map_or(0, |t| t.len()).to_string();
+    if let Some(meta) = response.get_mut("SdkHttpMetadata") {
+        meta["AllHttpHeaders"]["Content-Length"] = json!([length]);
+        meta["HttpHeaders"]["Content-Length"] = json!(length);
+    }
+    response
+}
+
+/// `lambda:invoke` of a function nobody simulates: its payload back, in the real envelope.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LambdaInvokeEcho;
+
+impl TaskHandler for LambdaInvokeEcho {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        Ok(lambda_envelope(request.input.clone(), context))
+    }
+
+    fn returns_service_response(&self) -> bool {
+        true
+    }
+}
+
+/// A Task the catalogue cannot answer for (an activity, `apigateway:invoke`, `http:invoke`, a
+/// service it lacks): its input back, and a log line that says why.
+#[derive(Debug, Clone)]
+pub struct Unresolved {
+    pub reason: String,
+}
+
+impl TaskHandler for Unresolved {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        let reason = &self.reason;
+        context.print(|| format!("statecraft: no simulated answer for {} ({reason}): the task returns its input", request.resource));
+        Ok(request.input.clone())
+    }
+}
+
+/// What a resolved integration answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// The catalogue's example of the operation's output.
+    Example,
+    /// EventBridge `putEvents`: an event id per entry.
+    PutEvents,
+    /// Step Functions `startExecution` (request-response): the new execution's ARN and date.
+    StartExecution,
+    /// `startExecution.sync` (`Output` as text) or `.sync:2` (`Output` as JSON).
+    ExecutionSucceeded { json_output: bool },
+    /// Another `.sync` job: its describe operation's answer, finished.
+    SyncJob,
+}
+
+/// The default answer of a resolved integration.
+#[derive(Debug, Clone)]
+pub struct CatalogueAnswer {
+    resolved: Resolved,
+    answer: Answer,
+    /// The describe operation's answer for a `.sync` job, when the catalogue has it.
+    describe: Option<Resolved>,
+}
+
+/// `.sync` jobs: the integration, the operation that describes the job, where the job is in
+/// that answer (a list is read at its first element), and the members a finished job has.
+const SYNC_JOBS: &[(&str, &str, &str, &[&str], &[(&str, &str)])] = &[
+    ("athena", "startQueryExecution", "GetQueryExecution", &[], &[("/QueryExecution/Status/State", "SUCCEEDED")]),
+    ("batch", "submitJob", "DescribeJobs", &["Jobs"], &[("/Status", "SUCCEEDED")]),
+    // CodeBuild's `.sync` answers with the build under `Build`, as `StartBuild` does.
+    ("codebuild", "startBuild", "StartBuild", &[], &[("/Build/BuildStatus", "SUCCEEDED"), ("/Build/BuildComplete", "true"), ("/Build/CurrentPhase", "COMPLETED")]),
+    ("codebuild", "startBuildBatch", "StartBuildBatch", &[], &[("/BuildBatch/BuildBatchStatus", "SUCCEEDED"), ("/BuildBatch/Complete", "true")]),
+    ("ecs", "runTask", "DescribeTasks", &[], &[("/Tasks/0/LastStatus", "STOPPED"), ("/Tasks/0/DesiredStatus", "STOPPED"), ("/Tasks/0/Containers/0/ExitCode", "0"), ("/Failures", "[]")]),
+    ("glue", "startJobRun", "GetJobRun", &["JobRun"], &[("/JobRunState", "SUCCEEDED")]),
+    ("sagemaker", "createTrainingJob", "DescribeTrainingJob", &[], &[("/TrainingJobStatus", "Completed")]),
+    ("sagemaker", "createTransformJob", "DescribeTransformJob", &[], &[("/TransformJobStatus", "Completed")]),
+    ("sagemaker", "createProcessingJob", "DescribeProcessingJob", &[], &[("/ProcessingJobStatus", "Completed")]),
+    ("elasticmapreduce", "createCluster", "DescribeCluster", &[], &[("/Cluster/Status/State", "WAITING")]),
+    ("elasticmapreduce", "addStep", "DescribeStep", &[], &[("/Step/Status/State", "COMPLETED")]),
+    ("emr-serverless", "startJobRun", "GetJobRun", &[], &[("/JobRun/State", "SUCCESS")]),
+    ("databrew", "startJobRun", "DescribeJobRun", &[], &[("/State", "SUCCEEDED")]),
+];
+
+impl CatalogueAnswer {
+    /// The answer for a resolved resource; `catalogue` gives a `.sync` job's describe operation.
+    pub fn new(resolved: Resolved, catalogue: &Catalogue) -> Self {
+        let (answer, describe) = match &resolved.integration {
+            Integration::Optimized { integration, pattern } => match (integration.service, integration.action, pattern) {
+                ("events", "putEvents", _) => (Answer::PutEvents, None),
+                ("states", "startExecution", Pattern::RequestResponse | Pattern::WaitForTaskToken) => (Answer::StartExecution, None),
+                ("states", "startExecution", Pattern::Sync) => (Answer::ExecutionSucceeded { json_output: false }, None),
+                ("states", "startExecution", Pattern::Sync2) => (Answer::ExecutionSucceeded { json_output: true }, None),
+                (service, action, Pattern::Sync | Pattern::Sync2) => {
+                    let job = SYNC_JOBS.iter().find(|j| j.0 == service && j.1 == action);
+                    let describe = job.and_then(|j| {
+                        let (called, _) = integration.calls?;
+                        catalogue.service(called).ok().flatten().filter(|s| s.operations.contains_key(j.2)).map(|s| Resolved {
+                            integration: resolved.integration.clone(),
+                            service: s,
+                            operation: j.2.to_string(),
+                        })
+                    });
+                    (Answer::SyncJob, describe)
+                }
+                _ => (Answer::Example, None),
+            },
+            _ => (Answer::Example, None),
+        };
+        CatalogueAnswer { resolved, answer, describe }
+    }
+
+    pub fn resolved(&self) -> &Resolved {
+        &self.resolved
+    }
+
+    fn sync_job(&self, seed: u64) -> Value {
+        let Integration::Optimized { integration, .. } = &self.resolved.integration else { return self.resolved.example_output(seed) };
+        let Some(describe) = &self.describe else { return self.resolved.example_output(seed) };
+        let job = SYNC_JOBS.iter().find(|j| j.0 == integration.service && j.1 == integration.action);
+        let mut value = describe.example_output(seed);
+        if let Some((_, _, _, pick, finished)) = job {
+            for member in *pick {
+                value = match value.get(*member) {
+                    Some(Value::Array(items)) => items.first().cloned().unwrap_or(Value::Object(Map::new())),
+                    Some(other) => other.clone(),
+                    None => Value::Object(Map::new()),
+                };
+            }
+            for (pointer, text) in *finished {
+                set_pointer(&mut value, pointer, serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string())));
+            }
+        }
+        value
+    }
+}
+
+/// Sets the member at a JSON pointer, making the objects (and first array elements) on the way.
+fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
+    let mut at = value;
+    let parts: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if let Ok(index) = part.parse::<usize>()
+            && let Value::Array(items) = at
+        {
+            if items.len() <= index {
+                items.resize(index + 1, Value::Object(Map::new()));
+            }
+            if last {
+                items[index] = new;
+                return;
+            }
+            at = &mut items[index];
+            continue;
+        }
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+        let map = at.as_object_mut().expect("made an object above");
+        if last {
+            map.insert(part.to_string(), new);
+            return;
+        }
+        at = map.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+impl TaskHandler for CatalogueAnswer {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        let seed = context.rng.next_u64();
+        let optimized = matches!(self.resolved.integration, Integration::Optimized { .. });
+        let response = match self.answer {
+            Answer::Example => self.resolved.example_output(seed),
+            Answer::SyncJob => self.sync_job(seed),
+            Answer::PutEvents => {
+                let entries = request.input.get("Entries").and_then(Value::as_array).map_or(0, Vec::len).max(1);
+                let entries: Vec<Value> = (0..entries).map(|_| json!({"EventId": uuid(context.rng)})).collect();
+                json!({"Entries": entries, "FailedEntryCount": 0})
+            }
+            Answer::StartExecution => json!({"ExecutionArn": execution_arn(request.input, context), "StartDate": context.now}),
+            Answer::ExecutionSucceeded { json_output } => {
+                let arn = execution_arn(request.input, context);
+                let machine = request.input.get("StateMachineArn").and_then(Value::as_str).unwrap_or_default().to_string();
+                let name = arn.rsplit(':').next().unwrap_or_default().to_string();
+                // The child's output cannot be known: it is taken to return its input.
+                let input = match request.input.get("Input") {
+                    Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::String(text.clone())),
+                    Some(other) => other.clone(),
+                    None => json!({}),
+                };
+                let text = serde_json::to_string(&input).unwrap_or_default();
+                let output = if json_output { input.clone() } else { Value::String(text.clone()) };
+                let input_value = if json_output { input } else { Value::String(text) };
+                json!({
+                    "ExecutionArn": arn, "Input": input_value, "InputDetails": {"Included": true}, "Name": name,
+                    "Output": output, "OutputDetails": {"Included": true}, "RedriveCount": 0, "RedriveStatus": "NOT_REDRIVABLE",
+                    "RedriveStatusReason": "Execution is SUCCEEDED and cannot be redriven",
+                    "StartDate": context.now, "StateMachineArn": machine, "Status": "SUCCEEDED", "StopDate": context.now,
+                })
+            }
+        };
+        Ok(if optimized { with_metadata(response, "application/x-amz-json-1.0", &[], context) } else { response })
+    }
+}
+
+/// The ARN of a started execution: the machine's, as an execution, named as asked or by a UUID.
+fn execution_arn(input: &Value, context: &mut TaskContext) -> String {
+    let name = match input.get("Name").and_then(Value::as_str) {
+        Some(n) => n.to_string(),
+        None => uuid(context.rng),
+    };
+    match input.get("StateMachineArn").and_then(Value::as_str).and_then(|a| a.split_once(":stateMachine:")) {
+        Some((prefix, machine)) => format!("{prefix}:execution:{}:{name}", machine.split(':').next().unwrap_or(machine)),
+        None => format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:StateMachine:{name}"),
+    }
+}
+
+/// The default handler of a Task's resource, and what it is when it cannot be the catalogue's.
+pub fn default_handler(catalogue: &Catalogue, resource: &str) -> Box<dyn TaskHandler> {
+    if resource.starts_with("arn:aws:states:::lambda:invoke") || is_partition_lambda_invoke(resource) {
+        return Box::new(LambdaInvokeEcho);
+    }
+    match catalogue.resolve(resource) {
+        Ok(resolved) => match resolved.integration {
+            // A Lambda function's result is its own: it echoes its payload.
+            Integration::LambdaFunction { .. } => Box::new(super::Echo),
+            _ => Box::new(CatalogueAnswer::new(resolved, catalogue)),
+        },
+        Err(error) => Box::new(Unresolved { reason: unresolved_reason(&error) }),
+    }
+}
+
+fn is_partition_lambda_invoke(resource: &str) -> bool {
+    resource.starts_with("arn:") && resource.contains(":states:::lambda:invoke")
+}
+
+fn unresolved_reason(error: &ResolveError) -> String {
+    match error {
+        ResolveError::NoOperation => "it calls no single API operation".to_string(),
+        ResolveError::UnknownService(s) => format!("the catalogue has no service {s:?} in this build"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn call(handler: &mut dyn TaskHandler, resource: &str, input: Value) -> (Value, Vec<String>) {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut log = Vec::new();
+        let result = {
+            let mut context = TaskContext { now: 1_642_164_981_000, rng: &mut rng, log: &mut log, logging: true };
+            let request = TaskRequest { state_name: "S", resource, function_name: None, input: &input, attempt: 0 };
+            handler.invoke(&request, &mut context).unwrap()
+        };
+        (result, log)
+    }
+
+    fn answer(resource: &str, input: Value) -> Value {
+        let catalogue = Catalogue::embedded();
+        call(default_handler(&catalogue, resource).as_mut(), resource, input).0
+    }
+
+    #[test]
+    fn http_dates_read_as_aws_writes_them() {
+        assert_eq!(http_date(1_642_164_981_000), "Fri, 14 Jan 2022 12:56:21 GMT");
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+    }
+
+    #[test]
+    fn lambda_invoke_has_the_real_envelope() {
+        let r = answer("arn:aws:states:::lambda:invoke", json!({"a": 1}));
+        assert_eq!(r["Payload"], json!({"a": 1}));
+        assert_eq!((r["StatusCode"].clone(), r["ExecutedVersion"].clone()), (json!(200), json!("$LATEST")));
+        let meta = &r["SdkHttpMetadata"];
+        assert_eq!(meta["HttpStatusCode"], 200);
+        assert_eq!(meta["HttpHeaders"]["Content-Length"], "7");
+        assert_eq!(meta["AllHttpHeaders"]["X-Amz-Executed-Version"], json!(["$LATEST"]));
+        assert_eq!(meta["HttpHeaders"]["x-amzn-RequestId"], r["SdkResponseMetadata"]["RequestId"]);
+        assert_eq!(r["SdkResponseMetadata"]["RequestId"].as_str().map(str::len), Some(36));
+    }
+
+    #[test]
+    fn put_events_and_start_execution() {
+        let r = answer("arn:aws:states:::events:putEvents", json!({"Entries": [{"Detail": {}}, {"Detail": {}}]}));
+        assert_eq!(r["FailedEntryCount"], 0);
+        assert_eq!(r["Entries"].as_array().map(Vec::len), Some(2));
+        let started = answer("arn:aws:states:::states:startExecution", json!({"StateMachineArn": "arn:aws:states:eu-west-1:111:stateMachine:Child", "Name": "run-1"}));
+        assert_eq!(started["ExecutionArn"], "arn:aws:states:eu-west-1:111:execution:Child:run-1");
+        assert_eq!(started["StartDate"], 1_642_164_981_000i64);
+        let sync2 = answer("arn:aws:states:::states:startExecution.sync:2", json!({"StateMachineArn": "arn:aws:states:eu-west-1:111:stateMachine:Child", "Input": {"k": 1}}));
+        assert_eq!((sync2["Status"].clone(), sync2["Output"].clone()), (json!("SUCCEEDED"), json!({"k": 1})));
+        let sync = answer("arn:aws:states:::states:startExecution.sync", json!({"StateMachineArn": "arn:aws:states:eu-west-1:111:stateMachine:Child", "Input": {"k": 1}}));
+        assert_eq!(sync["Output"], "{\"k\":1}");
+    }
+
+    #[test]
+    fn sync_jobs_are_finished_jobs() {
+        let athena = answer("arn:aws:states:::athena:startQueryExecution.sync", json!({"QueryString": "SELECT 1"}));
+        assert_eq!(athena["QueryExecution"]["Status"]["State"], "SUCCEEDED");
+        let glue = answer("arn:aws:states:::glue:startJobRun.sync", json!({"JobName": "j"}));
+        assert_eq!(glue["JobRunState"], "SUCCEEDED");
+        assert!(glue.get("SdkHttpMetadata").is_some());
+        let batch = answer("arn:aws:states:::batch:submitJob.sync", json!({}));
+        assert_eq!(batch["Status"], "SUCCEEDED");
+        let build = answer("arn:aws:states:::codebuild:startBuild.sync", json!({"ProjectName": "p"}));
+        assert_eq!((build["Build"]["BuildStatus"].clone(), build["Build"]["BuildComplete"].clone()), (json!("SUCCEEDED"), json!(true)));
+        let ecs = answer("arn:aws:states:::ecs:runTask.sync", json!({}));
+        assert_eq!((ecs["Tasks"][0]["LastStatus"].clone(), ecs["Failures"].clone()), (json!("STOPPED"), json!([])));
+    }
+
+    #[test]
+    fn sdk_calls_are_bare_and_unknowns_echo_with_a_log_line() {
+        let r = answer("arn:aws:states:::aws-sdk:s3:getObject", json!({"Bucket": "b", "Key": "k"}));
+        assert!(r.is_object() && r.get("SdkHttpMetadata").is_none() && r.get("Body").is_some(), "{r}");
+        let catalogue = Catalogue::embedded();
+        let resource = "arn:aws:states:us-east-1:123456789012:activity:approve";
+        let (r, log) = call(default_handler(&catalogue, resource).as_mut(), resource, json!({"x": 1}));
+        assert_eq!(r, json!({"x": 1}));
+        assert!(log[0].contains("no simulated answer") && log[0].contains(resource), "{log:?}");
+    }
+}

@@ -1,0 +1,175 @@
+//! The corpus of production-style workflows (`tests/fixtures/workflows/`): each validates with no
+//! error and runs with zero configuration (the default handlers: seed Lambdas, the stateful
+//! services, the service catalogue's answers) to the outcome written beside it in
+//! `<name>.expected.json`: `input`, `status`, `output` (JSON pointers into the output and the
+//! value each must have), or `error` for a failure; `notes` says what the run relies on, and
+//! `gap`, when present, why the simulator's outcome is not yet AWS's (a known simulator gap,
+//! recorded rather than hidden by tuning the workflow).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use statecraft::asl::interp::{ExecutionStatus, ExecutionType};
+use statecraft::sim::batch::Simulator;
+use statecraft::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec, errors_for};
+
+const SEED: u64 = 20_240_601;
+
+fn corpus() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workflows");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the corpus folder")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn expected_of(definition: &Path) -> Value {
+    let path = definition.to_string_lossy().replace(".asl.json", ".expected.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The execution's status, output or error, as `(status, output, error)`.
+fn run(definition: &str, handlers: &HandlerSet, input: Value) -> (&'static str, Value, Option<String>) {
+    let simulator = Simulator::new(definition, handlers).expect("the definition runs");
+    let mut execution = simulator.start(input, SEED);
+    execution.run();
+    match execution.status() {
+        ExecutionStatus::Succeeded { output } => ("SUCCEEDED", Value::clone(output), None),
+        ExecutionStatus::Failed(e) => ("FAILED", Value::Null, e.error.clone()),
+        ExecutionStatus::TimedOut(e) => ("TIMED_OUT", Value::Null, e.error.clone()),
+        ExecutionStatus::Running => ("RUNNING", Value::Null, None),
+    }
+}
+
+/// What differs between a run and its expected outcome.
+fn mismatches(expected: &Value, (status, output, error): &(&'static str, Value, Option<String>)) -> Vec<String> {
+    let mut wrong = Vec::new();
+    if expected["status"] != *status {
+        wrong.push(format!("status {status} (error {error:?}), expected {}", expected["status"]));
+    }
+    if let Some(name) = expected.get("error").and_then(Value::as_str)
+        && error.as_deref() != Some(name)
+    {
+        wrong.push(format!("error {error:?}, expected {name}"));
+    }
+    for (pointer, want) in expected.get("output").and_then(Value::as_object).into_iter().flatten() {
+        match output.pointer(pointer) {
+            Some(got) if got == want => {}
+            got => wrong.push(format!("output {pointer} is {got:?}, expected {want}")),
+        }
+    }
+    wrong
+}
+
+/// The services a definition calls: `aws-sdk:<service>:` and optimized `states:::<service>:`.
+fn services(definition: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for piece in definition.split("\"arn:aws:states:::").skip(1) {
+        let piece = piece.strip_prefix("aws-sdk:").unwrap_or(piece);
+        if let Some(service) = piece.split(':').next() {
+            found.insert(service.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configuration() {
+    let files = corpus();
+    let mut ok = 0;
+    let mut gaps = Vec::new();
+    let mut failures = Vec::new();
+    let mut all_services = BTreeSet::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let definition = std::fs::read_to_string(file).unwrap();
+        let report = statecraft::asl::validate::validate_text_as(&definition, ExecutionType::Standard);
+        let errors: Vec<String> = report.errors().map(|d| format!("{} {} ({})", d.code.as_str(), d.message, d.pointer)).collect();
+        if !errors.is_empty() {
+            failures.push(format!("{name}: does not validate: {errors:?}"));
+            continue;
+        }
+        all_services.extend(services(&definition));
+        let expected = expected_of(file);
+        let outcome = run(&definition, &HandlerSet::new(), expected["input"].clone());
+        let wrong = mismatches(&expected, &outcome);
+        if std::env::var_os("WORKFLOWS_SHOW").is_some() {
+            println!("{name}: {} {}", outcome.0, outcome.1);
+        }
+        if wrong.is_empty() {
+            ok += 1;
+            if expected.get("gap").is_some() {
+                gaps.push(name.clone());
+            }
+        } else {
+            failures.push(format!("{name}: {} | output {}", wrong.join("; "), outcome.1));
+        }
+    }
+    println!("workflows: {ok} of {} run to their expected outcome", files.len());
+    println!("of which {} with a recorded simulator gap: {}", gaps.len(), gaps.join(", "));
+    println!("services called: {} ({})", all_services.len(), all_services.iter().cloned().collect::<Vec<_>>().join(", "));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(files.len() >= 10, "the corpus has {} workflows", files.len());
+    assert!(all_services.len() >= 10, "{all_services:?}");
+}
+
+#[test]
+fn the_same_run_twice_is_the_same() {
+    for file in corpus() {
+        let definition = std::fs::read_to_string(&file).unwrap();
+        let input = expected_of(&file)["input"].clone();
+        assert_eq!(run(&definition, &HandlerSet::new(), input.clone()), run(&definition, &HandlerSet::new(), input), "{}", file.display());
+    }
+}
+
+#[test]
+fn a_service_error_on_demand_is_caught_by_its_name() {
+    let resource = "arn:aws:states:::dynamodb:putItem";
+    let errors = errors_for(resource);
+    for name in ["DynamoDB.ConditionalCheckFailedException", "DynamoDB.AmazonDynamoDBException", "States.Timeout", "States.TaskFailed"] {
+        assert!(errors.iter().any(|e| e == name), "{name} in {errors:?}");
+    }
+    assert!(errors_for("arn:aws:states:::aws-sdk:s3:getObject").iter().any(|e| e == "S3.NoSuchKeyException"));
+    assert!(errors_for("arn:aws:states:::lambda:invoke").iter().any(|e| e == "Lambda.TooManyRequestsException"));
+    assert_eq!(errors_for("arn:aws:states:us-east-1:123456789012:activity:approve"), ["States.Timeout", "States.TaskFailed"]);
+
+    let file = corpus().into_iter().find(|f| f.ends_with("order-fulfilment-saga.asl.json")).expect("the saga");
+    let definition = std::fs::read_to_string(&file).unwrap();
+    let input = expected_of(&file)["input"].clone();
+    let state = "Record Order As Pending In Orders Table";
+    let throw = |error: &str| -> HandlerSet {
+        let choice = HandlerChoice::Throw { error: error.into(), cause: "The conditional request failed".into() };
+        [(state.to_string(), HandlerSpec { choice, latency_ms: 0 })].into()
+    };
+    let caught = run(&definition, &throw("DynamoDB.ConditionalCheckFailedException"), input.clone());
+    assert_eq!(caught.0, "SUCCEEDED");
+    assert_eq!(caught.1["error"]["Error"], json!("DynamoDB.ConditionalCheckFailedException"), "the Catch's ResultPath holds the error");
+    assert!(caught.1.get("shipping").is_none(), "the Catch path skipped shipping: {}", caught.1);
+    // An error the Catch does not name fails the execution with it.
+    let uncaught = run(&definition, &throw("DynamoDB.ResourceNotFoundException"), input);
+    assert_eq!((uncaught.0, uncaught.2.as_deref()), ("FAILED", Some("DynamoDB.ResourceNotFoundException")));
+}
+
+#[test]
+fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
+    use statecraft::sim::command::{RunOptions, run_command};
+    for file in corpus() {
+        let definition = std::fs::read_to_string(&file).unwrap();
+        let expected = expected_of(&file);
+        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None };
+        let report = run_command(&definition, &expected["input"].to_string(), &options);
+        let want = if expected["status"] == "SUCCEEDED" { 0 } else { 1 };
+        assert_eq!(report.exit_code, want, "{}: {}{}", file.display(), report.stdout, report.stderr);
+        let printed: Value = serde_json::from_str(&report.stdout).expect("JSON on stdout");
+        if let Some(error) = expected.get("error") {
+            assert_eq!(&printed["error"], error, "{}", file.display());
+        }
+        for (pointer, want) in expected.get("output").and_then(Value::as_object).into_iter().flatten() {
+            assert_eq!(printed.pointer(pointer), Some(want), "{} {pointer}", file.display());
+        }
+    }
+}
