@@ -29,7 +29,7 @@ pub mod resources;
 pub mod yaml;
 pub mod zip;
 
-pub use names::{InvalidName, NameKind, shell_quote};
+pub use names::{InvalidName, NameKind, shell_quote, terminal_safe, terminal_safe_line};
 pub use options::{AlarmOptions, ExportOptions, LogLevel, LoggingOptions, Scenario, WorkflowType};
 pub use resources::DefinitionResources;
 
