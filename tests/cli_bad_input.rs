@@ -79,6 +79,23 @@ fn run_output_and_errors_are_terminal_safe_and_the_same_json() {
 }
 
 #[test]
+fn a_number_beyond_f64_is_refused_located_not_run_as_null() {
+    let dir = scratch("number");
+    let file = dir.join("def.json");
+    std::fs::write(&file, "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\",\n  \"Result\": {\"x\": 1e400, \"y\": -1e400, \"z\": 1e308}, \"End\": true}}}").unwrap();
+    let out = statecraft(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(":2:19: error[NUMBER_RANGE]: the number 1e400 ") && text.contains("(/States/P/Result/x)"), "{text}");
+    assert!(text.contains(":2:31: error[NUMBER_RANGE]: the number -1e400 ") && text.contains("(/States/P/Result/y)"), "{text}");
+    assert_eq!(text.lines().count(), 2, "1e308 fits: {text}");
+    let out = statecraft(&["run", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "not run: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NUMBER_RANGE"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn export_errors_and_run_sh_show_scenario_names_escaped() {
     let dir = scratch("export-names");
     let scenarios = dir.join("scenarios.json");
