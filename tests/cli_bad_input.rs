@@ -59,6 +59,18 @@ fn validate_shows_control_characters_instead_of_sending_them() {
 }
 
 #[test]
+fn argument_errors_show_the_argument_escaped() {
+    // An argument cannot hold NUL: the rest of HOSTILE.
+    let out = statecraft(&["validate", "--format", &HOSTILE.replace('\0', ""), "x.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_terminal_safe("clap's error", &out.stderr);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\\u009B\\u202E"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = statecraft(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: statecraft"));
+}
+
+#[test]
 fn run_output_and_errors_are_terminal_safe_and_the_same_json() {
     let dir = scratch("run");
     let file = dir.join("def.json");

@@ -214,7 +214,20 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own messages quote the arguments given: they go through `terminal_safe` too
+    // (rendered without colour).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                eprint!("{}", terminal_safe(&text));
+            } else {
+                print!("{}", terminal_safe(&text));
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match cli.command {
         Command::Validate { files, format } => validate(&files, format),
         Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine } => {
