@@ -21,8 +21,8 @@ use super::policy::{LAMBDA_BASIC_EXECUTION_POLICY, execution_policy, trust_polic
 use super::resources::lambda_function_name;
 use super::yaml::to_yaml;
 use crate::asl::json::{Node, Number, Value as JsonValue};
-use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
 
 /// Stand-ins for the stack's account and region in the policy before it becomes `Fn::Sub`.
 const ACCOUNT: &str = "__STATECRAFT_STACK_ACCOUNT__";
@@ -78,7 +78,7 @@ fn subbed(value: Value) -> Value {
 }
 
 /// The names `X` of the `${X}` in `text` that cfn-lint and the provider read as placeholders
-/// (`X` made of letters, digits and `_:.`), in order, once each.
+/// (`X` made of letters, digits and `_:.`), sorted, once each.
 fn literal_placeholders(text: &str) -> BTreeSet<&str> {
     text.match_indices("${")
         .filter_map(|(at, _)| {
