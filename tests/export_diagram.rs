@@ -171,3 +171,57 @@ fn the_download_all_zip_is_read_back_by_python_and_unzip() {
         assert!(out.status.success() && text.contains("No errors detected"), "{text}");
     }
 }
+
+/// Names with every kind of character XML 1.0 forbids or escapes, mixed with arbitrary ones.
+fn xml_hostile_name() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        prop::sample::select(vec!["\u{FFFE}", "\u{FFFF}", "\0", "\u{1}", "\u{8}", "\u{b}", "\u{c}", "\u{1b}", "\u{1f}", "\u{7f}", "\u{85}", "\u{9b}", "\t", "\n", "\r", "<", ">", "&", "\"", "'", "]]>", "<!--", "&amp;", "\u{2028}", "\u{FEFF}", "\u{FFFD}", "😀"])
+            .prop_map(str::to_string),
+        any::<char>().prop_map(String::from),
+        "[a-zA-Z ]{1,4}",
+    ];
+    prop::collection::vec(piece, 1..6).prop_map(|p| p.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 200, failure_persistence: None, ..Default::default() })]
+
+    /// diagram.svg is well-formed XML (roxmltree, a real XML 1.0 parser) whatever the names,
+    /// comment and Choice labels hold, and a name without forbidden characters reads back as
+    /// itself.
+    #[test]
+    fn the_diagram_is_well_formed_whatever_the_names(a in xml_hostile_name(), b in xml_hostile_name(), comment in xml_hostile_name()) {
+        let b = if b == a { format!("{b}2") } else { b };
+        let def = serde_json::json!({
+            "Comment": comment,
+            "StartAt": a,
+            "States": {
+                a.as_str(): {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEquals": b.as_str(), "Next": b.as_str()}], "Default": b.as_str()},
+                b.as_str(): {"Type": "Parallel", "Branches": [{"StartAt": comment.as_str(), "States": {comment.as_str(): {"Type": "Pass", "End": true}}}], "End": true}
+            }
+        })
+        .to_string();
+        let svg = diagram_svg_of(&def, &BTreeMap::new()).unwrap();
+        let doc = roxmltree::Document::parse(&svg);
+        proptest::prop_assert!(doc.is_ok(), "not well-formed: {:?}\n{svg}", doc.err());
+        let doc = doc.unwrap();
+        let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+        let allowed = |c: char| !(((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}');
+        proptest::prop_assert!(texts.iter().all(|t| t.chars().all(allowed)));
+        let short: String = a.chars().take(20).collect();
+        if a.chars().all(allowed) && a.chars().count() <= 20 && !a.contains(['\n', '\r', '\t']) {
+            proptest::prop_assert!(texts.iter().any(|t| t.contains(short.as_str())), "{a:?} not shown: {texts:?}");
+        }
+    }
+}
+
+#[test]
+fn forbidden_xml_characters_become_the_replacement_character() {
+    assert_eq!(escape("a\u{FFFE}b\u{FFFF}c\0d\u{1b}e\tf\u{7f}g"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\tf\u{7f}g");
+    let def = serde_json::json!({"StartAt": "A\u{FFFF}", "States": {"A\u{FFFF}": {"Type": "Pass", "Comment": "\u{FFFE}", "End": true}}}).to_string();
+    let svg = diagram_svg_of(&def, &BTreeMap::new()).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    let (_, texts) = parse_xml(&svg);
+    assert!(texts.contains("A\u{FFFD}"), "{texts}");
+}

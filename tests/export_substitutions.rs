@@ -1,7 +1,8 @@
 //! `DefinitionSubstitutions` in the CloudFormation template, applied as Step Functions' resource
 //! provider applies them (each `${key}` of the map replaced, repeatedly; any other `${...}` left
 //! as written): the deployed definition is the document's, with the deployment's ARNs, and a
-//! literal `${...}` in the definition (even one spelling a key we use) survives.
+//! literal `${...}` in the definition (even one spelling a key we use) survives: as itself, or,
+//! for each `${Name}` cfn-lint would take for a placeholder, as `\u0024{Name}`, the same JSON.
 
 use serde_json::Value;
 use statecraft::export::{ExportOptions, ExportedDefinition, cloudformation};
@@ -11,6 +12,9 @@ const REGION: &str = "eu-west-3";
 
 /// What the stack resolves each substitution to.
 fn resolve(template: &Value, value: &Value) -> String {
+    if let Some(text) = value.as_str() {
+        return text.to_string();
+    }
     if let Some(get_att) = value.get("Fn::GetAtt") {
         let id = get_att[0].as_str().unwrap();
         let name = template["Resources"][id]["Properties"]["FunctionName"].as_str().unwrap();
@@ -75,7 +79,10 @@ fn a_literal_dollar_brace_in_the_definition_survives() {
     let keys: Vec<&String> = template["Resources"]["StateMachine"]["Properties"]["DefinitionSubstitutions"].as_object().unwrap().keys().collect();
     assert!(keys.iter().any(|k| k.as_str() == "AccountId2") && keys.iter().any(|k| k.as_str() == "Region2"), "{keys:?}");
     assert!(keys.iter().any(|k| k.as_str() == "ValidateInputFunctionArn2"), "{keys:?}");
-    let expected = def.replace("ACCOUNT_ID", ACCOUNT).replace("arn:aws:sns:REGION:", &format!("arn:aws:sns:{REGION}:"));
+    let mut expected = def.replace("ACCOUNT_ID", ACCOUNT).replace("arn:aws:sns:REGION:", &format!("arn:aws:sns:{REGION}:"));
+    for name in ["AccountId", "Region", "ValidateInputFunctionArn", "Unknown", "x"] {
+        expected = expected.replace(&format!("${{{name}}}"), &format!("\\u0024{{{name}}}"));
+    }
     assert_eq!(text, expected);
     let parsed: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(parsed["States"]["SendNotification"]["Comment"], literal);

@@ -230,6 +230,8 @@ fn scripts_deploy_run_and_clean_up_against_moto() {
 
     let injection_inputs: Vec<String> = injection_scenarios().into_iter().map(|s| s.input).collect();
     let run = round_trip(&moto, "moto-inject", &injection_definition(), &injection_files(), &injection_inputs);
-    assert!(run.contains(&format!("== scenario {INJECTION}")), "the scenario name is printed as text:\n{run}");
+    // Printed as text, its line break shown as `\u000A` rather than starting a line of its own.
+    let shown = statecraft::export::terminal_safe_line(INJECTION);
+    assert!(run.contains(&format!("== scenario {shown}")), "the scenario name is printed as text:\n{run}");
     assert!(!Path::new("/tmp/pwned").exists(), "a generated script ran an injected command");
 }

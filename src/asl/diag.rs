@@ -78,6 +78,8 @@ codes! {
     InvalidValue = "INVALID_VALUE", Error;
     /// A number outside its range: `"TimeoutSeconds": 0`, `"MaxAttempts": -1`, `HeartbeatSeconds` ≥ `TimeoutSeconds`.
     ValueRange = "VALUE_RANGE", Error;
+    /// A number a 64-bit float cannot hold, anywhere in the definition: `"Result": 1e400`.
+    NumberRange = "NUMBER_RANGE", Error;
     /// Two fields that exclude each other: `TimeoutSeconds` and `TimeoutSecondsPath`.
     ExclusiveFields = "EXCLUSIVE_FIELDS", Error;
     /// A Wait without exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`.

@@ -19,8 +19,8 @@ pub struct Lowered {
 /// Reads `text` and lowers it. A text that is not JSON gives its one located `JSON_SYNTAX` diagnostic.
 pub fn lower_text(text: &str) -> Result<(Node, Lowered), Diagnostic> {
     match json::read_noting_duplicates(text) {
-        Ok((root, duplicates)) => {
-            let lowered = lower_with(&root, duplicates);
+        Ok((root, notes)) => {
+            let lowered = lower_with(&root, notes);
             Ok((root, lowered))
         }
         Err(e) => {
@@ -34,14 +34,18 @@ pub fn lower_text(text: &str) -> Result<(Node, Lowered), Diagnostic> {
 
 /// Lowers a JSON tree to a model, collecting every shape problem.
 pub fn lower(root: &Node) -> Lowered {
-    lower_with(root, true)
+    lower_with(root, json::ReadNotes { duplicates: true, large_numbers: true })
 }
 
-/// [`lower`]; the walk for duplicate keys runs only when the tree `may_have_duplicates`.
-fn lower_with(root: &Node, may_have_duplicates: bool) -> Lowered {
+/// [`lower`]; the walks for duplicate keys and for numbers beyond a float run only when the
+/// reader's `notes` say the tree may have some.
+fn lower_with(root: &Node, notes: json::ReadNotes) -> Lowered {
     let mut diagnostics = Vec::new();
-    if may_have_duplicates {
+    if notes.duplicates {
         report_duplicate_keys(root, &mut diagnostics);
+    }
+    if notes.large_numbers {
+        report_numbers_beyond_f64(root, &mut diagnostics);
     }
     let machine = if root.as_object().is_some() {
         lower_machine(root, "", MachineScope::Top, &mut diagnostics)
@@ -99,6 +103,32 @@ fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
         }
     }
     visit(root, &mut Vec::new(), out);
+}
+
+/// Reports every number a 64-bit float cannot hold (`1e400`, `-1e400`): the interpreter's
+/// values are doubles, as in the JSON readers AWS documents, and JSON has no infinity, so a run
+/// would see `null` where the definition says a number. Refused, located, rather than run
+/// differently, as an execution input with such a number is. (`1e-400` is 0 to a double: kept.)
+fn report_numbers_beyond_f64(root: &Node, out: &mut Vec<Diagnostic>) {
+    root.walk(&mut String::new(), &mut |node, _, pointer| {
+        if let Value::Number(n) = &node.value
+            && n.as_f64().is_infinite()
+        {
+            let mut d = Diagnostic::new(
+                Code::NumberRange,
+                pointer.to_string(),
+                format!("the number {} is beyond what a 64-bit float holds (±1.8e308); write a smaller one, or a string", shorten_number(n.text())),
+            );
+            d.span = Some(node.span);
+            out.push(d);
+        }
+        json::Walk::Descend
+    });
+}
+
+/// A number's text for a message: a 400-digit number is cut in the middle.
+fn shorten_number(text: &str) -> String {
+    if text.len() <= 40 { text.to_string() } else { format!("{}…{} ({} characters)", &text[..16], &text[text.len() - 16..], text.len()) }
 }
 
 /// Which fields an object may have.

@@ -1,7 +1,11 @@
 //! The native command-line tool: the same engine as the web app, for terminals and CI.
 
 use clap::{Parser, Subcommand};
+use statecraft::export::{terminal_safe, terminal_safe_line};
 use std::process::ExitCode;
+
+// Every message below goes through `terminal_safe` (or `_line`): file names, state names and
+// inputs may hold ESC, BEL, NUL or bidi overrides, which must be shown, not obeyed.
 
 // The wasm build of this binary (cargo builds it for `cargo test --target wasm32-unknown-unknown`)
 // keeps Rust's allocator: mimalloc is a native-only dependency.
@@ -232,7 +236,20 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own messages quote the arguments given: they go through `terminal_safe` too
+    // (rendered without colour).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                eprint!("{}", terminal_safe(&text));
+            } else {
+                print!("{}", terminal_safe(&text));
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match cli.command {
         Command::Validate { files, format, machine_type } => match execution_type(&machine_type) {
             Some(t) => validate(&files, format, t),
@@ -284,7 +301,7 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("{}: cannot read: {e}", file.display());
+                eprintln!("{}", terminal_safe_line(&format!("{}: cannot read: {e}", file.display())));
                 json_out.push(serde_json::json!({"file": file.display().to_string(), "error": e.to_string()}));
                 code = 2;
                 continue;
@@ -299,7 +316,14 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
                 for d in &report.diagnostics {
                     let (line, column) = d.position.map_or((1, 1), |p| (p.line, p.column));
                     let pointer = if d.pointer.is_empty() { "root" } else { d.pointer.as_str() };
-                    println!("{}:{line}:{column}: {}[{}]: {} ({pointer})", file.display(), d.severity, d.code, d.message);
+                    println!(
+                        "{}:{line}:{column}: {}[{}]: {} ({})",
+                        terminal_safe_line(&file.display().to_string()),
+                        d.severity,
+                        d.code,
+                        terminal_safe_line(&d.message),
+                        terminal_safe_line(pointer)
+                    );
                 }
             }
             OutputFormat::Json => json_out.push(serde_json::json!({
@@ -310,7 +334,7 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
         }
     }
     if format == OutputFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&json_out).unwrap_or_default());
+        println!("{}", terminal_safe(&serde_json::to_string_pretty(&json_out).unwrap_or_default()));
     }
     ExitCode::from(code)
 }
@@ -335,19 +359,19 @@ fn run(
     let (definition_text, input_text) = match texts {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", terminal_safe(&e));
             return ExitCode::from(2);
         }
     };
     let Some(execution_type) = self::execution_type(execution_type) else {
-        eprintln!("--type must be standard or express, not {execution_type}");
+        eprintln!("{}", terminal_safe(&format!("--type must be standard or express, not {execution_type}")));
         return ExitCode::from(2);
     };
     let mocks = match mocks {
         Some((file, test_case, state_machine)) => match read(&file) {
             Ok(text) => Some(command::MockSelection { text, test_case, state_machine }),
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", terminal_safe(&e));
                 return ExitCode::from(2);
             }
         },
@@ -355,8 +379,8 @@ fn run(
     };
     let options = command::RunOptions { seed, start_time, execution_type, history, mocks, jsonata };
     let report = command::run_command(&definition_text, &input_text, &options);
-    print!("{}", report.stdout);
-    eprint!("{}", report.stderr);
+    print!("{}", terminal_safe(&report.stdout));
+    eprint!("{}", terminal_safe(&report.stderr));
     ExitCode::from(report.exit_code)
 }
 
@@ -388,11 +412,11 @@ fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
     let include = |tags: &[String]| all || !tags.iter().any(|t| t == "jsonata" || t == "variables");
     match run_dir(dir, include) {
         Ok(results) => {
-            print!("{}", report(&results));
+            print!("{}", terminal_safe(&report(&results)));
             if results.iter().all(|r| r.failure.is_none()) { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
         Err(e) => {
-            eprintln!("{}: {e}", dir.display());
+            eprintln!("{}", terminal_safe(&format!("{}: {e}", dir.display())));
             ExitCode::from(2)
         }
     }
@@ -408,26 +432,65 @@ fn export(definition: Option<&std::path::Path>, out: &std::path::Path, request: 
     let files = match result {
         Ok(files) => files,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", terminal_safe(&e.to_string()));
             return ExitCode::from(2);
         }
     };
     if let Err(e) = std::fs::create_dir_all(out) {
-        eprintln!("{}: cannot create: {e}", out.display());
+        eprintln!("{}", terminal_safe_line(&format!("{}: cannot create: {e}", out.display())));
         return ExitCode::from(2);
+    }
+    // A symbolic link where a file goes would have the file written through it, over whatever it
+    // points at: refuse before writing anything.
+    for file in &files {
+        let path = out.join(file.name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            eprintln!(
+                "{}",
+                terminal_safe_line(&format!(
+                    "{}: is a symbolic link; statecraft export never writes through one (remove it, or choose another --out)",
+                    path.display()
+                ))
+            );
+            return ExitCode::from(2);
+        }
     }
     for file in files {
         let path = out.join(file.name);
-        if let Err(e) = std::fs::write(&path, &file.contents) {
-            eprintln!("{}: cannot write: {e}", path.display());
+        if let Err(e) = write_replacing(&path, file.contents.as_bytes(), file.executable) {
+            eprintln!("{}", terminal_safe_line(&format!("{}: cannot write: {e}", path.display())));
             return ExitCode::from(2);
         }
-        #[cfg(unix)]
-        if file.executable {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
-        }
-        println!("{}", path.display());
+        println!("{}", terminal_safe_line(&path.display().to_string()));
     }
     ExitCode::SUCCESS
+}
+
+/// Writes `contents` to `path` through a new file beside it, renamed over `path`: a link that
+/// appeared at `path` since it was checked is replaced, never written through (creating the new
+/// file with `create_new` follows no link either).
+fn write_replacing(path: &std::path::Path, contents: &[u8], executable: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.statecraft-{}", std::process::id()));
+    let _ = std::fs::remove_file(&temporary); // left by an earlier run that stopped; a link is removed, not followed
+    let result = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(if executable { 0o755 } else { 0o644 });
+        }
+        #[cfg(not(unix))]
+        let _ = executable;
+        let mut f = options.open(&temporary)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
 }

@@ -9,7 +9,7 @@
 
 use super::ExportedDefinition;
 use super::asl_json::{ArnTarget, deployed_resource, rewrite_resource_strings};
-use super::names::{heredoc_delimiter, one_line, shell_quote};
+use super::names::{heredoc_delimiter, one_line, shell_quote, terminal_safe_line};
 use super::options::{ExportOptions, Scenario, WorkflowType};
 use super::policy::{LAMBDA_BASIC_EXECUTION_POLICY, execution_policy};
 use std::fmt::Write;
@@ -381,10 +381,11 @@ run_scenario() {
             // Single quotes keep `$(...)` and backticks as text, which is the intent here.
             s.push_str("\n# shellcheck disable=SC2016");
         }
+        // The name is only printed: its control characters are shown, not sent to the terminal.
         let _ = writeln!(
             s,
             "\nrun_scenario \\\n  {} \\\n  {} \\\n  {}",
-            shell_quote(&scenario.name),
+            shell_quote(&terminal_safe_line(&scenario.name)),
             shell_quote(&execution_name_base(&scenario.name)),
             shell_quote(&scenario.input)
         );

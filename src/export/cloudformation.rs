@@ -3,6 +3,15 @@
 //! log group, the state machine and the alarm. The definition's ARNs go through
 //! `DefinitionSubstitutions`: each Lambda ARN becomes `${<Function>Arn}`, and placeholder
 //! accounts and regions `${AccountId}` and `${Region}`.
+//!
+//! Step Functions' resource provider replaces exactly `${key}` for each key of
+//! `DefinitionSubstitutions` (repeatedly, with no escape syntax: `${!` would stay in the deployed
+//! definition) and leaves any other `${...}` as written, while cfn-lint (E1029) reads any
+//! `${Name}` of a definition that is no key as a forgotten `Fn::Sub`. So each literal `${Name}`
+//! of the definition gets a substitution of its own, `Name: "\u0024{Name}"`: the provider writes
+//! `\u0024{Name}` in its place, inside a JSON string, which is the same JSON string. That holds
+//! for keys too (state names), where SAM's `Fn::Sub` could not go.
+//! The YAML is written by [`super::yaml`], whose quoting no YAML reader misreads.
 
 use super::ExportedDefinition;
 use super::asl_json::{ArnTarget, deployed_resource, rewrite_resource_strings};
@@ -10,7 +19,10 @@ use super::aws_cli::function_source;
 use super::options::ExportOptions;
 use super::policy::{LAMBDA_BASIC_EXECUTION_POLICY, execution_policy, trust_policy};
 use super::resources::lambda_function_name;
+use super::yaml::to_yaml;
+use crate::asl::json::{Node, Number, Value as JsonValue};
 use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
 
 /// Stand-ins for the stack's account and region in the policy before it becomes `Fn::Sub`.
 const ACCOUNT: &str = "__STATECRAFT_STACK_ACCOUNT__";
@@ -65,7 +77,60 @@ fn subbed(value: Value) -> Value {
     }
 }
 
-fn template(definition: &ExportedDefinition, options: &ExportOptions, flavour: Flavour) -> Value {
+/// The names `X` of the `${X}` in `text` that cfn-lint and the provider read as placeholders
+/// (`X` made of letters, digits and `_:.`), sorted, once each.
+fn literal_placeholders(text: &str) -> BTreeSet<&str> {
+    text.match_indices("${")
+        .filter_map(|(at, _)| {
+            let rest = &text[at + 2..];
+            let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.'))).unwrap_or(rest.len());
+            (name_len > 0 && rest[name_len..].starts_with('}')).then(|| &rest[..name_len])
+        })
+        .collect()
+}
+
+/// A template built as JSON, and for SAM the definition as read (number text kept), which goes
+/// into the YAML as the state machine's `Definition`.
+struct Template {
+    json: Value,
+    sam_definition: Option<Node>,
+}
+
+impl Template {
+    /// The whole template as one tree, the SAM definition in its place.
+    fn into_node(self) -> Node {
+        let mut root = node_of(&self.json);
+        if let Some(definition) = self.sam_definition
+            && let Some(slot) = member_mut(&mut root, &["Resources", "StateMachine", "Properties", "Definition"])
+        {
+            *slot = definition;
+        }
+        root
+    }
+}
+
+/// A `serde_json` value as a tree of [`Node`]s.
+fn node_of(value: &Value) -> Node {
+    Node::new(match value {
+        Value::Null => JsonValue::Null,
+        Value::Bool(b) => JsonValue::Bool(*b),
+        Value::Number(n) => JsonValue::Number(Number::from_text(n.to_string())),
+        Value::String(s) => JsonValue::String(s.clone()),
+        Value::Array(items) => JsonValue::Array(items.iter().map(node_of).collect()),
+        Value::Object(map) => return Node::object(map.iter().map(|(k, v)| (k.clone(), node_of(v)))),
+    })
+}
+
+/// The value at `path` (object keys) below `node`.
+fn member_mut<'a>(node: &'a mut Node, path: &[&str]) -> Option<&'a mut Node> {
+    let Some((first, rest)) = path.split_first() else { return Some(node) };
+    match &mut node.value {
+        JsonValue::Object(members) => member_mut(&mut members.iter_mut().rev().find(|m| m.key == *first)?.value, rest),
+        _ => None,
+    }
+}
+
+fn template(definition: &ExportedDefinition, options: &ExportOptions, flavour: Flavour) -> Template {
     let functions = &definition.resources.functions;
     let mut resources = Map::new();
     let mut function_ids: Vec<String> = Vec::new();
@@ -173,13 +238,16 @@ fn template(definition: &ExportedDefinition, options: &ExportOptions, flavour: F
             machine.insert("Name".into(), json!(options.state_machine_name));
             machine.insert("Type".into(), json!(options.workflow_type.api_name()));
             machine.insert("Role".into(), json!({"Fn::GetAtt": ["ExecutionRole", "Arn"]}));
-            let parsed: Value = serde_json::from_str(&definition_text).unwrap_or(Value::Null);
-            machine.insert("Definition".into(), parsed);
+            // Filled in by `Template::into_node` with the definition read as it is written.
+            machine.insert("Definition".into(), Value::Null);
             if options.logging_enabled() {
                 machine.insert("Logging".into(), logging);
             }
             machine.insert("Tracing".into(), json!({"Enabled": options.tracing}));
         }
+    }
+    for name in literal_placeholders(text) {
+        substitutions.insert(name.to_string(), json!(format!("\\u0024{{{name}}}")));
     }
     if !substitutions.is_empty() {
         machine.insert("DefinitionSubstitutions".into(), Value::Object(substitutions));
@@ -227,131 +295,25 @@ fn template(definition: &ExportedDefinition, options: &ExportOptions, flavour: F
         "Outputs".into(),
         json!({"StateMachineArn": {"Description": "The state machine's ARN", "Value": {"Ref": "StateMachine"}}}),
     );
-    Value::Object(root)
+    let sam_definition = (flavour == Flavour::Sam).then(|| crate::asl::json::read(&definition_text).unwrap_or_else(|_| Node::new(JsonValue::Null)));
+    Template { json: Value::Object(root), sam_definition }
 }
 
-/// The CloudFormation template, as JSON.
+/// The CloudFormation template, as JSON (with the characters YAML readers misread escaped:
+/// cfn-lint reads it with one).
 pub fn cloudformation_json(definition: &ExportedDefinition, options: &ExportOptions) -> String {
-    let mut text = serde_json::to_string_pretty(&template(definition, options, Flavour::CloudFormation)).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&template(definition, options, Flavour::CloudFormation).json).unwrap_or_default();
+    let mut text = super::yaml::json_for_yaml_readers(&text);
     text.push('\n');
     text
 }
 
 /// The CloudFormation template, as YAML.
 pub fn cloudformation_yaml(definition: &ExportedDefinition, options: &ExportOptions) -> String {
-    to_yaml(&template(definition, options, Flavour::CloudFormation))
+    to_yaml(&template(definition, options, Flavour::CloudFormation).into_node())
 }
 
 /// The SAM template, as YAML: serverless functions with inline code, and the state machine.
 pub fn sam_yaml(definition: &ExportedDefinition, options: &ExportOptions) -> String {
-    to_yaml(&template(definition, options, Flavour::Sam))
-}
-
-/// Block-style YAML for a JSON value: keys plain, strings plain only when unambiguous, else
-/// double-quoted with JSON escapes (valid YAML); multi-line strings as literal blocks.
-pub fn to_yaml(value: &Value) -> String {
-    let mut out = String::new();
-    match value {
-        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
-        other => {
-            out.push_str(&scalar(other));
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn write_map(out: &mut String, map: &Map<String, Value>, indent: usize) {
-    for (i, (key, value)) in map.iter().enumerate() {
-        if i > 0 || !out.ends_with("- ") {
-            out.push_str(&" ".repeat(indent));
-        }
-        out.push_str(&key_text(key));
-        out.push(':');
-        write_value(out, value, indent);
-    }
-}
-
-fn write_value(out: &mut String, value: &Value, indent: usize) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            out.push('\n');
-            write_map(out, map, indent + 2);
-        }
-        Value::Array(items) if !items.is_empty() => {
-            out.push('\n');
-            for item in items {
-                out.push_str(&" ".repeat(indent + 2));
-                out.push_str("- ");
-                match item {
-                    Value::Object(map) if !map.is_empty() => write_map(out, map, indent + 4),
-                    Value::Array(inner) if !inner.is_empty() => {
-                        // A nested sequence: put it on its own lines under the dash.
-                        out.push_str("\n");
-                        let mut nested = String::new();
-                        write_value(&mut nested, item, indent + 2);
-                        out.push_str(nested.trim_start_matches('\n'));
-                    }
-                    other => {
-                        let mut line = String::new();
-                        write_value(&mut line, other, indent + 2);
-                        out.push_str(line.trim_start_matches(' '));
-                    }
-                }
-            }
-        }
-        Value::String(s) if s.contains('\n') && block_safe(s) => {
-            let chomp = if s.ends_with("\n\n") {
-                "+"
-            } else if s.ends_with('\n') {
-                ""
-            } else {
-                "-"
-            };
-            out.push_str(&format!(" |{chomp}\n"));
-            for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
-                if !line.is_empty() {
-                    out.push_str(&" ".repeat(indent + 2));
-                    out.push_str(line);
-                }
-                out.push('\n');
-            }
-        }
-        other => {
-            out.push(' ');
-            out.push_str(&scalar(other));
-            out.push('\n');
-        }
-    }
-}
-
-/// Whether a multi-line string reads back the same from a literal block: its first line is not
-/// indented, and it has no tab, carriage return or other control character.
-fn block_safe(s: &str) -> bool {
-    !s.starts_with([' ', '\n']) && !s.chars().any(|c| c.is_control() && c != '\n')
-}
-
-fn key_text(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '_' || c == '-') && !key.ends_with(':') {
-        key.to_string()
-    } else {
-        serde_json::to_string(key).unwrap_or_default()
-    }
-}
-
-fn scalar(value: &Value) -> String {
-    match value {
-        Value::String(s) => {
-            let plain = !s.is_empty()
-                && s.starts_with(|c: char| c.is_ascii_alphabetic())
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./:".contains(c))
-                && !s.contains(": ")
-                && !s.ends_with(':')
-                && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n");
-            if plain { s.clone() } else { serde_json::to_string(s).unwrap_or_default() }
-        }
-        Value::Object(_) => "{}".to_string(),
-        Value::Array(_) => "[]".to_string(),
-        other => other.to_string(),
-    }
+    to_yaml(&template(definition, options, Flavour::Sam).into_node())
 }

@@ -1,7 +1,9 @@
 //! The diagram as a standalone SVG, drawn from the editor's layout (the same scene the canvas
 //! shows, manual positions included): a box per state with its type's colour, name and one-line
 //! summary; Parallel and Map as containers around their branches; edges with their labels,
-//! catches dashed. Every name is XML-escaped text, never markup.
+//! catches dashed. Every name is XML-escaped text, never markup, and every character XML 1.0
+//! forbids (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF) is replaced by
+//! U+FFFD, so the file stays well-formed whatever the names hold and the PNG export can read it.
 //!
 //! PNG: the page draws this SVG onto a canvas (the browser is the rasteriser). Natively there is
 //! no PNG: a rasteriser crate would be a heavy dependency for little, and any SVG viewer or
@@ -107,7 +109,8 @@ pub fn diagram_svg(scene: &Scene, title: Option<&str>) -> String {
     s
 }
 
-/// `text` as XML character data or attribute value.
+/// `text` as XML character data or attribute value: markup characters escaped, characters XML
+/// 1.0 does not allow replaced by U+FFFD.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -117,8 +120,8 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0; state names may hold them.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            // Not an XML 1.0 `Char`; state names may hold them. (Rust strings hold no surrogates.)
+            c if ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

@@ -10,6 +10,7 @@
 //! - [`aws_cli`]: `deploy.sh`, `run.sh`, `logs.sh`, `cleanup.sh`: the course's CLI steps,
 //!   generated and idempotent.
 //! - [`cloudformation`]: CloudFormation (YAML, JSON) and SAM templates of the same resources.
+//! - [`yaml`]: the templates' YAML, quoted and escaped so that no YAML reader misreads it.
 //! - [`names`]: name checks and shell quoting, the injection defences.
 //! - [`diagram`]: the diagram as SVG, from the editor's layout.
 //! - [`zip`](mod@zip): a STORE-method zip writer for "Download all".
@@ -25,9 +26,10 @@ pub mod names;
 pub mod options;
 pub mod policy;
 pub mod resources;
+pub mod yaml;
 pub mod zip;
 
-pub use names::{InvalidName, NameKind, shell_quote};
+pub use names::{InvalidName, NameKind, shell_quote, terminal_safe, terminal_safe_line};
 pub use options::{AlarmOptions, ExportOptions, LogLevel, LoggingOptions, Scenario, WorkflowType};
 pub use resources::DefinitionResources;
 

@@ -5,7 +5,13 @@
 //! against a character set that has no shell or JMESPath meaning, and every string written into
 //! a script (names, scenario names, inputs) is single-quoted, so even a name that passed the
 //! check by mistake could not be interpreted by the shell.
+//!
+//! And one for terminals: [`terminal_safe`] and [`terminal_safe_line`] write every character a
+//! terminal would act on instead of showing (ESC, BEL, NUL, every other C0 and C1 control, DEL,
+//! the bidirectional overrides and isolates) as a visible `\uXXXX`, for every message the
+//! command-line tool prints and every scenario name `run.sh` echoes.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What kind of name failed its check, to say so in the error.
@@ -178,6 +184,42 @@ pub fn one_line(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
+/// Whether a terminal acts on `c` rather than shows it: C0 and C1 controls and DEL, and the
+/// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+/// reorder what follows them on the line.
+pub fn moves_the_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escaped_for_terminal(text: &str, keep_line_breaks: bool) -> Cow<'_, str> {
+    let acted_on = |c: char| moves_the_terminal(c) && !(keep_line_breaks && c == '\n');
+    if !text.chars().any(acted_on) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acted_on(c) {
+            out.push_str(&format!("\\u{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` to print on a terminal: its line breaks kept, every other character a terminal acts
+/// on written `\uXXXX`. On JSON text (whose controls are escaped already, and whose other such
+/// characters can only be inside strings) this gives the same JSON.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    escaped_for_terminal(text, true)
+}
+
+/// `text` to print as (part of) one terminal line: [`terminal_safe`] with line breaks escaped
+/// too, so a name cannot start a line that looks like the tool's own output.
+pub fn terminal_safe_line(text: &str) -> Cow<'_, str> {
+    escaped_for_terminal(text, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +238,19 @@ mod tests {
         }
         let long = "x".repeat(100);
         assert_eq!(name_from(NameKind::StateMachine, &long, "S").len(), 80);
+    }
+
+    #[test]
+    fn terminal_safe_text_shows_what_a_terminal_would_act_on() {
+        assert_eq!(terminal_safe("plain é 😀 \"q\" \\"), "plain é 😀 \"q\" \\");
+        assert!(matches!(terminal_safe("plain"), Cow::Borrowed(_)));
+        assert_eq!(terminal_safe("a\u{1b}[2Jb\u{7}\0\u{7f}\u{9b}\u{85}\r\t\u{202e}\u{2066}\u{2069}\nnext"), "a\\u001B[2Jb\\u0007\\u0000\\u007F\\u009B\\u0085\\u000D\\u0009\\u202E\\u2066\\u2069\nnext");
+        assert_eq!(terminal_safe_line("a\nb"), "a\\u000Ab");
+        // On JSON: the same JSON, nothing raw left.
+        let json = serde_json::to_string(&serde_json::json!({"name": "x\u{1b}\u{7f}\u{9b}\u{202e}"})).unwrap();
+        let safe = terminal_safe(&json);
+        assert!(!safe.chars().any(moves_the_terminal));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), serde_json::from_str::<serde_json::Value>(&json).unwrap());
     }
 
     #[test]

@@ -6,7 +6,6 @@
 use super::context::Editor;
 use crate::editor::change::Change;
 use crate::editor::clipboard::{self, Paste};
-use crate::editor::document::Saved;
 use crate::editor::share;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -93,7 +92,7 @@ pub fn open_file(editor: Editor, input: &web_sys::HtmlInputElement) {
 
 /// Puts the document in the page's URL as a share link; gives the link.
 pub fn share_link(editor: Editor) -> Option<String> {
-    let hash = editor.session.with_untracked(|s| share::encode(&s.doc.saved()));
+    let hash = editor.session.with_untracked(|s| share::encode(&s.doc));
     let location = web_sys::window()?.location();
     location.set_hash(&hash).ok()?;
     location.href().ok()
@@ -105,8 +104,8 @@ fn open_shared(editor: Editor) {
     let hash = location.hash().unwrap_or_default();
     match share::decode(&hash) {
         Ok(None) => return,
-        Err(e) => editor.notice.set(Some(e)),
-        Ok(Some(Saved { name, text, positions, simulation, .. })) => {
+        Err(e) => editor.notice.set(Some(e.to_string())),
+        Ok(Some(share::SharedDoc { name, text, positions, simulation })) => {
             let same = editor.session.with_untracked(|s| s.doc.text() == text && *s.doc.positions() == positions);
             if !same {
                 let mut change = replace(editor, text);

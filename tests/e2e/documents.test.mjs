@@ -110,7 +110,7 @@ test('a share link carries the document; opening it restores it as an undo step'
   const text = await codeText(page);
   await page.getByRole('button', { name: 'Share' }).click();
   const link = page.url();
-  assert.match(link, /#share=1\.[A-Za-z0-9_-]+$/);
+  assert.match(link, /#share=2\.[A-Za-z0-9_-]+$/, "a deflated link (format 2)");
   await page.close();
 
   // A fresh page (no autosave) opens the link.

@@ -21,8 +21,8 @@ const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-d
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
   '--disable-quic'];
 
-/** Serves dist/ at `prefix` (e.g. '/' or '/tools/statecraft/'); anything else is a 404. */
-export async function serveDist(prefix = '/') {
+/** Serves dist/ at `prefix` (e.g. '/' or '/tools/statecraft/'), with `headers` on every file; anything else is a 404. */
+export async function serveDist(prefix = '/', headers = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let p = decodeURIComponent(url.pathname);
@@ -32,7 +32,7 @@ export async function serveDist(prefix = '/') {
     if (!file.startsWith(dist)) return res.writeHead(403).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+      res.writeHead(200, { ...headers, 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       res.writeHead(404).end('not found');
     }

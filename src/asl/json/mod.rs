@@ -12,7 +12,7 @@ mod reader;
 mod writer;
 
 pub use location::{LineIndex, Position, escape_pointer_token};
-pub use reader::{JsonSyntaxError, MAX_DEPTH, read, read_noting_duplicates, repeated_keys};
+pub use reader::{JsonSyntaxError, MAX_DEPTH, ReadNotes, read, read_noting_duplicates, repeated_keys};
 pub use writer::{WriteStyle, write};
 
 /// A byte range `start..end` in the source text. Nodes built by code, not read, have an empty span at 0.

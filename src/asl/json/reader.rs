@@ -38,11 +38,22 @@ pub fn read(text: &str) -> Result<Node, JsonSyntaxError> {
     read_noting_duplicates(text).map(|(root, _)| root)
 }
 
+/// What [`read_noting_duplicates`] noticed on the way, so a caller need not walk the tree for
+/// what is not there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadNotes {
+    /// Some object writes a key twice.
+    pub duplicates: bool,
+    /// Some number has an exponent or over 300 characters: only such a number can be beyond
+    /// what a 64-bit float holds (`1e400`).
+    pub large_numbers: bool,
+}
+
 /// [`read`], also telling whether some object writes a key twice (checked as each object is
-/// read, while its members are still in cache), so a caller need not walk the tree for them.
-pub fn read_noting_duplicates(text: &str) -> Result<(Node, bool), JsonSyntaxError> {
-    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, depth: 0, duplicates: false };
-    let result = reader.document().map(|root| (root, reader.duplicates));
+/// read, while its members are still in cache) and whether some number may not fit a float.
+pub fn read_noting_duplicates(text: &str) -> Result<(Node, ReadNotes), JsonSyntaxError> {
+    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, depth: 0, duplicates: false, large_numbers: false };
+    let result = reader.document().map(|root| (root, ReadNotes { duplicates: reader.duplicates, large_numbers: reader.large_numbers }));
     result.map_err(|(offset, message)| {
         let position = LineIndex::new(text).position(offset);
         JsonSyntaxError { line: position.line, column: position.column, offset, message: format!("invalid JSON: {message}") }
@@ -71,6 +82,8 @@ struct Reader<'a> {
     depth: usize,
     /// Whether some object read so far writes a key twice.
     duplicates: bool,
+    /// Whether some number read so far has an exponent or over 300 characters.
+    large_numbers: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -335,6 +348,7 @@ impl<'a> Reader<'a> {
         }
         if let Some(b'e' | b'E') = self.peek() {
             self.pos += 1;
+            self.large_numbers = true;
             if let Some(b'+' | b'-') = self.peek() {
                 self.pos += 1;
             }
@@ -342,6 +356,8 @@ impl<'a> Reader<'a> {
                 return Err(self.fail("expected a digit in the exponent"));
             }
         }
+        // Without an exponent, only a number of over 300 digits can reach f64's 1.8e308.
+        self.large_numbers = self.large_numbers || self.pos - start > 300;
         Ok(Number::from_text(&self.text[start..self.pos]))
     }
 }

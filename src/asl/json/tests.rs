@@ -86,3 +86,13 @@ fn duplicate_keys_are_kept_and_the_last_wins() {
     assert_eq!(root.as_object().unwrap().len(), 2);
     assert_eq!(root.get("a").unwrap().value, Value::Number(Number::from_text("2")));
 }
+
+#[test]
+fn the_reader_notes_numbers_that_may_not_fit_a_float() {
+    let notes = |text: &str| super::read_noting_duplicates(text).unwrap().1.large_numbers;
+    assert!(!notes("[1, -2.5, 123456789012345678901234567890]"));
+    assert!(notes("[1e3]") && notes("[1E-3]"));
+    assert!(notes(&format!("[{}]", "9".repeat(301))));
+    let big = super::read(&format!("[{}]", "9".repeat(400))).unwrap();
+    assert!(big.as_array().unwrap()[0].to_serde().is_null(), "what a run would see: why the validator refuses it");
+}
