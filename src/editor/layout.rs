@@ -331,9 +331,10 @@ pub(crate) fn inside(id: &str, root: &str) -> bool {
     id == root || (id.starts_with(root) && id[root.len()..].starts_with(['/', '#', '-']))
 }
 
-/// What a state's node needs beside its name: the borders (4 + 1), the padding (2 × 8.4), the
-/// kind's icon (26) and its gap (7.7), and room for a problem badge (24 and its gap).
-pub const CHROME: f64 = 88.0;
+/// What a state's node needs beside its name (`.node-head` in the stylesheet): the borders
+/// (4 + 1), the padding (2 × 9), the kind's icon (26) and its gap (8), and room for a problem
+/// badge (28 and its gap of 8), plus a pixel.
+pub const CHROME: f64 = 94.0;
 /// The widest a state's node grows for its name before the name wraps.
 pub const MAX_NODE_W: f64 = 340.0;
 
@@ -1042,5 +1043,213 @@ mod tests {
         let (nodes, edges) = s0.index();
         assert!(s0.nodes.iter().enumerate().all(|(i, n)| nodes[&n.id] == i));
         assert!(s0.edges.iter().enumerate().all(|(i, e)| edges[&e.id] == i));
+    }
+
+    fn graph_of(text: &str) -> Graph {
+        derive(Document::new("t", text).machine())
+    }
+
+    /// Index of the node named `name` in a graph's nodes.
+    fn at(g: &Graph, name: &str) -> usize {
+        g.nodes.iter().position(|n| n.label == name).unwrap_or_else(|| panic!("{name}"))
+    }
+
+    const LOOP: &str = r#"{"StartAt":"Poll","States":{"Poll":{"Type":"Wait","Seconds":1,"Next":"Done?"},
+        "Done?":{"Type":"Choice","Choices":[{"Variable":"$.done","BooleanEquals":true,"Next":"Finish"}],"Default":"Poll"},
+        "Finish":{"Type":"Pass","End":true}}}"#;
+
+    #[test]
+    fn sizes_fit_each_name_wrapping_long_ones_at_words() {
+        let long = "Create New Organizational Unit For The Account Vending Machine";
+        let g = graph_of(&format!(r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Next":"{long}"}},"{long}":{{"Type":"Pass","End":true}}}}}}"#));
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let (short, wide) = (&sized[at(&g, "A")], &sized[at(&g, long)]);
+        assert_eq!((short.w, short.h, short.lines.len()), (NODE_W, NODE_H, 1));
+        assert!(wide.lines.len() >= 2 && wide.w <= MAX_NODE_W, "{wide:?}");
+        assert_eq!(wide.lines.join(" "), long, "the whole name, in lines");
+        assert!(wide.lines.iter().all(|l| CHROME + text::NAME_FONT.width(l) <= wide.w));
+        assert_eq!(wide.h, NODE_H + text::NAME_LINE * (wide.lines.len() - 1) as f64);
+        // A name wider than a minimal node but short enough stays on one line, the node widened.
+        let (lines, w) = name_lines("Check Organizational Unit");
+        assert_eq!(lines.len(), 1);
+        assert!(w > NODE_W && w <= MAX_NODE_W);
+        // A container holds its branches side by side (top down) or stacked (left to right).
+        let p = graph_of(r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]}}}"#);
+        let (td, _) = sizes(&p, 0, Direction::TopDown);
+        let (lr, _) = sizes(&p, 0, Direction::LeftRight);
+        let node = at(&p, "P");
+        assert!(td[node].w >= 2.0 * NODE_W + BRANCH_GAP && lr[node].h >= HEAD + 2.0 * NODE_H + BRANCH_GAP, "{:?} {:?}", td[node], lr[node]);
+    }
+
+    #[test]
+    fn back_edges_close_loops_and_discovery_starts_at_start() {
+        let g = graph_of(LOOP);
+        let (back, discovery) = back_edges(&g);
+        let loops: Vec<&str> = g.edges.iter().zip(&back).filter(|(_, b)| **b).map(|(e, _)| e.id.as_str()).collect();
+        assert_eq!(loops, ["/States/Done?->Default"]);
+        assert_eq!(discovery[0], 0);
+        assert_eq!(discovery.len(), g.nodes.len());
+    }
+
+    #[test]
+    fn ranks_follow_the_longest_path_give_labels_a_rank_and_put_end_last() {
+        let g = graph_of(LOOP);
+        let (back, _) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let r = |name: &str| rank[at(&g, name)];
+        assert_eq!((rank[0], r("Poll"), r("Done?")), (0, 1, 2));
+        assert_eq!(r("Finish"), 4, "the rule's label takes the rank between");
+        assert_eq!(rank[1], 5);
+    }
+
+    #[test]
+    fn dummies_make_every_edge_span_one_rank_and_carry_labels_at_their_size() {
+        let g = graph_of(crate::seed::ORDER_WORKFLOW);
+        let (back, _) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let l = dummies(&g, &back, &rank, &sized, Direction::TopDown);
+        for v in 0..l.across.len() {
+            for &w in &l.succs[v] {
+                assert_eq!(l.rank[w], l.rank[v] + 1, "{v} → {w}");
+            }
+        }
+        for (i, e) in g.edges.iter().enumerate() {
+            assert_eq!(l.label_dummy[i].is_some(), e.label.is_some() && forward(&g, &back, i), "{}", e.id);
+            if let Some(d) = l.label_dummy[i] {
+                assert_eq!((l.across[d], l.along[d]), label_size(e.label.as_deref().unwrap()));
+                assert!(l.chains[i].contains(&d));
+            }
+        }
+        // Left to right, a label is as long along the ranks as its text.
+        let lr = dummies(&g, &back, &rank, &sized, Direction::LeftRight);
+        let d = lr.label_dummy.iter().flatten().next().copied().unwrap();
+        assert_eq!(lr.across[d], LABEL_H);
+    }
+
+    #[test]
+    fn ordering_uncrosses_what_the_first_order_crossed() {
+        // Start fans out to A and B; A goes to Y and B to X, with X declared before Y: the
+        // discovery order alone crosses A→Y with B→X.
+        let g = graph_of(r#"{"StartAt":"F","States":{"F":{"Type":"Parallel","Next":"G","Branches":[{"StartAt":"Q","States":{"Q":{"Type":"Pass","End":true}}}]},
+            "G":{"Type":"Choice","Choices":[{"Variable":"$.a","BooleanEquals":true,"Next":"A"}],"Default":"B"},
+            "B":{"Type":"Pass","Next":"X"},"A":{"Type":"Pass","Next":"Y"},"X":{"Type":"Pass","Next":"Y2"},"Y":{"Type":"Pass","Next":"X2"},
+            "X2":{"Type":"Pass","End":true},"Y2":{"Type":"Pass","End":true}}}"#);
+        let (back, discovery) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let l = dummies(&g, &back, &rank, &sized, Direction::TopDown);
+        let layers = ordering(&g, &l, &discovery);
+        let pos = order::positions(&layers, l.across.len());
+        assert_eq!(order::crossings(&layers, &l.succs, &pos), 0, "{layers:?}");
+    }
+
+    #[test]
+    fn place_across_keeps_spacing_and_place_along_gives_label_ranks_half_gaps() {
+        let g = graph_of(LOOP);
+        let (back, discovery) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let l = dummies(&g, &back, &rank, &sized, Direction::TopDown);
+        let layers = ordering(&g, &l, &discovery);
+        let x = place_across(&l, &layers);
+        for layer in &layers {
+            for w in layer.windows(2) {
+                assert!(x[w[1]] - x[w[0]] >= (l.across[w[0]] + l.across[w[1]]) / 2.0 + NODE_GAP - 1e-6);
+            }
+        }
+        assert!((x[at(&g, "Poll")] - x[at(&g, "Finish")]).abs() < 1.0, "a chain stays straight");
+        let (start, depth) = place_along(&l, &layers);
+        let label_rank = rank[at(&g, "Done?")] + 1;
+        assert_eq!(depth[label_rank], LABEL_H);
+        assert_eq!(start[label_rank] - (start[label_rank - 1] + depth[label_rank - 1]), RANK_GAP / 2.0);
+        assert_eq!(start[1] - (start[0] + depth[0]), RANK_GAP);
+    }
+
+    #[test]
+    fn routes_leave_the_source_and_reach_the_target_through_each_dummy() {
+        let s = layout(&derive(Document::seed().machine()));
+        for e in &s.edges {
+            let (from, to) = (rect(&s, &e.from), rect(&s, &e.to));
+            let (a, b) = (e.curves[0].from, e.curves.last().unwrap().to);
+            if to.y > from.y {
+                assert!((a.y - from.bottom()).abs() < 1e-6 && a.x >= from.x && a.x <= from.right(), "{} leaves its source's bottom", e.id);
+                assert!((b.y - to.y).abs() < 1e-6 && (b.x - to.center().x).abs() < 1e-6, "{} enters its target's top", e.id);
+            }
+            for w in e.curves.windows(2) {
+                assert_eq!(w[0].to, w[1].from, "{} is continuous", e.id);
+            }
+        }
+    }
+
+    /// Graphs that crowd labels: a Choice of many rules, many Catches to one handler, loops with
+    /// labels, a Map with its own loop.
+    fn crowded() -> Vec<String> {
+        let rules = (0..7).map(|i| format!(r#"{{"Variable":"$.kind","StringEquals":"kind-number-{i}","Next":"Handle {i}"}}"#)).collect::<Vec<_>>().join(",");
+        let handlers = (0..7).map(|i| format!(r#""Handle {i}":{{"Type":"Pass","Next":"Done"}}"#)).collect::<Vec<_>>().join(",");
+        let choice = format!(r#"{{"StartAt":"Route","States":{{"Route":{{"Type":"Choice","Choices":[{rules}],"Default":"Route"}},{handlers},"Done":{{"Type":"Succeed"}}}}}}"#);
+        let catches = (0..8)
+            .map(|i| {
+                let next = if i == 7 { "Ok".to_string() } else { format!("T{}", i + 1) };
+                format!(r#""T{i}":{{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:F","Next":"{next}","Catch":[{{"ErrorEquals":["States.Timeout"],"Next":"Failed"}},{{"ErrorEquals":["States.ALL"],"Next":"Failed"}}]}}"#)
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let catches = format!(r#"{{"StartAt":"T0","States":{{{catches},"Ok":{{"Type":"Succeed"}},"Failed":{{"Type":"Fail"}}}}}}"#);
+        let map = r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"W","States":{
+            "W":{"Type":"Wait","Seconds":5,"Next":"C"},
+            "C":{"Type":"Choice","Choices":[{"Variable":"$.s","StringEquals":"DONE","Next":"E"},{"Variable":"$.s","StringEquals":"FAILED","Next":"F"}],"Default":"W"},
+            "E":{"Type":"Pass","End":true},"F":{"Type":"Fail"}}}}}}"#;
+        vec![choice, catches, map.to_string(), LOOP.to_string(), crate::seed::ORDER_WORKFLOW.to_string()]
+    }
+
+    #[test]
+    fn labels_overlap_no_label_and_no_node_in_either_direction() {
+        for text in crowded() {
+            for dir in [Direction::TopDown, Direction::LeftRight] {
+                let s = layout_in(&graph_of(&text), dir);
+                assert_eq!(label_overlaps(&s.nodes, &s.edges), (0, 0), "{dir:?} {text}");
+                assert!(s.edges.iter().filter_map(|e| e.label_rect()).all(|r| s.bounds.contains(Point::new(r.x, r.y)) && s.bounds.contains(Point::new(r.right(), r.bottom()))));
+            }
+        }
+    }
+
+    #[test]
+    fn label_placement_moves_a_label_off_a_node() {
+        let mut s = layout(&graph_of(LOOP));
+        let k = s.edges.iter().position(|e| e.label.is_some()).unwrap();
+        let node = s.node("/States/Poll").unwrap().rect;
+        s.edges[k].label_at = node.center();
+        assert_eq!(label_overlaps(&s.nodes, &s.edges).1, 1);
+        labels::place_labels(&s.nodes, &mut s.edges);
+        assert_eq!(label_overlaps(&s.nodes, &s.edges), (0, 0));
+        let moved = s.edges[k].label_at;
+        assert!((moved.x - node.center().x).abs() + (moved.y - node.center().y).abs() < 400.0, "it stays near: {moved:?}");
+    }
+
+    #[test]
+    fn left_to_right_runs_the_ranks_across_with_heads_on_top() {
+        let s = layout_in(&graph_of(LOOP), Direction::LeftRight);
+        let order = ["#start", "/States/Poll", "/States/Done?", "/States/Finish", "#end"];
+        for w in order.windows(2) {
+            assert!(rect(&s, w[0]).right() < rect(&s, w[1]).x, "{} left of {}", w[0], w[1]);
+        }
+        let fwd = s.edges.iter().find(|e| e.field == EdgeField::Next).unwrap();
+        let (from, to) = (rect(&s, &fwd.from), rect(&s, &fwd.to));
+        assert_eq!(fwd.curves[0].from.x, from.right());
+        assert_eq!(fwd.curves.last().unwrap().to, Point::new(to.x, to.center().y));
+        let back = s.edges.iter().find(|e| e.field == EdgeField::Default).unwrap();
+        assert!(back.curves[0].to.x < back.curves[0].from.x, "the loop goes back left");
+        assert_eq!(s.direction, Direction::LeftRight);
+        // Branches stack under their container's head.
+        let s = layout_in(&graph_of(r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]}}}"#), Direction::LeftRight);
+        let (p, a, b) = (rect(&s, "/States/P"), rect(&s, "/States/P/Branches/0/States/A"), rect(&s, "/States/P/Branches/1/States/B"));
+        assert!(a.y >= p.y + HEAD && a.bottom() < b.y && b.bottom() <= p.bottom(), "{p:?} {a:?} {b:?}");
+        // A relayout in the other direction lays out again.
+        let g = graph_of(LOOP);
+        let td = layout(&g);
+        assert_eq!(relayout_in(Some((&g, &td)), &g, Direction::LeftRight), layout_in(&g, Direction::LeftRight));
     }
 }
