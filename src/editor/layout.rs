@@ -451,6 +451,21 @@ fn forward(graph: &Graph, back: &[bool], i: usize) -> bool {
     !back[i] && graph.edges[i].from != graph.edges[i].to
 }
 
+/// The upper and the lower end of the chain of dummies an edge threads through the ranks: a
+/// forward edge's source and target; a loop's target and source, when it climbs more than one
+/// rank (so that the ordering sees it like dagre, which reverses it). None for the rest (a loop
+/// to the rank just above or onto its own node, drawn swinging out beside the nodes).
+fn threaded(graph: &Graph, back: &[bool], rank: &[usize], i: usize) -> Option<(usize, usize)> {
+    let e = &graph.edges[i];
+    if forward(graph, back, i) {
+        Some((e.from, e.to))
+    } else if e.from != e.to && rank[e.from] > rank[e.to] + 1 {
+        Some((e.to, e.from))
+    } else {
+        None
+    }
+}
+
 /// Phase 3, ranks: the longest path over the forward edges, in topological order; a labelled
 /// edge spans two ranks at least (its label gets the rank between), and End is last.
 fn ranks(graph: &Graph, back: &[bool]) -> Vec<usize> {
@@ -506,8 +521,8 @@ struct Layered {
     weight: Vec<f64>,
 }
 
-/// Phase 4, dummies: the layered graph of `graph` ranked by `rank`. A labelled edge's middle
-/// dummy is as big as its label.
+/// Phase 4, dummies: the layered graph of `graph` ranked by `rank` (each long forward edge and
+/// each long loop split, see [`threaded`]). A labelled edge's middle dummy is as big as its label.
 fn dummies(graph: &Graph, back: &[bool], rank: &[usize], sizes: &[Sized], dir: Direction) -> Layered {
     let n = graph.nodes.len();
     let (across, along): (Vec<f64>, Vec<f64>) = sizes.iter().map(|s| dir.size(s.w, s.h)).unzip();
@@ -523,12 +538,10 @@ fn dummies(graph: &Graph, back: &[bool], rank: &[usize], sizes: &[Sized], dir: D
         weight: vec![1.0; n],
     };
     for (i, e) in graph.edges.iter().enumerate() {
-        if !forward(graph, back, i) {
-            continue;
-        }
-        let (lo, hi) = (rank[e.from], rank[e.to]);
+        let Some((top, bottom)) = threaded(graph, back, rank, i) else { continue };
+        let (lo, hi) = (rank[top], rank[bottom]);
         let middle = lo + (hi - lo) / 2;
-        let mut prev = e.from;
+        let mut prev = top;
         for r in lo + 1..hi {
             let d = l.across.len();
             let labelled = e.label.as_deref().filter(|_| r == middle);
@@ -552,8 +565,8 @@ fn dummies(graph: &Graph, back: &[bool], rank: &[usize], sizes: &[Sized], dir: D
             l.succs[prev].push(d);
             prev = d;
         }
-        l.succs[prev].push(e.to);
-        l.preds[e.to].push(prev);
+        l.succs[prev].push(bottom);
+        l.preds[bottom].push(prev);
     }
     l
 }
@@ -679,7 +692,21 @@ fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], s
         .map(|(i, e)| {
             let (a, b) = (boxes[e.from], boxes[e.to]);
             if !forward(graph, back, i) {
-                return vec![edge_curve(&a, a.center().x, &b)];
+                let (Some(&first), Some(&last)) = (l.chains[i].last(), l.chains[i].first()) else {
+                    return vec![edge_curve(&a, a.center().x, &b)];
+                };
+                // A long loop climbs through its dummies: out of its source's top, into its
+                // target's bottom, on the side its dummies are (clear of the middle, where the
+                // edges down arrive and leave).
+                let side = |r: Rect, toward: f64| r.x + r.w * if toward >= r.center().x { 0.92 } else { 0.08 };
+                let mut pts = vec![Point::new(side(a, x[first]), a.y)];
+                for &d in l.chains[i].iter().rev() {
+                    let r = l.rank[d];
+                    pts.push(Point::new(x[d], start[r] + depth[r]));
+                    pts.push(Point::new(x[d], start[r]));
+                }
+                pts.push(Point::new(side(b, x[last]), b.bottom()));
+                return pts.windows(2).map(|p| vertical_curve(p[0], p[1])).collect();
             }
             let mut pts = vec![Point::new(exits[i], a.bottom())];
             for &d in &l.chains[i] {
@@ -1116,7 +1143,8 @@ mod tests {
             }
         }
         for (i, e) in g.edges.iter().enumerate() {
-            assert_eq!(l.label_dummy[i].is_some(), e.label.is_some() && forward(&g, &back, i), "{}", e.id);
+            assert_eq!(l.label_dummy[i].is_some(), e.label.is_some() && !l.chains[i].is_empty(), "{}", e.id);
+            assert!(l.chains[i].is_empty() == threaded(&g, &back, &rank, i).is_none_or(|(t, b)| rank[b] == rank[t] + 1), "{}", e.id);
             if let Some(d) = l.label_dummy[i] {
                 assert_eq!((l.across[d], l.along[d]), label_size(e.label.as_deref().unwrap()));
                 assert!(l.chains[i].contains(&d));
@@ -1181,6 +1209,15 @@ mod tests {
                 assert_eq!(w[0].to, w[1].from, "{} is continuous", e.id);
             }
         }
+        // A loop over several ranks climbs out of its source's top into its target's bottom.
+        let s = scene(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","Next":"D"},
+            "D":{"Type":"Choice","Choices":[{"Variable":"$.again","BooleanEquals":true,"Next":"A"}],"Default":"E"},"E":{"Type":"Succeed"}}}"#);
+        let e = s.edges.iter().find(|e| e.field == EdgeField::Choice(0)).unwrap();
+        let (from, to) = (rect(&s, "/States/D"), rect(&s, "/States/A"));
+        assert!(e.curves.len() > 2);
+        assert_eq!((e.curves[0].from.y, e.curves.last().unwrap().to.y), (from.y, to.bottom()));
+        assert!(e.curves.iter().all(|c| c.to.y <= c.from.y), "it only climbs");
+        assert_eq!(label_overlaps(&s.nodes, &s.edges), (0, 0));
     }
 
     /// Graphs that crowd labels: a Choice of many rules, many Catches to one handler, loops with
