@@ -14,14 +14,14 @@
 import dagre from '@dagrejs/dagre';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const corpus = join(root, 'tests', 'fixtures', 'layout-corpus');
 const files = process.argv.slice(2).length
-  ? process.argv.slice(2)
+  ? process.argv.slice(2).map((f) => resolve(f))
   : readdirSync(corpus).filter((f) => f.endsWith('.json')).sort().map((f) => join(corpus, f));
 
 // Our layout's spacings (src/editor/layout.rs): between ranks, between nodes, a long edge's width.
@@ -96,7 +96,10 @@ function crossings(edges, boxes) {
         if (seen.has(key)) continue;
         seen.add(key);
         const x = cross(p.a, p.b, q.a, q.b);
-        if (x && !all.some((b) => inside(x, b))) count++;
+        if (x && !all.some((b) => inside(x, b))) {
+          count++;
+          if (process.env.BENCH_PAIRS) console.log(`  ${edges[p.k].id} × ${edges[q.k].id} at ${x.map(Math.round)}`);
+        }
       }
     }
   }

@@ -91,6 +91,43 @@ pub(super) fn reduce_crossings(layers: &mut Vec<Vec<usize>>, preds: &[Vec<usize>
     *layers = best;
 }
 
+/// The order with the fewest crossings after reducing each of `starts` (the first on a tie).
+pub(super) fn best_of(starts: Vec<Vec<Vec<usize>>>, preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut best: Option<(usize, Vec<Vec<usize>>)> = None;
+    for mut layers in starts {
+        reduce_crossings(&mut layers, preds, succs);
+        let count = crossings(&layers, succs, &positions(&layers, preds.len()));
+        if best.as_ref().is_none_or(|(c, _)| count < *c) {
+            best = Some((count, layers));
+        }
+        if best.as_ref().is_some_and(|(c, _)| *c == 0) {
+            break;
+        }
+    }
+    best.map(|(_, l)| l).unwrap_or_default()
+}
+
+/// dagre's first order: a depth-first walk down the edges from each vertex in rank order, each
+/// vertex appended to its rank when first met.
+pub(super) fn walk(rank: &[usize], succs: &[Vec<usize>], ranks: usize) -> Vec<Vec<usize>> {
+    let mut by_rank: Vec<usize> = (0..rank.len()).collect();
+    by_rank.sort_by_key(|&v| rank[v]);
+    let mut layers = vec![Vec::new(); ranks];
+    let mut seen = vec![false; rank.len()];
+    for root in by_rank {
+        let mut stack = vec![root];
+        while let Some(v) = stack.pop() {
+            if seen[v] {
+                continue;
+            }
+            seen[v] = true;
+            layers[rank[v]].push(v);
+            stack.extend(succs[v].iter().rev().copied().filter(|&w| !seen[w]));
+        }
+    }
+    layers
+}
+
 /// One barycenter sweep: each rank (after the first, in the sweep's direction) sorted by the
 /// mean position of its neighbours in the rank before; a vertex without any keeps its place.
 fn sweep(layers: &mut [Vec<usize>], pos: &mut [usize], fixed: &[Vec<usize>], down: bool, bias_right: bool) {
@@ -210,6 +247,17 @@ mod tests {
         assert!(crossings(&layers, &succs, &positions(&layers, 9)) > 0);
         reduce_crossings(&mut layers, &preds, &succs);
         assert_eq!(crossings(&layers, &succs, &positions(&layers, 9)), 0, "{layers:?}");
+    }
+
+    #[test]
+    fn the_walk_meets_every_vertex_once_and_the_best_start_wins() {
+        let (preds, succs) = graph(9, &[(0, 3), (1, 4), (2, 5), (3, 6), (4, 7), (5, 8)]);
+        let rank = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+        let walked = walk(&rank, &succs, 3);
+        assert_eq!(walked, [vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]]);
+        let crossed = vec![vec![0, 1, 2], vec![5, 4, 3], vec![6, 8, 7]];
+        let best = best_of(vec![crossed, walked], &preds, &succs);
+        assert_eq!(crossings(&best, &succs, &positions(&best, 9)), 0);
     }
 
     #[test]
