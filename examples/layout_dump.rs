@@ -33,8 +33,9 @@ fn main() {
         for e in &scene.edges {
             let mut points = vec![];
             for (i, c) in e.curves.iter().enumerate() {
-                for k in if i == 0 { 0 } else { 1 }..=8 {
-                    let p = c.at(k as f64 / 8.0);
+                let samples: usize = std::env::var("SAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
+                for k in if i == 0 { 0 } else { 1 }..=samples {
+                    let p = c.at(k as f64 / samples as f64);
                     points.push(json!([p.x, p.y]));
                 }
             }

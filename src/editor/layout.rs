@@ -452,14 +452,13 @@ fn forward(graph: &Graph, back: &[bool], i: usize) -> bool {
 }
 
 /// The upper and the lower end of the chain of dummies an edge threads through the ranks: a
-/// forward edge's source and target; a loop's target and source, when it climbs more than one
-/// rank (so that the ordering sees it like dagre, which reverses it). None for the rest (a loop
-/// to the rank just above or onto its own node, drawn swinging out beside the nodes).
+/// forward edge's source and target; a loop's target and source (so that the ordering sees it,
+/// as dagre does by reversing it). None for an edge onto its own node (drawn swinging out).
 fn threaded(graph: &Graph, back: &[bool], rank: &[usize], i: usize) -> Option<(usize, usize)> {
     let e = &graph.edges[i];
     if forward(graph, back, i) {
         Some((e.from, e.to))
-    } else if e.from != e.to && rank[e.from] > rank[e.to] + 1 {
+    } else if e.from != e.to && rank[e.from] > rank[e.to] {
         Some((e.to, e.from))
     } else {
         None
@@ -675,56 +674,63 @@ fn place_along(l: &Layered, layers: &[Vec<usize>]) -> (Vec<f64>, Vec<f64>) {
     (start, depth)
 }
 
-/// Phase 8, routes: each edge's curves in the layers' space. A forward edge leaves its source's
-/// far side (the exits spread by where the edges go), runs straight through each of its dummies'
-/// ranks and enters its target's near side; a loop swings out beside the nodes between.
+/// Phase 8, routes: each edge's curves in the layers' space, through its dummies. An edge meets
+/// the upper node of its chain on that node's far side and the lower one on its near side (a
+/// forward edge leaves its source's bottom for its target's top; a loop climbs out of its
+/// source's top into its target's bottom). Each side's edges are spread across it in the order
+/// of where they go next, so that they do not cross there; an edge onto its own node swings out
+/// beside it.
 fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], start: &[f64], depth: &[f64]) -> Vec<Vec<Curve>> {
-    let next_x = |i: usize| -> f64 {
-        let e = &graph.edges[i];
-        l.chains[i].first().map(|&d| x[d]).unwrap_or_else(|| boxes[e.to].center().x)
-    };
-    let out = out_edges(graph);
-    let mut exits = vec![0.0f64; graph.edges.len()];
-    for v in 0..graph.nodes.len() {
-        let mut fwd: Vec<usize> = out[v].iter().copied().filter(|&i| forward(graph, back, i)).collect();
-        fwd.sort_by(|&a, &b| next_x(a).total_cmp(&next_x(b)));
-        let r = boxes[v];
-        let k = fwd.len() as f64;
-        for (j, &i) in fwd.iter().enumerate() {
-            let spread = if k <= 1.0 { r.w / 2.0 } else { r.w * 0.15 + r.w * 0.7 * j as f64 / (k - 1.0) };
-            exits[i] = r.x + spread;
-        }
+    let m = graph.edges.len();
+    let ends: Vec<Option<(usize, usize)>> = (0..m).map(|i| threaded(graph, back, &l.rank, i)).collect();
+    // For each node, its far side's edges (with the x of the vertex each goes to next) and its
+    // near side's.
+    let mut far: Vec<Vec<(f64, usize)>> = vec![Vec::new(); graph.nodes.len()];
+    let mut near: Vec<Vec<(f64, usize)>> = vec![Vec::new(); graph.nodes.len()];
+    for (i, end) in ends.iter().enumerate() {
+        let Some((top, bottom)) = *end else { continue };
+        let below = l.chains[i].first().map_or(boxes[bottom].center().x, |&d| x[d]);
+        let above = l.chains[i].last().map_or(boxes[top].center().x, |&d| x[d]);
+        far[top].push((below, i));
+        near[bottom].push((above, i));
     }
+    let spread = |sides: &mut Vec<Vec<(f64, usize)>>, port: &mut Vec<f64>| {
+        for (v, side) in sides.iter_mut().enumerate() {
+            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let (r, k) = (boxes[v], side.len());
+            for (j, &(_, i)) in side.iter().enumerate() {
+                port[i] = r.x + if k <= 1 { r.w / 2.0 } else { r.w * (0.15 + 0.7 * j as f64 / (k - 1) as f64) };
+            }
+        }
+    };
+    let (mut far_x, mut near_x) = (vec![0.0; m], vec![0.0; m]);
+    spread(&mut far, &mut far_x);
+    spread(&mut near, &mut near_x);
     graph
         .edges
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let (a, b) = (boxes[e.from], boxes[e.to]);
-            if !forward(graph, back, i) {
-                let (Some(&first), Some(&last)) = (l.chains[i].last(), l.chains[i].first()) else {
-                    return vec![edge_curve(&a, a.center().x, &b)];
-                };
-                // A long loop climbs through its dummies: out of its source's top, into its
-                // target's bottom, on the side its dummies are (clear of the middle, where the
-                // edges down arrive and leave).
-                let side = |r: Rect, toward: f64| r.x + r.w * if toward >= r.center().x { 0.92 } else { 0.08 };
-                let mut pts = vec![Point::new(side(a, x[first]), a.y)];
-                for &d in l.chains[i].iter().rev() {
-                    let r = l.rank[d];
-                    pts.push(Point::new(x[d], start[r] + depth[r]));
-                    pts.push(Point::new(x[d], start[r]));
-                }
-                pts.push(Point::new(side(b, x[last]), b.bottom()));
-                return pts.windows(2).map(|p| vertical_curve(p[0], p[1])).collect();
-            }
-            let mut pts = vec![Point::new(exits[i], a.bottom())];
+            let Some((top, bottom)) = ends[i] else {
+                return vec![edge_curve(&a, a.center().x, &b)];
+            };
+            // Down the chain, from the upper node's far side to the lower node's near side; a
+            // node less deep than its rank is left and entered straight, so that the edge turns
+            // only between ranks (where the ordering has kept it from crossing the others).
+            let (rt, rb) = (l.rank[top], l.rank[bottom]);
+            let mut pts = vec![Point::new(far_x[i], boxes[top].bottom()), Point::new(far_x[i], start[rt] + depth[rt])];
             for &d in &l.chains[i] {
                 let r = l.rank[d];
                 pts.push(Point::new(x[d], start[r]));
                 pts.push(Point::new(x[d], start[r] + depth[r]));
             }
-            pts.push(Point::new(b.center().x, b.y));
+            pts.push(Point::new(near_x[i], start[rb]));
+            pts.push(Point::new(near_x[i], boxes[bottom].y));
+            pts.dedup_by(|a, b| (a.y - b.y).abs() < 0.5 && (a.x - b.x).abs() < 0.5);
+            if top != e.from {
+                pts.reverse();
+            }
             pts.windows(2).map(|p| vertical_curve(p[0], p[1])).collect()
         })
         .collect()
@@ -1213,13 +1219,13 @@ mod tests {
             let (a, b) = (e.curves[0].from, e.curves.last().unwrap().to);
             if to.y > from.y {
                 assert!((a.y - from.bottom()).abs() < 1e-6 && a.x >= from.x && a.x <= from.right(), "{} leaves its source's bottom", e.id);
-                assert!((b.y - to.y).abs() < 1e-6 && (b.x - to.center().x).abs() < 1e-6, "{} enters its target's top", e.id);
+                assert!((b.y - to.y).abs() < 1e-6 && b.x > to.x && b.x < to.right(), "{} enters its target's top", e.id);
             }
             for w in e.curves.windows(2) {
                 assert_eq!(w[0].to, w[1].from, "{} is continuous", e.id);
             }
         }
-        // A loop over several ranks climbs out of its source's top into its target's bottom.
+        // A loop climbs out of its source's top into its target's bottom.
         let s = scene(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","Next":"D"},
             "D":{"Type":"Choice","Choices":[{"Variable":"$.again","BooleanEquals":true,"Next":"A"}],"Default":"E"},"E":{"Type":"Succeed"}}}"#);
         let e = s.edges.iter().find(|e| e.field == EdgeField::Choice(0)).unwrap();
@@ -1285,7 +1291,8 @@ mod tests {
         let fwd = s.edges.iter().find(|e| e.field == EdgeField::Next).unwrap();
         let (from, to) = (rect(&s, &fwd.from), rect(&s, &fwd.to));
         assert_eq!(fwd.curves[0].from.x, from.right());
-        assert_eq!(fwd.curves.last().unwrap().to, Point::new(to.x, to.center().y));
+        let end = fwd.curves.last().unwrap().to;
+        assert!(end.x == to.x && end.y > to.y && end.y < to.bottom(), "{end:?} on {to:?}'s left side");
         let back = s.edges.iter().find(|e| e.field == EdgeField::Default).unwrap();
         assert!(back.curves[0].to.x < back.curves[0].from.x, "the loop goes back left");
         assert_eq!(s.direction, Direction::LeftRight);

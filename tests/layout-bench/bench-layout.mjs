@@ -5,7 +5,8 @@
 //
 // Both layouts' edges are polylines here (ours: each Bézier sampled by `layout_dump`; dagre's: its
 // points), and crossings are counted the same way for both: proper intersections of two edges'
-// segments, outside the nodes (edges meeting at a node do not cross there).
+// segments, outside the nodes and away from the edges' ends (edges meeting at a node do not
+// cross there).
 //
 //   npm ci                                  (in tests/layout-bench)
 //   node bench-layout.mjs [files…]          (default: ../fixtures/layout-corpus/*.json)
@@ -65,6 +66,9 @@ function cross(a, b, c, d) {
   return [a[0] + t * r[0], a[1] + t * r[1]];
 }
 
+/** The ends of two edges: where they meet when they share one (not a crossing). */
+const ends = (a, b) => [a.points[0], a.points[a.points.length - 1], b.points[0], b.points[b.points.length - 1]];
+
 /** Crossings between the edges' polylines, outside every node box (grid-binned). */
 function crossings(edges, boxes) {
   const CELL = 160;
@@ -96,7 +100,7 @@ function crossings(edges, boxes) {
         if (seen.has(key)) continue;
         seen.add(key);
         const x = cross(p.a, p.b, q.a, q.b);
-        if (x && !all.some((b) => inside(x, b))) {
+        if (x && !all.some((b) => inside(x, b)) && !ends(edges[p.k], edges[q.k]).some((e) => Math.hypot(e[0] - x[0], e[1] - x[1]) < 4)) {
           count++;
           if (process.env.BENCH_PAIRS) console.log(`  ${edges[p.k].id} × ${edges[q.k].id} at ${x.map(Math.round)}`);
         }
