@@ -40,6 +40,8 @@ const BRANCH_GAP: f64 = 24.0;
 /// when x is placed: a chain of states stays straight and the edges beside it make way.
 const LABEL_WEIGHT: f64 = 0.001;
 const DUMMY_WEIGHT: f64 = 0.00001;
+/// A layered graph with more vertices (nodes and dummies) than this is ordered from one start.
+const BIG: usize = 2500;
 
 /// A node where it is drawn.
 #[derive(Debug, Clone, PartialEq)]
@@ -598,6 +600,10 @@ fn ordering(graph: &Graph, l: &Layered, discovery: &[usize]) -> Vec<Vec<usize>> 
     }
     // Other starting points: each rank mirrored, and dagre's (a depth-first walk down the
     // layered graph, from the vertices in rank order). The best result wins; the first on a tie.
+    // (A big graph, thousands of dummies, keeps to the first: each start costs as much again.)
+    if total > BIG {
+        return order::best_of(vec![layers], &l.preds, &l.succs);
+    }
     let mirrored: Vec<Vec<usize>> = layers.iter().map(|r| r.iter().rev().copied().collect()).collect();
     let walked = order::walk(&l.rank, &l.succs, ranks);
     order::best_of(vec![layers, walked, mirrored], &l.preds, &l.succs)
