@@ -71,6 +71,9 @@ impl Default for Viewport {
 
 /// The zoom range: far enough out for 500 states, close enough to read a label.
 pub const MIN_ZOOM: f64 = 0.1;
+/// How far fit may zoom out to show a whole machine: any machine fits (a 300-state chain laid
+/// out left to right is about 100,000 px long). Below [`MIN_ZOOM`] the wheel only zooms in.
+pub const FIT_MIN_ZOOM: f64 = 0.005;
 pub const MAX_ZOOM: f64 = 2.5;
 
 impl Viewport {
@@ -82,9 +85,10 @@ impl Viewport {
     pub fn to_screen(&self, canvas: Point) -> Point {
         Point::new(canvas.x * self.zoom + self.x, canvas.y * self.zoom + self.y)
     }
-    /// Zoomed by `factor` (clamped) keeping the canvas point under `screen` fixed.
+    /// Zoomed by `factor` (clamped) keeping the canvas point under `screen` fixed. A view that
+    /// fit zoomed out below [`MIN_ZOOM`] does not zoom out further, nor jumps back in.
     pub fn zoom_at(&self, screen: Point, factor: f64) -> Viewport {
-        let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        let zoom = (self.zoom * factor).clamp(MIN_ZOOM.min(self.zoom), MAX_ZOOM);
         let anchor = self.to_canvas(screen);
         Viewport { x: screen.x - anchor.x * zoom, y: screen.y - anchor.y * zoom, zoom }
     }
@@ -99,7 +103,7 @@ impl Viewport {
     pub fn fit(bounds: Rect, width: f64, height: f64, padding: f64, min_zoom: f64) -> Viewport {
         let avail_w = (width - 2.0 * padding).max(1.0);
         let avail_h = (height - 2.0 * padding).max(1.0);
-        let whole = (avail_w / bounds.w.max(1.0)).min(avail_h / bounds.h.max(1.0)).clamp(MIN_ZOOM, 1.0);
+        let whole = (avail_w / bounds.w.max(1.0)).min(avail_h / bounds.h.max(1.0)).clamp(FIT_MIN_ZOOM, 1.0);
         let zoom = whole.max(min_zoom.min(1.0));
         let c = bounds.center();
         let y = if bounds.h * zoom > avail_h { padding - bounds.y * zoom } else { height / 2.0 - c.y * zoom };
@@ -225,6 +229,10 @@ mod tests {
         assert!(close(z.to_canvas(cursor), before));
         assert_eq!(v.zoom_at(cursor, 100.0).zoom, MAX_ZOOM);
         assert_eq!(v.zoom_at(cursor, 0.0001).zoom, MIN_ZOOM);
+        // Fit went further out: zooming out stays there, zooming in comes back.
+        let far = Viewport { x: 0.0, y: 0.0, zoom: 0.02 };
+        assert_eq!(far.zoom_at(cursor, 0.5).zoom, 0.02);
+        assert_eq!(far.zoom_at(cursor, 2.0).zoom, 0.04);
     }
 
     #[test]
@@ -237,6 +245,10 @@ mod tests {
         assert!((big.zoom - 500.0 / 4000.0).abs() < 1e-9);
         let top_left = big.to_screen(Point::new(-100.0, 0.0));
         assert!((top_left.y - 50.0).abs() < 1e-9);
+        // Any graph fits, far below the wheel's floor.
+        let long = Rect::new(0.0, 0.0, 100_000.0, 900.0);
+        let all = Viewport::fit(long, 800.0, 600.0, 40.0, 0.0);
+        assert!(all.zoom < MIN_ZOOM && all.to_screen(Point::new(100_000.0, 0.0)).x <= 760.0 + 1e-9);
         // Kept readable: the top shows, centred across.
         let readable = Viewport::fit(tall, 800.0, 600.0, 50.0, 0.4);
         assert_eq!(readable.zoom, 0.4);

@@ -1,13 +1,25 @@
-//! Layered auto-layout (Sugiyama): rank by longest path with loops turned back, long edges
-//! split by dummy nodes, crossings reduced by barycenter sweeps, and x placed by isotonic
-//! regression (each node as close to its neighbours as order and spacing allow). Parallel
-//! branches and Map processors are laid out on their own and become containers.
+//! Layered auto-layout (Sugiyama), one phase a function: [`sizes`] (nodes sized to their names
+//! by the text model, containers to their branches), [`back_edges`] (loops turned back),
+//! [`ranks`] (longest path; a labelled edge spans two ranks, its label in between),
+//! [`dummies`] (long edges split, a label riding on its edge's middle dummy), [`ordering`]
+//! (crossings reduced, see [`order`]), [`place_across`] (isotonic regression: each node as close
+//! to its neighbours as order and spacing allow), [`place_along`] (ranks and gaps), [`route`]
+//! (edge curves), then, over the whole scene, [`labels::place_labels`] (no label on a node or on
+//! another label). Parallel branches and Map processors are laid out on their own and become
+//! containers. The layers run top down or left to right ([`Direction`]).
 //!
 //! Then [`place`] applies the manual positions and reroutes the edges they move.
+
+mod labels;
+mod order;
+
+pub use labels::{label_overlaps, overlap};
 
 use super::geometry::{Curve, Point, Rect, edge_curve};
 use super::graph::{EdgeField, EdgeKind, Graph, NodeInfo, NodeKind};
 use super::scope::{Scope, StateRef};
+use super::text;
+use serde::{Deserialize, Serialize};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -24,6 +36,12 @@ pub(super) const PAD: f64 = 18.0;
 /// A container's head, above its branches.
 pub(super) const HEAD: f64 = 40.0;
 const BRANCH_GAP: f64 = 24.0;
+/// How hard a label and a long edge's dummy keep their place against a node (which weighs 1)
+/// when x is placed: a chain of states stays straight and the edges beside it make way.
+const LABEL_WEIGHT: f64 = 0.001;
+const DUMMY_WEIGHT: f64 = 0.00001;
+/// A layered graph with more vertices (nodes and dummies) than this is ordered from one start.
+const BIG: usize = 2500;
 
 /// A node where it is drawn.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +54,8 @@ pub struct SceneNode {
     pub container: bool,
     /// The machine the node belongs to.
     pub scope: Scope,
+    /// The name as drawn, line by line (wrapped to fit the node's width).
+    pub lines: Vec<String>,
 }
 
 impl std::ops::Deref for SceneNode {
@@ -62,6 +82,15 @@ pub struct SceneEdge {
 }
 
 impl SceneEdge {
+    /// The size of the label's box, when the edge has a label.
+    pub fn label_size(&self) -> Option<(f64, f64)> {
+        self.label.as_deref().map(label_size)
+    }
+    /// The label's box, centred on [`Self::label_at`].
+    pub fn label_rect(&self) -> Option<Rect> {
+        let (w, h) = self.label_size()?;
+        Some(Rect::new(self.label_at.x - w / 2.0, self.label_at.y - h / 2.0, w, h))
+    }
     /// The SVG path data.
     pub fn svg(&self) -> String {
         let mut out = String::with_capacity(48 * self.curves.len());
@@ -88,6 +117,10 @@ fn hash_points(h: &mut impl Hasher, points: impl IntoIterator<Item = f64>) {
 }
 
 impl SceneNode {
+    /// The height of the head: a container's, above its branches; a state's whole box.
+    pub fn head_height(&self) -> f64 {
+        if self.container { head_for(self.lines.len()) } else { self.rect.h }
+    }
     /// Equal for two nodes drawn alike.
     pub fn fingerprint(&self) -> u64 {
         let mut h = DefaultHasher::new();
@@ -129,6 +162,8 @@ pub struct Scene {
     pub nodes: Vec<SceneNode>,
     pub edges: Vec<SceneEdge>,
     pub bounds: Rect,
+    /// Which way the layers run.
+    pub direction: Direction,
 }
 
 impl Scene {
@@ -157,7 +192,45 @@ impl Scene {
     }
 }
 
-/// A graph laid out in its own coordinates.
+/// Which way the layers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Direction {
+    /// Start at the top, ranks one under the other (the edges run down).
+    #[default]
+    TopDown,
+    /// Start at the left, ranks side by side (the edges run right).
+    LeftRight,
+}
+
+impl Direction {
+    /// A point of the layers' own space (across the ranks, along them) on the canvas.
+    pub fn point(self, across: f64, along: f64) -> Point {
+        match self {
+            Direction::TopDown => Point::new(across, along),
+            Direction::LeftRight => Point::new(along, across),
+        }
+    }
+    /// A box of the layers' space on the canvas.
+    pub fn rect(self, r: Rect) -> Rect {
+        match self {
+            Direction::TopDown => r,
+            Direction::LeftRight => Rect::new(r.y, r.x, r.h, r.w),
+        }
+    }
+    /// A canvas size (w, h) in the layers' space (across, along).
+    fn size(self, w: f64, h: f64) -> (f64, f64) {
+        match self {
+            Direction::TopDown => (w, h),
+            Direction::LeftRight => (h, w),
+        }
+    }
+    pub fn curve(self, c: Curve) -> Curve {
+        let p = |q: Point| self.point(q.x, q.y);
+        Curve { from: p(c.from), c1: p(c.c1), c2: p(c.c2), to: p(c.to) }
+    }
+}
+
+/// A graph laid out in its own coordinates (on the canvas: already turned to its direction).
 struct Laid {
     nodes: Vec<SceneNode>,
     edges: Vec<SceneEdge>,
@@ -165,34 +238,49 @@ struct Laid {
     h: f64,
 }
 
-/// Lays out the graph of a whole machine.
+/// Lays out the graph of a whole machine, top down.
 pub fn layout(graph: &Graph) -> Scene {
-    let laid = lay(graph, 0);
+    layout_in(graph, Direction::TopDown)
+}
+
+/// Lays out the graph of a whole machine in `direction`: the layers, then the labels.
+pub fn layout_in(graph: &Graph, direction: Direction) -> Scene {
+    let mut laid = lay(graph, 0, direction);
+    labels::place_labels(&laid.nodes, &mut laid.edges);
     let bounds = bounds_of(&laid.nodes, &laid.edges);
-    Scene { nodes: laid.nodes, edges: laid.edges, bounds }
+    Scene { nodes: laid.nodes, edges: laid.edges, bounds, direction }
 }
 
 /// The layout of `graph`, given `prev`: an earlier graph and its layout. When only words changed
-/// (a resource, a rule's text; what typing inside a state does) the positions are kept and the
-/// words replaced, which is what [`layout`] would give, without laying out again.
+/// (a resource, a rule's text; what typing inside a state does) and no label changed size, the
+/// positions are kept and the words replaced, which is what [`layout_in`] would give, without
+/// laying out again.
 pub fn relayout(prev: Option<(&Graph, &Scene)>, graph: &Graph) -> Scene {
+    relayout_in(prev, graph, Direction::TopDown)
+}
+
+/// [`relayout`] in `direction`.
+pub fn relayout_in(prev: Option<(&Graph, &Scene)>, graph: &Graph, direction: Direction) -> Scene {
     match prev {
-        Some((old, scene)) if same_shape(old, graph) => reword(scene, graph),
-        _ => layout(graph),
+        Some((old, scene)) if scene.direction == direction && same_shape(old, graph) => reword(scene, graph),
+        _ => layout_in(graph, direction),
     }
 }
 
-/// Whether two graphs have the same nodes (ids, kinds, nesting) and the same edges.
+/// Whether two graphs have the same nodes (ids, kinds, nesting) and the same edges, with labels
+/// of the same size.
 fn same_shape(a: &Graph, b: &Graph) -> bool {
+    let size = |l: &Option<String>| l.as_deref().map(label_size);
     a.nodes.len() == b.nodes.len()
         && a.edges.len() == b.edges.len()
         && a.nodes.iter().zip(&b.nodes).all(|(x, y)| {
             x.id == y.id
                 && x.kind == y.kind
+                && x.label == y.label
                 && x.children.len() == y.children.len()
                 && x.children.iter().zip(&y.children).all(|(p, q)| same_shape(p, q))
         })
-        && a.edges.iter().zip(&b.edges).all(|(x, y)| x.id == y.id && x.from == y.from && x.to == y.to && x.kind == y.kind)
+        && a.edges.iter().zip(&b.edges).all(|(x, y)| x.id == y.id && x.from == y.from && x.to == y.to && x.kind == y.kind && size(&x.label) == size(&y.label))
 }
 
 /// `scene` with the words of `graph` (of the same shape).
@@ -220,6 +308,7 @@ fn reword(scene: &Scene, graph: &Graph) -> Scene {
     out
 }
 
+/// What holds every node, edge and label.
 pub(super) fn bounds_of(nodes: &[SceneNode], edges: &[SceneEdge]) -> Rect {
     let mut b = nodes.first().map(|n| n.rect).unwrap_or_default();
     for n in nodes {
@@ -231,34 +320,91 @@ pub(super) fn bounds_of(nodes: &[SceneNode], edges: &[SceneEdge]) -> Rect {
                 b = b.union(&Rect::new(p.x, p.y, 0.0, 0.0));
             }
         }
+        if let Some(r) = e.label_rect() {
+            b = b.union(&r);
+        }
     }
     b
 }
 
-fn lay(graph: &Graph, depth: usize) -> Laid {
-    let n = graph.nodes.len();
-    // 1. Sizes, laying out the children of containers first.
-    let mut inner: Vec<Vec<Laid>> = Vec::with_capacity(n);
-    let mut size = Vec::with_capacity(n);
+/// Whether the node or edge id `id` is `root`'s or nested in it (by pointer: a `/` or `#`
+/// follows `root`; an edge's id starts with its source's).
+pub(crate) fn inside(id: &str, root: &str) -> bool {
+    id == root || (id.starts_with(root) && id[root.len()..].starts_with(['/', '#', '-']))
+}
+
+/// What a state's node needs beside its name (`.node-head` in the stylesheet): the borders
+/// (4 + 1), the padding (2 × 9), the kind's icon (26) and its gap (8), and room for a problem
+/// badge (28 and its gap of 8), plus a pixel.
+pub const CHROME: f64 = 94.0;
+/// The widest a state's node grows for its name before the name wraps.
+pub const MAX_NODE_W: f64 = 340.0;
+
+/// The box (w, h) of an edge label's text, as [`SceneEdge::label_rect`] draws it: the text, the
+/// padding and border of `.edge-label`, rounded up to 8 px (so that typing in a rule rarely
+/// changes the layout).
+pub fn label_size(text: &str) -> (f64, f64) {
+    let w = text::LABEL_FONT.width(text) + 2.0 * 8.0 + 2.0 + 4.0;
+    ((w / 8.0).ceil() * 8.0, LABEL_H)
+}
+/// An edge label's height: a 14 px line, 1 px of padding and of border above and below, 2 px kept.
+pub const LABEL_H: f64 = 20.0;
+
+/// A state's name in lines that fit its node, and the node's width: one line as wide as it
+/// needs (at least [`NODE_W`]), else wrapped at words to fit [`MAX_NODE_W`].
+pub fn name_lines(name: &str) -> (Vec<String>, f64) {
+    let lines = text::wrap(text::NAME_FONT, name, MAX_NODE_W - CHROME);
+    let w = (CHROME + text::widest(text::NAME_FONT, &lines)).ceil().max(NODE_W);
+    (lines, w)
+}
+
+/// The height of a container's head holding `lines` lines of name.
+pub fn head_for(lines: usize) -> f64 {
+    HEAD + text::NAME_LINE * lines.saturating_sub(1) as f64
+}
+
+/// One node's size on the canvas, the lines of its name, and (containers) its head's height.
+#[derive(Debug, Clone, PartialEq)]
+struct Sized {
+    w: f64,
+    h: f64,
+    lines: Vec<String>,
+}
+
+/// Phase 1, sizes: each node's box from its name (and, for a container, from its branches, laid
+/// out first, side by side top down, one under the other left to right).
+fn sizes(graph: &Graph, depth: usize, dir: Direction) -> (Vec<Sized>, Vec<Vec<Laid>>) {
+    let mut inner = Vec::with_capacity(graph.nodes.len());
+    let mut out = Vec::with_capacity(graph.nodes.len());
     for node in &graph.nodes {
-        let kids: Vec<Laid> = node.children.iter().map(|g| lay(g, depth + 1)).collect();
-        size.push(match node.kind {
-            NodeKind::Start | NodeKind::End => (MARKER_W, MARKER_H),
-            NodeKind::State(_) if kids.is_empty() && node.children.is_empty() => (NODE_W, NODE_H),
+        let kids: Vec<Laid> = node.children.iter().map(|g| lay(g, depth + 1, dir)).collect();
+        out.push(match node.kind {
+            NodeKind::Start | NodeKind::End => Sized { w: MARKER_W, h: MARKER_H, lines: vec![node.label.clone()] },
+            NodeKind::State(_) if node.children.is_empty() => {
+                let (lines, w) = name_lines(&node.label);
+                let h = NODE_H + text::NAME_LINE * (lines.len() - 1) as f64;
+                Sized { w, h, lines }
+            }
             NodeKind::State(_) => {
-                let w: f64 = kids.iter().map(|k| k.w).sum::<f64>() + BRANCH_GAP * (kids.len().saturating_sub(1)) as f64;
-                let h = kids.iter().map(|k| k.h).fold(0.0, f64::max);
-                ((w + 2.0 * PAD).max(NODE_W), HEAD + h.max(20.0) + PAD)
+                let (lines, name_w) = name_lines(&node.label);
+                let gaps = BRANCH_GAP * kids.len().saturating_sub(1) as f64;
+                let (w, h) = match dir {
+                    Direction::TopDown => (kids.iter().map(|k| k.w).sum::<f64>() + gaps, kids.iter().map(|k| k.h).fold(0.0, f64::max)),
+                    Direction::LeftRight => (kids.iter().map(|k| k.w).fold(0.0, f64::max), kids.iter().map(|k| k.h).sum::<f64>() + gaps),
+                };
+                Sized { w: (w + 2.0 * PAD).max(name_w), h: head_for(lines.len()) + h.max(20.0) + PAD, lines }
             }
         });
         inner.push(kids);
     }
+    (out, inner)
+}
 
-    // 2. Back edges (found by depth-first search from Start, then from anything unvisited).
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, e) in graph.edges.iter().enumerate() {
-        out[e.from].push(i);
-    }
+/// Phase 2, back edges: the edges that close a loop, found by a depth-first search from Start
+/// (then from anything not reached, End last); and the order the search discovered the nodes in.
+fn back_edges(graph: &Graph) -> (Vec<bool>, Vec<usize>) {
+    let n = graph.nodes.len();
+    let out = out_edges(graph);
     let mut back = vec![false; graph.edges.len()];
     let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
     let mut discovery = Vec::with_capacity(n);
@@ -290,12 +436,46 @@ fn lay(graph: &Graph, depth: usize) -> Laid {
             }
         }
     }
+    (back, discovery)
+}
 
-    // 3. Ranks: longest path over the forward edges, in topological order.
+/// Each node's edges out, in edge order.
+fn out_edges(graph: &Graph) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
+    for (i, e) in graph.edges.iter().enumerate() {
+        out[e.from].push(i);
+    }
+    out
+}
+
+/// Whether an edge goes down the layers (not a loop back, not onto its own node).
+fn forward(graph: &Graph, back: &[bool], i: usize) -> bool {
+    !back[i] && graph.edges[i].from != graph.edges[i].to
+}
+
+/// The upper and the lower end of the chain of dummies an edge threads through the ranks: a
+/// forward edge's source and target; a loop's target and source (so that the ordering sees it,
+/// as dagre does by reversing it). None for an edge onto its own node (drawn swinging out).
+fn threaded(graph: &Graph, back: &[bool], rank: &[usize], i: usize) -> Option<(usize, usize)> {
+    let e = &graph.edges[i];
+    if forward(graph, back, i) {
+        Some((e.from, e.to))
+    } else if e.from != e.to && rank[e.from] > rank[e.to] {
+        Some((e.to, e.from))
+    } else {
+        None
+    }
+}
+
+/// Phase 3, ranks: the longest path over the forward edges, in topological order; a labelled
+/// edge spans two ranks at least (its label gets the rank between), and End is last.
+fn ranks(graph: &Graph, back: &[bool]) -> Vec<usize> {
+    let n = graph.nodes.len();
+    let out = out_edges(graph);
     let mut rank = vec![0usize; n];
     let mut indeg = vec![0usize; n];
     for (i, e) in graph.edges.iter().enumerate() {
-        if !back[i] {
+        if forward(graph, back, i) {
             indeg[e.to] += 1;
         }
     }
@@ -305,237 +485,332 @@ fn lay(graph: &Graph, depth: usize) -> Laid {
         let v = queue[head];
         head += 1;
         for &ei in &out[v] {
-            if back[ei] {
+            if !forward(graph, back, ei) {
                 continue;
             }
-            let w = graph.edges[ei].to;
-            rank[w] = rank[w].max(rank[v] + 1);
-            indeg[w] -= 1;
-            if indeg[w] == 0 {
-                queue.push(w);
+            let e = &graph.edges[ei];
+            let span = if e.label.is_some() { 2 } else { 1 };
+            rank[e.to] = rank[e.to].max(rank[v] + span);
+            indeg[e.to] -= 1;
+            if indeg[e.to] == 0 {
+                queue.push(e.to);
             }
         }
     }
     if n > 1 {
         rank[1] = (0..n).filter(|&i| i != 1).map(|i| rank[i]).max().unwrap_or(0) + 1;
     }
-    let ranks = rank.iter().copied().max().unwrap_or(0) + 1;
+    rank
+}
 
-    // 4. Dummies for forward edges longer than one rank; segments between adjacent ranks.
-    let mut width: Vec<f64> = size.iter().map(|s| s.0).collect();
-    let mut vrank = rank.clone();
-    let mut chains: Vec<Vec<usize>> = vec![Vec::new(); graph.edges.len()];
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
+/// The layered graph: the nodes, then one dummy vertex per rank crossed by a long forward edge,
+/// so that every edge joins adjacent ranks. Sizes are in the layers' space (across, along).
+#[derive(Debug, Clone)]
+struct Layered {
+    /// How many of the vertices are the graph's nodes (the first ones).
+    real: usize,
+    across: Vec<f64>,
+    along: Vec<f64>,
+    rank: Vec<usize>,
+    preds: Vec<Vec<usize>>,
+    succs: Vec<Vec<usize>>,
+    /// Each edge's dummies, from its source down.
+    chains: Vec<Vec<usize>>,
+    /// The dummy carrying each labelled forward edge's label.
+    label_dummy: Vec<Option<usize>>,
+    /// How hard a vertex keeps its place when x is placed: nodes 1, labels less, dummies little.
+    weight: Vec<f64>,
+}
+
+/// Phase 4, dummies: the layered graph of `graph` ranked by `rank` (each long forward edge and
+/// each long loop split, see [`threaded`]). A labelled edge's middle dummy is as big as its label.
+fn dummies(graph: &Graph, back: &[bool], rank: &[usize], sizes: &[Sized], dir: Direction) -> Layered {
+    let n = graph.nodes.len();
+    let (across, along): (Vec<f64>, Vec<f64>) = sizes.iter().map(|s| dir.size(s.w, s.h)).unzip();
+    let mut l = Layered {
+        real: n,
+        across,
+        along,
+        rank: rank.to_vec(),
+        preds: vec![Vec::new(); n],
+        succs: vec![Vec::new(); n],
+        chains: vec![Vec::new(); graph.edges.len()],
+        label_dummy: vec![None; graph.edges.len()],
+        weight: vec![1.0; n],
+    };
     for (i, e) in graph.edges.iter().enumerate() {
-        if back[i] || e.from == e.to {
-            continue;
-        }
-        let mut prev = e.from;
-        for r in rank[e.from] + 1..rank[e.to] {
-            let d = width.len();
-            width.push(DUMMY_W);
-            vrank.push(r);
-            preds.push(Vec::new());
-            succs.push(Vec::new());
-            chains[i].push(d);
-            succs[prev].push(d);
-            preds[d].push(prev);
+        let Some((top, bottom)) = threaded(graph, back, rank, i) else { continue };
+        let (lo, hi) = (rank[top], rank[bottom]);
+        let middle = lo + (hi - lo) / 2;
+        let mut prev = top;
+        for r in lo + 1..hi {
+            let d = l.across.len();
+            let labelled = e.label.as_deref().filter(|_| r == middle);
+            let (a, b) = match labelled {
+                Some(text) => {
+                    let (w, h) = label_size(text);
+                    dir.size(w, h)
+                }
+                None => (DUMMY_W, 0.0),
+            };
+            l.across.push(a);
+            l.along.push(b);
+            l.rank.push(r);
+            l.preds.push(vec![prev]);
+            l.succs.push(Vec::new());
+            l.weight.push(if labelled.is_some() { LABEL_WEIGHT } else { DUMMY_WEIGHT });
+            if labelled.is_some() {
+                l.label_dummy[i] = Some(d);
+            }
+            l.chains[i].push(d);
+            l.succs[prev].push(d);
             prev = d;
         }
-        succs[prev].push(e.to);
-        preds[e.to].push(prev);
+        l.succs[prev].push(bottom);
+        l.preds[bottom].push(prev);
     }
-    let total = width.len();
+    l
+}
 
-    // 5. Order within ranks: discovery order, then barycenter sweeps.
+/// Phase 5, ordering: each rank's vertices in the order the search met them (a dummy right after
+/// the node its edge leaves), and two other starts, each with its crossings reduced (see
+/// [`order`]); the order with the fewest crossings.
+fn ordering(graph: &Graph, l: &Layered, discovery: &[usize]) -> Vec<Vec<usize>> {
+    let total = l.across.len();
+    let ranks = l.rank.iter().copied().max().unwrap_or(0) + 1;
+    let out = out_edges(graph);
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); ranks];
     let mut seen = vec![false; total];
-    for &v in &discovery {
-        layers[vrank[v]].push(v);
-        seen[v] = true;
-        // (The dummies of the edges out of `v`, in edge order: `out[v]` lists them so.)
-        for &d in out[v].iter().flat_map(|&ei| &chains[ei]) {
+    for &v in discovery {
+        if !seen[v] {
+            layers[l.rank[v]].push(v);
+            seen[v] = true;
+        }
+        for &d in out[v].iter().flat_map(|&ei| &l.chains[ei]) {
             if !seen[d] {
                 seen[d] = true;
-                layers[vrank[d]].push(d);
+                layers[l.rank[d]].push(d);
             }
         }
     }
     for v in 0..total {
         if !seen[v] {
-            layers[vrank[v]].push(v);
+            layers[l.rank[v]].push(v);
         }
     }
-    let mut pos = vec![0usize; total];
-    let index = |layers: &Vec<Vec<usize>>, pos: &mut Vec<usize>| {
-        for layer in layers {
-            for (i, &v) in layer.iter().enumerate() {
-                pos[v] = i;
-            }
-        }
-    };
-    index(&layers, &mut pos);
-    for sweep in 0..8 {
-        let down = sweep % 2 == 0;
-        let order: Vec<usize> = if down { (1..ranks).collect() } else { (0..ranks.saturating_sub(1)).rev().collect() };
-        for r in order {
-            let keyed: Vec<(f64, usize)> = layers[r]
-                .iter()
-                .map(|&v| {
-                    let nb = if down { &preds[v] } else { &succs[v] };
-                    let key = if nb.is_empty() {
-                        pos[v] as f64
-                    } else {
-                        nb.iter().map(|&u| pos[u] as f64).sum::<f64>() / nb.len() as f64
-                    };
-                    (key, v)
-                })
-                .collect();
-            let mut keyed = keyed;
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-            layers[r] = keyed.into_iter().map(|(_, v)| v).collect();
-            for (i, &v) in layers[r].iter().enumerate() {
-                pos[v] = i;
-            }
-        }
+    // Other starting points: each rank mirrored, and dagre's (a depth-first walk down the
+    // layered graph, from the vertices in rank order). The best result wins; the first on a tie.
+    // (A big graph, thousands of dummies, keeps to the first: each start costs as much again.)
+    if total > BIG {
+        return order::best_of(vec![layers], &l.preds, &l.succs);
     }
+    let mirrored: Vec<Vec<usize>> = layers.iter().map(|r| r.iter().rev().copied().collect()).collect();
+    let walked = order::walk(&l.rank, &l.succs, ranks);
+    order::best_of(vec![layers, walked, mirrored], &l.preds, &l.succs)
+}
 
-    // 6. x: pack, then pull each node toward its neighbours without breaking order or spacing.
-    let mut x = vec![0.0f64; total]; // centres
-    for layer in &layers {
+/// Phase 6, across: each vertex's centre across the ranks. Packed, then each rank in turn pulls
+/// its vertices toward their neighbours (the median of the rank before) without breaking order
+/// or spacing; then shifted to start at 0.
+fn place_across(l: &Layered, layers: &[Vec<usize>]) -> Vec<f64> {
+    let total = l.across.len();
+    let mut x = vec![0.0f64; total];
+    for layer in layers {
         let mut cursor = 0.0;
         for &v in layer {
-            x[v] = cursor + width[v] / 2.0;
-            cursor += width[v] + NODE_GAP;
+            x[v] = cursor + l.across[v] / 2.0;
+            cursor += l.across[v] + NODE_GAP;
         }
     }
-    for pass in 0..13 {
+    let ranks = layers.len();
+    for pass in 0..41 {
         let down = pass % 2 == 0;
-        let both = false;
         let order: Vec<usize> = if down { (0..ranks).collect() } else { (0..ranks).rev().collect() };
         for r in order {
             let layer = &layers[r];
             let desired: Vec<f64> = layer
                 .iter()
                 .map(|&v| {
-                    let nb: Vec<usize> = if both {
-                        preds[v].iter().chain(&succs[v]).copied().collect()
-                    } else if down {
-                        preds[v].clone()
+                    // A dummy (a long edge's, a label's) sits between its two neighbours, so that
+                    // it leans on neither end's straight chain.
+                    if v >= l.real {
+                        let ends: Vec<f64> = l.preds[v].iter().chain(&l.succs[v]).map(|&u| x[u]).collect();
+                        return ends.iter().sum::<f64>() / ends.len().max(1) as f64;
+                    }
+                    // A node sits at the median of its neighbours on both sides, nodes and labels
+                    // (the dummies of long edges only when it has nothing else).
+                    let nb = || l.preds[v].iter().chain(&l.succs[v]);
+                    let heavy: Vec<f64> = nb().filter(|&&u| l.weight[u] >= LABEL_WEIGHT).map(|&u| x[u]).collect();
+                    if !heavy.is_empty() {
+                        median(heavy)
                     } else {
-                        succs[v].clone()
-                    };
-                    // Real neighbours pull harder than the dummies of long edges.
-                    let real: Vec<f64> = nb.iter().filter(|&&u| u < n).map(|&u| x[u]).collect();
-                    if !real.is_empty() {
-                        median(real)
-                    } else if nb.is_empty() {
-                        x[v]
-                    } else {
-                        median(nb.iter().map(|&u| x[u]).collect())
+                        let all: Vec<f64> = nb().map(|&u| x[u]).collect();
+                        if all.is_empty() { x[v] } else { median(all) }
                     }
                 })
                 .collect();
-            let weights: Vec<f64> = layer.iter().map(|&v| if v < n { 1.0 } else { 0.001 }).collect();
-            let placed = align(&layer.iter().map(|&v| width[v]).collect::<Vec<_>>(), &desired, &weights);
+            let weights: Vec<f64> = layer.iter().map(|&v| l.weight[v]).collect();
+            let placed = align(&layer.iter().map(|&v| l.across[v]).collect::<Vec<_>>(), &desired, &weights);
             for (i, &v) in layer.iter().enumerate() {
                 x[v] = placed[i];
             }
         }
     }
-    let min_left = (0..total).map(|v| x[v] - width[v] / 2.0).fold(f64::INFINITY, f64::min);
+    let min_left = (0..total).map(|v| x[v] - l.across[v] / 2.0).fold(f64::INFINITY, f64::min);
     let shift = if min_left.is_finite() { -min_left } else { 0.0 };
-    for v in x.iter_mut() {
-        *v += shift;
-    }
+    x.iter_mut().for_each(|v| *v += shift);
+    x
+}
 
-    // 7. y per rank, nodes centred in their rank.
-    let mut rank_h = vec![0.0f64; ranks];
-    for v in 0..n {
-        rank_h[rank[v]] = rank_h[rank[v]].max(size[v].1);
-    }
-    let mut rank_y = vec![0.0f64; ranks];
+/// Phase 7, along: where each rank starts and how deep it is. A rank holding only dummies and
+/// labels is as deep as its biggest label, with half the gap on either side.
+fn place_along(l: &Layered, layers: &[Vec<usize>]) -> (Vec<f64>, Vec<f64>) {
+    let ranks = layers.len();
+    let depth: Vec<f64> = layers.iter().map(|layer| layer.iter().map(|&v| l.along[v]).fold(8.0, f64::max)).collect();
+    let real: Vec<bool> = layers.iter().map(|layer| layer.iter().any(|&v| v < l.real)).collect();
+    let mut start = vec![0.0f64; ranks];
     let mut y = 0.0;
     for r in 0..ranks {
-        rank_y[r] = y;
-        y += rank_h[r].max(8.0) + RANK_GAP;
+        if r > 0 {
+            y += if real[r - 1] && real[r] { RANK_GAP } else { RANK_GAP / 2.0 };
+        }
+        start[r] = y;
+        y += depth[r];
     }
-    let h = (y - RANK_GAP).max(0.0);
-    let rects: Vec<Rect> = (0..n)
+    (start, depth)
+}
+
+/// Phase 8, routes: each edge's curves in the layers' space, through its dummies. An edge meets
+/// the upper node of its chain on that node's far side and the lower one on its near side (a
+/// forward edge leaves its source's bottom for its target's top; a loop climbs out of its
+/// source's top into its target's bottom). Each side's edges are spread across it in the order
+/// of where they go next, so that they do not cross there; an edge onto its own node swings out
+/// beside it.
+fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], start: &[f64], depth: &[f64]) -> Vec<Vec<Curve>> {
+    let m = graph.edges.len();
+    let ends: Vec<Option<(usize, usize)>> = (0..m).map(|i| threaded(graph, back, &l.rank, i)).collect();
+    // For each node, its far side's edges (with the x of the vertex each goes to next) and its
+    // near side's.
+    let mut far: Vec<Vec<(f64, usize)>> = vec![Vec::new(); graph.nodes.len()];
+    let mut near: Vec<Vec<(f64, usize)>> = vec![Vec::new(); graph.nodes.len()];
+    for (i, end) in ends.iter().enumerate() {
+        let Some((top, bottom)) = *end else { continue };
+        let below = l.chains[i].first().map_or(boxes[bottom].center().x, |&d| x[d]);
+        let above = l.chains[i].last().map_or(boxes[top].center().x, |&d| x[d]);
+        far[top].push((below, i));
+        near[bottom].push((above, i));
+    }
+    let spread = |sides: &mut Vec<Vec<(f64, usize)>>, port: &mut Vec<f64>| {
+        for (v, side) in sides.iter_mut().enumerate() {
+            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let (r, k) = (boxes[v], side.len());
+            for (j, &(_, i)) in side.iter().enumerate() {
+                port[i] = r.x + if k <= 1 { r.w / 2.0 } else { r.w * (0.15 + 0.7 * j as f64 / (k - 1) as f64) };
+            }
+        }
+    };
+    let (mut far_x, mut near_x) = (vec![0.0; m], vec![0.0; m]);
+    spread(&mut far, &mut far_x);
+    spread(&mut near, &mut near_x);
+    graph
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (a, b) = (boxes[e.from], boxes[e.to]);
+            let Some((top, bottom)) = ends[i] else {
+                return vec![edge_curve(&a, a.center().x, &b)];
+            };
+            // Down the chain, from the upper node's far side to the lower node's near side; a
+            // node less deep than its rank is left and entered straight, so that the edge turns
+            // only between ranks (where the ordering has kept it from crossing the others).
+            let (rt, rb) = (l.rank[top], l.rank[bottom]);
+            let mut pts = vec![Point::new(far_x[i], boxes[top].bottom()), Point::new(far_x[i], start[rt] + depth[rt])];
+            for &d in &l.chains[i] {
+                let r = l.rank[d];
+                pts.push(Point::new(x[d], start[r]));
+                pts.push(Point::new(x[d], start[r] + depth[r]));
+            }
+            pts.push(Point::new(near_x[i], start[rb]));
+            pts.push(Point::new(near_x[i], boxes[bottom].y));
+            pts.dedup_by(|a, b| (a.y - b.y).abs() < 0.5 && (a.x - b.x).abs() < 0.5);
+            if top != e.from {
+                pts.reverse();
+            }
+            pts.windows(2).map(|p| vertical_curve(p[0], p[1])).collect()
+        })
+        .collect()
+}
+
+/// Lays out one graph (a machine, a branch, a processor): the phases in turn, then the nodes and
+/// edges on the canvas, the containers' branches inside them.
+fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
+    let n = graph.nodes.len();
+    let (sized, mut inner) = sizes(graph, depth, dir);
+    let (back, discovery) = back_edges(graph);
+    let rank = ranks(graph, &back);
+    let layered = dummies(graph, &back, &rank, &sized, dir);
+    let layers = ordering(graph, &layered, &discovery);
+    let x = place_across(&layered, &layers);
+    let (start, deep) = place_along(&layered, &layers);
+    // The nodes' boxes in the layers' space, centred in their rank.
+    let boxes: Vec<Rect> = (0..n)
         .map(|v| {
-            let (w, hh) = size[v];
-            Rect::new(x[v] - w / 2.0, rank_y[rank[v]] + (rank_h[rank[v]] - hh) / 2.0, w, hh)
+            let (a, b) = (layered.across[v], layered.along[v]);
+            let r = rank[v];
+            Rect::new(x[v] - a / 2.0, start[r] + (deep[r] - b) / 2.0, a, b)
         })
         .collect();
-    let w = rects.iter().map(|r| r.right()).fold(0.0, f64::max);
+    let curves = route(graph, &back, &layered, &x, &boxes, &start, &deep);
 
-    // 8. Scene nodes (containers before their children, so children draw on top).
+    // On the canvas: containers before their children, so children draw on top.
+    let rects: Vec<Rect> = boxes.iter().map(|&b| dir.rect(b)).collect();
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
     for (v, node) in graph.nodes.iter().enumerate() {
-        nodes.push(SceneNode {
-            info: node.info.clone(),
-            rect: rects[v],
-            depth,
-            container: !node.children.is_empty(),
-            scope: graph.scope.clone(),
-        });
+        let lines = sized[v].lines.clone();
+        let head = head_for(lines.len());
+        nodes.push(SceneNode { info: node.info.clone(), rect: rects[v], depth, container: !node.children.is_empty(), scope: graph.scope.clone(), lines });
         let kids = std::mem::take(&mut inner[v]);
-        let total_w: f64 = kids.iter().map(|k| k.w).sum::<f64>() + BRANCH_GAP * kids.len().saturating_sub(1) as f64;
-        let mut cx = rects[v].x + (rects[v].w - total_w) / 2.0;
+        let r = rects[v];
+        let gaps = BRANCH_GAP * kids.len().saturating_sub(1) as f64;
+        let (mut cx, mut cy) = match dir {
+            Direction::TopDown => (r.x + (r.w - kids.iter().map(|k| k.w).sum::<f64>() - gaps) / 2.0, r.y + head),
+            Direction::LeftRight => (0.0, r.y + head),
+        };
         for kid in kids {
-            let (dx, dy) = (cx, rects[v].y + HEAD);
+            let (dx, dy) = match dir {
+                Direction::TopDown => (cx, cy),
+                Direction::LeftRight => (r.x + (r.w - kid.w) / 2.0, cy),
+            };
             nodes.extend(kid.nodes.into_iter().map(|mut k| {
                 k.rect = k.rect.translate(dx, dy);
                 k
             }));
             edges.extend(kid.edges.into_iter().map(|e| translate_edge(e, dx, dy)));
-            cx += kid.w + BRANCH_GAP;
-        }
-    }
-
-    // 9. Edge routes: spread the exits of each node by where their edges go.
-    let next_x = |i: usize| -> f64 {
-        let e = &graph.edges[i];
-        chains[i].first().map(|&d| x[d]).unwrap_or_else(|| rects[e.to].center().x)
-    };
-    let mut exits = vec![0.0f64; graph.edges.len()];
-    for v in 0..n {
-        let mut fwd: Vec<usize> = out[v].iter().copied().filter(|&i| !back[i] && graph.edges[i].from != graph.edges[i].to).collect();
-        fwd.sort_by(|&a, &b| next_x(a).total_cmp(&next_x(b)));
-        let r = rects[v];
-        let k = fwd.len() as f64;
-        for (j, &i) in fwd.iter().enumerate() {
-            let spread = if k <= 1.0 { r.w / 2.0 } else { r.w * 0.15 + r.w * 0.7 * j as f64 / (k - 1.0) };
-            exits[i] = r.x + spread;
-        }
-    }
-    for (i, e) in graph.edges.iter().enumerate() {
-        let (a, b) = (rects[e.from], rects[e.to]);
-        let curves = if back[i] || e.from == e.to {
-            vec![edge_curve(&a, a.center().x, &b)]
-        } else {
-            let mut pts = vec![Point::new(exits[i], a.bottom())];
-            for &d in &chains[i] {
-                let r = vrank[d];
-                pts.push(Point::new(x[d], rank_y[r]));
-                pts.push(Point::new(x[d], rank_y[r] + rank_h[r]));
+            match dir {
+                Direction::TopDown => cx += kid.w + BRANCH_GAP,
+                Direction::LeftRight => cy += kid.h + BRANCH_GAP,
             }
-            pts.push(Point::new(b.center().x, b.y));
-            pts.windows(2).map(|p| vertical_curve(p[0], p[1])).collect()
-        };
-        edges.push(scene_edge(graph, e, curves, &rects_ids(graph, e)));
+        }
     }
+    for (i, (e, curves)) in graph.edges.iter().zip(curves).enumerate() {
+        let label_at = match layered.label_dummy[i] {
+            Some(d) => {
+                let r = layered.rank[d];
+                dir.point(x[d], start[r] + deep[r] / 2.0)
+            }
+            None => label_point(&curves.iter().map(|&c| dir.curve(c)).collect::<Vec<_>>()),
+        };
+        let curves = curves.into_iter().map(|c| dir.curve(c)).collect();
+        edges.push(scene_edge(graph, e, curves, label_at));
+    }
+    let w = nodes.iter().map(|n| n.rect.right()).fold(0.0, f64::max);
+    let h = nodes.iter().map(|n| n.rect.bottom()).fold(0.0, f64::max);
     Laid { nodes, edges, w, h }
 }
 
-fn rects_ids(graph: &Graph, e: &super::graph::GraphEdge) -> (String, String) {
-    (graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone())
-}
-
-fn scene_edge(graph: &Graph, e: &super::graph::GraphEdge, curves: Vec<Curve>, ids: &(String, String)) -> SceneEdge {
-    let label_at = label_point(&curves);
+fn scene_edge(graph: &Graph, e: &super::graph::GraphEdge, curves: Vec<Curve>, label_at: Point) -> SceneEdge {
     SceneEdge {
         id: e.id.clone(),
         kind: e.kind,
@@ -543,8 +818,8 @@ fn scene_edge(graph: &Graph, e: &super::graph::GraphEdge, curves: Vec<Curve>, id
         source: e.source.clone(),
         field: e.field.clone(),
         scope: graph.scope.clone(),
-        from: ids.0.clone(),
-        to: ids.1.clone(),
+        from: graph.nodes[e.from].id.clone(),
+        to: graph.nodes[e.to].id.clone(),
         curves,
         label_at,
     }
@@ -817,5 +1092,224 @@ mod tests {
         let (nodes, edges) = s0.index();
         assert!(s0.nodes.iter().enumerate().all(|(i, n)| nodes[&n.id] == i));
         assert!(s0.edges.iter().enumerate().all(|(i, e)| edges[&e.id] == i));
+    }
+
+    fn graph_of(text: &str) -> Graph {
+        derive(Document::new("t", text).machine())
+    }
+
+    /// Index of the node named `name` in a graph's nodes.
+    fn at(g: &Graph, name: &str) -> usize {
+        g.nodes.iter().position(|n| n.label == name).unwrap_or_else(|| panic!("{name}"))
+    }
+
+    const LOOP: &str = r#"{"StartAt":"Poll","States":{"Poll":{"Type":"Wait","Seconds":1,"Next":"Done?"},
+        "Done?":{"Type":"Choice","Choices":[{"Variable":"$.done","BooleanEquals":true,"Next":"Finish"}],"Default":"Poll"},
+        "Finish":{"Type":"Pass","End":true}}}"#;
+
+    #[test]
+    fn sizes_fit_each_name_wrapping_long_ones_at_words() {
+        let long = "Create New Organizational Unit For The Account Vending Machine";
+        let g = graph_of(&format!(r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Next":"{long}"}},"{long}":{{"Type":"Pass","End":true}}}}}}"#));
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let (short, wide) = (&sized[at(&g, "A")], &sized[at(&g, long)]);
+        assert_eq!((short.w, short.h, short.lines.len()), (NODE_W, NODE_H, 1));
+        assert!(wide.lines.len() >= 2 && wide.w <= MAX_NODE_W, "{wide:?}");
+        assert_eq!(wide.lines.join(" "), long, "the whole name, in lines");
+        assert!(wide.lines.iter().all(|l| CHROME + text::NAME_FONT.width(l) <= wide.w));
+        assert_eq!(wide.h, NODE_H + text::NAME_LINE * (wide.lines.len() - 1) as f64);
+        // A name wider than a minimal node but short enough stays on one line, the node widened.
+        let (lines, w) = name_lines("Check Organizational Unit");
+        assert_eq!(lines.len(), 1);
+        assert!(w > NODE_W && w <= MAX_NODE_W);
+        // A container holds its branches side by side (top down) or stacked (left to right).
+        let p = graph_of(r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]}}}"#);
+        let (td, _) = sizes(&p, 0, Direction::TopDown);
+        let (lr, _) = sizes(&p, 0, Direction::LeftRight);
+        let node = at(&p, "P");
+        assert!(td[node].w >= 2.0 * NODE_W + BRANCH_GAP && lr[node].h >= HEAD + 2.0 * NODE_H + BRANCH_GAP, "{:?} {:?}", td[node], lr[node]);
+    }
+
+    #[test]
+    fn back_edges_close_loops_and_discovery_starts_at_start() {
+        let g = graph_of(LOOP);
+        let (back, discovery) = back_edges(&g);
+        let loops: Vec<&str> = g.edges.iter().zip(&back).filter(|(_, b)| **b).map(|(e, _)| e.id.as_str()).collect();
+        assert_eq!(loops, ["/States/Done?->Default"]);
+        assert_eq!(discovery[0], 0);
+        assert_eq!(discovery.len(), g.nodes.len());
+    }
+
+    #[test]
+    fn ranks_follow_the_longest_path_give_labels_a_rank_and_put_end_last() {
+        let g = graph_of(LOOP);
+        let (back, _) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let r = |name: &str| rank[at(&g, name)];
+        assert_eq!((rank[0], r("Poll"), r("Done?")), (0, 1, 2));
+        assert_eq!(r("Finish"), 4, "the rule's label takes the rank between");
+        assert_eq!(rank[1], 5);
+    }
+
+    #[test]
+    fn dummies_make_every_edge_span_one_rank_and_carry_labels_at_their_size() {
+        let g = graph_of(crate::seed::ORDER_WORKFLOW);
+        let (back, _) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let l = dummies(&g, &back, &rank, &sized, Direction::TopDown);
+        for v in 0..l.across.len() {
+            for &w in &l.succs[v] {
+                assert_eq!(l.rank[w], l.rank[v] + 1, "{v} → {w}");
+            }
+        }
+        for (i, e) in g.edges.iter().enumerate() {
+            assert_eq!(l.label_dummy[i].is_some(), e.label.is_some() && !l.chains[i].is_empty(), "{}", e.id);
+            assert!(l.chains[i].is_empty() == threaded(&g, &back, &rank, i).is_none_or(|(t, b)| rank[b] == rank[t] + 1), "{}", e.id);
+            if let Some(d) = l.label_dummy[i] {
+                assert_eq!((l.across[d], l.along[d]), label_size(e.label.as_deref().unwrap()));
+                assert!(l.chains[i].contains(&d));
+            }
+        }
+        // Left to right, a label is as long along the ranks as its text.
+        let lr = dummies(&g, &back, &rank, &sized, Direction::LeftRight);
+        let d = lr.label_dummy.iter().flatten().next().copied().unwrap();
+        assert_eq!(lr.across[d], LABEL_H);
+    }
+
+    #[test]
+    fn ordering_uncrosses_what_the_first_order_crossed() {
+        // Start fans out to A and B; A goes to Y and B to X, with X declared before Y: the
+        // discovery order alone crosses A→Y with B→X.
+        let g = graph_of(r#"{"StartAt":"F","States":{"F":{"Type":"Parallel","Next":"G","Branches":[{"StartAt":"Q","States":{"Q":{"Type":"Pass","End":true}}}]},
+            "G":{"Type":"Choice","Choices":[{"Variable":"$.a","BooleanEquals":true,"Next":"A"}],"Default":"B"},
+            "B":{"Type":"Pass","Next":"X"},"A":{"Type":"Pass","Next":"Y"},"X":{"Type":"Pass","Next":"Y2"},"Y":{"Type":"Pass","Next":"X2"},
+            "X2":{"Type":"Pass","End":true},"Y2":{"Type":"Pass","End":true}}}"#);
+        let (back, discovery) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let l = dummies(&g, &back, &rank, &sized, Direction::TopDown);
+        let layers = ordering(&g, &l, &discovery);
+        let pos = order::positions(&layers, l.across.len());
+        assert_eq!(order::crossings(&layers, &l.succs, &pos), 0, "{layers:?}");
+    }
+
+    #[test]
+    fn place_across_keeps_spacing_and_place_along_gives_label_ranks_half_gaps() {
+        let g = graph_of(LOOP);
+        let (back, discovery) = back_edges(&g);
+        let rank = ranks(&g, &back);
+        let (sized, _) = sizes(&g, 0, Direction::TopDown);
+        let l = dummies(&g, &back, &rank, &sized, Direction::TopDown);
+        let layers = ordering(&g, &l, &discovery);
+        let x = place_across(&l, &layers);
+        for layer in &layers {
+            for w in layer.windows(2) {
+                assert!(x[w[1]] - x[w[0]] >= (l.across[w[0]] + l.across[w[1]]) / 2.0 + NODE_GAP - 1e-6);
+            }
+        }
+        assert!((x[at(&g, "Poll")] - x[at(&g, "Finish")]).abs() < 2.0, "a chain stays straight");
+        let (start, depth) = place_along(&l, &layers);
+        let label_rank = rank[at(&g, "Done?")] + 1;
+        assert_eq!(depth[label_rank], LABEL_H);
+        assert_eq!(start[label_rank] - (start[label_rank - 1] + depth[label_rank - 1]), RANK_GAP / 2.0);
+        assert_eq!(start[1] - (start[0] + depth[0]), RANK_GAP);
+    }
+
+    #[test]
+    fn routes_leave_the_source_and_reach_the_target_through_each_dummy() {
+        let s = layout(&derive(Document::seed().machine()));
+        for e in &s.edges {
+            let (from, to) = (rect(&s, &e.from), rect(&s, &e.to));
+            let (a, b) = (e.curves[0].from, e.curves.last().unwrap().to);
+            if to.y > from.y {
+                assert!((a.y - from.bottom()).abs() < 1e-6 && a.x >= from.x && a.x <= from.right(), "{} leaves its source's bottom", e.id);
+                assert!((b.y - to.y).abs() < 1e-6 && b.x > to.x && b.x < to.right(), "{} enters its target's top", e.id);
+            }
+            for w in e.curves.windows(2) {
+                assert_eq!(w[0].to, w[1].from, "{} is continuous", e.id);
+            }
+        }
+        // A loop climbs out of its source's top into its target's bottom.
+        let s = scene(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","Next":"D"},
+            "D":{"Type":"Choice","Choices":[{"Variable":"$.again","BooleanEquals":true,"Next":"A"}],"Default":"E"},"E":{"Type":"Succeed"}}}"#);
+        let e = s.edges.iter().find(|e| e.field == EdgeField::Choice(0)).unwrap();
+        let (from, to) = (rect(&s, "/States/D"), rect(&s, "/States/A"));
+        assert!(e.curves.len() > 2);
+        assert_eq!((e.curves[0].from.y, e.curves.last().unwrap().to.y), (from.y, to.bottom()));
+        assert!(e.curves.iter().all(|c| c.to.y <= c.from.y), "it only climbs");
+        assert_eq!(label_overlaps(&s.nodes, &s.edges), (0, 0));
+    }
+
+    /// Graphs that crowd labels: a Choice of many rules, many Catches to one handler, loops with
+    /// labels, a Map with its own loop.
+    fn crowded() -> Vec<String> {
+        let rules = (0..7).map(|i| format!(r#"{{"Variable":"$.kind","StringEquals":"kind-number-{i}","Next":"Handle {i}"}}"#)).collect::<Vec<_>>().join(",");
+        let handlers = (0..7).map(|i| format!(r#""Handle {i}":{{"Type":"Pass","Next":"Done"}}"#)).collect::<Vec<_>>().join(",");
+        let choice = format!(r#"{{"StartAt":"Route","States":{{"Route":{{"Type":"Choice","Choices":[{rules}],"Default":"Route"}},{handlers},"Done":{{"Type":"Succeed"}}}}}}"#);
+        let catches = (0..8)
+            .map(|i| {
+                let next = if i == 7 { "Ok".to_string() } else { format!("T{}", i + 1) };
+                format!(r#""T{i}":{{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:F","Next":"{next}","Catch":[{{"ErrorEquals":["States.Timeout"],"Next":"Failed"}},{{"ErrorEquals":["States.ALL"],"Next":"Failed"}}]}}"#)
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let catches = format!(r#"{{"StartAt":"T0","States":{{{catches},"Ok":{{"Type":"Succeed"}},"Failed":{{"Type":"Fail"}}}}}}"#);
+        let map = r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"W","States":{
+            "W":{"Type":"Wait","Seconds":5,"Next":"C"},
+            "C":{"Type":"Choice","Choices":[{"Variable":"$.s","StringEquals":"DONE","Next":"E"},{"Variable":"$.s","StringEquals":"FAILED","Next":"F"}],"Default":"W"},
+            "E":{"Type":"Pass","End":true},"F":{"Type":"Fail"}}}}}}"#;
+        vec![choice, catches, map.to_string(), LOOP.to_string(), crate::seed::ORDER_WORKFLOW.to_string()]
+    }
+
+    #[test]
+    fn labels_overlap_no_label_and_no_node_in_either_direction() {
+        for text in crowded() {
+            for dir in [Direction::TopDown, Direction::LeftRight] {
+                let s = layout_in(&graph_of(&text), dir);
+                assert_eq!(label_overlaps(&s.nodes, &s.edges), (0, 0), "{dir:?} {text}");
+                assert!(s.edges.iter().filter_map(|e| e.label_rect()).all(|r| s.bounds.contains(Point::new(r.x, r.y)) && s.bounds.contains(Point::new(r.right(), r.bottom()))));
+            }
+        }
+    }
+
+    #[test]
+    fn label_placement_moves_a_label_off_a_node() {
+        let mut s = layout(&graph_of(LOOP));
+        let k = s.edges.iter().position(|e| e.label.is_some()).unwrap();
+        let node = s.node("/States/Poll").unwrap().rect;
+        s.edges[k].label_at = node.center();
+        assert_eq!(label_overlaps(&s.nodes, &s.edges).1, 1);
+        labels::place_labels(&s.nodes, &mut s.edges);
+        assert_eq!(label_overlaps(&s.nodes, &s.edges), (0, 0));
+        let moved = s.edges[k].label_at;
+        assert!((moved.x - node.center().x).abs() + (moved.y - node.center().y).abs() < 400.0, "it stays near: {moved:?}");
+    }
+
+    #[test]
+    fn left_to_right_runs_the_ranks_across_with_heads_on_top() {
+        let s = layout_in(&graph_of(LOOP), Direction::LeftRight);
+        let order = ["#start", "/States/Poll", "/States/Done?", "/States/Finish", "#end"];
+        for w in order.windows(2) {
+            assert!(rect(&s, w[0]).right() < rect(&s, w[1]).x, "{} left of {}", w[0], w[1]);
+        }
+        let fwd = s.edges.iter().find(|e| e.field == EdgeField::Next).unwrap();
+        let (from, to) = (rect(&s, &fwd.from), rect(&s, &fwd.to));
+        assert_eq!(fwd.curves[0].from.x, from.right());
+        let end = fwd.curves.last().unwrap().to;
+        assert!(end.x == to.x && end.y > to.y && end.y < to.bottom(), "{end:?} on {to:?}'s left side");
+        let back = s.edges.iter().find(|e| e.field == EdgeField::Default).unwrap();
+        assert!(back.curves[0].to.x < back.curves[0].from.x, "the loop goes back left");
+        assert_eq!(s.direction, Direction::LeftRight);
+        // Branches stack under their container's head.
+        let s = layout_in(&graph_of(r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]}}}"#), Direction::LeftRight);
+        let (p, a, b) = (rect(&s, "/States/P"), rect(&s, "/States/P/Branches/0/States/A"), rect(&s, "/States/P/Branches/1/States/B"));
+        assert!(a.y >= p.y + HEAD && a.bottom() < b.y && b.bottom() <= p.bottom(), "{p:?} {a:?} {b:?}");
+        // A relayout in the other direction lays out again.
+        let g = graph_of(LOOP);
+        let td = layout(&g);
+        assert_eq!(relayout_in(Some((&g, &td)), &g, Direction::LeftRight), layout_in(&g, Direction::LeftRight));
     }
 }

@@ -33,14 +33,24 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The inside of a node's head: its kind's icon, its name and summary, and a badge counting its
-/// problems (errors first in colour) when it has any.
-pub fn node_head(icon: &str, name: &str, summary: &str, errors: usize, warnings: usize) -> String {
-    let mut out = String::with_capacity(160 + name.len() + summary.len());
+/// The inside of a node's head: its kind's icon, its name (line by line, as the layout wrapped
+/// it to fit the node: nothing is cut) and summary, and a badge counting its problems (errors
+/// first in colour) when it has any. Each line but the last keeps its trailing space, so the
+/// name's text content reads as the name.
+pub fn node_head(icon: &str, lines: &[String], summary: &str, errors: usize, warnings: usize) -> String {
+    let name_len: usize = lines.iter().map(|l| l.len() + 32).sum();
+    let mut out = String::with_capacity(160 + name_len + summary.len());
     out.push_str(r#"<span class="kind-icon" aria-hidden="true">"#);
     escape_into(&mut out, icon);
     out.push_str(r#"</span><span class="node-text"><span class="node-name">"#);
-    escape_into(&mut out, name);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(r#"<span class="node-line">"#);
+        escape_into(&mut out, line);
+        if i + 1 < lines.len() {
+            out.push(' ');
+        }
+        out.push_str("</span>");
+    }
     out.push_str(r#"</span><span class="node-summary">"#);
     escape_into(&mut out, summary);
     out.push_str("</span></span>");
@@ -90,13 +100,16 @@ mod tests {
 
     #[test]
     fn a_head_has_icon_name_summary_and_a_badge_only_with_problems() {
-        let h = node_head("⚙", "Check <it>", "λ Fn & co", 0, 0);
+        let h = node_head("⚙", &["Check <it>".into()], "λ Fn & co", 0, 0);
         assert_eq!(
             h,
-            r#"<span class="kind-icon" aria-hidden="true">⚙</span><span class="node-text"><span class="node-name">Check &lt;it&gt;</span><span class="node-summary">λ Fn &amp; co</span></span>"#
+            r#"<span class="kind-icon" aria-hidden="true">⚙</span><span class="node-text"><span class="node-name"><span class="node-line">Check &lt;it&gt;</span></span><span class="node-summary">λ Fn &amp; co</span></span>"#
         );
-        assert!(node_head("⚙", "A", "", 2, 1).ends_with(r#"<span class="badge error" title="2 error(s), 1 warning(s)">3</span>"#));
-        assert!(node_head("⚙", "A", "", 0, 1).ends_with(r#"<span class="badge warning" title="0 error(s), 1 warning(s)">1</span>"#));
+        let two = node_head("⚙", &["Create New".into(), "Organizational Unit".into()], "", 0, 0);
+        assert!(two.contains(r#"<span class="node-name"><span class="node-line">Create New </span><span class="node-line">Organizational Unit</span></span>"#), "{two}");
+        let a = ["A".to_string()];
+        assert!(node_head("⚙", &a, "", 2, 1).ends_with(r#"<span class="badge error" title="2 error(s), 1 warning(s)">3</span>"#));
+        assert!(node_head("⚙", &a, "", 0, 1).ends_with(r#"<span class="badge warning" title="0 error(s), 1 warning(s)">1</span>"#));
     }
 
     #[test]

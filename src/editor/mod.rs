@@ -11,6 +11,7 @@ pub mod history;
 pub mod session;
 pub mod graph;
 pub mod layout;
+pub mod text;
 pub mod placement;
 pub mod palette;
 pub mod convert;

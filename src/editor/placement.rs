@@ -165,14 +165,17 @@ impl Placement {
                 }
             })
             .collect();
-        direct.sort_by(|x, y| (x.0, nodes[x.1].rect.center().x, x.2).partial_cmp(&(y.0, nodes[y.1].rect.center().x, y.2)).expect("finite"));
+        // (Routed in the layers' space: top down, or turned for left to right.)
+        let dir = self.base.direction;
+        let across = |i: usize| dir.rect(nodes[i].rect).center().x;
+        direct.sort_by(|x, y| (x.0, across(x.1), x.2).partial_cmp(&(y.0, across(y.1), y.2)).expect("finite"));
         for group in direct.chunk_by(|x, y| x.0 == y.0) {
-            let from = nodes[group[0].0].rect;
+            let from = dir.rect(nodes[group[0].0].rect);
             let count = group.len() as f64;
             for (j, &(_, b, k)) in group.iter().enumerate() {
                 let exit = if count <= 1.0 { from.w / 2.0 } else { from.w * 0.15 + from.w * 0.7 * j as f64 / (count - 1.0) };
                 let lane = group[..j].iter().filter(|x| x.1 == b).count();
-                routes[k] = Route::Direct(edge_curve_in_lane(&from, from.x + exit, &nodes[b].rect, lane));
+                routes[k] = Route::Direct(dir.curve(edge_curve_in_lane(&from, from.x + exit, &dir.rect(nodes[b].rect), lane)));
             }
         }
         for (k, (base, route)) in self.base.edges.iter().zip(routes).enumerate() {

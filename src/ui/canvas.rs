@@ -8,7 +8,7 @@ use crate::editor::change::Change;
 use crate::editor::edit::{self, EdgeTarget, Handle};
 use crate::editor::geometry::{Point, Viewport};
 use crate::editor::graph::{EdgeField, EdgeKind};
-use crate::editor::layout::{NODE_H, NODE_W, SceneEdge};
+use crate::editor::layout::{Direction, NODE_H, NODE_W, SceneEdge};
 use crate::editor::palette::item;
 use crate::editor::scope::StateRef;
 use leptos::prelude::*;
@@ -76,7 +76,7 @@ pub fn Canvas() -> impl IntoView {
             let (w, h) = (div.client_width() as f64, div.client_height() as f64);
             if w > 0.0 && h > 0.0 {
                 let bounds = editor.scene.with_untracked(|s| s.bounds);
-                viewport.set(Viewport::fit(bounds, w, h, 40.0, 0.4));
+                viewport.set(Viewport::fit(bounds, w, h, 40.0, 0.0));
             }
         }
     };
@@ -294,10 +294,33 @@ pub fn Canvas() -> impl IntoView {
             })
         })
     };
-    let zoom_text = move || format!("{:.0}%", viewport.with(|v| v.zoom) * 100.0);
+    let zoom_text = move || {
+        let z = viewport.with(|v| v.zoom) * 100.0;
+        if z < 10.0 { format!("{z:.1}%") } else { format!("{z:.0}%") }
+    };
+    // Zoomed out, nodes show their names only (see the stylesheet).
+    let zoomed_out = move || viewport.with(|v| v.zoom < 0.55);
+    let direction = editor.direction;
+    let flip = move |_| {
+        direction.update(|d| {
+            *d = match d {
+                Direction::TopDown => Direction::LeftRight,
+                Direction::LeftRight => Direction::TopDown,
+            }
+        });
+        editor.fit_request.update(|n| *n += 1);
+    };
+    let flip_label = move || match direction.get() {
+        Direction::TopDown => "Lay out left to right",
+        Direction::LeftRight => "Lay out top down",
+    };
+    let flip_icon = move || match direction.get() {
+        Direction::TopDown => "⇄",
+        Direction::LeftRight => "⇅",
+    };
     view! {
         <section class="canvas" node_ref=el aria-label="Canvas" style=grid on:pointerdown=background_down on:wheel=wheel
-            on:pointerover=over on:pointerleave=leave
+            on:pointerover=over on:pointerleave=leave class:zoomed-out=zoomed_out
             class:dragging=move || editor.gesture.with(|g| matches!(g, Some(Gesture::Palette { moved: true, .. })))>
             <div class="world" style:transform=transform>
                 <svg class="edges" width="1" height="1" inner_html=DEFS></svg>
@@ -320,6 +343,7 @@ pub fn Canvas() -> impl IntoView {
                 <span class="zoom-level">{zoom_text}</span>
                 <button aria-label="Zoom out" on:click=move |_| zoom_by(0.8)>"−"</button>
                 <button aria-label="Fit to view" on:click=move |_| editor.fit_request.update(|n| *n += 1)>"⤢"</button>
+                <button aria-label=flip_label title=flip_label on:click=flip>{flip_icon}</button>
             </div>
             {ghost}
         </section>

@@ -117,9 +117,11 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
         }
     };
     let aria = format!("{} ({kind})", node.label);
+    // A container's head is as tall as its name's lines (a state's head fills the node).
+    let head_style = container.then(|| format!("height: {}px", node.head_height()));
     let head = {
-        let (icon, name, summary) = (icon(kind), node.label.clone(), node.summary.clone());
-        move || problems.with(|&(errors, warnings)| markup::node_head(icon, &name, &summary, errors, warnings))
+        let (icon, lines, summary) = (icon(kind), node.lines.clone(), node.summary.clone());
+        move || problems.with(|&(errors, warnings)| markup::node_head(icon, &lines, &summary, errors, warnings))
     };
     // The retry badge (outside the head, whose contents are clipped to it: the badge sits on the
     // corner), then the handles; one optional piece, so an idle node holds a single placeholder.
@@ -138,7 +140,7 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
     };
     view! {
         <div class=class style=style role="button" tabindex="0" aria-label=aria data-state-name=node.label.clone() data-node=id>
-            <div class="node-head" inner_html=head></div>
+            <div class="node-head" style=head_style inner_html=head></div>
             {extras}
         </div>
     }

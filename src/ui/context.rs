@@ -6,7 +6,7 @@ use crate::editor::document::Document;
 use crate::editor::geometry::{Point, Viewport};
 use crate::editor::graph::{Graph, derive};
 use crate::editor::history::Merge;
-use crate::editor::layout::{Scene, relayout};
+use crate::editor::layout::{Direction, Scene, relayout_in};
 use crate::editor::scope::StateRef;
 use crate::editor::session::Session;
 use leptos::prelude::*;
@@ -47,6 +47,8 @@ pub struct Editor {
     /// The scene, laid out again only when the model changes; positions are applied after, and
     /// each node and edge has its own cell (see [`SceneStore`]).
     pub scene: SceneStore,
+    /// Which way the canvas lays out (the canvas's toggle).
+    pub direction: RwSignal<Direction>,
     /// Asks the code pane to select this span of the text (a clicked diagnostic).
     pub reveal: RwSignal<Option<crate::asl::json::Span>>,
     /// The document's diagnostics, notifying only when they change.
@@ -62,10 +64,11 @@ impl Editor {
         let model_revision = Memo::new(move |_| session.with(|s| s.doc.model_revision()));
         let positions_revision = Memo::new(move |_| session.with(|s| s.doc.positions_revision()));
         // (generation, graph, scene); a new generation each time, without comparing the scenes.
+        let direction = RwSignal::new(Direction::default());
         let base = Memo::new_owning(move |prev: Option<(u64, Graph, Scene)>| {
             let _ = model_revision.get(); // (a read, not `track`: a memo computes only when read)
             let graph = session.with_untracked(|s| derive(s.doc.machine()));
-            let scene = relayout(prev.as_ref().map(|(_, g, s)| (g, s)), &graph);
+            let scene = relayout_in(prev.as_ref().map(|(_, g, s)| (g, s)), &graph, direction.get());
             ((prev.map_or(0, |p| p.0 + 1), graph, scene), true)
         });
         let (first, scene) = base.with_untracked(|(g, _, s)| (*g, s.clone()));
@@ -102,6 +105,7 @@ impl Editor {
             show_shortcuts: RwSignal::new(false),
             fit_request: RwSignal::new(0),
             scene,
+            direction,
             reveal: RwSignal::new(None),
             diagnostics,
         }

@@ -73,3 +73,66 @@ test('screenshots of the seed, 100 states and nested Parallel/Map, light and dar
     await page.close();
   }
 });
+
+/** What the page draws, measured by the browser: names wider than their node, labels over labels
+ * or over state nodes (containers excepted: a branch's labels are inside its Parallel), and nodes
+ * outside the canvas after fit. */
+async function drawnProblems(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('.canvas').getBoundingClientRect();
+    const nodes = [...document.querySelectorAll('.canvas .node')];
+    let cut = 0, outside = 0;
+    for (const n of nodes) {
+      const box = n.getBoundingClientRect();
+      for (const line of n.querySelectorAll('.node-line')) {
+        const r = line.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(line);
+        const text = range.getBoundingClientRect();
+        if (text.right > box.right + 0.5 || line.scrollWidth > line.clientWidth + 1 || r.right > box.right + 0.5) cut++;
+      }
+      if (box.left < canvas.left - 0.5 || box.right > canvas.right + 0.5 || box.top < canvas.top - 0.5 || box.bottom > canvas.bottom + 0.5) outside++;
+    }
+    const over = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const labels = [...document.querySelectorAll('.canvas .edge-label')].map((l) => l.getBoundingClientRect());
+    const states = nodes.filter((n) => !n.classList.contains('container')).map((n) => n.getBoundingClientRect());
+    let labelLabel = 0, labelNode = 0;
+    labels.forEach((a, i) => {
+      labelLabel += labels.slice(i + 1).filter((b) => over(a, b)).length;
+      labelNode += states.filter((b) => over(a, b)).length;
+    });
+    return { cut, labelLabel, labelNode, outside };
+  });
+}
+
+test('long names are drawn whole, labels apart, and fit shows everything, both directions', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const definition = JSON.parse(await readFile(new URL('../fixtures/layout-corpus/account-vending-machine.json', import.meta.url), 'utf8'));
+  const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 900 });
+  await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+  await load(page, definition);
+  const long = 'Create New Organizational Unit For The Account Vending Machine';
+  await node(page, long).waitFor();
+  assert.equal((await node(page, long).locator('.node-name').textContent()).trim(), long);
+  const zero = { cut: 0, labelLabel: 0, labelNode: 0, outside: 0 };
+  assert.deepEqual({ ...(await drawnProblems(page)), outside: 0 }, zero);
+  assert.equal((await drawnProblems(page)).outside, 0, 'fit shows every node');
+  await screenshot(page, 'long-names-fit.png');
+  await page.getByRole('button', { name: 'Lay out left to right' }).click();
+  await page.waitForTimeout(300);
+  assert.deepEqual(await drawnProblems(page), zero);
+  await screenshot(page, 'long-names-left-to-right.png');
+  await page.getByRole('button', { name: 'Lay out top down' }).click();
+  await page.waitForTimeout(300);
+  // At about 100 %, the long name's node, whole.
+  for (let i = 0; i < 12 && parseFloat(await page.locator('.zoom-level').textContent()) < 95; i++) {
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+  }
+  await node(page, long).scrollIntoViewIfNeeded();
+  const box = await node(page, long).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  assert.deepEqual({ ...(await drawnProblems(page)), outside: 0 }, zero);
+  await screenshot(page, 'long-names-100.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
