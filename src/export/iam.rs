@@ -119,8 +119,9 @@ pub(crate) fn task_grants(found: &mut DefinitionResources, call: &Call<'_>, cata
     };
     let mut own = DefinitionResources::default();
     call_grants(&mut own, call, catalogue);
+    // The deploy still creates the functions it names; its own warnings ("granted on ...") are
+    // about a policy this role does not get, so only the summary below is kept.
     found.functions.extend(own.functions.into_iter().filter(|f| !found.functions.contains(f)).collect::<Vec<_>>());
-    found.warnings.extend(own.warnings);
     let role_call = Call { payload: Some(credentials), payload_key: "Credentials", ..*call };
     let assume = owned(&["sts:AssumeRole"]);
     let role = resource_of(found, &role_call, "RoleArn", &assume, Arn::Global { service: "iam", rest: "role/*".into() }, |arn| {
@@ -463,7 +464,9 @@ fn sdk_grants(found: &mut DefinitionResources, call: &Call<'_>, service: &str, o
             Arn::Literal("*".into())
         }
     };
-    found.grant_owned(grant(&call_sid(service), &actions, arn));
+    // The statement is named after the IAM prefix, so that sesv2 and ses calls share one.
+    let prefix = actions.first().and_then(|a| a.split(':').next()).unwrap_or(service).to_string();
+    found.grant_owned(grant(&call_sid(&prefix), &actions, arn));
 }
 
 /// A Distributed Map: its child executions (started by the state machine itself), the S3 reads
