@@ -69,7 +69,8 @@ fn grant_statements(grants: &[Grant], options: &ExportOptions, target: ArnTarget
         }
     }
     // (sid, actions, condition) -> resources
-    let mut groups: Vec<((String, Vec<String>, Option<Value>), Vec<String>)> = Vec::new();
+    type Group = ((String, Vec<String>, Option<Value>), Vec<String>);
+    let mut groups: Vec<Group> = Vec::new();
     for ((sid, resource, condition), actions) in per_resource {
         let key = (sid, actions, condition);
         match groups.iter_mut().find(|(k, _)| *k == key) {
