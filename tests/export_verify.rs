@@ -45,7 +45,7 @@ fn shellcheck_reports_nothing_on_any_generated_script() {
 #[test]
 fn templates_pass_cfn_lint() {
     let cfn_lint = tool("cfn-lint");
-    for (name, files) in [("lint-seed", seed_files()), ("lint-every", every_integration_files()), ("lint-inject", injection_files())] {
+    for (name, files) in [("lint-seed", seed_files()), ("lint-every", every_integration_files()), ("lint-inject", injection_files()), ("lint-policy", every_policy_files())] {
         let dir = exported(name, &files);
         let templates = ["cloudformation.yaml", "cloudformation.json", "sam-template.yaml"].map(|t| dir.join(t));
         let out = Command::new(&cfn_lint).args(&templates).output().unwrap();

@@ -428,9 +428,14 @@ fn export(definition: Option<&std::path::Path>, out: &std::path::Path, request: 
     let result = definition
         .map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read)
         .and_then(|text| Ok((text, scenarios.map(read).transpose()?)))
-        .and_then(|(text, scenarios)| statecraft::export::command::export_command(&text, request, scenarios.as_deref()));
+        .and_then(|(text, scenarios)| statecraft::export::command::export_command_with_warnings(&text, request, scenarios.as_deref()));
     let files = match result {
-        Ok(files) => files,
+        Ok((files, warnings)) => {
+            for warning in warnings {
+                eprintln!("warning: {warning}");
+            }
+            files
+        }
         Err(e) => {
             eprintln!("{}", terminal_safe(&e.to_string()));
             return ExitCode::from(2);

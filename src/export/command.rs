@@ -2,7 +2,7 @@
 //! [`Scenario`]s, then every file generated. The binary only reads and writes files.
 
 use super::options::{AlarmOptions, ExportOptions, LogLevel, Scenario, WorkflowType};
-use super::{ExportFile, export_files};
+use super::{Export, ExportFile, ExportWarning, export};
 
 /// The options as typed on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,14 +69,23 @@ pub fn parse_scenarios(text: &str) -> Result<Vec<Scenario>, String> {
 /// Every file for `definition_text`, with the scenarios of `scenarios_json` (the seed's three
 /// tests when `None`), and the diagram (`diagram.svg`, automatic layout).
 pub fn export_command(definition_text: &str, request: &ExportRequest, scenarios_json: Option<&str>) -> Result<Vec<ExportFile>, String> {
+    export_command_with_warnings(definition_text, request, scenarios_json).map(|(files, _)| files)
+}
+
+/// [`export_command`] with the policy's warnings (the binary prints them to stderr).
+pub fn export_command_with_warnings(
+    definition_text: &str,
+    request: &ExportRequest,
+    scenarios_json: Option<&str>,
+) -> Result<(Vec<ExportFile>, Vec<ExportWarning>), String> {
     let options = request.options()?;
     let scenarios = match scenarios_json {
         Some(text) => parse_scenarios(text)?,
         None => Scenario::seed_scenarios(),
     };
-    let mut files = export_files(definition_text, &options, &scenarios).map_err(|e| e.to_string())?;
+    let Export { mut files, warnings } = export(definition_text, &options, &scenarios).map_err(|e| e.to_string())?;
     if let Some(svg) = super::diagram::diagram_svg_of(definition_text, &Default::default()) {
         files.push(ExportFile { name: "diagram.svg", contents: svg, executable: false });
     }
-    Ok(files)
+    Ok((files, warnings))
 }

@@ -5,7 +5,9 @@
 //!   (or with the account and region the user gives written into the deployment's ARNs).
 //! - [`options`]: [`ExportOptions`] (name, region, type, logging, tracing, alarm; the seed's
 //!   values by default) and [`Scenario`]s.
-//! - [`resources`]: what the definition calls (Lambda, SNS, SQS, DynamoDB, nested executions).
+//! - [`resources`]: what the definition calls, every Task and Distributed Map at any depth, with
+//!   [`ExportWarning`]s for what is known only at run time.
+//! - [`iam`](mod@iam): the IAM actions and resources of each integration (AWS's pages, the catalogue).
 //! - [`policy`]: least-privilege IAM for those resources.
 //! - [`aws_cli`]: `deploy.sh`, `run.sh`, `logs.sh`, `cleanup.sh`: the course's CLI steps,
 //!   generated and idempotent.
@@ -15,7 +17,7 @@
 //! - [`diagram`]: the diagram as SVG, from the editor's layout.
 //! - [`zip`](mod@zip): a STORE-method zip writer for "Download all".
 //!
-//! [`export_files`] gives every file at once.
+//! [`export`] gives every file at once, with the policy's warnings; [`export_files`] the files.
 
 pub mod asl_json;
 pub mod aws_cli;
@@ -24,6 +26,7 @@ pub mod command;
 pub mod diagram;
 pub mod names;
 pub mod options;
+pub mod iam;
 pub mod policy;
 pub mod resources;
 pub mod yaml;
@@ -31,7 +34,7 @@ pub mod zip;
 
 pub use names::{InvalidName, NameKind, shell_quote, terminal_safe, terminal_safe_line};
 pub use options::{AlarmOptions, ExportOptions, LogLevel, LoggingOptions, Scenario, WorkflowType};
-pub use resources::DefinitionResources;
+pub use resources::{DefinitionResources, ExportWarning};
 
 use crate::asl::json::Node;
 use crate::asl::model::StateMachine;
@@ -119,9 +122,23 @@ pub struct ExportFile {
     pub executable: bool,
 }
 
+/// An export: its files, and what the execution role's policy could not grant exactly (a
+/// resource known only at run time, granted by wildcard; an action not derived), each located on
+/// its state and field. Shown with the files, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub files: Vec<ExportFile>,
+    pub warnings: Vec<ExportWarning>,
+}
+
 /// Every export of `definition_text` at once, in a stable order: the ASL JSON, the four
-/// scripts, the three templates.
+/// scripts, the three templates. The warnings are [`export`]'s.
 pub fn export_files(definition_text: &str, options: &ExportOptions, scenarios: &[Scenario]) -> Result<Vec<ExportFile>, ExportError> {
+    export(definition_text, options, scenarios).map(|e| e.files)
+}
+
+/// Every file of `definition_text`, with the warnings of its policy.
+pub fn export(definition_text: &str, options: &ExportOptions, scenarios: &[Scenario]) -> Result<Export, ExportError> {
     options.check().map_err(ExportError::InvalidNames)?;
     for scenario in scenarios {
         if let Err(e) = serde_json::from_str::<serde_json::Value>(&scenario.input) {
@@ -133,7 +150,7 @@ pub fn export_files(definition_text: &str, options: &ExportOptions, scenarios: &
         refuse_express_integrations(definition_text)?;
     }
     let file = |name, contents, executable| ExportFile { name, contents, executable };
-    Ok(vec![
+    let files = vec![
         file("state-machine.json", asl_json::asl_json(&definition.text, &definition.root, options), false),
         file("deploy.sh", aws_cli::deploy_script(&definition, options), true),
         file("run.sh", aws_cli::run_script(options, scenarios), true),
@@ -142,5 +159,6 @@ pub fn export_files(definition_text: &str, options: &ExportOptions, scenarios: &
         file("cloudformation.yaml", cloudformation::cloudformation_yaml(&definition, options), false),
         file("cloudformation.json", cloudformation::cloudformation_json(&definition, options), false),
         file("sam-template.yaml", cloudformation::sam_yaml(&definition, options), false),
-    ])
+    ];
+    Ok(Export { files, warnings: definition.resources.warnings.clone() })
 }

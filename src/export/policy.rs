@@ -4,6 +4,7 @@
 
 use super::asl_json::{ArnTarget, deployed_resource};
 use super::options::ExportOptions;
+use super::iam::{Arn, Grant};
 use super::resources::{DefinitionResources, queue_name};
 use serde_json::{Value, json};
 
@@ -22,71 +23,81 @@ fn statement(sid: &str, actions: &[&str], resources: Vec<String>) -> Value {
     json!({"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources})
 }
 
-/// The execution role's inline policy, with ARNs written for `target`; `None` when the state
-/// machine needs no permission at all (IAM refuses an empty policy).
-pub fn execution_policy(resources: &DefinitionResources, options: &ExportOptions, target: ArnTarget<'_>) -> Option<Value> {
+/// A grant's resource ARN for `target`.
+fn arn_for(arn: &Arn, options: &ExportOptions, target: ArnTarget<'_>) -> String {
     let ArnTarget { account, region } = target;
     let filled = |value: &str| deployed_resource(value, target).unwrap_or_else(|| value.to_string());
-    let mut statements = Vec::new();
-    if !resources.functions.is_empty() {
-        let arns = resources
-            .functions
-            .iter()
-            .flat_map(|f| {
-                let arn = format!("arn:aws:lambda:{region}:{account}:function:{}", f.name);
-                [arn.clone(), format!("{arn}:*")]
-            })
-            .collect();
-        statements.push(statement("InvokeLambdaFunctions", &["lambda:InvokeFunction"], arns));
-    }
-    if !resources.topics.is_empty() {
-        statements.push(statement("PublishToTopics", &["sns:Publish"], resources.topics.iter().map(|t| filled(t)).collect()));
-    }
-    if !resources.queues.is_empty() {
-        let arns = resources
-            .queues
-            .iter()
-            .filter_map(|url| {
-                let url = filled(url);
+    let name = &options.state_machine_name;
+    match arn {
+        Arn::Written(value) => filled(value),
+        Arn::Local { service, rest } => format!("arn:aws:{service}:{region}:{account}:{rest}"),
+        Arn::Global { service, rest } => format!("arn:aws:{service}::{account}:{rest}"),
+        Arn::Literal(value) => value.clone(),
+        Arn::QueueUrl(url) => {
+            let url = filled(url);
+            let queue = || -> Option<String> {
                 let host_region = url.strip_prefix("https://sqs.")?.split(".amazonaws.com/").next()?.to_string();
                 let queue_account = url.split('/').nth(3)?.to_string();
                 Some(format!("arn:aws:sqs:{host_region}:{queue_account}:{}", queue_name(&url)?))
-            })
-            .collect();
-        statements.push(statement("SendToQueues", &["sqs:SendMessage"], arns));
+            };
+            queue().unwrap_or_else(|| format!("arn:aws:sqs:{region}:{account}:{}", queue_name(&url).unwrap_or("*")))
+        }
+        Arn::ThisMachine => format!("arn:aws:states:{region}:{account}:stateMachine:{name}"),
+        Arn::ThisMachineChildExecutions => format!("arn:aws:states:{region}:{account}:execution:{name}/*"),
     }
-    for (i, table) in resources.tables.iter().enumerate() {
-        let actions: Vec<&str> = table.actions.iter().copied().collect();
-        let arn = format!("arn:aws:dynamodb:{region}:{account}:table/{}", table.name);
-        statements.push(statement(&format!("UseTable{}", i + 1), &actions, vec![arn]));
-    }
-    if !resources.nested_executions.is_empty() {
-        let machines: Vec<String> = resources.nested_executions.iter().map(|n| filled(&n.arn)).collect();
-        statements.push(statement("StartNestedExecutions", &["states:StartExecution"], machines));
-        let waited: Vec<String> = resources
-            .nested_executions
-            .iter()
-            .filter(|n| n.waits_for_completion)
-            .map(|n| filled(&n.arn).replacen(":stateMachine:", ":execution:", 1) + ":*")
-            .collect();
-        if !waited.is_empty() {
-            statements.push(statement("FollowNestedExecutions", &["states:DescribeExecution", "states:StopExecution"], waited));
-            statements.push(statement(
-                "NestedExecutionEvents",
-                &["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-                vec![format!("arn:aws:events:{region}:{account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule")],
-            ));
+}
+
+/// The grants as statements: the actions on each resource united, then the resources that get
+/// the same actions (under the same statement id and condition) in one statement, in order of
+/// first use. Ids shared by several statements are numbered.
+fn grant_statements(grants: &[Grant], options: &ExportOptions, target: ArnTarget<'_>) -> Vec<Value> {
+    type Key = (String, String, Option<Value>);
+    let mut per_resource: Vec<(Key, Vec<String>)> = Vec::new();
+    for grant in grants {
+        let key = (grant.sid.clone(), arn_for(&grant.resource, options, target), grant.condition.clone());
+        let at = match per_resource.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                per_resource.push((key, Vec::new()));
+                per_resource.len() - 1
+            }
+        };
+        for action in &grant.actions {
+            if !per_resource[at].1.contains(action) {
+                per_resource[at].1.push(action.clone());
+            }
         }
     }
-    for (i, runtime) in resources.runtime_targets.iter().enumerate() {
-        let any = match runtime.service {
-            "lambda" => format!("arn:aws:lambda:{region}:{account}:function:*"),
-            "dynamodb" => format!("arn:aws:dynamodb:{region}:{account}:table/*"),
-            "states" => format!("arn:aws:states:{region}:{account}:stateMachine:*"),
-            service => format!("arn:aws:{service}:{region}:{account}:*"),
-        };
-        statements.push(statement(&format!("RuntimeTarget{}", i + 1), &runtime.actions, vec![any]));
+    // (sid, actions, condition) -> resources
+    type Group = ((String, Vec<String>, Option<Value>), Vec<String>);
+    let mut groups: Vec<Group> = Vec::new();
+    for ((sid, resource, condition), actions) in per_resource {
+        let key = (sid, actions, condition);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, resources)) => resources.push(resource),
+            None => groups.push((key, vec![resource])),
+        }
     }
+    let count = |sid: &str| groups.iter().filter(|((s, _, _), _)| s == sid).count();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut statements = Vec::new();
+    for ((sid, actions, condition), resources) in &groups {
+        seen.push(sid);
+        let id = if count(sid) > 1 { format!("{sid}{}", seen.iter().filter(|s| **s == sid.as_str()).count()) } else { sid.clone() };
+        let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
+        let mut s = statement(&id, &actions, resources.clone());
+        if let Some(condition) = condition {
+            s["Condition"] = condition.clone();
+        }
+        statements.push(s);
+    }
+    statements
+}
+
+/// The execution role's inline policy, with ARNs written for `target`; `None` when the state
+/// machine needs no permission at all (IAM refuses an empty policy).
+pub fn execution_policy(resources: &DefinitionResources, options: &ExportOptions, target: ArnTarget<'_>) -> Option<Value> {
+    let mut statements = grant_statements(&resources.grants, options, target);
     if options.logging_enabled() {
         statements.push(statement(
             "DeliverLogs",

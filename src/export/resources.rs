@@ -1,11 +1,19 @@
-//! What a definition uses: the AWS resources its Task states call, found in the typed model
-//! (`Resource`, and `Parameters`/`Arguments` of the service integrations). The deploy creates
-//! the Lambda functions; the others (topics, queues, tables, nested state machines) are the
-//! user's, and only appear in the execution role's policy.
+//! What a definition uses, read for its execution role: every Task state (Parallel branches and
+//! Map processors included, at any depth), every Distributed Map's child executions, `ItemReader`
+//! and `ResultWriter`, each turned into [`Grant`]s (IAM actions on resource ARNs) by
+//! [`super::iam`]. The deploy creates the Lambda functions; the other resources are the user's
+//! and only appear in the execution role's policy.
+//!
+//! What cannot be known before a run (a path `.$`, a JSONata `{% %}`, a `${...}` placeholder)
+//! gets the narrowest wildcard and an [`ExportWarning`] naming the state and the field, so that a
+//! policy is never silently incomplete.
 
+use super::iam::{self, Arn, Grant};
 use crate::asl::json::Node;
 use crate::asl::model::{StateKind, StateMachine};
+use crate::catalogue::Catalogue;
 use std::collections::BTreeSet;
+use std::fmt;
 
 /// A Lambda function the definition invokes, directly or through `lambda:invoke`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,78 +22,107 @@ pub struct FunctionUse {
     pub name: String,
 }
 
-/// A DynamoDB table and the item actions the definition performs on it.
+/// A DynamoDB table the definition names, and the actions it performs on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableUse {
     pub name: String,
     /// IAM actions: `dynamodb:GetItem`, ...
-    pub actions: BTreeSet<&'static str>,
+    pub actions: BTreeSet<String>,
 }
 
-/// A state machine the definition starts (`states:startExecution`).
+/// Something the exporter could not grant exactly: a resource known only at run time (granted
+/// by the narrowest wildcard), an action it cannot derive. Located on the state and field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NestedExecution {
-    /// Its ARN, as written in the definition.
-    pub arn: String,
-    /// `.sync` or `.sync:2`: Step Functions also describes and stops it, through an EventBridge rule.
-    pub waits_for_completion: bool,
-}
-
-/// A service call whose target is chosen at run time (`"TopicArn.$": "$.topic"`): the policy
-/// can only grant it by wildcard over the account's resources of that service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuntimeTarget {
+pub struct ExportWarning {
+    /// The state's name.
     pub state: String,
-    /// The IAM actions the call needs: `sns:Publish`.
-    pub actions: Vec<&'static str>,
-    /// `lambda`, `sns`, `sqs`, `dynamodb`, `states`.
-    pub service: &'static str,
+    /// The field, as a JSON pointer into the definition (`/States/Save/Parameters/TableName.$`).
+    pub pointer: String,
+    pub message: String,
+}
+
+impl fmt::Display for ExportWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "state {:?} ({}): {}", self.state, self.pointer, self.message)
+    }
 }
 
 /// Everything the definition calls, each resource once, in order of first use.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DefinitionResources {
     pub functions: Vec<FunctionUse>,
-    /// SNS topic ARNs.
-    pub topics: Vec<String>,
-    /// SQS queue URLs.
-    pub queues: Vec<String>,
     pub tables: Vec<TableUse>,
-    pub nested_executions: Vec<NestedExecution>,
-    pub runtime_targets: Vec<RuntimeTarget>,
-    /// `Resource` values this exporter does not know how to grant (activities, other
-    /// integrations), with the state that uses them.
-    pub unsupported: Vec<(String, String)>,
+    /// What the execution role must allow, in order of first use (merged into statements by
+    /// [`super::policy`]).
+    pub grants: Vec<Grant>,
+    pub warnings: Vec<ExportWarning>,
 }
 
-/// The service integration prefix of optimized and SDK integrations.
-const INTEGRATION_PREFIX: &str = "arn:aws:states:::";
+/// A JSON pointer token: `~` and `/` escaped.
+fn token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Where a Task is: its name and its JSON pointer.
+#[derive(Debug, Clone)]
+pub(crate) struct At<'a> {
+    pub state: &'a str,
+    pub pointer: String,
+}
+
+impl At<'_> {
+    pub(crate) fn field(&self, field: &str) -> String {
+        format!("{}/{}", self.pointer, field.split('/').map(token).collect::<Vec<_>>().join("/"))
+    }
+}
 
 impl DefinitionResources {
-    /// Scans every Task state of `machine`, Parallel branches and Map processors included.
+    /// Scans `machine` with the catalogue embedded in native builds (none in the page's build:
+    /// then `aws-sdk:` actions are derived from their names, with a warning).
     pub fn scan(machine: &StateMachine) -> Self {
+        Self::scan_with(machine, &iam::default_catalogue())
+    }
+
+    /// Scans every Task state of `machine`, Parallel branches and Map processors included, with
+    /// `catalogue` for the `aws-sdk:` IAM actions.
+    pub fn scan_with(machine: &StateMachine, catalogue: &Catalogue) -> Self {
         let mut found = DefinitionResources::default();
-        found.scan_machine(machine);
+        found.scan_machine(machine, "", catalogue);
         found
     }
 
-    fn scan_machine(&mut self, machine: &StateMachine) {
+    fn scan_machine(&mut self, machine: &StateMachine, prefix: &str, catalogue: &Catalogue) {
         for named in &machine.states {
+            let at = At { state: &named.name, pointer: format!("{prefix}/States/{}", token(&named.name)) };
+            let data = &named.state.data;
             match &named.state.kind {
                 StateKind::Task(task) => {
-                    let payload = named.state.data.parameters.as_ref().or(named.state.data.arguments.as_ref());
-                    if let Some(resource) = &task.resource {
-                        self.scan_task(&named.name, resource, payload);
+                    let (payload, key) = match (&data.parameters, &data.arguments) {
+                        (Some(p), _) => (Some(p), "Parameters"),
+                        (None, Some(a)) => (Some(a), "Arguments"),
+                        (None, None) => (None, "Parameters"),
+                    };
+                    match &task.resource {
+                        Some(resource) => {
+                            let call = iam::Call { at: &at, resource, payload, payload_key: key, credentials: task.credentials.as_ref() };
+                            iam::task_grants(self, &call, catalogue);
+                        }
+                        None => self.warn(&at, &at.field("Resource"), "the Task has no Resource: no permission derived".into()),
                     }
                 }
                 StateKind::Parallel(parallel) => {
-                    for branch in parallel.branches.iter().flatten() {
-                        self.scan_machine(branch);
+                    for (i, branch) in parallel.branches.iter().flatten().enumerate() {
+                        self.scan_machine(branch, &format!("{}/Branches/{i}", at.pointer), catalogue);
                     }
                 }
                 StateKind::Map(map) => {
+                    let field = if map.item_processor.is_some() { "ItemProcessor" } else { "Iterator" };
                     if let Some(processor) = map.processor() {
-                        self.scan_machine(processor);
+                        let distributed = processor.processor_config.as_ref().and_then(|c| c.mode.as_deref()) == Some("DISTRIBUTED");
+                        if distributed {
+                            iam::distributed_map_grants(self, &at, map);
+                        }
+                        self.scan_machine(processor, &format!("{}/{field}", at.pointer), catalogue);
                     }
                 }
                 _ => {}
@@ -93,104 +130,76 @@ impl DefinitionResources {
         }
     }
 
-    fn scan_task(&mut self, state: &str, resource: &str, payload: Option<&Node>) {
-        if let Some(name) = lambda_function_name(resource) {
-            self.add_function(name);
-            return;
-        }
-        let Some(integration) = resource.strip_prefix(INTEGRATION_PREFIX) else {
-            self.unsupported.push((state.to_string(), resource.to_string()));
-            return;
-        };
-        // lambda:invoke.waitForTaskToken -> ("lambda:invoke", ".waitForTaskToken")
-        let (action, pattern) = match integration.find('.') {
-            Some(dot) => (&integration[..dot], &integration[dot..]),
-            None => (integration, ""),
-        };
-        let argument = |key: &str| payload_argument(payload, key);
-        let mut runtime = |service: &'static str, actions: Vec<&'static str>| {
-            self.runtime_targets.push(RuntimeTarget { state: state.to_string(), actions, service })
-        };
-        match action {
-            "lambda:invoke" => match argument("FunctionName") {
-                Argument::Static(name) => match function_name_of(&name) {
-                    Some(name) => self.add_function(name),
-                    None => self.unsupported.push((state.to_string(), format!("FunctionName {name}"))),
-                },
-                Argument::Runtime | Argument::Missing => runtime("lambda", vec!["lambda:InvokeFunction"]),
-            },
-            "sns:publish" => match argument("TopicArn") {
-                Argument::Static(arn) => push_once(&mut self.topics, arn),
-                Argument::Runtime | Argument::Missing => runtime("sns", vec!["sns:Publish"]),
-            },
-            "sqs:sendMessage" => match argument("QueueUrl") {
-                Argument::Static(url) => push_once(&mut self.queues, url),
-                Argument::Runtime | Argument::Missing => runtime("sqs", vec!["sqs:SendMessage"]),
-            },
-            "dynamodb:getItem" | "dynamodb:putItem" | "dynamodb:updateItem" | "dynamodb:deleteItem" => {
-                let iam_action = match action {
-                    "dynamodb:getItem" => "dynamodb:GetItem",
-                    "dynamodb:putItem" => "dynamodb:PutItem",
-                    "dynamodb:updateItem" => "dynamodb:UpdateItem",
-                    _ => "dynamodb:DeleteItem",
-                };
-                match argument("TableName") {
-                    Argument::Static(name) => match self.tables.iter_mut().find(|t| t.name == name) {
-                        Some(table) => {
-                            table.actions.insert(iam_action);
-                        }
-                        None => self.tables.push(TableUse { name, actions: BTreeSet::from([iam_action]) }),
-                    },
-                    Argument::Runtime | Argument::Missing => runtime("dynamodb", vec![iam_action]),
-                }
-            }
-            "states:startExecution" => {
-                let waits_for_completion = pattern.starts_with(".sync");
-                match argument("StateMachineArn") {
-                    Argument::Static(arn) => {
-                        match self.nested_executions.iter_mut().find(|n| n.arn == arn) {
-                            Some(nested) => nested.waits_for_completion |= waits_for_completion,
-                            None => self.nested_executions.push(NestedExecution { arn, waits_for_completion }),
-                        }
-                    }
-                    Argument::Runtime | Argument::Missing => runtime("states", vec!["states:StartExecution"]),
-                }
-            }
-            _ => self.unsupported.push((state.to_string(), resource.to_string())),
+    /// Adds a grant of `actions` on `resource`.
+    pub(crate) fn grant(&mut self, sid: &'static str, actions: &[&str], resource: Arn) {
+        self.grants.push(Grant { sid: sid.to_string(), actions: actions.iter().map(|a| a.to_string()).collect(), resource, condition: None });
+    }
+
+    pub(crate) fn grant_owned(&mut self, grant: Grant) {
+        self.grants.push(grant);
+    }
+
+    /// A warning on `pointer` of the state at `at`, once.
+    pub(crate) fn warn(&mut self, at: &At<'_>, pointer: &str, message: String) {
+        let warning = ExportWarning { state: at.state.to_string(), pointer: pointer.to_string(), message };
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
         }
     }
 
-    fn add_function(&mut self, name: String) {
+    pub(crate) fn add_function(&mut self, name: String) {
         if !self.functions.iter().any(|f| f.name == name) {
             self.functions.push(FunctionUse { name });
         }
     }
-}
 
-fn push_once(list: &mut Vec<String>, item: String) {
-    if !list.contains(&item) {
-        list.push(item);
+    pub(crate) fn add_table(&mut self, name: &str, actions: &[String]) {
+        match self.tables.iter_mut().find(|t| t.name == name) {
+            Some(table) => table.actions.extend(actions.iter().cloned()),
+            None => self.tables.push(TableUse { name: name.to_string(), actions: actions.iter().cloned().collect() }),
+        }
     }
 }
 
 /// A service-integration argument: written as a literal, chosen at run time, or absent.
-enum Argument {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Argument {
     Static(String),
-    Runtime,
+    /// Known at run time only: the field as written (`TableName.$`, or `TableName` holding a
+    /// JSONata expression or a `${...}` placeholder).
+    Runtime { field: String },
     Missing,
 }
 
 /// The argument `key` of a Task's `Parameters` (JSONPath: `key` or `key.$`) or `Arguments`
-/// (JSONata: a literal, or a `{% %}` expression).
-fn payload_argument(payload: Option<&Node>, key: &str) -> Argument {
-    let Some(payload) = payload else { return Argument::Missing };
-    if payload.get(&format!("{key}.$")).is_some() {
-        return Argument::Runtime;
+/// (JSONata: a literal, or a `{% %}` expression), or of a nested object (`key` = `A/B`).
+pub(crate) fn payload_argument(payload: Option<&Node>, key: &str) -> Argument {
+    let Some(mut node) = payload else { return Argument::Missing };
+    let mut path: Vec<&str> = key.split('/').collect();
+    let last = path.pop().unwrap_or_default();
+    let mut written = String::new();
+    for part in path {
+        if node.as_str().is_some_and(crate::asl::model::is_jsonata_expression) || node.get(&format!("{part}.$")).is_some() {
+            return Argument::Runtime { field: format!("{written}{part}") };
+        }
+        match node.get(part) {
+            Some(inner) => node = inner,
+            None => return Argument::Missing,
+        }
+        written.push_str(part);
+        written.push('/');
     }
-    match payload.get(key).and_then(Node::as_str) {
-        Some(text) if crate::asl::model::is_jsonata_expression(text) => Argument::Runtime,
+    if node.as_str().is_some_and(crate::asl::model::is_jsonata_expression) {
+        return Argument::Runtime { field: written.trim_end_matches('/').to_string() };
+    }
+    if node.get(&format!("{last}.$")).is_some() {
+        return Argument::Runtime { field: format!("{written}{last}.$") };
+    }
+    let field = format!("{written}{last}");
+    match node.get(last).and_then(Node::as_str) {
+        Some(text) if crate::asl::model::is_jsonata_expression(text) || text.contains("${") => Argument::Runtime { field },
         Some(text) => Argument::Static(text.to_string()),
-        None if payload.get(key).is_some() => Argument::Runtime,
+        None if node.get(last).is_some() => Argument::Runtime { field },
         None => Argument::Missing,
     }
 }
@@ -225,9 +234,11 @@ pub fn queue_name(url: &str) -> Option<&str> {
     url.trim_end_matches('/').rsplit('/').next().filter(|n| !n.is_empty() && !n.contains(':'))
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::iam::Arn;
 
     fn scan(text: &str) -> DefinitionResources {
         let (_, lowered) = crate::asl::lower::lower_text(text).unwrap();
@@ -239,7 +250,8 @@ mod tests {
         let found = scan(crate::seed::ORDER_WORKFLOW);
         let names: Vec<&str> = found.functions.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["ValidateInput", "ProcessData", "SendNotification", "HandleError"]);
-        assert!(found.unsupported.is_empty() && found.runtime_targets.is_empty());
+        assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+        assert!(found.grants.iter().all(|g| g.actions == ["lambda:InvokeFunction"]));
     }
 
     #[test]
@@ -256,11 +268,15 @@ mod tests {
                 "R":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Parameters":{"TopicArn.$":"$.topic"},"End":true}}}}}}]}}}"#,
         );
         assert_eq!(found.functions, [FunctionUse { name: "Fn".into() }]);
-        assert_eq!(found.topics, ["arn:aws:sns:eu-west-3:ACCOUNT_ID:Topic"]);
-        assert_eq!(found.queues, ["https://sqs.eu-west-3.amazonaws.com/ACCOUNT_ID/Q"]);
-        assert_eq!(found.tables[0].actions.iter().copied().collect::<Vec<_>>(), ["dynamodb:GetItem", "dynamodb:PutItem"]);
-        assert!(found.nested_executions[0].waits_for_completion);
-        assert_eq!(found.runtime_targets[0].state, "R");
+        assert_eq!(found.tables[0].actions.iter().map(String::as_str).collect::<Vec<_>>(), ["dynamodb:GetItem", "dynamodb:PutItem"]);
+        let resources: Vec<&Arn> = found.grants.iter().map(|g| &g.resource).collect();
+        assert!(resources.contains(&&Arn::Written("arn:aws:sns:eu-west-3:ACCOUNT_ID:Topic".into())));
+        assert!(resources.contains(&&Arn::QueueUrl("https://sqs.eu-west-3.amazonaws.com/ACCOUNT_ID/Q".into())));
+        assert!(found.grants.iter().any(|g| g.actions.contains(&"events:PutRule".to_string())), "the .sync:2 rule");
+        assert_eq!(found.warnings.len(), 1);
+        let warning = &found.warnings[0];
+        assert_eq!((warning.state.as_str(), warning.pointer.as_str()), ("R", "/States/P/Branches/1/States/M/ItemProcessor/States/R/Parameters/TopicArn.$"));
+        assert!(warning.message.contains("arn:aws:sns:REGION:ACCOUNT:*"), "{}", warning.message);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::context::Editor;
 use crate::export::diagram::diagram_svg;
 use crate::export::zip::zip_files;
-use crate::export::{AlarmOptions, ExportFile, ExportOptions, LogLevel, Scenario, WorkflowType, export_files};
+use crate::export::{AlarmOptions, ExportFile, ExportOptions, LogLevel, Scenario, WorkflowType, export};
 use base64::Engine;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -119,22 +119,22 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
     let files = Memo::new(move |_| {
         let options = form.with(Form::options);
         // run.sh starts the document's own scenarios (the Run drawer's list, saved with it).
-        let mut files = session
+        let mut export = session
             .with(|s| {
                 let scenarios: Vec<Scenario> =
                     s.doc.simulation().scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect();
-                export_files(s.doc.text(), &options, &scenarios)
+                export(s.doc.text(), &options, &scenarios)
             })
             .map_err(|e| e.to_string())?;
         let title = session.with(|s| s.doc.machine().comment.clone());
         let svg = editor.scene.with(|scene| diagram_svg(scene, title.as_deref()));
-        files.push(ExportFile { name: "diagram.svg", contents: svg, executable: false });
-        Ok::<_, String>(files)
+        export.files.push(ExportFile { name: "diagram.svg", contents: svg, executable: false });
+        Ok::<_, String>(export)
     });
-    let current = move || files.with(|f| f.as_ref().ok().and_then(|f| f.iter().find(|f| f.name == shown.get()).cloned()));
+    let current = move || files.with(|f| f.as_ref().ok().and_then(|e| e.files.iter().find(|f| f.name == shown.get()).cloned()));
     let zip_url = move || {
         files.with(|f| match f {
-            Ok(files) => format!("data:application/zip;base64,{}", base64::engine::general_purpose::STANDARD.encode(zip_files(files))),
+            Ok(export) => format!("data:application/zip;base64,{}", base64::engine::general_purpose::STANDARD.encode(zip_files(&export.files))),
             Err(_) => String::new(),
         })
     };
@@ -146,7 +146,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
         }
     };
     let png = move |_| {
-        if let Some(svg) = files.with(|f| f.as_ref().ok().and_then(|f| f.last().map(|d| d.contents.clone()))) {
+        if let Some(svg) = files.with(|f| f.as_ref().ok().and_then(|e| e.files.last().map(|d| d.contents.clone()))) {
             svg_to_png(&svg, "diagram.png");
         }
     };
@@ -191,9 +191,15 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
                     <div class="export-files">
                         {move || files.with(|f| match f {
                             Err(e) => view! { <p class="code-error" role="alert">{e.clone()}</p> }.into_any(),
-                            Ok(files) => view! {
+                            Ok(export) => view! {
+                                // What the policy could not grant exactly: never written silently.
+                                {(!export.warnings.is_empty()).then(|| view! {
+                                    <ul class="export-warnings" role="status" aria-label="Policy warnings">
+                                        {export.warnings.iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view()}
+                                    </ul>
+                                })}
                                 <div class="export-tabs" role="tablist" aria-label="Files">
-                                    {files.iter().map(|file| {
+                                    {export.files.iter().map(|file| {
                                         let name = file.name;
                                         view! { <button role="tab" class="export-tab" aria-selected=move || (shown.get() == name).to_string()
                                             on:click=move |_| shown.set(name)>{name}</button> }

@@ -35,6 +35,17 @@ pub fn every_integration_files() -> Vec<ExportFile> {
     export_files(&every_integration_text(), &every_option(), &scenarios).unwrap()
 }
 
+pub fn every_policy_text() -> String {
+    std::fs::read_to_string(root().join("tests/fixtures/export/every_policy.asl.json")).unwrap()
+}
+
+/// The account-vending workflow, whose policy uses every kind of grant (aws-sdk, `.sync`,
+/// Distributed Map, HTTP Task, API Gateway, EventBridge, Credentials), with every option on.
+pub fn every_policy_files() -> Vec<ExportFile> {
+    let options = ExportOptions { state_machine_name: "AccountVending".into(), ..every_option() };
+    export_files(&every_policy_text(), &options, &[Scenario { name: "One request".into(), input: r#"{"requestId": "r-1"}"#.into() }]).unwrap()
+}
+
 /// A definition whose state names and comment carry [`INJECTION`].
 pub fn injection_definition() -> String {
     // AWS state names are one line of at most 80 characters: the newline stays in the comment.
