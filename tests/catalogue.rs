@@ -351,3 +351,35 @@ fn the_catalogue_handler_answers_tasks_in_a_run() {
     assert!(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"].contains(&state), "{output}");
     assert!(output["child"]["arn"].as_str().unwrap().starts_with("arn:aws:states:"), "{output}");
 }
+
+/// The two views of Step Functions' optimized integrations agree: the language's table
+/// (`asl::integrations`: which exist and with which patterns, what the validator accepts) and the
+/// catalogue's (which API operation each calls, its error prefix, its IAM actions). An entry in
+/// one and not the other, or with other patterns, would let a definition validate and then have
+/// no answer, or the reverse.
+#[test]
+fn the_optimized_integrations_agree_with_the_language_s_table() {
+    use statecraft::asl::integrations as lang;
+    use statecraft::catalogue::resource as cat;
+    let mut differences = Vec::new();
+    // `s3:getObject`, `s3:listObjectsV2` and `s3:putObject` name a Distributed Map's ItemReader
+    // and ResultWriter, never a Task: the language's table of Task integrations has no S3.
+    for c in cat::OPTIMIZED.iter().filter(|c| c.service != "s3") {
+        match lang::optimized(c.service, c.action) {
+            None => differences.push(format!("{}:{} is in the catalogue's table only", c.service, c.action)),
+            Some(l) => {
+                for p in c.patterns {
+                    if !l.supports(*p) {
+                        differences.push(format!("{}:{}{}: the catalogue offers it, the language refuses it", c.service, c.action, p.suffix()));
+                    }
+                }
+            }
+        }
+    }
+    for l in lang::OPTIMIZED {
+        if cat::optimized(l.service, l.action).is_none() {
+            differences.push(format!("{}:{} is in the language's table only", l.service, l.action));
+        }
+    }
+    assert!(differences.is_empty(), "{} differences:\n{}", differences.len(), differences.join("\n"));
+}

@@ -33,7 +33,7 @@ fn text(out: &Output) -> String {
 #[test]
 fn shellcheck_reports_nothing_on_any_generated_script() {
     let shellcheck = tool("shellcheck");
-    for (name, files) in [("sc-seed", seed_files()), ("sc-every", every_integration_files()), ("sc-inject", injection_files())] {
+    for (name, files) in [("sc-seed", seed_files()), ("sc-every", every_integration_files()), ("sc-inject", injection_files()), ("sc-policy", every_policy_files())] {
         let dir = exported(name, &files);
         let scripts: Vec<PathBuf> = files.iter().filter(|f| f.executable).map(|f| dir.join(f.name)).collect();
         assert_eq!(scripts.len(), 4);

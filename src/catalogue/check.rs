@@ -24,14 +24,20 @@ pub enum FieldValidationMode {
 }
 
 impl FieldValidationMode {
-    /// `STRICT`, `PRESENT` or `NONE`, as TestState spells them.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "STRICT" => Some(FieldValidationMode::Strict),
-            "PRESENT" => Some(FieldValidationMode::Present),
-            "NONE" => Some(FieldValidationMode::None),
-            _ => None,
+    pub const ALL: [FieldValidationMode; 3] = [FieldValidationMode::Strict, FieldValidationMode::Present, FieldValidationMode::None];
+
+    /// AWS's name, as TestState spells it: `STRICT`, `PRESENT`, `NONE`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldValidationMode::Strict => "STRICT",
+            FieldValidationMode::Present => "PRESENT",
+            FieldValidationMode::None => "NONE",
         }
+    }
+
+    /// The mode AWS names `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        FieldValidationMode::ALL.into_iter().find(|m| m.name() == text)
     }
 }
 

@@ -15,39 +15,12 @@
 
 use super::service::pascal_case;
 
-/// How a Task waits for its integration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pattern {
-    /// No suffix: the HTTP response.
-    RequestResponse,
-    /// `.sync`: the job's end.
-    Sync,
-    /// `.sync:2`: the job's end, output as JSON (Step Functions' `startExecution`).
-    Sync2,
-    /// `.waitForTaskToken`: a callback.
-    WaitForTaskToken,
-}
+/// How a Task waits for its integration: the language's own ([`crate::asl::integrations`]).
+pub use crate::asl::integrations::Pattern;
 
-impl Pattern {
-    fn from_suffix(suffix: &str) -> Option<Pattern> {
-        match suffix {
-            "" => Some(Pattern::RequestResponse),
-            ".sync" => Some(Pattern::Sync),
-            ".sync:2" => Some(Pattern::Sync2),
-            ".waitForTaskToken" => Some(Pattern::WaitForTaskToken),
-            _ => None,
-        }
-    }
-
-    /// The suffix in a resource ARN.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Pattern::RequestResponse => "",
-            Pattern::Sync => ".sync",
-            Pattern::Sync2 => ".sync:2",
-            Pattern::WaitForTaskToken => ".waitForTaskToken",
-        }
-    }
+/// The pattern of a resource suffix (`""`, `.sync`, `.sync:2`, `.waitForTaskToken`).
+fn pattern_of_suffix(suffix: &str) -> Option<Pattern> {
+    [Pattern::RequestResponse, Pattern::Sync, Pattern::Sync2, Pattern::WaitForTaskToken].into_iter().find(|p| p.suffix() == suffix)
 }
 
 use Pattern::{RequestResponse as RR, Sync, Sync2, WaitForTaskToken as Wftt};
@@ -95,7 +68,8 @@ pub const OPTIMIZED: &[Optimized] = &[
     opt("athena", "stopQueryExecution", Some(("athena", "StopQueryExecution")), "Athena", "Athena.AmazonAthenaException", &[RR]),
     opt("athena", "getQueryExecution", Some(("athena", "GetQueryExecution")), "Athena", "Athena.AmazonAthenaException", &[RR]),
     opt("athena", "getQueryResults", Some(("athena", "GetQueryResults")), "Athena", "Athena.AmazonAthenaException", &[RR]),
-    opt("batch", "submitJob", Some(("batch", "SubmitJob")), "Batch", "Batch.AWSBatchException", &[RR, Sync, Wftt]),
+    // (AWS's table: Batch offers Request Response and .sync, not a callback.)
+    opt("batch", "submitJob", Some(("batch", "SubmitJob")), "Batch", "Batch.AWSBatchException", &[RR, Sync]),
     Optimized { iam: &["bedrock:InvokeModel"], ..opt("bedrock", "invokeModel", Some(("bedrockruntime", "InvokeModel")), "Bedrock", "Bedrock.AmazonBedrockException", &[RR]) },
     opt("bedrock", "createModelCustomizationJob", Some(("bedrock", "CreateModelCustomizationJob")), "Bedrock", "Bedrock.AmazonBedrockException", &[RR, Sync]),
     opt("codebuild", "startBuild", Some(("codebuild", "StartBuild")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR, Sync]),
@@ -103,7 +77,6 @@ pub const OPTIMIZED: &[Optimized] = &[
     opt("codebuild", "batchDeleteBuilds", Some(("codebuild", "BatchDeleteBuilds")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR]),
     opt("codebuild", "batchGetReports", Some(("codebuild", "BatchGetReports")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR]),
     opt("codebuild", "startBuildBatch", Some(("codebuild", "StartBuildBatch")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR, Sync]),
-    opt("codebuild", "retryBuild", Some(("codebuild", "RetryBuild")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR, Sync]),
     opt("codebuild", "retryBuildBatch", Some(("codebuild", "RetryBuildBatch")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR, Sync]),
     opt("codebuild", "stopBuildBatch", Some(("codebuild", "StopBuildBatch")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR]),
     opt("codebuild", "deleteBuildBatch", Some(("codebuild", "DeleteBuildBatch")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR]),
@@ -154,7 +127,7 @@ pub const OPTIMIZED: &[Optimized] = &[
     Optimized { json_members: &["Input"], ..opt("states", "startExecution", Some(("sfn", "StartExecution")), "StepFunctions", "StepFunctions.AWSStepFunctionsException", &[RR, Sync, Sync2, Wftt]) },
     Optimized {
         iam: &["states:InvokeHTTPEndpoint", "events:RetrieveConnectionCredentials", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        ..opt("http", "invoke", None, "States", "States.Http.Socket", &[RR, Wftt])
+        ..opt("http", "invoke", None, "States", "States.Http.Socket", &[RR])
     },
     // Distributed Map's ItemReader and ResultWriter name these.
     opt("s3", "getObject", Some(("s3", "GetObject")), "S3", "S3.AmazonS3Exception", &[RR]),
@@ -207,7 +180,7 @@ impl std::fmt::Display for ResourceError {
 fn split_pattern(action: &str) -> Result<(&str, Pattern), ResourceError> {
     let at = action.find('.').unwrap_or(action.len());
     let (name, suffix) = action.split_at(at);
-    Pattern::from_suffix(suffix).map(|p| (name, p)).ok_or_else(|| ResourceError::BadPattern { suffix: suffix.to_string() })
+    pattern_of_suffix(suffix).map(|p| (name, p)).ok_or_else(|| ResourceError::BadPattern { suffix: suffix.to_string() })
 }
 
 impl Integration {

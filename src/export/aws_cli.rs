@@ -96,7 +96,11 @@ pub fn deploy_script(definition: &ExportedDefinition, options: &ExportOptions) -
     let mut s = String::new();
     header(&mut s, "deploy.sh", "creates or updates everything the state machine needs; safe to run again.", options);
     let _ = writeln!(s, "LAMBDA_ROLE_NAME={}", shell_quote(&options.lambda_role_name));
-    let _ = writeln!(s, "LAMBDA_RUNTIME={}", shell_quote(&options.lambda_runtime));
+    // (The runtime and the role's ARN only where there are functions to deploy: a variable set and
+    // never read is a script bug to shellcheck, SC2034.)
+    if !functions.is_empty() {
+        let _ = writeln!(s, "LAMBDA_RUNTIME={}", shell_quote(&options.lambda_runtime));
+    }
     let _ = writeln!(s, "EXECUTION_ROLE_NAME={}", shell_quote(&options.execution_role_name));
     let _ = writeln!(s, "EXECUTION_POLICY_NAME={}", shell_quote(&options.execution_policy_name));
     if options.logging_enabled() {
@@ -173,7 +177,10 @@ ensure_role() {
         "aws iam attach-role-policy --role-name \"$LAMBDA_ROLE_NAME\" --policy-arn {}",
         shell_quote(LAMBDA_BASIC_EXECUTION_POLICY)
     );
-    s.push_str("LAMBDA_ROLE_ARN=$(aws iam get-role --role-name \"$LAMBDA_ROLE_NAME\" --query Role.Arn --output text)\n\n");
+    if !functions.is_empty() {
+        s.push_str("LAMBDA_ROLE_ARN=$(aws iam get-role --role-name \"$LAMBDA_ROLE_NAME\" --query Role.Arn --output text)\n");
+    }
+    s.push('\n');
 
     // 2. The functions.
     let _ = writeln!(s, "echo \"2. Lambda functions ({})\"", functions.len());

@@ -40,34 +40,9 @@ impl InspectionLevel {
     }
 }
 
-/// How strictly a mocked result is checked against the service's API model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FieldValidationMode {
-    /// Required fields must be present, and present fields must have the model's types.
-    #[default]
-    Strict,
-    /// Present fields must have the model's types.
-    Present,
-    /// No check.
-    None,
-}
-
-impl FieldValidationMode {
-    pub const ALL: [FieldValidationMode; 3] = [FieldValidationMode::Strict, FieldValidationMode::Present, FieldValidationMode::None];
-
-    /// AWS's name: `STRICT`, `PRESENT`, `NONE`.
-    pub fn name(self) -> &'static str {
-        match self {
-            FieldValidationMode::Strict => "STRICT",
-            FieldValidationMode::Present => "PRESENT",
-            FieldValidationMode::None => "NONE",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<FieldValidationMode> {
-        FieldValidationMode::ALL.into_iter().find(|m| m.name() == name)
-    }
-}
+/// How strictly a mocked result is checked against the service's API model: the catalogue's
+/// checking modes, which TestState's `fieldValidationMode` names.
+pub use crate::catalogue::check::FieldValidationMode;
 
 /// What the mock makes the state's action give.
 #[derive(Debug, Clone, PartialEq, Eq)]
