@@ -19,7 +19,7 @@ test: setup
 test-native:
 	@$(ENV); cargo test --all-targets
 	@# The pass rates (JSONata suite, AWS-recorded cases and TestState calls) again, uncaptured, so they are in the output.
-	@$(ENV); cargo test -q --test jsonata_suite --test conformance --test conformance_jsonata --test teststate -- --nocapture
+	@$(ENV); cargo test -q --test jsonata_suite --test conformance --test conformance_jsonata --test teststate --test workflows -- --nocapture
 
 test-wasm:
 	@$(ENV); cargo test --target wasm32-unknown-unknown --test web
