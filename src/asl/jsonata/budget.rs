@@ -13,10 +13,12 @@
 //! reads at every step. The evaluation then fails with the limit named in its cause. Without the
 //! wrapper (a library user's own binary, the test harness) only the step budget applies.
 //!
-//! Outside an evaluation the wrapper costs one thread-local flag read per allocation.
+//! While no evaluation runs anywhere, the wrapper costs one relaxed load of a global counter per
+//! allocation; while one runs, a thread-local read as well.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How far one evaluation may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,9 +70,16 @@ thread_local! {
     };
 }
 
+/// How many evaluations are being metered, on any thread: while none is, the allocator reads
+/// this one global and nothing else (the interpreter allocates a great deal outside JSONata).
+static METERING: AtomicUsize = AtomicUsize::new(0);
+
 /// Adds `delta` bytes to the running evaluation's count, cancelling it past its budget.
 #[inline]
 fn count(delta: isize) {
+    if METERING.load(Ordering::Relaxed) == 0 {
+        return;
+    }
     let _ = METER.try_with(|m| {
         if !m.active.get() {
             return;
@@ -164,6 +173,7 @@ impl Metering {
             m.active.set(true);
             outer
         });
+        METERING.fetch_add(1, Ordering::Relaxed);
         Metering { token, limit: max_memory, outer }
     }
 
@@ -185,6 +195,7 @@ impl Metering {
 
 impl Drop for Metering {
     fn drop(&mut self) {
+        METERING.fetch_sub(1, Ordering::Relaxed);
         let (active, held, limit, tripped, token) = self.outer;
         let _ = METER.try_with(|m| {
             // What this evaluation still holds belongs to its caller now.
