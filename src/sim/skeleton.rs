@@ -17,6 +17,10 @@
 
 use serde_json::{Map, Value};
 
+use crate::asl::intrinsic;
+use crate::asl::path::JsonPath;
+use crate::asl::path::{Root, Segment, Selector};
+
 /// What a read field should hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -46,84 +50,50 @@ enum Step {
     Index(usize),
 }
 
-/// The steps of a simple JSONPath over the input (`$.a.b[0]['c d']`), up to the first step that
-/// is not a plain member or index (a wildcard, a filter, a function); `None` for `$$` (the
-/// context object) and anything else.
+/// The steps of a path over the input (`$.a.b[0]['c d']`), read by the language's own parser, up
+/// to the first step that is not a plain member or index (a wildcard, a filter, a slice); `None`
+/// for `$$` (the context object), a variable, or what is not a path.
 fn steps(path: &str) -> Option<Vec<Step>> {
-    let rest = path.trim().strip_prefix('$')?;
-    if rest.starts_with('$') {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut chars = rest.char_indices().peekable();
-    let bytes = rest;
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '.' => {
-                let start = i + 1;
-                let mut end = start;
-                while let Some(&(j, d)) = chars.peek() {
-                    if d == '.' || d == '[' {
-                        break;
-                    }
-                    end = j + d.len_utf8();
-                    chars.next();
-                }
-                let name = &bytes[start..end];
-                if name.is_empty() || name == "*" || name.ends_with(')') {
-                    break;
-                }
-                out.push(Step::Member(name.to_string()));
-            }
-            '[' => {
-                let close = bytes[i..].find(']').map(|k| i + k);
-                let Some(close) = close else { break };
-                let inner = bytes[i + 1..close].trim();
-                let step = if let Ok(n) = inner.parse::<usize>() {
-                    Step::Index(n)
-                } else if inner.len() >= 2
-                    && ((inner.starts_with('\'') && inner.ends_with('\'')) || (inner.starts_with('"') && inner.ends_with('"')))
-                    && !inner[1..inner.len() - 1].contains(['\'', '"', ','])
-                {
-                    Step::Member(inner[1..inner.len() - 1].to_string())
-                } else {
-                    break;
-                };
-                out.push(step);
-                while chars.peek().is_some_and(|&(j, _)| j <= close) {
-                    chars.next();
-                }
-            }
-            _ => break,
-        }
-    }
-    Some(out)
+    let path = JsonPath::parse(path.trim()).ok()?;
+    steps_of(&path)
 }
 
-/// The `$.…` paths inside a string that may be an intrinsic function call
-/// (`States.Format('{}', $.order.id)`), or the string itself when it is a path.
-fn paths_in(text: &str) -> Vec<&str> {
-    let t = text.trim();
-    if t.starts_with('$') && !t.starts_with("$$") {
-        return vec![t];
+fn steps_of(path: &JsonPath) -> Option<Vec<Step>> {
+    if *path.root() != Root::Input {
+        return None;
     }
-    let mut out = Vec::new();
-    let mut quoted = false;
-    let b = t.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'\'' => quoted = !quoted,
-            b'$' if !quoted && b.get(i + 1) != Some(&b'$') && (i == 0 || b[i - 1] != b'$') => {
-                let end = t[i..].find([',', ')', ' ']).map_or(t.len(), |k| i + k);
-                out.push(&t[i..end]);
-                i = end;
-                continue;
+    Some(
+        path.segments()
+            .iter()
+            .map_while(|segment| match segment {
+                Segment::Child(Selector::Name(name)) => Some(Step::Member(name.clone())),
+                Segment::Child(Selector::Index(i)) => usize::try_from(*i).ok().map(Step::Index),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// The paths a string reads: the string itself when it is a path, the path arguments of an
+/// intrinsic function call (`States.Format('{}', $.order.id)`, nested calls too).
+fn paths_in(text: &str) -> Vec<JsonPath> {
+    fn args(call: &intrinsic::Call, out: &mut Vec<JsonPath>) {
+        for arg in &call.args {
+            match arg {
+                intrinsic::Arg::Path(p) => out.push(p.clone()),
+                intrinsic::Arg::Call(c) => args(c, out),
+                intrinsic::Arg::Literal(_) | intrinsic::Arg::String(_) => {}
             }
-            _ => {}
         }
-        i += 1;
+    }
+    let t = text.trim();
+    let mut out = Vec::new();
+    if intrinsic::is_intrinsic(t) {
+        if let Ok(call) = intrinsic::parse(t) {
+            args(&call, &mut out);
+        }
+    } else if let Ok(p) = JsonPath::parse(t) {
+        out.push(p);
     }
     out
 }
@@ -151,7 +121,7 @@ struct Reads {
 impl Reads {
     fn path(&mut self, text: &str, kind: Kind) {
         for p in paths_in(text) {
-            if let Some(steps) = steps(p).filter(|s| !s.is_empty()) {
+            if let Some(steps) = steps_of(&p).filter(|s| !s.is_empty()) {
                 self.fields.push((steps, kind));
             }
         }

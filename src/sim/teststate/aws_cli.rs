@@ -2,9 +2,8 @@
 //! so that a user can check on real AWS what Statecraft answered offline. Every request field
 //! maps to its flag; each value is one single-quoted shell word; one flag a line.
 
-use serde_json::Value;
-
 use super::request::{TestStateRequest, configuration_json, mock_json};
+use super::response::json_text;
 use crate::export::names::shell_quote;
 
 /// The command, lines joined with ` \` continuations.
@@ -22,7 +21,7 @@ pub fn aws_cli_command(request: &TestStateRequest) -> String {
         flag("state-name", name);
     }
     if let Some(mock) = &request.mock {
-        flag("mock", &compact(&mock_json(mock)));
+        flag("mock", &json_text(&mock_json(mock)));
     }
     if let Some(variables) = &request.variables {
         flag("variables", variables);
@@ -31,7 +30,7 @@ pub fn aws_cli_command(request: &TestStateRequest) -> String {
         flag("context", context);
     }
     if let Some(configuration) = &request.state_configuration {
-        flag("state-configuration", &compact(&configuration_json(configuration)));
+        flag("state-configuration", &json_text(&configuration_json(configuration)));
     }
     if let Some(role) = &request.role_arn {
         flag("role-arn", role);
@@ -42,10 +41,6 @@ pub fn aws_cli_command(request: &TestStateRequest) -> String {
         None => {}
     }
     lines.join(" \\\n") + "\n"
-}
-
-fn compact(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]
