@@ -120,6 +120,15 @@ impl Catalogue {
         Catalogue::new(Embedded)
     }
 
+    /// The catalogue a build has without being handed one: every service natively ([`Embedded`]);
+    /// none on wasm, where the page hands over the files it fetched.
+    pub fn built_in() -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return Catalogue::embedded();
+        #[cfg(target_arch = "wasm32")]
+        return Catalogue::new(Texts::default());
+    }
+
     /// The services the source has.
     pub fn names(&self) -> Vec<String> {
         self.source.names()

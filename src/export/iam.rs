@@ -43,20 +43,6 @@ pub struct Grant {
     pub condition: Option<Value>,
 }
 
-/// The catalogue the exporter reads `aws-sdk:` IAM actions from: every service in native builds;
-/// none in the page's build, which does not link the catalogue (actions are then derived from
-/// the operation's name, with a warning).
-pub fn default_catalogue() -> Catalogue {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        Catalogue::embedded()
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        Catalogue::new(crate::catalogue::Texts::default())
-    }
-}
-
 /// One Task as the exporter reads it.
 pub(crate) struct Call<'a> {
     pub at: &'a At<'a>,

@@ -80,7 +80,9 @@ impl DefinitionResources {
     /// Scans `machine` with the catalogue embedded in native builds (none in the page's build:
     /// then `aws-sdk:` actions are derived from their names, with a warning).
     pub fn scan(machine: &StateMachine) -> Self {
-        Self::scan_with(machine, &iam::default_catalogue())
+        // The page's build has no catalogue: `aws-sdk:` actions are then derived from the
+        // operation's name, with a warning.
+        Self::scan_with(machine, &crate::catalogue::Catalogue::built_in())
     }
 
     /// Scans every Task state of `machine`, Parallel branches and Map processors included, with

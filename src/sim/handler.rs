@@ -136,17 +136,8 @@ pub struct CompiledHandlers {
 
 impl Default for CompiledHandlers {
     fn default() -> Self {
-        CompiledHandlers { by_state: Vec::new(), catalogue: Rc::new(default_catalogue()) }
+        CompiledHandlers { by_state: Vec::new(), catalogue: Rc::new(Catalogue::built_in()) }
     }
-}
-
-/// The catalogue a build has without being handed one: every service natively; none on wasm,
-/// where the page hands over the files it fetched ([`CompiledHandlers::with_catalogue`]).
-pub fn default_catalogue() -> Catalogue {
-    #[cfg(not(target_arch = "wasm32"))]
-    return Catalogue::embedded();
-    #[cfg(target_arch = "wasm32")]
-    return Catalogue::new(crate::catalogue::Texts::default());
 }
 
 /// The errors a Task of `resource` can be set to throw, as Step Functions names them: its
