@@ -17,7 +17,6 @@
 //! SNS, SQS and DynamoDB's stateful calls are [`super::services`]'s; it uses [`with_metadata`]
 //! for the same envelope.
 
-use rand::RngCore;
 use serde_json::{Map, Value, json};
 
 use super::{TaskContext, TaskHandler, TaskRequest};
@@ -28,15 +27,8 @@ use crate::catalogue::{Catalogue, Integration, Pattern, ResolveError, Resolved};
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
 
-/// A version-4 UUID from the execution's RNG.
-pub fn uuid(rng: &mut dyn RngCore) -> String {
-    let mut b = [0u8; 16];
-    rng.fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
+/// A version-4 UUID from the execution's RNG (the one `$uuid()` draws).
+pub use crate::asl::jsonata::functions::uuid_from as uuid;
 
 /// An HTTP `Date` header (RFC 7231's IMF-fixdate): `Fri, 14 Jan 2022 12:56:21 GMT`.
 pub fn http_date(now: Millis) -> String {
