@@ -4,7 +4,10 @@
 //! `<name>.expected.json`: `input`, `status`, `output` (JSON pointers into the output and the
 //! value each must have), or `error` for a failure; `notes` says what the run relies on, and
 //! `gap`, when present, why the simulator's outcome is not yet AWS's (a known simulator gap,
-//! recorded rather than hidden by tuning the workflow).
+//! recorded rather than hidden by tuning the workflow). A workflow that reads S3 objects (a
+//! Distributed Map's ItemReader, a listing) may have `<name>.s3.json` beside it: the objects its
+//! account holds before the run, `{"bucket": {"key": body}}` (a body is the object's text, or any
+//! other JSON value stored as its JSON text), given to `statecraft run` as `--s3 FILE`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -32,9 +35,23 @@ fn expected_of(definition: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The S3 objects a workflow's account holds before its run (`<name>.s3.json`), as text.
+fn s3_seed_of(definition: &Path) -> Option<String> {
+    std::fs::read_to_string(definition.to_string_lossy().replace(".asl.json", ".s3.json")).ok()
+}
+
 /// The execution's status, output or error, as `(status, output, error)`.
 fn run(definition: &str, handlers: &HandlerSet, input: Value) -> (&'static str, Value, Option<String>) {
-    let simulator = Simulator::new(definition, handlers).expect("the definition runs");
+    run_seeded(definition, handlers, input, None)
+}
+
+/// [`run`] with the S3 objects of `s3` (a seed file's text).
+fn run_seeded(definition: &str, handlers: &HandlerSet, input: Value, s3: Option<&str>) -> (&'static str, Value, Option<String>) {
+    let mut simulator = Simulator::new(definition, handlers).expect("the definition runs");
+    if let Some(text) = s3 {
+        let seed: Value = serde_json::from_str(text).expect("the S3 seed is JSON");
+        simulator.s3.seed_from_json(&seed, 1_704_067_200_000).expect("the S3 seed has the shape {bucket: {key: body}}");
+    }
     let mut execution = simulator.start(input, SEED);
     execution.run();
     match execution.status() {
@@ -95,7 +112,7 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
         }
         all_services.extend(services(&definition));
         let expected = expected_of(file);
-        let outcome = run(&definition, &HandlerSet::new(), expected["input"].clone());
+        let outcome = run_seeded(&definition, &HandlerSet::new(), expected["input"].clone(), s3_seed_of(file).as_deref());
         let wrong = mismatches(&expected, &outcome);
         if std::env::var_os("WORKFLOWS_SHOW").is_some() {
             println!("{name}: {} {}", outcome.0, outcome.1);
@@ -122,7 +139,9 @@ fn the_same_run_twice_is_the_same() {
     for file in corpus() {
         let definition = std::fs::read_to_string(&file).unwrap();
         let input = expected_of(&file)["input"].clone();
-        assert_eq!(run(&definition, &HandlerSet::new(), input.clone()), run(&definition, &HandlerSet::new(), input), "{}", file.display());
+        let s3 = s3_seed_of(&file);
+        let once = run_seeded(&definition, &HandlerSet::new(), input.clone(), s3.as_deref());
+        assert_eq!(once, run_seeded(&definition, &HandlerSet::new(), input, s3.as_deref()), "{}", file.display());
     }
 }
 
@@ -160,7 +179,7 @@ fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
     for file in corpus() {
         let definition = std::fs::read_to_string(&file).unwrap();
         let expected = expected_of(&file);
-        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, jsonata: Default::default() };
+        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default() };
         let report = run_command(&definition, &expected["input"].to_string(), &options);
         let want = if expected["status"] == "SUCCEEDED" { 0 } else { 1 };
         assert_eq!(report.exit_code, want, "{}: {}{}", file.display(), report.stdout, report.stderr);

@@ -145,6 +145,10 @@ enum Command {
         /// The state machine of --mocks whose test case to run (needed when several have one by that name).
         #[arg(long, requires = "mocks")]
         state_machine: Option<String>,
+        /// S3 objects the run starts with, a JSON file: {"bucket": {"key": body}}, a body being
+        /// the object's text, or any other JSON value stored as its JSON text.
+        #[arg(long)]
+        s3: Option<std::path::PathBuf>,
         /// Steps one JSONata evaluation may take before it fails with States.QueryEvaluationError.
         #[arg(long, default_value_t = statecraft::asl::jsonata::Limits::DEFAULT.max_steps)]
         max_steps: u64,
@@ -258,10 +262,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, max_steps, max_memory } => {
+        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, max_steps, max_memory } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
             let jsonata = statecraft::asl::jsonata::Limits { max_steps, max_memory };
-            run(&definition, &input, seed, start_time, &execution_type, history, mocks, jsonata)
+            run(&definition, &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), jsonata)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
@@ -348,6 +352,7 @@ fn run(
     execution_type: &str,
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
+    s3: Option<&std::path::Path>,
     jsonata: statecraft::asl::jsonata::Limits,
 ) -> ExitCode {
     use statecraft::sim::command;
@@ -377,7 +382,14 @@ fn run(
         },
         None => None,
     };
-    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, jsonata };
+    let s3 = match s3.map(read).transpose() {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("{}", terminal_safe(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, s3, jsonata };
     let report = command::run_command(&definition_text, &input_text, &options);
     print!("{}", terminal_safe(&report.stdout));
     eprint!("{}", terminal_safe(&report.stderr));

@@ -1,5 +1,6 @@
 //! Built-in service integrations over an in-memory [`ServiceStore`]: SNS `publish`, SQS
-//! `sendMessage`, and DynamoDB `getItem`, `putItem`, `updateItem` (SET, REMOVE and ADD with
+//! `sendMessage`, S3 `getObject`/`putObject`/`listObjectsV2` over the store's buckets
+//! ([`super::s3`]), and DynamoDB `getItem`, `putItem`, `updateItem` (SET, REMOVE and ADD with
 //! `ExpressionAttributeNames`/`Values`) and `deleteItem`, with AWS-shaped results and the error
 //! names Step Functions reports for them (`DynamoDB.ResourceNotFoundException`,
 //! `DynamoDB.AmazonDynamoDBException` for validation errors, `SNS.InvalidParameterException`,
@@ -42,6 +43,8 @@ pub struct ServiceStore {
     /// runs: the workflow's tables exist in its account). Its key is the first request's `Key`;
     /// until one names it, items put are kept as they come.
     pub create_tables_on_use: bool,
+    /// S3's buckets and objects.
+    pub s3: super::s3::ObjectStore,
 }
 
 /// The store, shared by the handlers and the caller.
@@ -67,10 +70,15 @@ pub const RESOURCES: [&str; 8] = [
     "arn:aws:states:::dynamodb:deleteItem",
 ];
 
+/// Whether the built-in integrations answer `resource` (S3's included).
+pub fn handles(resource: &str) -> bool {
+    RESOURCES.contains(&resource) || super::s3::RESOURCES.contains(&resource)
+}
+
 /// Registers the built-in integrations over `store` under their resource ARNs (a handler
 /// registered for a state's name still wins).
 pub fn register(registry: &mut HandlerRegistry, store: &SharedStore) {
-    for resource in RESOURCES {
+    for resource in RESOURCES.into_iter().chain(super::s3::RESOURCES) {
         registry.register(resource, Services { store: store.clone() });
     }
 }
@@ -87,6 +95,10 @@ impl TaskHandler for Services {
         let action = action.split('.').next().unwrap_or(action);
         let input = request.input;
         let mut store = self.store.borrow_mut();
+        if let Some(operation) = super::s3::Operation::of_resource(request.resource) {
+            // An AWS SDK integration's answer is the SDK's output, without Step Functions' metadata.
+            return super::s3::call(&mut store.s3, operation, input, context.now);
+        }
         let result = match (request.resource.contains(":::sns:"), request.resource.contains(":::sqs:"), action) {
             (true, _, "publish") => publish(&mut store, input, context.rng)?,
             (_, true, "sendMessage") => send_message(&mut store, input, context.rng)?,

@@ -21,6 +21,9 @@ pub struct Simulator {
     pub tasks: Vec<TaskInfo>,
     pub handlers: CompiledHandlers,
     pub execution_type: ExecutionType,
+    /// The S3 objects every execution starts with (a Distributed Map's ItemReader reads them);
+    /// each execution writes into its own copy.
+    pub s3: crate::handlers::s3::ObjectStore,
 }
 
 /// Why a simulator could not be made.
@@ -50,7 +53,7 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = tasks(&program);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default() })
     }
 
     /// The same simulator, with default answers from `catalogue` (on wasm, the service files
@@ -70,16 +73,35 @@ impl Simulator {
         self.start_with(input, seed, false)
     }
 
-    /// [`Simulator::start`]; `quiet`: nobody will read the handlers' log lines.
-    fn start_with(&self, input: Value, seed: u64, quiet: bool) -> Execution {
-        let config = ExecutionConfig {
+    /// [`Simulator::start`] over the caller's service store (its tables, queues, topics and
+    /// buckets, seeded before and read after the run), in place of a copy of [`Simulator::s3`].
+    pub fn start_over(&self, input: Value, seed: u64, store: &crate::handlers::services::SharedStore) -> Execution {
+        Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), self.handlers.registry_over(&self.tasks, store), self.config(seed, false))
+    }
+
+    /// A zero-configuration store holding a copy of [`Simulator::s3`].
+    pub fn fresh_store(&self) -> crate::handlers::services::SharedStore {
+        let store = super::handler::zero_configuration_store();
+        let buckets = self.s3.buckets.clone();
+        store.borrow_mut().s3.buckets = buckets;
+        store
+    }
+
+    fn config(&self, seed: u64, quiet: bool) -> ExecutionConfig {
+        ExecutionConfig {
             seed,
             execution_type: self.execution_type,
             state_machine_name: crate::seed::NAME.into(),
             quiet,
             ..ExecutionConfig::default()
-        };
-        Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), self.handlers.registry(&self.tasks), config)
+        }
+    }
+
+    /// [`Simulator::start`]; `quiet`: nobody will read the handlers' log lines.
+    fn start_with(&self, input: Value, seed: u64, quiet: bool) -> Execution {
+        // A fresh store per execution: only when something is seeded does it need a copy.
+        let registry = if self.s3.buckets.is_empty() { self.handlers.registry(&self.tasks) } else { self.handlers.registry_over(&self.tasks, &self.fresh_store()) };
+        Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), registry, self.config(seed, quiet))
     }
 
     /// Runs `input` to its end (or to a callback it waits for).

@@ -24,6 +24,8 @@ pub struct RunOptions {
     /// A mock configuration file's text and the test case to run (with its state machine when
     /// several have a test case by that name).
     pub mocks: Option<MockSelection>,
+    /// `--s3 FILE`: the S3 objects the run starts with, `{"bucket": {"key": body}}` as JSON text.
+    pub s3: Option<String>,
     /// How far one JSONata evaluation may go (`--max-steps`, `--max-memory`).
     pub jsonata: crate::asl::jsonata::Limits,
 }
@@ -37,10 +39,18 @@ pub struct MockSelection {
 }
 
 /// The default answers of a zero-configuration run ([`CompiledHandlers::registry`]: the seed's
-/// functions, the stateful services, the catalogue's answers), then the test case's mocked
+/// functions, the stateful services over a store holding the `--s3` objects, the catalogue's
+/// answers), then the test case's mocked
 /// states (which win, being registered later under the states' names).
-fn registry(program: &Program, mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
-    let mut registry = CompiledHandlers::default().registry(&tasks(program));
+fn registry(program: &Program, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<HandlerRegistry, String> {
+    let store = crate::sim::handler::zero_configuration_store();
+    if let Some(text) = s3 {
+        let seed: Value = serde_json::from_str(text).map_err(|e| format!("--s3: not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
+        // Seeded objects were last modified when the default clock starts.
+        let now = crate::asl::clock::Clock::now(&VirtualClock::default());
+        store.borrow_mut().s3.seed_from_json(&seed, now).map_err(|e| format!("--s3: {e}"))?;
+    }
+    let mut registry = CompiledHandlers::default().registry_over(&tasks(program), &store);
     if let Some(selection) = mocks {
         let config = MockConfig::parse(&selection.text).map_err(|errors| {
             errors.iter().map(|e| format!("mocks:{e}")).collect::<Vec<_>>().join("\n")
@@ -95,7 +105,7 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
-    let handlers = match registry(&program, options.mocks.as_ref()) {
+    let handlers = match registry(&program, options.mocks.as_ref(), options.s3.as_deref()) {
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };

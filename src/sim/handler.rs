@@ -5,9 +5,10 @@
 //!
 //! The default answer, for a Task nobody configured (zero configuration: paste, Run):
 //! 1. a seed Lambda by its function name: the seed's handler;
-//! 2. SNS `publish`, SQS `sendMessage`, DynamoDB `getItem`/`putItem`/`updateItem`/`deleteItem`:
-//!    the stateful [`services`] over a store fresh per execution whose tables exist from their
-//!    first use;
+//! 2. SNS `publish`, SQS `sendMessage`, DynamoDB `getItem`/`putItem`/`updateItem`/`deleteItem`,
+//!    S3 `getObject`/`putObject`/`listObjectsV2`: the stateful [`services`] over a store fresh
+//!    per execution (or the caller's, [`CompiledHandlers::registry_over`]) whose tables and
+//!    buckets exist from their first use;
 //! 3. any other resource the service catalogue resolves: [`optimized::default_handler`] (the
 //!    `lambda:invoke` envelope around the echoed payload, optimized integrations as AWS returns
 //!    them, `aws-sdk:` calls shaped from the operation's output, `.sync` jobs finished);
@@ -219,7 +220,7 @@ impl CompiledHandlers {
         if let Some(f) = task.function.as_deref().filter(|f| is_seed_function(f)) {
             return seed_handler(f);
         }
-        if services::RESOURCES.contains(&task.resource.as_str()) {
+        if services::handles(&task.resource) {
             return Box::new(services::Services { store: store.clone() });
         }
         optimized::default_handler(&self.catalogue, &task.resource)
@@ -229,13 +230,19 @@ impl CompiledHandlers {
     /// name, the stateful services by resource over a fresh store, the catalogue's answers by
     /// state name), then the chosen handlers by state name.
     pub fn registry(&self, tasks: &[TaskInfo]) -> HandlerRegistry {
+        self.registry_over(tasks, &zero_configuration_store())
+    }
+
+    /// [`CompiledHandlers::registry`] over the caller's store (seeded before the run, read after
+    /// it: the S3 objects a Distributed Map reads and the result files it writes).
+    pub fn registry_over(&self, tasks: &[TaskInfo], store: &SharedStore) -> HandlerRegistry {
         let mut registry = crate::handlers::seed_registry();
-        let store: SharedStore = Rc::new(RefCell::new(ServiceStore { create_tables_on_use: true, ..ServiceStore::default() }));
-        services::register(&mut registry, &store);
+        services::register(&mut registry, store);
+        let store = store.clone();
         for task in tasks {
             let seeded = task.function.as_deref().is_some_and(is_seed_function);
             let chosen = self.by_state.iter().any(|(state, ..)| state == &task.state);
-            if !seeded && !chosen && !services::RESOURCES.contains(&task.resource.as_str()) {
+            if !seeded && !chosen && !services::handles(&task.resource) {
                 registry.register(task.state.clone(), Boxed(self.default_handler(task, &store)));
             }
         }
@@ -259,6 +266,13 @@ impl CompiledHandlers {
         }
         registry
     }
+}
+
+/// A store for a zero-configuration run: tables and buckets exist from their first use.
+pub fn zero_configuration_store() -> SharedStore {
+    let mut store = ServiceStore { create_tables_on_use: true, ..ServiceStore::default() };
+    store.s3.create_buckets_on_use = true;
+    Rc::new(RefCell::new(store))
 }
 
 fn seed_handler(function: &str) -> Box<dyn TaskHandler> {

@@ -1,0 +1,361 @@
+//! Simulated Amazon S3: buckets of objects ([`ObjectStore`], held by the
+//! [`super::services::ServiceStore`]) and the calls a workflow makes on them: `getObject`,
+//! `putObject` and `listObjectsV2`, as `aws-sdk:s3:*` Tasks and as the `arn:aws:states:::s3:*`
+//! resources a Distributed Map's ItemReader and ResultWriter name. Answers have the SDK's
+//! output shapes; errors have the names Step Functions gives an AWS SDK integration's errors
+//! (`S3.NoSuchKeyException`, `S3.NoSuchBucketException`) and the SDK's cause text.
+//!
+//! Objects are text (what workflows read and write through Step Functions: JSON, JSON Lines,
+//! CSV); an object's ETag is the MD5 of its body in quotes, as S3 gives it for a single-part
+//! upload, its LastModified the virtual time of the put. Buckets must exist, unless the store
+//! creates them on first use (zero-configuration runs, as DynamoDB tables are). The caller seeds
+//! and reads the store through [`ObjectStore::put_object`], [`ObjectStore::object`],
+//! [`ObjectStore::bucket_names`] and [`ObjectStore::objects`].
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::asl::clock::{Millis, format_rfc3339};
+use crate::asl::error::StatesError;
+
+/// One object: its text and what S3 says about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Object {
+    pub body: String,
+    /// `"<md5 hex>"`, quotes included, as S3 returns it.
+    pub etag: String,
+    pub last_modified: Millis,
+    pub content_type: String,
+}
+
+impl S3Object {
+    pub fn size(&self) -> usize {
+        self.body.len()
+    }
+}
+
+/// A bucket: objects by key, in key order (S3 lists keys in UTF-8 binary order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bucket {
+    pub objects: BTreeMap<String, S3Object>,
+}
+
+/// Every simulated bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectStore {
+    pub buckets: BTreeMap<String, Bucket>,
+    /// Whether a bucket nobody created exists, empty, from its first use (zero-configuration
+    /// runs: the workflow's buckets exist in its account).
+    pub create_buckets_on_use: bool,
+}
+
+/// The ETag S3 gives a single-part upload of `body`.
+pub fn etag_of(body: &str) -> String {
+    use md5_rc::Digest;
+    let hex: String = md5_rc::Md5::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// The content type S3 would have been told for a key, from its extension.
+fn content_type_of(key: &str) -> &'static str {
+    match key.rsplit('.').next().unwrap_or("").to_ascii_lowercase().as_str() {
+        "json" => "application/json",
+        "jsonl" => "application/jsonl",
+        "csv" => "text/csv",
+        "txt" => "text/plain",
+        _ => "binary/octet-stream",
+    }
+}
+
+impl ObjectStore {
+    /// Creates a bucket (kept as it is if it exists).
+    pub fn create_bucket(&mut self, name: &str) -> &mut Bucket {
+        self.buckets.entry(name.to_string()).or_default()
+    }
+
+    /// Writes an object at virtual time `now`, creating its bucket if needed (the caller seeds
+    /// what it wants to exist).
+    pub fn put_object(&mut self, bucket: &str, key: &str, body: impl Into<String>, now: Millis) -> &S3Object {
+        let body = body.into();
+        let object = S3Object { etag: etag_of(&body), body, last_modified: now, content_type: content_type_of(key).to_string() };
+        let bucket = self.create_bucket(bucket);
+        bucket.objects.insert(key.to_string(), object);
+        &bucket.objects[key]
+    }
+
+    /// The object at `key` in `bucket`.
+    pub fn object(&self, bucket: &str, key: &str) -> Option<&S3Object> {
+        self.buckets.get(bucket)?.objects.get(key)
+    }
+
+    /// The buckets' names, in order.
+    pub fn bucket_names(&self) -> impl Iterator<Item = &str> {
+        self.buckets.keys().map(String::as_str)
+    }
+
+    /// The objects of a bucket, in key order (none if it does not exist).
+    pub fn objects(&self, bucket: &str) -> impl Iterator<Item = (&str, &S3Object)> {
+        self.buckets.get(bucket).into_iter().flat_map(|b| b.objects.iter().map(|(k, o)| (k.as_str(), o)))
+    }
+
+    /// Seeds the store from JSON: `{"bucket": {"key": body}}`, a body being text as it is or any
+    /// other JSON value written as JSON text. The error names the member that is not of that shape.
+    pub fn seed_from_json(&mut self, seed: &Value, now: Millis) -> Result<(), String> {
+        let buckets = seed.as_object().ok_or("the S3 seed must be an object of buckets: {\"bucket\": {\"key\": body}}")?;
+        for (bucket, objects) in buckets {
+            let objects = objects.as_object().ok_or_else(|| format!("/{bucket}: a bucket must be an object of keys and bodies"))?;
+            self.create_bucket(bucket);
+            for (key, body) in objects {
+                let text = match body {
+                    Value::String(s) => s.clone(),
+                    other => serde_json::to_string(other).unwrap_or_default(),
+                };
+                self.put_object(bucket, key, text, now);
+            }
+        }
+        Ok(())
+    }
+
+    fn bucket(&mut self, name: &str) -> Result<&mut Bucket, StatesError> {
+        if self.create_buckets_on_use {
+            self.create_bucket(name);
+        }
+        self.buckets.get_mut(name).ok_or_else(|| s3_error("NoSuchBucket", "The specified bucket does not exist", 404))
+    }
+}
+
+/// An S3 error as Step Functions reports an AWS SDK integration's: `S3.<Code>Exception`, with
+/// the SDK's cause text.
+pub fn s3_error(code: &str, message: &str, status: u16) -> StatesError {
+    StatesError::new(
+        format!("S3.{code}Exception"),
+        format!("{message} (Service: S3, Status Code: {status}, Request ID: 0000000000000000, Extended Request ID: 00000000000000000000000000000000)"),
+    )
+}
+
+fn invalid(message: &str) -> StatesError {
+    s3_error("S3", message, 400)
+}
+
+fn string_member<'v>(input: &'v Value, member: &str) -> Result<&'v str, StatesError> {
+    match input.get(member) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+        Some(Value::String(_)) | None | Some(Value::Null) => Err(invalid(&format!("Missing required parameter in input: \"{member}\""))),
+        Some(other) => Err(invalid(&format!("Invalid type for parameter {member}, value: {other}, type: {}, valid types: <class 'str'>", crate::asl::jsonata::type_name(other)))),
+    }
+}
+
+/// The S3 operations the simulator answers, by their SDK names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    GetObject,
+    PutObject,
+    ListObjectsV2,
+}
+
+impl Operation {
+    /// The operation a resource names: `arn:aws:states:::s3:getObject`,
+    /// `arn:aws:states:::aws-sdk:s3:putObject` ...
+    pub fn of_resource(resource: &str) -> Option<Operation> {
+        let rest = resource.strip_prefix("arn:aws:states:::")?;
+        let action = rest.strip_prefix("aws-sdk:s3:").or_else(|| rest.strip_prefix("s3:"))?;
+        match action {
+            "getObject" => Some(Operation::GetObject),
+            "putObject" => Some(Operation::PutObject),
+            "listObjectsV2" => Some(Operation::ListObjectsV2),
+            _ => None,
+        }
+    }
+}
+
+/// The resources the simulated S3 answers.
+pub const RESOURCES: [&str; 6] = [
+    "arn:aws:states:::aws-sdk:s3:getObject",
+    "arn:aws:states:::aws-sdk:s3:putObject",
+    "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+    "arn:aws:states:::s3:getObject",
+    "arn:aws:states:::s3:putObject",
+    "arn:aws:states:::s3:listObjectsV2",
+];
+
+/// Runs `operation` with the request `input` at virtual time `now`.
+pub fn call(store: &mut ObjectStore, operation: Operation, input: &Value, now: Millis) -> Result<Value, StatesError> {
+    match operation {
+        Operation::GetObject => get_object(store, input),
+        Operation::PutObject => put_object(store, input, now),
+        Operation::ListObjectsV2 => list_objects_v2(store, input),
+    }
+}
+
+fn get_object(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
+    let (bucket, key) = (string_member(input, "Bucket")?, string_member(input, "Key")?);
+    let object = store.bucket(bucket)?.objects.get(key).ok_or_else(|| s3_error("NoSuchKey", "The specified key does not exist.", 404))?;
+    let mut out = Map::new();
+    out.insert("AcceptRanges".into(), "bytes".into());
+    out.insert("Body".into(), Value::String(object.body.clone()));
+    out.insert("ContentLength".into(), Value::from(object.size()));
+    out.insert("ContentType".into(), Value::String(object.content_type.clone()));
+    out.insert("ETag".into(), Value::String(object.etag.clone()));
+    out.insert("LastModified".into(), Value::String(format_rfc3339(object.last_modified)));
+    out.insert("Metadata".into(), Value::Object(Map::new()));
+    out.insert("ServerSideEncryption".into(), "AES256".into());
+    Ok(Value::Object(out))
+}
+
+fn put_object(store: &mut ObjectStore, input: &Value, now: Millis) -> Result<Value, StatesError> {
+    let (bucket, key) = (string_member(input, "Bucket")?, string_member(input, "Key")?);
+    let body = match input.get("Body") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        // Step Functions sends a JSON Body as its JSON text.
+        Some(other) => serde_json::to_string(other).unwrap_or_default(),
+    };
+    store.bucket(bucket)?;
+    let content_type = input.get("ContentType").and_then(Value::as_str).map(str::to_string);
+    let object = store.put_object(bucket, key, body, now).clone();
+    if let Some(content_type) = content_type {
+        store.buckets.get_mut(bucket).and_then(|b| b.objects.get_mut(key)).expect("just put").content_type = content_type;
+    }
+    let mut out = Map::new();
+    out.insert("ETag".into(), Value::String(object.etag));
+    out.insert("ServerSideEncryption".into(), "AES256".into());
+    Ok(Value::Object(out))
+}
+
+fn list_objects_v2(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
+    let name = string_member(input, "Bucket")?;
+    let prefix = input.get("Prefix").and_then(Value::as_str).unwrap_or("");
+    let delimiter = input.get("Delimiter").and_then(Value::as_str).filter(|d| !d.is_empty());
+    let max_keys = match input.get("MaxKeys") {
+        None | Some(Value::Null) => 1000,
+        Some(v) => v.as_u64().ok_or_else(|| invalid(&format!("Invalid type for parameter MaxKeys, value: {v}, valid types: <class 'int'>")))? as usize,
+    };
+    // The continuation token is the last key of the previous page (S3's is opaque).
+    let after = input.get("ContinuationToken").or_else(|| input.get("StartAfter")).and_then(Value::as_str).unwrap_or("").to_string();
+    let bucket = store.bucket(name)?;
+    let mut contents = Vec::new();
+    let mut common: Vec<String> = Vec::new();
+    let mut truncated = false;
+    let mut last = None;
+    for (key, object) in bucket.objects.range::<str, _>((std::ops::Bound::Excluded(after.as_str()), std::ops::Bound::Unbounded)) {
+        if !key.starts_with(prefix) {
+            continue;
+        }
+        if contents.len() + common.len() >= max_keys {
+            truncated = true;
+            break;
+        }
+        if let Some(d) = delimiter
+            && let Some(at) = key[prefix.len()..].find(d)
+        {
+            let folder = key[..prefix.len() + at + d.len()].to_string();
+            if !common.contains(&folder) {
+                common.push(folder);
+            }
+            last = Some(key.clone());
+            continue;
+        }
+        let mut entry = Map::new();
+        entry.insert("ETag".into(), Value::String(object.etag.clone()));
+        entry.insert("Key".into(), Value::String(key.clone()));
+        entry.insert("LastModified".into(), Value::String(format_rfc3339(object.last_modified)));
+        entry.insert("Size".into(), Value::from(object.size()));
+        entry.insert("StorageClass".into(), "STANDARD".into());
+        contents.push(Value::Object(entry));
+        last = Some(key.clone());
+    }
+    let mut out = Map::new();
+    if !contents.is_empty() {
+        out.insert("Contents".into(), Value::Array(contents.clone()));
+    }
+    if !common.is_empty() {
+        out.insert("CommonPrefixes".into(), common.iter().map(|p| serde_json::json!({"Prefix": p})).collect());
+    }
+    if let Some(d) = delimiter {
+        out.insert("Delimiter".into(), Value::String(d.to_string()));
+    }
+    out.insert("IsTruncated".into(), Value::Bool(truncated));
+    out.insert("KeyCount".into(), Value::from(contents.len() + common.len()));
+    out.insert("MaxKeys".into(), Value::from(max_keys));
+    out.insert("Name".into(), Value::String(name.to_string()));
+    if truncated && let Some(last) = last {
+        out.insert("NextContinuationToken".into(), Value::String(last));
+    }
+    out.insert("Prefix".into(), Value::String(prefix.to_string()));
+    Ok(Value::Object(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn store() -> ObjectStore {
+        let mut s = ObjectStore::default();
+        s.put_object("data", "in/a.csv", "id,n\n1,2\n", 1_000);
+        s.put_object("data", "in/b.json", "[1,2]", 2_000);
+        s.put_object("data", "in/sub/c.txt", "c", 3_000);
+        s.put_object("data", "other.txt", "o", 4_000);
+        s
+    }
+
+    #[test]
+    fn get_put_round_trip_with_etag_and_time() {
+        let mut s = store();
+        let put = call(&mut s, Operation::PutObject, &json!({"Bucket": "data", "Key": "out/r.json", "Body": {"ok": true}}), 9_000).unwrap();
+        assert_eq!(put["ETag"], etag_of("{\"ok\":true}"));
+        let got = call(&mut s, Operation::GetObject, &json!({"Bucket": "data", "Key": "out/r.json"}), 10_000).unwrap();
+        assert_eq!(got["Body"], "{\"ok\":true}");
+        assert_eq!(got["ContentLength"], 11);
+        assert_eq!(got["ContentType"], "application/json");
+        assert_eq!(got["LastModified"], format_rfc3339(9_000));
+        // MD5 of "hello", the value S3 documents for it.
+        assert_eq!(etag_of("hello"), "\"5d41402abc4b2a76b9719d911017c592\"");
+    }
+
+    #[test]
+    fn errors_have_the_sdk_integration_names() {
+        let mut s = store();
+        let missing = call(&mut s, Operation::GetObject, &json!({"Bucket": "data", "Key": "nope"}), 0).unwrap_err();
+        assert_eq!(missing.error.as_deref(), Some("S3.NoSuchKeyException"));
+        assert!(missing.cause.unwrap().starts_with("The specified key does not exist. (Service: S3, Status Code: 404"));
+        let bucket = call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "absent"}), 0).unwrap_err();
+        assert_eq!(bucket.error.as_deref(), Some("S3.NoSuchBucketException"));
+        let no_key = call(&mut s, Operation::GetObject, &json!({"Bucket": "data"}), 0).unwrap_err();
+        assert!(no_key.cause.unwrap().starts_with("Missing required parameter in input: \"Key\""));
+        s.create_buckets_on_use = true;
+        assert_eq!(call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "fresh"}), 0).unwrap()["KeyCount"], 0);
+    }
+
+    #[test]
+    fn list_objects_v2_prefix_delimiter_and_pages() {
+        let mut s = store();
+        let all = call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "data", "Prefix": "in/"}), 0).unwrap();
+        let keys: Vec<&str> = all["Contents"].as_array().unwrap().iter().map(|c| c["Key"].as_str().unwrap()).collect();
+        assert_eq!(keys, ["in/a.csv", "in/b.json", "in/sub/c.txt"]);
+        assert_eq!(all["Contents"][0]["Size"], 9);
+        assert_eq!(all["Contents"][0]["StorageClass"], "STANDARD");
+        let folders = call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "data", "Prefix": "in/", "Delimiter": "/"}), 0).unwrap();
+        assert_eq!(folders["CommonPrefixes"], json!([{"Prefix": "in/sub/"}]));
+        assert_eq!(folders["KeyCount"], 3);
+        let page = call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "data", "MaxKeys": 2}), 0).unwrap();
+        assert_eq!((page["IsTruncated"].clone(), page["NextContinuationToken"].clone()), (json!(true), json!("in/b.json")));
+        let next = call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "data", "MaxKeys": 2, "ContinuationToken": "in/b.json"}), 0).unwrap();
+        assert_eq!(next["Contents"][0]["Key"], "in/sub/c.txt");
+        assert_eq!(next["IsTruncated"], false);
+    }
+
+    #[test]
+    fn seeding_from_json_and_reading_back() {
+        let mut s = ObjectStore::default();
+        s.seed_from_json(&json!({"b": {"k.csv": "a,b\n1,2", "k.json": [1, {"x": 2}]}}), 5).unwrap();
+        assert_eq!(s.object("b", "k.json").unwrap().body, "[1,{\"x\":2}]");
+        assert_eq!(s.bucket_names().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(s.objects("b").count(), 2);
+        assert!(s.seed_from_json(&json!({"b": []}), 0).unwrap_err().starts_with("/b:"));
+        assert_eq!(Operation::of_resource("arn:aws:states:::aws-sdk:s3:listObjectsV2"), Some(Operation::ListObjectsV2));
+        assert_eq!(Operation::of_resource("arn:aws:states:::s3:getObject"), Some(Operation::GetObject));
+        assert_eq!(Operation::of_resource("arn:aws:states:::s3:deleteObject"), None);
+    }
+}
