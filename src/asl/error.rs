@@ -28,6 +28,10 @@ pub mod names {
     pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
     /// A Map failed more iterations than it tolerates.
     pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
+    /// A Distributed Map's ItemReader could not read its items.
+    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
+    /// A Distributed Map's ResultWriter could not write its results.
+    pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
     /// The execution was stopped or a branch was aborted.
     pub const BRANCH_FAILED: &str = "States.BranchFailed";
     /// A JSONata expression failed or gave a value of the wrong type.

@@ -72,6 +72,11 @@ pub enum EventKind {
     MapIterationSucceeded { name: Arc<str>, index: usize },
     MapIterationFailed { name: Arc<str>, index: usize },
     MapIterationAborted { name: Arc<str>, index: usize },
+    /// A Distributed Map started its Map Run (its children run as executions of their own,
+    /// whose events are not in this history).
+    MapRunStarted { map_run_arn: Arc<str> },
+    MapRunSucceeded,
+    MapRunFailed { error: Option<String>, cause: Option<String> },
     ParallelStateStarted,
     ParallelStateSucceeded,
     ParallelStateFailed,
@@ -154,6 +159,9 @@ impl EventKind {
             EventKind::MapIterationSucceeded { .. } => "MapIterationSucceeded",
             EventKind::MapIterationFailed { .. } => "MapIterationFailed",
             EventKind::MapIterationAborted { .. } => "MapIterationAborted",
+            EventKind::MapRunStarted { .. } => "MapRunStarted",
+            EventKind::MapRunSucceeded => "MapRunSucceeded",
+            EventKind::MapRunFailed { .. } => "MapRunFailed",
             EventKind::ParallelStateStarted => "ParallelStateStarted",
             EventKind::ParallelStateSucceeded => "ParallelStateSucceeded",
             EventKind::ParallelStateFailed => "ParallelStateFailed",
@@ -328,6 +336,8 @@ impl HistoryEvent {
             EventKind::MapIterationAborted { name, index } => {
                 ("mapIterationAbortedEventDetails", json!({"name": name.as_ref(), "index": index}))
             }
+            EventKind::MapRunStarted { map_run_arn } => ("mapRunStartedEventDetails", json!({"mapRunArn": map_run_arn.as_ref()})),
+            EventKind::MapRunFailed { error, cause } => ("mapRunFailedEventDetails", error_details(error, cause)),
             EventKind::EvaluationFailed { error, cause, location, state } => {
                 let mut d = json!({"error": error, "cause": cause, "state": state.as_ref()});
                 if let Some(location) = location {
@@ -339,6 +349,7 @@ impl HistoryEvent {
             | EventKind::MapStateSucceeded
             | EventKind::MapStateFailed
             | EventKind::MapStateAborted
+            | EventKind::MapRunSucceeded
             | EventKind::ParallelStateStarted
             | EventKind::ParallelStateSucceeded
             | EventKind::ParallelStateFailed

@@ -11,6 +11,7 @@
 //! (Wait, retry back-off, latency, callback) before its sibling starts: the history is the same
 //! on every run. When every fiber waits on a timer, the clock jumps to the earliest one.
 
+pub mod distributed;
 pub mod isolated;
 pub mod pipeline;
 pub mod plug;
@@ -157,6 +158,23 @@ struct Children {
     tolerated_count: Option<u64>,
     tolerated_percentage: Option<f64>,
     is_map: bool,
+    /// A Distributed Map: each child is a workflow execution of its own, whose run is kept for
+    /// the result files; its items were selected (and batched) before they started.
+    map_run: Option<Box<MapRun>>,
+}
+
+/// A Distributed Map's run in progress.
+#[derive(Debug)]
+struct MapRun {
+    arn: String,
+    id: String,
+    names: distributed::MapRunNames,
+    /// By child index: the child's name, input and start time, then its end.
+    runs: Vec<Option<distributed::ChildRun>>,
+    /// By child index: whether it has ended (its run's stop and outcome are final).
+    ended: Vec<bool>,
+    /// The items were selected and batched before the children started (an ItemBatcher).
+    preselected: bool,
 }
 
 /// One running branch, iteration or the top level.
@@ -187,6 +205,9 @@ struct Fiber {
     /// The task result already held to the quotas: an output that is this same value is not
     /// measured again when the state leaves.
     checked: Option<Arc<Value>>,
+    /// A Distributed Map's child workflow (or a fiber inside one): its events belong to the
+    /// child execution's own history, not this one's.
+    in_child_execution: bool,
 }
 
 /// One execution of a state machine.
@@ -581,9 +602,9 @@ impl Execution {
     }
 
     fn spawn(&mut self, scope: ScopeId, state: StateId, input: Arc<Value>, parent: Option<(FiberId, usize)>) -> FiberId {
-        let (previous_event, variables) = match parent {
-            Some((pid, _)) => (self.fiber(pid).previous_event, self.fiber(pid).variables.child()),
-            None => (0, variables::VariableScope::default()),
+        let (previous_event, variables, in_child_execution) = match parent {
+            Some((pid, _)) => (self.fiber(pid).previous_event, self.fiber(pid).variables.child(), self.fiber(pid).in_child_execution),
+            None => (0, variables::VariableScope::default(), false),
         };
         let fiber = Fiber {
             scope,
@@ -604,6 +625,7 @@ impl Execution {
             variables,
             assigned: None,
             checked: None,
+            in_child_execution,
         };
         match self.free.pop() {
             Some(id) => {
@@ -651,7 +673,7 @@ impl Execution {
 
     /// [`Execution::record_with`], linking the event as `link` says ([`Link`]).
     fn record_linked(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
-        if !matches!(self.status, ExecutionStatus::Running) {
+        if !matches!(self.status, ExecutionStatus::Running) || fid.is_some_and(|f| self.fiber(f).in_child_execution) {
             return self.events;
         }
         if self.config.execution_type == ExecutionType::Standard

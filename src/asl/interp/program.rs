@@ -298,6 +298,8 @@ pub struct MapSpec {
     pub max_concurrency_expression: Option<JsonataTemplate>,
     pub tolerated_failure_count_expression: Option<JsonataTemplate>,
     pub tolerated_failure_percentage_expression: Option<JsonataTemplate>,
+    /// `ProcessorConfig.Mode: DISTRIBUTED`: the reader, batcher, writer and Map Run.
+    pub distributed: Option<Box<super::distributed::DistributedSpec>>,
 }
 
 /// Where a Fail's ErrorPath or CausePath reads its text: a path, or an intrinsic call
@@ -356,7 +358,7 @@ struct Compiler {
     scopes: Vec<Scope>,
 }
 
-fn err(pointer: &str, message: impl Into<String>) -> CompileError {
+pub(super) fn err(pointer: &str, message: impl Into<String>) -> CompileError {
     CompileError { pointer: pointer.to_string(), message: message.into() }
 }
 
@@ -365,7 +367,7 @@ fn escape(token: &str) -> String {
 }
 
 /// Parses a path and notes whether it reads the context object.
-fn path(text: &str, pointer: &str, uses_context: &mut bool) -> Result<JsonPath, CompileError> {
+pub(super) fn path(text: &str, pointer: &str, uses_context: &mut bool) -> Result<JsonPath, CompileError> {
     if text.starts_with("$$") {
         *uses_context = true;
     }
@@ -420,7 +422,7 @@ fn template(node: &model::Payload, pointer: &str, uses_context: &mut bool) -> Re
 }
 
 /// Compiles a JSONata value template; `field` names it in causes (`Output`).
-fn jsonata(value: &Value, field: &str, pointer: &str, uses_context: &mut bool) -> Result<JsonataTemplate, CompileError> {
+pub(super) fn jsonata(value: &Value, field: &str, pointer: &str, uses_context: &mut bool) -> Result<JsonataTemplate, CompileError> {
     let compiled = JsonataTemplate::compile(value, field, Dialect::StepFunctions).map_err(|e| match &e {
         TemplateError::Syntax { expression, error, .. } => {
             err(pointer, format!("the JSONata expression '{expression}' in '{}' does not parse: {error}", e.field()))
@@ -723,6 +725,7 @@ impl Compiler {
                     p.as_deref().map(|p| path(p, &format!("{pointer}/{field}"), uses)).transpose()
                 };
                 Action::Map(MapSpec {
+                    distributed: super::distributed::compile(m, name, query_language, pointer, &mut uses_context)?.map(Box::new),
                     selector_reads_execution_input: selector.is_some_and(|s| reads_execution_input(&s.to_serde())),
                     processor,
                     items_path: opt_path(&m.items_path, "ItemsPath", &mut uses_context)?,

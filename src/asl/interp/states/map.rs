@@ -1,13 +1,24 @@
-//! Map (inline): ItemsPath, ItemSelector (or legacy Parameters) with `$$.Map.Item`,
+//! Map: ItemsPath, ItemSelector (or legacy Parameters) with `$$.Map.Item`,
 //! MaxConcurrency(Path), ToleratedFailureCount/Percentage(Path); in JSONata states Items,
 //! ItemSelector with `$states.context.Map.Item`, and the counts as expressions. Iterations start
 //! in index order, at most MaxConcurrency at a time; results keep item order.
+//!
+//! A Distributed Map ([`crate::asl::interp::distributed`]) reads its items with its ItemReader
+//! through the handler registry (S3's getObject/listObjectsV2), selects and batches them, runs
+//! each as a child workflow execution of its own (no MapIteration events, none of the child's
+//! events in this history, no outer variables), records MapRunStarted/MapRunSucceeded/
+//! MapRunFailed instead of MapStateStarted/Succeeded, fails with
+//! States.ExceedToleratedFailureThreshold past its tolerance (0 by default), and with a
+//! ResultWriter puts the result files and manifest into S3 and outputs `ResultWriterDetails`.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Flow, context_for, handle_error_after, jsonata_value, query_failed, site, variables};
+use super::{Flow, context_for, finish_with_result, handle_error_after, jsonata_value, query_failed, site, variables};
+use crate::asl::interp::distributed::{self, ChildRun, DistributedSpec, InputType, PayloadSpec, ReaderCall, ReaderSpec, Setting};
+use crate::asl::interp::plug::{TaskContext, TaskRequest};
+use crate::asl::interp::{MapRun, names};
 use crate::asl::history::EventKind;
 use crate::asl::interp::pipeline::{self, QueryFailure, Refs};
 use crate::asl::interp::program::{Action, CompiledState, MapSpec};
@@ -18,6 +29,9 @@ use crate::asl::path::{JsonPath, cause};
 
 fn integer_field(path: &JsonPath, field: &str, input: &Value, refs: &Refs, site: pipeline::StateSite) -> Result<u64, StatesError> {
     let value = path.eval(&refs.roots(input)).map_err(|e| site.runtime(&cause::invalid_path(path.as_str(), &e)))?;
+    if field == "ToleratedFailureCountPath" && value.as_i64().is_some_and(|n| n < 0) {
+        return Err(site.runtime("ToleratedFailureCount cannot be negative."));
+    }
     // A variable holding "1" counts as 1, as AWS reads it.
     value
         .as_u64()
@@ -62,10 +76,15 @@ fn read_items(exec: &Execution) -> Option<Vec<Value>> {
 
 fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec) -> Result<Flow, StatesError> {
     let raw = exec.fiber(fid).input.clone();
-    let items = match (read_items(exec), &spec.items) {
-        (Some(items), _) => Value::Array(items),
-        (None, Some(template)) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
-        (None, None) => Value::clone(&raw),
+    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()) {
+        return Err(site(exec, fid, state).runtime(cause));
+    }
+    let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
+    let items = match (read_items(exec), reader, &spec.items) {
+        (Some(items), ..) => Value::Array(items),
+        (None, Some(reader), _) => Value::Array(read_with(exec, fid, state, reader, &raw)?),
+        (None, None, Some(template)) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
+        (None, None, None) => Value::clone(&raw),
     };
     let items = match items {
         Value::Array(items) => items,
@@ -89,6 +108,9 @@ fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: 
         Some(t) => Some(jsonata_field(exec, fid, state, t, "ToleratedFailurePercentage", &raw, "number")?.as_f64().unwrap_or(0.0)),
         None => spec.tolerated_failure_percentage,
     };
+    if tolerated_percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+        return Err(site(exec, fid, state).runtime("ToleratedFailurePercentage must be between 0 and 100."));
+    }
     start(exec, fid, state, spec, items, raw, max_concurrency, tolerated_count, tolerated_percentage)
 }
 
@@ -109,10 +131,15 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let raw = exec.fiber(fid).input.clone();
     let site = site(exec, fid, state);
     let effective = pipeline::select(&state.input_path, &raw, &refs, site)?;
-    let items = match (read_items(exec), &spec.items_path) {
-        (Some(items), _) => Value::Array(items),
-        (None, Some(p)) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
-        (None, None) => Value::clone(&effective),
+    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()) {
+        return Err(site.runtime(cause));
+    }
+    let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
+    let items = match (read_items(exec), reader, &spec.items_path) {
+        (Some(items), ..) => Value::Array(items),
+        (None, Some(reader), _) => Value::Array(read_with(exec, fid, state, reader, &effective)?),
+        (None, None, Some(p)) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
+        (None, None, None) => Value::clone(&effective),
     };
     let items = match items {
         Value::Array(items) => items,
@@ -135,7 +162,11 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         Some(p) => {
             let value = p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
             let field = "ToleratedFailurePercentagePath";
-            Some(value.as_f64().ok_or_else(|| site.runtime(&cause::field_not_number(field, p.as_str(), &value)))?)
+            let percentage = value.as_f64().ok_or_else(|| site.runtime(&cause::field_not_number(field, p.as_str(), &value)))?;
+            if !(0.0..=100.0).contains(&percentage) {
+                return Err(site.runtime("ToleratedFailurePercentage must be between 0 and 100."));
+            }
+            Some(percentage)
         }
         None => spec.tolerated_failure_percentage,
     };
@@ -166,6 +197,9 @@ fn start(
             return outcome.map(|result| Flow::Result(Arc::new(result)));
         }
     }
+    if let Some(d) = spec.distributed.as_deref() {
+        return start_map_run(exec, fid, state, spec, d, items, effective, max_concurrency, tolerated_count, tolerated_percentage);
+    }
     exec.record(Some(fid), EventKind::MapStateStarted { length: items.len() });
     if items.is_empty() {
         exec.record(Some(fid), EventKind::MapStateSucceeded);
@@ -184,10 +218,107 @@ fn start(
         tolerated_count,
         tolerated_percentage,
         is_map: true,
+        map_run: None,
     }));
     exec.fiber_mut(fid).phase = Phase::AwaitChildren;
     spawn_iterations(exec, fid, state, spec)?;
     Ok(Flow::Parked)
+}
+
+/// A Distributed Map's start: items selected and batched (with an ItemBatcher), the Map Run
+/// named and recorded, the first child executions started.
+#[allow(clippy::too_many_arguments)]
+fn start_map_run(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    spec: &MapSpec,
+    d: &DistributedSpec,
+    items: Vec<Value>,
+    effective: Arc<Value>,
+    max_concurrency: u64,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+) -> Result<Flow, StatesError> {
+    let preselected = d.batcher.is_some();
+    let items = match &d.batcher {
+        None => items,
+        Some(batcher) => {
+            // Each item goes through the ItemSelector, then into a batch.
+            let mut selected = Vec::with_capacity(items.len());
+            for (index, item) in items.into_iter().enumerate() {
+                selected.push(select_item(exec, fid, state, spec, index, item, &effective)?);
+            }
+            let max_items = setting(exec, fid, state, batcher.max_items_per_batch.as_ref(), &effective, "MaxItemsPerBatch")?;
+            let max_bytes = setting(exec, fid, state, batcher.max_input_bytes_per_batch.as_ref(), &effective, "MaxInputBytesPerBatch")?;
+            let batch_input = batcher.batch_input.as_ref().map(|p| payload(exec, fid, state, p, &effective, "BatchInput")).transpose()?;
+            distributed::batches(selected, max_items, max_bytes, batch_input.as_ref()).map_err(|cause| site(exec, fid, state).runtime(&cause))?
+        }
+    };
+    let id = crate::asl::jsonata::functions::uuid_from(&mut exec.rng);
+    let (region, account, machine) = (&exec.config.region, &exec.config.account, &exec.config.state_machine_name);
+    let arn = format!("arn:aws:states:{region}:{account}:mapRun:{machine}/{}:{id}", d.label);
+    let names = distributed::MapRunNames {
+        state_machine_arn: format!("arn:aws:states:{region}:{account}:stateMachine:{machine}/{}", d.label),
+        // EXPRESS children have express execution ARNs.
+        execution_prefix: match d.child_type {
+            distributed::ChildType::Standard => format!("arn:aws:states:{region}:{account}:execution:{machine}/{}:", d.label),
+            distributed::ChildType::Express => format!("arn:aws:states:{region}:{account}:express:{machine}/{}:", d.label),
+        },
+    };
+    exec.record(Some(fid), EventKind::MapRunStarted { map_run_arn: arn.as_str().into() });
+    let count = items.len();
+    let run = MapRun { arn, id, names, runs: vec![None; count], ended: vec![false; count], preselected };
+    if items.is_empty() {
+        let output = map_run_output(exec, fid, state, d, &run, Vec::new(), &effective).map_err(|error| {
+            exec.record(Some(fid), EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() });
+            error
+        })?;
+        exec.record(Some(fid), EventKind::MapRunSucceeded);
+        return Ok(Flow::Result(Arc::new(output)));
+    }
+    exec.fiber_mut(fid).children = Some(Box::new(Children {
+        results: vec![None; count],
+        live: std::collections::VecDeque::new(),
+        remaining: count,
+        items,
+        next_item: 0,
+        selector_input: effective,
+        max_concurrency: max_concurrency as usize,
+        failed: 0,
+        // A Distributed Map tolerates no failed child unless told otherwise.
+        tolerated_count: tolerated_count.or(Some(0)),
+        tolerated_percentage,
+        is_map: true,
+        map_run: Some(Box::new(run)),
+    }));
+    exec.fiber_mut(fid).phase = Phase::AwaitChildren;
+    spawn_iterations(exec, fid, state, spec)?;
+    Ok(Flow::Parked)
+}
+
+/// An item through the ItemSelector (or as it is without one), with `$$.Map.Item` set.
+#[allow(clippy::too_many_arguments)]
+fn select_item(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec, index: usize, item: Value, selector_input: &Value) -> Result<Value, StatesError> {
+    Ok(match (&spec.item_selector, &spec.item_selector_jsonata) {
+        (_, Some(template)) => {
+            let mut context = exec.context_object_with(fid, None, spec.selector_reads_execution_input);
+            context["Map"] = map_item_context(index, item);
+            let states = pipeline::states_object(selector_input, &context, None, None);
+            let vars = variables(exec, fid);
+            let now = exec.clock.now();
+            pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, exec.config.quotas.jsonata, "ItemSelector")
+                .map_err(|f| query_failed(exec, fid, state, f))?
+        }
+        (Some(template), None) => {
+            let mut context = exec.context_object_with(fid, None, spec.selector_reads_execution_input);
+            context["Map"] = map_item_context(index, item);
+            let site = site(exec, fid, state);
+            let vars = variables(exec, fid);
+            pipeline::build(template, selector_input, &Refs { context: &context, variables: &vars }, &mut exec.rng, site)?
+        }
+        (None, None) => item,
+    })
 }
 
 /// Starts as many iterations as MaxConcurrency allows, lowest index first.
@@ -200,31 +331,30 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
             break;
         }
         let index = children.next_item;
+        let distributed = children.map_run.as_ref().map(|run| run.preselected);
         let item = std::mem::take(&mut exec.fiber_mut(fid).children.as_mut().expect("checked").items[index]);
-        let input = match (&spec.item_selector, &spec.item_selector_jsonata) {
-            (_, Some(template)) => {
-                let mut context = exec.context_object_with(fid, None, spec.selector_reads_execution_input);
-                context["Map"] = map_item_context(index, item);
-                let selector_input = exec.fiber(fid).children.as_ref().expect("checked").selector_input.clone();
-                let states = pipeline::states_object(&selector_input, &context, None, None);
-                let vars = variables(exec, fid);
-                let now = exec.clock.now();
-                pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, exec.config.quotas.jsonata, "ItemSelector")
-                    .map_err(|f| query_failed(exec, fid, state, f))?
-            }
-            (Some(template), None) => {
-                let mut context = exec.context_object_with(fid, None, spec.selector_reads_execution_input);
-                context["Map"] = map_item_context(index, item);
-                let selector_input = exec.fiber(fid).children.as_ref().expect("checked").selector_input.clone();
-                let site = site(exec, fid, state);
-                let vars = variables(exec, fid);
-                pipeline::build(template, &selector_input, &Refs { context: &context, variables: &vars }, &mut exec.rng, site)?
-            }
-            (None, None) => item,
+        let input = if distributed == Some(true) {
+            item
+        } else {
+            let selector_input = exec.fiber(fid).children.as_ref().expect("checked").selector_input.clone();
+            select_item(exec, fid, state, spec, index, item, &selector_input)?
         };
         let start = exec.program.scope(spec.processor).start;
-        let child = exec.spawn(spec.processor, start, Arc::new(input), Some((fid, index)));
-        exec.fiber_mut(child).iteration_of = Some(state.name.clone());
+        let child_input = Arc::new(input);
+        let child = exec.spawn(spec.processor, start, child_input.clone(), Some((fid, index)));
+        if distributed.is_some() {
+            // A child workflow execution of its own: its events are its own history's, and it
+            // sees none of the parent's variables.
+            let name = crate::asl::jsonata::functions::uuid_from(&mut exec.rng);
+            let now = exec.clock.now();
+            let fiber = exec.fiber_mut(child);
+            fiber.in_child_execution = true;
+            fiber.variables = crate::asl::interp::variables::VariableScope::default();
+            let run = exec.fiber_mut(fid).children.as_mut().and_then(|c| c.map_run.as_mut()).expect("checked");
+            run.runs[index] = Some(ChildRun { name, input: Value::clone(&child_input), start: now, stop: now, outcome: Ok(Value::Null) });
+        } else {
+            exec.fiber_mut(child).iteration_of = Some(state.name.clone());
+        }
         let children = exec.fiber_mut(fid).children.as_mut().expect("checked");
         children.next_item += 1;
         children.live.push_back(child);
@@ -241,9 +371,207 @@ pub(super) fn start_more(exec: &mut Execution, fid: FiberId, state: &CompiledSta
     let Action::Map(spec) = &state.action else { return };
     if let Err(error) = spawn_iterations(exec, fid, state, spec) {
         super::abort_children(exec, fid);
-        exec.fiber_mut(fid).children = None;
-        handle_error_after(exec, fid, state, error, Some(EventKind::MapStateFailed));
+        let distributed = exec.fiber_mut(fid).children.take().is_some_and(|c| c.map_run.is_some());
+        let kind = if distributed { EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() } } else { EventKind::MapStateFailed };
+        handle_error_after(exec, fid, state, error, Some(kind));
     }
+}
+
+/// A Distributed Map whose children have all ended: its output (the results, or where the
+/// ResultWriter put them), MapRunSucceeded, and the state's result.
+pub(super) fn finish_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledState, children: Box<Children>) {
+    let Action::Map(spec) = &state.action else { return };
+    let Some(d) = spec.distributed.as_deref() else { return };
+    let Children { results, map_run, selector_input, .. } = *children;
+    let run = map_run.expect("a Map Run");
+    let runs: Vec<ChildRun> = run.runs.iter().flatten().cloned().collect();
+    let output = match &d.writer {
+        None => Ok(Value::Array(results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect())),
+        Some(_) => map_run_output(exec, fid, state, d, &run, runs, &selector_input),
+    };
+    exec.fiber_mut(fid).phase = Phase::Act;
+    match output {
+        Ok(output) => {
+            exec.record(Some(fid), EventKind::MapRunSucceeded);
+            finish_with_result(exec, fid, state, Arc::new(output));
+        }
+        Err(error) => {
+            let kind = EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() };
+            handle_error_after(exec, fid, state, error, Some(kind));
+        }
+    }
+}
+
+/// A Distributed Map past its tolerance (`error`): its results so far are written (a
+/// ResultWriter's FAILED and PENDING files too), then MapRunFailed, and Retry/Catch see `error`.
+pub(super) fn fail_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledState, children: Box<Children>, error: StatesError) {
+    let Action::Map(spec) = &state.action else { return };
+    let Some(d) = spec.distributed.as_deref() else { return };
+    let Children { map_run, selector_input, items, next_item, .. } = *children;
+    let run = map_run.expect("a Map Run");
+    if let Some(writer) = d.writer.as_ref().filter(|w| w.resource.is_some()) {
+        let runs: Vec<ChildRun> = run.runs.iter().zip(&run.ended).filter(|(_, ended)| **ended).filter_map(|(r, _)| r.clone()).collect();
+        let pending: Vec<Value> = items.into_iter().skip(next_item).collect();
+        // The Map fails with its threshold error whether or not the files could be written.
+        let _ = write_results(exec, fid, state, writer, &run, runs, pending, &selector_input);
+    }
+    exec.fiber_mut(fid).phase = Phase::Act;
+    let kind = EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() };
+    handle_error_after(exec, fid, state, error, Some(kind));
+}
+
+/// The output of a Map Run with a ResultWriter: the formatted results (WriterConfig only), or
+/// `{"MapRunArn", "ResultWriterDetails": {"Bucket", "Key"}}` once the files are in S3. Without
+/// a writer (an empty run), the empty results.
+fn map_run_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, d: &DistributedSpec, run: &MapRun, runs: Vec<ChildRun>, input: &Value) -> Result<Value, StatesError> {
+    match &d.writer {
+        None => Ok(Value::Array(runs.into_iter().map(|r| r.outcome.unwrap_or_else(|e| e.to_output())).collect())),
+        Some(writer) if writer.resource.is_none() => Ok(Value::Array(distributed::transformed(&runs, writer.transformation, &run.names))),
+        Some(writer) => write_results(exec, fid, state, writer, run, runs, Vec::new(), input),
+    }
+}
+
+/// Puts the result files and the manifest into the bucket the writer's Parameters name.
+#[allow(clippy::too_many_arguments)]
+fn write_results(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    writer: &distributed::WriterSpec,
+    run: &MapRun,
+    runs: Vec<ChildRun>,
+    pending: Vec<Value>,
+    input: &Value,
+) -> Result<Value, StatesError> {
+    let failed = |cause: String| StatesError::new(names::RESULT_WRITER_FAILED, cause);
+    let parameters = match &writer.parameters {
+        Some(p) => payload(exec, fid, state, p, input, "Parameters")?,
+        None => Value::Object(serde_json::Map::new()),
+    };
+    let bucket = parameters.get("Bucket").and_then(Value::as_str).ok_or_else(|| failed("The ResultWriter's Parameters must name a Bucket (a string).".into()))?.to_string();
+    let prefix = parameters.get("Prefix").and_then(Value::as_str).unwrap_or("");
+    let (ok, err): (Vec<ChildRun>, Vec<ChildRun>) = runs.into_iter().partition(|r| r.outcome.is_ok());
+    let succeeded = distributed::transformed(&ok, writer.transformation, &run.names);
+    let failed_records = distributed::transformed(&err, writer.transformation, &run.names);
+    let folder = distributed::result_folder(prefix, &run.id);
+    let files = distributed::result_files(&succeeded, &failed_records, &pending, writer.output_type, &folder);
+    let resource = writer.resource.as_deref().unwrap_or("arn:aws:states:::s3:putObject");
+    for file in &files {
+        let request = serde_json::json!({"Bucket": bucket, "Key": file.key, "Body": file.body});
+        call_s3(exec, state, resource, &request).map_err(|e| failed(e.cause.unwrap_or_default()))?;
+    }
+    let manifest_key = format!("{folder}/manifest.json");
+    let manifest = serde_json::to_string(&distributed::manifest(&bucket, &run.arn, &files)).unwrap_or_default();
+    call_s3(exec, state, resource, &serde_json::json!({"Bucket": bucket, "Key": manifest_key, "Body": manifest})).map_err(|e| failed(e.cause.unwrap_or_default()))?;
+    Ok(serde_json::json!({"MapRunArn": run.arn, "ResultWriterDetails": {"Bucket": bucket, "Key": manifest_key}}))
+}
+
+/// Calls S3 through the handler registry, as the Map Run does.
+fn call_s3(exec: &mut Execution, state: &CompiledState, resource: &str, input: &Value) -> Result<Value, StatesError> {
+    let request = TaskRequest { state_name: &state.name, resource, function_name: None, input, attempt: 0 };
+    let now = exec.clock.now();
+    let mut log = Vec::new();
+    match exec.handlers.find(&request) {
+        Some(handler) => handler.invoke(&request, &mut TaskContext { now, rng: &mut exec.rng, log: &mut log, logging: false }),
+        None => Err(StatesError::new(names::TASK_FAILED, format!("No handler is registered for the resource '{resource}'."))),
+    }
+}
+
+/// A Distributed Map's payload (reader or writer Parameters/Arguments, BatchInput) over `input`.
+fn payload(exec: &mut Execution, fid: FiberId, state: &CompiledState, payload: &PayloadSpec, input: &Value, field: &str) -> Result<Value, StatesError> {
+    match payload {
+        PayloadSpec::JsonPath(template) => {
+            let context = context_for(exec, fid, state);
+            let vars = variables(exec, fid);
+            let site = site(exec, fid, state);
+            pipeline::build(template, input, &Refs { context: &context, variables: &vars }, &mut exec.rng, site)
+        }
+        PayloadSpec::Jsonata(template) => jsonata_value(exec, fid, state, template, field, input, None, None),
+    }
+}
+
+/// A count of a Distributed Map (MaxItems, MaxItemsPerBatch ...): a positive integer.
+fn setting(exec: &mut Execution, fid: FiberId, state: &CompiledState, setting: Option<&Setting>, input: &Value, field: &str) -> Result<Option<u64>, StatesError> {
+    let value = match setting {
+        None => return Ok(None),
+        Some(Setting::Literal(n)) => Value::from(*n),
+        Some(Setting::Path(p)) => {
+            let context = context_for(exec, fid, state);
+            let vars = variables(exec, fid);
+            let refs = Refs { context: &context, variables: &vars };
+            let site = site(exec, fid, state);
+            p.eval(&refs.roots(input)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?
+        }
+        Some(Setting::Expression(t)) => jsonata_value(exec, fid, state, t, field, input, None, None)?,
+    };
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
+        _ => Err(site(exec, fid, state).runtime(&format!("{field} must be a non-negative integer, but was {value}."))),
+    }
+}
+
+/// The items an ItemReader reads, at most MaxItems. Any failure to read is
+/// States.ItemReaderFailed.
+fn read_with(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: &ReaderSpec, input: &Value) -> Result<Vec<Value>, StatesError> {
+    let failed = |cause: String| StatesError::new(names::ITEM_READER_FAILED, cause);
+    let parameters = match &reader.parameters {
+        Some(p) => payload(exec, fid, state, p, input, "Arguments")?,
+        None => Value::Object(serde_json::Map::new()),
+    };
+    let max_items = setting(exec, fid, state, reader.max_items.as_ref(), input, "MaxItems")?;
+    let get = |exec: &mut Execution, bucket: &Value, key: &str| -> Result<String, StatesError> {
+        let request = serde_json::json!({"Bucket": bucket, "Key": key});
+        let object = call_s3(exec, state, "arn:aws:states:::s3:getObject", &request).map_err(|e| failed(e.cause.unwrap_or_default()))?;
+        Ok(object.get("Body").and_then(Value::as_str).unwrap_or_default().to_string())
+    };
+    let bucket = parameters.get("Bucket").cloned().unwrap_or(Value::Null);
+    let mut items = match reader.call {
+        ReaderCall::GetObject => {
+            let key = parameters.get("Key").and_then(Value::as_str).ok_or_else(|| failed("The ItemReader's Parameters must name a Key (a string).".into()))?.to_string();
+            let body = get(exec, &bucket, &key)?;
+            match reader.input_type {
+                Some(InputType::Manifest) => {
+                    let (files_bucket, files, header) = distributed::manifest_files(&body, &key).map_err(failed)?;
+                    let mut items = Vec::new();
+                    for file in files {
+                        let text = get(exec, &Value::String(files_bucket.clone()), &file)?;
+                        items.extend(distributed::parse_csv(&text, &header, b',', &file).map_err(failed)?);
+                    }
+                    items
+                }
+                Some(input_type) => distributed::parse_object(reader, input_type, &key, &body).map_err(failed)?,
+                None => return Err(failed("An ItemReader over s3:getObject needs ReaderConfig.InputType (JSON, JSONL, CSV or MANIFEST).".into())),
+            }
+        }
+        ReaderCall::ListObjectsV2 => {
+            let mut request = parameters.clone();
+            let mut entries = Vec::new();
+            loop {
+                let page = call_s3(exec, state, &reader.resource, &request).map_err(|e| failed(e.cause.unwrap_or_default()))?;
+                entries.extend(page.get("Contents").and_then(Value::as_array).cloned().unwrap_or_default());
+                match page.get("NextContinuationToken").filter(|_| page["IsTruncated"] == Value::Bool(true)) {
+                    Some(token) => request["ContinuationToken"] = token.clone(),
+                    None => break,
+                }
+            }
+            if reader.load_and_flatten {
+                let input_type = reader.input_type.filter(|t| *t != InputType::Manifest).ok_or_else(|| failed("LOAD_AND_FLATTEN needs ReaderConfig.InputType JSON, JSONL or CSV.".into()))?;
+                let mut items = Vec::new();
+                for entry in &entries {
+                    let key = entry.get("Key").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let body = get(exec, &bucket, &key)?;
+                    items.extend(distributed::parse_object(reader, input_type, &key, &body).map_err(failed)?);
+                }
+                items
+            } else {
+                entries.iter().map(distributed::listed_object).collect()
+            }
+        }
+    };
+    if let Some(max) = max_items.filter(|m| *m > 0) {
+        items.truncate(max as usize);
+    }
+    Ok(items)
 }
 
 /// `{"Item": {"Index": i, "Value": item}}`, moving the item in (`json!` would copy it).

@@ -381,6 +381,7 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
         let p = exec.fiber(pid);
         program.state(p.scope, p.state)
     };
+    let now = exec.clock.now();
     let children = exec.fiber_mut(pid).children.as_mut().expect("a parent has children");
     // A 10,000-item Map keeps 10,000 children live: no O(n) search when the oldest finishes.
     if children.live.front() == Some(&fid) {
@@ -389,6 +390,14 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
         children.live.retain(|&c| c != fid);
     }
     children.remaining -= 1;
+    if let Some(run) = children.map_run.as_mut() {
+        // A Distributed Map keeps how each child execution ended, for its result files.
+        if let Some(Some(child)) = run.runs.get_mut(index) {
+            child.stop = now;
+            child.outcome = outcome.as_ref().map(|o| Value::clone(o)).map_err(Clone::clone);
+        }
+        run.ended[index] = true;
+    }
     match outcome {
         Ok(output) => {
             children.results[index] = Some(Arc::try_unwrap(output).unwrap_or_else(|shared| Value::clone(&shared)));
@@ -409,8 +418,12 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
                     error
                 };
                 abort_children(exec, pid);
+                let children = exec.fiber_mut(pid).children.take().expect("checked");
+                if children.map_run.is_some() {
+                    map::fail_map_run(exec, pid, parent_state, children, error);
+                    return;
+                }
                 let kind = if parent_state.state_type == StateType::Map { EventKind::MapStateFailed } else { EventKind::ParallelStateFailed };
-                exec.fiber_mut(pid).children = None;
                 handle_error_after(exec, pid, parent_state, error, Some(kind));
                 return;
             }
@@ -422,6 +435,10 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
     let Some(children) = exec.fibers[pid.0].as_ref().and_then(|f| f.children.as_ref()) else { return };
     if children.remaining == 0 {
         let children = exec.fiber_mut(pid).children.take().expect("checked");
+        if children.map_run.is_some() {
+            map::finish_map_run(exec, pid, parent_state, children);
+            return;
+        }
         let results: Vec<Value> = children.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
         let kind = if parent_state.state_type == StateType::Map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded };
         exec.record(Some(pid), kind);

@@ -33,6 +33,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, bra
         tolerated_count: None,
         tolerated_percentage: None,
         is_map: false,
+        map_run: None,
     }));
     exec.fiber_mut(fid).phase = Phase::AwaitChildren;
     let mut spawned = Vec::with_capacity(branches.len());

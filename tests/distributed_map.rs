@@ -1,0 +1,379 @@
+//! Distributed Map, simulated: each reader type and CSV variant, MaxItems, batching, tolerated
+//! failures (counts, percentages, their paths and AWS's validation causes), each ResultWriter
+//! transformation and output type with the files it puts into the simulated bucket, the Map
+//! Run's events, and the fields the simulator refuses rather than ignore.
+//!
+//! One helper runs a one-Map machine over seeded S3 objects ([`run`]); each case says what the
+//! Map's state is, what the bucket holds, and what the run gives.
+
+use serde_json::{Value, json};
+use statecraft::asl::interp::ExecutionStatus;
+use statecraft::handlers::services::SharedStore;
+use statecraft::sim::batch::Simulator;
+
+/// A run's end: the status, the output (or `{error, cause}`), the event types, the store.
+struct Run {
+    status: &'static str,
+    output: Value,
+    events: Vec<String>,
+    store: SharedStore,
+}
+
+impl Run {
+    fn object(&self, bucket: &str, key: &str) -> String {
+        let store = self.store.borrow();
+        store.s3.object(bucket, key).unwrap_or_else(|| panic!("no s3://{bucket}/{key}; keys: {:?}", store.s3.objects(bucket).map(|(k, _)| k.to_string()).collect::<Vec<_>>())).body.clone()
+    }
+
+    fn json_object(&self, bucket: &str, key: &str) -> Value {
+        serde_json::from_str(&self.object(bucket, key)).expect("a JSON object")
+    }
+
+    fn error(&self) -> (&str, &str) {
+        (self.output["error"].as_str().unwrap_or(""), self.output["cause"].as_str().unwrap_or(""))
+    }
+}
+
+/// The iteration's states: each child returns its input, unless it has `"fail": true` (or a
+/// batch holds such an item), then it fails with `ItemFailed`.
+const PROCESSOR: &str = r#"{
+    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    "StartAt": "Check",
+    "States": {
+        "Check": {"Type": "Choice", "Choices": [
+            {"Or": [
+                {"And": [{"Variable": "$.fail", "IsPresent": true}, {"Variable": "$.fail", "BooleanEquals": true}]},
+                {"And": [{"Variable": "$.Items[0].fail", "IsPresent": true}, {"Variable": "$.Items[0].fail", "BooleanEquals": true}]}
+            ], "Next": "Fail Item"}
+        ], "Default": "Done"},
+        "Fail Item": {"Type": "Fail", "Error": "ItemFailed", "Cause": "the item asked to fail"},
+        "Done": {"Type": "Pass", "End": true}
+    }
+}"#;
+
+/// Runs a machine whose only state is the Map `map` (its fields, ItemProcessor added) over
+/// `input`, with the bucket objects `s3` (`{"bucket": {"key": body}}`).
+fn run(map: Value, input: Value, s3: Value) -> Run {
+    let mut state = map;
+    state["Type"] = json!("Map");
+    if state.get("ItemProcessor").is_none() {
+        state["ItemProcessor"] = serde_json::from_str(PROCESSOR).unwrap();
+    }
+    state["End"] = json!(true);
+    run_definition(json!({"StartAt": "Process", "States": {"Process": state}}), input, s3)
+}
+
+fn run_definition(definition: Value, input: Value, s3: Value) -> Run {
+    let simulator = Simulator::new(&definition.to_string(), &Default::default()).expect("the definition compiles");
+    let store = simulator.fresh_store();
+    store.borrow_mut().s3.seed_from_json(&s3, 1_704_067_200_000).expect("a seed");
+    let mut execution = simulator.start_over(input, 7, &store);
+    execution.run();
+    let events = execution.history().iter().map(|e| e.kind.type_name().to_string()).collect();
+    let (status, output) = match execution.status() {
+        ExecutionStatus::Succeeded { output } => ("SUCCEEDED", Value::clone(output)),
+        ExecutionStatus::Failed(e) => ("FAILED", json!({"error": e.error, "cause": e.cause})),
+        ExecutionStatus::TimedOut(e) => ("TIMED_OUT", json!({"error": e.error, "cause": e.cause})),
+        ExecutionStatus::Running => ("RUNNING", Value::Null),
+    };
+    Run { status, output, events, store }
+}
+
+fn reader(input_type: &str, key: &str, extra: Value) -> Value {
+    let mut config = json!({"InputType": input_type});
+    for (k, v) in extra.as_object().into_iter().flatten() {
+        config[k] = v.clone();
+    }
+    json!({"ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": config, "Parameters": {"Bucket": "data", "Key": key}}})
+}
+
+#[test]
+fn every_reader_type_and_csv_variant_gives_its_items() {
+    let csv_rows = json!([{"id": "1", "name": "Smith, Jo", "note": "says \"hi\""}, {"id": "2", "name": "Lee", "note": ""}]);
+    let given = json!([{"a": "1", "b": "x y"}, {"a": "2", "b": "z"}]);
+    let cases: Vec<(&str, Value, &str, Value)> = vec![
+        ("CSV, FIRST_ROW, commas and quotes", reader("CSV", "in.csv", json!({"CSVHeaderLocation": "FIRST_ROW"})), "id,name,note\n1,\"Smith, Jo\",\"says \"\"hi\"\"\"\n2,Lee,\n", csv_rows),
+        ("CSV, GIVEN headers, PIPE", reader("CSV", "in.csv", json!({"CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "CSVDelimiter": "PIPE"})), "1|x y\n2|z\n", given.clone()),
+        ("CSV, SEMICOLON", reader("CSV", "in.csv", json!({"CSVDelimiter": "SEMICOLON"})), "a;b\n1;x y\n2;z\n", given.clone()),
+        ("CSV, TAB", reader("CSV", "in.csv", json!({"CSVDelimiter": "TAB"})), "a\tb\n1\tx y\n2\tz\n", given.clone()),
+        ("CSV, SPACE with a quoted field", reader("CSV", "in.csv", json!({"CSVDelimiter": "SPACE"})), "a b\n1 \"x y\"\n2 z\n", given),
+        ("CSV, default header is the first row", reader("CSV", "in.csv", json!({})), "n\n7\n", json!([{"n": "7"}])),
+        ("JSON array", reader("JSON", "in.json", json!({})), r#"[{"n": 1}, "two", [3]]"#, json!([{"n": 1}, "two", [3]])),
+        ("JSON with ItemsPointer", reader("JSON", "in.json", json!({"ItemsPointer": "/page/rows"})), r#"{"page": {"rows": [1, 2]}}"#, json!([1, 2])),
+        ("JSONL, blank lines skipped", reader("JSONL", "in.jsonl", json!({})), "{\"n\":1}\n\n{\"n\":2}\n", json!([{"n": 1}, {"n": 2}])),
+        ("MaxItems", reader("JSONL", "in.jsonl", json!({"MaxItems": 1})), "{\"n\":1}\n{\"n\":2}\n", json!([{"n": 1}])),
+        ("MaxItemsPath", reader("JSONL", "in.jsonl", json!({"MaxItemsPath": "$.limit"})), "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n", json!([{"n": 1}, {"n": 2}])),
+    ];
+    for (name, map, body, want) in cases {
+        let key = map["ItemReader"]["Parameters"]["Key"].as_str().unwrap().to_string();
+        let r = run(map, json!({"limit": 2}), json!({"data": {key: body}}));
+        assert_eq!((r.status, &r.output), ("SUCCEEDED", &want), "{name}");
+    }
+}
+
+#[test]
+fn a_manifest_reads_the_csv_files_it_lists() {
+    let manifest = json!({
+        "sourceBucket": "photos", "destinationBucket": "arn:aws:s3:::inventory", "version": "2016-11-30",
+        "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
+        "files": [{"key": "photos/data/a.csv", "size": 40, "MD5checksum": "x"}, {"key": "photos/data/b.csv", "size": 20, "MD5checksum": "y"}]
+    });
+    let map = reader("MANIFEST", "photos/manifest.json", json!({}));
+    let seed = json!({
+        "data": {"photos/manifest.json": manifest},
+        "inventory": {"photos/data/a.csv": "photos,2024/a.jpg,100\nphotos,2024/b.jpg,200\n", "photos/data/b.csv": "photos,2024/c.jpg,5\n"}
+    });
+    let r = run(map, json!({}), seed);
+    assert_eq!(r.status, "SUCCEEDED", "{}", r.output);
+    assert_eq!(r.output.as_array().unwrap().len(), 3);
+    assert_eq!(r.output[2], json!({"Bucket": "photos", "Key": "2024/c.jpg", "Size": "5"}));
+}
+
+#[test]
+fn list_objects_v2_gives_each_objects_metadata_and_load_and_flatten_its_items() {
+    let seed = json!({"data": {"logs/a.jsonl": "{\"n\":1}\n{\"n\":2}\n", "logs/b.jsonl": "{\"n\":3}\n", "other/c.txt": "x"}});
+    let listing = json!({"ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "data", "Prefix": "logs/"}}});
+    let r = run(listing, json!({}), seed.clone());
+    assert_eq!(r.status, "SUCCEEDED", "{}", r.output);
+    assert_eq!(
+        r.output[0],
+        json!({"Etag": statecraft::handlers::s3::etag_of("{\"n\":1}\n{\"n\":2}\n"), "Key": "logs/a.jsonl", "LastModified": 1_704_067_200, "Size": 16, "StorageClass": "STANDARD"})
+    );
+    assert_eq!(r.output.as_array().unwrap().len(), 2);
+    let flatten = json!({"ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"InputType": "JSONL", "Transformation": "LOAD_AND_FLATTEN"}, "Parameters": {"Bucket": "data", "Prefix": "logs/"}}});
+    let r = run(flatten, json!({}), seed);
+    assert_eq!((r.status, r.output), ("SUCCEEDED", json!([{"n": 1}, {"n": 2}, {"n": 3}])));
+}
+
+#[test]
+fn reader_errors_are_item_reader_failed() {
+    let r = run(reader("CSV", "missing.csv", json!({})), json!({}), json!({"data": {}}));
+    assert_eq!(r.error().0, "States.ItemReaderFailed");
+    assert!(r.error().1.starts_with("The specified key does not exist."), "{}", r.error().1);
+    let r = run(reader("CSV", "bad.csv", json!({})), json!({}), json!({"data": {"bad.csv": "a,b\n1\n"}}));
+    assert_eq!(r.error(), ("States.ItemReaderFailed", "Row 2 of the object 'bad.csv' has 1 fields, but the header has 2."));
+    let r = run(reader("JSON", "x.json", json!({})), json!({}), json!({"data": {"x.json": "{\"not\": \"an array\"}"}}));
+    assert_eq!(r.error().0, "States.ItemReaderFailed");
+}
+
+#[test]
+fn what_is_not_simulated_fails_the_run_at_the_map_and_says_so() {
+    for (map, named) in [
+        (reader("PARQUET", "x.parquet", json!({})), "ItemReader.ReaderConfig.InputType PARQUET"),
+        (reader("CSV", "x.csv", json!({"CSVDelimiter": "COLON"})), "ItemReader.ReaderConfig.CSVDelimiter COLON"),
+        (json!({"ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "Surprise": 1}, "Parameters": {"Bucket": "data", "Key": "x"}}}), "ItemReader.ReaderConfig.Surprise"),
+        (json!({"ResultWriter": {"Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"Bucket": "out"}}}), "ResultWriter.Resource arn:aws:states:::dynamodb:putItem"),
+    ] {
+        let r = run(map, json!([1]), json!({"data": {"x.csv": "a\n1\n", "x.json": "[1]", "x.parquet": "PAR1"}}));
+        assert_eq!(r.error().0, "States.Runtime", "{named}");
+        assert!(r.error().1.contains(&format!("Statecraft does not simulate {named}")), "{}", r.error().1);
+        assert!(r.error().1.contains("'Process'"), "located on the state: {}", r.error().1);
+    }
+}
+
+#[test]
+fn batching_by_count_bytes_and_paths_with_batch_input() {
+    let seed = json!({"data": {"in.jsonl": "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n{\"n\":5}\n"}});
+    let cases = [
+        (json!({"MaxItemsPerBatch": 2, "BatchInput": {"run.$": "$.run"}}), vec![2, 2, 1], true),
+        (json!({"MaxItemsPerBatchPath": "$.size"}), vec![3, 2], false),
+        // {"Items":[]} is 12 bytes, each {"n":1} 7, with a comma between.
+        (json!({"MaxInputBytesPerBatch": 27}), vec![2, 2, 1], false),
+        (json!({"MaxInputBytesPerBatchPath": "$.bytes", "MaxItemsPerBatch": 1}), vec![1, 1, 1, 1, 1], false),
+    ];
+    for (batcher, sizes, with_input) in cases {
+        let mut map = reader("JSONL", "in.jsonl", json!({}));
+        map["ItemBatcher"] = batcher.clone();
+        let r = run(map, json!({"run": "r-1", "size": 3, "bytes": 100}), seed.clone());
+        assert_eq!(r.status, "SUCCEEDED", "{batcher}: {}", r.output);
+        let got: Vec<usize> = r.output.as_array().unwrap().iter().map(|b| b["Items"].as_array().unwrap().len()).collect();
+        assert_eq!(got, sizes, "{batcher}");
+        assert_eq!(r.output[0]["Items"][0], json!({"n": 1}));
+        assert_eq!(r.output[0].get("BatchInput").cloned(), with_input.then(|| json!({"run": "r-1"})), "{batcher}");
+    }
+    // The ItemSelector shapes each item before it is batched.
+    let mut map = reader("JSONL", "in.jsonl", json!({}));
+    map["ItemBatcher"] = json!({"MaxItemsPerBatch": 5});
+    map["ItemSelector"] = json!({"value.$": "$$.Map.Item.Value.n", "index.$": "$$.Map.Item.Index"});
+    let r = run(map, json!({}), seed.clone());
+    assert_eq!(r.output[0]["Items"][4], json!({"value": 5, "index": 4}));
+    let mut map = reader("JSONL", "in.jsonl", json!({}));
+    map["ItemBatcher"] = json!({"MaxInputBytesPerBatch": 15});
+    let r = run(map, json!({}), seed);
+    assert_eq!(r.error().0, "States.Runtime");
+    assert!(r.error().1.contains("does not fit in a batch of MaxInputBytesPerBatch 15 bytes"), "{}", r.error().1);
+}
+
+fn items_failing(failing: &[usize], total: usize) -> Value {
+    (0..total).map(|i| json!({"i": i, "fail": failing.contains(&i)})).collect()
+}
+
+#[test]
+fn tolerated_failures_by_count_percentage_and_paths() {
+    let threshold = ("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
+    // (Map fields, failing items of 4, outcome: None = succeeds)
+    let cases: Vec<(Value, Vec<usize>, Option<(&str, &str)>)> = vec![
+        (json!({}), vec![], None),
+        (json!({}), vec![2], Some(threshold)),
+        (json!({"ToleratedFailureCount": 1}), vec![2], None),
+        (json!({"ToleratedFailureCount": 1}), vec![0, 2], Some(threshold)),
+        (json!({"ToleratedFailurePercentage": 50}), vec![0, 2], None),
+        (json!({"ToleratedFailurePercentage": 25}), vec![0, 2], Some(threshold)),
+        (json!({"ToleratedFailureCountPath": "$.count"}), vec![1, 3], None),
+        (json!({"ToleratedFailurePercentagePath": "$.percentage"}), vec![1], None),
+        (json!({"ToleratedFailureCountPath": "$.negative"}), vec![], Some(("States.Runtime", "ToleratedFailureCount cannot be negative."))),
+        (json!({"ToleratedFailurePercentagePath": "$.tooMuch"}), vec![], Some(("States.Runtime", "ToleratedFailurePercentage must be between 0 and 100."))),
+    ];
+    for (fields, failing, want) in cases {
+        let mut map = fields.clone();
+        map["ItemsPath"] = json!("$.items");
+        let input = json!({"items": items_failing(&failing, 4), "count": 2, "percentage": 25, "negative": -1, "tooMuch": 101});
+        let r = run(map, input, json!({}));
+        match want {
+            None => {
+                assert_eq!(r.status, "SUCCEEDED", "{fields} {failing:?}: {}", r.output);
+                for &i in &failing {
+                    assert_eq!(r.output[i]["Error"], "ItemFailed", "a tolerated failure's place holds its error");
+                }
+            }
+            Some((error, cause)) => {
+                assert_eq!(r.error().0, error, "{fields} {failing:?}");
+                assert!(r.error().1.ends_with(cause), "{fields}: {}", r.error().1);
+            }
+        }
+    }
+}
+
+#[test]
+fn map_run_events_replace_the_inline_maps() {
+    let r = run(json!({"ItemsPath": "$.items"}), json!({"items": items_failing(&[], 2)}), json!({}));
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+    let r = run(json!({"ItemsPath": "$.items"}), json!({"items": items_failing(&[1], 2)}), json!({}));
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunFailed", "ExecutionFailed"]);
+    let definition = json!({"StartAt": "Process", "States": {"Process": {"Type": "Map", "ItemsPath": "$.items", "Label": "Orders",
+        "ItemProcessor": serde_json::from_str::<Value>(PROCESSOR).unwrap(), "End": true}}});
+    let simulator = Simulator::new(&definition.to_string(), &Default::default()).unwrap();
+    let mut execution = simulator.start(json!({"items": [1]}), 1);
+    execution.run();
+    let started = statecraft::asl::history::history_json(execution.history())["events"][2].clone();
+    let arn = started["mapRunStartedEventDetails"]["mapRunArn"].as_str().unwrap().to_string();
+    assert!(arn.starts_with("arn:aws:states:us-east-1:123456789012:mapRun:"), "{arn}");
+    assert!(arn.contains("/Orders:"), "the Label names the Map Run: {arn}");
+}
+
+fn writer(transformation: Option<&str>, output_type: Option<&str>) -> Value {
+    let mut w = json!({"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "results", "Prefix.$": "$.prefix"}});
+    let mut config = serde_json::Map::new();
+    if let Some(t) = transformation {
+        config.insert("Transformation".into(), json!(t));
+    }
+    if let Some(o) = output_type {
+        config.insert("OutputType".into(), json!(o));
+    }
+    if !config.is_empty() {
+        w["WriterConfig"] = Value::Object(config);
+    }
+    w
+}
+
+#[test]
+fn result_writer_puts_the_manifest_and_result_files_for_each_transformation_and_output_type() {
+    let items = json!([{"i": 0, "out": [1, 2]}, {"i": 1, "out": [3]}, {"i": 2, "fail": true}]);
+    for (transformation, output_type, extension) in [(None, None, "json"), (Some("NONE"), Some("JSONL"), "jsonl"), (Some("COMPACT"), Some("JSON"), "json"), (Some("FLATTEN"), Some("JSON"), "json")] {
+        let map = json!({"ItemsPath": "$.items", "ToleratedFailureCount": 1, "ResultWriter": writer(transformation, output_type),
+            "ItemSelector": {"i.$": "$$.Map.Item.Value.i", "fail.$": "$$.Map.Item.Value.fail", "out.$": "$$.Map.Item.Value.out"}});
+        let items: Value = items.as_array().unwrap().iter().map(|i| json!({"i": i["i"], "fail": i.get("fail").cloned().unwrap_or(json!(false)), "out": i.get("out").cloned().unwrap_or(json!([]))})).collect();
+        let r = run(map, json!({"items": items, "prefix": "exports/"}), json!({"results": {}}));
+        assert_eq!(r.status, "SUCCEEDED", "{transformation:?}: {}", r.output);
+        let details = &r.output["ResultWriterDetails"];
+        assert_eq!(details["Bucket"], "results");
+        let manifest_key = details["Key"].as_str().unwrap();
+        let run_arn = r.output["MapRunArn"].as_str().unwrap();
+        let id = run_arn.rsplit(':').next().unwrap();
+        assert_eq!(manifest_key, format!("exports/{id}/manifest.json"));
+        let manifest = r.json_object("results", manifest_key);
+        assert_eq!(manifest["DestinationBucket"], "results");
+        assert_eq!(manifest["MapRunArn"], run_arn);
+        assert_eq!(manifest["ResultFiles"]["PENDING"], json!([]));
+        let succeeded_key = format!("exports/{id}/SUCCEEDED_0.{extension}");
+        let failed_key = format!("exports/{id}/FAILED_0.{extension}");
+        assert_eq!(manifest["ResultFiles"]["SUCCEEDED"], json!([{"Key": succeeded_key, "Size": r.object("results", &succeeded_key).len()}]));
+        assert_eq!(manifest["ResultFiles"]["FAILED"][0]["Key"], failed_key);
+        let read = |key: &str| -> Vec<Value> {
+            let text = r.object("results", key);
+            if extension == "jsonl" { text.lines().map(|l| serde_json::from_str(l).unwrap()).collect() } else { serde_json::from_str(&text).unwrap() }
+        };
+        let succeeded = read(&succeeded_key);
+        let failed = read(&failed_key);
+        // A failed child is written with its whole record under every transformation.
+        assert_eq!((failed.len(), &failed[0]["Status"], &failed[0]["Error"], &failed[0]["Cause"]), (1, &json!("FAILED"), &json!("ItemFailed"), &json!("the item asked to fail")));
+        assert_eq!(failed[0]["Input"], json!({"i": 2, "fail": true, "out": []}).to_string());
+        match transformation.unwrap_or("NONE") {
+            "NONE" => {
+                assert_eq!(succeeded.len(), 2);
+                let record = &succeeded[0];
+                assert_eq!(record["Status"], "SUCCEEDED");
+                assert_eq!(record["Output"], json!({"i": 0, "fail": false, "out": [1, 2]}).to_string());
+                assert_eq!(record["InputDetails"], json!({"Included": true}));
+                assert!(record["ExecutionArn"].as_str().unwrap().ends_with(&format!(":{}", record["Name"].as_str().unwrap())));
+                assert!(record["StateMachineArn"].as_str().unwrap().ends_with("/Process"));
+                assert!(record["StartDate"].as_str().unwrap().ends_with('Z'));
+            }
+            "COMPACT" => assert_eq!(succeeded, [json!({"i": 0, "fail": false, "out": [1, 2]}), json!({"i": 1, "fail": false, "out": [3]})]),
+            _ => assert_eq!(succeeded.len(), 2, "objects are not flattened"),
+        }
+    }
+}
+
+#[test]
+fn flatten_spreads_array_outputs_and_writer_config_alone_formats_the_output() {
+    let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Out", "States": {"Out": {"Type": "Pass", "OutputPath": "$.out", "End": true}}});
+    let items = json!({"items": [{"out": [1, 2]}, {"out": [3]}], "prefix": ""});
+    let r = run(json!({"ItemsPath": "$.items", "ItemProcessor": processor, "ResultWriter": writer(Some("FLATTEN"), Some("JSON"))}), items.clone(), json!({"results": {}}));
+    let key = r.output["ResultWriterDetails"]["Key"].as_str().unwrap().replace("manifest.json", "SUCCEEDED_0.json");
+    assert!(!key.starts_with('/'), "an empty prefix adds no empty segment: {key}");
+    assert_eq!(r.object("results", &key), "[1,2,3]");
+    let r = run(json!({"ItemsPath": "$.items", "ItemProcessor": processor, "ResultWriter": {"WriterConfig": {"Transformation": "FLATTEN", "OutputType": "JSON"}}}), items.clone(), json!({}));
+    assert_eq!((r.status, r.output), ("SUCCEEDED", json!([1, 2, 3])));
+    let r = run(json!({"ItemsPath": "$.items", "ItemProcessor": processor, "ResultWriter": {"WriterConfig": {"Transformation": "COMPACT"}}}), items, json!({}));
+    assert_eq!(r.output, json!([[1, 2], [3]]));
+}
+
+#[test]
+fn a_failed_map_run_still_writes_its_results_and_a_missing_bucket_is_result_writer_failed() {
+    let map = json!({"ItemsPath": "$.items", "MaxConcurrency": 1, "ResultWriter": writer(Some("COMPACT"), None)});
+    let r = run(map.clone(), json!({"items": items_failing(&[1], 3), "prefix": "p"}), json!({"results": {}}));
+    assert_eq!(r.error().0, "States.ExceedToleratedFailureThreshold");
+    let store = r.store.borrow();
+    let keys: Vec<String> = store.s3.objects("results").map(|(k, _)| k.rsplit('/').next().unwrap().to_string()).collect();
+    assert_eq!(keys, ["FAILED_0.json", "PENDING_0.json", "SUCCEEDED_0.json", "manifest.json"], "item 2 never started: it is pending");
+    drop(store);
+    // Buckets must exist when the store does not create them on use.
+    let simulator = Simulator::new(&json!({"StartAt": "Process", "States": {"Process": {"Type": "Map", "ItemsPath": "$.items", "ResultWriter": writer(None, None),
+        "ItemProcessor": serde_json::from_str::<Value>(PROCESSOR).unwrap(), "End": true}}}).to_string(), &Default::default()).unwrap();
+    let store = SharedStore::default();
+    let mut execution = simulator.start_over(json!({"items": [1], "prefix": "p"}), 1, &store);
+    execution.run();
+    let ExecutionStatus::Failed(error) = execution.status() else { panic!("{:?}", execution.status()) };
+    assert_eq!(error.error.as_deref(), Some("States.ResultWriterFailed"));
+    assert!(error.cause.as_deref().unwrap().starts_with("The specified bucket does not exist"));
+}
+
+#[test]
+fn a_jsonata_distributed_map_with_arguments_and_express_children() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "Process", "States": {"Process": {
+        "Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "MaxItems": "{% $states.input.limit %}"},
+            "Arguments": {"Bucket": "{% $states.input.bucket %}", "Key": "orders.csv"}},
+        "ItemSelector": {"order": "{% $states.context.Map.Item.Value.id %}", "total": "{% $number($states.context.Map.Item.Value.total) %}"},
+        "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"bucket": "{% $states.input.bucket %}"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "Sum",
+            "States": {"Sum": {"Type": "Pass", "Output": "{% $sum($states.input.Items.total) %}", "End": true}}},
+        "ResultWriter": {"WriterConfig": {"Transformation": "NONE"}},
+        "End": true}}});
+    let r = run_definition(definition, json!({"bucket": "data", "limit": 3}), json!({"data": {"orders.csv": "id,total\na,1\nb,2\nc,4\nd,8\n"}}));
+    assert_eq!(r.status, "SUCCEEDED", "{}", r.output);
+    assert_eq!(r.output.as_array().unwrap().iter().map(|x| x["Output"].clone()).collect::<Vec<_>>(), [json!("3"), json!("4")]);
+    assert!(r.output[0]["ExecutionArn"].as_str().unwrap().contains(":express:"), "EXPRESS children have express execution ARNs");
+    assert_eq!(r.output[1]["Input"], json!({"BatchInput": {"bucket": "data"}, "Items": [{"order": "c", "total": 4}]}).to_string());
+}
