@@ -377,3 +377,23 @@ fn a_jsonata_distributed_map_with_arguments_and_express_children() {
     assert!(r.output[0]["ExecutionArn"].as_str().unwrap().contains(":express:"), "EXPRESS children have express execution ARNs");
     assert_eq!(r.output[1]["Input"], json!({"BatchInput": {"bucket": "data"}, "Items": [{"order": "c", "total": 4}]}).to_string());
 }
+
+#[test]
+fn the_corpus_image_workflow_writes_one_flattened_json_lines_file_of_every_image() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workflows");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let definition: Value = serde_json::from_str(&read("product-image-catalog-refresh.asl.json")).unwrap();
+    let input = serde_json::from_str::<Value>(&read("product-image-catalog-refresh.expected.json")).unwrap()["input"].clone();
+    let r = run_definition(definition, input, serde_json::from_str(&read("product-image-catalog-refresh.s3.json")).unwrap());
+    assert_eq!(r.status, "SUCCEEDED", "{}", r.output);
+    let store = r.store.borrow();
+    let files: Vec<(&str, &str)> = store.s3.objects("catalog-pipeline-results").map(|(k, o)| (k, o.body.as_str())).collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let (key, body) = files.iter().find(|(k, _)| k.ends_with("SUCCEEDED_0.jsonl")).expect("the results file");
+    assert!(key.starts_with("image-labelling/v42/"), "{key}");
+    let lines: Vec<Value> = body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // FLATTEN: the three batches' arrays become one line per image, in listing order.
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0], json!({"key": "incoming/2024-06/sku-1001-back.jpg", "size": "JPEG bytes of sku-1001 back".len()}));
+    assert!(store.tables["product-images"].items.len() == 5, "each image recorded once");
+}

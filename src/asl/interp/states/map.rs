@@ -76,7 +76,8 @@ fn read_items(exec: &Execution) -> Option<Vec<Value>> {
 
 fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec) -> Result<Flow, StatesError> {
     let raw = exec.fiber(fid).input.clone();
-    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()) {
+    // TestState gives the reader's items itself: only a real run needs what is not simulated.
+    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()).filter(|_| exec.isolation.is_none()) {
         return Err(site(exec, fid, state).runtime(cause));
     }
     let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
@@ -131,7 +132,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let raw = exec.fiber(fid).input.clone();
     let site = site(exec, fid, state);
     let effective = pipeline::select(&state.input_path, &raw, &refs, site)?;
-    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()) {
+    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()).filter(|_| exec.isolation.is_none()) {
         return Err(site.runtime(cause));
     }
     let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
