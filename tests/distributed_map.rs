@@ -397,3 +397,28 @@ fn the_corpus_image_workflow_writes_one_flattened_json_lines_file_of_every_image
     assert_eq!(lines[0], json!({"key": "incoming/2024-06/sku-1001-back.jpg", "size": "JPEG bytes of sku-1001 back".len()}));
     assert!(store.tables["product-images"].items.len() == 5, "each image recorded once");
 }
+
+#[test]
+fn the_validator_refuses_distributed_fields_an_inline_map_would_drop_and_empty_ones() {
+    let processor = |mode: &str| json!({"ProcessorConfig": {"Mode": mode}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let reader = json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key": "k"}});
+    let cases = [
+        (json!({"ItemReader": reader, "ItemProcessor": processor("INLINE")}), Some(("FIELD_NOT_ALLOWED", "/States/M/ItemReader"))),
+        (json!({"ItemBatcher": {"MaxItemsPerBatch": 2}, "ItemProcessor": processor("INLINE")}), Some(("FIELD_NOT_ALLOWED", "/States/M/ItemBatcher"))),
+        (json!({"ResultWriter": {"WriterConfig": {"Transformation": "COMPACT"}}, "ItemProcessor": processor("INLINE")}), Some(("FIELD_NOT_ALLOWED", "/States/M/ResultWriter"))),
+        (json!({"ResultWriter": {}, "ItemProcessor": processor("DISTRIBUTED")}), Some(("MISSING_FIELD", "/States/M/ResultWriter"))),
+        (json!({"ItemBatcher": {"BatchInput": {}}, "ItemProcessor": processor("DISTRIBUTED")}), Some(("MISSING_FIELD", "/States/M/ItemBatcher"))),
+        (json!({"ItemReader": reader, "ItemBatcher": {"MaxInputBytesPerBatchPath": "$.b"}, "ItemProcessor": processor("DISTRIBUTED")}), None),
+    ];
+    for (mut map, want) in cases {
+        map["Type"] = json!("Map");
+        map["End"] = json!(true);
+        let text = json!({"StartAt": "M", "States": {"M": map}}).to_string();
+        let report = statecraft::asl::validate::validate_text_as(&text, statecraft::asl::interp::ExecutionType::Standard);
+        let errors: Vec<(String, String)> = report.errors().map(|d| (d.code.as_str().to_string(), d.pointer.clone())).collect();
+        match want {
+            Some((code, pointer)) => assert!(errors.contains(&(code.to_string(), pointer.to_string())), "{text}: {errors:?}"),
+            None => assert!(errors.is_empty(), "{text}: {errors:?}"),
+        }
+    }
+}

@@ -222,6 +222,23 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             {
                 report(out, Code::MissingField, at.at("ItemReader/Resource"), "an `ItemReader` needs a `Resource`");
             }
+            // A Distributed Map's own fields mean nothing to an inline one: AWS refuses them, and
+            // running them as inline would silently drop them.
+            let distributed = map.processor().and_then(|p| p.processor_config.as_ref()).and_then(|c| c.mode.as_deref()) == Some("DISTRIBUTED");
+            for (field, present) in [("ItemReader", map.item_reader.is_some()), ("ItemBatcher", map.item_batcher.is_some()), ("ResultWriter", map.result_writer.is_some())] {
+                if present && !distributed {
+                    report(out, Code::FieldNotAllowed, at.at(field), format!("`{field}` needs a Distributed Map (`ItemProcessor.ProcessorConfig.Mode`: DISTRIBUTED)"));
+                }
+            }
+            if map.result_writer.as_ref().is_some_and(|w| w.to_serde().as_object().is_some_and(|o| o.is_empty())) {
+                report(out, Code::MissingField, at.at("ResultWriter"), "a `ResultWriter` cannot be empty: give it `WriterConfig`, or `Resource` and `Parameters`, or all three");
+            }
+            if let Some(batcher) = map.item_batcher.as_ref().map(|b| b.to_serde())
+                && let Some(object) = batcher.as_object()
+                && !["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"].iter().any(|f| object.contains_key(*f))
+            {
+                report(out, Code::MissingField, at.at("ItemBatcher"), "an `ItemBatcher` needs `MaxItemsPerBatch` or `MaxInputBytesPerBatch` (or their Path forms)");
+            }
         }
         StateKind::Pass(_) | StateKind::Succeed | StateKind::Fail(_) | StateKind::Unrecognized => {}
     }
