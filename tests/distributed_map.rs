@@ -422,3 +422,28 @@ fn the_validator_refuses_distributed_fields_an_inline_map_would_drop_and_empty_o
         }
     }
 }
+
+#[test]
+fn a_child_execution_has_its_own_context_and_no_outer_variables() {
+    let definition = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "Process"},
+        "Process": {"Type": "Map", "ItemsPath": "$.items", "Label": "Kids",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {
+                "id.$": "$$.Execution.Id", "name.$": "$$.Execution.Name", "input.$": "$$.Execution.Input", "machine.$": "$$.StateMachine.Name"}, "End": true}}},
+            "End": true}}});
+    let r = run_definition(definition, json!({"items": [{"n": 1}]}), json!({}));
+    assert_eq!(r.status, "SUCCEEDED", "{}", r.output);
+    let child = &r.output[0];
+    assert_eq!(child["input"], json!({"n": 1}), "the child's input, not the parent's");
+    let machine = child["machine"].as_str().unwrap();
+    assert!(machine.ends_with("/Kids"), "the parent's machine and the Map's Label: {machine}");
+    assert!(child["id"].as_str().unwrap().ends_with(&format!(":execution:{machine}:{}", child["name"].as_str().unwrap())), "{child}");
+    // Outer variables are out of a child execution's reach.
+    let definition = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "Process"},
+        "Process": {"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Read", "States": {"Read": {"Type": "Pass", "Parameters": {"v.$": "$outer"}, "End": true}}},
+            "End": true}}});
+    let r = run_definition(definition, json!({"items": [1]}), json!({}));
+    assert_eq!(r.error().0, "States.ExceedToleratedFailureThreshold", "the child failed reading $outer: {}", r.output);
+}

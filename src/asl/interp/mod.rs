@@ -206,8 +206,18 @@ struct Fiber {
     /// measured again when the state leaves.
     checked: Option<Arc<Value>>,
     /// A Distributed Map's child workflow (or a fiber inside one): its events belong to the
-    /// child execution's own history, not this one's.
-    in_child_execution: bool,
+    /// child execution's own history, not this one's, and its `$$.Execution` is the child's.
+    child_execution: Option<Arc<ChildExecution>>,
+}
+
+/// A Distributed Map's child workflow execution, as its context object names it.
+#[derive(Debug)]
+struct ChildExecution {
+    arn: String,
+    name: String,
+    input: Arc<Value>,
+    start: Millis,
+    state_machine_arn: String,
 }
 
 /// One execution of a state machine.
@@ -602,9 +612,9 @@ impl Execution {
     }
 
     fn spawn(&mut self, scope: ScopeId, state: StateId, input: Arc<Value>, parent: Option<(FiberId, usize)>) -> FiberId {
-        let (previous_event, variables, in_child_execution) = match parent {
-            Some((pid, _)) => (self.fiber(pid).previous_event, self.fiber(pid).variables.child(), self.fiber(pid).in_child_execution),
-            None => (0, variables::VariableScope::default(), false),
+        let (previous_event, variables, child_execution) = match parent {
+            Some((pid, _)) => (self.fiber(pid).previous_event, self.fiber(pid).variables.child(), self.fiber(pid).child_execution.clone()),
+            None => (0, variables::VariableScope::default(), None),
         };
         let fiber = Fiber {
             scope,
@@ -625,7 +635,7 @@ impl Execution {
             variables,
             assigned: None,
             checked: None,
-            in_child_execution,
+            child_execution,
         };
         match self.free.pop() {
             Some(id) => {
@@ -673,7 +683,7 @@ impl Execution {
 
     /// [`Execution::record_with`], linking the event as `link` says ([`Link`]).
     fn record_linked(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
-        if !matches!(self.status, ExecutionStatus::Running) || fid.is_some_and(|f| self.fiber(f).in_child_execution) {
+        if !matches!(self.status, ExecutionStatus::Running) || fid.is_some_and(|f| self.fiber(f).child_execution.is_some()) {
             return self.events;
         }
         if self.config.execution_type == ExecutionType::Standard
@@ -787,10 +797,19 @@ impl Execution {
         });
         // Set after `json!`, which would copy the input through serialization.
         if let Some(execution) = context.get_mut("Execution").and_then(Value::as_object_mut) {
+            let input = fiber.child_execution.as_ref().map_or(&self.input, |child| &child.input);
             if with_input {
-                execution.insert("Input".into(), Value::clone(&self.input));
+                execution.insert("Input".into(), Value::clone(input));
             } else {
                 execution.shift_remove("Input");
+            }
+            if let Some(child) = &fiber.child_execution {
+                // A Distributed Map's child is an execution of its own state machine.
+                execution.insert("Id".into(), Value::String(child.arn.clone()));
+                execution.insert("Name".into(), Value::String(child.name.clone()));
+                execution.insert("StartTime".into(), Value::String(format_rfc3339(child.start)));
+                let machine_name = child.state_machine_arn.rsplit(':').next().unwrap_or_default().to_string();
+                context["StateMachine"] = json!({"Id": child.state_machine_arn, "Name": machine_name});
             }
         }
         if let Some(token) = task_token {

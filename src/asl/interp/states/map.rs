@@ -5,8 +5,8 @@
 //!
 //! A Distributed Map ([`crate::asl::interp::distributed`]) reads its items with its ItemReader
 //! through the handler registry (S3's getObject/listObjectsV2), selects and batches them, runs
-//! each as a child workflow execution of its own (no MapIteration events, none of the child's
-//! events in this history, no outer variables), records MapRunStarted/MapRunSucceeded/
+//! each as a child workflow execution of its own (its own `$$.Execution` and `$$.StateMachine`,
+//! no MapIteration events, none of the child's events in this history, no outer variables), records MapRunStarted/MapRunSucceeded/
 //! MapRunFailed instead of MapStateStarted/Succeeded, fails with
 //! States.ExceedToleratedFailureThreshold past its tolerance (0 by default), and with a
 //! ResultWriter puts the result files and manifest into S3 and outputs `ResultWriterDetails`.
@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::{Flow, context_for, finish_with_result, handle_error_after, jsonata_value, query_failed, site, variables};
 use crate::asl::interp::distributed::{self, ChildRun, DistributedSpec, InputType, PayloadSpec, ReaderCall, ReaderSpec, Setting};
 use crate::asl::interp::plug::{TaskContext, TaskRequest};
-use crate::asl::interp::{MapRun, names};
+use crate::asl::interp::{ChildExecution, MapRun, names};
 use crate::asl::history::EventKind;
 use crate::asl::interp::pipeline::{self, QueryFailure, Refs};
 use crate::asl::interp::program::{Action, CompiledState, MapSpec};
@@ -348,11 +348,18 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
             // sees none of the parent's variables.
             let name = crate::asl::jsonata::functions::uuid_from(&mut exec.rng);
             let now = exec.clock.now();
-            let fiber = exec.fiber_mut(child);
-            fiber.in_child_execution = true;
-            fiber.variables = crate::asl::interp::variables::VariableScope::default();
             let run = exec.fiber_mut(fid).children.as_mut().and_then(|c| c.map_run.as_mut()).expect("checked");
+            let execution = ChildExecution {
+                arn: format!("{}{name}", run.names.execution_prefix),
+                name: name.clone(),
+                input: child_input.clone(),
+                start: now,
+                state_machine_arn: run.names.state_machine_arn.clone(),
+            };
             run.runs[index] = Some(ChildRun { name, input: Value::clone(&child_input), start: now, stop: now, outcome: Ok(Value::Null) });
+            let fiber = exec.fiber_mut(child);
+            fiber.child_execution = Some(Arc::new(execution));
+            fiber.variables = crate::asl::interp::variables::VariableScope::default();
         } else {
             exec.fiber_mut(child).iteration_of = Some(state.name.clone());
         }
