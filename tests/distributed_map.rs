@@ -447,3 +447,33 @@ fn a_child_execution_has_its_own_context_and_no_outer_variables() {
     let r = run_definition(definition, json!({"items": [1]}), json!({}));
     assert_eq!(r.error().0, "States.ExceedToleratedFailureThreshold", "the child failed reading $outer: {}", r.output);
 }
+
+#[test]
+fn statecraft_run_seeds_s3_from_a_file_and_says_where_a_bad_one_is_wrong() {
+    use statecraft::sim::command::{RunOptions, run_command};
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "Process", "States": {"Process": {"Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Arguments": {"Bucket": "in", "Key": "items.json"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "out", "Prefix": "{% $states.input.run %}"}},
+        "End": true}}})
+    .to_string();
+    let options = |s3: &str| RunOptions {
+        seed: 1,
+        start_time: None,
+        execution_type: statecraft::asl::interp::ExecutionType::Standard,
+        history: false,
+        mocks: None,
+        s3: Some(s3.to_string()),
+        jsonata: Default::default(),
+    };
+    let report = run_command(&definition, r#"{"run": "r1"}"#, &options(r#"{"in": {"items.json": [1, 2]}}"#));
+    assert_eq!(report.exit_code, 0, "{}{}", report.stdout, report.stderr);
+    let output: Value = serde_json::from_str(&report.stdout).unwrap();
+    assert_eq!(output["ResultWriterDetails"]["Bucket"], "out");
+    assert!(output["ResultWriterDetails"]["Key"].as_str().unwrap().starts_with("r1/"));
+    let bad = run_command(&definition, "{}", &options("{\"in\": \n [1]}"));
+    assert_eq!((bad.exit_code, bad.stderr.as_str()), (2, "--s3: /in: a bucket must be an object of keys and bodies\n"));
+    let broken = run_command(&definition, "{}", &options("{\"in\": "));
+    assert_eq!(broken.exit_code, 2);
+    assert!(broken.stderr.starts_with("--s3: not JSON (line 1, column 7)"), "{}", broken.stderr);
+}
