@@ -145,6 +145,14 @@ enum Command {
         /// The state machine of --mocks whose test case to run (needed when several have one by that name).
         #[arg(long, requires = "mocks")]
         state_machine: Option<String>,
+        /// What a Task's service answers, by state name or resource ARN: TARGET=default, =echo,
+        /// =static:JSON, =throw:ERROR[:CAUSE], =fail:N[:ERROR], =timeout, =latency:MS,
+        /// =jsonata:EXPRESSION, =callback. Repeatable; over --answers.
+        #[arg(long = "answer", value_name = "TARGET=ANSWER")]
+        answer: Vec<String>,
+        /// An answers file, as the page's "Download answers" writes it.
+        #[arg(long, value_name = "FILE.json")]
+        answers: Option<std::path::PathBuf>,
         /// Steps one JSONata evaluation may take before it fails with States.QueryEvaluationError.
         #[arg(long, default_value_t = statecraft::asl::jsonata::Limits::DEFAULT.max_steps)]
         max_steps: u64,
@@ -258,10 +266,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, max_steps, max_memory } => {
+        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, answer, answers, max_steps, max_memory } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
             let jsonata = statecraft::asl::jsonata::Limits { max_steps, max_memory };
-            run(&definition, &input, seed, start_time, &execution_type, history, mocks, jsonata)
+            run(&definition, &input, seed, start_time, &execution_type, history, mocks, (answers, answer), jsonata)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
@@ -348,6 +356,7 @@ fn run(
     execution_type: &str,
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
+    (answers_file, answer_flags): (Option<std::path::PathBuf>, Vec<String>),
     jsonata: statecraft::asl::jsonata::Limits,
 ) -> ExitCode {
     use statecraft::sim::command;
@@ -377,7 +386,28 @@ fn run(
         },
         None => None,
     };
-    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, jsonata };
+    let answers_text = match &answers_file {
+        Some(file) => match read(file) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                eprintln!("{}", terminal_safe(&e));
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let answers = match statecraft::sim::answers::from_file_and_flags(answers_text.as_deref(), &answer_flags) {
+        Ok(a) => a,
+        Err(errors) => {
+            let place = |e: &statecraft::sim::answers::AnswersError| match (&answers_file, e.line) {
+                (Some(file), 1..) => format!("{}:{e}", file.display()),
+                _ => e.to_string(),
+            };
+            eprintln!("{}", terminal_safe(&errors.iter().map(place).collect::<Vec<_>>().join("\n")));
+            return ExitCode::from(2);
+        }
+    };
+    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, jsonata, answers };
     let report = command::run_command(&definition_text, &input_text, &options);
     print!("{}", terminal_safe(&report.stdout));
     eprint!("{}", terminal_safe(&report.stderr));

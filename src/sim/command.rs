@@ -9,6 +9,7 @@ use crate::asl::interp::{ExecutionConfig, ExecutionStatus, ExecutionType, Progra
 use crate::asl::clock::VirtualClock;
 use crate::handlers::HandlerRegistry;
 use crate::handlers::mock_config::MockConfig;
+use crate::sim::answers::Answers;
 use crate::sim::handler::{CompiledHandlers, tasks};
 use crate::asl::history::history_json;
 
@@ -26,6 +27,8 @@ pub struct RunOptions {
     pub mocks: Option<MockSelection>,
     /// How far one JSONata evaluation may go (`--max-steps`, `--max-memory`).
     pub jsonata: crate::asl::jsonata::Limits,
+    /// What services answer (`--answers FILE`, `--answer TARGET=SPEC`): the page's choices.
+    pub answers: Answers,
 }
 
 /// `--mocks FILE --test-case NAME [--state-machine NAME]`.
@@ -37,10 +40,14 @@ pub struct MockSelection {
 }
 
 /// The default answers of a zero-configuration run ([`CompiledHandlers::registry`]: the seed's
-/// functions, the stateful services, the catalogue's answers), then the test case's mocked
-/// states (which win, being registered later under the states' names).
-fn registry(program: &Program, mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
-    let mut registry = CompiledHandlers::default().registry(&tasks(program));
+/// functions, the stateful services, the catalogue's answers) with the chosen answers over them,
+/// then the test case's mocked states (which win, being registered later under the states'
+/// names).
+fn registry(program: &Program, answers: &Answers, mocks: Option<&MockSelection>) -> Result<HandlerRegistry, String> {
+    let tasks = tasks(program);
+    let chosen = answers.resolve(&tasks).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
+    let compiled = CompiledHandlers::compile(&chosen).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
+    let mut registry = compiled.registry(&tasks);
     if let Some(selection) = mocks {
         let config = MockConfig::parse(&selection.text).map_err(|errors| {
             errors.iter().map(|e| format!("mocks:{e}")).collect::<Vec<_>>().join("\n")
@@ -95,7 +102,7 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
-    let handlers = match registry(&program, options.mocks.as_ref()) {
+    let handlers = match registry(&program, &options.answers, options.mocks.as_ref()) {
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };
