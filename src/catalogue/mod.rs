@@ -17,6 +17,7 @@ pub mod check;
 mod embedded;
 pub mod example;
 pub mod needs;
+pub mod requests;
 pub mod resource;
 pub mod service;
 

@@ -58,6 +58,13 @@ pub fn service_of(resource: &str) -> Option<String> {
     integration.operation().map(|(service, _)| service.to_string())
 }
 
+/// The file of a service, relative to the catalogue's directory (`dynamodb.json`); `None` for a
+/// name no file can have (the page builds a URL from it: only lowercase letters and digits).
+pub fn file_of(service: &str) -> Option<String> {
+    let plain = !service.is_empty() && service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    plain.then(|| format!("{service}.json"))
+}
+
 /// The service files `definition` needs, sorted, each once.
 pub fn services_used(definition: &Value) -> BTreeSet<String> {
     task_resources(definition).iter().filter_map(|t| service_of(&t.resource)).collect()
@@ -107,5 +114,9 @@ mod tests {
         assert_eq!(service_of("arn:aws:lambda:us-east-1:123456789012:function:F"), Some("lambda".into()));
         assert_eq!(service_of("arn:aws:states:::bedrock:invokeModel"), Some("bedrockruntime".into()));
         assert!(services_used(&json!({"StartAt": 1, "States": []})).is_empty(), "a broken definition needs nothing, and does not panic");
+        assert_eq!(file_of("resourcegroupstaggingapi").as_deref(), Some("resourcegroupstaggingapi.json"));
+        for odd in ["", "../x", "s3/../../secret", "DynamoDB", "a b", "x?y"] {
+            assert_eq!(file_of(odd), None, "{odd}");
+        }
     }
 }
