@@ -40,6 +40,13 @@ pub fn App() -> impl IntoView {
         });
         files.need(&needed);
     });
+    // Each Task's request checked against its operation's input, once the service's file is here.
+    Effect::new(move |_| {
+        files.states.track();
+        let text = editor.session.with(|s| s.doc.text().to_string());
+        let found = crate::catalogue::requests::request_diagnostics(&text, &files.catalogue());
+        editor.requests.set((text, found));
+    });
 
     // Autosave after every change (Effect: the one place the app talks to localStorage), at most
     // once per 150 ms: a change after a pause is saved once it is painted, a burst (typing) every
