@@ -120,6 +120,8 @@ test('a service file that cannot be fetched is said in words, and its Task echoe
   const said = await page.getByTestId('service-files-failed').textContent();
   assert.match(said, /The AWS API model of sqs could not be loaded \(HTTP 503\): Tasks calling sqs answer with their own request instead\./);
   assert.deepEqual(JSON.parse(await page.getByTestId('run-output').inputValue()), { QueueNamePrefix: 'orders' });
+  await page.getByTestId('tab-logs').click();
+  assert.match(await page.getByTestId('run-logs').textContent(), /no simulated answer for arn:aws:states:::aws-sdk:sqs:listQueues \(the catalogue has no service "sqs" in this build\): the task returns its input/);
   assert.deepEqual(problems.filter((p) => !p.includes('sqs.json') && !p.includes('status of 503')), []);
   await page.close();
 });
