@@ -104,12 +104,17 @@ fn fixtures_trigger_exactly_their_rule() {
     }
 }
 
-/// A fixture's report: validated as EXPRESS when its text was marked so by [`fixtures`].
+/// A fixture's report as `statecraft validate` gives it: validated as EXPRESS when its text was
+/// marked so by [`fixtures`], with the request checks of the service catalogue (REQUEST_FIELD).
 fn fixture_report(text: &str) -> statecraft::asl::validate::Report {
-    match text.strip_prefix("express:") {
+    let definition = text.strip_prefix("express:").unwrap_or(text);
+    let mut report = match text.strip_prefix("express:") {
         Some(definition) => validate_text_as(definition, ExecutionType::Express),
         None => validate_text(text),
-    }
+    };
+    let catalogue = statecraft::catalogue::Catalogue::embedded();
+    report.diagnostics.extend(statecraft::catalogue::requests::request_diagnostics(definition, &catalogue));
+    report
 }
 
 #[test]

@@ -383,3 +383,44 @@ fn the_optimized_integrations_agree_with_the_language_s_table() {
     }
     assert!(differences.is_empty(), "{} differences:\n{}", differences.len(), differences.join("\n"));
 }
+
+/// The page's whole way, natively: the services a definition needs, their files handed over
+/// (what the page fetched), a catalogue built from them alone; a run with it answers every Task
+/// exactly as the native build does with every file embedded. Without a file, that service's
+/// Task echoes its request (and the run's log says why).
+#[test]
+fn a_catalogue_of_the_files_a_definition_needs_runs_it_as_natively() {
+    use statecraft::catalogue::needs::services_used;
+    use statecraft::catalogue::{Embedded, Source};
+    use statecraft::sim::batch::Simulator;
+    use std::rc::Rc;
+    let definition = json!({"StartAt": "Get", "States": {
+        "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": {"TableName": "Orders", "Key": {"id": {"S.$": "$.id"}}}, "ResultPath": "$.got", "Next": "Accounts"},
+        "Accounts": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:organizations:listAccounts", "ResultPath": "$.accounts", "Next": "Instances"},
+        "Instances": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances", "ResultPath": "$.ec2", "Next": "Object"},
+        "Object": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                   "Parameters": {"Bucket": "b", "Key": "k"}, "ResultSelector": {"etag.$": "$.ETag"}, "ResultPath": "$.s3", "End": true}}});
+    let text = definition.to_string();
+    let needed = services_used(&definition);
+    assert_eq!(needed.iter().map(String::as_str).collect::<Vec<_>>(), ["dynamodb", "ec2", "organizations", "s3"]);
+    let files: Vec<(String, String)> = needed.iter().map(|s| (s.clone(), Embedded.text(s).unwrap().into_owned())).collect();
+    let native = Simulator::new(&text, &Default::default()).unwrap().with_catalogue(Rc::new(Catalogue::embedded())).run(json!({"id": "o-1"}), 7);
+    let paged = Simulator::new(&text, &Default::default()).unwrap().with_catalogue(Rc::new(Catalogue::from_files(files.clone()))).run(json!({"id": "o-1"}), 7);
+    assert_eq!(native.status, "SUCCEEDED");
+    assert_eq!(paged.output, native.output);
+    let output = paged.output.clone().unwrap();
+    assert!(output["accounts"]["Accounts"].is_array(), "organizations answers from its output shape: {output}");
+    assert!(output["ec2"]["Reservations"].is_array(), "{output}");
+    assert!(output["s3"]["etag"].is_string(), "{output}");
+
+    // One file missing (its fetch failed): that Task echoes its request, with a log line.
+    let without_ec2: Vec<(String, String)> = files.into_iter().filter(|(s, _)| s != "ec2").collect();
+    let catalogue = Catalogue::from_files(without_ec2);
+    assert!(catalogue.has("s3") && !catalogue.has("ec2"));
+    let partial = Simulator::new(&text, &Default::default()).unwrap().with_catalogue(Rc::new(catalogue)).run(json!({"id": "o-1"}), 7);
+    assert_eq!(partial.status, "SUCCEEDED");
+    let partial_output = partial.output.unwrap();
+    assert_eq!(partial_output["accounts"], output["accounts"]);
+    assert!(partial_output["ec2"].get("Reservations").is_none(), "{partial_output}");
+}

@@ -78,3 +78,15 @@ fn an_express_machine_is_validated_and_refused_to_run_as_express() {
     assert!(stderr.starts_with("14:19: error[EXPRESS_INTEGRATION]: SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken'"), "{stderr}");
     assert_eq!(validate(&["--type", "bursty", &file]).0, 2);
 }
+
+/// A Task's request checked against its operation's input shape: a warning on the field, exit 0.
+#[test]
+fn a_request_field_the_operation_does_not_take_is_a_located_warning() {
+    let file = fixture("REQUEST_FIELD.invalid.json");
+    let (code, stdout) = validate(&[&file]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("{file}:7:105: warning[REQUEST_FIELD]: ")) && stdout.contains("(dynamodb:GetItem input) (/States/Load order/Parameters/ConsistentRead)"),
+        "{stdout}"
+    );
+}

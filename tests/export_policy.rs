@@ -240,3 +240,27 @@ fn statecraft_export_prints_the_warnings_to_stderr() {
     assert!(dir.join("out/cloudformation.yaml").is_file());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The page's export: a catalogue of only the service files the definition needs (what it
+/// fetched) gives the policy the embedded catalogue gives; without them the `aws-sdk:` actions
+/// are guessed, and a warning says so for each.
+#[test]
+fn the_page_s_catalogue_of_fetched_files_gives_the_same_policy() {
+    use statecraft::catalogue::needs::services_used;
+    use statecraft::catalogue::{Catalogue, Embedded, Source};
+    use statecraft::export::export_with;
+    let definition = r#"{"StartAt": "Get", "States": {
+      "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "Parameters": {"TableName": "Orders", "Key": {}}, "Next": "Mail"},
+      "Mail": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sesv2:sendEmail", "Parameters": {"FromEmailAddress": "a@example.com", "Destination": {}, "Content": {}}, "Next": "Accounts"},
+      "Accounts": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:organizations:listAccounts", "End": true}}}"#;
+    let options = ExportOptions::default();
+    let needed = services_used(&serde_json::from_str(definition).unwrap());
+    let fetched = Catalogue::from_files(needed.iter().map(|s| (s.clone(), Embedded.text(s).unwrap().into_owned())));
+    let native = export(definition, &options, &[]).unwrap();
+    let paged = export_with(definition, &options, &[], &fetched).unwrap();
+    assert_eq!(paged, native);
+    assert!(!paged.warnings.iter().any(|w| w.message.contains("catalogue")), "{:?}", paged.warnings);
+    let without = export_with(definition, &options, &[], &Catalogue::from_files(Vec::<(String, String)>::new())).unwrap();
+    let unresolved: Vec<&str> = without.warnings.iter().filter(|w| w.message.contains("the catalogue does not give")).map(|w| w.state.as_str()).collect();
+    assert_eq!(unresolved, ["Mail", "Accounts"]);
+}

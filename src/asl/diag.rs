@@ -154,6 +154,10 @@ codes! {
     PathWithoutDollar = "PATH_WITHOUT_DOLLAR", Warning;
     /// A catcher or retrier that earlier ones make unreachable: `["States.TaskFailed"]` after `["States.TaskFailed"]`.
     UnreachableCatcher = "UNREACHABLE_CATCHER", Warning;
+    /// A Task's `Parameters`/`Arguments` that its operation's input shape does not accept (an
+    /// unknown member, a missing required one, a wrong type, a value outside an enum): found by
+    /// the service catalogue (`catalogue::requests`), where the service's model is at hand.
+    RequestField = "REQUEST_FIELD", Warning;
 }
 
 impl fmt::Display for Code {

@@ -149,6 +149,14 @@ enum Command {
         /// the object's text, or any other JSON value stored as its JSON text.
         #[arg(long)]
         s3: Option<std::path::PathBuf>,
+        /// What a Task's service answers, by state name or resource ARN: TARGET=default, =echo,
+        /// =static:JSON, =throw:ERROR[:CAUSE], =fail:N[:ERROR], =timeout, =latency:MS,
+        /// =jsonata:EXPRESSION, =callback. Repeatable; over --answers.
+        #[arg(long = "answer", value_name = "TARGET=ANSWER")]
+        answer: Vec<String>,
+        /// An answers file, as the page's "Download answers" writes it.
+        #[arg(long, value_name = "FILE.json")]
+        answers: Option<std::path::PathBuf>,
         /// Steps one JSONata evaluation may take before it fails with States.QueryEvaluationError.
         #[arg(long, default_value_t = statecraft::asl::jsonata::Limits::DEFAULT.max_steps)]
         max_steps: u64,
@@ -262,10 +270,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, max_steps, max_memory } => {
+        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, answer, answers, max_steps, max_memory } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
             let jsonata = statecraft::asl::jsonata::Limits { max_steps, max_memory };
-            run(&definition, &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), jsonata)
+            run(&definition, &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), (answers, answer), jsonata)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
@@ -311,7 +319,9 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
                 continue;
             }
         };
-        let report = statecraft::asl::validate::validate_text_as(&text, machine_type);
+        let mut report = statecraft::asl::validate::validate_text_as(&text, machine_type);
+        // Each Task's request against its operation's input shape (warnings, on the field).
+        report.diagnostics.extend(statecraft::catalogue::requests::request_diagnostics(&text, &statecraft::catalogue::Catalogue::embedded()));
         if report.has_errors() {
             code = code.max(1);
         }
@@ -353,6 +363,7 @@ fn run(
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
     s3: Option<&std::path::Path>,
+    (answers_file, answer_flags): (Option<std::path::PathBuf>, Vec<String>),
     jsonata: statecraft::asl::jsonata::Limits,
 ) -> ExitCode {
     use statecraft::sim::command;
@@ -389,7 +400,28 @@ fn run(
             return ExitCode::from(2);
         }
     };
-    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, s3, jsonata };
+    let answers_text = match &answers_file {
+        Some(file) => match read(file) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                eprintln!("{}", terminal_safe(&e));
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let answers = match statecraft::sim::answers::from_file_and_flags(answers_text.as_deref(), &answer_flags) {
+        Ok(a) => a,
+        Err(errors) => {
+            let place = |e: &statecraft::sim::answers::AnswersError| match (&answers_file, e.line) {
+                (Some(file), 1..) => format!("{}:{e}", file.display()),
+                _ => e.to_string(),
+            };
+            eprintln!("{}", terminal_safe(&errors.iter().map(place).collect::<Vec<_>>().join("\n")));
+            return ExitCode::from(2);
+        }
+    };
+    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, s3, jsonata, answers };
     let report = command::run_command(&definition_text, &input_text, &options);
     print!("{}", terminal_safe(&report.stdout));
     eprint!("{}", terminal_safe(&report.stderr));

@@ -16,6 +16,8 @@ pub mod check;
 #[cfg(not(target_arch = "wasm32"))]
 mod embedded;
 pub mod example;
+pub mod needs;
+pub mod requests;
 pub mod resource;
 pub mod service;
 
@@ -112,6 +114,18 @@ impl std::fmt::Debug for Catalogue {
 impl Catalogue {
     pub fn new(source: impl Source + 'static) -> Self {
         Catalogue { source: Box::new(source), loaded: RefCell::new(BTreeMap::new()) }
+    }
+
+    /// A catalogue of exactly the service files handed over, by Step Functions' name for each
+    /// (`dynamodb`): what the page builds from the files it fetched. A broken file is reported
+    /// when a resource of that service is resolved, as with any source.
+    pub fn from_files<N: Into<String>, T: Into<String>>(files: impl IntoIterator<Item = (N, T)>) -> Self {
+        Catalogue::new(Texts(files.into_iter().map(|(n, t)| (n.into(), t.into())).collect()))
+    }
+
+    /// Whether the service's file is read already, or the source has it.
+    pub fn has(&self, name: &str) -> bool {
+        self.loaded.borrow().contains_key(name) || self.source.text(name).is_some()
     }
 
     /// Every service, embedded in the native build.

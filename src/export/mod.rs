@@ -94,11 +94,17 @@ impl ExportedDefinition {
     /// Reads `text`. Only JSON syntax is required here; the validator judges the rest. Every
     /// Lambda function it names must have a name AWS accepts, since the scripts create them.
     pub fn read(text: &str) -> Result<Self, ExportError> {
+        Self::read_with(text, &crate::catalogue::Catalogue::built_in())
+    }
+
+    /// [`ExportedDefinition::read`], with the IAM actions of `aws-sdk:` calls from `catalogue`
+    /// (the page's: the service files it fetched).
+    pub fn read_with(text: &str, catalogue: &crate::catalogue::Catalogue) -> Result<Self, ExportError> {
         let (root, lowered) = crate::asl::lower::lower_text(text).map_err(|d| {
             let at = d.position.map(|p| format!("{}:{}: ", p.line, p.column)).unwrap_or_default();
             ExportError::DefinitionSyntax(format!("{at}{}", d.message))
         })?;
-        let resources = DefinitionResources::scan(&lowered.machine);
+        let resources = DefinitionResources::scan_with(&lowered.machine, catalogue);
         let invalid: Vec<InvalidName> = resources
             .functions
             .iter()
@@ -139,13 +145,19 @@ pub fn export_files(definition_text: &str, options: &ExportOptions, scenarios: &
 
 /// Every file of `definition_text`, with the warnings of its policy.
 pub fn export(definition_text: &str, options: &ExportOptions, scenarios: &[Scenario]) -> Result<Export, ExportError> {
+    export_with(definition_text, options, scenarios, &crate::catalogue::Catalogue::built_in())
+}
+
+/// [`export`], with the policy's `aws-sdk:` actions from `catalogue` (the page hands over the
+/// service files it fetched; natively every file is embedded).
+pub fn export_with(definition_text: &str, options: &ExportOptions, scenarios: &[Scenario], catalogue: &crate::catalogue::Catalogue) -> Result<Export, ExportError> {
     options.check().map_err(ExportError::InvalidNames)?;
     for scenario in scenarios {
         if let Err(e) = serde_json::from_str::<serde_json::Value>(&scenario.input) {
             return Err(ExportError::ScenarioInput { scenario: scenario.name.clone(), message: e.to_string() });
         }
     }
-    let definition = ExportedDefinition::read(definition_text)?;
+    let definition = ExportedDefinition::read_with(definition_text, catalogue)?;
     if options.workflow_type == WorkflowType::Express {
         refuse_express_integrations(definition_text)?;
     }

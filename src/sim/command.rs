@@ -9,6 +9,7 @@ use crate::asl::interp::{ExecutionConfig, ExecutionStatus, ExecutionType, Progra
 use crate::asl::clock::VirtualClock;
 use crate::handlers::HandlerRegistry;
 use crate::handlers::mock_config::MockConfig;
+use crate::sim::answers::Answers;
 use crate::sim::handler::{CompiledHandlers, tasks};
 use crate::asl::history::history_json;
 
@@ -28,6 +29,8 @@ pub struct RunOptions {
     pub s3: Option<String>,
     /// How far one JSONata evaluation may go (`--max-steps`, `--max-memory`).
     pub jsonata: crate::asl::jsonata::Limits,
+    /// What services answer (`--answers FILE`, `--answer TARGET=SPEC`): the page's choices.
+    pub answers: Answers,
 }
 
 /// `--mocks FILE --test-case NAME [--state-machine NAME]`.
@@ -40,9 +43,9 @@ pub struct MockSelection {
 
 /// The default answers of a zero-configuration run ([`CompiledHandlers::registry`]: the seed's
 /// functions, the stateful services over a store holding the `--s3` objects, the catalogue's
-/// answers), then the test case's mocked
-/// states (which win, being registered later under the states' names).
-fn registry(program: &Program, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<HandlerRegistry, String> {
+/// answers) with the chosen answers over them, then the test case's mocked states (which win,
+/// being registered later under the states' names).
+fn registry(program: &Program, answers: &Answers, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<HandlerRegistry, String> {
     let store = crate::sim::handler::zero_configuration_store();
     if let Some(text) = s3 {
         let seed: Value = serde_json::from_str(text).map_err(|e| format!("--s3: not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
@@ -50,7 +53,10 @@ fn registry(program: &Program, mocks: Option<&MockSelection>, s3: Option<&str>) 
         let now = crate::asl::clock::Clock::now(&VirtualClock::default());
         store.borrow_mut().s3.seed_from_json(&seed, now).map_err(|e| format!("--s3: {e}"))?;
     }
-    let mut registry = CompiledHandlers::default().registry_over(&tasks(program), &store);
+    let tasks = tasks(program);
+    let chosen = answers.resolve(&tasks).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
+    let compiled = CompiledHandlers::compile(&chosen).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
+    let mut registry = compiled.registry_over(&tasks, &store);
     if let Some(selection) = mocks {
         let config = MockConfig::parse(&selection.text).map_err(|errors| {
             errors.iter().map(|e| format!("mocks:{e}")).collect::<Vec<_>>().join("\n")
@@ -105,7 +111,7 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
-    let handlers = match registry(&program, options.mocks.as_ref(), options.s3.as_deref()) {
+    let handlers = match registry(&program, &options.answers, options.mocks.as_ref(), options.s3.as_deref()) {
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };

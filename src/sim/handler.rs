@@ -42,7 +42,11 @@ pub enum HandlerChoice {
     Echo,
     /// Returns this JSON text.
     Static { json: String },
-    Throw { error: String, cause: String },
+    Throw {
+        error: String,
+        #[serde(default)]
+        cause: String,
+    },
     /// Fails `times` times with `error`, then gives the default answer ([`HandlerChoice::Seed`]).
     FailThenSucceed { times: u32, error: String },
     /// A JSONata expression over the task's input (`$`).

@@ -4,6 +4,7 @@
 //! generated scenarios ([`generate`]), handler sets as Step Functions Local MockConfigFiles
 //! ([`mock`]), and AWS's TestState offline ([`teststate`]). No UI: it compiles and tests natively.
 
+pub mod answers;
 pub mod batch;
 pub mod command;
 pub mod cost;

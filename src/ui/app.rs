@@ -31,6 +31,22 @@ pub fn App() -> impl IntoView {
     let editor = Editor::new(restored().unwrap_or_else(Document::seed));
     provide_context(editor);
     provide_context(SimView::new());
+    // The service files the document uses, fetched the first time it uses each.
+    let files = super::service_files::ServiceFiles::new();
+    provide_context(files);
+    Effect::new(move |_| {
+        let needed = editor.session.with(|s| {
+            serde_json::from_str::<serde_json::Value>(s.doc.text()).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default()
+        });
+        files.need(&needed);
+    });
+    // Each Task's request checked against its operation's input, once the service's file is here.
+    Effect::new(move |_| {
+        files.states.track();
+        let text = editor.session.with(|s| s.doc.text().to_string());
+        let found = crate::catalogue::requests::request_diagnostics(&text, &files.catalogue());
+        editor.requests.set((text, found));
+    });
 
     // Autosave after every change (Effect: the one place the app talks to localStorage), at most
     // once per 150 ms: a change after a pause is saved once it is painted, a burst (typing) every

@@ -60,7 +60,7 @@ pub fn CodePane() -> impl IntoView {
         if !ready.get() {
             return String::new();
         }
-        let marks = text.with(|t| session.with_untracked(|s| marks_json(t, s.doc.diagnostics())));
+        let marks = text.with(|t| editor.diagnostics.with(|d| marks_json(t, d)));
         view.with_value(|v| {
             let Some(v) = v else { return };
             text.with(|t| {

@@ -51,8 +51,11 @@ pub struct Editor {
     pub direction: RwSignal<Direction>,
     /// Asks the code pane to select this span of the text (a clicked diagnostic).
     pub reveal: RwSignal<Option<crate::asl::json::Span>>,
-    /// The document's diagnostics, notifying only when they change.
+    /// The document's diagnostics, notifying only when they change; with the request checks.
     pub diagnostics: Memo<Vec<crate::asl::diag::Diagnostic>>,
+    /// The request checks of the service files fetched so far (`catalogue::requests`), and the
+    /// text they are of: set by the app as files arrive, shown only while the text is that one.
+    pub requests: RwSignal<(String, Vec<crate::asl::diag::Diagnostic>)>,
 }
 
 impl Editor {
@@ -88,7 +91,14 @@ impl Editor {
                 }
             });
         });
-        let diagnostics = Memo::new(move |_| session.with(|s| s.doc.diagnostics().to_vec()));
+        let requests = RwSignal::new((String::new(), Vec::new()));
+        let diagnostics = Memo::new(move |_| {
+            session.with(|s| {
+                let mut all = s.doc.diagnostics().to_vec();
+                requests.with(|(text, found)| if text == s.doc.text() { all.extend(found.iter().cloned()) });
+                all
+            })
+        });
         session.with_untracked(|s| scene.set_problems(s.doc.diagnostics()));
         Effect::new(move |_| {
             scene.with_items(|_| ());
@@ -108,6 +118,7 @@ impl Editor {
             direction,
             reveal: RwSignal::new(None),
             diagnostics,
+            requests,
         }
     }
 

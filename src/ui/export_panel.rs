@@ -5,7 +5,7 @@
 use super::context::Editor;
 use crate::export::diagram::diagram_svg;
 use crate::export::zip::zip_files;
-use crate::export::{AlarmOptions, ExportFile, ExportOptions, LogLevel, Scenario, WorkflowType, export};
+use crate::export::{AlarmOptions, ExportFile, ExportOptions, LogLevel, Scenario, WorkflowType, export_with};
 use base64::Engine;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -116,14 +116,18 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
     let session = editor.session;
     let form = RwSignal::new(Form::new(&session.with_untracked(|s| s.doc.name().to_string())));
     let shown = RwSignal::new("state-machine.json");
+    let service_files: super::service_files::ServiceFiles = expect_context();
     let files = Memo::new(move |_| {
         let options = form.with(Form::options);
+        // The policy's aws-sdk actions come from the service files fetched so far: again when one arrives.
+        service_files.states.track();
+        let catalogue = service_files.catalogue();
         // run.sh starts the document's own scenarios (the Run drawer's list, saved with it).
         let mut export = session
             .with(|s| {
                 let scenarios: Vec<Scenario> =
                     s.doc.simulation().scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect();
-                export(s.doc.text(), &options, &scenarios)
+                export_with(s.doc.text(), &options, &scenarios, &catalogue)
             })
             .map_err(|e| e.to_string())?;
         let title = session.with(|s| s.doc.machine().comment.clone());

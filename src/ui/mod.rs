@@ -15,6 +15,7 @@ mod palette;
 mod scene;
 mod run_batch;
 mod run_panel;
+mod service_files;
 mod shortcuts;
 mod sim_view;
 mod toolbar;

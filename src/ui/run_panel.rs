@@ -35,7 +35,12 @@ fn pretty(v: &Value) -> String {
 pub fn simulator(editor: Editor) -> Result<Simulator, String> {
     editor.session.with_untracked(|s| {
         let text = crate::editor::sync::write(s.doc.machine());
-        Simulator::new(&text, &s.doc.simulation().handlers).map_err(|e| e.to_string())
+        let simulator = Simulator::new(&text, &s.doc.simulation().handlers).map_err(|e| e.to_string())?;
+        // The page's catalogue: the service files fetched so far (super::service_files).
+        Ok(match use_context::<super::service_files::ServiceFiles>() {
+            Some(files) => simulator.with_catalogue(files.catalogue()),
+            None => simulator,
+        })
     })
 }
 
@@ -43,6 +48,7 @@ pub fn simulator(editor: Editor) -> Result<Simulator, String> {
 pub fn RunPanel() -> impl IntoView {
     let editor: Editor = expect_context();
     let sim: SimView = expect_context();
+    let files: super::service_files::ServiceFiles = expect_context();
     let tab = RwSignal::new("run");
     let current = RwSignal::new(0usize);
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
@@ -236,7 +242,7 @@ pub fn RunPanel() -> impl IntoView {
                     </div>
                     <div class="run-col">
                         <div class="run-controls">
-                            <button class="primary" data-testid="run-start" on:click=move |_| run()>"▶ Run"</button>
+                            <button class="primary" data-testid="run-start" on:click=move |_| files.when_loaded(run)>"▶ Run"</button>
                             <button data-testid="run-step" on:click=move |_| { playing.set(false); if finished() { live.set_value(None) } step(); }>"Step"</button>
                             <button data-testid="run-pause" disabled=move || !playing.get() on:click=move |_| playing.set(false)>"Pause"</button>
                             <button data-testid="run-reset" on:click=move |_| reset()>"Reset"</button>
@@ -259,6 +265,7 @@ pub fn RunPanel() -> impl IntoView {
                             }}
                         </div>
                         {move || problem.get().map(|p| view! { <p class="run-problem" role="alert">{p}</p> })}
+                        <super::service_files::ServiceFilesStatus/>
                         <Callbacks live=live tick=tick on_sent=Callback::new(move |_| run())/>
                         <RunResult/>
                         <DataFlow live=live tick=tick/>

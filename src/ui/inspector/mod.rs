@@ -4,6 +4,7 @@
 //! the field, it does not delete the state; a value that cannot be written (bad JSON) stays in its field with
 //! the reason, and the validator's diagnostics show beside the field they point at.
 
+mod answer;
 mod kinds;
 mod test_state;
 
@@ -412,6 +413,10 @@ fn state_form(editor: Editor, r: StateRef, data: Option<StateData>, drafts: Draf
     let end_cx = cx.clone();
     let own: Vec<&str> = cx.diags.iter().filter(|(p, _)| p.is_empty()).map(|(_, m)| m.as_str()).collect();
     let top_problem = error_line((!own.is_empty()).then(|| own.join("; ")));
+    let answer = match &cx.state.kind {
+        StateKind::Task(t) => Some(answer::service_answer(editor, r.name.clone(), t.resource.clone().unwrap_or_default())),
+        _ => None,
+    };
     view! {
         <h2><span class=format!("kind-chip kind-{}", kind.to_lowercase())>{kind}</span>" state"</h2>
         {top_problem}
@@ -441,6 +446,7 @@ fn state_form(editor: Editor, r: StateRef, data: Option<StateData>, drafts: Draf
             </label>
         })}
         {kinds::errors(&cx)}
+        {answer}
         <div class="inspector-actions">
             <button class="btn" on:click=duplicate>"Duplicate"</button>
             <button class="btn danger" on:click=delete>"Delete"</button>

@@ -1,0 +1,60 @@
+//! Request checks over a whole definition: every Task's `Parameters` (JSONPath) or `Arguments`
+//! (JSONata), as written, checked against its operation's input shape ([`super::check`]), as
+//! warnings located on the field (JSON pointer, span, line:column). `statecraft validate` runs it
+//! with every service file; the page with the files it has fetched, so a service's checks appear
+//! once its file is here.
+
+use super::needs::task_resources;
+use super::{Catalogue, FieldValidationMode, Written};
+use crate::asl::diag::{Code, Diagnostic, locate};
+
+/// The request warnings of the definition `text` (none when it is not JSON: the validator says
+/// why). A Task whose service the catalogue lacks, or whose resource is a path, is not checked.
+pub fn request_diagnostics(text: &str, catalogue: &Catalogue) -> Vec<Diagnostic> {
+    let Ok(root) = crate::asl::json::read(text) else { return Vec::new() };
+    let definition = root.to_serde();
+    let mut out = Vec::new();
+    for task in task_resources(&definition) {
+        let Some(state) = definition.pointer(&task.pointer) else { continue };
+        let Some((field, request)) = ["Arguments", "Parameters"].into_iter().find_map(|f| state.get(f).map(|v| (f, v))) else { continue };
+        let Ok(resolved) = catalogue.resolve(&task.resource) else { continue };
+        let operation = format!("{}:{}", resolved.service.name, resolved.operation);
+        for finding in resolved.check_parameters(request, FieldValidationMode::Strict, Written::Template) {
+            let pointer = format!("{}/{field}{}", task.pointer, finding.pointer);
+            out.push(Diagnostic::new(Code::RequestField, pointer, format!("{} ({operation} input)", finding.message)));
+        }
+    }
+    locate(&mut out, &root, text);
+    out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_wrong_field_is_a_warning_on_that_field() {
+        let text = r#"{"StartAt": "Get", "States": {
+  "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+          "Parameters": {"TableName": "Orders", "Key": {"id": {"S.$": "$.id"}}, "ConsistentRead": "yes"}, "Next": "Each"},
+  "Each": {"Type": "Map", "ItemProcessor": {"StartAt": "Put", "States": {
+    "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject", "QueryLanguage": "JSONata",
+            "Arguments": {"Bucket": "b", "Kee": "{% $states.input.key %}"}, "End": true}}}, "Next": "Fine"},
+  "Fine": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "t", "Message.$": "$"}, "Next": "Unknown"},
+  "Unknown": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:nosuchservice:doIt", "Parameters": {"x": 1}, "Next": "Bare"},
+  "Bare": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances", "End": true}
+}}"#;
+        let found = request_diagnostics(text, &Catalogue::embedded());
+        let shown: Vec<(String, usize, usize)> = found.iter().map(|d| (d.pointer.clone(), d.position.unwrap().line, d.position.unwrap().column)).collect();
+        assert_eq!(shown, [
+            ("/States/Get/Parameters/ConsistentRead".to_string(), 3, 99),
+            ("/States/Each/ItemProcessor/States/Put/Arguments/Kee".to_string(), 6, 49),
+            ("/States/Each/ItemProcessor/States/Put/Arguments".to_string(), 6, 13),
+        ]);
+        assert!(found.iter().all(|d| d.code == Code::RequestField && !d.is_error()));
+        assert!(found[0].message.ends_with("(dynamodb:GetItem input)"), "{}", found[0].message);
+        assert!(request_diagnostics("{ not json", &Catalogue::embedded()).is_empty());
+        // Without the service's file (the page before it is fetched): nothing said yet.
+        assert!(request_diagnostics(text, &Catalogue::from_files(Vec::<(String, String)>::new())).is_empty());
+    }
+}
