@@ -154,6 +154,35 @@ fn reader_errors_are_item_reader_failed() {
     assert_eq!(r.error(), ("States.ItemReaderFailed", "Row 2 of the object 'bad.csv' has 1 fields, but the header has 2."));
     let r = run(reader("JSON", "x.json", json!({})), json!({}), json!({"data": {"x.json": "{\"not\": \"an array\"}"}}));
     assert_eq!(r.error().0, "States.ItemReaderFailed");
+    // The Map Run reads the items: a failed read is a Map Run that started and failed.
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunFailed", "ExecutionFailed"]);
+    // and a Catch sees it as it would any Map Run failure.
+    let mut caught = reader("CSV", "missing.csv", json!({}));
+    caught["Catch"] = json!([{"ErrorEquals": ["States.ItemReaderFailed"], "ResultPath": "$.error", "Next": "Recover"}]);
+    caught["Type"] = json!("Map");
+    caught["ItemProcessor"] = serde_json::from_str(PROCESSOR).unwrap();
+    caught["Next"] = json!("Recover");
+    let definition = json!({"StartAt": "Process", "States": {"Process": caught, "Recover": {"Type": "Pass", "End": true}}});
+    let r = run_definition(definition, json!({}), json!({"data": {}}));
+    assert_eq!(r.status, "SUCCEEDED");
+    assert_eq!(r.output["error"]["Error"], "States.ItemReaderFailed");
+    assert_eq!(r.events[2..4], ["MapRunStarted", "MapRunFailed"]);
+    assert!(r.events.contains(&"PassStateEntered".to_string()), "{:?}", r.events);
+}
+
+#[test]
+fn an_object_version_is_not_simulated_and_stops_the_run_rather_than_read_another() {
+    let mut map = reader("JSON", "x.json", json!({}));
+    map["ItemReader"]["Parameters"]["VersionId"] = json!("BcK42coT2jE1234VHLUvBV1yLNod2OEt");
+    map["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "Next": "Never"}]);
+    map["Type"] = json!("Map");
+    map["ItemProcessor"] = serde_json::from_str(PROCESSOR).unwrap();
+    map["Next"] = json!("Never");
+    let definition = json!({"StartAt": "Process", "States": {"Process": map, "Never": {"Type": "Pass", "End": true}}});
+    let r = run_definition(definition, json!({}), json!({"data": {"x.json": "[1]"}}));
+    assert_eq!(r.status, "FAILED", "States.ALL does not catch States.Runtime");
+    assert_eq!(r.error().0, "States.Runtime");
+    assert!(r.error().1.starts_with("Statecraft does not simulate S3 object versions"), "{}", r.error().1);
 }
 
 #[test]

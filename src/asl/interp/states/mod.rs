@@ -409,6 +409,10 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
             if tolerated {
                 children.results[index] = Some(error.to_output());
             } else {
+                // The cause AWS gives (recorded by TestState: tests/fixtures/teststate/
+                // *test_map_state_failure_count*exceeds_tolerated_failure.json); "Tolerated
+                // failure threshold for the Distributed Map state" names the error for a count
+                // and a percentage alike, and no other cause is documented for a percentage.
                 let error = if children.is_map && (children.tolerated_count.is_some() || children.tolerated_percentage.is_some()) {
                     StatesError::new(
                         super::names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
