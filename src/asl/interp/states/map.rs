@@ -6,7 +6,7 @@
 //! A Distributed Map ([`crate::asl::interp::distributed`]) reads its items with its ItemReader
 //! through the handler registry (S3's getObject/listObjectsV2), selects and batches them, runs
 //! each as a child workflow execution of its own (its own `$$.Execution` and `$$.StateMachine`,
-//! no MapIteration events, none of the child's events in this history, no outer variables), records MapRunStarted/MapRunSucceeded/
+//! no MapIteration events, its events in a history of its own (`Execution::child_histories`), no outer variables), records MapRunStarted/MapRunSucceeded/
 //! MapRunFailed instead of MapStateStarted/Succeeded, fails with
 //! States.ExceedToleratedFailureThreshold past its tolerance (0 by default), and with a
 //! ResultWriter puts the result files and manifest into S3 and outputs `ResultWriterDetails`.
@@ -345,14 +345,11 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
             let name = crate::asl::jsonata::functions::uuid_from(&mut exec.rng);
             let now = exec.clock.now();
             let run = exec.fiber_mut(fid).children.as_mut().and_then(|c| c.map_run.as_mut()).expect("checked");
-            let execution = ChildExecution {
-                arn: format!("{}{name}", run.names.execution_prefix),
-                name: name.clone(),
-                input: child_input.clone(),
-                start: now,
-                state_machine_arn: run.names.state_machine_arn.clone(),
-            };
-            run.runs[index] = Some(ChildRun { name, input: Value::clone(&child_input), start: now, stop: now, outcome: Ok(Value::Null) });
+            let arn = format!("{}{name}", run.names.execution_prefix);
+            let state_machine_arn = run.names.state_machine_arn.clone();
+            run.runs[index] = Some(ChildRun { name: name.clone(), input: Value::clone(&child_input), start: now, stop: now, outcome: Ok(Value::Null) });
+            let history = exec.start_child_history(child, state.name.clone(), name.clone(), arn.clone(), child_input.clone());
+            let execution = ChildExecution { arn, name, input: child_input.clone(), start: now, state_machine_arn, history };
             let fiber = exec.fiber_mut(child);
             fiber.child_execution = Some(Arc::new(execution));
             fiber.variables = crate::asl::interp::variables::VariableScope::default();
