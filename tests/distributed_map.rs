@@ -154,6 +154,35 @@ fn reader_errors_are_item_reader_failed() {
     assert_eq!(r.error(), ("States.ItemReaderFailed", "Row 2 of the object 'bad.csv' has 1 fields, but the header has 2."));
     let r = run(reader("JSON", "x.json", json!({})), json!({}), json!({"data": {"x.json": "{\"not\": \"an array\"}"}}));
     assert_eq!(r.error().0, "States.ItemReaderFailed");
+    // The Map Run reads the items: a failed read is a Map Run that started and failed.
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunFailed", "ExecutionFailed"]);
+    // and a Catch sees it as it would any Map Run failure.
+    let mut caught = reader("CSV", "missing.csv", json!({}));
+    caught["Catch"] = json!([{"ErrorEquals": ["States.ItemReaderFailed"], "ResultPath": "$.error", "Next": "Recover"}]);
+    caught["Type"] = json!("Map");
+    caught["ItemProcessor"] = serde_json::from_str(PROCESSOR).unwrap();
+    caught["Next"] = json!("Recover");
+    let definition = json!({"StartAt": "Process", "States": {"Process": caught, "Recover": {"Type": "Pass", "End": true}}});
+    let r = run_definition(definition, json!({}), json!({"data": {}}));
+    assert_eq!(r.status, "SUCCEEDED");
+    assert_eq!(r.output["error"]["Error"], "States.ItemReaderFailed");
+    assert_eq!(r.events[2..4], ["MapRunStarted", "MapRunFailed"]);
+    assert!(r.events.contains(&"PassStateEntered".to_string()), "{:?}", r.events);
+}
+
+#[test]
+fn an_object_version_is_not_simulated_and_stops_the_run_rather_than_read_another() {
+    let mut map = reader("JSON", "x.json", json!({}));
+    map["ItemReader"]["Parameters"]["VersionId"] = json!("BcK42coT2jE1234VHLUvBV1yLNod2OEt");
+    map["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "Next": "Never"}]);
+    map["Type"] = json!("Map");
+    map["ItemProcessor"] = serde_json::from_str(PROCESSOR).unwrap();
+    map["Next"] = json!("Never");
+    let definition = json!({"StartAt": "Process", "States": {"Process": map, "Never": {"Type": "Pass", "End": true}}});
+    let r = run_definition(definition, json!({}), json!({"data": {"x.json": "[1]"}}));
+    assert_eq!(r.status, "FAILED", "States.ALL does not catch States.Runtime");
+    assert_eq!(r.error().0, "States.Runtime");
+    assert!(r.error().1.starts_with("Statecraft does not simulate S3 object versions"), "{}", r.error().1);
 }
 
 #[test]
@@ -477,4 +506,48 @@ fn statecraft_run_seeds_s3_from_a_file_and_says_where_a_bad_one_is_wrong() {
     let broken = run_command(&definition, "{}", &options("{\"in\": "));
     assert_eq!(broken.exit_code, 2);
     assert!(broken.stderr.starts_with("--s3: not JSON (line 1, column 7)"), "{}", broken.stderr);
+}
+
+#[test]
+fn each_child_execution_keeps_its_own_history_and_the_run_model_lights_the_item_processor() {
+    use statecraft::asl::interp::trace::Stage;
+    use statecraft::sim::run::{RunModel, StateStatus};
+    let definition = json!({"StartAt": "Process", "States": {"Process": {"Type": "Map", "ItemsPath": "$.items",
+        "ToleratedFailureCount": 1,
+        "ItemProcessor": serde_json::from_str::<Value>(PROCESSOR).unwrap(), "End": true}}});
+    let simulator = Simulator::new(&definition.to_string(), &Default::default()).unwrap();
+    let mut execution = simulator.start(json!({"items": [{"n": 1}, {"n": 2, "fail": true}]}), 3);
+    execution.enable_trace();
+    execution.run();
+    assert!(matches!(execution.status(), ExecutionStatus::Succeeded { .. }));
+    // The parent's history has none of the children's events ...
+    let parent: Vec<&str> = execution.history().iter().map(|e| e.kind.type_name()).collect();
+    assert!(!parent.contains(&"ChoiceStateEntered"), "{parent:?}");
+    // ... each child has its own, numbered from 1.
+    let children = execution.child_histories();
+    assert_eq!(children.len(), 2);
+    let types = |i: usize| children[i].events.iter().map(|e| e.kind.type_name()).collect::<Vec<_>>();
+    assert_eq!(types(0), ["ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    assert_eq!(types(1), ["ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "FailStateEntered", "ExecutionFailed"]);
+    assert_eq!(children[0].events.iter().map(|e| (e.id, e.previous_event_id)).collect::<Vec<_>>(), [(1, 0), (2, 1), (3, 2), (4, 3), (5, 4), (6, 5)]);
+    assert_eq!(&*children[1].map_state, "Process");
+    assert!(children[1].arn.ends_with(&format!(":{}", children[1].name)), "{}", children[1].arn);
+    // The run model lights the ItemProcessor's states and keeps each visit's data.
+    let model = RunModel::of(&execution);
+    assert_eq!(model.state_status("Process"), StateStatus::Succeeded);
+    assert_eq!(model.state_status("Check"), StateStatus::Succeeded);
+    assert_eq!(model.state_status("Done"), StateStatus::Succeeded);
+    assert_eq!(model.state_status("Fail Item"), StateStatus::Failed);
+    assert_eq!(model.states["Check"].visits, 2);
+    let done: Vec<_> = model.visits.iter().filter(|v| &*v.state == "Done").collect();
+    assert_eq!((*done[0].input).clone(), json!({"n": 1}));
+    assert_eq!(done[0].output.as_deref(), Some(&json!({"n": 1})));
+    assert_eq!(model.edges.get(&("Check".into(), "Done".into())), Some(&1));
+    assert_eq!(model.edges.get(&("#start".into(), "Check".into())), Some(&2));
+    // Each child's visit has its own key, and the trace's values are found by it.
+    let keys: std::collections::BTreeSet<u64> = model.visits.iter().map(|v| v.entered_event).collect();
+    assert_eq!(keys.len(), model.visits.len(), "no two visits share a key");
+    let fail = model.visits.iter().find(|v| &*v.state == "Fail Item").unwrap();
+    let traced: Vec<_> = execution.trace().iter().filter(|e| e.entered_event == fail.entered_event).collect();
+    assert!(traced.iter().any(|e| e.stage == Stage::Error && e.value["Error"] == "ItemFailed"), "{traced:?}");
 }

@@ -264,3 +264,57 @@ fn the_page_s_catalogue_of_fetched_files_gives_the_same_policy() {
     let unresolved: Vec<&str> = without.warnings.iter().filter(|w| w.message.contains("the catalogue does not give")).map(|w| w.state.as_str()).collect();
     assert_eq!(unresolved, ["Mail", "Accounts"]);
 }
+
+/// A corpus workflow's definition (tests/fixtures/workflows).
+fn corpus(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/workflows/{name}.asl.json", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// "IAM policies for using Distributed Map states" (docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html):
+/// StartExecution on the state machine, DescribeExecution and StopExecution on its executions,
+/// and per reader: s3:GetObject on the object a getObject reader reads (CSV, JSON, JSONL),
+/// s3:ListBucket on the bucket a listObjectsV2 reader lists (narrowed to its prefix); a
+/// ResultWriter's PutObject, GetObject, ListMultipartUploadParts and AbortMultipartUpload on its
+/// prefix. The three corpus workflows, one per reader type.
+#[test]
+fn the_corpus_distributed_maps_get_what_the_docs_list_per_reader_type() {
+    let run = |name: &str| {
+        [
+            s("RunDistributedMaps", &["states:StartExecution"], &[&format!("arn:aws:states:eu-west-3:123456789012:stateMachine:{name}")]),
+            s("FollowDistributedMaps", &["states:DescribeExecution", "states:StopExecution"], &[&format!("arn:aws:states:eu-west-3:123456789012:execution:{name}/*")]),
+        ]
+    };
+    let writes = ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"];
+
+    // CSV over getObject, its bucket and key from the input; a ResultWriter under a dated prefix.
+    let (statements, warnings) = policy_named(&corpus("customer-csv-import-distributed"), "CustomerImport");
+    for expected in run("CustomerImport") {
+        assert!(statements.contains(&expected), "{expected:?} in {statements:#?}");
+    }
+    let read = statements.iter().find(|st| st.0 == "ReadItems").expect("the reader's grant");
+    // Bucket and Key are known only at run time: the narrowest grant the exporter can write,
+    // and a warning to scope it down, as the page asks for paths resolved at run time.
+    assert_eq!((read.1.clone(), read.2.clone()), (vec!["s3:GetObject".to_string()], vec!["arn:aws:s3:::*/*".to_string()]));
+    let write = statements.iter().find(|st| st.0 == "WriteResults").expect("the writer's grant");
+    assert_eq!((write.1.clone(), write.2.clone()), (writes.map(String::from).to_vec(), vec!["arn:aws:s3:::crm-import-results/*".to_string()]));
+    // The Prefix is formatted at run time: the whole bucket, said on the ResultWriter.
+    assert!(warnings.iter().any(|w| w.pointer.contains("ResultWriter")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.pointer.contains("ItemReader")), "the run-time bucket is said: {warnings:?}");
+
+    // JSONL over getObject in JSONata; a WriterConfig alone writes nothing to S3.
+    let (statements, _) = policy_named(&corpus("clickstream-jsonl-sessionizer"), "Clickstream");
+    for expected in run("Clickstream") {
+        assert!(statements.contains(&expected), "{expected:?} in {statements:#?}");
+    }
+    assert!(statements.iter().any(|st| st.0 == "ReadItems" && st.1 == ["s3:GetObject"]), "{statements:#?}");
+    assert!(!statements.iter().any(|st| st.0 == "WriteResults"), "no ResultWriter Resource: {statements:#?}");
+
+    // listObjectsV2: ListBucket on the listed bucket; a FLATTEN JSONL writer.
+    let (statements, _) = policy_named(&corpus("product-image-catalog-refresh"), "ImageCatalog");
+    for expected in run("ImageCatalog") {
+        assert!(statements.contains(&expected), "{expected:?} in {statements:#?}");
+    }
+    assert!(statements.iter().any(|st| st.0 == "ListItems" && st.1 == ["s3:ListBucket"]), "{statements:#?}");
+    let write = statements.iter().find(|st| st.0 == "WriteResults").expect("the writer's grant");
+    assert_eq!(write.2, ["arn:aws:s3:::catalog-pipeline-results/*"]);
+}

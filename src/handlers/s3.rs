@@ -126,7 +126,11 @@ impl ObjectStore {
 }
 
 /// An S3 error as Step Functions reports an AWS SDK integration's: `S3.<Code>Exception`, with
-/// the SDK's cause text.
+/// the SDK's cause text. "Learning to use AWS service SDK integrations in Step Functions"
+/// (docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html): the error is
+/// `ServiceName.ErrorName`, and the `Exception` suffix is added even where the service's API
+/// reference has none: S3's `BucketAlreadyExists` is `S3.BucketAlreadyExistsException`, so
+/// `NoSuchKey` is `S3.NoSuchKeyException`. The cause text's form is the SDK's (not documented).
 pub fn s3_error(code: &str, message: &str, status: u16) -> StatesError {
     StatesError::new(
         format!("S3.{code}Exception"),
@@ -190,6 +194,14 @@ pub fn call(store: &mut ObjectStore, operation: Operation, input: &Value, now: M
 
 fn get_object(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
     let (bucket, key) = (string_member(input, "Bucket")?, string_member(input, "Key")?);
+    // The store keeps one version of each object: reading "the current one" for a VersionId
+    // would answer a different question than the workflow asked, so the run stops instead.
+    if let Some(version) = input.get("VersionId").filter(|v| !v.is_null()) {
+        return Err(StatesError::new(
+            crate::asl::error::names::RUNTIME,
+            format!("Statecraft does not simulate S3 object versions: getObject of '{key}' with VersionId {version} cannot be answered; the run stops here rather than read the current version."),
+        ));
+    }
     let object = store.bucket(bucket)?.objects.get(key).ok_or_else(|| s3_error("NoSuchKey", "The specified key does not exist.", 404))?;
     let mut out = Map::new();
     out.insert("AcceptRanges".into(), "bytes".into());
@@ -326,6 +338,15 @@ mod tests {
         assert!(no_key.cause.unwrap().starts_with("Missing required parameter in input: \"Key\""));
         s.create_buckets_on_use = true;
         assert_eq!(call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "fresh"}), 0).unwrap()["KeyCount"], 0);
+    }
+
+    #[test]
+    fn an_object_version_is_refused_not_ignored() {
+        let mut s = store();
+        let versioned = call(&mut s, Operation::GetObject, &json!({"Bucket": "data", "Key": "in/a.csv", "VersionId": "v1"}), 0).unwrap_err();
+        assert_eq!(versioned.error.as_deref(), Some("States.Runtime"));
+        assert!(versioned.cause.unwrap().starts_with("Statecraft does not simulate S3 object versions"));
+        assert!(call(&mut s, Operation::GetObject, &json!({"Bucket": "data", "Key": "in/a.csv", "VersionId": null}), 0).is_ok());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The run model: what one execution did, read from its history as AWS's graph inspector shows
 //! it: the outcome, the path of state visits, each state's status (succeeded, failed, caught, in
-//! progress, not reached), the edges taken, retries, and each visit's input and output.
+//! progress, not reached), the edges taken, retries, and each visit's input and output. A
+//! Distributed Map's child executions, whose events are in histories of their own, add their
+//! visits as an inline Map's iterations do.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,7 +10,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::asl::history::{EventKind, HistoryEvent};
-use crate::asl::interp::{Execution, ExecutionStatus};
+use crate::asl::interp::{Execution, ExecutionStatus, child_event_key};
 
 /// The pseudo state an execution (or a branch) starts from, for edges.
 pub const START: &str = "#start";
@@ -85,6 +87,11 @@ impl RunModel {
     /// The model of `execution` as it is now.
     pub fn of(execution: &Execution) -> RunModel {
         let mut model = RunModel::from_history(execution.history());
+        // A Distributed Map's children run in histories of their own: their visits light the
+        // states of its ItemProcessor, as an inline Map's iterations do.
+        for (index, child) in execution.child_histories().iter().enumerate() {
+            model.absorb_child(RunModel::from_history(&child.events), index);
+        }
         model.transitions = execution.transitions();
         match execution.status() {
             ExecutionStatus::Running => model.status = "RUNNING",
@@ -227,6 +234,27 @@ impl RunModel {
             edges,
             transitions: 0,
             duration_ms,
+        }
+    }
+
+    /// Adds the model of the child execution `index` of a Distributed Map: its visits (keyed
+    /// by [`child_event_key`], as the trace keys them), its states and its edges.
+    fn absorb_child(&mut self, child: RunModel, index: usize) {
+        for mut visit in child.visits {
+            visit.entered_event = child_event_key(index, visit.entered_event);
+            self.visits.push(visit);
+        }
+        for (name, run) in child.states {
+            let entry = self.states.entry(name).or_insert(StateRun { status: run.status, visits: 0, retries: 0 });
+            entry.visits += run.visits;
+            entry.retries += run.retries;
+            // A failure anywhere shows; otherwise the latest child's status.
+            if entry.status != StateStatus::Failed {
+                entry.status = run.status;
+            }
+        }
+        for (edge, count) in child.edges {
+            *self.edges.entry(edge).or_default() += count;
         }
     }
 

@@ -410,8 +410,11 @@ pub fn manifest_files(body: &str, key: &str) -> Result<(String, Vec<String>, Csv
     Ok((bucket, files, header))
 }
 
-/// A listObjectsV2 entry as the item a Distributed Map gives its child: `Etag`, `Key`,
-/// `LastModified` (epoch seconds), `Size`, `StorageClass`, as AWS's documentation shows it.
+/// A listObjectsV2 entry as the item a Distributed Map gives its child: `Etag` (so spelt, not
+/// the SDK's `ETag`), `Key`, `LastModified` (epoch seconds, not the SDK's timestamp), `Size`,
+/// `StorageClass`: the child input "ItemReader (Map)" shows for an S3 listing
+/// (docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html, and AWS's
+/// announcement of listObjectsV2 input: `"Etag": "\"0570…\"", "LastModified": 1668699881`).
 pub fn listed_object(entry: &Value) -> Value {
     let last_modified = entry
         .get("LastModified")
@@ -543,8 +546,14 @@ pub struct ResultFile {
 }
 
 /// The result files of a Map Run under `folder` (`<prefix>/<map run id>`): SUCCEEDED_0, FAILED_0
-/// and PENDING_0 (items never run), each written only when it has results, as JSON arrays or
-/// JSON Lines.
+/// and PENDING_0 (items never run), as JSON arrays or JSON Lines.
+///
+/// "ResultWriter (Map)" (docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html):
+/// executions with the same status go to their respective files, `manifest.json` beside them,
+/// the state's output `{"MapRunArn", "ResultWriterDetails": {"Bucket", "Key": "<prefix>/<id>/manifest.json"}}`.
+/// A status without results gets no file: the recorded manifests show `"FAILED": []` with no
+/// FAILED file. The docs do not name JSONL files; `.jsonl` is our choice (what OutputType
+/// JSONL writes), and AWS's split of files past 5 GB is not simulated (one file per status).
 pub fn result_files(succeeded: &[Value], failed: &[Value], pending: &[Value], output_type: OutputType, folder: &str) -> Vec<ResultFile> {
     let extension = match output_type {
         OutputType::Json => "json",
@@ -561,7 +570,9 @@ pub fn result_files(succeeded: &[Value], failed: &[Value], pending: &[Value], ou
         .collect()
 }
 
-/// `manifest.json`: the bucket, the Map Run, and each status's files with their sizes.
+/// `manifest.json`: `DestinationBucket`, `MapRunArn`, and `ResultFiles` listing each status's
+/// files as `{"Key", "Size"}` (empty lists included), as exported manifests show it (the
+/// ResultWriter page describes the manifest without listing its fields).
 pub fn manifest(bucket: &str, map_run_arn: &str, files: &[ResultFile]) -> Value {
     let listed = |status: &str| -> Value {
         files.iter().filter(|f| f.status == status).map(|f| serde_json::json!({"Key": f.key, "Size": f.body.len()})).collect()

@@ -218,6 +218,36 @@ struct ChildExecution {
     input: Arc<Value>,
     start: Millis,
     state_machine_arn: String,
+    /// Its history in [`Execution::child_histories`].
+    history: usize,
+}
+
+/// A Distributed Map child execution's own history (AWS keeps it apart from the parent's):
+/// its events are numbered from 1, as in any execution. Kept when the parent keeps its history
+/// ([`ExecutionConfig::keep_history`]), so that a run's model can show the states inside the
+/// Map's ItemProcessor ([`crate::sim::run::RunModel::of`]).
+#[derive(Debug, Clone)]
+pub struct ChildHistory {
+    /// The Distributed Map state that started it.
+    pub map_state: Arc<str>,
+    /// The child's execution name and ARN.
+    pub name: String,
+    pub arn: String,
+    pub events: Vec<HistoryEvent>,
+    /// Events recorded so far, kept or not.
+    count: u64,
+}
+
+/// The key of a child execution's event outside its own history: the fiber's event links, the
+/// trace's [`trace::TraceEntry::entered_event`] and a run model's visits use it, so a child's
+/// visit never shares a key with the parent's (whose ids stay below 2^32).
+pub fn child_event_key(child: usize, local_id: u64) -> u64 {
+    ((child as u64 + 1) << 32) | local_id
+}
+
+/// The id a key has in its own history (the parent's ids are their own keys).
+pub fn local_event_id(key: u64) -> u64 {
+    key & 0xffff_ffff
 }
 
 /// One execution of a state machine.
@@ -249,6 +279,8 @@ pub struct Execution {
     trace: Option<Vec<trace::TraceEntry>>,
     /// One state run on its own ([`Execution::start_isolated`]).
     isolation: Option<Box<isolated::Isolation>>,
+    /// The histories of the Distributed Maps' child executions, in the order they started.
+    child_histories: Vec<ChildHistory>,
 }
 
 impl std::fmt::Debug for Execution {
@@ -293,6 +325,7 @@ impl Execution {
             final_variables: None,
             trace: None,
             isolation: None,
+            child_histories: Vec::new(),
         };
         let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
         execution.push_event(HistoryEvent {
@@ -352,6 +385,44 @@ impl Execution {
         if self.config.keep_history {
             self.history.push(event);
         }
+    }
+
+    /// The Distributed Maps' child executions' histories (their events when the history is kept).
+    pub fn child_histories(&self) -> &[ChildHistory] {
+        &self.child_histories
+    }
+
+    /// Opens a child execution's history and records its ExecutionStarted; the fiber `fid`
+    /// (the child's first) chains its events after it.
+    fn start_child_history(&mut self, fid: FiberId, map_state: Arc<str>, name: String, arn: String, input: Arc<Value>) -> usize {
+        let index = self.child_histories.len();
+        self.child_histories.push(ChildHistory { map_state, name, arn, events: Vec::new(), count: 0 });
+        let role_arn: Arc<str> = self.config.role_arn.as_str().into();
+        self.fiber_mut(fid).previous_event = child_event_key(index, 0);
+        self.record_child(fid, index, Link::Chain, |_| EventKind::ExecutionStarted { input, role_arn });
+        index
+    }
+
+    /// Records an event in the child history `child`, after the fiber's previous one; returns
+    /// its key ([`child_event_key`]).
+    fn record_child(&mut self, fid: FiberId, child: usize, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
+        let local = self.child_histories[child].count + 1;
+        let previous_key = match link {
+            Link::AsideOfLast => child_event_key(child, self.child_histories[child].count),
+            Link::AsEntered => self.fiber(fid).entered_previous,
+            Link::Chain | Link::Aside => self.fiber(fid).previous_event,
+        };
+        if self.config.keep_history {
+            let event = HistoryEvent { id: local, previous_event_id: local_event_id(previous_key), timestamp: self.clock.now(), kind: kind(self) };
+            self.child_histories[child].events.push(event);
+        }
+        self.child_histories[child].count = local;
+        let key = child_event_key(child, local);
+        self.fiber_mut(fid).previous_event = match link {
+            Link::Chain | Link::AsEntered => key,
+            Link::Aside | Link::AsideOfLast => previous_key,
+        };
+        key
     }
 
     /// Where the execution is.
@@ -683,8 +754,12 @@ impl Execution {
 
     /// [`Execution::record_with`], linking the event as `link` says ([`Link`]).
     fn record_linked(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
-        if !matches!(self.status, ExecutionStatus::Running) || fid.is_some_and(|f| self.fiber(f).child_execution.is_some()) {
+        if !matches!(self.status, ExecutionStatus::Running) {
             return self.events;
+        }
+        // A child execution's events go to its own history.
+        if let Some((fid, child)) = fid.and_then(|f| self.fiber(f).child_execution.as_ref().map(|c| (f, c.history))) {
+            return self.record_child(fid, child, link, kind);
         }
         if self.config.execution_type == ExecutionType::Standard
             && self.config.quotas.history_events.is_some_and(|limit| self.events as usize + 1 >= limit)

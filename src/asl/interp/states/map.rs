@@ -6,7 +6,7 @@
 //! A Distributed Map ([`crate::asl::interp::distributed`]) reads its items with its ItemReader
 //! through the handler registry (S3's getObject/listObjectsV2), selects and batches them, runs
 //! each as a child workflow execution of its own (its own `$$.Execution` and `$$.StateMachine`,
-//! no MapIteration events, none of the child's events in this history, no outer variables), records MapRunStarted/MapRunSucceeded/
+//! no MapIteration events, its events in a history of its own (`Execution::child_histories`), no outer variables), records MapRunStarted/MapRunSucceeded/
 //! MapRunFailed instead of MapStateStarted/Succeeded, fails with
 //! States.ExceedToleratedFailureThreshold past its tolerance (0 by default), and with a
 //! ResultWriter puts the result files and manifest into S3 and outputs `ResultWriterDetails`.
@@ -83,7 +83,10 @@ fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: 
     let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
     let items = match (read_items(exec), reader, &spec.items) {
         (Some(items), ..) => Value::Array(items),
-        (None, Some(reader), _) => Value::Array(read_with(exec, fid, state, reader, &raw)?),
+        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &raw) {
+            Some(items) => Value::Array(items),
+            None => return Ok(Flow::Parked),
+        },
         (None, None, Some(template)) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
         (None, None, None) => Value::clone(&raw),
     };
@@ -138,7 +141,10 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
     let items = match (read_items(exec), reader, &spec.items_path) {
         (Some(items), ..) => Value::Array(items),
-        (None, Some(reader), _) => Value::Array(read_with(exec, fid, state, reader, &effective)?),
+        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &effective) {
+            Some(items) => Value::Array(items),
+            None => return Ok(Flow::Parked),
+        },
         (None, None, Some(p)) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
         (None, None, None) => Value::clone(&effective),
     };
@@ -256,17 +262,7 @@ fn start_map_run(
             distributed::batches(selected, max_items, max_bytes, batch_input.as_ref()).map_err(|cause| site(exec, fid, state).runtime(&cause))?
         }
     };
-    let id = crate::asl::jsonata::functions::uuid_from(&mut exec.rng);
-    let (region, account, machine) = (&exec.config.region, &exec.config.account, &exec.config.state_machine_name);
-    let arn = format!("arn:aws:states:{region}:{account}:mapRun:{machine}/{}:{id}", d.label);
-    let names = distributed::MapRunNames {
-        state_machine_arn: format!("arn:aws:states:{region}:{account}:stateMachine:{machine}/{}", d.label),
-        // EXPRESS children have express execution ARNs.
-        execution_prefix: match d.child_type {
-            distributed::ChildType::Standard => format!("arn:aws:states:{region}:{account}:execution:{machine}/{}:", d.label),
-            distributed::ChildType::Express => format!("arn:aws:states:{region}:{account}:express:{machine}/{}:", d.label),
-        },
-    };
+    let (arn, id, names) = map_run_identity(exec, d);
     exec.record(Some(fid), EventKind::MapRunStarted { map_run_arn: arn.as_str().into() });
     let count = items.len();
     let run = MapRun { arn, id, names, runs: vec![None; count], ended: vec![false; count], preselected };
@@ -349,14 +345,11 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
             let name = crate::asl::jsonata::functions::uuid_from(&mut exec.rng);
             let now = exec.clock.now();
             let run = exec.fiber_mut(fid).children.as_mut().and_then(|c| c.map_run.as_mut()).expect("checked");
-            let execution = ChildExecution {
-                arn: format!("{}{name}", run.names.execution_prefix),
-                name: name.clone(),
-                input: child_input.clone(),
-                start: now,
-                state_machine_arn: run.names.state_machine_arn.clone(),
-            };
-            run.runs[index] = Some(ChildRun { name, input: Value::clone(&child_input), start: now, stop: now, outcome: Ok(Value::Null) });
+            let arn = format!("{}{name}", run.names.execution_prefix);
+            let state_machine_arn = run.names.state_machine_arn.clone();
+            run.runs[index] = Some(ChildRun { name: name.clone(), input: Value::clone(&child_input), start: now, stop: now, outcome: Ok(Value::Null) });
+            let history = exec.start_child_history(child, state.name.clone(), name.clone(), arn.clone(), child_input.clone());
+            let execution = ChildExecution { arn, name, input: child_input.clone(), start: now, state_machine_arn, history };
             let fiber = exec.fiber_mut(child);
             fiber.child_execution = Some(Arc::new(execution));
             fiber.variables = crate::asl::interp::variables::VariableScope::default();
@@ -412,6 +405,9 @@ pub(super) fn finish_map_run(exec: &mut Execution, fid: FiberId, state: &Compile
 
 /// A Distributed Map past its tolerance (`error`): its results so far are written (a
 /// ResultWriter's FAILED and PENDING files too), then MapRunFailed, and Retry/Catch see `error`.
+/// MapRunFailed stands for the state's failure: no MapStateFailed follows it. The HistoryEvent
+/// reference lists both types without saying which a Distributed Map records; this follows
+/// LocalStack's AWS-checked histories (MapRunStarted … MapRunFailed, then ExecutionFailed).
 pub(super) fn fail_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledState, children: Box<Children>, error: StatesError) {
     let Action::Map(spec) = &state.action else { return };
     let Some(d) = spec.distributed.as_deref() else { return };
@@ -474,6 +470,44 @@ fn write_results(
     Ok(serde_json::json!({"MapRunArn": run.arn, "ResultWriterDetails": {"Bucket": bucket, "Key": manifest_key}}))
 }
 
+/// A new Map Run's ARN, id and the names its child executions get.
+fn map_run_identity(exec: &mut Execution, d: &DistributedSpec) -> (String, String, distributed::MapRunNames) {
+    let id = crate::asl::jsonata::functions::uuid_from(&mut exec.rng);
+    let (region, account, machine) = (&exec.config.region, &exec.config.account, &exec.config.state_machine_name);
+    let arn = format!("arn:aws:states:{region}:{account}:mapRun:{machine}/{}:{id}", d.label);
+    let names = distributed::MapRunNames {
+        state_machine_arn: format!("arn:aws:states:{region}:{account}:stateMachine:{machine}/{}", d.label),
+        // EXPRESS children have express execution ARNs.
+        execution_prefix: match d.child_type {
+            distributed::ChildType::Standard => format!("arn:aws:states:{region}:{account}:execution:{machine}/{}:", d.label),
+            distributed::ChildType::Express => format!("arn:aws:states:{region}:{account}:express:{machine}/{}:", d.label),
+        },
+    };
+    (arn, id, names)
+}
+
+/// Reads a Distributed Map's items; `None` when the reader failed, which is then handled.
+///
+/// The Map Run is what reads the items, so a reader that fails records MapRunStarted then
+/// MapRunFailed (the reader's error and cause) and no MapStateFailed, as a Map Run past its
+/// tolerance does; Retry and Catch then see the error. AWS's documentation ("ItemReader (Map)",
+/// "Viewing a Distributed Map Run") does not list the events of a failed read: this follows
+/// LocalStack's Distributed Map, whose histories are checked against recordings of AWS, where
+/// the reader runs after MapRunStarted and its failure becomes MapRunFailed.
+fn read_in_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec, reader: &ReaderSpec, input: &Value) -> Option<Vec<Value>> {
+    let error = match read_with(exec, fid, state, reader, input) {
+        Ok(items) => return Some(items),
+        Err(error) => error,
+    };
+    if let Some(d) = spec.distributed.as_deref() {
+        let (arn, ..) = map_run_identity(exec, d);
+        exec.record(Some(fid), EventKind::MapRunStarted { map_run_arn: arn.as_str().into() });
+    }
+    let kind = EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() };
+    handle_error_after(exec, fid, state, error, Some(kind));
+    None
+}
+
 /// Calls S3 through the handler registry, as the Map Run does.
 fn call_s3(exec: &mut Execution, state: &CompiledState, resource: &str, input: &Value) -> Result<Value, StatesError> {
     let request = TaskRequest { state_name: &state.name, resource, function_name: None, input, attempt: 0 };
@@ -527,22 +561,30 @@ fn read_with(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: 
         None => Value::Object(serde_json::Map::new()),
     };
     let max_items = setting(exec, fid, state, reader.max_items.as_ref(), input, "MaxItems")?;
-    let get = |exec: &mut Execution, bucket: &Value, key: &str| -> Result<String, StatesError> {
-        let request = serde_json::json!({"Bucket": bucket, "Key": key});
-        let object = call_s3(exec, state, "arn:aws:states:::s3:getObject", &request).map_err(|e| failed(e.cause.unwrap_or_default()))?;
+    // What S3 refuses is the reader's failure; what Statecraft does not simulate (an object
+    // version) stops the run at the state instead.
+    let get = |exec: &mut Execution, bucket: &Value, key: &str, version: Option<&Value>| -> Result<String, StatesError> {
+        let mut request = serde_json::json!({"Bucket": bucket, "Key": key});
+        if let Some(version) = version {
+            request["VersionId"] = version.clone();
+        }
+        let object = call_s3(exec, state, "arn:aws:states:::s3:getObject", &request)
+            .map_err(|e| if e.error.as_deref() == Some(names::RUNTIME) { e } else { failed(e.cause.unwrap_or_default()) })?;
         Ok(object.get("Body").and_then(Value::as_str).unwrap_or_default().to_string())
     };
     let bucket = parameters.get("Bucket").cloned().unwrap_or(Value::Null);
     let mut items = match reader.call {
         ReaderCall::GetObject => {
             let key = parameters.get("Key").and_then(Value::as_str).ok_or_else(|| failed("The ItemReader's Parameters must name a Key (a string).".into()))?.to_string();
-            let body = get(exec, &bucket, &key)?;
+            // "If the bucket has versioning enabled, you can also provide the Amazon S3 object
+            // version" (ItemReader (Map)): handed to getObject, which says it is not simulated.
+            let body = get(exec, &bucket, &key, parameters.get("VersionId").filter(|v| !v.is_null()))?;
             match reader.input_type {
                 Some(InputType::Manifest) => {
                     let (files_bucket, files, header) = distributed::manifest_files(&body, &key).map_err(failed)?;
                     let mut items = Vec::new();
                     for file in files {
-                        let text = get(exec, &Value::String(files_bucket.clone()), &file)?;
+                        let text = get(exec, &Value::String(files_bucket.clone()), &file, None)?;
                         items.extend(distributed::parse_csv(&text, &header, b',', &file).map_err(failed)?);
                     }
                     items
@@ -567,7 +609,7 @@ fn read_with(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: 
                 let mut items = Vec::new();
                 for entry in &entries {
                     let key = entry.get("Key").and_then(Value::as_str).unwrap_or_default().to_string();
-                    let body = get(exec, &bucket, &key)?;
+                    let body = get(exec, &bucket, &key, None)?;
                     items.extend(distributed::parse_object(reader, input_type, &key, &body).map_err(failed)?);
                 }
                 items

@@ -281,7 +281,8 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
 }
 
 pub(super) fn site<'s>(exec: &Execution, fid: FiberId, state: &'s CompiledState) -> StateSite<'s> {
-    StateSite { name: &state.name, entered_event_id: exec.fiber(fid).entered_event }
+    // In a child execution, the id in the child's own history.
+    StateSite { name: &state.name, entered_event_id: crate::asl::interp::local_event_id(exec.fiber(fid).entered_event) }
 }
 
 fn act(exec: &mut Execution, fid: FiberId, state: &CompiledState) -> Result<Flow, StatesError> {
@@ -373,9 +374,20 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
         };
         exec.record(Some(fid), kind);
     }
+    // A child execution ends in its own history; the Map's events go on from its own last one.
+    let ends_child = starts_child_execution(exec, fid, pid);
+    if ends_child {
+        let kind = match &outcome {
+            Ok(output) => EventKind::ExecutionSucceeded { output: output.clone() },
+            Err(e) => EventKind::ExecutionFailed { error: e.error.clone(), cause: e.cause.clone() },
+        };
+        exec.record(Some(fid), kind);
+    }
     let last_event = exec.fiber(fid).previous_event;
     exec.release(fid);
-    exec.fiber_mut(pid).previous_event = last_event;
+    if !ends_child {
+        exec.fiber_mut(pid).previous_event = last_event;
+    }
     let program = exec.program.clone();
     let parent_state = {
         let p = exec.fiber(pid);
@@ -409,6 +421,10 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
             if tolerated {
                 children.results[index] = Some(error.to_output());
             } else {
+                // The cause AWS gives (recorded by TestState: tests/fixtures/teststate/
+                // *test_map_state_failure_count*exceeds_tolerated_failure.json); "Tolerated
+                // failure threshold for the Distributed Map state" names the error for a count
+                // and a percentage alike, and no other cause is documented for a percentage.
                 let error = if children.is_map && (children.tolerated_count.is_some() || children.tolerated_percentage.is_some()) {
                     StatesError::new(
                         super::names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
@@ -454,8 +470,18 @@ fn within_tolerance(children: &super::Children, total: usize) -> bool {
     by_count || by_percentage
 }
 
+/// Whether the fiber `fid` (a child of `pid`) is a Distributed Map's child execution itself,
+/// not a fiber inside one.
+fn starts_child_execution(exec: &Execution, fid: FiberId, pid: FiberId) -> bool {
+    match (&exec.fiber(fid).child_execution, &exec.fiber(pid).child_execution) {
+        (Some(child), Some(parent)) => !Arc::ptr_eq(child, parent),
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
 /// Stops every live child of `pid` (and their children), recording MapIterationAborted for
-/// started iterations.
+/// started iterations, and ExecutionAborted in an aborted child execution's history.
 pub(super) fn abort_children(exec: &mut Execution, pid: FiberId) {
     let live = exec.fiber(pid).children.as_ref().map(|c| c.live.clone()).unwrap_or_default();
     for child in live {
@@ -465,6 +491,9 @@ pub(super) fn abort_children(exec: &mut Execution, pid: FiberId) {
         if let (Some(name), true) = (exec.fiber(child).iteration_of.clone(), exec.fiber(child).started) {
             let index = exec.fiber(child).parent.map_or(0, |p| p.1);
             exec.record(Some(child), EventKind::MapIterationAborted { name, index });
+        }
+        if starts_child_execution(exec, child, pid) {
+            exec.record(Some(child), EventKind::ExecutionAborted { error: None, cause: None });
         }
         exec.ready.retain(|&f| f != child);
         exec.sleeping.retain(|s| s.2 != child);
