@@ -53,6 +53,20 @@ impl Simulator {
         Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard })
     }
 
+    /// Compiles a document's model as it is (no round trip through its text) and `handlers`.
+    pub fn from_machine(machine: &crate::asl::model::StateMachine, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+        let program = Program::compile(machine)
+            .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
+        let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
+        let tasks = tasks(&program);
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard })
+    }
+
+    /// A fresh handler registry for one execution (a redrive's, after the handlers changed).
+    pub fn registry(&self) -> crate::asl::interp::HandlerRegistry {
+        self.handlers.registry(&self.tasks)
+    }
+
     /// The same simulator, with default answers from `catalogue` (on wasm, the service files
     /// the page fetched; natively every service is embedded already).
     pub fn with_catalogue(mut self, catalogue: std::rc::Rc<crate::catalogue::Catalogue>) -> Simulator {

@@ -9,6 +9,7 @@ pub mod command;
 pub mod cost;
 pub mod generate;
 pub mod handler;
+pub mod live;
 pub mod mock;
 pub mod run;
 pub mod scenario;
