@@ -292,6 +292,11 @@ impl LiveRun {
         self.trace().iter().filter(|e| e.stage == Stage::Variables).map(|e| (e.entered_event, e.state.clone(), e.value.clone())).collect()
     }
 
+    /// The timeline of the run up to the moment shown.
+    pub fn timeline(&self) -> super::timeline::Timeline {
+        super::timeline::Timeline::of(self.history())
+    }
+
     /// The task token a callback is awaited for (at the latest moment).
     pub fn pending_token(&self) -> Option<String> {
         self.exec.pending_task_tokens().into_iter().next()
@@ -358,6 +363,7 @@ impl LiveRun {
 mod tests {
     use super::*;
     use crate::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec};
+    use crate::sim::run::StateStatus;
     use crate::sim::scenario::seed_scenarios;
 
     fn seed_with(handlers: &[(&str, HandlerChoice)]) -> Simulator {
@@ -500,11 +506,15 @@ mod tests {
         let model = run.model();
         assert_eq!(model.status, "SUCCEEDED");
         assert_eq!(run.verdict(scenario.expected.as_ref()), Verdict::Met);
-        assert_eq!(model.state_status("SendNotification"), crate::sim::run::StateStatus::Succeeded, "the later visit tells");
+        assert_eq!(model.state_status("SendNotification"), StateStatus::Succeeded, "the later visit tells");
         assert_eq!(model.states["ValidateInput"].visits, 1, "what succeeded is not run again");
         assert_eq!(model.edges.get(&("ProcessData".into(), "SendNotification".into())), Some(&1), "one edge, not two");
         assert!(!model.edges.keys().any(|(from, to)| &**from == crate::sim::run::START && &**to == "SendNotification"));
         assert_eq!(run.execution().history()[before].kind.type_name(), "ExecutionRedriven");
+        let timeline = run.timeline();
+        let sends: Vec<StateStatus> = timeline.bars.iter().filter(|b| &*b.state == "SendNotification").map(|b| b.status).collect();
+        assert_eq!(sends, [StateStatus::Failed, StateStatus::Succeeded], "both attempts, in the execution's lane");
+        assert_eq!(timeline.lanes.len(), 1);
         assert!(!run.redrivable());
         assert!(run.redrive(&broken).unwrap_err().contains("succeeded"));
     }

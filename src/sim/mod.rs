@@ -15,6 +15,7 @@ pub mod run;
 pub mod scenario;
 pub mod skeleton;
 pub mod teststate;
+pub mod timeline;
 
 use serde::{Deserialize, Serialize};
 
