@@ -422,6 +422,23 @@ impl Timeline {
         Timeline { lanes, bars, width, ticks }
     }
 
+    /// The ticks to label, each at least `min_fraction` of the width after the one before (the
+    /// first always), so their labels never overlap.
+    pub fn spaced_ticks(&self, min_fraction: f64) -> Vec<&Tick> {
+        let mut out: Vec<&Tick> = Vec::new();
+        for tick in &self.ticks {
+            if out.last().is_none_or(|last| f64::from(tick.x - last.x) >= min_fraction * f64::from(self.width.max(1))) {
+                out.push(tick);
+            }
+        }
+        out
+    }
+
+    /// Where `x` is across the width, in percent.
+    pub fn percent(&self, x: u32) -> f64 {
+        f64::from(x) * 100.0 / f64::from(self.width.max(1))
+    }
+
     /// The bars of lane `lane`, left to right.
     pub fn bars_in(&self, lane: usize) -> impl Iterator<Item = &Bar> {
         self.bars.iter().filter(move |b| b.lane == lane)
@@ -562,6 +579,13 @@ mod tests {
         assert_eq!(bar(&t, "Fan").status, StateStatus::Caught);
         assert_eq!(bar(&t, "Boom").status, StateStatus::Failed);
         assert_eq!(t.bars_in(0).map(|b| &*b.state).collect::<Vec<_>>(), ["Fan", "Recover"]);
+    }
+
+    #[test]
+    fn tick_labels_keep_their_distance() {
+        let t = Timeline { width: 100, ticks: [0, 3, 9, 20, 24, 60].map(|x| Tick { x, offset_ms: i64::from(x) }).to_vec(), ..Timeline::default() };
+        assert_eq!(t.spaced_ticks(0.1).iter().map(|k| k.x).collect::<Vec<_>>(), [0, 20, 60]);
+        assert_eq!(t.percent(25), 25.0);
     }
 
     #[test]
