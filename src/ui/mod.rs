@@ -14,6 +14,7 @@ mod inspector;
 mod palette;
 mod scene;
 mod run_batch;
+mod run_ctx;
 mod run_handlers;
 mod run_inspect;
 mod run_panel;

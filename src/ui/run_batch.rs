@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::context::{Editor, now_ms};
-use super::run_panel::simulator;
+use super::run_ctx::simulator;
 use super::sim_view::SimView;
 use crate::sim::batch::{Batch, BatchRow};
 use crate::sim::cost::{Cost, EXPRESS_MEMORY_MB, dollars};

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::context::Editor;
-use super::run_panel::RunCtx;
+use super::run_ctx::RunCtx;
 use super::sim_view::SimView;
 use crate::asl::clock::format_rfc3339;
 use crate::sim::live::LiveRun;

@@ -1,84 +1,25 @@
 //! The Run drawer under the canvas, wiring only: the scenario column ([`super::run_scenario`]),
 //! the controls over [`crate::sim::live::LiveRun`] (run, step, step back, pause, reset, pace,
 //! real time, redrive), the status with its verdict, the clock, the timeline
-//! ([`super::run_timeline`]) and what the run shows ([`super::run_inspect`]). Batches are in
-//! [`super::run_batch`]. The logic is `crate::sim`'s.
+//! ([`super::run_timeline`]) and what the run shows ([`super::run_inspect`]), all over the run
+//! shared in [`super::run_ctx`]. Batches are in [`super::run_batch`]. The logic is `crate::sim`'s.
 
 use leptos::prelude::*;
 
 use super::context::{Editor, now_ms};
 use super::run_batch::BatchTab;
+use super::run_ctx::{RunCtx, pump, simulator};
 use super::run_inspect::{Callbacks, DataFlow, Inspect, RunResult};
 use super::run_scenario::ScenarioColumn;
 use super::run_timeline::Timeline;
 use super::sim_view::SimView;
-use crate::asl::interp::StepOutcome;
-use crate::sim::batch::Simulator;
-use crate::sim::live::{LiveRun, pace_delay};
-
-/// The run in the drawer, shared by its parts: read it tracked, change it and the canvas shows
-/// the moment it is at.
-#[derive(Clone, Copy)]
-pub struct RunCtx {
-    live: StoredValue<Option<LiveRun>, LocalStorage>,
-    tick: RwSignal<u64>,
-    sim: SimView,
-}
-
-impl RunCtx {
-    /// Reads the run; re-read after each change.
-    pub fn read<T>(&self, f: impl FnOnce(&LiveRun) -> T) -> Option<T> {
-        self.tick.track();
-        self.live.with_value(|l| l.as_ref().map(f))
-    }
-
-    /// Changes the run (when there is one), then publishes its moment.
-    pub fn change<T>(&self, f: impl FnOnce(&mut LiveRun) -> T) -> Option<T> {
-        let mut out = None;
-        self.live.update_value(|l| out = l.as_mut().map(f));
-        self.publish();
-        out
-    }
-
-    fn set(&self, run: Option<LiveRun>) {
-        self.live.set_value(run);
-        self.publish();
-    }
-
-    fn publish(&self) {
-        let model = self.live.with_value(|l| l.as_ref().map(LiveRun::model));
-        if model.is_some() {
-            self.sim.coverage.set(None);
-        }
-        self.sim.run.set(model);
-        self.tick.update(|t| *t += 1);
-    }
-}
-
-/// The simulator for the document as it is now: its model compiled, its handlers.
-pub fn simulator(editor: Editor) -> Result<Simulator, String> {
-    editor.session.with_untracked(|s| Simulator::from_machine(s.doc.machine(), &s.doc.simulation().handlers).map_err(|e| e.to_string()))
-}
-
-/// Animated run: one step per pace (plus the virtual time it took, in real time).
-fn pump(run: RunCtx, playing: RwSignal<bool>, pace: RwSignal<u32>, realtime: RwSignal<bool>) {
-    if !playing.get_untracked() {
-        return;
-    }
-    let stepped = run.change(|l| (l.now(), l.step(), l.now()));
-    let Some((before, StepOutcome::Progressed, after)) = stepped else {
-        playing.set(false);
-        return;
-    };
-    let delay = pace_delay(pace.get_untracked(), realtime.get_untracked(), before, after);
-    set_timeout(move || pump(run, playing, pace, realtime), std::time::Duration::from_millis(delay));
-}
+use crate::sim::live::LiveRun;
 
 #[component]
 pub fn RunPanel() -> impl IntoView {
     let editor: Editor = expect_context();
     let sim: SimView = expect_context();
-    let run = RunCtx { live: StoredValue::new_local(None), tick: RwSignal::new(0), sim };
+    let run = RunCtx::new(sim);
     provide_context(run);
     let tab = RwSignal::new("run");
     let current = RwSignal::new(0usize);
@@ -112,7 +53,7 @@ pub fn RunPanel() -> impl IntoView {
         }
     };
     // The run to go on with: a new one when the last has ended (and its end is shown).
-    let ready = move || run.live.with_value(|l| l.as_ref().is_some_and(|l| !(l.finished() && l.at_latest()))) || start();
+    let ready = move || run.has(|l| !(l.finished() && l.at_latest())) || start();
     let go = move || {
         if pace.get_untracked() == 0 && !realtime.get_untracked() {
             run.change(LiveRun::run);
@@ -131,6 +72,12 @@ pub fn RunPanel() -> impl IntoView {
         run.read(|l| l.clock(wall))
     };
     let status = move || sim.run.with(|r| r.as_ref().map(|r| r.status).unwrap_or("NOT STARTED"));
+    // A finished run stays when a handler changes: it can be redriven with the new answer.
+    let handlers_changed = move || {
+        if !run.has(LiveRun::finished) {
+            reset();
+        }
+    };
     let verdict = move || run.read(|l| l.verdict(scenario().and_then(|s| s.expected).as_ref()));
     let redrivable = move || run.read(|l| l.redrivable() && l.at_latest()).unwrap_or(false);
     let built = Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || sim.open.get());
@@ -154,10 +101,10 @@ pub fn RunPanel() -> impl IntoView {
                 // runs survive closing it: a page that never runs anything never pays for it.
                 {move || built.get().then(|| if tab.get() == "batch" { view! { <BatchTab/> }.into_any() } else { view! {
                 <div class="run-grid">
-                    <ScenarioColumn current=current on_change=Callback::new(move |_| reset())/>
+                    <ScenarioColumn current=current on_change=Callback::new(move |_| reset()) on_handlers=Callback::new(move |_| handlers_changed())/>
                     <div class="run-col">
                         <div class="run-controls">
-                            <button class="primary" data-testid="run-start" on:click=move |_| { if run.live.with_value(|l| l.as_ref().is_some_and(LiveRun::finished)) { run.set(None) } if ready() { go() } }>"▶ Run"</button>
+                            <button class="primary" data-testid="run-start" on:click=move |_| { if run.has(LiveRun::finished) { run.set(None) } if ready() { go() } }>"▶ Run"</button>
                             <button data-testid="run-back" title="Step back: show the moment before" disabled=move || moments().1 == 0
                                 on:click=move |_| { playing.set(false); run.change(LiveRun::step_back); }>"◀ Back"</button>
                             <button data-testid="run-step" on:click=move |_| { playing.set(false); if ready() { run.change(LiveRun::step); } }>"Step"</button>

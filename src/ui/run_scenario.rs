@@ -1,6 +1,7 @@
 //! The Run drawer's scenario column: the scenario picker (add, delete), its name, input and
 //! expected outcome, and the handler per Task ([`super::run_handlers`]). Each edit is a document
-//! change (undo, autosave); `on_change` tells the drawer its run is out of date.
+//! change (undo, autosave); `on_change` tells the drawer its run is out of date, `on_handlers`
+//! that the handlers changed.
 
 use leptos::prelude::*;
 
@@ -11,7 +12,7 @@ use crate::editor::history::Merge;
 use crate::sim::scenario::{Expected, Scenario};
 
 #[component]
-pub fn ScenarioColumn(current: RwSignal<usize>, on_change: Callback<()>) -> impl IntoView {
+pub fn ScenarioColumn(current: RwSignal<usize>, on_change: Callback<()>, on_handlers: Callback<()>) -> impl IntoView {
     let editor: Editor = expect_context();
     let scenarios = move || editor.session.with(|s| s.doc.simulation().scenarios.clone());
     let scenario = move || editor.session.with(|s| s.doc.simulation().scenarios.get(current.get()).cloned());
@@ -61,7 +62,7 @@ pub fn ScenarioColumn(current: RwSignal<usize>, on_change: Callback<()>) -> impl
                     on:input=move |ev| { let v = event_target_value(&ev); update("input", &|s| s.input = v.clone()); on_change.run(()) }></textarea>
             </label>
             <ExpectedField scenario=Signal::derive(scenario) update=Callback::new(move |e: Option<Expected>| update("expected", &|s| s.expected = e.clone()))/>
-            <Handlers on_change=on_change/>
+            <Handlers on_change=on_handlers/>
         </div>
     }
 }

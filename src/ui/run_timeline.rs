@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::context::Editor;
 use super::run_inspect::select_state;
-use super::run_panel::RunCtx;
+use super::run_ctx::RunCtx;
 use crate::sim::timeline::{Bar, duration_label};
 
 /// Rows drawn at most: a 10,000-item Map would otherwise draw 10,000 rows.
