@@ -42,6 +42,9 @@ pub enum EventKind {
     ExecutionFailed { error: Option<String>, cause: Option<String> },
     ExecutionTimedOut { error: Option<String>, cause: Option<String> },
     ExecutionAborted { error: Option<String>, cause: Option<String> },
+    /// RedriveExecution restarted the execution from the state that did not succeed; how many
+    /// times it has been redriven (1 the first time).
+    ExecutionRedriven { redrive_count: u32 },
     /// `PassStateEntered`, `TaskStateEntered`, ...
     StateEntered { state_type: StateType, name: Arc<str>, input: Arc<Value> },
     /// `PassStateExited`, `TaskStateExited`, ...; `assigned`: the variables the state's Assign
@@ -138,6 +141,7 @@ impl EventKind {
             EventKind::ExecutionFailed { .. } => "ExecutionFailed",
             EventKind::ExecutionTimedOut { .. } => "ExecutionTimedOut",
             EventKind::ExecutionAborted { .. } => "ExecutionAborted",
+            EventKind::ExecutionRedriven { .. } => "ExecutionRedriven",
             EventKind::StateEntered { state_type, .. } => entered_name(*state_type),
             EventKind::StateExited { state_type, .. } => exited_name(*state_type),
             EventKind::TaskScheduled { .. } => "TaskScheduled",
@@ -261,6 +265,7 @@ impl HistoryEvent {
             EventKind::ExecutionFailed { error, cause } => ("executionFailedEventDetails", error_details(error, cause)),
             EventKind::ExecutionTimedOut { error, cause } => ("executionTimedOutEventDetails", error_details(error, cause)),
             EventKind::ExecutionAborted { error, cause } => ("executionAbortedEventDetails", error_details(error, cause)),
+            EventKind::ExecutionRedriven { redrive_count } => ("executionRedrivenEventDetails", json!({"redriveCount": redrive_count})),
             EventKind::StateEntered { name, input, .. } => (
                 "stateEnteredEventDetails",
                 json!({"name": name.as_ref(), "input": payload_text(input), "inputDetails": NOT_TRUNCATED()}),

@@ -56,6 +56,20 @@ impl Simulator {
         Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default() })
     }
 
+    /// Compiles a document's model as it is (no round trip through its text) and `handlers`.
+    pub fn from_machine(machine: &crate::asl::model::StateMachine, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+        let program = Program::compile(machine)
+            .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
+        let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
+        let tasks = tasks(&program);
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default() })
+    }
+
+    /// A fresh handler registry for one execution (a redrive's, after the handlers changed).
+    pub fn registry(&self) -> crate::asl::interp::HandlerRegistry {
+        self.handlers.registry_over(&self.tasks, &self.fresh_store())
+    }
+
     /// The same simulator, with default answers from `catalogue` (on wasm, the service files
     /// the page fetched; natively every service is embedded already).
     pub fn with_catalogue(mut self, catalogue: std::rc::Rc<crate::catalogue::Catalogue>) -> Simulator {
@@ -153,6 +167,37 @@ pub struct Coverage {
     /// (from, to) state names, with [`START`] and [`END`] for the markers.
     pub edges: BTreeMap<(Arc<str>, Arc<str>), u64>,
     pub runs: u64,
+    /// Per state, the runs in which it failed (uncaught).
+    pub failed: BTreeMap<Arc<str>, u64>,
+}
+
+/// How hot a state is drawn in the heat map: a neutral sequential scale (never run, then five
+/// steps up to the most visited), and apart from it, failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heat {
+    Never,
+    /// 1 to 5: the share of the busiest state's visits, in fifths (rounded up).
+    Level(u8),
+}
+
+impl Heat {
+    /// The legend: each level's class and what it means.
+    pub const LEGEND: [(&'static str, &'static str); 6] = [
+        ("heat-0", "never run"),
+        ("heat-1", "up to 20 % of the busiest state's visits"),
+        ("heat-2", "up to 40 %"),
+        ("heat-3", "up to 60 %"),
+        ("heat-4", "up to 80 %"),
+        ("heat-5", "up to 100 %"),
+    ];
+
+    /// `heat-0` ... `heat-5`.
+    pub fn class(self) -> String {
+        match self {
+            Heat::Never => "heat-0".into(),
+            Heat::Level(n) => format!("heat-{n}"),
+        }
+    }
 }
 
 impl Coverage {
@@ -162,6 +207,11 @@ impl Coverage {
         for (name, state) in &run.states {
             *self.states.entry(name.clone()).or_default() += u64::from(state.visits);
         }
+        for (name, state) in &run.states {
+            if state.status == super::run::StateStatus::Failed {
+                *self.failed.entry(name.clone()).or_default() += 1;
+            }
+        }
         for (edge, count) in &run.edges {
             *self.edges.entry(edge.clone()).or_default() += u64::from(*count);
         }
@@ -170,6 +220,19 @@ impl Coverage {
     /// The states of `all` that never ran.
     pub fn never_reached(&self, all: &[Arc<str>]) -> Vec<String> {
         all.iter().filter(|n| !self.states.contains_key(*n)).map(|n| n.to_string()).collect()
+    }
+
+    /// A state's step on the heat map's scale.
+    pub fn heat_level(&self, state: &str) -> Heat {
+        match self.heat(state) {
+            h if h <= 0.0 => Heat::Never,
+            h => Heat::Level((h * 5.0).ceil().clamp(1.0, 5.0) as u8),
+        }
+    }
+
+    /// In how many runs the state failed.
+    pub fn failures(&self, state: &str) -> u64 {
+        self.failed.get(state).copied().unwrap_or(0)
     }
 
     /// A state's heat from 0 (never) to 1 (the most visited).
@@ -299,4 +362,29 @@ pub fn billed_transitions(run: &RunModel) -> u64 {
 /// The marker names, for matching edges drawn to the Start and End markers.
 pub fn is_marker(name: &str) -> bool {
     name == START || name == END
+}
+
+#[cfg(test)]
+mod heat_tests {
+    use super::*;
+    use crate::sim::handler::{HandlerChoice, HandlerSpec};
+
+    #[test]
+    fn the_heat_map_steps_through_five_levels_and_counts_failures_apart() {
+        let mut handlers = HandlerSet::new();
+        handlers.insert("SendNotification".into(), HandlerSpec { choice: HandlerChoice::Throw { error: "Down".into(), cause: String::new() }, latency_ms: 0 });
+        let sim = Simulator::new(crate::seed::ORDER_WORKFLOW, &handlers).unwrap();
+        let mut coverage = Coverage::default();
+        for input in crate::seed::TEST_INPUTS {
+            coverage.add(&sim.run(serde_json::from_str(input.input).unwrap(), 0));
+        }
+        assert_eq!(coverage.heat_level("ValidateInput"), Heat::Level(5), "in all three runs");
+        assert_eq!(coverage.heat_level("HandleError"), Heat::Level(4), "two of three: 67 %, the fourth step");
+        assert_eq!(coverage.heat_level("ProcessData"), Heat::Level(2), "one of three: 33 %");
+        assert_eq!(coverage.heat_level("Nowhere"), Heat::Never);
+        assert_eq!(coverage.failures("SendNotification"), 1);
+        assert_eq!(coverage.failures("ValidateInput"), 0);
+        assert_eq!(Heat::Level(3).class(), "heat-3");
+        assert_eq!(Heat::LEGEND.len(), 6);
+    }
 }

@@ -10,11 +10,13 @@ pub mod command;
 pub mod cost;
 pub mod generate;
 pub mod handler;
+pub mod live;
 pub mod mock;
 pub mod run;
 pub mod scenario;
 pub mod skeleton;
 pub mod teststate;
+pub mod timeline;
 
 use serde::{Deserialize, Serialize};
 

@@ -54,6 +54,9 @@ pub struct Visit {
     /// Task attempts (1 + retries) for a Task.
     pub attempts: u32,
     pub status: StateStatus,
+    /// It failed in an attempt that a redrive then ran again: the later visit tells the state's
+    /// status.
+    pub superseded: bool,
 }
 
 /// Per state, over all its visits.
@@ -136,6 +139,7 @@ impl RunModel {
                         error: None,
                         attempts: 0,
                         status: StateStatus::InProgress,
+                        superseded: false,
                     });
                     followed.push(false);
                     let opens_branch = matches!(
@@ -145,8 +149,9 @@ impl RunModel {
                     let d = inherited.map_or(0, |v| depth[v] + u32::from(opens_branch));
                     depth.push(d);
                     open.entry(name.clone()).or_default().push(index);
+                    let redriven = matches!(kind_of(prev as u64), Some(EventKind::ExecutionRedriven { .. }));
                     let from = match (kind_of(prev as u64), inherited) {
-                        _ if opens_branch => start.clone(),
+                        _ if opens_branch || redriven => start.clone(),
                         (Some(EventKind::StateExited { .. }), Some(v)) => {
                             followed[v] = true;
                             visits[v].state.clone()
@@ -162,7 +167,10 @@ impl RunModel {
                         }
                         _ => start.clone(),
                     };
-                    *edges.entry((from, name.clone())).or_default() += 1;
+                    // A redrive re-enters the state the edge into it already led to.
+                    if !redriven {
+                        *edges.entry((from, name.clone())).or_default() += 1;
+                    }
                     if d == 0 {
                         last_top = Some(index);
                     }
@@ -198,6 +206,15 @@ impl RunModel {
                 EventKind::ExecutionFailed { .. } => status = "FAILED",
                 EventKind::ExecutionTimedOut { .. } => status = "TIMED_OUT",
                 EventKind::ExecutionAborted { .. } => status = "ABORTED",
+                EventKind::ExecutionRedriven { .. } => {
+                    // The visits left open failed in the attempt before; their states run again.
+                    status = "RUNNING";
+                    for visit in visits.iter_mut().filter(|v| v.status == StateStatus::InProgress) {
+                        visit.status = StateStatus::Failed;
+                        visit.superseded = true;
+                    }
+                    open.clear();
+                }
                 _ => set(&mut visit_of, slot, inherited),
             }
         }
@@ -210,7 +227,7 @@ impl RunModel {
             }
         }
         let mut states: BTreeMap<Arc<str>, StateRun> = BTreeMap::new();
-        for visit in &visits {
+        for visit in visits.iter().filter(|v| !v.superseded) {
             let entry = states.entry(visit.state.clone()).or_insert(StateRun { status: visit.status, visits: 0, retries: 0 });
             entry.visits += 1;
             entry.retries += visit.attempts.saturating_sub(1);

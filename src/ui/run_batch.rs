@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::context::{Editor, now_ms};
-use super::run_panel::simulator;
+use super::run_ctx::simulator;
 use super::sim_view::SimView;
 use crate::sim::batch::{Batch, BatchRow};
 use crate::sim::cost::{Cost, EXPRESS_MEMORY_MB, dollars};
@@ -177,6 +177,10 @@ pub fn BatchTab() -> impl IntoView {
                             <ul class="coverage" data-testid="coverage">
                                 {s.coverage.iter().map(|(n, c)| view! { <li class:never=*c == 0><span>{n.clone()}</span><b>{*c}</b></li> }).collect_view()}
                             </ul>
+                            <p class="heat-legend" data-testid="heat-legend">
+                                {crate::sim::batch::Heat::LEGEND.iter().map(|(class, words)| view! { <span class="heat-key" title=*words><i class=format!("heat {class}")></i>{*words}</span> }).collect_view()}
+                                <span class="heat-key" title="failed in at least one run"><i class="heat heat-failed"></i>"failed in a run"</span>
+                            </p>
                             <p data-testid="never-reached">{if s.never.is_empty() { "Every state was reached.".to_string() } else { format!("Never reached: {}", s.never.join(", ")) }}</p>
                         </div>
                         <div>

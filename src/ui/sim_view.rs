@@ -23,8 +23,8 @@ impl SimView {
     /// Classes for a state's node: `run-succeeded` ..., or `heat heat-N` for coverage.
     pub fn node_class(&self, name: &str) -> String {
         if let Some(c) = self.coverage.read().as_ref() {
-            let h = c.heat(name);
-            return if h == 0.0 { " heat heat-0".into() } else { format!(" heat heat-{}", 1 + (h * 4.0).round() as u32) };
+            let failed = if c.failures(name) > 0 { " heat-failed" } else { "" };
+            return format!(" heat {}{failed}", c.heat_level(name).class());
         }
         match self.run.read().as_ref() {
             Some(run) => format!(" run-{}", run.state_status(name).name()),

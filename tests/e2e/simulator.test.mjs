@@ -205,6 +205,11 @@ test('a batch of 1,000 generated scenarios shows its summary, coverage and cost'
   // The heat map: ValidateInput ran in every scenario, the hottest.
   assert.match(await node(page, 'ValidateInput').getAttribute('class'), /heat-5/);
   assert.match(await node(page, 'SendNotification').getAttribute('class'), /heat-[1-4]/);
+  // A neutral scale with its legend; red (heat-failed) only for states that failed, none here.
+  assert.equal(await page.getByTestId('heat-legend').locator('.heat-key').count(), 7);
+  assert.equal(await page.locator('.canvas .node.heat-failed').count(), 0);
+  const ring = await node(page, 'ValidateInput').evaluate((n) => getComputedStyle(n).boxShadow);
+  assert.match(ring, /rgb\(30, 58, 138\)/, `the darkest step of the neutral scale: ${ring}`);
   assert.match(await page.getByTestId('cost').textContent(), /Per million executions\$[\d.]+\$[\d.]+/);
   assert.equal(await page.locator('[data-testid="batch-rows"] tbody tr').count(), 200);
   await screenshot(page, 'sim-batch.png');
@@ -243,6 +248,18 @@ test('the Variables tab shows the variables in scope as each state was entered, 
   await rows.nth(0).click();
   await page.waitForFunction(() => document.querySelector('.canvas [data-state-name="A2"]')?.classList.contains('selected'));
   await screenshot(page, 'sim-variables.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the heat map marks in red only the states that failed', async () => {
+  const { page, problems } = await fresh();
+  await chooseHandler(page, 'SendNotification', 'throw', { error: 'Mail.Unavailable', cause: 'SMTP down' });
+  await page.getByTestId('batch-tab').click();
+  await page.getByTestId('batch-run-all').click();
+  await page.waitForFunction(() => /3 of 3 run/.test(document.querySelector('[data-testid="batch-summary"]')?.textContent ?? ''), null, { timeout: 20000 });
+  assert.deepEqual(await page.locator('.canvas .node.heat-failed').evaluateAll((n) => n.map((x) => x.dataset.stateName)), ['SendNotification']);
+  assert.match(await node(page, 'HandleError').getAttribute('class'), /heat-[1-5]/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -281,6 +281,45 @@ pub struct Execution {
     isolation: Option<Box<isolated::Isolation>>,
     /// The histories of the Distributed Maps' child executions, in the order they started.
     child_histories: Vec<ChildHistory>,
+    /// Times [`Execution::redrive`] restarted it (`$$.Execution.RedriveCount`).
+    redrive_count: u32,
+    /// Where the state machine's TimeoutSeconds counts from: the start, reset by a redrive.
+    timeout_from: Millis,
+    /// Where the top-level fiber was when it ended, for a redrive.
+    last_top: Option<Box<TopAt>>,
+}
+
+/// Where the top-level branch stood when it ended: the state it was in, that state's input and
+/// the variables it could see.
+#[derive(Debug, Clone)]
+struct TopAt {
+    state: StateId,
+    input: Arc<Value>,
+    variables: serde_json::Map<String, Value>,
+}
+
+/// Why [`Execution::redrive`] refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedriveRefusal {
+    /// It is still running: only an ended execution can be redriven.
+    Running,
+    /// It succeeded: nothing to redrive.
+    Succeeded,
+    /// EXPRESS executions cannot be redriven.
+    Express,
+    /// It ended before entering any state.
+    NoState,
+}
+
+impl std::fmt::Display for RedriveRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RedriveRefusal::Running => "the execution is still running; only a failed, timed-out or aborted one can be redriven",
+            RedriveRefusal::Succeeded => "the execution succeeded; AWS redrives only executions that did not",
+            RedriveRefusal::Express => "EXPRESS executions cannot be redriven (RedriveExecution is for STANDARD workflows)",
+            RedriveRefusal::NoState => "the execution ended before it entered a state; start a new one",
+        })
+    }
 }
 
 impl std::fmt::Debug for Execution {
@@ -326,6 +365,9 @@ impl Execution {
             trace: None,
             isolation: None,
             child_histories: Vec::new(),
+            redrive_count: 0,
+            timeout_from: start_time,
+            last_top: None,
         };
         let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
         execution.push_event(HistoryEvent {
@@ -582,6 +624,66 @@ impl Execution {
         self.run()
     }
 
+    /// AWS's RedriveExecution: the same execution, restarted from the top-level state that did
+    /// not succeed (re-entered with the input it had, the variables as they were), its history
+    /// continued after an ExecutionRedriven event. The states that succeeded are not run again,
+    /// and the state machine's TimeoutSeconds counts from now. `handlers` replaces the task
+    /// handlers when given (what a service answers may have been fixed since).
+    ///
+    /// Unlike AWS, a Parallel or Map state that failed is run again whole: AWS reruns only its
+    /// branches and iterations that did not succeed. Returns the redrive count.
+    pub fn redrive(&mut self, handlers: Option<HandlerRegistry>) -> Result<u32, RedriveRefusal> {
+        match self.status {
+            ExecutionStatus::Running => return Err(RedriveRefusal::Running),
+            ExecutionStatus::Succeeded { .. } => return Err(RedriveRefusal::Succeeded),
+            ExecutionStatus::Failed(_) | ExecutionStatus::TimedOut(_) => {}
+        }
+        if self.config.execution_type == ExecutionType::Express {
+            return Err(RedriveRefusal::Express);
+        }
+        // A timeout leaves the top-level fiber where it was; a failure has released it.
+        let top = match self.fibers.iter().flatten().find(|f| f.parent.is_none()) {
+            Some(root) => TopAt { state: root.state, input: root.input.clone(), variables: root.variables.visible() },
+            None => match self.last_top.as_deref() {
+                Some(top) => top.clone(),
+                None => return Err(RedriveRefusal::NoState),
+            },
+        };
+        if self.events == 1 {
+            return Err(RedriveRefusal::NoState);
+        }
+        if let Some(handlers) = handlers {
+            self.handlers = handlers;
+        }
+        self.fibers.clear();
+        self.free.clear();
+        self.ready.clear();
+        self.sleeping.clear();
+        self.final_variables = None;
+        self.last_top = None;
+        self.redrive_count += 1;
+        self.timeout_from = self.clock.now();
+        self.status = ExecutionStatus::Running;
+        let id = self.events + 1;
+        self.push_event(HistoryEvent {
+            id,
+            previous_event_id: self.events,
+            timestamp: self.clock.now(),
+            kind: EventKind::ExecutionRedriven { redrive_count: self.redrive_count },
+        });
+        let fid = self.spawn(ScopeId::TOP, top.state, top.input, None);
+        let fiber = self.fiber_mut(fid);
+        fiber.previous_event = id;
+        fiber.variables.commit(top.variables);
+        self.ready.push_back(fid);
+        Ok(self.redrive_count)
+    }
+
+    /// Times the execution has been redriven.
+    pub fn redrive_count(&self) -> u32 {
+        self.redrive_count
+    }
+
     fn is_awaiting_callback(&self, fid: FiberId) -> bool {
         matches!(self.fibers.get(fid.0), Some(Some(Fiber { phase: Phase::AwaitCallback { .. }, .. })))
     }
@@ -641,7 +743,7 @@ impl Execution {
     fn wake_next(&mut self) {
         let Some(earliest) = self.sleeping.iter().map(|s| s.0).min() else { return };
         if let Some(timeout) = self.program.timeout_seconds {
-            let deadline = self.start_time + timeout as i64 * 1000;
+            let deadline = self.timeout_from + timeout as i64 * 1000;
             if earliest > deadline {
                 self.clock.advance_to(deadline);
                 self.end(ExecutionStatus::TimedOut(StatesError::named(Some(names::TIMEOUT.into()), None)));
@@ -730,7 +832,9 @@ impl Execution {
 
     fn release(&mut self, fid: FiberId) {
         if let Some(root) = self.fibers[fid.0].take_if(|f| f.parent.is_none()) {
-            self.final_variables = Some(root.variables.visible());
+            let variables = root.variables.visible();
+            self.last_top = Some(Box::new(TopAt { state: root.state, input: root.input, variables: variables.clone() }));
+            self.final_variables = Some(variables);
         }
         self.fibers[fid.0] = None;
         self.free.push(fid);
@@ -861,7 +965,7 @@ impl Execution {
                 "StartTime": format_rfc3339(self.start_time),
                 "Name": self.config.execution_name,
                 "RoleArn": self.config.role_arn,
-                "RedriveCount": 0,
+                "RedriveCount": self.redrive_count,
             },
             "StateMachine": {"Id": machine_arn, "Name": self.config.state_machine_name},
             "State": {

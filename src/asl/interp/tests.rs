@@ -161,3 +161,66 @@ fn items_path_to_a_non_array_fails_in_aws_words() {
         assert!(e.cause.as_deref().unwrap().ends_with(&format!("Reference path \"{named}\" must point to array.")), "{e:?}");
     }
 }
+
+/// Fails with `Down` every time, or echoes its input: what a service answers, before and after
+/// it was fixed.
+struct Service {
+    up: bool,
+}
+
+impl TaskHandler for Service {
+    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        if self.up { Ok(json!({"sent": request.input.clone()})) } else { Err(StatesError::new("Down", "the service is down")) }
+    }
+}
+
+fn registry_with(up: bool) -> HandlerRegistry {
+    let mut registry = HandlerRegistry::new();
+    registry.register("Send", Service { up });
+    registry
+}
+
+#[test]
+fn a_redriven_execution_continues_its_history_from_the_state_that_failed() {
+    let def = json!({"StartAt": "Prepare", "States": {
+        "Prepare": {"Type": "Pass", "Assign": {"attempt": "first"}, "Result": {"order": 7}, "Next": "Send"},
+        "Send": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Send",
+                 "Parameters": {"order.$": "$.order", "seen.$": "$attempt", "redrives.$": "$$.Execution.RedriveCount"}, "End": true}}});
+    let program = Arc::new(Program::from_text(&def.to_string()).expect("compiles"));
+    let mut execution = run_to_end(program, json!({}), Box::new(VirtualClock::default()), registry_with(false), ExecutionConfig::default());
+    assert_eq!(execution.status().name(), "FAILED");
+    assert_eq!(execution.redrive(None).map_err(|e| e.to_string()), Ok(1), "a failed execution can be redriven");
+    assert_eq!(execution.run(), StepOutcome::Finished);
+    assert_eq!(execution.status().name(), "FAILED", "same handlers, same failure");
+    let before = execution.history().len();
+    assert_eq!(execution.redrive(Some(registry_with(true))), Ok(2));
+    execution.run();
+    match execution.status() {
+        ExecutionStatus::Succeeded { output } => {
+            assert_eq!(**output, json!({"sent": {"order": 7, "seen": "first", "redrives": 2}}), "same input, same variables, the count in $$")
+        }
+        other => panic!("expected success, got {other:?}"),
+    }
+    let types: Vec<&str> = execution.history()[before..].iter().map(|e| e.kind.type_name()).collect();
+    assert_eq!(types[0], "ExecutionRedriven");
+    assert_eq!(types[1], "TaskStateEntered", "the failed state again; Prepare is not rerun");
+    assert_eq!(types.last(), Some(&"ExecutionSucceeded"));
+    let redriven = &execution.history()[before];
+    assert_eq!(redriven.previous_event_id, before as u64, "it follows the failure");
+    assert_eq!(redriven.to_json()["executionRedrivenEventDetails"], json!({"redriveCount": 2}));
+    assert_eq!(execution.history()[before + 1].previous_event_id, redriven.id);
+    assert_eq!(execution.history().iter().filter(|e| e.kind.type_name() == "PassStateEntered").count(), 1);
+    assert_eq!(execution.redrive(None), Err(RedriveRefusal::Succeeded));
+}
+
+#[test]
+fn only_an_ended_standard_execution_can_be_redriven() {
+    let def = json!({"StartAt": "Send", "States": {"Send": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Send", "End": true}}});
+    let program = Arc::new(Program::from_text(&def.to_string()).expect("compiles"));
+    let mut running = Execution::start(program.clone(), json!({}), Box::new(VirtualClock::default()), registry_with(false), ExecutionConfig::default());
+    assert_eq!(running.redrive(None), Err(RedriveRefusal::Running));
+    let express = ExecutionConfig { execution_type: ExecutionType::Express, ..ExecutionConfig::default() };
+    let mut failed = run_to_end(program, json!({}), Box::new(VirtualClock::default()), registry_with(false), express);
+    assert_eq!(failed.status().name(), "FAILED");
+    assert_eq!(failed.redrive(None), Err(RedriveRefusal::Express));
+}
