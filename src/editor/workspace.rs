@@ -538,6 +538,21 @@ impl Workspace {
     }
 }
 
+/// The change that turns `current` into the document `next` (its name, text, positions,
+/// scenarios and handler choices), as one undo step: how another tab's version replaces the
+/// open one.
+pub fn replacement(current: &Document, next: &Saved) -> super::change::Change {
+    use super::change::Change;
+    let mut out: Vec<Change> = current.positions().keys().filter(|id| !next.positions.contains_key(*id)).map(|id| Change::SetPosition { id: id.clone(), at: None }).collect();
+    // A broken text comes with the last valid one, read first so the model is drawn.
+    out.extend(next.last_valid.clone().map(Change::SetText));
+    out.push(Change::SetText(next.text.clone()));
+    out.extend(next.positions.iter().map(|(id, at)| Change::SetPosition { id: id.clone(), at: Some(*at) }));
+    out.push(Change::SetSimulation(Box::new(next.simulation.clone())));
+    out.push(Change::SetName(next.name.clone()));
+    Change::Batch(out)
+}
+
 /// A file name for `name`: letters, digits, `-`, `_` and `.` kept, anything else `_`.
 pub fn file_stem(name: &str) -> String {
     let stem: String = name.chars().take(60).map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
@@ -927,6 +942,22 @@ mod tests {
         }
         assert_eq!(Start::Pattern("Retry with back-off").document().name(), "RetryWithBackOff");
         assert!(Start::Blank.document().diagnostics().is_empty());
+    }
+
+    #[test]
+    fn a_replacement_makes_the_open_document_the_other_one_and_undoes_in_one_step() {
+        use crate::editor::geometry::Point;
+        let mut mine = Document::seed();
+        mine.apply(Change::SetPosition { id: "/States/ProcessData".into(), at: Some(Point::new(1.0, 2.0)) }).unwrap();
+        let mut theirs = Start::Pattern("Saga").document();
+        theirs.apply(Change::SetText("{ broken".into())).unwrap();
+        theirs.apply(Change::SetPosition { id: "/States/X".into(), at: Some(Point::new(3.0, 4.0)) }).ok();
+        let before = mine.saved();
+        let undo = mine.apply(replacement(&mine, &theirs.saved())).unwrap();
+        assert_eq!(mine.saved(), theirs.saved());
+        assert_eq!(mine.machine().states.len(), theirs.machine().states.len(), "the last valid model is drawn");
+        mine.apply(undo).unwrap();
+        assert_eq!(mine.saved(), before);
     }
 
     #[test]
