@@ -237,7 +237,8 @@ impl Workspace {
         self.state = SyncState::Clean;
         let trashed_ms = self.record(&self.current).and_then(|r| r.trashed_ms);
         let record = Record { id: self.current.clone(), revision: self.base + 1, changed_ms: now_ms, trashed_ms, saved: doc.saved() };
-        Some(Write { record, expect: Some(self.base) })
+        // Revisions start at 1: base 0 is a document that is not stored (any more).
+        Some(Write { record, expect: (self.base > 0).then_some(self.base) })
     }
 
     /// Takes storage's answer to `write`. For the open document: written moves its base on; a
@@ -900,6 +901,19 @@ mod tests {
         run(&mut b, &mut store, &step);
         let comments: Vec<_> = store.0.iter().map(|r| comment(&Document::restore(r.saved.clone()))).collect();
         assert!(comments.contains(&Some("from a".into())) && comments.contains(&Some("from b".into())), "{comments:?}");
+    }
+
+    #[test]
+    fn a_document_deleted_for_good_by_another_tab_is_written_again_when_open() {
+        let (mut store, (mut a, mut doc_a), (mut b, _)) = two_tabs();
+        let id = a.current().to_string();
+        store.0.clear();
+        b.removed(&id);
+        a.removed(&id);
+        edit(&mut a, &mut doc_a, "still here");
+        autosave(&mut a, &mut store, &doc_a, 3.0);
+        assert_eq!(store.get(&id).revision, 1);
+        assert_eq!(*a.state(), SyncState::Clean);
     }
 
     #[test]

@@ -17,6 +17,8 @@ mod run_batch;
 mod run_panel;
 mod shortcuts;
 mod sim_view;
+mod store;
 mod toolbar;
+mod workspace;
 
-pub use app::App;
+pub use app::{App, start};
