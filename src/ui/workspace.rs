@@ -81,6 +81,8 @@ pub struct Docs {
     /// The session's revision when its document was opened or taken from storage: the session
     /// at that revision holds no edit.
     clean_revision: StoredValue<u64>,
+    /// The id of the document the session holds (the workspace's open one once shown).
+    shown: StoredValue<String>,
     editor: Editor,
 }
 
@@ -88,6 +90,7 @@ impl Docs {
     pub fn new(editor: Editor, loaded: Loaded) -> Docs {
         let channel = BroadcastChannel::new(store::CHANNEL).ok();
         let docs = Docs {
+            shown: StoredValue::new(loaded.workspace.current().to_string()),
             workspace: RwSignal::new(loaded.workspace),
             db: StoredValue::new_local(loaded.db),
             channel: StoredValue::new_local(channel),
@@ -152,7 +155,6 @@ impl Docs {
 
     fn run_then(&self, step: Step, then: impl FnOnce(bool) + 'static) {
         let docs = *self;
-        let before = self.workspace.with_untracked(|w| w.current().to_string());
         let Step { writes, deletes, open } = step;
         let then = std::rc::Rc::new(std::cell::RefCell::new(Some(then)));
         for write in writes {
@@ -167,7 +169,9 @@ impl Docs {
             };
             match self.db.get_value() {
                 Some(db) => store::write(&db, &sent, outcome),
-                None => outcome(WriteOutcome::Failed("there is no storage".into())),
+                None => outcome(WriteOutcome::Failed(
+                    self.save_error.get_untracked().unwrap_or_else(|| "documents cannot be stored in this browser".into()),
+                )),
             }
         }
         if !deletes.is_empty() {
@@ -184,7 +188,7 @@ impl Docs {
         }
         self.workspace.update(|_| {});
         if let Some(doc) = open {
-            let same = self.workspace.with_untracked(|w| w.current() == before);
+            let same = self.workspace.with_untracked(|w| w.current() == self.shown.get_value());
             self.show(doc, same);
         }
     }
@@ -202,6 +206,7 @@ impl Docs {
             editor.fit_request.update(|n| *n += 1);
         }
         self.clean_revision.set_value(editor.session.with_untracked(|s| s.doc.revision()));
+        self.shown.set_value(self.workspace.with_untracked(|w| w.current().to_string()));
         self.remember_open();
     }
 
@@ -263,7 +268,7 @@ impl Docs {
         let step = self.editor.session.with_untracked(|s| self.workspace.try_update_untracked(|w| w.create(&s.doc, doc, now())));
         if let Some(step) = step {
             self.run(step);
-            self.editor.notice.set(Some(format!("{said}: a new document (the others are under Documents)")));
+            self.editor.notice.set(Some(format!("{said} (the earlier one is under Documents)")));
         }
     }
 
@@ -385,11 +390,11 @@ pub fn DocumentsMenu() -> impl IntoView {
                             </Show>
                             <span class="doc-when">{when}</span>
                             <button class="doc-act" title="Duplicate" aria-label=dup_label
-                                on:click=move |_| { docs.attempt(|w, d| w.duplicate(d, &i2, now)); }>"⧉"</button>
+                                on:click=move |_| { docs.attempt(|w, d| w.duplicate(d, &i2, now)); }>"Duplicate"</button>
                             <button class="doc-act" title="Rename" aria-label=ren_label
-                                on:click=move |_| renaming.set(Some(i3.clone()))>"✎"</button>
+                                on:click=move |_| renaming.set(Some(i3.clone()))>"Rename"</button>
                             <button class="doc-act" title="Delete (to the trash)" aria-label=del_label
-                                on:click=move |_| { docs.attempt(|w, d| w.delete(d, &id, now)); }>"🗑"</button>
+                                on:click=move |_| { docs.attempt(|w, d| w.delete(d, &id, now)); }>"Delete"</button>
                         </li>
                     }
                 })

@@ -44,7 +44,7 @@ test('open a file: JSON becomes a new document; a bad file is refused with where
   assert.equal(await docName(page), 'solo');
   // The earlier document is in the list, as it was.
   await page.getByRole('button', { name: 'Documents (2)' }).click();
-  await page.getByRole('dialog', { name: 'Documents' }).getByRole('button', { name: 'OrderProcessingWorkflow' }).click();
+  await page.getByRole('dialog', { name: 'Documents' }).getByRole('button', { name: 'OrderProcessingWorkflow', exact: true }).click();
   await node(page, 'ValidateInput').waitFor();
   assert.equal(await codeText(page), seed, 'the earlier document is kept');
   assert.deepEqual(problems, []);
