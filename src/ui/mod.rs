@@ -22,3 +22,4 @@ mod toolbar;
 mod workspace;
 
 pub use app::{App, start};
+pub use workspace::{Loaded, load};
