@@ -192,6 +192,7 @@ test('two tabs editing one document lose nothing: an untouched tab takes the oth
   await rename(a, 'HandleError', 'FromA2');
   const bar = b.getByRole('alert').filter({ hasText: 'Another tab saved' });
   await bar.waitFor({ timeout: 5000 });
+  await b.screenshot({ path: '/tmp/workspace-conflict.png' });
   assert.equal(await node(b, 'FromB').count(), 1, 'B still shows its own edit');
   await b.evaluate(() => { window.__refuseWrites = false; });
   await bar.getByRole('button', { name: 'Keep both' }).click();
@@ -227,6 +228,29 @@ test('Share copies the link to the clipboard; the link opens as a new document',
   assert.equal(new URL(other.url()).hash, '', 'the link is consumed: a reload keeps the stored document');
   assert.deepEqual(await listed(other), ['OrderProcessingWorkflow', 'OrderProcessingWorkflow']);
   await storedUntil(other, (r) => r.length === 2 && r.some((d) => d.saved.text.includes('"ChangedAfter"')) && r.some((d) => d.saved.text.includes('"Shared"')), 'held both');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the single document of the old localStorage autosave moves into the workspace on the first load', async () => {
+  const problems = [];
+  const context = await browser.newContext();
+  const text = JSON.stringify({ StartAt: 'Solo', States: { Solo: { Type: 'Pass', End: true } } }, null, 2);
+  // What the page autosaved before the workspace, present before the first load only.
+  await context.addInitScript((saved) => {
+    if (!sessionStorage.getItem('legacy-written')) {
+      sessionStorage.setItem('legacy-written', '1');
+      localStorage.setItem('statecraft.document.v1', saved);
+    }
+  }, JSON.stringify({ name: 'FromBefore', text, positions: {} }));
+  const page = await openIn(context, problems, { waitFor: 'Solo' });
+  assert.equal(await docName(page), 'FromBefore');
+  assert.equal(await codeText(page), text);
+  await storedUntil(page, (r) => r.length === 1 && r[0].saved.name === 'FromBefore', 'held the migrated document');
+  await page.waitForFunction(() => localStorage.getItem('statecraft.document.v1') === null);
+  await page.reload();
+  await node(page, 'Solo').waitFor({ timeout: 20000 });
+  await page.getByRole('button', { name: 'Documents (1)' }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
