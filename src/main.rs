@@ -1,5 +1,5 @@
-//! The web app's entry point: installs the panic hook and the metering allocator, and mounts the
-//! app. Nothing else.
+//! The web app's entry point: installs the panic hook and the metering allocator, and starts the
+//! app (it mounts once the workspace is read). Nothing else.
 
 /// Rust's allocator, metered: a JSONata expression that would exhaust the tab's memory fails with
 /// its budget named instead (`asl::jsonata::budget`).
@@ -8,5 +8,5 @@ static GLOBAL: statecraft::asl::jsonata::Metered<std::alloc::System> = statecraf
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(statecraft::ui::App);
+    statecraft::ui::start();
 }

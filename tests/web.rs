@@ -27,15 +27,37 @@ fn json_errors_are_located_in_wasm() {
     assert_eq!(err.line, 2);
 }
 
+/// Waits `ms` milliseconds (IndexedDB answers in tasks of its own, not in microtasks).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 #[wasm_bindgen_test]
 async fn the_app_mounts_with_the_seed_loaded() {
+    use leptos::prelude::*;
+    use statecraft::ui::App;
     let window = web_sys::window().unwrap();
-    // A fresh start: no autosaved document from an earlier run.
+    // A fresh start: no document stored by an earlier run.
     let _ = window.local_storage().unwrap().unwrap().clear();
+    let _ = window.session_storage().unwrap().unwrap().clear();
+    let _ = window.indexed_db().unwrap().unwrap().delete_database("statecraft");
     let document = window.document().unwrap();
     let host = document.create_element("section").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    let _handle = leptos::mount::mount_to(host.clone().unchecked_into(), statecraft::ui::App);
+    let loaded = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let into = loaded.clone();
+    statecraft::ui::load(move |l| *into.borrow_mut() = Some(l));
+    for _ in 0..250 {
+        if loaded.borrow().is_some() {
+            break;
+        }
+        sleep(20).await;
+    }
+    let loaded = loaded.borrow_mut().take().expect("the workspace loads");
+    let _handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <App loaded/> });
     leptos::task::tick().await;
 
     let text = |selector: &str| host.query_selector(selector).unwrap().expect(selector).text_content().unwrap();

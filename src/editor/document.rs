@@ -93,6 +93,14 @@ impl Document {
         doc
     }
 
+    /// Moves this document's revision counters past `before`'s, so that views following the
+    /// counters of the open document redraw when this one takes its place.
+    pub(super) fn continue_after(&mut self, before: &Document) {
+        self.revision += before.revision + 1;
+        self.model_revision += before.model_revision + 1;
+        self.positions_revision += before.positions_revision + 1;
+    }
+
     /// What autosave keeps.
     pub fn saved(&self) -> Saved {
         Saved {

@@ -21,3 +21,4 @@ pub mod share;
 pub mod fields;
 pub mod markup;
 pub mod selection;
+pub mod workspace;

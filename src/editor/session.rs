@@ -16,6 +16,15 @@ impl Session {
         Session { doc, history: History::default() }
     }
 
+    /// Opens `doc`, another document of the workspace, in place of this one: a fresh undo
+    /// history (the other document's steps are not this one's), and revision counters that
+    /// continue past the old document's, so everything that follows them redraws.
+    pub fn open(&mut self, mut doc: Document) {
+        doc.continue_after(&self.doc);
+        self.doc = doc;
+        self.history = History::default();
+    }
+
     /// Applies `change` as one undoable step (or part of one, by `merge`).
     pub fn perform(&mut self, change: Change, label: &str, merge: Merge) -> Result<(), EditError> {
         let inverse = self.doc.apply(change)?;
@@ -62,6 +71,17 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opening_another_document_moves_every_revision_on_and_clears_the_history() {
+        let mut s = Session::new(Document::seed());
+        s.perform(Change::SetComment { scope: vec![], comment: Some("x".into()) }, "Comment", Merge::Never).unwrap();
+        let (r, m, p) = (s.doc.revision(), s.doc.model_revision(), s.doc.positions_revision());
+        s.open(Document::new("Other", crate::editor::workspace::BLANK));
+        assert!(s.doc.revision() > r && s.doc.model_revision() > m && s.doc.positions_revision() > p);
+        assert!(!s.history.can_undo());
+        assert_eq!(s.doc.name(), "Other");
+    }
 
     #[test]
     fn undo_and_redo_walk_code_edits_and_model_edits_alike() {

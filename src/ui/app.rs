@@ -1,9 +1,9 @@
 //! The app: top bar, palette, canvas, inspector, code and diagnostics; the global shortcuts and
-//! autosave to localStorage.
+//! autosave into the workspace (`workspace`, `store`). [`start`] loads the workspace, then mounts.
 
 use super::canvas::Canvas;
 use super::code_pane::CodePane;
-use super::context::{Editor, STORAGE_KEY};
+use super::context::Editor;
 use super::diagnostics::Diagnostics;
 use super::inspector::Inspector;
 use super::palette::Palette;
@@ -11,25 +11,21 @@ use super::run_panel::RunPanel;
 use super::sim_view::SimView;
 use super::shortcuts::Shortcuts;
 use super::toolbar::Toolbar;
-use crate::editor::document::{Document, Saved};
+use super::workspace::{Docs, Loaded, WorkspaceBars};
 use crate::editor::edit;
 use leptos::prelude::*;
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-/// The autosaved document, if there is one.
-fn restored() -> Option<Document> {
-    let text = storage()?.get_item(STORAGE_KEY).ok()??;
-    let saved: Saved = serde_json::from_str(&text).ok()?;
-    Some(Document::restore(saved))
+/// Reads the workspace from storage, then mounts the app on the page's body.
+pub fn start() {
+    super::workspace::load(|loaded| leptos::mount::mount_to_body(move || view! { <App loaded/> }));
 }
 
 #[component]
-pub fn App() -> impl IntoView {
-    let editor = Editor::new(restored().unwrap_or_else(Document::seed));
+pub fn App(loaded: Loaded) -> impl IntoView {
+    let editor = Editor::new(loaded.doc.clone());
     provide_context(editor);
+    let docs = Docs::new(editor, loaded);
+    provide_context(docs);
     provide_context(SimView::new());
     // The service files the document uses, fetched the first time it uses each.
     let files = super::service_files::ServiceFiles::new();
@@ -48,25 +44,22 @@ pub fn App() -> impl IntoView {
         editor.requests.set((text, found));
     });
 
-    // Autosave after every change (Effect: the one place the app talks to localStorage), at most
-    // once per 150 ms: a change after a pause is saved once it is painted, a burst (typing) every
-    // 150 ms, and whatever is pending when the page goes away. A drag changes the document once,
-    // at the drop.
+    // Autosave after every edit (Effect: the one place the app asks the workspace to save), at
+    // most once per 150 ms: a change after a pause is saved once it is painted, a burst (typing)
+    // every 150 ms, and whatever is pending when the page goes away. A drag changes the document
+    // once, at the drop. Opening a document is no edit (`Docs::session_changed`).
     let pending = StoredValue::new(false);
     let last = StoredValue::new(f64::NEG_INFINITY);
     let save = move || {
         if pending.get_value() {
             pending.set_value(false);
             last.set_value(super::context::now_ms());
-            let saved = editor.session.with_untracked(|s| s.doc.saved());
-            if let (Some(store), Ok(json)) = (storage(), serde_json::to_string(&saved)) {
-                let _ = store.set_item(STORAGE_KEY, &json);
-            }
+            docs.save();
         }
     };
     Effect::new(move |first: Option<()>| {
         editor.session.track();
-        if first.is_some() && !pending.get_value() {
+        if first.is_some() && docs.session_changed() && !pending.get_value() {
             pending.set_value(true);
             let wait = last.get_value() + 150.0 - super::context::now_ms();
             if wait > 0.0 {
@@ -79,13 +72,14 @@ pub fn App() -> impl IntoView {
     let hide = window_event_listener(leptos::ev::pagehide, move |_| save());
     on_cleanup(move || hide.remove());
 
-    super::documents::install(editor);
+    super::documents::install(editor, docs);
     let keys = window_event_listener(leptos::ev::keydown, move |e: web_sys::KeyboardEvent| on_key(editor, e));
     on_cleanup(move || keys.remove());
 
     view! {
         <div class="app" data-testid="app">
             <Toolbar/>
+            <WorkspaceBars/>
             <main class="workspace">
                 <Palette/>
                 <div class="center">

@@ -12,7 +12,8 @@ use crate::editor::session::Session;
 use leptos::prelude::*;
 pub use super::scene::SceneStore;
 
-/// Where autosave keeps the document in localStorage.
+/// Where the page once autosaved its single document (localStorage): migrated into the
+/// workspace on the first load (`ui::workspace`).
 pub const STORAGE_KEY: &str = "statecraft.document.v1";
 
 /// A gesture in progress on the canvas (or from the palette onto it).

@@ -23,6 +23,9 @@ mod run_timeline;
 mod service_files;
 mod shortcuts;
 mod sim_view;
+mod store;
 mod toolbar;
+mod workspace;
 
-pub use app::App;
+pub use app::{App, start};
+pub use workspace::{Loaded, load};

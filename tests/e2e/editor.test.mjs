@@ -352,22 +352,27 @@ test('clicking a diagnostic selects its span in the code', async () => {
   await page.close();
 });
 
-test('New draws a valid one-state machine as an undo step, and Open example the seed again', async () => {
+test('New offers a blank workflow, the example or a pattern, each a new document; Open example too', async () => {
   const { page, problems } = await open();
   await page.getByRole('button', { name: 'New', exact: true }).click();
+  const chooser = page.getByRole('dialog', { name: 'New document' });
+  assert.ok(await chooser.getByRole('button', { name: 'Retry with back-off' }).isVisible(), 'palette patterns are offered');
+  await chooser.getByRole('button', { name: 'Blank workflow' }).click();
   await node(page, 'ValidateInput').waitFor({ state: 'detached', timeout: 5000 });
   assert.equal(await page.locator('.canvas [data-state-name]').count(), 1);
   await node(page, 'Start').waitFor();
   assert.equal(await page.getByTestId('doc-name').textContent(), 'Untitled');
-  // Undo gives the previous workflow back, with its name.
-  await page.getByRole('button', { name: 'Undo' }).click();
-  await node(page, 'ValidateInput').waitFor();
-  assert.equal(await page.getByTestId('doc-name').textContent(), 'OrderProcessingWorkflow');
+  // The earlier workflow is a document of its own, not an undo step.
+  assert.equal(await page.getByRole('button', { name: 'Undo' }).isDisabled(), true);
+  await page.getByRole('button', { name: 'Documents (2)' }).waitFor();
   await page.getByRole('button', { name: 'New', exact: true }).click();
-  await node(page, 'ValidateInput').waitFor({ state: 'detached', timeout: 5000 });
+  await chooser.getByRole('button', { name: 'Saga' }).click();
+  await node(page, 'Start').waitFor({ state: 'detached', timeout: 5000 });
+  assert.equal(await page.getByTestId('doc-name').textContent(), 'Saga');
   await page.getByRole('button', { name: 'Open example' }).click();
   await node(page, 'ValidateInput').waitFor();
   assert.equal(await page.locator('.canvas [data-state-name]').count(), 5);
+  await page.getByRole('button', { name: 'Documents (4)' }).waitFor();
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -393,7 +398,14 @@ test('a dragged node follows the pointer with its edges; Escape drops the drag w
     return Math.abs(b.x + b.width / 2 - x) < 1;
   }, [from.x], { timeout: 2000 });
   assert.equal(await edge(), d0);
-  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('statecraft.document.v1') ?? '{}').positions ?? {});
+  await page.waitForTimeout(300);
+  const saved = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('statecraft');
+    open.onsuccess = () => {
+      const all = open.result.transaction('documents').objectStore('documents').getAll();
+      all.onsuccess = () => resolve(JSON.parse(all.result[0]).saved.positions ?? {});
+    };
+  }));
   assert.equal(saved['/States/HandleError'], undefined, 'no position was kept');
   assert.deepEqual(problems, []);
   await page.close();
