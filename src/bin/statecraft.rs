@@ -40,9 +40,17 @@ mod allocator {
         let align = layout.align();
         // SAFETY: plain calls into mimalloc; a misaligned block is freed before anyone sees it.
         unsafe {
-            if align <= 16 {
-                let p = plain(layout.size().next_multiple_of(align)) as *mut u8;
-                if p as usize & (align - 1) == 0 {
+            // Up to 8, every mimalloc block is aligned enough (as `realloc` below relies on too):
+            // no rounding and no check. Most allocations take this branch, so it is kept to a
+            // compare (`next_multiple_of` with an alignment known only at run time divides).
+            if align <= 8 {
+                return plain(layout.size()) as *mut u8;
+            }
+            if align == 16 {
+                // A power of two: round up with a mask. A size within `isize::MAX` (what a
+                // `Layout` holds) plus 15 cannot overflow a usize.
+                let p = plain((layout.size() + 15) & !15) as *mut u8;
+                if p as usize & 15 == 0 {
                     return p;
                 }
                 libmimalloc_sys::mi_free(p.cast());
