@@ -1,4 +1,5 @@
-//! Documents in and out of the page: open a file, import by paste (the Import dialog, or Ctrl+V
+//! Documents in and out of the page: open a file (a definition, or a state machine of a
+//! template: `crate::formats` reads it, and a template with several asks which), import by paste (the Import dialog, or Ctrl+V
 //! on the canvas), copy/paste of states (Ctrl+C/Ctrl+V), and share links in the URL hash. The
 //! decisions are `editor::clipboard`'s and `editor::share`'s; this wires them to the browser.
 //! Whatever comes in is one undoable step, and bad input changes nothing and says where it is bad.
@@ -7,6 +8,7 @@ use super::context::Editor;
 use crate::editor::change::Change;
 use crate::editor::clipboard::{self, Paste};
 use crate::editor::share;
+use crate::formats;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -19,6 +21,8 @@ pub fn replace(editor: Editor, text: String) -> Change {
         editor.session.with_untracked(|s| s.doc.positions().keys().map(|id| Change::SetPosition { id: id.clone(), at: None }).collect());
     out.push(Change::SetSimulation(Box::new(crate::sim::SimSettings::for_definition(&text))));
     out.push(Change::SetText(text));
+    // Whatever replaces the definition is no longer the old template's.
+    out.push(Change::SetSource(None));
     Change::Batch(out)
 }
 
@@ -64,9 +68,18 @@ pub fn import_text(editor: Editor, text: &str, name: &str) -> Result<(), String>
     Ok(())
 }
 
-/// Opens the file chosen in `input`: a JSON file becomes the document's text (one undo step);
-/// anything else is reported with where it stops being JSON, and nothing changes.
-pub fn open_file(editor: Editor, input: &web_sys::HtmlInputElement) {
+/// A file whose state machines are being chosen from.
+#[derive(Clone)]
+pub struct Pending {
+    pub file_name: String,
+    pub text: String,
+    pub opened: formats::Opened,
+}
+
+/// Opens the file chosen in `input`: a definition, or the state machine of a template (when
+/// it holds several, `choosing` gets them and the page asks which). It becomes the document's
+/// text as one undo step; a file that cannot be read is reported, located, and nothing changes.
+pub fn open_file(editor: Editor, input: &web_sys::HtmlInputElement, choosing: RwSignal<Option<Pending>>) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
     input.set_value("");
     let file_name = file.name();
@@ -74,20 +87,81 @@ pub fn open_file(editor: Editor, input: &web_sys::HtmlInputElement) {
     let r = reader.clone();
     let onload = Closure::once_into_js(move || {
         let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
-        let stem = file_name.trim_end_matches(".json").trim_end_matches(".asl");
-        match crate::asl::json::read(&text) {
-            Err(e) => editor.notice.set(Some(format!("{file_name} was not opened: not JSON at line {}, column {}: {}", e.line, e.column, e.message))),
-            Ok(_) => {
-                if editor.perform(Ok(named(replace(editor, text), stem)), "Open file") {
-                    editor.select(None);
-                    editor.fit_request.update(|n| *n += 1);
-                    editor.notice.set(Some(format!("Opened {file_name} (Ctrl+Z goes back)")));
-                }
-            }
+        match formats::open(&file_name, &text) {
+            Err(e) => editor.notice.set(Some(format!("{file_name} was not opened: {e}"))),
+            Ok(opened) if opened.machines.len() == 1 => open_machine(editor, &file_name, &text, opened.format, &opened.machines[0]),
+            Ok(opened) => choosing.set(Some(Pending { file_name, text, opened })),
         }
     });
     reader.set_onload(Some(onload.unchecked_ref()));
     let _ = reader.read_as_text(&file);
+}
+
+/// Makes `machine` of the file the document (one undo step), remembering its template.
+pub fn open_machine(editor: Editor, file_name: &str, text: &str, format: formats::Format, machine: &formats::Machine) {
+    if let Some(path) = machine.external() {
+        let names: Vec<&str> = machine.substitutions.iter().map(|s| s.name.as_str()).collect();
+        let vars = if names.is_empty() { String::new() } else { format!(" (its placeholders: {})", names.join(", ")) };
+        editor.notice.set(Some(format!("{} keeps its definition in {path}: open that file{vars}", machine.id)));
+        return;
+    }
+    let mut change = named(replace(editor, machine.definition.clone()), &machine.name);
+    let remember = format != formats::Format::AslJson || !machine.substitutions.is_empty();
+    if remember && let Change::Batch(v) = &mut change {
+        v.push(Change::SetSource(Some(Box::new(formats::Source::new(file_name, format, text, machine)))));
+    }
+    if editor.perform(Ok(change), "Open file") {
+        editor.select(None);
+        editor.fit_request.update(|n| *n += 1);
+        let what = if format.is_template() { format!("{} from {file_name}", machine.id) } else { file_name.to_string() };
+        editor.notice.set(Some(format!("Opened {what} (Ctrl+Z goes back)")));
+    }
+}
+
+/// Asks which state machine of a template to open.
+#[component]
+pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
+    let editor: Editor = expect_context();
+    view! {
+        {move || pending.get().map(|p| {
+            let rows = p.opened.machines.iter().enumerate().map(|(i, m)| {
+                let p = p.clone();
+                let label = if m.name == m.id { m.id.clone() } else { format!("{} ({})", m.id, m.name) };
+                let place = match m.external() {
+                    Some(path) => format!("line {}, definition in {path}", m.line),
+                    None => format!("line {}", m.line),
+                };
+                view! {
+                    <li><button class="btn machine-choice" on:click=move |_| {
+                        pending.set(None);
+                        open_machine(editor, &p.file_name, &p.text, p.opened.format, &p.opened.machines[i]);
+                    }>{label}</button><span class="hint">{place}</span></li>
+                }
+            }).collect_view();
+            view! {
+                <div class="dialog-backdrop" on:click=move |_| pending.set(None)>
+                    <div class="dialog" role="dialog" aria-label="Choose a state machine" on:click=|e| e.stop_propagation()>
+                        <h2>"Which state machine?"</h2>
+                        <p class="hint">{format!("{} holds {} state machines.", p.file_name, p.opened.machines.len())}</p>
+                        <ul class="machine-list">{rows}</ul>
+                        <div class="inspector-actions"><button class="btn" on:click=move |_| pending.set(None)>"Cancel"</button></div>
+                    </div>
+                </div>
+            }
+        })}
+    }
+}
+
+/// The template of the document with the edited definition spliced in, for a download; or why
+/// it cannot be written.
+pub fn saved_template(editor: Editor) -> Option<Result<(String, String), String>> {
+    editor.session.with_untracked(|s| {
+        let source = s.doc.source()?;
+        if !source.format.is_template() && source.format != formats::Format::AslYaml {
+            return None;
+        }
+        Some(source.save(s.doc.text()).map(|t| (source.file_name.clone(), t)).map_err(|e| e.to_string()))
+    })
 }
 
 /// Puts the document in the page's URL as a share link; gives the link.

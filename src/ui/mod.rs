@@ -17,6 +17,7 @@ mod run_batch;
 mod run_panel;
 mod shortcuts;
 mod sim_view;
+mod template_panel;
 mod toolbar;
 
 pub use app::App;

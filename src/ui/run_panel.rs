@@ -34,7 +34,8 @@ fn pretty(v: &Value) -> String {
 /// The simulator for the document as it is now.
 pub fn simulator(editor: Editor) -> Result<Simulator, String> {
     editor.session.with_untracked(|s| {
-        let text = crate::editor::sync::write(s.doc.machine());
+        // Placeholders with a literal value in the Substitutions table run as that value.
+        let text = s.doc.runnable_text();
         Simulator::new(&text, &s.doc.simulation().handlers).map_err(|e| e.to_string())
     })
 }

@@ -2,7 +2,7 @@
 //! notice line.
 
 use super::context::Editor;
-use super::documents::{ImportDialog, named, open_file, replace, share_link};
+use super::documents::{ChooseMachine, ImportDialog, Pending, named, open_file, replace, saved_template, share_link};
 use super::export_panel::{ExportPanel, data_url};
 use crate::editor::change::Change;
 use leptos::prelude::*;
@@ -70,6 +70,22 @@ pub fn Toolbar() -> impl IntoView {
         replace_with(crate::seed::ORDER_WORKFLOW.to_string(), crate::seed::NAME, "Opened the example", Some(crate::sim::SimSettings::seeded()))
     };
     let importing = RwSignal::new(false);
+    let choosing = RwSignal::new(None::<Pending>);
+    let has_template = move || session.with(|s| s.doc.source().is_some_and(|src| src.format != crate::formats::Format::AslJson));
+    let template_name = move || session.with(|s| s.doc.source().map(|src| src.file_name.clone()).unwrap_or_default());
+    // The template is spliced when the link is clicked; a definition that cannot be written
+    // back (not JSON) says why and downloads nothing.
+    let save_template = move |e: leptos::ev::MouseEvent| match saved_template(editor) {
+        Some(Ok((_, text))) => {
+            let link: web_sys::Element = event_target(&e);
+            let _ = link.set_attribute("href", &data_url("text/plain", &text));
+        }
+        Some(Err(message)) => {
+            e.prevent_default();
+            editor.notice.set(Some(format!("The template was not saved: {message}")));
+        }
+        None => e.prevent_default(),
+    };
     let exporting = RwSignal::new(false);
     let share = move |_| {
         if let Some(link) = share_link(editor) {
@@ -89,17 +105,21 @@ pub fn Toolbar() -> impl IntoView {
                 <span class="sep"></span>
                 <button class="tb text" on:click=new_doc>"New"</button>
                 <button class="tb text" on:click=open_seed>"Open example"</button>
-                <label class="tb text" title="Open a .json file">"Open"
-                    <input type="file" class="file-input" aria-label="Open file" accept=".json,application/json"
-                        on:change=move |e| open_file(editor, &event_target::<web_sys::HtmlInputElement>(&e))/>
+                <label class="tb text" title="Open a definition (.json, .asl.yaml), a SAM, CloudFormation or CDK template, or Terraform">"Open"
+                    <input type="file" class="file-input" aria-label="Open file" accept=".json,.yaml,.yml,.tf,.template,application/json"
+                        on:change=move |e| open_file(editor, &event_target::<web_sys::HtmlInputElement>(&e), choosing)/>
                 </label>
                 <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>
                 <a class="tb text" href="#" download=file_name on:click=download>"Download"</a>
+                <Show when=has_template>
+                    <a class="tb text" href="#" download=template_name title="Download the template with the edited definition in it" on:click=save_template>"Save template"</a>
+                </Show>
                 <button class="tb text" title="Put the document in the page's address, to share" on:click=share>"Share"</button>
                 <button class="tb text" title="Deploy scripts, templates and the diagram" on:click=move |_| exporting.set(true)>"Export"</button>
                 <button class="tb" aria-label="Keyboard shortcuts" title="Shortcuts (?)" on:click=move |_| editor.show_shortcuts.update(|v| *v = !*v)>"?"</button>
             </div>
             <ImportDialog open=importing/>
+            <ChooseMachine pending=choosing/>
             <ExportPanel open=exporting/>
         </header>
     }
