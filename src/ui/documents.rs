@@ -46,9 +46,35 @@ pub fn named(change: Change, name: &str) -> Change {
 
 /// Pastes `text` (a definition, states, or a state) into the document, as one undo step.
 /// `name` names a pasted definition without a Comment.
-pub fn import_text(editor: Editor, text: &str, name: &str) -> Result<(), String> {
+/// A template's state machines are asked about through `choosing` when there are several
+/// (without it, the first opens).
+pub fn import_text(editor: Editor, text: &str, name: &str, choosing: Option<RwSignal<Option<Pending>>>) -> Result<(), String> {
     let scope = editor.selected.get_untracked().map(|r| r.scope).unwrap_or_default();
-    let pasted = editor.session.with_untracked(|s| clipboard::paste(&s.doc, &scope, text)).map_err(|e| e.to_string())?;
+    let pasted = match editor.session.with_untracked(|s| clipboard::paste(&s.doc, &scope, text)) {
+        Ok(p) => p,
+        // Not a definition nor states: it may be a template (YAML, CloudFormation, Terraform).
+        Err(e @ (clipboard::PasteError::Syntax { .. } | clipboard::PasteError::NotStates)) => {
+            return match formats::open("template", text) {
+                Ok(opened) => {
+                    let file_name = match opened.format {
+                        formats::Format::AslYaml => "definition.asl.yaml",
+                        formats::Format::CloudFormationYaml => "template.yaml",
+                        formats::Format::Terraform => "main.tf",
+                        _ => "template.json",
+                    };
+                    match (opened.machines.len(), choosing) {
+                        (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { file_name: file_name.into(), text: text.into(), opened })),
+                        _ => open_machine(editor, file_name, text, opened.format, &opened.machines[0]),
+                    }
+                    Ok(())
+                }
+                // A text that looks like JSON is best explained as JSON.
+                Err(_) if text.trim_start().starts_with(['{', '[']) => Err(e.to_string()),
+                Err(f) => Err(f.to_string()),
+            };
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     match pasted {
         Paste::Definition { comment, .. } => {
             let change = named(replace(editor, text.to_string()), comment.as_deref().unwrap_or(name));
@@ -88,7 +114,14 @@ pub fn open_file(editor: Editor, input: &web_sys::HtmlInputElement, choosing: Rw
     let onload = Closure::once_into_js(move || {
         let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
         match formats::open(&file_name, &text) {
-            Err(e) => editor.notice.set(Some(format!("{file_name} was not opened: {e}"))),
+            Err(e) => {
+                // A JSON file's problem reads as before: "not JSON at line L, column C".
+                let why = match crate::asl::json::read(&text) {
+                    Err(j) if text.trim_start().starts_with('{') => format!("not JSON at line {}, column {}: {}", j.line, j.column, j.message),
+                    _ => e.to_string(),
+                };
+                editor.notice.set(Some(format!("{file_name} was not opened: {why}")));
+            }
             Ok(opened) if opened.machines.len() == 1 => open_machine(editor, &file_name, &text, opened.format, &opened.machines[0]),
             Ok(opened) => choosing.set(Some(Pending { file_name, text, opened })),
         }
@@ -226,7 +259,7 @@ pub fn install(editor: Editor) {
         }
         let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) else { return };
         e.prevent_default();
-        if let Err(message) = import_text(editor, &text, "Pasted definition") {
+        if let Err(message) = import_text(editor, &text, "Pasted definition", None) {
             editor.notice.set(Some(format!("Nothing pasted: {message}")));
         }
     });
@@ -240,13 +273,14 @@ pub fn install(editor: Editor) {
 #[component]
 pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
     let editor: Editor = expect_context();
+    let choosing = use_context::<RwSignal<Option<Pending>>>();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let close = move || {
         open.set(false);
         error.set(None);
     };
-    let import = move |_| match import_text(editor, &text.get_untracked(), "Imported definition") {
+    let import = move |_| match import_text(editor, &text.get_untracked(), "Imported definition", choosing) {
         Ok(()) => {
             text.set(String::new());
             close();
@@ -258,7 +292,7 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
             <div class="dialog-backdrop" on:click=move |_| close()>
                 <div class="dialog import" role="dialog" aria-label="Import" on:click=|e| e.stop_propagation()>
                     <h2>"Import"</h2>
-                    <p class="hint">"Paste a whole definition (it replaces the document; Ctrl+Z goes back), or states to add."</p>
+                    <p class="hint">"Paste a whole definition, in JSON or YAML, or a SAM, CloudFormation, CDK or Terraform template (it replaces the document; Ctrl+Z goes back), or states to add."</p>
                     <textarea class="import-text" aria-label="Definition to import" spellcheck="false" prop:value=move || text.get()
                         on:input=move |e| text.set(event_target_value(&e))></textarea>
                     {move || error.get().map(|e| view! { <p class="code-error" role="alert">{e}</p> })}

@@ -71,6 +71,8 @@ pub fn Toolbar() -> impl IntoView {
     };
     let importing = RwSignal::new(false);
     let choosing = RwSignal::new(None::<Pending>);
+    // The Import dialog (below) asks the same question when a pasted template holds several.
+    provide_context(choosing);
     let has_template = move || session.with(|s| s.doc.source().is_some_and(|src| src.format != crate::formats::Format::AslJson));
     let template_name = move || session.with(|s| s.doc.source().map(|src| src.file_name.clone()).unwrap_or_default());
     // The template is spliced when the link is clicked; a definition that cannot be written
