@@ -53,11 +53,17 @@ pub fn TemplatePanel() -> impl IntoView {
                     <h2>"Template"</h2>
                     <p class="hint">{format!("{} in {} ({}). Save template writes the edited definition back into it.", src.machine, src.file_name, src.format.describe())}</p>
                     <h3>"Substitutions"</h3>
-                    {empty.then(|| view! { <p class="hint">"No placeholders."</p> })}
-                    <table class="substitutions" aria-label="Substitutions" class:hidden=empty>
-                        <thead><tr><th>"Placeholder"</th><th>"Value"</th><th>"From"</th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    {if empty {
+                        view! { <p class="hint">"No placeholders."</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="substitutions" aria-label="Substitutions">
+                                <thead><tr><th>"Placeholder"</th><th>"Value"</th><th>"From"</th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        }
+                        .into_any()
+                    }}
                 </div>
             }
         })
