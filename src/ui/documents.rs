@@ -173,7 +173,7 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
             }).collect_view();
             view! {
                 <div class="dialog-backdrop" on:click=move |_| pending.set(None)>
-                    <div class="dialog" role="dialog" aria-label="Choose a state machine" on:click=|e| e.stop_propagation()>
+                    <div class="dialog choose" role="dialog" aria-label="Choose a state machine" on:click=|e| e.stop_propagation()>
                         <h2>"Which state machine?"</h2>
                         <p class="hint">{format!("{} holds {} state machines.", p.file_name, p.opened.machines.len())}</p>
                         <ul class="machine-list">{rows}</ul>

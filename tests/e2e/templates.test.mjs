@@ -75,6 +75,7 @@ test('a SAM template with DefinitionSubstitutions opens, edits on the canvas and
   await table.waitFor();
   assert.equal(await table.locator('tbody tr').count(), 3);
   assert.equal(await page.getByLabel('Value of ${TopicArn}').inputValue(), '!Ref OrderTopic');
+  await table.scrollIntoViewIfNeeded();
   await screenshot(page, 'templates-sam.png');
   await page.screenshot({ path: '/tmp/formats-sam.png' });
 
@@ -106,6 +107,7 @@ test('a CloudFormation template with two machines asks which; an Fn::Sub definit
   const dialog = page.getByRole('dialog', { name: 'Choose a state machine' });
   await dialog.waitFor();
   assert.equal(await dialog.locator('.machine-choice').count(), 2);
+  await page.waitForTimeout(300);
   await page.screenshot({ path: '/tmp/formats-choose.png' });
   await dialog.getByRole('button', { name: 'DispatchMachine (dispatch)' }).click();
   await node(page, 'Pause').waitFor();
