@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-const PURE_LAYERS: [&str; 7] = ["src/asl", "src/catalogue", "src/handlers", "src/editor", "src/export", "src/seed", "src/sim"];
+const PURE_LAYERS: [&str; 8] = ["src/asl", "src/catalogue", "src/handlers", "src/editor", "src/export", "src/formats", "src/seed", "src/sim"];
 const FORBIDDEN: [&str; 5] = ["leptos", "web_sys", "wasm_bindgen", "js_sys", "gloo"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

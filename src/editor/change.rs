@@ -33,6 +33,8 @@ pub enum Change {
     SetName(String),
     /// Replaces what the simulator keeps with the document (scenarios, handler choices).
     SetSimulation(Box<SimSettings>),
+    /// Sets the template the document saves back into, and its placeholders' values.
+    SetSource(Option<Box<crate::formats::Source>>),
     /// Several changes as one.
     Batch(Vec<Change>),
 }
@@ -65,14 +67,19 @@ impl Change {
     fn edits_model(&self) -> bool {
         !matches!(
             self,
-            Change::SetText(_) | Change::SetPosition { .. } | Change::SetName(_) | Change::SetSimulation(_) | Change::Batch(_)
+            Change::SetText(_)
+                | Change::SetPosition { .. }
+                | Change::SetName(_)
+                | Change::SetSimulation(_)
+                | Change::SetSource(_)
+                | Change::Batch(_)
         )
     }
 
     /// Whether this change (or one in its batch) changes the text.
     pub fn touches_text(&self) -> bool {
         match self {
-            Change::SetPosition { .. } | Change::SetName(_) | Change::SetSimulation(_) => false,
+            Change::SetPosition { .. } | Change::SetName(_) | Change::SetSimulation(_) | Change::SetSource(_) => false,
             Change::Batch(changes) => changes.iter().any(Change::touches_text),
             _ => true,
         }
@@ -82,7 +89,7 @@ impl Change {
     /// name and the simulation settings.
     pub(super) fn beside_text(self) -> Vec<Change> {
         match self {
-            Change::SetName(_) | Change::SetSimulation(_) => vec![self],
+            Change::SetName(_) | Change::SetSimulation(_) | Change::SetSource(_) => vec![self],
             Change::Batch(changes) => changes.into_iter().flat_map(Change::beside_text).collect(),
             _ => Vec::new(),
         }
@@ -188,6 +195,12 @@ impl Change {
                 Change::SetName(std::mem::replace(&mut doc.name, name.to_string()))
             }
             Change::SetSimulation(settings) => Change::SetSimulation(Box::new(std::mem::replace(&mut doc.simulation, *settings))),
+            Change::SetSource(source) => {
+                let old = std::mem::replace(&mut doc.source, source);
+                // Which diagnostics a placeholder excuses follows the source.
+                doc.load_text(doc.text.clone());
+                Change::SetSource(old)
+            }
             Change::Batch(changes) => {
                 let mut inverses = Vec::with_capacity(changes.len());
                 for change in changes {
@@ -253,6 +266,28 @@ mod tests {
         assert_eq!(doc.apply(Change::SetName(" ".into())), Err(EditError::EmptyName));
         doc.apply(undo).unwrap();
         assert_eq!(doc.name(), crate::seed::NAME);
+    }
+
+    #[test]
+    fn the_source_is_a_change_with_an_inverse_and_excuses_placeholders() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": "${Delay}", "End": true}}}"#;
+        let mut doc = Document::new("t", text);
+        let on_resource = |d: &Document| d.diagnostics().iter().filter(|x| x.pointer.ends_with("/Seconds")).count();
+        assert!(on_resource(&doc) > 0, "{:?}", doc.diagnostics());
+        let opened = crate::formats::open("t.asl.json", text).unwrap();
+        let source = crate::formats::Source::new("t.asl.json", opened.format, text, &opened.machines[0]);
+        let undo = doc.apply(Change::SetSource(Some(Box::new(source.clone())))).unwrap();
+        assert_eq!((on_resource(&doc), doc.source()), (0, Some(&source)));
+        assert_eq!(doc.text(), text, "the source is not in the ASL");
+        // An edited value is one more undoable change, and what a run sees.
+        let undo_value = doc.apply(Change::SetSource(Some(Box::new(source.with_value("Delay", "soon"))))).unwrap();
+        assert!(doc.runnable_text().contains("\"Seconds\": \"soon\""), "{}", doc.runnable_text());
+        doc.apply(undo_value).unwrap();
+        let back = Document::restore(serde_json::from_str(&serde_json::to_string(&doc.saved()).unwrap()).unwrap());
+        assert_eq!((back.source(), on_resource(&back)), (Some(&source), 0), "autosave keeps the source");
+        doc.apply(undo).unwrap();
+        assert!(doc.source().is_none());
+        assert!(on_resource(&doc) > 0);
     }
 
     fn top() -> Scope {

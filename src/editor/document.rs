@@ -31,6 +31,9 @@ pub struct Document {
     /// The Run panel's scenarios and handler choices, saved with the document
     /// ([`Change::SetSimulation`]).
     pub(super) simulation: crate::sim::SimSettings,
+    /// The template the definition was opened from, with its placeholders' values
+    /// ([`Change::SetSource`]); `None` for a bare definition.
+    pub(super) source: Option<Box<crate::formats::Source>>,
 }
 
 /// What autosave keeps: the text (even when broken) and the manual positions.
@@ -46,6 +49,9 @@ pub struct Saved {
     /// Absent in autosaves from before the simulator: the seed's scenarios.
     #[serde(default = "crate::sim::SimSettings::seeded")]
     pub simulation: crate::sim::SimSettings,
+    /// The template the definition came from, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::formats::Source>,
 }
 
 impl Document {
@@ -65,6 +71,7 @@ impl Document {
             model_revision: 0,
             positions_revision: 0,
             simulation,
+            source: None,
         };
         doc.load_text(text);
         doc
@@ -90,6 +97,10 @@ impl Document {
         doc.positions = saved.positions;
         doc.positions_revision += 1;
         doc.simulation = saved.simulation;
+        if let Some(source) = saved.source {
+            doc.source = Some(Box::new(source));
+            doc.load_text(doc.text.clone());
+        }
         doc
     }
 
@@ -109,6 +120,22 @@ impl Document {
             positions: self.positions.clone(),
             last_valid: self.syntax_error.is_some().then(|| sync::write(&self.machine)),
             simulation: self.simulation.clone(),
+            source: self.source.as_deref().cloned(),
+        }
+    }
+
+    /// The template the definition was opened from, when it was.
+    pub fn source(&self) -> Option<&crate::formats::Source> {
+        self.source.as_deref()
+    }
+
+    /// The definition a run executes: the model's text with each placeholder that has a
+    /// literal value replaced by it.
+    pub fn runnable_text(&self) -> String {
+        let text = sync::write(&self.machine);
+        match &self.source {
+            Some(source) => source.resolve(&text),
+            None => text,
         }
     }
 
@@ -206,7 +233,11 @@ impl Document {
                 self.machine = machine;
                 self.root = reading.root;
                 self.syntax_error = None;
-                self.diagnostics = reading.diagnostics;
+                // A placeholder (`${FunctionArn}`) is a value once deployed: not an error here.
+                self.diagnostics = match (&self.source, &self.root) {
+                    (Some(_), Some(root)) => crate::formats::placeholder::tolerated(root, reading.diagnostics),
+                    _ => reading.diagnostics,
+                };
                 self.model_revision += 1;
             }
             None => {

@@ -1,5 +1,6 @@
-//! Documents in and out of the page: open a file, import by paste (the Import dialog, or Ctrl+V
-//! on the canvas), copy/paste of states (Ctrl+C/Ctrl+V), and share links in the URL hash. The
+//! Documents in and out of the page: open a file (a definition, or a state machine of a
+//! template: `crate::formats` reads it, and a template with several asks which), import by
+//! paste (the Import dialog, or Ctrl+V on the canvas), copy/paste of states (Ctrl+C/Ctrl+V), and share links in the URL hash. The
 //! decisions are `editor::clipboard`'s and `editor::share`'s; this wires them to the browser.
 //! A whole definition (a file, an import, a paste, a share link) comes in as a new document of
 //! the workspace, the open one staying in the list; states pasted into the open document are one
@@ -7,9 +8,11 @@
 
 use super::context::Editor;
 use super::workspace::Docs;
+use crate::editor::change::Change;
 use crate::editor::document::{Document, Saved};
 use crate::editor::clipboard::{self, Paste};
 use crate::editor::share;
+use crate::formats;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -22,10 +25,36 @@ fn new_document(name: &str, text: String) -> Document {
 }
 
 /// Pastes `text`: a whole definition becomes a new document (named by its Comment, else
-/// `name`); states or a state go into the open document, as one undo step.
-pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str) -> Result<(), String> {
+/// `name`); a template's state machine too (asked about through `choosing` when there are
+/// several; without it, the first opens); states or a state go into the open document, as one
+/// undo step.
+pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing: Option<RwSignal<Option<Pending>>>) -> Result<(), String> {
     let scope = editor.selected.get_untracked().map(|r| r.scope).unwrap_or_default();
-    let pasted = editor.session.with_untracked(|s| clipboard::paste(&s.doc, &scope, text)).map_err(|e| e.to_string())?;
+    let pasted = match editor.session.with_untracked(|s| clipboard::paste(&s.doc, &scope, text)) {
+        Ok(p) => p,
+        // Not a definition nor states: it may be a template (YAML, CloudFormation, Terraform).
+        Err(e @ (clipboard::PasteError::Syntax { .. } | clipboard::PasteError::NotStates)) => {
+            return match formats::open("template", text) {
+                Ok(opened) => {
+                    let file_name = match opened.format {
+                        formats::Format::AslYaml => "definition.asl.yaml",
+                        formats::Format::CloudFormationYaml => "template.yaml",
+                        formats::Format::Terraform => "main.tf",
+                        _ => "template.json",
+                    };
+                    match (opened.machines.len(), choosing) {
+                        (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { file_name: file_name.into(), text: text.into(), opened })),
+                        _ => open_machine(editor, docs, file_name, text, opened.format, &opened.machines[0]),
+                    }
+                    Ok(())
+                }
+                // A text that looks like JSON is best explained as JSON.
+                Err(_) if text.trim_start().starts_with(['{', '[']) => Err(e.to_string()),
+                Err(f) => Err(f.to_string()),
+            };
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     match pasted {
         Paste::Definition { comment, .. } => {
             docs.create(new_document(comment.as_deref().unwrap_or(name), text.to_string()), "Imported the definition");
@@ -41,9 +70,18 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str) -> Result
     Ok(())
 }
 
-/// Opens the file chosen in `input`: a JSON file becomes a new document; anything else is
-/// reported with where it stops being JSON, and nothing changes.
-pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement) {
+/// A file whose state machines are being chosen from.
+#[derive(Clone)]
+pub struct Pending {
+    pub file_name: String,
+    pub text: String,
+    pub opened: formats::Opened,
+}
+
+/// Opens the file chosen in `input`: a definition, or the state machine of a template (when it
+/// holds several, `choosing` gets them and the page asks which), as a new document; a file that
+/// cannot be read is reported, located, and nothing changes.
+pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, choosing: RwSignal<Option<Pending>>) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
     input.set_value("");
     let file_name = file.name();
@@ -51,14 +89,86 @@ pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement) 
     let r = reader.clone();
     let onload = Closure::once_into_js(move || {
         let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
-        let stem = file_name.trim_end_matches(".json").trim_end_matches(".asl");
-        match crate::asl::json::read(&text) {
-            Err(e) => editor.notice.set(Some(format!("{file_name} was not opened: not JSON at line {}, column {}: {}", e.line, e.column, e.message))),
-            Ok(_) => docs.create(new_document(stem, text), &format!("Opened {file_name}")),
+        match formats::open(&file_name, &text) {
+            Err(e) => {
+                // A JSON file's problem reads as before: "not JSON at line L, column C".
+                let why = match crate::asl::json::read(&text) {
+                    Err(j) if text.trim_start().starts_with('{') => format!("not JSON at line {}, column {}: {}", j.line, j.column, j.message),
+                    _ => e.to_string(),
+                };
+                editor.notice.set(Some(format!("{file_name} was not opened: {why}")));
+            }
+            Ok(opened) if opened.machines.len() == 1 => open_machine(editor, docs, &file_name, &text, opened.format, &opened.machines[0]),
+            Ok(opened) => choosing.set(Some(Pending { file_name, text, opened })),
         }
     });
     reader.set_onload(Some(onload.unchecked_ref()));
     let _ = reader.read_as_text(&file);
+}
+
+/// Opens `machine` of the file as a new document that remembers its template.
+pub fn open_machine(editor: Editor, docs: Docs, file_name: &str, text: &str, format: formats::Format, machine: &formats::Machine) {
+    if let Some(path) = machine.external() {
+        let names: Vec<&str> = machine.substitutions.iter().map(|s| s.name.as_str()).collect();
+        let vars = if names.is_empty() { String::new() } else { format!(" (its placeholders: {})", names.join(", ")) };
+        editor.notice.set(Some(format!("{} keeps its definition in {path}: open that file{vars}", machine.id)));
+        return;
+    }
+    let mut doc = new_document(&machine.name, machine.definition.clone());
+    let remember = format != formats::Format::AslJson || !machine.substitutions.is_empty();
+    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(formats::Source::new(file_name, format, text, machine))))) {
+        editor.notice.set(Some(format!("{file_name} was not opened: {e}")));
+        return;
+    }
+    let what = if format.is_template() { format!("{} from {file_name}", machine.id) } else { file_name.to_string() };
+    docs.create(doc, &format!("Opened {what}"));
+}
+
+/// Asks which state machine of a template to open.
+#[component]
+pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
+    let editor: Editor = expect_context();
+    let docs: Docs = expect_context();
+    view! {
+        {move || pending.get().map(|p| {
+            let rows = p.opened.machines.iter().enumerate().map(|(i, m)| {
+                let p = p.clone();
+                let label = if m.name == m.id { m.id.clone() } else { format!("{} ({})", m.id, m.name) };
+                let place = match m.external() {
+                    Some(path) => format!("line {}, definition in {path}", m.line),
+                    None => format!("line {}", m.line),
+                };
+                view! {
+                    <li><button class="btn machine-choice" on:click=move |_| {
+                        pending.set(None);
+                        open_machine(editor, docs, &p.file_name, &p.text, p.opened.format, &p.opened.machines[i]);
+                    }>{label}</button><span class="hint">{place}</span></li>
+                }
+            }).collect_view();
+            view! {
+                <div class="dialog-backdrop" on:click=move |_| pending.set(None)>
+                    <div class="dialog choose" role="dialog" aria-label="Choose a state machine" on:click=|e| e.stop_propagation()>
+                        <h2>"Which state machine?"</h2>
+                        <p class="hint">{format!("{} holds {} state machines.", p.file_name, p.opened.machines.len())}</p>
+                        <ul class="machine-list">{rows}</ul>
+                        <div class="inspector-actions"><button class="btn" on:click=move |_| pending.set(None)>"Cancel"</button></div>
+                    </div>
+                </div>
+            }
+        })}
+    }
+}
+
+/// The template of the document with the edited definition spliced in, for a download; or why
+/// it cannot be written.
+pub fn saved_template(editor: Editor) -> Option<Result<(String, String), String>> {
+    editor.session.with_untracked(|s| {
+        let source = s.doc.source()?;
+        if !source.format.is_template() && source.format != formats::Format::AslYaml {
+            return None;
+        }
+        Some(source.save(s.doc.text()).map(|t| (source.file_name.clone(), t)).map_err(|e| e.to_string()))
+    })
 }
 
 /// The share link of the open document.
@@ -97,7 +207,7 @@ fn open_shared(editor: Editor, docs: Docs) {
         Err(e) => editor.notice.set(Some(e.to_string())),
         Ok(Some(share::SharedDoc { name, text, positions, simulation })) => {
             let name = if name.trim().is_empty() { "Shared workflow".to_string() } else { name };
-            docs.create(Document::restore(Saved { name, text, positions, last_valid: None, simulation }), "Opened the shared link");
+            docs.create(Document::restore(Saved { name, text, positions, last_valid: None, simulation, source: None }), "Opened the shared link");
         }
     }
     // The link has been opened: a reload keeps the (stored) document instead of a second copy.
@@ -133,7 +243,7 @@ pub fn install(editor: Editor, docs: Docs) {
         }
         let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) else { return };
         e.prevent_default();
-        if let Err(message) = import_text(editor, docs, &text, "Pasted definition") {
+        if let Err(message) = import_text(editor, docs, &text, "Pasted definition", None) {
             editor.notice.set(Some(format!("Nothing pasted: {message}")));
         }
     });
@@ -148,13 +258,14 @@ pub fn install(editor: Editor, docs: Docs) {
 pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
+    let choosing = use_context::<RwSignal<Option<Pending>>>();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let close = move || {
         open.set(false);
         error.set(None);
     };
-    let import = move |_| match import_text(editor, docs, &text.get_untracked(), "Imported definition") {
+    let import = move |_| match import_text(editor, docs, &text.get_untracked(), "Imported definition", choosing) {
         Ok(()) => {
             text.set(String::new());
             close();
@@ -166,7 +277,7 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
             <div class="dialog-backdrop" on:click=move |_| close()>
                 <div class="dialog import" role="dialog" aria-label="Import" on:click=|e| e.stop_propagation()>
                     <h2>"Import"</h2>
-                    <p class="hint">"Paste a whole definition (it opens as a new document), or states to add to this one."</p>
+                    <p class="hint">"Paste a whole definition, in JSON or YAML, or a SAM, CloudFormation, CDK or Terraform template (it opens as a new document), or states to add to this one."</p>
                     <textarea class="import-text" aria-label="Definition to import" spellcheck="false" prop:value=move || text.get()
                         on:input=move |e| text.set(event_target_value(&e))></textarea>
                     {move || error.get().map(|e| view! { <p class="code-error" role="alert">{e}</p> })}

@@ -24,6 +24,7 @@ mod service_files;
 mod shortcuts;
 mod sim_view;
 mod store;
+mod template_panel;
 mod toolbar;
 mod workspace;
 

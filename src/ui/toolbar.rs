@@ -2,7 +2,7 @@
 //! new/open/import/download/share, and the notice line.
 
 use super::context::Editor;
-use super::documents::{ImportDialog, open_file, share};
+use super::documents::{ChooseMachine, ImportDialog, Pending, open_file, saved_template, share};
 use super::export_panel::{ExportPanel, data_url};
 use super::workspace::{Docs, DocumentsMenu, NewDialog};
 use crate::editor::change::Change;
@@ -57,6 +57,24 @@ pub fn Toolbar() -> impl IntoView {
     let choosing = RwSignal::new(false);
     let open_seed = move |_| docs.create(Start::Example.document(), "Opened the example");
     let importing = RwSignal::new(false);
+    let choosing_machine = RwSignal::new(None::<Pending>);
+    // The Import dialog (below) asks the same question when a pasted template holds several.
+    provide_context(choosing_machine);
+    let has_template = move || session.with(|s| s.doc.source().is_some_and(|src| src.format != crate::formats::Format::AslJson));
+    let template_name = move || session.with(|s| s.doc.source().map(|src| src.file_name.clone()).unwrap_or_default());
+    // The template is spliced when the link is clicked; a definition that cannot be written
+    // back (not JSON) says why and downloads nothing.
+    let save_template = move |e: leptos::ev::MouseEvent| match saved_template(editor) {
+        Some(Ok((_, text))) => {
+            let link: web_sys::Element = event_target(&e);
+            let _ = link.set_attribute("href", &data_url("text/plain", &text));
+        }
+        Some(Err(message)) => {
+            e.prevent_default();
+            editor.notice.set(Some(format!("The template was not saved: {message}")));
+        }
+        None => e.prevent_default(),
+    };
     let exporting = RwSignal::new(false);
     view! {
         <header class="topbar">
@@ -72,18 +90,22 @@ pub fn Toolbar() -> impl IntoView {
                 <span class="sep"></span>
                 <button class="tb text" title="A new document (the open one stays in the list)" on:click=move |_| choosing.set(true)>"New"</button>
                 <button class="tb text" on:click=open_seed>"Open example"</button>
-                <label class="tb text" title="Open a .json file">"Open"
-                    <input type="file" class="file-input" aria-label="Open file" accept=".json,application/json"
-                        on:change=move |e| open_file(editor, docs, &event_target::<web_sys::HtmlInputElement>(&e))/>
+                <label class="tb text" title="Open a definition (.json, .asl.yaml), a SAM, CloudFormation or CDK template, or Terraform">"Open"
+                    <input type="file" class="file-input" aria-label="Open file" accept=".json,.yaml,.yml,.tf,.template,application/json"
+                        on:change=move |e| open_file(editor, docs, &event_target::<web_sys::HtmlInputElement>(&e), choosing_machine)/>
                 </label>
                 <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>
                 <a class="tb text" href="#" download=file_name on:click=download>"Download"</a>
+                <Show when=has_template>
+                    <a class="tb text" href="#" download=template_name title="Download the template with the edited definition in it" on:click=save_template>"Save template"</a>
+                </Show>
                 <button class="tb text" title="Copy a link that opens this document" on:click=move |_| share(editor)>"Share"</button>
                 <button class="tb text" title="Deploy scripts, templates and the diagram" on:click=move |_| exporting.set(true)>"Export"</button>
                 <button class="tb" aria-label="Keyboard shortcuts" title="Shortcuts (?)" on:click=move |_| editor.show_shortcuts.update(|v| *v = !*v)>"?"</button>
             </div>
             <NewDialog open=choosing/>
             <ImportDialog open=importing/>
+            <ChooseMachine pending=choosing_machine/>
             <ExportPanel open=exporting/>
         </header>
     }

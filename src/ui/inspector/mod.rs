@@ -323,6 +323,7 @@ fn workflow_form(editor: Editor, comment: String, timeout: String, start: String
             <select data-at="/StartAt" on:change=move |e| { editor.perform(Ok(Change::SetStartAt { scope: vec![], start_at: opt(event_target_value(&e)) }), "Edit StartAt"); }
                 inner_html=markup::options(Some("— none —"), &start, &opts(names), false)></select>
         </label>
+        <super::template_panel::TemplatePanel/>
     }
 }
 

@@ -1,0 +1,541 @@
+//! Terraform: the `aws_sfn_state_machine` resources of a `.tf` file, read by a located scanner
+//! that knows just enough HCL (strings with `${...}`, heredocs, comments, nested brackets) to
+//! find each block's `name` and `definition` and read the definition's expression:
+//! `jsonencode({...})` (an HCL object, its bare references such as
+//! `aws_lambda_function.x.arn` shown as `${aws_lambda_function.x.arn}`), a heredoc, a string,
+//! or `templatefile("x.asl.json", {...})` / `file("x.asl.json")` (in another file; the
+//! template's variables become the substitutions).
+
+use super::error::FormatError;
+use super::placeholder::{self, Origin, Substitution};
+use super::{Encoding, Machine, Slot, Token};
+use crate::asl::json::{Member, Node, Number, Span, Value};
+
+/// Every `aws_sfn_state_machine` of the file, in order.
+pub fn machines(text: &str) -> Result<Vec<Machine>, FormatError> {
+    let mut out = Vec::new();
+    let mut s = Scanner { text, at: 0 };
+    loop {
+        s.skip_space(true)?;
+        if s.at >= text.len() {
+            return Ok(out);
+        }
+        let start = s.at;
+        let word = s.word();
+        if word.is_empty() {
+            s.skip_value()?;
+            s.advance_from(start);
+            continue;
+        }
+        // A block: labels, then `{`.
+        let mut labels = Vec::new();
+        loop {
+            s.skip_space(false)?;
+            match s.peek() {
+                Some(b'"') => labels.push(s.string()?.0),
+                Some(b'{') => break,
+                Some(b'=') => {
+                    s.at += 1;
+                    s.skip_space(false)?;
+                    s.skip_value()?;
+                    break;
+                }
+                _ => {
+                    let w = s.word();
+                    if w.is_empty() {
+                        return Err(FormatError::at(text, s.at, "not Terraform: expected a block or an attribute"));
+                    }
+                    labels.push(w.to_string());
+                }
+            }
+        }
+        if s.peek() != Some(b'{') {
+            continue;
+        }
+        let body_start = s.at + 1;
+        s.skip_value()?;
+        if word == "resource" && labels.first().is_some_and(|l| l == "aws_sfn_state_machine") {
+            let id = format!("aws_sfn_state_machine.{}", labels.get(1).cloned().unwrap_or_default());
+            out.push(machine(text, id, start, body_start, s.at - 1)?);
+        }
+    }
+}
+
+/// The machine of one resource block, its body at `body..end`.
+fn machine(text: &str, id: String, start: usize, body: usize, end: usize) -> Result<Machine, FormatError> {
+    let line = crate::asl::json::LineIndex::new(text).position(start).line;
+    let mut s = Scanner { text: &text[..end], at: body };
+    let (mut name, mut found) = (None, None);
+    loop {
+        s.skip_space(true)?;
+        if s.at >= end {
+            break;
+        }
+        let before = s.at;
+        let key = s.word().to_string();
+        s.skip_space(false)?;
+        if key.is_empty() || s.peek() != Some(b'=') {
+            // A nested block or something else: step over it.
+            if key.is_empty() {
+                s.skip_value()?;
+                s.advance_from(before);
+            }
+            continue;
+        }
+        s.at += 1;
+        s.skip_space(false)?;
+        let value_start = s.at;
+        match key.as_str() {
+            "name" if s.peek() == Some(b'"') => name = Some(s.string()?.0),
+            "definition" => {
+                found = Some(definition(&mut s)?);
+                let _ = value_start;
+            }
+            _ => s.skip_value()?,
+        }
+    }
+    let label = id.rsplit('.').next().unwrap_or(&id).to_string();
+    let name = name.filter(|n| !placeholder::holds_placeholder(n)).unwrap_or(label);
+    let Some((definition, slot, mut substitutions)) = found else {
+        return Err(FormatError::at(text, start, format!("`{id}` has no `definition`")));
+    };
+    for n in placeholder::names(&definition) {
+        if !substitutions.iter().any(|s: &Substitution| s.name == n) {
+            substitutions.push(Substitution { name: n, value: String::new(), origin: Origin::Unset });
+        }
+    }
+    Ok(Machine { id, name, definition, substitutions, line, slot })
+}
+
+/// The `definition = ...` expression at the scanner.
+fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>), FormatError> {
+    let text = s.text;
+    if text[s.at..].starts_with("<<") {
+        let (start, end) = s.heredoc()?;
+        let content = text[start..end].to_string();
+        return Ok((content, Slot::Text { start, end, encoding: Encoding::Heredoc }, Vec::new()));
+    }
+    if s.peek() == Some(b'"') {
+        let start = s.at;
+        let (value, _) = s.string()?;
+        return Ok((value, Slot::Text { start, end: s.at, encoding: Encoding::HclString }, Vec::new()));
+    }
+    let call = s.word().to_string();
+    s.skip_space(false)?;
+    if call.is_empty() || s.peek() != Some(b'(') {
+        return Err(FormatError::at(text, s.at, "the `definition` must be `jsonencode({...})`, `templatefile(...)`, `file(...)`, a heredoc or a string"));
+    }
+    s.at += 1;
+    s.skip_space(true)?;
+    match call.as_str() {
+        "jsonencode" => {
+            let mut tokens = Vec::new();
+            let node = s.value(&mut tokens, 0)?;
+            s.skip_space(true)?;
+            s.expect(b')')?;
+            let definition = crate::asl::json::write(&node, crate::asl::json::WriteStyle::Pretty);
+            let subs = tokens
+                .iter()
+                .map(|t: &Token| Substitution { name: t.placeholder[2..t.placeholder.len() - 1].to_string(), value: t.source.clone(), origin: Origin::Terraform })
+                .collect();
+            Ok((definition, Slot::Jsonencode { tree: super::tree::Tree::from_json(&node), tokens }, subs))
+        }
+        "templatefile" | "file" => {
+            let path = if s.peek() == Some(b'"') { s.string()?.0 } else { s.raw_expression()?.to_string() };
+            let mut subs = Vec::new();
+            s.skip_space(true)?;
+            if call == "templatefile" && s.peek() == Some(b',') {
+                s.at += 1;
+                s.skip_space(true)?;
+                let mut tokens = Vec::new();
+                let vars = s.value(&mut tokens, 0)?;
+                for m in vars.as_object().unwrap_or(&[]) {
+                    let value = match &m.value.value {
+                        Value::String(v) => tokens.iter().find(|t| t.placeholder == *v).map_or_else(|| v.clone(), |t| t.source.clone()),
+                        _ => crate::asl::json::write(&m.value, crate::asl::json::WriteStyle::Compact),
+                    };
+                    subs.push(Substitution { name: m.key.clone(), value, origin: Origin::Terraform });
+                }
+                s.skip_space(true)?;
+            }
+            s.expect(b')')?;
+            let path = path.replace("${path.module}/", "");
+            Ok((String::new(), Slot::External { path }, subs))
+        }
+        other => Err(FormatError::at(text, s.at, format!("a `definition` built with `{other}(...)` cannot be edited here"))),
+    }
+}
+
+/// `node` as an HCL object expression (what `jsonencode` takes), its lines after the first
+/// indented by `indent`; strings that are a token's placeholder are the token's expression.
+pub fn hcl_object(node: &Node, indent: &str, tokens: &[Token]) -> String {
+    let mut out = String::new();
+    write_hcl(node, indent, 0, tokens, &mut out);
+    out
+}
+
+fn write_hcl(node: &Node, base: &str, depth: usize, tokens: &[Token], out: &mut String) {
+    let pad = |d: usize| format!("{base}{}", "  ".repeat(d));
+    match &node.value {
+        Value::Object(members) if !members.is_empty() => {
+            out.push_str("{\n");
+            for m in members {
+                out.push_str(&pad(depth + 1));
+                out.push_str(&hcl_key(&m.key));
+                out.push_str(" = ");
+                write_hcl(&m.value, base, depth + 1, tokens, out);
+                out.push('\n');
+            }
+            out.push_str(&pad(depth));
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for item in items {
+                out.push_str(&pad(depth + 1));
+                write_hcl(item, base, depth + 1, tokens, out);
+                out.push_str(",\n");
+            }
+            out.push_str(&pad(depth));
+            out.push(']');
+        }
+        Value::String(s) => match tokens.iter().find(|t| t.placeholder == *s) {
+            Some(t) => out.push_str(&t.source),
+            None => out.push_str(&hcl_string(s)),
+        },
+        _ => out.push_str(&crate::asl::json::write(node, crate::asl::json::WriteStyle::Compact)),
+    }
+}
+
+/// An object key: bare when an identifier, else quoted.
+pub fn hcl_key(key: &str) -> String {
+    let bare = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { key.to_string() } else { hcl_string(key) }
+}
+
+/// A string as an HCL quoted string (its `${...}` kept as interpolations, `%{` escaped).
+fn hcl_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default().replace("%{", "%%{")
+}
+
+/// A cursor over HCL text.
+struct Scanner<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+const MAX_DEPTH: usize = 256;
+
+impl<'a> Scanner<'a> {
+    /// Steps over one character when nothing was read since `from` (so no loop stalls).
+    fn advance_from(&mut self, from: usize) {
+        if self.at == from {
+            self.at += self.text.get(self.at..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+        }
+    }
+
+    /// Skips spaces, newlines, comments and the commas between members.
+    fn skip_separators(&mut self) -> Result<(), FormatError> {
+        loop {
+            self.skip_space(true)?;
+            if self.peek() != Some(b',') {
+                return Ok(());
+            }
+            self.at += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn expect(&mut self, b: u8) -> Result<(), FormatError> {
+        if self.peek() == Some(b) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(FormatError::at(self.text, self.at, format!("not Terraform: expected `{}`", b as char)))
+        }
+    }
+
+    /// Skips spaces and comments (and newlines when `newlines`).
+    fn skip_space(&mut self, newlines: bool) -> Result<(), FormatError> {
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() {
+            match bytes[self.at] {
+                b' ' | b'\t' | b'\r' => self.at += 1,
+                b'\n' if newlines => self.at += 1,
+                b'#' => self.skip_line(),
+                b'/' if bytes.get(self.at + 1) == Some(&b'/') => self.skip_line(),
+                b'/' if bytes.get(self.at + 1) == Some(&b'*') => match self.text[self.at + 2..].find("*/") {
+                    Some(i) => self.at += i + 4,
+                    None => return Err(FormatError::at(self.text, self.at, "not Terraform: a `/*` comment is never closed")),
+                },
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_line(&mut self) {
+        self.at = self.text[self.at..].find('\n').map_or(self.text.len(), |i| self.at + i);
+    }
+
+    /// An identifier (letters, digits, `_`, `-`, `.`, `[`/`]` of an index kept out).
+    fn word(&mut self) -> &'a str {
+        let start = self.at;
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() && (bytes[self.at].is_ascii_alphanumeric() || matches!(bytes[self.at], b'_' | b'-' | b'.' | b'*')) {
+            self.at += 1;
+        }
+        &self.text[start..self.at]
+    }
+
+    /// A quoted string: its value (escapes read, `${...}` kept as written) and its source.
+    fn string(&mut self) -> Result<(String, &'a str), FormatError> {
+        let start = self.at;
+        self.at += 1;
+        let mut value = String::new();
+        loop {
+            let Some(c) = self.text.get(self.at..).and_then(|r| r.chars().next()) else {
+                return Err(FormatError::at(self.text, start, "not Terraform: a string is never closed"));
+            };
+            match c {
+                '"' => {
+                    self.at += 1;
+                    return Ok((value, &self.text[start..self.at]));
+                }
+                '\n' => return Err(FormatError::at(self.text, start, "not Terraform: a string is never closed on its line")),
+                '\\' => {
+                    let Some(next) = self.text.get(self.at + 1..).and_then(|r| r.chars().next()) else {
+                        return Err(FormatError::at(self.text, start, "not Terraform: a string is never closed"));
+                    };
+                    self.at += 1 + next.len_utf8();
+                    match next {
+                        'n' => value.push('\n'),
+                        't' => value.push('\t'),
+                        'r' => value.push('\r'),
+                        'u' => {
+                            let hex = self.text.get(self.at..self.at + 4).unwrap_or("");
+                            match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                                Some(ch) => {
+                                    value.push(ch);
+                                    self.at += 4;
+                                }
+                                None => return Err(FormatError::at(self.text, self.at, "not Terraform: a `\\u` escape needs four hex digits")),
+                            }
+                        }
+                        other => value.push(other),
+                    }
+                }
+                '$' | '%' if self.text[self.at + 1..].starts_with('{') => {
+                    let open = self.at;
+                    self.at += 2;
+                    self.balanced(b'}')?;
+                    value.push_str(&self.text[open..self.at]);
+                }
+                _ => {
+                    value.push(c);
+                    self.at += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    /// Skips to just after the `close` that balances an opening already passed.
+    fn balanced(&mut self, close: u8) -> Result<(), FormatError> {
+        let start = self.at;
+        let mut stack = vec![close];
+        while let Some(&want) = stack.last() {
+            let Some(b) = self.peek() else {
+                return Err(FormatError::at(self.text, start.saturating_sub(1), format!("not Terraform: `{}` is never closed", want as char)));
+            };
+            match b {
+                b'"' => {
+                    self.string()?;
+                    continue;
+                }
+                b'#' => {
+                    self.skip_line();
+                    continue;
+                }
+                b'{' => stack.push(b'}'),
+                b'[' => stack.push(b']'),
+                b'(' => stack.push(b')'),
+                b'}' | b']' | b')' if b == want => {
+                    stack.pop();
+                }
+                b'}' | b']' | b')' => return Err(FormatError::at(self.text, self.at, format!("not Terraform: `{}` where `{}` was expected", b as char, want as char))),
+                _ => {}
+            }
+            if stack.len() > MAX_DEPTH {
+                return Err(FormatError::at(self.text, self.at, "nested too deeply"));
+            }
+            self.at += self.text[self.at..].chars().next().map_or(1, char::len_utf8);
+        }
+        Ok(())
+    }
+
+    /// Skips one value or block body: balanced brackets, a string, a heredoc, or the rest of
+    /// the line.
+    fn skip_value(&mut self) -> Result<(), FormatError> {
+        match self.peek() {
+            Some(b'{') | Some(b'[') | Some(b'(') => {
+                let close = match self.peek() {
+                    Some(b'{') => b'}',
+                    Some(b'[') => b']',
+                    _ => b')',
+                };
+                self.at += 1;
+                self.balanced(close)
+            }
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'<') if self.text[self.at..].starts_with("<<") => self.heredoc().map(|_| ()),
+            Some(_) => {
+                self.raw_expression()?;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// A heredoc at the cursor: the span of its content lines (without the last newline).
+    fn heredoc(&mut self) -> Result<(usize, usize), FormatError> {
+        let start = self.at;
+        self.at += 2;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        let marker = self.word().to_string();
+        let Some(nl) = self.text[self.at..].find('\n') else {
+            return Err(FormatError::at(self.text, start, "not Terraform: a heredoc needs its lines"));
+        };
+        let content = self.at + nl + 1;
+        let mut line_start = content;
+        while line_start <= self.text.len() {
+            let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
+            if !marker.is_empty() && self.text[line_start..line_end].trim() == marker {
+                self.at = line_end;
+                return Ok((content, line_start.saturating_sub(1).max(content)));
+            }
+            if line_end >= self.text.len() {
+                break;
+            }
+            line_start = line_end + 1;
+        }
+        Err(FormatError::at(self.text, start, format!("not Terraform: the heredoc `{marker}` is never closed")))
+    }
+
+    /// An expression up to the next `,`, newline or closing bracket at its own depth.
+    fn raw_expression(&mut self) -> Result<&'a str, FormatError> {
+        let start = self.at;
+        while let Some(b) = self.peek() {
+            match b {
+                b',' | b'\n' | b'}' | b']' | b')' | b'#' => break,
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' | b'[' | b'(' => self.skip_value()?,
+                _ => self.at += self.text[self.at..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        Ok(self.text[start..self.at].trim_end())
+    }
+
+    /// An HCL value as JSON: objects, tuples, strings, numbers, `true`/`false`/`null`; any
+    /// other expression becomes a `${...}` placeholder with its token.
+    fn value(&mut self, tokens: &mut Vec<Token>, depth: usize) -> Result<Node, FormatError> {
+        if depth > MAX_DEPTH {
+            return Err(FormatError::at(self.text, self.at, "nested too deeply"));
+        }
+        self.skip_space(true)?;
+        let start = self.at;
+        let value = match self.peek() {
+            Some(b'{') => {
+                self.at += 1;
+                let mut members = Vec::new();
+                loop {
+                    self.skip_separators()?;
+                    match self.peek() {
+                        Some(b'}') => {
+                            self.at += 1;
+                            break;
+                        }
+                        None => return Err(FormatError::at(self.text, start, "not Terraform: `{` is never closed")),
+                        _ => {}
+                    }
+                    let key_start = self.at;
+                    let key = match self.peek() {
+                        Some(b'"') => self.string()?.0,
+                        Some(b'(') => {
+                            self.at += 1;
+                            self.balanced(b')')?;
+                            self.text[key_start + 1..self.at - 1].trim().to_string()
+                        }
+                        _ => {
+                            let w = self.word();
+                            if w.is_empty() {
+                                return Err(FormatError::at(self.text, self.at, "not Terraform: expected a key"));
+                            }
+                            w.to_string()
+                        }
+                    };
+                    let key_span = Span::new(key_start, self.at);
+                    self.skip_space(false)?;
+                    if !matches!(self.peek(), Some(b'=' | b':')) {
+                        return Err(FormatError::at(self.text, self.at, format!("not Terraform: expected `=` after `{key}`")));
+                    }
+                    self.at += 1;
+                    let value = self.value(tokens, depth + 1)?;
+                    members.push(Member { key, key_span, value });
+                }
+                Value::Object(members)
+            }
+            Some(b'[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_separators()?;
+                    match self.peek() {
+                        Some(b']') => {
+                            self.at += 1;
+                            break;
+                        }
+                        None => return Err(FormatError::at(self.text, start, "not Terraform: `[` is never closed")),
+                        _ => items.push(self.value(tokens, depth + 1)?),
+                    }
+                }
+                Value::Array(items)
+            }
+            Some(b'"') => {
+                let (s, _) = self.string()?;
+                // A string that is only an interpolation of a reference is that reference.
+                Value::String(s)
+            }
+            Some(b'<') if self.text[self.at..].starts_with("<<") => {
+                let (s, e) = self.heredoc()?;
+                Value::String(self.text[s..e].to_string())
+            }
+            _ => {
+                let expr = self.raw_expression()?;
+                if expr.is_empty() {
+                    return Err(FormatError::at(self.text, self.at, "not Terraform: expected a value"));
+                }
+                match expr {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    "null" => Value::Null,
+                    _ if serde_json::from_str::<serde_json::Number>(expr).is_ok() => Value::Number(Number::from_text(expr)),
+                    _ => {
+                        let placeholder = format!("${{{expr}}}");
+                        if !tokens.iter().any(|t| t.placeholder == placeholder) {
+                            tokens.push(Token { placeholder: placeholder.clone(), source: expr.to_string() });
+                        }
+                        Value::String(placeholder)
+                    }
+                }
+            }
+        };
+        Ok(Node { value, span: Span::new(start, self.at) })
+    }
+}

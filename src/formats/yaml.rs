@@ -1,0 +1,166 @@
+//! YAML into a located [`Tree`], over saphyr-parser's events: every node with its byte span
+//! and tag (CloudFormation's `!Sub`, `!Ref`, `!GetAtt`, `!Join` ... are kept as tags), every
+//! error at a line:column. Only the first document is read; aliases are refused (CloudFormation
+//! refuses them too), and nesting is capped so hostile input cannot exhaust the stack.
+
+use super::error::FormatError;
+use super::tree::{Entry, Shape, Style, Tree};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// Deepest nesting accepted (as `asl::json::MAX_DEPTH`).
+const MAX_DEPTH: usize = 256;
+
+/// Reads the first YAML document of `text`.
+pub fn read(text: &str) -> Result<Tree, FormatError> {
+    let offsets = CharOffsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Open> = Vec::new();
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => return Err(FormatError::file("the file holds no YAML document")),
+            Some(Err(e)) => {
+                let m = e.marker();
+                return Err(FormatError::at(text, offsets.byte(m.index()), format!("not YAML: {}", e.info())));
+            }
+            Some(Ok(pair)) => pair,
+        };
+        let (start, end) = (offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        let done = match event {
+            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => None,
+            Event::StreamEnd | Event::DocumentEnd => return Err(FormatError::file("the file holds no YAML document")),
+            Event::Alias(_) => return Err(FormatError::at(text, start, "YAML aliases (`*name`) are not supported in templates")),
+            Event::Scalar(value, style, _, tag) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                let end = if matches!(style, Style::Literal | Style::Folded) { start + text[start..end].trim_end().len() } else { end };
+                Some(Tree { shape: Shape::Scalar(value.into_owned()), tag: tag.map(|t| tag_text(&t)), start, end, style })
+            }
+            Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(FormatError::at(text, start, format!("nested deeper than {MAX_DEPTH} levels")));
+                }
+                let flow = is_flow(text, &span, &offsets);
+                let shape = if matches!(event, Event::MappingStart(..)) { Shape::Map(Vec::new()) } else { Shape::Seq(Vec::new()) };
+                stack.push(Open {
+                    tree: Tree { shape, tag: tag.as_ref().map(|t| tag_text(t)), start, end: start, style: if flow { Style::Flow } else { Style::Block } },
+                    key: None,
+                });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let mut open = stack.pop().ok_or_else(|| FormatError::at(text, start, "not YAML: an unexpected end of a collection"))?;
+                open.tree.end = match open.tree.style {
+                    Style::Flow => end,
+                    // A block collection ends with its last child (the event comes at the next token).
+                    _ => last_child_end(&open.tree).unwrap_or(open.tree.start),
+                };
+                Some(open.tree)
+            }
+        };
+        let Some(node) = done else { continue };
+        match stack.last_mut() {
+            None => return Ok(node),
+            Some(parent) => parent.add(node, text)?,
+        }
+    }
+}
+
+/// A collection being read, and the key read before its next value.
+struct Open {
+    tree: Tree,
+    key: Option<Tree>,
+}
+
+impl Open {
+    fn add(&mut self, node: Tree, text: &str) -> Result<(), FormatError> {
+        match &mut self.tree.shape {
+            Shape::Seq(items) => items.push(node),
+            Shape::Map(entries) => match self.key.take() {
+                None => {
+                    if node.is_collection() {
+                        return Err(FormatError::at(text, node.start, "a mapping key must be a plain word or a quoted string"));
+                    }
+                    self.key = Some(node);
+                }
+                Some(key) => {
+                    let Shape::Scalar(name) = key.shape else { unreachable!("keys are scalars") };
+                    entries.push(Entry { key: name, key_start: key.start, key_end: key.end, value: node });
+                }
+            },
+            Shape::Scalar(_) => unreachable!("only collections are open"),
+        }
+        Ok(())
+    }
+}
+
+fn last_child_end(tree: &Tree) -> Option<usize> {
+    match &tree.shape {
+        Shape::Map(entries) => entries.last().map(|e| e.value.end),
+        Shape::Seq(items) => items.last().map(|t| t.end),
+        Shape::Scalar(_) => None,
+    }
+}
+
+/// Whether the collection starting at `span` is a flow one (`{`/`[` at the start, after a tag).
+fn is_flow(text: &str, span: &Span, offsets: &CharOffsets) -> bool {
+    let slice = text.get(offsets.byte(span.start.index())..offsets.byte(span.end.index())).unwrap_or("");
+    slice.trim_end().ends_with(['{', '['])
+}
+
+fn tag_text(tag: &saphyr_parser::Tag) -> String {
+    format!("{}{}", tag.handle, tag.suffix)
+}
+
+/// Character index → byte offset (saphyr's markers count characters).
+struct CharOffsets {
+    /// Byte offset of each character, when the text is not all ASCII.
+    table: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let table = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
+        CharOffsets { table, len: text.len() }
+    }
+
+    fn byte(&self, index: usize) -> usize {
+        match &self.table {
+            None => index.min(self.len),
+            Some(t) => t.get(index).copied().unwrap_or(self.len),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_keep_their_spans_tags_and_styles() {
+        let text = "A:\n  B: !Sub |\n    x ${Y}\n  C: {D: [1, 'two']}\n  é: !GetAtt F.Arn\nZ: z\n";
+        let root = read(text).unwrap();
+        let a = root.get("A").unwrap();
+        assert_eq!((a.style, a.source(text)), (Style::Block, "B: !Sub |\n    x ${Y}\n  C: {D: [1, 'two']}\n  é: !GetAtt F.Arn"));
+        let b = a.get("B").unwrap();
+        assert_eq!((b.tag.as_deref(), b.style, b.source(text)), (Some("!Sub"), Style::Literal, "!Sub |\n    x ${Y}"));
+        assert_eq!(a.get("C").unwrap().source(text), "{D: [1, 'two']}");
+        assert_eq!(a.get("é").unwrap().source(text), "!GetAtt F.Arn");
+        assert_eq!(root.get("Z").unwrap().as_str(), Some("z"));
+    }
+
+    #[test]
+    fn errors_are_located_and_aliases_refused() {
+        let e = read("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(e.line >= 1 && e.message.starts_with("not YAML"), "{e}");
+        let e = read("a: &x 1\nb: *x\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 4), "{e}");
+        assert!(read("").is_err());
+        assert!(read(&"[".repeat(10_000)).is_err());
+    }
+}

@@ -1,0 +1,221 @@
+//! The files workflows live in (issue 15, "The formats"): every state machine of a SAM,
+//! CloudFormation (YAML and JSON), CDK or Terraform template, and ASL YAML, opens with its
+//! placeholders; an edit saved back changes only the lines of the state edited (a line diff
+//! against the original), and cfn-lint passes every CloudFormation template written back.
+//! Bad input gets located errors and never a panic.
+
+use proptest::prelude::*;
+use statecraft::editor::change::Change;
+use statecraft::editor::document::Document;
+use statecraft::editor::edit;
+use statecraft::editor::scope::StateRef;
+use statecraft::formats::{self, Format, Machine, Origin};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates").join(name)).unwrap()
+}
+
+fn machine(file: &str, id: &str) -> (String, Machine) {
+    let text = fixture(file);
+    let opened = formats::open(file, &text).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let m = opened.machines.into_iter().find(|m| m.id == id).unwrap_or_else(|| panic!("{file} has no {id}"));
+    (text, m)
+}
+
+fn top(name: &str) -> StateRef {
+    StateRef { scope: Vec::new(), name: name.into() }
+}
+
+/// The lines of `before` and `after` between their common first and last lines.
+fn line_diff<'a>(before: &'a str, after: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let (a, b): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..].iter().rev().zip(b[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    (a[head..a.len() - tail].to_vec(), b[head..b.len() - tail].to_vec())
+}
+
+/// Opens `id` of `file` as a document, applies `edit` to it, saves it back into the template,
+/// and checks the line diff: the original lines that changed are all among `state_lines` (the
+/// state's own lines, as they read in the original) and the new ones hold `expect`. The saved
+/// template reopens to the edited definition. Gives the saved template.
+fn round_trip(file: &str, id: &str, edit: impl FnOnce(&Document) -> Change, state_lines: &[&str], expect: &str) -> String {
+    let (text, m) = machine(file, id);
+    let mut doc = Document::new(m.name.clone(), m.definition.clone());
+    assert!(doc.syntax_error().is_none(), "{file}/{id}: {:?}\n{}", doc.syntax_error(), m.definition);
+    let change = edit(&doc);
+    doc.apply(change).unwrap();
+    let saved = formats::save(&text, &m, doc.text()).unwrap_or_else(|e| panic!("{file}/{id}: {e}"));
+    let (removed, added) = line_diff(&text, &saved);
+    assert!(!added.is_empty(), "{file}/{id}: nothing changed");
+    for line in &removed {
+        assert!(state_lines.iter().any(|s| line.contains(s)), "{file}/{id}: the line {line:?} changed, outside the state\n{saved}");
+    }
+    assert!(added.iter().any(|l| l.contains(expect)), "{file}/{id}: {expect:?} not in {added:#?}");
+    let again = formats::open(file, &saved).unwrap_or_else(|e| panic!("{file}/{id} saved: {e}\n{saved}"));
+    let back = again.machines.iter().find(|x| x.id == id).unwrap();
+    let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    if back.external().is_none() {
+        assert_eq!(value(&back.definition), value(doc.text()), "{file}/{id}: the saved definition reads back");
+    }
+    saved
+}
+
+fn set_comment(name: &'static str) -> impl FnOnce(&Document) -> Change {
+    move |doc| edit::update(doc, &top(name), |s| s.comment = Some("Edited here".into())).unwrap().unwrap()
+}
+
+fn rename(from: &'static str, to: &'static str) -> impl FnOnce(&Document) -> Change {
+    move |doc| edit::rename(doc, &top(from), to).unwrap()
+}
+
+fn cfn_lint(name: &str, template: &str) {
+    let venv = std::env::var_os("STATECRAFT_EXPORT_TOOLS").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-export/bin"));
+    let tool = venv.join("cfn-lint");
+    if !tool.is_file() {
+        eprintln!("cfn-lint is not installed ({}): {name} not linted", tool.display());
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("statecraft-formats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, template).unwrap();
+    let out = std::process::Command::new(tool).arg(&path).output().unwrap();
+    assert!(out.status.success(), "cfn-lint on the saved {name}:\n{}{}\n{template}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn sam_definition_with_substitutions_round_trips() {
+    let (_, m) = machine("sam.yaml", "OrderStateMachine");
+    assert_eq!(m.name, "order-processing");
+    let subs: Vec<_> = m.substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str(), s.origin)).collect();
+    assert_eq!(
+        subs,
+        [
+            ("ValidateFunctionArn", "!GetAtt ValidateFunction.Arn", Origin::DefinitionSubstitutions),
+            ("ChargeFunctionArn", "!GetAtt ChargeFunction.Arn", Origin::DefinitionSubstitutions),
+            ("TopicArn", "!Ref OrderTopic", Origin::DefinitionSubstitutions),
+        ]
+    );
+    assert!(m.definition.contains("\"Resource\": \"${ChargeFunctionArn}\""), "{}", m.definition);
+    // The placeholders are not errors.
+    let report = statecraft::asl::validate::validate_text(&m.definition);
+    let kept = formats::placeholder::tolerated(report.root.as_ref().unwrap(), report.diagnostics);
+    assert!(kept.iter().all(|d| d.severity != statecraft::asl::diag::Severity::Error), "{kept:?}");
+
+    let saved = round_trip("sam.yaml", "OrderStateMachine", set_comment("Notify"), &[], "Comment: \"Edited here\"");
+    assert!(saved.contains("      Resource: ${ChargeFunctionArn} # the charging Lambda"), "comments kept:\n{saved}");
+    cfn_lint("sam.yaml", &saved);
+    let saved = round_trip("sam.yaml", "OrderStateMachine", rename("Charge", "ChargeCard"), &["Charge:", "Next: Charge"], "ChargeCard");
+    cfn_lint("sam-renamed.yaml", &saved);
+}
+
+#[test]
+fn cloudformation_yaml_fn_sub_round_trips() {
+    let (_, m) = machine("cloudformation.yaml", "DispatchMachine");
+    assert_eq!(m.name, "dispatch");
+    let subs: Vec<_> = m.substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str(), s.origin)).collect();
+    assert_eq!(subs, [("AWS::Region", "!Ref AWS::Region", Origin::Template), ("Queue", "!Ref Queue", Origin::Template)]);
+    let saved = round_trip("cloudformation.yaml", "DispatchMachine", |doc| {
+        edit::update(doc, &top("Pause"), |s| {
+            if let statecraft::asl::model::StateKind::Wait(w) = &mut s.kind {
+                w.seconds = Some(statecraft::asl::model::NumberOrExpression::Number(statecraft::asl::json::Number::from_text("30")));
+            }
+        })
+        .unwrap()
+        .unwrap()
+    }, &["\"Seconds\": 5"], "\"Seconds\": 30");
+    cfn_lint("cloudformation.yaml", &saved);
+
+    let (_, m) = machine("cloudformation.yaml", "CleanupMachine");
+    assert_eq!((m.name.as_str(), m.substitutions[0].name.as_str(), m.substitutions[0].value.as_str()), ("CleanupMachine", "QueueUrl", "!Ref Queue"));
+    let saved = round_trip("cloudformation.yaml", "CleanupMachine", set_comment("Purge"), &["{\"StartAt\": \"Purge\""], "Edited here");
+    cfn_lint("cloudformation-cleanup.yaml", &saved);
+}
+
+#[test]
+fn cloudformation_json_round_trips_strings_and_objects() {
+    let saved = round_trip("cloudformation.json", "SaveMachine", set_comment("Done"), &["\"Fn::Sub\""], "Edited here");
+    cfn_lint("cloudformation.json", &saved);
+    let (_, m) = machine("cloudformation.json", "ObjectMachine");
+    assert_eq!((m.substitutions[0].name.as_str(), m.substitutions[0].value.as_str()), ("TableName", "{\"Ref\": \"Table\"}"));
+    let saved = round_trip("cloudformation.json", "ObjectMachine", set_comment("Put"), &[], "Edited here");
+    cfn_lint("cloudformation-object.json", &saved);
+}
+
+#[test]
+fn cdk_fn_join_round_trips_with_its_tokens() {
+    let (_, m) = machine("cdk.template.json", "StateMachine2E01A3A5");
+    let names: Vec<_> = m.substitutions.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["AWS::Partition", "SubmitLambda500A4BF5.Arn", "StatusLambda1A4F0E02.Arn"]);
+    assert!(m.definition.contains("\"Resource\":\"arn:${AWS::Partition}:states:::lambda:invoke\""), "{}", m.definition);
+    let saved = round_trip("cdk.template.json", "StateMachine2E01A3A5", set_comment("Final Status"), &["Final Status"], "Edited here");
+    // Only the last piece changed: the tokens are written back as they were.
+    assert_eq!(saved.matches("\"Fn::GetAtt\": [\n         \"SubmitLambda500A4BF5\"").count(), 1, "{saved}");
+    cfn_lint("cdk.template.json", &saved);
+}
+
+#[test]
+fn terraform_jsonencode_heredoc_and_templatefile() {
+    let text = fixture("main.tf");
+    let opened = formats::open("main.tf", &text).unwrap();
+    assert_eq!(opened.format, Format::Terraform);
+    let ids: Vec<_> = opened.machines.iter().map(|m| (m.id.as_str(), m.name.as_str())).collect();
+    assert_eq!(ids, [("aws_sfn_state_machine.orders", "orders"), ("aws_sfn_state_machine.report", "report"), ("aws_sfn_state_machine.templated", "templated")]);
+    let orders = &opened.machines[0];
+    assert!(orders.definition.contains("\"Resource\": \"${aws_lambda_function.process.arn}\""), "{}", orders.definition);
+    round_trip("main.tf", "aws_sfn_state_machine.report", set_comment("Report"), &[], "Edited here");
+    let saved = round_trip("main.tf", "aws_sfn_state_machine.orders", set_comment("Done"), &["Type = \"Succeed\""], "Edited here");
+    assert!(saved.contains("        Resource = aws_lambda_function.process.arn\n"), "the reference stays a reference:\n{saved}");
+    let templated = &opened.machines[2];
+    assert_eq!(templated.external(), Some("templated.asl.json"));
+    let vars: Vec<_> = templated.substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str())).collect();
+    assert_eq!(vars, [("process_arn", "aws_lambda_function.process.arn"), ("table", "orders")]);
+    // The templatefile's own file opens as a definition with its placeholders.
+    let saved = round_trip("templated.asl.json", "templated", set_comment("Save"), &[], "Edited here");
+    assert!(saved.contains("\"TableName\": \"${table}\""));
+}
+
+#[test]
+fn asl_yaml_round_trips_keeping_comments() {
+    let saved = round_trip("flow.asl.yaml", "flow", set_comment("Wait"), &[], "Comment: \"Edited here\"");
+    assert!(saved.contains("greeting: hello   # what to say"), "{saved}");
+}
+
+#[test]
+fn a_template_without_state_machines_says_so() {
+    let e = formats::open("t.yaml", "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n").unwrap_err();
+    assert!(e.to_string().contains("holds no state machine"), "{e}");
+    let e = formats::open("t.yaml", "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: x\n").unwrap_err();
+    assert_eq!((e.line, e.pointer.as_deref()), (5, Some("/Resources/M")), "{e}");
+    assert!(e.to_string().starts_with("line 5, column 7 (/Resources/M): this state machine has no `Definition`"), "{e}");
+    let e = formats::open("t.json", "{\"Resources\": {\"M\": {\"Type\": \"AWS::StepFunctions::StateMachine\", \"Properties\": {\"Definition\": [1]}}}}").unwrap_err();
+    assert_eq!((e.line, e.column), (1, 95), "{e}");
+    let e = formats::open("x.yaml", "Resources:\n  A: [\n").unwrap_err();
+    assert!(e.line >= 2 && e.message.starts_with("not YAML"), "{e}");
+    let e = formats::open("main.tf", "resource \"aws_sfn_state_machine\" \"x\" {\n  definition = \"{\n}\n").unwrap_err();
+    assert_eq!(e.line, 2, "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Random bytes, and every fixture cut anywhere, never panic.
+    #[test]
+    fn no_input_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400), cut in 0usize..4000, which in 0usize..7) {
+        let text = String::from_utf8_lossy(&bytes);
+        for name in ["x.yaml", "x.json", "x.tf", "x.asl.yaml"] {
+            let _ = formats::open(name, &text);
+        }
+        let names = ["sam.yaml", "cloudformation.yaml", "cloudformation.json", "cdk.template.json", "main.tf", "flow.asl.yaml", "templated.asl.json"];
+        let full = fixture(names[which]);
+        let mut at = cut.min(full.len());
+        while !full.is_char_boundary(at) { at -= 1; }
+        if let Ok(opened) = formats::open(names[which], &full[..at]) {
+            for m in &opened.machines {
+                let _ = formats::save(&full[..at], m, &m.definition);
+                let _ = formats::save(&full[..at], m, &full[..at]);
+            }
+        }
+    }
+}
