@@ -96,6 +96,16 @@ impl Simulator {
         execution.run();
         RunModel::of(&execution)
     }
+
+    /// This simulator with a scenario's own handler choices over the document's (itself when
+    /// the scenario has none).
+    pub fn for_scenario(&self, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+        if handlers.is_empty() {
+            return Ok(self.clone());
+        }
+        let compiled = self.handlers.overlay(handlers).map_err(SetupError::Handlers)?;
+        Ok(Simulator { handlers: compiled, ..self.clone() })
+    }
 }
 
 /// One scenario's outcome in a batch.
@@ -106,6 +116,8 @@ pub struct BatchRow {
     pub end_state: Option<String>,
     /// `None` when nothing was expected.
     pub pass: Option<bool>,
+    /// The run, for coverage of goals finer than edges (`None` when the scenario could not run).
+    pub run: Option<Arc<RunModel>>,
     pub mismatches: Vec<String>,
     /// Billed transitions: states entered plus retries.
     pub transitions: u64,
@@ -174,6 +186,8 @@ pub struct Batch {
     pub coverage: Coverage,
     pub transitions: u64,
     pub duration_ms: i64,
+    /// Keep each row's [`RunModel`] (a suite's coverage reads them; a batch of thousands does not).
+    pub keep_runs: bool,
 }
 
 impl Batch {
@@ -186,6 +200,7 @@ impl Batch {
             coverage: Coverage::default(),
             transitions: 0,
             duration_ms: 0,
+            keep_runs: false,
         }
     }
 
@@ -225,9 +240,10 @@ impl Batch {
 
     fn run_one(&mut self, index: usize) -> BatchRow {
         let scenario = &self.scenarios[index];
-        let (run, input_error) = match scenario.parsed_input() {
-            Ok(input) => (Some(self.simulator.run_quiet(input, index as u64)), None),
-            Err(e) => (None, Some(e)),
+        let simulator = self.simulator.for_scenario(&scenario.handlers).map_err(|e| format!("scenario '{}': {e}", scenario.name));
+        let (run, input_error) = match (scenario.parsed_input(), simulator) {
+            (Ok(input), Ok(simulator)) => (Some(simulator.run_quiet(input, index as u64)), None),
+            (Err(e), _) | (_, Err(e)) => (None, Some(e)),
         };
         let Some(run) = run else {
             return BatchRow {
@@ -235,6 +251,7 @@ impl Batch {
                 status: "INVALID_INPUT",
                 end_state: None,
                 pass: Some(false),
+                run: None,
                 mismatches: vec![input_error.unwrap_or_default()],
                 transitions: 0,
                 duration_ms: 0,
@@ -251,6 +268,7 @@ impl Batch {
             status: run.status,
             end_state: run.end_state.clone(),
             pass: found.as_ref().map(Vec::is_empty),
+            run: self.keep_runs.then(|| Arc::new(run.clone())),
             mismatches: found.unwrap_or_default(),
             transitions,
             duration_ms: run.duration_ms,

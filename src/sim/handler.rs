@@ -204,6 +204,16 @@ impl CompiledHandlers {
         if errors.is_empty() { Ok(CompiledHandlers { by_state, ..CompiledHandlers::default() }) } else { Err(errors) }
     }
 
+    /// These handlers with `extra` compiled over them: a state `extra` names takes its handler
+    /// from there (a scenario's own service outcomes over the document's choices).
+    pub fn overlay(&self, extra: &HandlerSet) -> Result<CompiledHandlers, Vec<HandlerError>> {
+        let over = CompiledHandlers::compile(extra)?;
+        let mut by_state: Vec<(String, Ready, u64)> =
+            self.by_state.iter().filter(|(state, ..)| !extra.contains_key(state)).cloned().collect();
+        by_state.extend(over.by_state);
+        Ok(CompiledHandlers { by_state, catalogue: self.catalogue.clone() })
+    }
+
     /// The same handlers, with default answers from `catalogue` (the page's fetched files).
     pub fn with_catalogue(mut self, catalogue: Rc<Catalogue>) -> Self {
         self.catalogue = catalogue;

@@ -13,6 +13,7 @@ pub mod mock;
 pub mod run;
 pub mod scenario;
 pub mod skeleton;
+pub mod suite;
 pub mod teststate;
 
 use serde::{Deserialize, Serialize};
