@@ -195,7 +195,9 @@ fn a_batch_reports_what_differs_from_the_expected_outcome() {
             status: Some("FAILED".into()),
             end_state: Some("SendNotification".into()),
             output: [("statusCode".to_string(), json!(200)), ("absent".to_string(), json!(1))].into_iter().collect(),
+            ..Expected::default()
         }),
+        handlers: HandlerSet::new(),
     };
     let bad_input = Scenario::new("not json", "{\"amount\": ");
     let mut batch = Batch::new(simulator, vec![seed_scenarios()[0].clone(), wrong, bad_input, Scenario::new("no expectation", "{}")]);

@@ -216,6 +216,32 @@ enum Command {
         /// The request body's file, or `-`.
         request: std::path::PathBuf,
     },
+    /// Run the scenarios of SUITE (a suite file) on DEF (default: the definition the suite names,
+    /// relative to it); print a line per scenario, the coverage and `suite: N of M scenarios pass`.
+    /// Exit 0: every scenario passes, 1: one fails, 2: unreadable or invalid suite or definition.
+    Test {
+        /// The suite file (JSON, `statecraft generate-suite` writes one).
+        suite: std::path::PathBuf,
+        /// The ASL definition file (JSON).
+        definition: Option<std::path::PathBuf>,
+        /// Also write the results as JUnit XML to FILE.
+        #[arg(long)]
+        junit: Option<std::path::PathBuf>,
+    },
+    /// Generate a suite for DEF: scenarios that together reach every state and edge (each Choice
+    /// rule and Default, each Catch, each Retry followed by success and by exhaustion, timeouts,
+    /// Map and Parallel failures), each with the outcome it gives today as its expectation. The
+    /// suite goes to stdout (or --out FILE); coverage and unreachable edges go to stderr.
+    GenerateSuite {
+        /// The ASL definition file (JSON).
+        definition: std::path::PathBuf,
+        /// Write the suite to FILE instead of stdout.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Executions the search may run.
+        #[arg(long, default_value_t = statecraft::sim::suite::generate::Options::default().max_runs)]
+        max_runs: usize,
+    },
     /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
         /// A directory of case files.
@@ -265,6 +291,8 @@ fn main() -> ExitCode {
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
+        Command::Test { suite, definition, junit } => test_suite(&suite, definition.as_deref(), junit.as_deref()),
+        Command::GenerateSuite { definition, out, max_runs } => generate_suite(&definition, out.as_deref(), max_runs),
         Command::Bench { workloads, only, reps, json, child } => {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
@@ -404,6 +432,89 @@ fn test_state(request: &std::path::Path) -> ExitCode {
     print!("{}", report.stdout);
     eprint!("{}", report.stderr);
     ExitCode::from(report.exit_code)
+}
+
+/// `statecraft test`: reads the suite and the definition (the one the suite names, beside it,
+/// unless DEF is given), the library runs them; writes the JUnit file when asked.
+fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>) -> ExitCode {
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let suite_text = match read(suite) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let definition_path = match definition {
+        Some(p) => p.to_path_buf(),
+        None => match statecraft::sim::suite::file::Suite::parse(&suite_text).ok().and_then(|s| s.definition) {
+            Some(named) => suite.parent().unwrap_or(std::path::Path::new(".")).join(named),
+            None => {
+                eprintln!("{}", terminal_safe_line(&format!("{}: the suite names no definition: give DEF", suite.display())));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let definition_text = match read(&definition_path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let name = suite.file_stem().map(|s| s.to_string_lossy().trim_end_matches(".suite").to_string()).unwrap_or_default();
+    let report = statecraft::sim::suite::command::test_command(&suite_text, &name, &definition_text);
+    print!("{}", terminal_safe(&report.stdout));
+    eprint!("{}", terminal_safe(&report.stderr));
+    if let (Some(path), Some(xml)) = (junit, &report.junit) {
+        if let Err(e) = std::fs::write(path, xml) {
+            eprintln!("{}", terminal_safe_line(&format!("{}: cannot write: {e}", path.display())));
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::from(report.exit_code)
+}
+
+/// `statecraft generate-suite`: reads DEF, the library generates, this prints or writes.
+fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize) -> ExitCode {
+    let text = match std::fs::read_to_string(definition) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&format!("{}: cannot read: {e}", definition.display())));
+            return ExitCode::from(2);
+        }
+    };
+    // The suite names its definition relative to where the suite is written.
+    let named = match out.and_then(|o| o.parent()) {
+        Some(dir) => relative_to(definition, dir),
+        None => definition.display().to_string(),
+    };
+    match statecraft::sim::suite::command::generate_command(&text, Some(&named), max_runs) {
+        Ok((suite, summary)) => {
+            eprint!("{}", terminal_safe(&summary));
+            match out {
+                Some(path) => {
+                    if let Err(e) = std::fs::write(path, suite) {
+                        eprintln!("{}", terminal_safe_line(&format!("{}: cannot write: {e}", path.display())));
+                        return ExitCode::from(2);
+                    }
+                }
+                None => print!("{}", terminal_safe(&suite)),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&format!("{}: {e}", definition.display())));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `path` as seen from `dir` when it lies under it, else as given (made absolute when possible).
+fn relative_to(path: &std::path::Path, dir: &std::path::Path) -> String {
+    let absolute = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, base) = (absolute(path), absolute(if dir.as_os_str().is_empty() { std::path::Path::new(".") } else { dir }));
+    file.strip_prefix(&base).map(|p| p.display().to_string()).unwrap_or_else(|_| file.display().to_string())
 }
 
 /// `statecraft conformance`: exit 0 when every case passed.

@@ -9,3 +9,6 @@ pub mod generate;
 pub mod graph;
 pub mod paths;
 pub mod synth;
+pub mod command;
+pub mod file;
+pub mod junit;
