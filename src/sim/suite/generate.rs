@@ -140,7 +140,20 @@ impl Search<'_> {
         }
         self.runs += 1;
         let simulator = self.simulator.for_scenario(&candidate.handlers).ok()?;
-        let run = simulator.run_quiet(candidate.input.clone(), 0);
+        let mut candidate = candidate;
+        let mut run = simulator.run_quiet(candidate.input.clone(), 0);
+        // A field the flow reads but the input lacks: supply it and run again.
+        let mut supplied = Vec::new();
+        while supplied.len() < 8 && self.runs < self.max {
+            let Some((input, path)) = supply_missing(self.graph, &candidate.input, &run) else { break };
+            candidate.input = input;
+            supplied.push(path);
+            self.runs += 1;
+            run = simulator.run_quiet(candidate.input.clone(), 0);
+        }
+        if !supplied.is_empty() {
+            candidate.steps.push(format!("with {} supplied", supplied.join(", ")));
+        }
         let reached = reached(self.graph, &run);
         let new = reached.minus(&self.covered);
         if new.is_empty() && !self.kept.is_empty() {
@@ -150,6 +163,25 @@ impl Search<'_> {
         self.kept.push(Kept { candidate, run });
         Some(self.kept.len() - 1)
     }
+}
+
+/// When a run failed because a state read a path its input lacks (`The JSONPath '$.x' ... could
+/// not be found`, an `ItemsPath` with no results), the execution's input with that field supplied
+/// where the state's input lives (two items for an `ItemsPath`, else a string), and the path.
+fn supply_missing(graph: &Graph, input: &Value, run: &RunModel) -> Option<(Value, String)> {
+    let cause = run.cause.as_deref()?;
+    let state_name = cause.split_once("executing the state '")?.1.split_once("' (entered")?.0;
+    let path = ["The JSONPath '", "Invalid path '"].iter().find_map(|m| cause.split_once(m).and_then(|(_, rest)| rest.split_once('\'')).map(|(p, _)| p))?;
+    let steps = paths::steps(path).filter(|s| !s.is_empty())?;
+    let state = graph.state(state_name)?;
+    let visit = run.visits.iter().rev().find(|v| *v.state == *state_name)?;
+    let input_path = state.json.get("InputPath").and_then(Value::as_str).and_then(paths::steps).unwrap_or_default();
+    let items_path = state.json.get("ItemsPath").and_then(Value::as_str);
+    let value = if items_path == Some(path) { Value::Array(vec![serde_json::json!({"id": "item-1"}), serde_json::json!({"id": "item-2"})]) } else { Value::from("value") };
+    let location = locations(input, &visit.input).into_iter().next()?;
+    let mut out = input.clone();
+    paths::set(&mut out, &[location, input_path, steps].concat(), Some(value));
+    (out != *input).then(|| (out, path.to_string()))
 }
 
 /// Whether a Choice rule holds on `input`, as the interpreter decides: the rule alone in a
@@ -304,6 +336,8 @@ fn choice_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept) -> Vec
         }
         // Or returned by a Task whose result the state reads.
         out.extend(task_result_mutations(graph, kept, &label, &assignment));
+        // Or traced by value: the value the rule reads today, replaced wherever it comes from.
+        out.extend(traced_mutations(graph, kept, &label, &effective, &assignment));
     }
     out
 }
@@ -389,7 +423,7 @@ fn task_result_mutations(graph: &Graph, kept: &Kept, label: &str, assignment: &A
     for visit in kept.run.visits[..choice_at].iter().rev() {
         let Some(task) = graph.state(&visit.state).filter(|s| s.kind == "Task") else { continue };
         let Some(output) = visit.output.as_deref() else { continue };
-        if kept.candidate.handlers.contains_key(&task.name) || tried >= 3 {
+        if tried >= 3 {
             continue;
         }
         tried += 1;
@@ -405,6 +439,110 @@ fn task_result_mutations(graph: &Graph, kept: &Kept, label: &str, assignment: &A
         out.push(candidate);
     }
     out
+}
+
+/// The values a Choice reads today, found in the execution's input or in what a Task visited
+/// before it returned (through an `ItemSelector`, a `ResultSelector`, a Parallel's results...),
+/// and replaced there by the wanted ones: a static result for the Task ([`invert_result`]).
+fn traced_mutations(graph: &Graph, kept: &Kept, label: &str, effective: &Value, assignment: &Assignment) -> Vec<Candidate> {
+    let replacements: Vec<(&Value, &Option<Value>)> = assignment
+        .iter()
+        .filter_map(|(path, new)| paths::get(effective, path).filter(|old| !old.is_null() && !old.is_boolean()).map(|old| (old, new)))
+        .collect();
+    if replacements.is_empty() {
+        return Vec::new();
+    }
+    let apply = |value: &Value| -> Option<Value> {
+        let mut out = value.clone();
+        let mut changed = false;
+        for (old, new) in &replacements {
+            changed |= replace_all(&mut out, old, new);
+        }
+        changed.then_some(out)
+    };
+    let mut out = Vec::new();
+    if let Some(input) = apply(&kept.candidate.input) {
+        let mut candidate = kept.candidate.clone();
+        candidate.input = input;
+        candidate.steps.push(format!("{label} by input {}", describe(assignment)));
+        out.push(candidate);
+    }
+    let choice_at = kept.run.visits.iter().position(|v| label.starts_with(&*v.state)).unwrap_or(kept.run.visits.len());
+    out.extend(jsonata_result_mutations(graph, kept, label, choice_at));
+    let mut done: Vec<&str> = Vec::new();
+    for visit in kept.run.visits[..choice_at].iter().rev() {
+        let Some(task) = graph.state(&visit.state).filter(|s| s.kind == "Task" && !s.jsonata) else { continue };
+        if done.contains(&task.name.as_str()) || done.len() >= 4 {
+            continue;
+        }
+        done.push(&task.name);
+        let Some(desired) = visit.output.as_deref().and_then(apply) else { continue };
+        let Some(result) = invert_result(&task.json, &desired) else { continue };
+        let mut candidate = kept.candidate.clone();
+        candidate.steps.push(format!("{label} by {} returning {}", task.name, describe(assignment)));
+        candidate.handlers.insert(task.name.clone(), HandlerSpec { choice: HandlerChoice::Static { json: result.to_string() }, latency_ms: 0 });
+        out.push(candidate);
+    }
+    out
+}
+
+/// A JSONata Task's `Output` cannot be taken back: for the last one before the Choice, results
+/// where each field its `Output` reads of `$states.result` is empty (`[]`, `0`, `""`) in turn.
+fn jsonata_result_mutations(graph: &Graph, kept: &Kept, label: &str, choice_at: usize) -> Vec<Candidate> {
+    let Some(task) = kept.run.visits[..choice_at].iter().rev().find_map(|v| graph.state(&v.state).filter(|s| s.kind == "Task" && s.jsonata)) else {
+        return Vec::new();
+    };
+    let output = task.json.get("Output").map(Value::to_string).unwrap_or_default();
+    let mut out = Vec::new();
+    for path in synth::reads_under(&output, "$states.result") {
+        for empty in [Value::Array(Vec::new()), Value::from(0), Value::from("")] {
+            let mut result = Value::Object(Map::new());
+            paths::set(&mut result, &path, Some(empty.clone()));
+            let mut candidate = kept.candidate.clone();
+            candidate.steps.push(format!("{label} by {} returning {} = {empty}", task.name, paths::display(&path)));
+            candidate.handlers.insert(task.name.clone(), HandlerSpec { choice: HandlerChoice::Static { json: result.to_string() }, latency_ms: 0 });
+            out.push(candidate);
+        }
+    }
+    out
+}
+
+/// Replaces every occurrence of `old` inside `value` by `new` (`None`: removed from its object or
+/// array); whether anything changed.
+fn replace_all(value: &mut Value, old: &Value, new: &Option<Value>) -> bool {
+    if value == old {
+        if let Some(new) = new {
+            *value = new.clone();
+            return true;
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            let mut changed = false;
+            if new.is_none() {
+                let before = map.len();
+                map.retain(|_, v| v != old);
+                changed |= map.len() != before;
+            }
+            for v in map.values_mut() {
+                changed |= replace_all(v, old, new);
+            }
+            changed
+        }
+        Value::Array(items) => {
+            let mut changed = false;
+            if new.is_none() {
+                let before = items.len();
+                items.retain(|v| v != old);
+                changed |= items.len() != before;
+            }
+            for v in items.iter_mut() {
+                changed |= replace_all(v, old, new);
+            }
+            changed
+        }
+        _ => false,
+    }
 }
 
 /// What a Task's handler must return for the state to output `desired` (`None` when its

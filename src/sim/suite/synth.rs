@@ -177,9 +177,15 @@ fn pattern_example(pattern: &str) -> String {
 
 /// The paths under `$states.input` a JSONata text reads (`$states.input.order.total`).
 fn condition_reads(text: &str) -> Vec<Vec<Step>> {
+    reads_under(text, "$states.input")
+}
+
+/// The member paths a JSONata text reads under `root` (`$states.result` gives `Items` for
+/// `$states.result.Items.{...}`).
+pub fn reads_under(text: &str, root: &str) -> Vec<Vec<Step>> {
     let mut out: Vec<Vec<Step>> = Vec::new();
-    for (at, _) in text.match_indices("$states.input") {
-        let rest = &text[at + "$states.input".len()..];
+    for (at, _) in text.match_indices(root) {
+        let rest = &text[at + root.len()..];
         let mut steps = Vec::new();
         let mut chars = rest.chars().peekable();
         while chars.peek() == Some(&'.') {
