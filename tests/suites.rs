@@ -35,6 +35,15 @@ fn assert_full(label: &str, coverage: &Coverage) {
     assert!(missed.is_empty(), "not reached, unexplained: {missed:?}");
 }
 
+/// What the generator does not reach and cannot explain from the definition alone, with why.
+const KNOWN_MISSES: &[&str] = &[
+    // The rule compares `$.reservation.statusCode`, which the ResultSelector reads from
+    // lambda:invoke's `StatusCode`: 200 for every function that returns (a function's failure is
+    // an error, which the state's Catch takes), on AWS as in the simulator. A static result sets
+    // the function's payload, never the service's envelope.
+    "tests/fixtures/workflows/order-fulfilment-saga.asl.json: Was Inventory Reserved → Mark Order As Failed",
+];
+
 fn workflow_files() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dir in ["tests/fixtures/workflows", "tests/fixtures/suites"] {
@@ -83,7 +92,7 @@ fn realistic_workflows_are_fully_covered() {
         full += usize::from(here.is_empty());
         missed.extend(here);
     }
-    println!("workflows: {full} of {} reach every reachable edge", files.len());
+    println!("workflows: {full} of {} reach every reachable edge, state and goal", files.len());
     assert!(files.len() >= 20, "at least 20 realistic workflows");
-    assert!(missed.is_empty(), "not reached, unexplained: {missed:#?}");
+    assert_eq!(missed, KNOWN_MISSES.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "not reached, unexplained");
 }

@@ -188,6 +188,9 @@ pub struct Batch {
     pub duration_ms: i64,
     /// Keep each row's [`RunModel`] (a suite's coverage reads them; a batch of thousands does not).
     pub keep_runs: bool,
+    /// The seed of every run (a suite's: each scenario runs as it was generated); `None`: the
+    /// scenario's index.
+    pub fixed_seed: Option<u64>,
 }
 
 impl Batch {
@@ -201,6 +204,7 @@ impl Batch {
             transitions: 0,
             duration_ms: 0,
             keep_runs: false,
+            fixed_seed: None,
         }
     }
 
@@ -242,7 +246,7 @@ impl Batch {
         let scenario = &self.scenarios[index];
         let simulator = self.simulator.for_scenario(&scenario.handlers).map_err(|e| format!("scenario '{}': {e}", scenario.name));
         let (run, input_error) = match (scenario.parsed_input(), simulator) {
-            (Ok(input), Ok(simulator)) => (Some(simulator.run_quiet(input, index as u64)), None),
+            (Ok(input), Ok(simulator)) => (Some(simulator.run_quiet(input, self.fixed_seed.unwrap_or(index as u64))), None),
             (Err(e), _) | (_, Err(e)) => (None, Some(e)),
         };
         let Some(run) = run else {

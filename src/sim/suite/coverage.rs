@@ -55,7 +55,11 @@ pub fn reached(graph: &Graph, run: &RunModel) -> Reached {
     for visit in &run.visits {
         let Some(state) = graph.state(&visit.state) else { continue };
         let error = visit.error.as_ref().and_then(|(e, _)| e.as_deref());
-        let failed = matches!(visit.status, StateStatus::Failed | StateStatus::Caught);
+        // A Map or Parallel that never exited failed (its catcher's edge may be drawn from a
+        // state inside it in the trace).
+        let failed = matches!(visit.status, StateStatus::Failed | StateStatus::Caught)
+            || (visit.output.is_none() && run.status != "RUNNING" && (state.kind == "Map" || state.kind == "Parallel"))
+            || run.branch_failures.iter().any(|s| **s == *state.name);
         match error {
             Some(names::TIMEOUT) => {
                 out.goals.insert(Goal::TimesOut { state: state.name.clone() });
@@ -192,6 +196,7 @@ pub fn run_suite(definition: &str, scenarios: &[Scenario], handlers: &HandlerSet
     let simulator = Simulator::new(definition, handlers)?;
     let mut batch = Batch::new(simulator, scenarios.to_vec());
     batch.keep_runs = true;
+    batch.fixed_seed = Some(super::generate::SEED);
     batch.run_all();
     let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
     let graph = Graph::of(&parsed);

@@ -42,6 +42,10 @@ pub struct Generated {
     pub runs: usize,
 }
 
+/// The seed of every run of a suite, while generating and when running it: a scenario reaches
+/// what it reached when it was kept.
+pub const SEED: u64 = 0;
+
 /// The cause injected errors carry.
 pub const INJECTED_CAUSE: &str = "Injected by the generated suite";
 
@@ -106,6 +110,7 @@ pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, opti
 /// the output's top-level fields).
 pub fn record_expected(simulator: &Simulator, scenarios: Vec<Scenario>) -> Vec<Scenario> {
     let mut batch = Batch::new(simulator.clone(), scenarios.clone());
+    batch.fixed_seed = Some(SEED);
     batch.run_all();
     scenarios
         .into_iter()
@@ -141,7 +146,7 @@ impl Search<'_> {
         self.runs += 1;
         let simulator = self.simulator.for_scenario(&candidate.handlers).ok()?;
         let mut candidate = candidate;
-        let mut run = simulator.run_quiet(candidate.input.clone(), 0);
+        let mut run = simulator.run_quiet(candidate.input.clone(), SEED);
         // A field the flow reads but the input lacks: supply it and run again.
         let mut supplied = Vec::new();
         while supplied.len() < 8 && self.runs < self.max {
@@ -149,7 +154,7 @@ impl Search<'_> {
             candidate.input = input;
             supplied.push(path);
             self.runs += 1;
-            run = simulator.run_quiet(candidate.input.clone(), 0);
+            run = simulator.run_quiet(candidate.input.clone(), SEED);
         }
         if !supplied.is_empty() {
             candidate.steps.push(format!("with {} supplied", supplied.join(", ")));
@@ -225,19 +230,19 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
             "Task" => out.extend(task_mutations(state, kept)),
             "Map" if !map_has_items(state, kept) => out.extend(map_items_mutations(state, kept)),
             "Map" | "Parallel" => {
-                let inner: Vec<&str> = graph
-                    .inside(&state.name)
-                    .into_iter()
-                    .filter(|s| s.kind == "Task" && visited.contains(s.name.as_str()))
-                    .map(|s| s.name.as_str())
-                    .take(2)
-                    .collect();
                 let catchers = graph::error_lists(&state.json, "Catch");
                 let mut errors: Vec<String> = (0..catchers.len()).filter_map(|i| graph::error_for(&catchers, i, false).ok()).collect();
-                errors.push(ANY_ERROR.into());
-                for task in &inner {
-                    for error in &errors {
-                        out.push(with_handler(kept, format!("{task} inside {} throws {error}", state.name), task, throw(error)));
+                errors.extend([ANY_ERROR.to_string(), crate::asl::error::names::TIMEOUT.to_string()]);
+                // Tasks inside that ran, with an error their own catchers let through.
+                let mut thrown = 0;
+                for task in graph.inside(&state.name).into_iter().filter(|s| s.kind == "Task" && visited.contains(s.name.as_str())) {
+                    let own = graph::error_lists(&task.json, "Catch");
+                    for error in errors.iter().filter(|e| !own.iter().any(|l| graph::caught_by(l, e, true))) {
+                        out.push(with_handler(kept, format!("{} inside {} throws {error}", task.name, state.name), &task.name, throw(error)));
+                        thrown += 1;
+                    }
+                    if thrown >= 6 {
+                        break;
                     }
                 }
             }
@@ -259,8 +264,13 @@ fn task_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
     let retriers = graph::error_lists(&state.json, "Retry");
     for i in 0..retriers.len() {
         if let Ok(error) = graph::error_for(&retriers, i, true) {
-            let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: error.clone() }, latency_ms: 0 };
+            let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: error.clone(), then: None }, latency_ms: 0 };
             out.push(with_handler(kept, format!("{name} fails once with {error} (Retry[{i}])"), name, once));
+            // The default answer may not be one the state can read: then the result it needs.
+            if let Some(then) = result_after_retry(state, kept) {
+                let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: error.clone(), then: Some(then) }, latency_ms: 0 };
+                out.push(with_handler(kept, format!("{name} fails once with {error} (Retry[{i}]), then returns a result it reads"), name, once));
+            }
             out.push(with_handler(kept, format!("{name} always fails with {error} (Retry[{i}])"), name, throw(&error)));
         }
     }
@@ -291,6 +301,20 @@ fn task_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
     out
 }
 
+/// What a retried Task should return after its failures when its default answer may not do: the
+/// static result this scenario already gives it, else (for a state with a `ResultSelector`) what
+/// reproduces its output in this run, or a result shaped for the selector.
+fn result_after_retry(state: &graph::StateInfo, kept: &Kept) -> Option<String> {
+    if let Some(HandlerSpec { choice: HandlerChoice::Static { json }, .. }) = kept.candidate.handlers.get(&state.name) {
+        return Some(json.clone());
+    }
+    if !state.json.contains_key("ResultSelector") {
+        return None;
+    }
+    let output = kept.run.visits.iter().find(|v| *v.state == *state.name).and_then(|v| v.output.as_deref().cloned());
+    invert_result(&state.json, &output.unwrap_or(Value::Object(Map::new()))).map(|v| v.to_string())
+}
+
 /// For each rule (and Default) of a visited Choice, the inputs that should take it.
 fn choice_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
     let name = state.name.as_str();
@@ -301,9 +325,14 @@ fn choice_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept) -> Vec
     let rules: Vec<&Value> = state.json.get("Choices").and_then(Value::as_array).map(|r| r.iter().collect()).unwrap_or_default();
     let mut wanted: Vec<(String, Assignment)> = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
-        for assignment in synth::satisfy(rule, true, &effective).into_iter().take(3) {
+        // This rule holds and every earlier one fails (the rule that is taken), then this rule alone.
+        let taken = synth::satisfy(&synth::first_to_hold(&rules[..i], Some(rule)), true, &effective).into_iter().take(2);
+        for assignment in taken.chain(synth::satisfy(rule, true, &effective).into_iter().take(2)) {
             wanted.push((format!("{name} Choices[{i}]"), assignment));
         }
+    }
+    for assignment in synth::satisfy(&synth::first_to_hold(&rules, None), true, &effective).into_iter().take(1) {
+        wanted.push((format!("{name} Default"), assignment));
     }
     // Default: every rule fails at once.
     let mut all_fail = Assignment::new();
@@ -392,10 +421,13 @@ fn state_is_inside(owner: &graph::StateInfo, name: &str) -> bool {
 /// processor reads), where the Map's input lives in the execution's input.
 fn map_items_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
     let Some(visit) = kept.run.visits.iter().find(|v| *v.state == *state.name) else { return Vec::new() };
-    let items_path = match state.json.get("ItemsPath").and_then(Value::as_str) {
-        Some(p) => paths::steps(p),
-        None if state.json.contains_key("Items") || state.json.contains_key("ItemReader") => None,
-        None => Some(Vec::new()),
+    let items_path = match (state.json.get("ItemsPath").and_then(Value::as_str), state.json.get("Items")) {
+        (Some(p), _) => paths::steps(p),
+        // JSONata: the first field of the input its Items expression reads.
+        (None, Some(Value::String(items))) => synth::reads_under(items, "$states.input").into_iter().next(),
+        (None, Some(_)) => None,
+        _ if state.json.contains_key("ItemReader") => None,
+        _ => Some(Vec::new()),
     };
     let Some(items_path) = items_path else { return Vec::new() };
     let processor = state.json.get("ItemProcessor").or_else(|| state.json.get("Iterator")).cloned().unwrap_or_default();
@@ -445,10 +477,32 @@ fn task_result_mutations(graph: &Graph, kept: &Kept, label: &str, assignment: &A
 /// before it returned (through an `ItemSelector`, a `ResultSelector`, a Parallel's results...),
 /// and replaced there by the wanted ones: a static result for the Task ([`invert_result`]).
 fn traced_mutations(graph: &Graph, kept: &Kept, label: &str, effective: &Value, assignment: &Assignment) -> Vec<Candidate> {
-    let replacements: Vec<(&Value, &Option<Value>)> = assignment
-        .iter()
-        .filter_map(|(path, new)| paths::get(effective, path).filter(|old| !old.is_null() && !old.is_boolean()).map(|old| (old, new)))
-        .collect();
+    // The value at the path, or else the nearest enclosing one that exists, with the wanted value
+    // put inside it.
+    // Several wanted values inside the same enclosing value change it once.
+    let mut replacements: Vec<(&Value, Option<Value>)> = Vec::new();
+    for (path, new) in assignment {
+        let found = (0..=path.len()).rev().find_map(|n| {
+            let old = paths::get(effective, &path[..n]).filter(|old| !old.is_null() && !old.is_boolean() && n > 0)?;
+            Some((n, old))
+        });
+        let Some((n, old)) = found else { continue };
+        if n == path.len() {
+            replacements.push((old, new.clone()));
+            continue;
+        }
+        match replacements.iter_mut().find(|(o, _)| *o == old) {
+            Some((_, Some(container))) => paths::set(container, &path[n..], new.clone()),
+            Some((_, None)) => {}
+            None => {
+                let mut container = old.clone();
+                paths::set(&mut container, &path[n..], new.clone());
+                if container.is_object() || container.is_array() {
+                    replacements.push((old, Some(container)));
+                }
+            }
+        }
+    }
     if replacements.is_empty() {
         return Vec::new();
     }
@@ -457,6 +511,9 @@ fn traced_mutations(graph: &Graph, kept: &Kept, label: &str, effective: &Value, 
         let mut changed = false;
         for (old, new) in &replacements {
             changed |= replace_all(&mut out, old, new);
+        }
+        if !changed && out == *value {
+            return None;
         }
         changed.then_some(out)
     };

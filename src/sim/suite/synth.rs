@@ -43,6 +43,43 @@ pub fn satisfy(rule: &Value, want: bool, base: &Value) -> Vec<Assignment> {
     comparison(&variable, op, operand, want)
 }
 
+/// A rule that holds when `rule` holds (when there is one) and every one of `earlier` fails: one
+/// JSONata `Condition` when they all are (so the search sees them together), else `And`/`Not`.
+pub fn first_to_hold(earlier: &[&Value], rule: Option<&Value>) -> Value {
+    let condition = |r: &Value| r.get("Condition").and_then(Value::as_str).map(|t| expression_text(t.trim()).unwrap_or(t.trim()).to_string());
+    let mut parts = Vec::new();
+    let own = match rule {
+        Some(r) => condition(r).map(|c| format!("({c})")),
+        None => Some("true".to_string()),
+    };
+    if let (Some(own), false) = (own, earlier.is_empty() && rule.is_none()) {
+        parts.push(own);
+        for r in earlier {
+            match condition(r) {
+                Some(c) => parts.push(format!("$not({c})")),
+                None => {
+                    parts.clear();
+                    break;
+                }
+            }
+        }
+        if !parts.is_empty() {
+            return json!({"Condition": format!("{{% {} %}}", parts.join(" and "))});
+        }
+    }
+    let mut all: Vec<Value> = earlier.iter().map(|r| json!({"Not": strip_next(r)})).collect();
+    all.extend(rule.map(strip_next));
+    json!({"And": all})
+}
+
+fn strip_next(rule: &Value) -> Value {
+    let mut rule = rule.clone();
+    if let Some(map) = rule.as_object_mut() {
+        map.remove("Next");
+    }
+    rule
+}
+
 /// Every sub-rule takes `want`: the first assignment of each, merged (a later one wins a
 /// conflicting path: running the scenario tells whether the rule still holds).
 fn conjunction(subs: &[Value], want: bool, base: &Value) -> Vec<Assignment> {
@@ -286,6 +323,20 @@ fn condition_search(text: &str, want: bool, base: &Value) -> Vec<Assignment> {
                 for v in &values {
                     for w in &values {
                         let a = vec![(p.clone(), v.clone()), (q.clone(), w.clone())];
+                        if holds(&a) {
+                            return vec![a];
+                        }
+                    }
+                }
+            }
+        }
+        // Three fields at once, over fewer values.
+        if let [p, q, r, ..] = reads.as_slice() {
+            let few: Vec<&Option<Value>> = values.iter().rev().take(12).collect();
+            for u in &few {
+                for v in &few {
+                    for w in &few {
+                        let a = vec![(p.clone(), (*u).clone()), (q.clone(), (*v).clone()), (r.clone(), (*w).clone())];
                         if holds(&a) {
                             return vec![a];
                         }
