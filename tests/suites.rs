@@ -11,13 +11,17 @@ use statecraft::sim::suite::generate::{Options, generate};
 /// Generates the suite of `definition`, runs it, and gives its coverage; every scenario passes
 /// (its expectation was recorded from the same behaviour).
 fn coverage_of(label: &str, definition: &str) -> Coverage {
+    generated_and_covered(label, definition).1
+}
+
+fn generated_and_covered(label: &str, definition: &str) -> (Vec<statecraft::sim::scenario::Scenario>, Coverage) {
     let base = if definition == statecraft::seed::ORDER_WORKFLOW { seed_scenarios() } else { Vec::new() };
     let generated = generate(definition, &base, &HandlerSet::new(), Options::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
     let run = run_suite(definition, &generated.scenarios, &HandlerSet::new()).unwrap();
     for row in &run.rows {
         assert_eq!(row.pass, Some(true), "{label}: {} {:?}", row.name, row.mismatches);
     }
-    run.coverage
+    (generated.scenarios, run.coverage)
 }
 
 /// What is missed without a reason (empty: 100 % of reachable edges, states and goals).
@@ -86,13 +90,52 @@ fn realistic_workflows_are_fully_covered() {
     let files = workflow_files();
     let mut missed = Vec::new();
     let mut full = 0;
+    let (mut replayed, mut left_out) = (0, 0);
     for (name, text) in &files {
-        let coverage = coverage_of(name, text);
+        let (scenarios, coverage) = generated_and_covered(name, text);
+        let (r, l) = replay_mock_config(name, text, &scenarios);
+        replayed += r;
+        left_out += l;
         let here = unexplained(name, &coverage);
         full += usize::from(here.is_empty());
         missed.extend(here);
     }
     println!("workflows: {full} of {} reach every reachable edge, state and goal", files.len());
+    println!("MockConfigFile test cases: {replayed} replay their scenario; {left_out} scenarios left out with a reason");
+    assert!(replayed > 100);
     assert!(files.len() >= 20, "at least 20 realistic workflows");
     assert_eq!(missed, KNOWN_MISSES.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "not reached, unexplained");
+}
+
+/// The suite as Step Functions Local test cases replays it: each test case, run with its mocked
+/// responses and nothing else, ends as the scenario expects (status, error); the scenarios left
+/// out are named with why. How many replayed, and how many were left out.
+fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim::scenario::Scenario]) -> (usize, usize) {
+    use statecraft::sim::command::{MockSelection, RunOptions, run_command};
+    let (config, notes) = statecraft::sim::suite::export::mock_config(definition, scenarios, "Machine").unwrap();
+    for note in &notes {
+        assert!(note.contains(": "), "{name}: a note names its scenario and why: {note}");
+    }
+    let text = config.to_text();
+    let mut replayed = 0;
+    for case in &config.state_machines[0].test_cases {
+        let scenario = scenarios.iter().find(|s| s.name == case.name).unwrap();
+        let expected = scenario.expected.as_ref().unwrap();
+        let options = RunOptions {
+            seed: 0,
+            start_time: None,
+            execution_type: statecraft::asl::model::ExecutionType::Standard,
+            history: false,
+            mocks: Some(MockSelection { text: text.clone(), test_case: case.name.clone(), state_machine: None }),
+            jsonata: Default::default(),
+        };
+        let report = run_command(definition, &scenario.input, &options);
+        let succeeded = expected.status.as_deref() == Some("SUCCEEDED");
+        assert_eq!(report.exit_code, if succeeded { 0 } else { 1 }, "{name}: {}: {}{}", case.name, report.stdout, report.stderr);
+        if let Some(error) = &expected.error {
+            assert!(report.stdout.contains(&format!("\"error\":{}", serde_json::to_string(error).unwrap())), "{name}: {}: {}", case.name, report.stdout);
+        }
+        replayed += 1;
+    }
+    (replayed, notes.len())
 }

@@ -188,6 +188,13 @@ enum Command {
         /// A JSON file of scenarios `[{"name": "...", "input": {...}}]` for run.sh (default: the seed's three tests).
         #[arg(long)]
         scenarios: Option<std::path::PathBuf>,
+        /// A suite file (`statecraft generate-suite`): also write it, its scenarios as Step
+        /// Functions Local test cases (MockConfigFile.json) and a GitHub Actions workflow that runs it.
+        #[arg(long)]
+        suite: Option<std::path::PathBuf>,
+        /// The git repository the CI workflow installs the statecraft CLI from.
+        #[arg(long, default_value = "https://github.com/YOUR-ORG/statecraft")]
+        cli_repository: String,
     },
     /// Run the performance workloads (the peer's bench files), each in fresh processes; verify
     /// every output; print transitions/s, wall time and peak RSS per workload.
@@ -297,12 +304,12 @@ fn main() -> ExitCode {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
         Command::Export {
-            definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios,
+            definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios, suite, cli_repository,
         } => {
             let request = statecraft::export::command::ExportRequest {
                 name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email,
             };
-            export(definition.as_deref(), &out, &request, scenarios.as_deref())
+            export(definition.as_deref(), &out, &request, scenarios.as_deref(), suite.as_deref().map(|s| (s, cli_repository.as_str())))
         }
         Command::Seed => {
             print!("{}", statecraft::seed::ORDER_WORKFLOW);
@@ -534,12 +541,49 @@ fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
 }
 
 /// `statecraft export`: reads the files, the library generates, this writes them.
-fn export(definition: Option<&std::path::Path>, out: &std::path::Path, request: &statecraft::export::command::ExportRequest, scenarios: Option<&std::path::Path>) -> ExitCode {
+fn export(
+    definition: Option<&std::path::Path>,
+    out: &std::path::Path,
+    request: &statecraft::export::command::ExportRequest,
+    scenarios: Option<&std::path::Path>,
+    suite: Option<(&std::path::Path, &str)>,
+) -> ExitCode {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
-    let result = definition
-        .map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read)
+    let definition_text = definition.map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read);
+    let result = definition_text
+        .clone()
         .and_then(|text| Ok((text, scenarios.map(read).transpose()?)))
         .and_then(|(text, scenarios)| statecraft::export::command::export_command_with_warnings(&text, request, scenarios.as_deref()));
+    // The suite's files: the suite, its Step Functions Local test cases, the CI workflow.
+    let result = match (result, suite) {
+        (Ok((mut files, warnings)), Some((path, repository))) => {
+            let suite = read(path).and_then(|text| {
+                statecraft::sim::suite::file::Suite::parse(&text)
+                    .map_err(|errors| errors.iter().map(|e| format!("{}:{e}", path.display())).collect::<Vec<_>>().join("\n"))
+            });
+            match suite.and_then(|suite| {
+                let definition = definition_text.clone()?;
+                statecraft::sim::suite::export::suite_files(&definition, &suite.scenarios, &request.name, repository).map_err(|e| e.to_string())
+            }) {
+                Ok((suite_files, notes)) => {
+                    files.extend(suite_files);
+                    for note in notes {
+                        eprintln!("{}", terminal_safe_line(&format!("warning: MockConfigFile.json leaves out {note}")));
+                    }
+                    if repository.contains("YOUR-ORG") {
+                        let file = statecraft::sim::suite::export::WORKFLOW_FILE;
+                        eprintln!("{}", terminal_safe_line(&format!("warning: {file} installs the CLI from {repository}: set --cli-repository")));
+                    }
+                    Ok((files, warnings))
+                }
+                Err(e) => {
+                    eprintln!("{}", terminal_safe(&e));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        (other, _) => other,
+    };
     let files = match result {
         Ok((files, warnings)) => {
             for warning in warnings {

@@ -21,6 +21,9 @@ pub struct Simulator {
     pub tasks: Vec<TaskInfo>,
     pub handlers: CompiledHandlers,
     pub execution_type: ExecutionType,
+    /// A history limit below AWS's 25,000 events (a generated suite's: a polling loop whose
+    /// Task always answers "not yet" fails sooner, the same way).
+    pub history_limit: Option<usize>,
 }
 
 /// Why a simulator could not be made.
@@ -50,7 +53,7 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = tasks(&program);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, history_limit: None })
     }
 
     /// The same simulator, with default answers from `catalogue` (on wasm, the service files
@@ -72,13 +75,16 @@ impl Simulator {
 
     /// [`Simulator::start`]; `quiet`: nobody will read the handlers' log lines.
     fn start_with(&self, input: Value, seed: u64, quiet: bool) -> Execution {
-        let config = ExecutionConfig {
+        let mut config = ExecutionConfig {
             seed,
             execution_type: self.execution_type,
             state_machine_name: crate::seed::NAME.into(),
             quiet,
             ..ExecutionConfig::default()
         };
+        if let Some(limit) = self.history_limit {
+            config.quotas.history_events = Some(limit);
+        }
         Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), self.handlers.registry(&self.tasks), config)
     }
 

@@ -13,7 +13,7 @@ use super::graph::{self, Edge, Goal, Graph};
 use super::paths;
 use super::synth;
 use crate::asl::error::names;
-use crate::sim::batch::{Batch, SetupError, Simulator};
+use crate::sim::batch::{Batch, SetupError};
 use crate::sim::handler::HandlerSet;
 use crate::sim::run::{RunModel, START, StateStatus};
 use crate::sim::scenario::Scenario;
@@ -193,7 +193,7 @@ pub struct SuiteRun {
 /// Runs `scenarios` on `definition` (with the document's `handlers` under each scenario's own)
 /// and measures what they reached.
 pub fn run_suite(definition: &str, scenarios: &[Scenario], handlers: &HandlerSet) -> Result<SuiteRun, SetupError> {
-    let simulator = Simulator::new(definition, handlers)?;
+    let simulator = super::generate::suite_simulator(definition, handlers)?;
     let mut batch = Batch::new(simulator, scenarios.to_vec());
     batch.keep_runs = true;
     batch.fixed_seed = Some(super::generate::SEED);

@@ -46,6 +46,15 @@ pub struct Generated {
 /// what it reached when it was kept.
 pub const SEED: u64 = 0;
 
+/// The history limit of a suite's runs (AWS's is 25,000 events): a polling loop whose Task
+/// always answers "not yet" reaches it, and a suite of such loops stays quick to run.
+pub const HISTORY_LIMIT: usize = 2_000;
+
+/// The simulator a suite runs on: the document's handlers, [`HISTORY_LIMIT`].
+pub fn suite_simulator(definition: &str, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+    Ok(Simulator { history_limit: Some(HISTORY_LIMIT), ..Simulator::new(definition, handlers)? })
+}
+
 /// The cause injected errors carry.
 pub const INJECTED_CAUSE: &str = "Injected by the generated suite";
 
@@ -65,7 +74,7 @@ struct Kept {
 /// Generates the suite of `definition`, starting from `scenarios` (the document's) and the
 /// document's handler choices.
 pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, options: Options) -> Result<Generated, SetupError> {
-    let simulator = Simulator::new(definition, handlers)?;
+    let simulator = suite_simulator(definition, handlers)?;
     let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
     let graph = Graph::of(&parsed);
     let mut starts = vec![Candidate { steps: vec!["the skeleton input".into()], input: crate::sim::skeleton::skeleton(&parsed), handlers: HandlerSet::new() }];

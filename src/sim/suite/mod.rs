@@ -12,3 +12,4 @@ pub mod synth;
 pub mod command;
 pub mod file;
 pub mod junit;
+pub mod export;
