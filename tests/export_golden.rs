@@ -128,3 +128,21 @@ fn an_express_export_of_a_callback_task_is_refused_on_the_task() {
     }
     assert!(export_files(definition, &ExportOptions::default(), &[]).is_ok());
 }
+
+/// The seed's generated suite as export files (#17 §2): the suite, its Step Functions Local test
+/// cases, the GitHub Actions workflow; every scenario replays (nothing left out).
+#[test]
+fn the_seed_suite_export_matches_its_golden_files() {
+    use statecraft::sim::handler::HandlerSet;
+    use statecraft::sim::suite::generate::{Options, generate};
+    let generated = generate(statecraft::seed::ORDER_WORKFLOW, &statecraft::sim::scenario::seed_scenarios(), &HandlerSet::new(), Options::default()).unwrap();
+    let (files, notes) = statecraft::sim::suite::export::suite_files(
+        statecraft::seed::ORDER_WORKFLOW,
+        &generated.scenarios,
+        statecraft::seed::NAME,
+        "https://github.com/example/statecraft",
+    )
+    .unwrap();
+    assert!(notes.is_empty(), "{notes:?}");
+    check_golden("seed-suite", &files);
+}

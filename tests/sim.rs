@@ -112,7 +112,7 @@ fn edges_taken_include_the_markers_and_the_catch() {
 
 #[test]
 fn process_data_fails_twice_then_succeeds_with_retry() {
-    let handlers = set(&[("ProcessData", HandlerChoice::FailThenSucceed { times: 2, error: "States.TaskFailed".into() }, 0)]);
+    let handlers = set(&[("ProcessData", HandlerChoice::FailThenSucceed { times: 2, error: "States.TaskFailed".into(), then: None }, 0)]);
     let run = simulate(&seed_with_retry(), &handlers, json!({"name": "A", "email": "a@x.org", "amount": 10}));
     assert_eq!(run.status, "SUCCEEDED");
     assert_eq!(run.end_state.as_deref(), Some("SendNotification"));
@@ -195,7 +195,9 @@ fn a_batch_reports_what_differs_from_the_expected_outcome() {
             status: Some("FAILED".into()),
             end_state: Some("SendNotification".into()),
             output: [("statusCode".to_string(), json!(200)), ("absent".to_string(), json!(1))].into_iter().collect(),
+            ..Expected::default()
         }),
+        handlers: HandlerSet::new(),
     };
     let bad_input = Scenario::new("not json", "{\"amount\": ");
     let mut batch = Batch::new(simulator, vec![seed_scenarios()[0].clone(), wrong, bad_input, Scenario::new("no expectation", "{}")]);
@@ -348,5 +350,5 @@ fn mock_config_files_that_cannot_be_imported_say_why() {
     }
     let two = file(json!({"A": {"ProcessData": "R"}}), json!({"R": {"0-1": {"Throw": {"Error": "E"}}, "2": {"Return": 1}}}));
     let set = import(&two, Some("A"), &tasks).unwrap();
-    assert_eq!(set["ProcessData"].choice, HandlerChoice::FailThenSucceed { times: 2, error: "E".into() });
+    assert_eq!(set["ProcessData"].choice, HandlerChoice::FailThenSucceed { times: 2, error: "E".into(), then: None });
 }

@@ -208,6 +208,13 @@ enum Command {
         /// A JSON file of scenarios `[{"name": "...", "input": {...}}]` for run.sh (default: the seed's three tests).
         #[arg(long)]
         scenarios: Option<std::path::PathBuf>,
+        /// A suite file (`statecraft generate-suite`): also write it, its scenarios as Step
+        /// Functions Local test cases (MockConfigFile.json) and a GitHub Actions workflow that runs it.
+        #[arg(long)]
+        suite: Option<std::path::PathBuf>,
+        /// The git repository the CI workflow installs the statecraft CLI from.
+        #[arg(long, default_value = "https://github.com/YOUR-ORG/statecraft")]
+        cli_repository: String,
     },
     /// Run the performance workloads (the peer's bench files), each in fresh processes; verify
     /// every output; print transitions/s, wall time and peak RSS per workload.
@@ -235,6 +242,32 @@ enum Command {
     TestState {
         /// The request body's file, or `-`.
         request: std::path::PathBuf,
+    },
+    /// Run the scenarios of SUITE (a suite file) on DEF (default: the definition the suite names,
+    /// relative to it); print a line per scenario, the coverage and `suite: N of M scenarios pass`.
+    /// Exit 0: every scenario passes, 1: one fails, 2: unreadable or invalid suite or definition.
+    Test {
+        /// The suite file (JSON, `statecraft generate-suite` writes one).
+        suite: std::path::PathBuf,
+        /// The ASL definition file (JSON).
+        definition: Option<std::path::PathBuf>,
+        /// Also write the results as JUnit XML to FILE.
+        #[arg(long)]
+        junit: Option<std::path::PathBuf>,
+    },
+    /// Generate a suite for DEF: scenarios that together reach every state and edge (each Choice
+    /// rule and Default, each Catch, each Retry followed by success and by exhaustion, timeouts,
+    /// Map and Parallel failures), each with the outcome it gives today as its expectation. The
+    /// suite goes to stdout (or --out FILE); coverage and unreachable edges go to stderr.
+    GenerateSuite {
+        /// The ASL definition file (JSON).
+        definition: std::path::PathBuf,
+        /// Write the suite to FILE instead of stdout.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Executions the search may run.
+        #[arg(long, default_value_t = statecraft::sim::suite::generate::Options::default().max_runs)]
+        max_runs: usize,
     },
     /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
@@ -285,16 +318,18 @@ fn main() -> ExitCode {
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
+        Command::Test { suite, definition, junit } => test_suite(&suite, definition.as_deref(), junit.as_deref()),
+        Command::GenerateSuite { definition, out, max_runs } => generate_suite(&definition, out.as_deref(), max_runs),
         Command::Bench { workloads, only, reps, json, child } => {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
         Command::Export {
-            definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios,
+            definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios, suite, cli_repository,
         } => {
             let request = statecraft::export::command::ExportRequest {
                 name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email,
             };
-            export(definition.as_deref(), &out, &request, scenarios.as_deref())
+            export(definition.as_deref(), &out, &request, scenarios.as_deref(), suite.as_deref().map(|s| (s, cli_repository.as_str())))
         }
         Command::Seed => {
             print!("{}", statecraft::seed::ORDER_WORKFLOW);
@@ -458,6 +493,89 @@ fn test_state(request: &std::path::Path) -> ExitCode {
     ExitCode::from(report.exit_code)
 }
 
+/// `statecraft test`: reads the suite and the definition (the one the suite names, beside it,
+/// unless DEF is given), the library runs them; writes the JUnit file when asked.
+fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>) -> ExitCode {
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let suite_text = match read(suite) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let definition_path = match definition {
+        Some(p) => p.to_path_buf(),
+        None => match statecraft::sim::suite::file::Suite::parse(&suite_text).ok().and_then(|s| s.definition) {
+            Some(named) => suite.parent().unwrap_or(std::path::Path::new(".")).join(named),
+            None => {
+                eprintln!("{}", terminal_safe_line(&format!("{}: the suite names no definition: give DEF", suite.display())));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let definition_text = match read(&definition_path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let name = suite.file_stem().map(|s| s.to_string_lossy().trim_end_matches(".suite").to_string()).unwrap_or_default();
+    let report = statecraft::sim::suite::command::test_command(&suite_text, &name, &definition_text);
+    print!("{}", terminal_safe(&report.stdout));
+    eprint!("{}", terminal_safe(&report.stderr));
+    if let (Some(path), Some(xml)) = (junit, &report.junit) {
+        if let Err(e) = std::fs::write(path, xml) {
+            eprintln!("{}", terminal_safe_line(&format!("{}: cannot write: {e}", path.display())));
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::from(report.exit_code)
+}
+
+/// `statecraft generate-suite`: reads DEF, the library generates, this prints or writes.
+fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize) -> ExitCode {
+    let text = match std::fs::read_to_string(definition) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&format!("{}: cannot read: {e}", definition.display())));
+            return ExitCode::from(2);
+        }
+    };
+    // The suite names its definition relative to where the suite is written.
+    let named = match out.and_then(|o| o.parent()) {
+        Some(dir) => relative_to(definition, dir),
+        None => definition.display().to_string(),
+    };
+    match statecraft::sim::suite::command::generate_command(&text, Some(&named), max_runs) {
+        Ok((suite, summary)) => {
+            eprint!("{}", terminal_safe(&summary));
+            match out {
+                Some(path) => {
+                    if let Err(e) = std::fs::write(path, suite) {
+                        eprintln!("{}", terminal_safe_line(&format!("{}: cannot write: {e}", path.display())));
+                        return ExitCode::from(2);
+                    }
+                }
+                None => print!("{}", terminal_safe(&suite)),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&format!("{}: {e}", definition.display())));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `path` as seen from `dir` when it lies under it, else as given (made absolute when possible).
+fn relative_to(path: &std::path::Path, dir: &std::path::Path) -> String {
+    let absolute = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, base) = (absolute(path), absolute(if dir.as_os_str().is_empty() { std::path::Path::new(".") } else { dir }));
+    file.strip_prefix(&base).map(|p| p.display().to_string()).unwrap_or_else(|_| file.display().to_string())
+}
+
 /// `statecraft conformance`: exit 0 when every case passed.
 fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
     use statecraft::asl::conformance::{report, run_dir};
@@ -475,12 +593,49 @@ fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
 }
 
 /// `statecraft export`: reads the files, the library generates, this writes them.
-fn export(definition: Option<&std::path::Path>, out: &std::path::Path, request: &statecraft::export::command::ExportRequest, scenarios: Option<&std::path::Path>) -> ExitCode {
+fn export(
+    definition: Option<&std::path::Path>,
+    out: &std::path::Path,
+    request: &statecraft::export::command::ExportRequest,
+    scenarios: Option<&std::path::Path>,
+    suite: Option<(&std::path::Path, &str)>,
+) -> ExitCode {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
-    let result = definition
-        .map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read)
+    let definition_text = definition.map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read);
+    let result = definition_text
+        .clone()
         .and_then(|text| Ok((text, scenarios.map(read).transpose()?)))
         .and_then(|(text, scenarios)| statecraft::export::command::export_command_with_warnings(&text, request, scenarios.as_deref()));
+    // The suite's files: the suite, its Step Functions Local test cases, the CI workflow.
+    let result = match (result, suite) {
+        (Ok((mut files, warnings)), Some((path, repository))) => {
+            let suite = read(path).and_then(|text| {
+                statecraft::sim::suite::file::Suite::parse(&text)
+                    .map_err(|errors| errors.iter().map(|e| format!("{}:{e}", path.display())).collect::<Vec<_>>().join("\n"))
+            });
+            match suite.and_then(|suite| {
+                let definition = definition_text.clone()?;
+                statecraft::sim::suite::export::suite_files(&definition, &suite.scenarios, &request.name, repository).map_err(|e| e.to_string())
+            }) {
+                Ok((suite_files, notes)) => {
+                    files.extend(suite_files);
+                    for note in notes {
+                        eprintln!("{}", terminal_safe_line(&format!("warning: MockConfigFile.json leaves out {note}")));
+                    }
+                    if repository.contains("YOUR-ORG") {
+                        let file = statecraft::sim::suite::export::WORKFLOW_FILE;
+                        eprintln!("{}", terminal_safe_line(&format!("warning: {file} installs the CLI from {repository}: set --cli-repository")));
+                    }
+                    Ok((files, warnings))
+                }
+                Err(e) => {
+                    eprintln!("{}", terminal_safe(&e));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        (other, _) => other,
+    };
     let files = match result {
         Ok((files, warnings)) => {
             for warning in warnings {

@@ -235,6 +235,14 @@ impl Resolved {
         }
     }
 
+    /// Checks a Task's result (TestState's mocked one) against the operation's output.
+    pub fn check_result(&self, result: &Value, mode: FieldValidationMode) -> Vec<Finding> {
+        match self.operation().output {
+            Some(shape) => check::check(&self.service, shape, result, mode, Written::Value, self.integration.json_members()),
+            None => Vec::new(),
+        }
+    }
+
     /// Checks a Task's `Parameters`/`Arguments` (as written, or evaluated) against the input.
     pub fn check_parameters(&self, parameters: &Value, mode: FieldValidationMode, written: Written) -> Vec<Finding> {
         if written == Written::Template && parameters.is_string() {

@@ -119,7 +119,7 @@ pub fn choice_of_kind(kind: AnswerKind, current: &HandlerChoice, errors: &[Strin
             let error = error();
             HandlerChoice::Throw { cause: simulated_cause(&error), error }
         }
-        AnswerKind::FailThenSucceed => HandlerChoice::FailThenSucceed { times: 2, error: error() },
+        AnswerKind::FailThenSucceed => HandlerChoice::FailThenSucceed { times: 2, error: error(), then: None },
         AnswerKind::Timeout => HandlerChoice::Throw { error: names::TIMEOUT.into(), cause: String::new() },
         AnswerKind::Jsonata => match current {
             HandlerChoice::Jsonata { expression } => HandlerChoice::Jsonata { expression: expression.clone() },
@@ -132,7 +132,7 @@ pub fn choice_of_kind(kind: AnswerKind, current: &HandlerChoice, errors: &[Strin
 /// `current` with `error` as the error it throws (or fails with); the cause follows the error.
 pub fn choice_with_error(current: &HandlerChoice, error: &str) -> HandlerChoice {
     match current {
-        HandlerChoice::FailThenSucceed { times, .. } => HandlerChoice::FailThenSucceed { times: *times, error: error.into() },
+        HandlerChoice::FailThenSucceed { times, then, .. } => HandlerChoice::FailThenSucceed { times: *times, error: error.into(), then: then.clone() },
         _ => HandlerChoice::Throw { error: error.into(), cause: simulated_cause(error) },
     }
 }
@@ -348,7 +348,7 @@ fn apply_flag_spec(spec: &mut HandlerSpec, text: &str) -> Result<(), String> {
         ("fail", Some(rest)) => {
             let (times, error) = rest.split_once(':').unwrap_or((rest, names::TASK_FAILED));
             let times = times.trim().parse().map_err(|_| format!("fail:N needs a whole number of failures, not {times:?}"))?;
-            HandlerChoice::FailThenSucceed { times, error: error.trim().to_string() }
+            HandlerChoice::FailThenSucceed { times, error: error.trim().to_string(), then: None }
         }
         ("fail", None) => return Err(needs("a number")),
         ("jsonata", Some(expression)) => HandlerChoice::Jsonata { expression: expression.to_string() },
@@ -403,7 +403,7 @@ mod tests {
         let choice = |name: &str| answers.states[name].choice.clone();
         assert_eq!(choice("Reserve"), HandlerChoice::Throw { error: "DynamoDB.ConditionalCheckFailedException".into(), cause: "ConditionalCheckFailedException (simulated by Statecraft)".into() });
         assert_eq!(choice("Charge"), HandlerChoice::Throw { error: "Payments.Declined".into(), cause: "card refused: twice".into() });
-        assert_eq!(answers.states["Notify"], HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 2, error: "SNS.ThrottledException".into() }, latency_ms: 250 });
+        assert_eq!(answers.states["Notify"], HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 2, error: "SNS.ThrottledException".into(), then: None }, latency_ms: 250 });
         assert_eq!(choice("Audit"), HandlerChoice::Static { json: "{\"ok\": true, \"a=b\": 1}".into() });
         assert_eq!(AnswerKind::of(&choice("Slow")), AnswerKind::Timeout);
         assert_eq!(choice("Echoed"), HandlerChoice::Echo);
@@ -435,7 +435,7 @@ mod tests {
     fn the_file_the_page_writes_reads_back() {
         let mut handlers = HandlerSet::new();
         handlers.insert("Reserve".into(), HandlerSpec { choice: HandlerChoice::Throw { error: "DynamoDB.ConditionalCheckFailedException".into(), cause: "c".into() }, latency_ms: 0 });
-        handlers.insert("Notify".into(), HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 3, error: "States.TaskFailed".into() }, latency_ms: 40 });
+        handlers.insert("Notify".into(), HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 3, error: "States.TaskFailed".into(), then: None }, latency_ms: 40 });
         let text = Answers::of_document(&handlers).to_json();
         assert_eq!(Answers::parse(&text).unwrap(), Answers { states: handlers, resources: HandlerSet::new() });
         assert_eq!(Answers::parse("{}").unwrap(), Answers::default());
@@ -485,7 +485,7 @@ mod tests {
         let other = choice_with_error(&thrown, "DynamoDB.ResourceNotFoundException");
         assert_eq!(other, HandlerChoice::Throw { error: "DynamoDB.ResourceNotFoundException".into(), cause: "ResourceNotFoundException (simulated by Statecraft)".into() });
         // Switching kinds keeps the error; a time-out is not an error to keep.
-        assert_eq!(choice_of_kind(AnswerKind::FailThenSucceed, &other, &errors), HandlerChoice::FailThenSucceed { times: 2, error: "DynamoDB.ResourceNotFoundException".into() });
+        assert_eq!(choice_of_kind(AnswerKind::FailThenSucceed, &other, &errors), HandlerChoice::FailThenSucceed { times: 2, error: "DynamoDB.ResourceNotFoundException".into(), then: None });
         let timeout = choice_of_kind(AnswerKind::Timeout, &other, &errors);
         assert_eq!(AnswerKind::of(&timeout), AnswerKind::Timeout);
         assert_eq!(choice_of_kind(AnswerKind::Throw, &timeout, &[]), HandlerChoice::Throw { error: "States.TaskFailed".into(), cause: "TaskFailed (simulated by Statecraft)".into() });

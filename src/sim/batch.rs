@@ -24,6 +24,9 @@ pub struct Simulator {
     /// The S3 objects every execution starts with (a Distributed Map's ItemReader reads them);
     /// each execution writes into its own copy.
     pub s3: crate::handlers::s3::ObjectStore,
+    /// A history limit below AWS's 25,000 events (a generated suite's: a polling loop whose
+    /// Task always answers "not yet" fails sooner, the same way).
+    pub history_limit: Option<usize>,
 }
 
 /// Why a simulator could not be made.
@@ -53,7 +56,7 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = tasks(&program);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default() })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
     }
 
     /// Compiles a document's model as it is (no round trip through its text) and `handlers`.
@@ -62,7 +65,7 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = tasks(&program);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default() })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
     }
 
     /// A fresh handler registry for one execution (a redrive's, after the handlers changed).
@@ -102,13 +105,17 @@ impl Simulator {
     }
 
     fn config(&self, seed: u64, quiet: bool) -> ExecutionConfig {
-        ExecutionConfig {
+        let mut config = ExecutionConfig {
             seed,
             execution_type: self.execution_type,
             state_machine_name: crate::seed::NAME.into(),
             quiet,
             ..ExecutionConfig::default()
+        };
+        if let Some(limit) = self.history_limit {
+            config.quotas.history_events = Some(limit);
         }
+        config
     }
 
     /// [`Simulator::start`]; `quiet`: nobody will read the handlers' log lines.
@@ -132,6 +139,16 @@ impl Simulator {
         execution.run();
         RunModel::of(&execution)
     }
+
+    /// This simulator with a scenario's own handler choices over the document's (itself when
+    /// the scenario has none).
+    pub fn for_scenario(&self, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+        if handlers.is_empty() {
+            return Ok(self.clone());
+        }
+        let compiled = self.handlers.overlay(handlers).map_err(SetupError::Handlers)?;
+        Ok(Simulator { handlers: compiled, ..self.clone() })
+    }
 }
 
 /// One scenario's outcome in a batch.
@@ -142,6 +159,8 @@ pub struct BatchRow {
     pub end_state: Option<String>,
     /// `None` when nothing was expected.
     pub pass: Option<bool>,
+    /// The run, for coverage of goals finer than edges (`None` when the scenario could not run).
+    pub run: Option<Arc<RunModel>>,
     pub mismatches: Vec<String>,
     /// Billed transitions: states entered plus retries.
     pub transitions: u64,
@@ -259,6 +278,11 @@ pub struct Batch {
     pub coverage: Coverage,
     pub transitions: u64,
     pub duration_ms: i64,
+    /// Keep each row's [`RunModel`] (a suite's coverage reads them; a batch of thousands does not).
+    pub keep_runs: bool,
+    /// The seed of every run (a suite's: each scenario runs as it was generated); `None`: the
+    /// scenario's index.
+    pub fixed_seed: Option<u64>,
 }
 
 impl Batch {
@@ -271,6 +295,8 @@ impl Batch {
             coverage: Coverage::default(),
             transitions: 0,
             duration_ms: 0,
+            keep_runs: false,
+            fixed_seed: None,
         }
     }
 
@@ -310,9 +336,10 @@ impl Batch {
 
     fn run_one(&mut self, index: usize) -> BatchRow {
         let scenario = &self.scenarios[index];
-        let (run, input_error) = match scenario.parsed_input() {
-            Ok(input) => (Some(self.simulator.run_quiet(input, index as u64)), None),
-            Err(e) => (None, Some(e)),
+        let simulator = self.simulator.for_scenario(&scenario.handlers).map_err(|e| format!("scenario '{}': {e}", scenario.name));
+        let (run, input_error) = match (scenario.parsed_input(), simulator) {
+            (Ok(input), Ok(simulator)) => (Some(simulator.run_quiet(input, self.fixed_seed.unwrap_or(index as u64))), None),
+            (Err(e), _) | (_, Err(e)) => (None, Some(e)),
         };
         let Some(run) = run else {
             return BatchRow {
@@ -320,6 +347,7 @@ impl Batch {
                 status: "INVALID_INPUT",
                 end_state: None,
                 pass: Some(false),
+                run: None,
                 mismatches: vec![input_error.unwrap_or_default()],
                 transitions: 0,
                 duration_ms: 0,
@@ -336,6 +364,7 @@ impl Batch {
             status: run.status,
             end_state: run.end_state.clone(),
             pass: found.as_ref().map(Vec::is_empty),
+            run: self.keep_runs.then(|| Arc::new(run.clone())),
             mismatches: found.unwrap_or_default(),
             transitions,
             duration_ms: run.duration_ms,

@@ -100,8 +100,10 @@ fn order(n: usize, kind: OrderKind, first: &str, last: &str, amount: f64) -> Sce
         input: Value::Object(input).to_string(),
         expected: Some(Expected {
             status: Some("SUCCEEDED".into()),
+            error: None,
             end_state: Some(if valid { "SendNotification" } else { "HandleError" }.into()),
             output,
         }),
+        handlers: Default::default(),
     }
 }

@@ -47,8 +47,15 @@ pub enum HandlerChoice {
         #[serde(default)]
         cause: String,
     },
-    /// Fails `times` times with `error`, then gives the default answer ([`HandlerChoice::Seed`]).
-    FailThenSucceed { times: u32, error: String },
+    /// Fails `times` times with `error`, then gives the default answer ([`HandlerChoice::Seed`]),
+    /// or the JSON text `then` when there is one (a generated suite's retry of a Task whose
+    /// default answer its `ResultSelector` cannot read).
+    FailThenSucceed {
+        times: u32,
+        error: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        then: Option<String>,
+    },
     /// A JSONata expression over the task's input (`$`).
     Jsonata { expression: String },
     /// Parks the task until a callback (the state must use `.waitForTaskToken`): no handler
@@ -126,7 +133,7 @@ enum Ready {
     Echo,
     Static(Arc<Value>),
     Throw(StatesError),
-    FailThenSucceed(u32, StatesError),
+    FailThenSucceed(u32, StatesError, Option<Arc<Value>>),
     Jsonata(Arc<Expression>),
     Callback,
 }
@@ -188,9 +195,17 @@ impl CompiledHandlers {
                     }
                     Ready::Throw(StatesError::new(name.trim(), cause.clone()))
                 }
-                HandlerChoice::FailThenSucceed { times, error: name } => {
+                HandlerChoice::FailThenSucceed { times, error: name, then } => {
                     let name = if name.trim().is_empty() { "States.TaskFailed" } else { name.trim() };
-                    Ready::FailThenSucceed(*times, StatesError::new(name, format!("Simulated failure of '{state}'")))
+                    let then = match then.as_deref().map(serde_json::from_str::<Value>) {
+                        None => None,
+                        Some(Ok(value)) => Some(Arc::new(value)),
+                        Some(Err(e)) => {
+                            errors.push(error(format!("the result after the failures is not JSON (line {}, column {}): {e}", e.line(), e.column())));
+                            continue;
+                        }
+                    };
+                    Ready::FailThenSucceed(*times, StatesError::new(name, format!("Simulated failure of '{state}'")), then)
                 }
                 HandlerChoice::Jsonata { expression } => {
                     let source = crate::asl::jsonata::expression_text(expression.trim()).unwrap_or(expression.trim());
@@ -207,6 +222,16 @@ impl CompiledHandlers {
             by_state.push((state.clone(), ready, spec.latency_ms));
         }
         if errors.is_empty() { Ok(CompiledHandlers { by_state, ..CompiledHandlers::default() }) } else { Err(errors) }
+    }
+
+    /// These handlers with `extra` compiled over them: a state `extra` names takes its handler
+    /// from there (a scenario's own service outcomes over the document's choices).
+    pub fn overlay(&self, extra: &HandlerSet) -> Result<CompiledHandlers, Vec<HandlerError>> {
+        let over = CompiledHandlers::compile(extra)?;
+        let mut by_state: Vec<(String, Ready, u64)> =
+            self.by_state.iter().filter(|(state, ..)| !extra.contains_key(state)).cloned().collect();
+        by_state.extend(over.by_state);
+        Ok(CompiledHandlers { by_state, catalogue: self.catalogue.clone() })
     }
 
     /// The same handlers, with default answers from `catalogue` (the page's fetched files).
@@ -263,7 +288,8 @@ impl CompiledHandlers {
                 Ready::Echo => Box::new(Echo),
                 Ready::Static(v) => Box::new(StaticResult(Value::clone(v))),
                 Ready::Throw(e) => Box::new(Throw(e.clone())),
-                Ready::FailThenSucceed(n, e) => Box::new(FailTimesThenSucceed::new(*n, e.clone(), Boxed(fallback()))),
+                Ready::FailThenSucceed(n, e, None) => Box::new(FailTimesThenSucceed::new(*n, e.clone(), Boxed(fallback()))),
+                Ready::FailThenSucceed(n, e, Some(v)) => Box::new(FailTimesThenSucceed::new(*n, e.clone(), StaticResult(Value::clone(v)))),
                 Ready::Jsonata(e) => Box::new(JsonataHandler(e.clone())),
             };
             registry.register(state.clone(), WithLatency { inner: Boxed(handler), millis: *latency });

@@ -36,6 +36,25 @@ pub fn export(set: &HandlerSet, tasks: &[TaskInfo], machine: &str) -> (MockConfi
             HandlerChoice::Throw { error, cause } => {
                 MockOutcome::Throw { error: error.clone(), cause: (!cause.is_empty()).then(|| cause.clone()) }
             }
+            // N failures then a fixed result: two ranges of invocations.
+            HandlerChoice::FailThenSucceed { times, error, then: Some(json) } if *times > 0 => match serde_json::from_str::<Value>(json) {
+                Ok(v) => {
+                    let name = format!("{state}Mock");
+                    case.states.push((state.clone(), name.clone()));
+                    config.responses.push(MockedResponse {
+                        name,
+                        invocations: vec![
+                            MockInvocations { first: 0, last: times - 1, outcome: MockOutcome::Throw { error: error.clone(), cause: None } },
+                            MockInvocations { first: *times, last: *times, outcome: MockOutcome::Return(wrap(v)) },
+                        ],
+                    });
+                    continue;
+                }
+                Err(_) => {
+                    notes.push(format!("{state}: the result after the failures is not JSON"));
+                    continue;
+                }
+            },
             other => {
                 notes.push(format!("{state}: {} has no MockConfigFile form; it stays simulated", label(other)));
                 continue;
@@ -102,7 +121,7 @@ pub fn import(text: &str, test_case: Option<&str>, tasks: &[TaskInfo]) -> Result
                 HandlerChoice::Throw { error: error.clone(), cause: cause.clone().unwrap_or_default() }
             }
             [MockInvocations { first: 0, last, outcome: MockOutcome::Throw { error, .. } }, MockInvocations { outcome: MockOutcome::Return(_), .. }] => {
-                HandlerChoice::FailThenSucceed { times: last + 1, error: error.clone() }
+                HandlerChoice::FailThenSucceed { times: last + 1, error: error.clone(), then: None }
             }
             _ => return Err(format!("'{state}': the response '{response_name}' changes between invocations in a way the Run panel cannot show")),
         };

@@ -15,25 +15,31 @@ pub mod mock;
 pub mod run;
 pub mod scenario;
 pub mod skeleton;
+pub mod suite;
 pub mod teststate;
 pub mod timeline;
 
 use serde::{Deserialize, Serialize};
 
-/// What the Run panel keeps with a document: its scenarios and its handler choices.
+/// What the Run panel keeps with a document: its scenarios, its handler choices and its test
+/// suite.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SimSettings {
     #[serde(default)]
     pub scenarios: Vec<scenario::Scenario>,
     #[serde(default, skip_serializing_if = "handler::HandlerSet::is_empty")]
     pub handlers: handler::HandlerSet,
+    /// The generated (or hand-edited) test suite: scenarios with their own handler choices and
+    /// expected outcomes ([`suite`]); empty until one is generated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suite: Vec<scenario::Scenario>,
 }
 
 impl SimSettings {
     /// The seed's three scenarios and no handler choices (what an autosave from before the
     /// simulator restores to).
     pub fn seeded() -> Self {
-        SimSettings { scenarios: scenario::seed_scenarios(), handlers: handler::HandlerSet::new() }
+        SimSettings { scenarios: scenario::seed_scenarios(), ..SimSettings::default() }
     }
 
     /// What a new or imported document starts with: one scenario whose input is the skeleton of
@@ -43,7 +49,7 @@ impl SimSettings {
         let input = serde_json::from_str::<serde_json::Value>(text).map(|d| skeleton::skeleton(&d)).unwrap_or_default();
         let input = if input.is_null() { serde_json::json!({}) } else { input };
         let text = serde_json::to_string_pretty(&input).unwrap_or_else(|_| "{}".into());
-        SimSettings { scenarios: vec![scenario::Scenario::new("First run", text)], handlers: handler::HandlerSet::new() }
+        SimSettings { scenarios: vec![scenario::Scenario::new("First run", text)], ..SimSettings::default() }
     }
 
     // The edits the Run panel makes, each giving the settings after it: the document applies
@@ -84,7 +90,12 @@ impl SimSettings {
 
     /// With `handlers` instead of the current handler choices (an imported mock file).
     pub fn with_handlers(&self, handlers: handler::HandlerSet) -> SimSettings {
-        SimSettings { scenarios: self.scenarios.clone(), handlers }
+        SimSettings { handlers, ..self.clone() }
+    }
+
+    /// With `suite` as the document's test suite (a generated one replaces the last).
+    pub fn with_suite(&self, suite: Vec<scenario::Scenario>) -> SimSettings {
+        SimSettings { suite, ..self.clone() }
     }
 }
 
@@ -116,5 +127,10 @@ mod settings_tests {
         let handled = seeded.with_handler("ProcessData", handler::HandlerSpec::default());
         assert_eq!(handled.handlers.len(), 1);
         assert_eq!(handled.with_handlers(handler::HandlerSet::new()), seeded);
+        let tested = seeded.with_suite(vec![scenario::Scenario::new("t", "{}")]);
+        assert_eq!(tested.suite.len(), 1);
+        let saved = serde_json::to_string(&tested).unwrap();
+        assert_eq!(serde_json::from_str::<SimSettings>(&saved).unwrap(), tested, "the suite is saved with the document");
+        assert!(!serde_json::to_string(&seeded).unwrap().contains("suite"), "an empty suite is not written");
     }
 }

@@ -82,6 +82,9 @@ pub struct RunModel {
     /// (from, to) state names; [`START`] and [`END`] for the markers. Counted.
     pub edges: BTreeMap<(Arc<str>, Arc<str>), u32>,
     pub transitions: u64,
+    /// The Map and Parallel states that failed (a catcher may have taken the failure on), in
+    /// order: their StateExited follows their MapStateFailed or ParallelStateFailed.
+    pub branch_failures: Vec<Arc<str>>,
     /// Virtual milliseconds from ExecutionStarted to the last event.
     pub duration_ms: i64,
 }
@@ -118,6 +121,8 @@ impl RunModel {
         let end: Arc<str> = END.into();
         let mut status = "RUNNING";
         let mut last_top: Option<usize> = None;
+        let mut branch_failures: Vec<Arc<str>> = Vec::new();
+        let mut branch_failed = false;
         // Nesting depth of each visit (0: the top level), and the open visits by state name.
         let mut depth: Vec<u32> = Vec::new();
         // FNV: the keys are short state names, hashed on every entered and exited event.
@@ -176,7 +181,14 @@ impl RunModel {
                     }
                     set(&mut visit_of, slot, Some(index));
                 }
+                EventKind::MapStateFailed | EventKind::ParallelStateFailed => {
+                    branch_failed = true;
+                    set(&mut visit_of, slot, inherited);
+                }
                 EventKind::StateExited { name, output, .. } => {
+                    if std::mem::take(&mut branch_failed) {
+                        branch_failures.push(name.clone());
+                    }
                     // By name: a Parallel or Map exits after its branches' events.
                     let exited = open.get_mut(name).and_then(Vec::pop).or(inherited);
                     if let Some(v) = exited {
@@ -250,6 +262,7 @@ impl RunModel {
             states,
             edges,
             transitions: 0,
+            branch_failures,
             duration_ms,
         }
     }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::handler::HandlerSet;
 use super::run::RunModel;
 
 /// One named input to run, and what it should give.
@@ -15,6 +16,10 @@ pub struct Scenario {
     pub input: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<Expected>,
+    /// This scenario's own handler choices, over the document's (a generated suite injects the
+    /// error a Catch takes, or N failures for a Retry, this way).
+    #[serde(default, skip_serializing_if = "HandlerSet::is_empty")]
+    pub handlers: HandlerSet,
 }
 
 /// What a scenario should give; every part is optional.
@@ -23,6 +28,9 @@ pub struct Expected {
     /// `SUCCEEDED`, `FAILED`, `TIMED_OUT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The error a failed execution ends with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// The last state entered at the top level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_state: Option<String>,
@@ -33,7 +41,7 @@ pub struct Expected {
 
 impl Scenario {
     pub fn new(name: impl Into<String>, input: impl Into<String>) -> Self {
-        Scenario { name: name.into(), input: input.into(), expected: None }
+        Scenario { name: name.into(), input: input.into(), expected: None, handlers: HandlerSet::new() }
     }
 
     /// The input as JSON, or where it is not JSON.
@@ -61,9 +69,11 @@ pub fn seed_scenarios() -> Vec<Scenario> {
                 input: seed.input.to_string(),
                 expected: Some(Expected {
                     status: Some("SUCCEEDED".into()),
+                    error: None,
                     end_state: Some(if valid { "SendNotification" } else { "HandleError" }.into()),
                     output,
                 }),
+                handlers: HandlerSet::new(),
             }
         })
         .collect()
@@ -81,6 +91,11 @@ pub fn mismatches(expected: &Expected, run: &RunModel) -> Vec<String> {
     if let Some(status) = &expected.status {
         if status != run.status {
             out.push(format!("status {} instead of {status}", run.status));
+        }
+    }
+    if let Some(error) = &expected.error {
+        if run.error.as_deref() != Some(error.as_str()) {
+            out.push(format!("error {} instead of {error}", run.error.as_deref().unwrap_or("none")));
         }
     }
     if let Some(end) = &expected.end_state {

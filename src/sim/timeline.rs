@@ -514,7 +514,7 @@ mod tests {
     fn retries_show_each_attempt_and_the_back_off_between() {
         let mut def: Value = serde_json::from_str(crate::seed::ORDER_WORKFLOW).unwrap();
         def["States"]["ProcessData"]["Retry"] = json!([{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}]);
-        let fail = HandlerChoice::FailThenSucceed { times: 2, error: "States.TaskFailed".into() };
+        let fail = HandlerChoice::FailThenSucceed { times: 2, error: "States.TaskFailed".into(), then: None };
         let t = timeline(&def, crate::seed::TEST_INPUTS[0].input, &[("ProcessData", fail)]);
         let process = bar(&t, "ProcessData");
         let parts: Vec<(SegmentKind, Millis)> = process.segments.iter().map(|s| (s.kind, s.end_ms - s.start_ms)).collect();

@@ -26,7 +26,7 @@ fn choice_of(kind: &str) -> HandlerChoice {
         "echo" => HandlerChoice::Echo,
         "static" => HandlerChoice::Static { json: "{}".into() },
         "throw" => HandlerChoice::Throw { error: "States.TaskFailed".into(), cause: "Simulated error".into() },
-        "fail" => HandlerChoice::FailThenSucceed { times: 2, error: "States.TaskFailed".into() },
+        "fail" => HandlerChoice::FailThenSucceed { times: 2, error: "States.TaskFailed".into(), then: None },
         "jsonata" => HandlerChoice::Jsonata { expression: "{% $ %}".into() },
         "callback" => HandlerChoice::Callback,
         _ => HandlerChoice::Seed,
@@ -101,7 +101,7 @@ pub fn Handlers(on_change: Callback<()>) -> impl IntoView {
                         {field("error", error, |c, v| if let HandlerChoice::Throw { error, .. } = c { *error = v })}
                         {field("cause", cause, |c, v| if let HandlerChoice::Throw { cause, .. } = c { *cause = v })}
                     }.into_any(),
-                    HandlerChoice::FailThenSucceed { times, error } => view! {
+                    HandlerChoice::FailThenSucceed { times, error, .. } => view! {
                         {field("times", times.to_string(), |c, v| if let HandlerChoice::FailThenSucceed { times, .. } = c { *times = v.parse().unwrap_or(1) })}
                         {field("error", error, |c, v| if let HandlerChoice::FailThenSucceed { error, .. } = c { *error = v })}
                     }.into_any(),

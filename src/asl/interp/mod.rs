@@ -19,6 +19,8 @@ pub mod program;
 pub mod quota;
 mod recovery;
 mod states;
+/// `StringMatches` as Choice rules match, for the test generator's synthesised values.
+pub(crate) use states::string_matches;
 pub mod trace;
 pub mod variables;
 

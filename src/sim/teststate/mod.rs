@@ -7,7 +7,8 @@
 //! [`Execution`] of that machine under an [`Isolation`], stepped until the state has left,
 //! retried past `retrierRetryCount` attempts, or failed; the data-flow trace records every
 //! step) → [`inspect`] (the trace read as AWS's `inspectionData`, level by level) →
-//! [`response`]. The mocked result is checked by [`validation`] (`fieldValidationMode`), and
+//! [`response`]. The mocked result is checked against the operation's output by the service
+//! catalogue's checker ([`crate::catalogue::check`], `fieldValidationMode`), and
 //! [`aws_cli`] writes the same call as an `aws stepfunctions test-state` command; [`form`] is
 //! what the inspector's "Test this state" panel asks, as data.
 //!
@@ -19,7 +20,6 @@ pub mod form;
 pub mod inspect;
 pub mod request;
 pub mod response;
-pub mod validation;
 
 use std::sync::Arc;
 
@@ -37,7 +37,8 @@ use crate::asl::model::StateType;
 pub use request::{FieldValidationMode, InspectionLevel, Mock, MockOutcome, RequestError, StateConfiguration, TestStateRequest};
 pub use response::{ErrorDetails, InspectionData, TestStateResponse, TestStatus};
 pub use aws_cli::aws_cli_command;
-pub use validation::{KnownModels, ServiceModels};
+use crate::catalogue::Catalogue;
+use crate::catalogue::check::FindingKind;
 
 /// The name a definition of one state runs under (unless a state inside it has that name).
 pub const SINGLE_STATE_NAME: &str = "TestState";
@@ -45,14 +46,16 @@ pub const SINGLE_STATE_NAME: &str = "TestState";
 /// Steps after which a test gives up (a state leaves after a few; only a runaway would not).
 const MAX_STEPS: usize = 100_000;
 
-/// Answers a TestState request, checking mocked results against [`KnownModels`].
+/// Answers a TestState request, checking mocked results against the build's service catalogue
+/// ([`Catalogue::built_in`]).
 pub fn test_state(request: &TestStateRequest) -> Result<TestStateResponse, RequestError> {
-    test_state_with(request, &KnownModels)
+    test_state_with(request, &Catalogue::built_in())
 }
 
-/// Answers a TestState request, checking mocked results against `models`. An error is what AWS
+/// Answers a TestState request, checking mocked results against the API models of `models`
+/// (the page hands over the services it fetched). An error is what AWS
 /// would refuse (a ValidationException or InvalidDefinition): the request is not answered.
-pub fn test_state_with(request: &TestStateRequest, models: &dyn ServiceModels) -> Result<TestStateResponse, RequestError> {
+pub fn test_state_with(request: &TestStateRequest, models: &Catalogue) -> Result<TestStateResponse, RequestError> {
     let definition: Value = serde_json::from_str(&request.definition)
         .map_err(|e| RequestError::at("/definition", format!("the definition is not JSON: {e}")))?;
     let located = locate(&definition, request.state_name.as_deref())?;
@@ -270,7 +273,7 @@ fn parse_text(text: &str, pointer: &str, what: &str) -> Result<Value, RequestErr
 }
 
 impl Setup {
-    fn read(request: &TestStateRequest, state: &CompiledState, located: &Located, models: &dyn ServiceModels) -> Result<Setup, RequestError> {
+    fn read(request: &TestStateRequest, state: &CompiledState, located: &Located, models: &Catalogue) -> Result<Setup, RequestError> {
         let input = parse_text(request.input.as_deref().unwrap_or("{}"), "/input", "the input")?;
         let variables = match &request.variables {
             Some(text) => match parse_text(text, "/variables", "variables")? {
@@ -307,7 +310,7 @@ impl Setup {
 }
 
 /// The mocked outcome, the result checked in its field validation mode.
-fn mocked_outcome(mock: &Mock, state: &CompiledState, models: &dyn ServiceModels) -> Result<Result<Value, StatesError>, RequestError> {
+fn mocked_outcome(mock: &Mock, state: &CompiledState, models: &Catalogue) -> Result<Result<Value, StatesError>, RequestError> {
     let text = match &mock.outcome {
         MockOutcome::Error { error, cause } => return Ok(Err(StatesError::new(error.clone(), cause.clone()))),
         MockOutcome::Result(text) => text,
@@ -315,9 +318,15 @@ fn mocked_outcome(mock: &Mock, state: &CompiledState, models: &dyn ServiceModels
     let result = parse_text(text, "/mock/result", "the mocked result")?;
     let mode = mock.mode();
     let checked = match &state.action {
-        Action::Task(spec) => match models.result_shape(&spec.resource) {
-            Some(shape) => validation::check(&result, &shape, mode),
-            None => Ok(()),
+        // The catalogue's checker, as for Parameters; members the model does not name are
+        // accepted in every mode (AWS answered SUCCEEDED to `{"random": "json"}` for
+        // `events:putEvents` in STRICT). A resource the catalogue cannot resolve is not checked.
+        Action::Task(spec) => match models.resolve(&spec.resource) {
+            Ok(resolved) => match resolved.check_result(&result, mode).into_iter().find(|f| f.kind != FindingKind::UnknownMember) {
+                Some(finding) => Err(format!("{}: {}", if finding.pointer.is_empty() { "/" } else { &finding.pointer }, finding.message)),
+                None => Ok(()),
+            },
+            Err(_) => Ok(()),
         },
         // A Map's and a Parallel's result is the array of their iterations' or branches' outputs.
         Action::Map(_) | Action::Parallel { .. } if mode != FieldValidationMode::None && !result.is_array() => {

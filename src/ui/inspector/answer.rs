@@ -100,7 +100,7 @@ pub(super) fn service_answer(editor: Editor, state: String, resource: String) ->
                     }
                     .into_any()
                 }
-                HandlerChoice::FailThenSucceed { times, error } => view! {
+                HandlerChoice::FailThenSucceed { times, error, .. } => view! {
                     {error_list(error)}
                     <label class="field">
                         <span class="field-label">"Failures before success"</span>

@@ -2,6 +2,7 @@
 //! the completion of branches and iterations. Retry and Catch are in [`super::recovery`].
 
 mod choice;
+pub(crate) use choice::string_matches;
 mod fail;
 mod map;
 mod parallel;

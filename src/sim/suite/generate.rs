@@ -1,0 +1,673 @@
+//! The generator: a search, guided by what running scenarios actually reaches. It starts from the
+//! document's scenarios and the skeleton of what the definition reads ([`crate::sim::skeleton`]),
+//! runs each, and from every scenario that reached something new derives more: for each Choice
+//! it visited, inputs that make each rule hold and all of them fail ([`synth`]), put where that
+//! state's input lives in the execution's input, or returned by the Task whose result it reads;
+//! for each Task it visited, the error each Catch takes, one failure then success and failures
+//! until each Retry is exhausted, a latency past its timeout, a callback never answered (for a
+//! heartbeat); for each Map and Parallel, an error thrown inside. A scenario is kept only when
+//! its run reached a state, edge or goal no kept scenario had. Its expected outcome is then
+//! recorded as observed, so the suite pins today's behaviour.
+
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+use serde_json::{Map, Value};
+
+use super::coverage::{Reached, reached};
+use super::graph::{self, ANY_ERROR, Graph};
+use super::paths::{self, Step};
+use super::synth::{self, Assignment};
+use crate::sim::batch::{Batch, SetupError, Simulator};
+use crate::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec};
+use crate::sim::run::RunModel;
+use crate::sim::scenario::{Expected, Scenario};
+
+/// How far the search goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Executions the search may run (each is milliseconds of virtual time at most).
+    pub max_runs: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { max_runs: 1500 }
+    }
+}
+
+/// What the generator gives: the scenarios (expected outcomes recorded), and how many runs it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    pub scenarios: Vec<Scenario>,
+    pub runs: usize,
+}
+
+/// The seed of every run of a suite, while generating and when running it: a scenario reaches
+/// what it reached when it was kept.
+pub const SEED: u64 = 0;
+
+/// The history limit of a suite's runs (AWS's is 25,000 events): a polling loop whose Task
+/// always answers "not yet" reaches it, and a suite of such loops stays quick to run.
+pub const HISTORY_LIMIT: usize = 2_000;
+
+/// The simulator a suite runs on: the document's handlers, [`HISTORY_LIMIT`].
+pub fn suite_simulator(definition: &str, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+    Ok(Simulator { history_limit: Some(HISTORY_LIMIT), ..Simulator::new(definition, handlers)? })
+}
+
+/// The cause injected errors carry.
+pub const INJECTED_CAUSE: &str = "Injected by the generated suite";
+
+/// A scenario being tried: what it is made of, in words, its input and its own handlers.
+#[derive(Debug, Clone)]
+struct Candidate {
+    steps: Vec<String>,
+    input: Value,
+    handlers: HandlerSet,
+}
+
+struct Kept {
+    candidate: Candidate,
+    run: RunModel,
+}
+
+/// Generates the suite of `definition`, starting from `scenarios` (the document's) and the
+/// document's handler choices.
+pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, options: Options) -> Result<Generated, SetupError> {
+    let simulator = suite_simulator(definition, handlers)?;
+    let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
+    let graph = Graph::of(&parsed);
+    let mut starts = vec![Candidate { steps: vec!["the skeleton input".into()], input: crate::sim::skeleton::skeleton(&parsed), handlers: HandlerSet::new() }];
+    for scenario in base {
+        if let Ok(input) = scenario.parsed_input() {
+            starts.push(Candidate { steps: vec![format!("the input of '{}'", scenario.name)], input, handlers: scenario.handlers.clone() });
+        }
+    }
+    let mut search = Search { simulator: &simulator, graph: &graph, seen: HashSet::new(), covered: Reached::default(), kept: Vec::new(), runs: 0, max: options.max_runs };
+    let mut queue = VecDeque::new();
+    for candidate in starts {
+        if let Some(k) = search.try_candidate(candidate) {
+            queue.push_back(k);
+        }
+    }
+    while let Some(k) = queue.pop_front() {
+        for candidate in mutations(&graph, &search.kept[k]) {
+            if search.runs >= search.max {
+                break;
+            }
+            if let Some(new) = search.try_candidate(candidate) {
+                queue.push_back(new);
+            }
+        }
+    }
+    let scenarios: Vec<Scenario> = search
+        .kept
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Scenario {
+            name: format!("{:02} {}", i + 1, k.candidate.steps.join("; ")),
+            input: serde_json::to_string_pretty(&k.candidate.input).unwrap_or_else(|_| "{}".into()),
+            expected: None,
+            handlers: k.candidate.handlers.clone(),
+        })
+        .collect();
+    let runs = search.runs;
+    Ok(Generated { scenarios: record_expected(&simulator, scenarios), runs })
+}
+
+/// The scenarios with their expected outcome as a batch run gives it (status, error, end state,
+/// the output's top-level fields).
+pub fn record_expected(simulator: &Simulator, scenarios: Vec<Scenario>) -> Vec<Scenario> {
+    let mut batch = Batch::new(simulator.clone(), scenarios.clone());
+    batch.fixed_seed = Some(SEED);
+    batch.run_all();
+    scenarios
+        .into_iter()
+        .zip(&batch.rows)
+        .map(|(mut scenario, row)| {
+            let (output, error) = match &row.result {
+                Ok(output) => (output.as_object().cloned().unwrap_or_default(), None),
+                Err((error, _)) => (Map::new(), error.clone()),
+            };
+            scenario.expected = Some(Expected { status: Some(row.status.to_string()), error, end_state: row.end_state.clone(), output });
+            scenario
+        })
+        .collect()
+}
+
+struct Search<'a> {
+    simulator: &'a Simulator,
+    graph: &'a Graph,
+    seen: HashSet<String>,
+    covered: Reached,
+    kept: Vec<Kept>,
+    runs: usize,
+    max: usize,
+}
+
+impl Search<'_> {
+    /// Runs a candidate not tried before; keeps it (its index) when it reached something new.
+    fn try_candidate(&mut self, candidate: Candidate) -> Option<usize> {
+        let key = format!("{}|{}", candidate.input, serde_json::to_string(&candidate.handlers).unwrap_or_default());
+        if !self.seen.insert(key) || self.runs >= self.max {
+            return None;
+        }
+        self.runs += 1;
+        let simulator = self.simulator.for_scenario(&candidate.handlers).ok()?;
+        let mut candidate = candidate;
+        let mut run = simulator.run_quiet(candidate.input.clone(), SEED);
+        // A field the flow reads but the input lacks: supply it and run again.
+        let mut supplied = Vec::new();
+        while supplied.len() < 8 && self.runs < self.max {
+            let Some((input, path)) = supply_missing(self.graph, &candidate.input, &run) else { break };
+            candidate.input = input;
+            supplied.push(path);
+            self.runs += 1;
+            run = simulator.run_quiet(candidate.input.clone(), SEED);
+        }
+        if !supplied.is_empty() {
+            candidate.steps.push(format!("with {} supplied", supplied.join(", ")));
+        }
+        let reached = reached(self.graph, &run);
+        let new = reached.minus(&self.covered);
+        if new.is_empty() && !self.kept.is_empty() {
+            return None;
+        }
+        self.covered.extend(reached);
+        self.kept.push(Kept { candidate, run });
+        Some(self.kept.len() - 1)
+    }
+}
+
+/// When a run failed because a state read a path its input lacks (`The JSONPath '$.x' ... could
+/// not be found`, an `ItemsPath` with no results), the execution's input with that field supplied
+/// where the state's input lives (two items for an `ItemsPath`, else a string), and the path.
+fn supply_missing(graph: &Graph, input: &Value, run: &RunModel) -> Option<(Value, String)> {
+    let cause = run.cause.as_deref()?;
+    let state_name = cause.split_once("executing the state '")?.1.split_once("' (entered")?.0;
+    let path = ["The JSONPath '", "Invalid path '"].iter().find_map(|m| cause.split_once(m).and_then(|(_, rest)| rest.split_once('\'')).map(|(p, _)| p))?;
+    let steps = paths::steps(path).filter(|s| !s.is_empty())?;
+    let state = graph.state(state_name)?;
+    let visit = run.visits.iter().rev().find(|v| *v.state == *state_name)?;
+    let input_path = state.json.get("InputPath").and_then(Value::as_str).and_then(paths::steps).unwrap_or_default();
+    let items_path = state.json.get("ItemsPath").and_then(Value::as_str);
+    let value = if items_path == Some(path) { Value::Array(vec![serde_json::json!({"id": "item-1"}), serde_json::json!({"id": "item-2"})]) } else { Value::from("value") };
+    let location = locations(input, &visit.input).into_iter().next()?;
+    let mut out = input.clone();
+    paths::set(&mut out, &[location, input_path, steps].concat(), Some(value));
+    (out != *input).then(|| (out, path.to_string()))
+}
+
+/// Whether a Choice rule holds on `input`, as the interpreter decides: the rule alone in a
+/// one-Choice machine (`None` when evaluating it fails).
+pub fn rule_holds(rule: &Value, jsonata: bool, input: &Value) -> Option<bool> {
+    let mut rule = rule.clone();
+    rule.as_object_mut()?.insert("Next".into(), Value::from("Holds"));
+    let mut machine = serde_json::json!({"StartAt": "Rule", "States": {
+        "Rule": {"Type": "Choice", "Choices": [rule], "Default": "Fails"},
+        "Holds": {"Type": "Succeed"}, "Fails": {"Type": "Succeed"}}});
+    if jsonata {
+        machine["QueryLanguage"] = Value::from("JSONata");
+    }
+    let simulator = Simulator::new(&machine.to_string(), &HandlerSet::new()).ok()?;
+    let run = simulator.run_quiet(input.clone(), 0);
+    match (run.status, run.end_state.as_deref()) {
+        ("SUCCEEDED", Some("Holds")) => Some(true),
+        ("SUCCEEDED", Some("Fails")) => Some(false),
+        _ => None,
+    }
+}
+
+fn with_handler(kept: &Kept, step: String, state: &str, spec: HandlerSpec) -> Candidate {
+    let mut candidate = kept.candidate.clone();
+    candidate.steps.push(step);
+    candidate.handlers.insert(state.to_string(), spec);
+    candidate
+}
+
+fn throw(error: &str) -> HandlerSpec {
+    HandlerSpec { choice: HandlerChoice::Throw { error: error.into(), cause: INJECTED_CAUSE.into() }, latency_ms: 0 }
+}
+
+/// Every variation of a kept scenario worth running.
+fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let visited: BTreeSet<&str> = kept.run.visits.iter().map(|v| &*v.state).collect();
+    for state in graph.states.iter().filter(|s| visited.contains(s.name.as_str())) {
+        match state.kind.as_str() {
+            "Choice" => out.extend(choice_mutations(graph, state, kept)),
+            "Task" => out.extend(task_mutations(state, kept)),
+            "Map" if !map_has_items(state, kept) => out.extend(map_items_mutations(state, kept)),
+            "Map" | "Parallel" => {
+                let catchers = graph::error_lists(&state.json, "Catch");
+                let mut errors: Vec<String> = (0..catchers.len()).filter_map(|i| graph::error_for(&catchers, i, false).ok()).collect();
+                errors.extend([ANY_ERROR.to_string(), crate::asl::error::names::TIMEOUT.to_string()]);
+                // Tasks inside that ran, with an error their own catchers let through.
+                let mut thrown = 0;
+                for task in graph.inside(&state.name).into_iter().filter(|s| s.kind == "Task" && visited.contains(s.name.as_str())) {
+                    let own = graph::error_lists(&task.json, "Catch");
+                    for error in errors.iter().filter(|e| !own.iter().any(|l| graph::caught_by(l, e, true))) {
+                        out.push(with_handler(kept, format!("{} inside {} throws {error}", task.name, state.name), &task.name, throw(error)));
+                        thrown += 1;
+                    }
+                    if thrown >= 6 {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn task_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
+    let name = state.name.as_str();
+    let mut out = Vec::new();
+    let catchers = graph::error_lists(&state.json, "Catch");
+    for i in 0..catchers.len() {
+        if let Ok(error) = graph::error_for(&catchers, i, true) {
+            out.push(with_handler(kept, format!("{name} throws {error} (Catch[{i}])"), name, throw(&error)));
+        }
+    }
+    let retriers = graph::error_lists(&state.json, "Retry");
+    for i in 0..retriers.len() {
+        if let Ok(error) = graph::error_for(&retriers, i, true) {
+            let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: error.clone(), then: None }, latency_ms: 0 };
+            out.push(with_handler(kept, format!("{name} fails once with {error} (Retry[{i}])"), name, once));
+            // The default answer may not be one the state can read: then the result it needs.
+            if let Some(then) = result_after_retry(state, kept) {
+                let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: error.clone(), then: Some(then) }, latency_ms: 0 };
+                out.push(with_handler(kept, format!("{name} fails once with {error} (Retry[{i}]), then returns a result it reads"), name, once));
+            }
+            out.push(with_handler(kept, format!("{name} always fails with {error} (Retry[{i}])"), name, throw(&error)));
+        }
+    }
+    if catchers.is_empty() {
+        out.push(with_handler(kept, format!("{name} throws {ANY_ERROR}"), name, throw(ANY_ERROR)));
+    }
+    // A default answer its ResultSelector cannot read: a result shaped for it.
+    let failed = kept.run.visits.iter().any(|v| *v.state == *name && v.output.is_none());
+    if failed && state.json.contains_key("ResultSelector") && !kept.candidate.handlers.contains_key(name) {
+        if let Some(result) = invert_result(&state.json, &Value::Object(Map::new())) {
+            let spec = HandlerSpec { choice: HandlerChoice::Static { json: result.to_string() }, latency_ms: 0 };
+            out.push(with_handler(kept, format!("{name} returns what its ResultSelector reads"), name, spec));
+        }
+    }
+    let callback = state.json.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken"));
+    if state.json.contains_key("TimeoutSeconds") || state.json.contains_key("TimeoutSecondsPath") {
+        let seconds = state.json.get("TimeoutSeconds").and_then(Value::as_u64).unwrap_or(366 * 86_400);
+        let spec = if callback {
+            HandlerSpec { choice: HandlerChoice::Callback, latency_ms: 0 }
+        } else {
+            HandlerSpec { choice: HandlerChoice::Seed, latency_ms: (seconds + 1) * 1000 }
+        };
+        out.push(with_handler(kept, format!("{name} outlives its timeout"), name, spec));
+    }
+    if callback {
+        out.push(with_handler(kept, format!("{name} is never called back"), name, HandlerSpec { choice: HandlerChoice::Callback, latency_ms: 0 }));
+    }
+    out
+}
+
+/// What a retried Task should return after its failures when its default answer may not do: the
+/// static result this scenario already gives it, else (for a state with a `ResultSelector`) what
+/// reproduces its output in this run, or a result shaped for the selector.
+fn result_after_retry(state: &graph::StateInfo, kept: &Kept) -> Option<String> {
+    if let Some(HandlerSpec { choice: HandlerChoice::Static { json }, .. }) = kept.candidate.handlers.get(&state.name) {
+        return Some(json.clone());
+    }
+    if !state.json.contains_key("ResultSelector") {
+        return None;
+    }
+    let output = kept.run.visits.iter().find(|v| *v.state == *state.name).and_then(|v| v.output.as_deref().cloned());
+    invert_result(&state.json, &output.unwrap_or(Value::Object(Map::new()))).map(|v| v.to_string())
+}
+
+/// For each rule (and Default) of a visited Choice, the inputs that should take it.
+fn choice_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
+    let name = state.name.as_str();
+    let Some(visit) = kept.run.visits.iter().find(|v| &*v.state == name) else { return Vec::new() };
+    let seen: &Value = &visit.input;
+    let input_path = state.json.get("InputPath").and_then(Value::as_str).and_then(paths::steps).unwrap_or_default();
+    let effective = paths::get(seen, &input_path).cloned().unwrap_or(Value::Null);
+    let rules: Vec<&Value> = state.json.get("Choices").and_then(Value::as_array).map(|r| r.iter().collect()).unwrap_or_default();
+    let mut wanted: Vec<(String, Assignment)> = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        // This rule holds and every earlier one fails (the rule that is taken), then this rule alone.
+        let taken = synth::satisfy(&synth::first_to_hold(&rules[..i], Some(rule)), true, &effective).into_iter().take(2);
+        for assignment in taken.chain(synth::satisfy(rule, true, &effective).into_iter().take(2)) {
+            wanted.push((format!("{name} Choices[{i}]"), assignment));
+        }
+    }
+    for assignment in synth::satisfy(&synth::first_to_hold(&rules, None), true, &effective).into_iter().take(1) {
+        wanted.push((format!("{name} Default"), assignment));
+    }
+    // Default: every rule fails at once.
+    let mut all_fail = Assignment::new();
+    let mut possible = true;
+    for rule in &rules {
+        match synth::satisfy(rule, false, &effective).into_iter().next() {
+            Some(a) => {
+                for (path, value) in a {
+                    all_fail.retain(|(p, _)| p != &path);
+                    all_fail.push((path, value));
+                }
+            }
+            None => possible = false,
+        }
+    }
+    if possible {
+        wanted.push((format!("{name} Default"), all_fail));
+    }
+    let mut out = Vec::new();
+    for (label, assignment) in wanted {
+        let assignment: Assignment = assignment.into_iter().map(|(p, v)| ([input_path.clone(), p].concat(), v)).collect();
+        // Where the state's input lives in the execution's input.
+        for location in locations(&kept.candidate.input, seen).into_iter().take(3) {
+            let mut candidate = kept.candidate.clone();
+            for (path, value) in &assignment {
+                paths::set(&mut candidate.input, &[location.clone(), path.clone()].concat(), value.clone());
+            }
+            candidate.steps.push(format!("{label} by input {}", describe(&assignment)));
+            out.push(candidate);
+        }
+        // Or returned by a Task whose result the state reads.
+        out.extend(task_result_mutations(graph, kept, &label, &assignment));
+        // Or traced by value: the value the rule reads today, replaced wherever it comes from.
+        out.extend(traced_mutations(graph, kept, &label, &effective, &assignment));
+    }
+    out
+}
+
+/// The places in `input` that hold `value` (the root when it is the input itself), shallowest first.
+fn locations(input: &Value, value: &Value) -> Vec<Vec<Step>> {
+    fn walk(at: &Value, value: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>, depth: usize) {
+        if at == value {
+            out.push(path.clone());
+            return;
+        }
+        if depth > 6 {
+            return;
+        }
+        match at {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    path.push(Step::Member(k.clone()));
+                    walk(v, value, path, out, depth + 1);
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate().take(10) {
+                    path.push(Step::Index(i));
+                    walk(v, value, path, out, depth + 1);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(input, value, &mut Vec::new(), &mut out, 0);
+    if out.is_empty() && (value.is_object() || value.is_null()) {
+        out.push(Vec::new()); // pass-through with fields added on the way: try the root
+    }
+    out
+}
+
+/// Whether the Map ran over at least one item in this run (a state of its processor ran).
+fn map_has_items(state: &graph::StateInfo, kept: &Kept) -> bool {
+    kept.run.visits.iter().any(|v| state_is_inside(state, &v.state))
+}
+
+fn state_is_inside(owner: &graph::StateInfo, name: &str) -> bool {
+    let processor = owner.json.get("ItemProcessor").or_else(|| owner.json.get("Iterator"));
+    processor.and_then(|p| p.get("States")).and_then(Value::as_object).is_some_and(|states| states.contains_key(name))
+}
+
+/// A Map that ran over no item: its `ItemsPath` given two items (the skeleton of what its
+/// processor reads), where the Map's input lives in the execution's input.
+fn map_items_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
+    let Some(visit) = kept.run.visits.iter().find(|v| *v.state == *state.name) else { return Vec::new() };
+    let items_path = match (state.json.get("ItemsPath").and_then(Value::as_str), state.json.get("Items")) {
+        (Some(p), _) => paths::steps(p),
+        // JSONata: the first field of the input its Items expression reads.
+        (None, Some(Value::String(items))) => synth::reads_under(items, "$states.input").into_iter().next(),
+        (None, Some(_)) => None,
+        _ if state.json.contains_key("ItemReader") => None,
+        _ => Some(Vec::new()),
+    };
+    let Some(items_path) = items_path else { return Vec::new() };
+    let processor = state.json.get("ItemProcessor").or_else(|| state.json.get("Iterator")).cloned().unwrap_or_default();
+    let item = match crate::sim::skeleton::skeleton(&processor) {
+        Value::Object(m) if m.is_empty() => serde_json::json!({"id": "item"}),
+        other => other,
+    };
+    let mut out = Vec::new();
+    for location in locations(&kept.candidate.input, &visit.input).into_iter().take(2) {
+        let mut candidate = kept.candidate.clone();
+        paths::set(&mut candidate.input, &[location, items_path.clone()].concat(), Some(Value::Array(vec![item.clone(), item.clone()])));
+        candidate.steps.push(format!("{} over two items", state.name));
+        out.push(candidate);
+    }
+    out
+}
+
+/// For each Task visited before the Choice whose result the Choice reads, a static result that
+/// gives the wanted values: the state's output in this run with the assignment applied, taken
+/// back through its `OutputPath`, `ResultPath` and `ResultSelector` ([`invert_result`]).
+fn task_result_mutations(graph: &Graph, kept: &Kept, label: &str, assignment: &Assignment) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let choice_at = kept.run.visits.iter().position(|v| label.starts_with(&*v.state)).unwrap_or(kept.run.visits.len());
+    let mut tried = 0;
+    for visit in kept.run.visits[..choice_at].iter().rev() {
+        let Some(task) = graph.state(&visit.state).filter(|s| s.kind == "Task") else { continue };
+        let Some(output) = visit.output.as_deref() else { continue };
+        if tried >= 3 {
+            continue;
+        }
+        tried += 1;
+        let mut desired = output.clone();
+        for (path, value) in assignment {
+            paths::set(&mut desired, path, value.clone());
+        }
+        let Some(result) = invert_result(&task.json, &desired) else { continue };
+        let spec = HandlerSpec { choice: HandlerChoice::Static { json: result.to_string() }, latency_ms: 0 };
+        let mut candidate = kept.candidate.clone();
+        candidate.steps.push(format!("{label} by {} returning {}", task.name, describe(assignment)));
+        candidate.handlers.insert(task.name.clone(), spec);
+        out.push(candidate);
+    }
+    out
+}
+
+/// The values a Choice reads today, found in the execution's input or in what a Task visited
+/// before it returned (through an `ItemSelector`, a `ResultSelector`, a Parallel's results...),
+/// and replaced there by the wanted ones: a static result for the Task ([`invert_result`]).
+fn traced_mutations(graph: &Graph, kept: &Kept, label: &str, effective: &Value, assignment: &Assignment) -> Vec<Candidate> {
+    // The value at the path, or else the nearest enclosing one that exists, with the wanted value
+    // put inside it.
+    // Several wanted values inside the same enclosing value change it once.
+    let mut replacements: Vec<(&Value, Option<Value>)> = Vec::new();
+    for (path, new) in assignment {
+        let found = (0..=path.len()).rev().find_map(|n| {
+            let old = paths::get(effective, &path[..n]).filter(|old| !old.is_null() && !old.is_boolean() && n > 0)?;
+            Some((n, old))
+        });
+        let Some((n, old)) = found else { continue };
+        if n == path.len() {
+            replacements.push((old, new.clone()));
+            continue;
+        }
+        match replacements.iter_mut().find(|(o, _)| *o == old) {
+            Some((_, Some(container))) => paths::set(container, &path[n..], new.clone()),
+            Some((_, None)) => {}
+            None => {
+                let mut container = old.clone();
+                paths::set(&mut container, &path[n..], new.clone());
+                if container.is_object() || container.is_array() {
+                    replacements.push((old, Some(container)));
+                }
+            }
+        }
+    }
+    if replacements.is_empty() {
+        return Vec::new();
+    }
+    let apply = |value: &Value| -> Option<Value> {
+        let mut out = value.clone();
+        let mut changed = false;
+        for (old, new) in &replacements {
+            changed |= replace_all(&mut out, old, new);
+        }
+        if !changed && out == *value {
+            return None;
+        }
+        changed.then_some(out)
+    };
+    let mut out = Vec::new();
+    if let Some(input) = apply(&kept.candidate.input) {
+        let mut candidate = kept.candidate.clone();
+        candidate.input = input;
+        candidate.steps.push(format!("{label} by input {}", describe(assignment)));
+        out.push(candidate);
+    }
+    let choice_at = kept.run.visits.iter().position(|v| label.starts_with(&*v.state)).unwrap_or(kept.run.visits.len());
+    out.extend(jsonata_result_mutations(graph, kept, label, choice_at));
+    let mut done: Vec<&str> = Vec::new();
+    for visit in kept.run.visits[..choice_at].iter().rev() {
+        let Some(task) = graph.state(&visit.state).filter(|s| s.kind == "Task" && !s.jsonata) else { continue };
+        if done.contains(&task.name.as_str()) || done.len() >= 4 {
+            continue;
+        }
+        done.push(&task.name);
+        let Some(desired) = visit.output.as_deref().and_then(apply) else { continue };
+        let Some(result) = invert_result(&task.json, &desired) else { continue };
+        let mut candidate = kept.candidate.clone();
+        candidate.steps.push(format!("{label} by {} returning {}", task.name, describe(assignment)));
+        candidate.handlers.insert(task.name.clone(), HandlerSpec { choice: HandlerChoice::Static { json: result.to_string() }, latency_ms: 0 });
+        out.push(candidate);
+    }
+    out
+}
+
+/// A JSONata Task's `Output` cannot be taken back: for the last one before the Choice, results
+/// where each field its `Output` reads of `$states.result` is empty (`[]`, `0`, `""`) in turn.
+fn jsonata_result_mutations(graph: &Graph, kept: &Kept, label: &str, choice_at: usize) -> Vec<Candidate> {
+    let Some(task) = kept.run.visits[..choice_at].iter().rev().find_map(|v| graph.state(&v.state).filter(|s| s.kind == "Task" && s.jsonata)) else {
+        return Vec::new();
+    };
+    let output = task.json.get("Output").map(Value::to_string).unwrap_or_default();
+    let mut out = Vec::new();
+    for path in synth::reads_under(&output, "$states.result") {
+        for empty in [Value::Array(Vec::new()), Value::from(0), Value::from("")] {
+            let mut result = Value::Object(Map::new());
+            paths::set(&mut result, &path, Some(empty.clone()));
+            let mut candidate = kept.candidate.clone();
+            candidate.steps.push(format!("{label} by {} returning {} = {empty}", task.name, paths::display(&path)));
+            candidate.handlers.insert(task.name.clone(), HandlerSpec { choice: HandlerChoice::Static { json: result.to_string() }, latency_ms: 0 });
+            out.push(candidate);
+        }
+    }
+    out
+}
+
+/// Replaces every occurrence of `old` inside `value` by `new` (`None`: removed from its object or
+/// array); whether anything changed.
+fn replace_all(value: &mut Value, old: &Value, new: &Option<Value>) -> bool {
+    if value == old {
+        if let Some(new) = new {
+            *value = new.clone();
+            return true;
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            let mut changed = false;
+            if new.is_none() {
+                let before = map.len();
+                map.retain(|_, v| v != old);
+                changed |= map.len() != before;
+            }
+            for v in map.values_mut() {
+                changed |= replace_all(v, old, new);
+            }
+            changed
+        }
+        Value::Array(items) => {
+            let mut changed = false;
+            if new.is_none() {
+                let before = items.len();
+                items.retain(|v| v != old);
+                changed |= items.len() != before;
+            }
+            for v in items.iter_mut() {
+                changed |= replace_all(v, old, new);
+            }
+            changed
+        }
+        _ => false,
+    }
+}
+
+/// What a Task's handler must return for the state to output `desired` (`None` when its
+/// `ResultPath` is `null` or its fields are not simple paths): `OutputPath` taken back, then the
+/// value at `ResultPath`, then `ResultSelector` inverted (each `"key.$": "$.path"` puts the
+/// key's value at the path), then, for `lambda:invoke`, the `Payload` the function returns.
+pub fn invert_result(task: &Map<String, Value>, desired: &Value) -> Option<Value> {
+    let after_result_path = match task.get("OutputPath") {
+        Some(Value::String(p)) => {
+            let mut v = Value::Object(Map::new());
+            paths::set(&mut v, &paths::steps(p)?, Some(desired.clone()));
+            v
+        }
+        _ => desired.clone(),
+    };
+    let result_path = match task.get("ResultPath") {
+        Some(Value::String(p)) => paths::steps(p)?,
+        Some(Value::Null) => return None,
+        _ => Vec::new(),
+    };
+    let selected = paths::get(&after_result_path, &result_path).cloned().unwrap_or(Value::Object(Map::new()));
+    let raw = match task.get("ResultSelector") {
+        Some(selector) => {
+            let mut raw = Value::Object(Map::new());
+            invert_selector(selector, &selected, &mut raw);
+            raw
+        }
+        None => selected,
+    };
+    let invoke = task.get("Resource").and_then(Value::as_str).is_some_and(|r| r.starts_with("arn:aws:states:::lambda:invoke"));
+    Some(if invoke { raw.get("Payload").cloned().unwrap_or(raw) } else { raw })
+}
+
+fn invert_selector(selector: &Value, selected: &Value, raw: &mut Value) {
+    let Some(fields) = selector.as_object() else { return };
+    for (key, value) in fields {
+        match (key.strip_suffix(".$"), value) {
+            (Some(name), Value::String(path)) => {
+                if let Some(steps) = paths::steps(path) {
+                    let wanted = selected.get(name).cloned().unwrap_or_else(|| Value::from("value"));
+                    paths::set(raw, &steps, Some(wanted));
+                }
+            }
+            (None, Value::Object(_)) => invert_selector(value, selected.get(key).unwrap_or(&Value::Null), raw),
+            _ => {}
+        }
+    }
+}
+
+fn describe(assignment: &Assignment) -> String {
+    if assignment.is_empty() {
+        return "as it is".into();
+    }
+    assignment
+        .iter()
+        .map(|(p, v)| match v {
+            Some(v) => format!("{} = {v}", paths::display(p)),
+            None => format!("{} absent", paths::display(p)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

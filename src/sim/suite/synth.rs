@@ -1,0 +1,413 @@
+//! Inputs that make a Choice rule hold or fail: for each comparison a value on the right side of
+//! it (numbers, strings, `StringMatches` patterns, timestamps, booleans, the type tests, `...Path`
+//! comparisons setting both sides), combined through `And`/`Or`/`Not`; for a JSONata `Condition`,
+//! a search over the fields it reads and the literals it holds, each candidate evaluated by the
+//! engine. An assignment is a list of (path, value) to put into a state's input, `None` meaning
+//! "absent". Nothing here is trusted: the generator keeps a scenario only when running it takes
+//! the edge.
+
+use rand::SeedableRng;
+use serde_json::{Value, json};
+
+use super::paths::{self, Step};
+use crate::asl::clock::{format_rfc3339, parse_rfc3339};
+use crate::asl::jsonata::{Dialect, Environment, Expression, expression_text};
+use crate::asl::model::ComparisonOperator as Op;
+use crate::asl::path::NoVariables;
+
+/// Values to put at paths; `None` removes the field.
+pub type Assignment = Vec<(Vec<Step>, Option<Value>)>;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Assignments that make `rule` hold (`want`) or fail, most direct first; empty when none is
+/// known. `base` is the input the rule sees (a JSONata condition is evaluated against it).
+pub fn satisfy(rule: &Value, want: bool, base: &Value) -> Vec<Assignment> {
+    let Some(rule) = rule.as_object() else { return Vec::new() };
+    if let Some(sub) = rule.get("Not") {
+        return satisfy(sub, !want, base);
+    }
+    if let Some(subs) = rule.get("And").or_else(|| rule.get("Or")).and_then(Value::as_array) {
+        let all = rule.contains_key("And") == want; // every sub must take `want`
+        return if all { conjunction(subs, want, base) } else { disjunction(subs, want, base) };
+    }
+    if let Some(condition) = rule.get("Condition") {
+        return match condition {
+            Value::Bool(b) => if *b == want { vec![Vec::new()] } else { Vec::new() },
+            Value::String(text) => condition_search(text, want, base),
+            _ => Vec::new(),
+        };
+    }
+    let Some(variable) = rule.get("Variable").and_then(Value::as_str).and_then(paths::steps) else { return Vec::new() };
+    let Some((op, operand)) = rule.iter().find_map(|(k, v)| Op::from_name(k).map(|op| (op, v))) else { return Vec::new() };
+    comparison(&variable, op, operand, want)
+}
+
+/// A rule that holds when `rule` holds (when there is one) and every one of `earlier` fails: one
+/// JSONata `Condition` when they all are (so the search sees them together), else `And`/`Not`.
+pub fn first_to_hold(earlier: &[&Value], rule: Option<&Value>) -> Value {
+    let condition = |r: &Value| r.get("Condition").and_then(Value::as_str).map(|t| expression_text(t.trim()).unwrap_or(t.trim()).to_string());
+    let mut parts = Vec::new();
+    let own = match rule {
+        Some(r) => condition(r).map(|c| format!("({c})")),
+        None => Some("true".to_string()),
+    };
+    if let (Some(own), false) = (own, earlier.is_empty() && rule.is_none()) {
+        parts.push(own);
+        for r in earlier {
+            match condition(r) {
+                Some(c) => parts.push(format!("$not({c})")),
+                None => {
+                    parts.clear();
+                    break;
+                }
+            }
+        }
+        if !parts.is_empty() {
+            return json!({"Condition": format!("{{% {} %}}", parts.join(" and "))});
+        }
+    }
+    let mut all: Vec<Value> = earlier.iter().map(|r| json!({"Not": strip_next(r)})).collect();
+    all.extend(rule.map(strip_next));
+    json!({"And": all})
+}
+
+fn strip_next(rule: &Value) -> Value {
+    let mut rule = rule.clone();
+    if let Some(map) = rule.as_object_mut() {
+        map.remove("Next");
+    }
+    rule
+}
+
+/// Every sub-rule takes `want`: the first assignment of each, merged (a later one wins a
+/// conflicting path: running the scenario tells whether the rule still holds).
+fn conjunction(subs: &[Value], want: bool, base: &Value) -> Vec<Assignment> {
+    let mut merged = Assignment::new();
+    for sub in subs {
+        let Some(first) = satisfy(sub, want, base).into_iter().next() else { return Vec::new() };
+        for (path, value) in first {
+            merged.retain(|(p, _)| p != &path);
+            merged.push((path, value));
+        }
+    }
+    vec![merged]
+}
+
+/// One sub-rule takes `want`: each sub's assignments, in turn.
+fn disjunction(subs: &[Value], want: bool, base: &Value) -> Vec<Assignment> {
+    subs.iter().flat_map(|sub| satisfy(sub, want, base)).collect()
+}
+
+fn one(path: &[Step], value: Option<Value>) -> Assignment {
+    vec![(path.to_vec(), value)]
+}
+
+/// A value that makes a comparison hold or fail; a value of another type as the last resort for
+/// "fail" (a comparison with a value of the wrong type is false).
+fn comparison(path: &[Step], op: Op, operand: &Value, want: bool) -> Vec<Assignment> {
+    use Op::*;
+    let with = |v: Value| vec![one(path, Some(v))];
+    let mismatch = || vec![one(path, Some(Value::Array(Vec::new())))];
+    match op {
+        StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals | StringGreaterThanEquals | StringMatches => {
+            let Some(s) = operand.as_str() else { return Vec::new() };
+            let above = format!("{s}~");
+            let below = s.chars().take(s.chars().count().saturating_sub(1)).collect::<String>();
+            let pick = match (op, want) {
+                (StringEquals, true) | (StringLessThanEquals, true) | (StringGreaterThanEquals, true) => Some(s.to_string()),
+                (StringEquals, false) => Some(format!("{s}-other")),
+                (StringLessThan, true) | (StringGreaterThanEquals, false) => (!s.is_empty()).then_some(below),
+                (StringLessThan, false) | (StringGreaterThan, false) => Some(s.to_string()),
+                (StringGreaterThan, true) | (StringLessThanEquals, false) => Some(above),
+                (StringMatches, true) => Some(pattern_example(s)),
+                (StringMatches, false) => {
+                    let candidate = "\u{1}no match".to_string();
+                    (!crate::asl::interp::string_matches(&candidate, s)).then_some(candidate)
+                }
+                _ => None,
+            };
+            match pick {
+                Some(v) => with(Value::String(v)),
+                None if !want => mismatch(),
+                None => Vec::new(),
+            }
+        }
+        NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals | NumericGreaterThanEquals => {
+            let Some(n) = operand.as_f64() else { return Vec::new() };
+            let v = match (op, want) {
+                (NumericEquals, true) | (NumericLessThanEquals, true) | (NumericGreaterThanEquals, true) => n,
+                (NumericLessThan, false) | (NumericGreaterThan, false) => n,
+                (NumericEquals, false) | (NumericGreaterThan, true) | (NumericLessThanEquals, false) => n + 1.0,
+                _ => n - 1.0,
+            };
+            with(number(v, operand))
+        }
+        BooleanEquals => operand.as_bool().map(|b| with(Value::Bool(b == want))).unwrap_or_default(),
+        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals | TimestampGreaterThanEquals => {
+            let Some(t) = operand.as_str().and_then(parse_rfc3339) else { return Vec::new() };
+            let v = match (op, want) {
+                (TimestampEquals, true) | (TimestampLessThanEquals, true) | (TimestampGreaterThanEquals, true) => t,
+                (TimestampLessThan, false) | (TimestampGreaterThan, false) => t,
+                (TimestampEquals, false) | (TimestampGreaterThan, true) | (TimestampLessThanEquals, false) => t + DAY_MS,
+                _ => t - DAY_MS,
+            };
+            if v == t { with(operand.clone()) } else { with(Value::String(format_rfc3339(v))) }
+        }
+        IsNull | IsPresent | IsNumeric | IsString | IsBoolean | IsTimestamp => {
+            let Some(b) = operand.as_bool() else { return Vec::new() };
+            let holds = b == want; // the type test must come out true
+            let value = match (op, holds) {
+                (IsPresent, true) => Some(json!("present")),
+                (IsPresent, false) => None,
+                (IsNull, true) => Some(Value::Null),
+                (IsNumeric, true) => Some(json!(1)),
+                (IsString, true) => Some(json!("text")),
+                (IsBoolean, true) => Some(json!(true)),
+                (_, true) => Some(json!("2026-01-01T00:00:00Z")), // IsTimestamp
+                (IsString, false) | (IsTimestamp, false) => Some(json!(1)),
+                (_, false) => Some(json!("text")),
+            };
+            vec![one(path, value)]
+        }
+        _ => path_comparison(path, op, operand, want),
+    }
+}
+
+/// `...Path` comparisons: both sides set, from the plain comparison's values.
+fn path_comparison(path: &[Step], op: Op, operand: &Value, want: bool) -> Vec<Assignment> {
+    let Some(other) = operand.as_str().and_then(paths::steps) else { return Vec::new() };
+    let Some(plain) = Op::from_name(op.name().trim_end_matches("Path")) else { return Vec::new() };
+    let reference = match plain {
+        Op::BooleanEquals => json!(true),
+        o if o.name().starts_with("Numeric") => json!(10),
+        o if o.name().starts_with("Timestamp") => json!("2026-01-01T00:00:00Z"),
+        _ => json!("m"),
+    };
+    comparison(path, plain, &reference, want)
+        .into_iter()
+        .map(|mut a| {
+            a.push((other.clone(), Some(reference.clone())));
+            a
+        })
+        .collect()
+}
+
+/// An integer stays an integer.
+fn number(v: f64, like: &Value) -> Value {
+    if (like.is_i64() || like.is_u64()) && v.fract() == 0.0 { json!(v as i64) } else { json!(v) }
+}
+
+/// A string `StringMatches` takes: each `*` becomes `x`, `\*` a star, `\\` a backslash.
+fn pattern_example(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '*' => out.push('x'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The paths under `$states.input` a JSONata text reads (`$states.input.order.total`).
+fn condition_reads(text: &str) -> Vec<Vec<Step>> {
+    reads_under(text, "$states.input")
+}
+
+/// The member paths a JSONata text reads under `root` (`$states.result` gives `Items` for
+/// `$states.result.Items.{...}`).
+pub fn reads_under(text: &str, root: &str) -> Vec<Vec<Step>> {
+    let mut out: Vec<Vec<Step>> = Vec::new();
+    for (at, _) in text.match_indices(root) {
+        let rest = &text[at + root.len()..];
+        let mut steps = Vec::new();
+        let mut chars = rest.chars().peekable();
+        while chars.peek() == Some(&'.') {
+            chars.next();
+            let name: String = std::iter::from_fn(|| chars.next_if(|c| c.is_alphanumeric() || *c == '_')).collect();
+            if name.is_empty() {
+                break;
+            }
+            steps.push(Step::Member(name));
+        }
+        if !steps.is_empty() && !out.contains(&steps) {
+            out.push(steps);
+        }
+    }
+    out
+}
+
+/// The literals of a JSONata text: numbers and quoted strings.
+fn condition_literals(text: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' || c == '\'' {
+            let body: String = std::iter::from_fn(|| chars.next_if(|(_, d)| *d != c)).map(|(_, d)| d).collect();
+            chars.next();
+            out.push(Value::String(body));
+        } else if c.is_ascii_digit() && !text[..i].ends_with(|p: char| p.is_alphanumeric() || p == '_' || p == '$') {
+            let mut end = i + 1;
+            while let Some((j, _)) = chars.next_if(|(_, d)| d.is_ascii_digit() || *d == '.') {
+                end = j + 1;
+            }
+            if let Ok(n) = text[i..end].parse::<f64>() {
+                out.push(number(n, &if n.fract() == 0.0 { json!(1) } else { json!(0.5) }));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a JSONata condition holds on `input` (`None`: it cannot be evaluated there).
+pub fn condition_holds(expression: &Expression, input: &Value) -> Option<bool> {
+    let states = json!({"input": input, "context": {}});
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let mut env = Environment { states: Some(&states), variables: &NoVariables, now_millis: 0, rng: &mut rng, limits: Default::default() };
+    match expression.evaluate(Some(input), &mut env).ok()? {
+        Some(Value::Bool(b)) => Some(b),
+        _ => None,
+    }
+}
+
+/// A search for inputs on which a JSONata condition gives `want`: each field it reads set to each
+/// literal it holds (and its neighbours), to `true`/`false`, `null`, an empty or a short list,
+/// or left out; then pairs of fields. Each candidate is evaluated by the engine.
+fn condition_search(text: &str, want: bool, base: &Value) -> Vec<Assignment> {
+    let source = expression_text(text.trim()).unwrap_or(text.trim());
+    let Ok(expression) = Expression::compile(source, Dialect::StepFunctions) else { return Vec::new() };
+    let reads = condition_reads(source);
+    let mut values: Vec<Option<Value>> = Vec::new();
+    for literal in condition_literals(source) {
+        if let Some(n) = literal.as_f64() {
+            values.extend([number(n + 1.0, &literal), number(n - 1.0, &literal)].map(Some));
+        }
+        if let Some(s) = literal.as_str() {
+            values.push(Some(json!(format!("{s}-other"))));
+        }
+        values.push(Some(literal));
+    }
+    values.extend(
+        [json!(true), json!(false), Value::Null, json!(0), json!(1), json!(1_000_000), json!(""), json!("text"), json!([]), json!([1, 2, 3]), json!({})]
+            .map(Some),
+    );
+    values.push(None);
+    let holds = |a: &Assignment| {
+        let mut input = base.clone();
+        for (path, value) in a {
+            paths::set(&mut input, path, value.clone());
+        }
+        condition_holds(&expression, &input) == Some(want)
+    };
+    if holds(&Vec::new()) {
+        return vec![Vec::new()];
+    }
+    let mut found = Vec::new();
+    for path in &reads {
+        for value in &values {
+            let a = one(path, value.clone());
+            if holds(&a) {
+                found.push(a);
+                if found.len() >= 2 {
+                    return found;
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        for (i, p) in reads.iter().enumerate() {
+            for q in &reads[i + 1..] {
+                for v in &values {
+                    for w in &values {
+                        let a = vec![(p.clone(), v.clone()), (q.clone(), w.clone())];
+                        if holds(&a) {
+                            return vec![a];
+                        }
+                    }
+                }
+            }
+        }
+        // Three fields at once, over fewer values.
+        if let [p, q, r, ..] = reads.as_slice() {
+            let few: Vec<&Option<Value>> = values.iter().rev().take(12).collect();
+            for u in &few {
+                for v in &few {
+                    for w in &few {
+                        let a = vec![(p.clone(), (*u).clone()), (q.clone(), (*v).clone()), (r.clone(), (*w).clone())];
+                        if holds(&a) {
+                            return vec![a];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the first assignment, applied to `{}`, makes the rule hold as wanted, checked by
+    /// running the rule in a one-Choice machine.
+    fn check(rule: Value, want: bool) {
+        let assignments = satisfy(&rule, want, &json!({}));
+        assert!(!assignments.is_empty(), "no assignment for {rule} = {want}");
+        let mut input = json!({});
+        for (path, value) in &assignments[0] {
+            paths::set(&mut input, path, value.clone());
+        }
+        assert_eq!(super::super::generate::rule_holds(&rule, false, &input), Some(want), "{rule} on {input}");
+    }
+
+    #[test]
+    fn every_comparison_can_be_made_to_hold_and_to_fail() {
+        for (op, operand) in [
+            ("StringEquals", json!("ok")), ("StringLessThan", json!("m")), ("StringGreaterThan", json!("m")),
+            ("StringLessThanEquals", json!("m")), ("StringGreaterThanEquals", json!("m")), ("StringMatches", json!("log-*.txt")),
+            ("NumericEquals", json!(3)), ("NumericLessThan", json!(3)), ("NumericGreaterThan", json!(2.5)),
+            ("NumericLessThanEquals", json!(3)), ("NumericGreaterThanEquals", json!(3)), ("BooleanEquals", json!(false)),
+            ("TimestampEquals", json!("2026-03-01T00:00:00Z")), ("TimestampLessThan", json!("2026-03-01T00:00:00Z")),
+            ("TimestampGreaterThanEquals", json!("2026-03-01T00:00:00Z")), ("IsNull", json!(true)), ("IsPresent", json!(true)),
+            ("IsPresent", json!(false)), ("IsNumeric", json!(true)), ("IsString", json!(true)), ("IsBoolean", json!(false)),
+            ("IsTimestamp", json!(true)), ("NumericGreaterThanPath", json!("$.limit")), ("StringEqualsPath", json!("$.other")),
+            ("TimestampLessThanPath", json!("$.deadline")), ("BooleanEqualsPath", json!("$.flag")),
+        ] {
+            for want in [true, false] {
+                let mut rule = serde_json::Map::new();
+                rule.insert("Variable".into(), json!("$.a.b"));
+                rule.insert(op.into(), operand.clone());
+                check(Value::Object(rule), want);
+            }
+        }
+    }
+
+    #[test]
+    fn and_or_not_combine() {
+        let rule = json!({"And": [{"Variable": "$.n", "NumericGreaterThan": 5}, {"Not": {"Variable": "$.s", "StringEquals": "x"}}]});
+        check(rule.clone(), true);
+        check(rule, false);
+        let rule = json!({"Or": [{"Variable": "$.n", "IsPresent": false}, {"Variable": "$.t", "IsBoolean": true}]});
+        check(rule.clone(), true);
+        check(rule, false);
+    }
+
+    #[test]
+    fn a_jsonata_condition_is_searched_with_the_engine() {
+        let rule = json!({"Condition": "{% $states.input.order.total > 100 and $states.input.tier = 'gold' %}"});
+        for want in [true, false] {
+            let found = satisfy(&rule, want, &json!({}));
+            assert!(!found.is_empty(), "{want}");
+            let mut input = json!({});
+            for (path, value) in &found[0] {
+                paths::set(&mut input, path, value.clone());
+            }
+            assert_eq!(super::super::generate::rule_holds(&rule, true, &input), Some(want), "{input}");
+        }
+        assert!(satisfy(&json!({"Condition": false}), true, &json!({})).is_empty());
+    }
+}

@@ -1,0 +1,81 @@
+//! `statecraft generate-suite DEF` and `statecraft test SUITE [DEF] --junit FILE` (#17 §2): a
+//! generated suite passes on the definition it was generated from; a broken expectation makes the
+//! run exit 1 with the failing expectation named on stdout and in a well-formed JUnit file; an
+//! unreadable suite exits 2 with the place of the error.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn statecraft(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_statecraft")).args(args).current_dir(dir).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("statecraft-cli-suite-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("order.asl.json"), statecraft::seed::ORDER_WORKFLOW).unwrap();
+    dir
+}
+
+#[test]
+fn a_generated_suite_passes_and_a_broken_expectation_fails_with_its_name_in_junit() {
+    let dir = workdir("broken");
+    let (code, stdout, stderr) = statecraft(&["generate-suite", "order.asl.json", "--out", "order.suite.json"], &dir);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("edges 9 of 9 reachable"), "{stderr}");
+    let text = std::fs::read_to_string(dir.join("order.suite.json")).unwrap();
+    let suite: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(suite["definition"], "order.asl.json");
+    let count = suite["scenarios"].as_array().unwrap().len();
+
+    // As generated: every scenario passes, the definition found from the suite.
+    let (code, stdout, _) = statecraft(&["test", "order.suite.json", "--junit", "ok.xml"], &dir);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.ends_with(&format!("suite: {count} of {count} scenarios pass\n")), "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("pass  ")).count(), count);
+    let xml = std::fs::read_to_string(dir.join("ok.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("testcase")).count(), count);
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("failure")).count(), 0);
+
+    // One expectation broken: the end state of the first scenario.
+    let mut broken = suite.clone();
+    broken["scenarios"][0]["expected"]["end_state"] = "SendNotification <&>".into();
+    std::fs::write(dir.join("broken.suite.json"), serde_json::to_string_pretty(&broken).unwrap()).unwrap();
+    let (code, stdout, _) = statecraft(&["test", "broken.suite.json", "order.asl.json", "--junit", "broken.xml"], &dir);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("FAIL  01 the skeleton input: ended in HandleError instead of SendNotification <&>"), "{stdout}");
+    assert!(stdout.ends_with(&format!("suite: {} of {count} scenarios pass\n", count - 1)), "{stdout}");
+    let xml = std::fs::read_to_string(dir.join("broken.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit XML");
+    let failures: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("failure")).collect();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].attribute("message"), Some("ended in HandleError instead of SendNotification <&>"));
+    assert_eq!(failures[0].parent().unwrap().attribute("name"), Some("01 the skeleton input"));
+    let suite_node = doc.descendants().find(|n| n.has_tag_name("testsuite")).unwrap();
+    assert_eq!(suite_node.attribute("failures"), Some("1"));
+    assert_eq!(suite_node.attribute("name"), Some("broken"));
+}
+
+#[test]
+fn an_unreadable_suite_is_refused_with_its_place() {
+    let dir = workdir("bad");
+    std::fs::write(dir.join("bad.json"), "{\"statecraftSuite\": 1,\n \"scenarios\": [{\"nam\": \"x\"}]}").unwrap();
+    let (code, stdout, stderr) = statecraft(&["test", "bad.json", "order.asl.json"], &dir);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.starts_with("bad:2:16: scenario 0: unknown field `nam`"), "{stderr}");
+    let (code, _, stderr) = statecraft(&["test", "bad.json"], &dir);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("names no definition"), "{stderr}");
+    let (code, _, stderr) = statecraft(&["test", "missing.json", "order.asl.json"], &dir);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing.json: cannot read"), "{stderr}");
+    std::fs::write(dir.join("broken.asl.json"), "{\"StartAt\": \"Nowhere\", \"States\": {}}").unwrap();
+    let (code, _, stderr) = statecraft(&["generate-suite", "broken.asl.json"], &dir);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("broken.asl.json: 1:"), "{stderr}");
+}
