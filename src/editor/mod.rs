@@ -21,3 +21,6 @@ pub mod share;
 pub mod fields;
 pub mod markup;
 pub mod selection;
+pub mod gesture;
+pub mod panes;
+pub mod minimap;

@@ -1,5 +1,5 @@
-//! The app: top bar, palette, canvas, inspector, code and diagnostics; the global shortcuts and
-//! autosave to localStorage.
+//! The app: top bar, palette, canvas, inspector, code and diagnostics, with splitters between
+//! them (`splitter`); the global shortcuts and autosave to localStorage.
 
 use super::canvas::Canvas;
 use super::code_pane::CodePane;
@@ -10,7 +10,9 @@ use super::palette::Palette;
 use super::run_panel::RunPanel;
 use super::sim_view::SimView;
 use super::shortcuts::Shortcuts;
+use super::splitter::SplitterBar;
 use super::toolbar::Toolbar;
+use crate::editor::panes::Splitter;
 use crate::editor::document::{Document, Saved};
 use crate::editor::edit;
 use leptos::prelude::*;
@@ -30,7 +32,9 @@ fn restored() -> Option<Document> {
 pub fn App() -> impl IntoView {
     let editor = Editor::new(restored().unwrap_or_else(Document::seed));
     provide_context(editor);
-    provide_context(SimView::new());
+    let sim = SimView::new();
+    provide_context(sim);
+    let panes = super::splitter::Panes::install();
 
     // Autosave after every change (Effect: the one place the app talks to localStorage), at most
     // once per 150 ms: a change after a pause is saved once it is painted, a burst (typing) every
@@ -68,16 +72,21 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     view! {
-        <div class="app" data-testid="app">
+        <div class="app" data-testid="app" style=move || panes.sizes.with(|s| s.css_vars())>
             <Toolbar/>
             <main class="workspace">
                 <Palette/>
+                <SplitterBar which=Splitter::Palette/>
+                // The drawer takes its height from the canvas, which shrinks (it is never covered).
                 <div class="center">
                     <Canvas/>
+                    {move || sim.open.get().then(|| view! { <SplitterBar which=Splitter::Drawer/> })}
                     <RunPanel/>
                 </div>
+                <SplitterBar which=Splitter::Side/>
                 <aside class="side">
                     <Inspector/>
+                    <SplitterBar which=Splitter::Inspector/>
                     <CodePane/>
                     <Diagnostics/>
                 </aside>
