@@ -50,7 +50,10 @@ pub fn Palette() -> impl IntoView {
                                     <span class="kind-icon" aria-hidden="true">{icon(item.kind)}</span>
                                     <span class="palette-text">
                                         <span class="palette-label">{item.label}</span>
-                                        <span class="palette-hint">{item.hint}</span>
+                                        // Drawn by the stylesheet from the attribute: the button's name is its
+                                        // label alone (the hint is its title), and no visible text is left out
+                                        // of that name.
+                                        <span class="palette-hint" data-hint=item.hint aria-hidden="true"></span>
                                     </span>
                                 </button>
                             }

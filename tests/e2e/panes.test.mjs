@@ -23,6 +23,16 @@ async function open(viewport) {
   return { page, problems };
 }
 
+/** The definition once `check` holds (the code follows a change on the next frame). */
+async function until(page, check) {
+  for (let i = 0; i < 50; i++) {
+    const asl = await definition(page).catch(() => null);
+    if (asl && check(asl)) return asl;
+    await page.waitForTimeout(100);
+  }
+  return definition(page);
+}
+
 const width = async (locator) => (await locator.boundingBox()).width;
 const height = async (locator) => (await locator.boundingBox()).height;
 
@@ -116,15 +126,14 @@ test('"+ Add catcher" asks where the catcher goes and keeps the problem count at
   const options = await next.locator('option').allTextContents();
   assert.ok(!options.includes('ProcessData'), 'a state does not catch into itself');
   await next.selectOption('SendNotification');
-  await page.waitForFunction(() => true);
-  const def = await definition(page);
+  const def = await until(page, (a) => a.States.ProcessData.Catch.length === 2);
   assert.deepEqual(def.States.ProcessData.Catch.map((c) => c.ErrorEquals), [['States.TaskFailed'], ['States.ALL']]);
   assert.equal(def.States.ProcessData.Catch[0].Next, 'SendNotification');
   assert.equal(await problemCount(page), 0);
   // Once more: another error, never a second States.ALL.
   await page.getByRole('button', { name: '+ Add catcher' }).click();
   await page.getByTestId('new-catcher-next').selectOption('HandleError');
-  const again = await definition(page);
+  const again = await until(page, (a) => a.States.ProcessData.Catch.length === 3);
   assert.deepEqual(again.States.ProcessData.Catch.map((c) => c.ErrorEquals), [['States.TaskFailed'], ['States.Timeout'], ['States.ALL']]);
   assert.equal(await problemCount(page), 0);
   assert.deepEqual(problems, []);
@@ -138,7 +147,7 @@ test('a pattern dropped onto an edge is connected into the flow, valid, and runs
   const target = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   await drag(page, await center(page.getByRole('button', { name: 'Email + SMS' })), target);
   await node(page, 'Notify').waitFor();
-  const def = await definition(page);
+  const def = await until(page, (a) => a.States.Notify);
   assert.equal(def.States.ProcessData.Next, 'NotifySettings');
   assert.equal(def.States.Notify.Next, 'SendNotification');
   assert.equal(await problemCount(page), 0);
