@@ -145,7 +145,9 @@ test('a pattern dropped onto an edge is connected into the flow, valid, and runs
   const edge = page.locator('path[data-edge="/States/ProcessData->Next"]');
   const box = await edge.boundingBox();
   const target = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  await drag(page, await center(page.getByRole('button', { name: 'Email + SMS' })), target);
+  const item = page.getByRole('button', { name: 'Email + SMS' });
+  await item.scrollIntoViewIfNeeded();
+  await drag(page, await center(item), target);
   await node(page, 'Notify').waitFor();
   const def = await until(page, (a) => a.States.Notify);
   assert.equal(def.States.ProcessData.Next, 'NotifySettings');
@@ -153,7 +155,10 @@ test('a pattern dropped onto an edge is connected into the flow, valid, and runs
   assert.equal(await problemCount(page), 0);
   // Its placeholders are named in the inspector of its first state.
   await node(page, 'NotifySettings').click();
-  await page.locator('.inspector').getByText('$.notify').first().waitFor();
+  const field = (at) => page.locator(`.inspector [data-at=${JSON.stringify(at)}]`);
+  await field('/Parameters').waitFor();
+  assert.match(await field('/Parameters').inputValue(), /"email": "customer@example\.com"/);
+  assert.equal(await field('/ResultPath').inputValue(), '$.notify');
   // And the seed's first scenario runs through it to success.
   await page.getByTestId('run-toggle').click();
   await page.getByTestId('run-start').click();

@@ -86,6 +86,9 @@ function create(parent, text, onChange) {
       ],
     }),
   });
+  // The scroller can take the focus, so a keyboard alone can scroll a long definition sideways
+  // (axe: scrollable-region-focusable).
+  view.scrollDOM.tabIndex = 0;
   return new Code(view);
 }
 
