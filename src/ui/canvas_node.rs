@@ -108,8 +108,9 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
             }
         }
     };
-    // The name holds the visible text in its order (name, then summary), then the type.
-    let aria = if node.summary.is_empty() { format!("{} ({kind})", node.label) } else { format!("{} {} ({kind})", node.label, node.summary) };
+    // The summary is hidden from the accessible tree inside the node (its text is not part of
+    // the name otherwise) and said here instead.
+    let aria = if node.summary.is_empty() { format!("{} ({kind})", node.label) } else { format!("{} ({kind}): {}", node.label, node.summary) };
     // A container's head is as tall as its name's lines (a state's head fills the node).
     let head_style = container.then(|| format!("height: {}px", node.head_height()));
     let head = {
