@@ -48,6 +48,8 @@ pub enum EditError {
     NoState(String),
     NameTaken(String),
     EmptyName,
+    /// Every error a catcher could name is caught already.
+    AllCaught,
 }
 
 impl fmt::Display for EditError {
@@ -58,6 +60,7 @@ impl fmt::Display for EditError {
             EditError::NoState(n) => write!(f, "there is no state named {n:?}"),
             EditError::NameTaken(n) => write!(f, "a state named {n:?} already exists"),
             EditError::EmptyName => f.write_str("a state needs a name"),
+            EditError::AllCaught => f.write_str("this state's catchers already catch every error"),
         }
     }
 }

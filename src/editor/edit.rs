@@ -186,6 +186,14 @@ pub fn insert_on_edge(doc: &Document, edge: &EdgeTarget, item: &PaletteItem) -> 
             old
         }
     };
+    // An item that ends the flow on its own (a whole workflow as a pattern) continues where the
+    // edge went instead, so nothing after the edge becomes unreachable.
+    if !item.asl.contains(NEXT) && target.is_some() {
+        for s in states.iter_mut().filter(|s| s.state.end == Some(true)) {
+            s.state.end = None;
+            s.state.next = Some(NEXT.to_string());
+        }
+    }
     for s in &mut states {
         retarget(&mut s.state, NEXT, target.as_deref());
     }
@@ -359,6 +367,54 @@ pub fn update(doc: &Document, r: &StateRef, edit: impl FnOnce(&mut State)) -> Re
     Ok((s != *old).then(|| Change::ReplaceState { scope: r.scope.clone(), name: r.name.clone(), state: Box::new(s) }))
 }
 
+/// The error names a new catcher may catch, in the order one is offered: the catch-all first
+/// (only while nothing catches it), then the predefined errors a Task, Parallel or Map raises.
+const CATCHABLE: &[&str] = &[
+    "States.ALL",
+    "States.TaskFailed",
+    "States.Timeout",
+    "States.HeartbeatTimeout",
+    "States.Permissions",
+    "States.ResultPathMatchFailure",
+    "States.ParameterPathFailure",
+    "States.BranchFailed",
+    "States.QueryEvaluationError",
+    "States.IntrinsicFailure",
+    "States.DataLimitExceeded",
+    "States.Runtime",
+];
+
+/// The error a new catcher of `state` catches: the first of [`CATCHABLE`] no catcher of the
+/// state names yet, so the new one is never a duplicate (nor a second `States.ALL`). `None`
+/// when every one is caught already.
+pub fn uncaught_error(state: &State) -> Option<&'static str> {
+    let caught: Vec<&str> = state.catch.iter().flatten().flat_map(|c| c.error_equals.iter().flatten()).map(String::as_str).collect();
+    // A catcher after `States.ALL` would never run; one before it is fine.
+    CATCHABLE.iter().copied().find(|e| !caught.contains(e))
+}
+
+/// The states a new catcher of `r` may go to: its siblings, itself excepted.
+pub fn catch_targets(doc: &Document, r: &StateRef) -> Vec<String> {
+    machine_at(doc.machine(), &r.scope).map(|m| m.states.iter().filter(|s| s.name != r.name).map(|s| s.name.clone()).collect()).unwrap_or_default()
+}
+
+/// Adds a catcher to `r` that catches [`uncaught_error`] and goes to `next` (chosen by the user
+/// from [`catch_targets`]). It goes before a `States.ALL` catcher, which must stay last, so the
+/// definition stays valid.
+pub fn add_catcher(doc: &Document, r: &StateRef, next: &str) -> Result<Change, EditError> {
+    let machine = machine_at(doc.machine(), &r.scope).ok_or(EditError::NoScope)?;
+    if next == r.name || machine.state(next).is_none() {
+        return Err(EditError::NoState(next.to_string()));
+    }
+    let mut s = state(doc, r)?.clone();
+    let error = uncaught_error(&s).ok_or(EditError::AllCaught)?;
+    let catcher = Catcher { error_equals: Some(vec![error.to_string()]), next: Some(next.to_string()), ..Default::default() };
+    let list = s.catch.get_or_insert_with(Vec::new);
+    let at = list.iter().position(|c| c.error_equals.iter().flatten().any(|e| e == "States.ALL")).unwrap_or(list.len());
+    list.insert(at, catcher);
+    Ok(Change::ReplaceState { scope: r.scope.clone(), name: r.name.clone(), state: Box::new(s) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,10 +482,10 @@ mod tests {
         let j = json(&doc);
         assert_eq!(j["States"]["ProcessData"]["Next"], "Validate");
         assert_eq!(j["States"]["Process"]["Next"], "SendNotification");
-        assert_eq!(j["States"]["IsValid"]["Default"], "HandleError2", "renamed away from the seed's HandleError");
+        assert_eq!(j["States"]["IsValid"]["Choices"][0]["Next"], "HandleError2", "renamed away from the seed's HandleError");
         apply(&mut doc, |d| add_free(d, &vec![], &item("Email + SMS").unwrap(), Some(Point::new(10.0, 20.0))));
         assert_eq!(json(&doc)["States"]["Notify"]["End"], true);
-        assert_eq!(doc.positions().get("/States/Notify"), Some(&Point::new(10.0, 20.0)));
+        assert_eq!(doc.positions().get("/States/NotifySettings"), Some(&Point::new(10.0, 20.0)));
     }
 
     #[test]
@@ -520,5 +576,30 @@ mod tests {
         apply(&mut doc, |_| Ok(c.unwrap()));
         assert!(doc.text().contains("\"Comment\": \"hi\""));
         assert!(update(&doc, &StateRef::top("SendNotification"), |_| {}).unwrap().is_none());
+    }
+
+    #[test]
+    fn added_catchers_keep_the_definition_valid_and_never_repeat_an_error() {
+        let mut doc = seed();
+        let r = StateRef::top("ProcessData");
+        // The seed's ProcessData catches States.ALL already: the next is States.TaskFailed,
+        // placed before it; then States.Timeout.
+        assert_eq!(catch_targets(&doc, &r).contains(&"ProcessData".to_string()), false);
+        for (want, next) in [("States.TaskFailed", "SendNotification"), ("States.Timeout", "HandleError")] {
+            apply(&mut doc, |d| add_catcher(d, &r, next));
+            let catchers = &json(&doc)["States"]["ProcessData"]["Catch"];
+            let all = catchers.as_array().unwrap();
+            assert_eq!(all.last().unwrap()["ErrorEquals"], serde_json::json!(["States.ALL"]), "States.ALL stays last");
+            assert!(all.iter().any(|c| c["ErrorEquals"] == serde_json::json!([want]) && c["Next"] == next), "{want}: {catchers}");
+            let errors: Vec<_> = doc.diagnostics().iter().filter(|d| d.severity == crate::asl::diag::Severity::Error).collect();
+            assert!(errors.is_empty(), "{errors:?}");
+        }
+        // A catcher to itself or to nothing is refused.
+        assert!(add_catcher(&doc, &r, "ProcessData").is_err());
+        assert!(add_catcher(&doc, &r, "Nowhere").is_err());
+        // A state without catchers gets States.ALL first.
+        let v = StateRef::top("SendNotification");
+        apply(&mut doc, |d| add_catcher(d, &v, "HandleError"));
+        assert_eq!(json(&doc)["States"]["SendNotification"]["Catch"][0]["ErrorEquals"], serde_json::json!(["States.ALL"]));
     }
 }

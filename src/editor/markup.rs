@@ -51,7 +51,7 @@ pub fn node_head(icon: &str, lines: &[String], summary: &str, errors: usize, war
         }
         out.push_str("</span>");
     }
-    out.push_str(r#"</span><span class="node-summary">"#);
+    out.push_str(r#"</span><span class="node-summary" aria-hidden="true">"#);
     escape_into(&mut out, summary);
     out.push_str("</span></span>");
     if errors + warnings > 0 {
@@ -103,7 +103,7 @@ mod tests {
         let h = node_head("⚙", &["Check <it>".into()], "λ Fn & co", 0, 0);
         assert_eq!(
             h,
-            r#"<span class="kind-icon" aria-hidden="true">⚙</span><span class="node-text"><span class="node-name"><span class="node-line">Check &lt;it&gt;</span></span><span class="node-summary">λ Fn &amp; co</span></span>"#
+            r#"<span class="kind-icon" aria-hidden="true">⚙</span><span class="node-text"><span class="node-name"><span class="node-line">Check &lt;it&gt;</span></span><span class="node-summary" aria-hidden="true">λ Fn &amp; co</span></span>"#
         );
         let two = node_head("⚙", &["Create New".into(), "Organizational Unit".into()], "", 0, 0);
         assert!(two.contains(r#"<span class="node-name"><span class="node-line">Create New </span><span class="node-line">Organizational Unit</span></span>"#), "{two}");

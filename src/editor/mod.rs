@@ -22,3 +22,6 @@ pub mod fields;
 pub mod markup;
 pub mod selection;
 pub mod workspace;
+pub mod gesture;
+pub mod panes;
+pub mod minimap;

@@ -67,8 +67,8 @@ pub fn items() -> Vec<PaletteItem> {
         item!("Retry with back-off", Patterns, "Task", "Retry 3× with back-off 2", RETRY),
         item!("Callback approval", Patterns, "Task", "Wait for a task token", CALLBACK),
         item!("Saga", Patterns, "Task", "Steps with compensation", SAGA),
-        item!("Map over items", Patterns, "Map", "Invoke a Lambda per item", MAP_ITEMS),
-        item!("Email + SMS", Patterns, "Parallel", "Notify on two channels at once", NOTIFY),
+        item!("Map over items", Patterns, "Pass", "Invoke a Lambda per item", MAP_ITEMS),
+        item!("Email + SMS", Patterns, "Pass", "Notify on two channels at once", NOTIFY),
     ]
 }
 
@@ -79,10 +79,12 @@ pub fn item(label: &str) -> Option<PaletteItem> {
 
 const TASK: &str = concat!(r#"{"StartAt": "Task", "States": {"Task": {"Type": "Task", "#, r#""Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:REGION:ACCOUNT_ID:function:MyFunction", "Payload.$": "$"}"#, r#", "Next": "@next"}}}"#);
 const LAMBDA_INVOKE: &str = concat!(r#"{"StartAt": "LambdaInvoke", "States": {"LambdaInvoke": {"Type": "Task", "#, r#""Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "arn:aws:lambda:REGION:ACCOUNT_ID:function:MyFunction", "Payload.$": "$"}"#, r#", "OutputPath": "$.Payload", "Next": "@next"}}}"#);
+// The validator's answer goes under `$.validation` (the flow's data stays), and only an explicit
+// `"isValid": false` fails: the pattern runs before the validator is written.
 const VALIDATE: &str = r#"{"StartAt": "Validate", "States": {
-  "Validate": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Validate", "Next": "IsValid"},
-  "IsValid": {"Type": "Choice", "Choices": [{"Variable": "$.isValid", "BooleanEquals": true, "Next": "Process"}], "Default": "HandleError"},
-  "Process": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Process", "Next": "@next"},
+  "Validate": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Validate", "ResultPath": "$.validation", "Next": "IsValid"},
+  "IsValid": {"Type": "Choice", "Choices": [{"And": [{"Variable": "$.validation.isValid", "IsPresent": true}, {"Variable": "$.validation.isValid", "BooleanEquals": false}], "Next": "HandleError"}], "Default": "Process"},
+  "Process": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Process", "ResultPath": "$.processed", "Next": "@next"},
   "HandleError": {"Type": "Fail", "Error": "ValidationFailed", "Cause": "The input is not valid"}}}"#;
 const RETRY: &str = r#"{"StartAt": "CallWithRetry", "States": {"CallWithRetry": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:MyFunction",
   "Retry": [{"ErrorEquals": ["States.TaskFailed", "Lambda.ServiceException"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}], "Next": "@next"}}}"#;
@@ -94,12 +96,22 @@ const SAGA: &str = r#"{"StartAt": "Reserve", "States": {
   "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:Charge", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CancelReservation"}], "Next": "@next"},
   "CancelReservation": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:CancelReservation", "Next": "SagaFailed"},
   "SagaFailed": {"Type": "Fail", "Error": "SagaFailed", "Cause": "A step failed and was compensated"}}}"#;
-const MAP_ITEMS: &str = r#"{"StartAt": "ForEachItem", "States": {"ForEachItem": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 10,
+// The items are a placeholder list under `$.batch` (replace it with a path to your data); the
+// results go beside it, so the flow's data stays.
+const MAP_ITEMS: &str = r#"{"StartAt": "ListItems", "States": {
+  "ListItems": {"Type": "Pass", "Comment": "Placeholder: replace the list with a path to your items, e.g. \"items.$\": \"$.order.lines\"", "Parameters": {"items": ["item-1", "item-2", "item-3"]}, "ResultPath": "$.batch", "Next": "ForEachItem"},
+  "ForEachItem": {"Type": "Map", "ItemsPath": "$.batch.items", "MaxConcurrency": 10, "ResultPath": "$.batch.results",
   "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "ProcessOne", "States": {"ProcessOne": {"Type": "Task", "Resource": "arn:aws:lambda:REGION:ACCOUNT_ID:function:ProcessItem", "End": true}}},
   "Next": "@next"}}}"#;
-const NOTIFY: &str = r#"{"StartAt": "Notify", "States": {"Notify": {"Type": "Parallel", "Next": "@next", "Branches": [
-  {"StartAt": "SendEmail", "States": {"SendEmail": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sesv2:sendEmail", "Parameters": {"FromEmailAddress": "noreply@example.com", "Destination": {"ToAddresses.$": "States.Array($.email)"}, "Content": {"Simple": {"Subject": {"Data": "Update"}, "Body": {"Text": {"Data.$": "$.message"}}}}}, "End": true}}},
-  {"StartAt": "SendSMS", "States": {"SendSMS": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"PhoneNumber.$": "$.phone", "Message.$": "$.message"}, "End": true}}}]}}}"#;
+
+// The channels read their placeholders from `NotifySettings` (under `$.notify`), so the pattern
+// runs wherever it lands; the Parallel keeps its input (ResultPath null) for the flow after it.
+const NOTIFY: &str = r#"{"StartAt": "NotifySettings", "States": {
+  "NotifySettings": {"Type": "Pass", "Comment": "Placeholders for the channels: replace each value with a path to your data, e.g. \"email.$\": \"$.customer.email\"",
+    "Parameters": {"email": "customer@example.com", "phone": "+15555550100", "message": "Your order was updated"}, "ResultPath": "$.notify", "Next": "Notify"},
+  "Notify": {"Type": "Parallel", "ResultPath": null, "Next": "@next", "Branches": [
+  {"StartAt": "SendEmail", "States": {"SendEmail": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sesv2:sendEmail", "Parameters": {"FromEmailAddress": "noreply@example.com", "Destination": {"ToAddresses.$": "States.Array($.notify.email)"}, "Content": {"Simple": {"Subject": {"Data": "Update"}, "Body": {"Text": {"Data.$": "$.notify.message"}}}}}, "End": true}}},
+  {"StartAt": "SendSMS", "States": {"SendSMS": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"PhoneNumber.$": "$.notify.phone", "Message.$": "$.notify.message"}, "End": true}}}]}}}"#;
 
 
 #[cfg(test)]
@@ -136,5 +148,33 @@ mod tests {
         for s in &states {
             assert_eq!(s.state.query_language, Some(crate::asl::model::QueryLanguage::Jsonata), "{}", s.name);
         }
+    }
+
+    /// Each pattern dropped onto the edge of a two-state flow runs to success on an empty
+    /// input, with the simulator's default answers: it reads what it needs from its own
+    /// placeholders, not from data the flow may lack.
+    #[test]
+    fn every_pattern_runs_on_its_own_where_it_lands() {
+        use crate::editor::document::Document;
+        use crate::editor::edit::{EdgeTarget, insert_on_edge};
+        use crate::editor::graph::EdgeField;
+        use crate::editor::scope::StateRef;
+        let host = r#"{"StartAt": "Begin", "States": {"Begin": {"Type": "Pass", "Next": "Done"}, "Done": {"Type": "Succeed"}}}"#;
+        let mut failures = Vec::new();
+        for item in items().into_iter().filter(|i| i.group == Group::Patterns) {
+            let mut doc = Document::new("host", host);
+            let edge = EdgeTarget { scope: Vec::new(), source: Some(StateRef::top("Begin")), field: EdgeField::Next };
+            doc.apply(insert_on_edge(&doc, &edge, &item).unwrap()).unwrap();
+            let errors: Vec<String> = doc.diagnostics().iter().filter(|d| d.severity == crate::asl::diag::Severity::Error).map(|d| d.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", item.label);
+            let sim = crate::sim::batch::Simulator::new(doc.text(), &Default::default()).expect("compiles");
+            let run = sim.run(serde_json::json!({}), 7);
+            // A callback pattern waits for its token: running, not failed.
+            let waiting = run.status == "RUNNING" && item.asl.contains(".waitForTaskToken");
+            if run.status != "SUCCEEDED" && !waiting {
+                failures.push(format!("{}: {} {:?} {:?}", item.label, run.status, run.error, run.cause));
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
     }
 }

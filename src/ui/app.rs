@@ -1,5 +1,6 @@
-//! The app: top bar, palette, canvas, inspector, code and diagnostics; the global shortcuts and
-//! autosave into the workspace (`workspace`, `store`). [`start`] loads the workspace, then mounts.
+//! The app: top bar, palette, canvas, inspector, code and diagnostics, with splitters between
+//! them (`splitter`); the global shortcuts and autosave into the workspace (`workspace`,
+//! `store`). [`start`] loads the workspace, then mounts.
 
 use super::canvas::Canvas;
 use super::code_pane::CodePane;
@@ -10,8 +11,10 @@ use super::palette::Palette;
 use super::run_panel::RunPanel;
 use super::sim_view::SimView;
 use super::shortcuts::Shortcuts;
+use super::splitter::SplitterBar;
 use super::toolbar::Toolbar;
 use super::workspace::{Docs, Loaded, WorkspaceBars};
+use crate::editor::panes::Splitter;
 use crate::editor::edit;
 use leptos::prelude::*;
 
@@ -26,7 +29,9 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     provide_context(editor);
     let docs = Docs::new(editor, loaded);
     provide_context(docs);
-    provide_context(SimView::new());
+    let sim = SimView::new();
+    provide_context(sim);
+    let panes = super::splitter::Panes::install();
     // The service files the document uses, fetched the first time it uses each.
     let files = super::service_files::ServiceFiles::new();
     provide_context(files);
@@ -77,17 +82,22 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     view! {
-        <div class="app" data-testid="app">
+        <div class="app" data-testid="app" style=move || panes.sizes.with(|s| s.css_vars())>
             <Toolbar/>
             <WorkspaceBars/>
             <main class="workspace">
                 <Palette/>
+                <SplitterBar which=Splitter::Palette/>
+                // The drawer takes its height from the canvas, which shrinks (it is never covered).
                 <div class="center">
                     <Canvas/>
+                    {move || sim.open.get().then(|| view! { <SplitterBar which=Splitter::Drawer/> })}
                     <RunPanel/>
                 </div>
+                <SplitterBar which=Splitter::Side/>
                 <aside class="side">
                     <Inspector/>
+                    <SplitterBar which=Splitter::Inspector/>
                     <CodePane/>
                     <Diagnostics/>
                 </aside>

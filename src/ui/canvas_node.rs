@@ -4,7 +4,8 @@
 //! again only when its problem count changes; its pointer events are the canvas's (delegated by
 //! `data-node`, see [`node_down`]), so a 500-state machine builds few DOM nodes and no listeners.
 
-use super::context::{Editor, Gesture};
+use super::context::Editor;
+use crate::editor::gesture;
 use super::palette::icon;
 use crate::editor::geometry::Point;
 use crate::editor::graph::NodeKind;
@@ -19,8 +20,7 @@ pub fn node_down(editor: Editor, id: &str, e: &web_sys::PointerEvent) {
         return;
     }
     e.stop_propagation();
-    let Some((node, cells)) = editor.scene.node(id) else { return };
-    let Some(state) = node.state.clone() else { return };
+    let Some(state) = editor.scene.with_untracked(|s| s.node(id).and_then(|n| n.state.clone())) else { return };
     // Shift+press adds the state to the selection (or takes it out); it moves nothing.
     if e.shift_key() {
         editor.toggle_selected(state);
@@ -35,19 +35,9 @@ pub fn node_down(editor: Editor, id: &str, e: &web_sys::PointerEvent) {
     } else if !primary {
         editor.select(Some(state.clone()));
     }
-    // A nested state's position is relative to its container's corner.
-    let rect = cells.rect.get_untracked();
-    let origin = if node.depth == 0 {
-        Some(Point::new(rect.x, rect.y))
-    } else {
-        let (inner, last) = state.scope.split_at(state.scope.len() - 1);
-        let container = StateRef { scope: inner.to_vec(), name: last[0].state.clone() };
-        let cid = editor.session.with_untracked(|s| container.pointer(s.doc.machine()));
-        editor.scene.node(&cid).map(|(_, c)| c.rect.with_untracked(|c| Point::new(rect.x - c.x, rect.y - c.y)))
-    };
-    if let Some(origin) = origin {
-        let from = Point::new(e.client_x() as f64, e.client_y() as f64);
-        editor.gesture.set(Some(Gesture::Move { id: id.to_string(), from, origin, moved: false }));
+    let from = Point::new(e.client_x() as f64, e.client_y() as f64);
+    if let Some(g) = editor.scene.with_untracked(|s| gesture::press_node(s, id, from)) {
+        editor.gesture.set(Some(g));
     }
 }
 
@@ -105,18 +95,22 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
     };
     let can_continue = !matches!(kind, "Succeed" | "Fail");
     let can_catch = matches!(kind, "Task" | "Parallel" | "Map");
-    let handle = move |catch: bool| {
-        let state = state.clone();
-        let rect = rect.clone();
-        move |e: leptos::ev::PointerEvent| {
-            e.stop_propagation();
-            e.prevent_default();
-            let rect = rect.get_untracked();
-            let start = if catch { Point::new(rect.right(), rect.y + 20.0) } else { Point::new(rect.center().x, rect.bottom()) };
-            editor.gesture.set(Some(Gesture::Connect { from: state.clone(), catch, start, to: start }));
+    let handle = {
+        let id = id.clone();
+        move |catch: bool| {
+            let id = id.clone();
+            move |e: leptos::ev::PointerEvent| {
+                e.stop_propagation();
+                e.prevent_default();
+                if let Some(g) = editor.scene.with_untracked(|s| gesture::press_handle(s, &id, catch)) {
+                    editor.gesture.set(Some(g));
+                }
+            }
         }
     };
-    let aria = format!("{} ({kind})", node.label);
+    // The summary is hidden from the accessible tree inside the node (its text is not part of
+    // the name otherwise) and said here instead.
+    let aria = if node.summary.is_empty() { format!("{} ({kind})", node.label) } else { format!("{} ({kind}): {}", node.label, node.summary) };
     // A container's head is as tall as its name's lines (a state's head fills the node).
     let head_style = container.then(|| format!("height: {}px", node.head_height()));
     let head = {

@@ -21,6 +21,14 @@ fn marks_json(text: &str, diagnostics: &[crate::asl::diag::Diagnostic]) -> Strin
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
+/// Where the wrap toggle's choice is kept.
+const WRAP_KEY: &str = "statecraft.codewrap.v1";
+
+fn wrap_pref() -> Option<bool> {
+    let v = web_sys::window()?.local_storage().ok()??.get_item(WRAP_KEY).ok()??;
+    Some(v == "1")
+}
+
 #[component]
 pub fn CodePane() -> impl IntoView {
     let editor: Editor = expect_context();
@@ -108,15 +116,29 @@ pub fn CodePane() -> impl IntoView {
             })
         })
     });
+    // Long lines (ARNs) wrap when the user asks; the choice is kept as a UI preference.
+    let wrap = RwSignal::new(wrap_pref().unwrap_or(false));
+    Effect::new(move |_| {
+        let on = wrap.get();
+        if ready.get() {
+            view.with_value(|v| if let Some(v) = v { v.set_wrap(on) });
+        }
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.set_item(WRAP_KEY, if on { "1" } else { "0" });
+        }
+    });
     let on_input = move |e: leptos::ev::Event| typed(event_target_value(&e));
     view! {
         <section class="panel code">
-            <h2>"ASL definition"</h2>
+            <h2>"ASL definition"
+                <button class="wrap-toggle" type="button" aria-pressed=move || wrap.get().to_string() data-testid="wrap-toggle"
+                    title="Wrap long lines" on:click=move |_| wrap.update(|w| *w = !*w)>"Wrap lines"</button>
+            </h2>
             {move || error.get().map(|e| view! { <p class="code-error" role="alert">{e}</p> })}
             <div class="code-host" node_ref=host></div>
             <Show when=move || fallback.get()>
                 <textarea class="code-text" data-testid="asl-code" aria-label="ASL definition" spellcheck="false"
-                    autocomplete="off" wrap="off" on:input=on_input prop:value=move || text.get()></textarea>
+                    autocomplete="off" wrap=move || if wrap.get() { "soft" } else { "off" } on:input=on_input prop:value=move || text.get()></textarea>
             </Show>
         </section>
     }

@@ -24,6 +24,10 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn select(this: &CodeView, from: u32, to: u32);
 
+    /// Wraps long lines, or not.
+    #[wasm_bindgen(method, js_name = setWrap)]
+    pub fn set_wrap(this: &CodeView, on: bool);
+
     /// Highlights the lines of `from..to` and scrolls to them; `from < 0` clears.
     #[wasm_bindgen(method)]
     pub fn highlight(this: &CodeView, from: i32, to: i32);

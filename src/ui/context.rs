@@ -3,7 +3,7 @@
 
 use crate::editor::change::{Change, EditError};
 use crate::editor::document::Document;
-use crate::editor::geometry::{Point, Viewport};
+use crate::editor::geometry::Viewport;
 use crate::editor::graph::{Graph, derive};
 use crate::editor::history::Merge;
 use crate::editor::layout::{Direction, Scene, relayout_in};
@@ -11,23 +11,12 @@ use crate::editor::scope::StateRef;
 use crate::editor::session::Session;
 use leptos::prelude::*;
 pub use super::scene::SceneStore;
+pub use crate::editor::gesture::Gesture;
+use crate::editor::gesture::Outcome;
 
 /// Where the page once autosaved its single document (localStorage): migrated into the
 /// workspace on the first load (`ui::workspace`).
 pub const STORAGE_KEY: &str = "statecraft.document.v1";
-
-/// A gesture in progress on the canvas (or from the palette onto it).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Gesture {
-    /// Panning: where the pointer and the viewport were when it started.
-    Pan { from: Point, viewport: Viewport },
-    /// Moving a node: the scene previews it until the drop, which is one change (one undo step).
-    Move { id: String, from: Point, origin: Point, moved: bool },
-    /// Dragging a connection from a node's handle; `to` is the pointer in canvas space.
-    Connect { from: StateRef, catch: bool, start: Point, to: Point },
-    /// Dragging a palette item; `at` is the pointer on the screen (client coordinates).
-    Palette { label: &'static str, from: Point, at: Point, moved: bool },
-}
 
 /// Everything the components share.
 #[derive(Clone, Copy)]
@@ -173,6 +162,26 @@ impl Editor {
                 self.notice.set(Some(e.to_string()));
                 false
             }
+        }
+    }
+
+    /// Applies what a gesture ended in: performs its change and selects what it says, or
+    /// makes its states the selection.
+    pub fn apply(&self, outcome: Outcome) {
+        match outcome {
+            Outcome::Nothing => {}
+            Outcome::Edit { change, label, select } => {
+                if self.perform(change, &label) && select.is_some() {
+                    self.select(select);
+                }
+            }
+            Outcome::Select(refs) => match refs.first() {
+                None => self.select(None),
+                Some(first) => {
+                    let scope = first.scope.clone();
+                    self.select_many(&scope, refs.into_iter().map(|r| r.name).collect());
+                }
+            },
         }
     }
 

@@ -3,7 +3,10 @@
 
 mod app;
 mod canvas;
+mod canvas_controls;
+mod canvas_world;
 mod canvas_node;
+mod canvas_reveal;
 mod code_pane;
 mod code_view;
 mod context;
@@ -11,7 +14,9 @@ mod diagnostics;
 mod documents;
 mod export_panel;
 mod inspector;
+mod minimap;
 mod palette;
+mod rename;
 mod scene;
 mod run_batch;
 mod run_ctx;
@@ -25,6 +30,7 @@ mod shortcuts;
 mod sim_view;
 mod store;
 mod template_panel;
+mod splitter;
 mod toolbar;
 mod workspace;
 

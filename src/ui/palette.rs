@@ -3,7 +3,8 @@
 //! keyboard) inserts it after the selected state.
 
 use super::canvas::drop_default;
-use super::context::{Editor, Gesture};
+use super::context::Editor;
+use crate::editor::gesture::press_palette;
 use crate::editor::geometry::Point;
 use crate::editor::palette::{Group, items};
 use leptos::prelude::*;
@@ -39,7 +40,7 @@ pub fn Palette() -> impl IntoView {
                                 if e.button() != 0 { return; }
                                 e.prevent_default();
                                 let p = Point::new(e.client_x() as f64, e.client_y() as f64);
-                                editor.gesture.set(Some(Gesture::Palette { label: item.label, from: p, at: p, moved: false }));
+                                editor.gesture.set(Some(press_palette(item.label, p)));
                             };
                             // Keyboard activation (a click with no pointer behind it).
                             let click = move |e: leptos::ev::MouseEvent| if e.detail() == 0 { drop_default(editor, item.label) };
@@ -49,7 +50,10 @@ pub fn Palette() -> impl IntoView {
                                     <span class="kind-icon" aria-hidden="true">{icon(item.kind)}</span>
                                     <span class="palette-text">
                                         <span class="palette-label">{item.label}</span>
-                                        <span class="palette-hint">{item.hint}</span>
+                                        // Drawn by the stylesheet from the attribute: the button's name is its
+                                        // label alone (the hint is its title), and no visible text is left out
+                                        // of that name.
+                                        <span class="palette-hint" data-hint=item.hint aria-hidden="true"></span>
                                     </span>
                                 </button>
                             }

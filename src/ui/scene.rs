@@ -111,10 +111,6 @@ impl SceneStore {
             self.preview.set(None);
         }
     }
-    /// The node being previewed and its position.
-    pub fn previewed(&self) -> Option<(String, Point)> {
-        self.preview.get_untracked()
-    }
     /// The preview, tracked (for the effect that applies it).
     pub(super) fn preview_tracked(&self) -> Option<(String, Point)> {
         self.preview.get()

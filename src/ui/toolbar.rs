@@ -78,7 +78,7 @@ pub fn Toolbar() -> impl IntoView {
     let exporting = RwSignal::new(false);
     view! {
         <header class="topbar">
-            <span class="brand"><span class="brand-mark" aria-hidden="true">"◆"</span>"Statecraft"</span>
+            <h1 class="brand"><span class="brand-mark" aria-hidden="true">"◆"</span>"Statecraft"</h1>
             <DocumentsMenu/>
             <DocumentName/>
             <span class="doc-comment">{comment}</span>

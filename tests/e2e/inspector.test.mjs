@@ -177,16 +177,18 @@ test('add a Retry and a Catch with the list editors; a bad value is shown, not l
   await params.blur();
   await page.locator('.inspector .field.invalid', { hasText: 'Parameters' }).getByText(/1:7/).waitFor();
   assert.equal(await field(page, '/Parameters').inputValue(), '{"a": }');
-  // The seed's ProcessData already catches States.ALL; add a second catcher, then move it first.
+  // The seed's ProcessData already catches States.ALL: "+ Add catcher" asks where the new one
+  // goes and catches an error not caught yet, placed before States.ALL (which must stay last).
   await page.getByRole('button', { name: '+ Add catcher' }).click();
+  await page.getByTestId('new-catcher-next').selectOption('SendNotification');
   asl = await until(page, (a) => a.States.ProcessData.Catch.length === 2);
-  await field(page, '/Catch/1/Next').selectOption('SendNotification');
-  await commit(field(page, '/Catch/1/ResultPath'), '$.error');
-  asl = await until(page, (a) => a.States.ProcessData.Catch[1].Next === 'SendNotification' && a.States.ProcessData.Catch[1].ResultPath);
-  assert.deepEqual(asl.States.ProcessData.Catch[1], { ErrorEquals: ['States.ALL'], Next: 'SendNotification', ResultPath: '$.error' });
+  assert.deepEqual(asl.States.ProcessData.Catch[0], { ErrorEquals: ['States.TaskFailed'], Next: 'SendNotification' });
+  await commit(field(page, '/Catch/0/ResultPath'), '$.error');
+  asl = await until(page, (a) => a.States.ProcessData.Catch[0].ResultPath);
+  assert.deepEqual(asl.States.ProcessData.Catch[0], { ErrorEquals: ['States.TaskFailed'], Next: 'SendNotification', ResultPath: '$.error' });
   await page.locator('.inspector .catcher').nth(1).getByRole('button', { name: 'Move up' }).click();
-  asl = await until(page, (a) => a.States.ProcessData.Catch[0].Next === 'SendNotification');
-  assert.equal(asl.States.ProcessData.Catch[1].Next, 'HandleError');
+  asl = await until(page, (a) => a.States.ProcessData.Catch[0].Next === 'HandleError');
+  assert.equal(asl.States.ProcessData.Catch[1].Next, 'SendNotification');
   await page.locator('path[data-edge="/States/ProcessData->Catch(1)"]').waitFor({ state: 'attached' });
   await screenshot(page, 'inspector-task.png');
   assert.deepEqual(problems, []);

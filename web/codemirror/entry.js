@@ -2,7 +2,7 @@
 // side (src/ui/code_view.rs) as `window.StatecraftCM`. esbuild bundles this file into one script
 // (build.sh). The document's undo history is the app's (src/editor/history.rs), so CodeMirror's
 // own history extension is left out: Ctrl+Z reaches the app's handler instead.
-import { EditorState, StateEffect, StateField, Annotation } from '@codemirror/state';
+import { EditorState, StateEffect, StateField, Annotation, Compartment } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, Decoration,
 } from '@codemirror/view';
@@ -15,6 +15,9 @@ import { search, searchKeymap } from '@codemirror/search';
 import { setDiagnostics, lintKeymap } from '@codemirror/lint';
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { tags as t } from '@lezer/highlight';
+
+// Whether long lines wrap (the pane's toggle): reconfigured in place, the text and cursor stay.
+const wrapping = new Compartment();
 
 // A change written from the model (not typed): not reported back.
 const fromModel = Annotation.define();
@@ -74,7 +77,7 @@ function create(parent, text, onChange) {
       extensions: [
         lineNumbers(), highlightActiveLineGutter(), foldGutter(), codeFolding(), drawSelection(),
         indentOnInput(), bracketMatching(), closeBrackets(), highlightActiveLine(), search({ top: true }),
-        json(), syntaxHighlighting(highlight), theme, band,
+        json(), syntaxHighlighting(highlight), theme, band, wrapping.of([]),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...foldKeymap, ...lintKeymap]),
         EditorView.contentAttributes.of({ 'aria-label': 'ASL definition', 'data-testid': 'asl-code' }),
         EditorView.updateListener.of((u) => {
@@ -83,6 +86,9 @@ function create(parent, text, onChange) {
       ],
     }),
   });
+  // The scroller can take the focus, so a keyboard alone can scroll a long definition sideways
+  // (axe: scrollable-region-focusable).
+  view.scrollDOM.tabIndex = 0;
   return new Code(view);
 }
 
@@ -129,6 +135,11 @@ class Code {
     const effects = [setBand.of({ from: from < 0 ? -1 : clamp(view, from), to: clamp(view, to) })];
     if (from >= 0) effects.push(EditorView.scrollIntoView(clamp(view, from), { y: 'start', yMargin: 40 }));
     view.dispatch({ effects });
+  }
+
+  /** Wraps long lines (`on`) or scrolls them sideways. */
+  setWrap(on) {
+    this.view.dispatch({ effects: wrapping.reconfigure(on ? EditorView.lineWrapping : []) });
   }
 
   destroy() { this.view.destroy(); }

@@ -303,13 +303,48 @@ fn chips(cx: &Cx, at: String) -> AnyView {
 
 const ERRORS: &[&str] = &["States.ALL", "States.TaskFailed", "States.Timeout", "States.HeartbeatTimeout", "States.Permissions", "States.ResultPathMatchFailure", "States.ParameterPathFailure", "States.BranchFailed", "States.NoChoiceMatched", "States.IntrinsicFailure", "States.ExceedToleratedFailureThreshold", "States.QueryEvaluationError", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
 
+/// "+ Add catcher": asks where the new catcher goes (its siblings, never itself), then adds one
+/// that catches an error no catcher of the state names yet (see `editor::edit::add_catcher`).
+fn add_catcher(cx: &Cx) -> AnyView {
+    let asking = RwSignal::new(false);
+    let (editor, r) = (cx.editor, cx.r.clone());
+    let targets = editor.session.with_untracked(|s| crate::editor::edit::catch_targets(&s.doc, &r));
+    let error = crate::editor::edit::uncaught_error(&cx.state);
+    let chosen = move |e: leptos::ev::Event| {
+        let next = event_target_value(&e);
+        if next.is_empty() {
+            return;
+        }
+        let change = editor.session.with_untracked(|s| crate::editor::edit::add_catcher(&s.doc, &r, &next));
+        editor.perform(change, "Add catcher");
+        asking.set(false);
+    };
+    let Some(error) = error else {
+        return view! { <p class="hint">"Every error is caught."</p> }.into_any();
+    };
+    view! {
+        <Show when=move || asking.get() fallback=move || view! {
+            <button class="btn add" on:click=move |_| asking.set(true)>"+ Add catcher"</button>
+        }>
+            <label class="field new-catcher">
+                <span class="field-label">{format!("New catcher for {error}: goes to")}</span>
+                <select data-testid="new-catcher-next" on:change=chosen.clone()
+                    on:keydown=move |e: leptos::ev::KeyboardEvent| if e.key() == "Escape" { asking.set(false) }>
+                    <option value="" selected=true>"— choose a state —"</option>
+                    {targets.iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+        </Show>
+    }
+    .into_any()
+}
+
 /// The Retry and Catch list editors (Task, Parallel, Map).
 pub(super) fn errors(cx: &Cx) -> AnyView {
     if !matches!(cx.state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)) {
         return ().into_any();
     }
     let (nr, nc) = (cx.len("/Retry"), cx.len("/Catch"));
-    let catcher = format!(r#"{{"ErrorEquals":["States.ALL"],"Next":{}}}"#, next_json(cx));
     view! {
         <datalist id="statecraft-errors">{ERRORS.iter().map(|e| view! { <option value=*e/> }).collect_view()}</datalist>
         <h3>"Retry"</h3>
@@ -342,7 +377,7 @@ pub(super) fn errors(cx: &Cx) -> AnyView {
                 </fieldset>
             }
         }).collect_view()}
-        <button class="btn add" on:click=cx.act(vec![FieldOp::Push { at: s("/Catch"), item: catcher }], "Add catcher")>"+ Add catcher"</button>
+        {add_catcher(cx)}
     }
     .into_any()
 }

@@ -1,0 +1,94 @@
+//! The canvas's drawing: the edges and their labels (one SVG path and one label box per edge,
+//! each following its own cell in the scene store, classed by kind, by the run shown and by
+//! whether a palette drop would insert on it), the nodes, and what the gesture in progress
+//! draws (the connection being dragged, the selection box).
+
+use super::canvas_node::CanvasNode;
+use super::context::{Editor, Gesture};
+use crate::editor::graph::EdgeKind;
+use crate::editor::layout::SceneEdge;
+use leptos::prelude::*;
+
+/// The markers and patterns the edges use, once.
+pub const DEFS: &str = r#"<defs>
+<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow"/></marker>
+<marker id="arrow-catch" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow catch"/></marker>
+<pattern id="dots" width="24" height="24" patternUnits="userSpaceOnUse"><circle cx="1.5" cy="1.5" r="1.2" class="dot"/></pattern>
+</defs>"#;
+
+fn edge_class(e: &SceneEdge) -> &'static str {
+    match e.kind {
+        EdgeKind::Next | EdgeKind::Start => "edge next",
+        EdgeKind::Default => "edge default",
+        EdgeKind::Choice => "edge choice",
+        EdgeKind::Catch => "edge catch",
+        EdgeKind::End => "edge end",
+    }
+}
+
+/// The path of the edge `id`; `drop_target` says which edge a palette drop would insert on.
+pub fn edge_view(editor: Editor, drop_target: Selector<Option<String>>, id: String) -> Option<impl IntoView> {
+    let (edge, path) = editor.scene.edge(&id)?;
+    let base = edge_class(&edge);
+    let sim = use_context::<super::sim_view::SimView>();
+    let from_name = edge.source.as_ref().map(|s| s.name.clone());
+    let to_name = if edge.kind == EdgeKind::End { None } else { editor.scene.node(&edge.to).map(|(n, _)| n.label.clone()) };
+    let hot = Some(id.clone());
+    let class = move || {
+        let hot = drop_target.selected(&hot);
+        let run = sim.map(|s| s.edge_class(from_name.as_deref(), to_name.as_deref())).unwrap_or("");
+        format!("{base}{}{run}", if hot { " drop-target" } else { "" })
+    };
+    // (The arrowhead is the stylesheet's: `.edge` and `.edge.catch` set `marker-end`.)
+    let d = move || path.with(|p| p.d.clone());
+    Some(view! { <path class=class d=d data-edge=id/> })
+}
+
+/// The label box of the edge `id`.
+pub fn label_view(editor: Editor, id: String) -> Option<impl IntoView> {
+    let (edge, path) = editor.scene.edge(&id)?;
+    let style = move || path.with(|p| format!("left: {}px; top: {}px", p.label_at.x, p.label_at.y));
+    let class = if edge.kind == EdgeKind::Catch { "edge-label catch" } else { "edge-label" };
+    Some(view! { <div class=class style=style>{edge.label}</div> })
+}
+
+/// Everything drawn in canvas space; `hover` is the node under the pointer.
+#[component]
+pub fn World(hover: RwSignal<Option<String>>) -> impl IntoView {
+    let editor: Editor = expect_context();
+    // The lists are keyed by how each item looks, not where it is: a move re-creates nothing, and
+    // each element follows its own cell in the scene store (see `CanvasNode`; edges likewise).
+    let node_keys = Memo::new(move |_| editor.scene.with_items(|s| s.nodes.iter().map(|n| (n.id.clone(), n.look())).collect::<Vec<_>>()));
+    let edge_keys = Memo::new(move |_| editor.scene.with_items(|s| s.edges.iter().map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>()));
+    let label_keys = Memo::new(move |_| {
+        editor.scene.with_items(|s| s.edges.iter().filter(|e| e.label.is_some()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
+    });
+    // Each of these notifies the one or two items whose answer changes, not every item.
+    let hovered = Selector::new(move || hover.get());
+    let selected = Selector::new(move || editor.selected.get());
+    let drop_target = Selector::new(move || editor.drop_edge.get());
+    // What the gesture in progress draws: the connection being dragged, the selection box.
+    let preview = move || match editor.gesture.get() {
+        Some(Gesture::Connect { start, to, catch, .. }) => {
+            let d = format!("M{:.1},{:.1} L{:.1},{:.1}", start.x, start.y, to.x, to.y);
+            Some(view! { <path class=if catch { "edge connecting catch" } else { "edge connecting" } d=d/> }.into_any())
+        }
+        Some(g @ Gesture::Select { .. }) => g.band().map(|b| view! { <rect class="select-band" x=b.x y=b.y width=b.w height=b.h/> }.into_any()),
+        _ => None,
+    };
+    view! {
+        <svg class="edges" width="1" height="1" inner_html=DEFS></svg>
+        <svg class="edges" width="1" height="1">
+            <For each=move || edge_keys.get() key=|k| k.clone() let:k>
+                {edge_view(editor, drop_target.clone(), k.0)}
+            </For>
+            {preview}
+        </svg>
+        <For each=move || node_keys.get() key=|k| k.clone() let:k>
+            <CanvasNode id=k.0 hovered=hovered.clone() selected=selected.clone()/>
+        </For>
+        <For each=move || label_keys.get() key=|k| k.clone() let:k>
+            {label_view(editor, k.0)}
+        </For>
+    }
+}

@@ -1,0 +1,255 @@
+// The workspace's panes and the canvas's gestures, used as a person would: splitters dragged and
+// moved with the keyboard (sizes kept across a reload), the Run drawer shrinking the canvas and
+// the failed state brought into view, "+ Add catcher" keeping the definition valid, a pattern
+// dropped on an edge that runs, rename by double-click, a selection box, the minimap, the code
+// pane's wrap toggle. Screenshots at 1280×800 and 1920×1080.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot, definition, center, drag } from './harness.mjs';
+
+let browser;
+let server;
+before(async () => { browser = await launch(); server = await serveDist('/'); });
+after(async () => { await server?.close(); await browser?.close(); });
+
+const node = (page, name) => page.locator(`.canvas [data-state-name=${JSON.stringify(name)}]`);
+const splitter = (page, which) => page.locator(`[data-splitter="${which}"]`);
+const problemCount = async (page) => Number(await page.locator('.diagnostics-panel .count').textContent());
+
+async function open(viewport) {
+  const { page, problems } = await openPage(browser, server.url, viewport);
+  await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+  await page.waitForTimeout(100); // the first fit happens on the next animation frame
+  return { page, problems };
+}
+
+/** The definition once `check` holds (the code follows a change on the next frame). */
+async function until(page, check) {
+  for (let i = 0; i < 50; i++) {
+    const asl = await definition(page).catch(() => null);
+    if (asl && check(asl)) return asl;
+    await page.waitForTimeout(100);
+  }
+  return definition(page);
+}
+
+const width = async (locator) => (await locator.boundingBox()).width;
+const height = async (locator) => (await locator.boundingBox()).height;
+
+/** Whether `inner` lies wholly inside `outer` on the screen. */
+async function inside(inner, outer) {
+  const a = await inner.boundingBox();
+  const b = await outer.boundingBox();
+  return a.x >= b.x - 1 && a.y >= b.y - 1 && a.x + a.width <= b.x + b.width + 1 && a.y + a.height <= b.y + b.height + 1;
+}
+
+test('each splitter resizes its pane by drag and by keyboard, and the sizes survive a reload', async () => {
+  const { page, problems } = await open();
+  const palette = page.locator('nav.palette');
+  const side = page.locator('aside.side');
+  const inspector = page.locator('.inspector');
+  const before = { palette: await width(palette), side: await width(side), inspector: await height(inspector) };
+  // Palette: 60 px wider.
+  let c = await center(splitter(page, 'palette'));
+  await drag(page, c, { x: c.x + 60, y: c.y });
+  assert.ok(Math.abs(await width(palette) - (before.palette + 60)) <= 2, `palette ${await width(palette)}`);
+  // Side column: dragged left, 80 px wider.
+  c = await center(splitter(page, 'side'));
+  await drag(page, c, { x: c.x - 80, y: c.y });
+  assert.ok(Math.abs(await width(side) - (before.side + 80)) <= 2, `side ${await width(side)}`);
+  // Inspector: 100 px taller (the code below it shrinks).
+  c = await center(splitter(page, 'inspector'));
+  await drag(page, c, { x: c.x, y: c.y + 100 });
+  assert.ok(Math.abs(await height(inspector) - (before.inspector + 100)) <= 2, `inspector ${await height(inspector)}`);
+  // The keyboard: a focused separator moves 16 px an arrow, and says where it is.
+  await splitter(page, 'palette').focus();
+  await page.keyboard.press('ArrowLeft');
+  assert.ok(Math.abs(await width(palette) - (before.palette + 44)) <= 2);
+  assert.equal(await splitter(page, 'palette').getAttribute('role'), 'separator');
+  assert.equal(await splitter(page, 'palette').getAttribute('aria-valuenow'), String(before.palette + 44));
+  // The drawer's splitter appears with the drawer; dragged up, the drawer grows and the canvas shrinks.
+  await page.getByTestId('run-toggle').click();
+  const drawer = page.getByTestId('run-panel');
+  const canvas = page.locator('section.canvas');
+  const [drawerBefore, canvasBefore] = [await height(drawer), await height(canvas)];
+  c = await center(splitter(page, 'drawer'));
+  await drag(page, c, { x: c.x, y: c.y - 70 });
+  assert.ok(Math.abs(await height(drawer) - (drawerBefore + 70)) <= 2, `drawer ${await height(drawer)}`);
+  assert.ok(Math.abs(await height(canvas) - (canvasBefore - 70)) <= 3, `canvas ${await height(canvas)}`);
+  const sizes = { palette: await width(palette), side: await width(side), inspector: await height(inspector), drawer: await height(drawer) };
+  await page.waitForTimeout(200);
+  await page.reload();
+  await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+  assert.equal(await width(palette), sizes.palette);
+  assert.equal(await width(side), sizes.side);
+  assert.equal(await height(inspector), sizes.inspector);
+  await page.getByTestId('run-toggle').click();
+  assert.equal(await height(drawer), sizes.drawer);
+  // Dragged past its limit, the palette stops where the canvas still has room.
+  c = await center(splitter(page, 'palette'));
+  await drag(page, c, { x: c.x + 2000, y: c.y });
+  assert.ok(await width(canvas) >= 279, `canvas ${await width(canvas)}`);
+  await screenshot(page, 'panes-resized.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('with the drawer open after a failing run, the failed state is in view', async () => {
+  const { page, problems } = await open();
+  // Zoomed in on the top of the flow: SendNotification is far below the view.
+  const canvas = page.locator('section.canvas');
+  for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+  await page.getByTestId('run-toggle').click();
+  assert.ok(!(await inside(node(page, 'SendNotification'), canvas)), 'SendNotification starts out of view');
+  await page.getByTestId('run-start').waitFor();
+  await page.locator('.handler-row[data-handler="SendNotification"] select').selectOption('throw');
+  await page.getByTestId('run-start').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'FAILED', null, { timeout: 20000 });
+  await page.waitForTimeout(150);
+  assert.match(await node(page, 'SendNotification').getAttribute('class'), /run-failed/);
+  assert.ok(await inside(node(page, 'SendNotification'), canvas), 'the failed state is inside the canvas');
+  // The drawer sits under the canvas, not over it.
+  const d = await page.getByTestId('run-panel').boundingBox();
+  const cv = await canvas.boundingBox();
+  assert.ok(cv.y + cv.height <= d.y + 1, `canvas ends at ${cv.y + cv.height}, the drawer starts at ${d.y}`);
+  await screenshot(page, 'panes-failed-in-view.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('"+ Add catcher" asks where the catcher goes and keeps the problem count at zero', async () => {
+  const { page, problems } = await open();
+  await node(page, 'ProcessData').click();
+  assert.equal(await problemCount(page), 0);
+  await page.getByRole('button', { name: '+ Add catcher' }).click();
+  const next = page.getByTestId('new-catcher-next');
+  const options = await next.locator('option').allTextContents();
+  assert.ok(!options.includes('ProcessData'), 'a state does not catch into itself');
+  await next.selectOption('SendNotification');
+  const def = await until(page, (a) => a.States.ProcessData.Catch.length === 2);
+  assert.deepEqual(def.States.ProcessData.Catch.map((c) => c.ErrorEquals), [['States.TaskFailed'], ['States.ALL']]);
+  assert.equal(def.States.ProcessData.Catch[0].Next, 'SendNotification');
+  assert.equal(await problemCount(page), 0);
+  // Once more: another error, never a second States.ALL.
+  await page.getByRole('button', { name: '+ Add catcher' }).click();
+  await page.getByTestId('new-catcher-next').selectOption('HandleError');
+  const again = await until(page, (a) => a.States.ProcessData.Catch.length === 3);
+  assert.deepEqual(again.States.ProcessData.Catch.map((c) => c.ErrorEquals), [['States.TaskFailed'], ['States.Timeout'], ['States.ALL']]);
+  assert.equal(await problemCount(page), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a pattern dropped onto an edge is connected into the flow, valid, and runs', async () => {
+  const { page, problems } = await open();
+  const edge = page.locator('path[data-edge="/States/ProcessData->Next"]');
+  const box = await edge.boundingBox();
+  const target = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const item = page.getByRole('button', { name: 'Email + SMS' });
+  await item.scrollIntoViewIfNeeded();
+  await drag(page, await center(item), target);
+  await node(page, 'Notify').waitFor();
+  const def = await until(page, (a) => a.States.Notify);
+  assert.equal(def.States.ProcessData.Next, 'NotifySettings');
+  assert.equal(def.States.Notify.Next, 'SendNotification');
+  assert.equal(await problemCount(page), 0);
+  // Its placeholders are named in the inspector of its first state.
+  await node(page, 'NotifySettings').click();
+  const field = (at) => page.locator(`.inspector [data-at=${JSON.stringify(at)}]`);
+  await field('/Parameters').waitFor();
+  assert.match(await field('/Parameters').inputValue(), /"email": "customer@example\.com"/);
+  assert.equal(await field('/ResultPath').inputValue(), '$.notify');
+  // And the seed's first scenario runs through it to success.
+  await page.getByTestId('run-toggle').click();
+  await page.getByTestId('run-start').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
+  assert.match(await node(page, 'Notify').getAttribute('class'), /run-succeeded/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a double-click renames a state in place: Enter commits, Escape cancels, names stay unique', async () => {
+  const { page, problems } = await open();
+  await node(page, 'SendNotification').dblclick();
+  const field = page.getByTestId('rename-field');
+  await field.waitFor();
+  await field.fill('NotifyCustomer');
+  await page.keyboard.press('Escape');
+  await field.waitFor({ state: 'detached' });
+  assert.equal((await definition(page)).States.ProcessData.Next, 'SendNotification');
+  // A name another state has is refused, and the field stays open.
+  await node(page, 'SendNotification').dblclick();
+  await field.fill('HandleError');
+  await page.keyboard.press('Enter');
+  await page.getByText(/already exists/).waitFor();
+  assert.ok(await field.isVisible());
+  await field.fill('NotifyCustomer');
+  await page.keyboard.press('Enter');
+  await node(page, 'NotifyCustomer').waitFor();
+  let def = await definition(page);
+  assert.equal(def.States.ProcessData.Next, 'NotifyCustomer');
+  assert.equal(def.States.SendNotification, undefined);
+  // One undo step.
+  await page.locator('section.canvas').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await node(page, 'SendNotification').waitFor();
+  def = await definition(page);
+  assert.equal(def.States.ProcessData.Next, 'SendNotification');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Shift+drag on the background selects the states inside the box', async () => {
+  const { page, problems } = await open();
+  const a = await node(page, 'ValidateInput').boundingBox();
+  const b = await node(page, 'CheckValidation').boundingBox();
+  await page.keyboard.down('Shift');
+  await drag(page, { x: Math.min(a.x, b.x) - 30, y: a.y - 10 }, { x: Math.max(a.x + a.width, b.x + b.width) + 30, y: b.y + b.height + 5 });
+  await page.keyboard.up('Shift');
+  assert.match(await node(page, 'ValidateInput').getAttribute('class'), /selected/);
+  assert.match(await node(page, 'CheckValidation').getAttribute('class'), /selected/);
+  assert.doesNotMatch(await node(page, 'SendNotification').getAttribute('class'), /selected/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the minimap appears when the graph is larger than the view, and a press moves the view', async () => {
+  const { page, problems } = await open();
+  assert.equal(await page.getByTestId('minimap').count(), 0, 'a fitted seed needs no minimap');
+  for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+  const map = page.getByTestId('minimap');
+  await map.waitFor();
+  const before = await page.locator('.world').getAttribute('style');
+  const m = await map.boundingBox();
+  await page.mouse.click(m.x + m.width / 2, m.y + m.height - 8);
+  assert.notEqual(await page.locator('.world').getAttribute('style'), before);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the code pane wraps long lines on request, and remembers it', async () => {
+  const { page, problems } = await open();
+  const toggle = page.getByTestId('wrap-toggle');
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+  await page.locator('.cm-content.cm-lineWrapping').waitFor();
+  await page.reload();
+  await page.locator('.cm-content.cm-lineWrapping').waitFor({ timeout: 20000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('screenshots: the workspace at 1280×800 and 1920×1080, light and dark, drawer open', async () => {
+  for (const [w, h] of [[1280, 800], [1920, 1080]]) {
+    for (const scheme of ['light', 'dark']) {
+      const { page } = await open({ width: w, height: h });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.getByTestId('run-toggle').click();
+      await page.getByTestId('run-start').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
+      await screenshot(page, `panes-${w}x${h}-${scheme}.png`);
+      await page.close();
+    }
+  }
+});
