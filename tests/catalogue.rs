@@ -399,7 +399,7 @@ fn a_catalogue_of_the_files_a_definition_needs_runs_it_as_natively() {
                 "Parameters": {"TableName": "Orders", "Key": {"id": {"S.$": "$.id"}}}, "ResultPath": "$.got", "Next": "Accounts"},
         "Accounts": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:organizations:listAccounts", "ResultPath": "$.accounts", "Next": "Instances"},
         "Instances": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances", "ResultPath": "$.ec2", "Next": "Object"},
-        "Object": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+        "Object": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:headObject",
                    "Parameters": {"Bucket": "b", "Key": "k"}, "ResultSelector": {"etag.$": "$.ETag"}, "ResultPath": "$.s3", "End": true}}});
     let text = definition.to_string();
     let needed = services_used(&definition);

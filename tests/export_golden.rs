@@ -135,7 +135,7 @@ fn an_express_export_of_a_callback_task_is_refused_on_the_task() {
 fn the_seed_suite_export_matches_its_golden_files() {
     use statecraft::sim::handler::HandlerSet;
     use statecraft::sim::suite::generate::{Options, generate};
-    let generated = generate(statecraft::seed::ORDER_WORKFLOW, &statecraft::sim::scenario::seed_scenarios(), &HandlerSet::new(), Options::default()).unwrap();
+    let generated = generate(statecraft::seed::ORDER_WORKFLOW, &statecraft::sim::scenario::seed_scenarios(), &HandlerSet::new(), &Default::default(), Options::default()).unwrap();
     let (files, notes) = statecraft::sim::suite::export::suite_files(
         statecraft::seed::ORDER_WORKFLOW,
         &generated.scenarios,

@@ -11,7 +11,6 @@ let server;
 before(async () => { browser = await launch(); server = await serveDist('/'); });
 after(async () => { await server?.close(); await browser?.close(); });
 
-const STORAGE_KEY = 'statecraft.document.v1';
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const field = (page, at) => page.locator(`.inspector [data-at=${JSON.stringify(at)}]`);
 /** Waits until the JSON satisfies `check`, then returns it. */
@@ -58,8 +57,10 @@ async function open(doc) {
   const { page, problems } = await openPage(browser, server.url);
   await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
   if (doc) {
-    await page.evaluate(([key, text]) => localStorage.setItem(key, JSON.stringify({ name: 'test', text, positions: {} })), [STORAGE_KEY, JSON.stringify(doc, null, 2)]);
-    await page.reload();
+    // As a user brings a definition: Import, paste, Import (it opens as a new document).
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByLabel('Definition to import').fill(JSON.stringify(doc, null, 2));
+    await page.getByRole('dialog', { name: 'Import' }).getByRole('button', { name: 'Import', exact: true }).click();
     await node(page, doc.StartAt).waitFor({ timeout: 20000 });
   }
   await page.waitForTimeout(150); // the first fit happens on the next animation frame
@@ -99,7 +100,14 @@ test('drag a node inside a container; its place is kept with the document across
   await page.waitForTimeout(100);
   const moved = await node(page, 'Pause').boundingBox();
   assert.ok(moved.x - before.x > 40, `moved right: ${before.x} → ${moved.x}`);
-  const saved = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), STORAGE_KEY);
+  await page.waitForTimeout(300); // autosave
+  const saved = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('statecraft');
+    open.onsuccess = () => {
+      const all = open.result.transaction('documents').objectStore('documents').getAll();
+      all.onsuccess = () => resolve(all.result.map((r) => JSON.parse(r).saved).find((d) => d.text.includes('"PerItem"')));
+    };
+  }));
   assert.ok(saved.positions['/States/PerItem/ItemProcessor/States/Pause'], JSON.stringify(saved.positions));
   const asl = await definition(page);
   assert.deepEqual(asl, NESTED, 'a move is not an edit of the ASL');

@@ -39,7 +39,7 @@ pub fn test_command(suite_text: &str, suite_name: &str, definition: &str) -> Tes
             .collect();
         return unusable(lines);
     }
-    let run = match run_suite(definition, &suite.scenarios, &HandlerSet::new()) {
+    let run = match run_suite(definition, &suite.scenarios, &HandlerSet::new(), &Default::default()) {
         Ok(r) => r,
         Err(e) => return unusable(format!("{e}\n")),
     };
@@ -69,8 +69,8 @@ pub fn generate_command(definition: &str, definition_name: Option<&str>, max_run
             None => format!("error[{}]: {} ({})", d.code.as_str(), d.message, d.pointer),
         });
     }
-    let generated = generate(definition, &[], &HandlerSet::new(), Options { max_runs }).map_err(|e| e.to_string())?;
-    let run = run_suite(definition, &generated.scenarios, &HandlerSet::new()).map_err(|e| e.to_string())?;
+    let generated = generate(definition, &[], &HandlerSet::new(), &Default::default(), Options { max_runs }).map_err(|e| e.to_string())?;
+    let run = run_suite(definition, &generated.scenarios, &HandlerSet::new(), &Default::default()).map_err(|e| e.to_string())?;
     let mut summary = format!("{} scenarios from {} runs; {}\n", generated.scenarios.len(), generated.runs, run.coverage.summary());
     for (what, why) in run.coverage.missed() {
         summary.push_str(&format!("  not reached: {what}: {}\n", why.unwrap_or_else(|| "the generated inputs did not reach it".into())));

@@ -192,8 +192,9 @@ pub struct SuiteRun {
 
 /// Runs `scenarios` on `definition` (with the document's `handlers` under each scenario's own)
 /// and measures what they reached.
-pub fn run_suite(definition: &str, scenarios: &[Scenario], handlers: &HandlerSet) -> Result<SuiteRun, SetupError> {
-    let simulator = super::generate::suite_simulator(definition, handlers)?;
+/// `s3`: the objects the account holds before each run.
+pub fn run_suite(definition: &str, scenarios: &[Scenario], handlers: &HandlerSet, s3: &crate::handlers::s3::ObjectStore) -> Result<SuiteRun, SetupError> {
+    let simulator = super::generate::suite_simulator(definition, handlers, s3)?;
     let mut batch = Batch::new(simulator, scenarios.to_vec());
     batch.keep_runs = true;
     batch.fixed_seed = Some(super::generate::SEED);

@@ -27,7 +27,7 @@ pub const WORKFLOW_FILE: &str = "statecraft-tests.yml";
 
 /// The export's suite files, and one note per scenario left out of the MockConfigFile.
 pub fn suite_files(definition: &str, scenarios: &[Scenario], machine: &str, repository: &str) -> Result<(Vec<ExportFile>, Vec<String>), SetupError> {
-    let (config, notes) = mock_config(definition, scenarios, machine)?;
+    let (config, notes) = mock_config(definition, scenarios, machine, &Default::default())?;
     let suite = Suite { definition: Some("state-machine.json".into()), scenarios: scenarios.to_vec() };
     let files = vec![
         ExportFile { name: SUITE_FILE, contents: suite.to_text(), executable: false },
@@ -39,8 +39,8 @@ pub fn suite_files(definition: &str, scenarios: &[Scenario], machine: &str, repo
 
 /// One test case per scenario, named as the scenario, each Task state's responses as the
 /// scenario's run gave them (in invocation order, equal ones merged into a range).
-pub fn mock_config(definition: &str, scenarios: &[Scenario], machine: &str) -> Result<(MockConfig, Vec<String>), SetupError> {
-    let simulator = super::generate::suite_simulator(definition, &HandlerSet::new())?;
+pub fn mock_config(definition: &str, scenarios: &[Scenario], machine: &str, s3: &crate::handlers::s3::ObjectStore) -> Result<(MockConfig, Vec<String>), SetupError> {
+    let simulator = super::generate::suite_simulator(definition, &HandlerSet::new(), s3)?;
     let graph = Graph::of(&serde_json::from_str(definition).unwrap_or_default());
     let mut config = MockConfig::default();
     let mut cases = Vec::new();
@@ -170,7 +170,7 @@ mod tests {
                 latency_ms: 0,
             },
         );
-        let (config, notes) = mock_config(definition, &[Scenario::new("valid", crate::seed::TEST_INPUTS[0].input), thrown], "Order").unwrap();
+        let (config, notes) = mock_config(definition, &[Scenario::new("valid", crate::seed::TEST_INPUTS[0].input), thrown], "Order", &Default::default()).unwrap();
         assert!(notes.is_empty(), "{notes:?}");
         let cases = &config.state_machines[0].test_cases;
         assert_eq!(cases.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["valid", "process fails"]);

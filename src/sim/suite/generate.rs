@@ -50,9 +50,10 @@ pub const SEED: u64 = 0;
 /// always answers "not yet" reaches it, and a suite of such loops stays quick to run.
 pub const HISTORY_LIMIT: usize = 2_000;
 
-/// The simulator a suite runs on: the document's handlers, [`HISTORY_LIMIT`].
-pub fn suite_simulator(definition: &str, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
-    Ok(Simulator { history_limit: Some(HISTORY_LIMIT), ..Simulator::new(definition, handlers)? })
+/// The simulator a suite runs on: the document's handlers, the S3 objects its account holds
+/// before each run (`s3`: a Distributed Map's ItemReader reads them), [`HISTORY_LIMIT`].
+pub fn suite_simulator(definition: &str, handlers: &HandlerSet, s3: &crate::handlers::s3::ObjectStore) -> Result<Simulator, SetupError> {
+    Ok(Simulator { history_limit: Some(HISTORY_LIMIT), s3: s3.clone(), ..Simulator::new(definition, handlers)? })
 }
 
 /// The cause injected errors carry.
@@ -73,8 +74,8 @@ struct Kept {
 
 /// Generates the suite of `definition`, starting from `scenarios` (the document's) and the
 /// document's handler choices.
-pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, options: Options) -> Result<Generated, SetupError> {
-    let simulator = suite_simulator(definition, handlers)?;
+pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, s3: &crate::handlers::s3::ObjectStore, options: Options) -> Result<Generated, SetupError> {
+    let simulator = suite_simulator(definition, handlers, s3)?;
     let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
     let graph = Graph::of(&parsed);
     let mut starts = vec![Candidate { steps: vec!["the skeleton input".into()], input: crate::sim::skeleton::skeleton(&parsed), handlers: HandlerSet::new() }];
