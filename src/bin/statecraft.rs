@@ -364,7 +364,7 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
         };
         let mut report = statecraft::asl::validate::validate_text_as(&text, machine_type);
         // Each Task's request against its operation's input shape (warnings, on the field).
-        report.diagnostics.extend(statecraft::catalogue::requests::request_diagnostics(&text, &statecraft::catalogue::Catalogue::embedded()));
+        report.diagnostics.extend(statecraft::catalogue::requests::request_diagnostics(&text, &statecraft::catalogue::Catalogue::built_in()));
         if report.has_errors() {
             code = code.max(1);
         }

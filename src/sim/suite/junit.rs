@@ -4,23 +4,9 @@
 
 use crate::sim::batch::BatchRow;
 
-/// Escapes `text` for an XML attribute or text node.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes `text` for an XML attribute or text node: the diagram's rule (markup escaped, what
+/// XML 1.0 cannot hold replaced by U+FFFD).
+pub use crate::export::diagram::escape;
 
 /// Whether a row counts as passing: its expectation held, or nothing was expected and it ran.
 pub fn passes(row: &BatchRow) -> bool {
