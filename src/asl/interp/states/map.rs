@@ -212,6 +212,24 @@ fn start(
         exec.record(Some(fid), EventKind::MapStateSucceeded);
         return Ok(Flow::Result(Arc::new(Value::Array(Vec::new()))));
     }
+    let tolerance = (tolerated_count, tolerated_percentage);
+    await_iterations(exec, fid, state, spec, items, effective, max_concurrency, tolerance, None)
+}
+
+/// Parks the Map on its iterations (or a Map Run's child executions): one result slot per
+/// item, the first `max_concurrency` started.
+#[allow(clippy::too_many_arguments)]
+fn await_iterations(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    spec: &MapSpec,
+    items: Vec<Value>,
+    selector_input: Arc<Value>,
+    max_concurrency: u64,
+    (tolerated_count, tolerated_percentage): (Option<u64>, Option<f64>),
+    map_run: Option<Box<MapRun>>,
+) -> Result<Flow, StatesError> {
     let count = items.len();
     exec.fiber_mut(fid).children = Some(Box::new(Children {
         results: vec![None; count],
@@ -219,13 +237,13 @@ fn start(
         remaining: count,
         items,
         next_item: 0,
-        selector_input: effective,
+        selector_input,
         max_concurrency: max_concurrency as usize,
         failed: 0,
         tolerated_count,
         tolerated_percentage,
         is_map: true,
-        map_run: None,
+        map_run,
     }));
     exec.fiber_mut(fid).phase = Phase::AwaitChildren;
     spawn_iterations(exec, fid, state, spec)?;
@@ -274,24 +292,9 @@ fn start_map_run(
         exec.record(Some(fid), EventKind::MapRunSucceeded);
         return Ok(Flow::Result(Arc::new(output)));
     }
-    exec.fiber_mut(fid).children = Some(Box::new(Children {
-        results: vec![None; count],
-        live: std::collections::VecDeque::new(),
-        remaining: count,
-        items,
-        next_item: 0,
-        selector_input: effective,
-        max_concurrency: max_concurrency as usize,
-        failed: 0,
-        // A Distributed Map tolerates no failed child unless told otherwise.
-        tolerated_count: tolerated_count.or(Some(0)),
-        tolerated_percentage,
-        is_map: true,
-        map_run: Some(Box::new(run)),
-    }));
-    exec.fiber_mut(fid).phase = Phase::AwaitChildren;
-    spawn_iterations(exec, fid, state, spec)?;
-    Ok(Flow::Parked)
+    // A Distributed Map tolerates no failed child unless told otherwise.
+    let tolerance = (tolerated_count.or(Some(0)), tolerated_percentage);
+    await_iterations(exec, fid, state, spec, items, effective, max_concurrency, tolerance, Some(Box::new(run)))
 }
 
 /// An item through the ItemSelector (or as it is without one), with `$$.Map.Item` set.
