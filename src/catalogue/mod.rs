@@ -248,6 +248,9 @@ impl Resolved {
         if written == Written::Template && parameters.is_string() {
             return Vec::new(); // `"Arguments": "{% ... %}"`: known at run time only.
         }
+        if self.integration.own_request() {
+            return Vec::new();
+        }
         match self.operation().input {
             Some(shape) => check::check(&self.service, shape, parameters, mode, written, self.integration.json_members()),
             None => Vec::new(),

@@ -18,6 +18,10 @@ pub fn request_diagnostics(text: &str, catalogue: &Catalogue) -> Vec<Diagnostic>
         let Some(state) = definition.pointer(&task.pointer) else { continue };
         let Some((field, request)) = ["Arguments", "Parameters"].into_iter().find_map(|f| state.get(f).map(|v| (f, v))) else { continue };
         let Ok(resolved) = catalogue.resolve(&task.resource) else { continue };
+        // A Lambda function ARN's Parameters are the function's event, not Invoke's request.
+        if matches!(resolved.integration, super::Integration::LambdaFunction { .. }) {
+            continue;
+        }
         let operation = format!("{}:{}", resolved.service.name, resolved.operation);
         for finding in resolved.check_parameters(request, FieldValidationMode::Strict, Written::Template) {
             let pointer = format!("{}/{field}{}", task.pointer, finding.pointer);
@@ -42,7 +46,9 @@ mod tests {
             "Arguments": {"Bucket": "b", "Kee": "{% $states.input.key %}"}, "End": true}}}, "Next": "Fine"},
   "Fine": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "t", "Message.$": "$"}, "Next": "Unknown"},
   "Unknown": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:nosuchservice:doIt", "Parameters": {"x": 1}, "Next": "Bare"},
-  "Bare": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances", "End": true}
+  "Bare": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances", "Next": "Function"},
+  "Function": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:score", "Parameters": {"orderId.$": "$.id"}, "Next": "Step"},
+  "Step": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:addStep.sync", "Parameters": {"ClusterId": "j-1", "Step": {"Name": "s", "HadoopJarStep": {"Jar": "command-runner.jar"}}}, "End": true}
 }}"#;
         let found = request_diagnostics(text, &Catalogue::embedded());
         let shown: Vec<(String, usize, usize)> = found.iter().map(|d| (d.pointer.clone(), d.position.unwrap().line, d.position.unwrap().column)).collect();

@@ -46,6 +46,10 @@ pub struct Optimized {
     /// Members that take any JSON value although the model says string: the optimized
     /// integration serialises them (`sqs:sendMessage`'s `MessageBody`).
     pub json_members: &'static [&'static str],
+    /// Whether its request is the integration's own rather than the called operation's input
+    /// (EMR's cluster actions take `ClusterId` and `Step`, and Step Functions builds
+    /// `AddJobFlowSteps`' `JobFlowId` and `Steps` from them): not checked against that input.
+    pub own_request: bool,
 }
 
 const fn opt(
@@ -56,7 +60,7 @@ const fn opt(
     base_error: &'static str,
     patterns: &'static [Pattern],
 ) -> Optimized {
-    Optimized { service, action, calls, iam: &[], error_prefix, base_error, patterns, json_members: &[] }
+    Optimized { service, action, calls, iam: &[], error_prefix, base_error, patterns, json_members: &[], own_request: false }
 }
 
 /// The optimized integrations Step Functions offers (the Developer Guide's "Integrating
@@ -94,12 +98,12 @@ pub const OPTIMIZED: &[Optimized] = &[
     Optimized { iam: &["eks:DescribeCluster"], ..opt("eks", "runJob", None, "EKS", "EKS.AmazonEKSException", &[RR, Sync]) },
     Optimized { iam: &["eks:DescribeCluster"], ..opt("eks", "call", None, "EKS", "EKS.AmazonEKSException", &[RR]) },
     opt("elasticmapreduce", "createCluster", Some(("emr", "RunJobFlow")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR, Sync]),
-    opt("elasticmapreduce", "terminateCluster", Some(("emr", "TerminateJobFlows")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR, Sync]),
-    opt("elasticmapreduce", "addStep", Some(("emr", "AddJobFlowSteps")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR, Sync]),
-    opt("elasticmapreduce", "cancelStep", Some(("emr", "CancelSteps")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]),
-    opt("elasticmapreduce", "setClusterTerminationProtection", Some(("emr", "SetTerminationProtection")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]),
-    opt("elasticmapreduce", "modifyInstanceFleetByName", Some(("emr", "ModifyInstanceFleet")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]),
-    opt("elasticmapreduce", "modifyInstanceGroupByName", Some(("emr", "ModifyInstanceGroups")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]),
+    Optimized { own_request: true, ..opt("elasticmapreduce", "terminateCluster", Some(("emr", "TerminateJobFlows")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR, Sync]) },
+    Optimized { own_request: true, ..opt("elasticmapreduce", "addStep", Some(("emr", "AddJobFlowSteps")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR, Sync]) },
+    Optimized { own_request: true, ..opt("elasticmapreduce", "cancelStep", Some(("emr", "CancelSteps")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]) },
+    Optimized { own_request: true, ..opt("elasticmapreduce", "setClusterTerminationProtection", Some(("emr", "SetTerminationProtection")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]) },
+    Optimized { own_request: true, ..opt("elasticmapreduce", "modifyInstanceFleetByName", Some(("emr", "ModifyInstanceFleet")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]) },
+    Optimized { own_request: true, ..opt("elasticmapreduce", "modifyInstanceGroupByName", Some(("emr", "ModifyInstanceGroups")), "EMR", "EMR.AmazonElasticMapReduceException", &[RR]) },
     opt("emr-containers", "startJobRun", Some(("emrcontainers", "StartJobRun")), "EMRContainers", "EMRContainers.AmazonEMRContainersException", &[RR, Sync]),
     opt("emr-containers", "createVirtualCluster", Some(("emrcontainers", "CreateVirtualCluster")), "EMRContainers", "EMRContainers.AmazonEMRContainersException", &[RR]),
     opt("emr-containers", "deleteVirtualCluster", Some(("emrcontainers", "DeleteVirtualCluster")), "EMRContainers", "EMRContainers.AmazonEMRContainersException", &[RR, Sync]),
@@ -249,6 +253,11 @@ impl Integration {
     }
 
     /// The members that take any JSON value although the model says string.
+    /// Whether the request is the optimized integration's own ([`Optimized::own_request`]).
+    pub fn own_request(&self) -> bool {
+        matches!(self, Integration::Optimized { integration, .. } if integration.own_request)
+    }
+
     pub fn json_members(&self) -> &'static [&'static str] {
         match self {
             Integration::Optimized { integration, .. } => integration.json_members,

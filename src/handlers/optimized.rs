@@ -127,6 +127,9 @@ enum Answer {
     ExecutionSucceeded { json_output: bool },
     /// Another `.sync` job: its describe operation's answer, finished.
     SyncJob,
+    /// Bedrock `invokeModel`: Step Functions gives the model's JSON body parsed, in the format
+    /// of the model's family ([`model_body`]).
+    ModelResponse,
 }
 
 /// The default answer of a resolved integration.
@@ -163,6 +166,7 @@ impl CatalogueAnswer {
         let (answer, describe) = match &resolved.integration {
             Integration::Optimized { integration, pattern } => match (integration.service, integration.action, pattern) {
                 ("events", "putEvents", _) => (Answer::PutEvents, None),
+                ("bedrock", "invokeModel", _) => (Answer::ModelResponse, None),
                 ("states", "startExecution", Pattern::RequestResponse | Pattern::WaitForTaskToken) => (Answer::StartExecution, None),
                 ("states", "startExecution", Pattern::Sync) => (Answer::ExecutionSucceeded { json_output: false }, None),
                 ("states", "startExecution", Pattern::Sync2) => (Answer::ExecutionSucceeded { json_output: true }, None),
@@ -210,6 +214,23 @@ impl CatalogueAnswer {
     }
 }
 
+/// A response member named as a request member, of the same JSON type, takes the request's value:
+/// a service answers about what it was asked (Translate's `TargetLanguageCode`, a `TableName`, a
+/// job's name), not about an example's.
+fn echo_request_members(mut response: Value, request: &Value) -> Value {
+    let (Value::Object(out), Value::Object(asked)) = (&mut response, request) else { return response };
+    for (name, value) in out.iter_mut() {
+        if let Some(given) = asked.get(name)
+            && std::mem::discriminant(given) == std::mem::discriminant(value)
+            && !given.is_object()
+            && !given.is_array()
+        {
+            *value = given.clone();
+        }
+    }
+    response
+}
+
 /// Sets the member at a JSON pointer, making the objects (and first array elements) on the way.
 fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
     let mut at = value;
@@ -246,7 +267,7 @@ impl TaskHandler for CatalogueAnswer {
         let seed = context.rng.next_u64();
         let optimized = matches!(self.resolved.integration, Integration::Optimized { .. });
         let response = match self.answer {
-            Answer::Example => self.resolved.example_output(seed),
+            Answer::Example => echo_request_members(self.resolved.example_output(seed), request.input),
             Answer::SyncJob => self.sync_job(seed),
             Answer::PutEvents => {
                 let entries = request.input.get("Entries").and_then(Value::as_array).map_or(0, Vec::len).max(1);
@@ -254,6 +275,10 @@ impl TaskHandler for CatalogueAnswer {
                 json!({"Entries": entries, "FailedEntryCount": 0})
             }
             Answer::StartExecution => json!({"ExecutionArn": execution_arn(request.input, context), "StartDate": context.now}),
+            Answer::ModelResponse => {
+                let model = request.input.get("ModelId").and_then(Value::as_str).unwrap_or_default();
+                json!({"Body": model_body(model, &uuid(context.rng)), "ContentType": "application/json"})
+            }
             Answer::ExecutionSucceeded { json_output } => {
                 let arn = execution_arn(request.input, context);
                 let machine = request.input.get("StateMachineArn").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -276,6 +301,30 @@ impl TaskHandler for CatalogueAnswer {
             }
         };
         Ok(if optimized { with_metadata(response, "application/x-amz-json-1.0", &[], context) } else { response })
+    }
+}
+
+/// A model's answer body in its family's format (from the model id, or the part of an ARN after
+/// its last `/`): Anthropic's Messages, Amazon Titan's and Nova's, Meta Llama's, Mistral's,
+/// Cohere's and AI21's. The text cannot be known; it says it is an example.
+fn model_body(model: &str, id: &str) -> Value {
+    let model = model.rsplit('/').next().unwrap_or(model);
+    let family = model.split('.').find(|p| !matches!(*p, "us" | "eu" | "apac" | "global")).unwrap_or_default();
+    let text = format!("Example response of {model}.");
+    let (input_tokens, output_tokens) = (12, 8);
+    match family {
+        "anthropic" => json!({"id": format!("msg_{}", id.replace('-', "")), "type": "message", "role": "assistant", "model": model,
+            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": null,
+            "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens}}),
+        "amazon" if model.contains("nova") => json!({"output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+            "stopReason": "end_turn", "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens, "totalTokens": input_tokens + output_tokens}}),
+        "amazon" if model.contains("embed") => json!({"embedding": [0.0125, -0.0311, 0.0472], "inputTextTokenCount": input_tokens}),
+        "meta" => json!({"generation": text, "prompt_token_count": input_tokens, "generation_token_count": output_tokens, "stop_reason": "stop"}),
+        "mistral" => json!({"outputs": [{"text": text, "stop_reason": "stop"}]}),
+        "cohere" => json!({"id": id, "generations": [{"id": id, "text": text, "finish_reason": "COMPLETE"}], "prompt": ""}),
+        "ai21" => json!({"id": id, "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]}),
+        // Amazon Titan Text, and any other family: Titan's shape.
+        _ => json!({"inputTextTokenCount": input_tokens, "results": [{"tokenCount": output_tokens, "outputText": text, "completionReason": "FINISH"}]}),
     }
 }
 
@@ -304,6 +353,11 @@ pub fn default_handler(catalogue: &Catalogue, resource: &str) -> Box<dyn TaskHan
         },
         Err(error) => Box::new(Unresolved { reason: unresolved_reason(&error) }),
     }
+}
+
+/// Whether `resource` is the optimized `lambda:invoke` (any partition, any pattern).
+pub fn is_lambda_invoke(resource: &str) -> bool {
+    resource.starts_with("arn:aws:states:::lambda:invoke") || is_partition_lambda_invoke(resource)
 }
 
 fn is_partition_lambda_invoke(resource: &str) -> bool {
@@ -370,6 +424,30 @@ mod tests {
         assert_eq!((sync2["Status"].clone(), sync2["Output"].clone()), (json!("SUCCEEDED"), json!({"k": 1})));
         let sync = answer("arn:aws:states:::states:startExecution.sync", json!({"StateMachineArn": "arn:aws:states:eu-west-1:111:stateMachine:Child", "Input": {"k": 1}}));
         assert_eq!(sync["Output"], "{\"k\":1}");
+    }
+
+    #[test]
+    fn a_bedrock_model_answers_in_its_family_s_format() {
+        let claude = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": "anthropic.claude-3-haiku-20240307-v1:0", "Body": {}}));
+        assert_eq!(claude["Body"]["content"][0]["type"], "text");
+        assert!(claude["Body"]["content"][0]["text"].as_str().is_some_and(|t| t.contains("claude")), "{claude}");
+        assert_eq!(claude["ContentType"], "application/json");
+        let arn = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1";
+        let titan = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": arn, "Body": {}}));
+        assert!(titan["Body"]["results"][0]["outputText"].is_string(), "{titan}");
+        let nova = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": "us.amazon.nova-lite-v1:0", "Body": {}}));
+        assert!(nova["Body"]["output"]["message"]["content"][0]["text"].is_string(), "{nova}");
+        let llama = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": "meta.llama3-8b-instruct-v1:0", "Body": {}}));
+        assert!(llama["Body"]["generation"].is_string(), "{llama}");
+    }
+
+    #[test]
+    fn a_response_member_named_as_a_request_member_answers_what_was_asked() {
+        let r = answer("arn:aws:states:::aws-sdk:translate:translateText", json!({"Text": "Hallo", "SourceLanguageCode": "auto", "TargetLanguageCode": "fr"}));
+        assert_eq!((r["TargetLanguageCode"].clone(), r["SourceLanguageCode"].clone()), (json!("fr"), json!("auto")));
+        assert!(r["TranslatedText"].is_string());
+        // Another type is not taken: a structure asked for stays the API's own.
+        assert_eq!(echo_request_members(json!({"A": "x", "B": 1}), &json!({"A": 2, "B": 3})), json!({"A": "x", "B": 3}));
     }
 
     #[test]

@@ -377,7 +377,7 @@ mod tests {
     use super::*;
 
     fn task(state: &str, resource: &str) -> TaskInfo {
-        TaskInfo { state: state.into(), function: None, resource: resource.into() }
+        TaskInfo { state: state.into(), function: None, resource: resource.into(), expects: Default::default() }
     }
 
     fn flagged(flags: &[&str]) -> Result<Answers, Vec<AnswersError>> {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::handler::{CompiledHandlers, HandlerError, HandlerSet, TaskInfo, tasks};
+use super::handler::{CompiledHandlers, HandlerError, HandlerSet, TaskInfo, tasks, with_expectations};
 use super::run::{END, RunModel, START};
 use super::scenario::{Scenario, mismatches};
 use crate::asl::clock::VirtualClock;
@@ -55,7 +55,8 @@ impl Simulator {
         let program = Program::from_text(definition)
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
-        let tasks = tasks(&program);
+        let machine: serde_json::Value = serde_json::from_str(definition).unwrap_or_default();
+        let tasks = with_expectations(tasks(&program), &machine);
         Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
     }
 
@@ -64,7 +65,7 @@ impl Simulator {
         let program = Program::compile(machine)
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
-        let tasks = tasks(&program);
+        let tasks = with_expectations(tasks(&program), &machine.to_json().to_serde());
         Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
     }
 

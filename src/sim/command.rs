@@ -45,7 +45,7 @@ pub struct MockSelection {
 /// functions, the stateful services over a store holding the `--s3` objects, the catalogue's
 /// answers) with the chosen answers over them, then the test case's mocked states (which win,
 /// being registered later under the states' names).
-fn registry(program: &Program, answers: &Answers, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<HandlerRegistry, String> {
+fn registry(program: &Program, definition: &str, answers: &Answers, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<HandlerRegistry, String> {
     let store = crate::sim::handler::zero_configuration_store();
     if let Some(text) = s3 {
         let seed: Value = serde_json::from_str(text).map_err(|e| format!("--s3: not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
@@ -53,7 +53,8 @@ fn registry(program: &Program, answers: &Answers, mocks: Option<&MockSelection>,
         let now = crate::asl::clock::Clock::now(&VirtualClock::default());
         store.borrow_mut().s3.seed_from_json(&seed, now).map_err(|e| format!("--s3: {e}"))?;
     }
-    let tasks = tasks(program);
+    let machine: Value = serde_json::from_str(definition).unwrap_or(Value::Null);
+    let tasks = crate::sim::handler::with_expectations(tasks(program), &machine);
     let chosen = answers.resolve(&tasks).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
     let compiled = CompiledHandlers::compile(&chosen).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
     let mut registry = compiled.registry_over(&tasks, &store);
@@ -111,7 +112,7 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
-    let handlers = match registry(&program, &options.answers, options.mocks.as_ref(), options.s3.as_deref()) {
+    let handlers = match registry(&program, definition, &options.answers, options.mocks.as_ref(), options.s3.as_deref()) {
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };

@@ -15,6 +15,12 @@
 //! 4. a Lambda function ARN nobody simulates: its input back (its result cannot be known);
 //! 5. what the catalogue cannot resolve (an activity, `apigateway:invoke`, a service the
 //!    catalogue of this build lacks): its input back, with a line in the run's log saying why.
+//!
+//! Answers 3 and 4 then take what the workflow reads from them ([`downstream`]): a function's
+//! payload (a Lambda function's result, `lambda:invoke`'s `Payload`) gains the fields its
+//! `ResultSelector`, the Choice after it and later states read, with the values that send the
+//! Choice down the branch that moves on; a service keeps its answer's shape and only reports the
+//! status a Choice waits for (`StackStatus` `UPDATE_COMPLETE`).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -25,6 +31,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::catalogue::Catalogue;
+use crate::sim::downstream::{self, Expectation};
+use crate::sim::suite::paths::Step;
 use crate::handlers::services::{self, ServiceStore, SharedStore};
 use crate::handlers::{Echo, FailTimesThenSucceed, HandlerRegistry, StaticResult, TaskContext, TaskHandler, TaskRequest, Throw, WithLatency, optimized, seed};
 use crate::asl::interp::program::{Action, TaskTarget};
@@ -86,6 +94,9 @@ pub struct TaskInfo {
     pub state: String,
     pub function: Option<String>,
     pub resource: String,
+    /// What the workflow reads from its result ([`downstream`]): the shape of its default
+    /// answer when nobody simulates it. Empty until [`with_expectations`] fills it.
+    pub expects: Expectation,
 }
 
 /// Every Task state of the program, branches and iterations included, in program order.
@@ -102,10 +113,22 @@ pub fn tasks(program: &Program) -> Vec<TaskInfo> {
                     _ => None,
                 },
                 resource: spec.resource.to_string(),
+                expects: Expectation::default(),
             }),
             _ => None,
         })
         .collect()
+}
+
+/// `tasks` with what `definition` (the state machine's JSON) reads from each one's result.
+pub fn with_expectations(mut tasks: Vec<TaskInfo>, definition: &Value) -> Vec<TaskInfo> {
+    let mut all = downstream::expectations(definition);
+    for task in &mut tasks {
+        if let Some(e) = all.remove(&task.state) {
+            task.expects = e;
+        }
+    }
+    tasks
 }
 
 /// Whether the seed has a Lambda of this name.
@@ -252,7 +275,12 @@ impl CompiledHandlers {
         if services::handles(&task.resource) {
             return Box::new(services::Services { store: store.clone() });
         }
-        optimized::default_handler(&self.catalogue, &task.resource)
+        let answer = optimized::default_handler(&self.catalogue, &task.resource);
+        if task.expects.is_empty() {
+            return answer;
+        }
+        let shape = if task.function.is_some() || optimized::is_lambda_invoke(&task.resource) { Shape::Payload } else { Shape::Service };
+        Box::new(Expected { inner: answer, expects: task.expects.clone(), shape })
     }
 
     /// A fresh registry for one execution: the default answers (the seed's Lambdas by function
@@ -326,6 +354,44 @@ impl TaskHandler for Boxed {
     }
     fn returns_service_response(&self) -> bool {
         self.0.returns_service_response()
+    }
+}
+
+/// How a default answer takes what the workflow reads from it ([`downstream`]).
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A function's result (a Lambda function, `lambda:invoke`'s `Payload`): the reads put in.
+    Payload,
+    /// A service's response: only the status a Choice waits for.
+    Service,
+}
+
+/// A default answer shaped by what the workflow reads from it.
+struct Expected {
+    inner: Box<dyn TaskHandler>,
+    expects: Expectation,
+    shape: Shape,
+}
+
+impl TaskHandler for Expected {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        match self.shape {
+            Shape::Service => Ok(self.expects.shape_service(self.inner.invoke(request, context)?)),
+            Shape::Payload if self.inner.returns_service_response() => {
+                // lambda:invoke: the request is the function's payload, answered inside the
+                // envelope; the reads under `Payload` shape it before it is wrapped.
+                let under_payload = self.expects.under(&Step::Member("Payload".into()));
+                let shaped = under_payload.shape_payload(request.input.clone());
+                self.inner.invoke(&TaskRequest { input: &shaped, ..*request }, context)
+            }
+            Shape::Payload => Ok(self.expects.shape_payload(self.inner.invoke(request, context)?)),
+        }
+    }
+    fn latency_millis(&self) -> u64 {
+        self.inner.latency_millis()
+    }
+    fn returns_service_response(&self) -> bool {
+        self.inner.returns_service_response()
     }
 }
 

@@ -8,6 +8,7 @@ pub mod answers;
 pub mod batch;
 pub mod command;
 pub mod cost;
+pub mod downstream;
 pub mod generate;
 pub mod handler;
 pub mod live;

@@ -1,0 +1,460 @@
+//! What a workflow reads from a Task's result, read from the definition: the shape the default
+//! answer of a function nobody simulates takes, and the status a polled service reports.
+//!
+//! A Lambda function's result cannot be known, so its default answer is its payload back. But
+//! the workflow says what it expects from it: a `ResultSelector` reads `$.Payload.status`, a
+//! Choice after the state compares `$.check.status` with `"CONFIRMED"`, a later state reads
+//! `$.check.bookingId`. An echo lacks those fields and the run dies on "Invalid path" at the
+//! first Choice, which no real run would. The rule ([`expectations`]):
+//!
+//! 1. The raw result's reads: each path a `ResultSelector` reads; without one, each path under
+//!    the state's `ResultPath` that the states after it read (the next state when the result
+//!    replaces the whole input; every state of the same scope when it is placed at `$.x`):
+//!    Choice variables and `...Path` operands, `.$` fields, `InputPath`/`OutputPath`/`ItemsPath`
+//!    and the paths inside intrinsic calls. Read back through the selector to the raw result.
+//!    JSONata states: the `$states.result.a.b` paths of `Output` and `Assign`.
+//! 2. Values, where a Choice decides: the branch that does the most before it ends well. Of the
+//!    Choice's rules and its Default, those from which a Succeed state or an End is reachable
+//!    by `Next`, Choice and Default edges without passing a Fail state and without coming back
+//!    to the Task (a polling loop's "not yet"); of those, the one whose nearest good end is the
+//!    furthest (the main line, not a skip or a manual fallback); the first of equals. The rules
+//!    before it are made false and that rule true, with the values the suite generator's
+//!    `synth` finds; a branch taken by Default makes every rule false.
+//! 3. Every other read gets a value its name suggests ([`value_for_name`]).
+//!
+//! A function's answer ([`Expectation::shape_payload`]) is its payload with these values put
+//! in; a service's answer ([`Expectation::shape_service`]) only has the status it reports set
+//! to the value the chosen branch waits for (`StackStatus` `UPDATE_COMPLETE`), where the
+//! catalogue's example has a string there: a service's answer keeps the API's shape.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::suite::paths::{self, Step};
+use super::suite::synth;
+
+/// What the workflow reads from one Task's raw result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expectation {
+    pub reads: Vec<Read>,
+}
+
+/// One path read from a result, with the value a Choice wants there (`None`: any value, one its
+/// name suggests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    pub steps: Vec<Step>,
+    pub value: Option<Value>,
+    /// Whether the value makes the rule of the chosen branch hold (`"StringEquals": "COMPLETE"`),
+    /// rather than an earlier rule fail (`"FAILED-other"`): only such a value is a status a
+    /// service reports.
+    pub awaited: bool,
+}
+
+impl Expectation {
+    pub fn is_empty(&self) -> bool {
+        self.reads.is_empty()
+    }
+
+    /// A function's default answer: `payload` with every read put in: a Choice's value always,
+    /// any other read only where the payload has nothing.
+    pub fn shape_payload(&self, mut payload: Value) -> Value {
+        for Read { steps, value, .. } in &self.reads {
+            match value {
+                Some(v) => paths::set(&mut payload, steps, Some(v.clone())),
+                None if paths::get(&payload, steps).is_none() => {
+                    let name = steps.iter().rev().find_map(|s| match s {
+                        Step::Member(m) => Some(m.as_str()),
+                        Step::Index(_) => None,
+                    });
+                    paths::set(&mut payload, steps, Some(value_for_name(name.unwrap_or("value"))));
+                }
+                None => {}
+            }
+        }
+        payload
+    }
+
+    /// A service's default answer: the status members a Choice waits on take its value, where
+    /// the answer has a string there.
+    pub fn shape_service(&self, mut response: Value) -> Value {
+        for Read { steps, value, awaited } in &self.reads {
+            let (true, Some(Value::String(wanted)), Some(Step::Member(member))) = (awaited, value, steps.last()) else { continue };
+            let reports_status = ["Status", "State", "Health"].iter().any(|s| member.ends_with(s));
+            if reports_status && paths::get(&response, steps).is_some_and(Value::is_string) {
+                paths::set(&mut response, steps, Some(Value::String(wanted.clone())));
+            }
+        }
+        response
+    }
+
+    fn add(&mut self, steps: Vec<Step>, value: Option<Value>, awaited: bool) {
+        if let Some(at) = self.reads.iter().position(|r| r.steps == steps) {
+            if value.is_some() {
+                self.reads[at].value = value;
+                self.reads[at].awaited = awaited;
+            }
+        } else {
+            self.reads.push(Read { steps, value, awaited });
+        }
+    }
+
+    /// The reads under `prefix`, relative to it (`Payload` of `lambda:invoke`'s envelope).
+    pub fn under(&self, prefix: &Step) -> Expectation {
+        let reads = self.reads.iter().filter_map(|r| r.steps.strip_prefix(std::slice::from_ref(prefix)).map(|rest| Read { steps: rest.to_vec(), ..r.clone() })).collect();
+        Expectation { reads }
+    }
+}
+
+/// A value for a field nobody describes, from its name: counts and amounts a number, `is...`
+/// and `has...` a boolean, lists of things a list of one name, anything else a string.
+pub fn value_for_name(name: &str) -> Value {
+    const NUMBERS: &[&str] = &["count", "total", "amount", "score", "size", "rate", "number", "seconds", "minutes", "days", "nights", "quantity", "qty", "price", "confidence", "percent", "version"];
+    const LISTS: &[&str] = &["Ids", "Items", "List", "Keys", "Records", "Results", "Entries", "Lines", "Names", "Urls", "Files", "Objects", "Tags", "Labels"];
+    let lower = name.to_ascii_lowercase();
+    let boolean = ["is", "has", "should", "can"]
+        .iter()
+        .any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())));
+    if boolean {
+        json!(true)
+    } else if NUMBERS.iter().any(|n| lower.ends_with(n)) {
+        json!(1)
+    } else if LISTS.iter().any(|l| name.ends_with(l)) {
+        json!([format!("{}-1", name.trim_end_matches('s'))])
+    } else {
+        Value::String(format!("{name}-1"))
+    }
+}
+
+/// The expectation of every Task state of `definition` (a state machine's JSON), by state name;
+/// Tasks whose result nothing reads are left out.
+pub fn expectations(definition: &Value) -> BTreeMap<String, Expectation> {
+    let mut out = BTreeMap::new();
+    let language = definition.get("QueryLanguage").and_then(Value::as_str).unwrap_or("JSONPath");
+    scope(definition, language, &mut out);
+    out
+}
+
+/// The states of one scope (the top level, a branch, a Map's processor), then the scopes inside.
+fn scope(container: &Value, language: &str, out: &mut BTreeMap<String, Expectation>) {
+    let Some(states) = container.get("States").and_then(Value::as_object) else { return };
+    for (name, state) in states {
+        let language = state.get("QueryLanguage").and_then(Value::as_str).unwrap_or(language);
+        for branch in state.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+            scope(branch, language, out);
+        }
+        if let Some(processor) = state.get("ItemProcessor").or_else(|| state.get("Iterator")) {
+            scope(processor, language, out);
+        }
+        if state.get("Type").and_then(Value::as_str) != Some("Task") {
+            continue;
+        }
+        let expectation = if language == "JSONata" { jsonata_task(state) } else { jsonpath_task(name, state, states) };
+        if !expectation.is_empty() {
+            out.insert(name.clone(), expectation);
+        }
+    }
+}
+
+fn jsonata_task(state: &Value) -> Expectation {
+    let mut expectation = Expectation::default();
+    for field in ["Output", "Assign"] {
+        let text = state.get(field).map(Value::to_string).unwrap_or_default();
+        for steps in synth::reads_under(&text, "$states.result") {
+            expectation.add(steps, None, false);
+        }
+    }
+    expectation
+}
+
+fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expectation {
+    let mut expectation = Expectation::default();
+    // (path in the selected result, path in the raw result)
+    let mut selected: Vec<(Vec<Step>, Vec<Step>)> = Vec::new();
+    match state.get("ResultSelector") {
+        Some(selector) => selector_reads(selector, &mut Vec::new(), &mut selected),
+        None => selected.push((Vec::new(), Vec::new())),
+    }
+    for (_, raw) in &selected {
+        if !raw.is_empty() {
+            expectation.add(raw.clone(), None, false);
+        }
+    }
+    let placed: Vec<Step> = match state.get("ResultPath") {
+        None => Vec::new(),
+        Some(Value::String(p)) => match paths::steps(p) {
+            Some(steps) => steps,
+            None => return expectation,
+        },
+        Some(_) => return expectation, // null: the result is dropped
+    };
+    let next = state.get("Next").and_then(Value::as_str);
+    // Who reads the placed result: the next state alone when it replaced the input, else the scope.
+    let readers: Vec<(&String, &Value)> = if placed.is_empty() {
+        // A Choice passes its input on unchanged: the states it leads to read the result too.
+        let mut names: Vec<&str> = next.into_iter().collect();
+        if let Some(choice) = next.and_then(|n| states.get(n)).filter(|s| s.get("Type").and_then(Value::as_str) == Some("Choice")) {
+            names.extend(choice.get("Default").and_then(Value::as_str));
+            names.extend(choice.get("Choices").and_then(Value::as_array).into_iter().flatten().filter_map(|r| r.get("Next").and_then(Value::as_str)));
+        }
+        states.iter().filter(|(n, _)| names.contains(&n.as_str()) && n.as_str() != name).collect()
+    } else {
+        states.iter().filter(|(n, _)| n.as_str() != name).collect()
+    };
+    let to_raw = |read: &[Step]| -> Option<Vec<Step>> {
+        let under = read.strip_prefix(placed.as_slice())?;
+        selected.iter().find_map(|(sel, raw)| under.strip_prefix(sel.as_slice()).map(|rest| [raw.as_slice(), rest].concat()))
+    };
+    for (reader, state_read) in &readers {
+        for path in read_paths(state_read) {
+            if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
+                expectation.add(raw, None, false);
+            }
+        }
+        if state_read.get("Type").and_then(Value::as_str) == Some("Choice") {
+            for (steps, value, awaited) in choice_values(reader, state_read, name, states) {
+                if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
+                    expectation.add(raw, Some(value), awaited);
+                }
+            }
+        }
+    }
+    expectation
+}
+
+/// The `"key.$": "$.a.b"` fields of a ResultSelector, as (key path, path read).
+fn selector_reads(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Vec<Step>)>) {
+    let Some(map) = value.as_object() else { return };
+    for (key, v) in map {
+        if let Some(field) = key.strip_suffix(".$") {
+            at.push(Step::Member(field.to_string()));
+            if let Some(steps) = v.as_str().and_then(paths::steps) {
+                out.push((at.clone(), steps));
+            } else if let Some(text) = v.as_str() {
+                for steps in intrinsic_paths(text) {
+                    out.push((Vec::new(), steps)); // read, not addressable as a key
+                }
+            }
+            at.pop();
+        } else if v.is_object() {
+            at.push(Step::Member(key.clone()));
+            selector_reads(v, at, out);
+            at.pop();
+        }
+    }
+}
+
+/// The simple paths a state reads from its input (not from its own result).
+fn read_paths(state: &Value) -> Vec<Vec<Step>> {
+    let mut out = Vec::new();
+    for field in ["InputPath", "OutputPath", "ItemsPath"] {
+        if let Some(steps) = state.get(field).and_then(Value::as_str).and_then(paths::steps) {
+            out.push(steps);
+        }
+    }
+    for field in ["Parameters", "ItemSelector", "Arguments"] {
+        if let Some(template) = state.get(field) {
+            template_paths(template, &mut out);
+        }
+    }
+    if let Some(rules) = state.get("Choices").and_then(Value::as_array) {
+        for rule in rules {
+            rule_paths(rule, &mut out);
+        }
+    }
+    out
+}
+
+fn template_paths(value: &Value, out: &mut Vec<Vec<Step>>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.ends_with(".$"), v) {
+                    (true, Value::String(text)) => match paths::steps(text) {
+                        Some(steps) => out.push(steps),
+                        None => out.extend(intrinsic_paths(text)),
+                    },
+                    _ => template_paths(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| template_paths(v, out)),
+        _ => {}
+    }
+}
+
+fn rule_paths(rule: &Value, out: &mut Vec<Vec<Step>>) {
+    let Some(map) = rule.as_object() else { return };
+    for (key, v) in map {
+        match (key.as_str(), v) {
+            ("And" | "Or", Value::Array(subs)) => subs.iter().for_each(|s| rule_paths(s, out)),
+            ("Not", sub) => rule_paths(sub, out),
+            ("Variable", Value::String(p)) => out.extend(paths::steps(p)),
+            (k, Value::String(p)) if k.ends_with("Path") => out.extend(paths::steps(p)),
+            _ => {}
+        }
+    }
+}
+
+/// The plain paths inside an intrinsic call's text (`States.Format('{}', $.a.b)`).
+fn intrinsic_paths(text: &str) -> Vec<Vec<Step>> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("$.") {
+        let rest = &text[at..];
+        let end = rest.find(|c: char| c == ',' || c == ')' || c.is_whitespace()).unwrap_or(rest.len());
+        out.extend(paths::steps(&rest[..end]));
+    }
+    out
+}
+
+/// The values a Choice's rules need so that it takes the branch that moves on (see the module),
+/// each saying whether it makes the chosen rule hold.
+fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Value, bool)> {
+    let rules: Vec<&Value> = choice.get("Choices").and_then(Value::as_array).map(|r| r.iter().collect()).unwrap_or_default();
+    let mut targets: Vec<Option<&str>> = rules.iter().map(|r| r.get("Next").and_then(Value::as_str)).collect();
+    targets.push(choice.get("Default").and_then(Value::as_str));
+    // The branch that goes furthest before it ends well; the first of equals.
+    let distances: Vec<Option<usize>> = targets.iter().map(|t| t.and_then(|t| distance_to_success(t, task, choice_name, states))).collect();
+    let Some(best) = distances.iter().flatten().max() else { return Vec::new() };
+    let Some(pick) = distances.iter().position(|d| *d == Some(*best)) else { return Vec::new() };
+    let mut values: Vec<(Vec<Step>, Value, bool)> = Vec::new();
+    let mut put = |assignment: synth::Assignment, awaited: bool| {
+        for (steps, value) in assignment {
+            values.retain(|(s, ..)| *s != steps);
+            // An absent field (`IsPresent` false) is left to the payload.
+            if let Some(value) = value {
+                values.push((steps, value, awaited));
+            }
+        }
+    };
+    for rule in &rules[..pick] {
+        if let Some(first) = synth::satisfy(rule, false, &Value::Null).into_iter().next() {
+            put(first, false);
+        }
+    }
+    if let Some(rule) = rules.get(pick)
+        && let Some(first) = synth::satisfy(rule, true, &Value::Null).into_iter().next()
+    {
+        put(first, true);
+    }
+    values
+}
+
+/// How many transitions it takes at least from `from` to a Succeed state or an End by Next,
+/// Choice and Default edges, passing no Fail state and not coming back to `task` or `choice`;
+/// `None` when none can be reached so.
+fn distance_to_success(from: &str, task: &str, choice: &str, states: &Map<String, Value>) -> Option<usize> {
+    let mut seen = vec![task.to_string(), choice.to_string()];
+    let mut todo = std::collections::VecDeque::from([(from.to_string(), 0)]);
+    while let Some((name, distance)) = todo.pop_front() {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        let Some(state) = states.get(&name) else { continue };
+        match state.get("Type").and_then(Value::as_str) {
+            Some("Succeed") => return Some(distance),
+            Some("Fail") => continue,
+            _ => {}
+        }
+        if state.get("End").and_then(Value::as_bool) == Some(true) {
+            return Some(distance);
+        }
+        let mut next: Vec<&str> = state.get("Next").and_then(Value::as_str).into_iter().collect();
+        next.extend(state.get("Default").and_then(Value::as_str));
+        for rule in state.get("Choices").and_then(Value::as_array).into_iter().flatten() {
+            next.extend(rule.get("Next").and_then(Value::as_str));
+        }
+        todo.extend(next.into_iter().map(|n| (n.to_string(), distance + 1)));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(definition: Value, state: &str) -> Vec<(String, Option<Value>)> {
+        let all = expectations(&definition);
+        all.get(state).map(|e| e.reads.iter().map(|r| (paths::display(&r.steps), r.value.clone())).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_selector_and_the_choice_after_it_say_what_a_function_returns() {
+        let definition = json!({"StartAt": "Check", "States": {
+            "Check": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                      "ResultSelector": {"status.$": "$.Payload.status", "id.$": "$.Payload.booking.id"}, "ResultPath": "$.check", "Next": "Ok?"},
+            "Ok?": {"Type": "Choice", "Choices": [{"Variable": "$.check.status", "StringEquals": "CONFIRMED", "Next": "Save"}], "Default": "Refused"},
+            "Save": {"Type": "Pass", "Parameters": {"ref.$": "States.Format('B-{}', $.check.id)"}, "End": true},
+            "Refused": {"Type": "Fail", "Error": "Refused"}}});
+        assert_eq!(reads(definition, "Check"), [
+            ("$.Payload.status".to_string(), Some(json!("CONFIRMED"))),
+            ("$.Payload.booking.id".to_string(), None),
+        ]);
+    }
+
+    #[test]
+    fn the_branch_that_moves_on_is_the_default_when_the_rules_lead_to_failure_or_back() {
+        // A polling loop: "not yet" goes back to the task, "failed" to a Fail state.
+        let definition = json!({"StartAt": "Get Status", "States": {
+            "Get Status": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:status", "Next": "Done?"},
+            "Done?": {"Type": "Choice", "Choices": [
+                {"Variable": "$.state", "StringEquals": "RUNNING", "Next": "Wait"},
+                {"Variable": "$.state", "StringEquals": "FAILED", "Next": "Failed"}],
+              "Default": "Publish"},
+            "Wait": {"Type": "Wait", "Seconds": 30, "Next": "Get Status"},
+            "Failed": {"Type": "Fail"},
+            "Publish": {"Type": "Pass", "Parameters": {"count.$": "$.recordCount"}, "End": true}}});
+        let got = reads(definition, "Get Status");
+        let state = got.iter().find(|(p, _)| p == "$.state").and_then(|(_, v)| v.clone()).unwrap();
+        assert!(state != json!("RUNNING") && state != json!("FAILED"), "{state}");
+        assert!(got.contains(&("$.recordCount".to_string(), None)), "{got:?}");
+        let payload = expectations(&json!({"StartAt": "x", "States": {}})).len();
+        assert_eq!(payload, 0);
+    }
+
+    #[test]
+    fn the_main_line_wins_over_a_short_fallback_that_also_ends() {
+        let definition = json!({"StartAt": "Poll", "States": {
+            "Poll": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:textract:getExpenseAnalysis", "Parameters": {"JobId": "j"}, "ResultPath": "$.job", "Next": "Done?"},
+            "Done?": {"Type": "Choice", "Choices": [
+                {"Variable": "$.job.JobStatus", "StringEquals": "IN_PROGRESS", "Next": "Wait"},
+                {"Variable": "$.job.JobStatus", "StringEquals": "PARTIAL_SUCCESS", "Next": "Manual"},
+                {"Variable": "$.job.JobStatus", "StringEquals": "SUCCEEDED", "Next": "Parse"}],
+              "Default": "Manual"},
+            "Wait": {"Type": "Wait", "Seconds": 5, "Next": "Poll"},
+            "Manual": {"Type": "Pass", "End": true},
+            "Parse": {"Type": "Pass", "Next": "Save"},
+            "Save": {"Type": "Pass", "End": true}}});
+        let got = expectations(&definition).remove("Poll").unwrap();
+        let status = got.reads.iter().find(|r| paths::display(&r.steps) == "$.JobStatus").unwrap();
+        assert_eq!((status.value.clone(), status.awaited), (Some(json!("SUCCEEDED")), true));
+    }
+
+    #[test]
+    fn a_payload_keeps_what_it_has_and_gains_what_is_read() {
+        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited };
+        let expectation = Expectation { reads: vec![
+            read("$.status", Some(json!("OK")), true),
+            read("$.itemCount", None, false),
+            read("$.orderId", None, false),
+            read("$.isFraud", None, false),
+        ] };
+        assert_eq!(expectation.shape_payload(json!({"orderId": "O-1", "status": "NEW"})), json!({"orderId": "O-1", "status": "OK", "itemCount": 1, "isFraud": true}));
+        // A service keeps its shape: only a status it has takes the awaited value.
+        let service = Expectation { reads: vec![read("$.Stacks[0].StackStatus", Some(json!("UPDATE_COMPLETE")), true), read("$.Other", Some(json!("x")), true)] };
+        assert_eq!(service.shape_service(json!({"Stacks": [{"StackStatus": "CREATE_COMPLETE"}]})), json!({"Stacks": [{"StackStatus": "UPDATE_COMPLETE"}]}));
+        // A value that only makes an earlier rule fail is no status the service reports.
+        let not_failed = Expectation { reads: vec![read("$.Status", Some(json!("FAILED-other")), false)] };
+        assert_eq!(not_failed.shape_service(json!({"Status": "COMPLETE"})), json!({"Status": "COMPLETE"}));
+    }
+
+    #[test]
+    fn names_suggest_values() {
+        assert_eq!(value_for_name("itemCount"), json!(1));
+        assert_eq!(value_for_name("isValid"), json!(true));
+        assert_eq!(value_for_name("island"), json!("island-1"));
+        assert_eq!(value_for_name("orderIds"), json!(["orderId-1"]));
+    }
+}
