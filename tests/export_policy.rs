@@ -187,6 +187,13 @@ fn nothing_the_exporter_cannot_derive_is_dropped_silently() {
     assert!(statements.is_empty());
     assert_eq!(warnings[0].pointer, "/States/Call it/Resource");
     assert!(warnings[0].message.contains("placeholder"), "{}", warnings[0].message);
+    // A Resource named by a JSONata expression is known at run time only: nothing granted, said on it.
+    let named_at_run_time = r#"{"QueryLanguage": "JSONata", "StartAt": "Call it", "States": {"Call it": {"Type": "Task",
+        "Resource": "{% 'arn:aws:lambda:us-east-1:123456789012:function:' & $states.input.fn %}", "End": true}}}"#;
+    let (statements, warnings) = policy(named_at_run_time);
+    assert!(statements.is_empty(), "{statements:?}");
+    assert_eq!((warnings.len(), warnings[0].state.as_str(), warnings[0].pointer.as_str()), (1, "Call it", "/States/Call it/Resource"));
+    assert!(warnings[0].message.contains("JSONata expression, known only at run time") && warnings[0].message.contains("grant its actions by hand"), "{}", warnings[0].message);
     // Credentials: the execution role assumes the role; the call's actions are the role's.
     let with_role = r#"{"StartAt": "Audit", "States": {"Audit": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:securityhub:enableSecurityHub",
         "Credentials": {"RoleArn": "arn:aws:iam::111122223333:role/Audit"}, "Parameters": {}, "End": true}}}"#;

@@ -130,8 +130,54 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
     println!("of which {} with a recorded simulator gap: {}", gaps.len(), gaps.join(", "));
     println!("services called: {} ({})", all_services.len(), all_services.iter().cloned().collect::<Vec<_>>().join(", "));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(files.len() >= 10, "the corpus has {} workflows", files.len());
-    assert!(all_services.len() >= 10, "{all_services:?}");
+    assert!(files.len() >= 40, "the corpus has {} workflows", files.len());
+    assert!(all_services.len() >= 20, "{all_services:?}");
+}
+
+/// The services a definition calls through `aws-sdk:`.
+fn sdk_services(definition: &str) -> BTreeSet<String> {
+    definition.split("\"arn:aws:states:::aws-sdk:").skip(1).filter_map(|piece| piece.split(':').next()).map(str::to_string).collect()
+}
+
+#[test]
+fn the_corpus_has_what_production_workflows_use() {
+    let texts: Vec<String> = corpus().iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    let count = |needle: &str| texts.iter().filter(|t| t.contains(needle)).count();
+    let sdk: BTreeSet<String> = texts.iter().flat_map(|t| sdk_services(t)).collect();
+    assert!(sdk.len() >= 20, "aws-sdk calls to {} services: {sdk:?}", sdk.len());
+    // (what, how many workflows have it at least)
+    let wanted = [
+        ("\"InputType\": \"CSV\"", 2),
+        ("\"InputType\": \"JSONL\"", 2),
+        ("\"Mode\": \"DISTRIBUTED\"", 4),
+        (".sync", 8),
+        (".waitForTaskToken", 2),
+        ("\"QueryLanguage\": \"JSONata\"", 3),
+        ("\"Assign\"", 3),
+        ("\"Credentials\"", 2),
+        ("\"ResultSelector\"", 20),
+        ("\"Type\": \"Parallel\"", 5),
+        ("\"Catch\"", 30),
+        ("\"Retry\"", 30),
+        ("States.Format(", 15),
+        ("arn:aws:states:::lambda:invoke", 5),
+    ];
+    for (what, least) in wanted {
+        assert!(count(what) >= least, "{what} in {} workflows, fewer than {least}", count(what));
+    }
+    // Nested Map and Parallel: a Map or a Parallel inside another.
+    let nested = texts.iter().filter(|t| {
+        let v: Value = serde_json::from_str(t).unwrap();
+        fn depth(v: &Value) -> usize {
+            let inner = |s: &Value| s.get("States").and_then(Value::as_object).map_or(0, |m| m.values().map(depth).max().unwrap_or(0));
+            let own = matches!(v.get("Type").and_then(Value::as_str), Some("Map" | "Parallel")) as usize;
+            let below = v.get("Branches").and_then(Value::as_array).map_or(0, |b| b.iter().map(inner).max().unwrap_or(0))
+                .max(v.get("ItemProcessor").or(v.get("Iterator")).map_or(0, inner));
+            own + below.max(inner(v))
+        }
+        depth(&v) >= 2
+    }).count();
+    assert!(nested >= 4, "{nested} workflows nest a Map or a Parallel in another");
 }
 
 #[test]

@@ -146,6 +146,8 @@ fn call_grants(found: &mut DefinitionResources, call: &Call<'_>, catalogue: &Cat
         Err(error) => {
             let why = if call.resource.contains("${") {
                 "the Resource is a ${...} placeholder".to_string()
+            } else if call.resource.trim_start().starts_with("{%") {
+                "the Resource is a JSONata expression, known only at run time".to_string()
             } else {
                 format!("the Resource is not an integration the exporter knows ({error})")
             };
