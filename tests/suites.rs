@@ -17,16 +17,29 @@ fn coverage_of(label: &str, definition: &str) -> Coverage {
 fn generated_and_covered(label: &str, definition: &str) -> (Vec<statecraft::sim::scenario::Scenario>, Coverage) {
     // The document's own scenarios are where generation starts: the seed's three; for a corpus
     // workflow whose account holds S3 objects, its input written down beside it (the skeleton
-    // input names no bucket those objects are in).
-    let base = if definition == statecraft::seed::ORDER_WORKFLOW {
-        seed_scenarios()
+    // input names no bucket those objects are in). Another corpus workflow starts from the
+    // skeleton alone, and again with its written input too when that leaves something
+    // unexplained (a list a JSONata `Items` or an intrinsic reads, which the skeleton lacks);
+    // the suite that explains more is kept.
+    let written: Vec<_> = written_scenario(label).into_iter().collect();
+    let first = if definition == statecraft::seed::ORDER_WORKFLOW {
+        suite_of(label, definition, &seed_scenarios())
     } else if s3_seed_of(label).is_some() {
-        written_scenario(label).into_iter().collect()
+        suite_of(label, definition, &written)
     } else {
-        Vec::new()
+        suite_of(label, definition, &[])
     };
+    let unexplained_count = |c: &Coverage| c.missed().into_iter().filter(|(_, why)| why.is_none()).count();
+    if written.is_empty() || s3_seed_of(label).is_some() || unexplained_count(&first.1) == 0 {
+        return first;
+    }
+    let second = suite_of(label, definition, &written);
+    if unexplained_count(&second.1) < unexplained_count(&first.1) { second } else { first }
+}
+
+fn suite_of(label: &str, definition: &str, base: &[statecraft::sim::scenario::Scenario]) -> (Vec<statecraft::sim::scenario::Scenario>, Coverage) {
     let s3 = objects_of(label);
-    let generated = generate(definition, &base, &HandlerSet::new(), &s3, Options::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let generated = generate(definition, base, &HandlerSet::new(), &s3, Options::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
     let run = run_suite(definition, &generated.scenarios, &HandlerSet::new(), &s3).unwrap();
     for row in &run.rows {
         assert_eq!(row.pass, Some(true), "{label}: {} {:?}", row.name, row.mismatches);
@@ -51,11 +64,26 @@ fn assert_full(label: &str, coverage: &Coverage) {
 
 /// What the generator does not reach and cannot explain from the definition alone, with why.
 const KNOWN_MISSES: &[&str] = &[
+    // Give Stock Back runs over the lines that were reserved when another line was not. A handler
+    // choice holds for every visit of a state, so an injected ConditionalCheckFailedException
+    // fails every line (nothing reserved, nothing to give back) and the default answer reserves
+    // every line (the table starts empty); a table where some SKUs lack stock is a seeded
+    // DynamoDB store, which the generator does not write.
+    "tests/fixtures/workflows/dynamodb-inventory-reservation.asl.json: Give Stock Back",
+    "tests/fixtures/workflows/dynamodb-inventory-reservation.asl.json: start → Give Stock Back",
+    "tests/fixtures/workflows/dynamodb-inventory-reservation.asl.json: Give Stock Back → end",
+    "tests/fixtures/workflows/dynamodb-inventory-reservation.asl.json: Release Reserved Lines fails",
+    "tests/fixtures/workflows/dynamodb-inventory-reservation.asl.json: Give Stock Back Retry[0] then success",
+    "tests/fixtures/workflows/dynamodb-inventory-reservation.asl.json: Give Stock Back Retry[0] exhausted",
     // The rule compares `$.reservation.statusCode`, which the ResultSelector reads from
     // lambda:invoke's `StatusCode`: 200 for every function that returns (a function's failure is
     // an error, which the state's Catch takes), on AWS as in the simulator. A static result sets
     // the function's payload, never the service's envelope.
     "tests/fixtures/workflows/order-fulfilment-saga.asl.json: Was Inventory Reserved → Mark Order As Failed",
+    // With ToleratedFailureCount 0 the Map fails when one child execution fails; no generated
+    // scenario fails one (its Catch is reached when the ItemReader finds no object, which the
+    // coverage does not count as the Map failing).
+    "tests/fixtures/workflows/sensor-telemetry-jsonl-rollup.asl.json: Roll Up Telemetry Batches fails",
 ];
 
 /// The S3 objects a corpus workflow's account holds (`<name>.s3.json` beside it, as
