@@ -352,3 +352,51 @@ fn mock_config_files_that_cannot_be_imported_say_why() {
     let set = import(&two, Some("A"), &tasks).unwrap();
     assert_eq!(set["ProcessData"].choice, HandlerChoice::FailThenSucceed { times: 2, error: "E".into(), then: None });
 }
+
+/// A zero-configuration run of `definition`: its status and output.
+fn zero_configuration(definition: &Value, input: Value) -> (&'static str, Value) {
+    let run = simulate(&definition.to_string(), &HandlerSet::new(), input);
+    (run.status, run.output.as_deref().cloned().unwrap_or(Value::Null))
+}
+
+#[test]
+fn a_function_nobody_simulates_answers_what_the_workflow_reads_from_it() {
+    // lambda:invoke and a plain function ARN whose results a ResultSelector, Choices and a later
+    // state read: an echo would fail at once ("$.Payload.status" not found).
+    let definition = json!({"StartAt": "Check Fraud", "States": {
+        "Check Fraud": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "fraud-check", "Payload": {"orderId.$": "$.orderId"}},
+            "ResultSelector": {"verdict.$": "$.Payload.verdict", "score.$": "$.Payload.score"}, "ResultPath": "$.fraud", "Next": "Is It Fraud"},
+        "Is It Fraud": {"Type": "Choice", "Choices": [
+            {"Variable": "$.fraud.verdict", "StringEquals": "BLOCK", "Next": "Blocked"},
+            {"Variable": "$.fraud.verdict", "StringEquals": "ALLOW", "Next": "Reserve Stock"}],
+          "Default": "Manual Review"},
+        "Blocked": {"Type": "Fail", "Error": "Fraud"},
+        "Manual Review": {"Type": "Succeed"},
+        "Reserve Stock": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:reserve-stock",
+            "Parameters": {"orderId.$": "$.orderId"}, "ResultPath": "$.stock", "Next": "Reserved"},
+        "Reserved": {"Type": "Choice", "Choices": [{"Variable": "$.stock.reserved", "BooleanEquals": true, "Next": "Confirm"}], "Default": "Manual Review"},
+        "Confirm": {"Type": "Pass", "Parameters": {"orderId.$": "$.orderId", "verdict.$": "$.fraud.verdict", "reservationId.$": "$.stock.reservationId", "units.$": "$.stock.unitCount"}, "End": true}}});
+    let (status, output) = zero_configuration(&definition, json!({"orderId": "O-1"}));
+    assert_eq!(status, "SUCCEEDED", "{output}");
+    // The branch that does the most before it ends well (not the Fail, not the short Succeed).
+    assert_eq!(output["verdict"], "ALLOW");
+    assert_eq!((output["reservationId"].is_string(), output["units"].clone()), (true, json!(1)), "{output}");
+}
+
+#[test]
+fn a_polled_service_reports_the_status_its_loop_waits_for() {
+    // The enum's first success value is CREATE_COMPLETE; this loop waits for UPDATE_COMPLETE.
+    let definition = json!({"StartAt": "Describe Stack", "States": {
+        "Describe Stack": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:cloudformation:describeStacks",
+            "Parameters": {"StackName": "web"}, "ResultSelector": {"status.$": "$.Stacks[0].StackStatus"}, "ResultPath": "$.stack", "Next": "Done"},
+        "Done": {"Type": "Choice", "Choices": [
+            {"Variable": "$.stack.status", "StringEquals": "UPDATE_ROLLBACK_COMPLETE", "Next": "Rolled Back"},
+            {"Variable": "$.stack.status", "StringEquals": "UPDATE_COMPLETE", "Next": "Updated"}],
+          "Default": "Wait"},
+        "Wait": {"Type": "Wait", "Seconds": 30, "Next": "Describe Stack"},
+        "Rolled Back": {"Type": "Fail", "Error": "RolledBack"},
+        "Updated": {"Type": "Pass", "End": true}}});
+    let (status, output) = zero_configuration(&definition, json!({}));
+    assert_eq!((status, output["stack"]["status"].clone()), ("SUCCEEDED", json!("UPDATE_COMPLETE")), "{output}");
+}
