@@ -1,6 +1,6 @@
 //! Simulated Amazon S3: buckets of objects ([`ObjectStore`], held by the
 //! [`super::services::ServiceStore`]) and the calls a workflow makes on them: `getObject`,
-//! `putObject` and `listObjectsV2`, as `aws-sdk:s3:*` Tasks and as the `arn:aws:states:::s3:*`
+//! `putObject`, `listObjectsV2`, `deleteObject` and `deleteObjects`, as `aws-sdk:s3:*` Tasks and as the `arn:aws:states:::s3:*`
 //! resources a Distributed Map's ItemReader and ResultWriter name. Answers have the SDK's
 //! output shapes; errors have the names Step Functions gives an AWS SDK integration's errors
 //! (`S3.NoSuchKeyException`, `S3.NoSuchBucketException`) and the SDK's cause text.
@@ -156,6 +156,8 @@ pub enum Operation {
     GetObject,
     PutObject,
     ListObjectsV2,
+    DeleteObject,
+    DeleteObjects,
 }
 
 impl Operation {
@@ -168,16 +170,21 @@ impl Operation {
             "getObject" => Some(Operation::GetObject),
             "putObject" => Some(Operation::PutObject),
             "listObjectsV2" => Some(Operation::ListObjectsV2),
+            // Deleting is an AWS SDK call only (no optimized `s3:` resource).
+            "deleteObject" if rest.starts_with("aws-sdk:") => Some(Operation::DeleteObject),
+            "deleteObjects" if rest.starts_with("aws-sdk:") => Some(Operation::DeleteObjects),
             _ => None,
         }
     }
 }
 
 /// The resources the simulated S3 answers.
-pub const RESOURCES: [&str; 6] = [
+pub const RESOURCES: [&str; 8] = [
     "arn:aws:states:::aws-sdk:s3:getObject",
     "arn:aws:states:::aws-sdk:s3:putObject",
     "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+    "arn:aws:states:::aws-sdk:s3:deleteObject",
+    "arn:aws:states:::aws-sdk:s3:deleteObjects",
     "arn:aws:states:::s3:getObject",
     "arn:aws:states:::s3:putObject",
     "arn:aws:states:::s3:listObjectsV2",
@@ -189,7 +196,42 @@ pub fn call(store: &mut ObjectStore, operation: Operation, input: &Value, now: M
         Operation::GetObject => get_object(store, input),
         Operation::PutObject => put_object(store, input, now),
         Operation::ListObjectsV2 => list_objects_v2(store, input),
+        Operation::DeleteObject => delete_object(store, input),
+        Operation::DeleteObjects => delete_objects(store, input),
     }
+}
+
+/// `DeleteObject`: the object is gone; a key that is not there is no error (S3 answers 204 for
+/// both), a bucket that is not there is.
+fn delete_object(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
+    let (bucket, key) = (string_member(input, "Bucket")?, string_member(input, "Key")?);
+    store.bucket(bucket)?.objects.remove(key);
+    Ok(Value::Object(Map::new()))
+}
+
+/// `DeleteObjects`: each listed key is gone and named under `Deleted` (none in quiet mode,
+/// which reports only errors); at most 1,000 keys a request, as S3 allows.
+fn delete_objects(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
+    let bucket = string_member(input, "Bucket")?;
+    let Some(objects) = input.pointer("/Delete/Objects").and_then(Value::as_array) else {
+        return Err(invalid("Missing required parameter in Delete: \"Objects\""));
+    };
+    if objects.len() > 1000 {
+        return Err(s3_error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400));
+    }
+    let quiet = input.pointer("/Delete/Quiet").and_then(Value::as_bool).unwrap_or(false);
+    let found = store.bucket(bucket)?;
+    let mut deleted = Vec::new();
+    for object in objects {
+        let key = string_member(object, "Key")?;
+        found.objects.remove(key);
+        deleted.push(serde_json::json!({"Key": key}));
+    }
+    let mut out = Map::new();
+    if !quiet {
+        out.insert("Deleted".into(), Value::Array(deleted));
+    }
+    Ok(Value::Object(out))
 }
 
 fn get_object(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
@@ -365,6 +407,24 @@ mod tests {
         let next = call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "data", "MaxKeys": 2, "ContinuationToken": "in/b.json"}), 0).unwrap();
         assert_eq!(next["Contents"][0]["Key"], "in/sub/c.txt");
         assert_eq!(next["IsTruncated"], false);
+    }
+
+    #[test]
+    fn deleting_removes_objects_and_names_them_unless_quiet() {
+        let mut s = store();
+        for key in ["a/1", "a/2", "b/1"] {
+            s.put_object("bkt", key, "x", 0);
+        }
+        let input = json!({"Bucket": "bkt", "Delete": {"Objects": [{"Key": "a/1"}, {"Key": "a/2"}, {"Key": "never"}]}});
+        let out = call(&mut s, Operation::DeleteObjects, &input, 0).unwrap();
+        assert_eq!(out, json!({"Deleted": [{"Key": "a/1"}, {"Key": "a/2"}, {"Key": "never"}]}));
+        assert_eq!(s.objects("bkt").map(|(k, _)| k).collect::<Vec<_>>(), ["b/1"]);
+        let quiet = json!({"Bucket": "bkt", "Delete": {"Objects": [{"Key": "b/1"}], "Quiet": true}});
+        assert_eq!(call(&mut s, Operation::DeleteObjects, &quiet, 0).unwrap(), json!({}));
+        assert_eq!(call(&mut s, Operation::DeleteObject, &json!({"Bucket": "bkt", "Key": "gone"}), 0).unwrap(), json!({}));
+        assert_eq!(s.objects("bkt").count(), 0);
+        assert_eq!(Operation::of_resource("arn:aws:states:::aws-sdk:s3:deleteObjects"), Some(Operation::DeleteObjects));
+        assert_eq!(Operation::of_resource("arn:aws:states:::s3:deleteObject"), None, "no optimized delete");
     }
 
     #[test]
