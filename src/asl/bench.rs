@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use crate::asl::clock::VirtualClock;
+use crate::asl::json::Compact;
 use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
 use crate::asl::history::EventKind;
 use crate::asl::interp::{CompileError, Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, StatesError};
@@ -58,8 +59,10 @@ pub fn workload(name: &str) -> Option<&'static WorkloadSpec> {
 /// What one run of a workload produced.
 #[derive(Debug, Clone)]
 pub struct WorkloadRun {
-    /// Each execution's output, or its error as `{"Error", "Cause"}` under `"failed"`.
-    pub outputs: Vec<Value>,
+    /// Each execution's output, or its error as `{"Error", "Cause"}` under `"failed"`, kept in
+    /// the compact form ([`Compact`]): 10,000 order outputs as `Value`s would take 18 MiB, most
+    /// of it hash indexes and spare entry slots nobody reads again.
+    pub outputs: Vec<Compact>,
     /// StateEntered events over all executions.
     pub transitions: u64,
 }
@@ -163,10 +166,11 @@ impl WorkloadSpec {
             return Err(format!("{} transitions, expected {}", run.transitions, self.transitions));
         }
         let check = |i: usize, expected: Value| -> Result<(), String> {
-            if run.outputs[i] == expected {
+            let got = run.outputs[i].to_value();
+            if got == expected {
                 Ok(())
             } else {
-                Err(format!("execution {i}: got {}, expected {expected}", run.outputs[i]))
+                Err(format!("execution {i}: got {got}, expected {expected}"))
             }
         };
         match self.name {
@@ -218,17 +222,17 @@ pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Ve
     // One registry for the run, handed from execution to execution, as the peer harness passes
     // one handlers object to every execution (the workloads' handlers keep no state).
     let mut handlers = Some(spec.handlers());
+    let base = ExecutionConfig {
+        execution_type: spec.execution_type,
+        state_machine_name: spec.name.into(),
+        // The peer's workloads carry payloads over AWS's 256 KiB (map_10k's 10,000 items);
+        // the peer does not enforce it, and the comparison runs the same semantics.
+        quotas: crate::asl::interp::quota::Quotas::unlimited(),
+        keep_history,
+        ..ExecutionConfig::default()
+    };
     for (i, input) in inputs.into_iter().enumerate() {
-        let config = ExecutionConfig {
-            execution_type: spec.execution_type,
-            seed: i as u64,
-            state_machine_name: spec.name.into(),
-            // The peer's workloads carry payloads over AWS's 256 KiB (map_10k's 10,000 items);
-            // the peer does not enforce it, and the comparison runs the same semantics.
-            quotas: crate::asl::interp::quota::Quotas::unlimited(),
-            keep_history,
-            ..ExecutionConfig::default()
-        };
+        let config = ExecutionConfig { seed: i as u64, ..base.clone() };
         let registry = handlers.take().unwrap_or_else(|| spec.handlers());
         let mut execution = Execution::start(program.clone(), input, Box::new(VirtualClock::default()), registry, config);
         execution.run();
@@ -239,11 +243,11 @@ pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Ve
         transitions += entered;
         let (status, registry) = execution.into_status_and_handlers();
         handlers = Some(registry);
-        outputs.push(match status {
+        outputs.push(Compact::from(match status {
             ExecutionStatus::Succeeded { output } => Arc::try_unwrap(output).unwrap_or_else(|shared| Value::clone(&shared)),
             ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => json!({"failed": e.to_output()}),
             ExecutionStatus::Running => json!({"failed": "still running"}),
-        });
+        }));
     }
     WorkloadRun { outputs, transitions }
 }

@@ -371,13 +371,18 @@ impl Execution {
             timeout_from: start_time,
             last_top: None,
         };
-        let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
-        execution.push_event(HistoryEvent {
-            id: 1,
-            previous_event_id: 0,
-            timestamp: start_time,
-            kind: EventKind::ExecutionStarted { input: input.clone(), role_arn },
-        });
+        if execution.config.keep_history {
+            let role_arn: Arc<str> = execution.config.role_arn.as_str().into();
+            execution.push_event(HistoryEvent {
+                id: 1,
+                previous_event_id: 0,
+                timestamp: start_time,
+                kind: EventKind::ExecutionStarted { input: input.clone(), role_arn },
+            });
+        } else {
+            // Numbered, not built: the role ARN would be copied for nothing.
+            execution.events = 1;
+        }
         let top = execution.spawn(ScopeId::TOP, start_state, input, None);
         execution.ready.push_back(top);
         execution

@@ -75,9 +75,13 @@ impl Quotas {
 /// `[]` level 1). The walk goes at most `limit + 1` levels down, whatever the value's depth, so
 /// any value is safe to measure; it allocates nothing (it runs on every state's output).
 pub fn nested_deeper_than(value: &Value, limit: usize) -> bool {
+    // Only containers are visited: a scalar member costs a tag test, not a call.
+    fn deeper(item: &Value, limit: usize) -> bool {
+        matches!(item, Value::Array(_) | Value::Object(_)) && nested_deeper_than(item, limit)
+    }
     match value {
-        Value::Array(items) => limit == 0 || items.iter().any(|item| nested_deeper_than(item, limit - 1)),
-        Value::Object(map) => limit == 0 || map.values().any(|item| nested_deeper_than(item, limit - 1)),
+        Value::Array(items) => limit == 0 || items.iter().any(|item| deeper(item, limit - 1)),
+        Value::Object(map) => limit == 0 || map.values().any(|item| deeper(item, limit - 1)),
         _ => false,
     }
 }

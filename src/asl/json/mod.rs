@@ -5,12 +5,15 @@
 //! members in source order, duplicates included, so the validator can report duplicate keys and
 //! the writer can give back what it read. Numbers keep their text, so `1.0` stays `1.0`.
 //! [`write`] prints a tree back as text. [`parse`] is the older entry point that hands back a
-//! `serde_json::Value` for code that only needs the data.
+//! `serde_json::Value` for code that only needs the data. [`Compact`] is the compact form of a
+//! `Value` that is kept rather than worked on (the outputs of many executions).
 
+mod compact;
 mod location;
 mod reader;
 mod writer;
 
+pub use compact::Compact;
 pub use location::{LineIndex, Position, escape_pointer_token};
 pub use reader::{JsonSyntaxError, MAX_DEPTH, ReadNotes, read, read_noting_duplicates, repeated_keys};
 pub use writer::{WriteStyle, write};

@@ -19,7 +19,7 @@ use serde_json::Map;
 
 pub(super) use super::recovery::{handle_error, handle_error_after};
 use super::pipeline::{self, QueryFailure, Refs, StateSite};
-use super::program::{Action, Assignment, CompiledState, StateId};
+use super::program::{Action, Assignment, CompiledState, IoPath, StateId};
 use super::trace::Stage;
 use super::variables::VariableScope;
 use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
@@ -162,32 +162,51 @@ pub(super) fn jsonata_value(
 
 /// The input of the action: InputPath → Parameters (JSONPath), or Arguments (JSONata).
 pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledState, context: &Value) -> Result<Arc<Value>, StatesError> {
-    let raw = exec.fiber(fid).input.clone();
     match state.query_language {
         QueryLanguage::JsonPath => {
-            let vars = variables(exec, fid);
-            let refs = Refs { context, variables: &vars };
             let site = site(exec, fid, state);
-            // pipeline::effective_input, stage by stage for the trace.
-            let selected = pipeline::select(&state.input_path, &raw, &refs, site)?;
-            exec.trace_value(fid, &state.name, Stage::AfterInputPath, || selected.clone());
-            match &state.parameters {
-                Some(template) => {
-                    let effective = Arc::new(pipeline::build(template, &selected, &refs, &mut exec.rng, site)?);
+            let tracing = exec.trace.is_some();
+            // pipeline::effective_input, stage by stage for the trace. The fiber's input and
+            // variables are borrowed beside the RNG, not cloned: this runs on every state.
+            let (selected, effective) = {
+                let Execution { fibers, rng, .. } = &mut *exec;
+                let fiber = fibers[fid.0].as_ref().expect("live fiber");
+                let refs = Refs { context, variables: &fiber.variables };
+                let selected = match &state.input_path {
+                    IoPath::Whole => None,
+                    path => Some(pipeline::select(path, &fiber.input, &refs, site)?),
+                };
+                let from = selected.as_ref().unwrap_or(&fiber.input);
+                let effective = match &state.parameters {
+                    Some(template) => Some(Arc::new(pipeline::build(template, from, &refs, rng, site)?)),
+                    None => None,
+                };
+                // Kept when the trace shows it or it is the effective input itself.
+                let selected = (tracing || effective.is_none()).then(|| selected.unwrap_or_else(|| fiber.input.clone()));
+                (selected, effective)
+            };
+            if let Some(selected) = &selected {
+                exec.trace_value(fid, &state.name, Stage::AfterInputPath, || selected.clone());
+            }
+            match effective {
+                Some(effective) => {
                     exec.trace_value(fid, &state.name, Stage::AfterParameters, || effective.clone());
                     Ok(effective)
                 }
-                None => Ok(selected),
+                None => Ok(selected.expect("kept without Parameters")),
             }
         }
-        QueryLanguage::Jsonata => match &state.arguments {
-            Some(arguments) => {
-                let effective = Arc::new(jsonata_value(exec, fid, state, arguments, "Arguments", &raw, None, None)?);
-                exec.trace_value(fid, &state.name, Stage::AfterArguments, || effective.clone());
-                Ok(effective)
+        QueryLanguage::Jsonata => {
+            let raw = exec.fiber(fid).input.clone();
+            match &state.arguments {
+                Some(arguments) => {
+                    let effective = Arc::new(jsonata_value(exec, fid, state, arguments, "Arguments", &raw, None, None)?);
+                    exec.trace_value(fid, &state.name, Stage::AfterArguments, || effective.clone());
+                    Ok(effective)
+                }
+                None => Ok(raw),
             }
-            None => Ok(raw),
-        },
+        }
     }
 }
 
@@ -241,28 +260,43 @@ pub(super) fn commit_variables(exec: &mut Execution, fid: FiberId, state: &Compi
 /// ResultPath → OutputPath (JSONPath), or Assign → Output (JSONata). Every reference sees the
 /// variables from before this state's Assign.
 fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Arc<Value>) -> Result<Arc<Value>, StatesError> {
-    let raw = exec.fiber(fid).input.clone();
     exec.trace_value(fid, &state.name, Stage::Result, || result.clone());
     let (output, assigned) = match state.query_language {
         QueryLanguage::JsonPath => {
             let context = context_for(exec, fid, state);
-            let vars = variables(exec, fid);
-            let refs = Refs { context: &context, variables: &vars };
             let site = site(exec, fid, state);
-            let selected = pipeline::select_result(state, result, &refs, &mut exec.rng, site)?;
-            if state.result_selector.is_some() {
-                exec.trace_value(fid, &state.name, Stage::AfterResultSelector, || selected.clone());
-            }
+            // The fiber's input and variables are borrowed, not cloned (this runs on every
+            // state), beside the RNG where a ResultSelector may draw from it.
+            let selected = match &state.result_selector {
+                Some(_) => {
+                    let Execution { fibers, rng, .. } = &mut *exec;
+                    let fiber = fibers[fid.0].as_ref().expect("live fiber");
+                    let refs = Refs { context: &context, variables: &fiber.variables };
+                    let selected = pipeline::select_result(state, result, &refs, rng, site)?;
+                    exec.trace_value(fid, &state.name, Stage::AfterResultSelector, || selected.clone());
+                    selected
+                }
+                None => result,
+            };
             let assigned = match &state.assign {
                 Some(assignment) => evaluate_assign(exec, fid, state, assignment, "Assign", &selected, None, None)?,
                 None => Map::new(),
             };
             // pipeline::place_and_select, stage by stage for the trace.
-            let placed = pipeline::place(&state.result_path, &raw, selected, site)?;
+            let placed = pipeline::place(&state.result_path, &exec.fiber(fid).input, selected, site)?;
             exec.trace_value(fid, &state.name, Stage::AfterResultPath, || placed.clone());
-            (pipeline::select(&state.output_path, &placed, &refs, site)?, assigned)
+            let output = match &state.output_path {
+                IoPath::Whole => placed,
+                path => {
+                    let fiber = exec.fiber(fid);
+                    let refs = Refs { context: &context, variables: &fiber.variables };
+                    pipeline::select(path, &placed, &refs, site)?
+                }
+            };
+            (output, assigned)
         }
         QueryLanguage::Jsonata => {
+            let raw = exec.fiber(fid).input.clone();
             // Pass has no result of its own: `$states.result` is for Task, Parallel and Map.
             let has_result = matches!(state.state_type, StateType::Task | StateType::Parallel | StateType::Map);
             let result_ref = has_result.then_some(&*result);

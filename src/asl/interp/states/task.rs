@@ -79,19 +79,23 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let timeout = seconds(exec, fid, state, &spec.timeout, &effective, &context, "TimeoutSeconds")?;
     let heartbeat = seconds(exec, fid, state, &spec.heartbeat, &effective, &context, "HeartbeatSeconds")?;
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
+    // The events are built only when the history keeps them (their names and ARNs are copies).
     if is_lambda_function {
-        exec.record(Some(fid), EventKind::LambdaFunctionScheduled { resource: spec.resource.clone(), input: effective.clone(), timeout_seconds: timeout });
-        exec.record(Some(fid), EventKind::LambdaFunctionStarted);
+        exec.record_with(Some(fid), false, |_| EventKind::LambdaFunctionScheduled {
+            resource: spec.resource.clone(),
+            input: effective.clone(),
+            timeout_seconds: timeout,
+        });
+        exec.record_with(Some(fid), false, |_| EventKind::LambdaFunctionStarted);
     } else {
-        let region: Arc<str> = exec.config.region.as_str().into();
-        exec.record(Some(fid), EventKind::TaskScheduled {
+        exec.record_with(Some(fid), false, |exec| EventKind::TaskScheduled {
             task: resource_of(spec),
-            region,
+            region: exec.config.region.as_str().into(),
             parameters: effective.clone(),
             timeout_seconds: timeout,
             heartbeat_seconds: heartbeat,
         });
-        exec.record(Some(fid), EventKind::TaskStarted { task: resource_of(spec) });
+        exec.record_with(Some(fid), false, |_| EventKind::TaskStarted { task: resource_of(spec) });
     }
     let function = function_name(spec, &effective);
     // The handler borrows its input: cloning a large payload per call would dominate short tasks.
@@ -200,21 +204,20 @@ pub(super) fn report(
             let result = Arc::new(value);
             exec.fiber_mut(fid).checked = Some(result.clone());
             if is_lambda_function {
-                exec.record(Some(fid), EventKind::LambdaFunctionSucceeded { output: result.clone() });
+                exec.record_with(Some(fid), false, |_| EventKind::LambdaFunctionSucceeded { output: result.clone() });
             } else {
-                exec.record(Some(fid), EventKind::TaskSucceeded { task: resource_of(spec), output: result.clone() });
+                exec.record_with(Some(fid), false, |_| EventKind::TaskSucceeded { task: resource_of(spec), output: result.clone() });
             }
             Ok(Flow::Result(result))
         }
         Err(error) => {
             let timed_out = matches!(error.error.as_deref(), Some(names::TIMEOUT | names::HEARTBEAT_TIMEOUT));
-            let kind = match (is_lambda_function, timed_out) {
+            exec.record_with(Some(fid), false, |_| match (is_lambda_function, timed_out) {
                 (true, false) => EventKind::LambdaFunctionFailed { error: error.error.clone(), cause: error.cause.clone() },
                 (true, true) => EventKind::LambdaFunctionTimedOut { error: error.error.clone(), cause: error.cause.clone() },
                 (false, false) => EventKind::TaskFailed { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
                 (false, true) => EventKind::TaskTimedOut { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
-            };
-            exec.record(Some(fid), kind);
+            });
             Err(error)
         }
     }
