@@ -188,6 +188,19 @@ pub fn check_object(key: &str, body: &str) -> Result<(), SeedError> {
     }
 }
 
+/// A file dropped on a bucket, as the object it becomes: its name is the key, its bytes the
+/// text (UTF-8, a byte-order mark dropped), checked as [`check_object`] does.
+pub fn object_from_file(name: &str, bytes: &[u8]) -> Result<(String, String), SeedError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+    let body = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let valid = &bytes[..e.utf8_error().valid_up_to()];
+        let p = LineIndex::new(std::str::from_utf8(valid).unwrap_or_default()).position(valid.len());
+        SeedError { pointer: String::new(), line: p.line, column: p.column, message: format!("{name} is not UTF-8 text (the simulated objects are text: JSON, JSON Lines or CSV)") }
+    })?;
+    check_object(name, &body).map_err(|e| SeedError { message: format!("{name}: {}", e.message), ..e })?;
+    Ok((name.to_string(), body))
+}
+
 impl StoreSeeds {
     pub fn is_empty(&self) -> bool {
         self.buckets.is_empty() && self.tables.is_empty()
@@ -449,6 +462,11 @@ mod tests {
         assert_eq!((e.line, e.column), (3, 3));
         assert!(check_object("notes.txt", "{ anything").is_ok());
         assert!(check_object("", "x").unwrap_err().message.contains("needs a key"));
+        assert_eq!(object_from_file("rows.csv", b"\xEF\xBB\xBFa,b\n1,2\n").unwrap(), ("rows.csv".into(), "a,b\n1,2\n".into()));
+        let e = object_from_file("rows.csv", b"a,b\n1,\xff\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 3));
+        assert!(e.message.starts_with("rows.csv is not UTF-8 text"), "{}", e.message);
+        assert!(object_from_file("items.jsonl", b"{\"a\": 1}\n{oops}\n").unwrap_err().to_string().starts_with("Line 2, column 2: items.jsonl: "));
     }
 
     #[test]
