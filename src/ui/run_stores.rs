@@ -196,7 +196,7 @@ fn BucketCard(stores: Stores, name: String) -> impl IntoView {
             </div>
             {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="store-problem">{p}</p> })}
             <div class="store-sides">
-                <div>
+                <div data-testid="bucket-before">
                     <h5>"Before each run"</h5>
                     {move || before().map(|b| view! {
                         {b.missing_keys.iter().map(|k| view! { <p class="muted missing-key">{format!("The definition reads {k}, which is not here yet.")}</p> }).collect_view()}

@@ -145,6 +145,11 @@ test('a pasted multi-service workflow runs, its stores show what it wrote, and a
   const topic = stores.locator('[data-testid="topic"]');
   assert.equal(JSON.parse(await topic.locator('pre').textContent()).Message, 'Order o-1001 received');
 
+  await page.screenshot({ path: '/tmp/stores-after-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/stores-after-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+
   // Seeding a table with JSON that is not DynamoDB's says where, in words, and keeps the text.
   const customers = stores.locator('[data-table="Customers"]');
   const bad = '[{"customerId": {"S": "c-7"}, "tier": "gold"}]';
@@ -156,9 +161,9 @@ test('a pasted multi-service workflow runs, its stores show what it wrote, and a
   await customers.getByTestId('table-items').fill('[{"customerId": {"S": "c-7"}, "tier": {"S": "gold"}}]');
   await customers.getByTestId('table-save').click();
   await customers.getByRole('alert').waitFor({ state: 'detached' });
+  await tab(page, 'Scenario').click();
   await runOnce(page, 'SUCCEEDED');
   // The seeded customer is what getItem read.
-  await tab(page, 'Scenario').click();
   const output = JSON.parse(await page.getByTestId('run-output').inputValue());
   assert.deepEqual(output.customer.Item.tier, { S: 'gold' });
 
@@ -194,7 +199,8 @@ test('a CSV dropped on a bucket is the object a Distributed Map reads: one child
   assert.match(await bucket.getByRole('alert').textContent(), /^broken\.csv was not added: Line 2, column 3: broken\.csv: this quote is never closed$/);
 
   await dropFile(page, bucket.getByTestId('bucket-drop'), 'lines.csv', CSV);
-  await bucket.locator('.store-object[data-key="lines.csv"]').first().waitFor();
+  const dropped = bucket.getByTestId('bucket-before').locator('.store-object[data-key="lines.csv"]');
+  await dropped.waitFor();
   assert.equal(await bucket.getByRole('alert').count(), 0);
   assert.doesNotMatch(await bucket.textContent(), /not here yet/);
   await page.screenshot({ path: '/tmp/stores-light.png' });
@@ -225,11 +231,10 @@ test('a CSV dropped on a bucket is the object a Distributed Map reads: one child
 
   // One undo takes the drop back, redo brings it again.
   await page.getByTestId('stores-tab').click();
-  const dropped = bucket.locator('.store-object[data-key="lines.csv"]');
   await page.getByRole('button', { name: 'Undo' }).click();
-  await dropped.first().waitFor({ state: 'detached' });
+  await dropped.waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Redo' }).click();
-  await dropped.first().waitFor();
+  await dropped.waitFor();
 
   // The seed is the document's: saved, and back after a reload.
   await page.waitForTimeout(800);
@@ -238,9 +243,10 @@ test('a CSV dropped on a bucket is the object a Distributed Map reads: one child
   await page.getByTestId('run-toggle').click();
   await page.getByTestId('stores-tab').click();
   const reloaded = page.locator('[data-bucket="order-uploads"]');
-  await reloaded.locator('.store-object[data-key="lines.csv"]').first().waitFor();
+  const kept = reloaded.getByTestId('bucket-before').locator('.store-object[data-key="lines.csv"]');
+  await kept.waitFor();
   await reloaded.getByRole('button', { name: 'Remove lines.csv' }).click();
-  await reloaded.locator('.store-object[data-key="lines.csv"]').waitFor({ state: 'detached' });
+  await kept.waitFor({ state: 'detached' });
   assert.match(await reloaded.textContent(), /not here yet/);
   await screenshot(page, 'stores.png');
   assert.deepEqual(problems, []);
