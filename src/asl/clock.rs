@@ -35,10 +35,15 @@ impl VirtualClock {
     }
 }
 
+impl VirtualClock {
+    /// 2024-01-01T00:00:00Z: where a default clock starts.
+    pub const START: Millis = 1_704_067_200_000;
+}
+
 impl Default for VirtualClock {
-    /// 2024-01-01T00:00:00Z: a fixed, readable default.
+    /// [`VirtualClock::START`]: a fixed, readable default.
     fn default() -> Self {
-        VirtualClock::starting_at(1_704_067_200_000)
+        VirtualClock::starting_at(VirtualClock::START)
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Simulator {
     /// The S3 objects every execution starts with (a Distributed Map's ItemReader reads them);
     /// each execution writes into its own copy.
     pub s3: crate::handlers::s3::ObjectStore,
+    /// The DynamoDB items every execution starts with, by table; each execution writes into its
+    /// own copy.
+    pub tables: BTreeMap<String, Vec<serde_json::Map<String, Value>>>,
     /// A history limit below AWS's 25,000 events (a generated suite's: a polling loop whose
     /// Task always answers "not yet" fails sooner, the same way).
     pub history_limit: Option<usize>,
@@ -57,7 +60,7 @@ impl Simulator {
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let machine: serde_json::Value = serde_json::from_str(definition).unwrap_or_default();
         let tasks = with_expectations(tasks(&program), &machine);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None })
     }
 
     /// Compiles a document's model as it is (no round trip through its text) and `handlers`.
@@ -66,7 +69,15 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = with_expectations(tasks(&program), &machine.to_json().to_serde());
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None })
+    }
+
+    /// The same simulator, every execution starting with the document's store seeds (in place
+    /// of any S3 objects it had).
+    pub fn with_stores(mut self, seeds: &super::stores::StoreSeeds) -> Simulator {
+        self.s3 = seeds.objects(VirtualClock::START);
+        self.tables = seeds.tables.clone();
+        self
     }
 
     /// A fresh handler registry for one execution (a redrive's, after the handlers changed).
@@ -97,11 +108,16 @@ impl Simulator {
         Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), self.handlers.registry_over(&self.tasks, store), self.config(seed, false))
     }
 
-    /// A zero-configuration store holding a copy of [`Simulator::s3`].
+    /// A zero-configuration store holding a copy of [`Simulator::s3`] and [`Simulator::tables`].
     pub fn fresh_store(&self) -> crate::handlers::services::SharedStore {
         let store = super::handler::zero_configuration_store();
         let buckets = self.s3.buckets.clone();
-        store.borrow_mut().s3.buckets = buckets;
+        let mut held = store.borrow_mut();
+        held.s3.buckets = buckets;
+        for (name, items) in &self.tables {
+            held.tables.entry(name.clone()).or_default().items.extend(items.iter().cloned());
+        }
+        drop(held);
         store
     }
 
@@ -122,7 +138,7 @@ impl Simulator {
     /// [`Simulator::start`]; `quiet`: nobody will read the handlers' log lines.
     fn start_with(&self, input: Value, seed: u64, quiet: bool) -> Execution {
         // A fresh store per execution: only when something is seeded does it need a copy.
-        let registry = if self.s3.buckets.is_empty() { self.handlers.registry(&self.tasks) } else { self.handlers.registry_over(&self.tasks, &self.fresh_store()) };
+        let registry = if self.s3.buckets.is_empty() && self.tables.is_empty() { self.handlers.registry(&self.tasks) } else { self.handlers.registry_over(&self.tasks, &self.fresh_store()) };
         Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), registry, self.config(seed, quiet))
     }
 

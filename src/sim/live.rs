@@ -26,12 +26,17 @@ use crate::asl::interp::{Execution, StatesError, StepOutcome};
 struct Moment {
     events: usize,
     trace: usize,
+    /// Distributed Map child executions started by then.
+    children: usize,
     variables: Arc<Map<String, Value>>,
 }
 
 /// One execution and the moment being looked at.
 pub struct LiveRun {
     exec: Execution,
+    /// The simulated services' store the execution reads and writes (seeded from the
+    /// simulator's, read by [`LiveRun::stores`]).
+    store: crate::handlers::services::SharedStore,
     moments: Vec<Moment>,
     /// The moment shown; `None`: the latest.
     shown: Option<usize>,
@@ -95,6 +100,47 @@ pub struct HistoryRow {
     pub state: String,
 }
 
+/// A Distributed Map's child execution, as the History tab lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildRow {
+    /// Its index in the execution's child histories.
+    pub index: usize,
+    /// The Distributed Map state that started it.
+    pub map_state: String,
+    pub name: String,
+    /// `RUNNING`, or how it ended (`SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`).
+    pub status: &'static str,
+    pub events: usize,
+}
+
+/// The status an execution's history ends in.
+fn status_of(events: &[HistoryEvent]) -> &'static str {
+    match events.last().map(|e| e.kind.type_name()) {
+        Some("ExecutionSucceeded") => "SUCCEEDED",
+        Some("ExecutionFailed") => "FAILED",
+        Some("ExecutionTimedOut") => "TIMED_OUT",
+        Some("ExecutionAborted") => "ABORTED",
+        _ => "RUNNING",
+    }
+}
+
+/// `events` as history rows, times counted from the first, filtered by type or state.
+fn rows_of(events: &[HistoryEvent], filter: &str) -> Vec<HistoryRow> {
+    let filter = filter.to_lowercase();
+    let start = events.first().map_or(0, |e| e.timestamp);
+    events
+        .iter()
+        .map(|e| HistoryRow {
+            id: e.id,
+            kind: e.kind.type_name(),
+            offset_ms: e.timestamp - start,
+            timestamp: format_rfc3339(e.timestamp),
+            state: e.kind.state_name().unwrap_or("").to_string(),
+        })
+        .filter(|r| filter.is_empty() || r.kind.to_lowercase().contains(&filter) || r.state.to_lowercase().contains(&filter))
+        .collect()
+}
+
 /// One visit of a state, stage by stage: input, each pipeline stage, errors, retries, output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitFlow {
@@ -116,9 +162,10 @@ impl LiveRun {
         if let Some(refused) = crate::asl::interp::quota::execution_input_error(&scenario.input) {
             return Err(format!("AWS would not start this execution: {refused}"));
         }
-        let mut exec = simulator.start(input, 0);
+        let store = simulator.fresh_store();
+        let mut exec = simulator.start_over(input, 0, &store);
         exec.enable_trace();
-        let mut run = LiveRun { exec, moments: Vec::new(), shown: None, model: Arc::new(RunModel::from_history(&[])) };
+        let mut run = LiveRun { exec, store, moments: Vec::new(), shown: None, model: Arc::new(RunModel::from_history(&[])) };
         run.mark();
         run.refresh();
         Ok(run)
@@ -139,7 +186,7 @@ impl LiveRun {
             Some(m) if *m.variables == now => m.variables.clone(),
             _ => Arc::new(now),
         };
-        self.moments.push(Moment { events, trace: self.exec.trace().len(), variables });
+        self.moments.push(Moment { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables });
     }
 
     fn refresh(&mut self) {
@@ -241,19 +288,48 @@ impl LiveRun {
 
     /// The history's rows whose type or state contains `filter` (any case).
     pub fn history_rows(&self, filter: &str) -> Vec<HistoryRow> {
-        let filter = filter.to_lowercase();
-        let start = self.exec.history().first().map_or(0, |e| e.timestamp);
-        self.history()
-            .iter()
-            .map(|e| HistoryRow {
-                id: e.id,
-                kind: e.kind.type_name(),
-                offset_ms: e.timestamp - start,
-                timestamp: format_rfc3339(e.timestamp),
-                state: e.kind.state_name().unwrap_or("").to_string(),
+        rows_of(self.history(), filter)
+    }
+
+    /// The Distributed Maps' child executions started by the moment shown, in the order they
+    /// started.
+    pub fn child_executions(&self) -> Vec<ChildRow> {
+        (0..self.current().children)
+            .filter_map(|index| {
+                let events = self.child_history(index)?;
+                let child = &self.exec.child_histories()[index];
+                Some(ChildRow { index, map_state: child.map_state.to_string(), name: child.name.clone(), status: status_of(events), events: events.len() })
             })
-            .filter(|r| filter.is_empty() || r.kind.to_lowercase().contains(&filter) || r.state.to_lowercase().contains(&filter))
             .collect()
+    }
+
+    /// The history of child execution `index` up to the moment shown. A child's events are not
+    /// counted per moment (a Distributed Map may start thousands): at an earlier moment, they
+    /// are those stamped no later than the moment's last event.
+    pub fn child_history(&self, index: usize) -> Option<&[HistoryEvent]> {
+        if index >= self.current().children {
+            return None;
+        }
+        let events = &self.exec.child_histories().get(index)?.events;
+        Some(match self.shown {
+            None => events,
+            Some(_) => {
+                let now = self.now();
+                &events[..events.partition_point(|e| e.timestamp <= now)]
+            }
+        })
+    }
+
+    /// [`LiveRun::history_rows`] of child execution `index` (none when there is no such child).
+    pub fn child_history_rows(&self, index: usize, filter: &str) -> Vec<HistoryRow> {
+        self.child_history(index).map(|events| rows_of(events, filter)).unwrap_or_default()
+    }
+
+    /// What the simulated stores hold now, after the steps run so far (the store is not kept
+    /// per moment: stepping back does not undo a write), with the empty stores `referenced`
+    /// names.
+    pub fn stores(&self, referenced: &super::stores::Referenced) -> super::stores::StoresView {
+        super::stores::StoresView::of(&self.store.borrow(), referenced)
     }
 
     /// The data-flow trace up to the moment shown.
@@ -351,7 +427,10 @@ impl LiveRun {
     /// handlers of `simulator` (what the services answer now), then run as [`LiveRun::run`]
     /// does. Its redrive count.
     pub fn redrive(&mut self, simulator: &Simulator) -> Result<u32, String> {
-        let count = self.exec.redrive(Some(simulator.registry())).map_err(|e| format!("Cannot redrive: {e}."))?;
+        // The redriven execution goes on over the same store: what it wrote before it failed
+        // is still there, as on AWS.
+        let registry = simulator.handlers.registry_over(&simulator.tasks, &self.store);
+        let count = self.exec.redrive(Some(registry)).map_err(|e| format!("Cannot redrive: {e}."))?;
         self.shown = None;
         self.mark();
         self.refresh();
@@ -531,5 +610,49 @@ mod tests {
     fn a_scenario_whose_input_is_not_json_does_not_start() {
         let error = LiveRun::start(&seed_with(&[]), &Scenario::new("Broken", "{ nope")).err().unwrap();
         assert!(error.contains("line 1, column 3"), "{error}");
+    }
+
+    #[test]
+    fn a_run_starts_from_the_documents_store_seeds_and_shows_the_stores_and_child_histories_after() {
+        use crate::sim::stores::{Referenced, StoreSeeds};
+        let text = r#"{"StartAt": "Load", "States": {
+            "Load": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": {"TableName": "Customers", "Key": {"id": {"S": "c1"}}}, "ResultPath": "$.customer", "Next": "Rows"},
+            "Rows": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"}, "Parameters": {"Bucket": "inbox", "Key": "rows.csv"}},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Send",
+                    "States": {"Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                        "Parameters": {"QueueUrl": "https://sqs/rows", "MessageBody.$": "$.sku"}, "End": true}}},
+                "ResultPath": null, "End": true}}}"#;
+        let lowered = crate::asl::lower::lower_text(text).unwrap().1;
+        let seeds = StoreSeeds::default()
+            .with_object("inbox", "rows.csv", "sku,qty\nA,1\nB,2\nC,3\n")
+            .unwrap()
+            .with_items("Customers", r#"[{"id": {"S": "c1"}, "name": {"S": "Ada"}}]"#)
+            .unwrap();
+        let sim = Simulator::from_machine(&lowered.machine, &HandlerSet::new()).unwrap().with_stores(&seeds);
+        let mut run = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
+        run.run();
+        assert_eq!(run.model().status, "SUCCEEDED", "{:?}", run.model().cause);
+        assert_eq!(run.model().output.as_deref().unwrap()["customer"]["Item"]["name"], serde_json::json!({"S": "Ada"}));
+        let after = run.stores(&Referenced::of_text(text));
+        let sent: Vec<&Value> = after.queues[0].messages.iter().map(|m| &m["MessageBody"]).collect();
+        assert_eq!(sent.len(), 3, "one message per CSV row");
+        assert_eq!(after.buckets[0].objects[0].key, "rows.csv");
+        let children = run.child_executions();
+        assert_eq!(children.len(), 3);
+        assert!(children.iter().all(|c| c.status == "SUCCEEDED" && c.map_state == "Rows"), "{children:?}");
+        let rows = run.child_history_rows(1, "");
+        assert_eq!(rows.first().map(|r| r.kind), Some("ExecutionStarted"));
+        assert_eq!(rows.last().map(|r| r.kind), Some("ExecutionSucceeded"));
+        assert!(rows.iter().any(|r| r.state == "Send"));
+        assert!(run.child_history_rows(9, "").is_empty());
+        // At the first moment no child has started.
+        run.show_moment(0);
+        assert!(run.child_executions().is_empty());
+        // The next run starts from the seeds again, not from what this one wrote.
+        let mut again = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
+        again.run();
+        assert_eq!(again.stores(&Referenced::default()).queues[0].messages.len(), 3);
     }
 }

@@ -16,14 +16,15 @@ pub mod mock;
 pub mod run;
 pub mod scenario;
 pub mod skeleton;
+pub mod stores;
 pub mod suite;
 pub mod teststate;
 pub mod timeline;
 
 use serde::{Deserialize, Serialize};
 
-/// What the Run panel keeps with a document: its scenarios, its handler choices and its test
-/// suite.
+/// What the Run panel keeps with a document: its scenarios, its handler choices, what the
+/// simulated stores hold before each run, and its test suite.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SimSettings {
     #[serde(default)]
@@ -34,6 +35,9 @@ pub struct SimSettings {
     /// expected outcomes ([`suite`]); empty until one is generated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suite: Vec<scenario::Scenario>,
+    /// The S3 objects and DynamoDB items every run starts with ([`stores`]).
+    #[serde(default, skip_serializing_if = "stores::StoreSeeds::is_empty")]
+    pub stores: stores::StoreSeeds,
 }
 
 impl SimSettings {
@@ -94,6 +98,11 @@ impl SimSettings {
         SimSettings { handlers, ..self.clone() }
     }
 
+    /// With `stores` as what the simulated stores hold before each run.
+    pub fn with_stores(&self, stores: stores::StoreSeeds) -> SimSettings {
+        SimSettings { stores, ..self.clone() }
+    }
+
     /// With `suite` as the document's test suite (a generated one replaces the last).
     pub fn with_suite(&self, suite: Vec<scenario::Scenario>) -> SimSettings {
         SimSettings { suite, ..self.clone() }
@@ -133,5 +142,9 @@ mod settings_tests {
         let saved = serde_json::to_string(&tested).unwrap();
         assert_eq!(serde_json::from_str::<SimSettings>(&saved).unwrap(), tested, "the suite is saved with the document");
         assert!(!serde_json::to_string(&seeded).unwrap().contains("suite"), "an empty suite is not written");
+        let stocked = seeded.with_stores(stores::StoreSeeds::default().with_object("b", "k.csv", "a\n1\n").unwrap());
+        let saved = serde_json::to_string(&stocked).unwrap();
+        assert_eq!(serde_json::from_str::<SimSettings>(&saved).unwrap(), stocked, "the stores are saved with the document");
+        assert!(!serde_json::to_string(&seeded).unwrap().contains("stores"), "empty stores are not written");
     }
 }

@@ -24,6 +24,7 @@ mod run_handlers;
 mod run_inspect;
 mod run_panel;
 mod run_scenario;
+mod run_stores;
 mod run_timeline;
 mod service_files;
 mod shortcuts;

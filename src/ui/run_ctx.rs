@@ -65,7 +65,7 @@ pub fn simulator(editor: Editor) -> Result<Simulator, String> {
         // value: through the text, where they are replaced.
         Some(_) => Simulator::new(&s.doc.runnable_text(), &s.doc.simulation().handlers),
         None => Simulator::from_machine(s.doc.machine(), &s.doc.simulation().handlers),
-    }.map_err(|e| e.to_string()))?;
+    }.map(|sim| sim.with_stores(&s.doc.simulation().stores)).map_err(|e| e.to_string()))?;
     // The page's catalogue: the service files fetched so far (super::service_files).
     Ok(match use_context::<super::service_files::ServiceFiles>() {
         Some(files) => simulator.with_catalogue(files.catalogue()),

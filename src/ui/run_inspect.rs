@@ -1,6 +1,7 @@
 //! What the Run drawer shows of the run at the moment selected: the callback panel of a task
-//! waiting on its token, the result, the selected state's data flow, and the event history, the
-//! logs and the variables. Everything is read from [`crate::sim::live::LiveRun`].
+//! waiting on its token, the result, the selected state's data flow, and the event history (this
+//! execution's, or a Distributed Map child execution's), the logs and the variables. Everything
+//! is read from [`crate::sim::live::LiveRun`].
 
 use leptos::prelude::*;
 use serde_json::Value;
@@ -10,6 +11,9 @@ use super::run_ctx::RunCtx;
 use super::sim_view::SimView;
 use crate::asl::clock::format_rfc3339;
 use crate::sim::live::LiveRun;
+
+/// How many child executions the History tab's picker lists (a number field reaches the rest).
+const CHILDREN_LISTED: usize = 1000;
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
@@ -134,7 +138,17 @@ pub fn Inspect() -> impl IntoView {
     let view_tab = RwSignal::new("history");
     let filter = RwSignal::new(String::new());
     let expanded = RwSignal::new(None::<u64>);
-    let rows = move || run.read(|l| l.history_rows(&filter.get())).unwrap_or_default();
+    // The execution whose history is shown: this one, or a Distributed Map's child.
+    let which = RwSignal::new(None::<usize>);
+    let children = move || run.read(|l| l.child_executions()).unwrap_or_default();
+    let rows = move || {
+        let w = which.get();
+        let rows = run.read(|l| match w {
+            None => l.history_rows(&filter.get()),
+            Some(i) => l.child_history_rows(i, &filter.get()),
+        });
+        rows.unwrap_or_default().into_iter().map(move |r| (w, r)).collect::<Vec<_>>()
+    };
     let logs = move || {
         run.read(|l| {
             let groups = l.execution().logs().groups();
@@ -190,18 +204,55 @@ pub fn Inspect() -> impl IntoView {
                 }.into_any()
             }
             _ => view! {
+                {move || {
+                    let children = children();
+                    let total = children.len();
+                    (total > 0).then(|| view! {
+                        <label class="field child-pick">"Execution"
+                            <select data-testid="history-execution" aria-label="Execution whose history is shown"
+                                on:change=move |ev| { expanded.set(None); which.set(event_target_value(&ev).parse().ok()) }>
+                                <option value="" selected=move || which.get().is_none()>"This execution"</option>
+                                {children.into_iter().take(CHILDREN_LISTED).map(|c| {
+                                    let i = c.index;
+                                    view! {
+                                        <option value=i.to_string() selected=move || which.get() == Some(i)>
+                                            {format!("{} child {} · {} · {} ({} events)", c.map_state, i + 1, c.name, c.status, c.events)}
+                                        </option>
+                                    }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        {(total > CHILDREN_LISTED).then(|| view! {
+                            <label class="field">{format!("Child execution (1 to {total})")}
+                                <input type="number" min="1" max=total.to_string() data-testid="history-child-number"
+                                    on:change=move |ev| { expanded.set(None); which.set(event_target_value(&ev).parse::<usize>().ok().filter(|n| (1..=total).contains(n)).map(|n| n - 1)) }/>
+                            </label>
+                        })}
+                    })
+                }}
                 <input class="filter" placeholder="Filter events" aria-label="Filter events" data-testid="history-filter" prop:value=move || filter.get()
                     on:input=move |ev| filter.set(event_target_value(&ev))/>
                 <table class="history" data-testid="history">
                     <thead><tr><th>"ID"</th><th>"Type"</th><th>"State"</th><th>"Time"</th></tr></thead>
                     <tbody>
                         // Keyed: a step adds its new rows and leaves the others alone.
-                        <For each=rows key=|r| (r.id, r.kind, r.offset_ms) let:r>
+                        <For each=rows key=|(w, r)| (*w, r.id, r.kind, r.offset_ms) let:row>
                         {
+                            let (w, r) = row;
                             let id = r.id;
                             let open = move || expanded.get() == Some(id);
                             // Details are written out only for the row that is open.
-                            let details = move || run.read(|l| l.execution().history().get(id as usize - 1).map(|e| pretty(&e.to_json()))).flatten().unwrap_or_default();
+                            let details = move || {
+                                run.read(|l| {
+                                    let events = match w {
+                                        None => l.execution().history(),
+                                        Some(i) => l.child_history(i).unwrap_or_default(),
+                                    };
+                                    events.get(id as usize - 1).map(|e| pretty(&e.to_json()))
+                                })
+                                .flatten()
+                                .unwrap_or_default()
+                            };
                             view! {
                                 <tr class="event" class:open=open on:click=move |_| expanded.update(|e| *e = if *e == Some(id) { None } else { Some(id) })>
                                     <td>{id}</td><td>{r.kind}</td><td>{r.state}</td><td title=r.timestamp>{format!("+{:.3}s", r.offset_ms as f64 / 1000.0)}</td>
