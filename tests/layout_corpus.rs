@@ -58,7 +58,7 @@ fn every_corpus_definition_lays_out_without_cut_names_overlaps_or_nodes_outside_
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout-corpus");
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
     files.sort();
-    assert!(files.len() >= 20, "the corpus has {} definitions", files.len());
+    assert!(files.len() >= 50, "the corpus has {} definitions", files.len());
     let mut total = Counts::default();
     let mut bad = Vec::new();
     let mut states = 0;

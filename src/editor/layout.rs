@@ -327,12 +327,6 @@ pub(super) fn bounds_of(nodes: &[SceneNode], edges: &[SceneEdge]) -> Rect {
     b
 }
 
-/// Whether the node or edge id `id` is `root`'s or nested in it (by pointer: a `/` or `#`
-/// follows `root`; an edge's id starts with its source's).
-pub(crate) fn inside(id: &str, root: &str) -> bool {
-    id == root || (id.starts_with(root) && id[root.len()..].starts_with(['/', '#', '-']))
-}
-
 /// What a state's node needs beside its name (`.node-head` in the stylesheet): the borders
 /// (4 + 1), the padding (2 × 9), the kind's icon (26) and its gap (8), and room for a problem
 /// badge (28 and its gap of 8), plus a pixel.

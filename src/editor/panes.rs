@@ -145,6 +145,15 @@ impl PaneSizes {
         Some(self.dragged(s, self.get(s), delta, window))
     }
 
+    /// The sizes after the bar of `s` is double-clicked (or Enter is pressed on it): its pane
+    /// takes all the room it may (the inspector the whole column but the code pane's head), or,
+    /// when it already has, goes back to its default size.
+    pub fn toggled(&self, s: Splitter, window: Window) -> PaneSizes {
+        let (_, max) = self.range(s, window);
+        let target = if self.get(s) >= max { PaneSizes::default().get(s) } else { max };
+        self.with(s, target, window)
+    }
+
     /// Every size clamped to `window` (after the window changed, or as read from storage).
     pub fn fitted(&self, window: Window) -> PaneSizes {
         Splitter::ALL.iter().fold(*self, |sizes, &s| sizes.with(s, sizes.get(s), window))
@@ -230,6 +239,18 @@ mod tests {
         assert_eq!(key(Splitter::Palette, "ArrowUp", false), None);
         assert_eq!(key(Splitter::Drawer, "ArrowLeft", false), None);
         assert_eq!(key(Splitter::Drawer, "a", false), None);
+    }
+
+    #[test]
+    fn a_double_click_gives_the_pane_all_its_room_and_another_gives_the_default_back() {
+        let s = PaneSizes::default();
+        let full = s.toggled(Splitter::Inspector, LAPTOP);
+        assert_eq!(full.inspector, 800.0 - CHROME_H - CODE_KEEPS, "the whole column but the code's head");
+        assert_eq!((full.palette, full.side, full.drawer), (s.palette, s.side, s.drawer));
+        assert_eq!(full.toggled(Splitter::Inspector, LAPTOP), s);
+        let wide = s.toggled(Splitter::Side, LAPTOP);
+        assert_eq!(wide.side, s.range(Splitter::Side, LAPTOP).1);
+        assert_eq!(wide.toggled(Splitter::Side, LAPTOP).side, s.side);
     }
 
     #[test]

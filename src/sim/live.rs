@@ -18,6 +18,7 @@ use super::run::RunModel;
 use super::scenario::{Expected, Scenario, mismatches};
 use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::history::HistoryEvent;
+use crate::asl::interp::plug::LogLine;
 use crate::asl::interp::trace::{Stage, TraceEntry};
 use crate::asl::interp::{Execution, StatesError, StepOutcome};
 
@@ -29,6 +30,8 @@ struct Moment {
     /// Distributed Map child executions started by then.
     children: usize,
     variables: Arc<Map<String, Value>>,
+    /// How many lines each log group had (shared with the moment before when none was written).
+    logs: Arc<Vec<(String, usize)>>,
 }
 
 /// One execution and the moment being looked at.
@@ -186,7 +189,12 @@ impl LiveRun {
             Some(m) if *m.variables == now => m.variables.clone(),
             _ => Arc::new(now),
         };
-        self.moments.push(Moment { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables });
+        let written = |m: &Moment| m.logs.iter().map(|(_, n)| n).sum::<usize>() == self.exec.logs().groups().map(|(_, l)| l.len()).sum::<usize>();
+        let logs = match self.moments.last() {
+            Some(m) if written(m) => m.logs.clone(),
+            _ => Arc::new(self.exec.logs().groups().map(|(g, l)| (g.to_string(), l.len())).collect()),
+        };
+        self.moments.push(Moment { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs });
     }
 
     fn refresh(&mut self) {
@@ -357,6 +365,20 @@ impl LiveRun {
             .collect()
     }
 
+    /// The simulated CloudWatch logs as they were at the moment shown: each group that had lines
+    /// by then, with those lines.
+    pub fn logs(&self) -> Vec<(&str, &[LogLine])> {
+        let had = &self.current().logs;
+        self.exec
+            .logs()
+            .groups()
+            .filter_map(|(group, lines)| {
+                let n = had.iter().find(|(g, _)| g == group).map_or(0, |(_, n)| *n).min(lines.len());
+                (n > 0).then(|| (group, &lines[..n]))
+            })
+            .collect()
+    }
+
     /// The top-level variables at the moment shown.
     pub fn variables(&self) -> Arc<Map<String, Value>> {
         self.current().variables.clone()
@@ -521,6 +543,29 @@ mod tests {
         assert!(run.at_latest());
         assert_eq!(run.moments().0, total);
         assert_eq!(run.model().status, "SUCCEEDED");
+    }
+
+    #[test]
+    fn the_logs_are_those_written_by_the_moment_shown() {
+        let mut run = LiveRun::start(&seed_with(&[]), &seed_scenarios()[0]).expect("starts");
+        run.run();
+        let lines = |run: &LiveRun| run.logs().iter().map(|(_, l)| l.len()).sum::<usize>();
+        let all: usize = run.execution().logs().groups().map(|(_, l)| l.len()).sum();
+        assert!(all > 0, "the seed's functions log");
+        assert_eq!(lines(&run), all, "the latest moment: every line");
+        let mut seen = vec![all];
+        while run.step_back() {
+            seen.push(lines(&run));
+        }
+        assert_eq!(seen.last(), Some(&0), "the first moment: nothing written yet");
+        assert!(seen.windows(2).all(|w| w[0] >= w[1]) && seen.windows(2).any(|w| w[0] > w[1]), "{seen:?}");
+        // A group appears once its function has run.
+        let first_group = (0..run.moments().0).find(|&i| {
+            run.show_moment(i);
+            !run.logs().is_empty()
+        });
+        run.show_moment(first_group.expect("some moment has logs") - 1);
+        assert!(run.logs().is_empty());
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
     };
     if marker {
         let class = format!("marker marker-{kind}{}", if node.depth > 0 { " inner" } else { "" });
-        return view! { <div class=class style=style aria-hidden="true">{node.label.clone()}</div> }.into_any();
+        // (`data-marker`, not `data-node`: a press on a marker pans, as on the background.)
+        return view! { <div class=class style=style aria-hidden="true" data-marker=id>{node.label.clone()}</div> }.into_any();
     }
     let state = node.state.clone().expect("a state node has a state");
     let selected = {

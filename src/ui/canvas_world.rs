@@ -49,7 +49,7 @@ pub fn label_view(editor: Editor, id: String) -> Option<impl IntoView> {
     let (edge, path) = editor.scene.edge(&id)?;
     let style = move || path.with(|p| format!("left: {}px; top: {}px", p.label_at.x, p.label_at.y));
     let class = if edge.kind == EdgeKind::Catch { "edge-label catch" } else { "edge-label" };
-    Some(view! { <div class=class style=style>{edge.label}</div> })
+    Some(view! { <div class=class style=style data-edge=id>{edge.label}</div> })
 }
 
 /// Everything drawn in canvas space; `hover` is the node under the pointer.

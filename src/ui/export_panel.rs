@@ -224,7 +224,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
                                 {if is_svg {
                                     view! { <div class="export-preview diagram"><img alt="Diagram" src=href/></div> }.into_any()
                                 } else {
-                                    view! { <pre class="export-preview" data-testid="export-preview">{file.contents}</pre> }.into_any()
+                                    view! { <pre class="export-preview" data-testid="export-preview" tabindex="0" aria-label="Preview of the file">{file.contents}</pre> }.into_any()
                                 }}
                             }
                         })}

@@ -151,8 +151,8 @@ pub fn Inspect() -> impl IntoView {
     };
     let logs = move || {
         run.read(|l| {
-            let groups = l.execution().logs().groups();
-            groups.map(|(g, lines)| (g.to_string(), lines.iter().map(|x| (format_rfc3339(x.timestamp), x.message.clone())).collect::<Vec<_>>())).collect::<Vec<_>>()
+            // (The moment's: stepping back hides the lines written after it.)
+            l.logs().into_iter().map(|(g, lines)| (g.to_string(), lines.iter().map(|x| (format_rfc3339(x.timestamp), x.message.clone())).collect::<Vec<_>>())).collect::<Vec<_>>()
         })
         .unwrap_or_default()
     };

@@ -1,5 +1,5 @@
 //! The splitters between the panes: a bar to drag, or to focus and move with the arrow keys
-//! (`role="separator"`). Their sizes are `editor::panes`' (clamped there); the page keeps them
+//! (`role="separator"`); a double-click or Enter gives its pane all its room and back. Their sizes are `editor::panes`' (clamped there); the page keeps them
 //! in localStorage as a UI preference and hands them to the stylesheet as custom properties.
 
 use crate::editor::panes::{PaneSizes, Splitter, Window};
@@ -80,8 +80,12 @@ pub fn SplitterBar(which: Splitter) -> impl IntoView {
         }
     };
     let up = move |_: leptos::ev::PointerEvent| drag.set_value(None);
+    let toggle = move || sizes.set(sizes.get_untracked().toggled(which, window()));
     let key = move |e: leptos::ev::KeyboardEvent| {
-        if let Some(next) = sizes.get_untracked().key(which, &e.key(), e.shift_key(), window()) {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            toggle();
+        } else if let Some(next) = sizes.get_untracked().key(which, &e.key(), e.shift_key(), window()) {
             e.prevent_default();
             sizes.set(next);
         }
@@ -94,6 +98,7 @@ pub fn SplitterBar(which: Splitter) -> impl IntoView {
         <div class=class role="separator" tabindex="0" aria-label=which.label() aria-orientation=orientation
             aria-valuenow=now aria-valuemin=move || range().0.to_string() aria-valuemax=move || range().1.to_string()
             data-splitter=format!("{which:?}").to_lowercase()
-            on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up on:keydown=key></div>
+            on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up on:keydown=key on:dblclick=move |_| toggle()
+            title="Drag to resize; double-click (or Enter) to give the pane all its room, again to restore it"></div>
     }
 }

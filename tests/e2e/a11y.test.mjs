@@ -1,5 +1,6 @@
 // Accessibility: axe-core (npm, run inside the page) finds no serious or critical violation on
-// the seed and on a 60-state workflow, in the light and the dark theme (the page follows
+// the seed, on a 60-state workflow, on the Run drawer with a finished run (each of its views)
+// and on the Export dialog, in the light and the dark theme (the page follows
 // prefers-color-scheme).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,41 @@ for (const scheme of ['light', 'dark']) {
     await page.keyboard.press('Escape');
     await page.locator('section.canvas').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('f');
+    await page.waitForTimeout(150);
+    assert.deepEqual(await violations(page), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test(`axe: the Run drawer with a finished run, each view, ${scheme}`, async () => {
+    const { page, problems } = await open(scheme);
+    await page.getByTestId('run-toggle').click();
+    await page.getByTestId('run-start').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
+    // A state selected: the data flow and the timeline's bar are shown for it.
+    await page.locator('.canvas [data-state-name="ProcessData"]').click();
+    const seen = {};
+    seen.run = await violations(page);
+    for (const tab of ['logs', 'vars', 'history']) {
+      const button = page.getByTestId(`tab-${tab}`);
+      if (await button.count()) {
+        await button.click();
+        seen[tab] = await violations(page);
+      }
+    }
+    // A moment in the past: the slider and the step buttons as they are then.
+    await page.getByTestId('run-back').click();
+    seen.back = await violations(page);
+    assert.deepEqual(seen, Object.fromEntries(Object.keys(seen).map((k) => [k, []])));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test(`axe: the Export dialog, ${scheme}`, async () => {
+    const { page, problems } = await open(scheme);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export' });
+    await dialog.waitFor();
     await page.waitForTimeout(150);
     assert.deepEqual(await violations(page), []);
     assert.deepEqual(problems, []);

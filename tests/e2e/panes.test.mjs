@@ -253,3 +253,30 @@ test('screenshots: the workspace at 1280×800 and 1920×1080, light and dark, dr
     }
   }
 });
+
+test('the inspector can take the whole column: a double-click on its splitter (or Enter), and again to restore it', async () => {
+  const { page, problems } = await open({ width: 1280, height: 800 });
+  await node(page, 'ProcessData').click();
+  const inspector = page.locator('.inspector');
+  const side = page.locator('aside.side');
+  const before = await height(inspector);
+  await splitter(page, 'inspector').dblclick();
+  await page.waitForTimeout(100);
+  const full = await height(inspector);
+  const column = await side.boundingBox();
+  assert.ok(full > before + 250 && full >= column.height - 140, `inspector ${full} of a ${column.height} column`);
+  // The code pane keeps its head in the column, under the inspector.
+  const head = page.locator('section.code h2').first();
+  assert.ok(await inside(head, side), 'the code pane\'s head stays in view');
+  assert.ok(await page.evaluate(() => { const s = document.querySelector('aside.side'); return s.scrollHeight <= s.clientHeight + 1; }), 'the column does not overflow');
+  await screenshot(page, 'inspector-full-height.png');
+  await splitter(page, 'inspector').dblclick();
+  await page.waitForTimeout(100);
+  assert.ok(Math.abs(await height(inspector) - 300) <= 2, `back to the default: ${await height(inspector)}`);
+  await splitter(page, 'inspector').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(100);
+  assert.ok(Math.abs(await height(inspector) - full) <= 2, 'Enter does the same');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

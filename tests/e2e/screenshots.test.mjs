@@ -136,3 +136,47 @@ test('long names are drawn whole, labels apart, and fit shows everything, both d
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** The review set (issue #16): light and dark, at 1280 × 800 and 1920 × 1080, the seed, a
+ * 60-state workflow, a finished run with the drawer open, and its timeline. Each is written to
+ * tests/e2e/artifacts/review-*.png to be looked at; the test checks what can be checked: no
+ * name cut, nothing overlapping, every node in the canvas after fit, the drawer leaving the
+ * canvas room, the page drawing no horizontal scroll bar. */
+test('review screenshots: seed, 60 states, a run with the drawer and its timeline, two sizes, light and dark', { timeout: 300000 }, async () => {
+  const { readFile } = await import('node:fs/promises');
+  const sixty = JSON.parse(await readFile(new URL('../fixtures/layout-corpus/business-process-60-5.json', import.meta.url), 'utf8'));
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+    for (const scheme of ['light', 'dark']) {
+      const tag = `${viewport.width}x${viewport.height}-${scheme}`;
+      const { page, problems } = await openPage(browser, server.url, viewport);
+      await page.emulateMedia({ colorScheme: scheme });
+      await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+      await page.getByRole('button', { name: 'Fit to view' }).click();
+      await page.waitForTimeout(200);
+      const zero = { cut: 0, labelLabel: 0, labelNode: 0, outside: 0 };
+      assert.deepEqual(await drawnProblems(page), zero, `seed ${tag}`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `no horizontal scroll: ${tag}`);
+      await screenshot(page, `review-seed-${tag}.png`);
+      // A finished run, the drawer open: the canvas shrinks above it and still shows the states.
+      await page.getByTestId('run-toggle').click();
+      await page.getByTestId('run-start').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
+      await node(page, 'ProcessData').click();
+      await page.waitForTimeout(200);
+      const canvas = await page.locator('section.canvas').boundingBox();
+      assert.ok(canvas.height >= 140, `the canvas keeps room over the drawer: ${tag}`);
+      await screenshot(page, `review-run-${tag}.png`);
+      await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+      await page.getByTestId('timeline').screenshot({ path: (await import('node:path')).join((await import('./harness.mjs')).artifacts, `review-timeline-${tag}.png`) });
+      await page.getByTestId('run-toggle').click();
+      // The 60-state workflow, fitted.
+      await load(page, sixty);
+      await page.getByRole('button', { name: 'Fit to view' }).click();
+      await page.waitForTimeout(200);
+      assert.deepEqual(await drawnProblems(page), zero, `60 states ${tag}`);
+      await screenshot(page, `review-sixty-${tag}.png`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  }
+});

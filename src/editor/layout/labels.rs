@@ -7,7 +7,7 @@
 //! A label may lie inside the containers its edge belongs to (a branch's edges are drawn inside
 //! the Parallel), but not on their heads, where their names are.
 
-use super::{SceneEdge, SceneNode, inside};
+use super::{SceneEdge, SceneNode};
 use crate::editor::geometry::{Point, Rect};
 
 /// The room kept between a label and what it must not touch.
@@ -22,13 +22,20 @@ fn grow(r: &Rect, by: f64) -> Rect {
     Rect::new(r.x - by, r.y - by, r.w + 2.0 * by, r.h + 2.0 * by)
 }
 
+/// Whether `edge` runs inside the container `node` (one of its branches' edges: its id starts
+/// with the container's pointer and a `/`). The container's own edges (its Next, its Catches)
+/// run outside it.
+fn runs_inside(edge: &SceneEdge, node: &SceneNode) -> bool {
+    node.container && edge.id.len() > node.id.len() && edge.id.starts_with(node.id.as_str()) && edge.id[node.id.len()..].starts_with('/')
+}
+
 /// What a label of `edge` must not overlap: each node's box, except that a container the edge
-/// is inside of only forbids its head.
+/// runs inside of only forbids its head.
 fn obstacles_for(nodes: &[SceneNode], edge: &SceneEdge) -> Vec<Rect> {
     nodes
         .iter()
         .map(|n| {
-            if n.container && inside(&edge.id, &n.id) && edge.id != n.id {
+            if runs_inside(edge, n) {
                 Rect::new(n.rect.x, n.rect.y, n.rect.w, n.head_height())
             } else {
                 n.rect

@@ -1,0 +1,57 @@
+// The layout checker (`layout-check.mjs`) over a fixed set of the layout corpus: long names,
+// deep nesting, wide Choices, many Catches, 20 to 300 states. Every count is zero in both
+// directions. (The whole corpus: `node layout-check.mjs`.)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { serveDist, launch } from './harness.mjs';
+import { checkFiles, corpusDir, openChecked, ZERO } from './layout-check.mjs';
+
+const FIXED = [
+  'account-vending-machine', // the issue's "Create New Organizational Unit…"
+  'support-ticket-triage', // a Choice of nine rules
+  'order-saga-compensations', // Catches to compensations
+  'nested-depth-5-width-1-24', // Maps five deep
+  'genomics-secondary-analysis', // a polling loop in a Map in a Parallel in a Map
+  'multi-region-release', // four Parallel branches with loops
+  'business-process-300-12', // 300 states
+];
+
+let browser;
+let server;
+before(async () => { browser = await launch(); server = await serveDist('/'); });
+after(async () => { await server?.close(); await browser?.close(); });
+
+test('the layout checker finds no cut name, overlap or node outside the fit on a fixed set, both directions', { timeout: 600000 }, async () => {
+  const { page, problems } = await openChecked(browser, server.url);
+  const results = await checkFiles(page, FIXED.map((n) => path.join(corpusDir, `${n}.json`)));
+  assert.equal(results.length, 2 * FIXED.length);
+  for (const r of results) {
+    assert.deepEqual(r.counts, ZERO, `${r.file} ${r.direction}: ${r.details.slice(0, 6).join('; ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the checker counts what it looks for: a name in a bigger font, a label moved onto a node, a node onto another', { timeout: 120000 }, async () => {
+  const { page } = await openChecked(browser, server.url);
+  const [clean] = await checkFiles(page, [path.join(corpusDir, 'order-saga-compensations.json')]);
+  assert.deepEqual(clean.counts, ZERO);
+  await page.evaluate(() => {
+    // (Through the CSSOM: the page's CSP allows no inline style sheet.)
+    const names = [...document.querySelectorAll('.canvas .node-name')];
+    names.slice(0, 3).forEach((n) => { n.style.fontSize = '30px'; });
+    const node = document.querySelector('.canvas .node[data-node$="/Order Failed"]');
+    const label = document.querySelector('.canvas .edge-label[data-edge]');
+    label.style.left = `${parseFloat(node.style.left) + 20}px`;
+    label.style.top = `${parseFloat(node.style.top) + 20}px`;
+    const other = document.querySelector('.canvas .node[data-node$="/Order Completed Successfully"]');
+    other.style.left = node.style.left;
+    other.style.top = node.style.top;
+  });
+  const { check } = await import('./layout-check.mjs');
+  const { counts } = await check(page, 'LeftRight'); // (the direction it is in: nothing is laid out again)
+  assert.equal(counts.cut, 3, JSON.stringify(counts));
+  assert.ok(counts.labelNode >= 1 && counts.nodeNode >= 1, JSON.stringify(counts));
+  await page.close();
+});
