@@ -11,8 +11,9 @@ use serde_json::{Map, Value, json};
 use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::model::StateType;
 
-/// One event of an execution's history.
-#[derive(Debug, Clone, PartialEq)]
+/// One event of an execution's history. Serde: the engine worker sends recorded runs to the page
+/// (`sim::protocol`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistoryEvent {
     /// 1-based, in recording order.
     pub id: u64,
@@ -25,7 +26,7 @@ pub struct HistoryEvent {
 }
 
 /// Which service a Task event is about (`resourceType`) and its resource (`resource`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskResource {
     /// `lambda`, `sns`, `sqs`, `dynamodb`, ...
     pub resource_type: Arc<str>,
@@ -35,7 +36,7 @@ pub struct TaskResource {
 
 /// What an event records. One variant per AWS event type (state entered/exited events share a
 /// variant and carry their state type).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum EventKind {
     ExecutionStarted { input: Arc<Value>, role_arn: Arc<str> },
     ExecutionSucceeded { output: Arc<Value> },

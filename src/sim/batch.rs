@@ -196,11 +196,13 @@ impl BatchRow {
     }
 }
 
-/// How often each state and edge ran over a batch.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// How often each state and edge ran over a batch. Serde: the engine worker sends it to the page
+/// (`sim::protocol`), edges as `[from, to, count]` triples (JSON keys are strings only).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Coverage {
     pub states: BTreeMap<Arc<str>, u64>,
     /// (from, to) state names, with [`START`] and [`END`] for the markers.
+    #[serde(with = "edge_counts")]
     pub edges: BTreeMap<(Arc<str>, Arc<str>), u64>,
     pub runs: u64,
     /// Per state, the runs in which it failed (uncaught).
@@ -408,6 +410,26 @@ pub fn billed_transitions(run: &RunModel) -> u64 {
 /// The marker names, for matching edges drawn to the Start and End markers.
 pub fn is_marker(name: &str) -> bool {
     name == START || name == END
+}
+
+/// [`Coverage::edges`] as a list of `(from, to, count)`.
+mod edge_counts {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Edges = BTreeMap<(Arc<str>, Arc<str>), u64>;
+
+    pub fn serialize<S: Serializer>(edges: &Edges, s: S) -> Result<S::Ok, S::Error> {
+        let triples: Vec<(&str, &str, u64)> = edges.iter().map(|((from, to), n)| (&**from, &**to, *n)).collect();
+        triples.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Edges, D::Error> {
+        let triples = Vec::<(Arc<str>, Arc<str>, u64)>::deserialize(d)?;
+        Ok(triples.into_iter().map(|(from, to, n)| ((from, to), n)).collect())
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::scenario::{Expected, Scenario};
 
 /// How to generate.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Template {
     pub count: usize,
     pub seed: u64,

@@ -1,26 +1,75 @@
-//! The run controller behind the Run drawer: one execution of a scenario, started from the
-//! compiled model, stepped forward, run to its end (at once, or one step per pace), stepped
-//! back through the moments it has passed, answered when a task waits for its token, checked
-//! against the scenario's expected outcome, and redriven when it failed.
+//! The run controller behind the Run drawer, on the page's side: one execution of a scenario as
+//! the engine recorded it ([`RunRecord`], sent by the engine worker: `sim::engine`,
+//! `sim::protocol`), revealed moment by moment (at once, or one step per pace), stepped back
+//! through the moments it has passed, checked against the scenario's expected outcome. A task
+//! waiting for its token and a redrive are the engine's: the page sends the answer and gets the
+//! record continued ([`LiveRun::extend`]).
 //!
-//! A *moment* is the execution as it was after one [`Execution::step`]: how many history events
-//! and trace entries there were, and the top-level variables. Stepping back selects an earlier
-//! moment; everything read through the controller (the run model the canvas colours, the
-//! history, the data flow, the variables, the clock) is then that moment's. Stepping forward from
-//! an earlier moment replays the recorded ones before running anything new.
+//! A *moment* is the execution as it was after one `Execution::step`: how many history events
+//! and trace entries there were, and the top-level variables. The engine runs ahead to the end
+//! (or to a wait for a callback) and records every moment; the page *reveals* them: Step shows
+//! the next one, Run shows them all. Stepping back selects an earlier moment; everything read
+//! through the controller (the run model the canvas colours, the history, the data flow, the
+//! variables, the clock) is then that moment's.
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::batch::Simulator;
-use super::run::RunModel;
-use super::scenario::{Expected, Scenario, mismatches};
+use super::run::{RunEnd, RunModel};
+use super::scenario::{Expected, mismatches};
 use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::history::HistoryEvent;
 use crate::asl::interp::plug::LogLine;
 use crate::asl::interp::trace::{Stage, TraceEntry};
-use crate::asl::interp::{Execution, StatesError, StepOutcome};
+
+/// What one execution recorded, as the engine sends it: the history (and a Distributed Map's
+/// child histories), the data-flow trace, each moment, how it stands now, and its logs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub history: Vec<HistoryEvent>,
+    pub children: Vec<ChildRecord>,
+    pub trace: Vec<TraceEntry>,
+    pub moments: Vec<MomentRecord>,
+    pub transitions: u64,
+    pub end: RunEnd,
+    /// The task token a callback is awaited for, when the run waits for one.
+    pub pending_token: Option<String>,
+    /// The virtual time now.
+    pub now: Millis,
+    /// The simulated CloudWatch log groups and their lines.
+    pub logs: Vec<(String, Vec<LogLine>)>,
+    /// What the simulated stores hold at the end of what was run (the store is not kept per
+    /// moment: stepping back does not undo a write), with the empty stores the definition names.
+    #[serde(default)]
+    pub stores: super::stores::StoresView,
+}
+
+/// One Distributed Map child execution as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildRecord {
+    /// The Distributed Map state that started it.
+    pub map_state: String,
+    pub name: String,
+    pub events: Vec<HistoryEvent>,
+}
+
+/// One moment as recorded: how much history and trace there was, and the top-level variables
+/// when they changed (`None`: as at the moment before), so a long run does not send the same
+/// variables once a step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MomentRecord {
+    pub events: usize,
+    pub trace: usize,
+    pub variables: Option<Map<String, Value>>,
+    /// Distributed Map child executions started by then.
+    #[serde(default)]
+    pub children: usize,
+    /// How many lines each log group had, when that changed (`None`: as at the moment before).
+    #[serde(default)]
+    pub logs: Option<Vec<(String, usize)>>,
+}
 
 /// What the execution looked like after one step.
 #[derive(Debug, Clone)]
@@ -34,19 +83,28 @@ struct Moment {
     logs: Arc<Vec<(String, usize)>>,
 }
 
-/// One execution and the moment being looked at.
+/// One recorded execution, how far it is revealed, and the moment being looked at.
 pub struct LiveRun {
-    exec: Execution,
-    /// The simulated services' store the execution reads and writes (seeded from the
-    /// simulator's, read by [`LiveRun::stores`]).
-    store: crate::handlers::services::SharedStore,
+    record: RunRecord,
     moments: Vec<Moment>,
-    /// The moment shown; `None`: the latest.
+    /// How many moments are revealed (at least the first).
+    reached: usize,
+    /// The moment shown; `None`: the latest revealed.
     shown: Option<usize>,
     /// The run model of the moment shown (computed once per change).
     model: Arc<RunModel>,
 }
 
+/// What a step did: the same outcomes as the interpreter's step, read from the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// A moment more is shown.
+    Progressed,
+    /// The run waits for a callback (the engine has it).
+    AwaitingCallback,
+    /// The run has ended, and its end is shown.
+    Finished,
+}
 /// Whether a run met its scenario's expected outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -103,7 +161,14 @@ pub struct HistoryRow {
     pub state: String,
 }
 
-/// A Distributed Map's child execution, as the History tab lists it.
+/// One visit of a state, stage by stage: input, each pipeline stage, errors, retries, output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitFlow {
+    pub entered_event: u64,
+    pub stages: Vec<(&'static str, Arc<Value>)>,
+}
+
+/// One Distributed Map child execution, as listed in the History tab.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChildRow {
     /// Its index in the execution's child histories.
@@ -144,13 +209,6 @@ fn rows_of(events: &[HistoryEvent], filter: &str) -> Vec<HistoryRow> {
         .collect()
 }
 
-/// One visit of a state, stage by stage: input, each pipeline stage, errors, retries, output.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VisitFlow {
-    pub entered_event: u64,
-    pub stages: Vec<(&'static str, Arc<Value>)>,
-}
-
 /// How long an animated run waits before its next step: the pace, plus in real time the
 /// virtual time the step took (at most a minute).
 pub fn pace_delay(pace_ms: u32, real_time: bool, virtual_before: Millis, virtual_after: Millis) -> u64 {
@@ -159,48 +217,61 @@ pub fn pace_delay(pace_ms: u32, real_time: bool, virtual_before: Millis, virtual
 }
 
 impl LiveRun {
-    /// Starts `scenario` (not yet stepped), or says why it cannot start.
-    pub fn start(simulator: &Simulator, scenario: &Scenario) -> Result<LiveRun, String> {
-        let input = scenario.parsed_input()?;
-        if let Some(refused) = crate::asl::interp::quota::execution_input_error(&scenario.input) {
-            return Err(format!("AWS would not start this execution: {refused}"));
-        }
-        let store = simulator.fresh_store();
-        let mut exec = simulator.start_over(input, 0, &store);
-        exec.enable_trace();
-        let mut run = LiveRun { exec, store, moments: Vec::new(), shown: None, model: Arc::new(RunModel::from_history(&[])) };
-        run.mark();
+    /// The run of `record`, its first moment shown (started, no state entered).
+    pub fn new(record: RunRecord) -> LiveRun {
+        let mut run = LiveRun { record: RunRecord { moments: Vec::new(), ..record.clone() }, moments: Vec::new(), reached: 1, shown: None, model: Arc::new(RunModel::from_history(&[])) };
+        run.take(record);
         run.refresh();
-        Ok(run)
+        run
     }
 
-    /// The execution itself (its latest state, whatever moment is shown).
-    pub fn execution(&self) -> &Execution {
-        &self.exec
+    /// The same execution recorded further (after a callback's answer or a redrive): the
+    /// moments revealed so far stay revealed, the new ones are next.
+    pub fn extend(&mut self, record: RunRecord) {
+        self.take(record);
+        self.shown = None;
+        self.refresh();
     }
 
-    fn mark(&mut self) {
-        let events = self.exec.history().len();
-        if self.moments.last().is_some_and(|m| m.events == events) {
-            return;
+    fn take(&mut self, record: RunRecord) {
+        let mut moments = Vec::with_capacity(record.moments.len());
+        let mut variables: Arc<Map<String, Value>> = Arc::new(Map::new());
+        let mut logs: Arc<Vec<(String, usize)>> = Arc::new(Vec::new());
+        for m in &record.moments {
+            if let Some(v) = &m.variables {
+                variables = Arc::new(v.clone());
+            }
+            if let Some(l) = &m.logs {
+                logs = Arc::new(l.clone());
+            }
+            moments.push(Moment {
+                events: m.events.min(record.history.len()),
+                trace: m.trace.min(record.trace.len()),
+                children: m.children.min(record.children.len()),
+                variables: variables.clone(),
+                logs: logs.clone(),
+            });
         }
-        let now = self.exec.top_level_variables();
-        let variables = match self.moments.last() {
-            Some(m) if *m.variables == now => m.variables.clone(),
-            _ => Arc::new(now),
-        };
-        let written = |m: &Moment| m.logs.iter().map(|(_, n)| n).sum::<usize>() == self.exec.logs().groups().map(|(_, l)| l.len()).sum::<usize>();
-        let logs = match self.moments.last() {
-            Some(m) if written(m) => m.logs.clone(),
-            _ => Arc::new(self.exec.logs().groups().map(|(g, l)| (g.to_string(), l.len())).collect()),
-        };
-        self.moments.push(Moment { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs });
+        if moments.is_empty() {
+            moments.push(Moment { events: 0, trace: 0, children: 0, variables, logs });
+        }
+        self.reached = self.reached.clamp(1, moments.len());
+        self.moments = moments;
+        self.record = record;
+    }
+
+    /// Whether every recorded moment is revealed.
+    fn all_revealed(&self) -> bool {
+        self.reached == self.moments.len()
     }
 
     fn refresh(&mut self) {
         self.model = Arc::new(match self.shown {
-            None => RunModel::of(&self.exec),
-            Some(i) => RunModel::from_history(&self.exec.history()[..self.moments[i].events]),
+            None if self.all_revealed() => {
+                let children: Vec<&[HistoryEvent]> = self.record.children.iter().map(|c| c.events.as_slice()).collect();
+                RunModel::recorded(&self.record.history, &children, self.record.transitions, &self.record.end)
+            }
+            _ => RunModel::from_history(self.history()),
         });
     }
 
@@ -209,29 +280,28 @@ impl LiveRun {
         self.model.clone()
     }
 
-    /// Whether the execution has ended (the latest moment, whatever is shown).
+    /// Whether the execution has ended and its end is revealed.
     pub fn finished(&self) -> bool {
-        self.exec.status().name() != "RUNNING"
+        self.all_revealed() && self.record.end != RunEnd::Running
     }
 
-    /// How many moments there are, and which one is shown (0-based).
+    /// How many moments are revealed, and which one is shown (0-based).
     pub fn moments(&self) -> (usize, usize) {
-        let total = self.moments.len();
-        (total, self.shown.unwrap_or(total - 1))
+        (self.reached, self.shown.unwrap_or(self.reached - 1))
     }
 
-    /// Whether the latest moment is shown.
+    /// Whether the latest revealed moment is shown.
     pub fn at_latest(&self) -> bool {
         self.shown.is_none()
     }
 
     fn current(&self) -> &Moment {
-        &self.moments[self.shown.unwrap_or(self.moments.len() - 1)]
+        &self.moments[self.shown.unwrap_or(self.reached - 1)]
     }
 
-    /// Shows moment `index` (the latest when past the end).
+    /// Shows moment `index` (the latest revealed when past it).
     pub fn show_moment(&mut self, index: usize) {
-        self.shown = (index + 1 < self.moments.len()).then_some(index);
+        self.shown = (index + 1 < self.reached).then_some(index);
         self.refresh();
     }
 
@@ -245,45 +315,48 @@ impl LiveRun {
         true
     }
 
-    /// One step forward: the next recorded moment when an earlier one is shown, else one step
-    /// of the execution.
+    fn outcome(&self) -> StepOutcome {
+        match (&self.record.end, &self.record.pending_token) {
+            (RunEnd::Running, Some(_)) => StepOutcome::AwaitingCallback,
+            _ => StepOutcome::Finished,
+        }
+    }
+
+    /// One step forward: the next revealed moment when an earlier one is shown, else the next
+    /// recorded one.
     pub fn step(&mut self) -> StepOutcome {
         if let Some(i) = self.shown {
             self.show_moment(i + 1);
             return StepOutcome::Progressed;
         }
-        let outcome = self.exec.step();
-        self.mark();
+        if self.all_revealed() {
+            return self.outcome();
+        }
+        self.reached += 1;
         self.refresh();
-        outcome
+        StepOutcome::Progressed
     }
 
-    /// Runs until the execution ends or waits for a callback, recording every moment; shows the
+    /// Reveals every recorded moment (to the end, or to the wait for a callback); shows the
     /// latest.
     pub fn run(&mut self) -> StepOutcome {
         self.shown = None;
-        let outcome = loop {
-            let outcome = self.exec.step();
-            self.mark();
-            if outcome != StepOutcome::Progressed {
-                break outcome;
-            }
-        };
+        self.reached = self.moments.len();
         self.refresh();
-        outcome
+        self.outcome()
     }
 
     /// The virtual time now (of the moment shown).
     pub fn now(&self) -> Millis {
         match self.shown {
-            None => self.exec.now(),
-            Some(_) => self.history().last().map_or(0, |e| e.timestamp),
+            None if self.all_revealed() => self.record.now,
+            _ => self.history().last().map_or(0, |e| e.timestamp),
         }
     }
 
     /// The clock, given how many real seconds the run has taken (none when not in real time).
     pub fn clock(&self, real_seconds: f64) -> ClockView {
-        let start = self.exec.history().first().map_or(0, |e| e.timestamp);
+        let start = self.record.history.first().map_or(0, |e| e.timestamp);
         let now = self.now();
         let elapsed_s = (now - start) as f64 / 1000.0;
         ClockView { now: format_rfc3339(now), elapsed_s, forwarded_s: (elapsed_s - real_seconds).max(0.0) }
@@ -291,7 +364,26 @@ impl LiveRun {
 
     /// The history up to the moment shown.
     pub fn history(&self) -> &[HistoryEvent] {
-        &self.exec.history()[..self.current().events]
+        &self.record.history[..self.current().events]
+    }
+
+    /// The event `id` of the whole recorded history.
+    pub fn event(&self, id: u64) -> Option<&HistoryEvent> {
+        self.record.history.get(usize::try_from(id).ok()?.checked_sub(1)?)
+    }
+
+    /// The simulated CloudWatch log groups and the lines they had at the moment shown (groups
+    /// with none left out).
+    pub fn logs(&self) -> Vec<(&str, &[LogLine])> {
+        let had = &self.current().logs;
+        self.record
+            .logs
+            .iter()
+            .filter_map(|(group, lines)| {
+                let n = had.iter().find(|(g, _)| g == group).map_or(0, |(_, n)| *n).min(lines.len());
+                (n > 0).then(|| (group.as_str(), &lines[..n]))
+            })
+            .collect()
     }
 
     /// The history's rows whose type or state contains `filter` (any case).
@@ -305,8 +397,8 @@ impl LiveRun {
         (0..self.current().children)
             .filter_map(|index| {
                 let events = self.child_history(index)?;
-                let child = &self.exec.child_histories()[index];
-                Some(ChildRow { index, map_state: child.map_state.to_string(), name: child.name.clone(), status: status_of(events), events: events.len() })
+                let child = &self.record.children[index];
+                Some(ChildRow { index, map_state: child.map_state.clone(), name: child.name.clone(), status: status_of(events), events: events.len() })
             })
             .collect()
     }
@@ -318,10 +410,10 @@ impl LiveRun {
         if index >= self.current().children {
             return None;
         }
-        let events = &self.exec.child_histories().get(index)?.events;
+        let events = &self.record.children.get(index)?.events;
         Some(match self.shown {
-            None => events,
-            Some(_) => {
+            None if self.all_revealed() => events,
+            _ => {
                 let now = self.now();
                 &events[..events.partition_point(|e| e.timestamp <= now)]
             }
@@ -333,16 +425,15 @@ impl LiveRun {
         self.child_history(index).map(|events| rows_of(events, filter)).unwrap_or_default()
     }
 
-    /// What the simulated stores hold now, after the steps run so far (the store is not kept
-    /// per moment: stepping back does not undo a write), with the empty stores `referenced`
-    /// names.
-    pub fn stores(&self, referenced: &super::stores::Referenced) -> super::stores::StoresView {
-        super::stores::StoresView::of(&self.store.borrow(), referenced)
+    /// What the simulated stores hold after what was run (the store is not kept per moment:
+    /// stepping back does not undo a write), with the empty stores the definition names.
+    pub fn stores(&self) -> &super::stores::StoresView {
+        &self.record.stores
     }
 
     /// The data-flow trace up to the moment shown.
     pub fn trace(&self) -> &[TraceEntry] {
-        &self.exec.trace()[..self.current().trace]
+        &self.record.trace[..self.current().trace]
     }
 
     /// The visits of `state` up to the moment shown, stage by stage.
@@ -365,20 +456,6 @@ impl LiveRun {
             .collect()
     }
 
-    /// The simulated CloudWatch logs as they were at the moment shown: each group that had lines
-    /// by then, with those lines.
-    pub fn logs(&self) -> Vec<(&str, &[LogLine])> {
-        let had = &self.current().logs;
-        self.exec
-            .logs()
-            .groups()
-            .filter_map(|(group, lines)| {
-                let n = had.iter().find(|(g, _)| g == group).map_or(0, |(_, n)| *n).min(lines.len());
-                (n > 0).then(|| (group, &lines[..n]))
-            })
-            .collect()
-    }
-
     /// The top-level variables at the moment shown.
     pub fn variables(&self) -> Arc<Map<String, Value>> {
         self.current().variables.clone()
@@ -395,37 +472,9 @@ impl LiveRun {
         super::timeline::Timeline::of(self.history())
     }
 
-    /// The task token a callback is awaited for (at the latest moment).
+    /// The task token a callback is awaited for (once the wait is revealed).
     pub fn pending_token(&self) -> Option<String> {
-        self.exec.pending_task_tokens().into_iter().next()
-    }
-
-    /// SendTaskSuccess with `output` (JSON text) for the waiting task; the run moves on at the
-    /// next step. Shows the latest moment.
-    pub fn send_success(&mut self, output: &str) -> Result<(), String> {
-        let value: Value = serde_json::from_str(output)
-            .map_err(|e| format!("The output is not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
-        let token = self.pending_token().ok_or("No task is waiting for a callback.")?;
-        self.shown = None;
-        self.exec.send_task_success(&token, value);
-        self.refresh();
-        Ok(())
-    }
-
-    /// SendTaskFailure with `error` and `cause` for the waiting task.
-    pub fn send_failure(&mut self, error: &str, cause: &str) -> Result<(), String> {
-        let token = self.pending_token().ok_or("No task is waiting for a callback.")?;
-        self.shown = None;
-        self.exec.send_task_failure(&token, StatesError::new(error, cause));
-        self.refresh();
-        Ok(())
-    }
-
-    /// SendTaskHeartbeat: the task keeps waiting and its HeartbeatSeconds count restarts. The
-    /// virtual time it was received at, or `None` when no task waits any more.
-    pub fn heartbeat(&mut self) -> Option<Millis> {
-        let token = self.pending_token()?;
-        self.exec.send_task_heartbeat(&token).then(|| self.exec.now())
+        self.all_revealed().then(|| self.record.pending_token.clone()).flatten()
     }
 
     /// Whether the run met `expected` (judged at the latest moment, once it has ended).
@@ -440,32 +489,29 @@ impl LiveRun {
         }
     }
 
-    /// The state the run failed in, when it can be redriven from it.
+    /// Whether the run failed (its failure revealed) and can be redriven from the state that
+    /// failed.
     pub fn redrivable(&self) -> bool {
-        matches!(self.exec.status().name(), "FAILED" | "TIMED_OUT")
+        self.all_revealed() && matches!(self.record.end, RunEnd::Failed { .. } | RunEnd::TimedOut { .. })
     }
+}
 
-    /// RedriveExecution: the same execution restarted from the state that failed, with the
-    /// handlers of `simulator` (what the services answer now), then run as [`LiveRun::run`]
-    /// does. Its redrive count.
-    pub fn redrive(&mut self, simulator: &Simulator) -> Result<u32, String> {
-        // The redriven execution goes on over the same store: what it wrote before it failed
-        // is still there, as on AWS.
-        let registry = simulator.handlers.registry_over(&simulator.tasks, &self.store);
-        let count = self.exec.redrive(Some(registry)).map_err(|e| format!("Cannot redrive: {e}."))?;
-        self.shown = None;
-        self.mark();
-        self.refresh();
-        Ok(count)
-    }
+/// SendTaskSuccess's output, read: the JSON value, or why it is not JSON.
+pub fn callback_output(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("The output is not JSON (line {}, column {}): {e}", e.line(), e.column()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec};
-    use crate::sim::run::StateStatus;
-    use crate::sim::scenario::seed_scenarios;
+    use crate::sim::batch::Simulator;
+    use crate::sim::scenario::{Scenario, seed_scenarios};
+
+    /// The run the engine records, as the page gets it.
+    fn started(simulator: &Simulator, scenario: &Scenario) -> Result<LiveRun, String> {
+        crate::sim::engine::Session::start(simulator, scenario, Default::default()).map(|s| LiveRun::new(s.record()))
+    }
 
     fn seed_with(handlers: &[(&str, HandlerChoice)]) -> Simulator {
         let set: HandlerSet = handlers.iter().map(|(k, c)| (k.to_string(), HandlerSpec { choice: c.clone(), latency_ms: 0 })).collect();
@@ -476,7 +522,7 @@ mod tests {
     #[test]
     fn a_seed_scenario_runs_from_the_model_and_meets_its_expected_outcome() {
         for scenario in seed_scenarios() {
-            let mut run = LiveRun::start(&seed_with(&[]), &scenario).expect("starts");
+            let mut run = started(&seed_with(&[]), &scenario).expect("starts");
             assert_eq!(run.verdict(scenario.expected.as_ref()), Verdict::Pending);
             assert_eq!(run.run(), StepOutcome::Finished);
             assert_eq!(run.model().status, "SUCCEEDED");
@@ -489,7 +535,7 @@ mod tests {
     fn a_run_that_ends_elsewhere_says_what_differs() {
         let scenario = &seed_scenarios()[0];
         let sim = seed_with(&[("ProcessData", HandlerChoice::Throw { error: "Boom".into(), cause: "down".into() })]);
-        let mut run = LiveRun::start(&sim, scenario).expect("starts");
+        let mut run = started(&sim, scenario).expect("starts");
         run.run();
         match run.verdict(scenario.expected.as_ref()) {
             Verdict::Missed(why) => {
@@ -502,7 +548,7 @@ mod tests {
 
     #[test]
     fn stepping_back_shows_each_earlier_moment_and_stepping_forward_replays_them() {
-        let mut run = LiveRun::start(&seed_with(&[]), &seed_scenarios()[0]).expect("starts");
+        let mut run = started(&seed_with(&[]), &seed_scenarios()[0]).expect("starts");
         run.run();
         let (total, at) = run.moments();
         assert_eq!(at, total - 1);
@@ -513,7 +559,7 @@ mod tests {
         while run.step_back() {
             lit.push(run.model().path().len());
             events.push(run.history().len());
-            assert!(run.trace().len() <= run.execution().trace().len());
+            assert!(run.trace().len() <= run.record.trace.len());
         }
         assert_eq!(run.moments().1, 0);
         assert_eq!(*lit.last().unwrap(), 0, "the first moment: started, no state entered");
@@ -546,11 +592,46 @@ mod tests {
     }
 
     #[test]
+    fn variables_are_those_of_the_moment_shown() {
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Assign": {"n": 1}, "Next": "B"},
+            "B": {"Type": "Pass", "Assign": {"n": 2}, "End": true}}}"#;
+        let lowered = crate::asl::lower::lower_text(text).unwrap().1;
+        let sim = Simulator::from_machine(&lowered.machine, &HandlerSet::new()).unwrap();
+        let mut run = started(&sim, &Scenario::new("s", "{}")).unwrap();
+        run.run();
+        assert_eq!(run.variables().get("n"), Some(&Value::from(2)));
+        let seen: Vec<Option<Value>> = (0..run.moments().0)
+            .map(|i| {
+                run.show_moment(i);
+                run.variables().get("n").cloned()
+            })
+            .collect();
+        assert!(seen.contains(&Some(Value::from(1))), "{seen:?}");
+        assert_eq!(seen[0], None);
+        run.show_moment(0);
+        assert!(run.variables_by_visit().is_empty());
+    }
+
+    #[test]
+    fn an_animated_run_waits_its_pace_and_in_real_time_the_virtual_time_too() {
+        assert_eq!(pace_delay(250, false, 0, 60_000), 250);
+        assert_eq!(pace_delay(16, true, 1_000, 3_000), 2_016);
+        assert_eq!(pace_delay(0, true, 0, 86_400_000), 60_000, "at most a minute per step");
+        assert_eq!(pace_delay(0, true, 5, 0), 0);
+    }
+
+    #[test]
+    fn a_scenario_whose_input_is_not_json_does_not_start() {
+        let error = started(&seed_with(&[]), &Scenario::new("Broken", "{ nope")).err().unwrap();
+        assert!(error.contains("line 1, column 3"), "{error}");
+    }
+    #[test]
     fn the_logs_are_those_written_by_the_moment_shown() {
-        let mut run = LiveRun::start(&seed_with(&[]), &seed_scenarios()[0]).expect("starts");
+        let mut run = started(&seed_with(&[]), &seed_scenarios()[0]).expect("starts");
         run.run();
         let lines = |run: &LiveRun| run.logs().iter().map(|(_, l)| l.len()).sum::<usize>();
-        let all: usize = run.execution().logs().groups().map(|(_, l)| l.len()).sum();
+        let all: usize = run.record.logs.iter().map(|(_, l)| l.len()).sum();
         assert!(all > 0, "the seed's functions log");
         assert_eq!(lines(&run), all, "the latest moment: every line");
         let mut seen = vec![all];
@@ -569,95 +650,6 @@ mod tests {
     }
 
     #[test]
-    fn variables_are_those_of_the_moment_shown() {
-        let text = r#"{"StartAt": "A", "States": {
-            "A": {"Type": "Pass", "Assign": {"n": 1}, "Next": "B"},
-            "B": {"Type": "Pass", "Assign": {"n": 2}, "End": true}}}"#;
-        let lowered = crate::asl::lower::lower_text(text).unwrap().1;
-        let sim = Simulator::from_machine(&lowered.machine, &HandlerSet::new()).unwrap();
-        let mut run = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
-        run.run();
-        assert_eq!(run.variables().get("n"), Some(&Value::from(2)));
-        let seen: Vec<Option<Value>> = (0..run.moments().0)
-            .map(|i| {
-                run.show_moment(i);
-                run.variables().get("n").cloned()
-            })
-            .collect();
-        assert!(seen.contains(&Some(Value::from(1))), "{seen:?}");
-        assert_eq!(seen[0], None);
-        run.show_moment(0);
-        assert!(run.variables_by_visit().is_empty());
-    }
-
-    #[test]
-    fn a_callback_task_waits_for_success_failure_or_heartbeats() {
-        let text = r#"{"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
-            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-            "Parameters": {"FunctionName": "Approve", "Payload": {"token.$": "$$.Task.Token"}}, "HeartbeatSeconds": 60, "End": true}}}"#;
-        let lowered = crate::asl::lower::lower_text(text).unwrap().1;
-        let set: HandlerSet = [("Approve".to_string(), HandlerSpec { choice: HandlerChoice::Callback, latency_ms: 0 })].into();
-        let sim = Simulator::from_machine(&lowered.machine, &set).unwrap();
-        let mut run = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
-        assert_eq!(run.run(), StepOutcome::AwaitingCallback);
-        assert!(run.pending_token().is_some());
-        assert!(run.heartbeat().is_some());
-        assert_eq!(run.send_success("{ nope").unwrap_err().split(" (").next(), Some("The output is not JSON"));
-        run.send_success(r#"{"approved": true}"#).unwrap();
-        assert_eq!(run.run(), StepOutcome::Finished);
-        assert_eq!(run.model().output.as_deref(), Some(&serde_json::json!({"approved": true})));
-        assert_eq!(run.heartbeat(), None);
-        assert!(run.send_failure("Rejected", "").is_err(), "nothing waits any more");
-
-        let mut refused = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
-        refused.run();
-        refused.send_failure("Rejected", "no").unwrap();
-        refused.run();
-        assert_eq!(refused.model().error.as_deref(), Some("Rejected"));
-    }
-
-    #[test]
-    fn a_failed_run_is_redriven_from_the_state_that_failed_after_its_answer_changed() {
-        let scenario = &seed_scenarios()[0];
-        let broken = seed_with(&[("SendNotification", HandlerChoice::Throw { error: "Mail.Unavailable".into(), cause: "SMTP down".into() })]);
-        let mut run = LiveRun::start(&broken, scenario).unwrap();
-        run.run();
-        assert_eq!(run.model().status, "FAILED");
-        assert!(run.redrivable());
-        let before = run.execution().history().len();
-        assert_eq!(run.redrive(&seed_with(&[])), Ok(1));
-        run.run();
-        let model = run.model();
-        assert_eq!(model.status, "SUCCEEDED");
-        assert_eq!(run.verdict(scenario.expected.as_ref()), Verdict::Met);
-        assert_eq!(model.state_status("SendNotification"), StateStatus::Succeeded, "the later visit tells");
-        assert_eq!(model.states["ValidateInput"].visits, 1, "what succeeded is not run again");
-        assert_eq!(model.edges.get(&("ProcessData".into(), "SendNotification".into())), Some(&1), "one edge, not two");
-        assert!(!model.edges.keys().any(|(from, to)| &**from == crate::sim::run::START && &**to == "SendNotification"));
-        assert_eq!(run.execution().history()[before].kind.type_name(), "ExecutionRedriven");
-        let timeline = run.timeline();
-        let sends: Vec<StateStatus> = timeline.bars.iter().filter(|b| &*b.state == "SendNotification").map(|b| b.status).collect();
-        assert_eq!(sends, [StateStatus::Failed, StateStatus::Succeeded], "both attempts, in the execution's lane");
-        assert_eq!(timeline.lanes.len(), 1);
-        assert!(!run.redrivable());
-        assert!(run.redrive(&broken).unwrap_err().contains("succeeded"));
-    }
-
-    #[test]
-    fn an_animated_run_waits_its_pace_and_in_real_time_the_virtual_time_too() {
-        assert_eq!(pace_delay(250, false, 0, 60_000), 250);
-        assert_eq!(pace_delay(16, true, 1_000, 3_000), 2_016);
-        assert_eq!(pace_delay(0, true, 0, 86_400_000), 60_000, "at most a minute per step");
-        assert_eq!(pace_delay(0, true, 5, 0), 0);
-    }
-
-    #[test]
-    fn a_scenario_whose_input_is_not_json_does_not_start() {
-        let error = LiveRun::start(&seed_with(&[]), &Scenario::new("Broken", "{ nope")).err().unwrap();
-        assert!(error.contains("line 1, column 3"), "{error}");
-    }
-
-    #[test]
     fn a_run_starts_from_the_documents_store_seeds_and_shows_the_stores_and_child_histories_after() {
         use crate::sim::stores::{Referenced, StoreSeeds};
         let text = r#"{"StartAt": "Load", "States": {
@@ -669,18 +661,18 @@ mod tests {
                     "States": {"Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
                         "Parameters": {"QueueUrl": "https://sqs/rows", "MessageBody.$": "$.sku"}, "End": true}}},
                 "ResultPath": null, "End": true}}}"#;
-        let lowered = crate::asl::lower::lower_text(text).unwrap().1;
         let seeds = StoreSeeds::default()
             .with_object("inbox", "rows.csv", "sku,qty\nA,1\nB,2\nC,3\n")
             .unwrap()
             .with_items("Customers", r#"[{"id": {"S": "c1"}, "name": {"S": "Ada"}}]"#)
             .unwrap();
-        let sim = Simulator::from_machine(&lowered.machine, &HandlerSet::new()).unwrap().with_stores(&seeds);
-        let mut run = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
+        let sim = Simulator::new(text, &HandlerSet::new()).unwrap().with_stores(&seeds);
+        let start = |sim: &Simulator| crate::sim::engine::Session::start(sim, &Scenario::new("s", "{}"), Referenced::of_text(text)).map(|s| LiveRun::new(s.record())).unwrap();
+        let mut run = start(&sim);
         run.run();
         assert_eq!(run.model().status, "SUCCEEDED", "{:?}", run.model().cause);
         assert_eq!(run.model().output.as_deref().unwrap()["customer"]["Item"]["name"], serde_json::json!({"S": "Ada"}));
-        let after = run.stores(&Referenced::of_text(text));
+        let after = run.stores();
         let sent: Vec<&Value> = after.queues[0].messages.iter().map(|m| &m["MessageBody"]).collect();
         assert_eq!(sent.len(), 3, "one message per CSV row");
         assert_eq!(after.buckets[0].objects[0].key, "rows.csv");
@@ -696,8 +688,8 @@ mod tests {
         run.show_moment(0);
         assert!(run.child_executions().is_empty());
         // The next run starts from the seeds again, not from what this one wrote.
-        let mut again = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
+        let mut again = start(&sim);
         again.run();
-        assert_eq!(again.stores(&Referenced::default()).queues[0].messages.len(), 3);
+        assert_eq!(again.stores().queues[0].messages.len(), 3);
     }
 }

@@ -17,6 +17,37 @@ pub const START: &str = "#start";
 /// The pseudo state an execution (or a branch) ends at, for edges.
 pub const END: &str = "#end";
 
+/// How an execution stands: [`ExecutionStatus`] as data that crosses from the engine worker to
+/// the page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum RunEnd {
+    Running,
+    Succeeded { output: Arc<Value> },
+    Failed { error: Option<String>, cause: Option<String> },
+    TimedOut { error: Option<String>, cause: Option<String> },
+}
+
+impl RunEnd {
+    pub fn of(status: &ExecutionStatus) -> RunEnd {
+        match status {
+            ExecutionStatus::Running => RunEnd::Running,
+            ExecutionStatus::Succeeded { output } => RunEnd::Succeeded { output: output.clone() },
+            ExecutionStatus::Failed(e) => RunEnd::Failed { error: e.error.clone(), cause: e.cause.clone() },
+            ExecutionStatus::TimedOut(e) => RunEnd::TimedOut { error: e.error.clone(), cause: e.cause.clone() },
+        }
+    }
+
+    /// AWS's status name: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RunEnd::Running => "RUNNING",
+            RunEnd::Succeeded { .. } => "SUCCEEDED",
+            RunEnd::Failed { .. } => "FAILED",
+            RunEnd::TimedOut { .. } => "TIMED_OUT",
+        }
+    }
+}
+
 /// How a state is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum StateStatus {
@@ -92,19 +123,27 @@ pub struct RunModel {
 impl RunModel {
     /// The model of `execution` as it is now.
     pub fn of(execution: &Execution) -> RunModel {
-        let mut model = RunModel::from_history(execution.history());
+        let children: Vec<&[HistoryEvent]> = execution.child_histories().iter().map(|c| c.events.as_slice()).collect();
+        RunModel::recorded(execution.history(), &children, execution.transitions(), &RunEnd::of(execution.status()))
+    }
+
+    /// The model of a recorded execution (what [`RunModel::of`] reads from a live one): its
+    /// history, a Distributed Map's child histories, its billed transitions and how it stands.
+    /// The page builds it from what the engine worker sent (`sim::protocol`).
+    pub fn recorded(history: &[HistoryEvent], children: &[&[HistoryEvent]], transitions: u64, end: &RunEnd) -> RunModel {
+        let mut model = RunModel::from_history(history);
         // A Distributed Map's children run in histories of their own: their visits light the
         // states of its ItemProcessor, as an inline Map's iterations do.
-        for (index, child) in execution.child_histories().iter().enumerate() {
-            model.absorb_child(RunModel::from_history(&child.events), index);
+        for (index, child) in children.iter().enumerate() {
+            model.absorb_child(RunModel::from_history(child), index);
         }
-        model.transitions = execution.transitions();
-        match execution.status() {
-            ExecutionStatus::Running => model.status = "RUNNING",
-            ExecutionStatus::Succeeded { output } => model.output = Some(output.clone()),
-            ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => {
-                model.error = e.error.clone();
-                model.cause = e.cause.clone();
+        model.transitions = transitions;
+        match end {
+            RunEnd::Running => model.status = "RUNNING",
+            RunEnd::Succeeded { output } => model.output = Some(output.clone()),
+            RunEnd::Failed { error, cause } | RunEnd::TimedOut { error, cause } => {
+                model.error = error.clone();
+                model.cause = cause.clone();
             }
         }
         model

@@ -35,6 +35,10 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     // The service files the document uses, fetched the first time it uses each.
     let files = super::service_files::ServiceFiles::new();
     provide_context(files);
+    // The engine worker starts once the canvas has been drawn: it is not on the first paint's path.
+    let engine = super::engine::Engine::new();
+    provide_context(engine);
+    request_animation_frame(move || set_timeout(move || engine.start(), std::time::Duration::ZERO));
     Effect::new(move |_| {
         let needed = editor.session.with(|s| {
             serde_json::from_str::<serde_json::Value>(s.doc.text()).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default()

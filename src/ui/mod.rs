@@ -12,6 +12,7 @@ mod code_view;
 mod context;
 mod diagnostics;
 mod documents;
+mod engine;
 mod export_panel;
 mod inspector;
 mod minimap;

@@ -1,14 +1,15 @@
 //! The Run drawer's shared run: the [`LiveRun`] in a stored value with a tick its readers track,
-//! published to the canvas (through [`SimView`]) after each change; the simulator of the
-//! document as it is; the animated run's pump.
+//! published to the canvas (through [`SimView`]) after each change; what the engine worker needs
+//! to run the document as it is ([`setup`]); the animated run's pump.
 
 use leptos::prelude::*;
 
 use super::context::Editor;
 use super::sim_view::SimView;
-use crate::asl::interp::StepOutcome;
+use super::engine::Engine;
 use crate::sim::batch::Simulator;
-use crate::sim::live::{LiveRun, pace_delay};
+use crate::sim::live::{LiveRun, StepOutcome, pace_delay};
+use crate::sim::protocol::{Request, Response, Setup};
 
 /// The run in the drawer, shared by its parts: read it tracked, change it and the canvas shows
 /// the moment it is at.
@@ -17,11 +18,38 @@ pub struct RunCtx {
     live: StoredValue<Option<LiveRun>, LocalStorage>,
     tick: RwSignal<u64>,
     sim: SimView,
+    /// Whether the engine is working on a request of this run (tracked).
+    pub waiting: RwSignal<bool>,
+    /// Counts the requests: an answer to one that a later request (or Reset) replaced is dropped.
+    generation: StoredValue<u64>,
 }
 
 impl RunCtx {
     pub fn new(sim: SimView) -> Self {
-        RunCtx { live: StoredValue::new_local(None), tick: RwSignal::new(0), sim }
+        RunCtx { live: StoredValue::new_local(None), tick: RwSignal::new(0), sim, waiting: RwSignal::new(false), generation: StoredValue::new(0) }
+    }
+
+    /// Asks the engine `request` for this run; `on_answer` gets the answer unless the run moved
+    /// on meanwhile (another request, Reset).
+    pub fn ask(&self, engine: Engine, request: &Request, on_answer: impl Fn(Response) + 'static) {
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        self.waiting.set(true);
+        let ctx = *self;
+        engine.ask(request, move |answer| {
+            if ctx.generation.get_value() == generation {
+                ctx.waiting.set(false);
+                on_answer(answer);
+            }
+        });
+    }
+
+    /// Forgets the request in flight (its answer will be dropped); true when there was one.
+    pub fn forget_request(&self) -> bool {
+        self.generation.update_value(|g| *g += 1);
+        let was = self.waiting.get_untracked();
+        self.waiting.set(false);
+        was
     }
 
     /// Reads the run; re-read after each change.
@@ -58,7 +86,9 @@ impl RunCtx {
     }
 }
 
-/// The simulator for the document as it is now: its model compiled, its handlers.
+/// The simulator for the document as it is now, in the page itself: its model compiled, its
+/// handlers, its store seeds (what is not run by the engine worker yet: suites).
+#[allow(dead_code)] // suites (run_suite) run in the page until they move to the worker
 pub fn simulator(editor: Editor) -> Result<Simulator, String> {
     let simulator = editor.session.with_untracked(|s| match s.doc.source() {
         // A template's placeholders with a literal value in the Substitutions table run as that
@@ -71,6 +101,19 @@ pub fn simulator(editor: Editor) -> Result<Simulator, String> {
         Some(files) => simulator.with_catalogue(files.catalogue()),
         None => simulator,
     })
+}
+
+/// What the engine needs to run the document as it is now: its text as it runs (a template's
+/// placeholders with a literal value in the Substitutions table replaced), its handlers, and
+/// the service files fetched so far that this engine has not been sent (`super::service_files`).
+pub fn setup(editor: Editor) -> Setup {
+    let (definition, handlers, stores) =
+        editor.session.with_untracked(|s| (s.doc.runnable_text(), s.doc.simulation().handlers.clone(), s.doc.simulation().stores.clone()));
+    let services = match (use_context::<super::service_files::ServiceFiles>(), use_context::<Engine>()) {
+        (Some(files), Some(engine)) => engine.unsent_services(files.texts()),
+        _ => Vec::new(),
+    };
+    Setup { definition, handlers, services, stores }
 }
 
 /// Animated run: one step per pace (plus the virtual time it took, in real time).

@@ -10,7 +10,9 @@ use super::context::Editor;
 use super::run_ctx::RunCtx;
 use super::sim_view::SimView;
 use crate::asl::clock::format_rfc3339;
-use crate::sim::live::LiveRun;
+use super::engine::Engine;
+use crate::sim::live::{LiveRun, callback_output};
+use crate::sim::protocol::{CallbackAnswer, Request, Response};
 
 /// How many child executions the History tab's picker lists (a number field reaches the rest).
 const CHILDREN_LISTED: usize = 1000;
@@ -31,28 +33,41 @@ pub fn select_state(editor: Editor, name: &str) {
 #[component]
 pub fn Callbacks(on_sent: Callback<()>) -> impl IntoView {
     let run: RunCtx = expect_context();
+    let engine: Engine = expect_context();
     let payload = RwSignal::new(String::from("{\"approved\": true}"));
     let error = RwSignal::new(String::from("Rejected"));
     let cause = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let token = move || run.read(LiveRun::pending_token).flatten();
-    let send = move |ok: bool| {
-        let sent = run.change(|l| if ok { l.send_success(&payload.get_untracked()) } else { l.send_failure(&error.get_untracked(), &cause.get_untracked()) });
-        match sent {
-            Some(Ok(())) => {
+    // The engine has the waiting task: it answers and records the run on, which goes on here.
+    let answer = move |answer: CallbackAnswer| {
+        let heartbeat = answer == CallbackAnswer::Heartbeat;
+        run.ask(engine, &Request::Callback { answer }, move |response| match response {
+            Response::Run(record) => {
                 note.set(None);
+                run.change(|l| l.extend(record));
                 on_sent.run(());
             }
-            Some(Err(e)) => note.set(Some(e)),
-            None => {}
+            Response::Heartbeat { at: Some(ms) } if heartbeat => note.set(Some(format!(
+                "Heartbeat received at {}: the task keeps waiting, its HeartbeatSeconds count restarts.",
+                format_rfc3339(ms)
+            ))),
+            Response::Heartbeat { .. } => note.set(Some("No task is waiting on this token any more.".into())),
+            Response::Error { message } => note.set(Some(message)),
+            other => note.set(Some(format!("The engine answered a callback with {other:?}."))),
+        });
+    };
+    let send = move |ok: bool| {
+        if ok {
+            match callback_output(&payload.get_untracked()) {
+                Ok(output) => answer(CallbackAnswer::Success { output }),
+                Err(e) => note.set(Some(e)),
+            }
+        } else {
+            answer(CallbackAnswer::Failure { error: error.get_untracked(), cause: cause.get_untracked() });
         }
     };
-    let heartbeat = move || {
-        note.set(Some(match run.change(LiveRun::heartbeat).flatten() {
-            Some(ms) => format!("Heartbeat received at {}: the task keeps waiting, its HeartbeatSeconds count restarts.", format_rfc3339(ms)),
-            None => "No task is waiting on this token any more.".into(),
-        }));
-    };
+    let heartbeat = move || answer(CallbackAnswer::Heartbeat);
     view! {
         {move || token().map(|t| view! {
             <div class="callback" data-testid="callback-panel">
@@ -243,12 +258,9 @@ pub fn Inspect() -> impl IntoView {
                             let open = move || expanded.get() == Some(id);
                             // Details are written out only for the row that is open.
                             let details = move || {
-                                run.read(|l| {
-                                    let events = match w {
-                                        None => l.execution().history(),
-                                        Some(i) => l.child_history(i).unwrap_or_default(),
-                                    };
-                                    events.get(id as usize - 1).map(|e| pretty(&e.to_json()))
+                                run.read(|l| match w {
+                                    None => l.event(id).map(|e| pretty(&e.to_json())),
+                                    Some(i) => l.child_history(i).unwrap_or_default().get(id as usize - 1).map(|e| pretty(&e.to_json())),
                                 })
                                 .flatten()
                                 .unwrap_or_default()

@@ -9,19 +9,22 @@ use leptos::prelude::*;
 
 use super::context::{Editor, now_ms};
 use super::run_batch::BatchTab;
-use super::run_ctx::{RunCtx, pump, simulator};
+use super::engine::Engine;
+use super::run_ctx::{RunCtx, pump, setup};
 use super::run_inspect::{Callbacks, DataFlow, Inspect, RunResult};
 use super::run_scenario::ScenarioColumn;
 use super::run_stores::StoresTab;
 use super::run_timeline::Timeline;
 use super::sim_view::SimView;
 use crate::sim::live::LiveRun;
+use crate::sim::protocol::{Request, Response};
 
 #[component]
 pub fn RunPanel() -> impl IntoView {
     let editor: Editor = expect_context();
     let sim: SimView = expect_context();
     let files: super::service_files::ServiceFiles = expect_context();
+    let engine: Engine = expect_context();
     let run = RunCtx::new(sim);
     provide_context(run);
     let tab = RwSignal::new("run");
@@ -35,28 +38,36 @@ pub fn RunPanel() -> impl IntoView {
         playing.set(false);
         problem.set(None);
         run.set(None);
-    };
-    // A fresh execution of the selected scenario; false when it cannot start.
-    let start = move || -> bool {
-        let Some(sc) = scenario() else {
-            problem.set(Some("Add a scenario to run.".into()));
-            return false;
-        };
-        match simulator(editor).and_then(|s| LiveRun::start(&s, &sc)) {
-            Ok(l) => {
-                started_wall.set_value(now_ms());
-                problem.set(None);
-                run.set(Some(l));
-                true
-            }
-            Err(e) => {
-                problem.set(Some(e));
-                false
-            }
+        // A run the engine is still working on is stopped with it: Reset always works.
+        if run.forget_request() {
+            engine.stop();
         }
     };
-    // The run to go on with: a new one when the last has ended (and its end is shown).
-    let ready = move || run.has(|l| !(l.finished() && l.at_latest())) || start();
+    // A fresh execution of the selected scenario, recorded by the engine; `then` once it is here.
+    let start = move |then: Callback<()>| {
+        let Some(scenario) = editor.session.with_untracked(|s| s.doc.simulation().scenarios.get(current.get_untracked()).cloned()) else {
+            problem.set(Some("Add a scenario to run.".into()));
+            return;
+        };
+        problem.set(None);
+        run.ask(engine, &Request::Run { setup: setup(editor), scenario }, move |answer| match answer {
+            Response::Run(record) => {
+                started_wall.set_value(now_ms());
+                run.set(Some(LiveRun::new(record)));
+                then.run(());
+            }
+            Response::Error { message } => problem.set(Some(message)),
+            other => problem.set(Some(format!("The engine answered a run with {other:?}."))),
+        });
+    };
+    // The run to go on with (a new one when the last has ended and its end is shown), then `then`.
+    let ready = move |then: Callback<()>| {
+        if run.has(|l| !(l.finished() && l.at_latest())) {
+            then.run(());
+        } else {
+            start(then);
+        }
+    };
     let go = move || {
         if pace.get_untracked() == 0 && !realtime.get_untracked() {
             run.change(LiveRun::run);
@@ -65,9 +76,15 @@ pub fn RunPanel() -> impl IntoView {
             pump(run, playing, pace, realtime);
         }
     };
-    let redrive = move || match simulator(editor).and_then(|s| run.change(|l| l.redrive(&s)).unwrap_or(Ok(0))) {
-        Ok(_) => go(),
-        Err(e) => problem.set(Some(e)),
+    let redrive = move || {
+        run.ask(engine, &Request::Redrive { setup: setup(editor) }, move |answer| match answer {
+            Response::Run(record) => {
+                run.change(|l| l.extend(record));
+                go();
+            }
+            Response::Error { message } => problem.set(Some(message)),
+            other => problem.set(Some(format!("The engine answered a redrive with {other:?}."))),
+        });
     };
     let moments = move || run.read(|l| l.moments()).unwrap_or((0, 0));
     let clock = move || {
@@ -108,10 +125,12 @@ pub fn RunPanel() -> impl IntoView {
                     <ScenarioColumn current=current on_change=Callback::new(move |_| reset()) on_handlers=Callback::new(move |_| handlers_changed())/>
                     <div class="run-col">
                         <div class="run-controls">
-                            <button class="primary" data-testid="run-start" on:click=move |_| files.when_loaded(move || { if run.has(LiveRun::finished) { run.set(None) } if ready() { go() } })>"▶ Run"</button>
+                            <button class="primary" data-testid="run-start" disabled=move || run.waiting.get()
+                                on:click=move |_| files.when_loaded(move || { if run.has(LiveRun::finished) { run.set(None) } ready(Callback::new(move |_| go())) })>"▶ Run"</button>
                             <button data-testid="run-back" title="Step back: show the moment before" disabled=move || moments().1 == 0
                                 on:click=move |_| { playing.set(false); run.change(LiveRun::step_back); }>"◀ Back"</button>
-                            <button data-testid="run-step" on:click=move |_| { playing.set(false); if ready() { run.change(LiveRun::step); } }>"Step"</button>
+                            <button data-testid="run-step" disabled=move || run.waiting.get()
+                                on:click=move |_| { playing.set(false); ready(Callback::new(move |_| { run.change(LiveRun::step); })) }>"Step"</button>
                             <button data-testid="run-pause" disabled=move || !playing.get() on:click=move |_| playing.set(false)>"Pause"</button>
                             <button data-testid="run-reset" on:click=move |_| reset()>"Reset"</button>
                             <label>"Speed "
@@ -145,7 +164,8 @@ pub fn RunPanel() -> impl IntoView {
                                 None => view! { <span>"Not started"</span> }.into_any(),
                             }}
                         </div>
-                        {move || problem.get().map(|p| view! { <p class="run-problem" role="alert">{p}</p> })}
+                        {move || run.waiting.get().then(|| view! { <p class="run-note" role="status" data-testid="run-waiting">"Running in the engine…"</p> })}
+                        {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="run-problem">{p}</p> })}
                         <super::service_files::ServiceFilesStatus/>
                         <Callbacks on_sent=Callback::new(move |_| go())/>
                         <RunResult/>

@@ -84,7 +84,7 @@ pub fn StoresTab() -> impl IntoView {
         })
     });
     let before = Memo::new(move |_| StoresView::before(&seeds.get(), &referenced.get()));
-    let after = Memo::new(move |_| run.read(|l| l.stores(&referenced.get())));
+    let after = Memo::new(move |_| run.read(|l| l.stores().clone()));
     let stores = Stores { editor, seeds, before, after };
     // Stores added here before they hold anything (a name the definition builds at run time).
     let extra_buckets = RwSignal::new(Vec::<String>::new());

@@ -31,6 +31,8 @@ pub enum FileState {
 #[derive(Clone, Copy)]
 pub struct ServiceFiles {
     catalogue: StoredValue<Rc<Catalogue>, LocalStorage>,
+    /// The files' texts, for the engine worker (`super::engine`), which keeps a catalogue of its own.
+    texts: StoredValue<BTreeMap<String, Rc<str>>, LocalStorage>,
     pub states: RwSignal<BTreeMap<String, FileState>>,
     /// What runs once nothing is loading (a Run pressed while a file was on its way).
     waiting: StoredValue<Vec<Box<dyn FnOnce()>>, LocalStorage>,
@@ -40,6 +42,7 @@ impl ServiceFiles {
     pub fn new() -> Self {
         ServiceFiles {
             catalogue: StoredValue::new_local(Rc::new(Catalogue::built_in())),
+            texts: StoredValue::new_local(BTreeMap::new()),
             states: RwSignal::new(BTreeMap::new()),
             waiting: StoredValue::new_local(Vec::new()),
         }
@@ -48,6 +51,11 @@ impl ServiceFiles {
     /// The catalogue with every file loaded so far.
     pub fn catalogue(&self) -> Rc<Catalogue> {
         self.catalogue.get_value()
+    }
+
+    /// Each file loaded so far: (service, text).
+    pub fn texts(&self) -> Vec<(String, Rc<str>)> {
+        self.texts.with_value(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
     }
 
     /// Starts fetching each of `services` not asked for yet.
@@ -68,7 +76,12 @@ impl ServiceFiles {
                     None => FileState::Failed("no catalogue file can have this name".into()),
                     Some(file) => match fetch_text(&format!("./catalogue/{file}")).await {
                         Ok(text) => match files.catalogue.with_value(|c| c.insert_text(&name, &text).map(|_| ())) {
-                            Ok(()) => FileState::Loaded,
+                            Ok(()) => {
+                                files.texts.update_value(|t| {
+                                    t.insert(name.clone(), text.into());
+                                });
+                                FileState::Loaded
+                            }
                             Err(e) => FileState::Failed(format!("the file is broken: {e}")),
                         },
                         Err(why) => FileState::Failed(why),

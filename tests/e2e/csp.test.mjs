@@ -1,6 +1,6 @@
 // The release build under its Content-Security-Policy (scripts/csp.mjs, a trunk post_build
 // hook): the policy is in dist/index.html and dist/_headers, no inline script is left, and the
-// app loads, edits, runs and exports with zero violations, under the <meta> policy alone and
+// app loads, edits, runs (in the engine worker) and exports with zero violations, under the <meta> policy alone and
 // under the headers a static host sends from _headers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +52,9 @@ for (const [how, headers] of [['the <meta> policy', () => ({})], ['the _headers 
       await drag(page, from, { x: from.x + 60, y: from.y + 40 });
       await page.getByLabel('ASL definition').waitFor();
       await page.getByTestId('run-toggle').click();
+      // A run: the engine worker's script and wasm load under the same policy.
+      await page.getByTestId('run-start').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
       await page.getByTestId('run-toggle').click();
       await page.getByRole('button', { name: 'Export', exact: true }).click();
       const dialog = page.getByRole('dialog', { name: 'Export' });

@@ -114,7 +114,7 @@ impl HandlerRegistry {
 }
 
 /// One line of a simulated CloudWatch log stream.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogLine {
     pub timestamp: Millis,
     pub message: String,

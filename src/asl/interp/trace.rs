@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 /// A point of the pipeline a value was seen at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stage {
     /// The variables the state can read, as it is entered: `{"name": value}`, outer scopes'
     /// included. Recorded only when there is at least one.
@@ -53,7 +53,7 @@ impl Stage {
 }
 
 /// One value seen in one state visit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TraceEntry {
     /// The id of the visit's StateEntered event.
     pub entered_event: u64,

@@ -3,7 +3,7 @@
 use super::{Catcher, ChoiceRule, Layout, NumberOrExpression, Payload, QueryLanguage, Retrier, StateMachine};
 
 /// The eight state types, without their data: what `"Type"` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum StateType {
     Task,
     Pass,

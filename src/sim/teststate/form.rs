@@ -6,7 +6,7 @@ use super::request::{InspectionLevel, Mock, MockOutcome, TestStateRequest};
 use crate::sim::run::RunModel;
 
 /// The panel's mock choice.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum MockChoice {
     /// No mock: the simulator's handler answers (the seed's Lambdas, the services...).
     #[default]
@@ -18,7 +18,7 @@ pub enum MockChoice {
 }
 
 /// What the panel holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TestForm {
     /// The state's input, JSON text.
     pub input: String,

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::asl::json::{self, Node, Span};
 
 /// How much of the state's data flow the answer shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum InspectionLevel {
     /// The output (or error) only: no `inspectionData`.
     #[default]

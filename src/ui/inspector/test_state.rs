@@ -4,13 +4,14 @@
 use super::super::context::Editor;
 use super::super::sim_view::SimView;
 use crate::sim::teststate::form::{MockChoice, TestForm};
-use crate::sim::teststate::{InspectionLevel, aws_cli_command, test_state};
+use crate::sim::protocol::{Request, Response, TestStateAnswer};
+use crate::sim::teststate::{InspectionLevel, aws_cli_command};
 use leptos::prelude::*;
 
 /// What the panel shows after a test: the answer's body, or why there is none.
 #[derive(Clone)]
 enum Answer {
-    Body { status: &'static str, next: Option<String>, body: String },
+    Body { status: String, next: Option<String>, body: String },
     Refused(String),
 }
 
@@ -18,6 +19,7 @@ enum Answer {
 pub fn TestStatePanel(state: String) -> impl IntoView {
     let editor: Editor = expect_context();
     let sim: SimView = expect_context();
+    let engine: super::super::engine::Engine = expect_context();
     let initial = sim.run.with_untracked(|r| TestForm::for_state(r.as_deref(), &state));
     let input = RwSignal::new(initial.input);
     let mock_kind = RwSignal::new("none".to_string());
@@ -41,15 +43,17 @@ pub fn TestStatePanel(state: String) -> impl IntoView {
         let definition = editor.session.with_untracked(|s| s.doc.text().to_string());
         form().request(&definition, &state_name.get_value())
     };
+    // TestState runs in the engine worker (`super::super::engine`), like every run.
     let run = move |_| {
-        answer.set(Some(match test_state(&request()) {
-            Ok(response) => Answer::Body {
-                status: response.status.name(),
-                next: response.next_state.clone(),
-                body: serde_json::to_string_pretty(&response.to_json()).unwrap_or_default(),
-            },
-            Err(e) => Answer::Refused(e.to_string()),
-        }));
+        let definition = editor.session.with_untracked(|s| s.doc.text().to_string());
+        let ask = Request::TestState { definition, state: state_name.get_value(), form: form() };
+        engine.ask(&ask, move |response| {
+            answer.set(Some(match response {
+                Response::TestState(TestStateAnswer::Body { status, next, body }) => Answer::Body { status, next, body },
+                Response::TestState(TestStateAnswer::Refused(why)) | Response::Error { message: why } => Answer::Refused(why),
+                other => Answer::Refused(format!("The engine answered TestState with {other:?}.")),
+            }))
+        });
     };
     let copy = move |_| {
         let command = aws_cli_command(&request());
@@ -106,13 +110,13 @@ pub fn TestStatePanel(state: String) -> impl IntoView {
                 <button class="btn" on:click=copy title="The same call on real AWS">"Copy as AWS CLI"</button>
             </div>
             {move || answer.get().map(|a| match a {
-                Answer::Body { status, next, body } => view! {
+                Answer::Body { status, next, body } => { let chip = format!("status-chip status-{}", status.to_lowercase()); view! {
                     <div class="test-answer" data-testid="test-answer">
-                        <p><span class=format!("status-chip status-{}", status.to_lowercase())>{status}</span>
+                        <p><span class=chip>{status}</span>
                             {next.map(|n| view! { " → " <strong>{n}</strong> })}</p>
                         <pre class="json">{body}</pre>
                     </div>
-                }.into_any(),
+                }.into_any() }
                 Answer::Refused(why) => view! { <p class="field-error" role="alert">{why}</p> }.into_any(),
             })}
         </details>

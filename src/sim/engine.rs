@@ -1,0 +1,469 @@
+//! The engine, on the worker's side of `sim::protocol`: what the engine worker
+//! (`src/bin/statecraft-worker.rs`) does with each request, as a plain state machine the worker
+//! only feeds with message text and a clock. It holds the service catalogue it has been sent,
+//! the run the page is looking at (a [`Session`]: the execution and its moments, so a callback
+//! or a redrive continues it) and the batch in progress, run slice by slice so the worker reads
+//! its messages (a Stop) between slices.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::batch::{Batch, Simulator};
+use super::generate::generate;
+use super::live::{ChildRecord, MomentRecord, RunRecord};
+use super::protocol::{
+    BatchSource, BatchSummary, CallbackAnswer, Envelope, Request, Response, RowView, Setup, TestStateAnswer, VERSION, decode, encode,
+};
+use super::run::RunEnd;
+use super::scenario::Scenario;
+use crate::asl::interp::{Execution, StatesError, StepOutcome};
+use crate::catalogue::Catalogue;
+
+/// Scenarios run between two looks at the clock.
+const CHUNK: usize = 50;
+
+/// One execution the page is looking at, with every moment recorded.
+pub struct Session {
+    exec: Execution,
+    /// The simulated services' store the execution reads and writes (seeded from the
+    /// simulator's store seeds; a redrive goes on over it, as on AWS).
+    store: crate::handlers::services::SharedStore,
+    /// The stores the definition names, shown even while empty.
+    referenced: super::stores::Referenced,
+    moments: Vec<Mark>,
+}
+
+/// One moment: history events, trace entries and child executions by then, the top-level
+/// variables and each log group's line count (both shared with the moment before when equal).
+struct Mark {
+    events: usize,
+    trace: usize,
+    children: usize,
+    variables: Arc<Map<String, Value>>,
+    logs: Arc<Vec<(String, usize)>>,
+}
+
+impl Session {
+    /// Starts `scenario` on `simulator` and runs it until it ends or waits for a callback; or
+    /// says why it cannot start.
+    /// `referenced`: the stores the definition names, listed in the record even while empty.
+    pub fn start(simulator: &Simulator, scenario: &Scenario, referenced: super::stores::Referenced) -> Result<Session, String> {
+        let input = scenario.parsed_input()?;
+        if let Some(refused) = crate::asl::interp::quota::execution_input_error(&scenario.input) {
+            return Err(format!("AWS would not start this execution: {refused}"));
+        }
+        let store = simulator.fresh_store();
+        let mut exec = simulator.start_over(input, 0, &store);
+        exec.enable_trace();
+        let mut session = Session { exec, store, referenced, moments: Vec::new() };
+        session.mark();
+        session.run();
+        Ok(session)
+    }
+
+    fn mark(&mut self) {
+        let events = self.exec.history().len();
+        if self.moments.last().is_some_and(|m| m.events == events) {
+            return;
+        }
+        let now = self.exec.top_level_variables();
+        let variables = match self.moments.last() {
+            Some(m) if *m.variables == now => m.variables.clone(),
+            _ => Arc::new(now),
+        };
+        let counts: Vec<(String, usize)> = self.exec.logs().groups().map(|(g, l)| (g.to_string(), l.len())).collect();
+        let logs = match self.moments.last() {
+            Some(m) if *m.logs == counts => m.logs.clone(),
+            _ => Arc::new(counts),
+        };
+        self.moments.push(Mark { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs });
+    }
+
+    /// Steps until the execution ends or waits for a callback, recording every moment.
+    fn run(&mut self) -> StepOutcome {
+        loop {
+            let outcome = self.exec.step();
+            self.mark();
+            if outcome != StepOutcome::Progressed {
+                return outcome;
+            }
+        }
+    }
+
+    /// The execution as recorded so far.
+    pub fn record(&self) -> RunRecord {
+        let exec = &self.exec;
+        let moments = self
+            .moments
+            .iter()
+            .enumerate()
+            .map(|(i, m)| MomentRecord {
+                events: m.events,
+                trace: m.trace,
+                variables: (i == 0 || !Arc::ptr_eq(&m.variables, &self.moments[i - 1].variables)).then(|| (*m.variables).clone()),
+                children: m.children,
+                logs: (i == 0 || !Arc::ptr_eq(&m.logs, &self.moments[i - 1].logs)).then(|| (*m.logs).clone()),
+            })
+            .collect();
+        RunRecord {
+            history: exec.history().to_vec(),
+            children: exec
+                .child_histories()
+                .iter()
+                .map(|c| ChildRecord { map_state: c.map_state.to_string(), name: c.name.clone(), events: c.events.clone() })
+                .collect(),
+            trace: exec.trace().to_vec(),
+            moments,
+            transitions: exec.transitions(),
+            end: RunEnd::of(exec.status()),
+            pending_token: exec.pending_task_tokens().into_iter().next(),
+            now: exec.now(),
+            logs: exec.logs().groups().map(|(g, lines)| (g.to_string(), lines.to_vec())).collect(),
+            stores: super::stores::StoresView::of(&self.store.borrow(), &self.referenced),
+        }
+    }
+
+    /// Answers the task waiting for its token and runs on. A heartbeat gives the virtual time it
+    /// was received at (`None` when nothing waits).
+    pub fn answer(&mut self, answer: CallbackAnswer) -> Result<Option<crate::asl::clock::Millis>, String> {
+        let token = self.exec.pending_task_tokens().into_iter().next().ok_or("No task is waiting for a callback.")?;
+        match answer {
+            CallbackAnswer::Success { output } => {
+                self.exec.send_task_success(&token, output);
+            }
+            CallbackAnswer::Failure { error, cause } => {
+                self.exec.send_task_failure(&token, StatesError::new(&error, &cause));
+            }
+            CallbackAnswer::Heartbeat => return Ok(self.exec.send_task_heartbeat(&token).then(|| self.exec.now())),
+        }
+        self.run();
+        Ok(None)
+    }
+
+    /// RedriveExecution with the handlers of `simulator` (what the services answer now), then
+    /// runs on.
+    pub fn redrive(&mut self, simulator: &Simulator) -> Result<u32, String> {
+        // The redriven execution goes on over the same store: what it wrote before it failed
+        // is still there, as on AWS.
+        let registry = simulator.handlers.registry_over(&simulator.tasks, &self.store);
+        let count = self.exec.redrive(Some(registry)).map_err(|e| format!("Cannot redrive: {e}."))?;
+        self.mark();
+        self.run();
+        Ok(count)
+    }
+}
+
+/// A batch in progress and the request it answers.
+struct BatchJob {
+    id: u64,
+    batch: Batch,
+    states: Vec<String>,
+}
+
+/// The engine: the catalogue it has been sent, the run being looked at, the batch in progress.
+pub struct Engine {
+    catalogue: Rc<Catalogue>,
+    session: Option<Session>,
+    batch: Option<BatchJob>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}
+
+impl Engine {
+    pub fn new() -> Engine {
+        Engine { catalogue: Rc::new(Catalogue::built_in()), session: None, batch: None }
+    }
+
+    /// Reads one message and answers it: the texts to post back (none for a batch, whose
+    /// answers come from [`Engine::batch_slice`]). A message of another protocol version, or
+    /// one that cannot be read, is answered with [`Response::Error`] in words.
+    pub fn receive(&mut self, text: &str) -> Vec<String> {
+        match decode::<Request>(text) {
+            Ok(envelope) => self.handle(envelope).iter().map(|e| encode(e.id, &e.body)).collect(),
+            Err((id, error)) => vec![encode(id.unwrap_or(0), &Response::Error { message: error.to_string() })],
+        }
+    }
+
+    /// Carries out one request.
+    pub fn handle(&mut self, request: Envelope<Request>) -> Vec<Envelope<Response>> {
+        let id = request.id;
+        let body = match request.body {
+            Request::Run { setup, scenario } => {
+                self.session = None;
+                match self.simulator(&setup).and_then(|s| Session::start(&s, &scenario, super::stores::Referenced::of_text(&setup.definition))) {
+                    Ok(session) => {
+                        let record = session.record();
+                        self.session = Some(session);
+                        Response::Run(record)
+                    }
+                    Err(message) => Response::Error { message },
+                }
+            }
+            Request::Callback { answer } => match self.session.as_mut().map(|s| s.answer(answer.clone())) {
+                None => Response::Error { message: "No run is waiting for a callback: run the scenario again.".into() },
+                Some(Err(message)) => Response::Error { message },
+                Some(Ok(at)) if answer == CallbackAnswer::Heartbeat => Response::Heartbeat { at },
+                Some(Ok(_)) => Response::Run(self.session.as_ref().map(Session::record).expect("a session answered")),
+            },
+            Request::Redrive { setup } => match self.simulator(&setup) {
+                Err(message) => Response::Error { message },
+                Ok(simulator) => match self.session.as_mut() {
+                    None => Response::Error { message: "There is no run to redrive: run the scenario again.".into() },
+                    Some(session) => match session.redrive(&simulator) {
+                        Ok(_) => Response::Run(session.record()),
+                        Err(message) => Response::Error { message },
+                    },
+                },
+            },
+            Request::Batch { setup, scenarios } => {
+                let scenarios = match scenarios {
+                    BatchSource::Scenarios(list) => Ok(list),
+                    BatchSource::Generated(template) => generate(&template),
+                };
+                match scenarios.and_then(|list| self.simulator(&setup).map(|s| (s, list))) {
+                    Ok((simulator, list)) => {
+                        let states = simulator.state_names().iter().map(|n| n.to_string()).collect();
+                        self.batch = Some(BatchJob { id, batch: Batch::new(simulator, list), states });
+                        return Vec::new();
+                    }
+                    Err(message) => Response::Error { message },
+                }
+            }
+            Request::StopBatch => match self.batch.take() {
+                Some(job) => return vec![Envelope { version: VERSION, id: job.id, body: Response::BatchDone(summary(&job)) }],
+                None => return Vec::new(),
+            },
+            Request::TestState { definition, state, form } => {
+                Response::TestState(match super::teststate::test_state(&form.request(&definition, &state)) {
+                    Ok(response) => TestStateAnswer::Body {
+                        status: response.status.name().to_string(),
+                        next: response.next_state.clone(),
+                        body: serde_json::to_string_pretty(&response.to_json()).unwrap_or_default(),
+                    },
+                    Err(e) => TestStateAnswer::Refused(e.to_string()),
+                })
+            }
+        };
+        vec![Envelope { version: VERSION, id, body }]
+    }
+
+    /// Whether a batch is in progress.
+    pub fn batch_running(&self) -> bool {
+        self.batch.is_some()
+    }
+
+    /// Runs the batch in progress while `more` says there is time left in this slice (checked
+    /// after each chunk): its progress, or its summary when it has ended. `None` without a batch.
+    pub fn batch_slice(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Envelope<Response>> {
+        let job = self.batch.as_mut()?;
+        loop {
+            job.batch.run_chunk(CHUNK);
+            if job.batch.finished() || !more() {
+                break;
+            }
+        }
+        let id = job.id;
+        if job.batch.finished() {
+            let job = self.batch.take().expect("a batch ran");
+            return Some(Envelope { version: VERSION, id, body: Response::BatchDone(summary(&job)) });
+        }
+        Some(Envelope { version: VERSION, id, body: Response::BatchProgress { done: job.batch.done(), total: job.batch.len() } })
+    }
+
+    /// [`Engine::batch_slice`] as the text to post.
+    pub fn batch_slice_text(&mut self, more: &mut dyn FnMut() -> bool) -> Option<String> {
+        self.batch_slice(more).map(|e| encode(e.id, &e.body))
+    }
+
+    /// The simulator of `setup`, over the catalogue with the services it brings.
+    fn simulator(&mut self, setup: &Setup) -> Result<Simulator, String> {
+        for (service, text) in &setup.services {
+            if let Err(e) = self.catalogue.insert_text(service, text) {
+                return Err(format!("The AWS API model of {service} is broken: {e}"));
+            }
+        }
+        let simulator = Simulator::new(&setup.definition, &setup.handlers).map_err(|e| e.to_string())?.with_stores(&setup.stores);
+        Ok(simulator.with_catalogue(self.catalogue.clone()))
+    }
+}
+
+fn summary(job: &BatchJob) -> BatchSummary {
+    let b = &job.batch;
+    let (passed, failed, unchecked) = b.tally();
+    BatchSummary {
+        done: b.done(),
+        total: b.len(),
+        passed,
+        failed,
+        unchecked,
+        rows: b.rows.iter().take(BatchSummary::ROWS).map(RowView::from).collect(),
+        coverage: b.coverage.clone(),
+        states: job.states.clone(),
+        transitions: b.transitions,
+        duration_ms: b.duration_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec};
+    use crate::sim::live::{LiveRun, StepOutcome as Shown};
+    use crate::sim::scenario::seed_scenarios;
+
+    fn setup(definition: &str, handlers: &[(&str, HandlerChoice)]) -> Setup {
+        let handlers: HandlerSet = handlers.iter().map(|(k, c)| (k.to_string(), HandlerSpec { choice: c.clone(), latency_ms: 0 })).collect();
+        Setup { definition: definition.into(), handlers, services: Vec::new(), stores: Default::default() }
+    }
+
+    fn ask(engine: &mut Engine, id: u64, body: Request) -> Response {
+        let mut out = engine.handle(Envelope { version: VERSION, id, body });
+        assert_eq!(out.len(), 1, "{out:?}");
+        let envelope = out.remove(0);
+        assert_eq!(envelope.id, id);
+        envelope.body
+    }
+
+    fn record(response: Response) -> RunRecord {
+        match response {
+            Response::Run(record) => record,
+            other => panic!("expected a record, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_run_comes_back_recorded_to_its_end_and_the_page_reveals_it() {
+        let mut engine = Engine::new();
+        let scenario = seed_scenarios().remove(0);
+        let record = record(ask(&mut engine, 1, Request::Run { setup: setup(crate::seed::ORDER_WORKFLOW, &[]), scenario: scenario.clone() }));
+        assert_eq!(record.end.name(), "SUCCEEDED");
+        let mut run = LiveRun::new(record);
+        assert_eq!(run.moments(), (1, 0));
+        assert_eq!(run.model().status, "RUNNING", "only the start is shown");
+        assert_eq!(run.step(), Shown::Progressed);
+        assert_eq!(run.run(), Shown::Finished);
+        assert_eq!(run.verdict(scenario.expected.as_ref()), crate::sim::live::Verdict::Met);
+        assert!(run.logs().iter().any(|(g, lines)| *g == "/aws/lambda/ValidateInput" && !lines.is_empty()), "{:?}", run.logs());
+    }
+
+    #[test]
+    fn a_scenario_that_cannot_start_is_an_error_in_words() {
+        let mut engine = Engine::new();
+        let broken = Scenario::new("Broken", "{ nope");
+        match ask(&mut engine, 1, Request::Run { setup: setup(crate::seed::ORDER_WORKFLOW, &[]), scenario: broken }) {
+            Response::Error { message } => assert!(message.contains("line 1, column 3"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        match ask(&mut engine, 2, Request::Run { setup: setup("{\"StartAt\": 1}", &[]), scenario: Scenario::new("s", "{}") }) {
+            Response::Error { message } => assert!(message.starts_with("the definition cannot run"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        match ask(&mut engine, 3, Request::Callback { answer: CallbackAnswer::Heartbeat }) {
+            Response::Error { message } => assert!(message.contains("No run"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_callback_waits_in_the_engine_and_the_answer_continues_the_record() {
+        let text = r#"{"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "Approve", "Payload": {"token.$": "$$.Task.Token"}}, "HeartbeatSeconds": 60, "End": true}}}"#;
+        let mut engine = Engine::new();
+        let first = record(ask(&mut engine, 1, Request::Run { setup: setup(text, &[("Approve", HandlerChoice::Callback)]), scenario: Scenario::new("s", "{}") }));
+        assert!(first.pending_token.is_some());
+        let mut run = LiveRun::new(first);
+        assert_eq!(run.pending_token(), None, "the wait is not revealed yet");
+        assert_eq!(run.run(), Shown::AwaitingCallback);
+        assert!(run.pending_token().is_some());
+        let revealed = run.moments().0;
+        match ask(&mut engine, 2, Request::Callback { answer: CallbackAnswer::Heartbeat }) {
+            Response::Heartbeat { at: Some(_) } => {}
+            other => panic!("{other:?}"),
+        }
+        let next = record(ask(&mut engine, 3, Request::Callback { answer: CallbackAnswer::Success { output: serde_json::json!({"approved": true}) } }));
+        run.extend(next);
+        assert_eq!(run.moments().0, revealed, "what was revealed stays, the rest is next");
+        assert_eq!(run.run(), Shown::Finished);
+        assert_eq!(run.model().output.as_deref(), Some(&serde_json::json!({"approved": true})));
+        match ask(&mut engine, 4, Request::Callback { answer: CallbackAnswer::Failure { error: "Rejected".into(), cause: String::new() } }) {
+            Response::Error { message } => assert_eq!(message, "No task is waiting for a callback."),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(crate::sim::live::callback_output("{ nope").unwrap_err().split(" (").next(), Some("The output is not JSON"));
+    }
+
+    #[test]
+    fn a_failed_run_is_redriven_in_the_engine_with_the_new_answers() {
+        let scenario = seed_scenarios().remove(0);
+        let throw = [("SendNotification", HandlerChoice::Throw { error: "Mail.Unavailable".into(), cause: "SMTP down".into() })];
+        let mut engine = Engine::new();
+        let failed = record(ask(&mut engine, 1, Request::Run { setup: setup(crate::seed::ORDER_WORKFLOW, &throw), scenario: scenario.clone() }));
+        let mut run = LiveRun::new(failed);
+        run.run();
+        assert!(run.redrivable());
+        let redriven = record(ask(&mut engine, 2, Request::Redrive { setup: setup(crate::seed::ORDER_WORKFLOW, &[]) }));
+        run.extend(redriven);
+        run.run();
+        assert_eq!(run.model().status, "SUCCEEDED");
+        assert_eq!(run.model().states["ValidateInput"].visits, 1, "what succeeded is not run again");
+        assert!(!run.redrivable());
+        match ask(&mut engine, 3, Request::Redrive { setup: setup(crate::seed::ORDER_WORKFLOW, &[]) }) {
+            Response::Error { message } => assert!(message.contains("succeeded"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_batch_runs_slice_by_slice_and_a_stop_ends_it_with_what_it_has_done() {
+        let mut engine = Engine::new();
+        let template = crate::sim::generate::Template { count: 400, ..Default::default() };
+        let body = Request::Batch { setup: setup(crate::seed::ORDER_WORKFLOW, &[]), scenarios: BatchSource::Generated(template) };
+        assert!(engine.handle(Envelope { version: VERSION, id: 9, body }).is_empty());
+        let first = engine.batch_slice(&mut || false).expect("a slice");
+        assert_eq!((first.id, first.body), (9, Response::BatchProgress { done: CHUNK, total: 400 }));
+        let stopped = engine.handle(Envelope { version: VERSION, id: 10, body: Request::StopBatch });
+        match &stopped[..] {
+            [Envelope { id: 9, body: Response::BatchDone(s), .. }] => {
+                assert_eq!((s.done, s.total), (CHUNK, 400));
+                assert_eq!(s.passed + s.failed + s.unchecked, CHUNK);
+                assert_eq!(s.states.first().map(String::as_str), Some("ValidateInput"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!engine.batch_running() && engine.batch_slice(&mut || true).is_none());
+    }
+
+    #[test]
+    fn a_message_of_another_version_is_answered_in_words() {
+        let mut engine = Engine::new();
+        let text = encode(4, &Request::StopBatch).replacen(&format!("\"version\":{VERSION}"), "\"version\":0", 1);
+        let answers = engine.receive(&text);
+        let back: Envelope<Response> = decode(&answers[0]).unwrap_or_else(|(_, e)| panic!("{e}"));
+        assert_eq!(back.id, 4);
+        match back.body {
+            Response::Error { message } => assert!(message.contains("different builds"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(decode::<Response>(&engine.receive("]")[0]).unwrap().body, Response::Error { .. }));
+    }
+
+    #[test]
+    fn test_state_runs_in_the_engine() {
+        let mut engine = Engine::new();
+        let form = crate::sim::teststate::form::TestForm::for_state(None, "ValidateInput");
+        let form = crate::sim::teststate::form::TestForm { input: r#"{"orderId": "A-1", "amount": 12, "customerEmail": "a@b.c"}"#.into(), ..form };
+        match ask(&mut engine, 1, Request::TestState { definition: crate::seed::ORDER_WORKFLOW.into(), state: "ValidateInput".into(), form }) {
+            Response::TestState(TestStateAnswer::Body { status, body, .. }) => {
+                assert_eq!(status, "SUCCEEDED", "{body}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! The messages between the page and the engine worker, typed and versioned here only.
+//!
+//! The page (`ui::engine`) sends [`Request`]s; the worker (`src/bin/statecraft-worker.rs`, over
+//! [`super::engine::Engine`]) answers each with one or more [`Response`]s carrying the
+//! request's id. Every message travels as JSON text in an [`Envelope`] that names
+//! [`VERSION`]; each side reads the version before the body, so a page and a worker from two
+//! different builds say so in words instead of misreading each other.
+//!
+//! What is not the engine's is here too, because both sides must agree on it: how long the page
+//! waits for an answer before it stops the worker ([`RUN_BUDGET_MS`]) and the words it then
+//! puts on the run ([`stopped_words`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::batch::{BatchRow, Coverage};
+use super::generate::Template;
+use super::handler::HandlerSet;
+use super::live::RunRecord;
+use super::scenario::Scenario;
+use super::teststate::form::TestForm;
+use crate::asl::clock::Millis;
+
+/// The protocol's version: raise it whenever a message changes shape.
+pub const VERSION: u32 = 1;
+
+/// How long the page waits for the engine's next message about a request (a run's record, a
+/// batch's progress) before it stops the worker and starts a fresh one. A runaway JSONata
+/// expression meets its step or memory budget well before (`asl::jsonata::budget`); this is the
+/// last resort for whatever else could hold the engine.
+pub const RUN_BUDGET_MS: u32 = 5_000;
+
+/// How often, at most, a batch posts its progress (the worker runs this long between two
+/// looks at its messages, so a Stop is heard within it).
+pub const BATCH_SLICE_MS: f64 = 50.0;
+
+/// One message: the protocol version, the request's id (the page numbers its requests; a
+/// response carries the id of the request it answers), and the body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    pub version: u32,
+    pub id: u64,
+    pub body: T,
+}
+
+/// What the page asks the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Start `scenario` and run it until it ends or a task waits for its token: answered by
+    /// [`Response::Run`] (the whole record), or [`Response::Error`] when it cannot start. The
+    /// run stays in the engine for what follows ([`Request::Callback`], [`Request::Redrive`]).
+    Run { setup: Setup, scenario: Scenario },
+    /// Answer the task of the engine's run that waits for its token, and run on: a new
+    /// [`Response::Run`] (or [`Response::Heartbeat`] for a heartbeat).
+    Callback { answer: CallbackAnswer },
+    /// RedriveExecution of the engine's run with the handlers of `setup`, run on: a new
+    /// [`Response::Run`].
+    Redrive { setup: Setup },
+    /// Run many scenarios: [`Response::BatchProgress`] as it goes, then [`Response::BatchDone`].
+    Batch { setup: Setup, scenarios: BatchSource },
+    /// Stop the batch running: it answers with [`Response::BatchDone`] for what it has done.
+    StopBatch,
+    /// AWS's TestState for the state `state` of `definition`, filled in as `form`:
+    /// [`Response::TestState`].
+    TestState { definition: String, state: String, form: TestForm },
+}
+
+/// Which scenarios a batch runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BatchSource {
+    Scenarios(Vec<Scenario>),
+    /// Generated in the engine: 10,000 of them would be megabytes of message otherwise.
+    Generated(Template),
+}
+
+/// The answer to a task waiting for its token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CallbackAnswer {
+    /// SendTaskSuccess with this output (JSON, already read by the page).
+    Success { output: Value },
+    /// SendTaskFailure.
+    Failure { error: String, cause: String },
+    /// SendTaskHeartbeat.
+    Heartbeat,
+}
+
+/// What a run is made of: the definition's text as it runs (a template's placeholders
+/// replaced), its handler choices, and the AWS API models this engine has not been sent yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Setup {
+    pub definition: String,
+    pub handlers: HandlerSet,
+    /// (service, the text of its catalogue file): the engine keeps each one it is sent.
+    #[serde(default)]
+    pub services: Vec<(String, String)>,
+    /// The S3 objects and DynamoDB items every execution starts with (the document's).
+    #[serde(default)]
+    pub stores: super::stores::StoreSeeds,
+}
+
+/// What the engine answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker has started and reads its messages (id 0): the page holds its requests until
+    /// then, since a worker drops what arrives before it listens.
+    Ready,
+    /// The run as recorded so far: every moment up to its end or its wait for a callback.
+    Run(RunRecord),
+    /// The virtual time a heartbeat was received at, `None` when no task waits any more.
+    Heartbeat { at: Option<Millis> },
+    BatchProgress { done: usize, total: usize },
+    BatchDone(BatchSummary),
+    TestState(TestStateAnswer),
+    /// The request could not be carried out, in words (shown on the run).
+    Error { message: String },
+}
+
+/// A batch's outcome: the counts, the first rows, coverage and the totals the cost needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchSummary {
+    pub done: usize,
+    pub total: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub unchecked: usize,
+    /// The first [`BatchSummary::ROWS`] rows.
+    pub rows: Vec<RowView>,
+    pub coverage: Coverage,
+    /// Every state of the definition, in program order (coverage lists them all).
+    pub states: Vec<String>,
+    pub transitions: u64,
+    pub duration_ms: i64,
+}
+
+impl BatchSummary {
+    /// How many rows a summary carries.
+    pub const ROWS: usize = 200;
+}
+
+/// One row of a batch as the table shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowView {
+    pub name: String,
+    pub status: String,
+    pub end_state: Option<String>,
+    pub pass: Option<bool>,
+    pub mismatches: Vec<String>,
+    /// The output, or `error: cause`, in one line.
+    pub summary: String,
+}
+
+impl From<&BatchRow> for RowView {
+    fn from(row: &BatchRow) -> RowView {
+        RowView {
+            name: row.name.clone(),
+            status: row.status.to_string(),
+            end_state: row.end_state.clone(),
+            pass: row.pass,
+            mismatches: row.mismatches.clone(),
+            summary: row.summary(),
+        }
+    }
+}
+
+/// TestState's answer as the panel shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TestStateAnswer {
+    Body { status: String, next: Option<String>, body: String },
+    /// AWS would refuse the request: why.
+    Refused(String),
+}
+
+impl Response {
+    /// Whether more answers to the same request follow (a batch's progress).
+    pub fn more_to_come(&self) -> bool {
+        matches!(self, Response::BatchProgress { .. })
+    }
+}
+
+/// Why a message could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProtocolError {
+    /// The other side speaks another version of the protocol (it is from another build).
+    Version { ours: u32, theirs: Option<u64> },
+    /// Not a message of this protocol.
+    Malformed(String),
+}
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProtocolError::Version { ours, theirs: Some(theirs) } => write!(
+                f,
+                "The page and the engine come from different builds (message protocol {theirs} received, {ours} expected): reload the page."
+            ),
+            ProtocolError::Version { ours, theirs: None } => {
+                write!(f, "A message without a protocol version reached the engine link (version {ours} expected): reload the page.")
+            }
+            ProtocolError::Malformed(why) => write!(f, "A message between the page and the engine could not be read: {why}."),
+        }
+    }
+}
+
+/// The text of a message.
+pub fn encode<T: Serialize>(id: u64, body: &T) -> String {
+    #[derive(Serialize)]
+    struct Out<'a, T> {
+        version: u32,
+        id: u64,
+        body: &'a T,
+    }
+    // Only maps with string keys and plain values are written: serializing cannot fail.
+    serde_json::to_string(&Out { version: VERSION, id, body }).unwrap_or_default()
+}
+
+/// Reads a message: its version first (a mismatch is [`ProtocolError::Version`], whatever the
+/// body), then its body. The id is given back with the error when it could be read, so the
+/// answer can say which request failed.
+pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Envelope<T>, (Option<u64>, ProtocolError)> {
+    #[derive(Deserialize)]
+    struct Head {
+        version: Option<Value>,
+        id: Option<u64>,
+    }
+    let head: Head = serde_json::from_str(text).map_err(|e| (None, ProtocolError::Malformed(e.to_string())))?;
+    let version = head.version.as_ref().and_then(Value::as_u64);
+    if version != Some(u64::from(VERSION)) {
+        return Err((head.id, ProtocolError::Version { ours: VERSION, theirs: version }));
+    }
+    serde_json::from_str(text).map_err(|e| (head.id, ProtocolError::Malformed(e.to_string())))
+}
+
+/// Why the page stopped the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopCause {
+    /// No answer within [`RUN_BUDGET_MS`].
+    NoAnswer { after_ms: u32 },
+    /// The worker failed (a trap, an out-of-memory): the browser's error event.
+    Crashed,
+    /// The person stopped it (Reset or Stop while the engine was busy).
+    Asked,
+}
+
+/// What the page says on the run when it stopped the engine, and that a fresh one is ready.
+pub fn stopped_words(cause: StopCause, detail: &str) -> String {
+    let detail = detail.trim();
+    match cause {
+        StopCause::NoAnswer { after_ms } => {
+            format!("The run was stopped after {} s: the engine did not answer. A fresh engine is ready.", seconds(after_ms))
+        }
+        StopCause::Crashed if detail.is_empty() => "The engine failed and was stopped. A fresh engine is ready.".into(),
+        StopCause::Crashed => format!("The engine failed and was stopped ({detail}). A fresh engine is ready."),
+        StopCause::Asked => "The engine was stopped. A fresh engine is ready.".into(),
+    }
+}
+
+fn seconds(ms: u32) -> String {
+    if ms % 1000 == 0 { (ms / 1000).to_string() } else { format!("{:.1}", f64::from(ms) / 1000.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::handler::{HandlerChoice, HandlerSpec};
+    use crate::sim::run::RunEnd;
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(id: u64, body: T) {
+        let text = encode(id, &body);
+        let back: Envelope<T> = decode(&text).unwrap_or_else(|(_, e)| panic!("{e}: {text}"));
+        assert_eq!(back, Envelope { version: VERSION, id, body }, "{text}");
+    }
+
+    fn setup() -> Setup {
+        let handlers: HandlerSet =
+            [("ProcessData".to_string(), HandlerSpec { choice: HandlerChoice::Throw { error: "Boom".into(), cause: "down".into() }, latency_ms: 5 })].into();
+        Setup { definition: crate::seed::ORDER_WORKFLOW.into(), handlers, services: vec![("sqs".into(), "{}".into())], stores: Default::default() }
+    }
+
+    /// A record with every part filled: a real run of the seed.
+    fn record() -> RunRecord {
+        let mut engine = crate::sim::engine::Engine::new();
+        let scenario = crate::sim::scenario::seed_scenarios().remove(0);
+        let broken = engine.handle(Envelope { version: VERSION, id: 1, body: Request::Run { setup: setup(), scenario: scenario.clone() } });
+        assert!(matches!(&broken[0].body, Response::Error { message } if message.starts_with("The AWS API model of sqs is broken")), "{broken:?}");
+        let setup = Setup { services: Vec::new(), ..setup() };
+        let out = engine.handle(Envelope { version: VERSION, id: 1, body: Request::Run { setup, scenario } });
+        match out.into_iter().next().map(|e| e.body) {
+            Some(Response::Run(record)) => record,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_request_comes_back_as_it_was_sent() {
+        let scenario = crate::sim::scenario::seed_scenarios().remove(1);
+        round_trip(1, Request::Run { setup: setup(), scenario: scenario.clone() });
+        round_trip(2, Request::Callback { answer: CallbackAnswer::Success { output: serde_json::json!({"ok": [1, 2.5, "x"]}) } });
+        round_trip(3, Request::Callback { answer: CallbackAnswer::Failure { error: "Rejected".into(), cause: "no".into() } });
+        round_trip(4, Request::Callback { answer: CallbackAnswer::Heartbeat });
+        round_trip(5, Request::Redrive { setup: setup() });
+        round_trip(6, Request::Batch { setup: setup(), scenarios: BatchSource::Scenarios(vec![scenario]) });
+        round_trip(7, Request::Batch { setup: setup(), scenarios: BatchSource::Generated(Template { count: 10_000, ..Template::default() }) });
+        round_trip(8, Request::StopBatch);
+        let form = TestForm::for_state(None, "ProcessData");
+        round_trip(9, Request::TestState { definition: crate::seed::ORDER_WORKFLOW.into(), state: "ProcessData".into(), form });
+    }
+
+    #[test]
+    fn every_response_comes_back_as_it_was_sent() {
+        let record = record();
+        assert!(matches!(record.end, RunEnd::Succeeded { .. }), "the seed catches ProcessData's error: {:?}", record.end);
+        assert!(!record.trace.is_empty() && record.moments.len() > 3 && !record.logs.is_empty());
+        round_trip(1, Response::Run(record));
+        round_trip(2, Response::Heartbeat { at: Some(1_000) });
+        round_trip(3, Response::Heartbeat { at: None });
+        round_trip(4, Response::BatchProgress { done: 50, total: 10_000 });
+        let mut engine = crate::sim::engine::Engine::new();
+        let scenarios = BatchSource::Generated(Template { count: 20, ..Template::default() });
+        let setup = Setup { services: Vec::new(), ..setup() };
+        let done = engine.handle(Envelope { version: VERSION, id: 5, body: Request::Batch { setup, scenarios } });
+        assert!(done.is_empty(), "a batch answers slice by slice");
+        let summary = std::iter::from_fn(|| engine.batch_slice(&mut || true)).find_map(|e| match e.body {
+            Response::BatchDone(s) => Some(s),
+            _ => None,
+        });
+        let summary = summary.expect("the batch ends");
+        assert_eq!((summary.done, summary.total), (20, 20));
+        assert!(summary.coverage.edges.len() > 3, "{:?}", summary.coverage);
+        round_trip(5, Response::BatchDone(summary));
+        round_trip(6, Response::TestState(TestStateAnswer::Body { status: "SUCCEEDED".into(), next: Some("B".into()), body: "{}".into() }));
+        round_trip(7, Response::TestState(TestStateAnswer::Refused("no".into())));
+        round_trip(8, Response::Error { message: "The scenario's input is not JSON".into() });
+        round_trip(0, Response::Ready);
+    }
+
+    #[test]
+    fn another_version_is_said_in_words_whatever_the_body() {
+        let text = encode(7, &Request::StopBatch).replace(&format!("\"version\":{VERSION}"), "\"version\":99");
+        let (id, error) = decode::<Request>(&text).unwrap_err();
+        assert_eq!(id, Some(7));
+        assert_eq!(error, ProtocolError::Version { ours: VERSION, theirs: Some(99) });
+        assert!(error.to_string().contains("different builds") && error.to_string().contains("reload the page"), "{error}");
+        let (id, error) = decode::<Response>(r#"{"id": 3, "body": {"Nonsense": 1}}"#).unwrap_err();
+        assert_eq!((id, &error), (Some(3), &ProtocolError::Version { ours: VERSION, theirs: None }));
+        let (_, error) = decode::<Request>(&format!(r#"{{"version": {VERSION}, "id": 4, "body": {{"Nonsense": 1}}}}"#)).unwrap_err();
+        assert!(matches!(error, ProtocolError::Malformed(_)), "{error:?}");
+        assert!(matches!(decode::<Request>("not json").unwrap_err(), (None, ProtocolError::Malformed(_))));
+    }
+
+    #[test]
+    fn a_stopped_engine_is_said_in_words() {
+        assert_eq!(
+            stopped_words(StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }, ""),
+            "The run was stopped after 5 s: the engine did not answer. A fresh engine is ready."
+        );
+        assert_eq!(stopped_words(StopCause::NoAnswer { after_ms: 2_500 }, "").split(':').next(), Some("The run was stopped after 2.5 s"));
+        assert_eq!(
+            stopped_words(StopCause::Crashed, " RuntimeError: unreachable "),
+            "The engine failed and was stopped (RuntimeError: unreachable). A fresh engine is ready."
+        );
+        assert!(stopped_words(StopCause::Asked, "").ends_with("A fresh engine is ready."));
+    }
+}

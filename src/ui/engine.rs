@@ -1,0 +1,230 @@
+//! The page's link to the engine worker (`src/bin/statecraft-worker.rs`): starts it once the
+//! canvas is drawn, sends it `sim::protocol` requests and hands each answer to the request's
+//! callback. A watchdog gives every request [`RUN_BUDGET_MS`] to its next answer; past it, or
+//! when the worker fails, the worker is terminated, a fresh one is started, and every request
+//! still waiting is answered with [`Response::Error`] saying so in words
+//! ([`crate::sim::protocol::stopped_words`]). The messages and the words are `sim::protocol`'s.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+use crate::sim::protocol::{RUN_BUDGET_MS, Request, Response, StopCause, decode, encode, stopped_words};
+
+/// The worker's start script (trunk's loader shim of the `statecraft-worker` binary).
+const WORKER_SCRIPT: &str = "./statecraft-worker_loader.js";
+
+type OnAnswer = Rc<dyn Fn(Response)>;
+type Listeners = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut(web_sys::ErrorEvent)>);
+
+struct Pending {
+    on_answer: OnAnswer,
+    watchdog: Option<TimeoutHandle>,
+}
+
+/// The worker and what waits on it.
+#[derive(Default)]
+struct Link {
+    worker: Option<web_sys::Worker>,
+    /// Whether the worker has said it listens; until then requests wait in `outbox`.
+    ready: bool,
+    outbox: Vec<(u64, String)>,
+    next_id: u64,
+    pending: BTreeMap<u64, Pending>,
+    /// The services whose catalogue file this worker has been sent.
+    services_sent: BTreeSet<String>,
+    /// Kept alive as long as the worker they listen to.
+    _listeners: Option<Listeners>,
+    /// The last stopped worker's: a restart may run inside one of them, so they are dropped at
+    /// the next restart, not while they run.
+    _retired: Option<Listeners>,
+}
+
+/// The engine link, shared through the context.
+#[derive(Clone, Copy)]
+pub struct Engine {
+    link: StoredValue<Link, LocalStorage>,
+}
+
+impl Engine {
+    pub fn new() -> Engine {
+        Engine { link: StoredValue::new_local(Link { next_id: 1, ..Link::default() }) }
+    }
+
+    /// Starts the worker (when none runs).
+    pub fn start(&self) {
+        if self.link.with_value(|l| l.worker.is_some()) {
+            return;
+        }
+        let engine = *self;
+        let worker = match web_sys::Worker::new(WORKER_SCRIPT) {
+            Ok(w) => w,
+            Err(e) => {
+                leptos::logging::error!("The engine worker could not start: {e:?}");
+                return;
+            }
+        };
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(text) = ev.data().as_string() {
+                engine.receive(&text);
+            }
+        });
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+            ev.prevent_default();
+            engine.restart(StopCause::Crashed, &ev.message());
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.link.update_value(|l| {
+            l.worker = Some(worker);
+            l.ready = false;
+            l.services_sent.clear();
+            l._listeners = Some((on_message, on_error));
+        });
+    }
+
+    /// Sends `request`; `on_answer` gets each answer to it (a batch's progress, then its end),
+    /// or the error that stopped the engine. Its id.
+    pub fn ask(&self, request: &Request, on_answer: impl Fn(Response) + 'static) -> u64 {
+        self.start();
+        let id = self.link.try_update_value(|l| {
+            let id = l.next_id;
+            l.next_id += 1;
+            l.pending.insert(id, Pending { on_answer: Rc::new(on_answer), watchdog: None });
+            id
+        });
+        let Some(id) = id else { return 0 };
+        self.post(id, encode(id, request));
+        id
+    }
+
+    /// Sends `request` without waiting for an answer of its own (a batch's Stop: the batch's
+    /// request gets the answer).
+    pub fn tell(&self, request: &Request) {
+        self.post(0, encode(0, request));
+    }
+
+    /// The services among `wanted` this worker has not been sent yet, now counted as sent.
+    pub fn unsent_services(&self, wanted: Vec<(String, Rc<str>)>) -> Vec<(String, String)> {
+        self.start();
+        self.link
+            .try_update_value(|l| {
+                wanted.into_iter().filter(|(name, _)| l.services_sent.insert(name.clone())).map(|(name, text)| (name, text.to_string())).collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Stops the worker (whatever it is doing), starts a fresh one and answers what waited.
+    pub fn stop(&self) {
+        self.restart(StopCause::Asked, "");
+    }
+
+    fn post(&self, id: u64, text: String) {
+        let sent = self.link.with_value(|l| match (&l.worker, l.ready) {
+            (Some(w), true) => w.post_message(&text.as_str().into()).is_ok(),
+            _ => false,
+        });
+        if !sent {
+            self.link.update_value(|l| l.outbox.push((id, text)));
+            return;
+        }
+        self.arm(id);
+    }
+
+    /// (Re)starts the watchdog of request `id`.
+    fn arm(&self, id: u64) {
+        if id == 0 {
+            return;
+        }
+        let engine = *self;
+        let handle = set_timeout_with_handle(
+            move || {
+                if engine.link.with_value(|l| l.pending.contains_key(&id)) {
+                    engine.restart(StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }, "");
+                }
+            },
+            std::time::Duration::from_millis(u64::from(RUN_BUDGET_MS)),
+        )
+        .ok();
+        self.link.update_value(|l| match l.pending.get_mut(&id) {
+            Some(p) => {
+                if let Some(old) = std::mem::replace(&mut p.watchdog, handle) {
+                    old.clear();
+                }
+            }
+            None => {
+                if let Some(h) = handle {
+                    h.clear();
+                }
+            }
+        });
+    }
+
+    fn receive(&self, text: &str) {
+        let (id, response) = match decode::<Response>(text) {
+            Ok(envelope) => (envelope.id, envelope.body),
+            Err((id, error)) => (id.unwrap_or(0), Response::Error { message: error.to_string() }),
+        };
+        if response == Response::Ready {
+            let outbox = self.link.try_update_value(|l| {
+                l.ready = true;
+                std::mem::take(&mut l.outbox)
+            });
+            for (id, text) in outbox.unwrap_or_default() {
+                self.post(id, text);
+            }
+            return;
+        }
+        let more = response.more_to_come();
+        let on_answer = self.link.try_update_value(|l| {
+            let on_answer = l.pending.get(&id).map(|p| p.on_answer.clone());
+            if !more {
+                if let Some(Pending { watchdog: Some(w), .. }) = l.pending.remove(&id) {
+                    w.clear();
+                }
+            }
+            on_answer
+        });
+        let Some(Some(on_answer)) = on_answer else {
+            if let Response::Error { message } = &response {
+                leptos::logging::warn!("The engine: {message}");
+            }
+            return;
+        };
+        if more {
+            self.arm(id);
+        }
+        on_answer(response);
+    }
+
+    /// Terminates the worker, starts a fresh one, and answers every waiting request with
+    /// the words of `cause`.
+    fn restart(&self, cause: StopCause, detail: &str) {
+        let waiting = self.link.try_update_value(|l| {
+            if let Some(w) = l.worker.take() {
+                w.terminate();
+            }
+            l.ready = false;
+            l.outbox.clear();
+            l._retired = l._listeners.take();
+            std::mem::take(&mut l.pending)
+        });
+        self.start();
+        let message = stopped_words(cause, detail);
+        for (_, pending) in waiting.unwrap_or_default() {
+            if let Some(w) = pending.watchdog {
+                w.clear();
+            }
+            (pending.on_answer)(Response::Error { message: message.clone() });
+        }
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}

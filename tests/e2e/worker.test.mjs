@@ -1,0 +1,148 @@
+// The engine in its Web Worker (issue 18): a runaway JSONata expression run in the page ends
+// with a clear message within its budget while the page keeps answering (a click on the canvas
+// still selects a node), and the next Run of the seed succeeds; during a batch of 10,000
+// generated scenarios a drag on the canvas keeps drawing frames (measured in the page, as
+// bench.mjs measures a drag: one pointer move per animation frame).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launch();
+  server = await serveDist('/');
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The page's watchdog budget (sim::protocol::RUN_BUDGET_MS). */
+const BUDGET_MS = 5000;
+
+const RUNAWAY = {
+  QueryLanguage: 'JSONata',
+  StartAt: 'Count',
+  States: {
+    Count: { Type: 'Pass', Output: '{% $count([1..10000000].([1..10000000])) %}', Next: 'Done' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+async function fresh() {
+  const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 960 });
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
+  await page.getByTestId('run-toggle').click();
+  await page.getByTestId('run-start').waitFor();
+  return { page, problems };
+}
+
+/** Replaces the code as a user would: click in it, select all, paste the new text. */
+async function setDefinition(page, definition) {
+  await page.getByLabel('ASL definition').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText(JSON.stringify(definition, null, 2));
+  await page.locator(`.canvas [data-state-name="${Object.keys(definition.States).at(-1)}"]`).waitFor();
+}
+
+const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
+const status = (page) => page.getByTestId('run-status').textContent();
+
+test('a runaway expression ends with a clear message within its budget, the page answers meanwhile, and the next Run works', async () => {
+  const { page, problems } = await fresh();
+  const seed = await page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+  await setDefinition(page, RUNAWAY);
+  const started = Date.now();
+  await page.getByTestId('run-start').click();
+  // While the engine evaluates, the page answers: a click on the canvas selects a node, and
+  // frames keep coming.
+  await node(page, 'Done').click();
+  await page.waitForFunction(() => document.querySelector('.canvas [data-state-name="Done"]')?.classList.contains('selected'));
+  const frame = await page.evaluate(() => new Promise((r) => { const t = performance.now(); requestAnimationFrame(() => r(performance.now() - t)); }));
+  assert.ok(frame < 500, `a frame came ${frame.toFixed(0)} ms after it was asked for`);
+  const busy = await page.getByTestId('run-waiting').count();
+  // The run ends: the engine's own budget (States.QueryEvaluationError naming the limit) or the
+  // page's watchdog (a fresh engine), each said in words.
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="run-status"]')?.textContent === 'FAILED' || document.querySelector('[data-testid="run-problem"]'),
+    null,
+    { timeout: BUDGET_MS + 5000 },
+  );
+  const took = Date.now() - started;
+  assert.ok(took < BUDGET_MS + 3000, `ended after ${took} ms`);
+  const words = (await page.getByTestId('run-problem').count())
+    ? await page.getByTestId('run-problem').textContent()
+    : await page.getByTestId('run-panel').textContent();
+  assert.match(words, /States\.QueryEvaluationError|the engine did not answer\. A fresh engine is ready\./, words);
+  console.log(`runaway run ended after ${took} ms (engine busy when the canvas was clicked: ${busy === 1}): ${words.match(/States\.QueryEvaluationError[^"]{0,120}|The run was stopped[^.]*\./)?.[0]}`);
+  await screenshot(page, 'worker-runaway.png');
+
+  // The seed again: its Run succeeds, on the same engine or a fresh one.
+  await setDefinition(page, JSON.parse(seed));
+  await page.getByTestId('run-start').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
+  assert.equal(await status(page), 'SUCCEEDED');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a batch of 10,000 scenarios runs in the engine while a drag on the canvas keeps drawing', async () => {
+  const { page, problems } = await fresh();
+  await page.getByTestId('batch-tab').click();
+  await page.getByTestId('batch-count').fill('10000');
+  await page.getByTestId('batch-count').press('Tab');
+  await page.getByTestId('batch-generate').click();
+  await page.getByTestId('batch-progress').waitFor({ timeout: 10000 });
+  // In the page: one pointer move per animation frame, counted while the batch runs.
+  const drag = await page.evaluate(async () => {
+    const node = document.querySelector('.canvas [data-state-name="ProcessData"]');
+    const b = node.getBoundingClientRect();
+    const at = (i) => ({ clientX: b.x + 20 + (i % 60) * 3, clientY: b.y + 20 + (i % 60), bubbles: true, button: 0, pointerId: 1, isPrimary: true });
+    const running = () => !!document.querySelector('[data-testid="batch-progress"]');
+    node.dispatchEvent(new PointerEvent('pointerdown', at(0)));
+    const gaps = [];
+    let last = performance.now();
+    const t0 = last;
+    let moved = 0;
+    const x = () => document.querySelector('.canvas [data-state-name="ProcessData"]')?.getBoundingClientRect().x;
+    let prev = x();
+    for (let i = 1; i <= 600 && running(); i++) {
+      window.dispatchEvent(new PointerEvent('pointermove', at(i)));
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+      const seen = x();
+      if (seen !== prev) moved++;
+      prev = seen;
+    }
+    const elapsed = performance.now() - t0;
+    window.dispatchEvent(new PointerEvent('pointerup', at(0)));
+    gaps.sort((a, b) => a - b);
+    return { frames: gaps.length, moved, fps: (gaps.length * 1000) / elapsed, p90: gaps[Math.floor(gaps.length * 0.9)] ?? 0, worst: gaps.at(-1) ?? 0 };
+  });
+  await page.waitForFunction(() => /10000 of 10000 run/.test(document.querySelector('[data-testid="batch-summary"]')?.textContent ?? ''), null, { timeout: 60000 });
+  console.log(`during the 10,000-scenario batch: ${drag.frames} frames, ${drag.fps.toFixed(0)} frames/s, frame gap p90 ${drag.p90.toFixed(1)} ms, worst ${drag.worst.toFixed(1)} ms; the node moved in ${drag.moved} frames`);
+  assert.ok(drag.frames >= 10, `frames while the batch ran: ${JSON.stringify(drag)}`);
+  assert.ok(drag.moved >= drag.frames / 2, `the drag moved the node: ${JSON.stringify(drag)}`);
+  await screenshot(page, 'worker-batch.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Stop ends a batch with what it has done', async () => {
+  const { page, problems } = await fresh();
+  await page.getByTestId('batch-tab').click();
+  await page.getByTestId('batch-count').fill('100000');
+  await page.getByTestId('batch-count').press('Tab');
+  await page.getByTestId('batch-generate').click();
+  await page.getByTestId('batch-progress').waitFor({ timeout: 10000 });
+  await page.getByTestId('batch-stop').click();
+  await page.waitForFunction(() => /of 100000 run/.test(document.querySelector('[data-testid="batch-summary"]')?.textContent ?? ''), null, { timeout: 10000 });
+  const summary = await page.getByTestId('batch-summary').textContent();
+  const done = Number(summary.match(/^(\d+) of 100000/)[1]);
+  assert.ok(done > 0 && done < 100000, summary);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
