@@ -27,6 +27,10 @@ pub struct Simulator {
     /// A history limit below AWS's 25,000 events (a generated suite's: a polling loop whose
     /// Task always answers "not yet" fails sooner, the same way).
     pub history_limit: Option<usize>,
+    /// The state machine's name in every execution: `$$.StateMachine.Name` and the state
+    /// machine's and executions' ARNs. A document's runs use the document's name
+    /// ([`Simulator::named`]); without one, the interpreter's neutral `StateMachine`.
+    pub name: String,
 }
 
 /// Why a simulator could not be made.
@@ -56,7 +60,7 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = tasks(&program);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None, name: ExecutionConfig::default().state_machine_name })
     }
 
     /// Compiles a document's model as it is (no round trip through its text) and `handlers`.
@@ -65,7 +69,16 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = tasks(&program);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), history_limit: None, name: ExecutionConfig::default().state_machine_name })
+    }
+
+    /// The same simulator, its executions belonging to the state machine named after `name` (a
+    /// document's name, made a valid state machine name as the export makes it, so a run's ARNs
+    /// are the deployed machine's); a name with nothing valid in it keeps the one it has.
+    pub fn named(mut self, name: &str) -> Simulator {
+        use crate::export::names::{NameKind, name_from};
+        self.name = name_from(NameKind::StateMachine, name, &self.name);
+        self
     }
 
     /// A fresh handler registry for one execution (a redrive's, after the handlers changed).
@@ -108,7 +121,7 @@ impl Simulator {
         let mut config = ExecutionConfig {
             seed,
             execution_type: self.execution_type,
-            state_machine_name: crate::seed::NAME.into(),
+            state_machine_name: self.name.clone(),
             quiet,
             ..ExecutionConfig::default()
         };

@@ -60,12 +60,7 @@ impl RunCtx {
 
 /// The simulator for the document as it is now: its model compiled, its handlers.
 pub fn simulator(editor: Editor) -> Result<Simulator, String> {
-    let simulator = editor.session.with_untracked(|s| match s.doc.source() {
-        // A template's placeholders with a literal value in the Substitutions table run as that
-        // value: through the text, where they are replaced.
-        Some(_) => Simulator::new(&s.doc.runnable_text(), &s.doc.simulation().handlers),
-        None => Simulator::from_machine(s.doc.machine(), &s.doc.simulation().handlers),
-    }.map_err(|e| e.to_string()))?;
+    let simulator = editor.session.with_untracked(|s| s.doc.simulator().map_err(|e| e.to_string()))?;
     // The page's catalogue: the service files fetched so far (super::service_files).
     Ok(match use_context::<super::service_files::ServiceFiles>() {
         Some(files) => simulator.with_catalogue(files.catalogue()),

@@ -91,7 +91,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="tb text" title="A new document (the open one stays in the list)" on:click=move |_| choosing.set(true)>"New"</button>
                 <button class="tb text" on:click=open_seed>"Open example"</button>
                 <label class="tb text" title="Open a definition (.json, .asl.yaml), a SAM, CloudFormation or CDK template, or Terraform">"Open"
-                    <input type="file" class="file-input" aria-label="Open file" accept=".json,.yaml,.yml,.tf,.template,application/json"
+                    <input type="file" multiple class="file-input" aria-label="Open file" title="A definition or template; with a Terraform templatefile or a DefinitionUri, choose its definition file too" accept=".json,.yaml,.yml,.tf,.template,application/json"
                         on:change=move |e| open_file(editor, docs, &event_target::<web_sys::HtmlInputElement>(&e), choosing_machine)/>
                 </label>
                 <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>
