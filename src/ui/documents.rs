@@ -192,14 +192,12 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
     }
 }
 
-/// The template of the document with the edited definition spliced in, for a download; or why
-/// it cannot be written.
+/// The file the document came from (a template, an ASL YAML file, the definition file of a
+/// Terraform templatefile) with the edited definition spliced in, for a download; or why it
+/// cannot be written.
 pub fn saved_template(editor: Editor) -> Option<Result<(String, String), String>> {
     editor.session.with_untracked(|s| {
         let source = s.doc.source()?;
-        if !source.format.is_template() && source.format != formats::Format::AslYaml {
-            return None;
-        }
         Some(source.save(s.doc.text()).map(|t| (source.file_name.clone(), t)).map_err(|e| e.to_string()))
     })
 }

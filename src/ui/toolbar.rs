@@ -60,7 +60,9 @@ pub fn Toolbar() -> impl IntoView {
     let choosing_machine = RwSignal::new(None::<Pending>);
     // The Import dialog (below) asks the same question when a pasted template holds several.
     provide_context(choosing_machine);
-    let has_template = move || session.with(|s| s.doc.source().is_some_and(|src| src.format != crate::formats::Format::AslJson));
+    // Any file the document remembers (a template, or the definition file of a Terraform
+    // templatefile) is saved back under its own name.
+    let has_template = move || session.with(|s| s.doc.source().is_some());
     let template_name = move || session.with(|s| s.doc.source().map(|src| src.file_name.clone()).unwrap_or_default());
     // The template is spliced when the link is clicked; a definition that cannot be written
     // back (not JSON) says why and downloads nothing.
