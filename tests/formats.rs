@@ -219,3 +219,100 @@ proptest! {
         }
     }
 }
+
+/// Opens `id` of `file` as the page does (a document remembering its template), sets the
+/// Substitutions table's values `set` (one undoable change each), autosaves and restores the
+/// document, edits the state `Pause`, and saves the template back. Gives the original and the
+/// saved template.
+fn substitutions_round_trip(file: &str, id: &str, set: &[(&str, &str)]) -> (String, String) {
+    let (text, m) = machine(file, id);
+    let opened = formats::open(file, &text).unwrap();
+    let mut doc = Document::new(m.name.clone(), m.definition.clone());
+    doc.apply(Change::SetSource(Some(Box::new(formats::Source::new(file, opened.format, &text, &m))))).unwrap();
+    for (name, value) in set {
+        let next = doc.source().unwrap().with_value(name, value);
+        doc.apply(Change::SetSource(Some(Box::new(next)))).unwrap();
+    }
+    // The values are saved with the document.
+    let stored = serde_json::to_string(&doc.saved()).unwrap();
+    let mut doc = Document::restore(serde_json::from_str(&stored).unwrap());
+    for (name, value) in set {
+        assert_eq!(doc.source().unwrap().substitutions.iter().find(|s| s.name == *name).map(|s| s.value.as_str()), Some(*value), "{file}: {name}");
+    }
+    let change = set_comment("Pause")(&doc);
+    doc.apply(change).unwrap();
+    let saved = doc.source().unwrap().save(doc.text()).unwrap_or_else(|e| panic!("{file}: {e}"));
+    (text, saved)
+}
+
+#[test]
+fn substitution_values_set_in_the_table_are_written_back_where_the_template_holds_literals() {
+    let (text, saved) = substitutions_round_trip("substitutions.yaml", "AuditMachine", &[("TableName", "audit-prod"), ("Note", "no: wait"), ("TopicArn", "arn:aws:sns:eu-west-3:123456789012:t")]);
+    // Line by line (nothing is added or removed): the state's comment and the two literals.
+    assert_eq!(text.lines().count(), saved.lines().count(), "{saved}");
+    let changed: Vec<(&str, &str)> = text.lines().zip(saved.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(
+        changed,
+        [
+            ("            Comment: ${Note}", "            Comment: \"Edited here\""),
+            ("        TableName: audit-dev # the stage's table", "        TableName: audit-prod # the stage's table"),
+            ("        Note: \"waits: a while\"", "        Note: \"no: wait\""),
+        ],
+        "{saved}"
+    );
+    assert!(saved.contains("        TableName: audit-prod # the stage's table\n"), "the literal is replaced, its comment kept:\n{saved}");
+    assert!(saved.contains("        Note: \"no: wait\"\n"), "quoted as YAML needs:\n{saved}");
+    assert!(saved.contains("        TopicArn: !Ref AuditTopic\n"), "an intrinsic function stays:\n{saved}");
+    assert!(saved.contains("TableName: audit-dev\n"), "the policy's own value is not a substitution:\n{saved}");
+    // It reads back with the new values.
+    let again = formats::open("substitutions.yaml", &saved).unwrap();
+    let subs: Vec<_> = again.machines[0].substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str())).collect();
+    assert_eq!(subs, [("TableName", "audit-prod"), ("Note", "no: wait"), ("TopicArn", "!Ref AuditTopic")]);
+    cfn_lint("substitutions.yaml", &saved);
+
+    let (text, saved) = substitutions_round_trip("substitutions.json", "AuditMachine", &[("TableName", "audit \"prod\""), ("TopicArn", "arn:aws:sns:eu-west-3:123456789012:t")]);
+    assert!(saved.contains("\"TableName\": \"audit \\\"prod\\\"\","), "{saved}");
+    assert!(saved.contains("\"Note\": \"waits\","), "an unchanged value stays:\n{saved}");
+    assert!(saved.contains("\"TopicArn\": {\"Ref\": \"AuditTopic\"}"), "{saved}");
+    let changed: Vec<&str> = text.lines().zip(saved.lines()).filter(|(a, b)| a != b).map(|(a, _)| a).collect();
+    assert!(changed.iter().all(|l| l.contains("\"Pause\"") || l.contains("\"TableName\": \"audit-dev\"")) && changed.len() == 2, "{changed:?}\n{saved}");
+    let again = formats::open("substitutions.json", &saved).unwrap();
+    assert_eq!(again.machines[0].substitutions[0].value, "audit \"prod\"");
+    cfn_lint("substitutions.json", &saved);
+
+    // Nothing set: the template comes back as it was, but for the state edited.
+    let (text, saved) = substitutions_round_trip("substitutions.yaml", "AuditMachine", &[]);
+    let changed: Vec<&str> = text.lines().zip(saved.lines()).filter(|(a, b)| a != b).map(|(a, _)| a).collect();
+    assert_eq!(changed, ["            Comment: ${Note}"]);
+}
+
+#[test]
+fn a_terraform_templatefile_opens_in_one_step_with_its_definition_file() {
+    let files = [("main.tf".to_string(), fixture("main.tf")), ("templated.asl.json".to_string(), fixture("templated.asl.json"))];
+    // In either order: the definition file is not a document of its own once the template names it.
+    for files in [files.to_vec(), files.iter().rev().cloned().collect()] {
+        let all = formats::open_files(&files).unwrap();
+        let names: Vec<_> = all.iter().map(|o| (o.file_name.as_str(), o.machine.name.as_str())).collect();
+        assert_eq!(names, [("main.tf", "orders"), ("main.tf", "report"), ("templated.asl.json", "templated")]);
+        let templated = &all[2];
+        assert_eq!(templated.machine.external(), None, "the definition came with it");
+        assert_eq!(templated.machine.definition, fixture("templated.asl.json"));
+        let vars: Vec<_> = templated.machine.substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str(), s.origin)).collect();
+        assert_eq!(vars, [("process_arn", "aws_lambda_function.process.arn", Origin::Terraform), ("table", "orders", Origin::Terraform)]);
+        // As a document: runs see the template's values; Save writes the definition file.
+        let mut doc = Document::new(templated.machine.name.clone(), templated.machine.definition.clone());
+        doc.apply(Change::SetSource(Some(Box::new(formats::Source::new(&templated.file_name, templated.format, &templated.text, &templated.machine))))).unwrap();
+        assert!(doc.runnable_text().contains("\"TableName\": \"orders\""), "{}", doc.runnable_text());
+        let change = set_comment("Save")(&doc);
+        doc.apply(change).unwrap();
+        let saved = doc.source().unwrap().save(doc.text()).unwrap();
+        assert!(saved.contains("Edited here") && saved.contains("\"TableName\": \"${table}\""), "{saved}");
+        assert_eq!(doc.source().unwrap().file_name, "templated.asl.json");
+    }
+    // Without its file, the machine stays external (the page says which file to add).
+    let alone = formats::open_files(&files[..1]).unwrap();
+    assert_eq!(alone[2].machine.external(), Some("templated.asl.json"));
+    // A file that cannot be read names itself.
+    let bad = formats::open_files(&[files[0].clone(), ("templated.asl.json".into(), "{".into())]).unwrap_err();
+    assert!(bad.message.starts_with("templated.asl.json: "), "{bad}");
+}

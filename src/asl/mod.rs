@@ -23,3 +23,4 @@ pub mod lower;
 pub mod model;
 pub mod path;
 pub mod validate;
+pub mod walk;

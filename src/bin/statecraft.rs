@@ -181,9 +181,10 @@ enum Command {
         /// The directory to write into (created if missing).
         #[arg(long, default_value = "export")]
         out: std::path::PathBuf,
-        /// The state machine's name.
-        #[arg(long, default_value = statecraft::seed::NAME)]
-        name: String,
+        /// The state machine's name (default: the definition file's name; the seed's own
+        /// without a file).
+        #[arg(long)]
+        name: Option<String>,
         /// The region to deploy to.
         #[arg(long, default_value = "eu-west-3")]
         region: String,
@@ -326,6 +327,7 @@ fn main() -> ExitCode {
         Command::Export {
             definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios, suite, cli_repository,
         } => {
+            let name = name.unwrap_or_else(|| statecraft::export::command::default_name(definition.as_deref()));
             let request = statecraft::export::command::ExportRequest {
                 name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email,
             };

@@ -22,31 +22,14 @@ pub struct TaskResource {
 
 /// Every Task state with a literal `Resource`, in document order.
 pub fn task_resources(definition: &Value) -> Vec<TaskResource> {
-    let mut out = Vec::new();
-    walk_machine(definition, "", &mut out);
-    out
-}
-
-fn walk_machine(machine: &Value, pointer: &str, out: &mut Vec<TaskResource>) {
-    let Some(states) = machine.get("States").and_then(Value::as_object) else { return };
-    for (name, state) in states {
-        let at = format!("{pointer}/States/{}", crate::asl::json::escape_pointer_token(name));
-        if state.get("Type").and_then(Value::as_str) == Some("Task")
-            && let Some(resource) = state.get("Resource").and_then(Value::as_str)
-        {
-            out.push(TaskResource { pointer: at.clone(), name: name.clone(), resource: resource.to_string() });
-        }
-        if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
-            for (i, branch) in branches.iter().enumerate() {
-                walk_machine(branch, &format!("{at}/Branches/{i}"), out);
-            }
-        }
-        for field in ["ItemProcessor", "Iterator"] {
-            if let Some(inner) = state.get(field) {
-                walk_machine(inner, &format!("{at}/{field}"), out);
-            }
-        }
-    }
+    crate::asl::walk::json::states(definition, crate::asl::walk::Reach::Written)
+        .into_iter()
+        .filter(|v| v.state.get("Type").and_then(Value::as_str) == Some("Task"))
+        .filter_map(|v| {
+            let resource = v.state.get("Resource").and_then(Value::as_str)?;
+            Some(TaskResource { name: v.name.to_string(), resource: resource.to_string(), pointer: v.pointer })
+        })
+        .collect()
 }
 
 /// The catalogue service of a resource (`dynamodb` for `arn:aws:states:::dynamodb:getItem` and

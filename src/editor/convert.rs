@@ -25,6 +25,7 @@ use crate::asl::model::{
     Catcher, ChoiceRule, ComparisonOperator, NumberOrExpression, Operand, PathOrNull, QueryLanguage, RuleTest, State,
     StateKind, StateMachine,
 };
+use crate::asl::walk::{self, Reach};
 use crate::asl::path::{CompareOp, Filter, JsonPath, Root, Segment, Selector};
 use std::fmt;
 
@@ -597,27 +598,15 @@ fn convert_body(state: &State) -> Result<State, Vec<ConvertError>> {
             {
                 c.fail("/ItemReader", "ItemReader parameters with paths are not converted; write its Arguments by hand");
             }
-            let processor = if map.item_processor.is_some() { &mut m.item_processor } else { &mut m.iterator };
-            if let Some(inner) = processor.as_deref() {
-                match convert_states(inner, if map.item_processor.is_some() { "/ItemProcessor" } else { "/Iterator" }) {
-                    Ok(converted) => *processor = Some(Box::new(converted)),
-                    Err(e) => c.errors.extend(e),
-                }
-            }
-        }
-        (StateKind::Parallel(parallel), StateKind::Parallel(p)) => {
-            if let Some(branches) = &parallel.branches {
-                let mut converted = Vec::new();
-                for (i, branch) in branches.iter().enumerate() {
-                    match convert_states(branch, &format!("/Branches/{i}")) {
-                        Ok(b) => converted.push(b),
-                        Err(e) => c.errors.extend(e),
-                    }
-                }
-                p.branches = Some(converted);
-            }
         }
         _ => {}
+    }
+    // The machines nested in it (a Parallel's branches, the Map's processor that runs).
+    for (how, inner) in walk::nested_mut(&mut out, Reach::Run) {
+        match convert_states(inner, &format!("/{}", how.field())) {
+            Ok(converted) => *inner = converted,
+            Err(e) => c.errors.extend(e),
+        }
     }
 
     // Catchers: ResultPath places the error output into the state input.

@@ -78,17 +78,8 @@ pub(super) fn rename_everywhere(machine: &mut StateMachine, from: &str, to: &str
                 s.name = to.to_string();
             }
         }
-        match &mut s.state.kind {
-            StateKind::Parallel(p) => p.branches.iter_mut().flatten().for_each(|b| rename_everywhere(b, from, to)),
-            StateKind::Map(m) => {
-                if let Some(p) = m.item_processor.as_deref_mut() {
-                    rename_everywhere(p, from, to);
-                }
-                if let Some(p) = m.iterator.as_deref_mut() {
-                    rename_everywhere(p, from, to);
-                }
-            }
-            _ => {}
+        for (_, inner) in crate::asl::walk::nested_mut(&mut s.state, crate::asl::walk::Reach::Written) {
+            rename_everywhere(inner, from, to);
         }
     }
 }

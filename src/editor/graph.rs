@@ -105,7 +105,7 @@ fn derive_scope(root: &StateMachine, machine: &StateMachine, scope: Scope, point
     for named in &machine.states {
         let r = StateRef { scope: scope.clone(), name: named.name.clone() };
         let id = r.pointer(root);
-        let kids = children(&named.state.kind)
+        let kids = children(&named.state)
             .into_iter()
             .map(|(branch, child)| {
                 let mut inner = scope.clone();

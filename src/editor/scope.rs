@@ -3,6 +3,7 @@
 
 use crate::asl::json::escape_pointer_token;
 use crate::asl::model::{State, StateKind, StateMachine};
+use crate::asl::walk::{self, Nesting, Reach, Walk};
 
 /// One step down into a nested state machine: the container state's name and, for a Parallel,
 /// the branch index (always 0 for a Map's item processor).
@@ -51,22 +52,15 @@ pub fn scope_pointer(root: &StateMachine, scope: &[ScopeStep]) -> String {
         out.push_str("/States/");
         out.push_str(&escape_pointer_token(&step.state));
         let state = machine.and_then(|m| m.state(&step.state));
-        match state.map(|s| &s.kind) {
-            Some(StateKind::Map(map)) => {
-                let field = if map.item_processor.is_none() && map.iterator.is_some() { "Iterator" } else { "ItemProcessor" };
-                out.push('/');
-                out.push_str(field);
-                machine = map.processor();
-            }
-            Some(StateKind::Parallel(p)) => {
-                out.push_str(&format!("/Branches/{}", step.branch));
-                machine = p.branches.as_ref().and_then(|b| b.get(step.branch));
-            }
-            _ => {
-                out.push_str(&format!("/Branches/{}", step.branch));
-                machine = None;
-            }
-        }
+        let (how, inner) = match state.map(|s| (&s.kind, walk::child(s, step.branch))) {
+            Some((_, Some((how, inner)))) => (how, Some(inner)),
+            // A Map's processor is named even before it is written.
+            Some((StateKind::Map(_), None)) => (Nesting::ItemProcessor, None),
+            _ => (Nesting::Branch(step.branch), None),
+        };
+        out.push('/');
+        out.push_str(&how.field());
+        machine = inner;
     }
     out
 }
@@ -75,11 +69,7 @@ pub fn scope_pointer(root: &StateMachine, scope: &[ScopeStep]) -> String {
 pub fn machine_at<'m>(root: &'m StateMachine, scope: &[ScopeStep]) -> Option<&'m StateMachine> {
     let mut machine = root;
     for step in scope {
-        machine = match &machine.state(&step.state)?.kind {
-            StateKind::Parallel(p) => p.branches.as_ref()?.get(step.branch)?,
-            StateKind::Map(m) if step.branch == 0 => m.processor()?,
-            _ => return None,
-        };
+        machine = walk::child(machine.state(&step.state)?, step.branch)?.1;
     }
     Some(machine)
 }
@@ -88,43 +78,25 @@ pub fn machine_at<'m>(root: &'m StateMachine, scope: &[ScopeStep]) -> Option<&'m
 pub fn machine_at_mut<'m>(root: &'m mut StateMachine, scope: &[ScopeStep]) -> Option<&'m mut StateMachine> {
     let mut machine = root;
     for step in scope {
-        machine = match &mut machine.state_mut(&step.state)?.kind {
-            StateKind::Parallel(p) => p.branches.as_mut()?.get_mut(step.branch)?,
-            StateKind::Map(m) if step.branch == 0 => {
-                if m.item_processor.is_some() {
-                    m.item_processor.as_deref_mut()?
-                } else {
-                    m.iterator.as_deref_mut()?
-                }
-            }
-            _ => return None,
-        };
+        machine = walk::child_mut(machine.state_mut(&step.state)?, step.branch)?.1;
     }
     Some(machine)
 }
 
-/// The nested machines of a state, with their branch indexes: Parallel branches or a Map's processor.
-pub fn children(kind: &StateKind) -> Vec<(usize, &StateMachine)> {
-    match kind {
-        StateKind::Parallel(p) => p.branches.iter().flatten().enumerate().collect(),
-        StateKind::Map(m) => m.processor().map(|p| (0, p)).into_iter().collect(),
-        _ => Vec::new(),
-    }
+/// The nested machines of a state that run, with their branch indexes: Parallel branches or a
+/// Map's processor.
+pub fn children(state: &State) -> Vec<(usize, &StateMachine)> {
+    walk::nested(state, Reach::Run).into_iter().map(|(how, m)| (how.index(), m)).collect()
+}
+
+/// The scope of a walk's scope: its containers as editor steps.
+pub fn scope_of(scope: &walk::Scope) -> Scope {
+    scope.path.iter().map(|(state, how)| ScopeStep { state: state.to_string(), branch: how.index() }).collect()
 }
 
 /// Every state name used anywhere in the machine, nested ones included.
 pub fn all_names(root: &StateMachine) -> Vec<String> {
-    let mut out = Vec::new();
-    fn walk(m: &StateMachine, out: &mut Vec<String>) {
-        for s in &m.states {
-            out.push(s.name.clone());
-            for (_, child) in children(&s.state.kind) {
-                walk(child, out);
-            }
-        }
-    }
-    walk(root, &mut out);
-    out
+    Walk::new(root, Reach::Run).depth_first().map(|v| v.name.to_string()).collect()
 }
 
 /// `base`, or `base2`, `base3`... : the first that no state anywhere in `root` is named,
@@ -139,43 +111,20 @@ pub fn unique_name(root: &StateMachine, base: &str, taken: &[String]) -> String 
 }
 
 /// The state named `name`, wherever it is nested (AWS wants names unique in the whole machine;
-/// with duplicates, the first found top-down).
+/// with duplicates, the first found top-down: a scope's states before its nested scopes').
 pub fn find_by_name(root: &StateMachine, name: &str) -> Option<StateRef> {
-    fn walk(m: &StateMachine, scope: &Scope, name: &str) -> Option<StateRef> {
-        if m.states.iter().any(|s| s.name == name) {
-            return Some(StateRef { scope: scope.clone(), name: name.to_string() });
-        }
-        m.states.iter().find_map(|s| {
-            children(&s.state.kind).into_iter().find_map(|(branch, child)| {
-                let mut inner = scope.clone();
-                inner.push(ScopeStep { state: s.name.clone(), branch });
-                walk(child, &inner, name)
-            })
-        })
-    }
-    walk(root, &Vec::new(), name)
+    let walk = Walk::new(root, Reach::Run);
+    let scope = walk.scopes.iter().find(|s| s.machine.states.iter().any(|st| st.name == name))?;
+    Some(StateRef { scope: scope_of(scope), name: name.to_string() })
 }
 
 /// The state that a JSON pointer (of a diagnostic, say) falls in: the deepest state whose pointer
 /// is a prefix of it.
 pub fn state_at_pointer(root: &StateMachine, pointer: &str) -> Option<StateRef> {
-    let mut best: Option<StateRef> = None;
-    fn walk(root: &StateMachine, m: &StateMachine, scope: &Scope, pointer: &str, best: &mut Option<StateRef>) {
-        for s in &m.states {
-            let r = StateRef { scope: scope.clone(), name: s.name.clone() };
-            let p = r.pointer(root);
-            if pointer == p || pointer.starts_with(&(p.clone() + "/")) {
-                *best = Some(r);
-                for (branch, child) in children(&s.state.kind) {
-                    let mut inner = scope.clone();
-                    inner.push(ScopeStep { state: s.name.clone(), branch });
-                    walk(root, child, &inner, pointer, best);
-                }
-            }
-        }
-    }
-    walk(root, root, &Vec::new(), pointer, &mut best);
-    best
+    let walk = Walk::new(root, Reach::Run);
+    let within = |p: &str| pointer == p || (pointer.starts_with(p) && pointer.as_bytes().get(p.len()) == Some(&b'/'));
+    let visit = walk.depth_first().filter(|v| within(v.pointer)).last()?;
+    Some(StateRef { scope: scope_of(&walk.scopes[visit.scope]), name: visit.name.to_string() })
 }
 
 #[cfg(test)]

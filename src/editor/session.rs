@@ -1,19 +1,60 @@
-//! [`Session`]: a document with its undo history, the one object the UI dispatches to.
+//! [`Session`]: a document with its undo history, the one object the UI dispatches to, and the
+//! histories of the documents switched away from (each document keeps its own undo).
 
 use super::change::{Change, EditError};
-use super::document::Document;
+use super::document::{Document, Saved};
 use super::history::{History, Merge};
+
+/// How many documents switched away from keep their undo history.
+pub const SHELF: usize = 20;
 
 /// The document being edited and its undo/redo stacks.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub doc: Document,
     pub history: History,
+    /// The histories of documents switched away from, most recent last: each with the document
+    /// as it was left, since its steps undo from exactly that state.
+    shelf: Vec<Shelved>,
+}
+
+#[derive(Debug, Clone)]
+struct Shelved {
+    id: String,
+    left: Saved,
+    history: History,
 }
 
 impl Session {
     pub fn new(doc: Document) -> Self {
-        Session { doc, history: History::default() }
+        Session { doc, history: History::default(), shelf: Vec::new() }
+    }
+
+    /// Switches from the document `leaving` (the open one, by its workspace id) to `doc`, the
+    /// document `arriving`: the open document's history is kept for when it comes back, and
+    /// `doc` takes back the history it had when it was left, if it is still the document it
+    /// was then (another tab's save or a restored backup start afresh). Undo in one document
+    /// never applies a step of another.
+    pub fn switch(&mut self, leaving: &str, arriving: &str, doc: Document) {
+        let history = std::mem::take(&mut self.history);
+        self.shelf.retain(|s| s.id != leaving);
+        if history.can_undo() || history.can_redo() {
+            self.shelf.push(Shelved { id: leaving.to_string(), left: self.doc.saved(), history });
+            if self.shelf.len() > SHELF {
+                self.shelf.remove(0);
+            }
+        }
+        let kept = self.shelf.iter().position(|s| s.id == arriving).map(|i| self.shelf.remove(i));
+        let same = kept.filter(|k| leaving != arriving && k.left == doc.saved());
+        self.open(doc);
+        if let Some(kept) = same {
+            self.history = kept.history;
+        }
+    }
+
+    /// Forgets the kept history of the document `id` (deleted for good).
+    pub fn forget(&mut self, id: &str) {
+        self.shelf.retain(|s| s.id != id);
     }
 
     /// Opens `doc`, another document of the workspace, in place of this one: a fresh undo
@@ -81,6 +122,43 @@ mod tests {
         assert!(s.doc.revision() > r && s.doc.model_revision() > m && s.doc.positions_revision() > p);
         assert!(!s.history.can_undo());
         assert_eq!(s.doc.name(), "Other");
+    }
+
+    #[test]
+    fn each_document_keeps_its_own_undo_and_never_undoes_another_s() {
+        let mut s = Session::new(Document::seed());
+        s.perform(Change::SetComment { scope: vec![], comment: Some("in A".into()) }, "Comment", Merge::Never).unwrap();
+        let a_edited = s.doc.text().to_string();
+        // To B: nothing of A's to undo there.
+        s.switch("a", "b", Document::new("B", crate::editor::workspace::BLANK));
+        assert!(!s.history.can_undo(), "B's undo is not A's");
+        let b_text = s.doc.text().to_string();
+        assert!(!s.undo().unwrap());
+        assert_eq!(s.doc.text(), b_text);
+        s.perform(Change::SetComment { scope: vec![], comment: Some("in B".into()) }, "Comment", Merge::Never).unwrap();
+        let b_edited = s.doc.text().to_string();
+        // Back to A, as it was left: its undo is back, and undoes A's edit only.
+        s.switch("b", "a", Document::restore({
+            let mut d = Document::seed();
+            d.apply(Change::SetComment { scope: vec![], comment: Some("in A".into()) }).unwrap();
+            d.saved()
+        }));
+        assert_eq!(s.doc.text(), a_edited);
+        assert!(s.undo().unwrap());
+        assert_eq!(s.doc.text(), Document::seed().text());
+        assert!(!s.undo().unwrap(), "one step: A's own");
+        // To B again, where B's own step waits.
+        s.switch("a", "b", Document::restore({
+            let mut d = Document::new("B", crate::editor::workspace::BLANK);
+            d.apply(Change::SetComment { scope: vec![], comment: Some("in B".into()) }).unwrap();
+            d.saved()
+        }));
+        assert_eq!(s.doc.text(), b_edited);
+        assert!(s.undo().unwrap());
+        assert_eq!(s.doc.text(), b_text);
+        // A changed elsewhere while away (another tab): its old steps are not replayed on it.
+        s.switch("b", "a", Document::new("A from the other tab", crate::editor::workspace::BLANK));
+        assert!(!s.history.can_undo() && !s.history.can_redo());
     }
 
     #[test]

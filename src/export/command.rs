@@ -51,6 +51,25 @@ impl ExportRequest {
     }
 }
 
+/// The scenarios `run.sh` starts when none are given: the seed's three for the seed's
+/// workflow; for any other, one whose input is the skeleton of what the definition reads (never
+/// the seed's orders).
+pub fn default_scenarios(definition_text: &str) -> Vec<Scenario> {
+    if definition_text == crate::seed::ORDER_WORKFLOW {
+        return Scenario::seed_scenarios();
+    }
+    crate::sim::SimSettings::for_definition(definition_text).scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect()
+}
+
+/// The state machine's name when `--name` is not given: the definition file's name without its
+/// extensions (`vending.asl.json` gives `vending`), made a valid name; the seed's own without a file.
+pub fn default_name(definition: Option<&std::path::Path>) -> String {
+    let Some(path) = definition else { return crate::seed::NAME.to_string() };
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default();
+    super::names::name_from(super::names::NameKind::StateMachine, stem, "StateMachine")
+}
+
 /// Reads scenarios from JSON: `[{"name": "...", "input": <any JSON>}]`.
 pub fn parse_scenarios(text: &str) -> Result<Vec<Scenario>, String> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("scenarios: {e}"))?;
@@ -81,11 +100,42 @@ pub fn export_command_with_warnings(
     let options = request.options()?;
     let scenarios = match scenarios_json {
         Some(text) => parse_scenarios(text)?,
-        None => Scenario::seed_scenarios(),
+        None => default_scenarios(definition_text),
     };
     let Export { mut files, warnings } = export(definition_text, &options, &scenarios).map_err(|e| e.to_string())?;
     if let Some(svg) = super::diagram::diagram_svg_of(definition_text, &Default::default()) {
         files.push(ExportFile { name: "diagram.svg", contents: svg, executable: false });
     }
     Ok((files, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_name_or_scenarios_a_definition_file_exports_under_its_own() {
+        assert_eq!(default_name(Some(std::path::Path::new("dir/account vending.asl.json"))), "account-vending");
+        assert_eq!(default_name(None), crate::seed::NAME);
+        assert_eq!(default_scenarios(crate::seed::ORDER_WORKFLOW), Scenario::seed_scenarios());
+        let other = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.detail.executionArn", "End": true}}}"#;
+        let scenarios = default_scenarios(other);
+        assert_eq!(scenarios.len(), 1);
+        let input: serde_json::Value = serde_json::from_str(&scenarios[0].input).unwrap();
+        assert!(input["detail"].get("executionArn").is_some(), "{input}");
+        let request = ExportRequest {
+            name: default_name(Some(std::path::Path::new("watch.json"))),
+            region: "eu-west-3".into(),
+            account_id: None,
+            workflow_type: "standard".into(),
+            log_level: "off".into(),
+            log_group: None,
+            tracing: false,
+            alarm_email: None,
+        };
+        let (files, _) = export_command_with_warnings(other, &request, None).unwrap();
+        let run = &files.iter().find(|f| f.name == "run.sh").unwrap().contents;
+        assert!(run.contains("STATE_MACHINE_NAME=watch") || run.contains("STATE_MACHINE_NAME='watch'"), "{run}");
+        assert!(!run.contains("Jean") && !run.contains(crate::seed::NAME), "{run}");
+    }
 }

@@ -174,3 +174,41 @@ pub fn export_with(definition_text: &str, options: &ExportOptions, scenarios: &[
     ];
     Ok(Export { files, warnings: definition.resources.warnings.clone() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editor::document::Document;
+
+    /// A workflow pasted in place of the seed: nothing of the seed's identity is left.
+    const VENDING: &str = r#"{"Comment": "Creates an account", "StartAt": "Create", "States": {
+      "Create": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:organizations:createAccount",
+        "Parameters": {"AccountName.$": "$.detail.accountName", "Email.$": "$.detail.email"}, "End": true}}}"#;
+
+    #[test]
+    fn a_pasted_workflow_exports_under_its_own_name_with_its_own_scenarios() {
+        let doc = Document::new("Account vending: OU", VENDING);
+        let options = ExportOptions::for_document(doc.name());
+        assert_eq!(options.state_machine_name, "Account-vending-OU");
+        assert_eq!(options.logging.log_group, "/aws/vendedlogs/states/Account-vending-OU-Logs");
+        let scenarios = Scenario::of_document(&doc);
+        assert_eq!(scenarios.len(), 1, "one scenario, the skeleton of what the definition reads");
+        let input: serde_json::Value = serde_json::from_str(&scenarios[0].input).unwrap();
+        assert!(input["detail"].get("accountName").is_some() && input["detail"].get("email").is_some(), "{input}");
+        let export = export(doc.text(), &options, &scenarios).expect("exports");
+        for file in &export.files {
+            assert!(!file.contents.contains(crate::seed::NAME), "{} carries the seed's name", file.name);
+            for test in crate::seed::TEST_INPUTS {
+                assert!(!file.contents.contains(test.input), "{} carries the seed's scenario {}", file.name, test.name);
+            }
+        }
+        let file = |name: &str| &export.files.iter().find(|f| f.name == name).unwrap().contents;
+        assert!(file("deploy.sh").contains("STATE_MACHINE_NAME='Account-vending-OU'") || file("deploy.sh").contains("STATE_MACHINE_NAME=Account-vending-OU"), "{}", file("deploy.sh"));
+        assert!(file("run.sh").contains(&scenarios[0].name));
+        assert!(file("cloudformation.yaml").contains("Account-vending-OU"));
+        assert!(file("sam-template.yaml").contains("Account-vending-OU"));
+        // The seed keeps its own.
+        assert_eq!(ExportOptions::for_document(Document::seed().name()).state_machine_name, crate::seed::NAME);
+        assert_eq!(ExportOptions::for_document("???").state_machine_name, "StateMachine");
+    }
+}

@@ -113,6 +113,17 @@ impl Default for ExportOptions {
 }
 
 impl ExportOptions {
+    /// The options of a document's export: the state machine named after the document (made a
+    /// valid name: `Account vending: OU` gives `Account-vending-OU`; `StateMachine` when nothing
+    /// in it is valid, never another workflow's name), its log group after it.
+    pub fn for_document(document: &str) -> Self {
+        let name = crate::export::names::name_from(NameKind::StateMachine, document, "StateMachine");
+        let mut options = ExportOptions::default();
+        options.logging.log_group = format!("/aws/vendedlogs/states/{name}-Logs");
+        options.state_machine_name = name;
+        options
+    }
+
     /// Checks every name the scripts and templates will use, reporting all that fail.
     pub fn check(&self) -> Result<(), Vec<InvalidName>> {
         let mut checks = vec![
@@ -160,6 +171,11 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// A document's own scenarios (the Run drawer's list, saved with it), for `run.sh`.
+    pub fn of_document(doc: &crate::editor::document::Document) -> Vec<Scenario> {
+        doc.simulation().scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect()
+    }
+
     /// The seed course's three tests.
     pub fn seed_scenarios() -> Vec<Scenario> {
         crate::seed::TEST_INPUTS

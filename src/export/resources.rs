@@ -11,6 +11,7 @@
 use super::iam::{self, Arn, Grant};
 use crate::asl::json::Node;
 use crate::asl::model::{StateKind, StateMachine};
+use crate::asl::walk::{Reach, Walk};
 use crate::catalogue::Catalogue;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -89,15 +90,16 @@ impl DefinitionResources {
     /// `catalogue` for the `aws-sdk:` IAM actions.
     pub fn scan_with(machine: &StateMachine, catalogue: &Catalogue) -> Self {
         let mut found = DefinitionResources::default();
-        found.scan_machine(machine, "", catalogue);
+        found.scan_machine(machine, catalogue);
         found
     }
 
-    fn scan_machine(&mut self, machine: &StateMachine, prefix: &str, catalogue: &Catalogue) {
-        for named in &machine.states {
-            let at = At { state: &named.name, pointer: format!("{prefix}/States/{}", token(&named.name)) };
-            let data = &named.state.data;
-            match &named.state.kind {
+    fn scan_machine(&mut self, machine: &StateMachine, catalogue: &Catalogue) {
+        // Depth first, as an execution enters them: a Map's grants come before its processor's.
+        for visit in Walk::new(machine, Reach::Run).depth_first() {
+            let at = At { state: visit.name, pointer: visit.pointer.to_string() };
+            let data = &visit.state.data;
+            match &visit.state.kind {
                 StateKind::Task(task) => {
                     let (payload, key) = match (&data.parameters, &data.arguments) {
                         (Some(p), _) => (Some(p), "Parameters"),
@@ -112,19 +114,10 @@ impl DefinitionResources {
                         None => self.warn(&at, &at.field("Resource"), "the Task has no Resource: no permission derived".into()),
                     }
                 }
-                StateKind::Parallel(parallel) => {
-                    for (i, branch) in parallel.branches.iter().flatten().enumerate() {
-                        self.scan_machine(branch, &format!("{}/Branches/{i}", at.pointer), catalogue);
-                    }
-                }
                 StateKind::Map(map) => {
-                    let field = if map.item_processor.is_some() { "ItemProcessor" } else { "Iterator" };
-                    if let Some(processor) = map.processor() {
-                        let distributed = processor.processor_config.as_ref().and_then(|c| c.mode.as_deref()) == Some("DISTRIBUTED");
-                        if distributed {
-                            iam::distributed_map_grants(self, &at, map);
-                        }
-                        self.scan_machine(processor, &format!("{}/{field}", at.pointer), catalogue);
+                    let distributed = map.processor().and_then(|p| p.processor_config.as_ref()).and_then(|c| c.mode.as_deref()) == Some("DISTRIBUTED");
+                    if distributed {
+                        iam::distributed_map_grants(self, &at, map);
                     }
                 }
                 _ => {}

@@ -238,6 +238,34 @@ fn value_text(node: &Tree, text: &str) -> String {
     }
 }
 
+/// `text` (a template, JSON when `json`) with the literal values of the `DefinitionSubstitutions`
+/// of the machine `id` set to those of `values` where they differ: only those scalars' bytes
+/// change. A value the template gives by an intrinsic function (`!GetAtt F.Arn`, `{"Ref": ...}`)
+/// stays as it is, as does a value set to something that is not a literal, and a placeholder
+/// the template gives no value.
+pub fn write_substitutions(text: &str, json: bool, id: &str, values: &[Substitution]) -> Result<String, FormatError> {
+    let root = if json { Tree::from_json(&crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?) } else { super::yaml::read(text)? };
+    let listed = root.get("Resources").and_then(|r| r.get(id)).and_then(|r| r.get("Properties")).and_then(|p| p.get("DefinitionSubstitutions"));
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for entry in listed.map(Tree::entries).unwrap_or_default() {
+        let node = &entry.value;
+        let Some(wanted) = values.iter().find(|v| v.name == entry.key && v.origin == Origin::DefinitionSubstitutions) else { continue };
+        let held = value_text(node, text);
+        let literal = matches!(node.shape, Shape::Scalar(_)) && node.tag.is_none() && placeholder::is_literal(&held);
+        if !literal || wanted.value == held || !placeholder::is_literal(&wanted.value) {
+            continue;
+        }
+        let written = if json { serde_json::to_string(&wanted.value).unwrap_or_default() } else { crate::export::yaml::string_text(&wanted.value) };
+        edits.push((node.start, node.end, written));
+    }
+    let mut out = text.to_string();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (start, end, written) in edits {
+        out.replace_range(start..end, &written);
+    }
+    Ok(out)
+}
+
 /// `DefinitionUri` / `DefinitionS3Location`: a path, or an S3 location.
 fn location_text(node: &Tree, text: &str) -> String {
     if let Some(s) = node.as_str() {

@@ -135,6 +135,70 @@ pub fn open(file_name: &str, text: &str) -> Result<Opened, FormatError> {
     Ok(Opened { format, machines })
 }
 
+/// One state machine ready to be a document: the file its definition is saved back into (its
+/// name, text and format) and the machine in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Openable {
+    pub file_name: String,
+    pub text: String,
+    pub format: Format,
+    pub machine: Machine,
+}
+
+/// Opens files chosen together (a template and the definition files it names: Terraform's
+/// `templatefile("x.asl.json", {...})`, SAM's `DefinitionUri`), and gives every state machine
+/// across them, in the order of the files. A machine whose definition lives in another of the
+/// files takes it from there: the document is that file's definition (Save writes it), named
+/// after the template's resource, with the template's values for its placeholders; that file
+/// is not listed again on its own. A machine whose file is not among them stays external. A
+/// file that cannot be read is an error naming it.
+pub fn open_files(files: &[(String, String)]) -> Result<Vec<Openable>, FormatError> {
+    let mut opened = Vec::new();
+    for (file_name, text) in files {
+        let o = open(file_name, text).map_err(|e| FormatError::file(format!("{file_name}: {e}")))?;
+        opened.push((file_name, text, o));
+    }
+    let base = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_string();
+    let companion = |machine: &Machine| {
+        let path = machine.external()?;
+        opened.iter().position(|(f, _, other)| !other.format.is_template() && base(f) == base(path))
+    };
+    let used: Vec<bool> = (0..opened.len())
+        .map(|i| opened.iter().any(|(_, _, o)| o.format.is_template() && o.machines.iter().any(|m| companion(m) == Some(i))))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (file_name, text, o)) in opened.iter().enumerate() {
+        if !o.format.is_template() {
+            if !used[i] {
+                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: o.machines[0].clone() });
+            }
+            continue;
+        }
+        for machine in &o.machines {
+            let Some(at) = companion(machine) else {
+                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: machine.clone() });
+                continue;
+            };
+            let (file, definition_text, definition) = &opened[at];
+            let inner = &definition.machines[0];
+            // The template's values first, then the definition's other placeholders.
+            let mut substitutions = machine.substitutions.clone();
+            for s in &inner.substitutions {
+                if !substitutions.iter().any(|t| t.name == s.name) {
+                    substitutions.push(s.clone());
+                }
+            }
+            out.push(Openable {
+                file_name: file.to_string(),
+                text: definition_text.to_string(),
+                format: definition.format,
+                machine: Machine { name: machine.name.clone(), substitutions, ..inner.clone() },
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// A template with the definition of `machine` (read from `template`) replaced by `definition`
 /// (ASL JSON, placeholders as [`open`] gave them). Only what differs is rewritten.
 pub fn save(template: &str, machine: &Machine, definition: &str) -> Result<String, FormatError> {

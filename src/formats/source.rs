@@ -33,8 +33,10 @@ impl Source {
         }
     }
 
-    /// The template with `definition` in place of the machine's definition: only the
-    /// definition's changed parts differ from the template as opened.
+    /// The template with `definition` in place of the machine's definition, and the values set
+    /// in the Substitutions table in place of the literal values of its
+    /// `DefinitionSubstitutions` (values given by intrinsic functions stay): only the changed
+    /// parts differ from the template as opened.
     pub fn save(&self, definition: &str) -> Result<String, FormatError> {
         let opened = super::open(&self.file_name, &self.template)?;
         let machine = opened
@@ -42,7 +44,13 @@ impl Source {
             .iter()
             .find(|m| m.id == self.machine)
             .ok_or_else(|| FormatError::file(format!("{} no longer holds {}", self.file_name, self.machine)))?;
-        super::save(&self.template, machine, definition)
+        let saved = super::save(&self.template, machine, definition)?;
+        match self.format {
+            Format::CloudFormationJson | Format::CloudFormationYaml => {
+                super::cloudformation::write_substitutions(&saved, self.format == Format::CloudFormationJson, &self.machine, &self.substitutions)
+            }
+            Format::AslJson | Format::AslYaml | Format::Terraform => Ok(saved),
+        }
     }
 
     /// `definition` with every placeholder whose value is a literal replaced by it (for runs).

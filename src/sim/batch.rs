@@ -30,6 +30,10 @@ pub struct Simulator {
     /// A history limit below AWS's 25,000 events (a generated suite's: a polling loop whose
     /// Task always answers "not yet" fails sooner, the same way).
     pub history_limit: Option<usize>,
+    /// The state machine's name in every execution: `$$.StateMachine.Name` and the state
+    /// machine's and executions' ARNs. A document's runs use the document's name
+    /// ([`Simulator::named`]); without one, the interpreter's neutral `StateMachine`.
+    pub name: String,
 }
 
 /// Why a simulator could not be made.
@@ -60,7 +64,7 @@ impl Simulator {
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let machine: serde_json::Value = serde_json::from_str(definition).unwrap_or_default();
         let tasks = with_expectations(tasks(&program), &machine);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None, name: ExecutionConfig::default().state_machine_name })
     }
 
     /// Compiles a document's model as it is (no round trip through its text) and `handlers`.
@@ -69,7 +73,7 @@ impl Simulator {
             .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
         let tasks = with_expectations(tasks(&program), &machine.to_json().to_serde());
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None })
+        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None, name: ExecutionConfig::default().state_machine_name })
     }
 
     /// The same simulator, every execution starting with the document's store seeds (in place
@@ -77,6 +81,15 @@ impl Simulator {
     pub fn with_stores(mut self, seeds: &super::stores::StoreSeeds) -> Simulator {
         self.s3 = seeds.objects(VirtualClock::START);
         self.tables = seeds.tables.clone();
+        self
+    }
+
+    /// The same simulator, its executions belonging to the state machine named after `name` (a
+    /// document's name, made a valid state machine name as the export makes it, so a run's ARNs
+    /// are the deployed machine's); a name with nothing valid in it keeps the one it has.
+    pub fn named(mut self, name: &str) -> Simulator {
+        use crate::export::names::{NameKind, name_from};
+        self.name = name_from(NameKind::StateMachine, name, &self.name);
         self
     }
 
@@ -125,7 +138,7 @@ impl Simulator {
         let mut config = ExecutionConfig {
             seed,
             execution_type: self.execution_type,
-            state_machine_name: crate::seed::NAME.into(),
+            state_machine_name: self.name.clone(),
             quiet,
             ..ExecutionConfig::default()
         };

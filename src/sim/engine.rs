@@ -288,7 +288,10 @@ impl Engine {
                 return Err(format!("The AWS API model of {service} is broken: {e}"));
             }
         }
-        let simulator = Simulator::new(&setup.definition, &setup.handlers).map_err(|e| e.to_string())?.with_stores(&setup.stores);
+        let mut simulator = Simulator::new(&setup.definition, &setup.handlers).map_err(|e| e.to_string())?.with_stores(&setup.stores);
+        if let Some(name) = &setup.name {
+            simulator = simulator.named(name);
+        }
         Ok(simulator.with_catalogue(self.catalogue.clone()))
     }
 }
@@ -319,7 +322,7 @@ mod tests {
 
     fn setup(definition: &str, handlers: &[(&str, HandlerChoice)]) -> Setup {
         let handlers: HandlerSet = handlers.iter().map(|(k, c)| (k.to_string(), HandlerSpec { choice: c.clone(), latency_ms: 0 })).collect();
-        Setup { definition: definition.into(), handlers, services: Vec::new(), stores: Default::default() }
+        Setup { definition: definition.into(), handlers, services: Vec::new(), stores: Default::default(), name: None }
     }
 
     fn ask(engine: &mut Engine, id: u64, body: Request) -> Response {

@@ -95,7 +95,10 @@ pub struct Setup {
     pub services: Vec<(String, String)>,
     /// The S3 objects and DynamoDB items every execution starts with (the document's).
     #[serde(default)]
-    pub stores: super::stores::StoreSeeds,
+    pub stores: super::stores::StoreSeeds,    /// The document's name: the state machine's name in `$$.StateMachine.Name` and the ARNs
+    /// (`None`: the engine's default name).
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// What the engine answers.
@@ -273,7 +276,7 @@ mod tests {
     fn setup() -> Setup {
         let handlers: HandlerSet =
             [("ProcessData".to_string(), HandlerSpec { choice: HandlerChoice::Throw { error: "Boom".into(), cause: "down".into() }, latency_ms: 5 })].into();
-        Setup { definition: crate::seed::ORDER_WORKFLOW.into(), handlers, services: vec![("sqs".into(), "{}".into())], stores: Default::default() }
+        Setup { definition: crate::seed::ORDER_WORKFLOW.into(), handlers, services: vec![("sqs".into(), "{}".into())], stores: Default::default(), name: None }
     }
 
     /// A record with every part filled: a real run of the seed.

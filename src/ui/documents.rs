@@ -24,8 +24,7 @@ fn new_document(name: &str, text: String) -> Document {
     Document::new(if name.is_empty() { "Untitled".to_string() } else { crate::editor::graph::shorten(name, 60) }, text)
 }
 
-/// Pastes `text`: a whole definition becomes a new document (named by its Comment, else
-/// `name`); a template's state machine too (asked about through `choosing` when there are
+/// Pastes `text`: a whole definition becomes a new document named `name`; a template's state machine too (asked about through `choosing` when there are
 /// several; without it, the first opens); states or a state go into the open document, as one
 /// undo step.
 pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing: Option<RwSignal<Option<Pending>>>) -> Result<(), String> {
@@ -42,9 +41,14 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
                         formats::Format::Terraform => "main.tf",
                         _ => "template.json",
                     };
-                    match (opened.machines.len(), choosing) {
-                        (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { file_name: file_name.into(), text: text.into(), opened })),
-                        _ => open_machine(editor, docs, file_name, text, opened.format, &opened.machines[0]),
+                    let choices: Vec<formats::Openable> = opened
+                        .machines
+                        .into_iter()
+                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine })
+                        .collect();
+                    match (choices.len(), choosing) {
+                        (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { title: file_name.into(), choices })),
+                        _ => open_machine(editor, docs, &choices[0]),
                     }
                     Ok(())
                 }
@@ -56,8 +60,10 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
         Err(e) => return Err(e.to_string()),
     };
     match pasted {
-        Paste::Definition { comment, .. } => {
-            docs.create(new_document(comment.as_deref().unwrap_or(name), text.to_string()), "Imported the definition");
+        // Named by where it came from (its Comment is prose: Workflow Studio's default is "A
+        // description of my state machine").
+        Paste::Definition { .. } => {
+            docs.create(new_document(name, text.to_string()), "Imported the definition");
         }
         Paste::States { change, names } => {
             let count = names.len();
@@ -70,53 +76,79 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
     Ok(())
 }
 
-/// A file whose state machines are being chosen from.
+/// The state machines of the files opened, being chosen from.
 #[derive(Clone)]
 pub struct Pending {
-    pub file_name: String,
-    pub text: String,
-    pub opened: formats::Opened,
+    /// What was opened, in words: a file's name, or the names of the files chosen together.
+    pub title: String,
+    pub choices: Vec<formats::Openable>,
 }
 
-/// Opens the file chosen in `input`: a definition, or the state machine of a template (when it
-/// holds several, `choosing` gets them and the page asks which), as a new document; a file that
+/// Opens the files chosen in `input` together (a template and the definition files it names,
+/// as Terraform's `templatefile` keeps them: `formats::open_files`): one state machine opens as
+/// a new document; with several, `choosing` gets them and the page asks which. A file that
 /// cannot be read is reported, located, and nothing changes.
 pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, choosing: RwSignal<Option<Pending>>) {
-    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+    let Some(list) = input.files() else { return };
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     input.set_value("");
-    let file_name = file.name();
-    let Ok(reader) = web_sys::FileReader::new() else { return };
-    let r = reader.clone();
-    let onload = Closure::once_into_js(move || {
-        let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
-        match formats::open(&file_name, &text) {
-            Err(e) => {
-                // A JSON file's problem reads as before: "not JSON at line L, column C".
-                let why = match crate::asl::json::read(&text) {
-                    Err(j) if text.trim_start().starts_with('{') => format!("not JSON at line {}, column {}: {}", j.line, j.column, j.message),
-                    _ => e.to_string(),
-                };
-                editor.notice.set(Some(format!("{file_name} was not opened: {why}")));
+    if files.is_empty() {
+        return;
+    }
+    let count = files.len();
+    let read: std::rc::Rc<std::cell::RefCell<Vec<Option<(String, String)>>>> = std::rc::Rc::new(std::cell::RefCell::new(vec![None; count]));
+    for (i, file) in files.into_iter().enumerate() {
+        let Ok(reader) = web_sys::FileReader::new() else { return };
+        let (r, read, file_name) = (reader.clone(), read.clone(), file.name());
+        let onload = Closure::once_into_js(move || {
+            let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
+            read.borrow_mut()[i] = Some((file_name, text));
+            let all: Option<Vec<(String, String)>> = read.borrow().iter().cloned().collect();
+            if let Some(all) = all {
+                opened_files(editor, docs, &all, choosing);
             }
-            Ok(opened) if opened.machines.len() == 1 => open_machine(editor, docs, &file_name, &text, opened.format, &opened.machines[0]),
-            Ok(opened) => choosing.set(Some(Pending { file_name, text, opened })),
-        }
-    });
-    reader.set_onload(Some(onload.unchecked_ref()));
-    let _ = reader.read_as_text(&file);
+        });
+        reader.set_onload(Some(onload.unchecked_ref()));
+        let _ = reader.read_as_text(&file);
+    }
 }
 
-/// Opens `machine` of the file as a new document that remembers its template.
-pub fn open_machine(editor: Editor, docs: Docs, file_name: &str, text: &str, format: formats::Format, machine: &formats::Machine) {
+/// The files chosen, read: their state machines open (or are offered), or why not is said.
+fn opened_files(editor: Editor, docs: Docs, files: &[(String, String)], choosing: RwSignal<Option<Pending>>) {
+    let title = files.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(" + ");
+    match formats::open_files(files) {
+        Err(e) => {
+            // A lone JSON file's problem reads as before: "not JSON at line L, column C".
+            let why = match files {
+                [(_, text)] if text.trim_start().starts_with('{') => match crate::asl::json::read(text) {
+                    Err(j) => format!("not JSON at line {}, column {}: {}", j.line, j.column, j.message),
+                    Ok(_) => e.to_string(),
+                },
+                _ => e.to_string(),
+            };
+            let why = match files {
+                [(name, _)] => why.strip_prefix(&format!("{name}: ")).map(str::to_string).unwrap_or(why),
+                _ => why,
+            };
+            editor.notice.set(Some(format!("{title} was not opened: {why}")));
+        }
+        Ok(choices) if choices.len() == 1 => open_machine(editor, docs, &choices[0]),
+        Ok(choices) => choosing.set(Some(Pending { title, choices })),
+    }
+}
+
+/// Opens a state machine as a new document that remembers the file it is saved back into.
+pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
+    let formats::Openable { file_name, text, format, machine } = openable;
     if let Some(path) = machine.external() {
         let names: Vec<&str> = machine.substitutions.iter().map(|s| s.name.as_str()).collect();
         let vars = if names.is_empty() { String::new() } else { format!(" (its placeholders: {})", names.join(", ")) };
-        editor.notice.set(Some(format!("{} keeps its definition in {path}: open that file{vars}", machine.id)));
+        editor.notice.set(Some(format!("{} keeps its definition in {path}: open {file_name} and {path} together{vars}", machine.id)));
         return;
     }
     let mut doc = new_document(&machine.name, machine.definition.clone());
-    let remember = format != formats::Format::AslJson || !machine.substitutions.is_empty();
-    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(formats::Source::new(file_name, format, text, machine))))) {
+    let remember = *format != formats::Format::AslJson || !machine.substitutions.is_empty();
+    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(formats::Source::new(file_name, *format, text, machine))))) {
         editor.notice.set(Some(format!("{file_name} was not opened: {e}")));
         return;
     }
@@ -131,17 +163,18 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
     let docs: Docs = expect_context();
     view! {
         {move || pending.get().map(|p| {
-            let rows = p.opened.machines.iter().enumerate().map(|(i, m)| {
+            let rows = p.choices.iter().enumerate().map(|(i, o)| {
                 let p = p.clone();
+                let m = &o.machine;
                 let label = if m.name == m.id { m.id.clone() } else { format!("{} ({})", m.id, m.name) };
                 let place = match m.external() {
-                    Some(path) => format!("line {}, definition in {path}", m.line),
-                    None => format!("line {}", m.line),
+                    Some(path) => format!("{}, line {}, definition in {path}", o.file_name, m.line),
+                    None => format!("{}, line {}", o.file_name, m.line),
                 };
                 view! {
                     <li><button class="btn machine-choice" on:click=move |_| {
                         pending.set(None);
-                        open_machine(editor, docs, &p.file_name, &p.text, p.opened.format, &p.opened.machines[i]);
+                        open_machine(editor, docs, &p.choices[i]);
                     }>{label}</button><span class="hint">{place}</span></li>
                 }
             }).collect_view();
@@ -149,7 +182,7 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
                 <div class="dialog-backdrop" on:click=move |_| pending.set(None)>
                     <div class="dialog choose" role="dialog" aria-label="Choose a state machine" on:click=|e| e.stop_propagation()>
                         <h2>"Which state machine?"</h2>
-                        <p class="hint">{format!("{} holds {} state machines.", p.file_name, p.opened.machines.len())}</p>
+                        <p class="hint">{format!("{} holds {} state machines.", p.title, p.choices.len())}</p>
                         <ul class="machine-list">{rows}</ul>
                         <div class="inspector-actions"><button class="btn" on:click=move |_| pending.set(None)>"Cancel"</button></div>
                     </div>
@@ -159,14 +192,12 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
     }
 }
 
-/// The template of the document with the edited definition spliced in, for a download; or why
-/// it cannot be written.
+/// The file the document came from (a template, an ASL YAML file, the definition file of a
+/// Terraform templatefile) with the edited definition spliced in, for a download; or why it
+/// cannot be written.
 pub fn saved_template(editor: Editor) -> Option<Result<(String, String), String>> {
     editor.session.with_untracked(|s| {
         let source = s.doc.source()?;
-        if !source.format.is_template() && source.format != formats::Format::AslYaml {
-            return None;
-        }
         Some(source.save(s.doc.text()).map(|t| (source.file_name.clone(), t)).map_err(|e| e.to_string()))
     })
 }

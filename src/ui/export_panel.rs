@@ -70,9 +70,9 @@ struct Form {
 impl Form {
     /// The form for the document named `document`: its name is the state machine's.
     fn new(document: &str) -> Self {
-        let d = ExportOptions::default();
+        let d = ExportOptions::for_document(document);
         Form {
-            name: crate::export::names::name_from(crate::export::names::NameKind::StateMachine, document, &d.state_machine_name),
+            name: d.state_machine_name,
             region: d.region,
             express: false,
             level: d.logging.level,
@@ -125,9 +125,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
         // run.sh starts the document's own scenarios (the Run drawer's list, saved with it).
         let mut export = session
             .with(|s| {
-                let scenarios: Vec<Scenario> =
-                    s.doc.simulation().scenarios.iter().map(|c| Scenario { name: c.name.clone(), input: c.input.clone() }).collect();
-                export_with(s.doc.text(), &options, &scenarios, &catalogue)
+                export_with(s.doc.text(), &options, &Scenario::of_document(&s.doc), &catalogue)
             })
             .map_err(|e| e.to_string())?;
         let title = session.with(|s| s.doc.machine().comment.clone());

@@ -90,12 +90,7 @@ impl RunCtx {
 /// handlers, its store seeds (what is not run by the engine worker yet: suites).
 #[allow(dead_code)] // suites (run_suite) run in the page until they move to the worker
 pub fn simulator(editor: Editor) -> Result<Simulator, String> {
-    let simulator = editor.session.with_untracked(|s| match s.doc.source() {
-        // A template's placeholders with a literal value in the Substitutions table run as that
-        // value: through the text, where they are replaced.
-        Some(_) => Simulator::new(&s.doc.runnable_text(), &s.doc.simulation().handlers),
-        None => Simulator::from_machine(s.doc.machine(), &s.doc.simulation().handlers),
-    }.map(|sim| sim.with_stores(&s.doc.simulation().stores)).map_err(|e| e.to_string()))?;
+    let simulator = editor.session.with_untracked(|s| s.doc.simulator().map_err(|e| e.to_string()))?;
     // The page's catalogue: the service files fetched so far (super::service_files).
     Ok(match use_context::<super::service_files::ServiceFiles>() {
         Some(files) => simulator.with_catalogue(files.catalogue()),
@@ -107,13 +102,14 @@ pub fn simulator(editor: Editor) -> Result<Simulator, String> {
 /// placeholders with a literal value in the Substitutions table replaced), its handlers, and
 /// the service files fetched so far that this engine has not been sent (`super::service_files`).
 pub fn setup(editor: Editor) -> Setup {
-    let (definition, handlers, stores) =
-        editor.session.with_untracked(|s| (s.doc.runnable_text(), s.doc.simulation().handlers.clone(), s.doc.simulation().stores.clone()));
+    let (definition, handlers, stores, name) = editor.session.with_untracked(|s| {
+        (s.doc.runnable_text(), s.doc.simulation().handlers.clone(), s.doc.simulation().stores.clone(), s.doc.name().to_string())
+    });
     let services = match (use_context::<super::service_files::ServiceFiles>(), use_context::<Engine>()) {
         (Some(files), Some(engine)) => engine.unsent_services(files.texts()),
         _ => Vec::new(),
     };
-    Setup { definition, handlers, services, stores }
+    Setup { definition, handlers, services, stores, name: Some(name) }
 }
 
 /// Animated run: one step per pace (plus the virtual time it took, in real time).

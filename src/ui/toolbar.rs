@@ -60,7 +60,9 @@ pub fn Toolbar() -> impl IntoView {
     let choosing_machine = RwSignal::new(None::<Pending>);
     // The Import dialog (below) asks the same question when a pasted template holds several.
     provide_context(choosing_machine);
-    let has_template = move || session.with(|s| s.doc.source().is_some_and(|src| src.format != crate::formats::Format::AslJson));
+    // Any file the document remembers (a template, or the definition file of a Terraform
+    // templatefile) is saved back under its own name.
+    let has_template = move || session.with(|s| s.doc.source().is_some());
     let template_name = move || session.with(|s| s.doc.source().map(|src| src.file_name.clone()).unwrap_or_default());
     // The template is spliced when the link is clicked; a definition that cannot be written
     // back (not JSON) says why and downloads nothing.
@@ -91,7 +93,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="tb text" title="A new document (the open one stays in the list)" on:click=move |_| choosing.set(true)>"New"</button>
                 <button class="tb text" on:click=open_seed>"Open example"</button>
                 <label class="tb text" title="Open a definition (.json, .asl.yaml), a SAM, CloudFormation or CDK template, or Terraform">"Open"
-                    <input type="file" class="file-input" aria-label="Open file" accept=".json,.yaml,.yml,.tf,.template,application/json"
+                    <input type="file" multiple class="file-input" aria-label="Open file" title="A definition or template; with a Terraform templatefile or a DefinitionUri, choose its definition file too" accept=".json,.yaml,.yml,.tf,.template,application/json"
                         on:change=move |e| open_file(editor, docs, &event_target::<web_sys::HtmlInputElement>(&e), choosing_machine)/>
                 </label>
                 <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>

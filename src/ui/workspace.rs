@@ -194,14 +194,17 @@ impl Docs {
     }
 
     /// Shows `doc`: in place of the open document as one undo step when it is the same
-    /// document (another tab's version), else as another document with its own history.
+    /// document (another tab's version), else as another document with its own history (the
+    /// one it had when it was left, `Session::switch`).
     fn show(&self, doc: Document, same: bool) {
         let editor = self.editor;
         if same {
             let change = editor.session.with_untracked(|s| replacement(&s.doc, &doc.saved()));
             editor.perform(Ok(change), "Take the other tab's version");
         } else {
-            editor.session.update(|s| s.open(doc));
+            // Each document keeps its own undo history; undo here never applies another's step.
+            let (leaving, arriving) = (self.shown.get_value(), self.workspace.with_untracked(|w| w.current().to_string()));
+            editor.session.update(|s| s.switch(&leaving, &arriving, doc));
             editor.select(None);
             editor.fit_request.update(|n| *n += 1);
         }

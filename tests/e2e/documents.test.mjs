@@ -65,7 +65,7 @@ test('import by paste: the Import dialog takes a definition, and says where a ba
   await node(page, 'Solo').waitFor();
   assert.equal(await dialog.count(), 0, 'the dialog closes');
   assert.deepEqual(await definition(page), JSON.parse(SOLO));
-  assert.equal(await docName(page), 'Solo flow', 'named by its Comment');
+  assert.equal(await docName(page), 'Imported definition', 'named by where it came from, not by its Comment');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -126,4 +126,84 @@ test('a share link carries the document; it opens as a new document', async () =
   assert.deepEqual(problems, []);
   assert.deepEqual(other.problems, []);
   await other.page.close();
+});
+
+test('an export of a pasted workflow carries its own name and its own scenarios, never the seed\'s', async () => {
+  const { page, problems } = await open();
+  const watcher = JSON.stringify({ StartAt: 'Watch', States: { Watch: { Type: 'Pass', InputPath: '$.detail.executionArn', End: true } } }, null, 2);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const importing = page.getByRole('dialog', { name: 'Import' });
+  await importing.getByLabel('Definition to import').fill(watcher);
+  await importing.getByRole('button', { name: 'Import' }).click();
+  await node(page, 'Watch').waitFor();
+  // Renamed in the top bar: the state machine's name in every export.
+  await page.getByTestId('doc-name').click();
+  const field = page.getByLabel('Workflow name');
+  await field.fill('Execution watcher');
+  await field.press('Enter');
+  assert.equal(await docName(page), 'Execution watcher');
+
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export' });
+  await dialog.waitFor();
+  assert.equal(await dialog.getByLabel('State machine name').inputValue(), 'Execution-watcher');
+  const preview = dialog.getByTestId('export-preview');
+  const file = async (name) => { await dialog.getByRole('tab', { name, exact: true }).click(); return preview.textContent(); };
+  const deploy = await file('deploy.sh');
+  assert.ok(deploy.includes("STATE_MACHINE_NAME='Execution-watcher'"), deploy);
+  const run = await file('run.sh');
+  assert.ok(run.includes('First run') && run.includes('executionArn'), `run.sh starts the document's own scenario:\n${run}`);
+  for (const name of ['cloudformation.yaml', 'sam-template.yaml', 'deploy.sh', 'run.sh', 'cleanup.sh']) {
+    const text = await file(name);
+    assert.ok(!text.includes('OrderProcessingWorkflow'), `${name} carries the seed's name`);
+    assert.ok(!text.includes('Exécution réussie') && !text.includes('Dupont'), `${name} carries the seed's scenarios`);
+  }
+  assert.ok((await file('sam-template.yaml')).includes('Execution-watcher'));
+  await page.keyboard.press('Escape');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('each document keeps its own undo: undo in one never changes another', async () => {
+  const { page, problems } = await open();
+  const rename = async (from, to) => {
+    await node(page, from).click();
+    const field = page.getByLabel('State name');
+    await field.fill(to);
+    await field.press('Enter');
+    await node(page, to).waitFor();
+  };
+  await rename('HandleError', 'SeedEdit');
+  // A second document, edited.
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const importing = page.getByRole('dialog', { name: 'Import' });
+  await importing.getByLabel('Definition to import').fill(SOLO);
+  await importing.getByRole('button', { name: 'Import' }).click();
+  await node(page, 'Solo').waitFor();
+  await rename('Solo', 'SoloEdit');
+  // Back to the seed: its undo undoes its own rename, and nothing of the other document's.
+  const documents = async () => {
+    const panel = page.getByRole('dialog', { name: 'Documents' });
+    if (!(await panel.isVisible())) await page.getByRole('button', { name: /^Documents \(\d+\)$/ }).click();
+    return panel;
+  };
+  await (await documents()).getByRole('button', { name: 'OrderProcessingWorkflow', exact: true }).click();
+  await node(page, 'SeedEdit').waitFor();
+  await focusCanvas(page);
+  await page.keyboard.press('Control+z');
+  await node(page, 'HandleError').waitFor();
+  assert.equal(await node(page, 'ValidateInput').count(), 1, 'still the seed');
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(200);
+  assert.equal(await node(page, 'HandleError').count(), 1, 'no step of the other document applies here');
+  assert.equal(await node(page, 'ValidateInput').count(), 1);
+  // The other document kept its own step.
+  await (await documents()).getByRole('button', { name: 'Imported definition', exact: true }).click();
+  await node(page, 'SoloEdit').waitFor();
+  await focusCanvas(page);
+  await page.keyboard.press('Control+z');
+  await node(page, 'Solo').waitFor();
+  assert.equal(await node(page, 'HandleError').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
 });

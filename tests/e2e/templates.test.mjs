@@ -147,3 +147,57 @@ test('a file that is no template of ours says why, and nothing changes', async (
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('values typed in the Substitutions table are kept with the document and saved into the template where it holds literals', async () => {
+  const { page, problems } = await open();
+  const original = await fixture('substitutions.yaml');
+  await page.getByLabel('Open file').setInputFiles({ name: 'substitutions.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from(original) });
+  await node(page, 'Record').waitFor();
+  await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
+  const value = page.getByLabel('Value of ${TableName}');
+  assert.equal(await value.inputValue(), 'audit-dev');
+  await value.fill('audit-prod');
+  await value.press('Enter');
+  const topic = page.getByLabel('Value of ${TopicArn}');
+  await topic.fill('arn:aws:sns:eu-west-3:123456789012:audit');
+  await topic.press('Enter');
+  // Saved with the document: a reload shows them.
+  await page.waitForTimeout(600);
+  await page.reload();
+  await node(page, 'Record').waitFor({ timeout: 20000 });
+  await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
+  await page.waitForFunction(() => document.querySelector('[aria-label="Value of ${TableName}"]')?.value === 'audit-prod');
+  const saved = await saveTemplate(page);
+  assert.equal(saved.name, 'substitutions.yaml');
+  const { removed, added } = lineDiff(original, saved.text);
+  // The literal changes (its comment kept); the intrinsic function stays.
+  assert.deepEqual(removed, ["        TableName: audit-dev # the stage's table"]);
+  assert.deepEqual(added, ["        TableName: audit-prod # the stage's table"]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a Terraform templatefile opens in one step with its definition file, chosen together', async () => {
+  const { page, problems } = await open();
+  const [tf, asl] = [await fixture('main.tf'), await fixture('templated.asl.json')];
+  await page.getByLabel('Open file').setInputFiles([
+    { name: 'main.tf', mimeType: 'text/plain', buffer: Buffer.from(tf) },
+    { name: 'templated.asl.json', mimeType: 'application/json', buffer: Buffer.from(asl) },
+  ]);
+  const dialog = page.getByRole('dialog', { name: 'Choose a state machine' });
+  await dialog.waitFor();
+  assert.equal(await dialog.locator('.machine-choice').count(), 3);
+  await dialog.getByRole('button', { name: 'aws_sfn_state_machine.templated (templated)' }).or(dialog.getByRole('button', { name: 'templated', exact: true })).click();
+  await node(page, 'Process').waitFor();
+  assert.equal(await docName(page), 'templated');
+  assert.equal((await definition(page)).States.Save.Parameters.TableName, '${table}');
+  await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
+  assert.equal(await page.getByLabel('Value of ${table}').inputValue(), 'orders');
+  await rename(page, 'Save', 'Store');
+  await until(page, (a) => a.States.Store);
+  const saved = await saveTemplate(page);
+  assert.equal(saved.name, 'templated.asl.json', 'Save writes the definition file');
+  assert.ok(saved.text.includes('"Store"') && saved.text.includes('"${table}"'), saved.text);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -709,17 +709,16 @@ impl Compiler {
                     heartbeat: seconds_source(&t.heartbeat_seconds, &t.heartbeat_seconds_path, &format!("{pointer}/HeartbeatSeconds"), &mut uses_context)?,
                 })
             }
-            StateKind::Parallel(p) => {
+            StateKind::Parallel(_) => {
                 let mut branches = Vec::new();
-                for (i, b) in p.branches.iter().flatten().enumerate() {
-                    branches.push(self.scope(b, &format!("{pointer}/Branches/{i}"), query_language)?);
+                for (how, b) in crate::asl::walk::nested(state, crate::asl::walk::Reach::Run) {
+                    branches.push(self.scope(b, &how.pointer(pointer), query_language)?);
                 }
                 Action::Parallel { branches }
             }
             StateKind::Map(m) => {
-                let processor_field = if m.item_processor.is_some() { "ItemProcessor" } else { "Iterator" };
-                let processor_model = m.processor().ok_or_else(|| err(pointer, "ItemProcessor is missing"))?;
-                let processor = self.scope(processor_model, &format!("{pointer}/{processor_field}"), query_language)?;
+                let (how, processor_model) = crate::asl::walk::processor(m).ok_or_else(|| err(pointer, "ItemProcessor is missing"))?;
+                let processor = self.scope(processor_model, &how.pointer(pointer), query_language)?;
                 let selector = m.item_selector.as_ref().or(d.parameters.as_ref());
                 let opt_path = |p: &Option<String>, field: &str, uses: &mut bool| {
                     p.as_deref().map(|p| path(p, &format!("{pointer}/{field}"), uses)).transpose()

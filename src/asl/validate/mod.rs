@@ -14,9 +14,10 @@ pub mod syntax;
 pub mod variables;
 
 use crate::asl::diag::{self, Code, Diagnostic};
-use crate::asl::json::{Node, escape_pointer_token};
+use crate::asl::json::Node;
 use crate::asl::lower;
 use crate::asl::model::{ExecutionType, QueryLanguage, State, StateKind, StateMachine};
+use crate::asl::walk::{Reach, Walk};
 
 /// A definition read from text, judged.
 #[derive(Debug, Clone)]
@@ -68,18 +69,17 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
 
 /// [`validate`] for a state machine of type `execution_type`.
 pub fn validate_as(machine: &StateMachine, execution_type: ExecutionType) -> Vec<Diagnostic> {
-    let scopes = Scope::collect(machine);
+    // Every state written is checked: a Map writing both `Iterator` and `ItemProcessor` has
+    // both checked (and the pair reported).
+    let walk = Walk::new(machine, Reach::Written);
+    let scopes = &walk.scopes;
     let mut out = Vec::new();
-    graph::check(&scopes, &mut out);
-    for scope in &scopes {
+    graph::check(scopes, &mut out);
+    for (index, scope) in scopes.iter().enumerate() {
         fields::check_machine(scope, &mut out);
-        for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
-            let at = StateAt {
-                name: &named.name,
-                state: &named.state,
-                pointer,
-                language: named.state.query_language.unwrap_or(scope.language),
-            };
+        for i in 0..scope.machine.states.len() {
+            let visit = walk.visit(index, i);
+            let at = StateAt { name: visit.name, state: visit.state, pointer: visit.pointer, language: visit.language };
             fields::check_state(&at, &mut out);
             expressions::check_state(&at, &mut out);
             if execution_type == ExecutionType::Express {
@@ -87,7 +87,7 @@ pub fn validate_as(machine: &StateMachine, execution_type: ExecutionType) -> Vec
             }
         }
     }
-    variables::check(&scopes, &mut out);
+    variables::check(scopes, &mut out);
     out
 }
 
@@ -100,110 +100,7 @@ fn express_task(at: &StateAt, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Where a set of states sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScopeKind {
-    Top,
-    Branch,
-    Processor,
-}
-
-/// One set of states (the top level, a Parallel branch, a Map processor) with what the rules
-/// need to know about where it is.
-#[derive(Debug)]
-pub struct Scope<'m> {
-    pub machine: &'m StateMachine,
-    /// The pointer of the object holding `StartAt` and `States`.
-    pub pointer: String,
-    /// The query language its states default to.
-    pub language: QueryLanguage,
-    /// The index of the enclosing scope in the list.
-    pub parent: Option<usize>,
-    /// The index, among the parent's states, of the Parallel or Map state that holds this scope.
-    pub enclosing_state: Option<usize>,
-    pub kind: ScopeKind,
-    /// The pointer of each state, in the order of `machine.states`.
-    pub state_pointers: Vec<String>,
-}
-
-impl<'m> Scope<'m> {
-    /// Every scope of `machine`, the top level first, parents before children.
-    pub fn collect(machine: &'m StateMachine) -> Vec<Scope<'m>> {
-        let mut out = Vec::new();
-        Self::collect_into(machine, String::new(), QueryLanguage::JsonPath, None, ScopeKind::Top, &mut out);
-        out
-    }
-
-    fn collect_into(
-        machine: &'m StateMachine,
-        pointer: String,
-        inherited: QueryLanguage,
-        parent: Option<(usize, usize)>,
-        kind: ScopeKind,
-        out: &mut Vec<Scope<'m>>,
-    ) {
-        let language = machine.query_language.unwrap_or(inherited);
-        let index = out.len();
-        let state_pointers: Vec<String> =
-            machine.states.iter().map(|s| state_pointer(&pointer, &s.name)).collect();
-        let (parent, enclosing_state) = (parent.map(|p| p.0), parent.map(|p| p.1));
-        out.push(Scope { machine, pointer, language, parent, enclosing_state, kind, state_pointers });
-        for (i, named) in machine.states.iter().enumerate() {
-            let state_pointer = out[index].state_pointers[i].clone();
-            let state_language = named.state.query_language.unwrap_or(language);
-            for (child, child_pointer, child_kind) in children(&named.state, &state_pointer) {
-                Self::collect_into(child, child_pointer, state_language, Some((index, i)), child_kind, out);
-            }
-        }
-    }
-
-    /// Whether scope `index` is this one's ancestor (or itself), within `scopes`.
-    pub fn sees(scopes: &[Scope], from: usize, index: usize) -> bool {
-        let mut at = Some(from);
-        while let Some(i) = at {
-            if i == index {
-                return true;
-            }
-            at = scopes[i].parent;
-        }
-        false
-    }
-}
-
-/// `{scope}/States/{name}`, the name escaped; written without the formatting machinery, as it
-/// runs for every state.
-fn state_pointer(scope: &str, name: &str) -> String {
-    let name = escape_pointer_token(name);
-    let mut pointer = String::with_capacity(scope.len() + 8 + name.len());
-    pointer.push_str(scope);
-    pointer.push_str("/States/");
-    pointer.push_str(&name);
-    pointer
-}
-
-/// The nested state machines of a state: Parallel branches, a Map's Iterator and ItemProcessor.
-fn children<'m>(state: &'m State, pointer: &str) -> Vec<(&'m StateMachine, String, ScopeKind)> {
-    match &state.kind {
-        StateKind::Parallel(p) => p
-            .branches
-            .iter()
-            .flatten()
-            .enumerate()
-            .map(|(i, b)| (b, format!("{pointer}/Branches/{i}"), ScopeKind::Branch))
-            .collect(),
-        StateKind::Map(m) => {
-            let mut out = Vec::new();
-            if let Some(it) = &m.iterator {
-                out.push((&**it, format!("{pointer}/Iterator"), ScopeKind::Processor));
-            }
-            if let Some(p) = &m.item_processor {
-                out.push((&**p, format!("{pointer}/ItemProcessor"), ScopeKind::Processor));
-            }
-            out
-        }
-        _ => Vec::new(),
-    }
-}
+pub use crate::asl::walk::{Scope, ScopeKind};
 
 /// A state being checked, with its name, pointer and effective query language.
 pub struct StateAt<'m> {

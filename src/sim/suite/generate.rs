@@ -422,8 +422,14 @@ fn map_has_items(state: &graph::StateInfo, kept: &Kept) -> bool {
     kept.run.visits.iter().any(|v| state_is_inside(state, &v.state))
 }
 
+/// The processor a Map state runs.
+fn processor_of(state: &serde_json::Map<String, Value>) -> Option<&serde_json::Map<String, Value>> {
+    use crate::asl::walk::{Nesting, Reach, json};
+    json::nested(state, Reach::Run).into_iter().find(|(how, _)| !matches!(how, Nesting::Branch(_))).map(|(_, p)| p)
+}
+
 fn state_is_inside(owner: &graph::StateInfo, name: &str) -> bool {
-    let processor = owner.json.get("ItemProcessor").or_else(|| owner.json.get("Iterator"));
+    let processor = processor_of(&owner.json);
     processor.and_then(|p| p.get("States")).and_then(Value::as_object).is_some_and(|states| states.contains_key(name))
 }
 
@@ -440,7 +446,7 @@ fn map_items_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> 
         _ => Some(Vec::new()),
     };
     let Some(items_path) = items_path else { return Vec::new() };
-    let processor = state.json.get("ItemProcessor").or_else(|| state.json.get("Iterator")).cloned().unwrap_or_default();
+    let processor = processor_of(&state.json).map(|p| Value::Object(p.clone())).unwrap_or_default();
     let item = match crate::sim::skeleton::skeleton(&processor) {
         Value::Object(m) if m.is_empty() => serde_json::json!({"id": "item"}),
         other => other,

@@ -189,13 +189,8 @@ impl Graph {
             if kind == "Parallel" || kind == "Map" {
                 self.goals.push(Goal::BranchFails { state: name.clone() });
             }
-            for branch in state.get("Branches").and_then(Value::as_array).into_iter().flatten() {
-                if let Some(branch) = branch.as_object() {
-                    self.scope(branch, Some(name.clone()), jsonata_of(branch, jsonata));
-                }
-            }
-            if let Some(processor) = state.get("ItemProcessor").or_else(|| state.get("Iterator")).and_then(Value::as_object) {
-                self.scope(processor, Some(name.clone()), jsonata_of(processor, jsonata));
+            for (_, inner) in crate::asl::walk::json::nested(state, crate::asl::walk::Reach::Run) {
+                self.scope(inner, Some(name.clone()), jsonata_of(inner, jsonata));
             }
         }
     }

@@ -32,6 +32,7 @@ use crate::asl::interp::isolated::Isolation;
 use crate::asl::interp::program::{Action, CompiledState, Integration, Program, ScopeId, TaskTarget};
 use crate::asl::interp::trace::{Stage, TraceEntry};
 use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, StatesError, StepOutcome};
+use crate::asl::walk::{self, Reach};
 use crate::asl::model::StateType;
 
 pub use request::{FieldValidationMode, InspectionLevel, Mock, MockOutcome, RequestError, StateConfiguration, TestStateRequest};
@@ -190,9 +191,7 @@ fn find_state<'m>(machine: &'m Map<String, Value>, name: &str, inherited_jsonata
     }
     states.values().filter_map(Value::as_object).find_map(|state| {
         let own = is_jsonata(state.get("QueryLanguage")).unwrap_or(language);
-        let branches = state.get("Branches").and_then(Value::as_array).into_iter().flatten();
-        let processors = ["ItemProcessor", "Iterator"].into_iter().filter_map(|field| state.get(field));
-        branches.chain(processors).filter_map(Value::as_object).find_map(|scope| find_state(scope, name, own))
+        walk::json::nested(state, Reach::Written).into_iter().find_map(|(_, scope)| find_state(scope, name, own))
     })
 }
 
@@ -379,15 +378,7 @@ fn check_configuration(configuration: &StateConfiguration, state: &CompiledState
         if !matches!(state.state_type, StateType::Map | StateType::Parallel) || !mocked_error {
             return Err(RequestError::at(at("errorCausedByState"), "errorCausedByState is for a Map or Parallel state with a mocked errorOutput"));
         }
-        let inner = Value::Object(located.state.clone());
-        let scopes: Vec<&Value> = inner
-            .get("Branches")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .chain(["ItemProcessor", "Iterator"].into_iter().filter_map(|f| inner.get(f)))
-            .collect();
-        if !scopes.iter().filter_map(|s| s.as_object()).any(|s| find_state(s, name, false).is_some()) {
+        if !walk::json::nested(&located.state, Reach::Written).into_iter().any(|(_, s)| find_state(s, name, false).is_some()) {
             return Err(RequestError::at(at("errorCausedByState"), format!("the state has no state named '{name}' inside")));
         }
     }

@@ -92,7 +92,10 @@ pub(super) fn specific(cx: &Cx) -> AnyView {
             .into_any()
         }
         StateKind::Map(m) => {
-            let processor = if m.item_processor.is_none() && m.iterator.is_some() { "/Iterator" } else { "/ItemProcessor" };
+            let processor = match crate::asl::walk::processor(m) {
+                Some((how, _)) => format!("/{}", how.field()),
+                None => "/ItemProcessor".to_string(),
+            };
             let p = cx.jsonata;
             view! {
                 <h3>"Items"</h3>
