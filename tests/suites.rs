@@ -186,3 +186,48 @@ fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim
     (replayed, notes.len())
 }
 
+
+/// The goals a run's edges do not show, each generated and then reached by running the suite:
+/// a `.waitForTaskToken` callback answered with success (Next), with each catcher's error, with
+/// a retrier's error until it runs out, never answered until its timeout (heartbeats sent) and
+/// until its missed heartbeat; a Task's timeout; a missed heartbeat injected into an activity.
+#[test]
+fn callbacks_timeouts_and_heartbeats_are_generated_and_reached() {
+    let definition = r#"{"StartAt": "Ask approval", "States": {
+        "Ask approval": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/approvals", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "TimeoutSeconds": 3600, "HeartbeatSeconds": 600,
+            "Retry": [{"ErrorEquals": ["Approval.Busy"], "MaxAttempts": 2, "IntervalSeconds": 1}],
+            "Catch": [{"ErrorEquals": ["Approval.Rejected"], "Next": "Rejected"},
+                      {"ErrorEquals": ["States.Timeout"], "Next": "Expired"},
+                      {"ErrorEquals": ["States.ALL"], "Next": "Broken"}],
+            "Next": "Ship"},
+        "Ship": {"Type": "Task", "Resource": "arn:aws:states:eu-west-1:123456789012:activity:ship", "TimeoutSeconds": 30, "HeartbeatSeconds": 10,
+            "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Lost"}, {"ErrorEquals": ["States.Timeout"], "Next": "Late"}],
+            "End": true},
+        "Rejected": {"Type": "Fail", "Error": "Rejected"},
+        "Expired": {"Type": "Fail", "Error": "Expired"},
+        "Broken": {"Type": "Fail", "Error": "Broken"},
+        "Lost": {"Type": "Fail", "Error": "Lost"},
+        "Late": {"Type": "Fail", "Error": "Late"}}}"#;
+    let (scenarios, coverage) = generated_and_covered("callbacks", definition);
+    assert_full("callbacks", &coverage);
+    let f = coverage.edge_figure();
+    assert_eq!((f.covered, f.total), (f.total, 8), "{}", coverage.summary());
+    let g = coverage.goal_figure();
+    assert_eq!((g.covered, g.total), (6, 6), "{}", coverage.summary());
+    // The edges reached by an answered callback, each by the scenario that answers it so.
+    let by = |from: &str, to: &str| -> Vec<&str> {
+        let item = coverage.edges.iter().find(|i| i.what.from == from && i.what.to == to).unwrap();
+        item.reached_by.iter().map(|&i| scenarios[i].name.as_str()).collect()
+    };
+    assert!(by("Ask approval", "Ship").iter().any(|n| n.contains("called back with success")), "{:?}", by("Ask approval", "Ship"));
+    assert!(by("Ask approval", "Rejected").iter().any(|n| n.contains("failure Approval.Rejected")));
+    assert!(by("Ask approval", "Expired").iter().any(|n| n.contains("heartbeats sent, until its timeout")));
+    assert!(by("Ask approval", "Broken").iter().any(|n| n.contains("nor sent a heartbeat") || n.contains("Approval.Busy")));
+    assert!(by("Ship", "Lost").iter().any(|n| n.contains("misses its heartbeat")));
+    // The suite file keeps the answers, and reads back the same.
+    let text = statecraft::sim::suite::file::Suite { definition: None, scenarios: scenarios.clone() }.to_text();
+    assert!(text.contains("\"with\": \"silence\""), "{text}");
+    assert_eq!(statecraft::sim::suite::file::Suite::parse(&text).unwrap().scenarios, scenarios);
+}

@@ -472,7 +472,7 @@ mod tests {
             "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
             "Parameters": {"FunctionName": "Approve", "Payload": {"token.$": "$$.Task.Token"}}, "HeartbeatSeconds": 60, "End": true}}}"#;
         let lowered = crate::asl::lower::lower_text(text).unwrap().1;
-        let set: HandlerSet = [("Approve".to_string(), HandlerSpec { choice: HandlerChoice::Callback, latency_ms: 0 })].into();
+        let set: HandlerSet = [("Approve".to_string(), HandlerSpec { choice: HandlerChoice::callback(), latency_ms: 0 })].into();
         let sim = Simulator::from_machine(&lowered.machine, &set).unwrap();
         let mut run = LiveRun::start(&sim, &Scenario::new("s", "{}")).unwrap();
         assert_eq!(run.run(), StepOutcome::AwaitingCallback);

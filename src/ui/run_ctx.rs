@@ -52,6 +52,7 @@ impl RunCtx {
         let model = self.live.with_value(|l| l.as_ref().map(LiveRun::model));
         if model.is_some() {
             self.sim.coverage.set(None);
+            self.sim.suite.set(None);
         }
         self.sim.run.set(model);
         self.tick.update(|t| *t += 1);
