@@ -216,18 +216,62 @@ fn callbacks_timeouts_and_heartbeats_are_generated_and_reached() {
     assert_eq!((f.covered, f.total), (f.total, 8), "{}", coverage.summary());
     let g = coverage.goal_figure();
     assert_eq!((g.covered, g.total), (6, 6), "{}", coverage.summary());
-    // The edges reached by an answered callback, each by the scenario that answers it so.
-    let by = |from: &str, to: &str| -> Vec<&str> {
-        let item = coverage.edges.iter().find(|i| i.what.from == from && i.what.to == to).unwrap();
-        item.reached_by.iter().map(|&i| scenarios[i].name.as_str()).collect()
+    // What only an answered callback reaches, reached by the scenario that answers it so: Next
+    // (a handler that fails before the task waits cannot take it), Retry then success, and a
+    // missed heartbeat.
+    use statecraft::sim::handler::{CallbackAnswer, HandlerChoice};
+    use statecraft::sim::suite::graph::Goal;
+    let answer = |i: usize| match scenarios[i].handlers.get("Ask approval").map(|h| &h.choice) {
+        Some(HandlerChoice::Callback { answer: Some(answer) }) => Some(answer.clone()),
+        _ => None,
     };
-    assert!(by("Ask approval", "Ship").iter().any(|n| n.contains("called back with success")), "{:?}", by("Ask approval", "Ship"));
-    assert!(by("Ask approval", "Rejected").iter().any(|n| n.contains("failure Approval.Rejected")));
-    assert!(by("Ask approval", "Expired").iter().any(|n| n.contains("heartbeats sent, until its timeout")));
-    assert!(by("Ask approval", "Broken").iter().any(|n| n.contains("nor sent a heartbeat") || n.contains("Approval.Busy")));
-    assert!(by("Ship", "Lost").iter().any(|n| n.contains("misses its heartbeat")));
+    let edge = coverage.edges.iter().find(|i| i.what.from == "Ask approval" && i.what.to == "Ship").unwrap();
+    assert!(edge.reached_by.iter().all(|&i| matches!(answer(i), Some(CallbackAnswer::Success { .. } | CallbackAnswer::FailuresThenSuccess { .. }))));
+    let goal = |g: Goal| coverage.goals.iter().find(|i| i.what == g).unwrap().reached_by.clone();
+    let retried = goal(Goal::RetrySucceeds { state: "Ask approval".into(), retrier: 0 });
+    assert!(retried.iter().any(|&i| matches!(answer(i), Some(CallbackAnswer::FailuresThenSuccess { times: 1, .. }))), "{retried:?}");
+    let missed = goal(Goal::HeartbeatTimesOut { state: "Ask approval".into() });
+    assert!(missed.iter().all(|&i| answer(i) == Some(CallbackAnswer::Silence { heartbeats: false })), "{missed:?}");
+    assert!(!goal(Goal::TimesOut { state: "Ask approval".into() }).is_empty());
+    let injected = goal(Goal::HeartbeatTimesOut { state: "Ship".into() });
+    let throws_heartbeat = |i: usize| matches!(scenarios[i].handlers.get("Ship").map(|h| &h.choice), Some(HandlerChoice::Throw { error, .. }) if error == "States.HeartbeatTimeout");
+    assert!(!injected.is_empty() && injected.iter().all(|&i| throws_heartbeat(i)), "{injected:?}");
     // The suite file keeps the answers, and reads back the same.
     let text = statecraft::sim::suite::file::Suite { definition: None, scenarios: scenarios.clone() }.to_text();
     assert!(text.contains("\"with\": \"silence\""), "{text}");
     assert_eq!(statecraft::sim::suite::file::Suite::parse(&text).unwrap().scenarios, scenarios);
+}
+
+/// A callback answered in advance is delivered as the task waits: success, failure, failures
+/// then success (retried), silence with heartbeats until the timeout, silence until the missed
+/// heartbeat; without an answer the run waits, as before.
+#[test]
+fn callbacks_answered_in_advance_are_delivered_as_the_task_waits() {
+    use statecraft::sim::batch::Simulator;
+    use statecraft::sim::handler::{CallbackAnswer, HandlerChoice, HandlerSpec};
+    let definition = r#"{"StartAt": "Wait for token", "States": {
+        "Wait for token": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "TimeoutSeconds": 3600, "HeartbeatSeconds": 600,
+            "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 3, "IntervalSeconds": 2}], "End": true}}}"#;
+    let run = |answer: Option<CallbackAnswer>| {
+        let handlers: HandlerSet = [("Wait for token".to_string(), HandlerSpec { choice: HandlerChoice::Callback { answer }, latency_ms: 0 })].into();
+        Simulator::new(definition, &handlers).unwrap().run(serde_json::json!({}), 0)
+    };
+    let done = run(Some(CallbackAnswer::Success { output: r#"{"approved": true}"#.into() }));
+    assert_eq!(done.status, "SUCCEEDED");
+    assert_eq!(done.output.as_deref(), Some(&serde_json::json!({"approved": true})));
+    let failed = run(Some(CallbackAnswer::Failure { error: "Nope".into(), cause: "no".into() }));
+    assert_eq!((failed.status, failed.error.as_deref()), ("FAILED", Some("Nope")));
+    let exhausted = run(Some(CallbackAnswer::Failure { error: "Busy".into(), cause: String::new() }));
+    assert_eq!((exhausted.status, exhausted.visits[0].attempts), ("FAILED", 4));
+    let retried = run(Some(CallbackAnswer::FailuresThenSuccess { times: 2, error: "Busy".into(), output: "{}".into() }));
+    assert_eq!((retried.status, retried.visits[0].attempts), ("SUCCEEDED", 3));
+    let timed_out = run(Some(CallbackAnswer::Silence { heartbeats: true }));
+    assert_eq!((timed_out.status, timed_out.error.as_deref()), ("FAILED", Some("States.Timeout")));
+    assert_eq!(timed_out.duration_ms, 3_600_000);
+    let missed = run(Some(CallbackAnswer::Silence { heartbeats: false }));
+    assert_eq!((missed.status, missed.error.as_deref()), ("FAILED", Some("States.HeartbeatTimeout")));
+    assert_eq!(missed.duration_ms, 600_000);
+    assert_eq!(run(None).status, "RUNNING");
 }
