@@ -104,12 +104,15 @@ fn test_takes_the_s3_objects_a_suite_reads() {
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("FAIL  enabled: status FAILED"), "{stdout}");
 
-    // generate-suite reads them too: with the flag on, both ways out of the Choice are reached.
+    // generate-suite reads them too: the flag read from the object takes the Choice to On, and
+    // the suite it writes passes with the objects and not without them.
     let (code, _, stderr) = statecraft(&["generate-suite", "flags.asl.json", "--s3", "objects.json", "--out", "gen.suite.json"], &dir);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("edges 6 of 6 reachable"), "{stderr}");
+    assert!(stderr.contains("states ") && !stderr.contains("not reached: On") && !stderr.contains("Enabled? → On"), "{stderr}");
     let (code, stdout, _) = statecraft(&["test", "gen.suite.json", "--s3", "objects.json"], &dir);
     assert_eq!(code, 0, "{stdout}");
+    let (code, stdout, _) = statecraft(&["test", "gen.suite.json"], &dir);
+    assert_eq!(code, 1, "{stdout}");
 
     std::fs::write(dir.join("bad.json"), "{\"settings\": ").unwrap();
     let (code, stdout, stderr) = statecraft(&["test", "flags.suite.json", "--s3", "bad.json"], &dir);
