@@ -167,14 +167,14 @@ fn outcome_view(o: Arc<Outcome>, suite: impl Fn() -> Vec<Scenario> + Copy + Send
     let c = &o.coverage;
     let generated = o.generated_runs.map(|n| format!(" · generated from {n} runs")).unwrap_or_default();
     let missed = c.missed();
-    let (states, goals) = (c.state_figure(), c.goal_figure());
+    let (states, edges, goals) = (c.state_figure(), c.edge_figure(), c.goal_figure());
     view! {
         <p class="batch-summary" data-testid="suite-summary">
             {format!("{} · {}{generated}", o.tally(), c.edge_percent())}
         </p>
         <p class="muted" data-testid="suite-figures">{format!(
-            "States {} of {} reachable · goals (retries, timeouts, branch failures) {} of {} reachable · {}",
-            states.covered, states.reachable, goals.covered, goals.reachable, c.summary())}</p>
+            "Covered: states {} of {} reachable, edges {} of {} reachable ({} in all), goals (retries, timeouts, heartbeats, branch failures) {} of {} reachable",
+            states.covered, states.reachable, edges.covered, edges.reachable, edges.total, goals.covered, goals.reachable)}</p>
         <p class="suite-legend" data-testid="suite-legend">
             <span>"On the canvas:"</span>
             {LEGEND.iter().map(|(class, words)| view! { <span class="suite-key"><svg width="28" height="8"><line x1="1" y1="4" x2="27" y2="4" class=format!("edge suite-edge suite-{class}")/></svg>{*words}</span> }).collect_view()}

@@ -153,7 +153,7 @@ test('the Tests tab and the coverage on the canvas, light and dark', async () =>
     await page.getByTestId('suite-summary').waitFor({ timeout: 60000 });
     // Break one expectation so a failure shows too.
     const expected = page.getByTestId('suite-expected').first();
-    await expected.fill(JSON.stringify({ ...JSON.parse(await expected.inputValue()), end_state: 'HandleError' }));
+    await expected.fill(JSON.stringify({ ...JSON.parse(await expected.inputValue()), status: 'TIMED_OUT' }));
     await expected.press('Tab');
     await page.getByTestId('suite-run').click();
     await page.waitForFunction(() => /· 1 fail/.test(document.querySelector('[data-testid="suite-summary"]')?.textContent ?? ''), null, { timeout: 30000 });
