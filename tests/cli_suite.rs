@@ -79,3 +79,47 @@ fn an_unreadable_suite_is_refused_with_its_place() {
     assert_eq!(code, 2);
     assert!(stderr.contains("broken.asl.json: 1:"), "{stderr}");
 }
+
+/// `statecraft test --s3 FILE`: every scenario starts with the S3 objects the file holds, as
+/// `statecraft run --s3` does; without them the object is missing and the scenario fails; a file
+/// that is not JSON is refused with its place.
+#[test]
+fn test_takes_the_s3_objects_a_suite_reads() {
+    let dir = workdir("s3");
+    let definition = r#"{"StartAt": "Get", "States": {
+        "Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject", "Parameters": {"Bucket": "settings", "Key": "flags.json"},
+                "ResultSelector": {"flags.$": "States.StringToJson($.Body)"}, "Next": "Enabled?"},
+        "Enabled?": {"Type": "Choice", "Choices": [{"Variable": "$.flags.enabled", "BooleanEquals": true, "Next": "On"}], "Default": "Off"},
+        "On": {"Type": "Succeed"}, "Off": {"Type": "Fail", "Error": "Disabled"}}}"#;
+    std::fs::write(dir.join("flags.asl.json"), definition).unwrap();
+    std::fs::write(dir.join("objects.json"), r#"{"settings": {"flags.json": {"enabled": true}}}"#).unwrap();
+    let suite = r#"{"statecraftSuite": 1, "definition": "flags.asl.json", "scenarios": [
+        {"name": "enabled", "input": {}, "expected": {"status": "SUCCEEDED", "end_state": "On"}}]}"#;
+    std::fs::write(dir.join("flags.suite.json"), suite).unwrap();
+
+    let (code, stdout, stderr) = statecraft(&["test", "flags.suite.json", "--s3", "objects.json"], &dir);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("pass  enabled"), "{stdout}");
+    let (code, stdout, _) = statecraft(&["test", "flags.suite.json"], &dir);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("FAIL  enabled: status FAILED"), "{stdout}");
+
+    // generate-suite reads them too: the flag read from the object takes the Choice to On, and
+    // the suite it writes passes with the objects and not without them.
+    let (code, _, stderr) = statecraft(&["generate-suite", "flags.asl.json", "--s3", "objects.json", "--out", "gen.suite.json"], &dir);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("states ") && !stderr.contains("not reached: On") && !stderr.contains("Enabled? → On"), "{stderr}");
+    let (code, stdout, _) = statecraft(&["test", "gen.suite.json", "--s3", "objects.json"], &dir);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, stdout, _) = statecraft(&["test", "gen.suite.json"], &dir);
+    assert_eq!(code, 1, "{stdout}");
+
+    std::fs::write(dir.join("bad.json"), "{\"settings\": ").unwrap();
+    let (code, stdout, stderr) = statecraft(&["test", "flags.suite.json", "--s3", "bad.json"], &dir);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.starts_with("--s3: not JSON (line 1, column 13)"), "{stderr}");
+    let (code, _, stderr) = statecraft(&["test", "flags.suite.json", "--s3", "none.json"], &dir);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("none.json: cannot read"), "{stderr}");
+}

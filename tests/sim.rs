@@ -78,7 +78,7 @@ fn states_are_coloured_as_the_graph_inspector_colours_them() {
         ("callback", SEED.replace(
             "\"Resource\": \"arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData\"",
             "\"Resource\": \"arn:aws:states:::lambda:invoke.waitForTaskToken\", \"Parameters\": {\"FunctionName\": \"ProcessData\", \"Payload\": {\"token.$\": \"$$.Task.Token\"}}"),
-            set(&[("ProcessData", HandlerChoice::Callback, 0)]), valid,
+            set(&[("ProcessData", HandlerChoice::callback(), 0)]), valid,
             ["succeeded", "succeeded", "in-progress", "not-reached", "not-reached"]),
     ];
     for (name, def, handlers, input, want) in cases {

@@ -214,3 +214,92 @@ fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim
     (replayed, notes.len())
 }
 
+
+/// The goals a run's edges do not show, each generated and then reached by running the suite:
+/// a `.waitForTaskToken` callback answered with success (Next), with each catcher's error, with
+/// a retrier's error until it runs out, never answered until its timeout (heartbeats sent) and
+/// until its missed heartbeat; a Task's timeout; a missed heartbeat injected into an activity.
+#[test]
+fn callbacks_timeouts_and_heartbeats_are_generated_and_reached() {
+    let definition = r#"{"StartAt": "Ask approval", "States": {
+        "Ask approval": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/approvals", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "TimeoutSeconds": 3600, "HeartbeatSeconds": 600,
+            "Retry": [{"ErrorEquals": ["Approval.Busy"], "MaxAttempts": 2, "IntervalSeconds": 1}],
+            "Catch": [{"ErrorEquals": ["Approval.Rejected"], "Next": "Rejected"},
+                      {"ErrorEquals": ["States.Timeout"], "Next": "Expired"},
+                      {"ErrorEquals": ["States.ALL"], "Next": "Broken"}],
+            "Next": "Ship"},
+        "Ship": {"Type": "Task", "Resource": "arn:aws:states:eu-west-1:123456789012:activity:ship", "TimeoutSeconds": 30, "HeartbeatSeconds": 10,
+            "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Lost"}, {"ErrorEquals": ["States.Timeout"], "Next": "Late"}],
+            "End": true},
+        "Rejected": {"Type": "Fail", "Error": "Rejected"},
+        "Expired": {"Type": "Fail", "Error": "Expired"},
+        "Broken": {"Type": "Fail", "Error": "Broken"},
+        "Lost": {"Type": "Fail", "Error": "Lost"},
+        "Late": {"Type": "Fail", "Error": "Late"}}}"#;
+    let (scenarios, coverage) = generated_and_covered("callbacks", definition);
+    assert_full("callbacks", &coverage);
+    let f = coverage.edge_figure();
+    assert_eq!((f.covered, f.total), (f.total, 8), "{}", coverage.summary());
+    let g = coverage.goal_figure();
+    assert_eq!((g.covered, g.total), (6, 6), "{}", coverage.summary());
+    // What only an answered callback reaches, reached by the scenario that answers it so: Next
+    // (a handler that fails before the task waits cannot take it), Retry then success, and a
+    // missed heartbeat.
+    use statecraft::sim::handler::{CallbackAnswer, HandlerChoice};
+    use statecraft::sim::suite::graph::Goal;
+    let answer = |i: usize| match scenarios[i].handlers.get("Ask approval").map(|h| &h.choice) {
+        Some(HandlerChoice::Callback { answer: Some(answer) }) => Some(answer.clone()),
+        _ => None,
+    };
+    let edge = coverage.edges.iter().find(|i| i.what.from == "Ask approval" && i.what.to == "Ship").unwrap();
+    assert!(edge.reached_by.iter().all(|&i| matches!(answer(i), Some(CallbackAnswer::Success { .. } | CallbackAnswer::FailuresThenSuccess { .. }))));
+    let goal = |g: Goal| coverage.goals.iter().find(|i| i.what == g).unwrap().reached_by.clone();
+    let retried = goal(Goal::RetrySucceeds { state: "Ask approval".into(), retrier: 0 });
+    assert!(retried.iter().any(|&i| matches!(answer(i), Some(CallbackAnswer::FailuresThenSuccess { times: 1, .. }))), "{retried:?}");
+    let missed = goal(Goal::HeartbeatTimesOut { state: "Ask approval".into() });
+    assert!(missed.iter().all(|&i| answer(i) == Some(CallbackAnswer::Silence { heartbeats: false })), "{missed:?}");
+    assert!(!goal(Goal::TimesOut { state: "Ask approval".into() }).is_empty());
+    let injected = goal(Goal::HeartbeatTimesOut { state: "Ship".into() });
+    let throws_heartbeat = |i: usize| matches!(scenarios[i].handlers.get("Ship").map(|h| &h.choice), Some(HandlerChoice::Throw { error, .. }) if error == "States.HeartbeatTimeout");
+    assert!(!injected.is_empty() && injected.iter().all(|&i| throws_heartbeat(i)), "{injected:?}");
+    // The suite file keeps the answers, and reads back the same.
+    let text = statecraft::sim::suite::file::Suite { definition: None, scenarios: scenarios.clone() }.to_text();
+    assert!(text.contains("\"with\": \"silence\""), "{text}");
+    assert_eq!(statecraft::sim::suite::file::Suite::parse(&text).unwrap().scenarios, scenarios);
+}
+
+/// A callback answered in advance is delivered as the task waits: success, failure, failures
+/// then success (retried), silence with heartbeats until the timeout, silence until the missed
+/// heartbeat; without an answer the run waits, as before.
+#[test]
+fn callbacks_answered_in_advance_are_delivered_as_the_task_waits() {
+    use statecraft::sim::batch::Simulator;
+    use statecraft::sim::handler::{CallbackAnswer, HandlerChoice, HandlerSpec};
+    let definition = r#"{"StartAt": "Wait for token", "States": {
+        "Wait for token": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "TimeoutSeconds": 3600, "HeartbeatSeconds": 600,
+            "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 3, "IntervalSeconds": 2}], "End": true}}}"#;
+    let run = |answer: Option<CallbackAnswer>| {
+        let handlers: HandlerSet = [("Wait for token".to_string(), HandlerSpec { choice: HandlerChoice::Callback { answer }, latency_ms: 0 })].into();
+        Simulator::new(definition, &handlers).unwrap().run(serde_json::json!({}), 0)
+    };
+    let done = run(Some(CallbackAnswer::Success { output: r#"{"approved": true}"#.into() }));
+    assert_eq!(done.status, "SUCCEEDED");
+    assert_eq!(done.output.as_deref(), Some(&serde_json::json!({"approved": true})));
+    let failed = run(Some(CallbackAnswer::Failure { error: "Nope".into(), cause: "no".into() }));
+    assert_eq!((failed.status, failed.error.as_deref()), ("FAILED", Some("Nope")));
+    let exhausted = run(Some(CallbackAnswer::Failure { error: "Busy".into(), cause: String::new() }));
+    assert_eq!((exhausted.status, exhausted.visits[0].attempts), ("FAILED", 4));
+    let retried = run(Some(CallbackAnswer::FailuresThenSuccess { times: 2, error: "Busy".into(), output: "{}".into() }));
+    assert_eq!((retried.status, retried.visits[0].attempts), ("SUCCEEDED", 3));
+    let timed_out = run(Some(CallbackAnswer::Silence { heartbeats: true }));
+    assert_eq!((timed_out.status, timed_out.error.as_deref()), ("FAILED", Some("States.Timeout")));
+    assert_eq!(timed_out.duration_ms, 3_600_000);
+    let missed = run(Some(CallbackAnswer::Silence { heartbeats: false }));
+    assert_eq!((missed.status, missed.error.as_deref()), ("FAILED", Some("States.HeartbeatTimeout")));
+    assert_eq!(missed.duration_ms, 600_000);
+    assert_eq!(run(None).status, "RUNNING");
+}

@@ -255,6 +255,9 @@ enum Command {
         /// Also write the results as JUnit XML to FILE.
         #[arg(long)]
         junit: Option<std::path::PathBuf>,
+        /// S3 objects every scenario starts with, as for `run --s3`: {"bucket": {"key": body}}.
+        #[arg(long)]
+        s3: Option<std::path::PathBuf>,
     },
     /// Generate a suite for DEF: scenarios that together reach every state and edge (each Choice
     /// rule and Default, each Catch, each Retry followed by success and by exhaustion, timeouts,
@@ -269,6 +272,9 @@ enum Command {
         /// Executions the search may run.
         #[arg(long, default_value_t = statecraft::sim::suite::generate::Options::default().max_runs)]
         max_runs: usize,
+        /// S3 objects every run starts with, as for `run --s3`: {"bucket": {"key": body}}.
+        #[arg(long)]
+        s3: Option<std::path::PathBuf>,
     },
     /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
@@ -319,8 +325,8 @@ fn main() -> ExitCode {
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
-        Command::Test { suite, definition, junit } => test_suite(&suite, definition.as_deref(), junit.as_deref()),
-        Command::GenerateSuite { definition, out, max_runs } => generate_suite(&definition, out.as_deref(), max_runs),
+        Command::Test { suite, definition, junit, s3 } => test_suite(&suite, definition.as_deref(), junit.as_deref(), s3.as_deref()),
+        Command::GenerateSuite { definition, out, max_runs, s3 } => generate_suite(&definition, out.as_deref(), max_runs, s3.as_deref()),
         Command::Bench { workloads, only, reps, json, child } => {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
@@ -497,8 +503,15 @@ fn test_state(request: &std::path::Path) -> ExitCode {
 
 /// `statecraft test`: reads the suite and the definition (the one the suite names, beside it,
 /// unless DEF is given), the library runs them; writes the JUnit file when asked.
-fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>) -> ExitCode {
+fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>, s3: Option<&std::path::Path>) -> ExitCode {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let s3 = match s3.map(read).transpose() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&e));
+            return ExitCode::from(2);
+        }
+    };
     let suite_text = match read(suite) {
         Ok(t) => t,
         Err(e) => {
@@ -524,7 +537,7 @@ fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, jun
         }
     };
     let name = suite.file_stem().map(|s| s.to_string_lossy().trim_end_matches(".suite").to_string()).unwrap_or_default();
-    let report = statecraft::sim::suite::command::test_command(&suite_text, &name, &definition_text);
+    let report = statecraft::sim::suite::command::test_command(&suite_text, &name, &definition_text, s3.as_deref());
     print!("{}", terminal_safe(&report.stdout));
     eprint!("{}", terminal_safe(&report.stderr));
     if let (Some(path), Some(xml)) = (junit, &report.junit) {
@@ -537,11 +550,12 @@ fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, jun
 }
 
 /// `statecraft generate-suite`: reads DEF, the library generates, this prints or writes.
-fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize) -> ExitCode {
-    let text = match std::fs::read_to_string(definition) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{}", terminal_safe_line(&format!("{}: cannot read: {e}", definition.display())));
+fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize, s3: Option<&std::path::Path>) -> ExitCode {
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let (text, s3) = match (read(definition), s3.map(read).transpose()) {
+        (Ok(t), Ok(s3)) => (t, s3),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{}", terminal_safe_line(&e));
             return ExitCode::from(2);
         }
     };
@@ -550,7 +564,7 @@ fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, m
         Some(dir) => relative_to(definition, dir),
         None => definition.display().to_string(),
     };
-    match statecraft::sim::suite::command::generate_command(&text, Some(&named), max_runs) {
+    match statecraft::sim::suite::command::generate_command(&text, Some(&named), max_runs, s3.as_deref()) {
         Ok((suite, summary)) => {
             eprint!("{}", terminal_safe(&summary));
             match out {

@@ -88,7 +88,7 @@ impl AnswerKind {
             HandlerChoice::Throw { .. } => AnswerKind::Throw,
             HandlerChoice::FailThenSucceed { .. } => AnswerKind::FailThenSucceed,
             HandlerChoice::Jsonata { .. } => AnswerKind::Jsonata,
-            HandlerChoice::Callback => AnswerKind::Callback,
+            HandlerChoice::Callback { .. } => AnswerKind::Callback,
         }
     }
 }
@@ -125,7 +125,10 @@ pub fn choice_of_kind(kind: AnswerKind, current: &HandlerChoice, errors: &[Strin
             HandlerChoice::Jsonata { expression } => HandlerChoice::Jsonata { expression: expression.clone() },
             _ => HandlerChoice::Jsonata { expression: "{% $ %}".into() },
         },
-        AnswerKind::Callback => HandlerChoice::Callback,
+        AnswerKind::Callback => match current {
+            HandlerChoice::Callback { answer } => HandlerChoice::Callback { answer: answer.clone() },
+            _ => HandlerChoice::callback(),
+        },
     }
 }
 
@@ -334,7 +337,7 @@ fn apply_flag_spec(spec: &mut HandlerSpec, text: &str) -> Result<(), String> {
         ("default", None) => HandlerChoice::Seed,
         ("echo", None) => HandlerChoice::Echo,
         ("timeout", None) => HandlerChoice::Throw { error: names::TIMEOUT.into(), cause: String::new() },
-        ("callback", None) => HandlerChoice::Callback,
+        ("callback", None) => HandlerChoice::callback(),
         ("static", Some(json)) => HandlerChoice::Static { json: json.to_string() },
         ("static", None) => return Err(needs("JSON")),
         ("throw", Some(rest)) => {

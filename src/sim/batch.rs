@@ -155,10 +155,12 @@ impl Simulator {
         Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), registry, self.config(seed, quiet))
     }
 
-    /// Runs `input` to its end (or to a callback it waits for).
+    /// Runs `input` to its end (or to a callback it waits for that no handler answers:
+    /// [`CompiledHandlers::answer_callbacks`]).
     pub fn run(&self, input: Value, seed: u64) -> RunModel {
         let mut execution = self.start(input, seed);
         execution.run();
+        self.handlers.answer_callbacks(&mut execution);
         RunModel::of(&execution)
     }
 
@@ -167,6 +169,7 @@ impl Simulator {
     pub fn run_quiet(&self, input: Value, seed: u64) -> RunModel {
         let mut execution = self.start_with(input, seed, true);
         execution.run();
+        self.handlers.answer_callbacks(&mut execution);
         RunModel::of(&execution)
     }
 

@@ -379,7 +379,7 @@ mod tests {
             "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
             "Parameters": {"FunctionName": "Approve", "Payload": {"token.$": "$$.Task.Token"}}, "HeartbeatSeconds": 60, "End": true}}}"#;
         let mut engine = Engine::new();
-        let first = record(ask(&mut engine, 1, Request::Run { setup: setup(text, &[("Approve", HandlerChoice::Callback)]), scenario: Scenario::new("s", "{}") }));
+        let first = record(ask(&mut engine, 1, Request::Run { setup: setup(text, &[("Approve", HandlerChoice::callback())]), scenario: Scenario::new("s", "{}") }));
         assert!(first.pending_token.is_some());
         let mut run = LiveRun::new(first);
         assert_eq!(run.pending_token(), None, "the wait is not revealed yet");

@@ -67,8 +67,42 @@ pub enum HandlerChoice {
     /// A JSONata expression over the task's input (`$`).
     Jsonata { expression: String },
     /// Parks the task until a callback (the state must use `.waitForTaskToken`): no handler
-    /// result is used; success or failure comes from the user.
-    Callback,
+    /// result is used; success or failure comes from the user, or, when `answer` says what it
+    /// is, from the simulator once the task waits (a batch or a suite, which nobody answers).
+    Callback {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer: Option<CallbackAnswer>,
+    },
+}
+
+/// What a callback answers, given in advance ([`HandlerChoice::Callback`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "with", rename_all = "snake_case")]
+pub enum CallbackAnswer {
+    /// SendTaskSuccess with this JSON text as the output.
+    Success { output: String },
+    /// SendTaskFailure with this error and cause.
+    Failure {
+        error: String,
+        #[serde(default)]
+        cause: String,
+    },
+    /// SendTaskFailure with `error` to the first `times` tokens of the state, SendTaskSuccess
+    /// with `output` after (a retried callback that then succeeds).
+    FailuresThenSuccess { times: u32, error: String, output: String },
+    /// Nobody answers: time runs on until the task's TimeoutSeconds or missed HeartbeatSeconds
+    /// ends the wait; with `heartbeats`, SendTaskHeartbeat is sent in time, so only the timeout can.
+    Silence {
+        #[serde(default)]
+        heartbeats: bool,
+    },
+}
+
+impl HandlerChoice {
+    /// A callback the user answers (the page's "wait for callback").
+    pub fn callback() -> HandlerChoice {
+        HandlerChoice::Callback { answer: None }
+    }
 }
 
 /// A handler choice and its simulated latency.
@@ -158,7 +192,16 @@ enum Ready {
     Throw(StatesError),
     FailThenSucceed(u32, StatesError, Option<Arc<Value>>),
     Jsonata(Arc<Expression>),
-    Callback,
+    Callback(Option<ReadyAnswer>),
+}
+
+/// A [`CallbackAnswer`] made ready.
+#[derive(Clone, Debug)]
+enum ReadyAnswer {
+    Success(Arc<Value>),
+    Failure(StatesError),
+    FailuresThenSuccess(u32, StatesError, Arc<Value>),
+    Silence { heartbeats: bool },
 }
 
 /// A handler set checked and compiled once, for many executions.
@@ -240,7 +283,29 @@ impl CompiledHandlers {
                         }
                     }
                 }
-                HandlerChoice::Callback => Ready::Callback,
+                HandlerChoice::Callback { answer: None } => Ready::Callback(None),
+                HandlerChoice::Callback { answer: Some(CallbackAnswer::Success { output }) } => match serde_json::from_str::<Value>(output) {
+                    Ok(value) => Ready::Callback(Some(ReadyAnswer::Success(Arc::new(value)))),
+                    Err(e) => {
+                        errors.push(error(format!("the callback's output is not JSON (line {}, column {}): {e}", e.line(), e.column())));
+                        continue;
+                    }
+                },
+                HandlerChoice::Callback { answer: Some(CallbackAnswer::Failure { error, cause }) } => {
+                    Ready::Callback(Some(ReadyAnswer::Failure(StatesError::new(error, cause))))
+                }
+                HandlerChoice::Callback { answer: Some(CallbackAnswer::FailuresThenSuccess { times, error: name, output }) } => {
+                    match serde_json::from_str::<Value>(output) {
+                        Ok(value) => Ready::Callback(Some(ReadyAnswer::FailuresThenSuccess(*times, StatesError::new(name, format!("Simulated failure of '{state}'")), Arc::new(value)))),
+                        Err(e) => {
+                            errors.push(error(format!("the callback's output is not JSON (line {}, column {}): {e}", e.line(), e.column())));
+                            continue;
+                        }
+                    }
+                }
+                HandlerChoice::Callback { answer: Some(CallbackAnswer::Silence { heartbeats }) } => {
+                    Ready::Callback(Some(ReadyAnswer::Silence { heartbeats: *heartbeats }))
+                }
             };
             by_state.push((state.clone(), ready, spec.latency_ms));
         }
@@ -255,6 +320,65 @@ impl CompiledHandlers {
             self.by_state.iter().filter(|(state, ..)| !extra.contains_key(state)).cloned().collect();
         by_state.extend(over.by_state);
         Ok(CompiledHandlers { by_state, catalogue: self.catalogue.clone() })
+    }
+
+    /// Answers the callbacks `execution` waits for whose state's handler says what the answer
+    /// is ([`CallbackAnswer`]), letting virtual time pass for a silent one, until it ends or
+    /// waits for a callback nobody answers.
+    pub fn answer_callbacks(&self, execution: &mut crate::asl::interp::Execution) {
+        /// How far time runs for a callback nobody answers: past the longest execution (a year).
+        const SILENCE_MS: u64 = 400 * 86_400_000;
+        let answer_of = |state: &str| {
+            self.by_state.iter().find(|(s, ..)| s == state).and_then(|(_, ready, _)| match ready {
+                Ready::Callback(Some(answer)) => Some(answer.clone()),
+                _ => None,
+            })
+        };
+        // Each round answers or lets time pass; a retried callback waits again with a new token.
+        let mut failed: BTreeMap<Arc<str>, u32> = BTreeMap::new();
+        for _ in 0..10_000 {
+            if !matches!(execution.status(), crate::asl::interp::ExecutionStatus::Running) {
+                return;
+            }
+            let mut answered = false;
+            let mut wait: Option<u64> = None;
+            for pending in execution.pending_callbacks() {
+                match answer_of(&pending.state) {
+                    Some(ReadyAnswer::Success(output)) => answered |= execution.send_task_success(&pending.token, Value::clone(&output)),
+                    Some(ReadyAnswer::Failure(error)) => answered |= execution.send_task_failure(&pending.token, error),
+                    Some(ReadyAnswer::FailuresThenSuccess(times, error, output)) => {
+                        let count = failed.entry(pending.state.clone()).or_default();
+                        *count += 1;
+                        answered |= if *count <= times {
+                            execution.send_task_failure(&pending.token, error)
+                        } else {
+                            execution.send_task_success(&pending.token, Value::clone(&output))
+                        };
+                    }
+                    Some(ReadyAnswer::Silence { heartbeats }) => {
+                        // A heartbeat now and the clock moved half a period: never missed.
+                        let step = match pending.heartbeat_ms.filter(|_| heartbeats) {
+                            Some(h) => {
+                                execution.send_task_heartbeat(&pending.token);
+                                (h as u64 / 2).max(1)
+                            }
+                            None => SILENCE_MS,
+                        };
+                        wait = Some(wait.map_or(step, |w| w.min(step)));
+                    }
+                    None => {}
+                }
+            }
+            match (answered, wait) {
+                (true, _) => {
+                    execution.run();
+                }
+                (false, Some(millis)) => {
+                    execution.advance_time(millis);
+                }
+                (false, None) => return,
+            }
+        }
     }
 
     /// The same handlers, with default answers from `catalogue` (the page's fetched files).
@@ -312,7 +436,7 @@ impl CompiledHandlers {
                 }
             };
             let handler: Box<dyn TaskHandler> = match ready {
-                Ready::Seed | Ready::Callback => fallback(),
+                Ready::Seed | Ready::Callback(_) => fallback(),
                 Ready::Echo => Box::new(Echo),
                 Ready::Static(v) => Box::new(StaticResult(Value::clone(v))),
                 Ready::Throw(e) => Box::new(Throw(e.clone())),

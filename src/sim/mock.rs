@@ -74,7 +74,7 @@ fn label(choice: &HandlerChoice) -> &'static str {
         HandlerChoice::Echo => "echo",
         HandlerChoice::FailThenSucceed { .. } => "fail-then-succeed",
         HandlerChoice::Jsonata { .. } => "a JSONata expression",
-        HandlerChoice::Callback => "a callback",
+        HandlerChoice::Callback { .. } => "a callback",
         HandlerChoice::Static { .. } => "a static result",
         HandlerChoice::Throw { .. } => "a thrown error",
     }

@@ -33,6 +33,7 @@ pub fn edge_view(editor: Editor, drop_target: Selector<Option<String>>, id: Stri
     let sim = use_context::<super::sim_view::SimView>();
     let from_name = edge.source.as_ref().map(|s| s.name.clone());
     let to_name = if edge.kind == EdgeKind::End { None } else { editor.scene.node(&edge.to).map(|(n, _)| n.label.clone()) };
+    let (from_title, to_title) = (from_name.clone(), to_name.clone());
     let hot = Some(id.clone());
     let class = move || {
         let hot = drop_target.selected(&hot);
@@ -41,7 +42,9 @@ pub fn edge_view(editor: Editor, drop_target: Selector<Option<String>>, id: Stri
     };
     // (The arrowhead is the stylesheet's: `.edge` and `.edge.catch` set `marker-end`.)
     let d = move || path.with(|p| p.d.clone());
-    Some(view! { <path class=class d=d data-edge=id/> })
+    // Under a suite's coverage, why an edge is drawn as it is (an unreachable one's reason).
+    let title = move || sim.and_then(|s| s.edge_title(from_title.as_deref(), to_title.as_deref())).map(|t| view! { <title>{t}</title> });
+    Some(view! { <path class=class d=d data-edge=id>{title}</path> })
 }
 
 /// The label box of the edge `id`.

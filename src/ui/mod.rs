@@ -20,6 +20,7 @@ mod palette;
 mod rename;
 mod scene;
 mod run_batch;
+mod run_suite;
 mod run_ctx;
 mod run_handlers;
 mod run_inspect;

@@ -80,6 +80,7 @@ impl RunCtx {
         let model = self.live.with_value(|l| l.as_ref().map(LiveRun::model));
         if model.is_some() {
             self.sim.coverage.set(None);
+            self.sim.suite.set(None);
         }
         self.sim.run.set(model);
         self.tick.update(|t| *t += 1);
@@ -88,7 +89,6 @@ impl RunCtx {
 
 /// The simulator for the document as it is now, in the page itself: its model compiled, its
 /// handlers, its store seeds (what is not run by the engine worker yet: suites).
-#[allow(dead_code)] // suites (run_suite) run in the page until they move to the worker
 pub fn simulator(editor: Editor) -> Result<Simulator, String> {
     let simulator = editor.session.with_untracked(|s| s.doc.simulator().map_err(|e| e.to_string()))?;
     // The page's catalogue: the service files fetched so far (super::service_files).

@@ -17,7 +17,7 @@ fn choice_kind(c: &HandlerChoice) -> &'static str {
         HandlerChoice::Throw { .. } => "throw",
         HandlerChoice::FailThenSucceed { .. } => "fail",
         HandlerChoice::Jsonata { .. } => "jsonata",
-        HandlerChoice::Callback => "callback",
+        HandlerChoice::Callback { .. } => "callback",
     }
 }
 
@@ -28,7 +28,7 @@ fn choice_of(kind: &str) -> HandlerChoice {
         "throw" => HandlerChoice::Throw { error: "States.TaskFailed".into(), cause: "Simulated error".into() },
         "fail" => HandlerChoice::FailThenSucceed { times: 2, error: "States.TaskFailed".into(), then: None },
         "jsonata" => HandlerChoice::Jsonata { expression: "{% $ %}".into() },
-        "callback" => HandlerChoice::Callback,
+        "callback" => HandlerChoice::callback(),
         _ => HandlerChoice::Seed,
     }
 }

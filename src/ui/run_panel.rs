@@ -3,7 +3,7 @@
 //! real time, redrive), the status with its verdict, the clock, the timeline
 //! ([`super::run_timeline`]) and what the run shows ([`super::run_inspect`]), all over the run
 //! shared in [`super::run_ctx`]. Batches are in [`super::run_batch`], the stores in
-//! [`super::run_stores`]. The logic is `crate::sim`'s.
+//! [`super::run_stores`], test suites in [`super::run_suite`]. The logic is `crate::sim`'s.
 
 use leptos::prelude::*;
 
@@ -27,6 +27,7 @@ pub fn RunPanel() -> impl IntoView {
     let engine: Engine = expect_context();
     let run = RunCtx::new(sim);
     provide_context(run);
+    provide_context(super::run_suite::SuiteState::new());
     let tab = RwSignal::new("run");
     let current = RwSignal::new(0usize);
     let problem = RwSignal::new(None::<String>);
@@ -115,12 +116,13 @@ pub fn RunPanel() -> impl IntoView {
                     <button class:active=move || tab.get() == "run" on:click=move |_| { tab.set("run"); sim.open.set(true) }>"Scenario"</button>
                     <button class:active=move || tab.get() == "batch" data-testid="batch-tab" on:click=move |_| { tab.set("batch"); sim.open.set(true) }>"Batch"</button>
                     <button class:active=move || tab.get() == "stores" data-testid="stores-tab" on:click=move |_| { tab.set("stores"); sim.open.set(true) }>"Stores"</button>
+                    <button class:active=move || tab.get() == "suite" data-testid="suite-tab" on:click=move |_| { tab.set("suite"); sim.open.set(true) }>"Tests"</button>
                 </nav>
             </header>
             <div class="run-body" hidden=move || !sim.open.get()>
                 // Built the first time the drawer opens, then kept (hidden) so scenario edits and
                 // runs survive closing it: a page that never runs anything never pays for it.
-                {move || built.get().then(|| if tab.get() == "batch" { view! { <BatchTab/> }.into_any() } else if tab.get() == "stores" { view! { <StoresTab/> }.into_any() } else { view! {
+                {move || built.get().then(|| if tab.get() == "batch" { view! { <BatchTab/> }.into_any() } else if tab.get() == "stores" { view! { <StoresTab/> }.into_any() } else if tab.get() == "suite" { view! { <super::run_suite::SuiteTab/> }.into_any() } else { view! {
                 <div class="run-grid">
                     <ScenarioColumn current=current on_change=Callback::new(move |_| reset()) on_handlers=Callback::new(move |_| handlers_changed())/>
                     <div class="run-col">

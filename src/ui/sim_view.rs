@@ -1,6 +1,7 @@
 //! What the simulator shows on the canvas, provided once at the root: the run being looked at
-//! (states coloured as AWS's graph inspector colours them, edges taken, retry badges) or a
-//! batch's coverage (a heat map), and whether the Run drawer is open.
+//! (states coloured as AWS's graph inspector colours them, edges taken, retry badges), a
+//! batch's coverage (a heat map) or a test suite's coverage (edges taken, never taken,
+//! unreachable: [`crate::sim::suite::view::EdgeLook`]), and whether the Run drawer is open.
 
 use std::sync::Arc;
 
@@ -12,12 +13,14 @@ use leptos::prelude::*;
 pub struct SimView {
     pub run: RwSignal<Option<Arc<RunModel>>>,
     pub coverage: RwSignal<Option<Arc<Coverage>>>,
+    /// The last suite run's coverage, while the Tests tab shows it.
+    pub suite: RwSignal<Option<Arc<crate::sim::suite::coverage::Coverage>>>,
     pub open: RwSignal<bool>,
 }
 
 impl SimView {
     pub fn new() -> Self {
-        SimView { run: RwSignal::new(None), coverage: RwSignal::new(None), open: RwSignal::new(false) }
+        SimView { run: RwSignal::new(None), coverage: RwSignal::new(None), suite: RwSignal::new(None), open: RwSignal::new(false) }
     }
 
     /// Classes for a state's node: `run-succeeded` ..., or `heat heat-N` for coverage.
@@ -25,6 +28,14 @@ impl SimView {
         if let Some(c) = self.coverage.read().as_ref() {
             let failed = if c.failures(name) > 0 { " heat-failed" } else { "" };
             return format!(" heat {}{failed}", c.heat_level(name).class());
+        }
+        if let Some(c) = self.suite.read().as_ref() {
+            return match c.state_look(name) {
+                Some((true, _)) => " suite-covered".into(),
+                Some((false, Some(_))) => " suite-unreachable".into(),
+                Some((false, None)) => " suite-never".into(),
+                None => String::new(),
+            };
         }
         match self.run.read().as_ref() {
             Some(run) => format!(" run-{}", run.state_status(name).name()),
@@ -50,6 +61,9 @@ impl SimView {
                 _ => " heat-edge warm",
             };
         }
+        if let Some(c) = self.suite.read().as_ref() {
+            return c.edge_look(from, to).map_or("", |look| look.class());
+        }
         match self.run.read().as_ref() {
             Some(run) if run.edges.keys().any(|(a, b)| &**a == from && &**b == to) => {
                 let caught = run.state_status(from) == StateStatus::Caught && to != END;
@@ -58,5 +72,14 @@ impl SimView {
             Some(_) => " not-taken",
             None => "",
         }
+    }
+
+    /// The edge's tooltip under a suite's coverage (why an unreachable edge cannot be taken).
+    pub fn edge_title(&self, from: Option<&str>, to: Option<&str>) -> Option<String> {
+        let (from, to) = (from.unwrap_or(START), to.unwrap_or(END));
+        if self.coverage.read().is_some() {
+            return None;
+        }
+        self.suite.read().as_ref()?.edge_look(from, to).map(|look| look.title())
     }
 }

@@ -317,7 +317,7 @@ impl Docs {
 }
 
 /// A file picked in `input`, read as bytes.
-fn read_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(String, Vec<u8>) + 'static) {
+pub(super) fn read_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(String, Vec<u8>) + 'static) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
     input.set_value("");
     let name = file.name();

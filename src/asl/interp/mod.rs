@@ -124,6 +124,16 @@ pub enum StepOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct FiberId(usize);
 
+/// A task waiting for its token's callback ([`Execution::pending_callbacks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCallback {
+    pub token: String,
+    /// The Task state that waits.
+    pub state: Arc<str>,
+    /// Its HeartbeatSeconds, in milliseconds.
+    pub heartbeat_ms: Option<i64>,
+}
+
 /// What a fiber does when it next runs.
 #[derive(Debug, Clone)]
 enum Phase {
@@ -720,6 +730,23 @@ impl Execution {
                 self.sleeping.push((until, self.sleep_seq, fid));
             }
         }
+    }
+
+    /// The tasks waiting for their token's callback: the token, the state and its
+    /// HeartbeatSeconds (a caller that answers callbacks by state, sending heartbeats in time).
+    pub fn pending_callbacks(&self) -> Vec<PendingCallback> {
+        self.fibers
+            .iter()
+            .flatten()
+            .filter_map(|f| match &f.phase {
+                Phase::AwaitCallback { token, heartbeat, .. } => Some(PendingCallback {
+                    token: token.clone(),
+                    state: self.program.state(f.scope, f.state).name.clone(),
+                    heartbeat_ms: *heartbeat,
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The task tokens callbacks are awaited for.

@@ -5,6 +5,7 @@ use super::coverage::run_suite;
 use super::file::Suite;
 use super::generate::{Options, generate};
 use super::junit;
+use crate::handlers::s3::ObjectStore;
 use crate::sim::handler::HandlerSet;
 
 /// What `statecraft test` prints and writes.
@@ -22,11 +23,28 @@ fn unusable(message: String) -> TestReport {
     TestReport { stdout: String::new(), stderr: message, junit: None, exit_code: 2 }
 }
 
-/// Runs the suite `suite_text` (from `suite_name`) on `definition`.
-pub fn test_command(suite_text: &str, suite_name: &str, definition: &str) -> TestReport {
+/// The S3 objects every run starts with: `--s3 FILE`'s text, `{"bucket": {"key": body}}`, as
+/// `statecraft run --s3` reads it (seeded when the default clock starts); empty without one.
+pub fn object_store(s3: Option<&str>) -> Result<ObjectStore, String> {
+    let mut store = ObjectStore::default();
+    if let Some(text) = s3 {
+        let seed: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("--s3: not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
+        let now = crate::asl::clock::Clock::now(&crate::asl::clock::VirtualClock::default());
+        store.seed_from_json(&seed, now).map_err(|e| format!("--s3: {e}"))?;
+    }
+    Ok(store)
+}
+
+/// Runs the suite `suite_text` (from `suite_name`) on `definition`, the account holding the S3
+/// objects `s3` (`--s3 FILE`'s text) before each scenario.
+pub fn test_command(suite_text: &str, suite_name: &str, definition: &str, s3: Option<&str>) -> TestReport {
     let suite = match Suite::parse(suite_text) {
         Ok(s) => s,
         Err(errors) => return unusable(errors.iter().map(|e| format!("{suite_name}:{e}\n")).collect()),
+    };
+    let objects = match object_store(s3) {
+        Ok(o) => o,
+        Err(e) => return unusable(format!("{e}\n")),
     };
     let report = crate::asl::validate::validate_text(definition);
     if report.has_errors() {
@@ -39,7 +57,7 @@ pub fn test_command(suite_text: &str, suite_name: &str, definition: &str) -> Tes
             .collect();
         return unusable(lines);
     }
-    let run = match run_suite(definition, &suite.scenarios, &HandlerSet::new(), &Default::default()) {
+    let run = match run_suite(definition, &suite.scenarios, &HandlerSet::new(), &objects) {
         Ok(r) => r,
         Err(e) => return unusable(format!("{e}\n")),
     };
@@ -60,8 +78,10 @@ pub fn test_command(suite_text: &str, suite_name: &str, definition: &str) -> Tes
     TestReport { stdout, stderr: String::new(), junit: Some(junit::report(suite_name, &run.rows)), exit_code: u8::from(passed != run.rows.len()) }
 }
 
-/// What `statecraft generate-suite` gives: the suite's text and a summary for stderr.
-pub fn generate_command(definition: &str, definition_name: Option<&str>, max_runs: usize) -> Result<(String, String), String> {
+/// What `statecraft generate-suite` gives: the suite's text and a summary for stderr; `s3` as
+/// for [`test_command`].
+pub fn generate_command(definition: &str, definition_name: Option<&str>, max_runs: usize, s3: Option<&str>) -> Result<(String, String), String> {
+    let objects = object_store(s3)?;
     let report = crate::asl::validate::validate_text(definition);
     if let Some(d) = report.errors().next() {
         return Err(match d.position {
@@ -69,8 +89,8 @@ pub fn generate_command(definition: &str, definition_name: Option<&str>, max_run
             None => format!("error[{}]: {} ({})", d.code.as_str(), d.message, d.pointer),
         });
     }
-    let generated = generate(definition, &[], &HandlerSet::new(), &Default::default(), Options { max_runs }).map_err(|e| e.to_string())?;
-    let run = run_suite(definition, &generated.scenarios, &HandlerSet::new(), &Default::default()).map_err(|e| e.to_string())?;
+    let generated = generate(definition, &[], &HandlerSet::new(), &objects, Options { max_runs }).map_err(|e| e.to_string())?;
+    let run = run_suite(definition, &generated.scenarios, &HandlerSet::new(), &objects).map_err(|e| e.to_string())?;
     let mut summary = format!("{} scenarios from {} runs; {}\n", generated.scenarios.len(), generated.runs, run.coverage.summary());
     for (what, why) in run.coverage.missed() {
         summary.push_str(&format!("  not reached: {what}: {}\n", why.unwrap_or_else(|| "the generated inputs did not reach it".into())));

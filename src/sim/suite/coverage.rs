@@ -195,14 +195,19 @@ pub struct SuiteRun {
 /// `s3`: the objects the account holds before each run.
 pub fn run_suite(definition: &str, scenarios: &[Scenario], handlers: &HandlerSet, s3: &crate::handlers::s3::ObjectStore) -> Result<SuiteRun, SetupError> {
     let simulator = super::generate::suite_simulator(definition, handlers, s3)?;
+    let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
+    Ok(run_suite_on(simulator, &parsed, scenarios))
+}
+
+/// [`run_suite`] on a simulator made already (the page's), for `parsed`, the definition it runs.
+pub fn run_suite_on(simulator: crate::sim::batch::Simulator, parsed: &Value, scenarios: &[Scenario]) -> SuiteRun {
     let mut batch = Batch::new(simulator, scenarios.to_vec());
     batch.keep_runs = true;
     batch.fixed_seed = Some(super::generate::SEED);
     batch.run_all();
-    let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
-    let graph = Graph::of(&parsed);
+    let graph = Graph::of(parsed);
     let per_scenario: Vec<Reached> = batch.rows.iter().map(|r| r.run.as_deref().map(|run| reached(&graph, run)).unwrap_or_default()).collect();
-    Ok(SuiteRun { coverage: measure(&graph, per_scenario), rows: batch.rows })
+    SuiteRun { coverage: measure(&graph, per_scenario), rows: batch.rows }
 }
 
 /// The coverage of `graph` by scenarios that reached `per_scenario`.
@@ -284,9 +289,6 @@ fn index_of(label: &str, field: &str) -> Option<usize> {
 
 fn label_reason(graph: &Graph, state: &graph::StateInfo, label: &str) -> Option<String> {
     let on_task = state.kind == "Task";
-    if label == "Next" && is_callback(state) {
-        return Some(format!("{} waits for a task token: only an answer to the callback takes Next, and a suite runs without one", state.name));
-    }
     if let Some(i) = index_of(label, "Catch") {
         let catchers = graph::error_lists(&state.json, "Catch");
         if let Err(j) = graph::error_for(&catchers, i, on_task) {
@@ -322,8 +324,12 @@ fn can_hold(rule: &Value, want: bool, jsonata: bool) -> bool {
     })
 }
 
-fn is_callback(state: &graph::StateInfo) -> bool {
-    state.json.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken"))
+/// Whether a callback's HeartbeatSeconds is no shorter than its TimeoutSeconds (both literal):
+/// the timeout always comes first, so no heartbeat can be missed.
+fn heartbeat_after_timeout(state: &graph::StateInfo) -> bool {
+    let callback = state.json.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken"));
+    let seconds = |field: &str| state.json.get(field).and_then(Value::as_u64);
+    callback && matches!((seconds("HeartbeatSeconds"), seconds("TimeoutSeconds")), (Some(h), Some(t)) if h >= t)
 }
 
 fn can_fail_inside(graph: &Graph, owner: &str) -> bool {
@@ -333,14 +339,7 @@ fn can_fail_inside(graph: &Graph, owner: &str) -> bool {
 fn goal_reason(graph: &Graph, goal: &Goal) -> Option<String> {
     let state = graph.state(goal.state())?;
     match goal {
-        Goal::HeartbeatTimesOut { state: name } => Some(if is_callback(state) {
-            format!("{name}: a missed heartbeat needs the clock to run past it while the callback waits, which a suite run does not do")
-        } else {
-            format!("{name}: a heartbeat can only be missed by a callback (.waitForTaskToken) task")
-        }),
-        Goal::TimesOut { state: name } if is_callback(state) => {
-            Some(format!("{name}: a callback's timeout needs the clock to run past it while it waits, which a suite run does not do"))
-        }
+        Goal::HeartbeatTimesOut { state: name } => heartbeat_after_timeout(state).then(|| format!("{name}: its TimeoutSeconds runs out before its HeartbeatSeconds")),
         Goal::RetrySucceeds { retrier, .. } | Goal::RetryExhausted { retrier, .. } => {
             let retriers = graph::error_lists(&state.json, "Retry");
             graph::error_for(&retriers, *retrier, true).err().map(|j| format!("Retry[{retrier}] is shadowed by Retry[{j}], which takes every error it names"))

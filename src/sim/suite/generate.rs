@@ -4,8 +4,10 @@
 //! it visited, inputs that make each rule hold and all of them fail ([`synth`]), put where that
 //! state's input lives in the execution's input, or returned by the Task whose result it reads;
 //! for each Task it visited, the error each Catch takes, one failure then success and failures
-//! until each Retry is exhausted, a latency past its timeout, a callback never answered (for a
-//! heartbeat); for each Map and Parallel, an error thrown inside. A scenario is kept only when
+//! until each Retry is exhausted, a latency past its timeout, a missed heartbeat injected; for a
+//! `.waitForTaskToken` Task, its callback answered with success, with each Catch's and Retry's
+//! error, or never (until its timeout, heartbeats sent, or its missed heartbeat); for each Map
+//! and Parallel, an error thrown inside. A scenario is kept only when
 //! its run reached a state, edge or goal no kept scenario had. Its expected outcome is then
 //! recorded as observed, so the suite pins today's behaviour.
 
@@ -18,7 +20,7 @@ use super::graph::{self, ANY_ERROR, Graph};
 use super::paths::{self, Step};
 use super::synth::{self, Assignment};
 use crate::sim::batch::{Batch, SetupError, Simulator};
-use crate::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec};
+use crate::sim::handler::{CallbackAnswer, HandlerChoice, HandlerSet, HandlerSpec};
 use crate::sim::run::RunModel;
 use crate::sim::scenario::{Expected, Scenario};
 
@@ -77,8 +79,15 @@ struct Kept {
 pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, s3: &crate::handlers::s3::ObjectStore, options: Options) -> Result<Generated, SetupError> {
     let simulator = suite_simulator(definition, handlers, s3)?;
     let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
-    let graph = Graph::of(&parsed);
-    let mut starts = vec![Candidate { steps: vec!["the skeleton input".into()], input: crate::sim::skeleton::skeleton(&parsed), handlers: HandlerSet::new() }];
+    Ok(generate_on(&simulator, &parsed, base, options))
+}
+
+/// [`generate`] on a simulator made already (the page's: its catalogue, its handlers, with
+/// [`HISTORY_LIMIT`]), for `parsed`, the definition it runs.
+pub fn generate_on(simulator: &Simulator, parsed: &Value, base: &[Scenario], options: Options) -> Generated {
+    let simulator = simulator.clone();
+    let graph = Graph::of(parsed);
+    let mut starts = vec![Candidate { steps: vec!["the skeleton input".into()], input: crate::sim::skeleton::skeleton(parsed), handlers: HandlerSet::new() }];
     for scenario in base {
         if let Ok(input) = scenario.parsed_input() {
             starts.push(Candidate { steps: vec![format!("the input of '{}'", scenario.name)], input, handlers: scenario.handlers.clone() });
@@ -113,7 +122,7 @@ pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, s3: 
         })
         .collect();
     let runs = search.runs;
-    Ok(Generated { scenarios: record_expected(&simulator, scenarios), runs })
+    Generated { scenarios: record_expected(&simulator, scenarios), runs }
 }
 
 /// The scenarios with their expected outcome as a batch run gives it (status, error, end state,
@@ -296,17 +305,49 @@ fn task_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
         }
     }
     let callback = state.json.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken"));
-    if state.json.contains_key("TimeoutSeconds") || state.json.contains_key("TimeoutSecondsPath") {
-        let seconds = state.json.get("TimeoutSeconds").and_then(Value::as_u64).unwrap_or(366 * 86_400);
-        let spec = if callback {
-            HandlerSpec { choice: HandlerChoice::Callback, latency_ms: 0 }
-        } else {
-            HandlerSpec { choice: HandlerChoice::Seed, latency_ms: (seconds + 1) * 1000 }
+    let has_timeout = state.json.contains_key("TimeoutSeconds") || state.json.contains_key("TimeoutSecondsPath");
+    let has_heartbeat = state.json.contains_key("HeartbeatSeconds") || state.json.contains_key("HeartbeatSecondsPath");
+    if callback {
+        // The callback answered: SendTaskSuccess takes Next; SendTaskFailure with the error each
+        // Catch takes, and with each Retry's error (answered the same way on every attempt, the
+        // retries run out); silence until the timeout (heartbeats sent) or the missed heartbeat.
+        let answered = |answer: CallbackAnswer| HandlerSpec { choice: HandlerChoice::Callback { answer: Some(answer) }, latency_ms: 0 };
+        let output = match state.json.contains_key("ResultSelector") {
+            true => invert_result(&state.json, &Value::Object(Map::new())).unwrap_or_default().to_string(),
+            false => "{}".to_string(),
         };
+        out.push(with_handler(kept, format!("{name} is called back with success"), name, answered(CallbackAnswer::Success { output: output.clone() })));
+        for i in 0..catchers.len() {
+            if let Ok(error) = graph::error_for(&catchers, i, true) {
+                let failure = CallbackAnswer::Failure { error: error.clone(), cause: INJECTED_CAUSE.into() };
+                out.push(with_handler(kept, format!("{name} is called back with failure {error} (Catch[{i}])"), name, answered(failure)));
+            }
+        }
+        for i in 0..retriers.len() {
+            if let Ok(error) = graph::error_for(&retriers, i, true) {
+                let failure = CallbackAnswer::Failure { error: error.clone(), cause: INJECTED_CAUSE.into() };
+                out.push(with_handler(kept, format!("{name} is always called back with failure {error} (Retry[{i}])"), name, answered(failure)));
+                let once = CallbackAnswer::FailuresThenSuccess { times: 1, error: error.clone(), output: output.clone() };
+                out.push(with_handler(kept, format!("{name} is called back with failure {error} once (Retry[{i}]), then with success"), name, answered(once)));
+            }
+        }
+        if has_timeout {
+            out.push(with_handler(kept, format!("{name} is never called back, heartbeats sent, until its timeout"), name, answered(CallbackAnswer::Silence { heartbeats: true })));
+        }
+        if has_heartbeat {
+            out.push(with_handler(kept, format!("{name} is never called back nor sent a heartbeat"), name, answered(CallbackAnswer::Silence { heartbeats: false })));
+        }
+        return out;
+    }
+    if has_timeout {
+        let seconds = state.json.get("TimeoutSeconds").and_then(Value::as_u64).unwrap_or(366 * 86_400);
+        let spec = HandlerSpec { choice: HandlerChoice::Seed, latency_ms: (seconds + 1) * 1000 };
         out.push(with_handler(kept, format!("{name} outlives its timeout"), name, spec));
     }
-    if callback {
-        out.push(with_handler(kept, format!("{name} is never called back"), name, HandlerSpec { choice: HandlerChoice::Callback, latency_ms: 0 }));
+    if has_heartbeat {
+        // A task that is not a callback misses its heartbeat only as its service reports it (an
+        // activity worker that stops): the error injected.
+        out.push(with_handler(kept, format!("{name} misses its heartbeat"), name, throw(crate::asl::error::names::HEARTBEAT_TIMEOUT)));
     }
     out
 }

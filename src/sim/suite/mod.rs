@@ -2,7 +2,8 @@
 //! make Choice rules hold or fail ([`synth`], over [`paths`]), the coverage-guided search that
 //! writes the scenarios ([`generate`]), coverage measured by running them ([`coverage`]), the
 //! suite as a versioned file ([`file`]), `statecraft test` with its JUnit report ([`command`],
-//! [`junit`]), and the suite as Step Functions Local test cases and a CI workflow ([`export`]).
+//! [`junit`]), and the suite as Step Functions Local test cases and a CI workflow ([`export`]);
+//! what the page's Tests tab shows and the one engine call behind it ([`view`]).
 
 pub mod coverage;
 pub mod generate;
@@ -13,3 +14,4 @@ pub mod command;
 pub mod file;
 pub mod junit;
 pub mod export;
+pub mod view;
