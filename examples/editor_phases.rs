@@ -46,6 +46,12 @@ fn main() {
         let mut doc = Document::new("bench", text.clone());
         let _ = write!(out, "{n} states: read {:.1} ms", ms(t));
         let t = Instant::now();
+        let lowered = statecraft::asl::lower::lower_text(&text).map(|(_, l)| l.machine).expect("JSON");
+        let _ = write!(out, " (of which JSON and model {:.1} ms", ms(t));
+        let t = Instant::now();
+        let found = statecraft::asl::validate::validate(&lowered).len();
+        let _ = write!(out, ", validation {:.1} ms, {found} diagnostics)", ms(t));
+        let t = Instant::now();
         let graph = derive(doc.machine());
         let _ = write!(out, ", graph {:.1} ms", ms(t));
         let t = Instant::now();
