@@ -101,7 +101,13 @@ fn derive_scope(root: &StateMachine, machine: &StateMachine, scope: Scope, point
         marker(format!("{pointer}#start"), NodeKind::Start, "Start"),
         marker(format!("{pointer}#end"), NodeKind::End, "End"),
     ];
-    let index_of = |name: &str| machine.states.iter().position(|s| s.name == name).map(|i| i + 2);
+    // Each name's node, looked up once per transition: a map, not a scan (a scan made deriving
+    // a 2,000-state machine quadratic). The first state of a name wins, as a scan would have it.
+    let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(machine.states.len());
+    for (i, s) in machine.states.iter().enumerate() {
+        by_name.entry(s.name.as_str()).or_insert(i + 2);
+    }
+    let index_of = |name: &str| by_name.get(name).copied();
     for named in &machine.states {
         let r = StateRef { scope: scope.clone(), name: named.name.clone() };
         let id = r.pointer(root);

@@ -51,6 +51,19 @@ impl Minimap {
     }
 }
 
+/// The boxes `rects` (canvas space) as one SVG path in minimap pixels, each at least a pixel wide
+/// and high: the minimap draws a machine's nodes as one element, not one per node, so a
+/// keystroke or a drag at thousands of states redraws one path.
+pub fn boxes_path(map: &Minimap, rects: impl IntoIterator<Item = Rect>) -> String {
+    use std::fmt::Write;
+    let mut d = String::new();
+    for r in rects {
+        let r = map.rect(r);
+        let _ = write!(d, "M{:.1} {:.1}h{:.1}v{:.1}h{:.1}z", r.x, r.y, r.w.max(1.0), r.h.max(1.0), -r.w.max(1.0));
+    }
+    d
+}
+
 /// Whether the scene `bounds` sticks out of a `width` × `height` view (the minimap is shown).
 pub fn needed(bounds: Rect, viewport: &Viewport, width: f64, height: f64) -> bool {
     let a = viewport.to_screen(Point::new(bounds.x, bounds.y));
@@ -87,6 +100,20 @@ mod tests {
         // The view rect is centred on the press.
         let view = m.view(&moved, 800.0, 600.0);
         assert!((view.center().x - WIDTH / 2.0).abs() < 1e-9 && (view.center().y - HEIGHT / 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_boxes_are_one_path_of_closed_rectangles_in_minimap_pixels() {
+        let m = Minimap::new(Rect::new(0.0, 0.0, 1000.0, 1000.0));
+        let d = boxes_path(&m, [Rect::new(0.0, 0.0, 100.0, 50.0), Rect::new(500.0, 500.0, 0.0, 0.0)]);
+        let a = m.rect(Rect::new(0.0, 0.0, 100.0, 50.0));
+        let b = m.rect(Rect::new(500.0, 500.0, 0.0, 0.0));
+        assert_eq!(
+            d,
+            format!("M{:.1} {:.1}h{:.1}v{:.1}h{:.1}zM{:.1} {:.1}h1.0v1.0h-1.0z", a.x, a.y, a.w, a.h, -a.w, b.x, b.y),
+            "a box too small to see is drawn one pixel wide"
+        );
+        assert_eq!(boxes_path(&m, []), "");
     }
 
     #[test]

@@ -39,17 +39,22 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     let engine = super::engine::Engine::new();
     provide_context(engine);
     request_animation_frame(move || set_timeout(move || engine.start(), std::time::Duration::ZERO));
+    // Both read the text again, so they follow the text alone: a move, a drag or a selection
+    // does not parse a big definition again.
+    let text = Memo::new(move |_| editor.session.with(|s| s.doc.text().to_string()));
     Effect::new(move |_| {
-        let needed = editor.session.with(|s| {
-            serde_json::from_str::<serde_json::Value>(s.doc.text()).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default()
-        });
+        let needed = text.with(|t| serde_json::from_str::<serde_json::Value>(t).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default());
         files.need(&needed);
     });
-    // Each Task's request checked against its operation's input, once the service's file is here.
+    // Each Task's request checked against its operation's input, once the service's file is here
+    // (with no file here yet there is nothing to check against, and the text is not read).
     Effect::new(move |_| {
-        files.states.track();
-        let text = editor.session.with(|s| s.doc.text().to_string());
-        let found = crate::catalogue::requests::request_diagnostics(&text, &files.catalogue());
+        let any = files.states.with(|s| s.values().any(|f| *f == super::service_files::FileState::Loaded));
+        let text = text.get();
+        if !any && editor.requests.with_untracked(|(_, found)| found.is_empty()) {
+            return;
+        }
+        let found = if any { crate::catalogue::requests::request_diagnostics(&text, &files.catalogue()) } else { Vec::new() };
         editor.requests.set((text, found));
     });
 

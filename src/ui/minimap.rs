@@ -1,10 +1,10 @@
 //! The minimap in the canvas's corner, shown while the scene is larger than the view: the
-//! nodes as small boxes and the view as a frame; a press or drag centres the view there (see
+//! nodes as small boxes (one path for all of them) and the view as a frame; a press or drag centres the view there (see
 //! `editor::minimap`).
 
 use super::context::Editor;
 use crate::editor::geometry::Point;
-use crate::editor::minimap::{HEIGHT, Minimap as Map, WIDTH, needed};
+use crate::editor::minimap::{HEIGHT, Minimap as Map, WIDTH, boxes_path, needed};
 use leptos::prelude::*;
 
 #[component]
@@ -21,18 +21,17 @@ pub fn Minimap(size: impl Fn() -> Option<(f64, f64)> + Copy + Send + Sync + 'sta
         let (w, h) = view_size();
         editor.scene.with(|s| needed(s.bounds, &viewport.get(), w, h))
     };
+    // The states and the containers, one path each (see `boxes_path`).
     let boxes = move || {
         let m = map.get();
-        editor.scene.with(|s| {
-            s.nodes
-                .iter()
-                .filter(|n| n.state.is_some())
-                .map(|n| {
-                    let r = m.rect(n.rect);
-                    view! { <rect class="minimap-node" class:container=n.container x=r.x y=r.y width=r.w.max(1.0) height=r.h.max(1.0)/> }
-                })
-                .collect_view()
-        })
+        let (states, containers) = editor.scene.with(|s| {
+            let of = |container: bool| boxes_path(&m, s.nodes.iter().filter(|n| n.state.is_some() && n.container == container).map(|n| n.rect));
+            (of(false), of(true))
+        });
+        view! {
+            <path class="minimap-node" d=states/>
+            <path class="minimap-node container" d=containers/>
+        }
     };
     let frame = move || {
         let (w, h) = view_size();
