@@ -160,6 +160,33 @@ codes! {
     RequestField = "REQUEST_FIELD", Warning;
 }
 
+impl Code {
+    /// The code AWS's ValidateStateMachineDefinition gives the same problem (its list of
+    /// diagnostic codes in the API reference, `ValidateStateMachineDefinitionDiagnostic`), so a
+    /// finding can be compared with AWS's: most errors are what AWS calls schema validation;
+    /// warnings AWS has no code for give `None`.
+    pub fn aws_code(self) -> Option<&'static str> {
+        use Code::*;
+        Some(match self {
+            JsonSyntax => "INVALID_JSON_DESCRIPTION",
+            UnknownResource => "INVALID_RESOURCE",
+            NoTerminalState => "MISSING_END_STATE",
+            DuplicateStateName => "DUPLICATE_STATE_NAME",
+            StateName => "INVALID_STATE_NAME",
+            UnknownTarget => "MISSING_TRANSITION_TARGET",
+            PathWithoutDollar => "NO_DOLLAR",
+            StaticPass => "PASS_RESULT_IS_STATIC",
+            DuplicateKey | MissingField | FieldType | UnknownField | FieldNotAllowed | StateType | InvalidValue
+            | ValueRange | NumberRange | ExclusiveFields | WaitDuration | NextAndEnd | MissingTransition
+            | ChoiceRuleNext | NestedRuleNext | ChoiceRuleComparator | EmptyChoices | BackoffRate | JitterStrategy
+            | StatesAllPosition | EmptyErrorEquals | BranchEscape | UnreachableState | EmptyStates | JsonPathSyntax
+            | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
+            | JsonataSyntax | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
+            UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField => return None,
+        })
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

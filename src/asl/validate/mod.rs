@@ -85,10 +85,25 @@ pub fn validate_as(machine: &StateMachine, execution_type: ExecutionType) -> Vec
             if execution_type == ExecutionType::Express {
                 express_task(&at, &mut out);
             }
+            downgraded_language(machine, &at, &mut out);
         }
     }
     variables::check(scopes, &mut out);
     out
+}
+
+/// AWS's refusal of a state that sets `"QueryLanguage": "JSONPath"` in a state machine whose
+/// top level is JSONata, at any depth. The other way round is allowed: a JSONPath machine may have
+/// a JSONata Map whose states go back to JSONPath (AWS accepts that, and rejects this).
+fn downgraded_language(machine: &StateMachine, at: &StateAt, out: &mut Vec<Diagnostic>) {
+    if machine.query_language == Some(QueryLanguage::Jsonata) && at.state.query_language == Some(QueryLanguage::JsonPath) {
+        report(
+            out,
+            Code::InvalidValue,
+            at.at("QueryLanguage"),
+            "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine".to_string(),
+        );
+    }
 }
 
 /// AWS's refusal of a Task an EXPRESS state machine cannot run, located on its `Resource`.
