@@ -6,6 +6,7 @@
 use statecraft::asl::diag::Diagnostic;
 use statecraft::asl::model::ExecutionType;
 use statecraft::asl::validate::validate_text_as;
+use statecraft::sim::teststate::{TestStateRequest, test_state};
 use std::path::Path;
 
 /// One problem AWS reported: its code and where (a JSON pointer, or Jackson's "line: L, column:
@@ -29,10 +30,51 @@ fn aws_problems(expected: &serde_json::Value) -> Vec<AwsProblem> {
             .collect();
     }
     let message = expected["message"].as_str().expect("a diagnostics list or a message");
-    let inner = message.strip_prefix("Invalid State Machine Definition: '").and_then(|m| m.strip_suffix('\'')).expect("AWS's wording");
+    let Some(inner) = message.strip_prefix("Invalid State Machine Definition: '").and_then(|m| m.strip_suffix('\'')) else {
+        return Vec::new();
+    };
     let (code, rest) = inner.split_once(": ").expect("CODE: message");
     let location = rest.rsplit_once(" at /").map(|(_, pointer)| format!("/{pointer}"));
     vec![AwsProblem { code: code.to_string(), location }]
+}
+
+/// The request field a TestState refusal is about, read from AWS's message: ours must be
+/// located there (AWS's refusals of TestState name no place).
+fn teststate_fields(message: &str) -> &'static [&'static str] {
+    if message.contains("State not found") {
+        &["/stateName"]
+    } else if message.contains("RevealSecrets") {
+        &["/revealSecrets", "/mock"]
+    } else if message.contains("does not support Map or Parallel") {
+        // Without a mock: AWS calls the definition invalid, we say the state needs a mock.
+        &["/mock", "/definition"]
+    } else if message.contains("mock") || message.contains("Mock") {
+        &["/mock"]
+    } else {
+        &["/definition"]
+    }
+}
+
+/// A TestState call AWS refused: we must refuse it too, about the same request field, and when
+/// AWS's refusal names a definition problem, our validator must find it as for the other cases.
+fn teststate_difference(case: &serde_json::Value) -> Option<String> {
+    let body = case["request"].to_string();
+    let message = case["expected"]["message"].as_str().unwrap();
+    let refusal = match TestStateRequest::from_json(&body) {
+        Err(e) => e,
+        Ok(request) => match test_state(&request) {
+            Err(e) => e,
+            Ok(response) => return Some(format!("AWS refuses it ({message}), we answer {}", response.to_json())),
+        },
+    };
+    let fields = teststate_fields(message);
+    if !fields.iter().any(|f| refusal.pointer == *f || refusal.pointer.starts_with(&format!("{f}/"))) {
+        return Some(format!("AWS refuses it ({message}), we refuse it at {} instead of {fields:?}: {}", refusal.pointer, refusal.message));
+    }
+    let problems = aws_problems(&case["expected"]);
+    let report = statecraft::asl::validate::validate_text(case["request"]["definition"].as_str().unwrap());
+    let missing: Vec<&AwsProblem> = problems.iter().filter(|p| !report.errors().any(|d| matches(d, p))).collect();
+    (!missing.is_empty()).then(|| format!("AWS says {} at {:?}, our validator does not", missing[0].code, missing[0].location))
 }
 
 /// Whether our diagnostic is the problem AWS reported: the same code family, and located at
@@ -70,6 +112,14 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
     for path in &paths {
         let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let name = path.file_stem().unwrap().to_string_lossy();
+        if case["api"] == "TestState" {
+            rejected.1 += 1;
+            match teststate_difference(&case) {
+                None => rejected.0 += 1,
+                Some(difference) => failures.push(format!("{name}: {difference}")),
+            }
+            continue;
+        }
         let machine_type = if case["type"] == "EXPRESS" { ExecutionType::Express } else { ExecutionType::Standard };
         let report = validate_text_as(case["definition"].as_str().unwrap(), machine_type);
         let errors: Vec<&Diagnostic> = report.errors().collect();
