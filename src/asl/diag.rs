@@ -139,6 +139,10 @@ codes! {
     ExpressIntegration = "EXPRESS_INTEGRATION", Error;
     /// A Task's `Credentials` without `RoleArn`, or with a field other than `RoleArn`.
     Credentials = "CREDENTIALS", Error;
+    /// A Distributed Map's `Label` AWS refuses: longer than 40 characters, a forbidden character
+    /// (white space, brackets, `?`, `*`, `"`, `#`, `%`, `\\`, `^`, `|`, `~`, `` ` ``, `$`, `&`, `,`,
+    /// `;`, `:`, `/`, control characters), or the label of another Map of the machine.
+    Label = "LABEL", Error;
     /// A `$variable` that no state assigns.
     UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
     /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.
@@ -173,6 +177,7 @@ impl Code {
             NoTerminalState => "MISSING_END_STATE",
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
+            Label => "INVALID_LABEL_NAME",
             UnknownTarget => "MISSING_TRANSITION_TARGET",
             PathWithoutDollar => "NO_DOLLAR",
             StaticPass => "PASS_RESULT_IS_STATIC",
