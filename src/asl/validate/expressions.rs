@@ -110,25 +110,19 @@ fn reference_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut
     }
 }
 
-/// A `ResultPath`: a reference path into the state's input. It cannot name a variable (`$x`)
-/// or the context object (`$$.x`): both are read-only, and AWS refuses the definition.
+/// A `ResultPath`: a reference path into the state's input. It cannot name a variable (`$x`):
+/// variables are set by `Assign` only, and AWS refuses the definition.
 fn result_path(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
-    let target = text.trim_start();
-    let read_only = if target.starts_with("$$") {
-        Some("the context object")
-    } else if target.strip_prefix('$').and_then(|rest| rest.chars().next()).is_some_and(|c| c.is_alphabetic() || c == '_') {
-        Some("a variable")
-    } else {
-        None
-    };
-    match read_only {
-        Some(what) => report(
+    let names_variable = text.trim_start().strip_prefix('$').and_then(|rest| rest.chars().next()).is_some_and(|c| c.is_alphabetic() || c == '_');
+    if names_variable {
+        report(
             out,
             Code::ReferencePathSyntax,
             pointer,
-            format!("`ResultPath` writes into the state's input (`$`, `$.field`, `$['field']`); it cannot write into {what}: \"{text}\""),
-        ),
-        None => reference_path(text, pointer, "ResultPath", out),
+            format!("`ResultPath` writes into the state's input (`$`, `$.field`, `$['field']`); it cannot write into a variable (use `Assign`): \"{text}\""),
+        );
+    } else {
+        reference_path(text, pointer, "ResultPath", out);
     }
 }
 
