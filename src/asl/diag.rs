@@ -139,6 +139,10 @@ codes! {
     ExpressIntegration = "EXPRESS_INTEGRATION", Error;
     /// A Task's `Credentials` without `RoleArn`, or with a field other than `RoleArn`.
     Credentials = "CREDENTIALS", Error;
+    /// A Distributed Map's `Label` AWS refuses: longer than 40 characters, a forbidden character
+    /// (white space, brackets, `?`, `*`, `"`, `#`, `%`, `\\`, `^`, `|`, `~`, `` ` ``, `$`, `&`, `,`,
+    /// `;`, `:`, `/`, control characters), or the label of another Map of the machine.
+    Label = "LABEL", Error;
     /// A `$variable` that no state assigns.
     UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
     /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.
@@ -158,6 +162,34 @@ codes! {
     /// unknown member, a missing required one, a wrong type, a value outside an enum): found by
     /// the service catalogue (`catalogue::requests`), where the service's model is at hand.
     RequestField = "REQUEST_FIELD", Warning;
+}
+
+impl Code {
+    /// The code AWS's ValidateStateMachineDefinition gives the same problem (its list of
+    /// diagnostic codes in the API reference, `ValidateStateMachineDefinitionDiagnostic`), so a
+    /// finding can be compared with AWS's: most errors are what AWS calls schema validation;
+    /// warnings AWS has no code for give `None`.
+    pub fn aws_code(self) -> Option<&'static str> {
+        use Code::*;
+        Some(match self {
+            JsonSyntax => "INVALID_JSON_DESCRIPTION",
+            UnknownResource => "INVALID_RESOURCE",
+            NoTerminalState => "MISSING_END_STATE",
+            DuplicateStateName => "DUPLICATE_STATE_NAME",
+            StateName => "INVALID_STATE_NAME",
+            Label => "INVALID_LABEL_NAME",
+            UnknownTarget => "MISSING_TRANSITION_TARGET",
+            PathWithoutDollar => "NO_DOLLAR",
+            StaticPass => "PASS_RESULT_IS_STATIC",
+            DuplicateKey | MissingField | FieldType | UnknownField | FieldNotAllowed | StateType | InvalidValue
+            | ValueRange | NumberRange | ExclusiveFields | WaitDuration | NextAndEnd | MissingTransition
+            | ChoiceRuleNext | NestedRuleNext | ChoiceRuleComparator | EmptyChoices | BackoffRate | JitterStrategy
+            | StatesAllPosition | EmptyErrorEquals | BranchEscape | UnreachableState | EmptyStates | JsonPathSyntax
+            | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
+            | JsonataSyntax | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
+            UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField => return None,
+        })
+    }
 }
 
 impl fmt::Display for Code {

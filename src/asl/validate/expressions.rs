@@ -110,6 +110,22 @@ fn reference_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut
     }
 }
 
+/// A `ResultPath`: a reference path into the state's input. It cannot name a variable (`$x`):
+/// variables are set by `Assign` only, and AWS refuses the definition.
+fn result_path(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
+    let names_variable = text.trim_start().strip_prefix('$').and_then(|rest| rest.chars().next()).is_some_and(|c| c.is_alphabetic() || c == '_');
+    if names_variable {
+        report(
+            out,
+            Code::ReferencePathSyntax,
+            pointer,
+            format!("`ResultPath` writes into the state's input (`$`, `$.field`, `$['field']`); it cannot write into a variable (use `Assign`): \"{text}\""),
+        );
+    } else {
+        reference_path(text, pointer, "ResultPath", out);
+    }
+}
+
 fn intrinsic(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_intrinsic(text) {
         // AWS's words for any field whose intrinsic call it cannot read.
@@ -209,7 +225,7 @@ fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         }
     }
     if let Some(PathOrNull::Path(p)) = &d.result_path {
-        reference_path(p, at.at("ResultPath"), "ResultPath", out);
+        result_path(p, at.at("ResultPath"), out);
     }
     for (field, value) in [("Parameters", &d.parameters), ("ResultSelector", &d.result_selector), ("Assign", &d.assign)] {
         if let Some(v) = value
@@ -220,7 +236,7 @@ fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
     }
     for (i, c) in s.catch.iter().flatten().enumerate() {
         if let Some(PathOrNull::Path(p)) = &c.result_path {
-            reference_path(p, at.at(&format!("Catch/{i}/ResultPath")), "ResultPath", out);
+            result_path(p, at.at(&format!("Catch/{i}/ResultPath")), out);
         }
         if let Some(a) = &c.assign {
             template(a, &at.at(&format!("Catch/{i}/Assign")), out);

@@ -155,6 +155,9 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             }
             if let Some(Err(refused)) = task.resource.as_deref().map(integrations::parse) {
                 report(out, Code::UnknownResource, at.at("Resource"), refused.message());
+            } else if let Some(resource) = task.resource.as_deref().filter(|r| !resource_may_be_arn(r)) {
+                let refused = integrations::ResourceError::NotRecognized { resource: resource.to_string() };
+                report(out, Code::UnknownResource, at.at("Resource"), refused.message());
             }
             if let Some(credentials) = &task.credentials {
                 check_credentials(credentials, at, out);
@@ -366,4 +369,11 @@ fn check_catchers(catchers: &[Catcher], at: &StateAt, out: &mut Vec<Diagnostic>)
             report(out, Code::MissingField, format!("{base}/{i}/Next"), "a catcher needs a `Next`");
         }
     }
+}
+
+/// Whether a Task's `Resource` can be the ARN AWS needs: it is one (`arn:...`), or it is filled
+/// in before AWS sees it (a template's `${...}` placeholder), or it is a JSONata expression.
+/// Anything else (`"Resource": "MyFunction"`) AWS refuses as not a valid resource ARN.
+fn resource_may_be_arn(resource: &str) -> bool {
+    resource.starts_with("arn:") || resource.contains("${") || resource.trim_start().starts_with("{%")
 }

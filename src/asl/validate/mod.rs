@@ -85,10 +85,49 @@ pub fn validate_as(machine: &StateMachine, execution_type: ExecutionType) -> Vec
             if execution_type == ExecutionType::Express {
                 express_task(&at, &mut out);
             }
+            downgraded_language(machine, &at, &mut out);
         }
     }
     variables::check(scopes, &mut out);
+    labels(&walk, &mut out);
     out
+}
+
+/// AWS's rules for a Map's `Label` (its API's `INVALID_LABEL_NAME` and `DUPLICATE_LABEL_NAME`):
+/// at most 40 characters, none of the characters its names forbid, unique in the machine.
+fn labels(walk: &Walk, out: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (index, scope) in walk.scopes.iter().enumerate() {
+        for i in 0..scope.machine.states.len() {
+            let visit = walk.visit(index, i);
+            let StateKind::Map(map) = &visit.state.kind else { continue };
+            let Some(label) = map.label.as_deref() else { continue };
+            let pointer = format!("{}/Label", visit.pointer);
+            let length = label.chars().count();
+            let forbidden = label.chars().find(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c));
+            if length > 40 {
+                report(out, Code::Label, pointer, format!("the label is {length} characters long; the limit is 40"));
+            } else if let Some(c) = forbidden {
+                report(out, Code::Label, pointer, format!("the label `{label}` contains the forbidden character {c:?}"));
+            } else if let Some(other) = seen.insert(label, visit.name) {
+                report(out, Code::Label, pointer, format!("the label `{label}` is already the label of the Map `{other}`"));
+            }
+        }
+    }
+}
+
+/// AWS's refusal of a state that sets `"QueryLanguage": "JSONPath"` in a state machine whose
+/// top level is JSONata, at any depth. The other way round is allowed: a JSONPath machine may have
+/// a JSONata Map whose states go back to JSONPath (AWS accepts that, and rejects this).
+fn downgraded_language(machine: &StateMachine, at: &StateAt, out: &mut Vec<Diagnostic>) {
+    if machine.query_language == Some(QueryLanguage::Jsonata) && at.state.query_language == Some(QueryLanguage::JsonPath) {
+        report(
+            out,
+            Code::InvalidValue,
+            at.at("QueryLanguage"),
+            "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine".to_string(),
+        );
+    }
 }
 
 /// AWS's refusal of a Task an EXPRESS state machine cannot run, located on its `Resource`.

@@ -28,6 +28,11 @@ const JSONATA_BUILTINS: &[&str] = &[
 /// Runs the variable rules over every scope.
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     let assignments: Vec<Vec<(String, String)>> = scopes.iter().map(assignments_in).collect();
+    for (name, pointer) in assignments.iter().flatten() {
+        if let Some(problem) = variable_name_problem(name) {
+            report(out, Code::InvalidValue, pointer.clone(), format!("`{name}` is not a valid variable name: {problem}"));
+        }
+    }
     let assigned: Vec<HashSet<String>> = assignments.iter().map(|a| a.iter().map(|(n, _)| n.clone()).collect()).collect();
     let mut paths = Paths { scopes, edges: vec![None; scopes.len()], memo: HashMap::new() };
     let mut read: Vec<HashSet<String>> = Vec::with_capacity(scopes.len());
@@ -462,5 +467,19 @@ mod tests {
         assert_eq!(variable_reads("{% ($t := 1; $t + $u) %}", true), ["u"]);
         assert_eq!(variable_reads("{% $map($xs, function($v) { $v * 2 }) %}", true), ["xs"]);
         assert_eq!(variable_reads("{% '$notvar' & $v %}", true), ["v"]);
+    }
+}
+
+/// What is wrong with a variable name an `Assign` sets, if anything: AWS takes 1 to 80
+/// characters, a letter or `_` first, then letters, digits and `_` (a name `$x.y` or `$1x`
+/// could not be read back: JSONPath reads `$x.y` as a path into `$x`, and JSONata has no `$1x`).
+fn variable_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    let mut chars = name.chars();
+    match chars.next() {
+        None => Some("a name cannot be empty".into()),
+        _ if length > 80 => Some(format!("it is {length} characters long; the limit is 80")),
+        Some(first) if !(first.is_alphabetic() || first == '_') => Some(format!("a name starts with a letter or `_`, not {first:?}")),
+        _ => chars.find(|c| !(c.is_alphanumeric() || *c == '_')).map(|c| format!("a name holds only letters, digits and `_`, not {c:?}")),
     }
 }

@@ -289,8 +289,12 @@ impl Setup {
             None => None,
         };
         let configuration = request.state_configuration.clone().unwrap_or_default();
+        if request.reveal_secrets == Some(true) && request.mock.is_some() {
+            return Err(RequestError::at("/revealSecrets", "TestState does not support RevealSecrets when a mock is specified."));
+        }
+        let writes_results = located.state.contains_key("ResultWriter");
         let mock = match &request.mock {
-            Some(mock) => Some(mocked_outcome(mock, state, models)?),
+            Some(mock) => Some(mocked_outcome(mock, state, writes_results, models)?),
             None => None,
         };
         check_mock_needed(state, request.mock.as_ref())?;
@@ -309,7 +313,7 @@ impl Setup {
 }
 
 /// The mocked outcome, the result checked in its field validation mode.
-fn mocked_outcome(mock: &Mock, state: &CompiledState, models: &Catalogue) -> Result<Result<Value, StatesError>, RequestError> {
+fn mocked_outcome(mock: &Mock, state: &CompiledState, writes_results: bool, models: &Catalogue) -> Result<Result<Value, StatesError>, RequestError> {
     let text = match &mock.outcome {
         MockOutcome::Error { error, cause } => return Ok(Err(StatesError::new(error.clone(), cause.clone()))),
         MockOutcome::Result(text) => text,
@@ -327,9 +331,25 @@ fn mocked_outcome(mock: &Mock, state: &CompiledState, models: &Catalogue) -> Res
             },
             Err(_) => Ok(()),
         },
-        // A Map's and a Parallel's result is the array of their iterations' or branches' outputs.
-        Action::Map(_) | Action::Parallel { .. } if mode != FieldValidationMode::None && !result.is_array() => {
-            Err(format!("$: a {} state's result is an array, found {}", state.state_type.name(), crate::asl::json::type_name(&result)))
+        // A Map's and a Parallel's result is the array of their iterations' or branches'
+        // outputs, one per branch; a Map that writes its results to S3 gives the object that
+        // says where (AWS's refusals, word for word).
+        Action::Map(_) if mode != FieldValidationMode::None => {
+            let shape_error = if writes_results { (!result.is_object()).then_some("Mocked result must be a JSON object.") } else { (!result.is_array()).then_some("Mocked result must be an array.") };
+            return match shape_error {
+                Some(message) => Err(RequestError::at("/mock/result", message)),
+                None => Ok(Ok(result)),
+            };
+        }
+        Action::Parallel { branches } if mode != FieldValidationMode::None => {
+            return match result.as_array() {
+                None => Err(RequestError::at("/mock/result", "Mocked result must be an array.")),
+                Some(items) if items.len() != branches.len() => Err(RequestError::at(
+                    "/mock/result",
+                    "Mocked result must contain the same number of items as number of Parallel branches.",
+                )),
+                Some(_) => Ok(Ok(result)),
+            };
         }
         _ => Ok(()),
     };

@@ -294,8 +294,32 @@ fn map_and_parallel_need_a_mock_and_pass_takes_none() {
     assert_eq!(pass.pointer, "/mock");
     let parallel = json!({"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}], "End": true});
     let not_array = refused(body(parallel.clone(), json!({}), json!({"mock": {"result": "{}"}})));
-    assert!(not_array.message.contains("a Parallel state's result is an array"), "{not_array}");
+    assert_eq!(not_array.message, "Mocked result must be an array.");
     assert_eq!(answer(body(parallel, json!({}), json!({"mock": {"result": "{}", "fieldValidationMode": "NONE"}})))["status"], "SUCCEEDED");
+}
+
+/// AWS's refusals of a mock that does not fit the state (recorded in LocalStack's
+/// `test_state_mock_validation` snapshot): word for word, on the field they are about.
+#[test]
+fn mocks_that_do_not_fit_the_state_are_refused_as_aws_does() {
+    let two_branches = json!({"Type": "Parallel", "Branches": [
+        {"StartAt": "B1", "States": {"B1": {"Type": "Pass", "End": true}}},
+        {"StartAt": "B2", "States": {"B2": {"Type": "Pass", "End": true}}}], "End": true});
+    let three_items = refused(body(two_branches.clone(), json!({}), json!({"mock": {"result": "[1, 2, 3]"}})));
+    assert_eq!((three_items.pointer.as_str(), three_items.message.as_str()), ("/mock/result", "Mocked result must contain the same number of items as number of Parallel branches."));
+    assert_eq!(answer(body(two_branches, json!({}), json!({"mock": {"result": "[1, 2]"}})))["status"], "SUCCEEDED");
+
+    let map = json!({"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true});
+    assert_eq!(refused(body(map.clone(), json!([]), json!({"mock": {"result": "{}"}}))).message, "Mocked result must be an array.");
+    let mut writer = map;
+    writer["ItemProcessor"]["ProcessorConfig"] = json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"});
+    writer["ResultWriter"] = json!({"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}});
+    assert_eq!(refused(body(writer.clone(), json!([]), json!({"mock": {"result": "[]"}}))).message, "Mocked result must be a JSON object.");
+    let written = answer(body(writer, json!([]), json!({"mock": {"result": "{\"ResultWriterDetails\": {\"Bucket\": \"b\", \"Key\": \"p/manifest.json\"}}"}})));
+    assert_eq!(written["status"], "SUCCEEDED", "{written}");
+
+    let secrets = refused(body(lambda_task(json!({})), json!({}), json!({"revealSecrets": true, "mock": {"result": "{}"}})));
+    assert_eq!((secrets.pointer.as_str(), secrets.message.as_str()), ("/revealSecrets", "TestState does not support RevealSecrets when a mock is specified."));
 }
 
 #[test]

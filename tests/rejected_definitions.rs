@@ -1,0 +1,157 @@
+//! Definitions AWS rejected (and the few it accepted beside them), recorded against real AWS
+//! (`tests/fixtures/rejected/`, format in its README): our validator, as `statecraft validate`
+//! runs it, must reject each one AWS rejected, at the place AWS names, with a code that is AWS's
+//! or in AWS's family (`Code::aws_code`), and accept each one AWS accepted.
+
+use statecraft::asl::diag::Diagnostic;
+use statecraft::asl::model::ExecutionType;
+use statecraft::asl::validate::validate_text_as;
+use statecraft::sim::teststate::{TestStateRequest, test_state};
+use std::path::Path;
+
+/// One problem AWS reported: its code and where (a JSON pointer, or Jackson's "line: L, column:
+/// C" for text that is not JSON).
+struct AwsProblem {
+    code: String,
+    location: Option<String>,
+}
+
+/// The problems AWS reported for a case: the diagnostics of ValidateStateMachineDefinition, or
+/// the one in CreateStateMachine's InvalidDefinition message (`'CODE: message at /pointer'`).
+fn aws_problems(expected: &serde_json::Value) -> Vec<AwsProblem> {
+    if let Some(diagnostics) = expected["diagnostics"].as_array() {
+        return diagnostics
+            .iter()
+            .filter(|d| d["severity"] == "ERROR")
+            .map(|d| AwsProblem {
+                code: d["code"].as_str().unwrap().to_string(),
+                location: d["location"].as_str().map(str::to_string),
+            })
+            .collect();
+    }
+    let message = expected["message"].as_str().expect("a diagnostics list or a message");
+    let Some(inner) = message.strip_prefix("Invalid State Machine Definition: '").and_then(|m| m.strip_suffix('\'')) else {
+        return Vec::new();
+    };
+    let (code, rest) = inner.split_once(": ").expect("CODE: message");
+    let location = rest.rsplit_once(" at /").map(|(_, pointer)| format!("/{pointer}"));
+    vec![AwsProblem { code: code.to_string(), location }]
+}
+
+/// The request field a TestState refusal is about, read from AWS's message: ours must be
+/// located there (AWS's refusals of TestState name no place).
+fn teststate_fields(message: &str) -> &'static [&'static str] {
+    if message.contains("State not found") {
+        &["/stateName"]
+    } else if message.contains("RevealSecrets") {
+        &["/revealSecrets", "/mock"]
+    } else if message.contains("does not support Map or Parallel") {
+        // Without a mock: AWS calls the definition invalid, we say the state needs a mock.
+        &["/mock", "/definition"]
+    } else if message.contains("mock") || message.contains("Mock") {
+        &["/mock"]
+    } else {
+        &["/definition"]
+    }
+}
+
+/// A TestState call AWS refused: we must refuse it too, about the same request field, and when
+/// AWS's refusal names a definition problem, our validator must find it as for the other cases.
+fn teststate_difference(case: &serde_json::Value) -> Option<String> {
+    let body = case["request"].to_string();
+    let message = case["expected"]["message"].as_str().unwrap();
+    let refusal = match TestStateRequest::from_json(&body) {
+        Err(e) => e,
+        Ok(request) => match test_state(&request) {
+            Err(e) => e,
+            Ok(response) => return Some(format!("AWS refuses it ({message}), we answer {}", response.to_json())),
+        },
+    };
+    let fields = teststate_fields(message);
+    if !fields.iter().any(|f| refusal.pointer == *f || refusal.pointer.starts_with(&format!("{f}/"))) {
+        return Some(format!("AWS refuses it ({message}), we refuse it at {} instead of {fields:?}: {}", refusal.pointer, refusal.message));
+    }
+    let problems = aws_problems(&case["expected"]);
+    let report = statecraft::asl::validate::validate_text(case["request"]["definition"].as_str().unwrap());
+    let missing: Vec<&AwsProblem> = problems.iter().filter(|p| !report.errors().any(|d| matches(d, p))).collect();
+    (!missing.is_empty()).then(|| format!("AWS says {} at {:?}, our validator does not", missing[0].code, missing[0].location))
+}
+
+/// Whether our diagnostic is the problem AWS reported: the same code family, and located at
+/// AWS's place or inside it (ours may name the field where AWS names the state).
+fn matches(ours: &Diagnostic, aws: &AwsProblem) -> bool {
+    if ours.code.aws_code() != Some(aws.code.as_str()) {
+        return false;
+    }
+    match aws.location.as_deref() {
+        None => true,
+        Some("/") => true,
+        Some(location) if location.starts_with('/') => {
+            ours.pointer == location || ours.pointer.starts_with(&format!("{location}/"))
+        }
+        // Jackson's "[Source: ...; line: L, column: C]": the same line.
+        Some(location) => {
+            let line: Option<usize> =
+                location.split("line: ").nth(1).and_then(|rest| rest.split(',').next()).and_then(|l| l.trim().parse().ok());
+            line.is_none_or(|line| ours.position.is_some_and(|p| p.line == line))
+        }
+    }
+}
+
+#[test]
+fn aws_rejected_definitions_are_rejected_as_aws_does() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rejected");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    let mut failures = Vec::new();
+    let (mut rejected, mut accepted) = ((0, 0), (0, 0));
+    for path in &paths {
+        let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy();
+        if case["api"] == "TestState" {
+            rejected.1 += 1;
+            match teststate_difference(&case) {
+                None => rejected.0 += 1,
+                Some(difference) => failures.push(format!("{name}: {difference}")),
+            }
+            continue;
+        }
+        let machine_type = if case["type"] == "EXPRESS" { ExecutionType::Express } else { ExecutionType::Standard };
+        let report = validate_text_as(case["definition"].as_str().unwrap(), machine_type);
+        let errors: Vec<&Diagnostic> = report.errors().collect();
+        let problems = aws_problems(&case["expected"]);
+        if problems.is_empty() {
+            accepted.1 += 1;
+            match errors.first() {
+                None => accepted.0 += 1,
+                Some(d) => failures.push(format!("{name}: AWS accepts it, we say {} at {:?}: {}", d.code, d.pointer, d.message)),
+            }
+            continue;
+        }
+        rejected.1 += 1;
+        let missing: Vec<&AwsProblem> = problems.iter().filter(|p| !errors.iter().any(|d| matches(d, p))).collect();
+        if missing.is_empty() {
+            rejected.0 += 1;
+        } else {
+            let ours: Vec<String> = errors.iter().map(|d| format!("{} at {:?}", d.code, d.pointer)).collect();
+            for p in missing {
+                failures.push(format!(
+                    "{name}: AWS says {} at {}, we say [{}]",
+                    p.code,
+                    p.location.as_deref().unwrap_or("(no place)"),
+                    ours.join(", ")
+                ));
+            }
+        }
+    }
+    for f in &failures {
+        println!("{f}");
+    }
+    println!("AWS-rejected definitions: {} of {} rejected as AWS does", rejected.0, rejected.1);
+    println!("AWS-accepted definitions beside them: {} of {} accepted", accepted.0, accepted.1);
+    assert!(failures.is_empty(), "{} differences from AWS:\n{}", failures.len(), failures.join("\n"));
+}
