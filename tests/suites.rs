@@ -303,3 +303,111 @@ fn callbacks_answered_in_advance_are_delivered_as_the_task_waits() {
     assert_eq!(missed.duration_ms, 600_000);
     assert_eq!(run(None).status, "RUNNING");
 }
+
+/// Choices that branch on what a Task returned, not on the execution's input: each rule and the
+/// Default reached by the Task's synthesised answer, the value traced back through the Task's
+/// ResultSelector, ResultPath and OutputPath, a Pass's Parameters, an `Assign`ed variable, a
+/// JSONata `Output`, and nested `And`/`Or`/`Not` rules.
+#[test]
+fn choices_on_task_results_are_reached_by_synthesised_answers() {
+    let fun = "arn:aws:lambda:us-east-1:123456789012:function:F";
+    let shapes = [
+        // A legacy Lambda ARN: the function's result replaces the state's input; a polling loop.
+        ("legacy lambda", format!(r#"{{"StartAt": "Start", "States": {{
+            "Start": {{"Type": "Task", "Resource": "{fun}", "Next": "Get"}},
+            "Get": {{"Type": "Task", "Resource": "{fun}", "Next": "Is"}},
+            "Is": {{"Type": "Choice", "Choices": [
+                {{"Variable": "$.status", "StringEquals": "SUCCEEDED", "Next": "Done"}},
+                {{"Variable": "$.status", "StringEquals": "FAILED", "Next": "Failed"}}], "Default": "Wait"}},
+            "Wait": {{"Type": "Wait", "Seconds": 5, "Next": "Get"}},
+            "Done": {{"Type": "Succeed"}}, "Failed": {{"Type": "Fail", "Error": "Failed"}}}}}}"#)),
+        // lambda:invoke through ResultSelector, ResultPath and OutputPath, then a Pass's Parameters.
+        ("invoke through selector and paths", format!(r#"{{"StartAt": "Score", "States": {{
+            "Score": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "{fun}", "Payload.$": "$"}},
+                "ResultSelector": {{"risk.$": "$.Payload.assessment"}}, "ResultPath": "$.scored", "OutputPath": "$.scored", "Next": "Shape"}},
+            "Shape": {{"Type": "Pass", "Parameters": {{"level.$": "$.risk.level", "flags.$": "$.risk.flags"}}, "Next": "Route"}},
+            "Route": {{"Type": "Choice", "Choices": [
+                {{"And": [{{"Variable": "$.level", "NumericGreaterThan": 80}}, {{"Not": {{"Variable": "$.flags.manual", "BooleanEquals": true}}}}], "Next": "Reject"}},
+                {{"Or": [{{"Variable": "$.level", "NumericLessThan": 10}}, {{"Variable": "$.flags.trusted", "IsPresent": true}}], "Next": "Accept"}}],
+                "Default": "Review"}},
+            "Reject": {{"Type": "Fail", "Error": "Rejected"}}, "Accept": {{"Type": "Succeed"}}, "Review": {{"Type": "Succeed"}}}}}}"#)),
+        // A variable assigned from a Task's result, read by a later Choice.
+        ("assigned variable", format!(r#"{{"StartAt": "Count", "States": {{
+            "Count": {{"Type": "Task", "Resource": "{fun}", "Assign": {{"stock.$": "$.inventory.available"}}, "ResultPath": null, "Next": "Enough"}},
+            "Enough": {{"Type": "Choice", "Choices": [{{"Variable": "$stock", "NumericGreaterThanEquals": 5, "Next": "Ship"}}], "Default": "Backorder"}},
+            "Ship": {{"Type": "Succeed"}}, "Backorder": {{"Type": "Succeed"}}}}}}"#)),
+        // JSONata: the Task's Output template, and a variable assigned from its result.
+        ("jsonata output", format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "Check", "States": {{
+            "Check": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {{"FunctionName": "{fun}"}},
+                "Output": {{"verdict": "{{% $states.result.Payload.verdict %}}"}}, "Next": "Decide"}},
+            "Decide": {{"Type": "Choice", "Choices": [
+                {{"Condition": "{{% $states.input.verdict = 'fraud' %}}", "Next": "Block"}},
+                {{"Condition": "{{% $states.input.verdict = 'review' %}}", "Next": "Queue"}}], "Default": "Pass through"}},
+            "Block": {{"Type": "Fail", "Error": "Fraud"}}, "Queue": {{"Type": "Succeed"}}, "Pass through": {{"Type": "Succeed"}}}}}}"#)),
+    ];
+    for (label, definition) in &shapes {
+        let (scenarios, coverage) = generated_and_covered(label, definition);
+        assert_full(label, &coverage);
+        let f = coverage.edge_figure();
+        assert_eq!(f.covered, f.total, "{label}: {}", coverage.summary());
+        // The edges were reached by answers, not by the input: some scenario sets a Task's answer.
+        assert!(scenarios.iter().any(|s| !s.handlers.is_empty()), "{label}");
+    }
+}
+
+
+/// A Map's and a Parallel's own Retry, followed by success and by exhaustion, and a Map's
+/// tolerated failure: goals generated and reached.
+#[test]
+fn map_and_parallel_retries_and_tolerated_failures_are_reached() {
+    let fun = "arn:aws:lambda:us-east-1:123456789012:function:F";
+    let definition = format!(r#"{{"StartAt": "Each", "States": {{
+        "Each": {{"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {{"StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{fun}", "End": true}}}}}},
+            "Retry": [{{"ErrorEquals": ["Work.Busy"], "MaxAttempts": 2, "IntervalSeconds": 1}}],
+            "ResultPath": null, "Next": "Some"}},
+        "Some": {{"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1,
+            "ItemProcessor": {{"StartAt": "Try", "States": {{"Try": {{"Type": "Task", "Resource": "{fun}", "End": true}}}}}},
+            "ResultPath": null, "Next": "Both"}},
+        "Both": {{"Type": "Parallel", "Branches": [
+            {{"StartAt": "Left", "States": {{"Left": {{"Type": "Task", "Resource": "{fun}", "End": true}}}}}},
+            {{"StartAt": "Right", "States": {{"Right": {{"Type": "Pass", "End": true}}}}}}],
+            "Retry": [{{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 1}}],
+            "Catch": [{{"ErrorEquals": ["States.ALL"], "Next": "Broken"}}], "End": true}},
+        "Broken": {{"Type": "Fail", "Error": "Broken"}}}}}}"#);
+    let (_, coverage) = generated_and_covered("map and parallel retries", &definition);
+    assert_full("map and parallel retries", &coverage);
+    use statecraft::sim::suite::graph::Goal;
+    for goal in [
+        Goal::RetrySucceeds { state: "Each".into(), retrier: 0 },
+        Goal::RetryExhausted { state: "Each".into(), retrier: 0 },
+        Goal::ToleratesFailure { state: "Some".into() },
+        Goal::RetrySucceeds { state: "Both".into(), retrier: 0 },
+        Goal::RetryExhausted { state: "Both".into(), retrier: 0 },
+        Goal::BranchFails { state: "Both".into() },
+    ] {
+        let item = coverage.goals.iter().find(|i| i.what == goal).unwrap_or_else(|| panic!("{goal:?} is a goal: {}", coverage.summary()));
+        assert!(!item.reached_by.is_empty(), "{goal:?} reached: {}", coverage.summary());
+    }
+}
+
+/// A Choice that reads a field of a Map's list of results can take no edge (the state fails with
+/// `States.Runtime`): its edges are unreachable, with the reason, and so is what only they lead to
+/// (the layout corpus's generated business processes have many such Choices).
+#[test]
+fn a_choice_on_a_list_of_results_is_explained() {
+    let fun = "arn:aws:lambda:us-east-1:123456789012:function:F";
+    let definition = format!(r#"{{"StartAt": "Each", "States": {{
+        "Each": {{"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {{"StartAt": "Work", "States": {{"Work": {{"Type": "Task", "Resource": "{fun}", "End": true}}}}}}, "Next": "Skip?"}},
+        "Skip?": {{"Type": "Choice", "Choices": [{{"Variable": "$.flags.skip", "BooleanEquals": true, "Next": "Skipped"}}], "Default": "Done"}},
+        "Skipped": {{"Type": "Succeed"}}, "Done": {{"Type": "Succeed"}}}}}}"#);
+    let scenario = statecraft::sim::scenario::Scenario::new("two items", r#"{"items": [{"id": 1}, {"id": 2}]}"#);
+    let coverage = run_suite(&definition, &[scenario], &HandlerSet::new(), &Default::default()).unwrap().coverage;
+    let unexplained: Vec<String> = coverage.edges.iter().filter(|e| !e.covered() && e.unreachable.is_none()).map(|e| e.what.describe()).collect();
+    assert!(unexplained.is_empty(), "{unexplained:?}");
+    let edge = coverage.edges.iter().find(|e| e.what.from == "Skip?" && e.what.to == "Done").unwrap();
+    assert!(edge.unreachable.as_deref().is_some_and(|r| r.contains("list of results of Each")), "{:?}", edge.unreachable);
+    let state = coverage.states.iter().find(|s| s.what == "Skipped").unwrap();
+    assert!(state.unreachable.is_some());
+}

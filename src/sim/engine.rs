@@ -33,6 +33,11 @@ pub struct Session {
     /// The stores the definition names, shown even while empty.
     referenced: super::stores::Referenced,
     moments: Vec<Mark>,
+    /// The handlers the run was started with: a callback answered in advance
+    /// ([`super::handler::HandlerChoice::Callback`] with an answer) is delivered as the task
+    /// waits, as batches and suites deliver it.
+    handlers: super::handler::CompiledHandlers,
+    callback_failures: super::handler::CallbackFailures,
 }
 
 /// One moment: history events, trace entries and child executions by then, the top-level
@@ -51,13 +56,16 @@ impl Session {
     /// `referenced`: the stores the definition names, listed in the record even while empty.
     pub fn start(simulator: &Simulator, scenario: &Scenario, referenced: super::stores::Referenced) -> Result<Session, String> {
         let input = scenario.parsed_input()?;
+        // The scenario's own handler choices over the document's, as a batch runs it.
+        let simulator = &simulator.for_scenario(&scenario.handlers).map_err(|e| e.to_string())?;
         if let Some(refused) = crate::asl::interp::quota::execution_input_error(&scenario.input) {
             return Err(format!("AWS would not start this execution: {refused}"));
         }
         let store = simulator.fresh_store();
         let mut exec = simulator.start_over(input, 0, &store);
         exec.enable_trace();
-        let mut session = Session { exec, store, referenced, moments: Vec::new() };
+        let handlers = simulator.handlers.clone();
+        let mut session = Session { exec, store, referenced, moments: Vec::new(), handlers, callback_failures: Default::default() };
         session.mark();
         session.run();
         Ok(session)
@@ -81,13 +89,27 @@ impl Session {
         self.moments.push(Mark { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs });
     }
 
-    /// Steps until the execution ends or waits for a callback, recording every moment.
+    /// Steps until the execution ends or waits for a callback nobody answered in advance,
+    /// recording every moment; a callback answered in advance is delivered as the task waits.
     fn run(&mut self) -> StepOutcome {
+        use super::handler::CallbackRound;
+        let mut rounds = 0;
         loop {
             let outcome = self.exec.step();
             self.mark();
-            if outcome != StepOutcome::Progressed {
+            if outcome != StepOutcome::AwaitingCallback {
+                if outcome == StepOutcome::Progressed {
+                    continue;
+                }
                 return outcome;
+            }
+            rounds += 1;
+            if rounds > 10_000 {
+                return outcome;
+            }
+            match self.handlers.answer_callbacks_once(&mut self.exec, &mut self.callback_failures) {
+                CallbackRound::Idle => return outcome,
+                CallbackRound::Answered | CallbackRound::Waited => self.mark(),
             }
         }
     }
@@ -148,6 +170,7 @@ impl Session {
         // The redriven execution goes on over the same store: what it wrote before it failed
         // is still there, as on AWS.
         let registry = simulator.handlers.registry_over(&simulator.tasks, &self.store);
+        self.handlers = simulator.handlers.clone();
         let count = self.exec.redrive(Some(registry)).map_err(|e| format!("Cannot redrive: {e}."))?;
         self.mark();
         self.run();
@@ -400,6 +423,37 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(crate::sim::live::callback_output("{ nope").unwrap_err().split(" (").next(), Some("The output is not JSON"));
+    }
+
+    /// A callback answered in advance (the handler's preset answer) is delivered as the task
+    /// waits, as batches and suites deliver it: every moment recorded, no wait left for the page.
+    #[test]
+    fn a_single_run_delivers_a_callback_answered_in_advance() {
+        use crate::sim::handler::CallbackAnswer as Preset;
+        let text = r#"{"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "Approve", "Payload": {"token.$": "$$.Task.Token"}}, "TimeoutSeconds": 3600, "HeartbeatSeconds": 600,
+            "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 2, "IntervalSeconds": 1}], "End": true}}}"#;
+        let preset = |answer: Preset| HandlerChoice::Callback { answer: Some(answer) };
+        let mut engine = Engine::new();
+        let run = |engine: &mut Engine, choice: HandlerChoice| {
+            let record = record(ask(engine, 1, Request::Run { setup: setup(text, &[("Approve", choice)]), scenario: Scenario::new("s", "{}") }));
+            let mut live = LiveRun::new(record.clone());
+            assert_eq!(live.run(), Shown::Finished, "{:?}", record.end);
+            (record, live)
+        };
+        let (answered, live) = run(&mut engine, preset(Preset::Success { output: r#"{"approved": true}"#.into() }));
+        assert_eq!(answered.pending_token, None);
+        assert_eq!(live.model().output.as_deref(), Some(&serde_json::json!({"approved": true})));
+        let (_, live) = run(&mut engine, preset(Preset::FailuresThenSuccess { times: 1, error: "Busy".into(), output: "{}".into() }));
+        assert_eq!((live.model().status, live.model().visits[0].attempts), ("SUCCEEDED", 2));
+        let (_, live) = run(&mut engine, preset(Preset::Silence { heartbeats: false }));
+        assert_eq!((live.model().status, live.model().error.as_deref()), ("FAILED", Some("States.HeartbeatTimeout")));
+        // The moments in between are recorded: the page reveals the wait, then the answer.
+        assert!(live.moments().0 >= 3, "{:?}", live.moments());
+        // Without an answer the run still waits for the page's.
+        let first = record(ask(&mut engine, 2, Request::Run { setup: setup(text, &[("Approve", HandlerChoice::callback())]), scenario: Scenario::new("s", "{}") }));
+        assert!(first.pending_token.is_some());
     }
 
     #[test]

@@ -326,6 +326,24 @@ impl CompiledHandlers {
     /// is ([`CallbackAnswer`]), letting virtual time pass for a silent one, until it ends or
     /// waits for a callback nobody answers.
     pub fn answer_callbacks(&self, execution: &mut crate::asl::interp::Execution) {
+        // Each round answers or lets time pass; a retried callback waits again with a new token.
+        let mut failed = CallbackFailures::new();
+        for _ in 0..10_000 {
+            match self.answer_callbacks_once(execution, &mut failed) {
+                CallbackRound::Answered => {
+                    execution.run();
+                }
+                CallbackRound::Waited => {}
+                CallbackRound::Idle => return,
+            }
+        }
+    }
+
+    /// One round of [`CompiledHandlers::answer_callbacks`]: the answers given to the callbacks
+    /// waiting now (the caller then runs the execution on, as it records it), or virtual time
+    /// let pass for a silent one. `failed`: the failures each state's callback was answered with
+    /// so far (for [`CallbackAnswer::FailuresThenSuccess`]), kept by the caller across rounds.
+    pub fn answer_callbacks_once(&self, execution: &mut crate::asl::interp::Execution, failed: &mut CallbackFailures) -> CallbackRound {
         /// How far time runs for a callback nobody answers: past the longest execution (a year).
         const SILENCE_MS: u64 = 400 * 86_400_000;
         let answer_of = |state: &str| {
@@ -334,50 +352,45 @@ impl CompiledHandlers {
                 _ => None,
             })
         };
-        // Each round answers or lets time pass; a retried callback waits again with a new token.
-        let mut failed: BTreeMap<Arc<str>, u32> = BTreeMap::new();
-        for _ in 0..10_000 {
-            if !matches!(execution.status(), crate::asl::interp::ExecutionStatus::Running) {
-                return;
-            }
-            let mut answered = false;
-            let mut wait: Option<u64> = None;
-            for pending in execution.pending_callbacks() {
-                match answer_of(&pending.state) {
-                    Some(ReadyAnswer::Success(output)) => answered |= execution.send_task_success(&pending.token, Value::clone(&output)),
-                    Some(ReadyAnswer::Failure(error)) => answered |= execution.send_task_failure(&pending.token, error),
-                    Some(ReadyAnswer::FailuresThenSuccess(times, error, output)) => {
-                        let count = failed.entry(pending.state.clone()).or_default();
-                        *count += 1;
-                        answered |= if *count <= times {
-                            execution.send_task_failure(&pending.token, error)
-                        } else {
-                            execution.send_task_success(&pending.token, Value::clone(&output))
-                        };
-                    }
-                    Some(ReadyAnswer::Silence { heartbeats }) => {
-                        // A heartbeat now and the clock moved half a period: never missed.
-                        let step = match pending.heartbeat_ms.filter(|_| heartbeats) {
-                            Some(h) => {
-                                execution.send_task_heartbeat(&pending.token);
-                                (h as u64 / 2).max(1)
-                            }
-                            None => SILENCE_MS,
-                        };
-                        wait = Some(wait.map_or(step, |w| w.min(step)));
-                    }
-                    None => {}
+        if !matches!(execution.status(), crate::asl::interp::ExecutionStatus::Running) {
+            return CallbackRound::Idle;
+        }
+        let mut answered = false;
+        let mut wait: Option<u64> = None;
+        for pending in execution.pending_callbacks() {
+            match answer_of(&pending.state) {
+                Some(ReadyAnswer::Success(output)) => answered |= execution.send_task_success(&pending.token, Value::clone(&output)),
+                Some(ReadyAnswer::Failure(error)) => answered |= execution.send_task_failure(&pending.token, error),
+                Some(ReadyAnswer::FailuresThenSuccess(times, error, output)) => {
+                    let count = failed.entry(pending.state.clone()).or_default();
+                    *count += 1;
+                    answered |= if *count <= times {
+                        execution.send_task_failure(&pending.token, error)
+                    } else {
+                        execution.send_task_success(&pending.token, Value::clone(&output))
+                    };
                 }
-            }
-            match (answered, wait) {
-                (true, _) => {
-                    execution.run();
+                Some(ReadyAnswer::Silence { heartbeats }) => {
+                    // A heartbeat now and the clock moved half a period: never missed.
+                    let step = match pending.heartbeat_ms.filter(|_| heartbeats) {
+                        Some(h) => {
+                            execution.send_task_heartbeat(&pending.token);
+                            (h as u64 / 2).max(1)
+                        }
+                        None => SILENCE_MS,
+                    };
+                    wait = Some(wait.map_or(step, |w| w.min(step)));
                 }
-                (false, Some(millis)) => {
-                    execution.advance_time(millis);
-                }
-                (false, None) => return,
+                None => {}
             }
+        }
+        match (answered, wait) {
+            (true, _) => CallbackRound::Answered,
+            (false, Some(millis)) => {
+                execution.advance_time(millis);
+                CallbackRound::Waited
+            }
+            (false, None) => CallbackRound::Idle,
         }
     }
 
@@ -448,6 +461,20 @@ impl CompiledHandlers {
         }
         registry
     }
+}
+
+/// How many times each state's callback was answered with a failure so far.
+pub type CallbackFailures = BTreeMap<Arc<str>, u32>;
+
+/// What one round of answering callbacks did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackRound {
+    /// Callbacks were answered: the execution can run on.
+    Answered,
+    /// Only silent callbacks wait: virtual time was let pass (a heartbeat sent, or to a timeout).
+    Waited,
+    /// Nothing to answer: the execution ended or waits for a callback nobody answers in advance.
+    Idle,
 }
 
 /// A store for a zero-configuration run: tables and buckets exist from their first use.

@@ -82,8 +82,11 @@ pub struct Visit {
     pub output: Option<Arc<Value>>,
     /// The last error the state's task raised: (error, cause).
     pub error: Option<(Option<String>, Option<String>)>,
-    /// Task attempts (1 + retries) for a Task.
+    /// Attempts (1 + retries) for a Task; for a Map or a Parallel, how many times it started its
+    /// iterations or branches (a retried one starts them again).
     pub attempts: u32,
+    /// A Map's iterations that failed (its `ToleratedFailureCount`/`Percentage` may let it succeed).
+    pub failed_iterations: u32,
     pub status: StateStatus,
     /// It failed in an attempt that a redrive then ran again: the later visit tells the state's
     /// status.
@@ -118,6 +121,19 @@ pub struct RunModel {
     pub branch_failures: Vec<Arc<str>>,
     /// Virtual milliseconds from ExecutionStarted to the last event.
     pub duration_ms: i64,
+}
+
+/// The Map or Parallel visit that visit `v` runs inside and that is still running (not exited,
+/// not given up): the one a restart after `v`'s error belongs to.
+fn container_of(visits: &[Visit], parent: &[Option<usize>], gave_up: &[bool], v: usize) -> Option<usize> {
+    let mut at = parent.get(v).copied().flatten();
+    while let Some(u) = at {
+        if visits[u].output.is_none() && !gave_up[u] {
+            return Some(u);
+        }
+        at = parent[u];
+    }
+    None
 }
 
 impl RunModel {
@@ -162,6 +178,12 @@ impl RunModel {
         let mut last_top: Option<usize> = None;
         let mut branch_failures: Vec<Arc<str>> = Vec::new();
         let mut branch_failed = false;
+        // Each visit's Map or Parallel (the visit that started the branch or iteration it is in),
+        // and the Map and Parallel visits that gave up (failed past their retries).
+        let mut parent: Vec<Option<usize>> = Vec::new();
+        let mut gave_up: Vec<bool> = Vec::new();
+        // The last error a task raised: what a Map or Parallel that starts again was retried on.
+        let mut last_error: Option<(Option<String>, Option<String>)> = None;
         // Nesting depth of each visit (0: the top level), and the open visits by state name.
         let mut depth: Vec<u32> = Vec::new();
         // FNV: the keys are short state names, hashed on every entered and exited event.
@@ -182,16 +204,19 @@ impl RunModel {
                         output: None,
                         error: None,
                         attempts: 0,
+                        failed_iterations: 0,
                         status: StateStatus::InProgress,
                         superseded: false,
                     });
                     followed.push(false);
+                    gave_up.push(false);
                     let opens_branch = matches!(
                         kind_of(prev as u64),
                         Some(EventKind::ParallelStateStarted | EventKind::MapIterationStarted { .. } | EventKind::MapStateStarted { .. })
                     );
                     let d = inherited.map_or(0, |v| depth[v] + u32::from(opens_branch));
                     depth.push(d);
+                    parent.push(if opens_branch { inherited } else { inherited.and_then(|v| parent[v]) });
                     open.entry(name.clone()).or_default().push(index);
                     let redriven = matches!(kind_of(prev as u64), Some(EventKind::ExecutionRedriven { .. }));
                     let from = match (kind_of(prev as u64), inherited) {
@@ -220,8 +245,30 @@ impl RunModel {
                     }
                     set(&mut visit_of, slot, Some(index));
                 }
+                EventKind::MapStateStarted { .. } | EventKind::ParallelStateStarted | EventKind::MapRunStarted { .. } => {
+                    // Started right after it was entered, or again (retried after the error
+                    // raised inside it, the event following that error's).
+                    let owner = inherited.and_then(|v| if visits[v].entered_event == prev as u64 { Some(v) } else { container_of(&visits, &parent, &gave_up, v) });
+                    if let Some(c) = owner {
+                        if visits[c].attempts > 0 {
+                            visits[c].error = last_error.clone();
+                        }
+                        visits[c].attempts += 1;
+                    }
+                    set(&mut visit_of, slot, owner.or(inherited));
+                }
+                EventKind::MapIterationFailed { name, .. } => {
+                    if let Some(&v) = open.get(name).and_then(|l| l.last()) {
+                        visits[v].failed_iterations += 1;
+                    }
+                    set(&mut visit_of, slot, inherited);
+                }
                 EventKind::MapStateFailed | EventKind::ParallelStateFailed => {
                     branch_failed = true;
+                    let owner = inherited.and_then(|v| if visits[v].entered_event == prev as u64 { Some(v) } else { container_of(&visits, &parent, &gave_up, v) });
+                    if let Some(c) = owner {
+                        gave_up[c] = true;
+                    }
                     set(&mut visit_of, slot, inherited);
                 }
                 EventKind::StateExited { name, output, .. } => {
@@ -251,6 +298,7 @@ impl RunModel {
                     if let Some(v) = inherited {
                         visits[v].error = Some((error.clone(), cause.clone()));
                     }
+                    last_error = Some((error.clone(), cause.clone()));
                     set(&mut visit_of, slot, inherited);
                 }
                 EventKind::ExecutionSucceeded { .. } => status = "SUCCEEDED",

@@ -71,10 +71,11 @@ pub fn reached(graph: &Graph, run: &RunModel) -> Reached {
         }
         if let (Some(error), true) = (error, visit.attempts > 1) {
             let retriers = graph::error_lists(&state.json, "Retry");
-            if let Some(i) = retriers.iter().position(|list| graph::caught_by(list, error, true)) {
+            if let Some(i) = retriers.iter().position(|list| graph::caught_by(list, error, state.kind == "Task")) {
+                // A caught Map or Parallel exits (its status reads as succeeded): it failed first.
                 let goal = match visit.status {
-                    StateStatus::Succeeded => Some(Goal::RetrySucceeds { state: state.name.clone(), retrier: i }),
                     _ if failed => Some(Goal::RetryExhausted { state: state.name.clone(), retrier: i }),
+                    StateStatus::Succeeded => Some(Goal::RetrySucceeds { state: state.name.clone(), retrier: i }),
                     _ => None,
                 };
                 out.goals.extend(goal);
@@ -82,6 +83,9 @@ pub fn reached(graph: &Graph, run: &RunModel) -> Reached {
         }
         if failed && (state.kind == "Map" || state.kind == "Parallel") {
             out.goals.insert(Goal::BranchFails { state: state.name.clone() });
+        }
+        if state.kind == "Map" && visit.status == StateStatus::Succeeded && visit.failed_iterations > 0 {
+            out.goals.insert(Goal::ToleratesFailure { state: state.name.clone() });
         }
     }
     out
@@ -300,6 +304,9 @@ fn label_reason(graph: &Graph, state: &graph::StateInfo, label: &str) -> Option<
         return None;
     }
     let rules = state.json.get("Choices").and_then(Value::as_array)?;
+    if let Some(reason) = list_input_reason(graph, state, rules) {
+        return Some(reason);
+    }
     if let Some(i) = index_of(label, "Choices") {
         return (!can_hold(&rules[i], true, state.jsonata)).then(|| format!("Choices[{i}] can never hold: no value satisfies it"));
     }
@@ -310,6 +317,43 @@ fn label_reason(graph: &Graph, state: &graph::StateInfo, label: &str) -> Option<
             .map(|j| format!("Choices[{j}] always holds, so Default is never taken"));
     }
     None
+}
+
+/// A JSONPath Choice whose input is always a Map's or Parallel's list of results (every state
+/// leading to it is one, keeping its results whole: no `ResultSelector`, `ResultPath` or
+/// `OutputPath` but `$`) while its first rule reads a field of an object: the rule cannot be
+/// evaluated on a list (AWS fails the state with `States.Runtime`), so no edge out of it is taken.
+fn list_input_reason(graph: &Graph, state: &graph::StateInfo, rules: &[Value]) -> Option<String> {
+    if state.jsonata || state.json.contains_key("InputPath") {
+        return None;
+    }
+    let into: Vec<&graph::StateInfo> = graph.edges.iter().filter(|e| e.to == state.name).filter_map(|e| graph.state(&e.from)).collect();
+    let whole = |s: &&graph::StateInfo| {
+        let kept = |field: &str| s.json.get(field).is_none_or(|v| v.as_str() == Some("$"));
+        matches!(s.kind.as_str(), "Map" | "Parallel")
+            && !s.jsonata
+            && !s.json.contains_key("ResultSelector")
+            && !s.json.contains_key("ResultWriter")
+            && kept("ResultPath")
+            && kept("OutputPath")
+            && graph.edges.iter().filter(|e| e.from == s.name && e.to == state.name).all(|e| e.labels.iter().all(|l| l == "Next"))
+    };
+    let first = into.first().filter(|_| into.iter().all(whole))?;
+    fn reads_a_field(rule: &Value) -> bool {
+        let Some(rule) = rule.as_object() else { return false };
+        if let Some(sub) = rule.get("Not") {
+            return reads_a_field(sub);
+        }
+        if let Some(subs) = rule.get("And").or_else(|| rule.get("Or")).and_then(Value::as_array) {
+            return subs.first().is_some_and(reads_a_field);
+        }
+        let member = rule.get("Variable").and_then(Value::as_str).and_then(paths::steps).is_some_and(|p| matches!(p.first(), Some(paths::Step::Member(_))));
+        member && !rule.contains_key("IsPresent")
+    }
+    // Checked by the interpreter: the rule alone on a list fails.
+    let rule = rules.first().filter(|r| reads_a_field(r) && rule_holds(r, false, &Value::Array(vec![Value::Object(Default::default())])).is_none())?;
+    let variable = rule.get("Variable").and_then(Value::as_str).unwrap_or("a field");
+    Some(format!("its input is always the list of results of {} (a list has no field: its first rule, on {variable}, fails the state)", first.name))
 }
 
 /// Whether some synthesised assignment makes the rule come out `want`, checked by the interpreter.
@@ -342,8 +386,13 @@ fn goal_reason(graph: &Graph, goal: &Goal) -> Option<String> {
         Goal::HeartbeatTimesOut { state: name } => heartbeat_after_timeout(state).then(|| format!("{name}: its TimeoutSeconds runs out before its HeartbeatSeconds")),
         Goal::RetrySucceeds { retrier, .. } | Goal::RetryExhausted { retrier, .. } => {
             let retriers = graph::error_lists(&state.json, "Retry");
-            graph::error_for(&retriers, *retrier, true).err().map(|j| format!("Retry[{retrier}] is shadowed by Retry[{j}], which takes every error it names"))
+            let on_task = state.kind == "Task";
+            if !on_task && !can_fail_inside(graph, &state.name) {
+                return Some(format!("nothing inside {} can fail", state.name));
+            }
+            graph::error_for(&retriers, *retrier, on_task).err().map(|j| format!("Retry[{retrier}] is shadowed by Retry[{j}], which takes every error it names"))
         }
+        Goal::ToleratesFailure { state: name } => (!can_fail_inside(graph, name)).then(|| format!("nothing inside {name} can fail")),
         Goal::BranchFails { state: name } => (!can_fail_inside(graph, name)).then(|| format!("nothing inside {name} can fail")),
         Goal::TimesOut { .. } => None,
     }

@@ -11,12 +11,13 @@
 //! its run reached a state, edge or goal no kept scenario had. Its expected outcome is then
 //! recorded as observed, so the suite pins today's behaviour.
 
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use serde_json::{Map, Value};
 
 use super::coverage::{Reached, reached};
 use super::graph::{self, ANY_ERROR, Graph};
+use super::origin::{self, Origin};
 use super::paths::{self, Step};
 use super::synth::{self, Assignment};
 use crate::sim::batch::{Batch, SetupError, Simulator};
@@ -163,14 +164,18 @@ impl Search<'_> {
             return None;
         }
         self.runs += 1;
-        let simulator = self.simulator.for_scenario(&candidate.handlers).ok()?;
+        let mut simulator = self.simulator.for_scenario(&candidate.handlers).ok()?;
         let mut candidate = candidate;
         let mut run = simulator.run_quiet(candidate.input.clone(), SEED);
         // A field the flow reads but the input lacks: supply it and run again.
         let mut supplied = Vec::new();
         while supplied.len() < 8 && self.runs < self.max {
-            let Some((input, path)) = supply_missing(self.graph, &candidate.input, &run) else { break };
-            candidate.input = input;
+            let Some((supplied_candidate, path)) = supply_missing(self.graph, &candidate, &run) else { break };
+            // Supplied by a Task's answer: the handlers changed too.
+            if supplied_candidate.handlers != candidate.handlers {
+                simulator = self.simulator.for_scenario(&supplied_candidate.handlers).ok()?;
+            }
+            candidate = supplied_candidate;
             supplied.push(path);
             self.runs += 1;
             run = simulator.run_quiet(candidate.input.clone(), SEED);
@@ -190,22 +195,90 @@ impl Search<'_> {
 }
 
 /// When a run failed because a state read a path its input lacks (`The JSONPath '$.x' ... could
-/// not be found`, an `ItemsPath` with no results), the execution's input with that field supplied
-/// where the state's input lives (two items for an `ItemsPath`, else a string), and the path.
-fn supply_missing(graph: &Graph, input: &Value, run: &RunModel) -> Option<(Value, String)> {
+/// not be found`, an `ItemsPath` with no results), the candidate with that field supplied where
+/// it comes from ([`origin`]: the execution's input or a Task's answer; else where the state's
+/// input lives in the execution's input), two items for an `ItemsPath`, else a string; and the path.
+fn supply_missing(graph: &Graph, candidate: &Candidate, run: &RunModel) -> Option<(Candidate, String)> {
     let cause = run.cause.as_deref()?;
     let state_name = cause.split_once("executing the state '")?.1.split_once("' (entered")?.0;
     let path = ["The JSONPath '", "Invalid path '"].iter().find_map(|m| cause.split_once(m).and_then(|(_, rest)| rest.split_once('\'')).map(|(p, _)| p))?;
     let steps = paths::steps(path).filter(|s| !s.is_empty())?;
     let state = graph.state(state_name)?;
-    let visit = run.visits.iter().rev().find(|v| *v.state == *state_name)?;
+    let at = run.visits.iter().rposition(|v| *v.state == *state_name)?;
+    let visit = &run.visits[at];
     let input_path = state.json.get("InputPath").and_then(Value::as_str).and_then(paths::steps).unwrap_or_default();
     let items_path = state.json.get("ItemsPath").and_then(Value::as_str);
     let value = if items_path == Some(path) { Value::Array(vec![serde_json::json!({"id": "item-1"}), serde_json::json!({"id": "item-2"})]) } else { Value::from("value") };
-    let location = locations(input, &visit.input).into_iter().next()?;
-    let mut out = input.clone();
-    paths::set(&mut out, &[location, input_path, steps].concat(), Some(value));
-    (out != *input).then(|| (out, path.to_string()))
+    let wanted = vec![([input_path.clone(), steps.clone()].concat(), Some(value.clone()))];
+    if let Some((traced, _)) = at_origin(graph, candidate, run, at, &wanted)
+        && (traced.input != candidate.input || traced.handlers != candidate.handlers)
+    {
+        return Some((traced, path.to_string()));
+    }
+    let location = locations(&candidate.input, &visit.input).into_iter().next()?;
+    let mut out = candidate.clone();
+    paths::set(&mut out.input, &[location, input_path, steps].concat(), Some(value));
+    (out.input != candidate.input).then(|| (out, path.to_string()))
+}
+
+/// The wanted values (paths in the input of `run.visits[visit]`, or variables it reads) put
+/// where they come from ([`origin::trace`]): into the execution's input, or into the answer of
+/// the Task whose result carries them (a static result, the result after its injected failures,
+/// or a callback's success). `None` when no value could be traced; else the candidate and the
+/// Tasks whose answers it sets.
+fn at_origin(graph: &Graph, candidate: &Candidate, run: &RunModel, visit: usize, wanted: &Assignment) -> Option<(Candidate, Vec<String>)> {
+    let mut out = candidate.clone();
+    let mut results: BTreeMap<String, Value> = BTreeMap::new();
+    let mut traced = 0;
+    for (path, value) in wanted {
+        match origin::trace(graph, run, visit, path) {
+            Some(Origin::Input(p)) => paths::set(&mut out.input, &p, value.clone()),
+            Some(Origin::TaskResult { state, path }) => {
+                let result = results.entry(state.clone()).or_insert_with(|| current_result(graph, candidate, run, &state));
+                paths::set(result, &path, value.clone());
+            }
+            None => continue,
+        }
+        traced += 1;
+    }
+    if traced == 0 {
+        return None;
+    }
+    let tasks: Vec<String> = results.keys().cloned().collect();
+    for (state, result) in results {
+        let callback = graph.state(&state).and_then(|s| s.json.get("Resource")).and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken"));
+        let json = result.to_string();
+        let choice = match out.handlers.get(&state).map(|h| &h.choice) {
+            Some(HandlerChoice::FailThenSucceed { times, error, .. }) => HandlerChoice::FailThenSucceed { times: *times, error: error.clone(), then: Some(json) },
+            Some(HandlerChoice::Callback { answer: Some(CallbackAnswer::FailuresThenSuccess { times, error, .. }) }) => {
+                HandlerChoice::Callback { answer: Some(CallbackAnswer::FailuresThenSuccess { times: *times, error: error.clone(), output: json }) }
+            }
+            _ if callback => HandlerChoice::Callback { answer: Some(CallbackAnswer::Success { output: json }) },
+            _ => HandlerChoice::Static { json },
+        };
+        let latency_ms = out.handlers.get(&state).map(|h| h.latency_ms).unwrap_or(0);
+        out.handlers.insert(state, HandlerSpec { choice, latency_ms });
+    }
+    Some((out, tasks))
+}
+
+/// What a Task answers in this scenario, as a value to change: its static answer when it has
+/// one, else its result taken back from its output in this run ([`invert_result`]), else `{}`.
+fn current_result(graph: &Graph, candidate: &Candidate, run: &RunModel, state: &str) -> Value {
+    let given = match candidate.handlers.get(state).map(|h| &h.choice) {
+        Some(HandlerChoice::Static { json } | HandlerChoice::FailThenSucceed { then: Some(json), .. }) => Some(json),
+        Some(HandlerChoice::Callback { answer: Some(CallbackAnswer::Success { output } | CallbackAnswer::FailuresThenSuccess { output, .. }) }) => Some(output),
+        _ => None,
+    };
+    if let Some(value) = given.and_then(|json| serde_json::from_str(json).ok()) {
+        return value;
+    }
+    let task = graph.state(state).filter(|s| !s.jsonata);
+    let output = run.visits.iter().rev().find(|v| *v.state == *state).and_then(|v| v.output.as_deref());
+    match (task, output) {
+        (Some(task), Some(output)) => invert_result(&task.json, output).unwrap_or_else(|| Value::Object(Map::new())),
+        _ => Value::Object(Map::new()),
+    }
 }
 
 /// Whether a Choice rule holds on `input`, as the interpreter decides: the rule alone in a
@@ -247,7 +320,7 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
         match state.kind.as_str() {
             "Choice" => out.extend(choice_mutations(graph, state, kept)),
             "Task" => out.extend(task_mutations(state, kept)),
-            "Map" if !map_has_items(state, kept) => out.extend(map_items_mutations(state, kept)),
+            "Map" if !map_has_items(state, kept) => out.extend(map_items_mutations(graph, state, kept)),
             "Map" | "Parallel" => {
                 let catchers = graph::error_lists(&state.json, "Catch");
                 let mut errors: Vec<String> = (0..catchers.len()).filter_map(|i| graph::error_for(&catchers, i, false).ok()).collect();
@@ -264,8 +337,35 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
                         break;
                     }
                 }
+                out.extend(map_parallel_retry_mutations(graph, state, kept, &visited));
             }
             _ => {}
+        }
+    }
+    out
+}
+
+/// A Map's or Parallel's own retries, and a Map's tolerated failures: a Task inside that ran
+/// fails once with each retrier's error (the state starts again and succeeds; in a Map over two
+/// items, one iteration fails, which a tolerance lets through) and fails always (the retries
+/// run out). The Task's own retriers and catchers must let the error through.
+fn map_parallel_retry_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept, visited: &BTreeSet<&str>) -> Vec<Candidate> {
+    let retriers = graph::error_lists(&state.json, "Retry");
+    let mut errors: Vec<(String, String)> = (0..retriers.len()).filter_map(|i| graph::error_for(&retriers, i, false).ok().map(|e| (e, format!(" (Retry[{i}])")))).collect();
+    if graph::tolerates_failure(&state.json) {
+        errors.push((ANY_ERROR.to_string(), " (tolerated)".to_string()));
+    }
+    let mut out = Vec::new();
+    let inside: Vec<&graph::StateInfo> = graph.inside(&state.name).into_iter().filter(|s| s.kind == "Task" && visited.contains(s.name.as_str())).collect();
+    for (error, why) in &errors {
+        let lets_through = |task: &&&graph::StateInfo| {
+            ["Catch", "Retry"].iter().all(|field| !graph::error_lists(&task.json, field).iter().any(|l| graph::caught_by(l, error, true)))
+        };
+        let Some(task) = inside.iter().find(lets_through) else { continue };
+        let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: error.clone(), then: None }, latency_ms: 0 };
+        out.push(with_handler(kept, format!("{} inside {} fails once with {error}{why}", task.name, state.name), &task.name, once));
+        if why.contains("Retry") {
+            out.push(with_handler(kept, format!("{} inside {} always fails with {error}{why}", task.name, state.name), &task.name, throw(error)));
         }
     }
     out
@@ -403,8 +503,17 @@ fn choice_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept) -> Vec
         wanted.push((format!("{name} Default"), all_fail));
     }
     let mut out = Vec::new();
+    let at = kept.run.visits.iter().position(|v| &*v.state == name).unwrap_or_default();
     for (label, assignment) in wanted {
-        let assignment: Assignment = assignment.into_iter().map(|(p, v)| ([input_path.clone(), p].concat(), v)).collect();
+        let assignment: Assignment =
+            assignment.into_iter().map(|(p, v)| if paths::is_variable(&p) { (p, v) } else { ([input_path.clone(), p].concat(), v) }).collect();
+        // Where each value comes from: the execution's input, or a Task's result.
+        if let Some((mut candidate, tasks)) = at_origin(graph, &kept.candidate, &kept.run, at, &assignment) {
+            let by = if tasks.is_empty() { "input".to_string() } else { format!("{} returning", tasks.join(", ")) };
+            candidate.steps.push(format!("{label} by {by} {}", describe(&assignment)));
+            out.push(candidate);
+        }
+        let assignment: Assignment = assignment.into_iter().filter(|(p, _)| !paths::is_variable(p)).collect();
         // Where the state's input lives in the execution's input.
         for location in locations(&kept.candidate.input, seen).into_iter().take(3) {
             let mut candidate = kept.candidate.clone();
@@ -476,7 +585,7 @@ fn state_is_inside(owner: &graph::StateInfo, name: &str) -> bool {
 
 /// A Map that ran over no item: its `ItemsPath` given two items (the skeleton of what its
 /// processor reads), where the Map's input lives in the execution's input.
-fn map_items_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
+fn map_items_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
     let Some(visit) = kept.run.visits.iter().find(|v| *v.state == *state.name) else { return Vec::new() };
     let items_path = match (state.json.get("ItemsPath").and_then(Value::as_str), state.json.get("Items")) {
         (Some(p), _) => paths::steps(p),
@@ -493,6 +602,13 @@ fn map_items_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> 
         other => other,
     };
     let mut out = Vec::new();
+    let at = kept.run.visits.iter().position(|v| *v.state == *state.name).unwrap_or_default();
+    let input_path = state.json.get("InputPath").and_then(Value::as_str).and_then(paths::steps).unwrap_or_default();
+    let two = vec![([input_path, items_path.clone()].concat(), Some(Value::Array(vec![item.clone(), item.clone()])))];
+    if let Some((mut candidate, _)) = at_origin(graph, &kept.candidate, &kept.run, at, &two) {
+        candidate.steps.push(format!("{} over two items", state.name));
+        out.push(candidate);
+    }
     for location in locations(&kept.candidate.input, &visit.input).into_iter().take(2) {
         let mut candidate = kept.candidate.clone();
         paths::set(&mut candidate.input, &[location, items_path.clone()].concat(), Some(Value::Array(vec![item.clone(), item.clone()])));
@@ -719,3 +835,5 @@ fn describe(assignment: &Assignment) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+

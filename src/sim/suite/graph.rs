@@ -64,6 +64,9 @@ pub enum Goal {
     HeartbeatTimesOut { state: String },
     /// The Map or Parallel fails because something inside it failed.
     BranchFails { state: String },
+    /// The Map succeeds although an iteration failed (within its `ToleratedFailureCount` or
+    /// `ToleratedFailurePercentage`).
+    ToleratesFailure { state: String },
 }
 
 impl Goal {
@@ -73,7 +76,8 @@ impl Goal {
             | Goal::RetryExhausted { state, .. }
             | Goal::TimesOut { state }
             | Goal::HeartbeatTimesOut { state }
-            | Goal::BranchFails { state } => state,
+            | Goal::BranchFails { state }
+            | Goal::ToleratesFailure { state } => state,
         }
     }
 
@@ -84,6 +88,7 @@ impl Goal {
             Goal::TimesOut { state } => format!("{state} times out"),
             Goal::HeartbeatTimesOut { state } => format!("{state} misses its heartbeat"),
             Goal::BranchFails { state } => format!("{state} fails"),
+            Goal::ToleratesFailure { state } => format!("{state} tolerates a failed iteration"),
         }
     }
 }
@@ -171,9 +176,9 @@ impl Graph {
                     self.edge(name, next, format!("Catch[{i}]"));
                 }
             }
-            // A Map's or Parallel's retries are not told apart in a run's trace: only a Task's are goals.
+            // A Map or Parallel is retried when something inside fails (the run model counts its starts).
             for (i, retrier) in state.get("Retry").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                if kind == "Task" && retrier.get("MaxAttempts").and_then(Value::as_u64) != Some(0) {
+                if matches!(kind.as_str(), "Task" | "Map" | "Parallel") && !distributed(state) && retrier.get("MaxAttempts").and_then(Value::as_u64) != Some(0) {
                     self.goals.push(Goal::RetrySucceeds { state: name.clone(), retrier: i });
                     self.goals.push(Goal::RetryExhausted { state: name.clone(), retrier: i });
                 }
@@ -189,11 +194,33 @@ impl Graph {
             if kind == "Parallel" || kind == "Map" {
                 self.goals.push(Goal::BranchFails { state: name.clone() });
             }
+            // A Distributed Map's iterations fail in child executions, which its run model does not
+            // tell apart: its own retries and tolerance are not goals yet.
+            if kind == "Map" && !distributed(state) && tolerates_failure(state) {
+                self.goals.push(Goal::ToleratesFailure { state: name.clone() });
+            }
             for (_, inner) in crate::asl::walk::json::nested(state, crate::asl::walk::Reach::Run) {
                 self.scope(inner, Some(name.clone()), jsonata_of(inner, jsonata));
             }
         }
     }
+}
+
+/// Whether a Map runs its items as child executions (`ProcessorConfig.Mode` DISTRIBUTED).
+fn distributed(state: &Map<String, Value>) -> bool {
+    use crate::asl::walk::{Reach, json};
+    json::nested(state, Reach::Run).into_iter().any(|(_, p)| p.get("ProcessorConfig").and_then(|c| c.get("Mode")).and_then(Value::as_str) == Some("DISTRIBUTED"))
+}
+
+/// Whether a Map may succeed with a failed iteration: a tolerated count or percentage above zero,
+/// or one read at run time (`...Path`, a JSONata expression).
+pub fn tolerates_failure(state: &Map<String, Value>) -> bool {
+    ["ToleratedFailureCount", "ToleratedFailurePercentage"].iter().any(|f| match state.get(*f) {
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n > 0.0),
+        Some(Value::String(_)) => true,
+        _ => false,
+    }) || state.contains_key("ToleratedFailureCountPath")
+        || state.contains_key("ToleratedFailurePercentagePath")
 }
 
 fn jsonata_of(machine: &Map<String, Value>, inherited: bool) -> bool {

@@ -29,9 +29,38 @@ pub fn steps(path: &str) -> Option<Vec<Step>> {
         .collect()
 }
 
+/// The steps of a reference a Choice rule may read: `$.a.b` as [`steps`] gives them, `$name.a` (a
+/// variable) as `[VARIABLES, name, a]` ([`super::origin::VARIABLES`]): the generator puts such
+/// a value where the variable was assigned, never into the state's input.
+pub fn reference(path: &str) -> Option<Vec<Step>> {
+    let parsed = JsonPath::parse(path.trim()).ok()?;
+    let Root::Variable(name) = parsed.root() else { return steps(path) };
+    let mut out = vec![Step::Member(super::origin::VARIABLES.into()), Step::Member(name.clone())];
+    for segment in parsed.segments() {
+        out.push(match segment {
+            Segment::Child(Selector::Name(name)) => Step::Member(name.clone()),
+            Segment::Child(Selector::Index(i)) => Step::Index(usize::try_from(*i).ok()?),
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+/// Whether a path reads a variable ([`reference`]).
+pub fn is_variable(steps: &[Step]) -> bool {
+    matches!(steps.first(), Some(Step::Member(m)) if m == super::origin::VARIABLES)
+}
+
 /// `$.a.b[0]` again, for names and labels.
 pub fn display(steps: &[Step]) -> String {
     let mut out = String::from("$");
+    let steps = match steps {
+        [Step::Member(marker), Step::Member(name), rest @ ..] if marker == super::origin::VARIABLES => {
+            out.push_str(name);
+            rest
+        }
+        _ => steps,
+    };
     for step in steps {
         match step {
             Step::Member(m) if m.chars().all(|c| c.is_alphanumeric() || c == '_') && !m.is_empty() => {

@@ -38,7 +38,7 @@ pub fn satisfy(rule: &Value, want: bool, base: &Value) -> Vec<Assignment> {
             _ => Vec::new(),
         };
     }
-    let Some(variable) = rule.get("Variable").and_then(Value::as_str).and_then(paths::steps) else { return Vec::new() };
+    let Some(variable) = rule.get("Variable").and_then(Value::as_str).and_then(paths::reference) else { return Vec::new() };
     let Some((op, operand)) = rule.iter().find_map(|(k, v)| Op::from_name(k).map(|op| (op, v))) else { return Vec::new() };
     comparison(&variable, op, operand, want)
 }
@@ -176,7 +176,7 @@ fn comparison(path: &[Step], op: Op, operand: &Value, want: bool) -> Vec<Assignm
 
 /// `...Path` comparisons: both sides set, from the plain comparison's values.
 fn path_comparison(path: &[Step], op: Op, operand: &Value, want: bool) -> Vec<Assignment> {
-    let Some(other) = operand.as_str().and_then(paths::steps) else { return Vec::new() };
+    let Some(other) = operand.as_str().and_then(paths::reference) else { return Vec::new() };
     let Some(plain) = Op::from_name(op.name().trim_end_matches("Path")) else { return Vec::new() };
     let reference = match plain {
         Op::BooleanEquals => json!(true),
