@@ -132,6 +132,32 @@ enum Answer {
     ModelResponse,
 }
 
+/// Optimized integrations that answer in their own words, not the called API's (AWS's
+/// "Create and manage Amazon EMR clusters" page): (service, action, [(API member, integration
+/// member)]). A list renamed to a single name gives its first element (`StepIds` → `StepId`).
+const OWN_RESPONSES: &[(&str, &str, &[(&str, &str)])] = &[
+    ("elasticmapreduce", "createCluster", &[("JobFlowId", "ClusterId")]),
+    ("elasticmapreduce", "addStep", &[("StepIds", "StepId")]),
+    ("elasticmapreduce", "cancelStep", &[("CancelStepsInfoList", "CancelStepsInfo")]),
+];
+
+/// `response` with the members renamed as the integration names them ([`OWN_RESPONSES`]).
+fn in_own_words(integration: &Integration, mut response: Value) -> Value {
+    let Integration::Optimized { integration, .. } = integration else { return response };
+    let Some((_, _, renames)) = OWN_RESPONSES.iter().find(|r| r.0 == integration.service && r.1 == integration.action) else { return response };
+    let Value::Object(members) = &mut response else { return response };
+    for (from, to) in *renames {
+        if let Some(value) = members.remove(*from) {
+            let value = match value {
+                Value::Array(items) if from.ends_with('s') || from.ends_with("List") => items.into_iter().next().unwrap_or(Value::Null),
+                other => other,
+            };
+            members.insert(to.to_string(), value);
+        }
+    }
+    response
+}
+
 /// The default answer of a resolved integration.
 #[derive(Debug, Clone)]
 pub struct CatalogueAnswer {
@@ -154,8 +180,9 @@ const SYNC_JOBS: &[(&str, &str, &str, &[&str], &[(&str, &str)])] = &[
     ("sagemaker", "createTrainingJob", "DescribeTrainingJob", &[], &[("/TrainingJobStatus", "Completed")]),
     ("sagemaker", "createTransformJob", "DescribeTransformJob", &[], &[("/TransformJobStatus", "Completed")]),
     ("sagemaker", "createProcessingJob", "DescribeProcessingJob", &[], &[("/ProcessingJobStatus", "Completed")]),
-    ("elasticmapreduce", "createCluster", "DescribeCluster", &[], &[("/Cluster/Status/State", "WAITING")]),
-    ("elasticmapreduce", "addStep", "DescribeStep", &[], &[("/Step/Status/State", "COMPLETED")]),
+    // EMR's `createCluster.sync` and `addStep.sync` wait for the cluster or the step, then answer
+    // as `createCluster` and `addStep` do (`ClusterId`, `StepId`: [`OWN_RESPONSES`]); published
+    // workflows read `$.cluster.ClusterId` after `createCluster.sync`.
     ("emr-serverless", "startJobRun", "GetJobRun", &[], &[("/JobRun/State", "SUCCESS")]),
     ("databrew", "startJobRun", "DescribeJobRun", &[], &[("/State", "SUCCEEDED")]),
 ];
@@ -300,6 +327,7 @@ impl TaskHandler for CatalogueAnswer {
                 })
             }
         };
+        let response = in_own_words(&self.resolved.integration, response);
         Ok(if optimized { with_metadata(response, "application/x-amz-json-1.0", &[], context) } else { response })
     }
 }
@@ -391,6 +419,39 @@ mod tests {
     fn answer(resource: &str, input: Value) -> Value {
         let catalogue = Catalogue::embedded();
         call(default_handler(&catalogue, resource).as_mut(), resource, input).0
+    }
+
+    #[test]
+    fn emr_answers_in_the_integration_s_own_words_with_or_without_sync() {
+        for pattern in ["", ".sync"] {
+            let created = answer(&format!("arn:aws:states:::elasticmapreduce:createCluster{pattern}"), json!({"Name": "c", "Instances": {}}));
+            assert!(created["ClusterId"].is_string() && created.get("JobFlowId").is_none() && created.get("Cluster").is_none(), "{created}");
+            let step = answer(&format!("arn:aws:states:::elasticmapreduce:addStep{pattern}"), json!({"ClusterId": "j-1", "Step": {}}));
+            assert!(step["StepId"].is_string() && step.get("StepIds").is_none(), "{step}");
+        }
+        let cancelled = answer("arn:aws:states:::elasticmapreduce:cancelStep", json!({"ClusterId": "j-1", "StepId": "s-1"}));
+        assert!(cancelled["CancelStepsInfo"].is_object(), "{cancelled}");
+    }
+
+    #[test]
+    fn a_listing_s_default_answer_is_its_last_page() {
+        // The token that would fetch the next page is absent, whatever the API calls it.
+        for (resource, token) in [
+            ("arn:aws:states:::aws-sdk:sfn:listExecutions", "NextToken"),
+            ("arn:aws:states:::aws-sdk:dynamodb:scan", "LastEvaluatedKey"),
+            ("arn:aws:states:::aws-sdk:dynamodb:listTables", "LastEvaluatedTableName"),
+            ("arn:aws:states:::aws-sdk:lambda:listFunctions", "NextMarker"),
+            ("arn:aws:states:::aws-sdk:iam:listUsers", "Marker"),
+            ("arn:aws:states:::aws-sdk:route53:listResourceRecordSets", "NextRecordName"),
+            ("arn:aws:states:::aws-sdk:ec2:describeInstances", "NextToken"),
+        ] {
+            let page = answer(resource, json!({"NextToken": "t", "Marker": "m"}));
+            assert!(page.get(token).is_none(), "{resource}: {page}");
+        }
+        assert_eq!(answer("arn:aws:states:::aws-sdk:iam:listUsers", json!({}))["IsTruncated"], false);
+        // What is not a continuation stays: a scan's items, a listing's other members.
+        assert!(answer("arn:aws:states:::aws-sdk:dynamodb:scan", json!({"TableName": "t"}))["Items"].is_array());
+        assert!(answer("arn:aws:states:::aws-sdk:iam:listUsers", json!({}))["Users"].is_array());
     }
 
     #[test]
