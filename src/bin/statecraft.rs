@@ -164,7 +164,7 @@ enum Command {
         s3: Option<std::path::PathBuf>,
         /// What a Task's service answers, by state name or resource ARN: TARGET=default, =echo,
         /// =static:JSON, =throw:ERROR[:CAUSE], =fail:N[:ERROR], =timeout, =latency:MS,
-        /// =jsonata:EXPRESSION, =callback. Repeatable; over --answers.
+        /// =jsonata:EXPRESSION, =callback, =callback:JSON (a .waitForTaskToken task answered with this output). Repeatable; over --answers.
         #[arg(long = "answer", value_name = "TARGET=ANSWER")]
         answer: Vec<String>,
         /// An answers file, as the page's "Download answers" writes it.

@@ -304,7 +304,8 @@ impl TaskHandler for CatalogueAnswer {
             Answer::StartExecution => json!({"ExecutionArn": execution_arn(request.input, context), "StartDate": context.now}),
             Answer::ModelResponse => {
                 let model = request.input.get("ModelId").and_then(Value::as_str).unwrap_or_default();
-                json!({"Body": model_body(model, &uuid(context.rng)), "ContentType": "application/json"})
+                let body = request.input.get("Body").unwrap_or(&Value::Null);
+                json!({"Body": model_body(model, body, &uuid(context.rng)), "ContentType": "application/json"})
             }
             Answer::ExecutionSucceeded { json_output } => {
                 let arn = execution_arn(request.input, context);
@@ -333,14 +334,19 @@ impl TaskHandler for CatalogueAnswer {
 }
 
 /// A model's answer body in its family's format (from the model id, or the part of an ARN after
-/// its last `/`): Anthropic's Messages, Amazon Titan's and Nova's, Meta Llama's, Mistral's,
+/// its last `/`, and the request's body): Anthropic's Messages or Text Completions, Amazon Titan's and Nova's, Meta Llama's, Mistral's,
 /// Cohere's and AI21's. The text cannot be known; it says it is an example.
-fn model_body(model: &str, id: &str) -> Value {
+fn model_body(model: &str, request: &Value, id: &str) -> Value {
     let model = model.rsplit('/').next().unwrap_or(model);
     let family = model.split('.').find(|p| !matches!(*p, "us" | "eu" | "apac" | "global")).unwrap_or_default();
     let text = format!("Example response of {model}.");
     let (input_tokens, output_tokens) = (12, 8);
     match family {
+        // Anthropic's Text Completions API (Claude v2 and Instant, asked with `prompt`), rather
+        // than Messages: the answer is the completion.
+        "anthropic" if request.get("prompt").is_some() && request.get("messages").is_none() => {
+            json!({"completion": format!(" {text}"), "stop_reason": "stop_sequence", "stop": "\n\nHuman:"})
+        }
         "anthropic" => json!({"id": format!("msg_{}", id.replace('-', "")), "type": "message", "role": "assistant", "model": model,
             "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": null,
             "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens}}),
@@ -493,6 +499,9 @@ mod tests {
         assert_eq!(claude["Body"]["content"][0]["type"], "text");
         assert!(claude["Body"]["content"][0]["text"].as_str().is_some_and(|t| t.contains("claude")), "{claude}");
         assert_eq!(claude["ContentType"], "application/json");
+        // Asked with a `prompt` (Text Completions, Claude v2), Claude answers a completion.
+        let legacy = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": "anthropic.claude-v2", "Body": {"prompt": "\n\nHuman: hi\n\nAssistant:", "max_tokens_to_sample": 200}}));
+        assert!(legacy["Body"]["completion"].is_string() && legacy["Body"].get("content").is_none(), "{legacy}");
         let arn = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1";
         let titan = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": arn, "Body": {}}));
         assert!(titan["Body"]["results"][0]["outputText"].is_string(), "{titan}");
