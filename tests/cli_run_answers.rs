@@ -121,3 +121,27 @@ fn bad_answers_are_usage_errors_that_say_where() {
     assert_eq!(code, 2);
     assert!(stderr.contains("/nonexistent/answers.json: cannot read"), "{stderr}");
 }
+
+#[test]
+fn a_callback_answered_in_advance_lets_the_run_finish_and_an_unanswered_one_says_who_waits() {
+    let definition = temp_file("callback.asl.json", r#"{"StartAt": "Notify Approver", "States": {
+      "Notify Approver": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish.waitForTaskToken",
+        "Parameters": {"TopicArn": "arn:aws:sns:eu-west-1:123456789012:approvals", "Message": {"token.$": "$$.Task.Token"}},
+        "ResultPath": "$.approval", "Next": "Approved?"},
+      "Approved?": {"Type": "Choice", "Choices": [{"Variable": "$.approval.result", "BooleanEquals": true, "Next": "Done"}], "Default": "Rejected"},
+      "Done": {"Type": "Succeed"}, "Rejected": {"Type": "Fail", "Error": "Rejected"}}}"#);
+    let statecraft = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_statecraft")).arg("run").arg(&definition).args(args).output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, stdout) = statecraft(&[]);
+    assert_eq!(code, 1, "{stdout}");
+    let waiting = json(&stdout);
+    assert_eq!((waiting["status"].clone(), waiting["waiting"].clone()), (json!("RUNNING"), json!(["Notify Approver"])), "{stdout}");
+    assert!(waiting["cause"].as_str().unwrap().contains("--answer 'Notify Approver=callback:"), "{stdout}");
+    let (code, stdout) = statecraft(&["--answer", r#"Notify Approver=callback:{"result": true}"#]);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(json(&stdout)["approval"], json!({"result": true}));
+    let (code, stdout) = statecraft(&["--answer", r#"Notify Approver=callback:{"result": false}"#]);
+    assert_eq!((code, json(&stdout)["error"].clone()), (1, json!("Rejected")), "{stdout}");
+}

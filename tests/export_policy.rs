@@ -325,3 +325,32 @@ fn the_corpus_distributed_maps_get_what_the_docs_list_per_reader_type() {
     let write = statements.iter().find(|st| st.0 == "WriteResults").expect("the writer's grant");
     assert_eq!(write.2, ["arn:aws:s3:::catalog-pipeline-results/*"]);
 }
+
+#[test]
+fn a_role_handed_to_a_service_is_passed_with_iam_pass_role() {
+    // EMR's createCluster (AWS's emr-iam page: iam:PassRole on the roles), by name.
+    let emr = task(
+        "arn:aws:states:::elasticmapreduce:createCluster.sync",
+        r#"{"Name": "c", "ServiceRole": "EMR_DefaultRole", "JobFlowRole": "EMR_EC2_DefaultRole", "Instances": {"KeepJobFlowAliveWhenNoSteps": true}}"#,
+    );
+    let (statements, _) = policy(&emr);
+    let passed: Vec<&Statement> = statements.iter().filter(|s| s.1 == ["iam:PassRole"]).collect();
+    assert_eq!(passed.len(), 1, "{statements:?}");
+    assert_eq!(
+        passed[0].2,
+        [format!("arn:aws:iam::{ACCOUNT}:role/EMR_DefaultRole"), format!("arn:aws:iam::{ACCOUNT}:role/EMR_EC2_DefaultRole")]
+    );
+    // An aws-sdk call given a role ARN, and one given a role at run time (warned, role/*).
+    let sdk = task("arn:aws:states:::aws-sdk:sagemaker:createModel", r#"{"ModelName": "m", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/SageMakerExec"}"#);
+    let (statements, _) = policy(&sdk);
+    assert!(statements.iter().any(|s| s.1 == ["iam:PassRole"] && s.2 == ["arn:aws:iam::123456789012:role/SageMakerExec"]), "{statements:?}");
+    let runtime = task("arn:aws:states:::aws-sdk:lambda:createFunction", r#"{"FunctionName": "f", "Role.$": "$.role", "Code": {}}"#);
+    let (statements, warnings) = policy(&runtime);
+    assert!(statements.iter().any(|s| s.1 == ["iam:PassRole"] && s.2 == [format!("arn:aws:iam::{ACCOUNT}:role/*")]), "{statements:?}");
+    assert!(warnings.iter().any(|w| w.message.contains("iam:PassRole") && w.pointer.ends_with("/Role.$")), "{warnings:?}");
+    // STS takes a role to assume, not to pass; a role's name is not a role handed over.
+    let sts = task("arn:aws:states:::aws-sdk:sts:assumeRole", r#"{"RoleArn": "arn:aws:iam::123456789012:role/R", "RoleSessionName": "s"}"#);
+    assert!(!actions(&policy(&sts).0).contains("iam:PassRole"));
+    let iam = task("arn:aws:states:::aws-sdk:iam:getRole", r#"{"RoleName": "R"}"#);
+    assert!(!actions(&policy(&iam).0).contains("iam:PassRole"));
+}

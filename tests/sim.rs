@@ -400,3 +400,19 @@ fn a_polled_service_reports_the_status_its_loop_waits_for() {
     let (status, output) = zero_configuration(&definition, json!({}));
     assert_eq!((status, output["stack"]["status"].clone()), ("SUCCEEDED", json!("UPDATE_COMPLETE")), "{output}");
 }
+
+#[test]
+fn a_resource_a_template_fills_in_is_a_function_that_answers_what_the_workflow_reads() {
+    // `Resource: ${ChargeFunctionArn}` (a SAM DefinitionSubstitutions value, `!GetAtt
+    // ChargeFunction.Arn`, unknown offline): the next state reads `$.summary` from its result.
+    let definition = json!({"StartAt": "Charge", "States": {
+        "Charge": {"Type": "Task", "Resource": "${ChargeFunctionArn}", "Next": "Notify"},
+        "Notify": {"Type": "Pass", "Parameters": {"Message.$": "$.summary"}, "End": true}}});
+    let (status, output) = zero_configuration(&definition, json!({"orderId": "O-1"}));
+    assert_eq!(status, "SUCCEEDED", "{output}");
+    assert!(output["Message"].is_string(), "{output}");
+    assert!(statecraft::sim::handler::is_filled_in_by_template("${ChargeFunctionArn}"));
+    for not_whole in ["arn:${Partition}:states:::sns:publish", "${A}${B}", "arn:aws:lambda:eu-west-1:1:function:f"] {
+        assert!(!statecraft::sim::handler::is_filled_in_by_template(not_whole), "{not_whole}");
+    }
+}

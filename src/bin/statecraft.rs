@@ -110,7 +110,8 @@ struct Cli {
 enum Command {
     /// Validate each ASL definition FILE; print located diagnostics. Exit 0: valid, 1: errors, 2: unreadable.
     Validate {
-        /// ASL definition files (JSON).
+        /// ASL definition files (JSON or YAML), or the SAM/CloudFormation/CDK templates and
+        /// Terraform files holding state machines (each machine is validated).
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
         /// How to print diagnostics.
@@ -127,8 +128,12 @@ enum Command {
     /// output on stdout), 1: failed or timed out (`{"error", "cause"}` on stdout), 2: usage error
     /// or invalid definition.
     Run {
-        /// The ASL definition file (JSON).
+        /// The ASL definition file (JSON or YAML), or a SAM/CloudFormation/CDK template or
+        /// Terraform file holding the state machine (placeholders with literal values run as them).
         definition: std::path::PathBuf,
+        /// The state machine of a template holding several (its logical id or name).
+        #[arg(long)]
+        machine: Option<String>,
         /// The input: JSON text, or @FILE.
         #[arg(long, default_value = "{}")]
         input: String,
@@ -159,7 +164,7 @@ enum Command {
         s3: Option<std::path::PathBuf>,
         /// What a Task's service answers, by state name or resource ARN: TARGET=default, =echo,
         /// =static:JSON, =throw:ERROR[:CAUSE], =fail:N[:ERROR], =timeout, =latency:MS,
-        /// =jsonata:EXPRESSION, =callback. Repeatable; over --answers.
+        /// =jsonata:EXPRESSION, =callback, =callback:JSON (a .waitForTaskToken task answered with this output). Repeatable; over --answers.
         #[arg(long = "answer", value_name = "TARGET=ANSWER")]
         answer: Vec<String>,
         /// An answers file, as the page's "Download answers" writes it.
@@ -176,8 +181,12 @@ enum Command {
     /// Write the ASL JSON, deploy.sh, run.sh, logs.sh, cleanup.sh and the CloudFormation and SAM
     /// templates of DEF (default: the seed's order workflow) into OUT. Exit 0: written, 2: error.
     Export {
-        /// The ASL definition file (JSON); the seed's workflow when absent.
+        /// The ASL definition file (JSON or YAML), or a SAM/CloudFormation/CDK template or
+        /// Terraform file holding the state machine; the seed's workflow when absent.
         definition: Option<std::path::PathBuf>,
+        /// The state machine of a template holding several (its logical id or name).
+        #[arg(long)]
+        machine: Option<String>,
         /// The directory to write into (created if missing).
         #[arg(long, default_value = "export")]
         out: std::path::PathBuf,
@@ -318,10 +327,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Run { definition, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, answer, answers, max_steps, max_memory } => {
+        Command::Run { definition, machine, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, answer, answers, max_steps, max_memory } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
             let jsonata = statecraft::asl::jsonata::Limits { max_steps, max_memory };
-            run(&definition, &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), (answers, answer), jsonata)
+            run((&definition, machine.as_deref()), &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), (answers, answer), jsonata)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
@@ -331,13 +340,24 @@ fn main() -> ExitCode {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
         Command::Export {
-            definition, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios, suite, cli_repository,
+            definition, machine, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios, suite, cli_repository,
         } => {
-            let name = name.unwrap_or_else(|| statecraft::export::command::default_name(definition.as_deref()));
+            // A template's machine: its runnable definition, named after its resource.
+            let loaded = match definition.as_deref().map(|path| load_machine(path, machine.as_deref())).transpose() {
+                Ok(loaded) => loaded.flatten(),
+                Err(e) => {
+                    eprintln!("{}", terminal_safe(&e));
+                    return ExitCode::from(2);
+                }
+            };
+            let name = name
+                .or_else(|| loaded.as_ref().map(|l| l.name.clone()))
+                .unwrap_or_else(|| statecraft::export::command::default_name(definition.as_deref()));
             let request = statecraft::export::command::ExportRequest {
                 name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email,
             };
-            export(definition.as_deref(), &out, &request, scenarios.as_deref(), suite.as_deref().map(|s| (s, cli_repository.as_str())))
+            let template = loaded.map(|l| l.runnable);
+            export((definition.as_deref(), template), &out, &request, scenarios.as_deref(), suite.as_deref().map(|s| (s, cli_repository.as_str())))
         }
         Command::Seed => {
             print!("{}", statecraft::seed::ORDER_WORKFLOW);
@@ -357,6 +377,25 @@ fn execution_type(text: &str) -> Option<statecraft::asl::model::ExecutionType> {
     }
 }
 
+/// The state machine of a template (`None` for a bare ASL JSON file, read as it is): the file
+/// opened through `formats::load`, with a definition it names in another file read beside it.
+fn load_machine(path: &std::path::Path, machine: Option<&str>) -> Result<Option<statecraft::formats::load::Loaded>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let name = path.display().to_string();
+    if matches!(statecraft::formats::detect::detect(&name, &text), Ok(statecraft::formats::Format::AslJson) | Err(_)) && machine.is_none() {
+        return Ok(None);
+    }
+    let machines = load_all(path, &text)?;
+    statecraft::formats::load::pick(&name, machines, machine).map(Some).map_err(|e| e.to_string())
+}
+
+/// Every state machine of the file at `path` (its text `text`).
+fn load_all(path: &std::path::Path, text: &str) -> Result<Vec<statecraft::formats::load::Loaded>, String> {
+    let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let read = |relative: &str| std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
+    statecraft::formats::load::load(&path.display().to_string(), text, &read).map_err(|e| e.to_string())
+}
+
 fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: statecraft::asl::model::ExecutionType) -> ExitCode {
     let mut code = 0u8;
     let mut json_out = Vec::new();
@@ -370,32 +409,57 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
                 continue;
             }
         };
-        let mut report = statecraft::asl::validate::validate_text_as(&text, machine_type);
-        // Each Task's request against its operation's input shape (warnings, on the field).
-        report.diagnostics.extend(statecraft::catalogue::requests::request_diagnostics(&text, &statecraft::catalogue::Catalogue::built_in()));
-        if report.has_errors() {
-            code = code.max(1);
-        }
-        match format {
-            OutputFormat::Text => {
-                for d in &report.diagnostics {
-                    let (line, column) = d.position.map_or((1, 1), |p| (p.line, p.column));
-                    let pointer = if d.pointer.is_empty() { "root" } else { d.pointer.as_str() };
-                    println!(
-                        "{}:{line}:{column}: {}[{}]: {} ({})",
-                        terminal_safe_line(&file.display().to_string()),
-                        d.severity,
-                        d.code,
-                        terminal_safe_line(&d.message),
-                        terminal_safe_line(pointer)
-                    );
+        // A template: each of its state machines, labelled `file#LogicalId`.
+        let is_template = matches!(statecraft::formats::detect::detect(&file.display().to_string(), &text), Ok(f) if f != statecraft::formats::Format::AslJson);
+        let machines: Vec<(String, Vec<statecraft::asl::diag::Diagnostic>)> = if is_template {
+            match load_all(file, &text) {
+                Ok(machines) => machines
+                    .iter()
+                    .map(|m| {
+                        let label = if m.from_template { format!("{}#{}", file.display(), m.id) } else { file.display().to_string() };
+                        (label, statecraft::formats::load::diagnostics(m, machine_type))
+                    })
+                    .collect(),
+                Err(e) => {
+                    eprintln!("{}", terminal_safe_line(&e));
+                    json_out.push(serde_json::json!({"file": file.display().to_string(), "error": e}));
+                    code = 2;
+                    continue;
                 }
             }
-            OutputFormat::Json => json_out.push(serde_json::json!({
-                "file": file.display().to_string(),
-                "valid": !report.has_errors(),
-                "diagnostics": report.diagnostics,
-            })),
+        } else {
+            let mut report = statecraft::asl::validate::validate_text_as(&text, machine_type);
+            // Each Task's request against its operation's input shape (warnings, on the field).
+            report.diagnostics.extend(statecraft::catalogue::requests::request_diagnostics(&text, &statecraft::catalogue::Catalogue::built_in()));
+            vec![(file.display().to_string(), report.diagnostics)]
+        };
+        for (label, diagnostics) in machines {
+            let report = statecraft::asl::validate::Report { root: None, machine: None, diagnostics };
+            let file = std::path::Path::new(&label);
+            if report.has_errors() {
+                code = code.max(1);
+            }
+            match format {
+                OutputFormat::Text => {
+                    for d in &report.diagnostics {
+                        let (line, column) = d.position.map_or((1, 1), |p| (p.line, p.column));
+                        let pointer = if d.pointer.is_empty() { "root" } else { d.pointer.as_str() };
+                        println!(
+                            "{}:{line}:{column}: {}[{}]: {} ({})",
+                            terminal_safe_line(&file.display().to_string()),
+                            d.severity,
+                            d.code,
+                            terminal_safe_line(&d.message),
+                            terminal_safe_line(pointer)
+                        );
+                    }
+                }
+                OutputFormat::Json => json_out.push(serde_json::json!({
+                    "file": file.display().to_string(),
+                    "valid": !report.has_errors(),
+                    "diagnostics": report.diagnostics,
+                })),
+            }
         }
     }
     if format == OutputFormat::Json {
@@ -406,7 +470,7 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
 
 /// `statecraft run`: reads the files, the library does the rest.
 fn run(
-    definition: &std::path::Path,
+    (definition, machine): (&std::path::Path, Option<&str>),
     input: &str,
     seed: u64,
     start_time: Option<String>,
@@ -425,6 +489,15 @@ fn run(
     });
     let (definition_text, input_text) = match texts {
         Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", terminal_safe(&e));
+            return ExitCode::from(2);
+        }
+    };
+    // A template's machine runs its definition with the literal substitutions in place.
+    let definition_text = match load_machine(definition, machine) {
+        Ok(Some(loaded)) => loaded.runnable,
+        Ok(None) => definition_text,
         Err(e) => {
             eprintln!("{}", terminal_safe(&e));
             return ExitCode::from(2);
@@ -610,14 +683,17 @@ fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
 
 /// `statecraft export`: reads the files, the library generates, this writes them.
 fn export(
-    definition: Option<&std::path::Path>,
+    (definition, template): (Option<&std::path::Path>, Option<String>),
     out: &std::path::Path,
     request: &statecraft::export::command::ExportRequest,
     scenarios: Option<&std::path::Path>,
     suite: Option<(&std::path::Path, &str)>,
 ) -> ExitCode {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
-    let definition_text = definition.map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read);
+    let definition_text = match template {
+        Some(text) => Ok(text),
+        None => definition.map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read),
+    };
     let result = definition_text
         .clone()
         .and_then(|text| Ok((text, scenarios.map(read).transpose()?)))

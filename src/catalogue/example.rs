@@ -64,6 +64,43 @@ pub fn example(service: &Service, shape: ShapeId, seed: u64) -> Value {
     builder.value(shape, "", 0)
 }
 
+/// Makes an example answer the last page of a listing: the members that would continue it are
+/// left out, and a "more to come" flag is false. A zero-configuration run of a pagination loop
+/// (`Choice: $.NextToken IsPresent → list again`) then ends after one page, as it does on an
+/// account with few resources, instead of paging forever. A continuation member is an output
+/// member that feeds a member of the request, by the API's own naming: the same name holding a
+/// token or marker (`NextToken`, `Marker`), `Next<X>` for the request's `<X>` or `Start<X>`
+/// (`NextMarker` → `Marker`, `NextContinuationToken` → `ContinuationToken`, `NextRecordName` →
+/// `StartRecordName`), `LastEvaluated<X>` for `ExclusiveStart<X>` (DynamoDB); the flag is
+/// `IsTruncated`/`Truncated`.
+pub fn last_page(service: &Service, input: Option<ShapeId>, output: ShapeId, value: &mut Value) {
+    let (Shape::Structure { members, .. }, Value::Object(answer)) = (service.shape(output), value) else { return };
+    let asked: Vec<&str> = match input.map(|id| service.shape(id)) {
+        Some(Shape::Structure { members, .. }) => members.iter().map(|(m, _)| m.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let asks = |name: &str| asked.iter().any(|a| a.eq_ignore_ascii_case(name));
+    let token_like = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        lower.ends_with("token") || lower.ends_with("marker")
+    };
+    for (name, _) in members {
+        let continues = (asks(name) && token_like(name))
+            || strip_prefix_ignore_case(name, "Next").is_some_and(|x| !x.is_empty() && (asks(x) || asks(&format!("Start{x}"))))
+            || strip_prefix_ignore_case(name, "LastEvaluated").is_some_and(|x| asks(&format!("ExclusiveStart{x}")));
+        if continues {
+            answer.remove(name);
+        } else if matches!(name.as_str(), "IsTruncated" | "Truncated") && answer.get(name).is_some_and(Value::is_boolean) {
+            answer.insert(name.clone(), Value::Bool(false));
+        }
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = name.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &name[prefix.len()..])
+}
+
 struct Builder<'s> {
     service: &'s Service,
     rng: SplitMix,

@@ -227,10 +227,15 @@ impl Resolved {
         names
     }
 
-    /// An example response, deterministic for `seed` (`{}` for an operation without output).
+    /// An example response, deterministic for `seed` (`{}` for an operation without output); a
+    /// listing's last page ([`example::last_page`]).
     pub fn example_output(&self, seed: u64) -> Value {
         match self.operation().output {
-            Some(shape) => example::example(&self.service, shape, seed),
+            Some(shape) => {
+                let mut value = example::example(&self.service, shape, seed);
+                example::last_page(&self.service, self.operation().input, shape, &mut value);
+                value
+            }
             None => Value::Object(Default::default()),
         }
     }

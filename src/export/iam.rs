@@ -141,8 +141,14 @@ fn call_grants(found: &mut DefinitionResources, call: &Call<'_>, catalogue: &Cat
     match Integration::parse(call.resource) {
         Ok(Integration::Activity { .. }) => {} // the worker polls; the execution role needs nothing
         Ok(Integration::LambdaFunction { function }) => invoke_function(found, function.split(':').next().unwrap_or_default()),
-        Ok(Integration::Optimized { integration, pattern }) => optimized_grants(found, call, integration, pattern),
-        Ok(Integration::Sdk { service, operation, .. }) => sdk_grants(found, call, &service, &operation, catalogue),
+        Ok(Integration::Optimized { integration, pattern }) => {
+            optimized_grants(found, call, integration, pattern);
+            pass_role_grants(found, call, integration.service);
+        }
+        Ok(Integration::Sdk { service, operation, .. }) => {
+            sdk_grants(found, call, &service, &operation, catalogue);
+            pass_role_grants(found, call, &service);
+        }
         Err(error) => {
             let why = if call.resource.contains("${") {
                 "the Resource is a ${...} placeholder".to_string()
@@ -153,6 +159,58 @@ fn call_grants(found: &mut DefinitionResources, call: &Call<'_>, catalogue: &Cat
             };
             found.warn(call.at, &call.at.field("Resource"), format!("{why}: no permission derived for it; grant its actions by hand"));
         }
+    }
+}
+
+/// `iam:PassRole` on each role the request hands to the service: a member named `…Role` or
+/// `…RoleArn` (EMR's `ServiceRole` and `JobFlowRole`, ECS's `TaskRoleArn`, SageMaker's
+/// `RoleArn`, Lambda's `Role`, CloudFormation's `RoleARN`), as AWS's pages for these integrations
+/// grant it: a service that acts as a role it is given needs the caller to be allowed to pass it.
+/// A role written by name is `role/NAME` in the deployment's account; one known only at run
+/// time gets `role/*` and a warning. STS and IAM calls take roles to assume or manage, not to
+/// pass.
+fn pass_role_grants(found: &mut DefinitionResources, call: &Call<'_>, service: &str) {
+    if matches!(service, "sts" | "iam") {
+        return;
+    }
+    let mut keys = Vec::new();
+    if let Some(payload) = call.payload {
+        role_members(payload, &mut String::new(), &mut keys);
+    }
+    let actions = owned(&["iam:PassRole"]);
+    for key in keys {
+        let role = resource_of(found, call, &key, &actions, Arn::Global { service: "iam", rest: "role/*".into() }, |value| {
+            if value.starts_with("arn:") {
+                value.contains(":role/").then(|| Arn::Written(value.to_string()))
+            } else {
+                let name = value.rsplit('/').next().unwrap_or(value);
+                (!name.is_empty() && !name.contains(':')).then(|| Arn::Global { service: "iam", rest: format!("role/{name}") })
+            }
+        });
+        found.grant_owned(grant("PassRolesToServices", &actions, role));
+    }
+}
+
+/// The paths (`Instances/JobFlowRole`, without `.$`) of the members of `node` that name a role
+/// the call passes.
+fn role_members(node: &Node, at: &mut String, out: &mut Vec<String>) {
+    let crate::asl::json::Value::Object(members) = &node.value else { return };
+    for member in members {
+        let key = member.key.strip_suffix(".$").unwrap_or(&member.key);
+        let lower = key.to_ascii_lowercase();
+        let len = at.len();
+        if !at.is_empty() {
+            at.push('/');
+        }
+        at.push_str(key);
+        if lower.ends_with("role") || lower.ends_with("rolearn") {
+            if !out.contains(at) {
+                out.push(at.clone());
+            }
+        } else {
+            role_members(&member.value, at, out);
+        }
+        at.truncate(len);
     }
 }
 

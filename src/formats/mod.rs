@@ -14,6 +14,7 @@
 pub mod cloudformation;
 pub mod detect;
 pub mod error;
+pub mod load;
 pub mod placeholder;
 pub mod source;
 pub mod splice;

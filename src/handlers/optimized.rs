@@ -132,6 +132,32 @@ enum Answer {
     ModelResponse,
 }
 
+/// Optimized integrations that answer in their own words, not the called API's (AWS's
+/// "Create and manage Amazon EMR clusters" page): (service, action, [(API member, integration
+/// member)]). A list renamed to a single name gives its first element (`StepIds` → `StepId`).
+const OWN_RESPONSES: &[(&str, &str, &[(&str, &str)])] = &[
+    ("elasticmapreduce", "createCluster", &[("JobFlowId", "ClusterId")]),
+    ("elasticmapreduce", "addStep", &[("StepIds", "StepId")]),
+    ("elasticmapreduce", "cancelStep", &[("CancelStepsInfoList", "CancelStepsInfo")]),
+];
+
+/// `response` with the members renamed as the integration names them ([`OWN_RESPONSES`]).
+fn in_own_words(integration: &Integration, mut response: Value) -> Value {
+    let Integration::Optimized { integration, .. } = integration else { return response };
+    let Some((_, _, renames)) = OWN_RESPONSES.iter().find(|r| r.0 == integration.service && r.1 == integration.action) else { return response };
+    let Value::Object(members) = &mut response else { return response };
+    for (from, to) in *renames {
+        if let Some(value) = members.remove(*from) {
+            let value = match value {
+                Value::Array(items) if from.ends_with('s') || from.ends_with("List") => items.into_iter().next().unwrap_or(Value::Null),
+                other => other,
+            };
+            members.insert(to.to_string(), value);
+        }
+    }
+    response
+}
+
 /// The default answer of a resolved integration.
 #[derive(Debug, Clone)]
 pub struct CatalogueAnswer {
@@ -154,8 +180,9 @@ const SYNC_JOBS: &[(&str, &str, &str, &[&str], &[(&str, &str)])] = &[
     ("sagemaker", "createTrainingJob", "DescribeTrainingJob", &[], &[("/TrainingJobStatus", "Completed")]),
     ("sagemaker", "createTransformJob", "DescribeTransformJob", &[], &[("/TransformJobStatus", "Completed")]),
     ("sagemaker", "createProcessingJob", "DescribeProcessingJob", &[], &[("/ProcessingJobStatus", "Completed")]),
-    ("elasticmapreduce", "createCluster", "DescribeCluster", &[], &[("/Cluster/Status/State", "WAITING")]),
-    ("elasticmapreduce", "addStep", "DescribeStep", &[], &[("/Step/Status/State", "COMPLETED")]),
+    // EMR's `createCluster.sync` and `addStep.sync` wait for the cluster or the step, then answer
+    // as `createCluster` and `addStep` do (`ClusterId`, `StepId`: [`OWN_RESPONSES`]); published
+    // workflows read `$.cluster.ClusterId` after `createCluster.sync`.
     ("emr-serverless", "startJobRun", "GetJobRun", &[], &[("/JobRun/State", "SUCCESS")]),
     ("databrew", "startJobRun", "DescribeJobRun", &[], &[("/State", "SUCCEEDED")]),
 ];
@@ -277,7 +304,8 @@ impl TaskHandler for CatalogueAnswer {
             Answer::StartExecution => json!({"ExecutionArn": execution_arn(request.input, context), "StartDate": context.now}),
             Answer::ModelResponse => {
                 let model = request.input.get("ModelId").and_then(Value::as_str).unwrap_or_default();
-                json!({"Body": model_body(model, &uuid(context.rng)), "ContentType": "application/json"})
+                let body = request.input.get("Body").unwrap_or(&Value::Null);
+                json!({"Body": model_body(model, body, &uuid(context.rng)), "ContentType": "application/json"})
             }
             Answer::ExecutionSucceeded { json_output } => {
                 let arn = execution_arn(request.input, context);
@@ -300,19 +328,25 @@ impl TaskHandler for CatalogueAnswer {
                 })
             }
         };
+        let response = in_own_words(&self.resolved.integration, response);
         Ok(if optimized { with_metadata(response, "application/x-amz-json-1.0", &[], context) } else { response })
     }
 }
 
 /// A model's answer body in its family's format (from the model id, or the part of an ARN after
-/// its last `/`): Anthropic's Messages, Amazon Titan's and Nova's, Meta Llama's, Mistral's,
+/// its last `/`, and the request's body): Anthropic's Messages or Text Completions, Amazon Titan's and Nova's, Meta Llama's, Mistral's,
 /// Cohere's and AI21's. The text cannot be known; it says it is an example.
-fn model_body(model: &str, id: &str) -> Value {
+fn model_body(model: &str, request: &Value, id: &str) -> Value {
     let model = model.rsplit('/').next().unwrap_or(model);
     let family = model.split('.').find(|p| !matches!(*p, "us" | "eu" | "apac" | "global")).unwrap_or_default();
     let text = format!("Example response of {model}.");
     let (input_tokens, output_tokens) = (12, 8);
     match family {
+        // Anthropic's Text Completions API (Claude v2 and Instant, asked with `prompt`), rather
+        // than Messages: the answer is the completion.
+        "anthropic" if request.get("prompt").is_some() && request.get("messages").is_none() => {
+            json!({"completion": format!(" {text}"), "stop_reason": "stop_sequence", "stop": "\n\nHuman:"})
+        }
         "anthropic" => json!({"id": format!("msg_{}", id.replace('-', "")), "type": "message", "role": "assistant", "model": model,
             "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": null,
             "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens}}),
@@ -394,6 +428,39 @@ mod tests {
     }
 
     #[test]
+    fn emr_answers_in_the_integration_s_own_words_with_or_without_sync() {
+        for pattern in ["", ".sync"] {
+            let created = answer(&format!("arn:aws:states:::elasticmapreduce:createCluster{pattern}"), json!({"Name": "c", "Instances": {}}));
+            assert!(created["ClusterId"].is_string() && created.get("JobFlowId").is_none() && created.get("Cluster").is_none(), "{created}");
+            let step = answer(&format!("arn:aws:states:::elasticmapreduce:addStep{pattern}"), json!({"ClusterId": "j-1", "Step": {}}));
+            assert!(step["StepId"].is_string() && step.get("StepIds").is_none(), "{step}");
+        }
+        let cancelled = answer("arn:aws:states:::elasticmapreduce:cancelStep", json!({"ClusterId": "j-1", "StepId": "s-1"}));
+        assert!(cancelled["CancelStepsInfo"].is_object(), "{cancelled}");
+    }
+
+    #[test]
+    fn a_listing_s_default_answer_is_its_last_page() {
+        // The token that would fetch the next page is absent, whatever the API calls it.
+        for (resource, token) in [
+            ("arn:aws:states:::aws-sdk:sfn:listExecutions", "NextToken"),
+            ("arn:aws:states:::aws-sdk:dynamodb:scan", "LastEvaluatedKey"),
+            ("arn:aws:states:::aws-sdk:dynamodb:listTables", "LastEvaluatedTableName"),
+            ("arn:aws:states:::aws-sdk:lambda:listFunctions", "NextMarker"),
+            ("arn:aws:states:::aws-sdk:iam:listUsers", "Marker"),
+            ("arn:aws:states:::aws-sdk:route53:listResourceRecordSets", "NextRecordName"),
+            ("arn:aws:states:::aws-sdk:ec2:describeInstances", "NextToken"),
+        ] {
+            let page = answer(resource, json!({"NextToken": "t", "Marker": "m"}));
+            assert!(page.get(token).is_none(), "{resource}: {page}");
+        }
+        assert_eq!(answer("arn:aws:states:::aws-sdk:iam:listUsers", json!({}))["IsTruncated"], false);
+        // What is not a continuation stays: a scan's items, a listing's other members.
+        assert!(answer("arn:aws:states:::aws-sdk:dynamodb:scan", json!({"TableName": "t"}))["Items"].is_array());
+        assert!(answer("arn:aws:states:::aws-sdk:iam:listUsers", json!({}))["Users"].is_array());
+    }
+
+    #[test]
     fn http_dates_read_as_aws_writes_them() {
         assert_eq!(http_date(1_642_164_981_000), "Fri, 14 Jan 2022 12:56:21 GMT");
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
@@ -432,6 +499,9 @@ mod tests {
         assert_eq!(claude["Body"]["content"][0]["type"], "text");
         assert!(claude["Body"]["content"][0]["text"].as_str().is_some_and(|t| t.contains("claude")), "{claude}");
         assert_eq!(claude["ContentType"], "application/json");
+        // Asked with a `prompt` (Text Completions, Claude v2), Claude answers a completion.
+        let legacy = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": "anthropic.claude-v2", "Body": {"prompt": "\n\nHuman: hi\n\nAssistant:", "max_tokens_to_sample": 200}}));
+        assert!(legacy["Body"]["completion"].is_string() && legacy["Body"].get("content").is_none(), "{legacy}");
         let arn = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1";
         let titan = answer("arn:aws:states:::bedrock:invokeModel", json!({"ModelId": arn, "Body": {}}));
         assert!(titan["Body"]["results"][0]["outputText"].is_string(), "{titan}");

@@ -13,7 +13,8 @@
 //!
 //! A flag is `TARGET=SPEC`: TARGET a state name or a resource (`arn:...`); SPEC one of
 //! `default`, `echo`, `static:JSON`, `throw:ERROR[:CAUSE]`, `fail:N[:ERROR]`, `timeout`,
-//! `latency:MS`, `jsonata:EXPRESSION`, `callback`. Flags for the same target add up (a choice and
+//! `latency:MS`, `jsonata:EXPRESSION`, `callback` (the task waits for its token; the page
+//! answers it) or `callback:JSON` (answered in advance with that output). Flags for the same target add up (a choice and
 //! a latency), and override the file's entry for that target.
 
 use super::SimSettings;
@@ -180,7 +181,7 @@ impl std::fmt::Display for AnswersError {
     }
 }
 
-const SPEC_HELP: &str = "default, echo, static:JSON, throw:ERROR[:CAUSE], fail:N[:ERROR], timeout, latency:MS, jsonata:EXPRESSION or callback";
+const SPEC_HELP: &str = "default, echo, static:JSON, throw:ERROR[:CAUSE], fail:N[:ERROR], timeout, latency:MS, jsonata:EXPRESSION, callback or callback:JSON";
 
 impl Answers {
     /// The answers of a document (the page's "Download answers").
@@ -338,6 +339,8 @@ fn apply_flag_spec(spec: &mut HandlerSpec, text: &str) -> Result<(), String> {
         ("echo", None) => HandlerChoice::Echo,
         ("timeout", None) => HandlerChoice::Throw { error: names::TIMEOUT.into(), cause: String::new() },
         ("callback", None) => HandlerChoice::callback(),
+        // The callback answered in advance: SendTaskSuccess with this output as the task waits.
+        ("callback", Some(json)) => HandlerChoice::Callback { answer: Some(crate::sim::handler::CallbackAnswer::Success { output: json.to_string() }) },
         ("static", Some(json)) => HandlerChoice::Static { json: json.to_string() },
         ("static", None) => return Err(needs("JSON")),
         ("throw", Some(rest)) => {
@@ -356,7 +359,7 @@ fn apply_flag_spec(spec: &mut HandlerSpec, text: &str) -> Result<(), String> {
         ("fail", None) => return Err(needs("a number")),
         ("jsonata", Some(expression)) => HandlerChoice::Jsonata { expression: expression.to_string() },
         ("jsonata", None) => return Err(needs("an expression")),
-        (word, Some(_)) if matches!(word, "default" | "echo" | "timeout" | "callback") => {
+        (word, Some(_)) if matches!(word, "default" | "echo" | "timeout") => {
             return Err(format!("'{word}' takes nothing after it"));
         }
         (other, _) => return Err(format!("unknown answer {other:?}: write {SPEC_HELP}")),

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::asl::interp::{ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
 use crate::asl::clock::VirtualClock;
@@ -45,7 +45,7 @@ pub struct MockSelection {
 /// functions, the stateful services over a store holding the `--s3` objects, the catalogue's
 /// answers) with the chosen answers over them, then the test case's mocked states (which win,
 /// being registered later under the states' names).
-fn registry(program: &Program, definition: &str, answers: &Answers, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<HandlerRegistry, String> {
+fn registry(program: &Program, definition: &str, answers: &Answers, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<(HandlerRegistry, CompiledHandlers), String> {
     let store = crate::sim::handler::zero_configuration_store();
     if let Some(text) = s3 {
         let seed: Value = serde_json::from_str(text).map_err(|e| format!("--s3: not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
@@ -65,7 +65,7 @@ fn registry(program: &Program, definition: &str, answers: &Answers, mocks: Optio
         let case = config.test_case(selection.state_machine.as_deref(), &selection.test_case)?;
         config.register_test_case(case, &mut registry)?;
     }
-    Ok(registry)
+    Ok((registry, compiled))
 }
 
 /// What to print and how to exit.
@@ -112,13 +112,15 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
-    let handlers = match registry(&program, definition, &options.answers, options.mocks.as_ref(), options.s3.as_deref()) {
+    let (handlers, compiled) = match registry(&program, definition, &options.answers, options.mocks.as_ref(), options.s3.as_deref()) {
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };
     let mut config = ExecutionConfig { seed: options.seed, execution_type: options.execution_type, ..ExecutionConfig::default() };
     config.quotas.jsonata = options.jsonata;
-    let execution = run_to_end(Arc::new(program), input, Box::new(clock), handlers, config);
+    let mut execution = run_to_end(Arc::new(program), input, Box::new(clock), handlers, config);
+    // Callbacks answered in advance (`--answer STATE=callback:JSON`) are delivered as the tasks wait.
+    compiled.answer_callbacks(&mut execution);
     let stderr = if options.history {
         serde_json::to_string_pretty(&history_json(execution.history())).unwrap_or_default() + "\n"
     } else {
@@ -138,10 +140,18 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
             }
             RunReport { stdout: serde_json::to_string(&Value::Object(map)).unwrap_or_default() + "\n", stderr, exit_code: 1 }
         }
-        ExecutionStatus::Running => RunReport {
-            stdout: r#"{"error":"States.Runtime","cause":"The execution is waiting for a task token callback."}"#.to_string() + "\n",
-            stderr,
-            exit_code: 1,
-        },
+        ExecutionStatus::Running => {
+            // Not an AWS error: the execution is still running, as it would on AWS until the
+            // callback comes. Say which tasks wait and how to answer them.
+            let waiting: Vec<String> = execution.pending_callbacks().iter().map(|p| p.state.to_string()).collect();
+            let first = waiting.first().cloned().unwrap_or_default();
+            let cause = format!(
+                "The execution is still running: {} {} for a task token callback. Answer it in advance with --answer '{first}=callback:{{\"approved\": true}}' (the callback's output as JSON).",
+                waiting.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", "),
+                if waiting.len() == 1 { "waits" } else { "wait" },
+            );
+            let report = json!({"status": "RUNNING", "waiting": waiting, "cause": cause});
+            RunReport { stdout: serde_json::to_string(&report).unwrap_or_default() + "\n", stderr, exit_code: 1 }
+        }
     }
 }

@@ -189,6 +189,17 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
         },
         Some(_) => return expectation, // null: the result is dropped
     };
+    // What the state passes on: `OutputPath` selects from the input with the result placed in
+    // it, so a later read of `$.a` is a read of `<OutputPath>.a` there (`"OutputPath":
+    // "$.Payload"` hands a function's payload on).
+    let output: Vec<Step> = match state.get("OutputPath") {
+        None => Vec::new(),
+        Some(Value::String(p)) => match paths::steps(p) {
+            Some(steps) => steps,
+            None => return expectation,
+        },
+        Some(_) => return expectation, // null: nothing is passed on
+    };
     let next = state.get("Next").and_then(Value::as_str);
     // Who reads the placed result: the next state alone when it replaced the input, else the scope.
     let readers: Vec<(&String, &Value)> = if placed.is_empty() {
@@ -203,6 +214,7 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
         states.iter().filter(|(n, _)| n.as_str() != name).collect()
     };
     let to_raw = |read: &[Step]| -> Option<Vec<Step>> {
+        let read = [output.as_slice(), read].concat();
         let under = read.strip_prefix(placed.as_slice())?;
         selected.iter().find_map(|(sel, raw)| under.strip_prefix(sel.as_slice()).map(|rest| [raw.as_slice(), rest].concat()))
     };
@@ -392,6 +404,25 @@ mod tests {
             ("$.Payload.status".to_string(), Some(json!("CONFIRMED"))),
             ("$.Payload.booking.id".to_string(), None),
         ]);
+    }
+
+    #[test]
+    fn an_output_path_hands_on_part_of_the_result_and_the_next_state_reads_under_it() {
+        // `OutputPath: $.Payload`: the Choice's `$.process` is the function's `$.Payload.process`.
+        let definition = json!({"StartAt": "Convert", "States": {
+            "Convert": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                        "OutputPath": "$.Payload", "Next": "Future?"},
+            "Future?": {"Type": "Choice", "Choices": [{"Variable": "$.process", "BooleanEquals": true, "Next": "Wait"}], "Default": "Skip"},
+            "Wait": {"Type": "Wait", "TimestampPath": "$.time", "Next": "Skip"},
+            "Skip": {"Type": "Pass", "End": true}}});
+        let got = reads(definition, "Convert");
+        assert!(got.contains(&("$.Payload.process".to_string(), Some(json!(true)))), "{got:?}");
+        // `OutputPath: null` passes nothing on: nothing after it reads the result.
+        let dropped = json!({"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "OutputPath": null, "Next": "C"},
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "E"}], "Default": "E"},
+            "E": {"Type": "Pass", "End": true}}});
+        assert_eq!(reads(dropped, "T"), []);
     }
 
     #[test]

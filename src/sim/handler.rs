@@ -165,6 +165,15 @@ pub fn with_expectations(mut tasks: Vec<TaskInfo>, definition: &Value) -> Vec<Ta
     tasks
 }
 
+/// Whether a Task's `Resource` is wholly a template's placeholder (`${ChargeFunctionArn}`, a
+/// `DefinitionSubstitutions` value such as `!GetAtt ChargeFunction.Arn` that is known only once
+/// deployed). A Resource that is a whole ARN of its own is a Lambda function's (or an
+/// activity's): its default answer is shaped as a function's payload, with what the workflow
+/// reads from it.
+pub fn is_filled_in_by_template(resource: &str) -> bool {
+    resource.starts_with("${") && resource.ends_with('}') && resource[2..resource.len() - 1].chars().all(|c| c != '{' && c != '}' && c != '$')
+}
+
 /// Whether the seed has a Lambda of this name.
 pub fn is_seed_function(name: &str) -> bool {
     crate::seed::FUNCTIONS.iter().any(|f| f.name == name)
@@ -416,7 +425,11 @@ impl CompiledHandlers {
         if task.expects.is_empty() {
             return answer;
         }
-        let shape = if task.function.is_some() || optimized::is_lambda_invoke(&task.resource) { Shape::Payload } else { Shape::Service };
+        let shape = if task.function.is_some() || optimized::is_lambda_invoke(&task.resource) || is_filled_in_by_template(&task.resource) {
+            Shape::Payload
+        } else {
+            Shape::Service
+        };
         Box::new(Expected { inner: answer, expects: task.expects.clone(), shape })
     }
 
