@@ -38,11 +38,14 @@ function child(name) {
   const runs = [];
   for (let i = 0; i < workload.inner(); i++) {
     workload.prepare();
+    const cpu = process.cpuUsage();
     t = performance.now();
     const transitions = workload.run();
     const wallMs = performance.now() - t;
+    const used = process.cpuUsage(cpu);
     workload.verify(); // throws on a wrong output, after the clock stopped
-    runs.push({ wallMs, transitions });
+    // CPU ms (user + system, as the peer harness reports): steadier than wall time under load.
+    runs.push({ wallMs, cpuMs: (used.user + used.system) / 1e3, transitions });
   }
   // maxRSS is in KiB (getrusage), as the native child's VmHWM.
   return { name, constructMs, runs, peakRssKb: process.resourceUsage().maxRSS };
@@ -75,7 +78,7 @@ for (const name of names) {
       process.exit(1);
     }
     const sample = JSON.parse(out.stdout);
-    console.error(`${name} rep ${rep + 1}: wall ms [${sample.runs.map((r) => r.wallMs.toFixed(2)).join(', ')}], peak RSS ${(sample.peakRssKb / 1024).toFixed(1)} MiB`);
+    console.error(`${name} rep ${rep + 1}: wall ms [${sample.runs.map((r) => r.wallMs.toFixed(2)).join(', ')}], cpu ms [${sample.runs.map((r) => r.cpuMs.toFixed(1)).join(', ')}], peak RSS ${(sample.peakRssKb / 1024).toFixed(1)} MiB`);
     samples.push(sample);
   }
   const transitions = samples[0].runs[0].transitions;
@@ -88,6 +91,7 @@ for (const name of names) {
     warmWallMs: warm,
     coldTransitionsPerSec: transitions / (cold / 1e3),
     warmTransitionsPerSec: transitions / (warm / 1e3),
+    warmCpuMs: median(samples.flatMap((s) => s.runs.slice(1).map((r) => r.cpuMs))),
     peakRssMiB: median(samples.map((s) => s.peakRssKb)) / 1024,
     constructMs: median(samples.map((s) => s.constructMs)),
     verified: true,
