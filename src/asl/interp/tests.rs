@@ -224,3 +224,52 @@ fn only_an_ended_standard_execution_can_be_redriven() {
     assert_eq!(failed.status().name(), "FAILED");
     assert_eq!(failed.redrive(None), Err(RedriveRefusal::Express));
 }
+
+/// Answers with a fixed value (the in-place ResultPath tests).
+struct Answer(Value);
+
+impl TaskHandler for Answer {
+    fn invoke(&mut self, _: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        Ok(self.0.clone())
+    }
+}
+
+/// ResultPath writes into the state input when nobody else holds it (no history kept, no
+/// trace), and a failure after the write (OutputPath, the payload quota) puts the input back
+/// before Catch sees it: the outcome is the one the copying path gives (history kept).
+#[test]
+fn result_path_in_place_gives_what_the_copy_gives() {
+    // 160 KiB each: the input and the answer pass the 256 KiB quota, the input with the answer
+    // in it does not.
+    let big = || Value::String("x".repeat(160 * 1024));
+    // (the execution's `k`, ResultPath, OutputPath, the task's answer, whether the Catch fires)
+    let cases = [
+        (json!("v"), "$.r", "$.nope", json!({"x": 1}), true),
+        (big(), "$.r", "$", big(), true),
+        (json!("v"), "$.r.s", "$.r", json!({"x": 1}), false),
+        (json!("v"), "$.keep", "$", json!([1, 2]), false),
+    ];
+    for (k, result_path, output_path, answer, caught) in cases {
+        let definition = json!({"StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Parameters": {"a": 1, "keep.$": "$.k"}, "Next": "T"},
+            "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Answer",
+                  "ResultPath": result_path, "OutputPath": output_path,
+                  "Catch": [{"ErrorEquals": ["States.Runtime", "States.DataLimitExceeded"], "ResultPath": "$.err", "Next": "Done"}], "Next": "Done"},
+            "Done": {"Type": "Pass", "End": true}}});
+        let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
+        let run = |keep_history: bool| {
+            let mut handlers = HandlerRegistry::new();
+            handlers.register("T", Answer(answer.clone()));
+            let config = ExecutionConfig { keep_history, ..ExecutionConfig::default() };
+            run_to_end(program.clone(), json!({"k": k.clone()}), Box::new(VirtualClock::default()), handlers, config).into_status()
+        };
+        let (copied, in_place) = (run(true), run(false));
+        assert!(in_place == copied, "{result_path} {output_path}: differ");
+        let ExecutionStatus::Succeeded { output } = in_place else { panic!("{result_path}: {}", in_place.name()) };
+        assert_eq!(output.get("err").is_some(), caught, "{result_path} {output_path}: {:?}", output.get("err"));
+        if caught {
+            assert_eq!(output.get("a"), Some(&json!(1)), "{result_path}");
+            assert!(output.get("r").is_none(), "{result_path}: the write was not undone");
+        }
+    }
+}

@@ -40,7 +40,7 @@ pub use ast::{
 pub use pattern::Pattern;
 pub use eval::{EvalError, Selected};
 pub use template::{Template, TemplateError, TemplateEvalError};
-pub use write::WriteError;
+pub use write::{Undo, WriteError};
 
 /// A syntax error in a path: what is wrong and the byte offset in the path text where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -318,6 +318,17 @@ impl ReferencePath {
     /// returns the new document. `$` replaces the whole document. Only `$`-rooted paths write.
     pub fn write(&self, document: Value, value: Value) -> Result<Value, WriteError> {
         write::write(&self.path, document, value)
+    }
+
+    /// [`ReferencePath::write`] into a document the caller owns, all or nothing: gives what
+    /// [`ReferencePath::restore`] needs to put the document back as it was.
+    pub fn write_in_place(&self, document: &mut Value, value: Value) -> Result<Undo, WriteError> {
+        write::write_in_place(&self.path, document, value)
+    }
+
+    /// Undoes a [`ReferencePath::write_in_place`] at this path.
+    pub fn restore(&self, document: &mut Value, undo: Undo) {
+        undo.restore(&self.path, document)
     }
 }
 

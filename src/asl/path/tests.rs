@@ -336,6 +336,50 @@ fn reference_path_writes() {
     );
 }
 
+/// Writing in place gives what [`ReferencePath::write`] gives (the same document or the same
+/// error), leaves the document as it was when it fails, and its undo puts the document back
+/// exactly, members in their order.
+#[test]
+fn writes_in_place_all_or_nothing_and_undo() {
+    let cases = [
+        (json!({"a": 1}), "$"),
+        (json!({"a": 1, "c": 3}), "$.b"),
+        (json!({"a": 1, "c": 3}), "$.a"),
+        (json!({"q": 0}), "$.x.y.z"),
+        (json!({"x": {"k": 0}, "w": 1}), "$.x.y"),
+        (json!({"x": {"k": 0}, "w": 1}), "$.x.k"),
+        (json!({"a": [1, 2]}), "$.a[1]"),
+        (json!({"a": [1, 2]}), "$.a[-1]"),
+        (json!({"a": [{"b": 1}]}), "$.a[0].c.d"),
+        // Failures, some after a missing member a step-by-step write would have created.
+        (json!("text"), "$.a"),
+        (json!({"a": 1}), "$.a.b"),
+        (json!({"a": []}), "$.a[0]"),
+        (json!({"a": {}}), "$.a.b[0]"),
+        (json!({"a": {}}), "$.a.b.c[0]"),
+        (json!({"a": {"b": null}}), "$.a.b.c"),
+        (json!({}), "$$.a"),
+    ];
+    for (doc, path) in cases {
+        let parsed = ReferencePath::parse(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let value = json!({"new": [1]});
+        let expected = parsed.write(doc.clone(), value.clone());
+        let mut in_place = doc.clone();
+        match (parsed.write_in_place(&mut in_place, value), expected) {
+            (Ok(undo), Ok(written)) => {
+                assert_eq!(in_place.to_string(), written.to_string(), "{path}");
+                parsed.restore(&mut in_place, undo);
+                assert_eq!(in_place.to_string(), doc.to_string(), "{path}: undone");
+            }
+            (Err(error), Err(expected)) => {
+                assert_eq!(error, expected, "{path}");
+                assert_eq!(in_place.to_string(), doc.to_string(), "{path}: unchanged");
+            }
+            (got, expected) => panic!("{path}: {got:?} against {expected:?}"),
+        }
+    }
+}
+
 #[test]
 fn templates() {
     builds(

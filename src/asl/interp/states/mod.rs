@@ -19,7 +19,7 @@ use serde_json::Map;
 
 pub(super) use super::recovery::{handle_error, handle_error_after};
 use super::pipeline::{self, QueryFailure, Refs, StateSite};
-use super::program::{Action, Assignment, CompiledState, IoPath, StateId};
+use super::program::{Action, Assignment, CompiledState, IoPath, ResultPlacement, StateId};
 use super::trace::Stage;
 use super::variables::VariableScope;
 use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
@@ -282,6 +282,19 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
                 Some(assignment) => evaluate_assign(exec, fid, state, assignment, "Assign", &selected, None, None)?,
                 None => Map::new(),
             };
+            // Placed into or beside the input, the result is not the output: the task result's
+            // quota mark ([`leave`]) would only keep it shared, and a shared result is copied.
+            if !matches!(state.result_path, ResultPlacement::Replace) {
+                let fiber = exec.fiber_mut(fid);
+                if fiber.checked.as_ref().is_some_and(|c| Arc::ptr_eq(c, &selected)) {
+                    fiber.checked = None;
+                }
+            }
+            if let ResultPlacement::At(path) = &state.result_path {
+                if exec.trace.is_none() && Arc::get_mut(&mut exec.fiber_mut(fid).input).is_some() {
+                    return output_in_place(exec, fid, state, path, &context, selected, assigned);
+                }
+            }
             // pipeline::place_and_select, stage by stage for the trace.
             let placed = pipeline::place(&state.result_path, &exec.fiber(fid).input, selected, site)?;
             exec.trace_value(fid, &state.name, Stage::AfterResultPath, || placed.clone());
@@ -313,6 +326,60 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
     };
     commit_variables(exec, fid, state, assigned)?;
     Ok(output)
+}
+
+/// ResultPath → OutputPath → the variables → the payload quota, for a state input nobody else
+/// holds: the result is written into the input itself instead of into a copy of it (the copy
+/// was most of a short Task's cost). Whatever fails after the write puts the input back as it
+/// was first, so Catch sees the state input, as with a copy. The output is held to the quota
+/// here, as [`leave`] would.
+fn output_in_place(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    path: &crate::asl::path::ReferencePath,
+    context: &Value,
+    selected: Arc<Value>,
+    assigned: Map<String, Value>,
+) -> Result<Arc<Value>, StatesError> {
+    let site = site(exec, fid, state);
+    let result = Arc::try_unwrap(selected).unwrap_or_else(|shared| Value::clone(&shared));
+    let fiber = exec.fiber_mut(fid);
+    let Some(input) = Arc::get_mut(&mut fiber.input) else {
+        return Err(StatesError::runtime("the state input is shared"));
+    };
+    let undo = match path.write_in_place(input, result) {
+        Ok(undo) => undo,
+        Err(_) => return Err(site.runtime(&cause::result_path_not_applicable(path.as_str(), &fiber.input))),
+    };
+    let outcome = (|| -> Result<Arc<Value>, StatesError> {
+        let fiber = exec.fiber(fid);
+        let output = match &state.output_path {
+            IoPath::Whole => fiber.input.clone(),
+            output_path => {
+                let refs = Refs { context, variables: &fiber.variables };
+                pipeline::select(output_path, &fiber.input, &refs, site)?
+            }
+        };
+        commit_variables(exec, fid, state, assigned)?;
+        exec.config.quotas.check_result(&state.name, &output)?;
+        Ok(output)
+    })();
+    let fiber = exec.fiber_mut(fid);
+    match outcome {
+        Ok(output) => {
+            fiber.checked = Some(output.clone());
+            Ok(output)
+        }
+        Err(error) => {
+            // The output (shared with the input when it is the whole of it) is gone: the input
+            // is the fiber's alone again.
+            if let Some(input) = Arc::get_mut(&mut fiber.input) {
+                path.restore(input, undo);
+            }
+            Err(error)
+        }
+    }
 }
 
 pub(super) fn site<'s>(exec: &Execution, fid: FiberId, state: &'s CompiledState) -> StateSite<'s> {
