@@ -24,7 +24,7 @@ pub mod yaml;
 pub use detect::Format;
 pub use error::FormatError;
 pub use placeholder::{Origin, Substitution};
-pub use source::Source;
+pub use source::{Companion, Source};
 
 use tree::Tree;
 
@@ -143,6 +143,16 @@ pub struct Openable {
     pub text: String,
     pub format: Format,
     pub machine: Machine,
+    /// The template naming this definition file and giving its values, when it was opened
+    /// with it (Terraform's `templatefile`, SAM's `DefinitionUri`).
+    pub companion: Option<Companion>,
+}
+
+impl Openable {
+    /// What the document opened from it remembers, to save back.
+    pub fn source(&self) -> Source {
+        Source::new(&self.file_name, self.format, &self.text, &self.machine).with_companion(self.companion.clone())
+    }
 }
 
 /// Opens files chosen together (a template and the definition files it names: Terraform's
@@ -170,13 +180,13 @@ pub fn open_files(files: &[(String, String)]) -> Result<Vec<Openable>, FormatErr
     for (i, (file_name, text, o)) in opened.iter().enumerate() {
         if !o.format.is_template() {
             if !used[i] {
-                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: o.machines[0].clone() });
+                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: o.machines[0].clone(), companion: None });
             }
             continue;
         }
         for machine in &o.machines {
             let Some(at) = companion(machine) else {
-                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: machine.clone() });
+                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: machine.clone(), companion: None });
                 continue;
             };
             let (file, definition_text, definition) = &opened[at];
@@ -193,6 +203,7 @@ pub fn open_files(files: &[(String, String)]) -> Result<Vec<Openable>, FormatErr
                 text: definition_text.to_string(),
                 format: definition.format,
                 machine: Machine { name: machine.name.clone(), substitutions, ..inner.clone() },
+                companion: Some(Companion { file_name: file_name.to_string(), format: o.format, template: text.to_string(), machine: machine.id.clone() }),
             });
         }
     }

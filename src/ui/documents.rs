@@ -44,7 +44,7 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
                     let choices: Vec<formats::Openable> = opened
                         .machines
                         .into_iter()
-                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine })
+                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine, companion: None })
                         .collect();
                     match (choices.len(), choosing) {
                         (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { title: file_name.into(), choices })),
@@ -139,7 +139,7 @@ fn opened_files(editor: Editor, docs: Docs, files: &[(String, String)], choosing
 
 /// Opens a state machine as a new document that remembers the file it is saved back into.
 pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
-    let formats::Openable { file_name, text, format, machine } = openable;
+    let formats::Openable { file_name, format, machine, .. } = openable;
     if let Some(path) = machine.external() {
         let names: Vec<&str> = machine.substitutions.iter().map(|s| s.name.as_str()).collect();
         let vars = if names.is_empty() { String::new() } else { format!(" (its placeholders: {})", names.join(", ")) };
@@ -148,7 +148,7 @@ pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
     }
     let mut doc = new_document(&machine.name, machine.definition.clone());
     let remember = *format != formats::Format::AslJson || !machine.substitutions.is_empty();
-    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(formats::Source::new(file_name, *format, text, machine))))) {
+    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(openable.source())))) {
         editor.notice.set(Some(format!("{file_name} was not opened: {e}")));
         return;
     }
@@ -194,12 +194,37 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
 
 /// The file the document came from (a template, an ASL YAML file, the definition file of a
 /// Terraform templatefile) with the edited definition spliced in, for a download; or why it
-/// cannot be written.
+/// cannot be written. When the values set in the Substitutions table live in another file (the
+/// `.tf` of a templatefile) and changed there, that file is downloaded too, and said.
 pub fn saved_template(editor: Editor) -> Option<Result<(String, String), String>> {
-    editor.session.with_untracked(|s| {
+    let files = editor.session.with_untracked(|s| {
         let source = s.doc.source()?;
-        Some(source.save(s.doc.text()).map(|t| (source.file_name.clone(), t)).map_err(|e| e.to_string()))
-    })
+        Some(source.save_files(s.doc.text()).map_err(|e| e.to_string()))
+    })?;
+    let mut files = match files {
+        Ok(files) => files,
+        Err(e) => return Some(Err(e)),
+    };
+    let first = files.remove(0);
+    for (name, text) in &files {
+        download(name, text);
+    }
+    if !files.is_empty() {
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        editor.notice.set(Some(format!("Saved {} and {} (the values set in the Substitutions table)", first.0, names.join(", "))));
+    }
+    Some(Ok(first))
+}
+
+/// Downloads `text` as the file `name`, through a link clicked once.
+fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(link) = document.create_element("a") else { return };
+    let _ = link.set_attribute("href", &super::export_panel::data_url("text/plain", text));
+    let _ = link.set_attribute("download", name);
+    if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+        link.click();
+    }
 }
 
 /// The share link of the open document.
