@@ -446,3 +446,97 @@ fn terraform_values_are_written_back_into_the_tf_where_they_are_literals() {
     assert!(saved.contains("  retries  = 5\n") && saved.contains("  default     = \"orders-qa\" # overridden per stage\n"), "{saved}");
     assert!(saved.contains("          TableName = var.table_name\n") && saved.contains("        Seconds = local.retries\n"), "the references stay:\n{saved}");
 }
+
+/// Every file under `dir` (a fixture folder), as `(path from dir, bytes)`, as a dropped folder gives them.
+fn folder_files(dir: &str) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push((path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out
+}
+
+#[test]
+fn a_dropped_sam_app_opens_its_state_machine_with_its_definition_file() {
+    let mut files = folder_files("projects/sam-app");
+    // A folder dropped whole carries its name; a zip of it, the same paths.
+    for f in &mut files {
+        f.0 = format!("stock-trader/{}", f.0);
+    }
+    files.push(("stock-trader/node_modules/x/package.json".into(), b"{}".to_vec()));
+    files.push(("stock-trader/logo.png".into(), vec![0x89, b'P', b'N', b'G', 0xff]));
+    files.push(("stock-trader/broken.json".into(), vec![b'{', 0xff]));
+    let project = formats::project::open_project(files.clone());
+    let found: Vec<_> = project.found.iter().map(|f| (f.place.as_str(), f.openable.file_name.as_str(), f.openable.machine.name.as_str())).collect();
+    assert_eq!(
+        found,
+        [(
+            "stock-trader/template.yaml (StockTradingStateMachine) with stock-trader/statemachine/stock_trader.asl.json",
+            "stock-trader/statemachine/stock_trader.asl.json",
+            "StockTradingStateMachine"
+        )]
+    );
+    let m = &project.found[0].openable.machine;
+    assert_eq!(m.substitutions.iter().find(|s| s.name == "Threshold").map(|s| (s.value.as_str(), s.origin)), Some(("50", Origin::DefinitionSubstitutions)));
+    let skipped: Vec<(&str, &str)> = project.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
+    let why = |path: &str| skipped.iter().find(|(p, _)| *p == path).map(|(_, w)| *w).unwrap_or_else(|| panic!("{path} not said: {skipped:#?}"));
+    assert!(why("stock-trader/.aws-sam/").contains("build output"), "{skipped:#?}");
+    assert!(why("stock-trader/node_modules/").contains("dependencies"));
+    assert!(why("stock-trader/template.yaml (ArchivedStateMachine)").contains("in S3 (s3://release-artifacts/archived.asl.json)"));
+    assert!(why("stock-trader/events.json").contains("neither a template"), "{skipped:#?}");
+    assert_eq!(why("stock-trader/broken.json"), "not text (not UTF-8)");
+    assert!(why("3 other files").starts_with("not JSON, YAML or Terraform: stock-trader/functions/stock_checker/app.py"), "{skipped:#?}");
+    assert_eq!(skipped.len(), 6, "{skipped:#?}");
+
+    // Saved back: the definition file, then the template with the value set in the table.
+    let openable = &project.found[0].openable;
+    let mut doc = Document::new(openable.machine.name.clone(), openable.machine.definition.clone());
+    doc.apply(Change::SetSource(Some(Box::new(openable.source().with_value("Threshold", "75"))))).unwrap();
+    let change = rename("Buy or Sell?", "Buy Or Sell")(&doc);
+    doc.apply(change).unwrap();
+    let saved = doc.source().unwrap().save_files(doc.text()).unwrap();
+    assert_eq!(saved.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["stock-trader/statemachine/stock_trader.asl.json", "stock-trader/template.yaml"]);
+    assert!(saved[0].1.contains("\"Buy Or Sell\": {") && saved[0].1.contains("\"Resource\": \"${DDBPutItem}\""), "{}", saved[0].1);
+    let template = fixture_text("projects/sam-app/template.yaml");
+    assert_eq!(changed_lines(&template, &saved[1].1), [("        Threshold: \"50\" # the price to sell above", "        Threshold: \"75\" # the price to sell above")]);
+
+    // The same folder as a zip.
+    let entries: Vec<statecraft::export::zip::ZipEntry> = files.iter().map(|(n, b)| statecraft::export::zip::ZipEntry { name: n, data: b, executable: false }).collect();
+    let zipped = formats::project::open_zip(&statecraft::export::zip::zip(&entries)).unwrap();
+    assert_eq!(zipped, project);
+    assert!(formats::project::open_zip(b"PK not really").unwrap_err().starts_with("not a zip archive"));
+}
+
+fn fixture_text(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)).unwrap()
+}
+
+#[test]
+fn a_dropped_terraform_module_pairs_templatefiles_by_path() {
+    let mut files = folder_files("templates/tf-vars");
+    // A definition of the same name elsewhere does not confuse the path the .tf names.
+    files.push(("old/ingest.asl.json".into(), br#"{"StartAt": "Old", "States": {"Old": {"Type": "Succeed"}}}"#.to_vec()));
+    files.push(("outputs.tf".into(), b"output \"arn\" {\n  value = aws_sfn_state_machine.ingest.arn\n}\n".to_vec()));
+    let project = formats::project::open_project(files);
+    let found: Vec<_> = project.found.iter().map(|f| (f.place.as_str(), f.openable.machine.name.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("main.tf (aws_sfn_state_machine.ingest) with templates/ingest.asl.json", "ingest"),
+            ("main.tf (aws_sfn_state_machine.inline)", "inline"),
+            ("old/ingest.asl.json", "ingest"),
+        ]
+    );
+    assert_eq!(project.found[0].openable.companion.as_ref().map(|c| c.file_name.as_str()), Some("main.tf"));
+    let skipped: Vec<_> = project.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
+    assert_eq!(skipped, [("outputs.tf", "outputs.tf is a Terraform file but holds no state machine")]);
+}

@@ -156,12 +156,14 @@ pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
     docs.create(doc, &format!("Opened {what}"));
 }
 
-/// Asks which state machine of a template to open.
+/// Asks which state machine of a template to open (and wires a dropped project, whose report
+/// is a dialog too).
 #[component]
 pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
     view! {
+        <ProjectDrop/>
         {move || pending.get().map(|p| {
             let rows = p.choices.iter().enumerate().map(|(i, o)| {
                 let p = p.clone();
@@ -344,5 +346,147 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// What a dropped project gave: the documents opened and the files that gave none, and why.
+#[derive(Clone)]
+struct DropReport {
+    title: String,
+    found: Vec<String>,
+    skipped: Vec<formats::project::Skipped>,
+}
+
+/// A folder, a zip or files dropped on the page (anywhere a drop is not taken by something
+/// else, such as a bucket of the Stores tab): every state machine in them opens as a
+/// document (`formats::project` decides which files and how they pair), and a dialog lists
+/// what was found and what was skipped and why.
+#[component]
+fn ProjectDrop() -> impl IntoView {
+    let editor: Editor = expect_context();
+    let docs: Docs = expect_context();
+    let report = RwSignal::new(None::<DropReport>);
+    let carries_files = |e: &web_sys::DragEvent| e.data_transfer().is_some_and(|d| d.types().includes(&JsValue::from_str("Files"), 0));
+    let over = window_event_listener(leptos::ev::dragover, move |e: web_sys::DragEvent| {
+        if !e.default_prevented() && carries_files(&e) {
+            e.prevent_default();
+        }
+    });
+    let drop = window_event_listener(leptos::ev::drop, move |e: web_sys::DragEvent| {
+        if e.default_prevented() || !carries_files(&e) {
+            return;
+        }
+        e.prevent_default();
+        let Some(items) = e.data_transfer().map(|d| d.items()) else { return };
+        // The entries are only readable during the event: taken now, read after.
+        let mut entries = Vec::new();
+        let mut files = Vec::new();
+        for i in 0..items.length() {
+            let Some(item) = items.get(i) else { continue };
+            match item.webkit_get_as_entry() {
+                Ok(Some(entry)) if entry.is_directory() => entries.push(entry),
+                _ => files.extend(item.get_as_file().ok().flatten()),
+            }
+        }
+        leptos::task::spawn_local(async move {
+            let title = entries.iter().map(|e| e.name()).chain(files.iter().map(|f| f.name())).collect::<Vec<_>>().join(", ");
+            let mut read = Vec::new();
+            let mut problems = Vec::new();
+            for entry in entries {
+                read_folder(entry, &mut read, &mut problems).await;
+            }
+            for file in files {
+                match bytes_of(&file).await {
+                    Ok(bytes) => read.push((file.name(), bytes)),
+                    Err(why) => problems.push(formats::project::Skipped { path: file.name(), why }),
+                }
+            }
+            // One zip dropped alone is a project of its own.
+            let project = match &read[..] {
+                [(name, bytes)] if name.to_ascii_lowercase().ends_with(".zip") => formats::project::open_zip(bytes),
+                _ => Ok(formats::project::open_project(read)),
+            };
+            match project {
+                Err(why) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
+                Ok(mut project) => {
+                    for found in &project.found {
+                        open_machine(editor, docs, &found.openable);
+                    }
+                    project.skipped.extend(problems);
+                    let count = project.found.len();
+                    editor.notice.set(Some(format!("Opened {count} state machine{} from {title}", if count == 1 { "" } else { "s" })));
+                    report.set(Some(DropReport { title, found: project.found.into_iter().map(|f| f.place).collect(), skipped: project.skipped }));
+                }
+            }
+        });
+    });
+    on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+    move || {
+        report.get().map(|r| {
+            let found = r.found.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view();
+            let skipped = r.skipped.iter().map(|s| view! { <li><code>{s.path.clone()}</code>": "{s.why.clone()}</li> }).collect_view();
+            let none = r.found.is_empty();
+            view! {
+                <div class="dialog-backdrop" on:click=move |_| report.set(None)>
+                    <div class="dialog choose" role="dialog" aria-label="Project opened" on:click=|e| e.stop_propagation()>
+                        <h2>{format!("Opened from {}", r.title)}</h2>
+                        <h3>{format!("Found {} state machine{}", r.found.len(), if r.found.len() == 1 { "" } else { "s" })}</h3>
+                        {if none { view! { <p class="hint">"No state machine in these files: nothing was opened."</p> }.into_any() } else { view! { <ul class="project-found">{found}</ul> }.into_any() }}
+                        <h3>{format!("Skipped ({})", r.skipped.len())}</h3>
+                        <ul class="project-skipped">{skipped}</ul>
+                        <div class="inspector-actions"><button class="btn" on:click=move |_| report.set(None)>"Close"</button></div>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// The bytes of a dropped file, or why not.
+async fn bytes_of(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+        Ok(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
+        Err(e) => Err(format!("could not be read ({})", super::store::describe(&e))),
+    }
+}
+
+/// Every file under a dropped folder, with its path from the folder dropped (its name first).
+async fn read_folder(root: web_sys::FileSystemEntry, out: &mut Vec<(String, Vec<u8>)>, problems: &mut Vec<formats::project::Skipped>) {
+    let mut folders = vec![root];
+    while let Some(folder) = folders.pop() {
+        let reader = folder.unchecked_into::<web_sys::FileSystemDirectoryEntry>().create_reader();
+        // readEntries gives a batch at a time, until an empty one.
+        loop {
+            let batch = js_sys::Promise::new(&mut |resolve, reject| {
+                let _ = reader.read_entries_with_callback_and_callback(&resolve, &reject);
+            });
+            let Ok(batch) = wasm_bindgen_futures::JsFuture::from(batch).await else { break };
+            let batch = js_sys::Array::from(&batch);
+            if batch.length() == 0 {
+                break;
+            }
+            for entry in batch.iter() {
+                let entry: web_sys::FileSystemEntry = entry.unchecked_into();
+                if entry.is_directory() {
+                    folders.push(entry);
+                    continue;
+                }
+                let path = entry.full_path();
+                let file = js_sys::Promise::new(&mut |resolve, reject| {
+                    entry.unchecked_ref::<web_sys::FileSystemFileEntry>().file_with_callback_and_callback(&resolve, &reject);
+                });
+                let read = match wasm_bindgen_futures::JsFuture::from(file).await {
+                    Ok(file) => bytes_of(&file.unchecked_into()).await,
+                    Err(e) => Err(format!("could not be read ({})", super::store::describe(&e))),
+                };
+                match read {
+                    Ok(bytes) => out.push((path, bytes)),
+                    Err(why) => problems.push(formats::project::Skipped { path, why }),
+                }
+            }
+        }
     }
 }
