@@ -164,7 +164,7 @@ fn a_downloaded_suite_replays_the_documents_handler_choices() {
     let mut broken = file.clone();
     broken["handlers"]["ProcessData"]["choice"] = serde_json::json!({"kind": "nope"});
     std::fs::write(dir.join("broken.suite.json"), serde_json::to_string_pretty(&broken).unwrap()).unwrap();
-    let (code, _, stderr) = statecraft(&["test", "broken.suite.json"], &dir);
+    let (code, _, stderr) = statecraft(&["test", "broken.suite.json", "Orders down.asl.json"], &dir);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("(/handlers)") && stderr.contains("the handlers:"), "{stderr}");
 }

@@ -540,3 +540,39 @@ fn a_dropped_terraform_module_pairs_templatefiles_by_path() {
     let skipped: Vec<_> = project.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
     assert_eq!(skipped, [("outputs.tf", "outputs.tf is a Terraform file but holds no state machine")]);
 }
+
+#[test]
+fn a_dropped_cdk_app_opens_the_synthesized_template_and_names_cdks_own_files() {
+    let mut files = folder_files("projects/cdk-app");
+    files.push(("node_modules/constructs/package.json".into(), br#"{"name": "constructs"}"#.to_vec()));
+    let project = formats::project::open_project(files);
+    let found: Vec<_> = project.found.iter().map(|f| (f.place.as_str(), f.openable.machine.name.as_str())).collect();
+    assert_eq!(found, [("cdk.out/JobsStack.template.json (JobsMachine5F3B8E77)", "JobsMachine5F3B8E77")]);
+    let m = &project.found[0].openable.machine;
+    assert!(m.definition.contains("\"FunctionName\":\"${SubmitJob9E0F4B2A.Arn}\""), "{}", m.definition);
+    let skipped: Vec<_> = project.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
+    assert_eq!(
+        skipped,
+        [
+            ("3 other files", "not JSON, YAML or Terraform: bin/app.ts, cdk.out/asset.3f2a9c/index.js, lib/jobs-stack.ts"),
+            ("cdk.json", "the CDK app's settings (its state machines are in cdk.out/*.template.json)"),
+            ("cdk.out/JobsStack.assets.json", "CDK's list of assets (its templates are the *.template.json)"),
+            ("cdk.out/manifest.json", "CDK's own output (its templates are the *.template.json)"),
+            ("cdk.out/tree.json", "CDK's own output (its templates are the *.template.json)"),
+            ("node_modules/", "not read: dependencies, build output or tools' files (1 file)"),
+            ("package.json", "a Node.js or TypeScript project's settings"),
+            ("tsconfig.json", "a Node.js or TypeScript project's settings"),
+        ]
+    );
+    // Edited and saved: only the piece of the Join holding the state changes, the tokens stay.
+    let text = fixture_text("projects/cdk-app/cdk.out/JobsStack.template.json");
+    let mut doc = Document::new(m.name.clone(), m.definition.clone());
+    let change = rename("Wait 30s", "Wait a while")(&doc);
+    doc.apply(change).unwrap();
+    let saved = formats::save(&text, m, doc.text()).unwrap();
+    let changed = changed_lines(&text, &saved);
+    assert_eq!(changed.len(), 2, "{changed:#?}");
+    assert!(changed.iter().all(|(a, _)| a.contains("Wait 30s")), "{changed:#?}");
+    assert!(saved.contains("{\"Fn::GetAtt\": [\"SubmitJob9E0F4B2A\", \"Arn\"]}"), "{saved}");
+    cfn_lint("JobsStack.template.json", &saved);
+}

@@ -3,8 +3,8 @@
 //! `cdk.out/*.template.json`). Which files are read, how a template finds the definition file
 //! it names (by its path from the template's folder, else by a unique file name), and what is
 //! said about every file that gives no document: the stages are [`candidates`] (by path and
-//! size), [`super::open`] on each (by content), then [`pair`] (templates with their
-//! definition files).
+//! size), [`known`] files said for what they are, [`super::open`] on the rest (by content),
+//! then [`pair`] (templates with their definition files).
 
 use super::{Companion, Machine, Openable};
 
@@ -54,6 +54,10 @@ pub fn open_project(files: Vec<(String, Vec<u8>)>) -> Project {
     let (texts, mut skipped) = candidates(files);
     let mut opened = Vec::new();
     for (path, text) in texts {
+        if let Some(why) = known(&path) {
+            skipped.push(Skipped { path, why: why.into() });
+            continue;
+        }
         match super::open(&path, &text) {
             Ok(o) => opened.push((path, text, o)),
             Err(e) => skipped.push(Skipped { path, why: e.to_string() }),
@@ -108,6 +112,20 @@ fn candidates(files: Vec<(String, Vec<u8>)>) -> (Vec<(String, String)>, Vec<Skip
         });
     }
     (texts, skipped)
+}
+
+/// What a well-known file that never holds a state machine is, said instead of the reason
+/// opening it would give (a CDK app's `cdk.out` holds the templates beside CDK's own files).
+fn known(path: &str) -> Option<&'static str> {
+    let name = base(path);
+    let in_cdk_out = path.split('/').any(|p| p == "cdk.out");
+    match name {
+        "package.json" | "package-lock.json" | "tsconfig.json" | "jsconfig.json" => Some("a Node.js or TypeScript project's settings"),
+        "cdk.json" | "cdk.context.json" => Some("the CDK app's settings (its state machines are in cdk.out/*.template.json)"),
+        "manifest.json" | "tree.json" if in_cdk_out => Some("CDK's own output (its templates are the *.template.json)"),
+        _ if in_cdk_out && name.ends_with(".assets.json") => Some("CDK's list of assets (its templates are the *.template.json)"),
+        _ => None,
+    }
 }
 
 fn plural(n: usize) -> &'static str {
