@@ -123,3 +123,48 @@ fn test_takes_the_s3_objects_a_suite_reads() {
     assert_eq!(code, 2);
     assert!(stderr.contains("none.json: cannot read"), "{stderr}");
 }
+
+/// The suite file the page downloads carries the document's handler choices: `statecraft test`
+/// replays the scenarios with the same answers, so a suite recorded under them passes; the
+/// same scenarios without the choices would not.
+#[test]
+fn a_downloaded_suite_replays_the_documents_handler_choices() {
+    use statecraft::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec};
+    use statecraft::sim::suite::view;
+    let dir = workdir("handlers");
+    std::fs::write(dir.join("Orders down.asl.json"), statecraft::seed::ORDER_WORKFLOW).unwrap();
+    // The document answers SendNotification with a static output and ProcessData with a throw.
+    let mut handlers = HandlerSet::new();
+    handlers.insert("SendNotification".into(), HandlerSpec { choice: HandlerChoice::Static { json: r#"{"sent": "by the document"}"#.into() }, latency_ms: 0 });
+    handlers.insert("ProcessData".into(), HandlerSpec { choice: HandlerChoice::Throw { error: "Backend.Down".into(), cause: "maintenance".into() }, latency_ms: 0 });
+    // The page's Tests tab: generate on the document's simulator, download the suite file.
+    let simulator = statecraft::sim::batch::Simulator::new(statecraft::seed::ORDER_WORKFLOW, &handlers).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(statecraft::seed::ORDER_WORKFLOW).unwrap();
+    let outcome = view::perform(simulator, &parsed, view::Job::Generate { base: statecraft::sim::scenario::seed_scenarios(), options: Default::default() });
+    assert_eq!(outcome.failed(), 0);
+    let text = view::file_text("Orders down", &handlers, &outcome.scenarios);
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(file["handlers"]["ProcessData"]["choice"]["error"], "Backend.Down", "{text}");
+    assert_eq!(file["definition"], "Orders down.asl.json");
+    std::fs::write(dir.join("down.suite.json"), &text).unwrap();
+    let count = outcome.scenarios.len();
+    let (code, stdout, stderr) = statecraft(&["test", "down.suite.json"], &dir);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.ends_with(&format!("suite: {count} of {count} scenarios pass\n")), "{stdout}");
+
+    // Without the document's choices the same expectations fail: the choices are what is replayed.
+    let mut bare = file.clone();
+    bare.as_object_mut().unwrap().remove("handlers");
+    std::fs::write(dir.join("bare.suite.json"), serde_json::to_string_pretty(&bare).unwrap()).unwrap();
+    let (code, stdout, _) = statecraft(&["test", "bare.suite.json"], &dir);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("FAIL  "), "{stdout}");
+
+    // A bad handlers entry is located.
+    let mut broken = file.clone();
+    broken["handlers"]["ProcessData"]["choice"] = serde_json::json!({"kind": "nope"});
+    std::fs::write(dir.join("broken.suite.json"), serde_json::to_string_pretty(&broken).unwrap()).unwrap();
+    let (code, _, stderr) = statecraft(&["test", "broken.suite.json", "Orders down.asl.json"], &dir);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("(/handlers)") && stderr.contains("the handlers:"), "{stderr}");
+}

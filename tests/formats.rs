@@ -316,3 +316,263 @@ fn a_terraform_templatefile_opens_in_one_step_with_its_definition_file() {
     let bad = formats::open_files(&[files[0].clone(), ("templated.asl.json".into(), "{".into())]).unwrap_err();
     assert!(bad.message.starts_with("templated.asl.json: "), "{bad}");
 }
+
+/// The lines that differ between two texts of the same line count, as (before, after).
+fn changed_lines<'a>(before: &'a str, after: &'a str) -> Vec<(&'a str, &'a str)> {
+    assert_eq!(before.lines().count(), after.lines().count(), "{after}");
+    before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect()
+}
+
+/// Opens `id` of `file` as the page does, sets the values `set` in the Substitutions table,
+/// applies `edit`, and gives the document and every file Save template writes.
+fn save_with_values(files: &[(&str, String)], id: &str, set: &[(&str, &str)], edit: impl FnOnce(&Document) -> Change) -> (Document, Vec<(String, String)>) {
+    let owned: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect();
+    let all = formats::open_files(&owned).unwrap();
+    let openable = all.iter().find(|o| o.machine.id == id || o.companion.as_ref().is_some_and(|c| c.machine == id)).unwrap_or_else(|| panic!("no {id}"));
+    let mut doc = Document::new(openable.machine.name.clone(), openable.machine.definition.clone());
+    doc.apply(Change::SetSource(Some(Box::new(openable.source())))).unwrap();
+    for (name, value) in set {
+        let next = doc.source().unwrap().with_value(name, value);
+        doc.apply(Change::SetSource(Some(Box::new(next)))).unwrap();
+    }
+    // Kept through autosave, the other file included.
+    let stored = serde_json::to_string(&doc.saved()).unwrap();
+    let mut doc = Document::restore(serde_json::from_str(&stored).unwrap());
+    let change = edit(&doc);
+    doc.apply(change).unwrap();
+    let saved = doc.source().unwrap().save_files(doc.text()).unwrap_or_else(|e| panic!("{id}: {e}"));
+    (doc, saved)
+}
+
+fn values(m: &Machine) -> Vec<(&str, &str, Origin)> {
+    m.substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str(), s.origin)).collect()
+}
+
+#[test]
+fn fn_sub_variable_maps_keep_their_placeholders_and_take_the_values_set() {
+    let (text, m) = machine("sub-variables.yaml", "ImportMachine");
+    assert_eq!(
+        values(&m),
+        [("TableName", "imports-dev", Origin::SubVariable), ("QueueUrl", "!Ref Queue", Origin::SubVariable), ("Greeting", "hello: world", Origin::SubVariable)]
+    );
+    let set = [("TableName", "imports-prod"), ("Greeting", "bye: now"), ("QueueUrl", "https://sqs/queue")];
+    let (doc, saved) = save_with_values(&[("sub-variables.yaml", text.clone())], "ImportMachine", &set, set_comment("Pause"));
+    let [(name, saved)] = &saved[..] else { panic!("one file: {saved:?}") };
+    assert_eq!(name, "sub-variables.yaml");
+    let removed: Vec<&str> = text.lines().filter(|l| !saved.lines().any(|k| k == *l)).collect();
+    let added: Vec<&str> = saved.lines().filter(|l| !text.lines().any(|k| k == *l)).collect();
+    assert!(removed.iter().all(|l| l.contains("\"Pause\"") || l.contains("TableName: imports-dev") || l.contains("Greeting:")), "{removed:#?}\n{saved}");
+    assert!(saved.contains("        - TableName: imports-prod   # the stage's table\n"), "the literal replaced, its comment kept:\n{saved}");
+    assert!(saved.contains("          QueueUrl: !Ref Queue\n"), "an intrinsic function stays:\n{saved}");
+    assert!(saved.contains("          Greeting: \"bye: now\"\n"), "{saved}");
+    assert!(added.iter().any(|l| l.contains("Edited here")), "{added:#?}");
+    assert!(saved.contains("\"Parameters\": {\"TableName\": \"${TableName}\""), "the placeholders stay:\n{saved}");
+    let again = formats::open("sub-variables.yaml", saved).unwrap();
+    let back = &again.machines[0];
+    assert_eq!(values(back)[0], ("TableName", "imports-prod", Origin::SubVariable));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&back.definition).unwrap(), serde_json::from_str::<serde_json::Value>(doc.text()).unwrap());
+    cfn_lint("sub-variables.yaml", saved);
+
+    // The long form, its map written in flow style: only the value changes.
+    let (_, saved) = save_with_values(&[("sub-variables.yaml", text.clone())], "LongFormMachine", &[("Table", "orders-prod")], |d| rename("Put", "PutItem")(d));
+    let saved = &saved[0].1;
+    assert!(saved.contains("          - {Table: orders-prod, Unused: keep}\n"), "{saved}");
+    let again = formats::open("sub-variables.yaml", saved).unwrap();
+    assert!(again.machines[1].definition.contains("\"PutItem\""), "{}", again.machines[1].definition);
+    cfn_lint("sub-variables-long.yaml", saved);
+
+    // JSON: `Fn::Sub` with its map, only the literal's bytes change.
+    let text = fixture("sub-variables.json");
+    let (_, saved) = save_with_values(&[("sub-variables.json", text.clone())], "AlertMachine", &[("Message", "disk \"full\""), ("TopicArn", "arn:aws:sns:eu-west-1:1:t")], set_comment("Alert"));
+    let saved = &saved[0].1;
+    let changed = changed_lines(&text, saved);
+    assert_eq!(changed.len(), 2, "{changed:#?}");
+    assert_eq!(changed[1], ("              \"Message\": \"disk full\"", "              \"Message\": \"disk \\\"full\\\"\""));
+    assert!(changed[0].1.contains("Edited here") && changed[0].1.contains("${TopicArn}") && changed[0].1.contains("${Message}"), "{changed:#?}");
+    assert!(saved.contains("\"TopicArn\": {\"Ref\": \"Topic\"}"), "{saved}");
+    cfn_lint("sub-variables.json", saved);
+}
+
+#[test]
+fn terraform_values_are_written_back_into_the_tf_where_they_are_literals() {
+    let main = fixture("tf-vars/main.tf");
+    let definition = fixture("tf-vars/templates/ingest.asl.json");
+    let files = [("main.tf", main.clone()), ("templates/ingest.asl.json", definition.clone())];
+    let all = formats::open_files(&files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect::<Vec<_>>()).unwrap();
+    let ingest = &all.iter().find(|o| o.machine.name == "ingest").unwrap().machine;
+    assert_eq!(
+        values(ingest),
+        [
+            ("table_name", "orders-dev", Origin::Terraform),
+            ("wait_seconds", "30", Origin::Terraform),
+            ("greeting", "hello", Origin::Terraform),
+            ("queue_url", "aws_sqs_queue.jobs.url", Origin::Terraform),
+            ("label", "nightly", Origin::Terraform),
+        ],
+        "a variable's default and a local stand for the variable"
+    );
+    let set = [("table_name", "orders-prod"), ("wait_seconds", "45"), ("label", "weekly \"${x}\""), ("greeting", "hello")];
+    let (_, saved) = save_with_values(&files, "aws_sfn_state_machine.ingest", &set, set_comment("Notify"));
+    let names: Vec<_> = saved.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["templates/ingest.asl.json", "main.tf"], "the definition file, then the .tf that gives its values");
+    assert!(saved[0].1.contains("\"TableName\": \"${table_name}\"") && saved[0].1.contains("Edited here"), "{}", saved[0].1);
+    assert_eq!(
+        changed_lines(&main, &saved[1].1),
+        [
+            ("  default     = \"orders-dev\" # overridden per stage", "  default     = \"orders-prod\" # overridden per stage"),
+            ("  default = 30", "  default = 45"),
+            ("    label        = \"nightly\"", "    label        = \"weekly \\\"$${x}\\\"\""),
+        ]
+    );
+    let again = formats::open_files(&[("main.tf".into(), saved[1].1.clone()), ("ingest.asl.json".into(), saved[0].1.clone())]).unwrap();
+    let back = &again.iter().find(|o| o.machine.name == "ingest").unwrap().machine;
+    assert_eq!(&values(back)[..2], [("table_name", "orders-prod", Origin::Terraform), ("wait_seconds", "45", Origin::Terraform)]);
+    assert_eq!(values(back)[4], ("label", "weekly \"$${x}\"", Origin::Terraform), "Terraform's escape, read as written");
+
+    // Nothing set: only the definition file is written.
+    let (_, saved) = save_with_values(&files, "aws_sfn_state_machine.ingest", &[], set_comment("Notify"));
+    assert_eq!(saved.len(), 1);
+
+    // jsonencode: `var.x` and `local.x` references show the literal and take it back.
+    let (_, m) = machine("tf-vars/main.tf", "aws_sfn_state_machine.inline");
+    assert_eq!(values(&m), [("var.table_name", "orders-dev", Origin::Terraform), ("local.retries", "3", Origin::Terraform)]);
+    let (doc, saved) = save_with_values(&[("main.tf", main.clone())], "aws_sfn_state_machine.inline", &[("local.retries", "5"), ("var.table_name", "orders-qa")], set_comment("Put"));
+    assert!(doc.runnable_text().contains("\"TableName\": \"orders-qa\""), "{}", doc.runnable_text());
+    let [(_, saved)] = &saved[..] else { panic!() };
+    let removed: Vec<&str> = main.lines().filter(|l| !saved.lines().any(|k| k == *l)).collect();
+    let added: Vec<&str> = saved.lines().filter(|l| !main.lines().any(|k| k == *l)).collect();
+    assert_eq!(removed, ["  default     = \"orders-dev\" # overridden per stage", "  retries  = 3"], "{saved}");
+    assert!(added.iter().any(|l| l.contains("Edited here")));
+    assert!(saved.contains("  retries  = 5\n") && saved.contains("  default     = \"orders-qa\" # overridden per stage\n"), "{saved}");
+    assert!(saved.contains("          TableName = var.table_name\n") && saved.contains("        Seconds = local.retries\n"), "the references stay:\n{saved}");
+}
+
+/// Every file under `dir` (a fixture folder), as `(path from dir, bytes)`, as a dropped folder gives them.
+fn folder_files(dir: &str) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push((path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir);
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out
+}
+
+#[test]
+fn a_dropped_sam_app_opens_its_state_machine_with_its_definition_file() {
+    let mut files = folder_files("projects/sam-app");
+    // A folder dropped whole carries its name; a zip of it, the same paths.
+    for f in &mut files {
+        f.0 = format!("stock-trader/{}", f.0);
+    }
+    files.push(("stock-trader/node_modules/x/package.json".into(), b"{}".to_vec()));
+    files.push(("stock-trader/logo.png".into(), vec![0x89, b'P', b'N', b'G', 0xff]));
+    files.push(("stock-trader/broken.json".into(), vec![b'{', 0xff]));
+    let project = formats::project::open_project(files.clone());
+    let found: Vec<_> = project.found.iter().map(|f| (f.place.as_str(), f.openable.file_name.as_str(), f.openable.machine.name.as_str())).collect();
+    assert_eq!(
+        found,
+        [(
+            "stock-trader/template.yaml (StockTradingStateMachine) with stock-trader/statemachine/stock_trader.asl.json",
+            "stock-trader/statemachine/stock_trader.asl.json",
+            "StockTradingStateMachine"
+        )]
+    );
+    let m = &project.found[0].openable.machine;
+    assert_eq!(m.substitutions.iter().find(|s| s.name == "Threshold").map(|s| (s.value.as_str(), s.origin)), Some(("50", Origin::DefinitionSubstitutions)));
+    let skipped: Vec<(&str, &str)> = project.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
+    let why = |path: &str| skipped.iter().find(|(p, _)| *p == path).map(|(_, w)| *w).unwrap_or_else(|| panic!("{path} not said: {skipped:#?}"));
+    assert!(why("stock-trader/.aws-sam/").contains("build output"), "{skipped:#?}");
+    assert!(why("stock-trader/node_modules/").contains("dependencies"));
+    assert!(why("stock-trader/template.yaml (ArchivedStateMachine)").contains("in S3 (s3://release-artifacts/archived.asl.json)"));
+    assert!(why("stock-trader/events.json").contains("neither a template"), "{skipped:#?}");
+    assert_eq!(why("stock-trader/broken.json"), "not text (not UTF-8)");
+    assert!(why("3 other files").starts_with("not JSON, YAML or Terraform: stock-trader/functions/stock_checker/app.py"), "{skipped:#?}");
+    assert_eq!(skipped.len(), 6, "{skipped:#?}");
+
+    // Saved back: the definition file, then the template with the value set in the table.
+    let openable = &project.found[0].openable;
+    let mut doc = Document::new(openable.machine.name.clone(), openable.machine.definition.clone());
+    doc.apply(Change::SetSource(Some(Box::new(openable.source().with_value("Threshold", "75"))))).unwrap();
+    let change = rename("Buy or Sell?", "Buy Or Sell")(&doc);
+    doc.apply(change).unwrap();
+    let saved = doc.source().unwrap().save_files(doc.text()).unwrap();
+    assert_eq!(saved.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["stock-trader/statemachine/stock_trader.asl.json", "stock-trader/template.yaml"]);
+    assert!(saved[0].1.contains("\"Buy Or Sell\": {") && saved[0].1.contains("\"Resource\": \"${DDBPutItem}\""), "{}", saved[0].1);
+    let template = fixture_text("projects/sam-app/template.yaml");
+    assert_eq!(changed_lines(&template, &saved[1].1), [("        Threshold: \"50\" # the price to sell above", "        Threshold: \"75\" # the price to sell above")]);
+
+    // The same folder as a zip.
+    let entries: Vec<statecraft::export::zip::ZipEntry> = files.iter().map(|(n, b)| statecraft::export::zip::ZipEntry { name: n, data: b, executable: false }).collect();
+    let zipped = formats::project::open_zip(&statecraft::export::zip::zip(&entries)).unwrap();
+    assert_eq!(zipped, project);
+    assert!(formats::project::open_zip(b"PK not really").unwrap_err().starts_with("not a zip archive"));
+}
+
+fn fixture_text(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)).unwrap()
+}
+
+#[test]
+fn a_dropped_terraform_module_pairs_templatefiles_by_path() {
+    let mut files = folder_files("templates/tf-vars");
+    // A definition of the same name elsewhere does not confuse the path the .tf names.
+    files.push(("old/ingest.asl.json".into(), br#"{"StartAt": "Old", "States": {"Old": {"Type": "Succeed"}}}"#.to_vec()));
+    files.push(("outputs.tf".into(), b"output \"arn\" {\n  value = aws_sfn_state_machine.ingest.arn\n}\n".to_vec()));
+    let project = formats::project::open_project(files);
+    let found: Vec<_> = project.found.iter().map(|f| (f.place.as_str(), f.openable.machine.name.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("main.tf (aws_sfn_state_machine.ingest) with templates/ingest.asl.json", "ingest"),
+            ("main.tf (aws_sfn_state_machine.inline)", "inline"),
+            ("old/ingest.asl.json", "ingest"),
+        ]
+    );
+    assert_eq!(project.found[0].openable.companion.as_ref().map(|c| c.file_name.as_str()), Some("main.tf"));
+    let skipped: Vec<_> = project.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
+    assert_eq!(skipped, [("outputs.tf", "outputs.tf is a Terraform file but holds no state machine")]);
+}
+
+#[test]
+fn a_dropped_cdk_app_opens_the_synthesized_template_and_names_cdks_own_files() {
+    let mut files = folder_files("projects/cdk-app");
+    files.push(("node_modules/constructs/package.json".into(), br#"{"name": "constructs"}"#.to_vec()));
+    let project = formats::project::open_project(files);
+    let found: Vec<_> = project.found.iter().map(|f| (f.place.as_str(), f.openable.machine.name.as_str())).collect();
+    assert_eq!(found, [("cdk.out/JobsStack.template.json (JobsMachine5F3B8E77)", "JobsMachine5F3B8E77")]);
+    let m = &project.found[0].openable.machine;
+    assert!(m.definition.contains("\"FunctionName\":\"${SubmitJob9E0F4B2A.Arn}\""), "{}", m.definition);
+    let skipped: Vec<_> = project.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
+    assert_eq!(
+        skipped,
+        [
+            ("3 other files", "not JSON, YAML or Terraform: bin/app.ts, cdk.out/asset.3f2a9c/index.js, lib/jobs-stack.ts"),
+            ("cdk.json", "the CDK app's settings (its state machines are in cdk.out/*.template.json)"),
+            ("cdk.out/JobsStack.assets.json", "CDK's list of assets (its templates are the *.template.json)"),
+            ("cdk.out/manifest.json", "CDK's own output (its templates are the *.template.json)"),
+            ("cdk.out/tree.json", "CDK's own output (its templates are the *.template.json)"),
+            ("node_modules/", "not read: dependencies, build output or tools' files (1 file)"),
+            ("package.json", "a Node.js or TypeScript project's settings"),
+            ("tsconfig.json", "a Node.js or TypeScript project's settings"),
+        ]
+    );
+    // Edited and saved: only the piece of the Join holding the state changes, the tokens stay.
+    let text = fixture_text("projects/cdk-app/cdk.out/JobsStack.template.json");
+    let mut doc = Document::new(m.name.clone(), m.definition.clone());
+    let change = rename("Wait 30s", "Wait a while")(&doc);
+    doc.apply(change).unwrap();
+    let saved = formats::save(&text, m, doc.text()).unwrap();
+    let changed = changed_lines(&text, &saved);
+    assert_eq!(changed.len(), 2, "{changed:#?}");
+    assert!(changed.iter().all(|(a, _)| a.contains("Wait 30s")), "{changed:#?}");
+    assert!(saved.contains("{\"Fn::GetAtt\": [\"SubmitJob9E0F4B2A\", \"Arn\"]}"), "{saved}");
+    cfn_lint("JobsStack.template.json", &saved);
+}

@@ -273,7 +273,7 @@ fn callbacks_timeouts_and_heartbeats_are_generated_and_reached() {
     let throws_heartbeat = |i: usize| matches!(scenarios[i].handlers.get("Ship").map(|h| &h.choice), Some(HandlerChoice::Throw { error, .. }) if error == "States.HeartbeatTimeout");
     assert!(!injected.is_empty() && injected.iter().all(|&i| throws_heartbeat(i)), "{injected:?}");
     // The suite file keeps the answers, and reads back the same.
-    let text = statecraft::sim::suite::file::Suite { definition: None, scenarios: scenarios.clone() }.to_text();
+    let text = statecraft::sim::suite::file::Suite { definition: None, scenarios: scenarios.clone(), ..Default::default() }.to_text();
     assert!(text.contains("\"with\": \"silence\""), "{text}");
     assert_eq!(statecraft::sim::suite::file::Suite::parse(&text).unwrap().scenarios, scenarios);
 }

@@ -239,17 +239,29 @@ fn value_text(node: &Tree, text: &str) -> String {
 }
 
 /// `text` (a template, JSON when `json`) with the literal values of the `DefinitionSubstitutions`
-/// of the machine `id` set to those of `values` where they differ: only those scalars' bytes
-/// change. A value the template gives by an intrinsic function (`!GetAtt F.Arn`, `{"Ref": ...}`)
+/// of the machine `id`, and of the variable map of its `Fn::Sub`, set to those of `values` where
+/// they differ: only those scalars' bytes change. A value the template gives by an intrinsic function (`!GetAtt F.Arn`, `{"Ref": ...}`)
 /// stays as it is, as does a value set to something that is not a literal, and a placeholder
 /// the template gives no value.
 pub fn write_substitutions(text: &str, json: bool, id: &str, values: &[Substitution]) -> Result<String, FormatError> {
     let root = if json { Tree::from_json(&crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?) } else { super::yaml::read(text)? };
-    let listed = root.get("Resources").and_then(|r| r.get(id)).and_then(|r| r.get("Properties")).and_then(|p| p.get("DefinitionSubstitutions"));
+    let props = root.get("Resources").and_then(|r| r.get(id)).and_then(|r| r.get("Properties"));
+    // The maps that give values: `DefinitionSubstitutions`, and the variables of a
+    // `DefinitionString` built with `Fn::Sub` (`Fn::Sub: [template, {Var: value}]`, `!Sub`).
+    let mut maps: Vec<(&Tree, Origin)> = Vec::new();
+    if let Some(map) = props.and_then(|p| p.get("DefinitionSubstitutions")) {
+        maps.push((map, Origin::DefinitionSubstitutions));
+    }
+    if let Some(("Fn::Sub", arg)) = props.and_then(|p| p.get("DefinitionString")).and_then(intrinsic)
+        && let Shape::Seq(items) = &arg.shape
+        && items.len() == 2
+    {
+        maps.push((&items[1], Origin::SubVariable));
+    }
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for entry in listed.map(Tree::entries).unwrap_or_default() {
+    for (entry, origin) in maps.iter().flat_map(|(map, origin)| map.entries().iter().map(move |e| (e, *origin))) {
         let node = &entry.value;
-        let Some(wanted) = values.iter().find(|v| v.name == entry.key && v.origin == Origin::DefinitionSubstitutions) else { continue };
+        let Some(wanted) = values.iter().find(|v| v.name == entry.key && v.origin == origin) else { continue };
         let held = value_text(node, text);
         let literal = matches!(node.shape, Shape::Scalar(_)) && node.tag.is_none() && placeholder::is_literal(&held);
         if !literal || wanted.value == held || !placeholder::is_literal(&wanted.value) {

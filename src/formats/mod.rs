@@ -16,6 +16,7 @@ pub mod detect;
 pub mod error;
 pub mod load;
 pub mod placeholder;
+pub mod project;
 pub mod source;
 pub mod splice;
 pub mod terraform;
@@ -25,7 +26,7 @@ pub mod yaml;
 pub use detect::Format;
 pub use error::FormatError;
 pub use placeholder::{Origin, Substitution};
-pub use source::Source;
+pub use source::{Companion, Source};
 
 use tree::Tree;
 
@@ -144,6 +145,16 @@ pub struct Openable {
     pub text: String,
     pub format: Format,
     pub machine: Machine,
+    /// The template naming this definition file and giving its values, when it was opened
+    /// with it (Terraform's `templatefile`, SAM's `DefinitionUri`).
+    pub companion: Option<Companion>,
+}
+
+impl Openable {
+    /// What the document opened from it remembers, to save back.
+    pub fn source(&self) -> Source {
+        Source::new(&self.file_name, self.format, &self.text, &self.machine).with_companion(self.companion.clone())
+    }
 }
 
 /// Opens files chosen together (a template and the definition files it names: Terraform's
@@ -157,47 +168,12 @@ pub fn open_files(files: &[(String, String)]) -> Result<Vec<Openable>, FormatErr
     let mut opened = Vec::new();
     for (file_name, text) in files {
         let o = open(file_name, text).map_err(|e| FormatError::file(format!("{file_name}: {e}")))?;
-        opened.push((file_name, text, o));
+        opened.push((file_name.clone(), text.clone(), o));
     }
     let base = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_string();
-    let companion = |machine: &Machine| {
-        let path = machine.external()?;
-        opened.iter().position(|(f, _, other)| !other.format.is_template() && base(f) == base(path))
-    };
-    let used: Vec<bool> = (0..opened.len())
-        .map(|i| opened.iter().any(|(_, _, o)| o.format.is_template() && o.machines.iter().any(|m| companion(m) == Some(i))))
-        .collect();
-    let mut out = Vec::new();
-    for (i, (file_name, text, o)) in opened.iter().enumerate() {
-        if !o.format.is_template() {
-            if !used[i] {
-                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: o.machines[0].clone() });
-            }
-            continue;
-        }
-        for machine in &o.machines {
-            let Some(at) = companion(machine) else {
-                out.push(Openable { file_name: file_name.to_string(), text: text.to_string(), format: o.format, machine: machine.clone() });
-                continue;
-            };
-            let (file, definition_text, definition) = &opened[at];
-            let inner = &definition.machines[0];
-            // The template's values first, then the definition's other placeholders.
-            let mut substitutions = machine.substitutions.clone();
-            for s in &inner.substitutions {
-                if !substitutions.iter().any(|t| t.name == s.name) {
-                    substitutions.push(s.clone());
-                }
-            }
-            out.push(Openable {
-                file_name: file.to_string(),
-                text: definition_text.to_string(),
-                format: definition.format,
-                machine: Machine { name: machine.name.clone(), substitutions, ..inner.clone() },
-            });
-        }
-    }
-    Ok(out)
+    let locate = |_: &str, path: &str| opened.iter().position(|(f, _, other)| !other.format.is_template() && base(f) == base(path));
+    let (found, _) = project::pair(&opened, locate, true);
+    Ok(found.into_iter().map(|f| f.openable).collect())
 }
 
 /// A template with the definition of `machine` (read from `template`) replaced by `definition`

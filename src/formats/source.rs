@@ -19,6 +19,21 @@ pub struct Source {
     pub machine: String,
     /// Each placeholder's value: as the template gives it, or as the user set it for runs.
     pub substitutions: Vec<Substitution>,
+    /// The template that gives the values, when it is another file than the definition's
+    /// (Terraform's `templatefile`: the `.tf` beside the `.asl.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values_in: Option<Companion>,
+}
+
+/// The other file of a document: a template naming the definition file the document is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Companion {
+    pub file_name: String,
+    pub format: Format,
+    /// The template as opened.
+    pub template: String,
+    /// The machine's id in it.
+    pub machine: String,
 }
 
 impl Source {
@@ -30,7 +45,14 @@ impl Source {
             template: template.to_string(),
             machine: machine.id.clone(),
             substitutions: machine.substitutions.clone(),
+            values_in: None,
         }
+    }
+
+    /// The same source, its values given by `companion` (the template naming its file).
+    pub fn with_companion(mut self, companion: Option<Companion>) -> Self {
+        self.values_in = companion;
+        self
     }
 
     /// The template with `definition` in place of the machine's definition, and the values set
@@ -45,12 +67,22 @@ impl Source {
             .find(|m| m.id == self.machine)
             .ok_or_else(|| FormatError::file(format!("{} no longer holds {}", self.file_name, self.machine)))?;
         let saved = super::save(&self.template, machine, definition)?;
-        match self.format {
-            Format::CloudFormationJson | Format::CloudFormationYaml => {
-                super::cloudformation::write_substitutions(&saved, self.format == Format::CloudFormationJson, &self.machine, &self.substitutions)
+        write_values(self.format, &saved, &self.machine, &self.substitutions)
+    }
+
+    /// Every file the document saves back into, with its new text: the file of the definition
+    /// ([`Source::save`]), then the template that gives its values when that is another file
+    /// and a value set in the table changed in it (Terraform's `.tf` beside its
+    /// `templatefile`).
+    pub fn save_files(&self, definition: &str) -> Result<Vec<(String, String)>, FormatError> {
+        let mut out = vec![(self.file_name.clone(), self.save(definition)?)];
+        if let Some(c) = &self.values_in {
+            let written = write_values(c.format, &c.template, &c.machine, &self.substitutions).map_err(|e| FormatError::file(format!("{}: {e}", c.file_name)))?;
+            if written != c.template {
+                out.push((c.file_name.clone(), written));
             }
-            Format::AslJson | Format::AslYaml | Format::Terraform => Ok(saved),
         }
+        Ok(out)
     }
 
     /// `definition` with every placeholder whose value is a literal replaced by it (for runs).
@@ -67,6 +99,18 @@ impl Source {
             None => next.substitutions.push(Substitution { name: name.to_string(), value: value.to_string(), origin: placeholder::Origin::Unset }),
         }
         next
+    }
+}
+
+/// `template` (of `format`) with the literal values behind the placeholders of `machine` set to
+/// those of `values` where they differ.
+fn write_values(format: Format, template: &str, machine: &str, values: &[Substitution]) -> Result<String, FormatError> {
+    match format {
+        Format::CloudFormationJson | Format::CloudFormationYaml => {
+            super::cloudformation::write_substitutions(template, format == Format::CloudFormationJson, machine, values)
+        }
+        Format::Terraform => super::terraform::write_values(template, machine, values),
+        Format::AslJson | Format::AslYaml => Ok(template.to_string()),
     }
 }
 

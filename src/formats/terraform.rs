@@ -13,6 +13,21 @@ use crate::asl::json::{Member, Node, Number, Span, Value};
 
 /// Every `aws_sfn_state_machine` of the file, in order.
 pub fn machines(text: &str) -> Result<Vec<Machine>, FormatError> {
+    Ok(located_machines(text)?.into_iter().map(|(m, _)| m).collect())
+}
+
+/// A top-level block: `resource "aws_sfn_state_machine" "x" { ... }`, `variable "x" {...}`,
+/// `locals {...}`; its body is `body..end` (inside the braces).
+struct Block {
+    word: String,
+    labels: Vec<String>,
+    start: usize,
+    body: usize,
+    end: usize,
+}
+
+/// The file's top-level blocks, in order (attributes at the top level are stepped over).
+fn blocks(text: &str) -> Result<Vec<Block>, FormatError> {
     let mut out = Vec::new();
     let mut s = Scanner { text, at: 0 };
     loop {
@@ -52,24 +67,21 @@ pub fn machines(text: &str) -> Result<Vec<Machine>, FormatError> {
         if s.peek() != Some(b'{') {
             continue;
         }
-        let body_start = s.at + 1;
+        let body = s.at + 1;
         s.skip_value()?;
-        if word == "resource" && labels.first().is_some_and(|l| l == "aws_sfn_state_machine") {
-            let id = format!("aws_sfn_state_machine.{}", labels.get(1).cloned().unwrap_or_default());
-            out.push(machine(text, id, start, body_start, s.at - 1)?);
-        }
+        out.push(Block { word: word.to_string(), labels, start, body, end: s.at - 1 });
     }
 }
 
-/// The machine of one resource block, its body at `body..end`.
-fn machine(text: &str, id: String, start: usize, body: usize, end: usize) -> Result<Machine, FormatError> {
-    let line = crate::asl::json::LineIndex::new(text).position(start).line;
+/// The attributes `key = value` of a block's body, each with the scanner's position at its
+/// value (nested blocks are stepped over).
+fn attributes(text: &str, body: usize, end: usize) -> Result<Vec<(String, usize)>, FormatError> {
+    let mut out = Vec::new();
     let mut s = Scanner { text: &text[..end], at: body };
-    let (mut name, mut found) = (None, None);
     loop {
         s.skip_space(true)?;
         if s.at >= end {
-            break;
+            return Ok(out);
         }
         let before = s.at;
         let key = s.word().to_string();
@@ -84,19 +96,126 @@ fn machine(text: &str, id: String, start: usize, body: usize, end: usize) -> Res
         }
         s.at += 1;
         s.skip_space(false)?;
-        let value_start = s.at;
+        out.push((key, s.at));
+        s.skip_value()?;
+    }
+}
+
+/// A literal the file writes for an expression (a quoted string without interpolation, a
+/// number, `true`/`false`), where it is written: what a value edited in the page replaces.
+#[derive(Debug, Clone, PartialEq)]
+struct Literal {
+    value: String,
+    start: usize,
+    end: usize,
+    quoted: bool,
+}
+
+/// The literal at `at`, if the expression there is one.
+fn literal_at(text: &str, at: usize) -> Option<Literal> {
+    let mut s = Scanner { text, at };
+    if s.peek() == Some(b'"') {
+        let (value, _) = s.string().ok()?;
+        let interpolated = value.contains("${") || value.contains("%{");
+        return (!interpolated).then_some(Literal { value, start: at, end: s.at, quoted: true });
+    }
+    let expr = s.raw_expression().ok()?;
+    let literal = matches!(expr, "true" | "false") || serde_json::from_str::<serde_json::Number>(expr).is_ok();
+    literal.then(|| Literal { value: expr.to_string(), start: at, end: at + expr.len(), quoted: false })
+}
+
+/// The literal values the file gives `var.NAME` (a `variable` block's `default`) and
+/// `local.NAME` (an attribute of a `locals` block), by that name.
+fn variables(text: &str, blocks: &[Block]) -> Result<Vec<(String, Literal)>, FormatError> {
+    let mut out = Vec::new();
+    for b in blocks {
+        match (b.word.as_str(), b.labels.as_slice()) {
+            ("variable", [name]) => {
+                for (key, at) in attributes(text, b.body, b.end)? {
+                    if key == "default"
+                        && let Some(lit) = literal_at(&text[..b.end], at)
+                    {
+                        out.push((format!("var.{name}"), lit));
+                    }
+                }
+            }
+            ("locals", []) => {
+                for (key, at) in attributes(text, b.body, b.end)? {
+                    if let Some(lit) = literal_at(&text[..b.end], at) {
+                        out.push((format!("local.{key}"), lit));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Every machine of the file with, for each placeholder whose value is a literal written in
+/// the file, where that literal is.
+fn located_machines(text: &str) -> Result<Vec<(Machine, Vec<(String, Literal)>)>, FormatError> {
+    let blocks = blocks(text)?;
+    let variables = variables(text, &blocks)?;
+    let mut out = Vec::new();
+    for b in &blocks {
+        if b.word == "resource" && b.labels.first().is_some_and(|l| l == "aws_sfn_state_machine") {
+            let id = format!("aws_sfn_state_machine.{}", b.labels.get(1).cloned().unwrap_or_default());
+            out.push(machine(text, id, b.start, b.body, b.end, &variables)?);
+        }
+    }
+    Ok(out)
+}
+
+/// `text` with the literals behind the placeholders of the machine `id` set to `values` where
+/// they differ (a `templatefile` map's string, a variable's `default`, a local): only those
+/// literals' bytes change. A value given by any other expression stays as it is, as does a
+/// value set to something that is not a literal.
+pub fn write_values(text: &str, id: &str, values: &[Substitution]) -> Result<String, FormatError> {
+    let Some((_, located)) = located_machines(text)?.into_iter().find(|(m, _)| m.id == id) else {
+        return Err(FormatError::file(format!("the Terraform file no longer holds {id}")));
+    };
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for (name, lit) in located {
+        let Some(wanted) = values.iter().find(|v| v.name == name && v.origin == Origin::Terraform) else { continue };
+        if wanted.value == lit.value || !placeholder::is_literal(&wanted.value) || edits.iter().any(|e| e.0 == lit.start) {
+            continue;
+        }
+        let bare = !lit.quoted && (matches!(wanted.value.as_str(), "true" | "false") || serde_json::from_str::<serde_json::Number>(&wanted.value).is_ok());
+        // A literal `${` in a value is Terraform's `$${`.
+        let written = if bare { wanted.value.clone() } else { hcl_string(&wanted.value).replace("${", "$${") };
+        edits.push((lit.start, lit.end, written));
+    }
+    let mut out = text.to_string();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (start, end, written) in edits {
+        out.replace_range(start..end, &written);
+    }
+    Ok(out)
+}
+
+/// The machine of one resource block, its body at `body..end`.
+fn machine(
+    text: &str,
+    id: String,
+    start: usize,
+    body: usize,
+    end: usize,
+    variables: &[(String, Literal)],
+) -> Result<(Machine, Vec<(String, Literal)>), FormatError> {
+    let line = crate::asl::json::LineIndex::new(text).position(start).line;
+    let (mut name, mut found) = (None, None);
+    for (key, at) in attributes(text, body, end)? {
+        let mut s = Scanner { text: &text[..end], at };
         match key.as_str() {
             "name" if s.peek() == Some(b'"') => name = Some(s.string()?.0),
-            "definition" => {
-                found = Some(definition(&mut s)?);
-                let _ = value_start;
-            }
-            _ => s.skip_value()?,
+            "definition" => found = Some(definition(&mut s)?),
+            _ => {}
         }
     }
     let label = id.rsplit('.').next().unwrap_or(&id).to_string();
     let name = name.filter(|n| !placeholder::holds_placeholder(n)).unwrap_or(label);
-    let Some((definition, slot, mut substitutions)) = found else {
+    let Some((definition, slot, mut substitutions, mut located)) = found else {
         return Err(FormatError::at(text, start, format!("`{id}` has no `definition`")));
     };
     for n in placeholder::names(&definition) {
@@ -104,21 +223,32 @@ fn machine(text: &str, id: String, start: usize, body: usize, end: usize) -> Res
             substitutions.push(Substitution { name: n, value: String::new(), origin: Origin::Unset });
         }
     }
-    Ok(Machine { id, name, definition, substitutions, line, slot })
+    // A placeholder given by `var.x` or `local.x` (a templatefile's variable, a reference in
+    // `jsonencode`, an interpolation in a heredoc) shows the literal the file gives it.
+    for sub in &mut substitutions {
+        let expr = if sub.value.is_empty() { sub.name.clone() } else { sub.value.clone() };
+        if let Some((_, lit)) = variables.iter().find(|(n, _)| *n == expr) {
+            sub.value = lit.value.clone();
+            sub.origin = Origin::Terraform;
+            located.push((sub.name.clone(), lit.clone()));
+        }
+    }
+    Ok((Machine { id, name, definition, substitutions, line, slot }, located))
 }
 
 /// The `definition = ...` expression at the scanner.
-fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>), FormatError> {
+#[allow(clippy::type_complexity)]
+fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(String, Literal)>), FormatError> {
     let text = s.text;
     if text[s.at..].starts_with("<<") {
         let (start, end) = s.heredoc()?;
         let content = text[start..end].to_string();
-        return Ok((content, Slot::Text { start, end, encoding: Encoding::Heredoc }, Vec::new()));
+        return Ok((content, Slot::Text { start, end, encoding: Encoding::Heredoc }, Vec::new(), Vec::new()));
     }
     if s.peek() == Some(b'"') {
         let start = s.at;
         let (value, _) = s.string()?;
-        return Ok((value, Slot::Text { start, end: s.at, encoding: Encoding::HclString }, Vec::new()));
+        return Ok((value, Slot::Text { start, end: s.at, encoding: Encoding::HclString }, Vec::new(), Vec::new()));
     }
     let call = s.word().to_string();
     s.skip_space(false)?;
@@ -138,11 +268,11 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>), Form
                 .iter()
                 .map(|t: &Token| Substitution { name: t.placeholder[2..t.placeholder.len() - 1].to_string(), value: t.source.clone(), origin: Origin::Terraform })
                 .collect();
-            Ok((definition, Slot::Jsonencode { tree: super::tree::Tree::from_json(&node), tokens }, subs))
+            Ok((definition, Slot::Jsonencode { tree: super::tree::Tree::from_json(&node), tokens }, subs, Vec::new()))
         }
         "templatefile" | "file" => {
             let path = if s.peek() == Some(b'"') { s.string()?.0 } else { s.raw_expression()?.to_string() };
-            let mut subs = Vec::new();
+            let (mut subs, mut located) = (Vec::new(), Vec::new());
             s.skip_space(true)?;
             if call == "templatefile" && s.peek() == Some(b',') {
                 s.at += 1;
@@ -154,13 +284,16 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>), Form
                         Value::String(v) => tokens.iter().find(|t| t.placeholder == *v).map_or_else(|| v.clone(), |t| t.source.clone()),
                         _ => crate::asl::json::write(&m.value, crate::asl::json::WriteStyle::Compact),
                     };
+                    if let Some(lit) = literal_at(s.text, m.value.span.start as usize) {
+                        located.push((m.key.clone(), lit));
+                    }
                     subs.push(Substitution { name: m.key.clone(), value, origin: Origin::Terraform });
                 }
                 s.skip_space(true)?;
             }
             s.expect(b')')?;
             let path = path.replace("${path.module}/", "");
-            Ok((String::new(), Slot::External { path }, subs))
+            Ok((String::new(), Slot::External { path }, subs, located))
         }
         other => Err(FormatError::at(text, s.at, format!("a `definition` built with `{other}(...)` cannot be edited here"))),
     }

@@ -37,7 +37,12 @@ pub fn read(text: &str) -> Result<Tree, FormatError> {
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                let end = if matches!(style, Style::Literal | Style::Folded) { start + text[start..end].trim_end().len() } else { end };
+                let end = match style {
+                    Style::Literal | Style::Folded => start + text[start..end].trim_end().len(),
+                    // The parser's span of a quoted scalar can run on over a comment after it.
+                    Style::DoubleQuoted | Style::SingleQuoted => quoted_end(text, start, end),
+                    _ => end,
+                };
                 Some(Tree { shape: Shape::Scalar(value.into_owned()), tag: tag.map(|t| tag_text(&t)), start, end, style })
             }
             Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
@@ -96,6 +101,25 @@ impl Open {
         }
         Ok(())
     }
+}
+
+/// Just after the closing quote of the quoted scalar that opens at or after `start` (its tag
+/// before it), within `..end`.
+fn quoted_end(text: &str, start: usize, end: usize) -> usize {
+    let slice = &text[start..end];
+    let Some(open) = slice.find(['"', '\'']) else { return end };
+    let quote = slice.as_bytes()[open];
+    let bytes = slice.as_bytes();
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return start + i + 1,
+            _ => i += 1,
+        }
+    }
+    end
 }
 
 fn last_child_end(tree: &Tree) -> Option<usize> {

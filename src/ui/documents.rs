@@ -44,7 +44,7 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
                     let choices: Vec<formats::Openable> = opened
                         .machines
                         .into_iter()
-                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine })
+                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine, companion: None })
                         .collect();
                     match (choices.len(), choosing) {
                         (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { title: file_name.into(), choices })),
@@ -139,7 +139,7 @@ fn opened_files(editor: Editor, docs: Docs, files: &[(String, String)], choosing
 
 /// Opens a state machine as a new document that remembers the file it is saved back into.
 pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
-    let formats::Openable { file_name, text, format, machine } = openable;
+    let formats::Openable { file_name, format, machine, .. } = openable;
     if let Some(path) = machine.external() {
         let names: Vec<&str> = machine.substitutions.iter().map(|s| s.name.as_str()).collect();
         let vars = if names.is_empty() { String::new() } else { format!(" (its placeholders: {})", names.join(", ")) };
@@ -148,7 +148,7 @@ pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
     }
     let mut doc = new_document(&machine.name, machine.definition.clone());
     let remember = *format != formats::Format::AslJson || !machine.substitutions.is_empty();
-    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(formats::Source::new(file_name, *format, text, machine))))) {
+    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(openable.source())))) {
         editor.notice.set(Some(format!("{file_name} was not opened: {e}")));
         return;
     }
@@ -156,12 +156,14 @@ pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
     docs.create(doc, &format!("Opened {what}"));
 }
 
-/// Asks which state machine of a template to open.
+/// Asks which state machine of a template to open (and wires a dropped project, whose report
+/// is a dialog too).
 #[component]
 pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
     view! {
+        <ProjectDrop/>
         {move || pending.get().map(|p| {
             let rows = p.choices.iter().enumerate().map(|(i, o)| {
                 let p = p.clone();
@@ -194,12 +196,37 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
 
 /// The file the document came from (a template, an ASL YAML file, the definition file of a
 /// Terraform templatefile) with the edited definition spliced in, for a download; or why it
-/// cannot be written.
+/// cannot be written. When the values set in the Substitutions table live in another file (the
+/// `.tf` of a templatefile) and changed there, that file is downloaded too, and said.
 pub fn saved_template(editor: Editor) -> Option<Result<(String, String), String>> {
-    editor.session.with_untracked(|s| {
+    let files = editor.session.with_untracked(|s| {
         let source = s.doc.source()?;
-        Some(source.save(s.doc.text()).map(|t| (source.file_name.clone(), t)).map_err(|e| e.to_string()))
-    })
+        Some(source.save_files(s.doc.text()).map_err(|e| e.to_string()))
+    })?;
+    let mut files = match files {
+        Ok(files) => files,
+        Err(e) => return Some(Err(e)),
+    };
+    let first = files.remove(0);
+    for (name, text) in &files {
+        download(name, text);
+    }
+    if !files.is_empty() {
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        editor.notice.set(Some(format!("Saved {} and {} (the values set in the Substitutions table)", first.0, names.join(", "))));
+    }
+    Some(Ok(first))
+}
+
+/// Downloads `text` as the file `name`, through a link clicked once.
+fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(link) = document.create_element("a") else { return };
+    let _ = link.set_attribute("href", &super::export_panel::data_url("text/plain", text));
+    let _ = link.set_attribute("download", name);
+    if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+        link.click();
+    }
 }
 
 /// The share link of the open document.
@@ -319,5 +346,147 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// What a dropped project gave: the documents opened and the files that gave none, and why.
+#[derive(Clone)]
+struct DropReport {
+    title: String,
+    found: Vec<String>,
+    skipped: Vec<formats::project::Skipped>,
+}
+
+/// A folder, a zip or files dropped on the page (anywhere a drop is not taken by something
+/// else, such as a bucket of the Stores tab): every state machine in them opens as a
+/// document (`formats::project` decides which files and how they pair), and a dialog lists
+/// what was found and what was skipped and why.
+#[component]
+fn ProjectDrop() -> impl IntoView {
+    let editor: Editor = expect_context();
+    let docs: Docs = expect_context();
+    let report = RwSignal::new(None::<DropReport>);
+    let carries_files = |e: &web_sys::DragEvent| e.data_transfer().is_some_and(|d| d.types().includes(&JsValue::from_str("Files"), 0));
+    let over = window_event_listener(leptos::ev::dragover, move |e: web_sys::DragEvent| {
+        if !e.default_prevented() && carries_files(&e) {
+            e.prevent_default();
+        }
+    });
+    let drop = window_event_listener(leptos::ev::drop, move |e: web_sys::DragEvent| {
+        if e.default_prevented() || !carries_files(&e) {
+            return;
+        }
+        e.prevent_default();
+        let Some(items) = e.data_transfer().map(|d| d.items()) else { return };
+        // The entries are only readable during the event: taken now, read after.
+        let mut entries = Vec::new();
+        let mut files = Vec::new();
+        for i in 0..items.length() {
+            let Some(item) = items.get(i) else { continue };
+            match item.webkit_get_as_entry() {
+                Ok(Some(entry)) if entry.is_directory() => entries.push(entry),
+                _ => files.extend(item.get_as_file().ok().flatten()),
+            }
+        }
+        leptos::task::spawn_local(async move {
+            let title = entries.iter().map(|e| e.name()).chain(files.iter().map(|f| f.name())).collect::<Vec<_>>().join(", ");
+            let mut read = Vec::new();
+            let mut problems = Vec::new();
+            for entry in entries {
+                read_folder(entry, &mut read, &mut problems).await;
+            }
+            for file in files {
+                match bytes_of(&file).await {
+                    Ok(bytes) => read.push((file.name(), bytes)),
+                    Err(why) => problems.push(formats::project::Skipped { path: file.name(), why }),
+                }
+            }
+            // One zip dropped alone is a project of its own.
+            let project = match &read[..] {
+                [(name, bytes)] if name.to_ascii_lowercase().ends_with(".zip") => formats::project::open_zip(bytes),
+                _ => Ok(formats::project::open_project(read)),
+            };
+            match project {
+                Err(why) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
+                Ok(mut project) => {
+                    for found in &project.found {
+                        open_machine(editor, docs, &found.openable);
+                    }
+                    project.skipped.extend(problems);
+                    let count = project.found.len();
+                    editor.notice.set(Some(format!("Opened {count} state machine{} from {title}", if count == 1 { "" } else { "s" })));
+                    report.set(Some(DropReport { title, found: project.found.into_iter().map(|f| f.place).collect(), skipped: project.skipped }));
+                }
+            }
+        });
+    });
+    on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+    move || {
+        report.get().map(|r| {
+            let found = r.found.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view();
+            let skipped = r.skipped.iter().map(|s| view! { <li><code>{s.path.clone()}</code>": "{s.why.clone()}</li> }).collect_view();
+            let none = r.found.is_empty();
+            view! {
+                <div class="dialog-backdrop" on:click=move |_| report.set(None)>
+                    <div class="dialog choose" role="dialog" aria-label="Project opened" on:click=|e| e.stop_propagation()>
+                        <h2>{format!("Opened from {}", r.title)}</h2>
+                        <h3>{format!("Found {} state machine{}", r.found.len(), if r.found.len() == 1 { "" } else { "s" })}</h3>
+                        {if none { view! { <p class="hint">"No state machine in these files: nothing was opened."</p> }.into_any() } else { view! { <ul class="project-found">{found}</ul> }.into_any() }}
+                        <h3>{format!("Skipped ({})", r.skipped.len())}</h3>
+                        <ul class="project-skipped">{skipped}</ul>
+                        <div class="inspector-actions"><button class="btn" on:click=move |_| report.set(None)>"Close"</button></div>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// The bytes of a dropped file, or why not.
+async fn bytes_of(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+        Ok(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
+        Err(e) => Err(format!("could not be read ({})", super::store::describe(&e))),
+    }
+}
+
+/// Every file under a dropped folder, with its path from the folder dropped (its name first).
+async fn read_folder(root: web_sys::FileSystemEntry, out: &mut Vec<(String, Vec<u8>)>, problems: &mut Vec<formats::project::Skipped>) {
+    let mut folders = vec![root];
+    while let Some(folder) = folders.pop() {
+        let reader = folder.unchecked_into::<web_sys::FileSystemDirectoryEntry>().create_reader();
+        // readEntries gives a batch at a time, until an empty one.
+        loop {
+            let batch = js_sys::Promise::new(&mut |resolve, reject| {
+                let _ = reader.read_entries_with_callback_and_callback(&resolve, &reject);
+            });
+            let Ok(batch) = wasm_bindgen_futures::JsFuture::from(batch).await else { break };
+            let batch = js_sys::Array::from(&batch);
+            if batch.length() == 0 {
+                break;
+            }
+            for entry in batch.iter() {
+                let entry: web_sys::FileSystemEntry = entry.unchecked_into();
+                if entry.is_directory() {
+                    folders.push(entry);
+                    continue;
+                }
+                let path = entry.full_path();
+                let file = js_sys::Promise::new(&mut |resolve, reject| {
+                    entry.unchecked_ref::<web_sys::FileSystemFileEntry>().file_with_callback_and_callback(&resolve, &reject);
+                });
+                let read = match wasm_bindgen_futures::JsFuture::from(file).await {
+                    Ok(file) => bytes_of(&file.unchecked_into()).await,
+                    Err(e) => Err(format!("could not be read ({})", super::store::describe(&e))),
+                };
+                match read {
+                    Ok(bytes) => out.push((path, bytes)),
+                    Err(why) => problems.push(formats::project::Skipped { path, why }),
+                }
+            }
+        }
     }
 }

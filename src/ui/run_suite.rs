@@ -97,7 +97,7 @@ pub fn SuiteTab() -> impl IntoView {
         launch("Running the suite…", Job::Run { scenarios });
     };
     let download = move |_| {
-        let (name, text) = editor.session.with_untracked(|s| (s.doc.name().to_string(), view::file_text(s.doc.name(), &s.doc.simulation().suite)));
+        let (name, text) = editor.session.with_untracked(|s| (s.doc.name().to_string(), view::file_text(s.doc.name(), &s.doc.simulation().handlers, &s.doc.simulation().suite)));
         if let Err(e) = super::store::download(&view::file_name(&name), "application/json", text.as_bytes()) {
             problem.set(Some(format!("The suite file could not be downloaded: {e}")));
         }

@@ -57,7 +57,7 @@ pub fn test_command(suite_text: &str, suite_name: &str, definition: &str, s3: Op
             .collect();
         return unusable(lines);
     }
-    let run = match run_suite(definition, &suite.scenarios, &HandlerSet::new(), &objects) {
+    let run = match run_suite(definition, &suite.scenarios, &suite.handlers, &objects) {
         Ok(r) => r,
         Err(e) => return unusable(format!("{e}\n")),
     };
@@ -95,6 +95,6 @@ pub fn generate_command(definition: &str, definition_name: Option<&str>, max_run
     for (what, why) in run.coverage.missed() {
         summary.push_str(&format!("  not reached: {what}: {}\n", why.unwrap_or_else(|| "the generated inputs did not reach it".into())));
     }
-    let suite = Suite { definition: definition_name.map(String::from), scenarios: generated.scenarios };
+    let suite = Suite { definition: definition_name.map(String::from), handlers: HandlerSet::new(), scenarios: generated.scenarios };
     Ok((suite.to_text(), summary))
 }

@@ -28,7 +28,7 @@ pub const WORKFLOW_FILE: &str = "statecraft-tests.yml";
 /// The export's suite files, and one note per scenario left out of the MockConfigFile.
 pub fn suite_files(definition: &str, scenarios: &[Scenario], machine: &str, repository: &str) -> Result<(Vec<ExportFile>, Vec<String>), SetupError> {
     let (config, notes) = mock_config(definition, scenarios, machine, &Default::default())?;
-    let suite = Suite { definition: Some("state-machine.json".into()), scenarios: scenarios.to_vec() };
+    let suite = Suite { definition: Some("state-machine.json".into()), scenarios: scenarios.to_vec(), ..Suite::default() };
     let files = vec![
         ExportFile { name: SUITE_FILE, contents: suite.to_text(), executable: false },
         ExportFile { name: MOCK_FILE, contents: config.to_text(), executable: false },

@@ -1,6 +1,8 @@
-//! A suite as a file: `{"statecraftSuite": 1, "definition": "order.asl.json", "scenarios": [...]}`,
-//! each scenario with its name, its input (JSON), its own handler choices and its expected
-//! outcome. Read with every error located (JSON pointer, line and column); written pretty.
+//! A suite as a file: `{"statecraftSuite": 1, "definition": "order.asl.json", "handlers": {...},
+//! "scenarios": [...]}`: the document's handler choices (what every scenario starts from, so a
+//! suite downloaded from the page replays the same answers in `statecraft test`), and each
+//! scenario with its name, its input (JSON), its own handler choices over those and its
+//! expected outcome. Read with every error located (JSON pointer, line and column); written pretty.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,6 +18,8 @@ pub const VERSION: u64 = 1;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Suite {
     pub definition: Option<String>,
+    /// The document's handler choices, under each scenario's own.
+    pub handlers: HandlerSet,
     pub scenarios: Vec<Scenario>,
 }
 
@@ -71,9 +75,16 @@ impl Suite {
             Some((_, Some(v))) if v > VERSION => errors.push(at("/statecraftSuite", format!("version {v} is newer than this statecraft reads ({VERSION}): update statecraft"))),
             Some((v, _)) => errors.push(at("/statecraftSuite", format!("the version must be {VERSION}, not {v}"))),
         }
-        for key in top.keys().filter(|k| !matches!(k.as_str(), "statecraftSuite" | "definition" | "scenarios")) {
-            errors.push(at(&format!("/{}", json::escape_pointer_token(key)), format!("unknown field '{key}' (expected statecraftSuite, definition, scenarios)")));
+        for key in top.keys().filter(|k| !matches!(k.as_str(), "statecraftSuite" | "definition" | "handlers" | "scenarios")) {
+            errors.push(at(&format!("/{}", json::escape_pointer_token(key)), format!("unknown field '{key}' (expected statecraftSuite, definition, handlers, scenarios)")));
         }
+        let handlers = match top.get("handlers") {
+            None | Some(Value::Null) => HandlerSet::default(),
+            Some(v) => HandlerSet::deserialize(v).unwrap_or_else(|e| {
+                errors.push(at("/handlers", format!("the handlers: {e}")));
+                HandlerSet::default()
+            }),
+        };
         let definition = match top.get("definition") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -106,7 +117,7 @@ impl Suite {
             None => errors.push(at("", "\"scenarios\" is missing".into())),
             Some(_) => errors.push(at("/scenarios", "the scenarios are a JSON array".into())),
         }
-        if errors.is_empty() { Ok(Suite { definition, scenarios }) } else { Err(errors) }
+        if errors.is_empty() { Ok(Suite { definition, handlers, scenarios }) } else { Err(errors) }
     }
 
     /// The file's text (a scenario whose input is not JSON keeps it as a string).
@@ -126,6 +137,9 @@ impl Suite {
         if let Some(d) = &self.definition {
             top.insert("definition".into(), Value::from(d.clone()));
         }
+        if !self.handlers.is_empty() {
+            top.insert("handlers".into(), serde_json::to_value(&self.handlers).unwrap_or_default());
+        }
         top.insert("scenarios".into(), serde_json::to_value(scenarios).unwrap_or_default());
         serde_json::to_string_pretty(&Value::Object(top)).unwrap_or_default() + "\n"
     }
@@ -140,7 +154,7 @@ mod tests {
         let mut scenario = Scenario::new("one", r#"{"a": 1}"#);
         scenario.expected = Some(Expected { status: Some("SUCCEEDED".into()), ..Expected::default() });
         scenario.handlers.insert("T".into(), crate::sim::handler::HandlerSpec::default());
-        let suite = Suite { definition: Some("flow.asl.json".into()), scenarios: vec![scenario] };
+        let suite = Suite { definition: Some("flow.asl.json".into()), handlers: HandlerSet::new(), scenarios: vec![scenario] };
         let back = Suite::parse(&suite.to_text()).unwrap();
         assert_eq!(back.definition, suite.definition);
         assert_eq!(back.scenarios[0].parsed_input().unwrap(), serde_json::json!({"a": 1}));

@@ -11,6 +11,7 @@ use super::file::Suite;
 use super::generate::{HISTORY_LIMIT, Options, generate_on};
 use super::graph::{Edge, Graph};
 use crate::sim::batch::Simulator;
+use crate::sim::handler::HandlerSet;
 use crate::sim::scenario::Scenario;
 
 /// What the page asks of the engine.
@@ -214,9 +215,10 @@ fn file_stem(name: &str) -> String {
 }
 
 /// The suite file of the document `name`: it names the definition as the page downloads it, so
-/// `statecraft test NAME.suite.json` finds `NAME.asl.json` beside it.
-pub fn file_text(name: &str, scenarios: &[Scenario]) -> String {
-    Suite { definition: Some(definition_file_name(name)), scenarios: scenarios.to_vec() }.to_text()
+/// `statecraft test NAME.suite.json` finds `NAME.asl.json` beside it, and carries the
+/// document's handler choices, so the scenarios get the same answers there as in the page.
+pub fn file_text(name: &str, handlers: &HandlerSet, scenarios: &[Scenario]) -> String {
+    Suite { definition: Some(definition_file_name(name)), handlers: handlers.clone(), scenarios: scenarios.to_vec() }.to_text()
 }
 
 /// A suite file's scenarios, or every problem with it, located, one per line.
@@ -227,7 +229,6 @@ pub fn open(text: &str) -> Result<Vec<Scenario>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::handler::HandlerSet;
 
     fn seed() -> (Simulator, Value) {
         let simulator = Simulator::new(crate::seed::ORDER_WORKFLOW, &crate::sim::SimSettings::seeded().handlers).unwrap();
@@ -278,7 +279,7 @@ mod tests {
     fn the_file_is_the_one_statecraft_test_reads() {
         let (simulator, parsed) = seed();
         let outcome = perform(simulator, &parsed, Job::Generate { base: crate::sim::scenario::seed_scenarios(), options: Options::default() });
-        let text = file_text("Order workflow", &outcome.scenarios);
+        let text = file_text("Order workflow", &HandlerSet::new(), &outcome.scenarios);
         assert_eq!(file_name("Order workflow"), "Order workflow.suite.json");
         assert_eq!(file_name(" a/b "), "a-b.suite.json");
         assert_eq!(file_name(""), "state-machine.suite.json");
