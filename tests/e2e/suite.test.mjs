@@ -162,3 +162,38 @@ test('the Tests tab and the coverage on the canvas, light and dark', async () =>
     await page.close();
   }
 });
+
+// The suite runs in the engine worker (issue 18): a long one shows its progress, the page keeps
+// answering, and Stop ends it between two slices with what it has run; the next job works.
+test('a long suite runs in the engine with its progress, and Stop ends it', async () => {
+  const { page, problems } = await testsTab();
+  const scenarios = Array.from({ length: 8000 }, (_, i) => ({
+    name: `order ${i + 1}`,
+    input: JSON.stringify({ orderId: `A-${i}`, amount: (i % 500) + 1, customerEmail: 'a@example.com' }),
+    expected: { status: 'SUCCEEDED' },
+  }));
+  const file = { statecraftSuite: 1, definition: 'order.asl.json', scenarios };
+  await page.getByTestId('suite-open').setInputFiles({ name: 'long.suite.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await page.getByTestId('suite-empty').waitFor();
+  assert.match(await page.getByTestId('suite-empty').textContent(), /8000 scenarios/);
+  await page.getByTestId('suite-run').click();
+  // Progress from the worker, slice by slice.
+  await page.waitForFunction(() => /\d+ of 8000 scenarios run/.test(document.querySelector('[data-testid="suite-busy"]')?.textContent ?? ''), null, { timeout: 20000 });
+  // The page answers meanwhile: a state is selected on a click, and the inspector shows it.
+  await page.locator('.canvas [data-state-name="ProcessData"]').click();
+  await page.waitForFunction(() => document.querySelector('.canvas [data-state-name="ProcessData"]')?.classList.contains('selected'), null, { timeout: 2000 });
+  assert.ok(await page.getByTestId('suite-stop').isEnabled());
+  await page.getByTestId('suite-stop').click();
+  const alert = page.locator('.suite [role="alert"]');
+  await alert.waitFor({ timeout: 5000 });
+  const [, done] = (await alert.textContent()).match(/stopped after (\d+) of 8000 scenarios/) ?? [];
+  assert.ok(Number(done) > 0 && Number(done) < 8000, await alert.textContent());
+  assert.equal(await page.getByTestId('suite-busy').count(), 0);
+  assert.ok(await page.getByTestId('suite-stop').isDisabled());
+  // The same engine generates a suite next.
+  await page.getByTestId('suite-generate').click();
+  await page.getByTestId('suite-summary').waitFor({ timeout: 60000 });
+  assert.match(await summary(page), /100 % of reachable edges/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
