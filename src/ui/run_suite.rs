@@ -36,6 +36,10 @@ impl SuiteState {
     }
 }
 
+/// How many scenario lines the tab draws: a suite of thousands (opened from a file) would hold
+/// the page for seconds drawing rows nobody scrolls through.
+const SHOWN_LINES: usize = 300;
+
 /// What the tab says while the engine works on a suite.
 fn progress_words(label: &str, done: usize, total: usize, generated_runs: Option<usize>) -> String {
     let generated = generated_runs.map(|n| format!("generated from {n} runs; ")).unwrap_or_default();
@@ -202,7 +206,7 @@ fn outcome_view(o: Arc<Outcome>, suite: impl Fn() -> Vec<Scenario> + Copy + Send
         <table class="batch-rows suite-rows" data-testid="suite-rows">
             <thead><tr><th>"Verdict"</th><th>"Scenario and what it covers"</th><th>"Outcome"</th><th>"Expected (edit to pin another outcome)"</th></tr></thead>
             <tbody>
-                {o.lines.iter().enumerate().map(|(i, line)| {
+                {o.lines.iter().enumerate().take(SHOWN_LINES).map(|(i, line)| {
                     let verdict = line.verdict.name();
                     let mark = match line.verdict { view::Verdict::Pass => "✓ pass", view::Verdict::Fail => "✗ fail", view::Verdict::Unchecked => "— none" };
                     let covers = format!("covers {} ({} new): {}", line.covers.len(), line.new, line.covers.join(", "));
@@ -222,6 +226,9 @@ fn outcome_view(o: Arc<Outcome>, suite: impl Fn() -> Vec<Scenario> + Copy + Send
                 }).collect_view()}
             </tbody>
         </table>
+        {(o.lines.len() > SHOWN_LINES).then(|| view! {
+            <p class="muted" data-testid="suite-more">{format!("The first {SHOWN_LINES} of {} scenarios; the summary and the canvas count them all.", o.lines.len())}</p>
+        })}
     }
 }
 
