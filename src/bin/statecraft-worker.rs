@@ -2,7 +2,7 @@
 //! and the page starts once its canvas is drawn (`ui::engine`). It runs the interpreter,
 //! JSONata, the handlers and the service catalogue, so a run, a batch or a runaway expression
 //! never holds the page. Wiring only: message text in, `sim::engine::Engine`, message text out;
-//! a batch runs in slices with a zero timer between them, so a Stop is read in time.
+//! a batch or a suite runs in slices with a zero timer between them, so a Stop is read in time.
 
 /// Rust's allocator, metered: a JSONata expression that would exhaust the worker's memory fails
 /// with its budget named instead (`asl::jsonata::budget`).
@@ -32,14 +32,14 @@ mod worker {
         scope().performance().map_or(0.0, |p| p.now())
     }
 
-    /// Runs one slice of the batch in progress and, while it goes on, schedules the next after a
+    /// Runs one slice of the work in progress (a batch, a suite) and, while it goes on, schedules the next after a
     /// zero timer (the messages that came meanwhile are read first).
     fn slice(engine: Rc<RefCell<Engine>>) {
         let started = now();
-        let text = engine.borrow_mut().batch_slice_text(&mut || now() - started < BATCH_SLICE_MS);
+        let text = engine.borrow_mut().slice_text(&mut || now() - started < BATCH_SLICE_MS);
         let Some(text) = text else { return };
         post(&text);
-        if engine.borrow().batch_running() {
+        if engine.borrow().working() {
             let next = Closure::once_into_js(move || slice(engine));
             let _ = scope().set_timeout_with_callback(next.unchecked_ref());
         }
@@ -49,12 +49,12 @@ mod worker {
         let engine = Rc::new(RefCell::new(Engine::new()));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let text = ev.data().as_string().unwrap_or_default();
-            let was_running = engine.borrow().batch_running();
+            let was_running = engine.borrow().working();
             let answers = engine.borrow_mut().receive(&text);
             for answer in answers {
                 post(&answer);
             }
-            if !was_running && engine.borrow().batch_running() {
+            if !was_running && engine.borrow().working() {
                 slice(engine.clone());
             }
         });

@@ -139,17 +139,19 @@ impl Document {
         }
     }
 
-    /// The simulator of the document as it is now: its model compiled (through the text when a
-    /// template's placeholders have literal values in the Substitutions table, which run as
-    /// those values), its handlers, and its name as the state machine's in every run
-    /// (`$$.StateMachine.Name`, the ARNs).
-    pub fn simulator(&self) -> Result<crate::sim::batch::Simulator, crate::sim::batch::SetupError> {
-        let handlers = &self.simulation.handlers;
-        let simulator = match &self.source {
-            Some(_) => crate::sim::batch::Simulator::new(&self.runnable_text(), handlers),
-            None => crate::sim::batch::Simulator::from_machine(&self.machine, handlers),
-        }?;
-        Ok(simulator.named(&self.name).with_stores(&self.simulation.stores))
+    /// What the engine needs to run the document as it is now, the one description of it every
+    /// run, batch and suite is made from: the definition as it runs (a template's placeholders
+    /// with a literal value in the Substitutions table replaced by it), its handlers, its store
+    /// seeds, and its name as the state machine's (`$$.StateMachine.Name`, the ARNs). The
+    /// service files are the page's to add (what this engine has not been sent).
+    pub fn setup(&self) -> crate::sim::protocol::Setup {
+        crate::sim::protocol::Setup {
+            definition: self.runnable_text(),
+            handlers: self.simulation.handlers.clone(),
+            services: Vec::new(),
+            stores: self.simulation.stores.clone(),
+            name: Some(self.name.clone()),
+        }
     }
 
     /// The document's name: the state machine's name in every export.
@@ -314,7 +316,7 @@ mod tests {
     fn a_document_s_runs_belong_to_the_state_machine_of_its_name() {
         let text = r#"{"StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {"name.$": "$$.StateMachine.Name", "machine.$": "$$.StateMachine.Id", "execution.$": "$$.Execution.Id"}, "End": true}}}"#;
         for (doc, name) in [(Document::new("Account vending: OU", text), "Account-vending-OU"), (Document::new(crate::seed::NAME, text), crate::seed::NAME)] {
-            let run = doc.simulator().expect("compiles").run(serde_json::json!({}), 1);
+            let run = doc.setup().simulator().expect("compiles").run(serde_json::json!({}), 1);
             let output = run.output.as_deref().expect("succeeds");
             assert_eq!(output["name"], name);
             assert!(output["machine"].as_str().unwrap().ends_with(&format!(":stateMachine:{name}")), "{output}");

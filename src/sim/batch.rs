@@ -18,6 +18,8 @@ use crate::asl::interp::{Execution, ExecutionConfig, ExecutionType, Program};
 #[derive(Clone)]
 pub struct Simulator {
     pub program: Arc<Program>,
+    /// The definition as plain JSON, read once with the program (suites, the stores it names).
+    pub definition: Arc<Value>,
     pub tasks: Vec<TaskInfo>,
     pub handlers: CompiledHandlers,
     pub execution_type: ExecutionType,
@@ -57,23 +59,39 @@ impl std::fmt::Display for SetupError {
 }
 
 impl Simulator {
-    /// Compiles `definition` and `handlers`.
+    /// Compiles `definition` and `handlers`. The text is read once: the span-keeping tree gives
+    /// the model the program is compiled from, and the definition's JSON ([`Simulator::definition`])
+    /// that what reads plain JSON takes (the expected answers, the stores it names, suites).
     pub fn new(definition: &str, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
-        let program = Program::from_text(definition)
-            .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
-        let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
-        let machine: serde_json::Value = serde_json::from_str(definition).unwrap_or_default();
-        let tasks = with_expectations(tasks(&program), &machine);
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None, name: ExecutionConfig::default().state_machine_name })
+        let (root, lowered) = crate::asl::lower::lower_text(definition)
+            .map_err(|d| SetupError::Definition { pointer: d.pointer.clone(), message: d.message.clone() })?;
+        if let Some(d) = lowered.diagnostics.iter().find(|d| d.is_error()) {
+            return Err(SetupError::Definition { pointer: d.pointer.clone(), message: d.message.clone() });
+        }
+        Simulator::compiled(&lowered.machine, root.to_serde(), handlers)
     }
 
     /// Compiles a document's model as it is (no round trip through its text) and `handlers`.
     pub fn from_machine(machine: &crate::asl::model::StateMachine, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
-        let program = Program::compile(machine)
-            .map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
+        Simulator::compiled(machine, machine.to_json().to_serde(), handlers)
+    }
+
+    /// `machine` compiled, `definition` its JSON.
+    fn compiled(machine: &crate::asl::model::StateMachine, definition: Value, handlers: &HandlerSet) -> Result<Simulator, SetupError> {
+        let program = Program::compile(machine).map_err(|e| SetupError::Definition { pointer: e.pointer.clone(), message: e.message.clone() })?;
         let handlers = CompiledHandlers::compile(handlers).map_err(SetupError::Handlers)?;
-        let tasks = with_expectations(tasks(&program), &machine.to_json().to_serde());
-        Ok(Simulator { program: Arc::new(program), tasks, handlers, execution_type: ExecutionType::Standard, s3: Default::default(), tables: BTreeMap::new(), history_limit: None, name: ExecutionConfig::default().state_machine_name })
+        let tasks = with_expectations(tasks(&program), &definition);
+        Ok(Simulator {
+            program: Arc::new(program),
+            definition: Arc::new(definition),
+            tasks,
+            handlers,
+            execution_type: ExecutionType::Standard,
+            s3: Default::default(),
+            tables: BTreeMap::new(),
+            history_limit: None,
+            name: ExecutionConfig::default().state_machine_name,
+        })
     }
 
     /// The same simulator, every execution starting with the document's store seeds (in place
@@ -337,6 +355,11 @@ impl Batch {
 
     pub fn len(&self) -> usize {
         self.scenarios.len()
+    }
+
+    /// The scenarios it runs, in order.
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
     }
 
     pub fn is_empty(&self) -> bool {

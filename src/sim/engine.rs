@@ -2,8 +2,8 @@
 //! (`src/bin/statecraft-worker.rs`) does with each request, as a plain state machine the worker
 //! only feeds with message text and a clock. It holds the service catalogue it has been sent,
 //! the run the page is looking at (a [`Session`]: the execution and its moments, so a callback
-//! or a redrive continues it) and the batch in progress, run slice by slice so the worker reads
-//! its messages (a Stop) between slices.
+//! or a redrive continues it) and the work in progress (a batch, or a suite generated then run),
+//! done slice by slice so the worker reads its messages (a Stop) between slices.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -14,8 +14,9 @@ use super::batch::{Batch, Simulator};
 use super::generate::generate;
 use super::live::{ChildRecord, MomentRecord, RunRecord};
 use super::protocol::{
-    BatchSource, BatchSummary, CallbackAnswer, Envelope, Request, Response, RowView, Setup, TestStateAnswer, VERSION, decode, encode,
+    BatchSource, BatchSummary, CallbackAnswer, Envelope, Request, Response, RowView, Setup, SuiteJob, TestStateAnswer, VERSION, decode, encode,
 };
+use super::suite::{coverage, generate::Options, generate::generate_on, view as suite_view};
 use super::run::RunEnd;
 use super::scenario::Scenario;
 use crate::asl::interp::{Execution, StatesError, StepOutcome};
@@ -185,11 +186,29 @@ struct BatchJob {
     states: Vec<String>,
 }
 
-/// The engine: the catalogue it has been sent, the run being looked at, the batch in progress.
+/// A suite in progress and the request it answers: generated in one slice (when asked), then
+/// run chunk by chunk like a batch.
+struct SuiteWork {
+    id: u64,
+    stage: SuiteStage,
+}
+
+enum SuiteStage {
+    Generate { simulator: Simulator, base: Vec<Scenario> },
+    Run { batch: Batch, definition: Arc<Value>, generated_runs: Option<usize> },
+}
+
+/// What the engine works on between messages.
+enum Work {
+    Batch(BatchJob),
+    Suite(SuiteWork),
+}
+
+/// The engine: the catalogue it has been sent, the run being looked at, the work in progress.
 pub struct Engine {
     catalogue: Rc<Catalogue>,
     session: Option<Session>,
-    batch: Option<BatchJob>,
+    work: Option<Work>,
 }
 
 impl Default for Engine {
@@ -200,11 +219,11 @@ impl Default for Engine {
 
 impl Engine {
     pub fn new() -> Engine {
-        Engine { catalogue: Rc::new(Catalogue::built_in()), session: None, batch: None }
+        Engine { catalogue: Rc::new(Catalogue::built_in()), session: None, work: None }
     }
 
-    /// Reads one message and answers it: the texts to post back (none for a batch, whose
-    /// answers come from [`Engine::batch_slice`]). A message of another protocol version, or
+    /// Reads one message and answers it: the texts to post back (none for a batch or a suite,
+    /// whose answers come from [`Engine::slice`]). A message of another protocol version, or
     /// one that cannot be read, is answered with [`Response::Error`] in words.
     pub fn receive(&mut self, text: &str) -> Vec<String> {
         match decode::<Request>(text) {
@@ -219,7 +238,7 @@ impl Engine {
         let body = match request.body {
             Request::Run { setup, scenario } => {
                 self.session = None;
-                match self.simulator(&setup).and_then(|s| Session::start(&s, &scenario, super::stores::Referenced::of_text(&setup.definition))) {
+                match self.simulator(&setup).and_then(|s| Session::start(&s, &scenario, super::stores::Referenced::of_definition(&s.definition))) {
                     Ok(session) => {
                         let record = session.record();
                         self.session = Some(session);
@@ -252,15 +271,45 @@ impl Engine {
                 match scenarios.and_then(|list| self.simulator(&setup).map(|s| (s, list))) {
                     Ok((simulator, list)) => {
                         let states = simulator.state_names().iter().map(|n| n.to_string()).collect();
-                        self.batch = Some(BatchJob { id, batch: Batch::new(simulator, list), states });
+                        self.work = Some(Work::Batch(BatchJob { id, batch: Batch::new(simulator, list), states }));
                         return Vec::new();
                     }
                     Err(message) => Response::Error { message },
                 }
             }
-            Request::StopBatch => match self.batch.take() {
-                Some(job) => return vec![Envelope { version: VERSION, id: job.id, body: Response::BatchDone(summary(&job)) }],
-                None => return Vec::new(),
+            Request::StopBatch => match self.work.take() {
+                Some(Work::Batch(job)) => return vec![Envelope { version: VERSION, id: job.id, body: Response::BatchDone(summary(&job)) }],
+                other => {
+                    self.work = other;
+                    return Vec::new();
+                }
+            },
+            Request::Suite { setup, job } => match self.simulator(&setup) {
+                Ok(simulator) => {
+                    let simulator = suite_view::for_suites(simulator);
+                    let stage = match job {
+                        SuiteJob::Generate { base } => SuiteStage::Generate { simulator, base },
+                        SuiteJob::Run { scenarios } => {
+                            SuiteStage::Run { definition: simulator.definition.clone(), batch: coverage::suite_batch(simulator, scenarios), generated_runs: None }
+                        }
+                    };
+                    self.work = Some(Work::Suite(SuiteWork { id, stage }));
+                    return Vec::new();
+                }
+                Err(message) => Response::Error { message },
+            },
+            Request::StopSuite => match self.work.take() {
+                Some(Work::Suite(work)) => {
+                    let (done, total) = match &work.stage {
+                        SuiteStage::Generate { .. } => (0, 0),
+                        SuiteStage::Run { batch, .. } => (batch.done(), batch.len()),
+                    };
+                    return vec![Envelope { version: VERSION, id: work.id, body: Response::SuiteStopped { done, total } }];
+                }
+                other => {
+                    self.work = other;
+                    return Vec::new();
+                }
             },
             Request::TestState { definition, state, form } => {
                 Response::TestState(match super::teststate::test_state(&form.request(&definition, &state)) {
@@ -276,32 +325,69 @@ impl Engine {
         vec![Envelope { version: VERSION, id, body }]
     }
 
-    /// Whether a batch is in progress.
-    pub fn batch_running(&self) -> bool {
-        self.batch.is_some()
+    /// Whether work (a batch, a suite) is in progress.
+    pub fn working(&self) -> bool {
+        self.work.is_some()
     }
 
-    /// Runs the batch in progress while `more` says there is time left in this slice (checked
-    /// after each chunk): its progress, or its summary when it has ended. `None` without a batch.
-    pub fn batch_slice(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Envelope<Response>> {
-        let job = self.batch.as_mut()?;
-        loop {
-            job.batch.run_chunk(CHUNK);
-            if job.batch.finished() || !more() {
-                break;
+    /// Works on what is in progress while `more` says there is time left in this slice (checked
+    /// after each chunk): its progress, or its outcome when it has ended. `None` without work.
+    pub fn slice(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Envelope<Response>> {
+        let (id, body, finished) = match self.work.as_mut()? {
+            Work::Batch(job) => {
+                loop {
+                    job.batch.run_chunk(CHUNK);
+                    if job.batch.finished() || !more() {
+                        break;
+                    }
+                }
+                match job.batch.finished() {
+                    true => (job.id, Response::BatchDone(summary(job)), true),
+                    false => (job.id, Response::BatchProgress { done: job.batch.done(), total: job.batch.len() }, false),
+                }
             }
+            Work::Suite(work) => match &mut work.stage {
+                SuiteStage::Generate { simulator, base } => {
+                    let generated = generate_on(simulator, &simulator.definition, base, Options::default());
+                    let (runs, total) = (generated.runs, generated.scenarios.len());
+                    let definition = simulator.definition.clone();
+                    let batch = coverage::suite_batch(simulator.clone(), generated.scenarios);
+                    work.stage = SuiteStage::Run { batch, definition, generated_runs: Some(runs) };
+                    (work.id, Response::SuiteProgress { done: 0, total, generated_runs: Some(runs) }, false)
+                }
+                SuiteStage::Run { batch, generated_runs, .. } => {
+                    loop {
+                        batch.run_chunk(CHUNK);
+                        if batch.finished() || !more() {
+                            break;
+                        }
+                    }
+                    if !batch.finished() {
+                        return Some(Envelope {
+                            version: VERSION,
+                            id: work.id,
+                            body: Response::SuiteProgress { done: batch.done(), total: batch.len(), generated_runs: *generated_runs },
+                        });
+                    }
+                    // The suite has run: measured once, what it reached.
+                    let Some(Work::Suite(SuiteWork { id, stage: SuiteStage::Run { batch, definition, generated_runs } })) = self.work.take() else {
+                        return None;
+                    };
+                    let scenarios = batch.scenarios().to_vec();
+                    let run = coverage::measured(batch, &definition);
+                    (id, Response::SuiteDone(suite_view::outcome(run, &definition, scenarios, generated_runs)), true)
+                }
+            },
+        };
+        if finished {
+            self.work = None;
         }
-        let id = job.id;
-        if job.batch.finished() {
-            let job = self.batch.take().expect("a batch ran");
-            return Some(Envelope { version: VERSION, id, body: Response::BatchDone(summary(&job)) });
-        }
-        Some(Envelope { version: VERSION, id, body: Response::BatchProgress { done: job.batch.done(), total: job.batch.len() } })
+        Some(Envelope { version: VERSION, id, body })
     }
 
-    /// [`Engine::batch_slice`] as the text to post.
-    pub fn batch_slice_text(&mut self, more: &mut dyn FnMut() -> bool) -> Option<String> {
-        self.batch_slice(more).map(|e| encode(e.id, &e.body))
+    /// [`Engine::slice`] as the text to post.
+    pub fn slice_text(&mut self, more: &mut dyn FnMut() -> bool) -> Option<String> {
+        self.slice(more).map(|e| encode(e.id, &e.body))
     }
 
     /// The simulator of `setup`, over the catalogue with the services it brings.
@@ -311,11 +397,7 @@ impl Engine {
                 return Err(format!("The AWS API model of {service} is broken: {e}"));
             }
         }
-        let mut simulator = Simulator::new(&setup.definition, &setup.handlers).map_err(|e| e.to_string())?.with_stores(&setup.stores);
-        if let Some(name) = &setup.name {
-            simulator = simulator.named(name);
-        }
-        Ok(simulator.with_catalogue(self.catalogue.clone()))
+        Ok(setup.simulator().map_err(|e| e.to_string())?.with_catalogue(self.catalogue.clone()))
     }
 }
 
@@ -483,7 +565,7 @@ mod tests {
         let template = crate::sim::generate::Template { count: 400, ..Default::default() };
         let body = Request::Batch { setup: setup(crate::seed::ORDER_WORKFLOW, &[]), scenarios: BatchSource::Generated(template) };
         assert!(engine.handle(Envelope { version: VERSION, id: 9, body }).is_empty());
-        let first = engine.batch_slice(&mut || false).expect("a slice");
+        let first = engine.slice(&mut || false).expect("a slice");
         assert_eq!((first.id, first.body), (9, Response::BatchProgress { done: CHUNK, total: 400 }));
         let stopped = engine.handle(Envelope { version: VERSION, id: 10, body: Request::StopBatch });
         match &stopped[..] {
@@ -494,7 +576,73 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(!engine.batch_running() && engine.batch_slice(&mut || true).is_none());
+        assert!(!engine.working() && engine.slice(&mut || true).is_none());
+    }
+
+    /// Every answer to request `id` until its last one.
+    fn answers(engine: &mut Engine, id: u64) -> Vec<Response> {
+        let mut out = Vec::new();
+        while let Some(envelope) = engine.slice(&mut || true) {
+            assert_eq!(envelope.id, id);
+            out.push(envelope.body);
+        }
+        out
+    }
+
+    #[test]
+    fn a_suite_is_generated_then_run_in_slices_in_the_engine() {
+        let mut engine = Engine::new();
+        let body = Request::Suite { setup: setup(crate::seed::ORDER_WORKFLOW, &[]), job: SuiteJob::Generate { base: seed_scenarios() } };
+        assert!(engine.handle(Envelope { version: VERSION, id: 3, body }).is_empty(), "a suite answers slice by slice");
+        let out = answers(&mut engine, 3);
+        let (generated, total) = match &out[0] {
+            Response::SuiteProgress { done: 0, total, generated_runs: Some(runs) } => (*runs, *total),
+            other => panic!("the generation is the first slice: {other:?}"),
+        };
+        assert!(generated >= total && total > 1, "{generated} runs for {total} scenarios");
+        let outcome = match out.last() {
+            Some(Response::SuiteDone(outcome)) => outcome.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!((outcome.lines.len(), outcome.generated_runs), (total, Some(generated)));
+        assert_eq!(outcome.passed(), total, "a generated suite records today's outcomes: {outcome:?}");
+        // The same as the one-call path the CLI takes.
+        let simulator = setup(crate::seed::ORDER_WORKFLOW, &[]).simulator().expect("compiles");
+        let parsed: Value = serde_json::from_str(crate::seed::ORDER_WORKFLOW).expect("JSON");
+        let job = suite_view::Job::Generate { base: seed_scenarios(), options: Options::default() };
+        assert_eq!(suite_view::perform(simulator, &parsed, job), outcome);
+
+        let body = Request::Suite { setup: setup(crate::seed::ORDER_WORKFLOW, &[]), job: SuiteJob::Run { scenarios: outcome.scenarios.clone() } };
+        assert!(engine.handle(Envelope { version: VERSION, id: 4, body }).is_empty());
+        match answers(&mut engine, 4).last() {
+            Some(Response::SuiteDone(again)) => {
+                assert_eq!(again.lines, outcome.lines);
+                assert_eq!(again.coverage, outcome.coverage);
+                assert_eq!(again.generated_runs, None);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_long_suite_stops_between_slices_with_what_it_has_run() {
+        let mut engine = Engine::new();
+        let scenarios: Vec<Scenario> = (0..400).map(|i| Scenario { name: format!("s{i}"), ..seed_scenarios().remove(0) }).collect();
+        let body = Request::Suite { setup: setup(crate::seed::ORDER_WORKFLOW, &[]), job: SuiteJob::Run { scenarios } };
+        assert!(engine.handle(Envelope { version: VERSION, id: 7, body }).is_empty());
+        let first = engine.slice(&mut || false).expect("a slice");
+        assert_eq!((first.id, first.body), (7, Response::SuiteProgress { done: CHUNK, total: 400, generated_runs: None }));
+        // A batch's Stop leaves the suite alone; the suite's stops it.
+        assert!(engine.handle(Envelope { version: VERSION, id: 8, body: Request::StopBatch }).is_empty());
+        assert!(engine.working());
+        let stopped = engine.handle(Envelope { version: VERSION, id: 9, body: Request::StopSuite });
+        assert_eq!(stopped, [Envelope { version: VERSION, id: 7, body: Response::SuiteStopped { done: CHUNK, total: 400 } }]);
+        assert!(!engine.working() && engine.slice(&mut || true).is_none());
+        let broken = Request::Suite { setup: setup("{\"StartAt\": 1}", &[]), job: SuiteJob::Run { scenarios: Vec::new() } };
+        match ask(&mut engine, 10, broken) {
+            Response::Error { message } => assert!(message.starts_with("the definition cannot run"), "{message}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

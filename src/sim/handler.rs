@@ -154,6 +154,62 @@ pub fn tasks(program: &Program) -> Vec<TaskInfo> {
         .collect()
 }
 
+/// Every Task state of `machine`, branches and iterations included (the processors an
+/// execution runs), read from the model alone: what the page lists without compiling the
+/// definition (the interpreter is the engine worker's). The same list as [`tasks`] of the
+/// compiled program, in the same order.
+pub fn tasks_of(machine: &crate::asl::model::StateMachine) -> Vec<TaskInfo> {
+    use crate::asl::model::StateKind;
+    use crate::asl::walk::{Reach, Walk};
+    let walk = Walk::new(machine, Reach::Run);
+    let mut found: Vec<(usize, usize, TaskInfo)> = walk
+        .by_scope()
+        .filter_map(|visit| match &visit.state.kind {
+            StateKind::Task(task) => {
+                let resource = task.resource.clone().unwrap_or_default();
+                Some((visit.scope, visit.index, TaskInfo { state: visit.name.to_string(), function: lambda_function(&resource), resource, expects: Expectation::default() }))
+            }
+            _ => None,
+        })
+        .collect();
+    // The compiler numbers scopes depth first, as it meets them; the walk, scope by scope.
+    let order = compile_order(&walk);
+    found.sort_by_key(|(scope, index, _)| (order[*scope], *index));
+    found.into_iter().map(|(.., task)| task).collect()
+}
+
+/// Each of `walk`'s scopes' place in the compiler's order: a scope, then, state by state, the
+/// scopes nested in that state (each with its own nested ones) before the next state's.
+fn compile_order(walk: &crate::asl::walk::Walk) -> Vec<usize> {
+    fn visit(walk: &crate::asl::walk::Walk, scope: usize, next: &mut usize, order: &mut [usize]) {
+        order[scope] = *next;
+        *next += 1;
+        let mut children: Vec<usize> = (0..walk.scopes.len()).filter(|&c| walk.scopes[c].parent == Some(scope)).collect();
+        children.sort_by_key(|&c| walk.scopes[c].enclosing_state);
+        for c in children {
+            visit(walk, c, next, order);
+        }
+    }
+    let mut order = vec![0; walk.scopes.len()];
+    let mut next = 0;
+    if !walk.scopes.is_empty() {
+        visit(walk, 0, &mut next, &mut order);
+    }
+    order
+}
+
+/// The function a Lambda function ARN names (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`), as
+/// the compiler reads it.
+fn lambda_function(resource: &str) -> Option<String> {
+    resource.starts_with("arn:aws:lambda:").then(|| resource.split(':').nth(6).unwrap_or("").to_string())
+}
+
+/// What is wrong with the handler choices of `set`, checked without compiling them for a run
+/// (the page's inspector says it as the choice is made; the engine compiles them).
+pub fn problems(set: &HandlerSet) -> Vec<HandlerError> {
+    CompiledHandlers::compile(set).err().unwrap_or_default()
+}
+
 /// `tasks` with what `definition` (the state machine's JSON) reads from each one's result.
 pub fn with_expectations(mut tasks: Vec<TaskInfo>, definition: &Value) -> Vec<TaskInfo> {
     let mut all = downstream::expectations(definition);
@@ -570,5 +626,51 @@ impl TaskHandler for JsonataHandler {
             Ok(value) => Ok(value.unwrap_or(Value::Null)),
             Err(e) => Err(StatesError::new("States.QueryEvaluationError", e.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page's model-level list is the compiled program's, on every corpus definition
+    /// (Parallel and Map five deep) and the seed.
+    #[test]
+    fn the_tasks_read_from_the_model_are_the_compiled_program_s() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/layout-corpus");
+        let mut texts: Vec<(String, String)> = vec![("seed".into(), crate::seed::ORDER_WORKFLOW.into())];
+        for entry in std::fs::read_dir(dir).expect("the corpus") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "json") {
+                texts.push((path.display().to_string(), std::fs::read_to_string(&path).expect("readable")));
+            }
+        }
+        let mut nested = 0;
+        for (name, text) in texts {
+            let (_, lowered) = crate::asl::lower::lower_text(&text).expect("JSON");
+            let Ok(program) = Program::compile(&lowered.machine) else { continue };
+            let from_model = tasks_of(&lowered.machine);
+            assert_eq!(from_model, tasks(&program), "{name}");
+            nested += usize::from(program.scopes.len() > 2 && !from_model.is_empty());
+        }
+        assert!(nested > 5, "the corpus nests Tasks in branches and iterations: {nested}");
+        let lambda = r#"{"StartAt": "F", "States": {"F": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Charge", "End": true}}}"#;
+        let (_, lowered) = crate::asl::lower::lower_text(lambda).expect("JSON");
+        assert_eq!(tasks_of(&lowered.machine)[0].function.as_deref(), Some("Charge"));
+    }
+
+    #[test]
+    fn a_choice_that_cannot_run_is_said_before_the_run() {
+        let spec = |choice| HandlerSpec { choice, latency_ms: 0 };
+        let set: HandlerSet = [
+            ("A".to_string(), spec(HandlerChoice::Static { json: "{ nope".into() })),
+            ("B".to_string(), spec(HandlerChoice::Jsonata { expression: "{% $x + %}".into() })),
+            ("C".to_string(), spec(HandlerChoice::Echo)),
+        ]
+        .into();
+        let found = problems(&set);
+        assert_eq!(found.iter().map(|e| e.state.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+        assert!(found[0].message.contains("not JSON (line 1, column 3)"), "{}", found[0].message);
+        assert!(found[1].message.contains("does not compile"), "{}", found[1].message);
     }
 }

@@ -22,7 +22,7 @@ use super::teststate::form::TestForm;
 use crate::asl::clock::Millis;
 
 /// The protocol's version: raise it whenever a message changes shape.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// How long the page waits for the engine's next message about a request (a run's record, a
 /// batch's progress) before it stops the worker and starts a fresh one. A runaway JSONata
@@ -60,6 +60,12 @@ pub enum Request {
     Batch { setup: Setup, scenarios: BatchSource },
     /// Stop the batch running: it answers with [`Response::BatchDone`] for what it has done.
     StopBatch,
+    /// Generate a suite or run one (the Tests tab): [`Response::SuiteProgress`] after each
+    /// slice (the generation is one, then the runs in slices like a batch's), then
+    /// [`Response::SuiteDone`].
+    Suite { setup: Setup, job: SuiteJob },
+    /// Stop the suite in progress: its request is answered with [`Response::SuiteStopped`].
+    StopSuite,
     /// AWS's TestState for the state `state` of `definition`, filled in as `form`:
     /// [`Response::TestState`].
     TestState { definition: String, state: String, form: TestForm },
@@ -71,6 +77,16 @@ pub enum BatchSource {
     Scenarios(Vec<Scenario>),
     /// Generated in the engine: 10,000 of them would be megabytes of message otherwise.
     Generated(Template),
+}
+
+/// What a suite request asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SuiteJob {
+    /// Generate a suite that reaches every reachable edge, starting from these scenarios (the
+    /// document's), then run it to record what it covers.
+    Generate { base: Vec<Scenario> },
+    /// Run these scenarios (the document's suite) against their expected outcomes.
+    Run { scenarios: Vec<Scenario> },
 }
 
 /// The answer to a task waiting for its token.
@@ -95,10 +111,23 @@ pub struct Setup {
     pub services: Vec<(String, String)>,
     /// The S3 objects and DynamoDB items every execution starts with (the document's).
     #[serde(default)]
-    pub stores: super::stores::StoreSeeds,    /// The document's name: the state machine's name in `$$.StateMachine.Name` and the ARNs
+    pub stores: super::stores::StoreSeeds,
+    /// The document's name: the state machine's name in `$$.StateMachine.Name` and the ARNs
     /// (`None`: the engine's default name).
     #[serde(default)]
     pub name: Option<String>,
+}
+
+impl Setup {
+    /// The simulator of this setup: the definition compiled (its text read once), its
+    /// handlers, its store seeds and its name. The catalogue is the caller's to add.
+    pub fn simulator(&self) -> Result<super::batch::Simulator, super::batch::SetupError> {
+        let simulator = super::batch::Simulator::new(&self.definition, &self.handlers)?.with_stores(&self.stores);
+        Ok(match &self.name {
+            Some(name) => simulator.named(name),
+            None => simulator,
+        })
+    }
 }
 
 /// What the engine answers.
@@ -113,6 +142,12 @@ pub enum Response {
     Heartbeat { at: Option<Millis> },
     BatchProgress { done: usize, total: usize },
     BatchDone(BatchSummary),
+    /// A suite's runs so far; `generated_runs`: how many executions its generation took, once
+    /// it is generated.
+    SuiteProgress { done: usize, total: usize, generated_runs: Option<usize> },
+    SuiteDone(super::suite::view::Outcome),
+    /// The suite was stopped after `done` of its `total` scenarios.
+    SuiteStopped { done: usize, total: usize },
     TestState(TestStateAnswer),
     /// The request could not be carried out, in words (shown on the run).
     Error { message: String },
@@ -176,7 +211,7 @@ pub enum TestStateAnswer {
 impl Response {
     /// Whether more answers to the same request follow (a batch's progress).
     pub fn more_to_come(&self) -> bool {
-        matches!(self, Response::BatchProgress { .. })
+        matches!(self, Response::BatchProgress { .. } | Response::SuiteProgress { .. })
     }
 }
 
@@ -306,6 +341,9 @@ mod tests {
         round_trip(8, Request::StopBatch);
         let form = TestForm::for_state(None, "ProcessData");
         round_trip(9, Request::TestState { definition: crate::seed::ORDER_WORKFLOW.into(), state: "ProcessData".into(), form });
+        round_trip(10, Request::Suite { setup: setup(), job: SuiteJob::Generate { base: crate::sim::scenario::seed_scenarios() } });
+        round_trip(11, Request::Suite { setup: setup(), job: SuiteJob::Run { scenarios: crate::sim::scenario::seed_scenarios() } });
+        round_trip(12, Request::StopSuite);
     }
 
     #[test]
@@ -322,7 +360,7 @@ mod tests {
         let setup = Setup { services: Vec::new(), ..setup() };
         let done = engine.handle(Envelope { version: VERSION, id: 5, body: Request::Batch { setup, scenarios } });
         assert!(done.is_empty(), "a batch answers slice by slice");
-        let summary = std::iter::from_fn(|| engine.batch_slice(&mut || true)).find_map(|e| match e.body {
+        let summary = std::iter::from_fn(|| engine.slice(&mut || true)).find_map(|e| match e.body {
             Response::BatchDone(s) => Some(s),
             _ => None,
         });
@@ -334,6 +372,15 @@ mod tests {
         round_trip(7, Response::TestState(TestStateAnswer::Refused("no".into())));
         round_trip(8, Response::Error { message: "The scenario's input is not JSON".into() });
         round_trip(0, Response::Ready);
+        round_trip(9, Response::SuiteProgress { done: 50, total: 120, generated_runs: Some(300) });
+        round_trip(10, Response::SuiteStopped { done: 50, total: 120 });
+        let plain = Setup { services: Vec::new(), ..self::setup() };
+        let outcome = crate::sim::suite::view::perform(plain.simulator().expect("compiles"), &serde_json::from_str(&plain.definition).unwrap(), crate::sim::suite::view::Job::Generate { base: Vec::new(), options: Default::default() });
+        assert!(outcome.lines.len() > 1 && !outcome.coverage.edges.is_empty(), "{outcome:?}");
+        assert!(outcome.coverage.per_scenario.iter().any(|r| !r.edges.is_empty()));
+        round_trip(11, Response::SuiteDone(outcome));
+        assert!(Response::SuiteProgress { done: 0, total: 0, generated_runs: None }.more_to_come());
+        assert!(!Response::SuiteStopped { done: 0, total: 0 }.more_to_come());
     }
 
     #[test]

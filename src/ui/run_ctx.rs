@@ -1,13 +1,13 @@
 //! The Run drawer's shared run: the [`LiveRun`] in a stored value with a tick its readers track,
 //! published to the canvas (through [`SimView`]) after each change; what the engine worker needs
-//! to run the document as it is ([`setup`]); the animated run's pump.
+//! to run the document as it is ([`setup`]: runs, batches and suites alike); the animated run's
+//! pump.
 
 use leptos::prelude::*;
 
 use super::context::Editor;
 use super::sim_view::SimView;
 use super::engine::Engine;
-use crate::sim::batch::Simulator;
 use crate::sim::live::{LiveRun, StepOutcome, pace_delay};
 use crate::sim::protocol::{Request, Response, Setup};
 
@@ -87,29 +87,15 @@ impl RunCtx {
     }
 }
 
-/// The simulator for the document as it is now, in the page itself: its model compiled, its
-/// handlers, its store seeds (what is not run by the engine worker yet: suites).
-pub fn simulator(editor: Editor) -> Result<Simulator, String> {
-    let simulator = editor.session.with_untracked(|s| s.doc.simulator().map_err(|e| e.to_string()))?;
-    // The page's catalogue: the service files fetched so far (super::service_files).
-    Ok(match use_context::<super::service_files::ServiceFiles>() {
-        Some(files) => simulator.with_catalogue(files.catalogue()),
-        None => simulator,
-    })
-}
-
-/// What the engine needs to run the document as it is now: its text as it runs (a template's
-/// placeholders with a literal value in the Substitutions table replaced), its handlers, and
-/// the service files fetched so far that this engine has not been sent (`super::service_files`).
+/// What the engine needs to run the document as it is now ([`crate::editor::document::Document::setup`])
+/// with the service files fetched so far that this engine has not been sent
+/// (`super::service_files`).
 pub fn setup(editor: Editor) -> Setup {
-    let (definition, handlers, stores, name) = editor.session.with_untracked(|s| {
-        (s.doc.runnable_text(), s.doc.simulation().handlers.clone(), s.doc.simulation().stores.clone(), s.doc.name().to_string())
-    });
-    let services = match (use_context::<super::service_files::ServiceFiles>(), use_context::<Engine>()) {
-        (Some(files), Some(engine)) => engine.unsent_services(files.texts()),
-        _ => Vec::new(),
-    };
-    Setup { definition, handlers, services, stores, name: Some(name) }
+    let mut setup = editor.session.with_untracked(|s| s.doc.setup());
+    if let (Some(files), Some(engine)) = (use_context::<super::service_files::ServiceFiles>(), use_context::<Engine>()) {
+        setup.services = engine.unsent_services(files.texts());
+    }
+    setup
 }
 
 /// Animated run: one step per pace (plus the virtual time it took, in real time).

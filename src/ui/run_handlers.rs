@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::context::Editor;
 use super::sim_view::SimView;
 use crate::editor::change::Change;
-use crate::sim::handler::{HandlerChoice, HandlerSpec, TaskInfo, tasks};
+use crate::sim::handler::{HandlerChoice, HandlerSpec, TaskInfo, tasks_of};
 
 fn choice_kind(c: &HandlerChoice) -> &'static str {
     match c {
@@ -38,15 +38,16 @@ fn choice_of(kind: &str) -> HandlerChoice {
 pub fn Handlers(on_change: Callback<()>) -> impl IntoView {
     let editor: Editor = expect_context();
     let sim: SimView = expect_context();
-    // The Task states, recompiled only while the drawer is open (the rows are hidden otherwise),
-    // and the handler set: both memos, so a keystroke that changes neither redraws no row.
+    // The Task states, read from the model (nothing is compiled on the page) and only while the
+    // drawer is open (the rows are hidden otherwise), and the handler set: both memos, so a
+    // keystroke that changes neither redraws no row.
     let tasks = Memo::new(move |was: Option<&Vec<TaskInfo>>| {
         if !sim.open.get() && let Some(was) = was {
             return was.clone();
         }
         editor.session.with(|s| {
             s.doc.model_revision();
-            crate::asl::interp::Program::compile(s.doc.machine()).map(|p| tasks(&p)).unwrap_or_default()
+            tasks_of(s.doc.machine())
         })
     });
     let handlers = Memo::new(move |_| editor.session.with(|s| s.doc.simulation().handlers.clone()));

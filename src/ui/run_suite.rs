@@ -3,27 +3,30 @@
 //! scenario (pass or fail against its expected outcome, editable in place; what it covers), the
 //! coverage on the canvas ([`SimView::suite`]: edges taken, never taken, unreachable, with a
 //! legend) and what no scenario reached with why, Download suite file / Open suite file (the file
-//! `statecraft test` reads). The engine is called in one place: [`run_job`].
+//! `statecraft test` reads). Generating and running are the engine worker's (`Request::Suite`):
+//! the tab shows its progress, and Stop ends it between two slices.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::context::{Editor, now_ms};
-use super::run_ctx::simulator;
+use super::engine::Engine;
+use super::run_ctx::setup;
 use super::sim_view::SimView;
 use crate::editor::change::Change;
 use crate::editor::history::Merge;
+use crate::sim::protocol::{Request, Response, SuiteJob};
 use crate::sim::scenario::{Expected, Scenario};
-use crate::sim::suite::generate::Options;
-use crate::sim::suite::view::{self, Job, LEGEND, Outcome};
+use crate::sim::suite::view::{self, LEGEND, Outcome};
 
 /// The Tests tab's state, kept by the drawer across tab switches.
 #[derive(Clone, Copy)]
 pub struct SuiteState {
     /// The last job's outcome.
     outcome: RwSignal<Option<Arc<Outcome>>>,
-    busy: RwSignal<Option<&'static str>>,
+    /// What the engine is doing for the tab, in words (`None`: nothing).
+    busy: RwSignal<Option<String>>,
     problem: RwSignal<Option<String>>,
 }
 
@@ -33,20 +36,21 @@ impl SuiteState {
     }
 }
 
-/// The one call the page makes into the suite engine: `job` on the document as it is now (its
-/// handlers, the page's service catalogue). Kept in one place so it can be moved off the page's
-/// thread.
-pub fn run_job(editor: Editor, job: Job) -> Result<Outcome, String> {
-    let simulator = simulator(editor)?;
-    let text = editor.session.with_untracked(|s| s.doc.runnable_text());
-    let parsed: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("the definition is not JSON: {e}"))?;
-    Ok(view::perform(simulator, &parsed, job))
+/// How many scenario lines the tab draws: a suite of thousands (opened from a file) would hold
+/// the page for seconds drawing rows nobody scrolls through.
+const SHOWN_LINES: usize = 300;
+
+/// What the tab says while the engine works on a suite.
+fn progress_words(label: &str, done: usize, total: usize, generated_runs: Option<usize>) -> String {
+    let generated = generated_runs.map(|n| format!("generated from {n} runs; ")).unwrap_or_default();
+    format!("{label} {generated}{done} of {total} scenarios run")
 }
 
 #[component]
 pub fn SuiteTab() -> impl IntoView {
     let editor: Editor = expect_context();
     let sim: SimView = expect_context();
+    let engine: Engine = expect_context();
     let files: super::service_files::ServiceFiles = expect_context();
     let state: SuiteState = expect_context();
     let SuiteState { outcome, busy, problem } = state;
@@ -58,35 +62,44 @@ pub fn SuiteTab() -> impl IntoView {
         sim.suite.set(Some(Arc::new(o.coverage.clone())));
         outcome.set(Some(Arc::new(o)));
     };
-    // Does `job` after the page has drawn "Generating…" (a frame), then shows its outcome.
-    let launch = move |label: &'static str, job: Job| {
-        busy.set(Some(label));
+    // Sends `job` to the engine once the service files on their way are here; its progress and
+    // its outcome come back as messages.
+    let launch = move |label: &'static str, job: SuiteJob| {
+        busy.set(Some(label.to_string()));
         problem.set(None);
+        let generated = matches!(job, SuiteJob::Generate { .. });
         files.when_loaded(move || {
-            request_animation_frame(move || {
-                set_timeout(
-                    move || {
-                        let generated = matches!(job, Job::Generate { .. });
-                        match run_job(editor, job) {
-                            Ok(o) => {
-                                if generated {
-                                    let next = editor.session.with_untracked(|s| s.doc.simulation().with_suite(o.scenarios.clone()));
-                                    editor.perform(Ok(Change::SetSimulation(Box::new(next))), "Generate test suite");
-                                }
-                                show(o);
-                            }
-                            Err(e) => problem.set(Some(e)),
-                        }
-                        busy.set(None);
-                    },
-                    std::time::Duration::ZERO,
-                )
-            })
+            engine.ask(&Request::Suite { setup: setup(editor), job }, move |answer| match answer {
+                Response::SuiteProgress { done, total, generated_runs } => busy.set(Some(progress_words(label, done, total, generated_runs))),
+                Response::SuiteDone(o) => {
+                    if generated {
+                        let next = editor.session.with_untracked(|s| s.doc.simulation().with_suite(o.scenarios.clone()));
+                        editor.perform(Ok(Change::SetSimulation(Box::new(next))), "Generate test suite");
+                    }
+                    show(o);
+                    busy.set(None);
+                }
+                Response::SuiteStopped { done, total } => {
+                    busy.set(None);
+                    problem.set(Some(match total {
+                        0 => "The suite was stopped while it was being generated.".to_string(),
+                        _ => format!("The suite was stopped after {done} of {total} scenarios."),
+                    }));
+                }
+                Response::Error { message } => {
+                    busy.set(None);
+                    problem.set(Some(message));
+                }
+                other => {
+                    busy.set(None);
+                    problem.set(Some(format!("The engine answered a suite with {other:?}.")));
+                }
+            });
         });
     };
     let generate = move |_| {
         let base = editor.session.with_untracked(|s| s.doc.simulation().scenarios.clone());
-        launch("Generating the suite…", Job::Generate { base, options: Options::default() });
+        launch("Generating the suite…", SuiteJob::Generate { base });
     };
     let run = move |_| {
         let scenarios = editor.session.with_untracked(|s| s.doc.simulation().suite.clone());
@@ -94,7 +107,7 @@ pub fn SuiteTab() -> impl IntoView {
             problem.set(Some("The document has no suite yet: Generate one, or open a suite file.".into()));
             return;
         }
-        launch("Running the suite…", Job::Run { scenarios });
+        launch("Running the suite…", SuiteJob::Run { scenarios });
     };
     let download = move |_| {
         let (name, text) = editor.session.with_untracked(|s| (s.doc.name().to_string(), view::file_text(s.doc.name(), &s.doc.simulation().handlers, &s.doc.simulation().suite)));
@@ -139,6 +152,8 @@ pub fn SuiteTab() -> impl IntoView {
                 <button class="primary" data-testid="suite-generate" disabled=move || busy.get().is_some() on:click=generate
                     title="Generate scenarios that together reach every state, edge, Catch and Retry, with their outcomes recorded as expected">"Generate"</button>
                 <button data-testid="suite-run" disabled=move || busy.get().is_some() on:click=run title="Run the document's suite against its expected outcomes">"▶ Run suite"</button>
+                <button data-testid="suite-stop" disabled=move || busy.get().is_none() on:click=move |_| engine.tell(&Request::StopSuite)
+                    title="Stop generating or running the suite">"Stop"</button>
                 <button data-testid="suite-download" disabled=move || suite().is_empty() on:click=download
                     title="The suite file `statecraft test` reads (beside the definition downloaded as NAME.asl.json)">"Download suite file"</button>
                 <label class="file-button" title="Open a suite file (statecraft generate-suite writes one)">"Open suite file"
@@ -146,7 +161,7 @@ pub fn SuiteTab() -> impl IntoView {
                 </label>
                 <button title="Hide the suite's coverage on the canvas" disabled=move || sim.suite.with(Option::is_none) on:click=move |_| sim.suite.set(None)>"Clear coverage"</button>
             </div>
-            {move || busy.get().map(|b| view! { <p class="run-note" data-testid="suite-busy">{b}</p> })}
+            {move || busy.get().map(|b| view! { <p class="run-note" data-testid="suite-busy" role="status">{b}</p> })}
             {move || problem.get().map(|p| view! { <pre class="run-problem" role="alert">{p}</pre> })}
             {move || stale().then(|| view! { <p class="run-note" data-testid="suite-stale">"The suite changed since this run: Run it again."</p> })}
             {move || match outcome.get() {
@@ -191,7 +206,7 @@ fn outcome_view(o: Arc<Outcome>, suite: impl Fn() -> Vec<Scenario> + Copy + Send
         <table class="batch-rows suite-rows" data-testid="suite-rows">
             <thead><tr><th>"Verdict"</th><th>"Scenario and what it covers"</th><th>"Outcome"</th><th>"Expected (edit to pin another outcome)"</th></tr></thead>
             <tbody>
-                {o.lines.iter().enumerate().map(|(i, line)| {
+                {o.lines.iter().enumerate().take(SHOWN_LINES).map(|(i, line)| {
                     let verdict = line.verdict.name();
                     let mark = match line.verdict { view::Verdict::Pass => "✓ pass", view::Verdict::Fail => "✗ fail", view::Verdict::Unchecked => "— none" };
                     let covers = format!("covers {} ({} new): {}", line.covers.len(), line.new, line.covers.join(", "));
@@ -211,6 +226,9 @@ fn outcome_view(o: Arc<Outcome>, suite: impl Fn() -> Vec<Scenario> + Copy + Send
                 }).collect_view()}
             </tbody>
         </table>
+        {(o.lines.len() > SHOWN_LINES).then(|| view! {
+            <p class="muted" data-testid="suite-more">{format!("The first {SHOWN_LINES} of {} scenarios; the summary and the canvas count them all.", o.lines.len())}</p>
+        })}
     }
 }
 

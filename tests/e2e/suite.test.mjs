@@ -162,3 +162,48 @@ test('the Tests tab and the coverage on the canvas, light and dark', async () =>
     await page.close();
   }
 });
+
+// The suite runs in the engine worker (issue 18): a long one shows its progress, the page keeps
+// answering, and Stop ends it between two slices with what it has run; the next job works.
+test('a long suite runs in the engine with its progress, and Stop ends it', async () => {
+  const { page, problems } = await testsTab();
+  const total = 15000;
+  const scenarios = Array.from({ length: total }, (_, i) => ({
+    name: `order ${i + 1}`,
+    input: JSON.stringify({ orderId: `A-${i}`, amount: (i % 500) + 1, customerEmail: 'a@example.com' }),
+    expected: { status: 'SUCCEEDED' },
+  }));
+  const file = { statecraftSuite: 1, definition: 'order.asl.json', scenarios };
+  await page.getByTestId('suite-open').setInputFiles({ name: 'long.suite.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await page.getByTestId('suite-empty').waitFor();
+  assert.match(await page.getByTestId('suite-empty').textContent(), new RegExp(`${total} scenarios`));
+  await page.getByTestId('suite-run').click();
+  // Progress from the worker, slice by slice; Stop ends it between two slices.
+  await page.waitForFunction((total) => new RegExp(`\\d+ of ${total} scenarios run`).test(document.querySelector('[data-testid="suite-busy"]')?.textContent ?? ''), total, { timeout: 20000 });
+  assert.ok(await page.getByTestId('suite-stop').isEnabled());
+  await page.getByTestId('suite-stop').click();
+  const alert = page.locator('.suite [role="alert"]');
+  await alert.waitFor({ timeout: 5000 });
+  const [, done] = (await alert.textContent()).match(new RegExp(`stopped after (\\d+) of ${total} scenarios`)) ?? [];
+  assert.ok(Number(done) > 0 && Number(done) < total, await alert.textContent());
+  assert.equal(await page.getByTestId('suite-busy').count(), 0);
+  assert.ok(await page.getByTestId('suite-stop').isDisabled());
+  // The page answers: a state is selected on a click.
+  await page.locator('.canvas [data-state-name="ProcessData"]').click();
+  await page.waitForFunction(() => document.querySelector('.canvas [data-state-name="ProcessData"]')?.classList.contains('selected'), null, { timeout: 2000 });
+  // A suite of thousands finishes with its summary and its first lines drawn.
+  const some = { ...file, scenarios: scenarios.slice(0, 1200) };
+  await page.getByTestId('suite-open').setInputFiles({ name: 'some.suite.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(some)) });
+  await page.waitForFunction(() => /suite has 1200 scenarios/.test(document.querySelector('[data-testid="suite-empty"]')?.textContent ?? ''), null, { timeout: 5000 });
+  await page.getByTestId('suite-run').click();
+  await page.getByTestId('suite-summary').waitFor({ timeout: 30000 });
+  assert.match(await summary(page), /1200 scenarios · 1200 pass · 0 fail/);
+  assert.equal(await page.getByTestId('suite-row').count(), 300);
+  assert.match(await page.getByTestId('suite-more').textContent(), /first 300 of 1200 scenarios/);
+  // The same engine generates a suite next.
+  await page.getByTestId('suite-generate').click();
+  await page.getByTestId('suite-summary').waitFor({ timeout: 60000 });
+  assert.match(await summary(page), /100 % of reachable edges/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

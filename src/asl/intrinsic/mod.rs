@@ -176,7 +176,7 @@ impl Call {
             });
         }
         let builtin = self.builtin();
-        (builtin.run)(self, values, rng).map_err(|message| IntrinsicEvalError::Failed {
+        table::run_of(self.function)(self, values, rng).map_err(|message| IntrinsicEvalError::Failed {
             function: builtin.name,
             message,
         })

@@ -85,3 +85,10 @@ fn templates_name_the_field() {
     let literal = JsonataTemplate::compile(&json!(" {% 1 %} "), "Output", Dialect::StepFunctions).unwrap();
     assert!(matches!(literal, JsonataTemplate::Literal(_)));
 }
+
+/// The names written out for the page's diagnostics are the engine's own, in its order.
+#[test]
+fn the_engine_s_function_names_are_written_out_as_they_are() {
+    let catalogue: Vec<&str> = jlens_core::function_catalog().iter().map(|f| f.name).collect();
+    assert_eq!(super::functions::ENGINE_FUNCTIONS.to_vec(), catalogue);
+}

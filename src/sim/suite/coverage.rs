@@ -19,7 +19,7 @@ use crate::sim::run::{RunModel, START, StateStatus};
 use crate::sim::scenario::Scenario;
 
 /// What one run (or several) reached.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reached {
     pub states: BTreeSet<String>,
     pub edges: BTreeSet<(String, String)>,
@@ -92,7 +92,7 @@ pub fn reached(graph: &Graph, run: &RunModel) -> Reached {
 }
 
 /// One edge or goal of the definition, what reached it and, if nothing did, why nothing can.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item<T> {
     pub what: T,
     /// Indices of the scenarios that reached it.
@@ -108,7 +108,7 @@ impl<T> Item<T> {
 }
 
 /// A suite's coverage of a definition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Coverage {
     pub states: Vec<Item<String>>,
     pub edges: Vec<Item<Edge>>,
@@ -205,10 +205,22 @@ pub fn run_suite(definition: &str, scenarios: &[Scenario], handlers: &HandlerSet
 
 /// [`run_suite`] on a simulator made already (the page's), for `parsed`, the definition it runs.
 pub fn run_suite_on(simulator: crate::sim::batch::Simulator, parsed: &Value, scenarios: &[Scenario]) -> SuiteRun {
-    let mut batch = Batch::new(simulator, scenarios.to_vec());
+    let mut batch = suite_batch(simulator, scenarios.to_vec());
+    batch.run_all();
+    measured(batch, parsed)
+}
+
+/// The batch that runs a suite: every run kept (coverage reads them), each with the seed it
+/// was generated with. The engine worker runs it chunk by chunk, then [`measured`].
+pub fn suite_batch(simulator: crate::sim::batch::Simulator, scenarios: Vec<Scenario>) -> Batch {
+    let mut batch = Batch::new(simulator, scenarios);
     batch.keep_runs = true;
     batch.fixed_seed = Some(super::generate::SEED);
-    batch.run_all();
+    batch
+}
+
+/// What a finished [`suite_batch`] reached of `parsed`.
+pub fn measured(batch: Batch, parsed: &Value) -> SuiteRun {
     let graph = Graph::of(parsed);
     let per_scenario: Vec<Reached> = batch.rows.iter().map(|r| r.run.as_deref().map(|run| reached(&graph, run)).unwrap_or_default()).collect();
     SuiteRun { coverage: measure(&graph, per_scenario), rows: batch.rows }

@@ -32,7 +32,7 @@ pub struct ScopeInfo {
 }
 
 /// One edge and the fields that make it (`Next`, `Choices[0]`, `Default`, `Catch[1]`, `start`, `end`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
     pub from: String,
     pub to: String,
@@ -52,7 +52,7 @@ impl Edge {
 }
 
 /// A goal no edge shows.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Goal {
     /// Retrier `retrier` of `state` retries and the state then succeeds.
     RetrySucceeds { state: String, retrier: usize },

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::coverage::{Coverage, Reached, run_suite_on};
+use super::coverage::{Coverage, Reached, SuiteRun, run_suite_on};
 use super::file::Suite;
 use super::generate::{HISTORY_LIMIT, Options, generate_on};
 use super::graph::{Edge, Graph};
@@ -24,7 +24,7 @@ pub enum Job {
 }
 
 /// A scenario's verdict against its expected outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     Pass,
     Fail,
@@ -43,12 +43,12 @@ impl Verdict {
 }
 
 /// One scenario's line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Line {
     pub name: String,
     pub verdict: Verdict,
     /// `SUCCEEDED`, `FAILED` ...
-    pub status: &'static str,
+    pub status: String,
     pub end_state: Option<String>,
     /// What differs from the expected outcome, in words.
     pub mismatches: Vec<String>,
@@ -60,7 +60,7 @@ pub struct Line {
 
 /// The outcome of a job: the scenarios run (the generated ones for [`Job::Generate`]), a line
 /// each, and their coverage.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub scenarios: Vec<Scenario>,
     pub lines: Vec<Line>,
@@ -92,11 +92,11 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Does `job` for `parsed` (the definition `simulator` runs): the one call the page makes into
-/// the suite engine. The simulator is the page's (its handlers and catalogue); the suite's
-/// history limit is set here.
+/// Does `job` for `parsed` (the definition `simulator` runs) in one call: what `statecraft` and
+/// the tests do; the engine worker does the same in slices ([`for_suites`], then
+/// `generate_on`, then `coverage::suite_batch` chunk by chunk, then [`outcome`]).
 pub fn perform(simulator: Simulator, parsed: &Value, job: Job) -> Outcome {
-    let simulator = Simulator { history_limit: Some(HISTORY_LIMIT), ..simulator };
+    let simulator = for_suites(simulator);
     let (scenarios, generated_runs) = match job {
         Job::Generate { base, options } => {
             let generated = generate_on(&simulator, parsed, &base, options);
@@ -105,6 +105,17 @@ pub fn perform(simulator: Simulator, parsed: &Value, job: Job) -> Outcome {
         Job::Run { scenarios } => (scenarios, None),
     };
     let run = run_suite_on(simulator, parsed, &scenarios);
+    outcome(run, parsed, scenarios, generated_runs)
+}
+
+/// The simulator a suite runs on: the document's, with the suite's history limit.
+pub fn for_suites(simulator: Simulator) -> Simulator {
+    Simulator { history_limit: Some(HISTORY_LIMIT), ..simulator }
+}
+
+/// The outcome of `run`, the run of `scenarios` on `parsed`: a line per scenario with what it
+/// covers, and the coverage.
+pub fn outcome(run: SuiteRun, parsed: &Value, scenarios: Vec<Scenario>, generated_runs: Option<usize>) -> Outcome {
     let graph = Graph::of(parsed);
     let mut seen = Reached::default();
     let lines = run
@@ -122,7 +133,7 @@ pub fn perform(simulator: Simulator, parsed: &Value, job: Job) -> Outcome {
                     Some(false) => Verdict::Fail,
                     None => Verdict::Unchecked,
                 },
-                status: row.status,
+                status: row.status.to_string(),
                 end_state: row.end_state.clone(),
                 mismatches: row.mismatches.clone(),
                 covers,

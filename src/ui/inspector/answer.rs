@@ -12,7 +12,7 @@ use super::super::export_panel::data_url;
 use super::super::service_files::ServiceFiles;
 use crate::editor::change::Change;
 use crate::sim::answers::{AnswerKind, Answers, choice_of_kind, choice_with_error, with_answer};
-use crate::sim::handler::{CompiledHandlers, HandlerChoice, HandlerSet, HandlerSpec, errors_in};
+use crate::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec, errors_in, problems};
 
 /// The section for the Task state `state` calling `resource`.
 pub(super) fn service_answer(editor: Editor, state: String, resource: String) -> impl IntoView {
@@ -139,9 +139,8 @@ pub(super) fn service_answer(editor: Editor, state: String, resource: String) ->
     let problem = {
         let state = state.clone();
         move || {
-            CompiledHandlers::compile(&HandlerSet::from([(state.clone(), spec.get())]))
-                .err()
-                .map(|errors| view! { <p class="field-error" role="alert">{errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")}</p> })
+            let errors = problems(&HandlerSet::from([(state.clone(), spec.get())]));
+            (!errors.is_empty()).then(|| view! { <p class="field-error" role="alert">{errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")}</p> })
         }
     };
     let download = move || editor.session.with(|s| data_url("application/json", &Answers::of_document(&s.doc.simulation().handlers).to_json()));
