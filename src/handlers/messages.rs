@@ -119,14 +119,17 @@ fn required<'v>(input: &'v Value, member: &str) -> Result<&'v Value, StatesError
         .ok_or_else(|| sqs_error("AmazonSQSException", &format!("The request must contain the parameter {member}."), "MissingParameter"))
 }
 
-/// SQS `sendMessage`: the message joins its queue.
-pub fn send_message(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore) -> Result<Value, StatesError> {
+/// SQS `sendMessage`: the message joins its queue. `sdk`: answered through the `aws-sdk:`
+/// integration, which spells `MD5OfMessageBody` as the Java SDK does (`Md5OfMessageBody`,
+/// [`crate::catalogue::service::sdk_member_name`]).
+pub fn send_message(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore, sdk: bool) -> Result<Value, StatesError> {
     let url = required(input, "QueueUrl")?.as_str().unwrap_or_default().to_string();
     let text = body_text(required(input, "MessageBody")?);
     let id = uuid(rng);
     let message = input.as_object().cloned().unwrap_or_default();
     enqueue(store, &url, message, id.clone());
-    Ok(json!({"MD5OfMessageBody": md5_hex(text.as_bytes()), "MessageId": id}))
+    let md5 = if sdk { "Md5OfMessageBody" } else { "MD5OfMessageBody" };
+    Ok(json!({md5: md5_hex(text.as_bytes()), "MessageId": id}))
 }
 
 /// A number member within `range`, or SQS's error naming it.
@@ -147,7 +150,8 @@ fn attribute_wanted(wanted: &[Value], name: &str) -> bool {
     wanted.iter().filter_map(Value::as_str).any(|w| w == "All" || w == ".*" || w == name || w.strip_suffix(".*").is_some_and(|p| name.starts_with(p)))
 }
 
-/// SQS `receiveMessage`: up to `MaxNumberOfMessages` (1 to 10, default 1) visible messages,
+/// SQS `receiveMessage` (an `aws-sdk:` call only, so its members are spelled as the Java SDK
+/// spells them: `Md5OfBody`): up to `MaxNumberOfMessages` (1 to 10, default 1) visible messages,
 /// oldest first, each made invisible for `VisibilityTimeout` seconds (default 30). An empty
 /// queue answers with no `Messages` member.
 pub fn receive_message(store: &mut ServiceStore, input: &Value, now: Millis) -> Result<Value, StatesError> {
@@ -178,7 +182,7 @@ pub fn receive_message(store: &mut ServiceStore, input: &Value, now: Millis) -> 
         let body = body_text(message.get("MessageBody").unwrap_or(&Value::Null));
         let mut out = Map::new();
         out.insert("Body".into(), Value::String(body.clone()));
-        out.insert("MD5OfBody".into(), Value::String(md5_hex(body.as_bytes())));
+        out.insert("Md5OfBody".into(), Value::String(md5_hex(body.as_bytes())));
         if let Some(Value::Object(attributes)) = message.get("MessageAttributes") {
             let kept: Map<String, Value> = attributes.iter().filter(|(name, _)| attribute_wanted(&wanted, name)).map(|(k, v)| (k.clone(), v.clone())).collect();
             if !kept.is_empty() {
@@ -274,7 +278,7 @@ mod tests {
         let got = receive_message(&mut store, &json!({"QueueUrl": Q, "MaxNumberOfMessages": 2}), 0).unwrap();
         let bodies: Vec<&str> = got["Messages"].as_array().unwrap().iter().map(|m| m["Body"].as_str().unwrap()).collect();
         assert_eq!(bodies, ["first", "second"]);
-        assert_eq!(got["Messages"][0]["MD5OfBody"], md5_hex(b"first"));
+        assert_eq!(got["Messages"][0]["Md5OfBody"], md5_hex(b"first"));
         assert!(got["Messages"][0].get("MessageAttributes").is_none(), "attributes only when asked for");
         // In flight: only the third is visible, with its attributes when asked.
         let next = receive_message(&mut store, &json!({"QueueUrl": Q, "MaxNumberOfMessages": 10, "MessageAttributeNames": ["All"]}), 1_000).unwrap();

@@ -115,7 +115,7 @@ impl TaskHandler for Services {
         let sqs = request.resource.contains(":sqs:");
         let result = match (sns, sqs, action) {
             (true, _, "publish") => super::messages::publish(&mut store, input, context.rng, context.now)?,
-            (_, true, "sendMessage") => super::messages::send_message(&mut store, input, context.rng)?,
+            (_, true, "sendMessage") => super::messages::send_message(&mut store, input, context.rng, sdk)?,
             (_, true, "receiveMessage") => super::messages::receive_message(&mut store, input, context.now)?,
             (_, true, "deleteMessage") => super::messages::delete_message(&mut store, input)?,
             (_, _, "getItem") => get_item(&mut store, input)?,
