@@ -140,7 +140,7 @@ test('a pasted multi-service workflow runs, its stores show what it wrote, and a
   assert.equal(body.orderId, 'o-1001');
   assert.equal(await receipt.locator('summary').textContent(), `receipts/o-1001.json · ${JSON.stringify(body).length} bytes`);
   const queue = stores.locator('[data-testid="queue"]');
-  assert.match(await queue.locator('header').textContent(), /fulfilment · 1 message after the run/);
+  assert.match(await queue.locator('header').textContent(), /fulfilment · 1 message at the moment shown/);
   assert.equal(JSON.parse(await queue.locator('pre').textContent()).MessageBody, 'o-1001');
   const topic = stores.locator('[data-testid="topic"]');
   assert.equal(JSON.parse(await topic.locator('pre').textContent()).Message, 'Order o-1001 received');
