@@ -1,10 +1,13 @@
 //! The simulated services' stores as document data: what a document seeds them with before every
-//! run ([`StoreSeeds`]: S3 objects by bucket and key, DynamoDB items by table), the seeds the
-//! user types, pastes or drops checked with located errors ([`SeedError`]: JSON pointer and
-//! line:column), and what the stores hold, before a run and after it ([`StoresView`]: buckets,
-//! tables, and the messages SQS queues and SNS topics were sent), with the names the definition
-//! itself uses listed even while empty ([`Referenced`]), so a file can be dropped on a bucket
-//! before anything ran.
+//! run ([`StoreSeeds`]: S3 objects by bucket and key, DynamoDB items by table, the messages
+//! waiting in SQS queues, SNS topics' subscriptions), the seeds the user types, pastes or drops
+//! and the stores file of `statecraft run --stores FILE` ([`StoreSeeds::parse`]), checked with
+//! located errors ([`SeedError`]: JSON pointer and line:column), and what the stores hold
+//! ([`StoresView`]: buckets, tables, queues' messages, topics' published messages and
+//! subscriptions), with the names the definition itself uses listed even while empty
+//! ([`Referenced`]), so a file can be dropped on a bucket before anything ran. A run's changes
+//! to them are a log ([`StoreChange`], followed step by step by [`StoreLog`]): the stores at
+//! any moment are those at the start with the changes made by then ([`StoresView::at`]).
 //!
 //! Seeds are plain serde data, saved with the document in [`super::SimSettings`] and handed to
 //! every run ([`super::batch::Simulator::with_stores`]); nothing here reaches into a running
@@ -442,6 +445,11 @@ impl StoreSeeds {
         for (topic, seed) in &self.topics {
             store.topics.entry(topic.clone()).or_default();
             store.subscriptions.entry(topic.clone()).or_default().extend(seed.subscriptions.iter().cloned());
+            // A subscribed queue exists in the account, empty until something is published.
+            for subscription in seed.subscriptions.iter().filter(|s| s.protocol == "sqs") {
+                let queue = crate::handlers::messages::queue_key(store, &subscription.endpoint);
+                store.queues.entry(queue).or_default();
+            }
         }
     }
 
@@ -1033,6 +1041,8 @@ mod tests {
         let ids: Vec<&str> = store.queues["https://sqs/q"].iter().map(|m| m["MessageId"].as_str().unwrap()).collect();
         assert_eq!(ids, ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]);
         assert_eq!(store.subscriptions["arn:aws:sns:r:1:t"].len(), 1);
+        let subscribed = StoreSeeds::default().with_subscriptions("arn:aws:sns:r:1:t", r#"["arn:aws:sqs:us-east-1:1:audit"]"#).unwrap().store(0);
+        assert_eq!(subscribed.queues.keys().collect::<Vec<_>>(), ["https://sqs.us-east-1.amazonaws.com/1/audit"], "a subscribed queue exists, empty");
         let view = StoresView::of(&store, &Referenced::default());
         assert_eq!(view.queues[0].messages.len(), 2);
         assert_eq!(view.topics[0].subscriptions[0].endpoint, "https://sqs/q");
