@@ -494,7 +494,7 @@ fn statecraft_run_seeds_s3_from_a_file_and_says_where_a_bad_one_is_wrong() {
         mocks: None,
         s3: Some(s3.to_string()),
         jsonata: Default::default(),
-        answers: Default::default(),
+        answers: Default::default(), stores: None, print_stores: false,
     };
     let report = run_command(&definition, r#"{"run": "r1"}"#, &options(r#"{"in": {"items.json": [1, 2]}}"#));
     assert_eq!(report.exit_code, 0, "{}{}", report.stdout, report.stderr);

@@ -209,7 +209,7 @@ fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim
             mocks: Some(MockSelection { text: text.clone(), test_case: case.name.clone(), state_machine: None }),
             s3: s3_seed_of(name),
             jsonata: Default::default(),
-            answers: Default::default(),
+            answers: Default::default(), stores: None, print_stores: false,
         };
         let report = run_command(definition, &scenario.input, &options);
         let succeeded = expected.status.as_deref() == Some("SUCCEEDED");

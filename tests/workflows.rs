@@ -225,7 +225,7 @@ fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
     for file in corpus() {
         let definition = std::fs::read_to_string(&file).unwrap();
         let expected = expected_of(&file);
-        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default() };
+        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: None, print_stores: false };
         let report = run_command(&definition, &expected["input"].to_string(), &options);
         let want = if expected["status"] == "SUCCEEDED" { 0 } else { 1 };
         assert_eq!(report.exit_code, want, "{}: {}{}", file.display(), report.stdout, report.stderr);

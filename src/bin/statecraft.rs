@@ -162,6 +162,15 @@ enum Command {
         /// the object's text, or any other JSON value stored as its JSON text.
         #[arg(long)]
         s3: Option<std::path::PathBuf>,
+        /// The stores the run starts with, a JSON file: {"buckets": {BUCKET: {KEY: body}},
+        /// "tables": {TABLE: [item]}, "queues": {URL: [message]}, "topics": {ARN:
+        /// {"subscriptions": [endpoint]}}} (the page's Stores tab saves the same).
+        #[arg(long, value_name = "FILE.json")]
+        stores: Option<std::path::PathBuf>,
+        /// Print what the stores hold at the end on stderr, as JSON ({"stores": {buckets, tables,
+        /// queues, topics}}).
+        #[arg(long)]
+        print_stores: bool,
         /// What a Task's service answers, by state name or resource ARN: TARGET=default, =echo,
         /// =static:JSON, =throw:ERROR[:CAUSE], =fail:N[:ERROR], =timeout, =latency:MS,
         /// =jsonata:EXPRESSION, =callback, =callback:JSON (a .waitForTaskToken task answered with this output). Repeatable; over --answers.
@@ -267,6 +276,11 @@ enum Command {
         /// S3 objects every scenario starts with, as for `run --s3`: {"bucket": {"key": body}}.
         #[arg(long)]
         s3: Option<std::path::PathBuf>,
+        /// The stores every scenario starts with, a JSON file: {"buckets": {BUCKET: {KEY: body}},
+        /// "tables": {TABLE: [item]}, "queues": {URL: [message]}, "topics": {ARN:
+        /// {"subscriptions": [endpoint]}}} (the page's Stores tab saves the same).
+        #[arg(long, value_name = "FILE.json")]
+        stores: Option<std::path::PathBuf>,
     },
     /// Generate a suite for DEF: scenarios that together reach every state and edge (each Choice
     /// rule and Default, each Catch, each Retry followed by success and by exhaustion, timeouts,
@@ -284,6 +298,11 @@ enum Command {
         /// S3 objects every run starts with, as for `run --s3`: {"bucket": {"key": body}}.
         #[arg(long)]
         s3: Option<std::path::PathBuf>,
+        /// The stores every run starts with, a JSON file: {"buckets": {BUCKET: {KEY: body}},
+        /// "tables": {TABLE: [item]}, "queues": {URL: [message]}, "topics": {ARN:
+        /// {"subscriptions": [endpoint]}}} (the page's Stores tab saves the same).
+        #[arg(long, value_name = "FILE.json")]
+        stores: Option<std::path::PathBuf>,
     },
     /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
@@ -327,15 +346,15 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Run { definition, machine, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, answer, answers, max_steps, max_memory } => {
+        Command::Run { definition, machine, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, stores, print_stores, answer, answers, max_steps, max_memory } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
             let jsonata = statecraft::asl::jsonata::Limits { max_steps, max_memory };
-            run((&definition, machine.as_deref()), &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), (answers, answer), jsonata)
+            run((&definition, machine.as_deref()), &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), (stores.as_deref(), print_stores), (answers, answer), jsonata)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
-        Command::Test { suite, definition, junit, s3 } => test_suite(&suite, definition.as_deref(), junit.as_deref(), s3.as_deref()),
-        Command::GenerateSuite { definition, out, max_runs, s3 } => generate_suite(&definition, out.as_deref(), max_runs, s3.as_deref()),
+        Command::Test { suite, definition, junit, s3, stores } => test_suite(&suite, definition.as_deref(), junit.as_deref(), s3.as_deref(), stores.as_deref()),
+        Command::GenerateSuite { definition, out, max_runs, s3, stores } => generate_suite(&definition, out.as_deref(), max_runs, s3.as_deref(), stores.as_deref()),
         Command::Bench { workloads, only, reps, json, child } => {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
@@ -478,6 +497,7 @@ fn run(
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
     s3: Option<&std::path::Path>,
+    (stores, print_stores): (Option<&std::path::Path>, bool),
     (answers_file, answer_flags): (Option<std::path::PathBuf>, Vec<String>),
     jsonata: statecraft::asl::jsonata::Limits,
 ) -> ExitCode {
@@ -524,6 +544,13 @@ fn run(
             return ExitCode::from(2);
         }
     };
+    let stores = match stores.map(|path| read(path).map(|text| (path.display().to_string(), text))).transpose() {
+        Ok(named) => named,
+        Err(e) => {
+            eprintln!("{}", terminal_safe(&e));
+            return ExitCode::from(2);
+        }
+    };
     let answers_text = match &answers_file {
         Some(file) => match read(file) {
             Ok(text) => Some(text),
@@ -545,7 +572,7 @@ fn run(
             return ExitCode::from(2);
         }
     };
-    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, s3, jsonata, answers };
+    let options = command::RunOptions { seed, start_time, execution_type, history, mocks, s3, jsonata, answers, stores, print_stores };
     let report = command::run_command(&definition_text, &input_text, &options);
     print!("{}", terminal_safe(&report.stdout));
     eprint!("{}", terminal_safe(&report.stderr));
@@ -576,8 +603,15 @@ fn test_state(request: &std::path::Path) -> ExitCode {
 
 /// `statecraft test`: reads the suite and the definition (the one the suite names, beside it,
 /// unless DEF is given), the library runs them; writes the JUnit file when asked.
-fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>, s3: Option<&std::path::Path>) -> ExitCode {
+fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>, s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> ExitCode {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let stores = match stores.map(|path| read(path).map(|text| (path.display().to_string(), text))).transpose() {
+        Ok(named) => named,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&e));
+            return ExitCode::from(2);
+        }
+    };
     let s3 = match s3.map(read).transpose() {
         Ok(t) => t,
         Err(e) => {
@@ -610,7 +644,8 @@ fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, jun
         }
     };
     let name = suite.file_stem().map(|s| s.to_string_lossy().trim_end_matches(".suite").to_string()).unwrap_or_default();
-    let report = statecraft::sim::suite::command::test_command(&suite_text, &name, &definition_text, s3.as_deref());
+    let stores = stores.as_ref().map(|(name, text)| (name.as_str(), text.as_str()));
+    let report = statecraft::sim::suite::command::test_command_with_stores(&suite_text, &name, &definition_text, s3.as_deref(), stores);
     print!("{}", terminal_safe(&report.stdout));
     eprint!("{}", terminal_safe(&report.stderr));
     if let (Some(path), Some(xml)) = (junit, &report.junit) {
@@ -623,8 +658,16 @@ fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, jun
 }
 
 /// `statecraft generate-suite`: reads DEF, the library generates, this prints or writes.
-fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize, s3: Option<&std::path::Path>) -> ExitCode {
+fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize, s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> ExitCode {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let stores = match stores.map(|path| read(path).map(|text| (path.display().to_string(), text))).transpose() {
+        Ok(named) => named,
+        Err(e) => {
+            eprintln!("{}", terminal_safe_line(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let stores = stores.as_ref().map(|(name, text)| (name.as_str(), text.as_str()));
     let (text, s3) = match (read(definition), s3.map(read).transpose()) {
         (Ok(t), Ok(s3)) => (t, s3),
         (Err(e), _) | (_, Err(e)) => {
@@ -637,7 +680,7 @@ fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, m
         Some(dir) => relative_to(definition, dir),
         None => definition.display().to_string(),
     };
-    match statecraft::sim::suite::command::generate_command(&text, Some(&named), max_runs, s3.as_deref()) {
+    match statecraft::sim::suite::command::generate_command_with_stores(&text, Some(&named), max_runs, s3.as_deref(), stores) {
         Ok((suite, summary)) => {
             eprint!("{}", terminal_safe(&summary));
             match out {

@@ -103,6 +103,9 @@ impl std::fmt::Display for ResolveError {
 pub struct Catalogue {
     source: Box<dyn Source>,
     loaded: RefCell<BTreeMap<String, Result<Arc<Service>, FormatError>>>,
+    /// The services as `aws-sdk:` integrations name their members ([`Service::with_sdk_names`]),
+    /// made on first use.
+    sdk_named: RefCell<BTreeMap<String, Arc<Service>>>,
 }
 
 impl std::fmt::Debug for Catalogue {
@@ -113,7 +116,7 @@ impl std::fmt::Debug for Catalogue {
 
 impl Catalogue {
     pub fn new(source: impl Source + 'static) -> Self {
-        Catalogue { source: Box::new(source), loaded: RefCell::new(BTreeMap::new()) }
+        Catalogue { source: Box::new(source), loaded: RefCell::new(BTreeMap::new()), sdk_named: RefCell::new(BTreeMap::new()) }
     }
 
     /// A catalogue of exactly the service files handed over, by Step Functions' name for each
@@ -164,7 +167,18 @@ impl Catalogue {
     pub fn insert_text(&self, name: &str, text: &str) -> Result<Arc<Service>, FormatError> {
         let parsed = Service::parse(text).map(Arc::new);
         self.loaded.borrow_mut().insert(name.to_string(), parsed.clone());
+        self.sdk_named.borrow_mut().remove(name);
         parsed
+    }
+
+    /// A service as `aws-sdk:` integrations name its members (made once, kept).
+    fn sdk_service(&self, name: &str, service: &Service) -> Arc<Service> {
+        if let Some(named) = self.sdk_named.borrow().get(name) {
+            return named.clone();
+        }
+        let named = Arc::new(service.with_sdk_names());
+        self.sdk_named.borrow_mut().insert(name.to_string(), named.clone());
+        named
     }
 
     /// The operation a Task resource calls, with what the catalogue knows of it.
@@ -182,6 +196,8 @@ impl Catalogue {
         if matches!(integration, Integration::Sdk { .. }) && service.unsupported.contains(&operation) {
             return Err(ResolveError::Unsupported { service: service_name, operation });
         }
+        // The AWS SDK integrations spell members as the Java SDK does; optimized ones as the model.
+        let service = if matches!(integration, Integration::Sdk { .. }) { self.sdk_service(&service_name, &service) } else { service };
         Ok(Resolved { integration, service, operation })
     }
 }

@@ -303,6 +303,77 @@ pub fn error_name(prefix: &str, shape: &str) -> String {
     format!("{prefix}.{shape}{suffix}")
 }
 
+/// A member's name in an `aws-sdk:` integration. Step Functions calls services through the AWS
+/// SDK for Java 2.x and reads and writes members by the SDK's names for them ("Parameters in
+/// Step Functions are expressed in PascalCase", AWS's "AWS SDK integrations" page; its examples:
+/// DynamoDB's `BOOL` is written `Bool`, EC2's `Equals` `EqualsValue`). The SDK names a member
+/// by splitting the model's name into words (before an upper-case letter that follows a
+/// lower-case one, before the last upper-case letter of a run followed by a lower-case one, and
+/// after digits) and writing each word capitalised: `DBSnapshotIdentifier` → `DbSnapshotIdentifier`,
+/// `SSEKMSKeyId` → `SsekmsKeyId`, `MD5OfBody` → `Md5OfBody`, `ETag` stays `ETag`, `IPv6Address`
+/// → `Ipv6Address` (a `v` and digits after an acronym belong to it); with the SDK's renames of
+/// names Java reserves: `NULL` → `Nul`, `Equals` → `EqualsValue`. Optimized integrations keep
+/// the model's names (`BOOL`, `DBSnapshot`), only capitalised, as the catalogue holds them.
+pub fn sdk_member_name(name: &str) -> String {
+    match name {
+        "NULL" => return "Nul".into(),
+        "Equals" | "EqualsValue" => return "EqualsValue".into(),
+        _ => {}
+    }
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = chunk.chars().collect();
+        let mut word_start = true;
+        for (i, &c) in chars.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            let after_next = chars.get(i + 2).copied();
+            let boundary = match previous {
+                None => true,
+                Some(p) => {
+                    let camel = c.is_ascii_uppercase() && p.is_ascii_lowercase();
+                    let acronym_end = c.is_ascii_uppercase()
+                        && p.is_ascii_uppercase()
+                        && next.is_some_and(|n| n.is_ascii_lowercase())
+                        && !(next == Some('v') && after_next.is_some_and(|d| d.is_ascii_digit()));
+                    let after_digits = c.is_ascii_alphabetic() && p.is_ascii_digit();
+                    camel || acronym_end || after_digits
+                }
+            };
+            if boundary {
+                word_start = true;
+            }
+            if word_start {
+                out.push(c.to_ascii_uppercase());
+                word_start = false;
+            } else {
+                out.push(c.to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
+
+impl Service {
+    /// This service as the `aws-sdk:` integration sees it: every structure's members (and
+    /// required members) named by [`sdk_member_name`].
+    pub fn with_sdk_names(&self) -> Service {
+        let shapes = self
+            .shapes
+            .iter()
+            .map(|shape| match shape {
+                Shape::Structure { members, required, union } => Shape::Structure {
+                    members: members.iter().map(|(name, id)| (sdk_member_name(name), *id)).collect(),
+                    required: required.iter().map(|name| sdk_member_name(name)).collect(),
+                    union: *union,
+                },
+                other => other.clone(),
+            })
+            .collect();
+        Service { shapes, ..self.clone() }
+    }
+}
+
 /// `getItem` → `GetItem`: Task resources name actions in camelCase, the model in PascalCase.
 pub fn pascal_case(action: &str) -> String {
     let mut chars = action.chars();
@@ -349,6 +420,37 @@ mod tests {
             let error = Service::parse(text).unwrap_err();
             assert_eq!(error.pointer, pointer, "{text}");
             assert!(error.message.contains(message), "{text}: {}", error.message);
+        }
+    }
+
+    #[test]
+    fn sdk_integrations_name_members_as_the_java_sdk_does() {
+        let cases = [
+            ("DBSnapshotIdentifier", "DbSnapshotIdentifier"),
+            ("SourceDBSnapshotIdentifier", "SourceDbSnapshotIdentifier"),
+            ("DBSnapshots", "DbSnapshots"),
+            ("BOOL", "Bool"),
+            ("SS", "Ss"),
+            ("S", "S"),
+            ("NULL", "Nul"),
+            ("Equals", "EqualsValue"),
+            ("SSEKMSKeyId", "SsekmsKeyId"),
+            ("KMSKeyId", "KmsKeyId"),
+            ("MD5OfBody", "Md5OfBody"),
+            ("ETag", "ETag"),
+            ("IPv6Address", "Ipv6Address"),
+            ("VPCSecurityGroupIds", "VpcSecurityGroupIds"),
+            ("S3Key", "S3Key"),
+            ("ListObjectsV2", "ListObjectsV2"),
+            ("TableName", "TableName"),
+            ("taskDefinition", "TaskDefinition"),
+            ("awsvpcConfiguration", "AwsvpcConfiguration"),
+            ("PercentProgress", "PercentProgress"),
+            ("", ""),
+        ];
+        for (model, sdk) in cases {
+            assert_eq!(sdk_member_name(model), sdk, "{model}");
+            assert_eq!(sdk_member_name(sdk), sdk, "{sdk} is its own SDK name");
         }
     }
 

@@ -9,6 +9,7 @@
 //! optimized integrations as AWS returns them, `aws-sdk:` calls shaped from the API models).
 
 pub mod catalogue;
+pub mod messages;
 pub mod mock_config;
 pub mod nested;
 pub mod optimized;

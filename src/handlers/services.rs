@@ -1,5 +1,5 @@
-//! Built-in service integrations over an in-memory [`ServiceStore`]: SNS `publish`, SQS
-//! `sendMessage`, S3 `getObject`/`putObject`/`listObjectsV2` over the store's buckets
+//! Built-in service integrations over an in-memory [`ServiceStore`]: SNS `publish` and SQS
+//! `sendMessage`/`receiveMessage`/`deleteMessage` (optimized and `aws-sdk:`, [`super::messages`]), S3 `getObject`/`putObject`/`listObjectsV2` over the store's buckets
 //! ([`super::s3`]), and DynamoDB `getItem`, `putItem`, `updateItem` (SET, REMOVE and ADD with
 //! `ExpressionAttributeNames`/`Values`) and `deleteItem`, with AWS-shaped results and the error
 //! names Step Functions reports for them (`DynamoDB.ResourceNotFoundException`,
@@ -17,8 +17,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use rand::RngCore;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::asl::error::StatesError;
@@ -45,6 +44,13 @@ pub struct ServiceStore {
     pub create_tables_on_use: bool,
     /// S3's buckets and objects.
     pub s3: super::s3::ObjectStore,
+    /// Each topic's subscriptions (seeded): an SQS one receives what is published.
+    pub subscriptions: BTreeMap<String, Vec<super::messages::Subscription>>,
+    /// Received messages' receipt handles and visibility ([`super::messages`]).
+    pub receipts: super::messages::Receipts,
+    /// Counts the calls that may have written (every call through [`Services`]), so a caller
+    /// that follows the store step by step compares it only when this moved.
+    pub revision: u64,
 }
 
 /// The store, shared by the handlers and the caller.
@@ -59,11 +65,15 @@ impl ServiceStore {
 }
 
 /// The resources the built-in integrations answer.
-pub const RESOURCES: [&str; 8] = [
+pub const RESOURCES: [&str; 12] = [
     "arn:aws:states:::sns:publish",
     "arn:aws:states:::sns:publish.waitForTaskToken",
     "arn:aws:states:::sqs:sendMessage",
     "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    "arn:aws:states:::aws-sdk:sns:publish",
+    "arn:aws:states:::aws-sdk:sqs:sendMessage",
+    "arn:aws:states:::aws-sdk:sqs:receiveMessage",
+    "arn:aws:states:::aws-sdk:sqs:deleteMessage",
     "arn:aws:states:::dynamodb:getItem",
     "arn:aws:states:::dynamodb:putItem",
     "arn:aws:states:::dynamodb:updateItem",
@@ -95,13 +105,19 @@ impl TaskHandler for Services {
         let action = action.split('.').next().unwrap_or(action);
         let input = request.input;
         let mut store = self.store.borrow_mut();
+        store.revision += 1;
         if let Some(operation) = super::s3::Operation::of_resource(request.resource) {
             // An AWS SDK integration's answer is the SDK's output, without Step Functions' metadata.
             return super::s3::call(&mut store.s3, operation, input, context.now);
         }
-        let result = match (request.resource.contains(":::sns:"), request.resource.contains(":::sqs:"), action) {
-            (true, _, "publish") => publish(&mut store, input, context.rng)?,
-            (_, true, "sendMessage") => send_message(&mut store, input, context.rng)?,
+        let sdk = request.resource.contains(":::aws-sdk:");
+        let sns = request.resource.contains(":sns:");
+        let sqs = request.resource.contains(":sqs:");
+        let result = match (sns, sqs, action) {
+            (true, _, "publish") => super::messages::publish(&mut store, input, context.rng, context.now)?,
+            (_, true, "sendMessage") => super::messages::send_message(&mut store, input, context.rng, sdk)?,
+            (_, true, "receiveMessage") => super::messages::receive_message(&mut store, input, context.now)?,
+            (_, true, "deleteMessage") => super::messages::delete_message(&mut store, input)?,
             (_, _, "getItem") => get_item(&mut store, input)?,
             (_, _, "putItem") => put_item(&mut store, input)?,
             (_, _, "updateItem") => update_item(&mut store, input)?,
@@ -109,21 +125,18 @@ impl TaskHandler for Services {
             _ => return Err(StatesError::new("States.TaskFailed", format!("'{}' is not a built-in integration", request.resource))),
         };
         drop(store);
+        if sdk {
+            // An AWS SDK integration's answer is the SDK's output, without Step Functions' metadata.
+            return Ok(result);
+        }
         // SNS and SQS speak the query protocol (XML), DynamoDB JSON 1.0.
         let content_type = if request.resource.contains(":::dynamodb:") { "application/x-amz-json-1.0" } else { "text/xml" };
         Ok(super::optimized::with_metadata(result, content_type, &[], context))
     }
 }
 
-fn md5_hex(bytes: &[u8]) -> String {
-    use md5_rc::Digest;
-    md5_rc::Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-use super::optimized::uuid;
-
 /// An error as Step Functions reports a service's: `SERVICE.Code`, with the SDK's cause text.
-fn service_error(prefix: &str, code: &str, message: &str, service: &str, status: u16, error_code: &str) -> StatesError {
+pub(super) fn service_error(prefix: &str, code: &str, message: &str, service: &str, status: u16, error_code: &str) -> StatesError {
     StatesError::new(
         format!("{prefix}.{code}"),
         format!("{message} (Service: {service}; Status Code: {status}; Error Code: {error_code}; Request ID: 00000000-0000-0000-0000-000000000000; Proxy: null)"),
@@ -136,29 +149,6 @@ fn dynamo_validation(message: &str) -> StatesError {
 
 fn required<'v>(input: &'v Value, field: &str, missing: impl Fn(&str) -> StatesError) -> Result<&'v Value, StatesError> {
     input.get(field).filter(|v| !v.is_null()).ok_or_else(|| missing(field))
-}
-
-fn publish(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore) -> Result<Value, StatesError> {
-    let invalid = |message: &str| service_error("SNS", "InvalidParameterException", message, "AmazonSNS", 400, "InvalidParameter");
-    required(input, "Message", |_| invalid("Invalid parameter: Message"))?;
-    let target = ["TopicArn", "TargetArn", "PhoneNumber"].iter().find_map(|k| input.get(*k).and_then(Value::as_str));
-    let Some(target) = target else {
-        return Err(invalid("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter"));
-    };
-    store.topics.entry(target.to_string()).or_default().push(input.clone());
-    Ok(json!({"MessageId": uuid(rng)}))
-}
-
-fn send_message(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore) -> Result<Value, StatesError> {
-    let error = |message: &str| service_error("SQS", "AmazonSQSException", message, "AmazonSQS", 400, "MissingParameter");
-    let url = required(input, "QueueUrl", |_| error("The request must contain the parameter QueueUrl."))?;
-    let body = required(input, "MessageBody", |_| error("The request must contain the parameter MessageBody."))?;
-    let text = match body {
-        Value::String(s) => s.clone(),
-        other => serde_json::to_string(other).unwrap_or_default(),
-    };
-    store.queues.entry(url.as_str().unwrap_or_default().to_string()).or_default().push(input.clone());
-    Ok(json!({"MD5OfMessageBody": md5_hex(text.as_bytes()), "MessageId": uuid(rng)}))
 }
 
 fn table<'s>(store: &'s mut ServiceStore, input: &Value) -> Result<&'s mut Table, StatesError> {
@@ -555,6 +545,7 @@ mod update {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+    use serde_json::json;
 
     fn call(store: &SharedStore, resource: &str, input: Value) -> Result<Value, StatesError> {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);

@@ -29,6 +29,9 @@ pub struct Simulator {
     /// The DynamoDB items every execution starts with, by table; each execution writes into its
     /// own copy.
     pub tables: BTreeMap<String, Vec<serde_json::Map<String, Value>>>,
+    /// The SQS messages and SNS subscriptions every execution starts with (the queues and
+    /// topics of the document's store seeds; its buckets and tables are in `s3` and `tables`).
+    pub messages: super::stores::StoreSeeds,
     /// A history limit below AWS's 25,000 events (a generated suite's: a polling loop whose
     /// Task always answers "not yet" fails sooner, the same way).
     pub history_limit: Option<usize>,
@@ -89,6 +92,7 @@ impl Simulator {
             execution_type: ExecutionType::Standard,
             s3: Default::default(),
             tables: BTreeMap::new(),
+            messages: Default::default(),
             history_limit: None,
             name: ExecutionConfig::default().state_machine_name,
         })
@@ -99,6 +103,21 @@ impl Simulator {
     pub fn with_stores(mut self, seeds: &super::stores::StoreSeeds) -> Simulator {
         self.s3 = seeds.objects(VirtualClock::START);
         self.tables = seeds.tables.clone();
+        self.messages = super::stores::StoreSeeds { queues: seeds.queues.clone(), topics: seeds.topics.clone(), ..Default::default() };
+        self
+    }
+
+    /// The same simulator, every execution starting with `seeds` besides what it had (a store
+    /// named in both takes the seeds' contents; `statecraft test --stores` over `--s3`).
+    pub fn with_more_stores(mut self, seeds: &super::stores::StoreSeeds) -> Simulator {
+        for (bucket, objects) in &seeds.buckets {
+            self.s3.create_bucket(bucket);
+            for (key, body) in objects {
+                self.s3.put_object(bucket, key, body.clone(), VirtualClock::START);
+            }
+        }
+        self.tables.extend(seeds.tables.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.messages = self.messages.merged(&super::stores::StoreSeeds { queues: seeds.queues.clone(), topics: seeds.topics.clone(), ..Default::default() });
         self
     }
 
@@ -148,6 +167,7 @@ impl Simulator {
         for (name, items) in &self.tables {
             held.tables.entry(name.clone()).or_default().items.extend(items.iter().cloned());
         }
+        self.messages.seed_messages(&mut held);
         drop(held);
         store
     }
@@ -169,7 +189,7 @@ impl Simulator {
     /// [`Simulator::start`]; `quiet`: nobody will read the handlers' log lines.
     fn start_with(&self, input: Value, seed: u64, quiet: bool) -> Execution {
         // A fresh store per execution: only when something is seeded does it need a copy.
-        let registry = if self.s3.buckets.is_empty() && self.tables.is_empty() { self.handlers.registry(&self.tasks) } else { self.handlers.registry_over(&self.tasks, &self.fresh_store()) };
+        let registry = if self.s3.buckets.is_empty() && self.tables.is_empty() && self.messages.is_empty() { self.handlers.registry(&self.tasks) } else { self.handlers.registry_over(&self.tasks, &self.fresh_store()) };
         Execution::start(self.program.clone(), input, Box::new(VirtualClock::default()), registry, self.config(seed, quiet))
     }
 

@@ -31,6 +31,11 @@ pub struct RunOptions {
     pub jsonata: crate::asl::jsonata::Limits,
     /// What services answer (`--answers FILE`, `--answer TARGET=SPEC`): the page's choices.
     pub answers: Answers,
+    /// `--stores FILE`: the file's name and text, the stores the run starts with
+    /// ([`crate::sim::stores::StoreSeeds::parse`]; over `--s3`'s objects).
+    pub stores: Option<(String, String)>,
+    /// `--print-stores`: print what the stores hold at the end on stderr, as JSON.
+    pub print_stores: bool,
 }
 
 /// `--mocks FILE --test-case NAME [--state-machine NAME]`.
@@ -45,19 +50,22 @@ pub struct MockSelection {
 /// functions, the stateful services over a store holding the `--s3` objects, the catalogue's
 /// answers) with the chosen answers over them, then the test case's mocked states (which win,
 /// being registered later under the states' names).
-fn registry(program: &Program, definition: &str, answers: &Answers, mocks: Option<&MockSelection>, s3: Option<&str>) -> Result<(HandlerRegistry, CompiledHandlers), String> {
-    let store = crate::sim::handler::zero_configuration_store();
-    if let Some(text) = s3 {
+fn registry(program: &Program, definition: &str, options: &RunOptions, store: &crate::handlers::services::SharedStore) -> Result<(HandlerRegistry, CompiledHandlers), String> {
+    let (answers, mocks) = (&options.answers, options.mocks.as_ref());
+    // Seeded objects were last modified when the default clock starts.
+    let now = crate::asl::clock::Clock::now(&VirtualClock::default());
+    if let Some(text) = &options.s3 {
         let seed: Value = serde_json::from_str(text).map_err(|e| format!("--s3: not JSON (line {}, column {}): {e}", e.line(), e.column()))?;
-        // Seeded objects were last modified when the default clock starts.
-        let now = crate::asl::clock::Clock::now(&VirtualClock::default());
         store.borrow_mut().s3.seed_from_json(&seed, now).map_err(|e| format!("--s3: {e}"))?;
+    }
+    if let Some((name, text)) = &options.stores {
+        crate::sim::stores::read_file(name, text)?.seed(&mut store.borrow_mut(), now);
     }
     let machine: Value = serde_json::from_str(definition).unwrap_or(Value::Null);
     let tasks = crate::sim::handler::with_expectations(tasks(program), &machine);
     let chosen = answers.resolve(&tasks).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
     let compiled = CompiledHandlers::compile(&chosen).map_err(|errors| errors.iter().map(|e| format!("answers: {e}")).collect::<Vec<_>>().join("\n"))?;
-    let mut registry = compiled.registry_over(&tasks, &store);
+    let mut registry = compiled.registry_over(&tasks, store);
     if let Some(selection) = mocks {
         let config = MockConfig::parse(&selection.text).map_err(|errors| {
             errors.iter().map(|e| format!("mocks:{e}")).collect::<Vec<_>>().join("\n")
@@ -112,7 +120,8 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
         },
         None => VirtualClock::default(),
     };
-    let (handlers, compiled) = match registry(&program, definition, &options.answers, options.mocks.as_ref(), options.s3.as_deref()) {
+    let store = crate::sim::handler::zero_configuration_store();
+    let (handlers, compiled) = match registry(&program, definition, options, &store) {
         Ok(h) => h,
         Err(e) => return usage(format!("{e}\n")),
     };
@@ -121,11 +130,15 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
     let mut execution = run_to_end(Arc::new(program), input, Box::new(clock), handlers, config);
     // Callbacks answered in advance (`--answer STATE=callback:JSON`) are delivered as the tasks wait.
     compiled.answer_callbacks(&mut execution);
-    let stderr = if options.history {
+    let mut stderr = if options.history {
         serde_json::to_string_pretty(&history_json(execution.history())).unwrap_or_default() + "\n"
     } else {
         String::new()
     };
+    if options.print_stores {
+        let view = crate::sim::stores::StoresView::of(&store.borrow(), &crate::sim::stores::Referenced::of_text(definition));
+        stderr.push_str(&(serde_json::to_string_pretty(&serde_json::json!({"stores": view})).unwrap_or_default() + "\n"));
+    }
     match execution.status() {
         ExecutionStatus::Succeeded { output } => {
             RunReport { stdout: serde_json::to_string(&**output).unwrap_or_default() + "\n", stderr, exit_code: 0 }

@@ -12,7 +12,10 @@
 //!    replaces the whole input; every state of the same scope when it is placed at `$.x`):
 //!    Choice variables and `...Path` operands, `.$` fields, `InputPath`/`OutputPath`/`ItemsPath`
 //!    and the paths inside intrinsic calls. Read back through the selector to the raw result.
-//!    JSONata states: the `$states.result.a.b` paths of `Output` and `Assign`.
+//!    JSONata states: the `$states.result.a.b` paths of `Output` and `Assign`; then, through
+//!    what those make of the result (the output when `Output` is absent or places result paths,
+//!    the variables `Assign` sets from result paths), the `$states.input.a` reads of the next
+//!    state (and where a Choice there leads) and the `$var.a` reads of the scope's states.
 //! 2. Values, where a Choice decides: the branch that does the most before it ends well. Of the
 //!    Choice's rules and its Default, those from which a Succeed state or an End is reachable
 //!    by `Next`, Choice and Default edges without passing a Fail state and without coming back
@@ -150,19 +153,189 @@ fn scope(container: &Value, language: &str, out: &mut BTreeMap<String, Expectati
         if state.get("Type").and_then(Value::as_str) != Some("Task") {
             continue;
         }
-        let expectation = if language == "JSONata" { jsonata_task(state) } else { jsonpath_task(name, state, states) };
+        let expectation = if language == "JSONata" { jsonata_task(name, state, states) } else { jsonpath_task(name, state, states) };
         if !expectation.is_empty() {
             out.insert(name.clone(), expectation);
         }
     }
 }
 
-fn jsonata_task(state: &Value) -> Expectation {
+/// The text inside `{% ... %}`, when `value` is a JSONata template string.
+fn expression(value: &Value) -> Option<&str> {
+    value.as_str()?.trim().strip_prefix("{%")?.strip_suffix("%}").map(str::trim)
+}
+
+/// The steps of an expression that is nothing but a path under `root` (`$states.result.a.b[0]`
+/// gives `a.b[0]`, `$states.result` nothing); `None` for any other expression.
+fn whole_path(text: &str, root: &str) -> Option<Vec<Step>> {
+    let rest = text.strip_prefix(root)?;
+    let steps = synth::reads_under(text, root).into_iter().next().unwrap_or_default();
+    (rest == paths::display(&steps).trim_start_matches('$')).then_some(steps)
+}
+
+/// Where a template puts what `root` paths give: (where in the template's value, the path read),
+/// for each string in `template` that is nothing but such a path.
+fn template_places(template: &Value, root: &str, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, Vec<Step>)>) {
+    match template {
+        Value::Object(members) => {
+            for (key, value) in members {
+                at.push(Step::Member(key.clone()));
+                template_places(value, root, at, out);
+                at.pop();
+            }
+        }
+        other => {
+            if let Some(steps) = expression(other).and_then(|text| whole_path(text, root)) {
+                out.push((at.clone(), steps));
+            }
+        }
+    }
+}
+
+/// Every JSONata text in a state (its `{% %}` strings, at any depth).
+fn jsonata_texts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(members) => members.values().for_each(|v| jsonata_texts(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| jsonata_texts(v, out)),
+        other => out.extend(expression(other).map(str::to_string)),
+    }
+}
+
+/// Whether `text` reads the variable `name` (`$name`, not `$names` nor the function `$name(`).
+fn reads_variable(text: &str, name: &str) -> bool {
+    let token = format!("${name}");
+    text.match_indices(&token).any(|(at, _)| {
+        let rest = &text[at + token.len()..];
+        !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '(')
+    })
+}
+
+/// The member a variable stands for while a Choice's conditions are searched: the search sets
+/// fields of the Choice's input, so `$name` is read as `$states.input.<VARIABLE><name>`.
+const VARIABLE: &str = "__statecraft_variable__";
+
+/// `text` with every read of the variables `names` made a read of the Choice's input ([`VARIABLE`]).
+fn variables_as_input(text: &str, names: &[&str]) -> String {
+    let mut out = text.to_string();
+    for name in names {
+        let token = format!("${name}");
+        let mut rewritten = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(&token) {
+            let after = &rest[at + token.len()..];
+            rewritten.push_str(&rest[..at]);
+            if after.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '(') {
+                rewritten.push_str(&token);
+            } else {
+                rewritten.push_str(&format!("$states.input.{VARIABLE}{name}"));
+            }
+            rest = after;
+        }
+        rewritten.push_str(rest);
+        out = rewritten;
+    }
+    out
+}
+
+/// A JSONata Task: the `$states.result` paths its `Output` and `Assign` read; then, through what
+/// they make of the result (the output, when `Output` is absent or places result paths; the
+/// variables `Assign` sets from result paths), the paths the states after it read
+/// (`$states.input.a` in the next state and the states a Choice there leads to; `$var.a` in any
+/// state of the scope), and the values the Choices that decide on them need (see the module).
+fn jsonata_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expectation {
     let mut expectation = Expectation::default();
     for field in ["Output", "Assign"] {
-        let text = state.get(field).map(Value::to_string).unwrap_or_default();
-        for steps in synth::reads_under(&text, "$states.result") {
-            expectation.add(steps, None, false);
+        let mut texts = Vec::new();
+        if let Some(v) = state.get(field) {
+            jsonata_texts(v, &mut texts);
+        }
+        for text in texts {
+            for steps in synth::reads_under(&text, "$states.result") {
+                expectation.add(steps, None, false);
+            }
+        }
+    }
+    // Where the result goes: (place in the output, path in the result).
+    let mut output: Vec<(Vec<Step>, Vec<Step>)> = Vec::new();
+    match state.get("Output") {
+        None => output.push((Vec::new(), Vec::new())),
+        Some(template) => template_places(template, "$states.result", &mut Vec::new(), &mut output),
+    }
+    // The variables set from the result: (name, place in the variable, path in the result).
+    let mut variables: Vec<(String, Vec<Step>, Vec<Step>)> = Vec::new();
+    for (variable, template) in state.get("Assign").and_then(Value::as_object).into_iter().flatten() {
+        let mut places = Vec::new();
+        template_places(template, "$states.result", &mut Vec::new(), &mut places);
+        variables.extend(places.into_iter().map(|(place, read)| (variable.clone(), place, read)));
+    }
+    if output.is_empty() && variables.is_empty() {
+        return expectation;
+    }
+    let through = |places: &[(Vec<Step>, Vec<Step>)], read: &[Step]| -> Option<Vec<Step>> {
+        places.iter().find_map(|(place, raw)| read.strip_prefix(place.as_slice()).map(|rest| [raw.as_slice(), rest].concat()))
+    };
+    let of_variable = |variable: &str, read: &[Step]| -> Option<Vec<Step>> {
+        let places: Vec<(Vec<Step>, Vec<Step>)> = variables.iter().filter(|(v, ..)| v == variable).map(|(_, place, raw)| (place.clone(), raw.clone())).collect();
+        through(&places, read)
+    };
+    let names: Vec<&str> = {
+        let mut names: Vec<&str> = variables.iter().map(|(v, ..)| v.as_str()).collect();
+        names.dedup();
+        names
+    };
+    // The states that read the output: the next one, and where a Choice there leads.
+    let next = state.get("Next").and_then(Value::as_str);
+    let mut input_readers: Vec<&str> = next.into_iter().collect();
+    let next_choice = next.and_then(|n| states.get(n).map(|s| (n, s))).filter(|(_, s)| s.get("Type").and_then(Value::as_str) == Some("Choice"));
+    if let Some((_, choice)) = next_choice {
+        input_readers.extend(choice.get("Default").and_then(Value::as_str));
+        input_readers.extend(choice.get("Choices").and_then(Value::as_array).into_iter().flatten().filter_map(|r| r.get("Next").and_then(Value::as_str)));
+    }
+    for (reader, read_state) in states.iter().filter(|(n, _)| n.as_str() != name) {
+        let mut texts = Vec::new();
+        jsonata_texts(read_state, &mut texts);
+        for text in &texts {
+            if input_readers.contains(&reader.as_str()) {
+                for read in synth::reads_under(text, "$states.input") {
+                    if let Some(raw) = through(&output, &read).filter(|r| !r.is_empty()) {
+                        expectation.add(raw, None, false);
+                    }
+                }
+            }
+            for variable in &names {
+                for read in synth::reads_under(text, &format!("${variable}")) {
+                    if let Some(raw) = of_variable(variable, &read).filter(|r| !r.is_empty()) {
+                        expectation.add(raw, None, false);
+                    }
+                }
+            }
+        }
+    }
+    // The Choices that decide on what the result became: the next state on the output, any
+    // Choice of the scope on the variables.
+    for (choice_name, choice) in states.iter().filter(|(_, s)| s.get("Type").and_then(Value::as_str) == Some("Choice")) {
+        let on_input = next_choice.is_some_and(|(n, _)| n == choice_name.as_str());
+        let mut texts = Vec::new();
+        jsonata_texts(choice, &mut texts);
+        let on_variables: Vec<&str> = names.iter().copied().filter(|v| texts.iter().any(|t| reads_variable(t, v))).collect();
+        if !on_input && on_variables.is_empty() {
+            continue;
+        }
+        let mut rewritten = choice.clone();
+        for rule in rewritten.get_mut("Choices").and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(Value::String(condition)) = rule.get_mut("Condition") {
+                *condition = variables_as_input(condition, &on_variables);
+            }
+        }
+        for (steps, value, awaited) in choice_values(choice_name, &rewritten, name, states) {
+            let raw = match steps.split_first() {
+                Some((Step::Member(first), rest)) if first.starts_with(VARIABLE) => of_variable(&first[VARIABLE.len()..], rest),
+                _ if on_input => through(&output, &steps),
+                _ => None,
+            };
+            if let Some(raw) = raw.filter(|r| !r.is_empty()) {
+                expectation.add(raw, Some(value), awaited);
+            }
         }
     }
     expectation
@@ -487,5 +660,79 @@ mod tests {
         assert_eq!(value_for_name("isValid"), json!(true));
         assert_eq!(value_for_name("island"), json!("island-1"));
         assert_eq!(value_for_name("orderIds"), json!(["orderId-1"]));
+    }
+
+    fn jsonata(states: Value) -> Value {
+        json!({"QueryLanguage": "JSONata", "StartAt": "Check", "States": states})
+    }
+
+    #[test]
+    fn a_jsonata_output_placing_result_fields_and_the_choice_after_it_say_what_a_function_returns() {
+        let definition = jsonata(json!({
+            "Check": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f", "Payload": "{% $states.input %}"},
+                      "Output": {"decision": {"status": "{% $states.result.Payload.status %}"}, "ref": "{% $states.result.Payload.refs[0] %}"}, "Next": "Approved?"},
+            "Approved?": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $states.input.decision.status = 'REJECTED' %}", "Next": "Refused"},
+                {"Condition": "{% $states.input.decision.status = 'APPROVED' %}", "Next": "Book"}], "Default": "Refused"},
+            "Book": {"Type": "Pass", "Output": {"id": "{% $states.input.ref.bookingId %}"}, "End": true},
+            "Refused": {"Type": "Fail", "Error": "Refused"}}));
+        let got = reads(definition, "Check");
+        assert!(got.contains(&("$.Payload.status".to_string(), Some(json!("APPROVED")))), "{got:?}");
+        assert!(got.contains(&("$.Payload.refs[0].bookingId".to_string(), None)), "an index and a read through the output: {got:?}");
+    }
+
+    #[test]
+    fn variables_assigned_from_a_result_and_tested_by_a_later_choice_say_what_a_service_reports() {
+        // A polling loop on a variable: the whole result, and one field of it.
+        let definition = jsonata(json!({
+            "Check": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:textract:getDocumentAnalysis", "Arguments": {"JobId": "j"},
+                      "Assign": {"job": "{% $states.result %}", "pages": "{% $states.result.DocumentMetadata.Pages %}", "note": "{% 'x' & $states.result.StatusMessage %}"},
+                      "Output": "{% $states.input %}", "Next": "Pause"},
+            "Pause": {"Type": "Wait", "Seconds": 5, "Next": "Done?"},
+            "Done?": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $job.JobStatus = 'IN_PROGRESS' %}", "Next": "Wait more"},
+                {"Condition": "{% $job.JobStatus = 'SUCCEEDED' and $pages > 0 %}", "Next": "Save"}], "Default": "Failed"},
+            "Wait more": {"Type": "Wait", "Seconds": 5, "Next": "Check"},
+            "Save": {"Type": "Pass", "Output": {"warnings": "{% $job.Warnings %}", "jobs": "{% $jobs %}"}, "End": true},
+            "Failed": {"Type": "Fail"}}));
+        let all = expectations(&definition);
+        let check = &all["Check"];
+        let status = check.reads.iter().find(|r| paths::display(&r.steps) == "$.JobStatus").expect("the status the Choice waits on");
+        assert_eq!((status.value.clone(), status.awaited), (Some(json!("SUCCEEDED")), true));
+        let pages = check.reads.iter().find(|r| paths::display(&r.steps) == "$.DocumentMetadata.Pages").unwrap();
+        assert!(pages.value.as_ref().and_then(Value::as_f64).is_some_and(|n| n > 0.0), "{pages:?}");
+        let read: Vec<String> = check.reads.iter().map(|r| paths::display(&r.steps)).collect();
+        assert!(read.contains(&"$.Warnings".to_string()) && read.contains(&"$.StatusMessage".to_string()), "{read:?}");
+        assert!(!read.iter().any(|r| r.contains("input")), "{read:?}");
+        assert!(!reads_variable("$jobs", "job") && !reads_variable("$job(1)", "job") && reads_variable("$job.x", "job"));
+        assert_eq!(variables_as_input("$job.JobStatus = 'A' and $jobs and $job", &["job"]), format!("$states.input.{VARIABLE}job.JobStatus = 'A' and $jobs and $states.input.{VARIABLE}job"));
+    }
+
+    #[test]
+    fn with_no_output_the_result_is_what_the_next_state_reads() {
+        let definition = jsonata(json!({
+            "Check": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:status", "Next": "Ready?"},
+            "Ready?": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.state = 'PENDING' %}", "Next": "Check"}], "Default": "Use"},
+            "Use": {"Type": "Pass", "Output": {"n": "{% $states.input.recordCount %}"}, "End": true}}));
+        let got = reads(definition, "Check");
+        let (_, state) = got.iter().find(|(p, _)| p == "$.state").expect("the Choice's field is read");
+        assert_ne!(state.clone().unwrap_or_else(|| value_for_name("state")), json!("PENDING"), "not the loop back");
+        assert!(got.contains(&("$.recordCount".to_string(), None)), "{got:?}");
+    }
+
+    #[test]
+    fn a_zero_configuration_jsonata_run_takes_the_branch_that_moves_on() {
+        let text = jsonata(json!({
+            "Check": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:fraud-check", "Payload": "{% $states.input %}"},
+                      "Assign": {"verdict": "{% $states.result.Payload.verdict %}"}, "Output": "{% $states.input %}", "Next": "Verdict?"},
+            "Verdict?": {"Type": "Choice", "Choices": [
+                {"Condition": "{% $verdict = 'FRAUD' %}", "Next": "Block"},
+                {"Condition": "{% $verdict = 'CLEAR' %}", "Next": "Ship"}], "Default": "Block"},
+            "Block": {"Type": "Fail", "Error": "Blocked"},
+            "Ship": {"Type": "Pass", "Output": {"shipped": "{% $verdict %}"}, "End": true}})).to_string();
+        let simulator = crate::sim::batch::Simulator::new(&text, &crate::sim::handler::HandlerSet::new()).unwrap();
+        let run = simulator.run(json!({"order": 1}), 0);
+        assert_eq!(run.status, "SUCCEEDED", "{:?}", run.cause);
+        assert_eq!(run.output.as_deref(), Some(&json!({"shipped": "CLEAR"})));
     }
 }

@@ -33,6 +33,8 @@ pub struct Session {
     store: crate::handlers::services::SharedStore,
     /// The stores the definition names, shown even while empty.
     referenced: super::stores::Referenced,
+    /// The stores at the start and every change made since.
+    store_log: super::stores::StoreLog,
     moments: Vec<Mark>,
     /// The handlers the run was started with: a callback answered in advance
     /// ([`super::handler::HandlerChoice::Callback`] with an answer) is delivered as the task
@@ -49,6 +51,8 @@ struct Mark {
     children: usize,
     variables: Arc<Map<String, Value>>,
     logs: Arc<Vec<(String, usize)>>,
+    /// Store changes made by then.
+    stores: usize,
 }
 
 impl Session {
@@ -66,7 +70,8 @@ impl Session {
         let mut exec = simulator.start_over(input, 0, &store);
         exec.enable_trace();
         let handlers = simulator.handlers.clone();
-        let mut session = Session { exec, store, referenced, moments: Vec::new(), handlers, callback_failures: Default::default() };
+        let store_log = super::stores::StoreLog::new(&store.borrow(), &referenced);
+        let mut session = Session { exec, store, referenced, store_log, moments: Vec::new(), handlers, callback_failures: Default::default() };
         session.mark();
         session.run();
         Ok(session)
@@ -74,7 +79,11 @@ impl Session {
 
     fn mark(&mut self) {
         let events = self.exec.history().len();
-        if self.moments.last().is_some_and(|m| m.events == events) {
+        let stores = self.store_log.follow(&self.store.borrow());
+        if let Some(last) = self.moments.last_mut()
+            && last.events == events
+        {
+            last.stores = stores;
             return;
         }
         let now = self.exec.top_level_variables();
@@ -87,7 +96,7 @@ impl Session {
             Some(m) if *m.logs == counts => m.logs.clone(),
             _ => Arc::new(counts),
         };
-        self.moments.push(Mark { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs });
+        self.moments.push(Mark { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs, stores });
     }
 
     /// Steps until the execution ends or waits for a callback nobody answered in advance,
@@ -128,6 +137,7 @@ impl Session {
                 variables: (i == 0 || !Arc::ptr_eq(&m.variables, &self.moments[i - 1].variables)).then(|| (*m.variables).clone()),
                 children: m.children,
                 logs: (i == 0 || !Arc::ptr_eq(&m.logs, &self.moments[i - 1].logs)).then(|| (*m.logs).clone()),
+                stores: m.stores,
             })
             .collect();
         RunRecord {
@@ -145,6 +155,8 @@ impl Session {
             now: exec.now(),
             logs: exec.logs().groups().map(|(g, lines)| (g.to_string(), lines.to_vec())).collect(),
             stores: super::stores::StoresView::of(&self.store.borrow(), &self.referenced),
+            stores_start: self.store_log.start().clone(),
+            store_changes: self.store_log.changes().to_vec(),
         }
     }
 

@@ -40,10 +40,17 @@ pub struct RunRecord {
     pub now: Millis,
     /// The simulated CloudWatch log groups and their lines.
     pub logs: Vec<(String, Vec<LogLine>)>,
-    /// What the simulated stores hold at the end of what was run (the store is not kept per
-    /// moment: stepping back does not undo a write), with the empty stores the definition names.
+    /// What the simulated stores hold at the end of what was run, with the empty stores the
+    /// definition names.
     #[serde(default)]
     pub stores: super::stores::StoresView,
+    /// What they held when the run started.
+    #[serde(default)]
+    pub stores_start: super::stores::StoresView,
+    /// Every change the run made to them, in order ([`MomentRecord::stores`] says how many by
+    /// each moment): the stores at a moment are [`RunRecord::stores_start`] with those applied.
+    #[serde(default)]
+    pub store_changes: Vec<super::stores::StoreChange>,
 }
 
 /// One Distributed Map child execution as recorded.
@@ -69,6 +76,9 @@ pub struct MomentRecord {
     /// How many lines each log group had, when that changed (`None`: as at the moment before).
     #[serde(default)]
     pub logs: Option<Vec<(String, usize)>>,
+    /// How many of [`RunRecord::store_changes`] had been made by then.
+    #[serde(default)]
+    pub stores: usize,
 }
 
 /// What the execution looked like after one step.
@@ -81,6 +91,8 @@ struct Moment {
     variables: Arc<Map<String, Value>>,
     /// How many lines each log group had (shared with the moment before when none was written).
     logs: Arc<Vec<(String, usize)>>,
+    /// How many store changes had been made.
+    stores: usize,
 }
 
 /// One recorded execution, how far it is revealed, and the moment being looked at.
@@ -250,10 +262,11 @@ impl LiveRun {
                 children: m.children.min(record.children.len()),
                 variables: variables.clone(),
                 logs: logs.clone(),
+                stores: m.stores.min(record.store_changes.len()),
             });
         }
         if moments.is_empty() {
-            moments.push(Moment { events: 0, trace: 0, children: 0, variables, logs });
+            moments.push(Moment { events: 0, trace: 0, children: 0, variables, logs, stores: 0 });
         }
         self.reached = self.reached.clamp(1, moments.len());
         self.moments = moments;
@@ -425,10 +438,14 @@ impl LiveRun {
         self.child_history(index).map(|events| rows_of(events, filter)).unwrap_or_default()
     }
 
-    /// What the simulated stores hold after what was run (the store is not kept per moment:
-    /// stepping back does not undo a write), with the empty stores the definition names.
-    pub fn stores(&self) -> &super::stores::StoresView {
-        &self.record.stores
+    /// What the simulated stores held at the moment shown, with the empty stores the definition
+    /// names: the stores at the start with the changes made by then (at the last, the end's).
+    pub fn stores(&self) -> super::stores::StoresView {
+        let made = self.current().stores;
+        if made >= self.record.store_changes.len() {
+            return self.record.stores.clone();
+        }
+        super::stores::StoresView::at(&self.record.stores_start, &self.record.store_changes[..made])
     }
 
     /// The data-flow trace up to the moment shown.
@@ -674,6 +691,7 @@ mod tests {
         assert_eq!(run.model().output.as_deref().unwrap()["customer"]["Item"]["name"], serde_json::json!({"S": "Ada"}));
         let after = run.stores();
         let sent: Vec<&Value> = after.queues[0].messages.iter().map(|m| &m["MessageBody"]).collect();
+        assert!(!run.record.store_changes.is_empty() && run.record.store_changes.len() < 10, "a change per write: {:?}", run.record.store_changes);
         assert_eq!(sent.len(), 3, "one message per CSV row");
         assert_eq!(after.buckets[0].objects[0].key, "rows.csv");
         let children = run.child_executions();
@@ -684,9 +702,23 @@ mod tests {
         assert_eq!(rows.last().map(|r| r.kind), Some("ExecutionSucceeded"));
         assert!(rows.iter().any(|r| r.state == "Send"));
         assert!(run.child_history_rows(9, "").is_empty());
-        // At the first moment no child has started.
+        // At the first moment no child has started, and nothing was sent yet; stepping forward,
+        // the messages arrive one by one, and the last moment shows the end.
         run.show_moment(0);
         assert!(run.child_executions().is_empty());
+        assert!(run.stores().queues[0].messages.is_empty(), "the stores follow the moment shown");
+        assert_eq!(run.stores().tables[0].items.len(), 1, "the seeded item is there from the start");
+        let total = run.moments().0;
+        let sent: Vec<usize> = (0..total)
+            .map(|i| {
+                run.show_moment(i);
+                run.stores().queues[0].messages.len()
+            })
+            .collect();
+        assert!(sent.windows(2).all(|w| w[0] <= w[1]) && sent.last() == Some(&3), "{sent:?}");
+        assert_eq!(run.stores(), after, "the last moment is the end");
+        run.show_moment(0);
+        assert_eq!(super::super::stores::StoresView::at(&run.record.stores_start, &run.record.store_changes), run.record.stores, "the log replays to the end");
         // The next run starts from the seeds again, not from what this one wrote.
         let mut again = start(&sim);
         again.run();

@@ -1,7 +1,9 @@
 //! The Run drawer's Stores tab, wiring only: the S3 buckets, DynamoDB tables, SQS queues and SNS
 //! topics of the document, each with what it holds before every run (the document's seeds) and
-//! after the run in the drawer; a file dropped on a bucket, an object typed into it, or a
-//! table's items pasted become seeds, each one undoable `Change::SetSimulation`. A seed that
+//! at the moment of the run the drawer shows (stepping back shows the stores as they were then:
+//! `LiveRun::stores`); a file dropped on a bucket, an object typed into it, a table's items, a
+//! queue's waiting messages or a topic's subscriptions pasted become seeds, each one undoable
+//! `Change::SetSimulation`. A seed that
 //! cannot be taken is said, located, and the typed text stays. The logic is
 //! `crate::sim::stores`'s.
 
@@ -84,11 +86,13 @@ pub fn StoresTab() -> impl IntoView {
         })
     });
     let before = Memo::new(move |_| StoresView::before(&seeds.get(), &referenced.get()));
-    let after = Memo::new(move |_| run.read(|l| l.stores().clone()));
+    let after = Memo::new(move |_| run.read(|l| l.stores()));
     let stores = Stores { editor, seeds, before, after };
     // Stores added here before they hold anything (a name the definition builds at run time).
     let extra_buckets = RwSignal::new(Vec::<String>::new());
     let extra_tables = RwSignal::new(Vec::<String>::new());
+    let extra_queues = RwSignal::new(Vec::<String>::new());
+    let extra_topics = RwSignal::new(Vec::<String>::new());
     let new_name = RwSignal::new(String::new());
     let names = move |of: fn(&StoresView) -> Vec<String>, extra: RwSignal<Vec<String>>| -> Vec<String> {
         let mut all: BTreeSet<String> = before.with(|b| of(b)).into_iter().collect();
@@ -98,8 +102,8 @@ pub fn StoresTab() -> impl IntoView {
     };
     let bucket_names = move || names(|v| v.buckets.iter().map(|b| b.name.clone()).collect(), extra_buckets);
     let table_names = move || names(|v| v.tables.iter().map(|t| t.name.clone()).collect(), extra_tables);
-    let queues = move || after.get().map(|a| a.queues).unwrap_or_else(|| before.get().queues);
-    let topics = move || after.get().map(|a| a.topics).unwrap_or_else(|| before.get().topics);
+    let queue_names = move || names(|v| v.queues.iter().map(|q| q.name.clone()).collect(), extra_queues);
+    let topic_names = move || names(|v| v.topics.iter().map(|t| t.name.clone()).collect(), extra_topics);
     let add = move |to: RwSignal<Vec<String>>| {
         let name = new_name.get_untracked().trim().to_string();
         if !name.is_empty() {
@@ -107,12 +111,20 @@ pub fn StoresTab() -> impl IntoView {
             new_name.set(String::new());
         }
     };
+    let new_channel = RwSignal::new(String::new());
+    let add_channel = move |to: RwSignal<Vec<String>>| {
+        let name = new_channel.get_untracked().trim().to_string();
+        if !name.is_empty() {
+            to.update(|v| if !v.contains(&name) { v.push(name) });
+            new_channel.set(String::new());
+        }
+    };
     let ran = move || after.with(Option::is_some);
 
     view! {
         <div class="stores" data-testid="stores">
             <p class="muted">
-                "What the simulated services hold before every run of this document, and after the run in this drawer"
+                "What the simulated services hold before every run of this document, and at the moment of the run this drawer shows"
                 {move || (!ran()).then_some(" (run a scenario to see it)")}
                 ". Drop a CSV, JSON or JSONL file on a bucket to add it as an object."
             </p>
@@ -133,9 +145,21 @@ pub fn StoresTab() -> impl IntoView {
                 <button on:click=move |_| add(extra_tables)>"Add table"</button>
             </div>
             <h4>"SQS queues"</h4>
-            <Messages list=Signal::derive(queues) kind="queue" none="The definition sends to no queue."/>
+            {move || queue_names().is_empty().then(|| view! { <p class="muted">"The definition names no queue."</p> })}
+            <For each=queue_names key=|n| n.clone() let:name>
+                <QueueCard stores=stores name=name/>
+            </For>
             <h4>"SNS topics"</h4>
-            <Messages list=Signal::derive(topics) kind="topic" none="The definition publishes to no topic."/>
+            {move || topic_names().is_empty().then(|| view! { <p class="muted">"The definition names no topic."</p> })}
+            <For each=topic_names key=|n| n.clone() let:name>
+                <TopicCard stores=stores name=name/>
+            </For>
+            <div class="stores-add">
+                <input aria-label="New queue URL or topic ARN" placeholder="queue URL or topic ARN" data-testid="stores-new-channel"
+                    prop:value=move || new_channel.get() on:input=move |ev| new_channel.set(event_target_value(&ev))/>
+                <button on:click=move |_| add_channel(extra_queues)>"Add queue"</button>
+                <button on:click=move |_| add_channel(extra_topics)>"Add topic"</button>
+            </div>
         </div>
     }
 }
@@ -224,7 +248,7 @@ fn BucketCard(stores: Stores, name: String) -> impl IntoView {
                     </details>
                 </div>
                 <div data-testid="bucket-after">
-                    <h5>"After the run"</h5>
+                    <h5>"At the moment shown"</h5>
                     {move || match after() {
                         None => view! { <p class="muted">"Not run yet."</p> }.into_any(),
                         Some(objects) if objects.is_empty() => view! { <p class="muted">"Empty."</p> }.into_any(),
@@ -288,7 +312,7 @@ fn TableCard(stores: Stores, name: String) -> impl IntoView {
                     <span class="muted">" DynamoDB JSON, as getItem returns it"</span>
                 </div>
                 <div data-testid="table-after">
-                    <h5>"After the run"</h5>
+                    <h5>"At the moment shown"</h5>
                     {move || match after() {
                         None => view! { <p class="muted">"Not run yet."</p> }.into_any(),
                         Some(items) if items.is_empty() => view! { <p class="muted">"No items."</p> }.into_any(),
@@ -300,16 +324,112 @@ fn TableCard(stores: Stores, name: String) -> impl IntoView {
     }
 }
 
-/// Queues or topics and the messages the run sent them (none are seeded: they record).
+/// Seeds edited as JSON text in a box: what a queue's and a topic's cards share with a table's.
+/// Undo and redo give the document's text back to the box; a failed save keeps the typing.
+fn seed_text(stores: Stores, of: impl Fn(&StoreSeeds) -> String + Send + Sync + 'static) -> (RwSignal<String>, RwSignal<Option<String>>) {
+    let text = RwSignal::new(stores.seeds.with_untracked(|s| of(s)));
+    let problem = RwSignal::new(None::<String>);
+    let seeded = Memo::new(move |_| stores.seeds.with(|s| of(s)));
+    Effect::new(move |_| {
+        text.set(seeded.get());
+        problem.set(None);
+    });
+    (text, problem)
+}
+
+/// A queue: the messages waiting in it before each run (editable JSON: bodies, or objects as
+/// `sendMessage` takes them), and those in it at the moment shown.
 #[component]
-fn Messages(list: Signal<Vec<crate::sim::stores::MessagesView>>, kind: &'static str, none: &'static str) -> impl IntoView {
+fn QueueCard(stores: Stores, name: String) -> impl IntoView {
+    let (text, problem) = {
+        let name = name.clone();
+        seed_text(stores, move |s| s.messages_text(&name))
+    };
+    let save = {
+        let name = name.clone();
+        move |_| match stores.seeds.with_untracked(|s| s.with_messages(&name, &text.get_untracked())) {
+            Ok(next) => {
+                problem.set(None);
+                stores.set(next, "Seed a queue");
+            }
+            Err(e) => problem.set(Some(format!("The messages were not saved: {e}"))),
+        }
+    };
+    let after = {
+        let name = name.clone();
+        move || stores.after.with(|a| a.as_ref().map(|a| a.queues.iter().find(|q| q.name == name).map(|q| q.messages.clone()).unwrap_or_default()))
+    };
+    let after_count = after.clone();
     view! {
-        {move || list.get().is_empty().then(|| view! { <p class="muted">{none}</p> })}
-        {move || list.get().into_iter().map(|q| view! {
-            <section class="store-card" data-testid=kind data-name=q.name.clone() aria-label=format!("{kind} {}", q.name)>
-                <header><strong>{q.name.clone()}</strong><span class="muted">{format!(" · {} message{} after the run", q.messages.len(), if q.messages.len() == 1 { "" } else { "s" })}</span></header>
-                {q.messages.iter().map(|m| view! { <pre class="store-message">{pretty(m)}</pre> }).collect_view()}
-            </section>
-        }).collect_view()}
+        <section class="store-card" data-testid="queue" data-name=name.clone() aria-label=format!("queue {name}")>
+            <header><strong>{name.clone()}</strong>{move || after_count().map(|m| view! { <span class="muted">{format!(" · {} message{} at the moment shown", m.len(), if m.len() == 1 { "" } else { "s" })}</span> })}</header>
+            {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="store-problem">{p}</p> })}
+            <div class="store-sides">
+                <div>
+                    <h5>"Waiting before each run"</h5>
+                    <textarea class="json" rows="3" spellcheck="false" aria-label=format!("Messages of {name}") data-testid="queue-messages"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <button on:click=save data-testid="queue-save">"Save messages"</button>
+                    <span class="muted">" bodies, or {\"MessageBody\", \"MessageAttributes\"}"</span>
+                </div>
+                <div data-testid="queue-after">
+                    <h5>"At the moment shown"</h5>
+                    {move || match after() {
+                        None => view! { <p class="muted">"Not run yet."</p> }.into_any(),
+                        Some(messages) if messages.is_empty() => view! { <p class="muted">"No messages."</p> }.into_any(),
+                        Some(messages) => messages.iter().map(|m| view! { <pre class="store-message">{pretty(m)}</pre> }).collect_view().into_any(),
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// A topic: its subscriptions (editable JSON: endpoints, or `{"Protocol", "Endpoint",
+/// "RawMessageDelivery"}`; an SQS one receives what is published), and the messages published
+/// to it by the moment shown.
+#[component]
+fn TopicCard(stores: Stores, name: String) -> impl IntoView {
+    let (text, problem) = {
+        let name = name.clone();
+        seed_text(stores, move |s| s.subscriptions_text(&name))
+    };
+    let save = {
+        let name = name.clone();
+        move |_| match stores.seeds.with_untracked(|s| s.with_subscriptions(&name, &text.get_untracked())) {
+            Ok(next) => {
+                problem.set(None);
+                stores.set(next, "Subscribe to a topic");
+            }
+            Err(e) => problem.set(Some(format!("The subscriptions were not saved: {e}"))),
+        }
+    };
+    let after = {
+        let name = name.clone();
+        move || stores.after.with(|a| a.as_ref().map(|a| a.topics.iter().find(|t| t.name == name).map(|t| t.messages.clone()).unwrap_or_default()))
+    };
+    let after_count = after.clone();
+    view! {
+        <section class="store-card" data-testid="topic" data-name=name.clone() aria-label=format!("topic {name}")>
+            <header><strong>{name.clone()}</strong>{move || after_count().map(|m| view! { <span class="muted">{format!(" · {} message{} at the moment shown", m.len(), if m.len() == 1 { "" } else { "s" })}</span> })}</header>
+            {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="store-problem">{p}</p> })}
+            <div class="store-sides">
+                <div>
+                    <h5>"Subscriptions"</h5>
+                    <textarea class="json" rows="3" spellcheck="false" aria-label=format!("Subscriptions of {name}") data-testid="topic-subscriptions"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <button on:click=save data-testid="topic-save">"Save subscriptions"</button>
+                    <span class="muted">" a queue's ARN or URL receives what is published"</span>
+                </div>
+                <div data-testid="topic-after">
+                    <h5>"Published by the moment shown"</h5>
+                    {move || match after() {
+                        None => view! { <p class="muted">"Not run yet."</p> }.into_any(),
+                        Some(messages) if messages.is_empty() => view! { <p class="muted">"No messages."</p> }.into_any(),
+                        Some(messages) => messages.iter().map(|m| view! { <pre class="store-message">{pretty(m)}</pre> }).collect_view().into_any(),
+                    }}
+                </div>
+            </div>
+        </section>
     }
 }

@@ -140,7 +140,7 @@ test('a pasted multi-service workflow runs, its stores show what it wrote, and a
   assert.equal(body.orderId, 'o-1001');
   assert.equal(await receipt.locator('summary').textContent(), `receipts/o-1001.json · ${JSON.stringify(body).length} bytes`);
   const queue = stores.locator('[data-testid="queue"]');
-  assert.match(await queue.locator('header').textContent(), /fulfilment · 1 message after the run/);
+  assert.match(await queue.locator('header').textContent(), /fulfilment · 1 message at the moment shown/);
   assert.equal(JSON.parse(await queue.locator('pre').textContent()).MessageBody, 'o-1001');
   const topic = stores.locator('[data-testid="topic"]');
   assert.equal(JSON.parse(await topic.locator('pre').textContent()).Message, 'Order o-1001 received');
@@ -249,6 +249,64 @@ test('a CSV dropped on a bucket is the object a Distributed Map reads: one child
   await kept.waitFor({ state: 'detached' });
   assert.match(await reloaded.textContent(), /not here yet/);
   await screenshot(page, 'stores.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+const DRAIN = {
+  Comment: 'Takes the waiting jobs, announces each, deletes it.',
+  StartAt: 'Receive jobs',
+  States: {
+    'Receive jobs': {
+      Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sqs:receiveMessage',
+      Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs', MaxNumberOfMessages: 10 },
+      ResultPath: '$.received', Next: 'Announce first job',
+    },
+    'Announce first job': {
+      Type: 'Task', Resource: 'arn:aws:states:::sns:publish',
+      Parameters: { TopicArn: 'arn:aws:sns:us-east-1:123456789012:jobs-done', 'Message.$': '$.received.Messages[0].Body' },
+      ResultPath: null, Next: 'Delete first job',
+    },
+    'Delete first job': {
+      Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sqs:deleteMessage',
+      Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs', 'ReceiptHandle.$': '$.received.Messages[0].ReceiptHandle' },
+      ResultPath: null, End: true,
+    },
+  },
+};
+
+test('a queue seeded in the Stores tab is what receiveMessage gets, and stepping back shows the stores at that moment', async () => {
+  const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 1000 });
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
+  await paste(page, DRAIN, 'Delete first job');
+  await page.getByTestId('run-toggle').click();
+  await page.getByTestId('stores-tab').click();
+  const stores = page.getByTestId('stores');
+  const queue = stores.locator('[data-testid="queue"]');
+  // A message that is not one says where.
+  await queue.getByTestId('queue-messages').fill('["resize photo-1", {"Body": "x"}]');
+  await queue.getByTestId('queue-save').click();
+  assert.match(await queue.getByRole('alert').textContent(), /^The messages were not saved: Line 1, column 29 \(at \/1\/Body\): unknown member "Body"/);
+  await queue.getByTestId('queue-messages').fill('["resize photo-1", "resize photo-2"]');
+  await queue.getByTestId('queue-save').click();
+  await queue.getByRole('alert').waitFor({ state: 'detached' });
+  const topic = stores.locator('[data-testid="topic"]');
+  await topic.getByTestId('topic-subscriptions').fill('["arn:aws:sqs:us-east-1:123456789012:audit"]');
+  await topic.getByTestId('topic-save').click();
+  await tab(page, 'Scenario').click();
+  await runOnce(page, 'SUCCEEDED');
+  await page.getByTestId('stores-tab').click();
+  const jobs = stores.locator('[data-testid="queue"][data-name$="/jobs"]');
+  const audit = stores.locator('[data-testid="queue"][data-name$="/audit"]');
+  assert.match(await jobs.locator('header').textContent(), /· 1 message at the moment shown/, 'the first job was deleted');
+  assert.equal(JSON.parse(await jobs.getByTestId('queue-after').locator('pre').textContent()).MessageBody, 'resize photo-2');
+  const envelope = JSON.parse(JSON.parse(await audit.getByTestId('queue-after').locator('pre').textContent()).MessageBody);
+  assert.equal(envelope.Message, 'resize photo-1', 'the subscribed queue got the announcement');
+  await page.screenshot({ path: '/tmp/stores-queues.png' });
+  // Back to the start: both jobs wait, nothing was announced.
+  while (await page.getByTestId('run-back').isEnabled()) await page.getByTestId('run-back').click();
+  assert.match(await jobs.locator('header').textContent(), /· 2 messages at the moment shown/);
+  assert.match(await audit.getByTestId('queue-after').textContent(), /No messages/);
   assert.deepEqual(problems, []);
   await page.close();
 });

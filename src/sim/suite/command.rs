@@ -1,9 +1,8 @@
 //! The library side of `statecraft test` and `statecraft generate-suite`: texts in, what to
 //! print, the JUnit document and the exit code out. No files: the binary reads and writes.
 
-use super::coverage::run_suite;
 use super::file::Suite;
-use super::generate::{Options, generate};
+use super::generate::Options;
 use super::junit;
 use crate::handlers::s3::ObjectStore;
 use crate::sim::handler::HandlerSet;
@@ -38,6 +37,16 @@ pub fn object_store(s3: Option<&str>) -> Result<ObjectStore, String> {
 /// Runs the suite `suite_text` (from `suite_name`) on `definition`, the account holding the S3
 /// objects `s3` (`--s3 FILE`'s text) before each scenario.
 pub fn test_command(suite_text: &str, suite_name: &str, definition: &str, s3: Option<&str>) -> TestReport {
+    test_command_with_stores(suite_text, suite_name, definition, s3, None)
+}
+
+/// [`test_command`], every scenario also starting with the stores of `stores` (a stores file's
+/// name and text, `statecraft test --stores FILE`: buckets, tables, queues and topics).
+pub fn test_command_with_stores(suite_text: &str, suite_name: &str, definition: &str, s3: Option<&str>, stores: Option<(&str, &str)>) -> TestReport {
+    let seeds = match stores.map(|(name, text)| crate::sim::stores::read_file(name, text)).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return unusable(format!("{e}\n")),
+    };
     let suite = match Suite::parse(suite_text) {
         Ok(s) => s,
         Err(errors) => return unusable(errors.iter().map(|e| format!("{suite_name}:{e}\n")).collect()),
@@ -57,8 +66,11 @@ pub fn test_command(suite_text: &str, suite_name: &str, definition: &str, s3: Op
             .collect();
         return unusable(lines);
     }
-    let run = match run_suite(definition, &suite.scenarios, &suite.handlers, &objects) {
-        Ok(r) => r,
+    let run = match super::generate::suite_simulator(definition, &suite.handlers, &objects) {
+        Ok(simulator) => {
+            let parsed: serde_json::Value = serde_json::from_str(definition).unwrap_or_default();
+            super::coverage::run_suite_on(simulator.with_more_stores(&seeds), &parsed, &suite.scenarios)
+        }
         Err(e) => return unusable(format!("{e}\n")),
     };
     let mut stdout = String::new();
@@ -81,6 +93,13 @@ pub fn test_command(suite_text: &str, suite_name: &str, definition: &str, s3: Op
 /// What `statecraft generate-suite` gives: the suite's text and a summary for stderr; `s3` as
 /// for [`test_command`].
 pub fn generate_command(definition: &str, definition_name: Option<&str>, max_runs: usize, s3: Option<&str>) -> Result<(String, String), String> {
+    generate_command_with_stores(definition, definition_name, max_runs, s3, None)
+}
+
+/// [`generate_command`], every run also starting with the stores of `stores` (a stores file's
+/// name and text, `statecraft generate-suite --stores FILE`).
+pub fn generate_command_with_stores(definition: &str, definition_name: Option<&str>, max_runs: usize, s3: Option<&str>, stores: Option<(&str, &str)>) -> Result<(String, String), String> {
+    let seeds = stores.map(|(name, text)| crate::sim::stores::read_file(name, text)).transpose()?.unwrap_or_default();
     let objects = object_store(s3)?;
     let report = crate::asl::validate::validate_text(definition);
     if let Some(d) = report.errors().next() {
@@ -89,8 +108,10 @@ pub fn generate_command(definition: &str, definition_name: Option<&str>, max_run
             None => format!("error[{}]: {} ({})", d.code.as_str(), d.message, d.pointer),
         });
     }
-    let generated = generate(definition, &[], &HandlerSet::new(), &objects, Options { max_runs }).map_err(|e| e.to_string())?;
-    let run = run_suite(definition, &generated.scenarios, &HandlerSet::new(), &objects).map_err(|e| e.to_string())?;
+    let simulator = super::generate::suite_simulator(definition, &HandlerSet::new(), &objects).map_err(|e| e.to_string())?.with_more_stores(&seeds);
+    let parsed: serde_json::Value = serde_json::from_str(definition).unwrap_or_default();
+    let generated = super::generate::generate_on(&simulator, &parsed, &[], Options { max_runs });
+    let run = super::coverage::run_suite_on(simulator, &parsed, &generated.scenarios);
     let mut summary = format!("{} scenarios from {} runs; {}\n", generated.scenarios.len(), generated.runs, run.coverage.summary());
     for (what, why) in run.coverage.missed() {
         summary.push_str(&format!("  not reached: {what}: {}\n", why.unwrap_or_else(|| "the generated inputs did not reach it".into())));

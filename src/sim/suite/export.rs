@@ -187,7 +187,7 @@ mod tests {
             mocks: Some(crate::sim::command::MockSelection { text, test_case: "process fails".into(), state_machine: None }),
             s3: None,
             jsonata: Default::default(),
-            answers: Default::default(),
+            answers: Default::default(), stores: None, print_stores: false,
         };
         let replayed = crate::sim::command::run_command(definition, r#"{"name": "A", "email": "a@b.c", "amount": 5}"#, &options);
         assert_eq!(replayed.exit_code, 0, "{}", replayed.stderr);

@@ -225,13 +225,34 @@ pub fn reads_under(text: &str, root: &str) -> Vec<Vec<Step>> {
         let rest = &text[at + root.len()..];
         let mut steps = Vec::new();
         let mut chars = rest.chars().peekable();
-        while chars.peek() == Some(&'.') {
-            chars.next();
-            let name: String = std::iter::from_fn(|| chars.next_if(|c| c.is_alphanumeric() || *c == '_')).collect();
-            if name.is_empty() {
-                break;
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue; // `$states.inputs`, another name
+        }
+        loop {
+            match chars.peek() {
+                Some('.') => {
+                    chars.next();
+                    let name: String = std::iter::from_fn(|| chars.next_if(|c| c.is_alphanumeric() || *c == '_')).collect();
+                    if name.is_empty() {
+                        break;
+                    }
+                    steps.push(Step::Member(name));
+                }
+                // `[0]`: an index; any other predicate ends the path.
+                Some('[') => {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    let digits: String = std::iter::from_fn(|| ahead.next_if(char::is_ascii_digit)).collect();
+                    match (digits.parse::<usize>(), ahead.next()) {
+                        (Ok(index), Some(']')) => {
+                            steps.push(Step::Index(index));
+                            chars = ahead;
+                        }
+                        _ => break,
+                    }
+                }
+                _ => break,
             }
-            steps.push(Step::Member(name));
         }
         if !steps.is_empty() && !out.contains(&steps) {
             out.push(steps);
