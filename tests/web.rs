@@ -66,8 +66,11 @@ async fn the_app_mounts_with_the_seed_loaded() {
     assert_eq!(states.length(), 5);
     let first: web_sys::Element = states.item(0).unwrap().unchecked_into();
     assert_eq!(first.get_attribute("data-state-name").as_deref(), Some("ValidateInput"));
-    // Its accessible name: name, kind, then the summary the node shows (its Lambda function).
-    assert_eq!(first.get_attribute("aria-label").as_deref(), Some("ValidateInput (Task): λ ValidateInput"));
+    // Its accessible name is its content: name, kind (said, not drawn), then the summary the
+    // node shows (its Lambda function); no aria-label that would differ from what is seen.
+    assert_eq!(first.get_attribute("aria-label"), None);
+    let spoken = first.query_selector(".node-text").unwrap().expect("a node's text").text_content().unwrap();
+    assert_eq!(spoken, "ValidateInput (Task): λ ValidateInput");
     let code: web_sys::HtmlTextAreaElement = host.query_selector("[data-testid=asl-code]").unwrap().unwrap().unchecked_into();
     assert!(code.value().contains("arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData"));
 }

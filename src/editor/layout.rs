@@ -4,7 +4,8 @@
 //! [`dummies`] (long edges split, a label riding on its edge's middle dummy), [`ordering`]
 //! (crossings reduced, see [`order`]), [`place_across`] (isotonic regression: each node as close
 //! to its neighbours as order and spacing allow), [`place_along`] (ranks and gaps), [`route`]
-//! (edge curves), then, over the whole scene, [`labels::place_labels`] (no label on a node or on
+//! (edge curves; a machine far longer than wide wrapped into bands side by side, see [`wrap`]),
+//! then, over the whole scene, [`labels::place_labels`] (no label on a node or on
 //! another label). Parallel branches and Map processors are laid out on their own and become
 //! containers. The layers run top down or left to right ([`Direction`]).
 //!
@@ -12,6 +13,7 @@
 
 mod labels;
 mod order;
+mod wrap;
 
 pub use labels::{label_overlaps, overlap};
 
@@ -31,6 +33,10 @@ pub const MARKER_H: f64 = 28.0;
 const DUMMY_W: f64 = 12.0;
 const RANK_GAP: f64 = 64.0;
 const NODE_GAP: f64 = 36.0;
+/// Between two long edges side by side (their dummies): a bundle of edges passing a chain takes
+/// little room, as dagre's `edgesep` keeps it, so that the machine is not widened by its long
+/// Catches and End edges.
+const EDGE_GAP: f64 = 14.0;
 /// A container's padding around its branches.
 pub(super) const PAD: f64 = 18.0;
 /// A container's head, above its branches.
@@ -680,7 +686,7 @@ fn place_along(l: &Layered, layers: &[Vec<usize>]) -> (Vec<f64>, Vec<f64>) {
 /// source's top into its target's bottom). Each side's edges are spread across it in the order
 /// of where they go next, so that they do not cross there; an edge onto its own node swings out
 /// beside it.
-fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], start: &[f64], depth: &[f64]) -> Vec<Vec<Curve>> {
+fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], start: &[f64], depth: &[f64], wrap: &wrap::Wrap) -> Vec<Vec<Curve>> {
     let m = graph.edges.len();
     let ends: Vec<Option<(usize, usize)>> = (0..m).map(|i| threaded(graph, back, &l.rank, i)).collect();
     // For each node, its far side's edges (with the x of the vertex each goes to next) and its
@@ -706,28 +712,62 @@ fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], s
     let (mut far_x, mut near_x) = (vec![0.0; m], vec![0.0; m]);
     spread(&mut far, &mut far_x);
     spread(&mut near, &mut near_x);
+    // Each gutter's connectors, in the order they leave their band (see `wrap::Wrap::connector`).
+    let lanes: Vec<Vec<usize>> = (0..wrap.bands().saturating_sub(1))
+        .map(|g| {
+            let c = wrap.after(g);
+            let mut leaving: Vec<(f64, usize)> = (0..m)
+                .filter_map(|i| {
+                    let (top, bottom) = ends[i]?;
+                    let (rt, rb) = (l.rank[top], l.rank[bottom]);
+                    (rt < c && c <= rb).then(|| (if rt + 1 == c { far_x[i] } else { x[l.chains[i][c - rt - 2]] }, i))
+                })
+                .collect();
+            leaving.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            leaving.into_iter().map(|(_, i)| i).collect()
+        })
+        .collect();
+    let moved = |v: usize| {
+        let p = wrap.point(l.rank[v], Point::new(boxes[v].x, boxes[v].y));
+        Rect::new(p.x, p.y, boxes[v].w, boxes[v].h)
+    };
     graph
         .edges
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let (a, b) = (boxes[e.from], boxes[e.to]);
             let Some((top, bottom)) = ends[i] else {
+                let (a, b) = (moved(e.from), moved(e.to));
                 return vec![edge_curve(&a, a.center().x, &b)];
             };
             // Down the chain, from the upper node's far side to the lower node's near side; a
             // node less deep than its rank is left and entered straight, so that the edge turns
             // only between ranks (where the ordering has kept it from crossing the others).
             let (rt, rb) = (l.rank[top], l.rank[bottom]);
-            let mut pts = vec![Point::new(far_x[i], boxes[top].bottom()), Point::new(far_x[i], start[rt] + depth[rt])];
+            // (Each point with its rank, for the wrap.)
+            let mut pts = vec![(Point::new(far_x[i], boxes[top].bottom()), rt), (Point::new(far_x[i], start[rt] + depth[rt]), rt)];
             for &d in &l.chains[i] {
                 let r = l.rank[d];
-                pts.push(Point::new(x[d], start[r]));
-                pts.push(Point::new(x[d], start[r] + depth[r]));
+                pts.push((Point::new(x[d], start[r]), r));
+                pts.push((Point::new(x[d], start[r] + depth[r]), r));
             }
-            pts.push(Point::new(near_x[i], start[rb]));
-            pts.push(Point::new(near_x[i], boxes[bottom].y));
-            pts.dedup_by(|a, b| (a.y - b.y).abs() < 0.5 && (a.x - b.x).abs() < 0.5);
+            pts.push((Point::new(near_x[i], start[rb]), rb));
+            pts.push((Point::new(near_x[i], boxes[bottom].y), rb));
+            pts.dedup_by(|(a, _), (b, _)| (a.y - b.y).abs() < 0.5 && (a.x - b.x).abs() < 0.5);
+            // Wrapped: from one band to the next through its gutter.
+            let mut pts: Vec<Point> = {
+                let mut out = vec![wrap.point(pts[0].1, pts[0].0)];
+                for w in pts.windows(2) {
+                    let ((p, rp), (q, rq)) = (w[0], w[1]);
+                    let g = wrap.band(rp);
+                    if g != wrap.band(rq) {
+                        let lane = lanes[g].iter().position(|&k| k == i).expect("an edge leaving a band has a lane");
+                        out.extend(wrap.connector(g, lane, lanes[g].len(), wrap.point(rp, p), wrap.point(rq, q)));
+                    }
+                    out.push(wrap.point(rq, q));
+                }
+                out
+            };
             if top != e.from {
                 pts.reverse();
             }
@@ -755,10 +795,27 @@ fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
             Rect::new(x[v] - a / 2.0, start[r] + (deep[r] - b) / 2.0, a, b)
         })
         .collect();
-    let curves = route(graph, &back, &layered, &x, &boxes, &start, &deep);
+    // The top level wraps when it is far longer than wide (a branch is as long as it is).
+    let wrap = if depth == 0 {
+        let spans: Vec<Option<(usize, usize)>> = (0..graph.edges.len()).map(|i| threaded(graph, &back, &rank, i).map(|(t, b)| (rank[t], rank[b]))).collect();
+        let ranks = wrap::Ranks::new(&layers, &layered.across, &x, &start, &deep, &spans);
+        let aspect = match dir {
+            Direction::TopDown => wrap::CANVAS_ASPECT,
+            Direction::LeftRight => 1.0 / wrap::CANVAS_ASPECT,
+        };
+        wrap::Wrap::choose(&ranks, aspect)
+    } else {
+        wrap::Wrap::none(layers.len())
+    };
+    let curves = route(graph, &back, &layered, &x, &boxes, &start, &deep, &wrap);
 
     // On the canvas: containers before their children, so children draw on top.
-    let rects: Vec<Rect> = boxes.iter().map(|&b| dir.rect(b)).collect();
+    let rects: Vec<Rect> = (0..n)
+        .map(|v| {
+            let p = wrap.point(rank[v], Point::new(boxes[v].x, boxes[v].y));
+            dir.rect(Rect::new(p.x, p.y, boxes[v].w, boxes[v].h))
+        })
+        .collect();
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
     for (v, node) in graph.nodes.iter().enumerate() {
@@ -792,7 +849,8 @@ fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
         let label_at = match layered.label_dummy[i] {
             Some(d) => {
                 let r = layered.rank[d];
-                dir.point(x[d], start[r] + deep[r] / 2.0)
+                let p = wrap.point(r, Point::new(x[d], start[r] + deep[r] / 2.0));
+                dir.point(p.x, p.y)
             }
             None => label_point(&curves.iter().map(|&c| dir.curve(c)).collect::<Vec<_>>()),
         };
@@ -847,13 +905,16 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// Centres as close to `desired` as possible (weighted least squares) keeping the order and at
-/// least [`NODE_GAP`] between neighbours: isotonic regression by pool-adjacent-violators. Dummy
-/// nodes weigh little, so a chain of real states stays straight and long edges make way.
+/// least [`NODE_GAP`] between neighbours ([`EDGE_GAP`] between two long edges' dummies):
+/// isotonic regression by pool-adjacent-violators. Dummy nodes weigh little, so a chain of real
+/// states stays straight and long edges make way.
 fn align(widths: &[f64], desired: &[f64], weights: &[f64]) -> Vec<f64> {
     let n = widths.len();
     let mut offset = vec![0.0; n];
+    let plain = |i: usize| weights[i] <= DUMMY_WEIGHT;
     for i in 1..n {
-        offset[i] = offset[i - 1] + widths[i - 1] / 2.0 + NODE_GAP + widths[i] / 2.0;
+        let gap = if plain(i - 1) && plain(i) { EDGE_GAP } else { NODE_GAP };
+        offset[i] = offset[i - 1] + widths[i - 1] / 2.0 + gap + widths[i] / 2.0;
     }
     // Blocks of (weighted mean, total weight, count).
     let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(n);

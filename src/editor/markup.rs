@@ -37,7 +37,12 @@ pub fn escape(text: &str) -> String {
 /// it to fit the node: nothing is cut) and summary, and a badge counting its problems (errors
 /// first in colour) when it has any. Each line but the last keeps its trailing space, so the
 /// name's text content reads as the name.
-pub fn node_head(icon: &str, lines: &[String], summary: &str, errors: usize, warnings: usize) -> String {
+///
+/// The node's accessible name is its content: what it shows, in the order it shows it, with its
+/// kind and its problems said in words that are not drawn (`sr-only`), e.g. "ValidateInput
+/// (Task): λ ValidateInput". (Not an `aria-label`: a label that leaves out or reorders the
+/// visible text fails WCAG's "label in name", and a speech user says what they see.)
+pub fn node_head(icon: &str, kind: &str, lines: &[String], summary: &str, errors: usize, warnings: usize) -> String {
     let name_len: usize = lines.iter().map(|l| l.len() + 32).sum();
     let mut out = String::with_capacity(160 + name_len + summary.len());
     out.push_str(r#"<span class="kind-icon" aria-hidden="true">"#);
@@ -51,12 +56,16 @@ pub fn node_head(icon: &str, lines: &[String], summary: &str, errors: usize, war
         }
         out.push_str("</span>");
     }
-    out.push_str(r#"</span><span class="node-summary" aria-hidden="true">"#);
+    out.push_str(r#"</span><span class="sr-only"> ("#);
+    escape_into(&mut out, kind);
+    out.push_str(if summary.is_empty() { ")</span>" } else { "): </span>" });
+    out.push_str(r#"<span class="node-summary">"#);
     escape_into(&mut out, summary);
     out.push_str("</span></span>");
     if errors + warnings > 0 {
         let class = if errors > 0 { "badge error" } else { "badge warning" };
-        let _ = write!(out, r#"<span class="{class}" title="{errors} error(s), {warnings} warning(s)">{}</span>"#, errors + warnings);
+        let said = format!("{errors} error(s), {warnings} warning(s)");
+        let _ = write!(out, r#"<span class="{class}" title="{said}"><span aria-hidden="true">{}</span><span class="sr-only">, {said}</span></span>"#, errors + warnings);
     }
     out
 }
@@ -100,16 +109,17 @@ mod tests {
 
     #[test]
     fn a_head_has_icon_name_summary_and_a_badge_only_with_problems() {
-        let h = node_head("⚙", &["Check <it>".into()], "λ Fn & co", 0, 0);
+        let h = node_head("⚙", "Task", &["Check <it>".into()], "λ Fn & co", 0, 0);
         assert_eq!(
             h,
-            r#"<span class="kind-icon" aria-hidden="true">⚙</span><span class="node-text"><span class="node-name"><span class="node-line">Check &lt;it&gt;</span></span><span class="node-summary" aria-hidden="true">λ Fn &amp; co</span></span>"#
+            r#"<span class="kind-icon" aria-hidden="true">⚙</span><span class="node-text"><span class="node-name"><span class="node-line">Check &lt;it&gt;</span></span><span class="sr-only"> (Task): </span><span class="node-summary">λ Fn &amp; co</span></span>"#
         );
-        let two = node_head("⚙", &["Create New".into(), "Organizational Unit".into()], "", 0, 0);
-        assert!(two.contains(r#"<span class="node-name"><span class="node-line">Create New </span><span class="node-line">Organizational Unit</span></span>"#), "{two}");
+        let two = node_head("⚙", "Pass", &["Create New".into(), "Organizational Unit".into()], "", 0, 0);
+        assert!(two.contains(r#"<span class="node-name"><span class="node-line">Create New </span><span class="node-line">Organizational Unit</span></span><span class="sr-only"> (Pass)</span>"#), "{two}");
         let a = ["A".to_string()];
-        assert!(node_head("⚙", &a, "", 2, 1).ends_with(r#"<span class="badge error" title="2 error(s), 1 warning(s)">3</span>"#));
-        assert!(node_head("⚙", &a, "", 0, 1).ends_with(r#"<span class="badge warning" title="0 error(s), 1 warning(s)">1</span>"#));
+        let said = |class: &str, n: usize, words: &str| format!(r#"<span class="badge {class}" title="{words}"><span aria-hidden="true">{n}</span><span class="sr-only">, {words}</span></span>"#);
+        assert!(node_head("⚙", "Task", &a, "", 2, 1).ends_with(&said("error", 3, "2 error(s), 1 warning(s)")));
+        assert!(node_head("⚙", "Task", &a, "", 0, 1).ends_with(&said("warning", 1, "0 error(s), 1 warning(s)")));
     }
 
     #[test]

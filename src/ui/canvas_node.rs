@@ -109,14 +109,12 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
             }
         }
     };
-    // The summary is hidden from the accessible tree inside the node (its text is not part of
-    // the name otherwise) and said here instead.
-    let aria = if node.summary.is_empty() { format!("{} ({kind})", node.label) } else { format!("{} ({kind}): {}", node.label, node.summary) };
     // A container's head is as tall as its name's lines (a state's head fills the node).
     let head_style = container.then(|| format!("height: {}px", node.head_height()));
     let head = {
         let (icon, lines, summary) = (icon(kind), node.lines.clone(), node.summary.clone());
-        move || problems.with(|&(errors, warnings)| markup::node_head(icon, &lines, &summary, errors, warnings))
+        // (Its accessible name is its content: see `markup::node_head`.)
+        move || problems.with(|&(errors, warnings)| markup::node_head(icon, kind, &lines, &summary, errors, warnings))
     };
     // The retry badge (outside the head, whose contents are clipped to it: the badge sits on the
     // corner), then the handles; one optional piece, so an idle node holds a single placeholder.
@@ -134,7 +132,7 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
         })
     };
     view! {
-        <div class=class style=style role="button" tabindex="0" aria-label=aria data-state-name=node.label.clone() data-node=id>
+        <div class=class style=style role="button" tabindex="0" data-state-name=node.label.clone() data-node=id>
             <div class="node-head" style=head_style inner_html=head></div>
             {extras}
         </div>

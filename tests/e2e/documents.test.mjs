@@ -2,14 +2,11 @@
 // dialog, Ctrl+V on the canvas), copy and paste a state (Ctrl+C, Ctrl+V), and a share link.
 // A whole definition comes in as a new document (the open one stays in the Documents list),
 // states as one undo step; bad input changes nothing and says where it is bad.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, codeText, definition } from './harness.mjs';
+import { openPage, codeText, definition, browser, server, useBrowser } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => { browser = await launch(); server = await serveDist('/'); });
-after(async () => { await server?.close(); await browser?.close(); });
+useBrowser();
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const docName = (page) => page.getByTestId('doc-name').textContent();

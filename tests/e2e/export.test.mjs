@@ -1,16 +1,13 @@
 // The Export panel: options change the generated files, state-machine.json downloads
 // byte-identical to the code pane, "Download all" gives a zip of every file, and the diagram
 // downloads as SVG and PNG.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, openPage, screenshot, codeText } from './harness.mjs';
+import { openPage, screenshot, codeText, browser, server, useBrowser } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => { browser = await launch(); server = await serveDist('/'); });
-after(async () => { await server?.close(); await browser?.close(); });
+useBrowser();
 
 /** Clicks `locator` and gives the download's name and bytes. */
 async function download(page, locator) {

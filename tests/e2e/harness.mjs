@@ -1,6 +1,9 @@
 // Shared by the e2e tests: serve the release build (dist/) on 127.0.0.1, under any sub-path,
-// and launch Debian's Chromium through playwright-core.
+// and launch Debian's Chromium through playwright-core; one browser and server a test file
+// (`useBrowser`); bring a definition in as a person does (`paste`, `pasteAsDocument`) and run it
+// once (`runOnce`).
 import http from 'node:http';
+import { before, after } from 'node:test';
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,4 +87,72 @@ export async function drag(page, from, to) {
     await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
   }
   await page.mouse.up();
+}
+
+/** The file's browser and the dist served at '/', set by [`useBrowser`] (live bindings: read them
+ * inside tests, not at import time). */
+export let browser;
+export let server;
+
+/** Launches the browser and serves the dist before the file's tests; closes both after. */
+export function useBrowser() {
+  before(async () => {
+    browser = await launch();
+    server = await serveDist('/');
+  });
+  after(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+}
+
+const asText = (definition) => (typeof definition === 'string' ? definition : JSON.stringify(definition, null, 2));
+
+/** The name of a definition's last top-level state (the one drawn last), or null. */
+function lastState(definition) {
+  try {
+    const d = typeof definition === 'string' ? JSON.parse(definition) : definition;
+    return Object.keys(d?.States ?? {}).at(-1) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until the canvas draws the definition's last state (when it has one). */
+async function drawn(page, definition) {
+  const last = lastState(definition);
+  if (last !== null) await page.locator(`.canvas [data-state-name=${JSON.stringify(last)}]`).first().waitFor();
+}
+
+/** Replaces the code as a user does: click in the code editor, select all, paste `definition`
+ * (an object or a text). The paste is a real `paste` ClipboardEvent that CodeMirror handles as
+ * it handles Ctrl+V, so the text arrives in one transaction. (`keyboard.insertText` goes through
+ * Chromium's contenteditable editing, which takes seconds for a big definition: 8.7 s at 60
+ * states.) Waits until the canvas draws the last state. */
+export async function paste(page, definition) {
+  const code = page.getByLabel('ASL definition');
+  await code.click();
+  await page.keyboard.press('Control+a');
+  await code.evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, asText(definition));
+  await drawn(page, definition);
+}
+
+/** Pastes a whole definition on the canvas, as a person does: it opens as a new document. */
+export async function pasteAsDocument(page, definition) {
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.querySelector('.canvas').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+  }, asText(definition));
+  await drawn(page, definition);
+}
+
+/** Runs the open Run drawer's scenario once and waits for the run's `status` (e.g. SUCCEEDED). */
+export async function runOnce(page, status) {
+  await page.getByTestId('run-start').click();
+  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, status, { timeout: 20000 });
 }

@@ -2,14 +2,11 @@
 // branch, dragging a node inside a container (kept across a reload), the Choice rule builder,
 // Wait modes, the Retry and Catch list editors, the top-level form, and a rename.
 // Each test asserts on the canvas (nodes by data-state-name, edges by data-edge) and the JSON.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, codeText, definition, center, drag } from './harness.mjs';
+import { openPage, screenshot, codeText, definition, center, drag, browser, server, useBrowser } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => { browser = await launch(); server = await serveDist('/'); });
-after(async () => { await server?.close(); await browser?.close(); });
+useBrowser();
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const field = (page, at) => page.locator(`.inspector [data-at=${JSON.stringify(at)}]`);

@@ -7,7 +7,7 @@
 //              runs inside that container)
 //   nodeNode   two nodes overlapping, neither nested in the other
 //   outside    a node or a label outside the canvas after Fit
-// in both layout directions. The counts are in canvas units, half a pixel of tolerance.
+// in both layout directions, with the zoom Fit reached (how readable the whole is). The counts are in canvas units, half a pixel of tolerance.
 //
 //   node layout-check.mjs [files…]     (default: ../fixtures/layout-corpus/*.json; needs the
 //                                        release build, STATECRAFT_DIST as for the tests)
@@ -156,6 +156,8 @@ function measure(cutOnly) {
 export async function check(page, direction) {
   const t = [Date.now()];
   await showFitted(page, direction);
+  // The zoom Fit reached (the corner's "12 %"): how readable the whole is.
+  const fitZoom = parseFloat(await page.locator('.zoom-level').textContent());
   t.push(Date.now());
   const fitted = await page.evaluate(measure, false);
   t.push(Date.now());
@@ -166,7 +168,7 @@ export async function check(page, direction) {
   if (process.env.LAYOUT_CHECK_TIMES) console.log('  fit, measure, zoom, measure (ms):', t.slice(1).map((x, i) => x - t[i]).join(', '));
   const cutNames = [...new Set([...fitted.cutNames, ...full.cutNames])];
   const counts = { ...fitted.counts, cut: cutNames.length };
-  return { counts, details: [...cutNames.map((n) => `cut: ${n}`), ...fitted.offenders] };
+  return { counts, fitZoom, details: [...cutNames.map((n) => `cut: ${n}`), ...fitted.offenders] };
 }
 
 /** Each file checked in both directions: [{ file, direction, counts, details, states }]. */
@@ -209,7 +211,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = await checkFiles(page, files, (r) => {
     const c = r.counts;
     const bad = Object.values(c).some((v) => v > 0);
-    console.log(`${r.file.padEnd(44)} ${r.direction.padEnd(9)} ${String(r.states).padStart(4)} states  cut ${c.cut}  label/label ${c.labelLabel}  label/node ${c.labelNode}  node/node ${c.nodeNode}  outside ${c.outside}${bad ? '   ✗' : ''}`);
+    console.log(`${r.file.padEnd(44)} ${r.direction.padEnd(9)} ${String(r.states).padStart(4)} states  cut ${c.cut}  label/label ${c.labelLabel}  label/node ${c.labelNode}  node/node ${c.nodeNode}  outside ${c.outside}  fit ${r.fitZoom}%${bad ? '   ✗' : ''}`);
     for (const d of r.details.slice(0, 8)) console.log(`    ${d}`);
   });
   const t = totals(results);

@@ -3,14 +3,11 @@
 // the failed state brought into view, "+ Add catcher" keeping the definition valid, a pattern
 // dropped on an edge that runs, rename by double-click, a selection box, the minimap, the code
 // pane's wrap toggle. Screenshots at 1280×800 and 1920×1080.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, definition, center, drag } from './harness.mjs';
+import { openPage, screenshot, definition, center, drag, browser, server, useBrowser, pasteAsDocument } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => { browser = await launch(); server = await serveDist('/'); });
-after(async () => { await server?.close(); await browser?.close(); });
+useBrowser();
 
 const node = (page, name) => page.locator(`.canvas [data-state-name=${JSON.stringify(name)}]`);
 const splitter = (page, which) => page.locator(`[data-splitter="${which}"]`);
@@ -277,6 +274,38 @@ test('the inspector can take the whole column: a double-click on its splitter (o
   await page.keyboard.press('Enter');
   await page.waitForTimeout(100);
   assert.ok(Math.abs(await height(inspector) - full) <= 2, 'Enter does the same');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the top bar\'s notice is read whole at 1440 px: it wraps, the bar grows, nothing is cut', async () => {
+  const { page, problems } = await open({ width: 1440, height: 900 });
+  // A definition pasted on the canvas opens as a new document, and the notice says so (with a
+  // long Comment beside it in the bar).
+  await pasteAsDocument(page, {
+    Comment: 'Reconciles the nightly settlement files of every acquiring bank with the ledger and reports the differences',
+    StartAt: 'Reconcile',
+    States: { Reconcile: { Type: 'Pass', End: true } },
+  });
+  const notice = page.locator('.topbar .notice');
+  await page.waitForFunction(() => /^Imported the definition/.test(document.querySelector('.topbar .notice')?.textContent ?? ''));
+  const m = await notice.evaluate((el) => ({
+    text: el.textContent,
+    scroll: [el.scrollWidth, el.scrollHeight],
+    client: [el.clientWidth, el.clientHeight],
+    box: el.getBoundingClientRect().toJSON(),
+    bar: el.closest('.topbar').getBoundingClientRect().toJSON(),
+    actions: document.querySelector('.topbar .actions').getBoundingClientRect().toJSON(),
+  }));
+  assert.equal(m.text, 'Imported the definition (the earlier one is under Documents)');
+  // Nothing hidden: no overflow either way, inside the bar and the window, clear of the buttons.
+  assert.ok(m.scroll[0] <= m.client[0] + 1 && m.scroll[1] <= m.client[1] + 1, JSON.stringify(m));
+  assert.ok(m.box.top >= m.bar.top && m.box.bottom <= m.bar.bottom + 0.5 && m.box.left >= 0 && m.box.right <= m.actions.left, JSON.stringify(m));
+  assert.ok(m.actions.right <= 1440, JSON.stringify(m.actions));
+  // The canvas still starts under the bar, whatever its height.
+  const canvas = await page.locator('section.canvas').boundingBox();
+  assert.ok(canvas.y >= m.bar.bottom - 0.5, `canvas at ${canvas.y}, bar to ${m.bar.bottom}`);
+  await page.screenshot({ path: '/tmp/layout-notice-1440.png' });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,20 +1,11 @@
 // The Run drawer's execution tools (issue 16): stepping back through a finished run, the
 // timeline of the seed with the course's Wait and Parallel, the verdict against the scenario's
 // expected outcome, and redriving a failed run after its answer changed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, browser, server, useBrowser, paste, runOnce } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serveDist('/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 const lambda = (name) => `arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:${name}`;
 const SEED = {
@@ -56,20 +47,8 @@ async function fresh(viewport = { width: 1440, height: 960 }) {
   return { page, problems };
 }
 
-async function setDefinition(page, definition) {
-  await page.getByLabel('ASL definition').click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(JSON.stringify(definition, null, 2));
-  await page.locator(`.canvas [data-state-name="${Object.keys(definition.States).at(-1)}"]`).waitFor();
-}
-
 const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
 const status = (page) => page.getByTestId('run-status').textContent();
-
-async function runAndWait(page, expected) {
-  await page.getByTestId('run-start').click();
-  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, expected, { timeout: 20000 });
-}
 
 async function chooseHandler(page, state, kind, params = {}) {
   await page.locator(`.handler-row[data-handler="${state}"] select`).selectOption(kind);
@@ -88,7 +67,7 @@ const lit = (page) => page.evaluate(() => ({
 
 test('stepping back through a seed run shrinks the lit path, and any moment can be selected', async () => {
   const { page, problems } = await fresh();
-  await runAndWait(page, 'SUCCEEDED');
+  await runOnce(page, 'SUCCEEDED');
   const end = await lit(page);
   assert.deepEqual(end, { states: 4, edges: 5 }, 'ValidateInput → CheckValidation → ProcessData → SendNotification, from start to end');
   const seen = [end];
@@ -124,8 +103,8 @@ test("the timeline shows the seed's Parallel branches as lanes and its Wait's mi
   for (const scheme of ['light', 'dark']) {
     const { page, problems } = await fresh({ width: 1440, height: 1000 });
     await page.emulateMedia({ colorScheme: scheme });
-    await setDefinition(page, seedWithCourseSteps());
-    await runAndWait(page, 'SUCCEEDED');
+    await paste(page, seedWithCourseSteps());
+    await runOnce(page, 'SUCCEEDED');
     const timeline = page.getByTestId('timeline');
     const lanes = await timeline.locator('.tl-row[data-lane]').evaluateAll((rows) => rows.map((r) => r.dataset.lane));
     assert.deepEqual(lanes, ['Execution', 'ParallelProcessing · branch 1', 'ParallelProcessing · branch 2']);
@@ -175,10 +154,10 @@ test("the timeline shows the seed's Parallel branches as lanes and its Wait's mi
 
 test('the verdict says whether a run met its scenario, next to the status', async () => {
   const { page, problems } = await fresh();
-  await runAndWait(page, 'SUCCEEDED');
+  await runOnce(page, 'SUCCEEDED');
   assert.equal(await page.getByTestId('run-verdict').textContent(), '✓ as expected');
   await chooseHandler(page, 'ProcessData', 'throw', { error: 'Boom', cause: 'down' });
-  await runAndWait(page, 'SUCCEEDED');
+  await runOnce(page, 'SUCCEEDED');
   const missed = await page.getByTestId('run-verdict').textContent();
   assert.match(missed, /^✗ not as expected: ended in HandleError instead of SendNotification/);
   assert.match(await page.getByTestId('run-verdict').getAttribute('class'), /verdict-missed/);
@@ -192,7 +171,7 @@ test('the verdict says whether a run met its scenario, next to the status', asyn
 test('a failed run is redriven from the state that failed after its answer changed', async () => {
   const { page, problems } = await fresh();
   await chooseHandler(page, 'SendNotification', 'throw', { error: 'Mail.Unavailable', cause: 'SMTP down' });
-  await runAndWait(page, 'FAILED');
+  await runOnce(page, 'FAILED');
   assert.equal(await page.getByTestId('run-redrive').count(), 1);
   // Changing a handler keeps the finished run; the redrive uses the new answer.
   await chooseHandler(page, 'SendNotification', 'seed');

@@ -1,20 +1,15 @@
 // Screenshots for review: the seed (light and dark), a 100-state machine, nested Parallel/Map.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, browser, server, useBrowser, paste } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => { browser = await launch(); server = await serveDist('/'); });
-after(async () => { await server?.close(); await browser?.close(); });
+useBrowser();
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 
 async function load(page, definition) {
-  // Into the code editor as a user pastes: click, select all, insert.
-  await page.getByLabel('ASL definition').click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(JSON.stringify(definition, null, 2));
+  // Into the code editor as a user pastes: click, select all, paste.
+  await paste(page, definition);
   await page.keyboard.press('Escape');
   await page.locator('.canvas').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('f');

@@ -3,22 +3,13 @@
 // page the first time the document uses that service, never in the first download); a Task set
 // to throw its service's error in two clicks in the inspector takes its Catch; a service file
 // that cannot be fetched is said in words and its Tasks echo.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot, root } from './harness.mjs';
+import { openPage, screenshot, root, browser, server, useBrowser, runOnce } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serveDist('/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
 const runClass = async (page, name) => (await node(page, name).getAttribute('class')).match(/run-[a-z-]+/)?.[0];
@@ -42,11 +33,6 @@ async function importDefinition(page, text, last) {
   await dialog.getByLabel('Definition to import').fill(text);
   await dialog.getByRole('button', { name: 'Import' }).click();
   await node(page, last).waitFor();
-}
-
-async function runOnce(page, status) {
-  await page.getByTestId('run-start').click();
-  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, status, { timeout: 20000 });
 }
 
 test('a pasted multi-service workflow runs with zero configuration; a DynamoDB error in two clicks takes the Catch', async () => {

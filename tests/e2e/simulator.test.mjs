@@ -1,20 +1,11 @@
 // The simulator in the page (issue 7): the seed scenarios coloured on the graph with their
 // outputs, fast-forwarded waits, Retry after failures, a callback task, and a batch of 1,000
 // generated scenarios with its summary and coverage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, browser, server, useBrowser, paste, runOnce } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serveDist('/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 const SEED = {
   Comment: 'Workflow de traitement de commande',
@@ -36,21 +27,8 @@ async function fresh() {
   return { page, problems };
 }
 
-/** Replaces the code as a user would: click in it, select all, paste the new text. */
-async function setDefinition(page, definition) {
-  await page.getByLabel('ASL definition').click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(JSON.stringify(definition, null, 2));
-  await page.locator(`.canvas [data-state-name="${Object.keys(definition.States).at(-1)}"]`).waitFor();
-}
-
 const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
 const runClass = async (page, name) => (await node(page, name).getAttribute('class')).match(/run-[a-z-]+/)?.[0];
-
-async function runAndWait(page, status) {
-  await page.getByTestId('run-start').click();
-  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, status, { timeout: 20000 });
-}
 
 async function chooseHandler(page, state, kind, params = {}) {
   await page.locator(`.handler-row[data-handler="${state}"] select`).selectOption(kind);
@@ -77,7 +55,7 @@ test('each seed scenario colours its path and gives the course output', async ()
   ];
   for (const c of cases) {
     await page.getByTestId('scenario-select').selectOption(String(c.index));
-    await runAndWait(page, 'SUCCEEDED');
+    await runOnce(page, 'SUCCEEDED');
     const colours = [];
     for (const s of ['ValidateInput', 'CheckValidation', 'ProcessData', 'SendNotification', 'HandleError']) colours.push((await runClass(page, s)).slice(4));
     assert.deepEqual(colours, c.colours, options[c.index]);
@@ -112,7 +90,7 @@ test('each seed scenario colours its path and gives the course output', async ()
 test('a failing handler fails the run, red on the graph, with its error and cause', async () => {
   const { page, problems } = await fresh();
   await chooseHandler(page, 'SendNotification', 'throw', { error: 'Mail.Unavailable', cause: 'SMTP down' });
-  await runAndWait(page, 'FAILED');
+  await runOnce(page, 'FAILED');
   assert.equal(await runClass(page, 'SendNotification'), 'run-failed');
   assert.equal(await runClass(page, 'ProcessData'), 'run-succeeded');
   assert.equal(await page.getByTestId('run-output').inputValue(), 'Mail.Unavailable\nSMTP down');
@@ -127,8 +105,8 @@ test('a 60-second Wait and a Timestamp Wait complete at once, the clock fast-for
   def.States.ValidateInput.Next = 'WaitMinute';
   def.States.WaitMinute = { Type: 'Wait', Seconds: 60, Next: 'WaitUntil' };
   def.States.WaitUntil = { Type: 'Wait', Timestamp: '2024-12-31T00:00:00Z', Next: 'CheckValidation' };
-  await setDefinition(page, def);
-  await runAndWait(page, 'SUCCEEDED');
+  await paste(page, def);
+  await runOnce(page, 'SUCCEEDED');
   assert.equal(await runClass(page, 'WaitMinute'), 'run-succeeded');
   assert.equal(await runClass(page, 'WaitUntil'), 'run-succeeded');
   const clock = await page.getByTestId('run-clock').textContent();
@@ -145,9 +123,9 @@ test('ProcessData fails twice, is retried twice, then succeeds', async () => {
   const { page, problems } = await fresh();
   const def = structuredClone(SEED);
   def.States.ProcessData.Retry = [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }];
-  await setDefinition(page, def);
+  await paste(page, def);
   await chooseHandler(page, 'ProcessData', 'fail', { times: 2, error: 'States.TaskFailed' });
-  await runAndWait(page, 'SUCCEEDED');
+  await runOnce(page, 'SUCCEEDED');
   assert.equal(await runClass(page, 'ProcessData'), 'run-succeeded');
   assert.equal(await runClass(page, 'SendNotification'), 'run-succeeded');
   assert.equal(await node(page, 'ProcessData').locator('.retry-badge').textContent(), '↻2');
@@ -171,9 +149,9 @@ test('a callback task pauses the run until success is sent', async () => {
     Parameters: { FunctionName: 'ProcessData', Payload: { 'input.$': '$', 'token.$': '$$.Task.Token' } },
     Next: 'SendNotification',
   };
-  await setDefinition(page, def);
+  await paste(page, def);
   await chooseHandler(page, 'ProcessData', 'callback');
-  await runAndWait(page, 'RUNNING');
+  await runOnce(page, 'RUNNING');
   assert.equal(await runClass(page, 'ProcessData'), 'run-in-progress');
   await page.getByTestId('callback-panel').waitFor();
   // A heartbeat keeps the task waiting (and says when the virtual clock received it).
@@ -219,7 +197,7 @@ test('a batch of 1,000 generated scenarios shows its summary, coverage and cost'
 
 test('the Variables tab shows the variables in scope as each state was entered, and a row selects its state', async () => {
   const { page, problems } = await fresh();
-  await setDefinition(page, {
+  await paste(page, {
     StartAt: 'Init',
     States: {
       Init: { Type: 'Pass', Assign: { n: 0, label: 'order' }, Next: 'Inc' },
@@ -232,7 +210,7 @@ test('the Variables tab shows the variables in scope as each state was entered, 
       },
     },
   });
-  await runAndWait(page, 'SUCCEEDED');
+  await runOnce(page, 'SUCCEEDED');
   await page.getByTestId('tab-vars').click();
   assert.deepEqual(JSON.parse(await page.getByTestId('vars-now').textContent()), { n: 3, label: 'order' });
   const rows = page.locator('[data-testid="vars-steps"] tbody tr');

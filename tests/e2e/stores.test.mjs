@@ -5,20 +5,11 @@
 // bad JSON says where, and keeps the text; a CSV dropped on a bucket becomes an object that a
 // Distributed Map reads, one child execution per row, each child's history in the History tab;
 // the seeds are saved with the document and one undo takes a drop back.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, browser, server, useBrowser, pasteAsDocument, runOnce } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serveDist('/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
 const runClass = async (page, name) => (await node(page, name).getAttribute('class')).match(/run-[a-z-]+/)?.[0];
@@ -90,21 +81,6 @@ const LINES = {
 
 const CSV = 'sku,qty\nA-100,1\nB-200,3\nC-300,2\nD-400,5\n';
 
-/** Pastes a whole definition on the canvas, as a person does: it opens as a new document. */
-async function paste(page, definition, last) {
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.querySelector('.canvas').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-  }, JSON.stringify(definition, null, 2));
-  await node(page, last).waitFor();
-}
-
-async function runOnce(page, status) {
-  await page.getByTestId('run-start').click();
-  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, status, { timeout: 20000 });
-}
-
 /** Drops a file on a locator, as a drag from the desktop does (dragover, then drop). */
 async function dropFile(page, target, name, text) {
   const transfer = await page.evaluateHandle(([n, t]) => {
@@ -121,7 +97,7 @@ const tab = (page, name) => page.getByRole('button', { name, exact: true });
 test('a pasted multi-service workflow runs, its stores show what it wrote, and a service error in two clicks takes the Catch', async () => {
   const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 1000 });
   await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
-  await paste(page, ORDERS, 'Report duplicate order');
+  await pasteAsDocument(page, ORDERS);
   await page.getByTestId('run-toggle').click();
   await page.getByTestId('run-input').fill('{"orderId": "o-1001", "customerId": "c-7"}');
   await runOnce(page, 'SUCCEEDED');
@@ -188,7 +164,7 @@ test('a pasted multi-service workflow runs, its stores show what it wrote, and a
 test('a CSV dropped on a bucket is the object a Distributed Map reads: one child execution per row, each history shown', async () => {
   const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 1000 });
   await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
-  await paste(page, LINES, 'Reprice order lines');
+  await pasteAsDocument(page, LINES);
   await page.getByTestId('run-toggle').click();
   await page.getByTestId('stores-tab').click();
   const bucket = page.locator('[data-bucket="order-uploads"]');

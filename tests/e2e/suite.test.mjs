@@ -3,21 +3,12 @@
 // see it fail; download the suite file and read it as `statecraft test` does; open a suite file
 // that leaves edges out and see them drawn as never taken; a file that is not a suite is refused
 // with where it is wrong.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, browser, server, useBrowser } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serveDist('/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 async function testsTab() {
   const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 960 });

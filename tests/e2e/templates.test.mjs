@@ -3,16 +3,13 @@
 // page asks which), see the placeholders in the Substitutions table, edit a state on the canvas
 // and in the inspector, save the template, and find that the saved file differs from the
 // original only in that state's lines.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { serveDist, launch, openPage, screenshot, definition, root } from './harness.mjs';
+import { openPage, screenshot, definition, root, browser, server, useBrowser } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => { browser = await launch(); server = await serveDist('/'); });
-after(async () => { await server?.close(); await browser?.close(); });
+useBrowser();
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const docName = (page) => page.getByTestId('doc-name').textContent();

@@ -3,20 +3,11 @@
 // still selects a node), and the next Run of the seed succeeds; during a batch of 10,000
 // generated scenarios a drag on the canvas keeps drawing frames (measured in the page, as
 // bench.mjs measures a drag: one pointer move per animation frame).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, browser, server, useBrowser, paste } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serveDist('/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 /** The page's watchdog budget (sim::protocol::RUN_BUDGET_MS). */
 const BUDGET_MS = 5000;
@@ -38,21 +29,13 @@ async function fresh() {
   return { page, problems };
 }
 
-/** Replaces the code as a user would: click in it, select all, paste the new text. */
-async function setDefinition(page, definition) {
-  await page.getByLabel('ASL definition').click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.insertText(JSON.stringify(definition, null, 2));
-  await page.locator(`.canvas [data-state-name="${Object.keys(definition.States).at(-1)}"]`).waitFor();
-}
-
 const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
 const status = (page) => page.getByTestId('run-status').textContent();
 
 test('a runaway expression ends with a clear message within its budget, the page answers meanwhile, and the next Run works', async () => {
   const { page, problems } = await fresh();
   const seed = await page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
-  await setDefinition(page, RUNAWAY);
+  await paste(page, RUNAWAY);
   const started = Date.now();
   await page.getByTestId('run-start').click();
   // While the engine evaluates, the page answers: a click on the canvas selects a node, and
@@ -79,7 +62,7 @@ test('a runaway expression ends with a clear message within its budget, the page
   await screenshot(page, 'worker-runaway.png');
 
   // The seed again: its Run succeeds, on the same engine or a fresh one.
-  await setDefinition(page, JSON.parse(seed));
+  await paste(page, JSON.parse(seed));
   await page.getByTestId('run-start').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
   assert.equal(await status(page), 'SUCCEEDED');

@@ -2,15 +2,12 @@
 // (restorable after a reload, deletable to a trash and back), a save that fails (storage
 // answering that its quota is full) says so at once and keeps the text, two tabs editing one document lose
 // nothing, and a share link is copied to the clipboard and opens as a new document.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, codeText, screenshot } from './harness.mjs';
+import { codeText, screenshot, browser, server, useBrowser } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => { browser = await launch(); server = await serveDist('/'); });
-after(async () => { await server?.close(); await browser?.close(); });
+useBrowser();
 
 const node = (page, name) => page.locator(`[data-state-name=${JSON.stringify(name)}]`);
 const docName = (page) => page.getByTestId('doc-name').textContent();
