@@ -15,7 +15,7 @@ async function expectSeedLoaded(page) {
   const nodes = page.locator('.canvas [data-state-name]');
   const names = await nodes.evaluateAll((els) => els.map((e) => e.dataset.stateName));
   assert.deepEqual(names, SEED_STATES);
-  const kinds = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label').match(/\((\w+)\)(?:: .*)?$/)[1]));
+  const kinds = await nodes.evaluateAll((els) => els.map((e) => e.querySelector('.node-text .sr-only').textContent.match(/\((\w+)\)/)[1]));
   assert.deepEqual(kinds, ['Task', 'Choice', 'Task', 'Task', 'Task']);
   await page.getByLabel('ASL definition').waitFor();
   const code = await codeText(page);

@@ -254,7 +254,7 @@ const DRAIN = {
 test('a queue seeded in the Stores tab is what receiveMessage gets, and stepping back shows the stores at that moment', async () => {
   const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 1000 });
   await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
-  await paste(page, DRAIN, 'Delete first job');
+  await pasteAsDocument(page, DRAIN);
   await page.getByTestId('run-toggle').click();
   await page.getByTestId('stores-tab').click();
   const stores = page.getByTestId('stores');
@@ -280,7 +280,10 @@ test('a queue seeded in the Stores tab is what receiveMessage gets, and stepping
   assert.equal(envelope.Message, 'resize photo-1', 'the subscribed queue got the announcement');
   await page.screenshot({ path: '/tmp/stores-queues.png' });
   // Back to the start: both jobs wait, nothing was announced.
+  // The step controls are on the Scenario tab; the moment shown stays when the tab changes.
+  await tab(page, 'Scenario').click();
   while (await page.getByTestId('run-back').isEnabled()) await page.getByTestId('run-back').click();
+  await page.getByTestId('stores-tab').click();
   assert.match(await jobs.locator('header').textContent(), /· 2 messages at the moment shown/);
   assert.match(await audit.getByTestId('queue-after').textContent(), /No messages/);
   assert.deepEqual(problems, []);
