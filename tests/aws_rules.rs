@@ -281,5 +281,5 @@ fn other_path_fields_fail_with_the_value_quoted_instead_of_being_ignored() {
     let map = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailurePercentagePath": "$.p",
         "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
     let (_, cause) = failure(&run(&map, json!({"items": [1], "p": "many"})));
-    assert!(cause.unwrap().ends_with("The ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid number: $.p"));
+    assert!(cause.unwrap().ends_with("The ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid float: $.p"));
 }

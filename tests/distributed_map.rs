@@ -154,8 +154,10 @@ fn reader_errors_are_item_reader_failed() {
     assert_eq!(r.error(), ("States.ItemReaderFailed", "Row 2 of the object 'bad.csv' has 1 fields, but the header has 2."));
     let r = run(reader("JSON", "x.json", json!({})), json!({}), json!({"data": {"x.json": "{\"not\": \"an array\"}"}}));
     assert_eq!(r.error().0, "States.ItemReaderFailed");
-    // The Map Run reads the items: a failed read is a Map Run that started and failed.
-    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunFailed", "ExecutionFailed"]);
+    // The Map Run reads the items: a failed read is a Map Run that started and failed, after
+    // MapStateStarted (length 0: nothing read yet), then the state's failure (AWS's recorded
+    // histories of a reader's failure).
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed", "ExecutionFailed"]);
     // and a Catch sees it as it would any Map Run failure.
     let mut caught = reader("CSV", "missing.csv", json!({}));
     caught["Catch"] = json!([{"ErrorEquals": ["States.ItemReaderFailed"], "ResultPath": "$.error", "Next": "Recover"}]);
@@ -166,7 +168,7 @@ fn reader_errors_are_item_reader_failed() {
     let r = run_definition(definition, json!({}), json!({"data": {}}));
     assert_eq!(r.status, "SUCCEEDED");
     assert_eq!(r.output["error"]["Error"], "States.ItemReaderFailed");
-    assert_eq!(r.events[2..4], ["MapRunStarted", "MapRunFailed"]);
+    assert_eq!(r.events[2..6], ["MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed"]);
     assert!(r.events.contains(&"PassStateEntered".to_string()), "{:?}", r.events);
 }
 
@@ -276,15 +278,18 @@ fn tolerated_failures_by_count_percentage_and_paths() {
 #[test]
 fn map_run_events_replace_the_inline_maps() {
     let r = run(json!({"ItemsPath": "$.items"}), json!({"items": items_failing(&[], 2)}), json!({}));
-    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+    // AWS's recorded Distributed Map histories (LocalStack's
+    // test_map_state_config_distributed_* snapshots): MapStateStarted before MapRunStarted,
+    // MapStateSucceeded after MapRunSucceeded.
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
     let r = run(json!({"ItemsPath": "$.items"}), json!({"items": items_failing(&[1], 2)}), json!({}));
-    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunFailed", "ExecutionFailed"]);
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed", "ExecutionFailed"]);
     let definition = json!({"StartAt": "Process", "States": {"Process": {"Type": "Map", "ItemsPath": "$.items", "Label": "Orders",
         "ItemProcessor": serde_json::from_str::<Value>(PROCESSOR).unwrap(), "End": true}}});
     let simulator = Simulator::new(&definition.to_string(), &Default::default()).unwrap();
     let mut execution = simulator.start(json!({"items": [1]}), 1);
     execution.run();
-    let started = statecraft::asl::history::history_json(execution.history())["events"][2].clone();
+    let started = statecraft::asl::history::history_json(execution.history())["events"][3].clone();
     let arn = started["mapRunStartedEventDetails"]["mapRunArn"].as_str().unwrap().to_string();
     assert!(arn.starts_with("arn:aws:states:us-east-1:123456789012:mapRun:"), "{arn}");
     assert!(arn.contains("/Orders:"), "the Label names the Map Run: {arn}");
@@ -550,4 +555,43 @@ fn each_child_execution_keeps_its_own_history_and_the_run_model_lights_the_item_
     let fail = model.visits.iter().find(|v| &*v.state == "Fail Item").unwrap();
     let traced: Vec<_> = execution.trace().iter().filter(|e| e.entered_event == fail.entered_event).collect();
     assert!(traced.iter().any(|e| e.stage == Stage::Error && e.value["Error"] == "ItemFailed"), "{traced:?}");
+}
+
+/// AWS's recorded answers to a CSV reader's MaxItems and MaxItemsPath (LocalStack's
+/// `test_map_item_reader_csv_max_items[...]` and `..._max_items_paths[...]` snapshots, Apache-2.0:
+/// a four-row CSV, `ReaderConfig.MaxItems` or `MaxItemsPath: $.MaxItems`): 0 and a limit past
+/// the rows read them all; a negative value is the reader's failure inside the Map Run; a
+/// non-integer fails the state before the Map Run starts, after MapStateStarted (length 0).
+#[test]
+fn max_items_as_aws_recorded_it() {
+    let csv = "Col1,Col2\nValue1,Value2\nValue3,Value4\nValue5,Value6\nValue7,Value8\n";
+    let s3 = json!({"data": {"file.csv": csv}});
+    let rows = |n: usize| Value::Array((0..n).map(|i| json!({"Col1": format!("Value{}", 2 * i + 1), "Col2": format!("Value{}", 2 * i + 2)})).collect());
+    let passing = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Pass", "States": {"Pass": {"Type": "Pass", "End": true}}});
+    let succeeded = ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"];
+    for (config, input, rows_read) in [
+        (json!({"MaxItems": 0}), json!({}), 4),
+        (json!({"MaxItems": 2}), json!({}), 2),
+        (json!({"MaxItems": 100_000_000}), json!({}), 4),
+        (json!({"MaxItemsPath": "$.MaxItems"}), json!({"MaxItems": 0}), 4),
+        (json!({"MaxItemsPath": "$.MaxItems"}), json!({"MaxItems": 2}), 2),
+        (json!({"MaxItemsPath": "$.MaxItems"}), json!({"MaxItems": 100_000_001}), 4),
+    ] {
+        let mut map = reader("CSV", "file.csv", config.clone());
+        map["ItemProcessor"] = passing.clone();
+        let r = run(map, input.clone(), s3.clone());
+        assert_eq!((r.status, &r.output), ("SUCCEEDED", &rows(rows_read)), "{config} {input}");
+        assert_eq!(r.events, succeeded, "{config} {input}");
+    }
+    let mut map = reader("CSV", "file.csv", json!({"MaxItemsPath": "$.MaxItems"}));
+    map["ItemProcessor"] = passing.clone();
+    let r = run(map.clone(), json!({"MaxItems": -1}), s3.clone());
+    assert_eq!(r.error(), ("States.ItemReaderFailed", "field MaxItems must be positive"));
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed", "ExecutionFailed"]);
+    let r = run(map, json!({"MaxItems": 1.5}), s3);
+    assert_eq!(
+        r.error(),
+        ("States.Runtime", "An error occurred while executing the state 'Process' (entered at the event id #2). The MaxItemsPath field refers to value \"1.5\" which is not a valid integer: $.MaxItems")
+    );
+    assert_eq!(r.events, ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "ExecutionFailed"]);
 }

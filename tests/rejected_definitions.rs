@@ -45,6 +45,9 @@ fn teststate_fields(message: &str) -> &'static [&'static str] {
         &["/stateName"]
     } else if message.contains("RevealSecrets") {
         &["/revealSecrets", "/mock"]
+    } else if message.contains("Context object") {
+        // "Invalid Context object provided: ..." (even "... when mocking a Context object").
+        &["/context"]
     } else if message.contains("does not support Map or Parallel") {
         // Without a mock: AWS calls the definition invalid, we say the state needs a mock.
         &["/mock", "/definition"]

@@ -59,7 +59,9 @@ fn texts_equal(expected: Option<&str>, actual: Option<&str>) -> bool {
 fn recorded_matches(want: &Value, got: &Value) -> bool {
     match (want, got) {
         (Value::String(w), Value::String(g)) if w == "timestamp" => {
-            g == w || (g.contains('T') && g.contains(':') && g.bytes().filter(u8::is_ascii_digit).count() >= 8)
+            // A date and a time, however separated: the recorder masked `2016-12-05 21:29:29Z`
+            // too (`test_wait_timestamp_path[NO_T]`).
+            g == w || (g.contains(':') && g.bytes().filter(u8::is_ascii_digit).count() >= 8)
         }
         (Value::String(w), Value::String(g)) if w.starts_with("<uuid:") && w.ends_with('>') => {
             g.len() == 36 && g.chars().filter(|c| *c == '-').count() == 4

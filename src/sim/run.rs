@@ -245,6 +245,10 @@ impl RunModel {
                     }
                     set(&mut visit_of, slot, Some(index));
                 }
+                // A Distributed Map's MapRunStarted follows its MapStateStarted: the same start.
+                EventKind::MapRunStarted { .. } if matches!(kind_of(prev as u64), Some(EventKind::MapStateStarted { .. })) => {
+                    set(&mut visit_of, slot, inherited);
+                }
                 EventKind::MapStateStarted { .. } | EventKind::ParallelStateStarted | EventKind::MapRunStarted { .. } => {
                     // Started right after it was entered, or again (retried after the error
                     // raised inside it, the event following that error's).

@@ -983,7 +983,10 @@ impl Execution {
         if let Some(given) = self.isolation.as_ref().and_then(|i| i.context.as_ref()) {
             let mut context = given.clone();
             if let Some(object) = context.as_object_mut() {
-                if let Some(token) = task_token {
+                // A Task.Token given with the context is the one `$$.Task.Token` reads (AWS's
+                // TestState answer to `test_state_wait_task_context_object`); the callback still
+                // reaches the task through the token the run issued.
+                if let Some(token) = task_token.filter(|_| !object.contains_key("Task")) {
                     object.insert("Task".into(), json!({"Token": token}));
                 }
                 if let Some((index, value)) = &fiber.map_item {

@@ -98,9 +98,11 @@ pub fn field_not_integer(field: &str, path: &str, value: &Value) -> String {
 }
 
 /// ToleratedFailurePercentagePath selected something that is not a number: "The
-/// ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid number: $.p".
+/// ToleratedFailurePercentagePath field refers to value \"NoNumber\" which is not a valid float:
+/// $.ToleratedFailurePercentage" (AWS's words, recorded in LocalStack's
+/// `test_map_state_tolerated_failure_percentage_path` snapshots).
 pub fn field_not_number(field: &str, path: &str, value: &Value) -> String {
-    format!("The {field} field refers to value {} which is not a valid number: {path}", quoted(value))
+    format!("The {field} field refers to value {} which is not a valid float: {path}", quoted(value))
 }
 
 /// A Fail's ErrorPath or CausePath (a path or an intrinsic call, `source` as written) gave

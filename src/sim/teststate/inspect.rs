@@ -13,7 +13,9 @@
 //! - A Parallel whose branches are mocked shows no input processing (no `afterInputPath`,
 //!   `afterParameters` or `afterArguments`); a Map shows `afterInputPath`, then
 //!   `maxConcurrency` (0 when unset) and its tolerated failures once it has reached its
-//!   iterations.
+//!   iterations, and then, when it has an ItemsPath, `afterItemsPath`: the items it selected
+//!   (recorded: `test_state_map_context_object[EXECUTION_INPUT_VALUES]`, an ItemsPath into the
+//!   context object).
 //! - `variables` when any are in scope after the state; `errorDetails` when a Retrier or
 //!   Catcher matched.
 //!
@@ -61,6 +63,16 @@ impl Visit<'_> {
         let site = StateSite { name: &self.state.name, entered_event_id: 0 };
         pipeline::select(&self.state.input_path, &Arc::new(self.input.clone()), &refs, site).ok().map(|v| Value::clone(&v))
     }
+
+    /// A Map's ItemsPath over its input after InputPath, when it selected the items.
+    fn items_path_applied(&self) -> Option<Value> {
+        let Action::Map(spec) = &self.state.action else { return None };
+        let path = spec.items_path.as_ref()?;
+        let effective = self.input_path_applied()?;
+        let null = Value::Null;
+        let refs = Refs { context: self.context.unwrap_or(&null), variables: self.given_variables };
+        path.eval(&refs.roots(&effective)).ok().filter(Value::is_array)
+    }
 }
 
 /// The inspection data AWS shows at `level`.
@@ -107,6 +119,9 @@ pub fn inspection_data(level: InspectionLevel, visit: &Visit) -> Option<Inspecti
         }
     }
     if let Some(settings) = visit.map_settings.filter(|_| state.state_type == StateType::Map) {
+        if state.query_language == QueryLanguage::JsonPath {
+            data.after_items_path = visit.items_path_applied();
+        }
         data.max_concurrency = Some(settings.max_concurrency);
         data.tolerated_failure_count = settings.tolerated_failure_count;
         data.tolerated_failure_percentage = settings.tolerated_failure_percentage;

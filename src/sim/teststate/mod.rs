@@ -298,6 +298,9 @@ impl Setup {
             None => None,
         };
         check_mock_needed(state, request.mock.as_ref())?;
+        if let Some(context) = &context {
+            check_context(context, state)?;
+        }
         check_configuration(&configuration, state, located, request.mock.as_ref())?;
         let reader_items = reader_items(&configuration, located)?;
         let is_children = matches!(state.state_type, StateType::Map | StateType::Parallel);
@@ -371,6 +374,69 @@ fn check_mock_needed(state: &CompiledState, mock: Option<&Mock>) -> Result<(), R
         (_, false, true) => Err(RequestError::at("/mock", format!("a {} state has nothing to mock", state.state_type.name()))),
         _ => Ok(()),
     }
+}
+
+/// The fields a mocked context object may have, per object: (name, must be a string) for the
+/// fields with a type, `Input` being any value. `Map` is refused on its own.
+const CONTEXT_FIELDS: [(&str, &[(&str, ContextField)]); 4] = [
+    (
+        "Execution",
+        &[
+            ("Id", ContextField::Text),
+            ("Input", ContextField::Any),
+            ("Name", ContextField::Text),
+            ("RoleArn", ContextField::Text),
+            ("StartTime", ContextField::Text),
+            ("RedriveCount", ContextField::Integer),
+            ("RedriveTime", ContextField::Text),
+        ],
+    ),
+    ("State", &[("EnteredTime", ContextField::Text), ("Name", ContextField::Text), ("RetryCount", ContextField::Integer)]),
+    ("StateMachine", &[("Id", ContextField::Text), ("Name", ContextField::Text)]),
+    ("Task", &[("Token", ContextField::Text)]),
+];
+
+#[derive(Clone, Copy)]
+enum ContextField {
+    Text,
+    Integer,
+    Any,
+}
+
+/// A mocked context object as AWS checks it (its refusals, recorded in LocalStack's
+/// `test_state_context_object` snapshots: "Invalid Context object provided: Execution.Id must
+/// be a string", "... Field 'pokemon' is not allowed", "... 'Map' field is not supported when
+/// mocking a Context object", "... Context object contains 'Task' when state is not a Task
+/// state with a '.sync' or '.waitForTaskToken' service integration pattern").
+fn check_context(context: &Value, state: &CompiledState) -> Result<(), RequestError> {
+    let refuse = |what: String| Err(RequestError::at("/context", format!("Invalid Context object provided: {what}")));
+    let Some(object) = context.as_object() else { return Ok(()) };
+    for (name, value) in object {
+        if name == "Map" {
+            return refuse("'Map' field is not supported when mocking a Context object".into());
+        }
+        let Some((_, fields)) = CONTEXT_FIELDS.iter().find(|(n, _)| n == name) else {
+            return refuse(format!("Field '{name}' is not allowed"));
+        };
+        let Some(inner) = value.as_object() else {
+            return refuse(format!("{name} must be an object"));
+        };
+        for (field, value) in inner {
+            let Some((_, kind)) = fields.iter().find(|(f, _)| f == field) else {
+                return refuse(format!("Field '{field}' is not allowed"));
+            };
+            match kind {
+                ContextField::Text if !value.is_string() => return refuse(format!("{name}.{field} must be a string")),
+                ContextField::Integer if !(value.is_i64() || value.is_u64()) => return refuse(format!("{name}.{field} must be an integer")),
+                _ => {}
+            }
+        }
+    }
+    let waits = matches!(&state.action, Action::Task(spec) if spec.integration != Integration::RequestResponse);
+    if object.contains_key("Task") && !waits {
+        return refuse("Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern".into());
+    }
+    Ok(())
 }
 
 fn kind_of(state: &CompiledState) -> String {

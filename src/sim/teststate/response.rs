@@ -47,6 +47,8 @@ pub struct InspectionData {
     pub after_input_path: Option<Value>,
     pub after_parameters: Option<Value>,
     pub after_arguments: Option<Value>,
+    /// A Map's items, as its ItemsPath selected them.
+    pub after_items_path: Option<Value>,
     pub result: Option<Value>,
     pub after_result_selector: Option<Value>,
     pub after_result_path: Option<Value>,
@@ -70,6 +72,7 @@ impl InspectionData {
             ("afterInputPath", &self.after_input_path),
             ("afterParameters", &self.after_parameters),
             ("afterArguments", &self.after_arguments),
+            ("afterItemsPath", &self.after_items_path),
             ("result", &self.result),
             ("afterResultSelector", &self.after_result_selector),
             ("afterResultPath", &self.after_result_path),

@@ -444,3 +444,28 @@ fn the_seeds_process_data_is_tested_in_its_workflow() {
         assert_eq!(ran.next_state.as_deref(), Some("SendNotification"));
     }
 }
+
+/// A mocked context object is checked as AWS checks it: only Execution, State, StateMachine
+/// and Task, only their own fields, strings where AWS wants strings, no Map, and Task only for
+/// a state that takes a task token. A Task.Token given is the one `$$.Task.Token` reads.
+#[test]
+fn a_mocked_context_object_is_checked_as_aws_checks_it() {
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true});
+    let with = |context: Value, state: &Value| body(state.clone(), json!({}), json!({"context": context.to_string(), "mock": {"result": "{}"}}));
+    for (context, message) in [
+        (json!({"Execution": {"Id": 1}}), "Invalid Context object provided: Execution.Id must be a string"),
+        (json!({"Map": {}}), "Invalid Context object provided: 'Map' field is not supported when mocking a Context object"),
+        (json!({"Execution": {"pokemon": "squirtle"}}), "Invalid Context object provided: Field 'pokemon' is not allowed"),
+        (json!({"Pokedex": {}}), "Invalid Context object provided: Field 'Pokedex' is not allowed"),
+        (json!({"Task": {"Token": "t"}}), "Invalid Context object provided: Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern"),
+    ] {
+        let error = refused(with(context.clone(), &task));
+        assert_eq!((error.pointer.as_str(), error.message.as_str()), ("/context", message), "{context}");
+    }
+    let ok = answer(with(json!({"Execution": {"Id": "e", "RedriveCount": 0}, "State": {"RetryCount": 1}}), &task));
+    assert_eq!(ok["status"], "SUCCEEDED");
+    let token = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}, "End": true});
+    let a = answer(body(token, json!({}), json!({"inspectionLevel": "DEBUG", "context": json!({"Task": {"Token": "abcd123"}}).to_string(), "mock": {"result": "{}"}})));
+    assert_eq!(text(&a, "/inspectionData/afterParameters")["MessageBody"]["t"], "abcd123");
+}

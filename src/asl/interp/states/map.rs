@@ -6,8 +6,10 @@
 //! A Distributed Map ([`crate::asl::interp::distributed`]) reads its items with its ItemReader
 //! through the handler registry (S3's getObject/listObjectsV2), selects and batches them, runs
 //! each as a child workflow execution of its own (its own `$$.Execution` and `$$.StateMachine`,
-//! no MapIteration events, its events in a history of its own (`Execution::child_histories`), no outer variables), records MapRunStarted/MapRunSucceeded/
-//! MapRunFailed instead of MapStateStarted/Succeeded, fails with
+//! no MapIteration events, its events in a history of its own (`Execution::child_histories`), no outer variables), records MapRunStarted after
+//! MapStateStarted and MapRunSucceeded before MapStateSucceeded (as AWS's recorded histories
+//! have them: MapStateStarted, MapRunStarted, MapRunSucceeded, MapStateSucceeded, then
+//! MapStateExited linked to MapRunSucceeded), MapRunFailed for a failed run, fails with
 //! States.ExceedToleratedFailureThreshold past its tolerance (0 by default), and with a
 //! ResultWriter puts the result files and manifest into S3 and outputs `ResultWriterDetails`.
 
@@ -83,7 +85,7 @@ fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: 
     let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
     let items = match (read_items(exec), reader, &spec.items) {
         (Some(items), ..) => Value::Array(items),
-        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &raw) {
+        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &raw)? {
             Some(items) => Value::Array(items),
             None => return Ok(Flow::Parked),
         },
@@ -100,6 +102,7 @@ fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: 
             return Err(query_failed(exec, fid, state, failure));
         }
     };
+    distributed_started(exec, fid, spec, items.len());
     let max_concurrency = match &spec.max_concurrency_expression {
         Some(t) => jsonata_field(exec, fid, state, t, "MaxConcurrency", &raw, "integer")?.as_f64().unwrap_or(0.0) as u64,
         None => spec.max_concurrency.unwrap_or(0),
@@ -141,7 +144,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
     let items = match (read_items(exec), reader, &spec.items_path) {
         (Some(items), ..) => Value::Array(items),
-        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &effective) {
+        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &effective)? {
             Some(items) => Value::Array(items),
             None => return Ok(Flow::Parked),
         },
@@ -157,6 +160,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             return Err(site.runtime(&format!("Reference path \"{path}\" must point to array.")));
         }
     };
+    distributed_started(exec, fid, spec, items.len());
     let max_concurrency = match &spec.max_concurrency_path {
         Some(p) => integer_field(p, "MaxConcurrencyPath", &effective, &refs, site)?,
         None => spec.max_concurrency.unwrap_or(0),
@@ -204,10 +208,13 @@ fn start(
             return outcome.map(|result| Flow::Result(Arc::new(result)));
         }
     }
+    // A Distributed Map recorded its MapStateStarted already ([`distributed_started`]).
+    if spec.distributed.is_none() {
+        exec.record(Some(fid), EventKind::MapStateStarted { length: items.len() });
+    }
     if let Some(d) = spec.distributed.as_deref() {
         return start_map_run(exec, fid, state, spec, d, items, effective, max_concurrency, tolerated_count, tolerated_percentage);
     }
-    exec.record(Some(fid), EventKind::MapStateStarted { length: items.len() });
     if items.is_empty() {
         exec.record(Some(fid), EventKind::MapStateSucceeded);
         return Ok(Flow::Result(Arc::new(Value::Array(Vec::new()))));
@@ -285,11 +292,15 @@ fn start_map_run(
     let count = items.len();
     let run = MapRun { arn, id, names, runs: vec![None; count], ended: vec![false; count], preselected };
     if items.is_empty() {
-        let output = map_run_output(exec, fid, state, d, &run, Vec::new(), &effective).map_err(|error| {
-            exec.record(Some(fid), EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() });
-            error
-        })?;
+        let output = match map_run_output(exec, fid, state, d, &run, Vec::new(), &effective) {
+            Ok(output) => output,
+            Err(error) => {
+                map_run_failed(exec, fid, state, error);
+                return Ok(Flow::Parked);
+            }
+        };
         exec.record(Some(fid), EventKind::MapRunSucceeded);
+        exec.record(Some(fid), EventKind::MapStateSucceeded);
         return Ok(Flow::Result(Arc::new(output)));
     }
     // A Distributed Map tolerates no failed child unless told otherwise.
@@ -376,8 +387,11 @@ pub(super) fn start_more(exec: &mut Execution, fid: FiberId, state: &CompiledSta
     if let Err(error) = spawn_iterations(exec, fid, state, spec) {
         super::abort_children(exec, fid);
         let distributed = exec.fiber_mut(fid).children.take().is_some_and(|c| c.map_run.is_some());
-        let kind = if distributed { EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() } } else { EventKind::MapStateFailed };
-        handle_error_after(exec, fid, state, error, Some(kind));
+        if distributed {
+            map_run_failed(exec, fid, state, error);
+        } else {
+            handle_error_after(exec, fid, state, error, Some(EventKind::MapStateFailed));
+        }
     }
 }
 
@@ -396,21 +410,28 @@ pub(super) fn finish_map_run(exec: &mut Execution, fid: FiberId, state: &Compile
     exec.fiber_mut(fid).phase = Phase::Act;
     match output {
         Ok(output) => {
+            // Then MapStateSucceeded, as after an inline Map's last iteration; the state's
+            // exit links to MapRunSucceeded (`Link::AsideOfLast`).
             exec.record(Some(fid), EventKind::MapRunSucceeded);
+            exec.record(Some(fid), EventKind::MapStateSucceeded);
             finish_with_result(exec, fid, state, Arc::new(output));
         }
-        Err(error) => {
-            let kind = EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() };
-            handle_error_after(exec, fid, state, error, Some(kind));
-        }
+        Err(error) => map_run_failed(exec, fid, state, error),
     }
 }
 
+/// A Map Run that failed: MapRunFailed (its error and cause), then MapStateFailed unless a
+/// retrier runs the state again, then Retry/Catch. AWS's recorded histories of a Map Run that
+/// failed read MapRunStarted, MapRunFailed, MapStateFailed, ExecutionFailed (LocalStack's
+/// `test_map_item_reader_csv_max_items_paths[-1]` snapshot).
+fn map_run_failed(exec: &mut Execution, fid: FiberId, state: &CompiledState, error: StatesError) {
+    exec.record(Some(fid), EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() });
+    handle_error_after(exec, fid, state, error, Some(EventKind::MapStateFailed));
+}
+
 /// A Distributed Map past its tolerance (`error`): its results so far are written (a
-/// ResultWriter's FAILED and PENDING files too), then MapRunFailed, and Retry/Catch see `error`.
-/// MapRunFailed stands for the state's failure: no MapStateFailed follows it. The HistoryEvent
-/// reference lists both types without saying which a Distributed Map records; this follows
-/// LocalStack's AWS-checked histories (MapRunStarted … MapRunFailed, then ExecutionFailed).
+/// ResultWriter's FAILED and PENDING files too), then MapRunFailed and MapStateFailed
+/// ([`map_run_failed`]), and Retry/Catch see `error`.
 pub(super) fn fail_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledState, children: Box<Children>, error: StatesError) {
     let Action::Map(spec) = &state.action else { return };
     let Some(d) = spec.distributed.as_deref() else { return };
@@ -423,8 +444,7 @@ pub(super) fn fail_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledS
         let _ = write_results(exec, fid, state, writer, &run, runs, pending, &selector_input);
     }
     exec.fiber_mut(fid).phase = Phase::Act;
-    let kind = EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() };
-    handle_error_after(exec, fid, state, error, Some(kind));
+    map_run_failed(exec, fid, state, error);
 }
 
 /// The output of a Map Run with a ResultWriter: the formatted results (WriterConfig only), or
@@ -492,23 +512,71 @@ fn map_run_identity(exec: &mut Execution, d: &DistributedSpec) -> (String, Strin
 /// Reads a Distributed Map's items; `None` when the reader failed, which is then handled.
 ///
 /// The Map Run is what reads the items, so a reader that fails records MapRunStarted then
-/// MapRunFailed (the reader's error and cause) and no MapStateFailed, as a Map Run past its
-/// tolerance does; Retry and Catch then see the error. AWS's documentation ("ItemReader (Map)",
-/// "Viewing a Distributed Map Run") does not list the events of a failed read: this follows
-/// LocalStack's Distributed Map, whose histories are checked against recordings of AWS, where
-/// the reader runs after MapRunStarted and its failure becomes MapRunFailed.
-fn read_in_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec, reader: &ReaderSpec, input: &Value) -> Option<Vec<Value>> {
-    let error = match read_with(exec, fid, state, reader, input) {
-        Ok(items) => return Some(items),
+/// MapRunFailed (the reader's error and cause) and MapStateFailed, as a Map Run past its
+/// tolerance does; Retry and Catch then see the error.
+///
+/// AWS's recorded histories (LocalStack's `test_map_item_reader_csv_max_items_paths` snapshots)
+/// fix the order: MapStateStarted with length 0 (the items are not read yet); then a MaxItemsPath
+/// that is not an integer fails the state there with States.Runtime (`Err`: no Map Run, no
+/// MapStateFailed); a negative MaxItems is the reader's failure ("field MaxItems must be
+/// positive"); a failed read records MapRunStarted, MapRunFailed and MapStateFailed.
+fn read_in_map_run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec, reader: &ReaderSpec, input: &Value) -> Result<Option<Vec<Value>>, StatesError> {
+    exec.record(Some(fid), EventKind::MapStateStarted { length: 0 });
+    let max_items = max_items(exec, fid, state, reader, input)?;
+    let error = match max_items.and_then(|max| read_with(exec, fid, state, reader, input, max)) {
+        Ok(items) => return Ok(Some(items)),
         Err(error) => error,
     };
     if let Some(d) = spec.distributed.as_deref() {
         let (arn, ..) = map_run_identity(exec, d);
         exec.record(Some(fid), EventKind::MapRunStarted { map_run_arn: arn.as_str().into() });
     }
-    let kind = EventKind::MapRunFailed { error: error.error.clone(), cause: error.cause.clone() };
-    handle_error_after(exec, fid, state, error, Some(kind));
-    None
+    map_run_failed(exec, fid, state, error);
+    Ok(None)
+}
+
+/// A Distributed Map records MapStateStarted (its items' count) as soon as it has its items,
+/// before it reads its MaxConcurrency and tolerated-failure settings and before its Map Run
+/// starts: AWS's recorded histories read MapStateEntered, MapStateStarted {length},
+/// MapRunStarted, and a ToleratedFailureCountPath or ...PercentagePath that selects no valid
+/// value fails the state after MapStateStarted (an inline Map's MaxConcurrencyPath fails before
+/// it). One with an ItemReader recorded it (length 0) before reading ([`read_in_map_run`]).
+fn distributed_started(exec: &mut Execution, fid: FiberId, spec: &MapSpec, length: usize) {
+    if spec.distributed.is_some() && !reads_in_map_run(exec, spec) {
+        exec.record(Some(fid), EventKind::MapStateStarted { length });
+    }
+}
+
+/// Whether this run of the Map reads its items with its ItemReader (TestState may give them).
+fn reads_in_map_run(exec: &Execution, spec: &MapSpec) -> bool {
+    spec.distributed.as_ref().is_some_and(|d| d.reader.is_some()) && read_items(exec).is_none()
+}
+
+/// The reader's MaxItems (`None`: no limit, as 0 is). A MaxItemsPath that selects no integer
+/// fails the state (`Err`, States.Runtime, AWS's words); a negative value is the Map Run's
+/// failure to read (the inner `Err`, States.ItemReaderFailed).
+fn max_items(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: &ReaderSpec, input: &Value) -> Result<Result<Option<u64>, StatesError>, StatesError> {
+    let value = match reader.max_items.as_ref() {
+        None => return Ok(Ok(None)),
+        Some(Setting::Literal(n)) => Value::from(*n),
+        Some(Setting::Path(p)) => {
+            let context = context_for(exec, fid, state);
+            let vars = variables(exec, fid);
+            let refs = Refs { context: &context, variables: &vars };
+            let site = site(exec, fid, state);
+            let value = p.eval(&refs.roots(input)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
+            if value.as_i64().is_none() && value.as_u64().is_none() {
+                return Err(site.runtime(&cause::field_not_integer("MaxItemsPath", p.as_str(), &value)));
+            }
+            value
+        }
+        Some(Setting::Expression(t)) => jsonata_value(exec, fid, state, t, "MaxItems", input, None, None)?,
+    };
+    Ok(match value.as_f64() {
+        Some(n) if n < 0.0 => Err(StatesError::new(names::ITEM_READER_FAILED, "field MaxItems must be positive")),
+        Some(n) if n.fract() == 0.0 => Ok(Some(n as u64).filter(|n| *n > 0)),
+        _ => return Err(site(exec, fid, state).runtime(&format!("MaxItems must be a non-negative integer, but was {value}."))),
+    })
 }
 
 /// Calls S3 through the handler registry, as the Map Run does.
@@ -557,13 +625,12 @@ fn setting(exec: &mut Execution, fid: FiberId, state: &CompiledState, setting: O
 
 /// The items an ItemReader reads, at most MaxItems. Any failure to read is
 /// States.ItemReaderFailed.
-fn read_with(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: &ReaderSpec, input: &Value) -> Result<Vec<Value>, StatesError> {
+fn read_with(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: &ReaderSpec, input: &Value, max_items: Option<u64>) -> Result<Vec<Value>, StatesError> {
     let failed = |cause: String| StatesError::new(names::ITEM_READER_FAILED, cause);
     let parameters = match &reader.parameters {
         Some(p) => payload(exec, fid, state, p, input, "Arguments")?,
         None => Value::Object(serde_json::Map::new()),
     };
-    let max_items = setting(exec, fid, state, reader.max_items.as_ref(), input, "MaxItems")?;
     // What S3 refuses is the reader's failure; what Statecraft does not simulate (an object
     // version) stops the run at the state instead.
     let get = |exec: &mut Execution, bucket: &Value, key: &str, version: Option<&Value>| -> Result<String, StatesError> {
@@ -621,7 +688,7 @@ fn read_with(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: 
             }
         }
     };
-    if let Some(max) = max_items.filter(|m| *m > 0) {
+    if let Some(max) = max_items {
         items.truncate(max as usize);
     }
     Ok(items)
