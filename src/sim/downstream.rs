@@ -397,6 +397,11 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
                 expectation.add(raw, None, false);
             }
         }
+        for path in number_paths(state_read) {
+            if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
+                expectation.add(raw, Some(json!(1)), false);
+            }
+        }
         if state_read.get("Type").and_then(Value::as_str) == Some("Choice") {
             for (steps, value, awaited) in choice_values(reader, state_read, name, states) {
                 if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
@@ -447,6 +452,34 @@ fn read_paths(state: &Value) -> Vec<Vec<Step>> {
         for rule in rules {
             rule_paths(rule, &mut out);
         }
+    }
+    out
+}
+
+/// The paths a state's template reads into a DynamoDB number (`"N.$": "$.a"`, or through an
+/// intrinsic, `"N.$": "States.Format('{}', $.a)"`): DynamoDB refuses an `N` that is no number
+/// ("A value provided cannot be converted into a number"), so the value read there is one.
+fn number_paths(state: &Value) -> Vec<Vec<Step>> {
+    fn walk(value: &Value, out: &mut Vec<Vec<Step>>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("N.$", Value::String(text)) => match paths::steps(text) {
+                            Some(steps) => out.push(steps),
+                            None => out.extend(intrinsic_paths(text)),
+                        },
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(template) = state.get("Parameters") {
+        walk(template, &mut out);
     }
     out
 }
@@ -652,6 +685,20 @@ mod tests {
         // A value that only makes an earlier rule fail is no status the service reports.
         let not_failed = Expectation { reads: vec![read("$.Status", Some(json!("FAILED-other")), false)] };
         assert_eq!(not_failed.shape_service(json!({"Status": "COMPLETE"})), json!({"Status": "COMPLETE"}));
+    }
+
+    #[test]
+    fn a_field_put_into_a_dynamodb_number_is_a_number() {
+        let definition = json!({"StartAt": "Rules", "States": {
+            "Rules": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:rules", "ResultPath": "$.check", "Next": "Put"},
+            "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"TableName": "t", "Item": {
+                "pk": {"S.$": "$.check.employeeId"},
+                "amountCents": {"N.$": "States.Format('{}', $.check.amountCents)"},
+                "ttl": {"N.$": "$.check.expiry"}}}, "End": true}}});
+        let read = reads(definition, "Rules");
+        assert!(read.contains(&("$.amountCents".to_string(), Some(json!(1)))), "{read:?}");
+        assert!(read.contains(&("$.expiry".to_string(), Some(json!(1)))), "{read:?}");
+        assert!(read.contains(&("$.employeeId".to_string(), None)), "{read:?}");
     }
 
     #[test]
