@@ -166,15 +166,28 @@ fn attribute_value_problem(value: &Value) -> Option<&'static str> {
             "One or more parameter values were invalid: Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
         });
     };
-    let number = |v: &Value| v.as_str().is_some_and(|t| t.trim().parse::<f64>().is_ok_and(f64::is_finite));
+    // The SDK reads a scalar member leniently, as Jackson does: a number or a boolean where
+    // text is expected is its text (`{"N": 5}`, `{"S": 7}`), and `"true"`/`"false"` is a
+    // boolean (`{"BOOL": "false"}`, as a published quorum sample writes it).
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let number = |v: &Value| text(v).is_some_and(|t| t.trim().parse::<f64>().is_ok_and(f64::is_finite));
+    let boolean = |v: &Value| matches!(v, Value::Bool(_)) || matches!(v.as_str(), Some("true" | "false"));
     match (kind.as_str(), inner) {
-        ("S" | "B", Value::String(_)) | ("BOOL", Value::Bool(_)) | ("NULL", Value::Bool(true)) => None,
-        ("NULL", Value::Bool(false)) => Some("One or more parameter values were invalid: Null attribute value types must have the value of true"),
+        ("NULL", v) if v.as_bool() == Some(false) || v.as_str() == Some("false") => {
+            Some("One or more parameter values were invalid: Null attribute value types must have the value of true")
+        }
+        ("S" | "B", v) if text(v).is_some() => None,
+        ("BOOL" | "NULL", v) if boolean(v) => None,
         ("N", v) if number(v) => None,
         ("N", _) => Some("A value provided cannot be converted into a number"),
         ("NS", Value::Array(items)) if items.iter().all(number) => None,
         ("NS", _) => Some("A value provided cannot be converted into a number"),
-        ("SS" | "BS", Value::Array(items)) if items.iter().all(Value::is_string) => None,
+        ("SS" | "BS", Value::Array(items)) if items.iter().all(|i| text(i).is_some()) => None,
         ("M", Value::Object(map)) => map.values().find_map(attribute_value_problem),
         ("L", Value::Array(items)) => items.iter().find_map(attribute_value_problem),
         _ => Some("One or more parameter values were invalid: An AttributeValue may not contain an empty or malformed value"),
@@ -684,6 +697,10 @@ mod tests {
         assert!(refused("updateItem", update).contains("Supplied AttributeValue is empty"));
         // Before the table is looked up, as DynamoDB validates a request first.
         assert!(refused("getItem", json!({"TableName": "NoSuchTable", "Key": {"id": "1"}})).contains("Supplied AttributeValue is empty"));
+        // Scalars are read leniently, as the SDK's JSON reader does.
+        let lenient = json!({"id": {"S": 7}, "n": {"N": 5}, "flag": {"BOOL": "false"}, "z": {"NULL": "true"}});
+        assert_eq!(call(&s, &format!("{DDB}putItem"), json!({"TableName": "Orders", "Item": lenient})).unwrap(), json!({}));
+        assert!(refused("putItem", json!({"TableName": "Orders", "Item": {"id": {"S": "1"}, "z": {"NULL": false}}})).contains("Null attribute value types must have the value of true"));
         // Every data type, nested, is accepted.
         let item = json!({"id": {"S": "1"}, "n": {"N": "-1.5e3"}, "b": {"BOOL": false}, "z": {"NULL": true}, "ss": {"SS": ["a"]}, "ns": {"NS": ["1", "2"]},
             "m": {"M": {"x": {"L": [{"S": "a"}, {"M": {}}]}}}, "bin": {"B": "AAE="}});
