@@ -30,6 +30,17 @@ BOTOCORE_DIR = {
     "pinpointsmsvoice": "pinpoint-sms-voice",
 }
 
+# (botocore directory, shape) -> why: structures that hold exactly one member, as botocore's
+# `union` flag says of others, though botocore does not flag them. DynamoDB refuses an
+# AttributeValue with none or several of its members set ("Supplied AttributeValue is empty" /
+# "has more than one datatypes set, must contain exactly one of the supported datatypes"), and
+# the Developer Guide's "Data types" describes one type per value; DynamoDB Streams' records
+# carry the same AttributeValue.
+ONE_MEMBER = {
+    ("dynamodb", "AttributeValue"): "DynamoDB: exactly one of the supported datatypes",
+    ("dynamodbstreams", "AttributeValue"): "DynamoDB Streams: the same AttributeValue",
+}
+
 # botocore directory -> IAM service prefix, where it is not the model's signingName (or, without
 # one, its endpointPrefix). From the Service Authorization Reference ("Actions, resources, and
 # condition keys for AWS services").
@@ -179,8 +190,10 @@ class Compactor:
     """The shapes an operation reaches, as a list of compact shapes referred to by index;
     identical compact shapes share one index (recursive ones keep their own)."""
 
-    def __init__(self, shapes):
+    def __init__(self, shapes, one_member=()):
         self.shapes = shapes
+        # The shapes of ONE_MEMBER in this model: written as unions.
+        self.one_member = set(one_member)
         self.out = []
         self.memo = {}
         self.seen = {}
@@ -198,6 +211,8 @@ class Compactor:
             return index
         self.on_stack.add(name)
         compact = self.compact(self.shapes[name])
+        if name in self.one_member and compact["t"] == "S":
+            compact["u"] = 1
         self.on_stack.discard(name)
         if name in self.reserved:
             index = self.reserved[name]
@@ -261,7 +276,7 @@ def iam_action(botocore_dir, op_name, op):
 def build(sfn_name, prefix, unsupported, botocore_dir, model, botocore_version):
     meta = model["metadata"]
     iam = IAM_PREFIX.get(botocore_dir) or meta.get("signingName") or meta["endpointPrefix"]
-    compactor = Compactor(model["shapes"])
+    compactor = Compactor(model["shapes"], [shape for (directory, shape) in ONE_MEMBER if directory == botocore_dir])
     error_names = sorted({e["shape"] for op in model["operations"].values() for e in op.get("errors", [])})
     error_index = {name: i for i, name in enumerate(error_names)}
     ops = {}

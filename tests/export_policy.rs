@@ -186,7 +186,14 @@ fn nothing_the_exporter_cannot_derive_is_dropped_silently() {
     let (statements, warnings) = policy(&task("${ChargeFunctionArn}", "{}"));
     assert!(statements.is_empty());
     assert_eq!(warnings[0].pointer, "/States/Call it/Resource");
-    assert!(warnings[0].message.contains("placeholder"), "{}", warnings[0].message);
+    assert!(warnings[0].message.contains("template placeholder ${ChargeFunctionArn}, known only once the template is deployed"), "{}", warnings[0].message);
+    // A placeholder argument is known when the template is deployed, not at run time; a path is known at run time.
+    let (_, warnings) = policy(&task("arn:aws:states:::dynamodb:putItem", r#"{"TableName": "${OrdersTable}", "Item": {}}"#));
+    assert_eq!(warnings[0].pointer, "/States/Call it/Parameters/TableName");
+    assert!(warnings[0].message.starts_with("Parameters.TableName is the template placeholder ${OrdersTable}, known only once the template is deployed"), "{}", warnings[0].message);
+    assert!(!warnings[0].message.contains("run time"), "{}", warnings[0].message);
+    let (_, warnings) = policy(&task("arn:aws:states:::dynamodb:putItem", r#"{"TableName.$": "$.table", "Item": {}}"#));
+    assert!(warnings[0].message.starts_with("Parameters.TableName.$ is known only at run time"), "{}", warnings[0].message);
     // A Resource named by a JSONata expression is known at run time only: nothing granted, said on it.
     let named_at_run_time = r#"{"QueryLanguage": "JSONata", "StartAt": "Call it", "States": {"Call it": {"Type": "Task",
         "Resource": "{% 'arn:aws:lambda:us-east-1:123456789012:function:' & $states.input.fn %}", "End": true}}}"#;

@@ -143,7 +143,14 @@ impl Builder<'_> {
                     return Value::Object(object);
                 }
                 if *union && !members.is_empty() {
-                    let (member, shape) = &members[self.rng.below(members.len() as u64) as usize];
+                    // A union's plain-text member when it has one (DynamoDB's AttributeValue: `S`):
+                    // any text is a valid value of it, where a member read as a number or a flag
+                    // (`N`, `NULL`) holds only some texts and values; else any member.
+                    let plain = members.iter().find(|(_, shape)| matches!(service.shape(*shape), Shape::String { values, .. } if values.is_empty()));
+                    let (member, shape) = match plain {
+                        Some(found) => found,
+                        None => &members[self.rng.below(members.len() as u64) as usize],
+                    };
                     object.insert(member.clone(), self.value(*shape, member, depth + 1));
                     return Value::Object(object);
                 }

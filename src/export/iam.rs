@@ -90,7 +90,7 @@ fn resource_of(found: &mut DefinitionResources, call: &Call<'_>, key: &str, acti
             Some(arn) => return arn,
             None => (call.field(key), format!("{key} {value:?} names no resource the exporter can read")),
         },
-        Argument::Runtime { field } => (call.field(&field), format!("{}.{field} is known only at run time", call.payload_key)),
+        Argument::Runtime { field, placeholder } => (call.field(&field), Argument::unknown_because(call.payload_key, &field, placeholder.as_deref())),
         Argument::Missing => (call.field(key), format!("{} has no {key}", call.payload_key)),
     };
     found.warn(call.at, &pointer, format!("{why}: {} granted on {}", actions.join(", "), shown(&wildcard)));
@@ -151,7 +151,10 @@ fn call_grants(found: &mut DefinitionResources, call: &Call<'_>, catalogue: &Cat
         }
         Err(error) => {
             let why = if call.resource.contains("${") {
-                "the Resource is a ${...} placeholder".to_string()
+                format!(
+                    "the Resource is the template placeholder {}, known only once the template is deployed with its value",
+                    super::resources::template_placeholder(call.resource).unwrap_or_else(|| "${...}".into())
+                )
             } else if call.resource.trim_start().starts_with("{%") {
                 "the Resource is a JSONata expression, known only at run time".to_string()
             } else {
@@ -567,8 +570,8 @@ fn item_reader_grants(found: &mut DefinitionResources, at: &At<'_>, reader: &Nod
             let prefix = match call.argument("Prefix") {
                 Argument::Static(prefix) => Some(prefix),
                 Argument::Missing => None,
-                Argument::Runtime { field } => {
-                    found.warn(&inner, &call.field(&field), format!("{key}.{field} is known only at run time: s3:ListBucket granted on every prefix"));
+                Argument::Runtime { field, placeholder } => {
+                    found.warn(&inner, &call.field(&field), format!("{}: s3:ListBucket granted on every prefix", Argument::unknown_because(key, &field, placeholder.as_deref())));
                     None
                 }
             };

@@ -160,9 +160,11 @@ impl DefinitionResources {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Argument {
     Static(String),
-    /// Known at run time only: the field as written (`TableName.$`, or `TableName` holding a
-    /// JSONata expression or a `${...}` placeholder).
-    Runtime { field: String },
+    /// Not known from the definition: the field as written (`TableName.$`, or `TableName`
+    /// holding a JSONata expression or a `${...}` placeholder). A path or an expression is
+    /// known at run time; a template's placeholder (`placeholder`, `${DDBTable}`) when the
+    /// template is deployed, which is not the same advice to the reader.
+    Runtime { field: String, placeholder: Option<String> },
     Missing,
 }
 
@@ -175,7 +177,7 @@ pub(crate) fn payload_argument(payload: Option<&Node>, key: &str) -> Argument {
     let mut written = String::new();
     for part in path {
         if node.as_str().is_some_and(crate::asl::model::is_jsonata_expression) || node.get(&format!("{part}.$")).is_some() {
-            return Argument::Runtime { field: format!("{written}{part}") };
+            return Argument::Runtime { field: format!("{written}{part}"), placeholder: None };
         }
         match node.get(part) {
             Some(inner) => node = inner,
@@ -185,17 +187,38 @@ pub(crate) fn payload_argument(payload: Option<&Node>, key: &str) -> Argument {
         written.push('/');
     }
     if node.as_str().is_some_and(crate::asl::model::is_jsonata_expression) {
-        return Argument::Runtime { field: written.trim_end_matches('/').to_string() };
+        return Argument::Runtime { field: written.trim_end_matches('/').to_string(), placeholder: None };
     }
     if node.get(&format!("{last}.$")).is_some() {
-        return Argument::Runtime { field: format!("{written}{last}.$") };
+        return Argument::Runtime { field: format!("{written}{last}.$"), placeholder: None };
     }
     let field = format!("{written}{last}");
     match node.get(last).and_then(Node::as_str) {
-        Some(text) if crate::asl::model::is_jsonata_expression(text) || text.contains("${") => Argument::Runtime { field },
+        Some(text) if crate::asl::model::is_jsonata_expression(text) => Argument::Runtime { field, placeholder: None },
+        Some(text) if template_placeholder(text).is_some() => Argument::Runtime { field, placeholder: template_placeholder(text) },
         Some(text) => Argument::Static(text.to_string()),
-        None if node.get(last).is_some() => Argument::Runtime { field },
+        None if node.get(last).is_some() => Argument::Runtime { field, placeholder: None },
         None => Argument::Missing,
+    }
+}
+
+/// The first `${...}` placeholder of a template (CloudFormation's `DefinitionSubstitutions` or
+/// `Fn::Sub`, Terraform's `templatefile`) in `text`, braces included.
+pub(crate) fn template_placeholder(text: &str) -> Option<String> {
+    let start = text.find("${")?;
+    let end = text[start..].find('}')?;
+    Some(text[start..start + end + 1].to_string())
+}
+
+impl Argument {
+    /// Why the argument is not known from the definition, in words: `Parameters.TableName.$ is
+    /// known only at run time`, or `Parameters.TableName is the template placeholder
+    /// ${DDBTable}, known only once the template is deployed`.
+    pub(crate) fn unknown_because(payload_key: &str, field: &str, placeholder: Option<&str>) -> String {
+        match placeholder {
+            Some(p) => format!("{payload_key}.{field} is the template placeholder {p}, known only once the template is deployed with its value"),
+            None => format!("{payload_key}.{field} is known only at run time"),
+        }
     }
 }
 

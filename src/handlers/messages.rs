@@ -153,7 +153,10 @@ fn attribute_wanted(wanted: &[Value], name: &str) -> bool {
 /// SQS `receiveMessage` (an `aws-sdk:` call only, so its members are spelled as the Java SDK
 /// spells them: `Md5OfBody`): up to `MaxNumberOfMessages` (1 to 10, default 1) visible messages,
 /// oldest first, each made invisible for `VisibilityTimeout` seconds (default 30). An empty
-/// queue answers with no `Messages` member.
+/// queue answers `{}`: SQS's response then has no `Messages` list, and an AWS SDK integration's
+/// output carries only the members the service set (no empty list in its place, and no
+/// `SdkHttpMetadata`, which only optimized integrations add). Published workflows depend on it:
+/// they test `"Variable": "$.Messages", "IsPresent": true` before their Map over the messages.
 pub fn receive_message(store: &mut ServiceStore, input: &Value, now: Millis) -> Result<Value, StatesError> {
     let url = required(input, "QueueUrl")?.as_str().unwrap_or_default().to_string();
     let max = bounded(input, "MaxNumberOfMessages", 1, 1..=10)? as usize;

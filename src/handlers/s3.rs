@@ -1,6 +1,6 @@
 //! Simulated Amazon S3: buckets of objects ([`ObjectStore`], held by the
 //! [`super::services::ServiceStore`]) and the calls a workflow makes on them: `getObject`,
-//! `putObject`, `listObjectsV2`, `deleteObject` and `deleteObjects`, as `aws-sdk:s3:*` Tasks and as the `arn:aws:states:::s3:*`
+//! `headObject`, `putObject`, `listObjectsV2`, `deleteObject` and `deleteObjects`, as `aws-sdk:s3:*` Tasks and as the `arn:aws:states:::s3:*`
 //! resources a Distributed Map's ItemReader and ResultWriter name. Answers have the SDK's
 //! output shapes; errors have the names Step Functions gives an AWS SDK integration's errors
 //! (`S3.NoSuchKeyException`, `S3.NoSuchBucketException`) and the SDK's cause text.
@@ -154,6 +154,7 @@ fn string_member<'v>(input: &'v Value, member: &str) -> Result<&'v str, StatesEr
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     GetObject,
+    HeadObject,
     PutObject,
     ListObjectsV2,
     DeleteObject,
@@ -168,6 +169,8 @@ impl Operation {
         let action = rest.strip_prefix("aws-sdk:s3:").or_else(|| rest.strip_prefix("s3:"))?;
         match action {
             "getObject" => Some(Operation::GetObject),
+            // HEAD is an AWS SDK call only (no optimized `s3:headObject`).
+            "headObject" if rest.starts_with("aws-sdk:") => Some(Operation::HeadObject),
             "putObject" => Some(Operation::PutObject),
             "listObjectsV2" => Some(Operation::ListObjectsV2),
             // Deleting is an AWS SDK call only (no optimized `s3:` resource).
@@ -179,8 +182,9 @@ impl Operation {
 }
 
 /// The resources the simulated S3 answers.
-pub const RESOURCES: [&str; 8] = [
+pub const RESOURCES: [&str; 9] = [
     "arn:aws:states:::aws-sdk:s3:getObject",
+    "arn:aws:states:::aws-sdk:s3:headObject",
     "arn:aws:states:::aws-sdk:s3:putObject",
     "arn:aws:states:::aws-sdk:s3:listObjectsV2",
     "arn:aws:states:::aws-sdk:s3:deleteObject",
@@ -194,6 +198,7 @@ pub const RESOURCES: [&str; 8] = [
 pub fn call(store: &mut ObjectStore, operation: Operation, input: &Value, now: Millis) -> Result<Value, StatesError> {
     match operation {
         Operation::GetObject => get_object(store, input),
+        Operation::HeadObject => head_object(store, input),
         Operation::PutObject => put_object(store, input, now),
         Operation::ListObjectsV2 => list_objects_v2(store, input),
         Operation::DeleteObject => delete_object(store, input),
@@ -234,27 +239,50 @@ fn delete_objects(store: &mut ObjectStore, input: &Value) -> Result<Value, State
     Ok(Value::Object(out))
 }
 
-fn get_object(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
+/// The object a `getObject`/`headObject` request names (`operation` is the name the refusal of a
+/// `VersionId` gives).
+fn requested<'s>(store: &'s mut ObjectStore, input: &Value, operation: &str, missing: impl FnOnce() -> StatesError) -> Result<&'s S3Object, StatesError> {
     let (bucket, key) = (string_member(input, "Bucket")?, string_member(input, "Key")?);
     // The store keeps one version of each object: reading "the current one" for a VersionId
     // would answer a different question than the workflow asked, so the run stops instead.
     if let Some(version) = input.get("VersionId").filter(|v| !v.is_null()) {
         return Err(StatesError::new(
             crate::asl::error::names::RUNTIME,
-            format!("Statecraft does not simulate S3 object versions: getObject of '{key}' with VersionId {version} cannot be answered; the run stops here rather than read the current version."),
+            format!("Statecraft does not simulate S3 object versions: {operation} of '{key}' with VersionId {version} cannot be answered; the run stops here rather than read the current version."),
         ));
     }
-    let object = store.bucket(bucket)?.objects.get(key).ok_or_else(|| s3_error("NoSuchKey", "The specified key does not exist.", 404))?;
+    store.bucket(bucket)?.objects.get(key).ok_or_else(missing)
+}
+
+/// What `getObject` and `headObject` both say of an object: its metadata (and its `Body` for a
+/// GET, after `AcceptRanges` as the SDK orders its members).
+fn object_metadata(object: &S3Object, body: bool) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("AcceptRanges".into(), "bytes".into());
-    out.insert("Body".into(), Value::String(object.body.clone()));
+    if body {
+        out.insert("Body".into(), Value::String(object.body.clone()));
+    }
     out.insert("ContentLength".into(), Value::from(object.size()));
     out.insert("ContentType".into(), Value::String(object.content_type.clone()));
     out.insert("ETag".into(), Value::String(object.etag.clone()));
     out.insert("LastModified".into(), Value::String(format_rfc3339(object.last_modified)));
     out.insert("Metadata".into(), Value::Object(Map::new()));
     out.insert("ServerSideEncryption".into(), "AES256".into());
-    Ok(Value::Object(out))
+    out
+}
+
+fn get_object(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
+    let object = requested(store, input, "getObject", || s3_error("NoSuchKey", "The specified key does not exist.", 404))?;
+    Ok(Value::Object(object_metadata(object, true)))
+}
+
+/// `HeadObject`: the object's metadata without its body. A HEAD response has no body, so S3's
+/// 404 carries no error message: the SDK raises `NoSuchKeyException` with the message `null`
+/// (the Java SDK's text for an error without one), which Step Functions names
+/// `S3.NoSuchKeyException` as it does a GET's.
+fn head_object(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
+    let object = requested(store, input, "headObject", || s3_error("NoSuchKey", "null", 404))?;
+    Ok(Value::Object(object_metadata(object, false)))
 }
 
 fn put_object(store: &mut ObjectStore, input: &Value, now: Millis) -> Result<Value, StatesError> {
@@ -380,6 +408,23 @@ mod tests {
         assert!(no_key.cause.unwrap().starts_with("Missing required parameter in input: \"Key\""));
         s.create_buckets_on_use = true;
         assert_eq!(call(&mut s, Operation::ListObjectsV2, &json!({"Bucket": "fresh"}), 0).unwrap()["KeyCount"], 0);
+    }
+
+    #[test]
+    fn head_object_reads_the_seeded_object_s_metadata_or_says_no_such_key() {
+        let mut s = store();
+        let head = call(&mut s, Operation::HeadObject, &json!({"Bucket": "data", "Key": "in/a.csv"}), 0).unwrap();
+        assert_eq!(head["ContentLength"], 9);
+        assert_eq!(head["ContentType"], "text/csv");
+        assert_eq!(head["ETag"], etag_of("id,n\n1,2\n"));
+        assert_eq!(head["LastModified"], format_rfc3339(1_000));
+        assert!(head.get("Body").is_none(), "a HEAD has no body: {head}");
+        let missing = call(&mut s, Operation::HeadObject, &json!({"Bucket": "data", "Key": "in/none.csv"}), 0).unwrap_err();
+        assert_eq!(missing.error.as_deref(), Some("S3.NoSuchKeyException"));
+        assert!(missing.cause.unwrap().starts_with("null (Service: S3, Status Code: 404"));
+        assert_eq!(call(&mut s, Operation::HeadObject, &json!({"Bucket": "absent", "Key": "k"}), 0).unwrap_err().error.as_deref(), Some("S3.NoSuchBucketException"));
+        assert_eq!(Operation::of_resource("arn:aws:states:::aws-sdk:s3:headObject"), Some(Operation::HeadObject));
+        assert_eq!(Operation::of_resource("arn:aws:states:::s3:headObject"), None, "no optimized HEAD");
     }
 
     #[test]

@@ -147,6 +147,66 @@ fn dynamo_validation(message: &str) -> StatesError {
     service_error("DynamoDB", "AmazonDynamoDBException", message, "AmazonDynamoDBv2", 400, "ValidationException")
 }
 
+/// The data types an AttributeValue may hold (DynamoDB's "Data types" page).
+const ATTRIBUTE_TYPES: [&str; 10] = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"];
+
+/// Why `value` is not one of DynamoDB's AttributeValues, with DynamoDB's own words, if it is not.
+/// The request reaches DynamoDB through the SDK's typed `AttributeValue`: a bare value (`"x"`,
+/// `42`) or an object of none of the type members becomes an AttributeValue with no type set,
+/// which DynamoDB refuses as empty; two types set, it refuses as ambiguous; an `N` that is no
+/// number, as not convertible. `M` and `L` hold AttributeValues in turn.
+fn attribute_value_problem(value: &Value) -> Option<&'static str> {
+    const EMPTY: &str = "One or more parameter values were invalid: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
+    let Value::Object(members) = value else { return Some(EMPTY) };
+    let typed: Vec<(&String, &Value)> = members.iter().filter(|(k, _)| ATTRIBUTE_TYPES.contains(&k.as_str())).collect();
+    let [(kind, inner)] = typed.as_slice() else {
+        return Some(if typed.is_empty() {
+            EMPTY
+        } else {
+            "One or more parameter values were invalid: Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+        });
+    };
+    // The SDK reads a scalar member leniently, as Jackson does: a number or a boolean where
+    // text is expected is its text (`{"N": 5}`, `{"S": 7}`), and `"true"`/`"false"` is a
+    // boolean (`{"BOOL": "false"}`, as a published quorum sample writes it).
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let number = |v: &Value| text(v).is_some_and(|t| t.trim().parse::<f64>().is_ok_and(f64::is_finite));
+    let boolean = |v: &Value| matches!(v, Value::Bool(_)) || matches!(v.as_str(), Some("true" | "false"));
+    match (kind.as_str(), inner) {
+        ("NULL", v) if v.as_bool() == Some(false) || v.as_str() == Some("false") => {
+            Some("One or more parameter values were invalid: Null attribute value types must have the value of true")
+        }
+        ("S" | "B", v) if text(v).is_some() => None,
+        ("BOOL" | "NULL", v) if boolean(v) => None,
+        ("N", v) if number(v) => None,
+        ("N", _) => Some("A value provided cannot be converted into a number"),
+        ("NS", Value::Array(items)) if items.iter().all(number) => None,
+        ("NS", _) => Some("A value provided cannot be converted into a number"),
+        ("SS" | "BS", Value::Array(items)) if items.iter().all(|i| text(i).is_some()) => None,
+        ("M", Value::Object(map)) => map.values().find_map(attribute_value_problem),
+        ("L", Value::Array(items)) => items.iter().find_map(attribute_value_problem),
+        _ => Some("One or more parameter values were invalid: An AttributeValue may not contain an empty or malformed value"),
+    }
+}
+
+/// Each AttributeValue of the request's `members` (`Item`, `Key`, `ExpressionAttributeValues`)
+/// checked before anything else is done, as DynamoDB validates a request before it reads a table.
+fn check_attribute_values(input: &Value, members: &[&str]) -> Result<(), StatesError> {
+    for member in members {
+        if let Some(Value::Object(map)) = input.get(*member)
+            && let Some(problem) = map.values().find_map(attribute_value_problem)
+        {
+            return Err(dynamo_validation(problem));
+        }
+    }
+    Ok(())
+}
+
 fn required<'v>(input: &'v Value, field: &str, missing: impl Fn(&str) -> StatesError) -> Result<&'v Value, StatesError> {
     input.get(field).filter(|v| !v.is_null()).ok_or_else(|| missing(field))
 }
@@ -186,6 +246,7 @@ fn key_param(input: &Value) -> Result<&Map<String, Value>, StatesError> {
 }
 
 fn get_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    check_attribute_values(input, &["Key"])?;
     let table = table(store, input)?;
     let key = key_of(table, key_param(input)?)?;
     let mut result = Map::new();
@@ -206,6 +267,7 @@ fn returns_old(input: &Value, old: Option<Map<String, Value>>) -> Value {
 }
 
 fn put_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    check_attribute_values(input, &["Item", "ExpressionAttributeValues"])?;
     let table = table(store, input)?;
     let item = input.get("Item").and_then(Value::as_object).ok_or_else(|| dynamo_validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null"))?;
     if let Some(missing) = table.key.iter().find(|k| !item.contains_key(*k)) {
@@ -223,6 +285,7 @@ fn put_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesErro
 }
 
 fn delete_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    check_attribute_values(input, &["Key", "ExpressionAttributeValues"])?;
     let table = table(store, input)?;
     let key = key_of(table, key_param(input)?)?;
     let old = position(table, &key).map(|i| table.items.remove(i));
@@ -230,6 +293,7 @@ fn delete_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesE
 }
 
 fn update_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
+    check_attribute_values(input, &["Key", "ExpressionAttributeValues"])?;
     let table = table(store, input)?;
     let key = key_of(table, key_param(input)?)?;
     let expression = input.get("UpdateExpression").and_then(Value::as_str).unwrap_or("");
@@ -612,6 +676,38 @@ mod tests {
     }
 
     #[test]
+    fn attribute_values_must_be_typed_as_dynamodb_s_data_types() {
+        let s = store();
+        let refused = |resource: &str, input: Value| -> String {
+            let e = call(&s, &format!("{DDB}{resource}"), input).unwrap_err();
+            assert_eq!(e.error.as_deref(), Some("DynamoDB.AmazonDynamoDBException"));
+            let cause = e.cause.unwrap();
+            assert!(cause.contains("Error Code: ValidationException"), "{cause}");
+            cause
+        };
+        // A bare value is an AttributeValue with no type.
+        let bare = refused("putItem", json!({"TableName": "Orders", "Item": {"id": "o1"}}));
+        assert!(bare.starts_with("One or more parameter values were invalid: Supplied AttributeValue is empty"), "{bare}");
+        assert!(refused("getItem", json!({"TableName": "Orders", "Key": {"id": 7}})).contains("Supplied AttributeValue is empty"));
+        assert!(refused("putItem", json!({"TableName": "Orders", "Item": {"id": {"S": "1", "N": "1"}}})).contains("more than one datatypes set"));
+        assert!(refused("putItem", json!({"TableName": "Orders", "Item": {"id": {"S": "1"}, "n": {"N": "ten"}}})).starts_with("A value provided cannot be converted into a number"));
+        // Inside a list or a map too, and in the values an expression names.
+        assert!(refused("putItem", json!({"TableName": "Orders", "Item": {"id": {"S": "1"}, "l": {"L": ["Process1"]}}})).contains("Supplied AttributeValue is empty"));
+        let update = json!({"TableName": "Orders", "Key": {"id": {"S": "1"}}, "UpdateExpression": "SET a = :a", "ExpressionAttributeValues": {":a": "x"}});
+        assert!(refused("updateItem", update).contains("Supplied AttributeValue is empty"));
+        // Before the table is looked up, as DynamoDB validates a request first.
+        assert!(refused("getItem", json!({"TableName": "NoSuchTable", "Key": {"id": "1"}})).contains("Supplied AttributeValue is empty"));
+        // Scalars are read leniently, as the SDK's JSON reader does.
+        let lenient = json!({"id": {"S": 7}, "n": {"N": 5}, "flag": {"BOOL": "false"}, "z": {"NULL": "true"}});
+        assert_eq!(call(&s, &format!("{DDB}putItem"), json!({"TableName": "Orders", "Item": lenient})).unwrap(), json!({}));
+        assert!(refused("putItem", json!({"TableName": "Orders", "Item": {"id": {"S": "1"}, "z": {"NULL": false}}})).contains("Null attribute value types must have the value of true"));
+        // Every data type, nested, is accepted.
+        let item = json!({"id": {"S": "1"}, "n": {"N": "-1.5e3"}, "b": {"BOOL": false}, "z": {"NULL": true}, "ss": {"SS": ["a"]}, "ns": {"NS": ["1", "2"]},
+            "m": {"M": {"x": {"L": [{"S": "a"}, {"M": {}}]}}}, "bin": {"B": "AAE="}});
+        assert_eq!(call(&s, &format!("{DDB}putItem"), json!({"TableName": "Orders", "Item": item})).unwrap(), json!({}));
+    }
+
+    #[test]
     fn tables_created_on_use_learn_their_key_from_the_first_request_naming_it() {
         let s = SharedStore::default();
         assert_eq!(call(&s, &format!("{DDB}getItem"), json!({"TableName": "Undeclared", "Key": {"id": {"S": "1"}}})).unwrap_err().error.as_deref(), Some("DynamoDB.ResourceNotFoundException"));
@@ -638,6 +734,22 @@ mod tests {
         assert_eq!(r["SdkHttpMetadata"]["HttpStatusCode"], 200);
         assert_eq!(r["SdkHttpMetadata"]["HttpHeaders"]["Content-Type"], "text/xml");
         assert_eq!(r["SdkHttpMetadata"]["AllHttpHeaders"]["x-amzn-RequestId"][0], r["SdkResponseMetadata"]["RequestId"]);
+    }
+
+    #[test]
+    fn receiving_from_an_empty_queue_answers_no_messages_member_at_all() {
+        let s = store();
+        let receive = "arn:aws:states:::aws-sdk:sqs:receiveMessage";
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let mut log = Vec::new();
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: true };
+        let input = json!({"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/empty", "MaxNumberOfMessages": 10});
+        let request = TaskRequest { state_name: "S", resource: receive, function_name: None, input: &input, attempt: 0 };
+        // Not `{"Messages": []}`, and no SDK metadata: an aws-sdk answer is the service's members only.
+        assert_eq!(Services { store: s.clone() }.invoke(&request, &mut context).unwrap(), json!({}));
+        call(&s, "arn:aws:states:::aws-sdk:sqs:sendMessage", json!({"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/empty", "MessageBody": "m"})).unwrap();
+        let got = Services { store: s }.invoke(&request, &mut context).unwrap();
+        assert_eq!(got["Messages"].as_array().map(Vec::len), Some(1));
     }
 
     #[test]

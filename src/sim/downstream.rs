@@ -23,7 +23,11 @@
 //!    furthest (the main line, not a skip or a manual fallback); the first of equals. The rules
 //!    before it are made false and that rule true, with the values the suite generator's
 //!    `synth` finds; a branch taken by Default makes every rule false.
-//! 3. Every other read gets a value its name suggests ([`value_for_name`]).
+//! 3. Every other read gets a value its name suggests ([`value_for_name`]), but what the
+//!    definition says of it wins: a field put into a DynamoDB `N` is a number, a Wait's
+//!    `TimestampPath` a timestamp in the past, an inline Map's items objects with the fields its
+//!    `ItemSelector` (or first state) reads, and a read through a state that hands its input on
+//!    (a Wait, a Choice, a bare Pass) is read under its `InputPath`/`OutputPath`.
 //!
 //! A function's answer ([`Expectation::shape_payload`]) is its payload with these values put
 //! in; a service's answer ([`Expectation::shape_service`]) only has the status it reports set
@@ -53,6 +57,9 @@ pub struct Read {
     /// rather than an earlier rule fail (`"FAILED-other"`): only such a value is a status a
     /// service reports.
     pub awaited: bool,
+    /// Whether the chosen branch needs the path absent (`"IsPresent": true` leading back into a
+    /// pagination loop: the answer that moves on has no `NextToken`).
+    pub absent: bool,
 }
 
 impl Expectation {
@@ -63,7 +70,11 @@ impl Expectation {
     /// A function's default answer: `payload` with every read put in: a Choice's value always,
     /// any other read only where the payload has nothing.
     pub fn shape_payload(&self, mut payload: Value) -> Value {
-        for Read { steps, value, .. } in &self.reads {
+        for Read { steps, value, absent, .. } in &self.reads {
+            if *absent {
+                paths::set(&mut payload, steps, None);
+                continue;
+            }
             match value {
                 Some(v) => paths::set(&mut payload, steps, Some(v.clone())),
                 None if paths::get(&payload, steps).is_none() => {
@@ -82,7 +93,7 @@ impl Expectation {
     /// A service's default answer: the status members a Choice waits on take its value, where
     /// the answer has a string there.
     pub fn shape_service(&self, mut response: Value) -> Value {
-        for Read { steps, value, awaited } in &self.reads {
+        for Read { steps, value, awaited, .. } in &self.reads {
             let (true, Some(Value::String(wanted)), Some(Step::Member(member))) = (awaited, value, steps.last()) else { continue };
             let reports_status = ["Status", "State", "Health"].iter().any(|s| member.ends_with(s));
             if reports_status && paths::get(&response, steps).is_some_and(Value::is_string) {
@@ -97,9 +108,24 @@ impl Expectation {
             if value.is_some() {
                 self.reads[at].value = value;
                 self.reads[at].awaited = awaited;
+                self.reads[at].absent = false;
             }
         } else {
-            self.reads.push(Read { steps, value, awaited });
+            self.reads.push(Read { steps, value, awaited, absent: false });
+        }
+    }
+
+    /// A Choice's value (`Some`), or its need for the path to be absent (`None`).
+    fn add_choice(&mut self, steps: Vec<Step>, value: Option<Value>, awaited: bool) {
+        match value {
+            Some(value) => self.add(steps, Some(value), awaited),
+            None => match self.reads.iter().position(|r| r.steps == steps) {
+                Some(at) => {
+                    self.reads[at].value = None;
+                    self.reads[at].absent = true;
+                }
+                None => self.reads.push(Read { steps, value: None, awaited, absent: true }),
+            },
         }
     }
 
@@ -334,7 +360,7 @@ fn jsonata_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expec
                 _ => None,
             };
             if let Some(raw) = raw.filter(|r| !r.is_empty()) {
-                expectation.add(raw, Some(value), awaited);
+                expectation.add_choice(raw, value, awaited);
             }
         }
     }
@@ -397,15 +423,69 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
                 expectation.add(raw, None, false);
             }
         }
+        for path in passed_through(state_read, states, 3) {
+            if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
+                expectation.add(raw, None, false);
+            }
+        }
+        for path in number_paths(state_read) {
+            if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
+                expectation.add(raw, Some(json!(1)), false);
+            }
+        }
+        // A Wait's TimestampPath reads a timestamp; one in the past waits no time at all.
+        if let Some(steps) = state_read.get("TimestampPath").and_then(Value::as_str).and_then(paths::steps)
+            && let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty())
+        {
+            expectation.add(raw, Some(json!("2024-01-01T00:00:00Z")), false);
+        }
         if state_read.get("Type").and_then(Value::as_str) == Some("Choice") {
             for (steps, value, awaited) in choice_values(reader, state_read, name, states) {
                 if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
-                    expectation.add(raw, Some(value), awaited);
+                    expectation.add_choice(raw, value, awaited);
                 }
             }
         }
     }
     expectation
+}
+
+/// What the states after `state` read of its input when `state` hands it on unchanged but for
+/// its `InputPath` and `OutputPath` (a Wait, a Choice, a Pass that sets nothing): the reads of
+/// the states it leads to, under those paths, `depth` states on at most. A Wait whose
+/// `OutputPath` is `$.event` hands `event` on, and the putEvents after it reads `$.detail`:
+/// the result's `event.detail`.
+fn passed_through(state: &Value, states: &Map<String, Value>, depth: usize) -> Vec<Vec<Step>> {
+    let kind = state.get("Type").and_then(Value::as_str);
+    let hands_on = match kind {
+        Some("Wait" | "Choice") => true,
+        Some("Pass") => ["Parameters", "Result", "ResultPath", "Assign"].iter().all(|f| state.get(*f).is_none()),
+        _ => false,
+    };
+    if depth == 0 || !hands_on {
+        return Vec::new();
+    }
+    let mut prefix = Vec::new();
+    for field in ["InputPath", "OutputPath"] {
+        match state.get(field) {
+            None => {}
+            Some(Value::String(p)) => match paths::steps(p) {
+                Some(steps) => prefix.extend(steps),
+                None => return Vec::new(),
+            },
+            Some(_) => return Vec::new(),
+        }
+    }
+    let mut next: Vec<&str> = state.get("Next").and_then(Value::as_str).into_iter().collect();
+    next.extend(state.get("Default").and_then(Value::as_str));
+    next.extend(state.get("Choices").and_then(Value::as_array).into_iter().flatten().filter_map(|r| r.get("Next").and_then(Value::as_str)));
+    let mut out = Vec::new();
+    for after in next.iter().filter_map(|n| states.get(*n)) {
+        for path in read_paths(after).into_iter().chain(passed_through(after, states, depth - 1)) {
+            out.push([prefix.as_slice(), path.as_slice()].concat());
+        }
+    }
+    out
 }
 
 /// The `"key.$": "$.a.b"` fields of a ResultSelector, as (key path, path read).
@@ -447,6 +527,76 @@ fn read_paths(state: &Value) -> Vec<Vec<Step>> {
         for rule in rules {
             rule_paths(rule, &mut out);
         }
+    }
+    // An inline Map reads each item's fields too: the list its ItemsPath names holds objects
+    // with them (a function that answers `{"rules": [...]}` for a Map whose ItemSelector reads
+    // `$$.Map.Item.Value.Name`). A Distributed Map's reader gives its own items.
+    if state.get("Type").and_then(Value::as_str) == Some("Map") && state.get("ItemReader").is_none() {
+        let items = match state.get("ItemsPath") {
+            None => Some(Vec::new()),
+            Some(Value::String(p)) => paths::steps(p),
+            Some(_) => None,
+        };
+        for field in items.iter().flat_map(|_| item_field_paths(state)) {
+            out.push([items.clone().unwrap_or_default(), vec![Step::Index(0)], field].concat());
+        }
+    }
+    out
+}
+
+/// The paths a Map reads in each item: the `$$.Map.Item.Value.a` fields of its `ItemSelector`
+/// (or `Parameters`), else what the first state of its processor reads from its input (the item).
+fn item_field_paths(map: &Value) -> Vec<Vec<Step>> {
+    fn from_context(value: &Value, out: &mut Vec<Vec<Step>>) {
+        match value {
+            Value::Object(m) => {
+                for (key, v) in m {
+                    match (key.ends_with(".$"), v.as_str().and_then(|t| t.trim().strip_prefix("$$.Map.Item.Value"))) {
+                        (true, Some(rest)) if rest.is_empty() || rest.starts_with(['.', '[']) => out.extend(paths::steps(&format!("${rest}")).filter(|s| !s.is_empty())),
+                        _ => from_context(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| from_context(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match map.get("ItemSelector").or_else(|| map.get("Parameters")) {
+        Some(selector) => from_context(selector, &mut out),
+        None => {
+            let processor = map.get("ItemProcessor").or_else(|| map.get("Iterator"));
+            let first = processor.and_then(|p| p.get("StartAt").and_then(Value::as_str).and_then(|s| p.get("States")?.get(s)));
+            out.extend(first.map(read_paths).unwrap_or_default().into_iter().filter(|p| !p.is_empty()));
+        }
+    }
+    out
+}
+
+/// The paths a state's template reads into a DynamoDB number (`"N.$": "$.a"`, or through an
+/// intrinsic, `"N.$": "States.Format('{}', $.a)"`): DynamoDB refuses an `N` that is no number
+/// ("A value provided cannot be converted into a number"), so the value read there is one.
+fn number_paths(state: &Value) -> Vec<Vec<Step>> {
+    fn walk(value: &Value, out: &mut Vec<Vec<Step>>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("N.$", Value::String(text)) => match paths::steps(text) {
+                            Some(steps) => out.push(steps),
+                            None => out.extend(intrinsic_paths(text)),
+                        },
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(template) = state.get("Parameters") {
+        walk(template, &mut out);
     }
     out
 }
@@ -495,7 +645,7 @@ fn intrinsic_paths(text: &str) -> Vec<Vec<Step>> {
 
 /// The values a Choice's rules need so that it takes the branch that moves on (see the module),
 /// each saying whether it makes the chosen rule hold.
-fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Value, bool)> {
+fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Option<Value>, bool)> {
     let rules: Vec<&Value> = choice.get("Choices").and_then(Value::as_array).map(|r| r.iter().collect()).unwrap_or_default();
     let mut targets: Vec<Option<&str>> = rules.iter().map(|r| r.get("Next").and_then(Value::as_str)).collect();
     targets.push(choice.get("Default").and_then(Value::as_str));
@@ -503,14 +653,12 @@ fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<Str
     let distances: Vec<Option<usize>> = targets.iter().map(|t| t.and_then(|t| distance_to_success(t, task, choice_name, states))).collect();
     let Some(best) = distances.iter().flatten().max() else { return Vec::new() };
     let Some(pick) = distances.iter().position(|d| *d == Some(*best)) else { return Vec::new() };
-    let mut values: Vec<(Vec<Step>, Value, bool)> = Vec::new();
+    let mut values: Vec<(Vec<Step>, Option<Value>, bool)> = Vec::new();
     let mut put = |assignment: synth::Assignment, awaited: bool| {
         for (steps, value) in assignment {
             values.retain(|(s, ..)| *s != steps);
-            // An absent field (`IsPresent` false) is left to the payload.
-            if let Some(value) = value {
-                values.push((steps, value, awaited));
-            }
+            // `None`: the field must be absent (`IsPresent` false).
+            values.push((steps, value, awaited));
         }
     };
     for rule in &rules[..pick] {
@@ -638,7 +786,7 @@ mod tests {
 
     #[test]
     fn a_payload_keeps_what_it_has_and_gains_what_is_read() {
-        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited };
+        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited, absent: false };
         let expectation = Expectation { reads: vec![
             read("$.status", Some(json!("OK")), true),
             read("$.itemCount", None, false),
@@ -652,6 +800,67 @@ mod tests {
         // A value that only makes an earlier rule fail is no status the service reports.
         let not_failed = Expectation { reads: vec![read("$.Status", Some(json!("FAILED-other")), false)] };
         assert_eq!(not_failed.shape_service(json!({"Status": "COMPLETE"})), json!({"Status": "COMPLETE"}));
+    }
+
+    #[test]
+    fn a_field_put_into_a_dynamodb_number_is_a_number() {
+        let definition = json!({"StartAt": "Rules", "States": {
+            "Rules": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:rules", "ResultPath": "$.check", "Next": "Put"},
+            "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"TableName": "t", "Item": {
+                "pk": {"S.$": "$.check.employeeId"},
+                "amountCents": {"N.$": "States.Format('{}', $.check.amountCents)"},
+                "ttl": {"N.$": "$.check.expiry"}}}, "End": true}}});
+        let read = reads(definition, "Rules");
+        assert!(read.contains(&("$.amountCents".to_string(), Some(json!(1)))), "{read:?}");
+        assert!(read.contains(&("$.expiry".to_string(), Some(json!(1)))), "{read:?}");
+        assert!(read.contains(&("$.employeeId".to_string(), None)), "{read:?}");
+    }
+
+    #[test]
+    fn the_items_a_map_reads_from_a_result_are_objects_with_the_fields_it_selects() {
+        let definition = json!({"StartAt": "List Rules", "States": {
+            "List Rules": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                           "ResultSelector": {"Lambda.$": "$.Payload"}, "ResultPath": "$.rules", "Next": "For Each Rule"},
+            "For Each Rule": {"Type": "Map", "ItemsPath": "$.rules.Lambda.ParamsList",
+                "ItemSelector": {"Name.$": "$$.Map.Item.Value.Name", "Target.$": "$$.Map.Item.Value.Target.Arn", "Index.$": "$$.Map.Item.Index"},
+                "ItemProcessor": {"StartAt": "Create", "States": {"Create": {"Type": "Pass", "End": true}}}, "Next": "Inline"},
+            "Inline": {"Type": "Map", "ItemsPath": "$.rules.Lambda.Jobs",
+                "ItemProcessor": {"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:startJobRun", "Parameters": {"JobName.$": "$.jobName"}, "End": true}}}, "End": true}}});
+        let read: Vec<String> = reads(definition.clone(), "List Rules").into_iter().map(|(p, _)| p).collect();
+        for wanted in ["$.Payload.ParamsList", "$.Payload.ParamsList[0].Name", "$.Payload.ParamsList[0].Target.Arn", "$.Payload.Jobs[0].jobName"] {
+            assert!(read.iter().any(|r| r == wanted), "{wanted} in {read:?}");
+        }
+        let shaped = expectations(&definition)["List Rules"].under(&Step::Member("Payload".into())).shape_payload(json!({}));
+        assert_eq!(shaped["ParamsList"][0]["Name"], json!("Name-1"), "{shaped}");
+        assert_eq!(shaped["Jobs"][0]["jobName"], json!("jobName-1"), "{shaped}");
+    }
+
+    #[test]
+    fn what_a_wait_hands_on_is_read_by_the_state_after_it() {
+        let definition = json!({"StartAt": "Convert", "States": {
+            "Convert": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "OutputPath": "$.Payload", "Next": "Future?"},
+            "Future?": {"Type": "Choice", "Choices": [{"Variable": "$.process", "BooleanEquals": true, "Next": "Wait"}], "Default": "Skip"},
+            "Skip": {"Type": "Pass", "End": true},
+            "Wait": {"Type": "Wait", "TimestampPath": "$.time", "OutputPath": "$.event", "Next": "Emit"},
+            "Emit": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents", "Parameters": {"Entries": [{"Detail.$": "$.detail", "Source.$": "$.source"}]}, "End": true}}});
+        let read = reads(definition, "Convert");
+        assert!(read.contains(&("$.Payload.event.detail".to_string(), None)), "{read:?}");
+        assert!(read.contains(&("$.Payload.event.source".to_string(), None)), "{read:?}");
+        assert!(read.contains(&("$.Payload.time".to_string(), Some(json!("2024-01-01T00:00:00Z")))), "{read:?}");
+        assert!(read.contains(&("$.Payload.process".to_string(), Some(json!(true)))), "{read:?}");
+    }
+
+    #[test]
+    fn a_pagination_loop_s_answer_that_moves_on_has_no_next_token() {
+        let definition = json!({"StartAt": "Page", "States": {
+            "Page": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                     "ResultSelector": {"Lambda.$": "$.Payload"}, "ResultPath": "$.page", "Next": "More?"},
+            "More?": {"Type": "Choice", "Choices": [{"Variable": "$.page.Lambda.NextToken", "IsPresent": true, "Next": "Page"}], "Default": "Done"},
+            "Done": {"Type": "Succeed"}}});
+        let expectation = expectations(&definition)["Page"].under(&Step::Member("Payload".into()));
+        // The payload echoed back holds the previous page's token: the answer drops it.
+        let shaped = expectation.shape_payload(json!({"NextToken": "t-1", "page": {"Lambda": {"NextToken": "t-0"}}}));
+        assert!(shaped.get("NextToken").is_none(), "{shaped}");
     }
 
     #[test]
