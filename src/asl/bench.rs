@@ -222,7 +222,9 @@ pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Ve
     // One registry for the run, handed from execution to execution, as the peer harness passes
     // one handlers object to every execution (the workloads' handlers keep no state).
     let mut handlers = Some(spec.handlers());
-    let base = ExecutionConfig {
+    // The configuration goes from execution to execution too (its names are strings: a copy
+    // per execution would be five allocations), only its seed changes.
+    let mut config = ExecutionConfig {
         execution_type: spec.execution_type,
         state_machine_name: spec.name.into(),
         // The peer's workloads carry payloads over AWS's 256 KiB (map_10k's 10,000 items);
@@ -232,7 +234,7 @@ pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Ve
         ..ExecutionConfig::default()
     };
     for (i, input) in inputs.into_iter().enumerate() {
-        let config = ExecutionConfig { seed: i as u64, ..base.clone() };
+        config.seed = i as u64;
         let registry = handlers.take().unwrap_or_else(|| spec.handlers());
         let mut execution = Execution::start(program.clone(), input, Box::new(VirtualClock::default()), registry, config);
         execution.run();
@@ -241,15 +243,68 @@ pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Ve
             debug_assert_eq!(entered, execution.history().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count() as u64);
         }
         transitions += entered;
-        let (status, registry) = execution.into_status_and_handlers();
-        handlers = Some(registry);
-        outputs.push(Compact::from(match status {
+        let ended = execution.into_parts();
+        handlers = Some(ended.handlers);
+        config = ended.config;
+        outputs.push(Compact::from(match ended.status {
             ExecutionStatus::Succeeded { output } => Arc::try_unwrap(output).unwrap_or_else(|shared| Value::clone(&shared)),
             ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => json!({"failed": e.to_output()}),
             ExecutionStatus::Running => json!({"failed": "still running"}),
         }));
     }
     WorkloadRun { outputs, transitions }
+}
+
+/// One workload ready to be timed: validated and compiled once, its inputs built before each
+/// timed run, its last run kept for checking after the clock stopped. The WebAssembly bench
+/// (`src/bin/statecraft-bench-wasm.rs`) is this, bound for JavaScript; the native tests drive
+/// the same calls, so the binding cannot rot unnoticed (`tests/bench_wasm.rs`).
+pub struct Workload {
+    spec: &'static WorkloadSpec,
+    program: Arc<Program>,
+    /// The next run's inputs ([`Workload::prepare`]).
+    inputs: Option<Vec<Value>>,
+    /// The last run, for [`Workload::verify`].
+    last: Option<WorkloadRun>,
+}
+
+impl Workload {
+    /// Validates and compiles `definition` for the workload called `name`.
+    pub fn new(name: &str, definition: &str) -> Result<Workload, String> {
+        let spec = workload(name).ok_or_else(|| format!("unknown workload {name}"))?;
+        if crate::asl::validate::validate_text(definition).has_errors() {
+            return Err(format!("{} does not validate", spec.file));
+        }
+        let program = compile(definition).map_err(|e| e.to_string())?;
+        Ok(Workload { spec, program, inputs: None, last: None })
+    }
+
+    /// The workload's description.
+    pub fn spec(&self) -> &'static WorkloadSpec {
+        self.spec
+    }
+
+    /// Builds the next run's inputs (not part of the timed run).
+    pub fn prepare(&mut self) {
+        self.inputs = Some(self.spec.inputs());
+    }
+
+    /// Runs every execution of one run; gives the state transitions. The outputs are kept
+    /// until the next run, as the native harness keeps them.
+    pub fn run(&mut self) -> u64 {
+        let inputs = self.inputs.take().unwrap_or_else(|| self.spec.inputs());
+        self.last = None;
+        let run = run_workload(self.spec, &self.program, inputs);
+        let transitions = run.transitions;
+        self.last = Some(run);
+        transitions
+    }
+
+    /// Checks the last run's outputs and transitions against the peer harness's.
+    pub fn verify(&self) -> Result<(), String> {
+        let run = self.last.as_ref().ok_or("nothing has run yet")?;
+        self.spec.verify(run).map_err(|e| format!("{}: {e}", self.spec.name))
+    }
 }
 
 /// The peer harness's `orderHandlers`, as simulated handlers.

@@ -12,22 +12,14 @@ static GLOBAL: statecraft::asl::jsonata::Metered<std::alloc::System> = statecraf
 
 #[cfg(target_arch = "wasm32")]
 mod entry {
-    use std::sync::Arc;
-
-    use serde_json::Value;
-    use statecraft::asl::bench::{WorkloadRun, WorkloadSpec, compile, run_workload, workload};
-    use statecraft::asl::interp::Program;
+    use statecraft::asl::bench;
     use wasm_bindgen::prelude::*;
 
-    /// One workload, validated and compiled once; run as often as the caller times it.
+    /// One workload, validated and compiled once; run as often as the caller times it
+    /// ([`bench::Workload`], whose calls the native tests drive).
     #[wasm_bindgen]
     pub struct Workload {
-        spec: &'static WorkloadSpec,
-        program: Arc<Program>,
-        /// The next run's inputs, built before the timed part ([`Workload::prepare`]).
-        inputs: Option<Vec<Value>>,
-        /// The last run, for [`Workload::verify`] after the clock stopped.
-        last: Option<WorkloadRun>,
+        workload: bench::Workload,
     }
 
     #[wasm_bindgen]
@@ -35,39 +27,27 @@ mod entry {
         /// Validates and compiles `definition` for the workload called `name`.
         #[wasm_bindgen(constructor)]
         pub fn new(name: &str, definition: &str) -> Result<Workload, JsError> {
-            let spec = workload(name).ok_or_else(|| JsError::new(&format!("unknown workload {name}")))?;
-            if statecraft::asl::validate::validate_text(definition).has_errors() {
-                return Err(JsError::new(&format!("{} does not validate", spec.file)));
-            }
-            let program = compile(definition).map_err(|e| JsError::new(&e.to_string()))?;
-            Ok(Workload { spec, program, inputs: None, last: None })
+            bench::Workload::new(name, definition).map(|workload| Workload { workload }).map_err(|e| JsError::new(&e))
         }
 
         /// How many runs one measuring process makes (the first is cold), as natively.
         pub fn inner(&self) -> usize {
-            self.spec.inner
+            self.workload.spec().inner
         }
 
         /// Builds the next run's inputs (not part of the timed run, as natively).
         pub fn prepare(&mut self) {
-            self.inputs = Some(self.spec.inputs());
+            self.workload.prepare()
         }
 
-        /// Runs every execution of one run; gives the state transitions. The outputs are kept
-        /// until the next run, as the native harness keeps them.
+        /// Runs every execution of one run; gives the state transitions.
         pub fn run(&mut self) -> f64 {
-            let inputs = self.inputs.take().unwrap_or_else(|| self.spec.inputs());
-            self.last = None;
-            let run = run_workload(self.spec, &self.program, inputs);
-            let transitions = run.transitions as f64;
-            self.last = Some(run);
-            transitions
+            self.workload.run() as f64
         }
 
         /// Checks the last run's outputs and transitions against the peer harness's.
         pub fn verify(&self) -> Result<(), JsError> {
-            let run = self.last.as_ref().ok_or_else(|| JsError::new("nothing has run yet"))?;
-            self.spec.verify(run).map_err(|e| JsError::new(&format!("{}: {e}", self.spec.name)))
+            self.workload.verify().map_err(|e| JsError::new(&e))
         }
     }
 }

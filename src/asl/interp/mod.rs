@@ -88,6 +88,13 @@ impl Default for ExecutionConfig {
     }
 }
 
+/// What an ended execution gives back ([`Execution::into_parts`]).
+pub struct EndedParts {
+    pub status: ExecutionStatus,
+    pub handlers: HandlerRegistry,
+    pub config: ExecutionConfig,
+}
+
 /// Where an execution is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutionStatus {
@@ -262,12 +269,45 @@ pub fn local_event_id(key: u64) -> u64 {
     key & 0xffff_ffff
 }
 
+/// The execution's random numbers (intrinsics, jitter, handlers): `StdRng` seeded from the
+/// configured seed on first use, not at the start. Seeding ChaCha costs more than a short
+/// execution's states (most never draw a number), and the stream is the same either way.
+struct SeededRng {
+    seed: u64,
+    rng: Option<StdRng>,
+}
+
+impl SeededRng {
+    fn new(seed: u64) -> SeededRng {
+        SeededRng { seed, rng: None }
+    }
+
+    fn rng(&mut self) -> &mut StdRng {
+        let seed = self.seed;
+        self.rng.get_or_insert_with(|| StdRng::seed_from_u64(seed))
+    }
+}
+
+impl rand::RngCore for SeededRng {
+    fn next_u32(&mut self) -> u32 {
+        self.rng().next_u32()
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.rng().next_u64()
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        self.rng().fill_bytes(dst)
+    }
+}
+
 /// One execution of a state machine.
 pub struct Execution {
     program: Arc<Program>,
     config: ExecutionConfig,
     clock: Box<dyn Clock>,
-    rng: StdRng,
+    rng: SeededRng,
     handlers: HandlerRegistry,
     logs: CloudWatchLogs,
     history: Vec<HistoryEvent>,
@@ -285,8 +325,6 @@ pub struct Execution {
     start_time: Millis,
     transitions: u64,
     token_seq: u64,
-    /// The top-level variables as they were when the top-level fiber ended.
-    final_variables: Option<serde_json::Map<String, Value>>,
     /// The data-flow trace, when enabled.
     trace: Option<Vec<trace::TraceEntry>>,
     /// One state run on its own ([`Execution::start_isolated`]).
@@ -354,7 +392,7 @@ impl Execution {
         let input = Arc::new(input);
         let start_state = program.scope(ScopeId::TOP).start;
         let mut execution = Execution {
-            rng: StdRng::seed_from_u64(config.seed),
+            rng: SeededRng::new(config.seed),
             program,
             config,
             clock,
@@ -373,7 +411,6 @@ impl Execution {
             start_time,
             transitions: 0,
             token_seq: 0,
-            final_variables: None,
             trace: None,
             isolation: None,
             child_histories: Vec::new(),
@@ -493,15 +530,16 @@ impl Execution {
     /// output is then usually no longer shared with its history, so taking it out of the `Arc`
     /// costs no copy.
     pub fn into_status(self) -> ExecutionStatus {
-        self.into_status_and_handlers().0
+        self.into_parts().status
     }
 
-    /// [`Execution::into_status`], also giving back the handlers: a caller that runs many
-    /// executions with the same handlers (the benchmarks) builds the registry once.
-    pub fn into_status_and_handlers(self) -> (ExecutionStatus, HandlerRegistry) {
-        let Execution { status, history, fibers, trace, handlers, .. } = self;
+    /// [`Execution::into_status`], also giving back the handlers and the configuration: a
+    /// caller that runs many executions with the same handlers and names (the benchmarks)
+    /// builds the registry and the configuration's strings once.
+    pub fn into_parts(self) -> EndedParts {
+        let Execution { status, history, fibers, trace, handlers, config, .. } = self;
         drop((history, fibers, trace));
-        (status, handlers)
+        EndedParts { status, handlers, config }
     }
 
     /// What the handlers printed, by log group.
@@ -519,7 +557,8 @@ impl Execution {
     pub fn top_level_variables(&self) -> serde_json::Map<String, Value> {
         match self.fibers.iter().flatten().find(|f| f.parent.is_none()) {
             Some(root) => root.variables.visible(),
-            None => self.final_variables.clone().unwrap_or_default(),
+            // The variables as they were when the top-level fiber ended.
+            None => self.last_top.as_ref().map(|top| top.variables.clone()).unwrap_or_default(),
         }
     }
 
@@ -676,7 +715,6 @@ impl Execution {
         self.free.clear();
         self.ready.clear();
         self.sleeping.clear();
-        self.final_variables = None;
         self.last_top = None;
         self.redrive_count += 1;
         self.timeout_from = self.clock.now();
@@ -866,9 +904,12 @@ impl Execution {
 
     fn release(&mut self, fid: FiberId) {
         if let Some(root) = self.fibers[fid.0].take_if(|f| f.parent.is_none()) {
+            // Kept once, for a redrive and for the variables panel after the end. The execution
+            // ends with its top-level fiber: its slot is not worth a free-list entry (the first
+            // push would allocate the list, once per execution).
             let variables = root.variables.visible();
-            self.last_top = Some(Box::new(TopAt { state: root.state, input: root.input, variables: variables.clone() }));
-            self.final_variables = Some(variables);
+            self.last_top = Some(Box::new(TopAt { state: root.state, input: root.input, variables }));
+            return;
         }
         self.fibers[fid.0] = None;
         self.free.push(fid);

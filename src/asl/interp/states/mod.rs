@@ -278,9 +278,10 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
                 }
                 None => result,
             };
+            // `None` without an Assign: an empty `Map` would still seed its hasher, every state.
             let assigned = match &state.assign {
-                Some(assignment) => evaluate_assign(exec, fid, state, assignment, "Assign", &selected, None, None)?,
-                None => Map::new(),
+                Some(assignment) => Some(evaluate_assign(exec, fid, state, assignment, "Assign", &selected, None, None)?),
+                None => None,
             };
             // Placed into or beside the input, the result is not the output: the task result's
             // quota mark ([`leave`]) would only keep it shared, and a shared result is copied.
@@ -314,8 +315,8 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
             let has_result = matches!(state.state_type, StateType::Task | StateType::Parallel | StateType::Map);
             let result_ref = has_result.then_some(&*result);
             let assigned = match &state.assign {
-                Some(assignment) => evaluate_assign(exec, fid, state, assignment, "Assign", &result, result_ref, None)?,
-                None => Map::new(),
+                Some(assignment) => Some(evaluate_assign(exec, fid, state, assignment, "Assign", &result, result_ref, None)?),
+                None => None,
             };
             let output = match &state.output {
                 Some(template) => Arc::new(jsonata_value(exec, fid, state, template, "Output", &raw, result_ref, None)?),
@@ -324,7 +325,9 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
             (output, assigned)
         }
     };
-    commit_variables(exec, fid, state, assigned)?;
+    if let Some(assigned) = assigned {
+        commit_variables(exec, fid, state, assigned)?;
+    }
     Ok(output)
 }
 
@@ -340,7 +343,7 @@ fn output_in_place(
     path: &crate::asl::path::ReferencePath,
     context: &Value,
     selected: Arc<Value>,
-    assigned: Map<String, Value>,
+    assigned: Option<Map<String, Value>>,
 ) -> Result<Arc<Value>, StatesError> {
     let site = site(exec, fid, state);
     let result = Arc::try_unwrap(selected).unwrap_or_else(|shared| Value::clone(&shared));
@@ -361,7 +364,9 @@ fn output_in_place(
                 pipeline::select(output_path, &fiber.input, &refs, site)?
             }
         };
-        commit_variables(exec, fid, state, assigned)?;
+        if let Some(assigned) = assigned {
+            commit_variables(exec, fid, state, assigned)?;
+        }
         exec.config.quotas.check_result(&state.name, &output)?;
         Ok(output)
     })();
