@@ -51,7 +51,7 @@ pub fn CodePane() -> impl IntoView {
     request_animation_frame(move || {
         // try_set: the pane may be gone by then (nothing to mount).
         set_timeout(move || code_view::load(move |loaded| {
-            bundle.try_set(Some(loaded));
+            let _ = bundle.try_set(Some(loaded));
         }), std::time::Duration::ZERO)
     });
     // Mount the editor once its host is in the page and the bundle is here.
