@@ -3,8 +3,10 @@
 //   node scripts/page-weight.mjs [DIST] [--wasm FILE] [--top N] [--json]
 //
 // 1. Every file trunk put in DIST (default: $STATECRAFT_DIST or dist/) with its raw and gzipped
-//    (level 9) size, and the total of what the first load fetches. The service catalogue
-//    (catalogue/, fetched one service at a time when a document uses it) is summed apart.
+//    (level 9) size, and two totals: what the first load fetches before the canvas is drawn
+//    (what index.html runs, links and preloads) and what comes after the first paint (the code
+//    editor's bundle, the engine worker). The service catalogue (catalogue/, fetched one
+//    service at a time when a document uses it) is summed apart.
 // 2. The wasm's code by crate and by module, read from its name section: the function bodies'
 //    sizes, grouped by the crate (and module path) of each function's demangled name. The
 //    shipped wasm has no names (wasm-opt drops them), so this reads cargo's own output,
@@ -35,12 +37,48 @@ async function files(dir) {
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const kb = (n) => (n / 1024).toFixed(1);
 
-/** Raw and gzipped size of each file the first load can fetch, and the catalogue apart. */
+/**
+ * What index.html makes the browser fetch before the app can paint: itself, its stylesheets,
+ * the scripts it runs (classic and module) and what it preloads (the page's wasm, its JS glue
+ * and snippets). A script of a type the browser does not run (the code editor's bundle, which the
+ * page starts after its first paint) and files index.html does not name (the engine worker, which
+ * the page starts once the canvas is drawn) come later.
+ */
+export function firstPaintFiles(html) {
+  const first = new Set(['index.html']);
+  const later = new Set();
+  const local = (url) => url.replace(/^\.?\//, '');
+  for (const [, tag, attrs] of html.matchAll(/<(script|link)\b([^>]*)>/gi)) {
+    const attr = (name) => new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`, 'i').exec(attrs)?.[1];
+    if (tag.toLowerCase() === 'script') {
+      const src = attr('src');
+      if (!src) continue;
+      const type = (attr('type') ?? '').toLowerCase();
+      const runs = type === '' || type === 'module' || /^(text|application)\/(java|ecma)script$/.test(type);
+      (runs ? first : later).add(local(src));
+    } else {
+      const rel = (attr('rel') ?? '').toLowerCase();
+      const href = attr('href');
+      if (href && !href.startsWith('data:') && ['stylesheet', 'modulepreload', 'preload'].includes(rel)) first.add(local(href));
+    }
+  }
+  return { first, later };
+}
+
+/**
+ * Raw and gzipped size of each file of the site, each with `phase`: `first paint` (what the
+ * first load fetches before the canvas is drawn: `total`) or `after first paint` (the code
+ * editor's bundle, the engine worker: `later`). The service catalogue, fetched one service at a
+ * time when a document uses it, is summed apart; `_headers` is the host's, never fetched.
+ */
 export async function distTable(dist) {
   const rows = [];
   const catalogue = { files: 0, raw: 0, gz: 0 };
+  let html = '';
+  try { html = await readFile(path.join(dist, 'index.html'), 'utf8'); } catch { /* no page built */ }
+  const { first } = firstPaintFiles(html);
   for (const name of await files(dist)) {
-    if (name.includes('.stage')) continue;
+    if (name.includes('.stage') || name === '_headers') continue;
     const bytes = await readFile(path.join(dist, name));
     if (name.startsWith('catalogue' + path.sep)) {
       catalogue.files += 1;
@@ -48,11 +86,14 @@ export async function distTable(dist) {
       catalogue.gz += gz(bytes);
       continue;
     }
-    rows.push({ name, raw: bytes.length, gz: gz(bytes) });
+    const phase = first.has(name.split(path.sep).join('/')) ? 'first paint' : 'after first paint';
+    rows.push({ name, phase, raw: bytes.length, gz: gz(bytes) });
   }
-  rows.sort((a, b) => b.gz - a.gz);
-  const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gz: t.gz + r.gz }), { raw: 0, gz: 0 });
-  return { rows, total, catalogue };
+  rows.sort((a, b) => (a.phase === b.phase ? b.gz - a.gz : a.phase === 'first paint' ? -1 : 1));
+  const sum = (list) => list.reduce((t, r) => ({ raw: t.raw + r.raw, gz: t.gz + r.gz }), { raw: 0, gz: 0 });
+  const total = sum(rows.filter((r) => r.phase === 'first paint'));
+  const later = sum(rows.filter((r) => r.phase !== 'first paint'));
+  return { rows, total, later, catalogue };
 }
 
 // ---- the wasm binary format, as much as this needs ----
@@ -274,10 +315,11 @@ async function main() {
     console.log(JSON.stringify(report, null, 2));
     return;
   }
-  console.log(`Files in ${dist} (the first load; gz = gzip -9)`);
-  console.log(`${pad('file', 52)} ${lpad('raw KB', 9)} ${lpad('gz KB', 8)}`);
-  for (const r of table.rows) console.log(`${pad(r.name, 52)} ${lpad(kb(r.raw), 9)} ${lpad(kb(r.gz), 8)}`);
-  console.log(`${pad('total', 52)} ${lpad(kb(table.total.raw), 9)} ${lpad(kb(table.total.gz), 8)}`);
+  console.log(`Files in ${dist} (gz = gzip -9)`);
+  console.log(`${pad('file', 52)} ${pad('when', 18)} ${lpad('raw KB', 9)} ${lpad('gz KB', 8)}`);
+  for (const r of table.rows) console.log(`${pad(r.name, 52)} ${pad(r.phase, 18)} ${lpad(kb(r.raw), 9)} ${lpad(kb(r.gz), 8)}`);
+  console.log(`${pad('total before the first paint', 71)} ${lpad(kb(table.total.raw), 9)} ${lpad(kb(table.total.gz), 8)}`);
+  console.log(`${pad('total after the first paint', 71)} ${lpad(kb(table.later.raw), 9)} ${lpad(kb(table.later.gz), 8)}`);
   const c = table.catalogue;
   console.log(`(catalogue/, fetched per service when a document uses it: ${c.files} files, ${kb(c.raw)} KB raw, ${kb(c.gz)} KB gz; not in the first load)`);
   if (!wasm) {

@@ -2,8 +2,9 @@
 //! numbers, JSON highlighting, bracket matching, folding, search, and squiggles at each
 //! diagnostic's span. Typing becomes the model as soon as it parses; a burst of typing is one
 //! step of the document's undo history, which is the only undo (the editor keeps none of its
-//! own, so Ctrl+Z in the code undoes canvas edits too, in order). When the bundle is missing
-//! (the wasm tests load no scripts) a plain textarea stands in.
+//! own, so Ctrl+Z in the code undoes canvas edits too, in order). The bundle is loaded after the
+//! first paint ([`code_view::load`]); when it is missing (the wasm tests load no scripts) or
+//! fails to load, a plain textarea stands in.
 
 use super::code_view::{self, CodeView};
 use super::context::{Editor, now_ms};
@@ -44,10 +45,24 @@ pub fn CodePane() -> impl IntoView {
         shown.set_value(text.clone());
         editor.perform_merged(Ok(Change::SetText(text)), "Edit code", Merge::Burst { key: "code".into(), at_ms: now_ms() });
     };
-    // Mount the editor once its host is in the page.
+    // The editor's bundle is started once the page has painted (the canvas does not wait for
+    // it); until it is here the pane shows its heading and an empty host.
+    let bundle = RwSignal::new(None::<bool>);
+    request_animation_frame(move || {
+        // try_set: the pane may be gone by then (nothing to mount).
+        set_timeout(move || code_view::load(move |loaded| {
+            let _ = bundle.try_set(Some(loaded));
+        }), std::time::Duration::ZERO)
+    });
+    // Mount the editor once its host is in the page and the bundle is here.
     Effect::new(move |_| {
         let Some(el) = host.get() else { return };
+        let Some(loaded) = bundle.get() else { return };
         if ready.get_untracked() || fallback.get_untracked() {
+            return;
+        }
+        if !loaded {
+            fallback.set(true);
             return;
         }
         let text = session.with_untracked(|s| s.doc.text().to_string());

@@ -1,7 +1,9 @@
 //! The bridge to the code editor: `window.StatecraftCM`, CodeMirror 6 bundled from
-//! `web/codemirror/entry.js` (loaded by index.html before the wasm). Offsets are UTF-16 units,
-//! as JavaScript counts ([`crate::editor::sync::utf16_offset`] converts).
+//! `web/codemirror/entry.js`. index.html names the bundle but does not run it: [`load`] starts it
+//! after the first paint, so the canvas is drawn without waiting for 120 KB of script (issue #18).
+//! Offsets are UTF-16 units, as JavaScript counts ([`crate::editor::sync::utf16_offset`] converts).
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -39,3 +41,42 @@ pub fn create(parent: &web_sys::Element, text: &str, on_change: impl FnMut(Strin
     let callback = Closure::<dyn FnMut(String)>::new(on_change).into_js_value();
     create_view(parent, text, &callback).ok()
 }
+
+/// Starts the code editor's bundle, which index.html carries as an inert script
+/// (`#codemirror-bundle`, a type the browser does not run, so the first paint does not wait
+/// for it), and calls `done(true)` once `window.StatecraftCM` is there; `done(false)` when the
+/// page carries no bundle (the wasm tests) or it failed to load. Already there: at once.
+pub fn load(done: impl FnOnce(bool) + 'static) {
+    let Some(window) = web_sys::window() else { return done(false) };
+    if js_sys::Reflect::has(&window, &JsValue::from_str("StatecraftCM")).unwrap_or(false) {
+        return done(true);
+    }
+    let Some(document) = window.document() else { return done(false) };
+    let inert = document.get_element_by_id(BUNDLE_ID);
+    let Some(src) = inert.as_ref().and_then(|e| e.get_attribute("src")) else { return done(false) };
+    let Ok(script) = document.create_element("script") else { return done(false) };
+    let _ = script.set_attribute("src", &src);
+    if let Some(integrity) = inert.as_ref().and_then(|e| e.get_attribute("integrity")) {
+        let _ = script.set_attribute("integrity", &integrity);
+    }
+    // One of the two events comes; whichever does answers, the other finds `done` taken.
+    let done = std::rc::Rc::new(std::cell::Cell::new(Some(Box::new(done) as Box<dyn FnOnce(bool)>)));
+    for (event, loaded) in [("load", true), ("error", false)] {
+        let done = done.clone();
+        let heard = Closure::once_into_js(move || {
+            if let Some(done) = done.take() {
+                done(loaded);
+            }
+        });
+        let _ = script.add_event_listener_with_callback(event, heard.unchecked_ref());
+    }
+    let appended = document.body().map(|b| b.append_child(&script).is_ok()).unwrap_or(false);
+    if !appended {
+        if let Some(done) = done.take() {
+            done(false);
+        }
+    }
+}
+
+/// The id of index.html's inert script that names the bundle (its hashed file name).
+const BUNDLE_ID: &str = "codemirror-bundle";

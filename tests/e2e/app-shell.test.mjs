@@ -56,3 +56,36 @@ test('dist/ is static-hostable under a sub-path', async () => {
     await server.close();
   }
 });
+
+// Issue #18: the first paint does not wait for the code editor. Its bundle is named in index.html
+// but not run there; the page starts it once the canvas is drawn, and the editor then mounts.
+test('the canvas is drawn before the code editor is fetched, and the editor comes after', async () => {
+  const server = await serveDist('/');
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(() => {
+      const seen = new MutationObserver(() => {
+        if (document.querySelector('.canvas [data-state-name="ValidateInput"]')) {
+          seen.disconnect();
+          window.__drawnAt = performance.now();
+        }
+      });
+      seen.observe(document, { childList: true, subtree: true });
+    });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.locator('.code-host .cm-content').waitFor({ timeout: 20000 });
+    const { drawnAt, bundle, inert } = await page.evaluate(() => ({
+      drawnAt: window.__drawnAt,
+      bundle: performance.getEntriesByType('resource').filter((r) => /codemirror-[0-9a-f]+\.js$/.test(r.name)).map((r) => r.startTime),
+      inert: document.getElementById('codemirror-bundle')?.type,
+    }));
+    assert.equal(inert, 'text/x-deferred-script', 'index.html names the bundle without running it');
+    assert.equal(bundle.length, 1, 'the bundle is fetched once');
+    assert.ok(drawnAt > 0 && bundle[0] > drawnAt, `the bundle was fetched at ${bundle[0]?.toFixed(0)} ms, the canvas drawn at ${drawnAt?.toFixed(0)} ms`);
+    assert.equal(JSON.parse(await codeText(page)).StartAt, 'ValidateInput');
+    await context.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -1,6 +1,12 @@
 // Performance figures for the editor, measured in headless Chromium against dist/ (not a test:
 // run `node bench.mjs` after `trunk build --release`). Prints one line per figure.
-import { serveDist, launch, openPage, dist, codeText } from './harness.mjs';
+//
+//   node bench.mjs [DIST ...]
+//
+// With several builds (e.g. main's and a branch's), each is measured in the same run, first loads
+// taken in turn so that the machine's load falls on all alike, and a table compares them.
+import path from 'node:path';
+import { serveDist, launch, openPage, dist, codeText, codeReady } from './harness.mjs';
 import { distTable } from '../../scripts/page-weight.mjs';
 
 function machine(n) {
@@ -68,97 +74,153 @@ async function firstLoad(browser, url) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const dists = process.argv.length > 2 ? process.argv.slice(2).map((d) => path.resolve(d)) : [dist];
+const label = (d) => (dists.length > 1 ? `[${path.basename(d)}] ` : '');
 const browser = await launch();
-const server = await serveDist('/');
-const loads = [];
-for (let k = 0; k < 7; k++) loads.push(await firstLoad(browser, server.url));
-const fmt = (key) => `${median(loads.map((l) => l[key])).toFixed(0)} ms`;
-console.log(`first load, cold cache, navigation to the drawn seed: median ${fmt('drawn')} (code editor ready ${fmt('code')}; wasm downloaded at ${fmt('wasm')}; runs: ${loads.map((l) => l.drawn.toFixed(0)).join(', ')})`);
+const servers = [];
+for (const d of dists) servers.push(await serveDist('/', {}, d));
+/** Every build's figures, for the table at the end. */
+const figures = dists.map(() => ({}));
 
-const { page } = await openPage(browser, server.url, { width: 1440, height: 900 });
-await page.locator('[data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
-
-const opens = [];
-for (let k = 0; k < 3; k++) {
-  await timeEdit(page, machine(5), () => document.querySelectorAll('.canvas [data-state-name]').length === 5);
-  opens.push(await timeEdit(page, machine(500), () => document.querySelectorAll('.canvas [data-state-name]').length === 500));
+// First loads, the builds in turn.
+const loads = dists.map(() => []);
+for (let k = 0; k < 7; k++) for (const [i, s] of servers.entries()) loads[i].push(await firstLoad(browser, s.url));
+for (const [i, d] of dists.entries()) {
+  const fmt = (key) => `${median(loads[i].map((l) => l[key])).toFixed(0)} ms`;
+  figures[i].firstLoad = median(loads[i].map((l) => l.drawn));
+  figures[i].codeReady = median(loads[i].map((l) => l.code));
+  console.log(`${label(d)}first load, cold cache, navigation to the drawn seed: median ${fmt('drawn')} (code editor ready ${fmt('code')}; wasm downloaded at ${fmt('wasm')}; runs: ${loads[i].map((l) => l.drawn.toFixed(0)).join(', ')})`);
 }
-opens.sort((a, b) => a.dom - b.dom);
-console.log(`500-state definition, text to drawn canvas: median ${opens[1].dom.toFixed(0)} ms in the DOM, ${opens[1].frame.toFixed(0)} ms painted (runs: ${opens.map((o) => o.dom.toFixed(0)).join(', ')})`);
 
-// A 2,000-state definition opened (the whole text replaced), to its canvas drawn.
-const bigOpens = [];
-for (let k = 0; k < 3; k++) {
-  await timeEdit(page, machine(5), () => document.querySelectorAll('.canvas [data-state-name]').length === 5);
-  bigOpens.push(await timeEdit(page, machine(2000), () => document.querySelectorAll('.canvas [data-state-name]').length === 2000));
+for (const [i, d] of dists.entries()) await editing(servers[i].url, label(d), figures[i]);
+
+// The first load's bytes (scripts/page-weight.mjs prints them file by file): before the first
+// paint (what index.html runs and preloads) and after it (the code editor's bundle when it is
+// loaded after the canvas is drawn, the engine worker). The service catalogue, fetched one
+// service at a time when a document uses it, is in neither.
+for (const [i, d] of dists.entries()) {
+  const weight = await distTable(d);
+  const first = weight.rows.filter((r) => r.phase === 'first paint');
+  const later = weight.rows.filter((r) => r.phase !== 'first paint');
+  const list = (rows) => rows.map((r) => `${r.name.replace(/-[0-9a-f]{16}/, '')} ${(r.gz / 1024).toFixed(0)}`).join(', ');
+  figures[i].weight = weight;
+  console.log(`${label(d)}whole page gzipped, before the first paint: ${(weight.total.gz / 1024).toFixed(0)} KB (${list(first)}; ${(weight.total.raw / 1024).toFixed(0)} KB raw)`);
+  console.log(`${label(d)}after the first paint: ${(weight.later.gz / 1024).toFixed(0)} KB gzipped (${list(later)})`);
 }
-bigOpens.sort((a, b) => a.dom - b.dom);
-console.log(`2,000-state definition, text to drawn canvas: median ${bigOpens[1].dom.toFixed(0)} ms in the DOM, ${bigOpens[1].frame.toFixed(0)} ms painted (runs: ${bigOpens.map((o) => o.dom.toFixed(0)).join(', ')})`);
 
-/** A keystroke-sized change at `n` states: F10 → G{k} in S10's resource, seven times; the median. */
-async function keystrokes(n) {
-  await timeEdit(page, machine(n), new Function(`return () => !!document.querySelector('.canvas [data-state-name="S${n - 1}"]')`)());
-  // (S10 in view: the canvas may draw only what is.)
-  await page.locator('[data-state-name="S10"]').scrollIntoViewIfNeeded().catch(() => {});
-  const samples = [];
-  for (let k = 0; k < 7; k++) {
-    const text = await codeText(page);
-    const at = text.search(/function:(F10|G\d)"/) + 'function:'.length;
-    const end = text.indexOf('"', at);
-    samples.push(await timeEdit(page, { from: at, to: end, insert: `G${k}` },
-      new Function(`return () => !!document.querySelector('[data-state-name="S10"]') && document.querySelector('[data-state-name="S10"]').textContent.includes('G${k}')`)()));
-  }
-  samples.sort((a, b) => a.dom - b.dom);
-  const mid = samples[3];
-  console.log(`keystroke in the code to updated canvas at ${n} states: median ${mid.dom.toFixed(1)} ms in the DOM, ${mid.frame.toFixed(1)} ms painted (DOM min ${samples[0].dom.toFixed(1)}, max ${samples[6].dom.toFixed(1)})`);
+if (dists.length > 1) {
+  const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+  const ms = (n) => `${n.toFixed(n < 20 ? 1 : 0)} ms`;
+  const fileGz = (w, re, phase) => w.rows.filter((r) => re.test(r.name) && (!phase || r.phase === phase)).reduce((t, r) => t + r.gz, 0);
+  const rows = [
+    ['page weight before first paint (gz)', (f) => kb(f.weight.total.gz)],
+    ['  page wasm', (f) => kb(fileGz(f.weight, /^statecraft-web.*\.wasm$/))],
+    ['  JS glue + bootstrap + snippets', (f) => kb(fileGz(f.weight, /^(statecraft-web.*\.js|inline-.*\.js|snippets)/, 'first paint'))],
+    ['  CodeMirror (in the first paint)', (f) => kb(fileGz(f.weight, /codemirror/, 'first paint'))],
+    ['  CSS', (f) => kb(fileGz(f.weight, /\.css$/))],
+    ['  HTML', (f) => kb(fileGz(f.weight, /\.html$/))],
+    ['after first paint (gz)', (f) => kb(f.weight.later.gz)],
+    ['  CodeMirror (loaded after)', (f) => kb(fileGz(f.weight, /codemirror/, 'after first paint'))],
+    ['  worker wasm + JS', (f) => kb(fileGz(f.weight, /statecraft-worker/))],
+    ['first load to drawn seed (median of 7)', (f) => ms(f.firstLoad)],
+    ['  code editor ready', (f) => ms(f.codeReady)],
+    ['open 500 states (DOM / painted)', (f) => `${ms(f.open500.dom)} / ${ms(f.open500.frame)}`],
+    ['open 2,000 states (DOM / painted)', (f) => `${ms(f.open2000.dom)} / ${ms(f.open2000.frame)}`],
+    ['keystroke at 200 states (DOM / painted)', (f) => `${ms(f.key200.dom)} / ${ms(f.key200.frame)}`],
+    ['keystroke at 1,000 states (DOM / painted)', (f) => `${ms(f.key1000.dom)} / ${ms(f.key1000.frame)}`],
+  ];
+  console.log(`\n| measure | ${dists.map((d) => path.basename(d)).join(' | ')} |`);
+  console.log(`|---|${dists.map(() => '---').join('|')}|`);
+  for (const [name, cell] of rows) console.log(`| ${name} | ${figures.map(cell).join(' | ')} |`);
 }
-await keystrokes(1000);
-await keystrokes(200);
 
-// A node drag at 200 states: frames per second over 60 pointer moves.
-const box = await page.locator('[data-state-name="S0"]').boundingBox();
-const fps = await (async () => {
-  await page.mouse.move(box.x + 20, box.y + 20);
-  await page.mouse.down();
-  const t0 = Date.now();
-  for (let i = 0; i < 60; i++) {
-    await page.mouse.move(box.x + 20 + i * 2, box.y + 20 + i);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-  }
-  await page.mouse.up();
-  return 60000 / (Date.now() - t0);
-})();
-console.log(`node drag at 200 states, driven by playwright: ${fps.toFixed(0)} frames/s (each move applied and painted, with two CDP round trips per move)`);
-
-// The same drag driven inside the page: the work each pointer move costs, and the frame rate
-// when one move comes per animation frame.
-const drag = await page.evaluate(async () => {
-  const node = document.querySelector('[data-state-name="S1"]');
-  const b = node.getBoundingClientRect();
-  const tick = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
-  const at = (i) => ({ clientX: b.x + 20 + i * 3, clientY: b.y + 20 + i, bubbles: true, button: 0, pointerId: 1, isPrimary: true });
-  node.dispatchEvent(new PointerEvent('pointerdown', at(0)));
-  const work = [];
-  const t0 = performance.now();
-  for (let i = 1; i <= 120; i++) {
-    await new Promise((r) => requestAnimationFrame(r));
-    const s = performance.now();
-    const before = document.querySelector('[data-state-name="S1"]')?.getBoundingClientRect().x;
-    window.dispatchEvent(new PointerEvent('pointermove', at(i)));
-    while (document.querySelector('[data-state-name="S1"]')?.getBoundingClientRect().x === before) await tick();
-    work.push(performance.now() - s);
-  }
-  const elapsed = performance.now() - t0;
-  window.dispatchEvent(new PointerEvent('pointerup', at(120)));
-  work.sort((a, b) => a - b);
-  return { median: work[60], p90: work[108], fps: 120000 / elapsed };
-});
-console.log(`node drag at 200 states, in the page: ${drag.fps.toFixed(0)} frames/s; work per move median ${drag.median.toFixed(1)} ms, p90 ${drag.p90.toFixed(1)} ms`);
-
-// The first load's bytes (scripts/page-weight.mjs prints them file by file; the service
-// catalogue, fetched one service at a time when a document uses it, is not in it).
-const weight = await distTable(dist);
-const file = (re) => weight.rows.filter((r) => re.test(r.name)).reduce((t, r) => t + r.gz, 0);
-console.log(`whole page gzipped: ${(weight.total.gz / 1024).toFixed(0)} KB (wasm ${(file(/\.wasm$/) / 1024).toFixed(0)} KB, CodeMirror ${(file(/codemirror/) / 1024).toFixed(0)} KB; ${(weight.total.raw / 1024).toFixed(0)} KB raw)`);
 await browser.close();
-await server.close();
+for (const s of servers) await s.close();
+
+/** The editing figures of one build: big definitions opened, keystrokes, drags. */
+async function editing(url, label, out) {
+  const { page } = await openPage(browser, url, { width: 1440, height: 900 });
+  await page.locator('[data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+  await codeReady(page);
+
+  const opens = [];
+  for (let k = 0; k < 3; k++) {
+    await timeEdit(page, machine(5), () => document.querySelectorAll('.canvas [data-state-name]').length === 5);
+    opens.push(await timeEdit(page, machine(500), () => document.querySelectorAll('.canvas [data-state-name]').length === 500));
+  }
+  opens.sort((a, b) => a.dom - b.dom);
+  out.open500 = opens[1];
+  console.log(`${label}500-state definition, text to drawn canvas: median ${opens[1].dom.toFixed(0)} ms in the DOM, ${opens[1].frame.toFixed(0)} ms painted (runs: ${opens.map((o) => o.dom.toFixed(0)).join(', ')})`);
+
+  // A 2,000-state definition opened (the whole text replaced), to its canvas drawn.
+  const bigOpens = [];
+  for (let k = 0; k < 3; k++) {
+    await timeEdit(page, machine(5), () => document.querySelectorAll('.canvas [data-state-name]').length === 5);
+    bigOpens.push(await timeEdit(page, machine(2000), () => document.querySelectorAll('.canvas [data-state-name]').length === 2000));
+  }
+  bigOpens.sort((a, b) => a.dom - b.dom);
+  out.open2000 = bigOpens[1];
+  console.log(`${label}2,000-state definition, text to drawn canvas: median ${bigOpens[1].dom.toFixed(0)} ms in the DOM, ${bigOpens[1].frame.toFixed(0)} ms painted (runs: ${bigOpens.map((o) => o.dom.toFixed(0)).join(', ')})`);
+
+  /** A keystroke-sized change at `n` states: F10 → G{k} in S10's resource, seven times; the median. */
+  async function keystrokes(n) {
+    await timeEdit(page, machine(n), new Function(`return () => !!document.querySelector('.canvas [data-state-name="S${n - 1}"]')`)());
+    // (S10 in view: the canvas may draw only what is.)
+    await page.locator('[data-state-name="S10"]').scrollIntoViewIfNeeded().catch(() => {});
+    const samples = [];
+    for (let k = 0; k < 7; k++) {
+      const text = await codeText(page);
+      const at = text.search(/function:(F10|G\d)"/) + 'function:'.length;
+      const end = text.indexOf('"', at);
+      samples.push(await timeEdit(page, { from: at, to: end, insert: `G${k}` },
+        new Function(`return () => !!document.querySelector('[data-state-name="S10"]') && document.querySelector('[data-state-name="S10"]').textContent.includes('G${k}')`)()));
+    }
+    samples.sort((a, b) => a.dom - b.dom);
+    const mid = samples[3];
+    out[`key${n}`] = mid;
+    console.log(`${label}keystroke in the code to updated canvas at ${n} states: median ${mid.dom.toFixed(1)} ms in the DOM, ${mid.frame.toFixed(1)} ms painted (DOM min ${samples[0].dom.toFixed(1)}, max ${samples[6].dom.toFixed(1)})`);
+  }
+  await keystrokes(1000);
+  await keystrokes(200);
+
+  // A node drag at 200 states: frames per second over 60 pointer moves.
+  const box = await page.locator('[data-state-name="S0"]').boundingBox();
+  const fps = await (async () => {
+    await page.mouse.move(box.x + 20, box.y + 20);
+    await page.mouse.down();
+    const t0 = Date.now();
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.move(box.x + 20 + i * 2, box.y + 20 + i);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+    }
+    await page.mouse.up();
+    return 60000 / (Date.now() - t0);
+  })();
+  console.log(`${label}node drag at 200 states, driven by playwright: ${fps.toFixed(0)} frames/s (each move applied and painted, with two CDP round trips per move)`);
+
+  // The same drag driven inside the page: the work each pointer move costs, and the frame rate
+  // when one move comes per animation frame.
+  const drag = await page.evaluate(async () => {
+    const node = document.querySelector('[data-state-name="S1"]');
+    const b = node.getBoundingClientRect();
+    const tick = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
+    const at = (i) => ({ clientX: b.x + 20 + i * 3, clientY: b.y + 20 + i, bubbles: true, button: 0, pointerId: 1, isPrimary: true });
+    node.dispatchEvent(new PointerEvent('pointerdown', at(0)));
+    const work = [];
+    const t0 = performance.now();
+    for (let i = 1; i <= 120; i++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const s = performance.now();
+      const before = document.querySelector('[data-state-name="S1"]')?.getBoundingClientRect().x;
+      window.dispatchEvent(new PointerEvent('pointermove', at(i)));
+      while (document.querySelector('[data-state-name="S1"]')?.getBoundingClientRect().x === before) await tick();
+      work.push(performance.now() - s);
+    }
+    const elapsed = performance.now() - t0;
+    window.dispatchEvent(new PointerEvent('pointerup', at(120)));
+    work.sort((a, b) => a - b);
+    return { median: work[60], p90: work[108], fps: 120000 / elapsed };
+  });
+  console.log(`${label}node drag at 200 states, in the page: ${drag.fps.toFixed(0)} frames/s; work per move median ${drag.median.toFixed(1)} ms, p90 ${drag.p90.toFixed(1)} ms`);
+  await page.close();
+}

@@ -24,15 +24,15 @@ const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-d
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
   '--disable-quic'];
 
-/** Serves dist/ at `prefix` (e.g. '/' or '/tools/statecraft/'), with `headers` on every file; anything else is a 404. */
-export async function serveDist(prefix = '/', headers = {}) {
+/** Serves dist/ (or `dir`) at `prefix` (e.g. '/' or '/tools/statecraft/'), with `headers` on every file; anything else is a 404. */
+export async function serveDist(prefix = '/', headers = {}, dir = dist) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let p = decodeURIComponent(url.pathname);
     if (!p.startsWith(prefix)) return res.writeHead(404).end('not under ' + prefix);
     p = p.slice(prefix.length);
-    const file = path.join(dist, p === '' || p.endsWith('/') ? p + 'index.html' : p);
-    if (!file.startsWith(dist)) return res.writeHead(403).end();
+    const file = path.join(dir, p === '' || p.endsWith('/') ? p + 'index.html' : p);
+    if (!file.startsWith(dir)) return res.writeHead(403).end();
     try {
       const body = await readFile(file);
       res.writeHead(200, { ...headers, 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -68,8 +68,13 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/** The code editor, there (its bundle is loaded after the canvas is drawn). */
+export const codeReady = (page) => page.waitForFunction(() => window.StatecraftCM?.viewOf(document.querySelector('.code-host')), null, { timeout: 20000 });
 /** The whole text of the code editor (it draws only the lines in view, so ask it). */
-export const codeText = (page) => page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+export async function codeText(page) {
+  await codeReady(page);
+  return page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+}
 /** The definition in the code editor, parsed. */
 export const definition = async (page) => JSON.parse(await codeText(page));
 

@@ -5,7 +5,7 @@
 // bench.mjs measures a drag: one pointer move per animation frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, browser, server, useBrowser, paste } from './harness.mjs';
+import { openPage, screenshot, browser, server, useBrowser, paste, codeText } from './harness.mjs';
 
 useBrowser();
 
@@ -34,7 +34,7 @@ const status = (page) => page.getByTestId('run-status').textContent();
 
 test('a runaway expression ends with a clear message within its budget, the page answers meanwhile, and the next Run works', async () => {
   const { page, problems } = await fresh();
-  const seed = await page.evaluate(() => window.StatecraftCM.textOf(document.querySelector('.code-host')));
+  const seed = await codeText(page);
   await paste(page, RUNAWAY);
   const started = Date.now();
   await page.getByTestId('run-start').click();
