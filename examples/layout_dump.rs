@@ -39,11 +39,12 @@ fn main() {
                     points.push(json!([p.x, p.y]));
                 }
             }
+            // (The edge's own label: dagre is given the graph, not our drawing of it.)
             let label = e.label.as_deref().map(|l| {
                 let (w, h) = label_size(l);
                 json!({"w": w, "h": h})
             });
-            levels.entry(key(&e.scope)).or_default().1.push(json!({"id": e.id, "from": e.from, "to": e.to, "label": label, "points": points}));
+            levels.entry(key(&e.scope)).or_default().1.push(json!({"id": e.id, "from": e.from, "to": e.to, "label": label, "points": points, "reference": e.reference.is_some()}));
         }
         let levels: Vec<Value> = levels.into_values().map(|(nodes, edges)| json!({"nodes": nodes, "edges": edges})).collect();
         files.push(json!({"file": path, "millis": millis, "levels": levels}));

@@ -1,6 +1,7 @@
 //! Layered auto-layout (Sugiyama), one phase a function: [`sizes`] (nodes sized to their names
 //! by the text model, containers to their branches), [`back_edges`] (loops turned back),
-//! [`ranks`] (longest path; a labelled edge spans two ranks, its label in between),
+//! [`ranks`] (longest path; a labelled edge spans two ranks, its label in between; far edges into
+//! a target many states share drawn as references to it, see [`refs`]),
 //! [`dummies`] (long edges split, a label riding on its edge's middle dummy), [`ordering`]
 //! (crossings reduced, see [`order`]), [`place_across`] (isotonic regression: each node as close
 //! to its neighbours as order and spacing allow), [`place_along`] (ranks and gaps), [`route`]
@@ -13,6 +14,7 @@
 
 mod labels;
 mod order;
+mod refs;
 mod wrap;
 
 pub use labels::{label_overlaps, overlap};
@@ -32,6 +34,8 @@ pub const MARKER_W: f64 = 76.0;
 pub const MARKER_H: f64 = 28.0;
 const DUMMY_W: f64 = 12.0;
 const RANK_GAP: f64 = 64.0;
+/// How far a reference's stub runs from its source before its label.
+const STUB: f64 = 18.0;
 const NODE_GAP: f64 = 36.0;
 /// Between two long edges side by side (their dummies): a bundle of edges passing a chain takes
 /// little room, as dagre's `edgesep` keeps it, so that the machine is not widened by its long
@@ -85,12 +89,27 @@ pub struct SceneEdge {
     pub to: String,
     pub curves: Vec<Curve>,
     pub label_at: Point,
+    /// The target's name when the edge is drawn as a short stub ending in a reference to its
+    /// target instead of a line to it (see [`refs`]).
+    pub reference: Option<String>,
 }
 
 impl SceneEdge {
+    /// The text of the label's box: the edge's label, and for a reference its target's name.
+    pub fn label_text(&self) -> Option<String> {
+        match (&self.label, &self.reference) {
+            (Some(l), Some(r)) => Some(format!("{l} → {r}")),
+            (None, Some(r)) => Some(format!("→ {r}")),
+            (l, None) => l.clone(),
+        }
+    }
+    /// Whether the edge has a label's box.
+    pub fn has_label(&self) -> bool {
+        self.label.is_some() || self.reference.is_some()
+    }
     /// The size of the label's box, when the edge has a label.
     pub fn label_size(&self) -> Option<(f64, f64)> {
-        self.label.as_deref().map(label_size)
+        self.label_text().as_deref().map(label_size)
     }
     /// The label's box, centred on [`Self::label_at`].
     pub fn label_rect(&self) -> Option<Rect> {
@@ -147,7 +166,7 @@ impl SceneEdge {
     /// Equal for two edges drawn alike.
     pub fn fingerprint(&self) -> u64 {
         let mut h = DefaultHasher::new();
-        (&self.label, self.kind).hash(&mut h);
+        (&self.label, &self.reference, self.kind).hash(&mut h);
         for c in &self.curves {
             hash_points(&mut h, [c.from.x, c.from.y, c.c1.x, c.c1.y, c.c2.x, c.c2.y, c.to.x, c.to.y]);
         }
@@ -157,7 +176,7 @@ impl SceneEdge {
     /// Equal for two edges drawn alike wherever they run (the canvas updates the path alone).
     pub fn look(&self) -> u64 {
         let mut h = DefaultHasher::new();
-        (&self.label, self.kind, &self.from, &self.to).hash(&mut h);
+        (&self.label, &self.reference, self.kind, &self.from, &self.to).hash(&mut h);
         h.finish()
     }
 }
@@ -253,6 +272,9 @@ pub fn layout(graph: &Graph) -> Scene {
 pub fn layout_in(graph: &Graph, direction: Direction) -> Scene {
     let mut laid = lay(graph, 0, direction);
     labels::place_labels(&laid.nodes, &mut laid.edges);
+    for e in laid.edges.iter_mut().filter(|e| e.reference.is_some()) {
+        aim_reference(e, direction);
+    }
     let bounds = bounds_of(&laid.nodes, &laid.edges);
     Scene { nodes: laid.nodes, edges: laid.edges, bounds, direction }
 }
@@ -400,12 +422,24 @@ fn sizes(graph: &Graph, depth: usize, dir: Direction) -> (Vec<Sized>, Vec<Vec<La
     (out, inner)
 }
 
-/// Phase 2, back edges: the edges that close a loop, found by a depth-first search from Start
-/// (then from anything not reached, End last); and the order the search discovered the nodes in.
-fn back_edges(graph: &Graph) -> (Vec<bool>, Vec<usize>) {
+/// How an edge runs through the layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Down the layers (or onto its own node).
+    Down,
+    /// Closing a loop: it climbs back.
+    Back,
+    /// A far edge into a shared target, drawn as a stub ending in a reference (see [`refs`]).
+    Reference,
+}
+
+/// Phase 2, back edges: the edges that close a loop ([`Role::Back`]), found by a depth-first
+/// search from Start (then from anything not reached, End last); and the order the search
+/// discovered the nodes in.
+fn back_edges(graph: &Graph) -> (Vec<Role>, Vec<usize>) {
     let n = graph.nodes.len();
     let out = out_edges(graph);
-    let mut back = vec![false; graph.edges.len()];
+    let mut back = vec![Role::Down; graph.edges.len()];
     let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
     let mut discovery = Vec::with_capacity(n);
     let roots: Vec<usize> = std::iter::once(0).chain(2..n).chain(std::iter::once(1)).filter(|&i| i < n).collect();
@@ -427,7 +461,7 @@ fn back_edges(graph: &Graph) -> (Vec<bool>, Vec<usize>) {
                         discovery.push(w);
                         stack.push((w, 0));
                     }
-                    1 => back[ei] = true,
+                    1 => back[ei] = Role::Back,
                     _ => {}
                 }
             } else {
@@ -449,18 +483,19 @@ fn out_edges(graph: &Graph) -> Vec<Vec<usize>> {
 }
 
 /// Whether an edge goes down the layers (not a loop back, not onto its own node).
-fn forward(graph: &Graph, back: &[bool], i: usize) -> bool {
-    !back[i] && graph.edges[i].from != graph.edges[i].to
+fn forward(graph: &Graph, role: &[Role], i: usize) -> bool {
+    role[i] == Role::Down && graph.edges[i].from != graph.edges[i].to
 }
 
 /// The upper and the lower end of the chain of dummies an edge threads through the ranks: a
 /// forward edge's source and target; a loop's target and source (so that the ordering sees it,
-/// as dagre does by reversing it). None for an edge onto its own node (drawn swinging out).
-fn threaded(graph: &Graph, back: &[bool], rank: &[usize], i: usize) -> Option<(usize, usize)> {
+/// as dagre does by reversing it). None for an edge onto its own node (drawn swinging out) and for
+/// a reference (a stub under its source).
+fn threaded(graph: &Graph, role: &[Role], rank: &[usize], i: usize) -> Option<(usize, usize)> {
     let e = &graph.edges[i];
-    if forward(graph, back, i) {
+    if forward(graph, role, i) {
         Some((e.from, e.to))
-    } else if e.from != e.to && rank[e.from] > rank[e.to] {
+    } else if role[i] == Role::Back && e.from != e.to && rank[e.from] > rank[e.to] {
         Some((e.to, e.from))
     } else {
         None
@@ -469,13 +504,13 @@ fn threaded(graph: &Graph, back: &[bool], rank: &[usize], i: usize) -> Option<(u
 
 /// Phase 3, ranks: the longest path over the forward edges, in topological order; a labelled
 /// edge spans two ranks at least (its label gets the rank between), and End is last.
-fn ranks(graph: &Graph, back: &[bool]) -> Vec<usize> {
+fn ranks(graph: &Graph, role: &[Role]) -> Vec<usize> {
     let n = graph.nodes.len();
     let out = out_edges(graph);
     let mut rank = vec![0usize; n];
     let mut indeg = vec![0usize; n];
     for (i, e) in graph.edges.iter().enumerate() {
-        if forward(graph, back, i) {
+        if forward(graph, role, i) {
             indeg[e.to] += 1;
         }
     }
@@ -485,7 +520,7 @@ fn ranks(graph: &Graph, back: &[bool]) -> Vec<usize> {
         let v = queue[head];
         head += 1;
         for &ei in &out[v] {
-            if !forward(graph, back, ei) {
+            if !forward(graph, role, ei) {
                 continue;
             }
             let e = &graph.edges[ei];
@@ -501,6 +536,21 @@ fn ranks(graph: &Graph, back: &[bool]) -> Vec<usize> {
         rank[1] = (0..n).filter(|&i| i != 1).map(|i| rank[i]).max().unwrap_or(0) + 1;
     }
     rank
+}
+
+/// Phase 3b, references: the far edges into a target many states share become
+/// [`Role::Reference`] (see [`refs`]), and the ranks are taken again without them (the target
+/// comes up to its nearest source). The ranks as they stand.
+fn references(graph: &Graph, role: &mut [Role], rank: Vec<usize>) -> Vec<usize> {
+    let down: Vec<Option<(usize, usize)>> = (0..graph.edges.len()).map(|i| forward(graph, role, i).then(|| (graph.edges[i].from, graph.edges[i].to))).collect();
+    let far = refs::references(&down, &rank);
+    if !far.contains(&true) {
+        return rank;
+    }
+    for (r, _) in role.iter_mut().zip(&far).filter(|(_, f)| **f) {
+        *r = Role::Reference;
+    }
+    ranks(graph, role)
 }
 
 /// The layered graph: the nodes, then one dummy vertex per rank crossed by a long forward edge,
@@ -524,7 +574,7 @@ struct Layered {
 
 /// Phase 4, dummies: the layered graph of `graph` ranked by `rank` (each long forward edge and
 /// each long loop split, see [`threaded`]). A labelled edge's middle dummy is as big as its label.
-fn dummies(graph: &Graph, back: &[bool], rank: &[usize], sizes: &[Sized], dir: Direction) -> Layered {
+fn dummies(graph: &Graph, role: &[Role], rank: &[usize], sizes: &[Sized], dir: Direction) -> Layered {
     let n = graph.nodes.len();
     let (across, along): (Vec<f64>, Vec<f64>) = sizes.iter().map(|s| dir.size(s.w, s.h)).unzip();
     let mut l = Layered {
@@ -539,7 +589,7 @@ fn dummies(graph: &Graph, back: &[bool], rank: &[usize], sizes: &[Sized], dir: D
         weight: vec![1.0; n],
     };
     for (i, e) in graph.edges.iter().enumerate() {
-        let Some((top, bottom)) = threaded(graph, back, rank, i) else { continue };
+        let Some((top, bottom)) = threaded(graph, role, rank, i) else { continue };
         let (lo, hi) = (rank[top], rank[bottom]);
         let middle = lo + (hi - lo) / 2;
         let mut prev = top;
@@ -685,33 +735,45 @@ fn place_along(l: &Layered, layers: &[Vec<usize>]) -> (Vec<f64>, Vec<f64>) {
 /// forward edge leaves its source's bottom for its target's top; a loop climbs out of its
 /// source's top into its target's bottom). Each side's edges are spread across it in the order
 /// of where they go next, so that they do not cross there; an edge onto its own node swings out
-/// beside it.
-fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], start: &[f64], depth: &[f64], wrap: &wrap::Wrap) -> Vec<Vec<Curve>> {
+/// beside it; a reference leaves its source's far side on the right of the others, for a short
+/// stub.
+fn route(graph: &Graph, role: &[Role], l: &Layered, x: &[f64], boxes: &[Rect], start: &[f64], depth: &[f64], wrap: &wrap::Wrap) -> Vec<Vec<Curve>> {
     let m = graph.edges.len();
-    let ends: Vec<Option<(usize, usize)>> = (0..m).map(|i| threaded(graph, back, &l.rank, i)).collect();
-    // For each node, its far side's edges (with the x of the vertex each goes to next) and its
-    // near side's.
+    let ends: Vec<Option<(usize, usize)>> = (0..m).map(|i| threaded(graph, role, &l.rank, i)).collect();
+    // For each node, its far side's edges (with the x of the vertex each goes to next), its near
+    // side's, and its references.
     let mut far: Vec<Vec<(f64, usize)>> = vec![Vec::new(); graph.nodes.len()];
     let mut near: Vec<Vec<(f64, usize)>> = vec![Vec::new(); graph.nodes.len()];
+    let mut stubs: Vec<Vec<(f64, usize)>> = vec![Vec::new(); graph.nodes.len()];
     for (i, end) in ends.iter().enumerate() {
-        let Some((top, bottom)) = *end else { continue };
+        let Some((top, bottom)) = *end else {
+            if role[i] == Role::Reference {
+                stubs[graph.edges[i].from].push((i as f64, i));
+            }
+            continue;
+        };
         let below = l.chains[i].first().map_or(boxes[bottom].center().x, |&d| x[d]);
         let above = l.chains[i].last().map_or(boxes[top].center().x, |&d| x[d]);
         far[top].push((below, i));
         near[bottom].push((above, i));
     }
-    let spread = |sides: &mut Vec<Vec<(f64, usize)>>, port: &mut Vec<f64>| {
+    // Spread over the part (lo, hi) of each node's side; one edge alone at `one`.
+    let spread = |sides: &mut Vec<Vec<(f64, usize)>>, port: &mut Vec<f64>, part: &dyn Fn(usize) -> (f64, f64, f64)| {
         for (v, side) in sides.iter_mut().enumerate() {
             side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let (r, k) = (boxes[v], side.len());
+            let (lo, hi, one) = part(v);
             for (j, &(_, i)) in side.iter().enumerate() {
-                port[i] = r.x + if k <= 1 { r.w / 2.0 } else { r.w * (0.15 + 0.7 * j as f64 / (k - 1) as f64) };
+                port[i] = r.x + r.w * if k <= 1 { one } else { lo + (hi - lo) * j as f64 / (k - 1) as f64 };
             }
         }
     };
     let (mut far_x, mut near_x) = (vec![0.0; m], vec![0.0; m]);
-    spread(&mut far, &mut far_x);
-    spread(&mut near, &mut near_x);
+    // A node with references keeps its right part for them (its one edge down stays centred).
+    let has_stubs: Vec<bool> = stubs.iter().map(|s| !s.is_empty()).collect();
+    spread(&mut far, &mut far_x, &|v| if has_stubs[v] { (0.1, 0.6, 0.5) } else { (0.15, 0.85, 0.5) });
+    spread(&mut near, &mut near_x, &|_| (0.15, 0.85, 0.5));
+    spread(&mut stubs, &mut far_x, &|_| (0.72, 0.92, 0.8));
     // Each gutter's connectors, in the order they leave their band (see `wrap::Wrap::connector`).
     let lanes: Vec<Vec<usize>> = (0..wrap.bands().saturating_sub(1))
         .map(|g| {
@@ -737,7 +799,13 @@ fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], s
         .enumerate()
         .map(|(i, e)| {
             let Some((top, bottom)) = ends[i] else {
-                let (a, b) = (moved(e.from), moved(e.to));
+                let a = moved(e.from);
+                if role[i] == Role::Reference {
+                    // A stub down from the source's far side: its label is the reference.
+                    let p = Point::new(wrap.point(l.rank[e.from], Point::new(far_x[i], 0.0)).x, a.bottom());
+                    return vec![vertical_curve(p, Point::new(p.x, p.y + STUB))];
+                }
+                let b = moved(e.to);
                 return vec![edge_curve(&a, a.center().x, &b)];
             };
             // Down the chain, from the upper node's far side to the lower node's near side; a
@@ -781,9 +849,10 @@ fn route(graph: &Graph, back: &[bool], l: &Layered, x: &[f64], boxes: &[Rect], s
 fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
     let n = graph.nodes.len();
     let (sized, mut inner) = sizes(graph, depth, dir);
-    let (back, discovery) = back_edges(graph);
-    let rank = ranks(graph, &back);
-    let layered = dummies(graph, &back, &rank, &sized, dir);
+    let (mut role, discovery) = back_edges(graph);
+    let rank = ranks(graph, &role);
+    let rank = references(graph, &mut role, rank);
+    let layered = dummies(graph, &role, &rank, &sized, dir);
     let layers = ordering(graph, &layered, &discovery);
     let x = place_across(&layered, &layers);
     let (start, deep) = place_along(&layered, &layers);
@@ -797,7 +866,7 @@ fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
         .collect();
     // The top level wraps when it is far longer than wide (a branch is as long as it is).
     let wrap = if depth == 0 {
-        let spans: Vec<Option<(usize, usize)>> = (0..graph.edges.len()).map(|i| threaded(graph, &back, &rank, i).map(|(t, b)| (rank[t], rank[b]))).collect();
+        let spans: Vec<Option<(usize, usize)>> = (0..graph.edges.len()).map(|i| threaded(graph, &role, &rank, i).map(|(t, b)| (rank[t], rank[b]))).collect();
         let ranks = wrap::Ranks::new(&layers, &layered.across, &x, &start, &deep, &spans);
         let aspect = match dir {
             Direction::TopDown => wrap::CANVAS_ASPECT,
@@ -807,7 +876,7 @@ fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
     } else {
         wrap::Wrap::none(layers.len())
     };
-    let curves = route(graph, &back, &layered, &x, &boxes, &start, &deep, &wrap);
+    let curves = route(graph, &role, &layered, &x, &boxes, &start, &deep, &wrap);
 
     // On the canvas: containers before their children, so children draw on top.
     let rects: Vec<Rect> = (0..n)
@@ -846,7 +915,17 @@ fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
         }
     }
     for (i, (e, curves)) in graph.edges.iter().zip(curves).enumerate() {
+        let reference = (role[i] == Role::Reference).then(|| graph.nodes[e.to].label.clone());
         let label_at = match layered.label_dummy[i] {
+            // A reference's label hangs under its stub, to the right of it (away from the
+            // source's edge down, which leaves further left).
+            _ if reference.is_some() => {
+                let end = curves.last().expect("a stub").to;
+                let text = e.label.as_deref().map_or_else(|| format!("→ {}", graph.nodes[e.to].label), |l| format!("{l} → {}", graph.nodes[e.to].label));
+                let (w, h) = label_size(&text);
+                let (a, b) = dir.size(w, h);
+                dir.point(end.x + (a / 2.0 - 12.0).max(0.0), end.y + b / 2.0)
+            }
             Some(d) => {
                 let r = layered.rank[d];
                 let p = wrap.point(r, Point::new(x[d], start[r] + deep[r] / 2.0));
@@ -855,7 +934,9 @@ fn lay(graph: &Graph, depth: usize, dir: Direction) -> Laid {
             None => label_point(&curves.iter().map(|&c| dir.curve(c)).collect::<Vec<_>>()),
         };
         let curves = curves.into_iter().map(|c| dir.curve(c)).collect();
-        edges.push(scene_edge(graph, e, curves, label_at));
+        let mut edge = scene_edge(graph, e, curves, label_at);
+        edge.reference = reference;
+        edges.push(edge);
     }
     let w = nodes.iter().map(|n| n.rect.right()).fold(0.0, f64::max);
     let h = nodes.iter().map(|n| n.rect.bottom()).fold(0.0, f64::max);
@@ -874,7 +955,20 @@ fn scene_edge(graph: &Graph, e: &super::graph::GraphEdge, curves: Vec<Curve>, la
         to: graph.nodes[e.to].id.clone(),
         curves,
         label_at,
+        reference: None,
     }
+}
+
+/// Points a reference's stub at its label's box, wherever the label placement put it: down (or,
+/// left to right, across) from where it leaves its source to the box's nearest side.
+fn aim_reference(e: &mut SceneEdge, dir: Direction) {
+    let (Some(label), Some(first)) = (e.label_rect(), e.curves.first()) else { return };
+    // (In the layers' space, where the stub runs down: turning is its own inverse.)
+    let from = dir.point(first.from.x, first.from.y);
+    let r = dir.rect(label);
+    let x = from.x.clamp(r.x + 6.0, (r.right() - 6.0).max(r.x + 6.0));
+    let y = if from.y <= r.y { r.y } else if from.y >= r.bottom() { r.bottom() } else { r.center().y };
+    e.curves = vec![dir.curve(vertical_curve(from, Point::new(x, y)))];
 }
 
 fn label_point(curves: &[Curve]) -> Point {
@@ -1190,7 +1284,7 @@ mod tests {
     fn back_edges_close_loops_and_discovery_starts_at_start() {
         let g = graph_of(LOOP);
         let (back, discovery) = back_edges(&g);
-        let loops: Vec<&str> = g.edges.iter().zip(&back).filter(|(_, b)| **b).map(|(e, _)| e.id.as_str()).collect();
+        let loops: Vec<&str> = g.edges.iter().zip(&back).filter(|(_, b)| **b == Role::Back).map(|(e, _)| e.id.as_str()).collect();
         assert_eq!(loops, ["/States/Done?->Default"]);
         assert_eq!(discovery[0], 0);
         assert_eq!(discovery.len(), g.nodes.len());
@@ -1316,6 +1410,76 @@ mod tests {
             "C":{"Type":"Choice","Choices":[{"Variable":"$.s","StringEquals":"DONE","Next":"E"},{"Variable":"$.s","StringEquals":"FAILED","Next":"F"}],"Default":"W"},
             "E":{"Type":"Pass","End":true},"F":{"Type":"Fail"}}}}}}"#;
         vec![choice, catches, map.to_string(), LOOP.to_string(), crate::seed::ORDER_WORKFLOW.to_string()]
+    }
+
+    /// Twelve Tasks in a chain, each catching into one shared "Notify Failure", which then fails.
+    fn shared_handler() -> String {
+        let tasks = (0..12)
+            .map(|i| {
+                let next = if i == 11 { "Done".to_string() } else { format!("Step {}", i + 1) };
+                format!(r#""Step {i}":{{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:F","Next":"{next}","Catch":[{{"ErrorEquals":["States.ALL"],"Next":"Notify Failure"}}]}}"#)
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        format!(r#"{{"StartAt":"Step 0","States":{{{tasks},"Done":{{"Type":"Succeed"}},"Notify Failure":{{"Type":"Pass","Next":"Failed"}},"Failed":{{"Type":"Fail"}}}}}}"#)
+    }
+
+    #[test]
+    fn far_edges_into_a_shared_handler_are_short_stubs_ending_in_a_reference_to_it() {
+        for dir in [Direction::TopDown, Direction::LeftRight] {
+            let s = layout_in(&derive(Document::new("t", shared_handler()).machine()), dir);
+            let handler = "/States/Notify Failure";
+            let into: Vec<&SceneEdge> = s.edges.iter().filter(|e| e.to == handler).collect();
+            let (refs, drawn): (Vec<&SceneEdge>, Vec<&SceneEdge>) = into.iter().partition(|e| e.reference.is_some());
+            assert!(refs.len() >= 8 && !drawn.is_empty(), "{dir:?}: {} references, {} drawn", refs.len(), drawn.len());
+            // The last Task keeps its line: the handler stays joined to the drawing.
+            assert!(drawn.iter().any(|e| e.from == "/States/Step 11"), "{dir:?}");
+            let length = |e: &SceneEdge| e.curves.iter().map(|c| (c.to.x - c.from.x).hypot(c.to.y - c.from.y)).sum::<f64>();
+            for e in &refs {
+                assert_eq!(e.label_text().as_deref(), Some("States.ALL → Notify Failure"));
+                // A stub: from its source's far side to its label, a few dozen pixels.
+                let from = rect(&s, &e.from);
+                let (a, b) = (e.curves[0].from, e.curves.last().unwrap().to);
+                let side = match dir {
+                    Direction::TopDown => (a.y - from.bottom()).abs() < 1e-6 && a.x > from.x && a.x < from.right(),
+                    Direction::LeftRight => (a.x - from.right()).abs() < 1e-6 && a.y > from.y && a.y < from.bottom(),
+                };
+                assert!(side, "{dir:?}: {} leaves its source's far side", e.id);
+                assert!(length(e) < 60.0, "{dir:?}: {} is {} long", e.id, length(e));
+                let label = e.label_rect().unwrap();
+                let touches = |p: Point| p.x >= label.x - 1e-6 && p.x <= label.right() + 1e-6 && p.y >= label.y - 1e-6 && p.y <= label.bottom() + 1e-6;
+                assert!(touches(b), "{dir:?}: {} ends on its label", e.id);
+            }
+            assert_eq!(label_overlaps(&s.nodes, &s.edges), (0, 0), "{dir:?}");
+            // The handler comes up to its nearest source (past the Catch label between them)
+            // instead of below everything.
+            let last = rect(&s, "/States/Step 11");
+            let h = rect(&s, handler);
+            let gap = match dir {
+                Direction::TopDown => h.y - last.bottom(),
+                Direction::LeftRight => h.x - last.right(),
+            };
+            assert!(gap > 0.0 && gap < 400.0, "{dir:?}: {gap}");
+        }
+        // The seed's handler, reached by three edges, keeps all of them.
+        let seed = layout(&derive(Document::seed().machine()));
+        assert!(seed.edges.iter().all(|e| e.reference.is_none()));
+    }
+
+    #[test]
+    fn a_reference_moves_with_its_source_not_its_target() {
+        let s = scene(&shared_handler());
+        let e = s.edges.iter().find(|e| e.reference.is_some()).unwrap().clone();
+        let target = s.node(&e.to).unwrap().rect;
+        let moved = place(&s, &BTreeMap::from([("/States/Notify Failure".to_string(), Point::new(target.x + 500.0, target.y))]));
+        let after = moved.edges.iter().find(|x| x.id == e.id).unwrap();
+        assert_eq!((&after.curves, after.label_at), (&e.curves, e.label_at));
+        let source = s.node(&e.from).unwrap().rect;
+        let name = e.from.rsplit('/').next().unwrap().to_string();
+        let moved = place(&s, &BTreeMap::from([(format!("/States/{name}"), Point::new(source.x + 40.0, source.y + 10.0))]));
+        let after = moved.edges.iter().find(|x| x.id == e.id).unwrap();
+        assert_eq!(after.curves[0].from, Point::new(e.curves[0].from.x + 40.0, e.curves[0].from.y + 10.0));
+        assert_eq!(after.label_at, Point::new(e.label_at.x + 40.0, e.label_at.y + 10.0));
     }
 
     #[test]

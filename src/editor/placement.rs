@@ -71,7 +71,15 @@ impl Placement {
         order.sort_by_key(|&i| base.nodes[i].depth);
         let nodes: HashMap<String, usize> = base.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
         let edges: HashMap<String, usize> = base.edges.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-        let ends = base.edges.iter().map(|e| Some((*nodes.get(&e.from)?, *nodes.get(&e.to)?))).collect();
+        // (A reference is a stub under its source: it moves with the source alone.)
+        let ends = base
+            .edges
+            .iter()
+            .map(|e| {
+                let from = *nodes.get(&e.from)?;
+                Some((from, if e.reference.is_some() { from } else { *nodes.get(&e.to)? }))
+            })
+            .collect();
         Placement { placed: base.clone(), base, parent, children, order, ends, nodes, edges }
     }
 

@@ -73,8 +73,8 @@ pub fn diagram_svg(scene: &Scene, title: Option<&str>) -> String {
         let dashed = if e.kind == EdgeKind::Catch { r#" stroke-dasharray="6 4""# } else { "" };
         let colour = if e.kind == EdgeKind::Catch { "#dc2626" } else { "#7b8797" };
         let _ = writeln!(s, r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="1.5"{dashed} marker-end="url(#arrow)"/>"#, e.svg());
-        if let Some(label) = &e.label {
-            let text = shorten(label, 28);
+        if let Some(label) = e.label_text() {
+            let text = shorten(&label, if e.reference.is_some() { 40 } else { 28 });
             let tw = text.chars().count() as f64 * 6.2 + 10.0;
             let p = e.label_at;
             let _ = writeln!(

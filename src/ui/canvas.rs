@@ -50,6 +50,7 @@ pub fn Canvas() -> impl IntoView {
         editor.fit_request.track();
         request_animation_frame(fit);
     });
+    provide_context(super::canvas_world::GoTo(RwSignal::new(None)));
     super::canvas_reveal::install(editor, size);
 
     let move_listener = window_event_listener(leptos::ev::pointermove, move |e: web_sys::PointerEvent| {

@@ -47,12 +47,40 @@ pub fn edge_view(editor: Editor, drop_target: Selector<Option<String>>, id: Stri
     Some(view! { <path class=class d=d data-edge=id>{title}</path> })
 }
 
-/// The label box of the edge `id`.
+/// The node a reference's label was clicked for: the canvas brings it into view (see
+/// `canvas_reveal`).
+#[derive(Clone, Copy)]
+pub struct GoTo(pub RwSignal<Option<String>>);
+
+/// The label box of the edge `id`. A reference's label (an edge drawn as a stub, see
+/// `editor::layout::refs`) is a button: it selects the target and brings it into view.
 pub fn label_view(editor: Editor, id: String) -> Option<impl IntoView> {
     let (edge, path) = editor.scene.edge(&id)?;
     let style = move || path.with(|p| format!("left: {}px; top: {}px", p.label_at.x, p.label_at.y));
-    let class = if edge.kind == EdgeKind::Catch { "edge-label catch" } else { "edge-label" };
-    Some(view! { <div class=class style=style data-edge=id>{edge.label}</div> })
+    let text = edge.label_text();
+    let catch = if edge.kind == EdgeKind::Catch { " catch" } else { "" };
+    let Some(name) = edge.reference.clone() else {
+        return Some(view! { <div class=format!("edge-label{catch}") style=style data-edge=id>{text}</div> }.into_any());
+    };
+    let target = editor.scene.node(&edge.to).map(|(n, _)| (n.id.clone(), n.state.clone()));
+    let go = use_context::<GoTo>();
+    let click = move |_| {
+        let Some((node, state)) = target.clone() else { return };
+        if state.is_some() {
+            editor.select(state);
+        }
+        if let Some(GoTo(to)) = go {
+            to.set(Some(node));
+        }
+    };
+    let title = format!("Goes to {name}: click to select it");
+    Some(
+        view! {
+            <button type="button" class=format!("edge-label reference{catch}") style=style data-edge=id data-reference=name title=title
+                on:pointerdown=|e| e.stop_propagation() on:click=click>{text}</button>
+        }
+        .into_any(),
+    )
 }
 
 /// Everything drawn in canvas space; `hover` is the node under the pointer.
@@ -64,7 +92,7 @@ pub fn World(hover: RwSignal<Option<String>>) -> impl IntoView {
     let node_keys = Memo::new(move |_| editor.scene.with_items(|s| s.nodes.iter().map(|n| (n.id.clone(), n.look())).collect::<Vec<_>>()));
     let edge_keys = Memo::new(move |_| editor.scene.with_items(|s| s.edges.iter().map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>()));
     let label_keys = Memo::new(move |_| {
-        editor.scene.with_items(|s| s.edges.iter().filter(|e| e.label.is_some()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
+        editor.scene.with_items(|s| s.edges.iter().filter(|e| e.has_label()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
     });
     // Each of these notifies the one or two items whose answer changes, not every item.
     let hovered = Selector::new(move || hover.get());

@@ -24,7 +24,7 @@ fn DocumentName() -> impl IntoView {
     };
     view! {
         <Show when=move || editing.get() fallback=move || view! {
-            <button class="doc-name" data-testid="doc-name" title="Rename the workflow (its state machine name in every export)"
+            <button class="doc-name" data-testid="doc-name" title=move || format!("{}: click to rename the workflow (its state machine name in every export)", name())
                 on:click=move |_| editing.set(true)>{name}</button>
         }>
             <input class="doc-name-input" aria-label="Workflow name" prop:value=name autofocus

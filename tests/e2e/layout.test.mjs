@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { browser, server, useBrowser } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { browser, server, useBrowser, openPage, pasteAsDocument } from './harness.mjs';
 import { checkFiles, corpusDir, openChecked, ZERO } from './layout-check.mjs';
 
 const FIXED = [
@@ -59,9 +60,32 @@ test('Fit shows a 60-state workflow readably: the layout wraps its long column i
   assert.deepEqual(top.counts, ZERO, top.details.join('; '));
   assert.deepEqual(left.counts, ZERO, left.details.join('; '));
   // Laid out as one column, top down, it fit at 7.9 % at 1280 × 800 (a thin column in the
-  // middle of the canvas); wrapped into two columns, at about 12 % (computed natively: 12.4 %).
-  assert.ok(top.fitZoom >= 11, `top down fits at ${top.fitZoom} %`);
-  assert.ok(left.fitZoom >= 8.5, `left to right fits at ${left.fitZoom} %`);
+  // middle of the canvas); wrapped into two columns, at about 12 %; with its far Catches drawn
+  // as references to their shared handlers instead of edges through the gutters, at 15 % (left
+  // to right 13 %).
+  assert.ok(top.fitZoom >= 14, `top down fits at ${top.fitZoom} %`);
+  assert.ok(left.fitZoom >= 12, `left to right fits at ${left.fitZoom} %`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a far Catch into a shared handler ends in a reference to it: clicking it selects the handler', { timeout: 120000 }, async () => {
+  const { page, problems } = await openPage(browser, server.url, { width: 1280, height: 800 });
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
+  await pasteAsDocument(page, JSON.parse(await readFile(path.join(corpusDir, 'business-process-60-5.json'), 'utf8')));
+  const refs = page.locator('.canvas .edge-label.reference');
+  assert.ok((await refs.count()) >= 10, `${await refs.count()} references`);
+  const ref = refs.first();
+  const target = await ref.getAttribute('data-reference');
+  assert.ok((await ref.textContent()).endsWith(`→ ${target}`), await ref.textContent());
+  assert.equal(await ref.getAttribute('title'), `Goes to ${target}: click to select it`);
+  await ref.click();
+  await page.locator('.canvas .node.selected').waitFor();
+  assert.equal(await page.locator('.canvas .node.selected').getAttribute('data-state-name'), target);
+  // The handler is in view.
+  const canvas = await page.locator('section.canvas').boundingBox();
+  const box = await page.locator('.canvas .node.selected').boundingBox();
+  assert.ok(box.x >= canvas.x && box.x + box.width <= canvas.x + canvas.width && box.y >= canvas.y && box.y + box.height <= canvas.y + canvas.height, 'the handler is in view');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -132,6 +132,30 @@ test('long names are drawn whole, labels apart, and fit shows everything, both d
   await page.close();
 });
 
+/** What is wrong with the top bar at this size: taller than one row, an item outside it, the
+ * document's name on more than one line, a text cut off without an ellipsis. */
+async function topBarProblems(page) {
+  return page.evaluate(() => {
+    const bar = document.querySelector('.topbar').getBoundingClientRect();
+    const out = [];
+    if (bar.height > 56) out.push(`the bar is ${Math.round(bar.height)} px high`);
+    for (const el of document.querySelectorAll('.topbar > *, .topbar .actions > *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || getComputedStyle(el).position === 'fixed') continue;
+      if (r.right > bar.right + 0.5 || r.left < bar.left - 0.5 || r.top < bar.top - 0.5 || r.bottom > bar.bottom + 0.5) out.push(`${el.className || el.tagName} is outside the bar`);
+    }
+    const name = document.querySelector('[data-testid="doc-name"]');
+    const range = document.createRange();
+    range.selectNodeContents(name);
+    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    if (lines > 1) out.push(`the document's name is on ${lines} lines`);
+    for (const el of document.querySelectorAll('.topbar .brand, .topbar .tb, .topbar [data-testid="doc-name"], .topbar .docs-menu > button')) {
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow !== 'ellipsis') out.push(`"${el.textContent.trim()}" is cut`);
+    }
+    return out;
+  });
+}
+
 /** The review set (issue #16): light and dark, at 1280 × 800 and 1920 × 1080, the seed, a
  * 60-state workflow, a finished run with the drawer open, and its timeline. Each is written to
  * tests/e2e/artifacts/review-*.png to be looked at; the test checks what can be checked: no
@@ -140,7 +164,7 @@ test('long names are drawn whole, labels apart, and fit shows everything, both d
 test('review screenshots: seed, 60 states, a run with the drawer and its timeline, two sizes, light and dark', { timeout: 300000 }, async () => {
   const { readFile } = await import('node:fs/promises');
   const sixty = JSON.parse(await readFile(new URL('../fixtures/layout-corpus/business-process-60-5.json', import.meta.url), 'utf8'));
-  for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 1440, height: 900 }, { width: 1920, height: 1080 }]) {
     for (const scheme of ['light', 'dark']) {
       const tag = `${viewport.width}x${viewport.height}-${scheme}`;
       const { page, problems } = await openPage(browser, server.url, viewport);
@@ -151,6 +175,7 @@ test('review screenshots: seed, 60 states, a run with the drawer and its timelin
       const zero = { cut: 0, labelLabel: 0, labelNode: 0, outside: 0 };
       assert.deepEqual(await drawnProblems(page), zero, `seed ${tag}`);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `no horizontal scroll: ${tag}`);
+      assert.deepEqual(await topBarProblems(page), [], `top bar ${tag}`);
       await screenshot(page, `review-seed-${tag}.png`);
       // A finished run, the drawer open: the canvas shrinks above it and still shows the states.
       await page.getByTestId('run-toggle').click();
@@ -164,11 +189,15 @@ test('review screenshots: seed, 60 states, a run with the drawer and its timelin
       await page.getByTestId('timeline').scrollIntoViewIfNeeded();
       await page.getByTestId('timeline').screenshot({ path: (await import('node:path')).join((await import('./harness.mjs')).artifacts, `review-timeline-${tag}.png`) });
       await page.getByTestId('run-toggle').click();
-      // The 60-state workflow, fitted.
+      // The 60-state workflow, fitted, under a long name as real documents have.
+      await page.getByTestId('doc-name').click();
+      await page.getByLabel('Workflow name').fill('Customer order fulfilment with payment, stock and shipping');
+      await page.getByLabel('Workflow name').press('Enter');
       await load(page, sixty);
       await page.getByRole('button', { name: 'Fit to view' }).click();
       await page.waitForTimeout(200);
       assert.deepEqual(await drawnProblems(page), zero, `60 states ${tag}`);
+      assert.deepEqual(await topBarProblems(page), [], `top bar with a long name ${tag}`);
       await screenshot(page, `review-sixty-${tag}.png`);
       assert.deepEqual(problems, []);
       await page.close();

@@ -28,17 +28,21 @@ const files = process.argv.slice(2).length
 // Our layout's spacings (src/editor/layout.rs): between ranks, between nodes, a long edge's width.
 const RANK_GAP = 64, NODE_GAP = 36, EDGE_W = 12;
 
-const dump = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'layout_dump', '--', ...files], {
+// (BENCH_DEBUG=1: a debug build, when the release one would take too long to compile.)
+const profile = process.env.BENCH_DEBUG ? [] : ['--release'];
+const dump = JSON.parse(execFileSync('cargo', ['run', '--quiet', ...profile, '--example', 'layout_dump', '--', ...files], {
   cwd: root, maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
 }));
 
-/** dagre's layout of one level: node boxes by id and each edge's polyline. */
-function viaDagre(level) {
+/** dagre's layout of one level: node boxes by id and each edge's polyline. With `drawn`, only
+ * the edges we draw in full (not those drawn as references to their target). */
+function viaDagre(level, drawn = false) {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: 'TB', nodesep: NODE_GAP, ranksep: RANK_GAP, edgesep: EDGE_W });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of level.nodes) g.setNode(n.id, { width: n.w, height: n.h });
   for (const e of level.edges) {
+    if (drawn && e.reference) continue;
     const label = e.label ? { width: e.label.w, height: e.label.h, labelpos: 'c' } : {};
     g.setEdge(e.from, e.to, label, e.id);
   }
@@ -49,7 +53,7 @@ function viaDagre(level) {
     const d = g.node(n.id);
     return [n.id, { x: d.x - d.width / 2, y: d.y - d.height / 2, w: d.width, h: d.height }];
   }));
-  const edges = level.edges.map((e) => ({ ...e, points: g.edge({ v: e.from, w: e.to, name: e.id }).points.map((p) => [p.x, p.y]) }));
+  const edges = level.edges.filter((e) => !drawn || !e.reference).map((e) => ({ ...e, points: g.edge({ v: e.from, w: e.to, name: e.id }).points.map((p) => [p.x, p.y]) }));
   return { boxes, edges, millis };
 }
 
@@ -110,6 +114,11 @@ function crossings(edges, boxes) {
   return count;
 }
 
+/** The length of each edge's polyline. */
+const lengths = (edges) => edges.map((e) => e.points.slice(1).reduce((sum, p, i) => sum + Math.hypot(p[0] - e.points[i][0], p[1] - e.points[i][1]), 0));
+const length = { ours: [], dagre: [], 'dagre on the edges we draw in full': [] };
+let [dagreDrawnTotal, references, edgeCount] = [0, 0, 0];
+
 let [oursTotal, dagreTotal, oursMs, dagreMs, better, worse] = [0, 0, 0, 0, 0, 0];
 console.log('definition'.padEnd(40), 'levels'.padStart(6), 'ours'.padStart(6), 'dagre'.padStart(6));
 for (const f of dump) {
@@ -118,9 +127,17 @@ for (const f of dump) {
   for (const level of f.levels) {
     const boxes = new Map(level.nodes.map((n) => [n.id, n]));
     ours += crossings(level.edges, boxes);
+    length.ours.push(...lengths(level.edges));
     const d = viaDagre(level);
+    length.dagre.push(...lengths(d.edges));
+    references += level.edges.filter((e) => e.reference).length;
+    edgeCount += level.edges.length;
     dagreMs += d.millis;
-    theirs += crossings(d.edges, d.boxes);
+    const here = crossings(d.edges, d.boxes);
+    theirs += here;
+    const dd = level.edges.some((e) => e.reference) ? viaDagre(level, true) : d;
+    dagreDrawnTotal += dd === d ? here : crossings(dd.edges, dd.boxes);
+    length['dagre on the edges we draw in full'].push(...lengths(dd.edges));
   }
   oursTotal += ours;
   dagreTotal += theirs;
@@ -129,4 +146,11 @@ for (const f of dump) {
   console.log(relative(corpus, f.file).replace(/\.json$/, '').padEnd(40), String(f.levels.length).padStart(6), String(ours).padStart(6), String(theirs).padStart(6));
 }
 console.log(`total crossings: ours ${oursTotal}, dagre ${dagreTotal}; fewer on ${better}, more on ${worse} of ${dump.length} definitions`);
+console.log(`edges drawn as references to their target: ${references} of ${edgeCount}; dagre given only the edges we draw in full: ${dagreDrawnTotal} crossings`);
+const sum = (v) => v.reduce((a, b) => a + b, 0);
+const share = (v, over) => v.filter((l) => l > over).length;
+for (const [who, v] of Object.entries(length)) {
+  v.sort((a, b) => a - b);
+  console.log(`edge length, ${who}: total ${(sum(v) / 1000).toFixed(0)}k px, median ${v[v.length >> 1].toFixed(0)}, 95th percentile ${v[Math.floor(v.length * 0.95)].toFixed(0)}, longest ${v[v.length - 1].toFixed(0)}; longer than 1,000 px: ${share(v, 1000)} of ${v.length}`);
+}
 console.log(`layout time: ours ${oursMs.toFixed(0)} ms (whole machines, release), dagre ${dagreMs.toFixed(0)} ms (levels only)`);

@@ -77,7 +77,7 @@ pub(super) fn place_labels(nodes: &[SceneNode], edges: &mut [SceneEdge]) {
     // reproducible).
     let mut placed: Vec<Rect> = Vec::new();
     let mut pending: Vec<usize> = Vec::new();
-    let all_obstacles: Vec<Vec<Rect>> = edges.iter().map(|e| if e.label.is_some() { obstacles_for(nodes, e) } else { Vec::new() }).collect();
+    let all_obstacles: Vec<Vec<Rect>> = edges.iter().map(|e| if e.has_label() { obstacles_for(nodes, e) } else { Vec::new() }).collect();
     let clear = |r: &Rect, obstacles: &[Rect], placed: &[Rect]| {
         let g = grow(r, CLEARANCE);
         !obstacles.iter().any(|o| overlap(&g, o)) && !placed.iter().any(|p| overlap(&g, p))
