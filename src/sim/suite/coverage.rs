@@ -433,9 +433,13 @@ fn distributed_retry_reason(state: &graph::StateInfo, retriers: &[Vec<String>], 
     })
 }
 
-/// A Map whose literal `ToleratedFailurePercentage` is 100: no failed iteration fails it.
+/// A Map whose literal `ToleratedFailurePercentage` is 100 and that has no ItemReader or
+/// ResultWriter of its own to fail: nothing fails it.
 fn tolerates_every_failure(state: &graph::StateInfo) -> bool {
-    state.kind == "Map" && state.json.get("ToleratedFailurePercentage").and_then(Value::as_f64).is_some_and(|p| p >= 100.0)
+    state.kind == "Map"
+        && state.json.get("ToleratedFailurePercentage").and_then(Value::as_f64).is_some_and(|p| p >= 100.0)
+        && !state.json.contains_key("ItemReader")
+        && !state.json.contains_key("ResultWriter")
 }
 
 /// Whether every error a catcher names is one only a part the Map lacks raises: its ItemReader's
@@ -470,7 +474,7 @@ fn goal_reason(graph: &Graph, goal: &Goal) -> Option<String> {
         }
         Goal::ToleratesFailure { state: name } => (!can_fail_inside(graph, name)).then(|| format!("nothing inside {name} can fail")),
         Goal::BranchFails { state: name } if tolerates_every_failure(state) => {
-            Some(format!("{name} tolerates every failed iteration (ToleratedFailurePercentage 100), so nothing inside it fails it"))
+            Some(format!("{name} tolerates every failed iteration (ToleratedFailurePercentage 100) and has no ItemReader or ResultWriter, so nothing fails it"))
         }
         Goal::BranchFails { state: name } => (!can_fail_inside(graph, name)).then(|| format!("nothing inside {name} can fail")),
         Goal::TimesOut { .. } => None,
