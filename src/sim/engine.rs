@@ -16,7 +16,7 @@ use super::live::{ChildRecord, MomentRecord, RunRecord};
 use super::protocol::{
     BatchSource, BatchSummary, CallbackAnswer, Envelope, Request, Response, RowView, Setup, SuiteJob, TestStateAnswer, VERSION, decode, encode,
 };
-use super::suite::{coverage, generate::Options, generate::generate_on, view as suite_view};
+use super::suite::{coverage, generate::Generation, generate::Options, view as suite_view};
 use super::run::RunEnd;
 use super::scenario::Scenario;
 use crate::asl::interp::{Execution, StatesError, StepOutcome};
@@ -24,6 +24,9 @@ use crate::catalogue::Catalogue;
 
 /// Scenarios run between two looks at the clock.
 const CHUNK: usize = 50;
+
+/// Executions a suite's generation runs between two looks at the slice's time.
+const GENERATION_STEP: usize = 10;
 
 /// One execution the page is looking at, with every moment recorded.
 pub struct Session {
@@ -198,15 +201,15 @@ struct BatchJob {
     states: Vec<String>,
 }
 
-/// A suite in progress and the request it answers: generated in one slice (when asked), then
-/// run chunk by chunk like a batch.
+/// A suite in progress and the request it answers: generated step by step (when asked), then
+/// run chunk by chunk like a batch; a Stop is read between any two.
 struct SuiteWork {
     id: u64,
     stage: SuiteStage,
 }
 
 enum SuiteStage {
-    Generate { simulator: Simulator, base: Vec<Scenario> },
+    Generate { simulator: Simulator, generation: Box<Generation> },
     Run { batch: Batch, definition: Arc<Value>, generated_runs: Option<usize> },
 }
 
@@ -300,7 +303,10 @@ impl Engine {
                 Ok(simulator) => {
                     let simulator = suite_view::for_suites(simulator);
                     let stage = match job {
-                        SuiteJob::Generate { base } => SuiteStage::Generate { simulator, base },
+                        SuiteJob::Generate { base } => {
+                            let generation = Box::new(Generation::new(&simulator, &simulator.definition, &base, Options::default()));
+                            SuiteStage::Generate { simulator, generation }
+                        }
                         SuiteJob::Run { scenarios } => {
                             SuiteStage::Run { definition: simulator.definition.clone(), batch: coverage::suite_batch(simulator, scenarios), generated_runs: None }
                         }
@@ -359,8 +365,18 @@ impl Engine {
                 }
             }
             Work::Suite(work) => match &mut work.stage {
-                SuiteStage::Generate { simulator, base } => {
-                    let generated = generate_on(simulator, &simulator.definition, base, Options::default());
+                SuiteStage::Generate { simulator, generation } => {
+                    // A few runs a step (each is milliseconds at most), until the slice's time is up.
+                    loop {
+                        if generation.advance(GENERATION_STEP) || !more() {
+                            break;
+                        }
+                    }
+                    if !generation.done() {
+                        let body = Response::SuiteProgress { done: 0, total: generation.kept(), generated_runs: Some(generation.runs()) };
+                        return Some(Envelope { version: VERSION, id: work.id, body });
+                    }
+                    let generated = generation.finish();
                     let (runs, total) = (generated.runs, generated.scenarios.len());
                     let definition = simulator.definition.clone();
                     let batch = coverage::suite_batch(simulator.clone(), generated.scenarios);
@@ -634,6 +650,28 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_suite_being_generated_stops_between_two_steps() {
+        let mut engine = Engine::new();
+        // A workflow whose search takes many steps: a saga of Catches and Retries.
+        let definition = include_str!("../../tests/fixtures/workflows/travel-booking-saga.asl.json");
+        let body = Request::Suite { setup: setup(definition, &[]), job: SuiteJob::Generate { base: Vec::new() } };
+        assert!(engine.handle(Envelope { version: VERSION, id: 5, body }).is_empty());
+        // A slice with no time left takes one step of the search and says how far it got.
+        let mut steps = Vec::new();
+        for _ in 0..3 {
+            match engine.slice(&mut || false).map(|e| e.body) {
+                Some(Response::SuiteProgress { done: 0, total, generated_runs: Some(runs) }) => steps.push((runs, total)),
+                other => panic!("a step of the generation: {other:?}"),
+            }
+        }
+        assert!(steps[0].0 >= GENERATION_STEP && steps[0].0 < Options::default().max_runs, "{steps:?}");
+        assert!(steps.windows(2).all(|w| w[1].0 > w[0].0 && w[1].1 >= w[0].1), "each step runs more: {steps:?}");
+        let stopped = engine.handle(Envelope { version: VERSION, id: 6, body: Request::StopSuite });
+        assert_eq!(stopped, [Envelope { version: VERSION, id: 5, body: Response::SuiteStopped { done: 0, total: 0 } }]);
+        assert!(!engine.working() && engine.slice(&mut || true).is_none());
     }
 
     #[test]

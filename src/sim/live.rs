@@ -281,7 +281,7 @@ impl LiveRun {
     fn refresh(&mut self) {
         self.model = Arc::new(match self.shown {
             None if self.all_revealed() => {
-                let children: Vec<&[HistoryEvent]> = self.record.children.iter().map(|c| c.events.as_slice()).collect();
+                let children: Vec<(&str, &[HistoryEvent])> = self.record.children.iter().map(|c| (c.map_state.as_str(), c.events.as_slice())).collect();
                 RunModel::recorded(&self.record.history, &children, self.record.transitions, &self.record.end)
             }
             _ => RunModel::from_history(self.history()),

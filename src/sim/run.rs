@@ -85,7 +85,8 @@ pub struct Visit {
     /// Attempts (1 + retries) for a Task; for a Map or a Parallel, how many times it started its
     /// iterations or branches (a retried one starts them again).
     pub attempts: u32,
-    /// A Map's iterations that failed (its `ToleratedFailureCount`/`Percentage` may let it succeed).
+    /// A Map's iterations that failed (its `ToleratedFailureCount`/`Percentage` may let it succeed);
+    /// for a Distributed Map, its child executions that failed.
     pub failed_iterations: u32,
     pub status: StateStatus,
     /// It failed in an attempt that a redrive then ran again: the later visit tells the state's
@@ -139,19 +140,20 @@ fn container_of(visits: &[Visit], parent: &[Option<usize>], gave_up: &[bool], v:
 impl RunModel {
     /// The model of `execution` as it is now.
     pub fn of(execution: &Execution) -> RunModel {
-        let children: Vec<&[HistoryEvent]> = execution.child_histories().iter().map(|c| c.events.as_slice()).collect();
+        let children: Vec<(&str, &[HistoryEvent])> = execution.child_histories().iter().map(|c| (&*c.map_state, c.events.as_slice())).collect();
         RunModel::recorded(execution.history(), &children, execution.transitions(), &RunEnd::of(execution.status()))
     }
 
     /// The model of a recorded execution (what [`RunModel::of`] reads from a live one): its
-    /// history, a Distributed Map's child histories, its billed transitions and how it stands.
+    /// history, a Distributed Map's child histories (with the Map state that started each), its
+    /// billed transitions and how it stands.
     /// The page builds it from what the engine worker sent (`sim::protocol`).
-    pub fn recorded(history: &[HistoryEvent], children: &[&[HistoryEvent]], transitions: u64, end: &RunEnd) -> RunModel {
+    pub fn recorded(history: &[HistoryEvent], children: &[(&str, &[HistoryEvent])], transitions: u64, end: &RunEnd) -> RunModel {
         let mut model = RunModel::from_history(history);
         // A Distributed Map's children run in histories of their own: their visits light the
         // states of its ItemProcessor, as an inline Map's iterations do.
-        for (index, child) in children.iter().enumerate() {
-            model.absorb_child(RunModel::from_history(child), index);
+        for (index, (map_state, child)) in children.iter().enumerate() {
+            model.absorb_child(RunModel::from_history(child), index, map_state);
         }
         model.transitions = transitions;
         match end {
@@ -175,6 +177,7 @@ impl RunModel {
         let start: Arc<str> = START.into();
         let end: Arc<str> = END.into();
         let mut status = "RUNNING";
+        let mut failure: (Option<String>, Option<String>) = (None, None);
         let mut last_top: Option<usize> = None;
         let mut branch_failures: Vec<Arc<str>> = Vec::new();
         let mut branch_failed = false;
@@ -251,8 +254,10 @@ impl RunModel {
                 }
                 EventKind::MapStateStarted { .. } | EventKind::ParallelStateStarted | EventKind::MapRunStarted { .. } => {
                     // Started right after it was entered, or again (retried after the error
-                    // raised inside it, the event following that error's).
-                    let owner = inherited.and_then(|v| if visits[v].entered_event == prev as u64 { Some(v) } else { container_of(&visits, &parent, &gave_up, v) });
+                    // raised inside it, the event following that error's; a Distributed Map's
+                    // retried Map Run follows the one before).
+                    let again = matches!(event.kind, EventKind::MapRunStarted { .. }) && matches!(kind_of(prev as u64), Some(EventKind::MapRunStarted { .. }));
+                    let owner = inherited.and_then(|v| if visits[v].entered_event == prev as u64 || again { Some(v) } else { container_of(&visits, &parent, &gave_up, v) });
                     if let Some(c) = owner {
                         if visits[c].attempts > 0 {
                             visits[c].error = last_error.clone();
@@ -306,7 +311,22 @@ impl RunModel {
                     set(&mut visit_of, slot, inherited);
                 }
                 EventKind::ExecutionSucceeded { .. } => status = "SUCCEEDED",
-                EventKind::ExecutionFailed { .. } => status = "FAILED",
+                EventKind::MapRunFailed { error, cause } => {
+                    // The Map Run's own error (the threshold's, or its reader's or writer's), which
+                    // its Catch reads; a caught Distributed Map exits after it, as an inline one
+                    // after MapStateFailed.
+                    branch_failed = true;
+                    if let Some(v) = inherited {
+                        visits[v].error = Some((error.clone(), cause.clone()));
+                        gave_up[v] = true;
+                    }
+                    last_error = Some((error.clone(), cause.clone()));
+                    set(&mut visit_of, slot, inherited);
+                }
+                EventKind::ExecutionFailed { error, cause } => {
+                    status = "FAILED";
+                    failure = (error.clone(), cause.clone());
+                }
                 EventKind::ExecutionTimedOut { .. } => status = "TIMED_OUT",
                 EventKind::ExecutionAborted { .. } => status = "ABORTED",
                 EventKind::ExecutionRedriven { .. } => {
@@ -346,8 +366,8 @@ impl RunModel {
         RunModel {
             status,
             output: None,
-            error: None,
-            cause: None,
+            error: failure.0,
+            cause: failure.1,
             end_state: last_top.map(|v| visits[v].state.to_string()),
             visits,
             states,
@@ -359,8 +379,15 @@ impl RunModel {
     }
 
     /// Adds the model of the child execution `index` of a Distributed Map: its visits (keyed
-    /// by [`child_event_key`], as the trace keys them), its states and its edges.
-    fn absorb_child(&mut self, child: RunModel, index: usize) {
+    /// by [`child_event_key`], as the trace keys them), its states and its edges; a failed child
+    /// counts against the latest visit of `map_state` (children start in order, a nested
+    /// Distributed Map's after the child that runs it).
+    fn absorb_child(&mut self, child: RunModel, index: usize, map_state: &str) {
+        if child.status == "FAILED"
+            && let Some(map) = self.visits.iter_mut().rev().find(|v| &*v.state == map_state)
+        {
+            map.failed_iterations += 1;
+        }
         for mut visit in child.visits {
             visit.entered_event = child_event_key(index, visit.entered_event);
             self.visits.push(visit);

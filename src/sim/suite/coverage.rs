@@ -54,7 +54,8 @@ pub fn reached(graph: &Graph, run: &RunModel) -> Reached {
     out.edges.extend(run.edges.keys().map(|(a, b)| (a.to_string(), b.to_string())));
     for visit in &run.visits {
         let Some(state) = graph.state(&visit.state) else { continue };
-        let error = visit.error.as_ref().and_then(|(e, _)| e.as_deref());
+        let retried_map_run = distributed_retry_error(state, visit);
+        let error = visit.error.as_ref().and_then(|(e, _)| e.as_deref()).or(retried_map_run);
         // A Map or Parallel that never exited failed (its catcher's edge may be drawn from a
         // state inside it in the trace).
         let failed = matches!(visit.status, StateStatus::Failed | StateStatus::Caught)
@@ -89,6 +90,25 @@ pub fn reached(graph: &Graph, run: &RunModel) -> Reached {
         }
     }
     out
+}
+
+/// What a retried Distributed Map's Map Run failed on, which its history does not record (only
+/// the last attempt's MapRunFailed is). A Map Run fails for one of three things: failed child
+/// executions past its tolerance (0 by default: `States.ExceedToleratedFailureThreshold`,
+/// whatever they failed on), its ItemReader (`States.ItemReaderFailed`) or its ResultWriter
+/// (`States.ResultWriterFailed`); of those this run could have raised (a failed child for the
+/// first, the part for the others), the first a retrier of the state takes.
+fn distributed_retry_error(state: &graph::StateInfo, visit: &crate::sim::run::Visit) -> Option<&'static str> {
+    if state.kind != "Map" || visit.attempts < 2 || !graph::distributed(&state.json) {
+        return None;
+    }
+    let possible = [
+        (names::EXCEED_TOLERATED_FAILURE_THRESHOLD, visit.failed_iterations > 0),
+        (names::ITEM_READER_FAILED, state.json.contains_key("ItemReader")),
+        (names::RESULT_WRITER_FAILED, state.json.contains_key("ResultWriter")),
+    ];
+    let retriers = graph::error_lists(&state.json, "Retry");
+    possible.into_iter().filter(|(_, could)| *could).map(|(e, _)| e).find(|e| retriers.iter().any(|l| graph::caught_by(l, e, false)))
 }
 
 /// One edge or goal of the definition, what reached it and, if nothing did, why nothing can.
@@ -313,6 +333,9 @@ fn label_reason(graph: &Graph, state: &graph::StateInfo, label: &str) -> Option<
         if !on_task && !can_fail_inside(graph, &state.name) {
             return Some(format!("nothing inside {} can fail, so Catch[{i}] is never taken", state.name));
         }
+        if names_only_missing_parts(state, &catchers[i]) {
+            return Some(format!("Catch[{i}] names only {}: errors of an ItemReader or ResultWriter that {} does not have", catchers[i].join(", "), state.name));
+        }
         return None;
     }
     let rules = state.json.get("Choices").and_then(Value::as_array)?;
@@ -388,6 +411,48 @@ fn heartbeat_after_timeout(state: &graph::StateInfo) -> bool {
     callback && matches!((seconds("HeartbeatSeconds"), seconds("TimeoutSeconds")), (Some(h), Some(t)) if h >= t)
 }
 
+/// Why a Distributed Map's retrier is never taken: its failed child executions fail it with
+/// `States.ExceedToleratedFailureThreshold` only, and the retrier does not take that error (or
+/// an earlier one does); the errors of an ItemReader or ResultWriter it has are still possible.
+fn distributed_retry_reason(state: &graph::StateInfo, retriers: &[Vec<String>], index: usize) -> Option<String> {
+    if state.kind != "Map" || !graph::distributed(&state.json) {
+        return None;
+    }
+    let exceeded = names::EXCEED_TOLERATED_FAILURE_THRESHOLD;
+    let first = retriers.iter().position(|l| graph::caught_by(l, exceeded, false));
+    if first == Some(index) {
+        return None;
+    }
+    let own_parts = [(names::ITEM_READER_FAILED, "ItemReader"), (names::RESULT_WRITER_FAILED, "ResultWriter")];
+    if own_parts.iter().any(|(error, part)| state.json.contains_key(*part) && graph::caught_by(&retriers[index], error, false)) {
+        return None;
+    }
+    Some(match first {
+        Some(j) if j < index => format!("a Distributed Map's failed child executions fail it with {exceeded}, which Retry[{j}] takes first"),
+        _ => format!("a Distributed Map's failed child executions fail it with {exceeded}, which Retry[{index}] does not name"),
+    })
+}
+
+/// A Map whose literal `ToleratedFailurePercentage` is 100 and that has no ItemReader or
+/// ResultWriter of its own to fail: nothing fails it.
+fn tolerates_every_failure(state: &graph::StateInfo) -> bool {
+    state.kind == "Map"
+        && state.json.get("ToleratedFailurePercentage").and_then(Value::as_f64).is_some_and(|p| p >= 100.0)
+        && !state.json.contains_key("ItemReader")
+        && !state.json.contains_key("ResultWriter")
+}
+
+/// Whether every error a catcher names is one only a part the Map lacks raises: its ItemReader's
+/// `States.ItemReaderFailed`, its ResultWriter's `States.ResultWriterFailed`.
+fn names_only_missing_parts(state: &graph::StateInfo, list: &[String]) -> bool {
+    let raised_by = |name: &str| match name {
+        names::ITEM_READER_FAILED => Some("ItemReader"),
+        names::RESULT_WRITER_FAILED => Some("ResultWriter"),
+        _ => None,
+    };
+    state.kind == "Map" && !list.is_empty() && list.iter().all(|n| raised_by(n).is_some_and(|part| !state.json.contains_key(part)))
+}
+
 fn can_fail_inside(graph: &Graph, owner: &str) -> bool {
     graph.inside(owner).iter().any(|s| s.kind == "Task" || s.kind == "Fail")
 }
@@ -402,9 +467,15 @@ fn goal_reason(graph: &Graph, goal: &Goal) -> Option<String> {
             if !on_task && !can_fail_inside(graph, &state.name) {
                 return Some(format!("nothing inside {} can fail", state.name));
             }
+            if let Some(reason) = distributed_retry_reason(state, &retriers, *retrier) {
+                return Some(reason);
+            }
             graph::error_for(&retriers, *retrier, on_task).err().map(|j| format!("Retry[{retrier}] is shadowed by Retry[{j}], which takes every error it names"))
         }
         Goal::ToleratesFailure { state: name } => (!can_fail_inside(graph, name)).then(|| format!("nothing inside {name} can fail")),
+        Goal::BranchFails { state: name } if tolerates_every_failure(state) => {
+            Some(format!("{name} tolerates every failed iteration (ToleratedFailurePercentage 100) and has no ItemReader or ResultWriter, so nothing fails it"))
+        }
         Goal::BranchFails { state: name } => (!can_fail_inside(graph, name)).then(|| format!("nothing inside {name} can fail")),
         Goal::TimesOut { .. } => None,
     }

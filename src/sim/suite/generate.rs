@@ -86,44 +86,103 @@ pub fn generate(definition: &str, base: &[Scenario], handlers: &HandlerSet, s3: 
 /// [`generate`] on a simulator made already (the page's: its catalogue, its handlers, with
 /// [`HISTORY_LIMIT`]), for `parsed`, the definition it runs.
 pub fn generate_on(simulator: &Simulator, parsed: &Value, base: &[Scenario], options: Options) -> Generated {
-    let simulator = simulator.clone();
-    let graph = Graph::of(parsed);
-    let mut starts = vec![Candidate { steps: vec!["the skeleton input".into()], input: crate::sim::skeleton::skeleton(parsed), handlers: HandlerSet::new() }];
-    for scenario in base {
-        if let Ok(input) = scenario.parsed_input() {
-            starts.push(Candidate { steps: vec![format!("the input of '{}'", scenario.name)], input, handlers: scenario.handlers.clone() });
-        }
-    }
-    let mut search = Search { simulator: &simulator, graph: &graph, seen: HashSet::new(), covered: Reached::default(), kept: Vec::new(), runs: 0, max: options.max_runs };
-    let mut queue = VecDeque::new();
-    for candidate in starts {
-        if let Some(k) = search.try_candidate(candidate) {
-            queue.push_back(k);
-        }
-    }
-    while let Some(k) = queue.pop_front() {
-        for candidate in mutations(&graph, &search.kept[k]) {
-            if search.runs >= search.max {
-                break;
+    let mut generation = Generation::new(simulator, parsed, base, options);
+    while !generation.advance(usize::MAX) {}
+    generation.finish()
+}
+
+/// A search in progress, driven step by step: [`Generation::advance`] runs a few more
+/// candidates and comes back, so the engine worker reads its messages between two steps (a
+/// Stop ends the search there) and reports how far it has got.
+pub struct Generation {
+    search: Search,
+    /// The starting candidates not tried yet.
+    starts: VecDeque<Candidate>,
+    /// Kept scenarios whose mutations are still to be made.
+    queue: VecDeque<usize>,
+    /// The mutations of the kept scenario being worked on, not tried yet.
+    pending: VecDeque<Candidate>,
+}
+
+impl Generation {
+    pub fn new(simulator: &Simulator, parsed: &Value, base: &[Scenario], options: Options) -> Generation {
+        let mut starts = VecDeque::from([Candidate { steps: vec!["the skeleton input".into()], input: crate::sim::skeleton::skeleton(parsed), handlers: HandlerSet::new() }]);
+        for scenario in base {
+            if let Ok(input) = scenario.parsed_input() {
+                starts.push_back(Candidate { steps: vec![format!("the input of '{}'", scenario.name)], input, handlers: scenario.handlers.clone() });
             }
-            if let Some(new) = search.try_candidate(candidate) {
-                queue.push_back(new);
+        }
+        let search = Search {
+            simulator: simulator.clone(),
+            graph: Graph::of(parsed),
+            seen: HashSet::new(),
+            covered: Reached::default(),
+            kept: Vec::new(),
+            runs: 0,
+            max: options.max_runs,
+        };
+        Generation { search, starts, queue: VecDeque::new(), pending: VecDeque::new() }
+    }
+
+    /// Tries candidates until at least `runs` more executions have run (a candidate's runs are
+    /// not split) or the search has ended; whether it has ended.
+    pub fn advance(&mut self, runs: usize) -> bool {
+        let until = self.search.runs.saturating_add(runs);
+        while self.search.runs < until {
+            if self.search.runs >= self.search.max {
+                self.starts.clear();
+                self.queue.clear();
+                self.pending.clear();
+                return true;
+            }
+            if let Some(candidate) = self.starts.pop_front() {
+                if let Some(k) = self.search.try_candidate(candidate) {
+                    self.queue.push_back(k);
+                }
+            } else if let Some(candidate) = self.pending.pop_front() {
+                if let Some(k) = self.search.try_candidate(candidate) {
+                    self.queue.push_back(k);
+                }
+            } else if let Some(k) = self.queue.pop_front() {
+                self.pending = mutations(&self.search.graph, &self.search.kept[k]).into();
+            } else {
+                return true;
             }
         }
+        self.done()
     }
-    let scenarios: Vec<Scenario> = search
-        .kept
-        .iter()
-        .enumerate()
-        .map(|(i, k)| Scenario {
-            name: format!("{:02} {}", i + 1, k.candidate.steps.join("; ")),
-            input: serde_json::to_string_pretty(&k.candidate.input).unwrap_or_else(|_| "{}".into()),
-            expected: None,
-            handlers: k.candidate.handlers.clone(),
-        })
-        .collect();
-    let runs = search.runs;
-    Generated { scenarios: record_expected(&simulator, scenarios), runs }
+
+    /// Whether nothing is left to try.
+    pub fn done(&self) -> bool {
+        self.search.runs >= self.search.max || (self.starts.is_empty() && self.pending.is_empty() && self.queue.is_empty())
+    }
+
+    /// Executions run so far.
+    pub fn runs(&self) -> usize {
+        self.search.runs
+    }
+
+    /// Scenarios kept so far.
+    pub fn kept(&self) -> usize {
+        self.search.kept.len()
+    }
+
+    /// The scenarios kept so far (all of them once [`Generation::advance`] has said it ended),
+    /// their expected outcomes recorded; the search is left empty.
+    pub fn finish(&mut self) -> Generated {
+        let kept = std::mem::take(&mut self.search.kept);
+        let scenarios: Vec<Scenario> = kept
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Scenario {
+                name: format!("{:02} {}", i + 1, k.candidate.steps.join("; ")),
+                input: serde_json::to_string_pretty(&k.candidate.input).unwrap_or_else(|_| "{}".into()),
+                expected: None,
+                handlers: k.candidate.handlers.clone(),
+            })
+            .collect();
+        Generated { scenarios: record_expected(&self.search.simulator, scenarios), runs: self.search.runs }
+    }
 }
 
 /// The scenarios with their expected outcome as a batch run gives it (status, error, end state,
@@ -146,9 +205,9 @@ pub fn record_expected(simulator: &Simulator, scenarios: Vec<Scenario>) -> Vec<S
         .collect()
 }
 
-struct Search<'a> {
-    simulator: &'a Simulator,
-    graph: &'a Graph,
+struct Search {
+    simulator: Simulator,
+    graph: Graph,
     seen: HashSet<String>,
     covered: Reached,
     kept: Vec<Kept>,
@@ -156,7 +215,7 @@ struct Search<'a> {
     max: usize,
 }
 
-impl Search<'_> {
+impl Search {
     /// Runs a candidate not tried before; keeps it (its index) when it reached something new.
     fn try_candidate(&mut self, candidate: Candidate) -> Option<usize> {
         let key = format!("{}|{}", candidate.input, serde_json::to_string(&candidate.handlers).unwrap_or_default());
@@ -170,7 +229,7 @@ impl Search<'_> {
         // A field the flow reads but the input lacks: supply it and run again.
         let mut supplied = Vec::new();
         while supplied.len() < 8 && self.runs < self.max {
-            let Some((supplied_candidate, path)) = supply_missing(self.graph, &candidate, &run) else { break };
+            let Some((supplied_candidate, path)) = supply_missing(&self.graph, &candidate, &run) else { break };
             // Supplied by a Task's answer: the handlers changed too.
             if supplied_candidate.handlers != candidate.handlers {
                 simulator = self.simulator.for_scenario(&supplied_candidate.handlers).ok()?;
@@ -183,7 +242,7 @@ impl Search<'_> {
         if !supplied.is_empty() {
             candidate.steps.push(format!("with {} supplied", supplied.join(", ")));
         }
-        let reached = reached(self.graph, &run);
+        let reached = reached(&self.graph, &run);
         let new = reached.minus(&self.covered);
         if new.is_empty() && !self.kept.is_empty() {
             return None;
@@ -282,13 +341,20 @@ fn current_result(graph: &Graph, candidate: &Candidate, run: &RunModel, state: &
 }
 
 /// Whether a Choice rule holds on `input`, as the interpreter decides: the rule alone in a
-/// one-Choice machine (`None` when evaluating it fails).
+/// one-Choice machine (`None` when evaluating it fails). The variables `input` carries (under
+/// [`origin::VARIABLES`], as an assignment puts them) are assigned by a Pass state before it.
 pub fn rule_holds(rule: &Value, jsonata: bool, input: &Value) -> Option<bool> {
     let mut rule = rule.clone();
     rule.as_object_mut()?.insert("Next".into(), Value::from("Holds"));
+    let (input, variables) = synth::split_variables(input.clone());
+    let input = &input;
     let mut machine = serde_json::json!({"StartAt": "Rule", "States": {
         "Rule": {"Type": "Choice", "Choices": [rule], "Default": "Fails"},
         "Holds": {"Type": "Succeed"}, "Fails": {"Type": "Succeed"}}});
+    if !variables.is_empty() {
+        machine["StartAt"] = Value::from("Variables");
+        machine["States"]["Variables"] = serde_json::json!({"Type": "Pass", "Assign": variables, "Next": "Rule"});
+    }
     if jsonata {
         machine["QueryLanguage"] = Value::from("JSONata");
     }
@@ -317,6 +383,9 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
     let mut out = Vec::new();
     let visited: BTreeSet<&str> = kept.run.visits.iter().map(|v| &*v.state).collect();
     for state in graph.states.iter().filter(|s| visited.contains(s.name.as_str())) {
+        if state.kind == "Map" {
+            out.extend(reader_failure_mutations(state, kept));
+        }
         match state.kind.as_str() {
             "Choice" => out.extend(choice_mutations(graph, state, kept)),
             "Task" => out.extend(task_mutations(state, kept)),
@@ -351,22 +420,66 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
 /// run out). The Task's own retriers and catchers must let the error through.
 fn map_parallel_retry_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept, visited: &BTreeSet<&str>) -> Vec<Candidate> {
     let retriers = graph::error_lists(&state.json, "Retry");
-    let mut errors: Vec<(String, String)> = (0..retriers.len()).filter_map(|i| graph::error_for(&retriers, i, false).ok().map(|e| (e, format!(" (Retry[{i}])")))).collect();
+    let mut errors: Vec<(String, String)> = if graph::distributed(&state.json) {
+        // Failed child executions fail a Distributed Map with one error, whatever they failed on:
+        // the retrier that takes it first is the one a failure inside reaches.
+        let exceeded = crate::asl::error::names::EXCEED_TOLERATED_FAILURE_THRESHOLD;
+        retriers.iter().position(|l| graph::caught_by(l, exceeded, false)).map(|i| (ANY_ERROR.to_string(), format!(" (Retry[{i}])"))).into_iter().collect()
+    } else {
+        (0..retriers.len()).filter_map(|i| graph::error_for(&retriers, i, false).ok().map(|e| (e, format!(" (Retry[{i}])")))).collect()
+    };
     if graph::tolerates_failure(&state.json) {
         errors.push((ANY_ERROR.to_string(), " (tolerated)".to_string()));
     }
     let mut out = Vec::new();
     let inside: Vec<&graph::StateInfo> = graph.inside(&state.name).into_iter().filter(|s| s.kind == "Task" && visited.contains(s.name.as_str())).collect();
+    // A Distributed Map runs a child execution per item or batch, and a retry must see the first
+    // Map Run fail past its tolerance: every child of the first attempt fails, then the task
+    // succeeds (a tolerated failure needs one).
+    let children = if graph::distributed(&state.json) {
+        processor_of(&state.json)
+            .and_then(|p| p.get("StartAt"))
+            .and_then(Value::as_str)
+            .map(|start| kept.run.visits.iter().filter(|v| *v.state == *start).count())
+            .unwrap_or(1)
+            .max(1) as u32
+    } else {
+        1
+    };
     for (error, why) in &errors {
         let lets_through = |task: &&&graph::StateInfo| {
             ["Catch", "Retry"].iter().all(|field| !graph::error_lists(&task.json, field).iter().any(|l| graph::caught_by(l, error, true)))
         };
         let Some(task) = inside.iter().find(lets_through) else { continue };
-        let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: error.clone(), then: None }, latency_ms: 0 };
-        out.push(with_handler(kept, format!("{} inside {} fails once with {error}{why}", task.name, state.name), &task.name, once));
+        let times = if why.contains("Retry") { children } else { 1 };
+        let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times, error: error.clone(), then: None }, latency_ms: 0 };
+        let how = if times == 1 { "once".to_string() } else { format!("{times} times") };
+        out.push(with_handler(kept, format!("{} inside {} fails {how} with {error}{why}", task.name, state.name), &task.name, once));
         if why.contains("Retry") {
             out.push(with_handler(kept, format!("{} inside {} always fails with {error}{why}", task.name, state.name), &task.name, throw(error)));
         }
+    }
+    out
+}
+
+/// A Distributed Map's ItemReader failing (its call answered with an error, which the Map
+/// raises as `States.ItemReaderFailed`): once then read (the retrier that takes it first
+/// retries and the Map goes on), and always (its retries run out, or its catcher takes it).
+/// The reader's call reaches the handler chosen for the Map state.
+fn reader_failure_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
+    let reader_failed = crate::asl::error::names::ITEM_READER_FAILED;
+    if !state.json.contains_key("ItemReader") || kept.candidate.handlers.contains_key(&state.name) {
+        return Vec::new();
+    }
+    let takes = |field: &str| graph::error_lists(&state.json, field).iter().any(|l| graph::caught_by(l, reader_failed, false));
+    let mut out = Vec::new();
+    let name = &state.name;
+    if takes("Retry") {
+        let once = HandlerSpec { choice: HandlerChoice::FailThenSucceed { times: 1, error: ANY_ERROR.into(), then: None }, latency_ms: 0 };
+        out.push(with_handler(kept, format!("{name}'s ItemReader fails once ({reader_failed})"), name, once));
+    }
+    if takes("Retry") || takes("Catch") {
+        out.push(with_handler(kept, format!("{name}'s ItemReader always fails ({reader_failed})"), name, throw(ANY_ERROR)));
     }
     out
 }
@@ -814,12 +927,23 @@ fn invert_selector(selector: &Value, selected: &Value, raw: &mut Value) {
                 if let Some(steps) = paths::steps(path) {
                     let wanted = selected.get(name).cloned().unwrap_or_else(|| Value::from("value"));
                     paths::set(raw, &steps, Some(wanted));
+                } else if let Some(steps) = string_to_json_argument(path) {
+                    // `States.StringToJson($.Body)`: the service answers the value as JSON text.
+                    let wanted = selected.get(name).cloned().unwrap_or_else(|| Value::Object(Map::new()));
+                    paths::set(raw, &steps, Some(Value::String(wanted.to_string())));
                 }
             }
             (None, Value::Object(_)) => invert_selector(value, selected.get(key).unwrap_or(&Value::Null), raw),
             _ => {}
         }
     }
+}
+
+/// The path `States.StringToJson($.path)` reads (the one intrinsic a selector over a service's
+/// text answer is taken back through).
+fn string_to_json_argument(text: &str) -> Option<Vec<Step>> {
+    let inner = text.trim().strip_prefix("States.StringToJson(")?.strip_suffix(')')?;
+    paths::steps(inner)
 }
 
 fn describe(assignment: &Assignment) -> String {
@@ -837,3 +961,28 @@ fn describe(assignment: &Assignment) -> String {
 }
 
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generation_driven_step_by_step_gives_the_suite_generated_at_once() {
+        let simulator = Simulator::new(crate::seed::ORDER_WORKFLOW, &HandlerSet::new()).expect("the seed compiles");
+        let parsed: Value = serde_json::from_str(crate::seed::ORDER_WORKFLOW).expect("JSON");
+        let base = crate::sim::scenario::seed_scenarios();
+        let at_once = generate_on(&simulator, &parsed, &base, Options::default());
+        let mut generation = Generation::new(&simulator, &parsed, &base, Options::default());
+        let mut steps = 0;
+        while !generation.advance(3) {
+            steps += 1;
+            assert!(generation.runs() >= 3 * steps, "each step runs at least what it was given");
+        }
+        assert!(steps > 3, "{steps} steps");
+        assert_eq!(generation.finish(), at_once);
+        // A budget caps the search wherever a step ends.
+        let mut capped = Generation::new(&simulator, &parsed, &base, Options { max_runs: 7 });
+        while !capped.advance(2) {}
+        assert_eq!(capped.runs(), 7);
+    }
+}

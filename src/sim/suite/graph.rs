@@ -178,7 +178,7 @@ impl Graph {
             }
             // A Map or Parallel is retried when something inside fails (the run model counts its starts).
             for (i, retrier) in state.get("Retry").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                if matches!(kind.as_str(), "Task" | "Map" | "Parallel") && !distributed(state) && retrier.get("MaxAttempts").and_then(Value::as_u64) != Some(0) {
+                if matches!(kind.as_str(), "Task" | "Map" | "Parallel") && retrier.get("MaxAttempts").and_then(Value::as_u64) != Some(0) {
                     self.goals.push(Goal::RetrySucceeds { state: name.clone(), retrier: i });
                     self.goals.push(Goal::RetryExhausted { state: name.clone(), retrier: i });
                 }
@@ -194,9 +194,8 @@ impl Graph {
             if kind == "Parallel" || kind == "Map" {
                 self.goals.push(Goal::BranchFails { state: name.clone() });
             }
-            // A Distributed Map's iterations fail in child executions, which its run model does not
-            // tell apart: its own retries and tolerance are not goals yet.
-            if kind == "Map" && !distributed(state) && tolerates_failure(state) {
+            // A Distributed Map's iterations fail in child executions, which its run model counts.
+            if kind == "Map" && tolerates_failure(state) {
                 self.goals.push(Goal::ToleratesFailure { state: name.clone() });
             }
             for (_, inner) in crate::asl::walk::json::nested(state, crate::asl::walk::Reach::Run) {
@@ -207,7 +206,7 @@ impl Graph {
 }
 
 /// Whether a Map runs its items as child executions (`ProcessorConfig.Mode` DISTRIBUTED).
-fn distributed(state: &Map<String, Value>) -> bool {
+pub fn distributed(state: &Map<String, Value>) -> bool {
     use crate::asl::walk::{Reach, json};
     json::nested(state, Reach::Run).into_iter().any(|(_, p)| p.get("ProcessorConfig").and_then(|c| c.get("Mode")).and_then(Value::as_str) == Some("DISTRIBUTED"))
 }

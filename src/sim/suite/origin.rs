@@ -78,10 +78,12 @@ impl Tracer<'_> {
         }
         let here = &self.run.visits[visit];
         let state = self.graph.state(&here.state)?;
-        // The visit before: the latest whose output is this input, from a state with an edge here.
+        // The visit before: the latest whose output is this input (or that a catcher left, which
+        // records no output), from a state with an edge here.
         let before = (0..visit).rev().find(|&j| {
             let v = &self.run.visits[j];
-            v.output.as_deref() == Some(&*here.input) && self.graph.edges.iter().any(|e| *e.from == *v.state && e.to == state.name)
+            let handed_on = v.output.as_deref() == Some(&*here.input) || (v.status == StateStatus::Caught && v.output.is_none());
+            handed_on && self.graph.edges.iter().any(|e| *e.from == *v.state && e.to == state.name)
         });
         if let Some(j) = before {
             return self.output(j, path);
@@ -342,7 +344,15 @@ fn dollar_source(reference: &str, rest: &[Step]) -> Option<Source> {
 /// A JSONata template string that is one plain path: `{% $states.input.a.b %}`,
 /// `{% $states.result.c %}`, `{% $name.d %}`, followed by `rest`.
 fn jsonata_source(text: &str, rest: &[Step]) -> Option<Source> {
-    let expression = crate::asl::jsonata::expression_text(text.trim())?.trim();
+    let mut expression = crate::asl::jsonata::expression_text(text.trim())?.trim();
+    // A string or number passed through a function that keeps a value already in its form
+    // (`$uppercase($trim($states.result.text))` gives `OUTAGE` for `OUTAGE`): traced through it;
+    // running the scenario tells whether the value came out as wanted.
+    while rest.is_empty()
+        && let Some(inner) = ["$trim(", "$uppercase(", "$lowercase(", "$string(", "$number("].iter().find_map(|f| expression.strip_prefix(f)?.strip_suffix(')'))
+    {
+        expression = inner.trim();
+    }
     let (root, after) = match expression.strip_prefix("$states.") {
         Some(s) => {
             let (name, after) = s.split_at(s.find('.').unwrap_or(s.len()));
@@ -355,11 +365,17 @@ fn jsonata_source(text: &str, rest: &[Step]) -> Option<Source> {
         }
     };
     let mut steps = Vec::new();
-    for name in after.split('.').skip(1) {
+    for segment in after.split('.').skip(1) {
+        // `content[0]`: a member, then an index.
+        let (name, index) = match segment.split_once('[') {
+            Some((name, index)) => (name, Some(index.strip_suffix(']')?.parse::<usize>().ok()?)),
+            None => (segment, None),
+        };
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return None;
         }
         steps.push(Step::Member(name.to_string()));
+        steps.extend(index.map(Step::Index));
     }
     if after.is_empty() {
         // no steps
@@ -478,6 +494,31 @@ mod tests {
         assert_eq!(traced_with(d.clone(), json!({"keep": 1}), answer.clone(), "Is", "$.state.code"), task("Call")("$.status.code"));
         assert_eq!(traced_with(d.clone(), json!({"keep": 1}), answer.clone(), "Is", "$.keep"), Some(Origin::Input(steps("$.keep"))));
         assert_eq!(traced_with(d, json!({"keep": 1}), answer, "Is", "$tries"), task("Call")("$.tries"));
+    }
+
+    #[test]
+    fn jsonata_paths_with_indices_and_plain_string_functions_are_followed() {
+        assert_eq!(
+            jsonata_source("{% $uppercase($trim($states.result.Body.content[0].text)) %}", &[]),
+            Some(Source::StatesResult(vec![Step::Member("Body".into()), Step::Member("content".into()), Step::Index(0), Step::Member("text".into())]))
+        );
+        // A field of what a function gives is not a field of its argument.
+        assert_eq!(jsonata_source("{% $string($states.input.a) %}", &[Step::Member("b".into())]), None);
+        assert_eq!(jsonata_source("{% $states.input.a[x] %}", &[]), None);
+    }
+
+    #[test]
+    fn a_caught_state_hands_its_input_on() {
+        let d = json!({"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": FN, "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "Is"}], "Next": "Is"},
+            "Is": {"Type": "Choice", "Choices": [{"Variable": "$.s", "NumericEquals": 1, "Next": "Done"}], "Default": "Done"},
+            "Done": {"Type": "Succeed"}}});
+        use crate::sim::handler::{HandlerChoice, HandlerSpec};
+        let graph = Graph::of(&d);
+        let handlers: HandlerSet = [("T".to_string(), HandlerSpec { choice: HandlerChoice::Throw { error: "X".into(), cause: String::new() }, latency_ms: 0 })].into();
+        let run = Simulator::new(&d.to_string(), &handlers).unwrap().run_quiet(json!({"s": 0}), 0);
+        let at = run.visits.iter().position(|v| &*v.state == "Is").unwrap();
+        assert_eq!(trace(&graph, &run, at, &steps("$.s")), Some(Origin::Input(steps("$.s"))));
     }
 
     #[test]

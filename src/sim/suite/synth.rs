@@ -13,7 +13,6 @@ use super::paths::{self, Step};
 use crate::asl::clock::{format_rfc3339, parse_rfc3339};
 use crate::asl::jsonata::{Dialect, Environment, Expression, expression_text};
 use crate::asl::model::ComparisonOperator as Op;
-use crate::asl::path::NoVariables;
 
 /// Values to put at paths; `None` removes the field.
 pub type Assignment = Vec<(Vec<Step>, Option<Value>)>;
@@ -212,9 +211,57 @@ fn pattern_example(pattern: &str) -> String {
     out
 }
 
-/// The paths under `$states.input` a JSONata text reads (`$states.input.order.total`).
+/// The paths a JSONata condition reads: under `$states.input` (`$states.input.order.total`), and
+/// the workflow variables it reads (`$tries`, `$order.total`), as [`paths::reference`] gives
+/// them (`[VARIABLES, name, ...]`): the generator puts those where the variable was assigned.
 fn condition_reads(text: &str) -> Vec<Vec<Step>> {
-    reads_under(text, "$states.input")
+    let mut out = reads_under(text, "$states.input");
+    let marker = Step::Member(super::origin::VARIABLES.into());
+    for name in variable_names(text) {
+        let root = vec![marker.clone(), Step::Member(name.clone())];
+        let under = reads_under(text, &format!("${name}"));
+        if under.is_empty() {
+            out.push(root);
+        } else {
+            out.extend(under.into_iter().map(|steps| [root.clone(), steps].concat()));
+        }
+    }
+    out
+}
+
+/// The workflow variables a JSONata text reads: `$name` not followed by `(` (a function), not
+/// `$states`, `$` or `$$`, and not bound in the text itself (`$name :=`).
+fn variable_names(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (at, _) in text.match_indices('$') {
+        if text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$') {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if name.is_empty() || name == "states" || name.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let after = rest[name.len()..].trim_start();
+        if after.starts_with('(') || after.starts_with(":=") {
+            continue;
+        }
+        let bound = text.match_indices(&format!("${name}")).any(|(i, _)| text[i + 1 + name.len()..].trim_start().starts_with(":="));
+        if !bound && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// An input with the variables an assignment sets (under [`super::origin::VARIABLES`]) taken
+/// out: (the input, the variables).
+pub fn split_variables(mut input: Value) -> (Value, serde_json::Map<String, Value>) {
+    let variables = input.as_object_mut().and_then(|m| m.remove(super::origin::VARIABLES)).and_then(|v| match v {
+        Value::Object(m) => Some(m),
+        _ => None,
+    });
+    (input, variables.unwrap_or_default())
 }
 
 /// The member paths a JSONata text reads under `root` (`$states.result` gives `Items` for
@@ -283,16 +330,21 @@ fn condition_literals(text: &str) -> Vec<Value> {
     out
 }
 
-/// Whether a JSONata condition holds on `input` (`None`: it cannot be evaluated there).
+/// Whether a JSONata condition holds on `input` (`None`: it cannot be evaluated there); the
+/// variables it reads are the ones `input` carries under [`super::origin::VARIABLES`].
 pub fn condition_holds(expression: &Expression, input: &Value) -> Option<bool> {
+    let (input, variables) = split_variables(input.clone());
     let states = json!({"input": input, "context": {}});
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let mut env = Environment { states: Some(&states), variables: &NoVariables, now_millis: 0, rng: &mut rng, limits: Default::default() };
-    match expression.evaluate(Some(input), &mut env).ok()? {
+    let mut env = Environment { states: Some(&states), variables: &variables, now_millis: 0, rng: &mut rng, limits: Default::default() };
+    match expression.evaluate(Some(&input), &mut env).ok()? {
         Some(Value::Bool(b)) => Some(b),
         _ => None,
     }
 }
+
+/// How many values [`condition_search`] tries beside the condition's literals.
+const GENERIC_VALUES: usize = 12;
 
 /// A search for inputs on which a JSONata condition gives `want`: each field it reads set to each
 /// literal it holds (and its neighbours), to `true`/`false`, `null`, an empty or a short list,
@@ -316,14 +368,25 @@ fn condition_search(text: &str, want: bool, base: &Value) -> Vec<Assignment> {
             .map(Some),
     );
     values.push(None);
+    debug_assert!(values.len() >= GENERIC_VALUES);
+    // A variable the condition reads and the assignment leaves alone is bound to null: Step
+    // Functions refuses an expression naming a variable that is not bound.
+    let variable_roots: Vec<Vec<Step>> = reads.iter().filter(|p| paths::is_variable(p)).map(|p| p[..2].to_vec()).collect();
     let holds = |a: &Assignment| {
         let mut input = base.clone();
+        for root in &variable_roots {
+            if !a.iter().any(|(p, _)| p.starts_with(root)) {
+                paths::set(&mut input, root, Some(Value::Null));
+            }
+        }
         for (path, value) in a {
             paths::set(&mut input, path, value.clone());
         }
         condition_holds(&expression, &input) == Some(want)
     };
-    if holds(&Vec::new()) {
+    // The variables' values before the Choice are not known here (the run holds them): a
+    // condition that reads one is searched with it set.
+    if !reads.iter().any(|p| paths::is_variable(p)) && holds(&Vec::new()) {
         return vec![Vec::new()];
     }
     let mut found = Vec::new();
@@ -351,9 +414,11 @@ fn condition_search(text: &str, want: bool, base: &Value) -> Vec<Assignment> {
                 }
             }
         }
-        // Three fields at once, over fewer values.
+        // Three fields at once, over fewer values: the literals' first, then the plainest.
         if let [p, q, r, ..] = reads.as_slice() {
-            let few: Vec<&Option<Value>> = values.iter().rev().take(12).collect();
+            let literal_count = values.len() - GENERIC_VALUES;
+            let generic = [Some(json!(true)), Some(json!(0)), Some(json!(1_000_000)), Some(json!("text")), Some(json!([1, 2, 3])), None];
+            let few: Vec<&Option<Value>> = values.iter().take(literal_count.min(10)).chain(generic.iter()).collect();
             for u in &few {
                 for v in &few {
                     for w in &few {
@@ -430,5 +495,24 @@ mod tests {
             assert_eq!(super::super::generate::rule_holds(&rule, true, &input), Some(want), "{input}");
         }
         assert!(satisfy(&json!({"Condition": false}), true, &json!({})).is_empty());
+    }
+
+    #[test]
+    fn a_jsonata_condition_on_variables_is_searched_with_them() {
+        let rule = json!({"Condition": "{% $tries < 3 and $order.total > 100 and $states.input.tier = 'gold' and ($n := 2; $n > 1) %}"});
+        assert_eq!(variable_names("$tries < 3 and $order.total > $string($x) and ($n := 2; $n)"), ["tries", "order", "x"]);
+        for want in [true, false] {
+            let found = satisfy(&rule, want, &json!({}));
+            assert!(!found.is_empty(), "{want}");
+            let mut input = json!({});
+            for (path, value) in &found[0] {
+                paths::set(&mut input, path, value.clone());
+            }
+            if want {
+                assert!(found[0].iter().any(|(p, _)| paths::is_variable(p)), "{:?}", found[0]);
+            }
+            // Checked by the interpreter, the variables assigned before the Choice.
+            assert_eq!(super::super::generate::rule_holds(&rule, true, &input), Some(want), "{input}");
+        }
     }
 }
