@@ -256,11 +256,19 @@ impl RunModel {
                     // Started right after it was entered, or again (retried after the error
                     // raised inside it, the event following that error's; a Distributed Map's
                     // retried Map Run follows the one before).
-                    let again = matches!(event.kind, EventKind::MapRunStarted { .. }) && matches!(kind_of(prev as u64), Some(EventKind::MapRunStarted { .. }));
+                    // A retried Distributed Map starts again after its failed Map Run
+                    // (MapRunFailed, MapStateStarted, MapRunStarted), as AWS records it.
+                    let again = match (&event.kind, kind_of(prev as u64)) {
+                        (EventKind::MapRunStarted { .. }, Some(EventKind::MapRunStarted { .. })) => true,
+                        (EventKind::MapStateStarted { .. } | EventKind::MapRunStarted { .. }, Some(EventKind::MapRunFailed { .. })) => true,
+                        _ => false,
+                    };
                     let owner = inherited.and_then(|v| if visits[v].entered_event == prev as u64 || again { Some(v) } else { container_of(&visits, &parent, &gave_up, v) });
                     if let Some(c) = owner {
                         if visits[c].attempts > 0 {
+                            // Retried: the failure before is the retrier's, not the exit's.
                             visits[c].error = last_error.clone();
+                            branch_failed = false;
                         }
                         visits[c].attempts += 1;
                     }
