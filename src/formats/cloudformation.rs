@@ -39,7 +39,7 @@ fn machine(id: &str, resource: &Tree, text: &str) -> Result<Machine, FormatError
     let mut listed = Vec::new();
     if let Some(map) = prop("DefinitionSubstitutions") {
         for e in map.entries() {
-            listed.push(Substitution { name: e.key.clone(), value: value_text(&e.value, text), origin: Origin::DefinitionSubstitutions });
+            listed.push(Substitution::new(e.key.clone(), value_text(&e.value, text), Origin::DefinitionSubstitutions));
         }
     }
     let mut tokens = TokenMaker::new(text);
@@ -76,7 +76,7 @@ fn definition_string(
             let string = match &arg.shape {
                 Shape::Seq(items) if items.len() == 2 => {
                     for e in items[1].entries() {
-                        listed.push(Substitution { name: e.key.clone(), value: value_text(&e.value, text), origin: Origin::SubVariable });
+                        listed.push(Substitution::new(e.key.clone(), value_text(&e.value, text), Origin::SubVariable));
                     }
                     &items[0]
                 }
@@ -88,7 +88,7 @@ fn definition_string(
             for name in placeholder::names(&definition) {
                 if !listed.iter().any(|s| s.name == name) {
                     let value = if name.contains('.') { format!("!GetAtt {name}") } else { format!("!Ref {name}") };
-                    listed.push(Substitution { name, value, origin: Origin::Template });
+                    listed.push(Substitution::new(name, value, Origin::Template));
                 }
             }
             Ok((definition, slot))
@@ -264,7 +264,7 @@ pub fn write_substitutions(text: &str, json: bool, id: &str, values: &[Substitut
         let Some(wanted) = values.iter().find(|v| v.name == entry.key && v.origin == origin) else { continue };
         let held = value_text(node, text);
         let literal = matches!(node.shape, Shape::Scalar(_)) && node.tag.is_none() && placeholder::is_literal(&held);
-        if !literal || wanted.value == held || !placeholder::is_literal(&wanted.value) {
+        if !literal || wanted.value == held || !wanted.is_literal() {
             continue;
         }
         let written = if json { serde_json::to_string(&wanted.value).unwrap_or_default() } else { crate::export::yaml::string_text(&wanted.value) };
@@ -296,12 +296,12 @@ fn complete(mut listed: Vec<Substitution>, tokens: &[Token], definition: &str) -
         let name = t.placeholder[2..t.placeholder.len() - 1].to_string();
         if !listed.iter().any(|s| s.name == name) {
             let value = t.source.split_whitespace().collect::<Vec<_>>().join(" ");
-            listed.push(Substitution { name, value, origin: Origin::Intrinsic });
+            listed.push(Substitution::new(name, value, Origin::Intrinsic));
         }
     }
     for name in placeholder::names(definition) {
         if !listed.iter().any(|s| s.name == name) {
-            listed.push(Substitution { name, value: String::new(), origin: Origin::Unset });
+            listed.push(Substitution::new(name, String::new(), Origin::Unset));
         }
     }
     listed

@@ -33,7 +33,18 @@ pub struct Loaded {
 /// Every state machine of `text` (named `file_name`), with the definitions that live in other
 /// files read through `read` (a path as the template writes it, relative to the template).
 pub fn load(file_name: &str, text: &str, read: &dyn Fn(&str) -> Result<String, String>) -> Result<Vec<Loaded>, FormatError> {
-    let opened = super::open(file_name, text)?;
+    load_in_module(file_name, text, read, &[])
+}
+
+/// [`load`], a Terraform file taking the values its module's other files give (`module`, as
+/// [`super::terraform::module_files`] orders them).
+pub fn load_in_module(
+    file_name: &str,
+    text: &str,
+    read: &dyn Fn(&str) -> Result<String, String>,
+    module: &[super::terraform::ValueFile],
+) -> Result<Vec<Loaded>, FormatError> {
+    let opened = super::open_in_module(file_name, text, module)?;
     let mut files = vec![(file_name.to_string(), text.to_string())];
     for machine in &opened.machines {
         if let Some(path) = machine.external() {
@@ -45,7 +56,7 @@ pub fn load(file_name: &str, text: &str, read: &dyn Fn(&str) -> Result<String, S
             }
         }
     }
-    let mut out: Vec<Loaded> = super::open_files(&files)?.into_iter().map(loaded).collect();
+    let mut out: Vec<Loaded> = super::open_files_in(&files, Some(module))?.into_iter().map(loaded).collect();
     // A definition read from its own file is still the template's resource.
     for machine in &mut out {
         machine.from_template = opened.format.is_template();

@@ -44,7 +44,7 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
                     let choices: Vec<formats::Openable> = opened
                         .machines
                         .into_iter()
-                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine, companion: None })
+                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine, companion: None, module: Vec::new() })
                         .collect();
                     match (choices.len(), choosing) {
                         (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { title: file_name.into(), choices })),
