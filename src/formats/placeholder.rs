@@ -49,11 +49,13 @@ pub struct Substitution {
     pub expression: bool,
 }
 
-/// A value worked out for runs from an expression the template gives, and how.
+/// A value worked out for runs from an expression the template gives, and how; or why it
+/// cannot be (`value` is `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Simulated {
-    pub value: String,
-    /// How it was worked out, in words: `the Default of parameter Stage`.
+    pub value: Option<String>,
+    /// How it was worked out, in words (`the Default of parameter Stage`), or why it is not
+    /// known (`parameter Stage has no Default`).
     pub why: String,
 }
 
@@ -68,7 +70,7 @@ impl Substitution {
         if self.is_literal() {
             Some(&self.value)
         } else {
-            self.simulated.as_ref().map(|s| s.value.as_str())
+            self.simulated.as_ref().and_then(|s| s.value.as_deref())
         }
     }
 
@@ -83,7 +85,8 @@ impl Substitution {
     pub fn note(&self) -> String {
         match (self.is_literal(), &self.simulated) {
             (true, _) => String::new(),
-            (false, Some(s)) => format!("runs as {} ({})", s.value, s.why),
+            (false, Some(Simulated { value: Some(v), why })) => format!("runs as {v} ({why})"),
+            (false, Some(Simulated { value: None, why })) => format!("unknown offline ({why}): runs keep the placeholder; set a value here to run with one"),
             (false, None) if self.value.is_empty() => "no value: runs keep the placeholder; set one here".to_string(),
             (false, None) => "unknown until deployed: runs keep the placeholder; set a value here to run with one".to_string(),
         }
@@ -253,7 +256,7 @@ mod tests {
         let text = r#"{"Seconds": "${wait}", "Comment": "waits ${wait}s", "B": "${on}", "W": "${word}"}"#;
         assert_eq!(resolve(text, &[wait, flag, word]), r#"{"Seconds": 30, "Comment": "waits 30s", "B": true, "W": "later"}"#);
         let region = Substitution {
-            simulated: Some(Simulated { value: "us-east-1".into(), why: "simulated".into() }),
+            simulated: Some(Simulated { value: Some("us-east-1".into()), why: "simulated".into() }),
             ..Substitution::new("AWS::Region", "!Ref AWS::Region", Origin::Template)
         };
         assert_eq!(resolve("${AWS::Region}", std::slice::from_ref(&region)), "us-east-1");
