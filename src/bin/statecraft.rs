@@ -465,7 +465,13 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
                 Ok(machines) => machines
                     .iter()
                     .map(|m| {
-                        let label = if m.from_template { format!("{}#{}", file.display(), m.id) } else { file.display().to_string() };
+                        // Said in the file the definition is written in (a DefinitionUri's file, beside the template).
+                        let written = if m.written_in == file.display().to_string() {
+                            file.display().to_string()
+                        } else {
+                            file.parent().map_or_else(|| m.written_in.clone(), |dir| dir.join(&m.written_in).display().to_string())
+                        };
+                        let label = if m.from_template { format!("{written}#{}", m.id) } else { written };
                         (label, statecraft::formats::load::diagnostics(m, machine_type))
                     })
                     .collect(),
