@@ -174,17 +174,5 @@ test('the Open button takes a project\'s zip: a Terraform module with variables.
   await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
   assert.equal(await page.getByLabel('Value of ${var.wait_seconds}').inputValue(), '30');
 
-  // The poller, opened from its files chosen together: its unquoted placeholders are values,
-  // and what is unknown offline says so.
-  const chosen = ['main.tf', 'variables.tf', 'terraform.tfvars', 'templates/poller.asl.json'];
-  const texts = Object.fromEntries(await folder(path.join(fixtures, 'projects', 'tf-module')));
-  await page.getByLabel('Open file').setInputFiles(chosen.map((p) => ({ name: path.basename(p), mimeType: 'text/plain', buffer: Buffer.from(texts[p]) })));
-  await page.getByRole('dialog', { name: 'Choose a state machine' }).getByRole('button', { name: /aws_sfn_state_machine\.poller/ }).click();
-  await page.locator('[data-state-name="Check"]').waitFor();
-  await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
-  assert.equal(await page.getByLabel('Value of ${wait_seconds}').inputValue(), '30');
-  const row = page.locator('table.substitutions tr', { has: page.getByLabel('Value of ${queue_url}') });
-  assert.match(await row.textContent(), /unknown until deployed/);
-  await page.screenshot({ path: '/tmp/formats-poller.png' });
   assert.deepEqual(problems, []);
 });
