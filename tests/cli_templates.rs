@@ -54,3 +54,20 @@ fn a_template_exports_under_its_machine_s_name() {
     assert!(policy.contains("sns:Publish") && policy.contains("lambda:InvokeFunction"), "{policy}");
     std::fs::remove_dir_all(&out).ok();
 }
+
+#[test]
+fn a_terraform_file_runs_with_its_module_s_values_and_unquoted_placeholders() {
+    let module = format!("{}/tests/fixtures/projects/tf-module", env!("CARGO_MANIFEST_DIR"));
+    let (code, stdout, stderr) = statecraft(&["validate", &format!("{module}/main.tf")]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // `"Seconds": ${wait_seconds}` waits terraform.tfvars' 30 s; `${item}` is variables.tf's object.
+    let (code, stdout, stderr) =
+        statecraft(&["run", &format!("{module}/main.tf"), "--machine", "aws_sfn_state_machine.poller", "--input", r#"{"id": "1"}"#, "--history", "--print-stores"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout.trim(), r#"{"enabled":true,"queue":"${queue_url}"}"#);
+    assert!(stderr.contains("\"job-1\""), "the object default was put: {stderr}");
+    assert!(stderr.contains("\"timestamp\": \"2024-01-01T00:00:30.000Z\""), "the Wait lasted 30 s on the virtual clock: {stderr}");
+    // The definition file alone validates: its unquoted placeholders are not JSON errors.
+    let (code, stdout, stderr) = statecraft(&["validate", &format!("{module}/templates/poller.asl.json")]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}

@@ -576,3 +576,124 @@ fn a_dropped_cdk_app_opens_the_synthesized_template_and_names_cdks_own_files() {
     assert!(saved.contains("{\"Fn::GetAtt\": [\"SubmitJob9E0F4B2A\", \"Arn\"]}"), "{saved}");
     cfn_lint("JobsStack.template.json", &saved);
 }
+
+/// The value each placeholder runs with (its `run_value`), by name.
+fn run_values(m: &Machine) -> Vec<(&str, Option<&str>, bool)> {
+    m.substitutions.iter().map(|s| (s.name.as_str(), s.run_value(), s.bare)).collect()
+}
+
+#[test]
+fn a_terraform_module_takes_values_from_variables_tf_and_tfvars_and_keeps_unquoted_placeholders() {
+    let files = folder_files("projects/tf-module");
+    let project = formats::project::open_project(files.clone());
+    let found: Vec<_> = project.found.iter().map(|f| (f.place.as_str(), f.openable.machine.name.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("main.tf (aws_sfn_state_machine.poller) with templates/poller.asl.json, values from variables.tf, terraform.tfvars", "poller"),
+            ("main.tf (aws_sfn_state_machine.inline), values from terraform.tfvars", "inline"),
+        ]
+    );
+    assert!(project.skipped.is_empty(), "variables.tf and terraform.tfvars are said with the machines: {:#?}", project.skipped);
+    let poller = &project.found[0].openable;
+    assert_eq!(
+        run_values(&poller.machine),
+        [
+            ("table_name", Some("jobs-dev"), false),
+            ("wait_seconds", Some("30"), true),
+            ("enabled", Some("true"), true),
+            ("item", Some(r#"{"id":{"S":"job-1"},"status":{"S":"new"}}"#), true),
+            ("queue_url", None, false),
+        ],
+        "terraform.tfvars over the default; an object default as JSON; a resource's attribute unknown offline"
+    );
+    let queue = poller.machine.substitutions.iter().find(|s| s.name == "queue_url").unwrap();
+    assert!(queue.note().starts_with("unknown until deployed"), "{}", queue.note());
+    // The document holds JSON (the unquoted placeholders as strings); a run has the values.
+    let mut doc = Document::new(poller.machine.name.clone(), poller.machine.definition.clone());
+    assert!(doc.syntax_error().is_none(), "{}", poller.machine.definition);
+    assert!(poller.machine.definition.contains(r#""Seconds": "${wait_seconds}","#), "{}", poller.machine.definition);
+    doc.apply(Change::SetSource(Some(Box::new(poller.source().with_value("wait_seconds", "45"))))).unwrap();
+    let run: serde_json::Value = serde_json::from_str(&doc.runnable_text()).unwrap_or_else(|e| panic!("{e}: {}", doc.runnable_text()));
+    assert_eq!(run["States"]["Pause"]["Seconds"], 45);
+    assert_eq!(run["States"]["Put"]["Parameters"]["Item"], serde_json::json!({"id": {"S": "job-1"}, "status": {"S": "new"}}));
+    assert_eq!(run["States"]["Done"]["Result"], serde_json::json!({"enabled": true, "queue": "${queue_url}"}));
+    assert_eq!(run["Comment"], "Polls the jobs-dev table");
+    let errors: Vec<_> = doc.diagnostics().iter().filter(|d| d.severity == statecraft::asl::diag::Severity::Error).cloned().collect();
+    assert!(errors.is_empty(), "placeholders standing for numbers are not errors: {errors:?}");
+
+    // Edited on the canvas and saved: the definition file changes in the state edited only,
+    // its unquoted placeholders kept; the value set goes into terraform.tfvars, where it is.
+    let change = set_comment("Put")(&doc);
+    doc.apply(change).unwrap();
+    let saved = doc.source().unwrap().save_files(doc.text()).unwrap();
+    assert_eq!(saved.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["templates/poller.asl.json", "terraform.tfvars"]);
+    let definition = fixture_text("projects/tf-module/templates/poller.asl.json");
+    let (removed, added) = line_diff(&definition, &saved[0].1);
+    assert!(removed.iter().all(|l| l.contains("\"Put\"") || l.contains("\"Type\": \"Task\",") || l.contains("\"Resource\": \"arn:aws:states:::dynamodb:putItem\"")), "{removed:#?}\n{}", saved[0].1);
+    assert!(added.iter().any(|l| l.contains("Edited here")), "{added:#?}");
+    for kept in ["\"Seconds\": ${wait_seconds},", "\"Item\": ${item}}", "{\"enabled\": ${enabled}, \"queue\": \"${queue_url}\"}"] {
+        assert!(saved[0].1.contains(kept), "{kept} kept:\n{}", saved[0].1);
+    }
+    let tfvars = fixture_text("projects/tf-module/terraform.tfvars");
+    assert_eq!(changed_lines(&tfvars, &saved[1].1), [("wait_seconds = 30 # poll every half minute", "wait_seconds = 45 # poll every half minute")]);
+    // Reopened with the saved files: the same machine, the value set.
+    let reopened: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, b)| match saved.iter().find(|(n, _)| n == p) {
+            Some((_, t)) => (p.clone(), t.as_bytes().to_vec()),
+            None => (p.clone(), b.clone()),
+        })
+        .collect();
+    let again = formats::project::open_project(reopened);
+    let back = &again.found[0].openable.machine;
+    assert_eq!(run_values(back)[1], ("wait_seconds", Some("45"), true));
+    assert!(back.definition.contains("Edited here"));
+
+    // jsonencode: `Seconds = var.wait_seconds` runs as the number tfvars gives.
+    let inline = &project.found[1].openable;
+    let mut doc = Document::new(inline.machine.name.clone(), inline.machine.definition.clone());
+    doc.apply(Change::SetSource(Some(Box::new(inline.source())))).unwrap();
+    let run: serde_json::Value = serde_json::from_str(&doc.runnable_text()).unwrap();
+    assert_eq!(run["States"]["Pause"]["Seconds"], 30);
+
+    // A lone other .tfvars is applied as `-var-file` would; with two, which one is not known.
+    let mut with_one = files.clone();
+    with_one.push(("prod.tfvars".into(), b"table_name = \"jobs-prod\"\n".to_vec()));
+    let one = formats::project::open_project(with_one.clone());
+    assert_eq!(run_values(&one.found[0].openable.machine)[0], ("table_name", Some("jobs-prod"), false));
+    assert!(one.found[0].place.ends_with("values from variables.tf, terraform.tfvars, prod.tfvars"), "{}", one.found[0].place);
+    with_one.push(("staging.tfvars".into(), b"table_name = \"jobs-staging\"\n".to_vec()));
+    let two = formats::project::open_project(with_one);
+    assert_eq!(run_values(&two.found[0].openable.machine)[0], ("table_name", Some("jobs-dev"), false));
+    let said: Vec<_> = two.skipped.iter().map(|s| (s.path.as_str(), s.why.as_str())).collect();
+    assert_eq!(said.len(), 2, "{said:#?}");
+    assert!(said.iter().all(|(_, why)| why.contains("only when named with -var-file")), "{said:#?}");
+
+    // Chosen together with the Open button: the same values.
+    let chosen: Vec<(String, String)> = files.iter().map(|(p, b)| (p.clone(), String::from_utf8(b.clone()).unwrap())).collect();
+    let opened = formats::open_files(&chosen).unwrap();
+    assert_eq!(opened.len(), 2);
+    assert_eq!(run_values(&opened[0].machine)[1], ("wait_seconds", Some("30"), true));
+    // A broken value file names itself.
+    let mut broken = chosen.clone();
+    broken.push(("zz.auto.tfvars".into(), "wait_seconds = \"never\n".into()));
+    let e = formats::open_files(&broken).unwrap_err().to_string();
+    assert!(e.contains("zz.auto.tfvars: not Terraform: a string is never closed"), "{e}");
+}
+
+#[test]
+fn a_templatefile_definition_with_unquoted_placeholders_opens_alone_and_says_where_it_is_broken() {
+    let text = fixture_text("projects/tf-module/templates/poller.asl.json");
+    let opened = formats::open("poller.asl.json", &text).unwrap();
+    assert_eq!(opened.format, Format::AslJson);
+    let m = &opened.machines[0];
+    let bare: Vec<_> = m.substitutions.iter().filter(|s| s.bare).map(|s| s.name.as_str()).collect();
+    assert_eq!(bare, ["wait_seconds", "item", "enabled"]);
+    // Saved unchanged, it is the file as it was.
+    assert_eq!(formats::save(&text, m, &m.definition).unwrap(), text);
+    // Not JSON for another reason: located in the file as written.
+    let broken = text.replace("\"Next\": \"Put\"", "\"Next\" \"Put\"");
+    let e = formats::open("poller.asl.json", &broken).unwrap_err();
+    assert_eq!((e.line, e.message.starts_with("not JSON")), (15, true), "{e}");
+}

@@ -401,18 +401,48 @@ fn execution_type(text: &str) -> Option<statecraft::asl::model::ExecutionType> {
 fn load_machine(path: &std::path::Path, machine: Option<&str>) -> Result<Option<statecraft::formats::load::Loaded>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let name = path.display().to_string();
-    if matches!(statecraft::formats::detect::detect(&name, &text), Ok(statecraft::formats::Format::AslJson) | Err(_)) && machine.is_none() {
+    if matches!(statecraft::formats::detect::detect(&name, &text), Ok(statecraft::formats::Format::AslJson) | Err(_)) && machine.is_none() && !templated(&text) {
         return Ok(None);
     }
     let machines = load_all(path, &text)?;
     statecraft::formats::load::pick(&name, machines, machine).map(Some).map_err(|e| e.to_string())
 }
 
-/// Every state machine of the file at `path` (its text `text`).
+/// Whether a definition file is a Terraform `templatefile` with placeholders outside its
+/// strings (`"Seconds": ${wait}`): not JSON until substituted, read through `formats`.
+fn templated(text: &str) -> bool {
+    text.trim_start().starts_with('{') && statecraft::asl::json::read(text).is_err() && !statecraft::formats::placeholder::bare_spots(text).is_empty()
+}
+
+/// Every state machine of the file at `path` (its text `text`). A Terraform file takes the
+/// values of its folder's other `.tf` files and `terraform.tfvars`/`*.auto.tfvars` (a lone other
+/// `.tfvars` too, as `-var-file` would give it).
 fn load_all(path: &std::path::Path, text: &str) -> Result<Vec<statecraft::formats::load::Loaded>, String> {
     let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let read = |relative: &str| std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
-    statecraft::formats::load::load(&path.display().to_string(), text, &read).map_err(|e| e.to_string())
+    let name = path.display().to_string();
+    let mut module = Vec::new();
+    if statecraft::formats::detect::detect(&name, text) == Ok(statecraft::formats::Format::Terraform) {
+        let listed = std::fs::read_dir(if dir.as_os_str().is_empty() { std::path::Path::new(".") } else { dir.as_path() }).map_err(|e| format!("{name}: cannot list its folder: {e}"))?;
+        let mut names: Vec<String> = listed
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".tf") || statecraft::formats::terraform::is_var_file(n))
+            .collect();
+        names.sort();
+        let own = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (chosen, note) = statecraft::formats::terraform::module_files(&own, &refs);
+        if let Some(note) = note {
+            eprintln!("{}", terminal_safe_line(&format!("{name}: note: {note}")));
+        }
+        for file in chosen {
+            let text = std::fs::read_to_string(dir.join(file)).map_err(|e| format!("{}: cannot read: {e}", dir.join(file).display()))?;
+            module.push(statecraft::formats::terraform::ValueFile { file_name: file.to_string(), text });
+        }
+    }
+    statecraft::formats::load::load_in_module(&name, text, &read, &module).map_err(|e| e.to_string())
 }
 
 fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: statecraft::asl::model::ExecutionType) -> ExitCode {
@@ -429,13 +459,19 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
             }
         };
         // A template: each of its state machines, labelled `file#LogicalId`.
-        let is_template = matches!(statecraft::formats::detect::detect(&file.display().to_string(), &text), Ok(f) if f != statecraft::formats::Format::AslJson);
+        let is_template = matches!(statecraft::formats::detect::detect(&file.display().to_string(), &text), Ok(f) if f != statecraft::formats::Format::AslJson) || templated(&text);
         let machines: Vec<(String, Vec<statecraft::asl::diag::Diagnostic>)> = if is_template {
             match load_all(file, &text) {
                 Ok(machines) => machines
                     .iter()
                     .map(|m| {
-                        let label = if m.from_template { format!("{}#{}", file.display(), m.id) } else { file.display().to_string() };
+                        // Said in the file the definition is written in (a DefinitionUri's file, beside the template).
+                        let written = if m.written_in == file.display().to_string() {
+                            file.display().to_string()
+                        } else {
+                            file.parent().map_or_else(|| m.written_in.clone(), |dir| dir.join(&m.written_in).display().to_string())
+                        };
+                        let label = if m.from_template { format!("{written}#{}", m.id) } else { written };
                         (label, statecraft::formats::load::diagnostics(m, machine_type))
                     })
                     .collect(),

@@ -6,7 +6,7 @@
 //! variables, the intrinsic functions in the definition).
 
 use super::error::FormatError;
-use super::placeholder::{self, Origin, Substitution};
+use super::placeholder::{self, Origin, Simulated, Substitution};
 use super::tree::{self, Intrinsics, Shape, Style, Tree};
 use super::{Encoding, Machine, Slot, Token};
 use crate::asl::json::{WriteStyle, escape_pointer_token};
@@ -17,6 +17,7 @@ const SERVERLESS: &str = "AWS::Serverless::StateMachine";
 /// Every state machine resource of the template `root` (read from `text`), in file order.
 pub fn machines(root: &Tree, text: &str) -> Result<Vec<Machine>, FormatError> {
     let Some(resources) = root.get("Resources") else { return Ok(Vec::new()) };
+    let params = Params { root, text };
     let mut out = Vec::new();
     for entry in resources.entries() {
         let kind = entry.value.get("Type").and_then(Tree::as_str);
@@ -24,13 +25,13 @@ pub fn machines(root: &Tree, text: &str) -> Result<Vec<Machine>, FormatError> {
             continue;
         }
         let pointer = format!("/Resources/{}", escape_pointer_token(&entry.key));
-        let machine = machine(&entry.key, &entry.value, text).map_err(|e| e.under(&pointer))?;
+        let machine = machine(&entry.key, &entry.value, text, &params).map_err(|e| e.under(&pointer))?;
         out.push(machine);
     }
     Ok(out)
 }
 
-fn machine(id: &str, resource: &Tree, text: &str) -> Result<Machine, FormatError> {
+fn machine(id: &str, resource: &Tree, text: &str, params: &Params) -> Result<Machine, FormatError> {
     let line = crate::asl::json::LineIndex::new(text).position(resource.start).line;
     let props = resource.get("Properties");
     let prop = |key: &str| props.and_then(|p| p.get(key));
@@ -39,10 +40,11 @@ fn machine(id: &str, resource: &Tree, text: &str) -> Result<Machine, FormatError
     let mut listed = Vec::new();
     if let Some(map) = prop("DefinitionSubstitutions") {
         for e in map.entries() {
-            listed.push(Substitution { name: e.key.clone(), value: value_text(&e.value, text), origin: Origin::DefinitionSubstitutions });
+            let simulated = (e.value.is_collection() || e.value.tag.is_some()).then(|| params.simulate(&e.value));
+            listed.push(Substitution { simulated, ..Substitution::new(e.key.clone(), value_text(&e.value, text), Origin::DefinitionSubstitutions) });
         }
     }
-    let mut tokens = TokenMaker::new(text);
+    let mut tokens = TokenMaker::new(text, params);
     let (definition, slot) = if let Some(def) = prop("Definition") {
         if !matches!(def.shape, Shape::Map(_)) || intrinsic(def).is_some() {
             return Err(FormatError::at(text, def.start, "`Definition` must be an object (the state machine's JSON, written as YAML or JSON)"));
@@ -51,14 +53,14 @@ fn machine(id: &str, resource: &Tree, text: &str) -> Result<Machine, FormatError
         let definition = crate::asl::json::write(&json, WriteStyle::Pretty);
         (definition, Slot::Object { tree: def.clone(), tokens: tokens.tokens.clone(), json: !yaml })
     } else if let Some(def) = prop("DefinitionString") {
-        definition_string(def, text, yaml, &mut listed, &mut tokens)?
+        definition_string(def, text, yaml, &mut listed, &mut tokens, params)?
     } else if let Some(uri) = prop("DefinitionUri").or_else(|| prop("DefinitionS3Location")) {
         (String::new(), Slot::External { path: location_text(uri, text) })
     } else {
         let at = props.map_or(resource.start, |p| p.start);
         return Err(FormatError::at(text, at, "this state machine has no `Definition`, `DefinitionString` or `DefinitionUri`"));
     };
-    let substitutions = complete(listed, &tokens.tokens, &definition);
+    let substitutions = complete(listed, &tokens.tokens, &tokens.simulated, &definition);
     Ok(Machine { id: id.to_string(), name, definition, substitutions, line, slot })
 }
 
@@ -69,6 +71,7 @@ fn definition_string(
     yaml: bool,
     listed: &mut Vec<Substitution>,
     tokens: &mut TokenMaker,
+    params: &Params,
 ) -> Result<(String, Slot), FormatError> {
     match intrinsic(def) {
         None => string_slot(def, text),
@@ -76,7 +79,8 @@ fn definition_string(
             let string = match &arg.shape {
                 Shape::Seq(items) if items.len() == 2 => {
                     for e in items[1].entries() {
-                        listed.push(Substitution { name: e.key.clone(), value: value_text(&e.value, text), origin: Origin::SubVariable });
+                        let simulated = (e.value.is_collection() || e.value.tag.is_some()).then(|| params.simulate(&e.value));
+                        listed.push(Substitution { simulated, ..Substitution::new(e.key.clone(), value_text(&e.value, text), Origin::SubVariable) });
                     }
                     &items[0]
                 }
@@ -88,7 +92,8 @@ fn definition_string(
             for name in placeholder::names(&definition) {
                 if !listed.iter().any(|s| s.name == name) {
                     let value = if name.contains('.') { format!("!GetAtt {name}") } else { format!("!Ref {name}") };
-                    listed.push(Substitution { name, value, origin: Origin::Template });
+                    let simulated = Some(if name.contains('.') { attribute_unknown(&name) } else { params.reference(&name) });
+                    listed.push(Substitution { simulated, ..Substitution::new(name, value, Origin::Template) });
                 }
             }
             Ok((definition, slot))
@@ -192,11 +197,14 @@ pub fn intrinsic(node: &Tree) -> Option<(&'static str, &Tree)> {
 struct TokenMaker<'a> {
     text: &'a str,
     tokens: Vec<Token>,
+    /// What a run can put for each token, in the same order.
+    simulated: Vec<Simulated>,
+    params: &'a Params<'a>,
 }
 
 impl<'a> TokenMaker<'a> {
-    fn new(text: &'a str) -> Self {
-        TokenMaker { text, tokens: Vec::new() }
+    fn new(text: &'a str, params: &'a Params<'a>) -> Self {
+        TokenMaker { text, tokens: Vec::new(), simulated: Vec::new(), params }
     }
 }
 
@@ -225,6 +233,7 @@ impl Intrinsics for TokenMaker<'_> {
         }
         let placeholder = format!("${{{label}}}");
         self.tokens.push(Token { placeholder: placeholder.clone(), source });
+        self.simulated.push(self.params.simulate(node));
         Some(placeholder)
     }
 }
@@ -264,7 +273,7 @@ pub fn write_substitutions(text: &str, json: bool, id: &str, values: &[Substitut
         let Some(wanted) = values.iter().find(|v| v.name == entry.key && v.origin == origin) else { continue };
         let held = value_text(node, text);
         let literal = matches!(node.shape, Shape::Scalar(_)) && node.tag.is_none() && placeholder::is_literal(&held);
-        if !literal || wanted.value == held || !placeholder::is_literal(&wanted.value) {
+        if !literal || wanted.value == held || !wanted.is_literal() {
             continue;
         }
         let written = if json { serde_json::to_string(&wanted.value).unwrap_or_default() } else { crate::export::yaml::string_text(&wanted.value) };
@@ -291,18 +300,184 @@ fn location_text(node: &Tree, text: &str) -> String {
 
 /// The substitutions listed, then the tokens, then every other placeholder of the definition
 /// (without a value).
-fn complete(mut listed: Vec<Substitution>, tokens: &[Token], definition: &str) -> Vec<Substitution> {
-    for t in tokens {
+fn complete(mut listed: Vec<Substitution>, tokens: &[Token], simulated: &[Simulated], definition: &str) -> Vec<Substitution> {
+    for (t, sim) in tokens.iter().zip(simulated) {
         let name = t.placeholder[2..t.placeholder.len() - 1].to_string();
         if !listed.iter().any(|s| s.name == name) {
             let value = t.source.split_whitespace().collect::<Vec<_>>().join(" ");
-            listed.push(Substitution { name, value, origin: Origin::Intrinsic });
+            listed.push(Substitution { simulated: Some(sim.clone()), ..Substitution::new(name, value, Origin::Intrinsic) });
         }
     }
     for name in placeholder::names(definition) {
         if !listed.iter().any(|s| s.name == name) {
-            listed.push(Substitution { name, value: String::new(), origin: Origin::Unset });
+            listed.push(Substitution::new(name, String::new(), Origin::Unset));
         }
     }
     listed
+}
+
+/// The simulated pseudo parameters: the account and region every simulated ARN uses
+/// (`asl::interp::ExecutionConfig`'s), the standard partition.
+const PSEUDO: [(&str, &str); 6] = [
+    ("AWS::Region", "us-east-1"),
+    ("AWS::AccountId", "123456789012"),
+    ("AWS::Partition", "aws"),
+    ("AWS::URLSuffix", "amazonaws.com"),
+    ("AWS::StackName", "statecraft-stack"),
+    ("AWS::StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/statecraft-stack/00000000-0000-0000-0000-000000000000"),
+];
+
+fn attribute_unknown(name: &str) -> Simulated {
+    Simulated { value: None, why: format!("{name} is known only once deployed") }
+}
+
+/// The template's `Parameters` and the pseudo parameters: what a `Ref`, an `Fn::Sub` or an
+/// `Fn::Join` of them comes to offline.
+struct Params<'a> {
+    root: &'a Tree,
+    text: &'a str,
+}
+
+impl Params<'_> {
+    /// `Ref name`: a parameter's `Default`, a pseudo parameter's simulated value; else why not.
+    fn reference(&self, name: &str) -> Simulated {
+        if let Some((_, value)) = PSEUDO.iter().find(|(n, _)| *n == name) {
+            return Simulated { value: Some(value.to_string()), why: format!("the simulated {name}") };
+        }
+        if name == "AWS::NoValue" || name == "AWS::NotificationARNs" {
+            return Simulated { value: None, why: format!("{name} has no value to run with") };
+        }
+        let Some(param) = self.root.get("Parameters").and_then(|p| p.get(name)) else {
+            return Simulated { value: None, why: format!("{name} is a resource, known only once deployed") };
+        };
+        let kind = param.get("Type").and_then(Tree::as_str).unwrap_or("");
+        match param.get("Default") {
+            // An SSM parameter's Default is the parameter's name, not its value.
+            Some(_) if kind.starts_with("AWS::SSM::Parameter::Value") => {
+                Simulated { value: None, why: format!("parameter {name} is read from SSM Parameter Store at deploy time") }
+            }
+            Some(d) if !d.is_collection() && d.tag.is_none() => Simulated { value: Some(value_text(d, self.text)), why: format!("the Default of parameter {name}") },
+            _ => Simulated { value: None, why: format!("parameter {name} has no Default") },
+        }
+    }
+
+    /// What `node` (a value in the template) comes to offline: a literal as itself, `Ref`,
+    /// `Fn::Sub` and `Fn::Join` of what is known; else why not.
+    fn simulate(&self, node: &Tree) -> Simulated {
+        let mut why = Vec::new();
+        match self.value(node, &mut why, 0) {
+            Ok(value) => {
+                let why = if why.is_empty() { "as written".to_string() } else { format!("from {}", why.join(" and ")) };
+                Simulated { value: Some(value), why }
+            }
+            Err(unknown) => unknown,
+        }
+    }
+
+    fn value(&self, node: &Tree, why: &mut Vec<String>, depth: usize) -> Result<String, Simulated> {
+        let unknown = |why: String| Simulated { value: None, why };
+        if depth > 16 {
+            return Err(unknown("nested too deeply".into()));
+        }
+        let known = |s: Simulated, why: &mut Vec<String>| match s.value {
+            Some(v) => {
+                if !why.contains(&s.why) {
+                    why.push(s.why);
+                }
+                Ok(v)
+            }
+            None => Err(s),
+        };
+        match intrinsic(node) {
+            None => match &node.shape {
+                Shape::Scalar(_) => Ok(value_text(node, self.text)),
+                _ => Err(unknown("a list or map, not a string".into())),
+            },
+            Some(("Ref", arg)) => match arg.as_str() {
+                Some(name) => known(self.reference(name), why),
+                None => Err(unknown("a Ref without a name".into())),
+            },
+            Some(("Fn::GetAtt", arg)) => Err(attribute_unknown(&value_text(arg, self.text).replace([' ', '[', ']', '"'], "").replace(',', "."))),
+            Some(("Fn::Sub", arg)) => {
+                let (string, vars) = match &arg.shape {
+                    Shape::Seq(items) if items.len() == 2 => (&items[0], Some(&items[1])),
+                    _ => (arg, None),
+                };
+                let Some(string) = string.as_str() else { return Err(unknown("an Fn::Sub without a string".into())) };
+                let mut out = String::new();
+                let mut rest = string;
+                while let Some(i) = rest.find("${") {
+                    out.push_str(&rest[..i]);
+                    let after = &rest[i + 2..];
+                    let Some(close) = after.find('}') else { break };
+                    let name = &after[..close];
+                    if let Some(literal) = name.strip_prefix('!') {
+                        out.push_str(&format!("${{{literal}}}"));
+                    } else if let Some(var) = vars.and_then(|v| v.get(name)) {
+                        out.push_str(&self.value(var, why, depth + 1)?);
+                    } else if name.contains('.') {
+                        return Err(attribute_unknown(name));
+                    } else {
+                        out.push_str(&known(self.reference(name), why)?);
+                    }
+                    rest = &after[close + 1..];
+                }
+                out.push_str(rest);
+                Ok(out)
+            }
+            Some(("Fn::Join", arg)) => {
+                let items = arg.items();
+                let (Some(delimiter), Some(pieces)) = (items.first().and_then(Tree::as_str), items.get(1)) else {
+                    return Err(unknown("an Fn::Join without a delimiter and pieces".into()));
+                };
+                let parts = pieces.items().iter().map(|p| self.value(p, why, depth + 1)).collect::<Result<Vec<_>, _>>()?;
+                Ok(parts.join(delimiter))
+            }
+            Some((other, _)) => Err(unknown(format!("{other} is not worked out offline"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subs(template: &str) -> Vec<(String, Option<String>, String)> {
+        let root = super::super::yaml::read(template).unwrap();
+        let m = &machines(&root, template).unwrap()[0];
+        m.substitutions.iter().map(|s| (s.name.clone(), s.run_value().map(str::to_string), s.note())).collect()
+    }
+
+    #[test]
+    fn parameters_defaults_and_pseudo_parameters_give_runs_their_values() {
+        let template = r#"Parameters:
+  Stage: {Type: String, Default: dev}
+  Retries: {Type: Number, Default: 3}
+  Secret: {Type: String}
+  Key: {Type: "AWS::SSM::Parameter::Value<String>", Default: /app/key}
+Resources:
+  Fn: {Type: AWS::Lambda::Function}
+  M:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: !Sub
+        - '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "${Stage} ${AWS::Region} ${Table} ${Arn} ${Secret} ${Fn.Arn} ${Key} ${AWS::AccountId} ${AWS::Partition}", "End": true}}}'
+        - Table: !Sub "${Stage}-orders"
+          Arn: !Join [":", ["arn", !Ref AWS::Partition, "sqs", !Ref AWS::Region, !Ref AWS::AccountId, !Sub "q-${Retries}-${!Literal}"]]
+"#;
+        let got = subs(template);
+        let run = |name: &str| got.iter().find(|(n, _, _)| n == name).unwrap_or_else(|| panic!("{name}: {got:#?}"));
+        assert_eq!(run("Table").1.as_deref(), Some("dev-orders"));
+        assert_eq!(run("Table").2, "runs as dev-orders (from the Default of parameter Stage)");
+        assert_eq!(run("Arn").1.as_deref(), Some("arn:aws:sqs:us-east-1:123456789012:q-3-${Literal}"));
+        assert_eq!(run("Stage").1.as_deref(), Some("dev"));
+        assert_eq!(run("AWS::Region").1.as_deref(), Some("us-east-1"));
+        assert_eq!(run("AWS::Region").2, "runs as us-east-1 (the simulated AWS::Region)");
+        assert_eq!(run("AWS::Partition").1.as_deref(), Some("aws"));
+        assert_eq!(run("AWS::AccountId").1.as_deref(), Some("123456789012"));
+        for (name, why) in [("Secret", "parameter Secret has no Default"), ("Fn.Arn", "Fn.Arn is known only once deployed"), ("Key", "read from SSM Parameter Store")] {
+            assert_eq!(run(name).1, None, "{name}");
+            assert!(run(name).2.starts_with("unknown offline (") && run(name).2.contains(why), "{name}: {}", run(name).2);
+        }
+    }
 }

@@ -48,7 +48,7 @@ pub fn detect(file_name: &str, text: &str) -> Result<Format, FormatError> {
         return Err(FormatError::file(format!("{file_name} is empty")));
     }
     if trimmed.starts_with('{') {
-        let root = crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?;
+        let (root, _) = super::read_templated_json(text)?;
         return classify(&Tree::from_json(&root), &lower, Format::CloudFormationJson, Format::AslJson);
     }
     let root = super::yaml::read(text)?;

@@ -28,12 +28,90 @@ pub struct Loaded {
     /// Whether the file given is a template (the machine is one of its resources), rather than
     /// the definition itself.
     pub from_template: bool,
+    /// The file the definition is written in (the template, or the definition file it names),
+    /// as the template names it: the file a diagnostic's line and column are in.
+    pub written_in: String,
+    /// Where the definition is in `written_in`.
+    pub placement: Placement,
+}
+
+/// Where a definition is in the file it is written in, to say a diagnostic's line and column
+/// there rather than in the definition as ASL JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// The file is the definition as JSON: positions are the definition's own.
+    Own,
+    /// A located tree of the file (a YAML or JSON `Definition`, `jsonencode`, an ASL YAML file,
+    /// a templatefile with unquoted placeholders): a pointer's node is where it is written.
+    Tree { tree: super::tree::Tree, text: String },
+    /// The definition's lines are the file's from `first_line` on, each indented by `indent`
+    /// (a YAML literal block, a heredoc).
+    Lines { first_line: usize, indent: usize },
+    /// Inside a string or joined pieces starting at this position: said there.
+    At { line: usize, column: usize },
+}
+
+impl Placement {
+    fn of(openable: &Openable) -> Placement {
+        use super::{Encoding, Slot};
+        let at = |offset: usize| crate::asl::json::LineIndex::new(&openable.text).position(offset);
+        match &openable.machine.slot {
+            Slot::WholeJson | Slot::External { .. } => Placement::Own,
+            Slot::WholeYaml { tree } | Slot::Object { tree, .. } | Slot::Jsonencode { tree, .. } => Placement::Tree { tree: tree.clone(), text: openable.text.clone() },
+            Slot::Text { start, encoding: Encoding::YamlLiteral { indent }, .. } => Placement::Lines { first_line: at(*start).line, indent: *indent },
+            Slot::Text { start, encoding: Encoding::Heredoc, .. } => Placement::Lines { first_line: at(*start).line, indent: 0 },
+            Slot::Text { start, .. } | Slot::Join { start, .. } => {
+                let p = at(*start);
+                Placement::At { line: p.line, column: p.column }
+            }
+        }
+    }
+
+    /// Where the diagnostic at `pointer`, at `position` in the definition, is in the file.
+    pub fn position(&self, pointer: &str, position: Option<crate::asl::json::Position>) -> Option<crate::asl::json::Position> {
+        use crate::asl::json::Position;
+        match self {
+            Placement::Own => position,
+            Placement::Lines { first_line, indent } => position.map(|p| Position { line: first_line + p.line - 1, column: p.column + indent }),
+            Placement::At { line, column } => Some(Position { line: *line, column: *column }),
+            Placement::Tree { tree, text } => {
+                let mut node = tree;
+                let mut offset = tree.start;
+                if !pointer.is_empty() {
+                    for raw in pointer.trim_start_matches('/').split('/') {
+                        let token = raw.replace("~1", "/").replace("~0", "~");
+                        if let Some(e) = node.entries().iter().rev().find(|e| e.key == token) {
+                            offset = e.key_start;
+                            node = &e.value;
+                        } else if let Some(item) = token.parse::<usize>().ok().and_then(|i| node.items().get(i)) {
+                            offset = item.start;
+                            node = item;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                Some(crate::asl::json::LineIndex::new(text).position(offset))
+            }
+        }
+    }
 }
 
 /// Every state machine of `text` (named `file_name`), with the definitions that live in other
 /// files read through `read` (a path as the template writes it, relative to the template).
 pub fn load(file_name: &str, text: &str, read: &dyn Fn(&str) -> Result<String, String>) -> Result<Vec<Loaded>, FormatError> {
-    let opened = super::open(file_name, text)?;
+    load_in_module(file_name, text, read, &[])
+}
+
+/// [`load`], a Terraform file taking the values its module's other files give (`module`, as
+/// [`super::terraform::module_files`] orders them).
+pub fn load_in_module(
+    file_name: &str,
+    text: &str,
+    read: &dyn Fn(&str) -> Result<String, String>,
+    module: &[super::terraform::ValueFile],
+) -> Result<Vec<Loaded>, FormatError> {
+    let opened = super::open_in_module(file_name, text, module)?;
     let mut files = vec![(file_name.to_string(), text.to_string())];
     for machine in &opened.machines {
         if let Some(path) = machine.external() {
@@ -45,7 +123,7 @@ pub fn load(file_name: &str, text: &str, read: &dyn Fn(&str) -> Result<String, S
             }
         }
     }
-    let mut out: Vec<Loaded> = super::open_files(&files)?.into_iter().map(loaded).collect();
+    let mut out: Vec<Loaded> = super::open_files_in(&files, Some(module))?.into_iter().map(loaded).collect();
     // A definition read from its own file is still the template's resource.
     for machine in &mut out {
         machine.from_template = opened.format.is_template();
@@ -57,6 +135,8 @@ pub fn load(file_name: &str, text: &str, read: &dyn Fn(&str) -> Result<String, S
 }
 
 fn loaded(openable: Openable) -> Loaded {
+    let placement = Placement::of(&openable);
+    let written_in = openable.file_name.clone();
     let machine = openable.machine;
     let runnable = placeholder::resolve(&machine.definition, &machine.substitutions);
     Loaded {
@@ -67,6 +147,8 @@ fn loaded(openable: Openable) -> Loaded {
         runnable,
         substitutions: machine.substitutions,
         from_template: false,
+        written_in,
+        placement,
     }
 }
 
@@ -94,10 +176,15 @@ pub fn pick(file_name: &str, mut machines: Vec<Loaded>, wanted: Option<&str>) ->
 pub fn diagnostics(loaded: &Loaded, execution_type: crate::asl::model::ExecutionType) -> Vec<crate::asl::diag::Diagnostic> {
     let mut report = crate::asl::validate::validate_text_as(&loaded.definition, execution_type);
     report.diagnostics.extend(crate::catalogue::requests::request_diagnostics(&loaded.definition, &crate::catalogue::Catalogue::built_in()));
-    match crate::asl::json::read(&loaded.definition) {
+    let mut diagnostics = match crate::asl::json::read(&loaded.definition) {
         Ok(root) => placeholder::tolerated(&root, report.diagnostics),
         Err(_) => report.diagnostics,
+    };
+    // Said where the file writes it, not where the definition's JSON has it.
+    for d in &mut diagnostics {
+        d.position = loaded.placement.position(&d.pointer, d.position);
     }
+    diagnostics
 }
 
 #[cfg(test)]
@@ -128,6 +215,21 @@ mod tests {
         // `Resource: ${FunctionArn}` is an ARN once deployed: no error about it.
         let errors: Vec<_> = diagnostics(&one, ExecutionType::Standard).into_iter().filter(|d| d.severity == crate::asl::diag::Severity::Error).collect();
         assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(one.written_in, "statemachine/flow.asl.json");
+    }
+
+    #[test]
+    fn diagnostics_are_said_where_the_template_writes_the_state() {
+        // A YAML Definition: the line of the key in the template.
+        let yaml = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Next: Gone}\n";
+        let one = pick("t.yaml", load("t.yaml", yaml, &read).unwrap(), None).unwrap();
+        let d = diagnostics(&one, ExecutionType::Standard).into_iter().find(|d| d.pointer == "/States/A/Next").unwrap();
+        assert_eq!(d.position.map(|p| (p.line, p.column)), Some((8, 27)), "{d:?}");
+        // A literal block: the definition's line, moved down to the block and indented.
+        let block = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: |\n        {\"StartAt\": \"A\",\n         \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Gone\"}}}\n";
+        let one = pick("t.yaml", load("t.yaml", block, &read).unwrap(), None).unwrap();
+        let d = diagnostics(&one, ExecutionType::Standard).into_iter().find(|d| d.pointer == "/States/A/Next").unwrap();
+        assert_eq!(d.position.map(|p| p.line), Some(7), "{d:?}");
     }
 
     #[test]

@@ -112,11 +112,20 @@ pub struct Token {
 pub struct Opened {
     pub format: Format,
     pub machines: Vec<Machine>,
+    /// The other files of a Terraform module that gave values to its `var.x` and `local.x`
+    /// (empty for other formats, and for a file opened on its own).
+    pub module: Vec<terraform::ValueFile>,
 }
 
 /// Reads `text` (named `file_name`) and finds its state machines. A file with none is an
 /// error that says so.
 pub fn open(file_name: &str, text: &str) -> Result<Opened, FormatError> {
+    open_in_module(file_name, text, &[])
+}
+
+/// [`open`], a Terraform file taking the values of its module's other files (`module`, as
+/// [`terraform::module_files`] orders them: variables' defaults, locals, `.tfvars`).
+pub fn open_in_module(file_name: &str, text: &str, module: &[terraform::ValueFile]) -> Result<Opened, FormatError> {
     let format = detect::detect(file_name, text)?;
     let machines = match format {
         Format::AslJson => vec![bare_json(file_name, text)?],
@@ -129,12 +138,13 @@ pub fn open(file_name: &str, text: &str) -> Result<Opened, FormatError> {
             };
             cloudformation::machines(&root, text)?
         }
-        Format::Terraform => terraform::machines(text)?,
+        Format::Terraform => terraform::machines_in_module(text, module)?,
     };
     if machines.is_empty() {
         return Err(FormatError::file(format!("{file_name} is a {} but holds no state machine", format.describe())));
     }
-    Ok(Opened { format, machines })
+    let module = if format == Format::Terraform { module.to_vec() } else { Vec::new() };
+    Ok(Opened { format, machines, module })
 }
 
 /// One state machine ready to be a document: the file its definition is saved back into (its
@@ -148,12 +158,16 @@ pub struct Openable {
     /// The template naming this definition file and giving its values, when it was opened
     /// with it (Terraform's `templatefile`, SAM's `DefinitionUri`).
     pub companion: Option<Companion>,
+    /// The Terraform module's other files that give its values (see [`Opened::module`]).
+    pub module: Vec<terraform::ValueFile>,
 }
 
 impl Openable {
     /// What the document opened from it remembers, to save back.
     pub fn source(&self) -> Source {
-        Source::new(&self.file_name, self.format, &self.text, &self.machine).with_companion(self.companion.clone())
+        let mut source = Source::new(&self.file_name, self.format, &self.text, &self.machine).with_companion(self.companion.clone());
+        source.value_files = self.module.clone();
+        source
     }
 }
 
@@ -165,15 +179,52 @@ impl Openable {
 /// is not listed again on its own. A machine whose file is not among them stays external. A
 /// file that cannot be read is an error naming it.
 pub fn open_files(files: &[(String, String)]) -> Result<Vec<Openable>, FormatError> {
+    open_files_in(files, None)
+}
+
+/// [`open_files`], a Terraform file among them taking its values from `module` when given
+/// (the command line reads the module's folder), else from the files chosen with it.
+pub fn open_files_in(files: &[(String, String)], module: Option<&[terraform::ValueFile]>) -> Result<Vec<Openable>, FormatError> {
     let mut opened = Vec::new();
+    // Chosen together, files are one folder: a `.tf` takes the values of the others
+    // (`variables.tf`, `terraform.tfvars`), which are not state machines themselves.
+    let base = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_string();
+    let bases: Vec<String> = files.iter().map(|(f, _)| base(f)).collect();
+    let names: Vec<&str> = bases.iter().map(String::as_str).collect();
     for (file_name, text) in files {
-        let o = open(file_name, text).map_err(|e| FormatError::file(format!("{file_name}: {e}")))?;
+        if terraform::is_var_file(file_name) {
+            continue;
+        }
+        let module = match (detect::detect(file_name, text), module) {
+            (Ok(Format::Terraform), Some(given)) => given.to_vec(),
+            (Ok(Format::Terraform), None) => module_of(&base(file_name), &names, files),
+            _ => Vec::new(),
+        };
+        let o = match open_in_module(file_name, text, &module) {
+            // A `.tf` without a state machine (`variables.tf`) is there for its values.
+            Err(_) if !module.is_empty() && terraform::machines(text).is_ok_and(|m| m.is_empty()) => continue,
+            o => o.map_err(|e| FormatError::file(format!("{file_name}: {e}")))?,
+        };
         opened.push((file_name.clone(), text.clone(), o));
     }
-    let base = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_string();
     let locate = |_: &str, path: &str| opened.iter().position(|(f, _, other)| !other.format.is_template() && base(f) == base(path));
     let (found, _) = project::pair(&opened, locate, true);
+    if found.is_empty() {
+        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        return Err(FormatError::file(format!("no state machine in {}", names.join(", "))));
+    }
     Ok(found.into_iter().map(|f| f.openable).collect())
+}
+
+/// The files of `files` (whose names are `names`, in the same order) that give values to the
+/// Terraform file named `main`, in the order Terraform applies them.
+fn module_of(main: &str, names: &[&str], files: &[(String, String)]) -> Vec<terraform::ValueFile> {
+    let (chosen, _) = terraform::module_files(main, names);
+    chosen
+        .into_iter()
+        .filter_map(|n| names.iter().position(|m| *m == n))
+        .map(|i| terraform::ValueFile { file_name: files[i].0.clone(), text: files[i].1.clone() })
+        .collect()
 }
 
 /// A template with the definition of `machine` (read from `template`) replaced by `definition`
@@ -196,14 +247,58 @@ fn syntax(text: &str, e: crate::asl::json::JsonSyntaxError) -> FormatError {
     FormatError::at(text, e.offset, format!("not JSON: {}", e.message))
 }
 
+/// Reads a JSON text that may hold placeholders outside its strings (a Terraform
+/// `templatefile` definition: `"Seconds": ${wait}`): the tree (each such placeholder a string
+/// node spanning it) and the placeholders. A text that is JSON has none; one that is neither
+/// gets the JSON reader's error about the text as written.
+pub(crate) fn read_templated_json(text: &str) -> Result<(crate::asl::json::Node, Vec<placeholder::BareSpot>), FormatError> {
+    match crate::asl::json::read(text) {
+        Ok(root) => Ok((root, Vec::new())),
+        Err(e) => {
+            let spots = placeholder::bare_spots(text);
+            if spots.is_empty() {
+                return Err(syntax(text, e));
+            }
+            let root = crate::asl::json::read(&placeholder::stand_in_text(text, &spots)).map_err(|e| syntax(text, e))?;
+            Ok((root, spots))
+        }
+    }
+}
+
 fn bare_json(file_name: &str, text: &str) -> Result<Machine, FormatError> {
-    crate::asl::json::read(text).map_err(|e| syntax(text, e))?;
+    let (root, spots) = read_templated_json(text)?;
     let name = stem(file_name);
-    let substitutions = placeholder::names(text)
+    if spots.is_empty() {
+        let substitutions = placeholder::names(text).into_iter().map(|name| Substitution::new(name, String::new(), Origin::Unset)).collect();
+        return Ok(Machine { id: name.clone(), name, definition: text.to_string(), substitutions, line: 1, slot: Slot::WholeJson });
+    }
+    // The document holds each bare placeholder as the string `"${x}"`; saving writes it back
+    // bare (a token whose source is the placeholder as the file writes it).
+    let mut tree = Tree::from_json(&root);
+    mark_bare(&mut tree, &spots);
+    let tokens: Vec<Token> = spots.iter().map(|s| Token { placeholder: format!("${{{}}}", s.expr), source: text[s.start..s.end].to_string() }).collect();
+    let definition = placeholder::quoted_text(text, &spots);
+    let substitutions = placeholder::names(&definition)
         .into_iter()
-        .map(|name| Substitution { name, value: String::new(), origin: Origin::Unset })
+        .map(|name| {
+            let bare = spots.iter().any(|s| s.expr == name);
+            Substitution { bare, ..Substitution::new(name, String::new(), Origin::Unset) }
+        })
         .collect();
-    Ok(Machine { id: name.clone(), name, definition: text.to_string(), substitutions, line: 1, slot: Slot::WholeJson })
+    Ok(Machine { id: name.clone(), name, definition, substitutions, line: 1, slot: Slot::Object { tree, tokens, json: true } })
+}
+
+/// The string nodes standing in for bare placeholders, given the placeholder as their value.
+fn mark_bare(tree: &mut Tree, spots: &[placeholder::BareSpot]) {
+    match &mut tree.shape {
+        tree::Shape::Scalar(value) => {
+            if let Some(s) = spots.iter().find(|s| s.start == tree.start && s.end == tree.end) {
+                *value = format!("${{{}}}", s.expr);
+            }
+        }
+        tree::Shape::Seq(items) => items.iter_mut().for_each(|t| mark_bare(t, spots)),
+        tree::Shape::Map(entries) => entries.iter_mut().for_each(|e| mark_bare(&mut e.value, spots)),
+    }
 }
 
 fn bare_yaml(file_name: &str, text: &str) -> Result<Machine, FormatError> {
@@ -213,7 +308,7 @@ fn bare_yaml(file_name: &str, text: &str) -> Result<Machine, FormatError> {
     let name = stem(file_name);
     let substitutions = placeholder::names(&definition)
         .into_iter()
-        .map(|name| Substitution { name, value: String::new(), origin: Origin::Unset })
+        .map(|name| Substitution::new(name, String::new(), Origin::Unset))
         .collect();
     Ok(Machine { id: name.clone(), name, definition, substitutions, line: 1, slot: Slot::WholeYaml { tree } })
 }

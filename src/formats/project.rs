@@ -13,7 +13,7 @@ use super::{Companion, Machine, Openable};
 const IGNORED_FOLDERS: [&str; 10] = ["node_modules", ".git", ".aws-sam", ".terraform", ".venv", "venv", "__pycache__", ".idea", ".vscode", "target"];
 
 /// The file names that can hold a state machine.
-const EXTENSIONS: [&str; 5] = [".json", ".yaml", ".yml", ".tf", ".template"];
+const EXTENSIONS: [&str; 6] = [".json", ".yaml", ".yml", ".tf", ".template", ".tfvars"];
 
 /// The largest file read (a definition or template is far smaller).
 pub const MAX_FILE: usize = 10 << 20;
@@ -52,15 +52,51 @@ pub fn open_project(files: Vec<(String, Vec<u8>)>) -> Project {
     let mut files: Vec<(String, Vec<u8>)> = files.into_iter().map(|(p, b)| (normalise(&p), b)).collect();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let (texts, mut skipped) = candidates(files);
+    let paths: Vec<&str> = texts.iter().map(|(p, _)| p.as_str()).collect();
     let mut opened = Vec::new();
-    for (path, text) in texts {
-        if let Some(why) = known(&path) {
-            skipped.push(Skipped { path, why: why.into() });
+    // The files that gave values to a Terraform file's machines, and what is said of var files.
+    let mut gave_values: Vec<String> = Vec::new();
+    let mut notes: Vec<(String, String)> = Vec::new();
+    for (path, text) in &texts {
+        if let Some(why) = known(path) {
+            skipped.push(Skipped { path: path.clone(), why: why.into() });
             continue;
         }
-        match super::open(&path, &text) {
-            Ok(o) => opened.push((path, text, o)),
-            Err(e) => skipped.push(Skipped { path, why: e.to_string() }),
+        if super::terraform::is_var_file(path) {
+            continue;
+        }
+        let mut module = Vec::new();
+        if super::detect::detect(path, text) == Ok(super::Format::Terraform) {
+            let (chosen, note) = super::terraform::module_files(path, &paths);
+            module = chosen
+                .into_iter()
+                .filter_map(|c| texts.iter().find(|(p, _)| p == c))
+                .map(|(p, t)| super::terraform::ValueFile { file_name: p.clone(), text: t.clone() })
+                .collect();
+            if let Some(note) = note {
+                notes.push((folder(path).to_string(), note));
+            }
+        }
+        match super::open_in_module(path, text, &module) {
+            Ok(o) => {
+                for m in &o.machines {
+                    gave_values.extend(super::terraform::files_giving_values(text, &m.id, &o.module));
+                }
+                opened.push((path.clone(), text.clone(), o));
+            }
+            Err(e) => skipped.push(Skipped { path: path.clone(), why: e.to_string() }),
+        }
+    }
+    // A `.tf` without a state machine whose values a machine took (`variables.tf`) and the var
+    // files read are said with the machine; the var files nobody read, here.
+    skipped.retain(|s| !(s.path.to_ascii_lowercase().ends_with(".tf") && gave_values.contains(&s.path) && s.why.contains("holds no state machine")));
+    for (path, _) in &texts {
+        if super::terraform::is_var_file(path) && !gave_values.contains(path) {
+            let why = match notes.iter().find(|(f, _)| f == folder(path)) {
+                Some((_, note)) if !super::terraform::is_automatic_var_file(path) => note.clone(),
+                _ => "Terraform variable values, but no Terraform file beside it holds a state machine".to_string(),
+            };
+            skipped.push(Skipped { path: path.clone(), why });
         }
     }
     let (found, missing) = pair(&opened, |template, external| locate(&opened, template, external), false);
@@ -147,7 +183,14 @@ fn normalise(path: &str) -> String {
     parts.join("/")
 }
 
-fn folder(path: &str) -> &str {
+/// `, values from variables.tf, terraform.tfvars`: the module's files that gave the machine a
+/// value, in words (empty when none did).
+fn values_from(text: &str, module: &[super::terraform::ValueFile], machine: &Machine) -> String {
+    let used = super::terraform::files_giving_values(text, &machine.id, module);
+    if used.is_empty() { String::new() } else { format!(", values from {}", used.join(", ")) }
+}
+
+pub(super) fn folder(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
@@ -192,13 +235,14 @@ pub(super) fn pair(
     for (i, (path, text, o)) in opened.iter().enumerate() {
         if !o.format.is_template() {
             if !used[i] {
-                let openable = Openable { file_name: path.clone(), text: text.clone(), format: o.format, machine: o.machines[0].clone(), companion: None };
+                let openable = Openable { file_name: path.clone(), text: text.clone(), format: o.format, machine: o.machines[0].clone(), companion: None, module: Vec::new() };
                 found.push(Found { openable, place: path.clone() });
             }
             continue;
         }
         for machine in &o.machines {
             let place = format!("{path} ({})", machine.id);
+            let values = values_from(text, &o.module, machine);
             let Some(at) = companion(path, machine) else {
                 match machine.external() {
                     Some(external) if !keep_external => {
@@ -210,8 +254,9 @@ pub(super) fn pair(
                         missing.push(Skipped { path: place, why });
                     }
                     _ => {
-                        let openable = Openable { file_name: path.clone(), text: text.clone(), format: o.format, machine: machine.clone(), companion: None };
-                        found.push(Found { openable, place });
+                        let openable =
+                            Openable { file_name: path.clone(), text: text.clone(), format: o.format, machine: machine.clone(), companion: None, module: o.module.clone() };
+                        found.push(Found { openable, place: format!("{place}{values}") });
                     }
                 }
                 continue;
@@ -221,8 +266,10 @@ pub(super) fn pair(
             // The template's values first, then the definition's other placeholders.
             let mut substitutions = machine.substitutions.clone();
             for s in &inner.substitutions {
-                if !substitutions.iter().any(|t| t.name == s.name) {
-                    substitutions.push(s.clone());
+                match substitutions.iter_mut().find(|t| t.name == s.name) {
+                    // Written bare in the definition file: the template's value is a whole JSON value.
+                    Some(t) => t.bare |= s.bare,
+                    None => substitutions.push(s.clone()),
                 }
             }
             let openable = Openable {
@@ -231,8 +278,9 @@ pub(super) fn pair(
                 format: definition.format,
                 machine: Machine { name: machine.name.clone(), substitutions, ..inner.clone() },
                 companion: Some(Companion { file_name: path.clone(), format: o.format, template: text.clone(), machine: machine.id.clone() }),
+                module: o.module.clone(),
             };
-            found.push(Found { openable, place: format!("{place} with {file}") });
+            found.push(Found { openable, place: format!("{place} with {file}{values}") });
         }
     }
     (found, missing)

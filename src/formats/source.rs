@@ -23,6 +23,11 @@ pub struct Source {
     /// (Terraform's `templatefile`: the `.tf` beside the `.asl.json`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values_in: Option<Companion>,
+    /// The Terraform module's other files that give values (`variables.tf`,
+    /// `terraform.tfvars`), as opened: a value set in the table is written back into the one
+    /// that holds it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_files: Vec<super::terraform::ValueFile>,
 }
 
 /// The other file of a document: a template naming the definition file the document is.
@@ -46,6 +51,7 @@ impl Source {
             machine: machine.id.clone(),
             substitutions: machine.substitutions.clone(),
             values_in: None,
+            value_files: Vec::new(),
         }
     }
 
@@ -60,14 +66,19 @@ impl Source {
     /// `DefinitionSubstitutions` (values given by intrinsic functions stay): only the changed
     /// parts differ from the template as opened.
     pub fn save(&self, definition: &str) -> Result<String, FormatError> {
-        let opened = super::open(&self.file_name, &self.template)?;
+        Ok(self.save_all(definition)?.0)
+    }
+
+    /// [`Source::save`], and the module's value files it changed.
+    fn save_all(&self, definition: &str) -> Result<(String, Vec<super::terraform::ValueFile>), FormatError> {
+        let opened = super::open_in_module(&self.file_name, &self.template, &self.value_files)?;
         let machine = opened
             .machines
             .iter()
             .find(|m| m.id == self.machine)
             .ok_or_else(|| FormatError::file(format!("{} no longer holds {}", self.file_name, self.machine)))?;
         let saved = super::save(&self.template, machine, definition)?;
-        write_values(self.format, &saved, &self.machine, &self.substitutions)
+        write_values(self.format, &saved, &self.machine, &self.substitutions, &self.value_files)
     }
 
     /// Every file the document saves back into, with its new text: the file of the definition
@@ -75,13 +86,17 @@ impl Source {
     /// and a value set in the table changed in it (Terraform's `.tf` beside its
     /// `templatefile`).
     pub fn save_files(&self, definition: &str) -> Result<Vec<(String, String)>, FormatError> {
-        let mut out = vec![(self.file_name.clone(), self.save(definition)?)];
+        let (saved, mut values) = self.save_all(definition)?;
+        let mut out = vec![(self.file_name.clone(), saved)];
         if let Some(c) = &self.values_in {
-            let written = write_values(c.format, &c.template, &c.machine, &self.substitutions).map_err(|e| FormatError::file(format!("{}: {e}", c.file_name)))?;
+            let (written, more) =
+                write_values(c.format, &c.template, &c.machine, &self.substitutions, &self.value_files).map_err(|e| FormatError::file(format!("{}: {e}", c.file_name)))?;
             if written != c.template {
                 out.push((c.file_name.clone(), written));
             }
+            values.extend(more);
         }
+        out.extend(values.into_iter().map(|f| (f.file_name, f.text)));
         Ok(out)
     }
 
@@ -95,22 +110,34 @@ impl Source {
     pub fn with_value(&self, name: &str, value: &str) -> Source {
         let mut next = self.clone();
         match next.substitutions.iter_mut().find(|s| s.name == name) {
-            Some(s) => s.value = value.to_string(),
-            None => next.substitutions.push(Substitution { name: name.to_string(), value: value.to_string(), origin: placeholder::Origin::Unset }),
+            Some(s) => {
+                // What is typed in the table is a value, not the template's expression.
+                if s.value != value {
+                    s.expression = false;
+                }
+                s.value = value.to_string();
+            }
+            None => next.substitutions.push(Substitution::new(name.to_string(), value.to_string(), placeholder::Origin::Unset)),
         }
         next
     }
 }
 
 /// `template` (of `format`) with the literal values behind the placeholders of `machine` set to
-/// those of `values` where they differ.
-fn write_values(format: Format, template: &str, machine: &str, values: &[Substitution]) -> Result<String, FormatError> {
+/// those of `values` where they differ, and the Terraform module's value files that changed.
+fn write_values(
+    format: Format,
+    template: &str,
+    machine: &str,
+    values: &[Substitution],
+    module: &[super::terraform::ValueFile],
+) -> Result<(String, Vec<super::terraform::ValueFile>), FormatError> {
     match format {
         Format::CloudFormationJson | Format::CloudFormationYaml => {
-            super::cloudformation::write_substitutions(template, format == Format::CloudFormationJson, machine, values)
+            Ok((super::cloudformation::write_substitutions(template, format == Format::CloudFormationJson, machine, values)?, Vec::new()))
         }
-        Format::Terraform => super::terraform::write_values(template, machine, values),
-        Format::AslJson | Format::AslYaml => Ok(template.to_string()),
+        Format::Terraform => super::terraform::write_values_in_module(template, machine, values, module),
+        Format::AslJson | Format::AslYaml => Ok((template.to_string(), Vec::new())),
     }
 }
 

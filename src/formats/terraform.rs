@@ -10,10 +10,98 @@ use super::error::FormatError;
 use super::placeholder::{self, Origin, Substitution};
 use super::{Encoding, Machine, Slot, Token};
 use crate::asl::json::{Member, Node, Number, Span, Value};
+use serde::{Deserialize, Serialize};
 
 /// Every `aws_sfn_state_machine` of the file, in order.
 pub fn machines(text: &str) -> Result<Vec<Machine>, FormatError> {
-    Ok(located_machines(text)?.into_iter().map(|(m, _)| m).collect())
+    machines_in_module(text, &[])
+}
+
+/// Every `aws_sfn_state_machine` of the file, its `var.x` and `local.x` given the values the
+/// module's other files hold (`module`, as [`module_files`] orders them) as well as its own.
+pub fn machines_in_module(text: &str, module: &[ValueFile]) -> Result<Vec<Machine>, FormatError> {
+    Ok(located_machines(text, module)?.into_iter().map(|(m, _)| m).collect())
+}
+
+/// Another file of a Terraform module that gives values to the file holding the state
+/// machine: a `.tf` (its variables' `default`s and its `locals`) or a variable definitions
+/// file (`terraform.tfvars`, `*.auto.tfvars`, their `.json` forms, or one given as
+/// `-var-file` would be), which sets `var.x`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueFile {
+    /// Its path, as opened.
+    pub file_name: String,
+    pub text: String,
+}
+
+impl ValueFile {
+    fn kind(&self) -> ValueFileKind {
+        let lower = self.file_name.to_ascii_lowercase();
+        if lower.ends_with(".tfvars.json") {
+            ValueFileKind::VarsJson
+        } else if lower.ends_with(".tfvars") {
+            ValueFileKind::Vars
+        } else {
+            ValueFileKind::Module
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueFileKind {
+    /// A `.tf` of the module.
+    Module,
+    /// HCL variable definitions (`.tfvars`).
+    Vars,
+    /// JSON variable definitions (`.tfvars.json`).
+    VarsJson,
+}
+
+/// Whether a path is a Terraform variable definitions file.
+pub fn is_var_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
+}
+
+/// Whether Terraform reads a variable definitions file by itself (`terraform.tfvars`,
+/// `*.auto.tfvars` and their `.json`), rather than only when named with `-var-file`.
+pub fn is_automatic_var_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
+    matches!(name.as_str(), "terraform.tfvars" | "terraform.tfvars.json") || name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+}
+
+/// The files of `paths` that give values to the Terraform file `main`, as Terraform applies
+/// them (later ones win): the other `.tf` files of its folder (the module), then
+/// `terraform.tfvars`, `terraform.tfvars.json`, and the `*.auto.tfvars(.json)` in name order;
+/// then, when the folder holds exactly one other `.tfvars`, that one, as `-var-file` would
+/// give it. The second part is what is said about the var files not used (several that only
+/// `-var-file` reads: which one is meant is not known).
+pub fn module_files<'a>(main: &str, paths: &[&'a str]) -> (Vec<&'a str>, Option<String>) {
+    let folder = |p: &str| p.rfind(['/', '\\']).map_or(String::new(), |i| p[..i].to_string());
+    let here = folder(main);
+    let mut siblings: Vec<&str> = paths.iter().copied().filter(|p| *p != main && folder(p) == here).collect();
+    siblings.sort();
+    let mut out: Vec<&str> = siblings.iter().copied().filter(|p| p.to_ascii_lowercase().ends_with(".tf")).collect();
+    let base = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_ascii_lowercase();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        out.extend(siblings.iter().copied().filter(|p| base(p) == name));
+    }
+    out.extend(siblings.iter().copied().filter(|p| is_automatic_var_file(p) && !base(p).starts_with("terraform.tfvars")));
+    let others: Vec<&str> = siblings.iter().copied().filter(|p| is_var_file(p) && !is_automatic_var_file(p)).collect();
+    match others[..] {
+        [] => (out, None),
+        [one] => {
+            out.push(one);
+            (out, None)
+        }
+        _ => {
+            let note = format!(
+                "Terraform reads {} only when named with -var-file, and which one is meant is not known: none of their values is used",
+                others.join(", ")
+            );
+            (out, Some(note))
+        }
+    }
 }
 
 /// A top-level block: `resource "aws_sfn_state_machine" "x" { ... }`, `variable "x" {...}`,
@@ -109,6 +197,11 @@ struct Literal {
     start: usize,
     end: usize,
     quoted: bool,
+    /// The module's file it is written in (an index into the [`ValueFile`]s), `None` for the
+    /// file holding the machine.
+    file: Option<usize>,
+    /// Written in a `.tfvars.json` (a JSON string, no Terraform escapes).
+    json: bool,
 }
 
 /// The literal at `at`, if the expression there is one.
@@ -117,11 +210,72 @@ fn literal_at(text: &str, at: usize) -> Option<Literal> {
     if s.peek() == Some(b'"') {
         let (value, _) = s.string().ok()?;
         let interpolated = value.contains("${") || value.contains("%{");
-        return (!interpolated).then_some(Literal { value, start: at, end: s.at, quoted: true });
+        return (!interpolated).then_some(Literal { value, start: at, end: s.at, quoted: true, file: None, json: false });
+    }
+    if matches!(s.peek(), Some(b'{' | b'[')) {
+        // An object or tuple of literals (what an unquoted `${x}` of a templatefile may stand
+        // for): its JSON.
+        let mut tokens = Vec::new();
+        let node = s.value(&mut tokens, 0).ok()?;
+        let value = crate::asl::json::write(&node, crate::asl::json::WriteStyle::Compact);
+        return tokens.is_empty().then_some(Literal { value, start: at, end: s.at, quoted: false, file: None, json: false });
     }
     let expr = s.raw_expression().ok()?;
     let literal = matches!(expr, "true" | "false") || serde_json::from_str::<serde_json::Number>(expr).is_ok();
-    literal.then(|| Literal { value: expr.to_string(), start: at, end: at + expr.len(), quoted: false })
+    literal.then(|| Literal { value: expr.to_string(), start: at, end: at + expr.len(), quoted: false, file: None, json: false })
+}
+
+/// The literals of a `.tfvars.json`: each member of its object, as `var.NAME`.
+fn json_vars(text: &str) -> Result<Vec<(String, Literal)>, FormatError> {
+    let root = crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?;
+    let Value::Object(members) = &root.value else {
+        return Err(FormatError::at(text, root.span.start as usize, "a .tfvars.json holds an object of variable values"));
+    };
+    Ok(members
+        .iter()
+        .map(|m| {
+            let (start, end) = (m.value.span.start as usize, m.value.span.end as usize);
+            let (value, quoted) = match &m.value.value {
+                Value::String(v) => (v.clone(), true),
+                _ => (crate::asl::json::write(&m.value, crate::asl::json::WriteStyle::Compact), false),
+            };
+            (format!("var.{}", m.key), Literal { value, start, end, quoted, file: None, json: true })
+        })
+        .collect())
+}
+
+/// The values the file gives (its own variables' defaults and locals), then those of the
+/// module's other files in the order Terraform applies them: a later `var.x` replaces an
+/// earlier one (a `.tfvars` over a `default`). A value file that cannot be read is an error
+/// naming it.
+fn module_values(text: &str, blocks: &[Block], module: &[ValueFile]) -> Result<Vec<(String, Literal)>, FormatError> {
+    let mut out = variables(text, blocks)?;
+    for (i, file) in module.iter().enumerate() {
+        let named = |e: FormatError| FormatError { message: format!("{}: {}", file.file_name, e.message), ..e };
+        let found = match file.kind() {
+            ValueFileKind::Module => blocks_of(&file.text).and_then(|b| variables(&file.text, &b)).map_err(named)?,
+            ValueFileKind::Vars => attributes(&file.text, 0, file.text.len())
+                .map_err(named)?
+                .into_iter()
+                .filter_map(|(key, at)| literal_at(&file.text, at).map(|lit| (format!("var.{key}"), lit)))
+                .collect(),
+            ValueFileKind::VarsJson => json_vars(&file.text).map_err(named)?,
+        };
+        for (name, lit) in found {
+            let lit = Literal { file: Some(i), ..lit };
+            match out.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) if file.kind() != ValueFileKind::Module => slot.1 = lit,
+                Some(_) => {}
+                None => out.push((name, lit)),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// [`blocks`], for where a variable of that name hides it.
+fn blocks_of(text: &str) -> Result<Vec<Block>, FormatError> {
+    blocks(text)
 }
 
 /// The literal values the file gives `var.NAME` (a `variable` block's `default`) and
@@ -154,9 +308,9 @@ fn variables(text: &str, blocks: &[Block]) -> Result<Vec<(String, Literal)>, For
 
 /// Every machine of the file with, for each placeholder whose value is a literal written in
 /// the file, where that literal is.
-fn located_machines(text: &str) -> Result<Vec<(Machine, Vec<(String, Literal)>)>, FormatError> {
+fn located_machines(text: &str, module: &[ValueFile]) -> Result<Vec<(Machine, Vec<(String, Literal)>)>, FormatError> {
     let blocks = blocks(text)?;
-    let variables = variables(text, &blocks)?;
+    let variables = module_values(text, &blocks, module)?;
     let mut out = Vec::new();
     for b in &blocks {
         if b.word == "resource" && b.labels.first().is_some_and(|l| l == "aws_sfn_state_machine") {
@@ -168,30 +322,59 @@ fn located_machines(text: &str) -> Result<Vec<(Machine, Vec<(String, Literal)>)>
 }
 
 /// `text` with the literals behind the placeholders of the machine `id` set to `values` where
-/// they differ (a `templatefile` map's string, a variable's `default`, a local): only those
-/// literals' bytes change. A value given by any other expression stays as it is, as does a
-/// value set to something that is not a literal.
-pub fn write_values(text: &str, id: &str, values: &[Substitution]) -> Result<String, FormatError> {
-    let Some((_, located)) = located_machines(text)?.into_iter().find(|(m, _)| m.id == id) else {
+/// they differ (a `templatefile` map's string, a variable's `default`, a local, a `.tfvars`
+/// value): only those literals' bytes change, in the file that holds each (`text`, or one of
+/// the `module`'s files: those are given back changed, the others not). A value given by any
+/// other expression stays as it is, as does a value set to something that is not a literal.
+pub fn write_values_in_module(text: &str, id: &str, values: &[Substitution], module: &[ValueFile]) -> Result<(String, Vec<ValueFile>), FormatError> {
+    let Some((_, located)) = located_machines(text, module)?.into_iter().find(|(m, _)| m.id == id) else {
         return Err(FormatError::file(format!("the Terraform file no longer holds {id}")));
     };
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut edits: Vec<(Option<usize>, usize, usize, String)> = Vec::new();
     for (name, lit) in located {
         let Some(wanted) = values.iter().find(|v| v.name == name && v.origin == Origin::Terraform) else { continue };
-        if wanted.value == lit.value || !placeholder::is_literal(&wanted.value) || edits.iter().any(|e| e.0 == lit.start) {
+        if wanted.value == lit.value || !wanted.is_literal() || edits.iter().any(|e| e.0 == lit.file && e.1 == lit.start) {
             continue;
         }
-        let bare = !lit.quoted && (matches!(wanted.value.as_str(), "true" | "false") || serde_json::from_str::<serde_json::Number>(&wanted.value).is_ok());
-        // A literal `${` in a value is Terraform's `$${`.
-        let written = if bare { wanted.value.clone() } else { hcl_string(&wanted.value).replace("${", "$${") };
-        edits.push((lit.start, lit.end, written));
+        let bare = !lit.quoted && serde_json::from_str::<serde_json::Value>(&wanted.value).is_ok_and(|v| !v.is_string());
+        let written = if bare {
+            wanted.value.clone()
+        } else if lit.json {
+            serde_json::to_string(&wanted.value).unwrap_or_default()
+        } else {
+            // A literal `${` in a value is Terraform's `$${`.
+            hcl_string(&wanted.value).replace("${", "$${")
+        };
+        edits.push((lit.file, lit.start, lit.end, written));
     }
-    let mut out = text.to_string();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    for (start, end, written) in edits {
-        out.replace_range(start..end, &written);
-    }
-    Ok(out)
+    edits.sort_by_key(|e| std::cmp::Reverse(e.1));
+    let apply = |file: Option<usize>, text: &str| {
+        let mut out = text.to_string();
+        for (_, start, end, written) in edits.iter().filter(|e| e.0 == file) {
+            out.replace_range(*start..*end, written);
+        }
+        out
+    };
+    let changed = module
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| edits.iter().any(|e| e.0 == Some(*i)))
+        .map(|(i, f)| ValueFile { file_name: f.file_name.clone(), text: apply(Some(i), &f.text) })
+        .collect();
+    Ok((apply(None, text), changed))
+}
+
+/// The module's files (`module`) that give a value to a placeholder of the machine `id` of
+/// `text`, by name, in the module's order.
+pub fn files_giving_values(text: &str, id: &str, module: &[ValueFile]) -> Vec<String> {
+    let Ok(machines) = located_machines(text, module) else { return Vec::new() };
+    let Some((_, located)) = machines.into_iter().find(|(m, _)| m.id == id) else { return Vec::new() };
+    module.iter().enumerate().filter(|(i, _)| located.iter().any(|(_, l)| l.file == Some(*i))).map(|(_, f)| f.file_name.clone()).collect()
+}
+
+/// [`write_values_in_module`] for a file on its own.
+pub fn write_values(text: &str, id: &str, values: &[Substitution]) -> Result<String, FormatError> {
+    write_values_in_module(text, id, values, &[]).map(|(out, _)| out)
 }
 
 /// The machine of one resource block, its body at `body..end`.
@@ -220,7 +403,7 @@ fn machine(
     };
     for n in placeholder::names(&definition) {
         if !substitutions.iter().any(|s: &Substitution| s.name == n) {
-            substitutions.push(Substitution { name: n, value: String::new(), origin: Origin::Unset });
+            substitutions.push(Substitution::new(n, String::new(), Origin::Unset));
         }
     }
     // A placeholder given by `var.x` or `local.x` (a templatefile's variable, a reference in
@@ -230,6 +413,7 @@ fn machine(
         if let Some((_, lit)) = variables.iter().find(|(n, _)| *n == expr) {
             sub.value = lit.value.clone();
             sub.origin = Origin::Terraform;
+            sub.expression = false;
             located.push((sub.name.clone(), lit.clone()));
         }
     }
@@ -266,7 +450,7 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(
             let definition = crate::asl::json::write(&node, crate::asl::json::WriteStyle::Pretty);
             let subs = tokens
                 .iter()
-                .map(|t: &Token| Substitution { name: t.placeholder[2..t.placeholder.len() - 1].to_string(), value: t.source.clone(), origin: Origin::Terraform })
+                .map(|t: &Token| Substitution { bare: true, expression: true, ..Substitution::new(t.placeholder[2..t.placeholder.len() - 1].to_string(), t.source.clone(), Origin::Terraform) })
                 .collect();
             Ok((definition, Slot::Jsonencode { tree: super::tree::Tree::from_json(&node), tokens }, subs, Vec::new()))
         }
@@ -280,14 +464,21 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(
                 let mut tokens = Vec::new();
                 let vars = s.value(&mut tokens, 0)?;
                 for m in vars.as_object().unwrap_or(&[]) {
-                    let value = match &m.value.value {
-                        Value::String(v) => tokens.iter().find(|t| t.placeholder == *v).map_or_else(|| v.clone(), |t| t.source.clone()),
+                    let token = match &m.value.value {
+                        Value::String(v) => tokens.iter().find(|t| t.placeholder == *v),
+                        _ => None,
+                    };
+                    let value = match (&m.value.value, token) {
+                        (_, Some(t)) => t.source.clone(),
+                        (Value::String(v), None) => v.clone(),
                         _ => crate::asl::json::write(&m.value, crate::asl::json::WriteStyle::Compact),
                     };
                     if let Some(lit) = literal_at(s.text, m.value.span.start as usize) {
                         located.push((m.key.clone(), lit));
                     }
-                    subs.push(Substitution { name: m.key.clone(), value, origin: Origin::Terraform });
+                    // An expression (`aws_sqs_queue.jobs.url`) is not known offline, unless the
+                    // module gives it a value (`var.x`, `local.x`: resolved below).
+                    subs.push(Substitution { expression: token.is_some(), ..Substitution::new(m.key.clone(), value, Origin::Terraform) });
                 }
                 s.skip_space(true)?;
             }

@@ -44,7 +44,7 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
                     let choices: Vec<formats::Openable> = opened
                         .machines
                         .into_iter()
-                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine, companion: None })
+                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine, companion: None, module: Vec::new() })
                         .collect();
                     match (choices.len(), choosing) {
                         (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { title: file_name.into(), choices })),
@@ -88,11 +88,27 @@ pub struct Pending {
 /// as Terraform's `templatefile` keeps them: `formats::open_files`): one state machine opens as
 /// a new document; with several, `choosing` gets them and the page asks which. A file that
 /// cannot be read is reported, located, and nothing changes.
-pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, choosing: RwSignal<Option<Pending>>) {
+pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, choosing: RwSignal<Option<Pending>>, report: RwSignal<Option<DropReport>>) {
     let Some(list) = input.files() else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     input.set_value("");
     if files.is_empty() {
+        return;
+    }
+    // A zip is a project, opened as a dropped one is (and reported the same way).
+    if files.iter().any(|f| f.name().to_ascii_lowercase().ends_with(".zip")) {
+        let [zip] = &files[..] else {
+            editor.notice.set(Some("A .zip is a whole project: open it on its own.".into()));
+            return;
+        };
+        let zip = zip.clone();
+        leptos::task::spawn_local(async move {
+            let title = zip.name();
+            match bytes_of(&zip).await {
+                Ok(bytes) => opened_project(editor, docs, title, formats::project::open_zip(&bytes), Vec::new(), report),
+                Err(why) => editor.notice.set(Some(format!("{title} was not opened: it {why}"))),
+            }
+        });
         return;
     }
     let count = files.len();
@@ -159,11 +175,11 @@ pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
 /// Asks which state machine of a template to open (and wires a dropped project, whose report
 /// is a dialog too).
 #[component]
-pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
+pub fn ChooseMachine(pending: RwSignal<Option<Pending>>, report: RwSignal<Option<DropReport>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
     view! {
-        <ProjectDrop/>
+        <ProjectDrop report=report/>
         {move || pending.get().map(|p| {
             let rows = p.choices.iter().enumerate().map(|(i, o)| {
                 let p = p.clone();
@@ -351,7 +367,7 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
 
 /// What a dropped project gave: the documents opened and the files that gave none, and why.
 #[derive(Clone)]
-struct DropReport {
+pub struct DropReport {
     title: String,
     found: Vec<String>,
     skipped: Vec<formats::project::Skipped>,
@@ -362,10 +378,9 @@ struct DropReport {
 /// document (`formats::project` decides which files and how they pair), and a dialog lists
 /// what was found and what was skipped and why.
 #[component]
-fn ProjectDrop() -> impl IntoView {
+fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
-    let report = RwSignal::new(None::<DropReport>);
     let carries_files = |e: &web_sys::DragEvent| e.data_transfer().is_some_and(|d| d.types().includes(&JsValue::from_str("Files"), 0));
     let over = window_event_listener(leptos::ev::dragover, move |e: web_sys::DragEvent| {
         if !e.default_prevented() && carries_files(&e) {
@@ -406,18 +421,7 @@ fn ProjectDrop() -> impl IntoView {
                 [(name, bytes)] if name.to_ascii_lowercase().ends_with(".zip") => formats::project::open_zip(bytes),
                 _ => Ok(formats::project::open_project(read)),
             };
-            match project {
-                Err(why) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
-                Ok(mut project) => {
-                    for found in &project.found {
-                        open_machine(editor, docs, &found.openable);
-                    }
-                    project.skipped.extend(problems);
-                    let count = project.found.len();
-                    editor.notice.set(Some(format!("Opened {count} state machine{} from {title}", if count == 1 { "" } else { "s" })));
-                    report.set(Some(DropReport { title, found: project.found.into_iter().map(|f| f.place).collect(), skipped: project.skipped }));
-                }
-            }
+            opened_project(editor, docs, title, project, problems, report);
         });
     });
     on_cleanup(move || {
@@ -442,6 +446,31 @@ fn ProjectDrop() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// A project read (dropped, or a zip chosen with Open): every state machine opens as a document,
+/// and the report lists them and what was skipped, with `problems` (files that could not be
+/// read).
+fn opened_project(
+    editor: Editor,
+    docs: Docs,
+    title: String,
+    project: Result<formats::project::Project, String>,
+    problems: Vec<formats::project::Skipped>,
+    report: RwSignal<Option<DropReport>>,
+) {
+    match project {
+        Err(why) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
+        Ok(mut project) => {
+            for found in &project.found {
+                open_machine(editor, docs, &found.openable);
+            }
+            project.skipped.extend(problems);
+            let count = project.found.len();
+            editor.notice.set(Some(format!("Opened {count} state machine{} from {title}", if count == 1 { "" } else { "s" })));
+            report.set(Some(DropReport { title, found: project.found.into_iter().map(|f| f.place).collect(), skipped: project.skipped }));
+        }
     }
 }
 

@@ -117,15 +117,14 @@ pub fn SuiteTab() -> impl IntoView {
     };
     let open = move |ev: leptos::ev::Event| {
         let input = event_target::<web_sys::HtmlInputElement>(&ev);
-        super::workspace::read_file(&input, move |name, bytes| match view::open(&String::from_utf8_lossy(&bytes)) {
-            Ok(scenarios) => {
-                let n = scenarios.len();
-                let next = editor.session.with_untracked(|s| s.doc.simulation().with_suite(scenarios));
+        // The suite and the handler choices it carries, one undoable step.
+        super::workspace::read_file(&input, move |name, bytes| match editor.session.with_untracked(|s| view::open_into(s.doc.simulation(), &name, &String::from_utf8_lossy(&bytes))) {
+            Ok((next, words)) => {
                 if editor.perform(Ok(Change::SetSimulation(Box::new(next))), "Open suite file") {
                     outcome.set(None);
                     sim.suite.set(None);
                     problem.set(None);
-                    editor.notice.set(Some(format!("Opened {name}: {n} scenario{}", if n == 1 { "" } else { "s" })));
+                    editor.notice.set(Some(words));
                 }
             }
             Err(e) => problem.set(Some(format!("{name} is not a suite file:\n{e}"))),

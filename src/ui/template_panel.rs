@@ -42,7 +42,7 @@ pub fn TemplatePanel() -> impl IntoView {
                             <td class="sub-name"><code>{label.clone()}</code></td>
                             <td><input type="text" class="sub-value" aria-label=format!("Value of {label}") prop:value=sub.value.clone()
                                 on:change=move |e| commit(event_target_value(&e))/></td>
-                            <td class="hint">{origin_text(sub.origin)}</td>
+                            <td class="hint">{origin_text(sub.origin)}{(!sub.note().is_empty()).then(|| view! { <br/><span class="sub-note">{sub.note()}</span> })}</td>
                         </tr>
                     }
                 })

@@ -2,7 +2,7 @@
 //! new/open/import/download/share, and the notice line.
 
 use super::context::Editor;
-use super::documents::{ChooseMachine, ImportDialog, Pending, open_file, saved_template, share};
+use super::documents::{ChooseMachine, DropReport, ImportDialog, Pending, open_file, saved_template, share};
 use super::export_panel::{ExportPanel, data_url};
 use super::workspace::{Docs, DocumentsMenu, NewDialog};
 use crate::editor::change::Change;
@@ -58,6 +58,7 @@ pub fn Toolbar() -> impl IntoView {
     let open_seed = move |_| docs.create(Start::Example.document(), "Opened the example");
     let importing = RwSignal::new(false);
     let choosing_machine = RwSignal::new(None::<Pending>);
+    let project_report = RwSignal::new(None::<DropReport>);
     // The Import dialog (below) asks the same question when a pasted template holds several.
     provide_context(choosing_machine);
     // Any file the document remembers (a template, or the definition file of a Terraform
@@ -93,8 +94,8 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="tb text" title="A new document (the open one stays in the list)" on:click=move |_| choosing.set(true)>"New"</button>
                 <button class="tb text" on:click=open_seed>"Open example"</button>
                 <label class="tb text" title="Open a definition (.json, .asl.yaml), a SAM, CloudFormation or CDK template, or Terraform">"Open"
-                    <input type="file" multiple class="file-input" aria-label="Open file" title="A definition or template; with a Terraform templatefile or a DefinitionUri, choose its definition file too" accept=".json,.yaml,.yml,.tf,.template,application/json"
-                        on:change=move |e| open_file(editor, docs, &event_target::<web_sys::HtmlInputElement>(&e), choosing_machine)/>
+                    <input type="file" multiple class="file-input" aria-label="Open file" title="A definition or template; with a Terraform templatefile or a DefinitionUri, choose its definition file (and variables.tf, terraform.tfvars) too; or a project's .zip" accept=".json,.yaml,.yml,.tf,.tfvars,.template,.zip,application/json,application/zip"
+                        on:change=move |e| open_file(editor, docs, &event_target::<web_sys::HtmlInputElement>(&e), choosing_machine, project_report)/>
                 </label>
                 <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>
                 <a class="tb text" href="#" download=file_name on:click=download>"Download"</a>
@@ -107,7 +108,7 @@ pub fn Toolbar() -> impl IntoView {
             </div>
             <NewDialog open=choosing/>
             <ImportDialog open=importing/>
-            <ChooseMachine pending=choosing_machine/>
+            <ChooseMachine pending=choosing_machine report=project_report/>
             <ExportPanel open=exporting/>
         </header>
     }

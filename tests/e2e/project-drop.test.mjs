@@ -154,3 +154,25 @@ test('a dropped zip of a Terraform module opens each state machine as a document
   await page.getByRole('status').filter({ hasText: 'broken.zip was not opened: not a zip archive' }).waitFor();
   assert.deepEqual(problems, []);
 });
+
+test('the Open button takes a project\'s zip: a Terraform module with variables.tf and terraform.tfvars', async () => {
+  const { page, problems } = await open();
+  const files = (await folder(path.join(fixtures, 'projects', 'tf-module'))).map(([p, t]) => [`poller/${p}`, t]);
+  await page.getByLabel('Open file').setInputFiles({ name: 'poller.zip', mimeType: 'application/zip', buffer: zip(files) });
+  const dialog = report(page);
+  await dialog.waitFor({ timeout: 10000 });
+  assert.deepEqual(await listed(dialog, 'project-found'), [
+    'poller/main.tf (aws_sfn_state_machine.poller) with poller/templates/poller.asl.json, values from poller/variables.tf, poller/terraform.tfvars',
+    'poller/main.tf (aws_sfn_state_machine.inline), values from poller/terraform.tfvars',
+  ]);
+  assert.deepEqual(await listed(dialog, 'project-skipped'), []);
+  await page.screenshot({ path: '/tmp/formats-open-zip.png' });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // The last opened: `Seconds = var.wait_seconds` shows terraform.tfvars' value.
+  await page.locator('[data-state-name="Pause"]').waitFor();
+  assert.equal(await page.getByTestId('doc-name').textContent(), 'inline');
+  await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
+  assert.equal(await page.getByLabel('Value of ${var.wait_seconds}').inputValue(), '30');
+
+  assert.deepEqual(problems, []);
+});

@@ -198,3 +198,24 @@ test('a long suite runs in the engine with its progress, and Stop ends it', asyn
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a suite file opened in the page restores the handler choices it carries, one undo step', async () => {
+  const { page, problems } = await testsTab();
+  await page.getByTestId('suite-generate').click();
+  await page.getByTestId('suite-summary').waitFor({ timeout: 60000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('suite-download').click()]);
+  const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+  // The file says SendNotification answers with echo after 250 ms; the document says otherwise.
+  const withChoices = { ...file, handlers: { ...(file.handlers ?? {}), SendNotification: { choice: { kind: 'echo' }, latency_ms: 250 } } };
+  await page.getByTestId('suite-open').setInputFiles({ name: 'echo.suite.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withChoices, null, 2)) });
+  await page.getByRole('status').filter({ hasText: /Opened echo\.suite\.json: \d+ scenarios and the handler choices of \d+ tasks?/ }).waitFor();
+  await page.getByRole('button', { name: 'Scenario', exact: true }).click();
+  const select = page.locator('.handler-row[data-handler="SendNotification"] select');
+  assert.equal(await select.inputValue(), 'echo');
+  // One undo step puts the document's own choice back.
+  await page.locator('.canvas').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelector('.handler-row[data-handler="SendNotification"] select')?.value !== 'echo', null, { timeout: 5000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

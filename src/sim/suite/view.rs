@@ -237,6 +237,24 @@ pub fn open(text: &str) -> Result<Vec<Scenario>, String> {
     Suite::parse(text).map(|s| s.scenarios).map_err(|errors| errors.iter().map(|e| format!("line {e}")).collect::<Vec<_>>().join("\n"))
 }
 
+/// What opening a suite file does to the document's simulation settings: its scenarios become
+/// the suite, and the handler choices it carries (what every scenario starts from, written by
+/// Download) become the document's, so its runs answer as they did when it was written; a file
+/// without handler choices keeps the document's. Gives the settings and what was opened, in
+/// words (`Opened x.suite.json: 3 scenarios and the handler choices of 2 tasks`).
+pub fn open_into(settings: &crate::sim::SimSettings, name: &str, text: &str) -> Result<(crate::sim::SimSettings, String), String> {
+    let suite = Suite::parse(text).map_err(|errors| errors.iter().map(|e| format!("line {e}")).collect::<Vec<_>>().join("\n"))?;
+    let n = suite.scenarios.len();
+    let mut words = format!("Opened {name}: {n} scenario{}", if n == 1 { "" } else { "s" });
+    let mut next = settings.with_suite(suite.scenarios);
+    if !suite.handlers.is_empty() {
+        let k = suite.handlers.len();
+        words.push_str(&format!(" and the handler choices of {k} task{}", if k == 1 { "" } else { "s" }));
+        next = next.with_handlers(suite.handlers);
+    }
+    Ok((next, words))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +319,27 @@ mod tests {
         assert_eq!(report.exit_code, 0, "{}", report.stdout);
         let error = open("{\"statecraftSuite\": 1,\n \"scenarios\": 3}").unwrap_err();
         assert!(error.starts_with("line 2:15: the scenarios are a JSON array"), "{error}");
+    }
+
+    #[test]
+    fn opening_a_suite_file_restores_its_handler_choices() {
+        let mut handlers = HandlerSet::new();
+        let spec = crate::sim::handler::HandlerSpec { choice: crate::sim::handler::HandlerChoice::Echo, latency_ms: 250 };
+        handlers.insert("Notify".to_string(), spec.clone());
+        let scenarios = crate::sim::scenario::seed_scenarios();
+        let text = file_text("Order workflow", &handlers, &scenarios);
+        let before = crate::sim::SimSettings::seeded();
+        assert_ne!(before.handlers.get("Notify"), Some(&spec));
+        let (after, words) = open_into(&before, "o.suite.json", &text).unwrap();
+        assert_eq!(after.handlers, handlers, "the file's choices are the document's");
+        let names = |s: &[Scenario]| s.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&after.suite), names(&scenarios));
+        assert_eq!(words, format!("Opened o.suite.json: {} scenarios and the handler choices of 1 task", scenarios.len()));
+        // Without choices in the file, the document keeps its own.
+        let bare = file_text("Order workflow", &HandlerSet::new(), &scenarios);
+        let (kept, words) = open_into(&before, "o.suite.json", &bare).unwrap();
+        assert_eq!(kept.handlers, before.handlers);
+        assert!(!words.contains("handler"), "{words}");
+        assert!(open_into(&before, "x", "{").unwrap_err().starts_with("line 1:"));
     }
 }
