@@ -399,7 +399,7 @@ fn execution_type(text: &str) -> Option<statecraft::asl::model::ExecutionType> {
 /// The state machine of a template (`None` for a bare ASL JSON file, read as it is): the file
 /// opened through `formats::load`, with a definition it names in another file read beside it.
 fn load_machine(path: &std::path::Path, machine: Option<&str>) -> Result<Option<statecraft::formats::load::Loaded>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = read_text(path)?;
     let name = path.display().to_string();
     if matches!(statecraft::formats::detect::detect(&name, &text), Ok(statecraft::formats::Format::AslJson) | Err(_)) && machine.is_none() && !templated(&text) {
         return Ok(None);
@@ -523,6 +523,32 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
     ExitCode::from(code)
 }
 
+/// A file's text, or the words saying why it cannot be read.
+fn read_text(path: &std::path::Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+/// The store seeds `run`, `test` and `generate-suite` start every execution from, read:
+/// `--s3` (the objects file's text) and `--stores` (the stores file's name and text).
+struct SeedFiles {
+    s3: Option<String>,
+    stores: Option<(String, String)>,
+}
+
+impl SeedFiles {
+    fn read(s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> Result<SeedFiles, String> {
+        Ok(SeedFiles {
+            s3: s3.map(read_text).transpose()?,
+            stores: stores.map(|path| read_text(path).map(|text| (path.display().to_string(), text))).transpose()?,
+        })
+    }
+
+    /// The stores file as (name, text).
+    fn stores(&self) -> Option<(&str, &str)> {
+        self.stores.as_ref().map(|(name, text)| (name.as_str(), text.as_str()))
+    }
+}
+
 /// `statecraft run`: reads the files, the library does the rest.
 fn run(
     (definition, machine): (&std::path::Path, Option<&str>),
@@ -538,7 +564,7 @@ fn run(
     jsonata: statecraft::asl::jsonata::Limits,
 ) -> ExitCode {
     use statecraft::sim::command;
-    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let read = read_text;
     let texts = read(definition).and_then(|d| match input.strip_prefix('@') {
         Some(file) => read(std::path::Path::new(file)).map(|i| (d, i)),
         None => Ok((d, input.to_string())),
@@ -573,15 +599,8 @@ fn run(
         },
         None => None,
     };
-    let s3 = match s3.map(read).transpose() {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("{}", terminal_safe(&e));
-            return ExitCode::from(2);
-        }
-    };
-    let stores = match stores.map(|path| read(path).map(|text| (path.display().to_string(), text))).transpose() {
-        Ok(named) => named,
+    let SeedFiles { s3, stores } = match SeedFiles::read(s3, stores) {
+        Ok(files) => files,
         Err(e) => {
             eprintln!("{}", terminal_safe(&e));
             return ExitCode::from(2);
@@ -640,16 +659,9 @@ fn test_state(request: &std::path::Path) -> ExitCode {
 /// `statecraft test`: reads the suite and the definition (the one the suite names, beside it,
 /// unless DEF is given), the library runs them; writes the JUnit file when asked.
 fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>, s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> ExitCode {
-    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
-    let stores = match stores.map(|path| read(path).map(|text| (path.display().to_string(), text))).transpose() {
-        Ok(named) => named,
-        Err(e) => {
-            eprintln!("{}", terminal_safe_line(&e));
-            return ExitCode::from(2);
-        }
-    };
-    let s3 = match s3.map(read).transpose() {
-        Ok(t) => t,
+    let read = read_text;
+    let seeds = match SeedFiles::read(s3, stores) {
+        Ok(files) => files,
         Err(e) => {
             eprintln!("{}", terminal_safe_line(&e));
             return ExitCode::from(2);
@@ -680,8 +692,7 @@ fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, jun
         }
     };
     let name = suite.file_stem().map(|s| s.to_string_lossy().trim_end_matches(".suite").to_string()).unwrap_or_default();
-    let stores = stores.as_ref().map(|(name, text)| (name.as_str(), text.as_str()));
-    let report = statecraft::sim::suite::command::test_command_with_stores(&suite_text, &name, &definition_text, s3.as_deref(), stores);
+    let report = statecraft::sim::suite::command::test_command_with_stores(&suite_text, &name, &definition_text, seeds.s3.as_deref(), seeds.stores());
     print!("{}", terminal_safe(&report.stdout));
     eprint!("{}", terminal_safe(&report.stderr));
     if let (Some(path), Some(xml)) = (junit, &report.junit) {
@@ -695,17 +706,8 @@ fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, jun
 
 /// `statecraft generate-suite`: reads DEF, the library generates, this prints or writes.
 fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize, s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> ExitCode {
-    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
-    let stores = match stores.map(|path| read(path).map(|text| (path.display().to_string(), text))).transpose() {
-        Ok(named) => named,
-        Err(e) => {
-            eprintln!("{}", terminal_safe_line(&e));
-            return ExitCode::from(2);
-        }
-    };
-    let stores = stores.as_ref().map(|(name, text)| (name.as_str(), text.as_str()));
-    let (text, s3) = match (read(definition), s3.map(read).transpose()) {
-        (Ok(t), Ok(s3)) => (t, s3),
+    let (text, seeds) = match (read_text(definition), SeedFiles::read(s3, stores)) {
+        (Ok(t), Ok(seeds)) => (t, seeds),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("{}", terminal_safe_line(&e));
             return ExitCode::from(2);
@@ -716,7 +718,7 @@ fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, m
         Some(dir) => relative_to(definition, dir),
         None => definition.display().to_string(),
     };
-    match statecraft::sim::suite::command::generate_command_with_stores(&text, Some(&named), max_runs, s3.as_deref(), stores) {
+    match statecraft::sim::suite::command::generate_command_with_stores(&text, Some(&named), max_runs, seeds.s3.as_deref(), seeds.stores()) {
         Ok((suite, summary)) => {
             eprint!("{}", terminal_safe(&summary));
             match out {
@@ -768,7 +770,7 @@ fn export(
     scenarios: Option<&std::path::Path>,
     suite: Option<(&std::path::Path, &str)>,
 ) -> ExitCode {
-    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()));
+    let read = read_text;
     let definition_text = match template {
         Some(text) => Ok(text),
         None => definition.map_or_else(|| Ok(statecraft::seed::ORDER_WORKFLOW.to_string()), read),

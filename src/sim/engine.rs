@@ -8,11 +8,11 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::batch::{Batch, Simulator};
 use super::generate::generate;
-use super::live::{ChildRecord, MomentRecord, RunRecord};
+use super::live::{ChildRecord, Moment, RunRecord};
 use super::protocol::{
     BatchSource, BatchSummary, CallbackAnswer, Envelope, Request, Response, RowView, Setup, SuiteJob, TestStateAnswer, VERSION, decode, encode,
 };
@@ -38,24 +38,12 @@ pub struct Session {
     referenced: super::stores::Referenced,
     /// The stores at the start and every change made since.
     store_log: super::stores::StoreLog,
-    moments: Vec<Mark>,
+    moments: Vec<Moment>,
     /// The handlers the run was started with: a callback answered in advance
     /// ([`super::handler::HandlerChoice::Callback`] with an answer) is delivered as the task
     /// waits, as batches and suites deliver it.
     handlers: super::handler::CompiledHandlers,
     callback_failures: super::handler::CallbackFailures,
-}
-
-/// One moment: history events, trace entries and child executions by then, the top-level
-/// variables and each log group's line count (both shared with the moment before when equal).
-struct Mark {
-    events: usize,
-    trace: usize,
-    children: usize,
-    variables: Arc<Map<String, Value>>,
-    logs: Arc<Vec<(String, usize)>>,
-    /// Store changes made by then.
-    stores: usize,
 }
 
 impl Session {
@@ -99,7 +87,7 @@ impl Session {
             Some(m) if *m.logs == counts => m.logs.clone(),
             _ => Arc::new(counts),
         };
-        self.moments.push(Mark { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs, stores });
+        self.moments.push(Moment { events, trace: self.exec.trace().len(), children: self.exec.child_histories().len(), variables, logs, stores });
     }
 
     /// Steps until the execution ends or waits for a callback nobody answered in advance,
@@ -130,19 +118,6 @@ impl Session {
     /// The execution as recorded so far.
     pub fn record(&self) -> RunRecord {
         let exec = &self.exec;
-        let moments = self
-            .moments
-            .iter()
-            .enumerate()
-            .map(|(i, m)| MomentRecord {
-                events: m.events,
-                trace: m.trace,
-                variables: (i == 0 || !Arc::ptr_eq(&m.variables, &self.moments[i - 1].variables)).then(|| (*m.variables).clone()),
-                children: m.children,
-                logs: (i == 0 || !Arc::ptr_eq(&m.logs, &self.moments[i - 1].logs)).then(|| (*m.logs).clone()),
-                stores: m.stores,
-            })
-            .collect();
         RunRecord {
             history: exec.history().to_vec(),
             children: exec
@@ -151,7 +126,7 @@ impl Session {
                 .map(|c| ChildRecord { map_state: c.map_state.to_string(), name: c.name.clone(), events: c.events.clone() })
                 .collect(),
             trace: exec.trace().to_vec(),
-            moments,
+            moments: Moment::records(&self.moments),
             transitions: exec.transitions(),
             end: RunEnd::of(exec.status()),
             pending_token: exec.pending_task_tokens().into_iter().next(),

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::run::{RunEnd, RunModel};
+use super::run::{RunEnd, RunModel, status_of};
 use super::scenario::{Expected, mismatches};
 use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::history::HistoryEvent;
@@ -81,18 +81,69 @@ pub struct MomentRecord {
     pub stores: usize,
 }
 
-/// What the execution looked like after one step.
-#[derive(Debug, Clone)]
-struct Moment {
-    events: usize,
-    trace: usize,
-    /// Distributed Map child executions started by then.
-    children: usize,
-    variables: Arc<Map<String, Value>>,
-    /// How many lines each log group had (shared with the moment before when none was written).
-    logs: Arc<Vec<(String, usize)>>,
-    /// How many store changes had been made.
-    stores: usize,
+/// What the execution looked like after one step: the history events, trace entries,
+/// Distributed Map child executions and store changes made by then, the top-level variables and
+/// each log group's line count (both shared with the moment before when unchanged, so a long run
+/// holds one copy of what did not change). The engine records one per step (`sim::engine`); it
+/// crosses to the page as [`MomentRecord`]s ([`Moment::records`]) and the page reveals it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moment {
+    pub events: usize,
+    pub trace: usize,
+    pub children: usize,
+    pub variables: Arc<Map<String, Value>>,
+    pub logs: Arc<Vec<(String, usize)>>,
+    pub stores: usize,
+}
+
+impl Moment {
+    /// `moments` as they cross to the page: the variables and the log counts only where they
+    /// changed from the moment before.
+    pub fn records(moments: &[Moment]) -> Vec<MomentRecord> {
+        moments
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let before = i.checked_sub(1).map(|b| &moments[b]);
+                MomentRecord {
+                    events: m.events,
+                    trace: m.trace,
+                    variables: before.is_none_or(|b| !Arc::ptr_eq(&b.variables, &m.variables)).then(|| (*m.variables).clone()),
+                    children: m.children,
+                    logs: before.is_none_or(|b| !Arc::ptr_eq(&b.logs, &m.logs)).then(|| (*m.logs).clone()),
+                    stores: m.stores,
+                }
+            })
+            .collect()
+    }
+
+    /// The moments of `record` (at least one: started, nothing run), each count held within what
+    /// the record holds and each unchanged value shared with the moment before.
+    fn of_record(record: &RunRecord) -> Vec<Moment> {
+        let mut moments = Vec::with_capacity(record.moments.len().max(1));
+        let mut variables: Arc<Map<String, Value>> = Arc::new(Map::new());
+        let mut logs: Arc<Vec<(String, usize)>> = Arc::new(Vec::new());
+        for m in &record.moments {
+            if let Some(v) = &m.variables {
+                variables = Arc::new(v.clone());
+            }
+            if let Some(l) = &m.logs {
+                logs = Arc::new(l.clone());
+            }
+            moments.push(Moment {
+                events: m.events.min(record.history.len()),
+                trace: m.trace.min(record.trace.len()),
+                children: m.children.min(record.children.len()),
+                variables: variables.clone(),
+                logs: logs.clone(),
+                stores: m.stores.min(record.store_changes.len()),
+            });
+        }
+        if moments.is_empty() {
+            moments.push(Moment { events: 0, trace: 0, children: 0, variables, logs, stores: 0 });
+        }
+        moments
+    }
 }
 
 /// One recorded execution, how far it is revealed, and the moment being looked at.
@@ -193,17 +244,6 @@ pub struct ChildRow {
     pub events: usize,
 }
 
-/// The status an execution's history ends in.
-fn status_of(events: &[HistoryEvent]) -> &'static str {
-    match events.last().map(|e| e.kind.type_name()) {
-        Some("ExecutionSucceeded") => "SUCCEEDED",
-        Some("ExecutionFailed") => "FAILED",
-        Some("ExecutionTimedOut") => "TIMED_OUT",
-        Some("ExecutionAborted") => "ABORTED",
-        _ => "RUNNING",
-    }
-}
-
 /// `events` as history rows, times counted from the first, filtered by type or state.
 fn rows_of(events: &[HistoryEvent], filter: &str) -> Vec<HistoryRow> {
     let filter = filter.to_lowercase();
@@ -246,28 +286,7 @@ impl LiveRun {
     }
 
     fn take(&mut self, record: RunRecord) {
-        let mut moments = Vec::with_capacity(record.moments.len());
-        let mut variables: Arc<Map<String, Value>> = Arc::new(Map::new());
-        let mut logs: Arc<Vec<(String, usize)>> = Arc::new(Vec::new());
-        for m in &record.moments {
-            if let Some(v) = &m.variables {
-                variables = Arc::new(v.clone());
-            }
-            if let Some(l) = &m.logs {
-                logs = Arc::new(l.clone());
-            }
-            moments.push(Moment {
-                events: m.events.min(record.history.len()),
-                trace: m.trace.min(record.trace.len()),
-                children: m.children.min(record.children.len()),
-                variables: variables.clone(),
-                logs: logs.clone(),
-                stores: m.stores.min(record.store_changes.len()),
-            });
-        }
-        if moments.is_empty() {
-            moments.push(Moment { events: 0, trace: 0, children: 0, variables, logs, stores: 0 });
-        }
+        let moments = Moment::of_record(&record);
         self.reached = self.reached.clamp(1, moments.len());
         self.moments = moments;
         self.record = record;
@@ -534,6 +553,46 @@ mod tests {
         let set: HandlerSet = handlers.iter().map(|(k, c)| (k.to_string(), HandlerSpec { choice: c.clone(), latency_ms: 0 })).collect();
         let lowered = crate::asl::lower::lower_text(crate::seed::ORDER_WORKFLOW).expect("the seed reads").1;
         Simulator::from_machine(&lowered.machine, &set).expect("the seed compiles")
+    }
+
+    #[test]
+    fn moments_cross_to_the_page_with_only_what_changed_and_come_back_the_same() {
+        let vars = |n: i64| Arc::new(Map::from_iter([("n".to_string(), Value::from(n))]));
+        let (one, logs) = (vars(1), Arc::new(vec![("/aws/lambda/f".to_string(), 2)]));
+        let moment = |events, variables: &Arc<Map<String, Value>>, logs: &Arc<Vec<(String, usize)>>| Moment {
+            events,
+            trace: events,
+            children: 0,
+            variables: variables.clone(),
+            logs: logs.clone(),
+            stores: events / 2,
+        };
+        let none = Arc::new(Vec::new());
+        let moments = vec![moment(1, &Arc::new(Map::new()), &none), moment(2, &one, &none), moment(3, &one, &logs), moment(4, &vars(2), &logs)];
+        let records = Moment::records(&moments);
+        let sent: Vec<(bool, bool)> = records.iter().map(|r| (r.variables.is_some(), r.logs.is_some())).collect();
+        assert_eq!(sent, [(true, true), (true, false), (false, true), (true, false)], "the first in full, then only changes");
+        let record = RunRecord {
+            history: Vec::new(),
+            children: Vec::new(),
+            trace: Vec::new(),
+            moments: records,
+            transitions: 0,
+            end: RunEnd::Running,
+            pending_token: None,
+            now: 0,
+            logs: Vec::new(),
+            stores: Default::default(),
+            stores_start: Default::default(),
+            store_changes: Vec::new(),
+        };
+        let back = Moment::of_record(&RunRecord { history: vec![], ..record.clone() });
+        assert!(back.iter().all(|m| m.events == 0 && m.trace == 0 && m.stores == 0), "counts held within what the record holds");
+        let values: Vec<(Map<String, Value>, Vec<(String, usize)>)> = back.iter().map(|m| ((*m.variables).clone(), (*m.logs).clone())).collect();
+        let sent: Vec<(Map<String, Value>, Vec<(String, usize)>)> = moments.iter().map(|m| ((*m.variables).clone(), (*m.logs).clone())).collect();
+        assert_eq!(values, sent, "each moment's variables and logs come back");
+        assert!(Arc::ptr_eq(&back[1].variables, &back[2].variables) && Arc::ptr_eq(&back[2].logs, &back[3].logs), "unchanged values shared");
+        assert_eq!(Moment::of_record(&RunRecord { moments: vec![], ..record }).len(), 1, "a record with no moment: started, nothing run");
     }
 
     #[test]

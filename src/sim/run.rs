@@ -124,6 +124,26 @@ pub struct RunModel {
     pub duration_ms: i64,
 }
 
+/// AWS's status of the execution whose history is `history` (so far): how its last
+/// execution-level event leaves it. `RUNNING` until it ends and again after an
+/// `ExecutionRedriven`; `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED` after it ends. The one
+/// reading of a run's status from its events: the run model's and a Distributed Map child's in
+/// the History tab.
+pub fn status_of(history: &[HistoryEvent]) -> &'static str {
+    history
+        .iter()
+        .rev()
+        .find_map(|e| match e.kind {
+            EventKind::ExecutionSucceeded { .. } => Some("SUCCEEDED"),
+            EventKind::ExecutionFailed { .. } => Some("FAILED"),
+            EventKind::ExecutionTimedOut { .. } => Some("TIMED_OUT"),
+            EventKind::ExecutionAborted { .. } => Some("ABORTED"),
+            EventKind::ExecutionRedriven { .. } => Some("RUNNING"),
+            _ => None,
+        })
+        .unwrap_or("RUNNING")
+}
+
 /// The Map or Parallel visit that visit `v` runs inside and that is still running (not exited,
 /// not given up): the one a restart after `v`'s error belongs to.
 fn container_of(visits: &[Visit], parent: &[Option<usize>], gave_up: &[bool], v: usize) -> Option<usize> {
@@ -176,7 +196,7 @@ impl RunModel {
         let mut edges: BTreeMap<(Arc<str>, Arc<str>), u32> = BTreeMap::new();
         let start: Arc<str> = START.into();
         let end: Arc<str> = END.into();
-        let mut status = "RUNNING";
+        // The execution's error and cause, when it failed (the last ExecutionFailed's).
         let mut failure: (Option<String>, Option<String>) = (None, None);
         let mut last_top: Option<usize> = None;
         let mut branch_failures: Vec<Arc<str>> = Vec::new();
@@ -318,7 +338,6 @@ impl RunModel {
                     last_error = Some((error.clone(), cause.clone()));
                     set(&mut visit_of, slot, inherited);
                 }
-                EventKind::ExecutionSucceeded { .. } => status = "SUCCEEDED",
                 EventKind::MapRunFailed { error, cause } => {
                     // The Map Run's own error (the threshold's, or its reader's or writer's), which
                     // its Catch reads; a caught Distributed Map exits after it, as an inline one
@@ -331,15 +350,10 @@ impl RunModel {
                     last_error = Some((error.clone(), cause.clone()));
                     set(&mut visit_of, slot, inherited);
                 }
-                EventKind::ExecutionFailed { error, cause } => {
-                    status = "FAILED";
-                    failure = (error.clone(), cause.clone());
-                }
-                EventKind::ExecutionTimedOut { .. } => status = "TIMED_OUT",
-                EventKind::ExecutionAborted { .. } => status = "ABORTED",
+                EventKind::ExecutionFailed { error, cause } => failure = (error.clone(), cause.clone()),
+                EventKind::ExecutionSucceeded { .. } | EventKind::ExecutionTimedOut { .. } | EventKind::ExecutionAborted { .. } => {}
                 EventKind::ExecutionRedriven { .. } => {
                     // The visits left open failed in the attempt before; their states run again.
-                    status = "RUNNING";
                     for visit in visits.iter_mut().filter(|v| v.status == StateStatus::InProgress) {
                         visit.status = StateStatus::Failed;
                         visit.superseded = true;
@@ -349,6 +363,7 @@ impl RunModel {
                 _ => set(&mut visit_of, slot, inherited),
             }
         }
+        let status = status_of(history);
         for (v, visit) in visits.iter_mut().enumerate() {
             if visit.status == StateStatus::InProgress && status != "RUNNING" {
                 visit.status = StateStatus::Failed;
@@ -428,5 +443,60 @@ impl RunModel {
 fn set(visit_of: &mut [Option<usize>], slot: usize, value: Option<usize>) {
     if let Some(s) = visit_of.get_mut(slot) {
         *s = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::model::StateType;
+
+    /// A history of these events, one second apart.
+    fn history(kinds: Vec<EventKind>) -> Vec<HistoryEvent> {
+        kinds.into_iter().enumerate().map(|(i, kind)| HistoryEvent { id: i as u64 + 1, previous_event_id: i as u64, timestamp: i as i64 * 1000, kind }).collect()
+    }
+
+    fn started() -> EventKind {
+        EventKind::ExecutionStarted { input: Arc::new(Value::Null), role_arn: "arn:aws:iam::123456789012:role/r".into() }
+    }
+
+    fn entered(name: &str) -> EventKind {
+        EventKind::StateEntered { state_type: StateType::Pass, name: name.into(), input: Arc::new(Value::Null) }
+    }
+
+    fn failed() -> EventKind {
+        EventKind::ExecutionFailed { error: Some("E".into()), cause: None }
+    }
+
+    #[test]
+    fn the_status_is_how_the_last_execution_level_event_leaves_the_run() {
+        let cases: Vec<(Vec<EventKind>, &str)> = vec![
+            (vec![], "RUNNING"),
+            (vec![started()], "RUNNING"),
+            (vec![started(), entered("A")], "RUNNING"),
+            (vec![started(), EventKind::ExecutionSucceeded { output: Arc::new(Value::Null) }], "SUCCEEDED"),
+            (vec![started(), entered("A"), failed()], "FAILED"),
+            (vec![started(), EventKind::ExecutionTimedOut { error: None, cause: None }], "TIMED_OUT"),
+            (vec![started(), EventKind::ExecutionAborted { error: None, cause: None }], "ABORTED"),
+            (vec![started(), failed(), EventKind::ExecutionRedriven { redrive_count: 1 }, entered("A")], "RUNNING"),
+            (vec![started(), failed(), EventKind::ExecutionRedriven { redrive_count: 1 }, failed()], "FAILED"),
+        ];
+        for (kinds, status) in cases {
+            let events = history(kinds);
+            assert_eq!(status_of(&events), status, "{events:?}");
+            assert_eq!(RunModel::from_history(&events).status, status, "the run model reads the same: {events:?}");
+        }
+    }
+
+    #[test]
+    fn a_state_left_open_when_the_run_ends_failed_and_one_open_while_it_runs_is_in_progress() {
+        let open = history(vec![started(), entered("A")]);
+        assert_eq!(RunModel::from_history(&open).state_status("A"), StateStatus::InProgress);
+        let ended = history(vec![started(), entered("A"), failed()]);
+        assert_eq!(RunModel::from_history(&ended).state_status("A"), StateStatus::Failed);
+        let redriven = history(vec![started(), entered("A"), failed(), EventKind::ExecutionRedriven { redrive_count: 1 }]);
+        let model = RunModel::from_history(&redriven);
+        assert_eq!(model.status, "RUNNING");
+        assert!(model.visits[0].superseded, "the failed attempt's visit runs again");
     }
 }

@@ -668,6 +668,48 @@ pub struct MessagesView {
     pub subscriptions: Vec<Subscription>,
 }
 
+/// The stores of messages, whose seeds are edited as one JSON text each: a queue (its waiting
+/// messages: bodies, or objects as `sendMessage` takes them) and a topic (its subscriptions:
+/// endpoints, or `{"Protocol", "Endpoint", "RawMessageDelivery"}`). The Stores tab's queue and
+/// topic cards are one card over this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStore {
+    Queue,
+    Topic,
+}
+
+impl MessageStore {
+    /// The seeds of the store `name` as the text the user edits (`[]` when unseeded).
+    pub fn seed_text(self, seeds: &StoreSeeds, name: &str) -> String {
+        match self {
+            MessageStore::Queue => seeds.messages_text(name),
+            MessageStore::Topic => seeds.subscriptions_text(name),
+        }
+    }
+
+    /// `seeds` with the store `name` seeded from `text`, or where `text` is wrong, located.
+    pub fn with_seed_text(self, seeds: &StoreSeeds, name: &str, text: &str) -> Result<StoreSeeds, SeedError> {
+        match self {
+            MessageStore::Queue => seeds.with_messages(name, text),
+            MessageStore::Topic => seeds.with_subscriptions(name, text),
+        }
+    }
+
+    /// The stores of this kind in `view`.
+    pub fn all(self, view: &StoresView) -> &[MessagesView] {
+        match self {
+            MessageStore::Queue => &view.queues,
+            MessageStore::Topic => &view.topics,
+        }
+    }
+
+    /// The messages of the store `name` in `view` (waiting in a queue, published to a topic);
+    /// none when `view` does not have it.
+    pub fn messages(self, view: &StoresView, name: &str) -> Vec<Value> {
+        self.all(view).iter().find(|m| m.name == name).map(|m| m.messages.clone()).unwrap_or_default()
+    }
+}
+
 /// What the simulated stores hold at one time, with every store the definition names.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StoresView {
@@ -922,6 +964,33 @@ mod tests {
         assert_eq!(parse_items("[[]]").unwrap_err().pointer, "/0");
         assert!(parse_items("\"x\"").unwrap_err().message.contains("not a string"));
         assert!(parse_items("[{}]").unwrap_err().message.contains("key attribute"));
+    }
+
+    #[test]
+    fn a_queue_and_a_topic_are_seeded_and_read_through_one_message_store() {
+        let (queue, topic) = ("https://sqs.us-east-1.amazonaws.com/1/orders", "arn:aws:sns:us-east-1:1:news");
+        let seeds = MessageStore::Queue.with_seed_text(&StoreSeeds::default(), queue, r#"["a", {"MessageBody": "b"}]"#).unwrap();
+        let seeds = MessageStore::Topic.with_seed_text(&seeds, topic, &format!("[{queue:?}]")).unwrap();
+        assert_eq!(seeds.queues[queue].len(), 2);
+        assert_eq!(seeds.topics[topic].subscriptions.len(), 1);
+        for (store, name) in [(MessageStore::Queue, queue), (MessageStore::Topic, topic)] {
+            let text = store.seed_text(&seeds, name);
+            assert_eq!(store.with_seed_text(&seeds, name, &text).unwrap(), seeds, "{store:?}: the text the user edits reads back the same");
+            assert_eq!(store.seed_text(&seeds, "other"), "[]");
+            let unseeded = store.with_seed_text(&seeds, name, "[]").unwrap();
+            assert_eq!(store.seed_text(&unseeded, name), "[]", "{store:?}: an empty array unseeds it");
+            let e = store.with_seed_text(&seeds, name, "[1,\n 2,,]").unwrap_err();
+            assert_eq!((e.line, e.column), (2, 4), "{store:?}: located");
+        }
+        let view = StoresView {
+            queues: vec![MessagesView { name: queue.into(), messages: vec![json!({"MessageBody": "a"})], subscriptions: vec![] }],
+            topics: vec![MessagesView { name: topic.into(), messages: vec![json!({"Message": "x"}), json!({"Message": "y"})], subscriptions: vec![] }],
+            ..StoresView::default()
+        };
+        assert_eq!(MessageStore::Queue.messages(&view, queue).len(), 1);
+        assert_eq!(MessageStore::Topic.messages(&view, topic).len(), 2);
+        assert!(MessageStore::Topic.messages(&view, queue).is_empty(), "a queue is not a topic");
+        assert_eq!(MessageStore::Queue.all(&view)[0].name, queue);
     }
 
     #[test]

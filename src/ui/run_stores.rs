@@ -17,7 +17,7 @@ use wasm_bindgen::closure::Closure;
 use super::context::Editor;
 use super::run_ctx::RunCtx;
 use crate::editor::change::Change;
-use crate::sim::stores::{Referenced, StoreSeeds, StoresView, object_from_file};
+use crate::sim::stores::{MessageStore, Referenced, SeedError, StoreSeeds, StoresView, object_from_file};
 
 /// How much of an object's text a card shows.
 const PREVIEW_CHARS: usize = 1200;
@@ -48,6 +48,22 @@ impl Stores {
         let settings = self.editor.session.with_untracked(|s| s.doc.simulation().with_stores(next));
         self.editor.perform(Ok(Change::SetSimulation(Box::new(settings))), label);
     }
+
+    /// Makes `next` the document's seeds (one undoable change labelled `label`) when it could
+    /// be made, else says in `problem` why, after `refused`. Whether it was taken.
+    fn take(&self, next: Result<StoreSeeds, SeedError>, label: &str, problem: RwSignal<Option<String>>, refused: &str) -> bool {
+        match next {
+            Ok(next) => {
+                problem.set(None);
+                self.set(next, label);
+                true
+            }
+            Err(e) => {
+                problem.set(Some(format!("{refused}: {e}")));
+                false
+            }
+        }
+    }
 }
 
 /// Reads the files of a drop on the bucket `bucket` and seeds each as an object.
@@ -61,13 +77,7 @@ fn drop_files(stores: Stores, bucket: String, ev: leptos::ev::DragEvent, problem
         let onload = Closure::once_into_js(move || {
             let bytes = r.result().map(|v| js_sys::Uint8Array::new(&v).to_vec()).unwrap_or_default();
             let seeded = object_from_file(&name, &bytes).and_then(|(key, body)| stores.seeds.with_untracked(|s| s.with_object(&bucket, &key, &body)));
-            match seeded {
-                Ok(next) => {
-                    problem.set(None);
-                    stores.set(next, "Drop a file on a bucket");
-                }
-                Err(e) => problem.set(Some(format!("{name} was not added: {e}"))),
-            }
+            stores.take(seeded, "Drop a file on a bucket", problem, &format!("{name} was not added"));
         });
         reader.set_onload(Some(onload.unchecked_ref()));
         let _ = reader.read_as_array_buffer(&file);
@@ -102,21 +112,15 @@ pub fn StoresTab() -> impl IntoView {
     };
     let bucket_names = move || names(|v| v.buckets.iter().map(|b| b.name.clone()).collect(), extra_buckets);
     let table_names = move || names(|v| v.tables.iter().map(|t| t.name.clone()).collect(), extra_tables);
-    let queue_names = move || names(|v| v.queues.iter().map(|q| q.name.clone()).collect(), extra_queues);
-    let topic_names = move || names(|v| v.topics.iter().map(|t| t.name.clone()).collect(), extra_topics);
-    let add = move |to: RwSignal<Vec<String>>| {
-        let name = new_name.get_untracked().trim().to_string();
-        if !name.is_empty() {
-            to.update(|v| if !v.contains(&name) { v.push(name) });
-            new_name.set(String::new());
-        }
-    };
+    let queue_names = move || names(|v| MessageStore::Queue.all(v).iter().map(|q| q.name.clone()).collect(), extra_queues);
+    let topic_names = move || names(|v| MessageStore::Topic.all(v).iter().map(|t| t.name.clone()).collect(), extra_topics);
     let new_channel = RwSignal::new(String::new());
-    let add_channel = move |to: RwSignal<Vec<String>>| {
-        let name = new_channel.get_untracked().trim().to_string();
+    // The name typed in `input` added to the stores `to` shows.
+    let add = move |input: RwSignal<String>, to: RwSignal<Vec<String>>| {
+        let name = input.get_untracked().trim().to_string();
         if !name.is_empty() {
             to.update(|v| if !v.contains(&name) { v.push(name) });
-            new_channel.set(String::new());
+            input.set(String::new());
         }
     };
     let ran = move || after.with(Option::is_some);
@@ -141,24 +145,24 @@ pub fn StoresTab() -> impl IntoView {
             <div class="stores-add">
                 <input aria-label="New bucket or table name" placeholder="bucket or table name" data-testid="stores-new-name"
                     prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                <button on:click=move |_| add(extra_buckets)>"Add bucket"</button>
-                <button on:click=move |_| add(extra_tables)>"Add table"</button>
+                <button on:click=move |_| add(new_name, extra_buckets)>"Add bucket"</button>
+                <button on:click=move |_| add(new_name, extra_tables)>"Add table"</button>
             </div>
             <h4>"SQS queues"</h4>
             {move || queue_names().is_empty().then(|| view! { <p class="muted">"The definition names no queue."</p> })}
             <For each=queue_names key=|n| n.clone() let:name>
-                <QueueCard stores=stores name=name/>
+                <MessagesCard stores=stores store=MessageStore::Queue name=name/>
             </For>
             <h4>"SNS topics"</h4>
             {move || topic_names().is_empty().then(|| view! { <p class="muted">"The definition names no topic."</p> })}
             <For each=topic_names key=|n| n.clone() let:name>
-                <TopicCard stores=stores name=name/>
+                <MessagesCard stores=stores store=MessageStore::Topic name=name/>
             </For>
             <div class="stores-add">
                 <input aria-label="New queue URL or topic ARN" placeholder="queue URL or topic ARN" data-testid="stores-new-channel"
                     prop:value=move || new_channel.get() on:input=move |ev| new_channel.set(event_target_value(&ev))/>
-                <button on:click=move |_| add_channel(extra_queues)>"Add queue"</button>
-                <button on:click=move |_| add_channel(extra_topics)>"Add topic"</button>
+                <button on:click=move |_| add(new_channel, extra_queues)>"Add queue"</button>
+                <button on:click=move |_| add(new_channel, extra_topics)>"Add topic"</button>
             </div>
         </div>
     }
@@ -185,14 +189,12 @@ fn BucketCard(stores: Stores, name: String) -> impl IntoView {
     };
     let add = {
         let name = name.clone();
-        move |_| match stores.seeds.with_untracked(|s| s.with_object(&name, key.get_untracked().trim(), &body.get_untracked())) {
-            Ok(next) => {
-                problem.set(None);
-                stores.set(next, "Add an object");
+        move |_| {
+            let next = stores.seeds.with_untracked(|s| s.with_object(&name, key.get_untracked().trim(), &body.get_untracked()));
+            if stores.take(next, "Add an object", problem, "The object was not added") {
                 key.set(String::new());
                 body.set(String::new());
             }
-            Err(e) => problem.set(Some(format!("The object was not added: {e}"))),
         }
     };
     let on_drop = {
@@ -268,25 +270,15 @@ fn BucketCard(stores: Stores, name: String) -> impl IntoView {
 /// A table: its seeded items as editable JSON, and its items after the run.
 #[component]
 fn TableCard(stores: Stores, name: String) -> impl IntoView {
-    let problem = RwSignal::new(None::<String>);
-    let text = RwSignal::new(stores.seeds.with_untracked(|s| s.items_text(&name)));
-    // Undo and redo give the document's items back to the box; a failed save keeps the typing.
-    {
+    let (text, problem) = {
         let name = name.clone();
-        let seeded = Memo::new(move |_| stores.seeds.with(|s| s.items_text(&name)));
-        Effect::new(move |_| {
-            text.set(seeded.get());
-            problem.set(None);
-        });
-    }
+        seed_text(stores, move |s| s.items_text(&name))
+    };
     let save = {
         let name = name.clone();
-        move |_| match stores.seeds.with_untracked(|s| s.with_items(&name, &text.get_untracked())) {
-            Ok(next) => {
-                problem.set(None);
-                stores.set(next, "Seed a table");
-            }
-            Err(e) => problem.set(Some(format!("The items were not saved: {e}"))),
+        move |_| {
+            let next = stores.seeds.with_untracked(|s| s.with_items(&name, &text.get_untracked()));
+            stores.take(next, "Seed a table", problem, "The items were not saved");
         }
     };
     let key = {
@@ -324,7 +316,7 @@ fn TableCard(stores: Stores, name: String) -> impl IntoView {
     }
 }
 
-/// Seeds edited as JSON text in a box: what a queue's and a topic's cards share with a table's.
+/// Seeds edited as JSON text in a box: what a table's, a queue's and a topic's cards share.
 /// Undo and redo give the document's text back to the box; a failed save keeps the typing.
 fn seed_text(stores: Stores, of: impl Fn(&StoreSeeds) -> String + Send + Sync + 'static) -> (RwSignal<String>, RwSignal<Option<String>>) {
     let text = RwSignal::new(stores.seeds.with_untracked(|s| of(s)));
@@ -337,92 +329,85 @@ fn seed_text(stores: Stores, of: impl Fn(&StoreSeeds) -> String + Send + Sync + 
     (text, problem)
 }
 
-/// A queue: the messages waiting in it before each run (editable JSON: bodies, or objects as
-/// `sendMessage` takes them), and those in it at the moment shown.
-#[component]
-fn QueueCard(stores: Stores, name: String) -> impl IntoView {
-    let (text, problem) = {
-        let name = name.clone();
-        seed_text(stores, move |s| s.messages_text(&name))
-    };
-    let save = {
-        let name = name.clone();
-        move |_| match stores.seeds.with_untracked(|s| s.with_messages(&name, &text.get_untracked())) {
-            Ok(next) => {
-                problem.set(None);
-                stores.set(next, "Seed a queue");
-            }
-            Err(e) => problem.set(Some(format!("The messages were not saved: {e}"))),
-        }
-    };
-    let after = {
-        let name = name.clone();
-        move || stores.after.with(|a| a.as_ref().map(|a| a.queues.iter().find(|q| q.name == name).map(|q| q.messages.clone()).unwrap_or_default()))
-    };
-    let after_count = after.clone();
-    view! {
-        <section class="store-card" data-testid="queue" data-name=name.clone() aria-label=format!("queue {name}")>
-            <header><strong>{name.clone()}</strong>{move || after_count().map(|m| view! { <span class="muted">{format!(" · {} message{} at the moment shown", m.len(), if m.len() == 1 { "" } else { "s" })}</span> })}</header>
-            {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="store-problem">{p}</p> })}
-            <div class="store-sides">
-                <div>
-                    <h5>"Waiting before each run"</h5>
-                    <textarea class="json" rows="3" spellcheck="false" aria-label=format!("Messages of {name}") data-testid="queue-messages"
-                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                    <button on:click=save data-testid="queue-save">"Save messages"</button>
-                    <span class="muted">" bodies, or {\"MessageBody\", \"MessageAttributes\"}"</span>
-                </div>
-                <div data-testid="queue-after">
-                    <h5>"At the moment shown"</h5>
-                    {move || match after() {
-                        None => view! { <p class="muted">"Not run yet."</p> }.into_any(),
-                        Some(messages) if messages.is_empty() => view! { <p class="muted">"No messages."</p> }.into_any(),
-                        Some(messages) => messages.iter().map(|m| view! { <pre class="store-message">{pretty(m)}</pre> }).collect_view().into_any(),
-                    }}
-                </div>
-            </div>
-        </section>
+/// What a queue's card and a topic's card say differently; `kind` names the test ids.
+struct MessagesWords {
+    kind: &'static str,
+    seeds_heading: &'static str,
+    /// The seeds' box, "… of NAME", and its test id.
+    seeds_label: &'static str,
+    seeds_testid: &'static str,
+    save: &'static str,
+    hint: &'static str,
+    /// The undo step's label, and what a refused seed is said after.
+    change: &'static str,
+    refused: &'static str,
+    after_heading: &'static str,
+}
+
+fn words(store: MessageStore) -> MessagesWords {
+    match store {
+        MessageStore::Queue => MessagesWords {
+            kind: "queue",
+            seeds_heading: "Waiting before each run",
+            seeds_label: "Messages of",
+            seeds_testid: "queue-messages",
+            save: "Save messages",
+            hint: " bodies, or {\"MessageBody\", \"MessageAttributes\"}",
+            change: "Seed a queue",
+            refused: "The messages were not saved",
+            after_heading: "At the moment shown",
+        },
+        MessageStore::Topic => MessagesWords {
+            kind: "topic",
+            seeds_heading: "Subscriptions",
+            seeds_label: "Subscriptions of",
+            seeds_testid: "topic-subscriptions",
+            save: "Save subscriptions",
+            hint: " a queue's ARN or URL receives what is published",
+            change: "Subscribe to a topic",
+            refused: "The subscriptions were not saved",
+            after_heading: "Published by the moment shown",
+        },
     }
 }
 
-/// A topic: its subscriptions (editable JSON: endpoints, or `{"Protocol", "Endpoint",
-/// "RawMessageDelivery"}`; an SQS one receives what is published), and the messages published
-/// to it by the moment shown.
+/// A queue or a topic: its seeds as editable JSON (a queue's messages waiting before each run,
+/// as bodies or objects as `sendMessage` takes them; a topic's subscriptions, endpoints or
+/// `{"Protocol", "Endpoint", "RawMessageDelivery"}`, an SQS one receiving what is published),
+/// and its messages at the moment shown (waiting in the queue, published to the topic).
 #[component]
-fn TopicCard(stores: Stores, name: String) -> impl IntoView {
+fn MessagesCard(stores: Stores, store: MessageStore, name: String) -> impl IntoView {
+    let w = words(store);
     let (text, problem) = {
         let name = name.clone();
-        seed_text(stores, move |s| s.subscriptions_text(&name))
+        seed_text(stores, move |s| store.seed_text(s, &name))
     };
     let save = {
         let name = name.clone();
-        move |_| match stores.seeds.with_untracked(|s| s.with_subscriptions(&name, &text.get_untracked())) {
-            Ok(next) => {
-                problem.set(None);
-                stores.set(next, "Subscribe to a topic");
-            }
-            Err(e) => problem.set(Some(format!("The subscriptions were not saved: {e}"))),
+        move |_| {
+            let next = stores.seeds.with_untracked(|s| store.with_seed_text(s, &name, &text.get_untracked()));
+            stores.take(next, w.change, problem, w.refused);
         }
     };
     let after = {
         let name = name.clone();
-        move || stores.after.with(|a| a.as_ref().map(|a| a.topics.iter().find(|t| t.name == name).map(|t| t.messages.clone()).unwrap_or_default()))
+        move || stores.after.with(|a| a.as_ref().map(|a| store.messages(a, &name)))
     };
     let after_count = after.clone();
     view! {
-        <section class="store-card" data-testid="topic" data-name=name.clone() aria-label=format!("topic {name}")>
+        <section class="store-card" data-testid=w.kind data-name=name.clone() aria-label=format!("{} {name}", w.kind)>
             <header><strong>{name.clone()}</strong>{move || after_count().map(|m| view! { <span class="muted">{format!(" · {} message{} at the moment shown", m.len(), if m.len() == 1 { "" } else { "s" })}</span> })}</header>
             {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="store-problem">{p}</p> })}
             <div class="store-sides">
                 <div>
-                    <h5>"Subscriptions"</h5>
-                    <textarea class="json" rows="3" spellcheck="false" aria-label=format!("Subscriptions of {name}") data-testid="topic-subscriptions"
+                    <h5>{w.seeds_heading}</h5>
+                    <textarea class="json" rows="3" spellcheck="false" aria-label=format!("{} {name}", w.seeds_label) data-testid=w.seeds_testid
                         prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                    <button on:click=save data-testid="topic-save">"Save subscriptions"</button>
-                    <span class="muted">" a queue's ARN or URL receives what is published"</span>
+                    <button on:click=save data-testid=format!("{}-save", w.kind)>{w.save}</button>
+                    <span class="muted">{w.hint}</span>
                 </div>
-                <div data-testid="topic-after">
-                    <h5>"Published by the moment shown"</h5>
+                <div data-testid=format!("{}-after", w.kind)>
+                    <h5>{w.after_heading}</h5>
                     {move || match after() {
                         None => view! { <p class="muted">"Not run yet."</p> }.into_any(),
                         Some(messages) if messages.is_empty() => view! { <p class="muted">"No messages."</p> }.into_any(),

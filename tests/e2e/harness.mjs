@@ -1,7 +1,9 @@
 // Shared by the e2e tests: serve the release build (dist/) on 127.0.0.1, under any sub-path,
 // and launch Debian's Chromium through playwright-core; one browser and server a test file
-// (`useBrowser`); bring a definition in as a person does (`paste`, `pasteAsDocument`) and run it
-// once (`runOnce`).
+// (`useBrowser`); bring a definition in as a person does (`paste`, `pasteAsDocument`); the Run
+// drawer opened on the seed (`openRunDrawer`, with `SEED` the seed's definition), a handler
+// chosen (`chooseHandler`), a run once to its status (`runOnce`, `waitForStatus`) and what it
+// shows (`node`, `runClass`, `runStatus`, `historyTypes`).
 import http from 'node:http';
 import { before, after } from 'node:test';
 import { readFile, mkdir } from 'node:fs/promises';
@@ -156,8 +158,63 @@ export async function pasteAsDocument(page, definition) {
   await drawn(page, definition);
 }
 
+/** The seed's Lambda function `name`. */
+export const lambda = (name) => `arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:${name}`;
+
+/** The seed's order workflow (src/seed), as the page opens it. */
+export const SEED = {
+  Comment: 'Workflow de traitement de commande',
+  StartAt: 'ValidateInput',
+  States: {
+    ValidateInput: { Type: 'Task', Resource: lambda('ValidateInput'), Next: 'CheckValidation', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
+    CheckValidation: { Type: 'Choice', Choices: [{ Variable: '$.isValid', BooleanEquals: true, Next: 'ProcessData' }], Default: 'HandleError' },
+    ProcessData: { Type: 'Task', Resource: lambda('ProcessData'), Next: 'SendNotification', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
+    SendNotification: { Type: 'Task', Resource: lambda('SendNotification'), End: true },
+    HandleError: { Type: 'Task', Resource: lambda('HandleError'), End: true },
+  },
+};
+
+/** A fresh page on the file's server (see `useBrowser`), its canvas drawn and its Run drawer
+ * open and ready to run. */
+export async function openRunDrawer(viewport = { width: 1440, height: 960 }) {
+  const { page, problems } = await openPage(browser, server.url, viewport);
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
+  await page.getByTestId('run-toggle').click();
+  await page.getByTestId('run-start').waitFor();
+  return { page, problems };
+}
+
+/** The canvas node of state `name`. */
+export const node = (page, name) => page.locator(`.canvas [data-state-name=${JSON.stringify(name)}]`);
+/** How the run colours state `name` (`run-succeeded`, `run-failed` ...), or undefined. */
+export const runClass = async (page, name) => (await node(page, name).getAttribute('class')).match(/run-[a-z-]+/)?.[0];
+/** The run's status as the drawer says it. */
+export const runStatus = (page) => page.getByTestId('run-status').textContent();
+
+/** Waits until the drawer says the run's status is `status` (e.g. SUCCEEDED). */
+export async function waitForStatus(page, status, timeout = 20000) {
+  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, status, { timeout });
+}
+
 /** Runs the open Run drawer's scenario once and waits for the run's `status` (e.g. SUCCEEDED). */
 export async function runOnce(page, status) {
   await page.getByTestId('run-start').click();
-  await page.waitForFunction((s) => document.querySelector('[data-testid="run-status"]')?.textContent === s, status, { timeout: 20000 });
+  await waitForStatus(page, status);
+}
+
+/** Chooses the handler `kind` for the Task `state` in the Run drawer, filling its fields
+ * (`params`: field name to value). */
+export async function chooseHandler(page, state, kind, params = {}) {
+  await page.locator(`.handler-row[data-handler="${state}"] select`).selectOption(kind);
+  for (const [label, value] of Object.entries(params)) {
+    const field = page.locator(`.handler-row[data-handler="${state}"] [data-testid="handler-${label}"]`);
+    await field.fill(String(value));
+    await field.press('Tab');
+  }
+}
+
+/** The History tab's event types, in order (opens the tab). */
+export async function historyTypes(page) {
+  await page.getByTestId('tab-history').click();
+  return page.locator('[data-testid="history"] tr.event td:nth-child(2)').allTextContents();
 }

@@ -3,22 +3,9 @@
 // expected outcome, and redriving a failed run after its answer changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, browser, server, useBrowser, paste, runOnce } from './harness.mjs';
+import { screenshot, useBrowser, paste, runOnce, waitForStatus, openRunDrawer as fresh, SEED, lambda, node, runClass, runStatus as status, chooseHandler, historyTypes } from './harness.mjs';
 
 useBrowser();
-
-const lambda = (name) => `arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:${name}`;
-const SEED = {
-  Comment: 'Workflow de traitement de commande',
-  StartAt: 'ValidateInput',
-  States: {
-    ValidateInput: { Type: 'Task', Resource: lambda('ValidateInput'), Next: 'CheckValidation', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
-    CheckValidation: { Type: 'Choice', Choices: [{ Variable: '$.isValid', BooleanEquals: true, Next: 'ProcessData' }], Default: 'HandleError' },
-    ProcessData: { Type: 'Task', Resource: lambda('ProcessData'), Next: 'SendNotification', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
-    SendNotification: { Type: 'Task', Resource: lambda('SendNotification'), End: true },
-    HandleError: { Type: 'Task', Resource: lambda('HandleError'), End: true },
-  },
-};
 
 /** The seed with the course's optional steps: "Étape 6" (WaitForApproval, 60 s, before
  * ProcessData) and "Étape 7" (SendEmail and SendSMS in parallel after it). */
@@ -37,26 +24,6 @@ function seedWithCourseSteps() {
     ],
   };
   return def;
-}
-
-async function fresh(viewport = { width: 1440, height: 960 }) {
-  const { page, problems } = await openPage(browser, server.url, viewport);
-  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
-  await page.getByTestId('run-toggle').click();
-  await page.getByTestId('run-start').waitFor();
-  return { page, problems };
-}
-
-const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
-const status = (page) => page.getByTestId('run-status').textContent();
-
-async function chooseHandler(page, state, kind, params = {}) {
-  await page.locator(`.handler-row[data-handler="${state}"] select`).selectOption(kind);
-  for (const [label, value] of Object.entries(params)) {
-    const field = page.locator(`.handler-row[data-handler="${state}"] [data-testid="handler-${label}"]`);
-    await field.fill(String(value));
-    await field.press('Tab');
-  }
 }
 
 /** States lit on the canvas (run, or running), and edges taken. */
@@ -81,15 +48,14 @@ test('stepping back through a seed run shrinks the lit path, and any moment can 
   assert.equal(await status(page), 'RUNNING', 'a past moment is still running');
   assert.match(await page.getByTestId('run-verdict').textContent(), /pending/);
   // The history is the moment's: only ExecutionStarted.
-  await page.getByTestId('tab-history').click();
-  assert.deepEqual(await page.locator('[data-testid="history"] tr.event td:nth-child(2)').allTextContents(), ['ExecutionStarted']);
+  assert.deepEqual(await historyTypes(page), ['ExecutionStarted']);
   // A moment in the middle, picked on the slider: ProcessData not yet reached there.
   const slider = page.getByTestId('run-moment');
   const total = Number(await slider.getAttribute('max')) + 1;
   await slider.fill('2');
   await node(page, 'ProcessData').click();
   assert.match(await page.getByTestId('dataflow').textContent(), /Not reached at this moment/);
-  assert.equal((await node(page, 'ValidateInput').getAttribute('class')).match(/run-[a-z-]+/)[0], 'run-succeeded');
+  assert.equal(await runClass(page, 'ValidateInput'), 'run-succeeded');
   // Stepping forward replays the moments up to the end.
   for (let i = 2; i < total - 1; i++) await page.getByTestId('run-step').click();
   assert.equal(await status(page), 'SUCCEEDED');
@@ -177,12 +143,11 @@ test('a failed run is redriven from the state that failed after its answer chang
   await chooseHandler(page, 'SendNotification', 'seed');
   assert.equal(await status(page), 'FAILED');
   await page.getByTestId('run-redrive').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED');
-  assert.equal((await node(page, 'SendNotification').getAttribute('class')).match(/run-[a-z-]+/)[0], 'run-succeeded');
+  await waitForStatus(page, 'SUCCEEDED');
+  assert.equal(await runClass(page, 'SendNotification'), 'run-succeeded');
   assert.match(await page.getByTestId('run-output').inputValue(), /Commande ORD-\d{5} confirmée/);
   assert.equal(await page.getByTestId('run-verdict').textContent(), '✓ as expected');
-  await page.getByTestId('tab-history').click();
-  const types = await page.locator('[data-testid="history"] tr.event td:nth-child(2)').allTextContents();
+  const types = await historyTypes(page);
   const redriven = types.indexOf('ExecutionRedriven');
   assert.ok(redriven > 0 && types[redriven - 1] === 'ExecutionFailed', types.join(' '));
   assert.equal(types[redriven + 1], 'TaskStateEntered');

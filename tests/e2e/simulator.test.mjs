@@ -3,46 +3,9 @@
 // generated scenarios with its summary and coverage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, browser, server, useBrowser, paste, runOnce } from './harness.mjs';
+import { screenshot, useBrowser, paste, runOnce, waitForStatus, openRunDrawer as fresh, SEED, node, runClass, chooseHandler, historyTypes } from './harness.mjs';
 
 useBrowser();
-
-const SEED = {
-  Comment: 'Workflow de traitement de commande',
-  StartAt: 'ValidateInput',
-  States: {
-    ValidateInput: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ValidateInput', Next: 'CheckValidation', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
-    CheckValidation: { Type: 'Choice', Choices: [{ Variable: '$.isValid', BooleanEquals: true, Next: 'ProcessData' }], Default: 'HandleError' },
-    ProcessData: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData', Next: 'SendNotification', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleError' }] },
-    SendNotification: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:SendNotification', End: true },
-    HandleError: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:HandleError', End: true },
-  },
-};
-
-async function fresh() {
-  const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 960 });
-  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
-  await page.getByTestId('run-toggle').click();
-  await page.getByTestId('run-start').waitFor();
-  return { page, problems };
-}
-
-const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
-const runClass = async (page, name) => (await node(page, name).getAttribute('class')).match(/run-[a-z-]+/)?.[0];
-
-async function chooseHandler(page, state, kind, params = {}) {
-  await page.locator(`.handler-row[data-handler="${state}"] select`).selectOption(kind);
-  for (const [label, value] of Object.entries(params)) {
-    const field = page.locator(`.handler-row[data-handler="${state}"] [data-testid="handler-${label}"]`);
-    await field.fill(String(value));
-    await field.press('Tab');
-  }
-}
-
-async function historyTypes(page) {
-  await page.getByTestId('tab-history').click();
-  return page.locator('[data-testid="history"] tr.event td:nth-child(2)').allTextContents();
-}
 
 test('each seed scenario colours its path and gives the course output', async () => {
   const { page, problems } = await fresh();
@@ -160,7 +123,7 @@ test('a callback task pauses the run until success is sent', async () => {
   assert.equal(await page.getByTestId('callback-panel').count(), 1);
   await page.getByTestId('callback-output').fill(JSON.stringify({ result: { orderId: 'ORD-CALLBACK', customer: 'Jean', email: 'jean@example.com', amount: 150, tax: 30, total: 180 } }));
   await page.getByTestId('callback-success').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED');
+  await waitForStatus(page, 'SUCCEEDED');
   assert.equal(await runClass(page, 'ProcessData'), 'run-succeeded');
   assert.match(await page.getByTestId('run-output').inputValue(), /Commande ORD-CALLBACK confirmée/);
   assert.equal(await page.getByTestId('callback-panel').count(), 0);

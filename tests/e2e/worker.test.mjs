@@ -5,7 +5,7 @@
 // bench.mjs measures a drag: one pointer move per animation frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, browser, server, useBrowser, paste, codeText } from './harness.mjs';
+import { screenshot, useBrowser, paste, runOnce, openRunDrawer as fresh, node, codeText } from './harness.mjs';
 
 useBrowser();
 
@@ -20,17 +20,6 @@ const RUNAWAY = {
     Done: { Type: 'Succeed' },
   },
 };
-
-async function fresh() {
-  const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 960 });
-  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
-  await page.getByTestId('run-toggle').click();
-  await page.getByTestId('run-start').waitFor();
-  return { page, problems };
-}
-
-const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
-const status = (page) => page.getByTestId('run-status').textContent();
 
 test('a runaway expression ends with a clear message within its budget, the page answers meanwhile, and the next Run works', async () => {
   const { page, problems } = await fresh();
@@ -63,9 +52,7 @@ test('a runaway expression ends with a clear message within its budget, the page
 
   // The seed again: its Run succeeds, on the same engine or a fresh one.
   await paste(page, JSON.parse(seed));
-  await page.getByTestId('run-start').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'SUCCEEDED', null, { timeout: 20000 });
-  assert.equal(await status(page), 'SUCCEEDED');
+  await runOnce(page, 'SUCCEEDED');
   assert.deepEqual(problems, []);
   await page.close();
 });
