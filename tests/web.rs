@@ -71,7 +71,17 @@ async fn the_app_mounts_with_the_seed_loaded() {
     assert_eq!(first.get_attribute("aria-label"), None);
     let spoken = first.query_selector(".node-text").unwrap().expect("a node's text").text_content().unwrap();
     assert_eq!(spoken, "ValidateInput (Task): λ ValidateInput");
-    let code: web_sys::HtmlTextAreaElement = host.query_selector("[data-testid=asl-code]").unwrap().unwrap().unchecked_into();
+    // The code editor comes after the first paint (its bundle is fetched then); the wasm tests
+    // load no scripts, so the plain textarea stands in once the fetch has been given up.
+    let mut code = None;
+    for _ in 0..250 {
+        code = host.query_selector("[data-testid=asl-code]").unwrap();
+        if code.is_some() {
+            break;
+        }
+        sleep(20).await;
+    }
+    let code: web_sys::HtmlTextAreaElement = code.expect("the code pane's textarea within 5 s").unchecked_into();
     assert!(code.value().contains("arn:aws:lambda:eu-west-3:ACCOUNT_ID:function:ProcessData"));
 }
 
