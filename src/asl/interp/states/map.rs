@@ -556,22 +556,11 @@ fn reads_in_map_run(exec: &Execution, spec: &MapSpec) -> bool {
 /// fails the state (`Err`, States.Runtime, AWS's words); a negative value is the Map Run's
 /// failure to read (the inner `Err`, States.ItemReaderFailed).
 fn max_items(exec: &mut Execution, fid: FiberId, state: &CompiledState, reader: &ReaderSpec, input: &Value) -> Result<Result<Option<u64>, StatesError>, StatesError> {
-    let value = match reader.max_items.as_ref() {
-        None => return Ok(Ok(None)),
-        Some(Setting::Literal(n)) => Value::from(*n),
-        Some(Setting::Path(p)) => {
-            let context = context_for(exec, fid, state);
-            let vars = variables(exec, fid);
-            let refs = Refs { context: &context, variables: &vars };
-            let site = site(exec, fid, state);
-            let value = p.eval(&refs.roots(input)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
-            if value.as_i64().is_none() && value.as_u64().is_none() {
-                return Err(site.runtime(&cause::field_not_integer("MaxItemsPath", p.as_str(), &value)));
-            }
-            value
-        }
-        Some(Setting::Expression(t)) => jsonata_value(exec, fid, state, t, "MaxItems", input, None, None)?,
-    };
+    let Some(setting) = reader.max_items.as_ref() else { return Ok(Ok(None)) };
+    let value = setting_value(exec, fid, state, setting, input, "MaxItems")?;
+    if let (Setting::Path(p), None, None) = (setting, value.as_i64(), value.as_u64()) {
+        return Err(site(exec, fid, state).runtime(&cause::field_not_integer("MaxItemsPath", p.as_str(), &value)));
+    }
     Ok(match value.as_f64() {
         Some(n) if n < 0.0 => Err(StatesError::new(names::ITEM_READER_FAILED, "field MaxItems must be positive")),
         Some(n) if n.fract() == 0.0 => Ok(Some(n as u64).filter(|n| *n > 0)),
@@ -603,20 +592,26 @@ fn payload(exec: &mut Execution, fid: FiberId, state: &CompiledState, payload: &
     }
 }
 
-/// A count of a Distributed Map (MaxItems, MaxItemsPerBatch ...): a positive integer.
-fn setting(exec: &mut Execution, fid: FiberId, state: &CompiledState, setting: Option<&Setting>, input: &Value, field: &str) -> Result<Option<u64>, StatesError> {
-    let value = match setting {
-        None => return Ok(None),
-        Some(Setting::Literal(n)) => Value::from(*n),
-        Some(Setting::Path(p)) => {
+/// The value a Distributed Map's count setting gives: its literal, what its path selects (a path
+/// that selects nothing fails the state), or what its JSONata expression evaluates to.
+fn setting_value(exec: &mut Execution, fid: FiberId, state: &CompiledState, setting: &Setting, input: &Value, field: &str) -> Result<Value, StatesError> {
+    Ok(match setting {
+        Setting::Literal(n) => Value::from(*n),
+        Setting::Path(p) => {
             let context = context_for(exec, fid, state);
             let vars = variables(exec, fid);
             let refs = Refs { context: &context, variables: &vars };
             let site = site(exec, fid, state);
             p.eval(&refs.roots(input)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?
         }
-        Some(Setting::Expression(t)) => jsonata_value(exec, fid, state, t, field, input, None, None)?,
-    };
+        Setting::Expression(t) => jsonata_value(exec, fid, state, t, field, input, None, None)?,
+    })
+}
+
+/// A count of a Distributed Map (MaxItems, MaxItemsPerBatch ...): a positive integer.
+fn setting(exec: &mut Execution, fid: FiberId, state: &CompiledState, setting: Option<&Setting>, input: &Value, field: &str) -> Result<Option<u64>, StatesError> {
+    let Some(setting) = setting else { return Ok(None) };
+    let value = setting_value(exec, fid, state, setting, input, field)?;
     match value.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
         _ => Err(site(exec, fid, state).runtime(&format!("{field} must be a non-negative integer, but was {value}."))),
