@@ -1,7 +1,8 @@
 //! Built-in service integrations over an in-memory [`ServiceStore`]: SNS `publish` and SQS
 //! `sendMessage`/`receiveMessage`/`deleteMessage` (optimized and `aws-sdk:`, [`super::messages`]), S3 `getObject`/`putObject`/`listObjectsV2` over the store's buckets
 //! ([`super::s3`]), and DynamoDB `getItem`, `putItem`, `updateItem` (SET, REMOVE and ADD with
-//! `ExpressionAttributeNames`/`Values`) and `deleteItem`, with AWS-shaped results and the error
+//! `ExpressionAttributeNames`/`Values`) and `deleteItem`, writes guarded by a `ConditionExpression`
+//! ([`super::condition`], `DynamoDB.ConditionalCheckFailedException` when it does not hold), with AWS-shaped results and the error
 //! names Step Functions reports for them (`DynamoDB.ResourceNotFoundException`,
 //! `DynamoDB.AmazonDynamoDBException` for validation errors, `SNS.InvalidParameterException`,
 //! `SQS.AmazonSQSException`).
@@ -147,6 +148,48 @@ fn dynamo_validation(message: &str) -> StatesError {
     service_error("DynamoDB", "AmazonDynamoDBException", message, "AmazonDynamoDBv2", 400, "ValidationException")
 }
 
+/// The request's `ConditionExpression`, parsed, then DynamoDB's checks of its placeholders:
+/// a `#name` or `:value` no expression of the request uses is refused (the caller parses its
+/// UpdateExpression before).
+fn condition_of(input: &Value) -> Result<Option<super::condition::Condition>, StatesError> {
+    let names = input.get("ExpressionAttributeNames").and_then(Value::as_object);
+    let values = input.get("ExpressionAttributeValues").and_then(Value::as_object);
+    let condition = input.get("ConditionExpression").and_then(Value::as_str);
+    let expressions: Vec<&str> = ["UpdateExpression", "ConditionExpression"].into_iter().filter_map(|m| input.get(m).and_then(Value::as_str)).collect();
+    if expressions.is_empty() {
+        for (member, map) in [("ExpressionAttributeNames", names), ("ExpressionAttributeValues", values)] {
+            if map.is_some() {
+                return Err(dynamo_validation(&format!("{member} can only be specified when using expressions")));
+            }
+        }
+    }
+    let condition = condition
+        .map(|text| super::condition::parse(text, names, values).map_err(|e| dynamo_validation(&format!("Invalid ConditionExpression: {e}"))))
+        .transpose()?;
+    // After the expressions parse, as DynamoDB reports a syntax error first.
+    if let Some(unused) = super::condition::unused_placeholders(&expressions, names, values) {
+        return Err(dynamo_validation(&unused));
+    }
+    Ok(condition)
+}
+
+/// Fails as DynamoDB does when the request's condition does not hold for the item as stored
+/// before the write (`None`: no such item, an empty one).
+fn check_condition(condition: Option<&super::condition::Condition>, item: Option<&Map<String, Value>>) -> Result<(), StatesError> {
+    let empty = Map::new();
+    match condition {
+        Some(c) if !super::condition::evaluate(c, item.unwrap_or(&empty)) => Err(service_error(
+            "DynamoDB",
+            "ConditionalCheckFailedException",
+            "The conditional request failed",
+            "AmazonDynamoDBv2",
+            400,
+            "ConditionalCheckFailedException",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The data types an AttributeValue may hold (DynamoDB's "Data types" page).
 const ATTRIBUTE_TYPES: [&str; 10] = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"];
 
@@ -268,13 +311,16 @@ fn returns_old(input: &Value, old: Option<Map<String, Value>>) -> Value {
 
 fn put_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
     check_attribute_values(input, &["Item", "ExpressionAttributeValues"])?;
+    let condition = condition_of(input)?;
     let table = table(store, input)?;
     let item = input.get("Item").and_then(Value::as_object).ok_or_else(|| dynamo_validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null"))?;
     if let Some(missing) = table.key.iter().find(|k| !item.contains_key(*k)) {
         return Err(dynamo_validation(&format!("One or more parameter values were invalid: Missing the key {missing} in the item")));
     }
     let key: Map<String, Value> = table.key.iter().map(|k| (k.clone(), item[k].clone())).collect();
-    let old = match position(table, &key).filter(|_| !table.key.is_empty()) {
+    let found = position(table, &key).filter(|_| !table.key.is_empty());
+    check_condition(condition.as_ref(), found.map(|i| &table.items[i]))?;
+    let old = match found {
         Some(i) => Some(std::mem::replace(&mut table.items[i], item.clone())),
         None => {
             table.items.push(item.clone());
@@ -286,20 +332,25 @@ fn put_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesErro
 
 fn delete_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
     check_attribute_values(input, &["Key", "ExpressionAttributeValues"])?;
+    let condition = condition_of(input)?;
     let table = table(store, input)?;
     let key = key_of(table, key_param(input)?)?;
-    let old = position(table, &key).map(|i| table.items.remove(i));
+    let found = position(table, &key);
+    check_condition(condition.as_ref(), found.map(|i| &table.items[i]))?;
+    let old = found.map(|i| table.items.remove(i));
     Ok(returns_old(input, old))
 }
 
 fn update_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
     check_attribute_values(input, &["Key", "ExpressionAttributeValues"])?;
-    let table = table(store, input)?;
-    let key = key_of(table, key_param(input)?)?;
     let expression = input.get("UpdateExpression").and_then(Value::as_str).unwrap_or("");
     let names = input.get("ExpressionAttributeNames").and_then(Value::as_object);
     let values = input.get("ExpressionAttributeValues").and_then(Value::as_object);
     let actions = update::parse(expression, names, values).map_err(|e| dynamo_validation(&format!("Invalid UpdateExpression: {e}")))?;
+    let condition = condition_of(input)?;
+    let table = table(store, input)?;
+    let key = key_of(table, key_param(input)?)?;
+    check_condition(condition.as_ref(), position(table, &key).map(|i| &table.items[i]))?;
     let existed = position(table, &key).is_some();
     let index = match position(table, &key) {
         Some(i) => i,
@@ -673,6 +724,75 @@ mod tests {
         }
         assert_eq!(err(call(&s, "arn:aws:states:::sns:publish", json!({"TopicArn": "arn:aws:sns:us-east-1:1:t"}))), "SNS.InvalidParameterException");
         assert_eq!(err(call(&s, "arn:aws:states:::sqs:sendMessage", json!({"MessageBody": "x"}))), "SQS.AmazonSQSException");
+    }
+
+    #[test]
+    fn condition_expressions_guard_writes_against_the_item_stored_before_them() {
+        let s = store();
+        let put = |item: Value, condition: &str, values: Value| {
+            call(&s, &format!("{DDB}putItem"), json!({"TableName": "Orders", "Item": item, "ConditionExpression": condition, "ExpressionAttributeValues": values}))
+        };
+        let failed = |r: Result<Value, StatesError>| {
+            let e = r.unwrap_err();
+            assert_eq!(e.error.as_deref(), Some("DynamoDB.ConditionalCheckFailedException"));
+            let cause = e.cause.unwrap();
+            assert!(cause.starts_with("The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException;"), "{cause}");
+        };
+        let first = json!({"id": {"S": "o1"}, "status": {"S": "NEW"}, "total": {"N": "20"}});
+        // (request, condition, values, succeeds)
+        put(first.clone(), "attribute_not_exists(id)", json!(null)).unwrap();
+        failed(put(json!({"id": {"S": "o1"}, "status": {"S": "DUP"}}), "attribute_not_exists(id)", json!(null)));
+        assert_eq!(s.borrow().tables["Orders"].items, vec![first.as_object().unwrap().clone()], "a failed put writes nothing");
+        let update = |condition: &str, values: Value| {
+            call(&s, &format!("{DDB}updateItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "o1"}}, "UpdateExpression": "SET #st = :paid",
+                "ConditionExpression": condition, "ExpressionAttributeNames": {"#st": "status"}, "ExpressionAttributeValues": values, "ReturnValues": "UPDATED_NEW"}))
+        };
+        let cases: &[(&str, Value, bool)] = &[
+            ("#st = :paid", json!({":paid": {"S": "PAID"}}), false),
+            ("#st IN (:new, :open) AND total BETWEEN :lo AND :hi", json!({":paid": {"S": "PAID"}, ":new": {"S": "NEW"}, ":open": {"S": "OPEN"}, ":lo": {"N": "10"}, ":hi": {"N": "30"}}), true),
+            ("#st <> :paid", json!({":paid": {"S": "PAID"}}), false),
+            ("attribute_exists(id) AND NOT begins_with(#st, :n)", json!({":paid": {"S": "PAID"}, ":n": {"S": "NE"}}), true),
+        ];
+        for (condition, values, succeeds) in cases {
+            let result = update(condition, values.clone());
+            if *succeeds {
+                assert_eq!(result.unwrap(), json!({"Attributes": {"status": {"S": "PAID"}}}), "{condition}");
+            } else {
+                failed(result);
+            }
+        }
+        // An update whose condition fails creates no item.
+        let absent = call(&s, &format!("{DDB}updateItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "o2"}}, "UpdateExpression": "SET n = :one",
+            "ConditionExpression": "attribute_exists(id)", "ExpressionAttributeValues": {":one": {"N": "1"}}}));
+        failed(absent);
+        assert_eq!(s.borrow().tables["Orders"].items.len(), 1);
+        let delete = |condition: &str, values: Value| {
+            call(&s, &format!("{DDB}deleteItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "o1"}}, "ConditionExpression": condition, "ExpressionAttributeValues": values}))
+        };
+        failed(delete("total > :t", json!({":t": {"N": "100"}})));
+        delete("total <= :t", json!({":t": {"N": "100"}})).unwrap();
+        assert!(s.borrow().tables["Orders"].items.is_empty());
+    }
+
+    #[test]
+    fn invalid_condition_expressions_and_placeholders_are_validation_errors() {
+        let s = store();
+        let cases: &[(Value, &str)] = &[
+            (json!({"ConditionExpression": "id = "}), "Invalid ConditionExpression: Syntax error; token: <EOF>"),
+            (json!({"ConditionExpression": "id = :nope"}), "Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :nope"),
+            (json!({"ConditionExpression": "attribute_exists(id)", "ExpressionAttributeValues": {":v": {"S": "v"}}}), "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"),
+            (json!({"ConditionExpression": "attribute_exists(id)", "ExpressionAttributeNames": {"#n": "n"}}), "Value provided in ExpressionAttributeNames unused in expressions: keys: {#n}"),
+            (json!({"ExpressionAttributeValues": {":v": {"S": "v"}}}), "ExpressionAttributeValues can only be specified when using expressions"),
+        ];
+        for (members, expected) in cases {
+            let mut input = json!({"TableName": "Orders", "Item": {"id": {"S": "o1"}}});
+            input.as_object_mut().unwrap().extend(members.as_object().unwrap().clone());
+            let e = call(&s, &format!("{DDB}putItem"), input).unwrap_err();
+            assert_eq!(e.error.as_deref(), Some("DynamoDB.AmazonDynamoDBException"), "{members}");
+            let cause = e.cause.unwrap();
+            assert!(cause.starts_with(expected) && cause.contains("Error Code: ValidationException"), "{cause}");
+        }
+        assert!(s.borrow().tables["Orders"].items.is_empty());
     }
 
     #[test]
