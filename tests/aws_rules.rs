@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use statecraft::asl::clock::VirtualClock;
-use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, HandlerRegistry, Program, run_to_end};
+use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, HandlerRegistry, Program};
 use statecraft::asl::validate::validate_text;
 use statecraft::handlers::StaticResult;
 
@@ -17,7 +17,7 @@ fn run_with(definition: &Value, input: Value, handlers: HandlerRegistry) -> Exec
     let report = validate_text(&text);
     assert!(!report.has_errors(), "the validator refuses {text}: {:?}", report.diagnostics);
     let program = Program::from_text(&text).unwrap_or_else(|e| panic!("run refuses {text}: {e}"));
-    run_to_end(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, ExecutionConfig::default())
+    Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, ExecutionConfig::default()).run_to_end()
 }
 
 fn run(definition: &Value, input: Value) -> Execution {

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use statecraft::asl::clock::VirtualClock;
 use statecraft::handlers::{HandlerRegistry, StaticResult};
-use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
+use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program};
 
 fn execute_with(definition: Value, handlers: HandlerRegistry, execution_type: ExecutionType) -> Execution {
     let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
     let config = ExecutionConfig { execution_type, ..ExecutionConfig::default() };
-    run_to_end(program, json!({}), Box::new(VirtualClock::default()), handlers, config)
+    Execution::start(program, json!({}), Box::new(VirtualClock::default()), handlers, config).run_to_end()
 }
 
 fn execute(definition: Value) -> Execution {

@@ -70,6 +70,11 @@ fn teststate_difference(case: &serde_json::Value) -> Option<String> {
             Ok(response) => return Some(format!("AWS refuses it ({message}), we answer {}", response.to_json())),
         },
     };
+    // A mocked result's refusal is AWS's word for word (the member by name, the problem in
+    // AWS's terms); other refusals are compared by the request field they are about.
+    if message.starts_with("Mock result schema validation error: ") && refusal.message != message {
+        return Some(format!("AWS refuses it with \"{message}\", we say \"{}\"", refusal.message));
+    }
     let fields = teststate_fields(message);
     if !fields.iter().any(|f| refusal.pointer == *f || refusal.pointer.starts_with(&format!("{f}/"))) {
         return Some(format!("AWS refuses it ({message}), we refuse it at {} instead of {fields:?}: {}", refusal.pointer, refusal.message));
@@ -111,15 +116,22 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
         .collect();
     paths.sort();
     let mut failures = Vec::new();
+    let mut known_differences = Vec::new();
     let (mut rejected, mut accepted) = ((0, 0), (0, 0));
     for path in &paths {
         let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let name = path.file_stem().unwrap().to_string_lossy();
         if case["api"] == "TestState" {
             rejected.1 += 1;
-            match teststate_difference(&case) {
-                None => rejected.0 += 1,
-                Some(difference) => failures.push(format!("{name}: {difference}")),
+            // A case whose difference is explained in the fixture (`known_difference`: AWS's
+            // model then and botocore's now disagree) is reported, not failed; one that starts
+            // to match must lose its explanation.
+            let known = case["known_difference"].as_str();
+            match (teststate_difference(&case), known) {
+                (None, None) => rejected.0 += 1,
+                (None, Some(_)) => failures.push(format!("{name}: matches AWS now; remove its known_difference")),
+                (Some(difference), Some(why)) => known_differences.push(format!("{name}: {difference} ({why})")),
+                (Some(difference), None) => failures.push(format!("{name}: {difference}")),
             }
             continue;
         }
@@ -153,6 +165,9 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
     }
     for f in &failures {
         println!("{f}");
+    }
+    for d in &known_differences {
+        println!("known difference: {d}");
     }
     println!("AWS-rejected definitions: {} of {} rejected as AWS does", rejected.0, rejected.1);
     println!("AWS-accepted definitions beside them: {} of {} accepted", accepted.0, accepted.1);

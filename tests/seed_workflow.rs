@@ -6,19 +6,19 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use statecraft::asl::clock::VirtualClock;
 use statecraft::asl::history::EventKind;
-use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program, run_to_end};
+use statecraft::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program};
 use statecraft::seed;
 
 fn run(input: &str, seed_value: u64) -> Execution {
     let program = Arc::new(Program::from_text(seed::ORDER_WORKFLOW).expect("the seed compiles"));
     let config = ExecutionConfig { seed: seed_value, state_machine_name: seed::NAME.into(), ..ExecutionConfig::default() };
-    run_to_end(
+    Execution::start(
         program,
         serde_json::from_str(input).unwrap(),
         Box::new(VirtualClock::default()),
         statecraft::handlers::seed_registry(),
         config,
-    )
+    ).run_to_end()
 }
 
 fn entered_states(execution: &Execution) -> Vec<String> {
@@ -204,13 +204,13 @@ fn the_jsonata_version_gives_the_same_results() {
     for test in seed::TEST_INPUTS {
         let expected = run(test.input, 7);
         let config = ExecutionConfig { seed: 7, state_machine_name: seed::NAME.into(), ..ExecutionConfig::default() };
-        let actual = run_to_end(
+        let actual = Execution::start(
             jsonata.clone(),
             serde_json::from_str(test.input).unwrap(),
             Box::new(VirtualClock::default()),
             statecraft::handlers::seed_registry(),
             config,
-        );
+        ).run_to_end();
         assert_eq!(entered_states(&actual), entered_states(&expected), "{}", test.name);
         assert_eq!(actual.status(), expected.status(), "{}", test.name);
         let types = |e: &Execution| e.history().iter().map(|h| h.kind.type_name()).collect::<Vec<_>>();

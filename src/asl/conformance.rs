@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::asl::clock::VirtualClock;
 use crate::asl::interp::plug::HandlerRegistry;
 use crate::asl::history::{EventKind, HistoryEvent};
-use crate::asl::interp::{ExecutionConfig, ExecutionStatus, Program, run_to_end};
+use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program};
 
 /// The outcome of one case.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +96,7 @@ fn check_case(case: &Value) -> Result<(), String> {
     let program = Program::from_text(&definition.to_string()).map_err(|e| format!("definition does not compile: {e}"))?;
     let input = case.get("input").cloned().unwrap_or(Value::Object(Default::default()));
     let config = ExecutionConfig { role_arn: "snf_role_arn".into(), ..ExecutionConfig::default() };
-    let execution = run_to_end(Arc::new(program), input, Box::new(VirtualClock::default()), HandlerRegistry::new(), config);
+    let execution = Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), HandlerRegistry::new(), config).run_to_end();
     let expected = case.get("expected").ok_or("the case has no expected outcome")?;
     let expected_status = expected.get("status").and_then(Value::as_str).unwrap_or("");
     let status = execution.status();
@@ -363,7 +363,7 @@ mod tests {
     fn our_history_normalised_as_the_recorder_did_loses_and_sorts_the_same_events() {
         let run = |definition: Value| {
             let program = Program::from_text(&definition.to_string()).unwrap();
-            let execution = run_to_end(Arc::new(program), json!({}), Box::new(VirtualClock::default()), HandlerRegistry::new(), ExecutionConfig::default());
+            let execution = Execution::start(Arc::new(program), json!({}), Box::new(VirtualClock::default()), HandlerRegistry::new(), ExecutionConfig::default()).run_to_end();
             as_recorded(execution.history()).iter().map(|e| (e.id, e.kind.type_name(), e.kind.state_name().map(str::to_string))).collect::<Vec<_>>()
         };
         let nested = run(json!({"StartAt": "L1", "States": {"L1": {"Type": "Parallel", "End": true, "Branches": [

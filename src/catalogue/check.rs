@@ -52,6 +52,14 @@ pub enum FindingKind {
     WrongType,
     /// A string that is none of the enum's values.
     BadEnum,
+    /// A concrete string or blob shorter than the model's `min` length.
+    TooShort,
+    /// A concrete string or blob longer than the model's `max` length.
+    TooLong,
+    /// A concrete number below the model's `min`.
+    BelowMinimum,
+    /// A concrete number above the model's `max`.
+    AboveMaximum,
 }
 
 /// One problem, located by JSON pointer relative to the checked value.
@@ -60,6 +68,11 @@ pub struct Finding {
     pub pointer: String,
     pub kind: FindingKind,
     pub message: String,
+    /// The same problem in AWS's words, which name the member and not its place: "Field
+    /// 'EventId' must be a string", "Required field 'ExecutionArn' is missing" (TestState's
+    /// refusals of a mocked result, recorded in LocalStack's `test_field_validation_mode*`
+    /// snapshots).
+    pub aws_words: String,
 }
 
 /// Whether the value is a template as written in a definition or a value at run time.
@@ -68,7 +81,8 @@ pub enum Written {
     /// `Parameters`/`Arguments` as written: `"Name.$"` keys and `"{% ... %}"` strings are
     /// filled at run time, so only their presence is checked.
     Template,
-    /// A concrete value.
+    /// A concrete value, checked as AWS checks a mocked result: timestamps and blobs are
+    /// strings, and the model's length and value bounds hold.
     Value,
 }
 
@@ -111,9 +125,54 @@ fn describe(value: &Value) -> &'static str {
     }
 }
 
+/// AWS's words for a value of the wrong JSON type, by the type the shape wants.
+fn aws_type_words(shape: &Shape) -> &'static str {
+    match shape {
+        Shape::List { .. } => "must be an array",
+        Shape::String { .. } | Shape::Blob { .. } | Shape::Timestamp => "must be a string",
+        Shape::Integer { .. } | Shape::Long { .. } | Shape::Float { .. } => "must be a number",
+        Shape::Boolean => "must be a boolean",
+        Shape::Structure { .. } | Shape::Map { .. } | Shape::Document => "must be an object",
+    }
+}
+
 impl Checker<'_> {
     fn find(&mut self, pointer: &str, kind: FindingKind, message: String) {
-        self.findings.push(Finding { pointer: pointer.to_string(), kind, message });
+        let field = self.path.iter().rev().find(|m| *m != "*").map_or("", String::as_str);
+        let aws_words = match &kind {
+            FindingKind::MissingRequired => String::new(), // said by `structure`, which knows the name
+            FindingKind::UnknownMember => format!("Field '{field}' is not an expected field"),
+            FindingKind::WrongType => String::new(), // said by `value`, which knows the shape
+            FindingKind::BadEnum => format!("Field '{field}' is not an expected value"),
+            FindingKind::TooShort => format!("Field '{field}' is smaller than the minimum length"),
+            FindingKind::TooLong => format!("Field '{field}' is larger than the maximum length"),
+            FindingKind::BelowMinimum => format!("Field '{field}' is less than the minimum value"),
+            FindingKind::AboveMaximum => format!("Field '{field}' exceeds the maximum value"),
+        };
+        self.findings.push(Finding { pointer: pointer.to_string(), kind, message, aws_words });
+    }
+
+    /// The model's bounds on a concrete value: a string's or blob's length in characters, a
+    /// number's value.
+    fn bounds(&mut self, shape: &Shape, value: &Value, pointer: &str) {
+        if self.written != Written::Value {
+            return;
+        }
+        let (bounds, measure, what) = match (shape, value) {
+            (Shape::String { bounds, .. } | Shape::Blob { bounds }, Value::String(s)) => (bounds, s.chars().count() as f64, "length"),
+            (Shape::Integer { bounds } | Shape::Long { bounds } | Shape::Float { bounds }, Value::Number(n)) => match n.as_f64() {
+                Some(f) => (bounds, f, "value"),
+                None => return,
+            },
+            _ => return,
+        };
+        let (kind, limit) = match (bounds.min, bounds.max) {
+            (Some(min), _) if measure < min => (if what == "length" { FindingKind::TooShort } else { FindingKind::BelowMinimum }, min),
+            (_, Some(max)) if measure > max => (if what == "length" { FindingKind::TooLong } else { FindingKind::AboveMaximum }, max),
+            _ => return,
+        };
+        let side = if measure < limit { "at least" } else { "at most" };
+        self.find(pointer, kind, format!("the {what} must be {side} {limit}, found {measure}"));
     }
 
     fn takes_any_json(&self) -> bool {
@@ -129,7 +188,10 @@ impl Checker<'_> {
         }
         let shape = self.service.shape(id);
         let fits = match (shape, value) {
-            (Shape::Document | Shape::Blob { .. }, _) => true,
+            (Shape::Document, _) => true,
+            // A concrete blob is its base64 text; a template may build it any way.
+            (Shape::Blob { .. }, Value::String(_)) => true,
+            (Shape::Blob { .. }, _) => self.written == Written::Template,
             (Shape::Structure { .. }, Value::Object(_)) => {
                 self.structure(id, value, pointer);
                 true
@@ -172,11 +234,20 @@ impl Checker<'_> {
             (Shape::Integer { .. } | Shape::Long { .. }, Value::Number(n)) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
             (Shape::Float { .. }, Value::Number(_)) => true,
             (Shape::Boolean, Value::Bool(_)) => true,
-            (Shape::Timestamp, Value::String(_) | Value::Number(_)) => true,
+            (Shape::Timestamp, Value::String(_)) => true,
+            // Epoch seconds are taken in a request; a mocked result's timestamp is a string.
+            (Shape::Timestamp, Value::Number(_)) => self.written == Written::Template,
             _ => false,
         };
         if !fits {
             self.find(pointer, FindingKind::WrongType, format!("expected {}, found {}", shape.expected(), describe(value)));
+            let field = self.path.iter().rev().find(|m| *m != "*").map_or("", String::as_str);
+            let words = format!("Field '{field}' {}", aws_type_words(shape));
+            if let Some(last) = self.findings.last_mut() {
+                last.aws_words = words;
+            }
+        } else {
+            self.bounds(shape, value, pointer);
         }
     }
 
@@ -219,6 +290,9 @@ impl Checker<'_> {
                     || (self.written == Written::Template && fields.contains_key(&format!("{name}.$")));
                 if !present {
                     self.find(pointer, FindingKind::MissingRequired, format!("missing required member {name:?}"));
+                    if let Some(last) = self.findings.last_mut() {
+                        last.aws_words = format!("Required field '{name}' is missing");
+                    }
                 }
             }
         }

@@ -198,7 +198,11 @@ impl Builder<'_> {
                 let low = bounds.min.unwrap_or(0.0);
                 let high = bounds.max.unwrap_or(low + 100.0).max(low);
                 let value = low + (high - low) * (self.rng.below(10_001) as f64 / 10_000.0);
-                Number::from_f64((value * 100.0).round() / 100.0).map_or(Value::Null, Value::Number)
+                // Two decimals read well, unless rounding leaves the bounds (a learning rate of
+                // at least 0.0000001 is not 0).
+                let rounded = (value * 100.0).round() / 100.0;
+                let value = if (low..=high).contains(&rounded) { rounded } else { value };
+                Number::from_f64(value).map_or(Value::Null, Value::Number)
             }
             Shape::Boolean => Value::Bool(self.rng.below(2) == 1),
             Shape::Timestamp => Value::String(self.timestamp()),

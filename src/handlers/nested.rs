@@ -129,7 +129,7 @@ fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::asl::interp::run_to_end;
+    use crate::asl::interp::Execution;
 
     fn program(definition: Value) -> Arc<Program> {
         Arc::new(Program::from_text(&definition.to_string()).expect("compiles"))
@@ -151,7 +151,7 @@ mod tests {
         let mut handlers = HandlerRegistry::new();
         StartExecutionSync::default().with_machine(CHILD, child, HandlerRegistry::new).register(&mut handlers);
         let input = if resource.ends_with(":2") { json!({"ok": true, "n": 21}) } else { json!({"ok": true, "n": 1}) };
-        run_to_end(parent, input, Box::new(VirtualClock::default()), handlers, ExecutionConfig::default())
+        Execution::start(parent, input, Box::new(VirtualClock::default()), handlers, ExecutionConfig::default()).run_to_end()
     }
 
     #[test]
@@ -174,7 +174,7 @@ mod tests {
             "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": CHILD}, "End": true}}}));
         let mut handlers = HandlerRegistry::new();
         StartExecutionSync::default().with_machine(CHILD, child, HandlerRegistry::new).register(&mut handlers);
-        let execution = run_to_end(parent, json!({}), Box::new(VirtualClock::default()), handlers, ExecutionConfig::default());
+        let execution = Execution::start(parent, json!({}), Box::new(VirtualClock::default()), handlers, ExecutionConfig::default()).run_to_end();
         let ExecutionStatus::Failed(error) = execution.status() else { panic!("{:?}", execution.status()) };
         assert_eq!(error.error.as_deref(), Some("States.TaskFailed"));
         let cause: Value = serde_json::from_str(error.cause.as_deref().unwrap()).unwrap();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use crate::asl::interp::{ExecutionConfig, ExecutionStatus, ExecutionType, Program, run_to_end};
+use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program};
 use crate::asl::clock::VirtualClock;
 use crate::handlers::HandlerRegistry;
 use crate::handlers::mock_config::MockConfig;
@@ -127,7 +127,7 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
     };
     let mut config = ExecutionConfig { seed: options.seed, execution_type: options.execution_type, ..ExecutionConfig::default() };
     config.quotas.jsonata = options.jsonata;
-    let mut execution = run_to_end(Arc::new(program), input, Box::new(clock), handlers, config);
+    let mut execution = Execution::start(Arc::new(program), input, Box::new(clock), handlers, config).run_to_end();
     // Callbacks answered in advance (`--answer STATE=callback:JSON`) are delivered as the tasks wait.
     compiled.answer_callbacks(&mut execution);
     let mut stderr = if options.history {

@@ -435,6 +435,14 @@ impl Execution {
         execution
     }
 
+    /// Runs the execution to its end (or to a task waiting for its token) and gives it back:
+    /// `Execution::start(..).run_to_end()` is the library side of `statecraft run`, on
+    /// whatever clock it was started with.
+    pub fn run_to_end(mut self) -> Self {
+        self.run();
+        self
+    }
+
     /// Starts an execution whose first state runs under `isolation`, with `variables` already
     /// set in the top-level scope: AWS's TestState, run by the caller one step at a time.
     pub fn start_isolated(
@@ -1077,20 +1085,6 @@ impl Execution {
         }
         context
     }
-}
-
-/// Reads a definition and an input and runs the execution to its end on a [`crate::asl::clock::VirtualClock`]:
-/// the library side of `statecraft run`.
-pub fn run_to_end(
-    program: Arc<Program>,
-    input: Value,
-    clock: Box<dyn Clock>,
-    handlers: HandlerRegistry,
-    config: ExecutionConfig,
-) -> Execution {
-    let mut execution = Execution::start(program, input, clock, handlers, config);
-    execution.run();
-    execution
 }
 
 #[cfg(test)]

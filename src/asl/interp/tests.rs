@@ -23,7 +23,7 @@ impl TaskHandler for FailTwiceThenEcho {
 
 fn execute(definition: Value, input: Value) -> Execution {
     let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
-    run_to_end(program, input, Box::new(VirtualClock::default()), HandlerRegistry::new(), ExecutionConfig::default())
+    Execution::start(program, input, Box::new(VirtualClock::default()), HandlerRegistry::new(), ExecutionConfig::default()).run_to_end()
 }
 
 fn gives(definition: Value, input: Value, output: Value) {
@@ -112,7 +112,7 @@ fn retry_backs_off_on_the_virtual_clock() {
     );
     let mut handlers = HandlerRegistry::new();
     handlers.register("f", FailTwiceThenEcho { calls: 0 });
-    let execution = run_to_end(program, json!({"v": 1}), Box::new(VirtualClock::starting_at(0)), handlers, ExecutionConfig::default());
+    let execution = Execution::start(program, json!({"v": 1}), Box::new(VirtualClock::starting_at(0)), handlers, ExecutionConfig::default()).run_to_end();
     assert_eq!(execution.status().name(), "SUCCEEDED");
     assert_eq!(execution.now(), 8_000);
 }
@@ -136,7 +136,7 @@ fn an_execution_that_keeps_no_history_numbers_its_events_the_same() {
     let run = |keep_history| {
         let config = ExecutionConfig { keep_history, ..ExecutionConfig::default() };
         let input = json!({"items": [{"x": 1}, {"y": 2}]});
-        run_to_end(program.clone(), input, Box::new(VirtualClock::default()), HandlerRegistry::new(), config)
+        Execution::start(program.clone(), input, Box::new(VirtualClock::default()), HandlerRegistry::new(), config).run_to_end()
     };
     let (kept, dropped) = (run(true), run(false));
     assert!(matches!(kept.status(), ExecutionStatus::Failed(e) if e.cause.as_deref().is_some_and(|c| c.contains("event id #"))));
@@ -187,7 +187,7 @@ fn a_redriven_execution_continues_its_history_from_the_state_that_failed() {
         "Send": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Send",
                  "Parameters": {"order.$": "$.order", "seen.$": "$attempt", "redrives.$": "$$.Execution.RedriveCount"}, "End": true}}});
     let program = Arc::new(Program::from_text(&def.to_string()).expect("compiles"));
-    let mut execution = run_to_end(program, json!({}), Box::new(VirtualClock::default()), registry_with(false), ExecutionConfig::default());
+    let mut execution = Execution::start(program, json!({}), Box::new(VirtualClock::default()), registry_with(false), ExecutionConfig::default()).run_to_end();
     assert_eq!(execution.status().name(), "FAILED");
     assert_eq!(execution.redrive(None).map_err(|e| e.to_string()), Ok(1), "a failed execution can be redriven");
     assert_eq!(execution.run(), StepOutcome::Finished);
@@ -220,7 +220,7 @@ fn only_an_ended_standard_execution_can_be_redriven() {
     let mut running = Execution::start(program.clone(), json!({}), Box::new(VirtualClock::default()), registry_with(false), ExecutionConfig::default());
     assert_eq!(running.redrive(None), Err(RedriveRefusal::Running));
     let express = ExecutionConfig { execution_type: ExecutionType::Express, ..ExecutionConfig::default() };
-    let mut failed = run_to_end(program, json!({}), Box::new(VirtualClock::default()), registry_with(false), express);
+    let mut failed = Execution::start(program, json!({}), Box::new(VirtualClock::default()), registry_with(false), express).run_to_end();
     assert_eq!(failed.status().name(), "FAILED");
     assert_eq!(failed.redrive(None), Err(RedriveRefusal::Express));
 }
@@ -261,7 +261,7 @@ fn result_path_in_place_gives_what_the_copy_gives() {
             let mut handlers = HandlerRegistry::new();
             handlers.register("T", Answer(answer.clone()));
             let config = ExecutionConfig { keep_history, ..ExecutionConfig::default() };
-            run_to_end(program.clone(), json!({"k": k.clone()}), Box::new(VirtualClock::default()), handlers, config).into_status()
+            Execution::start(program.clone(), json!({"k": k.clone()}), Box::new(VirtualClock::default()), handlers, config).run_to_end().into_status()
         };
         let (copied, in_place) = (run(true), run(false));
         assert!(in_place == copied, "{result_path} {output_path}: differ");

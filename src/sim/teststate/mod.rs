@@ -329,7 +329,7 @@ fn mocked_outcome(mock: &Mock, state: &CompiledState, writes_results: bool, mode
         // `events:putEvents` in STRICT). A resource the catalogue cannot resolve is not checked.
         Action::Task(spec) => match models.resolve(&spec.resource) {
             Ok(resolved) => match resolved.check_result(&result, mode).into_iter().find(|f| f.kind != FindingKind::UnknownMember) {
-                Some(finding) => Err(format!("{}: {}", if finding.pointer.is_empty() { "/" } else { &finding.pointer }, finding.message)),
+                Some(finding) => Err(finding.aws_words),
                 None => Ok(()),
             },
             Err(_) => Ok(()),
@@ -356,7 +356,9 @@ fn mocked_outcome(mock: &Mock, state: &CompiledState, writes_results: bool, mode
         }
         _ => Ok(()),
     };
-    checked.map_err(|m| RequestError::at("/mock/result", format!("the mocked result does not fit the API's model ({} mode): {m}", mode.name())))?;
+    // AWS's words, recorded (LocalStack's `test_field_validation_mode*` snapshots): the member
+    // by name, not its place ("Field 'EventId' must be a string" for `/Entries/1/EventId`).
+    checked.map_err(|words| RequestError::at("/mock/result", format!("Mock result schema validation error: {words}")))?;
     Ok(Ok(result))
 }
 

@@ -72,25 +72,46 @@ fn jsonata_field(
 }
 
 /// The items an ItemReader read, when an isolated execution gives them (TestState).
-fn read_items(exec: &Execution) -> Option<Vec<Value>> {
+fn given_by_test_state(exec: &Execution) -> Option<Vec<Value>> {
     exec.isolation.as_ref().and_then(|i| i.reader_items.clone())
+}
+
+/// Where a Map's items come from before its own selector (`Items`, `ItemsPath`) is looked at.
+enum Given {
+    /// Given whole: by TestState (`mapItemReaderData`) or read by the ItemReader.
+    Items(Vec<Value>),
+    /// The ItemReader failed: the Map Run's failure is recorded and the fiber parked.
+    Parked,
+    /// No reader: the Map's selector picks the items from its input.
+    None,
+}
+
+/// The items TestState or an ItemReader gives a Map, the same for both query languages. A Map
+/// with a field the simulator cannot honour fails here, in a real run only: TestState gives the
+/// reader's items itself.
+fn given_items(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec, input: &Value) -> Result<Given, StatesError> {
+    let distributed = spec.distributed.as_ref();
+    if let Some(cause) = distributed.and_then(|d| d.unsupported.as_ref()).filter(|_| exec.isolation.is_none()) {
+        return Err(site(exec, fid, state).runtime(cause));
+    }
+    if let Some(items) = given_by_test_state(exec) {
+        return Ok(Given::Items(items));
+    }
+    match distributed.and_then(|d| d.reader.as_ref()) {
+        Some(reader) => Ok(read_in_map_run(exec, fid, state, spec, reader, input)?.map_or(Given::Parked, Given::Items)),
+        None => Ok(Given::None),
+    }
 }
 
 fn run_jsonata(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &MapSpec) -> Result<Flow, StatesError> {
     let raw = exec.fiber(fid).input.clone();
-    // TestState gives the reader's items itself: only a real run needs what is not simulated.
-    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()).filter(|_| exec.isolation.is_none()) {
-        return Err(site(exec, fid, state).runtime(cause));
-    }
-    let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
-    let items = match (read_items(exec), reader, &spec.items) {
-        (Some(items), ..) => Value::Array(items),
-        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &raw)? {
-            Some(items) => Value::Array(items),
-            None => return Ok(Flow::Parked),
+    let items = match given_items(exec, fid, state, spec, &raw)? {
+        Given::Items(items) => Value::Array(items),
+        Given::Parked => return Ok(Flow::Parked),
+        Given::None => match &spec.items {
+            Some(template) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
+            None => Value::clone(&raw),
         },
-        (None, None, Some(template)) => jsonata_field(exec, fid, state, template, "Items", &raw, "array")?,
-        (None, None, None) => Value::clone(&raw),
     };
     let items = match items {
         Value::Array(items) => items,
@@ -138,18 +159,13 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let raw = exec.fiber(fid).input.clone();
     let site = site(exec, fid, state);
     let effective = pipeline::select(&state.input_path, &raw, &refs, site)?;
-    if let Some(cause) = spec.distributed.as_ref().and_then(|d| d.unsupported.as_ref()).filter(|_| exec.isolation.is_none()) {
-        return Err(site.runtime(cause));
-    }
-    let reader = spec.distributed.as_ref().and_then(|d| d.reader.as_ref());
-    let items = match (read_items(exec), reader, &spec.items_path) {
-        (Some(items), ..) => Value::Array(items),
-        (None, Some(reader), _) => match read_in_map_run(exec, fid, state, spec, reader, &effective)? {
-            Some(items) => Value::Array(items),
-            None => return Ok(Flow::Parked),
+    let items = match given_items(exec, fid, state, spec, &effective)? {
+        Given::Items(items) => Value::Array(items),
+        Given::Parked => return Ok(Flow::Parked),
+        Given::None => match &spec.items_path {
+            Some(p) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
+            None => Value::clone(&effective),
         },
-        (None, None, Some(p)) => p.eval(&refs.roots(&effective)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?,
-        (None, None, None) => Value::clone(&effective),
     };
     let items = match items {
         Value::Array(items) => items,
@@ -549,7 +565,7 @@ fn distributed_started(exec: &mut Execution, fid: FiberId, spec: &MapSpec, lengt
 
 /// Whether this run of the Map reads its items with its ItemReader (TestState may give them).
 fn reads_in_map_run(exec: &Execution, spec: &MapSpec) -> bool {
-    spec.distributed.as_ref().is_some_and(|d| d.reader.is_some()) && read_items(exec).is_none()
+    spec.distributed.as_ref().is_some_and(|d| d.reader.is_some()) && given_by_test_state(exec).is_none()
 }
 
 /// The reader's MaxItems (`None`: no limit, as 0 is). A MaxItemsPath that selects no integer
