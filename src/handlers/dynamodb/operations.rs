@@ -686,3 +686,230 @@ fn condition_check(store: &mut ServiceStore, input: &Value) -> Result<(), Failur
     let key = key_of(table, key_param(input)?)?;
     check_condition(found.condition.as_ref(), position(table, &key).map(|i| &table.items[i]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SDK: &str = "arn:aws:states:::aws-sdk:dynamodb:";
+
+    /// A store with `Orders` (partition `customer`, sort `orderId`): three orders of c1, one of c2.
+    fn store() -> ServiceStore {
+        let mut store = ServiceStore::default();
+        let table = store.create_table("Orders", "customer", Some("orderId"));
+        for (customer, order, amount, state) in [("c1", "o3", "30", "OPEN"), ("c1", "o1", "10", "OPEN"), ("c2", "o9", "90", "OPEN"), ("c1", "o2", "20", "SHIPPED")] {
+            let item = json!({"customer": {"S": customer}, "orderId": {"S": order}, "amount": {"N": amount}, "state": {"S": state}, "gift": {"BOOL": false}});
+            table.items.push(item.as_object().unwrap().clone());
+        }
+        store
+    }
+
+    /// Calls `resource` (an action of [`SDK`] or a full ARN): the answer, or the error's name
+    /// and cause.
+    fn call(store: &mut ServiceStore, resource: &str, input: Value) -> Result<Value, (String, String)> {
+        let resource = if resource.starts_with("arn:") { resource.to_string() } else { format!("{SDK}{resource}") };
+        let (operation, integration) = Operation::of_resource(&resource).expect("a served resource");
+        super::call(store, operation, integration, &input).map_err(|e| (e.error.unwrap_or_default(), e.cause.unwrap_or_default()))
+    }
+
+    fn ids(result: &Value) -> Vec<String> {
+        result["Items"].as_array().into_iter().flatten().map(|i| i["orderId"]["S"].as_str().unwrap_or("?").to_string()).collect()
+    }
+
+    #[test]
+    fn queries_select_a_partition_in_sort_key_order() {
+        let values = json!({":c": {"S": "c1"}, ":oid": {"S": "o2"}, ":open": {"S": "OPEN"}, ":p": {"S": "o"}});
+        // (request members, orderIds answered, Count, ScannedCount)
+        let cases: &[(Value, &[&str], u64, u64)] = &[
+            (json!({"KeyConditionExpression": "customer = :c"}), &["o1", "o2", "o3"], 3, 3),
+            (json!({"KeyConditionExpression": "customer = :c", "ScanIndexForward": false}), &["o3", "o2", "o1"], 3, 3),
+            (json!({"KeyConditionExpression": "customer = :c AND orderId > :oid"}), &["o3"], 1, 1),
+            (json!({"KeyConditionExpression": "customer = :c AND orderId <= :oid"}), &["o1", "o2"], 2, 2),
+            (json!({"KeyConditionExpression": "customer = :c AND orderId BETWEEN :oid AND :oid"}), &["o2"], 1, 1),
+            (json!({"KeyConditionExpression": "customer = :c AND begins_with(orderId, :p)"}), &["o1", "o2", "o3"], 3, 3),
+            (json!({"KeyConditionExpression": "customer = :c", "FilterExpression": "#s = :open", "ExpressionAttributeNames": {"#s": "state"}}), &["o1", "o3"], 2, 3),
+        ];
+        for (members, expected, count, scanned) in cases {
+            let mut s = store();
+            let mut input = json!({"TableName": "Orders", "ExpressionAttributeValues": values.clone()});
+            input.as_object_mut().unwrap().extend(members.as_object().unwrap().clone());
+            // Placeholders a case does not use are dropped, as DynamoDB refuses them.
+            let used: Vec<String> = values.as_object().unwrap().keys().filter(|k| members.to_string().contains(k.as_str())).cloned().collect();
+            input["ExpressionAttributeValues"].as_object_mut().unwrap().retain(|k, _| used.contains(k));
+            let result = call(&mut s, "query", input).unwrap_or_else(|e| panic!("{members}: {e:?}"));
+            assert_eq!(ids(&result), *expected, "{members}");
+            assert_eq!((result["Count"].as_u64(), result["ScannedCount"].as_u64()), (Some(*count), Some(*scanned)), "{members}");
+            assert!(result.get("LastEvaluatedKey").is_none(), "{members}: no Limit, one page");
+        }
+    }
+
+    #[test]
+    fn pages_follow_limit_and_the_last_evaluated_key() {
+        let mut s = store();
+        let mut pages = Vec::new();
+        let mut start: Option<Value> = None;
+        loop {
+            let mut input = json!({"TableName": "Orders", "KeyConditionExpression": "customer = :c", "ExpressionAttributeValues": {":c": {"S": "c1"}}, "Limit": 2});
+            if let Some(key) = &start {
+                input["ExclusiveStartKey"] = key.clone();
+            }
+            let page = call(&mut s, "query", input).unwrap();
+            pages.push(ids(&page));
+            match page.get("LastEvaluatedKey") {
+                Some(key) => start = Some(key.clone()),
+                None => break,
+            }
+            assert!(pages.len() < 5, "paging ends");
+        }
+        assert_eq!(pages, [vec!["o1", "o2"], vec!["o3"]]);
+        assert_eq!(start, Some(json!({"customer": {"S": "c1"}, "orderId": {"S": "o2"}})));
+        // A scan pages through the whole table in its order; a limit met exactly still says where it stopped.
+        let first = call(&mut s, "scan", json!({"TableName": "Orders", "Limit": 2})).unwrap();
+        assert_eq!(ids(&first), ["o3", "o1"]);
+        let second = call(&mut s, "scan", json!({"TableName": "Orders", "Limit": 2, "ExclusiveStartKey": first["LastEvaluatedKey"]})).unwrap();
+        assert_eq!(ids(&second), ["o9", "o2"]);
+        assert!(second.get("LastEvaluatedKey").is_some());
+        let last = call(&mut s, "scan", json!({"TableName": "Orders", "Limit": 2, "ExclusiveStartKey": second["LastEvaluatedKey"]})).unwrap();
+        assert_eq!((last["Count"].as_u64(), last.get("LastEvaluatedKey")), (Some(0), None));
+        // Segments split a scan.
+        let segments: Vec<Vec<String>> = (0..2).map(|i| ids(&call(&mut s, "scan", json!({"TableName": "Orders", "Segment": i, "TotalSegments": 2})).unwrap())).collect();
+        assert_eq!(segments, [vec!["o3", "o9"], vec!["o1", "o2"]]);
+    }
+
+    #[test]
+    fn select_count_and_projections_shape_the_answer() {
+        let mut s = store();
+        let counted = call(&mut s, "scan", json!({"TableName": "Orders", "Select": "COUNT", "FilterExpression": "amount > :a", "ExpressionAttributeValues": {":a": {"N": "15"}}})).unwrap();
+        assert_eq!(counted, json!({"Count": 3, "ScannedCount": 4}));
+        let projected = call(&mut s, "query", json!({"TableName": "Orders", "KeyConditionExpression": "customer = :c AND orderId = :o",
+            "ProjectionExpression": "orderId, #s", "ExpressionAttributeNames": {"#s": "state"}, "ExpressionAttributeValues": {":c": {"S": "c1"}, ":o": {"S": "o1"}}})).unwrap();
+        assert_eq!(projected["Items"], json!([{"orderId": {"S": "o1"}, "state": {"S": "OPEN"}}]));
+        let got = call(&mut s, "getItem", json!({"TableName": "Orders", "Key": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "ProjectionExpression": "gift"})).unwrap();
+        assert_eq!(got, json!({"Item": {"gift": {"Bool": false}}}), "the SDK's spelling of BOOL");
+        let optimized = call(&mut s, "arn:aws:states:::dynamodb:getItem", json!({"TableName": "Orders", "Key": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "ProjectionExpression": "gift"})).unwrap();
+        assert_eq!(optimized, json!({"Item": {"gift": {"BOOL": false}}}));
+    }
+
+    #[test]
+    fn writes_return_the_values_asked_for() {
+        let key = json!({"customer": {"S": "c1"}, "orderId": {"S": "o1"}});
+        // (operation, ReturnValues and expression members, Attributes answered)
+        let cases: &[(&str, Value, Value)] = &[
+            ("putItem", json!({"Item": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}, "amount": {"N": "11"}}, "ReturnValues": "ALL_OLD"}),
+                json!({"customer": {"S": "c1"}, "orderId": {"S": "o1"}, "amount": {"N": "10"}, "state": {"S": "OPEN"}, "gift": {"Bool": false}})),
+            ("putItem", json!({"Item": {"customer": {"S": "c1"}, "orderId": {"S": "o7"}}, "ReturnValues": "ALL_OLD"}), Value::Null),
+            ("updateItem", json!({"Key": key, "UpdateExpression": "SET amount = amount + :d", "ExpressionAttributeValues": {":d": {"N": "5"}}, "ReturnValues": "UPDATED_NEW"}), json!({"amount": {"N": "15"}})),
+            ("updateItem", json!({"Key": key, "UpdateExpression": "SET amount = amount + :d", "ExpressionAttributeValues": {":d": {"N": "5"}}, "ReturnValues": "UPDATED_OLD"}), json!({"amount": {"N": "10"}})),
+            ("updateItem", json!({"Key": key, "UpdateExpression": "REMOVE gift, #s", "ExpressionAttributeNames": {"#s": "state"}, "ReturnValues": "ALL_NEW"}),
+                json!({"customer": {"S": "c1"}, "orderId": {"S": "o1"}, "amount": {"N": "10"}})),
+            ("updateItem", json!({"Key": key, "UpdateExpression": "SET gift = :t", "ExpressionAttributeValues": {":t": {"Bool": true}}, "ReturnValues": "UPDATED_NEW"}), json!({"gift": {"Bool": true}})),
+            ("deleteItem", json!({"Key": key, "ReturnValues": "ALL_OLD"}), json!({"customer": {"S": "c1"}, "orderId": {"S": "o1"}, "amount": {"N": "10"}, "state": {"S": "OPEN"}, "gift": {"Bool": false}})),
+            ("deleteItem", json!({"Key": key}), Value::Null),
+        ];
+        for (operation, members, attributes) in cases {
+            let mut s = store();
+            let mut input = json!({"TableName": "Orders"});
+            input.as_object_mut().unwrap().extend(members.as_object().unwrap().clone());
+            let result = call(&mut s, operation, input).unwrap_or_else(|e| panic!("{operation} {members}: {e:?}"));
+            let expected = if attributes.is_null() { json!({}) } else { json!({"Attributes": attributes}) };
+            assert_eq!(result, expected, "{operation} {members}");
+        }
+        let mut s = store();
+        let refused = call(&mut s, "putItem", json!({"TableName": "Orders", "Item": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "ReturnValues": "ALL_NEW"})).unwrap_err();
+        assert_eq!(refused.0, "DynamoDb.DynamoDbException");
+        assert!(refused.1.starts_with("ReturnValues can only be ALL_OLD or NONE (Service: DynamoDb, Status Code: 400,"), "{}", refused.1);
+    }
+
+    #[test]
+    fn errors_are_named_as_each_integration_names_them() {
+        let put = json!({"TableName": "Orders", "Item": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "ConditionExpression": "attribute_not_exists(orderId)"});
+        // (resource, request, error name, cause's start)
+        let cases: &[(&str, Value, &str, &str)] = &[
+            ("putItem", put.clone(), "DynamoDb.ConditionalCheckFailedException", "The conditional request failed (Service: DynamoDb, Status Code: 400,"),
+            ("arn:aws:states:::dynamodb:putItem", put.clone(), "DynamoDB.ConditionalCheckFailedException", "The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException;"),
+            ("getItem", json!({"TableName": "Nope", "Key": {"id": {"S": "1"}}}), "DynamoDb.ResourceNotFoundException", "Requested resource not found"),
+            ("query", json!({"TableName": "Orders", "KeyConditionExpression": "status = :s", "ExpressionAttributeValues": {":s": {"S": "x"}}}),
+                "DynamoDb.DynamoDbException", "Invalid KeyConditionExpression: Attribute name is a reserved keyword; reserved keyword: status"),
+            ("query", json!({"TableName": "Orders"}), "DynamoDb.DynamoDbException", "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."),
+            ("query", json!({"TableName": "Orders", "KeyConditionExpression": "orderId = :o", "ExpressionAttributeValues": {":o": {"S": "o1"}}}),
+                "DynamoDb.DynamoDbException", "Invalid KeyConditionExpression: Query condition missed key schema element: customer"),
+            ("query", json!({"TableName": "Orders", "KeyConditionExpression": "customer = :c", "ExpressionAttributeValues": {":c": {"S": "c1"}, ":x": {"S": "x"}}}),
+                "DynamoDb.DynamoDbException", "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}"),
+            ("scan", json!({"TableName": "Orders", "FilterExpression": "amount >", "ExpressionAttributeValues": {}}), "DynamoDb.DynamoDbException", "Invalid FilterExpression: Syntax error; token: \"<EOF>\", near: \">\""),
+            ("scan", json!({"TableName": "Orders", "ProjectionExpression": "size"}), "DynamoDb.DynamoDbException", "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: size"),
+            ("scan", json!({"TableName": "Orders", "Limit": 0}), "DynamoDb.DynamoDbException", "1 validation error detected: Value '0' at 'limit'"),
+            ("updateItem", json!({"TableName": "Orders", "Key": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": "bare"}}),
+                "DynamoDb.DynamoDbException", "One or more parameter values were invalid: Supplied AttributeValue is empty"),
+            ("updateItem", json!({"TableName": "Orders", "Key": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "UpdateExpression": "SET orderId = :v", "ExpressionAttributeValues": {":v": {"S": "x"}}}),
+                "DynamoDb.DynamoDbException", "One or more parameter values were invalid: Cannot update attribute orderId. This attribute is part of the key"),
+            ("arn:aws:states:::dynamodb:updateItem", json!({"TableName": "Orders", "Key": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "UpdateExpression": "SET a = :v"}),
+                "DynamoDB.AmazonDynamoDBException", "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"),
+        ];
+        for (resource, input, name, cause) in cases {
+            let mut s = store();
+            let (error, got) = call(&mut s, resource, input.clone()).unwrap_err();
+            assert_eq!(error, *name, "{resource} {input}");
+            assert!(got.starts_with(cause), "{resource} {input}: {got}");
+        }
+    }
+
+    #[test]
+    fn batches_read_and_write_several_items() {
+        let mut s = store();
+        let got = call(&mut s, "batchGetItem", json!({"RequestItems": {"Orders": {"Keys": [
+            {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, {"customer": {"S": "c2"}, "orderId": {"S": "o9"}}, {"customer": {"S": "c3"}, "orderId": {"S": "o0"}}],
+            "ProjectionExpression": "orderId"}}})).unwrap();
+        assert_eq!(got, json!({"Responses": {"Orders": [{"orderId": {"S": "o1"}}, {"orderId": {"S": "o9"}}]}, "UnprocessedKeys": {}}));
+        let written = call(&mut s, "batchWriteItem", json!({"RequestItems": {"Orders": [
+            {"PutRequest": {"Item": {"customer": {"S": "c3"}, "orderId": {"S": "o5"}, "tags": {"Ss": ["new"]}}}},
+            {"DeleteRequest": {"Key": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}}}]}})).unwrap();
+        assert_eq!(written, json!({"UnprocessedItems": {}}));
+        let items = &s.tables["Orders"].items;
+        assert_eq!(items.len(), 4);
+        assert_eq!(items.last().unwrap()["tags"], json!({"SS": ["new"]}), "kept in the model's spelling");
+        let many: Vec<Value> = (0..26).map(|i| json!({"PutRequest": {"Item": {"customer": {"S": "c"}, "orderId": {"S": format!("o{i}")}}}})).collect();
+        let (error, cause) = call(&mut s, "batchWriteItem", json!({"RequestItems": {"Orders": many}})).unwrap_err();
+        assert_eq!((error.as_str(), cause.starts_with("Too many items requested for the BatchWriteItem call")), ("DynamoDb.DynamoDbException", true));
+    }
+
+    #[test]
+    fn transactions_write_everything_or_nothing() {
+        let key = |o: &str| json!({"customer": {"S": "c1"}, "orderId": {"S": o}});
+        let transaction = |condition: &str| {
+            json!({"TransactItems": [
+                {"Put": {"TableName": "Orders", "Item": {"customer": {"S": "c4"}, "orderId": {"S": "o1"}}, "ConditionExpression": "attribute_not_exists(orderId)"}},
+                {"Update": {"TableName": "Orders", "Key": key("o1"), "UpdateExpression": "SET amount = amount - :d", "ExpressionAttributeValues": {":d": {"N": "1"}}}},
+                {"Delete": {"TableName": "Orders", "Key": key("o2")}},
+                {"ConditionCheck": {"TableName": "Orders", "Key": key("o3"), "ConditionExpression": condition, "ExpressionAttributeValues": {":a": {"N": "30"}}}},
+            ]})
+        };
+        let mut s = store();
+        let before = s.tables.clone();
+        let (error, cause) = call(&mut s, "transactWriteItems", transaction("amount > :a")).unwrap_err();
+        assert_eq!(error, "DynamoDb.TransactionCanceledException");
+        assert!(cause.starts_with("Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, None, ConditionalCheckFailed]"), "{cause}");
+        assert_eq!(s.tables, before, "nothing written");
+        assert_eq!(call(&mut s, "transactWriteItems", transaction("amount = :a")).unwrap(), json!({}));
+        let items = &s.tables["Orders"].items;
+        assert_eq!(items.len(), 4, "one put, one delete");
+        assert!(items.iter().any(|i| i["orderId"] == json!({"S": "o1"}) && i["amount"] == json!({"N": "9"})));
+        let twice = json!({"TransactItems": [{"Delete": {"TableName": "Orders", "Key": key("o3")}}, {"Delete": {"TableName": "Orders", "Key": key("o3")}}]});
+        assert!(call(&mut s, "transactWriteItems", twice).unwrap_err().1.starts_with("Transaction request cannot include multiple operations on one item"));
+    }
+
+    #[test]
+    fn a_table_nobody_declared_learns_its_key_from_the_first_query() {
+        let mut s = ServiceStore { create_tables_on_use: true, ..ServiceStore::default() };
+        s.tables.insert("Events".into(), Table { key: Vec::new(), items: (1..=5).map(|i| json!({"device": {"S": "d1"}, "at": {"N": i.to_string()}}).as_object().unwrap().clone()).collect() });
+        let page = call(&mut s, "query", json!({"TableName": "Events", "KeyConditionExpression": "device = :d AND #at >= :from", "ExpressionAttributeNames": {"#at": "at"},
+            "ExpressionAttributeValues": {":d": {"S": "d1"}, ":from": {"N": "2"}}, "Limit": 2})).unwrap();
+        assert_eq!(page["LastEvaluatedKey"], json!({"device": {"S": "d1"}, "at": {"N": "3"}}));
+        assert_eq!(s.tables["Events"].key, ["device", "at"]);
+        // A table never named by a key pages by the first attribute that tells its items apart.
+        s.tables.insert("Loose".into(), Table { key: Vec::new(), items: (1..=3).map(|i| json!({"kind": {"S": "x"}, "n": {"N": i.to_string()}}).as_object().unwrap().clone()).collect() });
+        let scanned = call(&mut s, "scan", json!({"TableName": "Loose", "Limit": 1})).unwrap();
+        assert_eq!(scanned["LastEvaluatedKey"], json!({"n": {"N": "1"}}));
+        let next = call(&mut s, "scan", json!({"TableName": "Loose", "Limit": 5, "ExclusiveStartKey": scanned["LastEvaluatedKey"]})).unwrap();
+        assert_eq!(next["Count"], 2);
+    }
+}
