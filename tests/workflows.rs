@@ -255,3 +255,31 @@ fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
         }
     }
 }
+
+/// What the stores hold after `statecraft run --print-stores` of a corpus workflow: the tables'
+/// items, by table name.
+fn tables_after(name: &str) -> std::collections::BTreeMap<String, Vec<Value>> {
+    use statecraft::sim::command::{RunOptions, run_command};
+    let file = corpus().into_iter().find(|f| f.ends_with(name)).expect("the workflow");
+    let definition = std::fs::read_to_string(&file).unwrap();
+    let expected = expected_of(&file);
+    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: None, jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
+    let report = run_command(&definition, &expected["input"].to_string(), &options);
+    assert_eq!(report.exit_code, 0, "{}", report.stderr);
+    let printed: Value = serde_json::from_str(report.stderr.trim()).expect("the stores as JSON on stderr");
+    printed["stores"]["tables"].as_array().expect("tables").iter().map(|t| (t["name"].as_str().unwrap().to_string(), t["items"].as_array().cloned().unwrap_or_default())).collect()
+}
+
+#[test]
+fn paging_workflows_read_every_page_of_their_seeded_tables() {
+    // The transfer pages through 53 items (50, 3, then an empty page) and copies each.
+    let tables = tables_after("aws-samples-dynamodb-transfer.asl.json");
+    let (source, target) = (&tables["${SourceTableName}"], &tables["${TargetTableName}"]);
+    assert_eq!((source.len(), target.len()), (53, 53));
+    assert!(source.iter().all(|item| target.contains(item)), "every item copied as it was");
+    // The order-history export records its export once and counts it on the customer.
+    let tables = tables_after("customer-order-history-export.asl.json");
+    assert_eq!(tables["order-exports-prod"], [json!({"exportId": {"S": "CUST-2291#2024"}, "orderCount": {"N": "6"}, "amountCents": {"N": "27898"}, "pages": {"N": "3"}})]);
+    assert_eq!(tables["customers-prod"][0]["exportCount"], json!({"N": "3"}));
+    assert_eq!(tables["customers-prod"][0]["lastExport"], json!({"S": "2024"}));
+}
