@@ -283,3 +283,10 @@ fn paging_workflows_read_every_page_of_their_seeded_tables() {
     assert_eq!(tables["customers-prod"][0]["exportCount"], json!({"N": "3"}));
     assert_eq!(tables["customers-prod"][0]["lastExport"], json!({"S": "2024"}));
 }
+
+#[test]
+fn a_migration_writes_each_item_back_in_place() {
+    let tables = tables_after("aws-samples-dynamodb-migrations.asl.json");
+    let skus: Vec<&Value> = tables["${MigrateTableName}"].iter().map(|i| &i["sku"]["S"]).collect();
+    assert_eq!(skus, ["SKU-1001", "SKU-1002", "SKU-1003", "SKU-1004"], "replaced, not appended");
+}
