@@ -38,12 +38,7 @@ fn generated_and_covered(label: &str, definition: &str) -> (Vec<statecraft::sim:
 }
 
 fn suite_of(label: &str, definition: &str, base: &[statecraft::sim::scenario::Scenario]) -> (Vec<statecraft::sim::scenario::Scenario>, Coverage) {
-    let s3 = objects_of(label);
-    // The account's tables seeded beside a corpus workflow, as `statecraft generate-suite --stores` takes them.
-    let mut simulator = suite_simulator(definition, &HandlerSet::new(), &s3).unwrap_or_else(|e| panic!("{label}: {e}"));
-    if let Some(text) = stores_seed_of(label) {
-        simulator = simulator.with_more_stores(&statecraft::sim::stores::StoreSeeds::parse(&text).expect("the stores file is a store seed"));
-    }
+    let simulator = simulator_of(label, definition);
     let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
     let generated = generate_on(&simulator, &parsed, base, Options::default());
     let run = run_suite_on(simulator, &parsed, &generated.scenarios);
@@ -51,6 +46,16 @@ fn suite_of(label: &str, definition: &str, base: &[statecraft::sim::scenario::Sc
         assert_eq!(row.pass, Some(true), "{label}: {} {:?}", row.name, row.mismatches);
     }
     (generated.scenarios, run.coverage)
+}
+
+/// The simulator a workflow's suite runs on: its account's S3 objects and the stores seeded
+/// beside it, as `statecraft generate-suite --s3 --stores` takes them.
+fn simulator_of(label: &str, definition: &str) -> statecraft::sim::batch::Simulator {
+    let simulator = suite_simulator(definition, &HandlerSet::new(), &objects_of(label)).unwrap_or_else(|e| panic!("{label}: {e}"));
+    match stores_seed_of(label) {
+        Some(text) => simulator.with_more_stores(&statecraft::sim::stores::StoreSeeds::parse(&text).expect("the stores file is a store seed")),
+        None => simulator,
+    }
 }
 
 /// What is missed without a reason (empty: 100 % of reachable edges, states and goals).
@@ -290,7 +295,7 @@ const KNOWN_AWS_SAMPLES_MISSES: &[&str] = &[
 /// out are named with why. How many replayed, and how many were left out.
 fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim::scenario::Scenario]) -> (usize, usize) {
     use statecraft::sim::command::{MockSelection, RunOptions, run_command};
-    let (config, notes) = statecraft::sim::suite::export::mock_config(definition, scenarios, "Machine", &objects_of(name)).unwrap();
+    let (config, notes) = statecraft::sim::suite::export::mock_config_on(&simulator_of(name, definition), definition, scenarios, "Machine").unwrap();
     for note in &notes {
         assert!(note.contains(": "), "{name}: a note names its scenario and why: {note}");
     }
@@ -307,7 +312,9 @@ fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim
             mocks: Some(MockSelection { text: text.clone(), test_case: case.name.clone(), state_machine: None }),
             s3: s3_seed_of(name),
             jsonata: Default::default(),
-            answers: Default::default(), stores: None, print_stores: false,
+            answers: Default::default(),
+            stores: stores_seed_of(name).map(|text| (name.replace(".asl.json", ".stores.json"), text)),
+            print_stores: false,
         };
         let report = run_command(definition, &scenario.input, &options);
         let succeeded = expected.status.as_deref() == Some("SUCCEEDED");
