@@ -70,6 +70,26 @@ pub enum Condition {
     Not(Box<Condition>),
 }
 
+impl Condition {
+    /// The top-level attributes the condition reads.
+    pub fn attributes(&self) -> Vec<&str> {
+        fn of(o: &Operand) -> Option<&str> {
+            match o {
+                Operand::Path(p) | Operand::Size(p) => Some(super::expression::attribute(p)),
+                Operand::Value(_) => None,
+            }
+        }
+        match self {
+            Condition::Compare(_, a, b) | Condition::BeginsWith(a, b) | Condition::Contains(a, b) => [of(a), of(b)].into_iter().flatten().collect(),
+            Condition::Between(a, b, c) => [of(a), of(b), of(c)].into_iter().flatten().collect(),
+            Condition::In(a, list) => std::iter::once(a).chain(list).filter_map(of).collect(),
+            Condition::Exists(p) | Condition::NotExists(p) | Condition::Type(p, _) => vec![super::expression::attribute(p)],
+            Condition::And(a, b) | Condition::Or(a, b) => a.attributes().into_iter().chain(b.attributes()).collect(),
+            Condition::Not(a) => a.attributes(),
+        }
+    }
+}
+
 /// Parses a condition (ConditionExpression, FilterExpression, KeyConditionExpression); the
 /// placeholders it uses are marked used in `placeholders`.
 pub fn parse(text: &str, placeholders: &mut Placeholders) -> Result<Condition, Error> {

@@ -479,6 +479,14 @@ fn read(store: &mut ServiceStore, input: &Value, keyed: bool) -> Result<Value, F
         // A table created on use or seeded learns its key from the first query naming it.
         table.key = std::iter::once(kc.partition.0.clone()).chain(kc.sort.as_ref().map(|(n, _)| n.clone())).collect();
     }
+    if let (Some(kc), Some(filter)) = (key_condition, &found.filter) {
+        // The key condition's attributes, and the table's key when the query reads the table.
+        let table_key = if index.is_none() { table.key.as_slice() } else { &[] };
+        let keys: Vec<&str> = std::iter::once(kc.partition.0.as_str()).chain(kc.sort.as_ref().map(|(n, _)| n.as_str())).chain(table_key.iter().map(String::as_str)).collect();
+        if let Some(key) = filter.attributes().into_iter().find(|a| keys.contains(a)) {
+            return Err(validation(format!("Filter Expression can only contain non-primary key attributes: Primary key attribute: {key}")));
+        }
+    }
     let index_key: Vec<String> = match (index, key_condition) {
         (Some(_), Some(kc)) => std::iter::once(kc.partition.0.clone()).chain(kc.sort.as_ref().map(|(n, _)| n.clone())).collect(),
         _ => Vec::new(),
@@ -842,6 +850,8 @@ mod tests {
                 "DynamoDb.DynamoDbException", "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}"),
             ("scan", json!({"TableName": "Orders", "FilterExpression": "amount >", "ExpressionAttributeValues": {}}), "DynamoDb.DynamoDbException", "Invalid FilterExpression: Syntax error; token: \"<EOF>\", near: \">\""),
             ("scan", json!({"TableName": "Orders", "ProjectionExpression": "size"}), "DynamoDb.DynamoDbException", "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: size"),
+            ("query", json!({"TableName": "Orders", "KeyConditionExpression": "customer = :c", "FilterExpression": "begins_with(orderId, :c)", "ExpressionAttributeValues": {":c": {"S": "c1"}}}),
+                "DynamoDb.DynamoDbException", "Filter Expression can only contain non-primary key attributes: Primary key attribute: orderId"),
             ("scan", json!({"TableName": "Orders", "Limit": 0}), "DynamoDb.DynamoDbException", "1 validation error detected: Value '0' at 'limit'"),
             ("updateItem", json!({"TableName": "Orders", "Key": {"customer": {"S": "c1"}, "orderId": {"S": "o1"}}, "UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": "bare"}}),
                 "DynamoDb.DynamoDbException", "One or more parameter values were invalid: Supplied AttributeValue is empty"),
