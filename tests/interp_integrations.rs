@@ -38,7 +38,7 @@ fn dynamodb_sns_and_sqs_run_against_the_store() {
                 "ResultPath": null, "Next": "Bump"},
         "Bump": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
                  "Parameters": {"TableName": "Orders", "Key": {"orderId": {"S.$": "$.id"}},
-                                "UpdateExpression": "SET total = total + :n", "ExpressionAttributeValues": {":n": {"N": "5"}},
+                                "UpdateExpression": "SET #t = #t + :n", "ExpressionAttributeNames": {"#t": "total"}, "ExpressionAttributeValues": {":n": {"N": "5"}},
                                 "ReturnValues": "UPDATED_NEW"},
                  "ResultSelector": {"total.$": "$.Attributes.total.N"}, "ResultPath": "$.bumped", "Next": "Get"},
         "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",

@@ -5,8 +5,8 @@
 use serde_json::Value;
 use statecraft::sim::handler::HandlerSet;
 use statecraft::sim::scenario::seed_scenarios;
-use statecraft::sim::suite::coverage::{Coverage, run_suite};
-use statecraft::sim::suite::generate::{Options, generate};
+use statecraft::sim::suite::coverage::{Coverage, run_suite, run_suite_on};
+use statecraft::sim::suite::generate::{Options, generate_on, suite_simulator};
 
 /// Generates the suite of `definition`, runs it, and gives its coverage; every scenario passes
 /// (its expectation was recorded from the same behaviour).
@@ -24,13 +24,13 @@ fn generated_and_covered(label: &str, definition: &str) -> (Vec<statecraft::sim:
     let written: Vec<_> = written_scenario(label).into_iter().collect();
     let first = if definition == statecraft::seed::ORDER_WORKFLOW {
         suite_of(label, definition, &seed_scenarios())
-    } else if s3_seed_of(label).is_some() {
+    } else if s3_seed_of(label).is_some() || stores_seed_of(label).is_some() {
         suite_of(label, definition, &written)
     } else {
         suite_of(label, definition, &[])
     };
     let unexplained_count = |c: &Coverage| c.missed().into_iter().filter(|(_, why)| why.is_none()).count();
-    if written.is_empty() || s3_seed_of(label).is_some() || unexplained_count(&first.1) == 0 {
+    if written.is_empty() || s3_seed_of(label).is_some() || stores_seed_of(label).is_some() || unexplained_count(&first.1) == 0 {
         return first;
     }
     let second = suite_of(label, definition, &written);
@@ -38,13 +38,24 @@ fn generated_and_covered(label: &str, definition: &str) -> (Vec<statecraft::sim:
 }
 
 fn suite_of(label: &str, definition: &str, base: &[statecraft::sim::scenario::Scenario]) -> (Vec<statecraft::sim::scenario::Scenario>, Coverage) {
-    let s3 = objects_of(label);
-    let generated = generate(definition, base, &HandlerSet::new(), &s3, Options::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
-    let run = run_suite(definition, &generated.scenarios, &HandlerSet::new(), &s3).unwrap();
+    let simulator = simulator_of(label, definition);
+    let parsed: Value = serde_json::from_str(definition).unwrap_or_default();
+    let generated = generate_on(&simulator, &parsed, base, Options::default());
+    let run = run_suite_on(simulator, &parsed, &generated.scenarios);
     for row in &run.rows {
         assert_eq!(row.pass, Some(true), "{label}: {} {:?}", row.name, row.mismatches);
     }
     (generated.scenarios, run.coverage)
+}
+
+/// The simulator a workflow's suite runs on: its account's S3 objects and the stores seeded
+/// beside it, as `statecraft generate-suite --s3 --stores` takes them.
+fn simulator_of(label: &str, definition: &str) -> statecraft::sim::batch::Simulator {
+    let simulator = suite_simulator(definition, &HandlerSet::new(), &objects_of(label)).unwrap_or_else(|e| panic!("{label}: {e}"));
+    match stores_seed_of(label) {
+        Some(text) => simulator.with_more_stores(&statecraft::sim::stores::StoreSeeds::parse(&text).expect("the stores file is a store seed")),
+        None => simulator,
+    }
 }
 
 /// What is missed without a reason (empty: 100 % of reachable edges, states and goals).
@@ -95,6 +106,11 @@ const KNOWN_MISSES: &[&str] = &[
 /// tests/workflows.rs reads them), as their JSON text.
 fn s3_seed_of(label: &str) -> Option<String> {
     label.ends_with(".asl.json").then(|| std::fs::read_to_string(label.replace(".asl.json", ".s3.json")).ok()).flatten()
+}
+
+/// The stores a corpus workflow's account holds (`<name>.stores.json`), as text.
+fn stores_seed_of(label: &str) -> Option<String> {
+    label.ends_with(".asl.json").then(|| std::fs::read_to_string(label.replace(".asl.json", ".stores.json")).ok()).flatten()
 }
 
 /// The scenario written down beside a corpus workflow (`<name>.expected.json`'s input).
@@ -279,7 +295,7 @@ const KNOWN_AWS_SAMPLES_MISSES: &[&str] = &[
 /// out are named with why. How many replayed, and how many were left out.
 fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim::scenario::Scenario]) -> (usize, usize) {
     use statecraft::sim::command::{MockSelection, RunOptions, run_command};
-    let (config, notes) = statecraft::sim::suite::export::mock_config(definition, scenarios, "Machine", &objects_of(name)).unwrap();
+    let (config, notes) = statecraft::sim::suite::export::mock_config_on(&simulator_of(name, definition), definition, scenarios, "Machine").unwrap();
     for note in &notes {
         assert!(note.contains(": "), "{name}: a note names its scenario and why: {note}");
     }
@@ -296,7 +312,9 @@ fn replay_mock_config(name: &str, definition: &str, scenarios: &[statecraft::sim
             mocks: Some(MockSelection { text: text.clone(), test_case: case.name.clone(), state_machine: None }),
             s3: s3_seed_of(name),
             jsonata: Default::default(),
-            answers: Default::default(), stores: None, print_stores: false,
+            answers: Default::default(),
+            stores: stores_seed_of(name).map(|text| (name.replace(".asl.json", ".stores.json"), text)),
+            print_stores: false,
         };
         let report = run_command(definition, &scenario.input, &options);
         let succeeded = expected.status.as_deref() == Some("SUCCEEDED");

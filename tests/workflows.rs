@@ -7,7 +7,11 @@
 //! recorded rather than hidden by tuning the workflow). A workflow that reads S3 objects (a
 //! Distributed Map's ItemReader, a listing) may have `<name>.s3.json` beside it: the objects its
 //! account holds before the run, `{"bucket": {"key": body}}` (a body is the object's text, or any
-//! other JSON value stored as its JSON text), given to `statecraft run` as `--s3 FILE`.
+//! other JSON value stored as its JSON text), given to `statecraft run` as `--s3 FILE`. A
+//! workflow that reads DynamoDB tables (a query, a scan) may have `<name>.stores.json` beside
+//! it: the tables (and queues, topics, buckets) its account holds before the run, in the Run
+//! drawer's store seed format (`sim::stores::StoreSeeds`), given to `statecraft run` as
+//! `--stores FILE`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -40,17 +44,29 @@ fn s3_seed_of(definition: &Path) -> Option<String> {
     std::fs::read_to_string(definition.to_string_lossy().replace(".asl.json", ".s3.json")).ok()
 }
 
-/// The execution's status, output or error, as `(status, output, error)`.
-fn run(definition: &str, handlers: &HandlerSet, input: Value) -> (&'static str, Value, Option<String>) {
-    run_seeded(definition, handlers, input, None)
+/// The stores a workflow's account holds before its run (`<name>.stores.json`): the file's
+/// name and text.
+fn stores_seed_of(definition: &Path) -> Option<(String, String)> {
+    let path = definition.to_string_lossy().replace(".asl.json", ".stores.json");
+    std::fs::read_to_string(&path).ok().map(|text| (path, text))
 }
 
-/// [`run`] with the S3 objects of `s3` (a seed file's text).
-fn run_seeded(definition: &str, handlers: &HandlerSet, input: Value, s3: Option<&str>) -> (&'static str, Value, Option<String>) {
+/// The execution's status, output or error, as `(status, output, error)`.
+fn run(definition: &str, handlers: &HandlerSet, input: Value) -> (&'static str, Value, Option<String>) {
+    run_seeded(definition, handlers, input, None, None)
+}
+
+/// [`run`] with the S3 objects of `s3` (a seed file's text) and the stores of `stores` (a
+/// stores file's text).
+fn run_seeded(definition: &str, handlers: &HandlerSet, input: Value, s3: Option<&str>, stores: Option<&str>) -> (&'static str, Value, Option<String>) {
     let mut simulator = Simulator::new(definition, handlers).expect("the definition runs");
     if let Some(text) = s3 {
         let seed: Value = serde_json::from_str(text).expect("the S3 seed is JSON");
         simulator.s3.seed_from_json(&seed, 1_704_067_200_000).expect("the S3 seed has the shape {bucket: {key: body}}");
+    }
+    if let Some(text) = stores {
+        let seeds = statecraft::sim::stores::StoreSeeds::parse(text).expect("the stores file is a store seed");
+        simulator = simulator.with_more_stores(&seeds);
     }
     let mut execution = simulator.start(input, SEED);
     execution.run();
@@ -112,7 +128,7 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
         }
         all_services.extend(services(&definition));
         let expected = expected_of(file);
-        let outcome = run_seeded(&definition, &HandlerSet::new(), expected["input"].clone(), s3_seed_of(file).as_deref());
+        let outcome = run_seeded(&definition, &HandlerSet::new(), expected["input"].clone(), s3_seed_of(file).as_deref(), stores_seed_of(file).map(|(_, t)| t).as_deref());
         let wrong = mismatches(&expected, &outcome);
         if std::env::var_os("WORKFLOWS_SHOW").is_some() {
             println!("{name}: {} {}", outcome.0, outcome.1);
@@ -186,8 +202,9 @@ fn the_same_run_twice_is_the_same() {
         let definition = std::fs::read_to_string(&file).unwrap();
         let input = expected_of(&file)["input"].clone();
         let s3 = s3_seed_of(&file);
-        let once = run_seeded(&definition, &HandlerSet::new(), input.clone(), s3.as_deref());
-        assert_eq!(once, run_seeded(&definition, &HandlerSet::new(), input, s3.as_deref()), "{}", file.display());
+        let stores = stores_seed_of(&file).map(|(_, text)| text);
+        let once = run_seeded(&definition, &HandlerSet::new(), input.clone(), s3.as_deref(), stores.as_deref());
+        assert_eq!(once, run_seeded(&definition, &HandlerSet::new(), input, s3.as_deref(), stores.as_deref()), "{}", file.display());
     }
 }
 
@@ -225,7 +242,7 @@ fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
     for file in corpus() {
         let definition = std::fs::read_to_string(&file).unwrap();
         let expected = expected_of(&file);
-        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: None, print_stores: false };
+        let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: false };
         let report = run_command(&definition, &expected["input"].to_string(), &options);
         let want = if expected["status"] == "SUCCEEDED" { 0 } else { 1 };
         assert_eq!(report.exit_code, want, "{}: {}{}", file.display(), report.stdout, report.stderr);
@@ -237,4 +254,39 @@ fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
             assert_eq!(printed.pointer(pointer), Some(want), "{} {pointer}", file.display());
         }
     }
+}
+
+/// What the stores hold after `statecraft run --print-stores` of a corpus workflow: the tables'
+/// items, by table name.
+fn tables_after(name: &str) -> std::collections::BTreeMap<String, Vec<Value>> {
+    use statecraft::sim::command::{RunOptions, run_command};
+    let file = corpus().into_iter().find(|f| f.ends_with(name)).expect("the workflow");
+    let definition = std::fs::read_to_string(&file).unwrap();
+    let expected = expected_of(&file);
+    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: None, jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
+    let report = run_command(&definition, &expected["input"].to_string(), &options);
+    assert_eq!(report.exit_code, 0, "{}", report.stderr);
+    let printed: Value = serde_json::from_str(report.stderr.trim()).expect("the stores as JSON on stderr");
+    printed["stores"]["tables"].as_array().expect("tables").iter().map(|t| (t["name"].as_str().unwrap().to_string(), t["items"].as_array().cloned().unwrap_or_default())).collect()
+}
+
+#[test]
+fn paging_workflows_read_every_page_of_their_seeded_tables() {
+    // The transfer pages through 53 items (50, 3, then an empty page) and copies each.
+    let tables = tables_after("aws-samples-dynamodb-transfer.asl.json");
+    let (source, target) = (&tables["${SourceTableName}"], &tables["${TargetTableName}"]);
+    assert_eq!((source.len(), target.len()), (53, 53));
+    assert!(source.iter().all(|item| target.contains(item)), "every item copied as it was");
+    // The order-history export records its export once and counts it on the customer.
+    let tables = tables_after("customer-order-history-export.asl.json");
+    assert_eq!(tables["order-exports-prod"], [json!({"exportId": {"S": "CUST-2291#2024"}, "orderCount": {"N": "6"}, "amountCents": {"N": "27898"}, "pages": {"N": "3"}})]);
+    assert_eq!(tables["customers-prod"][0]["exportCount"], json!({"N": "3"}));
+    assert_eq!(tables["customers-prod"][0]["lastExport"], json!({"S": "2024"}));
+}
+
+#[test]
+fn a_migration_writes_each_item_back_in_place() {
+    let tables = tables_after("aws-samples-dynamodb-migrations.asl.json");
+    let skus: Vec<&Value> = tables["${MigrateTableName}"].iter().map(|i| &i["sku"]["S"]).collect();
+    assert_eq!(skus, ["SKU-1001", "SKU-1002", "SKU-1003", "SKU-1004"], "replaced, not appended");
 }

@@ -2,14 +2,14 @@
 //! ([`crate::asl::interp::plug`]: [`TaskHandler`], [`HandlerRegistry`]) and the interpreter never
 //! names them. Here: the generic handlers (echo, static result, throw,
 //! fail-N-times-then-succeed, latency), the seed's four Lambdas ([`seed`]) and their Python
-//! subset ([`python`]), SNS/SQS/DynamoDB/S3 over an in-memory store ([`services`], DynamoDB's condition
-//! expressions in [`condition`], S3's buckets in [`s3`]), Step Functions
+//! subset ([`python`]), SNS/SQS/DynamoDB/S3 over an in-memory store ([`services`], DynamoDB's tables,
+//! operations and expression language in [`dynamodb`], S3's buckets in [`s3`]), Step Functions
 //! Local's mock files ([`mock_config`]), nested `startExecution.sync` runs ([`nested`]), and
 //! the default answers of Tasks nobody configured, from the service catalogue ([`optimized`]:
 //! optimized integrations as AWS returns them, `aws-sdk:` calls shaped from the API models).
 
 pub mod catalogue;
-pub mod condition;
+pub mod dynamodb;
 pub mod messages;
 pub mod mock_config;
 pub mod nested;

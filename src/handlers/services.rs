@@ -1,10 +1,10 @@
 //! Built-in service integrations over an in-memory [`ServiceStore`]: SNS `publish` and SQS
-//! `sendMessage`/`receiveMessage`/`deleteMessage` (optimized and `aws-sdk:`, [`super::messages`]), S3 `getObject`/`putObject`/`listObjectsV2` over the store's buckets
-//! ([`super::s3`]), and DynamoDB `getItem`, `putItem`, `updateItem` (SET, REMOVE and ADD with
-//! `ExpressionAttributeNames`/`Values`) and `deleteItem`, writes guarded by a `ConditionExpression`
-//! ([`super::condition`], `DynamoDB.ConditionalCheckFailedException` when it does not hold), with AWS-shaped results and the error
-//! names Step Functions reports for them (`DynamoDB.ResourceNotFoundException`,
-//! `DynamoDB.AmazonDynamoDBException` for validation errors, `SNS.InvalidParameterException`,
+//! `sendMessage`/`receiveMessage`/`deleteMessage` (optimized and `aws-sdk:`, [`super::messages`]),
+//! S3 `getObject`/`putObject`/`listObjectsV2` over the store's buckets ([`super::s3`]), and
+//! DynamoDB over its tables, optimized and `aws-sdk:` ([`super::dynamodb`]: items, queries,
+//! scans, batches, transactions, the expression language), with AWS-shaped results and the
+//! error names Step Functions reports for them (`DynamoDB.ConditionalCheckFailedException`,
+//! `DynamoDb.ConditionalCheckFailedException`, `SNS.InvalidParameterException`,
 //! `SQS.AmazonSQSException`).
 //!
 //! The store is shared ([`SharedStore`]) so the caller can declare tables before a run and read
@@ -66,7 +66,7 @@ impl ServiceStore {
 }
 
 /// The resources the built-in integrations answer.
-pub const RESOURCES: [&str; 12] = [
+pub const RESOURCES: [&str; 8] = [
     "arn:aws:states:::sns:publish",
     "arn:aws:states:::sns:publish.waitForTaskToken",
     "arn:aws:states:::sqs:sendMessage",
@@ -75,21 +75,22 @@ pub const RESOURCES: [&str; 12] = [
     "arn:aws:states:::aws-sdk:sqs:sendMessage",
     "arn:aws:states:::aws-sdk:sqs:receiveMessage",
     "arn:aws:states:::aws-sdk:sqs:deleteMessage",
-    "arn:aws:states:::dynamodb:getItem",
-    "arn:aws:states:::dynamodb:putItem",
-    "arn:aws:states:::dynamodb:updateItem",
-    "arn:aws:states:::dynamodb:deleteItem",
 ];
 
-/// Whether the built-in integrations answer `resource` (S3's included).
+/// Whether the built-in integrations answer `resource` (S3's and DynamoDB's included).
 pub fn handles(resource: &str) -> bool {
-    RESOURCES.contains(&resource) || super::s3::RESOURCES.contains(&resource)
+    all_resources().any(|r| r == resource)
+}
+
+/// Every resource the built-in integrations answer.
+fn all_resources() -> impl Iterator<Item = &'static str> {
+    RESOURCES.into_iter().chain(super::s3::RESOURCES).chain(super::dynamodb::RESOURCES)
 }
 
 /// Registers the built-in integrations over `store` under their resource ARNs (a handler
 /// registered for a state's name still wins).
 pub fn register(registry: &mut HandlerRegistry, store: &SharedStore) {
-    for resource in RESOURCES.into_iter().chain(super::s3::RESOURCES) {
+    for resource in all_resources() {
         registry.register(resource, Services { store: store.clone() });
     }
 }
@@ -111,6 +112,16 @@ impl TaskHandler for Services {
             // An AWS SDK integration's answer is the SDK's output, without Step Functions' metadata.
             return super::s3::call(&mut store.s3, operation, input, context.now);
         }
+        if let Some((operation, integration)) = super::dynamodb::operations::Operation::of_resource(request.resource) {
+            let result = super::dynamodb::operations::call(&mut store, operation, integration, input)?;
+            drop(store);
+            return Ok(match integration {
+                // An AWS SDK integration's answer is the SDK's output, without Step Functions' metadata.
+                super::dynamodb::operations::Integration::Sdk => result,
+                // DynamoDB speaks JSON 1.0.
+                super::dynamodb::operations::Integration::Optimized => super::optimized::with_metadata(result, "application/x-amz-json-1.0", &[], context),
+            });
+        }
         let sdk = request.resource.contains(":::aws-sdk:");
         let sns = request.resource.contains(":sns:");
         let sqs = request.resource.contains(":sqs:");
@@ -119,10 +130,6 @@ impl TaskHandler for Services {
             (_, true, "sendMessage") => super::messages::send_message(&mut store, input, context.rng, sdk)?,
             (_, true, "receiveMessage") => super::messages::receive_message(&mut store, input, context.now)?,
             (_, true, "deleteMessage") => super::messages::delete_message(&mut store, input)?,
-            (_, _, "getItem") => get_item(&mut store, input)?,
-            (_, _, "putItem") => put_item(&mut store, input)?,
-            (_, _, "updateItem") => update_item(&mut store, input)?,
-            (_, _, "deleteItem") => delete_item(&mut store, input)?,
             _ => return Err(StatesError::new("States.TaskFailed", format!("'{}' is not a built-in integration", request.resource))),
         };
         drop(store);
@@ -130,9 +137,8 @@ impl TaskHandler for Services {
             // An AWS SDK integration's answer is the SDK's output, without Step Functions' metadata.
             return Ok(result);
         }
-        // SNS and SQS speak the query protocol (XML), DynamoDB JSON 1.0.
-        let content_type = if request.resource.contains(":::dynamodb:") { "application/x-amz-json-1.0" } else { "text/xml" };
-        Ok(super::optimized::with_metadata(result, content_type, &[], context))
+        // SNS and SQS speak the query protocol (XML).
+        Ok(super::optimized::with_metadata(result, "text/xml", &[], context))
     }
 }
 
@@ -142,518 +148,6 @@ pub(super) fn service_error(prefix: &str, code: &str, message: &str, service: &s
         format!("{prefix}.{code}"),
         format!("{message} (Service: {service}; Status Code: {status}; Error Code: {error_code}; Request ID: 00000000-0000-0000-0000-000000000000; Proxy: null)"),
     )
-}
-
-fn dynamo_validation(message: &str) -> StatesError {
-    service_error("DynamoDB", "AmazonDynamoDBException", message, "AmazonDynamoDBv2", 400, "ValidationException")
-}
-
-/// The request's `ConditionExpression`, parsed, then DynamoDB's checks of its placeholders:
-/// a `#name` or `:value` no expression of the request uses is refused (the caller parses its
-/// UpdateExpression before).
-fn condition_of(input: &Value) -> Result<Option<super::condition::Condition>, StatesError> {
-    let names = input.get("ExpressionAttributeNames").and_then(Value::as_object);
-    let values = input.get("ExpressionAttributeValues").and_then(Value::as_object);
-    let condition = input.get("ConditionExpression").and_then(Value::as_str);
-    let expressions: Vec<&str> = ["UpdateExpression", "ConditionExpression"].into_iter().filter_map(|m| input.get(m).and_then(Value::as_str)).collect();
-    if expressions.is_empty() {
-        for (member, map) in [("ExpressionAttributeNames", names), ("ExpressionAttributeValues", values)] {
-            if map.is_some() {
-                return Err(dynamo_validation(&format!("{member} can only be specified when using expressions")));
-            }
-        }
-    }
-    let condition = condition
-        .map(|text| super::condition::parse(text, names, values).map_err(|e| dynamo_validation(&format!("Invalid ConditionExpression: {e}"))))
-        .transpose()?;
-    // After the expressions parse, as DynamoDB reports a syntax error first.
-    if let Some(unused) = super::condition::unused_placeholders(&expressions, names, values) {
-        return Err(dynamo_validation(&unused));
-    }
-    Ok(condition)
-}
-
-/// Fails as DynamoDB does when the request's condition does not hold for the item as stored
-/// before the write (`None`: no such item, an empty one).
-fn check_condition(condition: Option<&super::condition::Condition>, item: Option<&Map<String, Value>>) -> Result<(), StatesError> {
-    let empty = Map::new();
-    match condition {
-        Some(c) if !super::condition::evaluate(c, item.unwrap_or(&empty)) => Err(service_error(
-            "DynamoDB",
-            "ConditionalCheckFailedException",
-            "The conditional request failed",
-            "AmazonDynamoDBv2",
-            400,
-            "ConditionalCheckFailedException",
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The data types an AttributeValue may hold (DynamoDB's "Data types" page).
-const ATTRIBUTE_TYPES: [&str; 10] = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"];
-
-/// Why `value` is not one of DynamoDB's AttributeValues, with DynamoDB's own words, if it is not.
-/// The request reaches DynamoDB through the SDK's typed `AttributeValue`: a bare value (`"x"`,
-/// `42`) or an object of none of the type members becomes an AttributeValue with no type set,
-/// which DynamoDB refuses as empty; two types set, it refuses as ambiguous; an `N` that is no
-/// number, as not convertible. `M` and `L` hold AttributeValues in turn.
-fn attribute_value_problem(value: &Value) -> Option<&'static str> {
-    const EMPTY: &str = "One or more parameter values were invalid: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
-    let Value::Object(members) = value else { return Some(EMPTY) };
-    let typed: Vec<(&String, &Value)> = members.iter().filter(|(k, _)| ATTRIBUTE_TYPES.contains(&k.as_str())).collect();
-    let [(kind, inner)] = typed.as_slice() else {
-        return Some(if typed.is_empty() {
-            EMPTY
-        } else {
-            "One or more parameter values were invalid: Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
-        });
-    };
-    // The SDK reads a scalar member leniently, as Jackson does: a number or a boolean where
-    // text is expected is its text (`{"N": 5}`, `{"S": 7}`), and `"true"`/`"false"` is a
-    // boolean (`{"BOOL": "false"}`, as a published quorum sample writes it).
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let number = |v: &Value| text(v).is_some_and(|t| t.trim().parse::<f64>().is_ok_and(f64::is_finite));
-    let boolean = |v: &Value| matches!(v, Value::Bool(_)) || matches!(v.as_str(), Some("true" | "false"));
-    match (kind.as_str(), inner) {
-        ("NULL", v) if v.as_bool() == Some(false) || v.as_str() == Some("false") => {
-            Some("One or more parameter values were invalid: Null attribute value types must have the value of true")
-        }
-        ("S" | "B", v) if text(v).is_some() => None,
-        ("BOOL" | "NULL", v) if boolean(v) => None,
-        ("N", v) if number(v) => None,
-        ("N", _) => Some("A value provided cannot be converted into a number"),
-        ("NS", Value::Array(items)) if items.iter().all(number) => None,
-        ("NS", _) => Some("A value provided cannot be converted into a number"),
-        ("SS" | "BS", Value::Array(items)) if items.iter().all(|i| text(i).is_some()) => None,
-        ("M", Value::Object(map)) => map.values().find_map(attribute_value_problem),
-        ("L", Value::Array(items)) => items.iter().find_map(attribute_value_problem),
-        _ => Some("One or more parameter values were invalid: An AttributeValue may not contain an empty or malformed value"),
-    }
-}
-
-/// Each AttributeValue of the request's `members` (`Item`, `Key`, `ExpressionAttributeValues`)
-/// checked before anything else is done, as DynamoDB validates a request before it reads a table.
-fn check_attribute_values(input: &Value, members: &[&str]) -> Result<(), StatesError> {
-    for member in members {
-        if let Some(Value::Object(map)) = input.get(*member)
-            && let Some(problem) = map.values().find_map(attribute_value_problem)
-        {
-            return Err(dynamo_validation(problem));
-        }
-    }
-    Ok(())
-}
-
-fn required<'v>(input: &'v Value, field: &str, missing: impl Fn(&str) -> StatesError) -> Result<&'v Value, StatesError> {
-    input.get(field).filter(|v| !v.is_null()).ok_or_else(|| missing(field))
-}
-
-fn table<'s>(store: &'s mut ServiceStore, input: &Value) -> Result<&'s mut Table, StatesError> {
-    let name = required(input, "TableName", |_| dynamo_validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"))?;
-    let name = name.as_str().unwrap_or_default();
-    if store.create_tables_on_use && !store.tables.contains_key(name) {
-        store.tables.insert(name.to_string(), Table::default());
-    }
-    if let Some(table) = store.tables.get_mut(name)
-        && table.key.is_empty()
-        && let Some(key) = input.get("Key").and_then(Value::as_object)
-    {
-        // A table created on use learns its key from the first request that names it.
-        table.key = key.keys().cloned().collect();
-    }
-    store.tables.get_mut(name).ok_or_else(|| {
-        service_error("DynamoDB", "ResourceNotFoundException", "Requested resource not found", "AmazonDynamoDBv2", 400, "ResourceNotFoundException")
-    })
-}
-
-/// The item's key attributes must match `key` exactly (names and typed values).
-fn key_of(table: &Table, key: &Map<String, Value>) -> Result<Map<String, Value>, StatesError> {
-    if key.len() != table.key.len() || table.key.iter().any(|k| !key.contains_key(k)) {
-        return Err(dynamo_validation("The provided key element does not match the schema"));
-    }
-    Ok(table.key.iter().map(|k| (k.clone(), key[k].clone())).collect())
-}
-
-fn position(table: &Table, key: &Map<String, Value>) -> Option<usize> {
-    table.items.iter().position(|item| key.iter().all(|(k, v)| item.get(k) == Some(v)))
-}
-
-fn key_param(input: &Value) -> Result<&Map<String, Value>, StatesError> {
-    input.get("Key").and_then(Value::as_object).ok_or_else(|| dynamo_validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null"))
-}
-
-fn get_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
-    check_attribute_values(input, &["Key"])?;
-    let table = table(store, input)?;
-    let key = key_of(table, key_param(input)?)?;
-    let mut result = Map::new();
-    if let Some(i) = position(table, &key) {
-        result.insert("Item".into(), Value::Object(table.items[i].clone()));
-    }
-    Ok(Value::Object(result))
-}
-
-fn returns_old(input: &Value, old: Option<Map<String, Value>>) -> Value {
-    let mut result = Map::new();
-    if input.get("ReturnValues").and_then(Value::as_str) == Some("ALL_OLD") {
-        if let Some(old) = old {
-            result.insert("Attributes".into(), Value::Object(old));
-        }
-    }
-    Value::Object(result)
-}
-
-fn put_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
-    check_attribute_values(input, &["Item", "ExpressionAttributeValues"])?;
-    let condition = condition_of(input)?;
-    let table = table(store, input)?;
-    let item = input.get("Item").and_then(Value::as_object).ok_or_else(|| dynamo_validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null"))?;
-    if let Some(missing) = table.key.iter().find(|k| !item.contains_key(*k)) {
-        return Err(dynamo_validation(&format!("One or more parameter values were invalid: Missing the key {missing} in the item")));
-    }
-    let key: Map<String, Value> = table.key.iter().map(|k| (k.clone(), item[k].clone())).collect();
-    let found = position(table, &key).filter(|_| !table.key.is_empty());
-    check_condition(condition.as_ref(), found.map(|i| &table.items[i]))?;
-    let old = match found {
-        Some(i) => Some(std::mem::replace(&mut table.items[i], item.clone())),
-        None => {
-            table.items.push(item.clone());
-            None
-        }
-    };
-    Ok(returns_old(input, old))
-}
-
-fn delete_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
-    check_attribute_values(input, &["Key", "ExpressionAttributeValues"])?;
-    let condition = condition_of(input)?;
-    let table = table(store, input)?;
-    let key = key_of(table, key_param(input)?)?;
-    let found = position(table, &key);
-    check_condition(condition.as_ref(), found.map(|i| &table.items[i]))?;
-    let old = found.map(|i| table.items.remove(i));
-    Ok(returns_old(input, old))
-}
-
-fn update_item(store: &mut ServiceStore, input: &Value) -> Result<Value, StatesError> {
-    check_attribute_values(input, &["Key", "ExpressionAttributeValues"])?;
-    let expression = input.get("UpdateExpression").and_then(Value::as_str).unwrap_or("");
-    let names = input.get("ExpressionAttributeNames").and_then(Value::as_object);
-    let values = input.get("ExpressionAttributeValues").and_then(Value::as_object);
-    let actions = update::parse(expression, names, values).map_err(|e| dynamo_validation(&format!("Invalid UpdateExpression: {e}")))?;
-    let condition = condition_of(input)?;
-    let table = table(store, input)?;
-    let key = key_of(table, key_param(input)?)?;
-    check_condition(condition.as_ref(), position(table, &key).map(|i| &table.items[i]))?;
-    let existed = position(table, &key).is_some();
-    let index = match position(table, &key) {
-        Some(i) => i,
-        None => {
-            table.items.push(key.clone());
-            table.items.len() - 1
-        }
-    };
-    let old = table.items[index].clone();
-    let mut item = old.clone();
-    for action in &actions {
-        if table.key.iter().any(|k| k == action.attribute()) {
-            return Err(dynamo_validation(&format!(
-                "One or more parameter values were invalid: Cannot update attribute {}. This attribute is part of the key",
-                action.attribute()
-            )));
-        }
-        action.apply(&mut item).map_err(|e| dynamo_validation(&e))?;
-    }
-    table.items[index] = item.clone();
-    let touched: Vec<&str> = actions.iter().map(update::Action::attribute).collect();
-    let pick = |m: &Map<String, Value>| -> Map<String, Value> { m.iter().filter(|(k, _)| touched.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect() };
-    let attributes = match input.get("ReturnValues").and_then(Value::as_str).unwrap_or("NONE") {
-        // An item the update created had no old attributes.
-        "ALL_OLD" if existed => Some(old.clone()),
-        "ALL_NEW" => Some(item.clone()),
-        "UPDATED_OLD" => Some(pick(&old)),
-        "UPDATED_NEW" => Some(pick(&item)),
-        _ => None,
-    };
-    let mut result = Map::new();
-    if let Some(attributes) = attributes.filter(|a| !a.is_empty()) {
-        result.insert("Attributes".into(), Value::Object(attributes));
-    }
-    Ok(Value::Object(result))
-}
-
-/// DynamoDB's UpdateExpression, the basics: `SET a = :v, b = b + :n, c = if_not_exists(c, :z),
-/// d = list_append(d, :l)`, `REMOVE a, b` and `ADD n :v` (numbers add, sets union), on top-level
-/// attributes named directly or through `#name`.
-mod update {
-    use serde_json::{Map, Value};
-
-    /// A value operand, resolved at parse time where it is a `:value`.
-    #[derive(Debug, Clone)]
-    pub enum Operand {
-        Value(Value),
-        Path(String),
-        IfNotExists(String, Box<Operand>),
-        ListAppend(Box<Operand>, Box<Operand>),
-        Plus(Box<Operand>, Box<Operand>),
-        Minus(Box<Operand>, Box<Operand>),
-    }
-
-    #[derive(Debug, Clone)]
-    pub enum Action {
-        Set(String, Operand),
-        Remove(String),
-        Add(String, Value),
-    }
-
-    impl Action {
-        pub fn attribute(&self) -> &str {
-            match self {
-                Action::Set(a, _) | Action::Remove(a) | Action::Add(a, _) => a,
-            }
-        }
-
-        pub fn apply(&self, item: &mut Map<String, Value>) -> Result<(), String> {
-            match self {
-                Action::Set(name, operand) => {
-                    let value = evaluate(operand, item)?;
-                    item.insert(name.clone(), value);
-                }
-                Action::Remove(name) => {
-                    item.remove(name);
-                }
-                Action::Add(name, value) => {
-                    let new = match (item.get(name), value) {
-                        (None, v) => v.clone(),
-                        (Some(old), v) if old.get("N").is_some() && v.get("N").is_some() => arithmetic(old, v, 1.0)?,
-                        (Some(old), v) => match (set_of(old), set_of(v)) {
-                            (Some((kind, a)), Some((kind2, b))) if kind == kind2 => {
-                                let mut union = a.clone();
-                                union.extend(b.iter().filter(|x| !a.contains(x)).cloned());
-                                let mut m = Map::new();
-                                m.insert(kind.to_string(), Value::Array(union));
-                                Value::Object(m)
-                            }
-                            _ => return Err("Incorrect operand type for operator or function; operator: ADD".into()),
-                        },
-                    };
-                    item.insert(name.clone(), new);
-                }
-            }
-            Ok(())
-        }
-    }
-
-    fn set_of(v: &Value) -> Option<(&'static str, &Vec<Value>)> {
-        ["SS", "NS", "BS"].into_iter().find_map(|k| v.get(k).and_then(Value::as_array).map(|a| (k, a)))
-    }
-
-    fn number(v: &Value) -> Option<f64> {
-        v.get("N")?.as_str()?.parse().ok()
-    }
-
-    fn arithmetic(a: &Value, b: &Value, sign: f64) -> Result<Value, String> {
-        match (number(a), number(b)) {
-            (Some(x), Some(y)) => {
-                let r = x + sign * y;
-                let text = if r.fract() == 0.0 && r.abs() < 1e15 { format!("{}", r as i64) } else { format!("{r}") };
-                Ok(serde_json::json!({"N": text}))
-            }
-            _ => Err("Incorrect operand type for operator or function; operator or function: +/-".into()),
-        }
-    }
-
-    fn evaluate(operand: &Operand, item: &Map<String, Value>) -> Result<Value, String> {
-        Ok(match operand {
-            Operand::Value(v) => v.clone(),
-            Operand::Path(p) => item.get(p).cloned().ok_or_else(|| "The provided expression refers to an attribute that does not exist in the item".to_string())?,
-            Operand::IfNotExists(p, fallback) => match item.get(p) {
-                Some(v) => v.clone(),
-                None => evaluate(fallback, item)?,
-            },
-            Operand::ListAppend(a, b) => {
-                let (a, b) = (evaluate(a, item)?, evaluate(b, item)?);
-                match (a.get("L").and_then(Value::as_array), b.get("L").and_then(Value::as_array)) {
-                    (Some(x), Some(y)) => serde_json::json!({"L": x.iter().chain(y).cloned().collect::<Vec<_>>()}),
-                    _ => return Err("Incorrect operand type for operator or function; operator or function: list_append".into()),
-                }
-            }
-            Operand::Plus(a, b) => arithmetic(&evaluate(a, item)?, &evaluate(b, item)?, 1.0)?,
-            Operand::Minus(a, b) => arithmetic(&evaluate(a, item)?, &evaluate(b, item)?, -1.0)?,
-        })
-    }
-
-    struct Parser<'a> {
-        tokens: Vec<String>,
-        pos: usize,
-        names: Option<&'a Map<String, Value>>,
-        values: Option<&'a Map<String, Value>>,
-    }
-
-    fn tokenize(text: &str) -> Vec<String> {
-        let mut tokens = Vec::new();
-        let mut chars = text.chars().peekable();
-        while let Some(&c) = chars.peek() {
-            if c.is_whitespace() {
-                chars.next();
-            } else if "=,()+-".contains(c) {
-                tokens.push(c.to_string());
-                chars.next();
-            } else {
-                let mut word = String::new();
-                while let Some(&c) = chars.peek() {
-                    if c.is_whitespace() || "=,()+-".contains(c) {
-                        break;
-                    }
-                    word.push(c);
-                    chars.next();
-                }
-                tokens.push(word);
-            }
-        }
-        tokens
-    }
-
-    fn is_clause(token: &str) -> bool {
-        matches!(token.to_ascii_uppercase().as_str(), "SET" | "REMOVE" | "ADD" | "DELETE")
-    }
-
-    impl Parser<'_> {
-        fn peek(&self) -> Option<&str> {
-            self.tokens.get(self.pos).map(String::as_str)
-        }
-
-        fn next(&mut self) -> Result<String, String> {
-            let token = self.tokens.get(self.pos).cloned().ok_or("Syntax error; token: \"<EOF>\"")?;
-            self.pos += 1;
-            Ok(token)
-        }
-
-        fn expect(&mut self, wanted: &str) -> Result<(), String> {
-            let token = self.next()?;
-            if token == wanted { Ok(()) } else { Err(format!("Syntax error; token: \"{token}\", near: \"{wanted}\"")) }
-        }
-
-        fn name(&mut self) -> Result<String, String> {
-            let token = self.next()?;
-            if token.starts_with('#') {
-                return self
-                    .names
-                    .and_then(|n| n.get(&token))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .ok_or_else(|| format!("An expression attribute name used in the document path is not defined; attribute name: {token}"));
-            }
-            if token.starts_with(':') || is_clause(&token) || !token.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                return Err(format!("Syntax error; token: \"{token}\""));
-            }
-            Ok(token)
-        }
-
-        fn value(&mut self, token: &str) -> Result<Value, String> {
-            self.values
-                .and_then(|v| v.get(token))
-                .cloned()
-                .ok_or_else(|| format!("An expression attribute value used in expression is not defined; attribute value: {token}"))
-        }
-
-        fn operand(&mut self) -> Result<Operand, String> {
-            let first = self.term()?;
-            match self.peek() {
-                Some("+") => {
-                    self.pos += 1;
-                    Ok(Operand::Plus(Box::new(first), Box::new(self.term()?)))
-                }
-                Some("-") => {
-                    self.pos += 1;
-                    Ok(Operand::Minus(Box::new(first), Box::new(self.term()?)))
-                }
-                _ => Ok(first),
-            }
-        }
-
-        fn term(&mut self) -> Result<Operand, String> {
-            let token = self.peek().ok_or("Syntax error; token: \"<EOF>\"")?.to_string();
-            if token.starts_with(':') {
-                self.pos += 1;
-                return Ok(Operand::Value(self.value(&token)?));
-            }
-            if self.tokens.get(self.pos + 1).map(String::as_str) == Some("(") {
-                self.pos += 2;
-                let operand = match token.as_str() {
-                    "if_not_exists" => {
-                        let path = self.name()?;
-                        self.expect(",")?;
-                        Operand::IfNotExists(path, Box::new(self.operand()?))
-                    }
-                    "list_append" => {
-                        let a = self.operand()?;
-                        self.expect(",")?;
-                        Operand::ListAppend(Box::new(a), Box::new(self.operand()?))
-                    }
-                    other => return Err(format!("Invalid function name; function: {other}")),
-                };
-                self.expect(")")?;
-                return Ok(operand);
-            }
-            Ok(Operand::Path(self.name()?))
-        }
-    }
-
-    /// Parses an UpdateExpression; `:values` and `#names` are resolved now.
-    pub fn parse(text: &str, names: Option<&Map<String, Value>>, values: Option<&Map<String, Value>>) -> Result<Vec<Action>, String> {
-        let mut p = Parser { tokens: tokenize(text), pos: 0, names, values };
-        if p.tokens.is_empty() {
-            return Err("Syntax error; token: \"<EOF>\"".into());
-        }
-        let mut actions = Vec::new();
-        while let Some(clause) = p.peek().map(str::to_ascii_uppercase) {
-            p.pos += 1;
-            loop {
-                match clause.as_str() {
-                    "SET" => {
-                        let name = p.name()?;
-                        p.expect("=")?;
-                        actions.push(Action::Set(name, p.operand()?));
-                    }
-                    "REMOVE" => actions.push(Action::Remove(p.name()?)),
-                    "ADD" => {
-                        let name = p.name()?;
-                        let token = p.next()?;
-                        if !token.starts_with(':') {
-                            return Err(format!("Syntax error; token: \"{token}\""));
-                        }
-                        actions.push(Action::Add(name, p.value(&token)?));
-                    }
-                    other => return Err(format!("Syntax error; token: \"{other}\"")),
-                }
-                if p.peek() == Some(",") {
-                    p.pos += 1;
-                } else {
-                    break;
-                }
-            }
-            if let Some(token) = p.peek() {
-                if !is_clause(token) {
-                    return Err(format!("Syntax error; token: \"{token}\""));
-                }
-            }
-        }
-        let mut seen = Vec::new();
-        for a in &actions {
-            if seen.contains(&a.attribute()) {
-                return Err(format!("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [{0}], path two: [{0}]", a.attribute()));
-            }
-            seen.push(a.attribute());
-        }
-        Ok(actions)
-    }
 }
 
 #[cfg(test)]
@@ -738,7 +232,7 @@ mod tests {
             let cause = e.cause.unwrap();
             assert!(cause.starts_with("The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException;"), "{cause}");
         };
-        let first = json!({"id": {"S": "o1"}, "status": {"S": "NEW"}, "total": {"N": "20"}});
+        let first = json!({"id": {"S": "o1"}, "status": {"S": "NEW"}, "amount": {"N": "20"}});
         // (request, condition, values, succeeds)
         put(first.clone(), "attribute_not_exists(id)", json!(null)).unwrap();
         failed(put(json!({"id": {"S": "o1"}, "status": {"S": "DUP"}}), "attribute_not_exists(id)", json!(null)));
@@ -749,7 +243,7 @@ mod tests {
         };
         let cases: &[(&str, Value, bool)] = &[
             ("#st = :paid", json!({":paid": {"S": "PAID"}}), false),
-            ("#st IN (:new, :open) AND total BETWEEN :lo AND :hi", json!({":paid": {"S": "PAID"}, ":new": {"S": "NEW"}, ":open": {"S": "OPEN"}, ":lo": {"N": "10"}, ":hi": {"N": "30"}}), true),
+            ("#st IN (:new, :open) AND amount BETWEEN :lo AND :hi", json!({":paid": {"S": "PAID"}, ":new": {"S": "NEW"}, ":open": {"S": "OPEN"}, ":lo": {"N": "10"}, ":hi": {"N": "30"}}), true),
             ("#st <> :paid", json!({":paid": {"S": "PAID"}}), false),
             ("attribute_exists(id) AND NOT begins_with(#st, :n)", json!({":paid": {"S": "PAID"}, ":n": {"S": "NE"}}), true),
         ];
@@ -769,8 +263,8 @@ mod tests {
         let delete = |condition: &str, values: Value| {
             call(&s, &format!("{DDB}deleteItem"), json!({"TableName": "Orders", "Key": {"id": {"S": "o1"}}, "ConditionExpression": condition, "ExpressionAttributeValues": values}))
         };
-        failed(delete("total > :t", json!({":t": {"N": "100"}})));
-        delete("total <= :t", json!({":t": {"N": "100"}})).unwrap();
+        failed(delete("amount > :t", json!({":t": {"N": "100"}})));
+        delete("amount <= :t", json!({":t": {"N": "100"}})).unwrap();
         assert!(s.borrow().tables["Orders"].items.is_empty());
     }
 
@@ -778,7 +272,7 @@ mod tests {
     fn invalid_condition_expressions_and_placeholders_are_validation_errors() {
         let s = store();
         let cases: &[(Value, &str)] = &[
-            (json!({"ConditionExpression": "id = "}), "Invalid ConditionExpression: Syntax error; token: <EOF>"),
+            (json!({"ConditionExpression": "id = "}), "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""),
             (json!({"ConditionExpression": "id = :nope"}), "Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :nope"),
             (json!({"ConditionExpression": "attribute_exists(id)", "ExpressionAttributeValues": {":v": {"S": "v"}}}), "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"),
             (json!({"ConditionExpression": "attribute_exists(id)", "ExpressionAttributeNames": {"#n": "n"}}), "Value provided in ExpressionAttributeNames unused in expressions: keys: {#n}"),

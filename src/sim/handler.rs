@@ -5,8 +5,10 @@
 //!
 //! The default answer, for a Task nobody configured (zero configuration: paste, Run):
 //! 1. a seed Lambda by its function name: the seed's handler;
-//! 2. SNS `publish`, SQS `sendMessage`, DynamoDB `getItem`/`putItem`/`updateItem`/`deleteItem`,
-//!    S3 `getObject`/`putObject`/`listObjectsV2`: the stateful [`services`] over a store fresh
+//! 2. SNS `publish`, SQS `sendMessage`, DynamoDB `getItem`/`putItem`/`updateItem`/`deleteItem`
+//!    (optimized and `aws-sdk:`, with the SDK's `query`, `scan`, `batchGetItem`,
+//!    `batchWriteItem`, `transactWriteItems`), S3 `getObject`/`putObject`/`listObjectsV2`: the
+//!    stateful [`services`] over a store fresh
 //!    per execution (or the caller's, [`CompiledHandlers::registry_over`]) whose tables and
 //!    buckets exist from their first use;
 //! 3. any other resource the service catalogue resolves: [`optimized::default_handler`] (the

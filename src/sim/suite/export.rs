@@ -41,6 +41,12 @@ pub fn suite_files(definition: &str, scenarios: &[Scenario], machine: &str, repo
 /// scenario's run gave them (in invocation order, equal ones merged into a range).
 pub fn mock_config(definition: &str, scenarios: &[Scenario], machine: &str, s3: &crate::handlers::s3::ObjectStore) -> Result<(MockConfig, Vec<String>), SetupError> {
     let simulator = super::generate::suite_simulator(definition, &HandlerSet::new(), s3)?;
+    mock_config_on(&simulator, definition, scenarios, machine)
+}
+
+/// [`mock_config`] recorded on a simulator made already (one whose executions start with the
+/// account's seeded stores: the responses recorded are what those stores answered).
+pub fn mock_config_on(simulator: &crate::sim::batch::Simulator, definition: &str, scenarios: &[Scenario], machine: &str) -> Result<(MockConfig, Vec<String>), SetupError> {
     let graph = Graph::of(&serde_json::from_str(definition).unwrap_or_default());
     let mut config = MockConfig::default();
     let mut cases = Vec::new();
