@@ -401,9 +401,11 @@ impl Execution {
             history: Vec::new(),
             events: 0,
             states_entered: 0,
-            fibers: Vec::new(),
+            // Room for the top-level fiber and a few branches: the first push would otherwise
+            // take the growth path, once per execution.
+            fibers: Vec::with_capacity(4),
             free: Vec::new(),
-            ready: VecDeque::new(),
+            ready: VecDeque::with_capacity(4),
             sleeping: Vec::new(),
             sleep_seq: 0,
             status: ExecutionStatus::Running,

@@ -70,6 +70,9 @@ pub trait TaskHandler {
     }
 }
 
+/// Registries of at most this many keys are searched by a scan ([`HandlerRegistry::find`]).
+const SCAN_AT_MOST: usize = 8;
+
 /// Handlers by state name, resource ARN or Lambda function name.
 #[derive(Default)]
 pub struct HandlerRegistry {
@@ -108,8 +111,19 @@ impl HandlerRegistry {
         let index = [Some(request.state_name), Some(request.resource), request.function_name]
             .into_iter()
             .flatten()
-            .find_map(|key| self.by_key.get(key).copied())?;
+            .find_map(|key| self.index_of(key))?;
         Some(self.handlers[index].as_mut())
+    }
+
+    /// The handler registered under `key`. A few keys (most registries) are compared one by
+    /// one, lengths first: hashing a name costs more than scanning a handful of them, and this
+    /// runs on every Task.
+    fn index_of(&self, key: &str) -> Option<usize> {
+        if self.by_key.len() <= SCAN_AT_MOST {
+            self.by_key.iter().find(|(k, _)| k.len() == key.len() && k.as_str() == key).map(|(_, &i)| i)
+        } else {
+            self.by_key.get(key).copied()
+        }
     }
 }
 

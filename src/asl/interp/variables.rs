@@ -13,6 +13,12 @@ use serde_json::{Map, Value};
 use crate::asl::path::Variables;
 
 /// The most bytes (of compact JSON) one `Assign` may set.
+/// The empty scope's variables, shared (a `Map` is not `const`-constructible).
+fn empty_map() -> &'static Map<String, Value> {
+    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+    &EMPTY
+}
+
 pub const MAX_ASSIGN_BYTES: usize = 256 * 1024;
 /// The most bytes (of compact JSON) all variables in scope may hold.
 pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
@@ -20,19 +26,21 @@ pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
 /// The variables a fiber sees. Cloning is cheap (two `Arc`s).
 #[derive(Debug, Clone, Default)]
 pub struct VariableScope {
-    local: Arc<Map<String, Value>>,
+    /// `None` until the scope's first Assign: most fibers never assign, and an empty `Map` in an
+    /// `Arc` is an allocation (and a hasher's seeding) for every fiber spawned.
+    local: Option<Arc<Map<String, Value>>>,
     outer: Option<Arc<VariableScope>>,
 }
 
 impl VariableScope {
     /// The scope of a branch or iteration started from a fiber whose variables are `self`.
     pub fn child(&self) -> VariableScope {
-        VariableScope { local: Arc::default(), outer: Some(Arc::new(self.clone())) }
+        VariableScope { local: None, outer: Some(Arc::new(self.clone())) }
     }
 
     /// The variables set in this scope itself (not the outer ones).
     pub fn local(&self) -> &Map<String, Value> {
-        &self.local
+        self.local.as_deref().unwrap_or_else(|| empty_map())
     }
 
     /// Every variable visible here, inner values hiding outer ones.
@@ -41,7 +49,7 @@ impl VariableScope {
             Some(outer) => outer.visible(),
             None => Map::new(),
         };
-        for (k, v) in self.local.iter() {
+        for (k, v) in self.local().iter() {
             all.insert(k.clone(), v.clone());
         }
         all
@@ -52,7 +60,7 @@ impl VariableScope {
         if assigned.is_empty() {
             return;
         }
-        let local = Arc::make_mut(&mut self.local);
+        let local = Arc::make_mut(self.local.get_or_insert_with(Arc::default));
         for (k, v) in assigned {
             local.insert(k, v);
         }
@@ -79,7 +87,7 @@ impl VariableScope {
         let mut seen: Vec<&str> = Vec::new();
         let mut scope = Some(self);
         while let Some(current) = scope {
-            for (k, v) in current.local.iter() {
+            for (k, v) in current.local().iter() {
                 if assigned.contains_key(k) || seen.contains(&k.as_str()) {
                     continue;
                 }
@@ -99,6 +107,6 @@ impl VariableScope {
 
 impl Variables for VariableScope {
     fn variable(&self, name: &str) -> Option<&Value> {
-        crate::asl::path::member(&self.local, name).or_else(|| self.outer.as_ref()?.variable(name))
+        self.local.as_deref().and_then(|local| crate::asl::path::member(local, name)).or_else(|| self.outer.as_ref()?.variable(name))
     }
 }

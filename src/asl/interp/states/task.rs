@@ -99,9 +99,10 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     }
     let function = function_name(spec, &effective);
     // The handler borrows its input: cloning a large payload per call would dominate short tasks.
-    let empty_payload = Value::Object(serde_json::Map::new());
+    // Shared, not built per call: an empty `Map` seeds a hasher, and most Tasks never use it.
+    static EMPTY_PAYLOAD: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| Value::Object(serde_json::Map::new()));
     let handler_input: &Value = match spec.target {
-        TaskTarget::LambdaInvoke => effective.get("Payload").unwrap_or(&empty_payload),
+        TaskTarget::LambdaInvoke => effective.get("Payload").unwrap_or(&EMPTY_PAYLOAD),
         _ => &effective,
     };
     let attempt = exec.fiber(fid).retries;
