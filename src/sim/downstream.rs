@@ -529,8 +529,11 @@ fn passed_through(state: &Value, states: &Map<String, Value>, depth: usize) -> V
         Some("Pass") => ["Parameters", "Result", "ResultPath", "Assign"].iter().all(|f| state.get(*f).is_none()),
         _ => false,
     };
-    if depth == 0 || !hands_on {
+    if depth == 0 {
         return Vec::new();
+    }
+    if !hands_on {
+        return renamed_through(state, states, depth);
     }
     let mut prefix = Vec::new();
     for field in ["InputPath", "OutputPath"] {
@@ -636,6 +639,28 @@ fn after_parallel(state: &Value, states: &Map<String, Value>) -> Vec<Vec<Step>> 
             break;
         }
         next = after.get("Next").and_then(Value::as_str);
+    }
+    out
+}
+
+/// What the states after a Pass read through the fields its `Parameters` make of its input:
+/// `"item.$": "$.Payload"` then a read of `$.item.timestamp` is a read of `$.Payload.timestamp`
+/// (the GitHub views counter saves a function's answer so). Only a Pass whose output is its
+/// Parameters' (no Result, InputPath, ResultPath or OutputPath).
+fn renamed_through(state: &Value, states: &Map<String, Value>, depth: usize) -> Vec<Vec<Step>> {
+    let plain = ["Result", "InputPath", "ResultPath", "OutputPath"].iter().all(|f| state.get(*f).is_none());
+    let (Some("Pass"), Some(parameters), true) = (state.get("Type").and_then(Value::as_str), state.get("Parameters"), plain) else { return Vec::new() };
+    let mut fields = Vec::new();
+    selector_reads(parameters, &mut Vec::new(), &mut fields);
+    fields.retain(|(key, _)| !key.is_empty());
+    let mut out = Vec::new();
+    let Some(after) = state.get("Next").and_then(Value::as_str).and_then(|n| states.get(n)) else { return out };
+    for path in read_paths(after).into_iter().chain(passed_through(after, states, depth - 1)) {
+        for (key, read) in &fields {
+            if let Some(rest) = path.strip_prefix(key.as_slice()) {
+                out.push([read.as_slice(), rest].concat());
+            }
+        }
     }
     out
 }
@@ -1076,6 +1101,17 @@ mod tests {
         let expectation = Expectation { reads: vec![read("$.Reservations[0].Instances[0].SubnetId", false), read("$.NextToken", true)] };
         let wanted = vec![vec![ReadStep::Member("Reservations".into()), ReadStep::Index(0), ReadStep::Member("Instances".into()), ReadStep::Index(0), ReadStep::Member("SubnetId".into())]];
         assert_eq!(expectation.service_reads(), wanted);
+    }
+
+    #[test]
+    fn reads_after_a_pass_that_renames_the_result_are_read_under_its_source() {
+        let definition = json!({"StartAt": "Call", "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "Next": "Rename"},
+            "Rename": {"Type": "Pass", "Parameters": {"item.$": "$.Payload", "fixed": 1}, "Next": "Put"},
+            "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"Item": {"SK": {"S.$": "$.item.timestamp"}, "N": {"N.$": "$.fixed"}}}, "End": true}}});
+        let read: Vec<String> = reads(definition, "Call").into_iter().map(|(p, _)| p).collect();
+        assert!(read.contains(&"$.Payload.timestamp".to_string()), "{read:?}");
+        assert!(!read.iter().any(|p| p.contains("fixed")), "{read:?}");
     }
 
     #[test]
