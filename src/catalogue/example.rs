@@ -6,6 +6,13 @@
 //! have one element (or their minimum), maps one entry, unions one member. Past
 //! [`DEPTH_CAP`] levels, structures keep their required members only and lists and maps are empty
 //! where the model allows it, so recursive shapes (DynamoDB's `AttributeValue`) stay small.
+//!
+//! Except along the paths a workflow reads ([`example_reading`]): a workflow that reads
+//! `$.Reservations[0].Instances[0].NetworkInterfaces[0].SubnetId` finds it, however deep, because
+//! the members on a read path are built whatever the depth, lists on it get the element read
+//! (`[2]`: three), maps the key read, and a union the member read (`$.Item.count.N`: `N`). Only the
+//! read paths go deeper, so an answer grows by the paths the workflow names, never by a whole
+//! recursive shape.
 
 use serde_json::{Map, Number, Value};
 
@@ -60,8 +67,37 @@ impl SplitMix {
 
 /// An example value of `shape` for the service's operations, from `seed`.
 pub fn example(service: &Service, shape: ShapeId, seed: u64) -> Value {
+    example_reading(service, shape, seed, &[])
+}
+
+/// One step of a path read from an answer: a member (or a map's key), or a list's element.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReadStep {
+    Member(String),
+    Index(usize),
+}
+
+/// The most elements a list gets for a read of a later element (`$.Items[40]` gets no 41).
+const MOST_READ_ELEMENTS: usize = 8;
+
+/// [`example`] with every path of `reads` present in the answer, however deep (see the module).
+pub fn example_reading(service: &Service, shape: ShapeId, seed: u64, reads: &[Vec<ReadStep>]) -> Value {
     let mut builder = Builder { service, rng: SplitMix::new(seed) };
-    builder.value(shape, "", 0)
+    let along: Vec<&[ReadStep]> = reads.iter().map(Vec::as_slice).filter(|r| !r.is_empty()).collect();
+    builder.value(shape, "", 0, &along)
+}
+
+/// The rest of each path of `along` that goes on through the member (or key) `name`.
+fn through_member<'r>(along: &[&'r [ReadStep]], name: &str) -> Vec<&'r [ReadStep]> {
+    along.iter().filter_map(|r| match r.split_first() {
+        Some((ReadStep::Member(m), rest)) if m == name && !rest.is_empty() => Some(rest),
+        _ => None,
+    }).collect()
+}
+
+/// Whether a path of `along` reads the member (or key) `name`.
+fn reads_member(along: &[&[ReadStep]], name: &str) -> bool {
+    along.iter().any(|r| matches!(r.first(), Some(ReadStep::Member(m)) if m == name))
 }
 
 /// Makes an example answer the last page of a listing: the members that would continue it are
@@ -134,30 +170,35 @@ fn strip_any<'a>(name: &'a str, suffixes: &[&str]) -> Option<&'a str> {
 }
 
 impl Builder<'_> {
-    fn value(&mut self, id: ShapeId, name: &str, depth: usize) -> Value {
+    /// The example of shape `id` for a member `name`, `depth` levels down; `along`: the rest of
+    /// the read paths that come through here (each non-empty).
+    fn value(&mut self, id: ShapeId, name: &str, depth: usize, along: &[&[ReadStep]]) -> Value {
         let service = self.service;
         match service.shape(id) {
             Shape::Structure { members, required, union } => {
                 let mut object = Map::new();
-                if depth >= HARD_DEPTH {
+                if depth >= HARD_DEPTH && along.is_empty() {
                     return Value::Object(object);
                 }
                 if *union && !members.is_empty() {
-                    // A union's plain-text member when it has one (DynamoDB's AttributeValue: `S`):
-                    // any text is a valid value of it, where a member read as a number or a flag
-                    // (`N`, `NULL`) holds only some texts and values; else any member.
+                    // The member read, else a union's plain-text member when it has one
+                    // (DynamoDB's AttributeValue: `S`): any text is a valid value of it, where a
+                    // member read as a number or a flag (`N`, `NULL`) holds only some texts and
+                    // values; else any member.
+                    let read = members.iter().find(|(member, _)| reads_member(along, member));
                     let plain = members.iter().find(|(_, shape)| matches!(service.shape(*shape), Shape::String { values, .. } if values.is_empty()));
-                    let (member, shape) = match plain {
+                    let (member, shape) = match read.or(plain) {
                         Some(found) => found,
                         None => &members[self.rng.below(members.len() as u64) as usize],
                     };
-                    object.insert(member.clone(), self.value(*shape, member, depth + 1));
+                    let value = self.value(*shape, member, depth + 1, &through_member(along, member));
+                    object.insert(member.clone(), value);
                     return Value::Object(object);
                 }
                 for (member, shape) in members {
                     let is_required = required.contains(member);
-                    if is_required || (depth < DEPTH_CAP && !reports_failure(member)) {
-                        let value = self.value(*shape, member, depth + 1);
+                    if is_required || (depth < DEPTH_CAP && !reports_failure(member)) || reads_member(along, member) {
+                        let value = self.value(*shape, member, depth + 1, &through_member(along, member));
                         object.insert(member.clone(), value);
                     }
                 }
@@ -165,18 +206,48 @@ impl Builder<'_> {
             }
             Shape::Document => Value::Object(Map::new()),
             Shape::List { member, bounds } => {
-                let count = self.count(bounds, depth);
-                (0..count).map(|_| self.value(*member, &singular(name), depth + 1)).collect()
+                // A read element is there: `[2]` needs three (within the model's maximum).
+                let read = along.iter().filter_map(|r| match r.first() {
+                    Some(ReadStep::Index(i)) => Some(i + 1),
+                    _ => None,
+                }).max().map_or(0, |n| n.min(MOST_READ_ELEMENTS));
+                let max = bounds.max.map_or(usize::MAX, |m| m.max(0.0) as usize);
+                let count = self.count(bounds, depth).max(read.min(max));
+                (0..count)
+                    .map(|i| {
+                        let rest: Vec<&[ReadStep]> = along.iter().filter_map(|r| match r.split_first() {
+                            Some((ReadStep::Index(at), rest)) if *at == i && !rest.is_empty() => Some(rest),
+                            _ => None,
+                        }).collect();
+                        self.value(*member, &singular(name), depth + 1, &rest)
+                    })
+                    .collect()
             }
             Shape::Map { key, value, bounds } => {
-                let count = self.count(bounds, depth);
                 let mut object = Map::new();
+                // The keys read, when the workflow reads some (`$.Attributes.Policy`).
+                let mut read: Vec<&str> = Vec::new();
+                for r in along {
+                    if let Some(ReadStep::Member(m)) = r.first()
+                        && !read.contains(&m.as_str())
+                    {
+                        read.push(m);
+                    }
+                }
+                if !read.is_empty() {
+                    for key in read {
+                        let value = self.value(*value, key, depth + 1, &through_member(along, key));
+                        object.insert(key.to_string(), value);
+                    }
+                    return Value::Object(object);
+                }
+                let count = self.count(bounds, depth);
                 for i in 0..count {
-                    let key = match self.value(*key, "Key", depth + 1) {
+                    let key = match self.value(*key, "Key", depth + 1, &[]) {
                         Value::String(s) => s,
                         other => format!("key-{i}-{other}"),
                     };
-                    let value = self.value(*value, &singular(name), depth + 1);
+                    let value = self.value(*value, &singular(name), depth + 1, &[]);
                     object.insert(key, value);
                 }
                 Value::Object(object)
@@ -359,6 +430,35 @@ mod tests {
         assert_ne!(SplitMix::new(7).next_u64(), SplitMix::new(8).next_u64());
         let uuid = SplitMix::new(1).uuid();
         assert_eq!((uuid.len(), uuid.matches('-').count()), (36, 4), "{uuid}");
+    }
+
+    #[test]
+    fn an_example_holds_every_path_read_however_deep_and_stays_small_elsewhere() {
+        let catalogue = crate::catalogue::Catalogue::embedded();
+        let resolved = catalogue.resolve("arn:aws:states:::aws-sdk:ec2:describeInstances").unwrap();
+        let step = |s: &str| match s.parse::<usize>() {
+            Ok(i) => ReadStep::Index(i),
+            Err(_) => ReadStep::Member(s.to_string()),
+        };
+        let path = |p: &str| p.split('/').map(step).collect::<Vec<_>>();
+        let plain = resolved.example_output(7);
+        // Cut at the depth cap: the instance's network interfaces are an empty list.
+        assert_eq!(plain.pointer("/Reservations/0/Instances/0/NetworkInterfaces"), Some(&serde_json::json!([])));
+        let reads = [path("Reservations/0/Instances/0/NetworkInterfaces/0/SubnetId"), path("Reservations/0/Instances/0/BlockDeviceMappings/2/Ebs/VolumeId")];
+        let deep = resolved.example_output_reading(7, &reads);
+        let subnet = deep.pointer("/Reservations/0/Instances/0/NetworkInterfaces/0/SubnetId").and_then(Value::as_str).unwrap();
+        assert!(subnet.starts_with("subnet-"), "{subnet}");
+        // `[2]` needs three elements.
+        assert!(deep.pointer("/Reservations/0/Instances/0/BlockDeviceMappings/2/Ebs/VolumeId").is_some());
+        // Only the read paths grow: the interface's other lists stay cut.
+        assert!(deep.pointer("/Reservations/0/Instances/0/NetworkInterfaces/0/PrivateIpAddresses").is_none_or(|v| v == &serde_json::json!([])));
+        let size = |v: &Value| serde_json::to_string(v).unwrap().len();
+        assert!(size(&deep) < size(&plain) * 2, "{} against {}", size(&deep), size(&plain));
+        // A map gets the key read, a union the member read (DynamoDB's `N`, not its plain `S`).
+        let query = catalogue.resolve("arn:aws:states:::aws-sdk:dynamodb:query").unwrap();
+        let items = query.example_output_reading(7, &[path("Items/0/count/N")]);
+        assert!(items.pointer("/Items/0/count/N").is_some(), "{items}");
+        assert!(items.pointer("/Items/0/count/S").is_none(), "{items}");
     }
 
     #[test]

@@ -246,9 +246,15 @@ impl Resolved {
     /// An example response, deterministic for `seed` (`{}` for an operation without output); a
     /// listing's last page ([`example::last_page`]).
     pub fn example_output(&self, seed: u64) -> Value {
+        self.example_output_reading(seed, &[])
+    }
+
+    /// [`Resolved::example_output`] with the paths a workflow reads from it present, however
+    /// deep ([`example::example_reading`]).
+    pub fn example_output_reading(&self, seed: u64, reads: &[Vec<example::ReadStep>]) -> Value {
         match self.operation().output {
             Some(shape) => {
-                let mut value = example::example(&self.service, shape, seed);
+                let mut value = example::example_reading(&self.service, shape, seed, reads);
                 example::last_page(&self.service, self.operation().input, shape, &mut value);
                 value
             }

@@ -306,14 +306,17 @@ pub fn error_name(prefix: &str, shape: &str) -> String {
 /// A member's name in an `aws-sdk:` integration. Step Functions calls services through the AWS
 /// SDK for Java 2.x and reads and writes members by the SDK's names for them ("Parameters in
 /// Step Functions are expressed in PascalCase", AWS's "AWS SDK integrations" page; its examples:
-/// DynamoDB's `BOOL` is written `Bool`, EC2's `Equals` `EqualsValue`). The SDK names a member
-/// by splitting the model's name into words (before an upper-case letter that follows a
-/// lower-case one, before the last upper-case letter of a run followed by a lower-case one, and
-/// after digits) and writing each word capitalised: `DBSnapshotIdentifier` → `DbSnapshotIdentifier`,
-/// `SSEKMSKeyId` → `SsekmsKeyId`, `MD5OfBody` → `Md5OfBody`, `ETag` stays `ETag`, `IPv6Address`
-/// → `Ipv6Address` (a `v` and digits after an acronym belong to it); with the SDK's renames of
-/// names Java reserves: `NULL` → `Nul`, `Equals` → `EqualsValue`. Optimized integrations keep
-/// the model's names (`BOOL`, `DBSnapshot`), only capitalised, as the catalogue holds them.
+/// DynamoDB's `BOOL` is written `Bool`, EC2's `Equals` `EqualsValue`). The SDK's name of a member
+/// is the model's with its leading run of capitals made lower case, but for the last one when a
+/// lower-case letter follows it (the SDK's `sourceDBSnapshotIdentifier()`, `ssekmsKeyId()`,
+/// `endTimecodeSMPTE()`, `sseCustomerKeyMD5()`), capitalised: `DBSnapshotIdentifier` →
+/// `DbSnapshotIdentifier`, `SSEKMSKeyId` → `SsekmsKeyId`, `MD5OfBody` → `Md5OfBody`, `ETag` stays
+/// `ETag`, and capitals later in the name stay: `SourceDBSnapshotIdentifier`, Rekognition's
+/// `EndTimecodeSMPTE` (which the published segment-detection workflow reads under that name);
+/// `IPv6Address` → `Ipv6Address` (a `v` and digits after the capitals belong to them); with the
+/// SDK's renames of names Java reserves: `NULL` → `Nul`, `Equals` → `EqualsValue`. Optimized
+/// integrations keep the model's names (`BOOL`, `DBSnapshot`), only capitalised, as the catalogue
+/// holds them.
 pub fn sdk_member_name(name: &str) -> String {
     match name {
         "NULL" => return "Nul".into(),
@@ -323,32 +326,15 @@ pub fn sdk_member_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for chunk in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let chars: Vec<char> = chunk.chars().collect();
-        let mut word_start = true;
+        // How far the leading run of capitals reaches, and whether its last one starts a word.
+        let run = chars.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        let next = chars.get(run).copied();
+        let after_next = chars.get(run + 1).copied();
+        let version = next == Some('v') && after_next.is_some_and(|d| d.is_ascii_digit());
+        let keep_last = run > 1 && next.is_some_and(|n| n.is_ascii_lowercase()) && !version;
         for (i, &c) in chars.iter().enumerate() {
-            let previous = i.checked_sub(1).map(|p| chars[p]);
-            let next = chars.get(i + 1).copied();
-            let after_next = chars.get(i + 2).copied();
-            let boundary = match previous {
-                None => true,
-                Some(p) => {
-                    let camel = c.is_ascii_uppercase() && p.is_ascii_lowercase();
-                    let acronym_end = c.is_ascii_uppercase()
-                        && p.is_ascii_uppercase()
-                        && next.is_some_and(|n| n.is_ascii_lowercase())
-                        && !(next == Some('v') && after_next.is_some_and(|d| d.is_ascii_digit()));
-                    let after_digits = c.is_ascii_alphabetic() && p.is_ascii_digit();
-                    camel || acronym_end || after_digits
-                }
-            };
-            if boundary {
-                word_start = true;
-            }
-            if word_start {
-                out.push(c.to_ascii_uppercase());
-                word_start = false;
-            } else {
-                out.push(c.to_ascii_lowercase());
-            }
+            let lower = i > 0 && i < run && !(keep_last && i == run - 1);
+            out.push(if i == 0 { c.to_ascii_uppercase() } else if lower { c.to_ascii_lowercase() } else { c });
         }
     }
     out
@@ -427,7 +413,9 @@ mod tests {
     fn sdk_integrations_name_members_as_the_java_sdk_does() {
         let cases = [
             ("DBSnapshotIdentifier", "DbSnapshotIdentifier"),
-            ("SourceDBSnapshotIdentifier", "SourceDbSnapshotIdentifier"),
+            ("SourceDBSnapshotIdentifier", "SourceDBSnapshotIdentifier"),
+            ("EndTimecodeSMPTE", "EndTimecodeSMPTE"),
+            ("SSECustomerKeyMD5", "SseCustomerKeyMD5"),
             ("DBSnapshots", "DbSnapshots"),
             ("BOOL", "Bool"),
             ("SS", "Ss"),

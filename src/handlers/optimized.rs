@@ -23,6 +23,7 @@ use super::{TaskContext, TaskHandler, TaskRequest};
 use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::error::StatesError;
 use crate::catalogue::{Catalogue, Integration, Pattern, ResolveError, Resolved};
+use crate::catalogue::example::ReadStep;
 
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
@@ -83,6 +84,30 @@ pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
         meta["HttpHeaders"]["Content-Length"] = json!(length);
     }
     response
+}
+
+/// `http:invoke` of an API nobody simulates: a 200 answer in the HTTP Task's shape (`Headers`
+/// with lists of values, `ResponseBody`, `StatusCode`, `StatusText`), the body being the request's
+/// `RequestBody` back (`{}` without one), as a function nobody simulates answers its payload.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HttpInvokeEcho;
+
+impl TaskHandler for HttpInvokeEcho {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        let body = request.input.get("RequestBody").cloned().unwrap_or_else(|| json!({}));
+        let length = serde_json::to_string(&body).map_or(0, |t| t.len());
+        Ok(json!({
+            "Headers": {"content-length": [length.to_string()], "content-type": ["application/json"], "date": [http_date(context.now)]},
+            "ResponseBody": body,
+            "StatusCode": 200,
+            "StatusText": "OK",
+        }))
+    }
+}
+
+/// Whether `resource` is the HTTP Task (`arn:aws:states:::http:invoke`, any partition).
+pub fn is_http_invoke(resource: &str) -> bool {
+    resource.strip_prefix("arn:").and_then(|r| r.split_once(":states:::")).is_some_and(|(_, rest)| rest == "http:invoke")
 }
 
 /// `lambda:invoke` of a function nobody simulates: its payload back, in the real envelope.
@@ -165,6 +190,8 @@ pub struct CatalogueAnswer {
     answer: Answer,
     /// The describe operation's answer for a `.sync` job, when the catalogue has it.
     describe: Option<Resolved>,
+    /// The paths the workflow reads from the answer, built into the example however deep.
+    reads: Vec<Vec<ReadStep>>,
 }
 
 /// `.sync` jobs: the integration, the operation that describes the job, where the job is in
@@ -213,7 +240,14 @@ impl CatalogueAnswer {
             },
             _ => (Answer::Example, None),
         };
-        CatalogueAnswer { resolved, answer, describe }
+        CatalogueAnswer { resolved, answer, describe, reads: Vec::new() }
+    }
+
+    /// The same answer with the paths the workflow reads from it present in the example, however
+    /// deep ([`crate::catalogue::example::example_reading`]).
+    pub fn reading(mut self, reads: Vec<Vec<ReadStep>>) -> Self {
+        self.reads = reads;
+        self
     }
 
     pub fn resolved(&self) -> &Resolved {
@@ -294,7 +328,7 @@ impl TaskHandler for CatalogueAnswer {
         let seed = context.rng.next_u64();
         let optimized = matches!(self.resolved.integration, Integration::Optimized { .. });
         let response = match self.answer {
-            Answer::Example => echo_request_members(self.resolved.example_output(seed), request.input),
+            Answer::Example => echo_request_members(self.resolved.example_output_reading(seed, &self.reads), request.input),
             Answer::SyncJob => self.sync_job(seed),
             Answer::PutEvents => {
                 let entries = request.input.get("Entries").and_then(Value::as_array).map_or(0, Vec::len).max(1);
@@ -376,14 +410,23 @@ fn execution_arn(input: &Value, context: &mut TaskContext) -> String {
 
 /// The default handler of a Task's resource, and what it is when it cannot be the catalogue's.
 pub fn default_handler(catalogue: &Catalogue, resource: &str) -> Box<dyn TaskHandler> {
+    default_handler_reading(catalogue, resource, Vec::new())
+}
+
+/// [`default_handler`], a service's example answer holding the paths `reads` that the workflow
+/// reads from it, however deep.
+pub fn default_handler_reading(catalogue: &Catalogue, resource: &str, reads: Vec<Vec<ReadStep>>) -> Box<dyn TaskHandler> {
     if resource.starts_with("arn:aws:states:::lambda:invoke") || is_partition_lambda_invoke(resource) {
         return Box::new(LambdaInvokeEcho);
+    }
+    if is_http_invoke(resource) {
+        return Box::new(HttpInvokeEcho);
     }
     match catalogue.resolve(resource) {
         Ok(resolved) => match resolved.integration {
             // A Lambda function's result is its own: it echoes its payload.
             Integration::LambdaFunction { .. } => Box::new(super::Echo),
-            _ => Box::new(CatalogueAnswer::new(resolved, catalogue)),
+            _ => Box::new(CatalogueAnswer::new(resolved, catalogue).reading(reads)),
         },
         Err(error) => Box::new(Unresolved { reason: unresolved_reason(&error) }),
     }
@@ -425,6 +468,16 @@ mod tests {
     fn answer(resource: &str, input: Value) -> Value {
         let catalogue = Catalogue::embedded();
         call(default_handler(&catalogue, resource).as_mut(), resource, input).0
+    }
+
+    #[test]
+    fn the_http_task_answers_200_in_its_own_shape_with_the_request_body_back() {
+        let resource = "arn:aws:states:::http:invoke";
+        assert!(is_http_invoke(resource) && is_http_invoke("arn:aws-us-gov:states:::http:invoke") && !is_http_invoke("arn:aws:states:::apigateway:invoke"));
+        let answered = answer(resource, json!({"ApiEndpoint": "https://example.com/orders", "Method": "POST", "RequestBody": {"id": 7}}));
+        assert_eq!((answered["StatusCode"].clone(), answered["StatusText"].clone(), answered["ResponseBody"].clone()), (json!(200), json!("OK"), json!({"id": 7})));
+        assert_eq!(answered["Headers"]["content-type"], json!(["application/json"]));
+        assert_eq!(answer(resource, json!({"ApiEndpoint": "https://example.com", "Method": "GET"}))["ResponseBody"], json!({}));
     }
 
     #[test]

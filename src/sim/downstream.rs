@@ -39,6 +39,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::suite::paths::{self, Step};
+use crate::catalogue::example::ReadStep;
 use super::suite::synth;
 
 /// What the workflow reads from one Task's raw result.
@@ -127,6 +128,16 @@ impl Expectation {
                 None => self.reads.push(Read { steps, value: None, awaited, absent: true }),
             },
         }
+    }
+
+    /// The paths a service's example answer must hold ([`crate::catalogue::example::example_reading`]):
+    /// every read but those the chosen branch needs absent.
+    pub fn service_reads(&self) -> Vec<Vec<ReadStep>> {
+        let step = |s: &Step| match s {
+            Step::Member(m) => ReadStep::Member(m.clone()),
+            Step::Index(i) => ReadStep::Index(*i),
+        };
+        self.reads.iter().filter(|r| !r.absent && !paths::is_variable(&r.steps)).map(|r| r.steps.iter().map(step).collect()).collect()
     }
 
     /// The reads under `prefix`, relative to it (`Payload` of `lambda:invoke`'s envelope).
@@ -318,6 +329,13 @@ fn jsonata_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expec
         input_readers.extend(choice.get("Choices").and_then(Value::as_array).into_iter().flatten().filter_map(|r| r.get("Next").and_then(Value::as_str)));
     }
     for (reader, read_state) in states.iter().filter(|(n, _)| n.as_str() != name) {
+        if input_readers.contains(&reader.as_str()) {
+            for read in jsonata_item_reads(read_state) {
+                if let Some(raw) = through(&output, &read).filter(|r| !r.is_empty()) {
+                    expectation.add(raw, None, false);
+                }
+            }
+        }
         let mut texts = Vec::new();
         jsonata_texts(read_state, &mut texts);
         for text in &texts {
@@ -365,6 +383,44 @@ fn jsonata_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expec
         }
     }
     expectation
+}
+
+/// What a JSONata Map without an ItemReader reads of each item, as paths in its input: its
+/// `Items` is a path of the input (`{% $states.input.Items %}`), and each item's fields are read
+/// by its `ItemSelector` (`$states.context.Map.Item.Value.id`) or, without one, by the first
+/// state of its processor from its input (`$states.input.id`; with an `ItemBatcher`, the batch's
+/// `$states.input.Items.id`). A query's example then has items with the fields the Map reads.
+fn jsonata_item_reads(map: &Value) -> Vec<Vec<Step>> {
+    if map.get("Type").and_then(Value::as_str) != Some("Map") || map.get("ItemReader").is_some() {
+        return Vec::new();
+    }
+    let Some(items) = map.get("Items").and_then(expression).and_then(|text| whole_path(text, "$states.input")) else { return Vec::new() };
+    let mut texts = Vec::new();
+    let root = match map.get("ItemSelector") {
+        Some(selector) => {
+            jsonata_texts(selector, &mut texts);
+            "$states.context.Map.Item.Value"
+        }
+        None => {
+            let processor = map.get("ItemProcessor").or_else(|| map.get("Iterator"));
+            if let Some(first) = processor.and_then(|p| p.get("StartAt").and_then(Value::as_str).and_then(|s| p.get("States")?.get(s))) {
+                jsonata_texts(first, &mut texts);
+            }
+            if map.get("ItemBatcher").is_some() { "$states.input.Items" } else { "$states.input" }
+        }
+    };
+    let mut out = Vec::new();
+    for text in &texts {
+        for mut field in synth::reads_under(text, root) {
+            if matches!(field.first(), Some(Step::Index(_))) && root.ends_with("Items") {
+                field.remove(0);
+            }
+            if !field.is_empty() {
+                out.push([items.as_slice(), &[Step::Index(0)], field.as_slice()].concat());
+            }
+        }
+    }
+    out
 }
 
 fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expectation {
@@ -423,6 +479,11 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
                 expectation.add(raw, None, false);
             }
         }
+        for path in after_parallel(state_read, states) {
+            if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
+                expectation.add(raw, None, false);
+            }
+        }
         for path in passed_through(state_read, states, 3) {
             if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
                 expectation.add(raw, None, false);
@@ -431,6 +492,12 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
         for path in number_paths(state_read) {
             if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
                 expectation.add(raw, Some(json!(1)), false);
+            }
+        }
+        // A body written to the object a Distributed Map then reads as JSON is a list of items.
+        for path in s3_item_list_paths(state_read, states) {
+            if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
+                expectation.add(raw, Some(json!([{}])), false);
             }
         }
         // A Wait's TimestampPath reads a timestamp; one in the past waits no time at all.
@@ -462,8 +529,11 @@ fn passed_through(state: &Value, states: &Map<String, Value>, depth: usize) -> V
         Some("Pass") => ["Parameters", "Result", "ResultPath", "Assign"].iter().all(|f| state.get(*f).is_none()),
         _ => false,
     };
-    if depth == 0 || !hands_on {
+    if depth == 0 {
         return Vec::new();
+    }
+    if !hands_on {
+        return renamed_through(state, states, depth);
     }
     let mut prefix = Vec::new();
     for field in ["InputPath", "OutputPath"] {
@@ -483,6 +553,113 @@ fn passed_through(state: &Value, states: &Map<String, Value>, depth: usize) -> V
     for after in next.iter().filter_map(|n| states.get(*n)) {
         for path in read_paths(after).into_iter().chain(passed_through(after, states, depth - 1)) {
             out.push([prefix.as_slice(), path.as_slice()].concat());
+        }
+    }
+    out
+}
+
+/// The path a `putObject` Task writes as the `Body` of the object that a Distributed Map of the
+/// same scope reads as JSON (its ItemReader's `Bucket` and `Key` written as the Task's, literally
+/// or by the same paths): that body must be a JSON array for the Map to have items, as the
+/// function that made it gives on AWS (the GIF generator saves a function's chunk list so).
+fn s3_item_list_paths(state: &Value, states: &Map<String, Value>) -> Vec<Vec<Step>> {
+    let is_put = state.get("Type").and_then(Value::as_str) == Some("Task")
+        && state.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(":s3:putObject"));
+    let Some(parameters) = state.get("Parameters").filter(|_| is_put) else { return Vec::new() };
+    let Some(body) = parameters.get("Body.$").and_then(Value::as_str).and_then(paths::steps) else { return Vec::new() };
+    let same = |reader: &Value, field: &str| {
+        let dynamic = format!("{field}.$");
+        match (parameters.get(field), parameters.get(&dynamic)) {
+            (Some(v), _) => reader.get(field) == Some(v),
+            (_, Some(v)) => reader.get(&dynamic) == Some(v),
+            _ => false,
+        }
+    };
+    let read_as_json = states.values().any(|map| {
+        let Some(reader) = map.get("ItemReader") else { return false };
+        let input_type = reader.get("ReaderConfig").and_then(|c| c.get("InputType")).and_then(Value::as_str).unwrap_or("JSON");
+        let reads_object = reader.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(":s3:getObject"));
+        let parameters = reader.get("Parameters").cloned().unwrap_or(Value::Null);
+        reads_object && input_type == "JSON" && same(&parameters, "Bucket") && same(&parameters, "Key")
+    });
+    if read_as_json { vec![body] } else { Vec::new() }
+}
+
+/// Whether a state's output is its input with, at most, its result placed inside (`ResultPath`
+/// `$.x` or null), so the state after it reads what it read.
+fn hands_input_on(state: &Value) -> bool {
+    if state.get("OutputPath").is_some() {
+        return false;
+    }
+    match state.get("Type").and_then(Value::as_str) {
+        Some("Choice" | "Wait" | "Succeed" | "Fail") => state.get("InputPath").is_none(),
+        Some("Pass") if ["Parameters", "Result"].iter().all(|f| state.get(*f).is_none()) => state.get("InputPath").is_none(),
+        Some(_) => match state.get("ResultPath") {
+            Some(Value::Null) => true,
+            Some(Value::String(p)) => p.trim() != "$",
+            _ => false,
+        },
+        None => false,
+    }
+}
+
+/// What the states after a Parallel read of its input through its output: a branch whose
+/// states all hand their input on ends with the Parallel's input, so the state after the
+/// Parallel reading `$[1].InstanceDescription.X` reads the Parallel's `InstanceDescription.X`.
+/// Followed along `Next` while the states hand their input on (10 states at most).
+fn after_parallel(state: &Value, states: &Map<String, Value>) -> Vec<Vec<Step>> {
+    if state.get("Type").and_then(Value::as_str) != Some("Parallel") || state.get("Parameters").is_some() || state.get("ResultSelector").is_some() || state.get("OutputPath").is_some() {
+        return Vec::new();
+    }
+    let step_list = |field: &str| match state.get(field) {
+        None => Some(Vec::new()),
+        Some(Value::String(p)) => paths::steps(p),
+        Some(_) => None,
+    };
+    let (Some(prefix), Some(placed)) = (step_list("InputPath"), step_list("ResultPath")) else { return Vec::new() };
+    let handing_on: Vec<bool> = state
+        .get("Branches")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|b| b.get("States").and_then(Value::as_object).is_some_and(|m| m.values().all(hands_input_on)))
+        .collect();
+    let mut out = Vec::new();
+    let mut next = state.get("Next").and_then(Value::as_str);
+    for _ in 0..10 {
+        let Some(after) = next.and_then(|n| states.get(n)) else { break };
+        for path in read_paths(after) {
+            if let Some([Step::Index(i), rest @ ..]) = path.strip_prefix(placed.as_slice())
+                && handing_on.get(*i).copied().unwrap_or(false)
+            {
+                out.push([prefix.as_slice(), rest].concat());
+            }
+        }
+        if !hands_input_on(after) {
+            break;
+        }
+        next = after.get("Next").and_then(Value::as_str);
+    }
+    out
+}
+
+/// What the states after a Pass read through the fields its `Parameters` make of its input:
+/// `"item.$": "$.Payload"` then a read of `$.item.timestamp` is a read of `$.Payload.timestamp`
+/// (the GitHub views counter saves a function's answer so). Only a Pass whose output is its
+/// Parameters' (no Result, InputPath, ResultPath or OutputPath).
+fn renamed_through(state: &Value, states: &Map<String, Value>, depth: usize) -> Vec<Vec<Step>> {
+    let plain = ["Result", "InputPath", "ResultPath", "OutputPath"].iter().all(|f| state.get(*f).is_none());
+    let (Some("Pass"), Some(parameters), true) = (state.get("Type").and_then(Value::as_str), state.get("Parameters"), plain) else { return Vec::new() };
+    let mut fields = Vec::new();
+    selector_reads(parameters, &mut Vec::new(), &mut fields);
+    fields.retain(|(key, _)| !key.is_empty());
+    let mut out = Vec::new();
+    let Some(after) = state.get("Next").and_then(Value::as_str).and_then(|n| states.get(n)) else { return out };
+    for path in read_paths(after).into_iter().chain(passed_through(after, states, depth - 1)) {
+        for (key, read) in &fields {
+            if let Some(rest) = path.strip_prefix(key.as_slice()) {
+                out.push([read.as_slice(), rest].concat());
+            }
         }
     }
     out
@@ -526,6 +703,23 @@ fn read_paths(state: &Value) -> Vec<Vec<Step>> {
     if let Some(rules) = state.get("Choices").and_then(Value::as_array) {
         for rule in rules {
             rule_paths(rule, &mut out);
+        }
+    }
+    // A Parallel's branches read its input (unless `Parameters` made them another): each state
+    // of a branch that hands its input on reads it, a state after one that replaced it reads
+    // something else, which adds a field the answer did not need and changes nothing.
+    if state.get("Type").and_then(Value::as_str) == Some("Parallel") && state.get("Parameters").is_none() {
+        let prefix = match state.get("InputPath") {
+            None => Some(Vec::new()),
+            Some(Value::String(p)) => paths::steps(p),
+            Some(_) => None,
+        };
+        for branch in prefix.iter().flat_map(|_| state.get("Branches").and_then(Value::as_array).into_iter().flatten()) {
+            for inner in branch.get("States").and_then(Value::as_object).into_iter().flat_map(|m| m.values()) {
+                for path in read_paths(inner) {
+                    out.push([prefix.clone().unwrap_or_default(), path].concat());
+                }
+            }
         }
     }
     // An inline Map reads each item's fields too: the list its ItemsPath names holds objects
@@ -635,7 +829,9 @@ fn rule_paths(rule: &Value, out: &mut Vec<Vec<Step>>) {
 /// The plain paths inside an intrinsic call's text (`States.Format('{}', $.a.b)`).
 fn intrinsic_paths(text: &str) -> Vec<Vec<Step>> {
     let mut out = Vec::new();
-    for (at, _) in text.match_indices("$.") {
+    // `$.a` and `$[1].a`, not the context's `$$.a`.
+    let starts = text.match_indices("$.").chain(text.match_indices("$[")).map(|(at, _)| at).filter(|&at| at == 0 || !text[..at].ends_with('$'));
+    for at in starts {
         let rest = &text[at..];
         let end = rest.find(|c: char| c == ',' || c == ')' || c.is_whitespace()).unwrap_or(rest.len());
         out.extend(paths::steps(&rest[..end]));
@@ -848,6 +1044,74 @@ mod tests {
         assert!(read.contains(&("$.Payload.event.source".to_string(), None)), "{read:?}");
         assert!(read.contains(&("$.Payload.time".to_string(), Some(json!("2024-01-01T00:00:00Z")))), "{read:?}");
         assert!(read.contains(&("$.Payload.process".to_string(), Some(json!(true)))), "{read:?}");
+    }
+
+    #[test]
+    fn a_parallel_s_branches_read_its_input_and_the_state_after_it_reads_through_a_branch_that_hands_it_on() {
+        // ec2-instance-isolation: the description is read six levels deep inside the branches,
+        // and after the Parallel through the second branch's output, `$[1]`.
+        let definition = json!({"StartAt": "Describe", "States": {
+            "Describe": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances", "Parameters": {}, "ResultPath": "$.description", "Next": "Both"},
+            "Both": {"Type": "Parallel", "Next": "Ingress", "Branches": [
+                {"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:runInstances",
+                    "Parameters": {"SubnetId.$": "$.description.Reservations[0].Instances[0].NetworkInterfaces[0].SubnetId"}, "ResultSelector": {"Id.$": "$.Instances[0].InstanceId"}, "End": true}}},
+                {"StartAt": "Snap", "States": {"Snap": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:createSnapshot", "Parameters": {}, "ResultPath": "$.snapshot", "Next": "Done"},
+                    "Done": {"Type": "Pass", "ResultPath": null, "End": true}}}]},
+            "Ingress": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:authorizeSecurityGroupIngress",
+                "Parameters": {"GroupId.$": "$[1].description.Reservations[0].Instances[0].SecurityGroups[0].GroupId", "Other.$": "$[0].description.X"}, "ResultPath": null, "Next": "Tag"},
+            "Tag": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:createTags", "Parameters": {"Resources.$": "States.Array($[1].description.Y)"}, "End": true}}});
+        let read: Vec<String> = reads(definition, "Describe").into_iter().map(|(p, _)| p).collect();
+        assert!(read.contains(&"$.Reservations[0].Instances[0].NetworkInterfaces[0].SubnetId".to_string()), "{read:?}");
+        assert!(read.contains(&"$.Reservations[0].Instances[0].SecurityGroups[0].GroupId".to_string()), "{read:?}");
+        // Followed past a state that drops its result (ResultPath null).
+        assert!(read.contains(&"$.Y".to_string()), "{read:?}");
+        // The first branch ends with its selected result, not the Parallel's input.
+        assert!(!read.contains(&"$.X".to_string()), "{read:?}");
+    }
+
+    #[test]
+    fn a_jsonata_map_s_items_have_the_fields_its_batched_children_read() {
+        let definition = json!({"QueryLanguage": "JSONata", "StartAt": "Query", "States": {
+            "Query": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:query", "Arguments": {"TableName": "t"}, "Next": "Each"},
+            "Each": {"Type": "Map", "Items": "{% $states.input.Items%}", "ItemBatcher": {"MaxItemsPerBatch": 1}, "End": true,
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Call", "States": {
+                    "Call": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Arguments": {"ApiEndpoint": "{% 'https://x/' & $states.input.Items.location_id.S %}", "Method": "GET"}, "End": true}}}}}});
+        let read: Vec<String> = reads(definition, "Query").into_iter().map(|(p, _)| p).collect();
+        assert!(read.contains(&"$.Items[0].location_id.S".to_string()), "{read:?}");
+    }
+
+    #[test]
+    fn a_body_written_to_the_object_a_distributed_map_reads_as_json_is_a_list() {
+        let definition = json!({"StartAt": "Chunks", "States": {
+            "Chunks": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "ResultPath": "$.Payload", "Next": "Save"},
+            "Save": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject", "Parameters": {"Body.$": "$.Payload.Payload", "Bucket.$": "$.bucket", "Key.$": "$.file"}, "ResultPath": "$.saved", "Next": "Each"},
+            "Each": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket.$": "$.bucket", "Key.$": "$.file"}},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+        let read = reads(definition.clone(), "Chunks");
+        assert!(read.contains(&("$.Payload".to_string(), Some(json!([{}])))), "{read:?}");
+        // Another object (another key) says nothing of the body.
+        let mut other = definition;
+        other["States"]["Each"]["ItemReader"]["Parameters"]["Key.$"] = json!("$.other");
+        assert!(!reads(other, "Chunks").iter().any(|(_, v)| v.is_some()));
+    }
+
+    #[test]
+    fn the_paths_a_service_answer_must_hold_leave_out_what_must_be_absent() {
+        let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent };
+        let expectation = Expectation { reads: vec![read("$.Reservations[0].Instances[0].SubnetId", false), read("$.NextToken", true)] };
+        let wanted = vec![vec![ReadStep::Member("Reservations".into()), ReadStep::Index(0), ReadStep::Member("Instances".into()), ReadStep::Index(0), ReadStep::Member("SubnetId".into())]];
+        assert_eq!(expectation.service_reads(), wanted);
+    }
+
+    #[test]
+    fn reads_after_a_pass_that_renames_the_result_are_read_under_its_source() {
+        let definition = json!({"StartAt": "Call", "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "Next": "Rename"},
+            "Rename": {"Type": "Pass", "Parameters": {"item.$": "$.Payload", "fixed": 1}, "Next": "Put"},
+            "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"Item": {"SK": {"S.$": "$.item.timestamp"}, "N": {"N.$": "$.fixed"}}}, "End": true}}});
+        let read: Vec<String> = reads(definition, "Call").into_iter().map(|(p, _)| p).collect();
+        assert!(read.contains(&"$.Payload.timestamp".to_string()), "{read:?}");
+        assert!(!read.iter().any(|p| p.contains("fixed")), "{read:?}");
     }
 
     #[test]

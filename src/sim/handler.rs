@@ -479,15 +479,22 @@ impl CompiledHandlers {
         if services::handles(&task.resource) {
             return Box::new(services::Services { store: store.clone() });
         }
-        let answer = optimized::default_handler(&self.catalogue, &task.resource);
-        if task.expects.is_empty() {
-            return answer;
-        }
         let shape = if task.function.is_some() || optimized::is_lambda_invoke(&task.resource) || is_filled_in_by_template(&task.resource) {
             Shape::Payload
+        } else if optimized::is_http_invoke(&task.resource) {
+            Shape::HttpBody
         } else {
             Shape::Service
         };
+        // A service's example holds what the workflow reads from it, however deep it lies.
+        let reads = match shape {
+            Shape::Service => task.expects.service_reads(),
+            Shape::Payload | Shape::HttpBody => Vec::new(),
+        };
+        let answer = optimized::default_handler_reading(&self.catalogue, &task.resource, reads);
+        if task.expects.is_empty() {
+            return answer;
+        }
         Box::new(Expected { inner: answer, expects: task.expects.clone(), shape })
     }
 
@@ -586,6 +593,9 @@ enum Shape {
     Payload,
     /// A service's response: only the status a Choice waits for.
     Service,
+    /// An HTTP Task's answer: the reads under `ResponseBody` put in, as into a function's payload
+    /// (a third-party API's body cannot be known; the workflow says what it reads of it).
+    HttpBody,
 }
 
 /// A default answer shaped by what the workflow reads from it.
@@ -607,6 +617,13 @@ impl TaskHandler for Expected {
                 self.inner.invoke(&TaskRequest { input: &shaped, ..*request }, context)
             }
             Shape::Payload => Ok(self.expects.shape_payload(self.inner.invoke(request, context)?)),
+            Shape::HttpBody => {
+                let mut response = self.inner.invoke(request, context)?;
+                if let Some(body) = response.get_mut("ResponseBody") {
+                    *body = self.expects.under(&Step::Member("ResponseBody".into())).shape_payload(body.take());
+                }
+                Ok(response)
+            }
         }
     }
     fn latency_millis(&self) -> u64 {

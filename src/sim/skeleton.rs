@@ -113,9 +113,41 @@ fn jsonata_reads(text: &str) -> Vec<String> {
     out
 }
 
+/// The `$name.a.b` reads of a text (a JSONata expression or a JSONPath), as JSONPath text
+/// (`$.a.b`); nothing for `$name` read whole, `$names` or the function `$name(`.
+fn variable_reads(text: &str, name: &str) -> Vec<String> {
+    let token = format!("${name}");
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(&token) {
+        let rest = &text[at + token.len()..];
+        if !rest.starts_with('.') {
+            continue;
+        }
+        let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')).unwrap_or(rest.len());
+        let tail = rest[..end].trim_end_matches('.');
+        if !tail.is_empty() {
+            out.push(format!("${tail}"));
+        }
+    }
+    out
+}
+
+/// Every string of a JSON value, at any depth.
+fn strings<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+    match value {
+        Value::Object(m) => m.values().for_each(|v| strings(v, out)),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        Value::String(s) => out.push(s),
+        _ => {}
+    }
+}
+
 /// Collects what a state reads from the data it receives.
 struct Reads {
     fields: Vec<(Vec<Step>, Kind)>,
+    /// Variables assigned a part of the data a state receives (`"ticket": "{% $states.input.ticket %}"`,
+    /// `"ticket.$": "$.ticket"`): what later states read of them (`$ticket.id`) is read of the input.
+    variables: Vec<(String, Vec<Step>)>,
 }
 
 impl Reads {
@@ -198,7 +230,7 @@ impl Reads {
     /// itself; after, everything else, prefixed by InputPath's steps).
     fn state(&mut self, state: &Map<String, Value>) {
         let narrowed = state.get("InputPath").and_then(Value::as_str).and_then(steps).unwrap_or_default();
-        let mut inner = Reads { fields: Vec::new() };
+        let mut inner = Reads { fields: Vec::new(), variables: Vec::new() };
         for key in ["Parameters", "Arguments", "ItemSelector", "Output", "Assign"] {
             if let Some(v) = state.get(key) {
                 inner.template(v);
@@ -224,6 +256,20 @@ impl Reads {
         }
         if let Some(Value::Array(rules)) = state.get("Choices") {
             rules.iter().for_each(|r| inner.rule(r));
+        }
+        for (key, value) in state.get("Assign").and_then(Value::as_object).into_iter().flatten() {
+            let Some(text) = value.as_str() else { continue };
+            let (name, path) = match key.strip_suffix(".$") {
+                Some(name) => (name, Some(text.trim().to_string())),
+                None => {
+                    let expression = text.trim().strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).map(str::trim);
+                    let whole = expression.filter(|e| e.starts_with("$states.input") && jsonata_reads(e).first().is_some_and(|r| r.len() + "$states.input".len() - 1 == e.len()));
+                    (key.as_str(), whole.and_then(|e| jsonata_reads(e).into_iter().next()))
+                }
+            };
+            if let Some(steps) = path.as_deref().and_then(steps) {
+                self.variables.push((name.to_string(), [narrowed.clone(), steps].concat()));
+            }
         }
         if !narrowed.is_empty() {
             self.fields.push((narrowed.clone(), Kind::Text));
@@ -322,9 +368,21 @@ fn machine_reads(machine: &Map<String, Value>, reads: &mut Reads, flow_writes: &
 pub fn skeleton(definition: &Value) -> Value {
     let mut out = Value::Object(Map::new());
     let Some(machine) = definition.as_object() else { return out };
-    let mut reads = Reads { fields: Vec::new() };
+    let mut reads = Reads { fields: Vec::new(), variables: Vec::new() };
     let mut writes = Vec::new();
     machine_reads(machine, &mut reads, &mut writes);
+    // What any state reads of a variable that holds part of the input.
+    let mut texts = Vec::new();
+    strings(definition, &mut texts);
+    for (name, base) in std::mem::take(&mut reads.variables) {
+        for text in &texts {
+            for tail in variable_reads(text, &name) {
+                if let Some(steps) = steps(&tail) {
+                    reads.fields.push(([base.clone(), steps].concat(), Kind::Text));
+                }
+            }
+        }
+    }
     for (steps, kind) in reads.fields {
         if matches!(steps.first(), Some(Step::Member(m)) if writes.contains(m)) {
             continue;
@@ -454,6 +512,24 @@ mod tests {
         gives(json!([1, 2]), json!({}));
         gives(json!({"StartAt": "X", "States": {"X": "not a state"}}), json!({}));
         gives(json!({"StartAt": "L", "States": {"L": {"Type": "Pass", "Next": "L"}}}), json!({}));
+    }
+
+    #[test]
+    fn what_later_states_read_of_a_variable_assigned_from_the_input_is_read_of_the_input() {
+        gives(
+            json!({"QueryLanguage": "JSONata", "StartAt": "Detect", "States": {
+                "Detect": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:comprehend:detectDominantLanguage",
+                    "Arguments": {"Text": "{% $states.input.ticket.body %}"}, "Assign": {"ticket": "{% $states.input.ticket %}", "tickets": "{% $states.input.all %}"}, "Next": "Record"},
+                "Record": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+                    "Arguments": {"Key": {"id": {"S": "{% $ticket.id %}"}}, "Other": "{% $tickets %}"}, "End": true}}}),
+            json!({"ticket": {"body": "...", "id": "..."}, "all": "..."}),
+        );
+        gives(
+            json!({"StartAt": "Keep", "States": {
+                "Keep": {"Type": "Pass", "Assign": {"order.$": "$.order"}, "Next": "Use"},
+                "Use": {"Type": "Pass", "Parameters": {"id.$": "$order.id"}, "End": true}}}),
+            json!({"order": {"id": "..."}}),
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::generate::rule_holds;
 use super::graph::{self, Edge, Goal, Graph};
@@ -453,8 +453,13 @@ fn names_only_missing_parts(state: &graph::StateInfo, list: &[String]) -> bool {
     state.kind == "Map" && !list.is_empty() && list.iter().all(|n| raised_by(n).is_some_and(|part| !state.json.contains_key(part)))
 }
 
+/// Whether an error a suite can inject inside `owner` (a Map or Parallel) escapes it: a Fail
+/// state, or a Task that no `States.ALL` catcher of its own takes (scatter-gather's quote task
+/// catches everything into a Pass, so nothing injected fails the Map; only the Map's own data
+/// could, a missing path or a non-list `ItemsPath`, with States.Runtime).
 fn can_fail_inside(graph: &Graph, owner: &str) -> bool {
-    graph.inside(owner).iter().any(|s| s.kind == "Task" || s.kind == "Fail")
+    let catches_every_error = |state: &Map<String, Value>| graph::error_lists(state, "Catch").iter().any(|errors| errors.iter().any(|e| e == "States.ALL"));
+    graph.inside(owner).iter().any(|s| s.kind == "Fail" || (s.kind == "Task" && !catches_every_error(&s.json)))
 }
 
 fn goal_reason(graph: &Graph, goal: &Goal) -> Option<String> {

@@ -411,6 +411,25 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
             _ => {}
         }
     }
+    // Callbacks that wait side by side (a Parallel asking three approvers): each mutation above
+    // answers one, and the Parallel moves on only when all are; so one more answers every
+    // callback that ran and was not answered yet with success.
+    let waiting: Vec<&str> = graph
+        .states
+        .iter()
+        .filter(|s| visited.contains(s.name.as_str()) && !kept.candidate.handlers.contains_key(&s.name))
+        .filter(|s| s.json.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken")))
+        .map(|s| s.name.as_str())
+        .collect();
+    if waiting.len() > 1 {
+        let mut candidate = kept.candidate.clone();
+        candidate.steps.push(format!("{} are called back with success", waiting.join(", ")));
+        for name in waiting {
+            let answer = CallbackAnswer::Success { output: "{}".into() };
+            candidate.handlers.insert(name.to_string(), HandlerSpec { choice: HandlerChoice::Callback { answer: Some(answer) }, latency_ms: 0 });
+        }
+        out.push(candidate);
+    }
     out
 }
 
