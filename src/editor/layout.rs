@@ -1243,6 +1243,24 @@ mod tests {
         assert!(s0.edges.iter().enumerate().all(|(i, e)| edges[&e.id] == i));
     }
 
+    /// The benchmark's machine of `n` states (`tests/e2e/bench.mjs`, `examples/editor_phases.rs`):
+    /// a chain of Tasks with a Choice every nine states that skips three ahead.
+    pub(super) fn chain(n: usize) -> String {
+        let states: Vec<String> = (0..n)
+            .map(|i| {
+                let body = if i == n - 1 {
+                    r#""Type":"Succeed""#.to_string()
+                } else if i % 9 == 4 {
+                    format!(r#""Type":"Choice","Choices":[{{"Variable":"$.x","NumericEquals":{i},"Next":"S{}"}}],"Default":"S{}""#, (i + 3).min(n - 1), i + 1)
+                } else {
+                    format!(r#""Type":"Task","Resource":"arn:aws:lambda:eu-west-3:123456789012:function:F{i}","Next":"S{}""#, i + 1)
+                };
+                format!(r#""S{i}":{{{body}}}"#)
+            })
+            .collect();
+        format!(r#"{{"StartAt":"S0","States":{{{}}}}}"#, states.join(","))
+    }
+
     fn graph_of(text: &str) -> Graph {
         derive(Document::new("t", text).machine())
     }
