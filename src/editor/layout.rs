@@ -289,10 +289,14 @@ pub fn relayout(prev: Option<(&Graph, &Scene)>, graph: &Graph) -> Scene {
 
 /// [`relayout`] in `direction`.
 pub fn relayout_in(prev: Option<(&Graph, &Scene)>, graph: &Graph, direction: Direction) -> Scene {
-    match prev {
-        Some((old, scene)) if scene.direction == direction && same_shape(old, graph) => reword(scene, graph),
-        _ => layout_in(graph, direction),
-    }
+    prev.and_then(|prev| reword_in(prev, graph, direction)).unwrap_or_else(|| layout_in(graph, direction))
+}
+
+/// `prev`'s layout with the words of `graph`, when only words changed (see [`relayout`]); None
+/// when `graph` must be laid out again. A view that gets Some redraws only the words that
+/// changed (see `Placement::reword`).
+pub fn reword_in((old, scene): (&Graph, &Scene), graph: &Graph, direction: Direction) -> Option<Scene> {
+    (scene.direction == direction && same_shape(old, graph)).then(|| reword(scene, graph))
 }
 
 /// Whether two graphs have the same nodes (ids, kinds, nesting) and the same edges, with labels
