@@ -1000,6 +1000,7 @@ fn translate_edge(mut e: SceneEdge, dx: f64, dy: f64) -> SceneEdge {
     e
 }
 
+#[cfg(test)]
 fn median(mut v: Vec<f64>) -> f64 {
     median_of(&mut v)
 }
@@ -1015,6 +1016,7 @@ fn median_of(v: &mut [f64]) -> f64 {
 /// least [`NODE_GAP`] between neighbours ([`EDGE_GAP`] between two long edges' dummies):
 /// isotonic regression by pool-adjacent-violators. Dummy nodes weigh little, so a chain of real
 /// states stays straight and long edges make way.
+#[cfg(test)]
 fn align(widths: &[f64], desired: &[f64], weights: &[f64]) -> Vec<f64> {
     Align::default().run(widths, desired, weights).to_vec()
 }
