@@ -22,10 +22,14 @@ function machine(n) {
 
 /**
  * Whether the canvas shows `machine(n)`: its scene has `n` states (`data-states`; a big scene
- * draws only the states near the view) and the state S5 is drawn (near the start, in view after
+ * draws only the states near the view; a build without the attribute draws them all, counted)
+ * and the state S5 is drawn (near the start, in view after
  * a paste; not in `machine(5)`, which the opens start from).
  */
-const shows = (n) => new Function(`return () => document.querySelector('.canvas')?.dataset.states === '${n}' && !!document.querySelector('.canvas [data-state-name="S${Math.min(n - 1, 5)}"]')`)();
+const shows = (n) => new Function(`return () => {
+  const states = document.querySelector('.canvas')?.dataset.states ?? String(document.querySelectorAll('.canvas [data-state-name]').length);
+  return states === '${n}' && !!document.querySelector('.canvas [data-state-name="S${Math.min(n - 1, 5)}"]');
+}`)();
 
 /**
  * Edits the code as typing does (a user change in the code editor, replacing `from..to` with
