@@ -289,10 +289,14 @@ pub fn relayout(prev: Option<(&Graph, &Scene)>, graph: &Graph) -> Scene {
 
 /// [`relayout`] in `direction`.
 pub fn relayout_in(prev: Option<(&Graph, &Scene)>, graph: &Graph, direction: Direction) -> Scene {
-    match prev {
-        Some((old, scene)) if scene.direction == direction && same_shape(old, graph) => reword(scene, graph),
-        _ => layout_in(graph, direction),
-    }
+    prev.and_then(|prev| reword_in(prev, graph, direction)).unwrap_or_else(|| layout_in(graph, direction))
+}
+
+/// `prev`'s layout with the words of `graph`, when only words changed (see [`relayout`]); None
+/// when `graph` must be laid out again. A view that gets Some redraws only the words that
+/// changed (see `Placement::reword`).
+pub fn reword_in((old, scene): (&Graph, &Scene), graph: &Graph, direction: Direction) -> Option<Scene> {
+    (scene.direction == direction && same_shape(old, graph)).then(|| reword(scene, graph))
 }
 
 /// Whether two graphs have the same nodes (ids, kinds, nesting) and the same edges, with labels
@@ -673,36 +677,40 @@ fn place_across(l: &Layered, layers: &[Vec<usize>]) -> Vec<f64> {
         }
     }
     let ranks = layers.len();
+    // (41 passes over every vertex: the buffers are kept from rank to rank, not made per vertex.)
+    let mut near: Vec<f64> = Vec::new();
+    let (mut desired, mut weights, mut widths) = (Vec::new(), Vec::new(), Vec::new());
+    let mut work = Align::default();
     for pass in 0..41 {
         let down = pass % 2 == 0;
-        let order: Vec<usize> = if down { (0..ranks).collect() } else { (0..ranks).rev().collect() };
-        for r in order {
+        for step in 0..ranks {
+            let r = if down { step } else { ranks - 1 - step };
             let layer = &layers[r];
-            let desired: Vec<f64> = layer
-                .iter()
-                .map(|&v| {
-                    // A dummy (a long edge's, a label's) sits between its two neighbours, so that
-                    // it leans on neither end's straight chain.
-                    if v >= l.real {
-                        let ends: Vec<f64> = l.preds[v].iter().chain(&l.succs[v]).map(|&u| x[u]).collect();
-                        return ends.iter().sum::<f64>() / ends.len().max(1) as f64;
-                    }
-                    // A node sits at the median of its neighbours on both sides, nodes and labels
-                    // (the dummies of long edges only when it has nothing else).
-                    let nb = || l.preds[v].iter().chain(&l.succs[v]);
-                    let heavy: Vec<f64> = nb().filter(|&&u| l.weight[u] >= LABEL_WEIGHT).map(|&u| x[u]).collect();
-                    if !heavy.is_empty() {
-                        median(heavy)
-                    } else {
-                        let all: Vec<f64> = nb().map(|&u| x[u]).collect();
-                        if all.is_empty() { x[v] } else { median(all) }
-                    }
-                })
-                .collect();
-            let weights: Vec<f64> = layer.iter().map(|&v| l.weight[v]).collect();
-            let placed = align(&layer.iter().map(|&v| l.across[v]).collect::<Vec<_>>(), &desired, &weights);
-            for (i, &v) in layer.iter().enumerate() {
-                x[v] = placed[i];
+            desired.clear();
+            for &v in layer {
+                let nb = || l.preds[v].iter().chain(&l.succs[v]);
+                // A dummy (a long edge's, a label's) sits between its two neighbours, so that
+                // it leans on neither end's straight chain.
+                if v >= l.real {
+                    let count = l.preds[v].len() + l.succs[v].len();
+                    desired.push(nb().map(|&u| x[u]).sum::<f64>() / count.max(1) as f64);
+                    continue;
+                }
+                // A node sits at the median of its neighbours on both sides, nodes and labels
+                // (the dummies of long edges only when it has nothing else).
+                near.clear();
+                near.extend(nb().filter(|&&u| l.weight[u] >= LABEL_WEIGHT).map(|&u| x[u]));
+                if near.is_empty() {
+                    near.extend(nb().map(|&u| x[u]));
+                }
+                desired.push(if near.is_empty() { x[v] } else { median_of(&mut near) });
+            }
+            weights.clear();
+            weights.extend(layer.iter().map(|&v| l.weight[v]));
+            widths.clear();
+            widths.extend(layer.iter().map(|&v| l.across[v]));
+            for (&v, &p) in layer.iter().zip(work.run(&widths, &desired, &weights)) {
+                x[v] = p;
             }
         }
     }
@@ -992,7 +1000,13 @@ fn translate_edge(mut e: SceneEdge, dx: f64, dy: f64) -> SceneEdge {
     e
 }
 
+#[cfg(test)]
 fn median(mut v: Vec<f64>) -> f64 {
+    median_of(&mut v)
+}
+
+/// The median of `v` (sorted in place; the mean of the middle two when even).
+fn median_of(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
     if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
@@ -1002,32 +1016,49 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// least [`NODE_GAP`] between neighbours ([`EDGE_GAP`] between two long edges' dummies):
 /// isotonic regression by pool-adjacent-violators. Dummy nodes weigh little, so a chain of real
 /// states stays straight and long edges make way.
+#[cfg(test)]
 fn align(widths: &[f64], desired: &[f64], weights: &[f64]) -> Vec<f64> {
-    let n = widths.len();
-    let mut offset = vec![0.0; n];
-    let plain = |i: usize| weights[i] <= DUMMY_WEIGHT;
-    for i in 1..n {
-        let gap = if plain(i - 1) && plain(i) { EDGE_GAP } else { NODE_GAP };
-        offset[i] = offset[i - 1] + widths[i - 1] / 2.0 + gap + widths[i] / 2.0;
-    }
-    // Blocks of (weighted mean, total weight, count).
-    let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(n);
-    for i in 0..n {
-        blocks.push((desired[i] - offset[i], weights[i], 1));
-        while blocks.len() > 1 && blocks[blocks.len() - 2].0 > blocks[blocks.len() - 1].0 {
-            let (m2, w2, c2) = blocks.pop().unwrap();
-            let (m1, w1, c1) = blocks.pop().unwrap();
-            blocks.push(((m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2, c1 + c2));
+    Align::default().run(widths, desired, weights).to_vec()
+}
+
+/// [`align`]'s buffers, kept from one call to the next.
+#[derive(Default)]
+struct Align {
+    offset: Vec<f64>,
+    /// Blocks of (weighted mean, total weight, count).
+    blocks: Vec<(f64, f64, usize)>,
+    out: Vec<f64>,
+}
+
+impl Align {
+    fn run(&mut self, widths: &[f64], desired: &[f64], weights: &[f64]) -> &[f64] {
+        let n = widths.len();
+        let Align { offset, blocks, out } = self;
+        offset.clear();
+        offset.resize(n, 0.0);
+        let plain = |i: usize| weights[i] <= DUMMY_WEIGHT;
+        for i in 1..n {
+            let gap = if plain(i - 1) && plain(i) { EDGE_GAP } else { NODE_GAP };
+            offset[i] = offset[i - 1] + widths[i - 1] / 2.0 + gap + widths[i] / 2.0;
         }
-    }
-    let mut out = Vec::with_capacity(n);
-    for (mean, _, count) in blocks {
-        for _ in 0..count {
-            let i = out.len();
-            out.push(mean + offset[i]);
+        blocks.clear();
+        for i in 0..n {
+            blocks.push((desired[i] - offset[i], weights[i], 1));
+            while blocks.len() > 1 && blocks[blocks.len() - 2].0 > blocks[blocks.len() - 1].0 {
+                let (m2, w2, c2) = blocks.pop().unwrap();
+                let (m1, w1, c1) = blocks.pop().unwrap();
+                blocks.push(((m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2, c1 + c2));
+            }
         }
+        out.clear();
+        for &(mean, _, count) in blocks.iter() {
+            for _ in 0..count {
+                let i = out.len();
+                out.push(mean + offset[i]);
+            }
+        }
+        out
     }
-    out
 }
 
 /// The scene with the manual positions applied (see [`super::placement`], which also does it
@@ -1241,6 +1272,100 @@ mod tests {
         let (nodes, edges) = s0.index();
         assert!(s0.nodes.iter().enumerate().all(|(i, n)| nodes[&n.id] == i));
         assert!(s0.edges.iter().enumerate().all(|(i, e)| edges[&e.id] == i));
+    }
+
+    /// The benchmark's machine of `n` states (`tests/e2e/bench.mjs`, `examples/editor_phases.rs`):
+    /// a chain of Tasks with a Choice every nine states that skips three ahead.
+    pub(super) fn chain(n: usize) -> String {
+        let states: Vec<String> = (0..n)
+            .map(|i| {
+                let body = if i == n - 1 {
+                    r#""Type":"Succeed""#.to_string()
+                } else if i % 9 == 4 {
+                    format!(r#""Type":"Choice","Choices":[{{"Variable":"$.x","NumericEquals":{i},"Next":"S{}"}}],"Default":"S{}""#, (i + 3).min(n - 1), i + 1)
+                } else {
+                    format!(r#""Type":"Task","Resource":"arn:aws:lambda:eu-west-3:123456789012:function:F{i}","Next":"S{}""#, i + 1)
+                };
+                format!(r#""S{i}":{{{body}}}"#)
+            })
+            .collect();
+        format!(r#"{{"StartAt":"S0","States":{{{}}}}}"#, states.join(","))
+    }
+
+    /// `place_across` as it was before its buffers were kept: a Vec for each vertex's neighbours.
+    fn place_across_allocating(l: &Layered, layers: &[Vec<usize>]) -> Vec<f64> {
+        let total = l.across.len();
+        let mut x = vec![0.0f64; total];
+        for layer in layers {
+            let mut cursor = 0.0;
+            for &v in layer {
+                x[v] = cursor + l.across[v] / 2.0;
+                cursor += l.across[v] + NODE_GAP;
+            }
+        }
+        let ranks = layers.len();
+        for pass in 0..41 {
+            let order: Vec<usize> = if pass % 2 == 0 { (0..ranks).collect() } else { (0..ranks).rev().collect() };
+            for r in order {
+                let layer = &layers[r];
+                let desired: Vec<f64> = layer
+                    .iter()
+                    .map(|&v| {
+                        if v >= l.real {
+                            let ends: Vec<f64> = l.preds[v].iter().chain(&l.succs[v]).map(|&u| x[u]).collect();
+                            return ends.iter().sum::<f64>() / ends.len().max(1) as f64;
+                        }
+                        let nb = || l.preds[v].iter().chain(&l.succs[v]);
+                        let heavy: Vec<f64> = nb().filter(|&&u| l.weight[u] >= LABEL_WEIGHT).map(|&u| x[u]).collect();
+                        if !heavy.is_empty() {
+                            median(heavy)
+                        } else {
+                            let all: Vec<f64> = nb().map(|&u| x[u]).collect();
+                            if all.is_empty() { x[v] } else { median(all) }
+                        }
+                    })
+                    .collect();
+                let weights: Vec<f64> = layer.iter().map(|&v| l.weight[v]).collect();
+                let placed = align(&layer.iter().map(|&v| l.across[v]).collect::<Vec<_>>(), &desired, &weights);
+                for (i, &v) in layer.iter().enumerate() {
+                    x[v] = placed[i];
+                }
+            }
+        }
+        let min_left = (0..total).map(|v| x[v] - l.across[v] / 2.0).fold(f64::INFINITY, f64::min);
+        let shift = if min_left.is_finite() { -min_left } else { 0.0 };
+        x.iter_mut().for_each(|v| *v += shift);
+        x
+    }
+
+    /// The layout corpus and a 1,000-state chain, every nested graph, both ways.
+    #[test]
+    fn place_across_with_kept_buffers_places_every_vertex_where_it_did() {
+        fn check(graph: &Graph, dir: Direction, graphs: &mut usize) {
+            let (sized, _) = sizes(graph, 0, dir);
+            let (mut role, discovery) = back_edges(graph);
+            let rank = ranks(graph, &role);
+            let rank = references(graph, &mut role, rank);
+            let layered = dummies(graph, &role, &rank, &sized, dir);
+            let layers = ordering(graph, &layered, &discovery);
+            let bits = |x: Vec<f64>| x.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+            assert_eq!(bits(place_across(&layered, &layers)), bits(place_across_allocating(&layered, &layers)));
+            *graphs += 1;
+            for n in &graph.nodes {
+                n.children.iter().for_each(|c| check(c, dir, graphs));
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout-corpus");
+        let mut texts: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).map(|p| std::fs::read_to_string(p).unwrap()).collect();
+        texts.push(chain(1000));
+        let mut graphs = 0;
+        for text in &texts {
+            for dir in [Direction::TopDown, Direction::LeftRight] {
+                check(&graph_of(text), dir, &mut graphs);
+            }
+        }
+        assert!(graphs > 200, "{graphs} graphs");
     }
 
     fn graph_of(text: &str) -> Graph {

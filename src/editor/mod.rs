@@ -25,3 +25,4 @@ pub mod workspace;
 pub mod gesture;
 pub mod panes;
 pub mod minimap;
+pub mod drawn;

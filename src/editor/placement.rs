@@ -103,6 +103,36 @@ impl Placement {
         self.edges.get(id).copied()
     }
 
+    /// Takes the words of `base`, the same layout reworded (see `layout::reword_in`): each node's
+    /// information and each edge's label, every position kept (the manual ones applied stay
+    /// applied). Says which nodes' and which edges' words changed; None when `base` is not this
+    /// layout (other items, or items elsewhere), which must be placed anew ([`Placement::new`]).
+    pub fn reword(&mut self, base: &Scene) -> Option<Moved> {
+        let same_nodes = base.nodes.len() == self.base.nodes.len()
+            && base.nodes.iter().zip(&self.base.nodes).all(|(a, b)| a.id == b.id && a.rect == b.rect && a.lines == b.lines && a.depth == b.depth && a.container == b.container);
+        let same_edges = base.edges.len() == self.base.edges.len()
+            && base.edges.iter().zip(&self.base.edges).all(|(a, b)| a.id == b.id && a.curves == b.curves && a.label_at == b.label_at && a.reference == b.reference);
+        if !same_nodes || !same_edges || base.direction != self.base.direction {
+            return None;
+        }
+        let mut changed = Moved::default();
+        for (i, n) in base.nodes.iter().enumerate() {
+            if n.info != self.base.nodes[i].info {
+                self.base.nodes[i].info = n.info.clone();
+                self.placed.nodes[i].info = n.info.clone();
+                changed.nodes.push(i);
+            }
+        }
+        for (k, e) in base.edges.iter().enumerate() {
+            if e.label != self.base.edges[k].label {
+                self.base.edges[k].label = e.label.clone();
+                self.placed.edges[k].label = e.label.clone();
+                changed.edges.push(k);
+            }
+        }
+        Some(changed)
+    }
+
     /// Applies `positions`, with `preview` (a node id and its position) standing over its own,
     /// and says what moved since the last application.
     pub fn apply(&mut self, positions: &BTreeMap<String, Point>, preview: Option<(&str, Point)>) -> Moved {
@@ -245,6 +275,45 @@ mod tests {
 
     fn scene(text: &str) -> Scene {
         layout(&derive(Document::new("t", text).machine()))
+    }
+
+    /// A keystroke inside states (a resource, a rule's value, a nested Task's resource) with
+    /// manual positions applied: rewording the placement in place gives the scene that placing
+    /// the reworded layout anew gives, and says which nodes changed.
+    #[test]
+    fn a_reworded_placement_is_the_placement_of_the_reworded_layout() {
+        use crate::editor::layout::{Direction, layout_in, reword_in};
+        let before = r#"{"StartAt":"T","States":{
+            "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:Fa","Next":"C"},
+            "C":{"Type":"Choice","Choices":[{"Variable":"$.x","NumericEquals":1,"Next":"P"}],"Default":"T"},
+            "P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:Ga","End":true}}}]}}}"#;
+        let after = before.replace("function:Fa", "function:Fb").replace("function:Ga", "function:Gb").replace("NumericEquals\":1", "NumericEquals\":2");
+        let mut positions = BTreeMap::new();
+        positions.insert("/States/P".to_string(), Point::new(400.0, 30.0));
+        positions.insert("/States/P/Branches/0/States/A".to_string(), Point::new(20.0, 50.0));
+        for direction in [Direction::TopDown, Direction::LeftRight] {
+            let (g0, g1) = (derive(Document::new("t", before).machine()), derive(Document::new("t", after.as_str()).machine()));
+            let s0 = layout_in(&g0, direction);
+            let s1 = reword_in((&g0, &s0), &g1, direction).expect("only words changed");
+            let mut kept = Placement::new(s0.clone());
+            kept.apply(&positions, None);
+            let changed = kept.reword(&s1).expect("the same layout");
+            let mut anew = Placement::new(s1.clone());
+            anew.apply(&positions, None);
+            assert_eq!(kept.scene(), anew.scene());
+            assert_eq!(kept.base(), anew.base());
+            let ids: Vec<&str> = changed.nodes.iter().map(|&i| kept.scene().nodes[i].id.as_str()).collect();
+            assert_eq!(ids, ["/States/T", "/States/P/Branches/0/States/A"]);
+            // (The Choice's node says how many rules it has: only its rule's label changed.)
+            let labels: Vec<Option<&str>> = changed.edges.iter().map(|&k| kept.scene().edges[k].label.as_deref()).collect();
+            assert!(labels.len() == 1 && labels[0].is_some_and(|l| l.contains('2')), "{labels:?}");
+            // Nothing more to take: the same words again change nothing.
+            assert_eq!(kept.reword(&s1), Some(Moved::default()));
+            // A change of shape is not a rewording, and another layout is refused.
+            let g2 = derive(Document::new("t", before.replace(r#""Default":"T""#, r#""Default":"P""#)).machine());
+            assert!(reword_in((&g0, &s0), &g2, direction).is_none());
+            assert!(kept.reword(&layout_in(&g2, direction)).is_none());
+        }
     }
 
     const NESTED: &str = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"Q","Branches":[

@@ -42,9 +42,25 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     // Both read the text again, so they follow the text alone: a move, a drag or a selection
     // does not parse a big definition again.
     let text = Memo::new(move |_| editor.session.with(|s| s.doc.text().to_string()));
+    // (After the frame: reading a big definition again is no part of a keystroke's paint; a
+    // burst of typing reads it once.)
+    let needs_pending = StoredValue::new(false);
     Effect::new(move |_| {
-        let needed = text.with(|t| serde_json::from_str::<serde_json::Value>(t).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default());
-        files.need(&needed);
+        text.track();
+        if needs_pending.get_value() {
+            return;
+        }
+        needs_pending.set_value(true);
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    needs_pending.set_value(false);
+                    let needed = text.with_untracked(|t| serde_json::from_str::<serde_json::Value>(t).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default());
+                    files.need(&needed);
+                },
+                std::time::Duration::ZERO,
+            )
+        });
     });
     // Each Task's request checked against its operation's input, once the service's file is here
     // (with no file here yet there is nothing to check against, and the text is not read).

@@ -139,12 +139,14 @@ pub fn Canvas() -> impl IntoView {
     };
     // Zoomed out, nodes show their names only (see the stylesheet).
     let zoomed_out = move || viewport.with(|v| v.zoom < 0.55);
+    // How many states the scene has (a big one draws only those near the view).
+    let states = move || editor.scene.with_items(|s| s.nodes.iter().filter(|n| n.state.is_some()).count());
     view! {
-        <section class="canvas" node_ref=el aria-label="Canvas" style=grid on:pointerdown=background_down on:wheel=wheel
+        <section class="canvas" node_ref=el aria-label="Canvas" data-states=states style=grid on:pointerdown=background_down on:wheel=wheel
             on:pointerover=over on:pointerleave=leave on:dblclick=double_click class:zoomed-out=zoomed_out
             class:dragging=move || editor.gesture.with(|g| matches!(g, Some(Gesture::Palette { moved: true, .. })))>
             <div class="world" style:transform=transform>
-                <World hover=hover/>
+                <World hover=hover size=Callback::new(move |_| size())/>
                 <super::rename::RenameField renaming=renaming/>
             </div>
             <StaleBanner/>

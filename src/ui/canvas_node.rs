@@ -112,9 +112,9 @@ pub fn CanvasNode(id: String, hovered: Selector<Option<String>>, selected: Selec
     // A container's head is as tall as its name's lines (a state's head fills the node).
     let head_style = container.then(|| format!("height: {}px", node.head_height()));
     let head = {
-        let (icon, lines, summary) = (icon(kind), node.lines.clone(), node.summary.clone());
+        let (icon, lines, summary) = (icon(kind), node.lines.clone(), cells.summary);
         // (Its accessible name is its content: see `markup::node_head`.)
-        move || problems.with(|&(errors, warnings)| markup::node_head(icon, kind, &lines, &summary, errors, warnings))
+        move || problems.with(|&(errors, warnings)| summary.with(|summary| markup::node_head(icon, kind, &lines, summary, errors, warnings)))
     };
     // The retry badge (outside the head, whose contents are clipped to it: the badge sits on the
     // corner), then the handles; one optional piece, so an idle node holds a single placeholder.

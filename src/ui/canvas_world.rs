@@ -6,7 +6,9 @@
 use super::canvas_node::CanvasNode;
 use super::context::{Editor, Gesture};
 use crate::editor::graph::EdgeKind;
-use crate::editor::layout::SceneEdge;
+use crate::editor::drawn;
+use crate::editor::geometry::Rect;
+use crate::editor::layout::{Scene, SceneEdge};
 use leptos::prelude::*;
 
 /// The markers and patterns the edges use, once.
@@ -56,8 +58,12 @@ pub struct GoTo(pub RwSignal<Option<String>>);
 /// `editor::layout::refs`) is a button: it selects the target and brings it into view.
 pub fn label_view(editor: Editor, id: String) -> Option<impl IntoView> {
     let (edge, path) = editor.scene.edge(&id)?;
-    let style = move || path.with(|p| format!("left: {}px; top: {}px", p.label_at.x, p.label_at.y));
-    let text = edge.label_text();
+    let style = {
+        let path = path.clone();
+        move || path.with(|p| format!("left: {}px; top: {}px", p.label_at.x, p.label_at.y))
+    };
+    // (Typing can change a label's words in place: see `SceneStore::reworded`.)
+    let text = move || path.with(|p| p.text.clone());
     let catch = if edge.kind == EdgeKind::Catch { " catch" } else { "" };
     let Some(name) = edge.reference.clone() else {
         return Some(view! { <div class=format!("edge-label{catch}") style=style data-edge=id>{text}</div> }.into_any());
@@ -84,15 +90,40 @@ pub fn label_view(editor: Editor, id: String) -> Option<impl IntoView> {
 }
 
 /// Everything drawn in canvas space; `hover` is the node under the pointer.
+/// `size` is the canvas's size in pixels, when it is in the page.
 #[component]
-pub fn World(hover: RwSignal<Option<String>>) -> impl IntoView {
+pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f64)>>) -> impl IntoView {
     let editor: Editor = expect_context();
+    // A big scene draws only what is near the view (`editor::drawn`); a small one, everything.
+    let area = Memo::new(move |_| {
+        let nodes = editor.scene.with_items(|s| s.nodes.len());
+        if nodes <= drawn::ALWAYS_DRAWN {
+            return None;
+        }
+        let (w, h) = size.run(()).filter(|(w, h)| *w > 0.0 && *h > 0.0).unwrap_or((1600.0, 1000.0));
+        editor.viewport.with(|v| drawn::area(nodes, v, w, h))
+    });
+    // Culled, the lists follow moves too (a node dropped into the view is drawn there).
+    let with_scene = move |f: &mut dyn FnMut(&Scene, Option<&Rect>)| {
+        let a = area.get();
+        if a.is_some() { editor.scene.with(|s| f(s, a.as_ref())) } else { editor.scene.with_items(|s| f(s, None)) }
+    };
     // The lists are keyed by how each item looks, not where it is: a move re-creates nothing, and
     // each element follows its own cell in the scene store (see `CanvasNode`; edges likewise).
-    let node_keys = Memo::new(move |_| editor.scene.with_items(|s| s.nodes.iter().map(|n| (n.id.clone(), n.look())).collect::<Vec<_>>()));
-    let edge_keys = Memo::new(move |_| editor.scene.with_items(|s| s.edges.iter().map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>()));
+    let node_keys = Memo::new(move |_| {
+        let mut keys = Vec::new();
+        with_scene(&mut |s, a| keys = s.nodes.iter().filter(|n| drawn::node(n, a)).map(|n| (n.id.clone(), n.look())).collect());
+        keys
+    });
+    let edge_keys = Memo::new(move |_| {
+        let mut keys = Vec::new();
+        with_scene(&mut |s, a| keys = s.edges.iter().filter(|e| drawn::edge(e, a)).map(|e| (e.id.clone(), e.look())).collect());
+        keys
+    });
     let label_keys = Memo::new(move |_| {
-        editor.scene.with_items(|s| s.edges.iter().filter(|e| e.has_label()).map(|e| (e.id.clone(), e.look())).collect::<Vec<_>>())
+        let mut keys = Vec::new();
+        with_scene(&mut |s, a| keys = s.edges.iter().filter(|e| e.has_label() && drawn::edge(e, a)).map(|e| (e.id.clone(), e.look())).collect());
+        keys
     });
     // Each of these notifies the one or two items whose answer changes, not every item.
     let hovered = Selector::new(move || hover.get());

@@ -6,7 +6,7 @@ use crate::editor::document::Document;
 use crate::editor::geometry::Viewport;
 use crate::editor::graph::{Graph, derive};
 use crate::editor::history::Merge;
-use crate::editor::layout::{Direction, Scene, relayout_in};
+use crate::editor::layout::{Direction, Scene, layout_in, reword_in};
 use crate::editor::scope::StateRef;
 use crate::editor::session::Session;
 use leptos::prelude::*;
@@ -56,26 +56,38 @@ impl Editor {
         // drop) changes no session at all.
         let model_revision = Memo::new(move |_| session.with(|s| s.doc.model_revision()));
         let positions_revision = Memo::new(move |_| session.with(|s| s.doc.positions_revision()));
-        // (generation, graph, scene); a new generation each time, without comparing the scenes.
+        // (generation, graph, scene, whether only words changed); a new generation each time,
+        // without comparing the scenes.
         let direction = RwSignal::new(Direction::default());
-        let base = Memo::new_owning(move |prev: Option<(u64, Graph, Scene)>| {
+        let base = Memo::new_owning(move |prev: Option<(u64, Graph, Scene, bool)>| {
             let _ = model_revision.get(); // (a read, not `track`: a memo computes only when read)
             let graph = session.with_untracked(|s| derive(s.doc.machine()));
-            let scene = relayout_in(prev.as_ref().map(|(_, g, s)| (g, s)), &graph, direction.get());
-            ((prev.map_or(0, |p| p.0 + 1), graph, scene), true)
+            let direction = direction.get();
+            let reworded = prev.as_ref().and_then(|(_, g, s, _)| reword_in((g, s), &graph, direction));
+            let words_only = reworded.is_some();
+            let scene = reworded.unwrap_or_else(|| layout_in(&graph, direction));
+            ((prev.map_or(0, |p| p.0 + 1), graph, scene, words_only), true)
         });
-        let (first, scene) = base.with_untracked(|(g, _, s)| (*g, s.clone()));
+        let (first, scene) = base.with_untracked(|(g, _, s, _)| (*g, s.clone()));
         let scene = session.with_untracked(|s| SceneStore::new(scene, s.doc.positions()));
         let placed = StoredValue::new(first);
         Effect::new(move |_| {
-            let generation = base.with(|(g, _, _)| *g);
+            let generation = base.with(|(g, _, _, _)| *g);
             let _ = positions_revision.get();
             let preview = scene.preview_tracked();
             let preview = preview.as_ref().map(|(id, at)| (id.as_str(), *at));
             session.with_untracked(|s| {
                 if placed.get_value() != generation {
                     placed.set_value(generation);
-                    base.with_untracked(|(_, _, laid)| scene.relaid(laid.clone(), s.doc.positions(), preview));
+                    // A keystroke inside a state changes words only: the items stay, and only
+                    // what the words changed is drawn again.
+                    base.with_untracked(|(_, _, laid, words_only)| {
+                        if *words_only {
+                            scene.reworded(laid.clone(), s.doc.positions(), preview)
+                        } else {
+                            scene.relaid(laid.clone(), s.doc.positions(), preview)
+                        }
+                    });
                 } else {
                     scene.replace(s.doc.positions(), preview);
                 }

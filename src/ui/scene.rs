@@ -15,11 +15,13 @@ use std::collections::BTreeMap;
 pub struct EdgePath {
     pub d: String,
     pub label_at: Point,
+    /// The text of its label's box.
+    pub text: Option<String>,
 }
 
 impl EdgePath {
     fn of(e: &SceneEdge) -> Self {
-        EdgePath { d: e.svg(), label_at: e.label_at }
+        EdgePath { d: e.svg(), label_at: e.label_at, text: e.label_text() }
     }
 }
 
@@ -28,6 +30,8 @@ impl EdgePath {
 pub struct NodeCells {
     pub rect: ArcRwSignal<Rect>,
     pub problems: ArcRwSignal<(usize, usize)>,
+    /// Its one line about the state (a resource, a wait): what typing inside a state changes.
+    pub summary: ArcRwSignal<String>,
 }
 
 #[derive(Default)]
@@ -126,6 +130,30 @@ impl SceneStore {
         self.version.update(|n| *n += 1);
     }
 
+    /// The same layout with other words (`layout::reword_in`): only the cells of the nodes and
+    /// edges whose words changed are set, and no item is drawn anew; then `positions` as
+    /// [`Self::replace`] applies them. Anything else is laid out again ([`Self::relaid`]).
+    pub(super) fn reworded(&self, base: Scene, positions: &BTreeMap<String, Point>, preview: Option<(&str, Point)>) {
+        let Some(changed) = self.placement.try_update_value(|p| p.reword(&base)).flatten() else {
+            return self.relaid(base, positions, preview);
+        };
+        if !changed.is_empty() {
+            self.placement.with_value(|p| {
+                let scene = p.scene();
+                self.cells.with_value(|c| {
+                    for &i in &changed.nodes {
+                        put(&c.nodes[i].summary, scene.nodes[i].summary.clone());
+                    }
+                    for &k in &changed.edges {
+                        put(&c.edges[k], EdgePath::of(&scene.edges[k]));
+                    }
+                });
+            });
+            self.version.update(|n| *n += 1);
+        }
+        self.replace(positions, preview);
+    }
+
     /// The same layout with other positions: only the cells of what moved are set.
     pub(super) fn replace(&self, positions: &BTreeMap<String, Point>, preview: Option<(&str, Point)>) {
         let moved: Moved = self.placement.try_update_value(|p| p.apply(positions, preview)).unwrap_or_default();
@@ -181,9 +209,10 @@ impl SceneStore {
                 .map(|n| match reuse(&n.id).and_then(|i| previous.nodes.get(i)) {
                     Some(c) => {
                         put(&c.rect, n.rect);
+                        put(&c.summary, n.summary.clone());
                         c.clone()
                     }
-                    None => NodeCells { rect: ArcRwSignal::new(n.rect), problems: ArcRwSignal::new((0, 0)) },
+                    None => NodeCells { rect: ArcRwSignal::new(n.rect), problems: ArcRwSignal::new((0, 0)), summary: ArcRwSignal::new(n.summary.clone()) },
                 })
                 .collect();
             let edges = scene
@@ -192,7 +221,7 @@ impl SceneStore {
                 .map(|e| match old.and_then(|o| o.edge_index(&e.id).map(|k| (&o.scene().edges[k], previous.edges.get(k)))) {
                     Some((was, Some(c))) => {
                         // (Comparing the curves is cheaper than writing the path.)
-                        if was.curves != e.curves || was.label_at != e.label_at {
+                        if was.curves != e.curves || was.label_at != e.label_at || was.label != e.label || was.reference != e.reference {
                             put(c, EdgePath::of(e));
                         }
                         c.clone()
