@@ -27,6 +27,8 @@ mod entry {
         /// Validates and compiles `definition` for the workload called `name`.
         #[wasm_bindgen(constructor)]
         pub fn new(name: &str, definition: &str) -> Result<Workload, JsError> {
+            // The worker's engine for JSONPath filter patterns (a wasm binary names its own).
+            statecraft::asl::path::pattern::use_engine(statecraft::asl::path::pattern::backtracking);
             bench::Workload::new(name, definition).map(|workload| Workload { workload }).map_err(|e| JsError::new(&e))
         }
 

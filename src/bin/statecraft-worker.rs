@@ -46,6 +46,8 @@ mod worker {
     }
 
     pub fn start() {
+        // The JSONPath filters' patterns run here, on the interruptible backtracking engine.
+        statecraft::asl::path::pattern::use_engine(statecraft::asl::path::pattern::backtracking);
         let engine = Rc::new(RefCell::new(Engine::new()));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let text = ev.data().as_string().unwrap_or_default();

@@ -20,11 +20,14 @@ use leptos::prelude::*;
 
 /// Reads the workspace from storage, then mounts the app on the page's body.
 pub fn start() {
+    crate::asl::path::pattern::use_engine(super::regexp::engine);
     super::workspace::load(|loaded| leptos::mount::mount_to_body(move || view! { <App loaded/> }));
 }
 
 #[component]
 pub fn App(loaded: Loaded) -> impl IntoView {
+    // JSONPath filter patterns are checked by the browser's RegExp (no regex engine in the page).
+    crate::asl::path::pattern::use_engine(super::regexp::engine);
     let editor = Editor::new(loaded.doc.clone());
     provide_context(editor);
     let docs = Docs::new(editor, loaded);

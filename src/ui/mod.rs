@@ -17,6 +17,7 @@ mod export_panel;
 mod inspector;
 mod minimap;
 mod palette;
+mod regexp;
 mod rename;
 mod scene;
 mod run_batch;

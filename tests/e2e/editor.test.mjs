@@ -349,6 +349,27 @@ test('clicking a diagnostic selects its span in the code', async () => {
   await page.close();
 });
 
+test("a JSONPath filter's /regex/ is checked in the page by the browser's RegExp", async () => {
+  const { page, problems } = await open();
+  const diagnostics = page.getByRole('list', { name: 'Diagnostics' });
+  const machine = (pattern) => JSON.stringify({
+    StartAt: 'Pick',
+    States: { Pick: { Type: 'Pass', InputPath: `$.items[?(@.name =~ ${pattern})]`, End: true } },
+  }, null, 2);
+  // An unclosed group: the browser's SyntaxError, located on the path, without the anchored form
+  // the engine was given.
+  await setCode(page, machine('/(ab/i'));
+  const problem = diagnostics.getByRole('button', { name: /invalid regular expression/ });
+  await problem.waitFor({ timeout: 5000 });
+  assert.doesNotMatch(await problem.textContent(), /\[\\s\\S\]/, 'the message does not show the anchored pattern');
+  // A valid pattern with Java's flags: no diagnostic.
+  await setCode(page, machine('/^a.*(b|c)$/iU'));
+  await problem.waitFor({ state: 'detached', timeout: 5000 });
+  assert.equal(await diagnostics.getByRole('button', { name: /regular expression/ }).count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('New offers a blank workflow, the example or a pattern, each a new document; Open example too', async () => {
   const { page, problems } = await open();
   await page.getByRole('button', { name: 'New', exact: true }).click();

@@ -21,7 +21,7 @@ mod filter;
 mod function;
 mod lexer;
 mod parser;
-mod pattern;
+pub mod pattern;
 mod predicate;
 pub mod template;
 mod write;
