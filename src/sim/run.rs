@@ -314,9 +314,17 @@ impl RunModel {
                     }
                     // By name: a Parallel or Map exits after its branches' events.
                     let exited = open.get_mut(name).and_then(Vec::pop).or(inherited);
+                    // A Task whose error a Catch took exits right after its failure, with the
+                    // catcher's output (as AWS records it).
+                    let caught_task = matches!(
+                        kind_of(prev as u64),
+                        Some(EventKind::LambdaFunctionFailed { .. } | EventKind::LambdaFunctionTimedOut { .. } | EventKind::TaskFailed { .. } | EventKind::TaskTimedOut { .. })
+                    );
                     if let Some(v) = exited {
                         visits[v].output = Some(output.clone());
-                        if visits[v].status == StateStatus::InProgress {
+                        if caught_task {
+                            visits[v].status = StateStatus::Caught;
+                        } else if visits[v].status == StateStatus::InProgress {
                             visits[v].status = StateStatus::Succeeded;
                         }
                     }
