@@ -104,10 +104,12 @@ enum DeclaredFunction {
     Echo,
     /// `{"return": V}`: returns `V` whatever the event.
     Return(Value),
-    /// `{"raise": {"errorType", "errorMessage", "stackTrace"}}`: the Python runtime's error,
-    /// which Step Functions reports with the exception's class as the error and Lambda's error
-    /// document (with a fresh `requestId`) as the cause.
-    Raise { error_type: String, message: String, stack_trace: Vec<String> },
+    /// `{"raise": {"errorType", "errorMessage", "stackTrace", "runtime"}}`: the Python
+    /// runtime's error, which Step Functions reports with the exception's class as the error and
+    /// Lambda's error document (with a fresh `requestId`) as the cause. The runtimes write that
+    /// document differently, as the recordings show: `python3.9` with Python's `json.dumps`
+    /// spacing (the default), `python3.12` and later compactly.
+    Raise { error_type: String, message: String, stack_trace: Vec<String>, compact: bool },
 }
 
 impl DeclaredFunction {
@@ -124,7 +126,15 @@ impl DeclaredFunction {
                     Some(Value::Array(lines)) => lines.iter().map(|l| l.as_str().map(str::to_string).ok_or("stackTrace holds strings")).collect::<Result<_, _>>()?,
                     Some(_) => return Err("stackTrace is an array of strings".into()),
                 };
-                Ok(DeclaredFunction::Raise { error_type: text("errorType")?, message: text("errorMessage")?, stack_trace })
+                let compact = match body.get("runtime").map(|r| r.as_str().ok_or("runtime is a string such as \"python3.12\"")) {
+                    None => false,
+                    Some(Err(e)) => return Err(e.into()),
+                    Some(Ok(runtime)) => {
+                        let minor = runtime.strip_prefix("python3.").and_then(|m| m.parse::<u32>().ok());
+                        minor.ok_or(format!("unknown runtime {runtime:?}: python3.N"))? >= 12
+                    }
+                };
+                Ok(DeclaredFunction::Raise { error_type: text("errorType")?, message: text("errorMessage")?, stack_trace, compact })
             }
             other => Err(format!("unknown function behaviour {other:?}: echo, return or raise")),
         }
@@ -136,12 +146,13 @@ impl TaskHandler for DeclaredFunction {
         match self {
             DeclaredFunction::Echo => Ok(request.input.clone()),
             DeclaredFunction::Return(value) => Ok(value.clone()),
-            DeclaredFunction::Raise { error_type, message, stack_trace } => {
+            DeclaredFunction::Raise { error_type, message, stack_trace, compact } => {
                 let request_id = crate::asl::jsonata::functions::uuid_from(&mut *context.rng);
                 let document = serde_json::json!({
                     "errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": stack_trace,
                 });
-                Err(StatesError::new(error_type.clone(), python_json(&document)))
+                let text = if *compact { document.to_string() } else { python_json(&document) };
+                Err(StatesError::new(error_type.clone(), text))
             }
         }
     }
@@ -561,6 +572,13 @@ mod tests {
         failed["expected"] = json!({"status": "FAILED", "error": "Exception",
             "cause": r#"{"errorMessage": "bad \u00e9", "errorType": "Exception", "requestId": "<uuid:1>", "stackTrace": ["  line 2\n"]}"#});
         assert_eq!(run_case(&failed).failure, None);
+        // The python3.12 runtime writes the same document compactly (how it writes non-ASCII text
+        // is in no recording: this only pins what the runner does).
+        failed["lambdas"]["f"]["raise"]["runtime"] = json!("python3.12");
+        failed["expected"]["cause"] = json!(r#"{"errorMessage":"bad é","errorType":"Exception","requestId":"<uuid:1>","stackTrace":["  line 2\n"]}"#);
+        assert_eq!(run_case(&failed).failure, None);
+        failed["lambdas"]["f"]["raise"]["runtime"] = json!("nodejs20.x");
+        assert!(run_case(&failed).failure.unwrap().contains("unknown runtime \"nodejs20.x\""));
         let unknown = run_case(&case(json!({"f": {"sleep": 3}}))).failure.unwrap();
         assert!(unknown.contains("lambdas/f: unknown function behaviour \"sleep\""), "{unknown}");
     }

@@ -507,4 +507,23 @@ mod tests {
         assert_eq!(model.status, "RUNNING");
         assert!(model.visits[0].superseded, "the failed attempt's visit runs again");
     }
+
+    /// AWS closes a Task whose error a Catch took with TaskStateExited right after the failure;
+    /// a Task that exits after its last attempt succeeded is not caught.
+    #[test]
+    fn a_task_that_exits_right_after_its_failure_was_caught() {
+        let task = |name: &str| EventKind::StateEntered { state_type: StateType::Task, name: name.into(), input: Arc::new(Value::Null) };
+        let exited = |name: &str| EventKind::StateExited { state_type: StateType::Task, name: name.into(), output: Arc::new(Value::Null), assigned: None };
+        let scheduled = || EventKind::LambdaFunctionScheduled { resource: "arn:aws:lambda:us-east-1:1:function:f".into(), input: Arc::new(Value::Null), timeout_seconds: None };
+        let lambda_failed = || EventKind::LambdaFunctionFailed { error: Some("Exception".into()), cause: None };
+        let caught = history(vec![started(), task("T"), scheduled(), EventKind::LambdaFunctionStarted, lambda_failed(), exited("T"), entered("Handler")]);
+        let model = RunModel::from_history(&caught);
+        assert_eq!(model.state_status("T"), StateStatus::Caught);
+        assert_eq!(model.visits[0].error, Some((Some("Exception".into()), None)));
+        let retried = history(vec![
+            started(), task("T"), scheduled(), EventKind::LambdaFunctionStarted, lambda_failed(), scheduled(), EventKind::LambdaFunctionStarted,
+            EventKind::LambdaFunctionSucceeded { output: Arc::new(Value::Null) }, exited("T"),
+        ]);
+        assert_eq!(RunModel::from_history(&retried).state_status("T"), StateStatus::Succeeded);
+    }
 }
