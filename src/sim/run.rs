@@ -315,16 +315,20 @@ impl RunModel {
                     // By name: a Parallel or Map exits after its branches' events.
                     let exited = open.get_mut(name).and_then(Vec::pop).or(inherited);
                     // A Task whose error a Catch took exits right after its failure, with the
-                    // catcher's output (as AWS records it).
+                    // catcher's output (as AWS records it): caught, and, as before AWS's exit
+                    // was recorded, with no output of its own (the catcher's is the next
+                    // state's input).
                     let caught_task = matches!(
                         kind_of(prev as u64),
                         Some(EventKind::LambdaFunctionFailed { .. } | EventKind::LambdaFunctionTimedOut { .. } | EventKind::TaskFailed { .. } | EventKind::TaskTimedOut { .. })
                     );
                     if let Some(v) = exited {
-                        visits[v].output = Some(output.clone());
                         if caught_task {
                             visits[v].status = StateStatus::Caught;
-                        } else if visits[v].status == StateStatus::InProgress {
+                        } else {
+                            visits[v].output = Some(output.clone());
+                        }
+                        if visits[v].status == StateStatus::InProgress {
                             visits[v].status = StateStatus::Succeeded;
                         }
                     }
@@ -520,6 +524,7 @@ mod tests {
         let model = RunModel::from_history(&caught);
         assert_eq!(model.state_status("T"), StateStatus::Caught);
         assert_eq!(model.visits[0].error, Some((Some("Exception".into()), None)));
+        assert_eq!(model.visits[0].output, None, "a caught Task has no output of its own");
         let retried = history(vec![
             started(), task("T"), scheduled(), EventKind::LambdaFunctionStarted, lambda_failed(), scheduled(), EventKind::LambdaFunctionStarted,
             EventKind::LambdaFunctionSucceeded { output: Arc::new(Value::Null) }, exited("T"),
