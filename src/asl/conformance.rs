@@ -11,7 +11,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::asl::clock::VirtualClock;
-use crate::asl::interp::plug::HandlerRegistry;
+use crate::asl::error::StatesError;
+use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::asl::history::{EventKind, HistoryEvent};
 use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program};
 
@@ -44,7 +45,7 @@ fn texts_equal(expected: Option<&str>, actual: Option<&str>) -> bool {
         (Some(e), Some(a)) if e == a => true,
         (Some(e), Some(a)) => matches!(
             (serde_json::from_str::<Value>(e), serde_json::from_str::<Value>(a)),
-            (Ok(x), Ok(y)) if x == y && (e.starts_with('{') || e.starts_with('['))
+            (Ok(x), Ok(y)) if recorded_matches(&x, &y) && (e.starts_with('{') || e.starts_with('['))
         ),
         (None, None) => true,
         _ => false,
@@ -63,15 +64,158 @@ fn recorded_matches(want: &Value, got: &Value) -> bool {
             // too (`test_wait_timestamp_path[NO_T]`).
             g == w || (g.contains(':') && g.bytes().filter(u8::is_ascii_digit).count() >= 8)
         }
-        (Value::String(w), Value::String(g)) if w.starts_with("<uuid:") && w.ends_with('>') => {
-            g.len() == 36 && g.chars().filter(|c| *c == '-').count() == 4
-        }
+        (Value::String(w), Value::String(g)) if w.contains("<uuid:") => uuids_in_text_match(w, g),
         (Value::Object(w), Value::Object(g)) => {
             w.len() == g.len() && w.iter().all(|(k, v)| g.get(k).is_some_and(|x| recorded_matches(v, x)))
         }
         (Value::Array(w), Value::Array(g)) => w.len() == g.len() && w.iter().zip(g).all(|(a, b)| recorded_matches(a, b)),
         _ => want == got,
     }
+}
+
+/// Whether `got` is `want` with each `<uuid:N>` placeholder the recorder wrote standing for one
+/// generated UUID: a Lambda's `requestId`, also inside a cause that is JSON text
+/// (`"{\"errorMessage\": …, \"requestId\": \"<uuid:1>\", …}"`).
+fn uuids_in_text_match(want: &str, got: &str) -> bool {
+    let is_uuid = |s: &str| s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
+    let mut rest = got;
+    let mut pieces = want.split("<uuid:");
+    let first = pieces.next().unwrap_or("");
+    let Some(after) = rest.strip_prefix(first) else { return false };
+    rest = after;
+    for piece in pieces {
+        let Some((digits, literal)) = piece.split_once('>') else { return false };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.len() < 36 || !rest.is_char_boundary(36) || !is_uuid(&rest[..36]) {
+            return false;
+        }
+        let Some(after) = rest[36..].strip_prefix(literal) else { return false };
+        rest = after;
+    }
+    rest.is_empty()
+}
+
+/// A Lambda function a recording calls, declared by what its source does (a case's `lambdas`,
+/// keyed by function name; FORMAT.md). LocalStack's tests create each function from a fixed
+/// handler file (`lambdafunctions/raise_exception.py` ...), so its behaviour is known from that
+/// file alone: it returns its event, returns a constant, or raises.
+#[derive(Debug, Clone, PartialEq)]
+enum DeclaredFunction {
+    /// `{"echo": true}`: returns the event it was given.
+    Echo,
+    /// `{"return": V}`: returns `V` whatever the event.
+    Return(Value),
+    /// `{"raise": {"errorType", "errorMessage", "stackTrace", "runtime"}}`: the Python
+    /// runtime's error, which Step Functions reports with the exception's class as the error and
+    /// Lambda's error document (with a fresh `requestId`) as the cause. The runtimes write that
+    /// document differently, as the recordings show: `python3.9` with Python's `json.dumps`
+    /// spacing (the default), `python3.12` and later compactly.
+    Raise { error_type: String, message: String, stack_trace: Vec<String>, compact: bool },
+}
+
+impl DeclaredFunction {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}")?;
+        let (key, body) = object.iter().next().expect("one member");
+        match key.as_str() {
+            "echo" => Ok(DeclaredFunction::Echo),
+            "return" => Ok(DeclaredFunction::Return(body.clone())),
+            "raise" => {
+                let text = |field: &str| body.get(field).and_then(Value::as_str).map(str::to_string).ok_or(format!("`raise` needs the string {field}"));
+                let stack_trace = match body.get("stackTrace") {
+                    None => Vec::new(),
+                    Some(Value::Array(lines)) => lines.iter().map(|l| l.as_str().map(str::to_string).ok_or("stackTrace holds strings")).collect::<Result<_, _>>()?,
+                    Some(_) => return Err("stackTrace is an array of strings".into()),
+                };
+                let compact = match body.get("runtime").map(|r| r.as_str().ok_or("runtime is a string such as \"python3.12\"")) {
+                    None => false,
+                    Some(Err(e)) => return Err(e.into()),
+                    Some(Ok(runtime)) => {
+                        let minor = runtime.strip_prefix("python3.").and_then(|m| m.parse::<u32>().ok());
+                        minor.ok_or(format!("unknown runtime {runtime:?}: python3.N"))? >= 12
+                    }
+                };
+                Ok(DeclaredFunction::Raise { error_type: text("errorType")?, message: text("errorMessage")?, stack_trace, compact })
+            }
+            other => Err(format!("unknown function behaviour {other:?}: echo, return or raise")),
+        }
+    }
+}
+
+impl TaskHandler for DeclaredFunction {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        match self {
+            DeclaredFunction::Echo => Ok(request.input.clone()),
+            DeclaredFunction::Return(value) => Ok(value.clone()),
+            DeclaredFunction::Raise { error_type, message, stack_trace, compact } => {
+                let request_id = crate::asl::jsonata::functions::uuid_from(&mut *context.rng);
+                let document = serde_json::json!({
+                    "errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": stack_trace,
+                });
+                let text = if *compact { document.to_string() } else { python_json(&document) };
+                Err(StatesError::new(error_type.clone(), text))
+            }
+        }
+    }
+}
+
+/// JSON as Python's `json.dumps` writes it, which is how the Lambda Python runtime writes its
+/// error document: `", "` and `": "` between items, keys in the order given, every non-ASCII
+/// character escaped as `\uXXXX`.
+fn python_json(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => {
+                out.push('{');
+                for (i, (key, item)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write(&Value::String(key.clone()), out);
+                    out.push_str(": ");
+                    write(item, out);
+                }
+                out.push('}');
+            }
+            scalar => {
+                for c in scalar.to_string().chars() {
+                    if c.is_ascii() {
+                        out.push(c);
+                    } else {
+                        let mut units = [0u16; 2];
+                        for unit in c.encode_utf16(&mut units) {
+                            out.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
+/// The handlers of a case's declared Lambda functions (`lambdas`), by function name.
+fn declared_functions(case: &Value) -> Result<HandlerRegistry, String> {
+    let mut registry = HandlerRegistry::new();
+    if let Some(functions) = case.get("lambdas") {
+        let functions = functions.as_object().ok_or("`lambdas` is an object of function names")?;
+        for (name, behaviour) in functions {
+            let function = DeclaredFunction::from_json(behaviour).map_err(|e| format!("lambdas/{name}: {e}"))?;
+            registry.register(name.clone(), function);
+        }
+    }
+    Ok(registry)
 }
 
 fn compact(value: &Value) -> String {
@@ -96,7 +240,8 @@ fn check_case(case: &Value) -> Result<(), String> {
     let program = Program::from_text(&definition.to_string()).map_err(|e| format!("definition does not compile: {e}"))?;
     let input = case.get("input").cloned().unwrap_or(Value::Object(Default::default()));
     let config = ExecutionConfig { role_arn: "snf_role_arn".into(), ..ExecutionConfig::default() };
-    let execution = Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), HandlerRegistry::new(), config).run_to_end();
+    let handlers = declared_functions(case)?;
+    let execution = Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, config).run_to_end();
     let expected = case.get("expected").ok_or("the case has no expected outcome")?;
     let expected_status = expected.get("status").and_then(Value::as_str).unwrap_or("");
     let status = execution.status();
@@ -111,7 +256,7 @@ fn check_case(case: &Value) -> Result<(), String> {
     match status {
         ExecutionStatus::Succeeded { output } => {
             let want = expected.get("output").cloned().unwrap_or(Value::Null);
-            if **output != want {
+            if !recorded_matches(&want, output) {
                 return Err(format!("output: expected {}, got {}", compact(&want), compact(output)));
             }
         }
@@ -393,6 +538,49 @@ mod tests {
         assert_eq!(run_case(&normalised).failure, None);
         let unreadable = run_case(&pass_case(|h| h[1]["id"] = json!("2"))).failure.unwrap();
         assert!(unreadable.contains("no id the runner can read"), "{unreadable}");
+    }
+
+    #[test]
+    fn a_masked_uuid_inside_a_string_matches_any_uuid_there_only() {
+        let want = r#"{"requestId": "<uuid:1>", "x": 1}"#;
+        assert!(uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1}"#));
+        assert!(!uuids_in_text_match(want, r#"{"requestId": "not-a-uuid-at-all-but-thirty-six-ch", "x": 1}"#));
+        assert!(!uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 2}"#));
+        assert!(!uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1} "#));
+    }
+
+    /// A declared function that raises fails the Task with the exception's class and Lambda's
+    /// error document, written as Python writes it; a bad declaration is the case's failure.
+    #[test]
+    fn declared_functions_answer_as_their_handler_files_do() {
+        let case = |lambdas: Value| {
+            json!({
+                "name": "lambda",
+                "definition": {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f", "End": true}}},
+                "input": {"a": "é"},
+                "lambdas": lambdas,
+                "expected": {"status": "SUCCEEDED", "output": {"a": "é"}},
+            })
+        };
+        assert_eq!(run_case(&case(json!({"f": {"echo": true}}))).failure, None);
+        let constant = run_case(&case(json!({"f": {"return": 7}}))).failure.unwrap();
+        assert!(constant.contains("output: expected {\"a\":\"é\"}, got 7"), "{constant}");
+        let raised = run_case(&case(json!({"f": {"raise": {"errorType": "Exception", "errorMessage": "bad é", "stackTrace": ["  line 2\n"]}}})));
+        let failure = raised.failure.unwrap();
+        assert!(failure.starts_with("status: expected SUCCEEDED, got FAILED") && failure.contains("requestId"), "{failure}");
+        let mut failed = case(json!({"f": {"raise": {"errorType": "Exception", "errorMessage": "bad é", "stackTrace": ["  line 2\n"]}}}));
+        failed["expected"] = json!({"status": "FAILED", "error": "Exception",
+            "cause": r#"{"errorMessage": "bad \u00e9", "errorType": "Exception", "requestId": "<uuid:1>", "stackTrace": ["  line 2\n"]}"#});
+        assert_eq!(run_case(&failed).failure, None);
+        // The python3.12 runtime writes the same document compactly (how it writes non-ASCII text
+        // is in no recording: this only pins what the runner does).
+        failed["lambdas"]["f"]["raise"]["runtime"] = json!("python3.12");
+        failed["expected"]["cause"] = json!(r#"{"errorMessage":"bad é","errorType":"Exception","requestId":"<uuid:1>","stackTrace":["  line 2\n"]}"#);
+        assert_eq!(run_case(&failed).failure, None);
+        failed["lambdas"]["f"]["raise"]["runtime"] = json!("nodejs20.x");
+        assert!(run_case(&failed).failure.unwrap().contains("unknown runtime \"nodejs20.x\""));
+        let unknown = run_case(&case(json!({"f": {"sleep": 3}}))).failure.unwrap();
+        assert!(unknown.contains("lambdas/f: unknown function behaviour \"sleep\""), "{unknown}");
     }
 
     #[test]

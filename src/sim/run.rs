@@ -314,8 +314,20 @@ impl RunModel {
                     }
                     // By name: a Parallel or Map exits after its branches' events.
                     let exited = open.get_mut(name).and_then(Vec::pop).or(inherited);
+                    // A Task whose error a Catch took exits right after its failure, with the
+                    // catcher's output (as AWS records it): caught, and, as before AWS's exit
+                    // was recorded, with no output of its own (the catcher's is the next
+                    // state's input).
+                    let caught_task = matches!(
+                        kind_of(prev as u64),
+                        Some(EventKind::LambdaFunctionFailed { .. } | EventKind::LambdaFunctionTimedOut { .. } | EventKind::TaskFailed { .. } | EventKind::TaskTimedOut { .. })
+                    );
                     if let Some(v) = exited {
-                        visits[v].output = Some(output.clone());
+                        if caught_task {
+                            visits[v].status = StateStatus::Caught;
+                        } else {
+                            visits[v].output = Some(output.clone());
+                        }
                         if visits[v].status == StateStatus::InProgress {
                             visits[v].status = StateStatus::Succeeded;
                         }
@@ -498,5 +510,25 @@ mod tests {
         let model = RunModel::from_history(&redriven);
         assert_eq!(model.status, "RUNNING");
         assert!(model.visits[0].superseded, "the failed attempt's visit runs again");
+    }
+
+    /// AWS closes a Task whose error a Catch took with TaskStateExited right after the failure;
+    /// a Task that exits after its last attempt succeeded is not caught.
+    #[test]
+    fn a_task_that_exits_right_after_its_failure_was_caught() {
+        let task = |name: &str| EventKind::StateEntered { state_type: StateType::Task, name: name.into(), input: Arc::new(Value::Null) };
+        let exited = |name: &str| EventKind::StateExited { state_type: StateType::Task, name: name.into(), output: Arc::new(Value::Null), assigned: None };
+        let scheduled = || EventKind::LambdaFunctionScheduled { resource: "arn:aws:lambda:us-east-1:1:function:f".into(), input: Arc::new(Value::Null), timeout_seconds: None };
+        let lambda_failed = || EventKind::LambdaFunctionFailed { error: Some("Exception".into()), cause: None };
+        let caught = history(vec![started(), task("T"), scheduled(), EventKind::LambdaFunctionStarted, lambda_failed(), exited("T"), entered("Handler")]);
+        let model = RunModel::from_history(&caught);
+        assert_eq!(model.state_status("T"), StateStatus::Caught);
+        assert_eq!(model.visits[0].error, Some((Some("Exception".into()), None)));
+        assert_eq!(model.visits[0].output, None, "a caught Task has no output of its own");
+        let retried = history(vec![
+            started(), task("T"), scheduled(), EventKind::LambdaFunctionStarted, lambda_failed(), scheduled(), EventKind::LambdaFunctionStarted,
+            EventKind::LambdaFunctionSucceeded { output: Arc::new(Value::Null) }, exited("T"),
+        ]);
+        assert_eq!(RunModel::from_history(&retried).state_status("T"), StateStatus::Succeeded);
     }
 }

@@ -245,6 +245,10 @@ impl<'h> Reader<'h> {
                     Some(bar) => {
                         self.exit_event[bar] = Some(index);
                         self.bars[bar].end_ms = event.timestamp;
+                        // A Task exits after a failed attempt only when a Catch took the error.
+                        if self.failed_at[bar].is_some() {
+                            self.closed[bar] = true;
+                        }
                         if self.bars[bar].state_type == StateType::Wait {
                             self.segments[bar].push((SegmentKind::Wait, self.bars[bar].x0 as usize, Some(index)));
                         }

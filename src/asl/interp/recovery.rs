@@ -96,7 +96,10 @@ pub(in crate::asl::interp) fn handle_error_after(
                 }
                 Ok(output) => {
                     exec.trace_value(fid, &state.name, Stage::Caught, || output.clone());
-                    if matches!(state.state_type, StateType::Map | StateType::Parallel) {
+                    // AWS closes a caught Task, Map or Parallel with its Exited event, whose
+                    // output is the catcher's (the recordings: `TaskStateExited` after a caught
+                    // `LambdaFunctionFailed`, `MapStateExited` after `MapStateFailed`).
+                    if matches!(state.state_type, StateType::Task | StateType::Map | StateType::Parallel) {
                         let assigned = exec.fiber_mut(fid).assigned.take();
                         exec.record(Some(fid), EventKind::StateExited { state_type: state.state_type, name: state.name.clone(), output: output.clone(), assigned });
                     }
