@@ -14,6 +14,7 @@
 pub mod cloudformation;
 pub mod detect;
 pub mod error;
+pub mod hcl_expr;
 pub mod load;
 pub mod placeholder;
 pub mod project;
