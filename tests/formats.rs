@@ -719,8 +719,28 @@ fn a_module_s_separate_files_picked_together_give_the_machines_with_their_values
         assert_eq!(run_values(&poller.machine)[..3], [("table_name", Some("jobs-dev"), false), ("wait_seconds", Some("30"), true), ("enabled", Some("true"), true)]);
         let module: Vec<_> = poller.module.iter().map(|f| f.file_name.as_str()).collect();
         assert_eq!(module, ["variables.tf", "terraform.tfvars"]);
+        // The chooser names each after the template's resource, not after the file it was read from.
+        let choices: Vec<_> = opened.iter().map(|o| o.choice()).map(|c| (c.label, c.place)).collect();
+        assert_eq!(
+            choices,
+            [
+                ("aws_sfn_state_machine.poller (poller)".to_string(), "main.tf, line 3, definition in poller.asl.json, values from variables.tf, terraform.tfvars".to_string()),
+                ("aws_sfn_state_machine.inline (inline)".to_string(), "main.tf, line 15, values from terraform.tfvars".to_string()),
+            ],
+            "round {round}"
+        );
         files.reverse();
     }
+}
+
+#[test]
+fn a_templatefile_without_its_definition_file_is_listed_as_missing_it() {
+    let main = fixture_text("projects/tf-module/main.tf");
+    let opened = formats::open_files(&[("main.tf".to_string(), main)]).unwrap();
+    assert_eq!(
+        opened[0].choice(),
+        formats::Choice { label: "aws_sfn_state_machine.poller (poller)".into(), place: "main.tf, line 3, definition in templates/poller.asl.json, not among the files chosen".into() }
+    );
 }
 
 #[test]

@@ -45,7 +45,12 @@ test('main.tf, variables.tf, terraform.tfvars and the definition chosen together
   await page.getByLabel('Open file').setInputFiles(await moduleFiles());
   const dialog = page.getByRole('dialog', { name: 'Choose a state machine' });
   await dialog.waitFor({ timeout: 10000 });
-  assert.equal(await dialog.locator('.machine-choice').count(), 2);
+  // Each listed as the template's resource, where it is, and which files give its values.
+  const rows = await dialog.locator('.machine-list li').evaluateAll((lis) => lis.map((li) => [li.querySelector('button').textContent, li.querySelector('.hint').textContent]));
+  assert.deepEqual(rows, [
+    ['aws_sfn_state_machine.poller (poller)', 'main.tf, line 3, definition in poller.asl.json, values from variables.tf, terraform.tfvars'],
+    ['aws_sfn_state_machine.inline (inline)', 'main.tf, line 15, values from terraform.tfvars'],
+  ]);
   assert.match(await dialog.locator('.hint').first().textContent(), /main\.tf \+ variables\.tf \+ terraform\.tfvars \+ poller\.asl\.json holds 2 state machines/);
   await page.screenshot({ path: '/tmp/formats-tf-chooser.png' });
   await dialog.getByRole('button', { name: 'aws_sfn_state_machine.poller (poller)' }).click();
