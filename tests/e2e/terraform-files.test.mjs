@@ -142,7 +142,7 @@ resource "aws_sfn_state_machine" "notes" {
   // Not known offline: the note says why, and that a value typed here runs instead.
   assert.equal(await note(page, 'queue'), "unknown offline (aws_sqs_queue.jobs.url is a resource's attribute: known once deployed): runs keep the placeholder; set a value here to run with one");
   assert.equal(await note(page, 'stamp'), 'unknown offline (the function timestamp() is not worked out offline): runs keep the placeholder; set a value here to run with one');
-  await page.screenshot({ path: '/tmp/formats-tf-notes.png' });
+  await page.getByRole('table', { name: 'Substitutions' }).screenshot({ path: '/tmp/formats-tf-notes.png' });
   // A value typed for an unknown one is a literal: its note goes.
   const field = page.getByLabel('Value of ${queue}');
   await field.fill('https://sqs.us-east-1.amazonaws.com/123456789012/jobs');
