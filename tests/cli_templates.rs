@@ -71,3 +71,99 @@ fn a_terraform_file_runs_with_its_module_s_values_and_unquoted_placeholders() {
     let (code, stdout, stderr) = statecraft(&["validate", &format!("{module}/templates/poller.asl.json")]);
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
+
+/// The tf-module fixture copied into a fresh folder with `extra` files beside it.
+fn module_copy(tag: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
+    let from = std::path::PathBuf::from(format!("{}/tests/fixtures/projects/tf-module", env!("CARGO_MANIFEST_DIR")));
+    let dir = std::env::temp_dir().join(format!("statecraft-cli-varfile-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    for f in ["main.tf", "variables.tf", "terraform.tfvars", "templates/poller.asl.json"] {
+        std::fs::copy(from.join(f), dir.join(f)).unwrap();
+    }
+    for (name, text) in extra {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+/// The run's history on stderr: the Wait's end, as its timestamp on the virtual clock.
+fn waited(stderr: &str) -> Option<&str> {
+    let at = stderr.find("\"type\": \"WaitStateExited\"")?;
+    let before = &stderr[..at];
+    let ts = before.rfind("\"timestamp\": \"")? + "\"timestamp\": \"".len();
+    Some(&before[ts..ts + 24])
+}
+
+#[test]
+fn var_files_and_vars_give_terraform_values_as_terraform_applies_them() {
+    let dir = module_copy("order", &[("prod.tfvars", "wait_seconds = 5\ntable_name = \"jobs-prod\"\n"), ("late.tfvars.json", r#"{"wait_seconds": 7}"#)]);
+    let main = dir.join("main.tf");
+    let main = main.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", main, "--machine", "aws_sfn_state_machine.poller", "--input", r#"{"id": "1"}"#, "--history"];
+        args.extend_from_slice(extra);
+        statecraft(&args)
+    };
+    // Two other .tfvars and none named: neither is read (which one is meant is not known).
+    let (code, stdout, stderr) = run(&[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("only when named with -var-file"), "{stderr}");
+    assert_eq!(waited(&stderr), Some("2024-01-01T00:00:30.000Z"), "terraform.tfvars' 30 s: {stderr}");
+    // Named: applied after terraform.tfvars, a later one winning; no note.
+    let prod = dir.join("prod.tfvars");
+    let late = dir.join("late.tfvars.json");
+    let (code, stdout, stderr) = run(&["--var-file", prod.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stderr.contains("only when named"), "{stderr}");
+    assert_eq!(waited(&stderr), Some("2024-01-01T00:00:05.000Z"), "{stderr}");
+    assert!(stderr.contains("jobs-prod"), "prod.tfvars' table: {stderr}");
+    let (_, _, stderr) = run(&["--var-file", prod.to_str().unwrap(), "--var-file", late.to_str().unwrap()]);
+    assert_eq!(waited(&stderr), Some("2024-01-01T00:00:07.000Z"), "the later file wins: {stderr}");
+    let (_, _, stderr) = run(&["--var-file", late.to_str().unwrap(), "--var-file", prod.to_str().unwrap()]);
+    assert_eq!(waited(&stderr), Some("2024-01-01T00:00:05.000Z"), "the later file wins: {stderr}");
+    // --var after every file; a string as typed.
+    let (code, stdout, stderr) = run(&["--var-file", prod.to_str().unwrap(), "--var", "wait_seconds=2", "--var", "table_name=jobs \"qa\""]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(waited(&stderr), Some("2024-01-01T00:00:02.000Z"), "{stderr}");
+    assert!(stderr.contains(r#"TableName\":\"jobs \\\"qa\\\"\""#), "the text as typed, quotes and all: {stderr}");
+
+    // validate and export take them too: export names the machine and writes the value.
+    let (code, stdout, stderr) = statecraft(&["validate", main, "--var", "wait_seconds=3"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let out = dir.join("export");
+    let (code, stdout, stderr) = statecraft(&["export", main, "--machine", "aws_sfn_state_machine.poller", "--var-file", prod.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let exported = std::fs::read_to_string(out.join("poller.asl.json")).or_else(|_| std::fs::read_to_string(out.join("statemachine.asl.json")));
+    let all: String = std::fs::read_dir(&out).unwrap().filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok()).collect();
+    assert!(all.contains("jobs-prod"), "{exported:?}");
+
+    // Bad arguments: said, exit 2, nothing run.
+    for (args, said) in [
+        (vec!["--var", "wait_seconds"], "--var wait_seconds: expected NAME=VALUE"),
+        (vec!["--var", "9x=1"], "is not a variable name"),
+        (vec!["--var", "item={a = "], "--var item:"),
+        (vec!["--var-file", "/nonexistent/x.tfvars"], "/nonexistent/x.tfvars: cannot read"),
+    ] {
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+    let broken = dir.join("broken.tfvars");
+    std::fs::write(&broken, "wait_seconds = \"never\n").unwrap();
+    let (code, _, stderr) = run(&["--var-file", broken.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("broken.tfvars: not Terraform: a string is never closed"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_seed_files_help_is_said_once_for_run_test_and_generate_suite() {
+    let help = |cmd: &str| statecraft(&[cmd, "--help"]).1;
+    let (run, test, generate) = (help("run"), help("test"), help("generate-suite"));
+    let stores = |h: &str| h.lines().find(|l| l.trim_start().starts_with("--stores")).and_then(|l| l.split_once("<FILE.json>")).map(|(_, d)| d.trim().to_string());
+    assert!(run.contains("--s3 <FILE.json>") && run.contains("S3 objects each run starts with"), "{run}");
+    assert!(stores(&run).is_some_and(|d| d.starts_with("The stores each run starts with")), "{run}");
+    assert_eq!(stores(&run), stores(&test));
+    assert_eq!(stores(&run), stores(&generate));
+    assert!(help("run").contains("--var-file <FILE>") && help("validate").contains("--var <NAME=VALUE>") && help("export").contains("--var-file"));
+}

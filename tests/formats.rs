@@ -608,7 +608,7 @@ fn a_terraform_module_takes_values_from_variables_tf_and_tfvars_and_keeps_unquot
         "terraform.tfvars over the default; an object default as JSON; a resource's attribute unknown offline"
     );
     let queue = poller.machine.substitutions.iter().find(|s| s.name == "queue_url").unwrap();
-    assert!(queue.note().starts_with("unknown until deployed"), "{}", queue.note());
+    assert_eq!(queue.note(), "unknown offline (aws_sqs_queue.jobs.url is a resource's attribute: known once deployed): runs keep the placeholder; set a value here to run with one");
     // The document holds JSON (the unquoted placeholders as strings); a run has the values.
     let mut doc = Document::new(poller.machine.name.clone(), poller.machine.definition.clone());
     assert!(doc.syntax_error().is_none(), "{}", poller.machine.definition);
@@ -696,4 +696,108 @@ fn a_templatefile_definition_with_unquoted_placeholders_opens_alone_and_says_whe
     let broken = text.replace("\"Next\": \"Put\"", "\"Next\" \"Put\"");
     let e = formats::open("poller.asl.json", &broken).unwrap_err();
     assert_eq!((e.line, e.message.starts_with("not JSON")), (15, true), "{e}");
+}
+
+/// The module's files as the page's file picker gives them: names without their folders.
+fn picked_module() -> Vec<(String, String)> {
+    ["main.tf", "variables.tf", "terraform.tfvars", "templates/poller.asl.json"]
+        .iter()
+        .map(|p| (p.rsplit('/').next().unwrap().to_string(), fixture_text(&format!("projects/tf-module/{p}"))))
+        .collect()
+}
+
+#[test]
+fn a_module_s_separate_files_picked_together_give_the_machines_with_their_values() {
+    // In any order the picker gives them.
+    let mut files = picked_module();
+    for round in 0..2 {
+        let opened = formats::open_files(&files).unwrap();
+        let names: Vec<_> = opened.iter().map(|o| o.machine.name.as_str()).collect();
+        assert_eq!(names, ["poller", "inline"], "round {round}");
+        let poller = &opened[0];
+        assert_eq!((poller.file_name.as_str(), poller.companion.as_ref().map(|c| c.file_name.as_str())), ("poller.asl.json", Some("main.tf")));
+        assert_eq!(run_values(&poller.machine)[..3], [("table_name", Some("jobs-dev"), false), ("wait_seconds", Some("30"), true), ("enabled", Some("true"), true)]);
+        let module: Vec<_> = poller.module.iter().map(|f| f.file_name.as_str()).collect();
+        assert_eq!(module, ["variables.tf", "terraform.tfvars"]);
+        // The chooser names each after the template's resource, not after the file it was read from.
+        let choices: Vec<_> = opened.iter().map(|o| o.choice()).map(|c| (c.label, c.place)).collect();
+        assert_eq!(
+            choices,
+            [
+                ("aws_sfn_state_machine.poller (poller)".to_string(), "main.tf, line 3, definition in poller.asl.json, values from variables.tf, terraform.tfvars".to_string()),
+                ("aws_sfn_state_machine.inline (inline)".to_string(), "main.tf, line 15, values from terraform.tfvars".to_string()),
+            ],
+            "round {round}"
+        );
+        files.reverse();
+    }
+}
+
+#[test]
+fn a_templatefile_without_its_definition_file_is_listed_as_missing_it() {
+    let main = fixture_text("projects/tf-module/main.tf");
+    let opened = formats::open_files(&[("main.tf".to_string(), main)]).unwrap();
+    assert_eq!(
+        opened[0].choice(),
+        formats::Choice { label: "aws_sfn_state_machine.poller (poller)".into(), place: "main.tf, line 3, definition in templates/poller.asl.json, not among the files chosen".into() }
+    );
+}
+
+#[test]
+fn templatefile_expressions_are_worked_out_from_the_module_s_values_or_say_why_not() {
+    let main = r#"locals {
+  prefix = "svc-${var.stage}"
+  loop   = local.loop
+}
+variable "stage" { default = "dev" }
+variable "tags" {
+  default = { team = "orders" }
+}
+resource "aws_sfn_state_machine" "notes" {
+  name       = "notes"
+  definition = templatefile("notes.asl.json", {
+    table   = "${local.prefix}-jobs"
+    team    = lookup(var.tags, "team", "nobody")
+    payload = jsonencode({ stage = var.stage, retries = 3 })
+    mode    = var.stage == "prod" ? "live" : "test"
+    names   = join("-", [var.stage, "a"])
+    label   = format("%s/%d", local.prefix, 7)
+    queue   = aws_sqs_queue.jobs.url
+    stamp   = timestamp()
+    cycle   = local.loop
+    plain   = "as is $${x}"
+  })
+}
+"#;
+    let asl = r#"{"StartAt": "Save", "States": {"Save": {"Type": "Pass", "Parameters": {"t": "${table}", "team": "${team}", "p": "${payload}", "m": "${mode}", "n": "${names}", "l": "${label}", "q": "${queue}", "s": "${stamp}", "c": "${cycle}", "x": "${plain}", "u": "${upper(team)}", "v": "${queue}-x"}, "End": true}}}"#;
+    let files = [("main.tf".to_string(), main.to_string()), ("terraform.tfvars".to_string(), "stage = \"prod\"\n".to_string()), ("notes.asl.json".to_string(), asl.to_string())];
+    let opened = formats::open_files(&files).unwrap();
+    let m = &opened[0].machine;
+    let said: Vec<(&str, Option<&str>, String)> = m.substitutions.iter().map(|s| (s.name.as_str(), s.run_value(), s.note())).collect();
+    let expect: &[(&str, Option<&str>, &str)] = &[
+        ("table", Some("svc-prod-jobs"), "runs as svc-prod-jobs (worked out from local.prefix)"),
+        ("team", Some("orders"), "runs as orders (worked out from var.tags)"),
+        ("payload", Some(r#"{"retries":3,"stage":"prod"}"#), r#"runs as {"retries":3,"stage":"prod"} (worked out from var.stage)"#),
+        ("mode", Some("live"), "runs as live (worked out from var.stage)"),
+        ("names", Some("prod-a"), "runs as prod-a (worked out from var.stage)"),
+        ("label", Some("svc-prod/7"), "runs as svc-prod/7 (worked out from local.prefix)"),
+        ("queue", None, "unknown offline (aws_sqs_queue.jobs.url is a resource's attribute: known once deployed): runs keep the placeholder; set a value here to run with one"),
+        ("stamp", None, "unknown offline (the function timestamp() is not worked out offline): runs keep the placeholder; set a value here to run with one"),
+        ("cycle", None, "unknown offline (local.loop refers to itself): runs keep the placeholder; set a value here to run with one"),
+        ("plain", Some("as is $${x}"), ""),
+        ("upper(team)", Some("ORDERS"), "runs as ORDERS (worked out from team)"),
+    ];
+    assert_eq!(said.len(), expect.len(), "{said:#?}");
+    for ((name, run, note), (want_name, want_run, want_note)) in said.iter().zip(expect) {
+        assert_eq!((*name, *run, note.as_str()), (*want_name, *want_run, *want_note));
+    }
+    // A run has the values worked out; what is unknown stays a placeholder.
+    let mut doc = Document::new(m.name.clone(), m.definition.clone());
+    doc.apply(Change::SetSource(Some(Box::new(opened[0].source())))).unwrap();
+    let run: serde_json::Value = serde_json::from_str(&doc.runnable_text()).unwrap();
+    let p = &run["States"]["Save"]["Parameters"];
+    assert_eq!((p["t"].as_str(), p["u"].as_str(), p["q"].as_str(), p["v"].as_str()), (Some("svc-prod-jobs"), Some("ORDERS"), Some("${queue}"), Some("${queue}-x")));
+    // The template is saved back unchanged: the expressions are the template's.
+    let saved = doc.source().unwrap().save_files(doc.text()).unwrap();
+    assert!(saved.iter().all(|(name, _)| name != "main.tf"), "{saved:?}");
 }

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use statecraft::export::{terminal_safe, terminal_safe_line};
+use statecraft::formats::terraform::ValueFile;
 use std::process::ExitCode;
 
 // Every message below goes through `terminal_safe` (or `_line`): file names, state names and
@@ -121,6 +122,8 @@ enum Command {
         /// `.waitForTaskToken` and activities).
         #[arg(long = "type", default_value = "standard")]
         machine_type: String,
+        #[command(flatten)]
+        vars: TerraformVars,
     },
     /// Print the seed's order workflow definition.
     Seed,
@@ -134,6 +137,8 @@ enum Command {
         /// The state machine of a template holding several (its logical id or name).
         #[arg(long)]
         machine: Option<String>,
+        #[command(flatten)]
+        vars: TerraformVars,
         /// The input: JSON text, or @FILE.
         #[arg(long, default_value = "{}")]
         input: String,
@@ -158,15 +163,8 @@ enum Command {
         /// The state machine of --mocks whose test case to run (needed when several have one by that name).
         #[arg(long, requires = "mocks")]
         state_machine: Option<String>,
-        /// S3 objects the run starts with, a JSON file: {"bucket": {"key": body}}, a body being
-        /// the object's text, or any other JSON value stored as its JSON text.
-        #[arg(long)]
-        s3: Option<std::path::PathBuf>,
-        /// The stores the run starts with, a JSON file: {"buckets": {BUCKET: {KEY: body}},
-        /// "tables": {TABLE: [item]}, "queues": {URL: [message]}, "topics": {ARN:
-        /// {"subscriptions": [endpoint]}}} (the page's Stores tab saves the same).
-        #[arg(long, value_name = "FILE.json")]
-        stores: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        seeds: SeedArgs,
         /// Print what the stores hold at the end on stderr, as JSON ({"stores": {buckets, tables,
         /// queues, topics}}).
         #[arg(long)]
@@ -196,6 +194,8 @@ enum Command {
         /// The state machine of a template holding several (its logical id or name).
         #[arg(long)]
         machine: Option<String>,
+        #[command(flatten)]
+        vars: TerraformVars,
         /// The directory to write into (created if missing).
         #[arg(long, default_value = "export")]
         out: std::path::PathBuf,
@@ -273,14 +273,8 @@ enum Command {
         /// Also write the results as JUnit XML to FILE.
         #[arg(long)]
         junit: Option<std::path::PathBuf>,
-        /// S3 objects every scenario starts with, as for `run --s3`: {"bucket": {"key": body}}.
-        #[arg(long)]
-        s3: Option<std::path::PathBuf>,
-        /// The stores every scenario starts with, a JSON file: {"buckets": {BUCKET: {KEY: body}},
-        /// "tables": {TABLE: [item]}, "queues": {URL: [message]}, "topics": {ARN:
-        /// {"subscriptions": [endpoint]}}} (the page's Stores tab saves the same).
-        #[arg(long, value_name = "FILE.json")]
-        stores: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        seeds: SeedArgs,
     },
     /// Generate a suite for DEF: scenarios that together reach every state and edge (each Choice
     /// rule and Default, each Catch, each Retry followed by success and by exhaustion, timeouts,
@@ -295,14 +289,8 @@ enum Command {
         /// Executions the search may run.
         #[arg(long, default_value_t = statecraft::sim::suite::generate::Options::default().max_runs)]
         max_runs: usize,
-        /// S3 objects every run starts with, as for `run --s3`: {"bucket": {"key": body}}.
-        #[arg(long)]
-        s3: Option<std::path::PathBuf>,
-        /// The stores every run starts with, a JSON file: {"buckets": {BUCKET: {KEY: body}},
-        /// "tables": {TABLE: [item]}, "queues": {URL: [message]}, "topics": {ARN:
-        /// {"subscriptions": [endpoint]}}} (the page's Stores tab saves the same).
-        #[arg(long, value_name = "FILE.json")]
-        stores: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        seeds: SeedArgs,
     },
     /// Run the conformance cases of DIR; print each failing case and `AWS-recorded cases: N of M match`.
     Conformance {
@@ -312,6 +300,53 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+}
+
+/// What every run starts with in its simulated stores (`run`, `test`, `generate-suite`): one
+/// help text for the three.
+#[derive(clap::Args)]
+struct SeedArgs {
+    /// S3 objects each run starts with, a JSON file: {"bucket": {"key": body}}, a body being
+    /// the object's text, or any other JSON value stored as its JSON text.
+    #[arg(long, value_name = "FILE.json")]
+    s3: Option<std::path::PathBuf>,
+    /// The stores each run starts with, a JSON file: {"buckets": {BUCKET: {KEY: body}},
+    /// "tables": {TABLE: [item]}, "queues": {URL: [message]}, "topics": {ARN:
+    /// {"subscriptions": [endpoint]}}} (the page's Stores tab saves the same).
+    #[arg(long, value_name = "FILE.json")]
+    stores: Option<std::path::PathBuf>,
+}
+
+/// The values a Terraform file's variables take from the command line, as `terraform plan`
+/// takes them (`validate`, `run`, `export`).
+#[derive(clap::Args, Default)]
+struct TerraformVars {
+    /// A Terraform variable definitions file (HCL, or JSON when named *.json), applied after
+    /// the folder's terraform.tfvars and *.auto.tfvars; repeatable, a later one winning. Named,
+    /// the folder's other .tfvars are not read.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<std::path::PathBuf>,
+    /// A Terraform variable's value, NAME=VALUE (a number, true/false, an HCL {object} or
+    /// [tuple], else the text as typed); repeatable, applied after every --var-file.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+}
+
+impl TerraformVars {
+    /// The files and `--var`s, read, in the order they apply; or why one cannot be.
+    fn read(&self) -> Result<Option<Vec<statecraft::formats::terraform::ValueFile>>, String> {
+        if self.var_files.is_empty() && self.vars.is_empty() {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for path in &self.var_files {
+            out.push(statecraft::formats::terraform::ValueFile { file_name: path.display().to_string(), text: read_text(path)? });
+        }
+        for var in &self.vars {
+            out.push(statecraft::formats::terraform::var_argument(var).map_err(|e| e.to_string())?);
+        }
+        Ok(Some(out))
+    }
 }
 
 /// How `validate` prints its diagnostics.
@@ -339,30 +374,42 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Validate { files, format, machine_type } => match execution_type(&machine_type) {
-            Some(t) => validate(&files, format, t),
-            None => {
+        Command::Validate { files, format, machine_type, vars } => match (execution_type(&machine_type), vars.read()) {
+            (_, Err(e)) => {
+                eprintln!("{}", terminal_safe_line(&e));
+                ExitCode::from(2)
+            }
+            (Some(t), Ok(vars)) => validate(&files, format, t, vars.as_deref()),
+            (None, Ok(_)) => {
                 eprintln!("--type must be standard or express, not {machine_type}");
                 ExitCode::from(2)
             }
         },
-        Command::Run { definition, machine, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, s3, stores, print_stores, answer, answers, max_steps, max_memory } => {
+        Command::Run { definition, machine, vars, input, seed, start_time, execution_type, history, mocks, test_case, state_machine, seeds, print_stores, answer, answers, max_steps, max_memory } => {
             let mocks = mocks.map(|file| (file, test_case.unwrap_or_default(), state_machine));
             let jsonata = statecraft::asl::jsonata::Limits { max_steps, max_memory };
-            run((&definition, machine.as_deref()), &input, seed, start_time, &execution_type, history, mocks, s3.as_deref(), (stores.as_deref(), print_stores), (answers, answer), jsonata)
+            let vars = match vars.read() {
+                Ok(vars) => vars,
+                Err(e) => {
+                    eprintln!("{}", terminal_safe_line(&e));
+                    return ExitCode::from(2);
+                }
+            };
+            run((&definition, machine.as_deref(), vars.as_deref()), &input, seed, start_time, &execution_type, history, mocks, &seeds, print_stores, (answers, answer), jsonata)
         }
         Command::Conformance { dir, all } => conformance(&dir, all),
         Command::TestState { request } => test_state(&request),
-        Command::Test { suite, definition, junit, s3, stores } => test_suite(&suite, definition.as_deref(), junit.as_deref(), s3.as_deref(), stores.as_deref()),
-        Command::GenerateSuite { definition, out, max_runs, s3, stores } => generate_suite(&definition, out.as_deref(), max_runs, s3.as_deref(), stores.as_deref()),
+        Command::Test { suite, definition, junit, seeds } => test_suite(&suite, definition.as_deref(), junit.as_deref(), &seeds),
+        Command::GenerateSuite { definition, out, max_runs, seeds } => generate_suite(&definition, out.as_deref(), max_runs, &seeds),
         Command::Bench { workloads, only, reps, json, child } => {
             bench::bench(&workloads, only.as_deref(), reps, json, child.as_deref())
         }
         Command::Export {
-            definition, machine, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios, suite, cli_repository,
+            definition, machine, vars, out, name, region, account_id, workflow_type, log_level, log_group, tracing, alarm_email, scenarios, suite, cli_repository,
         } => {
             // A template's machine: its runnable definition, named after its resource.
-            let loaded = match definition.as_deref().map(|path| load_machine(path, machine.as_deref())).transpose() {
+            let loaded = vars.read().and_then(|vars| definition.as_deref().map(|path| load_machine(path, machine.as_deref(), vars.as_deref())).transpose());
+            let loaded = match loaded {
                 Ok(loaded) => loaded.flatten(),
                 Err(e) => {
                     eprintln!("{}", terminal_safe(&e));
@@ -398,13 +445,13 @@ fn execution_type(text: &str) -> Option<statecraft::asl::model::ExecutionType> {
 
 /// The state machine of a template (`None` for a bare ASL JSON file, read as it is): the file
 /// opened through `formats::load`, with a definition it names in another file read beside it.
-fn load_machine(path: &std::path::Path, machine: Option<&str>) -> Result<Option<statecraft::formats::load::Loaded>, String> {
+fn load_machine(path: &std::path::Path, machine: Option<&str>, vars: Option<&[ValueFile]>) -> Result<Option<statecraft::formats::load::Loaded>, String> {
     let text = read_text(path)?;
     let name = path.display().to_string();
     if matches!(statecraft::formats::detect::detect(&name, &text), Ok(statecraft::formats::Format::AslJson) | Err(_)) && machine.is_none() && !templated(&text) {
         return Ok(None);
     }
-    let machines = load_all(path, &text)?;
+    let machines = load_all(path, &text, vars)?;
     statecraft::formats::load::pick(&name, machines, machine).map(Some).map_err(|e| e.to_string())
 }
 
@@ -416,8 +463,9 @@ fn templated(text: &str) -> bool {
 
 /// Every state machine of the file at `path` (its text `text`). A Terraform file takes the
 /// values of its folder's other `.tf` files and `terraform.tfvars`/`*.auto.tfvars` (a lone other
-/// `.tfvars` too, as `-var-file` would give it).
-fn load_all(path: &std::path::Path, text: &str) -> Result<Vec<statecraft::formats::load::Loaded>, String> {
+/// `.tfvars` too, as `-var-file` would give it), then `vars` (`--var-file`, `--var`) when given
+/// (then the folder's other `.tfvars` are not read).
+fn load_all(path: &std::path::Path, text: &str, vars: Option<&[ValueFile]>) -> Result<Vec<statecraft::formats::load::Loaded>, String> {
     let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let read = |relative: &str| std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
     let name = path.display().to_string();
@@ -433,19 +481,20 @@ fn load_all(path: &std::path::Path, text: &str) -> Result<Vec<statecraft::format
         names.sort();
         let own = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let (chosen, note) = statecraft::formats::terraform::module_files(&own, &refs);
+        let (chosen, note) = statecraft::formats::terraform::module_files_for(&own, &refs, vars.is_some());
         if let Some(note) = note {
             eprintln!("{}", terminal_safe_line(&format!("{name}: note: {note}")));
         }
         for file in chosen {
             let text = std::fs::read_to_string(dir.join(file)).map_err(|e| format!("{}: cannot read: {e}", dir.join(file).display()))?;
-            module.push(statecraft::formats::terraform::ValueFile { file_name: file.to_string(), text });
+            module.push(ValueFile { file_name: file.to_string(), text });
         }
+        module.extend(vars.unwrap_or_default().iter().cloned());
     }
     statecraft::formats::load::load_in_module(&name, text, &read, &module).map_err(|e| e.to_string())
 }
 
-fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: statecraft::asl::model::ExecutionType) -> ExitCode {
+fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: statecraft::asl::model::ExecutionType, vars: Option<&[ValueFile]>) -> ExitCode {
     let mut code = 0u8;
     let mut json_out = Vec::new();
     for file in files {
@@ -461,7 +510,7 @@ fn validate(files: &[std::path::PathBuf], format: OutputFormat, machine_type: st
         // A template: each of its state machines, labelled `file#LogicalId`.
         let is_template = matches!(statecraft::formats::detect::detect(&file.display().to_string(), &text), Ok(f) if f != statecraft::formats::Format::AslJson) || templated(&text);
         let machines: Vec<(String, Vec<statecraft::asl::diag::Diagnostic>)> = if is_template {
-            match load_all(file, &text) {
+            match load_all(file, &text, vars) {
                 Ok(machines) => machines
                     .iter()
                     .map(|m| {
@@ -536,10 +585,10 @@ struct SeedFiles {
 }
 
 impl SeedFiles {
-    fn read(s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> Result<SeedFiles, String> {
+    fn read(SeedArgs { s3, stores }: &SeedArgs) -> Result<SeedFiles, String> {
         Ok(SeedFiles {
-            s3: s3.map(read_text).transpose()?,
-            stores: stores.map(|path| read_text(path).map(|text| (path.display().to_string(), text))).transpose()?,
+            s3: s3.as_deref().map(read_text).transpose()?,
+            stores: stores.as_deref().map(|path| read_text(path).map(|text| (path.display().to_string(), text))).transpose()?,
         })
     }
 
@@ -551,15 +600,15 @@ impl SeedFiles {
 
 /// `statecraft run`: reads the files, the library does the rest.
 fn run(
-    (definition, machine): (&std::path::Path, Option<&str>),
+    (definition, machine, vars): (&std::path::Path, Option<&str>, Option<&[ValueFile]>),
     input: &str,
     seed: u64,
     start_time: Option<String>,
     execution_type: &str,
     history: bool,
     mocks: Option<(std::path::PathBuf, String, Option<String>)>,
-    s3: Option<&std::path::Path>,
-    (stores, print_stores): (Option<&std::path::Path>, bool),
+    seeds: &SeedArgs,
+    print_stores: bool,
     (answers_file, answer_flags): (Option<std::path::PathBuf>, Vec<String>),
     jsonata: statecraft::asl::jsonata::Limits,
 ) -> ExitCode {
@@ -577,7 +626,7 @@ fn run(
         }
     };
     // A template's machine runs its definition with the literal substitutions in place.
-    let definition_text = match load_machine(definition, machine) {
+    let definition_text = match load_machine(definition, machine, vars) {
         Ok(Some(loaded)) => loaded.runnable,
         Ok(None) => definition_text,
         Err(e) => {
@@ -599,7 +648,7 @@ fn run(
         },
         None => None,
     };
-    let SeedFiles { s3, stores } = match SeedFiles::read(s3, stores) {
+    let SeedFiles { s3, stores } = match SeedFiles::read(seeds) {
         Ok(files) => files,
         Err(e) => {
             eprintln!("{}", terminal_safe(&e));
@@ -658,9 +707,9 @@ fn test_state(request: &std::path::Path) -> ExitCode {
 
 /// `statecraft test`: reads the suite and the definition (the one the suite names, beside it,
 /// unless DEF is given), the library runs them; writes the JUnit file when asked.
-fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>, s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> ExitCode {
+fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, junit: Option<&std::path::Path>, seeds: &SeedArgs) -> ExitCode {
     let read = read_text;
-    let seeds = match SeedFiles::read(s3, stores) {
+    let seeds = match SeedFiles::read(seeds) {
         Ok(files) => files,
         Err(e) => {
             eprintln!("{}", terminal_safe_line(&e));
@@ -705,8 +754,8 @@ fn test_suite(suite: &std::path::Path, definition: Option<&std::path::Path>, jun
 }
 
 /// `statecraft generate-suite`: reads DEF, the library generates, this prints or writes.
-fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize, s3: Option<&std::path::Path>, stores: Option<&std::path::Path>) -> ExitCode {
-    let (text, seeds) = match (read_text(definition), SeedFiles::read(s3, stores)) {
+fn generate_suite(definition: &std::path::Path, out: Option<&std::path::Path>, max_runs: usize, seeds: &SeedArgs) -> ExitCode {
+    let (text, seeds) = match (read_text(definition), SeedFiles::read(seeds)) {
         (Ok(t), Ok(seeds)) => (t, seeds),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("{}", terminal_safe_line(&e));

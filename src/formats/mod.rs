@@ -14,6 +14,7 @@
 pub mod cloudformation;
 pub mod detect;
 pub mod error;
+pub mod hcl_expr;
 pub mod load;
 pub mod placeholder;
 pub mod project;
@@ -162,7 +163,37 @@ pub struct Openable {
     pub module: Vec<terraform::ValueFile>,
 }
 
+/// How the page's chooser lists a state machine: what it is (`label`: the template's resource,
+/// and its name when it differs) and where (`place`: the file and line, the file holding its
+/// definition, the module's files that give its values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub label: String,
+    pub place: String,
+}
+
 impl Openable {
+    /// How the chooser lists it. A machine paired with its definition file is named after the
+    /// template's resource (`aws_sfn_state_machine.poller`), not after the definition file it
+    /// was read from, and said to be in the template.
+    pub fn choice(&self) -> Choice {
+        let m = &self.machine;
+        let named = |id: &str| if m.name == id { id.to_string() } else { format!("{id} ({})", m.name) };
+        let values = |template: &str, id: &str| {
+            let used = terraform::files_giving_values(template, id, &self.module);
+            if used.is_empty() { String::new() } else { format!(", values from {}", used.join(", ")) }
+        };
+        match (&self.companion, m.external()) {
+            (Some(c), _) => {
+                let line = open(&c.file_name, &c.template).ok().and_then(|o| o.machines.into_iter().find(|t| t.id == c.machine)).map(|t| t.line);
+                let at = line.map_or(String::new(), |l| format!(", line {l}"));
+                Choice { label: named(&c.machine), place: format!("{}{at}, definition in {}{}", c.file_name, self.file_name, values(&c.template, &c.machine)) }
+            }
+            (None, Some(path)) => Choice { label: named(&m.id), place: format!("{}, line {}, definition in {path}, not among the files chosen", self.file_name, m.line) },
+            (None, None) => Choice { label: named(&m.id), place: format!("{}, line {}{}", self.file_name, m.line, values(&self.text, &m.id)) },
+        }
+    }
+
     /// What the document opened from it remembers, to save back.
     pub fn source(&self) -> Source {
         let mut source = Source::new(&self.file_name, self.format, &self.text, &self.machine).with_companion(self.companion.clone());

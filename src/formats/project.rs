@@ -272,6 +272,14 @@ pub(super) fn pair(
                     None => substitutions.push(s.clone()),
                 }
             }
+            // A Terraform templatefile's own expressions (`${upper(table)}`) are worked out
+            // from the variables it is given.
+            if o.format == super::Format::Terraform {
+                let given = machine.substitutions.clone();
+                for sub in substitutions.iter_mut().filter(|s| s.origin == super::Origin::Unset && !given.iter().any(|g| g.name == s.name)) {
+                    super::terraform::simulate(sub, &super::terraform::TemplateVars(&given));
+                }
+            }
             let openable = Openable {
                 file_name: file.clone(),
                 text: definition_text.clone(),

@@ -35,16 +35,44 @@ pub struct ValueFile {
 }
 
 impl ValueFile {
+    /// A `.tf` is the module's; any other file holds variable values, as `-var-file` reads
+    /// it: JSON when its name ends in `.json`, else HCL (a `-var-file` may be named anything,
+    /// and a `--var NAME=VALUE` is given as one such file: [`var_argument`]).
     fn kind(&self) -> ValueFileKind {
         let lower = self.file_name.to_ascii_lowercase();
-        if lower.ends_with(".tfvars.json") {
-            ValueFileKind::VarsJson
-        } else if lower.ends_with(".tfvars") {
-            ValueFileKind::Vars
-        } else {
+        if lower.ends_with(".tf") {
             ValueFileKind::Module
+        } else if lower.ends_with(".json") {
+            ValueFileKind::VarsJson
+        } else {
+            ValueFileKind::Vars
         }
     }
+}
+
+/// `NAME=VALUE` as Terraform's `-var` gives it, as a variable definitions file of one line
+/// named `--var NAME` (what an error about it says). A number or `true`/`false` is that value;
+/// a value starting with `{` or `[` is an HCL object or tuple, as Terraform reads one for a
+/// variable of a complex type; anything else is the string as typed (`$${` kept literal).
+pub fn var_argument(arg: &str) -> Result<ValueFile, FormatError> {
+    let Some((name, value)) = arg.split_once('=') else {
+        return Err(FormatError::file(format!("--var {arg}: expected NAME=VALUE")));
+    };
+    let name = name.trim();
+    let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !identifier {
+        return Err(FormatError::file(format!("--var {arg}: `{name}` is not a variable name (letters, digits, `_` and `-`, not starting with a digit)")));
+    }
+    let bare = matches!(value, "true" | "false") || serde_json::from_str::<serde_json::Number>(value).is_ok() || value.trim_start().starts_with(['{', '[']);
+    let written = if bare { value.to_string() } else { hcl_string(value).replace("${", "$${") };
+    let file = ValueFile { file_name: format!("--var {name}"), text: format!("{name} = {written}\n") };
+    // An object or tuple that is not HCL is said now, named after the argument.
+    let attributes = attributes(&file.text, 0, file.text.len()).map_err(|e| FormatError::file(format!("--var {name}: {}", e.message)))?;
+    if bare && attributes.iter().all(|(_, at)| literal_at(&file.text, *at).is_none()) {
+        return Err(FormatError::file(format!("--var {name}: `{value}` is not a value Terraform can read offline (an object or tuple of literals)")));
+    }
+    Ok(file)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +105,13 @@ pub fn is_automatic_var_file(path: &str) -> bool {
 /// give it. The second part is what is said about the var files not used (several that only
 /// `-var-file` reads: which one is meant is not known).
 pub fn module_files<'a>(main: &str, paths: &[&'a str]) -> (Vec<&'a str>, Option<String>) {
+    module_files_for(main, paths, false)
+}
+
+/// [`module_files`], when the variable files are `named` on the command line (`--var-file`)
+/// or not: named, the folder's other `.tfvars` are not read (Terraform reads them only when
+/// named), and what is named is applied after the automatic ones.
+pub fn module_files_for<'a>(main: &str, paths: &[&'a str], named: bool) -> (Vec<&'a str>, Option<String>) {
     let folder = |p: &str| p.rfind(['/', '\\']).map_or(String::new(), |i| p[..i].to_string());
     let here = folder(main);
     let mut siblings: Vec<&str> = paths.iter().copied().filter(|p| *p != main && folder(p) == here).collect();
@@ -88,6 +123,9 @@ pub fn module_files<'a>(main: &str, paths: &[&'a str]) -> (Vec<&'a str>, Option<
     }
     out.extend(siblings.iter().copied().filter(|p| is_automatic_var_file(p) && !base(p).starts_with("terraform.tfvars")));
     let others: Vec<&str> = siblings.iter().copied().filter(|p| is_var_file(p) && !is_automatic_var_file(p)).collect();
+    if named {
+        return (out, None);
+    }
     match others[..] {
         [] => (out, None),
         [one] => {
@@ -311,11 +349,12 @@ fn variables(text: &str, blocks: &[Block]) -> Result<Vec<(String, Literal)>, For
 fn located_machines(text: &str, module: &[ValueFile]) -> Result<Vec<(Machine, Vec<(String, Literal)>)>, FormatError> {
     let blocks = blocks(text)?;
     let variables = module_values(text, &blocks, module)?;
+    let env = ModuleEnv::new(text, &blocks, module)?;
     let mut out = Vec::new();
     for b in &blocks {
         if b.word == "resource" && b.labels.first().is_some_and(|l| l == "aws_sfn_state_machine") {
             let id = format!("aws_sfn_state_machine.{}", b.labels.get(1).cloned().unwrap_or_default());
-            out.push(machine(text, id, b.start, b.body, b.end, &variables)?);
+            out.push(machine(text, id, b.start, b.body, b.end, &variables, &env)?);
         }
     }
     Ok(out)
@@ -385,6 +424,7 @@ fn machine(
     body: usize,
     end: usize,
     variables: &[(String, Literal)],
+    env: &ModuleEnv,
 ) -> Result<(Machine, Vec<(String, Literal)>), FormatError> {
     let line = crate::asl::json::LineIndex::new(text).position(start).line;
     let (mut name, mut found) = (None, None);
@@ -415,6 +455,14 @@ fn machine(
             sub.origin = Origin::Terraform;
             sub.expression = false;
             located.push((sub.name.clone(), lit.clone()));
+        }
+    }
+    // Any other expression (`"${local.prefix}-jobs"`, `lookup(var.tags, "team")`,
+    // `aws_sqs_queue.jobs.url`) is worked out from the module's values when it can be, and
+    // says why not when it cannot.
+    for sub in &mut substitutions {
+        if !sub.is_literal() {
+            simulate(sub, env);
         }
     }
     Ok((Machine { id, name, definition, substitutions, line, slot }, located))
@@ -468,8 +516,11 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(
                         Value::String(v) => tokens.iter().find(|t| t.placeholder == *v),
                         _ => None,
                     };
+                    // A quoted string with interpolations is an expression, kept as written.
+                    let interpolated = matches!(&m.value.value, Value::String(v) if token.is_none() && interpolates(v));
                     let value = match (&m.value.value, token) {
                         (_, Some(t)) => t.source.clone(),
+                        _ if interpolated => s.text[m.value.span.start as usize..m.value.span.end as usize].to_string(),
                         (Value::String(v), None) => v.clone(),
                         _ => crate::asl::json::write(&m.value, crate::asl::json::WriteStyle::Compact),
                     };
@@ -478,7 +529,7 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(
                     }
                     // An expression (`aws_sqs_queue.jobs.url`) is not known offline, unless the
                     // module gives it a value (`var.x`, `local.x`: resolved below).
-                    subs.push(Substitution { expression: token.is_some(), ..Substitution::new(m.key.clone(), value, Origin::Terraform) });
+                    subs.push(Substitution { expression: token.is_some() || interpolated, ..Substitution::new(m.key.clone(), value, Origin::Terraform) });
                 }
                 s.skip_space(true)?;
             }
@@ -488,6 +539,228 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(
         }
         other => Err(FormatError::at(text, s.at, format!("a `definition` built with `{other}(...)` cannot be edited here"))),
     }
+}
+
+/// Whether an HCL string (as the scanner reads it, `${...}` kept) interpolates or holds a
+/// directive: a `${` or `%{` that is not Terraform's escape `$${` / `%%{`.
+fn interpolates(v: &str) -> bool {
+    let bytes = v.as_bytes();
+    (1..bytes.len()).any(|i| bytes[i] == b'{' && matches!(bytes[i - 1], b'$' | b'%') && (i < 2 || bytes[i - 2] != bytes[i - 1]))
+}
+
+/// What the module's variables and locals are worth, as expressions: `var.x` the last value
+/// given (a `default`, then the `.tfvars` in the order Terraform applies them, a `--var`),
+/// `local.x` its expression (which may read other values: worked out on demand, a cycle said
+/// as such), `path.module`/`path.root` the module's folder, `terraform.workspace` `default`.
+pub struct ModuleEnv {
+    given: Vec<(String, Given)>,
+    /// The names being worked out, to say a cycle instead of looping.
+    visiting: std::cell::RefCell<Vec<String>>,
+}
+
+enum Given {
+    /// HCL expression text.
+    Hcl(String),
+    /// A `.tfvars.json` value.
+    Json(serde_json::Value),
+}
+
+impl ModuleEnv {
+    fn new(text: &str, blocks: &[Block], module: &[ValueFile]) -> Result<ModuleEnv, FormatError> {
+        let mut given: Vec<(String, Given)> = Vec::new();
+        let mut give = |name: String, value: Given, replace: bool| match given.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) if replace => slot.1 = value,
+            Some(_) => {}
+            None => given.push((name, value)),
+        };
+        let module_blocks = |text: &str, blocks: &[Block], give: &mut dyn FnMut(String, Given, bool)| -> Result<(), FormatError> {
+            for b in blocks {
+                match (b.word.as_str(), b.labels.as_slice()) {
+                    ("variable", [name]) => {
+                        for (key, at) in attributes(text, b.body, b.end)? {
+                            if key == "default" {
+                                give(format!("var.{name}"), Given::Hcl(expression_text(&text[..b.end], at).to_string()), false);
+                            }
+                        }
+                    }
+                    ("locals", []) => {
+                        for (key, at) in attributes(text, b.body, b.end)? {
+                            give(format!("local.{key}"), Given::Hcl(expression_text(&text[..b.end], at).to_string()), false);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        };
+        module_blocks(text, blocks, &mut give)?;
+        for file in module {
+            match file.kind() {
+                ValueFileKind::Module => {
+                    // Unreadable files were said by `module_values` already.
+                    if let Ok(b) = blocks_of(&file.text) {
+                        module_blocks(&file.text, &b, &mut give)?;
+                    }
+                }
+                ValueFileKind::Vars => {
+                    for (key, at) in attributes(&file.text, 0, file.text.len()).unwrap_or_default() {
+                        give(format!("var.{key}"), Given::Hcl(expression_text(&file.text, at).to_string()), true);
+                    }
+                }
+                ValueFileKind::VarsJson => {
+                    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&file.text) {
+                        for (key, value) in map {
+                            give(format!("var.{key}"), Given::Json(value), true);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(ModuleEnv { given, visiting: std::cell::RefCell::new(Vec::new()) })
+    }
+}
+
+impl super::hcl_expr::Env for ModuleEnv {
+    fn lookup(&self, root: &str, first: Option<&str>) -> Option<super::hcl_expr::Lookup> {
+        self.value_of(root, first?).map(super::hcl_expr::Lookup::Pair)
+    }
+}
+
+impl ModuleEnv {
+    fn value_of(&self, root: &str, first: &str) -> Option<Result<serde_json::Value, super::hcl_expr::Unknown>> {
+        use super::hcl_expr::Unknown;
+        match (root, first) {
+            ("path", "module" | "root" | "cwd") => return Some(Ok(serde_json::Value::from("."))),
+            ("terraform", "workspace") => return Some(Ok(serde_json::Value::from("default"))),
+            ("var" | "local", _) => {}
+            _ => return None,
+        }
+        let name = format!("{root}.{first}");
+        let (_, given) = self.given.iter().find(|(n, _)| *n == name)?;
+        let text = match given {
+            Given::Json(v) => return Some(Ok(v.clone())),
+            Given::Hcl(text) => text,
+        };
+        if self.visiting.borrow().contains(&name) {
+            return Some(Err(Unknown { why: format!("{name} refers to itself") }));
+        }
+        self.visiting.borrow_mut().push(name.clone());
+        let value = match super::hcl_expr::parse(text) {
+            Ok(expr) => super::hcl_expr::eval(&expr, self).map_err(|u| Unknown { why: if u.why.starts_with(&name) { u.why } else { format!("{name}: {}", u.why) } }),
+            Err(e) => Err(Unknown { why: format!("{name} is not an expression read here ({})", e.message) }),
+        };
+        self.visiting.borrow_mut().pop();
+        Some(value)
+    }
+}
+
+/// The text of the expression at `at`: a heredoc, or up to the end of its line (brackets
+/// balanced, as HCL ends an attribute).
+fn expression_text(text: &str, at: usize) -> &str {
+    let mut s = Scanner { text, at };
+    let done = if text[at..].starts_with("<<") { s.heredoc().map(|_| ()) } else { s.raw_expression().map(|_| ()) };
+    match done {
+        Ok(()) => text[at..s.at].trim_end(),
+        Err(_) => &text[at..],
+    }
+}
+
+/// The variables a `templatefile` gives its definition file, by name: what `${upper(table)}`
+/// or `${item.id}` in that file reads. A variable whose value is not known offline is said so.
+pub struct TemplateVars<'a>(pub &'a [Substitution]);
+
+impl super::hcl_expr::Env for TemplateVars<'_> {
+    fn lookup(&self, root: &str, _: Option<&str>) -> Option<super::hcl_expr::Lookup> {
+        let sub = self.0.iter().find(|s| s.name == root && s.origin == Origin::Terraform)?;
+        let found = match sub.run_value() {
+            // A value reads as JSON when it is one (a number, a map), else as text.
+            Some(v) => Ok(serde_json::from_str::<serde_json::Value>(v).ok().filter(|j| !j.is_string()).unwrap_or_else(|| serde_json::Value::from(v))),
+            None => Err(super::hcl_expr::Unknown {
+                why: match &sub.simulated {
+                    Some(placeholder::Simulated { why, .. }) => format!("{root}: {why}"),
+                    None => format!("{root} is not known offline"),
+                },
+            }),
+        };
+        Some(super::hcl_expr::Lookup::Root(found))
+    }
+}
+
+/// `sub` (an expression the template gives, `sub.value`, or a placeholder that is one,
+/// `sub.name`) given the value a run uses when `env` knows what it reads, or why not.
+pub fn simulate(sub: &mut Substitution, env: &dyn super::hcl_expr::Env) {
+    use super::hcl_expr;
+    let source = if sub.value.is_empty() { sub.name.clone() } else { sub.value.clone() };
+    let simulated = match hcl_expr::parse(&source) {
+        Ok(expr) => match hcl_expr::eval(&expr, env) {
+            Ok(value) => {
+                let read = references(&expr);
+                let why = if read.is_empty() { "worked out offline".to_string() } else { format!("worked out from {}", read.join(", ")) };
+                placeholder::Simulated { value: Some(hcl_expr::as_text(&value)), why }
+            }
+            Err(unknown) => placeholder::Simulated { value: None, why: unknown.why },
+        },
+        Err(e) => placeholder::Simulated { value: None, why: format!("not a Terraform expression read here: {}", e.message) },
+    };
+    if sub.origin == Origin::Unset && simulated.value.is_some() {
+        sub.origin = Origin::Terraform;
+    }
+    sub.simulated = Some(simulated);
+}
+
+/// The `var.x` and `local.x` an expression reads, in order, once each.
+fn references(expr: &super::hcl_expr::Expr) -> Vec<String> {
+    use super::hcl_expr::{Expr, Part, Step};
+    fn walk(e: &Expr, out: &mut Vec<String>) {
+        let step = |s: &Step, out: &mut Vec<String>| {
+            if let Step::Index(i) = s {
+                walk(i, out);
+            }
+        };
+        match e {
+            Expr::Reference { root, steps } => {
+                let name = match (root.as_str(), steps.first()) {
+                    ("var" | "local", Some(Step::Attr(a))) => Some(format!("{root}.{a}")),
+                    ("path" | "terraform", _) => None,
+                    // A templatefile's variable.
+                    _ => Some(root.clone()),
+                };
+                if let Some(name) = name.filter(|n| !out.contains(n)) {
+                    out.push(name);
+                }
+                steps.iter().for_each(|s| step(s, out));
+            }
+            Expr::Index(base, steps) => {
+                walk(base, out);
+                steps.iter().for_each(|s| step(s, out));
+            }
+            Expr::Template(parts) => parts.iter().for_each(|p| {
+                if let Part::Interpolation(e) = p {
+                    walk(e, out);
+                }
+            }),
+            Expr::Tuple(items) => items.iter().for_each(|i| walk(i, out)),
+            Expr::Object(members) => members.iter().for_each(|(k, v)| {
+                walk(k, out);
+                walk(v, out);
+            }),
+            Expr::Call { args, .. } => args.iter().for_each(|a| walk(a, out)),
+            Expr::Unary(_, a) => walk(a, out),
+            Expr::Binary(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            Expr::Conditional(a, b, c) => {
+                walk(a, out);
+                walk(b, out);
+                walk(c, out);
+            }
+            Expr::Literal(_) | Expr::Unsupported { .. } => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(expr, &mut out);
+    out
 }
 
 /// `node` as an HCL object expression (what `jsonencode` takes), its lines after the first

@@ -13,12 +13,47 @@ use crate::asl::clock::format_python_isoformat;
 use crate::asl::error::StatesError;
 use crate::asl::path::member;
 
+/// One of the seed's functions: the name of its Python file and its body in Rust. Invoking it
+/// prints the event as every one of them does first, runs the body, and turns a Python exception
+/// into Lambda's error for that function's source.
+#[derive(Clone, Copy)]
+pub struct SeedLambda {
+    pub name: &'static str,
+    body: fn(&Value, &mut TaskContext) -> Result<Value, PythonException>,
+}
+
+impl std::fmt::Debug for SeedLambda {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SeedLambda").field(&self.name).finish()
+    }
+}
+
+/// The four functions, in the seed's order.
+pub const LAMBDAS: [SeedLambda; 4] = [
+    SeedLambda { name: "ValidateInput", body: validate_input },
+    SeedLambda { name: "ProcessData", body: process_data },
+    SeedLambda { name: "SendNotification", body: send_notification },
+    SeedLambda { name: "HandleError", body: handle_error },
+];
+
+/// The seed function named `name`.
+pub fn lambda(name: &str) -> Option<SeedLambda> {
+    LAMBDAS.iter().copied().find(|l| l.name == name)
+}
+
+impl TaskHandler for SeedLambda {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        let event = request.input;
+        context.print(|| format!("{} - Event reçu: {}", self.name, python::json_dumps(event)));
+        (self.body)(event, context).map_err(|e| e.into_lambda_error(source_of(self.name), context))
+    }
+}
+
 /// Registers the four functions under their names.
 pub fn register(registry: &mut HandlerRegistry) {
-    registry.register("ValidateInput", ValidateInput);
-    registry.register("ProcessData", ProcessData);
-    registry.register("SendNotification", SendNotification);
-    registry.register("HandleError", HandleError);
+    for lambda in LAMBDAS {
+        registry.register(lambda.name, lambda);
+    }
 }
 
 /// An exception the Python code raises: its type, its message and the statement of
@@ -65,10 +100,6 @@ fn source_of(name: &str) -> &'static str {
     crate::seed::FUNCTIONS.iter().find(|f| f.name == name).map_or("", |f| f.python_source)
 }
 
-fn print_event(function: &str, event: &Value, context: &mut TaskContext) {
-    context.print(|| format!("{function} - Event reçu: {}", python::json_dumps(event)));
-}
-
 /// `event.get(...)` needs a dict; anything else raises AttributeError.
 fn as_dict<'v>(value: &'v Value, statement: &'static str) -> Result<&'v Map<String, Value>, PythonException> {
     value.as_object().ok_or_else(|| {
@@ -108,18 +139,7 @@ fn number(value: &Value, op: &str, other_type: &str, left: bool, statement: &'st
 }
 
 /// `ValidateInput.py`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ValidateInput;
-
-impl TaskHandler for ValidateInput {
-    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
-        validate_input(request, context).map_err(|e| e.into_lambda_error(source_of("ValidateInput"), context))
-    }
-}
-
-fn validate_input(request: &TaskRequest, context: &mut TaskContext) -> Result<Value, PythonException> {
-    let event = request.input;
-    print_event("ValidateInput", event, context);
+fn validate_input(event: &Value, _context: &mut TaskContext) -> Result<Value, PythonException> {
     for field in ["name", "email", "amount"] {
         if !contains(event, field, "if field not in event:")? {
             return Ok(object([
@@ -160,18 +180,7 @@ fn validate_input(request: &TaskRequest, context: &mut TaskContext) -> Result<Va
 }
 
 /// `ProcessData.py`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ProcessData;
-
-impl TaskHandler for ProcessData {
-    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
-        process_data(request, context).map_err(|e| e.into_lambda_error(source_of("ProcessData"), context))
-    }
-}
-
-fn process_data(request: &TaskRequest, context: &mut TaskContext) -> Result<Value, PythonException> {
-    let event = request.input;
-    print_event("ProcessData", event, context);
+fn process_data(event: &Value, context: &mut TaskContext) -> Result<Value, PythonException> {
     let data_value = member(as_dict(event, "data = event.get('data', event)")?, "data").unwrap_or(event);
     let data = as_dict(data_value, "'customer': data.get('name'),")?;
     let order_id = format!("ORD-{}", context.rng.random_range(10000..=99999));
@@ -272,18 +281,7 @@ fn notification_body(values: &[String; 5]) -> String {
 }
 
 /// `SendNotification.py`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SendNotification;
-
-impl TaskHandler for SendNotification {
-    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
-        send_notification(request, context).map_err(|e| e.into_lambda_error(source_of("SendNotification"), context))
-    }
-}
-
-fn send_notification(request: &TaskRequest, context: &mut TaskContext) -> Result<Value, PythonException> {
-    let event = request.input;
-    print_event("SendNotification", event, context);
+fn send_notification(event: &Value, context: &mut TaskContext) -> Result<Value, PythonException> {
     let empty = Value::Object(Map::new());
     let result_value = member(as_dict(event, "result = event.get('result', {})")?, "result").unwrap_or(&empty);
     let result = as_dict(result_value, "'to': result.get('email', 'unknown@example.com'),")?;
@@ -309,18 +307,7 @@ fn send_notification(request: &TaskRequest, context: &mut TaskContext) -> Result
 }
 
 /// `HandleError.py`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HandleError;
-
-impl TaskHandler for HandleError {
-    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
-        handle_error(request, context).map_err(|e| e.into_lambda_error(source_of("HandleError"), context))
-    }
-}
-
-fn handle_error(request: &TaskRequest, context: &mut TaskContext) -> Result<Value, PythonException> {
-    let event = request.input;
-    print_event("HandleError", event, context);
+fn handle_error(event: &Value, context: &mut TaskContext) -> Result<Value, PythonException> {
     let map = as_dict(event, "'errorMessage': event.get('error', 'Erreur inconnue'),")?;
     Ok(object([
         ("statusCode", Value::from(400)),

@@ -183,12 +183,7 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>, report: RwSignal<Option
         {move || pending.get().map(|p| {
             let rows = p.choices.iter().enumerate().map(|(i, o)| {
                 let p = p.clone();
-                let m = &o.machine;
-                let label = if m.name == m.id { m.id.clone() } else { format!("{} ({})", m.id, m.name) };
-                let place = match m.external() {
-                    Some(path) => format!("{}, line {}, definition in {path}", o.file_name, m.line),
-                    None => format!("{}, line {}", o.file_name, m.line),
-                };
+                let formats::Choice { label, place } = o.choice();
                 view! {
                     <li><button class="btn machine-choice" on:click=move |_| {
                         pending.set(None);
