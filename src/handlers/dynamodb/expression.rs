@@ -212,6 +212,25 @@ pub fn path_text(path: &[Step]) -> String {
     format!("[{}]", steps.join(", "))
 }
 
+/// DynamoDB's refusal of two paths in one expression where one is a prefix of the other
+/// (`a` and `a.b`, or the same path twice): projections and updates both refuse it.
+pub fn refuse_overlap<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<(), Error> {
+    let paths: Vec<&Path> = paths.into_iter().collect();
+    for (i, p) in paths.iter().enumerate() {
+        for q in &paths[..i] {
+            let shorter = p.len().min(q.len());
+            if p[..shorter] == q[..shorter] {
+                return Err(format!(
+                    "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {}, path two: {}",
+                    path_text(q),
+                    path_text(p)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The top-level attribute a path starts at.
 pub fn attribute(path: &[Step]) -> &str {
     match path.first() {

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::expression::{Cursor, Error, Path, Placeholders, Step, path_text};
+use super::expression::{Cursor, Error, Path, Placeholders, Step, refuse_overlap};
 use super::value::{Item, resolve};
 
 /// Parses a ProjectionExpression; the placeholders it uses are marked used.
@@ -17,18 +17,7 @@ pub fn parse(text: &str, placeholders: &mut Placeholders) -> Result<Vec<Path>, E
         paths.push(c.path()?);
     }
     c.finish()?;
-    for (i, p) in paths.iter().enumerate() {
-        for q in &paths[..i] {
-            let shorter = p.len().min(q.len());
-            if p[..shorter] == q[..shorter] {
-                return Err(format!(
-                    "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {}, path two: {}",
-                    path_text(q),
-                    path_text(p)
-                ));
-            }
-        }
-    }
+    refuse_overlap(&paths)?;
     Ok(paths)
 }
 

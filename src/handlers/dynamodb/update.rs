@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::expression::{Cursor, Error, Path, Placeholders, Step, TokenKind, path_text};
+use super::expression::{Cursor, Error, Path, Placeholders, Step, TokenKind, refuse_overlap};
 use super::value::{Item, number, number_value, resolve};
 
 /// A SET value, its `:values` resolved at parse time.
@@ -64,19 +64,7 @@ pub fn parse(text: &str, placeholders: &mut Placeholders) -> Result<Vec<Action>,
         }
         sections.push(section);
     }
-    for (i, a) in actions.iter().enumerate() {
-        for b in &actions[..i] {
-            let (p, q) = (a.path(), b.path());
-            let shorter = p.len().min(q.len());
-            if p[..shorter] == q[..shorter] {
-                return Err(format!(
-                    "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {}, path two: {}",
-                    path_text(q),
-                    path_text(p)
-                ));
-            }
-        }
-    }
+    refuse_overlap(actions.iter().map(|a| a.path()))?;
     Ok(actions)
 }
 
