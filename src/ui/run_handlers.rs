@@ -116,7 +116,7 @@ pub fn Handlers(on_change: Callback<()>) -> impl IntoView {
             <div class="handler-row" data-handler=name.clone()>
                 <span class="handler-name" title=title>{name.clone()}</span>
                 <select aria-label=format!("Handler of {name}") prop:value=kind on:change=on_kind>
-                    <option value="seed">"seed Lambda"</option>
+                    <option value="seed" title="The seed Lambda of its function name, else the simulated service or the catalogue's answer">"default answer"</option>
                     <option value="echo">"echo"</option>
                     <option value="static">"static JSON"</option>
                     <option value="throw">"throw error"</option>
