@@ -151,58 +151,11 @@ impl TaskHandler for DeclaredFunction {
                 let document = serde_json::json!({
                     "errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": stack_trace,
                 });
-                let text = if *compact { document.to_string() } else { python_json(&document) };
+                let text = if *compact { document.to_string() } else { crate::asl::python::json_dumps(&document) };
                 Err(StatesError::new(error_type.clone(), text))
             }
         }
     }
-}
-
-/// JSON as Python's `json.dumps` writes it, which is how the Lambda Python runtime writes its
-/// error document: `", "` and `": "` between items, keys in the order given, every non-ASCII
-/// character escaped as `\uXXXX`.
-fn python_json(value: &Value) -> String {
-    fn write(value: &Value, out: &mut String) {
-        match value {
-            Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    write(item, out);
-                }
-                out.push(']');
-            }
-            Value::Object(members) => {
-                out.push('{');
-                for (i, (key, item)) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    write(&Value::String(key.clone()), out);
-                    out.push_str(": ");
-                    write(item, out);
-                }
-                out.push('}');
-            }
-            scalar => {
-                for c in scalar.to_string().chars() {
-                    if c.is_ascii() {
-                        out.push(c);
-                    } else {
-                        let mut units = [0u16; 2];
-                        for unit in c.encode_utf16(&mut units) {
-                            out.push_str(&format!("\\u{unit:04x}"));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut out = String::new();
-    write(value, &mut out);
-    out
 }
 
 /// The handlers of a case's declared Lambda functions (`lambdas`), by function name.

@@ -22,5 +22,6 @@ pub mod jsonata;
 pub mod lower;
 pub mod model;
 pub mod path;
+pub mod python;
 pub mod validate;
 pub mod walk;

@@ -1,8 +1,8 @@
 //! Concrete simulated task handlers, above the interpreter: they implement its plug
 //! ([`crate::asl::interp::plug`]: [`TaskHandler`], [`HandlerRegistry`]) and the interpreter never
 //! names them. Here: the generic handlers (echo, static result, throw,
-//! fail-N-times-then-succeed, latency), the seed's four Lambdas ([`seed`]) and their Python
-//! subset ([`python`]), SNS/SQS/DynamoDB/S3 over an in-memory store ([`services`], DynamoDB's tables,
+//! fail-N-times-then-succeed, latency), the seed's four Lambdas ([`seed`], printing as Python does
+//! through [`crate::asl::python`]), SNS/SQS/DynamoDB/S3 over an in-memory store ([`services`], DynamoDB's tables,
 //! operations and expression language in [`dynamodb`], S3's buckets in [`s3`]), Step Functions
 //! Local's mock files ([`mock_config`]), nested `startExecution.sync` runs ([`nested`]), and
 //! the default answers of Tasks nobody configured, from the service catalogue ([`optimized`]:
@@ -14,7 +14,6 @@ pub mod messages;
 pub mod mock_config;
 pub mod nested;
 pub mod optimized;
-pub mod python;
 pub mod s3;
 pub mod seed;
 pub mod services;

@@ -7,7 +7,7 @@
 use rand::Rng;
 use serde_json::{Map, Value, json};
 
-use super::python;
+use crate::asl::python;
 use super::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest, object};
 use crate::asl::clock::format_python_isoformat;
 use crate::asl::error::StatesError;

@@ -1,5 +1,7 @@
 //! Python's way of printing and rounding, for the seed's Lambdas to answer byte for byte as
-//! their Python source does: `repr(float)`, `str(x)`, `round(x, n)` and `json.dumps(x)`.
+//! their Python source does: `repr(float)`, `str(x)`, `round(x, n)` and `json.dumps(x)`; the
+//! Lambda Python runtime's error documents (`asl::conformance`'s declared functions) are
+//! `json.dumps` too.
 
 use serde_json::Value;
 
