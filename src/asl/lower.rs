@@ -21,7 +21,7 @@ pub fn lower_text(text: &str) -> Result<(Node, Lowered), Diagnostic> {
     // Empty text is not a JSON mistake but a missing definition: AWS says "Definition must be
     // a valid JSON object" (schema validation), not a syntax error.
     if text.trim().is_empty() {
-        let mut d = Diagnostic::new(Code::FieldType, "", "The definition is empty: a state machine definition must be a JSON object");
+        let mut d = Diagnostic::new(Code::FieldType, "", "Definition must be a valid JSON object (the definition is empty)");
         d.span = Some(Span::new(0, text.len()));
         d.position = Some(json::Position { line: 1, column: 1 });
         return Err(d);

@@ -141,7 +141,7 @@ fn jsonata(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
 
 fn timestamp(text: &str, pointer: impl Into<String>, field: &str, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_timestamp(text) {
-        report(out, Code::TimestampFormat, pointer, format!("`{field}` is not an RFC 3339 timestamp: {}", located(p, text)));
+        report(out, Code::TimestampFormat, pointer, format!("String does not match RFC3339 timestamp: {} in `{field}`", located(p, text)));
     }
 }
 

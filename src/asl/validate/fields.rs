@@ -11,17 +11,28 @@ use crate::asl::model::*;
 pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
     let m = scope.machine;
     let p = &scope.pointer;
-    if m.start_at.is_none() && m.layout.extra("StartAt").is_none() {
-        report(out, Code::MissingField, format!("{p}/StartAt"), "`StartAt` is required: the name of the first state");
-    }
+    // AWS names every required field that is absent in one diagnostic on the object that lacks
+    // them, `States` before `StartAt`: "These fields are required: [States, StartAt]" at "/".
+    let mut absent = Vec::new();
     if m.states.is_empty() {
         if m.layout.extra("States").is_some() {
             // Wrong type, reported by lowering.
         } else if m.layout.slots.iter().any(|s| matches!(s, Slot::Field("States"))) {
             report(out, Code::EmptyStates, format!("{p}/States"), "`States` needs at least one state");
         } else {
-            report(out, Code::MissingField, format!("{p}/States"), "`States` is required");
+            absent.push("States");
         }
+    }
+    if m.start_at.is_none() && m.layout.extra("StartAt").is_none() {
+        absent.push("StartAt");
+    }
+    if !absent.is_empty() {
+        let why = match absent.as_slice() {
+            ["States"] => "`States` holds the states",
+            ["StartAt"] => "`StartAt` names the first state",
+            _ => "`States` holds the states and `StartAt` names the first",
+        };
+        report(out, Code::MissingField, p.to_string(), format!("These fields are required: [{}] ({why})", absent.join(", ")));
     }
     if let Some(t) = &m.timeout_seconds {
         positive_integer(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), out);
@@ -376,4 +387,53 @@ fn check_catchers(catchers: &[Catcher], at: &StateAt, out: &mut Vec<Diagnostic>)
 /// Anything else (`"Resource": "MyFunction"`) AWS refuses as not a valid resource ARN.
 fn resource_may_be_arn(resource: &str) -> bool {
     resource.starts_with("arn:") || resource.contains("${") || resource.trim_start().starts_with("{%")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::asl::diag::Code;
+    use crate::asl::validate::validate_text;
+
+    /// The errors of `text`: (code, pointer, message).
+    fn errors(text: &str) -> Vec<(Code, String, String)> {
+        validate_text(text).errors().map(|d| (d.code, d.pointer.clone(), d.message.clone())).collect()
+    }
+
+    #[test]
+    fn absent_required_fields_are_named_together_on_their_object_in_aws_words() {
+        let both = errors("{}");
+        assert_eq!(both.len(), 1, "{both:?}");
+        assert_eq!((both[0].0, both[0].1.as_str()), (Code::MissingField, ""));
+        assert!(both[0].2.starts_with("These fields are required: [States, StartAt]"), "{both:?}");
+
+        let start = errors(r#"{"States": {"A": {"Type": "Succeed"}}}"#);
+        assert!(start.iter().any(|e| e.0 == Code::MissingField && e.2.starts_with("These fields are required: [StartAt]")), "{start:?}");
+
+        // In a Parallel branch, on the branch.
+        let branch = errors(r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "A"}]}}}"#);
+        assert_eq!(branch.len(), 1, "{branch:?}");
+        assert_eq!(branch[0].1, "/States/P/Branches/0");
+        assert!(branch[0].2.starts_with("These fields are required: [States]"), "{branch:?}");
+    }
+
+    #[test]
+    fn a_start_at_without_states_is_not_also_an_unknown_target() {
+        let found = errors(r#"{"Comment": "x", "StartAt": "State_1"}"#);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2.starts_with("These fields are required: [States]"), "{found:?}");
+    }
+
+    #[test]
+    fn a_wait_timestamp_that_is_not_rfc_3339_is_refused_in_aws_words() {
+        let found = errors(r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Timestamp": "2016-12-05 21:29:29Z", "End": true}}}"#);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (Code::TimestampFormat, "/States/W/Timestamp"));
+        assert!(found[0].2.starts_with("String does not match RFC3339 timestamp: "), "{found:?}");
+    }
+
+    #[test]
+    fn an_empty_definition_is_refused_in_aws_words() {
+        let found = errors("  ");
+        assert!(found[0].2.starts_with("Definition must be a valid JSON object"), "{found:?}");
+    }
 }

@@ -74,6 +74,8 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
     let start = match &machine.start_at {
         Some(start) => match by_name.get(start.as_str()) {
             Some(&i) => Some(i),
+            // Without states, the missing or empty `States` is the one problem (AWS names no other).
+            None if machine.states.is_empty() => None,
             None => {
                 unknown(start, format!("{}/StartAt", scope.pointer), out);
                 None
