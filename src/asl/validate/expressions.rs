@@ -204,6 +204,29 @@ fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
     });
 }
 
+/// Checks a Distributed Map's `ItemReader`, `ItemBatcher` or `ResultWriter` in a JSONPath
+/// state: these are not payload templates but ASL objects that hold one (`Parameters`,
+/// `BatchInput`) beside fields of their own. Their `...Path` fields (`MaxItemsPath` in
+/// `ReaderConfig`, `MaxItemsPerBatchPath`, `MaxInputBytesPerBatchPath`) are paths by name, as
+/// `InputPath` is, with no `.$`: checked as JSONPaths, never linted as literals that look like one.
+fn map_config(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
+    let Some(members) = node.as_object() else {
+        return template(node, pointer, out);
+    };
+    for m in members {
+        let p = format!("{pointer}/{}", escape_pointer_token(&m.key));
+        match (m.key.as_str(), m.value.as_str()) {
+            (key, Some(text)) if key.ends_with("Path") => json_path(text, &p, key, out),
+            ("ReaderConfig" | "WriterConfig", None) => map_config(&m.value, &p, out),
+            _ => {
+                // A member (`Parameters`, `BatchInput`, or one ASL does not define) is a payload.
+                let one = Node { value: Value::Object(vec![m.clone()]), span: node.span };
+                template(&one, pointer, out);
+            }
+        }
+    }
+}
+
 /// Checks every `{% %}` string in a JSONata payload.
 fn jsonata_payload(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
     node.walk(&mut pointer.to_string(), &mut |node, _, pointer| {
@@ -271,9 +294,12 @@ fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
                 ("ToleratedFailureCount", &m.tolerated_failure_count),
                 ("ToleratedFailurePercentage", &m.tolerated_failure_percentage),
             ]);
-            for (field, value) in [("ItemSelector", &m.item_selector), ("ItemReader", &m.item_reader), ("ResultWriter", &m.result_writer), ("ItemBatcher", &m.item_batcher)] {
+            if let Some(v) = &m.item_selector {
+                template(v, &at.at("ItemSelector"), out);
+            }
+            for (field, value) in [("ItemReader", &m.item_reader), ("ResultWriter", &m.result_writer), ("ItemBatcher", &m.item_batcher)] {
                 if let Some(v) = value {
-                    template(v, &at.at(field), out);
+                    map_config(v, &at.at(field), out);
                 }
             }
         }
@@ -430,5 +456,37 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, language: QueryLanguage, out: &m
         }
         Some(RuleTest::Not(r)) => check_rule(r, &format!("{pointer}/Not"), language, out),
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod map_config_tests {
+    use crate::asl::diag::Code;
+    use crate::asl::validate::validate_text;
+
+    fn diagnostics(map: &str) -> Vec<(Code, String)> {
+        let text = format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {map}, "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}, "End": true}}}}}}"#
+        );
+        validate_text(&text).diagnostics.iter().map(|d| (d.code, d.pointer.clone())).collect()
+    }
+
+    #[test]
+    fn reader_and_batcher_path_fields_are_paths_without_a_dollar_key() {
+        // As AWS's ItemReader and ItemBatcher pages write them: no `.$`, no warning.
+        let found = diagnostics(
+            r#""ItemReader": {"ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"}, "Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket.$": "$.bucket", "Key": "k"}},
+               "ItemBatcher": {"MaxItemsPerBatchPath": "$.batch", "MaxInputBytesPerBatchPath": "$.bytes", "BatchInput": {"run.$": "$$.Execution.Id"}}"#,
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_reader_path_field_that_is_no_path_is_an_error_and_payloads_are_still_linted() {
+        let found = diagnostics(
+            r#""ItemReader": {"ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.a[?"}, "Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "$.bucket", "Key": "k"}}"#,
+        );
+        assert!(found.contains(&(Code::JsonPathSyntax, "/States/M/ItemReader/ReaderConfig/MaxItemsPath".into())), "{found:?}");
+        assert!(found.contains(&(Code::PathWithoutDollar, "/States/M/ItemReader/Parameters/Bucket".into())), "{found:?}");
     }
 }
