@@ -203,3 +203,32 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
     println!("AWS-accepted definitions beside them: {} of {} accepted", accepted.0, accepted.1);
     assert!(failures.is_empty(), "{} differences from AWS:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Definitions that use what AWS documents as valid (`tests/fixtures/accepted/`, README there):
+/// no error on any of them. A false error here is a rule refusing what AWS accepts.
+#[test]
+fn documented_definitions_are_accepted() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/accepted");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 10, "the documented definitions are missing: {}", dir.display());
+    let mut false_errors = Vec::new();
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let report = validate_text_as(&std::fs::read_to_string(path).unwrap(), ExecutionType::Standard);
+        assert!(report.machine.as_ref().is_some_and(|m| m.states.len() >= 3), "{name}: not the workflow it should be");
+        for d in &report.diagnostics {
+            // A PATH_WITHOUT_DOLLAR on a documented definition would advise a `.$` key AWS refuses.
+            if d.is_error() || d.code == statecraft::asl::diag::Code::PathWithoutDollar {
+                false_errors.push(format!("{name}: {d}"));
+            } else {
+                println!("{name}: {d}");
+            }
+        }
+    }
+    assert!(false_errors.is_empty(), "errors on definitions AWS documents as valid:\n{}", false_errors.join("\n"));
+}
