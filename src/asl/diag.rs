@@ -110,7 +110,7 @@ codes! {
     BranchEscape = "BRANCH_ESCAPE", Error;
     /// A state no transition from `StartAt` reaches.
     UnreachableState = "UNREACHABLE_STATE", Error;
-    /// No terminal state (Succeed, Fail, `"End": true`) is reachable from `StartAt`.
+    /// The top-level `States` holds no terminal state (Succeed, Fail, `"End": true`).
     NoTerminalState = "NO_TERMINAL_STATE", Error;
     /// `States` is empty.
     EmptyStates = "EMPTY_STATES", Error;
@@ -178,13 +178,14 @@ impl Code {
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
             Label => "INVALID_LABEL_NAME",
-            UnknownTarget => "MISSING_TRANSITION_TARGET",
+            // AWS reports an unreachable state under MISSING_TRANSITION_TARGET too.
+            UnknownTarget | UnreachableState => "MISSING_TRANSITION_TARGET",
             PathWithoutDollar => "NO_DOLLAR",
             StaticPass => "PASS_RESULT_IS_STATIC",
             DuplicateKey | MissingField | FieldType | UnknownField | FieldNotAllowed | StateType | InvalidValue
             | ValueRange | NumberRange | ExclusiveFields | WaitDuration | NextAndEnd | MissingTransition
             | ChoiceRuleNext | NestedRuleNext | ChoiceRuleComparator | EmptyChoices | BackoffRate | JitterStrategy
-            | StatesAllPosition | EmptyErrorEquals | BranchEscape | UnreachableState | EmptyStates | JsonPathSyntax
+            | StatesAllPosition | EmptyErrorEquals | BranchEscape | EmptyStates | JsonPathSyntax
             | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
             | JsonataSyntax | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
             UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField => return None,

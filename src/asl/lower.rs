@@ -313,13 +313,16 @@ impl<'a, 'd> FieldReader<'a, 'd> {
                         let field = format!("{pointer}/{}", escape_pointer_token(&m.key));
                         match allowed {
                             Allowed::Anything => {}
-                            Allowed::State(_) if ALL_STATE_FIELDS.contains(&m.key.as_str()) => diags.push(
-                                Diagnostic::new(Code::FieldNotAllowed, field, format!("`{}` is not allowed in {context}", m.key)),
-                            ),
+                            // AWS's words for a field its schema has no place for: "Field 'X' is not supported".
+                            Allowed::State(_) if ALL_STATE_FIELDS.contains(&m.key.as_str()) => diags.push(Diagnostic::new(
+                                Code::FieldNotAllowed,
+                                field,
+                                format!("Field '{}' is not supported: `{}` is not allowed in {context}", m.key, m.key),
+                            )),
                             _ => diags.push(Diagnostic::new(
                                 Code::UnknownField,
                                 field,
-                                format!("unknown field `{}` in {context}", m.key),
+                                format!("Field '{}' is not supported: unknown field `{}` in {context}", m.key, m.key),
                             )),
                         }
                     }

@@ -69,7 +69,8 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
             pointer,
             format!("`{target}` is not in {where_}; a transition cannot leave or enter a Parallel branch or Map processor"),
         ),
-        _ => report(out, Code::UnknownTarget, pointer, format!("there is no state named `{target}` in {where_}")),
+        // AWS says "Missing 'Next' target" whichever field names it (`Default`, a catcher's `Next`).
+        _ => report(out, Code::UnknownTarget, pointer, format!("Missing 'Next' target: {target} (there is no state named `{target}` in {where_})")),
     };
     let start = match &machine.start_at {
         Some(start) => match by_name.get(start.as_str()) {
@@ -95,6 +96,14 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
         }
         edges.push(to);
     }
+    // AWS's MISSING_END_STATE: a workflow whose top-level States has no terminal state
+    // (Succeed, Fail, `"End": true`), reachable or not. Only the top level: a Parallel branch or
+    // Map processor that loops forever is accepted. AWS then reports no unreachable state.
+    // (Without states, the missing or empty `States` is the problem.)
+    if matches!(scope.kind, super::ScopeKind::Top) && !machine.states.is_empty() && !machine.states.iter().any(|s| s.state.is_terminal()) {
+        report(out, Code::NoTerminalState, scope.pointer.as_str(), "Workflow has no terminal state (no Succeed, Fail or \"End\": true state)");
+        return;
+    }
     let Some(start) = start else { return };
     let mut reached = vec![false; machine.states.len()];
     let mut stack = vec![start];
@@ -107,29 +116,79 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
             }
         }
     }
-    let mut terminal_reached = false;
     for (i, named) in machine.states.iter().enumerate() {
         // A name written twice is reported as a duplicate key; judge only the one that counts.
-        if by_name.get(named.name.as_str()) != Some(&i) {
+        if by_name.get(named.name.as_str()) != Some(&i) || reached[i] {
             continue;
         }
-        if reached[i] {
-            terminal_reached |= named.state.is_terminal();
-        } else {
-            report(
-                out,
-                Code::UnreachableState,
-                scope.state_pointers[i].as_str(),
-                format!("no transition from `StartAt` reaches the state `{}`", named.name),
-            );
-        }
-    }
-    if !terminal_reached {
         report(
             out,
-            Code::NoTerminalState,
-            format!("{}/StartAt", scope.pointer),
-            format!("no terminal state (Succeed, Fail or \"End\": true) can be reached in {where_}"),
+            Code::UnreachableState,
+            scope.state_pointers[i].as_str(),
+            format!("State \"{}\" is not reachable. (no transition from `StartAt` reaches it)", named.name),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::asl::diag::Code;
+    use crate::asl::validate::validate_text;
+
+    /// The errors of `text`: (code, pointer, message).
+    fn errors(text: &str) -> Vec<(Code, String, String)> {
+        validate_text(text).errors().map(|d| (d.code, d.pointer.clone(), d.message.clone())).collect()
+    }
+
+    #[test]
+    fn a_workflow_without_a_terminal_state_is_that_one_problem() {
+        // A loop and a state nothing reaches: AWS names the missing end, not the unreachable state.
+        let found = errors(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"},"Unused":{"Type":"Pass","Next":"A"}}}"#);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, Code::NoTerminalState);
+        assert!(found[0].2.starts_with("Workflow has no terminal state"), "{found:?}");
+        assert_eq!(Code::NoTerminalState.aws_code(), Some("MISSING_END_STATE"));
+    }
+
+    #[test]
+    fn an_unreachable_terminal_state_is_unreachable_not_a_missing_end() {
+        let found = errors(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"},"C":{"Type":"Pass","End":true}}}"#);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (Code::UnreachableState, "/States/C"));
+        assert!(found[0].2.starts_with("State \"C\" is not reachable."), "{found:?}");
+        assert_eq!(Code::UnreachableState.aws_code(), Some("MISSING_TRANSITION_TARGET"));
+    }
+
+    #[test]
+    fn a_map_processor_or_branch_that_loops_forever_is_accepted() {
+        let map = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}},"End":true}}}"#;
+        assert_eq!(errors(map), vec![]);
+        let branch = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":1,"Next":"A"}}}],"End":true}}}"#;
+        assert_eq!(errors(branch), vec![]);
+        // An unreachable state inside one is still refused, where it is.
+        let unreachable = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Pass","End":true},"Ghost":{"Type":"Pass","End":true}}},"End":true}}}"#;
+        let found = errors(unreachable);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, "/States/M/ItemProcessor/States/Ghost");
+    }
+
+    #[test]
+    fn a_missing_target_is_named_in_aws_words_at_the_field_that_names_it() {
+        let found = errors(r#"{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Z"}],"Default":"Ghost"},"Z":{"Type":"Pass","End":true}}}"#);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (Code::UnknownTarget, "/States/A/Default"));
+        assert!(found[0].2.starts_with("Missing 'Next' target: Ghost"), "{found:?}");
+        // With no terminal state as well, both are reported.
+        let both = errors(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"NOPE"}}}"#);
+        let codes: Vec<Code> = both.iter().map(|e| e.0).collect();
+        assert!(codes.contains(&Code::UnknownTarget) && codes.contains(&Code::NoTerminalState), "{both:?}");
+    }
+
+    #[test]
+    fn a_field_a_state_does_not_take_is_not_supported_in_aws_words() {
+        let found = errors(r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","TimeoutSeconds":5,"Branches":[{"StartAt":"W","States":{"W":{"Type":"Succeed"}}}],"End":true}}}"#);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (Code::FieldNotAllowed, "/States/P/TimeoutSeconds"));
+        assert!(found[0].2.starts_with("Field 'TimeoutSeconds' is not supported"), "{found:?}");
     }
 }
