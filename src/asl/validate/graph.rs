@@ -101,7 +101,8 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
     // Map processor that loops forever is accepted. AWS then reports no unreachable state.
     // (Without states, the missing or empty `States` is the problem.)
     if matches!(scope.kind, super::ScopeKind::Top) && !machine.states.is_empty() && !machine.states.iter().any(|s| s.state.is_terminal()) {
-        report(out, Code::NoTerminalState, scope.pointer.as_str(), "Workflow has no terminal state (no Succeed, Fail or \"End\": true state)");
+        // AWS names no place ("at null"); ours is the start of the workflow.
+        report(out, Code::NoTerminalState, format!("{}/StartAt", scope.pointer), "Workflow has no terminal state (no Succeed, Fail or \"End\": true state)");
         return;
     }
     let Some(start) = start else { return };
