@@ -236,11 +236,13 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             {
                 report(out, Code::MissingField, at.at("ItemReader/Resource"), "an `ItemReader` needs a `Resource`");
             }
-            // A Distributed Map's own fields mean nothing to an inline one: AWS refuses them, and
-            // running them as inline would silently drop them.
-            let distributed = map.processor().and_then(|p| p.processor_config.as_ref()).and_then(|c| c.mode.as_deref()) == Some("DISTRIBUTED");
+            // A Distributed Map's own fields mean nothing to a Map declared INLINE: refused, as
+            // running them inline would silently drop them. A Map that declares no mode is
+            // another matter: AWS accepts an `ItemReader` there at definition time (measured by
+            // the floci emulator's tests against AWS), so no error is raised for it.
+            let inline = map.processor().and_then(|p| p.processor_config.as_ref()).and_then(|c| c.mode.as_deref()) == Some("INLINE");
             for (field, present) in [("ItemReader", map.item_reader.is_some()), ("ItemBatcher", map.item_batcher.is_some()), ("ResultWriter", map.result_writer.is_some())] {
-                if present && !distributed {
+                if present && inline {
                     report(out, Code::FieldNotAllowed, at.at(field), format!("`{field}` needs a Distributed Map (`ItemProcessor.ProcessorConfig.Mode`: DISTRIBUTED)"));
                 }
             }
@@ -435,5 +437,26 @@ mod tests {
     fn an_empty_definition_is_refused_in_aws_words() {
         let found = errors("  ");
         assert!(found[0].2.starts_with("Definition must be a valid JSON object"), "{found:?}");
+    }
+}
+
+#[cfg(test)]
+mod inline_map_tests {
+    use crate::asl::diag::Code;
+    use crate::asl::validate::validate_text;
+
+    fn map_errors(mode: &str) -> Vec<(Code, String)> {
+        let config = if mode.is_empty() { String::new() } else { format!(r#""ProcessorConfig": {{"Mode": "{mode}"}}, "#) };
+        let text = format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemReader": {{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {{"InputType": "JSON"}}, "Parameters": {{"Bucket": "b", "Key": "k"}}}}, "ItemProcessor": {{{config}"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}, "End": true}}}}}}"#
+        );
+        validate_text(&text).errors().map(|d| (d.code, d.pointer.clone())).collect()
+    }
+
+    #[test]
+    fn an_item_reader_is_refused_on_a_map_declared_inline_only() {
+        assert_eq!(map_errors("INLINE"), vec![(Code::FieldNotAllowed, "/States/M/ItemReader".to_string())]);
+        assert_eq!(map_errors(""), vec![], "AWS accepts it on a Map that declares no mode");
+        assert_eq!(map_errors("DISTRIBUTED"), vec![]);
     }
 }
