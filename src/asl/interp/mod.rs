@@ -18,6 +18,7 @@ pub mod plug;
 pub mod program;
 pub mod quota;
 mod recovery;
+pub mod sdk_response;
 mod states;
 /// `StringMatches` as Choice rules match, for the test generator's synthesised values.
 pub(crate) use states::string_matches;

@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Flow;
 use crate::asl::interp::plug::{TaskContext, TaskRequest};
+use crate::asl::interp::sdk_response::lambda_envelope;
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
@@ -17,14 +18,13 @@ fn resource_of(spec: &TaskSpec) -> TaskResource {
     TaskResource { resource_type: spec.resource_type.clone(), resource: spec.resource_name.clone() }
 }
 
-/// TimeoutSeconds or HeartbeatSeconds: a literal, a path into the effective input, or (JSONata)
+/// TimeoutSeconds or HeartbeatSeconds: a literal, a path into the state input, or (JSONata)
 /// an expression over the state input, which must give a positive integer.
 fn seconds(
     exec: &mut Execution,
     fid: FiberId,
     state: &CompiledState,
     source: &Option<SecondsSource>,
-    effective: &Value,
     context: &Value,
     field: &str,
 ) -> Result<Option<u64>, StatesError> {
@@ -35,7 +35,11 @@ fn seconds(
             // the task without its limit.
             let site = super::site(exec, fid, state);
             let path_field = format!("{field}Path");
-            let value = p.eval(&Roots::input(effective).with_context(context)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
+            // The path reads the state's input, not the Parameters' result: the recorded
+            // `test_heartbeat_path_timeout` finds `$.HeartbeatSecondsPath` in the input while its
+            // Parameters leave it out (whether InputPath applies first is in no recording).
+            let input = exec.fiber(fid).input.clone();
+            let value = p.eval(&Roots::input(&input).with_context(context)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
             Some(value.as_u64().ok_or_else(|| site.runtime(&cause::field_not_integer(&path_field, p.as_str(), &value)))?)
         }
         Some(SecondsSource::Expression(template)) => {
@@ -76,8 +80,8 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     });
     let context = if state.uses_context || token.is_some() { exec.context_object(fid, token.as_deref()) } else { Value::Null };
     let effective = super::action_input(exec, fid, state, &context)?;
-    let timeout = seconds(exec, fid, state, &spec.timeout, &effective, &context, "TimeoutSeconds")?;
-    let heartbeat = seconds(exec, fid, state, &spec.heartbeat, &effective, &context, "HeartbeatSeconds")?;
+    let timeout = seconds(exec, fid, state, &spec.timeout, &context, "TimeoutSeconds")?;
+    let heartbeat = seconds(exec, fid, state, &spec.heartbeat, &context, "HeartbeatSeconds")?;
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     // The events are built only when the history keeps them (their names and ARNs are copies).
     if is_lambda_function {
@@ -102,7 +106,9 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     // Shared, not built per call: an empty `Map` seeds a hasher, and most Tasks never use it.
     static EMPTY_PAYLOAD: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| Value::Object(serde_json::Map::new()));
     let handler_input: &Value = match spec.target {
-        TaskTarget::LambdaInvoke => effective.get("Payload").unwrap_or(&EMPTY_PAYLOAD),
+        // A null Payload is no payload: the function's event is `{}`, as for an absent one
+        // (`services/test_lambda_task_service::test_invoke`: the identity function answers `{}`).
+        TaskTarget::LambdaInvoke => effective.get("Payload").filter(|p| !p.is_null()).unwrap_or(&EMPTY_PAYLOAD),
         _ => &effective,
     };
     let attempt = exec.fiber(fid).retries;
@@ -125,7 +131,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             let outcome = handler.invoke(&request, &mut task_context);
             // A `.sync` child knows how long it ran only once it has run.
             let latency = handler.latency_millis();
-            (if wrap { outcome.map(lambda_invoke_response) } else { outcome }, latency)
+            (if wrap { outcome.map(|payload| lambda_envelope(payload, &mut task_context)) } else { outcome }, latency)
         }
         None => (
             Err(StatesError::new(
@@ -139,8 +145,13 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         exec.logs.append(function.unwrap_or(&state.name), now, log);
     }
     if let Some(token) = token {
-        if let Err(error) = outcome {
-            return report(exec, fid, state, effective, Err(error));
+        // The service accepted the call (the message carrying the token is sent): AWS records
+        // its response as TaskSubmitted before waiting (`callback/test_callback`'s recordings).
+        match outcome {
+            Err(error) => return report(exec, fid, state, effective, Err(error)),
+            Ok(response) => {
+                exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: Arc::new(response) });
+            }
         }
         let timeout_at = timeout.map(|t| now + t as i64 * 1000);
         let heartbeat = heartbeat.map(|h| h as i64 * 1000);
@@ -163,17 +174,6 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         return Ok(Flow::Parked);
     }
     report(exec, fid, state, effective, outcome)
-}
-
-/// A Lambda function's result as `lambda:invoke` gives it.
-fn lambda_invoke_response(payload: Value) -> Value {
-    json!({
-        "ExecutedVersion": "$LATEST",
-        "Payload": payload,
-        "SdkHttpMetadata": {"HttpStatusCode": 200},
-        "SdkResponseMetadata": {},
-        "StatusCode": 200,
-    })
 }
 
 /// Records the task's outcome and hands the result to the pipeline (or the error to Retry/Catch).
