@@ -230,7 +230,18 @@ fn a_lambda_result_over_the_payload_limit_is_caught_by_states_all() {
     assert_eq!(
         output(&execution),
         json!({"Error": "States.DataLimitExceeded",
-               "Cause": "The state/task 'arn:aws:states:::lambda:invoke' returned a result with a size exceeding the maximum number of bytes service limit."})
+               "Cause": "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit."})
+    );
+    // A function Resource's answer is named after the function's ARN, and caught the same way.
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("Big", StaticResult(json!("a".repeat(263_168))));
+    let function = "arn:aws:lambda:us-east-1:111111111111:function:Big";
+    let mut direct = lambda_invoke("Big", json!({}));
+    direct["States"]["Call"]["Resource"] = json!(function);
+    assert_eq!(
+        output(&run_with(&direct, json!({}), handlers)),
+        json!({"Error": "States.DataLimitExceeded",
+               "Cause": format!("The state/task '{function}' returned a result with a size exceeding the maximum number of bytes service limit.")})
     );
     // Any other integration's result over the limit stays terminal.
     let mut handlers = HandlerRegistry::new();

@@ -119,11 +119,14 @@ enum DeclaredFunction {
     /// document differently, as the recordings show: `python3.9` with Python's `json.dumps`
     /// spacing (the default), `python3.12` and later compactly.
     Raise { error_type: String, message: String, stack_trace: Vec<String>, compact: bool },
+    /// `{"sleep": {"seconds": N, "then": BEHAVIOUR}}`: runs for N seconds (`time.sleep` in the
+    /// handler file), then answers as BEHAVIOUR does; a Task's TimeoutSeconds may end it first.
+    Sleep { seconds: u64, then: Box<DeclaredFunction> },
 }
 
 impl DeclaredFunction {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}")?;
+        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}, {\"sleep\": {…}}")?;
         let (key, body) = object.iter().next().expect("one member");
         match key.as_str() {
             "echo" => Ok(DeclaredFunction::Echo),
@@ -145,14 +148,32 @@ impl DeclaredFunction {
                 };
                 Ok(DeclaredFunction::Raise { error_type: text("errorType")?, message: text("errorMessage")?, stack_trace, compact })
             }
-            other => Err(format!("unknown function behaviour {other:?}: echo, return or raise")),
+            "return_repeated" => {
+                let text = body.get("text").and_then(Value::as_str).ok_or("`return_repeated` needs the string `text`")?;
+                let times = body.get("times").and_then(Value::as_u64).ok_or("`return_repeated` needs whole `times`")?;
+                Ok(DeclaredFunction::Return(Value::String(text.repeat(times as usize))))
+            }
+            "sleep" => {
+                let seconds = body.get("seconds").and_then(Value::as_u64).ok_or("`sleep` needs whole `seconds`")?;
+                let then = DeclaredFunction::from_json(body.get("then").ok_or("`sleep` needs `then`, the behaviour after it")?)?;
+                Ok(DeclaredFunction::Sleep { seconds, then: Box::new(then) })
+            }
+            other => Err(format!("unknown function behaviour {other:?}: echo, return, raise or sleep")),
         }
     }
 }
 
 impl TaskHandler for DeclaredFunction {
+    fn latency_millis(&self) -> u64 {
+        match self {
+            DeclaredFunction::Sleep { seconds, then } => seconds * 1000 + then.latency_millis(),
+            _ => 0,
+        }
+    }
+
     fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
         match self {
+            DeclaredFunction::Sleep { then, .. } => then.invoke(request, context),
             DeclaredFunction::Echo => Ok(request.input.clone()),
             DeclaredFunction::Return(value) => Ok(value.clone()),
             DeclaredFunction::Raise { error_type, message, stack_trace, compact } => {
@@ -607,8 +628,51 @@ mod tests {
         assert_eq!(run_case(&failed).failure, None);
         failed["lambdas"]["f"]["raise"]["runtime"] = json!("nodejs20.x");
         assert!(run_case(&failed).failure.unwrap().contains("unknown runtime \"nodejs20.x\""));
-        let unknown = run_case(&case(json!({"f": {"sleep": 3}}))).failure.unwrap();
-        assert!(unknown.contains("lambdas/f: unknown function behaviour \"sleep\""), "{unknown}");
+        let unknown = run_case(&case(json!({"f": {"nap": 3}}))).failure.unwrap();
+        assert!(unknown.contains("lambdas/f: unknown function behaviour \"nap\""), "{unknown}");
+        // A function that sleeps longer than the Task's TimeoutSeconds times out.
+        let mut slow = case(json!({"f": {"sleep": {"seconds": 60, "then": {"echo": true}}}}));
+        assert_eq!(run_case(&slow).failure, None);
+        slow["definition"]["States"]["T"]["TimeoutSeconds"] = json!(5);
+        slow["expected"] = json!({"status": "FAILED", "error": "States.Timeout"});
+        assert_eq!(run_case(&slow).failure, None);
+    }
+
+    /// A `.waitForTaskToken` case: the service's answer from `services`, the test's answers from
+    /// `callbacks` in order; with none left, time passes until the task's timeout.
+    #[test]
+    fn callbacks_answer_the_waiting_task_in_order_then_time_runs_out() {
+        let case = |fields: Value, callbacks: Value, expected: Value| {
+            let mut task = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"MessageBody": {"TaskToken.$": "$$.Task.Token"}}, "End": true});
+            task.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+            json!({"name": "callback", "definition": {"StartAt": "T", "States": {"T": task}}, "input": {},
+                "services": {"arn:aws:states:::sqs:sendMessage.waitForTaskToken": {"return": {"MessageId": "m"}}},
+                "callbacks": callbacks, "expected": expected})
+        };
+        let ok = json!({"status": "SUCCEEDED", "output": "done"});
+        let beats = json!([{"heartbeat": true}, {"heartbeat": true}, {"success": "done"}]);
+        assert_eq!(run_case(&case(json!({"HeartbeatSeconds": 5}), beats, ok.clone())).failure, None);
+        let failed = json!({"status": "FAILED", "error": "E", "cause": "C"});
+        assert_eq!(run_case(&case(json!({}), json!([{"failure": {"error": "E", "cause": "C"}}]), failed)).failure, None);
+        let timed_out = json!({"status": "FAILED", "error": "States.Timeout"});
+        assert_eq!(run_case(&case(json!({"TimeoutSeconds": 5}), json!([]), timed_out.clone())).failure, None);
+        assert_eq!(run_case(&case(json!({"HeartbeatSeconds": 5}), json!([]), timed_out)).failure, None);
+        let left_over = run_case(&case(json!({}), json!([{"success": "done"}, {"heartbeat": true}]), ok.clone())).failure.unwrap();
+        assert!(left_over.contains("callbacks/1: the execution ended before this answer"), "{left_over}");
+        let unknown = run_case(&case(json!({}), json!([{"maybe": 1}]), ok)).failure.unwrap();
+        assert!(unknown.contains("callbacks/0: unknown callback \"maybe\""), "{unknown}");
+    }
+
+    /// The recorder masked SDK metadata by its key's name and HTTP dates as `date`: any value
+    /// matches there, and only there.
+    #[test]
+    fn values_masked_by_their_key_match_any_value() {
+        let want = json!({"RequestId": "RequestId", "Date": "date", "Other": "Other", "n": 1});
+        assert!(recorded_matches(&want, &json!({"RequestId": "a-b", "Date": "Mon, 07 Dec 2026 04:00:00 GMT", "Other": ["x"], "n": 1})));
+        assert!(!recorded_matches(&want, &json!({"RequestId": "a-b", "Date": "x", "Other": "x", "n": 2})));
+        assert!(!recorded_matches(&json!({"Date": "Date"}), &json!({"Date": "date"})) || masked_by_key("Date", &json!("Date")));
+        assert!(!masked_by_key("RequestId", &json!("requestid")) && !masked_by_key("Date", &json!("DATE")));
     }
 
     #[test]

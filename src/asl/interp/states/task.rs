@@ -189,15 +189,21 @@ pub(super) fn report(
     };
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     match outcome {
-        // A Lambda function's answer over the payload limit is the Lambda task's failure, named
-        // after its resource, which States.ALL catches; any other result over it is Step
-        // Functions' own terminal error, named after the state.
+        // A Lambda function's answer over the payload limit is the Lambda task's failure, which
+        // States.ALL catches, named as `error_handling/test_states_errors` recorded it: after the
+        // service (`lambda`) for `lambda:invoke`, after the function's ARN for a function
+        // Resource. Any other result over it is Step Functions' own terminal error, named after
+        // the state.
         Ok(value) if let Err(error) = exec.config.quotas.check_result(&state.name, &value) => {
             let too_deep = quota::nested_deeper_than(&value, quota::MAX_NESTING_DEPTH);
-            let error = if spec.target == TaskTarget::LambdaInvoke && !too_deep {
-                quota::result_too_large(&spec.resource).reported_by_task()
-            } else {
-                error
+            let reported_as = match spec.target {
+                TaskTarget::LambdaInvoke => Some(&spec.resource_type),
+                TaskTarget::LambdaFunction { .. } => Some(&spec.resource),
+                TaskTarget::Service { .. } | TaskTarget::Other => None,
+            };
+            let error = match reported_as {
+                Some(name) if !too_deep => quota::result_too_large(name).reported_by_task(),
+                _ => error,
             };
             report(exec, fid, state, _effective, Err(error))
         }
