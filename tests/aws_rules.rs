@@ -373,4 +373,55 @@ fn lambda_invoke_answers_with_the_sdk_metadata_and_sends_a_null_payload_as_an_em
     assert_eq!(metadata["HttpHeaders"]["X-Amz-Executed-Version"], json!("$LATEST"));
     assert_eq!(metadata["HttpHeaders"]["x-amzn-RequestId"], answer["SdkResponseMetadata"]["RequestId"]);
     assert!(metadata["HttpHeaders"]["Date"].as_str().is_some_and(|d| d.ends_with(" GMT")), "{answer}");
+    // The length is the payload's as a Python function writes it (`json.dumps`' spacing).
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("id_function", statecraft::handlers::Echo);
+    let answer = output(&run_with(&definition, json!({"FunctionName": "id_function", "Payload": {"a": [1, 2]}}), handlers));
+    assert_eq!(answer["SdkHttpMetadata"]["HttpHeaders"]["Content-Length"], json!(r#"{"a": [1, 2]}"#.len().to_string()));
+}
+
+/// `callback/test_callback::test_start_execution_sync*`: a `.sync` Task records its start call's
+/// answer as TaskSubmitted, then the job's end, whether the child succeeds or fails.
+#[test]
+fn a_sync_task_records_the_start_calls_answer_as_task_submitted_before_the_jobs_end() {
+    use statecraft::handlers::nested::StartExecutionSync;
+    let child_arn = "arn:aws:states:us-east-1:111111111111:stateMachine:Child";
+    let parent = json!({"StartAt": "StartExecution", "States": {"StartExecution": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync",
+        "Parameters": {"StateMachineArn.$": "$.StateMachineArn", "Input.$": "$.Input", "Name.$": "$.Name"}, "End": true}}});
+    let input = json!({"StateMachineArn": child_arn, "Input": null, "Name": "TestStartTarget"});
+    for (child, end) in [
+        (json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": true}}}), "TaskSucceeded"),
+        (json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "SomeFailure"}}}), "TaskFailed"),
+    ] {
+        let program = Arc::new(Program::from_text(&child.to_string()).unwrap());
+        let mut handlers = HandlerRegistry::new();
+        StartExecutionSync::default().with_machine(child_arn, program, HandlerRegistry::new).register(&mut handlers);
+        let execution = run_with(&parent, input.clone(), handlers);
+        assert_eq!(event_types(&execution)[2..6], ["TaskScheduled", "TaskStarted", "TaskSubmitted", end], "{child}");
+        let submitted = execution.history()[4].to_json();
+        let answer: Value = serde_json::from_str(submitted["taskSubmittedEventDetails"]["output"].as_str().unwrap()).unwrap();
+        assert_eq!(answer["ExecutionArn"], json!("arn:aws:states:us-east-1:111111111111:execution:Child:TestStartTarget"), "{submitted}");
+    }
+    // A call that starts nothing (no such machine) is no submission.
+    let mut handlers = HandlerRegistry::new();
+    StartExecutionSync::default().register(&mut handlers);
+    let execution = run_with(&parent, input, handlers);
+    assert_eq!(event_types(&execution)[2..5], ["TaskScheduled", "TaskStarted", "TaskFailed"]);
+}
+
+/// `context_object/test_context_object`: a Pass state's `$$.State` holds its Name and
+/// EnteredTime only; a Task (which may retry) also has its RetryCount.
+#[test]
+fn only_a_state_that_can_retry_has_a_retry_count_in_the_context_object() {
+    let definition = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Parameters": {"state.$": "$$.State"}, "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f", "Payload": {"pass.$": "$.state", "task.$": "$$.State"}}, "OutputPath": "$.Payload", "End": true}}});
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("f", statecraft::handlers::Echo);
+    let answer = output(&run_with(&definition, json!({}), handlers));
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&answer["pass"]), ["EnteredTime", "Name"], "{answer}");
+    assert_eq!(keys(&answer["task"]), ["EnteredTime", "Name", "RetryCount"], "{answer}");
 }

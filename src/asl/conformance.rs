@@ -53,18 +53,19 @@ fn texts_equal(expected: Option<&str>, actual: Option<&str>) -> bool {
 }
 
 /// Whether a recorded value matches ours, where the recording replaced each generated UUID with
-/// a `<uuid:N>` placeholder, and each date-time string with `"timestamp"` (the recorder's
+/// a `<uuid:N>` placeholder (and ARN parts with `<ArnPart_0idx>` …: [`masked_text_matches`]),
+/// and each date-time string with `"timestamp"` or `"date"` (the recorder's
 /// snapshot transformer did so even for invalid dates such as `2016-13-05T21:29:29Z`: see the
 /// `test_wait_timestamp_*[INVALID_*]` cases, whose inputs hold the dates and whose histories
 /// show `"timestamp"`).
 fn recorded_matches(want: &Value, got: &Value) -> bool {
     match (want, got) {
-        (Value::String(w), Value::String(g)) if w == "timestamp" => {
+        (Value::String(w), Value::String(g)) if w == "timestamp" || w == "date" => {
             // A date and a time, however separated: the recorder masked `2016-12-05 21:29:29Z`
             // too (`test_wait_timestamp_path[NO_T]`).
             g == w || (g.contains(':') && g.bytes().filter(u8::is_ascii_digit).count() >= 8)
         }
-        (Value::String(w), Value::String(g)) if w.contains("<uuid:") => uuids_in_text_match(w, g),
+        (Value::String(w), Value::String(g)) if w.contains('<') => w == g || masked_text_matches(w, g),
         (Value::Object(w), Value::Object(g)) => {
             w.len() == g.len() && w.iter().all(|(k, v)| g.get(k).is_some_and(|x| masked_by_key(k, v) || recorded_matches(v, x)))
         }
@@ -82,25 +83,36 @@ fn masked_by_key(key: &str, want: &Value) -> bool {
     want.as_str().is_some_and(|mask| mask == key || (key == "Date" && mask == "date"))
 }
 
-/// Whether `got` is `want` with each `<uuid:N>` placeholder the recorder wrote standing for one
-/// generated UUID: a Lambda's `requestId`, also inside a cause that is JSON text
-/// (`"{\"errorMessage\": …, \"requestId\": \"<uuid:1>\", …}"`).
-fn uuids_in_text_match(want: &str, got: &str) -> bool {
+/// Whether `got` is `want` with each placeholder the recorder wrote standing for what it masked:
+/// `<uuid:N>` for one generated UUID (a Lambda's `requestId`, also inside a cause that is JSON
+/// text: `"{\"errorMessage\": …, \"requestId\": \"<uuid:1>\", …}"`), and any other `<name>`
+/// (`<ArnPart_0idx>`, `<ExecArnPart_0idx>`, `<partition>`, `<region>`) for one name: a run of
+/// letters, digits, `.`, `_` and `-` (an ARN's parts, never its `:` or `/`).
+fn masked_text_matches(want: &str, got: &str) -> bool {
     let is_uuid = |s: &str| s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
-    let mut rest = got;
-    let mut pieces = want.split("<uuid:");
-    let first = pieces.next().unwrap_or("");
-    let Some(after) = rest.strip_prefix(first) else { return false };
-    rest = after;
-    for piece in pieces {
-        let Some((digits, literal)) = piece.split_once('>') else { return false };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.len() < 36 || !rest.is_char_boundary(36) || !is_uuid(&rest[..36]) {
-            return false;
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    // The next placeholder in `want`: (where it starts, its name, where it ends).
+    let placeholder = |want: &str| -> Option<(usize, String, usize)> {
+        let mut from = 0;
+        while let Some(open) = want[from..].find('<').map(|i| from + i) {
+            let name_len = want[open + 1..].bytes().take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-')).count();
+            let close = open + 1 + name_len;
+            if name_len > 0 && want.as_bytes().get(close) == Some(&b'>') {
+                return Some((open, want[open + 1..close].to_string(), close + 1));
+            }
+            from = open + 1;
         }
-        let Some(after) = rest[36..].strip_prefix(literal) else { return false };
-        rest = after;
+        None
+    };
+    let Some((open, name, after)) = placeholder(want) else { return want == got };
+    let Some(rest) = got.strip_prefix(&want[..open]) else { return false };
+    let tail = &want[after..];
+    if name.starts_with("uuid:") {
+        return rest.len() >= 36 && rest.is_char_boundary(36) && is_uuid(&rest[..36]) && masked_text_matches(tail, &rest[36..]);
     }
-    rest.is_empty()
+    // A name of any length the rest then matches (recordings' strings are short).
+    let longest = rest.bytes().take_while(|&b| is_name_byte(b)).count();
+    (1..=longest).any(|len| masked_text_matches(tail, &rest[len..]))
 }
 
 /// A Lambda function a recording calls, declared by what its source does (a case's `lambdas`,
@@ -288,7 +300,9 @@ fn check_case(case: &Value) -> Result<(), String> {
     let definition = case.get("definition").ok_or("the case has no definition")?;
     let program = Program::from_text(&definition.to_string()).map_err(|e| format!("definition does not compile: {e}"))?;
     let input = case.get("input").cloned().unwrap_or(Value::Object(Default::default()));
-    let config = ExecutionConfig { role_arn: "snf_role_arn".into(), ..ExecutionConfig::default() };
+    // The recorder wrote the account as 111111111111 and the role as snf_role_arn: the
+    // execution runs as them (the context object's ARNs, `test_context_object`).
+    let config = ExecutionConfig { role_arn: "snf_role_arn".into(), account: "111111111111".into(), ..ExecutionConfig::default() };
     let handlers = declared_functions(case)?;
     let execution = run_answering(Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, config), case)?;
     let expected = case.get("expected").ok_or("the case has no expected outcome")?;
@@ -592,10 +606,21 @@ mod tests {
     #[test]
     fn a_masked_uuid_inside_a_string_matches_any_uuid_there_only() {
         let want = r#"{"requestId": "<uuid:1>", "x": 1}"#;
-        assert!(uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1}"#));
-        assert!(!uuids_in_text_match(want, r#"{"requestId": "not-a-uuid-at-all-but-thirty-six-ch", "x": 1}"#));
-        assert!(!uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 2}"#));
-        assert!(!uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1} "#));
+        assert!(masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1}"#));
+        assert!(!masked_text_matches(want, r#"{"requestId": "not-a-uuid-at-all-but-thirty-six-ch", "x": 1}"#));
+        assert!(!masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 2}"#));
+        assert!(!masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1} "#));
+    }
+
+    /// An ARN's masked parts stand for one name each, never for its separators.
+    #[test]
+    fn masked_arn_parts_match_one_name_each() {
+        let want = "arn:<partition>:states:<region>:111111111111:execution:<ArnPart_0idx>:<ExecArnPart_0idx>";
+        assert!(masked_text_matches(want, "arn:aws:states:us-east-1:111111111111:execution:StateMachine:my-run_1"));
+        assert!(!masked_text_matches(want, "arn:aws:states:us-east-1:111111111111:execution:StateMachine"));
+        assert!(!masked_text_matches(want, "arn:aws:states:us-east-1:222222222222:execution:M:e"));
+        assert!(!masked_text_matches("a/<name>/b", "a/x/y/b"));
+        assert!(recorded_matches(&json!({"StartTime": "date", "n": "<x>"}), &json!({"StartTime": "2026-12-07T04:00:00.000Z", "n": "<x>"})));
     }
 
     /// A declared function that raises fails the Task with the exception's class and Lambda's

@@ -138,6 +138,9 @@ pub struct CatalogueAnswer {
     describe: Option<Resolved>,
     /// The paths the workflow reads from the answer, built into the example however deep.
     reads: Vec<Vec<ReadStep>>,
+    /// A `.sync` job's start answer from the last call, for TaskSubmitted
+    /// ([`TaskHandler::take_submitted`]).
+    submitted: Option<Value>,
 }
 
 /// `.sync` jobs: the integration, the operation that describes the job, where the job is in
@@ -186,7 +189,7 @@ impl CatalogueAnswer {
             },
             _ => (Answer::Example, None),
         };
-        CatalogueAnswer { resolved, answer, describe, reads: Vec::new() }
+        CatalogueAnswer { resolved, answer, describe, reads: Vec::new(), submitted: None }
     }
 
     /// The same answer with the paths the workflow reads from it present in the example, however
@@ -275,7 +278,11 @@ impl TaskHandler for CatalogueAnswer {
         let optimized = matches!(self.resolved.integration, Integration::Optimized { .. });
         let response = match self.answer {
             Answer::Example => echo_request_members(self.resolved.example_output_reading(seed, &self.reads), request.input),
-            Answer::SyncJob => self.sync_job(seed),
+            Answer::SyncJob => {
+                // The start call's answer is the start operation's example, from the same seed.
+                self.submitted = Some(in_own_words(&self.resolved.integration, self.resolved.example_output(seed)));
+                self.sync_job(seed)
+            }
             Answer::PutEvents => {
                 let entries = request.input.get("Entries").and_then(Value::as_array).map_or(0, Vec::len).max(1);
                 let entries: Vec<Value> = (0..entries).map(|_| json!({"EventId": uuid(context.rng)})).collect();
@@ -289,6 +296,7 @@ impl TaskHandler for CatalogueAnswer {
             }
             Answer::ExecutionSucceeded { json_output } => {
                 let arn = execution_arn(request.input, context);
+                self.submitted = Some(json!({"ExecutionArn": arn, "StartDate": context.now}));
                 let machine = request.input.get("StateMachineArn").and_then(Value::as_str).unwrap_or_default().to_string();
                 let name = arn.rsplit(':').next().unwrap_or_default().to_string();
                 // The child's output cannot be known: it is taken to return its input.
@@ -310,6 +318,10 @@ impl TaskHandler for CatalogueAnswer {
         };
         let response = in_own_words(&self.resolved.integration, response);
         Ok(if optimized { with_metadata(response, "application/x-amz-json-1.0", &[], context) } else { response })
+    }
+
+    fn take_submitted(&mut self) -> Option<Value> {
+        self.submitted.take()
     }
 }
 
@@ -472,7 +484,8 @@ mod tests {
         assert_eq!((r["StatusCode"].clone(), r["ExecutedVersion"].clone()), (json!(200), json!("$LATEST")));
         let meta = &r["SdkHttpMetadata"];
         assert_eq!(meta["HttpStatusCode"], 200);
-        assert_eq!(meta["HttpHeaders"]["Content-Length"], "7");
+        // `{"a": 1}`: the payload as a Python function writes it (`json.dumps`' spacing).
+        assert_eq!(meta["HttpHeaders"]["Content-Length"], "8");
         assert_eq!(meta["AllHttpHeaders"]["X-Amz-Executed-Version"], json!(["$LATEST"]));
         assert_eq!(meta["HttpHeaders"]["x-amzn-RequestId"], r["SdkResponseMetadata"]["RequestId"]);
         assert_eq!(r["SdkResponseMetadata"]["RequestId"].as_str().map(str::len), Some(36));

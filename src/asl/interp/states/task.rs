@@ -121,6 +121,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     };
     let now = exec.clock.now();
     let mut log = Vec::new();
+    let mut submitted = None;
     let (outcome, latency) = match exec.handlers.find(&request) {
         Some(handler) => {
             let latency = handler.latency_millis();
@@ -131,6 +132,9 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             let outcome = handler.invoke(&request, &mut task_context);
             // A `.sync` child knows how long it ran only once it has run.
             let latency = handler.latency_millis();
+            if spec.integration == Integration::Sync {
+                submitted = handler.take_submitted();
+            }
             (if wrap { outcome.map(|payload| lambda_envelope(payload, &mut task_context)) } else { outcome }, latency)
         }
         None => (
@@ -143,6 +147,11 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     };
     if !log.is_empty() {
         exec.logs.append(function.unwrap_or(&state.name), now, log);
+    }
+    // The job was started: its start call's answer is recorded before the job's end, whether the
+    // job then succeeds or fails (`test_start_execution_sync_delegate_failure`).
+    if let Some(response) = submitted {
+        exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: Arc::new(response) });
     }
     if let Some(token) = token {
         // The service accepted the call (the message carrying the token is sent): AWS records
@@ -223,7 +232,12 @@ pub(super) fn report(
                 (true, false) => EventKind::LambdaFunctionFailed { error: error.error.clone(), cause: error.cause.clone() },
                 (true, true) => EventKind::LambdaFunctionTimedOut { error: error.error.clone(), cause: error.cause.clone() },
                 (false, false) => EventKind::TaskFailed { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
-                (false, true) => EventKind::TaskTimedOut { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
+                (false, true) => EventKind::TaskTimedOut {
+                    task: resource_of(spec),
+                    error: error.error.clone(),
+                    cause: error.cause.clone(),
+                    heartbeat: error.heartbeat_missed,
+                },
             });
             Err(error)
         }
