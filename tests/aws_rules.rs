@@ -230,7 +230,18 @@ fn a_lambda_result_over_the_payload_limit_is_caught_by_states_all() {
     assert_eq!(
         output(&execution),
         json!({"Error": "States.DataLimitExceeded",
-               "Cause": "The state/task 'arn:aws:states:::lambda:invoke' returned a result with a size exceeding the maximum number of bytes service limit."})
+               "Cause": "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit."})
+    );
+    // A function Resource's answer is named after the function's ARN, and caught the same way.
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("Big", StaticResult(json!("a".repeat(263_168))));
+    let function = "arn:aws:lambda:us-east-1:111111111111:function:Big";
+    let mut direct = lambda_invoke("Big", json!({}));
+    direct["States"]["Call"]["Resource"] = json!(function);
+    assert_eq!(
+        output(&run_with(&direct, json!({}), handlers)),
+        json!({"Error": "States.DataLimitExceeded",
+               "Cause": format!("The state/task '{function}' returned a result with a size exceeding the maximum number of bytes service limit.")})
     );
     // Any other integration's result over the limit stays terminal.
     let mut handlers = HandlerRegistry::new();
@@ -282,4 +293,135 @@ fn other_path_fields_fail_with_the_value_quoted_instead_of_being_ignored() {
         "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
     let (_, cause) = failure(&run(&map, json!({"items": [1], "p": "many"})));
     assert!(cause.unwrap().ends_with("The ToleratedFailurePercentagePath field refers to value \"many\" which is not a valid float: $.p"));
+}
+
+/// The history's event types, in order.
+fn event_types(execution: &Execution) -> Vec<&'static str> {
+    execution.history().iter().map(|e| e.kind.type_name()).collect()
+}
+
+/// An SQS `.waitForTaskToken` Task whose message carries the token, with `fields` added.
+fn sqs_callback_task(fields: Value) -> Value {
+    let mut task = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl.$": "$.QueueUrl", "MessageBody": {"Message.$": "$.Message", "TaskToken.$": "$$.Task.Token"}}, "End": true});
+    task.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+    json!({"StartAt": "Send", "States": {"Send": task}})
+}
+
+fn sqs_answering() -> HandlerRegistry {
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("arn:aws:states:::sqs:sendMessage.waitForTaskToken", StaticResult(json!({"MessageId": "m-1", "MD5OfMessageBody": "x"})));
+    handlers
+}
+
+const QUEUE_INPUT: &str = r#"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/111111111111/q", "Message": "hi", "hb": 5}"#;
+
+/// `callback/test_callback`: once the service took the message carrying the token, AWS records its
+/// answer as TaskSubmitted, then waits; the callback's output is the task's result.
+#[test]
+fn a_callback_task_records_the_services_answer_as_task_submitted_before_it_waits() {
+    let mut execution = run_with(&sqs_callback_task(json!({})), serde_json::from_str(QUEUE_INPUT).unwrap(), sqs_answering());
+    assert_eq!(event_types(&execution), ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted"]);
+    let submitted = execution.history()[4].to_json();
+    assert_eq!(submitted["taskSubmittedEventDetails"]["output"], json!(r#"{"MessageId":"m-1","MD5OfMessageBody":"x"}"#), "{submitted}");
+    let token = execution.pending_task_tokens().remove(0);
+    assert!(execution.send_task_success(&token, json!("done")));
+    execution.run();
+    assert_eq!(output(&execution), json!("done"));
+    assert_eq!(event_types(&execution)[5..], ["TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+}
+
+/// `timeouts/test_heartbeats`: a missed heartbeat is recorded as `States.Timeout` without a cause
+/// (TaskTimedOut, then the execution's failure); a `States.HeartbeatTimeout` catcher still
+/// catches it. HeartbeatSecondsPath reads the state input, not the Parameters' result.
+#[test]
+fn a_missed_heartbeat_is_a_states_timeout_that_a_heartbeat_timeout_catcher_catches() {
+    let input: Value = serde_json::from_str(QUEUE_INPUT).unwrap();
+    for heartbeat in [json!({"HeartbeatSeconds": 5}), json!({"HeartbeatSecondsPath": "$.hb", "TimeoutSeconds": 600})] {
+        let mut execution = run_with(&sqs_callback_task(heartbeat.clone()), input.clone(), sqs_answering());
+        assert_eq!(execution.history()[2].to_json()["taskScheduledEventDetails"]["heartbeatInSeconds"], json!(5), "{heartbeat}");
+        execution.advance_time(4_000);
+        assert_eq!(execution.status().name(), "RUNNING", "{heartbeat}");
+        execution.advance_time(2_000);
+        assert_eq!(failure(&execution), (Some("States.Timeout".into()), None), "{heartbeat}");
+        assert_eq!(event_types(&execution)[5..], ["TaskTimedOut", "ExecutionFailed"]);
+    }
+    let mut caught = sqs_callback_task(json!({"HeartbeatSeconds": 5, "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Missed"}]}));
+    caught["States"]["Send"].as_object_mut().unwrap().remove("End");
+    caught["States"]["Send"]["Next"] = json!("Never");
+    caught["States"]["Never"] = json!({"Type": "Succeed"});
+    caught["States"]["Missed"] = json!({"Type": "Pass", "End": true});
+    let mut execution = run_with(&caught, input, sqs_answering());
+    execution.advance_time(6_000);
+    assert_eq!(output(&execution), json!({"Error": "States.Timeout"}));
+}
+
+/// `services/test_lambda_task_service::test_invoke`: `lambda:invoke` wraps a function's result
+/// in Lambda's response with the SDK's HTTP metadata, and a null Payload reaches the function
+/// as `{}`.
+#[test]
+fn lambda_invoke_answers_with_the_sdk_metadata_and_sends_a_null_payload_as_an_empty_event() {
+    let definition = json!({"StartAt": "Start", "States": {"Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName.$": "$.FunctionName", "Payload.$": "$.Payload"}, "End": true}}});
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("id_function", statecraft::handlers::Echo);
+    let answer = output(&run_with(&definition, json!({"FunctionName": "id_function", "Payload": null}), handlers));
+    assert_eq!((&answer["Payload"], &answer["StatusCode"], &answer["ExecutedVersion"]), (&json!({}), &json!(200), &json!("$LATEST")));
+    let metadata = &answer["SdkHttpMetadata"];
+    assert_eq!(metadata["HttpStatusCode"], json!(200));
+    assert_eq!(metadata["AllHttpHeaders"]["Content-Length"], json!(["2"]), "the payload's length: {answer}");
+    assert_eq!(metadata["HttpHeaders"]["X-Amz-Executed-Version"], json!("$LATEST"));
+    assert_eq!(metadata["HttpHeaders"]["x-amzn-RequestId"], answer["SdkResponseMetadata"]["RequestId"]);
+    assert!(metadata["HttpHeaders"]["Date"].as_str().is_some_and(|d| d.ends_with(" GMT")), "{answer}");
+    // The length is the payload's as a Python function writes it (`json.dumps`' spacing).
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("id_function", statecraft::handlers::Echo);
+    let answer = output(&run_with(&definition, json!({"FunctionName": "id_function", "Payload": {"a": [1, 2]}}), handlers));
+    assert_eq!(answer["SdkHttpMetadata"]["HttpHeaders"]["Content-Length"], json!(r#"{"a": [1, 2]}"#.len().to_string()));
+}
+
+/// `callback/test_callback::test_start_execution_sync*`: a `.sync` Task records its start call's
+/// answer as TaskSubmitted, then the job's end, whether the child succeeds or fails.
+#[test]
+fn a_sync_task_records_the_start_calls_answer_as_task_submitted_before_the_jobs_end() {
+    use statecraft::handlers::nested::StartExecutionSync;
+    let child_arn = "arn:aws:states:us-east-1:111111111111:stateMachine:Child";
+    let parent = json!({"StartAt": "StartExecution", "States": {"StartExecution": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync",
+        "Parameters": {"StateMachineArn.$": "$.StateMachineArn", "Input.$": "$.Input", "Name.$": "$.Name"}, "End": true}}});
+    let input = json!({"StateMachineArn": child_arn, "Input": null, "Name": "TestStartTarget"});
+    for (child, end) in [
+        (json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": true}}}), "TaskSucceeded"),
+        (json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "SomeFailure"}}}), "TaskFailed"),
+    ] {
+        let program = Arc::new(Program::from_text(&child.to_string()).unwrap());
+        let mut handlers = HandlerRegistry::new();
+        StartExecutionSync::default().with_machine(child_arn, program, HandlerRegistry::new).register(&mut handlers);
+        let execution = run_with(&parent, input.clone(), handlers);
+        assert_eq!(event_types(&execution)[2..6], ["TaskScheduled", "TaskStarted", "TaskSubmitted", end], "{child}");
+        let submitted = execution.history()[4].to_json();
+        let answer: Value = serde_json::from_str(submitted["taskSubmittedEventDetails"]["output"].as_str().unwrap()).unwrap();
+        assert_eq!(answer["ExecutionArn"], json!("arn:aws:states:us-east-1:111111111111:execution:Child:TestStartTarget"), "{submitted}");
+    }
+    // A call that starts nothing (no such machine) is no submission.
+    let mut handlers = HandlerRegistry::new();
+    StartExecutionSync::default().register(&mut handlers);
+    let execution = run_with(&parent, input, handlers);
+    assert_eq!(event_types(&execution)[2..5], ["TaskScheduled", "TaskStarted", "TaskFailed"]);
+}
+
+/// `context_object/test_context_object`: a Pass state's `$$.State` holds its Name and
+/// EnteredTime only; a Task (which may retry) also has its RetryCount.
+#[test]
+fn only_a_state_that_can_retry_has_a_retry_count_in_the_context_object() {
+    let definition = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Parameters": {"state.$": "$$.State"}, "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f", "Payload": {"pass.$": "$.state", "task.$": "$$.State"}}, "OutputPath": "$.Payload", "End": true}}});
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("f", statecraft::handlers::Echo);
+    let answer = output(&run_with(&definition, json!({}), handlers));
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&answer["pass"]), ["EnteredTime", "Name"], "{answer}");
+    assert_eq!(keys(&answer["task"]), ["EnteredTime", "Name", "RetryCount"], "{answer}");
 }

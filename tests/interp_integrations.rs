@@ -92,7 +92,8 @@ fn a_missed_heartbeat_fails_with_heartbeat_timeout_and_a_heartbeat_restarts_the_
     assert!(!execution.send_task_heartbeat("not-a-token"));
     assert_eq!(execution.advance_time(8_000), StepOutcome::AwaitingCallback, "16 s in, 8 s after the heartbeat");
     assert_eq!(execution.advance_time(3_000), StepOutcome::Finished);
-    assert_eq!(error_name(&execution).as_deref(), Some("States.HeartbeatTimeout"));
+    // AWS names a missed heartbeat States.Timeout (`timeouts/test_heartbeats`).
+    assert_eq!(error_name(&execution).as_deref(), Some("States.Timeout"));
     assert_eq!(execution.now() - execution.history()[0].timestamp, 18_000);
     assert!(types(&execution).contains(&"TaskTimedOut"), "{:?}", types(&execution));
 }

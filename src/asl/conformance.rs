@@ -14,7 +14,7 @@ use crate::asl::clock::VirtualClock;
 use crate::asl::error::StatesError;
 use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::asl::history::{EventKind, HistoryEvent};
-use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program};
+use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, Program, StepOutcome};
 
 /// The outcome of one case.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,45 +53,66 @@ fn texts_equal(expected: Option<&str>, actual: Option<&str>) -> bool {
 }
 
 /// Whether a recorded value matches ours, where the recording replaced each generated UUID with
-/// a `<uuid:N>` placeholder, and each date-time string with `"timestamp"` (the recorder's
+/// a `<uuid:N>` placeholder (and ARN parts with `<ArnPart_0idx>` …: [`masked_text_matches`]),
+/// and each date-time string with `"timestamp"` or `"date"` (the recorder's
 /// snapshot transformer did so even for invalid dates such as `2016-13-05T21:29:29Z`: see the
 /// `test_wait_timestamp_*[INVALID_*]` cases, whose inputs hold the dates and whose histories
 /// show `"timestamp"`).
 fn recorded_matches(want: &Value, got: &Value) -> bool {
     match (want, got) {
-        (Value::String(w), Value::String(g)) if w == "timestamp" => {
+        (Value::String(w), Value::String(g)) if w == "timestamp" || w == "date" => {
             // A date and a time, however separated: the recorder masked `2016-12-05 21:29:29Z`
             // too (`test_wait_timestamp_path[NO_T]`).
             g == w || (g.contains(':') && g.bytes().filter(u8::is_ascii_digit).count() >= 8)
         }
-        (Value::String(w), Value::String(g)) if w.contains("<uuid:") => uuids_in_text_match(w, g),
+        (Value::String(w), Value::String(g)) if w.contains('<') => w == g || masked_text_matches(w, g),
         (Value::Object(w), Value::Object(g)) => {
-            w.len() == g.len() && w.iter().all(|(k, v)| g.get(k).is_some_and(|x| recorded_matches(v, x)))
+            w.len() == g.len() && w.iter().all(|(k, v)| g.get(k).is_some_and(|x| masked_by_key(k, v) || recorded_matches(v, x)))
         }
         (Value::Array(w), Value::Array(g)) => w.len() == g.len() && w.iter().zip(g).all(|(a, b)| recorded_matches(a, b)),
         _ => want == got,
     }
 }
 
-/// Whether `got` is `want` with each `<uuid:N>` placeholder the recorder wrote standing for one
-/// generated UUID: a Lambda's `requestId`, also inside a cause that is JSON text
-/// (`"{\"errorMessage\": …, \"requestId\": \"<uuid:1>\", …}"`).
-fn uuids_in_text_match(want: &str, got: &str) -> bool {
+/// Whether the recorder replaced this member's value by a mask named after its key: the SDK
+/// metadata of an optimized integration's response (`"RequestId": "RequestId"`,
+/// `"x-amzn-RequestId": "x-amzn-RequestId"`, `"X-Amzn-Trace-Id": "X-Amzn-Trace-Id"`, the whole
+/// header list) and its HTTP date (`"Date": "date"`), as `services/test_lambda_task_service`'s
+/// recordings show. Any value of ours stands there.
+fn masked_by_key(key: &str, want: &Value) -> bool {
+    want.as_str().is_some_and(|mask| mask == key || (key == "Date" && mask == "date"))
+}
+
+/// Whether `got` is `want` with each placeholder the recorder wrote standing for what it masked:
+/// `<uuid:N>` for one generated UUID (a Lambda's `requestId`, also inside a cause that is JSON
+/// text: `"{\"errorMessage\": …, \"requestId\": \"<uuid:1>\", …}"`), and any other `<name>`
+/// (`<ArnPart_0idx>`, `<ExecArnPart_0idx>`, `<partition>`, `<region>`) for one name: a run of
+/// letters, digits, `.`, `_` and `-` (an ARN's parts, never its `:` or `/`).
+fn masked_text_matches(want: &str, got: &str) -> bool {
     let is_uuid = |s: &str| s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
-    let mut rest = got;
-    let mut pieces = want.split("<uuid:");
-    let first = pieces.next().unwrap_or("");
-    let Some(after) = rest.strip_prefix(first) else { return false };
-    rest = after;
-    for piece in pieces {
-        let Some((digits, literal)) = piece.split_once('>') else { return false };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.len() < 36 || !rest.is_char_boundary(36) || !is_uuid(&rest[..36]) {
-            return false;
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    // The next placeholder in `want`: (where it starts, its name, where it ends).
+    let placeholder = |want: &str| -> Option<(usize, String, usize)> {
+        let mut from = 0;
+        while let Some(open) = want[from..].find('<').map(|i| from + i) {
+            let name_len = want[open + 1..].bytes().take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-')).count();
+            let close = open + 1 + name_len;
+            if name_len > 0 && want.as_bytes().get(close) == Some(&b'>') {
+                return Some((open, want[open + 1..close].to_string(), close + 1));
+            }
+            from = open + 1;
         }
-        let Some(after) = rest[36..].strip_prefix(literal) else { return false };
-        rest = after;
+        None
+    };
+    let Some((open, name, after)) = placeholder(want) else { return want == got };
+    let Some(rest) = got.strip_prefix(&want[..open]) else { return false };
+    let tail = &want[after..];
+    if name.starts_with("uuid:") {
+        return rest.len() >= 36 && rest.is_char_boundary(36) && is_uuid(&rest[..36]) && masked_text_matches(tail, &rest[36..]);
     }
-    rest.is_empty()
+    // A name of any length the rest then matches (recordings' strings are short).
+    let longest = rest.bytes().take_while(|&b| is_name_byte(b)).count();
+    (1..=longest).any(|len| masked_text_matches(tail, &rest[len..]))
 }
 
 /// A Lambda function a recording calls, declared by what its source does (a case's `lambdas`,
@@ -110,11 +131,14 @@ enum DeclaredFunction {
     /// document differently, as the recordings show: `python3.9` with Python's `json.dumps`
     /// spacing (the default), `python3.12` and later compactly.
     Raise { error_type: String, message: String, stack_trace: Vec<String>, compact: bool },
+    /// `{"sleep": {"seconds": N, "then": BEHAVIOUR}}`: runs for N seconds (`time.sleep` in the
+    /// handler file), then answers as BEHAVIOUR does; a Task's TimeoutSeconds may end it first.
+    Sleep { seconds: u64, then: Box<DeclaredFunction> },
 }
 
 impl DeclaredFunction {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}")?;
+        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}, {\"sleep\": {…}}")?;
         let (key, body) = object.iter().next().expect("one member");
         match key.as_str() {
             "echo" => Ok(DeclaredFunction::Echo),
@@ -136,14 +160,32 @@ impl DeclaredFunction {
                 };
                 Ok(DeclaredFunction::Raise { error_type: text("errorType")?, message: text("errorMessage")?, stack_trace, compact })
             }
-            other => Err(format!("unknown function behaviour {other:?}: echo, return or raise")),
+            "return_repeated" => {
+                let text = body.get("text").and_then(Value::as_str).ok_or("`return_repeated` needs the string `text`")?;
+                let times = body.get("times").and_then(Value::as_u64).ok_or("`return_repeated` needs whole `times`")?;
+                Ok(DeclaredFunction::Return(Value::String(text.repeat(times as usize))))
+            }
+            "sleep" => {
+                let seconds = body.get("seconds").and_then(Value::as_u64).ok_or("`sleep` needs whole `seconds`")?;
+                let then = DeclaredFunction::from_json(body.get("then").ok_or("`sleep` needs `then`, the behaviour after it")?)?;
+                Ok(DeclaredFunction::Sleep { seconds, then: Box::new(then) })
+            }
+            other => Err(format!("unknown function behaviour {other:?}: echo, return, raise or sleep")),
         }
     }
 }
 
 impl TaskHandler for DeclaredFunction {
+    fn latency_millis(&self) -> u64 {
+        match self {
+            DeclaredFunction::Sleep { seconds, then } => seconds * 1000 + then.latency_millis(),
+            _ => 0,
+        }
+    }
+
     fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
         match self {
+            DeclaredFunction::Sleep { then, .. } => then.invoke(request, context),
             DeclaredFunction::Echo => Ok(request.input.clone()),
             DeclaredFunction::Return(value) => Ok(value.clone()),
             DeclaredFunction::Raise { error_type, message, stack_trace, compact } => {
@@ -158,17 +200,83 @@ impl TaskHandler for DeclaredFunction {
     }
 }
 
-/// The handlers of a case's declared Lambda functions (`lambdas`), by function name.
+/// The handlers of a case's declared Lambda functions (`lambdas`, by function name) and service
+/// calls (`services`, by resource ARN: what the service answered, such as SQS's `sendMessage`
+/// response before a `.waitForTaskToken` task waits).
 fn declared_functions(case: &Value) -> Result<HandlerRegistry, String> {
     let mut registry = HandlerRegistry::new();
-    if let Some(functions) = case.get("lambdas") {
-        let functions = functions.as_object().ok_or("`lambdas` is an object of function names")?;
-        for (name, behaviour) in functions {
-            let function = DeclaredFunction::from_json(behaviour).map_err(|e| format!("lambdas/{name}: {e}"))?;
-            registry.register(name.clone(), function);
+    for field in ["lambdas", "services"] {
+        if let Some(declared) = case.get(field) {
+            let declared = declared.as_object().ok_or(format!("`{field}` is an object of names"))?;
+            for (name, behaviour) in declared {
+                let function = DeclaredFunction::from_json(behaviour).map_err(|e| format!("{field}/{name}: {e}"))?;
+                registry.register(name.clone(), function);
+            }
         }
     }
     Ok(registry)
+}
+
+/// One answer a recording's test sent to a task waiting for its token (a case's `callbacks`,
+/// FORMAT.md): SendTaskHeartbeat, SendTaskSuccess with an output, SendTaskFailure with an
+/// optional error and cause.
+#[derive(Debug, Clone, PartialEq)]
+enum Callback {
+    Heartbeat,
+    Success(Value),
+    Failure { error: Option<String>, cause: Option<String> },
+}
+
+impl Callback {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a callback is one of {\"heartbeat\": true}, {\"success\": V}, {\"failure\": {\"error\": E, \"cause\": C}}")?;
+        let (key, body) = object.iter().next().expect("one member");
+        match key.as_str() {
+            "heartbeat" => Ok(Callback::Heartbeat),
+            "success" => Ok(Callback::Success(body.clone())),
+            "failure" => {
+                let text = |field: &str| match body.get(field) {
+                    None => Ok(None),
+                    Some(Value::String(s)) => Ok(Some(s.clone())),
+                    Some(_) => Err(format!("the failure's {field} is a string")),
+                };
+                Ok(Callback::Failure { error: text("error")?, cause: text("cause")? })
+            }
+            other => Err(format!("unknown callback {other:?}: heartbeat, success or failure")),
+        }
+    }
+}
+
+/// Runs the execution to its end, answering each task that waits for its token with the case's
+/// callbacks in order; when none is left, time passes (a year at most) so that a task's
+/// TimeoutSeconds or HeartbeatSeconds runs out as it did when the test sent nothing more.
+fn run_answering(mut execution: Execution, case: &Value) -> Result<Execution, String> {
+    let answers = match case.get("callbacks") {
+        None => Vec::new(),
+        Some(Value::Array(list)) => list.iter().enumerate().map(|(i, c)| Callback::from_json(c).map_err(|e| format!("callbacks/{i}: {e}"))).collect::<Result<_, _>>()?,
+        Some(_) => return Err("`callbacks` is an array".into()),
+    };
+    let mut answers = answers.into_iter().enumerate();
+    while execution.run() == StepOutcome::AwaitingCallback {
+        let Some((i, answer)) = answers.next() else {
+            const A_YEAR_MS: u64 = 366 * 86_400_000;
+            execution.advance_time(A_YEAR_MS);
+            break;
+        };
+        let token = execution.pending_task_tokens().into_iter().next().ok_or(format!("callbacks/{i}: no task waits for a token"))?;
+        let delivered = match answer {
+            Callback::Heartbeat => execution.send_task_heartbeat(&token),
+            Callback::Success(output) => execution.send_task_success(&token, output),
+            Callback::Failure { error, cause } => execution.send_task_failure(&token, StatesError::named(error, cause)),
+        };
+        if !delivered {
+            return Err(format!("callbacks/{i}: the task waiting for the token did not take the answer"));
+        }
+    }
+    if let Some((i, _)) = answers.next() {
+        return Err(format!("callbacks/{i}: the execution ended before this answer"));
+    }
+    Ok(execution)
 }
 
 fn compact(value: &Value) -> String {
@@ -192,9 +300,11 @@ fn check_case(case: &Value) -> Result<(), String> {
     let definition = case.get("definition").ok_or("the case has no definition")?;
     let program = Program::from_text(&definition.to_string()).map_err(|e| format!("definition does not compile: {e}"))?;
     let input = case.get("input").cloned().unwrap_or(Value::Object(Default::default()));
-    let config = ExecutionConfig { role_arn: "snf_role_arn".into(), ..ExecutionConfig::default() };
+    // The recorder wrote the account as 111111111111 and the role as snf_role_arn: the
+    // execution runs as them (the context object's ARNs, `test_context_object`).
+    let config = ExecutionConfig { role_arn: "snf_role_arn".into(), account: "111111111111".into(), ..ExecutionConfig::default() };
     let handlers = declared_functions(case)?;
-    let execution = Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, config).run_to_end();
+    let execution = run_answering(Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, config), case)?;
     let expected = case.get("expected").ok_or("the case has no expected outcome")?;
     let expected_status = expected.get("status").and_then(Value::as_str).unwrap_or("");
     let status = execution.status();
@@ -496,10 +606,21 @@ mod tests {
     #[test]
     fn a_masked_uuid_inside_a_string_matches_any_uuid_there_only() {
         let want = r#"{"requestId": "<uuid:1>", "x": 1}"#;
-        assert!(uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1}"#));
-        assert!(!uuids_in_text_match(want, r#"{"requestId": "not-a-uuid-at-all-but-thirty-six-ch", "x": 1}"#));
-        assert!(!uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 2}"#));
-        assert!(!uuids_in_text_match(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1} "#));
+        assert!(masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1}"#));
+        assert!(!masked_text_matches(want, r#"{"requestId": "not-a-uuid-at-all-but-thirty-six-ch", "x": 1}"#));
+        assert!(!masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 2}"#));
+        assert!(!masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1} "#));
+    }
+
+    /// An ARN's masked parts stand for one name each, never for its separators.
+    #[test]
+    fn masked_arn_parts_match_one_name_each() {
+        let want = "arn:<partition>:states:<region>:111111111111:execution:<ArnPart_0idx>:<ExecArnPart_0idx>";
+        assert!(masked_text_matches(want, "arn:aws:states:us-east-1:111111111111:execution:StateMachine:my-run_1"));
+        assert!(!masked_text_matches(want, "arn:aws:states:us-east-1:111111111111:execution:StateMachine"));
+        assert!(!masked_text_matches(want, "arn:aws:states:us-east-1:222222222222:execution:M:e"));
+        assert!(!masked_text_matches("a/<name>/b", "a/x/y/b"));
+        assert!(recorded_matches(&json!({"StartTime": "date", "n": "<x>"}), &json!({"StartTime": "2026-12-07T04:00:00.000Z", "n": "<x>"})));
     }
 
     /// A declared function that raises fails the Task with the exception's class and Lambda's
@@ -532,8 +653,51 @@ mod tests {
         assert_eq!(run_case(&failed).failure, None);
         failed["lambdas"]["f"]["raise"]["runtime"] = json!("nodejs20.x");
         assert!(run_case(&failed).failure.unwrap().contains("unknown runtime \"nodejs20.x\""));
-        let unknown = run_case(&case(json!({"f": {"sleep": 3}}))).failure.unwrap();
-        assert!(unknown.contains("lambdas/f: unknown function behaviour \"sleep\""), "{unknown}");
+        let unknown = run_case(&case(json!({"f": {"nap": 3}}))).failure.unwrap();
+        assert!(unknown.contains("lambdas/f: unknown function behaviour \"nap\""), "{unknown}");
+        // A function that sleeps longer than the Task's TimeoutSeconds times out.
+        let mut slow = case(json!({"f": {"sleep": {"seconds": 60, "then": {"echo": true}}}}));
+        assert_eq!(run_case(&slow).failure, None);
+        slow["definition"]["States"]["T"]["TimeoutSeconds"] = json!(5);
+        slow["expected"] = json!({"status": "FAILED", "error": "States.Timeout"});
+        assert_eq!(run_case(&slow).failure, None);
+    }
+
+    /// A `.waitForTaskToken` case: the service's answer from `services`, the test's answers from
+    /// `callbacks` in order; with none left, time passes until the task's timeout.
+    #[test]
+    fn callbacks_answer_the_waiting_task_in_order_then_time_runs_out() {
+        let case = |fields: Value, callbacks: Value, expected: Value| {
+            let mut task = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"MessageBody": {"TaskToken.$": "$$.Task.Token"}}, "End": true});
+            task.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+            json!({"name": "callback", "definition": {"StartAt": "T", "States": {"T": task}}, "input": {},
+                "services": {"arn:aws:states:::sqs:sendMessage.waitForTaskToken": {"return": {"MessageId": "m"}}},
+                "callbacks": callbacks, "expected": expected})
+        };
+        let ok = json!({"status": "SUCCEEDED", "output": "done"});
+        let beats = json!([{"heartbeat": true}, {"heartbeat": true}, {"success": "done"}]);
+        assert_eq!(run_case(&case(json!({"HeartbeatSeconds": 5}), beats, ok.clone())).failure, None);
+        let failed = json!({"status": "FAILED", "error": "E", "cause": "C"});
+        assert_eq!(run_case(&case(json!({}), json!([{"failure": {"error": "E", "cause": "C"}}]), failed)).failure, None);
+        let timed_out = json!({"status": "FAILED", "error": "States.Timeout"});
+        assert_eq!(run_case(&case(json!({"TimeoutSeconds": 5}), json!([]), timed_out.clone())).failure, None);
+        assert_eq!(run_case(&case(json!({"HeartbeatSeconds": 5}), json!([]), timed_out)).failure, None);
+        let left_over = run_case(&case(json!({}), json!([{"success": "done"}, {"heartbeat": true}]), ok.clone())).failure.unwrap();
+        assert!(left_over.contains("callbacks/1: the execution ended before this answer"), "{left_over}");
+        let unknown = run_case(&case(json!({}), json!([{"maybe": 1}]), ok)).failure.unwrap();
+        assert!(unknown.contains("callbacks/0: unknown callback \"maybe\""), "{unknown}");
+    }
+
+    /// The recorder masked SDK metadata by its key's name and HTTP dates as `date`: any value
+    /// matches there, and only there.
+    #[test]
+    fn values_masked_by_their_key_match_any_value() {
+        let want = json!({"RequestId": "RequestId", "Date": "date", "Other": "Other", "n": 1});
+        assert!(recorded_matches(&want, &json!({"RequestId": "a-b", "Date": "Mon, 07 Dec 2026 04:00:00 GMT", "Other": ["x"], "n": 1})));
+        assert!(!recorded_matches(&want, &json!({"RequestId": "a-b", "Date": "x", "Other": "x", "n": 2})));
+        assert!(!recorded_matches(&json!({"Date": "Date"}), &json!({"Date": "date"})) || masked_by_key("Date", &json!("Date")));
+        assert!(!masked_by_key("RequestId", &json!("requestid")) && !masked_by_key("Date", &json!("DATE")));
     }
 
     #[test]

@@ -51,23 +51,33 @@ pub struct StatesError {
     /// terminal error (`States.DataLimitExceeded`) is matched by `States.ALL` and
     /// `States.TaskFailed`. False for every error Step Functions raises itself.
     pub reported_by_task: bool,
+    /// Whether a Task that waited for its token missed a heartbeat ([`StatesError::missed_heartbeat`]).
+    pub heartbeat_missed: bool,
 }
 
 impl StatesError {
     /// An error with a name and a cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        StatesError { error: Some(error.into()), cause: Some(cause.into()), reported_by_task: false }
+        StatesError { error: Some(error.into()), cause: Some(cause.into()), reported_by_task: false, heartbeat_missed: false }
     }
 
     /// An error whose name and cause either may be absent (a Fail state without Error or Cause).
     pub fn named(error: Option<String>, cause: Option<String>) -> Self {
-        StatesError { error, cause, reported_by_task: false }
+        StatesError { error, cause, reported_by_task: false, heartbeat_missed: false }
     }
 
     /// The same error, reported by the Task's service as the task's failure
     /// ([`StatesError::reported_by_task`]).
     pub fn reported_by_task(self) -> Self {
         StatesError { reported_by_task: true, ..self }
+    }
+
+    /// A Task's missed heartbeat (no SendTaskHeartbeat within HeartbeatSeconds). AWS reports it
+    /// as `States.Timeout` without a cause, in the TaskTimedOut event and the execution's failure
+    /// alike (`timeouts/test_heartbeats`' recordings); only a Retrier's or Catcher's
+    /// `States.HeartbeatTimeout` tells it from the TimeoutSeconds one ([`StatesError::matches`]).
+    pub fn missed_heartbeat() -> Self {
+        StatesError { heartbeat_missed: true, ..StatesError::named(Some(names::TIMEOUT.into()), None) }
     }
 
     /// `States.Runtime` with `cause`.
@@ -83,11 +93,12 @@ impl StatesError {
     /// Whether a Retrier's or Catcher's `ErrorEquals` entry `pattern` matches this error, as AWS
     /// matches: `States.ALL` matches everything but `States.Runtime` and
     /// `States.DataLimitExceeded` (unless a Task's service reported it:
-    /// [`StatesError::reported_by_task`]); on a Task, `States.TaskFailed` matches every error but
+    /// [`StatesError::reported_by_task`]); `States.HeartbeatTimeout` matches a missed heartbeat,
+    /// which is named `States.Timeout` ([`StatesError::missed_heartbeat`]); on a Task, `States.TaskFailed` matches every error but
     /// `States.Timeout` (and the two above); anything else matches by exact name.
     pub fn matches(&self, pattern: &str, on_task: bool) -> bool {
         let name = self.name();
-        if pattern == name {
+        if pattern == name || (pattern == names::HEARTBEAT_TIMEOUT && self.heartbeat_missed) {
             return true;
         }
         let unmatchable = !self.reported_by_task && (name == names::RUNTIME || name == names::DATA_LIMIT_EXCEEDED);
@@ -150,5 +161,17 @@ mod tests {
         assert!(reported.matches(names::TASK_FAILED, true));
         assert!(reported.matches(names::DATA_LIMIT_EXCEEDED, true));
         assert!(!StatesError::runtime("x").reported_by_task().matches("Other", true));
+    }
+
+    /// A missed heartbeat is `States.Timeout` to everyone but a `States.HeartbeatTimeout`
+    /// catcher, which tells it from a TimeoutSeconds timeout.
+    #[test]
+    fn a_missed_heartbeat_is_named_a_timeout_and_caught_as_either() {
+        let missed = StatesError::missed_heartbeat();
+        assert_eq!((missed.error.as_deref(), missed.cause.as_deref()), (Some(names::TIMEOUT), None));
+        assert!(missed.matches(names::HEARTBEAT_TIMEOUT, true) && missed.matches(names::TIMEOUT, true) && missed.matches(names::ALL, true));
+        assert!(!missed.matches(names::TASK_FAILED, true));
+        assert!(!StatesError::named(Some(names::TIMEOUT.into()), None).matches(names::HEARTBEAT_TIMEOUT, true));
+        assert_eq!(missed.to_output(), serde_json::json!({"Error": "States.Timeout"}));
     }
 }

@@ -62,7 +62,10 @@ pub enum EventKind {
     TaskSubmitted { task: TaskResource, output: Arc<Value> },
     TaskSucceeded { task: TaskResource, output: Arc<Value> },
     TaskFailed { task: TaskResource, error: Option<String>, cause: Option<String> },
-    TaskTimedOut { task: TaskResource, error: Option<String>, cause: Option<String> },
+    /// `heartbeat`: the task missed a heartbeat rather than its TimeoutSeconds. AWS names both
+    /// `States.Timeout` and does not say which (`timeouts/test_heartbeats`); kept for the
+    /// simulator's coverage, never written out.
+    TaskTimedOut { task: TaskResource, error: Option<String>, cause: Option<String>, heartbeat: bool },
     LambdaFunctionScheduled { resource: Arc<str>, input: Arc<Value>, timeout_seconds: Option<u64> },
     LambdaFunctionStarted,
     LambdaFunctionSucceeded { output: Arc<Value> },
@@ -311,7 +314,7 @@ impl HistoryEvent {
                        "output": payload_text(output), "outputDetails": NOT_TRUNCATED()}),
             ),
             EventKind::TaskFailed { task, error, cause } => ("taskFailedEventDetails", task_error_details(task, error, cause)),
-            EventKind::TaskTimedOut { task, error, cause } => {
+            EventKind::TaskTimedOut { task, error, cause, .. } => {
                 ("taskTimedOutEventDetails", task_error_details(task, error, cause))
             }
             EventKind::LambdaFunctionScheduled { resource, input, timeout_seconds } => {

@@ -92,6 +92,10 @@ impl TaskHandler for FailTimesThenSucceed {
     fn returns_service_response(&self) -> bool {
         self.then.returns_service_response()
     }
+
+    fn take_submitted(&mut self) -> Option<Value> {
+        self.then.take_submitted()
+    }
 }
 
 /// Another handler that takes `millis` of virtual time per call.
@@ -111,5 +115,9 @@ impl<H: TaskHandler> TaskHandler for WithLatency<H> {
 
     fn returns_service_response(&self) -> bool {
         self.inner.returns_service_response()
+    }
+
+    fn take_submitted(&mut self) -> Option<Value> {
+        self.inner.take_submitted()
     }
 }

@@ -26,6 +26,8 @@ pub struct StartExecutionSync {
     machines: Arc<HashMap<String, Arc<ChildMachine>>>,
     runs: u64,
     last_duration: u64,
+    /// The last call's StartExecution answer, for TaskSubmitted ([`TaskHandler::take_submitted`]).
+    submitted: Option<Value>,
 }
 
 impl StartExecutionSync {
@@ -48,9 +50,14 @@ impl TaskHandler for StartExecutionSync {
         // The Task passed `now` plus the latency this handler reported before the call (the last
         // child's duration): the call itself starts that much earlier.
         context.now -= self.last_duration as i64;
-        let (result, duration) = start(&self.machines, self.runs, request, context);
+        let (result, duration, submitted) = start(&self.machines, self.runs, request, context);
         self.last_duration = duration;
+        self.submitted = submitted;
         result
+    }
+
+    fn take_submitted(&mut self) -> Option<Value> {
+        self.submitted.take()
     }
 
     /// As long as the last child ran.
@@ -64,11 +71,11 @@ fn start(
     runs: u64,
     request: &TaskRequest,
     context: &mut TaskContext,
-) -> (Result<Value, StatesError>, u64) {
+) -> (Result<Value, StatesError>, u64, Option<Value>) {
     let arn = request.input.get("StateMachineArn").and_then(Value::as_str).unwrap_or_default();
     let Some(machine) = machines.get(arn) else {
         let cause = format!("State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)");
-        return (Err(StatesError::new("StepFunctions.StateMachineDoesNotExistException", cause)), 0);
+        return (Err(StatesError::new("StepFunctions.StateMachineDoesNotExistException", cause)), 0, None);
     };
     let machine_name = arn.rsplit(':').next().unwrap_or("child").to_string();
     let name = request.input.get("Name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| format!("{machine_name}-{}", runs));
@@ -99,6 +106,8 @@ fn start(
     description.insert("StartDate".into(), json!(start_time));
     description.insert("StateMachineArn".into(), json!(arn));
     let sync2 = request.resource.ends_with(":2");
+    // StartExecution's own answer, before the parent waits for the child's end.
+    let submitted = Some(json!({"ExecutionArn": execution_arn, "StartDate": start_time}));
     match child.status() {
         ExecutionStatus::Succeeded { output } => {
             let output = if sync2 { Value::clone(output) } else { json!(serde_json::to_string(&**output).unwrap_or_default()) };
@@ -106,7 +115,7 @@ fn start(
             description.insert("OutputDetails".into(), json!({"Included": true}));
             description.insert("Status".into(), json!("SUCCEEDED"));
             description.insert("StopDate".into(), json!(stop));
-            (Ok(Value::Object(description)), duration)
+            (Ok(Value::Object(description)), duration, submitted)
         }
         ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => {
             if let Some(error) = &e.error {
@@ -117,11 +126,12 @@ fn start(
             }
             description.insert("Status".into(), json!(child.status().name()));
             description.insert("StopDate".into(), json!(stop));
-            (Err(StatesError::new(names::TASK_FAILED, serde_json::to_string(&Value::Object(description)).unwrap_or_default())), duration)
+            (Err(StatesError::new(names::TASK_FAILED, serde_json::to_string(&Value::Object(description)).unwrap_or_default())), duration, submitted)
         }
         ExecutionStatus::Running => (
             Err(StatesError::new(names::TASK_FAILED, "The child execution waits for a task token callback, which a .sync parent cannot deliver.")),
             duration,
+            submitted,
         ),
     }
 }

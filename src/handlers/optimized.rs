@@ -20,7 +20,6 @@
 use serde_json::{Map, Value, json};
 
 use super::{TaskContext, TaskHandler, TaskRequest};
-use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::error::StatesError;
 use crate::catalogue::{Catalogue, Integration, Pattern, ResolveError, Resolved};
 use crate::catalogue::example::ReadStep;
@@ -31,60 +30,7 @@ const ACCOUNT: &str = "123456789012";
 /// A version-4 UUID from the execution's RNG (the one `$uuid()` draws).
 pub use crate::asl::jsonata::functions::uuid_from as uuid;
 
-/// An HTTP `Date` header (RFC 7231's IMF-fixdate): `Fri, 14 Jan 2022 12:56:21 GMT`.
-pub fn http_date(now: Millis) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    // `2022-01-14T12:56:21.000Z`: the calendar is the clock's; only the names are added here.
-    let text = format_rfc3339(now);
-    let (year, month, day) = (&text[0..4], text[5..7].parse::<usize>().unwrap_or(1), &text[8..10]);
-    let weekday = DAYS[now.div_euclid(86_400_000).rem_euclid(7) as usize];
-    format!("{weekday}, {day} {} {year} {} GMT", MONTHS[(month - 1).min(11)], &text[11..19])
-}
-
-/// The SDK's response metadata Step Functions adds to an optimized integration's response:
-/// `SdkHttpMetadata` (`AllHttpHeaders` as lists, `HttpHeaders` as strings, `HttpStatusCode`) and
-/// `SdkResponseMetadata` (`RequestId`). `headers` are the service's own headers, besides
-/// `Content-Length`, `Content-Type`, `Date` and `x-amzn-RequestId`.
-pub fn with_metadata(mut response: Value, content_type: &str, headers: &[(&str, String)], context: &mut TaskContext) -> Value {
-    let request_id = uuid(context.rng);
-    let length = serde_json::to_string(&response).map_or(0, |t| t.len());
-    let mut all: Vec<(String, String)> = vec![
-        ("Content-Length".into(), length.to_string()),
-        ("Content-Type".into(), content_type.into()),
-        ("Date".into(), http_date(context.now)),
-        ("x-amzn-RequestId".into(), request_id.clone()),
-    ];
-    all.extend(headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
-    all.sort_by_key(|(k, _)| k.to_ascii_lowercase());
-    let lists: Map<String, Value> = all.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
-    let single: Map<String, Value> = all.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
-    if let Value::Object(map) = &mut response {
-        map.insert("SdkHttpMetadata".into(), json!({"AllHttpHeaders": lists, "HttpHeaders": single, "HttpStatusCode": 200}));
-        map.insert("SdkResponseMetadata".into(), json!({"RequestId": request_id}));
-    }
-    response
-}
-
-/// `lambda:invoke`'s response around a function's result, as Step Functions returns it.
-pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
-    let trace = format!("root=1-{:08x}-{:024x};sampled=0", (context.now / 1000).max(0), context.rng.next_u64() as u128 * 0x1_0000 % (1u128 << 96));
-    let response = json!({"ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200});
-    let headers = [
-        ("Connection", "keep-alive".to_string()),
-        ("X-Amz-Executed-Version", "$LATEST".to_string()),
-        ("x-amzn-Remapped-Content-Length", "0".to_string()),
-        ("X-Amzn-Trace-Id", trace),
-    ];
-    let mut response = with_metadata(response, "application/json", &headers, context);
-    // The length is the payload's, not the envelope's.
-    let length = serde_json::to_string(&response["Payload"]).map_or(0, |t| t.len()).to_string();
-    if let Some(meta) = response.get_mut("SdkHttpMetadata") {
-        meta["AllHttpHeaders"]["Content-Length"] = json!([length]);
-        meta["HttpHeaders"]["Content-Length"] = json!(length);
-    }
-    response
-}
+pub use crate::asl::interp::sdk_response::{http_date, lambda_envelope, with_metadata};
 
 /// `http:invoke` of an API nobody simulates: a 200 answer in the HTTP Task's shape (`Headers`
 /// with lists of values, `ResponseBody`, `StatusCode`, `StatusText`), the body being the request's
@@ -192,6 +138,9 @@ pub struct CatalogueAnswer {
     describe: Option<Resolved>,
     /// The paths the workflow reads from the answer, built into the example however deep.
     reads: Vec<Vec<ReadStep>>,
+    /// A `.sync` job's start answer from the last call, for TaskSubmitted
+    /// ([`TaskHandler::take_submitted`]).
+    submitted: Option<Value>,
 }
 
 /// `.sync` jobs: the integration, the operation that describes the job, where the job is in
@@ -240,7 +189,7 @@ impl CatalogueAnswer {
             },
             _ => (Answer::Example, None),
         };
-        CatalogueAnswer { resolved, answer, describe, reads: Vec::new() }
+        CatalogueAnswer { resolved, answer, describe, reads: Vec::new(), submitted: None }
     }
 
     /// The same answer with the paths the workflow reads from it present in the example, however
@@ -329,7 +278,11 @@ impl TaskHandler for CatalogueAnswer {
         let optimized = matches!(self.resolved.integration, Integration::Optimized { .. });
         let response = match self.answer {
             Answer::Example => echo_request_members(self.resolved.example_output_reading(seed, &self.reads), request.input),
-            Answer::SyncJob => self.sync_job(seed),
+            Answer::SyncJob => {
+                // The start call's answer is the start operation's example, from the same seed.
+                self.submitted = Some(in_own_words(&self.resolved.integration, self.resolved.example_output(seed)));
+                self.sync_job(seed)
+            }
             Answer::PutEvents => {
                 let entries = request.input.get("Entries").and_then(Value::as_array).map_or(0, Vec::len).max(1);
                 let entries: Vec<Value> = (0..entries).map(|_| json!({"EventId": uuid(context.rng)})).collect();
@@ -343,6 +296,7 @@ impl TaskHandler for CatalogueAnswer {
             }
             Answer::ExecutionSucceeded { json_output } => {
                 let arn = execution_arn(request.input, context);
+                self.submitted = Some(json!({"ExecutionArn": arn, "StartDate": context.now}));
                 let machine = request.input.get("StateMachineArn").and_then(Value::as_str).unwrap_or_default().to_string();
                 let name = arn.rsplit(':').next().unwrap_or_default().to_string();
                 // The child's output cannot be known: it is taken to return its input.
@@ -364,6 +318,10 @@ impl TaskHandler for CatalogueAnswer {
         };
         let response = in_own_words(&self.resolved.integration, response);
         Ok(if optimized { with_metadata(response, "application/x-amz-json-1.0", &[], context) } else { response })
+    }
+
+    fn take_submitted(&mut self) -> Option<Value> {
+        self.submitted.take()
     }
 }
 
@@ -526,7 +484,8 @@ mod tests {
         assert_eq!((r["StatusCode"].clone(), r["ExecutedVersion"].clone()), (json!(200), json!("$LATEST")));
         let meta = &r["SdkHttpMetadata"];
         assert_eq!(meta["HttpStatusCode"], 200);
-        assert_eq!(meta["HttpHeaders"]["Content-Length"], "7");
+        // `{"a": 1}`: the payload as a Python function writes it (`json.dumps`' spacing).
+        assert_eq!(meta["HttpHeaders"]["Content-Length"], "8");
         assert_eq!(meta["AllHttpHeaders"]["X-Amz-Executed-Version"], json!(["$LATEST"]));
         assert_eq!(meta["HttpHeaders"]["x-amzn-RequestId"], r["SdkResponseMetadata"]["RequestId"]);
         assert_eq!(r["SdkResponseMetadata"]["RequestId"].as_str().map(str::len), Some(36));

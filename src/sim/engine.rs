@@ -533,7 +533,8 @@ mod tests {
         let (_, live) = run(&mut engine, preset(Preset::FailuresThenSuccess { times: 1, error: "Busy".into(), output: "{}".into() }));
         assert_eq!((live.model().status, live.model().visits[0].attempts), ("SUCCEEDED", 2));
         let (_, live) = run(&mut engine, preset(Preset::Silence { heartbeats: false }));
-        assert_eq!((live.model().status, live.model().error.as_deref()), ("FAILED", Some("States.HeartbeatTimeout")));
+        // A missed heartbeat is named States.Timeout, as AWS records it.
+        assert_eq!((live.model().status, live.model().error.as_deref()), ("FAILED", Some("States.Timeout")));
         // The moments in between are recorded: the page reveals the wait, then the answer.
         assert!(live.moments().0 >= 3, "{:?}", live.moments());
         // Without an answer the run still waits for the page's.

@@ -580,6 +580,9 @@ impl TaskHandler for Boxed {
     fn returns_service_response(&self) -> bool {
         self.0.returns_service_response()
     }
+    fn take_submitted(&mut self) -> Option<Value> {
+        self.0.take_submitted()
+    }
 }
 
 /// How a default answer takes what the workflow reads from it ([`downstream`]).
@@ -627,6 +630,9 @@ impl TaskHandler for Expected {
     }
     fn returns_service_response(&self) -> bool {
         self.inner.returns_service_response()
+    }
+    fn take_submitted(&mut self) -> Option<Value> {
+        self.inner.take_submitted()
     }
 }
 

@@ -92,6 +92,8 @@ pub struct Visit {
     /// It failed in an attempt that a redrive then ran again: the later visit tells the state's
     /// status.
     pub superseded: bool,
+    /// Its task timed out by missing a heartbeat (AWS names it `States.Timeout` all the same).
+    pub missed_heartbeat: bool,
 }
 
 /// Per state, over all its visits.
@@ -230,6 +232,7 @@ impl RunModel {
                         failed_iterations: 0,
                         status: StateStatus::InProgress,
                         superseded: false,
+                        missed_heartbeat: false,
                     });
                     followed.push(false);
                     gave_up.push(false);
@@ -346,6 +349,7 @@ impl RunModel {
                 | EventKind::TaskTimedOut { error, cause, .. } => {
                     if let Some(v) = inherited {
                         visits[v].error = Some((error.clone(), cause.clone()));
+                        visits[v].missed_heartbeat = matches!(event.kind, EventKind::TaskTimedOut { heartbeat: true, .. });
                     }
                     last_error = Some((error.clone(), cause.clone()));
                     set(&mut visit_of, slot, inherited);

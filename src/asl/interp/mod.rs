@@ -18,6 +18,7 @@ pub mod plug;
 pub mod program;
 pub mod quota;
 mod recovery;
+pub mod sdk_response;
 mod states;
 /// `StringMatches` as Choice rules match, for the test generator's synthesised values.
 pub(crate) use states::string_matches;
@@ -1062,6 +1063,13 @@ impl Execution {
                 "RetryCount": fiber.retries,
             },
         });
+        // A state that cannot retry has no RetryCount: AWS's context object for a Pass state
+        // holds only the state's Name and EnteredTime (`context_object/test_context_object`).
+        if !matches!(state.action, program::Action::Task(_) | program::Action::Parallel { .. } | program::Action::Map(_))
+            && let Some(entered) = context.get_mut("State").and_then(Value::as_object_mut)
+        {
+            entered.shift_remove("RetryCount");
+        }
         // Set after `json!`, which would copy the input through serialization.
         if let Some(execution) = context.get_mut("Execution").and_then(Value::as_object_mut) {
             let input = fiber.child_execution.as_ref().map_or(&self.input, |child| &child.input);

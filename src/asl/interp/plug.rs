@@ -68,6 +68,14 @@ pub trait TaskHandler {
     fn returns_service_response(&self) -> bool {
         false
     }
+
+    /// For a `.sync` job: the answer of the call that started it, taken once `invoke` has run.
+    /// AWS records it as TaskSubmitted before it waits for the job's end, and so does the
+    /// interpreter (`callback/test_callback`'s `test_start_execution_sync` recordings); `None`
+    /// when the handler cannot tell (then no TaskSubmitted is recorded) or the call started none.
+    fn take_submitted(&mut self) -> Option<Value> {
+        None
+    }
 }
 
 /// Registries of at most this many keys are searched by a scan ([`HandlerRegistry::find`]).

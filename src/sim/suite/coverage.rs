@@ -62,6 +62,10 @@ pub fn reached(graph: &Graph, run: &RunModel) -> Reached {
             || (visit.output.is_none() && run.status != "RUNNING" && (state.kind == "Map" || state.kind == "Parallel"))
             || run.branch_failures.iter().any(|s| **s == *state.name);
         match error {
+            // A missed heartbeat is named States.Timeout too, as AWS names it.
+            Some(names::TIMEOUT) if visit.missed_heartbeat => {
+                out.goals.insert(Goal::HeartbeatTimesOut { state: state.name.clone() });
+            }
             Some(names::TIMEOUT) => {
                 out.goals.insert(Goal::TimesOut { state: state.name.clone() });
             }

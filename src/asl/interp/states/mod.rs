@@ -55,14 +55,14 @@ pub(super) fn run_fiber(exec: &mut Execution, fid: FiberId) {
             // Woken by its timer: the timeout or a missed heartbeat ends the wait.
             let now = exec.clock.now();
             let error = if timeout_at.is_some_and(|t| now >= t) {
-                Some(names::TIMEOUT)
+                Some(StatesError::named(Some(names::TIMEOUT.into()), None))
             } else if heartbeat.is_some_and(|h| now >= heartbeat_from + h) {
-                Some(names::HEARTBEAT_TIMEOUT)
+                Some(StatesError::missed_heartbeat())
             } else {
                 None
             };
             match error {
-                Some(name) => task::report(exec, fid, state, effective, Err(StatesError::named(Some(name.into()), None))),
+                Some(error) => task::report(exec, fid, state, effective, Err(error)),
                 None => {
                     exec.fiber_mut(fid).phase = Phase::AwaitCallback { token, effective, timeout_at, heartbeat, heartbeat_from };
                     exec.schedule_callback_timer(fid);

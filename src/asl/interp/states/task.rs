@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Flow;
 use crate::asl::interp::plug::{TaskContext, TaskRequest};
+use crate::asl::interp::sdk_response::lambda_envelope;
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
@@ -17,14 +18,13 @@ fn resource_of(spec: &TaskSpec) -> TaskResource {
     TaskResource { resource_type: spec.resource_type.clone(), resource: spec.resource_name.clone() }
 }
 
-/// TimeoutSeconds or HeartbeatSeconds: a literal, a path into the effective input, or (JSONata)
+/// TimeoutSeconds or HeartbeatSeconds: a literal, a path into the state input, or (JSONata)
 /// an expression over the state input, which must give a positive integer.
 fn seconds(
     exec: &mut Execution,
     fid: FiberId,
     state: &CompiledState,
     source: &Option<SecondsSource>,
-    effective: &Value,
     context: &Value,
     field: &str,
 ) -> Result<Option<u64>, StatesError> {
@@ -35,7 +35,11 @@ fn seconds(
             // the task without its limit.
             let site = super::site(exec, fid, state);
             let path_field = format!("{field}Path");
-            let value = p.eval(&Roots::input(effective).with_context(context)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
+            // The path reads the state's input, not the Parameters' result: the recorded
+            // `test_heartbeat_path_timeout` finds `$.HeartbeatSecondsPath` in the input while its
+            // Parameters leave it out (whether InputPath applies first is in no recording).
+            let input = exec.fiber(fid).input.clone();
+            let value = p.eval(&Roots::input(&input).with_context(context)).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))?;
             Some(value.as_u64().ok_or_else(|| site.runtime(&cause::field_not_integer(&path_field, p.as_str(), &value)))?)
         }
         Some(SecondsSource::Expression(template)) => {
@@ -76,8 +80,8 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     });
     let context = if state.uses_context || token.is_some() { exec.context_object(fid, token.as_deref()) } else { Value::Null };
     let effective = super::action_input(exec, fid, state, &context)?;
-    let timeout = seconds(exec, fid, state, &spec.timeout, &effective, &context, "TimeoutSeconds")?;
-    let heartbeat = seconds(exec, fid, state, &spec.heartbeat, &effective, &context, "HeartbeatSeconds")?;
+    let timeout = seconds(exec, fid, state, &spec.timeout, &context, "TimeoutSeconds")?;
+    let heartbeat = seconds(exec, fid, state, &spec.heartbeat, &context, "HeartbeatSeconds")?;
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     // The events are built only when the history keeps them (their names and ARNs are copies).
     if is_lambda_function {
@@ -102,7 +106,9 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     // Shared, not built per call: an empty `Map` seeds a hasher, and most Tasks never use it.
     static EMPTY_PAYLOAD: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| Value::Object(serde_json::Map::new()));
     let handler_input: &Value = match spec.target {
-        TaskTarget::LambdaInvoke => effective.get("Payload").unwrap_or(&EMPTY_PAYLOAD),
+        // A null Payload is no payload: the function's event is `{}`, as for an absent one
+        // (`services/test_lambda_task_service::test_invoke`: the identity function answers `{}`).
+        TaskTarget::LambdaInvoke => effective.get("Payload").filter(|p| !p.is_null()).unwrap_or(&EMPTY_PAYLOAD),
         _ => &effective,
     };
     let attempt = exec.fiber(fid).retries;
@@ -115,6 +121,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     };
     let now = exec.clock.now();
     let mut log = Vec::new();
+    let mut submitted = None;
     let (outcome, latency) = match exec.handlers.find(&request) {
         Some(handler) => {
             let latency = handler.latency_millis();
@@ -125,7 +132,10 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             let outcome = handler.invoke(&request, &mut task_context);
             // A `.sync` child knows how long it ran only once it has run.
             let latency = handler.latency_millis();
-            (if wrap { outcome.map(lambda_invoke_response) } else { outcome }, latency)
+            if spec.integration == Integration::Sync {
+                submitted = handler.take_submitted();
+            }
+            (if wrap { outcome.map(|payload| lambda_envelope(payload, &mut task_context)) } else { outcome }, latency)
         }
         None => (
             Err(StatesError::new(
@@ -138,9 +148,19 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     if !log.is_empty() {
         exec.logs.append(function.unwrap_or(&state.name), now, log);
     }
+    // The job was started: its start call's answer is recorded before the job's end, whether the
+    // job then succeeds or fails (`test_start_execution_sync_delegate_failure`).
+    if let Some(response) = submitted {
+        exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: Arc::new(response) });
+    }
     if let Some(token) = token {
-        if let Err(error) = outcome {
-            return report(exec, fid, state, effective, Err(error));
+        // The service accepted the call (the message carrying the token is sent): AWS records
+        // its response as TaskSubmitted before waiting (`callback/test_callback`'s recordings).
+        match outcome {
+            Err(error) => return report(exec, fid, state, effective, Err(error)),
+            Ok(response) => {
+                exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: Arc::new(response) });
+            }
         }
         let timeout_at = timeout.map(|t| now + t as i64 * 1000);
         let heartbeat = heartbeat.map(|h| h as i64 * 1000);
@@ -165,17 +185,6 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     report(exec, fid, state, effective, outcome)
 }
 
-/// A Lambda function's result as `lambda:invoke` gives it.
-fn lambda_invoke_response(payload: Value) -> Value {
-    json!({
-        "ExecutedVersion": "$LATEST",
-        "Payload": payload,
-        "SdkHttpMetadata": {"HttpStatusCode": 200},
-        "SdkResponseMetadata": {},
-        "StatusCode": 200,
-    })
-}
-
 /// Records the task's outcome and hands the result to the pipeline (or the error to Retry/Catch).
 pub(super) fn report(
     exec: &mut Execution,
@@ -189,15 +198,21 @@ pub(super) fn report(
     };
     let is_lambda_function = matches!(spec.target, TaskTarget::LambdaFunction { .. });
     match outcome {
-        // A Lambda function's answer over the payload limit is the Lambda task's failure, named
-        // after its resource, which States.ALL catches; any other result over it is Step
-        // Functions' own terminal error, named after the state.
+        // A Lambda function's answer over the payload limit is the Lambda task's failure, which
+        // States.ALL catches, named as `error_handling/test_states_errors` recorded it: after the
+        // service (`lambda`) for `lambda:invoke`, after the function's ARN for a function
+        // Resource. Any other result over it is Step Functions' own terminal error, named after
+        // the state.
         Ok(value) if let Err(error) = exec.config.quotas.check_result(&state.name, &value) => {
             let too_deep = quota::nested_deeper_than(&value, quota::MAX_NESTING_DEPTH);
-            let error = if spec.target == TaskTarget::LambdaInvoke && !too_deep {
-                quota::result_too_large(&spec.resource).reported_by_task()
-            } else {
-                error
+            let reported_as = match spec.target {
+                TaskTarget::LambdaInvoke => Some(&spec.resource_type),
+                TaskTarget::LambdaFunction { .. } => Some(&spec.resource),
+                TaskTarget::Service { .. } | TaskTarget::Other => None,
+            };
+            let error = match reported_as {
+                Some(name) if !too_deep => quota::result_too_large(name).reported_by_task(),
+                _ => error,
             };
             report(exec, fid, state, _effective, Err(error))
         }
@@ -217,7 +232,12 @@ pub(super) fn report(
                 (true, false) => EventKind::LambdaFunctionFailed { error: error.error.clone(), cause: error.cause.clone() },
                 (true, true) => EventKind::LambdaFunctionTimedOut { error: error.error.clone(), cause: error.cause.clone() },
                 (false, false) => EventKind::TaskFailed { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
-                (false, true) => EventKind::TaskTimedOut { task: resource_of(spec), error: error.error.clone(), cause: error.cause.clone() },
+                (false, true) => EventKind::TaskTimedOut {
+                    task: resource_of(spec),
+                    error: error.error.clone(),
+                    cause: error.cause.clone(),
+                    heartbeat: error.heartbeat_missed,
+                },
             });
             Err(error)
         }
