@@ -103,8 +103,17 @@ pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f6
         let (w, h) = size.run(()).filter(|(w, h)| *w > 0.0 && *h > 0.0).unwrap_or((1600.0, 1000.0));
         editor.viewport.with(|v| drawn::area(nodes, v, w, h))
     });
+    // Zoomed out too far to read (a Fit of thousands of states), a big scene is a few paths
+    // (`drawn::Overview`) and no item is drawn on its own.
+    let overview = Memo::new(move |_| {
+        let nodes = editor.scene.with_items(|s| s.nodes.len());
+        editor.viewport.with(|v| drawn::overview(nodes, v.zoom))
+    });
     // Culled, the lists follow moves too (a node dropped into the view is drawn there).
     let with_scene = move |f: &mut dyn FnMut(&Scene, Option<&Rect>)| {
+        if overview.get() {
+            return;
+        }
         let a = area.get();
         if a.is_some() { editor.scene.with(|s| f(s, a.as_ref())) } else { editor.scene.with_items(|s| f(s, None)) }
     };
@@ -138,8 +147,22 @@ pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f6
         Some(g @ Gesture::Select { .. }) => g.band().map(|b| view! { <rect class="select-band" x=b.x y=b.y width=b.w height=b.h/> }.into_any()),
         _ => None,
     };
+    let overview_paths = move || {
+        overview.get().then(|| {
+            let o = editor.scene.with(drawn::Overview::of);
+            let boxes = o.kinds.into_iter().map(|(kind, d)| view! { <path class=format!("overview-box kind-{kind}") d=d/> }).collect_view();
+            view! {
+                <svg class="edges overview" width="1" height="1" aria-hidden="true">
+                    <path class="overview-edges" d=o.edges/>
+                    <path class="overview-box container" d=o.containers/>
+                    {boxes}
+                </svg>
+            }
+        })
+    };
     view! {
         <svg class="edges" width="1" height="1" inner_html=DEFS></svg>
+        {overview_paths}
         <svg class="edges" width="1" height="1">
             <For each=move || edge_keys.get() key=|k| k.clone() let:k>
                 {edge_view(editor, drop_target.clone(), k.0)}
