@@ -13,15 +13,27 @@ use wasm_bindgen::JsCast;
 
 /// Tab (Shift+Tab) on a state node of a big scene, which draws only the states near the view:
 /// the focus moves to the next (previous) state in the scene's order (`drawn::next_state`), the
-/// view brought to it (`drawn::keyboard_view`) so that it is drawn, then focused. Past the last
-/// state (or a small scene, all drawn) the browser's own order goes on.
+/// view brought to it (`drawn::keyboard_view`) so that it is drawn, then focused. Tab or Enter on
+/// the overview (a big scene zoomed out, no state drawn) goes to the first state. Past the last
+/// state (or in a small scene, all drawn) the browser's own order goes on.
 pub fn tab(editor: Editor, canvas: web_sys::HtmlElement, e: &web_sys::KeyboardEvent, size: Option<(f64, f64)>) {
-    if e.key() != "Tab" || e.ctrl_key() || e.alt_key() || e.meta_key() {
+    let key = e.key();
+    if !matches!(key.as_str(), "Tab" | "Enter") || e.ctrl_key() || e.alt_key() || e.meta_key() {
         return;
     }
-    let Some(from) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.get_attribute("data-node")) else { return };
+    let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    let from = target.get_attribute("data-node");
+    let overview = target.has_attribute("data-overview") && !e.shift_key();
+    if !(overview || (from.is_some() && key == "Tab")) {
+        return;
+    }
     let next = editor.scene.with_untracked(|s| {
-        (s.nodes.len() > drawn::ALWAYS_DRAWN).then(|| drawn::next_state(s, &from, !e.shift_key()).map(|n| (n.id.clone(), n.rect))).flatten()
+        let next = match &from {
+            _ if overview => s.nodes.iter().find(|n| n.state.is_some()),
+            Some(from) => drawn::next_state(s, from, !e.shift_key()),
+            None => None,
+        };
+        (s.nodes.len() > drawn::ALWAYS_DRAWN).then(|| next.map(|n| (n.id.clone(), n.rect))).flatten()
     });
     let Some((id, rect)) = next else { return };
     e.prevent_default();

@@ -149,10 +149,12 @@ pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f6
     };
     let overview_paths = move || {
         overview.get().then(|| {
-            let o = editor.scene.with(drawn::Overview::of);
+            let (o, states) = editor.scene.with(|s| (drawn::Overview::of(s), s.nodes.iter().filter(|n| n.state.is_some()).count()));
             let boxes = o.kinds.into_iter().map(|(kind, d)| view! { <path class=format!("overview-box kind-{kind}") d=d/> }).collect_view();
+            // (Focusable: the keyboard's way in, see `canvas_reveal::tab`.)
+            let name = format!("{states} states, zoomed out: Tab or Enter goes to the first");
             view! {
-                <svg class="edges overview" width="1" height="1" aria-hidden="true">
+                <svg class="edges overview" width="1" height="1" tabindex="0" role="button" aria-label=name data-overview="">
                     <path class="overview-edges" d=o.edges/>
                     <path class="overview-box container" d=o.containers/>
                     {boxes}
