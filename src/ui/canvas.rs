@@ -39,7 +39,8 @@ pub fn Canvas() -> impl IntoView {
         let screen = client(e);
         Pointer { screen, canvas: local(screen).map(|l| viewport.get_untracked().to_canvas(l)) }
     };
-    let size = move || el.get_untracked().map(|d| (d.client_width() as f64, d.client_height() as f64));
+    // (Kept by a ResizeObserver: see `canvas_size`.)
+    let size = super::canvas_size::observe(el);
 
     let fit = move || {
         if let Some((w, h)) = size().filter(|(w, h)| *w > 0.0 && *h > 0.0) {

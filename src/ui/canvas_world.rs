@@ -43,7 +43,7 @@ pub fn edge_view(editor: Editor, drop_target: Selector<Option<String>>, id: Stri
         format!("{base}{}{run}", if hot { " drop-target" } else { "" })
     };
     // (The arrowhead is the stylesheet's: `.edge` and `.edge.catch` set `marker-end`.)
-    let d = move || path.with(|p| p.d.clone());
+    let d = move || path.with(|p| p.d());
     // Under a suite's coverage, why an edge is drawn as it is (an unreachable one's reason).
     let title = move || sim.and_then(|s| s.edge_title(from_title.as_deref(), to_title.as_deref())).map(|t| view! { <title>{t}</title> });
     Some(view! { <path class=class d=d data-edge=id>{title}</path> })

@@ -3,7 +3,7 @@
 //
 //   node bench.mjs [--only=open500,open2000,...] [--runs=N] [DIST ...]
 //
-// --only keeps some measures (load, open500, open2000, key1000, key200, drag, weight; all by
+// --only keeps some measures (load, open500, open2000, fit2000, key1000, key200, drag, weight; all by
 // default); --runs=N opens each big definition N times (3 by default), the median reported.
 // With several builds (e.g. main's and a branch's), each is measured in the same run, first loads
 // taken in turn so that the machine's load falls on all alike, and a table compares them.
@@ -132,6 +132,36 @@ for (const n of [500, 2000].filter((n) => measured(`open${n}`))) {
   for (const page of pages) await page.close();
 }
 
+// Fit at 2,000 states (everything in view, zoomed far out): the time to the painted frame, then
+// the frames of a zoom by the wheel at that zoom (one small step a frame, in and out in turn).
+for (const [i, d] of measured('fit2000') ? dists.entries() : []) {
+  const page = await editorPage(servers[i].url);
+  await timeEdit(page, machine(2000), shows(2000));
+  const fit = await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    const canvas = document.querySelector('.canvas');
+    const t0 = performance.now();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', bubbles: true }));
+    await frame();
+    await frame();
+    const fit = performance.now() - t0;
+    const drawn = canvas.querySelectorAll('[data-state-name]').length;
+    const b = canvas.getBoundingClientRect();
+    const steps = [];
+    for (let k = 0; k < 60; k++) {
+      const s = performance.now();
+      canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: k % 2 ? -2 : 2, clientX: b.x + b.width / 2, clientY: b.y + b.height / 2, bubbles: true, cancelable: true }));
+      await frame();
+      steps.push(performance.now() - s);
+    }
+    steps.sort((a, b) => a - b);
+    return { fit, drawn, median: steps[30], p90: steps[54] };
+  });
+  figures[i].fit2000 = fit;
+  console.log(`${label(d)}Fit at 2,000 states: ${fit.fit.toFixed(0)} ms to the painted frame (two frames), ${fit.drawn} state elements drawn; a wheel step at that zoom to its painted frame: median ${fit.median.toFixed(1)} ms, p90 ${fit.p90.toFixed(1)} ms`);
+  await page.close();
+}
+
 for (const [i, d] of dists.entries()) if (['key1000', 'key200', 'drag'].some(measured)) await editing(servers[i].url, label(d), figures[i]);
 
 // The first load's bytes (scripts/page-weight.mjs prints them file by file): before the first
@@ -166,6 +196,7 @@ if (dists.length > 1) {
     ['  code editor ready', (f) => ms(f.codeReady)],
     ['open 500 states (DOM / painted)', (f) => `${ms(f.open500.dom)} / ${ms(f.open500.frame)}`],
     ['open 2,000 states (DOM / painted)', (f) => `${ms(f.open2000.dom)} / ${ms(f.open2000.frame)}`],
+    ['Fit at 2,000 states, to painted / wheel step median, p90', (f) => `${ms(f.fit2000.fit)} / ${ms(f.fit2000.median)}, ${ms(f.fit2000.p90)}`],
     ['keystroke at 200 states (DOM / painted)', (f) => `${ms(f.key200.dom)} / ${ms(f.key200.frame)}`],
     ['keystroke at 1,000 states (DOM / painted)', (f) => `${ms(f.key1000.dom)} / ${ms(f.key1000.frame)}`],
   ];
