@@ -203,7 +203,10 @@ if (dists.length > 1) {
   const have = (f, cell) => { try { return cell(f); } catch { return '-'; } };
   console.log(`\n| measure | ${dists.map((d) => path.basename(d)).join(' | ')} |`);
   console.log(`|---|${dists.map(() => '---').join('|')}|`);
-  for (const [name, cell] of rows) console.log(`| ${name} | ${figures.map((f) => have(f, cell)).join(' | ')} |`);
+  for (const [name, cell] of rows) {
+    const cells = figures.map((f) => have(f, cell));
+    if (cells.some((c) => c !== '-')) console.log(`| ${name} | ${cells.join(' | ')} |`);
+  }
 }
 
 await browser.close();
