@@ -39,7 +39,8 @@ pub fn Canvas() -> impl IntoView {
         let screen = client(e);
         Pointer { screen, canvas: local(screen).map(|l| viewport.get_untracked().to_canvas(l)) }
     };
-    let size = move || el.get_untracked().map(|d| (d.client_width() as f64, d.client_height() as f64));
+    // (Kept by a ResizeObserver: see `canvas_size`.)
+    let size = super::canvas_size::observe(el);
 
     let fit = move || {
         if let Some((w, h)) = size().filter(|(w, h)| *w > 0.0 && *h > 0.0) {
@@ -133,6 +134,11 @@ pub fn Canvas() -> impl IntoView {
         viewport.update(|v| *v = v.zoom_at(p, factor));
     };
 
+    let key = move |e: leptos::ev::KeyboardEvent| {
+        if let Some(canvas) = el.get_untracked() {
+            super::canvas_reveal::tab(editor, canvas.into(), &e, size());
+        }
+    };
     let transform = move || viewport.with(|v| v.css_transform());
     let grid = move || {
         viewport.with(|v| format!("background-position: {:.1}px {:.1}px; background-size: {:.1}px {:.1}px", v.x, v.y, 24.0 * v.zoom, 24.0 * v.zoom))
@@ -143,7 +149,7 @@ pub fn Canvas() -> impl IntoView {
     let states = move || editor.scene.with_items(|s| s.nodes.iter().filter(|n| n.state.is_some()).count());
     view! {
         <section class="canvas" node_ref=el aria-label="Canvas" data-states=states style=grid on:pointerdown=background_down on:wheel=wheel
-            on:pointerover=over on:pointerleave=leave on:dblclick=double_click class:zoomed-out=zoomed_out
+            on:pointerover=over on:pointerleave=leave on:dblclick=double_click on:keydown=key class:zoomed-out=zoomed_out
             class:dragging=move || editor.gesture.with(|g| matches!(g, Some(Gesture::Palette { moved: true, .. })))>
             <div class="world" style:transform=transform>
                 <World hover=hover size=Callback::new(move |_| size())/>

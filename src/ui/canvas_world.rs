@@ -43,7 +43,7 @@ pub fn edge_view(editor: Editor, drop_target: Selector<Option<String>>, id: Stri
         format!("{base}{}{run}", if hot { " drop-target" } else { "" })
     };
     // (The arrowhead is the stylesheet's: `.edge` and `.edge.catch` set `marker-end`.)
-    let d = move || path.with(|p| p.d.clone());
+    let d = move || path.with(|p| p.d());
     // Under a suite's coverage, why an edge is drawn as it is (an unreachable one's reason).
     let title = move || sim.and_then(|s| s.edge_title(from_title.as_deref(), to_title.as_deref())).map(|t| view! { <title>{t}</title> });
     Some(view! { <path class=class d=d data-edge=id>{title}</path> })
@@ -103,8 +103,17 @@ pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f6
         let (w, h) = size.run(()).filter(|(w, h)| *w > 0.0 && *h > 0.0).unwrap_or((1600.0, 1000.0));
         editor.viewport.with(|v| drawn::area(nodes, v, w, h))
     });
+    // Zoomed out too far to read (a Fit of thousands of states), a big scene is a few paths
+    // (`drawn::Overview`) and no item is drawn on its own.
+    let overview = Memo::new(move |_| {
+        let nodes = editor.scene.with_items(|s| s.nodes.len());
+        editor.viewport.with(|v| drawn::overview(nodes, v.zoom))
+    });
     // Culled, the lists follow moves too (a node dropped into the view is drawn there).
     let with_scene = move |f: &mut dyn FnMut(&Scene, Option<&Rect>)| {
+        if overview.get() {
+            return;
+        }
         let a = area.get();
         if a.is_some() { editor.scene.with(|s| f(s, a.as_ref())) } else { editor.scene.with_items(|s| f(s, None)) }
     };
@@ -138,8 +147,24 @@ pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f6
         Some(g @ Gesture::Select { .. }) => g.band().map(|b| view! { <rect class="select-band" x=b.x y=b.y width=b.w height=b.h/> }.into_any()),
         _ => None,
     };
+    let overview_paths = move || {
+        overview.get().then(|| {
+            let (o, states) = editor.scene.with(|s| (drawn::Overview::of(s), s.nodes.iter().filter(|n| n.state.is_some()).count()));
+            let boxes = o.kinds.into_iter().map(|(kind, d)| view! { <path class=format!("overview-box kind-{kind}") d=d/> }).collect_view();
+            // (Focusable: the keyboard's way in, see `canvas_reveal::tab`.)
+            let name = format!("{states} states, zoomed out: Tab or Enter goes to the first");
+            view! {
+                <svg class="edges overview" width="1" height="1" tabindex="0" role="button" aria-label=name data-overview="">
+                    <path class="overview-edges" d=o.edges/>
+                    <path class="overview-box container" d=o.containers/>
+                    {boxes}
+                </svg>
+            }
+        })
+    };
     view! {
         <svg class="edges" width="1" height="1" inner_html=DEFS></svg>
+        {overview_paths}
         <svg class="edges" width="1" height="1">
             <For each=move || edge_keys.get() key=|k| k.clone() let:k>
                 {edge_view(editor, drop_target.clone(), k.0)}

@@ -17,10 +17,11 @@ pub fn Minimap(size: impl Fn() -> Option<(f64, f64)> + Copy + Send + Sync + 'sta
         size().unwrap_or((0.0, 0.0))
     };
     let map = Memo::new(move |_| editor.scene.with(|s| Map::new(s.bounds)));
-    let shown = move || {
+    // (A memo: the minimap is built again only when it comes or goes, not at every pan or move.)
+    let shown = Memo::new(move |_| {
         let (w, h) = view_size();
         editor.scene.with(|s| needed(s.bounds, &viewport.get(), w, h))
-    };
+    });
     // The states and the containers, one path each (see `boxes_path`).
     let boxes = move || {
         let m = map.get();
@@ -61,7 +62,7 @@ pub fn Minimap(size: impl Fn() -> Option<(f64, f64)> + Copy + Send + Sync + 'sta
         }
     };
     move || {
-        shown().then(|| {
+        shown.get().then(|| {
             view! {
                 <svg class="minimap" width=WIDTH height=HEIGHT role="img" aria-label="Minimap: press or drag to move the view"
                     data-testid="minimap" on:pointerdown=down on:pointermove=moved on:pointerup=move |_| dragging.set_value(false)>

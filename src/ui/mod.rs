@@ -7,6 +7,7 @@ mod canvas_controls;
 mod canvas_world;
 mod canvas_node;
 mod canvas_reveal;
+mod canvas_size;
 mod code_pane;
 mod code_view;
 mod context;

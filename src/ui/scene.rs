@@ -4,16 +4,17 @@
 //! lists follow `items`, which changes only when the items themselves do.
 
 use crate::asl::diag::Diagnostic;
-use crate::editor::geometry::{Point, Rect};
+use crate::editor::geometry::{Curve, Point, Rect};
 use crate::editor::layout::{Scene, SceneEdge, SceneNode};
 use crate::editor::placement::{Moved, Placement};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
-/// An edge as drawn: its SVG path and where its label sits.
+/// An edge as drawn: its curves and where its label sits. (The curves, not their SVG path: a
+/// big scene draws only some of its edges, and the path is written only for those.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgePath {
-    pub d: String,
+    pub curves: Vec<Curve>,
     pub label_at: Point,
     /// The text of its label's box.
     pub text: Option<String>,
@@ -21,7 +22,18 @@ pub struct EdgePath {
 
 impl EdgePath {
     fn of(e: &SceneEdge) -> Self {
-        EdgePath { d: e.svg(), label_at: e.label_at, text: e.label_text() }
+        EdgePath { curves: e.curves.clone(), label_at: e.label_at, text: e.label_text() }
+    }
+    /// The SVG path data (as `SceneEdge::svg`).
+    pub fn d(&self) -> String {
+        let mut out = String::with_capacity(48 * self.curves.len());
+        for (i, c) in self.curves.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            c.svg_into(&mut out);
+        }
+        out
     }
 }
 

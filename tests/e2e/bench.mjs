@@ -1,8 +1,10 @@
 // Performance figures for the editor, measured in headless Chromium against dist/ (not a test:
 // run `node bench.mjs` after `trunk build --release`). Prints one line per figure.
 //
-//   node bench.mjs [DIST ...]
+//   node bench.mjs [--only=open500,open2000,...] [--runs=N] [DIST ...]
 //
+// --only keeps some measures (load, open500, open2000, fit2000, key1000, key200, drag, weight; all by
+// default); --runs=N opens each big definition N times (3 by default), the median reported.
 // With several builds (e.g. main's and a branch's), each is measured in the same run, first loads
 // taken in turn so that the machine's load falls on all alike, and a table compares them.
 import path from 'node:path';
@@ -85,7 +87,13 @@ async function firstLoad(browser, url) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const dists = process.argv.length > 2 ? process.argv.slice(2).map((d) => path.resolve(d)) : [dist];
+const options = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
+const only = options.only ? new Set(options.only.split(',')) : null;
+/** Whether the measure `name` is taken in this run (`--only`). */
+const measured = (name) => !only || only.has(name);
+const openRuns = Math.max(1, Number(options.runs ?? 3));
+const paths = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const dists = paths.length ? paths.map((d) => path.resolve(d)) : [dist];
 const label = (d) => (dists.length > 1 ? `[${path.basename(d)}] ` : '');
 const browser = await launch();
 const servers = [];
@@ -95,21 +103,72 @@ const figures = dists.map(() => ({}));
 
 // First loads, the builds in turn.
 const loads = dists.map(() => []);
-for (let k = 0; k < 7; k++) for (const [i, s] of servers.entries()) loads[i].push(await firstLoad(browser, s.url));
-for (const [i, d] of dists.entries()) {
+for (let k = 0; k < (measured('load') ? 7 : 0); k++) for (const [i, s] of servers.entries()) loads[i].push(await firstLoad(browser, s.url));
+for (const [i, d] of measured('load') ? dists.entries() : []) {
   const fmt = (key) => `${median(loads[i].map((l) => l[key])).toFixed(0)} ms`;
   figures[i].firstLoad = median(loads[i].map((l) => l.drawn));
   figures[i].codeReady = median(loads[i].map((l) => l.code));
   console.log(`${label(d)}first load, cold cache, navigation to the drawn seed: median ${fmt('drawn')} (code editor ready ${fmt('code')}; wasm downloaded at ${fmt('wasm')}; runs: ${loads[i].map((l) => l.drawn.toFixed(0)).join(', ')})`);
 }
 
-for (const [i, d] of dists.entries()) await editing(servers[i].url, label(d), figures[i]);
+// Big definitions opened (the whole text replaced, from a 5-state one), the builds in turn run by
+// run, so that the machine's load falls on all alike.
+for (const n of [500, 2000].filter((n) => measured(`open${n}`))) {
+  const pages = [];
+  for (const s of servers) pages.push(await editorPage(s.url));
+  const runs = dists.map(() => []);
+  for (let k = 0; k < openRuns; k++) {
+    for (const [i, page] of pages.entries()) {
+      await timeEdit(page, machine(5), shows(5));
+      runs[i].push(await timeEdit(page, machine(n), shows(n)));
+    }
+  }
+  for (const [i, d] of dists.entries()) {
+    const opens = runs[i].sort((a, b) => a.dom - b.dom);
+    const mid = opens[Math.floor(opens.length / 2)];
+    figures[i][`open${n}`] = mid;
+    console.log(`${label(d)}${n.toLocaleString('en')}-state definition, text to drawn canvas: median ${mid.dom.toFixed(0)} ms in the DOM, ${mid.frame.toFixed(0)} ms painted (runs: ${opens.map((o) => o.dom.toFixed(0)).join(', ')})`);
+  }
+  for (const page of pages) await page.close();
+}
+
+// Fit at 2,000 states (everything in view, zoomed far out): the time to the painted frame, then
+// the frames of a zoom by the wheel at that zoom (one small step a frame, in and out in turn).
+for (const [i, d] of measured('fit2000') ? dists.entries() : []) {
+  const page = await editorPage(servers[i].url);
+  await timeEdit(page, machine(2000), shows(2000));
+  const fit = await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    const canvas = document.querySelector('.canvas');
+    const t0 = performance.now();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', bubbles: true }));
+    await frame();
+    await frame();
+    const fit = performance.now() - t0;
+    const drawn = canvas.querySelectorAll('[data-state-name]').length;
+    const b = canvas.getBoundingClientRect();
+    const steps = [];
+    for (let k = 0; k < 60; k++) {
+      const s = performance.now();
+      canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: k % 2 ? -2 : 2, clientX: b.x + b.width / 2, clientY: b.y + b.height / 2, bubbles: true, cancelable: true }));
+      await frame();
+      steps.push(performance.now() - s);
+    }
+    steps.sort((a, b) => a - b);
+    return { fit, drawn, median: steps[30], p90: steps[54] };
+  });
+  figures[i].fit2000 = fit;
+  console.log(`${label(d)}Fit at 2,000 states: ${fit.fit.toFixed(0)} ms to the painted frame (two frames), ${fit.drawn} state elements drawn; a wheel step at that zoom to its painted frame: median ${fit.median.toFixed(1)} ms, p90 ${fit.p90.toFixed(1)} ms`);
+  await page.close();
+}
+
+for (const [i, d] of dists.entries()) if (['key1000', 'key200', 'drag'].some(measured)) await editing(servers[i].url, label(d), figures[i]);
 
 // The first load's bytes (scripts/page-weight.mjs prints them file by file): before the first
 // paint (what index.html runs and preloads) and after it (the code editor's bundle when it is
 // loaded after the canvas is drawn, the engine worker). The service catalogue, fetched one
 // service at a time when a document uses it, is in neither.
-for (const [i, d] of dists.entries()) {
+for (const [i, d] of measured('weight') ? dists.entries() : []) {
   const weight = await distTable(d);
   const first = weight.rows.filter((r) => r.phase === 'first paint');
   const later = weight.rows.filter((r) => r.phase !== 'first paint');
@@ -137,41 +196,33 @@ if (dists.length > 1) {
     ['  code editor ready', (f) => ms(f.codeReady)],
     ['open 500 states (DOM / painted)', (f) => `${ms(f.open500.dom)} / ${ms(f.open500.frame)}`],
     ['open 2,000 states (DOM / painted)', (f) => `${ms(f.open2000.dom)} / ${ms(f.open2000.frame)}`],
+    ['Fit at 2,000 states, to painted / wheel step median, p90', (f) => `${ms(f.fit2000.fit)} / ${ms(f.fit2000.median)}, ${ms(f.fit2000.p90)}`],
     ['keystroke at 200 states (DOM / painted)', (f) => `${ms(f.key200.dom)} / ${ms(f.key200.frame)}`],
     ['keystroke at 1,000 states (DOM / painted)', (f) => `${ms(f.key1000.dom)} / ${ms(f.key1000.frame)}`],
   ];
+  const have = (f, cell) => { try { return cell(f); } catch { return '-'; } };
   console.log(`\n| measure | ${dists.map((d) => path.basename(d)).join(' | ')} |`);
   console.log(`|---|${dists.map(() => '---').join('|')}|`);
-  for (const [name, cell] of rows) console.log(`| ${name} | ${figures.map(cell).join(' | ')} |`);
+  for (const [name, cell] of rows) {
+    const cells = figures.map((f) => have(f, cell));
+    if (cells.some((c) => c !== '-')) console.log(`| ${name} | ${cells.join(' | ')} |`);
+  }
 }
 
 await browser.close();
 for (const s of servers) await s.close();
 
-/** The editing figures of one build: big definitions opened, keystrokes, drags. */
-async function editing(url, label, out) {
+/** A page of the build at `url` with the seed drawn and the code editor ready. */
+async function editorPage(url) {
   const { page } = await openPage(browser, url, { width: 1440, height: 900 });
   await page.locator('[data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
   await codeReady(page);
+  return page;
+}
 
-  const opens = [];
-  for (let k = 0; k < 3; k++) {
-    await timeEdit(page, machine(5), shows(5));
-    opens.push(await timeEdit(page, machine(500), shows(500)));
-  }
-  opens.sort((a, b) => a.dom - b.dom);
-  out.open500 = opens[1];
-  console.log(`${label}500-state definition, text to drawn canvas: median ${opens[1].dom.toFixed(0)} ms in the DOM, ${opens[1].frame.toFixed(0)} ms painted (runs: ${opens.map((o) => o.dom.toFixed(0)).join(', ')})`);
-
-  // A 2,000-state definition opened (the whole text replaced), to its canvas drawn.
-  const bigOpens = [];
-  for (let k = 0; k < 3; k++) {
-    await timeEdit(page, machine(5), shows(5));
-    bigOpens.push(await timeEdit(page, machine(2000), shows(2000)));
-  }
-  bigOpens.sort((a, b) => a.dom - b.dom);
-  out.open2000 = bigOpens[1];
-  console.log(`${label}2,000-state definition, text to drawn canvas: median ${bigOpens[1].dom.toFixed(0)} ms in the DOM, ${bigOpens[1].frame.toFixed(0)} ms painted (runs: ${bigOpens.map((o) => o.dom.toFixed(0)).join(', ')})`);
+/** The editing figures of one build: keystrokes, drags. */
+async function editing(url, label, out) {
+  const page = await editorPage(url);
 
   /** A keystroke-sized change at `n` states: F10 → G{k} in S10's resource, seven times; the median. */
   async function keystrokes(n) {
@@ -191,8 +242,9 @@ async function editing(url, label, out) {
     out[`key${n}`] = mid;
     console.log(`${label}keystroke in the code to updated canvas at ${n} states: median ${mid.dom.toFixed(1)} ms in the DOM, ${mid.frame.toFixed(1)} ms painted (DOM min ${samples[0].dom.toFixed(1)}, max ${samples[6].dom.toFixed(1)})`);
   }
-  await keystrokes(1000);
-  await keystrokes(200);
+  if (measured('key1000')) await keystrokes(1000);
+  if (measured('key200')) await keystrokes(200);
+  if (!measured('drag')) return page.close();
 
   // A node drag at 200 states: frames per second over 60 pointer moves.
   const box = await page.locator('[data-state-name="S0"]').boundingBox();
