@@ -2,9 +2,10 @@
 //! defaults, and [`Scenario`]: a named execution input that `run.sh` starts.
 
 use super::names::{InvalidName, NameKind, check_name};
+use serde::{Deserialize, Serialize};
 
 /// Standard or Express: the `--type` of `create-state-machine`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum WorkflowType {
     #[default]
     Standard,
@@ -22,7 +23,7 @@ impl WorkflowType {
 }
 
 /// The execution-history level Step Functions logs to CloudWatch Logs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum LogLevel {
     /// No logging (the course's choice: "Logging : OFF").
     #[default]
@@ -45,7 +46,7 @@ impl LogLevel {
 }
 
 /// Where and how much the state machine logs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggingOptions {
     pub level: LogLevel,
     /// The log group the state machine writes to (created by the deploy when logging is on).
@@ -55,14 +56,14 @@ pub struct LoggingOptions {
 }
 
 /// An alarm on failed executions, sent by e-mail through an SNS topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlarmOptions {
     /// The e-mail address subscribed to the alarm's topic (AWS asks it to confirm).
     pub email: String,
 }
 
 /// Everything the user chooses about a deployment. `Default` is the seed course's deployment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportOptions {
     /// The state machine's name: `OrderProcessingWorkflow`.
     pub state_machine_name: String,
@@ -162,7 +163,7 @@ impl ExportOptions {
 }
 
 /// A named execution input: `run.sh` starts one execution per scenario.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scenario {
     /// Free text, shown when the execution runs; never used as an AWS name.
     pub name: String,

@@ -14,7 +14,7 @@ use super::batch::{Batch, Simulator};
 use super::generate::generate;
 use super::live::{ChildRecord, Moment, RunRecord};
 use super::protocol::{
-    BatchSource, BatchSummary, CallbackAnswer, Envelope, Request, Response, RowView, Setup, SuiteJob, TestStateAnswer, VERSION, decode, encode,
+    BatchSource, BatchSummary, CallbackAnswer, Envelope, ExportAnswer, Request, Response, RowView, Setup, SuiteJob, TestStateAnswer, VERSION, decode, encode,
 };
 use super::suite::{coverage, generate::Generation, generate::Options, view as suite_view};
 use super::run::RunEnd;
@@ -304,6 +304,10 @@ impl Engine {
                     return Vec::new();
                 }
             },
+            Request::Export { definition, options, scenarios, services } => match self.learn(&services) {
+                Err(message) => Response::Error { message },
+                Ok(()) => Response::Export(ExportAnswer::of(crate::export::export_with(&definition, &options, &scenarios, &self.catalogue))),
+            },
             Request::TestState { definition, state, form } => {
                 Response::TestState(match super::teststate::test_state(&form.request(&definition, &state)) {
                     Ok(response) => TestStateAnswer::Body {
@@ -393,13 +397,19 @@ impl Engine {
         self.slice(more).map(|e| encode(e.id, &e.body))
     }
 
-    /// The simulator of `setup`, over the catalogue with the services it brings.
-    fn simulator(&mut self, setup: &Setup) -> Result<Simulator, String> {
-        for (service, text) in &setup.services {
+    /// Keeps the catalogue files `services` brings: (service, text).
+    fn learn(&mut self, services: &[(String, String)]) -> Result<(), String> {
+        for (service, text) in services {
             if let Err(e) = self.catalogue.insert_text(service, text) {
                 return Err(format!("The AWS API model of {service} is broken: {e}"));
             }
         }
+        Ok(())
+    }
+
+    /// The simulator of `setup`, over the catalogue with the services it brings.
+    fn simulator(&mut self, setup: &Setup) -> Result<Simulator, String> {
+        self.learn(&setup.services)?;
         Ok(setup.simulator().map_err(|e| e.to_string())?.with_catalogue(self.catalogue.clone()))
     }
 }
@@ -446,6 +456,35 @@ mod tests {
             Response::Run(record) => record,
             other => panic!("expected a record, got {other:?}"),
         }
+    }
+
+    /// The Export dialog's files come from the engine: every file in the exporter's order, the
+    /// definition as written, and a name AWS would refuse said in words instead.
+    #[test]
+    fn an_export_is_generated_by_the_engine() {
+        use crate::export::{ExportOptions, Scenario as Run};
+        let mut engine = Engine::new();
+        let ask = |options: ExportOptions| Envelope {
+            version: VERSION,
+            id: 4,
+            body: Request::Export { definition: crate::seed::ORDER_WORKFLOW.into(), options, scenarios: Run::seed_scenarios(), services: Vec::new() },
+        };
+        let out = engine.handle(ask(ExportOptions::for_document("Orders")));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].id, 4);
+        let Response::Export(ExportAnswer::Files { files, .. }) = &out[0].body else { panic!("{:?}", out[0].body) };
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["state-machine.json", "deploy.sh", "run.sh", "logs.sh", "cleanup.sh", "cloudformation.yaml", "cloudformation.json", "sam-template.yaml"]);
+        assert_eq!(files[0].contents, crate::seed::ORDER_WORKFLOW);
+        assert!(files[1].executable && !files[5].executable);
+        assert!(files[1].contents.contains("STATE_MACHINE_NAME='Orders'"), "{}", files[1].contents);
+        let bad = ExportOptions { state_machine_name: "bad name $(x)".into(), ..ExportOptions::default() };
+        match &engine.handle(ask(bad))[0].body {
+            Response::Export(ExportAnswer::Refused(why)) => assert!(why.contains("name"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        let broken = Envelope { version: VERSION, id: 5, body: Request::Export { definition: "{".into(), options: ExportOptions::default(), scenarios: Vec::new(), services: vec![("sqs".into(), "{".into())] } };
+        assert!(matches!(&engine.handle(broken)[0].body, Response::Error { message } if message.contains("sqs")));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::teststate::form::TestForm;
 use crate::asl::clock::Millis;
 
 /// The protocol's version: raise it whenever a message changes shape.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// How long the page waits for the engine's next message about a request (a run's record, a
 /// batch's progress) before it stops the worker and starts a fresh one. A runaway JSONata
@@ -69,6 +69,11 @@ pub enum Request {
     /// AWS's TestState for the state `state` of `definition`, filled in as `form`:
     /// [`Response::TestState`].
     TestState { definition: String, state: String, form: TestForm },
+    /// The Export dialog's files for `definition` under `options`, `run.sh` starting
+    /// `scenarios`: [`Response::Export`]. `services`: the catalogue files this engine has not
+    /// been sent (the policy's `aws-sdk:` actions come from them). The exporters, the IAM
+    /// policy and the templates' YAML run here, so the page's wasm does not carry them.
+    Export { definition: String, options: crate::export::ExportOptions, scenarios: Vec<crate::export::Scenario>, services: Vec<(String, String)> },
 }
 
 /// Which scenarios a batch runs.
@@ -149,6 +154,7 @@ pub enum Response {
     /// The suite was stopped after `done` of its `total` scenarios.
     SuiteStopped { done: usize, total: usize },
     TestState(TestStateAnswer),
+    Export(ExportAnswer),
     /// The request could not be carried out, in words (shown on the run).
     Error { message: String },
 }
@@ -206,6 +212,39 @@ pub enum TestStateAnswer {
     Body { status: String, next: Option<String>, body: String },
     /// AWS would refuse the request: why.
     Refused(String),
+}
+
+/// The generated files of an export as the dialog shows them, or why there are none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ExportAnswer {
+    /// Every file in the exporter's order, and what the policy could not grant exactly, one
+    /// located line each.
+    Files { files: Vec<GeneratedFile>, warnings: Vec<String> },
+    /// Why the files could not be generated, in words (a name AWS would refuse, a definition
+    /// that is not JSON ...).
+    Refused(String),
+}
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeneratedFile {
+    pub name: String,
+    pub contents: String,
+    /// A script, to mark executable in the zip.
+    pub executable: bool,
+}
+
+impl ExportAnswer {
+    /// The answer of an export.
+    pub fn of(export: Result<crate::export::Export, crate::export::ExportError>) -> ExportAnswer {
+        match export {
+            Ok(export) => ExportAnswer::Files {
+                files: export.files.into_iter().map(|f| GeneratedFile { name: f.name.to_string(), contents: f.contents, executable: f.executable }).collect(),
+                warnings: export.warnings.iter().map(ToString::to_string).collect(),
+            },
+            Err(e) => ExportAnswer::Refused(e.to_string()),
+        }
+    }
 }
 
 impl Response {
@@ -344,6 +383,8 @@ mod tests {
         round_trip(10, Request::Suite { setup: setup(), job: SuiteJob::Generate { base: crate::sim::scenario::seed_scenarios() } });
         round_trip(11, Request::Suite { setup: setup(), job: SuiteJob::Run { scenarios: crate::sim::scenario::seed_scenarios() } });
         round_trip(12, Request::StopSuite);
+        let options = crate::export::ExportOptions { alarm: Some(crate::export::AlarmOptions { email: "ops@example.com".into() }), ..Default::default() };
+        round_trip(13, Request::Export { definition: crate::seed::ORDER_WORKFLOW.into(), options, scenarios: crate::export::Scenario::seed_scenarios(), services: Vec::new() });
     }
 
     #[test]
@@ -379,6 +420,7 @@ mod tests {
         assert!(outcome.lines.len() > 1 && !outcome.coverage.edges.is_empty(), "{outcome:?}");
         assert!(outcome.coverage.per_scenario.iter().any(|r| !r.edges.is_empty()));
         round_trip(11, Response::SuiteDone(outcome));
+        round_trip(12, Response::Export(ExportAnswer::Refused("no".into())));
         assert!(Response::SuiteProgress { done: 0, total: 0, generated_runs: None }.more_to_come());
         assert!(!Response::SuiteStopped { done: 0, total: 0 }.more_to_come());
     }

@@ -1,12 +1,17 @@
 //! The Export dialog: the deployment options, a preview of each generated file with Copy and
-//! Download, the diagram as SVG and PNG, and "Download all" as a zip. Everything it shows comes
-//! from `export` (files, diagram, zip); this only holds the options the user types.
+//! Download, the diagram as SVG and PNG, and "Download all" as a zip. The files are generated
+//! by the engine worker (`Request::Export`: the exporters, the IAM policy and the templates'
+//! YAML are not in the page's wasm); the diagram is drawn here from the canvas's scene, and the
+//! zip is written here. This holds the options the user types and shows the worker's answer;
+//! while the answer to the latest options is on its way, the files are marked busy.
 
 use super::context::Editor;
+use super::engine::Engine;
 use crate::export::diagram::diagram_svg;
-use crate::export::zip::zip_files;
-use crate::export::{AlarmOptions, ExportFile, ExportOptions, LogLevel, Scenario, WorkflowType, export_with};
-use base64::Engine;
+use crate::export::zip::{ZipEntry, zip};
+use crate::export::{AlarmOptions, ExportOptions, LogLevel, Scenario, WorkflowType};
+use crate::sim::protocol::{ExportAnswer, GeneratedFile, Request, Response};
+use base64::Engine as _;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -99,6 +104,14 @@ impl Form {
     }
 }
 
+/// What an export is made of (the engine's request), kept with the answer to it.
+#[derive(Clone, PartialEq)]
+struct Asked {
+    definition: String,
+    options: ExportOptions,
+    scenarios: Vec<Scenario>,
+}
+
 const LEVELS: [LogLevel; 4] = [LogLevel::Off, LogLevel::Error, LogLevel::Fatal, LogLevel::All];
 
 #[component]
@@ -115,28 +128,64 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
     let editor: Editor = expect_context();
     let session = editor.session;
     let form = RwSignal::new(Form::new(&session.with_untracked(|s| s.doc.name().to_string())));
-    let shown = RwSignal::new("state-machine.json");
+    let shown = RwSignal::new(String::from("state-machine.json"));
     let service_files: super::service_files::ServiceFiles = expect_context();
-    let files = Memo::new(move |_| {
-        let options = form.with(Form::options);
-        // The policy's aws-sdk actions come from the service files fetched so far: again when one arrives.
+    let engine: Engine = expect_context();
+    // What the engine is asked: the document's text, the options and the document's scenarios
+    // (run.sh starts them: the Run drawer's list, saved with it). Again when a service file
+    // arrives: the policy's aws-sdk actions come from the files fetched so far.
+    let asked = Memo::new(move |_| {
         service_files.states.track();
-        let catalogue = service_files.catalogue();
-        // run.sh starts the document's own scenarios (the Run drawer's list, saved with it).
-        let mut export = session
-            .with(|s| {
-                export_with(s.doc.text(), &options, &Scenario::of_document(&s.doc), &catalogue)
-            })
-            .map_err(|e| e.to_string())?;
-        let title = session.with(|s| s.doc.machine().comment.clone());
-        let svg = editor.scene.with(|scene| diagram_svg(scene, title.as_deref()));
-        export.files.push(ExportFile { name: "diagram.svg", contents: svg, executable: false });
-        Ok::<_, String>(export)
+        let options = form.with(Form::options);
+        session.with(|s| Asked { definition: s.doc.text().to_string(), options, scenarios: Scenario::of_document(&s.doc) })
     });
-    let current = move || files.with(|f| f.as_ref().ok().and_then(|e| e.files.iter().find(|f| f.name == shown.get()).cloned()));
+    // The last answer, with what it answered: shown until the next one comes.
+    let answered: RwSignal<Option<(Asked, ExportAnswer)>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        let asked = asked.get();
+        let request = Request::Export {
+            definition: asked.definition.clone(),
+            options: asked.options.clone(),
+            scenarios: asked.scenarios.clone(),
+            services: engine.unsent_services(service_files.texts()),
+        };
+        engine.ask(&request, move |response| {
+            let answer = match response {
+                Response::Export(answer) => answer,
+                Response::Error { message } => ExportAnswer::Refused(message),
+                _ => return,
+            };
+            // The worker answers in order: this is the answer to the latest request sent so far.
+            answered.try_set(Some((asked.clone(), answer)));
+        });
+    });
+    let busy = move || answered.with(|a| a.as_ref().is_none_or(|(k, _)| asked.with(|now| k != now)));
+    // The diagram, drawn from the canvas's scene.
+    let diagram = Memo::new(move |_| {
+        let title = session.with(|s| s.doc.machine().comment.clone());
+        editor.scene.with(|scene| diagram_svg(scene, title.as_deref()))
+    });
+    // The files shown: the engine's, then the diagram; or why there are none.
+    let files = Memo::new(move |_| {
+        answered.with(|a| match a.as_ref().map(|(_, answer)| answer) {
+            None => Err(None),
+            Some(ExportAnswer::Refused(why)) => Err(Some(why.clone())),
+            Some(ExportAnswer::Files { files, warnings }) => {
+                let mut files = files.clone();
+                files.push(GeneratedFile { name: "diagram.svg".into(), contents: diagram.get(), executable: false });
+                Ok((files, warnings.clone()))
+            }
+        })
+    });
+    let current = move || {
+        files.with(|f| f.as_ref().ok().and_then(|(files, _)| shown.with(|shown| files.iter().find(|f| f.name == *shown).cloned())))
+    };
     let zip_url = move || {
         files.with(|f| match f {
-            Ok(export) => format!("data:application/zip;base64,{}", base64::engine::general_purpose::STANDARD.encode(zip_files(&export.files))),
+            Ok((files, _)) => {
+                let entries: Vec<ZipEntry> = files.iter().map(|f| ZipEntry { name: &f.name, data: f.contents.as_bytes(), executable: f.executable }).collect();
+                format!("data:application/zip;base64,{}", base64::engine::general_purpose::STANDARD.encode(zip(&entries)))
+            }
             Err(_) => String::new(),
         })
     };
@@ -147,11 +196,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
             editor.notice.set(Some(format!("Copied {}", file.name)));
         }
     };
-    let png = move |_| {
-        if let Some(svg) = files.with(|f| f.as_ref().ok().and_then(|e| e.files.last().map(|d| d.contents.clone()))) {
-            svg_to_png(&svg, "diagram.png");
-        }
-    };
+    let png = move |_| svg_to_png(&diagram.get_untracked(), "diagram.png");
     let text = move |set: fn(&mut Form, String)| move |e| form.update(|f| set(f, event_target_value(&e)));
     let check = move |set: fn(&mut Form, bool)| move |e| form.update(|f| set(f, event_target_checked(&e)));
     let close = move || open.set(false);
@@ -190,33 +235,36 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
                                 prop:value=move || form.with(|f| f.account.clone()) on:input=text(|f, v| f.account = v)/></label>
                         </Show>
                     </div>
-                    <div class="export-files">
+                    <div class="export-files" aria-busy=move || busy().to_string()>
                         {move || files.with(|f| match f {
-                            Err(e) => view! { <p class="code-error" role="alert">{e.clone()}</p> }.into_any(),
-                            Ok(export) => view! {
+                            Err(None) => view! { <p class="hint">"Generating the files…"</p> }.into_any(),
+                            Err(Some(e)) => view! { <p class="code-error" role="alert">{e.clone()}</p> }.into_any(),
+                            Ok((files, warnings)) => view! {
                                 // What the policy could not grant exactly: never written silently.
-                                {(!export.warnings.is_empty()).then(|| view! {
+                                {(!warnings.is_empty()).then(|| view! {
                                     <ul class="export-warnings" role="status" aria-label="Policy warnings">
-                                        {export.warnings.iter().map(|w| view! { <li>{w.to_string()}</li> }).collect_view()}
+                                        {warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
                                     </ul>
                                 })}
                                 <div class="export-tabs" role="tablist" aria-label="Files">
-                                    {export.files.iter().map(|file| {
-                                        let name = file.name;
-                                        view! { <button role="tab" class="export-tab" aria-selected=move || (shown.get() == name).to_string()
-                                            on:click=move |_| shown.set(name)>{name}</button> }
+                                    {files.iter().map(|file| {
+                                        let name = file.name.clone();
+                                        let selected = name.clone();
+                                        let chosen = name.clone();
+                                        view! { <button role="tab" class="export-tab" aria-selected=move || shown.with(|s| *s == selected).to_string()
+                                            on:click=move |_| shown.set(chosen.clone())>{name}</button> }
                                     }).collect_view()}
                                 </div>
                             }.into_any(),
                         })}
                         {move || current().map(|file| {
                             let is_svg = file.name.ends_with(".svg");
-                            let href = data_url(mime(file.name), &file.contents);
+                            let href = data_url(mime(&file.name), &file.contents);
                             view! {
                                 <div class="export-file-actions">
-                                    <span class="export-file-name">{file.name}" · "{file.contents.len()}" bytes"</span>
+                                    <span class="export-file-name">{file.name.clone()}" · "{file.contents.len()}" bytes"</span>
                                     <button class="btn" on:click=copy>"Copy"</button>
-                                    <a class="btn" href=href.clone() download=file.name>"Download"</a>
+                                    <a class="btn" href=href.clone() download=file.name.clone()>"Download"</a>
                                     {is_svg.then(|| view! { <button class="btn" on:click=png>"Download PNG"</button> })}
                                 </div>
                                 {if is_svg {

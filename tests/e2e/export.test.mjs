@@ -39,6 +39,10 @@ test('the export panel previews, downloads one file or all of them, and follows 
   const dialog = page.getByRole('dialog', { name: 'Export' });
   await dialog.waitFor();
   const preview = dialog.getByTestId('export-preview');
+  // The engine worker generates the files: the list is marked busy until the answer to the
+  // latest options is shown.
+  const settled = () => dialog.locator('.export-files[aria-busy="false"]').waitFor();
+  await settled();
   const tab = (name) => dialog.getByRole('tab', { name, exact: true });
   const tabs = await dialog.getByRole('tab').allTextContents();
   assert.deepEqual(tabs, ['state-machine.json', 'deploy.sh', 'run.sh', 'logs.sh', 'cleanup.sh',
@@ -65,6 +69,7 @@ test('the export panel previews, downloads one file or all of them, and follows 
   await dialog.getByLabel('Log group').fill('/aws/vendedlogs/states/orders-v2');
   await dialog.getByLabel('X-Ray tracing').check();
   await dialog.getByLabel('Alarm e-mail').fill('ops@example.com');
+  await settled();
   await tab('deploy.sh').click();
   const deploy = await preview.textContent();
   for (const expected of ["STATE_MACHINE_NAME='OrdersV2'", '--type EXPRESS', "ALARM_EMAIL='ops@example.com'",
@@ -76,17 +81,21 @@ test('the export panel previews, downloads one file or all of them, and follows 
   await dialog.getByLabel('Region', { exact: true }).fill('us-east-1');
   await dialog.getByLabel('Write account and region into ARNs').check();
   await dialog.getByLabel('Account id').fill('123456789012');
+  await settled();
   await tab('state-machine.json').click();
   const filled = await preview.textContent();
   assert.ok(filled.includes('arn:aws:lambda:us-east-1:123456789012:function:ValidateInput'), filled);
   assert.equal(filled.replaceAll('arn:aws:lambda:us-east-1:123456789012:', 'arn:aws:lambda:eu-west-3:ACCOUNT_ID:'), code);
   await dialog.getByLabel('Write account and region into ARNs').uncheck();
+  await settled();
   assert.equal(await preview.textContent(), code);
 
   // A name AWS would refuse is explained, not exported.
   await dialog.getByLabel('State machine name').fill('bad name $(x)');
+  await settled();
   assert.match(await dialog.getByRole('alert').textContent(), /name/i);
   await dialog.getByLabel('State machine name').fill('OrdersV2');
+  await settled();
 
   // Download all: every file, scripts executable, the definition as in the code pane.
   const all = await download(page, dialog.getByRole('link', { name: 'Download all (.zip)' }));

@@ -87,6 +87,8 @@ test('a pasted multi-service workflow runs with zero configuration; a DynamoDB e
 
   // The Export's policy uses the fetched files: no action guessed.
   await page.getByRole('button', { name: 'Export', exact: true }).click();
+  // (The engine worker generates the files: read them once the answer to these options is shown.)
+  await page.getByRole('dialog', { name: 'Export' }).locator('.export-files[aria-busy="false"]').waitFor();
   const policy = await page.getByRole('dialog', { name: 'Export' }).getByRole('status', { name: 'Policy warnings' }).textContent().catch(() => '');
   assert.ok(!/catalogue does not give/.test(policy), policy);
   assert.deepEqual(problems, []);
