@@ -81,7 +81,7 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 /// whole text: the texts are equal, nothing smaller than most of the text holds the edit, or no
 /// enclosing value's new text is one JSON value.
 pub fn patch(root: &mut Node, old_text: &str, new_text: &str) -> Option<Patched> {
-    if root.span.start != 0 && root.span.end as usize > old_text.len() {
+    if root.span.end as usize > old_text.len() {
         return None;
     }
     let (start, old_end, new_end) = changed_range(old_text, new_text)?;
