@@ -5,13 +5,15 @@
 //!
 //! Prints, per size: reading the text into a document (JSON, model, validation), the graph,
 //! the layout from scratch, and a keystroke's share (the text read again, the graph again, the
-//! layout reworded in place of laid out, the placement).
+//! layout reworded in place of laid out, the placement), and the read in part (`editor::reread`)
+//! against a full read.
 
 use statecraft::editor::change::Change;
 use statecraft::editor::document::Document;
 use statecraft::editor::graph::derive;
 use statecraft::editor::layout::{Direction, layout_in, relayout_in};
 use statecraft::editor::placement::Placement;
+use statecraft::editor::reread;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Instant;
@@ -64,8 +66,24 @@ fn main() {
         // A keystroke: F10 → G0 in S10's resource.
         let edited = text.replacen("function:F10\"", "function:G0\"", 1);
         let t = Instant::now();
-        doc.apply(Change::SetText(edited)).expect("edit");
+        doc.apply(Change::SetText(edited.clone())).expect("edit");
         let read = ms(t);
+        // The same keystroke's read, in part and its parts, against a full read.
+        let mut last = reread::read(&text).expect("JSON");
+        let mut root = last.root.clone();
+        let t = Instant::now();
+        let _ = statecraft::asl::json::patch::patch(&mut root, &text, &edited);
+        let patched = ms(t);
+        let t = Instant::now();
+        let how = reread::reread(&mut last, &text, &edited);
+        let in_part = ms(t);
+        let t = Instant::now();
+        let _ = statecraft::asl::validate::judge_whole(&last.machine, statecraft::asl::model::ExecutionType::Standard);
+        let whole = ms(t);
+        let t = Instant::now();
+        let _ = reread::read(&edited);
+        let full = ms(t);
+
         let t = Instant::now();
         let graph2 = derive(doc.machine());
         let derived = ms(t);
@@ -76,7 +94,7 @@ fn main() {
         let mut placement = Placement::new(again);
         placement.apply(&BTreeMap::new(), None);
         let placed = ms(t);
-        let _ = write!(out, "; keystroke: read {read:.1} ms, graph {derived:.1} ms, relayout {relaid:.1} ms, placement {placed:.1} ms");
+        let _ = write!(out, "; keystroke: read {read:.2} ms (in part {how:?} {in_part:.2} ms, of which JSON {patched:.2} ms and whole-machine rules {whole:.2} ms; a full read {full:.2} ms), graph {derived:.1} ms, relayout {relaid:.1} ms, placement {placed:.1} ms");
         println!("{out}");
     }
 }

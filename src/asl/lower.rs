@@ -50,10 +50,10 @@ pub fn lower(root: &Node) -> Lowered {
 fn lower_with(root: &Node, notes: json::ReadNotes) -> Lowered {
     let mut diagnostics = Vec::new();
     if notes.duplicates {
-        report_duplicate_keys(root, &mut diagnostics);
+        report_duplicate_keys(root, "", &mut diagnostics);
     }
     if notes.large_numbers {
-        report_numbers_beyond_f64(root, &mut diagnostics);
+        report_numbers_beyond_f64(root, "", &mut diagnostics);
     }
     let machine = if root.as_object().is_some() {
         lower_machine(root, "", MachineScope::Top, &mut diagnostics)
@@ -68,16 +68,40 @@ fn lower_with(root: &Node, notes: json::ReadNotes) -> Lowered {
     Lowered { machine, diagnostics }
 }
 
-/// Reports every key written twice in one object, anywhere in the tree. The walk keeps the
-/// steps it took, not a pointer: the pointer is written only for a key that is reported.
-fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
+/// The top-level state at `index` of the member `States` of `root` lowered again (after an edit
+/// inside it), with what lowering finds wrong in it: the diagnostics [`lower`] gives whose
+/// pointer is the state's or below it, except a duplicate of the state's own name (the `States`
+/// object's). `None` when [`lower`] would not lower the state on its own: `root` is not an
+/// object, `States` is not its last member of that name, or some state is not an object.
+pub fn lower_top_state(root: &Node, states_member: usize, index: usize) -> Option<(NamedState, Vec<Diagnostic>)> {
+    let members = root.as_object()?;
+    if members.iter().rposition(|m| m.key == "States") != Some(states_member) {
+        return None;
+    }
+    let named = members[states_member].value.as_object()?;
+    if !named.iter().all(|m| m.value.as_object().is_some()) {
+        return None;
+    }
+    let member = named.get(index)?;
+    let pointer = format!("/States/{}", escape_pointer_token(&member.key));
+    let mut diagnostics = Vec::new();
+    report_duplicate_keys(&member.value, &pointer, &mut diagnostics);
+    report_numbers_beyond_f64(&member.value, &pointer, &mut diagnostics);
+    let state = lower_state(&member.value, &pointer, &mut diagnostics);
+    Some((NamedState { name: member.key.clone(), state }, diagnostics))
+}
+
+/// Reports every key written twice in one object, anywhere in the tree below `root` (at
+/// `base`). The walk keeps the steps it took, not a pointer: the pointer is written only for a
+/// key that is reported.
+fn report_duplicate_keys(root: &Node, base: &str, out: &mut Vec<Diagnostic>) {
     /// One step down from the root: a member's key or an element's index.
     enum Step<'a> {
         Key(&'a str),
         Index(usize),
     }
-    fn pointer_of(steps: &[Step], key: &str) -> String {
-        let mut pointer = String::new();
+    fn pointer_of(base: &str, steps: &[Step], key: &str) -> String {
+        let mut pointer = base.to_string();
         for step in steps {
             match step {
                 Step::Key(k) => pointer.push_str(&format!("/{}", escape_pointer_token(k))),
@@ -86,12 +110,12 @@ fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
         }
         format!("{pointer}/{}", escape_pointer_token(key))
     }
-    fn visit<'a>(node: &'a Node, steps: &mut Vec<Step<'a>>, out: &mut Vec<Diagnostic>) {
+    fn visit<'a>(node: &'a Node, base: &str, steps: &mut Vec<Step<'a>>, out: &mut Vec<Diagnostic>) {
         if let Some(members) = node.as_object() {
             for m in json::repeated_keys(members) {
                 let mut d = Diagnostic::new(
                     Code::DuplicateKey,
-                    pointer_of(steps, &m.key),
+                    pointer_of(base, steps, &m.key),
                     format!("the key `{}` is written more than once in this object; only the last one counts", m.key),
                 );
                 d.span = Some(m.key_span);
@@ -99,26 +123,26 @@ fn report_duplicate_keys(root: &Node, out: &mut Vec<Diagnostic>) {
             }
             for m in members {
                 steps.push(Step::Key(&m.key));
-                visit(&m.value, steps, out);
+                visit(&m.value, base, steps, out);
                 steps.pop();
             }
         } else if let Some(items) = node.as_array() {
             for (i, item) in items.iter().enumerate() {
                 steps.push(Step::Index(i));
-                visit(item, steps, out);
+                visit(item, base, steps, out);
                 steps.pop();
             }
         }
     }
-    visit(root, &mut Vec::new(), out);
+    visit(root, base, &mut Vec::new(), out);
 }
 
 /// Reports every number a 64-bit float cannot hold (`1e400`, `-1e400`): the interpreter's
 /// values are doubles, as in the JSON readers AWS documents, and JSON has no infinity, so a run
 /// would see `null` where the definition says a number. Refused, located, rather than run
 /// differently, as an execution input with such a number is. (`1e-400` is 0 to a double: kept.)
-fn report_numbers_beyond_f64(root: &Node, out: &mut Vec<Diagnostic>) {
-    root.walk(&mut String::new(), &mut |node, _, pointer| {
+fn report_numbers_beyond_f64(root: &Node, base: &str, out: &mut Vec<Diagnostic>) {
+    root.walk(&mut base.to_string(), &mut |node, _, pointer| {
         if let Value::Number(n) = &node.value
             && n.as_f64().is_infinite()
         {

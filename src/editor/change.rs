@@ -113,9 +113,7 @@ impl Change {
                     doc.write_model();
                     *dirty = false;
                 }
-                let old = std::mem::take(&mut doc.text);
-                doc.load_text(text);
-                Change::SetText(old)
+                Change::SetText(doc.type_text(text))
             }
             Change::InsertState { scope, index, name, state } => {
                 let root = &doc.machine;

@@ -3,6 +3,7 @@
 
 use super::change::{Change, EditError};
 use super::geometry::Point;
+use super::reread::{self, Kept, Read};
 use super::sync;
 use crate::asl::diag::Diagnostic;
 use crate::asl::json::{Node, Span};
@@ -19,6 +20,8 @@ pub struct Document {
     /// The model of the last text that was JSON.
     pub(super) machine: StateMachine,
     pub(super) root: Option<Node>,
+    /// What the last read keeps for the next keystroke's ([`reread`]), while the text is JSON.
+    pub(super) kept: Option<Kept>,
     /// The text's syntax error, while it is not JSON.
     pub(super) syntax_error: Option<Diagnostic>,
     pub(super) diagnostics: Vec<Diagnostic>,
@@ -64,6 +67,7 @@ impl Document {
             text: String::new(),
             machine: StateMachine::default(),
             root: None,
+            kept: None,
             syntax_error: None,
             diagnostics: Vec::new(),
             positions: BTreeMap::new(),
@@ -192,6 +196,10 @@ impl Document {
     pub fn positions_revision(&self) -> u64 {
         self.positions_revision
     }
+    /// The JSON tree of the text, with spans, while the text is JSON.
+    pub fn tree(&self) -> Option<&Node> {
+        self.root.as_ref()
+    }
     /// The span in the text of the value at `pointer`, while the text is JSON.
     pub fn span_of(&self, pointer: &str) -> Option<Span> {
         let root = self.root.as_ref()?;
@@ -241,26 +249,48 @@ impl Document {
 
     /// Takes `text` as the document's text; the model follows when it parses.
     pub(super) fn load_text(&mut self, text: String) {
-        let reading = sync::read(&text);
+        let read = reread::read(&text);
         self.text = text;
-        match reading.machine {
-            Some(machine) => {
-                self.machine = machine;
-                self.root = reading.root;
-                self.syntax_error = None;
-                // A placeholder (`${FunctionArn}`) is a value once deployed: not an error here.
-                self.diagnostics = match (&self.source, &self.root) {
-                    (Some(_), Some(root)) => crate::formats::placeholder::tolerated(root, reading.diagnostics),
-                    _ => reading.diagnostics,
-                };
-                self.model_revision += 1;
-            }
-            None => {
+        match read {
+            Ok(read) => self.take_read(read),
+            Err(syntax) => {
                 self.root = None;
-                self.syntax_error = reading.diagnostics.first().cloned();
-                self.diagnostics = reading.diagnostics;
+                self.kept = None;
+                self.syntax_error = Some(syntax.clone());
+                self.diagnostics = vec![syntax];
             }
         }
+    }
+
+    /// Takes `text`, typed over the document's text, and gives back the old one: read again in
+    /// proportion to what changed ([`reread`]) while the model is the text's, in full otherwise.
+    pub(super) fn type_text(&mut self, text: String) -> String {
+        let old = std::mem::replace(&mut self.text, text);
+        if let (Some(root), Some(kept)) = (self.root.take(), self.kept.take()) {
+            let mut last = Read { root, machine: std::mem::take(&mut self.machine), diagnostics: Vec::new(), kept };
+            if reread::reread(&mut last, &old, &self.text).is_some() {
+                self.take_read(last);
+                return old;
+            }
+            // (Nothing was changed: the text is read in full below.)
+            self.machine = last.machine;
+        }
+        let text = std::mem::take(&mut self.text);
+        self.load_text(text);
+        old
+    }
+
+    fn take_read(&mut self, read: Read) {
+        self.machine = read.machine;
+        self.syntax_error = None;
+        // A placeholder (`${FunctionArn}`) is a value once deployed: not an error here.
+        self.diagnostics = match &self.source {
+            Some(_) => crate::formats::placeholder::tolerated(&read.root, read.diagnostics),
+            None => read.diagnostics,
+        };
+        self.root = Some(read.root);
+        self.kept = Some(read.kept);
+        self.model_revision += 1;
     }
 }
 

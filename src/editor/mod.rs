@@ -7,6 +7,7 @@ pub mod document;
 pub mod geometry;
 pub mod scope;
 pub mod sync;
+pub mod reread;
 pub mod history;
 pub mod session;
 pub mod graph;

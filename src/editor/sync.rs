@@ -152,27 +152,72 @@ pub fn utf16_range(text: &str, span: Span) -> (usize, usize) {
 /// `span` of `text` in UTF-16 units, widened when empty (where a syntax error was found) to the
 /// character after it, or before it at the very end, so that it can be seen and selected.
 pub fn visible_range(text: &str, span: Span) -> (usize, usize) {
-    let (mut start, mut end) = (span.start as usize, span.end as usize);
+    let (start, end) = visible_bytes(text, span);
+    utf16_range(text, Span::new(start, end))
+}
+
+/// The marks of the located `diagnostics` of `text`, each at its [`visible_range`]. The byte
+/// offsets are turned into UTF-16 ones in one pass over the text, however many there are.
+pub fn marks(text: &str, diagnostics: &[Diagnostic]) -> Vec<Mark> {
+    let spans: Vec<(usize, usize)> = diagnostics.iter().filter_map(|d| d.span).map(|s| visible_bytes(text, s)).collect();
+    let mut offsets: Vec<usize> = spans.iter().flat_map(|&(a, b)| [a, b]).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let units = Utf16::new(text, &offsets);
+    diagnostics
+        .iter()
+        .filter(|d| d.span.is_some())
+        .zip(spans)
+        .map(|(d, (start, end))| Mark { from: units.at(start), to: units.at(end), error: d.is_error(), message: format!("{} [{}]", d.message, d.code.as_str()) })
+        .collect()
+}
+
+/// The UTF-16 offsets of some byte offsets of a text, found in one pass.
+struct Utf16 {
+    /// (byte, units), by byte.
+    known: Vec<(usize, usize)>,
+}
+
+impl Utf16 {
+    /// The offsets of `bytes` (sorted, without repeats) in `text`.
+    fn new(text: &str, bytes: &[usize]) -> Self {
+        let mut known = Vec::with_capacity(bytes.len());
+        let (mut at, mut units) = (0usize, 0usize);
+        for &b in bytes {
+            let mut b = b.min(text.len());
+            while !text.is_char_boundary(b) {
+                b -= 1;
+            }
+            let part = &text[at.min(b)..b];
+            units += if part.is_ascii() { part.len() } else { part.encode_utf16().count() };
+            at = at.max(b);
+            known.push((b, units));
+        }
+        Utf16 { known }
+    }
+
+    fn at(&self, byte: usize) -> usize {
+        match self.known.binary_search_by_key(&byte, |&(b, _)| b) {
+            Ok(i) => self.known[i].1,
+            // (A byte inside a character was moved back to its start.)
+            Err(i) => self.known[i.saturating_sub(1)].1,
+        }
+    }
+}
+
+/// The byte range [`visible_range`] marks.
+fn visible_bytes(text: &str, span: Span) -> (usize, usize) {
+    let (start, end) = (span.start as usize, span.end as usize);
     if start >= end {
         let at = start.min(text.len());
         match (text.get(at..).and_then(|t| t.chars().next()), text.get(..at).and_then(|t| t.chars().next_back())) {
-            (Some(c), _) if c != '\n' => (start, end) = (at, at + c.len_utf8()),
-            (_, Some(c)) => (start, end) = (at - c.len_utf8(), at),
-            _ => (start, end) = (at, at),
+            (Some(c), _) if c != '\n' => (at, at + c.len_utf8()),
+            (_, Some(c)) => (at - c.len_utf8(), at),
+            _ => (at, at),
         }
+    } else {
+        (start, end)
     }
-    utf16_range(text, Span { start: start as u32, end: end as u32 })
-}
-
-/// The marks of the located `diagnostics` of `text`, each at its [`visible_range`].
-pub fn marks(text: &str, diagnostics: &[Diagnostic]) -> Vec<Mark> {
-    diagnostics
-        .iter()
-        .filter_map(|d| {
-            let (from, to) = visible_range(text, d.span?);
-            Some(Mark { from, to, error: d.is_error(), message: format!("{} [{}]", d.message, d.code.as_str()) })
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -247,5 +292,18 @@ mod tests {
         let cut = "{\"a\": ";
         let m = marks(cut, &read(cut).diagnostics);
         assert!(m[0].to == cut.len() && m[0].from == cut.len() - 1, "{m:?}");
+    }
+
+    #[test]
+    fn marks_in_one_pass_are_each_diagnostic_s_visible_range() {
+        // Non-ASCII before, between and inside the marked values, diagnostics in any order.
+        let text = "{\"Comment\": \"𝄞é\", \"StartAt\": \"Ä\", \"States\": {\"Ä\": {\"Type\": \"Task\", \"Resource\": \"é\", \"Next\": \"Nö\", \"x\": 1}}}";
+        let r = read(text);
+        assert!(r.diagnostics.len() >= 3, "{:?}", r.diagnostics);
+        let mut diagnostics = r.diagnostics.clone();
+        diagnostics.reverse();
+        let one_pass = marks(text, &diagnostics);
+        let each: Vec<_> = diagnostics.iter().map(|d| visible_range(text, d.span.unwrap())).collect();
+        assert_eq!(one_pass.iter().map(|m| (m.from, m.to)).collect::<Vec<_>>(), each);
     }
 }

@@ -24,6 +24,11 @@ pub fn start() {
     super::workspace::load(|loaded| leptos::mount::mount_to_body(move || view! { <App loaded/> }));
 }
 
+
+/// How long typing pauses before the whole text is read again for what only a pause needs (the
+/// service files it uses, the request checks).
+const QUIET_MS: u64 = 250;
+
 #[component]
 pub fn App(loaded: Loaded) -> impl IntoView {
     // JSONPath filter patterns are checked by the browser's RegExp (no regex engine in the page).
@@ -45,31 +50,33 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     // Both read the text again, so they follow the text alone: a move, a drag or a selection
     // does not parse a big definition again.
     let text = Memo::new(move |_| editor.session.with(|s| s.doc.text().to_string()));
-    // (After the frame: reading a big definition again is no part of a keystroke's paint; a
-    // burst of typing reads it once.)
-    let needs_pending = StoredValue::new(false);
+    let check_requests = Trigger::new();
+    // Both read the whole text again, so they wait until typing pauses (`QUIET_MS`): a burst
+    // reads it once, and no keystroke's frame (nor the one after) carries them. Until then the
+    // request checks of the older text are not shown (they are kept with the text they are of).
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         text.track();
-        if needs_pending.get_value() {
-            return;
-        }
-        needs_pending.set_value(true);
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    needs_pending.set_value(false);
-                    let needed = text.with_untracked(|t| serde_json::from_str::<serde_json::Value>(t).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default());
-                    files.need(&needed);
-                },
-                std::time::Duration::ZERO,
-            )
-        });
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                let needed = text.with_untracked(|t| serde_json::from_str::<serde_json::Value>(t).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default());
+                files.need(&needed);
+                check_requests.notify();
+            },
+            std::time::Duration::from_millis(QUIET_MS),
+        );
     });
     // Each Task's request checked against its operation's input, once the service's file is here
     // (with no file here yet there is nothing to check against, and the text is not read).
     Effect::new(move |_| {
+        check_requests.track();
         let any = files.states.with(|s| s.values().any(|f| *f == super::service_files::FileState::Loaded));
-        let text = text.get();
+        let text = text.get_untracked();
         if !any && editor.requests.with_untracked(|(_, found)| found.is_empty()) {
             return;
         }

@@ -6,10 +6,12 @@
 //! the writer can give back what it read. Numbers keep their text, so `1.0` stays `1.0`.
 //! [`write`] prints a tree back as text. [`parse`] is the older entry point that hands back a
 //! `serde_json::Value` for code that only needs the data. [`Compact`] is the compact form of a
-//! `Value` that is kept rather than worked on (the outputs of many executions).
+//! `Value` that is kept rather than worked on (the outputs of many executions). [`patch`] reads
+//! an edited text again by re-reading only the value the edit lies in.
 
 mod compact;
 mod location;
+pub mod patch;
 mod reader;
 mod writer;
 

@@ -56,10 +56,20 @@ pub fn validate_text_as(text: &str, execution_type: ExecutionType) -> Report {
             let mut diagnostics = lowered.diagnostics;
             diagnostics.extend(validate_as(&lowered.machine, execution_type));
             diag::locate(&mut diagnostics, &root, text);
-            diagnostics.sort_by_key(|d| (d.severity, d.position.map(|p| (p.line, p.column))));
+            sort(&mut diagnostics);
             Report { root: Some(root), machine: Some(lowered.machine), diagnostics }
         }
     }
+}
+
+/// Puts located diagnostics in the order they are shown: errors first, then by position, and
+/// (so that the order does not depend on which rule ran first, and a definition judged again in
+/// part gives the same list) by pointer, code and message.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.severity, d.position.map(|p| (p.line, p.column)), d.span.map(|s| (s.start, s.end)));
+        key(a).cmp(&key(b)).then_with(|| a.pointer.cmp(&b.pointer)).then_with(|| a.code.as_str().cmp(b.code.as_str())).then_with(|| a.message.cmp(&b.message))
+    });
 }
 
 /// Runs every model rule on `machine`.
@@ -69,27 +79,85 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
 
 /// [`validate`] for a state machine of type `execution_type`.
 pub fn validate_as(machine: &StateMachine, execution_type: ExecutionType) -> Vec<Diagnostic> {
+    let judged = judge(machine, execution_type);
+    let mut out = judged.whole;
+    out.extend(judged.top_states.into_iter().flatten());
+    out
+}
+
+/// What [`validate_as`] finds, in two parts, so that an edit inside one top-level state judges
+/// again only that state's own rules ([`judge_top_state`]) and the rules over the whole machine
+/// ([`judge_whole`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    /// The rules over the whole machine (graph, scope fields, variables, labels) and every rule
+    /// of the states nested in a Parallel or Map.
+    pub whole: Vec<Diagnostic>,
+    /// The rules of one state alone ([`judge_top_state`]), for each top-level state in order.
+    pub top_states: Vec<Vec<Diagnostic>>,
+}
+
+/// Runs every model rule on `machine`, in [`Judged`]'s two parts.
+pub fn judge(machine: &StateMachine, execution_type: ExecutionType) -> Judged {
     // Every state written is checked: a Map writing both `Iterator` and `ItemProcessor` has
     // both checked (and the pair reported).
     let walk = Walk::new(machine, Reach::Written);
+    let whole = whole_rules(machine, &walk, execution_type);
+    let top_states = (0..machine.states.len()).map(|i| state_rules(machine, &walk, 0, i, execution_type)).collect();
+    Judged { whole, top_states }
+}
+
+/// The whole-machine part of [`judge`].
+pub fn judge_whole(machine: &StateMachine, execution_type: ExecutionType) -> Vec<Diagnostic> {
+    whole_rules(machine, &Walk::new(machine, Reach::Written), execution_type)
+}
+
+/// The rules of the top-level state at `index` alone (its fields and expressions), as in
+/// [`Judged::top_states`]; `None` when there is no such state.
+pub fn judge_top_state(machine: &StateMachine, index: usize, execution_type: ExecutionType) -> Option<Vec<Diagnostic>> {
+    if index >= machine.states.len() {
+        return None;
+    }
+    // Its visit as the walk makes it, without walking the machine.
+    let named = &machine.states[index];
+    let pointer = crate::asl::walk::state_pointer("", &named.name);
+    let language = named.state.query_language.unwrap_or(machine.query_language.unwrap_or(QueryLanguage::JsonPath));
+    let at = StateAt { name: &named.name, state: &named.state, pointer: &pointer, language };
+    Some(rules_of(machine, &at, execution_type))
+}
+
+fn whole_rules(machine: &StateMachine, walk: &Walk, execution_type: ExecutionType) -> Vec<Diagnostic> {
     let scopes = &walk.scopes;
     let mut out = Vec::new();
     graph::check(scopes, &mut out);
     for (index, scope) in scopes.iter().enumerate() {
         fields::check_machine(scope, &mut out);
+        if index == 0 {
+            continue;
+        }
         for i in 0..scope.machine.states.len() {
-            let visit = walk.visit(index, i);
-            let at = StateAt { name: visit.name, state: visit.state, pointer: visit.pointer, language: visit.language };
-            fields::check_state(&at, &mut out);
-            expressions::check_state(&at, &mut out);
-            if execution_type == ExecutionType::Express {
-                express_task(&at, &mut out);
-            }
-            downgraded_language(machine, &at, &mut out);
+            out.extend(state_rules(machine, walk, index, i, execution_type));
         }
     }
     variables::check(scopes, &mut out);
-    labels(&walk, &mut out);
+    labels(walk, &mut out);
+    out
+}
+
+fn state_rules(machine: &StateMachine, walk: &Walk, scope: usize, i: usize, execution_type: ExecutionType) -> Vec<Diagnostic> {
+    let visit = walk.visit(scope, i);
+    let at = StateAt { name: visit.name, state: visit.state, pointer: visit.pointer, language: visit.language };
+    rules_of(machine, &at, execution_type)
+}
+
+fn rules_of(machine: &StateMachine, at: &StateAt, execution_type: ExecutionType) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    fields::check_state(at, &mut out);
+    expressions::check_state(at, &mut out);
+    if execution_type == ExecutionType::Express {
+        express_task(at, &mut out);
+    }
+    downgraded_language(machine, at, &mut out);
     out
 }
 
