@@ -388,22 +388,27 @@ impl TaskHandler for OrderHandler {
                 ))
             }
             OrderHandler::HandleError => {
-                let first = |paths: &[&str]| {
-                    paths.iter().find_map(|p| input.pointer(p).filter(|v| !v.is_null()).cloned()).unwrap_or(Value::Null)
+                // The first of these members (`[object, member]`) that is set and not null. Walked
+                // field by field: `Value::pointer` unescapes each token into a new string per call.
+                let first = |paths: &[[&str; 2]]| {
+                    paths
+                        .iter()
+                        .find_map(|[object, member]| path::field(input, object).and_then(|o| path::field(o, member)).filter(|v| !v.is_null()).cloned())
+                        .unwrap_or(Value::Null)
                 };
                 if let Some(error) = path::field(input, "error") {
                     Ok(object_from_skeleton!(
                         ("status", Value::from("FAILED")),
                         ("errorType", field(error, "Error")),
                         ("message", field(error, "Cause")),
-                        ("orderId", first(&["/result/orderId", "/data/orderId"])),
+                        ("orderId", first(&[["result", "orderId"], ["data", "orderId"]])),
                     ))
                 } else {
                     Ok(object_from_skeleton!(
                         ("status", Value::from("FAILED")),
                         ("errorType", Value::from("ValidationError")),
                         ("message", Value::String(format!("Invalid order (statusCode {})", at(input, "statusCode")))),
-                        ("orderId", first(&["/data/orderId"])),
+                        ("orderId", first(&[["data", "orderId"]])),
                     ))
                 }
             }

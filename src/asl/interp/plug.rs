@@ -85,12 +85,16 @@ const SCAN_AT_MOST: usize = 8;
 #[derive(Default)]
 pub struct HandlerRegistry {
     handlers: Vec<Box<dyn TaskHandler>>,
-    by_key: HashMap<String, usize, std::hash::BuildHasherDefault<crate::asl::fnv::Fnv>>,
+    /// Every key and its handler's index, in registration order (a key registered again keeps
+    /// its place and takes the new index): what a small registry is scanned in.
+    keys: Vec<(Box<str>, usize)>,
+    /// The same keys hashed, for registries of more than [`SCAN_AT_MOST`] keys.
+    by_key: HashMap<Box<str>, usize, std::hash::BuildHasherDefault<crate::asl::fnv::Fnv>>,
 }
 
 impl std::fmt::Debug for HandlerRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HandlerRegistry").field("keys", &self.by_key.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("HandlerRegistry").field("keys", &self.keys.iter().map(|(k, _)| k).collect::<Vec<_>>()).finish()
     }
 }
 
@@ -105,12 +109,24 @@ impl HandlerRegistry {
     pub fn register(&mut self, key: impl Into<String>, handler: impl TaskHandler + 'static) -> &mut Self {
         if self.handlers.is_empty() {
             // Registries are built per execution and usually hold a few handlers: one
-            // allocation each for the list and the table instead of growing them step by step.
-            self.handlers.reserve(8);
-            self.by_key.reserve(8);
+            // allocation each for the lists instead of growing them step by step.
+            self.handlers.reserve(SCAN_AT_MOST);
+            self.keys.reserve(SCAN_AT_MOST);
         }
         self.handlers.push(Box::new(handler));
-        self.by_key.insert(key.into(), self.handlers.len() - 1);
+        let index = self.handlers.len() - 1;
+        let key: Box<str> = key.into().into_boxed_str();
+        match self.keys.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => *slot = index,
+            None => self.keys.push((key.clone(), index)),
+        }
+        if self.keys.len() > SCAN_AT_MOST {
+            if self.by_key.is_empty() {
+                self.by_key.extend(self.keys.iter().cloned());
+            } else {
+                self.by_key.insert(key, index);
+            }
+        }
         self
     }
 
@@ -124,11 +140,11 @@ impl HandlerRegistry {
     }
 
     /// The handler registered under `key`. A few keys (most registries) are compared one by
-    /// one, lengths first: hashing a name costs more than scanning a handful of them, and this
-    /// runs on every Task.
+    /// one in a plain list, lengths first: hashing a name, or walking a hash table's groups,
+    /// costs more than scanning a handful of them, and this runs on every Task.
     fn index_of(&self, key: &str) -> Option<usize> {
-        if self.by_key.len() <= SCAN_AT_MOST {
-            self.by_key.iter().find(|(k, _)| k.len() == key.len() && k.as_str() == key).map(|(_, &i)| i)
+        if self.keys.len() <= SCAN_AT_MOST {
+            self.keys.iter().find(|(k, _)| k.len() == key.len() && **k == *key).map(|&(_, i)| i)
         } else {
             self.by_key.get(key).copied()
         }
@@ -174,4 +190,45 @@ pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
         map.insert(key.to_string(), value);
     }
     Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answers with its number.
+    struct Numbered(u64);
+
+    impl TaskHandler for Numbered {
+        fn invoke(&mut self, _: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+            Ok(Value::from(self.0))
+        }
+    }
+
+    fn answer(registry: &mut HandlerRegistry, state_name: &str, resource: &str) -> Option<Value> {
+        let input = Value::Null;
+        let request = TaskRequest { state_name, resource, function_name: None, input: &input, attempt: 0 };
+        let (mut rng, mut log) = (<rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(0), Vec::new());
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: false };
+        registry.find(&request).map(|h| h.invoke(&request, &mut context).unwrap())
+    }
+
+    #[test]
+    fn a_later_registration_wins_in_small_and_large_registries() {
+        for size in [3u64, 20] {
+            let mut registry = HandlerRegistry::new();
+            for i in 0..size {
+                registry.register(format!("S{i}"), Numbered(i));
+            }
+            registry.register("S1", Numbered(100));
+            assert_eq!(answer(&mut registry, "S1", "arn"), Some(Value::from(100)), "{size} keys");
+            assert_eq!(answer(&mut registry, "S2", "arn"), Some(Value::from(2)), "{size} keys");
+            // By resource when no state of that name is registered.
+            assert_eq!(answer(&mut registry, "Other", "S0"), Some(Value::from(0)), "{size} keys");
+            assert_eq!(answer(&mut registry, "Other", "arn"), None, "{size} keys");
+            // Past the scan size, keys registered after the table was built are found too.
+            registry.register("Late", Numbered(7));
+            assert_eq!(answer(&mut registry, "Late", "arn"), Some(Value::from(7)), "{size} keys");
+        }
+    }
 }
