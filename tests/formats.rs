@@ -177,6 +177,45 @@ fn terraform_jsonencode_heredoc_and_templatefile() {
 }
 
 #[test]
+fn the_registry_step_functions_module_is_a_machine_and_its_definition_may_be_a_local() {
+    // As aws-samples' step-functions-lambda-version-cleanup writes it: the registry module,
+    // its definition a `templatefile` kept in `locals`.
+    let text = r#"locals {
+  cleanup_definition = templatefile("${path.module}/statemachine/statemachine.asl.json", {
+    sort_functions_fn_name = module.sort_functions_fn.lambda_function_name,
+    filter_prefix = var.prefix
+  })
+}
+
+module "lambda_cleanup_sfn" {
+  source  = "terraform-aws-modules/step-functions/aws"
+  version = "~> 4.1.1"
+  name       = "lambda-cleanup-sfn"
+  definition = local.cleanup_definition
+  type = "STANDARD"
+}
+
+module "sort_functions_fn" {
+  source  = "terraform-aws-modules/lambda/aws"
+  function_name = "sort-functions"
+}
+
+variable "prefix" {
+  default = "orders-"
+}
+"#;
+    let opened = formats::open("main.tf", text).unwrap();
+    let ids: Vec<_> = opened.machines.iter().map(|m| (m.id.as_str(), m.name.as_str())).collect();
+    assert_eq!(ids, [("module.lambda_cleanup_sfn", "lambda-cleanup-sfn")], "the Lambda module is not a machine");
+    let machine = &opened.machines[0];
+    assert_eq!(machine.external(), Some("statemachine/statemachine.asl.json"));
+    let vars: Vec<_> = machine.substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str())).collect();
+    assert_eq!(vars, [("sort_functions_fn_name", "module.sort_functions_fn.lambda_function_name"), ("filter_prefix", "orders-")]);
+    // Another module, or a local that is not a definition, is not read as one.
+    assert!(formats::open("x.tf", "module \"net\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n  definition = \"{}\"\n}\n").is_err());
+}
+
+#[test]
 fn asl_yaml_round_trips_keeping_comments() {
     let saved = round_trip("flow.asl.yaml", "flow", set_comment("Wait"), &[], "Comment: \"Edited here\"");
     assert!(saved.contains("greeting: hello   # what to say"), "{saved}");

@@ -1,4 +1,5 @@
-//! The corpus of production-style workflows (`tests/fixtures/workflows/`): each validates with no
+//! The corpus of production-style workflows (`tests/fixtures/workflows/`, `.asl.json` or `.asl.yaml`,
+//! a definition with placeholders outside its strings read as `statecraft run` reads it): each validates with no
 //! error and runs with zero configuration (the default handlers: seed Lambdas, the stateful
 //! services, the service catalogue's answers) to the outcome written beside it in
 //! `<name>.expected.json`: `input`, `status`, `output` (JSON pointers into the output and the
@@ -28,26 +29,47 @@ fn corpus() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("the corpus folder")
         .map(|e| e.expect("an entry").path())
-        .filter(|p| p.to_string_lossy().ends_with(".asl.json"))
+        .filter(|p| p.to_string_lossy().ends_with(".asl.json") || p.to_string_lossy().ends_with(".asl.yaml"))
         .collect();
     files.sort();
     files
 }
 
+/// The path beside `definition` with its `.asl.json`/`.asl.yaml` ending replaced by `ending`.
+fn beside(definition: &Path, ending: &str) -> String {
+    let path = definition.to_string_lossy();
+    path.strip_suffix(".asl.json").or_else(|| path.strip_suffix(".asl.yaml")).map_or_else(|| path.to_string(), |stem| format!("{stem}{ending}"))
+}
+
+/// The definition a run uses, as JSON text: the file as it is, or (ASL YAML, a definition with
+/// placeholders outside its strings that a CDK stack or a Terraform `templatefile` fills in)
+/// what `statecraft run` makes of it through `formats` (placeholders with no value kept, or the
+/// fields they stand for left out).
+fn definition_of(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    if serde_json::from_str::<Value>(&text).is_ok() {
+        return text;
+    }
+    let name = file.file_name().unwrap().to_string_lossy().to_string();
+    let mut machines = statecraft::formats::load::load(&name, &text, &|_| Err("no companion files".into())).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(machines.len(), 1, "{name}");
+    machines.remove(0).runnable
+}
+
 fn expected_of(definition: &Path) -> Value {
-    let path = definition.to_string_lossy().replace(".asl.json", ".expected.json");
+    let path = beside(definition, ".expected.json");
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// The S3 objects a workflow's account holds before its run (`<name>.s3.json`), as text.
 fn s3_seed_of(definition: &Path) -> Option<String> {
-    std::fs::read_to_string(definition.to_string_lossy().replace(".asl.json", ".s3.json")).ok()
+    std::fs::read_to_string(beside(definition, ".s3.json")).ok()
 }
 
 /// The stores a workflow's account holds before its run (`<name>.stores.json`): the file's
 /// name and text.
 fn stores_seed_of(definition: &Path) -> Option<(String, String)> {
-    let path = definition.to_string_lossy().replace(".asl.json", ".stores.json");
+    let path = beside(definition, ".stores.json");
     std::fs::read_to_string(&path).ok().map(|text| (path, text))
 }
 
@@ -119,7 +141,7 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
     let mut all_services = BTreeSet::new();
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
-        let definition = std::fs::read_to_string(file).unwrap();
+        let definition = definition_of(file);
         let report = statecraft::asl::validate::validate_text_as(&definition, ExecutionType::Standard);
         let errors: Vec<String> = report.errors().map(|d| format!("{} {} ({})", d.code.as_str(), d.message, d.pointer)).collect();
         if !errors.is_empty() {
@@ -157,7 +179,7 @@ fn sdk_services(definition: &str) -> BTreeSet<String> {
 
 #[test]
 fn the_corpus_has_what_production_workflows_use() {
-    let texts: Vec<String> = corpus().iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    let texts: Vec<String> = corpus().iter().map(|f| definition_of(f)).collect();
     let count = |needle: &str| texts.iter().filter(|t| t.contains(needle)).count();
     let sdk: BTreeSet<String> = texts.iter().flat_map(|t| sdk_services(t)).collect();
     assert!(sdk.len() >= 20, "aws-sdk calls to {} services: {sdk:?}", sdk.len());
@@ -199,7 +221,7 @@ fn the_corpus_has_what_production_workflows_use() {
 #[test]
 fn the_same_run_twice_is_the_same() {
     for file in corpus() {
-        let definition = std::fs::read_to_string(&file).unwrap();
+        let definition = definition_of(&file);
         let input = expected_of(&file)["input"].clone();
         let s3 = s3_seed_of(&file);
         let stores = stores_seed_of(&file).map(|(_, text)| text);
@@ -240,7 +262,7 @@ fn a_service_error_on_demand_is_caught_by_its_name() {
 fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
     use statecraft::sim::command::{RunOptions, run_command};
     for file in corpus() {
-        let definition = std::fs::read_to_string(&file).unwrap();
+        let definition = definition_of(&file);
         let expected = expected_of(&file);
         let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: false };
         let report = run_command(&definition, &expected["input"].to_string(), &options);

@@ -103,6 +103,8 @@ pub const OPTIMIZED: &[Optimized] = &[
     // Amazon Bedrock
     op("bedrock", "invokeModel", RR_ONLY),
     op("bedrock", "createModelCustomizationJob", RR_SYNC),
+    // connect-bedrockagentcore.html: request-response only.
+    op("bedrockagentcore", "invokeHarness", RR_ONLY),
     // AWS CodeBuild
     op("codebuild", "startBuild", RR_SYNC),
     op("codebuild", "stopBuild", RR_ONLY),
@@ -296,6 +298,8 @@ mod tests {
         ("arn:aws:states:::states:startExecution.sync:2", true),
         ("arn:aws:states:::glue:startJobRun.sync:2", false),
         ("arn:aws:states:::sns:publish", true),
+        ("arn:aws:states:::bedrockagentcore:invokeHarness", true),
+        ("arn:aws:states:::bedrockagentcore:invokeHarness.waitForTaskToken", false),
         ("arn:aws:states:::s3:getObject", false),
         ("arn:aws:states:::aws-sdk:s3:getObject", true),
         ("arn:aws:states:::aws-sdk:dynamodb:query.waitForTaskToken", true),

@@ -75,6 +75,12 @@ pub const OPTIMIZED: &[Optimized] = &[
     // (AWS's table: Batch offers Request Response and .sync, not a callback.)
     opt("batch", "submitJob", Some(("batch", "SubmitJob")), "Batch", "Batch.AWSBatchException", &[RR, Sync]),
     Optimized { iam: &["bedrock:InvokeModel"], ..opt("bedrock", "invokeModel", Some(("bedrockruntime", "InvokeModel")), "Bedrock", "Bedrock.AmazonBedrockException", &[RR]) },
+    // AgentCore's harness: an agent loop; Step Functions answers in the Converse shape
+    // ([`crate::handlers::optimized::HarnessAnswer`]). The catalogue has no AgentCore model.
+    Optimized {
+        iam: &["bedrock-agentcore:InvokeHarness"],
+        ..opt("bedrockagentcore", "invokeHarness", None, "BedrockAgentCore", "BedrockAgentCore.BedrockAgentCoreException", &[RR])
+    },
     opt("bedrock", "createModelCustomizationJob", Some(("bedrock", "CreateModelCustomizationJob")), "Bedrock", "Bedrock.AmazonBedrockException", &[RR, Sync]),
     opt("codebuild", "startBuild", Some(("codebuild", "StartBuild")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR, Sync]),
     opt("codebuild", "stopBuild", Some(("codebuild", "StopBuild")), "CodeBuild", "CodeBuild.AWSCodeBuildException", &[RR]),
@@ -302,6 +308,10 @@ mod tests {
         let emr = Integration::parse("arn:aws:states:::elasticmapreduce:createCluster.sync").unwrap();
         assert_eq!(emr.operation(), Some(("emr", "RunJobFlow")));
         assert_eq!(emr.error_prefix(), Some("EMR"));
+        // AgentCore's harness calls no modelled operation and answers only request-response.
+        let harness = Integration::parse("arn:aws:states:::bedrockagentcore:invokeHarness").unwrap();
+        assert_eq!((harness.operation(), harness.error_prefix()), (None, Some("BedrockAgentCore")));
+        assert!(matches!(Integration::parse("arn:aws:states:::bedrockagentcore:invokeHarness.sync"), Err(ResourceError::BadPattern { .. })));
     }
 
     #[test]

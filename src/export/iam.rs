@@ -316,6 +316,12 @@ fn optimized_grants(found: &mut DefinitionResources, call: &Call<'_>, integratio
             found.grant_owned(grant("InvokeApis", &actions, arn));
         }
         ("http", "invoke") => http_grants(found, call),
+        ("bedrockagentcore", "invokeHarness") => {
+            let arn = resource_of(found, call, "HarnessArn", &actions, local("bedrock-agentcore", "harness/*"), |arn| {
+                arn.contains(":harness/").then(|| Arn::Written(arn.into()))
+            });
+            found.grant_owned(grant("InvokeHarnesses", &actions, arn));
+        }
         ("events", "putEvents") => {
             let buses = event_buses(found, call, &actions);
             for bus in buses {

@@ -202,12 +202,21 @@ pub(crate) fn payload_argument(payload: Option<&Node>, key: &str) -> Argument {
     }
 }
 
-/// The first `${...}` placeholder of a template (CloudFormation's `DefinitionSubstitutions` or
-/// `Fn::Sub`, Terraform's `templatefile`) in `text`, braces included.
+/// The first placeholder of a template in `text`, delimiters included: `${...}`
+/// (CloudFormation's `DefinitionSubstitutions` or `Fn::Sub`, Terraform's `templatefile`), or
+/// `<...>`, what published samples write for a value the reader fills in (`<TableName>`,
+/// `<EventBusARN>`): no AWS name or ARN holds `<` or `>`, so such a text names nothing yet.
 pub(crate) fn template_placeholder(text: &str) -> Option<String> {
-    let start = text.find("${")?;
-    let end = text[start..].find('}')?;
-    Some(text[start..start + end + 1].to_string())
+    if let Some(start) = text.find("${")
+        && let Some(end) = text[start..].find('}')
+    {
+        return Some(text[start..start + end + 1].to_string());
+    }
+    let start = text.find('<')?;
+    let end = text[start..].find('>')?;
+    let inner = &text[start + 1..start + end];
+    let named = inner.trim() == inner && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.' | ':'));
+    named.then(|| text[start..start + end + 1].to_string())
 }
 
 impl Argument {
@@ -261,6 +270,51 @@ mod tests {
     fn scan(text: &str) -> DefinitionResources {
         let (_, lowered) = crate::asl::lower::lower_text(text).unwrap();
         DefinitionResources::scan(&lowered.machine)
+    }
+
+    #[test]
+    fn a_template_placeholder_is_dollar_braced_or_angle_bracketed() {
+        let cases = [
+            ("${DDBTable}", Some("${DDBTable}")),
+            ("arn:aws:sns:${AWS::Region}:x", Some("${AWS::Region}")),
+            ("<TableName>", Some("<TableName>")),
+            ("arn:aws:events:us-east-1:123456789012:event-bus/<Your Bus>", Some("<Your Bus>")),
+            ("Orders", None),
+            ("a < b > c", None),
+            ("<>", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(template_placeholder(text).as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_sample_s_angle_bracket_names_are_granted_as_unknown_until_filled_in() {
+        // Published samples leave `<TableName>` for the reader: the export grants on every table
+        // of the account and says why, rather than refusing the name.
+        let found = scan(
+            r#"{"StartAt":"P","States":{"P":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:dynamodb:putItem.waitForTaskToken",
+              "Parameters":{"TableName":"<TableName>","Item":{"k":{"S.$":"$$.Task.Token"}}},"Next":"E"},
+              "E":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents","Parameters":{"Entries":[{"EventBusName":"<EventBusARN>","Source":"s","DetailType":"d","Detail":{}}]},"End":true}}}"#,
+        );
+        assert!(found.tables.is_empty(), "no table named {:?}", found.tables);
+        let table = found.grants.iter().find(|g| g.actions.contains(&"dynamodb:PutItem".to_string())).expect("the put is granted");
+        assert_eq!(table.resource, Arn::Local { service: "dynamodb", rest: "table/*".into() });
+        assert!(found.warnings.iter().any(|w| w.message.contains("<TableName>")), "{:?}", found.warnings);
+        assert!(found.grants.iter().any(|g| g.actions.contains(&"events:PutEvents".to_string())));
+    }
+
+    #[test]
+    fn an_agentcore_harness_is_invoked_on_its_arn() {
+        let found = scan(
+            r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::bedrockagentcore:invokeHarness",
+              "Arguments":{"HarnessArn":"arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/analyst-a1b2c3d4e5","RuntimeSessionId":"{% $states.context.Execution.Name %}"},"Next":"B"},
+              "B":{"Type":"Task","Resource":"arn:aws:states:::bedrockagentcore:invokeHarness","Arguments":{"HarnessArn":"${HarnessArn}"},"End":true}}}"#,
+        );
+        let grants: Vec<(&[String], &Arn)> = found.grants.iter().map(|g| (g.actions.as_slice(), &g.resource)).collect();
+        let action = vec!["bedrock-agentcore:InvokeHarness".to_string()];
+        assert!(grants.contains(&(action.as_slice(), &Arn::Written("arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/analyst-a1b2c3d4e5".into()))), "{grants:?}");
+        assert!(grants.contains(&(action.as_slice(), &Arn::Local { service: "bedrock-agentcore", rest: "harness/*".into() })), "{grants:?}");
     }
 
     #[test]

@@ -87,6 +87,9 @@ impl Substitution {
             (true, _) => String::new(),
             (false, Some(Simulated { value: Some(v), why })) => format!("runs as {v} ({why})"),
             (false, Some(Simulated { value: None, why })) => format!("unknown offline ({why}): runs keep the placeholder; set a value here to run with one"),
+            // A bare placeholder stands for a number, a flag or an object, which its name as a
+            // string cannot be: a run goes without the field ([`resolve`]).
+            (false, None) if self.value.is_empty() && self.bare => "no value: runs go without this field; set one here".to_string(),
             (false, None) if self.value.is_empty() => "no value: runs keep the placeholder; set one here".to_string(),
             (false, None) => "unknown until deployed: runs keep the placeholder; set a value here to run with one".to_string(),
         }
@@ -147,7 +150,34 @@ pub fn resolve(text: &str, substitutions: &[Substitution]) -> String {
         }
         out = out.replace(&placeholder, &json_inner(value));
     }
-    out
+    without_unset_bare_fields(out, substitutions)
+}
+
+/// `text` without the members whose whole value is a bare placeholder that has no value for a
+/// run (`"TimeoutSeconds": ${BatchCutoffSeconds}` in a CDK-filled definition opened alone): the
+/// field holds a number, a flag or an object once deployed, which the placeholder's name as a
+/// string is not, so a run goes without it (no timeout, no concurrency limit, the service's
+/// default) rather than being refused for a string where a number goes. A field the language
+/// cannot do without (a Wait's `Seconds`) is then reported missing. Text that is not JSON is
+/// left as it is.
+fn without_unset_bare_fields(text: String, substitutions: &[Substitution]) -> String {
+    let unset: Vec<String> = substitutions.iter().filter(|s| s.bare && s.run_value().is_none()).map(|s| format!("${{{}}}", s.name)).collect();
+    if unset.is_empty() || !unset.iter().any(|p| text.contains(&format!("\"{}\"", json_inner(p)))) {
+        return text;
+    }
+    let Ok(mut root) = serde_json::from_str::<serde_json::Value>(&text) else { return text };
+    fn strip(value: &mut serde_json::Value, unset: &[String]) {
+        match value {
+            serde_json::Value::Object(members) => {
+                members.retain(|_, v| !matches!(v, serde_json::Value::String(s) if unset.contains(s)));
+                members.values_mut().for_each(|v| strip(v, unset));
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| strip(v, unset)),
+            _ => {}
+        }
+    }
+    strip(&mut root, &unset);
+    serde_json::to_string_pretty(&root).unwrap_or(text)
 }
 
 /// A placeholder written outside any string of a JSON text (`"Seconds": ${wait}`, what a
@@ -262,6 +292,21 @@ mod tests {
         assert_eq!(resolve("${AWS::Region}", std::slice::from_ref(&region)), "us-east-1");
         assert!(region.note().starts_with("runs as us-east-1"));
         assert!(Substitution::new("F", "!GetAtt F.Arn", Origin::Template).note().starts_with("unknown until deployed"));
+    }
+
+    #[test]
+    fn a_run_goes_without_the_fields_of_bare_placeholders_that_have_no_value() {
+        // A CDK-filled definition opened alone: its numbers are placeholders nobody gave.
+        let cutoff = Substitution { bare: true, ..Substitution::new("Cutoff", "", Origin::Unset) };
+        let quoted = Substitution::new("Table", "", Origin::Unset);
+        let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Task", "TimeoutSeconds": "${Cutoff}", "Parameters": {"TableName": "${Table}", "N": "${Cutoff}"}, "End": true}}}"#;
+        let run: serde_json::Value = serde_json::from_str(&resolve(text, &[cutoff.clone(), quoted.clone()])).unwrap();
+        assert_eq!(run["States"]["W"], serde_json::json!({"Type": "Task", "Parameters": {"TableName": "${Table}"}, "End": true}));
+        assert!(cutoff.note().contains("go without"), "{}", cutoff.note());
+        // Given a value, the field runs with it; a quoted placeholder alone leaves the text as it is.
+        let given = Substitution { bare: true, ..Substitution::new("Cutoff", "3600", Origin::Terraform) };
+        assert!(resolve(text, &[given]).contains(r#""TimeoutSeconds": 3600"#));
+        assert_eq!(resolve(text, &[quoted]), text);
     }
 
     #[test]

@@ -351,13 +351,38 @@ fn located_machines(text: &str, module: &[ValueFile]) -> Result<Vec<(Machine, Ve
     let variables = module_values(text, &blocks, module)?;
     let env = ModuleEnv::new(text, &blocks, module)?;
     let mut out = Vec::new();
+    let locals: Vec<(String, usize, usize)> = blocks
+        .iter()
+        .filter(|b| b.word == "locals")
+        .map(|b| attributes(text, b.body, b.end).map(|found| found.into_iter().map(|(key, at)| (key, at, b.end)).collect::<Vec<_>>()))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     for b in &blocks {
         if b.word == "resource" && b.labels.first().is_some_and(|l| l == "aws_sfn_state_machine") {
             let id = format!("aws_sfn_state_machine.{}", b.labels.get(1).cloned().unwrap_or_default());
-            out.push(machine(text, id, b.start, b.body, b.end, &variables, &env)?);
+            out.push(machine(text, id, b, &variables, &env, &locals)?);
+        } else if b.word == "module" && is_step_functions_module(text, b)? {
+            let id = format!("module.{}", b.labels.first().cloned().unwrap_or_default());
+            out.push(machine(text, id, b, &variables, &env, &locals)?);
         }
     }
     Ok(out)
+}
+
+/// Whether a `module` block calls the registry's Step Functions module
+/// (`terraform-aws-modules/step-functions/aws`, or its repository as a git source), whose
+/// `name`, `definition` and `type` are the state machine's as `aws_sfn_state_machine`'s are.
+fn is_step_functions_module(text: &str, b: &Block) -> Result<bool, FormatError> {
+    for (key, at) in attributes(text, b.body, b.end)? {
+        let mut s = Scanner { text: &text[..b.end], at };
+        if key == "source" && s.peek() == Some(b'"') {
+            let source = s.string()?.0;
+            return Ok(source.starts_with("terraform-aws-modules/step-functions/") || source.contains("terraform-aws-step-functions"));
+        }
+    }
+    Ok(false)
 }
 
 /// `text` with the literals behind the placeholders of the machine `id` set to `values` where
@@ -420,19 +445,24 @@ pub fn write_values(text: &str, id: &str, values: &[Substitution]) -> Result<Str
 fn machine(
     text: &str,
     id: String,
-    start: usize,
-    body: usize,
-    end: usize,
+    block: &Block,
     variables: &[(String, Literal)],
     env: &ModuleEnv,
+    locals: &[(String, usize, usize)],
 ) -> Result<(Machine, Vec<(String, Literal)>), FormatError> {
+    let (start, body, end) = (block.start, block.body, block.end);
     let line = crate::asl::json::LineIndex::new(text).position(start).line;
     let (mut name, mut found) = (None, None);
     for (key, at) in attributes(text, body, end)? {
         let mut s = Scanner { text: &text[..end], at };
         match key.as_str() {
             "name" if s.peek() == Some(b'"') => name = Some(s.string()?.0),
-            "definition" => found = Some(definition(&mut s)?),
+            // `definition = local.x`: the local's own expression (a `templatefile` kept in
+            // `locals`, as the registry module's examples write it).
+            "definition" => match local_definition(text, at, locals) {
+                Some((local_at, local_end)) => found = Some(definition(&mut Scanner { text: &text[..local_end], at: local_at })?),
+                None => found = Some(definition(&mut s)?),
+            },
             _ => {}
         }
     }
@@ -470,6 +500,14 @@ fn machine(
 
 /// The `definition = ...` expression at the scanner.
 #[allow(clippy::type_complexity)]
+/// Where the expression of the local that `local.NAME` at `at` names starts, and where its
+/// `locals` block ends, when the file holds it.
+fn local_definition(text: &str, at: usize, locals: &[(String, usize, usize)]) -> Option<(usize, usize)> {
+    let name = text[at..].strip_prefix("local.")?;
+    let name: String = name.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')).collect();
+    locals.iter().find(|(key, _, _)| *key == name).map(|(_, local_at, end)| (*local_at, *end))
+}
+
 fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(String, Literal)>), FormatError> {
     let text = s.text;
     if text[s.at..].starts_with("<<") {

@@ -56,6 +56,32 @@ pub fn is_http_invoke(resource: &str) -> bool {
     resource.strip_prefix("arn:").and_then(|r| r.split_once(":states:::")).is_some_and(|(_, rest)| rest == "http:invoke")
 }
 
+/// AgentCore `invokeHarness`: Step Functions turns the harness's conversation into a
+/// Converse-shaped answer (AWS's "Invoke Amazon Bedrock AgentCore harness" page): the last
+/// assistant message's text under `Output.Message.Content`, `StopReason`, and the token counts
+/// of the whole session under `Usage`. The agent's words cannot be known; they say they are an
+/// example, naming the harness.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HarnessAnswer;
+
+impl TaskHandler for HarnessAnswer {
+    fn invoke(&mut self, request: &TaskRequest, _context: &mut TaskContext) -> Result<Value, StatesError> {
+        let arn = request.input.get("HarnessArn").and_then(Value::as_str).unwrap_or_default();
+        let harness = arn.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("harness");
+        let (input_tokens, output_tokens) = (412, 96);
+        Ok(json!({
+            "Output": {"Message": {"Role": "assistant", "Content": [{"Text": format!("Example response of the harness {harness}.")}]}},
+            "StopReason": "end_turn",
+            "Usage": {"InputTokens": input_tokens, "OutputTokens": output_tokens, "TotalTokens": input_tokens + output_tokens},
+        }))
+    }
+}
+
+/// Whether `resource` is AgentCore's `invokeHarness` (any partition).
+pub fn is_harness_invoke(resource: &str) -> bool {
+    matches!(Integration::parse(resource), Ok(Integration::Optimized { integration, .. }) if (integration.service, integration.action) == ("bedrockagentcore", "invokeHarness"))
+}
+
 /// `lambda:invoke` of a function nobody simulates: its payload back, in the real envelope.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LambdaInvokeEcho;
@@ -380,6 +406,9 @@ pub fn default_handler_reading(catalogue: &Catalogue, resource: &str, reads: Vec
     if is_http_invoke(resource) {
         return Box::new(HttpInvokeEcho);
     }
+    if is_harness_invoke(resource) {
+        return Box::new(HarnessAnswer);
+    }
     match catalogue.resolve(resource) {
         Ok(resolved) => match resolved.integration {
             // A Lambda function's result is its own: it echoes its payload.
@@ -436,6 +465,21 @@ mod tests {
         assert_eq!((answered["StatusCode"].clone(), answered["StatusText"].clone(), answered["ResponseBody"].clone()), (json!(200), json!("OK"), json!({"id": 7})));
         assert_eq!(answered["Headers"]["content-type"], json!(["application/json"]));
         assert_eq!(answer(resource, json!({"ApiEndpoint": "https://example.com", "Method": "GET"}))["ResponseBody"], json!({}));
+    }
+
+    #[test]
+    fn an_agentcore_harness_answers_in_the_converse_shape_naming_the_harness() {
+        let resource = "arn:aws:states:::bedrockagentcore:invokeHarness";
+        assert!(is_harness_invoke(resource) && is_harness_invoke("arn:aws-cn:states:::bedrockagentcore:invokeHarness") && !is_harness_invoke("arn:aws:states:::bedrock:invokeModel"));
+        let arn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/analyst-a1b2c3d4e5";
+        let asked = json!({"HarnessArn": arn, "RuntimeSessionId": "run-1-analyze", "Messages": [{"Role": "user", "Content": [{"Text": "Analyze s3://sales/q2.csv"}]}]});
+        let answered = answer(resource, asked);
+        let text = answered.pointer("/Output/Message/Content/0/Text").and_then(Value::as_str).unwrap_or_default();
+        assert!(text.contains("analyst-a1b2c3d4e5") && !text.contains("Analyze"), "an example, not the prompt back: {answered}");
+        assert_eq!(answered["Output"]["Message"]["Role"], json!("assistant"));
+        let usage = &answered["Usage"];
+        assert_eq!(usage["TotalTokens"].as_i64(), Some(usage["InputTokens"].as_i64().unwrap() + usage["OutputTokens"].as_i64().unwrap()));
+        assert!(answered.get("HarnessArn").is_none() && answered.get("Messages").is_none());
     }
 
     #[test]
