@@ -120,15 +120,21 @@ fn matches(ours: &Diagnostic, aws: &AwsProblem) -> bool {
     }
 }
 
-#[test]
-fn aws_rejected_definitions_are_rejected_as_aws_does() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rejected");
+/// The JSON files of `tests/fixtures/<folder>`, sorted, with the folder's path.
+fn fixture_files(folder: &str) -> (std::path::PathBuf, Vec<std::path::PathBuf>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
+    (dir, paths)
+}
+
+#[test]
+fn aws_rejected_definitions_are_rejected_as_aws_does() {
+    let (_, paths) = fixture_files("rejected");
     let mut failures = Vec::new();
     let mut known_differences = Vec::new();
     let (mut rejected, mut accepted) = ((0, 0), (0, 0));
@@ -208,13 +214,7 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
 /// no error on any of them. A false error here is a rule refusing what AWS accepts.
 #[test]
 fn documented_definitions_are_accepted() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/accepted");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
+    let (dir, paths) = fixture_files("accepted");
     assert!(paths.len() >= 10, "the documented definitions are missing: {}", dir.display());
     let mut false_errors = Vec::new();
     for path in &paths {

@@ -124,6 +124,18 @@ pub struct Curve {
     pub to: Point,
 }
 
+/// The SVG path data of curves drawn one after another (an edge's route).
+pub fn path_svg(curves: &[Curve]) -> String {
+    let mut out = String::with_capacity(48 * curves.len());
+    for (i, c) in curves.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        c.svg_into(&mut out);
+    }
+    out
+}
+
 impl Curve {
     /// The same curve moved by (`dx`, `dy`).
     pub fn translate(&self, dx: f64, dy: f64) -> Curve {

@@ -118,14 +118,7 @@ impl SceneEdge {
     }
     /// The SVG path data.
     pub fn svg(&self) -> String {
-        let mut out = String::with_capacity(48 * self.curves.len());
-        for (i, c) in self.curves.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            c.svg_into(&mut out);
-        }
-        out
+        crate::editor::geometry::path_svg(&self.curves)
     }
     /// The distance from `p` to the edge.
     pub fn distance(&self, p: Point) -> f64 {

@@ -26,14 +26,7 @@ impl EdgePath {
     }
     /// The SVG path data (as `SceneEdge::svg`).
     pub fn d(&self) -> String {
-        let mut out = String::with_capacity(48 * self.curves.len());
-        for (i, c) in self.curves.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            c.svg_into(&mut out);
-        }
-        out
+        crate::editor::geometry::path_svg(&self.curves)
     }
 }
 
