@@ -25,8 +25,7 @@ pub fn start() {
 }
 
 
-/// How long typing pauses before the whole text is read again for what only a pause needs (the
-/// service files it uses, the request checks).
+/// How long typing pauses before the whole text is read again for the request checks.
 const QUIET_MS: u64 = 250;
 
 #[component]
@@ -51,9 +50,30 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     // does not parse a big definition again.
     let text = Memo::new(move |_| editor.session.with(|s| s.doc.text().to_string()));
     let check_requests = Trigger::new();
-    // Both read the whole text again, so they wait until typing pauses (`QUIET_MS`): a burst
-    // reads it once, and no keystroke's frame (nor the one after) carries them. Until then the
-    // request checks of the older text are not shown (they are kept with the text they are of).
+    // The service files the text uses are asked for after the frame (a burst of typing reads the
+    // text once), not after a pause: a Run clicked right after an import or a paste must find
+    // its files loaded or on their way.
+    let needs_pending = StoredValue::new(false);
+    Effect::new(move |_| {
+        text.track();
+        if needs_pending.get_value() {
+            return;
+        }
+        needs_pending.set_value(true);
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    needs_pending.set_value(false);
+                    text.with_untracked(|t| files.need_definition(t));
+                },
+                std::time::Duration::ZERO,
+            )
+        });
+    });
+    // The request checks read the whole text again, so they wait until typing pauses
+    // (`QUIET_MS`): a burst reads it once, and no keystroke's frame (nor the one after) carries
+    // them. Until then the request checks of the older text are not shown (they are kept with the
+    // text they are of).
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         text.track();
@@ -61,12 +81,9 @@ pub fn App(loaded: Loaded) -> impl IntoView {
         generation.set_value(mine);
         set_timeout(
             move || {
-                if generation.get_value() != mine {
-                    return;
+                if generation.get_value() == mine {
+                    check_requests.notify();
                 }
-                let needed = text.with_untracked(|t| serde_json::from_str::<serde_json::Value>(t).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default());
-                files.need(&needed);
-                check_requests.notify();
             },
             std::time::Duration::from_millis(QUIET_MS),
         );

@@ -102,6 +102,14 @@ impl ServiceFiles {
         }
     }
 
+    /// Starts fetching the files the definition `text` uses. A Run or a suite calls this before
+    /// it waits ([`Self::when_loaded`]): the page's own read of the text waits until typing
+    /// pauses, and a Run clicked before then must still wait for the files its Tasks answer from.
+    pub fn need_definition(&self, text: &str) {
+        let needed = serde_json::from_str::<serde_json::Value>(text).map(|d| crate::catalogue::needs::services_used(&d)).unwrap_or_default();
+        self.need(&needed);
+    }
+
     /// The services whose file is on its way (tracked).
     pub fn loading(&self) -> Vec<String> {
         self.states.with(|s| s.iter().filter(|(_, st)| **st == FileState::Loading).map(|(n, _)| n.clone()).collect())
