@@ -2,6 +2,8 @@
 //! palette pattern and of the realistic workflows, measured by running the suites; what is not
 //! reached is explained.
 
+mod corpus_support;
+
 use serde_json::Value;
 use statecraft::sim::handler::HandlerSet;
 use statecraft::sim::scenario::seed_scenarios;
@@ -147,24 +149,10 @@ fn corpus_files(aws_samples: bool) -> Vec<(String, String)> {
             .collect();
         paths.sort();
         for path in paths {
-            out.push((path.display().to_string(), runnable_text(&path)));
+            out.push((path.display().to_string(), corpus_support::runnable_definition(&path)));
         }
     }
     out
-}
-
-/// A corpus file's definition as JSON text: the file itself, or (a definition with placeholders
-/// outside its strings, which a CDK stack or a Terraform `templatefile` fills in) what
-/// `statecraft generate-suite` makes of it through `formats`, as `tests/workflows.rs` reads it.
-fn runnable_text(path: &std::path::Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap();
-    if serde_json::from_str::<Value>(&text).is_ok() {
-        return text;
-    }
-    let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let mut machines = statecraft::formats::load::load(&name, &text, &|_| Err("no companion files".into())).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(machines.len(), 1, "{name}");
-    machines.remove(0).runnable
 }
 
 #[test]

@@ -14,6 +14,8 @@
 //! drawer's store seed format (`sim::stores::StoreSeeds`), given to `statecraft run` as
 //! `--stores FILE`.
 
+mod corpus_support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -41,19 +43,9 @@ fn beside(definition: &Path, ending: &str) -> String {
     path.strip_suffix(".asl.json").or_else(|| path.strip_suffix(".asl.yaml")).map_or_else(|| path.to_string(), |stem| format!("{stem}{ending}"))
 }
 
-/// The definition a run uses, as JSON text: the file as it is, or (ASL YAML, a definition with
-/// placeholders outside its strings that a CDK stack or a Terraform `templatefile` fills in)
-/// what `statecraft run` makes of it through `formats` (placeholders with no value kept, or the
-/// fields they stand for left out).
+/// The definition a run uses, as JSON text (`corpus_support::runnable_definition`).
 fn definition_of(file: &Path) -> String {
-    let text = std::fs::read_to_string(file).unwrap();
-    if serde_json::from_str::<Value>(&text).is_ok() {
-        return text;
-    }
-    let name = file.file_name().unwrap().to_string_lossy().to_string();
-    let mut machines = statecraft::formats::load::load(&name, &text, &|_| Err("no companion files".into())).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(machines.len(), 1, "{name}");
-    machines.remove(0).runnable
+    corpus_support::runnable_definition(file)
 }
 
 fn expected_of(definition: &Path) -> Value {
