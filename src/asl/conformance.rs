@@ -136,10 +136,16 @@ enum DeclaredFunction {
     Sleep { seconds: u64, then: Box<DeclaredFunction> },
 }
 
+/// The one member of a case's tagged object (`{"echo": true}`, `{"success": V}`), or `what` it
+/// must be.
+fn one_member<'a>(value: &'a Value, what: &str) -> Result<(&'a String, &'a Value), String> {
+    let object = value.as_object().filter(|o| o.len() == 1).ok_or(what)?;
+    Ok(object.iter().next().expect("one member"))
+}
+
 impl DeclaredFunction {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}, {\"sleep\": {…}}")?;
-        let (key, body) = object.iter().next().expect("one member");
+        let (key, body) = one_member(value, "a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}, {\"sleep\": {…}}")?;
         match key.as_str() {
             "echo" => Ok(DeclaredFunction::Echo),
             "return" => Ok(DeclaredFunction::Return(body.clone())),
@@ -229,8 +235,7 @@ enum Callback {
 
 impl Callback {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let object = value.as_object().filter(|o| o.len() == 1).ok_or("a callback is one of {\"heartbeat\": true}, {\"success\": V}, {\"failure\": {\"error\": E, \"cause\": C}}")?;
-        let (key, body) = object.iter().next().expect("one member");
+        let (key, body) = one_member(value, "a callback is one of {\"heartbeat\": true}, {\"success\": V}, {\"failure\": {\"error\": E, \"cause\": C}}")?;
         match key.as_str() {
             "heartbeat" => Ok(Callback::Heartbeat),
             "success" => Ok(Callback::Success(body.clone())),
