@@ -117,6 +117,19 @@ impl PartialEq for Member {
 }
 
 impl Node {
+    /// Whether `other` is the same tree with the same spans (`==` leaves the spans out): what a
+    /// re-read of an edited text must give, span for span.
+    pub fn same_with_spans(&self, other: &Node) -> bool {
+        self.span == other.span
+            && match (&self.value, &other.value) {
+                (Value::Object(x), Value::Object(y)) => {
+                    x.len() == y.len() && x.iter().zip(y).all(|(m, n)| m.key == n.key && m.key_span == n.key_span && m.value.same_with_spans(&n.value))
+                }
+                (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(m, n)| m.same_with_spans(n)),
+                (x, y) => x == y,
+            }
+    }
+
     /// A node built by code, with no source position.
     pub fn new(value: Value) -> Self {
         Node { value, span: Span::default() }

@@ -228,16 +228,8 @@ mod tests {
     use super::super::read;
     use super::*;
 
-    /// Spans compared too: `Node`'s equality leaves them out.
     fn same(a: &Node, b: &Node) -> bool {
-        a.span == b.span
-            && match (&a.value, &b.value) {
-                (Value::Object(x), Value::Object(y)) => {
-                    x.len() == y.len() && x.iter().zip(y).all(|(m, n)| m.key == n.key && m.key_span == n.key_span && same(&m.value, &n.value))
-                }
-                (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(m, n)| same(m, n)),
-                (x, y) => x == y,
-            }
+        a.same_with_spans(b)
     }
 
     /// Patches `old` into `new` and expects the full read's tree, re-reading at `pointer`
