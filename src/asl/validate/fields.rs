@@ -394,12 +394,7 @@ fn resource_may_be_arn(resource: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::asl::diag::Code;
-    use crate::asl::validate::validate_text;
-
-    /// The errors of `text`: (code, pointer, message).
-    fn errors(text: &str) -> Vec<(Code, String, String)> {
-        validate_text(text).errors().map(|d| (d.code, d.pointer.clone(), d.message.clone())).collect()
-    }
+    use crate::asl::validate::errors_of as errors;
 
     #[test]
     fn absent_required_fields_are_named_together_on_their_object_in_aws_words() {

@@ -134,12 +134,7 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
 #[cfg(test)]
 mod tests {
     use crate::asl::diag::Code;
-    use crate::asl::validate::validate_text;
-
-    /// The errors of `text`: (code, pointer, message).
-    fn errors(text: &str) -> Vec<(Code, String, String)> {
-        validate_text(text).errors().map(|d| (d.code, d.pointer.clone(), d.message.clone())).collect()
-    }
+    use crate::asl::validate::errors_of as errors;
 
     #[test]
     fn a_workflow_without_a_terminal_state_is_that_one_problem() {

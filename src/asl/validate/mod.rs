@@ -62,6 +62,12 @@ pub fn validate_text_as(text: &str, execution_type: ExecutionType) -> Report {
     }
 }
 
+/// The errors of `text` as (code, pointer, message): what the rules' tests compare.
+#[cfg(test)]
+pub(crate) fn errors_of(text: &str) -> Vec<(Code, String, String)> {
+    validate_text(text).errors().map(|d| (d.code, d.pointer.clone(), d.message.clone())).collect()
+}
+
 /// Puts located diagnostics in the order they are shown: errors first, then by position, and
 /// (so that the order does not depend on which rule ran first, and a definition judged again in
 /// part gives the same list) by pointer, code and message.
