@@ -79,8 +79,14 @@ fn recorded_matches(want: &Value, got: &Value) -> bool {
 /// `"x-amzn-RequestId": "x-amzn-RequestId"`, `"X-Amzn-Trace-Id": "X-Amzn-Trace-Id"`, the whole
 /// header list) and its HTTP date (`"Date": "date"`), as `services/test_lambda_task_service`'s
 /// recordings show. Any value of ours stands there.
+///
+/// A `.sync` child execution's dates in StartExecution's and DescribeExecution's answers
+/// (`"StartDate": "start-date"`, `"StopDate": "stop-date"`, `callback/test_callback`'s
+/// `test_start_execution_sync*`) are masked the same way.
 fn masked_by_key(key: &str, want: &Value) -> bool {
-    want.as_str().is_some_and(|mask| mask == key || (key == "Date" && mask == "date"))
+    want.as_str().is_some_and(|mask| {
+        mask == key || matches!((key, mask), ("Date", "date") | ("StartDate", "start-date") | ("StopDate", "stop-date"))
+    })
 }
 
 /// Whether `got` is `want` with each placeholder the recorder wrote standing for what it masked:
@@ -208,8 +214,10 @@ impl TaskHandler for DeclaredFunction {
 
 /// The handlers of a case's declared Lambda functions (`lambdas`, by function name) and service
 /// calls (`services`, by resource ARN: what the service answered, such as SQS's `sendMessage`
-/// response before a `.waitForTaskToken` task waits).
-fn declared_functions(case: &Value) -> Result<HandlerRegistry, String> {
+/// response before a `.waitForTaskToken` task waits). Also the handlers of a child machine a
+/// case declares in `machines` (its own `lambdas`), built by the caller that runs them
+/// ([`run_dir_with`]).
+pub fn declared_functions(case: &Value) -> Result<HandlerRegistry, String> {
     let mut registry = HandlerRegistry::new();
     for field in ["lambdas", "services"] {
         if let Some(declared) = case.get(field) {
@@ -289,26 +297,46 @@ fn compact(value: &Value) -> String {
     if text.len() > 300 { format!("{}…", &text[..text.char_indices().nth(300).map_or(text.len(), |(i, _)| i)]) } else { text }
 }
 
+/// What a caller above `asl` adds to a case's handlers: the handlers this layer cannot name,
+/// such as the nested-execution handler that runs the child machines a case declares in
+/// `machines` (`handlers::nested::case_machines`).
+pub type ExtraHandlers<'a> = &'a dyn Fn(&Value, &mut HandlerRegistry) -> Result<(), String>;
+
+/// The extra handlers of [`run_case`] and [`run_dir`]: none. A case that declares child machines
+/// says it needs a runner that can start them.
+fn no_extra_handlers(case: &Value, _: &mut HandlerRegistry) -> Result<(), String> {
+    match case.get("machines") {
+        Some(_) => Err("the case starts child machines (`machines`): run it with the nested-execution handler (run_dir_with)".into()),
+        None => Ok(()),
+    }
+}
+
 /// Runs one case given as JSON; `Err` says why the case could not even be read.
 pub fn run_case(case: &Value) -> CaseResult {
+    run_case_with(case, &no_extra_handlers)
+}
+
+/// [`run_case`] with handlers `extra` adds to the case's declared ones.
+pub fn run_case_with(case: &Value, extra: ExtraHandlers) -> CaseResult {
     let name = case.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
     let requires = case
         .get("requires")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
         .unwrap_or_default();
-    let failure = check_case(case).err();
+    let failure = check_case(case, extra).err();
     CaseResult { name, requires, failure }
 }
 
-fn check_case(case: &Value) -> Result<(), String> {
+fn check_case(case: &Value, extra: ExtraHandlers) -> Result<(), String> {
     let definition = case.get("definition").ok_or("the case has no definition")?;
     let program = Program::from_text(&definition.to_string()).map_err(|e| format!("definition does not compile: {e}"))?;
     let input = case.get("input").cloned().unwrap_or(Value::Object(Default::default()));
     // The recorder wrote the account as 111111111111 and the role as snf_role_arn: the
     // execution runs as them (the context object's ARNs, `test_context_object`).
     let config = ExecutionConfig { role_arn: "snf_role_arn".into(), account: "111111111111".into(), ..ExecutionConfig::default() };
-    let handlers = declared_functions(case)?;
+    let mut handlers = declared_functions(case)?;
+    extra(case, &mut handlers)?;
     let execution = run_answering(Execution::start(Arc::new(program), input, Box::new(VirtualClock::default()), handlers, config), case)?;
     let expected = case.get("expected").ok_or("the case has no expected outcome")?;
     let expected_status = expected.get("status").and_then(Value::as_str).unwrap_or("");
@@ -491,6 +519,11 @@ fn compare_history(expected: &[Value], actual: &[HistoryEvent]) -> Result<(), St
 
 /// Runs every `*.json` case of `dir` in name order whose tags pass `include`.
 pub fn run_dir(dir: &Path, include: impl Fn(&[String]) -> bool) -> std::io::Result<Vec<CaseResult>> {
+    run_dir_with(dir, include, &no_extra_handlers)
+}
+
+/// [`run_dir`] with handlers `extra` adds to each case's declared ones.
+pub fn run_dir_with(dir: &Path, include: impl Fn(&[String]) -> bool, extra: ExtraHandlers) -> std::io::Result<Vec<CaseResult>> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
@@ -516,7 +549,7 @@ pub fn run_dir(dir: &Path, include: impl Fn(&[String]) -> bool) -> std::io::Resu
             .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
             .unwrap_or_default();
         if include(&requires) {
-            results.push(run_case(&case));
+            results.push(run_case_with(&case, extra));
         }
     }
     Ok(results)
@@ -703,6 +736,32 @@ mod tests {
         assert!(!recorded_matches(&want, &json!({"RequestId": "a-b", "Date": "x", "Other": "x", "n": 2})));
         assert!(!recorded_matches(&json!({"Date": "Date"}), &json!({"Date": "date"})) || masked_by_key("Date", &json!("Date")));
         assert!(!masked_by_key("RequestId", &json!("requestid")) && !masked_by_key("Date", &json!("DATE")));
+    }
+
+    /// A `.sync` child's dates are masked by key (`"StartDate": "start-date"`), and only there.
+    #[test]
+    fn a_sync_childs_dates_are_masked_by_their_key() {
+        assert!(recorded_matches(&json!({"StartDate": "start-date", "StopDate": "stop-date"}), &json!({"StartDate": 1704067200000_i64, "StopDate": 1704067205000_i64})));
+        assert!(!recorded_matches(&json!({"Name": "start-date"}), &json!({"Name": 1})));
+        assert!(!recorded_matches(&json!({"StopDate": "start-date"}), &json!({"StopDate": 1})));
+    }
+
+    /// A case that starts child machines says so when run without the nested handler, and the
+    /// handlers a caller adds are registered for the run.
+    #[test]
+    fn child_machines_need_the_callers_handler() {
+        let mut case = pass_case(|_| {});
+        case["machines"] = json!({"arn:aws:states:us-east-1:111111111111:stateMachine:c": {"definition": {}}});
+        assert!(run_case(&case).failure.unwrap().contains("`machines`"));
+        let called = std::cell::Cell::new(false);
+        let extra = |c: &Value, _: &mut HandlerRegistry| {
+            called.set(c.get("machines").is_some());
+            Ok(())
+        };
+        assert_eq!(run_case_with(&case, &extra).failure, None);
+        assert!(called.get());
+        let refusing = |_: &Value, _: &mut HandlerRegistry| Err("no such machine".to_string());
+        assert_eq!(run_case_with(&case, &refusing).failure.as_deref(), Some("no such machine"));
     }
 
     #[test]

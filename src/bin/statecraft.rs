@@ -797,9 +797,10 @@ fn relative_to(path: &std::path::Path, dir: &std::path::Path) -> String {
 
 /// `statecraft conformance`: exit 0 when every case passed.
 fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
-    use statecraft::asl::conformance::{report, run_dir};
+    use statecraft::asl::conformance::{report, run_dir_with};
     let include = |tags: &[String]| all || !tags.iter().any(|t| t == "jsonata" || t == "variables");
-    match run_dir(dir, include) {
+    // Cases whose Tasks start child machines (`machines`) run them through the nested handler.
+    match run_dir_with(dir, include, &statecraft::handlers::nested::case_machines) {
         Ok(results) => {
             print!("{}", terminal_safe(&report(&results)));
             if results.iter().all(|r| r.failure.is_none()) { ExitCode::SUCCESS } else { ExitCode::from(1) }

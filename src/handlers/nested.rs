@@ -79,10 +79,12 @@ fn start(
     };
     let machine_name = arn.rsplit(':').next().unwrap_or("child").to_string();
     let name = request.input.get("Name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| format!("{machine_name}-{}", runs));
+    // No input, or a null one, starts the child with `{}` (`test_start_execution_sync`'s
+    // `"Input": null`: the child's Input is "{}").
     let input = match request.input.get("Input") {
         Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::String(text.clone())),
+        None | Some(Value::Null) => json!({}),
         Some(other) => other.clone(),
-        None => json!({}),
     };
     let start_time = context.now;
     let config = ExecutionConfig {
@@ -100,14 +102,15 @@ fn start(
     let execution_arn = format!("{}:{}", arn.replacen(":stateMachine:", ":execution:", 1), name);
     let mut description = Map::new();
     description.insert("ExecutionArn".into(), json!(execution_arn));
-    description.insert("Input".into(), json!(serde_json::to_string(&input).unwrap_or_default()));
+    let sync2 = request.resource.ends_with(":2");
+    // `.sync:2` gives the input and output as JSON, `.sync` as JSON text (the recordings' Input
+    // `{}` and "{}").
+    description.insert("Input".into(), if sync2 { input.clone() } else { json!(serde_json::to_string(&input).unwrap_or_default()) });
     description.insert("InputDetails".into(), json!({"Included": true}));
     description.insert("Name".into(), json!(name));
     description.insert("StartDate".into(), json!(start_time));
     description.insert("StateMachineArn".into(), json!(arn));
-    let sync2 = request.resource.ends_with(":2");
-    // StartExecution's own answer, before the parent waits for the child's end.
-    let submitted = Some(json!({"ExecutionArn": execution_arn, "StartDate": start_time}));
+    let submitted = Some(start_answer(&execution_arn, start_time, context));
     match child.status() {
         ExecutionStatus::Succeeded { output } => {
             let output = if sync2 { Value::clone(output) } else { json!(serde_json::to_string(&**output).unwrap_or_default()) };
@@ -134,6 +137,53 @@ fn start(
             submitted,
         ),
     }
+}
+
+/// StartExecution's own answer, before the parent waits for the child's end (TaskSubmitted):
+/// the execution's ARN and start date with the SDK's metadata, its `Content-Length` the length
+/// of the body on the wire, `{"executionArn":"…","startDate":1.688135739585E9}` (the JSON 1.0
+/// protocol's dates are epoch seconds, written as Java writes a double).
+fn start_answer(execution_arn: &str, start: i64, context: &mut TaskContext) -> Value {
+    let wire = format!("{{\"executionArn\":{},\"startDate\":{}}}", json!(execution_arn), java_double(start as f64 / 1000.0));
+    let mut answer = crate::asl::interp::sdk_response::with_metadata(
+        json!({"ExecutionArn": execution_arn, "StartDate": start}),
+        "application/x-amz-json-1.0",
+        &[("connection", "keep-alive".to_string())],
+        context,
+    );
+    if let Some(meta) = answer.get_mut("SdkHttpMetadata") {
+        meta["AllHttpHeaders"]["Content-Length"] = json!([wire.len().to_string()]);
+        meta["HttpHeaders"]["Content-Length"] = json!(wire.len().to_string());
+    }
+    answer
+}
+
+/// A double as Java's `Double.toString` writes one of 10^7 or more: `1.688135739585E9`, `2.0E9`
+/// (the shortest digits that read back, at least one after the point).
+fn java_double(value: f64) -> String {
+    let text = format!("{value:e}");
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
+    format!("{mantissa}E{exponent}")
+}
+
+/// The child machines a conformance case declares (`machines`: each ARN's `definition` and
+/// the `lambdas` its Tasks call, FORMAT.md), registered as this handler for the
+/// `startExecution.sync` Tasks of the case (`asl::conformance::run_dir_with`).
+pub fn case_machines(case: &Value, registry: &mut HandlerRegistry) -> Result<(), String> {
+    let Some(machines) = case.get("machines") else { return Ok(()) };
+    let machines = machines.as_object().ok_or("`machines` is an object of state machine ARNs")?;
+    let mut handler = StartExecutionSync::default();
+    for (arn, machine) in machines {
+        let definition = machine.get("definition").ok_or(format!("machines/{arn}: no definition"))?;
+        let program = Program::from_text(&definition.to_string()).map_err(|e| format!("machines/{arn}: definition does not compile: {e}"))?;
+        crate::asl::conformance::declared_functions(machine).map_err(|e| format!("machines/{arn}: {e}"))?;
+        let machine = machine.clone();
+        let handlers = move || crate::asl::conformance::declared_functions(&machine).unwrap_or_default();
+        handler = handler.with_machine(arn.clone(), Arc::new(program), handlers);
+    }
+    handler.register(registry);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -189,5 +239,37 @@ mod tests {
         assert_eq!(error.error.as_deref(), Some("States.TaskFailed"));
         let cause: Value = serde_json::from_str(error.cause.as_deref().unwrap()).unwrap();
         assert_eq!((cause["Status"].as_str(), cause["Error"].as_str(), cause["Cause"].as_str()), (Some("FAILED"), Some("Child.Bad"), Some("not ok")));
+    }
+
+    /// StartExecution's answer (TaskSubmitted) carries the SDK's metadata; its Content-Length is
+    /// the wire body's, as `test_start_execution_sync` recorded it: 161 bytes for a machine
+    /// named as LocalStack's tests name theirs and a start date with milliseconds.
+    #[test]
+    fn the_start_answer_counts_the_body_on_the_wire() {
+        let arn = "arn:aws:states:us-east-1:111111111111:execution:statemachine_create_and_record_execution_5e1f0a3c:TestStartTarget";
+        use rand::SeedableRng;
+        let (mut rng, mut log) = (rand::rngs::StdRng::seed_from_u64(1), Vec::new());
+        let mut context = TaskContext { now: 1_688_136_139_585, rng: &mut rng, log: &mut log, logging: false };
+        let answer = start_answer(arn, 1_688_136_139_585, &mut context);
+        assert_eq!(answer["SdkHttpMetadata"]["HttpHeaders"]["Content-Length"], json!("161"), "{answer}");
+        assert_eq!(answer["SdkHttpMetadata"]["AllHttpHeaders"]["connection"], json!(["keep-alive"]));
+        assert_eq!((&answer["ExecutionArn"], &answer["StartDate"]), (&json!(arn), &json!(1_688_136_139_585_i64)));
+        assert_eq!([java_double(1_688_136_139.585), java_double(1_704_067_200.0), java_double(2e9)], ["1.688136139585E9", "1.7040672E9", "2.0E9"]);
+    }
+
+    /// A null or absent Input starts the child with `{}`; `.sync:2` describes it as JSON,
+    /// `.sync` as text.
+    #[test]
+    fn a_null_input_starts_the_child_with_an_empty_object() {
+        let child = program(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}));
+        for (resource, want) in [("arn:aws:states:::states:startExecution.sync", json!("{}")), ("arn:aws:states:::states:startExecution.sync:2", json!({}))] {
+            let parent = program(json!({"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": resource,
+                "Parameters": {"StateMachineArn": CHILD, "Input": null}, "End": true}}}));
+            let mut handlers = HandlerRegistry::new();
+            StartExecutionSync::default().with_machine(CHILD, child.clone(), HandlerRegistry::new).register(&mut handlers);
+            let execution = Execution::start(parent, json!({}), Box::new(VirtualClock::default()), handlers, ExecutionConfig::default()).run_to_end();
+            let ExecutionStatus::Succeeded { output } = execution.status() else { panic!("{:?}", execution.status()) };
+            assert_eq!((&output["Input"], &output["Output"]), (&want, &want), "{resource}");
+        }
     }
 }
