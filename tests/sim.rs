@@ -384,6 +384,24 @@ fn a_function_nobody_simulates_answers_what_the_workflow_reads_from_it() {
     assert_eq!((output["reservationId"].is_string(), output["units"].clone()), (true, json!(1)), "{output}");
 }
 
+/// A Lambda proxy's `body` is JSON text (API Gateway and Lambda proxy answers' bodies are
+/// strings): a workflow that parses it with `States.StringToJson` gets text holding what the
+/// states after it read, in a ResultSelector and in a later state's Parameters alike.
+#[test]
+fn a_body_the_workflow_parses_with_string_to_json_is_json_text() {
+    let definition = json!({"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "api", "Payload.$": "$"},
+            "ResultSelector": {"answer.$": "States.StringToJson($.Payload.body)", "code.$": "$.Payload.statusCode"}, "ResultPath": "$.call", "Next": "Ok?"},
+        "Ok?": {"Type": "Choice", "Choices": [{"Variable": "$.call.answer.status", "StringEquals": "APPROVED", "Next": "Again"}], "Default": "Refused"},
+        "Refused": {"Type": "Fail", "Error": "Refused"},
+        "Again": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "api", "Payload.$": "$"}, "ResultPath": "$.again", "Next": "Read"},
+        "Read": {"Type": "Pass", "Parameters": {"parsed.$": "States.StringToJson($.again.Payload.body)", "status.$": "$.call.answer.status"}, "End": true}}});
+    let (status, output) = zero_configuration(&definition, json!({"body": {"an": "object"}}));
+    assert_eq!(status, "SUCCEEDED", "{output}");
+    assert_eq!(output["status"], json!("APPROVED"), "{output}");
+    assert!(output["parsed"].is_object(), "the second body is JSON text too: {output}");
+}
+
 #[test]
 fn a_polled_service_reports_the_status_its_loop_waits_for() {
     // The enum's first success value is CREATE_COMPLETE; this loop waits for UPDATE_COMPLETE.

@@ -28,6 +28,9 @@
 //!    `TimestampPath` a timestamp in the past, an inline Map's items objects with the fields its
 //!    `ItemSelector` (or first state) reads, and a read through a state that hands its input on
 //!    (a Wait, a Choice, a bare Pass) is read under its `InputPath`/`OutputPath`.
+//! 4. A path the workflow parses with `States.StringToJson` (an API Gateway or Lambda proxy's
+//!    `body`, in a `ResultSelector` or a later state's `Parameters`) holds JSON text: the text of
+//!    what the reads under the parsed value want (`"{}"` when nothing is read under it).
 //!
 //! A function's answer ([`Expectation::shape_payload`]) is its payload with these values put
 //! in; a service's answer ([`Expectation::shape_service`]) only has the status it reports set
@@ -46,6 +49,9 @@ use super::suite::synth;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expectation {
     pub reads: Vec<Read>,
+    /// Paths the workflow parses with `States.StringToJson` (an API Gateway or Lambda proxy's
+    /// `body`): the answer holds JSON text there, the text of what the reads under it want.
+    pub json_texts: Vec<Vec<Step>>,
 }
 
 /// One path read from a result, with the value a Choice wants there (`None`: any value, one its
@@ -65,12 +71,40 @@ pub struct Read {
 
 impl Expectation {
     pub fn is_empty(&self) -> bool {
-        self.reads.is_empty()
+        self.reads.is_empty() && self.json_texts.is_empty()
+    }
+
+    fn add_json_text(&mut self, steps: Vec<Step>) {
+        if !steps.is_empty() && !self.json_texts.contains(&steps) {
+            self.json_texts.push(steps);
+        }
     }
 
     /// A function's default answer: `payload` with every read put in: a Choice's value always,
     /// any other read only where the payload has nothing.
+    /// A path parsed by `States.StringToJson` holds JSON text: the reads under it go into the
+    /// value the text holds, written back as text (`"{}"` when nothing is read under it).
     pub fn shape_payload(&self, mut payload: Value) -> Value {
+        // The deepest first, so that a text inside a text is written before the outer one.
+        let mut texts: Vec<&Vec<Step>> = self.json_texts.iter().collect();
+        texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        for steps in texts.iter().rev() {
+            if let Some(parsed) = paths::get(&payload, steps).and_then(Value::as_str).and_then(|t| serde_json::from_str::<Value>(t).ok()) {
+                paths::set(&mut payload, steps, Some(parsed));
+            }
+        }
+        payload = self.put_reads(payload);
+        for steps in texts {
+            let text = match paths::get(&payload, steps) {
+                Some(value @ (Value::Object(_) | Value::Array(_))) => value.to_string(),
+                _ => "{}".to_string(),
+            };
+            paths::set(&mut payload, steps, Some(Value::String(text)));
+        }
+        payload
+    }
+
+    fn put_reads(&self, mut payload: Value) -> Value {
         for Read { steps, value, absent, .. } in &self.reads {
             if *absent {
                 paths::set(&mut payload, steps, None);
@@ -142,8 +176,10 @@ impl Expectation {
 
     /// The reads under `prefix`, relative to it (`Payload` of `lambda:invoke`'s envelope).
     pub fn under(&self, prefix: &Step) -> Expectation {
-        let reads = self.reads.iter().filter_map(|r| r.steps.strip_prefix(std::slice::from_ref(prefix)).map(|rest| Read { steps: rest.to_vec(), ..r.clone() })).collect();
-        Expectation { reads }
+        let prefix = std::slice::from_ref(prefix);
+        let reads = self.reads.iter().filter_map(|r| r.steps.strip_prefix(prefix).map(|rest| Read { steps: rest.to_vec(), ..r.clone() })).collect();
+        let json_texts = self.json_texts.iter().filter_map(|t| t.strip_prefix(prefix)).filter(|t| !t.is_empty()).map(<[Step]>::to_vec).collect();
+        Expectation { reads, json_texts }
     }
 }
 
@@ -436,6 +472,9 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
             expectation.add(raw.clone(), None, false);
         }
     }
+    let mut texts = Vec::new();
+    json_text_paths(state.get("ResultSelector").unwrap_or(&Value::Null), &mut texts);
+    texts.into_iter().for_each(|t| expectation.add_json_text(t));
     let placed: Vec<Step> = match state.get("ResultPath") {
         None => Vec::new(),
         Some(Value::String(p)) => match paths::steps(p) {
@@ -477,6 +516,15 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
         for path in read_paths(state_read) {
             if let Some(raw) = to_raw(&path).filter(|r| !r.is_empty()) {
                 expectation.add(raw, None, false);
+            }
+        }
+        let mut texts = Vec::new();
+        for field in ["Parameters", "ItemSelector"] {
+            json_text_paths(state_read.get(field).unwrap_or(&Value::Null), &mut texts);
+        }
+        for path in texts {
+            if let Some(raw) = to_raw(&path) {
+                expectation.add_json_text(raw);
             }
         }
         for path in after_parallel(state_read, states) {
@@ -671,7 +719,8 @@ fn selector_reads(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, V
     for (key, v) in map {
         if let Some(field) = key.strip_suffix(".$") {
             at.push(Step::Member(field.to_string()));
-            if let Some(steps) = v.as_str().and_then(paths::steps) {
+            if let Some(steps) = v.as_str().and_then(|t| paths::steps(t).or_else(|| string_to_json_argument(t))) {
+                // `States.StringToJson($.a)` puts what the text at `$.a` holds under the key.
                 out.push((at.clone(), steps));
             } else if let Some(text) = v.as_str() {
                 for steps in intrinsic_paths(text) {
@@ -823,6 +872,28 @@ fn rule_paths(rule: &Value, out: &mut Vec<Vec<Step>>) {
             (k, Value::String(p)) if k.ends_with("Path") => out.extend(paths::steps(p)),
             _ => {}
         }
+    }
+}
+
+/// The path a `States.StringToJson($.a.b)` call parses, when that is the whole text.
+fn string_to_json_argument(text: &str) -> Option<Vec<Step>> {
+    paths::steps(text.trim().strip_prefix("States.StringToJson(")?.strip_suffix(')')?.trim())
+}
+
+/// The paths a state's templates parse with `States.StringToJson` (`"data.$":
+/// "States.StringToJson($.Payload.body)"`): JSON text must be there.
+fn json_text_paths(value: &Value, out: &mut Vec<Vec<Step>>) {
+    match value {
+        Value::Object(members) => {
+            for (key, v) in members {
+                match v.as_str() {
+                    Some(text) if key.ends_with(".$") => out.extend(string_to_json_argument(text)),
+                    _ => json_text_paths(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| json_text_paths(v, out)),
+        _ => {}
     }
 }
 
@@ -988,13 +1059,13 @@ mod tests {
             read("$.itemCount", None, false),
             read("$.orderId", None, false),
             read("$.isFraud", None, false),
-        ] };
+        ], ..Default::default() };
         assert_eq!(expectation.shape_payload(json!({"orderId": "O-1", "status": "NEW"})), json!({"orderId": "O-1", "status": "OK", "itemCount": 1, "isFraud": true}));
         // A service keeps its shape: only a status it has takes the awaited value.
-        let service = Expectation { reads: vec![read("$.Stacks[0].StackStatus", Some(json!("UPDATE_COMPLETE")), true), read("$.Other", Some(json!("x")), true)] };
+        let service = Expectation { reads: vec![read("$.Stacks[0].StackStatus", Some(json!("UPDATE_COMPLETE")), true), read("$.Other", Some(json!("x")), true)], ..Default::default() };
         assert_eq!(service.shape_service(json!({"Stacks": [{"StackStatus": "CREATE_COMPLETE"}]})), json!({"Stacks": [{"StackStatus": "UPDATE_COMPLETE"}]}));
         // A value that only makes an earlier rule fail is no status the service reports.
-        let not_failed = Expectation { reads: vec![read("$.Status", Some(json!("FAILED-other")), false)] };
+        let not_failed = Expectation { reads: vec![read("$.Status", Some(json!("FAILED-other")), false)], ..Default::default() };
         assert_eq!(not_failed.shape_service(json!({"Status": "COMPLETE"})), json!({"Status": "COMPLETE"}));
     }
 
@@ -1098,7 +1169,7 @@ mod tests {
     #[test]
     fn the_paths_a_service_answer_must_hold_leave_out_what_must_be_absent() {
         let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent };
-        let expectation = Expectation { reads: vec![read("$.Reservations[0].Instances[0].SubnetId", false), read("$.NextToken", true)] };
+        let expectation = Expectation { reads: vec![read("$.Reservations[0].Instances[0].SubnetId", false), read("$.NextToken", true)], ..Default::default() };
         let wanted = vec![vec![ReadStep::Member("Reservations".into()), ReadStep::Index(0), ReadStep::Member("Instances".into()), ReadStep::Index(0), ReadStep::Member("SubnetId".into())]];
         assert_eq!(expectation.service_reads(), wanted);
     }
