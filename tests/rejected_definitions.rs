@@ -36,12 +36,29 @@ fn aws_problems(expected: &serde_json::Value) -> Vec<AwsProblem> {
     let Some(inner) = message.strip_prefix("Invalid State Machine Definition: '").and_then(|m| m.strip_suffix('\'')) else {
         return Vec::new();
     };
-    let (code, rest) = inner.split_once(": ").expect("CODE: message");
-    let (message, location) = match rest.rsplit_once(" at /") {
-        Some((message, pointer)) => (message, Some(format!("/{pointer}"))),
-        None => (rest, None),
-    };
-    vec![AwsProblem { code: code.to_string(), location, message: message.to_string() }]
+    // Several problems are joined by ", " before each one's code: "CODE: a at /x, CODE: b at /y".
+    let mut problems = Vec::new();
+    let mut rest = inner;
+    loop {
+        let next = rest.match_indices(", ").map(|(i, _)| i).find(|&i| {
+            let after = &rest[i + 2..];
+            after.split_once(": ").is_some_and(|(code, _)| !code.is_empty() && code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
+        });
+        let (one, more) = match next {
+            Some(i) => (&rest[..i], Some(&rest[i + 2..])),
+            None => (rest, None),
+        };
+        let (code, text) = one.split_once(": ").expect("CODE: message");
+        let (message, location) = match text.rsplit_once(" at /") {
+            Some((message, pointer)) => (message, Some(format!("/{pointer}"))),
+            None => (text, None),
+        };
+        problems.push(AwsProblem { code: code.to_string(), location, message: message.to_string() });
+        match more {
+            Some(more) => rest = more,
+            None => return problems,
+        }
+    }
 }
 
 /// The request field a TestState refusal is about, read from AWS's message: ours must be

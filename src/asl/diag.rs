@@ -173,7 +173,9 @@ impl Code {
         use Code::*;
         Some(match self {
             JsonSyntax => "INVALID_JSON_DESCRIPTION",
-            UnknownResource => "INVALID_RESOURCE",
+            // "SCHEMA_VALIDATION_FAILED: The resource provided arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream
+            // is not recognized. … at /States/SendTaskSuccess/Resource", as CreateStateMachine answers.
+            UnknownResource => "SCHEMA_VALIDATION_FAILED",
             NoTerminalState => "MISSING_END_STATE",
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
