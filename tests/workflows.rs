@@ -277,9 +277,9 @@ fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
 fn tables_after(name: &str) -> std::collections::BTreeMap<String, Vec<Value>> {
     use statecraft::sim::command::{RunOptions, run_command};
     let file = corpus().into_iter().find(|f| f.ends_with(name)).expect("the workflow");
-    let definition = std::fs::read_to_string(&file).unwrap();
+    let definition = definition_of(&file);
     let expected = expected_of(&file);
-    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: None, jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
+    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
     let report = run_command(&definition, &expected["input"].to_string(), &options);
     assert_eq!(report.exit_code, 0, "{}", report.stderr);
     let printed: Value = serde_json::from_str(report.stderr.trim()).expect("the stores as JSON on stderr");
@@ -305,4 +305,14 @@ fn a_migration_writes_each_item_back_in_place() {
     let tables = tables_after("aws-samples-dynamodb-migrations.asl.json");
     let skus: Vec<&Value> = tables["${MigrateTableName}"].iter().map(|i| &i["sku"]["S"]).collect();
     assert_eq!(skus, ["SKU-1001", "SKU-1002", "SKU-1003", "SKU-1004"], "replaced, not appended");
+}
+
+#[test]
+fn a_distributed_batch_import_writes_each_record_of_its_file_once() {
+    // Four organisations in the seeded JSON file, one batch of them, one PutRequest each.
+    let tables = tables_after("aws-samples-distributed-batch-import.asl.yaml");
+    let items = &tables["${DynamoDBTable}"];
+    let names: Vec<&Value> = items.iter().map(|i| &i["name"]["S"]).collect();
+    assert_eq!(names, ["Company 1", "Company 2", "Company 3", "Company 4"]);
+    assert!(items.iter().all(|i| i["SK"] == json!({"S": "organization"}) && i["PK"]["S"].as_str().is_some_and(|k| k.len() == 36)), "{items:?}");
 }
