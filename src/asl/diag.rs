@@ -176,6 +176,9 @@ impl Code {
             // "SCHEMA_VALIDATION_FAILED: The resource provided arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream
             // is not recognized. … at /States/SendTaskSuccess/Resource", as CreateStateMachine answers.
             UnknownResource => "SCHEMA_VALIDATION_FAILED",
+            // "INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/Main/Output"
+            // (CreateStateMachine, measured: floci-io/floci#2745).
+            JsonataSyntax => "INVALID_JSONATA_EXPRESSION",
             NoTerminalState => "MISSING_END_STATE",
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
@@ -189,7 +192,7 @@ impl Code {
             | ChoiceRuleNext | NestedRuleNext | ChoiceRuleComparator | EmptyChoices | BackoffRate | JitterStrategy
             | StatesAllPosition | EmptyErrorEquals | BranchEscape | EmptyStates | JsonPathSyntax
             | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
-            | JsonataSyntax | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
+            | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
             UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField => return None,
         })
     }
