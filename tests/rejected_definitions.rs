@@ -249,3 +249,33 @@ fn documented_definitions_are_accepted() {
     }
     assert!(false_errors.is_empty(), "errors on definitions AWS documents as valid:\n{}", false_errors.join("\n"));
 }
+
+/// Every JSONata definition AWS ran in a recorded execution or TestState call
+/// (`tests/fixtures/conformance/cases/`, `tests/fixtures/teststate/`) was accepted by AWS: none
+/// may be refused as reading a field at an expression's top level (the rule AWS's
+/// `UNSUPPORTED_JSONATA_EXPRESSION` refusals show; a string with spaces around `{% %}` is a
+/// literal, not an expression).
+#[test]
+fn jsonata_definitions_aws_ran_read_no_field_at_their_top_level() {
+    let mut checked = 0;
+    for folder in ["conformance/cases", "teststate"] {
+        let (_, paths) = fixture_files(folder);
+        for path in paths {
+            let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let definition = match case.get("definition").or_else(|| case.get("request").and_then(|r| r.get("definition"))) {
+                Some(serde_json::Value::String(text)) => text.clone(),
+                Some(value) => value.to_string(),
+                None => continue,
+            };
+            if !definition.contains("{%") {
+                continue;
+            }
+            checked += 1;
+            let report = statecraft::asl::validate::validate_text(&definition);
+            let refused: Vec<String> =
+                report.diagnostics.iter().filter(|d| d.code == statecraft::asl::diag::Code::JsonataTopLevelReference).map(|d| d.to_string()).collect();
+            assert!(refused.is_empty(), "{}: {refused:?}", path.display());
+        }
+    }
+    assert!(checked >= 50, "{checked} JSONata definitions");
+}

@@ -140,8 +140,19 @@ fn intrinsic(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) 
 }
 
 fn jsonata(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
+    let pointer = pointer.into();
     if let Err(p) = syntax::check_jsonata(text) {
         report(out, Code::JsonataSyntax, pointer, located(p, text));
+        return;
+    }
+    for field in syntax::jsonata_top_level_fields(text) {
+        // AWS's words (CreateStateMachine, measured against AWS in floci-io/floci#2670).
+        report(
+            out,
+            Code::JsonataTopLevelReference,
+            pointer.clone(),
+            format!("Reference to '{field}' at the top level is not supported. (a JSONata expression has no input here: read the state's input as `$states.input.{field}`)"),
+        );
     }
 }
 
