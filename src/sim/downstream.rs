@@ -92,9 +92,10 @@ impl Expectation {
     }
 
     /// A service's default answer: the status members a Choice waits on take its value, where
-    /// the answer has a string there; the numbers a Choice decides on (a run's `FailedActions`
-    /// compared with 0) take the value of the branch that moves on, where the answer has a
-    /// number there. Either way the answer keeps the API's shape.
+    /// the answer has a string there; a member the workflow reads as a number takes the value it
+    /// was given, where the answer has a number there: the one of the branch that moves on where
+    /// a Choice decides on it (a run's `FailedActions` compared with 0), else 1 (a number put
+    /// into a DynamoDB `N`). Either way the answer keeps the API's shape.
     pub fn shape_service(&self, mut response: Value) -> Value {
         for Read { steps, value, awaited, .. } in &self.reads {
             match (value, steps.last()) {
