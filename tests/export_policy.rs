@@ -361,3 +361,91 @@ fn a_role_handed_to_a_service_is_passed_with_iam_pass_role() {
     let iam = task("arn:aws:states:::aws-sdk:iam:getRole", r#"{"RoleName": "R"}"#);
     assert!(!actions(&policy(&iam).0).contains("iam:PassRole"));
 }
+
+mod corpus_support;
+
+/// The IAM actions a Task's resource needs as the catalogue gives them, lowercased (IAM matches
+/// actions case-insensitively); none for what the catalogue cannot resolve.
+fn needed_actions(resource: &str, catalogue: &statecraft::catalogue::Catalogue) -> Vec<String> {
+    catalogue.resolve(resource).map(|r| r.iam_actions()).unwrap_or_default().iter().map(|a| a.to_ascii_lowercase()).collect()
+}
+
+/// Every published and production-style workflow of the corpus (tests/fixtures/workflows), as
+/// `statecraft export` reads it: its execution policy holds the IAM action of every Task it
+/// calls (the catalogue's action for the Task's operation), unless a warning on that state says
+/// why the exporter could not grant it (a placeholder or run-time resource); a Distributed Map
+/// starts its child executions, and its readers and writers reach S3.
+#[test]
+fn every_corpus_workflow_s_policy_holds_the_actions_its_tasks_need() {
+    use statecraft::catalogue::needs::task_resources;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workflows");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| corpus_support::entry_file(&e.unwrap().path())).collect();
+    entries.sort();
+    let catalogue = statecraft::catalogue::Catalogue::embedded();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for file in &entries {
+        let definition = corpus_support::runnable_definition(file);
+        let Ok(read) = ExportedDefinition::read(&definition) else { continue };
+        let options = ExportOptions { state_machine_name: "Corpus".into(), ..ExportOptions::default() };
+        let policy = execution_policy(&read.resources, &options, ArnTarget { account: ACCOUNT, region: REGION });
+        let granted: BTreeSet<String> = policy
+            .iter()
+            .flat_map(|p| p["Statement"].as_array().cloned().unwrap_or_default())
+            .flat_map(|s| strings(&s["Action"]))
+            .map(|a| a.to_ascii_lowercase())
+            .collect();
+        let warned: BTreeSet<&str> = read.resources.warnings.iter().map(|w| w.state.as_str()).collect();
+        let value: serde_json::Value = serde_json::from_str(&definition).unwrap();
+        for task in task_resources(&value) {
+            for action in needed_actions(&task.resource, &catalogue) {
+                checked += 1;
+                if !granted.contains(&action) && !warned.contains(task.name.as_str()) {
+                    missing.push(format!("{}: {} ({}) needs {action}", file.display(), task.name, task.resource));
+                }
+            }
+        }
+        if definition.contains("\"DISTRIBUTED\"") {
+            for action in ["states:startexecution", "states:describeexecution", "states:stopexecution"] {
+                if !granted.contains(action) {
+                    missing.push(format!("{}: its Distributed Map needs {action}", file.display()));
+                }
+            }
+        }
+    }
+    println!("{checked} Task actions checked in {} workflows", entries.len());
+    assert!(checked > 200, "{checked}");
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// AWS's athena-iam page: a query started by `athena:startQueryExecution` (`.sync` or not) reads
+/// its data catalog, its data and results in S3, the Glue Data Catalog and Lake Formation's data
+/// access; its results are read from S3. The published Terraform sample's own policy lists the
+/// same actions (aws-samples/step-functions-workflows-collection, sfn-start-athena-query-tf/main.tf).
+#[test]
+fn an_athena_query_gets_what_the_athena_iam_page_lists() {
+    let (statements, warnings) = policy(&corpus("aws-samples-sfn-start-athena-query-tf"));
+    let granted = actions(&statements);
+    for action in [
+        "athena:StartQueryExecution",
+        "athena:GetQueryExecution",
+        "athena:StopQueryExecution",
+        "athena:GetQueryResults",
+        "athena:GetDataCatalog",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+        "glue:GetTable",
+        "glue:GetPartitions",
+        "glue:BatchCreatePartition",
+        "lakeformation:GetDataAccess",
+    ] {
+        assert!(granted.contains(action), "{action} in {statements:#?}");
+    }
+    let s3 = statements.iter().find(|s| s.0 == "AthenaQueryData" && s.1.contains(&"s3:PutObject".to_string())).expect("the query's S3 grant");
+    assert_eq!(s3.2, ["arn:aws:s3:::*"]);
+    let glue = statements.iter().find(|s| s.0 == "AthenaQueryCatalog").expect("the query's Glue grant");
+    assert_eq!(glue.2[0], "arn:aws:glue:eu-west-3:123456789012:catalog");
+    assert!(!warnings.iter().any(|w| w.message.contains("by hand") && w.state == "Start an Athena query"), "{warnings:?}");
+}

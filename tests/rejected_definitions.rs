@@ -36,12 +36,29 @@ fn aws_problems(expected: &serde_json::Value) -> Vec<AwsProblem> {
     let Some(inner) = message.strip_prefix("Invalid State Machine Definition: '").and_then(|m| m.strip_suffix('\'')) else {
         return Vec::new();
     };
-    let (code, rest) = inner.split_once(": ").expect("CODE: message");
-    let (message, location) = match rest.rsplit_once(" at /") {
-        Some((message, pointer)) => (message, Some(format!("/{pointer}"))),
-        None => (rest, None),
-    };
-    vec![AwsProblem { code: code.to_string(), location, message: message.to_string() }]
+    // Several problems are joined by ", " before each one's code: "CODE: a at /x, CODE: b at /y".
+    let mut problems = Vec::new();
+    let mut rest = inner;
+    loop {
+        let next = rest.match_indices(", ").map(|(i, _)| i).find(|&i| {
+            let after = &rest[i + 2..];
+            after.split_once(": ").is_some_and(|(code, _)| !code.is_empty() && code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
+        });
+        let (one, more) = match next {
+            Some(i) => (&rest[..i], Some(&rest[i + 2..])),
+            None => (rest, None),
+        };
+        let (code, text) = one.split_once(": ").expect("CODE: message");
+        let (message, location) = match text.rsplit_once(" at /") {
+            Some((message, pointer)) => (message, Some(format!("/{pointer}"))),
+            None => (text, None),
+        };
+        problems.push(AwsProblem { code: code.to_string(), location, message: message.to_string() });
+        match more {
+            Some(more) => rest = more,
+            None => return problems,
+        }
+    }
 }
 
 /// The request field a TestState refusal is about, read from AWS's message: ours must be
@@ -231,4 +248,34 @@ fn documented_definitions_are_accepted() {
         }
     }
     assert!(false_errors.is_empty(), "errors on definitions AWS documents as valid:\n{}", false_errors.join("\n"));
+}
+
+/// Every JSONata definition AWS ran in a recorded execution or TestState call
+/// (`tests/fixtures/conformance/cases/`, `tests/fixtures/teststate/`) was accepted by AWS: none
+/// may be refused as reading a field at an expression's top level (the rule AWS's
+/// `UNSUPPORTED_JSONATA_EXPRESSION` refusals show; a string with spaces around `{% %}` is a
+/// literal, not an expression).
+#[test]
+fn jsonata_definitions_aws_ran_read_no_field_at_their_top_level() {
+    let mut checked = 0;
+    for folder in ["conformance/cases", "teststate"] {
+        let (_, paths) = fixture_files(folder);
+        for path in paths {
+            let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let definition = match case.get("definition").or_else(|| case.get("request").and_then(|r| r.get("definition"))) {
+                Some(serde_json::Value::String(text)) => text.clone(),
+                Some(value) => value.to_string(),
+                None => continue,
+            };
+            if !definition.contains("{%") {
+                continue;
+            }
+            checked += 1;
+            let report = statecraft::asl::validate::validate_text(&definition);
+            let refused: Vec<String> =
+                report.diagnostics.iter().filter(|d| d.code == statecraft::asl::diag::Code::JsonataTopLevelReference).map(|d| d.to_string()).collect();
+            assert!(refused.is_empty(), "{}: {refused:?}", path.display());
+        }
+    }
+    assert!(checked >= 50, "{checked} JSONata definitions");
 }

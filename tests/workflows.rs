@@ -1,5 +1,8 @@
 //! The corpus of production-style workflows (`tests/fixtures/workflows/`, `.asl.json` or `.asl.yaml`,
-//! a definition with placeholders outside its strings read as `statecraft run` reads it): each validates with no
+//! a definition with placeholders outside its strings read as `statecraft run` reads it, or a
+//! project folder whose `template.yaml`, `template.json` or `main.tf` names its definition files,
+//! read through `formats` with its substitutions, `<folder>.expected.json` beside it and, when
+//! the template holds several machines, the one to run under `machine`): each validates with no
 //! error and runs with zero configuration (the default handlers: seed Lambdas, the stateful
 //! services, the service catalogue's answers) to the outcome written beside it in
 //! `<name>.expected.json`: `input`, `status`, `output` (JSON pointers into the output and the
@@ -30,17 +33,16 @@ fn corpus() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workflows");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("the corpus folder")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.to_string_lossy().ends_with(".asl.json") || p.to_string_lossy().ends_with(".asl.yaml"))
+        .filter_map(|e| corpus_support::entry_file(&e.expect("an entry").path()))
         .collect();
     files.sort();
     files
 }
 
-/// The path beside `definition` with its `.asl.json`/`.asl.yaml` ending replaced by `ending`.
+/// The path beside `definition` with its `.asl.json`/`.asl.yaml` ending (a project's folder
+/// name) replaced by `ending`.
 fn beside(definition: &Path, ending: &str) -> String {
-    let path = definition.to_string_lossy();
-    path.strip_suffix(".asl.json").or_else(|| path.strip_suffix(".asl.yaml")).map_or_else(|| path.to_string(), |stem| format!("{stem}{ending}"))
+    corpus_support::beside(definition, ending)
 }
 
 /// The definition a run uses, as JSON text (`corpus_support::runnable_definition`).
@@ -132,7 +134,7 @@ fn every_workflow_validates_and_runs_to_its_expected_outcome_with_zero_configura
     let mut failures = Vec::new();
     let mut all_services = BTreeSet::new();
     for file in &files {
-        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let name = file.to_string_lossy().split("fixtures/workflows/").last().unwrap_or_default().to_string();
         let definition = definition_of(file);
         let report = statecraft::asl::validate::validate_text_as(&definition, ExecutionType::Standard);
         let errors: Vec<String> = report.errors().map(|d| format!("{} {} ({})", d.code.as_str(), d.message, d.pointer)).collect();
@@ -275,9 +277,9 @@ fn statecraft_run_gives_the_same_outcomes_with_zero_configuration() {
 fn tables_after(name: &str) -> std::collections::BTreeMap<String, Vec<Value>> {
     use statecraft::sim::command::{RunOptions, run_command};
     let file = corpus().into_iter().find(|f| f.ends_with(name)).expect("the workflow");
-    let definition = std::fs::read_to_string(&file).unwrap();
+    let definition = definition_of(&file);
     let expected = expected_of(&file);
-    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: None, jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
+    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
     let report = run_command(&definition, &expected["input"].to_string(), &options);
     assert_eq!(report.exit_code, 0, "{}", report.stderr);
     let printed: Value = serde_json::from_str(report.stderr.trim()).expect("the stores as JSON on stderr");
@@ -303,4 +305,14 @@ fn a_migration_writes_each_item_back_in_place() {
     let tables = tables_after("aws-samples-dynamodb-migrations.asl.json");
     let skus: Vec<&Value> = tables["${MigrateTableName}"].iter().map(|i| &i["sku"]["S"]).collect();
     assert_eq!(skus, ["SKU-1001", "SKU-1002", "SKU-1003", "SKU-1004"], "replaced, not appended");
+}
+
+#[test]
+fn a_distributed_batch_import_writes_each_record_of_its_file_once() {
+    // Four organisations in the seeded JSON file, one batch of them, one PutRequest each.
+    let tables = tables_after("aws-samples-distributed-batch-import.asl.yaml");
+    let items = &tables["${DynamoDBTable}"];
+    let names: Vec<&Value> = items.iter().map(|i| &i["name"]["S"]).collect();
+    assert_eq!(names, ["Company 1", "Company 2", "Company 3", "Company 4"]);
+    assert!(items.iter().all(|i| i["SK"] == json!({"S": "organization"}) && i["PK"]["S"].as_str().is_some_and(|k| k.len() == 36)), "{items:?}");
 }

@@ -132,6 +132,9 @@ codes! {
     TimestampFormat = "TIMESTAMP_FORMAT", Error;
     /// A JSONata expression `{% ... %}` that does not parse, or a field that must be one but is not.
     JsonataSyntax = "JSONATA_SYNTAX", Error;
+    /// A JSONata expression that reads a field of its input at its top level (`{% phone %}`):
+    /// Step Functions gives an expression no input, only `$states` and variables.
+    JsonataTopLevelReference = "JSONATA_TOP_LEVEL_REFERENCE", Error;
     /// A Task `Resource` AWS does not recognize: an optimized integration that does not exist
     /// (`arn:aws:states:::dynamodb:query`) or a pattern it does not offer (`lambda:invoke.sync`).
     UnknownResource = "UNKNOWN_RESOURCE", Error;
@@ -173,7 +176,15 @@ impl Code {
         use Code::*;
         Some(match self {
             JsonSyntax => "INVALID_JSON_DESCRIPTION",
-            UnknownResource => "INVALID_RESOURCE",
+            // "SCHEMA_VALIDATION_FAILED: The resource provided arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream
+            // is not recognized. … at /States/SendTaskSuccess/Resource", as CreateStateMachine answers.
+            UnknownResource => "SCHEMA_VALIDATION_FAILED",
+            // "INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/Main/Output"
+            // (CreateStateMachine, measured: floci-io/floci#2745).
+            JsonataSyntax => "INVALID_JSONATA_EXPRESSION",
+            // "UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top level is not
+            // supported. at /States/E/Output/v" (CreateStateMachine, measured: floci-io/floci#2670).
+            JsonataTopLevelReference => "UNSUPPORTED_JSONATA_EXPRESSION",
             NoTerminalState => "MISSING_END_STATE",
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
@@ -187,7 +198,7 @@ impl Code {
             | ChoiceRuleNext | NestedRuleNext | ChoiceRuleComparator | EmptyChoices | BackoffRate | JitterStrategy
             | StatesAllPosition | EmptyErrorEquals | BranchEscape | EmptyStates | JsonPathSyntax
             | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
-            | JsonataSyntax | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
+            | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
             UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField => return None,
         })
     }

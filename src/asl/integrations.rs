@@ -5,7 +5,9 @@
 //!
 //! Owns the table of optimized integrations ([`OPTIMIZED`]) and the patterns each supports, and
 //! AWS's refusals: an optimized integration that does not exist, or a pattern it does not offer
-//! ("The resource provided arn:aws:states:::dynamodb:query is not recognized. …"); and, in an
+//! ("The resource provided arn:aws:states:::dynamodb:query is not recognized. …"), an `aws-sdk:`
+//! call to a service Step Functions' list does not have, an action not in camel case, or an
+//! operation the list says is unsupported (the same words); and, in an
 //! EXPRESS state machine, `.sync`, `.waitForTaskToken` and activities. The validator, the
 //! interpreter and the IAM policy exporter read the same table.
 //!
@@ -219,6 +221,29 @@ impl ResourceError {
     }
 }
 
+/// Step Functions' AWS SDK integrations: each service's name in `aws-sdk:<name>:<action>`, its
+/// errors' prefix and the operations it does not support, one service a line (the Developer
+/// Guide's "Supported AWS SDK service integrations", transcribed for the service catalogue).
+const SDK_SERVICES: &str = include_str!("../../scripts/catalogue/sfn-sdk-services.txt");
+
+/// Whether `aws-sdk:<service>:<action>` names a call Step Functions offers, as far as the
+/// validator can tell without the service's API model: a service of Step Functions' list, an
+/// action written in camel case (`getObject`; AWS refuses `GetObject` as it refuses an unknown
+/// service: "The resource provided arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream is
+/// not recognized"), and not one of the operations the guide lists as unsupported. Whether the
+/// service has the operation at all is the catalogue's to say (`catalogue::requests`).
+pub fn sdk_call_exists(service: &str, action: &str) -> bool {
+    if !action.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return false;
+    }
+    let Some(line) = SDK_SERVICES.lines().filter(|l| !l.starts_with('#')).find(|l| l.split_whitespace().next() == Some(service)) else {
+        return false;
+    };
+    let mut operation = action.to_string();
+    operation[..1].make_ascii_uppercase();
+    !line.split_whitespace().nth(2).is_some_and(|unsupported| unsupported.split(',').any(|o| o == operation))
+}
+
 /// The `arn:PARTITION:states:::` prefix of a service integration, with any partition.
 fn integration_rest(resource: &str) -> Option<&str> {
     let rest = resource.strip_prefix("arn:")?;
@@ -237,7 +262,7 @@ pub fn parse(resource: &str) -> Result<Resource<'_>, ResourceError> {
         if let Some(sdk) = rest.strip_prefix("aws-sdk:") {
             let (service, action) = sdk.split_once(':').ok_or_else(not_recognized)?;
             let (action, pattern) = Pattern::split(action);
-            if service.is_empty() || action.is_empty() || !matches!(pattern, RR | CALLBACK) {
+            if service.is_empty() || action.is_empty() || !matches!(pattern, RR | CALLBACK) || !sdk_call_exists(service, action) {
                 return Err(not_recognized());
             }
             return Ok(Resource::AwsSdk { service, action, pattern });
@@ -307,6 +332,14 @@ mod tests {
         ("arn:aws:states:::aws-sdk:s3", false),
         ("arn:aws-cn:states:::sqs:sendMessage", true),
         ("arn:aws-us-gov:states:::sqs:receiveMessage", false),
+        ("arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken", true),
+        // Not a service Step Functions' SDK integrations reach, an action in Pascal case, an
+        // operation the guide lists as unsupported.
+        ("arn:aws:states:::aws-sdk:apigatewaymanagementapi:postToConnection", false),
+        ("arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream", false),
+        ("arn:aws:states:::aws-sdk:cloudwatchlogs:createLogStream", true),
+        ("arn:aws:states:::aws-sdk:cloudwatchlogs:startLiveTail", false),
+        ("arn:aws:states:::aws-sdk:codebuild:startBuild.sync", false),
         ("arn:aws:lambda:us-east-1:123456789012:function:f", true),
         ("arn:aws:states:us-east-1:123456789012:activity:a", true),
         ("arn:aws:states:::${Service}:invoke", true),

@@ -368,7 +368,9 @@ enum MachineScope {
 
 const TOP_FIELDS: &[&str] = &["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"];
 const BRANCH_FIELDS: &[&str] = &["Comment", "StartAt", "States", "QueryLanguage"];
-const PROCESSOR_FIELDS: &[&str] = &["Comment", "StartAt", "States", "QueryLanguage", "ProcessorConfig"];
+// No `QueryLanguage`: AWS refuses it on an `ItemProcessor` or `Iterator` ("Field 'QueryLanguage'
+// is not supported" at /States/M/ItemProcessor, measured with ValidateStateMachineDefinition).
+const PROCESSOR_FIELDS: &[&str] = &["Comment", "StartAt", "States", "ProcessorConfig"];
 
 fn lower_machine(node: &Node, pointer: &str, scope: MachineScope, diags: &mut Vec<Diagnostic>) -> StateMachine {
     let members = node.as_object().unwrap_or(&[]);
@@ -380,7 +382,8 @@ fn lower_machine(node: &Node, pointer: &str, scope: MachineScope, diags: &mut Ve
     let mut r = FieldReader::new(members, pointer, Allowed::Fields(fields), diags);
     let comment = r.string("Comment");
     let start_at = r.string("StartAt");
-    let query_language = r.query_language();
+    // Left untaken on an item processor, where it is reported as a field AWS does not support.
+    let query_language = if matches!(scope, MachineScope::Processor) { None } else { r.query_language() };
     let timeout_seconds = r.number("TimeoutSeconds");
     let version = r.string("Version");
     let processor_config = r.with_object("ProcessorConfig", |n, p, d| {
@@ -432,8 +435,9 @@ fn lower_state(node: &Node, pointer: &str, diags: &mut Vec<Diagnostic>) -> State
                     diags.push(Diagnostic::new(
                         Code::StateType,
                         format!("{pointer}/Type"),
+                        // AWS's words: "The field 'Type' should have one of these values: [...]".
                         format!(
-                            "unknown state type {name:?}; expected one of Task, Pass, Wait, Choice, Parallel, Map, Succeed, Fail"
+                            "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map] (unknown state type {name:?})"
                         ),
                     ));
                 }

@@ -2,7 +2,8 @@
 //! (JSONata), as written, checked against its operation's input shape ([`super::check`]), as
 //! warnings located on the field (JSON pointer, span, line:column). `statecraft validate` runs it
 //! with every service file; the page with the files it has fetched, so a service's checks appear
-//! once its file is here.
+//! once its file is here. An `aws-sdk:` call to an operation its service's model does not have is
+//! an error, in AWS's words ("The resource provided … is not recognized").
 
 use super::needs::task_resources;
 use super::{Catalogue, FieldValidationMode, Written};
@@ -16,8 +17,22 @@ pub fn request_diagnostics(text: &str, catalogue: &Catalogue) -> Vec<Diagnostic>
     let mut out = Vec::new();
     for task in task_resources(&definition) {
         let Some(state) = definition.pointer(&task.pointer) else { continue };
+        let resolved = match catalogue.resolve(&task.resource) {
+            Ok(resolved) => resolved,
+            // The service's model has no such operation: AWS refuses the resource as it refuses
+            // an unknown service (the validator's rule, which cannot see the models).
+            Err(super::ResolveError::UnknownOperation { service, operation }) if task.resource.contains(":aws-sdk:") => {
+                let refused = crate::asl::integrations::ResourceError::NotRecognized { resource: task.resource.clone() };
+                out.push(Diagnostic::new(
+                    Code::UnknownResource,
+                    format!("{}/Resource", task.pointer),
+                    format!("{} ({service} has no operation {operation})", refused.message()),
+                ));
+                continue;
+            }
+            Err(_) => continue,
+        };
         let Some((field, request)) = ["Arguments", "Parameters"].into_iter().find_map(|f| state.get(f).map(|v| (f, v))) else { continue };
-        let Ok(resolved) = catalogue.resolve(&task.resource) else { continue };
         // A Lambda function ARN's Parameters are the function's event, not Invoke's request.
         if matches!(resolved.integration, super::Integration::LambdaFunction { .. }) {
             continue;

@@ -241,6 +241,42 @@ pub fn optimized_actions(integration: &Optimized) -> Vec<String> {
     }
 }
 
+/// The S3 actions an Athena query needs on the data it reads and the results it writes (AWS's
+/// athena-iam page, StartQueryExecution).
+const ATHENA_QUERY_S3: &[&str] = &[
+    "s3:GetBucketLocation",
+    "s3:GetObject",
+    "s3:ListBucket",
+    "s3:ListBucketMultipartUploads",
+    "s3:ListMultipartUploadParts",
+    "s3:AbortMultipartUpload",
+    "s3:CreateBucket",
+    "s3:PutObject",
+];
+
+/// The Glue Data Catalog actions an Athena query needs (AWS's athena-iam page).
+const ATHENA_QUERY_GLUE: &[&str] = &[
+    "glue:CreateDatabase",
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:UpdateDatabase",
+    "glue:DeleteDatabase",
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:DeleteTable",
+    "glue:BatchDeleteTable",
+    "glue:BatchCreatePartition",
+    "glue:CreatePartition",
+    "glue:UpdatePartition",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+    "glue:DeletePartition",
+    "glue:BatchDeletePartition",
+];
+
 /// What a `.sync` integration polls with and the EventBridge managed rule it creates, per
 /// AWS's page of each service. `None`: not known here (a warning says so).
 fn sync_permissions(integration: &Optimized) -> Option<(&'static [&'static str], Option<&'static str>)> {
@@ -328,13 +364,26 @@ fn optimized_grants(found: &mut DefinitionResources, call: &Call<'_>, integratio
                 found.grant_owned(grant("PutEvents", &actions, bus));
             }
         }
+        ("athena", action) => {
+            found.grant_owned(grant("CallAthena", &actions, Arn::Literal("*".into())));
+            // AWS's athena-iam page: a query reads its data catalog, its data and results in
+            // S3, the Glue Data Catalog's databases, tables and partitions, and Lake
+            // Formation's data access; its results are read from S3.
+            if action == "startQueryExecution" {
+                found.grant_owned(grant("CallAthena", &owned(&["athena:GetDataCatalog"]), local("athena", "datacatalog/*")));
+                found.grant_owned(grant("AthenaQueryData", &owned(ATHENA_QUERY_S3), Arn::Literal("arn:aws:s3:::*".into())));
+                for rest in ["catalog", "database/*", "table/*", "userDefinedFunction/*"] {
+                    found.grant_owned(grant("AthenaQueryCatalog", &owned(ATHENA_QUERY_GLUE), local("glue", rest)));
+                }
+                found.grant_owned(grant("AthenaQueryLakeFormation", &owned(&["lakeformation:GetDataAccess"]), Arn::Literal("*".into())));
+            } else if action == "getQueryResults" {
+                found.grant_owned(grant("AthenaQueryData", &owned(&["s3:GetObject"]), Arn::Literal("arn:aws:s3:::*".into())));
+            }
+        }
         (service, _) => {
             // AWS's templates grant these on "*": the services have no resource-level control
             // for these calls, or the job's id is not known before it starts.
             found.grant_owned(grant(&call_sid(service), &actions, Arn::Literal("*".into())));
-            if service == "athena" {
-                found.warn(call.at, &call.at.field("Resource"), "Athena also reads the query's data and writes its results: grant the S3 and Glue Data Catalog permissions they need by hand".into());
-            }
         }
     }
     if sync {

@@ -126,13 +126,23 @@ impl Expectation {
     }
 
     /// A service's default answer: the status members a Choice waits on take its value, where
-    /// the answer has a string there.
+    /// the answer has a string there; a member the workflow reads as a number takes the value it
+    /// was given, where the answer has a number there: the one of the branch that moves on where
+    /// a Choice decides on it (a run's `FailedActions` compared with 0), else 1 (a number put
+    /// into a DynamoDB `N`). Either way the answer keeps the API's shape.
     pub fn shape_service(&self, mut response: Value) -> Value {
         for Read { steps, value, awaited, .. } in &self.reads {
-            let (true, Some(Value::String(wanted)), Some(Step::Member(member))) = (awaited, value, steps.last()) else { continue };
-            let reports_status = ["Status", "State", "Health"].iter().any(|s| member.ends_with(s));
-            if reports_status && paths::get(&response, steps).is_some_and(Value::is_string) {
-                paths::set(&mut response, steps, Some(Value::String(wanted.clone())));
+            match (value, steps.last()) {
+                (Some(Value::String(wanted)), Some(Step::Member(member))) if *awaited => {
+                    let reports_status = ["Status", "State", "Health"].iter().any(|s| member.ends_with(s));
+                    if reports_status && paths::get(&response, steps).is_some_and(Value::is_string) {
+                        paths::set(&mut response, steps, Some(Value::String(wanted.clone())));
+                    }
+                }
+                (Some(number @ Value::Number(_)), Some(Step::Member(_))) if paths::get(&response, steps).is_some_and(Value::is_number) => {
+                    paths::set(&mut response, steps, Some(number.clone()));
+                }
+                _ => {}
             }
         }
         response

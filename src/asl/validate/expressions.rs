@@ -34,7 +34,13 @@ fn wrong_language(language: QueryLanguage, pointer: String, field: &str, out: &m
         out,
         Code::QueryLanguageField,
         pointer,
-        format!("`{field}` is a {other} field; this state's query language is {}", language.name()),
+        // AWS's words (ValidateStateMachineDefinition, measured): "The QueryLanguage is set to
+        // 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage".
+        format!(
+            "The QueryLanguage is set to '{}', but field '{field}' is only supported for the '{other}' QueryLanguage (`{field}` is a {other} field; this state's query language is {})",
+            language.name(),
+            language.name()
+        ),
     );
 }
 
@@ -134,8 +140,19 @@ fn intrinsic(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) 
 }
 
 fn jsonata(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
+    let pointer = pointer.into();
     if let Err(p) = syntax::check_jsonata(text) {
         report(out, Code::JsonataSyntax, pointer, located(p, text));
+        return;
+    }
+    for field in syntax::jsonata_top_level_fields(text) {
+        // AWS's words (CreateStateMachine, measured against AWS in floci-io/floci#2670).
+        report(
+            out,
+            Code::JsonataTopLevelReference,
+            pointer.clone(),
+            format!("Reference to '{field}' at the top level is not supported. (a JSONata expression has no input here: read the state's input as `$states.input.{field}`)"),
+        );
     }
 }
 
@@ -172,21 +189,27 @@ fn template(node: &Node, pointer: &str, out: &mut Vec<Diagnostic>) {
     node.walk(&mut pointer.to_string(), &mut |node, key, pointer| {
         let Some(key) = key else { return Walk::Descend };
         if key.ends_with(".$") {
+            // AWS's words for any `.$` value it cannot read: "The value for the field
+            // 'Message.$' must be a valid JSONPath or a valid intrinsic function call".
+            let aws = format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call");
             match node.as_str() {
-                Some(text) if syntax::is_intrinsic(text) => intrinsic(text, pointer, out),
-                Some(text) if text.starts_with('$') => json_path(text, pointer, key, out),
+                Some(text) if syntax::is_intrinsic(text) => {
+                    if let Err(p) = syntax::check_intrinsic(text) {
+                        report(out, Code::IntrinsicFunction, pointer, format!("{aws}: {}", located(p, text)));
+                    }
+                }
+                Some(text) if text.starts_with('$') => {
+                    if let Err(p) = syntax::check_json_path(text) {
+                        report(out, Code::JsonPathSyntax, pointer, format!("{aws}: `{key}` is not a valid JSONPath: {}", located(p, text)));
+                    }
+                }
                 Some(text) => report(
                     out,
                     Code::PayloadTemplate,
                     pointer,
-                    format!("the value of `{key}` must be a path (`$...`) or an intrinsic function (`States.…`), not {text:?}"),
+                    format!("{aws} (a path `$...` or an intrinsic function `States.…`), not {text:?}"),
                 ),
-                None => report(
-                    out,
-                    Code::PayloadTemplate,
-                    pointer,
-                    format!("the value of `{key}` must be a string holding a path or intrinsic function, not {}", node.kind_name()),
-                ),
+                None => report(out, Code::PayloadTemplate, pointer, format!("{aws} (a string), not {}", node.kind_name())),
             }
             return Walk::Skip;
         }

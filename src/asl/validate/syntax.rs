@@ -125,6 +125,19 @@ pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
     Ok(())
 }
 
+/// The fields a JSONata expression `{% ... %}` reads of its input at its top level (`phone` in
+/// `{% phone %}`, `items` in `{% $count(items) %}`), by the engine's analysis of what an
+/// expression reads: Step Functions evaluates an expression with no input (the state's input is
+/// `$states.input`), and AWS refuses such a reference when the definition is created. Empty when
+/// the expression does not parse (the syntax check says why).
+pub fn jsonata_top_level_fields(text: &str) -> Vec<String> {
+    // Only a string that is wholly an expression is one (` {% x %} ` is a literal string).
+    let Some(body) = text.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")) else { return Vec::new() };
+    let Ok(expression) = jlens_core::Expression::compile(body) else { return Vec::new() };
+    let reads = expression.reads();
+    reads.input().and_then(|read| read.fields()).map(|fields| fields.keys().cloned().collect()).unwrap_or_default()
+}
+
 /// Checks an RFC 3339 timestamp as AWS compares them: `2024-03-01T12:00:00Z`, fraction and
 /// numeric offset allowed, uppercase `T` and `Z`.
 pub fn check_timestamp(text: &str) -> Result<(), SyntaxProblem> {
