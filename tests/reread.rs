@@ -2,13 +2,17 @@
 //! gives: the tree with every span, the model, and every diagnostic with its pointer, span and
 //! line:column. Checked over chains of random edits of each definition of the layout corpus and
 //! of the seed, each edit applied to the result of the one before (so what a read keeps for the
-//! next is checked too), through the reader directly and through the document.
+//! next is checked too), through the reader directly and through the document; and the canvas's
+//! graph and scene after a keystroke inside one state, taken in place
+//! (`layout::reword_state_in`), are those of deriving the whole graph again.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use statecraft::asl::json::{Node, Value};
 use statecraft::editor::change::Change;
 use statecraft::editor::document::Document;
+use statecraft::editor::graph::derive;
+use statecraft::editor::layout::{Direction, layout_in, relayout_in, reword_in, reword_state_in};
 use statecraft::editor::reread::{self, How};
 use std::collections::BTreeMap;
 
@@ -101,13 +105,16 @@ fn check_chain(name: &str, text: &str, edits: &[Edit], counts: &mut BTreeMap<&'s
     let mut text = text.to_string();
     let mut last = reread::read(&text).ok();
     let mut doc = Document::new("doc", text.clone());
+    // The canvas's graph and scene, followed as the page follows them (`ui::context`).
+    let mut graph = derive(doc.machine());
+    let mut scene = layout_in(&graph, Direction::TopDown);
     for edit in edits {
         let new = apply(&text, last.as_ref().map(|r| &r.root), edit);
         let full = reread::read(&new);
         // Through the reader: in part when it can, compared with the full read.
         let how = last.as_mut().and_then(|read| reread::reread(read, &text, &new));
         *counts.entry(match how {
-            Some(How::OneState) => "one state",
+            Some(How::OneState(_)) => "one state",
             Some(How::PartJson) => "json in part",
             None => "in full",
         })
@@ -129,6 +136,26 @@ fn check_chain(name: &str, text: &str, edits: &[Edit], counts: &mut BTreeMap<&'s
         if fresh.syntax_error().is_none() {
             prop_assert_eq!(doc.machine(), fresh.machine(), "{}: the document's models differ after {:?}", name, edit);
             prop_assert!(same_tree(doc.tree().expect("JSON"), fresh.tree().expect("JSON")));
+        }
+        // A keystroke inside one state: that state derived again in place is the whole graph
+        // derived again, and its words in the scene are what rewording the whole scene gives.
+        let full_graph = derive(doc.machine());
+        if let Some(i) = doc.touched_state() {
+            *counts.entry("graph in place").or_default() += 1;
+            let (was_graph, was_scene) = (graph.clone(), scene.clone());
+            if reword_state_in(&mut graph, &mut scene, doc.machine(), i) {
+                prop_assert_eq!(&graph, &full_graph, "{}: the graph derived in place differs after {:?}", name, edit);
+                let reworded = reword_in((&was_graph, &was_scene), &full_graph, Direction::TopDown);
+                prop_assert_eq!(Some(&scene), reworded.as_ref(), "{}: the scene reworded in place differs after {:?}", name, edit);
+                *counts.entry("words in place").or_default() += 1;
+            } else {
+                prop_assert_eq!(&graph, &was_graph);
+                prop_assert_eq!(&scene, &was_scene);
+            }
+        }
+        if graph != full_graph {
+            scene = relayout_in(Some((&graph, &scene)), &full_graph, Direction::TopDown);
+            graph = full_graph;
         }
         text = new;
     }
@@ -152,6 +179,8 @@ fn random_edits_read_in_part_are_read_as_in_full() {
     assert!(counts.get("one state").copied().unwrap_or(0) > 200, "{counts:?}");
     assert!(counts.get("json in part").copied().unwrap_or(0) > 3, "{counts:?}");
     assert!(counts.get("in full").copied().unwrap_or(0) > 20, "{counts:?}");
+    // And the canvas's graph and scene taken in place, not only derived again.
+    assert!(counts.get("words in place").copied().unwrap_or(0) > 200, "{counts:?}");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! - [`resource`]: a Task's `Resource` read as an integration (`aws-sdk:`, optimized, Lambda).
 //! - [`example`]: a deterministic example value of a shape, from a seed.
 //! - [`check`]: a value checked against a shape (Parameters, requests, responses).
+//! - [`fetch`]: the bookkeeping of files fetched one by one (the page's): what to fetch, whom to wake.
 //!
 //! Where the files come from is the caller's: a [`Source`]. Native builds embed them
 //! ([`Embedded`], the CLI and tests need no network); the wasm build does not link them, so the
@@ -16,6 +17,7 @@ pub mod check;
 #[cfg(not(target_arch = "wasm32"))]
 mod embedded;
 pub mod example;
+pub mod fetch;
 pub mod needs;
 pub mod requests;
 pub mod resource;

@@ -31,6 +31,9 @@ pub struct Document {
     pub(super) model_revision: u64,
     /// Bumped when a manual position is set, dropped or moved.
     pub(super) positions_revision: u64,
+    /// The top-level state the model change of this model revision was confined to (a
+    /// keystroke inside it, read in part: [`reread::How::OneState`]), with that revision.
+    pub(super) touched: Option<(u64, usize)>,
     /// The Run panel's scenarios and handler choices, saved with the document
     /// ([`Change::SetSimulation`]).
     pub(super) simulation: crate::sim::SimSettings,
@@ -74,6 +77,7 @@ impl Document {
             revision: 0,
             model_revision: 0,
             positions_revision: 0,
+            touched: None,
             simulation,
             source: None,
         };
@@ -192,6 +196,13 @@ impl Document {
     pub fn model_revision(&self) -> u64 {
         self.model_revision
     }
+    /// The top-level state (its index) that the last model change, the one that made this
+    /// model revision, was confined to: the other states, their names and the rest of the
+    /// machine are as they were at the revision before (see `layout::reword_state_in`). `None`
+    /// when the change may have touched more, or nothing says.
+    pub fn touched_state(&self) -> Option<usize> {
+        self.touched.filter(|(revision, _)| *revision == self.model_revision).map(|(_, i)| i)
+    }
     /// Bumped when the manual positions change (a view follows them without comparing them).
     pub fn positions_revision(&self) -> u64 {
         self.positions_revision
@@ -268,8 +279,11 @@ impl Document {
         let old = std::mem::replace(&mut self.text, text);
         if let (Some(root), Some(kept)) = (self.root.take(), self.kept.take()) {
             let mut last = Read { root, machine: std::mem::take(&mut self.machine), diagnostics: Vec::new(), kept };
-            if reread::reread(&mut last, &old, &self.text).is_some() {
+            if let Some(how) = reread::reread(&mut last, &old, &self.text) {
                 self.take_read(last);
+                if let reread::How::OneState(index) = how {
+                    self.touched = Some((self.model_revision, index));
+                }
                 return old;
             }
             // (Nothing was changed: the text is read in full below.)

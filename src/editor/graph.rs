@@ -108,28 +108,8 @@ fn derive_scope(root: &StateMachine, machine: &StateMachine, scope: Scope, point
         by_name.entry(s.name.as_str()).or_insert(i + 2);
     }
     let index_of = |name: &str| by_name.get(name).copied();
-    for named in &machine.states {
-        let r = StateRef { scope: scope.clone(), name: named.name.clone() };
-        let id = r.pointer(root);
-        let kids = children(&named.state)
-            .into_iter()
-            .map(|(branch, child)| {
-                let mut inner = scope.clone();
-                inner.push(ScopeStep { state: named.name.clone(), branch });
-                let child_pointer = super::scope::scope_pointer(root, &inner);
-                derive_scope(root, child, inner, &child_pointer)
-            })
-            .collect();
-        let info = NodeInfo {
-            kind: NodeKind::State(named.state.kind.state_type().map(|t| t.name()).unwrap_or("Unknown")),
-            state: Some(r),
-            label: named.name.clone(),
-            summary: summary(&named.state),
-            is_start: machine.start_at.as_deref() == Some(named.name.as_str()),
-            is_end: named.state.is_terminal(),
-            id,
-        };
-        nodes.push(GraphNode { info, children: kids });
+    for i in 0..machine.states.len() {
+        nodes.push(state_node(root, machine, &scope, i));
     }
     let mut edges = Vec::new();
     if let Some(start) = machine.start_at.as_deref().and_then(index_of) {
@@ -144,47 +124,90 @@ fn derive_scope(root: &StateMachine, machine: &StateMachine, scope: Scope, point
         });
     }
     for (i, named) in machine.states.iter().enumerate() {
-        let from = i + 2;
-        let source = nodes[from].state.clone();
-        let sid = nodes[from].id.clone();
-        let mut push = |target: &str, kind, label: Option<String>, field: EdgeField| {
-            if let Some(to) = index_of(target) {
-                edges.push(GraphEdge { id: format!("{sid}->{field:?}"), from, to, kind, label, source: source.clone(), field });
-            }
-        };
-        let s = &named.state;
-        if let Some(next) = &s.next {
-            push(next, EdgeKind::Next, None, EdgeField::Next);
-        }
-        if let StateKind::Choice(choice) = &s.kind {
-            for (k, rule) in choice.choices.iter().flatten().enumerate() {
-                if let Some(next) = &rule.next {
-                    push(next, EdgeKind::Choice, Some(shorten(&rule_text(rule), 28)), EdgeField::Choice(k));
-                }
-            }
-            if let Some(default) = &choice.default {
-                push(default, EdgeKind::Default, Some("Default".into()), EdgeField::Default);
-            }
-        }
-        for (k, catcher) in s.catch.iter().flatten().enumerate() {
-            if let Some(next) = &catcher.next {
-                let errors = catcher.error_equals.as_ref().map(|e| e.join(", ")).unwrap_or_default();
-                push(next, EdgeKind::Catch, Some(shorten(&errors, 28)), EdgeField::Catch(k));
-            }
-        }
-        if s.is_terminal() {
-            edges.push(GraphEdge {
-                id: format!("{sid}->End"),
-                from,
-                to: 1,
-                kind: EdgeKind::End,
-                label: None,
-                source,
-                field: EdgeField::End,
-            });
-        }
+        state_edges(&named.state, i + 2, &nodes[i + 2].info, &index_of, &mut edges);
     }
     Graph { scope, nodes, edges }
+}
+
+/// The node of the state `i` of `machine` (at `scope` in `root`), its nested graphs included.
+fn state_node(root: &StateMachine, machine: &StateMachine, scope: &Scope, i: usize) -> GraphNode {
+    let named = &machine.states[i];
+    let r = StateRef { scope: scope.clone(), name: named.name.clone() };
+    let id = r.pointer(root);
+    let kids = children(&named.state)
+        .into_iter()
+        .map(|(branch, child)| {
+            let mut inner = scope.clone();
+            inner.push(ScopeStep { state: named.name.clone(), branch });
+            let child_pointer = super::scope::scope_pointer(root, &inner);
+            derive_scope(root, child, inner, &child_pointer)
+        })
+        .collect();
+    let info = NodeInfo {
+        kind: NodeKind::State(named.state.kind.state_type().map(|t| t.name()).unwrap_or("Unknown")),
+        state: Some(r),
+        label: named.name.clone(),
+        summary: summary(&named.state),
+        is_start: machine.start_at.as_deref() == Some(named.name.as_str()),
+        is_end: named.state.is_terminal(),
+        id,
+    };
+    GraphNode { info, children: kids }
+}
+
+/// The edges leaving the state `s`, node `from` (`node`), pushed onto `edges`; `index_of` gives
+/// the node of a name.
+fn state_edges(s: &State, from: usize, node: &NodeInfo, index_of: &dyn Fn(&str) -> Option<usize>, edges: &mut Vec<GraphEdge>) {
+    let source = node.state.clone();
+    let sid = &node.id;
+    let mut push = |target: &str, kind, label: Option<String>, field: EdgeField| {
+        if let Some(to) = index_of(target) {
+            edges.push(GraphEdge { id: format!("{sid}->{field:?}"), from, to, kind, label, source: source.clone(), field });
+        }
+    };
+    if let Some(next) = &s.next {
+        push(next, EdgeKind::Next, None, EdgeField::Next);
+    }
+    if let StateKind::Choice(choice) = &s.kind {
+        for (k, rule) in choice.choices.iter().flatten().enumerate() {
+            if let Some(next) = &rule.next {
+                push(next, EdgeKind::Choice, Some(shorten(&rule_text(rule), 28)), EdgeField::Choice(k));
+            }
+        }
+        if let Some(default) = &choice.default {
+            push(default, EdgeKind::Default, Some("Default".into()), EdgeField::Default);
+        }
+    }
+    for (k, catcher) in s.catch.iter().flatten().enumerate() {
+        if let Some(next) = &catcher.next {
+            let errors = catcher.error_equals.as_ref().map(|e| e.join(", ")).unwrap_or_default();
+            push(next, EdgeKind::Catch, Some(shorten(&errors, 28)), EdgeField::Catch(k));
+        }
+    }
+    if s.is_terminal() {
+        edges.push(GraphEdge {
+            id: format!("{sid}->End"),
+            from,
+            to: 1,
+            kind: EdgeKind::End,
+            label: None,
+            source: node.state.clone(),
+            field: EdgeField::End,
+        });
+    }
+}
+
+/// The top-level state `index` of `root` derived again: its node and the edges leaving it, as
+/// [`derive`] gives them (what an edit confined to that state changes of the graph; see
+/// `layout::reword_state_in`).
+pub fn derive_top_state(root: &StateMachine, index: usize) -> Option<(GraphNode, Vec<GraphEdge>)> {
+    let named = root.states.get(index)?;
+    let node = state_node(root, root, &Vec::new(), index);
+    // (A scan for the few names one state names: the first state of a name wins, as in `derive`.)
+    let index_of = |name: &str| root.states.iter().position(|s| s.name == name).map(|i| i + 2);
+    let mut edges = Vec::new();
+    state_edges(&named.state, index + 2, &node.info, &index_of, &mut edges);
+    Some((node, edges))
 }
 
 fn marker(id: String, kind: NodeKind, label: &str) -> GraphNode {

@@ -21,6 +21,7 @@ pub use labels::{label_overlaps, overlap};
 
 use super::geometry::{Curve, Point, Rect, edge_curve};
 use super::graph::{EdgeField, EdgeKind, Graph, NodeInfo, NodeKind};
+use crate::asl::model::StateMachine;
 use super::scope::{Scope, StateRef};
 use super::text;
 use serde::{Deserialize, Serialize};
@@ -146,11 +147,12 @@ impl SceneNode {
         hash_points(&mut h, [self.rect.x, self.rect.y, self.rect.w, self.rect.h]);
         h.finish()
     }
-    /// Equal for two nodes drawn alike wherever they are: what the canvas keys a node's element
-    /// by, so that a move restyles the element instead of replacing it.
+    /// Equal for two nodes drawn alike wherever they are and whatever their summary says: what
+    /// the canvas keys a node's element by, so that a move restyles the element and a keystroke
+    /// in its summary rewrites that line (its cell, see `ui::scene`) instead of replacing it.
     pub fn look(&self) -> u64 {
         let mut h = DefaultHasher::new();
-        (&self.info.label, &self.info.summary, self.info.kind, self.info.is_start, self.info.is_end, self.container, self.depth).hash(&mut h);
+        (&self.info.label, self.info.kind, self.info.is_start, self.info.is_end, self.container, self.depth).hash(&mut h);
         h.finish()
     }
 }
@@ -290,6 +292,68 @@ pub fn relayout_in(prev: Option<(&Graph, &Scene)>, graph: &Graph, direction: Dir
 /// changed (see `Placement::reword`).
 pub fn reword_in((old, scene): (&Graph, &Scene), graph: &Graph, direction: Direction) -> Option<Scene> {
     (scene.direction == direction && same_shape(old, graph)).then(|| reword(scene, graph))
+}
+
+/// An edit confined to the top-level state `index` of `root` (a keystroke inside it: see
+/// `Document::touched_state`): `graph`, the graph before the edit, and `scene`, laid out from it,
+/// take that state's new words in place. The same as deriving the whole graph again and
+/// [`reword_in`], without deriving the other states again nor copying the scene. False, both
+/// left as they were, when the state's node or its edges changed otherwise than in words (the
+/// caller derives and lays out again).
+pub fn reword_state_in(graph: &mut Graph, scene: &mut Scene, root: &StateMachine, index: usize) -> bool {
+    let at = index + 2;
+    if graph.nodes.len() != root.states.len() + 2 || !graph.scope.is_empty() {
+        return false;
+    }
+    let Some((node, edges)) = super::graph::derive_top_state(root, index) else { return false };
+    let old = &graph.nodes[at];
+    // The state's edges follow one another in the graph (see `graph::derive`).
+    let first = graph.edges.iter().position(|e| e.from == at).unwrap_or(0);
+    let count = graph.edges[first..].iter().take_while(|e| e.from == at).count();
+    let size = |l: &Option<String>| l.as_deref().map(label_size);
+    let same = old.id == node.id
+        && old.kind == node.kind
+        && old.label == node.label
+        && old.state == node.state
+        && old.is_start == node.is_start
+        && old.is_end == node.is_end
+        && old.children.len() == node.children.len()
+        && old.children.iter().zip(&node.children).all(|(p, q)| same_shape(p, q))
+        && count == edges.len()
+        && graph.edges[first..first + count].iter().zip(&edges).all(|(x, y)| {
+            x.id == y.id && x.from == y.from && x.to == y.to && x.kind == y.kind && x.field == y.field && x.source == y.source && size(&x.label) == size(&y.label)
+        });
+    if !same {
+        return false;
+    }
+    // The new words of the node, its nested nodes and all their edges, by id.
+    fn collect<'g>(n: &'g super::graph::GraphNode, nodes: &mut HashMap<&'g str, &'g NodeInfo>, edges: &mut HashMap<&'g str, &'g Option<String>>) {
+        nodes.insert(&n.id, &n.info);
+        for g in &n.children {
+            g.nodes.iter().for_each(|c| collect(c, nodes, edges));
+            edges.extend(g.edges.iter().map(|e| (e.id.as_str(), &e.label)));
+        }
+    }
+    let (mut words, mut labels) = (HashMap::new(), HashMap::new());
+    collect(&node, &mut words, &mut labels);
+    labels.extend(edges.iter().map(|e| (e.id.as_str(), &e.label)));
+    for n in &mut scene.nodes {
+        if let Some(info) = words.get(n.id.as_str())
+            && n.info != **info
+        {
+            n.info = (*info).clone();
+        }
+    }
+    for e in &mut scene.edges {
+        if let Some(label) = labels.get(e.id.as_str())
+            && e.label != **label
+        {
+            e.label = (*label).clone();
+        }
+    }
+    graph.nodes[at] = node;
+    graph.edges.splice(first..first + count, edges);
+    true
 }
 
 /// Whether two graphs have the same nodes (ids, kinds, nesting) and the same edges, with labels
@@ -1075,6 +1139,35 @@ mod tests {
         layout(&derive(Document::new("t", text).machine()))
     }
 
+    #[test]
+    fn a_keystroke_inside_a_state_rewords_it_in_place_as_deriving_all_again_would() {
+        use crate::editor::change::Change;
+        let text = crate::seed::ORDER_WORKFLOW;
+        let mut doc = Document::new("t", text);
+        let (mut graph, mut scene) = (derive(doc.machine()), layout(&derive(doc.machine())));
+        // A function's name: the state's summary changes, nothing else.
+        let at = text.find(":function:ValidateInput").expect("a Task") + 10;
+        doc.apply(Change::SetText(format!("{}x{}", &text[..at], &text[at..]))).expect("taken");
+        let i = doc.touched_state().expect("read in part, in one state");
+        let (was_graph, was_scene) = (graph.clone(), scene.clone());
+        assert!(reword_state_in(&mut graph, &mut scene, doc.machine(), i));
+        let full = derive(doc.machine());
+        assert_eq!(graph, full);
+        assert_eq!(Some(&scene), reword_in((&was_graph, &was_scene), &full, Direction::TopDown).as_ref());
+        assert!(scene != was_scene, "the summary changed");
+        // A transition's target is not words: the state is left for a new layout.
+        let named = doc.machine().states[i].name.clone();
+        let next = doc.machine().states[i].state.next.clone().expect("a Next");
+        let other = doc.machine().states.iter().map(|s| s.name.clone()).find(|n| *n != next && *n != named).expect("another state");
+        let edited = doc.text().replacen(&format!("\"Next\": \"{next}\""), &format!("\"Next\": \"{other}\""), 1);
+        doc.apply(Change::SetText(edited)).expect("taken");
+        if let Some(j) = doc.touched_state() {
+            let (was_graph, was_scene) = (graph.clone(), scene.clone());
+            assert!(!reword_state_in(&mut graph, &mut scene, doc.machine(), j));
+            assert_eq!((graph, scene), (was_graph, was_scene), "left as they were");
+        }
+    }
+
     fn rect<'a>(s: &'a Scene, id: &str) -> &'a Rect {
         &s.node(id).unwrap_or_else(|| panic!("{id}")).rect
     }
@@ -1262,6 +1355,9 @@ mod tests {
         s1.edges[1].to.push('!');
         assert_ne!(s0.nodes[2].look(), s1.nodes[2].look());
         assert_ne!(s0.edges[1].look(), s1.edges[1].look());
+        // A summary's words are not its look (typing rewrites the line in place).
+        s1.nodes[3].info.summary.push('!');
+        assert_eq!(s0.nodes[3].look(), s1.nodes[3].look());
         let (nodes, edges) = s0.index();
         assert!(s0.nodes.iter().enumerate().all(|(i, n)| nodes[&n.id] == i));
         assert!(s0.edges.iter().enumerate().all(|(i, e)| edges[&e.id] == i));

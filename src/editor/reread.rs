@@ -42,8 +42,8 @@ pub struct Read {
 /// How [`reread`] did it, for tests and for the phases example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum How {
-    /// One top-level state lowered and judged again.
-    OneState,
+    /// One top-level state (its index) lowered and judged again.
+    OneState(usize),
     /// The JSON re-read in part, then lowered and judged in full.
     PartJson,
 }
@@ -79,8 +79,8 @@ pub fn reread(last: &mut Read, old_text: &str, new_text: &str) -> Option<How> {
     let patched = json::patch::patch(&mut last.root, old_text, new_text)?;
     // From here the tree is the new text's: whatever cannot be done in part is done in full
     // from it, without parsing again.
-    if let Some(()) = one_state(last, &patched, new_text) {
-        return Some(How::OneState);
+    if let Some(index) = one_state(last, &patched, new_text) {
+        return Some(How::OneState(index));
     }
     let lowered = lower::lower(&last.root);
     let root = std::mem::replace(&mut last.root, Node::new(Value::Null));
@@ -89,8 +89,9 @@ pub fn reread(last: &mut Read, old_text: &str, new_text: &str) -> Option<How> {
 }
 
 /// The edit lies in one top-level state: that state lowered and judged again, and the rules over
-/// the whole machine. `None` when that would not give the full read's result.
-fn one_state(last: &mut Read, patched: &json::patch::Patched, text: &str) -> Option<()> {
+/// the whole machine; gives the state's index. `None` when that would not give the full read's
+/// result.
+fn one_state(last: &mut Read, patched: &json::patch::Patched, text: &str) -> Option<usize> {
     let (&states_member, rest) = patched.path.split_first()?;
     let &index = rest.first()?;
     let members = last.root.as_object()?;
@@ -131,7 +132,7 @@ fn one_state(last: &mut Read, patched: &json::patch::Patched, text: &str) -> Opt
     last.kept.judged.top_states[index] = validate::judge_top_state(&last.machine, index, ExecutionType::Standard)?;
     last.kept.judged.whole = validate::judge_whole(&last.machine, ExecutionType::Standard);
     last.diagnostics = located(&last.kept, &last.root, text);
-    Some(())
+    Some(index)
 }
 
 #[cfg(test)]
@@ -155,7 +156,7 @@ mod tests {
         let mut last = read(text).unwrap();
         let at = text.find("\"Resource\": \"").unwrap() + 14;
         let edited = format!("{}x{}", &text[..at], &text[at..]);
-        assert_eq!(reread(&mut last, text, &edited), Some(How::OneState));
+        assert!(matches!(reread(&mut last, text, &edited), Some(How::OneState(_))));
         let full = read(&edited).unwrap();
         assert_eq!(last.diagnostics, full.diagnostics);
         assert_eq!(last.machine, full.machine);

@@ -25,7 +25,8 @@ pub fn start() {
 }
 
 
-/// How long typing pauses before the whole text is read again for the request checks.
+/// How long typing pauses before the whole text is read again for the service files it uses and
+/// the request checks.
 const QUIET_MS: u64 = 250;
 
 #[component]
@@ -50,30 +51,12 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     // does not parse a big definition again.
     let text = Memo::new(move |_| editor.session.with(|s| s.doc.text().to_string()));
     let check_requests = Trigger::new();
-    // The service files the text uses are asked for after the frame (a burst of typing reads the
-    // text once), not after a pause: a Run clicked right after an import or a paste must find
-    // its files loaded or on their way.
-    let needs_pending = StoredValue::new(false);
-    Effect::new(move |_| {
-        text.track();
-        if needs_pending.get_value() {
-            return;
-        }
-        needs_pending.set_value(true);
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    needs_pending.set_value(false);
-                    text.with_untracked(|t| files.need_definition(t));
-                },
-                std::time::Duration::ZERO,
-            )
-        });
-    });
-    // The request checks read the whole text again, so they wait until typing pauses
-    // (`QUIET_MS`): a burst reads it once, and no keystroke's frame (nor the one after) carries
-    // them. Until then the request checks of the older text are not shown (they are kept with the
-    // text they are of).
+    // The service files the text uses and the request checks read the whole text again, so they
+    // wait until typing pauses (`QUIET_MS`): a burst reads it once, and no keystroke's frame (nor
+    // the one after) carries them. Until then the request checks of the older text are not shown
+    // (they are kept with the text they are of). A Run or a suite clicked before the pause asks
+    // for the files its definition needs itself, and waits for them
+    // (`ServiceFiles::when_loaded`).
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         text.track();
@@ -82,6 +65,7 @@ pub fn App(loaded: Loaded) -> impl IntoView {
         set_timeout(
             move || {
                 if generation.get_value() == mine {
+                    text.with_untracked(|t| files.need_definition(t));
                     check_requests.notify();
                 }
             },
@@ -92,7 +76,7 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     // (with no file here yet there is nothing to check against, and the text is not read).
     Effect::new(move |_| {
         check_requests.track();
-        let any = files.states.with(|s| s.values().any(|f| *f == super::service_files::FileState::Loaded));
+        let any = files.any_loaded();
         let text = text.get_untracked();
         if !any && editor.requests.with_untracked(|(_, found)| found.is_empty()) {
             return;

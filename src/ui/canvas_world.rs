@@ -115,7 +115,8 @@ pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f6
             return;
         }
         let a = area.get();
-        if a.is_some() { editor.scene.with(|s| f(s, a.as_ref())) } else { editor.scene.with_items(|s| f(s, None)) }
+        // (Words alone, a keystroke's, change neither which items are drawn nor how they look.)
+        if a.is_some() { editor.scene.with_geometry(|s| f(s, a.as_ref())) } else { editor.scene.with_items(|s| f(s, None)) }
     };
     // The lists are keyed by how each item looks, not where it is: a move re-creates nothing, and
     // each element follows its own cell in the scene store (see `CanvasNode`; edges likewise).

@@ -6,7 +6,7 @@ use crate::editor::document::Document;
 use crate::editor::geometry::Viewport;
 use crate::editor::graph::{Graph, derive};
 use crate::editor::history::Merge;
-use crate::editor::layout::{Direction, Scene, layout_in, reword_in};
+use crate::editor::layout::{Direction, Scene, layout_in, reword_in, reword_state_in};
 use crate::editor::scope::StateRef;
 use crate::editor::session::Session;
 use leptos::prelude::*;
@@ -56,23 +56,36 @@ impl Editor {
         // drop) changes no session at all.
         let model_revision = Memo::new(move |_| session.with(|s| s.doc.model_revision()));
         let positions_revision = Memo::new(move |_| session.with(|s| s.doc.positions_revision()));
-        // (generation, graph, scene, whether only words changed); a new generation each time,
-        // without comparing the scenes.
+        // (generation, graph, scene, whether only words changed, the model revision they are
+        // of); a new generation each time, without comparing the scenes.
         let direction = RwSignal::new(Direction::default());
-        let base = Memo::new_owning(move |prev: Option<(u64, Graph, Scene, bool)>| {
-            let _ = model_revision.get(); // (a read, not `track`: a memo computes only when read)
-            let graph = session.with_untracked(|s| derive(s.doc.machine()));
+        let base = Memo::new_owning(move |prev: Option<(u64, Graph, Scene, bool, u64)>| {
+            let revision = model_revision.get(); // (a read, not `track`: a memo computes only when read)
             let direction = direction.get();
-            let reworded = prev.as_ref().and_then(|(_, g, s, _)| reword_in((g, s), &graph, direction));
+            let generation = prev.as_ref().map_or(0, |p| p.0 + 1);
+            // A keystroke inside one state, the model's only change since the last graph: that
+            // state's node and edges derived again, and their words put in the scene in place.
+            let prev = match prev {
+                Some((_, mut graph, mut scene, _, was)) if was + 1 == revision && scene.direction == direction => {
+                    let done = session.with_untracked(|s| s.doc.touched_state().is_some_and(|i| reword_state_in(&mut graph, &mut scene, s.doc.machine(), i)));
+                    if done {
+                        return ((generation, graph, scene, true, revision), true);
+                    }
+                    Some((graph, scene))
+                }
+                other => other.map(|(_, g, s, _, _)| (g, s)),
+            };
+            let graph = session.with_untracked(|s| derive(s.doc.machine()));
+            let reworded = prev.as_ref().and_then(|(g, s)| reword_in((g, s), &graph, direction));
             let words_only = reworded.is_some();
             let scene = reworded.unwrap_or_else(|| layout_in(&graph, direction));
-            ((prev.map_or(0, |p| p.0 + 1), graph, scene, words_only), true)
+            ((generation, graph, scene, words_only, revision), true)
         });
-        let (first, scene) = base.with_untracked(|(g, _, s, _)| (*g, s.clone()));
+        let (first, scene) = base.with_untracked(|(g, _, s, _, _)| (*g, s.clone()));
         let scene = session.with_untracked(|s| SceneStore::new(scene, s.doc.positions()));
         let placed = StoredValue::new(first);
         Effect::new(move |_| {
-            let generation = base.with(|(g, _, _, _)| *g);
+            let generation = base.with(|(g, _, _, _, _)| *g);
             let _ = positions_revision.get();
             let preview = scene.preview_tracked();
             let preview = preview.as_ref().map(|(id, at)| (id.as_str(), *at));
@@ -81,9 +94,9 @@ impl Editor {
                     placed.set_value(generation);
                     // A keystroke inside a state changes words only: the items stay, and only
                     // what the words changed is drawn again.
-                    base.with_untracked(|(_, _, laid, words_only)| {
+                    base.with_untracked(|(_, _, laid, words_only, _)| {
                         if *words_only {
-                            scene.reworded(laid.clone(), s.doc.positions(), preview)
+                            scene.reworded(laid, s.doc.positions(), preview)
                         } else {
                             scene.relaid(laid.clone(), s.doc.positions(), preview)
                         }

@@ -135,7 +135,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
     // (run.sh starts them: the Run drawer's list, saved with it). Again when a service file
     // arrives: the policy's aws-sdk actions come from the files fetched so far.
     let asked = Memo::new(move |_| {
-        service_files.states.track();
+        service_files.track();
         let options = form.with(Form::options);
         session.with(|s| Asked { definition: s.doc.text().to_string(), options, scenarios: Scenario::of_document(&s.doc) })
     });

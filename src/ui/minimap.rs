@@ -16,16 +16,16 @@ pub fn Minimap(size: impl Fn() -> Option<(f64, f64)> + Copy + Send + Sync + 'sta
         viewport.track();
         size().unwrap_or((0.0, 0.0))
     };
-    let map = Memo::new(move |_| editor.scene.with(|s| Map::new(s.bounds)));
+    let map = Memo::new(move |_| editor.scene.with_geometry(|s| Map::new(s.bounds)));
     // (A memo: the minimap is built again only when it comes or goes, not at every pan or move.)
     let shown = Memo::new(move |_| {
         let (w, h) = view_size();
-        editor.scene.with(|s| needed(s.bounds, &viewport.get(), w, h))
+        editor.scene.with_geometry(|s| needed(s.bounds, &viewport.get(), w, h))
     });
     // The states and the containers, one path each (see `boxes_path`).
     let boxes = move || {
         let m = map.get();
-        let (states, containers) = editor.scene.with(|s| {
+        let (states, containers) = editor.scene.with_geometry(|s| {
             let of = |container: bool| boxes_path(&m, s.nodes.iter().filter(|n| n.state.is_some() && n.container == container).map(|n| n.rect));
             (of(false), of(true))
         });

@@ -128,7 +128,7 @@ pub fn RunPanel() -> impl IntoView {
                     <div class="run-col">
                         <div class="run-controls">
                             <button class="primary" data-testid="run-start" disabled=move || run.waiting.get()
-                                on:click=move |_| { editor.session.with_untracked(|s| files.need_definition(s.doc.text())); files.when_loaded(move || { if run.has(LiveRun::finished) { run.set(None) } ready(Callback::new(move |_| go())) }) }>"▶ Run"</button>
+                                on:click=move |_| editor.session.with_untracked(|s| files.when_loaded(s.doc.text(), move || { if run.has(LiveRun::finished) { run.set(None) } ready(Callback::new(move |_| go())) }))>"▶ Run"</button>
                             <button data-testid="run-back" title="Step back: show the moment before" disabled=move || moments().1 == 0
                                 on:click=move |_| { playing.set(false); run.change(LiveRun::step_back); }>"◀ Back"</button>
                             <button data-testid="run-step" disabled=move || run.waiting.get()

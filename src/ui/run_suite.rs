@@ -68,8 +68,8 @@ pub fn SuiteTab() -> impl IntoView {
         busy.set(Some(label.to_string()));
         problem.set(None);
         let generated = matches!(job, SuiteJob::Generate { .. });
-        editor.session.with_untracked(|s| files.need_definition(s.doc.text()));
-        files.when_loaded(move || {
+        let text = editor.session.with_untracked(|s| s.doc.text().to_string());
+        files.when_loaded(&text, move || {
             engine.ask(&Request::Suite { setup: setup(editor), job }, move |answer| match answer {
                 Response::SuiteProgress { done, total, generated_runs } => busy.set(Some(progress_words(label, done, total, generated_runs))),
                 Response::SuiteDone(o) => {

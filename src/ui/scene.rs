@@ -61,6 +61,9 @@ pub struct SceneStore {
     items: RwSignal<u64>,
     /// Bumped at every change, moves included.
     version: RwSignal<u64>,
+    /// Bumped when where things are drawn changes (laid out again, moved), not when only words
+    /// change: what keystrokes inside a state do.
+    geometry: RwSignal<u64>,
     /// The node being dragged and its position (as `Change::SetPosition` would set it).
     preview: RwSignal<Option<(String, Point)>>,
 }
@@ -75,6 +78,7 @@ impl SceneStore {
             cells: StoredValue::new_local(Cells::default()),
             items: RwSignal::new(0),
             version: RwSignal::new(0),
+            geometry: RwSignal::new(0),
             preview: RwSignal::new(None),
         };
         store.rebuild_cells(None);
@@ -87,6 +91,12 @@ impl SceneStore {
         self.placement.with_value(|p| f(p.scene()))
     }
     pub fn with_untracked<R>(&self, f: impl FnOnce(&Scene) -> R) -> R {
+        self.placement.with_value(|p| f(p.scene()))
+    }
+    /// Reads the scene, following changes of its items and of where they are, not of their words
+    /// alone (a keystroke in a state's summary or an edge's label of the same size).
+    pub fn with_geometry<R>(&self, f: impl FnOnce(&Scene) -> R) -> R {
+        self.geometry.track();
         self.placement.with_value(|p| f(p.scene()))
     }
     /// Reads the scene, following only changes of its items (not of where they are).
@@ -132,15 +142,16 @@ impl SceneStore {
         let old = self.placement.try_update_value(|p| std::mem::replace(p, placement));
         self.rebuild_cells(old.as_ref());
         self.items.update(|n| *n += 1);
+        self.geometry.update(|n| *n += 1);
         self.version.update(|n| *n += 1);
     }
 
     /// The same layout with other words (`layout::reword_in`): only the cells of the nodes and
     /// edges whose words changed are set, and no item is drawn anew; then `positions` as
     /// [`Self::replace`] applies them. Anything else is laid out again ([`Self::relaid`]).
-    pub(super) fn reworded(&self, base: Scene, positions: &BTreeMap<String, Point>, preview: Option<(&str, Point)>) {
-        let Some(changed) = self.placement.try_update_value(|p| p.reword(&base)).flatten() else {
-            return self.relaid(base, positions, preview);
+    pub(super) fn reworded(&self, base: &Scene, positions: &BTreeMap<String, Point>, preview: Option<(&str, Point)>) {
+        let Some(changed) = self.placement.try_update_value(|p| p.reword(base)).flatten() else {
+            return self.relaid(base.clone(), positions, preview);
         };
         if !changed.is_empty() {
             self.placement.with_value(|p| {
@@ -176,6 +187,7 @@ impl SceneStore {
                 }
             });
         });
+        self.geometry.update(|n| *n += 1);
         self.version.update(|n| *n += 1);
     }
 

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openPage, screenshot, root, browser, server, useBrowser, runOnce } from './harness.mjs';
+import { openPage, screenshot, root, browser, server, useBrowser, runOnce, waitForStatus } from './harness.mjs';
 
 useBrowser();
 
@@ -91,6 +91,38 @@ test('a pasted multi-service workflow runs with zero configuration; a DynamoDB e
   await page.getByRole('dialog', { name: 'Export' }).locator('.export-files[aria-busy="false"]').waitFor();
   const policy = await page.getByRole('dialog', { name: 'Export' }).getByRole('status', { name: 'Policy warnings' }).textContent().catch(() => '');
   assert.ok(!/catalogue does not give/.test(policy), policy);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a Run clicked at once after pasting a multi-service workflow, on a cold page, waits for every file its Tasks need', async () => {
+  const { page, problems, fetched } = await fresh();
+  // The service files are held until the Run has been clicked: it cannot find them here, and
+  // those its click first asks for must be waited for too.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/catalogue/*.json', async (route) => { await held; await route.continue(); });
+  await page.getByTestId('run-toggle').click();
+  const text = await readFile(path.join(root, 'tests/fixtures/answers/multi_service.asl.json'), 'utf8');
+  await importDefinition(page, text, 'Report duplicate request');
+  await page.getByTestId('run-start').click();
+  // Every file its Tasks need is on its way (asked for by the click, whatever the page had asked).
+  await page.waitForFunction(() => {
+    const said = document.querySelector('[data-testid="service-files-loading"]')?.textContent || '';
+    return ['dynamodb', 'organizations', 'ec2', 'sns'].every((s) => said.includes(s));
+  }, null, { timeout: 5000 });
+  assert.notEqual(await page.getByTestId('run-status').textContent().catch(() => ''), 'SUCCEEDED', 'the run waits for its files');
+  release();
+  await waitForStatus(page, 'SUCCEEDED');
+  // Answered from the services' models, not echoes of the requests.
+  const output = JSON.parse(await page.getByTestId('run-output').inputValue());
+  assert.ok(output.accounts.count >= 1 && typeof output.accounts.first === 'string', JSON.stringify(output));
+  assert.equal(typeof output.instances.reservations, 'number');
+  assert.match(output.notified.messageId, /^[0-9a-f-]{36}$/);
+  for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
+    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
+  }
+  assert.equal(await page.getByTestId('service-files-failed').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
 });

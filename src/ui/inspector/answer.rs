@@ -23,7 +23,7 @@ pub(super) fn service_answer(editor: Editor, state: String, resource: String) ->
     };
     // The operation's errors, once its service's file is here.
     let errors = Memo::new(move |_| {
-        files.states.track();
+        files.track();
         errors_in(&files.catalogue(), &resource)
     });
     let set = {
