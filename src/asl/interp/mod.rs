@@ -943,7 +943,42 @@ impl Execution {
     }
 
     /// [`Execution::record_with`], linking the event as `link` says ([`Link`]).
+    #[inline]
     fn record_linked(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
+        // An event nobody keeps, of a fiber in this execution's own history (most events of a
+        // run whose history is not kept): numbered and linked with one look at the fiber. It
+        // runs twice per state, so it stays inlined and leaves everything else to the full path.
+        if !self.config.keep_history
+            && let Some(f) = fid
+            && matches!(self.status, ExecutionStatus::Running)
+            && (self.config.execution_type != ExecutionType::Standard
+                || self.config.quotas.history_events.is_none_or(|limit| self.events as usize + 1 < limit))
+        {
+            let events = self.events;
+            let fiber = self.fibers[f.0].as_mut().expect("live fiber");
+            if fiber.child_execution.is_none() {
+                let id = events + 1;
+                let previous_event_id = match link {
+                    Link::AsideOfLast => events,
+                    Link::AsEntered => fiber.entered_previous,
+                    Link::Chain | Link::Aside => fiber.previous_event,
+                };
+                fiber.previous_event = match link {
+                    Link::Chain | Link::AsEntered => id,
+                    Link::Aside | Link::AsideOfLast => previous_event_id,
+                };
+                self.events = id;
+                self.states_entered += u64::from(entered);
+                return id;
+            }
+        }
+        self.record_full(fid, entered, link, kind)
+    }
+
+    /// [`Execution::record_linked`]'s general path: kept events, child executions' histories,
+    /// the history quota, an ended execution.
+    #[inline(never)]
+    fn record_full(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
         if !matches!(self.status, ExecutionStatus::Running) {
             return self.events;
         }
