@@ -346,7 +346,9 @@ pub struct Execution {
 struct TopAt {
     state: StateId,
     input: Arc<Value>,
-    variables: serde_json::Map<String, Value>,
+    /// The top-level scope itself (two `Arc`s), not a copy of its variables: most runs end
+    /// without anyone asking for them.
+    variables: variables::VariableScope,
 }
 
 /// Why [`Execution::redrive`] refused.
@@ -569,7 +571,7 @@ impl Execution {
         match self.fibers.iter().flatten().find(|f| f.parent.is_none()) {
             Some(root) => root.variables.visible(),
             // The variables as they were when the top-level fiber ended.
-            None => self.last_top.as_ref().map(|top| top.variables.clone()).unwrap_or_default(),
+            None => self.last_top.as_ref().map(|top| top.variables.visible()).unwrap_or_default(),
         }
     }
 
@@ -710,7 +712,7 @@ impl Execution {
         }
         // A timeout leaves the top-level fiber where it was; a failure has released it.
         let top = match self.fibers.iter().flatten().find(|f| f.parent.is_none()) {
-            Some(root) => TopAt { state: root.state, input: root.input.clone(), variables: root.variables.visible() },
+            Some(root) => TopAt { state: root.state, input: root.input.clone(), variables: root.variables.clone() },
             None => match self.last_top.as_deref() {
                 Some(top) => top.clone(),
                 None => return Err(RedriveRefusal::NoState),
@@ -740,7 +742,7 @@ impl Execution {
         let fid = self.spawn(ScopeId::TOP, top.state, top.input, None);
         let fiber = self.fiber_mut(fid);
         fiber.previous_event = id;
-        fiber.variables.commit(top.variables);
+        fiber.variables.commit(top.variables.visible());
         self.ready.push_back(fid);
         Ok(self.redrive_count)
     }
@@ -918,8 +920,7 @@ impl Execution {
             // Kept once, for a redrive and for the variables panel after the end. The execution
             // ends with its top-level fiber: its slot is not worth a free-list entry (the first
             // push would allocate the list, once per execution).
-            let variables = root.variables.visible();
-            self.last_top = Some(Box::new(TopAt { state: root.state, input: root.input, variables }));
+            self.last_top = Some(Box::new(TopAt { state: root.state, input: root.input, variables: root.variables }));
             return;
         }
         self.fibers[fid.0] = None;
@@ -943,7 +944,42 @@ impl Execution {
     }
 
     /// [`Execution::record_with`], linking the event as `link` says ([`Link`]).
+    #[inline]
     fn record_linked(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
+        // An event nobody keeps, of a fiber in this execution's own history (most events of a
+        // run whose history is not kept): numbered and linked with one look at the fiber. It
+        // runs twice per state, so it stays inlined and leaves everything else to the full path.
+        if !self.config.keep_history
+            && let Some(f) = fid
+            && matches!(self.status, ExecutionStatus::Running)
+            && (self.config.execution_type != ExecutionType::Standard
+                || self.config.quotas.history_events.is_none_or(|limit| self.events as usize + 1 < limit))
+        {
+            let events = self.events;
+            let fiber = self.fibers[f.0].as_mut().expect("live fiber");
+            if fiber.child_execution.is_none() {
+                let id = events + 1;
+                let previous_event_id = match link {
+                    Link::AsideOfLast => events,
+                    Link::AsEntered => fiber.entered_previous,
+                    Link::Chain | Link::Aside => fiber.previous_event,
+                };
+                fiber.previous_event = match link {
+                    Link::Chain | Link::AsEntered => id,
+                    Link::Aside | Link::AsideOfLast => previous_event_id,
+                };
+                self.events = id;
+                self.states_entered += u64::from(entered);
+                return id;
+            }
+        }
+        self.record_full(fid, entered, link, kind)
+    }
+
+    /// [`Execution::record_linked`]'s general path: kept events, child executions' histories,
+    /// the history quota, an ended execution.
+    #[inline(never)]
+    fn record_full(&mut self, fid: Option<FiberId>, entered: bool, link: Link, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
         if !matches!(self.status, ExecutionStatus::Running) {
             return self.events;
         }

@@ -149,6 +149,31 @@ fn an_execution_that_keeps_no_history_numbers_its_events_the_same() {
 }
 
 #[test]
+fn parallel_branches_and_a_caught_error_number_their_events_the_same_unkept() {
+    // Parallel's events link aside of the last one; a Task's events, its failure (no handler)
+    // and the catch follow; the last state's failure cites the event id it was entered at.
+    let definition = json!({"StartAt": "Fan", "States": {
+        "Fan": {"Type": "Parallel", "Branches": [
+            {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.v"}, "End": true}}},
+            {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 1, "Next": "C"}, "C": {"Type": "Pass", "End": true}}}],
+            "Next": "Bad"},
+        "Bad": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Unregistered",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Worse"}], "Next": "Worse"},
+        "Worse": {"Type": "Pass", "InputPath": "$.absent", "End": true}}});
+    let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
+    let run = |keep_history| {
+        let config = ExecutionConfig { keep_history, ..ExecutionConfig::default() };
+        Execution::start(program.clone(), json!({"v": 1}), Box::new(VirtualClock::default()), HandlerRegistry::new(), config).run_to_end()
+    };
+    let (kept, dropped) = (run(true), run(false));
+    assert!(matches!(kept.status(), ExecutionStatus::Failed(e) if e.cause.as_deref().is_some_and(|c| c.contains("event id #"))));
+    assert_eq!(kept.status(), dropped.status());
+    assert!(dropped.history().is_empty());
+    assert_eq!((kept.event_count(), dropped.event_count()), (kept.history().len() as u64, kept.history().len() as u64));
+    assert_eq!(kept.states_entered(), dropped.states_entered());
+}
+
+#[test]
 fn items_path_to_a_non_array_fails_in_aws_words() {
     let def = |path: &str| {
         json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": path,

@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Flow, commit_variables, context_for, evaluate_assign, jsonata_value, query_failed, site, variables};
 use crate::asl::clock::parse_rfc3339;
@@ -85,9 +85,10 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
                 Some((i, _)) => format!("Choices[{i}]/Assign"),
                 None => "Assign".to_string(),
             };
-            evaluate_assign(exec, fid, state, assignment, &field, &effective, None, None)?
+            Some(evaluate_assign(exec, fid, state, assignment, &field, &effective, None, None)?)
         }
-        None => Map::new(),
+        // `None`, not an empty `Map`: one would seed a hasher on every Choice.
+        None => None,
     };
     let output = match (jsonata, output_template) {
         (true, Some(template)) => {
@@ -100,7 +101,9 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         (true, None) => raw,
         (false, _) => pipeline::select(&state.output_path, &effective, &refs, site)?,
     };
-    commit_variables(exec, fid, state, assigned)?;
+    if let Some(assigned) = assigned {
+        commit_variables(exec, fid, state, assigned)?;
+    }
     Ok(Flow::Leave { output, next: Some(next) })
 }
 
@@ -126,8 +129,11 @@ pub(crate) fn holds(condition: &Condition, roots: &Roots, site: StateSite) -> Re
         Condition::Not(inner) => Ok(!holds(inner, roots, site)?),
         Condition::Expression { .. } | Condition::Constant(_) => Err(site.runtime("a JSONata Condition reached a JSONPath state")),
         Condition::Compare { variable, operator, operand } => {
-            let value = match variable.select(roots) {
-                Ok(selected) => Some(selected.into_value()),
+            // The node itself, borrowed (a rule compares it, it does not keep it): a copy per
+            // rule would allocate for every string compared.
+            let value: Option<std::borrow::Cow<Value>> = match variable.select(roots) {
+                Ok(crate::asl::path::Selected::One(node)) => Some(std::borrow::Cow::Borrowed(node)),
+                Ok(selected) => Some(std::borrow::Cow::Owned(selected.into_value())),
                 Err(_) => None,
             };
             if *operator == Op::IsPresent {

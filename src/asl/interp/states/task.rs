@@ -20,7 +20,26 @@ fn resource_of(spec: &TaskSpec) -> TaskResource {
 
 /// TimeoutSeconds or HeartbeatSeconds: a literal, a path into the state input, or (JSONata)
 /// an expression over the state input, which must give a positive integer.
+#[inline]
 fn seconds(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    source: &Option<SecondsSource>,
+    context: &Value,
+    field: &str,
+) -> Result<Option<u64>, StatesError> {
+    // Most Tasks set neither field, or a literal: no call per Task for that.
+    match source {
+        None => Ok(None),
+        Some(SecondsSource::Literal(s)) => Ok(Some(*s)),
+        Some(_) => seconds_evaluated(exec, fid, state, source, context, field),
+    }
+}
+
+/// [`seconds`] from a path or an expression.
+#[inline(never)]
+fn seconds_evaluated(
     exec: &mut Execution,
     fid: FiberId,
     state: &CompiledState,
