@@ -120,7 +120,8 @@ fn mark(class: String, d: String) -> impl IntoView {
 fn overview_marks(editor: Editor, tip: RwSignal<Option<Tip>>) -> impl IntoView {
     let sim = use_context::<super::sim_view::SimView>();
     let run = move || {
-        let sim = sim?;
+        // (Nothing to ask of each state and edge when no run, batch or suite is shown.)
+        let sim = sim.filter(|s| s.run.with(Option::is_some) || s.coverage.with(Option::is_some) || s.suite.with(Option::is_some))?;
         editor.scene.with(|s| {
             let boxes = drawn::boxes_by(&s.nodes, |n| sim_mark(&sim.node_class(n.state.as_ref()?.name.as_str())));
             let trail = drawn::edges_by(s, |e, to| {
