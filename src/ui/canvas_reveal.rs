@@ -135,6 +135,15 @@ impl KeepFocus {
         if el.is_connected() {
             return;
         }
+        // Culled, not deleted or renamed: only a big scene's node that is still in it (or the
+        // overview, zoomed in from).
+        let culled = editor.scene.with_untracked(|s| {
+            s.nodes.len() > drawn::ALWAYS_DRAWN && (el.has_attribute("data-overview") || node.as_ref().is_some_and(|id| s.node(id).is_some()))
+        });
+        if !culled {
+            self.0.set_value(None);
+            return;
+        }
         let (Some(canvas), Some(document)) = (canvas.get_untracked(), web_sys::window().and_then(|w| w.document())) else { return };
         // Only when the focus fell to the page, not when something else took it.
         if document.active_element().is_some_and(|a| document.body().is_none_or(|b| a != *b.as_ref())) {
