@@ -10,10 +10,18 @@
 //! Zoomed out below [`READABLE_ZOOM`] (a Fit of thousands of states), no word on a node can be
 //! read and the area would hold every item: a big scene is then drawn as an [`Overview`], a few
 //! SVG paths (the states' boxes by kind, the containers, the edges), not an element per item.
+//! What the normal view shows on its nodes is drawn over it as a few more paths, grouped by
+//! class ([`boxes_by`], [`edges_by`], [`problem_dots`]): the selection, the problems, a run's
+//! path. A pointer on it finds its state by [`hit`]; the keyboard enters it at [`entry`]; and
+//! when a pan or a zoom takes the focused node out of the page, [`refocus`] says which drawn
+//! state takes the focus.
 
-use super::geometry::{Rect, Viewport};
+use super::geometry::{Point, Rect, Viewport};
 use super::graph::NodeKind;
 use super::layout::{Scene, SceneEdge, SceneNode};
+use super::scope::StateRef;
+use crate::asl::diag::Diagnostic;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Up to this many nodes, every item is drawn.
@@ -43,33 +51,136 @@ pub struct Overview {
 impl Overview {
     pub fn of(scene: &Scene) -> Overview {
         let mut out = Overview::default();
-        for n in &scene.nodes {
-            let r = n.rect;
-            let d = if n.container {
-                &mut out.containers
-            } else {
-                let kind = match n.kind {
-                    NodeKind::State(k) => k.to_lowercase(),
-                    NodeKind::Start | NodeKind::End => "marker".to_string(),
-                };
-                let at = match out.kinds.iter().position(|(k, _)| *k == kind) {
-                    Some(i) => i,
-                    None => {
-                        out.kinds.push((kind, String::new()));
-                        out.kinds.len() - 1
-                    }
-                };
-                &mut out.kinds[at].1
-            };
-            let _ = write!(d, "M{:.0} {:.0}h{:.0}v{:.0}h{:.0}z", r.x, r.y, r.w, r.h, -r.w);
+        for n in scene.nodes.iter().filter(|n| n.container) {
+            box_d(&mut out.containers, &n.rect);
         }
+        out.kinds = boxes_by(scene.nodes.iter().filter(|n| !n.container), |n| {
+            Some(match n.kind {
+                NodeKind::State(k) => k.to_lowercase(),
+                NodeKind::Start | NodeKind::End => "marker".to_string(),
+            })
+        });
         for e in &scene.edges {
-            for c in &e.curves {
-                let _ = write!(out.edges, "M{:.0} {:.0}C{:.0} {:.0} {:.0} {:.0} {:.0} {:.0}", c.from.x, c.from.y, c.c1.x, c.c1.y, c.c2.x, c.c2.y, c.to.x, c.to.y);
-            }
+            curves_d(&mut out.edges, e);
         }
         out
     }
+}
+
+/// Paths grouped by class: (class, SVG path), classes in order of first appearance.
+pub type Paths = Vec<(String, String)>;
+
+/// The path of the class `class` in `paths`, added empty when it is not there yet.
+fn path_of(paths: &mut Paths, class: String) -> &mut String {
+    let at = match paths.iter().position(|(c, _)| *c == class) {
+        Some(i) => i,
+        None => {
+            paths.push((class, String::new()));
+            paths.len() - 1
+        }
+    };
+    &mut paths[at].1
+}
+
+fn box_d(d: &mut String, r: &Rect) {
+    let _ = write!(d, "M{:.0} {:.0}h{:.0}v{:.0}h{:.0}z", r.x, r.y, r.w, r.h, -r.w);
+}
+
+fn curves_d(d: &mut String, e: &SceneEdge) {
+    for c in &e.curves {
+        let _ = write!(d, "M{:.0} {:.0}C{:.0} {:.0} {:.0} {:.0} {:.0} {:.0}", c.from.x, c.from.y, c.c1.x, c.c1.y, c.c2.x, c.c2.y, c.to.x, c.to.y);
+    }
+}
+
+/// The boxes of `nodes`, one path per class that `class_of` gives (none: not drawn).
+pub fn boxes_by<'a>(nodes: impl IntoIterator<Item = &'a SceneNode>, mut class_of: impl FnMut(&SceneNode) -> Option<String>) -> Paths {
+    let mut out = Paths::new();
+    for n in nodes {
+        if let Some(class) = class_of(n) {
+            box_d(path_of(&mut out, class), &n.rect);
+        }
+    }
+    out
+}
+
+/// The scene's edges, one path per class that `class_of` gives an edge and the node it goes
+/// to (none: not drawn).
+pub fn edges_by(scene: &Scene, mut class_of: impl FnMut(&SceneEdge, Option<&SceneNode>) -> Option<String>) -> Paths {
+    let index: HashMap<&str, &SceneNode> = scene.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let mut out = Paths::new();
+    for e in &scene.edges {
+        if let Some(class) = class_of(e, index.get(e.to.as_str()).copied()) {
+            curves_d(path_of(&mut out, class), e);
+        }
+    }
+    out
+}
+
+/// A dot (a zero-length line: drawn with round caps, as wide as the stroke) at the top-right
+/// corner of each state with a problem, where the normal view draws its badge: class `error`
+/// where it has an error, else `warning`. A problem marks the innermost state its pointer is
+/// in (a container's own problems mark the container).
+pub fn problem_dots(scene: &Scene, diagnostics: &[Diagnostic]) -> Paths {
+    let index: HashMap<&str, usize> = scene.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut worst = vec![None::<bool>; scene.nodes.len()];
+    for d in diagnostics {
+        let ptr = d.pointer.as_str();
+        let ends = ptr.match_indices('/').map(|(i, _)| i).chain(std::iter::once(ptr.len()));
+        let Some(i) = ends.filter_map(|end| index.get(&ptr[..end]).copied()).filter(|&i| scene.nodes[i].state.is_some()).last() else { continue };
+        let error = d.is_error();
+        worst[i] = Some(worst[i].unwrap_or(false) || error);
+    }
+    let mut out = Paths::new();
+    for (n, w) in scene.nodes.iter().zip(worst) {
+        if let Some(error) = w {
+            let d = path_of(&mut out, if error { "error" } else { "warning" }.to_string());
+            let _ = write!(d, "M{:.0} {:.0}h0", n.rect.right(), n.rect.y);
+        }
+    }
+    out
+}
+
+/// The distance from `p` to `r` (0 inside).
+fn distance(r: &Rect, p: Point) -> f64 {
+    let dx = (r.x - p.x).max(p.x - r.right()).max(0.0);
+    let dy = (r.y - p.y).max(p.y - r.bottom()).max(0.0);
+    dx.hypot(dy)
+}
+
+/// The state a pointer at `p` (canvas units) points at in an overview, where a box may be a few
+/// pixels wide: the nearest state's box within `slop` (canvas units: a few pixels at the zoom);
+/// a Parallel's or a Map's frame only when no state inside it is that near, the innermost one.
+pub fn hit(scene: &Scene, p: Point, slop: f64) -> Option<&SceneNode> {
+    scene
+        .nodes
+        .iter()
+        .filter(|n| n.state.is_some())
+        .map(|n| (distance(&n.rect, p), n))
+        .filter(|(d, _)| *d <= slop)
+        .min_by(|(da, a), (db, b)| a.container.cmp(&b.container).then(da.total_cmp(db)).then(b.depth.cmp(&a.depth)))
+        .map(|(_, n)| n)
+}
+
+/// Where the keyboard enters an overview: the selected state's node, else the first state.
+pub fn entry<'a>(scene: &'a Scene, selected: Option<&StateRef>) -> Option<&'a SceneNode> {
+    let states = || scene.nodes.iter().filter(|n| n.state.is_some());
+    selected.and_then(|s| states().find(|n| n.state.as_ref() == Some(s))).or_else(|| states().next())
+}
+
+/// The state that takes the focus when the focused node `lost` is no longer drawn (a pan or a
+/// zoom took it away): of the states whose centre is in `view` (canvas units), the nearest to
+/// where `lost` is. None when no state is in view.
+pub fn refocus<'a>(scene: &'a Scene, lost: &str, view: Rect) -> Option<&'a SceneNode> {
+    let from = scene.node(lost).map_or(view.center(), |n| n.rect.center());
+    let far = |n: &SceneNode| {
+        let c = n.rect.center();
+        (c.x - from.x).hypot(c.y - from.y)
+    };
+    scene
+        .nodes
+        .iter()
+        .filter(|n| n.state.is_some() && n.id != lost && view.contains(n.rect.center()))
+        .min_by(|a, b| a.container.cmp(&b.container).then(far(a).total_cmp(&far(b))))
 }
 
 /// The canvas area drawn for the view `v` of a canvas `w` × `h` pixels wide, for a scene of
@@ -192,6 +303,122 @@ mod tests {
             at = next;
         }
         assert!(next_state(&scene, &at.id, true).is_none(), "after the last, the focus leaves");
+    }
+
+    /// A Pass, a Parallel of two branches (B1 → B2, and C1), a Succeed.
+    const NESTED: &str = r#"{"StartAt":"A","States":{
+        "A":{"Type":"Pass","Next":"P"},
+        "P":{"Type":"Parallel","Next":"Z","Branches":[
+            {"StartAt":"B1","States":{"B1":{"Type":"Pass","Next":"B2"},"B2":{"Type":"Pass","End":true}}},
+            {"StartAt":"C1","States":{"C1":{"Type":"Pass","End":true}}}]},
+        "Z":{"Type":"Succeed"}}}"#;
+
+    fn state<'a>(scene: &'a Scene, name: &str) -> &'a SceneNode {
+        scene.nodes.iter().find(|n| n.state.as_ref().is_some_and(|s| s.name == name)).unwrap_or_else(|| panic!("no {name}"))
+    }
+
+    #[test]
+    fn a_pointer_on_an_overview_finds_the_state_under_it_or_near_it() {
+        let scene = layout(&derive(Document::new("t", chain(1000)).machine()));
+        // At each state's centre, near its corner, and a little outside its edge: that state.
+        for k in [0, 1, 499, 998, 999] {
+            let n = state(&scene, &format!("S{k}"));
+            let r = n.rect;
+            assert_eq!(hit(&scene, r.center(), 0.0).map(|h| &h.id), Some(&n.id));
+            assert_eq!(hit(&scene, Point::new(r.x + 1.0, r.y + 1.0), 0.0).map(|h| &h.id), Some(&n.id));
+            assert_eq!(hit(&scene, Point::new(r.right() + 5.0, r.center().y), 8.0).map(|h| &h.id), Some(&n.id), "S{k} within the slop");
+        }
+        // Nowhere near a state: none (the Start marker is no state).
+        let far = Point::new(scene.bounds.right() + 500.0, scene.bounds.bottom() + 500.0);
+        assert!(hit(&scene, far, 40.0).is_none());
+        let start = scene.nodes.iter().find(|n| n.kind == NodeKind::Start).unwrap();
+        assert!(hit(&scene, start.rect.center(), 0.0).is_none_or(|h| h.kind != NodeKind::Start));
+
+        // In a Parallel: a branch's state wins over the frame around it; the frame's empty body
+        // is the Parallel's.
+        let scene = layout(&derive(Document::new("t", NESTED.to_string()).machine()));
+        let (p, b1) = (state(&scene, "P"), state(&scene, "B1"));
+        assert!(p.container && b1.depth > p.depth);
+        assert_eq!(hit(&scene, b1.rect.center(), 10.0).map(|h| h.label.as_str()), Some("B1"));
+        let body = Point::new(p.rect.x + 2.0, p.rect.bottom() - 2.0);
+        assert!(scene.nodes.iter().filter(|n| n.state.is_some() && !n.container).all(|n| distance(&n.rect, body) > 0.0));
+        assert_eq!(hit(&scene, body, 0.0).map(|h| h.label.as_str()), Some("P"));
+    }
+
+    #[test]
+    fn marks_over_an_overview_are_one_path_a_class() {
+        let scene = layout(&derive(Document::new("t", chain(1000)).machine()));
+        let boxes = |d: &str| d.matches('M').count();
+        // The selection: the selected states' boxes, at their places.
+        let chosen = ["S3", "S500"];
+        let marks = boxes_by(&scene.nodes, |n| n.state.as_ref().filter(|s| chosen.contains(&s.name.as_str())).map(|_| "selected".to_string()));
+        assert_eq!(marks.len(), 1);
+        assert_eq!((marks[0].0.as_str(), boxes(&marks[0].1)), ("selected", 2));
+        let r = state(&scene, "S3").rect;
+        assert!(marks[0].1.starts_with(&format!("M{:.0} {:.0}h{:.0}v{:.0}", r.x, r.y, r.w, r.h)), "{}", marks[0].1);
+        // A run's path: the states up to S9 run, S10 failed; the edges between the states run.
+        let status = |n: &SceneNode| {
+            let k: usize = n.state.as_ref()?.name[1..].parse().ok()?;
+            (k <= 10).then(|| if k == 10 { "run-failed" } else { "run-succeeded" }.to_string())
+        };
+        let run = boxes_by(&scene.nodes, status);
+        assert_eq!(run.iter().map(|(c, d)| (c.as_str(), boxes(d))).collect::<Vec<_>>(), [("run-succeeded", 10), ("run-failed", 1)]);
+        let taken = edges_by(&scene, |e, to| {
+            let (from, to) = (e.source.as_ref()?.name[1..].parse::<usize>().ok()?, to?.state.as_ref()?.name[1..].parse::<usize>().ok()?);
+            (to <= 10).then(|| format!("taken{}", if to == 10 { " last" } else { "" })).filter(|_| from < to)
+        });
+        let curves = |names: &[&str]| -> usize {
+            scene.edges.iter().filter(|e| e.source.as_ref().is_some_and(|s| names.contains(&s.name.as_str()))).map(|e| e.curves.len()).sum()
+        };
+        assert_eq!(taken.iter().map(|(c, d)| (c.as_str(), boxes(d))).collect::<Vec<_>>(), [("taken", curves(&["S0", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"])), ("taken last", curves(&["S9"]))]);
+        assert!(edges_by(&scene, |_, _| None).is_empty());
+    }
+
+    #[test]
+    fn a_problem_marks_the_innermost_state_it_is_in() {
+        use crate::asl::diag::Severity;
+        // B2's Next goes nowhere: an error in a branch of P.
+        let text = NESTED.replace(r#""B2":{"Type":"Pass","End":true}"#, r#""B2":{"Type":"Pass","Next":"Nowhere"}"#);
+        let doc = Document::new("t", text);
+        let scene = layout(&derive(doc.machine()));
+        let errors: Vec<Diagnostic> = doc.diagnostics().iter().filter(|d| d.is_error()).cloned().collect();
+        assert!(!errors.is_empty() && errors.iter().all(|d| d.pointer.contains("/B2")), "{errors:?}");
+        let b2 = state(&scene, "B2").rect;
+        assert_eq!(problem_dots(&scene, &errors), [("error".to_string(), format!("M{:.0} {:.0}h0", b2.right(), b2.y))]);
+        // A warning on A and one more on B2: A's dot is a warning's, B2's stays an error's.
+        let warn = |pointer: &str| Diagnostic { severity: Severity::Warning, pointer: pointer.to_string(), ..errors[0].clone() };
+        let mut all = vec![warn("/States/A/Comment"), warn(&errors[0].pointer)];
+        all.extend(errors.iter().cloned());
+        let a = state(&scene, "A").rect;
+        let dots = problem_dots(&scene, &all);
+        assert_eq!(dots.len(), 2);
+        assert!(dots.contains(&("warning".to_string(), format!("M{:.0} {:.0}h0", a.right(), a.y))), "{dots:?}");
+        assert!(dots.contains(&("error".to_string(), format!("M{:.0} {:.0}h0", b2.right(), b2.y))), "{dots:?}");
+        // A problem of the machine itself, or of P's own field, marks no branch state.
+        let p = state(&scene, "P").rect;
+        assert_eq!(problem_dots(&scene, &[warn("/StartAt"), warn("/States/P/Next")]), [("warning".to_string(), format!("M{:.0} {:.0}h0", p.right(), p.y))]);
+    }
+
+    #[test]
+    fn the_keyboard_enters_an_overview_at_the_selection_and_a_lost_focus_goes_to_the_nearest_state_in_view() {
+        let scene = layout(&derive(Document::new("t", chain(1000)).machine()));
+        assert_eq!(entry(&scene, None).map(|n| n.label.as_str()), Some("S0"));
+        assert_eq!(entry(&scene, Some(&StateRef::top("S700"))).map(|n| n.label.as_str()), Some("S700"));
+        assert_eq!(entry(&scene, Some(&StateRef::top("Gone"))).map(|n| n.label.as_str()), Some("S0"));
+        // S500 focused, then the view moved to show S600 and around: the state in view nearest
+        // to S500 takes the focus.
+        let (lost, there) = (state(&scene, "S500"), state(&scene, "S600").rect);
+        let view = Rect::new(there.center().x - 600.0, there.center().y - 400.0, 1200.0, 800.0);
+        assert!(!view.contains(lost.rect.center()));
+        let to = refocus(&scene, &lost.id, view).expect("a state in view");
+        assert!(view.contains(to.rect.center()));
+        let far = |n: &SceneNode| (n.rect.center().x - lost.rect.center().x).hypot(n.rect.center().y - lost.rect.center().y);
+        for n in scene.nodes.iter().filter(|n| n.state.is_some() && view.contains(n.rect.center())) {
+            assert!(far(to) <= far(n), "{} is nearer than {}", n.label, to.label);
+        }
+        // Nothing in view: none.
+        let empty = Rect::new(scene.bounds.right() + 1000.0, 0.0, 1200.0, 800.0);
+        assert!(refocus(&scene, &lost.id, empty).is_none());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::editor::graph::EdgeKind;
 use crate::editor::drawn;
 use crate::editor::geometry::Rect;
 use crate::editor::layout::{Scene, SceneEdge};
+use crate::editor::scope::StateRef;
 use leptos::prelude::*;
 
 /// The markers and patterns the edges use, once.
@@ -89,10 +90,73 @@ pub fn label_view(editor: Editor, id: String) -> Option<impl IntoView> {
     )
 }
 
-/// Everything drawn in canvas space; `hover` is the node under the pointer.
-/// `size` is the canvas's size in pixels, when it is in the page.
+/// The state under the pointer in an overview: its node's id, its name, its box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tip {
+    pub id: String,
+    pub name: String,
+    pub rect: Rect,
+}
+
+/// A run's (a batch's, a suite's) classes of a node or an edge that an overview draws over its
+/// boxes and curves: not those that say "not reached", "never taken", "not visited" (the
+/// overview's own paths are dimmed under a run).
+fn sim_mark(class: &str) -> Option<String> {
+    let class = class.trim();
+    let quiet = ["not-taken", "not-reached", "heat-0", "cold"];
+    (!class.is_empty() && !quiet.iter().any(|q| class.split(' ').any(|c| c == *q))).then(|| class.to_string())
+}
+
+/// The boxes `d` marked `class` in an overview; the selection and the state a run failed in (or
+/// is in) with a wide pale halo under them, so that a box of a few pixels is seen at once.
+fn mark(class: String, d: String) -> impl IntoView {
+    let halo = ["selected", "run-failed", "run-in-progress"].contains(&class.as_str()).then(|| view! { <path class=format!("overview-halo {class}") d=d.clone()/> });
+    view! { {halo}<path class=format!("overview-mark {class}") d=d/> }
+}
+
+/// What an overview draws over its boxes, as a few paths (`drawn::{boxes_by, edges_by,
+/// problem_dots}`): the run shown (its path, the state that failed), the problems, the
+/// selection, and the box under the pointer.
+fn overview_marks(editor: Editor, tip: RwSignal<Option<Tip>>) -> impl IntoView {
+    let sim = use_context::<super::sim_view::SimView>();
+    let run = move || {
+        // (Nothing to ask of each state and edge when no run, batch or suite is shown.)
+        let sim = sim.filter(|s| s.run.with(Option::is_some) || s.coverage.with(Option::is_some) || s.suite.with(Option::is_some))?;
+        editor.scene.with(|s| {
+            let boxes = drawn::boxes_by(&s.nodes, |n| sim_mark(&sim.node_class(n.state.as_ref()?.name.as_str())));
+            let trail = drawn::edges_by(s, |e, to| {
+                let to = if e.kind == EdgeKind::End { None } else { to.map(|n| n.label.as_str()) };
+                sim_mark(sim.edge_class(e.source.as_ref().map(|s| s.name.as_str()), to))
+            });
+            let trail = trail.into_iter().map(|(class, d)| view! { <path class=format!("overview-trail {class}") d=d/> }).collect_view();
+            let boxes = boxes.into_iter().map(|(class, d)| mark(class, d)).collect_view();
+            Some(view! { {trail}{boxes} })
+        })
+    };
+    let problems = move || {
+        let dots = editor.diagnostics.with(|d| editor.scene.with(|s| drawn::problem_dots(s, d)));
+        dots.into_iter().map(|(class, d)| view! { <path class=format!("overview-dot {class}") d=d/> }).collect_view()
+    };
+    let selection = move || {
+        let chosen: Vec<StateRef> = editor.selected.with(|p| editor.also_selected.with(|a| p.iter().chain(a).cloned().collect()));
+        if chosen.is_empty() {
+            return None;
+        }
+        let marks = editor.scene.with(|s| drawn::boxes_by(&s.nodes, |n| n.state.as_ref().filter(|r| chosen.contains(r)).map(|_| "selected".to_string())));
+        Some(marks.into_iter().map(|(class, d)| mark(class, d)).collect_view())
+    };
+    let pointed = move || {
+        let t = tip.get()?;
+        let marks = editor.scene.with(|s| drawn::boxes_by(s.nodes.iter().filter(|n| n.id == t.id), |_| Some("pointed".to_string())));
+        Some(marks.into_iter().map(|(class, d)| view! { <path class=format!("overview-mark {class}") d=d/> }).collect_view())
+    };
+    view! { {run}{problems}{selection}{pointed} }
+}
+
+/// Everything drawn in canvas space; `hover` is the node under the pointer, `tip` the state
+/// under it in an overview. `size` is the canvas's size in pixels, when it is in the page.
 #[component]
-pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f64)>>) -> impl IntoView {
+pub fn World(hover: RwSignal<Option<String>>, tip: RwSignal<Option<Tip>>, size: Callback<(), Option<(f64, f64)>>) -> impl IntoView {
     let editor: Editor = expect_context();
     // A big scene draws only what is near the view (`editor::drawn`); a small one, everything.
     let area = Memo::new(move |_| {
@@ -148,17 +212,22 @@ pub fn World(hover: RwSignal<Option<String>>, size: Callback<(), Option<(f64, f6
         Some(g @ Gesture::Select { .. }) => g.band().map(|b| view! { <rect class="select-band" x=b.x y=b.y width=b.w height=b.h/> }.into_any()),
         _ => None,
     };
+    let sim = use_context::<super::sim_view::SimView>();
     let overview_paths = move || {
         overview.get().then(|| {
             let (o, states) = editor.scene.with(|s| (drawn::Overview::of(s), s.nodes.iter().filter(|n| n.state.is_some()).count()));
             let boxes = o.kinds.into_iter().map(|(kind, d)| view! { <path class=format!("overview-box kind-{kind}") d=d/> }).collect_view();
             // (Focusable: the keyboard's way in, see `canvas_reveal::tab`.)
-            let name = format!("{states} states, zoomed out: Tab or Enter goes to the first");
+            let name = format!("{states} states, zoomed out: Tab or Enter goes to the selected state or the first; click a box to select its state, double-click to zoom in to it");
+            // Under a run (a batch, a suite), the overview's own paths are dimmed, and what the
+            // run reached drawn over them.
+            let shown = move || sim.is_some_and(|s| s.run.with(Option::is_some) || s.coverage.with(Option::is_some) || s.suite.with(Option::is_some));
             view! {
-                <svg class="edges overview" width="1" height="1" tabindex="0" role="button" aria-label=name data-overview="">
+                <svg class="edges overview" class:sim-shown=shown width="1" height="1" tabindex="0" role="button" aria-label=name data-overview="">
                     <path class="overview-edges" d=o.edges/>
                     <path class="overview-box container" d=o.containers/>
                     {boxes}
+                    {overview_marks(editor, tip)}
                 </svg>
             }
         })

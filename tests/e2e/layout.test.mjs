@@ -31,6 +31,19 @@ test('the layout checker finds no cut name, overlap or node outside the fit on a
   await page.close();
 });
 
+test('a document of over 400 nodes, an overview at Fit, is checked screen by screen where its nodes are drawn, both directions', { timeout: 600000 }, async () => {
+  const { page, problems } = await openChecked(browser, server.url);
+  const results = await checkFiles(page, [path.join(corpusDir, 'business-process-600-13.json')]);
+  for (const r of results) {
+    assert.equal(r.states, 605);
+    assert.deepEqual(r.counts, ZERO, `${r.direction}: ${r.details.slice(0, 6).join('; ')}`);
+    // Every state was drawn and measured at both zooms of the walk.
+    assert.deepEqual(r.seen, [605, 605], r.direction);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the checker counts what it looks for: a name in a bigger font, a label moved onto a node, a node onto another', { timeout: 120000 }, async () => {
   const { page } = await openChecked(browser, server.url);
   const [clean] = await checkFiles(page, [path.join(corpusDir, 'order-saga-compensations.json')]);
