@@ -23,5 +23,6 @@ pub mod lower;
 pub mod model;
 pub mod path;
 pub mod python;
+pub mod sort;
 pub mod validate;
 pub mod walk;

@@ -50,7 +50,7 @@ pub fn file_of(service: &str) -> Option<String> {
 
 /// The service files `definition` needs, sorted, each once.
 pub fn services_used(definition: &Value) -> BTreeSet<String> {
-    task_resources(definition).iter().filter_map(|t| service_of(&t.resource)).collect()
+    crate::asl::sort::set(task_resources(definition).iter().filter_map(|t| service_of(&t.resource)))
 }
 
 #[cfg(test)]

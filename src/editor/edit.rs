@@ -303,7 +303,7 @@ pub fn delete_all(doc: &Document, refs: &[StateRef]) -> Result<Change, EditError
     let mut out = Vec::new();
     // Outer states first: their nested states then go with them.
     let mut outer_first: Vec<&StateRef> = refs.iter().collect();
-    outer_first.sort_by_key(|r| r.scope.len());
+    crate::asl::sort::sort_by_key(&mut outer_first, |r| r.scope.len());
     for r in outer_first {
         if r.resolve(scratch.machine()).is_none() {
             continue;

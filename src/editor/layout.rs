@@ -825,7 +825,7 @@ fn route(graph: &Graph, role: &[Role], l: &Layered, x: &[f64], boxes: &[Rect], s
     // Spread over the part (lo, hi) of each node's side; one edge alone at `one`.
     let spread = |sides: &mut Vec<Vec<(f64, usize)>>, port: &mut Vec<f64>, part: &dyn Fn(usize) -> (f64, f64, f64)| {
         for (v, side) in sides.iter_mut().enumerate() {
-            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::asl::sort::sort_by(side, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let (r, k) = (boxes[v], side.len());
             let (lo, hi, one) = part(v);
             for (j, &(_, i)) in side.iter().enumerate() {
@@ -850,7 +850,7 @@ fn route(graph: &Graph, role: &[Role], l: &Layered, x: &[f64], boxes: &[Rect], s
                     (rt < c && c <= rb).then(|| (if rt + 1 == c { far_x[i] } else { x[l.chains[i][c - rt - 2]] }, i))
                 })
                 .collect();
-            leaving.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::asl::sort::sort_by(&mut leaving, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             leaving.into_iter().map(|(_, i)| i).collect()
         })
         .collect();
@@ -1064,7 +1064,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// The median of `v` (sorted in place; the mean of the middle two when even).
 fn median_of(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
+    crate::asl::sort::sort_by(v, f64::total_cmp);
     let m = v.len() / 2;
     if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
 }

@@ -68,7 +68,7 @@ impl Placement {
             }
         }
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&i| base.nodes[i].depth);
+        crate::asl::sort::sort_by_key(&mut order, |&i| base.nodes[i].depth);
         let nodes: HashMap<String, usize> = base.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
         let edges: HashMap<String, usize> = base.edges.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
         // (A reference is a stub under its source: it moves with the source alone.)
@@ -206,7 +206,7 @@ impl Placement {
         // (Routed in the layers' space: top down, or turned for left to right.)
         let dir = self.base.direction;
         let across = |i: usize| dir.rect(nodes[i].rect).center().x;
-        direct.sort_by(|x, y| (x.0, across(x.1), x.2).partial_cmp(&(y.0, across(y.1), y.2)).expect("finite"));
+        crate::asl::sort::sort_by(&mut direct, |x, y| (x.0, across(x.1), x.2).partial_cmp(&(y.0, across(y.1), y.2)).expect("finite"));
         for group in direct.chunk_by(|x, y| x.0 == y.0) {
             let from = dir.rect(nodes[group[0].0].rect);
             let count = group.len() as f64;

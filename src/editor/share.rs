@@ -132,7 +132,7 @@ pub fn decode(hash: &str) -> Result<Option<SharedDoc>, ShareError> {
     if wire.positions.len() > MAX_POSITIONS {
         return Err(ShareError::TooLarge { what: "number of positions", limit: MAX_POSITIONS });
     }
-    let positions = wire.positions.into_iter().filter(|(_, p)| p.x.is_finite() && p.y.is_finite()).map(|(id, p)| (id, clamped(p))).collect();
+    let positions = crate::asl::sort::map(wire.positions.into_iter().filter(|(_, p)| p.x.is_finite() && p.y.is_finite()).map(|(id, p)| (id, clamped(p))));
     Ok(Some(SharedDoc { name: wire.name, text: wire.text, positions, simulation: wire.simulation }))
 }
 

@@ -149,7 +149,7 @@ impl Workspace {
     /// `preferred`, the document this tab had open before a reload. With nothing stored, the old
     /// autosave is migrated into the workspace, or else the seed is created: either is written.
     pub fn load(mut records: Vec<Record>, legacy: Option<Saved>, preferred: Option<&str>, tab: &str, now_ms: f64) -> (Workspace, Step) {
-        records.sort_by(|a, b| b.changed_ms.total_cmp(&a.changed_ms).then_with(|| a.id.cmp(&b.id)));
+        crate::asl::sort::sort_by(&mut records, |a, b| b.changed_ms.total_cmp(&a.changed_ms).then_with(|| a.id.cmp(&b.id)));
         let mut ws = Workspace { records, current: String::new(), base: 0, state: SyncState::Clean, tab: tab.to_string(), counter: 0 };
         let open = preferred
             .and_then(|p| ws.live(p))
@@ -186,7 +186,7 @@ impl Workspace {
     /// The documents in the trash, the last deleted first.
     pub fn trash(&self) -> Vec<&Record> {
         let mut t: Vec<&Record> = self.records.iter().filter(|r| r.in_trash()).collect();
-        t.sort_by(|a, b| b.trashed_ms.unwrap_or(0.0).total_cmp(&a.trashed_ms.unwrap_or(0.0)));
+        crate::asl::sort::sort_by(&mut t, |a, b| b.trashed_ms.unwrap_or(0.0).total_cmp(&a.trashed_ms.unwrap_or(0.0)));
         t
     }
     pub fn record(&self, id: &str) -> Option<&Record> {

@@ -54,7 +54,7 @@ pub fn rewrite_resource_strings(text: &str, root: &Node, mut replace: impl FnMut
             edits.push((node.span.start as usize, node.span.end as usize, json));
         }
     });
-    edits.sort_by_key(|e| e.0);
+    crate::asl::sort::sort_by_key(&mut edits, |e| e.0);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (start, end, json) in edits {

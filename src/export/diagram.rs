@@ -58,7 +58,7 @@ pub fn diagram_svg(scene: &Scene, title: Option<&str>) -> String {
     );
     // Containers first (outermost first), then edges, then the other nodes on top.
     let mut containers: Vec<_> = scene.nodes.iter().filter(|n| n.container).collect();
-    containers.sort_by_key(|n| n.depth);
+    crate::asl::sort::sort_by_key(&mut containers, |n| n.depth);
     for n in containers {
         let r = n.rect;
         let colour = type_colour(n.kind);

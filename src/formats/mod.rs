@@ -16,6 +16,7 @@ pub mod detect;
 pub mod error;
 pub mod hcl_expr;
 pub mod load;
+pub mod offer;
 pub mod placeholder;
 pub mod project;
 pub mod source;
@@ -166,7 +167,7 @@ pub struct Openable {
 /// How the page's chooser lists a state machine: what it is (`label`: the template's resource,
 /// and its name when it differs) and where (`place`: the file and line, the file holding its
 /// definition, the module's files that give its values).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
     pub label: String,
     pub place: String,

@@ -34,7 +34,7 @@ pub struct Found {
     pub place: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// The file's path in the project, a folder (ending in `/`), or a count of files.
     pub path: String,
@@ -43,15 +43,32 @@ pub struct Skipped {
 
 /// The files of a zip archive, opened as a project.
 pub fn open_zip(bytes: &[u8]) -> Result<Project, String> {
-    let files = crate::export::zip::unzip(bytes).map_err(|e| format!("not a zip archive that can be read: {e}"))?;
-    Ok(open_project(files))
+    Ok(open_project(unzip(bytes)?))
+}
+
+/// The files of a zip archive, `(path, bytes)`, or why it cannot be read.
+pub fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    crate::export::zip::unzip(bytes).map_err(|e| format!("not a zip archive that can be read: {e}"))
 }
 
 /// Opens the files of a folder or archive, `(path, bytes)` with `/` between the folders.
 pub fn open_project(files: Vec<(String, Vec<u8>)>) -> Project {
+    let (texts, skipped) = self::texts(files);
+    open_texts(texts, skipped)
+}
+
+/// The files of a folder or archive worth reading, `(path, text)` in path order, and what is
+/// said of the others (the first stage of [`open_project`]: by path and size only, so the page
+/// does it before it sends the texts to the engine worker).
+pub fn texts(files: Vec<(String, Vec<u8>)>) -> (Vec<(String, String)>, Vec<Skipped>) {
     let mut files: Vec<(String, Vec<u8>)> = files.into_iter().map(|(p, b)| (normalise(&p), b)).collect();
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let (texts, mut skipped) = candidates(files);
+    crate::asl::sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
+    candidates(files)
+}
+
+/// Opens the texts [`texts`] kept, `skipped` being what it said of the others: every state
+/// machine found, and every file that gave none, sorted by path.
+pub fn open_texts(texts: Vec<(String, String)>, mut skipped: Vec<Skipped>) -> Project {
     let paths: Vec<&str> = texts.iter().map(|(p, _)| p.as_str()).collect();
     let mut opened = Vec::new();
     // The files that gave values to a Terraform file's machines, and what is said of var files.

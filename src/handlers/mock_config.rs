@@ -178,7 +178,7 @@ impl Reader<'_> {
                 response.invocations.push(MockInvocations { first, last, outcome });
             }
         }
-        response.invocations.sort_by_key(|i| i.first);
+        crate::asl::sort::sort_by_key(&mut response.invocations, |i| i.first);
         let mut expected = 0u32;
         for invocation in &response.invocations {
             let message = if invocation.first > expected {

@@ -487,7 +487,7 @@ mod edge_counts {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Edges, D::Error> {
         let triples = Vec::<(Arc<str>, Arc<str>, u64)>::deserialize(d)?;
-        Ok(triples.into_iter().map(|(from, to, n)| ((from, to), n)).collect())
+        Ok(crate::asl::sort::map(triples.into_iter().map(|(from, to, n)| ((from, to), n))))
     }
 }
 

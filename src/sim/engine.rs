@@ -308,6 +308,8 @@ impl Engine {
                 Err(message) => Response::Error { message },
                 Ok(()) => Response::Export(ExportAnswer::of(crate::export::export_with(&definition, &options, &scenarios, &self.catalogue))),
             },
+            Request::Open(files) => Response::Opened(crate::formats::offer::open(&files)),
+            Request::Save { source, definition } => Response::Saved(crate::formats::offer::save(&source, &definition)),
             Request::TestState { definition, state, form } => {
                 Response::TestState(match super::teststate::test_state(&form.request(&definition, &state)) {
                     Ok(response) => TestStateAnswer::Body {
@@ -485,6 +487,27 @@ mod tests {
         }
         let broken = Envelope { version: VERSION, id: 5, body: Request::Export { definition: "{".into(), options: ExportOptions::default(), scenarios: Vec::new(), services: vec![("sqs".into(), "{".into())] } };
         assert!(matches!(&engine.handle(broken)[0].body, Response::Error { message } if message.contains("sqs")));
+    }
+
+    /// A template is opened and saved back by the engine, answering the request's id: the page
+    /// sends text and gets plain data.
+    #[test]
+    fn templates_are_opened_and_saved_back_by_the_engine() {
+        use crate::formats::offer::{Files, Found};
+        let mut engine = Engine::new();
+        let template = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A # first\n        States: {A: {Type: Pass, End: true}}\n";
+        let out = engine.handle(Envelope { version: VERSION, id: 6, body: Request::Open(Files::Pasted { text: template.into() }) });
+        assert_eq!(out[0].id, 6);
+        let Response::Opened(Found::Machines(Ok(offers))) = &out[0].body else { panic!("{:?}", out[0].body) };
+        assert_eq!(offers[0].id, "M");
+        let definition = offers[0].definition.replace("\"Pass\"", "\"Succeed\"").replace(",\n      \"End\": true", "");
+        let out = engine.handle(Envelope { version: VERSION, id: 7, body: Request::Save { source: offers[0].source.clone(), definition } });
+        let Response::Saved(Ok(files)) = &out[0].body else { panic!("{:?}", out[0].body) };
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "template.yaml");
+        assert!(files[0].1.contains("StartAt: A # first") && files[0].1.contains("Type: Succeed"), "{}", files[0].1);
+        let out = engine.handle(Envelope { version: VERSION, id: 8, body: Request::Open(Files::Chosen { files: vec![("bad.yaml".into(), "a: [".into())] }) });
+        assert!(matches!(&out[0].body, Response::Opened(Found::Machines(Err(why))) if why.starts_with("line ")), "{:?}", out[0].body);
     }
 
     #[test]

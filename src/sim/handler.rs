@@ -176,7 +176,7 @@ pub fn tasks_of(machine: &crate::asl::model::StateMachine) -> Vec<TaskInfo> {
         .collect();
     // The compiler numbers scopes depth first, as it meets them; the walk, scope by scope.
     let order = compile_order(&walk);
-    found.sort_by_key(|(scope, index, _)| (order[*scope], *index));
+    crate::asl::sort::sort_by_key(&mut found, |(scope, index, _)| (order[*scope], *index));
     found.into_iter().map(|(.., task)| task).collect()
 }
 
@@ -187,7 +187,7 @@ fn compile_order(walk: &crate::asl::walk::Walk) -> Vec<usize> {
         order[scope] = *next;
         *next += 1;
         let mut children: Vec<usize> = (0..walk.scopes.len()).filter(|&c| walk.scopes[c].parent == Some(scope)).collect();
-        children.sort_by_key(|&c| walk.scopes[c].enclosing_state);
+        crate::asl::sort::sort_by_key(&mut children, |&c| walk.scopes[c].enclosing_state);
         for c in children {
             visit(walk, c, next, order);
         }

@@ -22,7 +22,7 @@ use super::teststate::form::TestForm;
 use crate::asl::clock::Millis;
 
 /// The protocol's version: raise it whenever a message changes shape.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// How long the page waits for the engine's next message about a request (a run's record, a
 /// batch's progress) before it stops the worker and starts a fresh one. A runaway JSONata
@@ -74,6 +74,13 @@ pub enum Request {
     /// been sent (the policy's `aws-sdk:` actions come from them). The exporters, the IAM
     /// policy and the templates' YAML run here, so the page's wasm does not carry them.
     Export { definition: String, options: crate::export::ExportOptions, scenarios: Vec<crate::export::Scenario>, services: Vec<(String, String)> },
+    /// Open these files (a pasted template, files chosen together, a project's texts):
+    /// [`Response::Opened`] with the state machines found, or why none opens, located. The
+    /// template formats (Terraform/HCL, YAML, CloudFormation) run here, not in the page.
+    Open(crate::formats::offer::Files),
+    /// Save back: the template (and the files giving its values) of `source` with `definition`
+    /// spliced in: [`Response::Saved`].
+    Save { source: crate::formats::Source, definition: String },
 }
 
 /// Which scenarios a batch runs.
@@ -155,6 +162,10 @@ pub enum Response {
     SuiteStopped { done: usize, total: usize },
     TestState(TestStateAnswer),
     Export(ExportAnswer),
+    Opened(crate::formats::offer::Found),
+    /// Every file saved back, `(name, text)`, the definition's first; or why it cannot be
+    /// written, in words.
+    Saved(Result<Vec<(String, String)>, String>),
     /// The request could not be carried out, in words (shown on the run).
     Error { message: String },
 }
@@ -385,6 +396,15 @@ mod tests {
         round_trip(12, Request::StopSuite);
         let options = crate::export::ExportOptions { alarm: Some(crate::export::AlarmOptions { email: "ops@example.com".into() }), ..Default::default() };
         round_trip(13, Request::Export { definition: crate::seed::ORDER_WORKFLOW.into(), options, scenarios: crate::export::Scenario::seed_scenarios(), services: Vec::new() });
+        use crate::formats::offer::Files;
+        round_trip(14, Request::Open(Files::Pasted { text: "Resources: {}".into() }));
+        round_trip(15, Request::Open(Files::Chosen { files: vec![("main.tf".into(), "resource \"x\" \"y\" {}".into()), ("a.asl.json".into(), "{}".into())] }));
+        let skipped = vec![crate::formats::project::Skipped { path: "README.md".into(), why: "not JSON".into() }];
+        round_trip(16, Request::Open(Files::Project { texts: vec![("app/t.yaml".into(), "x: 1".into())], skipped }));
+        let template = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}\n";
+        let opened = crate::formats::open("t.yaml", template).unwrap();
+        let source = crate::formats::Source::new("t.yaml", opened.format, template, &opened.machines[0]);
+        round_trip(17, Request::Save { source, definition: "{}".into() });
     }
 
     #[test]
@@ -421,6 +441,16 @@ mod tests {
         assert!(outcome.coverage.per_scenario.iter().any(|r| !r.edges.is_empty()));
         round_trip(11, Response::SuiteDone(outcome));
         round_trip(12, Response::Export(ExportAnswer::Refused("no".into())));
+        use crate::formats::offer::{Files, Found, open};
+        let opened = open(&Files::Chosen { files: vec![("t.json".into(), crate::seed::ORDER_WORKFLOW.into())] });
+        assert!(matches!(&opened, Found::Machines(Ok(m)) if m.len() == 1), "{opened:?}");
+        round_trip(13, Response::Opened(opened));
+        round_trip(14, Response::Opened(Found::Machines(Err("line 1, column 2: not YAML".into()))));
+        let project = open(&Files::Project { texts: vec![("a/t.asl.json".into(), crate::seed::ORDER_WORKFLOW.into())], skipped: Vec::new() });
+        assert!(matches!(&project, Found::Project { found, .. } if found.len() == 1), "{project:?}");
+        round_trip(15, Response::Opened(project));
+        round_trip(16, Response::Saved(Ok(vec![("t.yaml".into(), "x: 1\n".into())])));
+        round_trip(17, Response::Saved(Err("the definition is not JSON".into())));
         assert!(Response::SuiteProgress { done: 0, total: 0, generated_runs: None }.more_to_come());
         assert!(!Response::SuiteStopped { done: 0, total: 0 }.more_to_come());
     }

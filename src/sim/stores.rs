@@ -722,8 +722,8 @@ pub struct StoresView {
 impl StoresView {
     /// The stores of `store`, and the empty ones `referenced` names.
     pub fn of(store: &ServiceStore, referenced: &Referenced) -> StoresView {
-        let names = |held: Vec<&String>, named: &BTreeSet<String>| -> BTreeSet<String> { held.into_iter().cloned().chain(named.iter().cloned()).collect() };
-        let bucket_names: BTreeSet<String> = store.s3.buckets.keys().cloned().chain(referenced.buckets.keys().cloned()).collect();
+        let names = |held: Vec<&String>, named: &BTreeSet<String>| -> BTreeSet<String> { crate::asl::sort::set(held.into_iter().cloned().chain(named.iter().cloned())) };
+        let bucket_names: BTreeSet<String> = crate::asl::sort::set(store.s3.buckets.keys().cloned().chain(referenced.buckets.keys().cloned()));
         let buckets = bucket_names
             .into_iter()
             .map(|name| {

@@ -113,7 +113,7 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     let hide = window_event_listener(leptos::ev::pagehide, move |_| save());
     on_cleanup(move || hide.remove());
 
-    super::documents::install(editor, docs);
+    super::documents::install(editor, docs, engine);
     let keys = window_event_listener(leptos::ev::keydown, move |e: web_sys::KeyboardEvent| on_key(editor, e));
     on_cleanup(move || keys.remove());
 

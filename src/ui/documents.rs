@@ -12,7 +12,10 @@ use crate::editor::change::Change;
 use crate::editor::document::{Document, Saved};
 use crate::editor::clipboard::{self, Paste};
 use crate::editor::share;
+use super::engine::Engine;
 use crate::formats;
+use crate::formats::offer::{Files, Found, Offer};
+use crate::sim::protocol::{Request, Response};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -24,40 +27,59 @@ fn new_document(name: &str, text: String) -> Document {
     Document::new(if name.is_empty() { "Untitled".to_string() } else { crate::editor::graph::shorten(name, 60) }, text)
 }
 
-/// Pastes `text`: a whole definition becomes a new document named `name`; a template's state machine too (asked about through `choosing` when there are
-/// several; without it, the first opens); states or a state go into the open document, as one
-/// undo step.
-pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing: Option<RwSignal<Option<Pending>>>) -> Result<(), String> {
+/// Asks the engine worker to open `files` (the template formats are read there, not in the
+/// page); `answer` gets what they hold, or why not in words (the engine's own failure too).
+fn ask_open(engine: Engine, files: Files, answer: impl FnOnce(Found) + 'static) {
+    let answer = std::cell::Cell::new(Some(answer));
+    engine.ask(&Request::Open(files), move |response| {
+        let found = match response {
+            Response::Opened(found) => found,
+            Response::Error { message } => Found::Machines(Err(message)),
+            _ => return,
+        };
+        if let Some(answer) = answer.take() {
+            answer(found);
+        }
+    });
+}
+
+/// Pastes `text`: a whole definition becomes a new document named `name`; a template's state
+/// machine too (asked about through `choosing` when there are several; without it, the first
+/// opens); states or a state go into the open document, as one undo step. `done` hears whether
+/// it was taken (a template is read by the engine worker, so that may come later).
+pub fn import_text(
+    editor: Editor,
+    docs: Docs,
+    engine: Engine,
+    text: &str,
+    name: &str,
+    choosing: Option<RwSignal<Option<Pending>>>,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) {
     let scope = editor.selected.get_untracked().map(|r| r.scope).unwrap_or_default();
     let pasted = match editor.session.with_untracked(|s| clipboard::paste(&s.doc, &scope, text)) {
         Ok(p) => p,
         // Not a definition nor states: it may be a template (YAML, CloudFormation, Terraform).
         Err(e @ (clipboard::PasteError::Syntax { .. } | clipboard::PasteError::NotStates)) => {
-            return match formats::open("template", text) {
-                Ok(opened) => {
-                    let file_name = match opened.format {
-                        formats::Format::AslYaml => "definition.asl.yaml",
-                        formats::Format::CloudFormationYaml => "template.yaml",
-                        formats::Format::Terraform => "main.tf",
-                        _ => "template.json",
-                    };
-                    let choices: Vec<formats::Openable> = opened
-                        .machines
-                        .into_iter()
-                        .map(|machine| formats::Openable { file_name: file_name.into(), text: text.into(), format: opened.format, machine, companion: None, module: Vec::new() })
-                        .collect();
-                    match (choices.len(), choosing) {
-                        (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { title: file_name.into(), choices })),
-                        _ => open_machine(editor, docs, &choices[0]),
+            // A text that looks like JSON is best explained as JSON.
+            let as_json = text.trim_start().starts_with(['{', '[']);
+            let e = e.to_string();
+            ask_open(engine, Files::Pasted { text: text.to_string() }, move |found| {
+                done(match found {
+                    Found::Machines(Ok(choices)) if !choices.is_empty() => {
+                        match (choices.len(), choosing) {
+                            (n, Some(choosing)) if n > 1 => choosing.set(Some(Pending { title: choices[0].file_name.clone(), choices })),
+                            _ => open_machine(editor, docs, &choices[0]),
+                        }
+                        Ok(())
                     }
-                    Ok(())
-                }
-                // A text that looks like JSON is best explained as JSON.
-                Err(_) if text.trim_start().starts_with(['{', '[']) => Err(e.to_string()),
-                Err(f) => Err(f.to_string()),
-            };
+                    Found::Machines(Err(f)) if !as_json => Err(f),
+                    _ => Err(e),
+                })
+            });
+            return;
         }
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return done(Err(e.to_string())),
     };
     match pasted {
         // Named by where it came from (its Comment is prose: Workflow Studio's default is "A
@@ -73,7 +95,7 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
             }
         }
     }
-    Ok(())
+    done(Ok(()))
 }
 
 /// The state machines of the files opened, being chosen from.
@@ -81,14 +103,14 @@ pub fn import_text(editor: Editor, docs: Docs, text: &str, name: &str, choosing:
 pub struct Pending {
     /// What was opened, in words: a file's name, or the names of the files chosen together.
     pub title: String,
-    pub choices: Vec<formats::Openable>,
+    pub choices: Vec<Offer>,
 }
 
 /// Opens the files chosen in `input` together (a template and the definition files it names,
-/// as Terraform's `templatefile` keeps them: `formats::open_files`): one state machine opens as
-/// a new document; with several, `choosing` gets them and the page asks which. A file that
-/// cannot be read is reported, located, and nothing changes.
-pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, choosing: RwSignal<Option<Pending>>, report: RwSignal<Option<DropReport>>) {
+/// as Terraform's `templatefile` keeps them: `formats::open_files`, in the engine worker): one
+/// state machine opens as a new document; with several, `choosing` gets them and the page asks
+/// which. A file that cannot be read is reported, located, and nothing changes.
+pub fn open_file(editor: Editor, docs: Docs, engine: Engine, input: &web_sys::HtmlInputElement, choosing: RwSignal<Option<Pending>>, report: RwSignal<Option<DropReport>>) {
     let Some(list) = input.files() else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     input.set_value("");
@@ -105,7 +127,7 @@ pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, 
         leptos::task::spawn_local(async move {
             let title = zip.name();
             match bytes_of(&zip).await {
-                Ok(bytes) => opened_project(editor, docs, title, formats::project::open_zip(&bytes), Vec::new(), report),
+                Ok(bytes) => opened_project(editor, docs, engine, title, formats::project::unzip(&bytes), Vec::new(), report),
                 Err(why) => editor.notice.set(Some(format!("{title} was not opened: it {why}"))),
             }
         });
@@ -121,7 +143,7 @@ pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, 
             read.borrow_mut()[i] = Some((file_name, text));
             let all: Option<Vec<(String, String)>> = read.borrow().iter().cloned().collect();
             if let Some(all) = all {
-                opened_files(editor, docs, &all, choosing);
+                opened_files(editor, docs, engine, all, choosing);
             }
         });
         reader.set_onload(Some(onload.unchecked_ref()));
@@ -130,45 +152,32 @@ pub fn open_file(editor: Editor, docs: Docs, input: &web_sys::HtmlInputElement, 
 }
 
 /// The files chosen, read: their state machines open (or are offered), or why not is said.
-fn opened_files(editor: Editor, docs: Docs, files: &[(String, String)], choosing: RwSignal<Option<Pending>>) {
+fn opened_files(editor: Editor, docs: Docs, engine: Engine, files: Vec<(String, String)>, choosing: RwSignal<Option<Pending>>) {
     let title = files.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(" + ");
-    match formats::open_files(files) {
-        Err(e) => {
-            // A lone JSON file's problem reads as before: "not JSON at line L, column C".
-            let why = match files {
-                [(_, text)] if text.trim_start().starts_with('{') => match crate::asl::json::read(text) {
-                    Err(j) => format!("not JSON at line {}, column {}: {}", j.line, j.column, j.message),
-                    Ok(_) => e.to_string(),
-                },
-                _ => e.to_string(),
-            };
-            let why = match files {
-                [(name, _)] => why.strip_prefix(&format!("{name}: ")).map(str::to_string).unwrap_or(why),
-                _ => why,
-            };
-            editor.notice.set(Some(format!("{title} was not opened: {why}")));
-        }
-        Ok(choices) if choices.len() == 1 => open_machine(editor, docs, &choices[0]),
-        Ok(choices) => choosing.set(Some(Pending { title, choices })),
-    }
+    ask_open(engine, Files::Chosen { files }, move |found| match found {
+        Found::Machines(Err(why)) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
+        Found::Machines(Ok(choices)) if choices.len() == 1 => open_machine(editor, docs, &choices[0]),
+        Found::Machines(Ok(choices)) => choosing.set(Some(Pending { title, choices })),
+        Found::Project { .. } => {}
+    });
 }
 
 /// Opens a state machine as a new document that remembers the file it is saved back into.
-pub fn open_machine(editor: Editor, docs: Docs, openable: &formats::Openable) {
-    let formats::Openable { file_name, format, machine, .. } = openable;
-    if let Some(path) = machine.external() {
-        let names: Vec<&str> = machine.substitutions.iter().map(|s| s.name.as_str()).collect();
+pub fn open_machine(editor: Editor, docs: Docs, offer: &Offer) {
+    let Offer { file_name, format, id, .. } = offer;
+    if let Some(path) = &offer.external {
+        let names: Vec<&str> = offer.substitutions.iter().map(|s| s.name.as_str()).collect();
         let vars = if names.is_empty() { String::new() } else { format!(" (its placeholders: {})", names.join(", ")) };
-        editor.notice.set(Some(format!("{} keeps its definition in {path}: open {file_name} and {path} together{vars}", machine.id)));
+        editor.notice.set(Some(format!("{id} keeps its definition in {path}: open {file_name} and {path} together{vars}")));
         return;
     }
-    let mut doc = new_document(&machine.name, machine.definition.clone());
-    let remember = *format != formats::Format::AslJson || !machine.substitutions.is_empty();
-    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(openable.source())))) {
+    let mut doc = new_document(&offer.name, offer.definition.clone());
+    let remember = *format != formats::Format::AslJson || !offer.substitutions.is_empty();
+    if remember && let Err(e) = doc.apply(Change::SetSource(Some(Box::new(offer.source.clone())))) {
         editor.notice.set(Some(format!("{file_name} was not opened: {e}")));
         return;
     }
-    let what = if format.is_template() { format!("{} from {file_name}", machine.id) } else { file_name.to_string() };
+    let what = if format.is_template() { format!("{id} from {file_name}") } else { file_name.to_string() };
     docs.create(doc, &format!("Opened {what}"));
 }
 
@@ -183,7 +192,7 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>, report: RwSignal<Option
         {move || pending.get().map(|p| {
             let rows = p.choices.iter().enumerate().map(|(i, o)| {
                 let p = p.clone();
-                let formats::Choice { label, place } = o.choice();
+                let formats::Choice { label, place } = o.choice.clone();
                 view! {
                     <li><button class="btn machine-choice" on:click=move |_| {
                         pending.set(None);
@@ -205,28 +214,34 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>, report: RwSignal<Option
     }
 }
 
-/// The file the document came from (a template, an ASL YAML file, the definition file of a
-/// Terraform templatefile) with the edited definition spliced in, for a download; or why it
-/// cannot be written. When the values set in the Substitutions table live in another file (the
-/// `.tf` of a templatefile) and changed there, that file is downloaded too, and said.
-pub fn saved_template(editor: Editor) -> Option<Result<(String, String), String>> {
-    let files = editor.session.with_untracked(|s| {
-        let source = s.doc.source()?;
-        Some(source.save_files(s.doc.text()).map_err(|e| e.to_string()))
-    })?;
-    let mut files = match files {
-        Ok(files) => files,
-        Err(e) => return Some(Err(e)),
-    };
-    let first = files.remove(0);
-    for (name, text) in &files {
-        download(name, text);
-    }
-    if !files.is_empty() {
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        editor.notice.set(Some(format!("Saved {} and {} (the values set in the Substitutions table)", first.0, names.join(", "))));
-    }
-    Some(Ok(first))
+/// Saves the document back into the file it came from (a template, an ASL YAML file, the
+/// definition file of a Terraform templatefile): the engine worker splices the edited
+/// definition in, and the file is downloaded; or the notice says why it cannot be written. When
+/// the values set in the Substitutions table live in another file (the `.tf` of a
+/// templatefile) and changed there, that file is downloaded too, and said.
+pub fn save_template(editor: Editor, engine: Engine) {
+    let Some((source, definition)) = editor.session.with_untracked(|s| s.doc.source().map(|src| (src.clone(), s.doc.text().to_string()))) else { return };
+    engine.ask(&Request::Save { source, definition }, move |response| {
+        let files = match response {
+            Response::Saved(files) => files,
+            Response::Error { message } => Err(message),
+            _ => return,
+        };
+        match files {
+            Err(message) => editor.notice.set(Some(format!("The template was not saved: {message}"))),
+            Ok(files) => {
+                for (name, text) in &files {
+                    download(name, text);
+                }
+                if let [(first, _), more @ ..] = &files[..]
+                    && !more.is_empty()
+                {
+                    let names: Vec<&str> = more.iter().map(|(n, _)| n.as_str()).collect();
+                    editor.notice.set(Some(format!("Saved {first} and {} (the values set in the Substitutions table)", names.join(", "))));
+                }
+            }
+        }
+    });
 }
 
 /// Downloads `text` as the file `name`, through a link clicked once.
@@ -291,7 +306,7 @@ pub fn in_text(target: Option<web_sys::EventTarget>) -> bool {
 }
 
 /// Opens a share link in the URL, and handles copy and paste outside text fields.
-pub fn install(editor: Editor, docs: Docs) {
+pub fn install(editor: Editor, docs: Docs, engine: Engine) {
     open_shared(editor, docs);
     let copy = window_event_listener(leptos::ev::copy, move |e: web_sys::ClipboardEvent| {
         if in_text(e.target()) {
@@ -312,9 +327,11 @@ pub fn install(editor: Editor, docs: Docs) {
         }
         let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) else { return };
         e.prevent_default();
-        if let Err(message) = import_text(editor, docs, &text, "Pasted definition", None) {
-            editor.notice.set(Some(format!("Nothing pasted: {message}")));
-        }
+        import_text(editor, docs, engine, &text, "Pasted definition", None, move |taken| {
+            if let Err(message) = taken {
+                editor.notice.set(Some(format!("Nothing pasted: {message}")));
+            }
+        });
     });
     on_cleanup(move || {
         copy.remove();
@@ -327,6 +344,7 @@ pub fn install(editor: Editor, docs: Docs) {
 pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
+    let engine: Engine = expect_context();
     let choosing = use_context::<RwSignal<Option<Pending>>>();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -334,12 +352,14 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
         open.set(false);
         error.set(None);
     };
-    let import = move |_| match import_text(editor, docs, &text.get_untracked(), "Imported definition", choosing) {
-        Ok(()) => {
-            text.set(String::new());
-            close();
-        }
-        Err(e) => error.set(Some(e)),
+    let import = move |_| {
+        import_text(editor, docs, engine, &text.get_untracked(), "Imported definition", choosing, move |taken| match taken {
+            Ok(()) => {
+                text.set(String::new());
+                close();
+            }
+            Err(e) => error.set(Some(e)),
+        })
     };
     view! {
         <Show when=move || open.get()>
@@ -376,6 +396,7 @@ pub struct DropReport {
 fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
+    let engine: Engine = expect_context();
     let carries_files = |e: &web_sys::DragEvent| e.data_transfer().is_some_and(|d| d.types().includes(&JsValue::from_str("Files"), 0));
     let over = window_event_listener(leptos::ev::dragover, move |e: web_sys::DragEvent| {
         if !e.default_prevented() && carries_files(&e) {
@@ -412,11 +433,11 @@ fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
                 }
             }
             // One zip dropped alone is a project of its own.
-            let project = match &read[..] {
-                [(name, bytes)] if name.to_ascii_lowercase().ends_with(".zip") => formats::project::open_zip(bytes),
-                _ => Ok(formats::project::open_project(read)),
+            let files = match &read[..] {
+                [(name, bytes)] if name.to_ascii_lowercase().ends_with(".zip") => formats::project::unzip(bytes),
+                _ => Ok(read),
             };
-            opened_project(editor, docs, title, project, problems, report);
+            opened_project(editor, docs, engine, title, files, problems, report);
         });
     });
     on_cleanup(move || {
@@ -444,29 +465,37 @@ fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
     }
 }
 
-/// A project read (dropped, or a zip chosen with Open): every state machine opens as a document,
-/// and the report lists them and what was skipped, with `problems` (files that could not be
-/// read).
+/// A project read (dropped, or a zip chosen with Open): the page keeps the files worth reading
+/// (`formats::project::texts`), the engine worker opens them; every state machine opens as a
+/// document, and the report lists them and what was skipped, with `problems` (files that could
+/// not be read).
 fn opened_project(
     editor: Editor,
     docs: Docs,
+    engine: Engine,
     title: String,
-    project: Result<formats::project::Project, String>,
+    files: Result<Vec<(String, Vec<u8>)>, String>,
     problems: Vec<formats::project::Skipped>,
     report: RwSignal<Option<DropReport>>,
 ) {
-    match project {
-        Err(why) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
-        Ok(mut project) => {
-            for found in &project.found {
-                open_machine(editor, docs, &found.openable);
+    let files = match files {
+        Err(why) => return editor.notice.set(Some(format!("{title} was not opened: {why}"))),
+        Ok(files) => files,
+    };
+    let (texts, skipped) = formats::project::texts(files);
+    ask_open(engine, Files::Project { texts, skipped }, move |found| match found {
+        Found::Machines(Err(why)) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
+        Found::Machines(Ok(_)) => {}
+        Found::Project { found, mut skipped } => {
+            for (offer, _) in &found {
+                open_machine(editor, docs, offer);
             }
-            project.skipped.extend(problems);
-            let count = project.found.len();
+            skipped.extend(problems);
+            let count = found.len();
             editor.notice.set(Some(format!("Opened {count} state machine{} from {title}", if count == 1 { "" } else { "s" })));
-            report.set(Some(DropReport { title, found: project.found.into_iter().map(|f| f.place).collect(), skipped: project.skipped }));
+            report.set(Some(DropReport { title, found: found.into_iter().map(|(_, place)| place).collect(), skipped }));
         }
-    }
+    });
 }
 
 /// The bytes of a dropped file, or why not.

@@ -105,7 +105,7 @@ pub fn StoresTab() -> impl IntoView {
     let extra_topics = RwSignal::new(Vec::<String>::new());
     let new_name = RwSignal::new(String::new());
     let names = move |of: fn(&StoresView) -> Vec<String>, extra: RwSignal<Vec<String>>| -> Vec<String> {
-        let mut all: BTreeSet<String> = before.with(|b| of(b)).into_iter().collect();
+        let mut all: BTreeSet<String> = crate::asl::sort::set(before.with(|b| of(b)));
         all.extend(after.with(|a| a.as_ref().map(of).unwrap_or_default()));
         all.extend(extra.get());
         all.into_iter().collect()
@@ -185,7 +185,7 @@ fn BucketCard(stores: Stores, name: String) -> impl IntoView {
     };
     let seeded_keys = {
         let name = name.clone();
-        move || stores.seeds.with(|s| s.buckets.get(&name).map(|o| o.keys().cloned().collect::<BTreeSet<_>>()).unwrap_or_default())
+        move || stores.seeds.with(|s| s.buckets.get(&name).map(|o| crate::asl::sort::set(o.keys().cloned())).unwrap_or_default())
     };
     let add = {
         let name = name.clone();

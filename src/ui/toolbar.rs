@@ -2,7 +2,7 @@
 //! new/open/import/download/share, and the notice line.
 
 use super::context::Editor;
-use super::documents::{ChooseMachine, DropReport, ImportDialog, Pending, open_file, saved_template, share};
+use super::documents::{ChooseMachine, DropReport, ImportDialog, Pending, open_file, save_template, share};
 use super::export_panel::{ExportPanel, data_url};
 use super::workspace::{Docs, DocumentsMenu, NewDialog};
 use crate::editor::change::Change;
@@ -65,18 +65,13 @@ pub fn Toolbar() -> impl IntoView {
     // templatefile) is saved back under its own name.
     let has_template = move || session.with(|s| s.doc.source().is_some());
     let template_name = move || session.with(|s| s.doc.source().map(|src| src.file_name.clone()).unwrap_or_default());
-    // The template is spliced when the link is clicked; a definition that cannot be written
-    // back (not JSON) says why and downloads nothing.
-    let save_template = move |e: leptos::ev::MouseEvent| match saved_template(editor) {
-        Some(Ok((_, text))) => {
-            let link: web_sys::Element = event_target(&e);
-            let _ = link.set_attribute("href", &data_url("text/plain", &text));
-        }
-        Some(Err(message)) => {
-            e.prevent_default();
-            editor.notice.set(Some(format!("The template was not saved: {message}")));
-        }
-        None => e.prevent_default(),
+    // The template is spliced by the engine worker when the link is clicked, and downloaded
+    // when it answers; a definition that cannot be written back (not JSON) says why and
+    // downloads nothing.
+    let engine: super::engine::Engine = expect_context();
+    let on_save_template = move |e: leptos::ev::MouseEvent| {
+        e.prevent_default();
+        save_template(editor, engine);
     };
     let exporting = RwSignal::new(false);
     view! {
@@ -95,12 +90,12 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="tb text" on:click=open_seed>"Open example"</button>
                 <label class="tb text" title="Open a definition (.json, .asl.yaml), a SAM, CloudFormation or CDK template, or Terraform">"Open"
                     <input type="file" multiple class="file-input" aria-label="Open file" title="A definition or template; with a Terraform templatefile or a DefinitionUri, choose its definition file (and variables.tf, terraform.tfvars) too; or a project's .zip" accept=".json,.yaml,.yml,.tf,.tfvars,.template,.zip,application/json,application/zip"
-                        on:change=move |e| open_file(editor, docs, &event_target::<web_sys::HtmlInputElement>(&e), choosing_machine, project_report)/>
+                        on:change=move |e| open_file(editor, docs, engine, &event_target::<web_sys::HtmlInputElement>(&e), choosing_machine, project_report)/>
                 </label>
                 <button class="tb text" on:click=move |_| importing.set(true)>"Import"</button>
                 <a class="tb text" href="#" download=file_name on:click=download>"Download"</a>
                 <Show when=has_template>
-                    <a class="tb text" href="#" download=template_name title="Download the template with the edited definition in it" on:click=save_template>"Save template"</a>
+                    <a class="tb text" href="#" download=template_name title="Download the template with the edited definition in it" on:click=on_save_template>"Save template"</a>
                 </Show>
                 <button class="tb text" title="Copy a link that opens this document" on:click=move |_| share(editor)>"Share"</button>
                 <button class="tb text" title="Deploy scripts, templates and the diagram" on:click=move |_| exporting.set(true)>"Export"</button>

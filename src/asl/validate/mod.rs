@@ -72,7 +72,7 @@ pub(crate) fn errors_of(text: &str) -> Vec<(Code, String, String)> {
 /// (so that the order does not depend on which rule ran first, and a definition judged again in
 /// part gives the same list) by pointer, code and message.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
+    crate::asl::sort::sort_by(diagnostics, |a, b| {
         let key = |d: &Diagnostic| (d.severity, d.position.map(|p| (p.line, p.column)), d.span.map(|s| (s.start, s.end)));
         key(a).cmp(&key(b)).then_with(|| a.pointer.cmp(&b.pointer)).then_with(|| a.code.as_str().cmp(b.code.as_str())).then_with(|| a.message.cmp(&b.message))
     });

@@ -109,7 +109,7 @@ fn candidates(edge: &SceneEdge) -> impl Iterator<Item = Point> {
         }
     }
     let d = |p: &Point| (p.x - start.x).hypot(p.y - start.y);
-    along.sort_by(|a, b| d(a).total_cmp(&d(b)));
+    crate::asl::sort::sort_by(&mut along, |a, b| d(a).total_cmp(&d(b)));
     let bases: Vec<Point> = std::iter::once(start).chain(along.iter().step_by(4).copied()).collect();
     // Off the edge: rings around the start and the points along, 12 px a ring.
     let rings = (1..=40).flat_map(move |ring| {

@@ -111,7 +111,7 @@ pub(super) fn best_of(starts: Vec<Vec<Vec<usize>>>, preds: &[Vec<usize>], succs:
 /// vertex appended to its rank when first met.
 pub(super) fn walk(rank: &[usize], succs: &[Vec<usize>], ranks: usize) -> Vec<Vec<usize>> {
     let mut by_rank: Vec<usize> = (0..rank.len()).collect();
-    by_rank.sort_by_key(|&v| rank[v]);
+    crate::asl::sort::sort_by_key(&mut by_rank, |&v| rank[v]);
     let mut layers = vec![Vec::new(); ranks];
     let mut seen = vec![false; rank.len()];
     for root in by_rank {
@@ -143,7 +143,7 @@ fn sweep(layers: &mut [Vec<usize>], pos: &mut [usize], fixed: &[Vec<usize>], dow
                 (key, tie, v)
             })
             .collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        crate::asl::sort::sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         layers[r] = keyed.into_iter().map(|(_, _, v)| v).collect();
         for (i, &v) in layers[r].iter().enumerate() {
             pos[v] = i;
