@@ -36,6 +36,82 @@ pub fn overview(nodes: usize, zoom: f64) -> bool {
     nodes > ALWAYS_DRAWN && zoom < READABLE_ZOOM
 }
 
+/// What the canvas draws of a scene of `nodes` nodes at `zoom`: every item, only those near
+/// the view, or an [`Overview`] (the canvas says which, for tests and tools).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    All,
+    Near,
+    Overview,
+}
+
+impl Drawn {
+    pub fn of(nodes: usize, zoom: f64) -> Drawn {
+        if nodes <= ALWAYS_DRAWN {
+            Drawn::All
+        } else if overview(nodes, zoom) {
+            Drawn::Overview
+        } else {
+            Drawn::Near
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Drawn::All => "all",
+            Drawn::Near => "near",
+            Drawn::Overview => "overview",
+        }
+    }
+}
+
+/// How far from a box, in screen pixels, a pointer on an overview still finds its state.
+pub const HIT_SLOP_PX: f64 = 4.0;
+
+/// [`hit`] for a pointer at `at`, in pixels from the canvas's top left, seen through `view`.
+pub fn hit_on_screen<'a>(scene: &'a Scene, view: &Viewport, at: Point) -> Option<&'a SceneNode> {
+    hit(scene, view.to_canvas(at), HIT_SLOP_PX / view.zoom)
+}
+
+/// Where an overview's tooltip naming a state goes, in pixels from the canvas's top left.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TipPlace {
+    /// The box's centre across, and the edge it stands on: above the box, or under it.
+    pub x: f64,
+    pub y: f64,
+    pub below: bool,
+    /// How far the tooltip may shift from `x` (centred, -50% of its width, at best) so that it
+    /// stays inside the canvas: at least `min_shift`, at most `max_shift` minus its width.
+    pub min_shift: f64,
+    pub max_shift: f64,
+}
+
+impl TipPlace {
+    /// Centred over the box `rect` (canvas units) seen through `view`, kept inside a canvas
+    /// `width` pixels wide with a 4 px margin; under the box when there is no room above it.
+    pub fn of(rect: Rect, view: &Viewport, width: f64) -> TipPlace {
+        let top = view.to_screen(Point::new(rect.center().x, rect.y));
+        let bottom = view.to_screen(Point::new(rect.x, rect.bottom()));
+        let below = top.y <= 32.0;
+        TipPlace {
+            x: top.x,
+            y: if below { bottom.y + 6.0 } else { top.y - 6.0 },
+            below,
+            min_shift: 4.0 - top.x,
+            max_shift: width - 4.0 - top.x,
+        }
+    }
+
+    /// As a CSS `style` for an absolutely placed element.
+    pub fn css(&self) -> String {
+        let ty = if self.below { "0px" } else { "-100%" };
+        format!(
+            "left: {:.0}px; top: {:.0}px; transform: translate(min(max(-50%, {:.0}px), calc({:.0}px - 100%)), {ty})",
+            self.x, self.y, self.min_shift, self.max_shift
+        )
+    }
+}
+
 /// A big scene zoomed out, as a few SVG paths in canvas units: each state kind's boxes (its
 /// colour), the containers' frames, every edge's curves. Built in one pass over the scene; the
 /// page draws one element per path.
@@ -256,6 +332,42 @@ mod tests {
             .map(|i| if i + 1 == n { format!(r#""S{i}":{{"Type":"Succeed"}}"#) } else { format!(r#""S{i}":{{"Type":"Pass","Next":"S{}"}}"#, i + 1) })
             .collect();
         format!(r#"{{"StartAt":"S0","States":{{{}}}}}"#, states.join(","))
+    }
+
+    #[test]
+    fn the_canvas_says_whether_it_draws_all_near_or_an_overview() {
+        assert_eq!(Drawn::of(ALWAYS_DRAWN, 0.01), Drawn::All);
+        assert_eq!(Drawn::of(ALWAYS_DRAWN + 1, READABLE_ZOOM), Drawn::Near);
+        assert_eq!(Drawn::of(ALWAYS_DRAWN + 1, READABLE_ZOOM - 0.01).as_str(), "overview");
+    }
+
+    #[test]
+    fn a_pointer_on_the_screen_finds_a_box_a_few_pixels_away() {
+        let scene = layout(&derive(Document::new("t", chain(500)).machine()));
+        let view = Viewport { x: 10.0, y: 20.0, zoom: 0.25 };
+        let s7 = scene.nodes.iter().find(|n| n.state.as_ref().is_some_and(|s| s.name == "S7")).unwrap();
+        let on = view.to_screen(s7.rect.center());
+        assert_eq!(hit_on_screen(&scene, &view, on).map(|n| n.id.as_str()), Some(s7.id.as_str()));
+        // 2 px to the right of its right edge: still S7; 20 px away: not S7; 20 px past the
+        // scene's right edge: nothing.
+        let right = view.to_screen(Point::new(s7.rect.right(), s7.rect.center().y));
+        let at = |dx: f64| hit_on_screen(&scene, &view, Point::new(right.x + dx, right.y)).map(|n| n.id.clone());
+        assert_eq!(at(2.0).as_deref(), Some(s7.id.as_str()));
+        assert_ne!(at(20.0).as_deref(), Some(s7.id.as_str()));
+        let edge = view.to_screen(Point::new(scene.bounds.right(), s7.rect.center().y));
+        assert!(hit_on_screen(&scene, &view, Point::new(edge.x + 20.0, edge.y)).is_none());
+    }
+
+    #[test]
+    fn an_overview_tooltip_stands_over_its_box_or_under_it_at_the_top_and_stays_inside() {
+        let view = Viewport { x: 0.0, y: 0.0, zoom: 0.5 };
+        let above = TipPlace::of(Rect::new(100.0, 200.0, 40.0, 20.0), &view, 300.0);
+        assert_eq!((above.x, above.y, above.below), (60.0, 94.0, false));
+        assert_eq!((above.min_shift, above.max_shift), (-56.0, 236.0));
+        assert!(above.css().contains("translate(min(max(-50%, -56px), calc(236px - 100%)), -100%)"));
+        // A box at the very top: the tooltip goes under it (its bottom is at 10 px on the screen).
+        let under = TipPlace::of(Rect::new(100.0, 0.0, 40.0, 20.0), &view, 300.0);
+        assert!(under.below && under.y == 16.0 && under.css().ends_with(", 0px)"));
     }
 
     #[test]

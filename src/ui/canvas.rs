@@ -4,17 +4,14 @@
 //! `canvas_controls`', a node is `canvas_node`'s.
 
 use super::canvas_controls::{CanvasControls, DragGhost, StaleBanner};
-use super::canvas_world::{Tip, World};
+use super::canvas_overview::{OverviewPointer, OverviewTip};
+use super::canvas_world::World;
 use super::canvas_node::node_down;
 use super::context::{Editor, Gesture};
 use crate::editor::drawn;
-use crate::editor::geometry::{Point, Rect, Viewport};
-use crate::editor::scope::StateRef;
+use crate::editor::geometry::{Point, Viewport};
 use crate::editor::gesture::{self, Pointer, Preview};
 use leptos::prelude::*;
-
-/// How far from a box (in screen pixels) a pointer on an overview still finds its state.
-const OVERVIEW_SLOP: f64 = 4.0;
 
 fn client(e: &web_sys::PointerEvent) -> Point {
     Point::new(e.client_x() as f64, e.client_y() as f64)
@@ -114,28 +111,8 @@ pub fn Canvas() -> impl IntoView {
             hover.set(None);
         }
     };
-    // A big scene zoomed out is drawn as an overview (`canvas_world`), with no element per
-    // state: a pointer on it finds its state natively (`drawn::hit`).
-    let in_overview = move || drawn::overview(editor.scene.with_untracked(|s| s.nodes.len()), viewport.get_untracked().zoom);
-    // (Only on the canvas itself, not through its controls or the minimap over it.)
-    let overview_hit = move |e: &web_sys::MouseEvent| -> Option<(String, StateRef, Rect)> {
-        if !in_overview() || e.target() != e.current_target() {
-            return None;
-        }
-        let at = local(Point::new(e.client_x() as f64, e.client_y() as f64))?;
-        let v = viewport.get_untracked();
-        editor.scene.with_untracked(|s| {
-            drawn::hit(s, v.to_canvas(at), OVERVIEW_SLOP / v.zoom).and_then(|n| Some((n.id.clone(), n.state.clone()?, n.rect)))
-        })
-    };
-    let tip = RwSignal::new(None::<Tip>);
-    let overview_move = move |e: leptos::ev::PointerEvent| {
-        let found = editor.gesture.with_untracked(Option::is_none).then(|| overview_hit(&e)).flatten();
-        let next = found.map(|(id, state, rect)| Tip { id, name: state.name, rect });
-        if tip.with_untracked(|t| t.as_ref().map(|t| &t.id) != next.as_ref().map(|t| &t.id)) {
-            tip.set(next);
-        }
-    };
+    // A big scene zoomed out is drawn as an overview, with no element per state.
+    let ov = OverviewPointer::new(editor, el);
     let keep = super::canvas_reveal::KeepFocus::install(editor, el, size);
     let background_down = move |e: leptos::ev::PointerEvent| {
         if let Some(id) = node_of(&e) {
@@ -145,14 +122,9 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         keep.let_go();
-        // A press on a state's box in an overview selects it (Shift: adds it or takes it out),
-        // as on its node; a drag from it pans (a box a few pixels wide is not for moving).
-        if let Some((_, state, _)) = overview_hit(&e) {
-            if e.shift_key() {
-                editor.toggle_selected(state);
-            } else {
-                editor.select(Some(state));
-            }
+        // A press on a state's box in an overview selects it; a drag from it pans (a box a few
+        // pixels wide is not for moving).
+        if ov.pressed(&e) {
             editor.gesture.set(Some(gesture::press_background(viewport.get_untracked(), pointer(&e), false)));
             return;
         }
@@ -167,11 +139,7 @@ pub fn Canvas() -> impl IntoView {
             renaming.set(Some(id));
             return;
         }
-        // On a state's box in an overview: zoomed in to it, and its node focused.
-        if let (Some((id, _, rect)), Some(canvas)) = (overview_hit(&e), el.get_untracked()) {
-            tip.set(None);
-            super::canvas_reveal::zoom_to(editor, canvas.into(), &id, rect, size());
-        }
+        ov.double_clicked(&e, size());
     };
     let wheel = move |e: leptos::ev::WheelEvent| {
         e.prevent_default();
@@ -185,24 +153,6 @@ pub fn Canvas() -> impl IntoView {
         if let Some(canvas) = el.get_untracked() {
             keep.focus_out(&e, &canvas);
         }
-    };
-    // The name of the state under the pointer in an overview (no name is drawn there), over its
-    // box; it follows the view.
-    let tip_view = move || {
-        let t = tip.get()?;
-        if !viewport.with(|v| drawn::overview(editor.scene.with_items(|s| s.nodes.len()), v.zoom)) {
-            return None;
-        }
-        // Centred over its box, kept inside the canvas (the box may be at an edge); under the
-        // box when there is no room above it.
-        let (w, _) = size().unwrap_or((0.0, 0.0));
-        let style = viewport.with(|v| {
-            let (top, bottom) = (v.to_screen(Point::new(t.rect.center().x, t.rect.y)), v.to_screen(Point::new(t.rect.x, t.rect.bottom())));
-            let x = top.x;
-            let (y, ty) = if top.y > 32.0 { (top.y - 6.0, "-100%") } else { (bottom.y + 6.0, "0px") };
-            format!("left: {x:.0}px; top: {y:.0}px; transform: translate(min(max(-50%, {:.0}px), calc({:.0}px - 100%)), {ty})", 4.0 - x, w - 4.0 - x)
-        });
-        Some(view! { <div class="overview-tip" role="tooltip" style=style>{t.name}</div> })
     };
     let key = move |e: leptos::ev::KeyboardEvent| {
         if let Some(canvas) = el.get_untracked() {
@@ -218,24 +168,17 @@ pub fn Canvas() -> impl IntoView {
     // How many states the scene has (a big one draws only those near the view).
     let states = move || editor.scene.with_items(|s| s.nodes.iter().filter(|n| n.state.is_some()).count());
     // What is drawn (for tests and tools): `all`, only what is `near` the view, or an `overview`.
-    let drawn_what = Memo::new(move |_| {
-        let nodes = editor.scene.with_items(|s| s.nodes.len());
-        match (nodes <= drawn::ALWAYS_DRAWN, viewport.with(|v| drawn::overview(nodes, v.zoom))) {
-            (true, _) => "all",
-            (false, true) => "overview",
-            (false, false) => "near",
-        }
-    });
+    let drawn_what = Memo::new(move |_| viewport.with(|v| drawn::Drawn::of(editor.scene.with_items(|s| s.nodes.len()), v.zoom)).as_str());
     view! {
         <section class="canvas" node_ref=el aria-label="Canvas" data-states=states data-drawn=move || drawn_what.get() style=grid on:pointerdown=background_down on:wheel=wheel
-            on:pointerover=over on:pointerleave=move |e| { leave(e); tip.set(None) } on:pointermove=overview_move
+            on:pointerover=over on:pointerleave=move |e| { leave(e); ov.tip.set(None) } on:pointermove=move |e| ov.moved(&e)
             on:dblclick=double_click on:keydown=key on:focusin=focus_in on:focusout=focus_out class:zoomed-out=zoomed_out
             class:dragging=move || editor.gesture.with(|g| matches!(g, Some(Gesture::Palette { moved: true, .. })))>
             <div class="world" style:transform=transform>
-                <World hover=hover tip=tip size=Callback::new(move |_| size())/>
+                <World hover=hover tip=ov.tip size=Callback::new(move |_| size())/>
                 <super::rename::RenameField renaming=renaming/>
             </div>
-            {tip_view}
+            <OverviewTip pointer=ov size=Callback::new(move |_| size())/>
             <StaleBanner/>
             <CanvasControls el=el/>
             <super::minimap::Minimap size=size/>

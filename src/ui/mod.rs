@@ -6,6 +6,7 @@ mod canvas;
 mod canvas_controls;
 mod canvas_world;
 mod canvas_node;
+mod canvas_overview;
 mod canvas_reveal;
 mod canvas_size;
 mod code_pane;
