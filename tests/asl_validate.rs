@@ -222,3 +222,43 @@ fn a_variable_assigned_on_one_path_only_is_flagged_with_a_path_that_misses_it() 
         "{found:#?}"
     );
 }
+
+/// The check for fields read at a JSONata expression's top level (JSONATA_TOP_LEVEL_REFERENCE)
+/// walks the parsed tree itself (`syntax::top_level_names`), so that the page does not link the
+/// engine's analysis of what an expression reads. Over every expression of the JSONata test
+/// suite, what it reports is among the fields that analysis says the expression reads of its
+/// input: the check never refuses a field the expression does not read at its top level.
+#[test]
+fn the_top_level_check_reports_only_fields_the_engine_s_analysis_reads() {
+    use statecraft::asl::validate::syntax::jsonata_top_level_fields;
+    let mut groups: Vec<_> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jsonata-suite/groups")).unwrap().flatten().collect();
+    groups.sort_by_key(|e| e.path());
+    let (mut expressions, mut reporting, mut same) = (0, 0, 0);
+    for group in groups {
+        for file in std::fs::read_dir(group.path()).unwrap().flatten() {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(file.path()).unwrap()) else { continue };
+            let cases = match value {
+                serde_json::Value::Array(items) => items,
+                one => vec![one],
+            };
+            for case in cases {
+                let Some(expr) = case.get("expr").and_then(|e| e.as_str()) else { continue };
+                let Ok(compiled) = jlens_core::Expression::compile(expr) else { continue };
+                expressions += 1;
+                let ours = jsonata_top_level_fields(&format!("{{%{expr}%}}"));
+                let reads = compiled.reads();
+                let engine: Vec<String> = reads.input().and_then(|r| r.fields()).map(|f| f.keys().cloned().collect()).unwrap_or_default();
+                let whole = reads.input().is_some_and(|r| r.fields().is_none());
+                for field in &ours {
+                    assert!(whole || engine.contains(field), "{}: `{expr}`: reported {field:?}, the engine reads {engine:?}", file.path().display());
+                }
+                reporting += usize::from(!ours.is_empty());
+                same += usize::from(ours == engine);
+            }
+        }
+    }
+    assert!(expressions > 1000, "expected the suite's expressions, found {expressions}");
+    assert!(reporting > 300, "the check should find top-level fields in many suite expressions, found {reporting}");
+    eprintln!("top-level fields: {expressions} expressions, {reporting} with some, {same} the same as the engine's analysis");
+}

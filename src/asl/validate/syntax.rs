@@ -126,16 +126,48 @@ pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
 }
 
 /// The fields a JSONata expression `{% ... %}` reads of its input at its top level (`phone` in
-/// `{% phone %}`, `items` in `{% $count(items) %}`), by the engine's analysis of what an
-/// expression reads: Step Functions evaluates an expression with no input (the state's input is
-/// `$states.input`), and AWS refuses such a reference when the definition is created. Empty when
-/// the expression does not parse (the syntax check says why).
+/// `{% phone %}`, `items` in `{% $count(items) %}`): Step Functions evaluates an expression with
+/// no input (the state's input is `$states.input`), and AWS refuses such a reference when the
+/// definition is created. Empty when the expression does not parse (the syntax check says why).
+///
+/// Read from the parsed tree by [`top_level_names`], not by the engine's own analysis of what an
+/// expression reads (`jlens_core::Expression::reads`): that analysis links the engine's whole
+/// function library, about 230 KB of gzipped wasm, into the page, which validates as you type.
+/// `tests/asl_validate.rs` holds the two to each other over the JSONata test suite.
 pub fn jsonata_top_level_fields(text: &str) -> Vec<String> {
     // Only a string that is wholly an expression is one (` {% x %} ` is a literal string).
     let Some(body) = text.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")) else { return Vec::new() };
     let Ok(expression) = jlens_core::Expression::compile(body) else { return Vec::new() };
-    let reads = expression.reads();
-    reads.input().and_then(|read| read.fields()).map(|fields| fields.keys().cloned().collect()).unwrap_or_default()
+    let mut names = Vec::new();
+    top_level_names(&expression.ast().root, &mut names);
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The field names `node` reads of the context it is evaluated in, where that is certain: the
+/// first step of a path when it is a name, through the operators, blocks, conditions,
+/// constructors and function arguments that keep the context. A later path step, a predicate, a
+/// function's body and a transform read other contexts, and are not followed (a name there is
+/// never reported: the check refuses only what AWS refuses).
+pub fn top_level_names(node: &jlens_core::Node, out: &mut Vec<String>) {
+    use jlens_core::NodeKind as K;
+    let mut all = |nodes: &mut dyn Iterator<Item = &jlens_core::Node>| nodes.for_each(|n| top_level_names(n, out));
+    match &node.kind {
+        K::Name { name } => out.push(name.clone()),
+        K::Path { steps, .. } => all(&mut steps.iter().take(1)),
+        K::Binary { lhs, rhs, .. } | K::Fallback { lhs, rhs, .. } | K::Apply { lhs, rhs } => all(&mut [&**lhs, &**rhs].into_iter()),
+        K::Negate { expr } => all(&mut std::iter::once(&**expr)),
+        K::Array { items } => all(&mut items.iter()),
+        K::Object { pairs } => all(&mut pairs.iter().flat_map(|(k, v)| [k, v])),
+        K::Condition { condition, then, otherwise } => {
+            all(&mut [&**condition, &**then].into_iter().chain(otherwise.as_deref()))
+        }
+        K::Block { exprs, .. } => all(&mut exprs.iter()),
+        K::Bind { rhs, .. } => all(&mut std::iter::once(&**rhs)),
+        K::Function { args, .. } | K::Partial { args, .. } => all(&mut args.iter()),
+        _ => {}
+    }
 }
 
 /// Checks an RFC 3339 timestamp as AWS compares them: `2024-03-01T12:00:00Z`, fraction and
