@@ -200,9 +200,8 @@ pub fn problem_dots(scene: &Scene, diagnostics: &[Diagnostic]) -> Paths {
     let index: HashMap<&str, usize> = scene.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let mut worst = vec![None::<bool>; scene.nodes.len()];
     for d in diagnostics {
-        let ptr = d.pointer.as_str();
-        let ends = ptr.match_indices('/').map(|(i, _)| i).chain(std::iter::once(ptr.len()));
-        let Some(i) = ends.filter_map(|end| index.get(&ptr[..end]).copied()).filter(|&i| scene.nodes[i].state.is_some()).last() else { continue };
+        let within = super::scope::enclosing_pointers(&d.pointer).filter_map(|p| index.get(p).copied());
+        let Some(i) = within.filter(|&i| scene.nodes[i].state.is_some()).last() else { continue };
         let error = d.is_error();
         worst[i] = Some(worst[i].unwrap_or(false) || error);
     }

@@ -118,6 +118,13 @@ pub fn find_by_name(root: &StateMachine, name: &str) -> Option<StateRef> {
     Some(StateRef { scope: scope_of(scope), name: name.to_string() })
 }
 
+/// `pointer` and each prefix of it that ends before a '/', shortest first: the pointers of
+/// everything a diagnostic at `pointer` lies within, as a scene names its nodes (a state's node
+/// id is its pointer), so that a lookup of each finds the nodes it falls in.
+pub fn enclosing_pointers(pointer: &str) -> impl Iterator<Item = &str> {
+    pointer.match_indices('/').map(|(i, _)| i).chain(std::iter::once(pointer.len())).map(move |end| &pointer[..end])
+}
+
 /// The state that a JSON pointer (of a diagnostic, say) falls in: the deepest state whose pointer
 /// is a prefix of it.
 pub fn state_at_pointer(root: &StateMachine, pointer: &str) -> Option<StateRef> {
@@ -141,6 +148,13 @@ mod tests {
             {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},
             {"StartAt":"M","States":{"M":{"Type":"Map","Iterator":{"StartAt":"a/b","States":{"a/b":{"Type":"Succeed"}}},"End":true}}}
         ],"End":true}}}"#;
+
+    #[test]
+    fn a_pointer_lies_within_each_of_its_prefixes_that_end_before_a_slash() {
+        let all: Vec<&str> = enclosing_pointers("/States/P/Branches/0/States/A/Next").collect();
+        assert_eq!(all, ["", "/States", "/States/P", "/States/P/Branches", "/States/P/Branches/0", "/States/P/Branches/0/States", "/States/P/Branches/0/States/A", "/States/P/Branches/0/States/A/Next"]);
+        assert_eq!(enclosing_pointers("").collect::<Vec<_>>(), [""]);
+    }
 
     #[test]
     fn pointers_follow_branches_and_both_processor_names() {

@@ -10,6 +10,7 @@ use crate::editor::drawn;
 use crate::editor::geometry::Rect;
 use crate::editor::layout::{Scene, SceneEdge};
 use crate::editor::scope::StateRef;
+use super::sim_view::SimView;
 use leptos::prelude::*;
 
 /// The markers and patterns the edges use, once.
@@ -33,7 +34,7 @@ fn edge_class(e: &SceneEdge) -> &'static str {
 pub fn edge_view(editor: Editor, drop_target: Selector<Option<String>>, id: String) -> Option<impl IntoView> {
     let (edge, path) = editor.scene.edge(&id)?;
     let base = edge_class(&edge);
-    let sim = use_context::<super::sim_view::SimView>();
+    let sim = use_context::<SimView>();
     let from_name = edge.source.as_ref().map(|s| s.name.clone());
     let to_name = if edge.kind == EdgeKind::End { None } else { editor.scene.node(&edge.to).map(|(n, _)| n.label.clone()) };
     let (from_title, to_title) = (from_name.clone(), to_name.clone());
@@ -118,10 +119,10 @@ fn mark(class: String, d: String) -> impl IntoView {
 /// problem_dots}`): the run shown (its path, the state that failed), the problems, the
 /// selection, and the box under the pointer.
 fn overview_marks(editor: Editor, tip: RwSignal<Option<Tip>>) -> impl IntoView {
-    let sim = use_context::<super::sim_view::SimView>();
+    let sim = use_context::<SimView>();
     let run = move || {
         // (Nothing to ask of each state and edge when no run, batch or suite is shown.)
-        let sim = sim.filter(|s| s.run.with(Option::is_some) || s.coverage.with(Option::is_some) || s.suite.with(Option::is_some))?;
+        let sim = sim.filter(SimView::shows_anything)?;
         editor.scene.with(|s| {
             let boxes = drawn::boxes_by(&s.nodes, |n| sim_mark(&sim.node_class(n.state.as_ref()?.name.as_str())));
             let trail = drawn::edges_by(s, |e, to| {
@@ -212,7 +213,7 @@ pub fn World(hover: RwSignal<Option<String>>, tip: RwSignal<Option<Tip>>, size: 
         Some(g @ Gesture::Select { .. }) => g.band().map(|b| view! { <rect class="select-band" x=b.x y=b.y width=b.w height=b.h/> }.into_any()),
         _ => None,
     };
-    let sim = use_context::<super::sim_view::SimView>();
+    let sim = use_context::<SimView>();
     let overview_paths = move || {
         overview.get().then(|| {
             let (o, states) = editor.scene.with(|s| (drawn::Overview::of(s), s.nodes.iter().filter(|n| n.state.is_some()).count()));
@@ -221,7 +222,7 @@ pub fn World(hover: RwSignal<Option<String>>, tip: RwSignal<Option<Tip>>, size: 
             let name = format!("{states} states, zoomed out: Tab or Enter goes to the selected state or the first; click a box to select its state, double-click to zoom in to it");
             // Under a run (a batch, a suite), the overview's own paths are dimmed, and what the
             // run reached drawn over them.
-            let shown = move || sim.is_some_and(|s| s.run.with(Option::is_some) || s.coverage.with(Option::is_some) || s.suite.with(Option::is_some));
+            let shown = move || sim.is_some_and(|s| s.shows_anything());
             view! {
                 <svg class="edges overview" class:sim-shown=shown width="1" height="1" tabindex="0" role="button" aria-label=name data-overview="">
                     <path class="overview-edges" d=o.edges/>

@@ -7,6 +7,7 @@ use crate::asl::diag::Diagnostic;
 use crate::editor::geometry::{Curve, Point, Rect};
 use crate::editor::layout::{Scene, SceneEdge, SceneNode};
 use crate::editor::placement::{Moved, Placement};
+use crate::editor::scope::enclosing_pointers;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -196,11 +197,9 @@ impl SceneStore {
         let counts = self.placement.with_value(|p| {
             let mut counts = vec![(0usize, 0usize); p.scene().nodes.len()];
             for d in diagnostics {
-                // The node of each prefix of the pointer that ends before a '/'.
-                let ptr = d.pointer.as_str();
-                let ends = ptr.match_indices('/').map(|(i, _)| i).chain(std::iter::once(ptr.len()));
-                for end in ends {
-                    if let Some(i) = p.node_index(&ptr[..end]) {
+                // The node of each pointer the diagnostic lies within.
+                for within in enclosing_pointers(&d.pointer) {
+                    if let Some(i) = p.node_index(within) {
                         if d.is_error() { counts[i].0 += 1 } else { counts[i].1 += 1 }
                     }
                 }

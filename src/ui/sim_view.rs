@@ -23,6 +23,11 @@ impl SimView {
         SimView { run: RwSignal::new(None), coverage: RwSignal::new(None), suite: RwSignal::new(None), open: RwSignal::new(false) }
     }
 
+    /// Whether a run, a batch's coverage or a suite's is shown on the canvas (tracked).
+    pub fn shows_anything(&self) -> bool {
+        self.run.with(Option::is_some) || self.coverage.with(Option::is_some) || self.suite.with(Option::is_some)
+    }
+
     /// Classes for a state's node: `run-succeeded` ..., or `heat heat-N` for coverage.
     pub fn node_class(&self, name: &str) -> String {
         if let Some(c) = self.coverage.read().as_ref() {
