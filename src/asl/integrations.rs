@@ -244,12 +244,23 @@ pub fn sdk_call_exists(service: &str, action: &str) -> bool {
     !line.split_whitespace().nth(2).is_some_and(|unsupported| unsupported.split(',').any(|o| o == operation))
 }
 
-/// The `arn:PARTITION:states:::` prefix of a service integration, with any partition.
-fn integration_rest(resource: &str) -> Option<&str> {
+/// What follows the `arn:PARTITION:states:::` prefix of a service integration, whatever the
+/// partition (`aws`, `aws-cn`, a template's `${AWS::Partition}`). A region and an account between its colons
+/// (`arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject`, as Workflow Studio once wrote
+/// them and published workflows still hold) name the same integration: such a resource is one
+/// when what follows is an `aws-sdk:` call or an optimized integration's `service:action`, so that
+/// an activity's ARN (`...:activity:NAME`) stays an activity.
+pub fn integration_rest(resource: &str) -> Option<&str> {
     let rest = resource.strip_prefix("arn:")?;
-    let (partition, rest) = rest.split_once(':')?;
-    (partition.starts_with("aws")).then_some(())?;
-    rest.strip_prefix("states:::")
+    let (_partition, rest) = rest.split_once(':')?;
+    let rest = rest.strip_prefix("states:")?;
+    if let Some(rest) = rest.strip_prefix("::") {
+        return Some(rest);
+    }
+    let (_region, rest) = rest.split_once(':')?;
+    let (_account, rest) = rest.split_once(':')?;
+    let named = rest.starts_with("aws-sdk:") || rest.split_once(':').is_some_and(|(service, action)| optimized(service, Pattern::split(action).0).is_some());
+    named.then_some(rest)
 }
 
 /// Reads a Task's `Resource`: `Err` when AWS would refuse it whatever the workflow type.
@@ -258,7 +269,8 @@ pub fn parse(resource: &str) -> Result<Resource<'_>, ResourceError> {
         return Ok(Resource::Other);
     }
     let not_recognized = || ResourceError::NotRecognized { resource: resource.to_string() };
-    if let Some(rest) = integration_rest(resource) {
+    let aws_partition = resource.strip_prefix("arn:").is_some_and(|rest| rest.starts_with("aws"));
+    if let Some(rest) = integration_rest(resource).filter(|_| aws_partition) {
         if let Some(sdk) = rest.strip_prefix("aws-sdk:") {
             let (service, action) = sdk.split_once(':').ok_or_else(not_recognized)?;
             let (action, pattern) = Pattern::split(action);

@@ -2,7 +2,7 @@
 //! when nobody said what it should.
 //!
 //! Strings look like what their member holds (`TableArn` an ARN of the service, `QueryExecutionId`
-//! a UUID, `CreationTime` a timestamp, `TableName` a name), enums pick one of their values (a status its success: `SUCCEEDED`, `ACTIVE`), lists
+//! a UUID, `CreationTime` a timestamp, `TableName` a name), enums pick one of their values (a status its success: `SUCCEEDED`, `ACTIVE`), counts of failures are 0 (`FailedPutCount`), lists
 //! have one element (or their minimum), maps one entry, unions one member. Past
 //! [`DEPTH_CAP`] levels, structures keep their required members only and lists and maps are empty
 //! where the model allows it, so recursive shapes (DynamoDB's `AttributeValue`) stay small.
@@ -302,6 +302,12 @@ impl Builder<'_> {
         if name.ends_with("StatusCode") && allows_200 {
             return 200;
         }
+        // A count of failures (Firehose's `FailedPutCount`, Kinesis's `FailedRecordCount`,
+        // `ErrorCount`): none, as a status is its success.
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("count") && (lower.contains("fail") || lower.contains("error")) {
+            return low.max(0).min(high);
+        }
         let span = (high - low).unsigned_abs().saturating_add(1).min(1_000_000);
         low + self.rng.below(span) as i64
     }
@@ -421,6 +427,18 @@ mod tests {
         assert_eq!(singular("TableNames"), "TableName");
         assert_eq!(singular("SubnetIdList"), "SubnetId");
         assert_eq!(singular("Entries"), "Entry");
+    }
+
+    #[test]
+    fn a_count_of_failures_is_none_whatever_the_seed() {
+        let catalogue = crate::catalogue::Catalogue::embedded();
+        // (Within the model's bounds: Kinesis's `FailedRecordCount` is at least 1 when present.)
+        for (resource, member) in [("arn:aws:states:::aws-sdk:firehose:putRecordBatch", "/FailedPutCount")] {
+            let resolved = catalogue.resolve(resource).unwrap();
+            let counts: Vec<Value> = (0..20).filter_map(|seed| resolved.example_output(seed).pointer(member).cloned()).collect();
+            // (An optional member may be left out.)
+            assert!(!counts.is_empty() && counts.iter().all(|c| c == &serde_json::json!(0)), "{resource}: {counts:?}");
+        }
     }
 
     #[test]

@@ -197,12 +197,14 @@ impl Integration {
     /// Reads a Task's resource.
     pub fn parse(resource: &str) -> Result<Integration, ResourceError> {
         let parts: Vec<&str> = resource.splitn(6, ':').collect();
-        let &[arn, _partition, service, region, account, rest] = parts.as_slice() else { return Err(ResourceError::NotAnIntegration) };
+        let &[arn, _partition, service, _region, _account, rest] = parts.as_slice() else { return Err(ResourceError::NotAnIntegration) };
         if arn != "arn" {
             return Err(ResourceError::NotAnIntegration);
         }
-        match (service, region.is_empty() && account.is_empty()) {
-            ("states", true) => {
+        // A service integration, with or without a region and account (`asl::integrations`).
+        let integration = crate::asl::integrations::integration_rest(resource);
+        match (service, integration) {
+            ("states", Some(rest)) => {
                 let (target, action) = match rest.strip_prefix("aws-sdk:") {
                     Some(sdk) => (Some(sdk), None),
                     None => (None, Some(rest)),
@@ -227,11 +229,11 @@ impl Integration {
                 }
                 Ok(Integration::Optimized { integration, pattern })
             }
-            ("lambda", false) => match rest.split_once(':') {
+            ("lambda", None) => match rest.split_once(':') {
                 Some(("function", function)) if !function.is_empty() => Ok(Integration::LambdaFunction { function: function.to_string() }),
                 _ => Err(ResourceError::NotAnIntegration),
             },
-            ("states", false) => match rest.split_once(':') {
+            ("states", None) => match rest.split_once(':') {
                 Some(("activity", name)) if !name.is_empty() => Ok(Integration::Activity { name: name.to_string() }),
                 _ => Err(ResourceError::NotAnIntegration),
             },
@@ -290,6 +292,10 @@ mod tests {
             ("arn:aws:states:::dynamodb:getItem.sync", Err(ResourceError::BadPattern { suffix: ".sync".into() })),
             ("arn:aws:lambda:us-east-1:123456789012:function:Charge", Ok(Integration::LambdaFunction { function: "Charge".into() })),
             ("arn:aws:states:us-east-1:123456789012:activity:Review", Ok(Integration::Activity { name: "Review".into() })),
+            // A region and account in an integration's ARN (published workflows hold them).
+            ("arn:aws:states:us-east-1:776177632559:aws-sdk:transcribe:getTranscriptionJob", sdk("transcribe", "GetTranscriptionJob", RR)),
+            ("arn:aws:states:us-east-1:000000000000:elasticmapreduce:addStep.sync", Ok(Integration::Optimized { integration: optimized("elasticmapreduce", "addStep").unwrap(), pattern: Sync })),
+            ("arn:aws:states:us-east-1:123456789012:stateMachine:Orders", Err(ResourceError::NotAnIntegration)),
             ("arn:aws:states:::aws-sdk:", Err(ResourceError::NotAnIntegration)),
             ("arn:aws:sns:us-east-1:123456789012:topic", Err(ResourceError::NotAnIntegration)),
             ("not an arn", Err(ResourceError::NotAnIntegration)),

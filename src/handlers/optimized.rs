@@ -11,8 +11,10 @@
 //!   metadata: AWS SDK integrations return the bare response).
 //! - A Lambda function nobody simulates cannot be known: it echoes its payload (wrapped in the
 //!   real envelope for `lambda:invoke`).
-//! - What the catalogue cannot resolve (an activity, `apigateway:invoke`, a service it lacks)
-//!   echoes its input and says so in the run's log ([`Unresolved`]).
+//! - The HTTP Task and `apigateway:invoke` call an API nobody simulates: a 200 answer in the
+//!   HTTP Task's shape, the request's body back as the response's ([`HttpInvokeEcho`]).
+//! - What the catalogue cannot resolve (an activity, a service it lacks) echoes its input and
+//!   says so in the run's log ([`Unresolved`]).
 //!
 //! SNS, SQS and DynamoDB's stateful calls are [`super::services`]'s; it uses [`with_metadata`]
 //! for the same envelope.
@@ -32,7 +34,7 @@ pub use crate::asl::jsonata::functions::uuid_from as uuid;
 
 pub use crate::asl::interp::sdk_response::{http_date, lambda_envelope, with_metadata};
 
-/// `http:invoke` of an API nobody simulates: a 200 answer in the HTTP Task's shape (`Headers`
+/// `http:invoke` (or `apigateway:invoke`) of an API nobody simulates: a 200 answer in the HTTP Task's shape (`Headers`
 /// with lists of values, `ResponseBody`, `StatusCode`, `StatusText`), the body being the request's
 /// `RequestBody` back (`{}` without one), as a function nobody simulates answers its payload.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,6 +56,15 @@ impl TaskHandler for HttpInvokeEcho {
 /// Whether `resource` is the HTTP Task (`arn:aws:states:::http:invoke`, any partition).
 pub fn is_http_invoke(resource: &str) -> bool {
     resource.strip_prefix("arn:").and_then(|r| r.split_once(":states:::")).is_some_and(|(_, rest)| rest == "http:invoke")
+}
+
+/// Whether `resource` is the optimized API Gateway integration (`apigateway:invoke`, any
+/// partition, either pattern). It calls no API operation of a service model: it calls the
+/// workflow's own API, and answers as the HTTP Task does (AWS's "Create API Gateway REST APIs
+/// with Step Functions" page: the status code, the headers and the response body), so nobody's
+/// API answers with [`HttpInvokeEcho`], not with the request back.
+pub fn is_api_gateway_invoke(resource: &str) -> bool {
+    crate::asl::integrations::integration_rest(resource).is_some_and(|rest| matches!(rest, "apigateway:invoke" | "apigateway:invoke.waitForTaskToken"))
 }
 
 /// AgentCore `invokeHarness`: Step Functions turns the harness's conversation into a
@@ -96,8 +107,8 @@ impl TaskHandler for LambdaInvokeEcho {
     }
 }
 
-/// A Task the catalogue cannot answer for (an activity, `apigateway:invoke`, `http:invoke`, a
-/// service it lacks): its input back, and a log line that says why.
+/// A Task the catalogue cannot answer for (an activity, a service it lacks): its input back, and
+/// a log line that says why.
 #[derive(Debug, Clone)]
 pub struct Unresolved {
     pub reason: String,
@@ -307,7 +318,8 @@ impl TaskHandler for CatalogueAnswer {
             Answer::SyncJob => {
                 // The start call's answer is the start operation's example, from the same seed.
                 self.submitted = Some(in_own_words(&self.resolved.integration, self.resolved.example_output(seed)));
-                self.sync_job(seed)
+                // The finished job is the one asked for (Batch's `JobName`, `JobQueue`).
+                echo_request_members(self.sync_job(seed), request.input)
             }
             Answer::PutEvents => {
                 let entries = request.input.get("Entries").and_then(Value::as_array).map_or(0, Vec::len).max(1);
@@ -403,7 +415,7 @@ pub fn default_handler_reading(catalogue: &Catalogue, resource: &str, reads: Vec
     if resource.starts_with("arn:aws:states:::lambda:invoke") || is_partition_lambda_invoke(resource) {
         return Box::new(LambdaInvokeEcho);
     }
-    if is_http_invoke(resource) {
+    if is_http_invoke(resource) || is_api_gateway_invoke(resource) {
         return Box::new(HttpInvokeEcho);
     }
     if is_harness_invoke(resource) {
@@ -465,6 +477,18 @@ mod tests {
         assert_eq!((answered["StatusCode"].clone(), answered["StatusText"].clone(), answered["ResponseBody"].clone()), (json!(200), json!("OK"), json!({"id": 7})));
         assert_eq!(answered["Headers"]["content-type"], json!(["application/json"]));
         assert_eq!(answer(resource, json!({"ApiEndpoint": "https://example.com", "Method": "GET"}))["ResponseBody"], json!({}));
+    }
+
+    #[test]
+    fn api_gateway_answers_in_the_http_task_s_shape_not_with_its_request() {
+        for resource in ["arn:aws:states:::apigateway:invoke", "arn:aws-cn:states:::apigateway:invoke", "arn:aws:states:::apigateway:invoke.waitForTaskToken"] {
+            assert!(is_api_gateway_invoke(resource), "{resource}");
+            let asked = json!({"ApiEndpoint": "abc123.execute-api.us-east-1.amazonaws.com", "Method": "POST", "Stage": "Prod", "Path": "/@connections/x", "AuthType": "IAM_ROLE", "RequestBody": {"Progress": 10}});
+            let answered = answer(resource, asked);
+            assert_eq!((answered["StatusCode"].clone(), answered["StatusText"].clone(), answered["ResponseBody"].clone()), (json!(200), json!("OK"), json!({"Progress": 10})));
+            assert!(answered.get("ApiEndpoint").is_none() && answered.get("Method").is_none(), "not the request back: {answered}");
+        }
+        assert!(!is_api_gateway_invoke("arn:aws:states:::http:invoke") && !is_api_gateway_invoke("arn:aws:states:::aws-sdk:apigateway:getRestApis"));
     }
 
     #[test]

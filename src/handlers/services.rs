@@ -79,7 +79,21 @@ pub const RESOURCES: [&str; 8] = [
 
 /// Whether the built-in integrations answer `resource` (S3's and DynamoDB's included).
 pub fn handles(resource: &str) -> bool {
-    all_resources().any(|r| r == resource)
+    let canonical = canonical(resource);
+    all_resources().any(|r| r == resource || canonical.as_deref() == Some(r))
+}
+
+/// Whether the built-in integrations answer `resource` only under another name (another
+/// partition, a region and account in the ARN): the registry, which finds them by resource, is
+/// then told the state's name.
+pub fn handles_renamed(resource: &str) -> bool {
+    handles(resource) && !all_resources().any(|r| r == resource)
+}
+
+/// `resource` as the built-in integrations name it (`arn:aws:states:::` and the integration),
+/// whatever its partition, region and account ([`crate::asl::integrations::integration_rest`]).
+fn canonical(resource: &str) -> Option<String> {
+    crate::asl::integrations::integration_rest(resource).map(|rest| format!("arn:aws:states:::{rest}"))
 }
 
 /// Every resource the built-in integrations answer.
@@ -103,16 +117,18 @@ pub struct Services {
 
 impl TaskHandler for Services {
     fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
-        let action = request.resource.rsplit(':').next().unwrap_or("");
+        let canonical = canonical(request.resource);
+        let resource = canonical.as_deref().unwrap_or(request.resource);
+        let action = resource.rsplit(':').next().unwrap_or("");
         let action = action.split('.').next().unwrap_or(action);
         let input = request.input;
         let mut store = self.store.borrow_mut();
         store.revision += 1;
-        if let Some(operation) = super::s3::Operation::of_resource(request.resource) {
+        if let Some(operation) = super::s3::Operation::of_resource(resource) {
             // An AWS SDK integration's answer is the SDK's output, without Step Functions' metadata.
             return super::s3::call(&mut store.s3, operation, input, context.now);
         }
-        if let Some((operation, integration)) = super::dynamodb::operations::Operation::of_resource(request.resource) {
+        if let Some((operation, integration)) = super::dynamodb::operations::Operation::of_resource(resource) {
             let result = super::dynamodb::operations::call(&mut store, operation, integration, input)?;
             drop(store);
             return Ok(match integration {
@@ -122,15 +138,15 @@ impl TaskHandler for Services {
                 super::dynamodb::operations::Integration::Optimized => super::optimized::with_metadata(result, "application/x-amz-json-1.0", &[], context),
             });
         }
-        let sdk = request.resource.contains(":::aws-sdk:");
-        let sns = request.resource.contains(":sns:");
-        let sqs = request.resource.contains(":sqs:");
+        let sdk = resource.contains(":::aws-sdk:");
+        let sns = resource.contains(":sns:");
+        let sqs = resource.contains(":sqs:");
         let result = match (sns, sqs, action) {
             (true, _, "publish") => super::messages::publish(&mut store, input, context.rng, context.now)?,
             (_, true, "sendMessage") => super::messages::send_message(&mut store, input, context.rng, sdk)?,
             (_, true, "receiveMessage") => super::messages::receive_message(&mut store, input, context.now)?,
             (_, true, "deleteMessage") => super::messages::delete_message(&mut store, input)?,
-            _ => return Err(StatesError::new("States.TaskFailed", format!("'{}' is not a built-in integration", request.resource))),
+            _ => return Err(StatesError::new("States.TaskFailed", format!("'{}' is not a built-in integration", resource))),
         };
         drop(store);
         if sdk {

@@ -67,6 +67,9 @@ pub struct Read {
     /// Whether the chosen branch needs the path absent (`"IsPresent": true` leading back into a
     /// pagination loop: the answer that moves on has no `NextToken`).
     pub absent: bool,
+    /// Whether the value is what a JSONata filter keeps an element by (`Blocks[BlockType =
+    /// 'QUERY']`): a service's answer then holds an element the filter keeps.
+    pub selects: bool,
 }
 
 impl Expectation {
@@ -125,14 +128,35 @@ impl Expectation {
         payload
     }
 
-    /// A service's default answer: the status members a Choice waits on take its value, where
+    /// A service's default answer: an element the chosen branch needs absent is not there (the
+    /// list ends before it); the status members a Choice waits on take its value, where
     /// the answer has a string there; a member the workflow reads as a number takes the value it
     /// was given, where the answer has a number there: the one of the branch that moves on where
     /// a Choice decides on it (a run's `FailedActions` compared with 0), else 1 (a number put
     /// into a DynamoDB `N`). Either way the answer keeps the API's shape.
     pub fn shape_service(&self, mut response: Value) -> Value {
-        for Read { steps, value, awaited, .. } in &self.reads {
+        for Read { steps, value, awaited, selects, absent } in &self.reads {
+            // An element the chosen branch needs absent (`ModerationLabels[0]` `IsPresent`
+            // leading to the moderators): the list ends before it.
+            if *absent {
+                if let Some((Step::Index(i), list)) = steps.split_last()
+                    && let Some(Value::Array(items)) = paths::get(&response, list)
+                    && items.len() > *i
+                {
+                    let kept = Value::Array(items[..*i].to_vec());
+                    paths::set(&mut response, list, Some(kept));
+                }
+                continue;
+            }
             match (value, steps.last()) {
+                // The member a filter keeps an element by, where the answer has a value of
+                // the same kind there (an enum's string, a number).
+                (Some(wanted), Some(Step::Member(_))) if *selects => {
+                    let same_kind = |v: &Value| (v.is_string() && wanted.is_string()) || (v.is_number() && wanted.is_number());
+                    if paths::get(&response, steps).is_some_and(same_kind) {
+                        paths::set(&mut response, steps, Some(wanted.clone()));
+                    }
+                }
                 (Some(Value::String(wanted)), Some(Step::Member(member))) if *awaited => {
                     let reports_status = ["Status", "State", "Health"].iter().any(|s| member.ends_with(s));
                     if reports_status && paths::get(&response, steps).is_some_and(Value::is_string) {
@@ -156,7 +180,29 @@ impl Expectation {
                 self.reads[at].absent = false;
             }
         } else {
-            self.reads.push(Read { steps, value, awaited, absent: false });
+            self.reads.push(Read { steps, value, awaited, absent: false, selects: false });
+        }
+    }
+
+    /// A read through a JSONata filter (`$states.result.Blocks[BlockType='QUERY'].Query`): an
+    /// element of the list of its own (the first filter on a list keeps element 0, the next
+    /// another filter's element 1, ...) with the member the filter compares set to its literal,
+    /// and what is read of the kept elements under it.
+    fn add_filtered(&mut self, read: synth::FilteredRead) {
+        let synth::FilteredRead { list, member, value, rest } = read;
+        let element = |index: usize| [list.as_slice(), &[Step::Index(index)]].concat();
+        let taken = self.reads.iter().filter(|r| r.selects && r.steps.len() == list.len() + 2 && r.steps.starts_with(&list)).count();
+        let same = self.reads.iter().find(|r| r.selects && r.steps.starts_with(&list) && r.steps.len() == list.len() + 2 && r.steps[list.len() + 1] == Step::Member(member.clone()) && r.value.as_ref() == Some(&value));
+        let index = match same.map(|r| &r.steps[list.len()]) {
+            Some(Step::Index(i)) => *i,
+            _ => taken,
+        };
+        let selector = [element(index), vec![Step::Member(member)]].concat();
+        if !self.reads.iter().any(|r| r.steps == selector) {
+            self.reads.push(Read { steps: selector, value: Some(value), awaited: false, absent: false, selects: true });
+        }
+        if !rest.is_empty() {
+            self.add([element(index), rest].concat(), None, false);
         }
     }
 
@@ -169,7 +215,7 @@ impl Expectation {
                     self.reads[at].value = None;
                     self.reads[at].absent = true;
                 }
-                None => self.reads.push(Read { steps, value: None, awaited, absent: true }),
+                None => self.reads.push(Read { steps, value: None, awaited, absent: true, selects: false }),
             },
         }
     }
@@ -335,6 +381,9 @@ fn jsonata_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expec
         for text in texts {
             for steps in synth::reads_under(&text, "$states.result") {
                 expectation.add(steps, None, false);
+            }
+            for filtered in synth::filtered_reads_under(&text, "$states.result") {
+                expectation.add_filtered(filtered);
             }
         }
     }
@@ -953,11 +1002,14 @@ fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<Str
 
 /// How many transitions it takes at least from `from` to a Succeed state or an End by Next,
 /// Choice and Default edges, passing no Fail state and not coming back to `task` or `choice`;
-/// `None` when none can be reached so.
+/// `None` when none can be reached so. A Parallel or a Map state counts the work inside it too
+/// (its longest branch's way to its end, its processor's): a path through a Parallel of
+/// detections is the main line, beside a notification that ends at once.
 fn distance_to_success(from: &str, task: &str, choice: &str, states: &Map<String, Value>) -> Option<usize> {
+    use std::cmp::Reverse;
     let mut seen = vec![task.to_string(), choice.to_string()];
-    let mut todo = std::collections::VecDeque::from([(from.to_string(), 0)]);
-    while let Some((name, distance)) = todo.pop_front() {
+    let mut todo = std::collections::BinaryHeap::from([(Reverse(0), from.to_string())]);
+    while let Some((Reverse(distance), name)) = todo.pop() {
         if seen.contains(&name) {
             continue;
         }
@@ -968,6 +1020,7 @@ fn distance_to_success(from: &str, task: &str, choice: &str, states: &Map<String
             Some("Fail") => continue,
             _ => {}
         }
+        let distance = distance + work_inside(state);
         if state.get("End").and_then(Value::as_bool) == Some(true) {
             return Some(distance);
         }
@@ -976,9 +1029,21 @@ fn distance_to_success(from: &str, task: &str, choice: &str, states: &Map<String
         for rule in state.get("Choices").and_then(Value::as_array).into_iter().flatten() {
             next.extend(rule.get("Next").and_then(Value::as_str));
         }
-        todo.extend(next.into_iter().map(|n| (n.to_string(), distance + 1)));
+        todo.extend(next.into_iter().map(|n| (Reverse(distance + 1), n.to_string())));
     }
     None
+}
+
+/// The transitions inside a Parallel (its longest branch's way to its end) or a Map (its
+/// processor's), counting the entry into each; 0 for any other state.
+fn work_inside(state: &Value) -> usize {
+    let inside = |machine: &Value| -> usize {
+        let (Some(start), Some(states)) = (machine.get("StartAt").and_then(Value::as_str), machine.get("States").and_then(Value::as_object)) else { return 0 };
+        distance_to_success(start, "", "", states).map_or(0, |d| d + 1)
+    };
+    let branches = state.get("Branches").and_then(Value::as_array).into_iter().flatten().map(inside).max().unwrap_or(0);
+    let processor = state.get("ItemProcessor").or_else(|| state.get("Iterator")).map_or(0, inside);
+    branches.max(processor)
 }
 
 #[cfg(test)]
@@ -1063,7 +1128,7 @@ mod tests {
 
     #[test]
     fn a_payload_keeps_what_it_has_and_gains_what_is_read() {
-        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited, absent: false };
+        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited, absent: false, selects: false };
         let expectation = Expectation { reads: vec![
             read("$.status", Some(json!("OK")), true),
             read("$.itemCount", None, false),
@@ -1178,7 +1243,7 @@ mod tests {
 
     #[test]
     fn the_paths_a_service_answer_must_hold_leave_out_what_must_be_absent() {
-        let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent };
+        let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent, selects: false };
         let expectation = Expectation { reads: vec![read("$.Reservations[0].Instances[0].SubnetId", false), read("$.NextToken", true)], ..Default::default() };
         let wanted = vec![vec![ReadStep::Member("Reservations".into()), ReadStep::Index(0), ReadStep::Member("Instances".into()), ReadStep::Index(0), ReadStep::Member("SubnetId".into())]];
         assert_eq!(expectation.service_reads(), wanted);
@@ -1260,6 +1325,37 @@ mod tests {
         assert!(!read.iter().any(|r| r.contains("input")), "{read:?}");
         assert!(!reads_variable("$jobs", "job") && !reads_variable("$job(1)", "job") && reads_variable("$job.x", "job"));
         assert_eq!(variables_as_input("$job.JobStatus = 'A' and $jobs and $job", &["job"]), format!("$states.input.{VARIABLE}job.JobStatus = 'A' and $jobs and $states.input.{VARIABLE}job"));
+    }
+
+    #[test]
+    fn a_jsonata_filter_on_a_service_s_list_gets_an_element_it_keeps() {
+        // Textract's QUERIES answer: the questions and the answers are blocks of two types.
+        let definition = jsonata(json!({
+            "Check": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:textract:analyzeDocument", "Arguments": {"Document": {}, "FeatureTypes": ["QUERIES"]},
+                      "Assign": {"questions": "{% $states.result.Blocks[BlockType='QUERY'].Query %}",
+                                 "answers": "{% $states.result.Blocks[BlockType = \"QUERY_RESULT\"].Text %}",
+                                 "again": "{% $states.result.Blocks[BlockType='QUERY'].Id %}",
+                                 "pages": "{% $states.result.Pages[Number=2] %}"},
+                      "End": true}}));
+        let check = &expectations(&definition)["Check"];
+        let read = |path: &str| check.reads.iter().find(|r| paths::display(&r.steps) == path).map(|r| (r.value.clone(), r.selects));
+        assert_eq!(read("$.Blocks[0].BlockType"), Some((Some(json!("QUERY")), true)));
+        assert_eq!(read("$.Blocks[1].BlockType"), Some((Some(json!("QUERY_RESULT")), true)), "a second filter keeps another element");
+        assert_eq!(read("$.Blocks[0].Query"), Some((None, false)));
+        assert_eq!(read("$.Blocks[0].Id"), Some((None, false)), "the same filter keeps the same element");
+        assert_eq!(read("$.Blocks[1].Text"), Some((None, false)));
+        assert_eq!(read("$.Pages[0].Number"), Some((Some(json!(2)), true)));
+        assert!(read("$.Blocks[2].BlockType").is_none());
+        // The service's answer keeps its shape, with the elements the filters keep.
+        let catalogue = crate::catalogue::Catalogue::embedded();
+        let answer = catalogue.resolve("arn:aws:states:::aws-sdk:textract:analyzeDocument").unwrap().example_output_reading(7, &check.service_reads());
+        let answer = check.shape_service(answer);
+        assert_eq!(answer.pointer("/Blocks/0/BlockType"), Some(&json!("QUERY")), "{answer}");
+        assert_eq!(answer.pointer("/Blocks/1/BlockType"), Some(&json!("QUERY_RESULT")), "{answer}");
+        assert!(answer.pointer("/Blocks/0/Query/Text").is_some_and(Value::is_string), "{answer}");
+        // A filter that is no comparison with a literal says nothing.
+        assert!(crate::sim::suite::synth::filtered_reads_under("$states.result.Items[price > 3].id", "$states.result").is_empty());
+        assert!(crate::sim::suite::synth::filtered_reads_under("$states.result.Items[kind != 'x'].id", "$states.result").is_empty());
     }
 
     #[test]

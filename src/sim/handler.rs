@@ -15,8 +15,9 @@
 //!    `lambda:invoke` envelope around the echoed payload, optimized integrations as AWS returns
 //!    them, `aws-sdk:` calls shaped from the operation's output, `.sync` jobs finished);
 //! 4. a Lambda function ARN nobody simulates: its input back (its result cannot be known);
-//! 5. what the catalogue cannot resolve (an activity, `apigateway:invoke`, a service the
-//!    catalogue of this build lacks): its input back, with a line in the run's log saying why.
+//! 5. what the catalogue cannot resolve (an activity, a service the catalogue of this build
+//!    lacks): its input back, with a line in the run's log saying why (the HTTP Task and
+//!    `apigateway:invoke` answer in the HTTP Task's shape instead, with a 200 status).
 //!
 //! Answers 3 and 4 then take what the workflow reads from them ([`downstream`]): a function's
 //! payload (a Lambda function's result, `lambda:invoke`'s `Payload`) gains the fields its
@@ -481,7 +482,7 @@ impl CompiledHandlers {
         }
         let shape = if task.function.is_some() || optimized::is_lambda_invoke(&task.resource) || is_filled_in_by_template(&task.resource) {
             Shape::Payload
-        } else if optimized::is_http_invoke(&task.resource) {
+        } else if optimized::is_http_invoke(&task.resource) || optimized::is_api_gateway_invoke(&task.resource) {
             Shape::HttpBody
         } else {
             Shape::Service
@@ -516,6 +517,8 @@ impl CompiledHandlers {
             let chosen = self.by_state.iter().any(|(state, ..)| state == &task.state);
             if !seeded && !chosen && !services::handles(&task.resource) {
                 registry.register(task.state.clone(), Boxed(self.default_handler(task, &store)));
+            } else if !seeded && !chosen && services::handles_renamed(&task.resource) {
+                registry.register(task.state.clone(), services::Services { store: store.clone() });
             }
         }
         for (state, ready, latency) in &self.by_state {

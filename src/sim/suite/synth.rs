@@ -308,6 +308,91 @@ pub fn reads_under(text: &str, root: &str) -> Vec<Vec<Step>> {
     out
 }
 
+/// A read through a JSONata filter on a list under `root`: `$states.result.Blocks[BlockType =
+/// 'QUERY'].Query` is the list `Blocks`, the element member `BlockType` that must equal
+/// `"QUERY"`, and what is read of the elements it keeps (`Query`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilteredRead {
+    pub list: Vec<Step>,
+    pub member: String,
+    pub value: Value,
+    pub rest: Vec<Step>,
+}
+
+/// The reads of a JSONata text under `root` that go through a filter comparing an element's
+/// member with a literal (`[Type='X']`, `[Type = "X"]`, `[Count=3]`): an example answer holds an
+/// element that the filter keeps only when it is told which.
+pub fn filtered_reads_under(text: &str, root: &str) -> Vec<FilteredRead> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(root) {
+        let rest = &text[at + root.len()..];
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let mut at = 0;
+        let (list, end) = member_steps(rest);
+        at += end;
+        let Some((member, value, end)) = member_equals(&rest[at..]) else { continue };
+        at += end;
+        let (after, _) = member_steps(&rest[at..]);
+        let read = FilteredRead { list, member, value, rest: after };
+        if !read.list.is_empty() && !out.contains(&read) {
+            out.push(read);
+        }
+    }
+    out
+}
+
+/// The `.name` and `[0]` steps at the start of `text`, and where they end.
+fn member_steps(text: &str) -> (Vec<Step>, usize) {
+    let mut steps = Vec::new();
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        if let Some(after) = rest.strip_prefix('.') {
+            let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if name.is_empty() {
+                break;
+            }
+            at += 1 + name.len();
+            steps.push(Step::Member(name));
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+            match (digits.parse::<usize>(), after[digits.len()..].starts_with(']')) {
+                (Ok(index), true) => {
+                    at += digits.len() + 2;
+                    steps.push(Step::Index(index));
+                }
+                _ => break,
+            }
+        } else {
+            break;
+        }
+    }
+    (steps, at)
+}
+
+/// `[member = literal]` at the start of `text` (a quoted string or a number): the member, the
+/// literal and where the filter ends.
+fn member_equals(text: &str) -> Option<(String, Value, usize)> {
+    let inner = text.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let (member, literal) = inner[..close].split_once('=')?;
+    let member = member.trim();
+    if member.is_empty() || !member.chars().all(|c| c.is_alphanumeric() || c == '_') || literal.starts_with('=') || member.ends_with(['!', '<', '>']) {
+        return None;
+    }
+    let literal = literal.trim();
+    let value = match literal.chars().next()? {
+        quote @ ('\'' | '"') => {
+            let body = literal.strip_prefix(quote)?.strip_suffix(quote)?;
+            (!body.contains(quote)).then(|| Value::String(body.to_string()))?
+        }
+        _ => serde_json::from_str::<serde_json::Number>(literal).ok().map(Value::Number)?,
+    };
+    Some((member.to_string(), value, close + 2))
+}
+
 /// The literals of a JSONata text: numbers and quoted strings.
 fn condition_literals(text: &str) -> Vec<Value> {
     let mut out = Vec::new();
