@@ -66,8 +66,38 @@ impl Font {
     }
 }
 
+/// Whether a word may break between `before` and `after` when it is wider than a line: after
+/// `-`, `_`, `.`, `/` or `:`, and where a capital follows a small letter or a digit
+/// (`ListAggregateDiscovered|Resources-|Pagination`). A name broken there is read whole.
+pub fn soft_break(before: char, after: char) -> bool {
+    matches!(before, '-' | '_' | '.' | '/' | ':') || ((before.is_lowercase() || before.is_ascii_digit()) && after.is_uppercase())
+}
+
+/// Whether `lines` draw `name` whole: read in order, each line break falls on a space of the
+/// name or inside a word at a [`soft_break`], and nothing is left out or added.
+pub fn holds_whole(name: &str, lines: &[String]) -> bool {
+    let want: Vec<char> = name.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+    let mut at = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let line: Vec<char> = line.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+        if i > 0 && at < want.len() {
+            if want[at] == ' ' {
+                at += 1;
+            } else if !(at > 0 && soft_break(want[at - 1], want[at])) {
+                return false;
+            }
+        }
+        if want.get(at..at + line.len()) != Some(line.as_slice()) {
+            return false;
+        }
+        at += line.len();
+    }
+    at == want.len()
+}
+
 /// `text` broken into lines no wider than `max` pixels in `font`: at spaces, and inside a word
-/// only when the word alone is wider than a line. Never empty (an empty text is one empty line).
+/// only when the word alone is wider than a line: at its last [`soft_break`] that fits, else
+/// (no such place) where the line is full. Never empty (an empty text is one empty line).
 pub fn wrap(font: Font, text: &str, max: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -84,14 +114,22 @@ pub fn wrap(font: Font, text: &str, max: f64) -> Vec<String> {
         let mut rest = word;
         while font.width(rest) > max {
             let mut cut = 0;
+            let mut soft = 0;
             let mut w = 0.0;
+            let mut previous = None;
             for (i, c) in rest.char_indices() {
                 w += font.em(c) * font.px() * MARGIN;
+                if previous.is_some_and(|p| soft_break(p, c)) && w - font.em(c) * font.px() * MARGIN <= max {
+                    soft = i;
+                }
                 if w > max && i > 0 {
                     break;
                 }
                 cut = i + c.len_utf8();
+                previous = Some(c);
             }
+            // The last soft break that fits, where the word has one.
+            let cut = if soft > 0 { soft } else { cut };
             lines.push(rest[..cut].to_string());
             rest = &rest[cut..];
         }
@@ -140,5 +178,30 @@ mod tests {
         }
         // A line narrower than one character still makes progress.
         assert_eq!(wrap(f, "abc", 1.0), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn an_overlong_word_breaks_where_it_is_read_whole() {
+        let f = Font::Mono(10.0); // 6.344 px a character
+        let max = 20.5 * 6.344;
+        let name = "ListAggregateDiscoveredResources-Pagination";
+        let lines = wrap(f, name, max);
+        assert_eq!(lines, ["ListAggregate", "DiscoveredResources-", "Pagination"]);
+        assert!(holds_whole(name, &lines));
+        assert_eq!(wrap(f, "Write To S3 WithResourceNameOrResourceId", max), ["Write To S3", "WithResourceNameOr", "ResourceId"]);
+        assert!(holds_whole("Write To S3 WithResourceNameOrResourceId", &wrap(f, "Write To S3 WithResourceNameOrResourceId", max)));
+        // Without a soft break, a word is cut where the line is full, and that is not whole.
+        let lines = wrap(f, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", max);
+        assert_eq!(lines.len(), 2);
+        assert!(!holds_whole("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &lines));
+        // What holds a name whole: breaks at spaces and soft breaks, nothing lost or added.
+        let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(holds_whole("Create New Unit", &owned(&["Create New", "Unit"])));
+        assert!(holds_whole("  Create   New ", &owned(&["Create New"])));
+        assert!(!holds_whole("Create New Unit", &owned(&["Create New", "Uni"])));
+        assert!(!holds_whole("Create New Unit", &owned(&["Create New Unit", "x"])));
+        assert!(!holds_whole("Organizational", &owned(&["Organizati", "onal"])));
+        assert!(holds_whole("snake_case_name", &owned(&["snake_", "case_name"])));
+        assert!(holds_whole("", &owned(&[""])));
     }
 }

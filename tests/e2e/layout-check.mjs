@@ -1,7 +1,8 @@
 // The layout checker: loads definitions into the built page and counts, from the real DOM with
 // the browser's real fonts, what would make a drawn workflow hard to read:
 //   cut        a name's text overflowing its node (at the fit's zoom and again in full detail), or a
-//              word of the name missing from the lines drawn
+//              word of the name missing from the lines drawn (a word broken at a soft break, after
+//              a hyphen or before a capital, is whole)
 //   labelLabel two edge labels overlapping
 //   labelNode  an edge label over a node (over a container, only its head counts when the edge
 //              runs inside that container)
@@ -88,6 +89,25 @@ async function zoomIn(page) {
 
 /** What the page draws, counted (see the file's head). `cutOnly` counts the names alone. */
 function measure(cutOnly) {
+  // Whether the lines draw the name whole: each break on a space of the name, or inside a word
+  // at a soft break (after - _ . / :, or a capital after a small letter or digit), as
+  // `editor::text::holds_whole` says natively.
+  const holdsWhole = (name, lines) => {
+    const norm = (s) => s.split(/\s+/).filter(Boolean).join(' ');
+    const want = norm(name);
+    const soft = (a, b) => /[-_./:]/.test(a) || (/[\p{Ll}0-9]/u.test(a) && /\p{Lu}/u.test(b));
+    let at = 0;
+    for (const [i, raw] of lines.entries()) {
+      const line = norm(raw);
+      if (i > 0 && at < want.length) {
+        if (want[at] === ' ') at += 1;
+        else if (!(at > 0 && soft(want[at - 1], want[at]))) return false;
+      }
+      if (want.slice(at, at + line.length) !== line) return false;
+      at += line.length;
+    }
+    return at === want.length;
+  };
   const canvas = document.querySelector('section.canvas').getBoundingClientRect();
   const els = [...document.querySelectorAll('.canvas .node[data-node], .canvas .marker[data-marker]')];
   // Screen pixels per canvas unit: the world's transform, read off one node.
@@ -109,8 +129,7 @@ function measure(cutOnly) {
   for (const n of nodes) {
     if (!n.el.dataset.stateName) continue;
     const lines = [...n.el.querySelectorAll('.node-line')];
-    const words = (s) => s.split(/\s+/).filter(Boolean).join(' ');
-    let cut = words(lines.map((l) => l.textContent).join(' ')) !== words(n.el.dataset.stateName);
+    let cut = !holdsWhole(n.el.dataset.stateName, lines.map((l) => l.textContent));
     // The text may reach the node's padding, not its border; a container's name stays in its head.
     const limit = n.container ? n.head : n.box;
     for (const line of lines) {
