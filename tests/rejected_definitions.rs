@@ -126,6 +126,7 @@ fn matches(ours: &Diagnostic, aws: &AwsProblem) -> bool {
         None => true,
         Some("/") => true,
         Some(location) if location.starts_with('/') => {
+            let location = aws_location_as_pointer(location);
             ours.pointer == location || ours.pointer.starts_with(&format!("{location}/"))
         }
         // Jackson's "[Source: ...; line: L, column: C]": the same line.
@@ -135,6 +136,37 @@ fn matches(ours: &Diagnostic, aws: &AwsProblem) -> bool {
             line.is_none_or(|line| ours.position.is_some_and(|p| p.line == line))
         }
     }
+}
+
+/// AWS's location as a JSON pointer: AWS names an array's element with brackets after the
+/// array's name (`/States/C/Choices[0]/Next`, `/States/P/Branches[0]/States/Ghost`), a JSON
+/// pointer as a step of its own (`/States/C/Choices/0/Next`).
+fn aws_location_as_pointer(location: &str) -> String {
+    let mut out = String::new();
+    let mut rest = location;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']').map(|c| open + c) else { break };
+        let index = &rest[open + 1..close];
+        let at_step_end = matches!(rest.as_bytes().get(close + 1), None | Some(b'/') | Some(b'['));
+        if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) && at_step_end {
+            out.push_str(&rest[..open]);
+            out.push('/');
+            out.push_str(index);
+        } else {
+            out.push_str(&rest[..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn aws_locations_read_as_json_pointers() {
+    assert_eq!(aws_location_as_pointer("/States/C/Choices[0]/Next"), "/States/C/Choices/0/Next");
+    assert_eq!(aws_location_as_pointer("/States/P/Branches[12]/States/Ghost"), "/States/P/Branches/12/States/Ghost");
+    assert_eq!(aws_location_as_pointer("/States/a[b]/Next"), "/States/a[b]/Next");
+    assert_eq!(aws_location_as_pointer("/States/x[1]y"), "/States/x[1]y");
 }
 
 /// The JSON files of `tests/fixtures/<folder>`, sorted, with the folder's path.

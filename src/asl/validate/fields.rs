@@ -269,7 +269,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
 /// Checks one Choice rule and, recursively, the rules nested in it.
 fn check_rule(rule: &ChoiceRule, pointer: &str, top_level: bool, language: QueryLanguage, out: &mut Vec<Diagnostic>) {
     if top_level && rule.next.is_none() {
-        report(out, Code::ChoiceRuleNext, pointer, "a top-level Choice rule needs a `Next`");
+        report(out, Code::ChoiceRuleNext, pointer, "These fields are required: [Next] (a top-level Choice rule needs a `Next`)");
     }
     if !top_level && rule.next.is_some() {
         report(out, Code::NestedRuleNext, format!("{pointer}/Next"), "a rule inside `And`, `Or` or `Not` cannot have a `Next`");
@@ -379,7 +379,7 @@ fn check_catchers(catchers: &[Catcher], at: &StateAt, out: &mut Vec<Diagnostic>)
     check_error_lists(&catchers.iter().map(|c| c.error_equals.as_ref()).collect::<Vec<_>>(), &base, "catcher", out);
     for (i, c) in catchers.iter().enumerate() {
         if c.next.is_none() && c.layout.extra("Next").is_none() {
-            report(out, Code::MissingField, format!("{base}/{i}/Next"), "a catcher needs a `Next`");
+            report(out, Code::MissingField, format!("{base}/{i}/Next"), "These fields are required: [Next] (a catcher needs a `Next`)");
         }
     }
 }

@@ -23,7 +23,7 @@ pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
                     out,
                     Code::DuplicateStateName,
                     pointer,
-                    format!("the state name `{}` is already used at {first}; names must be unique in the whole machine", named.name),
+                    format!("Duplicate State name: {} (the name is already used at {first}; names must be unique in the whole machine)", named.name),
                 ),
                 Some(_) => {}
                 None => {
@@ -72,6 +72,10 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
         // AWS says "Missing 'Next' target" whichever field names it (`Default`, a catcher's `Next`).
         _ => report(out, Code::UnknownTarget, pointer, format!("Missing 'Next' target: {target} (there is no state named `{target}` in {where_})")),
     };
+    // Whether `StartAt` names a state the scope does not hold: AWS then walks from nothing, and
+    // every state is unreachable ("Missing 'Next' target: X at /StartAt, ... State "Y" is not
+    // reachable. at /States/Y", serverless-step-functions#250).
+    let mut start_missing = false;
     let start = match &machine.start_at {
         Some(start) => match by_name.get(start.as_str()) {
             Some(&i) => Some(i),
@@ -79,6 +83,7 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
             None if machine.states.is_empty() => None,
             None => {
                 unknown(start, format!("{}/StartAt", scope.pointer), out);
+                start_missing = true;
                 None
             }
         },
@@ -105,10 +110,14 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
         report(out, Code::NoTerminalState, format!("{}/StartAt", scope.pointer), "Workflow has no terminal state (no Succeed, Fail or \"End\": true state)");
         return;
     }
-    let Some(start) = start else { return };
+    if start.is_none() && !start_missing {
+        return;
+    }
     let mut reached = vec![false; machine.states.len()];
-    let mut stack = vec![start];
-    reached[start] = true;
+    let mut stack: Vec<usize> = start.into_iter().collect();
+    for &i in &stack {
+        reached[i] = true;
+    }
     while let Some(i) = stack.pop() {
         for &j in &edges[i] {
             if !reached[j] {

@@ -61,8 +61,9 @@ pub fn check_intrinsic(text: &str) -> Result<(), SyntaxProblem> {
     intrinsic::parse(text).map(|_| ()).map_err(|e| SyntaxProblem { message: e.message, offset: e.offset })
 }
 
-/// Checks a JSONata expression written `{% ... %}`: the braces, a non-empty body, balanced
-/// brackets, closed strings and comments, then the engine's own parser (`asl::jsonata`).
+/// Checks a JSONata expression written `{% ... %}`: the braces, a non-empty body, the engine's
+/// own parser (`asl::jsonata`, in JSONata's words, as AWS refuses), then balanced brackets,
+/// closed strings and comments.
 /// Returns the offset of the problem in `text`.
 pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
     let lead = text.len() - text.trim_start().len();
@@ -75,6 +76,15 @@ pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
     if body.trim().is_empty() {
         return problem(body_start, "empty JSONata expression");
     }
+    // The engine the interpreter runs judges the syntax (the Step Functions dialect: JSONata
+    // 2.0.6, so `??` and `?:` are errors too); its words are AWS's (JSONata's own messages:
+    // `Expected "]", got ","`, `String literal must be terminated by a matching quote`).
+    if let Err(crate::asl::jsonata::JsonataError::Syntax { code, message, offset }) =
+        crate::asl::jsonata::Expression::compile(body, crate::asl::jsonata::Dialect::StepFunctions)
+    {
+        return problem(body_start + offset.unwrap_or(0).min(body.len()), format!("JSONata syntax error {code}: {message}"));
+    }
+    // What the engine accepts is shaped right too: brackets balanced, strings and comments closed.
     let b = body.as_bytes();
     let mut stack: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
@@ -114,13 +124,6 @@ pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
     }
     if let Some((c, at)) = stack.pop() {
         return problem(body_start + at, format!("unclosed `{}` in JSONata expression", c as char));
-    }
-    // The shape is right: now the engine the interpreter runs judges the syntax (the Step
-    // Functions dialect: JSONata 2.0.6, so `??` and `?:` are errors too).
-    if let Err(crate::asl::jsonata::JsonataError::Syntax { code, message, offset }) =
-        crate::asl::jsonata::Expression::compile(body, crate::asl::jsonata::Dialect::StepFunctions)
-    {
-        return problem(body_start + offset.unwrap_or(0).min(body.len()), format!("JSONata syntax error {code}: {message}"));
     }
     Ok(())
 }
