@@ -1,7 +1,9 @@
 //! The layout over a corpus of realistic definitions (`tests/fixtures/layout-corpus/`, written by
-//! its `generate.py`): each laid out top down and left to right, and counted: names wider than
-//! their node (cut), labels overlapping labels or nodes, nodes overlapping nodes, and nodes
-//! outside the view after fit at the smallest zoom. All must be zero; the totals are printed.
+//! its `generate.py`, and the published and production-style workflows of
+//! `tests/fixtures/workflows/`): each laid out top down and left to right, and counted: names
+//! wider than their node or broken where they do not read whole (cut), labels overlapping labels
+//! or nodes, nodes overlapping nodes, and nodes outside the view after fit at the smallest zoom.
+//! All must be zero; the totals are printed.
 
 use statecraft::editor::document::Document;
 use statecraft::editor::geometry::{Point, Viewport};

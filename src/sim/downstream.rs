@@ -28,14 +28,25 @@
 //!    `TimestampPath` a timestamp in the past, an inline Map's items objects with the fields its
 //!    `ItemSelector` (or first state) reads, and a read through a state that hands its input on
 //!    (a Wait, a Choice, a bare Pass) is read under its `InputPath`/`OutputPath`.
-//! 4. A path the workflow parses with `States.StringToJson` (an API Gateway or Lambda proxy's
+//! 4. A JSONata filter comparing a list element's member with a literal
+//!    (`$states.result.Blocks[BlockType='QUERY'].Query`) keeps an element of its own: the first
+//!    filter on a list element 0, the next element 1, with that member set to the literal (in a
+//!    service's answer too, where the example has a value of that kind there), and what is read
+//!    of the kept elements under it.
+//! 5. A path the workflow parses with `States.StringToJson` (an API Gateway or Lambda proxy's
 //!    `body`, in a `ResultSelector` or a later state's `Parameters`) holds JSON text: the text of
 //!    what the reads under the parsed value want (`"{}"` when nothing is read under it).
 //!
 //! A function's answer ([`Expectation::shape_payload`]) is its payload with these values put
 //! in; a service's answer ([`Expectation::shape_service`]) only has the status it reports set
 //! to the value the chosen branch waits for (`StackStatus` `UPDATE_COMPLETE`), where the
-//! catalogue's example has a string there: a service's answer keeps the API's shape.
+//! catalogue's example has a string there, the members the filters keep elements by, and no
+//! element the chosen branch needs absent (`ModerationLabels[0]` `IsPresent` leading elsewhere:
+//! the list ends before it): a service's answer keeps the API's shape.
+//!
+//! A Choice's branch is weighed by the transitions to its nearest good end, a Parallel or Map
+//! on the way counting the work inside it (its longest branch, its processor): the main line is
+//! the Parallel of detections, not the notification beside it.
 
 use std::collections::BTreeMap;
 
