@@ -182,8 +182,10 @@ fn variable_and_jsonata_diagnostics_name_their_pointer_and_line_column() {
     let message = |code| &found.iter().find(|f| f.0 == code).unwrap().3;
     assert!(message(Code::UndefinedVariable).contains("$nowhere"));
     assert!(message(Code::UnusedVariable).contains("$unused"));
-    // The JSONata syntax error says where inside the expression.
-    assert!(message(Code::JsonataSyntax).contains("at character 4 of"), "{}", message(Code::JsonataSyntax));
+    // The JSONata syntax error is in JSONata's words, as AWS's refusal is (the engine's parser
+    // judges first), and says where inside the expression it stopped.
+    assert!(message(Code::JsonataSyntax).contains("Expected \")\" before end of expression"), "{}", message(Code::JsonataSyntax));
+    assert!(message(Code::JsonataSyntax).contains("at character 25 of"), "{}", message(Code::JsonataSyntax));
 }
 
 #[test]

@@ -354,6 +354,16 @@ const KNOWN_AWS_SAMPLES_MISSES: &[&str] = &[
     // (its Catch takes only States.ItemReaderFailed): nothing a child runs can fail it, so no
     // child of the outer Map fails for its tolerance to let through.
     "tests/fixtures/workflows/aws-samples-s3-high-throughput-distributed-map.asl.json: S3 Distributed Map State Machine tolerates a failed iteration",
+    // usersChoice decides on `$.taskresult.action`, the output of the AskUser callback
+    // (`lambda:invoke.waitForTaskToken`): as with bedrock-batch-with-sla's CheckOutcome, the
+    // generator answers a callback's success with an output that has no `action`, so usersChoice
+    // fails on its Variable's missing path (States.Runtime) before any rule or its Default.
+    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: denied",
+    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: approved",
+    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: usersChoice → denied",
+    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: usersChoice → approved",
+    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: denied → end",
+    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: approved → end",
 ];
 
 /// The suite as Step Functions Local test cases replays it: each test case, run with its mocked

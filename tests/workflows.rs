@@ -316,3 +316,26 @@ fn a_distributed_batch_import_writes_each_record_of_its_file_once() {
     assert_eq!(names, ["Company 1", "Company 2", "Company 3", "Company 4"]);
     assert!(items.iter().all(|i| i["SK"] == json!({"S": "organization"}) && i["PK"]["S"].as_str().is_some_and(|k| k.len() == 36)), "{items:?}");
 }
+
+#[test]
+fn the_s3_tables_export_reads_this_week_s_forms_into_one_batch_of_firehose_records() {
+    // Firehose's answer echoed: the child's output is what it sent.
+    let file = corpus().into_iter().find(|f| f.to_string_lossy().contains("aws-samples-s3-tables-distributed-map/")).expect("the workflow");
+    let definition = definition_of(&file);
+    let echo: HandlerSet = [("PutRecordBatch".to_string(), HandlerSpec { choice: HandlerChoice::Echo, latency_ms: 0 })].into();
+    let (status, output, error) = run_seeded(&definition, &echo, json!({}), s3_seed_of(&file).as_deref(), None);
+    assert_eq!((status, error), ("SUCCEEDED", None), "{output}");
+    // The listing's prefix is this week's (2024/01 at the run's start): three forms, not last
+    // week's, in one batch of up to ten, so one child.
+    let batches = output.as_array().expect("the Map's results");
+    assert_eq!(batches.len(), 1, "{output}");
+    let records = batches[0]["Records"].as_array().expect("the records sent");
+    assert_eq!(records.len(), 3, "{output}");
+    for record in records {
+        // Each record pairs the QUERY block's alias with the QUERY_RESULT block's text.
+        let data: Value = serde_json::from_str(record["Data"].as_str().expect("Data is text")).expect("JSON text");
+        assert_eq!(data["processed_date"], json!("2024-01-01"), "{data}");
+        assert_eq!(data.as_object().map(|o| o.len()), Some(2), "{data}");
+    }
+    assert_eq!(batches[0]["DeliveryStreamName"], json!("put_raw_form_data"));
+}
