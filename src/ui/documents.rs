@@ -151,9 +151,15 @@ pub fn open_file(editor: Editor, docs: Docs, engine: Engine, input: &web_sys::Ht
     }
 }
 
-/// The files chosen, read: their state machines open (or are offered), or why not is said.
+/// The files chosen, read: their state machines open (or are offered), or why not is said. A
+/// lone plain definition opens at once, in the page (`formats::offer::plain_definition`); the
+/// rest is read by the engine worker.
 fn opened_files(editor: Editor, docs: Docs, engine: Engine, files: Vec<(String, String)>, choosing: RwSignal<Option<Pending>>) {
     let title = files.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(" + ");
+    if let Some((name, text)) = formats::offer::plain_definition(&files) {
+        docs.create(new_document(&name, text), &format!("Opened {title}"));
+        return;
+    }
     ask_open(engine, Files::Chosen { files }, move |found| match found {
         Found::Machines(Err(why)) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
         Found::Machines(Ok(choices)) if choices.len() == 1 => open_machine(editor, docs, &choices[0]),
