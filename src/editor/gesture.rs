@@ -24,12 +24,16 @@ pub const PALETTE_THRESHOLD: f64 = 4.0;
 pub const EDGE_TOLERANCE: f64 = 14.0;
 /// How far (screen pixels, each axis) a selection box must grow before it selects.
 pub const BAND_THRESHOLD: f64 = 4.0;
+/// How far (screen pixels, each axis) a press on the background may travel and still be a click
+/// (which selects or clears), not a pan (which keeps the selection).
+pub const CLICK_THRESHOLD: f64 = 4.0;
 
 /// A gesture in progress on the canvas (or from the palette onto it).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gesture {
-    /// Panning: where the pointer (screen) and the viewport were when it started.
-    Pan { from: Point, viewport: Viewport },
+    /// Panning: where the pointer (screen) and the viewport were when it started, and what the
+    /// press selects if it turns out a click (released within [`CLICK_THRESHOLD`] of `from`).
+    Pan { from: Point, viewport: Viewport, click: Click },
     /// Moving the node `id` from `origin` (its position as `Change::SetPosition` sets it: a
     /// nested state's is relative to its container); `from` is the press on the screen.
     Move { id: String, from: Point, origin: Point, moved: bool },
@@ -39,6 +43,21 @@ pub enum Gesture {
     Palette { label: &'static str, from: Point, at: Point, moved: bool },
     /// A selection box (Shift+drag on the background) from `from` to `to`, in canvas space.
     Select { from: Point, to: Point },
+}
+
+/// What a press on the background does to the selection if it ends where it began (a click):
+/// decided at the press, done at the release, so that a pan started anywhere, a state's box in an
+/// overview included, keeps the selection as it was.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Click {
+    /// Nothing: a Shift+press on the empty canvas outside it, or a pan that moved.
+    Nothing,
+    /// Clears the selection (a click on the empty canvas).
+    Clear,
+    /// Selects this state alone (a click on its box in an overview).
+    Select(StateRef),
+    /// Adds it to the selection or takes it out (a Shift+click on its box).
+    Toggle(StateRef),
 }
 
 /// Where the pointer is: on the screen, and in canvas space when it is over the canvas.
@@ -69,6 +88,8 @@ pub enum Outcome {
     Edit { change: Result<Change, EditError>, label: String, select: Option<StateRef> },
     /// These states (all of one machine) become the selection.
     Select(Vec<StateRef>),
+    /// This state is added to the selection, or taken out of it (Shift+click).
+    Toggle(StateRef),
 }
 
 /// Where a palette item dropped at a canvas point goes.
@@ -107,12 +128,24 @@ pub fn press_handle(scene: &Scene, id: &str, catch: bool) -> Option<Gesture> {
     Some(Gesture::Connect { from: node.state.clone()?, catch, start, to: start })
 }
 
-/// The press of the background: a pan, or with Shift a selection box.
-pub fn press_background(viewport: Viewport, p: Pointer, shift: bool) -> Gesture {
-    match (shift, p.canvas) {
-        (true, Some(at)) => Gesture::Select { from: at, to: at },
-        _ => Gesture::Pan { from: p.screen, viewport },
-    }
+/// The press of the background: a pan, or with Shift a selection box. `on` is the state whose
+/// box is under the pointer where the canvas draws no element per state (an overview,
+/// `drawn::hit_on_screen`): a click on it selects it (Shift: toggles it), a drag from it pans.
+/// Without one, a click clears the selection. Either happens at the release, not the press.
+pub fn press_background(viewport: Viewport, p: Pointer, shift: bool, on: Option<StateRef>) -> Gesture {
+    let click = match (on, shift, p.canvas) {
+        (None, true, Some(at)) => return Gesture::Select { from: at, to: at },
+        (Some(state), true, _) => Click::Toggle(state),
+        (Some(state), false, _) => Click::Select(state),
+        (None, true, None) => Click::Nothing,
+        (None, false, _) => Click::Clear,
+    };
+    Gesture::Pan { from: p.screen, viewport, click }
+}
+
+/// Whether a press at `from` released (or now) at `to` has moved past a click.
+fn moved_past_click(from: Point, to: Point) -> bool {
+    (to.x - from.x).abs() > CLICK_THRESHOLD || (to.y - from.y).abs() > CLICK_THRESHOLD
 }
 
 /// The press of a palette item.
@@ -124,7 +157,11 @@ impl Gesture {
     /// The gesture after the pointer moved to `p`, and what to show meanwhile.
     pub fn pointer_move(&self, p: Pointer, viewport: &Viewport, scene: &Scene) -> (Gesture, Preview) {
         match self {
-            Gesture::Pan { from, viewport: v } => (self.clone(), Preview::Viewport(v.pan(p.screen.x - from.x, p.screen.y - from.y))),
+            Gesture::Pan { from, viewport: v, click } => {
+                // Once it has moved, it is a pan to its end, even if it comes back.
+                let click = if moved_past_click(*from, p.screen) { Click::Nothing } else { click.clone() };
+                (Gesture::Pan { from: *from, viewport: *v, click }, Preview::Viewport(v.pan(p.screen.x - from.x, p.screen.y - from.y)))
+            }
             Gesture::Move { id, from, origin, moved } => {
                 let (dx, dy) = ((p.screen.x - from.x) / viewport.zoom, (p.screen.y - from.y) / viewport.zoom);
                 if !moved && dx.abs() < MOVE_THRESHOLD && dy.abs() < MOVE_THRESHOLD {
@@ -151,7 +188,13 @@ impl Gesture {
     /// palette click lands after it).
     pub fn release(&self, p: Pointer, viewport: &Viewport, scene: &Scene, doc: &Document, selected: Option<&StateRef>) -> Outcome {
         match self {
-            Gesture::Pan { .. } => Outcome::Nothing,
+            Gesture::Pan { from, click, .. } => match click {
+                _ if moved_past_click(*from, p.screen) => Outcome::Nothing,
+                Click::Nothing => Outcome::Nothing,
+                Click::Clear => Outcome::Select(Vec::new()),
+                Click::Select(state) => Outcome::Select(vec![state.clone()]),
+                Click::Toggle(state) => Outcome::Toggle(state.clone()),
+            },
             Gesture::Move { moved: false, .. } => Outcome::Nothing,
             Gesture::Move { id, moved: true, .. } => match self.pointer_move(p, viewport, scene).1 {
                 Preview::Node { at, .. } => Outcome::Edit { change: Ok(Change::SetPosition { id: id.clone(), at: Some(at) }), label: "Move state".into(), select: None },
@@ -394,10 +437,44 @@ mod tests {
     fn a_pan_follows_the_pointer_and_ends_in_nothing() {
         let (doc, scene) = seed();
         let v = Viewport { x: 5.0, y: 5.0, zoom: 0.5 };
-        let g = press_background(v, Pointer { screen: Point::new(10.0, 10.0), canvas: Some(Point::default()) }, false);
+        let g = press_background(v, Pointer { screen: Point::new(10.0, 10.0), canvas: Some(Point::default()) }, false, None);
         let p = Pointer { screen: Point::new(40.0, -10.0), canvas: None };
         assert_eq!(g.pointer_move(p, &v, &scene).1, Preview::Viewport(Viewport { x: 35.0, y: -15.0, zoom: 0.5 }));
         assert_eq!(g.release(p, &v, &scene, &doc, None), Outcome::Nothing);
+    }
+
+    #[test]
+    fn a_press_selects_at_its_release_when_it_did_not_move_and_a_pan_keeps_the_selection() {
+        // A big scene zoomed out to an overview: the press finds the state under the pointer
+        // (no element per state), as the canvas does.
+        let states: Vec<String> = (0..450).map(|i| if i == 449 { format!("\"S{i}\": {{\"Type\": \"Succeed\"}}") } else { format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}", i + 1) }).collect();
+        let doc = Document::new("big", &format!("{{\"StartAt\": \"S0\", \"States\": {{{}}}}}", states.join(",")));
+        let scene = layout(&derive(doc.machine()));
+        let v = Viewport { x: 10.0, y: 10.0, zoom: 0.05 };
+        assert!(crate::editor::drawn::overview(scene.nodes.len(), v.zoom));
+        let s7 = node(&scene, "S7");
+        let on_box = v.to_screen(s7.rect.center());
+        let hit = crate::editor::drawn::hit_on_screen(&scene, &v, on_box).and_then(|n| n.state.clone());
+        assert_eq!(hit.as_ref().map(|s| s.name.as_str()), Some("S7"));
+        let press = |shift| press_background(v, Pointer { screen: on_box, canvas: Some(s7.rect.center()) }, shift, hit.clone());
+        let to = |dx: f64, dy: f64| Pointer { screen: Point::new(on_box.x + dx, on_box.y + dy), canvas: None };
+        // A click (a hand's jitter of a few pixels included) selects it; Shift toggles it.
+        assert_eq!(press(false).release(to(2.0, -3.0), &v, &scene, &doc, None), Outcome::Select(vec![s7.state.clone().unwrap()]));
+        assert_eq!(press(true).release(to(0.0, 0.0), &v, &scene, &doc, None), Outcome::Toggle(s7.state.clone().unwrap()));
+        // A pan started on it pans and selects nothing, even one that comes back to where it began.
+        let g = press(false);
+        let (g, preview) = g.pointer_move(to(60.0, 0.0), &v, &scene);
+        assert_eq!(preview, Preview::Viewport(v.pan(60.0, 0.0)));
+        assert_eq!(g.release(to(60.0, 0.0), &v, &scene, &doc, None), Outcome::Nothing);
+        let (back, _) = g.pointer_move(to(1.0, 0.0), &v, &scene);
+        assert_eq!(back.release(to(1.0, 0.0), &v, &scene, &doc, None), Outcome::Nothing);
+        // On the empty canvas: a click clears the selection, a pan keeps it.
+        let empty = Pointer { screen: Point::new(1.0, 1.0), canvas: Some(v.to_canvas(Point::new(1.0, 1.0))) };
+        assert_eq!(crate::editor::drawn::hit_on_screen(&scene, &v, empty.screen), None);
+        let g = press_background(v, empty, false, None);
+        assert_eq!(g.release(empty, &v, &scene, &doc, None), Outcome::Select(Vec::new()));
+        let far = Pointer { screen: Point::new(200.0, 90.0), canvas: None };
+        assert_eq!(g.pointer_move(far, &v, &scene).0.release(far, &v, &scene, &doc, None), Outcome::Nothing);
     }
 
     #[test]
@@ -506,7 +583,7 @@ mod tests {
         let v = Viewport::default();
         let top: Vec<_> = scene.nodes.iter().filter(|n| n.depth == 0 && n.state.is_some()).take(2).collect();
         let bounds = top[0].rect.union(&top[1].rect);
-        let g = press_background(v, at(&scene, v, Point::new(bounds.x - 1.0, bounds.y - 1.0)), true);
+        let g = press_background(v, at(&scene, v, Point::new(bounds.x - 1.0, bounds.y - 1.0)), true, None);
         let end = at(&scene, v, Point::new(bounds.right() + 1.0, bounds.bottom() + 1.0));
         let (g, _) = g.pointer_move(end, &v, &scene);
         assert!(g.band().is_some());
@@ -524,7 +601,7 @@ mod tests {
         let all = in_band(&scene, scene.bounds);
         assert!(all.iter().all(|r| r.scope.is_empty()));
         // A tiny box clears the selection.
-        let g = press_background(v, at(&scene, v, Point::new(-50.0, -50.0)), true);
+        let g = press_background(v, at(&scene, v, Point::new(-50.0, -50.0)), true, None);
         assert_eq!(g.release(at(&scene, v, Point::new(-49.0, -49.0)), &v, &scene, &doc, None), Outcome::Select(Vec::new()));
     }
 

@@ -134,10 +134,67 @@ pub fn state_at_pointer(root: &StateMachine, pointer: &str) -> Option<StateRef> 
     Some(StateRef { scope: scope_of(&walk.scopes[visit.scope]), name: visit.name.to_string() })
 }
 
+/// Where a JSON pointer (a diagnostic's) is, in words: the innermost state it lies in and the
+/// field inside it, `Disable Termination › Parameters.DisableApiTermination.Value` (an item of a
+/// list as `Catch[0].Next`); outside any state, the field alone (`StartAt`); empty for the whole
+/// definition. A line:column says where in the text; this says where in the workflow.
+pub fn describe_pointer(root: &StateMachine, pointer: &str) -> String {
+    describe_pointers(root, [pointer]).pop().unwrap_or_default()
+}
+
+/// [`describe_pointer`] for each of `pointers` (a definition's diagnostics), walking the
+/// machine once.
+pub fn describe_pointers<'p>(root: &StateMachine, pointers: impl IntoIterator<Item = &'p str>) -> Vec<String> {
+    let walk = Walk::new(root, Reach::Run);
+    let states: Vec<(&str, &str)> = walk.depth_first().map(|v| (v.pointer, v.name)).collect();
+    pointers.into_iter().map(|p| describe_within(&states, p)).collect()
+}
+
+/// `pointer` in words, given every state's `(pointer, name)` depth first.
+fn describe_within(states: &[(&str, &str)], pointer: &str) -> String {
+    let within = |p: &str| pointer == p || (pointer.starts_with(p) && pointer.as_bytes().get(p.len()) == Some(&b'/'));
+    let (name, rest) = match states.iter().filter(|(p, _)| within(p)).last() {
+        Some((p, name)) => (Some(*name), &pointer[p.len()..]),
+        None => (None, pointer),
+    };
+    let mut path = String::new();
+    for token in rest.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if !path.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) && !token.is_empty() {
+            path.push_str(&format!("[{token}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&token);
+        }
+    }
+    match name {
+        Some(name) if path.is_empty() => name.to_string(),
+        Some(name) => format!("{name} › {path}"),
+        None => path,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::asl::lower::lower_text;
+
+    #[test]
+    fn a_pointer_is_said_as_its_state_and_the_field_inside_it() {
+        let root = machine(NESTED);
+        let said = |p: &str| describe_pointer(&root, p);
+        assert_eq!(said("/States/P/Branches/1/States/M/Iterator/States/a~1b/Type"), "a/b › Type");
+        assert_eq!(said("/States/P/Branches/1/States/M"), "M");
+        assert_eq!(said("/States/P/Branches/0/StartAt"), "P › Branches[0].StartAt");
+        assert_eq!(said("/States/P/Catch/0/ErrorEquals/1"), "P › Catch[0].ErrorEquals[1]");
+        assert_eq!(said("/StartAt"), "StartAt");
+        assert_eq!(said(""), "");
+        // A state's own name that looks like an index stays a name.
+        let root = machine(r#"{"StartAt":"7","States":{"7":{"Type":"Pass","Parameters":{"a~b":{"0":1}},"End":true}}}"#);
+        assert_eq!(describe_pointer(&root, "/States/7/Parameters/a~0b/0"), "7 › Parameters.a~b[0]");
+    }
 
     fn machine(text: &str) -> StateMachine {
         lower_text(text).expect("json").1.machine

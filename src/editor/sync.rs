@@ -149,6 +149,31 @@ pub fn utf16_range(text: &str, span: Span) -> (usize, usize) {
     (utf16_offset(text, span.start as usize), utf16_offset(text, span.end as usize))
 }
 
+/// Where the code view scrolls to show the value at `span` of `text` (a selected state's
+/// object), in UTF-16 units: the opening quote of the name it is the value of, so a long state
+/// name is revealed from its start instead of scrolled past (the view scrolls to the nearest
+/// side, and the value starts where the name ends); the value's own start when no name comes
+/// before it (the whole definition, an item of a list).
+pub fn reveal_offset(text: &str, span: Span) -> usize {
+    let start = (span.start as usize).min(text.len());
+    let key_start = || -> Option<usize> {
+        let head = text.get(..start)?.trim_end();
+        let head = head.strip_suffix(':')?.trim_end();
+        let inside = head.strip_suffix('"')?;
+        // Back to the quote that opens the name: the first one not escaped by a backslash.
+        let mut i = inside.len();
+        loop {
+            let quote = inside[..i].rfind('"')?;
+            let backslashes = inside[..quote].bytes().rev().take_while(|b| *b == b'\\').count();
+            if backslashes % 2 == 0 {
+                return Some(quote);
+            }
+            i = quote;
+        }
+    };
+    utf16_offset(text, key_start().unwrap_or(start))
+}
+
 /// `span` of `text` in UTF-16 units, widened when empty (where a syntax error was found) to the
 /// character after it, or before it at the very end, so that it can be seen and selected.
 pub fn visible_range(text: &str, span: Span) -> (usize, usize) {
@@ -223,6 +248,28 @@ fn visible_bytes(text: &str, span: Span) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_is_revealed_from_the_start_of_its_name() {
+        let long = "Wait For The Downstream Reconciliation Of Every Pending Ledger Entry \\\"quoted\\\" é";
+        let text = format!("{{\n  \"StartAt\": \"A\",\n  \"States\": {{\n    \"{long}\" :\n      {{\"Type\": \"Succeed\"}},\n    \"A\": {{\"Type\": \"Pass\", \"End\": true}}\n  }}\n}}");
+        let r = read(&text);
+        let root = r.root.expect("json");
+        let unescaped = long.replace("\\\"", "\"");
+        let value = root.at_pointer(&format!("/States/{}", unescaped.replace('~', "~0").replace('/', "~1"))).expect("the state").0.span;
+        // The name's opening quote, in UTF-16 units (the é after it does not count), not the value's `{`.
+        let quote = text.find(&format!("\"{long}\"")).unwrap();
+        assert!((value.start as usize) > quote + long.len());
+        assert_eq!(reveal_offset(&text, value), utf16_offset(&text, quote));
+        let a = root.at_pointer("/States/A").unwrap().0.span;
+        assert_eq!(reveal_offset(&text, a), utf16_offset(&text, text.find("\"A\": {").unwrap()), "after the é, UTF-16 units");
+        // No name before it: the value itself (the whole definition; a list's item).
+        assert_eq!(reveal_offset(&text, root.span), 0);
+        let list = "{\"L\": [ {\"x\": 1}]}";
+        let item = read(list).root.unwrap();
+        let item = item.at_pointer("/L/0").unwrap().0.span;
+        assert_eq!(reveal_offset(list, item), item.start as usize);
+    }
 
     #[test]
     fn an_unchanged_model_writes_back_byte_for_byte() {

@@ -266,7 +266,9 @@ pub fn save(template: &str, machine: &Machine, definition: &str) -> Result<Strin
 }
 
 /// The file name a definition saved out of a template takes for `external` files.
-fn stem(file_name: &str) -> String {
+/// A file's name without its folder and its definition or template extensions (`flow.asl.json`
+/// → `flow`): the name of the document opened from it.
+pub(crate) fn stem(file_name: &str) -> String {
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
     let mut stem = base;
     for ext in [".json", ".yaml", ".yml", ".asl", ".template", ".tf"] {

@@ -126,6 +126,24 @@ fn chosen(files: &[(String, String)]) -> Result<Vec<Offer>, String> {
     }
 }
 
+/// A lone plain definition chosen with Open, which the page opens by itself without asking the
+/// engine worker (which may still be starting): a file not named as Terraform whose text reads
+/// as JSON, holds `StartAt` and `States`, is no template (no `Resources`,
+/// `AWSTemplateFormatVersion` or `Transform`) and has no `${...}` placeholder (those the worker
+/// lists for the Substitutions table). Its document's name and text, as [`open`] gives them
+/// (`Offer::name`, `Offer::definition`); anything else, a broken file included, goes to the
+/// worker, which reads every format and locates what is wrong. Only `asl::json` is read here, so
+/// the page's wasm gains none of the formats.
+pub fn plain_definition(files: &[(String, String)]) -> Option<(String, String)> {
+    let [(file_name, text)] = files else { return None };
+    if file_name.to_ascii_lowercase().ends_with(".tf") || !text.trim_start().starts_with('{') || !super::placeholder::names(text).is_empty() {
+        return None;
+    }
+    let root = crate::asl::json::read(text).ok()?;
+    let template = ["Resources", "AWSTemplateFormatVersion", "Transform"].iter().any(|k| root.get(k).is_some());
+    (!template && root.get("StartAt").is_some() && root.get("States").is_some()).then(|| (super::stem(file_name), text.clone()))
+}
+
 /// Every file the document of `source` saves back into with `definition` in it, `(name, text)`,
 /// the definition's file first ([`Source::save_files`]); or why it cannot be written, in words.
 pub fn save(source: &Source, definition: &str) -> Result<Vec<(String, String)>, String> {
@@ -143,6 +161,49 @@ mod tests {
             Found::Machines(m) => m,
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The fixtures a person opens: definitions, templates, layouts.
+    fn fixture_files() -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for dir in ["tests/fixtures/workflows", "tests/fixtures/layout-corpus", "tests/fixtures/templates", "tests/fixtures/accepted"] {
+            let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
+            paths.sort();
+            for path in paths {
+                let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                out.push((path.file_name().unwrap().to_string_lossy().into_owned(), text));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_plain_definition_opens_in_the_page_as_the_worker_would_open_it() {
+        let (mut plain, mut worker) = (0, 0);
+        for (name, text) in fixture_files() {
+            let files = vec![(name.clone(), text.clone())];
+            match plain_definition(&files) {
+                Some((doc_name, definition)) => {
+                    plain += 1;
+                    let offers = machines(open(&Files::Chosen { files })).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    let [o] = &offers[..] else { panic!("{name}: {} machines", offers.len()) };
+                    assert_eq!((o.format, o.external.as_deref()), (Format::AslJson, None), "{name}");
+                    assert!(o.substitutions.is_empty(), "{name}: {:?}", o.substitutions);
+                    assert_eq!((doc_name.as_str(), definition.as_str()), (o.name.as_str(), o.definition.as_str()), "{name}");
+                }
+                None => worker += 1,
+            }
+        }
+        // Most fixtures are plain definitions; the templates, YAML and placeholders go to the worker.
+        assert!(plain > 100 && worker > 10, "{plain} plain, {worker} for the worker");
+        let lone = |name: &str, text: &str| plain_definition(&[(name.to_string(), text.to_string())]);
+        let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
+        assert_eq!(lone("flow.asl.json", def), Some(("flow".into(), def.into())));
+        assert_eq!(lone("flow.asl.json", &def.replace("Pass\"", "Pass\", \"Result\": \"${Table}\"")), None, "a placeholder");
+        assert_eq!(lone("flow.asl.json", "{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}"), None, "broken: the worker locates it");
+        assert_eq!(lone("template.json", r#"{"Resources": {}, "StartAt": "A", "States": {}}"#), None);
+        assert_eq!(lone("flow.asl.yaml", "StartAt: A\nStates: {}\n"), None);
+        assert_eq!(plain_definition(&[("a.json".into(), def.into()), ("b.json".into(), def.into())]), None, "files chosen together");
     }
 
     #[test]

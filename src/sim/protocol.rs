@@ -321,24 +321,84 @@ pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Envelope<T>, (
 /// Why the page stopped the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopCause {
-    /// No answer within [`RUN_BUDGET_MS`].
+    /// No answer within [`RUN_BUDGET_MS`] of the request being posted (or of its last answer).
     NoAnswer { after_ms: u32 },
+    /// The worker did not say it listens within [`START_BUDGET_MS`] of the request (its
+    /// script or its wasm did not load, or failed before it could say so).
+    NotStarted { after_ms: u32 },
     /// The worker failed (a trap, an out-of-memory): the browser's error event.
     Crashed,
     /// The person stopped it (Reset or Stop while the engine was busy).
     Asked,
 }
 
-/// What the page says on the run when it stopped the engine, and that a fresh one is ready.
-pub fn stopped_words(cause: StopCause, detail: &str) -> String {
-    let detail = detail.trim();
-    match cause {
-        StopCause::NoAnswer { after_ms } => {
-            format!("The run was stopped after {} s: the engine did not answer. A fresh engine is ready.", seconds(after_ms))
+/// How long the page waits for a worker to say it listens before it gives up on the requests
+/// waiting for it and starts a fresh one: its script and wasm (about 800 KB gzipped) load after
+/// the page's first paint, which on a slow connection or a busy machine takes seconds.
+pub const START_BUDGET_MS: u32 = 20_000;
+
+/// What a request asks the engine for, as the words of a stop name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// A run, a callback's answer, a redrive: said on the run.
+    Run,
+    /// A batch of runs (the Batch tab).
+    Batch,
+    /// A suite generated or run (the Tests tab).
+    Suite,
+    /// The inspector's "Test this state".
+    TestState,
+    /// The Export dialog's files.
+    Export,
+    /// Files opened, a template pasted, a project dropped: said after "x was not opened: ".
+    Open,
+    /// Save template: said after "The template was not saved: ".
+    Save,
+}
+
+impl Request {
+    /// What the request asks for, in the words of a stop.
+    pub fn work(&self) -> Work {
+        match self {
+            Request::Run { .. } | Request::Callback { .. } | Request::Redrive { .. } => Work::Run,
+            Request::Batch { .. } | Request::StopBatch => Work::Batch,
+            Request::Suite { .. } | Request::StopSuite => Work::Suite,
+            Request::TestState { .. } => Work::TestState,
+            Request::Export { .. } => Work::Export,
+            Request::Open(_) => Work::Open,
+            Request::Save { .. } => Work::Save,
         }
-        StopCause::Crashed if detail.is_empty() => "The engine failed and was stopped. A fresh engine is ready.".into(),
-        StopCause::Crashed => format!("The engine failed and was stopped ({detail}). A fresh engine is ready."),
-        StopCause::Asked => "The engine was stopped. A fresh engine is ready.".into(),
+    }
+}
+
+/// What the page says when it stopped the engine while `work` waited on it, and how to go on:
+/// on a run, that a fresh engine is ready; for a file opened or saved, the reason (the page puts
+/// "x was not opened: " before it) and that trying again will work.
+pub fn stopped_words(work: Work, cause: StopCause, detail: &str) -> String {
+    let detail = detail.trim();
+    let reason = match cause {
+        StopCause::NoAnswer { after_ms } => format!("the engine did not answer within {} s", seconds(after_ms)),
+        StopCause::NotStarted { after_ms } => format!("the engine did not start within {} s (its files may not have loaded)", seconds(after_ms)),
+        StopCause::Crashed if detail.is_empty() => "the engine failed".into(),
+        StopCause::Crashed => format!("the engine failed ({detail})"),
+        StopCause::Asked => "the engine was stopped".into(),
+    };
+    // A fresh worker is started at once; it is ready when the old one had started.
+    let fresh = if matches!(cause, StopCause::NotStarted { .. }) { "A fresh engine is starting" } else { "A fresh engine is ready" };
+    let subject = match work {
+        Work::Open | Work::Save => return format!("{reason}. {fresh}: try again."),
+        Work::Run => "The run",
+        Work::Batch => "The batch",
+        Work::Suite => "The suite",
+        Work::TestState => "The test",
+        Work::Export => "The export",
+    };
+    match cause {
+        StopCause::NoAnswer { after_ms } => format!("{subject} was stopped after {} s: the engine did not answer. {fresh}.", seconds(after_ms)),
+        StopCause::NotStarted { .. } => format!("{subject} did not start: {reason}. {fresh}: try again."),
+        StopCause::Crashed if detail.is_empty() => format!("The engine failed and was stopped. {fresh}."),
+        StopCause::Crashed => format!("The engine failed and was stopped ({detail}). {fresh}."),
+        StopCause::Asked => format!("The engine was stopped. {fresh}."),
     }
 }
 
@@ -472,14 +532,41 @@ mod tests {
     #[test]
     fn a_stopped_engine_is_said_in_words() {
         assert_eq!(
-            stopped_words(StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }, ""),
+            stopped_words(Work::Run, StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }, ""),
             "The run was stopped after 5 s: the engine did not answer. A fresh engine is ready."
         );
-        assert_eq!(stopped_words(StopCause::NoAnswer { after_ms: 2_500 }, "").split(':').next(), Some("The run was stopped after 2.5 s"));
+        assert_eq!(stopped_words(Work::Run, StopCause::NoAnswer { after_ms: 2_500 }, "").split(':').next(), Some("The run was stopped after 2.5 s"));
         assert_eq!(
-            stopped_words(StopCause::Crashed, " RuntimeError: unreachable "),
+            stopped_words(Work::Run, StopCause::Crashed, " RuntimeError: unreachable "),
             "The engine failed and was stopped (RuntimeError: unreachable). A fresh engine is ready."
         );
-        assert!(stopped_words(StopCause::Asked, "").ends_with("A fresh engine is ready."));
+        assert!(stopped_words(Work::Run, StopCause::Asked, "").ends_with("A fresh engine is ready."));
+    }
+
+    #[test]
+    fn a_file_opened_or_saved_that_the_engine_never_answers_says_why_and_to_try_again() {
+        let open = Request::Open(crate::formats::offer::Files::Pasted { text: "Resources: {}".into() });
+        assert_eq!(open.work(), Work::Open);
+        let template = "StartAt: A\nStates: {A: {Type: Pass, End: true}}\n";
+        let opened = crate::formats::open("t.asl.yaml", template).unwrap();
+        let source = crate::formats::Source::new("t.asl.yaml", opened.format, template, &opened.machines[0]);
+        assert_eq!(Request::Save { source, definition: "{}".into() }.work(), Work::Save);
+        assert_eq!(Request::Redrive { setup: setup() }.work(), Work::Run);
+        // Put after "x.yaml was not opened: " / "The template was not saved: ".
+        assert_eq!(
+            stopped_words(Work::Open, StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }, ""),
+            "the engine did not answer within 5 s. A fresh engine is ready: try again."
+        );
+        assert_eq!(
+            stopped_words(Work::Save, StopCause::NotStarted { after_ms: START_BUDGET_MS }, ""),
+            "the engine did not start within 20 s (its files may not have loaded). A fresh engine is starting: try again."
+        );
+        assert_eq!(stopped_words(Work::Open, StopCause::Crashed, "out of memory"), "the engine failed (out of memory). A fresh engine is ready: try again.");
+        // A run waiting for an engine that never started says so too, not that it ran 5 s.
+        assert_eq!(
+            stopped_words(Work::Run, StopCause::NotStarted { after_ms: START_BUDGET_MS }, ""),
+            "The run did not start: the engine did not start within 20 s (its files may not have loaded). A fresh engine is starting: try again."
+        );
+        assert!(stopped_words(Work::Batch, StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }, "").starts_with("The batch was stopped after 5 s"));
     }
 }

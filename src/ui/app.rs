@@ -143,6 +143,17 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     }
 }
 
+/// Closes the dialog on top, if one is open, by a click on its backdrop (every dialog closes on
+/// one: `.dialog-backdrop`). Whether there was one.
+fn close_top_dialog() -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Ok(all) = document.query_selector_all(".dialog-backdrop") else { return false };
+    let Some(top) = all.item(all.length().saturating_sub(1)).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { return false };
+    top.click();
+    true
+}
+
 /// Whether the key event comes from where text is typed (fields and the code editor).
 fn in_field(e: &web_sys::KeyboardEvent) -> bool {
     super::documents::in_text(e.target())
@@ -160,6 +171,12 @@ fn on_key(editor: Editor, e: web_sys::KeyboardEvent) {
     if ctrl && (key == "y" || key == "Y") {
         e.prevent_default();
         editor.redo();
+        return;
+    }
+    // Escape closes the dialog on top, as a click on its backdrop does, wherever the focus is
+    // (on the button that opened it, in one of its fields).
+    if key == "Escape" && !e.default_prevented() && close_top_dialog() {
+        e.prevent_default();
         return;
     }
     if in_field(&e) {

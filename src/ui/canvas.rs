@@ -122,16 +122,11 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         keep.let_go();
-        // A press on a state's box in an overview selects it; a drag from it pans (a box a few
-        // pixels wide is not for moving).
-        if ov.pressed(&e) {
-            editor.gesture.set(Some(gesture::press_background(viewport.get_untracked(), pointer(&e), false)));
-            return;
-        }
-        if !e.shift_key() {
-            editor.select(None);
-        }
-        editor.gesture.set(Some(gesture::press_background(viewport.get_untracked(), pointer(&e), e.shift_key())));
+        // A click on a state's box in an overview selects it, a click on the empty canvas clears
+        // the selection; a drag from either pans and keeps it (a box a few pixels wide is not
+        // for moving). Decided at the release (`gesture::Click`).
+        let on = ov.pressed(&e);
+        editor.gesture.set(Some(gesture::press_background(viewport.get_untracked(), pointer(&e), e.shift_key(), on)));
     };
     let renaming = RwSignal::new(None::<String>);
     let double_click = move |e: leptos::ev::MouseEvent| {

@@ -1,6 +1,7 @@
 //! The pointer on a big scene's overview (`editor::drawn::Overview`), which has no element per
 //! state: the state under the pointer is found natively (`drawn::hit_on_screen`), its name shown
-//! in a tooltip (`drawn::TipPlace`), a press selects it and a double-click zooms in to it.
+//! in a tooltip (`drawn::TipPlace`), a click selects it (at the release: a pan started on it
+//! selects nothing, `gesture::Click`) and a double-click zooms in to it.
 
 use super::canvas_world::Tip;
 use super::context::Editor;
@@ -49,16 +50,10 @@ impl OverviewPointer {
         }
     }
 
-    /// A press on a state's box selects it (Shift: adds it or takes it out), as on its node.
-    /// Whether it was on a box.
-    pub fn pressed(&self, e: &web_sys::PointerEvent) -> bool {
-        let Some((_, state, _)) = self.hit(e) else { return false };
-        if e.shift_key() {
-            self.editor.toggle_selected(state);
-        } else {
-            self.editor.select(Some(state));
-        }
-        true
+    /// The state whose box a press is on (a click on it selects it, at the release:
+    /// `gesture::press_background`).
+    pub fn pressed(&self, e: &web_sys::PointerEvent) -> Option<StateRef> {
+        self.hit(e).map(|(_, state, _)| state)
     }
 
     /// A double-click on a state's box zooms in to it and focuses its node. Whether it was on one.

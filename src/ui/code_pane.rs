@@ -10,7 +10,7 @@ use super::code_view::{self, CodeView};
 use super::context::{Editor, now_ms};
 use crate::editor::change::Change;
 use crate::editor::history::Merge;
-use crate::editor::sync::{marks, utf16_range, visible_range};
+use crate::editor::sync::{marks, reveal_offset, utf16_range, visible_range};
 use leptos::prelude::*;
 
 /// The marks as the bridge takes them: `[[from, to, severity, message], ...]`.
@@ -107,11 +107,13 @@ pub fn CodePane() -> impl IntoView {
         let range = sel.and_then(|r| {
             session.with_untracked(|s| {
                 let span = s.doc.span_of(&r.pointer(s.doc.machine()))?;
-                Some(utf16_range(s.doc.text(), span))
+                let (from, to) = utf16_range(s.doc.text(), span);
+                Some((from, to, reveal_offset(s.doc.text(), span)))
             })
         });
-        let (from, to) = range.map_or((-1, -1), |(a, b)| (a as i32, b as i32));
-        view.with_value(|v| if let Some(v) = v { v.highlight(from, to) });
+        // Scrolled to the start of the state's name, not to its value after a long name.
+        let (from, to, reveal) = range.map_or((-1, -1, -1), |(a, b, r)| (a as i32, b as i32, r as i32));
+        view.with_value(|v| if let Some(v) = v { v.highlight(from, to, reveal) });
     });
     // A clicked diagnostic: its span is selected in the code.
     Effect::new(move |_| {

@@ -30,9 +30,10 @@ extern "C" {
     #[wasm_bindgen(method, js_name = setWrap)]
     pub fn set_wrap(this: &CodeView, on: bool);
 
-    /// Highlights the lines of `from..to` and scrolls to them; `from < 0` clears.
+    /// Highlights the lines of `from..to` and scrolls them in, `reveal` (the state's name) in
+    /// view; `from < 0` clears.
     #[wasm_bindgen(method)]
-    pub fn highlight(this: &CodeView, from: i32, to: i32);
+    pub fn highlight(this: &CodeView, from: i32, to: i32, reveal: i32);
 }
 
 /// A code editor in `parent` holding `text`, calling `on_change` with the whole text after each

@@ -207,6 +207,7 @@ impl Editor {
                     self.select_many(&scope, refs.into_iter().map(|r| r.name).collect());
                 }
             },
+            Outcome::Toggle(r) => self.toggle_selected(r),
         }
     }
 

@@ -1,8 +1,9 @@
-//! The diagnostics list: every problem the validator found, located; clicking one selects its
-//! state on the canvas and its span in the code.
+//! The diagnostics list: every problem the validator found, located (line:column, and the state
+//! and field in words: `editor::scope::describe_pointers`); clicking one selects its state on the
+//! canvas and its span in the code.
 
 use super::context::Editor;
-use crate::editor::scope::state_at_pointer;
+use crate::editor::scope::{describe_pointers, state_at_pointer};
 use leptos::prelude::*;
 
 #[component]
@@ -10,11 +11,14 @@ pub fn Diagnostics() -> impl IntoView {
     let editor: Editor = expect_context();
     let items = Memo::new(move |_| {
         editor.diagnostics.with(|all| {
+            // Which state and field, in words (a line:column alone says little in a long definition).
+            let places = editor.session.with_untracked(|s| describe_pointers(s.doc.machine(), all.iter().map(|d| d.pointer.as_str())));
             all.iter()
+                .zip(places)
                 .enumerate()
-                .map(|(i, d)| {
+                .map(|(i, (d, at))| {
                     let place = d.position.map(|p| format!("{}:{}", p.line, p.column)).unwrap_or_default();
-                    (i, d.is_error(), d.code.as_str(), d.message.clone(), place, d.pointer.clone(), d.span)
+                    (i, d.is_error(), d.code.as_str(), d.message.clone(), place, d.pointer.clone(), d.span, at)
                 })
                 .collect::<Vec<_>>()
         })
@@ -26,7 +30,7 @@ pub fn Diagnostics() -> impl IntoView {
             <ul class="diagnostics" aria-label="Diagnostics">
                 <For each=move || items.get() key=|d| d.clone() let:d>
                     {
-                        let (_, error, code, message, place, pointer, span) = d;
+                        let (_, error, code, message, place, pointer, span, at) = d;
                         let select = move |_| {
                             let r = editor.session.with_untracked(|s| state_at_pointer(s.doc.machine(), &pointer));
                             if r.is_some() {
@@ -41,6 +45,7 @@ pub fn Diagnostics() -> impl IntoView {
                                 <button class="diag-button" on:click=select>
                                     <span class="diag-icon" aria-hidden="true">{if error { "●" } else { "▲" }}</span>
                                     <span class="diag-message">{message}</span>
+                                    {(!at.is_empty()).then(|| view! { <span class="diag-where">{at}</span> })}
                                     <span class="diag-code">{code}</span>
                                     <span class="diag-place">{place}</span>
                                 </button>

@@ -151,9 +151,15 @@ pub fn open_file(editor: Editor, docs: Docs, engine: Engine, input: &web_sys::Ht
     }
 }
 
-/// The files chosen, read: their state machines open (or are offered), or why not is said.
+/// The files chosen, read: their state machines open (or are offered), or why not is said. A
+/// lone plain definition opens at once, in the page (`formats::offer::plain_definition`); the
+/// rest is read by the engine worker.
 fn opened_files(editor: Editor, docs: Docs, engine: Engine, files: Vec<(String, String)>, choosing: RwSignal<Option<Pending>>) {
     let title = files.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(" + ");
+    if let Some((name, text)) = formats::offer::plain_definition(&files) {
+        docs.create(new_document(&name, text), &format!("Opened {title}"));
+        return;
+    }
     ask_open(engine, Files::Chosen { files }, move |found| match found {
         Found::Machines(Err(why)) => editor.notice.set(Some(format!("{title} was not opened: {why}"))),
         Found::Machines(Ok(choices)) if choices.len() == 1 => open_machine(editor, docs, &choices[0]),
@@ -190,11 +196,19 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>, report: RwSignal<Option
     view! {
         <ProjectDrop report=report/>
         {move || pending.get().map(|p| {
+            // The keyboard starts on the first choice (Escape cancels: `app::close_top_dialog`).
+            let first = NodeRef::<leptos::html::Button>::new();
+            Effect::new(move |_| {
+                if let Some(button) = first.get() {
+                    let _ = button.focus();
+                }
+            });
             let rows = p.choices.iter().enumerate().map(|(i, o)| {
                 let p = p.clone();
                 let formats::Choice { label, place } = o.choice.clone();
+                let first = (i == 0).then_some(first);
                 view! {
-                    <li><button class="btn machine-choice" on:click=move |_| {
+                    <li><button class="btn machine-choice" node_ref=first.unwrap_or_default() on:click=move |_| {
                         pending.set(None);
                         open_machine(editor, docs, &p.choices[i]);
                     }>{label}</button><span class="hint">{place}</span></li>
@@ -352,6 +366,13 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
         open.set(false);
         error.set(None);
     };
+    // Opened, it is ready for the paste.
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(field) = field.get() {
+            let _ = field.focus();
+        }
+    });
     let import = move |_| {
         import_text(editor, docs, engine, &text.get_untracked(), "Imported definition", choosing, move |taken| match taken {
             Ok(()) => {
@@ -367,7 +388,7 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
                 <div class="dialog import" role="dialog" aria-label="Import" on:click=|e| e.stop_propagation()>
                     <h2>"Import"</h2>
                     <p class="hint">"Paste a whole definition, in JSON or YAML, or a SAM, CloudFormation, CDK or Terraform template (it opens as a new document), or states to add to this one."</p>
-                    <textarea class="import-text" aria-label="Definition to import" spellcheck="false" prop:value=move || text.get()
+                    <textarea class="import-text" node_ref=field aria-label="Definition to import" spellcheck="false" prop:value=move || text.get()
                         on:input=move |e| text.set(event_target_value(&e))></textarea>
                     {move || error.get().map(|e| view! { <p class="code-error" role="alert">{e}</p> })}
                     <div class="inspector-actions">

@@ -1,9 +1,11 @@
 //! The page's link to the engine worker (`src/bin/statecraft-worker.rs`): starts it once the
 //! canvas is drawn, sends it `sim::protocol` requests and hands each answer to the request's
-//! callback. A watchdog gives every request [`RUN_BUDGET_MS`] to its next answer; past it, or
-//! when the worker fails, the worker is terminated, a fresh one is started, and every request
-//! still waiting is answered with [`Response::Error`] saying so in words
-//! ([`crate::sim::protocol::stopped_words`]). The messages and the words are `sim::protocol`'s.
+//! callback. A watchdog gives every request [`START_BUDGET_MS`] for the worker to say it
+//! listens, then [`RUN_BUDGET_MS`] to its next answer; past either, or when the worker fails,
+//! the worker is terminated, a fresh one is started, and every request still waiting is
+//! answered with [`Response::Error`] saying so in the words of what it asked for (a run, a file
+//! opened or saved: [`crate::sim::protocol::stopped_words`]). The messages and the words are
+//! `sim::protocol`'s.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -12,7 +14,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use crate::sim::protocol::{RUN_BUDGET_MS, Request, Response, StopCause, decode, encode, stopped_words};
+use crate::sim::protocol::{RUN_BUDGET_MS, Request, Response, START_BUDGET_MS, StopCause, Work, decode, encode, stopped_words};
 
 /// The worker's start script (trunk's loader shim of the `statecraft-worker` binary).
 const WORKER_SCRIPT: &str = "./statecraft-worker_loader.js";
@@ -22,6 +24,8 @@ type Listeners = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut(w
 
 struct Pending {
     on_answer: OnAnswer,
+    /// What it asked for: the words of a stop name it.
+    work: Work,
     watchdog: Option<TimeoutHandle>,
 }
 
@@ -93,10 +97,15 @@ impl Engine {
         let id = self.link.try_update_value(|l| {
             let id = l.next_id;
             l.next_id += 1;
-            l.pending.insert(id, Pending { on_answer: Rc::new(on_answer), watchdog: None });
+            l.pending.insert(id, Pending { on_answer: Rc::new(on_answer), work: request.work(), watchdog: None });
             id
         });
         let Some(id) = id else { return 0 };
+        // Until the worker listens, the request waits in the outbox: it gets the worker's start
+        // budget, then its own once posted (a worker that never starts does not leave it waiting).
+        if !self.link.with_value(|l| l.ready) {
+            self.arm(id, StopCause::NotStarted { after_ms: START_BUDGET_MS });
+        }
         self.post(id, encode(id, request));
         id
     }
@@ -131,22 +140,26 @@ impl Engine {
             self.link.update_value(|l| l.outbox.push((id, text)));
             return;
         }
-        self.arm(id);
+        self.arm(id, StopCause::NoAnswer { after_ms: RUN_BUDGET_MS });
     }
 
-    /// (Re)starts the watchdog of request `id`.
-    fn arm(&self, id: u64) {
+    /// (Re)starts the watchdog of request `id`: past its budget (`cause`'s), the engine stops.
+    fn arm(&self, id: u64, cause: StopCause) {
         if id == 0 {
             return;
         }
+        let budget = match cause {
+            StopCause::NoAnswer { after_ms } | StopCause::NotStarted { after_ms } => after_ms,
+            StopCause::Crashed | StopCause::Asked => return,
+        };
         let engine = *self;
         let handle = set_timeout_with_handle(
             move || {
                 if engine.link.with_value(|l| l.pending.contains_key(&id)) {
-                    engine.restart(StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }, "");
+                    engine.restart(cause, "");
                 }
             },
-            std::time::Duration::from_millis(u64::from(RUN_BUDGET_MS)),
+            std::time::Duration::from_millis(u64::from(budget)),
         )
         .ok();
         self.link.update_value(|l| match l.pending.get_mut(&id) {
@@ -195,7 +208,7 @@ impl Engine {
             return;
         };
         if more {
-            self.arm(id);
+            self.arm(id, StopCause::NoAnswer { after_ms: RUN_BUDGET_MS });
         }
         on_answer(response);
     }
@@ -213,12 +226,11 @@ impl Engine {
             std::mem::take(&mut l.pending)
         });
         self.start();
-        let message = stopped_words(cause, detail);
         for (_, pending) in waiting.unwrap_or_default() {
             if let Some(w) = pending.watchdog {
                 w.clear();
             }
-            (pending.on_answer)(Response::Error { message: message.clone() });
+            (pending.on_answer)(Response::Error { message: stopped_words(pending.work, cause, detail) });
         }
     }
 }

@@ -30,6 +30,7 @@ pub fn BatchTab() -> impl IntoView {
     let editor: Editor = expect_context();
     let sim: SimView = expect_context();
     let engine: Engine = expect_context();
+    let files: super::service_files::ServiceFiles = expect_context();
     let summary = RwSignal::new(None::<Summary>);
     let running = RwSignal::new(false);
     let progress = RwSignal::new((0usize, 0usize));
@@ -47,7 +48,7 @@ pub fn BatchTab() -> impl IntoView {
         progress.set((0, 0));
         running.set(true);
         let started = now_ms();
-        engine.ask(&Request::Batch { setup: setup(editor), scenarios }, move |answer| match answer {
+        engine.ask(&Request::Batch { setup: setup(editor, engine, files), scenarios }, move |answer| match answer {
             Response::BatchProgress { done, total } => progress.set((done, total)),
             Response::BatchDone(s) => {
                 running.set(false);

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::context::Editor;
 use super::sim_view::SimView;
 use super::engine::Engine;
+use super::service_files::ServiceFiles;
 use crate::sim::live::{LiveRun, StepOutcome, pace_delay};
 use crate::sim::protocol::{Request, Response, Setup};
 
@@ -88,13 +89,13 @@ impl RunCtx {
 }
 
 /// What the engine needs to run the document as it is now ([`crate::editor::document::Document::setup`])
-/// with the service files fetched so far that this engine has not been sent
-/// (`super::service_files`).
-pub fn setup(editor: Editor) -> Setup {
+/// with the service files fetched so far (`files`) that `engine` has not been sent. Both are
+/// given, not looked up: a Run or a suite often starts from a callback (once the files it waits
+/// for are here) where no component's context can be found, and a lookup there would send no
+/// files at all, without a word.
+pub fn setup(editor: Editor, engine: Engine, files: ServiceFiles) -> Setup {
     let mut setup = editor.session.with_untracked(|s| s.doc.setup());
-    if let (Some(files), Some(engine)) = (use_context::<super::service_files::ServiceFiles>(), use_context::<Engine>()) {
-        setup.services = engine.unsent_services(files.texts());
-    }
+    setup.services = engine.unsent_services(files.texts());
     setup
 }
 

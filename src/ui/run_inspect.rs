@@ -255,6 +255,8 @@ pub fn Inspect() -> impl IntoView {
                         {
                             let (w, r) = row;
                             let id = r.id;
+                            // A narrow drawer cuts the cells: their whole text on hover.
+                            let state_title = r.state.clone();
                             let open = move || expanded.get() == Some(id);
                             // Details are written out only for the row that is open.
                             let details = move || {
@@ -267,7 +269,7 @@ pub fn Inspect() -> impl IntoView {
                             };
                             view! {
                                 <tr class="event" class:open=open on:click=move |_| expanded.update(|e| *e = if *e == Some(id) { None } else { Some(id) })>
-                                    <td>{id}</td><td>{r.kind}</td><td>{r.state}</td><td title=r.timestamp>{format!("+{:.3}s", r.offset_ms as f64 / 1000.0)}</td>
+                                    <td>{id}</td><td title=r.kind>{r.kind}</td><td title=state_title>{r.state}</td><td title=r.timestamp>{format!("+{:.3}s", r.offset_ms as f64 / 1000.0)}</td>
                                 </tr>
                                 {move || open().then(|| view! { <tr class="details"><td colspan="4"><pre>{details()}</pre></td></tr> })}
                             }

@@ -51,7 +51,7 @@ pub fn RunPanel() -> impl IntoView {
             return;
         };
         problem.set(None);
-        run.ask(engine, &Request::Run { setup: setup(editor), scenario }, move |answer| match answer {
+        run.ask(engine, &Request::Run { setup: setup(editor, engine, files), scenario }, move |answer| match answer {
             Response::Run(record) => {
                 started_wall.set_value(now_ms());
                 run.set(Some(LiveRun::new(record)));
@@ -78,7 +78,7 @@ pub fn RunPanel() -> impl IntoView {
         }
     };
     let redrive = move || {
-        run.ask(engine, &Request::Redrive { setup: setup(editor) }, move |answer| match answer {
+        run.ask(engine, &Request::Redrive { setup: setup(editor, engine, files) }, move |answer| match answer {
             Response::Run(record) => {
                 run.change(|l| l.extend(record));
                 go();

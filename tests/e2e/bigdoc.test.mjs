@@ -152,6 +152,25 @@ test('on the overview, a click selects the state under the pointer, named on hov
   const canvas = await page.locator('section.canvas').boundingBox();
   await page.mouse.click(canvas.x + 5, canvas.y + canvas.height - 5);
   await page.waitForFunction(() => document.querySelectorAll('.canvas .overview-mark.selected').length === 0);
+  // A pan started on a box pans and selects nothing (a click is decided at the release); with S300
+  // selected, a pan from the Succeed's box and back keeps S300 alone selected.
+  await page.mouse.click(wait.x, wait.y);
+  await page.waitForFunction(() => document.querySelectorAll('.canvas .overview-mark.selected').length === 1);
+  const transform = () => page.locator('.canvas .world').getAttribute('style');
+  const before = await transform();
+  await page.mouse.move(last.x, last.y);
+  await page.mouse.down();
+  await page.mouse.move(last.x - 80, last.y - 40, { steps: 8 });
+  await page.mouse.up();
+  assert.notEqual(await transform(), before, 'the view panned');
+  await page.mouse.move(last.x - 80, last.y - 40);
+  await page.mouse.down();
+  await page.mouse.move(last.x, last.y, { steps: 8 });
+  await page.mouse.up();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await transform(), before, 'panned back');
+  assert.equal(await page.locator('.inspector [aria-label="State name"]').inputValue(), 'S300');
+  assert.equal(await page.evaluate(() => (document.querySelector('.canvas .overview-mark.selected')?.getAttribute('d').match(/M/g) ?? []).length), 1, 'S300 alone is selected');
   // Selected again, then double-clicked: zoomed in to it, its node drawn, on the screen, focused.
   await page.mouse.click(wait.x, wait.y);
   await page.mouse.dblclick(wait.x, wait.y);

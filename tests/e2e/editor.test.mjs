@@ -428,3 +428,31 @@ test('a dragged node follows the pointer with its edges; Escape drops the drag w
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('selecting a state with a long name shows its lines in the code from the start of its name', async () => {
+  const { page, problems } = await open();
+  const long = 'Create New Organizational Unit For The Account Vending Machine Of The Platform Team';
+  const { pasteAsDocument } = await import('./harness.mjs');
+  await pasteAsDocument(page, { StartAt: 'Start', States: { Start: { Type: 'Pass', Next: long }, [long]: { Type: 'Pass', End: true } } });
+  await page.waitForFunction(() => window.StatecraftCM?.viewOf(document.querySelector('.code-host')));
+  await node(page, long).click();
+  await page.waitForFunction(() => document.querySelector('.code-host .cm-state-band')?.textContent.includes('Create New'));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // The name's start is in view across: the view did not scroll sideways to the `{` after it.
+  const seen = await page.evaluate((long) => {
+    const scroller = document.querySelector('.code-host .cm-scroller');
+    const line = [...document.querySelectorAll('.code-host .cm-state-band')].find((l) => l.textContent.includes(long));
+    const range = document.createRange();
+    const text = [...line.querySelectorAll('*')].map((e) => e.firstChild).find((t) => t?.nodeType === 3 && t.textContent.includes('Create New'));
+    range.setStart(text, text.textContent.indexOf('Create New'));
+    range.setEnd(text, text.textContent.indexOf('Create New') + 1);
+    const r = range.getBoundingClientRect();
+    const s = scroller.getBoundingClientRect();
+    const gutter = document.querySelector('.code-host .cm-gutters').getBoundingClientRect();
+    return { left: r.left, from: gutter.right, to: s.right, scrolled: scroller.scrollLeft, wide: scroller.scrollWidth > scroller.clientWidth };
+  }, long);
+  assert.ok(seen.wide, `the line is wider than the pane: ${JSON.stringify(seen)}`);
+  assert.ok(seen.left >= seen.from && seen.left < seen.to, `the name's start is in view: ${JSON.stringify(seen)}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -309,3 +309,26 @@ test('the top bar\'s notice is read whole at 1440 px: it wraps, the bar grows, n
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the top bar keeps its every button in the window with a template\'s long name, a notice and Save template, at 1280 px', async () => {
+  const { page, problems } = await open({ width: 1280, height: 800 });
+  const sam = 'Resources:\n  ReconcileNightlySettlementFilesOfEveryAcquiringBank:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Result: "${Greeting}", End: true}\n      DefinitionSubstitutions:\n        Greeting: hi\n';
+  await page.getByLabel('Open file').setInputFiles({ name: 'reconcile-nightly-settlement-files.template.yaml', mimeType: 'text/yaml', buffer: Buffer.from(sam) });
+  await page.locator('.topbar').getByText('Save template').waitFor();
+  const m = await page.evaluate(() => ({
+    notice: document.querySelector('.topbar .notice').textContent,
+    page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+    buttons: [...document.querySelectorAll('.topbar .actions > *')].filter((el) => el.getBoundingClientRect().width > 0).map((el) => [el.textContent.trim() || el.getAttribute('aria-label'), Math.round(el.getBoundingClientRect().right)]),
+    name: (() => { const el = document.querySelector('[data-testid="doc-name"]'); return { cut: el.scrollWidth > el.clientWidth, ellipsis: getComputedStyle(el).textOverflow }; })(),
+  }));
+  assert.match(m.notice, /^Opened ReconcileNightlySettlementFilesOfEveryAcquiringBank from reconcile-nightly/);
+  assert.deepEqual(m.buttons.filter(([, right]) => right > 1280), [], JSON.stringify(m.buttons));
+  assert.ok(m.buttons.some(([label]) => label === 'Export'), JSON.stringify(m.buttons));
+  assert.ok(m.page[0] <= m.page[1], `the page scrolls sideways: ${m.page}`);
+  // The name gave its room up, shown cut with an ellipsis (whole in its title and the Documents menu).
+  assert.equal(m.name.ellipsis, 'ellipsis');
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Export' }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -162,6 +162,8 @@ test('a request field the operation does not take is a warning on that field, on
   await warning.waitFor({ timeout: 10000 });
   assert.match(await warning.textContent(), /expected a boolean, found a string \(dynamodb:GetItem input\)/);
   assert.match(await warning.locator('.diag-place').textContent(), /^\d+:\d+$/);
+  // Which state and field, in words.
+  assert.equal(await warning.locator('.diag-where').textContent(), 'Load order › Parameters.ConsistentRead');
   // The code editor marks it too, and the canvas node shows a problem.
   await page.locator('.code-host .cm-lintRange-warning').first().waitFor({ timeout: 10000 });
   assert.deepEqual(problems, []);

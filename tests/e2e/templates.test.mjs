@@ -97,13 +97,20 @@ test('a SAM template with DefinitionSubstitutions opens, edits on the canvas and
   await page.close();
 });
 
-test('a CloudFormation template with two machines asks which; an Fn::Sub definition saves back changing only that state', async () => {
+test('a CloudFormation template with two machines asks which (Escape cancels); an Fn::Sub definition saves back changing only that state', async () => {
   const { page, problems } = await open();
   const original = await fixture('cloudformation.yaml');
   await page.getByLabel('Open file').setInputFiles({ name: 'cloudformation.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from(original) });
   const dialog = page.getByRole('dialog', { name: 'Choose a state machine' });
   await dialog.waitFor();
   assert.equal(await dialog.locator('.machine-choice').count(), 2);
+  // The keyboard starts on the first choice; Escape cancels, and nothing opens.
+  await page.waitForFunction(() => document.activeElement?.classList.contains('machine-choice'));
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await docName(page), 'OrderProcessingWorkflow');
+  await page.getByLabel('Open file').setInputFiles({ name: 'cloudformation.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from(original) });
+  await dialog.waitFor();
   await page.waitForTimeout(300);
   await page.screenshot({ path: '/tmp/formats-choose.png' });
   await dialog.getByRole('button', { name: 'DispatchMachine (dispatch)' }).click();

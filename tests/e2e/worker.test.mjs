@@ -2,15 +2,18 @@
 // with a clear message within its budget while the page keeps answering (a click on the canvas
 // still selects a node), and the next Run of the seed succeeds; during a batch of 10,000
 // generated scenarios a drag on the canvas keeps drawing frames (measured in the page, as
-// bench.mjs measures a drag: one pointer move per animation frame).
+// bench.mjs measures a drag: one pointer move per animation frame). While the engine cannot
+// start, a plain definition opens in the page and a template says why it did not open.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, useBrowser, paste, runOnce, openRunDrawer as fresh, node, codeText } from './harness.mjs';
+import { browser, server, screenshot, useBrowser, paste, runOnce, openRunDrawer as fresh, node, codeText } from './harness.mjs';
 
 useBrowser();
 
 /** The page's watchdog budget (sim::protocol::RUN_BUDGET_MS). */
 const BUDGET_MS = 5000;
+/** How long the page waits for a worker to start (sim::protocol::START_BUDGET_MS). */
+const START_BUDGET_MS = 20000;
 
 const RUNAWAY = {
   QueryLanguage: 'JSONata',
@@ -113,6 +116,39 @@ test('Stop ends a batch with what it has done', async () => {
   const summary = await page.getByTestId('batch-summary').textContent();
   const done = Number(summary.match(/^(\d+) of 100000/)[1]);
   assert.ok(done > 0 && done < 100000, summary);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('while the engine cannot start, a plain definition still opens, a template says why it did not and opens once the engine starts', { timeout: 90000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // The worker's wasm is held: the engine never says it listens (a slow or broken connection).
+  let hold = true;
+  const held = [];
+  await page.context().route('**/statecraft-worker_bg.wasm', (route) => (hold ? held.push(route) : route.continue()));
+  await page.goto(server.url);
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
+  const notice = () => page.locator('.notice').textContent();
+  // A lone plain definition opens at once, in the page.
+  const plain = JSON.stringify({ StartAt: 'Plain', States: { Plain: { Type: 'Pass', End: true } } }, null, 2);
+  await page.getByLabel('Open file').setInputFiles({ name: 'plain.asl.json', mimeType: 'application/json', buffer: Buffer.from(plain) });
+  await node(page, 'Plain').waitFor({ timeout: 5000 });
+  assert.match(await notice(), /Opened plain\.asl\.json/);
+  // A template needs the engine: past the start budget, the notice says why and what to do.
+  const sam = 'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: FromTemplate\n        States:\n          FromTemplate: {Type: Pass, End: true}\n';
+  const open = () => page.getByLabel('Open file').setInputFiles({ name: 'template.yaml', mimeType: 'text/yaml', buffer: Buffer.from(sam) });
+  await open();
+  await page.waitForFunction(() => /template\.yaml was not opened/.test(document.querySelector('.notice')?.textContent ?? ''), null, { timeout: START_BUDGET_MS + 10000 });
+  assert.equal(await notice(), 'template.yaml was not opened: the engine did not start within 20 s (its files may not have loaded). A fresh engine is starting: try again.');
+  // The fresh engine starts once its files load: the same file opens.
+  hold = false;
+  // (The terminated worker's request is gone; the fresh one's goes through.)
+  for (const route of held) await route.continue().catch(() => {});
+  await open();
+  await node(page, 'FromTemplate').waitFor({ timeout: 20000 });
+  assert.match(await notice(), /Opened Flow from template\.yaml/);
   assert.deepEqual(problems, []);
   await page.close();
 });

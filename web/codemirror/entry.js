@@ -129,11 +129,13 @@ class Code {
     view.focus();
   }
 
-  /** Highlights the lines of `from..to` (a selected state) and scrolls them into view; -1 clears. */
-  highlight(from, to) {
+  /** Highlights the lines of `from..to` (a selected state) and scrolls them into view, with
+   * `reveal` (where its name starts) in view across: scrolling to `from`, the value after a long
+   * name, would cut the name's start off. -1 clears. */
+  highlight(from, to, reveal = from) {
     const view = this.view;
     const effects = [setBand.of({ from: from < 0 ? -1 : clamp(view, from), to: clamp(view, to) })];
-    if (from >= 0) effects.push(EditorView.scrollIntoView(clamp(view, from), { y: 'start', yMargin: 40 }));
+    if (from >= 0) effects.push(EditorView.scrollIntoView(clamp(view, reveal < 0 ? from : reveal), { y: 'start', yMargin: 40, x: 'nearest', xMargin: 24 }));
     view.dispatch({ effects });
   }
 
