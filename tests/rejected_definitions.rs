@@ -126,6 +126,8 @@ fn matches(ours: &Diagnostic, aws: &AwsProblem) -> bool {
         None => true,
         Some("/") => true,
         Some(location) if location.starts_with('/') => {
+            // AWS writes an array member `Branches[0]` where a JSON pointer writes `Branches/0`.
+            let location = pointer_of(location);
             ours.pointer == location || ours.pointer.starts_with(&format!("{location}/"))
         }
         // Jackson's "[Source: ...; line: L, column: C]": the same line.
@@ -135,6 +137,28 @@ fn matches(ours: &Diagnostic, aws: &AwsProblem) -> bool {
             line.is_none_or(|line| ours.position.is_some_and(|p| p.line == line))
         }
     }
+}
+
+/// AWS's location as a JSON pointer: `/States/P/Branches[0]/States/X` → `/States/P/Branches/0/States/X`.
+fn pointer_of(location: &str) -> String {
+    let mut out = String::with_capacity(location.len());
+    let mut rest = location;
+    while let Some(open) = rest.find('[') {
+        match rest[open..].find(']').map(|close| (close, &rest[open + 1..open + close])) {
+            Some((close, index)) if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) => {
+                out.push_str(&rest[..open]);
+                out.push('/');
+                out.push_str(index);
+                rest = &rest[open + close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The JSON files of `tests/fixtures/<folder>`, sorted, with the folder's path.
