@@ -353,7 +353,9 @@ fn a_missed_heartbeat_is_a_states_timeout_that_a_heartbeat_timeout_catcher_catch
     caught["States"]["Missed"] = json!({"Type": "Pass", "End": true});
     let mut execution = run_with(&caught, input, sqs_answering());
     execution.advance_time(6_000);
-    assert_eq!(output(&execution), json!({"Error": "States.Timeout"}));
+    // Caught with an empty cause, as a TimeoutSeconds timeout is
+    // (`error_handling/test_task_service_lambda::test_invoke_timeout`'s recording).
+    assert_eq!(output(&execution), json!({"Error": "States.Timeout", "Cause": ""}));
 }
 
 /// `services/test_lambda_task_service::test_invoke`: `lambda:invoke` wraps a function's result

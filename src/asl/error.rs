@@ -109,14 +109,23 @@ impl StatesError {
         }
     }
 
-    /// The error output a Catcher passes on: `{"Error": ..., "Cause": ...}` with absent parts left out.
+    /// The error output a Catcher passes on: `{"Error": ..., "Cause": ...}` with absent parts left
+    /// out, except a timed-out Task's: `States.Timeout` has no cause in its TaskTimedOut event or
+    /// the execution's failure, yet is caught as `{"Error": "States.Timeout", "Cause": ""}`
+    /// (`error_handling/test_task_service_lambda::test_invoke_timeout`'s recording).
     pub fn to_output(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         if let Some(e) = &self.error {
             map.insert("Error".into(), serde_json::Value::String(e.clone()));
         }
-        if let Some(c) = &self.cause {
-            map.insert("Cause".into(), serde_json::Value::String(c.clone()));
+        match &self.cause {
+            Some(c) => {
+                map.insert("Cause".into(), serde_json::Value::String(c.clone()));
+            }
+            None if self.error.as_deref() == Some(names::TIMEOUT) => {
+                map.insert("Cause".into(), serde_json::Value::String(String::new()));
+            }
+            None => {}
         }
         serde_json::Value::Object(map)
     }
@@ -172,6 +181,8 @@ mod tests {
         assert!(missed.matches(names::HEARTBEAT_TIMEOUT, true) && missed.matches(names::TIMEOUT, true) && missed.matches(names::ALL, true));
         assert!(!missed.matches(names::TASK_FAILED, true));
         assert!(!StatesError::named(Some(names::TIMEOUT.into()), None).matches(names::HEARTBEAT_TIMEOUT, true));
-        assert_eq!(missed.to_output(), serde_json::json!({"Error": "States.Timeout"}));
+        // Caught as a TimeoutSeconds timeout is: with an empty cause (`test_invoke_timeout`).
+        assert_eq!(missed.to_output(), serde_json::json!({"Error": "States.Timeout", "Cause": ""}));
+        assert_eq!(StatesError::named(Some("Custom".into()), None).to_output(), serde_json::json!({"Error": "Custom"}));
     }
 }
