@@ -17,8 +17,10 @@ use statecraft::handlers::nested::case_machines;
 /// Lambda tasks whose Catch reads `$states.errorOutput` (a declared function that raises; three in
 /// a Map, one failing on an undefined variable) to 86; 4 JSONata Arguments cases (issue #14) to 90;
 /// 12 JSONata Output cases (`outputdecl/test_output`: every JSON type, the context object, after a
-/// Lambda function and `lambda:invoke`) to 102.
-const PASSING_FLOOR: usize = 102;
+/// Lambda function and `lambda:invoke`) to 102; 6 Assign cases (`assign/test_assign_base`: literals of
+/// every type that look like paths, intrinsics or expressions, paths into the input and the context
+/// object, variables read into variables, a Map reading an outer variable) to 108.
+const PASSING_FLOOR: usize = 108;
 
 #[test]
 fn jsonata_and_variables_cases_pass() {
