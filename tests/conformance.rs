@@ -26,9 +26,10 @@ use statecraft::handlers::nested::case_machines;
 /// ArrayContains of arrays, objects and booleans, States.Array of every type, ArrayGetItem, an
 /// empty States.Array(), ArrayRange past its end) to 422; the 8 other executions of
 /// `test_json_manipulation` (StringToJson of a blank string, numbers, text, arrays, objects;
-/// JsonToString of 0 and true) to 430. The one case
+/// JsonToString of 0 and true) to 430; the 10 other executions of `test_math_add` (MathAdd's
+/// rounding of halves, negative and positive) to 440. The one case
 /// that differs keeps a recording artefact its `note` explains (a racy `previousEventId`).
-const PASSING_FLOOR: usize = 430;
+const PASSING_FLOOR: usize = 440;
 
 #[test]
 fn conformance_cases_pass() {
