@@ -219,7 +219,7 @@ fn a_container_converted_alone_marks_its_nested_states() {
         {"StartAt": "R", "States": {"R": {"Type": "Pass", "Result": 2, "ResultPath": "$.two", "End": true}}}]}}}"#;
     let input = r#"{"items": [{"v": 1}, {"v": 2}]}"#;
     let expected = outcome(&run(jsonpath, input));
-    assert!(!expected.get("failed").is_some(), "{expected}");
+    assert!(expected.get("failed").is_none(), "{expected}");
     for name in ["Each", "Both"] {
         let original = machine(jsonpath);
         let mut mixed = original.clone();

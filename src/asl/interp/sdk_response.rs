@@ -81,12 +81,10 @@ pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
 /// exception was raised.", …}` (`error_handling/test_task_lambda`). A cause that is no JSON
 /// object is left as it is.
 pub fn lambda_invoke_error(mut error: StatesError) -> StatesError {
-    if let Some(cause) = &error.cause {
-        if cause.starts_with('{') {
-            if let Ok(document @ Value::Object(_)) = serde_json::from_str::<Value>(cause) {
-                error.cause = Some(document.to_string());
-            }
-        }
+    if let Some(cause) = error.cause.as_deref().filter(|c| c.starts_with('{'))
+        && let Ok(document @ Value::Object(_)) = serde_json::from_str::<Value>(cause)
+    {
+        error.cause = Some(document.to_string());
     }
     error
 }
