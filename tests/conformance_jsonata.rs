@@ -21,8 +21,10 @@ use statecraft::handlers::nested::case_machines;
 /// every type that look like paths, intrinsics or expressions, paths into the input and the context
 /// object, variables read into variables, a Map reading an outer variable) to 108; 6 references to
 /// an undefined variable (`assign/test_assign_reference_variables::test_undefined_reference`: in
-/// Output, a field of it, Assign, Arguments, a field of it, after two states) to 114.
-const PASSING_FLOOR: usize = 114;
+/// Output, a field of it, Assign, Arguments, a field of it, after two states) to 114; 3 JSONata
+/// fields of `evaluate_jsonata` (a Map's ToleratedFailurePercentage and ToleratedFailureCount from
+/// the input, a `lambda:invoke` Task's HeartbeatSeconds) to 117.
+const PASSING_FLOOR: usize = 117;
 
 #[test]
 fn jsonata_and_variables_cases_pass() {
