@@ -91,13 +91,18 @@ impl StatesError {
     }
 
     /// Whether a Retrier's or Catcher's `ErrorEquals` entry `pattern` matches this error, as AWS
-    /// matches: `States.ALL` matches everything but `States.Runtime` and
-    /// `States.DataLimitExceeded` (unless a Task's service reported it:
+    /// matches: `States.Runtime` is matched by nothing, not even its own name (a Catch naming it
+    /// lets the execution fail: `scenarios/test_base_scenarios::test_catch_states_runtime`'s
+    /// recording); `States.ALL` matches everything but it and
+    /// `States.DataLimitExceeded` (unless a Task's service reported either:
     /// [`StatesError::reported_by_task`]); `States.HeartbeatTimeout` matches a missed heartbeat,
     /// which is named `States.Timeout` ([`StatesError::missed_heartbeat`]); on a Task, `States.TaskFailed` matches every error but
     /// `States.Timeout` (and the two above); anything else matches by exact name.
     pub fn matches(&self, pattern: &str, on_task: bool) -> bool {
         let name = self.name();
+        if name == names::RUNTIME && !self.reported_by_task {
+            return false;
+        }
         if pattern == name || (pattern == names::HEARTBEAT_TIMEOUT && self.heartbeat_missed) {
             return true;
         }
@@ -150,6 +155,7 @@ mod tests {
     #[test]
     fn states_all_does_not_catch_runtime() {
         assert!(!StatesError::runtime("x").matches(names::ALL, true));
+        assert!(!StatesError::runtime("x").matches(names::RUNTIME, true), "not even by its own name");
         assert!(StatesError::new("Custom", "x").matches(names::ALL, false));
         assert!(!StatesError::new("Custom", "x").matches("State.ALL", false));
     }
