@@ -353,7 +353,9 @@ fn a_missed_heartbeat_is_a_states_timeout_that_a_heartbeat_timeout_catcher_catch
     caught["States"]["Missed"] = json!({"Type": "Pass", "End": true});
     let mut execution = run_with(&caught, input, sqs_answering());
     execution.advance_time(6_000);
-    assert_eq!(output(&execution), json!({"Error": "States.Timeout"}));
+    // Caught with an empty cause, as a TimeoutSeconds timeout is
+    // (`error_handling/test_task_service_lambda::test_invoke_timeout`'s recording).
+    assert_eq!(output(&execution), json!({"Error": "States.Timeout", "Cause": ""}));
 }
 
 /// `services/test_lambda_task_service::test_invoke`: `lambda:invoke` wraps a function's result
@@ -424,4 +426,30 @@ fn only_a_state_that_can_retry_has_a_retry_count_in_the_context_object() {
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&answer["pass"]), ["EnteredTime", "Name"], "{answer}");
     assert_eq!(keys(&answer["task"]), ["EnteredTime", "Name", "RetryCount"], "{answer}");
+}
+
+/// A state that writes no `QueryLanguage` takes the machine's top-level one, also inside a
+/// JSONata Map or Parallel of a JSONPath machine (floci-io/floci #2968, measured against AWS;
+/// the CDK's and the Developer Guide's words, `asl::walk::scope_language`): the validator, the
+/// compiler and the run agree.
+#[test]
+fn nested_states_take_the_top_level_query_language_not_the_container_s() {
+    let nested_jsonpath = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "QueryLanguage": "JSONata", "Items": "{% $states.input.xs %}", "Next": "P",
+            "ItemProcessor": {"StartAt": "Shape", "States": {
+                "Shape": {"Type": "Pass", "Parameters": {"twice.$": "States.MathAdd($, $)"}, "End": true}}}},
+        "P": {"Type": "Parallel", "QueryLanguage": "JSONata", "End": true,
+            "Output": "{% $states.result %}",
+            "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "InputPath": "$[1]", "End": true}}}]}}});
+    let execution = run(&nested_jsonpath, json!({"xs": [1, 2]}));
+    assert_eq!(output(&execution), json!([{"twice": 4}]));
+    // A JSONata field in the same nested place is refused, in AWS's words, at its pointer.
+    let mut nested_jsonata = nested_jsonpath.clone();
+    nested_jsonata["States"]["M"]["ItemProcessor"]["States"]["Shape"] = json!({"Type": "Pass", "Output": "{% $states.input %}", "End": true});
+    let report = validate_text(&nested_jsonata.to_string());
+    let refusal = report.errors().find(|d| d.pointer == "/States/M/ItemProcessor/States/Shape/Output").expect("refused");
+    assert!(refusal.message.starts_with("The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage"), "{}", refusal.message);
+    // Said on the nested state itself, it is JSONata there.
+    nested_jsonata["States"]["M"]["ItemProcessor"]["States"]["Shape"]["QueryLanguage"] = json!("JSONata");
+    assert_eq!(output(&run(&nested_jsonata, json!({"xs": [1, 2]}))), json!([2]), "{}", nested_jsonata);
 }

@@ -202,3 +202,51 @@ fn the_document_gesture_is_one_undoable_change() {
     assert_eq!(doc.text(), before);
     assert!(convert_to_jsonata(&doc, &StateRef::top("Nope")).is_err());
 }
+
+/// A Map or Parallel converted alone in a JSONPath machine: the states nested in it take the
+/// machine's language (JSONPath), not the container's, so each is given
+/// `"QueryLanguage": "JSONata"` too. Without it the converted shape is refused, as AWS refuses a
+/// JSONata field in a JSONPath state.
+#[test]
+fn a_container_converted_alone_marks_its_nested_states() {
+    let jsonpath = r#"{"StartAt": "Each", "States": {
+      "Each": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.doubled", "Next": "Both",
+        "ItemProcessor": {"StartAt": "Shape", "States": {
+          "Shape": {"Type": "Pass", "Parameters": {"v.$": "$.v", "k": "x"}, "Next": "Keep"},
+          "Keep": {"Type": "Pass", "InputPath": "$.v", "ResultPath": "$.kept", "End": true}}}},
+      "Both": {"Type": "Parallel", "ResultPath": "$.both", "End": true, "Branches": [
+        {"StartAt": "L", "States": {"L": {"Type": "Pass", "InputPath": "$.items[0]", "End": true}}},
+        {"StartAt": "R", "States": {"R": {"Type": "Pass", "Result": 2, "ResultPath": "$.two", "End": true}}}]}}}"#;
+    let input = r#"{"items": [{"v": 1}, {"v": 2}]}"#;
+    let expected = outcome(&run(jsonpath, input));
+    assert!(expected.get("failed").is_none(), "{expected}");
+    for name in ["Each", "Both"] {
+        let original = machine(jsonpath);
+        let mut mixed = original.clone();
+        let state = mixed.state_mut(name).unwrap();
+        *state = convert_state(&original.states.iter().find(|n| n.name == name).unwrap().state).unwrap();
+        let walk = statecraft::asl::walk::Walk::new(&mixed, statecraft::asl::walk::Reach::Run);
+        let nested: Vec<_> = walk.depth_first().filter(|v| v.scope != 0).collect();
+        let inside = nested.iter().filter(|v| walk.scopes[v.scope].path[0].0 == name).count();
+        assert!(inside >= 2, "{name}");
+        for v in nested.iter().filter(|v| walk.scopes[v.scope].path[0].0 == name) {
+            assert_eq!(v.state.query_language, Some(QueryLanguage::Jsonata), "{} in {name}", v.name);
+        }
+        let mixed_text = text(&mixed);
+        assert_valid(&mixed_text);
+        assert_eq!(outcome(&run(&mixed_text, input)), expected, "{name} converted:\n{mixed_text}");
+        // The same shape with the nested marks taken off: JSONata fields in JSONPath states.
+        let mut unmarked = mixed.clone();
+        for (_, inner) in statecraft::asl::walk::nested_mut(unmarked.state_mut(name).unwrap(), statecraft::asl::walk::Reach::Run) {
+            for named in &mut inner.states {
+                named.state.query_language = None;
+            }
+        }
+        let report = validate_text(&text(&unmarked));
+        let refused: Vec<String> = report.errors().map(|d| d.message.clone()).collect();
+        assert!(
+            refused.iter().any(|m| m.starts_with("The QueryLanguage is set to 'JSONPath', but field '")),
+            "{name}: {refused:?}"
+        );
+    }
+}

@@ -126,6 +126,7 @@ fn matches(ours: &Diagnostic, aws: &AwsProblem) -> bool {
         None => true,
         Some("/") => true,
         Some(location) if location.starts_with('/') => {
+            // AWS writes an array member `Branches[0]` where a JSON pointer writes `Branches/0`.
             let location = aws_location_as_pointer(location);
             ours.pointer == location || ours.pointer.starts_with(&format!("{location}/"))
         }

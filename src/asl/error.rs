@@ -91,13 +91,18 @@ impl StatesError {
     }
 
     /// Whether a Retrier's or Catcher's `ErrorEquals` entry `pattern` matches this error, as AWS
-    /// matches: `States.ALL` matches everything but `States.Runtime` and
-    /// `States.DataLimitExceeded` (unless a Task's service reported it:
+    /// matches: `States.Runtime` is matched by nothing, not even its own name (a Catch naming it
+    /// lets the execution fail: `scenarios/test_base_scenarios::test_catch_states_runtime`'s
+    /// recording); `States.ALL` matches everything but it and
+    /// `States.DataLimitExceeded` (unless a Task's service reported either:
     /// [`StatesError::reported_by_task`]); `States.HeartbeatTimeout` matches a missed heartbeat,
     /// which is named `States.Timeout` ([`StatesError::missed_heartbeat`]); on a Task, `States.TaskFailed` matches every error but
     /// `States.Timeout` (and the two above); anything else matches by exact name.
     pub fn matches(&self, pattern: &str, on_task: bool) -> bool {
         let name = self.name();
+        if name == names::RUNTIME && !self.reported_by_task {
+            return false;
+        }
         if pattern == name || (pattern == names::HEARTBEAT_TIMEOUT && self.heartbeat_missed) {
             return true;
         }
@@ -109,14 +114,23 @@ impl StatesError {
         }
     }
 
-    /// The error output a Catcher passes on: `{"Error": ..., "Cause": ...}` with absent parts left out.
+    /// The error output a Catcher passes on: `{"Error": ..., "Cause": ...}` with absent parts left
+    /// out, except a timed-out Task's: `States.Timeout` has no cause in its TaskTimedOut event or
+    /// the execution's failure, yet is caught as `{"Error": "States.Timeout", "Cause": ""}`
+    /// (`error_handling/test_task_service_lambda::test_invoke_timeout`'s recording).
     pub fn to_output(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         if let Some(e) = &self.error {
             map.insert("Error".into(), serde_json::Value::String(e.clone()));
         }
-        if let Some(c) = &self.cause {
-            map.insert("Cause".into(), serde_json::Value::String(c.clone()));
+        match &self.cause {
+            Some(c) => {
+                map.insert("Cause".into(), serde_json::Value::String(c.clone()));
+            }
+            None if self.error.as_deref() == Some(names::TIMEOUT) => {
+                map.insert("Cause".into(), serde_json::Value::String(String::new()));
+            }
+            None => {}
         }
         serde_json::Value::Object(map)
     }
@@ -141,6 +155,7 @@ mod tests {
     #[test]
     fn states_all_does_not_catch_runtime() {
         assert!(!StatesError::runtime("x").matches(names::ALL, true));
+        assert!(!StatesError::runtime("x").matches(names::RUNTIME, true), "not even by its own name");
         assert!(StatesError::new("Custom", "x").matches(names::ALL, false));
         assert!(!StatesError::new("Custom", "x").matches("State.ALL", false));
     }
@@ -172,6 +187,8 @@ mod tests {
         assert!(missed.matches(names::HEARTBEAT_TIMEOUT, true) && missed.matches(names::TIMEOUT, true) && missed.matches(names::ALL, true));
         assert!(!missed.matches(names::TASK_FAILED, true));
         assert!(!StatesError::named(Some(names::TIMEOUT.into()), None).matches(names::HEARTBEAT_TIMEOUT, true));
-        assert_eq!(missed.to_output(), serde_json::json!({"Error": "States.Timeout"}));
+        // Caught as a TimeoutSeconds timeout is: with an empty cause (`test_invoke_timeout`).
+        assert_eq!(missed.to_output(), serde_json::json!({"Error": "States.Timeout", "Cause": ""}));
+        assert_eq!(StatesError::named(Some("Custom".into()), None).to_output(), serde_json::json!({"Error": "Custom"}));
     }
 }

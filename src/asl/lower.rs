@@ -281,17 +281,27 @@ impl<'a, 'd> FieldReader<'a, 'd> {
         let (i, node) = self.take("QueryLanguage")?;
         match node.as_str().map(QueryLanguage::from_name) {
             Some(Some(q)) => Some(q),
+            // AWS's words at the field (ValidateStateMachineDefinition, measured: floci-io/floci
+            // #2968 and the tests of #2972), then ours; the value only, exactly as AWS spells it.
             Some(None) => {
                 self.diags.push(Diagnostic::new(
                     Code::InvalidValue,
                     self.field_pointer("QueryLanguage"),
-                    format!("`QueryLanguage` must be \"JSONPath\" or \"JSONata\", not {:?}", node.as_str().unwrap_or("")),
+                    format!(
+                        "Value should be one of the following: [JSONPath, JSONata] (`QueryLanguage` is {:?}; the names are case-sensitive)",
+                        node.as_str().unwrap_or("")
+                    ),
                 ));
                 self.keep(i);
                 None
             }
             None => {
-                self.reject(i, "a string");
+                self.diags.push(Diagnostic::new(
+                    Code::FieldType,
+                    self.field_pointer("QueryLanguage"),
+                    format!("Expected value of type [STRING] (`QueryLanguage` must be \"JSONPath\" or \"JSONata\", not {})", node.kind_name()),
+                ));
+                self.keep(i);
                 None
             }
         }
@@ -367,9 +377,11 @@ enum MachineScope {
 }
 
 const TOP_FIELDS: &[&str] = &["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"];
-const BRANCH_FIELDS: &[&str] = &["Comment", "StartAt", "States", "QueryLanguage"];
-// No `QueryLanguage`: AWS refuses it on an `ItemProcessor` or `Iterator` ("Field 'QueryLanguage'
-// is not supported" at /States/M/ItemProcessor, measured with ValidateStateMachineDefinition).
+// No `QueryLanguage` on a nested machine: AWS refuses it on a Parallel's branch, an
+// `ItemProcessor` or an `Iterator` ("Field 'QueryLanguage' is not supported" at
+// /States/M/ItemProcessor, measured with ValidateStateMachineDefinition: floci-io/floci #2968 and
+// the tests of #2972); its states take the top level's (`walk::scope_language`).
+const BRANCH_FIELDS: &[&str] = &["Comment", "StartAt", "States"];
 const PROCESSOR_FIELDS: &[&str] = &["Comment", "StartAt", "States", "ProcessorConfig"];
 
 fn lower_machine(node: &Node, pointer: &str, scope: MachineScope, diags: &mut Vec<Diagnostic>) -> StateMachine {
@@ -382,8 +394,9 @@ fn lower_machine(node: &Node, pointer: &str, scope: MachineScope, diags: &mut Ve
     let mut r = FieldReader::new(members, pointer, Allowed::Fields(fields), diags);
     let comment = r.string("Comment");
     let start_at = r.string("StartAt");
-    // Left untaken on an item processor, where it is reported as a field AWS does not support.
-    let query_language = if matches!(scope, MachineScope::Processor) { None } else { r.query_language() };
+    // Left untaken on a branch or an item processor, where it is reported as a field AWS does not
+    // support.
+    let query_language = if matches!(scope, MachineScope::Top) { r.query_language() } else { None };
     let timeout_seconds = r.number("TimeoutSeconds");
     let version = r.string("Version");
     let processor_config = r.with_object("ProcessorConfig", |n, p, d| {

@@ -143,6 +143,27 @@ pub fn child_mut(state: &mut State, index: usize) -> Option<(Nesting, &mut State
     }
 }
 
+/// The query language of the states of `machine`, a set of states nested in (or at) a scope
+/// whose states default to `outer` (JSONPath above the top level): the machine's own
+/// `QueryLanguage` when it writes one, else `outer`. This is the one place the rule lives:
+/// a state that writes no `QueryLanguage` takes its machine's, and a nested machine takes the
+/// one of the machine it is nested in, never the enclosing Map's or Parallel's own. AWS's
+/// Developer Guide: "If not provided for the state machine, the default value for each state is
+/// JSONPath"; the CDK's reference for every state: "If the state does not contain a
+/// queryLanguage field, then it will use the query language specified in the top-level
+/// queryLanguage field"; floci-io/floci #2968 (fixed by #2972), measured against AWS: a state in a
+/// JSONata Map's `ItemProcessor` or a JSONata Parallel's `Branches` of a JSONPath machine runs as
+/// JSONPath. The validator, the compiler and the editor's conversion all read it through here.
+pub fn scope_language(machine: &StateMachine, outer: QueryLanguage) -> QueryLanguage {
+    machine.query_language.unwrap_or(outer)
+}
+
+/// The effective query language of `state` in a scope whose language is `scope` (see
+/// [`scope_language`]): its own `QueryLanguage`, else the scope's.
+pub fn state_language(state: &State, scope: QueryLanguage) -> QueryLanguage {
+    state.query_language.unwrap_or(scope)
+}
+
 /// Where a set of states sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -229,7 +250,7 @@ impl<'m> Walk<'m> {
         path: Vec<(&'m str, Nesting)>,
         reach: Reach,
     ) {
-        let language = machine.query_language.unwrap_or(inherited);
+        let language = scope_language(machine, inherited);
         let index = self.scopes.len();
         let state_pointers: Vec<String> = machine.states.iter().map(|s| state_pointer(&pointer, &s.name)).collect();
         let kind = nesting.map_or(ScopeKind::Top, Nesting::kind);
@@ -246,12 +267,12 @@ impl<'m> Walk<'m> {
         });
         for (i, named) in machine.states.iter().enumerate() {
             self.order.push((index, i));
-            let state_language = named.state.query_language.unwrap_or(language);
             for (how, child) in nested(&named.state, reach) {
                 let child_pointer = how.pointer(&self.scopes[index].state_pointers[i]);
                 let mut child_path = path.clone();
                 child_path.push((named.name.as_str(), how));
-                self.enter(child, child_pointer, state_language, Some((index, i)), Some(how), child_path, reach);
+                // The scope's language, not the state's: see [`scope_language`].
+                self.enter(child, child_pointer, language, Some((index, i)), Some(how), child_path, reach);
             }
         }
     }
@@ -266,7 +287,7 @@ impl<'m> Walk<'m> {
             name: &named.name,
             state: &named.state,
             pointer: &s.state_pointers[index],
-            language: named.state.query_language.unwrap_or(s.language),
+            language: state_language(&named.state, s.language),
         }
     }
 
@@ -430,13 +451,29 @@ mod tests {
     }
 
     #[test]
-    fn languages_are_inherited_from_the_container() {
+    fn nested_states_take_the_machine_s_language_not_the_container_s() {
         let m = machine();
         let walk = Walk::new(&m, Reach::Run);
-        let language = |name: &str| walk.depth_first().find(|v| v.name == name).unwrap().language;
-        assert_eq!(language("P"), QueryLanguage::Jsonata);
-        assert_eq!(language("Deep"), QueryLanguage::Jsonata, "under the JSONata Parallel");
-        assert_eq!(language("I"), QueryLanguage::JsonPath);
+        let language = |walk: &Walk, name: &str| walk.depth_first().find(|v| v.name == name).unwrap().language;
+        assert_eq!(language(&walk, "P"), QueryLanguage::Jsonata);
+        assert_eq!(language(&walk, "A"), QueryLanguage::JsonPath, "in a branch of the JSONata Parallel of a JSONPath machine");
+        assert_eq!(language(&walk, "Deep"), QueryLanguage::JsonPath, "two Maps under the JSONata Parallel");
+        assert_eq!(language(&walk, "I"), QueryLanguage::JsonPath);
+        let scopes: Vec<QueryLanguage> = walk.scopes.iter().map(|s| s.language).collect();
+        assert!(scopes.iter().all(|&l| l == QueryLanguage::JsonPath), "{scopes:?}");
+        // A JSONata machine: every nested state is JSONata, however deep.
+        let mut jsonata = m.clone();
+        jsonata.query_language = Some(QueryLanguage::Jsonata);
+        jsonata.state_mut("P").unwrap().query_language = None;
+        let walk = Walk::new(&jsonata, Reach::Run);
+        assert!(walk.depth_first().all(|v| v.language == QueryLanguage::Jsonata));
+        // A branch that writes its own `QueryLanguage` gives it to its states.
+        let mut branch = m.clone();
+        let p = branch.state_mut("P").unwrap();
+        child_mut(p, 0).unwrap().1.query_language = Some(QueryLanguage::Jsonata);
+        let walk = Walk::new(&branch, Reach::Run);
+        assert_eq!(language(&walk, "A"), QueryLanguage::Jsonata);
+        assert_eq!(language(&walk, "Deep"), QueryLanguage::JsonPath, "the other branch");
     }
 
     #[test]

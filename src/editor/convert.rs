@@ -7,8 +7,10 @@
 //! - [`convert_to_jsonata`]: the gesture on a document: one undoable [`Change`], or every
 //!   reason it cannot be done (the document is then left as it is).
 //! - [`convert_state`]: the same on a bare [`State`] (a Map or Parallel is converted with the
-//!   states inside it, since they inherit its query language).
-//! - [`convert_machine`]: every state of a machine, and `"QueryLanguage": "JSONata"` at the top.
+//!   states inside it, each of them given `"QueryLanguage": "JSONata"`: a nested state takes the
+//!   machine's query language, not its container's, `walk::scope_language`).
+//! - [`convert_machine`]: every state of a machine, and `"QueryLanguage": "JSONata"` at the top
+//!   (which every state, however deep, then inherits).
 //!
 //! Conversion is all or nothing: a path or intrinsic with no JSONata equivalent here (slices,
 //! `['a','b']` unions, descendant wildcards) is reported with the pointer of its field, and
@@ -57,9 +59,10 @@ pub fn convert_to_jsonata(doc: &Document, r: &StateRef) -> Result<Change, Vec<Co
     Ok(Change::ReplaceState { scope: r.scope.clone(), name: r.name.clone(), state: Box::new(converted) })
 }
 
-/// `state` in JSONata, with `"QueryLanguage": "JSONata"` set on it.
+/// `state` in JSONata, with `"QueryLanguage": "JSONata"` set on it and on every state nested in
+/// it (they would otherwise keep the machine's language, JSONPath, with JSONata fields).
 pub fn convert_state(state: &State) -> Result<State, Vec<ConvertError>> {
-    let mut out = convert_body(state)?;
+    let mut out = convert_body(state, Some(QueryLanguage::Jsonata))?;
     out.query_language = Some(QueryLanguage::Jsonata);
     Ok(out)
 }
@@ -67,18 +70,20 @@ pub fn convert_state(state: &State) -> Result<State, Vec<ConvertError>> {
 /// Every state of `machine` in JSONata, and `"QueryLanguage": "JSONata"` at its top (the states
 /// then inherit it and do not repeat it).
 pub fn convert_machine(machine: &StateMachine) -> Result<StateMachine, Vec<ConvertError>> {
-    let mut out = convert_states(machine, "")?;
+    let mut out = convert_states(machine, "", None)?;
     out.query_language = Some(QueryLanguage::Jsonata);
     Ok(out)
 }
 
-fn convert_states(machine: &StateMachine, pointer: &str) -> Result<StateMachine, Vec<ConvertError>> {
+/// Every state of `machine` converted, each (and each nested in it) given `language` as its
+/// own `QueryLanguage` (`None`: inherited from the top level).
+fn convert_states(machine: &StateMachine, pointer: &str, language: Option<QueryLanguage>) -> Result<StateMachine, Vec<ConvertError>> {
     let mut out = machine.clone();
     let mut errors = Vec::new();
     for named in &mut out.states {
-        match convert_body(&named.state) {
+        match convert_body(&named.state, language) {
             Ok(mut s) => {
-                s.query_language = None;
+                s.query_language = language;
                 named.state = s;
             }
             Err(e) => {
@@ -452,8 +457,9 @@ impl Converter {
     }
 }
 
-/// Converts one state (its children too) without touching its own `QueryLanguage`.
-fn convert_body(state: &State) -> Result<State, Vec<ConvertError>> {
+/// Converts one state (its children too, given `nested` as their `QueryLanguage`) without
+/// touching its own `QueryLanguage`.
+fn convert_body(state: &State, nested: Option<QueryLanguage>) -> Result<State, Vec<ConvertError>> {
     let mut c = Converter { errors: Vec::new() };
     let mut out = state.clone();
     let d = &state.data;
@@ -603,7 +609,7 @@ fn convert_body(state: &State) -> Result<State, Vec<ConvertError>> {
     }
     // The machines nested in it (a Parallel's branches, the Map's processor that runs).
     for (how, inner) in walk::nested_mut(&mut out, Reach::Run) {
-        match convert_states(inner, &format!("/{}", how.field())) {
+        match convert_states(inner, &format!("/{}", how.field()), nested) {
             Ok(converted) => *inner = converted,
             Err(e) => c.errors.extend(e),
         }

@@ -558,7 +558,7 @@ impl Compiler {
     fn scope(&mut self, machine: &StateMachine, pointer: &str, inherited: QueryLanguage) -> Result<ScopeId, CompileError> {
         let id = ScopeId(self.scopes.len());
         self.scopes.push(Scope { start: StateId(0), states: Vec::new() });
-        let language = machine.query_language.unwrap_or(inherited);
+        let language = crate::asl::walk::scope_language(machine, inherited);
         let mut index: HashMap<&str, StateId> = HashMap::with_capacity(machine.states.len());
         for (i, named) in machine.states.iter().enumerate() {
             index.insert(named.name.as_str(), StateId(i));
@@ -585,7 +585,7 @@ impl Compiler {
         let target = |n: &str, field: &str| -> Result<StateId, CompileError> {
             index.get(n).copied().ok_or_else(|| err(&format!("{pointer}/{field}"), format!("no state named '{n}'")))
         };
-        let query_language = state.query_language.unwrap_or(inherited);
+        let query_language = crate::asl::walk::state_language(state, inherited);
         let is_jsonata = query_language == QueryLanguage::Jsonata;
         let state_type = state.kind.state_type().ok_or_else(|| err(pointer, "unknown state type"))?;
         let mut uses_context = false;
@@ -712,13 +712,14 @@ impl Compiler {
             StateKind::Parallel(_) => {
                 let mut branches = Vec::new();
                 for (how, b) in crate::asl::walk::nested(state, crate::asl::walk::Reach::Run) {
-                    branches.push(self.scope(b, &how.pointer(pointer), query_language)?);
+                    // The scope's language, not the Parallel's own (`walk::scope_language`).
+                    branches.push(self.scope(b, &how.pointer(pointer), inherited)?);
                 }
                 Action::Parallel { branches }
             }
             StateKind::Map(m) => {
                 let (how, processor_model) = crate::asl::walk::processor(m).ok_or_else(|| err(pointer, "ItemProcessor is missing"))?;
-                let processor = self.scope(processor_model, &how.pointer(pointer), query_language)?;
+                let processor = self.scope(processor_model, &how.pointer(pointer), inherited)?;
                 let selector = m.item_selector.as_ref().or(d.parameters.as_ref());
                 let opt_path = |p: &Option<String>, field: &str, uses: &mut bool| {
                     p.as_deref().map(|p| path(p, &format!("{pointer}/{field}"), uses)).transpose()

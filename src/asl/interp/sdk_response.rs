@@ -11,6 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::asl::clock::{Millis, format_rfc3339};
+use crate::asl::error::StatesError;
 use crate::asl::interp::plug::TaskContext;
 use crate::asl::jsonata::functions::uuid_from as uuid;
 
@@ -69,4 +70,21 @@ pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
         meta["HttpHeaders"]["Content-Length"] = json!(length);
     }
     response
+}
+
+/// `lambda:invoke`'s error for a function that failed: the error document the function's
+/// runtime wrote (`{"errorMessage": …, "errorType": …, …}`) is read and written again compactly,
+/// whatever spacing the runtime used, where a Lambda ARN Task passes the runtime's text on as it
+/// is. The recordings, made the same day against the same python3.9 function: through
+/// `lambda:invoke` the cause is `{"errorMessage":"Some exception was raised.",…}`
+/// (`error_handling/test_task_service_lambda`), as the ARN it is `{"errorMessage": "Some
+/// exception was raised.", …}` (`error_handling/test_task_lambda`). A cause that is no JSON
+/// object is left as it is.
+pub fn lambda_invoke_error(mut error: StatesError) -> StatesError {
+    if let Some(cause) = error.cause.as_deref().filter(|c| c.starts_with('{'))
+        && let Ok(document @ Value::Object(_)) = serde_json::from_str::<Value>(cause)
+    {
+        error.cause = Some(document.to_string());
+    }
+    error
 }

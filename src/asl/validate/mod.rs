@@ -127,7 +127,8 @@ pub fn judge_top_state(machine: &StateMachine, index: usize, execution_type: Exe
     // Its visit as the walk makes it, without walking the machine.
     let named = &machine.states[index];
     let pointer = crate::asl::walk::state_pointer("", &named.name);
-    let language = named.state.query_language.unwrap_or(machine.query_language.unwrap_or(QueryLanguage::JsonPath));
+    let top = crate::asl::walk::scope_language(machine, QueryLanguage::JsonPath);
+    let language = crate::asl::walk::state_language(&named.state, top);
     let at = StateAt { name: &named.name, state: &named.state, pointer: &pointer, language };
     Some(rules_of(machine, &at, execution_type))
 }

@@ -39,7 +39,7 @@ pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     for (index, scope) in scopes.iter().enumerate() {
         let mut refs = Refs::default();
         for (named, pointer) in scope.machine.states.iter().zip(&scope.state_pointers) {
-            let language = named.state.query_language.unwrap_or(scope.language);
+            let language = crate::asl::walk::state_language(&named.state, scope.language);
             refs.state(&named.state, pointer, language);
             refs.states_done.push(refs.found.len());
         }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Flow;
 use crate::asl::interp::plug::{TaskContext, TaskRequest};
-use crate::asl::interp::sdk_response::lambda_envelope;
+use crate::asl::interp::sdk_response::{lambda_envelope, lambda_invoke_error};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
@@ -154,7 +154,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             if spec.integration == Integration::Sync {
                 submitted = handler.take_submitted();
             }
-            (if wrap { outcome.map(|payload| lambda_envelope(payload, &mut task_context)) } else { outcome }, latency)
+            (if wrap { outcome.map(|payload| lambda_envelope(payload, &mut task_context)).map_err(lambda_invoke_error) } else { outcome }, latency)
         }
         None => (
             Err(StatesError::new(
