@@ -35,8 +35,9 @@ pub struct TaskResource {
 }
 
 /// What an event records. One variant per AWS event type (state entered/exited events share a
-/// variant and carry their state type).
+/// variant and carry their state type). It crosses to the page as one flat object ([`KindWire`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "KindWire", try_from = "KindWire")]
 pub enum EventKind {
     ExecutionStarted { input: Arc<Value>, role_arn: Arc<str> },
     ExecutionSucceeded { output: Arc<Value> },
@@ -91,6 +92,155 @@ pub enum EventKind {
     /// A JSONata expression failed (`States.QueryEvaluationError`): recorded before the state
     /// fails; `location` names the field (`Output/a`, `Items`), absent when no field is to blame.
     EvaluationFailed { error: String, cause: String, location: Option<String>, state: Arc<str> },
+}
+
+/// An [`EventKind`] on the wire: the variant's name and every field any variant has, those of
+/// other variants absent. serde's derived code for a 35-variant enum (a visitor per variant) was
+/// the largest single function in the page's wasm (44 KB before wasm-opt); one flat struct and
+/// the two matches below are a fraction of it. A payload absent or `null` reads as `null`.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+struct KindWire {
+    event: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state_type: Option<StateType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<Arc<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<Arc<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assigned: Option<Arc<Map<String, Value>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_arn: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task: Option<TaskResource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<Arc<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeout_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heartbeat_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    heartbeat: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+}
+
+impl From<EventKind> for KindWire {
+    fn from(kind: EventKind) -> KindWire {
+        use EventKind as K;
+        let event = kind.variant().to_string();
+        let w = KindWire { event, ..KindWire::default() };
+        let errors = |w: KindWire, error, cause| KindWire { error, cause, ..w };
+        match kind {
+            K::ExecutionStarted { input, role_arn } => KindWire { input: Some(input), role_arn: Some(role_arn), ..w },
+            K::ExecutionSucceeded { output } | K::LambdaFunctionSucceeded { output } => KindWire { output: Some(output), ..w },
+            K::ExecutionFailed { error, cause }
+            | K::ExecutionTimedOut { error, cause }
+            | K::ExecutionAborted { error, cause }
+            | K::LambdaFunctionFailed { error, cause }
+            | K::LambdaFunctionTimedOut { error, cause }
+            | K::MapRunFailed { error, cause } => errors(w, error, cause),
+            K::ExecutionRedriven { redrive_count } => KindWire { count: Some(u64::from(redrive_count)), ..w },
+            K::StateEntered { state_type, name, input } => KindWire { state_type: Some(state_type), name: Some(name), input: Some(input), ..w },
+            K::StateExited { state_type, name, output, assigned } => {
+                KindWire { state_type: Some(state_type), name: Some(name), output: Some(output), assigned, ..w }
+            }
+            K::TaskScheduled { task, region, parameters, timeout_seconds, heartbeat_seconds } => {
+                KindWire { task: Some(task), region: Some(region), parameters: Some(parameters), timeout_seconds, heartbeat_seconds, ..w }
+            }
+            K::TaskStarted { task } => KindWire { task: Some(task), ..w },
+            K::TaskSubmitted { task, output } | K::TaskSucceeded { task, output } => KindWire { task: Some(task), output: Some(output), ..w },
+            K::TaskFailed { task, error, cause } => KindWire { task: Some(task), ..errors(w, error, cause) },
+            K::TaskTimedOut { task, error, cause, heartbeat } => KindWire { task: Some(task), heartbeat, ..errors(w, error, cause) },
+            K::LambdaFunctionScheduled { resource, input, timeout_seconds } => KindWire { name: Some(resource), input: Some(input), timeout_seconds, ..w },
+            K::MapStateStarted { length } => KindWire { count: Some(length as u64), ..w },
+            K::MapIterationStarted { name, index }
+            | K::MapIterationSucceeded { name, index }
+            | K::MapIterationFailed { name, index }
+            | K::MapIterationAborted { name, index } => KindWire { name: Some(name), count: Some(index as u64), ..w },
+            K::MapRunStarted { map_run_arn } => KindWire { name: Some(map_run_arn), ..w },
+            K::EvaluationFailed { error, cause, location, state } => KindWire { name: Some(state), location, ..errors(w, Some(error), Some(cause)) },
+            K::LambdaFunctionStarted
+            | K::MapStateSucceeded
+            | K::MapStateFailed
+            | K::MapStateAborted
+            | K::MapRunSucceeded
+            | K::ParallelStateStarted
+            | K::ParallelStateSucceeded
+            | K::ParallelStateFailed
+            | K::ParallelStateAborted => w,
+        }
+    }
+}
+
+impl TryFrom<KindWire> for EventKind {
+    type Error = String;
+
+    fn try_from(w: KindWire) -> Result<EventKind, String> {
+        use EventKind as K;
+        let payload = |v: Option<Arc<Value>>| v.unwrap_or_else(|| Arc::new(Value::Null));
+        let missing = |what: &str| format!("a {} event without its {what}", w.event);
+        let name = w.name.clone().ok_or_else(|| missing("name"));
+        let state_type = w.state_type.ok_or_else(|| missing("state type"));
+        let task = w.task.clone().ok_or_else(|| missing("task"));
+        let count = w.count.ok_or_else(|| missing("count"));
+        let (error, cause) = (w.error, w.cause);
+        Ok(match w.event.as_str() {
+            "ExecutionStarted" => K::ExecutionStarted { input: payload(w.input), role_arn: w.role_arn.unwrap_or_else(|| "".into()) },
+            "ExecutionSucceeded" => K::ExecutionSucceeded { output: payload(w.output) },
+            "ExecutionFailed" => K::ExecutionFailed { error, cause },
+            "ExecutionTimedOut" => K::ExecutionTimedOut { error, cause },
+            "ExecutionAborted" => K::ExecutionAborted { error, cause },
+            "ExecutionRedriven" => K::ExecutionRedriven { redrive_count: count? as u32 },
+            "StateEntered" => K::StateEntered { state_type: state_type?, name: name?, input: payload(w.input) },
+            "StateExited" => K::StateExited { state_type: state_type?, name: name?, output: payload(w.output), assigned: w.assigned },
+            "TaskScheduled" => K::TaskScheduled {
+                task: task?,
+                region: w.region.unwrap_or_else(|| "".into()),
+                parameters: payload(w.parameters),
+                timeout_seconds: w.timeout_seconds,
+                heartbeat_seconds: w.heartbeat_seconds,
+            },
+            "TaskStarted" => K::TaskStarted { task: task? },
+            "TaskSubmitted" => K::TaskSubmitted { task: task?, output: payload(w.output) },
+            "TaskSucceeded" => K::TaskSucceeded { task: task?, output: payload(w.output) },
+            "TaskFailed" => K::TaskFailed { task: task?, error, cause },
+            "TaskTimedOut" => K::TaskTimedOut { task: task?, error, cause, heartbeat: w.heartbeat },
+            "LambdaFunctionScheduled" => K::LambdaFunctionScheduled { resource: name?, input: payload(w.input), timeout_seconds: w.timeout_seconds },
+            "LambdaFunctionStarted" => K::LambdaFunctionStarted,
+            "LambdaFunctionSucceeded" => K::LambdaFunctionSucceeded { output: payload(w.output) },
+            "LambdaFunctionFailed" => K::LambdaFunctionFailed { error, cause },
+            "LambdaFunctionTimedOut" => K::LambdaFunctionTimedOut { error, cause },
+            "MapStateStarted" => K::MapStateStarted { length: count? as usize },
+            "MapStateSucceeded" => K::MapStateSucceeded,
+            "MapStateFailed" => K::MapStateFailed,
+            "MapStateAborted" => K::MapStateAborted,
+            "MapIterationStarted" => K::MapIterationStarted { name: name?, index: count? as usize },
+            "MapIterationSucceeded" => K::MapIterationSucceeded { name: name?, index: count? as usize },
+            "MapIterationFailed" => K::MapIterationFailed { name: name?, index: count? as usize },
+            "MapIterationAborted" => K::MapIterationAborted { name: name?, index: count? as usize },
+            "MapRunStarted" => K::MapRunStarted { map_run_arn: name? },
+            "MapRunSucceeded" => K::MapRunSucceeded,
+            "MapRunFailed" => K::MapRunFailed { error, cause },
+            "ParallelStateStarted" => K::ParallelStateStarted,
+            "ParallelStateSucceeded" => K::ParallelStateSucceeded,
+            "ParallelStateFailed" => K::ParallelStateFailed,
+            "ParallelStateAborted" => K::ParallelStateAborted,
+            "EvaluationFailed" => K::EvaluationFailed { error: error.unwrap_or_default(), cause: cause.unwrap_or_default(), location: w.location, state: name? },
+            other => return Err(format!("unknown history event {other:?}")),
+        })
+    }
 }
 
 /// How AWS links an event to an earlier one (its `previousEventId`), and what the state's next
@@ -175,6 +325,16 @@ impl EventKind {
             EventKind::ParallelStateFailed => "ParallelStateFailed",
             EventKind::ParallelStateAborted => "ParallelStateAborted",
             EventKind::EvaluationFailed { .. } => "EvaluationFailed",
+        }
+    }
+
+    /// The variant's name ([`KindWire`]): [`EventKind::type_name`], but one name for every state
+    /// type's entered (exited) event.
+    fn variant(&self) -> &'static str {
+        match self {
+            EventKind::StateEntered { .. } => "StateEntered",
+            EventKind::StateExited { .. } => "StateExited",
+            other => other.type_name(),
         }
     }
 
@@ -370,4 +530,87 @@ impl HistoryEvent {
 /// A whole history as AWS's `{"events": [...]}`.
 pub fn history_json(events: &[HistoryEvent]) -> Value {
     json!({"events": events.iter().map(HistoryEvent::to_json).collect::<Vec<_>>()})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant, with its optional parts set and unset, and payloads that are `null`.
+    fn every_kind() -> Vec<EventKind> {
+        let task = || TaskResource { resource_type: "lambda".into(), resource: "invoke".into() };
+        let v = |x: Value| Arc::new(x);
+        let e = |s: &str| Some(s.to_string());
+        let mut assigned = Map::new();
+        assigned.insert("x".into(), json!([1, null]));
+        vec![
+            EventKind::ExecutionStarted { input: v(json!({"a": 1})), role_arn: "arn:role".into() },
+            EventKind::ExecutionStarted { input: v(Value::Null), role_arn: "".into() },
+            EventKind::ExecutionSucceeded { output: v(json!("out")) },
+            EventKind::ExecutionFailed { error: e("E"), cause: e("C") },
+            EventKind::ExecutionFailed { error: None, cause: None },
+            EventKind::ExecutionTimedOut { error: e("States.Timeout"), cause: None },
+            EventKind::ExecutionAborted { error: None, cause: e("stopped") },
+            EventKind::ExecutionRedriven { redrive_count: 3 },
+            EventKind::StateEntered { state_type: StateType::Map, name: "M".into(), input: v(Value::Null) },
+            EventKind::StateExited { state_type: StateType::Pass, name: "P".into(), output: v(json!(2.5)), assigned: Some(Arc::new(assigned)) },
+            EventKind::StateExited { state_type: StateType::Fail, name: "F".into(), output: v(json!({})), assigned: None },
+            EventKind::TaskScheduled { task: task(), region: "us-east-1".into(), parameters: v(json!({"p": true})), timeout_seconds: Some(60), heartbeat_seconds: None },
+            EventKind::TaskScheduled { task: task(), region: "eu-west-1".into(), parameters: v(Value::Null), timeout_seconds: None, heartbeat_seconds: Some(5) },
+            EventKind::TaskStarted { task: task() },
+            EventKind::TaskSubmitted { task: task(), output: v(json!([1])) },
+            EventKind::TaskSucceeded { task: task(), output: v(json!(null)) },
+            EventKind::TaskFailed { task: task(), error: e("Boom"), cause: e("down") },
+            EventKind::TaskTimedOut { task: task(), error: e("States.Timeout"), cause: None, heartbeat: true },
+            EventKind::TaskTimedOut { task: task(), error: None, cause: None, heartbeat: false },
+            EventKind::LambdaFunctionScheduled { resource: "arn:fn".into(), input: v(json!({})), timeout_seconds: Some(3) },
+            EventKind::LambdaFunctionStarted,
+            EventKind::LambdaFunctionSucceeded { output: v(json!("ok")) },
+            EventKind::LambdaFunctionFailed { error: e("E"), cause: e("C") },
+            EventKind::LambdaFunctionTimedOut { error: None, cause: e("late") },
+            EventKind::MapStateStarted { length: 0 },
+            EventKind::MapStateStarted { length: 12 },
+            EventKind::MapStateSucceeded,
+            EventKind::MapStateFailed,
+            EventKind::MapStateAborted,
+            EventKind::MapIterationStarted { name: "M".into(), index: 0 },
+            EventKind::MapIterationSucceeded { name: "M".into(), index: 7 },
+            EventKind::MapIterationFailed { name: "M".into(), index: 1 },
+            EventKind::MapIterationAborted { name: "M".into(), index: 2 },
+            EventKind::MapRunStarted { map_run_arn: "arn:map-run".into() },
+            EventKind::MapRunSucceeded,
+            EventKind::MapRunFailed { error: e("States.ExceedToleratedFailureThreshold"), cause: None },
+            EventKind::ParallelStateStarted,
+            EventKind::ParallelStateSucceeded,
+            EventKind::ParallelStateFailed,
+            EventKind::ParallelStateAborted,
+            EventKind::EvaluationFailed { error: "States.QueryEvaluationError".into(), cause: "c".into(), location: Some("Output/a".into()), state: "S".into() },
+            EventKind::EvaluationFailed { error: "E".into(), cause: "".into(), location: None, state: "T".into() },
+        ]
+    }
+
+    #[test]
+    fn every_event_crosses_the_wire_as_it_was() {
+        let kinds = every_kind();
+        let names: std::collections::BTreeSet<&str> = kinds.iter().map(EventKind::variant).collect();
+        assert_eq!(names.len(), 35, "every variant once at least: {names:?}");
+        for (i, kind) in kinds.into_iter().enumerate() {
+            let event = HistoryEvent { id: i as u64 + 1, previous_event_id: i as u64, timestamp: 1_000 * i as i64, kind };
+            let text = serde_json::to_string(&event).unwrap();
+            let back: HistoryEvent = crate::asl::json::from_text(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(back, event, "{text}");
+            let direct: HistoryEvent = serde_json::from_str(&text).unwrap();
+            assert_eq!(direct, event, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_event_the_page_does_not_know_is_refused_in_words() {
+        let unknown = r#"{"id": 1, "previous_event_id": 0, "timestamp": 0, "kind": {"event": "Teleported"}}"#;
+        let error = crate::asl::json::from_text::<HistoryEvent>(unknown).unwrap_err().to_string();
+        assert!(error.contains("unknown history event \"Teleported\""), "{error}");
+        let nameless = r#"{"id": 1, "previous_event_id": 0, "timestamp": 0, "kind": {"event": "StateEntered", "state_type": "Pass"}}"#;
+        let error = crate::asl::json::from_text::<HistoryEvent>(nameless).unwrap_err().to_string();
+        assert!(error.contains("a StateEntered event without its name"), "{error}");
+    }
 }

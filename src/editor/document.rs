@@ -341,7 +341,11 @@ mod tests {
         let mut doc = Document::seed();
         doc.apply(Change::SetPosition { id: "/States/ProcessData".into(), at: Some(Point::new(5.0, 6.0)) }).unwrap();
         let json = serde_json::to_string(&doc.saved()).unwrap();
-        let back = Document::restore(serde_json::from_str(&json).unwrap());
+        // The page reads records through a `Value` (`asl::json::from_text`): the same record.
+        let read: Saved = crate::asl::json::from_text(&json).unwrap();
+        assert_eq!(read, serde_json::from_str::<Saved>(&json).unwrap());
+        assert_eq!(read, doc.saved());
+        let back = Document::restore(read);
         assert_eq!(back.text(), doc.text());
         assert_eq!(back.positions().get("/States/ProcessData"), Some(&Point::new(5.0, 6.0)));
     }

@@ -167,7 +167,7 @@ impl PaneSizes {
     /// Sizes read back from storage, fitted to `window`; the defaults when the text is not
     /// what [`Self::to_json`] writes.
     pub fn from_json(text: &str, window: Window) -> PaneSizes {
-        let read: PaneSizes = serde_json::from_str(text).unwrap_or_default();
+        let read: PaneSizes = crate::asl::json::from_text(text).unwrap_or_default();
         let sane = [read.palette, read.side, read.inspector, read.drawer].iter().all(|v| v.is_finite());
         if sane { read } else { PaneSizes::default() }.fitted(window)
     }

@@ -125,7 +125,7 @@ pub fn decode(hash: &str) -> Result<Option<SharedDoc>, ShareError> {
         bytes
     };
     let json = String::from_utf8(json).map_err(|_| damaged("not UTF-8".into()))?;
-    let wire: Wire = serde_json::from_str(&json).map_err(|e| damaged(format!("not a document: {e}")))?;
+    let wire: Wire = crate::asl::json::from_text(&json).map_err(|e| damaged(format!("not a document: {e}")))?;
     if wire.name.chars().count() > MAX_NAME_CHARS {
         return Err(ShareError::TooLarge { what: "name", limit: MAX_NAME_CHARS });
     }

@@ -512,7 +512,9 @@ impl Workspace {
     pub fn restore_backup(&mut self, files: &[(String, Vec<u8>)], now_ms: f64) -> Result<(Step, usize), WorkspaceError> {
         let mut incoming = Vec::new();
         for (name, data) in files.iter().filter(|(n, _)| n.ends_with(".statecraft.json")) {
-            let record: Record = serde_json::from_slice(data).map_err(|e| WorkspaceError::BadBackup(format!("{name}: {e}")))?;
+            let record: Record = std::str::from_utf8(data)
+                .map_err(|e| WorkspaceError::BadBackup(format!("{name}: not UTF-8 ({e})")))
+                .and_then(|text| crate::asl::json::from_text(text).map_err(|e| WorkspaceError::BadBackup(format!("{name}: {e}"))))?;
             incoming.push(record);
         }
         if incoming.is_empty() {

@@ -43,8 +43,11 @@ use crate::asl::interp::{Program, StatesError};
 use crate::asl::jsonata::{Dialect, Environment, Expression};
 use crate::asl::path::NoVariables;
 
-/// What a Task's simulated handler does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a Task's simulated handler does. Written as serde's internally tagged form
+/// (`{"kind": "throw", "error": ...}`) and read back by hand ([`tagged`]): serde's derived reader
+/// for an internally tagged enum buffers the object first (its private `Content`), and that
+/// machinery was 35 KB of the page's wasm for these two enums alone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HandlerChoice {
     /// The default answer: the seed's Lambda of the task's function name, else the stateful
@@ -78,8 +81,9 @@ pub enum HandlerChoice {
     },
 }
 
-/// What a callback answers, given in advance ([`HandlerChoice::Callback`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a callback answers, given in advance ([`HandlerChoice::Callback`]); read back by hand
+/// like [`HandlerChoice`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "with", rename_all = "snake_case")]
 pub enum CallbackAnswer {
     /// SendTaskSuccess with this JSON text as the output.
@@ -99,6 +103,106 @@ pub enum CallbackAnswer {
         #[serde(default)]
         heartbeats: bool,
     },
+}
+
+/// Reading [`HandlerChoice`] and [`CallbackAnswer`] as serde's derived code for an internally
+/// tagged enum would, with its words for what is wrong (`missing field `kind``, `unknown variant
+/// `thro`, expected one of ...`, `invalid type: integer `1`, expected a string`): the object is
+/// read into a `serde_json::Value`, its tag picks the variant, and each field is read from its
+/// value. Fields the variant does not have are ignored, as the derived code ignores them.
+mod tagged {
+    use serde::de::{DeserializeOwned, Error as _, Unexpected};
+    use serde_json::{Error, Map, Value};
+
+    use super::{CallbackAnswer, HandlerChoice};
+
+    const KINDS: &[&str] = &["seed", "echo", "static", "throw", "fail_then_succeed", "jsonata", "callback"];
+    const WITHS: &[&str] = &["success", "failure", "failures_then_success", "silence"];
+
+    /// An object's fields, taken one by one.
+    struct Fields(Map<String, Value>);
+
+    impl Fields {
+        fn of(value: Value, what: &'static str) -> Result<Fields, Error> {
+            match value {
+                Value::Object(map) => Ok(Fields(map)),
+                other => Err(Error::invalid_type(unexpected(&other), &what)),
+            }
+        }
+
+        /// The tag, one of `names`.
+        fn tag(&mut self, tag: &'static str, names: &'static [&'static str]) -> Result<String, Error> {
+            let name: String = self.required(tag)?;
+            if names.contains(&name.as_str()) { Ok(name) } else { Err(Error::unknown_variant(&name, names)) }
+        }
+
+        fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, Error> {
+            match self.0.remove(name) {
+                Some(value) => T::deserialize(value),
+                None => Err(Error::missing_field(name)),
+            }
+        }
+
+        /// A field with a default (`#[serde(default)]`), or an `Option` (absent: `None`).
+        fn or_default<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Result<T, Error> {
+            self.0.remove(name).map_or_else(|| Ok(T::default()), T::deserialize)
+        }
+    }
+
+    fn unexpected(value: &Value) -> Unexpected<'_> {
+        match value {
+            Value::Null => Unexpected::Unit,
+            Value::Bool(b) => Unexpected::Bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => Unexpected::Unsigned(u),
+                (None, Some(i)) => Unexpected::Signed(i),
+                _ => Unexpected::Float(n.as_f64().unwrap_or_default()),
+            },
+            Value::String(s) => Unexpected::Str(s),
+            Value::Array(_) => Unexpected::Seq,
+            Value::Object(_) => Unexpected::Map,
+        }
+    }
+
+    pub(super) fn choice(value: Value) -> Result<HandlerChoice, Error> {
+        let mut f = Fields::of(value, "internally tagged enum HandlerChoice")?;
+        Ok(match f.tag("kind", KINDS)?.as_str() {
+            "seed" => HandlerChoice::Seed,
+            "echo" => HandlerChoice::Echo,
+            "static" => HandlerChoice::Static { json: f.required("json")? },
+            "throw" => HandlerChoice::Throw { error: f.required("error")?, cause: f.or_default("cause")? },
+            "fail_then_succeed" => HandlerChoice::FailThenSucceed { times: f.required("times")?, error: f.required("error")?, then: f.or_default("then")? },
+            "jsonata" => HandlerChoice::Jsonata { expression: f.required("expression")? },
+            _ => HandlerChoice::Callback {
+                answer: match f.0.remove("answer") {
+                    None | Some(Value::Null) => None,
+                    Some(answer) => Some(callback(answer)?),
+                },
+            },
+        })
+    }
+
+    pub(super) fn callback(value: Value) -> Result<CallbackAnswer, Error> {
+        let mut f = Fields::of(value, "internally tagged enum CallbackAnswer")?;
+        Ok(match f.tag("with", WITHS)?.as_str() {
+            "success" => CallbackAnswer::Success { output: f.required("output")? },
+            "failure" => CallbackAnswer::Failure { error: f.required("error")?, cause: f.or_default("cause")? },
+            "failures_then_success" => CallbackAnswer::FailuresThenSuccess { times: f.required("times")?, error: f.required("error")?, output: f.required("output")? },
+            _ => CallbackAnswer::Silence { heartbeats: f.or_default("heartbeats")? },
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for HandlerChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        tagged::choice(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for CallbackAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        tagged::callback(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 impl HandlerChoice {
@@ -656,6 +760,57 @@ impl TaskHandler for JsonataHandler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every choice and callback answer, written as serde writes them and read back (from text
+    /// and through a `Value`, as the page reads), with their optional parts absent and present.
+    #[test]
+    fn every_handler_choice_reads_back_as_it_was_written() {
+        let answers = [
+            CallbackAnswer::Success { output: "{}".into() },
+            CallbackAnswer::Failure { error: "E".into(), cause: "C".into() },
+            CallbackAnswer::FailuresThenSuccess { times: 2, error: "E".into(), output: "1".into() },
+            CallbackAnswer::Silence { heartbeats: true },
+            CallbackAnswer::Silence { heartbeats: false },
+        ];
+        let mut choices = vec![
+            HandlerChoice::Seed,
+            HandlerChoice::Echo,
+            HandlerChoice::Static { json: "{\"a\": 1}".into() },
+            HandlerChoice::Throw { error: "Boom".into(), cause: String::new() },
+            HandlerChoice::FailThenSucceed { times: 3, error: "E".into(), then: None },
+            HandlerChoice::FailThenSucceed { times: 0, error: "E".into(), then: Some("[]".into()) },
+            HandlerChoice::Jsonata { expression: "$".into() },
+            HandlerChoice::Callback { answer: None },
+        ];
+        choices.extend(answers.into_iter().map(|a| HandlerChoice::Callback { answer: Some(a) }));
+        for choice in choices {
+            let spec = HandlerSpec { choice, latency_ms: 7 };
+            let text = serde_json::to_string(&spec).unwrap();
+            assert_eq!(serde_json::from_str::<HandlerSpec>(&text).unwrap(), spec, "{text}");
+            assert_eq!(crate::asl::json::from_text::<HandlerSpec>(&text).unwrap(), spec, "{text}");
+        }
+        let read = |text: &str| serde_json::from_value::<HandlerChoice>(serde_json::from_str(text).unwrap());
+        assert_eq!(read(r#"{"kind": "throw", "error": "E", "extra": 1}"#).unwrap(), HandlerChoice::Throw { error: "E".into(), cause: String::new() });
+        assert_eq!(read(r#"{"kind": "seed", "json": 5}"#).unwrap(), HandlerChoice::Seed);
+        assert_eq!(read(r#"{"kind": "callback", "answer": null}"#).unwrap(), HandlerChoice::Callback { answer: None });
+    }
+
+    /// What is wrong is said in serde's words for an internally tagged enum.
+    #[test]
+    fn a_handler_choice_that_does_not_read_is_said_as_serde_says_it() {
+        let error = |text: &str| serde_json::from_value::<HandlerChoice>(serde_json::from_str(text).unwrap()).unwrap_err().to_string();
+        assert_eq!(error(r#"{"error": "E"}"#), "missing field `kind`");
+        assert_eq!(
+            error(r#"{"kind": "thro"}"#),
+            "unknown variant `thro`, expected one of `seed`, `echo`, `static`, `throw`, `fail_then_succeed`, `jsonata`, `callback`"
+        );
+        assert_eq!(error(r#"{"kind": "throw"}"#), "missing field `error`");
+        assert_eq!(error(r#"{"kind": "static", "json": 5}"#), "invalid type: integer `5`, expected a string");
+        assert_eq!(error(r#"{"kind": "fail_then_succeed", "times": -1, "error": "E"}"#), "invalid value: integer `-1`, expected u32");
+        assert_eq!(error(r#""seed""#), "invalid type: string \"seed\", expected internally tagged enum HandlerChoice");
+        assert_eq!(error(r#"{"kind": "callback", "answer": {"with": "later"}}"#), "unknown variant `later`, expected one of `success`, `failure`, `failures_then_success`, `silence`");
+        assert_eq!(error(r#"{"kind": "callback", "answer": {"with": "failure"}}"#), "missing field `error`");
+    }
 
     /// The page's model-level list is the compiled program's, on every corpus definition
     /// (Parallel and Map five deep) and the seed.

@@ -22,7 +22,7 @@ use super::teststate::form::TestForm;
 use crate::asl::clock::Millis;
 
 /// The protocol's version: raise it whenever a message changes shape.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// How long the page waits for the engine's next message about a request (a run's record, a
 /// batch's progress) before it stops the worker and starts a fresh one. A runaway JSONata
@@ -259,6 +259,26 @@ impl ExportAnswer {
 }
 
 impl Response {
+    /// What kind of answer this is, in words (the page names an answer it did not expect by
+    /// this: formatting the whole answer with `Debug` linked every type's `Debug` into the page).
+    pub fn what(&self) -> &'static str {
+        match self {
+            Response::Ready => "the engine being ready",
+            Response::Run(_) => "a run",
+            Response::Heartbeat { .. } => "a heartbeat",
+            Response::BatchProgress { .. } => "a batch's progress",
+            Response::BatchDone(_) => "a batch's summary",
+            Response::SuiteProgress { .. } => "a suite's progress",
+            Response::SuiteDone(_) => "a suite's outcome",
+            Response::SuiteStopped { .. } => "a stopped suite",
+            Response::TestState(_) => "a TestState answer",
+            Response::Export(_) => "an export's files",
+            Response::Opened(_) => "the files opened",
+            Response::Saved(_) => "the files saved",
+            Response::Error { .. } => "an error",
+        }
+    }
+
     /// Whether more answers to the same request follow (a batch's progress).
     pub fn more_to_come(&self) -> bool {
         matches!(self, Response::BatchProgress { .. } | Response::SuiteProgress { .. })
@@ -305,17 +325,21 @@ pub fn encode<T: Serialize>(id: u64, body: &T) -> String {
 /// body), then its body. The id is given back with the error when it could be read, so the
 /// answer can say which request failed.
 pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Envelope<T>, (Option<u64>, ProtocolError)> {
-    #[derive(Deserialize)]
-    struct Head {
-        version: Option<Value>,
-        id: Option<u64>,
-    }
-    let head: Head = serde_json::from_str(text).map_err(|e| (None, ProtocolError::Malformed(e.to_string())))?;
-    let version = head.version.as_ref().and_then(Value::as_u64);
+    // Read once into a `Value` (one JSON parser for every message type: `asl::json::from_text`),
+    // then the head from it, then the body.
+    let value: Value = serde_json::from_str(text).map_err(|e| (None, ProtocolError::Malformed(e.to_string())))?;
+    let Value::Object(head) = &value else {
+        return Err((None, ProtocolError::Malformed("not a JSON object".into())));
+    };
+    let id = match head.get("id") {
+        None | Some(Value::Null) => None,
+        Some(id) => Some(id.as_u64().ok_or_else(|| (None, ProtocolError::Malformed("the id is not a whole number".into())))?),
+    };
+    let version = head.get("version").and_then(Value::as_u64);
     if version != Some(u64::from(VERSION)) {
-        return Err((head.id, ProtocolError::Version { ours: VERSION, theirs: version }));
+        return Err((id, ProtocolError::Version { ours: VERSION, theirs: version }));
     }
-    serde_json::from_str(text).map_err(|e| (head.id, ProtocolError::Malformed(e.to_string())))
+    Envelope::deserialize(value).map_err(|e| (id, ProtocolError::Malformed(e.to_string())))
 }
 
 /// Why the page stopped the engine.

@@ -773,8 +773,9 @@ impl StoresView {
 /// order (a change log, not a copy of the stores per moment), and each moment how many had been
 /// made by then, so the stores at any moment are the stores at the start with that many applied
 /// ([`StoresView::at`]).
+/// Externally tagged on the wire (serde's default): an internally tagged enum is read through a
+/// buffer of its own (serde's `Content`), twice the code in the page's wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "change")]
 pub enum StoreChange {
     /// An object written: created or replaced.
     PutObject { bucket: String, key: String, body: String },

@@ -65,7 +65,7 @@ pub fn BatchTab() -> impl IntoView {
             }
             other => {
                 running.set(false);
-                problem.set(Some(format!("The engine answered a batch with {other:?}.")));
+                problem.set(Some(format!("The engine answered a batch with {}.", other.what())));
             }
         });
     };

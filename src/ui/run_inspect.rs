@@ -54,7 +54,7 @@ pub fn Callbacks(on_sent: Callback<()>) -> impl IntoView {
             ))),
             Response::Heartbeat { .. } => note.set(Some("No task is waiting on this token any more.".into())),
             Response::Error { message } => note.set(Some(message)),
-            other => note.set(Some(format!("The engine answered a callback with {other:?}."))),
+            other => note.set(Some(format!("The engine answered a callback with {}.", other.what()))),
         });
     };
     let send = move |ok: bool| {

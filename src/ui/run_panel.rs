@@ -58,7 +58,7 @@ pub fn RunPanel() -> impl IntoView {
                 then.run(());
             }
             Response::Error { message } => problem.set(Some(message)),
-            other => problem.set(Some(format!("The engine answered a run with {other:?}."))),
+            other => problem.set(Some(format!("The engine answered a run with {}.", other.what()))),
         });
     };
     // The run to go on with (a new one when the last has ended and its end is shown), then `then`.
@@ -84,7 +84,7 @@ pub fn RunPanel() -> impl IntoView {
                 go();
             }
             Response::Error { message } => problem.set(Some(message)),
-            other => problem.set(Some(format!("The engine answered a redrive with {other:?}."))),
+            other => problem.set(Some(format!("The engine answered a redrive with {}.", other.what()))),
         });
     };
     let moments = move || run.read(|l| l.moments()).unwrap_or((0, 0));

@@ -83,7 +83,7 @@ fn ExpectedField(scenario: Signal<Option<Scenario>>, update: Callback<Option<Exp
             update.run(None);
             return;
         }
-        match serde_json::from_str::<Expected>(&v) {
+        match crate::asl::json::from_text::<Expected>(&v) {
             Ok(e) => {
                 error.set(None);
                 update.run(Some(e));

@@ -93,7 +93,7 @@ pub fn SuiteTab() -> impl IntoView {
                 }
                 other => {
                     busy.set(None);
-                    problem.set(Some(format!("The engine answered a suite with {other:?}.")));
+                    problem.set(Some(format!("The engine answered a suite with {}.", other.what())));
                 }
             });
         });
@@ -248,7 +248,7 @@ fn expected_input(
             error.set(None);
             return set_expected(index, None);
         }
-        match serde_json::from_str::<Expected>(&v) {
+        match crate::asl::json::from_text::<Expected>(&v) {
             Ok(e) => {
                 error.set(None);
                 set_expected(index, Some(e));

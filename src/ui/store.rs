@@ -93,7 +93,7 @@ pub fn open(done: impl FnOnce(Result<IdbDatabase, String>) + 'static) {
 }
 
 fn parse(value: &JsValue) -> Option<Record> {
-    value.as_string().and_then(|json| serde_json::from_str(&json).ok())
+    value.as_string().and_then(|json| crate::asl::json::from_text(&json).ok())
 }
 
 /// Every stored record (records that do not read are skipped, and counted).

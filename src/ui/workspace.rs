@@ -42,7 +42,7 @@ fn local_storage() -> Option<web_sys::Storage> {
 /// The old single autosave (localStorage), if there is one.
 fn legacy() -> Option<Saved> {
     let text = local_storage()?.get_item(STORAGE_KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    crate::asl::json::from_text(&text).ok()
 }
 
 /// Opens storage and reads the workspace, then calls `done` (the app mounts then).

@@ -309,5 +309,15 @@ pub fn parse(text: &str) -> Result<serde_json::Value, JsonSyntaxError> {
     read(text).map(|node| node.to_serde())
 }
 
+/// Typed data (a record, a message, a file's settings) from JSON text, read through a
+/// `serde_json::Value`. serde_json's text reader is generic over what it fills, so reading each
+/// type straight from text copies the whole parser into every type's derived `Deserialize` (the
+/// page's wasm held 33 copies of `deserialize_seq` alone); reading the text into a `Value` first
+/// keeps one parser, and the derived code works over the `Value`, which is much less code.
+/// Errors are serde_json's, without a line and column for what is not a syntax error.
+pub fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    T::deserialize(serde_json::from_str::<serde_json::Value>(text)?)
+}
+
 #[cfg(test)]
 mod tests;

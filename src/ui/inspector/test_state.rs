@@ -51,7 +51,7 @@ pub fn TestStatePanel(state: String) -> impl IntoView {
             answer.set(Some(match response {
                 Response::TestState(TestStateAnswer::Body { status, next, body }) => Answer::Body { status, next, body },
                 Response::TestState(TestStateAnswer::Refused(why)) | Response::Error { message: why } => Answer::Refused(why),
-                other => Answer::Refused(format!("The engine answered TestState with {other:?}.")),
+                other => Answer::Refused(format!("The engine answered TestState with {}.", other.what())),
             }))
         });
     };
