@@ -380,10 +380,17 @@ impl TaskHandler for OrderHandler {
                     return Err(StatesError::new("NotificationFailed", format!("SMTP rejected {email}")));
                 }
                 let total = at(r, "total").as_f64().unwrap_or(f64::NAN);
+                // Put together piece by piece: `format!` sizes its string by guessing and goes
+                // through the formatting machinery for each argument.
+                let order_id = at(r, "orderId").as_str().unwrap_or("undefined");
+                let customer = at(r, "customer").as_str().unwrap_or("undefined");
+                let subject = concat(&["Order ", order_id, " processed"], 0);
+                let mut message = concat(&["Dear ", customer, ", your order total is "], 24);
+                push_fixed_2(&mut message, total);
                 Ok(object_from_skeleton!(
                     ("to", field(r, "email")),
-                    ("subject", Value::String(format!("Order {} processed", at(r, "orderId").as_str().unwrap_or("undefined")))),
-                    ("message", Value::String(format!("Dear {}, your order total is {total:.2}", at(r, "customer").as_str().unwrap_or("undefined")))),
+                    ("subject", Value::String(subject)),
+                    ("message", Value::String(message)),
                     ("sent", Value::Bool(true)),
                 ))
             }
@@ -416,9 +423,84 @@ impl TaskHandler for OrderHandler {
     }
 }
 
+/// The pieces one after the other, in a string with room for `spare` more bytes.
+fn concat(pieces: &[&str], spare: usize) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>() + spare);
+    pieces.iter().for_each(|p| out.push_str(p));
+    out
+}
+
+/// Writes `x` with two decimals (JavaScript's `toFixed(2)`, as the peer harness's handler
+/// prints a total), exactly as `format!("{x:.2}")` does. The formatter expands the number's
+/// exact decimal value to round it (~900 instructions); here the cents are `x × 100` rounded,
+/// which is the same number unless the product lies near a half cent, where the rounding of
+/// the product itself could decide: those, and numbers too large for the margin to hold, go
+/// to the formatter.
+fn push_fixed_2(out: &mut String, x: f64) {
+    let magnitude = x.abs();
+    // Below 10^9, `magnitude × 100` < 2^37 is within 2^-17 of the exact product, far inside
+    // the 10^-3 kept from a half cent.
+    if magnitude < 1e9 {
+        let scaled = magnitude * 100.0;
+        if (scaled - scaled.floor() - 0.5).abs() > 1e-3 {
+            let cents = scaled.round() as u64;
+            if x.is_sign_negative() {
+                out.push('-');
+            }
+            let mut digits = [0u8; 20];
+            let mut at = digits.len();
+            let mut whole = cents / 100;
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (whole % 10) as u8;
+                whole /= 10;
+                if whole == 0 {
+                    break;
+                }
+            }
+            out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+            let fraction = (cents % 100) as u8;
+            out.push('.');
+            out.push(char::from(b'0' + fraction / 10));
+            out.push(char::from(b'0' + fraction % 10));
+            return;
+        }
+    }
+    use std::fmt::Write;
+    let _ = write!(out, "{x:.2}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_decimals_are_written_as_the_formatter_writes_them() {
+        let fixed = |x: f64| {
+            let mut out = String::new();
+            push_fixed_2(&mut out, x);
+            out
+        };
+        // The harness's totals, and numbers around half cents, signs, zeros and the large.
+        let mut values: Vec<f64> = (-2_000..20_000).map(|n| n as f64 * 1.2).collect();
+        values.extend((-2_000..2_000).map(|n| n as f64 * 0.005));
+        values.extend([0.0, -0.0, 0.125, 0.375, 1.005, 2.675, -1.005, 1.0049999, 1.0050001, 999_999_999.995, 1e9, 1e300, -1e-300]);
+        values.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MIN_POSITIVE, f64::MAX]);
+        // A spread over many magnitudes (a fixed LCG, no randomness in the test).
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = ((state >> 3) % 24) as i32 - 8;
+            values.push((mantissa - 0.5) * 10f64.powi(exponent));
+        }
+        for x in values {
+            assert_eq!(fixed(x), format!("{x:.2}"), "{x:e}");
+        }
+        let mut message = concat(&["a", "", "bc"], 3);
+        assert_eq!((message.as_str(), message.capacity() >= 6), ("abc", true));
+        message.clear();
+    }
 
     #[test]
     fn order_transitions_match_the_peer_harness() {
