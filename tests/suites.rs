@@ -296,20 +296,14 @@ const KNOWN_AWS_SAMPLES_MISSES: &[&str] = &[
     "tests/fixtures/workflows/aws-samples-app-control-concurrency-with-dynamodb.asl.json: Do Work fails",
     "tests/fixtures/workflows/aws-samples-app-control-concurrency-with-dynamodb.asl.json: Release Lock Retry[1] then success",
     "tests/fixtures/workflows/aws-samples-app-control-concurrency-with-dynamodb.asl.json: Release Lock Retry[1] exhausted",
-    // CheckOutcome decides on `$.resumeResult.status`, the output of the callback
-    // WaitForBatchCompletion waits for: the generator answers a callback's success with an output
-    // that has no `status` (it chooses no callback output for the Choice after it), so CheckOutcome
-    // fails on its Variable's missing path (States.Runtime), whatever the rule. The on-demand
-    // fallback (RedriveOnDemand's children, InvokeOnDemand, RecordError) reads a JSONL object
-    // from `${OutputBucket}` at the key the ReconcileRecords function answers; no such object is in
-    // the simulated S3, so the reader fails (States.ItemReaderFailed, uncaught) and no child runs:
-    // the generator injects answers, it writes no S3 objects. (`statecraft run` with
-    // `--answer 'WaitForBatchCompletion=callback:{}'` shows the first, with a `Failed` status and
-    // an unprocessed count the second.)
+    // The on-demand fallback (RedriveOnDemand's children, InvokeOnDemand, RecordError) reads a
+    // JSONL object from `${OutputBucket}` at the key the ReconcileRecords function answers; no
+    // such object is in the simulated S3, so the reader fails (States.ItemReaderFailed, uncaught)
+    // and no child runs: the generator injects answers, it writes no S3 objects. (CheckOutcome's
+    // rules, on the WaitForBatchCompletion callback's `status`, are reached: the callback is
+    // answered with the status each rule wants.)
     "tests/fixtures/workflows/aws-samples-bedrock-batch-with-sla.asl.json: InvokeOnDemand",
     "tests/fixtures/workflows/aws-samples-bedrock-batch-with-sla.asl.json: RecordError",
-    "tests/fixtures/workflows/aws-samples-bedrock-batch-with-sla.asl.json: CheckOutcome → DownstreamProcessing",
-    "tests/fixtures/workflows/aws-samples-bedrock-batch-with-sla.asl.json: CheckOutcome → FallbackEntry",
     "tests/fixtures/workflows/aws-samples-bedrock-batch-with-sla.asl.json: RedriveOnDemand → MergeResults",
     "tests/fixtures/workflows/aws-samples-bedrock-batch-with-sla.asl.json: start → InvokeOnDemand",
     "tests/fixtures/workflows/aws-samples-bedrock-batch-with-sla.asl.json: InvokeOnDemand → end",
@@ -354,16 +348,6 @@ const KNOWN_AWS_SAMPLES_MISSES: &[&str] = &[
     // (its Catch takes only States.ItemReaderFailed): nothing a child runs can fail it, so no
     // child of the outer Map fails for its tolerance to let through.
     "tests/fixtures/workflows/aws-samples-s3-high-throughput-distributed-map.asl.json: S3 Distributed Map State Machine tolerates a failed iteration",
-    // usersChoice decides on `$.taskresult.action`, the output of the AskUser callback
-    // (`lambda:invoke.waitForTaskToken`): as with bedrock-batch-with-sla's CheckOutcome, the
-    // generator answers a callback's success with an output that has no `action`, so usersChoice
-    // fails on its Variable's missing path (States.Runtime) before any rule or its Default.
-    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: denied",
-    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: approved",
-    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: usersChoice → denied",
-    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: usersChoice → approved",
-    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: denied → end",
-    "tests/fixtures/workflows/aws-samples-security-incident-response-cdk.asl.json: approved → end",
 ];
 
 /// The suite as Step Functions Local test cases replays it: each test case, run with its mocked

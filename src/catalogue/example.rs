@@ -13,6 +13,10 @@
 //! (`[2]`: three), maps the key read, and a union the member read (`$.Item.count.N`: `N`). Only the
 //! read paths go deeper, so an answer grows by the paths the workflow names, never by a whole
 //! recursive shape.
+//!
+//! A batch call's answer follows its request ([`one_per_item`], a table of the calls AWS documents
+//! as answering one entry per item: Firehose's `putRecordBatch`, Kinesis's `putRecords`, SQS's
+//! and SNS's batches, EventBridge's `putEvents`): one entry per item sent, none failed.
 
 use serde_json::{Map, Number, Value};
 
@@ -128,6 +132,60 @@ pub fn last_page(service: &Service, input: Option<ShapeId>, output: ShapeId, val
             answer.remove(name);
         } else if matches!(name.as_str(), "IsTruncated" | "Truncated") && answer.get(name).is_some_and(Value::is_boolean) {
             answer.insert(name.clone(), Value::Bool(false));
+        }
+    }
+}
+
+/// The calls whose answer has one entry per item sent, as AWS documents them: the service, the
+/// operation, the request's list and the answer's list. A batch of ten answers with ten entries
+/// (a workflow that reads `$.RequestResponses[9]`, or counts them, finds them all), none failed.
+pub const ONE_PER_ITEM: &[(&str, &str, &str, &str)] = &[
+    ("firehose", "PutRecordBatch", "Records", "RequestResponses"),
+    ("kinesis", "PutRecords", "Records", "Records"),
+    ("sqs", "SendMessageBatch", "Entries", "Successful"),
+    ("sqs", "DeleteMessageBatch", "Entries", "Successful"),
+    ("sqs", "ChangeMessageVisibilityBatch", "Entries", "Successful"),
+    ("sns", "PublishBatch", "PublishBatchRequestEntries", "Successful"),
+    ("eventbridge", "PutEvents", "Entries", "Entries"),
+];
+
+/// Makes an example answer of a batch call ([`ONE_PER_ITEM`]) follow the request: its list gets
+/// one entry per item sent (the elements it has are kept, more are built from `seed`), each
+/// entry's plain members named as the item's take the item's value (SQS's and SNS's `Id`), and
+/// the answer's lists of failures (`Failed`) are empty. Other calls and requests without the
+/// list are left as they are.
+pub fn one_per_item(service: &Service, operation: &str, request: &Value, value: &mut Value, seed: u64) {
+    let Some((_, _, asked, answered)) = ONE_PER_ITEM.iter().find(|e| e.0 == service.name && e.1 == operation) else { return };
+    let (Some(items), Some(op), Value::Object(answer)) = (request.get(*asked).and_then(Value::as_array), service.operations.get(operation), value) else { return };
+    let Some(Shape::Structure { members, .. }) = op.output.map(|id| service.shape(id)) else { return };
+    let Some(element) = members.iter().find(|(m, _)| m == answered).and_then(|(_, id)| match service.shape(*id) {
+        Shape::List { member, .. } => Some(*member),
+        _ => None,
+    }) else { return };
+    let mut entries = match answer.remove(*answered) {
+        Some(Value::Array(entries)) => entries,
+        _ => Vec::new(),
+    };
+    entries.truncate(items.len());
+    for i in entries.len()..items.len() {
+        let mut builder = Builder { service, rng: SplitMix::new(seed.wrapping_add(i as u64 + 1)) };
+        entries.push(builder.value(element, &singular(answered), 1, &[]));
+    }
+    for (entry, item) in entries.iter_mut().zip(items) {
+        let (Value::Object(entry), Value::Object(item)) = (entry, item) else { continue };
+        for (name, got) in entry.iter_mut() {
+            if let Some(given) = item.get(name)
+                && (given.is_string() || given.is_number())
+                && std::mem::discriminant(given) == std::mem::discriminant(got)
+            {
+                *got = given.clone();
+            }
+        }
+    }
+    answer.insert(answered.to_string(), Value::Array(entries));
+    for (name, _) in members {
+        if name != answered && reports_failure(name) && answer.get(name).is_some_and(Value::is_array) {
+            answer.insert(name.clone(), Value::Array(Vec::new()));
         }
     }
 }

@@ -33,8 +33,11 @@ impl CatalogueHandler {
 }
 
 impl TaskHandler for CatalogueHandler {
-    fn invoke(&mut self, _: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
         let seed = context.rng.next_u64();
-        Ok(self.resolved.example_output(seed))
+        let mut example = self.resolved.example_output(seed);
+        // A batch call's answer has one entry per item sent.
+        crate::catalogue::example::one_per_item(&self.resolved.service, &self.resolved.operation, request.input, &mut example, seed);
+        Ok(example)
     }
 }

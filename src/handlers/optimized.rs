@@ -314,7 +314,12 @@ impl TaskHandler for CatalogueAnswer {
         let seed = context.rng.next_u64();
         let optimized = matches!(self.resolved.integration, Integration::Optimized { .. });
         let response = match self.answer {
-            Answer::Example => echo_request_members(self.resolved.example_output_reading(seed, &self.reads), request.input),
+            Answer::Example => {
+                let mut example = self.resolved.example_output_reading(seed, &self.reads);
+                // A batch call answers with one entry per item sent.
+                crate::catalogue::example::one_per_item(&self.resolved.service, &self.resolved.operation, request.input, &mut example, seed);
+                echo_request_members(example, request.input)
+            }
             Answer::SyncJob => {
                 // The start call's answer is the start operation's example, from the same seed.
                 self.submitted = Some(in_own_words(&self.resolved.integration, self.resolved.example_output(seed)));
@@ -571,6 +576,36 @@ mod tests {
         assert_eq!((sync2["Status"].clone(), sync2["Output"].clone()), (json!("SUCCEEDED"), json!({"k": 1})));
         let sync = answer("arn:aws:states:::states:startExecution.sync", json!({"StateMachineArn": "arn:aws:states:eu-west-1:111:stateMachine:Child", "Input": {"k": 1}}));
         assert_eq!(sync["Output"], "{\"k\":1}");
+    }
+
+    #[test]
+    fn a_batch_call_answers_with_one_entry_per_item_sent_none_failed() {
+        // (service call, request list, its length, answer list)
+        let cases = [
+            ("arn:aws:states:::aws-sdk:firehose:putRecordBatch", "Records", 7, "RequestResponses"),
+            ("arn:aws:states:::aws-sdk:kinesis:putRecords", "Records", 3, "Records"),
+            ("arn:aws:states:::aws-sdk:sqs:sendMessageBatch", "Entries", 4, "Successful"),
+            ("arn:aws:states:::aws-sdk:sns:publishBatch", "PublishBatchRequestEntries", 2, "Successful"),
+            ("arn:aws:states:::aws-sdk:eventbridge:putEvents", "Entries", 5, "Entries"),
+        ];
+        for (resource, asked, count, answered) in cases {
+            let items: Vec<Value> = (0..count).map(|i| json!({"Id": format!("item-{i}"), "Data": "eA=="})).collect();
+            let r = answer(resource, json!({asked: items, "DeliveryStreamName": "s", "StreamName": "s", "QueueUrl": "q", "TopicArn": "t"}));
+            let entries = r[answered].as_array().unwrap_or_else(|| panic!("{resource}: {r}"));
+            assert_eq!(entries.len(), count, "{resource}: {r}");
+            // Entries differ from one another, and an entry's `Id` is its item's.
+            assert_ne!(entries[0], entries[1], "{resource}");
+            if entries[0].get("Id").is_some() {
+                assert_eq!(entries[count - 1]["Id"], format!("item-{}", count - 1), "{resource}");
+            }
+            // None failed: no failure list with entries, no count above 0.
+            for failed in ["Failed", "FailedPutCount", "FailedRecordCount", "FailedEntryCount"] {
+                assert!(r.get(failed).is_none_or(|f| f == &json!([]) || f == &json!(0)), "{resource}: {failed} in {r}");
+            }
+        }
+        // A request without its list (or another call) keeps the example as it was.
+        let r = answer("arn:aws:states:::aws-sdk:firehose:putRecordBatch", json!({"DeliveryStreamName": "s"}));
+        assert!(r["RequestResponses"].as_array().is_some_and(|e| !e.is_empty()), "{r}");
     }
 
     #[test]

@@ -388,7 +388,7 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
         }
         match state.kind.as_str() {
             "Choice" => out.extend(choice_mutations(graph, state, kept)),
-            "Task" => out.extend(task_mutations(state, kept)),
+            "Task" => out.extend(task_mutations(graph, state, kept)),
             "Map" if !map_has_items(state, kept) => out.extend(map_items_mutations(graph, state, kept)),
             "Map" | "Parallel" => {
                 let catchers = graph::error_lists(&state.json, "Catch");
@@ -425,7 +425,7 @@ fn mutations(graph: &Graph, kept: &Kept) -> Vec<Candidate> {
         let mut candidate = kept.candidate.clone();
         candidate.steps.push(format!("{} are called back with success", waiting.join(", ")));
         for name in waiting {
-            let answer = CallbackAnswer::Success { output: "{}".into() };
+            let answer = CallbackAnswer::Success { output: graph.state(name).map_or_else(|| "{}".to_string(), |s| callback_output(graph, s)) };
             candidate.handlers.insert(name.to_string(), HandlerSpec { choice: HandlerChoice::Callback { answer: Some(answer) }, latency_ms: 0 });
         }
         out.push(candidate);
@@ -503,7 +503,30 @@ fn reader_failure_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candid
     out
 }
 
-fn task_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
+/// What a callback's success sends, as JSON text: what its `ResultSelector` reads, with the
+/// fields the states after it read ([`Graph::callback_outputs`]); `{}` when nothing is read.
+fn callback_output(graph: &Graph, state: &graph::StateInfo) -> String {
+    let output = match (graph.callback_outputs.get(&state.name), selected_output(state)) {
+        (Some(Value::Object(read)), Value::Object(mut selected)) => {
+            for (k, v) in read {
+                selected.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            Value::Object(selected)
+        }
+        (_, selected) => selected,
+    };
+    output.to_string()
+}
+
+/// What a callback's success sends for its `ResultSelector` to read (`{}` without one).
+fn selected_output(state: &graph::StateInfo) -> Value {
+    match state.json.contains_key("ResultSelector") {
+        true => invert_result(&state.json, &Value::Object(Map::new())).unwrap_or_default(),
+        false => Value::Object(Map::new()),
+    }
+}
+
+fn task_mutations(graph: &Graph, state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
     let name = state.name.as_str();
     let mut out = Vec::new();
     let catchers = graph::error_lists(&state.json, "Catch");
@@ -544,11 +567,14 @@ fn task_mutations(state: &graph::StateInfo, kept: &Kept) -> Vec<Candidate> {
         // Catch takes, and with each Retry's error (answered the same way on every attempt, the
         // retries run out); silence until the timeout (heartbeats sent) or the missed heartbeat.
         let answered = |answer: CallbackAnswer| HandlerSpec { choice: HandlerChoice::Callback { answer: Some(answer) }, latency_ms: 0 };
-        let output = match state.json.contains_key("ResultSelector") {
-            true => invert_result(&state.json, &Value::Object(Map::new())).unwrap_or_default().to_string(),
-            false => "{}".to_string(),
-        };
-        out.push(with_handler(kept, format!("{name} is called back with success"), name, answered(CallbackAnswer::Success { output: output.clone() })));
+        // With what its `ResultSelector` reads only (a Choice's Default on an absent field), and
+        // with what the states after it read (the rules on the answer's fields).
+        let plain = selected_output(state).to_string();
+        let output = callback_output(graph, state);
+        out.push(with_handler(kept, format!("{name} is called back with success"), name, answered(CallbackAnswer::Success { output: plain.clone() })));
+        if output != plain {
+            out.push(with_handler(kept, format!("{name} is called back with success, with what the states after it read"), name, answered(CallbackAnswer::Success { output: output.clone() })));
+        }
         for i in 0..catchers.len() {
             if let Ok(error) = graph::error_for(&catchers, i, true) {
                 let failure = CallbackAnswer::Failure { error: error.clone(), cause: INJECTED_CAUSE.into() };

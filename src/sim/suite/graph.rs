@@ -100,6 +100,10 @@ pub struct Graph {
     pub scopes: Vec<ScopeInfo>,
     pub edges: Vec<Edge>,
     pub goals: Vec<Goal>,
+    /// Each `.waitForTaskToken` Task's success output shaped for what the states after it read
+    /// ([`crate::sim::downstream`]: a Choice on `$.answer.action` finds an `action` that takes
+    /// its main branch), by state name.
+    pub callback_outputs: std::collections::BTreeMap<String, Value>,
 }
 
 impl Graph {
@@ -110,6 +114,15 @@ impl Graph {
         if let Some(machine) = definition.as_object() {
             let jsonata = machine.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
             graph.scope(machine, None, jsonata);
+        }
+        let callback = |s: &StateInfo| s.json.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken"));
+        if graph.states.iter().any(callback) {
+            let expectations = crate::sim::downstream::expectations(definition);
+            for state in graph.states.iter().filter(|s| callback(s)) {
+                if let Some(expectation) = expectations.get(&state.name).filter(|e| !e.is_empty()) {
+                    graph.callback_outputs.insert(state.name.clone(), expectation.shape_payload(Value::Object(Default::default())));
+                }
+            }
         }
         graph
     }
@@ -280,6 +293,25 @@ pub fn error_for(lists: &[Vec<String>], index: usize, on_task: bool) -> Result<S
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_callback_s_success_carries_what_the_choice_after_it_reads() {
+        // As published (security-incident-response): the approver's answer decides the branch.
+        let graph = Graph::of(&json!({"StartAt": "Ask", "States": {
+            "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}}, "ResultPath": "$.taskresult", "Next": "Choose"},
+            "Choose": {"Type": "Choice", "Choices": [
+                {"Variable": "$.taskresult.action", "StringEquals": "delete", "Next": "Denied"},
+                {"Variable": "$.taskresult.action", "StringEquals": "allow", "Next": "Approved"}], "Default": "Denied"},
+            "Denied": {"Type": "Fail"},
+            "Approved": {"Type": "Pass", "Parameters": {"who.$": "$.taskresult.approver"}, "End": true},
+            "Plain": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}));
+        let output = &graph.callback_outputs["Ask"];
+        // The branch that ends well is taken, and what it reads is there.
+        assert_eq!(output["action"], "allow", "{output}");
+        assert!(output.get("approver").is_some(), "{output}");
+        assert!(!graph.callback_outputs.contains_key("Plain"));
+    }
 
     #[test]
     fn edges_and_goals_of_a_nested_definition() {

@@ -295,8 +295,11 @@ fn input_path(state: &StateInfo) -> Option<Vec<Step>> {
 
 /// The path in what a Task's handler returns: a `lambda:invoke`'s result is the handler's
 /// answer under `Payload` (its `StatusCode` and headers are the service's, no handler sets them).
+/// A callback's result (`lambda:invoke.waitForTaskToken` too) is the output SendTaskSuccess
+/// sends, whole.
 fn handler_path(task: &StateInfo, raw: Vec<Step>) -> Option<Vec<Step>> {
-    let invoke = task.json.get("Resource").and_then(Value::as_str).is_some_and(|r| r.starts_with("arn:aws:states:::lambda:invoke"));
+    let resource = task.json.get("Resource").and_then(Value::as_str).unwrap_or_default();
+    let invoke = resource.starts_with("arn:aws:states:::lambda:invoke") && !resource.ends_with(".waitForTaskToken");
     if !invoke {
         return Some(raw);
     }
@@ -452,6 +455,23 @@ mod tests {
         // The service's StatusCode is no handler's to set, through a template or beside it.
         assert_eq!(traced_with(d.clone(), json!({}), answer.clone(), "Is", "$.p.k.x"), None);
         assert_eq!(traced_with(d, json!({}), answer, "Is", "$.code"), None);
+    }
+
+    #[test]
+    fn a_callback_s_result_is_what_send_task_success_sent_whole() {
+        use crate::sim::handler::{CallbackAnswer, HandlerChoice, HandlerSpec};
+        // As published (security-incident-response): a Lambda asked through
+        // `lambda:invoke.waitForTaskToken`, its callback's output read with no `Payload` around it.
+        let d = json!({"StartAt": "Ask", "States": {
+            "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": {"FunctionName": FN, "Payload": {"token.$": "$$.Task.Token"}}, "ResultPath": "$.answer", "Next": "Is"},
+            "Is": {"Type": "Choice", "Choices": [{"Variable": "$.answer.action", "StringEquals": "allow", "Next": "Done"}], "Default": "Done"},
+            "Done": {"Type": "Succeed"}}});
+        let answered = HandlerSpec { choice: HandlerChoice::Callback { answer: Some(CallbackAnswer::Success { output: r#"{"action": "deny"}"#.into() }) }, latency_ms: 0 };
+        let handlers: HandlerSet = [("Ask".to_string(), answered)].into_iter().collect();
+        let run = Simulator::new(&d.to_string(), &handlers).unwrap().run_quiet(json!({}), 0);
+        let visit = run.visits.iter().position(|v| &*v.state == "Is").unwrap_or_else(|| panic!("Is not visited: {:?}", run.visits));
+        assert_eq!(trace(&Graph::of(&d), &run, visit, &paths::reference("$.answer.action").unwrap()), task("Ask")("$.action"));
     }
 
     #[test]
