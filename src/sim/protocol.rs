@@ -8,7 +8,8 @@
 //!
 //! What is not the engine's is here too, because both sides must agree on it: how long the page
 //! waits for an answer before it stops the worker ([`RUN_BUDGET_MS`]) and the words it then
-//! puts on the run ([`stopped_words`]).
+//! puts on the run ([`stopped_words`]), and when it stops starting fresh workers ([`Restarts`],
+//! [`engine_down_words`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -426,6 +427,53 @@ pub fn stopped_words(work: Work, cause: StopCause, detail: &str) -> String {
     }
 }
 
+/// How many workers in a row may be stopped without a word from any of them (its script or its
+/// wasm failing to load, say: each fresh one fails the same way) before the page stops starting
+/// fresh ones and says the engine could not start.
+pub const RESTARTS_IN_A_ROW: u32 = 3;
+
+/// The watchdog's count of workers stopped in a row without a word: it decides whether a stop
+/// starts a fresh worker or gives up ([`RESTARTS_IN_A_ROW`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Restarts {
+    silent: u32,
+}
+
+/// What follows a stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterStop {
+    /// Start a fresh worker.
+    StartFresh,
+    /// Start none: the engine could not start ([`engine_down_words`]); every request is refused in those words.
+    GiveUp,
+}
+
+impl Restarts {
+    /// The worker said something (that it listens, an answer): it loaded, so the count starts again.
+    pub fn heard(&mut self) {
+        self.silent = 0;
+    }
+
+    /// A worker was stopped for `cause`: whether a fresh one is started. The person's own stop
+    /// (Reset) is not the engine failing and counts for nothing, but does not forgive either.
+    pub fn stopped(&mut self, cause: StopCause) -> AfterStop {
+        if cause != StopCause::Asked {
+            self.silent += 1;
+        }
+        self.after()
+    }
+
+    /// Whether the page has given up on the engine.
+    pub fn after(&self) -> AfterStop {
+        if self.silent >= RESTARTS_IN_A_ROW { AfterStop::GiveUp } else { AfterStop::StartFresh }
+    }
+}
+
+/// What the page says, and each request is answered, once it has given up on the engine.
+pub fn engine_down_words() -> String {
+    format!("The engine could not start: it failed {RESTARTS_IN_A_ROW} times in a row before it said a word (its files may not have loaded). Reload the page to try again.")
+}
+
 fn seconds(ms: u32) -> String {
     if ms % 1000 == 0 { (ms / 1000).to_string() } else { format!("{:.1}", f64::from(ms) / 1000.0) }
 }
@@ -551,6 +599,36 @@ mod tests {
         let (_, error) = decode::<Request>(&format!(r#"{{"version": {VERSION}, "id": 4, "body": {{"Nonsense": 1}}}}"#)).unwrap_err();
         assert!(matches!(error, ProtocolError::Malformed(_)), "{error:?}");
         assert!(matches!(decode::<Request>("not json").unwrap_err(), (None, ProtocolError::Malformed(_))));
+    }
+
+    #[test]
+    fn workers_that_fail_before_a_word_are_restarted_three_times_then_the_page_gives_up() {
+        let mut r = Restarts::default();
+        // A script that never loads: each fresh worker fails at once.
+        assert_eq!(r.stopped(StopCause::Crashed), AfterStop::StartFresh);
+        assert_eq!(r.stopped(StopCause::NotStarted { after_ms: START_BUDGET_MS }), AfterStop::StartFresh);
+        assert_eq!(r.stopped(StopCause::Crashed), AfterStop::GiveUp);
+        assert_eq!(r.after(), AfterStop::GiveUp);
+        let words = engine_down_words();
+        assert!(words.starts_with("The engine could not start") && words.contains(&format!("{RESTARTS_IN_A_ROW} times")) && words.ends_with("Reload the page to try again."), "{words}");
+
+        // A worker that answers in between is forgiven: runaways stopped one after another,
+        // each by a worker that had loaded, never add up.
+        let mut r = Restarts::default();
+        for _ in 0..10 {
+            r.heard();
+            assert_eq!(r.stopped(StopCause::NoAnswer { after_ms: RUN_BUDGET_MS }), AfterStop::StartFresh);
+        }
+        // The person's Reset is not the engine failing.
+        let mut r = Restarts::default();
+        for _ in 0..10 {
+            assert_eq!(r.stopped(StopCause::Asked), AfterStop::StartFresh);
+        }
+        // ...nor does it forgive failures before it.
+        assert_eq!(r.stopped(StopCause::Crashed), AfterStop::StartFresh);
+        assert_eq!(r.stopped(StopCause::Crashed), AfterStop::StartFresh);
+        assert_eq!(r.stopped(StopCause::Asked), AfterStop::StartFresh);
+        assert_eq!(r.stopped(StopCause::Crashed), AfterStop::GiveUp);
     }
 
     #[test]

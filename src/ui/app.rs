@@ -1,6 +1,7 @@
 //! The app: top bar, palette, canvas, inspector, code and diagnostics, with splitters between
 //! them (`splitter`); the global shortcuts and autosave into the workspace (`workspace`,
-//! `store`). [`start`] loads the workspace, then mounts.
+//! `store`); Escape closing the dialog on top, and the focus given back to what opened a dialog
+//! when it closes ([`ReturnFocus`]). [`start`] loads the workspace, then mounts.
 
 use super::canvas::Canvas;
 use super::code_pane::CodePane;
@@ -121,6 +122,7 @@ pub fn App(loaded: Loaded) -> impl IntoView {
         <div class="app" data-testid="app" style=move || panes.sizes.with(|s| s.css_vars())>
             <Toolbar/>
             <WorkspaceBars/>
+            <super::engine::EngineDown/>
             <main class="workspace">
                 <Palette/>
                 <SplitterBar which=Splitter::Palette/>
@@ -140,6 +142,41 @@ pub fn App(loaded: Loaded) -> impl IntoView {
             </main>
             <Shortcuts/>
         </div>
+    }
+}
+
+thread_local! {
+    /// The element that had the focus when each open dialog opened, by the dialog's number.
+    static OPENERS: std::cell::RefCell<std::collections::BTreeMap<u64, web_sys::HtmlElement>> = Default::default();
+    static NEXT_OPENER: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Put inside a dialog: what had the focus when it opened (the button that opened it) gets the
+/// focus back when it closes, unless the focus has gone elsewhere on the page meanwhile (it is
+/// in the dialog going away, or nowhere) or that element has left the page.
+#[component]
+pub fn ReturnFocus() -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().and_then(|w| w.document());
+    let opener = document.as_ref().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let body = document.as_ref().and_then(|d| d.body());
+    if let Some(opener) = opener.filter(|o| Some(o) != body.as_ref()) {
+        let id = NEXT_OPENER.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        });
+        OPENERS.with(|o| o.borrow_mut().insert(id, opener));
+        on_cleanup(move || {
+            let Some(opener) = OPENERS.with(|o| o.borrow_mut().remove(&id)) else { return };
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let lost = match document.active_element() {
+                None => true,
+                Some(active) => Some(&active) == document.body().as_ref().map(|b| b.as_ref()) || active.closest("[role=dialog]").ok().flatten().is_some(),
+            };
+            if lost && opener.is_connected() {
+                let _ = opener.focus();
+            }
+        });
     }
 }
 

@@ -217,6 +217,7 @@ pub fn ChooseMachine(pending: RwSignal<Option<Pending>>, report: RwSignal<Option
             view! {
                 <div class="dialog-backdrop" on:click=move |_| pending.set(None)>
                     <div class="dialog choose" role="dialog" aria-label="Choose a state machine" on:click=|e| e.stop_propagation()>
+                        <super::app::ReturnFocus/>
                         <h2>"Which state machine?"</h2>
                         <p class="hint">{format!("{} holds {} state machines.", p.title, p.choices.len())}</p>
                         <ul class="machine-list">{rows}</ul>
@@ -386,6 +387,7 @@ pub fn ImportDialog(open: RwSignal<bool>) -> impl IntoView {
         <Show when=move || open.get()>
             <div class="dialog-backdrop" on:click=move |_| close()>
                 <div class="dialog import" role="dialog" aria-label="Import" on:click=|e| e.stop_propagation()>
+                    <super::app::ReturnFocus/>
                     <h2>"Import"</h2>
                     <p class="hint">"Paste a whole definition, in JSON or YAML, or a SAM, CloudFormation, CDK or Terraform template (it opens as a new document), or states to add to this one."</p>
                     <textarea class="import-text" node_ref=field aria-label="Definition to import" spellcheck="false" prop:value=move || text.get()
@@ -473,6 +475,7 @@ fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
             view! {
                 <div class="dialog-backdrop" on:click=move |_| report.set(None)>
                     <div class="dialog choose" role="dialog" aria-label="Project opened" on:click=|e| e.stop_propagation()>
+                        <super::app::ReturnFocus/>
                         <h2>{format!("Opened from {}", r.title)}</h2>
                         <h3>{format!("Found {} state machine{}", r.found.len(), if r.found.len() == 1 { "" } else { "s" })}</h3>
                         {if none { view! { <p class="hint">"No state machine in these files: nothing was opened."</p> }.into_any() } else { view! { <ul class="project-found">{found}</ul> }.into_any() }}

@@ -4,8 +4,11 @@
 //! listens, then [`RUN_BUDGET_MS`] to its next answer; past either, or when the worker fails,
 //! the worker is terminated, a fresh one is started, and every request still waiting is
 //! answered with [`Response::Error`] saying so in the words of what it asked for (a run, a file
-//! opened or saved: [`crate::sim::protocol::stopped_words`]). The messages and the words are
-//! `sim::protocol`'s.
+//! opened or saved: [`crate::sim::protocol::stopped_words`]). Workers that fail before a word,
+//! one after another (a script that does not load), are not started without end: after
+//! [`crate::sim::protocol::RESTARTS_IN_A_ROW`] the page gives up (`protocol::Restarts` decides),
+//! says so above the canvas ([`EngineDown`]) and answers every request in those words. The
+//! messages and the words are `sim::protocol`'s.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -14,13 +17,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use crate::sim::protocol::{RUN_BUDGET_MS, Request, Response, START_BUDGET_MS, StopCause, Work, decode, encode, stopped_words};
+use crate::sim::protocol::{AfterStop, RUN_BUDGET_MS, Request, Response, Restarts, START_BUDGET_MS, StopCause, Work, decode, encode, engine_down_words, stopped_words};
 
 /// The worker's start script (trunk's loader shim of the `statecraft-worker` binary).
 const WORKER_SCRIPT: &str = "./statecraft-worker_loader.js";
 
 type OnAnswer = Rc<dyn Fn(Response)>;
-type Listeners = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut(web_sys::ErrorEvent)>);
+type Listeners = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut(web_sys::Event)>);
 
 struct Pending {
     on_answer: OnAnswer,
@@ -40,6 +43,8 @@ struct Link {
     pending: BTreeMap<u64, Pending>,
     /// The services whose catalogue file this worker has been sent.
     services_sent: BTreeSet<String>,
+    /// Workers stopped in a row without a word: whether the next stop starts a fresh one.
+    restarts: Restarts,
     /// Kept alive as long as the worker they listen to.
     _listeners: Option<Listeners>,
     /// The last stopped worker's: a restart may run inside one of them, so they are dropped at
@@ -51,16 +56,23 @@ struct Link {
 #[derive(Clone, Copy)]
 pub struct Engine {
     link: StoredValue<Link, LocalStorage>,
+    /// Whether the page has given up on the engine (said by [`EngineDown`]).
+    down: RwSignal<bool>,
 }
 
 impl Engine {
     pub fn new() -> Engine {
-        Engine { link: StoredValue::new_local(Link { next_id: 1, ..Link::default() }) }
+        Engine { link: StoredValue::new_local(Link { next_id: 1, ..Link::default() }), down: RwSignal::new(false) }
     }
 
-    /// Starts the worker (when none runs).
+    /// Whether the page has given up starting the engine (tracked).
+    pub fn down(&self) -> bool {
+        self.down.get()
+    }
+
+    /// Starts the worker (when none runs, and the page has not given up on it).
     pub fn start(&self) {
-        if self.link.with_value(|l| l.worker.is_some()) {
+        if self.link.with_value(|l| l.worker.is_some() || l.restarts.after() == AfterStop::GiveUp) {
             return;
         }
         let engine = *self;
@@ -76,9 +88,11 @@ impl Engine {
                 engine.receive(&text);
             }
         });
-        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+        // A trap is an `ErrorEvent` with a message; a script that does not load, a plain `Event`.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             ev.prevent_default();
-            engine.restart(StopCause::Crashed, &ev.message());
+            let message = ev.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
+            engine.restart(StopCause::Crashed, &message);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -94,6 +108,11 @@ impl Engine {
     /// or the error that stopped the engine. Its id.
     pub fn ask(&self, request: &Request, on_answer: impl Fn(Response) + 'static) -> u64 {
         self.start();
+        if self.link.with_value(|l| l.restarts.after() == AfterStop::GiveUp) {
+            // Answered after the caller's own bookkeeping, as any answer is.
+            set_timeout(move || on_answer(Response::Error { message: engine_down_words() }), std::time::Duration::ZERO);
+            return 0;
+        }
         let id = self.link.try_update_value(|l| {
             let id = l.next_id;
             l.next_id += 1;
@@ -181,6 +200,8 @@ impl Engine {
             Ok(envelope) => (envelope.id, envelope.body),
             Err((id, error)) => (id.unwrap_or(0), Response::Error { message: error.to_string() }),
         };
+        // The worker loaded and speaks.
+        self.link.update_value(|l| l.restarts.heard());
         if response == Response::Ready {
             let outbox = self.link.try_update_value(|l| {
                 l.ready = true;
@@ -215,23 +236,57 @@ impl Engine {
 
     /// Terminates the worker, starts a fresh one, and answers every waiting request with
     /// the words of `cause`.
+    /// When workers have failed before a word too often in a row, none is started: the page
+    /// says the engine could not start, and so is every waiting request told.
     fn restart(&self, cause: StopCause, detail: &str) {
-        let waiting = self.link.try_update_value(|l| {
+        let Some((waiting, after)) = self.link.try_update_value(|l| {
             if let Some(w) = l.worker.take() {
                 w.terminate();
             }
             l.ready = false;
             l.outbox.clear();
             l._retired = l._listeners.take();
-            std::mem::take(&mut l.pending)
-        });
-        self.start();
-        for (_, pending) in waiting.unwrap_or_default() {
+            (std::mem::take(&mut l.pending), l.restarts.stopped(cause))
+        }) else {
+            return;
+        };
+        match after {
+            AfterStop::StartFresh => self.start(),
+            AfterStop::GiveUp => {
+                leptos::logging::error!("{}", engine_down_words());
+                self.down.set(true);
+            }
+        }
+        for (_, pending) in waiting {
             if let Some(w) = pending.watchdog {
                 w.clear();
             }
-            (pending.on_answer)(Response::Error { message: stopped_words(pending.work, cause, detail) });
+            let message = match after {
+                AfterStop::StartFresh => stopped_words(pending.work, cause, detail),
+                AfterStop::GiveUp => engine_down_words(),
+            };
+            (pending.on_answer)(Response::Error { message });
         }
+    }
+}
+
+/// The bar above the canvas once the page has given up on the engine: what happened and how to
+/// go on (reload the page).
+#[component]
+pub fn EngineDown() -> impl IntoView {
+    let engine: Engine = expect_context();
+    let reload = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    view! {
+        {move || engine.down().then(|| view! {
+            <div class="ws-bar error" role="alert" data-testid="engine-down">
+                <span>{engine_down_words()}</span>
+                <button class="btn" on:click=reload>"Reload"</button>
+            </div>
+        })}
     }
 }
 

@@ -204,6 +204,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
         <div class="dialog-backdrop" on:click=move |_| close()>
             <div class="dialog export" role="dialog" aria-label="Export" on:click=|e| e.stop_propagation()
                 on:keydown=move |e| if e.key() == "Escape" { close() }>
+                <super::app::ReturnFocus/>
                 <h2>"Export"</h2>
                 <div class="export-body">
                     <div class="export-options">

@@ -1,6 +1,7 @@
 //! The Batch tab of the Run drawer: run all scenarios or N generated ones in the engine worker
 //! (a progress bar as it posts its progress; the page only draws), the table of outcome vs expected, coverage (a heat map on the
-//! canvas and the never-reached states) and the cost on Standard and Express.
+//! canvas and the never-reached states) and the cost on Standard and Express. A batch waits, as
+//! a Run does, for the service files its definition needs (`super::service_files`).
 
 use std::sync::Arc;
 
@@ -47,26 +48,31 @@ pub fn BatchTab() -> impl IntoView {
         summary.set(None);
         progress.set((0, 0));
         running.set(true);
-        let started = now_ms();
-        engine.ask(&Request::Batch { setup: setup(editor, engine, files), scenarios }, move |answer| match answer {
-            Response::BatchProgress { done, total } => progress.set((done, total)),
-            Response::BatchDone(s) => {
-                running.set(false);
-                let coverage: Vec<(String, u64)> = s.states.iter().map(|n| (n.clone(), s.coverage.states.get(n.as_str()).copied().unwrap_or(0))).collect();
-                let names: Vec<std::sync::Arc<str>> = s.states.iter().map(|n| n.as_str().into()).collect();
-                let never = s.coverage.never_reached(&names);
-                sim.run.set(None);
-                sim.coverage.set(Some(Arc::new(s.coverage.clone())));
-                summary.set(Some(Summary { engine: s, coverage, never, elapsed_ms: now_ms() - started }));
-            }
-            Response::Error { message } => {
-                running.set(false);
-                problem.set(Some(message));
-            }
-            other => {
-                running.set(false);
-                problem.set(Some(format!("The engine answered a batch with {}.", other.what())));
-            }
+        // Sent once the service files its definition needs are here (or could not be had), as
+        // a Run and a suite are: a batch started before they arrived would run without them.
+        let text = editor.session.with_untracked(|s| s.doc.text().to_string());
+        files.when_loaded(&text, move || {
+            let started = now_ms();
+            engine.ask(&Request::Batch { setup: setup(editor, engine, files), scenarios }, move |answer| match answer {
+                Response::BatchProgress { done, total } => progress.set((done, total)),
+                Response::BatchDone(s) => {
+                    running.set(false);
+                    let coverage: Vec<(String, u64)> = s.states.iter().map(|n| (n.clone(), s.coverage.states.get(n.as_str()).copied().unwrap_or(0))).collect();
+                    let names: Vec<std::sync::Arc<str>> = s.states.iter().map(|n| n.as_str().into()).collect();
+                    let never = s.coverage.never_reached(&names);
+                    sim.run.set(None);
+                    sim.coverage.set(Some(Arc::new(s.coverage.clone())));
+                    summary.set(Some(Summary { engine: s, coverage, never, elapsed_ms: now_ms() - started }));
+                }
+                Response::Error { message } => {
+                    running.set(false);
+                    problem.set(Some(message));
+                }
+                other => {
+                    running.set(false);
+                    problem.set(Some(format!("The engine answered a batch with {}.", other.what())));
+                }
+            });
         });
     };
     let run_all = move |_| launch(BatchSource::Scenarios(editor.session.with_untracked(|s| s.doc.simulation().scenarios.clone())));
@@ -103,6 +109,7 @@ pub fn BatchTab() -> impl IntoView {
                 <button title="Hide the heat map" on:click=move |_| sim.coverage.set(None)>"Clear heat map"</button>
             </div>
             {move || problem.get().map(|p| view! { <p class="run-problem" role="alert">{p}</p> })}
+            <super::service_files::ServiceFilesStatus/>
             {move || running.get().then(|| {
                 let (done, total) = progress.get();
                 view! {

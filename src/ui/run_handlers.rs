@@ -21,6 +21,22 @@ fn choice_kind(c: &HandlerChoice) -> &'static str {
     }
 }
 
+/// The picker's choices: each one's value and words.
+const KINDS: [(&str, &str); 7] = [
+    ("seed", "default answer"),
+    ("echo", "echo"),
+    ("static", "static JSON"),
+    ("throw", "throw error"),
+    ("fail", "fail N times, then succeed"),
+    ("jsonata", "JSONata expression"),
+    ("callback", "wait for callback"),
+];
+
+/// The words of the choice `kind` (the picker's title: a narrow picker cuts them).
+fn kind_words(kind: &str) -> &'static str {
+    KINDS.iter().find(|(k, _)| *k == kind).map_or("", |(_, words)| words)
+}
+
 fn choice_of(kind: &str) -> HandlerChoice {
     match kind {
         "echo" => HandlerChoice::Echo,
@@ -115,14 +131,14 @@ pub fn Handlers(on_change: Callback<()>) -> impl IntoView {
         view! {
             <div class="handler-row" data-handler=name.clone()>
                 <span class="handler-name" title=title>{name.clone()}</span>
-                <select aria-label=format!("Handler of {name}") prop:value=kind on:change=on_kind>
-                    <option value="seed" title="The seed Lambda of its function name, else the simulated service or the catalogue's answer">"default answer"</option>
-                    <option value="echo">"echo"</option>
-                    <option value="static">"static JSON"</option>
-                    <option value="throw">"throw error"</option>
-                    <option value="fail">"fail N times, then succeed"</option>
-                    <option value="jsonata">"JSONata expression"</option>
-                    <option value="callback">"wait for callback"</option>
+                <select aria-label=format!("Handler of {name}") title={
+                    let kind = kind.clone();
+                    move || kind_words(kind())
+                } prop:value=kind on:change=on_kind>
+                    {KINDS.iter().map(|(value, words)| {
+                        let title = (*value == "seed").then_some("The seed Lambda of its function name, else the simulated service or the catalogue's answer");
+                        view! { <option value=*value title=title>{*words}</option> }
+                    }).collect_view()}
                 </select>
                 <input class="latency" type="number" min="0" title="Simulated latency (ms)" aria-label=format!("Latency of {name}")
                     prop:value=move || spec().latency_ms.to_string() on:change=on_latency/>
@@ -173,5 +189,21 @@ fn MockConfigFile(tasks: Memo<Vec<TaskInfo>>, on_change: Callback<()>) -> impl I
             </div>
             {move || note.get().map(|n| view! { <p class="run-note" data-testid="mock-note">{n}</p> })}
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_choice_of_the_picker_has_words_and_is_read_back_as_itself() {
+        for (kind, words) in KINDS {
+            assert_eq!(choice_kind(&choice_of(kind)), kind);
+            assert_eq!(kind_words(kind), words);
+            assert!(!words.is_empty());
+        }
+        assert_eq!(kind_words("fail"), "fail N times, then succeed");
+        assert_eq!(kind_words("nonsense"), "");
     }
 }

@@ -23,6 +23,7 @@ pub fn Shortcuts() -> impl IntoView {
         <Show when=move || editor.show_shortcuts.get()>
             <div class="dialog-backdrop" on:click=move |_| editor.show_shortcuts.set(false)>
                 <div class="dialog" role="dialog" aria-label="Keyboard shortcuts" on:click=|e| e.stop_propagation()>
+                    <super::app::ReturnFocus/>
                     <h2>"Keyboard shortcuts"</h2>
                     <dl class="shortcut-list">
                         {SHORTCUTS.iter().map(|(k, what)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*what}</dd> }).collect_view()}

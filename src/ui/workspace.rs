@@ -442,6 +442,7 @@ pub fn DocumentsMenu() -> impl IntoView {
             <Show when=move || open.get()>
                 <div class="docs-backdrop" on:click=move |_| open.set(false)></div>
                 <div class="docs-panel" role="dialog" aria-label="Documents">
+                    <super::app::ReturnFocus/>
                     <h2>"Documents"</h2>
                     <ul class="doc-list">{rows}</ul>
                     <Show when=has_trash>
@@ -469,6 +470,7 @@ pub fn NewDialog(open: RwSignal<bool>) -> impl IntoView {
         <Show when=move || open.get()>
             <div class="dialog-backdrop" on:click=move |_| open.set(false)>
                 <div class="dialog new-doc" role="dialog" aria-label="New document" on:click=|e| e.stop_propagation()>
+                    <super::app::ReturnFocus/>
                     <h2>"New document"</h2>
                     <p class="hint">"The document open now stays in the Documents list."</p>
                     <div class="new-choices">

@@ -1,7 +1,8 @@
 // Accessibility: axe-core (npm, run inside the page) finds no serious or critical violation on
 // the seed, on a 60-state workflow, on the Run drawer with a finished run (each of its views)
 // and on the Export dialog, in the light and the dark theme (the page follows
-// prefers-color-scheme).
+// prefers-color-scheme); a dialog closed gives the focus back to its button; the handler
+// picker's title says its whole choice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -87,3 +88,39 @@ for (const scheme of ['light', 'dark']) {
     await page.close();
   });
 }
+
+test('a dialog closed gives the focus back to the button that opened it', async () => {
+  const { page, problems } = await open('light');
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent);
+  for (const [opener, dialog] of [
+    [page.getByRole('button', { name: 'Export', exact: true }), 'Export'],
+    [page.getByRole('button', { name: 'Import', exact: true }), 'Import'],
+    [page.getByRole('button', { name: 'Keyboard shortcuts' }), 'Keyboard shortcuts'],
+  ]) {
+    await opener.click();
+    await page.getByRole('dialog', { name: dialog }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: dialog }).waitFor({ state: 'detached' });
+    assert.equal(await focused(), dialog, `after the ${dialog} dialog closed`);
+  }
+  // Closed by a click on its backdrop too.
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Export' }).waitFor();
+  await page.mouse.click(3, 400);
+  await page.getByRole('dialog', { name: 'Export' }).waitFor({ state: 'detached' });
+  assert.equal(await focused(), 'Export');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the Run drawer's handler picker says its whole choice on hover", async () => {
+  const { page, problems } = await open('light');
+  await page.getByTestId('run-toggle').click();
+  const picker = page.locator('select[aria-label^="Handler of"]').first();
+  await picker.waitFor();
+  assert.equal(await picker.getAttribute('title'), 'default answer');
+  await picker.selectOption('fail');
+  await page.waitForFunction(() => document.querySelector('select[aria-label^="Handler of"]')?.title === 'fail N times, then succeed', null, { timeout: 5000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,8 +1,9 @@
 // Real workflows run in the page (issue 14): a multi-service workflow pasted through the Import
 // dialog runs with zero configuration, each service answering from its API model (fetched by the
 // page the first time the document uses that service, never in the first download); a Task set
-// to throw its service's error in two clicks in the inspector takes its Catch; a service file
-// that cannot be fetched is said in words and its Tasks echo.
+// to throw its service's error in two clicks in the inspector takes its Catch; a Run or a batch
+// started before the files arrived waits for them; a service file that cannot be fetched is
+// said in words and its Tasks echo.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -119,6 +120,37 @@ test('a Run clicked at once after pasting a multi-service workflow, on a cold pa
   assert.ok(output.accounts.count >= 1 && typeof output.accounts.first === 'string', JSON.stringify(output));
   assert.equal(typeof output.instances.reservations, 'number');
   assert.match(output.notified.messageId, /^[0-9a-f-]{36}$/);
+  for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
+    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
+  }
+  assert.equal(await page.getByTestId('service-files-failed').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a batch started at once after pasting a multi-service workflow, on a cold page, waits for every file its Tasks need', async () => {
+  const { page, problems, fetched } = await fresh();
+  // As for a Run: the files are held until the batch has been started.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/catalogue/*.json', async (route) => { await held; await route.continue(); });
+  await page.getByTestId('run-toggle').click();
+  const text = await readFile(path.join(root, 'tests/fixtures/answers/multi_service.asl.json'), 'utf8');
+  await importDefinition(page, text, 'Report duplicate request');
+  await page.getByTestId('batch-tab').click();
+  await page.getByTestId('batch-run-all').click();
+  await page.waitForFunction(() => {
+    const said = document.querySelector('[data-testid="batch"] [data-testid="service-files-loading"]')?.textContent || '';
+    return ['dynamodb', 'organizations', 'ec2', 'sns'].every((s) => said.includes(s));
+  }, null, { timeout: 5000 });
+  assert.equal(await page.getByTestId('batch-summary').count(), 0, 'the batch waits for its files');
+  release();
+  await page.getByTestId('batch-summary').waitFor({ timeout: 20000 });
+  // Every scenario ran with the services' models: without organizations' file, listAccounts
+  // would answer with its request and the ResultSelector's ArrayLength of no Accounts would fail.
+  const statuses = await page.locator('[data-testid="batch-rows"] tbody tr td:nth-child(2)').allTextContents();
+  assert.ok(statuses.length >= 1, 'the batch ran scenarios');
+  assert.deepEqual(statuses.filter((s) => s !== 'SUCCEEDED'), [], statuses.join(', '));
   for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
     assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
   }

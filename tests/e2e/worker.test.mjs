@@ -3,7 +3,8 @@
 // still selects a node), and the next Run of the seed succeeds; during a batch of 10,000
 // generated scenarios a drag on the canvas keeps drawing frames (measured in the page, as
 // bench.mjs measures a drag: one pointer move per animation frame). While the engine cannot
-// start, a plain definition opens in the page and a template says why it did not open.
+// start, a plain definition opens in the page and a template says why it did not open; a worker
+// whose script never loads is started three times, then the page says to reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browser, server, screenshot, useBrowser, paste, runOnce, openRunDrawer as fresh, node, codeText } from './harness.mjs';
@@ -149,6 +150,30 @@ test('while the engine cannot start, a plain definition still opens, a template 
   await open();
   await node(page, 'FromTemplate').waitFor({ timeout: 20000 });
   assert.match(await notice(), /Opened Flow from template\.yaml/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a worker whose script never loads is restarted three times, then the page says the engine could not start and to reload', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // Every worker fails before it can say a word: its start script is not there.
+  let loads = 0;
+  await page.context().route('**/statecraft-worker_loader.js', (route) => { loads++; return route.fulfill({ status: 404, body: 'gone' }); });
+  await page.goto(server.url);
+  await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
+  const down = page.getByTestId('engine-down');
+  await down.waitFor({ timeout: 20000 });
+  const words = 'The engine could not start: it failed 3 times in a row before it said a word (its files may not have loaded). Reload the page to try again.';
+  assert.equal(await down.locator('span').textContent(), words);
+  assert.equal(await down.getByRole('button', { name: 'Reload' }).count(), 1);
+  // A Run asked now is told the same at once; no worker is started for it.
+  await page.getByTestId('run-toggle').click();
+  await page.getByTestId('run-start').click();
+  await page.getByTestId('run-problem').waitFor({ timeout: 5000 });
+  assert.equal(await page.getByTestId('run-problem').textContent(), words);
+  assert.equal(loads, 3, `the worker's script was asked for ${loads} times`);
   assert.deepEqual(problems, []);
   await page.close();
 });
