@@ -96,16 +96,22 @@ test('a pasted multi-service workflow runs with zero configuration; a DynamoDB e
   await page.close();
 });
 
-test('a Run clicked at once after pasting a multi-service workflow, on a cold page, waits for every file its Tasks need', async () => {
+/** A cold page whose service files are held until `release()`, with the multi-service workflow
+ * pasted in and the Run drawer open: what is started now cannot find its files here, and those
+ * its click first asks for must be waited for too. */
+async function coldWithFilesHeld() {
   const { page, problems, fetched } = await fresh();
-  // The service files are held until the Run has been clicked: it cannot find them here, and
-  // those its click first asks for must be waited for too.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await page.route('**/catalogue/*.json', async (route) => { await held; await route.continue(); });
   await page.getByTestId('run-toggle').click();
   const text = await readFile(path.join(root, 'tests/fixtures/answers/multi_service.asl.json'), 'utf8');
   await importDefinition(page, text, 'Report duplicate request');
+  return { page, problems, fetched, release };
+}
+
+test('a Run clicked at once after pasting a multi-service workflow, on a cold page, waits for every file its Tasks need', async () => {
+  const { page, problems, fetched, release } = await coldWithFilesHeld();
   await page.getByTestId('run-start').click();
   // Every file its Tasks need is on its way (asked for by the click, whatever the page had asked).
   await page.waitForFunction(() => {
@@ -129,14 +135,7 @@ test('a Run clicked at once after pasting a multi-service workflow, on a cold pa
 });
 
 test('a batch started at once after pasting a multi-service workflow, on a cold page, waits for every file its Tasks need', async () => {
-  const { page, problems, fetched } = await fresh();
-  // As for a Run: the files are held until the batch has been started.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/catalogue/*.json', async (route) => { await held; await route.continue(); });
-  await page.getByTestId('run-toggle').click();
-  const text = await readFile(path.join(root, 'tests/fixtures/answers/multi_service.asl.json'), 'utf8');
-  await importDefinition(page, text, 'Report duplicate request');
+  const { page, problems, fetched, release } = await coldWithFilesHeld();
   await page.getByTestId('batch-tab').click();
   await page.getByTestId('batch-run-all').click();
   await page.waitForFunction(() => {
