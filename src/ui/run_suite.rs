@@ -163,6 +163,7 @@ pub fn SuiteTab() -> impl IntoView {
             </div>
             {move || busy.get().map(|b| view! { <p class="run-note" data-testid="suite-busy" role="status">{b}</p> })}
             {move || problem.get().map(|p| view! { <pre class="run-problem" role="alert">{p}</pre> })}
+            <super::service_files::ServiceFilesStatus/>
             {move || stale().then(|| view! { <p class="run-note" data-testid="suite-stale">"The suite changed since this run: Run it again."</p> })}
             {move || match outcome.get() {
                 None => view! {

@@ -158,6 +158,25 @@ test('a batch started at once after pasting a multi-service workflow, on a cold 
   await page.close();
 });
 
+test('a suite generated at once after pasting a multi-service workflow, on a cold page, says which files it waits for', async () => {
+  const { page, problems, fetched, release } = await coldWithFilesHeld();
+  await page.getByTestId('suite-tab').click();
+  await page.getByTestId('suite-generate').click();
+  await page.waitForFunction(() => {
+    const said = document.querySelector('[data-testid="suite"] [data-testid="service-files-loading"]')?.textContent || '';
+    return ['dynamodb', 'organizations', 'ec2', 'sns'].every((s) => said.includes(s));
+  }, null, { timeout: 5000 });
+  assert.equal(await page.getByTestId('suite-summary').count(), 0, 'the suite waits for its files');
+  release();
+  await page.getByTestId('suite-summary').waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('[data-testid="suite"] [data-testid="service-files-loading"]').count(), 0, 'the wait is over');
+  for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
+    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a service file that cannot be fetched is said in words, and its Task echoes', async () => {
   const { page, problems } = await fresh();
   await page.route('**/catalogue/sqs.json', (route) => route.fulfill({ status: 503, body: 'down' }));
