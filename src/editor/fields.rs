@@ -200,7 +200,7 @@ pub fn value_of(text: &str, kind: Kind) -> Result<Option<Node>, FieldError> {
 }
 
 fn tokens(at: &str) -> Vec<String> {
-    at.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
+    at.split('/').skip(1).map(crate::asl::json::pointer_token).collect()
 }
 
 fn no_field(at: &str) -> FieldError {

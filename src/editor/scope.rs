@@ -125,12 +125,17 @@ pub fn enclosing_pointers(pointer: &str) -> impl Iterator<Item = &str> {
     pointer.match_indices('/').map(|(i, _)| i).chain(std::iter::once(pointer.len())).map(move |end| &pointer[..end])
 }
 
+/// Whether `pointer` is `outer` or lies inside it (`/States/A/Next` within `/States/A`, not
+/// within `/States/AB`): one of [`enclosing_pointers`]`(pointer)`.
+fn lies_within(pointer: &str, outer: &str) -> bool {
+    pointer == outer || (pointer.starts_with(outer) && pointer.as_bytes().get(outer.len()) == Some(&b'/'))
+}
+
 /// The state that a JSON pointer (of a diagnostic, say) falls in: the deepest state whose pointer
 /// is a prefix of it.
 pub fn state_at_pointer(root: &StateMachine, pointer: &str) -> Option<StateRef> {
     let walk = Walk::new(root, Reach::Run);
-    let within = |p: &str| pointer == p || (pointer.starts_with(p) && pointer.as_bytes().get(p.len()) == Some(&b'/'));
-    let visit = walk.depth_first().filter(|v| within(v.pointer)).last()?;
+    let visit = walk.depth_first().filter(|v| lies_within(pointer, v.pointer)).last()?;
     Some(StateRef { scope: scope_of(&walk.scopes[visit.scope]), name: visit.name.to_string() })
 }
 
@@ -152,14 +157,13 @@ pub fn describe_pointers<'p>(root: &StateMachine, pointers: impl IntoIterator<It
 
 /// `pointer` in words, given every state's `(pointer, name)` depth first.
 fn describe_within(states: &[(&str, &str)], pointer: &str) -> String {
-    let within = |p: &str| pointer == p || (pointer.starts_with(p) && pointer.as_bytes().get(p.len()) == Some(&b'/'));
-    let (name, rest) = match states.iter().filter(|(p, _)| within(p)).last() {
+    let (name, rest) = match states.iter().filter(|(p, _)| lies_within(pointer, p)).last() {
         Some((p, name)) => (Some(*name), &pointer[p.len()..]),
         None => (None, pointer),
     };
     let mut path = String::new();
     for token in rest.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = crate::asl::json::pointer_token(token);
         if !path.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) && !token.is_empty() {
             path.push_str(&format!("[{token}]"));
         } else {

@@ -79,7 +79,7 @@ impl Placement {
                 let mut offset = tree.start;
                 if !pointer.is_empty() {
                     for raw in pointer.trim_start_matches('/').split('/') {
-                        let token = raw.replace("~1", "/").replace("~0", "~");
+                        let token = crate::asl::json::pointer_token(raw);
                         if let Some(e) = node.entries().iter().rev().find(|e| e.key == token) {
                             offset = e.key_start;
                             node = &e.value;

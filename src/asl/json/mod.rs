@@ -74,6 +74,11 @@ impl From<u64> for Number {
     }
 }
 
+/// One reference token of a JSON pointer as the key or index it names (`~1` is `/`, `~0` is `~`).
+pub fn pointer_token(raw: &str) -> String {
+    raw.replace("~1", "/").replace("~0", "~")
+}
+
 /// One JSON value and where it was read.
 ///
 /// Equality compares the JSON (number text included), not where it was read.
@@ -203,7 +208,7 @@ impl Node {
             return Some((node, None));
         }
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token = pointer_token(raw);
             match &node.value {
                 Value::Object(members) => {
                     let m = members.iter().rev().find(|m| m.key == token)?;
