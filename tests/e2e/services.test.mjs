@@ -15,6 +15,25 @@ useBrowser();
 const node = (page, name) => page.locator(`.canvas [data-state-name="${name}"]`);
 const runClass = async (page, name) => (await node(page, name).getAttribute('class')).match(/run-[a-z-]+/)?.[0];
 
+/** The services the multi-service workflow's Tasks call. */
+const SERVICES = ['dynamodb', 'organizations', 'ec2', 'sns'];
+
+/** Each of SERVICES' files was fetched exactly once. */
+function assertEachFetchedOnce(fetched) {
+  for (const service of SERVICES) {
+    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
+  }
+}
+
+/** Waits until the service-files line (inside the tab `testId`, or anywhere) lists every one of SERVICES as loading. */
+async function untilSaidLoading(page, testId) {
+  const selector = (testId ? `[data-testid="${testId}"] ` : '') + '[data-testid="service-files-loading"]';
+  await page.waitForFunction(([selector, services]) => {
+    const said = document.querySelector(selector)?.textContent || '';
+    return services.every((s) => said.includes(s));
+  }, [selector, SERVICES], { timeout: 5000 });
+}
+
 /** The page, recording which service files it fetched. */
 async function fresh() {
   const { page, problems } = await openPage(browser, 'about:blank', { width: 1440, height: 1000 });
@@ -45,9 +64,7 @@ test('a pasted multi-service workflow runs with zero configuration; a DynamoDB e
   await page.getByTestId('run-toggle').click();
   await runOnce(page, 'SUCCEEDED');
   // Each service's file fetched once, on first use.
-  for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
-    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
-  }
+  assertEachFetchedOnce(fetched);
   // Shaped like the services' answers, not echoes of the requests: ResultSelectors read
   // $.Accounts, $.Reservations and $.MessageId, which no request has.
   const output = JSON.parse(await page.getByTestId('run-output').inputValue());
@@ -114,10 +131,7 @@ test('a Run clicked at once after pasting a multi-service workflow, on a cold pa
   const { page, problems, fetched, release } = await coldWithFilesHeld();
   await page.getByTestId('run-start').click();
   // Every file its Tasks need is on its way (asked for by the click, whatever the page had asked).
-  await page.waitForFunction(() => {
-    const said = document.querySelector('[data-testid="service-files-loading"]')?.textContent || '';
-    return ['dynamodb', 'organizations', 'ec2', 'sns'].every((s) => said.includes(s));
-  }, null, { timeout: 5000 });
+  await untilSaidLoading(page);
   assert.notEqual(await page.getByTestId('run-status').textContent().catch(() => ''), 'SUCCEEDED', 'the run waits for its files');
   release();
   await waitForStatus(page, 'SUCCEEDED');
@@ -126,9 +140,7 @@ test('a Run clicked at once after pasting a multi-service workflow, on a cold pa
   assert.ok(output.accounts.count >= 1 && typeof output.accounts.first === 'string', JSON.stringify(output));
   assert.equal(typeof output.instances.reservations, 'number');
   assert.match(output.notified.messageId, /^[0-9a-f-]{36}$/);
-  for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
-    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
-  }
+  assertEachFetchedOnce(fetched);
   assert.equal(await page.getByTestId('service-files-failed').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
@@ -138,10 +150,7 @@ test('a batch started at once after pasting a multi-service workflow, on a cold 
   const { page, problems, fetched, release } = await coldWithFilesHeld();
   await page.getByTestId('batch-tab').click();
   await page.getByTestId('batch-run-all').click();
-  await page.waitForFunction(() => {
-    const said = document.querySelector('[data-testid="batch"] [data-testid="service-files-loading"]')?.textContent || '';
-    return ['dynamodb', 'organizations', 'ec2', 'sns'].every((s) => said.includes(s));
-  }, null, { timeout: 5000 });
+  await untilSaidLoading(page, 'batch');
   assert.equal(await page.getByTestId('batch-summary').count(), 0, 'the batch waits for its files');
   release();
   await page.getByTestId('batch-summary').waitFor({ timeout: 20000 });
@@ -150,9 +159,7 @@ test('a batch started at once after pasting a multi-service workflow, on a cold 
   const statuses = await page.locator('[data-testid="batch-rows"] tbody tr td:nth-child(2)').allTextContents();
   assert.ok(statuses.length >= 1, 'the batch ran scenarios');
   assert.deepEqual(statuses.filter((s) => s !== 'SUCCEEDED'), [], statuses.join(', '));
-  for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
-    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
-  }
+  assertEachFetchedOnce(fetched);
   assert.equal(await page.getByTestId('service-files-failed').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
@@ -162,17 +169,12 @@ test('a suite generated at once after pasting a multi-service workflow, on a col
   const { page, problems, fetched, release } = await coldWithFilesHeld();
   await page.getByTestId('suite-tab').click();
   await page.getByTestId('suite-generate').click();
-  await page.waitForFunction(() => {
-    const said = document.querySelector('[data-testid="suite"] [data-testid="service-files-loading"]')?.textContent || '';
-    return ['dynamodb', 'organizations', 'ec2', 'sns'].every((s) => said.includes(s));
-  }, null, { timeout: 5000 });
+  await untilSaidLoading(page, 'suite');
   assert.equal(await page.getByTestId('suite-summary').count(), 0, 'the suite waits for its files');
   release();
   await page.getByTestId('suite-summary').waitFor({ timeout: 60000 });
   assert.equal(await page.locator('[data-testid="suite"] [data-testid="service-files-loading"]').count(), 0, 'the wait is over');
-  for (const service of ['dynamodb', 'organizations', 'ec2', 'sns']) {
-    assert.equal(fetched.filter((s) => s === service).length, 1, `${service} fetched once: ${fetched}`);
-  }
+  assertEachFetchedOnce(fetched);
   assert.deepEqual(problems, []);
   await page.close();
 });
