@@ -66,6 +66,8 @@ fn aws_problems(expected: &serde_json::Value) -> Vec<AwsProblem> {
 fn teststate_fields(message: &str) -> &'static [&'static str] {
     if message.contains("State not found") {
         &["/stateName"]
+    } else if message.contains("RoleArn") {
+        &["/roleArn"]
     } else if message.contains("RevealSecrets") {
         &["/revealSecrets", "/mock"]
     } else if message.contains("Context object") {

@@ -62,7 +62,7 @@ fn texts_equal(expected: Option<&str>, actual: Option<&str>) -> bool {
 /// snapshot transformer did so even for invalid dates such as `2016-13-05T21:29:29Z`: see the
 /// `test_wait_timestamp_*[INVALID_*]` cases, whose inputs hold the dates and whose histories
 /// show `"timestamp"`).
-fn recorded_matches(want: &Value, got: &Value) -> bool {
+pub fn recorded_matches(want: &Value, got: &Value) -> bool {
     match (want, got) {
         (Value::String(w), Value::String(g)) if w == "timestamp" || w == "date" => {
             // A date and a time, however separated: the recorder masked `2016-12-05 21:29:29Z`

@@ -16,6 +16,12 @@ pub struct Isolation {
     /// The context object every state reads as `$$` (`$states.context`), instead of the one
     /// the execution builds (a Map item's `Map` and a task token's `Task` are still added).
     pub context: Option<Value>,
+    /// Without a given context: the one AWS's TestState makes instead of an execution's
+    /// (recorded in LocalStack's `test_test_state_scenarios` snapshots, `$states` in a Catch's
+    /// Output and `$states.context` in a Pass): the execution an EXPRESS one
+    /// (`arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME`) with no `RedriveCount`, its
+    /// `RoleArn` the request's (`null` when none was sent), and the state named `StateName`.
+    pub test_state_context: Option<TestStateContext>,
     /// The outcome a Parallel or Map gives without running its branches or iterations.
     pub children_outcome: Option<Result<Value, StatesError>>,
     /// Map: how many iterations count as failed, held against ToleratedFailureCount and
@@ -26,6 +32,13 @@ pub struct Isolation {
     pub reader_items: Option<Vec<Value>>,
     /// What the Map evaluated when it reached its iterations (set by the Map).
     pub map_settings: Option<MapSettings>,
+}
+
+/// What the context object AWS's TestState makes takes from the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TestStateContext {
+    /// The request's `roleArn`.
+    pub role_arn: Option<String>,
 }
 
 /// A Map's evaluated settings, as it starts its iterations.

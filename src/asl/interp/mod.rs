@@ -43,6 +43,10 @@ use program::{ScopeId, StateId};
 
 pub use crate::asl::model::ExecutionType;
 
+/// The name AWS's TestState gives the tested state in the context object it makes
+/// (`$$.State.Name`), whatever the state's own name.
+pub const TEST_STATE_NAME: &str = "StateName";
+
 /// What an execution is called and what limits it runs under.
 #[derive(Debug, Clone)]
 pub struct ExecutionConfig {
@@ -1099,6 +1103,22 @@ impl Execution {
                 "RetryCount": fiber.retries,
             },
         });
+        // AWS's TestState runs the state in an EXPRESS execution of its own, names the state
+        // `StateName` and the role the request's (`Isolation::test_state_context`).
+        if let Some(made) = self.isolation.as_ref().and_then(|i| i.test_state_context.as_ref()) {
+            let express_arn = format!(
+                "arn:aws:states:{}:{}:express:{}:{}",
+                self.config.region, self.config.account, self.config.state_machine_name, self.config.execution_name
+            );
+            context["Execution"] = json!({
+                "Id": express_arn,
+                "Input": null,
+                "Name": self.config.execution_name,
+                "RoleArn": made.role_arn,
+                "StartTime": format_rfc3339(self.start_time),
+            });
+            context["State"]["Name"] = json!(TEST_STATE_NAME);
+        }
         // A state that cannot retry has no RetryCount: AWS's context object for a Pass state
         // holds only the state's Name and EnteredTime (`context_object/test_context_object`).
         if !matches!(state.action, program::Action::Task(_) | program::Action::Parallel { .. } | program::Action::Map(_))

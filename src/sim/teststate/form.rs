@@ -41,7 +41,12 @@ impl TestForm {
     pub fn request(&self, definition: &str, state: &str) -> TestStateRequest {
         let mut request = TestStateRequest::for_state(definition, state, self.input.clone(), self.level);
         request.mock = match &self.mock {
-            MockChoice::None => None,
+            // The simulator's handler answers as the simulator's execution role (AWS needs a
+            // role to call a Task's resource).
+            MockChoice::None => {
+                request.role_arn = Some(crate::asl::interp::ExecutionConfig::default().role_arn);
+                None
+            }
             MockChoice::Result(text) => Some(Mock { outcome: MockOutcome::Result(text.clone()), field_validation_mode: None }),
             MockChoice::Error { error, cause } => {
                 Some(Mock { outcome: MockOutcome::Error { error: error.clone(), cause: cause.clone() }, field_validation_mode: None })

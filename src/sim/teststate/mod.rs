@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use crate::asl::clock::VirtualClock;
 use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::handlers::services;
-use crate::asl::interp::isolated::Isolation;
+use crate::asl::interp::isolated::{Isolation, TestStateContext};
 use crate::asl::interp::program::{Action, CompiledState, Integration, Program, ScopeId, TaskTarget};
 use crate::asl::interp::trace::{Stage, TraceEntry};
 use crate::asl::interp::{Execution, ExecutionConfig, ExecutionStatus, StatesError, StepOutcome};
@@ -298,6 +298,7 @@ impl Setup {
             None => None,
         };
         check_mock_needed(state, request.mock.as_ref())?;
+        check_role(state, request)?;
         if let Some(context) = &context {
             check_context(context, state)?;
         }
@@ -306,6 +307,7 @@ impl Setup {
         let is_children = matches!(state.state_type, StateType::Map | StateType::Parallel);
         let isolation = Isolation {
             context: context.clone(),
+            test_state_context: Some(TestStateContext { role_arn: request.role_arn.clone() }),
             children_outcome: if is_children { mock.clone() } else { None },
             map_iteration_failures: configuration.map_iteration_failure_count.unwrap_or(0),
             reader_items,
@@ -376,6 +378,16 @@ fn check_mock_needed(state: &CompiledState, mock: Option<&Mock>) -> Result<(), R
         (_, false, true) => Err(RequestError::at("/mock", format!("a {} state has nothing to mock", state.state_type.name()))),
         _ => Ok(()),
     }
+}
+
+/// AWS calls a Task's resource as the request's role: a Task tested without a mock needs one
+/// (its words, recorded in LocalStack's `test_test_state_scenarios` snapshot; a mocked Task
+/// without a role was answered, `test_localstack_blogpost_scenario`).
+fn check_role(state: &CompiledState, request: &TestStateRequest) -> Result<(), RequestError> {
+    if matches!(state.action, Action::Task(_)) && request.mock.is_none() && request.role_arn.is_none() {
+        return Err(RequestError::at("/roleArn", "RoleArn must be specified when testing a Task state"));
+    }
+    Ok(())
 }
 
 /// The fields a mocked context object may have, per object: (name, must be a string) for the

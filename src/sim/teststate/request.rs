@@ -334,7 +334,12 @@ impl Reader<'_> {
                 "result" | "errorOutput" if outcome.is_some() => {
                     return Err(self.error(member.key_span, &at, "a mock has either a result or an errorOutput, not both"));
                 }
-                "result" => outcome = Some(MockOutcome::Result(self.json_text(value, &at, "the mocked result")?)),
+                // AWS's words first ("Mocked result must be valid JSON", even in NONE mode:
+                // `test_base_lambda_service_task_mock_is_not_json_string`), then where.
+                "result" => outcome = Some(MockOutcome::Result(self.json_text(value, &at, "the mocked result").map_err(|mut e| {
+                    e.message = format!("Mocked result must be valid JSON ({})", e.message);
+                    e
+                })?)),
                 "errorOutput" => {
                     let fields = self.object(value, &at, &["error", "cause"])?;
                     let get = |name: &str| -> Result<String, RequestError> {

@@ -225,7 +225,53 @@ fn the_context_is_the_one_given_else_the_executions() {
     let given = answer(body(definition.clone(), json!({}), json!({"context": "{\"State\": {\"Name\": \"Given\"}, \"Execution\": {\"RoleArn\": \"r\"}}"})));
     assert_eq!(text(&given, "/output"), json!({"name": "Given", "role": "r"}));
     let default = answer(body(definition, json!({}), json!({"roleArn": "arn:aws:iam::1:role/Tester"})));
-    assert_eq!(text(&default, "/output"), json!({"name": "TestState", "role": "arn:aws:iam::1:role/Tester"}));
+    assert_eq!(text(&default, "/output"), json!({"name": "StateName", "role": "arn:aws:iam::1:role/Tester"}));
+}
+
+/// Without a given context, AWS's TestState makes one of its own (LocalStack's
+/// `test_test_state_scenarios` recordings: `$states` in a Catch's Output, `$states.context` in a
+/// Pass): an EXPRESS execution's ARN, no RedriveCount, the state named `StateName` whatever its
+/// name, the role the request's or null; a Task's RetryCount, not a Pass's.
+#[test]
+fn the_context_aws_makes_is_an_express_executions_with_the_state_named_state_name() {
+    let pass = json!({"StartAt": "Mine", "States": {"Mine": {"Type": "Pass", "Parameters": {"c.$": "$$"}, "End": true}}});
+    let a = answer(body(pass, json!({"v": 1}), json!({"stateName": "Mine"})));
+    let context = &text(&a, "/output")["c"];
+    let id = context["Execution"]["Id"].as_str().unwrap();
+    assert!(id.starts_with("arn:aws:states:") && id.contains(":express:"), "{id}");
+    assert_eq!(context["Execution"]["Input"], json!({"v": 1}));
+    assert_eq!(context["Execution"]["RoleArn"], Value::Null);
+    assert!(context["Execution"].get("RedriveCount").is_none(), "{context}");
+    assert_eq!(context["State"]["Name"], "StateName");
+    assert!(context["State"].get("RetryCount").is_none(), "{context}");
+    let task = json!({"QueryLanguage": "JSONata", "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"FunctionName": "f"}, "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.context %}", "Next": "H"}], "End": true});
+    let caught = answer(body(task, json!({}), json!({"roleArn": "arn:aws:iam::1:role/R", "mock": {"errorOutput": {"error": "E", "cause": "C"}}})));
+    let context = text(&caught, "/output");
+    assert_eq!(context["Execution"]["RoleArn"], "arn:aws:iam::1:role/R");
+    assert_eq!(context["State"], json!({"EnteredTime": context["State"]["EnteredTime"].clone(), "Name": "StateName", "RetryCount": 0}));
+}
+
+/// AWS calls a Task's resource as the request's role: without a mock a Task needs `roleArn`
+/// (AWS's words); a mocked Task and a Pass do not.
+#[test]
+fn an_unmocked_task_needs_a_role() {
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true});
+    let e = refused(body(task.clone(), json!({"FunctionName": "f"}), json!({})));
+    assert_eq!((e.pointer.as_str(), e.message.as_str()), ("/roleArn", "RoleArn must be specified when testing a Task state"));
+    let mocked = answer(body(task, json!({}), json!({"mock": {"result": "{}"}})));
+    assert_eq!(mocked["status"], "SUCCEEDED");
+    assert_eq!(answer(body(json!({"Type": "Pass", "End": true}), json!({}), json!({})))["status"], "SUCCEEDED");
+}
+
+/// A mocked result must be JSON text in every field validation mode, NONE too (AWS's words).
+#[test]
+fn a_mocked_result_that_is_not_json_is_refused_in_aws_words() {
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true});
+    let request = body(task, json!({}), json!({"mock": {"result": "not JSON string", "fieldValidationMode": "NONE"}}));
+    let e = TestStateRequest::from_json(&request.to_string()).expect_err("refused as it is read");
+    assert_eq!(e.pointer, "/mock/result");
+    assert!(e.message.starts_with("Mocked result must be valid JSON"), "{}", e.message);
 }
 
 #[test]
@@ -326,9 +372,10 @@ fn mocks_that_do_not_fit_the_state_are_refused_as_aws_does() {
 #[test]
 fn a_task_without_mock_calls_the_simulators_handler() {
     let definition = json!({"Type": "Task", "Resource": "arn:aws:lambda:eu-west-3:123456789012:function:ValidateInput", "End": true});
-    let a = answer(body(definition, json!({"name": "A", "email": "a@b.c", "amount": 10}), json!({})));
+    let role = json!({"roleArn": "arn:aws:iam::1:role/R"});
+    let a = answer(body(definition, json!({"name": "A", "email": "a@b.c", "amount": 10}), role.clone()));
     assert_eq!(text(&a, "/output")["isValid"], json!(true));
-    let unknown = answer(body(json!({"Type": "Task", "Resource": "arn:aws:lambda:eu-west-3:1:function:Nobody", "End": true}), json!({}), json!({})));
+    let unknown = answer(body(json!({"Type": "Task", "Resource": "arn:aws:lambda:eu-west-3:1:function:Nobody", "End": true}), json!({}), role));
     assert_eq!(unknown["status"], "FAILED");
     assert_eq!(unknown["error"], "States.TaskFailed");
 }
@@ -440,6 +487,7 @@ fn the_seeds_process_data_is_tested_in_its_workflow() {
         assert_eq!(caught.inspection_data.unwrap().error_details.unwrap().catch_index, Some(0));
         assert!(aws_cli::aws_cli_command(&request).contains("--state-name 'ProcessData'"));
         request.mock = None;
+        request.role_arn = Some("arn:aws:iam::1:role/R".into());
         let ran = test_state(&request).unwrap();
         assert_eq!(ran.status, TestStatus::Succeeded, "{ran:?}");
         assert_eq!(ran.next_state.as_deref(), Some("SendNotification"));
