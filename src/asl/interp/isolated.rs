@@ -53,17 +53,22 @@ pub struct MapSettings {
 impl Isolation {
     /// The Map's outcome instead of its iterations (`None`: none is mocked, run them). A mocked
     /// error wins; a mocked result fails with `States.ExceedToleratedFailureThreshold` when the
-    /// failed iterations exceed the tolerance (none tolerated when neither field is set).
+    /// failed iterations exceed the tolerance. A Map with neither ToleratedFailureCount nor
+    /// ToleratedFailurePercentage has no threshold to exceed: its mocked result stands, however
+    /// many iterations are said to have failed (AWS answered SUCCEEDED with the mocked result to
+    /// `mapIterationFailureCount` 2 of 3: LocalStack's `test_state_configuration` snapshot,
+    /// `test_map_state_failure_count[*-BASE_MAP_STATE]`).
     pub(super) fn map_outcome(&mut self, settings: MapSettings) -> Option<Result<Value, StatesError>> {
         self.map_settings = Some(settings);
         let outcome = self.children_outcome.clone()?;
         let failed = self.map_iteration_failures;
+        let has_threshold = settings.tolerated_failure_count.is_some() || settings.tolerated_failure_percentage.is_some();
         let within_count = settings.tolerated_failure_count.is_some_and(|c| failed <= c);
         let within_percentage = settings
             .tolerated_failure_percentage
             .is_some_and(|p| settings.items > 0 && (failed as f64) * 100.0 / (settings.items as f64) <= p);
         Some(match outcome {
-            Ok(_) if failed > 0 && !within_count && !within_percentage => Err(StatesError::new(
+            Ok(_) if has_threshold && failed > 0 && !within_count && !within_percentage => Err(StatesError::new(
                 names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                 "The specified tolerated failure threshold was exceeded",
             )),
@@ -87,7 +92,8 @@ mod tests {
         assert_eq!(isolation.map_outcome(settings(None, Some(50.0))), Some(Ok(Value::Null)));
         let exceeded = isolation.map_outcome(settings(Some(1), Some(25.0))).unwrap().unwrap_err();
         assert_eq!(exceeded.name(), names::EXCEED_TOLERATED_FAILURE_THRESHOLD);
-        assert!(isolation.map_outcome(settings(None, None)).unwrap().is_err());
+        // No threshold set: none to exceed (AWS's answer, recorded).
+        assert_eq!(isolation.map_outcome(settings(None, None)), Some(Ok(Value::Null)));
         assert_eq!(isolation.map_settings, Some(settings(None, None)));
     }
 
