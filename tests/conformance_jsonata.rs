@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use statecraft::asl::conformance::{report, run_dir_with};
-use statecraft::handlers::nested::case_machines;
+use statecraft::handlers::case_declarations;
 
 /// The number of cases that passed when this floor was last raised: all of them.
 /// `BASE_SCOPE_PARALLEL`'s recorded history lost its ParallelStateSucceeded (id 12: the next
@@ -31,7 +31,7 @@ const PASSING_FLOOR: usize = 122;
 #[test]
 fn jsonata_and_variables_cases_pass() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conformance/cases");
-    let results = run_dir_with(&dir, |tags| tags.iter().any(|t| t == "jsonata" || t == "variables"), &case_machines).expect("cases readable");
+    let results = run_dir_with(&dir, |tags| tags.iter().any(|t| t == "jsonata" || t == "variables"), &case_declarations).expect("cases readable");
     print!("{}", report(&results));
     let passed = results.iter().filter(|r| r.failure.is_none()).count();
     println!("conformance: {passed} of {} JSONata and Variables cases match (ids and previous ids included)", results.len());

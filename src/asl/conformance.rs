@@ -355,7 +355,8 @@ fn compact(value: &Value) -> String {
 
 /// What a caller above `asl` adds to a case's handlers: the handlers this layer cannot name,
 /// such as the nested-execution handler that runs the child machines a case declares in
-/// `machines` (`handlers::nested::case_machines`).
+/// `machines` (`handlers::nested::case_machines`), `s3` (`handlers::services::case_s3`): both
+/// through `handlers::case_declarations`.
 pub type ExtraHandlers<'a> = &'a dyn Fn(&Value, &mut HandlerRegistry) -> Result<(), String>;
 
 /// The extra handlers of [`run_case`] and [`run_dir`]: none. A case that declares child machines

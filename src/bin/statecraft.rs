@@ -800,7 +800,7 @@ fn conformance(dir: &std::path::Path, all: bool) -> ExitCode {
     use statecraft::asl::conformance::{report, run_dir_with};
     let include = |tags: &[String]| all || !tags.iter().any(|t| t == "jsonata" || t == "variables");
     // Cases whose Tasks start child machines (`machines`) run them through the nested handler.
-    match run_dir_with(dir, include, &statecraft::handlers::nested::case_machines) {
+    match run_dir_with(dir, include, &statecraft::handlers::case_declarations) {
         Ok(results) => {
             print!("{}", terminal_safe(&report(&results)));
             if results.iter().all(|r| r.failure.is_none()) { ExitCode::SUCCESS } else { ExitCode::from(1) }

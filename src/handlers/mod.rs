@@ -8,6 +8,14 @@
 //! the default answers of Tasks nobody configured, from the service catalogue ([`optimized`]:
 //! optimized integrations as AWS returns them, `aws-sdk:` calls shaped from the API models).
 
+/// What a conformance case declares beyond its Lambda functions, for the runner in
+/// [`crate::asl::conformance`]: child state machines (`machines`, [`nested::case_machines`]) and
+/// the S3 objects its test put (`s3`, [`services::case_s3`]).
+pub fn case_declarations(case: &Value, registry: &mut HandlerRegistry) -> Result<(), String> {
+    nested::case_machines(case, registry)?;
+    services::case_s3(case, registry)
+}
+
 pub mod catalogue;
 pub mod dynamodb;
 pub mod messages;

@@ -103,6 +103,18 @@ fn all_resources() -> impl Iterator<Item = &'static str> {
 
 /// Registers the built-in integrations over `store` under their resource ARNs (a handler
 /// registered for a state's name still wins).
+/// A conformance case's S3 objects (`s3`: `{"bucket": {"key": body}}`, the objects its test put
+/// before the execution, `tests/fixtures/conformance/FORMAT.md`): the stateful services over a
+/// store holding them. A case without `s3` registers nothing.
+pub fn case_s3(case: &Value, registry: &mut HandlerRegistry) -> Result<(), String> {
+    let Some(seed) = case.get("s3") else { return Ok(()) };
+    let store = SharedStore::default();
+    let now = crate::asl::clock::Clock::now(&crate::asl::clock::VirtualClock::default());
+    store.borrow_mut().s3.seed_from_json(seed, now).map_err(|e| format!("s3: {e}"))?;
+    register(registry, &store);
+    Ok(())
+}
+
 pub fn register(registry: &mut HandlerRegistry, store: &SharedStore) {
     for resource in all_resources() {
         registry.register(resource, Services { store: store.clone() });
@@ -192,6 +204,25 @@ mod tests {
     }
 
     const DDB: &str = "arn:aws:states:::dynamodb:";
+
+    /// A conformance case's `s3` objects are what `s3:getObject` reads; a case without them
+    /// registers nothing, and one of the wrong shape is refused with where.
+    #[test]
+    fn a_cases_s3_objects_are_read_by_get_object() {
+        let mut registry = HandlerRegistry::new();
+        case_s3(&json!({"s3": {"b": {"k.csv": "a,b\n1,2\n"}}}), &mut registry).unwrap();
+        let (mut rng, mut log) = (rand::rngs::StdRng::seed_from_u64(1), Vec::new());
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: true };
+        let input = json!({"Bucket": "b", "Key": "k.csv"});
+        let request = TaskRequest { state_name: "S", resource: "arn:aws:states:::s3:getObject", function_name: None, input: &input, attempt: 0 };
+        let body = registry.find(&request).expect("registered").invoke(&request, &mut context).unwrap();
+        assert_eq!(body["Body"], "a,b\n1,2\n");
+        let mut empty = HandlerRegistry::new();
+        case_s3(&json!({}), &mut empty).unwrap();
+        assert!(empty.find(&request).is_none());
+        let wrong = case_s3(&json!({"s3": {"b": "not an object"}}), &mut HandlerRegistry::new()).unwrap_err();
+        assert!(wrong.starts_with("s3: /b:"), "{wrong}");
+    }
 
     #[test]
     fn put_get_delete_round_trip() {
