@@ -77,7 +77,7 @@ fn an_invalid_request_exits_2_with_its_place() {
  "input": "[]"}"#;
     let (code, _, stderr) = test_state(&["-"], Some(map));
     assert_eq!(code, 2);
-    assert!(stderr.starts_with("<stdin>:1:1: error: a Map state is tested only with a mock (/mock)"), "{stderr}");
+    assert!(stderr.starts_with("<stdin>:1:1: error: TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice] (a Map state is tested only with a mock) (/mock)"), "{stderr}");
     let (code, _, stderr) = test_state(&["/nonexistent/request.json"], None);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot read"), "{stderr}");

@@ -83,6 +83,22 @@ fn teststate_fields(message: &str) -> &'static [&'static str] {
     }
 }
 
+/// Whether our refusal of a TestState call holds AWS's words (we may add where and why).
+fn teststate_in_aws_words(case: &serde_json::Value) -> bool {
+    let message = case["expected"]["message"].as_str().unwrap_or_default();
+    let refusal = match TestStateRequest::from_json(&case["request"].to_string()) {
+        Err(e) => e,
+        Ok(request) => match test_state(&request) {
+            Err(e) => e,
+            Ok(_) => return false,
+        },
+    };
+    refusal.message.contains(message)
+}
+
+/// TestState refusals given in AWS's words (the floor reached so far; `teststate_in_aws_words`).
+const TESTSTATE_WORDED_FLOOR: usize = 48;
+
 /// A TestState call AWS refused: we must refuse it too, about the same request field, and when
 /// AWS's refusal names a definition problem, our validator must find it as for the other cases.
 fn teststate_difference(case: &serde_json::Value) -> Option<String> {
@@ -192,11 +208,13 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
     let (mut rejected, mut accepted) = ((0, 0), (0, 0));
     // Of the definitions rejected at AWS's place, how many in AWS's words.
     let mut worded = 0;
+    let mut teststate_worded = 0;
     for path in &paths {
         let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let name = path.file_stem().unwrap().to_string_lossy();
         if case["api"] == "TestState" {
             rejected.1 += 1;
+            teststate_worded += usize::from(teststate_in_aws_words(&case));
             // A case whose difference is explained in the fixture (`known_difference`: AWS's
             // model then and botocore's now disagree) is reported, not failed; one that starts
             // to match must lose its explanation.
@@ -258,6 +276,8 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
     }
     println!("AWS-rejected definitions: {} of {} rejected as AWS does", rejected.0, rejected.1);
     println!("AWS-rejected definitions (not TestState) in AWS's words: {worded}");
+    println!("TestState calls AWS refused, refused in AWS's words: {teststate_worded}");
+    assert!(teststate_worded >= TESTSTATE_WORDED_FLOOR, "{teststate_worded} TestState refusals in AWS's words, below the floor of {TESTSTATE_WORDED_FLOOR}");
     println!("AWS-accepted definitions beside them: {} of {} accepted", accepted.0, accepted.1);
     assert!(failures.is_empty(), "{} differences from AWS:\n{}", failures.len(), failures.join("\n"));
 }

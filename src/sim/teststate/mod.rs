@@ -151,7 +151,8 @@ fn locate(definition: &Value, state_name: Option<&str>) -> Result<Located, Reque
         (true, None) => Err(RequestError::at("/stateName", "the definition is a state machine: stateName must name the state to test")),
         (true, Some(name)) => find_state(object, name, false)
             .map(|(state, inherited_jsonata)| Located { name: name.to_string(), state: state.clone(), inherited_jsonata, in_machine: true })
-            .ok_or_else(|| RequestError::at("/stateName", format!("the state machine has no state named '{name}'"))),
+            // AWS's words (`test_base_state_name_validation_failures`), then which name.
+            .ok_or_else(|| RequestError::at("/stateName", format!("State not found in definition: the state machine has no state named '{name}'"))),
     }
 }
 
@@ -373,9 +374,21 @@ fn check_mock_needed(state: &CompiledState, mock: Option<&Mock>) -> Result<(), R
         _ => false,
     };
     let takes = matches!(state.action, Action::Map(_) | Action::Parallel { .. } | Action::Task(_));
+    // AWS's words where the recordings give them (`test_state_mock_validation`), then ours.
+    let children = matches!(state.action, Action::Map(_) | Action::Parallel { .. });
     match (needs, takes, mock.is_some()) {
+        (true, _, false) if children => Err(RequestError::at(
+            "/mock",
+            format!(
+                "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice] (a {} state is tested only with a mock)",
+                kind_of(state)
+            ),
+        )),
         (true, _, false) => Err(RequestError::at("/mock", format!("a {} state is tested only with a mock", kind_of(state)))),
-        (_, false, true) => Err(RequestError::at("/mock", format!("a {} state has nothing to mock", state.state_type.name()))),
+        (_, false, true) => Err(RequestError::at(
+            "/mock",
+            format!("State type '{0}' is not supported when a mock is specified (a {0} state has nothing to mock)", state.state_type.name()),
+        )),
         _ => Ok(()),
     }
 }

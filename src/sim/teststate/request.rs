@@ -332,7 +332,8 @@ impl Reader<'_> {
             let value = &member.value;
             match member.key.as_str() {
                 "result" | "errorOutput" if outcome.is_some() => {
-                    return Err(self.error(member.key_span, &at, "a mock has either a result or an errorOutput, not both"));
+                    // AWS's words (`test_both_mock_result_and_mock_error_output_are_set`).
+                    return Err(self.error(member.key_span, &at, "A test mock should have only one of the following fields: [result, errorOutput]."));
                 }
                 // AWS's words first ("Mocked result must be valid JSON", even in NONE mode:
                 // `test_base_lambda_service_task_mock_is_not_json_string`), then where.
@@ -441,7 +442,7 @@ mod tests {
             ("{\"definition\": \"{}\", \"input\": \"{nope\"}", "/input", (1, 31), "the input is not JSON"),
             ("{\"definition\": \"[]\"}", "/definition", (1, 16), "must be a JSON object"),
             ("{\"definition\": \"{}\", \"variables\": \"[1]\"}", "/variables", (1, 35), "must be a JSON object"),
-            ("{\"definition\": \"{}\", \"mock\": {\"result\": \"1\", \"errorOutput\": {}}}", "/mock/errorOutput", (1, 46), "not both"),
+            ("{\"definition\": \"{}\", \"mock\": {\"result\": \"1\", \"errorOutput\": {}}}", "/mock/errorOutput", (1, 46), "only one of the following fields: [result, errorOutput]"),
             ("{\"definition\": \"{}\", \"mock\": {}}", "/mock", (1, 30), "needs a result or an errorOutput"),
             ("{\"definition\": \"{}\", \"mock\": {\"result\": \"1\", \"fieldValidationMode\": \"LAX\"}}", "/mock/fieldValidationMode", (1, 69), "STRICT, PRESENT or NONE"),
             ("{\"definition\": \"{}\", \"stateConfiguration\": {\"retrierRetryCount\": -1}}", "/stateConfiguration/retrierRetryCount", (1, 66), "non-negative integer"),
