@@ -59,6 +59,48 @@ pub fn convert_to_jsonata(doc: &Document, r: &StateRef) -> Result<Change, Vec<Co
     Ok(Change::ReplaceState { scope: r.scope.clone(), name: r.name.clone(), state: Box::new(converted) })
 }
 
+/// The inspector's "Convert all states": every state of `machine` converted and
+/// `"QueryLanguage": "JSONata"` at the top, as one change.
+pub fn convert_all(machine: &StateMachine) -> Result<Change, Vec<ConvertError>> {
+    let m = convert_machine(machine)?;
+    let mut out: Vec<Change> =
+        m.states.into_iter().map(|st| Change::ReplaceState { scope: vec![], name: st.name, state: Box::new(st.state) }).collect();
+    out.push(Change::SetQueryLanguage { scope: vec![], query_language: m.query_language });
+    Ok(Change::Batch(out))
+}
+
+/// The definition `text` with the state `state` (every state when `None`) converted: the text
+/// [`convert_to_jsonata`] (or [`convert_all`]) gives when applied to a document of `text`
+/// (the model changed the same way and written over the text, `sync::write_over`), without a
+/// document; or every reason it cannot be, in words. The engine worker answers the page's button
+/// with it (`sim::protocol::Request::Convert`), so the page's wasm carries no converter.
+pub fn convert_text(text: &str, state: Option<&StateRef>) -> Result<String, String> {
+    let words = |errors: Vec<ConvertError>| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
+    let (root, lowered) = crate::asl::lower::lower_text(text).map_err(|_| "the definition is not JSON".to_string())?;
+    let mut machine = lowered.machine;
+    let replaced: Vec<(Vec<super::scope::ScopeStep>, String, State)> = match state {
+        Some(r) => {
+            let one = |message: String| vec![ConvertError { pointer: String::new(), message }];
+            let state = machine_at(&machine, &r.scope).and_then(|m| m.state(&r.name)).ok_or_else(|| words(one(format!("no state named '{}'", r.name))))?;
+            if state.query_language == Some(QueryLanguage::Jsonata) {
+                return Err(words(one(format!("'{}' is already in JSONata", r.name))));
+            }
+            vec![(r.scope.clone(), r.name.clone(), convert_state(state).map_err(words)?)]
+        }
+        None => {
+            let converted = convert_machine(&machine).map_err(words)?;
+            machine.query_language = converted.query_language;
+            converted.states.into_iter().map(|st| (Vec::new(), st.name, st.state)).collect()
+        }
+    };
+    for (scope, name, converted) in replaced {
+        if let Some(slot) = super::scope::machine_at_mut(&mut machine, &scope).and_then(|m| m.state_mut(&name)) {
+            *slot = converted;
+        }
+    }
+    Ok(super::sync::write_over(text, &root, &machine))
+}
+
 /// `state` in JSONata, with `"QueryLanguage": "JSONata"` set on it and on every state nested in
 /// it (they would otherwise keep the machine's language, JSONPath, with JSONata fields).
 pub fn convert_state(state: &State) -> Result<State, Vec<ConvertError>> {

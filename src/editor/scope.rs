@@ -7,7 +7,7 @@ use crate::asl::walk::{self, Nesting, Reach, Walk};
 
 /// One step down into a nested state machine: the container state's name and, for a Parallel,
 /// the branch index (always 0 for a Map's item processor).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct ScopeStep {
     pub state: String,
     pub branch: usize,
@@ -17,7 +17,7 @@ pub struct ScopeStep {
 pub type Scope = Vec<ScopeStep>;
 
 /// A state by its scope and name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct StateRef {
     pub scope: Scope,
     pub name: String,

@@ -1,6 +1,7 @@
 //! Share links: a document (name, text, manual positions, scenarios and handler choices)
 //! carried in a URL's hash, as `#share=2.` followed by the base64url (no padding) of its JSON,
-//! raw-deflated (miniz_oxide: pure Rust, small, builds for the web). Links of the first format,
+//! raw-deflated (natively by miniz_oxide; in the page by the browser's `CompressionStream`, through
+//! [`json_of`], [`payload`] and [`read_json`], so the page's wasm carries no deflate). Links of the first format,
 //! `#share=1.` and the JSON uncompressed, still open.
 //!
 //! A link is input from anyone, so what it carries is checked before anything uses it: only
@@ -85,17 +86,49 @@ struct Wire {
 }
 
 /// The hash (with its `#`) that carries `doc`: what the user sees (the text even when broken,
-/// not the last valid one), its positions and its simulation settings.
+/// not the last valid one), its positions and its simulation settings. Deflated here by
+/// miniz_oxide; the page deflates [`json_of`] with the browser's `CompressionStream` instead
+/// (no deflate code in its wasm) and writes the link with [`link_of_deflated`].
 pub fn encode(doc: &Document) -> String {
+    link_of_deflated(&miniz_oxide::deflate::compress_to_vec(&json_of(doc), 9))
+}
+
+/// The JSON a link of `doc` carries, before it is deflated.
+pub fn json_of(doc: &Document) -> Vec<u8> {
     let saved = doc.saved();
     let wire = Wire { name: saved.name, text: saved.text, positions: saved.positions, simulation: saved.simulation };
-    let json = serde_json::to_vec(&wire).unwrap_or_default();
-    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    serde_json::to_vec(&wire).unwrap_or_default()
+}
+
+/// The hash (with its `#`) of a link whose JSON, raw-deflated, is `deflated`.
+pub fn link_of_deflated(deflated: &[u8]) -> String {
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
-/// The document in a URL hash; `Ok(None)` when the hash is not a share link.
+/// The document in a URL hash; `Ok(None)` when the hash is not a share link. Inflated here by
+/// miniz_oxide; the page inflates a [`Payload::Deflated`] with the browser's
+/// `DecompressionStream`, stopping past [`MAX_JSON_BYTES`], and reads it with [`read_json`].
 pub fn decode(hash: &str) -> Result<Option<SharedDoc>, ShareError> {
+    let json = match payload(hash)? {
+        None => return Ok(None),
+        Some(Payload::Plain(json)) => json,
+        Some(Payload::Deflated(bytes)) => miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_JSON_BYTES)
+            .map_err(|e| inflate_failed(e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput))?,
+    };
+    read_json(json).map(Some)
+}
+
+/// What a share link's hash carries, before it is inflated and read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// The raw-deflated JSON (format 2).
+    Deflated(Vec<u8>),
+    /// The JSON itself (format 1), within [`MAX_JSON_BYTES`].
+    Plain(Vec<u8>),
+}
+
+/// The bytes a URL hash carries; `Ok(None)` when the hash is not a share link.
+pub fn payload(hash: &str) -> Result<Option<Payload>, ShareError> {
     let Some(rest) = hash.strip_prefix("#share=") else { return Ok(None) };
     let damaged = |why: String| ShareError::Damaged(why);
     let (compressed, payload) = if let Some(payload) = hash.strip_prefix(PREFIX) {
@@ -114,16 +147,24 @@ pub fn decode(hash: &str) -> Result<Option<SharedDoc>, ShareError> {
         return Err(ShareError::TooLarge { what: "length", limit: MAX_LINK_CHARS });
     }
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|e| damaged(format!("not base64url: {e}")))?;
-    let json = if compressed {
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_JSON_BYTES).map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge { what: "document", limit: MAX_JSON_BYTES },
-            _ => damaged("not deflate data".into()),
-        })?
+    if compressed {
+        Ok(Some(Payload::Deflated(bytes)))
     } else if bytes.len() > MAX_JSON_BYTES {
-        return Err(ShareError::TooLarge { what: "document", limit: MAX_JSON_BYTES });
+        Err(ShareError::TooLarge { what: "document", limit: MAX_JSON_BYTES })
     } else {
-        bytes
-    };
+        Ok(Some(Payload::Plain(bytes)))
+    }
+}
+
+/// Why a deflated payload did not inflate: past [`MAX_JSON_BYTES`] (`too_large`), or not deflate.
+pub fn inflate_failed(too_large: bool) -> ShareError {
+    if too_large { ShareError::TooLarge { what: "document", limit: MAX_JSON_BYTES } } else { ShareError::Damaged("not deflate data".into()) }
+}
+
+/// The document a link's (inflated) JSON holds, checked: only the known fields, names and
+/// positions within their limits, positions finite and clamped.
+pub fn read_json(json: Vec<u8>) -> Result<SharedDoc, ShareError> {
+    let damaged = |why: String| ShareError::Damaged(why);
     let json = String::from_utf8(json).map_err(|_| damaged("not UTF-8".into()))?;
     let wire: Wire = crate::asl::json::from_text(&json).map_err(|e| damaged(format!("not a document: {e}")))?;
     if wire.name.chars().count() > MAX_NAME_CHARS {
@@ -133,7 +174,7 @@ pub fn decode(hash: &str) -> Result<Option<SharedDoc>, ShareError> {
         return Err(ShareError::TooLarge { what: "number of positions", limit: MAX_POSITIONS });
     }
     let positions = crate::asl::sort::map(wire.positions.into_iter().filter(|(_, p)| p.x.is_finite() && p.y.is_finite()).map(|(id, p)| (id, clamped(p))));
-    Ok(Some(SharedDoc { name: wire.name, text: wire.text, positions, simulation: wire.simulation }))
+    Ok(SharedDoc { name: wire.name, text: wire.text, positions, simulation: wire.simulation })
 }
 
 /// `p` within ±[`POSITION_LIMIT`] on each axis.
@@ -223,6 +264,25 @@ mod tests {
         assert_eq!(decode(&link), Err(ShareError::TooLarge { what: "document", limit: MAX_JSON_BYTES }));
         let huge = format!("{PREFIX}{}", "A".repeat(MAX_LINK_CHARS + 1));
         assert_eq!(decode(&huge), Err(ShareError::TooLarge { what: "length", limit: MAX_LINK_CHARS }));
+    }
+
+    #[test]
+    fn the_page_s_route_reads_what_encode_writes() {
+        // The page deflates `json_of` and inflates a `Payload` in the browser; here miniz stands
+        // in for the browser, on both sides of the same split.
+        let mut saved = Document::seed().saved();
+        saved.positions.insert("/States/HandleError".into(), Point::new(1.5, 2.0));
+        let doc = Document::restore(saved);
+        let hash = link_of_deflated(&miniz_oxide::deflate::compress_to_vec(&json_of(&doc), 6));
+        let Ok(Some(Payload::Deflated(bytes))) = payload(&hash) else { panic!("{hash}") };
+        let json = miniz_oxide::inflate::decompress_to_vec(&bytes).unwrap();
+        assert_eq!(read_json(json), Ok(shared(&doc)));
+        assert_eq!(decode(&hash), Ok(Some(shared(&doc))));
+        let plain = uncompressed_link(r#"{"name": "N", "text": "{}"}"#);
+        assert!(matches!(payload(&plain), Ok(Some(Payload::Plain(_)))));
+        assert_eq!(payload("#top"), Ok(None));
+        assert_eq!(inflate_failed(true), ShareError::TooLarge { what: "document", limit: MAX_JSON_BYTES });
+        assert!(inflate_failed(false).to_string().contains("not deflate data"));
     }
 
     #[test]

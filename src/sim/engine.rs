@@ -310,6 +310,7 @@ impl Engine {
             },
             Request::Open(files) => Response::Opened(crate::formats::offer::open(&files)),
             Request::Save { source, definition } => Response::Saved(crate::formats::offer::save(&source, &definition)),
+            Request::Convert { definition, state } => Response::Converted(crate::editor::convert::convert_text(&definition, state.as_ref())),
             Request::TestState { definition, state, form } => {
                 Response::TestState(match super::teststate::test_state(&form.request(&definition, &state)) {
                     Ok(response) => TestStateAnswer::Body {
@@ -508,6 +509,54 @@ mod tests {
         assert!(files[0].1.contains("StartAt: A # first") && files[0].1.contains("Type: Succeed"), "{}", files[0].1);
         let out = engine.handle(Envelope { version: VERSION, id: 8, body: Request::Open(Files::Chosen { files: vec![("bad.yaml".into(), "a: [".into())] }) });
         assert!(matches!(&out[0].body, Response::Opened(Found::Machines(Err(why))) if why.starts_with("line ")), "{:?}", out[0].body);
+    }
+
+    #[test]
+    fn a_conversion_to_jsonata_is_the_engine_s_and_gives_the_text_the_page_would_have_written() {
+        use crate::editor::convert::{convert_all, convert_to_jsonata};
+        use crate::editor::document::Document;
+        use crate::editor::scope::StateRef;
+        let mut engine = Engine::new();
+        let nested = r#"{"Comment": "kept", "StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [
+            {"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.a", "ResultPath": "$.r", "End": true}}}],
+            "ResultSelector": {"x.$": "$[0].r"}, "End": true}}}"#;
+        let inner = StateRef { scope: vec![crate::editor::scope::ScopeStep { state: "P".into(), branch: 0 }], name: "A".into() };
+        for (text, state) in [(nested, Some(inner)), (nested, None), (crate::seed::ORDER_WORKFLOW, None)] {
+            let out = engine.handle(Envelope { version: VERSION, id: 9, body: Request::Convert { definition: text.into(), state: state.clone() } });
+            let Response::Converted(Ok(converted)) = &out[0].body else { panic!("{:?}", out[0].body) };
+            let mut doc = Document::new("n", text);
+            let change = match &state {
+                Some(r) => convert_to_jsonata(&doc, r).unwrap(),
+                None => convert_all(doc.machine()).unwrap(),
+            };
+            doc.apply(change).unwrap();
+            assert_eq!(converted, doc.text());
+            assert!(converted.contains("\"Comment\": \"kept\"") || text != nested, "{converted}");
+        }
+        let text = crate::seed::ORDER_WORKFLOW;
+        let one = StateRef { scope: Vec::new(), name: "CheckValidation".into() };
+        for state in [Some(one.clone()), None] {
+            let out = engine.handle(Envelope { version: VERSION, id: 9, body: Request::Convert { definition: text.into(), state: state.clone() } });
+            let Response::Converted(Ok(converted)) = &out[0].body else { panic!("{:?}", out[0].body) };
+            // What the page did before the converter moved here: the same change, applied to its document.
+            let mut doc = Document::seed();
+            let change = match &state {
+                Some(r) => convert_to_jsonata(&doc, r).unwrap(),
+                None => convert_all(doc.machine()).unwrap(),
+            };
+            doc.apply(change).unwrap();
+            assert_eq!(converted, doc.text());
+            assert_ne!(converted, text);
+            assert!(converted.contains("\"QueryLanguage\": \"JSONata\""), "{converted}");
+        }
+        // Already JSONata, a state that is not there, a text that is not JSON: in words.
+        let out = engine.handle(Envelope { version: VERSION, id: 10, body: Request::Convert { definition: text.into(), state: Some(StateRef { scope: Vec::new(), name: "Nope".into() }) } });
+        assert_eq!(out[0].body, Response::Converted(Err("/: no state named 'Nope'".into())));
+        let out = engine.handle(Envelope { version: VERSION, id: 11, body: Request::Convert { definition: "{".into(), state: None } });
+        assert_eq!(out[0].body, Response::Converted(Err("the definition is not JSON".into())));
+        let unconvertible = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.items[1:3]", "End": true}}}"#;
+        let out = engine.handle(Envelope { version: VERSION, id: 12, body: Request::Convert { definition: unconvertible.into(), state: None } });
+        assert!(matches!(&out[0].body, Response::Converted(Err(why)) if why.starts_with("/States/A/InputPath: array slices")), "{:?}", out[0].body);
     }
 
     #[test]

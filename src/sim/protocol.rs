@@ -23,7 +23,7 @@ use super::teststate::form::TestForm;
 use crate::asl::clock::Millis;
 
 /// The protocol's version: raise it whenever a message changes shape.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// How long the page waits for the engine's next message about a request (a run's record, a
 /// batch's progress) before it stops the worker and starts a fresh one. A runaway JSONata
@@ -82,6 +82,10 @@ pub enum Request {
     /// Save back: the template (and the files giving its values) of `source` with `definition`
     /// spliced in: [`Response::Saved`].
     Save { source: crate::formats::Source, definition: String },
+    /// The inspector's "Convert to JSONata": `definition` with the state `state` (every state
+    /// when `None`) converted from JSONPath, [`Response::Converted`]. The converter runs here,
+    /// not in the page.
+    Convert { definition: String, state: Option<crate::editor::scope::StateRef> },
 }
 
 /// Which scenarios a batch runs.
@@ -167,6 +171,9 @@ pub enum Response {
     /// Every file saved back, `(name, text)`, the definition's first; or why it cannot be
     /// written, in words.
     Saved(Result<Vec<(String, String)>, String>),
+    /// The definition's new text with the states converted to JSONata, or every reason it
+    /// cannot be, in words ([`Request::Convert`]).
+    Converted(Result<String, String>),
     /// The request could not be carried out, in words (shown on the run).
     Error { message: String },
 }
@@ -276,6 +283,7 @@ impl Response {
             Response::Export(_) => "an export's files",
             Response::Opened(_) => "the files opened",
             Response::Saved(_) => "the files saved",
+            Response::Converted(_) => "a converted definition",
             Response::Error { .. } => "an error",
         }
     }
@@ -379,6 +387,8 @@ pub enum Work {
     Open,
     /// Save template: said after "The template was not saved: ".
     Save,
+    /// Convert to JSONata: said after "Not converted: ".
+    Convert,
 }
 
 impl Request {
@@ -392,6 +402,7 @@ impl Request {
             Request::Export { .. } => Work::Export,
             Request::Open(_) => Work::Open,
             Request::Save { .. } => Work::Save,
+            Request::Convert { .. } => Work::Convert,
         }
     }
 }
@@ -411,7 +422,7 @@ pub fn stopped_words(work: Work, cause: StopCause, detail: &str) -> String {
     // A fresh worker is started at once; it is ready when the old one had started.
     let fresh = if matches!(cause, StopCause::NotStarted { .. }) { "A fresh engine is starting" } else { "A fresh engine is ready" };
     let subject = match work {
-        Work::Open | Work::Save => return format!("{reason}. {fresh}: try again."),
+        Work::Open | Work::Save | Work::Convert => return format!("{reason}. {fresh}: try again."),
         Work::Run => "The run",
         Work::Batch => "The batch",
         Work::Suite => "The suite",
@@ -537,6 +548,9 @@ mod tests {
         let opened = crate::formats::open("t.yaml", template).unwrap();
         let source = crate::formats::Source::new("t.yaml", opened.format, template, &opened.machines[0]);
         round_trip(17, Request::Save { source, definition: "{}".into() });
+        let nested = crate::editor::scope::StateRef { scope: vec![crate::editor::scope::ScopeStep { state: "Fan out".into(), branch: 1 }], name: "B".into() };
+        round_trip(18, Request::Convert { definition: "{}".into(), state: Some(nested) });
+        round_trip(19, Request::Convert { definition: "{}".into(), state: None });
     }
 
     #[test]
@@ -583,6 +597,8 @@ mod tests {
         round_trip(15, Response::Opened(project));
         round_trip(16, Response::Saved(Ok(vec![("t.yaml".into(), "x: 1\n".into())])));
         round_trip(17, Response::Saved(Err("the definition is not JSON".into())));
+        round_trip(18, Response::Converted(Ok("{\"StartAt\": \"A\"}".into())));
+        round_trip(19, Response::Converted(Err("/InputPath: no JSONata equivalent".into())));
         assert!(Response::SuiteProgress { done: 0, total: 0, generated_runs: None }.more_to_come());
         assert!(!Response::SuiteStopped { done: 0, total: 0 }.more_to_come());
     }
@@ -653,6 +669,11 @@ mod tests {
         let opened = crate::formats::open("t.asl.yaml", template).unwrap();
         let source = crate::formats::Source::new("t.asl.yaml", opened.format, template, &opened.machines[0]);
         assert_eq!(Request::Save { source, definition: "{}".into() }.work(), Work::Save);
+        assert_eq!(Request::Convert { definition: "{}".into(), state: None }.work(), Work::Convert);
+        assert_eq!(
+            stopped_words(Work::Convert, StopCause::Crashed, ""),
+            "the engine failed. A fresh engine is ready: try again."
+        );
         assert_eq!(Request::Redrive { setup: setup() }.work(), Work::Run);
         // Put after "x.yaml was not opened: " / "The template was not saved: ".
         assert_eq!(

@@ -270,9 +270,35 @@ fn download(name: &str, text: &str) {
     }
 }
 
-/// The share link of the open document.
-pub fn share_link(editor: Editor) -> Option<String> {
-    let hash = editor.session.with_untracked(|s| share::encode(&s.doc));
+#[wasm_bindgen(inline_js = "async function bytes(stream) { return new Uint8Array(await new Response(stream).arrayBuffer()); }
+export function deflate_raw(data) { return bytes(new Blob([data]).stream().pipeThrough(new CompressionStream('deflate-raw'))); }
+export async function inflate_raw(data, limit) {
+  const reader = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const parts = []; let size = 0;
+  for (;;) {
+    let chunk;
+    try { chunk = await reader.read(); } catch (e) { throw 'damaged'; }
+    if (chunk.done) break;
+    size += chunk.value.length;
+    if (size > limit) { reader.cancel().catch(() => {}); throw 'too large'; }
+    parts.push(chunk.value);
+  }
+  return bytes(new Blob(parts).stream());
+}")]
+extern "C" {
+    /// `data` raw-deflated by the browser (`CompressionStream('deflate-raw')`): a `Uint8Array`.
+    fn deflate_raw(data: &[u8]) -> js_sys::Promise;
+    /// `data` inflated by the browser (`DecompressionStream('deflate-raw')`): a `Uint8Array`, or
+    /// rejected with `'too large'` past `limit` bytes (read no further) or `'damaged'`.
+    fn inflate_raw(data: &[u8], limit: f64) -> js_sys::Promise;
+}
+
+/// The share link of the open document: its JSON deflated by the browser (`editor::share`
+/// decides what the link holds; the page's wasm carries no deflate code).
+async fn share_link(editor: Editor) -> Option<String> {
+    let json = editor.session.with_untracked(|s| share::json_of(&s.doc));
+    let deflated = wasm_bindgen_futures::JsFuture::from(deflate_raw(&json)).await.ok()?;
+    let hash = share::link_of_deflated(&js_sys::Uint8Array::new(&deflated).to_vec());
     let href = web_sys::window()?.location().href().ok()?;
     let base = href.split('#').next().unwrap_or_default();
     Some(format!("{base}{hash}"))
@@ -281,10 +307,10 @@ pub fn share_link(editor: Editor) -> Option<String> {
 /// Copies the open document's share link to the clipboard, and says so; when the clipboard
 /// refuses, the link goes into the address bar instead.
 pub fn share(editor: Editor) {
-    let Some(link) = share_link(editor) else { return };
     let Some(window) = web_sys::window() else { return };
-    let promise = window.navigator().clipboard().write_text(&link);
     leptos::task::spawn_local(async move {
+        let Some(link) = share_link(editor).await else { return };
+        let promise = window.navigator().clipboard().write_text(&link);
         match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(_) => editor.notice.set(Some(format!("Share link copied to the clipboard ({} characters)", link.len()))),
             Err(e) => {
@@ -297,20 +323,39 @@ pub fn share(editor: Editor) {
     });
 }
 
+/// The document a share link's hash carries: read by `editor::share`, a deflated one inflated
+/// by the browser first (at most `share::MAX_JSON_BYTES`).
+async fn decode_shared(hash: &str) -> Result<Option<share::SharedDoc>, share::ShareError> {
+    let json = match share::payload(hash)? {
+        None => return Ok(None),
+        Some(share::Payload::Plain(json)) => json,
+        Some(share::Payload::Deflated(bytes)) => match wasm_bindgen_futures::JsFuture::from(inflate_raw(&bytes, share::MAX_JSON_BYTES as f64)).await {
+            Ok(json) => js_sys::Uint8Array::new(&json).to_vec(),
+            Err(why) => return Err(share::inflate_failed(why.as_string().as_deref() == Some("too large"))),
+        },
+    };
+    share::read_json(json).map(Some)
+}
+
 /// Opens the document of a `#share=` link in the page's URL, as a new document.
 fn open_shared(editor: Editor, docs: Docs) {
     let Some(location) = web_sys::window().map(|w| w.location()) else { return };
     let hash = location.hash().unwrap_or_default();
-    match share::decode(&hash) {
-        Ok(None) => return,
-        Err(e) => editor.notice.set(Some(e.to_string())),
-        Ok(Some(share::SharedDoc { name, text, positions, simulation })) => {
-            let name = if name.trim().is_empty() { "Shared workflow".to_string() } else { name };
-            docs.create(Document::restore(Saved { name, text, positions, last_valid: None, simulation, source: None }), "Opened the shared link");
-        }
+    if !hash.starts_with("#share=") {
+        return;
     }
-    // The link has been opened: a reload keeps the (stored) document instead of a second copy.
-    let _ = location.set_hash("");
+    leptos::task::spawn_local(async move {
+        match decode_shared(&hash).await {
+            Ok(None) => return,
+            Err(e) => editor.notice.set(Some(e.to_string())),
+            Ok(Some(share::SharedDoc { name, text, positions, simulation })) => {
+                let name = if name.trim().is_empty() { "Shared workflow".to_string() } else { name };
+                docs.create(Document::restore(Saved { name, text, positions, last_valid: None, simulation, source: None }), "Opened the shared link");
+            }
+        }
+        // The link has been opened: a reload keeps the (stored) document instead of a second copy.
+        let _ = location.set_hash("");
+    });
 }
 
 /// Whether the event comes from where text is typed (fields and the code editor).

@@ -4,6 +4,7 @@
 // states as one undo step; bad input changes nothing and says where it is bad.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
 import { openPage, codeText, definition, browser, server, useBrowser } from './harness.mjs';
 
 useBrowser();
@@ -123,6 +124,30 @@ test('a share link carries the document; it opens as a new document', async () =
   assert.deepEqual(problems, []);
   assert.deepEqual(other.problems, []);
   await other.page.close();
+});
+
+test('a damaged or oversized share link opens nothing and says why (the browser inflates it, bounded)', async () => {
+  const base64url = (bytes) => Buffer.from(bytes).toString('base64url');
+  // Not deflate data; then a small link that inflates past the 16 MB a link may carry.
+  const damaged = `${server.url}#share=2.${base64url(Buffer.from('not deflate'))}`;
+  const bomb = `${server.url}#share=2.${base64url(deflateRawSync(JSON.stringify({ name: 'N', text: ' '.repeat((16 << 20) + 10) }), { level: 9 }))}`;
+  assert.ok(bomb.length < 100000, `${bomb.length}`);
+  for (const [link, said] of [[damaged, /the share link is damaged \(not deflate data\)/], [bomb, /the share link is too large: its document is over 16777216/]]) {
+    const { page, problems } = await openPage(browser, link);
+    await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
+    await page.getByRole('status').filter({ hasText: said }).waitFor();
+    await page.getByRole('button', { name: 'Documents (1)' }).waitFor();
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+  // A link written by zlib (not by the page) opens: the format is plain raw deflate.
+  const doc = { name: 'From zlib', text: SOLO };
+  const { page, problems } = await openPage(browser, `${server.url}#share=2.${base64url(deflateRawSync(JSON.stringify(doc)))}`);
+  await node(page, 'Solo').waitFor({ timeout: 20000 });
+  assert.equal(await codeText(page), SOLO);
+  assert.equal(await docName(page), 'From zlib');
+  assert.deepEqual(problems, []);
+  await page.close();
 });
 
 test('an export of a pasted workflow carries its own name and its own scenarios, never the seed\'s', async () => {

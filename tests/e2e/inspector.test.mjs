@@ -264,6 +264,26 @@ test('switching a state to JSONata offers to convert its JSONPath fields', async
   await page.close();
 });
 
+test('switching the workflow to JSONata offers to convert every state: the engine converts, one undo takes it back', async () => {
+  const { page, problems } = await open();
+  const before = await definition(page);
+  await field(page, '/StartAt').waitFor();
+  await field(page, '/QueryLanguage').selectOption('JSONata');
+  await page.getByRole('group', { name: 'Convert to JSONata' }).getByRole('button', { name: 'Convert all states' }).click();
+  const asl = await until(page, (a) => a.States.CheckValidation.Choices[0].Condition !== undefined);
+  assert.equal(asl.QueryLanguage, 'JSONata');
+  for (const [name, state] of Object.entries(asl.States)) {
+    for (const f of ['InputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'OutputPath']) assert.equal(state[f], undefined, `${name}.${f}`);
+  }
+  assert.match(asl.States.CheckValidation.Choices[0].Condition, /^\{%.*\$states\.input\.isValid.*%\}$/);
+  assert.deepEqual(Object.keys(asl.States), Object.keys(before.States));
+  // The select's own step (the top-level QueryLanguage) stays; the conversion was one step.
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  assert.deepEqual(await until(page, (a) => a.States.CheckValidation.Choices[0].Condition === undefined), { ...before, QueryLanguage: 'JSONata' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a field keeps the focus when it commits: Enter then Backspace edits it (not the canvas), Tab goes on, Enter adds error after error', async () => {
   const { page, problems } = await open();
   await node(page, 'ProcessData').click();

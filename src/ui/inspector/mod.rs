@@ -9,10 +9,11 @@ mod kinds;
 mod test_state;
 
 use super::context::Editor;
+use super::engine::Engine;
+use crate::sim::protocol::{Request, Response};
 use crate::asl::json::{Node, Number};
 use crate::asl::model::{QueryLanguage, State, StateKind};
 use crate::editor::change::Change;
-use crate::editor::convert;
 use crate::editor::edit;
 use crate::editor::fields::{self, FieldOp, Kind};
 use crate::editor::markup;
@@ -226,6 +227,9 @@ fn shown(s: &crate::editor::session::Session, selected: Option<StateRef>) -> Sho
 pub fn Inspector() -> impl IntoView {
     let editor: Editor = expect_context();
     let drafts: Drafts = RwSignal::new(HashMap::new());
+    // The workflow form's offer to convert every state, here since switching the language
+    // rebuilds the form (a signal of the form's own would start again hidden).
+    let offer = RwSignal::new(false);
     // The form is rebuilt when what it shows changes: not when a node moves, nor when the code
     // changes elsewhere.
     let revision = Memo::new(move |_| editor.session.with(|s| (s.doc.model_revision(), s.doc.syntax_error().is_some())));
@@ -239,8 +243,13 @@ pub fn Inspector() -> impl IntoView {
             {move || {
                 // (Rebuilt in place: the elements, and the focus, stay.)
                 match shows.get() {
-                    Shown::State(r, data, _) => state_form(editor, r, data, drafts).into_any(),
-                    Shown::Workflow(comment, timeout, start, names, ql) => workflow_form(editor, comment, timeout, start, names, ql).into_any(),
+                    Shown::State(r, data, _) => {
+                        if offer.get_untracked() {
+                            offer.set(false);
+                        }
+                        state_form(editor, r, data, drafts).into_any()
+                    }
+                    Shown::Workflow(comment, timeout, start, names, ql) => workflow_form(editor, comment, timeout, start, names, ql, offer).into_any(),
                 }
             }}
         </section>
@@ -251,9 +260,8 @@ fn ql_options() -> Vec<(String, String)> {
     [QueryLanguage::JsonPath, QueryLanguage::Jsonata].iter().map(|q| (q.name().to_string(), q.name().to_string())).collect()
 }
 
-fn workflow_form(editor: Editor, comment: String, timeout: String, start: String, names: Vec<String>, ql: &'static str) -> impl IntoView {
+fn workflow_form(editor: Editor, comment: String, timeout: String, start: String, names: Vec<String>, ql: &'static str, offer: RwSignal<bool>) -> impl IntoView {
     let timeout_error = RwSignal::new(None::<String>);
-    let offer = RwSignal::new(false);
     let set_timeout = move |v: String| {
         let t = v.trim();
         let n = if t.is_empty() { Some(None) } else { t.parse::<f64>().ok().map(|_| Some(Number::from_text(t))) };
@@ -270,24 +278,9 @@ fn workflow_form(editor: Editor, comment: String, timeout: String, start: String
         editor.perform(Ok(Change::SetQueryLanguage { scope: vec![], query_language: q }), "Edit query language");
         offer.set(q == Some(QueryLanguage::Jsonata));
     };
+    let engine: Engine = expect_context();
     let convert_all = move |_| {
-        let made = editor.session.with_untracked(|s| {
-            convert::convert_machine(s.doc.machine()).map(|m| {
-                let mut out: Vec<Change> = m
-                    .states
-                    .into_iter()
-                    .map(|st| Change::ReplaceState { scope: vec![], name: st.name, state: Box::new(st.state) })
-                    .collect();
-                out.push(Change::SetQueryLanguage { scope: vec![], query_language: m.query_language });
-                Change::Batch(out)
-            })
-        });
-        match made {
-            Ok(c) => {
-                editor.perform(Ok(c), "Convert to JSONata");
-            }
-            Err(errors) => editor.notice.set(Some(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))),
-        }
+        ask_convert(editor, engine, None);
         offer.set(false);
     };
     let opts = |v: Vec<String>| v.into_iter().map(|n| (n.clone(), n)).collect::<Vec<_>>();
@@ -325,6 +318,27 @@ fn workflow_form(editor: Editor, comment: String, timeout: String, start: String
         </label>
         <super::template_panel::TemplatePanel/>
     }
+}
+
+/// "Convert to JSONata" of the state `state` (every state when `None`): the engine worker
+/// converts the text (`editor::convert::convert_text`, so the page's wasm carries no
+/// converter), and its answer replaces the text as one undoable step, if the text is still the
+/// one it was sent; otherwise, or when a field cannot be converted, the notice says why.
+fn ask_convert(editor: Editor, engine: Engine, state: Option<StateRef>) {
+    let sent = editor.session.with_untracked(|s| s.doc.text().to_string());
+    let request = Request::Convert { definition: sent.clone(), state };
+    engine.ask(&request, move |response| match response {
+        Response::Converted(Ok(text)) => {
+            if editor.session.with_untracked(|s| s.doc.text() == sent) {
+                editor.perform(Ok(Change::SetText(text)), "Convert to JSONata");
+            } else {
+                editor.notice.set(Some("Not converted: the definition changed in the meantime; convert again".into()));
+            }
+        }
+        Response::Converted(Err(why)) => editor.notice.set(Some(why)),
+        Response::Error { message } => editor.notice.set(Some(format!("Not converted: {message}"))),
+        _ => {}
+    });
 }
 
 /// JSONPath fields that converting to JSONata would rewrite.
@@ -368,16 +382,11 @@ fn state_form(editor: Editor, r: StateRef, data: Option<StateData>, drafts: Draf
             }
         })
     };
+    let engine: Engine = expect_context();
     let convert_now = {
         let r = r.clone();
         move |_| {
-            let change = editor.session.with_untracked(|s| convert::convert_to_jsonata(&s.doc, &r));
-            match change {
-                Ok(c) => {
-                    editor.perform(Ok(c), "Convert to JSONata");
-                }
-                Err(errors) => editor.notice.set(Some(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))),
-            }
+            ask_convert(editor, engine, Some(r.clone()));
             offer.set(false);
         }
     };
