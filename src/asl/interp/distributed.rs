@@ -351,7 +351,8 @@ pub fn parse_object(spec: &ReaderSpec, input_type: InputType, key: &str, body: &
             };
             match value {
                 Value::Array(items) => Ok(items),
-                other => Err(format!("The object '{key}' must hold a JSON array of items, but holds {}.", crate::asl::jsonata::type_name(&other))),
+                // AWS's cause, word for word (`test_map_item_reader_json_no_json_list_object`).
+                _ => Err(NOT_ITERABLE.to_string()),
             }
         }
         InputType::Jsonl => body
@@ -365,7 +366,15 @@ pub fn parse_object(spec: &ReaderSpec, input_type: InputType, key: &str, body: &
     }
 }
 
-/// CSV rows as objects keyed by the header; every value stays a string, as AWS gives it.
+/// AWS's cause when a JSON object's items are not an array.
+pub const NOT_ITERABLE: &str = "Attempting to map over non-iterable node.";
+/// AWS's cause when a CSV header names a column twice.
+pub const DUPLICATE_HEADERS: &str = "CSV headers cannot contain duplicates.";
+
+/// CSV rows as objects keyed by the header; every value stays a string, as AWS gives it. A row
+/// longer than the header loses its extra fields, a shorter one has `""` for the missing ones
+/// (AWS, `test_map_item_reader_csv_headers_decl_extra_fields`, `..._first_row_extra_fields`,
+/// `..._headers_first_line`); a header naming a column twice fails the reader.
 pub fn parse_csv(body: &str, header: &CsvHeader, delimiter: u8, key: &str) -> Result<Vec<Value>, String> {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(body.as_bytes());
     let mut rows = reader.records();
@@ -376,14 +385,14 @@ pub fn parse_csv(body: &str, header: &CsvHeader, delimiter: u8, key: &str) -> Re
             None => return Ok(Vec::new()),
         },
     };
+    if names.iter().enumerate().any(|(i, name)| names[..i].contains(name)) {
+        return Err(DUPLICATE_HEADERS.to_string());
+    }
     let mut items = Vec::new();
     for row in rows {
         let row = row.map_err(|e| format!("The object '{key}' is not CSV: {e}"))?;
-        let line = row.position().map_or(0, |p| p.line());
-        if row.len() != names.len() {
-            return Err(format!("Row {line} of the object '{key}' has {} fields, but the header has {}.", row.len(), names.len()));
-        }
-        items.push(Value::Object(names.iter().cloned().zip(row.iter().map(|f| Value::String(f.to_string()))).collect()));
+        let field = |i: usize| Value::String(row.get(i).unwrap_or_default().to_string());
+        items.push(Value::Object(names.iter().enumerate().map(|(i, name)| (name.clone(), field(i))).collect()));
     }
     Ok(items)
 }
@@ -616,8 +625,12 @@ mod tests {
         assert_eq!(items, vec![json!({"id": "1", "name": "Smith, Jo", "amount": "20.5"}), json!({"id": "2", "name": "say \"hi\"", "amount": "3"})]);
         let given = reader(CsvHeader::Given(vec!["a".into(), "b".into()]), b'|');
         assert_eq!(parse_object(&given, InputType::Csv, "k", "1|2\n3|4").unwrap(), vec![json!({"a": "1", "b": "2"}), json!({"a": "3", "b": "4"})]);
-        let ragged = parse_object(&spec, InputType::Csv, "k", "a,b\n1,2,3\n").unwrap_err();
-        assert_eq!(ragged, "Row 2 of the object 'k' has 3 fields, but the header has 2.");
+        // A longer row loses its extra fields, a shorter one gets "" for the missing ones.
+        let ragged = parse_object(&spec, InputType::Csv, "k", "a,b\n1,2,3\n4\n").unwrap();
+        assert_eq!(ragged, vec![json!({"a": "1", "b": "2"}), json!({"a": "4", "b": ""})]);
+        let twice = reader(CsvHeader::Given(vec!["a".into(), "a".into()]), b',');
+        assert_eq!(parse_object(&twice, InputType::Csv, "k", "1,2\n").unwrap_err(), DUPLICATE_HEADERS);
+        assert_eq!(parse_object(&spec, InputType::Csv, "k", "a,a\n1,2\n").unwrap_err(), DUPLICATE_HEADERS);
         assert_eq!(parse_object(&spec, InputType::Csv, "k", "").unwrap(), Vec::<Value>::new());
     }
 
@@ -625,7 +638,7 @@ mod tests {
     fn json_and_json_lines() {
         let mut spec = reader(CsvHeader::FirstRow, b',');
         assert_eq!(parse_object(&spec, InputType::Json, "k", "[1, {\"a\": 2}]").unwrap(), vec![json!(1), json!({"a": 2})]);
-        assert!(parse_object(&spec, InputType::Json, "k", "{\"a\": 1}").unwrap_err().contains("must hold a JSON array"));
+        assert_eq!(parse_object(&spec, InputType::Json, "k", "{\"a\": 1}").unwrap_err(), NOT_ITERABLE);
         spec.items_pointer = Some("/data/rows".into());
         assert_eq!(parse_object(&spec, InputType::Json, "k", "{\"data\": {\"rows\": [3]}}").unwrap(), vec![json!(3)]);
         assert_eq!(parse_object(&spec, InputType::Jsonl, "k", "{\"a\":1}\n\n[2]\n").unwrap(), vec![json!({"a": 1}), json!([2])]);

@@ -134,6 +134,8 @@ struct Located {
     inherited_jsonata: bool,
     /// The definition is a whole state machine.
     in_machine: bool,
+    /// Where the state is in a whole machine (`/States/P/Branches/0/States/A`); empty otherwise.
+    pointer: String,
 }
 
 fn is_jsonata(value: Option<&Value>) -> Option<bool> {
@@ -146,11 +148,14 @@ fn locate(definition: &Value, state_name: Option<&str>) -> Result<Located, Reque
     let object = definition.as_object().ok_or_else(|| RequestError::at("/definition", "the definition must be a JSON object"))?;
     let is_machine = object.contains_key("States") || object.contains_key("StartAt");
     match (is_machine, state_name) {
-        (false, None) => Ok(Located { name: single_state_name(definition), state: object.clone(), inherited_jsonata: false, in_machine: false }),
+        (false, None) => Ok(Located { name: single_state_name(definition), state: object.clone(), inherited_jsonata: false, in_machine: false, pointer: String::new() }),
         (false, Some(_)) => Err(RequestError::at("/stateName", "stateName names a state of a state machine, but the definition is a single state")),
         (true, None) => Err(RequestError::at("/stateName", "the definition is a state machine: stateName must name the state to test")),
         (true, Some(name)) => find_state(object, name, false)
-            .map(|(state, inherited_jsonata)| Located { name: name.to_string(), state: state.clone(), inherited_jsonata, in_machine: true })
+            .map(|(state, inherited_jsonata)| {
+                let pointer = walk::json::states(definition, Reach::Written).into_iter().find(|visit| visit.name == name).map(|visit| visit.pointer);
+                Located { name: name.to_string(), state: state.clone(), inherited_jsonata, in_machine: true, pointer: pointer.unwrap_or_default() }
+            })
             // AWS's words (`test_base_state_name_validation_failures`), then which name.
             .ok_or_else(|| RequestError::at("/stateName", format!("State not found in definition: the state machine has no state named '{name}'"))),
     }
@@ -233,27 +238,38 @@ fn isolated_machine(located: &Located) -> Value {
     Value::Object(machine)
 }
 
-/// The definition as AWS checks it: the validator's first error, located in the definition.
+/// The definition as AWS checks it: the validator's first error, the tested state's own first
+/// (the stand-ins around a single state are not the user's; in a whole machine AWS names the
+/// tested state's problem before the machine's, `test_state_name_invalid_state_definition`),
+/// in AWS's words: `Invalid State Machine Definition: 'CODE: message at /pointer'`, where and
+/// why after it.
 fn check_definition(request: &TestStateRequest, located: &Located) -> Result<(), RequestError> {
     let (text, prefix) = if located.in_machine {
-        (request.definition.clone(), String::new())
+        (request.definition.clone(), located.pointer.clone())
     } else {
         (isolated_machine(located).to_string(), format!("/States/{}", crate::asl::json::escape_pointer_token(&located.name)))
     };
     let report = crate::asl::validate::validate_text(&text);
-    // The tested state's own errors first: the stand-ins around it are not the user's.
-    let first = report.errors().find(|d| d.pointer.starts_with(&prefix) && !prefix.is_empty()).or_else(|| report.errors().next());
+    let inside = |pointer: &str| !prefix.is_empty() && (pointer == prefix || pointer.starts_with(&format!("{prefix}/")));
+    let first = report.errors().find(|d| inside(&d.pointer)).or_else(|| report.errors().next());
     match first {
         None => Ok(()),
         Some(d) => {
-            let inner = d.pointer.strip_prefix(&prefix).unwrap_or(&d.pointer);
+            // A single state is checked inside a machine of ours: its place is given in the state.
+            let pointer = if located.in_machine { d.pointer.as_str() } else { d.pointer.strip_prefix(&prefix).unwrap_or(&d.pointer) };
+            let pointer = if pointer.is_empty() { "/" } else { pointer };
+            let code = d.code.aws_code().unwrap_or("SCHEMA_VALIDATION_FAILED");
+            // Our messages give AWS's words first, ours after them in parentheses.
+            let (words, why) = match d.message.strip_suffix(')').and_then(|m| m.rsplit_once(" (")) {
+                Some((words, why)) => (words, format!(" ({why})")),
+                None => (d.message.as_str(), String::new()),
+            };
             // A whole machine is checked as the user wrote it: the line:column is in its text.
             let at = match (located.in_machine, d.position) {
-                (true, Some(p)) => format!(", line {} column {} of the definition", p.line, p.column),
+                (true, Some(p)) => format!(" (line {} column {} of the definition)", p.line, p.column),
                 _ => String::new(),
             };
-            let inner = if inner.is_empty() { "/" } else { inner };
-            Err(RequestError::at("/definition", format!("invalid definition: {} (at {inner}{at})", d.message)))
+            Err(RequestError::at("/definition", format!("Invalid State Machine Definition: '{code}: {words} at {pointer}'{why}{at}")))
         }
     }
 }

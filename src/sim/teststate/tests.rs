@@ -437,10 +437,32 @@ fn reveal_secrets_is_taken_and_changes_nothing_offline() {
 fn an_invalid_definition_is_refused_where_it_is_wrong() {
     let error = refused(body(json!({"Type": "Wait", "Next": "A"}), json!({}), json!({})));
     assert_eq!(error.pointer, "/definition");
-    assert!(error.message.starts_with("invalid definition:") && error.message.contains("Seconds"), "{error}");
+    assert!(error.message.starts_with("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ") && error.message.contains("Seconds"), "{error}");
     let machine = refused(body(json!({"StartAt": "A", "States": {"A": {"Type": "Pass"}}}), json!({}), json!({"stateName": "A"})));
     // A whole machine is checked as written: the error is located in its text.
-    assert!(machine.message.contains("(at /StartAt, line 1 column "), "{machine}");
+    assert!(machine.message.contains(" at /States/A' (line 1 column 26 of the definition)"), "{machine}");
+}
+
+#[test]
+fn in_a_whole_machine_the_tested_state_s_own_problem_is_named_first_in_aws_s_words() {
+    // The machine has no terminal state (found at /StartAt, before the state's own problem), and
+    // the tested state has a Type AWS does not know: AWS names the latter
+    // (`test_state_name_invalid_state_definition`), and so do we.
+    let machine = json!({"StartAt": "Bad", "States": {"Bad": {"Type": "Nope", "End": true}}});
+    let error = refused(body(machine, json!({}), json!({"stateName": "Bad"})));
+    assert_eq!(error.pointer, "/definition");
+    assert!(
+        error.message.starts_with(
+            "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The field 'Type' should have one of these values: \
+             [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map] at /States/Bad/Type' ("
+        ),
+        "{error}"
+    );
+    // A state nested in a Parallel's branch is found at its place in the machine.
+    let nested = json!({"StartAt": "P", "States": {"Q": {"Type": "Pass"}, "P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true}}}]}}});
+    let error = refused(body(nested, json!({}), json!({"stateName": "W"})));
+    assert!(error.message.contains(" at /States/P/Branches/0/States/W"), "{error}");
 }
 
 #[test]
