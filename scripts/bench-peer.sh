@@ -13,6 +13,9 @@
 #
 # With BASELINE=/path/to/an/older/statecraft, that binary also runs the workloads right after
 # ours, against the same peer run, and a second table gives its ratios (a before/after check).
+# With --wasm, BASELINE_WASM=/path/to/an/older/statecraft-bench-wasm.wasm (cargo's output, before
+# wasm-bindgen) does the same for the wasm side: bound here, run right after ours, its columns in
+# the second table (BASELINE_WASM alone gives a second table with our native side and its wasm).
 #
 # The harness is not part of this repository: it is copied into a temporary directory, the peer
 # is installed there from the npm registry, and the directory is removed at the end.
@@ -70,11 +73,23 @@ fi
 if [ -n "${BASELINE:-}" ]; then
     echo "# running the baseline $BASELINE (reps $reps)" >&2
     "$BASELINE" bench --workloads "$work/workloads" --reps "$reps" --json > "$work/baseline.json"
+else
+    cp "$work/ours.json" "$work/baseline.json"
+fi
+if [ -n "$wasm" ] && [ -n "${BASELINE_WASM:-}" ]; then
+    echo "# running the baseline wasm $BASELINE_WASM (reps $reps)" >&2
+    mkdir -p "$work/wasm-base"
+    cp "$BASELINE_WASM" "$work/wasm-base/statecraft-bench-wasm.wasm"
+    wasm-bindgen --target nodejs --out-dir "$work/wasm-base-pkg" "$work/wasm-base/statecraft-bench-wasm.wasm"
+    PATH="$node22:$PATH" node "$repo/scripts/bench-wasm.mjs" --pkg "$work/wasm-base-pkg" --workloads "$work/workloads" \
+        --reps "$reps" --json > "$work/wasm-baseline.json"
+else
+    cp "$work/wasm.json" "$work/wasm-baseline.json"
 fi
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 table() {
-python3 - "$peer_json" "$1" "$work/wasm.json" <<'PY'
+python3 - "$peer_json" "$1" "$2" <<'PY'
 import json, sys
 peer = json.load(open(sys.argv[1]))["workloads"]
 ours = {w["name"]: w for w in json.load(open(sys.argv[2]))["workloads"]}
@@ -101,9 +116,9 @@ for name, p in peer.items():
     print(row)
 PY
 }
-table "$work/ours.json"
-if [ -n "${BASELINE:-}" ]; then
+table "$work/ours.json" "$work/wasm.json"
+if [ -n "${BASELINE:-}" ] || { [ -n "$wasm" ] && [ -n "${BASELINE_WASM:-}" ]; }; then
     echo
-    echo "baseline ($BASELINE):"
-    table "$work/baseline.json"
+    echo "baseline (${BASELINE:-native: this tree}${BASELINE_WASM:+, wasm $BASELINE_WASM}):"
+    table "$work/baseline.json" "$work/wasm-baseline.json"
 fi

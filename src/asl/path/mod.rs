@@ -83,10 +83,15 @@ impl Variables for Map<String, Value> {
 
 /// `map.get(name)`, by a linear scan when the object is small: serde_json's maps hash every key
 /// looked up with SipHash, which costs more than comparing a few keys. Keys are unique, so the
-/// first match is the member.
+/// first match is the member. Lengths are compared first, so most other keys cost no byte
+/// comparison (the size-tuned wasm build calls `String == str` out of line, then `memcmp`).
 #[inline]
 pub fn member<'v>(map: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    if map.len() <= 8 { map.iter().find_map(|(k, v)| (k == name).then_some(v)) } else { map.get(name) }
+    if map.len() <= 8 {
+        map.iter().find_map(|(k, v)| (k.len() == name.len() && k.as_bytes() == name.as_bytes()).then_some(v))
+    } else {
+        map.get(name)
+    }
 }
 
 /// [`member`] of a value that is an object.
@@ -128,16 +133,21 @@ impl<'v> Roots<'v> {
         Roots { variables, ..self }
     }
 
-    /// The value a root stands for.
+    /// The value a root stands for. Inlined (every path evaluation starts here; the wasm build
+    /// would call it), the variable lookup out of line.
+    #[inline]
     pub fn resolve(&self, root: &Root) -> Result<&'v Value, EvalError> {
         match root {
             Root::Input => Ok(self.input),
             Root::Context => Ok(self.context),
-            Root::Variable(name) => self
-                .variables
-                .variable(name)
-                .ok_or_else(|| EvalError::UnknownVariable { name: name.clone() }),
+            Root::Variable(name) => self.resolve_variable(name),
         }
+    }
+
+    /// The variable `name`, or why there is none.
+    #[inline(never)]
+    fn resolve_variable(&self, name: &str) -> Result<&'v Value, EvalError> {
+        self.variables.variable(name).ok_or_else(|| EvalError::UnknownVariable { name: name.to_string() })
     }
 }
 
