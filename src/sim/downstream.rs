@@ -635,7 +635,7 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
             }
         }
         if state_read.get("Type").and_then(Value::as_str) == Some("Choice") {
-            for (steps, value, awaited) in choice_values(reader, state_read, name, states) {
+            for (steps, value, awaited) in choice_chain(reader, state_read, name, states) {
                 if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
                     expectation.add_choice(raw, value, awaited);
                 }
@@ -1066,13 +1066,54 @@ fn intrinsic_paths(text: &str) -> Vec<Vec<Step>> {
 /// The values a Choice's rules need so that it takes the branch that moves on (see the module),
 /// each saying whether it makes the chosen rule hold.
 fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Option<Value>, bool)> {
+    choice_pick(choice_name, choice, task, states).0
+}
+
+/// The values the Choices on the way a result takes need, from the Choice `choice_name` on:
+/// where its chosen branch leads to another state that hands its input on (a Choice, a Wait, a
+/// bare Pass), that state reads the same result, and a Choice there decides too (a function
+/// answering `StackSetExist` read two Choices after it). The first Choice to set a path wins;
+/// 8 states at most, none twice.
+fn choice_chain(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Option<Value>, bool)> {
+    let mut out: Vec<(Vec<Step>, Option<Value>, bool)> = Vec::new();
+    let mut seen = vec![task.to_string()];
+    let (mut name, mut state) = (choice_name.to_string(), choice);
+    for _ in 0..8 {
+        if seen.contains(&name) {
+            break;
+        }
+        seen.push(name.clone());
+        let next = if state.get("Type").and_then(Value::as_str) == Some("Choice") {
+            let (values, picked) = choice_pick(&name, state, task, states);
+            for value in values {
+                if !out.iter().any(|(s, ..)| *s == value.0) {
+                    out.push(value);
+                }
+            }
+            picked
+        } else {
+            state.get("Next").and_then(Value::as_str).map(str::to_string)
+        };
+        let Some((next, following)) = next.and_then(|n| states.get(&n).map(|s| (n, s))) else { break };
+        let kind = following.get("Type").and_then(Value::as_str);
+        if !(matches!(kind, Some("Choice" | "Wait" | "Pass")) && hands_input_on(following)) {
+            break;
+        }
+        name = next;
+        state = following;
+    }
+    out
+}
+
+/// [`choice_values`] and the branch it chose (its `Next`, or the `Default`).
+fn choice_pick(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> (Vec<(Vec<Step>, Option<Value>, bool)>, Option<String>) {
     let rules: Vec<&Value> = choice.get("Choices").and_then(Value::as_array).map(|r| r.iter().collect()).unwrap_or_default();
     let mut targets: Vec<Option<&str>> = rules.iter().map(|r| r.get("Next").and_then(Value::as_str)).collect();
     targets.push(choice.get("Default").and_then(Value::as_str));
     // The branch that goes furthest before it ends well; the first of equals.
     let distances: Vec<Option<usize>> = targets.iter().map(|t| t.and_then(|t| distance_to_success(t, task, choice_name, states))).collect();
-    let Some(best) = distances.iter().flatten().max() else { return Vec::new() };
-    let Some(pick) = distances.iter().position(|d| *d == Some(*best)) else { return Vec::new() };
+    let Some(best) = distances.iter().flatten().max() else { return (Vec::new(), None) };
+    let Some(pick) = distances.iter().position(|d| *d == Some(*best)) else { return (Vec::new(), None) };
     let mut values: Vec<(Vec<Step>, Option<Value>, bool)> = Vec::new();
     let mut put = |assignment: synth::Assignment, awaited: bool| {
         for (steps, value) in assignment {
@@ -1091,7 +1132,7 @@ fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<Str
     {
         put(first, true);
     }
-    values
+    (values, targets[pick].map(str::to_string))
 }
 
 /// How many transitions it takes at least from `from` to a Succeed state or an End by Next,
@@ -1316,6 +1357,26 @@ mod tests {
         let answer = json!({"CelebrityFaces": [{"Id": "x", "MatchConfidence": 24.82}]});
         let shaped = expectations(&definition)["Recognize"].shape_service(answer);
         assert!(shaped["CelebrityFaces"][0]["MatchConfidence"].as_f64().is_some_and(|v| v > 90.0), "{shaped}");
+    }
+
+    #[test]
+    fn a_choice_after_a_choice_on_the_chosen_branch_decides_on_the_same_result() {
+        // The function's answer is read two Choices on: the second wants StackSetExist "no" or
+        // "yes" (not its Default, which fails), after the first chose the way to it.
+        let definition = json!({"StartAt": "Check", "States": {
+            "Check": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Next": "Kind?"},
+            "Kind?": {"Type": "Choice", "Choices": [{"Variable": "$.RequestType", "StringEquals": "Delete", "Next": "Gone"}], "Default": "Skip?"},
+            "Skip?": {"Type": "Choice", "Choices": [{"Variable": "$.TemplateURL", "StringEquals": "", "Next": "Gone"}], "Default": "Exists?"},
+            "Exists?": {"Type": "Choice", "Choices": [
+                {"Variable": "$.StackSetExist", "StringEquals": "no", "Next": "Create"},
+                {"Variable": "$.StackSetExist", "StringEquals": "yes", "Next": "Gone"}], "Default": "Failed"},
+            "Create": {"Type": "Pass", "Next": "Created"},
+            "Created": {"Type": "Pass", "Next": "Gone"},
+            "Gone": {"Type": "Succeed"},
+            "Failed": {"Type": "Fail"}}});
+        let all = reads(definition, "Check");
+        let exists = all.iter().find(|(p, _)| p == "$.StackSetExist").map(|(_, v)| v.clone());
+        assert_eq!(exists, Some(Some(json!("no"))), "the branch that does the most: {all:?}");
     }
 
     #[test]

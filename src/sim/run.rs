@@ -472,6 +472,9 @@ pub fn advice(error: &str, cause: &str) -> Option<&'static str> {
         Some("The simulated S3 account holds no object at that key. Add it in the Run drawer's Stores tab (S3: the bucket, the key and the file's text), or load a store seed there, then run again.")
     } else if s3_reader && cause.contains("The specified bucket does not exist") {
         Some("The simulated S3 account has no such bucket. Add the bucket and its objects in the Run drawer's Stores tab, then run again.")
+    } else if error == crate::asl::error::names::RUNTIME && cause.contains("'$.Contents'") && cause.contains("No results for path") {
+        // S3's listObjectsV2 leaves `Contents` out when nothing is listed: an empty bucket.
+        Some("The S3 listing had no Contents: the simulated bucket is empty (S3 leaves Contents out then). Add its objects in the Run drawer's Stores tab, then run again.")
     } else {
         None
     }
@@ -488,6 +491,9 @@ mod tests {
         assert!(super::advice("States.ItemReaderFailed", "The specified bucket does not exist").is_some_and(|a| a.contains("Stores tab")));
         assert_eq!(super::advice("States.TaskFailed", cause), None, "a function's own error is its own");
         assert_eq!(super::advice("States.ItemReaderFailed", "Attempting to map over non-iterable node."), None);
+        let empty = "An error occurred while executing the state 'Copy' (entered at the event id #7). Invalid path '$.Contents' : No results for path: $['Contents']";
+        assert!(super::advice("States.Runtime", empty).is_some_and(|a| a.contains("bucket is empty")));
+        assert_eq!(super::advice("States.Runtime", "Invalid path '$.Items' : No results for path: $['Items']"), None);
     }
 
     use super::*;
