@@ -136,7 +136,13 @@ impl Expectation {
                         Step::Index(_) => None,
                     });
                     let own = name.and_then(|n| given.get(n)).filter(|v| !v.is_object() && !v.is_array() && !v.is_null()).cloned();
-                    paths::set(&mut payload, steps, Some(own.unwrap_or_else(|| value_for_name(name.unwrap_or("value")))));
+                    let value = match steps.last() {
+                        // An element of a list the workflow iterates, nothing read under it: a
+                        // record (a processor's `ResultPath: $.error` needs an object to write in).
+                        Some(Step::Index(_)) => json!({}),
+                        _ => own.unwrap_or_else(|| value_for_name(name.unwrap_or("value"))),
+                    };
+                    paths::set(&mut payload, steps, Some(value));
                 }
                 None => {}
             }
@@ -1334,7 +1340,7 @@ mod tests {
                 "Iterator": {"StartAt": "Get", "States": {"Get": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                     "Parameters": {"FunctionName": "g", "Payload": {"batch_id.$": "$.batch_id"}}, "End": true}}}, "End": true}}});
         let shaped = expectations(&definition)["Build"].under(&Step::Member("Payload".into())).shape_payload(json!({}));
-        assert!(shaped["batch_index"].as_array().is_some_and(|items| items.len() == 1), "{shaped}");
+        assert_eq!(shaped["batch_index"], json!([{}]), "a list of one record: {shaped}");
     }
 
     #[test]
