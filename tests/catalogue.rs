@@ -280,6 +280,22 @@ fn the_did_you_mean_hint_names_the_member() {
 }
 
 #[test]
+fn an_unknown_top_level_field_says_aws_accepts_it_and_its_runs_fail_there() {
+    // `lambda:invoke.waitForTaskToken` with TaskToken beside Payload: AWS's
+    // ValidateStateMachineDefinition says OK, the run fails with "The field "TaskToken" is not
+    // supported by Step Functions" (the same words the Developer Guide quotes for EC2's Filter).
+    let catalogue = Catalogue::embedded();
+    let resolved = resolve(&catalogue, "arn:aws:states:::lambda:invoke.waitForTaskToken");
+    let findings = resolved.check_parameters(&json!({"FunctionName": "f", "Payload": {}, "TaskToken.$": "$$.Task.Token"}), FieldValidationMode::Present, Written::Template);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].message.contains("The field \"TaskToken\" is not supported by Step Functions"), "{}", findings[0].message);
+    // Deeper down it is the service's business: no such sentence.
+    let resolved = resolve(&catalogue, "arn:aws:states:::events:putEvents");
+    let findings = resolved.check_parameters(&json!({"Entries": [{"Detail": {"x": 1}, "Sauce": "s"}]}), FieldValidationMode::Present, Written::Template);
+    assert!(findings.iter().all(|f| !f.message.contains("not supported by Step Functions")), "{findings:?}");
+}
+
+#[test]
 fn every_service_file_names_itself_and_its_operations_resolve() {
     let catalogue = Catalogue::embedded();
     for name in catalogue.names() {

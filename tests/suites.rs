@@ -77,6 +77,29 @@ fn assert_full(label: &str, coverage: &Coverage) {
 
 /// What the generator does not reach and cannot explain from the definition alone, with why.
 const KNOWN_MISSES: &[&str] = &[
+    // Customizations for Control Tower's 93-state StackSet machine: these lie on the ways of an
+    // Update request whose stack instances are updated (six answers of the one function in turn
+    // must agree: CreateInstance "no", RequestType "Update", the account and region lists,
+    // OverrideParametersExist, the operation's status) and of a Delete request of a machine not
+    // deployed by CloudFormation; the generator's search stops before it finds them and does not
+    // say why (it should).
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Override parameters do not exist in the event",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Waiting on Update... OperationInProgress",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Task Failed",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Create or Delete Stack Instance? → Export Stack Output Pass",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Stack Instance? → Override parameters do not exist in the event",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Override parameters do not exist in the event → Export Stack Output Pass",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Operation ID? → Waiting on Update... OperationInProgress",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Waiting on Update... OperationInProgress → Update Stack Instance",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Task Completed? → Update Instance Task Running",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Task Completed? → Update Instance Task Failed",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Task Completed? → Update Task Failed",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Task Failed → Failed",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Event from CloudFormation? → Success",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Stack Instance times out",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Stack Instance misses its heartbeat",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Task Status? times out",
+    "tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json: Update Instance Task Status? misses its heartbeat",
     // Give Stock Back runs over the lines that were reserved when another line was not. A handler
     // choice holds for every visit of a state, so an injected ConditionalCheckFailedException
     // fails every line (nothing reserved, nothing to give back) and the default answer reserves
@@ -318,14 +341,19 @@ const KNOWN_AWS_SAMPLES_MISSES: &[&str] = &[
     // explain both; it does not yet).
     "tests/fixtures/workflows/aws-samples-circuit-breaker.asl.json: Emit - TIMEDOUT → end",
     "tests/fixtures/workflows/aws-samples-circuit-breaker.asl.json: Emit - TIMEDOUT misses its heartbeat",
-    // The published workflow's own faults: 'Extract Data' (a .sync:2 task) reads
-    // $states.context.Task.Token, which only a callback task has, so its Arguments return nothing
-    // and it always fails; 'Update DynamoDb' names #CsvUrl in its UpdateExpression but defines
-    // only #errorCsvUrl, which DynamoDB always refuses (ValidationException).
+    // The published workflow's own dead rule: its first Choice rule sends every status but
+    // `completed` back to the Wait, `failed` included, so the rule leading to Fail never holds.
+    "tests/fixtures/workflows/aws-samples-demo-fis-ecs-stop-task.asl.json: Fail",
+    "tests/fixtures/workflows/aws-samples-demo-fis-ecs-stop-task.asl.json: Choice → Fail",
+    // The published workflow's own fault: 'Update DynamoDb' names #CsvUrl in its
+    // UpdateExpression but defines only #errorCsvUrl, which DynamoDB always refuses
+    // (ValidationException).
     "tests/fixtures/workflows/aws-samples-distributed-data-stream-aggregator.asl.json: Job Succeeded",
-    "tests/fixtures/workflows/aws-samples-distributed-data-stream-aggregator.asl.json: Extract Data → Do Nothing",
     "tests/fixtures/workflows/aws-samples-distributed-data-stream-aggregator.asl.json: Update DynamoDb → Job Succeeded",
     "tests/fixtures/workflows/aws-samples-distributed-data-stream-aggregator.asl.json: Job Succeeded → end",
+    // The three seeded files are one batch (MaxItemsPerBatch 500), so one child: its failure is
+    // 100% of the Map Run, over the 5% tolerated, and the Map fails instead of tolerating it.
+    "tests/fixtures/workflows/aws-samples-dmap-temperatures.asl.json: DistributedMap tolerates a failed iteration",
     // 'Parse SQS Input' (the Default when the input has no `query`) reads `$[0].body` of an SQS
     // batch and parses it with States.StringToJson: the generator makes values for Choices, not an
     // array whose first element holds JSON text, so the state fails on its InputPath.

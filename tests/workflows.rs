@@ -339,3 +339,28 @@ fn the_s3_tables_export_reads_this_week_s_forms_into_one_batch_of_firehose_recor
     }
     assert_eq!(batches[0]["DeliveryStreamName"], json!("put_raw_form_data"));
 }
+
+/// What the buckets hold after `statecraft run --print-stores` of a corpus workflow: the keys,
+/// by bucket name.
+fn buckets_after(name: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    use statecraft::sim::command::{RunOptions, run_command};
+    let file = corpus().into_iter().find(|f| f.ends_with(name)).expect("the workflow");
+    let expected = expected_of(&file);
+    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
+    let report = run_command(&definition_of(&file), &expected["input"].to_string(), &options);
+    assert_eq!(report.exit_code, 0, "{}", report.stderr);
+    let printed: Value = serde_json::from_str(report.stderr.trim()).expect("the stores as JSON on stderr");
+    let keys = |b: &Value| b["objects"].as_array().into_iter().flatten().map(|o| o["key"].as_str().unwrap().to_string()).collect();
+    printed["stores"]["buckets"].as_array().expect("buckets").iter().map(|b| (b["name"].as_str().unwrap().to_string(), keys(b))).collect()
+}
+
+#[test]
+fn distributed_maps_over_a_listing_delete_and_copy_every_object_they_list() {
+    // The bulk delete removes what is under its prefix and nothing else.
+    let buckets = buckets_after("aws-samples-demo-bulk-delete-s3-objects.asl.json");
+    assert_eq!(buckets["expired-exports"], ["keep/readme.txt"]);
+    // The copy pages through 1,003 keys (1,000, then 3) and copies each, body and all.
+    let buckets = buckets_after("aws-samples-copy-noaa-data.asl.json");
+    assert_eq!(buckets["noaa-gsod-pds"].len(), 1003);
+    assert_eq!(buckets["${DestinationBucket}"], buckets["noaa-gsod-pds"]);
+}

@@ -273,7 +273,17 @@ impl Checker<'_> {
                         .iter()
                         .find(|(m, _)| m.eq_ignore_ascii_case(name))
                         .map_or(String::new(), |(m, _)| format!(" (did you mean {m}?)"));
-                    self.find(pointer, FindingKind::UnknownMember, format!("unknown member {name:?}{hint}"));
+                    // At the request's top level, AWS accepts the definition
+                    // (ValidateStateMachineDefinition says OK) and the run fails at this state
+                    // with "The field \"TaskToken\" is not supported by Step Functions" (a
+                    // `lambda:invoke.waitForTaskToken` with TaskToken beside Payload; the
+                    // Developer Guide quotes the same words for EC2's `Filter`).
+                    let consequence = if self.written == Written::Template && self.path.is_empty() {
+                        format!("; AWS accepts the definition, but its runs fail at this state: The field \"{name}\" is not supported by Step Functions (the simulator does not stop there)")
+                    } else {
+                        String::new()
+                    };
+                    self.find(pointer, FindingKind::UnknownMember, format!("unknown member {name:?}{hint}{consequence}"));
                 }
                 Some((_, shape)) if !dynamic => {
                     self.path.push(name.to_string());

@@ -48,6 +48,33 @@ impl fmt::Display for ExportWarning {
     }
 }
 
+/// The warnings as lines to show, one per message: a message that several states share (every
+/// Task calling the same `${Function.Arn}` placeholder) is said once, with the states it
+/// concerns (the first five by name, then how many more), in the order of first appearance.
+pub fn grouped(warnings: &[ExportWarning]) -> Vec<String> {
+    let mut groups: Vec<(&str, Vec<&ExportWarning>)> = Vec::new();
+    for warning in warnings {
+        match groups.iter_mut().find(|(message, _)| *message == warning.message) {
+            Some((_, members)) => members.push(warning),
+            None => groups.push((&warning.message, vec![warning])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(message, members)| match members.as_slice() {
+            [one] => one.to_string(),
+            many => {
+                let named: Vec<String> = many.iter().take(5).map(|w| format!("{:?}", w.state)).collect();
+                let more = match many.len().saturating_sub(5) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                format!("{} states ({}{more}): {message}", many.len(), named.join(", "))
+            }
+        })
+        .collect()
+}
+
 /// Everything the definition calls, each resource once, in order of first use.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DefinitionResources {
@@ -264,6 +291,18 @@ pub fn queue_name(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_message_several_states_share_is_one_line_naming_them() {
+        let warning = |state: &str, message: &str| super::ExportWarning { state: state.into(), pointer: format!("/States/{state}/Resource"), message: message.into() };
+        let shared = "the Resource is the template placeholder ${Fn.Arn}";
+        let mut warnings: Vec<super::ExportWarning> = (1..=7).map(|i| warning(&format!("Step {i}"), shared)).collect();
+        warnings.insert(2, warning("Save", "TableName.$ is read at run time"));
+        let lines = super::grouped(&warnings);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0], format!("7 states (\"Step 1\", \"Step 2\", \"Step 3\", \"Step 4\", \"Step 5\" and 2 more): {shared}"));
+        assert_eq!(lines[1], warnings[2].to_string(), "a message of one state stays as it was, located");
+    }
+
     use super::*;
     use crate::export::iam::Arn;
 

@@ -1,6 +1,6 @@
 //! Simulated Amazon S3: buckets of objects ([`ObjectStore`], held by the
 //! [`super::services::ServiceStore`]) and the calls a workflow makes on them: `getObject`,
-//! `headObject`, `putObject`, `listObjectsV2`, `deleteObject` and `deleteObjects`, as `aws-sdk:s3:*` Tasks and as the `arn:aws:states:::s3:*`
+//! `headObject`, `putObject`, `copyObject`, `listObjectsV2`, `deleteObject` and `deleteObjects`, as `aws-sdk:s3:*` Tasks and as the `arn:aws:states:::s3:*`
 //! resources a Distributed Map's ItemReader and ResultWriter name. Answers have the SDK's
 //! output shapes; errors have the names Step Functions gives an AWS SDK integration's errors
 //! (`S3.NoSuchKeyException`, `S3.NoSuchBucketException`) and the SDK's cause text.
@@ -156,6 +156,7 @@ pub enum Operation {
     GetObject,
     HeadObject,
     PutObject,
+    CopyObject,
     ListObjectsV2,
     DeleteObject,
     DeleteObjects,
@@ -172,6 +173,8 @@ impl Operation {
             // HEAD is an AWS SDK call only (no optimized `s3:headObject`).
             "headObject" if rest.starts_with("aws-sdk:") => Some(Operation::HeadObject),
             "putObject" => Some(Operation::PutObject),
+            // Copying is an AWS SDK call only (no optimized `s3:copyObject`).
+            "copyObject" if rest.starts_with("aws-sdk:") => Some(Operation::CopyObject),
             "listObjectsV2" => Some(Operation::ListObjectsV2),
             // Deleting is an AWS SDK call only (no optimized `s3:` resource).
             "deleteObject" if rest.starts_with("aws-sdk:") => Some(Operation::DeleteObject),
@@ -182,10 +185,11 @@ impl Operation {
 }
 
 /// The resources the simulated S3 answers.
-pub const RESOURCES: [&str; 9] = [
+pub const RESOURCES: [&str; 10] = [
     "arn:aws:states:::aws-sdk:s3:getObject",
     "arn:aws:states:::aws-sdk:s3:headObject",
     "arn:aws:states:::aws-sdk:s3:putObject",
+    "arn:aws:states:::aws-sdk:s3:copyObject",
     "arn:aws:states:::aws-sdk:s3:listObjectsV2",
     "arn:aws:states:::aws-sdk:s3:deleteObject",
     "arn:aws:states:::aws-sdk:s3:deleteObjects",
@@ -200,6 +204,7 @@ pub fn call(store: &mut ObjectStore, operation: Operation, input: &Value, now: M
         Operation::GetObject => get_object(store, input),
         Operation::HeadObject => head_object(store, input),
         Operation::PutObject => put_object(store, input, now),
+        Operation::CopyObject => copy_object(store, input, now),
         Operation::ListObjectsV2 => list_objects_v2(store, input),
         Operation::DeleteObject => delete_object(store, input),
         Operation::DeleteObjects => delete_objects(store, input),
@@ -305,6 +310,64 @@ fn put_object(store: &mut ObjectStore, input: &Value, now: Millis) -> Result<Val
     Ok(Value::Object(out))
 }
 
+/// `CopyObject`: the object `CopySource` names (`bucket/key`, with or without a leading `/`,
+/// its key URL-encoded as the API asks) is put at `Bucket`/`Key` with the same body and content
+/// type; the answer is the SDK's `CopyObjectResult` (ETag, LastModified). A source that is not
+/// there is S3's `NoSuchKey`; a source `?versionId=` is refused as a `VersionId` is elsewhere.
+fn copy_object(store: &mut ObjectStore, input: &Value, now: Millis) -> Result<Value, StatesError> {
+    let (bucket, key) = (string_member(input, "Bucket")?, string_member(input, "Key")?);
+    let source = string_member(input, "CopySource")?;
+    let (path, version) = match source.split_once("?versionId=") {
+        Some((path, version)) => (path, Some(version)),
+        None => (source, None),
+    };
+    if let Some(version) = version {
+        return Err(StatesError::new(
+            crate::asl::error::names::RUNTIME,
+            format!("Statecraft does not simulate S3 object versions: copyObject of '{path}' with versionId {version} cannot be answered; the run stops here rather than copy the current version."),
+        ));
+    }
+    let path = percent_decoded(path.strip_prefix('/').unwrap_or(path));
+    let Some((from_bucket, from_key)) = path.split_once('/').filter(|(b, k)| !b.is_empty() && !k.is_empty()) else {
+        return Err(invalid(&format!("Invalid copy source object key: {source}")));
+    };
+    let source_object = store.bucket(from_bucket)?.objects.get(from_key).cloned().ok_or_else(|| s3_error("NoSuchKey", "The specified key does not exist.", 404))?;
+    store.bucket(bucket)?;
+    let content_type = input.get("ContentType").and_then(Value::as_str).filter(|_| input.get("MetadataDirective").and_then(Value::as_str) == Some("REPLACE"));
+    let content_type = content_type.map_or(source_object.content_type.clone(), str::to_string);
+    let object = S3Object { etag: source_object.etag.clone(), body: source_object.body, last_modified: now, content_type };
+    let (etag, modified) = (object.etag.clone(), object.last_modified);
+    store.buckets.get_mut(bucket).expect("just made sure").objects.insert(key.to_string(), object);
+    let mut result = Map::new();
+    result.insert("ETag".into(), Value::String(etag));
+    result.insert("LastModified".into(), Value::String(format_rfc3339(modified)));
+    let mut out = Map::new();
+    out.insert("CopyObjectResult".into(), Value::Object(result));
+    out.insert("ServerSideEncryption".into(), "AES256".into());
+    Ok(Value::Object(out))
+}
+
+/// `%XX` escapes decoded (a `CopySource`'s key is URL-encoded); anything else kept as written.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
 fn list_objects_v2(store: &mut ObjectStore, input: &Value) -> Result<Value, StatesError> {
     let name = string_member(input, "Bucket")?;
     let prefix = input.get("Prefix").and_then(Value::as_str).unwrap_or("");
@@ -394,6 +457,24 @@ mod tests {
         assert_eq!(got["LastModified"], format_rfc3339(9_000));
         // MD5 of "hello", the value S3 documents for it.
         assert_eq!(etag_of("hello"), "\"5d41402abc4b2a76b9719d911017c592\"");
+    }
+
+    #[test]
+    fn copy_object_puts_the_source_s_body_at_the_new_key_or_says_no_such_key() {
+        let mut s = store();
+        s.create_buckets_on_use = true;
+        let copied = call(&mut s, Operation::CopyObject, &json!({"Bucket": "archive", "Key": "2024/a.csv", "CopySource": "data/in/a.csv"}), 9_000).unwrap();
+        assert_eq!(copied["CopyObjectResult"]["ETag"], etag_of("id,n\n1,2\n"));
+        assert_eq!(copied["CopyObjectResult"]["LastModified"], format_rfc3339(9_000));
+        let object = s.object("archive", "2024/a.csv").expect("copied");
+        assert_eq!((object.body.as_str(), object.content_type.as_str()), ("id,n\n1,2\n", "text/csv"));
+        assert!(s.object("data", "in/a.csv").is_some(), "the source stays");
+        // A leading slash and a URL-encoded key name the same object.
+        call(&mut s, Operation::CopyObject, &json!({"Bucket": "archive", "Key": "c.txt", "CopySource": "/data/in%2Fsub%2Fc.txt"}), 9_000).unwrap();
+        assert_eq!(s.object("archive", "c.txt").map(|o| o.body.as_str()), Some("c"));
+        let missing = call(&mut s, Operation::CopyObject, &json!({"Bucket": "archive", "Key": "x", "CopySource": "data/in/none.csv"}), 9_000).unwrap_err();
+        assert_eq!(missing.error.as_deref(), Some("S3.NoSuchKeyException"));
+        assert_eq!(Operation::of_resource("arn:aws:states:::aws-sdk:s3:copyObject"), Some(Operation::CopyObject));
     }
 
     #[test]

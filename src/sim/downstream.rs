@@ -119,6 +119,10 @@ impl Expectation {
     }
 
     fn put_reads(&self, mut payload: Value) -> Value {
+        // A read the payload lacks takes the payload's own top-level value of that name, when it
+        // has one (a validator asked about `{"email": ...}` answers `body.email` with it), else
+        // one its name suggests.
+        let given = payload.clone();
         for Read { steps, value, absent, .. } in &self.reads {
             if *absent {
                 paths::set(&mut payload, steps, None);
@@ -131,7 +135,14 @@ impl Expectation {
                         Step::Member(m) => Some(m.as_str()),
                         Step::Index(_) => None,
                     });
-                    paths::set(&mut payload, steps, Some(value_for_name(name.unwrap_or("value"))));
+                    let own = name.and_then(|n| given.get(n)).filter(|v| !v.is_object() && !v.is_array() && !v.is_null()).cloned();
+                    let value = match steps.last() {
+                        // An element of a list the workflow iterates, nothing read under it: a
+                        // record (a processor's `ResultPath: $.error` needs an object to write in).
+                        Some(Step::Index(_)) => json!({}),
+                        _ => own.unwrap_or_else(|| value_for_name(name.unwrap_or("value"))),
+                    };
+                    paths::set(&mut payload, steps, Some(value));
                 }
                 None => {}
             }
@@ -624,8 +635,13 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
         {
             expectation.add(raw, Some(json!("2024-01-01T00:00:00Z")), false);
         }
+        for (steps, value, awaited) in item_choice_values(state_read) {
+            if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
+                expectation.add_choice(raw, value, awaited);
+            }
+        }
         if state_read.get("Type").and_then(Value::as_str) == Some("Choice") {
-            for (steps, value, awaited) in choice_values(reader, state_read, name, states) {
+            for (steps, value, awaited) in choice_chain(reader, state_read, name, states) {
                 if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
                     expectation.add_choice(raw, value, awaited);
                 }
@@ -850,11 +866,81 @@ fn read_paths(state: &Value) -> Vec<Vec<Step>> {
             Some(Value::String(p)) => paths::steps(p),
             Some(_) => None,
         };
-        for field in items.iter().flat_map(|_| item_field_paths(state)) {
-            out.push([items.clone().unwrap_or_default(), vec![Step::Index(0)], field].concat());
+        if let Some(items) = items {
+            let fields = item_field_paths(state);
+            // The list itself, when nothing under its items is read (the whole item handed to
+            // the processor): an answer with a string there would stop the Map ("must point to
+            // array").
+            if fields.is_empty() {
+                out.push([items.clone(), vec![Step::Index(0)]].concat());
+            }
+            for field in fields {
+                out.push([items.clone(), vec![Step::Index(0)], field].concat());
+            }
         }
     }
     out
+}
+
+/// The top-level fields of an inline Map's `ItemSelector` (or `Parameters`) that take all or
+/// part of the item (`"CelebrityFaces.$": "$$.Map.Item.Value"`), with the path under the item
+/// each takes (empty for the whole item).
+fn item_bindings(map: &Value) -> Vec<(String, Vec<Step>)> {
+    let Some(selector) = map.get("ItemSelector").or_else(|| map.get("Parameters")).and_then(Value::as_object) else { return Vec::new() };
+    selector
+        .iter()
+        .filter_map(|(key, value)| {
+            let field = key.strip_suffix(".$")?;
+            let rest = value.as_str()?.trim().strip_prefix("$$.Map.Item.Value")?;
+            if !(rest.is_empty() || rest.starts_with(['.', '['])) {
+                return None;
+            }
+            Some((field.to_string(), paths::steps(&format!("${rest}"))?))
+        })
+        .collect()
+}
+
+/// A path the processor reads from its input, as a path under the item: through the field
+/// of the `ItemSelector` that holds the item (`$.CelebrityFaces.MatchConfidence` with
+/// `"CelebrityFaces.$": "$$.Map.Item.Value"` is the item's `MatchConfidence`), or as it is when
+/// there is no selector (the processor's input is the item).
+fn under_item(map: &Value, read: &[Step]) -> Option<Vec<Step>> {
+    if map.get("ItemSelector").or_else(|| map.get("Parameters")).is_none() {
+        return Some(read.to_vec());
+    }
+    item_bindings(map).into_iter().find_map(|(field, rest)| match read.split_first() {
+        Some((Step::Member(m), tail)) if *m == field => Some([rest.as_slice(), tail].concat()),
+        _ => None,
+    })
+}
+
+/// The values the Choice an inline Map's processor starts with needs in each item so that it
+/// takes the branch that moves on (`$.CelebrityFaces.MatchConfidence` greater than 90 leads to
+/// the write), as paths under the Map's input: `<ItemsPath>[0]<under the item>`.
+fn item_choice_values(map: &Value) -> Vec<(Vec<Step>, Option<Value>, bool)> {
+    if map.get("Type").and_then(Value::as_str) != Some("Map") || map.get("ItemReader").is_some() {
+        return Vec::new();
+    }
+    let items = match map.get("ItemsPath") {
+        None => Vec::new(),
+        Some(Value::String(p)) => match paths::steps(p) {
+            Some(steps) => steps,
+            None => return Vec::new(),
+        },
+        Some(_) => return Vec::new(),
+    };
+    let Some(processor) = map.get("ItemProcessor").or_else(|| map.get("Iterator")) else { return Vec::new() };
+    let (Some(start), Some(states)) = (processor.get("StartAt").and_then(Value::as_str), processor.get("States").and_then(Value::as_object)) else {
+        return Vec::new();
+    };
+    let Some(first) = states.get(start).filter(|s| s.get("Type").and_then(Value::as_str) == Some("Choice")) else { return Vec::new() };
+    choice_values(start, first, "", states)
+        .into_iter()
+        .filter_map(|(steps, value, awaited)| {
+            let under = under_item(map, &steps)?;
+            Some(([items.as_slice(), &[Step::Index(0)], under.as_slice()].concat(), value, awaited))
+        })
+        .collect()
 }
 
 /// The paths a Map reads in each item: the `$$.Map.Item.Value.a` fields of its `ItemSelector`
@@ -875,13 +961,16 @@ fn item_field_paths(map: &Value) -> Vec<Vec<Step>> {
         }
     }
     let mut out = Vec::new();
+    let processor = map.get("ItemProcessor").or_else(|| map.get("Iterator"));
+    let first = processor.and_then(|p| p.get("StartAt").and_then(Value::as_str).and_then(|s| p.get("States")?.get(s)));
     match map.get("ItemSelector").or_else(|| map.get("Parameters")) {
-        Some(selector) => from_context(selector, &mut out),
-        None => {
-            let processor = map.get("ItemProcessor").or_else(|| map.get("Iterator"));
-            let first = processor.and_then(|p| p.get("StartAt").and_then(Value::as_str).and_then(|s| p.get("States")?.get(s)));
-            out.extend(first.map(read_paths).unwrap_or_default().into_iter().filter(|p| !p.is_empty()));
+        Some(selector) => {
+            from_context(selector, &mut out);
+            // What the first state reads under a field that holds the item is read in the item.
+            let bound = first.map(read_paths).unwrap_or_default().into_iter().filter_map(|read| under_item(map, &read));
+            out.extend(bound.filter(|p| !p.is_empty() && !out.contains(p)).collect::<Vec<_>>());
         }
+        None => out.extend(first.map(read_paths).unwrap_or_default().into_iter().filter(|p| !p.is_empty())),
     }
     out
 }
@@ -983,13 +1072,54 @@ fn intrinsic_paths(text: &str) -> Vec<Vec<Step>> {
 /// The values a Choice's rules need so that it takes the branch that moves on (see the module),
 /// each saying whether it makes the chosen rule hold.
 fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Option<Value>, bool)> {
+    choice_pick(choice_name, choice, task, states).0
+}
+
+/// The values the Choices on the way a result takes need, from the Choice `choice_name` on:
+/// where its chosen branch leads to another state that hands its input on (a Choice, a Wait, a
+/// bare Pass), that state reads the same result, and a Choice there decides too (a function
+/// answering `StackSetExist` read two Choices after it). The first Choice to set a path wins;
+/// 8 states at most, none twice.
+fn choice_chain(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Option<Value>, bool)> {
+    let mut out: Vec<(Vec<Step>, Option<Value>, bool)> = Vec::new();
+    let mut seen = vec![task.to_string()];
+    let (mut name, mut state) = (choice_name.to_string(), choice);
+    for _ in 0..8 {
+        if seen.contains(&name) {
+            break;
+        }
+        seen.push(name.clone());
+        let next = if state.get("Type").and_then(Value::as_str) == Some("Choice") {
+            let (values, picked) = choice_pick(&name, state, task, states);
+            for value in values {
+                if !out.iter().any(|(s, ..)| *s == value.0) {
+                    out.push(value);
+                }
+            }
+            picked
+        } else {
+            state.get("Next").and_then(Value::as_str).map(str::to_string)
+        };
+        let Some((next, following)) = next.and_then(|n| states.get(&n).map(|s| (n, s))) else { break };
+        let kind = following.get("Type").and_then(Value::as_str);
+        if !(matches!(kind, Some("Choice" | "Wait" | "Pass")) && hands_input_on(following)) {
+            break;
+        }
+        name = next;
+        state = following;
+    }
+    out
+}
+
+/// [`choice_values`] and the branch it chose (its `Next`, or the `Default`).
+fn choice_pick(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> (Vec<(Vec<Step>, Option<Value>, bool)>, Option<String>) {
     let rules: Vec<&Value> = choice.get("Choices").and_then(Value::as_array).map(|r| r.iter().collect()).unwrap_or_default();
     let mut targets: Vec<Option<&str>> = rules.iter().map(|r| r.get("Next").and_then(Value::as_str)).collect();
     targets.push(choice.get("Default").and_then(Value::as_str));
     // The branch that goes furthest before it ends well; the first of equals.
     let distances: Vec<Option<usize>> = targets.iter().map(|t| t.and_then(|t| distance_to_success(t, task, choice_name, states))).collect();
-    let Some(best) = distances.iter().flatten().max() else { return Vec::new() };
-    let Some(pick) = distances.iter().position(|d| *d == Some(*best)) else { return Vec::new() };
+    let Some(best) = distances.iter().flatten().max() else { return (Vec::new(), None) };
+    let Some(pick) = distances.iter().position(|d| *d == Some(*best)) else { return (Vec::new(), None) };
     let mut values: Vec<(Vec<Step>, Option<Value>, bool)> = Vec::new();
     let mut put = |assignment: synth::Assignment, awaited: bool| {
         for (steps, value) in assignment {
@@ -1008,7 +1138,7 @@ fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<Str
     {
         put(first, true);
     }
-    values
+    (values, targets[pick].map(str::to_string))
 }
 
 /// How many transitions it takes at least from `from` to a Succeed state or an End by Next,
@@ -1186,6 +1316,73 @@ mod tests {
         let shaped = expectations(&definition)["List Rules"].under(&Step::Member("Payload".into())).shape_payload(json!({}));
         assert_eq!(shaped["ParamsList"][0]["Name"], json!("Name-1"), "{shaped}");
         assert_eq!(shaped["Jobs"][0]["jobName"], json!("jobName-1"), "{shaped}");
+    }
+
+    #[test]
+    fn a_read_the_payload_lacks_takes_the_payload_s_own_value_of_that_name() {
+        let definition = json!({"StartAt": "Validate", "States": {
+            "Validate": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "Next": "Put"},
+            "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {"TableName": "t", "Item": {"email": {"S.$": "$.Payload.body.email"}, "id": {"S.$": "$.Payload.body.id"}}}, "End": true}}});
+        let shaped = expectations(&definition)["Validate"].under(&Step::Member("Payload".into())).shape_payload(json!({"email": "ana@example.com"}));
+        assert_eq!(shaped["body"]["email"], json!("ana@example.com"), "{shaped}");
+        assert_eq!(shaped["body"]["id"], json!("id-1"), "a name the payload lacks is suggested: {shaped}");
+    }
+
+    #[test]
+    fn a_map_that_hands_each_whole_item_on_reads_a_list() {
+        // `batch_id.$: $$.Map.Item.Value`: nothing under the item is read, but the Map needs a
+        // list at its ItemsPath (an answer with a string there stops it).
+        let definition = json!({"StartAt": "Build", "States": {
+            "Build": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                      "OutputPath": "$.Payload", "Next": "Run"},
+            "Run": {"Type": "Map", "ItemsPath": "$.batch_index", "Parameters": {"batch_id.$": "$$.Map.Item.Value", "bucket.$": "$.s3_bucket"},
+                "Iterator": {"StartAt": "Get", "States": {"Get": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": {"FunctionName": "g", "Payload": {"batch_id.$": "$.batch_id"}}, "End": true}}}, "End": true}}});
+        let shaped = expectations(&definition)["Build"].under(&Step::Member("Payload".into())).shape_payload(json!({}));
+        assert_eq!(shaped["batch_index"], json!([{}]), "a list of one record: {shaped}");
+    }
+
+    #[test]
+    fn a_choice_on_each_item_through_the_field_that_holds_it_says_what_a_service_answers() {
+        // The processor's Choice reads `$.CelebrityFaces.MatchConfidence`, the field the
+        // ItemSelector fills with the whole item: the item's MatchConfidence must pass 90 for the
+        // main line (the write), so the service's answer says so.
+        let definition = json!({"StartAt": "Recognize", "States": {
+            "Recognize": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:rekognition:recognizeCelebrities", "ResultPath": "$.Rekognition", "Next": "Each"},
+            "Each": {"Type": "Map", "ItemsPath": "$.Rekognition.CelebrityFaces", "End": true,
+                "ItemSelector": {"key.$": "$.key", "CelebrityFaces.$": "$$.Map.Item.Value"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "High?", "States": {
+                    "High?": {"Type": "Choice", "Choices": [{"Variable": "$.CelebrityFaces.MatchConfidence", "NumericGreaterThan": 90, "Next": "Write"}], "Default": "Low"},
+                    "Low": {"Type": "Succeed"},
+                    "Write": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                        "Parameters": {"TableName": "t", "Item": {"Id": {"S.$": "$.CelebrityFaces.Id"}}}, "End": true}}}}}});
+        let all = reads(definition.clone(), "Recognize");
+        let confidence = all.iter().find(|(p, _)| p == "$.CelebrityFaces[0].MatchConfidence").expect("read through the selector");
+        assert!(confidence.1.as_ref().and_then(Value::as_f64).is_some_and(|v| v > 90.0), "{all:?}");
+        let answer = json!({"CelebrityFaces": [{"Id": "x", "MatchConfidence": 24.82}]});
+        let shaped = expectations(&definition)["Recognize"].shape_service(answer);
+        assert!(shaped["CelebrityFaces"][0]["MatchConfidence"].as_f64().is_some_and(|v| v > 90.0), "{shaped}");
+    }
+
+    #[test]
+    fn a_choice_after_a_choice_on_the_chosen_branch_decides_on_the_same_result() {
+        // The function's answer is read two Choices on: the second wants StackSetExist "no" or
+        // "yes" (not its Default, which fails), after the first chose the way to it.
+        let definition = json!({"StartAt": "Check", "States": {
+            "Check": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Next": "Kind?"},
+            "Kind?": {"Type": "Choice", "Choices": [{"Variable": "$.RequestType", "StringEquals": "Delete", "Next": "Gone"}], "Default": "Skip?"},
+            "Skip?": {"Type": "Choice", "Choices": [{"Variable": "$.TemplateURL", "StringEquals": "", "Next": "Gone"}], "Default": "Exists?"},
+            "Exists?": {"Type": "Choice", "Choices": [
+                {"Variable": "$.StackSetExist", "StringEquals": "no", "Next": "Create"},
+                {"Variable": "$.StackSetExist", "StringEquals": "yes", "Next": "Gone"}], "Default": "Failed"},
+            "Create": {"Type": "Pass", "Next": "Created"},
+            "Created": {"Type": "Pass", "Next": "Gone"},
+            "Gone": {"Type": "Succeed"},
+            "Failed": {"Type": "Fail"}}});
+        let all = reads(definition, "Check");
+        let exists = all.iter().find(|(p, _)| p == "$.StackSetExist").map(|(_, v)| v.clone());
+        assert_eq!(exists, Some(Some(json!("no"))), "the branch that does the most: {all:?}");
     }
 
     #[test]

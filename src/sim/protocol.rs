@@ -259,7 +259,8 @@ impl ExportAnswer {
         match export {
             Ok(export) => ExportAnswer::Files {
                 files: export.files.into_iter().map(|f| GeneratedFile { name: f.name.to_string(), contents: f.contents, executable: f.executable }).collect(),
-                warnings: export.warnings.iter().map(ToString::to_string).collect(),
+                // A message shared by many states (the same placeholder Resource) is one line.
+                warnings: crate::export::resources::grouped(&export.warnings),
             },
             Err(e) => ExportAnswer::Refused(e.to_string()),
         }

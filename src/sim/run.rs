@@ -462,8 +462,40 @@ fn set(visit_of: &mut [Option<usize>], slot: usize, value: Option<usize>) {
     }
 }
 
+/// What to do about a failure the simulated account itself caused, in words for the person
+/// running it (AWS's cause text stays as it is): an S3 object or bucket a run reads is not in
+/// the simulated account (a Distributed Map's CSV or JSON file, a `getObject`), which the Run
+/// drawer's Stores tab can add. `None` for any other failure.
+pub fn advice(error: &str, cause: &str) -> Option<&'static str> {
+    let s3_reader = error == crate::asl::error::names::ITEM_READER_FAILED || error.starts_with("S3.");
+    if s3_reader && cause.contains("The specified key does not exist") {
+        Some("The simulated S3 account holds no object at that key. Add it in the Run drawer's Stores tab (S3: the bucket, the key and the file's text), or load a store seed there, then run again.")
+    } else if s3_reader && cause.contains("The specified bucket does not exist") {
+        Some("The simulated S3 account has no such bucket. Add the bucket and its objects in the Run drawer's Stores tab, then run again.")
+    } else if error == crate::asl::error::names::RUNTIME && cause.contains("'$.Contents'") && cause.contains("No results for path") {
+        // S3's listObjectsV2 leaves `Contents` out when nothing is listed: an empty bucket.
+        Some("The S3 listing had no Contents: the simulated bucket is empty (S3 leaves Contents out then). Add its objects in the Run drawer's Stores tab, then run again.")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_missing_s3_object_is_said_to_be_added_in_the_stores_tab() {
+        let cause = "The specified key does not exist. (Service: S3, Status Code: 404, Request ID: 0000000000000000, Extended Request ID: 00000000000000000000000000000000)";
+        for error in ["States.ItemReaderFailed", "S3.NoSuchKeyException"] {
+            assert!(super::advice(error, cause).is_some_and(|a| a.contains("Stores tab")), "{error}");
+        }
+        assert!(super::advice("States.ItemReaderFailed", "The specified bucket does not exist").is_some_and(|a| a.contains("Stores tab")));
+        assert_eq!(super::advice("States.TaskFailed", cause), None, "a function's own error is its own");
+        assert_eq!(super::advice("States.ItemReaderFailed", "Attempting to map over non-iterable node."), None);
+        let empty = "An error occurred while executing the state 'Copy' (entered at the event id #7). Invalid path '$.Contents' : No results for path: $['Contents']";
+        assert!(super::advice("States.Runtime", empty).is_some_and(|a| a.contains("bucket is empty")));
+        assert_eq!(super::advice("States.Runtime", "Invalid path '$.Items' : No results for path: $['Items']"), None);
+    }
+
     use super::*;
     use crate::asl::model::StateType;
 

@@ -100,6 +100,8 @@ pub fn RunResult() -> impl IntoView {
             })
         })
     };
+    // What the person running it can do about a failure the simulated account caused.
+    let advice = move || sim.run.with(|r| r.as_ref().and_then(|r| crate::sim::run::advice(r.error.as_deref()?, r.cause.as_deref().unwrap_or(""))));
     let area = NodeRef::<leptos::html::Textarea>::new();
     let copy = move |_| {
         if let Some(t) = area.get_untracked() {
@@ -115,6 +117,7 @@ pub fn RunResult() -> impl IntoView {
                 <div class="run-result-head"><strong>{if kind == "output" { "Output" } else { "Error" }}</strong>
                     <button on:click=copy title="Copy to the clipboard">"Copy"</button></div>
                 <textarea readonly node_ref=area rows="6" class="json" aria-label="Run result" data-testid="run-output">{body}</textarea>
+                {advice().map(|a| view! { <p class="run-note" data-testid="run-advice">{a}</p> })}
             </div>
         })}
     }

@@ -303,3 +303,55 @@ fn result_path_in_place_gives_what_the_copy_gives() {
         }
     }
 }
+
+/// Returns its input as the task's result.
+struct Echo;
+
+impl TaskHandler for Echo {
+    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        Ok(request.input.clone())
+    }
+}
+
+#[test]
+fn a_sync_job_s_state_has_a_task_token_in_its_context_and_a_request_response_one_has_none() {
+    // SendTaskSuccess is "used by ... Task states using the callback pattern, and optionally Task
+    // states using the job run pattern": a `.sync` state can hand `$$.Task.Token` to its child.
+    let run = |resource: &str| {
+        let definition = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource,
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child", "Input": {"token.$": "$$.Task.Token"}}, "End": true}}});
+        let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
+        let mut handlers = HandlerRegistry::new();
+        handlers.register("T", Echo);
+        Execution::start(program, json!({}), Box::new(VirtualClock::default()), handlers, ExecutionConfig::default()).run_to_end()
+    };
+    for resource in ["arn:aws:states:::states:startExecution.sync:2", "arn:aws:states:::glue:startJobRun.sync"] {
+        match run(resource).status() {
+            ExecutionStatus::Succeeded { output } => {
+                assert!(output["Input"]["token"].as_str().is_some_and(|t| !t.is_empty()), "{resource}: {output}")
+            }
+            other => panic!("{resource}: {other:?}"),
+        }
+    }
+    let request_response = run("arn:aws:states:::states:startExecution");
+    assert_eq!(request_response.status().name(), "FAILED", "no token outside the job and callback patterns");
+}
+
+#[test]
+fn a_jsonata_callback_task_s_arguments_read_its_task_token() {
+    // `$states.context.Task.Token` in Arguments: the JSONata spelling of `$$.Task.Token`.
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Arguments": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token": "{% $states.context.Task.Token %}"}}, "End": true}}});
+    let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
+    let mut handlers = HandlerRegistry::new();
+    handlers.register("T", Echo);
+    let execution = Execution::start(program, json!({}), Box::new(VirtualClock::default()), handlers, ExecutionConfig::default()).run_to_end();
+    assert_eq!(execution.status().name(), "RUNNING", "waits for its callback: {:?}", execution.status());
+    let sent = execution.history().iter().find_map(|e| match &e.kind {
+        crate::asl::history::EventKind::TaskScheduled { parameters, .. } => Some(Value::clone(parameters)),
+        _ => None,
+    });
+    let sent = sent.expect("the task was scheduled");
+    assert!(sent["MessageBody"]["token"].as_str().is_some_and(|t| !t.is_empty()), "{sent}");
+}

@@ -92,7 +92,7 @@ pub fn mock_config_on(simulator: &crate::sim::batch::Simulator, definition: &str
 }
 
 /// Each Task state's outcomes in a history, in order: what the service returned, or the error it
-/// raised (a timeout as `States.Timeout`).
+/// raised (a timeout by the name its event carries).
 fn task_outcomes(history: &[HistoryEvent]) -> BTreeMap<String, Vec<MockOutcome>> {
     let by_id = |id: u64| history.get((id as usize).wrapping_sub(1));
     let state_of = |event: &HistoryEvent| -> Option<String> {
@@ -112,7 +112,12 @@ fn task_outcomes(history: &[HistoryEvent]) -> BTreeMap<String, Vec<MockOutcome>>
             EventKind::TaskFailed { error, cause, .. } | EventKind::LambdaFunctionFailed { error, cause } => {
                 MockOutcome::Throw { error: error.clone().unwrap_or_else(|| names::TASK_FAILED.into()), cause: cause.clone() }
             }
-            EventKind::TaskTimedOut { .. } | EventKind::LambdaFunctionTimedOut { .. } => MockOutcome::Throw { error: names::TIMEOUT.into(), cause: None },
+            // The name the timeout carries: `States.Timeout`, or the `States.HeartbeatTimeout` a
+            // service reported (a generated "misses its heartbeat" scenario), which a replay must
+            // raise again for the run to end as it did.
+            EventKind::TaskTimedOut { error, cause, .. } | EventKind::LambdaFunctionTimedOut { error, cause } => {
+                MockOutcome::Throw { error: error.clone().unwrap_or_else(|| names::TIMEOUT.into()), cause: cause.clone() }
+            }
             _ => continue,
         };
         if let Some(state) = state_of(event) {

@@ -154,7 +154,24 @@ pub(super) fn jsonata_value(
     error_output: Option<&Value>,
 ) -> Result<Value, StatesError> {
     let context = context_for(exec, fid, state);
-    let states = pipeline::states_object(input, &context, result, error_output);
+    jsonata_value_in(exec, fid, state, template, field, input, &context, result, error_output)
+}
+
+/// [`jsonata_value`] with the context object the caller built (a Task's, which holds its
+/// `Task.Token`).
+#[allow(clippy::too_many_arguments)]
+fn jsonata_value_in(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    template: &crate::asl::jsonata::JsonataTemplate,
+    field: &str,
+    input: &Value,
+    context: &Value,
+    result: Option<&Value>,
+    error_output: Option<&Value>,
+) -> Result<Value, StatesError> {
+    let states = pipeline::states_object(input, context, result, error_output);
     let vars = variables(exec, fid);
     let now = exec.clock.now();
     pipeline::evaluate_jsonata(template, &states, &vars, now, &mut exec.rng, exec.config.quotas.jsonata, field).map_err(|f| query_failed(exec, fid, state, f))
@@ -200,7 +217,9 @@ pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledS
             let raw = exec.fiber(fid).input.clone();
             match &state.arguments {
                 Some(arguments) => {
-                    let effective = Arc::new(jsonata_value(exec, fid, state, arguments, "Arguments", &raw, None, None)?);
+                    // The context the Task built: `$states.context.Task.Token` of a callback or
+                    // a `.sync` job is in it.
+                    let effective = Arc::new(jsonata_value_in(exec, fid, state, arguments, "Arguments", &raw, context, None, None)?);
                     exec.trace_value(fid, &state.name, Stage::AfterArguments, || effective.clone());
                     Ok(effective)
                 }

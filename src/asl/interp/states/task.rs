@@ -97,7 +97,18 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         exec.token_seq += 1;
         format!("{:016x}{:016x}", exec.config.seed, exec.token_seq)
     });
-    let context = if state.uses_context || token.is_some() { exec.context_object(fid, token.as_deref()) } else { Value::Null };
+    // A `.sync` job's state has a task token in its context object too (SendTaskSuccess: "used
+    // by ... Task states using the callback pattern, and optionally Task states using the job
+    // run pattern"): a child execution may be handed `$$.Task.Token`. Nothing waits for it.
+    let job_token = (spec.integration == Integration::Sync && state.uses_context).then(|| {
+        exec.token_seq += 1;
+        format!("{:016x}{:016x}", exec.config.seed, exec.token_seq)
+    });
+    let context = if state.uses_context || token.is_some() {
+        exec.context_object(fid, token.as_deref().or(job_token.as_deref()))
+    } else {
+        Value::Null
+    };
     let effective = super::action_input(exec, fid, state, &context)?;
     let timeout = seconds(exec, fid, state, &spec.timeout, &context, "TimeoutSeconds")?;
     let heartbeat = seconds(exec, fid, state, &spec.heartbeat, &context, "HeartbeatSeconds")?;
