@@ -7,7 +7,7 @@
 #                     wasm-bindgen's nodejs target, scripts/bench-wasm.mjs) on the peer's Node, in
 #                     the same run: the table gains its transitions/s and ratio. WASM_PROFILE picks
 #                     the cargo profile (default release: the profile the page's worker ships with;
-#                     worker for the speed-tuned one measured in the README). wasm-opt is not run)
+#                     worker for the speed-tuned one, opt-level "s", measured in the README). wasm-opt is not run)
 #   PEER_HARNESS_DIR  the folder holding bench.mjs and workloads/ (default ../shared/bench/peer)
 #   REPS              fresh processes per workload, on every side (default 3)
 #
