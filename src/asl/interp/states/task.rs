@@ -92,18 +92,19 @@ fn function_name<'a>(spec: &'a TaskSpec, effective: &'a Value) -> Option<&'a str
     }
 }
 
+/// A fresh task token: the execution's seed and its count of tokens handed out, so a replay
+/// hands out the same ones.
+fn next_token(exec: &mut Execution) -> String {
+    exec.token_seq += 1;
+    format!("{:016x}{:016x}", exec.config.seed, exec.token_seq)
+}
+
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &TaskSpec) -> Result<Flow, StatesError> {
-    let token = (spec.integration == Integration::WaitForTaskToken).then(|| {
-        exec.token_seq += 1;
-        format!("{:016x}{:016x}", exec.config.seed, exec.token_seq)
-    });
+    let token = (spec.integration == Integration::WaitForTaskToken).then(|| next_token(exec));
     // A `.sync` job's state has a task token in its context object too (SendTaskSuccess: "used
     // by ... Task states using the callback pattern, and optionally Task states using the job
     // run pattern"): a child execution may be handed `$$.Task.Token`. Nothing waits for it.
-    let job_token = (spec.integration == Integration::Sync && state.uses_context).then(|| {
-        exec.token_seq += 1;
-        format!("{:016x}{:016x}", exec.config.seed, exec.token_seq)
-    });
+    let job_token = (spec.integration == Integration::Sync && state.uses_context).then(|| next_token(exec));
     let context = if state.uses_context || token.is_some() {
         exec.context_object(fid, token.as_deref().or(job_token.as_deref()))
     } else {
