@@ -270,7 +270,6 @@ pub fn child_event_key(child: usize, local_id: u64) -> u64 {
 }
 
 /// The id a key has in its own history (the parent's ids are their own keys).
-#[inline]
 pub fn local_event_id(key: u64) -> u64 {
     key & 0xffff_ffff
 }

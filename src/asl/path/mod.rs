@@ -133,21 +133,16 @@ impl<'v> Roots<'v> {
         Roots { variables, ..self }
     }
 
-    /// The value a root stands for. Inlined (every path evaluation starts here; the wasm build
-    /// would call it), the variable lookup out of line.
-    #[inline]
+    /// The value a root stands for.
     pub fn resolve(&self, root: &Root) -> Result<&'v Value, EvalError> {
         match root {
             Root::Input => Ok(self.input),
             Root::Context => Ok(self.context),
-            Root::Variable(name) => self.resolve_variable(name),
+            Root::Variable(name) => self
+                .variables
+                .variable(name)
+                .ok_or_else(|| EvalError::UnknownVariable { name: name.clone() }),
         }
-    }
-
-    /// The variable `name`, or why there is none.
-    #[inline(never)]
-    fn resolve_variable(&self, name: &str) -> Result<&'v Value, EvalError> {
-        self.variables.variable(name).ok_or_else(|| EvalError::UnknownVariable { name: name.to_string() })
     }
 }
 

@@ -406,7 +406,6 @@ fn output_in_place(
     }
 }
 
-#[inline]
 pub(super) fn site<'s>(exec: &Execution, fid: FiberId, state: &'s CompiledState) -> StateSite<'s> {
     // In a child execution, the id in the child's own history.
     StateSite { name: &state.name, entered_event_id: crate::asl::interp::local_event_id(exec.fiber(fid).entered_event) }
