@@ -519,8 +519,7 @@ fn jsonata_item_reads(map: &Value) -> Vec<Vec<Step>> {
             "$states.context.Map.Item.Value"
         }
         None => {
-            let processor = map.get("ItemProcessor").or_else(|| map.get("Iterator"));
-            if let Some(first) = processor.and_then(|p| p.get("StartAt").and_then(Value::as_str).and_then(|s| p.get("States")?.get(s))) {
+            if let Some((_, first, _)) = processor_start(map) {
                 jsonata_texts(first, &mut texts);
             }
             if map.get("ItemBatcher").is_some() { "$states.input.Items" } else { "$states.input" }
@@ -860,26 +859,41 @@ fn read_paths(state: &Value) -> Vec<Vec<Step>> {
     // An inline Map reads each item's fields too: the list its ItemsPath names holds objects
     // with them (a function that answers `{"rules": [...]}` for a Map whose ItemSelector reads
     // `$$.Map.Item.Value.Name`). A Distributed Map's reader gives its own items.
-    if state.get("Type").and_then(Value::as_str) == Some("Map") && state.get("ItemReader").is_none() {
-        let items = match state.get("ItemsPath") {
-            None => Some(Vec::new()),
-            Some(Value::String(p)) => paths::steps(p),
-            Some(_) => None,
-        };
-        if let Some(items) = items {
-            let fields = item_field_paths(state);
-            // The list itself, when nothing under its items is read (the whole item handed to
-            // the processor): an answer with a string there would stop the Map ("must point to
-            // array").
-            if fields.is_empty() {
-                out.push([items.clone(), vec![Step::Index(0)]].concat());
-            }
-            for field in fields {
-                out.push([items.clone(), vec![Step::Index(0)], field].concat());
-            }
+    if let Some(items) = inline_items_steps(state) {
+        let fields = item_field_paths(state);
+        // The list itself, when nothing under its items is read (the whole item handed to the
+        // processor): an answer with a string there would stop the Map ("must point to array").
+        if fields.is_empty() {
+            out.push([items.clone(), vec![Step::Index(0)]].concat());
+        }
+        for field in fields {
+            out.push([items.clone(), vec![Step::Index(0)], field].concat());
         }
     }
     out
+}
+
+/// The steps of an inline Map's `ItemsPath` (none: its input is the list); `None` for a state
+/// that is not an inline Map (a Distributed Map's reader gives its own items) or a path that
+/// does not parse.
+fn inline_items_steps(map: &Value) -> Option<Vec<Step>> {
+    if map.get("Type").and_then(Value::as_str) != Some("Map") || map.get("ItemReader").is_some() {
+        return None;
+    }
+    match map.get("ItemsPath") {
+        None => Some(Vec::new()),
+        Some(Value::String(p)) => paths::steps(p),
+        Some(_) => None,
+    }
+}
+
+/// A Map's processor (`ItemProcessor`, or the legacy `Iterator`): its start state's name, that
+/// state, and the processor's states.
+fn processor_start(map: &Value) -> Option<(&str, &Value, &Map<String, Value>)> {
+    let processor = map.get("ItemProcessor").or_else(|| map.get("Iterator"))?;
+    let start = processor.get("StartAt").and_then(Value::as_str)?;
+    let states = processor.get("States").and_then(Value::as_object)?;
+    Some((start, states.get(start)?, states))
 }
 
 /// The top-level fields of an inline Map's `ItemSelector` (or `Parameters`) that take all or
@@ -918,22 +932,10 @@ fn under_item(map: &Value, read: &[Step]) -> Option<Vec<Step>> {
 /// takes the branch that moves on (`$.CelebrityFaces.MatchConfidence` greater than 90 leads to
 /// the write), as paths under the Map's input: `<ItemsPath>[0]<under the item>`.
 fn item_choice_values(map: &Value) -> Vec<(Vec<Step>, Option<Value>, bool)> {
-    if map.get("Type").and_then(Value::as_str) != Some("Map") || map.get("ItemReader").is_some() {
-        return Vec::new();
-    }
-    let items = match map.get("ItemsPath") {
-        None => Vec::new(),
-        Some(Value::String(p)) => match paths::steps(p) {
-            Some(steps) => steps,
-            None => return Vec::new(),
-        },
-        Some(_) => return Vec::new(),
-    };
-    let Some(processor) = map.get("ItemProcessor").or_else(|| map.get("Iterator")) else { return Vec::new() };
-    let (Some(start), Some(states)) = (processor.get("StartAt").and_then(Value::as_str), processor.get("States").and_then(Value::as_object)) else {
+    let Some(items) = inline_items_steps(map) else { return Vec::new() };
+    let Some((start, first, states)) = processor_start(map).filter(|(_, first, _)| first.get("Type").and_then(Value::as_str) == Some("Choice")) else {
         return Vec::new();
     };
-    let Some(first) = states.get(start).filter(|s| s.get("Type").and_then(Value::as_str) == Some("Choice")) else { return Vec::new() };
     choice_values(start, first, "", states)
         .into_iter()
         .filter_map(|(steps, value, awaited)| {
@@ -961,8 +963,7 @@ fn item_field_paths(map: &Value) -> Vec<Vec<Step>> {
         }
     }
     let mut out = Vec::new();
-    let processor = map.get("ItemProcessor").or_else(|| map.get("Iterator"));
-    let first = processor.and_then(|p| p.get("StartAt").and_then(Value::as_str).and_then(|s| p.get("States")?.get(s)));
+    let first = processor_start(map).map(|(_, first, _)| first);
     match map.get("ItemSelector").or_else(|| map.get("Parameters")) {
         Some(selector) => {
             from_context(selector, &mut out);
