@@ -1,7 +1,7 @@
 //! Where a state lives: the path of nested state machines (Parallel branches, Map processors)
 //! from the top, and the JSON pointer that names a state everywhere in the editor.
 
-use crate::asl::json::escape_pointer_token;
+use crate::asl::json::{escape_pointer_token, lies_within};
 use crate::asl::model::{State, StateKind, StateMachine};
 use crate::asl::walk::{self, Nesting, Reach, Walk};
 
@@ -125,11 +125,6 @@ pub fn enclosing_pointers(pointer: &str) -> impl Iterator<Item = &str> {
     pointer.match_indices('/').map(|(i, _)| i).chain(std::iter::once(pointer.len())).map(move |end| &pointer[..end])
 }
 
-/// Whether `pointer` is `outer` or lies inside it (`/States/A/Next` within `/States/A`, not
-/// within `/States/AB`): one of [`enclosing_pointers`]`(pointer)`.
-fn lies_within(pointer: &str, outer: &str) -> bool {
-    pointer == outer || (pointer.starts_with(outer) && pointer.as_bytes().get(outer.len()) == Some(&b'/'))
-}
 
 /// The state that a JSON pointer (of a diagnostic, say) falls in: the deepest state whose pointer
 /// is a prefix of it.

@@ -79,6 +79,12 @@ pub fn pointer_token(raw: &str) -> String {
     raw.replace("~1", "/").replace("~0", "~")
 }
 
+/// Whether the JSON pointer `pointer` is `outer` or lies inside it (`/States/A/Next` within
+/// `/States/A`, not within `/States/AB`).
+pub fn lies_within(pointer: &str, outer: &str) -> bool {
+    pointer == outer || (pointer.starts_with(outer) && pointer.as_bytes().get(outer.len()) == Some(&b'/'))
+}
+
 /// One JSON value and where it was read.
 ///
 /// Equality compares the JSON (number text included), not where it was read.

@@ -250,7 +250,7 @@ fn check_definition(request: &TestStateRequest, located: &Located) -> Result<(),
         (isolated_machine(located).to_string(), format!("/States/{}", crate::asl::json::escape_pointer_token(&located.name)))
     };
     let report = crate::asl::validate::validate_text(&text);
-    let inside = |pointer: &str| !prefix.is_empty() && (pointer == prefix || pointer.starts_with(&format!("{prefix}/")));
+    let inside = |pointer: &str| !prefix.is_empty() && crate::asl::json::lies_within(pointer, &prefix);
     let first = report.errors().find(|d| inside(&d.pointer)).or_else(|| report.errors().next());
     match first {
         None => Ok(()),
