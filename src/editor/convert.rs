@@ -49,14 +49,19 @@ impl fmt::Display for ConvertError {
 /// states inside it) to JSONata, as one undoable change. A state already in JSONata gives an
 /// error saying so.
 pub fn convert_to_jsonata(doc: &Document, r: &StateRef) -> Result<Change, Vec<ConvertError>> {
+    let converted = converted_state(doc.machine(), r)?;
+    Ok(Change::ReplaceState { scope: r.scope.clone(), name: r.name.clone(), state: Box::new(converted) })
+}
+
+/// The state `r` of `machine` in JSONata ([`convert_state`]); an error when there is no such
+/// state or it is in JSONata already.
+fn converted_state(machine: &StateMachine, r: &StateRef) -> Result<State, Vec<ConvertError>> {
     let one = |message: String| vec![ConvertError { pointer: String::new(), message }];
-    let machine = machine_at(doc.machine(), &r.scope).ok_or_else(|| one(format!("no state named '{}'", r.name)))?;
-    let state = machine.state(&r.name).ok_or_else(|| one(format!("no state named '{}'", r.name)))?;
+    let state = machine_at(machine, &r.scope).and_then(|m| m.state(&r.name)).ok_or_else(|| one(format!("no state named '{}'", r.name)))?;
     if state.query_language == Some(QueryLanguage::Jsonata) {
         return Err(one(format!("'{}' is already in JSONata", r.name)));
     }
-    let converted = convert_state(state)?;
-    Ok(Change::ReplaceState { scope: r.scope.clone(), name: r.name.clone(), state: Box::new(converted) })
+    convert_state(state)
 }
 
 /// The inspector's "Convert all states": every state of `machine` converted and
@@ -79,14 +84,7 @@ pub fn convert_text(text: &str, state: Option<&StateRef>) -> Result<String, Stri
     let (root, lowered) = crate::asl::lower::lower_text(text).map_err(|_| "the definition is not JSON".to_string())?;
     let mut machine = lowered.machine;
     let replaced: Vec<(Vec<super::scope::ScopeStep>, String, State)> = match state {
-        Some(r) => {
-            let one = |message: String| vec![ConvertError { pointer: String::new(), message }];
-            let state = machine_at(&machine, &r.scope).and_then(|m| m.state(&r.name)).ok_or_else(|| words(one(format!("no state named '{}'", r.name))))?;
-            if state.query_language == Some(QueryLanguage::Jsonata) {
-                return Err(words(one(format!("'{}' is already in JSONata", r.name))));
-            }
-            vec![(r.scope.clone(), r.name.clone(), convert_state(state).map_err(words)?)]
-        }
+        Some(r) => vec![(r.scope.clone(), r.name.clone(), converted_state(&machine, r).map_err(words)?)],
         None => {
             let converted = convert_machine(&machine).map_err(words)?;
             machine.query_language = converted.query_language;

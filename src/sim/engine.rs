@@ -521,9 +521,12 @@ mod tests {
             {"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.a", "ResultPath": "$.r", "End": true}}}],
             "ResultSelector": {"x.$": "$[0].r"}, "End": true}}}"#;
         let inner = StateRef { scope: vec![crate::editor::scope::ScopeStep { state: "P".into(), branch: 0 }], name: "A".into() };
-        for (text, state) in [(nested, Some(inner)), (nested, None), (crate::seed::ORDER_WORKFLOW, None)] {
+        let seed = crate::seed::ORDER_WORKFLOW;
+        let one = StateRef { scope: Vec::new(), name: "CheckValidation".into() };
+        for (text, state) in [(nested, Some(inner)), (nested, None), (seed, Some(one)), (seed, None)] {
             let out = engine.handle(Envelope { version: VERSION, id: 9, body: Request::Convert { definition: text.into(), state: state.clone() } });
             let Response::Converted(Ok(converted)) = &out[0].body else { panic!("{:?}", out[0].body) };
+            // What the page did before the converter moved here: the same change, applied to its document.
             let mut doc = Document::new("n", text);
             let change = match &state {
                 Some(r) => convert_to_jsonata(&doc, r).unwrap(),
@@ -532,25 +535,11 @@ mod tests {
             doc.apply(change).unwrap();
             assert_eq!(converted, doc.text());
             assert!(converted.contains("\"Comment\": \"kept\"") || text != nested, "{converted}");
-        }
-        let text = crate::seed::ORDER_WORKFLOW;
-        let one = StateRef { scope: Vec::new(), name: "CheckValidation".into() };
-        for state in [Some(one.clone()), None] {
-            let out = engine.handle(Envelope { version: VERSION, id: 9, body: Request::Convert { definition: text.into(), state: state.clone() } });
-            let Response::Converted(Ok(converted)) = &out[0].body else { panic!("{:?}", out[0].body) };
-            // What the page did before the converter moved here: the same change, applied to its document.
-            let mut doc = Document::seed();
-            let change = match &state {
-                Some(r) => convert_to_jsonata(&doc, r).unwrap(),
-                None => convert_all(doc.machine()).unwrap(),
-            };
-            doc.apply(change).unwrap();
-            assert_eq!(converted, doc.text());
             assert_ne!(converted, text);
             assert!(converted.contains("\"QueryLanguage\": \"JSONata\""), "{converted}");
         }
-        // Already JSONata, a state that is not there, a text that is not JSON: in words.
-        let out = engine.handle(Envelope { version: VERSION, id: 10, body: Request::Convert { definition: text.into(), state: Some(StateRef { scope: Vec::new(), name: "Nope".into() }) } });
+        // A state that is not there, a text that is not JSON, a path JSONata cannot say: in words.
+        let out = engine.handle(Envelope { version: VERSION, id: 10, body: Request::Convert { definition: seed.into(), state: Some(StateRef { scope: Vec::new(), name: "Nope".into() }) } });
         assert_eq!(out[0].body, Response::Converted(Err("/: no state named 'Nope'".into())));
         let out = engine.handle(Envelope { version: VERSION, id: 11, body: Request::Convert { definition: "{".into(), state: None } });
         assert_eq!(out[0].body, Response::Converted(Err("the definition is not JSON".into())));
