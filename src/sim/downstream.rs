@@ -53,6 +53,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::suite::paths::{self, Step};
+use crate::asl::interp::literal_comparison_holds;
+use crate::asl::model::ComparisonOperator as Op;
 use crate::catalogue::example::ReadStep;
 use super::suite::synth;
 
@@ -81,6 +83,39 @@ pub struct Read {
     /// Whether the value is what a JSONata filter keeps an element by (`Blocks[BlockType =
     /// 'QUERY']`): a service's answer then holds an element the filter keeps.
     pub selects: bool,
+    /// The comparisons of the Choice rules the value was made for, each with the outcome the
+    /// chosen branch needs of it: a value the payload already holds there that gives every one
+    /// of them that outcome stays (a request's `TemplateURL` already fails `StringEquals ""`,
+    /// so the answer does not rewrite it `"-other"`). Empty: the value is always put in.
+    pub keeps: Vec<Leaf>,
+}
+
+/// One comparison of a Choice rule with a literal operand (`"StringEquals": ""`), and whether
+/// the chosen branch needs it to hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leaf {
+    pub operator: Op,
+    pub operand: Value,
+    pub want: bool,
+}
+
+impl Eq for Leaf {}
+
+impl Leaf {
+    /// Whether `value` (the field, `None` when absent) gives this comparison the outcome wanted.
+    fn kept_by(&self, value: Option<&Value>) -> bool {
+        literal_comparison_holds(self.operator, value, &self.operand) == Some(self.want)
+    }
+}
+
+/// A value a Choice needs at a path (`None`: the path absent), whether it is the value the
+/// chosen rule waits for (`awaited`), and the comparisons it was made for ([`Read::keeps`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Wanted {
+    steps: Vec<Step>,
+    value: Option<Value>,
+    awaited: bool,
+    keeps: Vec<Leaf>,
 }
 
 impl Expectation {
@@ -123,12 +158,14 @@ impl Expectation {
         // has one (a validator asked about `{"email": ...}` answers `body.email` with it), else
         // one its name suggests.
         let given = payload.clone();
-        for Read { steps, value, absent, .. } in &self.reads {
+        for Read { steps, value, absent, keeps, .. } in &self.reads {
             if *absent {
                 paths::set(&mut payload, steps, None);
                 continue;
             }
             match value {
+                // The payload's own value stays where it already takes the branch chosen.
+                Some(_) if !keeps.is_empty() && paths::get(&payload, steps).is_some_and(|v| keeps.iter().all(|k| k.kept_by(Some(v)))) => {}
                 Some(v) => paths::set(&mut payload, steps, Some(v.clone())),
                 None if paths::get(&payload, steps).is_none() => {
                     let name = steps.iter().rev().find_map(|s| match s {
@@ -157,7 +194,7 @@ impl Expectation {
     /// a Choice decides on it (a run's `FailedActions` compared with 0), else 1 (a number put
     /// into a DynamoDB `N`). Either way the answer keeps the API's shape.
     pub fn shape_service(&self, mut response: Value) -> Value {
-        for Read { steps, value, awaited, selects, absent } in &self.reads {
+        for Read { steps, value, awaited, selects, absent, .. } in &self.reads {
             // An element the chosen branch needs absent (`ModerationLabels[0]` `IsPresent`
             // leading to the moderators): the list ends before it.
             if *absent {
@@ -200,9 +237,10 @@ impl Expectation {
                 self.reads[at].value = value;
                 self.reads[at].awaited = awaited;
                 self.reads[at].absent = false;
+                self.reads[at].keeps = Vec::new();
             }
         } else {
-            self.reads.push(Read { steps, value, awaited, absent: false, selects: false });
+            self.reads.push(Read { steps, value, awaited, absent: false, selects: false, keeps: Vec::new() });
         }
     }
 
@@ -221,23 +259,31 @@ impl Expectation {
         };
         let selector = [element(index), vec![Step::Member(member)]].concat();
         if !self.reads.iter().any(|r| r.steps == selector) {
-            self.reads.push(Read { steps: selector, value: Some(value), awaited: false, absent: false, selects: true });
+            self.reads.push(Read { steps: selector, value: Some(value), awaited: false, absent: false, selects: true, keeps: Vec::new() });
         }
         if !rest.is_empty() {
             self.add([element(index), rest].concat(), None, false);
         }
     }
 
-    /// A Choice's value (`Some`), or its need for the path to be absent (`None`).
-    fn add_choice(&mut self, steps: Vec<Step>, value: Option<Value>, awaited: bool) {
+    /// A Choice's value (`Some`), or its need for the path to be absent (`None`), at `steps`
+    /// (the wanted value's path, read back to the raw result).
+    fn add_choice(&mut self, steps: Vec<Step>, wanted: Wanted) {
+        let Wanted { value, awaited, keeps, .. } = wanted;
         match value {
-            Some(value) => self.add(steps, Some(value), awaited),
+            Some(value) => {
+                self.add(steps.clone(), Some(value), awaited);
+                if let Some(read) = self.reads.iter_mut().find(|r| r.steps == steps) {
+                    read.keeps = keeps;
+                }
+            }
             None => match self.reads.iter().position(|r| r.steps == steps) {
                 Some(at) => {
                     self.reads[at].value = None;
                     self.reads[at].absent = true;
+                    self.reads[at].keeps = Vec::new();
                 }
-                None => self.reads.push(Read { steps, value: None, awaited, absent: true, selects: false }),
+                None => self.reads.push(Read { steps, value: None, awaited, absent: true, selects: false, keeps: Vec::new() }),
             },
         }
     }
@@ -488,14 +534,14 @@ fn jsonata_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expec
                 *condition = variables_as_input(condition, &on_variables);
             }
         }
-        for (steps, value, awaited) in choice_values(choice_name, &rewritten, name, states) {
-            let raw = match steps.split_first() {
+        for wanted in choice_values(choice_name, &rewritten, name, states) {
+            let raw = match wanted.steps.split_first() {
                 Some((Step::Member(first), rest)) if first.starts_with(VARIABLE) => of_variable(&first[VARIABLE.len()..], rest),
-                _ if on_input => through(&output, &steps),
+                _ if on_input => through(&output, &wanted.steps),
                 _ => None,
             };
             if let Some(raw) = raw.filter(|r| !r.is_empty()) {
-                expectation.add_choice(raw, value, awaited);
+                expectation.add_choice(raw, wanted);
             }
         }
     }
@@ -634,15 +680,15 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
         {
             expectation.add(raw, Some(json!("2024-01-01T00:00:00Z")), false);
         }
-        for (steps, value, awaited) in item_choice_values(state_read) {
-            if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
-                expectation.add_choice(raw, value, awaited);
+        for wanted in item_choice_values(state_read) {
+            if let Some(raw) = to_raw(&wanted.steps).filter(|r| !r.is_empty()) {
+                expectation.add_choice(raw, wanted);
             }
         }
         if state_read.get("Type").and_then(Value::as_str) == Some("Choice") {
-            for (steps, value, awaited) in choice_chain(reader, state_read, name, states) {
-                if let Some(raw) = to_raw(&steps).filter(|r| !r.is_empty()) {
-                    expectation.add_choice(raw, value, awaited);
+            for wanted in choice_chain(reader, state_read, name, states) {
+                if let Some(raw) = to_raw(&wanted.steps).filter(|r| !r.is_empty()) {
+                    expectation.add_choice(raw, wanted);
                 }
             }
         }
@@ -931,16 +977,16 @@ fn under_item(map: &Value, read: &[Step]) -> Option<Vec<Step>> {
 /// The values the Choice an inline Map's processor starts with needs in each item so that it
 /// takes the branch that moves on (`$.CelebrityFaces.MatchConfidence` greater than 90 leads to
 /// the write), as paths under the Map's input: `<ItemsPath>[0]<under the item>`.
-fn item_choice_values(map: &Value) -> Vec<(Vec<Step>, Option<Value>, bool)> {
+fn item_choice_values(map: &Value) -> Vec<Wanted> {
     let Some(items) = inline_items_steps(map) else { return Vec::new() };
     let Some((start, first, states)) = processor_start(map).filter(|(_, first, _)| first.get("Type").and_then(Value::as_str) == Some("Choice")) else {
         return Vec::new();
     };
     choice_values(start, first, "", states)
         .into_iter()
-        .filter_map(|(steps, value, awaited)| {
-            let under = under_item(map, &steps)?;
-            Some(([items.as_slice(), &[Step::Index(0)], under.as_slice()].concat(), value, awaited))
+        .filter_map(|wanted| {
+            let under = under_item(map, &wanted.steps)?;
+            Some(Wanted { steps: [items.as_slice(), &[Step::Index(0)], under.as_slice()].concat(), ..wanted })
         })
         .collect()
 }
@@ -1072,7 +1118,7 @@ fn intrinsic_paths(text: &str) -> Vec<Vec<Step>> {
 
 /// The values a Choice's rules need so that it takes the branch that moves on (see the module),
 /// each saying whether it makes the chosen rule hold.
-fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Option<Value>, bool)> {
+fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<Wanted> {
     choice_pick(choice_name, choice, task, states).0
 }
 
@@ -1081,8 +1127,8 @@ fn choice_values(choice_name: &str, choice: &Value, task: &str, states: &Map<Str
 /// bare Pass), that state reads the same result, and a Choice there decides too (a function
 /// answering `StackSetExist` read two Choices after it). The first Choice to set a path wins;
 /// 8 states at most, none twice.
-fn choice_chain(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<(Vec<Step>, Option<Value>, bool)> {
-    let mut out: Vec<(Vec<Step>, Option<Value>, bool)> = Vec::new();
+fn choice_chain(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> Vec<Wanted> {
+    let mut out: Vec<Wanted> = Vec::new();
     let mut seen = vec![task.to_string()];
     let (mut name, mut state) = (choice_name.to_string(), choice);
     for _ in 0..8 {
@@ -1093,7 +1139,7 @@ fn choice_chain(choice_name: &str, choice: &Value, task: &str, states: &Map<Stri
         let next = if state.get("Type").and_then(Value::as_str) == Some("Choice") {
             let (values, picked) = choice_pick(&name, state, task, states);
             for value in values {
-                if !out.iter().any(|(s, ..)| *s == value.0) {
+                if !out.iter().any(|w| w.steps == value.steps) {
                     out.push(value);
                 }
             }
@@ -1113,7 +1159,7 @@ fn choice_chain(choice_name: &str, choice: &Value, task: &str, states: &Map<Stri
 }
 
 /// [`choice_values`] and the branch it chose (its `Next`, or the `Default`).
-fn choice_pick(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> (Vec<(Vec<Step>, Option<Value>, bool)>, Option<String>) {
+fn choice_pick(choice_name: &str, choice: &Value, task: &str, states: &Map<String, Value>) -> (Vec<Wanted>, Option<String>) {
     let rules: Vec<&Value> = choice.get("Choices").and_then(Value::as_array).map(|r| r.iter().collect()).unwrap_or_default();
     let mut targets: Vec<Option<&str>> = rules.iter().map(|r| r.get("Next").and_then(Value::as_str)).collect();
     targets.push(choice.get("Default").and_then(Value::as_str));
@@ -1121,25 +1167,51 @@ fn choice_pick(choice_name: &str, choice: &Value, task: &str, states: &Map<Strin
     let distances: Vec<Option<usize>> = targets.iter().map(|t| t.and_then(|t| distance_to_success(t, task, choice_name, states))).collect();
     let Some(best) = distances.iter().flatten().max() else { return (Vec::new(), None) };
     let Some(pick) = distances.iter().position(|d| *d == Some(*best)) else { return (Vec::new(), None) };
-    let mut values: Vec<(Vec<Step>, Option<Value>, bool)> = Vec::new();
+    let mut values: Vec<Wanted> = Vec::new();
+    // Every comparison on a path, over the rules up to the chosen one, with the outcome the
+    // chosen branch needs (false before it, true for it): a value already there is kept only
+    // when it gives them all.
+    let mut leaves: Vec<(Vec<Step>, Leaf)> = Vec::new();
     let mut put = |assignment: synth::Assignment, awaited: bool| {
         for (steps, value) in assignment {
-            values.retain(|(s, ..)| *s != steps);
+            values.retain(|w| w.steps != steps);
             // `None`: the field must be absent (`IsPresent` false).
-            values.push((steps, value, awaited));
+            values.push(Wanted { steps, value, awaited, keeps: Vec::new() });
         }
     };
     for rule in &rules[..pick] {
+        literal_leaves(rule, false, &mut leaves);
         if let Some(first) = synth::satisfy(rule, false, &Value::Null).into_iter().next() {
             put(first, false);
         }
     }
-    if let Some(rule) = rules.get(pick)
-        && let Some(first) = synth::satisfy(rule, true, &Value::Null).into_iter().next()
-    {
-        put(first, true);
+    if let Some(rule) = rules.get(pick) {
+        literal_leaves(rule, true, &mut leaves);
+        if let Some(first) = synth::satisfy(rule, true, &Value::Null).into_iter().next() {
+            put(first, true);
+        }
+    }
+    for wanted in &mut values {
+        wanted.keeps = leaves.iter().filter(|(steps, _)| *steps == wanted.steps).map(|(_, leaf)| leaf.clone()).collect();
     }
     (values, targets[pick].map(str::to_string))
+}
+
+/// The comparisons with a literal operand in `rule` (through `And`, `Or` and `Not`), by the
+/// path each reads, with the outcome each needs for the rule to come out `want`. A `...Path`
+/// comparison or a JSONata `Condition` adds none.
+fn literal_leaves(rule: &Value, want: bool, out: &mut Vec<(Vec<Step>, Leaf)>) {
+    let Some(rule) = rule.as_object() else { return };
+    if let Some(inner) = rule.get("Not") {
+        return literal_leaves(inner, !want, out);
+    }
+    if let Some(subs) = rule.get("And").or_else(|| rule.get("Or")).and_then(Value::as_array) {
+        return subs.iter().for_each(|sub| literal_leaves(sub, want, out));
+    }
+    let Some(steps) = rule.get("Variable").and_then(Value::as_str).and_then(paths::reference) else { return };
+    if let Some((operator, operand)) = rule.iter().find_map(|(k, v)| Op::from_name(k).map(|op| (op, v))) {
+        out.push((steps, Leaf { operator, operand: operand.clone(), want }));
+    }
 }
 
 /// How many transitions it takes at least from `from` to a Succeed state or an End by Next,
@@ -1270,7 +1342,7 @@ mod tests {
 
     #[test]
     fn a_payload_keeps_what_it_has_and_gains_what_is_read() {
-        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited, absent: false, selects: false };
+        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited, absent: false, selects: false, keeps: Vec::new() };
         let expectation = Expectation { reads: vec![
             read("$.status", Some(json!("OK")), true),
             read("$.itemCount", None, false),
@@ -1284,6 +1356,33 @@ mod tests {
         // A value that only makes an earlier rule fail is no status the service reports.
         let not_failed = Expectation { reads: vec![read("$.Status", Some(json!("FAILED-other")), false)], ..Default::default() };
         assert_eq!(not_failed.shape_service(json!({"Status": "COMPLETE"})), json!({"Status": "COMPLETE"}));
+    }
+
+    #[test]
+    fn a_request_field_that_already_takes_the_chosen_branch_is_not_rewritten_by_the_answer() {
+        // A function told what to do echoes its request; the Choices after it test the
+        // request's own fields (Control Tower's StackSet machine: `TemplateURL` is not "").
+        let definition = json!({"StartAt": "Call", "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Next": "Which?"},
+            "Which?": {"Type": "Choice", "Choices": [
+                {"Variable": "$.TemplateURL", "StringEquals": "", "Next": "Skip"},
+                {"Not": {"Variable": "$.Accounts[0]", "IsPresent": true}, "Next": "Skip"},
+                {"And": [{"Variable": "$.Count", "NumericGreaterThan": 2}, {"Variable": "$.Mode", "StringEquals": "Update"}], "Next": "Work"}],
+              "Default": "Skip"},
+            "Work": {"Type": "Pass", "Next": "More"},
+            "More": {"Type": "Pass", "Next": "Done"},
+            "Done": {"Type": "Succeed"},
+            "Skip": {"Type": "Succeed"}}});
+        let expectation = expectations(&definition).remove("Call").unwrap();
+        // The request already takes the branch that does the most: it comes back as it was.
+        let request = json!({"TemplateURL": "https://example.com/t.yaml", "Accounts": ["111122223333"], "Count": 5, "Mode": "Update"});
+        assert_eq!(expectation.shape_payload(request.clone()), request);
+        // Fields that would take another branch, or are missing, take the values that lead there.
+        let shaped = expectation.shape_payload(json!({"TemplateURL": "", "Count": 1}));
+        assert_ne!(shaped["TemplateURL"], json!(""), "{shaped}");
+        assert!(shaped["Count"].as_f64().is_some_and(|n| n > 2.0), "{shaped}");
+        assert_eq!(shaped["Mode"], json!("Update"));
+        assert!(shaped.pointer("/Accounts/0").is_some(), "{shaped}");
     }
 
     #[test]
@@ -1452,7 +1551,7 @@ mod tests {
 
     #[test]
     fn the_paths_a_service_answer_must_hold_leave_out_what_must_be_absent() {
-        let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent, selects: false };
+        let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent, selects: false, keeps: Vec::new() };
         let expectation = Expectation { reads: vec![read("$.Reservations[0].Instances[0].SubnetId", false), read("$.NextToken", true)], ..Default::default() };
         let wanted = vec![vec![ReadStep::Member("Reservations".into()), ReadStep::Index(0), ReadStep::Member("Instances".into()), ReadStep::Index(0), ReadStep::Member("SubnetId".into())]];
         assert_eq!(expectation.service_reads(), wanted);

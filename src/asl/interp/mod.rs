@@ -22,6 +22,7 @@ pub mod sdk_response;
 mod states;
 /// `StringMatches` as Choice rules match, for the test generator's synthesised values.
 pub(crate) use states::string_matches;
+pub use states::literal_comparison_holds;
 pub mod trace;
 pub mod variables;
 

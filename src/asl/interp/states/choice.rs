@@ -155,6 +155,26 @@ pub(crate) fn holds(condition: &Condition, roots: &Roots, site: StateSite) -> Re
     }
 }
 
+/// Whether a comparison with a literal operand (`"StringEquals": ""`) holds for `value` (`None`:
+/// the field is absent), as a Choice rule decides it; `None` for a `...Path` operator or an
+/// operand of the wrong type, which a rule cannot hold. An absent field holds only `IsPresent:
+/// false` (a rule reading it otherwise fails the run on AWS).
+pub fn literal_comparison_holds(operator: Op, value: Option<&Value>, operand: &Value) -> Option<bool> {
+    use crate::asl::model::OperandKind;
+    let operand = match (operator.operand_kind(), operand) {
+        (OperandKind::Path, _) => return None,
+        (OperandKind::Timestamp, Value::String(s)) => CompiledOperand::Timestamp(parse_rfc3339(s)),
+        (OperandKind::String, Value::String(s)) => CompiledOperand::String(s.clone()),
+        (OperandKind::Number, Value::Number(n)) => CompiledOperand::Number(n.as_f64()?),
+        (OperandKind::Boolean, Value::Bool(b)) => CompiledOperand::Boolean(*b),
+        _ => return None,
+    };
+    if operator == Op::IsPresent {
+        return Some(value.is_some() == matches!(operand, CompiledOperand::Boolean(true)));
+    }
+    Some(value.is_some_and(|v| compare(operator, v, &operand, None)))
+}
+
 fn number(v: &Value) -> Option<f64> {
     v.as_f64()
 }

@@ -3,6 +3,7 @@
 
 mod choice;
 pub(crate) use choice::string_matches;
+pub use choice::literal_comparison_holds;
 mod fail;
 mod map;
 mod parallel;
