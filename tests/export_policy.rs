@@ -177,6 +177,15 @@ fn a_distributed_map_starts_its_own_children_and_reads_and_writes_its_buckets() 
 }
 
 #[test]
+fn a_call_whose_arn_holds_a_template_s_pseudo_parameters_gets_its_action() {
+    // `Fn::Sub` definitions and SAM files write `arn:${AWS::Partition}:states:::...`.
+    let (statements, _) = policy(&task("arn:${AWS::Partition}:states:::aws-sdk:ec2:describeInstances", r#"{"InstanceIds": ["i-0abc"]}"#));
+    assert!(actions(&statements).contains("ec2:DescribeInstances"), "{statements:?}");
+    let (statements, _) = policy(&task("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:aws-sdk:sqs:sendMessage", r#"{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders", "MessageBody": "m"}"#));
+    assert!(actions(&statements).contains("sqs:SendMessage"), "{statements:?}");
+}
+
+#[test]
 fn nothing_the_exporter_cannot_derive_is_dropped_silently() {
     // An operation the catalogue does not know is granted as written, with a warning.
     let (statements, warnings) = policy(&task("arn:aws:states:::aws-sdk:nosuchservice:doThing", "{}"));

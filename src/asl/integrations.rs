@@ -252,15 +252,38 @@ pub fn sdk_call_exists(service: &str, action: &str) -> bool {
 /// an activity's ARN (`...:activity:NAME`) stays an activity.
 pub fn integration_rest(resource: &str) -> Option<&str> {
     let rest = resource.strip_prefix("arn:")?;
-    let (_partition, rest) = rest.split_once(':')?;
+    let (_partition, rest) = split_field(rest)?;
     let rest = rest.strip_prefix("states:")?;
     if let Some(rest) = rest.strip_prefix("::") {
         return Some(rest);
     }
-    let (_region, rest) = rest.split_once(':')?;
-    let (_account, rest) = rest.split_once(':')?;
+    let (_region, rest) = split_field(rest)?;
+    let (_account, rest) = split_field(rest)?;
     let named = rest.starts_with("aws-sdk:") || rest.split_once(':').is_some_and(|(service, action)| optimized(service, Pattern::split(action).0).is_some());
     named.then_some(rest)
+}
+
+/// An ARN's next field and what follows its `:`. A field may be a template's placeholder with
+/// colons of its own (`arn:${AWS::Partition}:states:::aws-sdk:ec2:describeInstances`, as a
+/// CloudFormation `Fn::Sub` or a SAM definition writes it): a `:` inside `${...}` does not end it.
+pub fn split_field(text: &str) -> Option<(&str, &str)> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 2;
+                continue;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => return Some((&text[..i], &text[i + 1..])),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Reads a Task's `Resource`: `Err` when AWS would refuse it whatever the workflow type.

@@ -196,7 +196,15 @@ fn split_pattern(action: &str) -> Result<(&str, Pattern), ResourceError> {
 impl Integration {
     /// Reads a Task's resource.
     pub fn parse(resource: &str) -> Result<Integration, ResourceError> {
-        let parts: Vec<&str> = resource.splitn(6, ':').collect();
+        // The fields between colons, a template's placeholder (`${AWS::Partition}`) one field.
+        let mut parts: Vec<&str> = Vec::with_capacity(6);
+        let mut rest = resource;
+        while parts.len() < 5 {
+            let Some((field, after)) = crate::asl::integrations::split_field(rest) else { break };
+            parts.push(field);
+            rest = after;
+        }
+        parts.push(rest);
         let &[arn, _partition, service, _region, _account, rest] = parts.as_slice() else { return Err(ResourceError::NotAnIntegration) };
         if arn != "arn" {
             return Err(ResourceError::NotAnIntegration);
@@ -296,6 +304,12 @@ mod tests {
             ("arn:aws:states:us-east-1:776177632559:aws-sdk:transcribe:getTranscriptionJob", sdk("transcribe", "GetTranscriptionJob", RR)),
             ("arn:aws:states:us-east-1:000000000000:elasticmapreduce:addStep.sync", Ok(Integration::Optimized { integration: optimized("elasticmapreduce", "addStep").unwrap(), pattern: Sync })),
             ("arn:aws:states:us-east-1:123456789012:stateMachine:Orders", Err(ResourceError::NotAnIntegration)),
+            // A template's placeholders in the partition, region and account (`Fn::Sub`'s
+            // pseudo parameters hold colons of their own).
+            ("arn:${AWS::Partition}:states:::aws-sdk:ec2:describeInstances", sdk("ec2", "DescribeInstances", RR)),
+            ("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:aws-sdk:sqs:sendMessage.waitForTaskToken", sdk("sqs", "SendMessage", Wftt)),
+            ("arn:${AWS::Partition}:states:::dynamodb:getItem", Ok(Integration::Optimized { integration: optimized("dynamodb", "getItem").unwrap(), pattern: RR })),
+            ("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${FunctionName}", Ok(Integration::LambdaFunction { function: "${FunctionName}".into() })),
             ("arn:aws:states:::aws-sdk:", Err(ResourceError::NotAnIntegration)),
             ("arn:aws:sns:us-east-1:123456789012:topic", Err(ResourceError::NotAnIntegration)),
             ("not an arn", Err(ResourceError::NotAnIntegration)),

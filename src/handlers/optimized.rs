@@ -485,6 +485,18 @@ mod tests {
     }
 
     #[test]
+    fn a_call_whose_arn_holds_a_template_s_pseudo_parameters_answers_in_its_api_s_shape() {
+        // `Fn::Sub` definitions write `arn:${AWS::Partition}:...`: the call is still EC2's
+        // DescribeInstances, not an unknown resource that echoes its request.
+        let asked = json!({"InstanceIds": ["i-0abc"]});
+        let answered = answer("arn:${AWS::Partition}:states:::aws-sdk:ec2:describeInstances", asked.clone());
+        assert_ne!(answered, asked);
+        assert!(answered.get("Reservations").is_some_and(Value::is_array), "{answered}");
+        let sub = answer("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:aws-sdk:sqs:sendMessage", json!({"QueueUrl": "q", "MessageBody": "m"}));
+        assert!(sub.get("MessageId").is_some() && sub.get("MessageBody").is_none(), "{sub}");
+    }
+
+    #[test]
     fn api_gateway_answers_in_the_http_task_s_shape_not_with_its_request() {
         for resource in ["arn:aws:states:::apigateway:invoke", "arn:aws-cn:states:::apigateway:invoke", "arn:aws:states:::apigateway:invoke.waitForTaskToken"] {
             assert!(is_api_gateway_invoke(resource), "{resource}");
