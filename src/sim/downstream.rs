@@ -88,6 +88,21 @@ pub struct Read {
     /// of them that outcome stays (a request's `TemplateURL` already fails `StringEquals ""`,
     /// so the answer does not rewrite it `"-other"`). Empty: the value is always put in.
     pub keeps: Vec<Leaf>,
+    /// For a `...Path` comparison whose other side is not in the result
+    /// (`$.file.details.next.end` `NumericLessThanPath` `$.values.fileSize`): the other side's
+    /// name, and the comparison the value must give the outcome wanted. The payload's own value
+    /// of that name (the `fileSize` the function was given) is what it is compared with, so the
+    /// value is chosen against it rather than against a made-up one.
+    pub against: Option<Against>,
+}
+
+/// The other side of a `...Path` comparison, by its last name, with the plain comparison
+/// (`NumericLessThan`) and the outcome wanted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Against {
+    pub name: String,
+    pub operator: Op,
+    pub want: bool,
 }
 
 /// One comparison of a Choice rule with a literal operand (`"StringEquals": ""`), and whether
@@ -116,6 +131,7 @@ struct Wanted {
     value: Option<Value>,
     awaited: bool,
     keeps: Vec<Leaf>,
+    against: Option<Against>,
 }
 
 impl Expectation {
@@ -158,11 +174,16 @@ impl Expectation {
         // has one (a validator asked about `{"email": ...}` answers `body.email` with it), else
         // one its name suggests.
         let given = payload.clone();
-        for Read { steps, value, absent, keeps, .. } in &self.reads {
+        for Read { steps, value, absent, keeps, against, .. } in &self.reads {
             if *absent {
                 paths::set(&mut payload, steps, None);
                 continue;
             }
+            // A `...Path` comparison with a field of the request: chosen against its value.
+            let value = &against
+                .as_ref()
+                .and_then(|a| given.get(&a.name).filter(|v| !v.is_object() && !v.is_array()).and_then(|other| synth::value_against(a.operator, other, a.want)))
+                .or_else(|| value.clone());
             match value {
                 // The payload's own value stays where it already takes the branch chosen.
                 Some(_) if !keeps.is_empty() && paths::get(&payload, steps).is_some_and(|v| keeps.iter().all(|k| k.kept_by(Some(v)))) => {}
@@ -238,9 +259,10 @@ impl Expectation {
                 self.reads[at].awaited = awaited;
                 self.reads[at].absent = false;
                 self.reads[at].keeps = Vec::new();
+                self.reads[at].against = None;
             }
         } else {
-            self.reads.push(Read { steps, value, awaited, absent: false, selects: false, keeps: Vec::new() });
+            self.reads.push(Read { steps, value, awaited, absent: false, selects: false, keeps: Vec::new(), against: None });
         }
     }
 
@@ -259,7 +281,7 @@ impl Expectation {
         };
         let selector = [element(index), vec![Step::Member(member)]].concat();
         if !self.reads.iter().any(|r| r.steps == selector) {
-            self.reads.push(Read { steps: selector, value: Some(value), awaited: false, absent: false, selects: true, keeps: Vec::new() });
+            self.reads.push(Read { steps: selector, value: Some(value), awaited: false, absent: false, selects: true, keeps: Vec::new(), against: None });
         }
         if !rest.is_empty() {
             self.add([element(index), rest].concat(), None, false);
@@ -269,12 +291,13 @@ impl Expectation {
     /// A Choice's value (`Some`), or its need for the path to be absent (`None`), at `steps`
     /// (the wanted value's path, read back to the raw result).
     fn add_choice(&mut self, steps: Vec<Step>, wanted: Wanted) {
-        let Wanted { value, awaited, keeps, .. } = wanted;
+        let Wanted { value, awaited, keeps, against, .. } = wanted;
         match value {
             Some(value) => {
                 self.add(steps.clone(), Some(value), awaited);
                 if let Some(read) = self.reads.iter_mut().find(|r| r.steps == steps) {
                     read.keeps = keeps;
+                    read.against = against;
                 }
             }
             None => match self.reads.iter().position(|r| r.steps == steps) {
@@ -282,8 +305,9 @@ impl Expectation {
                     self.reads[at].value = None;
                     self.reads[at].absent = true;
                     self.reads[at].keeps = Vec::new();
+                    self.reads[at].against = None;
                 }
-                None => self.reads.push(Read { steps, value: None, awaited, absent: true, selects: false, keeps: Vec::new() }),
+                None => self.reads.push(Read { steps, value: None, awaited, absent: true, selects: false, keeps: Vec::new(), against: None }),
             },
         }
     }
@@ -692,6 +716,11 @@ fn jsonpath_task(name: &str, state: &Value, states: &Map<String, Value>) -> Expe
                 }
             }
         }
+        for wanted in renamed_choice_values(state_read, name, states) {
+            if let Some(raw) = to_raw(&wanted.steps).filter(|r| !r.is_empty()) {
+                expectation.add_choice(raw, wanted);
+            }
+        }
     }
     expectation
 }
@@ -842,6 +871,29 @@ fn renamed_through(state: &Value, states: &Map<String, Value>, depth: usize) -> 
         }
     }
     out
+}
+
+/// The values a Choice right after a Pass that renames its input needs, as paths in the Pass's
+/// input: `"part": {"details.$": "$.part.details.next"}` then a Choice on
+/// `$.part.details.hasNext` decides on `$.part.details.next.hasNext` (a function's answer the
+/// Pass reshaped). The same kind of Pass as [`renamed_through`].
+fn renamed_choice_values(state: &Value, task: &str, states: &Map<String, Value>) -> Vec<Wanted> {
+    let plain = ["Result", "InputPath", "ResultPath", "OutputPath"].iter().all(|f| state.get(*f).is_none());
+    let (Some("Pass"), Some(parameters), true) = (state.get("Type").and_then(Value::as_str), state.get("Parameters"), plain) else { return Vec::new() };
+    let Some((choice_name, choice)) = state.get("Next").and_then(Value::as_str).and_then(|n| states.get_key_value(n)) else { return Vec::new() };
+    if choice.get("Type").and_then(Value::as_str) != Some("Choice") {
+        return Vec::new();
+    }
+    let mut fields = Vec::new();
+    selector_reads(parameters, &mut Vec::new(), &mut fields);
+    fields.retain(|(key, _)| !key.is_empty());
+    choice_chain(choice_name, choice, task, states)
+        .into_iter()
+        .filter_map(|wanted| {
+            let steps = fields.iter().find_map(|(key, read)| wanted.steps.strip_prefix(key.as_slice()).map(|rest| [read.as_slice(), rest].concat()))?;
+            Some(Wanted { steps, ..wanted })
+        })
+        .collect()
 }
 
 /// The `"key.$": "$.a.b"` fields of a ResultSelector, as (key path, path read).
@@ -1176,7 +1228,7 @@ fn choice_pick(choice_name: &str, choice: &Value, task: &str, states: &Map<Strin
         for (steps, value) in assignment {
             values.retain(|w| w.steps != steps);
             // `None`: the field must be absent (`IsPresent` false).
-            values.push(Wanted { steps, value, awaited, keeps: Vec::new() });
+            values.push(Wanted { steps, value, awaited, keeps: Vec::new(), against: None });
         }
     };
     for rule in &rules[..pick] {
@@ -1193,6 +1245,14 @@ fn choice_pick(choice_name: &str, choice: &Value, task: &str, states: &Map<Strin
     }
     for wanted in &mut values {
         wanted.keeps = leaves.iter().filter(|(steps, _)| *steps == wanted.steps).map(|(_, leaf)| leaf.clone()).collect();
+        // A `...Path` comparison of this path with another (the last rule to compare it wins,
+        // as the assignment's value did).
+        wanted.against = leaves.iter().rev().find(|(steps, leaf)| *steps == wanted.steps && leaf.operator.operand_kind() == crate::asl::model::OperandKind::Path).and_then(|(_, leaf)| {
+            let other = leaf.operand.as_str().and_then(paths::reference)?;
+            let Some(Step::Member(name)) = other.last() else { return None };
+            let operator = Op::from_name(leaf.operator.name().trim_end_matches("Path"))?;
+            Some(Against { name: name.clone(), operator, want: leaf.want })
+        });
     }
     (values, targets[pick].map(str::to_string))
 }
@@ -1342,7 +1402,7 @@ mod tests {
 
     #[test]
     fn a_payload_keeps_what_it_has_and_gains_what_is_read() {
-        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited, absent: false, selects: false, keeps: Vec::new() };
+        let read = |p: &str, value: Option<Value>, awaited| Read { steps: paths::steps(p).unwrap(), value, awaited, absent: false, selects: false, keeps: Vec::new(), against: None };
         let expectation = Expectation { reads: vec![
             read("$.status", Some(json!("OK")), true),
             read("$.itemCount", None, false),
@@ -1383,6 +1443,43 @@ mod tests {
         assert!(shaped["Count"].as_f64().is_some_and(|n| n > 2.0), "{shaped}");
         assert_eq!(shaped["Mode"], json!("Update"));
         assert!(shaped.pointer("/Accounts/0").is_some(), "{shaped}");
+    }
+
+    #[test]
+    fn a_path_comparison_with_a_field_the_function_was_given_is_decided_against_its_value() {
+        // The function says where the next range ends; the loop goes on while that is below the
+        // file's size, which the workflow holds and gave the function. The answer that moves on
+        // ends at or past the size it was given, whatever that is.
+        let definition = json!({"StartAt": "Get Next Range", "States": {
+            "Get Next Range": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f", "Payload": {"fileSize.$": "$.values.fileSize"}},
+                "ResultSelector": {"details.$": "$.Payload"}, "ResultPath": "$.file", "Next": "More?"},
+            "More?": {"Type": "Choice", "Choices": [
+                {"Variable": "$.file.details.next.end", "NumericLessThanPath": "$.values.fileSize", "Next": "Again"}],
+              "Default": "Done"},
+            "Again": {"Type": "Pass", "Next": "Get Next Range"},
+            "Done": {"Type": "Succeed"}}});
+        let expectation = expectations(&definition).remove("Get Next Range").unwrap().under(&Step::Member("Payload".into()));
+        for size in [78, 250_000] {
+            let shaped = expectation.shape_payload(json!({"fileSize": size}));
+            let end = shaped.pointer("/next/end").and_then(Value::as_f64).unwrap();
+            assert!(end >= size as f64, "{shaped}");
+        }
+    }
+
+    #[test]
+    fn a_choice_after_a_pass_that_reshapes_the_answer_decides_on_it() {
+        // A function hands out the document's parts one by one; a Pass reshapes its answer and
+        // the Choice after it loops while there is a next part. The answer that moves on has none.
+        let definition = json!({"StartAt": "Get Next Part", "States": {
+            "Get Next Part": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                "ResultSelector": {"details.$": "$.Payload"}, "ResultPath": "$.part", "Next": "Format Part Data"},
+            "Format Part Data": {"Type": "Pass", "Parameters": {"part": {"details.$": "$.part.details.next"}}, "Next": "Has Next?"},
+            "Has Next?": {"Type": "Choice", "Choices": [{"Variable": "$.part.details.hasNext", "BooleanEquals": true, "Next": "Load Part"}], "Default": "Done"},
+            "Load Part": {"Type": "Pass", "Next": "Get Next Part"},
+            "Done": {"Type": "Succeed"}}});
+        let got = reads(definition, "Get Next Part");
+        assert!(got.contains(&("$.Payload.next.hasNext".to_string(), Some(json!(false)))), "{got:?}");
     }
 
     #[test]
@@ -1551,7 +1648,7 @@ mod tests {
 
     #[test]
     fn the_paths_a_service_answer_must_hold_leave_out_what_must_be_absent() {
-        let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent, selects: false, keeps: Vec::new() };
+        let read = |p: &str, absent| Read { steps: paths::steps(p).unwrap(), value: None, awaited: false, absent, selects: false, keeps: Vec::new(), against: None };
         let expectation = Expectation { reads: vec![read("$.Reservations[0].Instances[0].SubnetId", false), read("$.NextToken", true)], ..Default::default() };
         let wanted = vec![vec![ReadStep::Member("Reservations".into()), ReadStep::Index(0), ReadStep::Member("Instances".into()), ReadStep::Index(0), ReadStep::Member("SubnetId".into())]];
         assert_eq!(expectation.service_reads(), wanted);

@@ -102,6 +102,12 @@ fn one(path: &[Step], value: Option<Value>) -> Assignment {
     vec![(path.to_vec(), value)]
 }
 
+/// A value that gives the comparison `op` with `operand` the outcome `want` (`None` when none is
+/// known): what a `...Path` comparison needs on one side when the other side's value is known.
+pub fn value_against(op: Op, operand: &Value, want: bool) -> Option<Value> {
+    comparison(&[], op, operand, want).into_iter().next().and_then(|a| a.into_iter().next()).and_then(|(_, v)| v)
+}
+
 /// A value that makes a comparison hold or fail; a value of another type as the last resort for
 /// "fail" (a comparison with a value of the wrong type is false).
 fn comparison(path: &[Step], op: Op, operand: &Value, want: bool) -> Vec<Assignment> {
