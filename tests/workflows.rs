@@ -364,3 +364,38 @@ fn distributed_maps_over_a_listing_delete_and_copy_every_object_they_list() {
     assert_eq!(buckets["noaa-gsod-pds"].len(), 1003);
     assert_eq!(buckets["${DestinationBucket}"], buckets["noaa-gsod-pds"]);
 }
+
+/// What `statecraft run --print-stores` of a corpus workflow leaves in its stores, as JSON.
+fn stores_after(name: &str) -> Value {
+    use statecraft::sim::command::{RunOptions, run_command};
+    let file = corpus().into_iter().find(|f| f.ends_with(name)).expect("the workflow");
+    let expected = expected_of(&file);
+    let options = RunOptions { seed: SEED, start_time: None, execution_type: ExecutionType::Standard, history: false, mocks: None, s3: s3_seed_of(&file), jsonata: Default::default(), answers: Default::default(), stores: stores_seed_of(&file), print_stores: true };
+    let report = run_command(&definition_of(&file), &expected["input"].to_string(), &options);
+    assert_eq!(report.exit_code, 0, "{}", report.stderr);
+    serde_json::from_str::<Value>(report.stderr.trim()).expect("the stores as JSON on stderr")["stores"].clone()
+}
+
+#[test]
+fn templates_run_as_deployed_a_semicolon_csv_a_batch_write_and_a_document_analysis() {
+    // A CDK template's Distributed Map reads its CSV with the delimiter it names: three rows, the
+    // comma inside "Gadget, large" part of a field, each a child whose output the ResultWriter keeps.
+    let stores = stores_after("aws-cdk-distributed-map-csv-delimiter/template.json");
+    let objects = stores["buckets"][0]["objects"].as_array().expect("the bucket's objects");
+    let results = objects.iter().find(|o| o["key"].as_str().is_some_and(|k| k.ends_with("/SUCCEEDED_0.json"))).expect("the result file");
+    let children: Vec<Value> = serde_json::from_str(results["body"].as_str().unwrap()).unwrap();
+    let inputs: Vec<Value> = children.iter().map(|c| serde_json::from_str(c["Input"].as_str().unwrap()).unwrap()).collect();
+    assert_eq!(inputs, [json!({"sku": "A-1", "name": "Widget", "qty": "3"}), json!({"sku": "B-2", "name": "Gadget, large", "qty": "1"}), json!({"sku": "C-3", "name": "Bolt", "qty": "12"})]);
+    // A SAM DefinitionUri whose substitutions name the attributes: each item written once, in
+    // the attributes the template names.
+    let stores = stores_after("aws-samples-sfn-dynamodb-batchwriteitem/template.yaml");
+    assert_eq!(stores["tables"][0]["items"], json!([
+        {"id": {"S": "1"}, "name": {"S": "Alpha"}, "rating": {"S": "5"}},
+        {"id": {"S": "2"}, "name": {"S": "Beta"}, "rating": {"S": "3"}}]));
+    // Resources given by DefinitionSubstitutions' !Sub arn:${AWS::Partition}: the part saved
+    // under analysis/ and the result published.
+    let stores = stores_after("aws-samples-sdk-document-text-analysis/template.yaml");
+    let keys: Vec<&str> = stores["buckets"][0]["objects"].as_array().unwrap().iter().filter_map(|o| o["key"].as_str()).collect();
+    assert_eq!(keys, ["analysis/reports/q3.txt/0", "reports/q3.txt"]);
+    assert_eq!(stores["topics"][0]["messages"][0]["Message"]["objectKey"], json!("reports/q3.txt"));
+}

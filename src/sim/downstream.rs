@@ -22,7 +22,13 @@
 //!    to the Task (a polling loop's "not yet"); of those, the one whose nearest good end is the
 //!    furthest (the main line, not a skip or a manual fallback); the first of equals. The rules
 //!    before it are made false and that rule true, with the values the suite generator's
-//!    `synth` finds; a branch taken by Default makes every rule false.
+//!    `synth` finds; a branch taken by Default makes every rule false. A value the answer already
+//!    holds there (a function echoing its request) stays when it gives those comparisons the
+//!    outcome wanted: the answer does not rewrite a request's `TemplateURL` to steer a rule it
+//!    already steers. A `...Path` comparison with a field the function was given
+//!    (`$.file.details.next.end` below `$.values.fileSize`) is decided against that field's
+//!    value in the request. A Choice right after a Pass that reshapes the result decides on it
+//!    too, read back through the Pass's `Parameters`.
 //! 3. Every other read gets a value its name suggests ([`value_for_name`]), but what the
 //!    definition says of it wins: a field put into a DynamoDB `N` is a number, a Wait's
 //!    `TimestampPath` a timestamp in the past, an inline Map's items objects with the fields its
