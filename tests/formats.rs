@@ -177,6 +177,41 @@ fn terraform_jsonencode_heredoc_and_templatefile() {
 }
 
 #[test]
+fn a_template_file_data_source_s_rendered_definition_is_its_template_filled_with_its_vars() {
+    // The template provider's way, as aws-samples' Terraform workflows write it:
+    // `definition = data.template_file.x.rendered`.
+    let text = r#"resource "aws_dynamodb_table" "DDBTable" {
+  name = "MetaDataTable"
+}
+
+data "template_file" "SFDefinitionFile" {
+  template = file("${path.module}/statemachines/statemachine.asl.json")
+  vars = {
+    TableName = aws_dynamodb_table.DDBTable.id
+    Prefix    = "videos"
+  }
+}
+
+resource "aws_sfn_state_machine" "sfn_state_machine" {
+  name       = "CSV-MAP-StateMachine"
+  definition = data.template_file.SFDefinitionFile.rendered
+}
+"#;
+    let opened = formats::open("main.tf", text).unwrap();
+    let machine = &opened.machines[0];
+    assert_eq!(machine.external(), Some("statemachines/statemachine.asl.json"));
+    let vars: Vec<_> = machine.substitutions.iter().map(|s| (s.name.as_str(), s.value.as_str())).collect();
+    assert_eq!(vars, [("TableName", "aws_dynamodb_table.DDBTable.id"), ("Prefix", "videos")]);
+    // A heredoc template is the definition itself.
+    let inline = text.replace("file(\"${path.module}/statemachines/statemachine.asl.json\")", "<<EOF\n{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Result\": \"${Prefix}\", \"End\": true}}}\nEOF");
+    let opened = formats::open("main.tf", &inline).unwrap();
+    assert!(opened.machines[0].definition.contains("\"Result\": \"${Prefix}\""), "{}", opened.machines[0].definition);
+    // A data source the file does not hold is still an error, located.
+    let missing = text.replace("data.template_file.SFDefinitionFile.rendered", "data.template_file.Other.rendered");
+    assert!(formats::open("main.tf", &missing).is_err());
+}
+
+#[test]
 fn the_registry_step_functions_module_is_a_machine_and_its_definition_may_be_a_local() {
     // As aws-samples' step-functions-lambda-version-cleanup writes it: the registry module,
     // its definition a `templatefile` kept in `locals`.

@@ -359,13 +359,14 @@ fn located_machines(text: &str, module: &[ValueFile]) -> Result<Vec<(Machine, Ve
         .into_iter()
         .flatten()
         .collect();
+    let data = template_file_data(text, &blocks)?;
     for b in &blocks {
         if b.word == "resource" && b.labels.first().is_some_and(|l| l == "aws_sfn_state_machine") {
             let id = format!("aws_sfn_state_machine.{}", b.labels.get(1).cloned().unwrap_or_default());
-            out.push(machine(text, id, b, &variables, &env, &locals)?);
+            out.push(machine(text, id, b, &variables, &env, &locals, &data)?);
         } else if b.word == "module" && is_step_functions_module(text, b)? {
             let id = format!("module.{}", b.labels.first().cloned().unwrap_or_default());
-            out.push(machine(text, id, b, &variables, &env, &locals)?);
+            out.push(machine(text, id, b, &variables, &env, &locals, &data)?);
         }
     }
     Ok(out)
@@ -449,6 +450,7 @@ fn machine(
     variables: &[(String, Literal)],
     env: &ModuleEnv,
     locals: &[(String, usize, usize)],
+    data: &[TemplateFileData],
 ) -> Result<(Machine, Vec<(String, Literal)>), FormatError> {
     let (start, body, end) = (block.start, block.body, block.end);
     let line = crate::asl::json::LineIndex::new(text).position(start).line;
@@ -459,9 +461,19 @@ fn machine(
             "name" if s.peek() == Some(b'"') => name = Some(s.string()?.0),
             // `definition = local.x`: the local's own expression (a `templatefile` kept in
             // `locals`, as the registry module's examples write it).
-            "definition" => match local_definition(text, at, locals) {
-                Some((local_at, local_end)) => found = Some(definition(&mut Scanner { text: &text[..local_end], at: local_at })?),
-                None => found = Some(definition(&mut s)?),
+            "definition" => match (local_definition(text, at, locals), rendered_template(text, at, data)) {
+                (Some((local_at, local_end)), _) => found = Some(definition(&mut Scanner { text: &text[..local_end], at: local_at })?),
+                // `data.template_file.x.rendered`: its `template` (a `file(...)`, a heredoc, a
+                // string) filled in with its `vars`, as `templatefile(path, vars)` would be.
+                (None, Some(d)) => {
+                    let (content, slot, _, _) = definition(&mut Scanner { text: &text[..d.end], at: d.template })?;
+                    let (subs, located) = match d.vars {
+                        Some(vars) => template_vars(&mut Scanner { text: &text[..d.end], at: vars })?,
+                        None => (Vec::new(), Vec::new()),
+                    };
+                    found = Some((content, slot, subs, located));
+                }
+                (None, None) => found = Some(definition(&mut s)?),
             },
             _ => {}
         }
@@ -547,28 +559,7 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(
             if call == "templatefile" && s.peek() == Some(b',') {
                 s.at += 1;
                 s.skip_space(true)?;
-                let mut tokens = Vec::new();
-                let vars = s.value(&mut tokens, 0)?;
-                for m in vars.as_object().unwrap_or(&[]) {
-                    let token = match &m.value.value {
-                        Value::String(v) => tokens.iter().find(|t| t.placeholder == *v),
-                        _ => None,
-                    };
-                    // A quoted string with interpolations is an expression, kept as written.
-                    let interpolated = matches!(&m.value.value, Value::String(v) if token.is_none() && interpolates(v));
-                    let value = match (&m.value.value, token) {
-                        (_, Some(t)) => t.source.clone(),
-                        _ if interpolated => s.text[m.value.span.start as usize..m.value.span.end as usize].to_string(),
-                        (Value::String(v), None) => v.clone(),
-                        _ => crate::asl::json::write(&m.value, crate::asl::json::WriteStyle::Compact),
-                    };
-                    if let Some(lit) = literal_at(s.text, m.value.span.start as usize) {
-                        located.push((m.key.clone(), lit));
-                    }
-                    // An expression (`aws_sqs_queue.jobs.url`) is not known offline, unless the
-                    // module gives it a value (`var.x`, `local.x`: resolved below).
-                    subs.push(Substitution { expression: token.is_some() || interpolated, ..Substitution::new(m.key.clone(), value, Origin::Terraform) });
-                }
+                (subs, located) = template_vars(s)?;
                 s.skip_space(true)?;
             }
             s.expect(b')')?;
@@ -577,6 +568,73 @@ fn definition(s: &mut Scanner) -> Result<(String, Slot, Vec<Substitution>, Vec<(
         }
         other => Err(FormatError::at(text, s.at, format!("a `definition` built with `{other}(...)` cannot be edited here"))),
     }
+}
+
+/// The variables of a template, from the map at the scanner (`templatefile`'s second argument,
+/// a `template_file` data source's `vars`): each a substitution, with where its literal is.
+#[allow(clippy::type_complexity)]
+fn template_vars(s: &mut Scanner) -> Result<(Vec<Substitution>, Vec<(String, Literal)>), FormatError> {
+    let (mut subs, mut located) = (Vec::new(), Vec::new());
+    let mut tokens = Vec::new();
+    let vars = s.value(&mut tokens, 0)?;
+    for m in vars.as_object().unwrap_or(&[]) {
+        let token = match &m.value.value {
+            Value::String(v) => tokens.iter().find(|t| t.placeholder == *v),
+            _ => None,
+        };
+        // A quoted string with interpolations is an expression, kept as written.
+        let interpolated = matches!(&m.value.value, Value::String(v) if token.is_none() && interpolates(v));
+        let value = match (&m.value.value, token) {
+            (_, Some(t)) => t.source.clone(),
+            _ if interpolated => s.text[m.value.span.start as usize..m.value.span.end as usize].to_string(),
+            (Value::String(v), None) => v.clone(),
+            _ => crate::asl::json::write(&m.value, crate::asl::json::WriteStyle::Compact),
+        };
+        if let Some(lit) = literal_at(s.text, m.value.span.start as usize) {
+            located.push((m.key.clone(), lit));
+        }
+        // An expression (`aws_sqs_queue.jobs.url`) is not known offline, unless the
+        // module gives it a value (`var.x`, `local.x`: resolved below).
+        subs.push(Substitution { expression: token.is_some() || interpolated, ..Substitution::new(m.key.clone(), value, Origin::Terraform) });
+    }
+    Ok((subs, located))
+}
+
+/// A `data "template_file" "NAME"` block: where its `template` and `vars` expressions start,
+/// and where the block ends.
+struct TemplateFileData {
+    name: String,
+    template: usize,
+    vars: Option<usize>,
+    end: usize,
+}
+
+/// The `data "template_file"` blocks of a file (the template provider's way, before
+/// `templatefile`, to fill a definition file in: `definition = data.template_file.x.rendered`).
+fn template_file_data(text: &str, blocks: &[Block]) -> Result<Vec<TemplateFileData>, FormatError> {
+    let mut out = Vec::new();
+    for b in blocks.iter().filter(|b| b.word == "data" && b.labels.first().is_some_and(|l| l == "template_file")) {
+        let (mut template, mut vars) = (None, None);
+        for (key, at) in attributes(text, b.body, b.end)? {
+            match key.as_str() {
+                "template" => template = Some(at),
+                "vars" => vars = Some(at),
+                _ => {}
+            }
+        }
+        if let (Some(template), Some(name)) = (template, b.labels.get(1)) {
+            out.push(TemplateFileData { name: name.clone(), template, vars, end: b.end });
+        }
+    }
+    Ok(out)
+}
+
+/// The `data.template_file.NAME.rendered` reference at `at`, and the block it names.
+fn rendered_template<'a>(text: &str, at: usize, data: &'a [TemplateFileData]) -> Option<&'a TemplateFileData> {
+    let rest = text[at..].strip_prefix("data.template_file.")?;
+    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')).collect();
+    rest[name.len()..].starts_with(".rendered").then_some(())?;
+    data.iter().find(|d| d.name == name)
 }
 
 /// Whether an HCL string (as the scanner reads it, `${...}` kept) interpolates or holds a
