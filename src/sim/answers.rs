@@ -301,7 +301,7 @@ impl Answers {
 
 /// One entry of the file: a [`HandlerSpec`] as the document keeps it, its choice usable.
 fn read_spec<'n>(node: &'n Node, pointer: &str) -> Result<HandlerSpec, (&'n Node, String, String)> {
-    let spec: HandlerSpec = serde_json::from_value(node.to_serde()).map_err(|e| {
+    let spec: HandlerSpec = crate::asl::json::from_value(node.to_serde()).map_err(|e| {
         let (at, pointer) = match node.get("choice") {
             Some(choice) => (choice, format!("{pointer}/choice")),
             None => (node, pointer.to_string()),

@@ -138,14 +138,14 @@ mod tagged {
 
         fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, Error> {
             match self.0.remove(name) {
-                Some(value) => T::deserialize(value),
+                Some(value) => crate::asl::json::from_value(value),
                 None => Err(Error::missing_field(name)),
             }
         }
 
         /// A field with a default (`#[serde(default)]`), or an `Option` (absent: `None`).
         fn or_default<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Result<T, Error> {
-            self.0.remove(name).map_or_else(|| Ok(T::default()), T::deserialize)
+            self.0.remove(name).map_or_else(|| Ok(T::default()), crate::asl::json::from_value)
         }
     }
 

@@ -349,7 +349,7 @@ pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Envelope<T>, (
     if version != Some(u64::from(VERSION)) {
         return Err((id, ProtocolError::Version { ours: VERSION, theirs: version }));
     }
-    Envelope::deserialize(value).map_err(|e| (id, ProtocolError::Malformed(e.to_string())))
+    crate::asl::json::from_value::<Envelope<T>>(value).map_err(|e| (id, ProtocolError::Malformed(e.to_string())))
 }
 
 /// Why the page stopped the engine.

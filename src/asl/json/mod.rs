@@ -13,11 +13,13 @@ mod compact;
 mod location;
 pub mod patch;
 mod reader;
+mod typed;
 mod writer;
 
 pub use compact::Compact;
 pub use location::{LineIndex, Position, escape_pointer_token};
 pub use reader::{JsonSyntaxError, MAX_DEPTH, ReadNotes, read, read_noting_duplicates, repeated_keys};
+pub use typed::{Typed, from_value};
 pub use writer::{WriteStyle, write};
 
 /// A byte range `start..end` in the source text. Nodes built by code, not read, have an empty span at 0.
@@ -324,10 +326,11 @@ pub fn parse(text: &str) -> Result<serde_json::Value, JsonSyntaxError> {
 /// `serde_json::Value`. serde_json's text reader is generic over what it fills, so reading each
 /// type straight from text copies the whole parser into every type's derived `Deserialize` (the
 /// page's wasm held 33 copies of `deserialize_seq` alone); reading the text into a `Value` first
-/// keeps one parser, and the derived code works over the `Value`, which is much less code.
-/// Errors are serde_json's, without a line and column for what is not a syntax error.
+/// keeps one parser, and the derived code works over the `Value` ([`from_value`]: a struct from
+/// an object only), which is much less code. Errors are serde_json's, without a line and column
+/// for what is not a syntax error.
 pub fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    T::deserialize(serde_json::from_str::<serde_json::Value>(text)?)
+    from_value(serde_json::from_str::<serde_json::Value>(text)?)
 }
 
 #[cfg(test)]

@@ -80,7 +80,7 @@ impl Suite {
         }
         let handlers = match top.get("handlers") {
             None | Some(Value::Null) => HandlerSet::default(),
-            Some(v) => HandlerSet::deserialize(v).unwrap_or_else(|e| {
+            Some(v) => crate::asl::json::from_value::<HandlerSet>(v.clone()).unwrap_or_else(|e| {
                 errors.push(at("/handlers", format!("the handlers: {e}")));
                 HandlerSet::default()
             }),
@@ -98,7 +98,7 @@ impl Suite {
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     let pointer = format!("/scenarios/{i}");
-                    match FileScenario::deserialize(item) {
+                    match crate::asl::json::from_value::<FileScenario>(item.clone()) {
                         Ok(s) => {
                             if scenarios.iter().any(|o: &Scenario| o.name == s.name) {
                                 errors.push(at(&format!("{pointer}/name"), format!("another scenario is named '{}'", s.name)));
