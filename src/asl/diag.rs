@@ -108,7 +108,7 @@ codes! {
     UnknownTarget = "UNKNOWN_TARGET", Error;
     /// A transition out of a Parallel branch or Map processor, or into one from outside.
     BranchEscape = "BRANCH_ESCAPE", Error;
-    /// A state no transition from `StartAt` reaches.
+    /// A state that neither `StartAt` nor any transition of its scope names (AWS's "not reachable").
     UnreachableState = "UNREACHABLE_STATE", Error;
     /// The top-level `States` holds no terminal state (Succeed, Fail, `"End": true`).
     NoTerminalState = "NO_TERMINAL_STATE", Error;
