@@ -165,6 +165,9 @@ codes! {
     /// unknown member, a missing required one, a wrong type, a value outside an enum): found by
     /// the service catalogue (`catalogue::requests`), where the service's model is at hand.
     RequestField = "REQUEST_FIELD", Warning;
+    /// A path reading a field of a Parallel's output, which is an array: `"m.$": "$.message"` in
+    /// the state after a Parallel with no `ResultSelector` or `ResultPath` that makes it an object.
+    ArrayOutputField = "ARRAY_OUTPUT_FIELD", Warning;
 }
 
 impl Code {
@@ -199,7 +202,7 @@ impl Code {
             | StatesAllPosition | EmptyErrorEquals | BranchEscape | EmptyStates | JsonPathSyntax
             | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
             | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
-            UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField => return None,
+            UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField | ArrayOutputField => return None,
         })
     }
 }

@@ -5,10 +5,12 @@
 //! pointers. The rules live by subject: [`graph`] (targets, reachability, terminals, branch
 //! escapes, state names), [`fields`] (required, exclusive, ranges, Choice rules, Retry/Catch),
 //! [`expressions`] (query-language fields, paths, payload templates, intrinsics, JSONata,
-//! timestamps, lints), [`variables`] (`$variable` scope) and [`syntax`] (the string checkers).
+//! timestamps, lints), [`variables`] (`$variable` scope), [`flow`] (what one state hands the
+//! next: a field read of a Parallel's array) and [`syntax`] (the string checkers).
 
 pub mod expressions;
 pub mod fields;
+pub mod flow;
 pub mod graph;
 pub mod syntax;
 pub mod variables;
@@ -147,6 +149,7 @@ fn whole_rules(machine: &StateMachine, walk: &Walk, execution_type: ExecutionTyp
         }
     }
     variables::check(scopes, &mut out);
+    flow::check(scopes, &mut out);
     labels(walk, &mut out);
     out
 }
