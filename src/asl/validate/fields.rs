@@ -12,7 +12,9 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
     let m = scope.machine;
     let p = &scope.pointer;
     // AWS names every required field that is absent in one diagnostic on the object that lacks
-    // them, `States` before `StartAt`: "These fields are required: [States, StartAt]" at "/".
+    // them, `States` before `StartAt`: "These fields are required: [States, StartAt]" at "/". The
+    // same words for every required field (a Choice rule's `Next`, a catcher's `ErrorEquals`, a
+    // Task's `Resource`), ours after them.
     let mut absent = Vec::new();
     if m.states.is_empty() {
         if m.layout.extra("States").is_some() {
@@ -162,7 +164,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
     match &state.kind {
         StateKind::Task(task) => {
             if task.resource.is_none() && !written(at, "Resource") {
-                report(out, Code::MissingField, at.at("Resource"), "a Task needs a `Resource`");
+                report(out, Code::MissingField, at.at("Resource"), "These fields are required: [Resource] (a Task needs a `Resource`)");
             }
             if let Some(Err(refused)) = task.resource.as_deref().map(integrations::parse) {
                 report(out, Code::UnknownResource, at.at("Resource"), refused.message());
@@ -202,7 +204,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             }
         }
         StateKind::Choice(choice) => match &choice.choices {
-            None if !written(at, "Choices") => report(out, Code::MissingField, at.at("Choices"), "a Choice needs `Choices`"),
+            None if !written(at, "Choices") => report(out, Code::MissingField, at.at("Choices"), "These fields are required: [Choices] (a Choice needs `Choices`)"),
             None => {}
             Some(rules) if rules.is_empty() => report(out, Code::EmptyChoices, at.at("Choices"), "`Choices` needs at least one rule"),
             Some(rules) => {
@@ -212,7 +214,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             }
         },
         StateKind::Parallel(p) => match &p.branches {
-            None if !written(at, "Branches") => report(out, Code::MissingField, at.at("Branches"), "a Parallel needs `Branches`"),
+            None if !written(at, "Branches") => report(out, Code::MissingField, at.at("Branches"), "These fields are required: [Branches] (a Parallel needs `Branches`)"),
             Some(b) if b.is_empty() => report(out, Code::ValueRange, at.at("Branches"), "`Branches` needs at least one branch"),
             _ => {}
         },
@@ -234,7 +236,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             if let Some(reader) = &map.item_reader
                 && reader.get("Resource").is_none()
             {
-                report(out, Code::MissingField, at.at("ItemReader/Resource"), "an `ItemReader` needs a `Resource`");
+                report(out, Code::MissingField, at.at("ItemReader/Resource"), "These fields are required: [Resource] (an `ItemReader` needs a `Resource`)");
             }
             // A Distributed Map's own fields mean nothing to a Map declared INLINE: refused, as
             // running them inline would silently drop them. A Map that declares no mode is
@@ -320,7 +322,7 @@ fn check_error_lists(lists: &[Option<&Vec<String>>], base: &str, what: &str, out
     let mut earlier: Vec<String> = Vec::new();
     for (i, list) in lists.iter().enumerate() {
         let Some(list) = list else {
-            report(out, Code::MissingField, format!("{base}/{i}/ErrorEquals"), format!("a {what} needs `ErrorEquals`"));
+            report(out, Code::MissingField, format!("{base}/{i}/ErrorEquals"), format!("These fields are required: [ErrorEquals] (a {what} needs `ErrorEquals`)"));
             continue;
         };
         let pointer = format!("{base}/{i}/ErrorEquals");

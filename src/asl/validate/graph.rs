@@ -43,7 +43,9 @@ fn check_name(name: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
     let message = if length == 0 {
         "a state name cannot be empty".to_string()
     } else if length > 80 {
-        format!("the state name is {length} characters long; the limit is 80")
+        // AWS's words: "INVALID_STATE_NAME: Invalid State name: State exceeds the 80-character
+        // limit allowed by the service" (a deployment's refusal quoted in a CDK construct's docs).
+        format!("Invalid State name: State exceeds the 80-character limit allowed by the service (the name is {length} characters long)")
     } else if let Some(c) = name.chars().find(|c| c.is_control()) {
         // Only control characters: spaces, `?`, `:` and the like are fine in *state* names
         // (Workflow Studio's own defaults are "Lambda Invoke", "Pass (1)"). The stricter
