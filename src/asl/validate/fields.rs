@@ -39,16 +39,19 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
     if let Some(t) = &m.timeout_seconds {
         positive_integer(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), out);
     }
+    // A value outside its enumeration, in AWS's words for one: "Value should be one of the
+    // following: [JSONPath, JSONata]" (measured, `QueryLanguage`), "[STANDARD, EXPRESS]" (a
+    // policy-as-code rule quoting CreateStateMachine on `ExecutionType`).
     if let Some(config) = &m.processor_config {
         if let Some(mode) = &config.mode
             && !matches!(mode.as_str(), "INLINE" | "DISTRIBUTED")
         {
-            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/Mode"), format!("`Mode` must be INLINE or DISTRIBUTED, not {mode:?}"));
+            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/Mode"), format!("Value should be one of the following: [INLINE, DISTRIBUTED] (`Mode` is {mode:?})"));
         }
         if let Some(t) = &config.execution_type
             && !matches!(t.as_str(), "STANDARD" | "EXPRESS")
         {
-            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/ExecutionType"), format!("`ExecutionType` must be STANDARD or EXPRESS, not {t:?}"));
+            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/ExecutionType"), format!("Value should be one of the following: [STANDARD, EXPRESS] (`ExecutionType` is {t:?})"));
         }
     }
 }
@@ -371,7 +374,7 @@ fn check_retriers(retriers: &[Retrier], at: &StateAt, out: &mut Vec<Diagnostic>)
         if let Some(j) = &r.jitter_strategy
             && !matches!(j.as_str(), "FULL" | "NONE")
         {
-            report(out, Code::JitterStrategy, p("JitterStrategy"), format!("`JitterStrategy` must be FULL or NONE, not {j:?}"));
+            report(out, Code::JitterStrategy, p("JitterStrategy"), format!("Value should be one of the following: [FULL, NONE] (`JitterStrategy` is {j:?})"));
         }
     }
 }
