@@ -165,6 +165,10 @@ codes! {
     /// unknown member, a missing required one, a wrong type, a value outside an enum): found by
     /// the service catalogue (`catalogue::requests`), where the service's model is at hand.
     RequestField = "REQUEST_FIELD", Warning;
+    /// A Task's `Parameters`/`Arguments` object without a member its operation requires (neither
+    /// `X` nor `X.$`): AWS refuses the definition, "The field 'FunctionName' is required but was
+    /// missing". Found by the service catalogue (`catalogue::requests`), as REQUEST_FIELD is.
+    RequiredRequestField = "REQUIRED_REQUEST_FIELD", Error;
     /// A path reading a field of a Parallel's output, which is an array: `"m.$": "$.message"` in
     /// the state after a Parallel with no `ResultSelector` or `ResultPath` that makes it an object.
     ArrayOutputField = "ARRAY_OUTPUT_FIELD", Warning;
@@ -201,7 +205,7 @@ impl Code {
             | ChoiceRuleNext | NestedRuleNext | ChoiceRuleComparator | EmptyChoices | BackoffRate | JitterStrategy
             | StatesAllPosition | EmptyErrorEquals | BranchEscape | EmptyStates | JsonPathSyntax
             | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
-            | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
+            | ExpressIntegration | Credentials | OuterVariableAssigned | RequiredRequestField => "SCHEMA_VALIDATION_FAILED",
             UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField | ArrayOutputField => return None,
         })
     }
