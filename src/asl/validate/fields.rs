@@ -40,8 +40,10 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
         positive_integer(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), out);
     }
     // A value outside its enumeration, in AWS's words for one: "Value should be one of the
-    // following: [JSONPath, JSONata]" (measured, `QueryLanguage`), "[STANDARD, EXPRESS]" (a
-    // policy-as-code rule quoting CreateStateMachine on `ExecutionType`).
+    // following: [JSONPath, JSONata]" (measured, `QueryLanguage`), "[STANDARD, EXPRESS]" and
+    // "[NONE, FULL]" (a policy-as-code rule quoting CreateStateMachine on `ExecutionType` and
+    // `JitterStrategy`, whose other quotes are AWS's measured words: "Value cannot be empty",
+    // "States.ALL must appear alone and at end of list", "Field 'Next' is not supported").
     if let Some(config) = &m.processor_config {
         if let Some(mode) = &config.mode
             && !matches!(mode.as_str(), "INLINE" | "DISTRIBUTED")
@@ -209,7 +211,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         StateKind::Choice(choice) => match &choice.choices {
             None if !written(at, "Choices") => report(out, Code::MissingField, at.at("Choices"), "These fields are required: [Choices] (a Choice needs `Choices`)"),
             None => {}
-            Some(rules) if rules.is_empty() => report(out, Code::EmptyChoices, at.at("Choices"), "`Choices` needs at least one rule"),
+            Some(rules) if rules.is_empty() => report(out, Code::EmptyChoices, at.at("Choices"), "Value cannot be empty (`Choices` needs at least one rule)"),
             Some(rules) => {
                 for (i, rule) in rules.iter().enumerate() {
                     check_rule(rule, &at.at(&format!("Choices/{i}")), true, at.language, out);
@@ -277,7 +279,7 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, top_level: bool, language: Query
         report(out, Code::ChoiceRuleNext, pointer, "These fields are required: [Next] (a top-level Choice rule needs a `Next`)");
     }
     if !top_level && rule.next.is_some() {
-        report(out, Code::NestedRuleNext, format!("{pointer}/Next"), "a rule inside `And`, `Or` or `Not` cannot have a `Next`");
+        report(out, Code::NestedRuleNext, format!("{pointer}/Next"), "Field 'Next' is not supported (a rule inside `And`, `Or` or `Not` cannot have a `Next`)");
     }
     let extra_tests: Vec<&str> = rule
         .layout
@@ -289,6 +291,12 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, top_level: bool, language: Query
         })
         .collect();
     match (&rule.test, extra_tests.len()) {
+        (None, 0) if rule.variable.is_none() => report(
+            out,
+            Code::ChoiceRuleComparator,
+            pointer,
+            "The object must have only one of the following fields, [And, Or, Not, Variable, Condition] (a Choice rule needs one comparison: `StringEquals`, `And`, `Condition`...)",
+        ),
         (None, 0) => report(out, Code::ChoiceRuleComparator, pointer, "a Choice rule needs one comparison (`StringEquals`, `And`, `Condition`...)"),
         (Some(_), 0) | (None, 1) => {}
         _ => report(
@@ -330,14 +338,14 @@ fn check_error_lists(lists: &[Option<&Vec<String>>], base: &str, what: &str, out
         };
         let pointer = format!("{base}/{i}/ErrorEquals");
         if list.is_empty() {
-            report(out, Code::EmptyErrorEquals, &pointer, "`ErrorEquals` needs at least one error name");
+            report(out, Code::EmptyErrorEquals, &pointer, "Value cannot be empty (`ErrorEquals` needs at least one error name)");
             continue;
         }
         if list.iter().any(|e| e == "States.ALL") {
             if list.len() > 1 {
-                report(out, Code::StatesAllPosition, &pointer, "`States.ALL` must be the only error name in its `ErrorEquals`");
+                report(out, Code::StatesAllPosition, &pointer, "States.ALL must appear alone and at end of list (`States.ALL` must be the only error name in its `ErrorEquals`)");
             } else if i + 1 != lists.len() {
-                report(out, Code::StatesAllPosition, &pointer, format!("the {what} with `States.ALL` must be the last one"));
+                report(out, Code::StatesAllPosition, &pointer, format!("States.ALL must appear alone and at end of list (the {what} with `States.ALL` must be the last one)"));
             }
         }
         if i > 0 && list.iter().all(|e| covers(&earlier, e)) {
@@ -374,7 +382,7 @@ fn check_retriers(retriers: &[Retrier], at: &StateAt, out: &mut Vec<Diagnostic>)
         if let Some(j) = &r.jitter_strategy
             && !matches!(j.as_str(), "FULL" | "NONE")
         {
-            report(out, Code::JitterStrategy, p("JitterStrategy"), format!("Value should be one of the following: [FULL, NONE] (`JitterStrategy` is {j:?})"));
+            report(out, Code::JitterStrategy, p("JitterStrategy"), format!("Value should be one of the following: [NONE, FULL] (`JitterStrategy` is {j:?})"));
         }
     }
 }
