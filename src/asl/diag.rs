@@ -150,6 +150,11 @@ codes! {
     UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
     /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.
     OutOfScopeVariable = "OUT_OF_SCOPE_VARIABLE", Warning;
+    /// A variable name an `Assign` cannot set: empty, longer than 80 characters, or holding a
+    /// character other than letters, digits and `_` (`"order.id": ...`).
+    VariableName = "VARIABLE_NAME", Error;
+    /// An `Assign` setting the reserved variable `states` (`$states` is Step Functions' own).
+    ReservedVariable = "RESERVED_VARIABLE", Error;
     /// A variable that an `Assign` sets but no state that can see it reads.
     UnusedVariable = "UNUSED_VARIABLE", Warning;
     /// A Parallel branch or Map iteration assigning a variable that an enclosing scope assigns:
@@ -196,6 +201,11 @@ impl Code {
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
             Label => "INVALID_LABEL_NAME",
+            // "INVALID_VARIABLE_NAME: Invalid variable name 'x': the variable name contains
+            // invalid characters." and "RESERVED_VARIABLE_NAME: Cannot assign to reserved
+            // variable '$states'." (CreateStateMachine, as a policy-as-code rule quotes it).
+            VariableName => "INVALID_VARIABLE_NAME",
+            ReservedVariable => "RESERVED_VARIABLE_NAME",
             // AWS reports an unreachable state under MISSING_TRANSITION_TARGET too.
             UnknownTarget | UnreachableState => "MISSING_TRANSITION_TARGET",
             PathWithoutDollar => "NO_DOLLAR",
