@@ -139,7 +139,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
     let pairs: &[(&str, &str)] = match state_type {
         StateType::Task => &[("TimeoutSeconds", "TimeoutSecondsPath"), ("HeartbeatSeconds", "HeartbeatSecondsPath")],
         StateType::Map => &[
-            ("Iterator", "ItemProcessor"),
+            ("ItemProcessor", "Iterator"),
             ("Parameters", "ItemSelector"),
             ("MaxConcurrency", "MaxConcurrencyPath"),
             ("ToleratedFailureCount", "ToleratedFailureCountPath"),
@@ -149,9 +149,12 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         StateType::Fail => &[("Error", "ErrorPath"), ("Cause", "CausePath")],
         _ => &[],
     };
+    // AWS's words for a pair: "There should only be one of the following fields:
+    // [TimeoutSeconds, TimeoutSecondsPath]" (a policy-as-code rule quoting CreateStateMachine for
+    // these pairs, the field first and its Path after, ItemProcessor before Iterator).
     for (a, b) in pairs {
         if written(at, a) && written(at, b) {
-            report(out, Code::ExclusiveFields, at.at(b), format!("`{a}` and `{b}` cannot both be set"));
+            report(out, Code::ExclusiveFields, at.at(b), format!("There should only be one of the following fields: [{a}, {b}] (`{a}` and `{b}` cannot both be set)"));
         }
     }
     // Next vs End.
@@ -197,11 +200,14 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         StateKind::Wait(wait) => {
             let count = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].iter().filter(|f| written(at, f)).count();
             if count != 1 {
+                // AWS's words for more than one (the same rule's quote).
+                let aws = if count > 1 { "There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] (" } else { "" };
+                let close = if count > 1 { ")" } else { "" };
                 report(
                     out,
                     Code::WaitDuration,
                     at.pointer,
-                    format!("a Wait needs exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`; it has {count}"),
+                    format!("{aws}a Wait needs exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`; it has {count}{close}"),
                 );
             }
             if let Some(NumberOrExpression::Number(n)) = &wait.seconds {
@@ -225,7 +231,12 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         },
         StateKind::Map(map) => {
             if !written(at, "Iterator") && !written(at, "ItemProcessor") {
-                report(out, Code::MissingField, at.at("ItemProcessor"), "a Map needs an `ItemProcessor`");
+                report(
+                    out,
+                    Code::MissingField,
+                    at.at("ItemProcessor"),
+                    "This object should have only one of the following fields: [ItemProcessor, Iterator] (a Map needs an `ItemProcessor`)",
+                );
             }
             if let Some(NumberOrExpression::Number(n)) = &map.max_concurrency {
                 non_negative_integer(n, "MaxConcurrency", &at.at("MaxConcurrency"), out);
