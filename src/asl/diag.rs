@@ -144,8 +144,10 @@ codes! {
     Credentials = "CREDENTIALS", Error;
     /// A Distributed Map's `Label` AWS refuses: longer than 40 characters, a forbidden character
     /// (white space, brackets, `?`, `*`, `"`, `#`, `%`, `\\`, `^`, `|`, `~`, `` ` ``, `$`, `&`, `,`,
-    /// `;`, `:`, `/`, control characters), or the label of another Map of the machine.
+    /// `;`, `:`, `/`, control characters).
     Label = "LABEL", Error;
+    /// Two Distributed Maps of one machine with the same `Label`.
+    DuplicateLabel = "DUPLICATE_LABEL", Error;
     /// A `$variable` that no state assigns.
     UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
     /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.
@@ -201,6 +203,7 @@ impl Code {
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
             Label => "INVALID_LABEL_NAME",
+            DuplicateLabel => "DUPLICATE_LABEL_NAME",
             // "INVALID_VARIABLE_NAME: Invalid variable name 'x': the variable name contains
             // invalid characters." and "RESERVED_VARIABLE_NAME: Cannot assign to reserved
             // variable '$states'." (CreateStateMachine, as a policy-as-code rule quotes it).

@@ -39,6 +39,11 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
     if let Some(t) = &m.timeout_seconds {
         positive_integer(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), out);
     }
+    // ASL has one version ("Value should be one of the following: [1.0]", the same rule's
+    // measured table of fields).
+    if let Some(v) = m.version.as_deref().filter(|v| *v != "1.0") {
+        report(out, Code::InvalidValue, format!("{p}/Version"), format!("Value should be one of the following: [1.0] (`Version` is {v:?})"));
+    }
     // A value outside its enumeration, in AWS's words for one: "Value should be one of the
     // following: [JSONPath, JSONata]" (measured, `QueryLanguage`), "[STANDARD, EXPRESS]" and
     // "[NONE, FULL]" (a policy-as-code rule quoting CreateStateMachine on `ExecutionType` and
@@ -67,7 +72,7 @@ fn check_credentials(credentials: &Payload, at: &StateAt, out: &mut Vec<Diagnost
         report(out, Code::Credentials, pointer, format!("`Credentials` takes only `RoleArn` (or `RoleArn.$`), not `{}`", m.key));
     }
     if !members.iter().any(|m| m.key == "RoleArn" || m.key == "RoleArn.$") {
-        report(out, Code::Credentials, at.at("Credentials"), "`Credentials` needs a `RoleArn`: the role the Task assumes");
+        report(out, Code::Credentials, at.at("Credentials"), "The field 'RoleArn' is required but was missing (`Credentials` needs a `RoleArn`: the role the Task assumes)");
     }
 }
 
@@ -226,7 +231,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         },
         StateKind::Parallel(p) => match &p.branches {
             None if !written(at, "Branches") => report(out, Code::MissingField, at.at("Branches"), "These fields are required: [Branches] (a Parallel needs `Branches`)"),
-            Some(b) if b.is_empty() => report(out, Code::ValueRange, at.at("Branches"), "`Branches` needs at least one branch"),
+            Some(b) if b.is_empty() => report(out, Code::ValueRange, at.at("Branches"), "Value cannot be empty (`Branches` needs at least one branch)"),
             _ => {}
         },
         StateKind::Map(map) => {
