@@ -55,6 +55,17 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
         {
             report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/Mode"), format!("Value should be one of the following: [INLINE, DISTRIBUTED] (`Mode` is {mode:?})"));
         }
+        // "You must provide this field if you specified DISTRIBUTED for the mode sub-field"
+        // (AWS's CDK reference on ProcessorConfig); AWS's words for its absence, "These fields
+        // are required: [ExecutionType]", as a policy-as-code rule quotes CreateStateMachine.
+        if config.mode.as_deref() == Some("DISTRIBUTED") && config.execution_type.is_none() && config.layout.extra("ExecutionType").is_none() {
+            report(
+                out,
+                Code::MissingField,
+                format!("{p}/ProcessorConfig"),
+                "These fields are required: [ExecutionType] (a Distributed Map runs its iterations as STANDARD or EXPRESS child workflows)",
+            );
+        }
         if let Some(t) = &config.execution_type
             && !matches!(t.as_str(), "STANDARD" | "EXPRESS")
         {
@@ -470,7 +481,12 @@ mod inline_map_tests {
     use crate::asl::validate::validate_text;
 
     fn map_errors(mode: &str) -> Vec<(Code, String)> {
-        let config = if mode.is_empty() { String::new() } else { format!(r#""ProcessorConfig": {{"Mode": "{mode}"}}, "#) };
+        let config = match mode {
+            "" => String::new(),
+            // A Distributed Map names its children's execution type (AWS requires it).
+            "DISTRIBUTED" => r#""ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "#.to_string(),
+            _ => format!(r#""ProcessorConfig": {{"Mode": "{mode}"}}, "#),
+        };
         let text = format!(
             r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemReader": {{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {{"InputType": "JSON"}}, "Parameters": {{"Bucket": "b", "Key": "k"}}}}, "ItemProcessor": {{{config}"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}, "End": true}}}}}}"#
         );
@@ -482,5 +498,14 @@ mod inline_map_tests {
         assert_eq!(map_errors("INLINE"), vec![(Code::FieldNotAllowed, "/States/M/ItemReader".to_string())]);
         assert_eq!(map_errors(""), vec![], "AWS accepts it on a Map that declares no mode");
         assert_eq!(map_errors("DISTRIBUTED"), vec![]);
+    }
+
+    #[test]
+    fn a_distributed_map_without_its_execution_type_is_refused_in_aws_words() {
+        let text = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#;
+        let found: Vec<(Code, String, String)> = validate_text(text).errors().map(|d| (d.code, d.pointer.clone(), d.message.clone())).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (Code::MissingField, "/States/M/ItemProcessor/ProcessorConfig"));
+        assert!(found[0].2.starts_with("These fields are required: [ExecutionType]"), "{found:?}");
     }
 }
