@@ -361,7 +361,7 @@ fn result_writer_puts_the_manifest_and_result_files_for_each_transformation_and_
 
 #[test]
 fn flatten_spreads_array_outputs_and_writer_config_alone_formats_the_output() {
-    let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Out", "States": {"Out": {"Type": "Pass", "OutputPath": "$.out", "End": true}}});
+    let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Out", "States": {"Out": {"Type": "Pass", "OutputPath": "$.out", "End": true}}});
     let items = json!({"items": [{"out": [1, 2]}, {"out": [3]}], "prefix": ""});
     let r = run(json!({"ItemsPath": "$.items", "ItemProcessor": processor, "ResultWriter": writer(Some("FLATTEN"), Some("JSON"))}), items.clone(), json!({"results": {}}));
     let key = r.output["ResultWriterDetails"]["Key"].as_str().unwrap().replace("manifest.json", "SUCCEEDED_0.json");
@@ -434,7 +434,11 @@ fn the_corpus_image_workflow_writes_one_flattened_json_lines_file_of_every_image
 
 #[test]
 fn the_validator_refuses_distributed_fields_an_inline_map_would_drop_and_empty_ones() {
-    let processor = |mode: &str| json!({"ProcessorConfig": {"Mode": mode}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    // A Distributed Map names its children's execution type (AWS requires it).
+    let processor = |mode: &str| {
+        let config = if mode == "DISTRIBUTED" { json!({"Mode": mode, "ExecutionType": "STANDARD"}) } else { json!({"Mode": mode}) };
+        json!({"ProcessorConfig": config, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})
+    };
     let reader = json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key": "k"}});
     let cases = [
         (json!({"ItemReader": reader, "ItemProcessor": processor("INLINE")}), Some(("FIELD_NOT_ALLOWED", "/States/M/ItemReader"))),
@@ -462,7 +466,7 @@ fn a_child_execution_has_its_own_context_and_no_outer_variables() {
     let definition = json!({"StartAt": "Set", "States": {
         "Set": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "Process"},
         "Process": {"Type": "Map", "ItemsPath": "$.items", "Label": "Kids",
-            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {
                 "id.$": "$$.Execution.Id", "name.$": "$$.Execution.Name", "input.$": "$$.Execution.Input", "machine.$": "$$.StateMachine.Name"}, "End": true}}},
             "End": true}}});
     let r = run_definition(definition, json!({"items": [{"n": 1}]}), json!({}));
@@ -476,7 +480,7 @@ fn a_child_execution_has_its_own_context_and_no_outer_variables() {
     let definition = json!({"StartAt": "Set", "States": {
         "Set": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "Process"},
         "Process": {"Type": "Map", "ItemsPath": "$.items",
-            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "Read", "States": {"Read": {"Type": "Pass", "Parameters": {"v.$": "$outer"}, "End": true}}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Read", "States": {"Read": {"Type": "Pass", "Parameters": {"v.$": "$outer"}, "End": true}}},
             "End": true}}});
     let r = run_definition(definition, json!({"items": [1]}), json!({}));
     assert_eq!(r.error().0, "States.ExceedToleratedFailureThreshold", "the child failed reading $outer: {}", r.output);
@@ -487,7 +491,7 @@ fn statecraft_run_seeds_s3_from_a_file_and_says_where_a_bad_one_is_wrong() {
     use statecraft::sim::command::{RunOptions, run_command};
     let definition = json!({"QueryLanguage": "JSONata", "StartAt": "Process", "States": {"Process": {"Type": "Map",
         "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Arguments": {"Bucket": "in", "Key": "items.json"}},
-        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
         "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "out", "Prefix": "{% $states.input.run %}"}},
         "End": true}}})
     .to_string();

@@ -1,11 +1,14 @@
 //! Definitions AWS rejected (and the few it accepted beside them), recorded against real AWS
 //! (`tests/fixtures/rejected/`, format in its README): our validator, as `statecraft validate`
-//! runs it, must reject each one AWS rejected, at the place AWS names, with a code that is AWS's
-//! or in AWS's family (`Code::aws_code`), and accept each one AWS accepted.
+//! runs it (the service catalogue's request checks included), must reject each one AWS
+//! rejected, at the place AWS names, with a code that is AWS's or in AWS's family
+//! (`Code::aws_code`), and accept each one AWS accepted.
 
 use statecraft::asl::diag::Diagnostic;
 use statecraft::asl::model::ExecutionType;
 use statecraft::asl::validate::validate_text_as;
+use statecraft::catalogue::Catalogue;
+use statecraft::catalogue::requests::request_diagnostics;
 use statecraft::sim::teststate::{TestStateRequest, test_state};
 use std::path::Path;
 
@@ -203,6 +206,7 @@ fn fixture_files(folder: &str) -> (std::path::PathBuf, Vec<std::path::PathBuf>) 
 #[test]
 fn aws_rejected_definitions_are_rejected_as_aws_does() {
     let (_, paths) = fixture_files("rejected");
+    let catalogue = Catalogue::built_in();
     let mut failures = Vec::new();
     let mut known_differences = Vec::new();
     let (mut rejected, mut accepted) = ((0, 0), (0, 0));
@@ -228,7 +232,10 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
             continue;
         }
         let machine_type = if case["type"] == "EXPRESS" { ExecutionType::Express } else { ExecutionType::Standard };
-        let report = validate_text_as(case["definition"].as_str().unwrap(), machine_type);
+        let definition = case["definition"].as_str().unwrap();
+        let mut report = validate_text_as(definition, machine_type);
+        // As `statecraft validate` does: with the service catalogue's request checks.
+        report.diagnostics.extend(request_diagnostics(definition, &catalogue));
         let errors: Vec<&Diagnostic> = report.errors().collect();
         let problems = aws_problems(&case["expected"]);
         if problems.is_empty() {
@@ -241,6 +248,14 @@ fn aws_rejected_definitions_are_rejected_as_aws_does() {
         }
         rejected.1 += 1;
         let missing: Vec<&AwsProblem> = problems.iter().filter(|p| !errors.iter().any(|d| matches(d, p))).collect();
+        // AWS's graph check names every missing target and every unreachable state at once: where
+        // it reports one, ours must report none it does not.
+        let graph = "MISSING_TRANSITION_TARGET";
+        if problems.iter().any(|p| p.code == graph) {
+            for d in errors.iter().filter(|d| d.code.aws_code() == Some(graph) && !problems.iter().any(|p| matches(d, p))) {
+                failures.push(format!("{name}: we say {} at {:?} too, AWS does not: {}", d.code, d.pointer, d.message));
+            }
+        }
         if missing.is_empty() {
             rejected.0 += 1;
             // Found at AWS's place: now in AWS's words? A case whose wording we do not follow

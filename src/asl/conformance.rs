@@ -266,6 +266,13 @@ impl TaskHandler for DeclaredLambda {
 /// ([`run_dir_with`]).
 pub fn declared_functions(case: &Value) -> Result<HandlerRegistry, String> {
     let mut registry = HandlerRegistry::new();
+    register_declared_functions(case, &mut registry)?;
+    Ok(registry)
+}
+
+/// [`declared_functions`] registered into `registry`, over what it holds (a TestState call's
+/// `lambdas`, beside the simulator's own handlers).
+pub fn register_declared_functions(case: &Value, registry: &mut HandlerRegistry) -> Result<(), String> {
     let mut lambda = DeclaredLambda { functions: Vec::new(), latency: 0 };
     for field in ["lambdas", "services"] {
         if let Some(declared) = case.get(field) {
@@ -284,7 +291,7 @@ pub fn declared_functions(case: &Value) -> Result<HandlerRegistry, String> {
     if !lambda.functions.is_empty() {
         registry.register("arn:aws:states:::lambda:invoke", lambda);
     }
-    Ok(registry)
+    Ok(())
 }
 
 /// One answer a recording's test sent to a task waiting for its token (a case's `callbacks`,

@@ -108,7 +108,7 @@ codes! {
     UnknownTarget = "UNKNOWN_TARGET", Error;
     /// A transition out of a Parallel branch or Map processor, or into one from outside.
     BranchEscape = "BRANCH_ESCAPE", Error;
-    /// A state no transition from `StartAt` reaches.
+    /// A state that neither `StartAt` nor any transition of its scope names (AWS's "not reachable").
     UnreachableState = "UNREACHABLE_STATE", Error;
     /// The top-level `States` holds no terminal state (Succeed, Fail, `"End": true`).
     NoTerminalState = "NO_TERMINAL_STATE", Error;
@@ -144,12 +144,19 @@ codes! {
     Credentials = "CREDENTIALS", Error;
     /// A Distributed Map's `Label` AWS refuses: longer than 40 characters, a forbidden character
     /// (white space, brackets, `?`, `*`, `"`, `#`, `%`, `\\`, `^`, `|`, `~`, `` ` ``, `$`, `&`, `,`,
-    /// `;`, `:`, `/`, control characters), or the label of another Map of the machine.
+    /// `;`, `:`, `/`, control characters).
     Label = "LABEL", Error;
+    /// Two Distributed Maps of one machine with the same `Label`.
+    DuplicateLabel = "DUPLICATE_LABEL", Error;
     /// A `$variable` that no state assigns.
     UndefinedVariable = "UNDEFINED_VARIABLE", Warning;
     /// A `$variable` assigned only inside a Parallel branch or Map processor, read outside it.
     OutOfScopeVariable = "OUT_OF_SCOPE_VARIABLE", Warning;
+    /// A variable name an `Assign` cannot set: empty, longer than 80 characters, or holding a
+    /// character other than letters, digits and `_` (`"order.id": ...`).
+    VariableName = "VARIABLE_NAME", Error;
+    /// An `Assign` setting the reserved variable `states` (`$states` is Step Functions' own).
+    ReservedVariable = "RESERVED_VARIABLE", Error;
     /// A variable that an `Assign` sets but no state that can see it reads.
     UnusedVariable = "UNUSED_VARIABLE", Warning;
     /// A Parallel branch or Map iteration assigning a variable that an enclosing scope assigns:
@@ -165,6 +172,13 @@ codes! {
     /// unknown member, a missing required one, a wrong type, a value outside an enum): found by
     /// the service catalogue (`catalogue::requests`), where the service's model is at hand.
     RequestField = "REQUEST_FIELD", Warning;
+    /// A Task's `Parameters`/`Arguments` object without a member its operation requires (neither
+    /// `X` nor `X.$`): AWS refuses the definition, "The field 'FunctionName' is required but was
+    /// missing". Found by the service catalogue (`catalogue::requests`), as REQUEST_FIELD is.
+    RequiredRequestField = "REQUIRED_REQUEST_FIELD", Error;
+    /// A path reading a field of a Parallel's output, which is an array: `"m.$": "$.message"` in
+    /// the state after a Parallel with no `ResultSelector` or `ResultPath` that makes it an object.
+    ArrayOutputField = "ARRAY_OUTPUT_FIELD", Warning;
 }
 
 impl Code {
@@ -189,6 +203,12 @@ impl Code {
             DuplicateStateName => "DUPLICATE_STATE_NAME",
             StateName => "INVALID_STATE_NAME",
             Label => "INVALID_LABEL_NAME",
+            DuplicateLabel => "DUPLICATE_LABEL_NAME",
+            // "INVALID_VARIABLE_NAME: Invalid variable name 'x': the variable name contains
+            // invalid characters." and "RESERVED_VARIABLE_NAME: Cannot assign to reserved
+            // variable '$states'." (CreateStateMachine, as a policy-as-code rule quotes it).
+            VariableName => "INVALID_VARIABLE_NAME",
+            ReservedVariable => "RESERVED_VARIABLE_NAME",
             // AWS reports an unreachable state under MISSING_TRANSITION_TARGET too.
             UnknownTarget | UnreachableState => "MISSING_TRANSITION_TARGET",
             PathWithoutDollar => "NO_DOLLAR",
@@ -198,8 +218,8 @@ impl Code {
             | ChoiceRuleNext | NestedRuleNext | ChoiceRuleComparator | EmptyChoices | BackoffRate | JitterStrategy
             | StatesAllPosition | EmptyErrorEquals | BranchEscape | EmptyStates | JsonPathSyntax
             | ReferencePathSyntax | PayloadTemplate | IntrinsicFunction | QueryLanguageField | TimestampFormat
-            | ExpressIntegration | Credentials | OuterVariableAssigned => "SCHEMA_VALIDATION_FAILED",
-            UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField => return None,
+            | ExpressIntegration | Credentials | OuterVariableAssigned | RequiredRequestField => "SCHEMA_VALIDATION_FAILED",
+            UndefinedVariable | OutOfScopeVariable | UnusedVariable | UnreachableCatcher | RequestField | ArrayOutputField => return None,
         })
     }
 }

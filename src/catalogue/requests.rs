@@ -3,9 +3,12 @@
 //! warnings located on the field (JSON pointer, span, line:column). `statecraft validate` runs it
 //! with every service file; the page with the files it has fetched, so a service's checks appear
 //! once its file is here. An `aws-sdk:` call to an operation its service's model does not have is
-//! an error, in AWS's words ("The resource provided … is not recognized").
+//! an error, in AWS's words ("The resource provided … is not recognized"), and so is an optimized
+//! integration's request without a member its operation requires ("The field 'FunctionName' is
+//! required but was missing").
 
 use super::needs::task_resources;
+use super::check::FindingKind;
 use super::{Catalogue, FieldValidationMode, Written};
 use crate::asl::diag::{Code, Diagnostic, locate};
 
@@ -38,8 +41,29 @@ pub fn request_diagnostics(text: &str, catalogue: &Catalogue) -> Vec<Diagnostic>
             continue;
         }
         let operation = format!("{}:{}", resolved.service.name, resolved.operation);
+        let optimized = matches!(resolved.integration, super::Integration::Optimized { .. });
+        let written: Vec<&str> = request.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
         for finding in resolved.check_parameters(request, FieldValidationMode::Strict, Written::Template) {
             let pointer = format!("{}/{field}{}", task.pointer, finding.pointer);
+            // A member an optimized integration's request lacks makes AWS refuse the
+            // definition, in these words (measured with ValidateStateMachineDefinition for
+            // lambda:invoke's FunctionName, sqs:sendMessage's QueueUrl and MessageBody,
+            // dynamodb:putItem's TableName and Item and seven more, as a policy-as-code rule
+            // records). A Task without `Parameters` passes its input on, unchecked (AWS's
+            // TestState ran `lambda:invoke` without them, the input naming the function). An
+            // `aws-sdk:` request stays a warning: its members' spelling is the Java SDK's, which
+            // the catalogue derives, and a false refusal is worse than a missed one; so does a
+            // member written in another case ("did you mean").
+            let member = finding.message.split('"').nth(1).unwrap_or_default();
+            let respelled = written.iter().any(|w| w.trim_end_matches(".$").eq_ignore_ascii_case(member));
+            if optimized && !respelled && finding.kind == FindingKind::MissingRequired && finding.pointer.is_empty() {
+                out.push(Diagnostic::new(
+                    Code::RequiredRequestField,
+                    pointer,
+                    format!("The field '{member}' is required but was missing ({operation} input; a `{member}.$` path fills it at run time)"),
+                ));
+                continue;
+            }
             out.push(Diagnostic::new(Code::RequestField, pointer, format!("{} ({operation} input)", finding.message)));
         }
     }
@@ -52,7 +76,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_wrong_field_is_a_warning_on_that_field() {
+    fn each_wrong_field_is_a_warning_on_that_field_and_a_missing_required_one_an_error_for_optimized_integrations() {
         let text = r#"{"StartAt": "Get", "States": {
   "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
           "Parameters": {"TableName": "Orders", "Key": {"id": {"S.$": "$.id"}}, "ConsistentRead": "yes"}, "Next": "Each"},
@@ -73,6 +97,19 @@ mod tests {
             ("/States/Each/ItemProcessor/States/Put/Arguments".to_string(), 6, 13),
         ]);
         assert!(found.iter().all(|d| d.code == Code::RequestField && !d.is_error()));
+        // An optimized integration's request without a required member is refused, as AWS
+        // refuses it; not one without `Parameters` (its input is the request).
+        let refused = request_diagnostics(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"Payload.$": "$"}, "Next": "B"},
+                "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl.$": "$.q", "messageBody": "x"}, "Next": "C"},
+                "C": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
+            &Catalogue::embedded(),
+        );
+        let errors: Vec<(&str, &str)> = refused.iter().filter(|d| d.is_error()).map(|d| (d.pointer.as_str(), d.message.as_str())).collect();
+        assert_eq!(errors.len(), 1, "{refused:?}");
+        assert_eq!(refused.iter().find(|d| d.is_error()).unwrap().code, Code::RequiredRequestField);
+        assert_eq!(errors[0].0, "/States/A/Parameters");
+        assert!(errors[0].1.starts_with("The field 'FunctionName' is required but was missing"), "{}", errors[0].1);
         assert!(found[0].message.ends_with("(dynamodb:GetItem input)"), "{}", found[0].message);
         assert!(request_diagnostics("{ not json", &Catalogue::embedded()).is_empty());
         // Without the service's file (the page before it is fetched): nothing said yet.

@@ -235,9 +235,12 @@ test('the Map inspector shows its settings', async () => {
   const { page, problems } = await open(NESTED);
   await node(page, 'PerItem').locator('.node-head').click();
   await field(page, '/ItemProcessor/ProcessorConfig/Mode').selectOption('DISTRIBUTED');
+  // A Distributed Map needs its children's execution type (AWS refuses one without it).
+  await field(page, '/ItemProcessor/ProcessorConfig/ExecutionType').selectOption('EXPRESS');
   await commit(field(page, '/ToleratedFailurePercentage'), '5');
   const asl = await until(page, (a) => a.States.PerItem.ToleratedFailurePercentage === 5);
   assert.equal(asl.States.PerItem.ItemProcessor.ProcessorConfig.Mode, 'DISTRIBUTED');
+  assert.equal(asl.States.PerItem.ItemProcessor.ProcessorConfig.ExecutionType, 'EXPRESS');
   assert.equal(await field(page, '/MaxConcurrency').inputValue(), '2');
   await screenshot(page, 'inspector-map.png');
   assert.deepEqual(problems, []);

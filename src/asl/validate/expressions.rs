@@ -104,15 +104,34 @@ fn located(problem: SyntaxProblem, text: &str) -> String {
     format!("{} (at character {} of {text:?})", problem.message, text[..problem.offset.min(text.len())].chars().count() + 1)
 }
 
+/// A path field (`InputPath`, `OutputPath`, a Distributed Map's `...Path`): AWS's words are
+/// "Value must be a valid JSONPath." (CreateStateMachine on `"OutputPath": "Test"`,
+/// aws-cloudformation/cfn-lint#4078).
 fn json_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_json_path(text) {
-        report(out, Code::JsonPathSyntax, pointer, format!("`{field}` is not a valid JSONPath: {}", located(p, text)));
+        report(out, Code::JsonPathSyntax, pointer, format!("Value must be a valid JSONPath. (`{field}` is not: {})", located(p, text)));
+    }
+}
+
+/// AWS's words for a reference path it cannot read, the reason included where it is known:
+/// "Value is not a Reference Path: Reference path didn't start with '$'" (CreateStateMachine on
+/// a Choice rule's `"Variable": "Test"`, aws-cloudformation/cfn-lint#4076, and on
+/// `"Variable": "States.ArrayLength($.Arns)"`, quoted by Terraform's error).
+fn reference_words(text: &str) -> &'static str {
+    if text.starts_with('$') { "Value is not a Reference Path" } else { "Value is not a Reference Path: Reference path didn't start with '$'" }
+}
+
+/// A Choice rule's `Variable` or `...Path` operand: a reference path in AWS's words, checked
+/// with the JSONPath grammar (what AWS's runs read there).
+fn rule_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut Vec<Diagnostic>) {
+    if let Err(p) = syntax::check_json_path(text) {
+        report(out, Code::JsonPathSyntax, pointer, format!("{} (`{field}` is not a valid JSONPath: {})", reference_words(text), located(p, text)));
     }
 }
 
 fn reference_path(text: &str, pointer: impl Into<String>, field: &str, out: &mut Vec<Diagnostic>) {
     if let Err(p) = syntax::check_reference_path(text) {
-        report(out, Code::ReferencePathSyntax, pointer, format!("`{field}` is not a valid reference path: {}", located(p, text)));
+        report(out, Code::ReferencePathSyntax, pointer, format!("{} (`{field}` is not a valid reference path: {})", reference_words(text), located(p, text)));
     }
 }
 
@@ -427,7 +446,7 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, language: QueryLanguage, out: &m
     match language {
         QueryLanguage::JsonPath => {
             if let Some(v) = &rule.variable {
-                json_path(v, format!("{pointer}/Variable"), "Variable", out);
+                rule_path(v, format!("{pointer}/Variable"), "Variable", out);
             }
             if let Some(a) = &rule.assign {
                 template(a, &format!("{pointer}/Assign"), out);
@@ -466,7 +485,7 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, language: QueryLanguage, out: &m
                 wrong_language(language, p.clone(), operator.name(), out);
             }
             match (operator.operand_kind(), operand) {
-                (OperandKind::Path, Operand::Path(path)) => json_path(path, p, operator.name(), out),
+                (OperandKind::Path, Operand::Path(path)) => rule_path(path, p, operator.name(), out),
                 (OperandKind::Timestamp, Operand::String(t)) => timestamp(t, p, operator.name(), out),
                 _ => {}
             }
@@ -511,5 +530,32 @@ mod map_config_tests {
         );
         assert!(found.contains(&(Code::JsonPathSyntax, "/States/M/ItemReader/ReaderConfig/MaxItemsPath".into())), "{found:?}");
         assert!(found.contains(&(Code::PathWithoutDollar, "/States/M/ItemReader/Parameters/Bucket".into())), "{found:?}");
+    }
+}
+
+#[cfg(test)]
+mod path_words_tests {
+    use crate::asl::diag::Code;
+    use crate::asl::validate::errors_of;
+
+    #[test]
+    fn paths_and_reference_paths_are_refused_in_aws_words() {
+        // A Path (`OutputPath`): "Value must be a valid JSONPath." (cfn-lint#4078).
+        let found = errors_of(r#"{"StartAt":"P","States":{"P":{"Type":"Pass","OutputPath":"Test","End":true}}}"#);
+        assert_eq!((found[0].0, found[0].1.as_str()), (Code::JsonPathSyntax, "/States/P/OutputPath"), "{found:?}");
+        assert!(found[0].2.starts_with("Value must be a valid JSONPath."), "{found:?}");
+        // A Choice rule's `Variable` and `...Path` operands, and the reference-path fields, in the
+        // words of a reference path without its `$` (cfn-lint#4076).
+        let choice = r#"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"States.ArrayLength($.a)","NumericEqualsPath":"b","Next":"S"}],"Default":"S"},"S":{"Type":"Succeed"}}}"#;
+        let found = errors_of(choice);
+        assert_eq!(found.len(), 2, "{found:?}");
+        for (_, pointer, message) in &found {
+            assert!(message.starts_with("Value is not a Reference Path: Reference path didn't start with '$'"), "{pointer}: {message}");
+        }
+        let wait = errors_of(r#"{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"s","End":true}}}"#);
+        assert!(wait[0].2.starts_with("Value is not a Reference Path: Reference path didn't start with '$'"), "{wait:?}");
+        // A reference path that starts with `$` but is not one keeps the general words.
+        let deep = errors_of(r#"{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$..s","End":true}}}"#);
+        assert!(deep[0].2.starts_with("Value is not a Reference Path (`SecondsPath`"), "{deep:?}");
     }
 }

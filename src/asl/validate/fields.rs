@@ -12,7 +12,9 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
     let m = scope.machine;
     let p = &scope.pointer;
     // AWS names every required field that is absent in one diagnostic on the object that lacks
-    // them, `States` before `StartAt`: "These fields are required: [States, StartAt]" at "/".
+    // them, `States` before `StartAt`: "These fields are required: [States, StartAt]" at "/". The
+    // same words for every required field (a Choice rule's `Next`, a catcher's `ErrorEquals`, a
+    // Task's `Resource`), ours after them.
     let mut absent = Vec::new();
     if m.states.is_empty() {
         if m.layout.extra("States").is_some() {
@@ -37,16 +39,37 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
     if let Some(t) = &m.timeout_seconds {
         positive_integer(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), out);
     }
+    // ASL has one version ("Value should be one of the following: [1.0]", the same rule's
+    // measured table of fields).
+    if let Some(v) = m.version.as_deref().filter(|v| *v != "1.0") {
+        report(out, Code::InvalidValue, format!("{p}/Version"), format!("Value should be one of the following: [1.0] (`Version` is {v:?})"));
+    }
+    // A value outside its enumeration, in AWS's words for one: "Value should be one of the
+    // following: [JSONPath, JSONata]" (measured, `QueryLanguage`), "[STANDARD, EXPRESS]" and
+    // "[NONE, FULL]" (a policy-as-code rule quoting CreateStateMachine on `ExecutionType` and
+    // `JitterStrategy`, whose other quotes are AWS's measured words: "Value cannot be empty",
+    // "States.ALL must appear alone and at end of list", "Field 'Next' is not supported").
     if let Some(config) = &m.processor_config {
         if let Some(mode) = &config.mode
             && !matches!(mode.as_str(), "INLINE" | "DISTRIBUTED")
         {
-            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/Mode"), format!("`Mode` must be INLINE or DISTRIBUTED, not {mode:?}"));
+            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/Mode"), format!("Value should be one of the following: [INLINE, DISTRIBUTED] (`Mode` is {mode:?})"));
+        }
+        // "You must provide this field if you specified DISTRIBUTED for the mode sub-field"
+        // (AWS's CDK reference on ProcessorConfig); AWS's words for its absence, "These fields
+        // are required: [ExecutionType]", as a policy-as-code rule quotes CreateStateMachine.
+        if config.mode.as_deref() == Some("DISTRIBUTED") && config.execution_type.is_none() && config.layout.extra("ExecutionType").is_none() {
+            report(
+                out,
+                Code::MissingField,
+                format!("{p}/ProcessorConfig"),
+                "These fields are required: [ExecutionType] (a Distributed Map runs its iterations as STANDARD or EXPRESS child workflows)",
+            );
         }
         if let Some(t) = &config.execution_type
             && !matches!(t.as_str(), "STANDARD" | "EXPRESS")
         {
-            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/ExecutionType"), format!("`ExecutionType` must be STANDARD or EXPRESS, not {t:?}"));
+            report(out, Code::InvalidValue, format!("{p}/ProcessorConfig/ExecutionType"), format!("Value should be one of the following: [STANDARD, EXPRESS] (`ExecutionType` is {t:?})"));
         }
     }
 }
@@ -60,7 +83,7 @@ fn check_credentials(credentials: &Payload, at: &StateAt, out: &mut Vec<Diagnost
         report(out, Code::Credentials, pointer, format!("`Credentials` takes only `RoleArn` (or `RoleArn.$`), not `{}`", m.key));
     }
     if !members.iter().any(|m| m.key == "RoleArn" || m.key == "RoleArn.$") {
-        report(out, Code::Credentials, at.at("Credentials"), "`Credentials` needs a `RoleArn`: the role the Task assumes");
+        report(out, Code::Credentials, at.at("Credentials"), "The field 'RoleArn' is required but was missing (`Credentials` needs a `RoleArn`: the role the Task assumes)");
     }
 }
 
@@ -132,7 +155,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
     let pairs: &[(&str, &str)] = match state_type {
         StateType::Task => &[("TimeoutSeconds", "TimeoutSecondsPath"), ("HeartbeatSeconds", "HeartbeatSecondsPath")],
         StateType::Map => &[
-            ("Iterator", "ItemProcessor"),
+            ("ItemProcessor", "Iterator"),
             ("Parameters", "ItemSelector"),
             ("MaxConcurrency", "MaxConcurrencyPath"),
             ("ToleratedFailureCount", "ToleratedFailureCountPath"),
@@ -142,9 +165,12 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         StateType::Fail => &[("Error", "ErrorPath"), ("Cause", "CausePath")],
         _ => &[],
     };
+    // AWS's words for a pair: "There should only be one of the following fields:
+    // [TimeoutSeconds, TimeoutSecondsPath]" (a policy-as-code rule quoting CreateStateMachine for
+    // these pairs, the field first and its Path after, ItemProcessor before Iterator).
     for (a, b) in pairs {
         if written(at, a) && written(at, b) {
-            report(out, Code::ExclusiveFields, at.at(b), format!("`{a}` and `{b}` cannot both be set"));
+            report(out, Code::ExclusiveFields, at.at(b), format!("There should only be one of the following fields: [{a}, {b}] (`{a}` and `{b}` cannot both be set)"));
         }
     }
     // Next vs End.
@@ -162,7 +188,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
     match &state.kind {
         StateKind::Task(task) => {
             if task.resource.is_none() && !written(at, "Resource") {
-                report(out, Code::MissingField, at.at("Resource"), "a Task needs a `Resource`");
+                report(out, Code::MissingField, at.at("Resource"), "These fields are required: [Resource] (a Task needs a `Resource`)");
             }
             if let Some(Err(refused)) = task.resource.as_deref().map(integrations::parse) {
                 report(out, Code::UnknownResource, at.at("Resource"), refused.message());
@@ -190,11 +216,14 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
         StateKind::Wait(wait) => {
             let count = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].iter().filter(|f| written(at, f)).count();
             if count != 1 {
+                // AWS's words for more than one (the same rule's quote).
+                let aws = if count > 1 { "There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] (" } else { "" };
+                let close = if count > 1 { ")" } else { "" };
                 report(
                     out,
                     Code::WaitDuration,
                     at.pointer,
-                    format!("a Wait needs exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`; it has {count}"),
+                    format!("{aws}a Wait needs exactly one of `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath`; it has {count}{close}"),
                 );
             }
             if let Some(NumberOrExpression::Number(n)) = &wait.seconds {
@@ -202,9 +231,9 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             }
         }
         StateKind::Choice(choice) => match &choice.choices {
-            None if !written(at, "Choices") => report(out, Code::MissingField, at.at("Choices"), "a Choice needs `Choices`"),
+            None if !written(at, "Choices") => report(out, Code::MissingField, at.at("Choices"), "These fields are required: [Choices] (a Choice needs `Choices`)"),
             None => {}
-            Some(rules) if rules.is_empty() => report(out, Code::EmptyChoices, at.at("Choices"), "`Choices` needs at least one rule"),
+            Some(rules) if rules.is_empty() => report(out, Code::EmptyChoices, at.at("Choices"), "Value cannot be empty (`Choices` needs at least one rule)"),
             Some(rules) => {
                 for (i, rule) in rules.iter().enumerate() {
                     check_rule(rule, &at.at(&format!("Choices/{i}")), true, at.language, out);
@@ -212,13 +241,18 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             }
         },
         StateKind::Parallel(p) => match &p.branches {
-            None if !written(at, "Branches") => report(out, Code::MissingField, at.at("Branches"), "a Parallel needs `Branches`"),
-            Some(b) if b.is_empty() => report(out, Code::ValueRange, at.at("Branches"), "`Branches` needs at least one branch"),
+            None if !written(at, "Branches") => report(out, Code::MissingField, at.at("Branches"), "These fields are required: [Branches] (a Parallel needs `Branches`)"),
+            Some(b) if b.is_empty() => report(out, Code::ValueRange, at.at("Branches"), "Value cannot be empty (`Branches` needs at least one branch)"),
             _ => {}
         },
         StateKind::Map(map) => {
             if !written(at, "Iterator") && !written(at, "ItemProcessor") {
-                report(out, Code::MissingField, at.at("ItemProcessor"), "a Map needs an `ItemProcessor`");
+                report(
+                    out,
+                    Code::MissingField,
+                    at.at("ItemProcessor"),
+                    "This object should have only one of the following fields: [ItemProcessor, Iterator] (a Map needs an `ItemProcessor`)",
+                );
             }
             if let Some(NumberOrExpression::Number(n)) = &map.max_concurrency {
                 non_negative_integer(n, "MaxConcurrency", &at.at("MaxConcurrency"), out);
@@ -234,7 +268,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             if let Some(reader) = &map.item_reader
                 && reader.get("Resource").is_none()
             {
-                report(out, Code::MissingField, at.at("ItemReader/Resource"), "an `ItemReader` needs a `Resource`");
+                report(out, Code::MissingField, at.at("ItemReader/Resource"), "These fields are required: [Resource] (an `ItemReader` needs a `Resource`)");
             }
             // A Distributed Map's own fields mean nothing to a Map declared INLINE: refused, as
             // running them inline would silently drop them. A Map that declares no mode is
@@ -272,7 +306,7 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, top_level: bool, language: Query
         report(out, Code::ChoiceRuleNext, pointer, "These fields are required: [Next] (a top-level Choice rule needs a `Next`)");
     }
     if !top_level && rule.next.is_some() {
-        report(out, Code::NestedRuleNext, format!("{pointer}/Next"), "a rule inside `And`, `Or` or `Not` cannot have a `Next`");
+        report(out, Code::NestedRuleNext, format!("{pointer}/Next"), "Field 'Next' is not supported (a rule inside `And`, `Or` or `Not` cannot have a `Next`)");
     }
     let extra_tests: Vec<&str> = rule
         .layout
@@ -284,6 +318,12 @@ fn check_rule(rule: &ChoiceRule, pointer: &str, top_level: bool, language: Query
         })
         .collect();
     match (&rule.test, extra_tests.len()) {
+        (None, 0) if rule.variable.is_none() => report(
+            out,
+            Code::ChoiceRuleComparator,
+            pointer,
+            "The object must have only one of the following fields, [And, Or, Not, Variable, Condition] (a Choice rule needs one comparison: `StringEquals`, `And`, `Condition`...)",
+        ),
         (None, 0) => report(out, Code::ChoiceRuleComparator, pointer, "a Choice rule needs one comparison (`StringEquals`, `And`, `Condition`...)"),
         (Some(_), 0) | (None, 1) => {}
         _ => report(
@@ -320,19 +360,19 @@ fn check_error_lists(lists: &[Option<&Vec<String>>], base: &str, what: &str, out
     let mut earlier: Vec<String> = Vec::new();
     for (i, list) in lists.iter().enumerate() {
         let Some(list) = list else {
-            report(out, Code::MissingField, format!("{base}/{i}/ErrorEquals"), format!("a {what} needs `ErrorEquals`"));
+            report(out, Code::MissingField, format!("{base}/{i}/ErrorEquals"), format!("These fields are required: [ErrorEquals] (a {what} needs `ErrorEquals`)"));
             continue;
         };
         let pointer = format!("{base}/{i}/ErrorEquals");
         if list.is_empty() {
-            report(out, Code::EmptyErrorEquals, &pointer, "`ErrorEquals` needs at least one error name");
+            report(out, Code::EmptyErrorEquals, &pointer, "Value cannot be empty (`ErrorEquals` needs at least one error name)");
             continue;
         }
         if list.iter().any(|e| e == "States.ALL") {
             if list.len() > 1 {
-                report(out, Code::StatesAllPosition, &pointer, "`States.ALL` must be the only error name in its `ErrorEquals`");
+                report(out, Code::StatesAllPosition, &pointer, "States.ALL must appear alone and at end of list (`States.ALL` must be the only error name in its `ErrorEquals`)");
             } else if i + 1 != lists.len() {
-                report(out, Code::StatesAllPosition, &pointer, format!("the {what} with `States.ALL` must be the last one"));
+                report(out, Code::StatesAllPosition, &pointer, format!("States.ALL must appear alone and at end of list (the {what} with `States.ALL` must be the last one)"));
             }
         }
         if i > 0 && list.iter().all(|e| covers(&earlier, e)) {
@@ -369,7 +409,7 @@ fn check_retriers(retriers: &[Retrier], at: &StateAt, out: &mut Vec<Diagnostic>)
         if let Some(j) = &r.jitter_strategy
             && !matches!(j.as_str(), "FULL" | "NONE")
         {
-            report(out, Code::JitterStrategy, p("JitterStrategy"), format!("`JitterStrategy` must be FULL or NONE, not {j:?}"));
+            report(out, Code::JitterStrategy, p("JitterStrategy"), format!("Value should be one of the following: [NONE, FULL] (`JitterStrategy` is {j:?})"));
         }
     }
 }
@@ -441,7 +481,12 @@ mod inline_map_tests {
     use crate::asl::validate::validate_text;
 
     fn map_errors(mode: &str) -> Vec<(Code, String)> {
-        let config = if mode.is_empty() { String::new() } else { format!(r#""ProcessorConfig": {{"Mode": "{mode}"}}, "#) };
+        let config = match mode {
+            "" => String::new(),
+            // A Distributed Map names its children's execution type (AWS requires it).
+            "DISTRIBUTED" => r#""ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "#.to_string(),
+            _ => format!(r#""ProcessorConfig": {{"Mode": "{mode}"}}, "#),
+        };
         let text = format!(
             r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemReader": {{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {{"InputType": "JSON"}}, "Parameters": {{"Bucket": "b", "Key": "k"}}}}, "ItemProcessor": {{{config}"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}, "End": true}}}}}}"#
         );
@@ -453,5 +498,14 @@ mod inline_map_tests {
         assert_eq!(map_errors("INLINE"), vec![(Code::FieldNotAllowed, "/States/M/ItemReader".to_string())]);
         assert_eq!(map_errors(""), vec![], "AWS accepts it on a Map that declares no mode");
         assert_eq!(map_errors("DISTRIBUTED"), vec![]);
+    }
+
+    #[test]
+    fn a_distributed_map_without_its_execution_type_is_refused_in_aws_words() {
+        let text = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#;
+        let found: Vec<(Code, String, String)> = validate_text(text).errors().map(|d| (d.code, d.pointer.clone(), d.message.clone())).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (Code::MissingField, "/States/M/ItemProcessor/ProcessorConfig"));
+        assert!(found[0].2.starts_with("These fields are required: [ExecutionType]"), "{found:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! Graph rules: `StartAt` and every transition name a state of the same scope; no transition
-//! leaves a Parallel branch or Map processor; every state is reachable from `StartAt` by a real
-//! walk; a terminal state is reachable; state names are unique across nesting and well formed.
+//! leaves a Parallel branch or Map processor; every state is named by `StartAt` or a transition
+//! (AWS's "not reachable"); the top level holds a terminal state; state names are unique across
+//! nesting and well formed.
 
 use super::{Scope, report};
 use crate::asl::diag::{Code, Diagnostic};
@@ -42,7 +43,9 @@ fn check_name(name: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
     let message = if length == 0 {
         "a state name cannot be empty".to_string()
     } else if length > 80 {
-        format!("the state name is {length} characters long; the limit is 80")
+        // AWS's words: "INVALID_STATE_NAME: Invalid State name: State exceeds the 80-character
+        // limit allowed by the service" (a deployment's refusal quoted in a CDK construct's docs).
+        format!("Invalid State name: State exceeds the 80-character limit allowed by the service (the name is {length} characters long)")
     } else if let Some(c) = name.chars().find(|c| c.is_control()) {
         // Only control characters: spaces, `?`, `:` and the like are fine in *state* names
         // (Workflow Studio's own defaults are "Lambda Invoke", "Pass (1)"). The stricter
@@ -72,9 +75,9 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
         // AWS says "Missing 'Next' target" whichever field names it (`Default`, a catcher's `Next`).
         _ => report(out, Code::UnknownTarget, pointer, format!("Missing 'Next' target: {target} (there is no state named `{target}` in {where_})")),
     };
-    // Whether `StartAt` names a state the scope does not hold: AWS then walks from nothing, and
-    // every state is unreachable ("Missing 'Next' target: X at /StartAt, ... State "Y" is not
-    // reachable. at /States/Y", serverless-step-functions#250).
+    // Whether `StartAt` names a state the scope does not hold: AWS then names no state from the
+    // start, and a state no transition names is unreachable ("Missing 'Next' target: X at
+    // /StartAt, ... State "Y" is not reachable. at /States/Y", serverless-step-functions#250).
     let mut start_missing = false;
     let start = match &machine.start_at {
         Some(start) => match by_name.get(start.as_str()) {
@@ -113,29 +116,30 @@ fn check_scope(index: usize, scope: &Scope, home: &ByName<(usize, &str)>, out: &
     if start.is_none() && !start_missing {
         return;
     }
-    let mut reached = vec![false; machine.states.len()];
-    let mut stack: Vec<usize> = start.into_iter().collect();
-    for &i in &stack {
-        reached[i] = true;
+    // AWS's "not reachable" is a state that no transition of its scope names: neither `StartAt`
+    // nor any state's `Next`, `Default`, rule or catcher, reachable or not. A state named only by
+    // one that nothing reaches is not reported: with `StartAt` naming no state, AWS reports "Pass
+    // One", which nothing names, and not "Success", which "Pass One" names (aws-cloudformation/
+    // cfn-lint#4074, CreateStateMachine's answer quoted in full).
+    let mut named = vec![false; machine.states.len()];
+    if let Some(i) = start {
+        named[i] = true;
     }
-    while let Some(i) = stack.pop() {
-        for &j in &edges[i] {
-            if !reached[j] {
-                reached[j] = true;
-                stack.push(j);
-            }
+    for to in &edges {
+        for &j in to {
+            named[j] = true;
         }
     }
-    for (i, named) in machine.states.iter().enumerate() {
+    for (i, state) in machine.states.iter().enumerate() {
         // A name written twice is reported as a duplicate key; judge only the one that counts.
-        if by_name.get(named.name.as_str()) != Some(&i) || reached[i] {
+        if by_name.get(state.name.as_str()) != Some(&i) || named[i] {
             continue;
         }
         report(
             out,
             Code::UnreachableState,
             scope.state_pointers[i].as_str(),
-            format!("State \"{}\" is not reachable. (no transition from `StartAt` reaches it)", named.name),
+            format!("State \"{}\" is not reachable. (neither `StartAt` nor any transition names it)", state.name),
         );
     }
 }
@@ -162,6 +166,17 @@ mod tests {
         assert_eq!((found[0].0, found[0].1.as_str()), (Code::UnreachableState, "/States/C"));
         assert!(found[0].2.starts_with("State \"C\" is not reachable."), "{found:?}");
         assert_eq!(Code::UnreachableState.aws_code(), Some("MISSING_TRANSITION_TARGET"));
+    }
+
+    #[test]
+    fn only_a_state_no_transition_names_is_unreachable() {
+        // `X` is named by nothing, `Y` only by `X`: AWS reports `X` alone (cfn-lint#4074's answer).
+        let found = errors(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true},"X":{"Type":"Pass","Next":"Y"},"Y":{"Type":"Pass","Next":"Y"}}}"#);
+        let pointers: Vec<&str> = found.iter().map(|e| e.1.as_str()).collect();
+        assert_eq!(pointers, ["/States/X"], "{found:?}");
+        // A catcher's `Next` and a Choice's `Default` name their states too.
+        let named = r#"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"T"}],"Default":"D"},"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true},"D":{"Type":"Succeed"},"H":{"Type":"Fail"}}}"#;
+        assert_eq!(errors(named), vec![]);
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! pointers. The rules live by subject: [`graph`] (targets, reachability, terminals, branch
 //! escapes, state names), [`fields`] (required, exclusive, ranges, Choice rules, Retry/Catch),
 //! [`expressions`] (query-language fields, paths, payload templates, intrinsics, JSONata,
-//! timestamps, lints), [`variables`] (`$variable` scope) and [`syntax`] (the string checkers).
+//! timestamps, lints), [`variables`] (`$variable` scope), [`flow`] (what one state hands the
+//! next: a field read of a Parallel's array) and [`syntax`] (the string checkers).
 
 pub mod expressions;
 pub mod fields;
+pub mod flow;
 pub mod graph;
 pub mod syntax;
 pub mod variables;
@@ -147,6 +149,7 @@ fn whole_rules(machine: &StateMachine, walk: &Walk, execution_type: ExecutionTyp
         }
     }
     variables::check(scopes, &mut out);
+    flow::check(scopes, &mut out);
     labels(walk, &mut out);
     out
 }
@@ -181,11 +184,12 @@ fn labels(walk: &Walk, out: &mut Vec<Diagnostic>) {
             let length = label.chars().count();
             let forbidden = label.chars().find(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c));
             if length > 40 {
-                report(out, Code::Label, pointer, format!("the label is {length} characters long; the limit is 40"));
+                report(out, Code::Label, pointer, format!("the label exceeds the 40-character limit allowed by the service (it is {length} characters long)"));
             } else if let Some(c) = forbidden {
                 report(out, Code::Label, pointer, format!("the label `{label}` contains the forbidden character {c:?}"));
             } else if let Some(other) = seen.insert(label, visit.name) {
-                report(out, Code::Label, pointer, format!("the label `{label}` is already the label of the Map `{other}`"));
+                // AWS's DUPLICATE_LABEL_NAME, in its words (as a policy-as-code rule quotes it).
+                report(out, Code::DuplicateLabel, pointer, format!("Duplicate Label name: {label} (already the label of the Map `{other}`)"));
             }
         }
     }

@@ -29,8 +29,12 @@ const JSONATA_BUILTINS: &[&str] = &[
 pub fn check(scopes: &[Scope], out: &mut Vec<Diagnostic>) {
     let assignments: Vec<Vec<(String, String)>> = scopes.iter().map(assignments_in).collect();
     for (name, pointer) in assignments.iter().flatten() {
-        if let Some(problem) = variable_name_problem(name) {
-            report(out, Code::InvalidValue, pointer.clone(), format!("`{name}` is not a valid variable name: {problem}"));
+        if name == "states" {
+            // The Developer Guide's "Reserved variable: $states"; AWS's words for assigning it.
+            report(out, Code::ReservedVariable, pointer.clone(), "Cannot assign to reserved variable '$states'. (`$states` is Step Functions' own: the state's input, result, error output and context)");
+        } else if let Some((problem, characters)) = variable_name_problem(name) {
+            let aws = if characters { "the variable name contains invalid characters." } else { "the variable name is not valid." };
+            report(out, Code::VariableName, pointer.clone(), format!("Invalid variable name '{name}': {aws} ({problem})"));
         }
     }
     let assigned: Vec<HashSet<String>> = assignments.iter().map(|a| a.iter().map(|(n, _)| n.clone()).collect()).collect();
@@ -473,13 +477,14 @@ mod tests {
 /// What is wrong with a variable name an `Assign` sets, if anything: AWS takes 1 to 80
 /// characters, a letter or `_` first, then letters, digits and `_` (a name `$x.y` or `$1x`
 /// could not be read back: JSONPath reads `$x.y` as a path into `$x`, and JSONata has no `$1x`).
-fn variable_name_problem(name: &str) -> Option<String> {
+/// Whether the problem is a character (AWS: "the variable name contains invalid characters.").
+fn variable_name_problem(name: &str) -> Option<(String, bool)> {
     let length = name.chars().count();
     let mut chars = name.chars();
     match chars.next() {
-        None => Some("a name cannot be empty".into()),
-        _ if length > 80 => Some(format!("it is {length} characters long; the limit is 80")),
-        Some(first) if !(first.is_alphabetic() || first == '_') => Some(format!("a name starts with a letter or `_`, not {first:?}")),
-        _ => chars.find(|c| !(c.is_alphanumeric() || *c == '_')).map(|c| format!("a name holds only letters, digits and `_`, not {c:?}")),
+        None => Some(("a name cannot be empty".into(), false)),
+        _ if length > 80 => Some((format!("it is {length} characters long; the limit is 80"), false)),
+        Some(first) if !(first.is_alphabetic() || first == '_') => Some((format!("a name starts with a letter or `_`, not {first:?}"), true)),
+        _ => chars.find(|c| !(c.is_alphanumeric() || *c == '_')).map(|c| (format!("a name holds only letters, digits and `_`, not {c:?}"), true)),
     }
 }

@@ -57,6 +57,13 @@ pub fn test_state(request: &TestStateRequest) -> Result<TestStateResponse, Reque
 /// (the page hands over the services it fetched). An error is what AWS
 /// would refuse (a ValidationException or InvalidDefinition): the request is not answered.
 pub fn test_state_with(request: &TestStateRequest, models: &Catalogue) -> Result<TestStateResponse, RequestError> {
+    test_state_calling(request, models, &|_| {})
+}
+
+/// [`test_state_with`] where the state's unmocked Task reaches the handlers `functions` adds to
+/// the simulator's (the Lambda functions a recorded call's test created, say): AWS's TestState
+/// without a mock calls the real service.
+pub fn test_state_calling(request: &TestStateRequest, models: &Catalogue, functions: &dyn Fn(&mut HandlerRegistry)) -> Result<TestStateResponse, RequestError> {
     let definition: Value = serde_json::from_str(&request.definition)
         .map_err(|e| RequestError::at("/definition", format!("the definition is not JSON: {e}")))?;
     let located = locate(&definition, request.state_name.as_deref())?;
@@ -67,7 +74,7 @@ pub fn test_state_with(request: &TestStateRequest, models: &Catalogue) -> Result
     let program = Arc::new(program);
     let state = program.state(ScopeId::TOP, program.scopes[0].start);
     let setup = Setup::read(request, state, &located, models)?;
-    Ok(run(request, program.clone(), setup))
+    Ok(run(request, program.clone(), setup, functions))
 }
 
 /// What `statecraft test-state` prints and how it exits.
@@ -553,10 +560,11 @@ impl TaskHandler for MockHandler {
 }
 
 /// The handlers the state calls: the mock, else the simulator's (the seed's Lambdas and the
-/// built-in integrations over an empty store).
-fn handlers(state: &CompiledState, mock: Option<&Result<Value, StatesError>>) -> HandlerRegistry {
+/// built-in integrations over an empty store) with those `functions` adds.
+fn handlers(state: &CompiledState, mock: Option<&Result<Value, StatesError>>, functions: &dyn Fn(&mut HandlerRegistry)) -> HandlerRegistry {
     let mut registry = crate::handlers::seed_registry();
     services::register(&mut registry, &services::SharedStore::default());
+    functions(&mut registry);
     if let (Some(outcome), Action::Task(_)) = (mock, &state.action) {
         registry.register(state.name.to_string(), MockHandler { outcome: outcome.clone() });
     }
@@ -565,14 +573,14 @@ fn handlers(state: &CompiledState, mock: Option<&Result<Value, StatesError>>) ->
 
 /// Runs the isolated machine until the tested state has left (to its Next, a catcher's Next or
 /// the end), been retried past the configured count, or failed.
-fn run(request: &TestStateRequest, program: Arc<Program>, setup: Setup) -> TestStateResponse {
+fn run(request: &TestStateRequest, program: Arc<Program>, setup: Setup, functions: &dyn Fn(&mut HandlerRegistry)) -> TestStateResponse {
     let start = program.scopes[0].start;
     let state = program.state(ScopeId::TOP, start);
     let mut config = ExecutionConfig { quiet: true, ..ExecutionConfig::default() };
     if let Some(role) = &request.role_arn {
         config.role_arn = role.clone();
     }
-    let registry = handlers(state, setup.mock.as_ref());
+    let registry = handlers(state, setup.mock.as_ref(), functions);
     let mut execution = Execution::start_isolated(
         program.clone(),
         setup.input.clone(),

@@ -102,6 +102,7 @@ pub(super) fn specific(cx: &Cx) -> AnyView {
                 {if p { input(cx, "Items", s("/Items"), Kind::Json) } else { input(cx, "ItemsPath", s("/ItemsPath"), Kind::Text) }}
                 {input(cx, "ItemSelector", s("/ItemSelector"), Kind::Json)}
                 {choose(cx, "Mode", &format!("{processor}/ProcessorConfig/Mode"), &["INLINE", "DISTRIBUTED"], Some("INLINE (default)"))}
+                {choose(cx, "ExecutionType", &format!("{processor}/ProcessorConfig/ExecutionType"), &["STANDARD", "EXPRESS"], Some("— none (INLINE) —"))}
                 <div class="grid2">
                     {input(cx, "MaxConcurrency", s("/MaxConcurrency"), Kind::Number)}
                     {input(cx, "ToleratedFailureCount", s("/ToleratedFailureCount"), Kind::Number)}
