@@ -1,6 +1,7 @@
 //! The command-line tool on hostile input (issue 15): control characters in names reach no
 //! terminal (`validate`, `run`, `export` messages, and `run.sh`'s echo of scenario names), and
-//! `export` never writes through a symbolic link it finds in `--out`.
+//! `export` never writes through a symbolic link it finds in `--out`; a reader that closes the
+//! pipe early ends the output quietly, without a panic.
 
 use statecraft::export::names::moves_the_terminal;
 use std::path::PathBuf;
@@ -159,4 +160,40 @@ fn export_refuses_to_write_through_a_symbolic_link() {
     assert!(std::fs::read_dir(&out_dir).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')), "no temporary file left");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `statecraft validate *.json | head -1`: the reader goes away while the tool still has lines to
+/// print. The tool must not panic (Rust's `println!` does on a closed pipe unless SIGPIPE ends
+/// the process, as it ends `cat`).
+#[test]
+fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = scratch("pipe");
+    // 400 states whose Next names nothing: 400 diagnostics per file, 20 files, far more than a
+    // pipe buffer holds.
+    let states: serde_json::Map<String, serde_json::Value> =
+        (0..400).map(|i| (format!("S{i}"), serde_json::json!({"Type": "Pass", "Next": format!("Missing{i}")}))).collect();
+    let text = serde_json::json!({"StartAt": "S0", "States": states}).to_string();
+    let files: Vec<PathBuf> = (0..20).map(|i| dir.join(format!("d{i}.json"))).collect();
+    for f in &files {
+        std::fs::write(f, &text).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_statecraft"))
+        .arg("validate")
+        .args(&files)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    let mut out = child.stdout.take().unwrap();
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "stderr: {err}");
+    assert_ne!(status.code(), Some(101), "exit status {status:?}, stderr: {err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -359,6 +359,14 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`statecraft validate *.json | head`) closes the pipe: like other
+    // command-line tools, end quietly on SIGPIPE rather than panic in `println!` (Rust ignores
+    // the signal by default, turning every later write into an error).
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // clap's own messages quote the arguments given: they go through `terminal_safe` too
     // (rendered without colour).
     let cli = match Cli::try_parse() {
