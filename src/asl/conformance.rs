@@ -144,6 +144,10 @@ enum DeclaredFunction {
     /// `{"sleep": {"seconds": N, "then": BEHAVIOUR}}`: runs for N seconds (`time.sleep` in the
     /// handler file), then answers as BEHAVIOUR does; a Task's TimeoutSeconds may end it first.
     Sleep { seconds: u64, then: Box<DeclaredFunction> },
+    /// `{"fail": {"error": E, "cause": C}}`: a service call that failed, as the recording's
+    /// TaskFailed shows it (`SQS.SdkClientException` for a queue URL whose host does not
+    /// resolve): Step Functions reports error `E` with cause `C` (either may be absent).
+    Fail { error: Option<String>, cause: Option<String> },
 }
 
 /// The one member of a case's tagged object (`{"echo": true}`, `{"success": V}`), or `what` it
@@ -155,7 +159,7 @@ fn one_member<'a>(value: &'a Value, what: &str) -> Result<(&'a String, &'a Value
 
 impl DeclaredFunction {
     fn from_json(value: &Value) -> Result<Self, String> {
-        let (key, body) = one_member(value, "a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}, {\"sleep\": {…}}")?;
+        let (key, body) = one_member(value, "a declared function is one of {\"echo\": true}, {\"return\": V}, {\"raise\": {…}}, {\"sleep\": {…}}, {\"fail\": {…}}")?;
         match key.as_str() {
             "echo" => Ok(DeclaredFunction::Echo),
             "return" => Ok(DeclaredFunction::Return(body.clone())),
@@ -186,7 +190,15 @@ impl DeclaredFunction {
                 let then = DeclaredFunction::from_json(body.get("then").ok_or("`sleep` needs `then`, the behaviour after it")?)?;
                 Ok(DeclaredFunction::Sleep { seconds, then: Box::new(then) })
             }
-            other => Err(format!("unknown function behaviour {other:?}: echo, return, raise or sleep")),
+            "fail" => {
+                let text = |field: &str| match body.get(field) {
+                    None => Ok(None),
+                    Some(Value::String(s)) => Ok(Some(s.clone())),
+                    Some(_) => Err(format!("the failure's {field} is a string")),
+                };
+                Ok(DeclaredFunction::Fail { error: text("error")?, cause: text("cause")? })
+            }
+            other => Err(format!("unknown function behaviour {other:?}: echo, return, raise, sleep or fail")),
         }
     }
 }
@@ -204,6 +216,7 @@ impl TaskHandler for DeclaredFunction {
             DeclaredFunction::Sleep { then, .. } => then.invoke(request, context),
             DeclaredFunction::Echo => Ok(request.input.clone()),
             DeclaredFunction::Return(value) => Ok(value.clone()),
+            DeclaredFunction::Fail { error, cause } => Err(StatesError::named(error.clone(), cause.clone())),
             DeclaredFunction::Raise { error_type, message, stack_trace, compact } => {
                 let request_id = crate::asl::jsonata::functions::uuid_from(&mut *context.rng);
                 let document = serde_json::json!({
@@ -763,6 +776,24 @@ mod tests {
         slow["definition"]["States"]["T"]["TimeoutSeconds"] = json!(5);
         slow["expected"] = json!({"status": "FAILED", "error": "States.Timeout"});
         assert_eq!(run_case(&slow).failure, None);
+    }
+
+    /// A service call declared failing (`{"fail": …}`) fails the Task with that error and cause,
+    /// which a Catch sees like any other.
+    #[test]
+    fn a_declared_service_failure_fails_the_task() {
+        let case = |catch: Value, expected: Value| {
+            json!({"name": "fail", "input": {},
+                "definition": {"StartAt": "T", "States": {
+                    "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "Catch": catch, "End": true},
+                    "H": {"Type": "Pass", "End": true}}},
+                "services": {"arn:aws:states:::sqs:sendMessage": {"fail": {"error": "SQS.SdkClientException", "cause": "Unable to execute HTTP request"}}},
+                "expected": expected})
+        };
+        let failed = json!({"status": "FAILED", "error": "SQS.SdkClientException", "cause": "Unable to execute HTTP request"});
+        assert_eq!(run_case(&case(json!([]), failed)).failure, None);
+        let caught = json!({"status": "SUCCEEDED", "output": {"Error": "SQS.SdkClientException", "Cause": "Unable to execute HTTP request"}});
+        assert_eq!(run_case(&case(json!([{"ErrorEquals": ["SQS.SdkClientException"], "Next": "H"}]), caught)).failure, None);
     }
 
     /// A `.waitForTaskToken` case: the service's answer from `services`, the test's answers from

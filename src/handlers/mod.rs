@@ -10,7 +10,7 @@
 
 /// What a conformance case declares beyond its Lambda functions, for the runner in
 /// [`crate::asl::conformance`]: child state machines (`machines`, [`nested::case_machines`]) and
-/// the S3 objects its test put (`s3`, [`services::case_s3`]).
+/// the S3 objects and DynamoDB tables its test made (`s3`, `dynamodb`, [`services::case_s3`]).
 pub fn case_declarations(case: &Value, registry: &mut HandlerRegistry) -> Result<(), String> {
     nested::case_machines(case, registry)?;
     services::case_s3(case, registry)

@@ -74,7 +74,12 @@ fn start(
 ) -> (Result<Value, StatesError>, u64, Option<Value>) {
     let arn = request.input.get("StateMachineArn").and_then(Value::as_str).unwrap_or_default();
     let Some(machine) = machines.get(arn) else {
-        let cause = format!("State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist)");
+        // As the SDK words the service's refusal, with its request id
+        // (`error_handling/test_task_service_sfn::test_start_execution_no_such_arn`).
+        let request_id = crate::asl::jsonata::functions::uuid_from(&mut *context.rng);
+        let cause = format!(
+            "State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: {request_id}; Proxy: null)"
+        );
         return (Err(StatesError::new("StepFunctions.StateMachineDoesNotExistException", cause)), 0, None);
     };
     let machine_name = arn.rsplit(':').next().unwrap_or("child").to_string();
@@ -239,6 +244,24 @@ mod tests {
         assert_eq!(error.error.as_deref(), Some("States.TaskFailed"));
         let cause: Value = serde_json::from_str(error.cause.as_deref().unwrap()).unwrap();
         assert_eq!((cause["Status"].as_str(), cause["Error"].as_str(), cause["Cause"].as_str()), (Some("FAILED"), Some("Child.Bad"), Some("not ok")));
+    }
+
+    /// A machine the account lacks: the SDK's refusal, worded as AWS recorded it for a plain
+    /// `startExecution` (`error_handling/test_task_service_sfn`), with the request id and proxy.
+    #[test]
+    fn a_machine_the_account_lacks_is_refused_as_the_sdk_words_it() {
+        let parent = program(json!({"StartAt": "Run", "States": {"Run": {"Type": "Task",
+            "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Gone"}, "End": true}}}));
+        let mut handlers = HandlerRegistry::new();
+        StartExecutionSync::default().register(&mut handlers);
+        let execution = Execution::start(parent, json!({}), Box::new(VirtualClock::default()), handlers, ExecutionConfig::default()).run_to_end();
+        let ExecutionStatus::Failed(error) = execution.status() else { panic!("{:?}", execution.status()) };
+        assert_eq!(error.error.as_deref(), Some("StepFunctions.StateMachineDoesNotExistException"));
+        let cause = error.cause.as_deref().unwrap_or_default();
+        let head = "State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:Gone' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: ";
+        assert!(cause.starts_with(head) && cause.ends_with("; Proxy: null)"), "{cause}");
+        let request_id = &cause[head.len()..cause.len() - "; Proxy: null)".len()];
+        assert!(request_id.len() == 36 && request_id.split('-').count() == 5, "a UUID: {request_id}");
     }
 
     /// StartExecution's answer (TaskSubmitted) carries the SDK's metadata; its Content-Length is

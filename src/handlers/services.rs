@@ -104,13 +104,27 @@ fn all_resources() -> impl Iterator<Item = &'static str> {
 /// Registers the built-in integrations over `store` under their resource ARNs (a handler
 /// registered for a state's name still wins).
 /// A conformance case's S3 objects (`s3`: `{"bucket": {"key": body}}`, the objects its test put
-/// before the execution, `tests/fixtures/conformance/FORMAT.md`): the stateful services over a
-/// store holding them. A case without `s3` registers nothing.
+/// before the execution) and DynamoDB tables (`dynamodb`: `{"table": [item, …]}`, the tables its
+/// test created, with their items; `tests/fixtures/conformance/FORMAT.md`): the stateful services
+/// over a store holding them. A case with neither registers nothing.
 pub fn case_s3(case: &Value, registry: &mut HandlerRegistry) -> Result<(), String> {
-    let Some(seed) = case.get("s3") else { return Ok(()) };
+    let (objects, tables) = (case.get("s3"), case.get("dynamodb"));
+    if objects.is_none() && tables.is_none() {
+        return Ok(());
+    }
     let store = SharedStore::default();
-    let now = crate::asl::clock::Clock::now(&crate::asl::clock::VirtualClock::default());
-    store.borrow_mut().s3.seed_from_json(seed, now).map_err(|e| format!("s3: {e}"))?;
+    if let Some(seed) = objects {
+        let now = crate::asl::clock::Clock::now(&crate::asl::clock::VirtualClock::default());
+        store.borrow_mut().s3.seed_from_json(seed, now).map_err(|e| format!("s3: {e}"))?;
+    }
+    if let Some(tables) = tables {
+        let tables = tables.as_object().ok_or("`dynamodb` is an object of table names")?;
+        for (name, items) in tables {
+            let items = items.as_array().ok_or(format!("dynamodb/{name}: a table is an array of items"))?;
+            let items = items.iter().map(|item| item.as_object().cloned().ok_or(format!("dynamodb/{name}: an item is an object"))).collect::<Result<Vec<_>, _>>()?;
+            store.borrow_mut().tables.entry(name.clone()).or_default().items.extend(items);
+        }
+    }
     register(registry, &store);
     Ok(())
 }
@@ -222,6 +236,22 @@ mod tests {
         assert!(empty.find(&request).is_none());
         let wrong = case_s3(&json!({"s3": {"b": "not an object"}}), &mut HandlerRegistry::new()).unwrap_err();
         assert!(wrong.starts_with("s3: /b:"), "{wrong}");
+    }
+
+    /// A conformance case's `dynamodb` tables hold its items for the calls to read; one of the
+    /// wrong shape is refused with where.
+    #[test]
+    fn a_cases_dynamodb_tables_are_read_by_get_item() {
+        let mut registry = HandlerRegistry::new();
+        case_s3(&json!({"dynamodb": {"T": [{"id": {"S": "a"}, "n": {"N": "1"}}]}}), &mut registry).unwrap();
+        let (mut rng, mut log) = (rand::rngs::StdRng::seed_from_u64(1), Vec::new());
+        let mut context = TaskContext { now: 0, rng: &mut rng, log: &mut log, logging: true };
+        let input = json!({"TableName": "T", "Key": {"id": {"S": "a"}}});
+        let request = TaskRequest { state_name: "S", resource: "arn:aws:states:::aws-sdk:dynamodb:getItem", function_name: None, input: &input, attempt: 0 };
+        let answer = registry.find(&request).expect("registered").invoke(&request, &mut context).unwrap();
+        assert_eq!(answer, json!({"Item": {"id": {"S": "a"}, "n": {"N": "1"}}}));
+        let wrong = case_s3(&json!({"dynamodb": {"T": {"id": 1}}}), &mut HandlerRegistry::new()).unwrap_err();
+        assert_eq!(wrong, "dynamodb/T: a table is an array of items");
     }
 
     #[test]

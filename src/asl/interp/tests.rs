@@ -355,3 +355,36 @@ fn a_jsonata_callback_task_s_arguments_read_its_task_token() {
     let sent = sent.expect("the task was scheduled");
     assert!(sent["MessageBody"]["token"].as_str().is_some_and(|t| !t.is_empty()), "{sent}");
 }
+
+/// Answers what EventBridge answered when one of two entries had no Source.
+struct OneEntryFailed;
+
+impl TaskHandler for OneEntryFailed {
+    fn invoke(&mut self, _: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        Ok(json!({"Entries": [{"EventId": "e1"}, {"ErrorCode": "InvalidArgument", "ErrorMessage": "Source is a required argument."}], "FailedEntryCount": 1}))
+    }
+}
+
+#[test]
+fn put_events_with_failed_entries_fails_the_optimized_task_only() {
+    let run = |resource: &str| {
+        let def = json!({"StartAt": "Put", "States": {"Put": {"Type": "Task", "Resource": resource, "Parameters": {"Entries.$": "$.Entries"}, "End": true}}});
+        let program = Arc::new(Program::from_text(&def.to_string()).expect("compiles"));
+        let mut registry = HandlerRegistry::new();
+        registry.register(resource, OneEntryFailed);
+        Execution::start(program, json!({"Entries": []}), Box::new(VirtualClock::default()), registry, ExecutionConfig::default()).run_to_end()
+    };
+    let optimized = run("arn:aws:states:::events:putEvents");
+    match optimized.status() {
+        ExecutionStatus::Failed(e) => {
+            assert_eq!(e.error.as_deref(), Some("EventBridge.FailedEntry"));
+            let cause: Value = serde_json::from_str(e.cause.as_deref().unwrap_or("")).expect("the answer as cause");
+            assert_eq!(cause["FailedEntryCount"], 1);
+            assert_eq!(cause["Entries"][1]["ErrorCode"], "InvalidArgument");
+        }
+        other => panic!("expected EventBridge.FailedEntry, got {other:?}"),
+    }
+    assert_eq!(optimized.history().iter().filter(|e| e.kind.type_name() == "TaskFailed").count(), 1);
+    // The SDK integration hands the answer on as it is.
+    assert_eq!(run("arn:aws:states:::aws-sdk:eventbridge:putEvents").status().name(), "SUCCEEDED");
+}
