@@ -76,11 +76,13 @@ pub fn Toolbar() -> impl IntoView {
     let exporting = RwSignal::new(false);
     view! {
         <header class="topbar">
+            // The notice has a line of its own under the bar's row: beside the name it squeezed
+            // a long name to its first letters at 1280 px, and itself into a narrow column.
+            <div class="topbar-row">
             <h1 class="brand"><span class="brand-mark" aria-hidden="true">"◆"</span>"Statecraft"</h1>
             <DocumentsMenu/>
             <DocumentName/>
             <span class="doc-comment">{comment}</span>
-            <span class="notice" role="status">{move || editor.notice.get()}</span>
             <div class="actions">
                 <button class="tb" aria-label="Undo" title="Undo (Ctrl+Z)" disabled=move || !can_undo() on:click=move |_| editor.undo()>"↶"</button>
                 <button class="tb" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !can_redo() on:click=move |_| editor.redo()>"↷"</button>
@@ -101,6 +103,8 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="tb text" title="Deploy scripts, templates and the diagram" on:click=move |_| exporting.set(true)>"Export"</button>
                 <button class="tb" aria-label="Keyboard shortcuts" title="Shortcuts (?)" on:click=move |_| editor.show_shortcuts.update(|v| *v = !*v)>"?"</button>
             </div>
+            </div>
+            <span class="notice" role="status">{move || editor.notice.get()}</span>
             <NewDialog open=choosing/>
             <ImportDialog open=importing/>
             <ChooseMachine pending=choosing_machine report=project_report/>

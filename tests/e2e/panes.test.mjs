@@ -300,7 +300,8 @@ test('the top bar\'s notice is read whole at 1440 px: it wraps, the bar grows, n
   assert.equal(m.text, 'Imported the definition (the earlier one is under Documents)');
   // Nothing hidden: no overflow either way, inside the bar and the window, clear of the buttons.
   assert.ok(m.scroll[0] <= m.client[0] + 1 && m.scroll[1] <= m.client[1] + 1, JSON.stringify(m));
-  assert.ok(m.box.top >= m.bar.top && m.box.bottom <= m.bar.bottom + 0.5 && m.box.left >= 0 && m.box.right <= m.actions.left, JSON.stringify(m));
+  assert.ok(m.box.top >= m.bar.top && m.box.bottom <= m.bar.bottom + 0.5 && m.box.left >= 0 && m.box.right <= 1440, JSON.stringify(m));
+  assert.ok(m.box.top >= m.actions.bottom - 0.5 || m.box.right <= m.actions.left, `the notice lies over the buttons: ${JSON.stringify(m)}`);
   assert.ok(m.actions.right <= 1440, JSON.stringify(m.actions));
   // The canvas still starts under the bar, whatever its height.
   const canvas = await page.locator('section.canvas').boundingBox();
@@ -319,16 +320,51 @@ test('the top bar keeps its every button in the window with a template\'s long n
     notice: document.querySelector('.topbar .notice').textContent,
     page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
     buttons: [...document.querySelectorAll('.topbar .actions > *')].filter((el) => el.getBoundingClientRect().width > 0).map((el) => [el.textContent.trim() || el.getAttribute('aria-label'), Math.round(el.getBoundingClientRect().right)]),
-    name: (() => { const el = document.querySelector('[data-testid="doc-name"]'); return { cut: el.scrollWidth > el.clientWidth, ellipsis: getComputedStyle(el).textOverflow }; })(),
+    name: (() => { const el = document.querySelector('[data-testid="doc-name"]'); return { cut: el.scrollWidth > el.clientWidth, ellipsis: getComputedStyle(el).textOverflow, right: el.getBoundingClientRect().right }; })(),
+    actionsLeft: document.querySelector('.topbar .actions').getBoundingClientRect().left,
   }));
   assert.match(m.notice, /^Opened ReconcileNightlySettlementFilesOfEveryAcquiringBank from reconcile-nightly/);
   assert.deepEqual(m.buttons.filter(([, right]) => right > 1280), [], JSON.stringify(m.buttons));
   assert.ok(m.buttons.some(([label]) => label === 'Export'), JSON.stringify(m.buttons));
   assert.ok(m.page[0] <= m.page[1], `the page scrolls sideways: ${m.page}`);
-  // The name gave its room up, shown cut with an ellipsis (whole in its title and the Documents menu).
+  // The name gave its room up to the buttons, not to the notice: cut with an ellipsis at its
+  // widest (whole in its title and the Documents menu).
   assert.equal(m.name.ellipsis, 'ellipsis');
+  assert.ok(m.name.right >= m.actionsLeft - 2 * 16, `the name stops at ${m.name.right}, the buttons start at ${m.actionsLeft}`);
   await page.getByRole('button', { name: 'Export', exact: true }).click();
   await page.getByRole('dialog', { name: 'Export' }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a big real workflow\'s long name is read whole beside its "Opened ..." notice at 1280 px', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { page, problems } = await open({ width: 1280, height: 800 });
+  // Customizations for Control Tower's 93-state StackSet machine, under its deployed file's name.
+  const text = await readFile(new URL('../fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json', import.meta.url), 'utf8');
+  await page.getByLabel('Open file').setInputFiles({ name: 'sfn_state_machine_stackset.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.waitForFunction(() => /^Opened sfn_state_machine_stackset\.json/.test(document.querySelector('.topbar .notice')?.textContent ?? ''));
+  await page.waitForTimeout(200);
+  const m = await page.evaluate(() => {
+    const box = (el) => el.getBoundingClientRect().toJSON();
+    const name = document.querySelector('[data-testid="doc-name"]');
+    const notice = document.querySelector('.topbar .notice');
+    return {
+      name: { text: name.textContent, scroll: name.scrollWidth, client: name.clientWidth, box: box(name) },
+      notice: { scroll: [notice.scrollWidth, notice.scrollHeight], client: [notice.clientWidth, notice.clientHeight], box: box(notice) },
+      actions: box(document.querySelector('.topbar .actions')),
+      bar: box(document.querySelector('.topbar')),
+    };
+  });
+  // The name whole, not cut to "sfn_state_m…" by the notice beside it.
+  assert.equal(m.name.text, 'sfn_state_machine_stackset');
+  assert.ok(m.name.scroll <= m.name.client, `the name is cut: ${JSON.stringify(m.name)}`);
+  // The notice shown whole too, in the bar, clear of the name and the buttons, and on one line.
+  assert.ok(m.notice.scroll[0] <= m.notice.client[0] + 1 && m.notice.scroll[1] <= m.notice.client[1] + 1, JSON.stringify(m.notice));
+  assert.ok(m.notice.box.bottom <= m.bar.bottom + 0.5 && m.notice.box.top >= m.name.box.bottom - 0.5 && m.notice.box.top >= m.actions.bottom - 0.5, JSON.stringify(m));
+  assert.ok(m.notice.box.height < 30, `the notice wraps: ${JSON.stringify(m.notice)}`);
+  assert.ok(m.actions.right <= 1280, JSON.stringify(m.actions));
+  await page.screenshot({ path: '/tmp/topbar-long-name-1280.png', clip: { x: 0, y: 0, width: 1280, height: 160 } });
   assert.deepEqual(problems, []);
   await page.close();
 });
