@@ -962,6 +962,7 @@ impl Execution {
     /// [`Execution::record`], building the event only when the history keeps it: the states'
     /// own events would otherwise clone (and drop) a name and a payload for nothing.
     /// `entered`: the event is StateEntered.
+    #[inline]
     fn record_with(&mut self, fid: Option<FiberId>, entered: bool, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
         self.record_linked(fid, entered, Link::Chain, kind)
     }

@@ -14,7 +14,7 @@ use super::program::{CompiledState, IoPath, ResultPlacement};
 use crate::asl::clock::Millis;
 use crate::asl::jsonata::{Environment, JsonataTemplate, TemplateError};
 use crate::asl::path::{Roots, Template, Variables, cause};
-use crate::asl::value::Payload;
+use crate::asl::value::{Payload, Shared};
 
 /// What JSONPath reads besides `$`: the context object (`$$`) and the variables (`$name`).
 #[derive(Clone, Copy)]
@@ -135,12 +135,30 @@ pub fn place(placement: &ResultPlacement, raw_input: &Payload, result: Payload, 
         ResultPlacement::Replace => Ok(result),
         ResultPlacement::Discard => Ok(raw_input.clone()),
         ResultPlacement::At(path) => {
+            // An object in its shared form, and a result at one of its members: a new object
+            // sharing every other member (the catch of a task whose input a handler built).
+            if let (Some(member), Some(Shared::Object(_))) = (single_member(path), raw_input.as_shared()) {
+                let mut document = raw_input.to_shared();
+                if document.insert(member, result.to_shared()).is_ok() {
+                    return Ok(Payload::from_shared(document));
+                }
+            }
             let document = Value::clone(raw_input);
             let result = Payload::into_value(result);
             path.write(document, result)
                 .map(Payload::new)
                 .map_err(|_| site.runtime(&cause::result_path_not_applicable(path.as_str(), raw_input)))
         }
+    }
+}
+
+/// The member a reference path names when it is `$.name` (or `$['name']`).
+pub fn single_member(path: &crate::asl::path::ReferencePath) -> Option<&str> {
+    use crate::asl::path::{Root, Segment, Selector};
+    let path = path.as_json_path();
+    match (path.root(), path.segments(), path.function()) {
+        (Root::Input, [Segment::Child(Selector::Name(name))], None) => Some(name),
+        _ => None,
     }
 }
 

@@ -73,6 +73,7 @@ impl Quotas {
 
     /// [`Quotas::check_result`] of a payload, measured in the form it holds (a payload made in
     /// its shared form is measured without building its `serde_json::Value`).
+    #[inline]
     pub fn check_payload(&self, state_name: &str, payload: &Payload) -> Result<(), StatesError> {
         let Some(shared) = payload.as_shared() else {
             return self.check_result(state_name, payload);

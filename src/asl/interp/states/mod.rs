@@ -315,7 +315,7 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
                 if exec.trace.is_none() && Payload::is_unique(&mut exec.fiber_mut(fid).input) {
                     // An input held in its shared form, and a result put at one of its members
                     // (`$.name`), stay in that form.
-                    if let Some(member) = single_member(path).filter(|_| exec.fiber(fid).input.as_shared().is_some_and(|i| matches!(i, Shared::Object(_)))) {
+                    if let Some(member) = pipeline::single_member(path).filter(|_| exec.fiber(fid).input.as_shared().is_some_and(|i| matches!(i, Shared::Object(_)))) {
                         return output_in_shared(exec, fid, state, member, &context, selected, assigned);
                     }
                     return output_in_place(exec, fid, state, path, &context, selected, assigned);
@@ -409,16 +409,6 @@ fn output_in_place(
             }
             Err(error)
         }
-    }
-}
-
-/// The member a reference path names when it is `$.name` (or `$['name']`).
-fn single_member(path: &crate::asl::path::ReferencePath) -> Option<&str> {
-    use crate::asl::path::{Root, Segment, Selector};
-    let path = path.as_json_path();
-    match (path.root(), path.segments(), path.function()) {
-        (Root::Input, [Segment::Child(Selector::Name(name))], None) => Some(name),
-        _ => None,
     }
 }
 
