@@ -16,7 +16,7 @@ use crate::asl::json::Compact;
 use crate::asl::interp::plug::{HandlerRegistry, TaskContext, TaskHandler, TaskRequest};
 use crate::asl::history::EventKind;
 use crate::asl::interp::{CompileError, Execution, ExecutionConfig, ExecutionStatus, ExecutionType, Program, StatesError};
-use crate::asl::path;
+use crate::asl::value::{Payload, Shared};
 
 /// One workload: a definition, a number of sequential executions and what they must give.
 #[derive(Debug, Clone, Copy)]
@@ -60,11 +60,37 @@ pub fn workload(name: &str) -> Option<&'static WorkloadSpec> {
 #[derive(Debug, Clone)]
 pub struct WorkloadRun {
     /// Each execution's output, or its error as `{"Error", "Cause"}` under `"failed"`, kept in
-    /// the compact form ([`Compact`]): 10,000 order outputs as `Value`s would take 18 MiB, most
-    /// of it hash indexes and spare entry slots nobody reads again.
-    pub outputs: Vec<Compact>,
+    /// a compact form ([`Kept`]): 10,000 order outputs as `Value`s would take 18 MiB, most of it
+    /// hash indexes and spare entry slots nobody reads again.
+    pub outputs: Vec<Kept>,
     /// StateEntered events over all executions.
     pub transitions: u64,
+}
+
+/// An output as a run keeps it: as the handlers built it, in its shared form (objects are one
+/// vector of members, keys shared), or else moved into the compact form ([`Compact`]).
+#[derive(Debug, Clone)]
+pub enum Kept {
+    Shared(Shared),
+    Compact(Compact),
+}
+
+impl Kept {
+    /// Keeps an execution's output.
+    pub fn new(output: Payload) -> Kept {
+        match Payload::into_shared(output) {
+            Ok(shared) => Kept::Shared(shared),
+            Err(output) => Kept::Compact(Compact::from(Payload::into_value(output))),
+        }
+    }
+
+    /// The output as a `serde_json::Value`.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Kept::Shared(shared) => shared.to_value(),
+            Kept::Compact(compact) => compact.to_value(),
+        }
+    }
 }
 
 /// The input of the `i`-th order: kind = i % 20; 3 → amount 0, 7 → no email, 14 → negative
@@ -246,11 +272,11 @@ pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Ve
         let ended = execution.into_parts();
         handlers = Some(ended.handlers);
         config = ended.config;
-        outputs.push(Compact::from(match ended.status {
-            ExecutionStatus::Succeeded { output } => Arc::try_unwrap(output).unwrap_or_else(|shared| Value::clone(&shared)),
-            ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => json!({"failed": e.to_output()}),
-            ExecutionStatus::Running => json!({"failed": "still running"}),
-        }));
+        outputs.push(match ended.status {
+            ExecutionStatus::Succeeded { output } => Kept::new(output),
+            ExecutionStatus::Failed(e) | ExecutionStatus::TimedOut(e) => Kept::Compact(Compact::from(json!({"failed": e.to_output()}))),
+            ExecutionStatus::Running => Kept::Compact(Compact::from(json!({"failed": "still running"}))),
+        });
     }
     WorkloadRun { outputs, transitions }
 }
@@ -321,67 +347,114 @@ enum OrderHandler {
     HandleError,
 }
 
-/// [`object`](crate::asl::interp::plug::object) without hashing a key: each call site keeps
-/// the object's keys once (a skeleton, built on first use) and clones it, then moves the values
-/// into their slots in order. A clone may get more entry slots than members (7 for 4), which
-/// costs nothing kept: the harness keeps its outputs compacted ([`Compact`]).
-macro_rules! object_from_skeleton {
-    ($(($key:expr, $value:expr)),+ $(,)?) => {{
-        static SKELETON: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-        let skeleton = SKELETON.get_or_init(|| {
-            let mut map = Map::new();
-            $(map.insert(String::from($key), Value::Null);)+
-            map
-        });
-        let mut map = skeleton.clone();
-        let mut slots = map.values_mut();
-        $(if let Some(slot) = slots.next() {
-            *slot = $value;
-        })+
-        Value::Object(map)
-    }};
+/// The keys and constant strings of the order handlers' answers, made once: an answer's
+/// object shares them (a count each) instead of allocating them.
+struct OrderWords {
+    status_code: Arc<str>,
+    is_valid: Arc<str>,
+    data: Arc<str>,
+    result: Arc<str>,
+    order_id: Arc<str>,
+    customer: Arc<str>,
+    email: Arc<str>,
+    amount: Arc<str>,
+    tax: Arc<str>,
+    total: Arc<str>,
+    status: Arc<str>,
+    to: Arc<str>,
+    subject: Arc<str>,
+    message: Arc<str>,
+    sent: Arc<str>,
+    error_type: Arc<str>,
+    processed: Shared,
+    failed: Shared,
+    validation_error: Shared,
+}
+
+fn words() -> &'static OrderWords {
+    static WORDS: std::sync::OnceLock<OrderWords> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| OrderWords {
+        status_code: "statusCode".into(),
+        is_valid: "isValid".into(),
+        data: "data".into(),
+        result: "result".into(),
+        order_id: "orderId".into(),
+        customer: "customer".into(),
+        email: "email".into(),
+        amount: "amount".into(),
+        tax: "tax".into(),
+        total: "total".into(),
+        status: "status".into(),
+        to: "to".into(),
+        subject: "subject".into(),
+        message: "message".into(),
+        sent: "sent".into(),
+        error_type: "errorType".into(),
+        processed: Shared::from("PROCESSED"),
+        failed: Shared::from("FAILED"),
+        validation_error: Shared::from("ValidationError"),
+    })
+}
+
+/// A JS number as a shared value: integral values as integers, as `JSON.stringify` writes them.
+fn js_number_shared(x: f64) -> Shared {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        Shared::Number((x as i64).into())
+    } else {
+        serde_json::Number::from_f64(x).map_or(Shared::Null, Shared::Number)
+    }
 }
 
 impl TaskHandler for OrderHandler {
-    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
-        let input = request.input;
-        // Lookups by a scan of these small objects ([`path::field`]), not by hashing the key.
-        fn at<'v>(v: &'v Value, k: &str) -> &'v Value {
-            static NULL: Value = Value::Null;
-            path::field(v, k).unwrap_or(&NULL)
+    fn invoke(&mut self, request: &TaskRequest, context: &mut TaskContext) -> Result<Value, StatesError> {
+        self.invoke_shared(request, &Shared::from(request.input), context).map(|answer| answer.to_value())
+    }
+
+    // The harness's functions build their answers from their input (`data: input`, the
+    // customer's fields), as JavaScript objects share them: so do these.
+    fn takes_shared(&self) -> bool {
+        true
+    }
+
+    fn invoke_shared(&mut self, _: &TaskRequest, input: &Shared, _: &mut TaskContext) -> Result<Shared, StatesError> {
+        // A member, or `null` (as reading a missing property gives `undefined`).
+        fn at<'v>(v: &'v Shared, k: &str) -> &'v Shared {
+            static NULL: Shared = Shared::Null;
+            v.get(k).unwrap_or(&NULL)
         }
-        let field = |v: &Value, k: &str| path::field(v, k).cloned().unwrap_or(Value::Null);
+        let w = words();
         match self {
             OrderHandler::ValidateInput => {
-                let valid = path::field(input, "name").and_then(Value::as_str).is_some_and(|n| !n.is_empty())
-                    && path::field(input, "email").and_then(Value::as_str).is_some_and(|e| e.contains('@'))
-                    && path::field(input, "amount").and_then(Value::as_f64).is_some_and(|a| a > 0.0);
-                Ok(object_from_skeleton!(
-                    ("statusCode", Value::from(if valid { 200 } else { 400 })),
-                    ("isValid", Value::Bool(valid)),
-                    ("data", input.clone()),
-                ))
+                let valid = at(input, "name").as_str().is_some_and(|n| !n.is_empty())
+                    && at(input, "email").as_str().is_some_and(|e| e.contains('@'))
+                    && at(input, "amount").as_f64().is_some_and(|a| a > 0.0);
+                Ok(Shared::object(vec![
+                    (w.status_code.clone(), Shared::Number(if valid { 200 } else { 400 }.into())),
+                    (w.is_valid.clone(), Shared::Bool(valid)),
+                    (w.data.clone(), input.clone()),
+                ]))
             }
             OrderHandler::ProcessData => {
                 let d = at(input, "data");
                 let amount = at(d, "amount").as_f64().unwrap_or(f64::NAN);
-                Ok(object_from_skeleton!((
-                    "result",
-                    object_from_skeleton!(
-                        ("orderId", field(d, "orderId")),
-                        ("customer", field(d, "name")),
-                        ("email", field(d, "email")),
-                        ("amount", field(d, "amount")),
-                        ("tax", js_number(amount * 0.2)),
-                        ("total", js_number(amount * 1.2)),
-                        ("status", Value::from("PROCESSED")),
-                    )
-                )))
+                let result = Shared::object(vec![
+                    (w.order_id.clone(), at(d, "orderId").clone()),
+                    (w.customer.clone(), at(d, "name").clone()),
+                    (w.email.clone(), at(d, "email").clone()),
+                    (w.amount.clone(), at(d, "amount").clone()),
+                    (w.tax.clone(), js_number_shared(amount * 0.2)),
+                    (w.total.clone(), js_number_shared(amount * 1.2)),
+                    (w.status.clone(), w.processed.clone()),
+                ]);
+                // Room for the notification SendNotification's ResultPath puts beside it.
+                let mut members = Vec::with_capacity(2);
+                members.push((w.result.clone(), result));
+                Ok(Shared::object(members))
             }
             OrderHandler::SendNotification => {
                 let r = at(input, "result");
                 let email = at(r, "email").as_str().unwrap_or("undefined");
-                if at(r, "customer") == "FAIL_NOTIFY" {
+                if at(r, "customer").as_str() == Some("FAIL_NOTIFY") {
                     return Err(StatesError::new("NotificationFailed", format!("SMTP rejected {email}")));
                 }
                 let total = at(r, "total").as_f64().unwrap_or(f64::NAN);
@@ -392,36 +465,36 @@ impl TaskHandler for OrderHandler {
                 let subject = concat(&["Order ", order_id, " processed"], 0);
                 let mut message = concat(&["Dear ", customer, ", your order total is "], 24);
                 push_fixed_2(&mut message, total);
-                Ok(object_from_skeleton!(
-                    ("to", field(r, "email")),
-                    ("subject", Value::String(subject)),
-                    ("message", Value::String(message)),
-                    ("sent", Value::Bool(true)),
-                ))
+                Ok(Shared::object(vec![
+                    (w.to.clone(), at(r, "email").clone()),
+                    (w.subject.clone(), Shared::from(subject)),
+                    (w.message.clone(), Shared::from(message)),
+                    (w.sent.clone(), Shared::Bool(true)),
+                ]))
             }
             OrderHandler::HandleError => {
-                // The first of these members (`[object, member]`) that is set and not null. Walked
-                // field by field: `Value::pointer` unescapes each token into a new string per call.
+                // The first of these members (`[object, member]`) that is set and not null.
                 let first = |paths: &[[&str; 2]]| {
                     paths
                         .iter()
-                        .find_map(|[object, member]| path::field(input, object).and_then(|o| path::field(o, member)).filter(|v| !v.is_null()).cloned())
-                        .unwrap_or(Value::Null)
+                        .find_map(|[object, member]| input.get(object).and_then(|o| o.get(member)).filter(|v| **v != Shared::Null).cloned())
+                        .unwrap_or(Shared::Null)
                 };
-                if let Some(error) = path::field(input, "error") {
-                    Ok(object_from_skeleton!(
-                        ("status", Value::from("FAILED")),
-                        ("errorType", field(error, "Error")),
-                        ("message", field(error, "Cause")),
-                        ("orderId", first(&[["result", "orderId"], ["data", "orderId"]])),
-                    ))
+                if let Some(error) = input.get("error") {
+                    Ok(Shared::object(vec![
+                        (w.status.clone(), w.failed.clone()),
+                        (w.error_type.clone(), at(error, "Error").clone()),
+                        (w.message.clone(), at(error, "Cause").clone()),
+                        (w.order_id.clone(), first(&[["result", "orderId"], ["data", "orderId"]])),
+                    ]))
                 } else {
-                    Ok(object_from_skeleton!(
-                        ("status", Value::from("FAILED")),
-                        ("errorType", Value::from("ValidationError")),
-                        ("message", Value::String(format!("Invalid order (statusCode {})", at(input, "statusCode")))),
-                        ("orderId", first(&[["data", "orderId"]])),
-                    ))
+                    let status_code = at(input, "statusCode").to_value();
+                    Ok(Shared::object(vec![
+                        (w.status.clone(), w.failed.clone()),
+                        (w.error_type.clone(), w.validation_error.clone()),
+                        (w.message.clone(), Shared::from(format!("Invalid order (statusCode {status_code})"))),
+                        (w.order_id.clone(), first(&[["data", "orderId"]])),
+                    ]))
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! An execution's history: [`HistoryEvent`]s with AWS's event type names, ids,
 //! `previousEventId`, virtual timestamps and detail objects with AWS's field names.
 //!
-//! Recording is cheap: payloads are shared (`Arc<Value>`) with the interpreter, names are shared
+//! Recording is cheap: payloads are shared (`Payload`) with the interpreter, names are shared
 //! `Arc<str>`, and the AWS JSON shape is only built when asked for ([`HistoryEvent::to_json`]).
 
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::model::StateType;
+use crate::asl::value::Payload;
 
 /// One event of an execution's history. Serde: the engine worker sends recorded runs to the page
 /// (`sim::protocol`).
@@ -39,8 +40,8 @@ pub struct TaskResource {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(into = "KindWire", try_from = "KindWire")]
 pub enum EventKind {
-    ExecutionStarted { input: Arc<Value>, role_arn: Arc<str> },
-    ExecutionSucceeded { output: Arc<Value> },
+    ExecutionStarted { input: Payload, role_arn: Arc<str> },
+    ExecutionSucceeded { output: Payload },
     ExecutionFailed { error: Option<String>, cause: Option<String> },
     ExecutionTimedOut { error: Option<String>, cause: Option<String> },
     ExecutionAborted { error: Option<String>, cause: Option<String> },
@@ -48,28 +49,28 @@ pub enum EventKind {
     /// times it has been redriven (1 the first time).
     ExecutionRedriven { redrive_count: u32 },
     /// `PassStateEntered`, `TaskStateEntered`, ...
-    StateEntered { state_type: StateType, name: Arc<str>, input: Arc<Value> },
+    StateEntered { state_type: StateType, name: Arc<str>, input: Payload },
     /// `PassStateExited`, `TaskStateExited`, ...; `assigned`: the variables the state's Assign
     /// set (its `assignedVariables`), when it set any.
-    StateExited { state_type: StateType, name: Arc<str>, output: Arc<Value>, assigned: Option<Arc<Map<String, Value>>> },
+    StateExited { state_type: StateType, name: Arc<str>, output: Payload, assigned: Option<Arc<Map<String, Value>>> },
     TaskScheduled {
         task: TaskResource,
         region: Arc<str>,
-        parameters: Arc<Value>,
+        parameters: Payload,
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
     },
     TaskStarted { task: TaskResource },
-    TaskSubmitted { task: TaskResource, output: Arc<Value> },
-    TaskSucceeded { task: TaskResource, output: Arc<Value> },
+    TaskSubmitted { task: TaskResource, output: Payload },
+    TaskSucceeded { task: TaskResource, output: Payload },
     TaskFailed { task: TaskResource, error: Option<String>, cause: Option<String> },
     /// `heartbeat`: the task missed a heartbeat rather than its TimeoutSeconds. AWS names both
     /// `States.Timeout` and does not say which (`timeouts/test_heartbeats`); kept for the
     /// simulator's coverage, never written out.
     TaskTimedOut { task: TaskResource, error: Option<String>, cause: Option<String>, heartbeat: bool },
-    LambdaFunctionScheduled { resource: Arc<str>, input: Arc<Value>, timeout_seconds: Option<u64> },
+    LambdaFunctionScheduled { resource: Arc<str>, input: Payload, timeout_seconds: Option<u64> },
     LambdaFunctionStarted,
-    LambdaFunctionSucceeded { output: Arc<Value> },
+    LambdaFunctionSucceeded { output: Payload },
     LambdaFunctionFailed { error: Option<String>, cause: Option<String> },
     LambdaFunctionTimedOut { error: Option<String>, cause: Option<String> },
     MapStateStarted { length: usize },
@@ -107,9 +108,9 @@ struct KindWire {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    input: Option<Arc<Value>>,
+    input: Option<Payload>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<Arc<Value>>,
+    output: Option<Payload>,
     #[serde(skip_serializing_if = "Option::is_none")]
     assigned: Option<Arc<Map<String, Value>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,7 +126,7 @@ struct KindWire {
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    parameters: Option<Arc<Value>>,
+    parameters: Option<Payload>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timeout_seconds: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,7 +190,7 @@ impl TryFrom<KindWire> for EventKind {
 
     fn try_from(w: KindWire) -> Result<EventKind, String> {
         use EventKind as K;
-        let payload = |v: Option<Arc<Value>>| v.unwrap_or_else(|| Arc::new(Value::Null));
+        let payload = |v: Option<Payload>| v.unwrap_or_else(|| Payload::new(Value::Null));
         let missing = |what: &str| format!("a {} event without its {what}", w.event);
         let name = w.name.clone().ok_or_else(|| missing("name"));
         let state_type = w.state_type.ok_or_else(|| missing("state type"));
@@ -539,7 +540,7 @@ mod tests {
     /// Every variant, with its optional parts set and unset, and payloads that are `null`.
     fn every_kind() -> Vec<EventKind> {
         let task = || TaskResource { resource_type: "lambda".into(), resource: "invoke".into() };
-        let v = |x: Value| Arc::new(x);
+        let v = |x: Value| Payload::new(x);
         let e = |s: &str| Some(s.to_string());
         let mut assigned = Map::new();
         assigned.insert("x".into(), json!([1, null]));

@@ -25,4 +25,5 @@ pub mod path;
 pub mod python;
 pub mod sort;
 pub mod validate;
+pub mod value;
 pub mod walk;

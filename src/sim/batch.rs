@@ -13,13 +13,14 @@ use super::run::{END, RunModel, START};
 use super::scenario::{Scenario, mismatches};
 use crate::asl::clock::VirtualClock;
 use crate::asl::interp::{Execution, ExecutionConfig, ExecutionType, Program};
+use crate::asl::value::Payload;
 
 /// A definition and handler set ready to run many times.
 #[derive(Clone)]
 pub struct Simulator {
     pub program: Arc<Program>,
     /// The definition as plain JSON, read once with the program (suites, the stores it names).
-    pub definition: Arc<Value>,
+    pub definition: Payload,
     pub tasks: Vec<TaskInfo>,
     pub handlers: CompiledHandlers,
     pub execution_type: ExecutionType,
@@ -86,7 +87,7 @@ impl Simulator {
         let tasks = with_expectations(tasks(&program), &definition);
         Ok(Simulator {
             program: Arc::new(program),
-            definition: Arc::new(definition),
+            definition: Payload::new(definition),
             tasks,
             handlers,
             execution_type: ExecutionType::Standard,
@@ -237,7 +238,7 @@ pub struct BatchRow {
     pub transitions: u64,
     pub duration_ms: i64,
     /// The output, or the error and cause (formatted only when shown: [`BatchRow::summary`]).
-    pub result: Result<Arc<Value>, (Option<String>, Option<String>)>,
+    pub result: Result<Payload, (Option<String>, Option<String>)>,
 }
 
 impl BatchRow {

@@ -8,8 +8,6 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::batch::{Batch, Simulator};
 use super::generate::generate;
 use super::live::{ChildRecord, Moment, RunRecord};
@@ -21,6 +19,7 @@ use super::run::RunEnd;
 use super::scenario::Scenario;
 use crate::asl::interp::{Execution, StatesError, StepOutcome};
 use crate::catalogue::Catalogue;
+use crate::asl::value::Payload;
 
 /// Scenarios run between two looks at the clock.
 const CHUNK: usize = 50;
@@ -185,7 +184,7 @@ struct SuiteWork {
 
 enum SuiteStage {
     Generate { simulator: Simulator, generation: Box<Generation> },
-    Run { batch: Batch, definition: Arc<Value>, generated_runs: Option<usize> },
+    Run { batch: Batch, definition: Payload, generated_runs: Option<usize> },
 }
 
 /// What the engine works on between messages.
@@ -437,6 +436,7 @@ fn summary(job: &BatchJob) -> BatchSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
     use crate::sim::handler::{HandlerChoice, HandlerSet, HandlerSpec};
     use crate::sim::live::{LiveRun, StepOutcome as Shown};
     use crate::sim::scenario::seed_scenarios;

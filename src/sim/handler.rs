@@ -42,6 +42,7 @@ use crate::asl::interp::program::{Action, TaskTarget};
 use crate::asl::interp::{Program, StatesError};
 use crate::asl::jsonata::{Dialect, Environment, Expression};
 use crate::asl::path::NoVariables;
+use crate::asl::value::Payload;
 
 /// What a Task's simulated handler does. Written as serde's internally tagged form
 /// (`{"kind": "throw", "error": ...}`) and read back by hand ([`tagged`]): serde's derived reader
@@ -360,9 +361,9 @@ impl std::fmt::Display for HandlerError {
 enum Ready {
     Seed,
     Echo,
-    Static(Arc<Value>),
+    Static(Payload),
     Throw(StatesError),
-    FailThenSucceed(u32, StatesError, Option<Arc<Value>>),
+    FailThenSucceed(u32, StatesError, Option<Payload>),
     Jsonata(Arc<Expression>),
     Callback(Option<ReadyAnswer>),
 }
@@ -370,9 +371,9 @@ enum Ready {
 /// A [`CallbackAnswer`] made ready.
 #[derive(Clone, Debug)]
 enum ReadyAnswer {
-    Success(Arc<Value>),
+    Success(Payload),
     Failure(StatesError),
-    FailuresThenSuccess(u32, StatesError, Arc<Value>),
+    FailuresThenSuccess(u32, StatesError, Payload),
     Silence { heartbeats: bool },
 }
 
@@ -420,7 +421,7 @@ impl CompiledHandlers {
                 HandlerChoice::Seed => Ready::Seed,
                 HandlerChoice::Echo => Ready::Echo,
                 HandlerChoice::Static { json } => match serde_json::from_str(json) {
-                    Ok(value) => Ready::Static(Arc::new(value)),
+                    Ok(value) => Ready::Static(Payload::new(value)),
                     Err(e) => {
                         errors.push(error(format!("the static result is not JSON (line {}, column {}): {e}", e.line(), e.column())));
                         continue;
@@ -437,7 +438,7 @@ impl CompiledHandlers {
                     let name = if name.trim().is_empty() { "States.TaskFailed" } else { name.trim() };
                     let then = match then.as_deref().map(serde_json::from_str::<Value>) {
                         None => None,
-                        Some(Ok(value)) => Some(Arc::new(value)),
+                        Some(Ok(value)) => Some(Payload::new(value)),
                         Some(Err(e)) => {
                             errors.push(error(format!("the result after the failures is not JSON (line {}, column {}): {e}", e.line(), e.column())));
                             continue;
@@ -457,7 +458,7 @@ impl CompiledHandlers {
                 }
                 HandlerChoice::Callback { answer: None } => Ready::Callback(None),
                 HandlerChoice::Callback { answer: Some(CallbackAnswer::Success { output }) } => match serde_json::from_str::<Value>(output) {
-                    Ok(value) => Ready::Callback(Some(ReadyAnswer::Success(Arc::new(value)))),
+                    Ok(value) => Ready::Callback(Some(ReadyAnswer::Success(Payload::new(value)))),
                     Err(e) => {
                         errors.push(error(format!("the callback's output is not JSON (line {}, column {}): {e}", e.line(), e.column())));
                         continue;
@@ -468,7 +469,7 @@ impl CompiledHandlers {
                 }
                 HandlerChoice::Callback { answer: Some(CallbackAnswer::FailuresThenSuccess { times, error: name, output }) } => {
                     match serde_json::from_str::<Value>(output) {
-                        Ok(value) => Ready::Callback(Some(ReadyAnswer::FailuresThenSuccess(*times, StatesError::new(name, format!("Simulated failure of '{state}'")), Arc::new(value)))),
+                        Ok(value) => Ready::Callback(Some(ReadyAnswer::FailuresThenSuccess(*times, StatesError::new(name, format!("Simulated failure of '{state}'")), Payload::new(value)))),
                         Err(e) => {
                             errors.push(error(format!("the callback's output is not JSON (line {}, column {}): {e}", e.line(), e.column())));
                             continue;

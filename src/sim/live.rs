@@ -23,6 +23,7 @@ use crate::asl::clock::{Millis, format_rfc3339};
 use crate::asl::history::HistoryEvent;
 use crate::asl::interp::plug::LogLine;
 use crate::asl::interp::trace::{Stage, TraceEntry};
+use crate::asl::value::Payload;
 
 /// What one execution recorded, as the engine sends it: the history (and a Distributed Map's
 /// child histories), the data-flow trace, each moment, how it stands now, and its logs.
@@ -228,7 +229,7 @@ pub struct HistoryRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VisitFlow {
     pub entered_event: u64,
-    pub stages: Vec<(&'static str, Arc<Value>)>,
+    pub stages: Vec<(&'static str, Payload)>,
 }
 
 /// One Distributed Map child execution, as listed in the History tab.
@@ -480,7 +481,7 @@ impl LiveRun {
             .iter()
             .filter(|v| &*v.state == state)
             .map(|v| {
-                let mut stages: Vec<(&'static str, Arc<Value>)> = vec![("input", v.input.clone())];
+                let mut stages: Vec<(&'static str, Payload)> = vec![("input", v.input.clone())];
                 stages.extend(
                     trace.iter().filter(|e| e.entered_event == v.entered_event && e.stage != Stage::Output).map(|e| (e.stage.label(), e.value.clone())),
                 );
@@ -499,7 +500,7 @@ impl LiveRun {
 
     /// For each state visit that could read variables, the ones in scope as it was entered:
     /// (StateEntered id, state, variables), oldest first, up to the moment shown.
-    pub fn variables_by_visit(&self) -> Vec<(u64, Arc<str>, Arc<Value>)> {
+    pub fn variables_by_visit(&self) -> Vec<(u64, Arc<str>, Payload)> {
         self.trace().iter().filter(|e| e.stage == Stage::Variables).map(|e| (e.entered_event, e.state.clone(), e.value.clone())).collect()
     }
 

@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use crate::asl::history::{EventKind, HistoryEvent};
 use crate::asl::interp::{Execution, ExecutionStatus, child_event_key};
+use crate::asl::value::Payload;
 
 /// The pseudo state an execution (or a branch) starts from, for edges.
 pub const START: &str = "#start";
@@ -22,7 +21,7 @@ pub const END: &str = "#end";
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RunEnd {
     Running,
-    Succeeded { output: Arc<Value> },
+    Succeeded { output: Payload },
     Failed { error: Option<String>, cause: Option<String> },
     TimedOut { error: Option<String>, cause: Option<String> },
 }
@@ -78,8 +77,8 @@ pub struct Visit {
     pub state: Arc<str>,
     /// The id of its StateEntered event.
     pub entered_event: u64,
-    pub input: Arc<Value>,
-    pub output: Option<Arc<Value>>,
+    pub input: Payload,
+    pub output: Option<Payload>,
     /// The last error the state's task raised: (error, cause).
     pub error: Option<(Option<String>, Option<String>)>,
     /// Attempts (1 + retries) for a Task; for a Map or a Parallel, how many times it started its
@@ -109,7 +108,7 @@ pub struct StateRun {
 pub struct RunModel {
     /// `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`.
     pub status: &'static str,
-    pub output: Option<Arc<Value>>,
+    pub output: Option<Payload>,
     pub error: Option<String>,
     pub cause: Option<String>,
     /// The state the execution ended in (the last one entered at the top level).
@@ -482,6 +481,7 @@ pub fn advice(error: &str, cause: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
     #[test]
     fn a_missing_s3_object_is_said_to_be_added_in_the_stores_tab() {
         let cause = "The specified key does not exist. (Service: S3, Status Code: 404, Request ID: 0000000000000000, Extended Request ID: 00000000000000000000000000000000)";
@@ -505,11 +505,11 @@ mod tests {
     }
 
     fn started() -> EventKind {
-        EventKind::ExecutionStarted { input: Arc::new(Value::Null), role_arn: "arn:aws:iam::123456789012:role/r".into() }
+        EventKind::ExecutionStarted { input: crate::asl::value::Payload::new(Value::Null), role_arn: "arn:aws:iam::123456789012:role/r".into() }
     }
 
     fn entered(name: &str) -> EventKind {
-        EventKind::StateEntered { state_type: StateType::Pass, name: name.into(), input: Arc::new(Value::Null) }
+        EventKind::StateEntered { state_type: StateType::Pass, name: name.into(), input: crate::asl::value::Payload::new(Value::Null) }
     }
 
     fn failed() -> EventKind {
@@ -522,7 +522,7 @@ mod tests {
             (vec![], "RUNNING"),
             (vec![started()], "RUNNING"),
             (vec![started(), entered("A")], "RUNNING"),
-            (vec![started(), EventKind::ExecutionSucceeded { output: Arc::new(Value::Null) }], "SUCCEEDED"),
+            (vec![started(), EventKind::ExecutionSucceeded { output: crate::asl::value::Payload::new(Value::Null) }], "SUCCEEDED"),
             (vec![started(), entered("A"), failed()], "FAILED"),
             (vec![started(), EventKind::ExecutionTimedOut { error: None, cause: None }], "TIMED_OUT"),
             (vec![started(), EventKind::ExecutionAborted { error: None, cause: None }], "ABORTED"),
@@ -552,9 +552,9 @@ mod tests {
     /// a Task that exits after its last attempt succeeded is not caught.
     #[test]
     fn a_task_that_exits_right_after_its_failure_was_caught() {
-        let task = |name: &str| EventKind::StateEntered { state_type: StateType::Task, name: name.into(), input: Arc::new(Value::Null) };
-        let exited = |name: &str| EventKind::StateExited { state_type: StateType::Task, name: name.into(), output: Arc::new(Value::Null), assigned: None };
-        let scheduled = || EventKind::LambdaFunctionScheduled { resource: "arn:aws:lambda:us-east-1:1:function:f".into(), input: Arc::new(Value::Null), timeout_seconds: None };
+        let task = |name: &str| EventKind::StateEntered { state_type: StateType::Task, name: name.into(), input: crate::asl::value::Payload::new(Value::Null) };
+        let exited = |name: &str| EventKind::StateExited { state_type: StateType::Task, name: name.into(), output: crate::asl::value::Payload::new(Value::Null), assigned: None };
+        let scheduled = || EventKind::LambdaFunctionScheduled { resource: "arn:aws:lambda:us-east-1:1:function:f".into(), input: crate::asl::value::Payload::new(Value::Null), timeout_seconds: None };
         let lambda_failed = || EventKind::LambdaFunctionFailed { error: Some("Exception".into()), cause: None };
         let caught = history(vec![started(), task("T"), scheduled(), EventKind::LambdaFunctionStarted, lambda_failed(), exited("T"), entered("Handler")]);
         let model = RunModel::from_history(&caught);
@@ -563,7 +563,7 @@ mod tests {
         assert_eq!(model.visits[0].output, None, "a caught Task has no output of its own");
         let retried = history(vec![
             started(), task("T"), scheduled(), EventKind::LambdaFunctionStarted, lambda_failed(), scheduled(), EventKind::LambdaFunctionStarted,
-            EventKind::LambdaFunctionSucceeded { output: Arc::new(Value::Null) }, exited("T"),
+            EventKind::LambdaFunctionSucceeded { output: crate::asl::value::Payload::new(Value::Null) }, exited("T"),
         ]);
         assert_eq!(RunModel::from_history(&retried).state_status("T"), StateStatus::Succeeded);
     }

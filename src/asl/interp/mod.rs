@@ -40,6 +40,7 @@ pub use program::{CompileError, Program};
 use crate::asl::clock::{Clock, Millis, format_rfc3339};
 use plug::CloudWatchLogs;
 use crate::asl::history::{EventKind, HistoryEvent, Link};
+use crate::asl::value::Payload;
 use program::{ScopeId, StateId};
 
 pub use crate::asl::model::ExecutionType;
@@ -105,7 +106,7 @@ pub struct EndedParts {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutionStatus {
     Running,
-    Succeeded { output: Arc<Value> },
+    Succeeded { output: Payload },
     Failed(StatesError),
     TimedOut(StatesError),
 }
@@ -155,15 +156,15 @@ enum Phase {
     /// Run the state's action (again, after a retry back-off).
     Act,
     /// A Wait has elapsed: leave with this output.
-    LeaveWith(Arc<Value>),
+    LeaveWith(Payload),
     /// A task's latency has elapsed: report this outcome.
-    TaskDone { effective: Arc<Value>, outcome: Result<Value, StatesError> },
+    TaskDone { effective: Payload, outcome: Result<Payload, StatesError> },
     /// Parked until the children finish.
     AwaitChildren,
     /// Parked until a callback for this token.
     /// `timeout_at`: TimeoutSeconds' deadline; `heartbeat`: HeartbeatSeconds in ms, counted
     /// from `heartbeat_from` (the start, then the last heartbeat).
-    AwaitCallback { token: String, effective: Arc<Value>, timeout_at: Option<Millis>, heartbeat: Option<i64>, heartbeat_from: Millis },
+    AwaitCallback { token: String, effective: Payload, timeout_at: Option<Millis>, heartbeat: Option<i64>, heartbeat_from: Millis },
 }
 
 /// Which parallel work a fiber is waiting for.
@@ -177,7 +178,7 @@ struct Children {
     items: Vec<Value>,
     next_item: usize,
     /// Map only: the effective input the item selector reads.
-    selector_input: Arc<Value>,
+    selector_input: Payload,
     max_concurrency: usize,
     failed: usize,
     tolerated_count: Option<u64>,
@@ -207,7 +208,7 @@ struct MapRun {
 struct Fiber {
     scope: ScopeId,
     state: StateId,
-    input: Arc<Value>,
+    input: Payload,
     phase: Phase,
     parent: Option<(FiberId, usize)>,
     previous_event: u64,
@@ -229,7 +230,7 @@ struct Fiber {
     assigned: Option<Arc<serde_json::Map<String, Value>>>,
     /// The task result already held to the quotas: an output that is this same value is not
     /// measured again when the state leaves.
-    checked: Option<Arc<Value>>,
+    checked: Option<Payload>,
     /// A Distributed Map's child workflow (or a fiber inside one): its events belong to the
     /// child execution's own history, not this one's, and its `$$.Execution` is the child's.
     child_execution: Option<Arc<ChildExecution>>,
@@ -240,7 +241,7 @@ struct Fiber {
 struct ChildExecution {
     arn: String,
     name: String,
-    input: Arc<Value>,
+    input: Payload,
     start: Millis,
     state_machine_arn: String,
     /// Its history in [`Execution::child_histories`].
@@ -327,7 +328,7 @@ pub struct Execution {
     sleeping: Vec<(Millis, u64, FiberId)>,
     sleep_seq: u64,
     status: ExecutionStatus,
-    input: Arc<Value>,
+    input: Payload,
     start_time: Millis,
     transitions: u64,
     token_seq: u64,
@@ -350,7 +351,7 @@ pub struct Execution {
 #[derive(Debug, Clone)]
 struct TopAt {
     state: StateId,
-    input: Arc<Value>,
+    input: Payload,
     /// The top-level scope itself (two `Arc`s), not a copy of its variables: most runs end
     /// without anyone asking for them.
     variables: variables::VariableScope,
@@ -404,7 +405,7 @@ impl Execution {
         config: ExecutionConfig,
     ) -> Execution {
         let start_time = clock.now();
-        let input = Arc::new(input);
+        let input = Payload::new(input);
         let start_state = program.scope(ScopeId::TOP).start;
         let mut execution = Execution {
             rng: SeededRng::new(config.seed),
@@ -515,7 +516,7 @@ impl Execution {
 
     /// Opens a child execution's history and records its ExecutionStarted; the fiber `fid`
     /// (the child's first) chains its events after it.
-    fn start_child_history(&mut self, fid: FiberId, map_state: Arc<str>, name: String, arn: String, input: Arc<Value>) -> usize {
+    fn start_child_history(&mut self, fid: FiberId, map_state: Arc<str>, name: String, arn: String, input: Payload) -> usize {
         let index = self.child_histories.len();
         self.child_histories.push(ChildHistory { map_state, name, arn, events: Vec::new(), count: 0 });
         let role_arn: Arc<str> = self.config.role_arn.as_str().into();
@@ -831,7 +832,7 @@ impl Execution {
         let Some(fid) = found.map(FiberId) else { return false };
         let fiber = self.fibers[fid.0].as_mut().expect("found above");
         let Phase::AwaitCallback { effective, .. } = std::mem::replace(&mut fiber.phase, Phase::Act) else { return false };
-        fiber.phase = Phase::TaskDone { effective, outcome };
+        fiber.phase = Phase::TaskDone { effective, outcome: outcome.map(Payload::new) };
         self.sleeping.retain(|s| s.2 != fid);
         self.ready.push_front(fid);
         true
@@ -881,7 +882,7 @@ impl Execution {
         }
     }
 
-    fn spawn(&mut self, scope: ScopeId, state: StateId, input: Arc<Value>, parent: Option<(FiberId, usize)>) -> FiberId {
+    fn spawn(&mut self, scope: ScopeId, state: StateId, input: Payload, parent: Option<(FiberId, usize)>) -> FiberId {
         let (previous_event, variables, child_execution) = match parent {
             Some((pid, _)) => (self.fiber(pid).previous_event, self.fiber(pid).variables.child(), self.fiber(pid).child_execution.clone()),
             None => (0, variables::VariableScope::default(), None),
@@ -962,6 +963,7 @@ impl Execution {
     /// [`Execution::record`], building the event only when the history keeps it: the states'
     /// own events would otherwise clone (and drop) a name and a payload for nothing.
     /// `entered`: the event is StateEntered.
+    #[inline]
     fn record_with(&mut self, fid: Option<FiberId>, entered: bool, kind: impl FnOnce(&Execution) -> EventKind) -> u64 {
         self.record_linked(fid, entered, Link::Chain, kind)
     }
@@ -1040,7 +1042,7 @@ impl Execution {
 
     /// Records a trace value for the fiber's current state visit; `value` is only built when
     /// the trace is on.
-    fn trace_value(&mut self, fid: FiberId, name: &Arc<str>, stage: trace::Stage, value: impl FnOnce() -> Arc<Value>) {
+    fn trace_value(&mut self, fid: FiberId, name: &Arc<str>, stage: trace::Stage, value: impl FnOnce() -> Payload) {
         if self.trace.is_none() {
             return;
         }

@@ -6,8 +6,6 @@
 //! ([`assign_jsonpath`]): the interpreter picks the branch by [`CompiledState::query_language`].
 //! JSONPath paths and templates see the workflow variables through [`Refs`].
 
-use std::sync::Arc;
-
 use rand::RngCore;
 use serde_json::{Map, Value};
 
@@ -16,6 +14,7 @@ use super::program::{CompiledState, IoPath, ResultPlacement};
 use crate::asl::clock::Millis;
 use crate::asl::jsonata::{Environment, JsonataTemplate, TemplateError};
 use crate::asl::path::{Roots, Template, Variables, cause};
+use crate::asl::value::{Payload, Shared};
 
 /// What JSONPath reads besides `$`: the context object (`$$`) and the variables (`$name`).
 #[derive(Clone, Copy)]
@@ -107,12 +106,12 @@ impl StateSite<'_> {
 }
 
 /// Applies InputPath or OutputPath. The whole value is shared, not copied.
-pub fn select(path: &IoPath, value: &Arc<Value>, refs: &Refs, site: StateSite) -> Result<Arc<Value>, StatesError> {
+pub fn select(path: &IoPath, value: &Payload, refs: &Refs, site: StateSite) -> Result<Payload, StatesError> {
     match path {
         IoPath::Whole => Ok(value.clone()),
-        IoPath::Null => Ok(Arc::new(Value::Object(Map::new()))),
+        IoPath::Null => Ok(Payload::new(Value::Object(Map::new()))),
         IoPath::Path(p) => {
-            p.eval(&refs.roots(value)).map(Arc::new).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))
+            p.eval(&refs.roots(value)).map(Payload::new).map_err(|e| site.runtime(&cause::invalid_path(p.as_str(), &e)))
         }
     }
 }
@@ -131,39 +130,57 @@ pub fn build(
 }
 
 /// Applies ResultPath: puts `result` into the raw state input.
-pub fn place(placement: &ResultPlacement, raw_input: &Arc<Value>, result: Arc<Value>, site: StateSite) -> Result<Arc<Value>, StatesError> {
+pub fn place(placement: &ResultPlacement, raw_input: &Payload, result: Payload, site: StateSite) -> Result<Payload, StatesError> {
     match placement {
         ResultPlacement::Replace => Ok(result),
         ResultPlacement::Discard => Ok(raw_input.clone()),
         ResultPlacement::At(path) => {
+            // An object in its shared form, and a result at one of its members: a new object
+            // sharing every other member (the catch of a task whose input a handler built).
+            if let (Some(member), Some(Shared::Object(_))) = (single_member(path), raw_input.as_shared()) {
+                let mut document = raw_input.to_shared();
+                if document.insert(member, result.to_shared()).is_ok() {
+                    return Ok(Payload::from_shared(document));
+                }
+            }
             let document = Value::clone(raw_input);
-            let result = Arc::try_unwrap(result).unwrap_or_else(|shared| Value::clone(&shared));
+            let result = Payload::into_value(result);
             path.write(document, result)
-                .map(Arc::new)
+                .map(Payload::new)
                 .map_err(|_| site.runtime(&cause::result_path_not_applicable(path.as_str(), raw_input)))
         }
+    }
+}
+
+/// The member a reference path names when it is `$.name` (or `$['name']`).
+pub fn single_member(path: &crate::asl::path::ReferencePath) -> Option<&str> {
+    use crate::asl::path::{Root, Segment, Selector};
+    let path = path.as_json_path();
+    match (path.root(), path.segments(), path.function()) {
+        (Root::Input, [Segment::Child(Selector::Name(name))], None) => Some(name),
+        _ => None,
     }
 }
 
 /// InputPath then Parameters: the effective input of the action.
 pub fn effective_input(
     state: &CompiledState,
-    raw_input: &Arc<Value>,
+    raw_input: &Payload,
     refs: &Refs,
     rng: &mut dyn RngCore,
     site: StateSite,
-) -> Result<Arc<Value>, StatesError> {
+) -> Result<Payload, StatesError> {
     let selected = select(&state.input_path, raw_input, refs, site)?;
     match &state.parameters {
-        Some(template) => build(template, &selected, refs, rng, site).map(Arc::new),
+        Some(template) => build(template, &selected, refs, rng, site).map(Payload::new),
         None => Ok(selected),
     }
 }
 
 /// ResultSelector: the selected result, which Assign and ResultPath see.
-pub fn select_result(state: &CompiledState, result: Arc<Value>, refs: &Refs, rng: &mut dyn RngCore, site: StateSite) -> Result<Arc<Value>, StatesError> {
+pub fn select_result(state: &CompiledState, result: Payload, refs: &Refs, rng: &mut dyn RngCore, site: StateSite) -> Result<Payload, StatesError> {
     match &state.result_selector {
-        Some(template) => Ok(Arc::new(build(template, &result, refs, rng, site)?)),
+        Some(template) => Ok(Payload::new(build(template, &result, refs, rng, site)?)),
         None => Ok(result),
     }
 }
@@ -171,11 +188,11 @@ pub fn select_result(state: &CompiledState, result: Arc<Value>, refs: &Refs, rng
 /// ResultPath and OutputPath: the state output from the selected result.
 pub fn place_and_select(
     state: &CompiledState,
-    raw_input: &Arc<Value>,
-    selected: Arc<Value>,
+    raw_input: &Payload,
+    selected: Payload,
     refs: &Refs,
     site: StateSite,
-) -> Result<Arc<Value>, StatesError> {
+) -> Result<Payload, StatesError> {
     let placed = place(&state.result_path, raw_input, selected, site)?;
     select(&state.output_path, &placed, refs, site)
 }
@@ -183,12 +200,12 @@ pub fn place_and_select(
 /// ResultSelector, ResultPath and OutputPath: the state output from the action's result.
 pub fn state_output(
     state: &CompiledState,
-    raw_input: &Arc<Value>,
-    result: Arc<Value>,
+    raw_input: &Payload,
+    result: Payload,
     refs: &Refs,
     rng: &mut dyn RngCore,
     site: StateSite,
-) -> Result<Arc<Value>, StatesError> {
+) -> Result<Payload, StatesError> {
     let selected = select_result(state, result, refs, rng, site)?;
     place_and_select(state, raw_input, selected, refs, site)
 }

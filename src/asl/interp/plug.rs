@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::asl::clock::Millis;
 use crate::asl::error::StatesError;
+use crate::asl::value::Shared;
 
 /// What a Task asks its handler.
 #[derive(Debug, Clone, Copy)]
@@ -75,6 +76,23 @@ pub trait TaskHandler {
     /// when the handler cannot tell (then no TaskSubmitted is recorded) or the call started none.
     fn take_submitted(&mut self) -> Option<Value> {
         None
+    }
+
+    /// Whether the handler works on shared values ([`TaskHandler::invoke_shared`]): its input is
+    /// then handed over as it is held, and its answer kept as it is built, with nothing copied
+    /// into a `serde_json::Value` on the way (an answer that holds its input, `{"data": input}`,
+    /// shares it). Not for `lambda:invoke`, whose function's event is a member of the effective
+    /// input: there `invoke` is called.
+    fn takes_shared(&self) -> bool {
+        false
+    }
+
+    /// Runs the task on the effective input in its shared form; `request.input` is `null`. Only
+    /// called when [`TaskHandler::takes_shared`]; by default, [`TaskHandler::invoke`] on a copy.
+    fn invoke_shared(&mut self, request: &TaskRequest, input: &Shared, context: &mut TaskContext) -> Result<Shared, StatesError> {
+        let input = input.to_value();
+        let request = TaskRequest { input: &input, ..*request };
+        self.invoke(&request, context).map(|answer| Shared::from(&answer))
     }
 }
 

@@ -16,6 +16,7 @@ use crate::asl::model::{
 };
 use crate::asl::jsonata::{Dialect, Expression, JsonataTemplate, TemplateError};
 use crate::asl::path::{JsonPath, ReferencePath, Template};
+use crate::asl::value::Payload;
 
 /// Why a definition cannot be run (the validator reports these too, with positions).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +164,7 @@ pub struct CompiledState {
 /// What a state does between Parameters and ResultSelector.
 #[derive(Debug)]
 pub enum Action {
-    Pass { result: Option<Arc<Value>> },
+    Pass { result: Option<Payload> },
     Task(TaskSpec),
     Wait(WaitSpec),
     Choice(ChoiceSpec),
@@ -630,7 +631,7 @@ impl Compiler {
             });
         }
         let action = match &state.kind {
-            StateKind::Pass(p) => Action::Pass { result: p.result.as_ref().map(|r| Arc::new(r.to_serde())) },
+            StateKind::Pass(p) => Action::Pass { result: p.result.as_ref().map(|r| Payload::new(r.to_serde())) },
             StateKind::Succeed => Action::Succeed,
             StateKind::Fail(f) => Action::Fail(FailSpec {
                 error_expression: match f.error.as_ref().filter(|t| is_jsonata && crate::asl::jsonata::expression_text(t).is_some()) {

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::{ExecutionType, StatesError, names};
 use crate::asl::clock::Millis;
+use crate::asl::value::Payload;
 
 /// The most bytes (UTF-8, compact JSON) a state's input, output or a task's result may take.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
@@ -68,6 +69,34 @@ impl Quotas {
             return Err(result_too_large(state_name));
         }
         Ok(())
+    }
+
+    /// [`Quotas::check_result`] of a payload, measured in the form it holds (a payload made in
+    /// its shared form is measured without building its `serde_json::Value`).
+    #[inline]
+    pub fn check_payload(&self, state_name: &str, payload: &Payload) -> Result<(), StatesError> {
+        let Some(shared) = payload.as_shared() else {
+            return self.check_result(state_name, payload);
+        };
+        if shared.nested_deeper_than(MAX_NESTING_DEPTH) {
+            return Err(result_too_deep(state_name));
+        }
+        // Checked for depth above, so serialising it cannot recurse too deep.
+        if self.payload_bytes.is_some_and(|limit| {
+            let mut counter = Counter { bytes: 0, limit };
+            serde_json::to_writer(&mut counter, shared).is_err()
+        }) {
+            return Err(result_too_large(state_name));
+        }
+        Ok(())
+    }
+}
+
+/// [`nested_deeper_than`] of a payload, in the form it holds.
+pub fn payload_nested_deeper_than(payload: &Payload, limit: usize) -> bool {
+    match payload.as_shared() {
+        Some(shared) => shared.nested_deeper_than(limit),
+        None => nested_deeper_than(payload, limit),
     }
 }
 

@@ -4,10 +4,8 @@
 //! hand it to a Catcher (ResultPath or Output, Assign, then the Catcher's Next), or fail the
 //! fiber. Which error names match which `ErrorEquals` entries is [`StatesError::matches`].
 
-use std::sync::Arc;
-
 use rand::Rng;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use super::pipeline;
 use super::program::{CatchRule, CompiledState, RetryPolicy};
@@ -16,6 +14,7 @@ use super::trace::Stage;
 use super::{Execution, FiberId, Phase, StatesError};
 use crate::asl::history::EventKind;
 use crate::asl::model::{QueryLanguage, StateType};
+use crate::asl::value::Payload;
 
 /// Only Task, Parallel and Map have Retry and Catch.
 fn recovers(state: &CompiledState) -> bool {
@@ -62,7 +61,7 @@ pub(in crate::asl::interp) fn handle_error_after(
     error: StatesError,
     mut failed_event: Option<EventKind>,
 ) {
-    exec.trace_value(fid, &state.name, Stage::Error, || Arc::new(error.to_output()));
+    exec.trace_value(fid, &state.name, Stage::Error, || Payload::new(error.to_output()));
     if recovers(state) {
         if let Some(index) = matching_retrier(state, &error) {
             let policy = &state.retriers[index];
@@ -77,7 +76,7 @@ pub(in crate::asl::interp) fn handle_error_after(
                 fiber.phase = Phase::Act;
                 let attempt = fiber.retries;
                 exec.trace_value(fid, &state.name, Stage::Retry, || {
-                    Arc::new(serde_json::json!({"attempt": attempt, "delaySeconds": delay, "retrier": index}))
+                    Payload::new(serde_json::json!({"attempt": attempt, "delaySeconds": delay, "retrier": index}))
                 });
                 let until = exec.clock.now() + (delay * 1000.0).round() as i64;
                 exec.sleep_until(fid, until);
@@ -91,7 +90,7 @@ pub(in crate::asl::interp) fn handle_error_after(
             match caught_output(exec, fid, state, catcher, &error) {
                 // An error output that quotes its input can double in size on every loop
                 // through the catcher: the payload limit holds here too.
-                Ok(output) if let Err(error) = exec.config.quotas.check_result(&state.name, &output) => {
+                Ok(output) if let Err(error) = exec.config.quotas.check_payload(&state.name, &output) => {
                     complete(exec, fid, Err(error));
                 }
                 Ok(output) => {
@@ -124,7 +123,7 @@ pub(in crate::asl::interp) fn handle_error_after(
 }
 
 /// A catcher fired: its ResultPath or Output, and its Assign. Gives the next state's input.
-fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catcher: &CatchRule, error: &StatesError) -> Result<Arc<Value>, StatesError> {
+fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catcher: &CatchRule, error: &StatesError) -> Result<Payload, StatesError> {
     let raw = exec.fiber(fid).input.clone();
     let error_output = error.to_output();
     let index = state.catchers.iter().position(|c| std::ptr::eq(c, catcher)).unwrap_or(0);
@@ -136,20 +135,19 @@ fn caught_output(exec: &mut Execution, fid: FiberId, state: &CompiledState, catc
     let output = match state.query_language {
         QueryLanguage::JsonPath => {
             let site = site(exec, fid, state);
-            pipeline::place(&catcher.result_path, &raw, Arc::new(error_output), site)?
+            pipeline::place(&catcher.result_path, &raw, Payload::new(error_output), site)?
         }
         QueryLanguage::Jsonata => match &catcher.output {
             Some(template) => {
                 let field = format!("Catch[{index}]/Output");
-                Arc::new(jsonata_value(exec, fid, state, template, &field, &raw, None, Some(&error_output))?)
+                Payload::new(jsonata_value(exec, fid, state, template, &field, &raw, None, Some(&error_output))?)
             }
-            None => Arc::new(error_output),
+            None => Payload::new(error_output),
         },
     };
     commit_variables(exec, fid, state, assigned)?;
     Ok(output)
 }
-
 
 #[cfg(test)]
 mod tests {

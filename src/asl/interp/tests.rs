@@ -388,3 +388,123 @@ fn put_events_with_failed_entries_fails_the_optimized_task_only() {
     // The SDK integration hands the answer on as it is.
     assert_eq!(run("arn:aws:states:::aws-sdk:eventbridge:putEvents").status().name(), "SUCCEEDED");
 }
+
+/// Answers `{"n": input.n + 1, "data": input, "deep": <input.depth levels>}`, failing with
+/// `Odd` when `input.fail` is set: on shared values when `shared`, else on `serde_json` ones.
+struct Wrap {
+    shared: bool,
+}
+
+impl Wrap {
+    fn answer(input: &Value) -> Result<Value, StatesError> {
+        if input.get("fail").is_some_and(|f| f == true) {
+            return Err(StatesError::new("Odd", "asked to fail"));
+        }
+        let mut deep = json!("leaf");
+        for _ in 0..input.get("depth").and_then(Value::as_u64).unwrap_or(0) {
+            deep = json!([deep]);
+        }
+        let n = input.get("n").and_then(Value::as_i64).unwrap_or(0) + 1;
+        Ok(json!({"n": n, "data": input, "deep": deep}))
+    }
+}
+
+impl TaskHandler for Wrap {
+    fn invoke(&mut self, request: &TaskRequest, _: &mut TaskContext) -> Result<Value, StatesError> {
+        Wrap::answer(request.input)
+    }
+
+    fn takes_shared(&self) -> bool {
+        self.shared
+    }
+
+    fn invoke_shared(&mut self, _: &TaskRequest, input: &crate::asl::value::Shared, _: &mut TaskContext) -> Result<crate::asl::value::Shared, StatesError> {
+        use crate::asl::value::Shared;
+        // Built as a shared value, `data` shared with the input, not copied.
+        let answer = Wrap::answer(&input.to_value())?;
+        let Shared::Object(members) = Shared::from(&answer) else { unreachable!("an object") };
+        let members = members.iter().map(|(k, v)| (k.clone(), if &**k == "data" { input.clone() } else { v.clone() })).collect();
+        Ok(Shared::object(members))
+    }
+}
+
+/// The same definition and input with `Wrap` on shared values and on `serde_json` ones: the
+/// same status and the same history, event by event.
+fn same_either_way(definition: &Value, input: Value, quotas: quota::Quotas) -> Execution {
+    let program = Arc::new(Program::from_text(&definition.to_string()).expect("compiles"));
+    let run = |shared: bool, keep_history: bool| {
+        let mut handlers = HandlerRegistry::new();
+        handlers.register("T", Wrap { shared });
+        handlers.register("U", Wrap { shared });
+        let config = ExecutionConfig { quotas, keep_history, ..ExecutionConfig::default() };
+        Execution::start(program.clone(), input.clone(), Box::new(VirtualClock::default()), handlers, config).run_to_end()
+    };
+    let (shared, plain) = (run(true, true), run(false, true));
+    assert_eq!(shared.status(), plain.status(), "{definition}");
+    assert_eq!(shared.history().len(), plain.history().len(), "{definition}");
+    for (a, b) in shared.history().iter().zip(plain.history()) {
+        assert_eq!(serde_json::to_string(a).unwrap(), serde_json::to_string(b).unwrap(), "{definition}");
+    }
+    // Without a history, whose events hold the payloads, results are written into the state
+    // input itself: in its shared form where the handler made one.
+    let unkept = run(true, false);
+    assert_eq!(unkept.status(), plain.status(), "{definition}");
+    // Member order included.
+    if let (ExecutionStatus::Succeeded { output: a }, ExecutionStatus::Succeeded { output: b }) = (unkept.status(), plain.status()) {
+        assert_eq!(a.to_string(), b.to_string(), "{definition}");
+    }
+    unkept
+}
+
+#[test]
+fn a_handler_on_shared_values_gives_what_it_gives_on_serde_values() {
+    let task = |next: Value, extra: Value| {
+        let mut state = json!({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:T"});
+        state.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        state.as_object_mut().unwrap().extend(next.as_object().unwrap().clone());
+        state
+    };
+    let definition = json!({"StartAt": "T", "States": {
+        "T": task(json!({"Next": "C"}), json!({})),
+        "C": {"Type": "Choice", "Choices": [
+            {"And": [{"Variable": "$.n", "NumericGreaterThan": 0}, {"Not": {"Variable": "$.data.tag", "StringEquals": "x"}}], "Next": "U"},
+            {"Variable": "$.missing", "IsPresent": true, "Next": "Fail"}], "Default": "Fail"},
+        "U": task(json!({"Next": "Out"}), json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:U", "ResultPath": "$.second",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Out"}]})),
+        "Out": {"Type": "Pass", "OutputPath": "$.second", "End": true},
+        "Fail": {"Type": "Fail", "Error": "NoMatch"}}});
+    // The result written beside the input (`$.second`, appended), read by a Choice, shared.
+    let execution = same_either_way(&definition, json!({"n": 1, "tag": "y"}), quota::Quotas::default());
+    match execution.status() {
+        ExecutionStatus::Succeeded { output } => {
+            assert_eq!(output["n"], json!(3));
+            assert_eq!(output["data"]["data"], json!({"n": 1, "tag": "y"}));
+        }
+        other => panic!("expected success, got {other:?}"),
+    }
+    // No rule holds: the Choice's Default, decided on the shared input too.
+    same_either_way(&definition, json!({"n": -5, "tag": "x"}), quota::Quotas::default());
+
+    // A member written where one is (`$.n`, replaced in place), then OutputPath.
+    let replace = json!({"StartAt": "T", "States": {"T": task(json!({"Next": "U"}), json!({})),
+        "U": task(json!({"End": true}), json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:U", "ResultPath": "$.n", "OutputPath": "$.n.data"}))}});
+    same_either_way(&replace, json!({"n": 7}), quota::Quotas::default());
+
+    // The result nests too deep once written: the write is undone and Catch sees the input.
+    let deep = json!({"StartAt": "T", "States": {"T": task(json!({"Next": "U"}), json!({})),
+        "U": task(json!({"End": true}), json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:U", "ResultPath": "$.r",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Done"}]})),
+        "Done": {"Type": "Pass", "End": true}}});
+    let limit = quota::MAX_NESTING_DEPTH as u64;
+    // Written in place in the shared form, which the output keeps (nothing read it as a
+    // `serde_json::Value` on the way).
+    match same_either_way(&deep, json!({"depth": 2}), quota::Quotas::default()).status() {
+        ExecutionStatus::Succeeded { output } => assert!(output.as_shared().is_some(), "{output}"),
+        other => panic!("expected success, got {other:?}"),
+    }
+    same_either_way(&deep, json!({"depth": limit - 1}), quota::Quotas::default());
+    same_either_way(&deep, json!({"depth": limit + 2}), quota::Quotas::default());
+    // A result over the payload limit, and a handler's own error, caught the same way.
+    same_either_way(&deep, json!({"pad": "x".repeat(140_000)}), quota::Quotas::default());
+    same_either_way(&deep, json!({"fail": true}), quota::Quotas::default());
+}

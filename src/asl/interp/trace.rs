@@ -6,8 +6,7 @@
 //! is one branch and builds nothing.
 
 use std::sync::Arc;
-
-use serde_json::Value;
+use crate::asl::value::Payload;
 
 /// A point of the pipeline a value was seen at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -59,5 +58,5 @@ pub struct TraceEntry {
     pub entered_event: u64,
     pub state: Arc<str>,
     pub stage: Stage,
-    pub value: Arc<Value>,
+    pub value: Payload,
 }

@@ -53,7 +53,6 @@ pub fn report(suite: &str, rows: &[BatchRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn row(name: &str, mismatches: &[&str]) -> BatchRow {
         BatchRow {
@@ -65,7 +64,7 @@ mod tests {
             mismatches: mismatches.iter().map(|s| s.to_string()).collect(),
             transitions: 1,
             duration_ms: 1500,
-            result: Ok(Arc::new(serde_json::json!({"a": "<b>"}))),
+            result: Ok(crate::asl::value::Payload::new(serde_json::json!({"a": "<b>"}))),
         }
     }
 

@@ -22,8 +22,6 @@
 //! TRACE adds an HTTP Task's `request` and `response`; offline no HTTP call is made, so TRACE
 //! shows what DEBUG shows.
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value};
 
 use super::request::InspectionLevel;
@@ -33,6 +31,7 @@ use crate::asl::interp::pipeline::{self, Refs, StateSite};
 use crate::asl::interp::program::{Action, CompiledState};
 use crate::asl::interp::trace::{Stage, TraceEntry};
 use crate::asl::model::{QueryLanguage, StateType};
+use crate::asl::value::Payload;
 
 /// What the tested visit left.
 pub struct Visit<'a> {
@@ -61,7 +60,7 @@ impl Visit<'_> {
         let null = Value::Null;
         let refs = Refs { context: self.context.unwrap_or(&null), variables: self.given_variables };
         let site = StateSite { name: &self.state.name, entered_event_id: 0 };
-        pipeline::select(&self.state.input_path, &Arc::new(self.input.clone()), &refs, site).ok().map(|v| Value::clone(&v))
+        pipeline::select(&self.state.input_path, &Payload::new(self.input.clone()), &refs, site).ok().map(|v| Value::clone(&v))
     }
 
     /// A Map's ItemsPath over its input after InputPath, when it selected the items.

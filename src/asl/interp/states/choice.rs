@@ -4,7 +4,6 @@
 //! and Output apply; when Default is taken, the state's own.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -16,7 +15,8 @@ use crate::asl::interp::{Execution, FiberId, StatesError, names};
 use crate::asl::jsonata::{Environment, JsonataTemplate};
 use crate::asl::model::ComparisonOperator as Op;
 use crate::asl::model::QueryLanguage;
-use crate::asl::path::{Roots, cause};
+use crate::asl::path::{Root, Roots, Segment, Selector, cause};
+use crate::asl::value::{Payload, Shared};
 
 /// Whether a JSONata Condition holds; a failure or a non-boolean is a QueryEvaluationError.
 fn condition_holds(exec: &mut Execution, fid: FiberId, state: &CompiledState, condition: &Condition, raw: &Value) -> Result<bool, StatesError> {
@@ -59,7 +59,15 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     let effective = if jsonata { raw.clone() } else { pipeline::select(&state.input_path, &raw, &refs, site)? };
     let mut matched = None;
     for (i, (condition, target)) in spec.rules.iter().enumerate() {
-        let holds = if jsonata { condition_holds(exec, fid, state, condition, &raw)? } else { holds(condition, &refs.roots(&effective), site)? };
+        let holds = if jsonata {
+            condition_holds(exec, fid, state, condition, &raw)?
+        } else {
+            // An input in its shared form is read as it is where the rule allows.
+            match effective.as_shared().and_then(|input| holds_shared(condition, input)) {
+                Some(holds) => holds,
+                None => holds(condition, &refs.roots(&effective), site)?,
+            }
+        };
         if holds {
             matched = Some((i, *target));
             break;
@@ -96,7 +104,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
                 Some((i, _)) => format!("Choices[{i}]/Output"),
                 None => "Output".to_string(),
             };
-            Arc::new(jsonata_value(exec, fid, state, template, &field, &raw, None, None)?)
+            Payload::new(jsonata_value(exec, fid, state, template, &field, &raw, None, None)?)
         }
         (true, None) => raw,
         (false, _) => pipeline::select(&state.output_path, &effective, &refs, site)?,
@@ -105,6 +113,46 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         commit_variables(exec, fid, state, assigned)?;
     }
     Ok(Flow::Leave { output, next: Some(next) })
+}
+
+/// Whether a rule holds for an input in its shared form, when that can be told without its
+/// `serde_json::Value`: each variable a `$.a.b` path to a member that is there, compared with a
+/// literal. `None` otherwise ([`holds`] decides, with AWS's errors for what is missing).
+fn holds_shared(condition: &Condition, input: &Shared) -> Option<bool> {
+    match condition {
+        Condition::And(all) => {
+            for c in all {
+                if !holds_shared(c, input)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        }
+        Condition::Or(any) => {
+            for c in any {
+                if holds_shared(c, input)? {
+                    return Some(true);
+                }
+            }
+            Some(false)
+        }
+        Condition::Not(inner) => holds_shared(inner, input).map(|h| !h),
+        Condition::Expression { .. } | Condition::Constant(_) => None,
+        Condition::Compare { variable, operator, operand } => {
+            if matches!(operand, CompiledOperand::Path(_)) || *variable.root() != Root::Input || variable.function().is_some() {
+                return None;
+            }
+            let mut node = input;
+            for segment in variable.segments() {
+                match segment {
+                    Segment::Child(Selector::Name(name)) => node = node.get(name)?,
+                    _ => return None,
+                }
+            }
+            // A scalar converts without allocating (a string copies its text once).
+            Some(compare(*operator, &node.to_value(), operand, None))
+        }
+    }
 }
 
 /// Whether a rule holds for the input in `roots`.

@@ -28,6 +28,7 @@ use crate::asl::interp::{Children, Execution, FiberId, Phase, StatesError};
 use crate::asl::jsonata::{JsonataTemplate, type_name};
 use crate::asl::model::QueryLanguage;
 use crate::asl::path::{JsonPath, cause};
+use crate::asl::value::Payload;
 
 fn integer_field(path: &JsonPath, field: &str, input: &Value, refs: &Refs, site: pipeline::StateSite) -> Result<u64, StatesError> {
     let value = path.eval(&refs.roots(input)).map_err(|e| site.runtime(&cause::invalid_path(path.as_str(), &e)))?;
@@ -208,7 +209,7 @@ fn start(
     state: &CompiledState,
     spec: &MapSpec,
     items: Vec<Value>,
-    effective: Arc<Value>,
+    effective: Payload,
     max_concurrency: u64,
     tolerated_count: Option<u64>,
     tolerated_percentage: Option<f64>,
@@ -221,7 +222,7 @@ fn start(
             tolerated_failure_percentage: tolerated_percentage,
         };
         if let Some(outcome) = isolation.map_outcome(settings) {
-            return outcome.map(|result| Flow::Result(Arc::new(result)));
+            return outcome.map(|result| Flow::Result(Payload::new(result)));
         }
     }
     // A Distributed Map recorded its MapStateStarted already ([`distributed_started`]).
@@ -233,7 +234,7 @@ fn start(
     }
     if items.is_empty() {
         exec.record(Some(fid), EventKind::MapStateSucceeded);
-        return Ok(Flow::Result(Arc::new(Value::Array(Vec::new()))));
+        return Ok(Flow::Result(Payload::new(Value::Array(Vec::new()))));
     }
     let tolerance = (tolerated_count, tolerated_percentage);
     await_iterations(exec, fid, state, spec, items, effective, max_concurrency, tolerance, None)
@@ -248,7 +249,7 @@ fn await_iterations(
     state: &CompiledState,
     spec: &MapSpec,
     items: Vec<Value>,
-    selector_input: Arc<Value>,
+    selector_input: Payload,
     max_concurrency: u64,
     (tolerated_count, tolerated_percentage): (Option<u64>, Option<f64>),
     map_run: Option<Box<MapRun>>,
@@ -283,7 +284,7 @@ fn start_map_run(
     spec: &MapSpec,
     d: &DistributedSpec,
     items: Vec<Value>,
-    effective: Arc<Value>,
+    effective: Payload,
     max_concurrency: u64,
     tolerated_count: Option<u64>,
     tolerated_percentage: Option<f64>,
@@ -317,7 +318,7 @@ fn start_map_run(
         };
         exec.record(Some(fid), EventKind::MapRunSucceeded);
         exec.record(Some(fid), EventKind::MapStateSucceeded);
-        return Ok(Flow::Result(Arc::new(output)));
+        return Ok(Flow::Result(Payload::new(output)));
     }
     // A Distributed Map tolerates no failed child unless told otherwise.
     let tolerance = (tolerated_count.or(Some(0)), tolerated_percentage);
@@ -367,7 +368,7 @@ fn spawn_iterations(exec: &mut Execution, fid: FiberId, state: &CompiledState, s
             select_item(exec, fid, state, spec, index, item, &selector_input)?
         };
         let start = exec.program.scope(spec.processor).start;
-        let child_input = Arc::new(input);
+        let child_input = Payload::new(input);
         let child = exec.spawn(spec.processor, start, child_input.clone(), Some((fid, index)));
         if distributed.is_some() {
             // A child workflow execution of its own: its events are its own history's, and it
@@ -430,7 +431,7 @@ pub(super) fn finish_map_run(exec: &mut Execution, fid: FiberId, state: &Compile
             // exit links to MapRunSucceeded (`Link::AsideOfLast`).
             exec.record(Some(fid), EventKind::MapRunSucceeded);
             exec.record(Some(fid), EventKind::MapStateSucceeded);
-            finish_with_result(exec, fid, state, Arc::new(output));
+            finish_with_result(exec, fid, state, Payload::new(output));
         }
         Err(error) => map_run_failed(exec, fid, state, error),
     }

@@ -27,13 +27,14 @@ use super::{Execution, ExecutionStatus, FiberId, Phase, StatesError, names};
 use crate::asl::history::EventKind;
 use crate::asl::model::{QueryLanguage, StateType};
 use crate::asl::path::cause;
+use crate::asl::value::{Payload, Shared};
 
 /// What an action decided.
 pub(super) enum Flow {
     /// A result for ResultSelector → ResultPath → OutputPath, then Next.
-    Result(Arc<Value>),
+    Result(Payload),
     /// The state's output, final, and where to go (`None`: the branch ends).
-    Leave { output: Arc<Value>, next: Option<StateId> },
+    Leave { output: Payload, next: Option<StateId> },
     /// The fiber parked itself (timer, children, callback).
     Parked,
 }
@@ -112,7 +113,7 @@ fn enter(exec: &mut Execution, fid: FiberId, state: &CompiledState) {
     if exec.trace.is_some() {
         let visible = exec.fiber(fid).variables.visible();
         if !visible.is_empty() {
-            exec.trace_value(fid, &state.name, Stage::Variables, || Arc::new(Value::Object(visible)));
+            exec.trace_value(fid, &state.name, Stage::Variables, || Payload::new(Value::Object(visible)));
         }
     }
 }
@@ -179,7 +180,7 @@ fn jsonata_value_in(
 }
 
 /// The input of the action: InputPath → Parameters (JSONPath), or Arguments (JSONata).
-pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledState, context: &Value) -> Result<Arc<Value>, StatesError> {
+pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledState, context: &Value) -> Result<Payload, StatesError> {
     match state.query_language {
         QueryLanguage::JsonPath => {
             let site = site(exec, fid, state);
@@ -196,7 +197,7 @@ pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledS
                 };
                 let from = selected.as_ref().unwrap_or(&fiber.input);
                 let effective = match &state.parameters {
-                    Some(template) => Some(Arc::new(pipeline::build(template, from, &refs, rng, site)?)),
+                    Some(template) => Some(Payload::new(pipeline::build(template, from, &refs, rng, site)?)),
                     None => None,
                 };
                 // Kept when the trace shows it or it is the effective input itself.
@@ -220,7 +221,7 @@ pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledS
                 Some(arguments) => {
                     // The context the Task built: `$states.context.Task.Token` of a callback or
                     // a `.sync` job is in it.
-                    let effective = Arc::new(jsonata_value_in(exec, fid, state, arguments, "Arguments", &raw, context, None, None)?);
+                    let effective = Payload::new(jsonata_value_in(exec, fid, state, arguments, "Arguments", &raw, context, None, None)?);
                     exec.trace_value(fid, &state.name, Stage::AfterArguments, || effective.clone());
                     Ok(effective)
                 }
@@ -279,7 +280,7 @@ pub(super) fn commit_variables(exec: &mut Execution, fid: FiberId, state: &Compi
 /// The state's output from the action's result, variables set: ResultSelector → Assign →
 /// ResultPath → OutputPath (JSONPath), or Assign → Output (JSONata). Every reference sees the
 /// variables from before this state's Assign.
-fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Arc<Value>) -> Result<Arc<Value>, StatesError> {
+fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Payload) -> Result<Payload, StatesError> {
     exec.trace_value(fid, &state.name, Stage::Result, || result.clone());
     let (output, assigned) = match state.query_language {
         QueryLanguage::JsonPath => {
@@ -307,12 +308,17 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
             // quota mark ([`leave`]) would only keep it shared, and a shared result is copied.
             if !matches!(state.result_path, ResultPlacement::Replace) {
                 let fiber = exec.fiber_mut(fid);
-                if fiber.checked.as_ref().is_some_and(|c| Arc::ptr_eq(c, &selected)) {
+                if fiber.checked.as_ref().is_some_and(|c| Payload::ptr_eq(c, &selected)) {
                     fiber.checked = None;
                 }
             }
             if let ResultPlacement::At(path) = &state.result_path {
-                if exec.trace.is_none() && Arc::get_mut(&mut exec.fiber_mut(fid).input).is_some() {
+                if exec.trace.is_none() && Payload::is_unique(&mut exec.fiber_mut(fid).input) {
+                    // An input held in its shared form, and a result put at one of its members
+                    // (`$.name`), stay in that form.
+                    if let Some(member) = pipeline::single_member(path).filter(|_| exec.fiber(fid).input.as_shared().is_some_and(|i| matches!(i, Shared::Object(_)))) {
+                        return output_in_shared(exec, fid, state, member, &context, selected, assigned);
+                    }
                     return output_in_place(exec, fid, state, path, &context, selected, assigned);
                 }
             }
@@ -339,7 +345,7 @@ fn output_from_result(exec: &mut Execution, fid: FiberId, state: &CompiledState,
                 None => None,
             };
             let output = match &state.output {
-                Some(template) => Arc::new(jsonata_value(exec, fid, state, template, "Output", &raw, result_ref, None)?),
+                Some(template) => Payload::new(jsonata_value(exec, fid, state, template, "Output", &raw, result_ref, None)?),
                 None => result,
             };
             (output, assigned)
@@ -362,20 +368,20 @@ fn output_in_place(
     state: &CompiledState,
     path: &crate::asl::path::ReferencePath,
     context: &Value,
-    selected: Arc<Value>,
+    selected: Payload,
     assigned: Option<Map<String, Value>>,
-) -> Result<Arc<Value>, StatesError> {
+) -> Result<Payload, StatesError> {
     let site = site(exec, fid, state);
-    let result = Arc::try_unwrap(selected).unwrap_or_else(|shared| Value::clone(&shared));
+    let result = Payload::into_value(selected);
     let fiber = exec.fiber_mut(fid);
-    let Some(input) = Arc::get_mut(&mut fiber.input) else {
+    let Some(input) = Payload::get_mut(&mut fiber.input) else {
         return Err(StatesError::runtime("the state input is shared"));
     };
     let undo = match path.write_in_place(input, result) {
         Ok(undo) => undo,
         Err(_) => return Err(site.runtime(&cause::result_path_not_applicable(path.as_str(), &fiber.input))),
     };
-    let outcome = (|| -> Result<Arc<Value>, StatesError> {
+    let outcome = (|| -> Result<Payload, StatesError> {
         let fiber = exec.fiber(fid);
         let output = match &state.output_path {
             IoPath::Whole => fiber.input.clone(),
@@ -387,7 +393,7 @@ fn output_in_place(
         if let Some(assigned) = assigned {
             commit_variables(exec, fid, state, assigned)?;
         }
-        exec.config.quotas.check_result(&state.name, &output)?;
+        exec.config.quotas.check_payload(&state.name, &output)?;
         Ok(output)
     })();
     let fiber = exec.fiber_mut(fid);
@@ -399,8 +405,77 @@ fn output_in_place(
         Err(error) => {
             // The output (shared with the input when it is the whole of it) is gone: the input
             // is the fiber's alone again.
-            if let Some(input) = Arc::get_mut(&mut fiber.input) {
+            if let Some(input) = Payload::get_mut(&mut fiber.input) {
                 path.restore(input, undo);
+            }
+            Err(error)
+        }
+    }
+}
+
+/// [`output_in_place`] for a state input held in its shared form, an object, and a result put
+/// at its member `member`: the member is set in the input itself (copied first only where the
+/// object is shared with another value), and put back as it was if what follows fails.
+fn output_in_shared(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    member: &str,
+    context: &Value,
+    selected: Payload,
+    assigned: Option<Map<String, Value>>,
+) -> Result<Payload, StatesError> {
+    let site = site(exec, fid, state);
+    let result = selected.to_shared();
+    drop(selected);
+    let fiber = exec.fiber_mut(fid);
+    let Some(Shared::Object(members)) = Payload::get_shared_mut(&mut fiber.input) else {
+        return Err(StatesError::runtime("the state input is shared"));
+    };
+    let members = std::sync::Arc::make_mut(members);
+    // What to put back: the member's value before, or nothing where it was added at the end.
+    let before = match members.iter_mut().find(|(k, _)| **k == *member) {
+        Some((_, slot)) => Some(std::mem::replace(slot, result)),
+        None => {
+            members.push((member.into(), result));
+            None
+        }
+    };
+    let outcome = (|| -> Result<Payload, StatesError> {
+        let fiber = exec.fiber(fid);
+        let output = match &state.output_path {
+            IoPath::Whole => fiber.input.clone(),
+            output_path => {
+                let refs = Refs { context, variables: &fiber.variables };
+                pipeline::select(output_path, &fiber.input, &refs, site)?
+            }
+        };
+        if let Some(assigned) = assigned {
+            commit_variables(exec, fid, state, assigned)?;
+        }
+        exec.config.quotas.check_payload(&state.name, &output)?;
+        Ok(output)
+    })();
+    let fiber = exec.fiber_mut(fid);
+    match outcome {
+        Ok(output) => {
+            fiber.checked = Some(output.clone());
+            Ok(output)
+        }
+        Err(error) => {
+            // As in [`output_in_place`]: the output is gone, the input is the fiber's alone.
+            if let Some(Shared::Object(members)) = Payload::get_shared_mut(&mut fiber.input) {
+                let members = std::sync::Arc::make_mut(members);
+                match before {
+                    Some(value) => {
+                        if let Some((_, slot)) = members.iter_mut().find(|(k, _)| **k == *member) {
+                            *slot = value;
+                        }
+                    }
+                    None => {
+                        members.pop();
+                    }
+                }
             }
             Err(error)
         }
@@ -426,7 +501,7 @@ fn act(exec: &mut Execution, fid: FiberId, state: &CompiledState) -> Result<Flow
 }
 
 /// ResultSelector → Assign → ResultPath → OutputPath (or Assign → Output), then leave.
-pub(super) fn finish_with_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Arc<Value>) {
+pub(super) fn finish_with_result(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Payload) {
     match output_from_result(exec, fid, state, result) {
         Ok(output) => leave(exec, fid, state, output, state.next),
         Err(error) => handle_error(exec, fid, state, error),
@@ -434,13 +509,13 @@ pub(super) fn finish_with_result(exec: &mut Execution, fid: FiberId, state: &Com
 }
 
 /// Records StateExited and moves to `next`, or ends the fiber.
-pub(super) fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Arc<Value>, next: Option<StateId>) {
+pub(super) fn leave(exec: &mut Execution, fid: FiberId, state: &CompiledState, output: Payload, next: Option<StateId>) {
     // An output that is the input itself was checked when it arrived, and one that is the
     // task's result when the result came.
     let checked = exec.fiber_mut(fid).checked.take();
-    let measured = Arc::ptr_eq(&output, &exec.fiber(fid).input) || checked.is_some_and(|c| Arc::ptr_eq(&c, &output));
+    let measured = Payload::ptr_eq(&output, &exec.fiber(fid).input) || checked.is_some_and(|c| Payload::ptr_eq(&c, &output));
     if state.state_type != StateType::Fail && !measured {
-        if let Err(error) = exec.config.quotas.check_result(&state.name, &output) {
+        if let Err(error) = exec.config.quotas.check_payload(&state.name, &output) {
             handle_error(exec, fid, state, error);
             return;
         }
@@ -485,7 +560,7 @@ pub(super) fn count_transition(exec: &mut Execution) -> bool {
 }
 
 /// A fiber reached its end: the execution ends, or its parent learns the outcome.
-pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<Value>, StatesError>) {
+pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Payload, StatesError>) {
     let Some((pid, index)) = exec.fiber(fid).parent else {
         exec.release(fid);
         exec.end(match outcome {
@@ -539,7 +614,7 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
     }
     match outcome {
         Ok(output) => {
-            children.results[index] = Some(Arc::try_unwrap(output).unwrap_or_else(|shared| Value::clone(&shared)));
+            children.results[index] = Some(Payload::into_value(output));
         }
         Err(error) => {
             children.failed += 1;
@@ -586,7 +661,7 @@ pub(super) fn complete(exec: &mut Execution, fid: FiberId, outcome: Result<Arc<V
         let kind = if parent_state.state_type == StateType::Map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded };
         exec.record(Some(pid), kind);
         exec.fiber_mut(pid).phase = Phase::Act;
-        finish_with_result(exec, pid, parent_state, Arc::new(Value::Array(results)));
+        finish_with_result(exec, pid, parent_state, Payload::new(Value::Array(results)));
     }
 }
 

@@ -1,25 +1,24 @@
 //! Parallel: every branch runs on the effective input; the result is the array of branch
 //! outputs, in branch order. A failing branch aborts the others and fails the state.
 
-use std::sync::Arc;
-
 use serde_json::Value;
 
 use super::{Flow, action_input, context_for};
 use crate::asl::history::EventKind;
 use crate::asl::interp::program::{CompiledState, ScopeId};
 use crate::asl::interp::{Children, Execution, FiberId, Phase, StatesError};
+use crate::asl::value::Payload;
 
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, branches: &[ScopeId]) -> Result<Flow, StatesError> {
     let context = context_for(exec, fid, state);
     let effective = action_input(exec, fid, state, &context)?;
     if let Some(outcome) = exec.isolation.as_ref().and_then(|i| i.children_outcome.clone()) {
-        return outcome.map(|result| Flow::Result(Arc::new(result)));
+        return outcome.map(|result| Flow::Result(Payload::new(result)));
     }
     exec.record(Some(fid), EventKind::ParallelStateStarted);
     if branches.is_empty() {
         exec.record(Some(fid), EventKind::ParallelStateSucceeded);
-        return Ok(Flow::Result(Arc::new(Value::Array(Vec::new()))));
+        return Ok(Flow::Result(Payload::new(Value::Array(Vec::new()))));
     }
     exec.fiber_mut(fid).children = Some(Box::new(Children {
         results: vec![None; branches.len()],

@@ -1,17 +1,14 @@
 //! Pass: the effective input, or `Result`, as the result (JSONata: the input, which Output may
 //! reshape).
 
-use std::sync::Arc;
-
-use serde_json::Value;
-
 use super::{Flow, action_input, context_for, site, variables};
 use crate::asl::interp::pipeline::{self, Refs};
 use crate::asl::interp::program::{CompiledState, IoPath};
 use crate::asl::interp::{Execution, FiberId, StatesError};
 use crate::asl::model::QueryLanguage;
+use crate::asl::value::Payload;
 
-pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Option<&Arc<Value>>) -> Result<Flow, StatesError> {
+pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, result: Option<&Payload>) -> Result<Flow, StatesError> {
     if let Some(result) = result {
         // InputPath still runs (and can fail) even though Result replaces its value.
         if state.query_language == QueryLanguage::JsonPath && !matches!(state.input_path, IoPath::Whole) {

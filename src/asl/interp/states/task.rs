@@ -2,8 +2,6 @@
 //! records Lambda* events for Lambda ARNs and Task* events for service integrations (wrapping
 //! `lambda:invoke` results as AWS does); `.waitForTaskToken` parks until a callback.
 
-use std::sync::Arc;
-
 use serde_json::Value;
 
 use super::Flow;
@@ -13,6 +11,7 @@ use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
 use crate::asl::path::{Roots, cause};
+use crate::asl::value::Payload;
 
 fn resource_of(spec: &TaskSpec) -> TaskResource {
     TaskResource { resource_type: spec.resource_type.clone(), resource: spec.resource_name.clone() }
@@ -78,7 +77,7 @@ fn seconds_evaluated(
 }
 
 /// The Lambda function's name, borrowed (no allocation per call).
-fn function_name<'a>(spec: &'a TaskSpec, effective: &'a Value) -> Option<&'a str> {
+fn function_name<'a>(spec: &'a TaskSpec, effective: &'a Payload) -> Option<&'a str> {
     match &spec.target {
         TaskTarget::LambdaFunction { function_name } => Some(function_name),
         TaskTarget::LambdaInvoke => effective.get("FunctionName").and_then(Value::as_str).map(|name| {
@@ -136,18 +135,14 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     // The handler borrows its input: cloning a large payload per call would dominate short tasks.
     // Shared, not built per call: an empty `Map` seeds a hasher, and most Tasks never use it.
     static EMPTY_PAYLOAD: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| Value::Object(serde_json::Map::new()));
-    let handler_input: &Value = match spec.target {
-        // A null Payload is no payload: the function's event is `{}`, as for an absent one
-        // (`services/test_lambda_task_service::test_invoke`: the identity function answers `{}`).
-        TaskTarget::LambdaInvoke => effective.get("Payload").filter(|p| !p.is_null()).unwrap_or(&EMPTY_PAYLOAD),
-        _ => &effective,
-    };
+    // Set once the handler is known: one that takes shared values reads none.
+    static NO_INPUT: Value = Value::Null;
     let attempt = exec.fiber(fid).retries;
-    let request = TaskRequest {
+    let mut request = TaskRequest {
         state_name: &state.name,
         resource: &spec.resource,
         function_name: function,
-        input: handler_input,
+        input: &NO_INPUT,
         attempt,
     };
     let now = exec.clock.now();
@@ -160,13 +155,25 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             // unless the handler already gives the whole response (a mocked one).
             let wrap = spec.target == TaskTarget::LambdaInvoke && token.is_none() && !handler.returns_service_response();
             let mut task_context = TaskContext { now: now + latency as i64, rng: &mut exec.rng, log: &mut log, logging: !exec.config.quiet };
-            let outcome = handler.invoke(&request, &mut task_context);
+            let outcome = if handler.takes_shared() && spec.target != TaskTarget::LambdaInvoke {
+                let input = effective.to_shared();
+                handler.invoke_shared(&request, &input, &mut task_context).map(Payload::from_shared)
+            } else {
+                request.input = match spec.target {
+                    // A null Payload is no payload: the function's event is `{}`, as for an
+                    // absent one (`services/test_lambda_task_service::test_invoke`: the identity
+                    // function answers `{}`).
+                    TaskTarget::LambdaInvoke => effective.get("Payload").filter(|p| !p.is_null()).unwrap_or(&EMPTY_PAYLOAD),
+                    _ => &effective,
+                };
+                handler.invoke(&request, &mut task_context).map(Payload::new)
+            };
             // A `.sync` child knows how long it ran only once it has run.
             let latency = handler.latency_millis();
             if spec.integration == Integration::Sync {
                 submitted = handler.take_submitted();
             }
-            (if wrap { outcome.map(|payload| lambda_envelope(payload, &mut task_context)).map_err(lambda_invoke_error) } else { outcome }, latency)
+            (if wrap { outcome.map(|payload| Payload::new(lambda_envelope(Payload::into_value(payload), &mut task_context))).map_err(lambda_invoke_error) } else { outcome }, latency)
         }
         None => (
             Err(StatesError::new(
@@ -183,7 +190,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
     // The job was started: its start call's answer is recorded before the job's end, whether the
     // job then succeeds or fails (`test_start_execution_sync_delegate_failure`).
     if let Some(response) = submitted {
-        exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: Arc::new(response) });
+        exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: Payload::new(response) });
     }
     if let Some(token) = token {
         // The service accepted the call (the message carrying the token is sent): AWS records
@@ -191,7 +198,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         match outcome {
             Err(error) => return report(exec, fid, state, effective, Err(error)),
             Ok(response) => {
-                exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: Arc::new(response) });
+                exec.record_with(Some(fid), false, |_| EventKind::TaskSubmitted { task: resource_of(spec), output: response });
             }
         }
         let timeout_at = timeout.map(|t| now + t as i64 * 1000);
@@ -221,10 +228,13 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
 /// (`FailedEntryCount` above 0): error `EventBridge.FailedEntry`, the whole answer as cause,
 /// whoever answered (`services/test_events_task_service`: a malformed Detail, an entry without
 /// Source beside one that was put). The `aws-sdk:eventbridge` call returns the answer as it is.
-fn failed_entries(spec: &TaskSpec, response: Value) -> Result<Value, StatesError> {
+fn failed_entries(spec: &TaskSpec, response: Payload) -> Result<Payload, StatesError> {
     let is_put_events = matches!(&spec.target, TaskTarget::Service { service, action } if service == "events" && action == "putEvents");
+    if !is_put_events {
+        return Ok(response);
+    }
     match response.get("FailedEntryCount").and_then(Value::as_f64) {
-        Some(failed) if is_put_events && failed > 0.0 => Err(StatesError::new("EventBridge.FailedEntry", response.to_string())),
+        Some(failed) if failed > 0.0 => Err(StatesError::new("EventBridge.FailedEntry", response.to_string())),
         _ => Ok(response),
     }
 }
@@ -234,8 +244,8 @@ pub(super) fn report(
     exec: &mut Execution,
     fid: FiberId,
     state: &CompiledState,
-    _effective: Arc<Value>,
-    outcome: Result<Value, StatesError>,
+    _effective: Payload,
+    outcome: Result<Payload, StatesError>,
 ) -> Result<Flow, StatesError> {
     let crate::asl::interp::program::Action::Task(spec) = &state.action else {
         return Err(StatesError::runtime("a task outcome reached a state that is not a Task"));
@@ -247,8 +257,8 @@ pub(super) fn report(
         // service (`lambda`) for `lambda:invoke`, after the function's ARN for a function
         // Resource. Any other result over it is Step Functions' own terminal error, named after
         // the state.
-        Ok(value) if let Err(error) = exec.config.quotas.check_result(&state.name, &value) => {
-            let too_deep = quota::nested_deeper_than(&value, quota::MAX_NESTING_DEPTH);
+        Ok(value) if let Err(error) = exec.config.quotas.check_payload(&state.name, &value) => {
+            let too_deep = quota::payload_nested_deeper_than(&value, quota::MAX_NESTING_DEPTH);
             let reported_as = match spec.target {
                 TaskTarget::LambdaInvoke => Some(&spec.resource_type),
                 TaskTarget::LambdaFunction { .. } => Some(&spec.resource),
@@ -261,7 +271,7 @@ pub(super) fn report(
             report(exec, fid, state, _effective, Err(error))
         }
         Ok(value) => {
-            let result = Arc::new(value);
+            let result = value;
             exec.fiber_mut(fid).checked = Some(result.clone());
             if is_lambda_function {
                 exec.record_with(Some(fid), false, |_| EventKind::LambdaFunctionSucceeded { output: result.clone() });

@@ -2,8 +2,6 @@
 //! Timestamp as expressions) on the virtual clock, with AWS's errors for values that are not
 //! whole seconds or ISO-8601 timestamps. Assign and Output take effect when the wait starts.
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value};
 
 use super::{Flow, commit_variables, context_for, evaluate_assign, jsonata_value, query_failed, site, variables};
@@ -13,6 +11,7 @@ use crate::asl::interp::program::{CompiledState, WaitSpec};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError};
 use crate::asl::model::QueryLanguage;
 use crate::asl::path::cause;
+use crate::asl::value::Payload;
 
 pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spec: &WaitSpec) -> Result<Flow, StatesError> {
     let context = context_for(exec, fid, state);
@@ -89,7 +88,7 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         None => Map::new(),
     };
     let output = match (state.query_language, &state.output) {
-        (QueryLanguage::Jsonata, Some(template)) => Arc::new(jsonata_value(exec, fid, state, template, "Output", &raw, None, None)?),
+        (QueryLanguage::Jsonata, Some(template)) => Payload::new(jsonata_value(exec, fid, state, template, "Output", &raw, None, None)?),
         (QueryLanguage::Jsonata, None) => raw,
         (QueryLanguage::JsonPath, _) => pipeline::select(&state.output_path, &effective, &refs, site)?,
     };
