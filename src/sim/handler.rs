@@ -112,7 +112,7 @@ pub enum CallbackAnswer {
 /// read into a `serde_json::Value`, its tag picks the variant, and each field is read from its
 /// value. Fields the variant does not have are ignored, as the derived code ignores them.
 mod tagged {
-    use serde::de::{DeserializeOwned, Error as _, Unexpected};
+    use serde::de::{DeserializeOwned, Error as _};
     use serde_json::{Error, Map, Value};
 
     use super::{CallbackAnswer, HandlerChoice};
@@ -127,7 +127,7 @@ mod tagged {
         fn of(value: Value, what: &'static str) -> Result<Fields, Error> {
             match value {
                 Value::Object(map) => Ok(Fields(map)),
-                other => Err(Error::invalid_type(unexpected(&other), &what)),
+                other => Err(Error::invalid_type(crate::asl::json::unexpected(&other), &what)),
             }
         }
 
@@ -147,21 +147,6 @@ mod tagged {
         /// A field with a default (`#[serde(default)]`), or an `Option` (absent: `None`).
         fn or_default<T: DeserializeOwned + Default>(&mut self, name: &'static str) -> Result<T, Error> {
             self.0.remove(name).map_or_else(|| Ok(T::default()), crate::asl::json::from_value)
-        }
-    }
-
-    fn unexpected(value: &Value) -> Unexpected<'_> {
-        match value {
-            Value::Null => Unexpected::Unit,
-            Value::Bool(b) => Unexpected::Bool(*b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => Unexpected::Unsigned(u),
-                (None, Some(i)) => Unexpected::Signed(i),
-                _ => Unexpected::Float(n.as_f64().unwrap_or_default()),
-            },
-            Value::String(s) => Unexpected::Str(s),
-            Value::Array(_) => Unexpected::Seq,
-            Value::Object(_) => Unexpected::Map,
         }
     }
 

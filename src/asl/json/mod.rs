@@ -19,7 +19,7 @@ mod writer;
 pub use compact::Compact;
 pub use location::{LineIndex, Position, escape_pointer_token};
 pub use reader::{JsonSyntaxError, MAX_DEPTH, ReadNotes, read, read_noting_duplicates, repeated_keys};
-pub use typed::{Typed, from_value};
+pub use typed::{Typed, from_value, unexpected};
 pub use writer::{WriteStyle, write};
 
 /// A byte range `start..end` in the source text. Nodes built by code, not read, have an empty span at 0.

@@ -26,7 +26,7 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
 pub struct Typed(pub Value);
 
 /// What the value is, in serde's words for a type error.
-fn unexpected(value: &Value) -> Unexpected<'_> {
+pub fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),

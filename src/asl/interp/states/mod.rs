@@ -381,21 +381,7 @@ fn output_in_place(
         Ok(undo) => undo,
         Err(_) => return Err(site.runtime(&cause::result_path_not_applicable(path.as_str(), &fiber.input))),
     };
-    let outcome = (|| -> Result<Payload, StatesError> {
-        let fiber = exec.fiber(fid);
-        let output = match &state.output_path {
-            IoPath::Whole => fiber.input.clone(),
-            output_path => {
-                let refs = Refs { context, variables: &fiber.variables };
-                pipeline::select(output_path, &fiber.input, &refs, site)?
-            }
-        };
-        if let Some(assigned) = assigned {
-            commit_variables(exec, fid, state, assigned)?;
-        }
-        exec.config.quotas.check_payload(&state.name, &output)?;
-        Ok(output)
-    })();
+    let outcome = output_after_write(exec, fid, state, context, assigned, site);
     let fiber = exec.fiber_mut(fid);
     match outcome {
         Ok(output) => {
@@ -411,6 +397,32 @@ fn output_in_place(
             Err(error)
         }
     }
+}
+
+/// What follows a result written into the state input in place ([`output_in_place`],
+/// [`output_in_shared`]): OutputPath over the written input, the Assign committed, the quotas
+/// checked. The caller undoes the write if this fails.
+fn output_after_write(
+    exec: &mut Execution,
+    fid: FiberId,
+    state: &CompiledState,
+    context: &Value,
+    assigned: Option<Map<String, Value>>,
+    site: StateSite<'_>,
+) -> Result<Payload, StatesError> {
+    let fiber = exec.fiber(fid);
+    let output = match &state.output_path {
+        IoPath::Whole => fiber.input.clone(),
+        output_path => {
+            let refs = Refs { context, variables: &fiber.variables };
+            pipeline::select(output_path, &fiber.input, &refs, site)?
+        }
+    };
+    if let Some(assigned) = assigned {
+        commit_variables(exec, fid, state, assigned)?;
+    }
+    exec.config.quotas.check_payload(&state.name, &output)?;
+    Ok(output)
 }
 
 /// [`output_in_place`] for a state input held in its shared form, an object, and a result put
@@ -441,21 +453,7 @@ fn output_in_shared(
             None
         }
     };
-    let outcome = (|| -> Result<Payload, StatesError> {
-        let fiber = exec.fiber(fid);
-        let output = match &state.output_path {
-            IoPath::Whole => fiber.input.clone(),
-            output_path => {
-                let refs = Refs { context, variables: &fiber.variables };
-                pipeline::select(output_path, &fiber.input, &refs, site)?
-            }
-        };
-        if let Some(assigned) = assigned {
-            commit_variables(exec, fid, state, assigned)?;
-        }
-        exec.config.quotas.check_payload(&state.name, &output)?;
-        Ok(output)
-    })();
+    let outcome = output_after_write(exec, fid, state, context, assigned, site);
     let fiber = exec.fiber_mut(fid);
     match outcome {
         Ok(output) => {
