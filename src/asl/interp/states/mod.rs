@@ -381,27 +381,19 @@ fn output_in_place(
         Ok(undo) => undo,
         Err(_) => return Err(site.runtime(&cause::result_path_not_applicable(path.as_str(), &fiber.input))),
     };
-    let outcome = output_after_write(exec, fid, state, context, assigned, site);
-    let fiber = exec.fiber_mut(fid);
-    match outcome {
-        Ok(output) => {
-            fiber.checked = Some(output.clone());
-            Ok(output)
+    output_after_write(exec, fid, state, context, assigned, site).map_err(|error| {
+        // The output (shared with the input when it is the whole of it) is gone: the input is
+        // the fiber's alone again.
+        if let Some(input) = Payload::get_mut(&mut exec.fiber_mut(fid).input) {
+            path.restore(input, undo);
         }
-        Err(error) => {
-            // The output (shared with the input when it is the whole of it) is gone: the input
-            // is the fiber's alone again.
-            if let Some(input) = Payload::get_mut(&mut fiber.input) {
-                path.restore(input, undo);
-            }
-            Err(error)
-        }
-    }
+        error
+    })
 }
 
 /// What follows a result written into the state input in place ([`output_in_place`],
 /// [`output_in_shared`]): OutputPath over the written input, the Assign committed, the quotas
-/// checked. The caller undoes the write if this fails.
+/// checked, the output kept as the fiber's checked one. The caller undoes the write if this fails.
 fn output_after_write(
     exec: &mut Execution,
     fid: FiberId,
@@ -422,6 +414,7 @@ fn output_after_write(
         commit_variables(exec, fid, state, assigned)?;
     }
     exec.config.quotas.check_payload(&state.name, &output)?;
+    exec.fiber_mut(fid).checked = Some(output.clone());
     Ok(output)
 }
 
@@ -453,31 +446,23 @@ fn output_in_shared(
             None
         }
     };
-    let outcome = output_after_write(exec, fid, state, context, assigned, site);
-    let fiber = exec.fiber_mut(fid);
-    match outcome {
-        Ok(output) => {
-            fiber.checked = Some(output.clone());
-            Ok(output)
-        }
-        Err(error) => {
-            // As in [`output_in_place`]: the output is gone, the input is the fiber's alone.
-            if let Some(Shared::Object(members)) = Payload::get_shared_mut(&mut fiber.input) {
-                let members = std::sync::Arc::make_mut(members);
-                match before {
-                    Some(value) => {
-                        if let Some((_, slot)) = members.iter_mut().find(|(k, _)| **k == *member) {
-                            *slot = value;
-                        }
-                    }
-                    None => {
-                        members.pop();
+    output_after_write(exec, fid, state, context, assigned, site).map_err(|error| {
+        // As in [`output_in_place`]: the output is gone, the input is the fiber's alone.
+        if let Some(Shared::Object(members)) = Payload::get_shared_mut(&mut exec.fiber_mut(fid).input) {
+            let members = std::sync::Arc::make_mut(members);
+            match before {
+                Some(value) => {
+                    if let Some((_, slot)) = members.iter_mut().find(|(k, _)| **k == *member) {
+                        *slot = value;
                     }
                 }
+                None => {
+                    members.pop();
+                }
             }
-            Err(error)
         }
-    }
+        error
+    })
 }
 
 pub(super) fn site<'s>(exec: &Execution, fid: FiberId, state: &'s CompiledState) -> StateSite<'s> {
