@@ -97,7 +97,8 @@ fn masked_by_key(key: &str, want: &Value) -> bool {
 /// `<uuid:N>` for one generated UUID (a Lambda's `requestId`, also inside a cause that is JSON
 /// text: `"{\"errorMessage\": …, \"requestId\": \"<uuid:1>\", …}"`), and any other `<name>`
 /// (`<ArnPart_0idx>`, `<ExecArnPart_0idx>`, `<partition>`, `<region>`) for one name: a run of
-/// letters, digits, `.`, `_` and `-` (an ARN's parts, never its `:` or `/`).
+/// letters, digits, `.`, `_` and `-` (an ARN's parts, never its `:` or `/`); `<LogResult:N>`
+/// for a Lambda log tail, base64 text.
 fn masked_text_matches(want: &str, got: &str) -> bool {
     let is_uuid = |s: &str| s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
     let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
@@ -119,6 +120,11 @@ fn masked_text_matches(want: &str, got: &str) -> bool {
     let tail = &want[after..];
     if name.starts_with("uuid:") {
         return rest.len() >= 36 && rest.is_char_boundary(36) && is_uuid(&rest[..36]) && masked_text_matches(tail, &rest[36..]);
+    }
+    // `<LogResult:N>`: a Lambda log tail, base64 text (`LogType: Tail`).
+    if name.starts_with("LogResult:") {
+        let longest = rest.bytes().take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')).count();
+        return (4..=longest).step_by(4).any(|len| masked_text_matches(tail, &rest[len..]));
     }
     // A name of any length the rest then matches (recordings' strings are short).
     let longest = rest.bytes().take_while(|&b| is_name_byte(b)).count();
@@ -725,6 +731,16 @@ mod tests {
         assert!(!masked_text_matches(want, r#"{"requestId": "not-a-uuid-at-all-but-thirty-six-ch", "x": 1}"#));
         assert!(!masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 2}"#));
         assert!(!masked_text_matches(want, r#"{"requestId": "0a1b2c3d-0000-4000-8000-00000000abcd", "x": 1} "#));
+    }
+
+    /// A masked Lambda log tail stands for base64 text only.
+    #[test]
+    fn a_masked_log_result_matches_base64_text() {
+        assert!(masked_text_matches("<LogResult:1>", "U1RBUlQgUmVxdWVzdElkOg=="));
+        assert!(masked_text_matches("<LogResult:1>", "U1RB+/Rz"));
+        assert!(!masked_text_matches("<LogResult:1>", "START RequestId"));
+        assert!(!masked_text_matches("<LogResult:1>", "U1RBU"));
+        assert!(!masked_text_matches("<LogResult:1>", ""));
     }
 
     /// An ARN's masked parts stand for one name each, never for its separators.

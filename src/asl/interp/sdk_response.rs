@@ -72,6 +72,35 @@ pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
     response
 }
 
+/// `lambda:invoke`'s answer when its request asked for `"LogType": "Tail"`: the function's log
+/// tail, base64, as `LogResult` and as the `X-Amz-Log-Result` header
+/// (`services/test_lambda_task_service::test_invoke_unsupported_param`, recorded against AWS:
+/// the Step Functions guide calls the parameter unsupported, AWS passes it on). The tail is what
+/// Lambda writes for one invocation: the `START`, the lines the function printed, `END` and
+/// `REPORT`, under the request id the envelope carries.
+pub fn with_log_tail(mut response: Value, printed: &[String], millis: u64) -> Value {
+    use base64::Engine;
+    let request_id = response["SdkResponseMetadata"]["RequestId"].as_str().unwrap_or_default().to_string();
+    let mut tail = format!("START RequestId: {request_id} Version: $LATEST\n");
+    for line in printed {
+        tail.push_str(line);
+        tail.push('\n');
+    }
+    let billed = millis.max(1);
+    tail.push_str(&format!(
+        "END RequestId: {request_id}\nREPORT RequestId: {request_id}\tDuration: {millis}.00 ms\tBilled Duration: {billed} ms\tMemory Size: 128 MB\tMax Memory Used: 32 MB\t\n"
+    ));
+    let encoded = base64::engine::general_purpose::STANDARD.encode(tail);
+    if let Some(meta) = response.get_mut("SdkHttpMetadata") {
+        meta["AllHttpHeaders"]["X-Amz-Log-Result"] = json!([encoded]);
+        meta["HttpHeaders"]["X-Amz-Log-Result"] = json!(encoded);
+    }
+    if let Value::Object(map) = &mut response {
+        map.insert("LogResult".into(), Value::String(encoded));
+    }
+    response
+}
+
 /// `lambda:invoke`'s error for a function that failed: the error document the function's
 /// runtime wrote (`{"errorMessage": …, "errorType": …, …}`) is read and written again compactly,
 /// whatever spacing the runtime used, where a Lambda ARN Task passes the runtime's text on as it

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::Flow;
 use crate::asl::interp::plug::{TaskContext, TaskRequest};
-use crate::asl::interp::sdk_response::{lambda_envelope, lambda_invoke_error};
+use crate::asl::interp::sdk_response::{lambda_envelope, lambda_invoke_error, with_log_tail};
 use crate::asl::history::{EventKind, TaskResource};
 use crate::asl::interp::program::{CompiledState, Integration, SecondsSource, TaskSpec, TaskTarget};
 use crate::asl::interp::{Execution, FiberId, Phase, StatesError, names, quota};
@@ -132,6 +132,14 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
         exec.record_with(Some(fid), false, |_| EventKind::TaskStarted { task: resource_of(spec) });
     }
     let function = function_name(spec, &effective);
+    // `lambda:invoke`'s Payload given as a string is the request's body as it is: the function
+    // reads that text as JSON, so its event is the value the text writes (`"0.0"` → 0.0,
+    // `"null"` → null: `services/test_lambda_task_service::test_invoke_json_values`, recorded).
+    // A text that is no JSON stays the string it is.
+    let text_event: Option<Value> = match spec.target {
+        TaskTarget::LambdaInvoke => effective.get("Payload").and_then(Value::as_str).and_then(|text| serde_json::from_str(text).ok()),
+        _ => None,
+    };
     // The handler borrows its input: cloning a large payload per call would dominate short tasks.
     // Shared, not built per call: an empty `Map` seeds a hasher, and most Tasks never use it.
     static EMPTY_PAYLOAD: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| Value::Object(serde_json::Map::new()));
@@ -163,7 +171,10 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
                     // A null Payload is no payload: the function's event is `{}`, as for an
                     // absent one (`services/test_lambda_task_service::test_invoke`: the identity
                     // function answers `{}`).
-                    TaskTarget::LambdaInvoke => effective.get("Payload").filter(|p| !p.is_null()).unwrap_or(&EMPTY_PAYLOAD),
+                    TaskTarget::LambdaInvoke => match &text_event {
+                        Some(event) => event,
+                        None => effective.get("Payload").filter(|p| !p.is_null()).unwrap_or(&EMPTY_PAYLOAD),
+                    },
                     _ => &effective,
                 };
                 handler.invoke(&request, &mut task_context).map(Payload::new)
@@ -173,7 +184,18 @@ pub(super) fn run(exec: &mut Execution, fid: FiberId, state: &CompiledState, spe
             if spec.integration == Integration::Sync {
                 submitted = handler.take_submitted();
             }
-            (if wrap { outcome.map(|payload| Payload::new(lambda_envelope(Payload::into_value(payload), &mut task_context))).map_err(lambda_invoke_error) } else { outcome }, latency)
+            let log_tail = wrap && effective.get("LogType").and_then(Value::as_str) == Some("Tail");
+            let outcome = if wrap {
+                outcome
+                    .map(|payload| {
+                        let response = lambda_envelope(Payload::into_value(payload), &mut task_context);
+                        Payload::new(if log_tail { with_log_tail(response, task_context.log, latency) } else { response })
+                    })
+                    .map_err(lambda_invoke_error)
+            } else {
+                outcome
+            };
+            (outcome, latency)
         }
         None => (
             Err(StatesError::new(
