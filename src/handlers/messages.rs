@@ -221,8 +221,18 @@ pub fn publish(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore, n
     let Some(target) = target else {
         return Err(invalid("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter"));
     };
+    if let Some(topics) = &store.declared_topics
+        && input.get("TopicArn").is_some()
+        && !topics.contains(target)
+    {
+        return Err(service_error("SNS", "NotFoundException", "Topic does not exist", "AmazonSNS", 404, "NotFound"));
+    }
     let id = uuid(rng);
-    store.topics.entry(target.to_string()).or_default().push(input.clone());
+    let published = store.topics.entry(target.to_string()).or_default();
+    published.push(input.clone());
+    // A FIFO topic numbers what it is sent: SNS answers with the message's SequenceNumber, 20
+    // digits (`services/test_sns_task_service::test_fifo_message_attribute`).
+    let sequence = target.ends_with(".fifo").then(|| format!("{}", 10_000_000_000_000_000_000u128 + published.len() as u128));
     let text = body_text(message);
     let subscriptions: Vec<Subscription> = store.subscriptions.get(target).cloned().unwrap_or_default();
     for subscription in subscriptions.iter().filter(|s| s.protocol == "sqs") {
@@ -258,7 +268,10 @@ pub fn publish(store: &mut ServiceStore, input: &Value, rng: &mut dyn RngCore, n
         }
         enqueue(store, &queue, delivered, uuid(rng));
     }
-    Ok(json!({"MessageId": id}))
+    Ok(match sequence {
+        Some(sequence) => json!({"MessageId": id, "SequenceNumber": sequence}),
+        None => json!({"MessageId": id}),
+    })
 }
 
 #[cfg(test)]
