@@ -11,7 +11,8 @@
 //! what the execution wrote, published and sent after it. Tables must be declared
 //! ([`ServiceStore::create_table`]) as on AWS, unless the store creates them on first use
 //! ([`ServiceStore::create_tables_on_use`], zero-configuration runs); topics and queues accept
-//! any ARN or URL and keep what they were sent. Responses carry the SDK metadata Step Functions
+//! any ARN or URL and keep what they were sent, unless the topics were declared
+//! ([`ServiceStore::declared_topics`], a conformance case's `sns`). Responses carry the SDK metadata Step Functions
 //! adds ([`super::optimized::with_metadata`]).
 
 use std::cell::RefCell;
