@@ -70,7 +70,7 @@ pub fn machines(root: &Tree, text: &str) -> Result<Vec<Machine>, FormatError> {
         })?;
         out.extend(found);
     }
-    let service = Service { root, text };
+    let service = Service { root };
     for machine in &mut out {
         for s in &mut machine.substitutions {
             if s.origin == Origin::Unset
@@ -100,7 +100,6 @@ fn file_reference(value: &str) -> Option<String> {
 /// The service's file, for what its variables and functions come to offline.
 struct Service<'a> {
     root: &'a Tree,
-    text: &'a str,
 }
 
 impl Service<'_> {
