@@ -271,7 +271,7 @@ fn value_text(node: &Tree, text: &str) -> String {
 /// stays as it is, as does a value set to something that is not a literal, and a placeholder
 /// the template gives no value.
 pub fn write_substitutions(text: &str, json: bool, id: &str, values: &[Substitution]) -> Result<String, FormatError> {
-    let root = if json { Tree::from_json(&crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?) } else { super::yaml::read(text)? };
+    let root = if json { Tree::from_json(&crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?) } else { super::yaml::read(text).or_else(|e| super::yaml::read_expanding_aliases(text).map_err(|_| e))? };
     let props = super::serverless::resource_blocks(&root).into_iter().find_map(|block| block.get("Resources").and_then(|r| r.get(id))).and_then(|r| r.get("Properties"));
     // The maps that give values: `DefinitionSubstitutions`, and the variables of a
     // `DefinitionString` built with `Fn::Sub` (`Fn::Sub: [template, {Var: value}]`, `!Sub`).

@@ -55,7 +55,14 @@ pub fn detect(file_name: &str, text: &str) -> Result<Format, FormatError> {
         let (root, _) = super::read_templated_json(text)?;
         return classify(&Tree::from_json(&root), &lower, Format::CloudFormationJson, Format::AslJson);
     }
-    let root = super::yaml::read(text)?;
+    let root = match super::yaml::read(text) {
+        Ok(root) => root,
+        // A Serverless Framework service may use anchors and aliases, which its loader takes.
+        Err(e) => match super::yaml::read_expanding_aliases(text) {
+            Ok(root) if super::serverless::is_service(&root) => root,
+            _ => return Err(e),
+        },
+    };
     classify(&root, &lower, Format::CloudFormationYaml, Format::AslYaml)
 }
 

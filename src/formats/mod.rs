@@ -146,7 +146,7 @@ pub fn open_in_module(file_name: &str, text: &str, module: &[terraform::ValueFil
             let root = if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
                 Tree::from_json(&crate::asl::json::read(text).map_err(|e| syntax(text, e))?)
             } else {
-                yaml::read(text)?
+                yaml::read_expanding_aliases(text)?
             };
             serverless::machines(&root, text)?
         }

@@ -49,21 +49,25 @@ pub fn machines(root: &Tree, text: &str) -> Result<Vec<Machine>, FormatError> {
             let name = entry.value.get("name").and_then(Tree::as_str).filter(|n| !n.contains("${")).unwrap_or(&entry.key);
             let line = lines.position(entry.value.start).line;
             let machine = match entry.value.get("definition") {
-                Some(def) => match def.as_str().and_then(file_reference) {
-                    Some(path) => Machine { id: entry.key.clone(), name: name.to_string(), definition: String::new(), substitutions: Vec::new(), line, slot: Slot::External { path } },
-                    None => super::cloudformation::object_machine(&entry.key, name, line, def, "definition", root, text).map_err(|e| e.under(&format!("{pointer}/definition")))?,
+                Some(def) => match def.as_str().map(|d| (d, file_reference(d))) {
+                    Some((_, Some(path))) => Machine { id: entry.key.clone(), name: name.to_string(), definition: String::new(), substitutions: Vec::new(), line, slot: Slot::External { path } },
+                    Some((d, None)) if d.trim_start().starts_with("${") => {
+                        let why = format!("this `definition` is the Framework variable `{}`; only `${{file(path)}}` naming a whole definition file is read here", d.trim());
+                        return Err(FormatError::at(text, def.start, why).under(&format!("{pointer}/definition")));
+                    }
+                    _ => super::cloudformation::object_machine(&entry.key, name, line, def, "definition", root, text).map_err(|e| e.under(&format!("{pointer}/definition")))?,
                 },
                 None => return Err(FormatError::at(text, entry.value.start, "this state machine has no `definition`").under(&pointer)),
             };
             out.push(machine);
         }
     }
-    let blocks = resource_blocks(root);
-    for (k, block) in blocks.iter().enumerate() {
-        let at = match root.get("resources").map(|r| &r.shape) {
-            Some(Shape::Seq(_)) => format!("/resources/{k}"),
-            _ => "/resources".to_string(),
-        };
+    let blocks: Vec<(String, &Tree)> = match root.get("resources") {
+        Some(r) if matches!(r.shape, Shape::Map(_)) => vec![("/resources".to_string(), r)],
+        Some(Tree { shape: Shape::Seq(items), .. }) => items.iter().enumerate().filter(|(_, i)| i.get("Resources").is_some()).map(|(k, i)| (format!("/resources/{k}"), i)).collect(),
+        _ => Vec::new(),
+    };
+    for (at, block) in blocks {
         let found = super::cloudformation::machines(block, text).map_err(|mut e| {
             e.pointer = Some(format!("{at}{}", e.pointer.take().unwrap_or_default()));
             e
@@ -256,6 +260,28 @@ mod tests {
         let e = machines(&root, text).unwrap_err();
         assert_eq!(e.pointer.as_deref(), Some("/stepFunctions/stateMachines/flow"));
         assert!(e.message.contains("no `definition`"), "{e}");
+        // A definition from a key of another file is said to be one, where it is written.
+        let text = "service: s\nprovider: {name: aws}\nstepFunctions:\n  stateMachines:\n    flow:\n      definition: ${file(machines.yml):flow}\n";
+        let root = super::super::yaml::read(text).unwrap();
+        let e = machines(&root, text).unwrap_err();
+        assert_eq!((e.pointer.as_deref(), e.line, e.column), (Some("/stepFunctions/stateMachines/flow/definition"), 6, 19));
+        assert!(e.message.contains("${file(machines.yml):flow}"), "{e}");
+        // The resources as a list: each block's pointer is its place in the list.
+        let text = "service: s\nprovider: {name: aws}\nresources:\n  - ${file(other.yml)}\n  - Resources:\n      M:\n        Type: AWS::StepFunctions::StateMachine\n        Properties: {}\n";
+        let root = super::super::yaml::read(text).unwrap();
+        assert_eq!(machines(&root, text).unwrap_err().pointer.as_deref(), Some("/resources/1/Resources/M"));
+    }
+
+    #[test]
+    fn a_service_with_anchors_and_merge_keys_opens() {
+        let text = "service: s\nprovider: {name: aws, stage: qa}\ncustom:\n  retry: &retry\n    ErrorEquals: [States.ALL]\n    MaxAttempts: 2\nstepFunctions:\n  stateMachines:\n    flow:\n      definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Result: ${sls:stage}\n            Retry: [*retry]\n            End: true\n";
+        let opened = super::super::open("serverless.yml", text).unwrap();
+        assert_eq!(opened.format, super::super::Format::Serverless);
+        assert_eq!(opened.machines[0].substitutions[0].run_value(), Some("qa"));
+        assert!(opened.machines[0].definition.contains("\"MaxAttempts\": 2"), "{}", opened.machines[0].definition);
+        assert!(super::super::detect::detect("serverless.yml", "service: s\nprovider: {name: aws}\na: &x 1\nb: *x\n").is_ok());
+        // A template that is no Serverless service still refuses aliases, located.
+        assert!(super::super::detect::detect("t.yaml", "Resources: {}\na: &x 1\nb: *x\n").is_err());
     }
 
     #[test]
