@@ -235,7 +235,11 @@ class Compactor:
             for m, ref in shape.get("members", {}).items():
                 members[member_name(m)] = self.ref(ref["shape"])
             c["m"] = members
-            required = [member_name(r) for r in shape.get("required", []) if r in shape.get("members", {})]
+            # A member with the idempotencyToken trait is filled by the SDK when the caller
+            # leaves it out (Step Functions calls through the AWS SDK for Java), so a request
+            # without it is complete: EMR Serverless' StartJobRun without its ClientToken.
+            members_of = shape.get("members", {})
+            required = [member_name(r) for r in shape.get("required", []) if r in members_of and not members_of[r].get("idempotencyToken")]
             if required:
                 c["r"] = required
             if shape.get("union"):

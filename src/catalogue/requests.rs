@@ -111,6 +111,16 @@ mod tests {
         assert_eq!(errors[0].0, "/States/A/Parameters");
         assert!(errors[0].1.starts_with("The field 'FunctionName' is required but was missing"), "{}", errors[0].1);
         assert!(found[0].message.ends_with("(dynamodb:GetItem input)"), "{}", found[0].message);
+        // A member the SDK fills itself (the idempotencyToken trait: EMR Serverless' and EMR on
+        // EKS' ClientToken) is no missing field; the other required members still are.
+        let tokens = request_diagnostics(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:startJobRun.sync", "Parameters": {"ApplicationId": "00abc", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/emr", "JobDriver": {"SparkSubmit": {"EntryPoint": "s3://b/job.py"}}}, "Next": "B"},
+                "B": {"Type": "Task", "Resource": "arn:aws:states:::emr-containers:startJobRun.sync", "Parameters": {"ExecutionRoleArn": "arn:aws:iam::123456789012:role/emr", "ReleaseLabel": "emr-6.15.0-latest", "JobDriver": {"SparkSubmitJobDriver": {"EntryPoint": "s3://b/job.py"}}}, "End": true}}}"#,
+            &Catalogue::embedded(),
+        );
+        let errors: Vec<&str> = tokens.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("The field 'VirtualClusterId' is required but was missing (emrcontainers:StartJobRun"), "{errors:?}");
         assert!(request_diagnostics("{ not json", &Catalogue::embedded()).is_empty());
         // Without the service's file (the page before it is fetched): nothing said yet.
         assert!(request_diagnostics(text, &Catalogue::from_files(Vec::<(String, String)>::new())).is_empty());

@@ -46,12 +46,7 @@ fn machine(id: &str, resource: &Tree, text: &str, params: &Params) -> Result<Mac
     }
     let mut tokens = TokenMaker::new(text, params);
     let (definition, slot) = if let Some(def) = prop("Definition") {
-        if !matches!(def.shape, Shape::Map(_)) || intrinsic(def).is_some() {
-            return Err(FormatError::at(text, def.start, "`Definition` must be an object (the state machine's JSON, written as YAML or JSON)"));
-        }
-        let json = tree::to_json(def, text, &mut tokens)?;
-        let definition = crate::asl::json::write(&json, WriteStyle::Pretty);
-        (definition, Slot::Object { tree: def.clone(), tokens: tokens.tokens.clone(), json: !yaml })
+        object_slot(def, "Definition", text, yaml, &mut tokens)?
     } else if let Some(def) = prop("DefinitionString") {
         definition_string(def, text, yaml, &mut listed, &mut tokens, params)?
     } else if let Some(uri) = prop("DefinitionUri").or_else(|| prop("DefinitionS3Location")) {
@@ -62,6 +57,29 @@ fn machine(id: &str, resource: &Tree, text: &str, params: &Params) -> Result<Mac
     };
     let substitutions = complete(listed, &tokens.tokens, &tokens.simulated, &definition);
     Ok(Machine { id: id.to_string(), name, definition, substitutions, line, slot })
+}
+
+/// A definition written as an object in the template (`Definition`, the Serverless Framework's
+/// `definition`, named `field`): its JSON, each intrinsic function in it a placeholder.
+fn object_slot(def: &Tree, field: &str, text: &str, yaml: bool, tokens: &mut TokenMaker) -> Result<(String, Slot), FormatError> {
+    if !matches!(def.shape, Shape::Map(_)) || intrinsic(def).is_some() {
+        return Err(FormatError::at(text, def.start, format!("`{field}` must be an object (the state machine's JSON, written as YAML or JSON)")));
+    }
+    let json = tree::to_json(def, text, tokens)?;
+    let definition = crate::asl::json::write(&json, WriteStyle::Pretty);
+    Ok((definition, Slot::Object { tree: def.clone(), tokens: tokens.tokens.clone(), json: !yaml }))
+}
+
+/// A state machine whose definition is the object `def` of a file that is no CloudFormation
+/// template (the Serverless Framework's `stepFunctions`), `root` giving what its intrinsic
+/// functions come to offline (the pseudo parameters; a `Ref` to anything else is a resource).
+pub(super) fn object_machine(id: &str, name: &str, line: usize, def: &Tree, field: &str, root: &Tree, text: &str) -> Result<Machine, FormatError> {
+    let params = Params { root, text };
+    let yaml = !text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    let mut tokens = TokenMaker::new(text, &params);
+    let (definition, slot) = object_slot(def, field, text, yaml, &mut tokens)?;
+    let substitutions = complete(Vec::new(), &tokens.tokens, &tokens.simulated, &definition);
+    Ok(Machine { id: id.to_string(), name: name.to_string(), definition, substitutions, line, slot })
 }
 
 /// `DefinitionString`: a string, an `Fn::Sub` or an `Fn::Join`.
@@ -253,8 +271,8 @@ fn value_text(node: &Tree, text: &str) -> String {
 /// stays as it is, as does a value set to something that is not a literal, and a placeholder
 /// the template gives no value.
 pub fn write_substitutions(text: &str, json: bool, id: &str, values: &[Substitution]) -> Result<String, FormatError> {
-    let root = if json { Tree::from_json(&crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?) } else { super::yaml::read(text)? };
-    let props = root.get("Resources").and_then(|r| r.get(id)).and_then(|r| r.get("Properties"));
+    let root = if json { Tree::from_json(&crate::asl::json::read(text).map_err(|e| FormatError::at(text, e.offset, format!("not JSON: {}", e.message)))?) } else { super::yaml::read(text).or_else(|e| super::yaml::read_expanding_aliases(text).map_err(|_| e))? };
+    let props = super::serverless::resource_blocks(&root).into_iter().find_map(|block| block.get("Resources").and_then(|r| r.get(id))).and_then(|r| r.get("Properties"));
     // The maps that give values: `DefinitionSubstitutions`, and the variables of a
     // `DefinitionString` built with `Fn::Sub` (`Fn::Sub: [template, {Var: value}]`, `!Sub`).
     let mut maps: Vec<(&Tree, Origin)> = Vec::new();

@@ -17,6 +17,9 @@ pub enum Format {
     CloudFormationYaml,
     /// Terraform (`.tf`) with `aws_sfn_state_machine` resources.
     Terraform,
+    /// A Serverless Framework service (`serverless.yml`): the serverless-step-functions
+    /// plugin's `stepFunctions` and the CloudFormation `resources`.
+    Serverless,
 }
 
 impl Format {
@@ -28,6 +31,7 @@ impl Format {
             Format::CloudFormationJson => "CloudFormation template (JSON)",
             Format::CloudFormationYaml => "CloudFormation template (YAML)",
             Format::Terraform => "Terraform file",
+            Format::Serverless => "Serverless Framework service",
         }
     }
 
@@ -51,11 +55,21 @@ pub fn detect(file_name: &str, text: &str) -> Result<Format, FormatError> {
         let (root, _) = super::read_templated_json(text)?;
         return classify(&Tree::from_json(&root), &lower, Format::CloudFormationJson, Format::AslJson);
     }
-    let root = super::yaml::read(text)?;
+    let root = match super::yaml::read(text) {
+        Ok(root) => root,
+        // A Serverless Framework service may use anchors and aliases, which its loader takes.
+        Err(e) => match super::yaml::read_expanding_aliases(text) {
+            Ok(root) if super::serverless::is_service(&root) => root,
+            _ => return Err(e),
+        },
+    };
     classify(&root, &lower, Format::CloudFormationYaml, Format::AslYaml)
 }
 
 fn classify(root: &Tree, lower_name: &str, template: Format, definition: Format) -> Result<Format, FormatError> {
+    if super::serverless::is_service(root) {
+        return Ok(Format::Serverless);
+    }
     if root.get("Resources").is_some() || root.get("AWSTemplateFormatVersion").is_some() || root.get("Transform").is_some() {
         return Ok(template);
     }
@@ -78,6 +92,8 @@ mod tests {
             ("x.json", r#"{"Resources": {}}"#, Format::CloudFormationJson),
             ("x.yaml", "Resources:\n  A: 1\n", Format::CloudFormationYaml),
             ("flow.asl.yaml", "StartAt: A\nStates: {}\n", Format::AslYaml),
+            ("serverless.yml", "service: s\nprovider: {name: aws}\nresources:\n  Resources: {}\n", Format::Serverless),
+            ("x.yml", "stepFunctions:\n  stateMachines: {}\n", Format::Serverless),
             ("template.yml", "AWSTemplateFormatVersion: '2010-09-09'\n", Format::CloudFormationYaml),
             ("main.tf", "resource \"x\" \"y\" {}", Format::Terraform),
         ];

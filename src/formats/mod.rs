@@ -19,6 +19,7 @@ pub mod load;
 pub mod offer;
 pub mod placeholder;
 pub mod project;
+pub mod serverless;
 pub mod source;
 pub mod splice;
 pub mod terraform;
@@ -141,6 +142,14 @@ pub fn open_in_module(file_name: &str, text: &str, module: &[terraform::ValueFil
             cloudformation::machines(&root, text)?
         }
         Format::Terraform => terraform::machines_in_module(text, module)?,
+        Format::Serverless => {
+            let root = if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+                Tree::from_json(&crate::asl::json::read(text).map_err(|e| syntax(text, e))?)
+            } else {
+                yaml::read_expanding_aliases(text)?
+            };
+            serverless::machines(&root, text)?
+        }
     };
     if machines.is_empty() {
         return Err(FormatError::file(format!("{file_name} is a {} but holds no state machine", format.describe())));

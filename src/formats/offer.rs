@@ -95,6 +95,7 @@ fn pasted(text: &str) -> Result<Vec<Offer>, String> {
         Format::AslYaml => "definition.asl.yaml",
         Format::CloudFormationYaml => "template.yaml",
         Format::Terraform => "main.tf",
+        Format::Serverless => "serverless.yml",
         _ => "template.json",
     };
     Ok(opened

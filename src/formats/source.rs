@@ -133,8 +133,9 @@ fn write_values(
     module: &[super::terraform::ValueFile],
 ) -> Result<(String, Vec<super::terraform::ValueFile>), FormatError> {
     match format {
-        Format::CloudFormationJson | Format::CloudFormationYaml => {
-            Ok((super::cloudformation::write_substitutions(template, format == Format::CloudFormationJson, machine, values)?, Vec::new()))
+        Format::CloudFormationJson | Format::CloudFormationYaml | Format::Serverless => {
+            let json = template.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+            Ok((super::cloudformation::write_substitutions(template, json, machine, values)?, Vec::new()))
         }
         Format::Terraform => super::terraform::write_values_in_module(template, machine, values, module),
         Format::AslJson | Format::AslYaml => Ok((template.to_string(), Vec::new())),

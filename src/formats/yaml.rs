@@ -1,7 +1,9 @@
 //! YAML into a located [`Tree`], over saphyr-parser's events: every node with its byte span
 //! and tag (CloudFormation's `!Sub`, `!Ref`, `!GetAtt`, `!Join` ... are kept as tags), every
 //! error at a line:column. Only the first document is read; aliases are refused (CloudFormation
-//! refuses them too), and nesting is capped so hostile input cannot exhaust the stack.
+//! refuses them too), except by [`read_expanding_aliases`] (a Serverless Framework service, whose
+//! loader takes anchors, aliases and `<<` merge keys), and nesting is capped so hostile input
+//! cannot exhaust the stack.
 
 use super::error::FormatError;
 use super::tree::{Entry, Shape, Style, Tree};
@@ -10,8 +12,25 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 /// Deepest nesting accepted (as `asl::json::MAX_DEPTH`).
 const MAX_DEPTH: usize = 256;
 
+/// Most nodes an expansion of aliases may make (a handful of aliases to aliases can otherwise
+/// stand for billions of nodes).
+const MAX_EXPANDED: usize = 200_000;
+
 /// Reads the first YAML document of `text`.
 pub fn read(text: &str) -> Result<Tree, FormatError> {
+    read_with(text, false)
+}
+
+/// [`read`], an alias (`*name`) read as a copy of the node its anchor (`&name`) marks (the copy
+/// keeps the anchor's spans) and a `<<` merge key's mapping (or list of mappings) merged into
+/// its mapping, keys written there winning, as the Serverless Framework's YAML loader does.
+pub fn read_expanding_aliases(text: &str) -> Result<Tree, FormatError> {
+    read_with(text, true)
+}
+
+fn read_with(text: &str, expand: bool) -> Result<Tree, FormatError> {
+    let mut anchors: std::collections::HashMap<usize, Tree> = std::collections::HashMap::new();
+    let mut expanded = 0usize;
     let offsets = CharOffsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
@@ -28,8 +47,16 @@ pub fn read(text: &str) -> Result<Tree, FormatError> {
         let done = match event {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => None,
             Event::StreamEnd | Event::DocumentEnd => return Err(FormatError::file("the file holds no YAML document")),
+            Event::Alias(id) if expand => {
+                let Some(node) = anchors.get(&id) else { return Err(FormatError::at(text, start, "this alias names no anchor before it")) };
+                expanded += node_count(node);
+                if expanded > MAX_EXPANDED {
+                    return Err(FormatError::at(text, start, format!("aliases here stand for more than {MAX_EXPANDED} nodes")));
+                }
+                Some(node.clone())
+            }
             Event::Alias(_) => return Err(FormatError::at(text, start, "YAML aliases (`*name`) are not supported in templates")),
-            Event::Scalar(value, style, _, tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -43,9 +70,13 @@ pub fn read(text: &str) -> Result<Tree, FormatError> {
                     Style::DoubleQuoted | Style::SingleQuoted => quoted_end(text, start, end),
                     _ => end,
                 };
-                Some(Tree { shape: Shape::Scalar(value.into_owned()), tag: tag.map(|t| tag_text(&t)), start, end, style })
+                let node = Tree { shape: Shape::Scalar(value.into_owned()), tag: tag.map(|t| tag_text(&t)), start, end, style };
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                Some(node)
             }
-            Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(FormatError::at(text, start, format!("nested deeper than {MAX_DEPTH} levels")));
                 }
@@ -54,6 +85,7 @@ pub fn read(text: &str) -> Result<Tree, FormatError> {
                 stack.push(Open {
                     tree: Tree { shape, tag: tag.as_ref().map(|t| tag_text(t)), start, end: start, style: if flow { Style::Flow } else { Style::Block } },
                     key: None,
+                    anchor,
                 });
                 None
             }
@@ -64,6 +96,12 @@ pub fn read(text: &str) -> Result<Tree, FormatError> {
                     // A block collection ends with its last child (the event comes at the next token).
                     _ => last_child_end(&open.tree).unwrap_or(open.tree.start),
                 };
+                if expand {
+                    merge_keys(&mut open.tree);
+                }
+                if open.anchor != 0 {
+                    anchors.insert(open.anchor, open.tree.clone());
+                }
                 Some(open.tree)
             }
         };
@@ -75,10 +113,46 @@ pub fn read(text: &str) -> Result<Tree, FormatError> {
     }
 }
 
-/// A collection being read, and the key read before its next value.
+/// A collection being read, the key read before its next value, and its anchor's id (0: none).
 struct Open {
     tree: Tree,
     key: Option<Tree>,
+    anchor: usize,
+}
+
+/// How many nodes `tree` holds, itself included.
+fn node_count(tree: &Tree) -> usize {
+    1 + match &tree.shape {
+        Shape::Scalar(_) => 0,
+        Shape::Seq(items) => items.iter().map(node_count).sum(),
+        Shape::Map(entries) => entries.iter().map(|e| node_count(&e.value)).sum(),
+    }
+}
+
+/// A mapping's `<<` entries replaced by the entries of the mapping (or mappings) they hold that
+/// the mapping does not write itself.
+fn merge_keys(tree: &mut Tree) {
+    let Shape::Map(entries) = &mut tree.shape else { return };
+    if !entries.iter().any(|e| e.key == "<<") {
+        return;
+    }
+    let (merges, mut own): (Vec<Entry>, Vec<Entry>) = std::mem::take(entries).into_iter().partition(|e| e.key == "<<");
+    for merge in merges {
+        let sources: Vec<Tree> = match merge.value.shape {
+            Shape::Seq(items) => items,
+            _ => vec![merge.value],
+        };
+        for source in sources {
+            if let Shape::Map(more) = source.shape {
+                for entry in more {
+                    if !own.iter().any(|e| e.key == entry.key) {
+                        own.push(entry);
+                    }
+                }
+            }
+        }
+    }
+    *entries = own;
 }
 
 impl Open {
@@ -186,5 +260,30 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 4), "{e}");
         assert!(read("").is_err());
         assert!(read(&"[".repeat(10_000)).is_err());
+    }
+
+    #[test]
+    fn a_serverless_service_s_aliases_and_merge_keys_are_expanded_and_bounded() {
+        let text = "defaults: &defaults\n  memory: 512\n  timeout: 30\nlist: &names [a, b]\nfn:\n  <<: *defaults\n  timeout: 60\n  names: *names\n";
+        let root = read_expanding_aliases(text).unwrap();
+        let f = root.get("fn").unwrap();
+        let keys: Vec<&str> = f.entries().iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["timeout", "names", "memory"]);
+        let scalar = |key: &str| match &f.get(key).unwrap().shape {
+            Shape::Scalar(v) => v.clone(),
+            other => panic!("{key}: {other:?}"),
+        };
+        assert_eq!(scalar("timeout"), "60", "the mapping's own key wins");
+        assert_eq!(scalar("memory"), "512");
+        assert_eq!(f.get("names").unwrap().items().len(), 2);
+        assert!(read(text).is_err(), "a template still refuses them");
+        // A billion laughs is refused, located.
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (k, name) in ["b", "c", "d", "e", "f", "g"].iter().enumerate() {
+            let prev = ["a", "b", "c", "d", "e", "f"][k];
+            bomb.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let e = read_expanding_aliases(&bomb).unwrap_err();
+        assert!(e.message.contains("more than") && e.line > 1, "{e}");
     }
 }

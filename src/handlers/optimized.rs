@@ -323,8 +323,15 @@ impl TaskHandler for CatalogueAnswer {
             Answer::SyncJob => {
                 // The start call's answer is the start operation's example, from the same seed.
                 self.submitted = Some(in_own_words(&self.resolved.integration, self.resolved.example_output(seed)));
-                // The finished job is the one asked for (Batch's `JobName`, `JobQueue`).
-                echo_request_members(self.sync_job(seed), request.input)
+                // The finished job is the one asked for (Batch's `JobName`, `JobQueue`), also
+                // where the answer wraps it (EMR Serverless' `JobRun`, CodeBuild's `Build`).
+                let mut job = echo_request_members(self.sync_job(seed), request.input);
+                if let Value::Object(members) = &mut job {
+                    for wrapped in members.values_mut().filter(|v| v.is_object()) {
+                        *wrapped = echo_request_members(std::mem::take(wrapped), request.input);
+                    }
+                }
+                job
             }
             Answer::PutEvents => {
                 let entries = request.input.get("Entries").and_then(Value::as_array).map_or(0, Vec::len).max(1);
@@ -660,6 +667,11 @@ mod tests {
         assert_eq!((build["Build"]["BuildStatus"].clone(), build["Build"]["BuildComplete"].clone()), (json!("SUCCEEDED"), json!(true)));
         let ecs = answer("arn:aws:states:::ecs:runTask.sync", json!({}));
         assert_eq!((ecs["Tasks"][0]["LastStatus"].clone(), ecs["Failures"].clone()), (json!("STOPPED"), json!([])));
+        // The job an answer wraps is the one asked for: its application, name and project.
+        assert_eq!(build["Build"]["ProjectName"], "p");
+        let asked = json!({"ApplicationId": "00fabc123", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/emr", "Name": "nightly", "JobDriver": {"SparkSubmit": {"EntryPoint": "s3://b/job.py"}}});
+        let run = answer("arn:aws:states:::emr-serverless:startJobRun.sync", asked);
+        assert_eq!((run["JobRun"]["ApplicationId"].clone(), run["JobRun"]["Name"].clone(), run["JobRun"]["State"].clone()), (json!("00fabc123"), json!("nightly"), json!("SUCCESS")));
     }
 
     #[test]

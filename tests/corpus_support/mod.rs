@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 /// The template files a project folder of the corpus may hold (a SAM or CloudFormation template,
-/// a CDK stack's synthesised template, a Terraform module's main file), in the order looked for.
-pub const PROJECT_FILES: &[&str] = &["template.yaml", "template.json", "main.tf"];
+/// a CDK stack's synthesised template, a Terraform module's main file, a Serverless Framework
+/// service), in the order looked for.
+pub const PROJECT_FILES: &[&str] = &["template.yaml", "template.json", "main.tf", "serverless.yml"];
 
 /// The file a corpus entry runs: an ASL file itself, or a project folder's template.
 pub fn entry_file(path: &Path) -> Option<PathBuf> {
