@@ -93,7 +93,17 @@ impl JsonataError {
 
     fn from_engine(error: &jlens_core::Error, syntax: bool) -> Self {
         let code = error.code().to_string();
-        let message = error.message();
+        let mut message = error.message();
+        // A whole number in a message is written as JavaScript and AWS write it ("a negative
+        // number: -1", not "-1.0").
+        if let Some(Value::Number(n)) = error.value()
+            && n.is_f64()
+            && let Some(f) = n.as_f64()
+            && f.fract() == 0.0
+            && f.abs() < 1e15
+        {
+            message = message.replace(&n.to_string(), &format!("{}", f as i64));
+        }
         if syntax {
             JsonataError::Syntax { code, message, offset: error.span().map(|s| s.start) }
         } else {
