@@ -363,7 +363,14 @@ fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
     }
     for (field, value) in numeric_fields {
         if let Some(NumberOrExpression::Expression(_)) = value {
-            report(out, Code::FieldType, at.at(field), format!("`{field}` must be a number in a JSONPath state (use `{field}Path` to read it from the input)"));
+            // AWS's words for a string there: "Expected value of type Integer" (measured with
+            // ValidateStateMachineDefinition, the cdk-preflight rule pack's numeric ranges).
+            report(
+                out,
+                Code::FieldType,
+                at.at(field),
+                format!("Expected value of type Integer (`{field}` must be a number in a JSONPath state; use `{field}Path` to read it from the input)"),
+            );
         }
     }
 }
