@@ -287,6 +287,21 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             {
                 report(out, Code::MissingField, at.at("ItemReader/Resource"), "These fields are required: [Resource] (an `ItemReader` needs a `Resource`)");
             }
+            if let Some(reader) = &map.item_reader {
+                check_item_reader(&reader.to_serde(), at, out);
+            }
+            if let Some(config) = map.processor().and_then(|p| p.processor_config.as_ref())
+                && config.mode.as_deref() == Some("INLINE")
+                && config.execution_type.is_some()
+            {
+                let key = if map.item_processor.is_none() { "Iterator" } else { "ItemProcessor" };
+                report(
+                    out,
+                    Code::FieldNotAllowed,
+                    at.at(&format!("{key}/ProcessorConfig/ExecutionType")),
+                    "Field 'ExecutionType' is not supported (an INLINE Map runs its iterations in this execution; `ExecutionType` is a Distributed Map's)",
+                );
+            }
             // A Distributed Map's own fields mean nothing to a Map declared INLINE: refused, as
             // running them inline would silently drop them. A Map that declares no mode is
             // another matter: AWS accepts an `ItemReader` there at definition time (measured by
@@ -401,6 +416,56 @@ fn check_error_lists(lists: &[Option<&Vec<String>>], base: &str, what: &str, out
             );
         }
         earlier.extend(list.iter().cloned());
+    }
+}
+
+/// A Distributed Map's `ItemReader` as AWS checks it, in AWS's words (measured with
+/// CreateStateMachine, the cdk-preflight rule pack's `pf-sfn-asl-map-distributed`): it reads
+/// with S3's `getObject` or `listObjectsV2` ("The field 'Resource' does not match any of the
+/// allowed values"); a CSV names where its header is ("The field 'CSVHeaderLocation' is
+/// required"), `GIVEN` with the headers given ("These fields are required: [CSVHeaders]"); JSON
+/// has no header ("Field 'CSVHeaderLocation' is not supported").
+fn check_item_reader(reader: &serde_json::Value, at: &StateAt, out: &mut Vec<Diagnostic>) {
+    if let Some(resource) = reader.get("Resource").and_then(serde_json::Value::as_str)
+        && !resource.contains("${")
+        && !resource.starts_with("{%")
+    {
+        let parts: Vec<&str> = resource.split(':').collect();
+        let s3_read = parts.len() == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "s3" && matches!(parts[6], "getObject" | "listObjectsV2");
+        if !s3_read {
+            report(
+                out,
+                Code::InvalidValue,
+                at.at("ItemReader/Resource"),
+                format!("The field 'Resource' does not match any of the allowed values (an `ItemReader` reads with `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`, not {resource:?})"),
+            );
+        }
+    }
+    let Some(config) = reader.get("ReaderConfig").and_then(serde_json::Value::as_object) else { return };
+    let input_type = config.get("InputType").and_then(serde_json::Value::as_str);
+    let location = config.get("CSVHeaderLocation");
+    match input_type {
+        Some("CSV") if location.is_none() => report(
+            out,
+            Code::MissingField,
+            at.at("ItemReader/ReaderConfig"),
+            "The field 'CSVHeaderLocation' is required (a CSV's `ReaderConfig` says where its header is: FIRST_ROW or GIVEN)",
+        ),
+        Some("JSON") if location.is_some() => report(
+            out,
+            Code::FieldNotAllowed,
+            at.at("ItemReader/ReaderConfig/CSVHeaderLocation"),
+            "Field 'CSVHeaderLocation' is not supported (a JSON file has no header row)",
+        ),
+        _ => {}
+    }
+    if location.and_then(serde_json::Value::as_str) == Some("GIVEN") && !config.contains_key("CSVHeaders") {
+        report(
+            out,
+            Code::MissingField,
+            at.at("ItemReader/ReaderConfig"),
+            "These fields are required: [CSVHeaders] (`CSVHeaderLocation` GIVEN needs the headers in `CSVHeaders`)",
+        );
     }
 }
 
