@@ -161,7 +161,10 @@ fn intrinsic(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) 
 fn jsonata(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
     let pointer = pointer.into();
     if let Err(p) = syntax::check_jsonata(text) {
-        report(out, Code::JsonataSyntax, pointer, located(p, text));
+        // An expression not closed by `%}` is a malformed field value to AWS
+        // (SCHEMA_VALIDATION_FAILED), not an expression it could not parse.
+        let code = if syntax::jsonata_braces(text) { Code::JsonataSyntax } else { Code::InvalidValue };
+        report(out, code, pointer, located(p, text));
         return;
     }
     for field in syntax::jsonata_top_level_fields(text) {
