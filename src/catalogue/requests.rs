@@ -5,7 +5,8 @@
 //! once its file is here. An `aws-sdk:` call to an operation its service's model does not have is
 //! an error, in AWS's words ("The resource provided … is not recognized"), and so is an optimized
 //! integration's request without a member its operation requires ("The field 'FunctionName' is
-//! required but was missing").
+//! required but was missing"), or with no request at all ("Parameters field is required for
+//! resource ARN: arn:aws:states:::lambda:invoke").
 
 use super::needs::task_resources;
 use super::check::FindingKind;
@@ -35,7 +36,23 @@ pub fn request_diagnostics(text: &str, catalogue: &Catalogue) -> Vec<Diagnostic>
             }
             Err(_) => continue,
         };
-        let Some((field, request)) = ["Arguments", "Parameters"].into_iter().find_map(|f| state.get(f).map(|v| (f, v))) else { continue };
+        let Some((field, request)) = ["Arguments", "Parameters"].into_iter().find_map(|f| state.get(f).map(|v| (f, v))) else {
+            // CreateStateMachine refuses an optimized integration called without a request:
+            // "Parameters field is required for resource ARN: arn:aws:states:::lambda:invoke"
+            // ("Arguments field …" in a JSONata state), as the cdk-preflight rule pack's
+            // pf-sfn-asl-integration-parameters reproduced against AWS. TestState, which ran
+            // `lambda:invoke` without them, is not held to it (the validator's rules are).
+            if matches!(resolved.integration, super::Integration::Optimized { .. }) {
+                let language = state.get("QueryLanguage").or_else(|| definition.get("QueryLanguage")).and_then(serde_json::Value::as_str);
+                let field = if language == Some("JSONata") { "Arguments" } else { "Parameters" };
+                out.push(Diagnostic::new(
+                    Code::RequiredRequestField,
+                    task.pointer.clone(),
+                    format!("{field} field is required for resource ARN: {} (an optimized integration is called with a request; give it `{field}`)", task.resource),
+                ));
+            }
+            continue;
+        };
         // A Lambda function ARN's Parameters are the function's event, not Invoke's request.
         if matches!(resolved.integration, super::Integration::LambdaFunction { .. }) {
             continue;
@@ -49,8 +66,8 @@ pub fn request_diagnostics(text: &str, catalogue: &Catalogue) -> Vec<Diagnostic>
             // definition, in these words (measured with ValidateStateMachineDefinition for
             // lambda:invoke's FunctionName, sqs:sendMessage's QueueUrl and MessageBody,
             // dynamodb:putItem's TableName and Item and seven more, as a policy-as-code rule
-            // records). A Task without `Parameters` passes its input on, unchecked (AWS's
-            // TestState ran `lambda:invoke` without them, the input naming the function). An
+            // records). A Task without `Parameters` is refused above, not here (AWS's TestState
+            // ran `lambda:invoke` without them, the input naming the function). An
             // `aws-sdk:` request stays a warning: its members' spelling is the Java SDK's, which
             // the catalogue derives, and a false refusal is worse than a missed one; so does a
             // member written in another case ("did you mean").
@@ -98,7 +115,8 @@ mod tests {
         ]);
         assert!(found.iter().all(|d| d.code == Code::RequestField && !d.is_error()));
         // An optimized integration's request without a required member is refused, as AWS
-        // refuses it; not one without `Parameters` (its input is the request).
+        // refuses it, and so is one called without a request at all (CreateStateMachine:
+        // "Parameters field is required for resource ARN: …").
         let refused = request_diagnostics(
             r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"Payload.$": "$"}, "Next": "B"},
                 "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl.$": "$.q", "messageBody": "x"}, "Next": "C"},
@@ -106,10 +124,21 @@ mod tests {
             &Catalogue::embedded(),
         );
         let errors: Vec<(&str, &str)> = refused.iter().filter(|d| d.is_error()).map(|d| (d.pointer.as_str(), d.message.as_str())).collect();
-        assert_eq!(errors.len(), 1, "{refused:?}");
-        assert_eq!(refused.iter().find(|d| d.is_error()).unwrap().code, Code::RequiredRequestField);
+        assert_eq!(errors.len(), 2, "{refused:?}");
+        assert!(refused.iter().filter(|d| d.is_error()).all(|d| d.code == Code::RequiredRequestField));
         assert_eq!(errors[0].0, "/States/A/Parameters");
         assert!(errors[0].1.starts_with("The field 'FunctionName' is required but was missing"), "{}", errors[0].1);
+        assert_eq!(errors[1].0, "/States/C");
+        assert!(errors[1].1.starts_with("Parameters field is required for resource ARN: arn:aws:states:::lambda:invoke"), "{}", errors[1].1);
+        // In a JSONata state the request is `Arguments`; an `aws-sdk:` call without one is left alone.
+        let jsonata = request_diagnostics(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Next": "B"},
+                "B": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances", "End": true}}}"#,
+            &Catalogue::embedded(),
+        );
+        let errors: Vec<(&str, &str)> = jsonata.iter().filter(|d| d.is_error()).map(|d| (d.pointer.as_str(), d.message.as_str())).collect();
+        assert_eq!(errors.len(), 1, "{jsonata:?}");
+        assert!(errors[0].1.starts_with("Arguments field is required for resource ARN: arn:aws:states:::sns:publish"), "{}", errors[0].1);
         assert!(found[0].message.ends_with("(dynamodb:GetItem input)"), "{}", found[0].message);
         // A member the SDK fills itself (the idempotencyToken trait: EMR Serverless' and EMR on
         // EKS' ClientToken) is no missing field; the other required members still are.

@@ -40,9 +40,9 @@ const NESTED = {
           ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Charge', States: {
             Charge: { Type: 'Task', Resource: 'arn:aws:lambda:eu-west-3:123456789012:function:Charge', Next: 'Paid?' },
             'Paid?': { Type: 'Choice', Choices: [{ Variable: '$.paid', BooleanEquals: true, Next: 'Ship' }], Default: 'Refund' },
-            Ship: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true },
+            Ship: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'https://sqs.eu-west-3.amazonaws.com/123456789012/shipping', 'MessageBody.$': '$' }, End: true },
             Refund: { Type: 'Fail', Error: 'NotPaid' } } } } } },
-        { StartAt: 'Notify', States: { Notify: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Next: 'Pause' }, Pause: { Type: 'Wait', Seconds: 30, End: true } } },
+        { StartAt: 'Notify', States: { Notify: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:eu-west-3:123456789012:orders', 'Message.$': '$' }, Next: 'Pause' }, Pause: { Type: 'Wait', Seconds: 30, End: true } } },
       ],
     },
     Done: { Type: 'Succeed' },

@@ -14,8 +14,11 @@ use serde_json::{Value, json};
 
 use super::Dialect;
 
-/// The most items `$range` builds, as AWS limits `States.ArrayRange`.
-pub const MAX_RANGE_ITEMS: usize = 1000;
+/// The most items `$range` builds: AWS answers `$range(1, 360145, 1)` with its 360,145 items
+/// and fails `$range(1, 360146, 1)` on its memory limit (measured with TestState, us-east-1,
+/// 2026-08-30, and pinned in the floci emulator's `JsonataEvaluatorTest`). The intrinsic
+/// `States.ArrayRange` keeps its own, documented 1,000.
+pub const MAX_RANGE_ITEMS: usize = 360_145;
 
 /// The names (without `$`) of the functions Step Functions adds.
 pub const STEP_FUNCTIONS_FUNCTIONS: [&str; 6] = ["partition", "range", "hash", "random", "uuid", "parse"];
@@ -48,12 +51,22 @@ fn partition(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
     Ok(Some(Value::Array(chunks)))
 }
 
-/// `$range(start, end, step)`: `start`, `start + step`, ... up to and including `end`; one item
-/// alone is given bare, as JSONata gives a sequence of one.
+/// A number argument of `$range` as AWS reads it: rounded towards zero (`-1.7` is `-1`).
+fn towards_zero(value: &Option<Value>, what: &str) -> Result<i64, Error> {
+    let number = value.as_ref().and_then(Value::as_f64).ok_or_else(|| failure(format!("The {what} argument of $range must be a number")))?;
+    if !number.is_finite() {
+        return Err(failure(format!("The {what} argument of $range must be a finite number")));
+    }
+    Ok(number.trunc() as i64)
+}
+
+/// `$range(start, end, step)`: `start`, `start + step`, ... up to and including `end`, each
+/// argument rounded towards zero as AWS reads it; one item alone is given bare, as JSONata gives
+/// a sequence of one. Past [`MAX_RANGE_ITEMS`] it fails on AWS's memory limit, in AWS's words.
 fn range(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
-    let start = integer(&args[0], "start", "range")?;
-    let end = integer(&args[1], "end", "range")?;
-    let step = integer(&args[2], "step", "range")?;
+    let start = towards_zero(&args[0], "start")?;
+    let end = towards_zero(&args[1], "end")?;
+    let step = towards_zero(&args[2], "step")?;
     if step == 0 {
         return Err(failure("The step argument of $range must not be zero"));
     }
@@ -61,7 +74,7 @@ fn range(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
     let mut n = start;
     while (step > 0 && n <= end) || (step < 0 && n >= end) {
         if out.len() == MAX_RANGE_ITEMS {
-            return Err(failure(format!("$range would build more than {MAX_RANGE_ITEMS} items")));
+            return Err(Error::new("U1001").with("message", super::aws::MEMORY_LIMIT));
         }
         out.push(json!(n));
         n = match n.checked_add(step) {
@@ -105,9 +118,29 @@ fn hash(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
 fn parse(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
     let Some(value) = &args[0] else { return Ok(None) };
     let Value::String(text) = value else {
-        return Err(failure("The argument of $parse must be a string"));
+        // AWS: "T0410: Argument 1 of function "parse" does not match function signature" for
+        // `$parse(null)` (measured with TestState, pinned in the floci emulator's tests).
+        return Err(Error::new("T0410").with("index", 1).with("token", "parse"));
     };
     serde_json::from_str(text).map(Some).map_err(|e| failure(format!("$parse could not read the string as JSON: {e}")))
+}
+
+/// `$random(seed)` as AWS answers it: the first `nextDouble()` of Java's `java.util.Random`
+/// seeded with `seed` (rounded towards zero): `$random(42)` is 0.7275636800328681 and
+/// `$random(0)` 0.730967787376657 on AWS (measured with TestState, pinned in the floci
+/// emulator's tests). Java's generator is the 48-bit linear congruential one its documentation
+/// specifies.
+pub fn java_random_double(seed: i64) -> f64 {
+    const MULTIPLIER: u64 = 0x5_DEEC_E66D;
+    const MASK: u64 = (1 << 48) - 1;
+    let mut state = (seed as u64 ^ MULTIPLIER) & MASK;
+    let mut next = |bits: u32| {
+        state = state.wrapping_mul(MULTIPLIER).wrapping_add(0xB) & MASK;
+        state >> (48 - bits)
+    };
+    let high = next(26);
+    let low = next(27);
+    ((high << 27) + low) as f64 / (1u64 << 53) as f64
 }
 
 /// A version-4 UUID from `rng`.
@@ -146,10 +179,7 @@ pub fn bindings(dialect: Dialect, seed: u64) -> Bindings {
             let for_random = rng.clone();
             let random = HostFunction::with_signature("<n?:n>", move |args, _| {
                 let value: f64 = match args.first().and_then(|a| a.as_ref()) {
-                    Some(seed) => {
-                        let seed = seed.as_f64().unwrap_or(0.0);
-                        StdRng::seed_from_u64(seed.to_bits()).random()
-                    }
+                    Some(seed) => java_random_double(seed.as_f64().unwrap_or(0.0).trunc() as i64),
                     None => for_random.lock().unwrap_or_else(|e| e.into_inner()).random(),
                 };
                 Ok(Some(json!(value)))

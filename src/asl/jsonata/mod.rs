@@ -12,6 +12,9 @@
 //! 2.0.6 rejects as a syntax error (`S0211`), and AWS makes `$eval` unavailable. The
 //! [`Dialect::StepFunctions`] dialect does both; [`Dialect::Jsonata`] is the engine as it is
 //! (JSONata 2.2), for the official test suite.
+//!
+//! AWS's bounds ([`aws`]): the Step Functions dialect evaluates within the depth and size AWS
+//! holds an expression to, and fails past them in AWS's words.
 
 pub mod budget;
 pub mod functions;
@@ -76,14 +79,31 @@ impl JsonataError {
         }
     }
 
-    /// `CODE: message`, as AWS prints it in a `States.QueryEvaluationError` cause.
+    /// `CODE: message`, as AWS prints it in a `States.QueryEvaluationError` cause; the message
+    /// alone for the failures AWS gives no code ([`aws::prints_code`]).
     pub fn aws_text(&self) -> String {
-        format!("{}: {}", self.code(), self.message())
+        if aws::prints_code(self.code()) { format!("{}: {}", self.code(), self.message()) } else { self.message().to_string() }
+    }
+
+    /// What follows "threw an error during evaluation" in AWS's cause: `. CODE: message`, or
+    /// `: message` for a failure AWS gives no code (its bounds, `$replace`'s empty pattern).
+    pub fn aws_cause_tail(&self) -> String {
+        if aws::prints_code(self.code()) { format!(". {}", self.aws_text()) } else { format!(": {}", self.aws_text()) }
     }
 
     fn from_engine(error: &jlens_core::Error, syntax: bool) -> Self {
         let code = error.code().to_string();
-        let message = error.message();
+        let mut message = error.message();
+        // A whole number in a message is written as JavaScript and AWS write it ("a negative
+        // number: -1", not "-1.0").
+        if let Some(Value::Number(n)) = error.value()
+            && n.is_f64()
+            && let Some(f) = n.as_f64()
+            && f.fract() == 0.0
+            && f.abs() < 1e15
+        {
+            message = message.replace(&n.to_string(), &format!("{}", f as i64));
+        }
         if syntax {
             JsonataError::Syntax { code, message, offset: error.span().map(|s| s.start) }
         } else {
@@ -234,7 +254,13 @@ impl Expression {
                 bindings = bindings.var(name.clone(), value.clone());
             }
         }
-        let options = jlens_core::Options::new().now(env.now_millis).seed(seed);
+        let mut options = jlens_core::Options::new().now(env.now_millis).seed(seed);
+        if self.dialect == Dialect::StepFunctions {
+            options = options
+                .max_depth(aws::MAX_DEPTH)
+                .max_array_length(aws::MAX_ARRAY_LENGTH)
+                .max_string_length(aws::MAX_STRING_LENGTH);
+        }
         bounded(&self.compiled, input, &bindings, options, env.limits)
     }
 
@@ -315,8 +341,54 @@ fn bounded(
                 limits.max_steps
             ),
         },
+        "D1011" => JsonataError::Evaluation { code: "D1011".into(), message: aws::STACK_OVERFLOW.into() },
+        "U1001" if aws::is_size_bound(&e.message()) => JsonataError::Evaluation { code: "U1001".into(), message: aws::MEMORY_LIMIT.into() },
         _ => JsonataError::from_engine(&e, false),
     })
+}
+
+/// The bounds AWS holds one JSONata evaluation to, and its words past them: measured against
+/// AWS with TestState (us-east-1) by the floci emulator's maintainers, floci-io/floci#2736 and
+/// #2737, and pinned in its `JsonataEvaluatorTest` ("every expected string below was captured
+/// from real AWS through test-state").
+pub mod aws {
+    /// How deep evaluation may nest: AWS evaluates an expression nested 100 deep and refuses
+    /// one 101 deep, whatever the nesting is made of (an addition chain nests one level a term;
+    /// parentheses, brackets and `~>` one level more than their count; the non-tail-recursive
+    /// `$f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }` runs `$f(31)` and refuses `$f(32)`).
+    /// The engine counts depth as jsonata-js does, one level a node evaluated.
+    pub const MAX_DEPTH: usize = 100;
+
+    /// The most items an array or sequence the evaluation builds may hold: AWS evaluates
+    /// `[1..873782]` and refuses one item more (on its memory limit).
+    pub const MAX_ARRAY_LENGTH: usize = 873_782;
+
+    /// The longest string the evaluation may build, in bytes: AWS builds a string of 2^22
+    /// characters and refuses one of 2^23. Where between them AWS's bound lies was not
+    /// measured; the longest string it might accept is allowed, so no expression AWS runs is
+    /// refused here.
+    pub const MAX_STRING_LENGTH: usize = (1 << 23) - 1;
+
+    /// AWS's cause past [`MAX_DEPTH`], after "threw an error during evaluation: ".
+    pub const STACK_OVERFLOW: &str = "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive";
+
+    /// AWS's cause past its memory limit ([`MAX_ARRAY_LENGTH`], [`MAX_STRING_LENGTH`]), after
+    /// "threw an error during evaluation: ".
+    pub const MEMORY_LIMIT: &str = "Expression evaluation memory limit exceeded: Check for excessive memory usage";
+
+    /// Whether AWS prints the JSONata code before the message of an error with this code. It
+    /// does for JSONata's own errors (`T0412: Argument 1 of function "sum" …`), not for its
+    /// bounds (`D1011`, and `U1001` past a size limit) nor for `$replace`'s empty pattern
+    /// (`D3010`: AWS answers "… threw an error during evaluation: Second argument of replace
+    /// function cannot be an empty string").
+    pub fn prints_code(code: &str) -> bool {
+        !matches!(code, "D1011" | "U1001" | "D3010")
+    }
+
+    /// Whether the engine's `U1001` message is one of its size limits.
+    pub(super) fn is_size_bound(message: &str) -> bool {
+        message.contains("would exceed the size limit")
+    }
 }
 
 /// Whether `source` may read `$states.context`: it names it, or uses `$states` other than

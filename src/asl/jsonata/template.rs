@@ -50,8 +50,8 @@ impl TemplateError {
     pub fn cause(&self) -> String {
         match self {
             TemplateError::Syntax { field, expression, error } | TemplateError::Evaluation { field, expression, error } => format!(
-                "The JSONata expression '{expression}' specified for the field '{field}' threw an error during evaluation. {}",
-                error.aws_text()
+                "The JSONata expression '{expression}' specified for the field '{field}' threw an error during evaluation{}",
+                error.aws_cause_tail()
             ),
             TemplateError::Undefined { field, expression } => {
                 format!("The JSONata expression '{expression}' specified for the field '{field}' returned nothing (undefined).")

@@ -92,3 +92,37 @@ fn the_engine_s_function_names_are_written_out_as_they_are() {
     let catalogue: Vec<&str> = jlens_core::function_catalog().iter().map(|f| f.name).collect();
     assert_eq!(super::functions::ENGINE_FUNCTIONS.to_vec(), catalogue);
 }
+
+/// What AWS answered with TestState (us-east-1, August 2026), as the floci emulator's
+/// maintainers measured and pinned it (floci-io/floci#2736, #2737, `JsonataEvaluatorTest`).
+#[test]
+fn what_aws_answers_at_its_bounds() {
+    // `$random(seed)` is Java's `new Random(seed).nextDouble()`, the seed rounded towards zero.
+    gives("$random(42)", json!({}), json!(0.7275636800328681));
+    gives("$random(0)", json!({}), json!(0.730967787376657));
+    gives("$random(7)", json!({}), json!(0.7306990420600421));
+    gives("$random(0.9) = $random(0)", json!({}), json!(true));
+    // `$range` builds 360,145 items and fails one more on AWS's memory limit, without a code.
+    gives("$count($range(1, 360145, 1))", json!({}), json!(360145));
+    let past = run("$range(1, 360146, 1)", json!({})).unwrap_err();
+    assert_eq!(past.aws_cause_tail(), ": Expression evaluation memory limit exceeded: Check for excessive memory usage");
+    // Its arguments are rounded towards zero.
+    gives("$range(-1.7, 2, 1)", json!({}), json!([-1, 0, 1, 2]));
+    gives("$range(5, 1, -1.5)", json!({}), json!([5, 4, 3, 2, 1]));
+    // Nested 100 deep evaluates; 101 deep fails, without a code.
+    gives(&format!("1{}", "+1".repeat(99)), json!({}), json!(100));
+    let deep = run(&format!("1{}", "+1".repeat(100)), json!({})).unwrap_err();
+    assert_eq!(
+        deep.aws_cause_tail(),
+        ": Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive"
+    );
+    // `$replace`'s empty pattern has no code either; JSONata's own errors keep theirs.
+    let replace = run("$replace('a','','b')", json!({})).unwrap_err();
+    assert_eq!(replace.aws_cause_tail(), ": Second argument of replace function cannot be an empty string");
+    let split = run("$split('a','b',-1)", json!({})).unwrap_err();
+    assert_eq!(split.aws_cause_tail(), ". D3020: Third argument of split function must evaluate to a positive number");
+    // `$parse` of a value that is not a string is a signature error; a whole number in a message
+    // is written without a fraction.
+    assert_eq!(run("$parse(null)", json!({})).unwrap_err().aws_text(), "T0410: Argument 1 of function \"parse\" does not match function signature");
+    assert_eq!(run("$sqrt(-1)", json!({})).unwrap_err().aws_text(), "D3060: The sqrt function cannot be applied to a negative number: -1");
+}

@@ -161,7 +161,10 @@ fn intrinsic(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) 
 fn jsonata(text: &str, pointer: impl Into<String>, out: &mut Vec<Diagnostic>) {
     let pointer = pointer.into();
     if let Err(p) = syntax::check_jsonata(text) {
-        report(out, Code::JsonataSyntax, pointer, located(p, text));
+        // An expression not closed by `%}` is a malformed field value to AWS
+        // (SCHEMA_VALIDATION_FAILED), not an expression it could not parse.
+        let code = if syntax::jsonata_braces(text) { Code::JsonataSyntax } else { Code::InvalidValue };
+        report(out, code, pointer, located(p, text));
         return;
     }
     for field in syntax::jsonata_top_level_fields(text) {
@@ -363,7 +366,14 @@ fn check_jsonpath_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
     }
     for (field, value) in numeric_fields {
         if let Some(NumberOrExpression::Expression(_)) = value {
-            report(out, Code::FieldType, at.at(field), format!("`{field}` must be a number in a JSONPath state (use `{field}Path` to read it from the input)"));
+            // AWS's words for a string there: "Expected value of type Integer" (measured with
+            // ValidateStateMachineDefinition, the cdk-preflight rule pack's numeric ranges).
+            report(
+                out,
+                Code::FieldType,
+                at.at(field),
+                format!("Expected value of type Integer (`{field}` must be a number in a JSONPath state; use `{field}Path` to read it from the input)"),
+            );
         }
     }
 }

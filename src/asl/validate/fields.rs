@@ -37,7 +37,7 @@ pub fn check_machine(scope: &Scope, out: &mut Vec<Diagnostic>) {
         report(out, Code::MissingField, p.to_string(), format!("These fields are required: [{}] ({why})", absent.join(", ")));
     }
     if let Some(t) = &m.timeout_seconds {
-        positive_integer(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), out);
+        integer_within(t, "TimeoutSeconds", &format!("{p}/TimeoutSeconds"), 0, None, out);
     }
     // ASL has one version ("Value should be one of the following: [1.0]", the same rule's
     // measured table of fields).
@@ -135,15 +135,31 @@ fn written(at: &StateAt, key: &str) -> bool {
     typed || s.layout.extra(key).is_some()
 }
 
-fn positive_integer(n: &Number, field: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
-    if !n.as_u64().is_some_and(|v| v >= 1) {
-        report(out, Code::ValueRange, pointer, format!("`{field}` must be a positive integer, not {}", n.text()));
-    }
+/// The bounds AWS puts on a count or a number of seconds, measured with
+/// ValidateStateMachineDefinition (2026-09-05, the cdk-preflight rule pack's
+/// `pf-sfn-asl-numeric-ranges`): a Task's `TimeoutSeconds` and `HeartbeatSeconds` 1 to
+/// 99,999,999, a Wait's `Seconds` 0 to 99,999,999, a retrier's `MaxAttempts` 0 to 99,999,999
+/// and `MaxDelaySeconds` 1 to 31,622,400; the machine's own `TimeoutSeconds` and a retrier's
+/// `IntervalSeconds` accept 0. Where no bound above was measured, none is held.
+mod bounds {
+    pub const SECONDS_MAX: u64 = 99_999_999;
+    pub const MAX_ATTEMPTS_MAX: u64 = 99_999_999;
+    pub const MAX_DELAY_SECONDS_MAX: u64 = 31_622_400;
 }
 
-fn non_negative_integer(n: &Number, field: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
-    if n.as_u64().is_none() {
-        report(out, Code::ValueRange, pointer, format!("`{field}` must be a non-negative integer, not {}", n.text()));
+/// An integer field within `min..=max`, refused past a bound in AWS's words ("Minimum value is
+/// 1", "Maximum value is 99999999"), our explanation after them.
+fn integer_within(n: &Number, field: &str, pointer: &str, min: u64, max: Option<u64>, out: &mut Vec<Diagnostic>) {
+    let kind = if min == 0 { "a non-negative integer" } else { "a positive integer" };
+    match n.as_u64() {
+        Some(v) if v < min => report(out, Code::ValueRange, pointer, format!("Minimum value is {min} (`{field}` must be {kind}, not {})", n.text())),
+        Some(v) if max.is_some_and(|m| v > m) => {
+            let m = max.unwrap_or_default();
+            report(out, Code::ValueRange, pointer, format!("Maximum value is {m} (`{field}` is at most {m}, not {})", n.text()));
+        }
+        Some(_) => {}
+        None if n.as_i64().is_some() => report(out, Code::ValueRange, pointer, format!("Minimum value is {min} (`{field}` must be {kind}, not {})", n.text())),
+        None => report(out, Code::ValueRange, pointer, format!("`{field}` must be {kind}, not {}", n.text())),
     }
 }
 
@@ -202,10 +218,10 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
             let timeout = task.timeout_seconds.as_ref().and_then(NumberOrExpression::number);
             let heartbeat = task.heartbeat_seconds.as_ref().and_then(NumberOrExpression::number);
             if let Some(t) = timeout {
-                positive_integer(t, "TimeoutSeconds", &at.at("TimeoutSeconds"), out);
+                integer_within(t, "TimeoutSeconds", &at.at("TimeoutSeconds"), 1, Some(bounds::SECONDS_MAX), out);
             }
             if let Some(h) = heartbeat {
-                positive_integer(h, "HeartbeatSeconds", &at.at("HeartbeatSeconds"), out);
+                integer_within(h, "HeartbeatSeconds", &at.at("HeartbeatSeconds"), 1, Some(bounds::SECONDS_MAX), out);
                 if let (Some(h), Some(t)) = (h.as_u64(), timeout.and_then(Number::as_u64))
                     && h >= t
                 {
@@ -227,7 +243,7 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
                 );
             }
             if let Some(NumberOrExpression::Number(n)) = &wait.seconds {
-                non_negative_integer(n, "Seconds", &at.at("Seconds"), out);
+                integer_within(n, "Seconds", &at.at("Seconds"), 0, Some(bounds::SECONDS_MAX), out);
             }
         }
         StateKind::Choice(choice) => match &choice.choices {
@@ -255,20 +271,36 @@ pub fn check_state(at: &StateAt, out: &mut Vec<Diagnostic>) {
                 );
             }
             if let Some(NumberOrExpression::Number(n)) = &map.max_concurrency {
-                non_negative_integer(n, "MaxConcurrency", &at.at("MaxConcurrency"), out);
+                integer_within(n, "MaxConcurrency", &at.at("MaxConcurrency"), 0, None, out);
             }
             if let Some(NumberOrExpression::Number(n)) = &map.tolerated_failure_count {
-                non_negative_integer(n, "ToleratedFailureCount", &at.at("ToleratedFailureCount"), out);
+                integer_within(n, "ToleratedFailureCount", &at.at("ToleratedFailureCount"), 0, None, out);
             }
             if let Some(NumberOrExpression::Number(n)) = &map.tolerated_failure_percentage
                 && !(0.0..=100.0).contains(&n.as_f64())
             {
-                report(out, Code::ValueRange, at.at("ToleratedFailurePercentage"), format!("`ToleratedFailurePercentage` must be between 0 and 100, not {}", n.text()));
+                let bound = if n.as_f64() > 100.0 { "Maximum value is 100" } else { "Minimum value is 0" };
+                report(out, Code::ValueRange, at.at("ToleratedFailurePercentage"), format!("{bound} (`ToleratedFailurePercentage` must be between 0 and 100, not {})", n.text()));
             }
             if let Some(reader) = &map.item_reader
                 && reader.get("Resource").is_none()
             {
                 report(out, Code::MissingField, at.at("ItemReader/Resource"), "These fields are required: [Resource] (an `ItemReader` needs a `Resource`)");
+            }
+            if let Some(reader) = &map.item_reader {
+                check_item_reader(&reader.to_serde(), at, out);
+            }
+            if let Some(config) = map.processor().and_then(|p| p.processor_config.as_ref())
+                && config.mode.as_deref() == Some("INLINE")
+                && config.execution_type.is_some()
+            {
+                let key = if map.item_processor.is_none() { "Iterator" } else { "ItemProcessor" };
+                report(
+                    out,
+                    Code::FieldNotAllowed,
+                    at.at(&format!("{key}/ProcessorConfig/ExecutionType")),
+                    "Field 'ExecutionType' is not supported (an INLINE Map runs its iterations in this execution; `ExecutionType` is a Distributed Map's)",
+                );
             }
             // A Distributed Map's own fields mean nothing to a Map declared INLINE: refused, as
             // running them inline would silently drop them. A Map that declares no mode is
@@ -387,19 +419,69 @@ fn check_error_lists(lists: &[Option<&Vec<String>>], base: &str, what: &str, out
     }
 }
 
+/// A Distributed Map's `ItemReader` as AWS checks it, in AWS's words (measured with
+/// CreateStateMachine, the cdk-preflight rule pack's `pf-sfn-asl-map-distributed`): it reads
+/// with S3's `getObject` or `listObjectsV2` ("The field 'Resource' does not match any of the
+/// allowed values"); a CSV names where its header is ("The field 'CSVHeaderLocation' is
+/// required"), `GIVEN` with the headers given ("These fields are required: [CSVHeaders]"); JSON
+/// has no header ("Field 'CSVHeaderLocation' is not supported").
+fn check_item_reader(reader: &serde_json::Value, at: &StateAt, out: &mut Vec<Diagnostic>) {
+    if let Some(resource) = reader.get("Resource").and_then(serde_json::Value::as_str)
+        && !resource.contains("${")
+        && !resource.starts_with("{%")
+    {
+        let parts: Vec<&str> = resource.split(':').collect();
+        let s3_read = parts.len() == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "s3" && matches!(parts[6], "getObject" | "listObjectsV2");
+        if !s3_read {
+            report(
+                out,
+                Code::InvalidValue,
+                at.at("ItemReader/Resource"),
+                format!("The field 'Resource' does not match any of the allowed values (an `ItemReader` reads with `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`, not {resource:?})"),
+            );
+        }
+    }
+    let Some(config) = reader.get("ReaderConfig").and_then(serde_json::Value::as_object) else { return };
+    let input_type = config.get("InputType").and_then(serde_json::Value::as_str);
+    let location = config.get("CSVHeaderLocation");
+    match input_type {
+        Some("CSV") if location.is_none() => report(
+            out,
+            Code::MissingField,
+            at.at("ItemReader/ReaderConfig"),
+            "The field 'CSVHeaderLocation' is required (a CSV's `ReaderConfig` says where its header is: FIRST_ROW or GIVEN)",
+        ),
+        Some("JSON") if location.is_some() => report(
+            out,
+            Code::FieldNotAllowed,
+            at.at("ItemReader/ReaderConfig/CSVHeaderLocation"),
+            "Field 'CSVHeaderLocation' is not supported (a JSON file has no header row)",
+        ),
+        _ => {}
+    }
+    if location.and_then(serde_json::Value::as_str) == Some("GIVEN") && !config.contains_key("CSVHeaders") {
+        report(
+            out,
+            Code::MissingField,
+            at.at("ItemReader/ReaderConfig"),
+            "These fields are required: [CSVHeaders] (`CSVHeaderLocation` GIVEN needs the headers in `CSVHeaders`)",
+        );
+    }
+}
+
 fn check_retriers(retriers: &[Retrier], at: &StateAt, out: &mut Vec<Diagnostic>) {
     let base = at.at("Retry");
     check_error_lists(&retriers.iter().map(|r| r.error_equals.as_ref()).collect::<Vec<_>>(), &base, "retrier", out);
     for (i, r) in retriers.iter().enumerate() {
         let p = |f: &str| format!("{base}/{i}/{f}");
         if let Some(n) = &r.interval_seconds {
-            positive_integer(n, "IntervalSeconds", &p("IntervalSeconds"), out);
+            integer_within(n, "IntervalSeconds", &p("IntervalSeconds"), 0, None, out);
         }
         if let Some(n) = &r.max_attempts {
-            non_negative_integer(n, "MaxAttempts", &p("MaxAttempts"), out);
+            integer_within(n, "MaxAttempts", &p("MaxAttempts"), 0, Some(bounds::MAX_ATTEMPTS_MAX), out);
         }
         if let Some(n) = &r.max_delay_seconds {
-            positive_integer(n, "MaxDelaySeconds", &p("MaxDelaySeconds"), out);
+            integer_within(n, "MaxDelaySeconds", &p("MaxDelaySeconds"), 1, Some(bounds::MAX_DELAY_SECONDS_MAX), out);
         }
         if let Some(rate) = &r.backoff_rate
             && !(rate.as_f64() >= 1.0)

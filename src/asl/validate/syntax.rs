@@ -61,6 +61,12 @@ pub fn check_intrinsic(text: &str) -> Result<(), SyntaxProblem> {
     intrinsic::parse(text).map(|_| ()).map_err(|e| SyntaxProblem { message: e.message, offset: e.offset })
 }
 
+/// Whether `text` is wrapped as a JSONata expression: `{%`, something, `%}`.
+pub fn jsonata_braces(text: &str) -> bool {
+    let trimmed = text.trim();
+    trimmed.starts_with("{%") && trimmed.ends_with("%}") && trimmed.len() >= 4
+}
+
 /// Checks a JSONata expression written `{% ... %}`: the braces, a non-empty body, the engine's
 /// own parser (`asl::jsonata`, in JSONata's words, as AWS refuses), then balanced brackets,
 /// closed strings and comments.
@@ -68,8 +74,9 @@ pub fn check_intrinsic(text: &str) -> Result<(), SyntaxProblem> {
 pub fn check_jsonata(text: &str) -> Result<(), SyntaxProblem> {
     let lead = text.len() - text.trim_start().len();
     let trimmed = text.trim();
-    if !(trimmed.starts_with("{%") && trimmed.ends_with("%}") && trimmed.len() >= 4) {
-        return problem(lead, "a JSONata expression must be written `{% ... %}`");
+    if !jsonata_braces(text) {
+        // AWS's words (CreateStateMachine, the cdk-preflight rule pack's pf-sfn-asl-query-language).
+        return problem(lead, "JSONata string must start with {% and end with %} (a JSONata expression is written `{% ... %}`)");
     }
     let body_start = lead + 2;
     let body = &trimmed[2..trimmed.len() - 2];

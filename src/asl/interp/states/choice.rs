@@ -41,9 +41,9 @@ fn condition_holds(exec: &mut Execution, fid: FiberId, state: &CompiledState, co
         Ok(None) if expression.gives_function(Some(raw), &env) => crate::asl::jsonata::template::unsupported_result(expression.source(), field),
         Ok(None) => format!("The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).", expression.source()),
         Err(e) => format!(
-            "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {}",
+            "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation{}",
             expression.source(),
-            e.aws_text()
+            e.aws_cause_tail()
         ),
     };
     Err(query_failed(exec, fid, state, QueryFailure { location: Some(field.clone()), cause: failure }))
