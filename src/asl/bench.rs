@@ -7,6 +7,7 @@
 //! no files: the caller (`statecraft bench`, `benches/asl_interp.rs`) passes the definition text
 //! and does the timing.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
@@ -175,10 +176,15 @@ impl WorkloadSpec {
     pub fn handlers(&self) -> HandlerRegistry {
         let mut registry = HandlerRegistry::new();
         if self.name == "order_workflow" {
-            registry.register("ValidateInput", OrderHandler::ValidateInput);
-            registry.register("ProcessData", OrderHandler::ProcessData);
-            registry.register("SendNotification", OrderHandler::SendNotification);
-            registry.register("HandleError", OrderHandler::HandleError);
+            let words = Rc::new(OrderWords::new());
+            for (name, function) in [
+                ("ValidateInput", OrderFunction::ValidateInput),
+                ("ProcessData", OrderFunction::ProcessData),
+                ("SendNotification", OrderFunction::SendNotification),
+                ("HandleError", OrderFunction::HandleError),
+            ] {
+                registry.register(name, OrderHandler { function, words: words.clone() });
+            }
         }
         registry
     }
@@ -338,62 +344,70 @@ impl Workload {
     }
 }
 
-/// The peer harness's `orderHandlers`, as simulated handlers.
+/// The peer harness's `orderHandlers`, as simulated handlers: which function, and the words
+/// its answers are made of (one table for the four, made with the registry).
+struct OrderHandler {
+    function: OrderFunction,
+    words: Rc<OrderWords>,
+}
+
 #[derive(Debug, Clone, Copy)]
-enum OrderHandler {
+enum OrderFunction {
     ValidateInput,
     ProcessData,
     SendNotification,
     HandleError,
 }
 
-/// The keys and constant strings of the order handlers' answers, made once: an answer's
+/// The keys and constant strings of the order handlers' answers, made once per registry (the
+/// shared values are counted without atomics, so they belong to one thread): an answer's
 /// object shares them (a count each) instead of allocating them.
 struct OrderWords {
-    status_code: Arc<str>,
-    is_valid: Arc<str>,
-    data: Arc<str>,
-    result: Arc<str>,
-    order_id: Arc<str>,
-    customer: Arc<str>,
-    email: Arc<str>,
-    amount: Arc<str>,
-    tax: Arc<str>,
-    total: Arc<str>,
-    status: Arc<str>,
-    to: Arc<str>,
-    subject: Arc<str>,
-    message: Arc<str>,
-    sent: Arc<str>,
-    error_type: Arc<str>,
+    status_code: Rc<str>,
+    is_valid: Rc<str>,
+    data: Rc<str>,
+    result: Rc<str>,
+    order_id: Rc<str>,
+    customer: Rc<str>,
+    email: Rc<str>,
+    amount: Rc<str>,
+    tax: Rc<str>,
+    total: Rc<str>,
+    status: Rc<str>,
+    to: Rc<str>,
+    subject: Rc<str>,
+    message: Rc<str>,
+    sent: Rc<str>,
+    error_type: Rc<str>,
     processed: Shared,
     failed: Shared,
     validation_error: Shared,
 }
 
-fn words() -> &'static OrderWords {
-    static WORDS: std::sync::OnceLock<OrderWords> = std::sync::OnceLock::new();
-    WORDS.get_or_init(|| OrderWords {
-        status_code: "statusCode".into(),
-        is_valid: "isValid".into(),
-        data: "data".into(),
-        result: "result".into(),
-        order_id: "orderId".into(),
-        customer: "customer".into(),
-        email: "email".into(),
-        amount: "amount".into(),
-        tax: "tax".into(),
-        total: "total".into(),
-        status: "status".into(),
-        to: "to".into(),
-        subject: "subject".into(),
-        message: "message".into(),
-        sent: "sent".into(),
-        error_type: "errorType".into(),
-        processed: Shared::from("PROCESSED"),
-        failed: Shared::from("FAILED"),
-        validation_error: Shared::from("ValidationError"),
-    })
+impl OrderWords {
+    fn new() -> OrderWords {
+        OrderWords {
+            status_code: "statusCode".into(),
+            is_valid: "isValid".into(),
+            data: "data".into(),
+            result: "result".into(),
+            order_id: "orderId".into(),
+            customer: "customer".into(),
+            email: "email".into(),
+            amount: "amount".into(),
+            tax: "tax".into(),
+            total: "total".into(),
+            status: "status".into(),
+            to: "to".into(),
+            subject: "subject".into(),
+            message: "message".into(),
+            sent: "sent".into(),
+            error_type: "errorType".into(),
+            processed: Shared::from("PROCESSED"),
+            failed: Shared::from("FAILED"),
+            validation_error: Shared::from("ValidationError"),
+        }
+    }
 }
 
 /// A JS number as a shared value: integral values as integers, as `JSON.stringify` writes them.
@@ -419,12 +433,12 @@ impl TaskHandler for OrderHandler {
     fn invoke_shared(&mut self, _: &TaskRequest, input: &Shared, _: &mut TaskContext) -> Result<Shared, StatesError> {
         // A member, or `null` (as reading a missing property gives `undefined`).
         fn at<'v>(v: &'v Shared, k: &str) -> &'v Shared {
-            static NULL: Shared = Shared::Null;
-            v.get(k).unwrap_or(&NULL)
+            const NULL: &Shared = &Shared::Null;
+            v.get(k).unwrap_or(NULL)
         }
-        let w = words();
-        match self {
-            OrderHandler::ValidateInput => {
+        let w = &*self.words;
+        match self.function {
+            OrderFunction::ValidateInput => {
                 let valid = at(input, "name").as_str().is_some_and(|n| !n.is_empty())
                     && at(input, "email").as_str().is_some_and(|e| e.contains('@'))
                     && at(input, "amount").as_f64().is_some_and(|a| a > 0.0);
@@ -434,7 +448,7 @@ impl TaskHandler for OrderHandler {
                     (w.data.clone(), input.clone()),
                 ]))
             }
-            OrderHandler::ProcessData => {
+            OrderFunction::ProcessData => {
                 let d = at(input, "data");
                 let amount = at(d, "amount").as_f64().unwrap_or(f64::NAN);
                 let result = Shared::object(vec![
@@ -451,7 +465,7 @@ impl TaskHandler for OrderHandler {
                 members.push((w.result.clone(), result));
                 Ok(Shared::object(members))
             }
-            OrderHandler::SendNotification => {
+            OrderFunction::SendNotification => {
                 let r = at(input, "result");
                 let email = at(r, "email").as_str().unwrap_or("undefined");
                 if at(r, "customer").as_str() == Some("FAIL_NOTIFY") {
@@ -472,7 +486,7 @@ impl TaskHandler for OrderHandler {
                     (w.sent.clone(), Shared::Bool(true)),
                 ]))
             }
-            OrderHandler::HandleError => {
+            OrderFunction::HandleError => {
                 // The first of these members (`[object, member]`) that is set and not null.
                 let first = |paths: &[[&str; 2]]| {
                     paths

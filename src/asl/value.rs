@@ -12,9 +12,16 @@
 //! write a result into it (ResultPath) or measure it (the payload quotas) take it as it is. Any
 //! other reader sees the `serde_json::Value` ([`Payload`] dereferences to it), built from the
 //! shared form once, the first time it is asked for, with the members in the same order.
+//!
+//! Both are counted with `Rc`, not `Arc`: an execution runs on one thread from start to end
+//! (the page's worker, the CLI, a batch, a test), and a count that is not atomic is one plain
+//! increment where an atomic one is a locked instruction on every clone and drop of a key. So
+//! neither is `Send`: what holds them (a compiled `Program`'s Pass results, an execution, its
+//! history, a run's model) stays on the thread that made it.
 
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::cell::OnceCell;
+use std::rc::Rc;
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Number, Value};
@@ -27,15 +34,15 @@ pub enum Shared {
     Null,
     Bool(bool),
     Number(Number),
-    String(Arc<str>),
-    Array(Arc<Vec<Shared>>),
-    Object(Arc<Vec<(Arc<str>, Shared)>>),
+    String(Rc<str>),
+    Array(Rc<Vec<Shared>>),
+    Object(Rc<Vec<(Rc<str>, Shared)>>),
 }
 
 impl Shared {
     /// An object of these members, in this order (the keys must be distinct).
-    pub fn object(members: Vec<(Arc<str>, Shared)>) -> Shared {
-        Shared::Object(Arc::new(members))
+    pub fn object(members: Vec<(Rc<str>, Shared)>) -> Shared {
+        Shared::Object(Rc::new(members))
     }
 
     /// The member `key` of an object (a scan: objects built this way are small).
@@ -98,10 +105,10 @@ impl Shared {
     /// shared. Gives `value` back when this is not an object.
     pub fn insert(&mut self, key: &str, value: Shared) -> Result<(), Shared> {
         let Shared::Object(members) = self else { return Err(value) };
-        let members = Arc::make_mut(members);
+        let members = Rc::make_mut(members);
         match members.iter_mut().find(|(k, _)| **k == *key) {
             Some((_, slot)) => *slot = value,
-            None => members.push((Arc::from(key), value)),
+            None => members.push((Rc::from(key), value)),
         }
         Ok(())
     }
@@ -113,22 +120,22 @@ impl From<&Value> for Shared {
             Value::Null => Shared::Null,
             Value::Bool(b) => Shared::Bool(*b),
             Value::Number(n) => Shared::Number(n.clone()),
-            Value::String(s) => Shared::String(Arc::from(s.as_str())),
-            Value::Array(items) => Shared::Array(Arc::new(items.iter().map(Shared::from).collect())),
-            Value::Object(map) => Shared::Object(Arc::new(map.iter().map(|(k, v)| (Arc::from(k.as_str()), Shared::from(v))).collect())),
+            Value::String(s) => Shared::String(Rc::from(s.as_str())),
+            Value::Array(items) => Shared::Array(Rc::new(items.iter().map(Shared::from).collect())),
+            Value::Object(map) => Shared::Object(Rc::new(map.iter().map(|(k, v)| (Rc::from(k.as_str()), Shared::from(v))).collect())),
         }
     }
 }
 
 impl From<&str> for Shared {
     fn from(s: &str) -> Shared {
-        Shared::String(Arc::from(s))
+        Shared::String(Rc::from(s))
     }
 }
 
 impl From<String> for Shared {
     fn from(s: String) -> Shared {
-        Shared::String(Arc::from(s))
+        Shared::String(Rc::from(s))
     }
 }
 
@@ -161,22 +168,22 @@ impl Serialize for Shared {
 /// holds a `serde_json::Value`, or a [`Shared`] value and the `serde_json::Value` built from
 /// it the first time a reader dereferences it.
 #[derive(Clone)]
-pub struct Payload(Arc<Held>);
+pub struct Payload(Rc<Held>);
 
 enum Held {
     Json(Value),
-    Shared { shared: Shared, json: OnceLock<Value> },
+    Shared { shared: Shared, json: OnceCell<Value> },
 }
 
 impl Payload {
     /// A payload holding `value`.
     pub fn new(value: Value) -> Payload {
-        Payload(Arc::new(Held::Json(value)))
+        Payload(Rc::new(Held::Json(value)))
     }
 
     /// A payload holding `value` in its shared form.
     pub fn from_shared(value: Shared) -> Payload {
-        Payload(Arc::new(Held::Shared { shared: value, json: OnceLock::new() }))
+        Payload(Rc::new(Held::Shared { shared: value, json: OnceCell::new() }))
     }
 
     /// The shared form, when the payload was made in it.
@@ -198,19 +205,19 @@ impl Payload {
 
     /// Whether both are the same payload (not merely equal).
     pub fn ptr_eq(a: &Payload, b: &Payload) -> bool {
-        Arc::ptr_eq(&a.0, &b.0)
+        Rc::ptr_eq(&a.0, &b.0)
     }
 
     /// Whether nobody else holds the payload (so that it may be changed in place).
     pub fn is_unique(this: &mut Payload) -> bool {
-        Arc::get_mut(&mut this.0).is_some()
+        Rc::get_mut(&mut this.0).is_some()
     }
 
     /// The value, to change in place, when nobody else holds the payload (a payload in the
     /// shared form turns into its `serde_json::Value` first: the shared form would no longer
     /// agree).
     pub fn get_mut(this: &mut Payload) -> Option<&mut Value> {
-        let held = Arc::get_mut(&mut this.0)?;
+        let held = Rc::get_mut(&mut this.0)?;
         if let Held::Shared { shared, json } = held {
             let value = json.take().unwrap_or_else(|| shared.to_value());
             *held = Held::Json(value);
@@ -224,7 +231,7 @@ impl Payload {
     /// The shared form, to change in place, when nobody else holds the payload and it was made
     /// in that form (the `serde_json::Value` built from it, if any, is dropped).
     pub fn get_shared_mut(this: &mut Payload) -> Option<&mut Shared> {
-        match Arc::get_mut(&mut this.0)? {
+        match Rc::get_mut(&mut this.0)? {
             Held::Shared { shared, json } => {
                 json.take();
                 Some(shared)
@@ -238,7 +245,7 @@ impl Payload {
         if this.as_shared().is_none() {
             return Err(this);
         }
-        Ok(match Arc::try_unwrap(this.0) {
+        Ok(match Rc::try_unwrap(this.0) {
             Ok(Held::Shared { shared, .. }) => shared,
             Ok(Held::Json(_)) => Shared::Null,
             Err(held) => Payload(held).to_shared(),
@@ -247,7 +254,7 @@ impl Payload {
 
     /// The value, taken out when nobody else holds the payload, else copied.
     pub fn into_value(this: Payload) -> Value {
-        match Arc::try_unwrap(this.0) {
+        match Rc::try_unwrap(this.0) {
             Ok(Held::Json(value)) => value,
             Ok(Held::Shared { shared, mut json }) => json.take().unwrap_or_else(|| shared.to_value()),
             Err(held) => Value::clone(&Payload(held)),

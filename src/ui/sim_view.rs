@@ -11,7 +11,9 @@ use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
 pub struct SimView {
-    pub run: RwSignal<Option<Arc<RunModel>>>,
+    /// Local to the page's thread: a run's payloads are counted without atomics
+    /// (`asl::value::Payload`).
+    pub run: RwSignal<Option<Arc<RunModel>>, LocalStorage>,
     pub coverage: RwSignal<Option<Arc<Coverage>>>,
     /// The last suite run's coverage, while the Tests tab shows it.
     pub suite: RwSignal<Option<Arc<crate::sim::suite::coverage::Coverage>>>,
@@ -20,7 +22,7 @@ pub struct SimView {
 
 impl SimView {
     pub fn new() -> Self {
-        SimView { run: RwSignal::new(None), coverage: RwSignal::new(None), suite: RwSignal::new(None), open: RwSignal::new(false) }
+        SimView { run: RwSignal::new_local(None), coverage: RwSignal::new(None), suite: RwSignal::new(None), open: RwSignal::new(false) }
     }
 
     /// Whether a run, a batch's coverage or a suite's is shown on the canvas (tracked).

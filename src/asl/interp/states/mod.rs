@@ -437,7 +437,7 @@ fn output_in_shared(
     let Some(Shared::Object(members)) = Payload::get_shared_mut(&mut fiber.input) else {
         return Err(StatesError::runtime("the state input is shared"));
     };
-    let members = std::sync::Arc::make_mut(members);
+    let members = std::rc::Rc::make_mut(members);
     // What to put back: the member's value before, or nothing where it was added at the end.
     let before = match members.iter_mut().find(|(k, _)| **k == *member) {
         Some((_, slot)) => Some(std::mem::replace(slot, result)),
@@ -449,7 +449,7 @@ fn output_in_shared(
     output_after_write(exec, fid, state, context, assigned, site).map_err(|error| {
         // As in [`output_in_place`]: the output is gone, the input is the fiber's alone.
         if let Some(Shared::Object(members)) = Payload::get_shared_mut(&mut exec.fiber_mut(fid).input) {
-            let members = std::sync::Arc::make_mut(members);
+            let members = std::rc::Rc::make_mut(members);
             match before {
                 Some(value) => {
                     if let Some((_, slot)) = members.iter_mut().find(|(k, _)| **k == *member) {
