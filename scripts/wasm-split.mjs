@@ -7,7 +7,9 @@
 // installed by scripts/setup.sh) reads cargo's output, linked with its relocations (build.rs:
 // --emit-relocs), to know what each split point reaches, and cuts wasm-bindgen's output (the
 // `_bg.wasm` trunk staged) into the main module, one module per split point and chunks shared by
-// several. Then, per file, what trunk would have done: wasm-opt -Oz with the page's flags. The
+// several. The main module keeps all of the data and the parts write none (`withData`: the
+// splitter's own cut of the data lost some the main module reads). Then, per file, what trunk
+// would have done: wasm-opt -Oz with the page's flags. The
 // main module takes the place of trunk's `_bg.wasm`; the others are written beside it, named by
 // their content's hash. Its own loader script (the one wasm-split-cli writes is for its test
 // harness's paths) becomes `statecraft-web-split-HASH.js`: the page's JS imports the split
@@ -88,6 +90,51 @@ export function loaderScript(mainJs, list, files, points) {
   return lines.join('\n') + '\n';
 }
 
+/** A wasm module's sections, in order: `{ id, start, end }` (the section's whole bytes). */
+export function sections(bytes) {
+  const out = [];
+  let at = 8;
+  while (at < bytes.length) {
+    const start = at;
+    const id = bytes[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      size += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    at += size;
+    out.push({ id, start, end: at });
+  }
+  if (at !== bytes.length) throw new Error('not a wasm module');
+  return out;
+}
+
+const DATA = 11, DATA_COUNT = 12;
+
+/**
+ * `module` with its data (the data and data count sections) taken from `from`, or dropped
+ * when `from` is null. wasm-split-cli zeroes in the main module the data it finds only a part
+ * reaching, and the part writes it when it loads; its reading of which data each function
+ * reaches missed some that the main module reads (a derived Debug's names came out empty), so
+ * the main module keeps all of wasm-bindgen's data and the parts write none.
+ */
+export function withData(module, from) {
+  const own = sections(module);
+  const theirs = from ? sections(from).filter(s => s.id === DATA || s.id === DATA_COUNT) : [];
+  const pieces = [module.subarray(0, 8)];
+  for (const s of own) {
+    if (s.id === DATA || s.id === DATA_COUNT) {
+      const their = theirs.find(t => t.id === s.id);
+      if (from && !their) throw new Error(`section ${s.id} missing from the original`);
+      if (their) pieces.push(from.subarray(their.start, their.end));
+    } else {
+      pieces.push(module.subarray(s.start, s.end));
+    }
+  }
+  return Buffer.concat(pieces);
+}
+
 /** index.html with `integrity` written again for the files named in `changed`, and `preload` modulepreloaded. */
 export function reindex(html, dir, changed, preload) {
   let out = html.replace(/<link\b[^>]*>/gi, tag => {
@@ -119,9 +166,12 @@ function main() {
     const out = path.join(tmp, 'out');
     execFileSync('wasm-split-cli', ['split', original, path.join(dir, bg), out], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
     const list = loaders(readFileSync(path.join(out, '__wasm_split.js'), 'utf8'));
+    const bindgened = readFileSync(path.join(dir, bg));
     const opt = (file) => {
+      const data = path.join(tmp, `data-${file}`);
+      writeFileSync(data, withData(readFileSync(path.join(out, file)), file === 'main.wasm' ? bindgened : null));
       const optimized = path.join(tmp, `opt-${file}`);
-      execFileSync('wasm-opt', [...WASM_OPT, path.join(out, file), '-o', optimized], { stdio: 'inherit' });
+      execFileSync('wasm-opt', [...WASM_OPT, data, '-o', optimized], { stdio: 'inherit' });
       return readFileSync(optimized);
     };
     writeFileSync(path.join(dir, bg), opt('main.wasm'));

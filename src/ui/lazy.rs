@@ -1,14 +1,14 @@
 //! The parts of the page's wasm that are not needed for its first paint: the inspector, the Run
-//! drawer's body and the top bar's dialogs. Each is a split point (`wasm_split`): the release
-//! build cuts the code only it reaches into a module of its own (`scripts/wasm-split.mjs`, a
-//! trunk post_build hook), which the page fetches right after its first paint ([`preload`],
+//! drawer's body and the top bar's dialogs. Each is a split point of the web binary
+//! (`src/main.rs`, `wasm_split`, handed over by [`install`]): the release build cuts the code
+//! only it reaches into a module of its own (`scripts/wasm-split.mjs`, a trunk post_build
+//! hook), which the page fetches right after its first paint ([`preload`],
 //! started beside the engine worker). Until a part is here its place shows a stand-in
 //! ([`Part::get`] is `None`); the signals the part reads (a dialog's `open`, the drawer's tab)
 //! live outside it, so a click made before it arrives is shown when it does. A part that fails
-//! to load (the network) says so where it would be. Without the `split` feature (natively, the wasm
-//! tests) the split points are plain calls.
+//! to load (the network) says so where it would be. The wasm tests install [`plain`] calls.
 
-use super::documents::{ChooseMachine, DropReport, ImportDialog, Pending};
+use super::documents::{ChooseMachine, ImportDialog, Pending};
 use super::export_panel::ExportPanel;
 use super::inspector::Inspector;
 use super::run_batch::BatchTab;
@@ -18,7 +18,7 @@ use super::run_stores::StoresTab;
 use super::run_timeline::Timeline;
 use super::workspace::NewDialog;
 use leptos::prelude::*;
-use leptos::wasm_split::SplitLoaderError;
+pub use leptos::wasm_split::SplitLoaderError;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -45,25 +45,29 @@ pub struct RunPart {
     pub timeline: fn() -> AnyView,
 }
 
-/// The top bar's dialogs: New, Import, the template's state machine chooser, Export.
+/// The top bar's dialogs: New, Import, the template's state machine chooser, Export. (Not the
+/// dropped project's: its window listener must be there from the first paint, or a drop before
+/// the part arrives would be the browser's.)
 #[derive(Clone, Copy)]
 pub struct DialogsPart {
     pub new: fn(RwSignal<bool>) -> AnyView,
     pub import: fn(RwSignal<bool>) -> AnyView,
-    pub choose: fn(RwSignal<Option<Pending>>, RwSignal<Option<DropReport>>) -> AnyView,
+    pub choose: fn(RwSignal<Option<Pending>>) -> AnyView,
     pub export: fn(RwSignal<bool>) -> AnyView,
 }
 
-// The split points. Each returns its part's views as plain function pointers, so that nothing
-// generic crosses the cut; `fallible`: a module that does not load is an `Err`, not an abort.
-// Only the page's build cuts them (the `split` feature, which index.html asks trunk for): a
-// split point is an import that wasm-split's loader script answers, which the wasm tests lack.
+// The parts' views as plain function pointers, so that nothing generic crosses a cut. The
+// split points themselves are the web binary's (`src/main.rs`, `#[wasm_split]`): there they
+// are what only the page links; in the library they would be exported by every binary linking
+// it (the engine worker too, which would then carry the whole UI).
 
-fn inspector_views() -> InspectorPart {
+/// The inspector's views (the body of its split point).
+pub fn inspector_views() -> InspectorPart {
     InspectorPart { inspector: || view! { <Inspector/> }.into_any() }
 }
 
-fn run_views() -> RunPart {
+/// The Run drawer's body's views (the body of its split point).
+pub fn run_views() -> RunPart {
     RunPart {
         batch: || view! { <BatchTab/> }.into_any(),
         stores: || view! { <StoresTab/> }.into_any(),
@@ -77,56 +81,44 @@ fn run_views() -> RunPart {
     }
 }
 
-fn dialogs_views() -> DialogsPart {
+/// The top bar's dialogs' views (the body of their split point).
+pub fn dialogs_views() -> DialogsPart {
     DialogsPart {
         new: |open| view! { <NewDialog open=open/> }.into_any(),
         import: |open| view! { <ImportDialog open=open/> }.into_any(),
-        choose: |pending, report| view! { <ChooseMachine pending=pending report=report/> }.into_any(),
+        choose: |pending| view! { <ChooseMachine pending=pending/> }.into_any(),
         export: |open| view! { <ExportPanel open=open/> }.into_any(),
     }
 }
 
-#[cfg(feature = "split")]
-mod points {
-    use super::*;
-    use leptos::wasm_split::wasm_split;
+/// How each part is fetched: the web binary's split points ([`install`]), or [`plain`] calls.
+#[derive(Clone, Copy)]
+pub struct Loaders {
+    pub inspector: Load<InspectorPart>,
+    pub run: Load<RunPart>,
+    pub dialogs: Load<DialogsPart>,
+}
 
-    #[wasm_split(___inspector___, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn inspector_part() -> Result<InspectorPart, SplitLoaderError> {
-        Ok(inspector_views())
-    }
-
-    #[wasm_split(___run___, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn run_part() -> Result<RunPart, SplitLoaderError> {
-        Ok(run_views())
-    }
-
-    #[wasm_split(___dialogs___, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn dialogs_part() -> Result<DialogsPart, SplitLoaderError> {
-        Ok(dialogs_views())
+/// The parts as plain calls, for a build that is not cut (the wasm tests).
+pub fn plain() -> Loaders {
+    Loaders {
+        inspector: || Box::pin(async { Ok(inspector_views()) }),
+        run: || Box::pin(async { Ok(run_views()) }),
+        dialogs: || Box::pin(async { Ok(dialogs_views()) }),
     }
 }
 
-#[cfg(not(feature = "split"))]
-mod points {
-    use super::*;
-
-    pub async fn inspector_part() -> Result<InspectorPart, SplitLoaderError> {
-        Ok(inspector_views())
-    }
-
-    pub async fn run_part() -> Result<RunPart, SplitLoaderError> {
-        Ok(run_views())
-    }
-
-    pub async fn dialogs_part() -> Result<DialogsPart, SplitLoaderError> {
-        Ok(dialogs_views())
-    }
+thread_local! {
+    static LOADERS: Cell<Option<Loaders>> = const { Cell::new(None) };
 }
 
-use points::{dialogs_part, inspector_part, run_part};
+/// Says how the parts are fetched; before the app mounts. Without it no part is ever here.
+pub fn install(loaders: Loaders) {
+    LOADERS.with(|l| l.set(Some(loaders)));
+}
 
-type Load<T> = fn() -> Pin<Box<dyn Future<Output = Result<T, SplitLoaderError>>>>;
+/// A part's fetch: its split point, called as the `async` function it is.
+pub type Load<T> = fn() -> Pin<Box<dyn Future<Output = Result<T, SplitLoaderError>>>>;
 
 /// One part's state: here or not (reactive), failed or not (reactive), on its way or not.
 pub struct Slot<T: 'static> {
@@ -145,7 +137,7 @@ impl<T: Send + Sync + 'static> Slot<T> {
 #[derive(Clone, Copy)]
 pub struct Part<T: 'static> {
     slot: &'static LocalKey<Slot<T>>,
-    load: Load<T>,
+    load: fn(Loaders) -> Load<T>,
 }
 
 thread_local! {
@@ -154,9 +146,9 @@ thread_local! {
     static DIALOGS: Slot<DialogsPart> = Slot::new();
 }
 
-pub const INSPECTOR_PART: Part<InspectorPart> = Part { slot: &INSPECTOR, load: || Box::pin(inspector_part()) };
-pub const RUN_PART: Part<RunPart> = Part { slot: &RUN, load: || Box::pin(run_part()) };
-pub const DIALOGS_PART: Part<DialogsPart> = Part { slot: &DIALOGS, load: || Box::pin(dialogs_part()) };
+pub const INSPECTOR_PART: Part<InspectorPart> = Part { slot: &INSPECTOR, load: |l| l.inspector };
+pub const RUN_PART: Part<RunPart> = Part { slot: &RUN, load: |l| l.run };
+pub const DIALOGS_PART: Part<DialogsPart> = Part { slot: &DIALOGS, load: |l| l.dialogs };
 
 impl<T: Copy + Send + Sync + 'static> Part<T> {
     /// The part's views if it is here (a reactive read: a view built from it is built when it
@@ -173,6 +165,7 @@ impl<T: Copy + Send + Sync + 'static> Part<T> {
 
     /// Fetches the part unless it is here or on its way.
     pub fn start(self) {
+        let Some(loaders) = LOADERS.with(Cell::get) else { return };
         let go = self.slot.with(|s| {
             let idle = !s.loading.get() && s.value.with_untracked(Option::is_none);
             if idle {
@@ -183,7 +176,7 @@ impl<T: Copy + Send + Sync + 'static> Part<T> {
         if !go {
             return;
         }
-        let (slot, load) = (self.slot, self.load);
+        let (slot, load) = (self.slot, (self.load)(loaders));
         leptos::task::spawn_local(async move {
             let result = load().await;
             slot.with(|s| {

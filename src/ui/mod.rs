@@ -17,7 +17,7 @@ mod documents;
 mod engine;
 mod export_panel;
 mod inspector;
-mod lazy;
+pub mod lazy;
 mod minimap;
 mod palette;
 mod regexp;

@@ -2,7 +2,7 @@
 //! new/open/import/download/share, and the notice line.
 
 use super::context::Editor;
-use super::documents::{DropReport, Pending, open_file, save_template, share};
+use super::documents::{DropReport, Pending, ProjectDrop, open_file, save_template, share};
 use super::export_panel::data_url;
 use super::lazy::DIALOGS_PART;
 use super::workspace::{Docs, DocumentsMenu};
@@ -111,9 +111,11 @@ pub fn Toolbar() -> impl IntoView {
             {move || DIALOGS_PART.get().map(|part| view! {
                 {(part.new)(choosing)}
                 {(part.import)(importing)}
-                {(part.choose)(choosing_machine, project_report)}
+                {(part.choose)(choosing_machine)}
                 {(part.export)(exporting)}
             })}
+            // A drop is heard from the first paint on (its dialog is small).
+            <ProjectDrop report=project_report/>
         </header>
     }
 }
