@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than ours
+WASM_SPLIT_VERSION=0.8.0-alpha.3  # cuts the page's wasm (scripts/wasm-split.mjs; its script format is read)
 export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
@@ -45,6 +46,13 @@ fi
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   step "installing trunk $TRUNK_VERSION (cargo, ~16 min on 2 cores)"
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+# 4b. wasm-split-cli, which cuts the page's wasm at its split points after trunk's wasm-bindgen
+#     (scripts/wasm-split.mjs, a trunk post_build hook). It has no --version: cargo's list says.
+if ! cargo install --list | grep -qx "wasm-split-cli v$WASM_SPLIT_VERSION:"; then
+  step "installing wasm-split-cli $WASM_SPLIT_VERSION (cargo, ~6 min on 2 cores)"
+  cargo install wasm-split-cli --version "=$WASM_SPLIT_VERSION" --locked --force
 fi
 
 # 5. Node packages for the e2e tests: playwright-core (drives Debian's chromium) and npm's

@@ -57,6 +57,8 @@ async fn the_app_mounts_with_the_seed_loaded() {
         sleep(20).await;
     }
     let loaded = loaded.borrow_mut().take().expect("the workspace loads");
+    // The parts loaded after the first paint, as plain calls (the page's are its split points).
+    statecraft::ui::lazy::install(statecraft::ui::lazy::plain());
     let _handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <App loaded/> });
     leptos::task::tick().await;
 

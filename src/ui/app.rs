@@ -7,7 +7,7 @@ use super::canvas::Canvas;
 use super::code_pane::CodePane;
 use super::context::Editor;
 use super::diagnostics::Diagnostics;
-use super::inspector::Inspector;
+use super::lazy::{INSPECTOR_PART, failed_note};
 use super::palette::Palette;
 use super::run_panel::RunPanel;
 use super::sim_view::SimView;
@@ -47,7 +47,8 @@ pub fn App(loaded: Loaded) -> impl IntoView {
     // The engine worker starts once the canvas has been drawn: it is not on the first paint's path.
     let engine = super::engine::Engine::new();
     provide_context(engine);
-    request_animation_frame(move || set_timeout(move || engine.start(), std::time::Duration::ZERO));
+    // So do the parts of the page's own wasm that the first paint does not show (`lazy`).
+    request_animation_frame(move || set_timeout(move || { engine.start(); super::lazy::preload() }, std::time::Duration::ZERO));
     // Both read the text again, so they follow the text alone: a move, a drag or a selection
     // does not parse a big definition again.
     let text = Memo::new(move |_| editor.session.with(|s| s.doc.text().to_string()));
@@ -134,7 +135,12 @@ pub fn App(loaded: Loaded) -> impl IntoView {
                 </div>
                 <SplitterBar which=Splitter::Side/>
                 <aside class="side">
-                    <Inspector/>
+                    // The inspector's code loads after the first paint (`lazy`): its place is
+                    // kept by an empty panel until then.
+                    {move || match INSPECTOR_PART.get() {
+                        Some(part) => (part.inspector)(),
+                        None => view! { <section class="panel inspector" aria-label="Inspector">{move || INSPECTOR_PART.failed().then(failed_note)}</section> }.into_any(),
+                    }}
                     <SplitterBar which=Splitter::Inspector/>
                     <CodePane/>
                     <Diagnostics/>

@@ -190,11 +190,10 @@ pub fn open_machine(editor: Editor, docs: Docs, offer: &Offer) {
 /// Asks which state machine of a template to open (and wires a dropped project, whose report
 /// is a dialog too).
 #[component]
-pub fn ChooseMachine(pending: RwSignal<Option<Pending>>, report: RwSignal<Option<DropReport>>) -> impl IntoView {
+pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
     view! {
-        <ProjectDrop report=report/>
         {move || pending.get().map(|p| {
             // The keyboard starts on the first choice (Escape cancels: `app::close_top_dialog`).
             let first = NodeRef::<leptos::html::Button>::new();
@@ -461,7 +460,7 @@ pub struct DropReport {
 /// document (`formats::project` decides which files and how they pair), and a dialog lists
 /// what was found and what was skipped and why.
 #[component]
-fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
+pub fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
     let editor: Editor = expect_context();
     let docs: Docs = expect_context();
     let engine: Engine = expect_context();

@@ -17,6 +17,7 @@ mod documents;
 mod engine;
 mod export_panel;
 mod inspector;
+pub mod lazy;
 mod minimap;
 mod palette;
 mod regexp;

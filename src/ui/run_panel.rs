@@ -8,13 +8,9 @@
 use leptos::prelude::*;
 
 use super::context::{Editor, now_ms};
-use super::run_batch::BatchTab;
 use super::engine::Engine;
 use super::run_ctx::{RunCtx, pump, setup};
-use super::run_inspect::{Callbacks, DataFlow, Inspect, RunResult};
-use super::run_scenario::ScenarioColumn;
-use super::run_stores::StoresTab;
-use super::run_timeline::Timeline;
+use super::lazy::{RUN_PART, failed_note};
 use super::sim_view::SimView;
 use crate::sim::live::LiveRun;
 use crate::sim::protocol::{Request, Response};
@@ -122,9 +118,12 @@ pub fn RunPanel() -> impl IntoView {
             <div class="run-body" hidden=move || !sim.open.get()>
                 // Built the first time the drawer opens, then kept (hidden) so scenario edits and
                 // runs survive closing it: a page that never runs anything never pays for it.
-                {move || built.get().then(|| if tab.get() == "batch" { view! { <BatchTab/> }.into_any() } else if tab.get() == "stores" { view! { <StoresTab/> }.into_any() } else if tab.get() == "suite" { view! { <super::run_suite::SuiteTab/> }.into_any() } else { view! {
+                // Its views are in a part of the wasm loaded after the first paint (`lazy`).
+                {move || built.get().then(|| match RUN_PART.get() {
+                    None => if RUN_PART.failed() { failed_note().into_any() } else { view! { <p class="run-note" role="status">"Loading…"</p> }.into_any() },
+                    Some(part) => if tab.get() == "batch" { (part.batch)() } else if tab.get() == "stores" { (part.stores)() } else if tab.get() == "suite" { (part.suite)() } else { view! {
                 <div class="run-grid">
-                    <ScenarioColumn current=current on_change=Callback::new(move |_| reset()) on_handlers=Callback::new(move |_| handlers_changed())/>
+                    {(part.scenarios)(current, Callback::new(move |_| reset()), Callback::new(move |_| handlers_changed()))}
                     <div class="run-col">
                         <div class="run-controls">
                             <button class="primary" data-testid="run-start" disabled=move || run.waiting.get()
@@ -169,16 +168,16 @@ pub fn RunPanel() -> impl IntoView {
                         {move || run.waiting.get().then(|| view! { <p class="run-note" role="status" data-testid="run-waiting">"Running in the engine…"</p> })}
                         {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="run-problem">{p}</p> })}
                         <super::service_files::ServiceFilesStatus/>
-                        <Callbacks on_sent=Callback::new(move |_| go())/>
-                        <RunResult/>
-                        <DataFlow/>
+                        {(part.callbacks)(Callback::new(move |_| go()))}
+                        {(part.result)()}
+                        {(part.data_flow)()}
                     </div>
                     <div class="run-col">
-                        <Inspect/>
+                        {(part.inspect)()}
                     </div>
                 </div>
-                <Timeline/>
-                }.into_any() })}
+                {(part.timeline)()}
+                }.into_any() }})}
             </div>
         </section>
     }

@@ -2,9 +2,10 @@
 //! new/open/import/download/share, and the notice line.
 
 use super::context::Editor;
-use super::documents::{ChooseMachine, DropReport, ImportDialog, Pending, open_file, save_template, share};
-use super::export_panel::{ExportPanel, data_url};
-use super::workspace::{Docs, DocumentsMenu, NewDialog};
+use super::documents::{DropReport, Pending, ProjectDrop, open_file, save_template, share};
+use super::export_panel::data_url;
+use super::lazy::DIALOGS_PART;
+use super::workspace::{Docs, DocumentsMenu};
 use crate::editor::change::Change;
 use crate::editor::workspace::Start;
 use leptos::prelude::*;
@@ -105,10 +106,16 @@ pub fn Toolbar() -> impl IntoView {
             </div>
             </div>
             <span class="notice" role="status">{move || editor.notice.get()}</span>
-            <NewDialog open=choosing/>
-            <ImportDialog open=importing/>
-            <ChooseMachine pending=choosing_machine report=project_report/>
-            <ExportPanel open=exporting/>
+            // The dialogs' code loads after the first paint (`lazy`); a dialog opened before it
+            // is here opens when it arrives.
+            {move || DIALOGS_PART.get().map(|part| view! {
+                {(part.new)(choosing)}
+                {(part.import)(importing)}
+                {(part.choose)(choosing_machine)}
+                {(part.export)(exporting)}
+            })}
+            // A drop is heard from the first paint on (its dialog is small).
+            <ProjectDrop report=project_report/>
         </header>
     }
 }

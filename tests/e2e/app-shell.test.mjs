@@ -89,3 +89,63 @@ test('the canvas is drawn before the code editor is fetched, and the editor come
     await server.close();
   }
 });
+
+// Issue #18: the page's wasm in parts (src/ui/lazy.rs, scripts/wasm-split.mjs). The inspector's,
+// the Run drawer's and the dialogs' code is fetched after the canvas is drawn, and the inspector
+// then shows the workflow's form.
+test('the page wasm parts are fetched after the canvas is drawn, and the inspector comes with them', async () => {
+  const server = await serveDist('/');
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(() => {
+      const seen = new MutationObserver(() => {
+        if (document.querySelector('.canvas [data-state-name="ValidateInput"]')) {
+          seen.disconnect();
+          window.__drawnAt = performance.now();
+        }
+      });
+      seen.observe(document, { childList: true, subtree: true });
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.locator('.inspector input, .inspector select, .inspector textarea').first().waitFor({ timeout: 20000 });
+    const { drawnAt, parts } = await page.evaluate(() => ({
+      drawnAt: window.__drawnAt,
+      parts: performance.getEntriesByType('resource').filter((r) => /statecraft-web-(module|chunk)-.*\.wasm$/.test(r.name)).map((r) => [r.name, r.startTime]),
+    }));
+    assert.ok(parts.some(([name]) => /inspector/.test(name)), `the inspector's part was fetched: ${parts.map((p) => p[0])}`);
+    for (const [name, at] of parts) assert.ok(at > drawnAt, `${name} was fetched at ${at.toFixed(0)} ms, the canvas drawn at ${drawnAt?.toFixed(0)} ms`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await server.close();
+  }
+});
+
+// A dialog opened before its part has arrived is not lost: it opens when the part does.
+test('a dialog asked for before its part has arrived opens when it arrives', async () => {
+  const server = await serveDist('/');
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const held = [];
+    let hold = true;
+    await context.route(/statecraft-web-module-.*dialogs.*\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.locator('.canvas [data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => /inspector.*\.wasm$/.test(r.name)));
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    assert.equal(await page.getByRole('dialog', { name: 'Export' }).count(), 0, 'no dialog while its part is held');
+    hold = false;
+    for (const route of held.splice(0)) await route.continue();
+    await page.getByRole('dialog', { name: 'Export' }).waitFor({ timeout: 20000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -184,7 +184,7 @@ if (dists.length > 1) {
   const fileGz = (w, re, phase) => w.rows.filter((r) => re.test(r.name) && (!phase || r.phase === phase)).reduce((t, r) => t + r.gz, 0);
   const rows = [
     ['page weight before first paint (gz)', (f) => kb(f.weight.total.gz)],
-    ['  page wasm', (f) => kb(fileGz(f.weight, /^statecraft-web.*\.wasm$/))],
+    ['  page wasm', (f) => kb(fileGz(f.weight, /^statecraft-web.*\.wasm$/, 'first paint'))],
     ['  JS glue + bootstrap + snippets', (f) => kb(fileGz(f.weight, /^(statecraft-web.*\.js|inline-.*\.js|snippets)/, 'first paint'))],
     ['  CodeMirror (in the first paint)', (f) => kb(fileGz(f.weight, /codemirror/, 'first paint'))],
     ['  CSS', (f) => kb(fileGz(f.weight, /\.css$/))],
@@ -192,6 +192,7 @@ if (dists.length > 1) {
     ['after first paint (gz)', (f) => kb(f.weight.later.gz)],
     ['  CodeMirror (loaded after)', (f) => kb(fileGz(f.weight, /codemirror/, 'after first paint'))],
     ['  worker wasm + JS', (f) => kb(fileGz(f.weight, /statecraft-worker/))],
+    ['  page wasm parts (inspector, Run drawer, dialogs)', (f) => kb(fileGz(f.weight, /^statecraft-web.*\.wasm$/, 'after first paint'))],
     ['first load to drawn seed (median of 7)', (f) => ms(f.firstLoad)],
     ['  code editor ready', (f) => ms(f.codeReady)],
     ['open 500 states (DOM / painted)', (f) => `${ms(f.open500.dom)} / ${ms(f.open500.frame)}`],
