@@ -9,6 +9,19 @@ after(async () => { await browser?.close(); });
 
 const SEED_STATES = ['ValidateInput', 'CheckValidation', 'ProcessData', 'SendNotification', 'HandleError'];
 
+/** Records in `window.__drawnAt` when the seed's first state appears on the canvas. */
+async function noteWhenDrawn(context) {
+  await context.addInitScript(() => {
+    const seen = new MutationObserver(() => {
+      if (document.querySelector('.canvas [data-state-name="ValidateInput"]')) {
+        seen.disconnect();
+        window.__drawnAt = performance.now();
+      }
+    });
+    seen.observe(document, { childList: true, subtree: true });
+  });
+}
+
 async function expectSeedLoaded(page) {
   await page.locator('.canvas [data-state-name]').first().waitFor({ timeout: 20000 });
   assert.equal(await page.getByTestId('doc-name').textContent(), 'OrderProcessingWorkflow');
@@ -63,15 +76,7 @@ test('the canvas is drawn before the code editor is fetched, and the editor come
   const server = await serveDist('/');
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript(() => {
-      const seen = new MutationObserver(() => {
-        if (document.querySelector('.canvas [data-state-name="ValidateInput"]')) {
-          seen.disconnect();
-          window.__drawnAt = performance.now();
-        }
-      });
-      seen.observe(document, { childList: true, subtree: true });
-    });
+    await noteWhenDrawn(context);
     const page = await context.newPage();
     await page.goto(server.url);
     await page.locator('.code-host .cm-content').waitFor({ timeout: 20000 });
@@ -97,15 +102,7 @@ test('the page wasm parts are fetched after the canvas is drawn, and the inspect
   const server = await serveDist('/');
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript(() => {
-      const seen = new MutationObserver(() => {
-        if (document.querySelector('.canvas [data-state-name="ValidateInput"]')) {
-          seen.disconnect();
-          window.__drawnAt = performance.now();
-        }
-      });
-      seen.observe(document, { childList: true, subtree: true });
-    });
+    await noteWhenDrawn(context);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
