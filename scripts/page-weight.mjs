@@ -123,20 +123,36 @@ function reader(bytes) {
   };
 }
 
-/** The sections of a wasm module: imports count, function bodies (with their index), names, data size. */
-export function parseWasm(bytes) {
-  if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a wasm module');
+/**
+ * A wasm module's sections, in order: `{ id, start, body, end }` (`start..end` the section's
+ * whole bytes, `body` where its contents begin). Also what scripts/wasm-split.mjs cuts by.
+ */
+export function sections(bytes) {
+  if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a wasm module');
   const r = reader(bytes);
   r.at = 8;
+  const out = [];
+  while (r.at < bytes.length) {
+    const start = r.at;
+    const id = r.byte();
+    const size = r.u32();
+    out.push({ id, start, body: r.at, end: r.at + size });
+    r.at += size;
+  }
+  if (r.at !== bytes.length) throw new Error('not a wasm module');
+  return out;
+}
+
+/** The sections of a wasm module: imports count, function bodies (with their index), names, data size. */
+export function parseWasm(bytes) {
+  const r = reader(bytes);
   let importedFunctions = 0;
   const bodies = [];
   const names = new Map();
-  const sections = [];
-  while (r.at < bytes.length) {
-    const id = r.byte();
-    const size = r.u32();
-    const start = r.at;
-    const end = start + size;
+  const table = [];
+  for (const { id, body, end } of sections(bytes)) {
+    const size = end - body;
+    r.at = body;
     let label = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'datacount'][id] ?? `section ${id}`;
     if (id === 0) {
       const custom = r.name();
@@ -176,10 +192,9 @@ export function parseWasm(bytes) {
         r.at += len;
       }
     }
-    sections.push({ label, size });
-    r.at = end;
+    table.push({ label, size });
   }
-  return { bodies, names, sections };
+  return { bodies, names, sections: table };
 }
 
 // ---- Rust's legacy mangling: _ZN <len><ident>... E, with $..$ escapes ----

@@ -26,6 +26,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sections } from './page-weight.mjs';
 
 /** wasm-opt's settings for the page's modules: index.html's for the worker (README, "Page weight"). */
 export const WASM_OPT = ['-Oz', '--low-memory-unused', '--enable-bulk-memory', '--enable-bulk-memory-opt',
@@ -88,26 +89,6 @@ export function loaderScript(mainJs, list, files, points) {
     lines.push(`export const __wasm_split_load_${p} = point([${parts.join(', ')}]);`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** A wasm module's sections, in order: `{ id, start, end }` (the section's whole bytes). */
-export function sections(bytes) {
-  const out = [];
-  let at = 8;
-  while (at < bytes.length) {
-    const start = at;
-    const id = bytes[at++];
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++];
-      size += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-    }
-    at += size;
-    out.push({ id, start, end: at });
-  }
-  if (at !== bytes.length) throw new Error('not a wasm module');
-  return out;
 }
 
 const DATA = 11, DATA_COUNT = 12;
@@ -174,7 +155,8 @@ function main() {
       execFileSync('wasm-opt', [...WASM_OPT, data, '-o', optimized], { stdio: 'inherit' });
       return readFileSync(optimized);
     };
-    writeFileSync(path.join(dir, bg), opt('main.wasm'));
+    const mainModule = opt('main.wasm');
+    writeFileSync(path.join(dir, bg), mainModule);
     const files = {};
     for (const l of list) {
       const bytes = opt(l.file);
@@ -184,7 +166,7 @@ function main() {
 
     // The split points the page's JS imports from wasm-bindgen's placeholder module.
     let pageJs = readFileSync(path.join(dir, js), 'utf8');
-    const points = [...new Set([...readFileSync(path.join(dir, bg)).toString('latin1').matchAll(/__wasm_split_load_(___\w+?___)/g)].map(m => m[1]))];
+    const points = [...new Set([...mainModule.toString('latin1').matchAll(/__wasm_split_load_(___\w+?___)/g)].map(m => m[1]))];
     if (points.length === 0) throw new Error('the page wasm imports no split point loader');
     const script = loaderScript(js, list, files, points);
     const scriptName = `statecraft-web-split-${hash(script)}.js`;
