@@ -156,10 +156,7 @@ fn start_answer(execution_arn: &str, start: i64, context: &mut TaskContext) -> V
         &[("connection", "keep-alive".to_string())],
         context,
     );
-    if let Some(meta) = answer.get_mut("SdkHttpMetadata") {
-        meta["AllHttpHeaders"]["Content-Length"] = json!([wire.len().to_string()]);
-        meta["HttpHeaders"]["Content-Length"] = json!(wire.len().to_string());
-    }
+    crate::asl::interp::sdk_response::set_header(&mut answer, "Content-Length", wire.len().to_string());
     answer
 }
 

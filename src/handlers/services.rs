@@ -214,11 +214,7 @@ fn sns_publish_answer(result: Value, context: &mut TaskContext) -> Value {
     let document = format!(
         "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">\n  <PublishResult>\n{sequence}    <MessageId>{message_id}</MessageId>\n  </PublishResult>\n  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>\n  </ResponseMetadata>\n</PublishResponse>\n"
     );
-    let length = document.len().to_string();
-    if let Some(meta) = answer.get_mut("SdkHttpMetadata") {
-        meta["AllHttpHeaders"]["Content-Length"] = Value::Array(vec![Value::String(length.clone())]);
-        meta["HttpHeaders"]["Content-Length"] = Value::String(length);
-    }
+    crate::asl::interp::sdk_response::set_header(&mut answer, "Content-Length", document.len().to_string());
     answer
 }
 

@@ -50,6 +50,15 @@ pub fn with_metadata(mut response: Value, content_type: &str, headers: &[(&str, 
     response
 }
 
+/// Sets one header of a response [`with_metadata`] wrote, in both of its maps (`AllHttpHeaders`
+/// as a list, `HttpHeaders` as a string); a response without the metadata is left as it is.
+pub fn set_header(response: &mut Value, name: &str, value: String) {
+    if let Some(meta) = response.get_mut("SdkHttpMetadata") {
+        meta["AllHttpHeaders"][name] = json!([value]);
+        meta["HttpHeaders"][name] = Value::String(value);
+    }
+}
+
 /// `lambda:invoke`'s response around a function's result, as Step Functions returns it.
 pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
     let trace = format!("root=1-{:08x}-{:024x};sampled=0", (context.now / 1000).max(0), context.rng.next_u64() as u128 * 0x1_0000 % (1u128 << 96));
@@ -65,10 +74,7 @@ pub fn lambda_envelope(payload: Value, context: &mut TaskContext) -> Value {
     // recordings' Python functions answer with `json.dumps`'s spacing (`test_context_object`'s
     // `test_result_selector`: 82 bytes for a payload 77 bytes long written compactly).
     let length = crate::asl::python::json_dumps(&response["Payload"]).len().to_string();
-    if let Some(meta) = response.get_mut("SdkHttpMetadata") {
-        meta["AllHttpHeaders"]["Content-Length"] = json!([length]);
-        meta["HttpHeaders"]["Content-Length"] = json!(length);
-    }
+    set_header(&mut response, "Content-Length", length);
     response
 }
 
@@ -91,10 +97,7 @@ pub fn with_log_tail(mut response: Value, printed: &[String], millis: u64) -> Va
         "END RequestId: {request_id}\nREPORT RequestId: {request_id}\tDuration: {millis}.00 ms\tBilled Duration: {billed} ms\tMemory Size: 128 MB\tMax Memory Used: 32 MB\t\n"
     ));
     let encoded = base64::engine::general_purpose::STANDARD.encode(tail);
-    if let Some(meta) = response.get_mut("SdkHttpMetadata") {
-        meta["AllHttpHeaders"]["X-Amz-Log-Result"] = json!([encoded]);
-        meta["HttpHeaders"]["X-Amz-Log-Result"] = json!(encoded);
-    }
+    set_header(&mut response, "X-Amz-Log-Result", encoded.clone());
     if let Value::Object(map) = &mut response {
         map.insert("LogResult".into(), Value::String(encoded));
     }
