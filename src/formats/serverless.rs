@@ -31,9 +31,15 @@ pub(super) fn resource_blocks(root: &Tree) -> Vec<&Tree> {
     if root.get("Resources").is_some() {
         return vec![root];
     }
-    match root.get("resources").map(|r| &r.shape) {
-        Some(Shape::Map(_)) => root.get("resources").into_iter().collect(),
-        Some(Shape::Seq(items)) => items.iter().filter(|i| i.get("Resources").is_some()).collect(),
+    service_resources(root).into_iter().map(|(_, block)| block).collect()
+}
+
+/// A Serverless service's `resources` (a map, or those of a list of maps that hold
+/// `Resources`), each with its JSON pointer.
+fn service_resources(root: &Tree) -> Vec<(String, &Tree)> {
+    match root.get("resources") {
+        Some(r) if matches!(r.shape, Shape::Map(_)) => vec![("/resources".to_string(), r)],
+        Some(Tree { shape: Shape::Seq(items), .. }) => items.iter().enumerate().filter(|(_, i)| i.get("Resources").is_some()).map(|(k, i)| (format!("/resources/{k}"), i)).collect(),
         _ => Vec::new(),
     }
 }
@@ -62,12 +68,7 @@ pub fn machines(root: &Tree, text: &str) -> Result<Vec<Machine>, FormatError> {
             out.push(machine);
         }
     }
-    let blocks: Vec<(String, &Tree)> = match root.get("resources") {
-        Some(r) if matches!(r.shape, Shape::Map(_)) => vec![("/resources".to_string(), r)],
-        Some(Tree { shape: Shape::Seq(items), .. }) => items.iter().enumerate().filter(|(_, i)| i.get("Resources").is_some()).map(|(k, i)| (format!("/resources/{k}"), i)).collect(),
-        _ => Vec::new(),
-    };
-    for (at, block) in blocks {
+    for (at, block) in service_resources(root) {
         let found = super::cloudformation::machines(block, text).map_err(|mut e| {
             e.pointer = Some(format!("{at}{}", e.pointer.take().unwrap_or_default()));
             e

@@ -71,7 +71,7 @@ fn read_with(text: &str, expand: bool) -> Result<Tree, FormatError> {
                     _ => end,
                 };
                 let node = Tree { shape: Shape::Scalar(value.into_owned()), tag: tag.map(|t| tag_text(&t)), start, end, style };
-                if anchor != 0 {
+                if expand && anchor != 0 {
                     anchors.insert(anchor, node.clone());
                 }
                 Some(node)
@@ -99,7 +99,7 @@ fn read_with(text: &str, expand: bool) -> Result<Tree, FormatError> {
                 if expand {
                     merge_keys(&mut open.tree);
                 }
-                if open.anchor != 0 {
+                if expand && open.anchor != 0 {
                     anchors.insert(open.anchor, open.tree.clone());
                 }
                 Some(open.tree)

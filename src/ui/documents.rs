@@ -187,8 +187,8 @@ pub fn open_machine(editor: Editor, docs: Docs, offer: &Offer) {
     docs.create(doc, &format!("Opened {what}"));
 }
 
-/// Asks which state machine of a template to open (and wires a dropped project, whose report
-/// is a dialog too).
+/// Asks which state machine of a template to open. (A dropped project's report, a dialog too,
+/// is `ProjectDrop`'s, which the top bar keeps in the first module.)
 #[component]
 pub fn ChooseMachine(pending: RwSignal<Option<Pending>>) -> impl IntoView {
     let editor: Editor = expect_context();
