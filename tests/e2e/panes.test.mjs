@@ -75,6 +75,7 @@ test('each splitter resizes its pane by drag and by keyboard, and the sizes surv
   assert.ok(Math.abs(await height(canvas) - (canvasBefore - 70)) <= 3, `canvas ${await height(canvas)}`);
   const sizes = { palette: await width(palette), side: await width(side), inspector: await height(inspector), drawer: await height(drawer) };
   await page.waitForTimeout(200);
+  await page.waitForLoadState('networkidle'); // as below: no request of the first load cancelled by the reload
   await page.reload();
   await node(page, 'ValidateInput').waitFor({ timeout: 20000 });
   assert.equal(await width(palette), sizes.palette);
@@ -231,6 +232,9 @@ test('the code pane wraps long lines on request, and remembers it', async () => 
   await toggle.click();
   assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
   await page.locator('.cm-content.cm-lineWrapping').waitFor();
+  // What the first load fetches after its paint (the catalogue's files, the page's wasm parts)
+  // has arrived: a reload made sooner cancels those requests, which `problems` would report.
+  await page.waitForLoadState('networkidle');
   await page.reload();
   await page.locator('.cm-content.cm-lineWrapping').waitFor({ timeout: 20000 });
   assert.deepEqual(problems, []);
