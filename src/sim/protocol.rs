@@ -295,6 +295,76 @@ impl Response {
     }
 }
 
+/// The kind of an answer's body as it is sent (`"Ready"`, `{"Run": ...}`): the [`Response`]
+/// variant's name, read without decoding the rest.
+pub fn kind_of(body: &Value) -> Option<&str> {
+    match body {
+        Value::String(kind) => Some(kind),
+        Value::Object(map) if map.len() == 1 => map.keys().next().map(String::as_str),
+        _ => None,
+    }
+}
+
+/// Whether more answers to the same request follow one of this kind ([`Response::more_to_come`],
+/// by the variant's name).
+pub fn more_after(kind: &str) -> bool {
+    matches!(kind, "BatchProgress" | "SuiteProgress")
+}
+
+/// The words of an [`Response::Error`] body, read without decoding the rest.
+pub fn error_words(body: &Value) -> Option<&str> {
+    body.get("Error")?.get("message")?.as_str()
+}
+
+/// An answer as the code that asked reads it. The page's link to the engine passes each
+/// answer's body on as it came ([`Answer::read`] is called by the asker's callback), so the
+/// page's first module carries only the decoders of the answers its own code asks for (a file
+/// opened, saved back: [`OpenAnswer`], [`SaveAnswer`]), and the run record's, the batch's, the
+/// suite's, TestState's and the export's decoders are in the parts of the page that ask for
+/// them (README, "The page's wasm in parts"). [`Response`] reads every kind.
+pub trait Answer: for<'de> Deserialize<'de> + 'static {
+    /// The page's own error, in words (a stopped engine, an answer that could not be read).
+    fn error(message: String) -> Self;
+
+    /// Reads an answer's body; one of another kind than this type reads is an error in words.
+    fn read(body: Value) -> Self {
+        let kind = kind_of(&body).unwrap_or("no known kind").to_string();
+        crate::asl::json::from_value(body).unwrap_or_else(|e| Self::error(format!("The engine's answer ({kind}) could not be read: {e}")))
+    }
+}
+
+impl Answer for Response {
+    fn error(message: String) -> Self {
+        Response::Error { message }
+    }
+}
+
+/// The answer to [`Request::Open`]: [`Response::Opened`] or [`Response::Error`].
+#[derive(Debug, Deserialize)]
+pub enum OpenAnswer {
+    Opened(crate::formats::offer::Found),
+    Error { message: String },
+}
+
+impl Answer for OpenAnswer {
+    fn error(message: String) -> Self {
+        OpenAnswer::Error { message }
+    }
+}
+
+/// The answer to [`Request::Save`]: [`Response::Saved`] or [`Response::Error`].
+#[derive(Debug, Deserialize)]
+pub enum SaveAnswer {
+    Saved(Result<Vec<(String, String)>, String>),
+    Error { message: String },
+}
+
+impl Answer for SaveAnswer {
+    fn error(message: String) -> Self {
+        SaveAnswer::Error { message }
+    }
+}
+
 /// Why a message could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProtocolError {
@@ -602,6 +672,50 @@ mod tests {
         round_trip(19, Response::Converted(Err("/InputPath: no JSONata equivalent".into())));
         assert!(Response::SuiteProgress { done: 0, total: 0, generated_runs: None }.more_to_come());
         assert!(!Response::SuiteStopped { done: 0, total: 0 }.more_to_come());
+    }
+
+    /// The page's link reads an answer's kind, whether more follow, and an error's words from
+    /// the body as sent, and the asker decodes the rest: both agree with [`Response`]'s own.
+    #[test]
+    fn answers_are_read_by_kind_before_they_are_decoded() {
+        let answers = [
+            Response::Ready,
+            Response::Heartbeat { at: Some(5) },
+            Response::BatchProgress { done: 1, total: 2 },
+            Response::SuiteProgress { done: 0, total: 3, generated_runs: Some(7) },
+            Response::SuiteStopped { done: 1, total: 3 },
+            Response::Saved(Ok(vec![("t.yaml".into(), "x: 1\n".into())])),
+            Response::Converted(Err("no".into())),
+            Response::Error { message: "the engine stopped".into() },
+        ];
+        for answer in answers {
+            let body = serde_json::to_value(&answer).unwrap();
+            let kind = kind_of(&body).unwrap_or_else(|| panic!("{body}"));
+            assert!(format!("{answer:?}").starts_with(kind), "{kind} for {answer:?}");
+            assert_eq!(more_after(kind), answer.more_to_come(), "{kind}");
+            let words = match &answer {
+                Response::Error { message } => Some(message.as_str()),
+                _ => None,
+            };
+            assert_eq!(error_words(&body), words);
+            assert_eq!(<Response as Answer>::read(body), answer);
+        }
+    }
+
+    #[test]
+    fn an_answer_narrowed_to_its_request_reads_its_kinds_and_refuses_others_in_words() {
+        let saved = serde_json::to_value(Response::Saved(Err("the definition is not JSON".into()))).unwrap();
+        assert!(matches!(SaveAnswer::read(saved), SaveAnswer::Saved(Err(why)) if why == "the definition is not JSON"));
+        let error = serde_json::to_value(Response::Error { message: "down".into() }).unwrap();
+        assert!(matches!(OpenAnswer::read(error), OpenAnswer::Error { message } if message == "down"));
+        let opened = crate::formats::offer::Found::Machines(Err("line 1, column 2: not YAML".into()));
+        let body = serde_json::to_value(Response::Opened(opened.clone())).unwrap();
+        assert!(matches!(OpenAnswer::read(body), OpenAnswer::Opened(found) if found == opened));
+        let other = serde_json::to_value(Response::Converted(Ok("{}".into()))).unwrap();
+        match OpenAnswer::read(other) {
+            OpenAnswer::Error { message } => assert!(message.starts_with("The engine's answer (Converted) could not be read: "), "{message}"),
+            answer => panic!("{answer:?}"),
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::context::Editor;
 use super::diagnostics::Diagnostics;
 use super::lazy::{INSPECTOR_PART, failed_note};
 use super::palette::Palette;
-use super::run_panel::RunPanel;
+use super::run_drawer::RunDrawer;
 use super::sim_view::SimView;
 use super::shortcuts::Shortcuts;
 use super::splitter::SplitterBar;
@@ -131,7 +131,7 @@ pub fn App(loaded: Loaded) -> impl IntoView {
                 <div class="center">
                     <Canvas/>
                     {move || sim.open.get().then(|| view! { <SplitterBar which=Splitter::Drawer/> })}
-                    <RunPanel/>
+                    <RunDrawer/>
                 </div>
                 <SplitterBar which=Splitter::Side/>
                 <aside class="side">

@@ -15,7 +15,7 @@ use crate::editor::share;
 use super::engine::Engine;
 use crate::formats;
 use crate::formats::offer::{Files, Found, Offer};
-use crate::sim::protocol::{Request, Response};
+use crate::sim::protocol::{OpenAnswer, Request, SaveAnswer};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -33,9 +33,8 @@ fn ask_open(engine: Engine, files: Files, answer: impl FnOnce(Found) + 'static) 
     let answer = std::cell::Cell::new(Some(answer));
     engine.ask(&Request::Open(files), move |response| {
         let found = match response {
-            Response::Opened(found) => found,
-            Response::Error { message } => Found::Machines(Err(message)),
-            _ => return,
+            OpenAnswer::Opened(found) => found,
+            OpenAnswer::Error { message } => Found::Machines(Err(message)),
         };
         if let Some(answer) = answer.take() {
             answer(found);
@@ -237,9 +236,8 @@ pub fn save_template(editor: Editor, engine: Engine) {
     let Some((source, definition)) = editor.session.with_untracked(|s| s.doc.source().map(|src| (src.clone(), s.doc.text().to_string()))) else { return };
     engine.ask(&Request::Save { source, definition }, move |response| {
         let files = match response {
-            Response::Saved(files) => files,
-            Response::Error { message } => Err(message),
-            _ => return,
+            SaveAnswer::Saved(files) => files,
+            SaveAnswer::Error { message } => Err(message),
         };
         match files {
             Err(message) => editor.notice.set(Some(format!("The template was not saved: {message}"))),

@@ -1,9 +1,11 @@
 //! The page's link to the engine worker (`src/bin/statecraft-worker.rs`): starts it once the
 //! canvas is drawn, sends it `sim::protocol` requests and hands each answer to the request's
-//! callback. A watchdog gives every request [`START_BUDGET_MS`] for the worker to say it
+//! callback, as it came (its body, decoded by the code that asked: `protocol::Answer`, so this
+//! first module of the page carries no decoder of the answers only a later part asks for). A
+//! watchdog gives every request [`START_BUDGET_MS`] for the worker to say it
 //! listens, then [`RUN_BUDGET_MS`] to its next answer; past either, or when the worker fails,
 //! the worker is terminated, a fresh one is started, and every request still waiting is
-//! answered with [`Response::Error`] saying so in the words of what it asked for (a run, a file
+//! answered with an error saying so in the words of what it asked for (a run, a file
 //! opened or saved: [`crate::sim::protocol::stopped_words`]). Workers that fail before a word,
 //! one after another (a script that does not load), are not started without end: after
 //! [`crate::sim::protocol::RESTARTS_IN_A_ROW`] the page gives up (`protocol::Restarts` decides),
@@ -17,12 +19,15 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use crate::sim::protocol::{AfterStop, RUN_BUDGET_MS, Request, Response, Restarts, START_BUDGET_MS, StopCause, Work, decode, encode, engine_down_words, stopped_words};
+use serde_json::Value;
+
+use crate::sim::protocol::{AfterStop, Answer, RUN_BUDGET_MS, Request, Restarts, START_BUDGET_MS, StopCause, Work, decode, encode, engine_down_words, error_words, kind_of, more_after, stopped_words};
 
 /// The worker's start script (trunk's loader shim of the `statecraft-worker` binary).
 const WORKER_SCRIPT: &str = "./statecraft-worker_loader.js";
 
-type OnAnswer = Rc<dyn Fn(Response)>;
+/// An answer's body as it came, or the page's own error in words.
+type OnAnswer = Rc<dyn Fn(Result<Value, String>)>;
 type Listeners = (Closure<dyn FnMut(web_sys::MessageEvent)>, Closure<dyn FnMut(web_sys::Event)>);
 
 struct Pending {
@@ -105,18 +110,23 @@ impl Engine {
     }
 
     /// Sends `request`; `on_answer` gets each answer to it (a batch's progress, then its end),
-    /// or the error that stopped the engine. Its id.
-    pub fn ask(&self, request: &Request, on_answer: impl Fn(Response) + 'static) -> u64 {
+    /// or the error that stopped the engine, read as `A` (the kinds this request is answered
+    /// with: decoded here, in the asker's code, not in the link's). Its id.
+    pub fn ask<A: Answer>(&self, request: &Request, on_answer: impl Fn(A) + 'static) -> u64 {
+        self.send(request, Rc::new(move |body: Result<Value, String>| on_answer(body.map_or_else(A::error, A::read))))
+    }
+
+    fn send(&self, request: &Request, on_answer: OnAnswer) -> u64 {
         self.start();
         if self.link.with_value(|l| l.restarts.after() == AfterStop::GiveUp) {
             // Answered after the caller's own bookkeeping, as any answer is.
-            set_timeout(move || on_answer(Response::Error { message: engine_down_words() }), std::time::Duration::ZERO);
+            set_timeout(move || on_answer(Err(engine_down_words())), std::time::Duration::ZERO);
             return 0;
         }
         let id = self.link.try_update_value(|l| {
             let id = l.next_id;
             l.next_id += 1;
-            l.pending.insert(id, Pending { on_answer: Rc::new(on_answer), work: request.work(), watchdog: None });
+            l.pending.insert(id, Pending { on_answer, work: request.work(), watchdog: None });
             id
         });
         let Some(id) = id else { return 0 };
@@ -196,13 +206,15 @@ impl Engine {
     }
 
     fn receive(&self, text: &str) {
-        let (id, response) = match decode::<Response>(text) {
-            Ok(envelope) => (envelope.id, envelope.body),
-            Err((id, error)) => (id.unwrap_or(0), Response::Error { message: error.to_string() }),
+        // Only the envelope and the answer's kind are read here; the asker decodes the body.
+        let (id, body) = match decode::<Value>(text) {
+            Ok(envelope) => (envelope.id, Ok(envelope.body)),
+            Err((id, error)) => (id.unwrap_or(0), Err(error.to_string())),
         };
+        let kind = body.as_ref().ok().and_then(kind_of);
         // The worker loaded and speaks.
         self.link.update_value(|l| l.restarts.heard());
-        if response == Response::Ready {
+        if kind == Some("Ready") {
             let outbox = self.link.try_update_value(|l| {
                 l.ready = true;
                 std::mem::take(&mut l.outbox)
@@ -212,7 +224,7 @@ impl Engine {
             }
             return;
         }
-        let more = response.more_to_come();
+        let more = kind.is_some_and(more_after);
         let on_answer = self.link.try_update_value(|l| {
             let on_answer = l.pending.get(&id).map(|p| p.on_answer.clone());
             if !more {
@@ -223,7 +235,7 @@ impl Engine {
             on_answer
         });
         let Some(Some(on_answer)) = on_answer else {
-            if let Response::Error { message } = &response {
+            if let Some(message) = body.as_ref().map_or_else(|e| Some(e.as_str()), error_words) {
                 leptos::logging::warn!("The engine: {message}");
             }
             return;
@@ -231,7 +243,7 @@ impl Engine {
         if more {
             self.arm(id, StopCause::NoAnswer { after_ms: RUN_BUDGET_MS });
         }
-        on_answer(response);
+        on_answer(body);
     }
 
     /// Terminates the worker, starts a fresh one, and answers every waiting request with
@@ -265,7 +277,7 @@ impl Engine {
                 AfterStop::StartFresh => stopped_words(pending.work, cause, detail),
                 AfterStop::GiveUp => engine_down_words(),
             };
-            (pending.on_answer)(Response::Error { message });
+            (pending.on_answer)(Err(message));
         }
     }
 }

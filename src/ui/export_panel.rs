@@ -149,7 +149,7 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
             scenarios: asked.scenarios.clone(),
             services: engine.unsent_services(service_files.texts()),
         };
-        engine.ask(&request, move |response| {
+        engine.ask(&request, move |response: Response| {
             let answer = match response {
                 Response::Export(answer) => answer,
                 Response::Error { message } => ExportAnswer::Refused(message),

@@ -1,21 +1,18 @@
 //! The parts of the page's wasm that are not needed for its first paint: the inspector, the Run
-//! drawer's body and the top bar's dialogs. Each is a split point of the web binary
-//! (`src/main.rs`, `wasm_split`, handed over by [`install`]): the release build cuts the code
-//! only it reaches into a module of its own (`scripts/wasm-split.mjs`, a trunk post_build
-//! hook), which the page fetches right after its first paint ([`preload`],
-//! started beside the engine worker). Until a part is here its place shows a stand-in
-//! ([`Part::get`] is `None`); the signals the part reads (a dialog's `open`, the drawer's tab)
-//! live outside it, so a click made before it arrives is shown when it does. A part that fails
-//! to load (the network) says so where it would be. The wasm tests install [`plain`] calls.
+//! drawer's body (the run, its controls and tabs) and the top bar's dialogs. Each is a split
+//! point of the web binary (`src/main.rs`, `wasm_split`, handed over by [`install`]): the
+//! release build cuts the code only it reaches into a module of its own
+//! (`scripts/wasm-split.mjs`, a trunk post_build hook), which the page fetches right after its
+//! first paint ([`preload`], started beside the engine worker). Until a part is here its place
+//! shows a stand-in ([`Part::get`] is `None`); the signals the part reads (a dialog's `open`, the
+//! drawer's tab and open state, in `SimView`) live outside it, so a click made before it arrives
+//! is shown when it does. A part that fails to load (the network) says so where it would be (a
+//! dialog asked for: in a small dialog of its own). The wasm tests install [`plain`] calls.
 
 use super::documents::{ChooseMachine, ImportDialog, Pending};
 use super::export_panel::ExportPanel;
 use super::inspector::Inspector;
-use super::run_batch::BatchTab;
-use super::run_inspect::{Callbacks, DataFlow, Inspect, RunResult};
-use super::run_scenario::ScenarioColumn;
-use super::run_stores::StoresTab;
-use super::run_timeline::Timeline;
+use super::run_panel::RunPanel;
 use super::workspace::NewDialog;
 use leptos::prelude::*;
 pub use leptos::wasm_split::SplitLoaderError;
@@ -30,19 +27,11 @@ pub struct InspectorPart {
     pub inspector: fn() -> AnyView,
 }
 
-/// The Run drawer's body: its tabs and the scenario tab's columns (the drawer's head, controls
-/// and the run itself stay in the first module).
+/// The Run drawer's body, whole: the run, its controls and every tab (the drawer's head, with
+/// the tab and the open state it sets, is the first module's: `run_drawer`).
 #[derive(Clone, Copy)]
 pub struct RunPart {
-    pub batch: fn() -> AnyView,
-    pub stores: fn() -> AnyView,
-    pub suite: fn() -> AnyView,
-    pub scenarios: fn(RwSignal<usize>, Callback<()>, Callback<()>) -> AnyView,
-    pub callbacks: fn(Callback<()>) -> AnyView,
-    pub result: fn() -> AnyView,
-    pub data_flow: fn() -> AnyView,
-    pub inspect: fn() -> AnyView,
-    pub timeline: fn() -> AnyView,
+    pub drawer: fn() -> AnyView,
 }
 
 /// The top bar's dialogs: New, Import, the template's state machine chooser, Export. (Not the
@@ -68,17 +57,7 @@ pub fn inspector_views() -> InspectorPart {
 
 /// The Run drawer's body's views (the body of its split point).
 pub fn run_views() -> RunPart {
-    RunPart {
-        batch: || view! { <BatchTab/> }.into_any(),
-        stores: || view! { <StoresTab/> }.into_any(),
-        suite: || view! { <super::run_suite::SuiteTab/> }.into_any(),
-        scenarios: |current, on_change, on_handlers| view! { <ScenarioColumn current=current on_change=on_change on_handlers=on_handlers/> }.into_any(),
-        callbacks: |on_sent| view! { <Callbacks on_sent=on_sent/> }.into_any(),
-        result: || view! { <RunResult/> }.into_any(),
-        data_flow: || view! { <DataFlow/> }.into_any(),
-        inspect: || view! { <Inspect/> }.into_any(),
-        timeline: || view! { <Timeline/> }.into_any(),
-    }
+    RunPart { drawer: || view! { <RunPanel/> }.into_any() }
 }
 
 /// The top bar's dialogs' views (the body of their split point).

@@ -26,6 +26,7 @@ mod scene;
 mod run_batch;
 mod run_suite;
 mod run_ctx;
+mod run_drawer;
 mod run_handlers;
 mod run_inspect;
 mod run_panel;

@@ -53,7 +53,7 @@ pub fn BatchTab() -> impl IntoView {
         let text = editor.session.with_untracked(|s| s.doc.text().to_string());
         files.when_loaded(&text, move || {
             let started = now_ms();
-            engine.ask(&Request::Batch { setup: setup(editor, engine, files), scenarios }, move |answer| match answer {
+            engine.ask(&Request::Batch { setup: setup(editor, engine, files), scenarios }, move |answer: Response| match answer {
                 Response::BatchProgress { done, total } => progress.set((done, total)),
                 Response::BatchDone(s) => {
                     running.set(false);

@@ -37,7 +37,7 @@ impl RunCtx {
         self.generation.set_value(generation);
         self.waiting.set(true);
         let ctx = *self;
-        engine.ask(request, move |answer| {
+        engine.ask(request, move |answer: Response| {
             if ctx.generation.get_value() == generation {
                 ctx.waiting.set(false);
                 on_answer(answer);

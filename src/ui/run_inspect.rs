@@ -42,7 +42,7 @@ pub fn Callbacks(on_sent: Callback<()>) -> impl IntoView {
     // The engine has the waiting task: it answers and records the run on, which goes on here.
     let answer = move |answer: CallbackAnswer| {
         let heartbeat = answer == CallbackAnswer::Heartbeat;
-        run.ask(engine, &Request::Callback { answer }, move |response| match response {
+        run.ask(engine, &Request::Callback { answer }, move |response: Response| match response {
             Response::Run(record) => {
                 note.set(None);
                 run.change(|l| l.extend(record));

@@ -1,6 +1,8 @@
-//! The Run drawer under the canvas, wiring only: the scenario column ([`super::run_scenario`]),
-//! the controls over [`crate::sim::live::LiveRun`] (run, step, step back, pause, reset, pace,
-//! real time, redrive), the status with its verdict, the clock, the timeline
+//! The Run drawer's body, wiring only (its frame and head are [`super::run_drawer`]'s, drawn at
+//! the first paint; this is a part of the page's wasm loaded after it, `super::lazy`): the
+//! scenario column ([`super::run_scenario`]), the controls over [`crate::sim::live::LiveRun`]
+//! (run, step, step back, pause, reset, pace, real time, redrive), the verdict it gives the head,
+//! the clock, the timeline
 //! ([`super::run_timeline`]) and what the run shows ([`super::run_inspect`]), all over the run
 //! shared in [`super::run_ctx`]. Batches are in [`super::run_batch`], the stores in
 //! [`super::run_stores`], test suites in [`super::run_suite`]. The logic is `crate::sim`'s.
@@ -10,7 +12,9 @@ use leptos::prelude::*;
 use super::context::{Editor, now_ms};
 use super::engine::Engine;
 use super::run_ctx::{RunCtx, pump, setup};
-use super::lazy::{RUN_PART, failed_note};
+use super::run_inspect::{Callbacks, DataFlow, Inspect, RunResult};
+use super::run_scenario::ScenarioColumn;
+use super::run_timeline::Timeline;
 use super::sim_view::SimView;
 use crate::sim::live::LiveRun;
 use crate::sim::protocol::{Request, Response};
@@ -24,7 +28,6 @@ pub fn RunPanel() -> impl IntoView {
     let run = RunCtx::new(sim);
     provide_context(run);
     provide_context(super::run_suite::SuiteState::new());
-    let tab = RwSignal::new("run");
     let current = RwSignal::new(0usize);
     let problem = RwSignal::new(None::<String>);
     let (playing, pace, realtime) = (RwSignal::new(false), RwSignal::new(0u32), RwSignal::new(false));
@@ -47,7 +50,7 @@ pub fn RunPanel() -> impl IntoView {
             return;
         };
         problem.set(None);
-        run.ask(engine, &Request::Run { setup: setup(editor, engine, files), scenario }, move |answer| match answer {
+        run.ask(engine, &Request::Run { setup: setup(editor, engine, files), scenario }, move |answer: Response| match answer {
             Response::Run(record) => {
                 started_wall.set_value(now_ms());
                 run.set(Some(LiveRun::new(record)));
@@ -74,7 +77,7 @@ pub fn RunPanel() -> impl IntoView {
         }
     };
     let redrive = move || {
-        run.ask(engine, &Request::Redrive { setup: setup(editor, engine, files) }, move |answer| match answer {
+        run.ask(engine, &Request::Redrive { setup: setup(editor, engine, files) }, move |answer: Response| match answer {
             Response::Run(record) => {
                 run.change(|l| l.extend(record));
                 go();
@@ -88,7 +91,6 @@ pub fn RunPanel() -> impl IntoView {
         let wall = if realtime.get_untracked() { (now_ms() - started_wall.get_value()) / 1000.0 } else { 0.0 };
         run.read(|l| l.clock(wall))
     };
-    let status = move || sim.run.with(|r| r.as_ref().map(|r| r.status).unwrap_or("NOT STARTED"));
     // A finished run stays when a handler changes: it can be redriven with the new answer.
     let handlers_changed = move || {
         if !run.has(LiveRun::finished) {
@@ -97,33 +99,24 @@ pub fn RunPanel() -> impl IntoView {
     };
     let verdict = move || run.read(|l| l.verdict(scenario().and_then(|s| s.expected).as_ref()));
     let redrivable = move || run.read(|l| l.redrivable() && l.at_latest()).unwrap_or(false);
-    let built = Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || sim.open.get());
+    // The head shows the verdict (`run_drawer`).
+    Effect::new(move || {
+        let shown = verdict().map(|v| (v.name(), v.label()));
+        if sim.verdict.with_untracked(|v| *v != shown) {
+            sim.verdict.set(shown);
+        }
+    });
 
     view! {
-        <section class="run-drawer" class:open=move || sim.open.get() data-testid="run-panel" aria-label="Run panel">
-            <header class="run-head">
-                <button class="run-toggle" data-testid="run-toggle" aria-expanded=move || sim.open.get().to_string()
-                    on:click=move |_| sim.open.update(|o| *o = !*o)>
-                    {move || if sim.open.get() { "▾ Run" } else { "▸ Run" }}
-                </button>
-                <span class=move || format!("run-status status-{}", status().to_lowercase()) data-testid="run-status">{status}</span>
-                {move || verdict().map(|v| view! { <span class=format!("run-verdict verdict-{}", v.name()) data-testid="run-verdict" title=v.label()>{v.label()}</span> })}
-                <nav class="run-tabs">
-                    <button class:active=move || tab.get() == "run" on:click=move |_| { tab.set("run"); sim.open.set(true) }>"Scenario"</button>
-                    <button class:active=move || tab.get() == "batch" data-testid="batch-tab" on:click=move |_| { tab.set("batch"); sim.open.set(true) }>"Batch"</button>
-                    <button class:active=move || tab.get() == "stores" data-testid="stores-tab" on:click=move |_| { tab.set("stores"); sim.open.set(true) }>"Stores"</button>
-                    <button class:active=move || tab.get() == "suite" data-testid="suite-tab" on:click=move |_| { tab.set("suite"); sim.open.set(true) }>"Tests"</button>
-                </nav>
-            </header>
-            <div class="run-body" hidden=move || !sim.open.get()>
-                // Built the first time the drawer opens, then kept (hidden) so scenario edits and
-                // runs survive closing it: a page that never runs anything never pays for it.
-                // Its views are in a part of the wasm loaded after the first paint (`lazy`).
-                {move || built.get().then(|| match RUN_PART.get() {
-                    None => if RUN_PART.failed() { failed_note().into_any() } else { view! { <p class="run-note" role="status">"Loading…"</p> }.into_any() },
-                    Some(part) => if tab.get() == "batch" { (part.batch)() } else if tab.get() == "stores" { (part.stores)() } else if tab.get() == "suite" { (part.suite)() } else { view! {
+        // The tab is the head's (in `SimView`, set before this part may have arrived); the run
+        // and the scenario chosen outlive a change of tab.
+        {move || match sim.tab.get() {
+            "batch" => view! { <super::run_batch::BatchTab/> }.into_any(),
+            "stores" => view! { <super::run_stores::StoresTab/> }.into_any(),
+            "suite" => view! { <super::run_suite::SuiteTab/> }.into_any(),
+            _ => view! {
                 <div class="run-grid">
-                    {(part.scenarios)(current, Callback::new(move |_| reset()), Callback::new(move |_| handlers_changed()))}
+                    <ScenarioColumn current=current on_change=Callback::new(move |_| reset()) on_handlers=Callback::new(move |_| handlers_changed())/>
                     <div class="run-col">
                         <div class="run-controls">
                             <button class="primary" data-testid="run-start" disabled=move || run.waiting.get()
@@ -168,17 +161,16 @@ pub fn RunPanel() -> impl IntoView {
                         {move || run.waiting.get().then(|| view! { <p class="run-note" role="status" data-testid="run-waiting">"Running in the engine…"</p> })}
                         {move || problem.get().map(|p| view! { <p class="run-problem" role="alert" data-testid="run-problem">{p}</p> })}
                         <super::service_files::ServiceFilesStatus/>
-                        {(part.callbacks)(Callback::new(move |_| go()))}
-                        {(part.result)()}
-                        {(part.data_flow)()}
+                        <Callbacks on_sent=Callback::new(move |_| go())/>
+                        <RunResult/>
+                        <DataFlow/>
                     </div>
                     <div class="run-col">
-                        {(part.inspect)()}
+                        <Inspect/>
                     </div>
                 </div>
-                {(part.timeline)()}
-                }.into_any() }})}
-            </div>
-        </section>
+                <Timeline/>
+            }.into_any(),
+        }}
     }
 }

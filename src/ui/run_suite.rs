@@ -70,7 +70,7 @@ pub fn SuiteTab() -> impl IntoView {
         let generated = matches!(job, SuiteJob::Generate { .. });
         let text = editor.session.with_untracked(|s| s.doc.text().to_string());
         files.when_loaded(&text, move || {
-            engine.ask(&Request::Suite { setup: setup(editor, engine, files), job }, move |answer| match answer {
+            engine.ask(&Request::Suite { setup: setup(editor, engine, files), job }, move |answer: Response| match answer {
                 Response::SuiteProgress { done, total, generated_runs } => busy.set(Some(progress_words(label, done, total, generated_runs))),
                 Response::SuiteDone(o) => {
                     if generated {

@@ -1,7 +1,9 @@
 //! What the simulator shows on the canvas, provided once at the root: the run being looked at
 //! (states coloured as AWS's graph inspector colours them, edges taken, retry badges), a
 //! batch's coverage (a heat map) or a test suite's coverage (edges taken, never taken,
-//! unreachable: [`crate::sim::suite::view::EdgeLook`]), and whether the Run drawer is open.
+//! unreachable: [`crate::sim::suite::view::EdgeLook`]), and the Run drawer's head: whether it
+//! is open, its tab and the run's verdict (kept here, in the first module, so that the drawer's
+//! body, a part loaded after the first paint, finds what was clicked before it arrived).
 
 use std::sync::Arc;
 
@@ -18,11 +20,16 @@ pub struct SimView {
     /// The last suite run's coverage, while the Tests tab shows it.
     pub suite: RwSignal<Option<Arc<crate::sim::suite::coverage::Coverage>>>,
     pub open: RwSignal<bool>,
+    /// The Run drawer's tab: `run`, `batch`, `stores` or `suite`.
+    pub tab: RwSignal<&'static str>,
+    /// The run's verdict against its scenario's expected outcome, as the head shows it: its
+    /// CSS name and its words (`sim::live::Verdict`; set by the drawer's body).
+    pub verdict: RwSignal<Option<(&'static str, String)>>,
 }
 
 impl SimView {
     pub fn new() -> Self {
-        SimView { run: RwSignal::new_local(None), coverage: RwSignal::new(None), suite: RwSignal::new(None), open: RwSignal::new(false) }
+        SimView { run: RwSignal::new_local(None), coverage: RwSignal::new(None), suite: RwSignal::new(None), open: RwSignal::new(false), tab: RwSignal::new("run"), verdict: RwSignal::new(None) }
     }
 
     /// Whether a run, a batch's coverage or a suite's is shown on the canvas (tracked).

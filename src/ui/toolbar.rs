@@ -4,7 +4,7 @@
 use super::context::Editor;
 use super::documents::{DropReport, Pending, ProjectDrop, open_file, save_template, share};
 use super::export_panel::data_url;
-use super::lazy::DIALOGS_PART;
+use super::lazy::{DIALOGS_PART, failed_note};
 use super::workspace::{Docs, DocumentsMenu};
 use crate::editor::change::Change;
 use crate::editor::workspace::Start;
@@ -107,13 +107,37 @@ pub fn Toolbar() -> impl IntoView {
             </div>
             <span class="notice" role="status">{move || editor.notice.get()}</span>
             // The dialogs' code loads after the first paint (`lazy`); a dialog opened before it
-            // is here opens when it arrives.
-            {move || DIALOGS_PART.get().map(|part| view! {
-                {(part.new)(choosing)}
-                {(part.import)(importing)}
-                {(part.choose)(choosing_machine)}
-                {(part.export)(exporting)}
-            })}
+            // is here opens when it arrives. One asked for when it could not be loaded says so,
+            // as the inspector's and the Run drawer's places do.
+            {move || match DIALOGS_PART.get() {
+                Some(part) => view! {
+                    {(part.new)(choosing)}
+                    {(part.import)(importing)}
+                    {(part.choose)(choosing_machine)}
+                    {(part.export)(exporting)}
+                }.into_any(),
+                None => {
+                    let asked = move || choosing.get() || importing.get() || choosing_machine.with(Option::is_some) || exporting.get();
+                    let close = move || {
+                        choosing.set(false);
+                        importing.set(false);
+                        choosing_machine.set(None);
+                        exporting.set(false);
+                    };
+                    view! {
+                        <Show when=move || DIALOGS_PART.failed() && asked()>
+                            <div class="dialog-backdrop" on:click=move |_| close()>
+                                <div class="dialog" role="dialog" aria-label="Not loaded" data-testid="dialogs-failed" on:click=|e| e.stop_propagation()
+                                    on:keydown=move |e| if e.key() == "Escape" { close() }>
+                                    <super::app::ReturnFocus/>
+                                    {failed_note()}
+                                    <div><button class="btn" on:click=move |_| close()>"Close"</button></div>
+                                </div>
+                            </div>
+                        </Show>
+                    }.into_any()
+                }
+            }}
             // A drop is heard from the first paint on (its dialog is small).
             <ProjectDrop report=project_report/>
         </header>

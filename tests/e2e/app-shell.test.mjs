@@ -146,3 +146,63 @@ test('a dialog asked for before its part has arrived opens when it arrives', asy
     await server.close();
   }
 });
+
+// The Run drawer's body is a part too: a tab clicked before it has arrived shows that tab when
+// it does (the tab is the head's, in the first module), and the run works.
+test('a Run drawer tab clicked before the drawer part has arrived is shown when it arrives', async () => {
+  const server = await serveDist('/');
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const held = [];
+    let hold = true;
+    await context.route(/statecraft-web-module-.*run.*\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.locator('.canvas [data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => /inspector.*\.wasm$/.test(r.name)));
+    await page.getByTestId('batch-tab').click();
+    await page.locator('.run-body .run-note').getByText('Loading…').waitFor({ timeout: 5000 });
+    assert.equal(await page.getByTestId('batch').count(), 0, 'no Batch tab while the part is held');
+    assert.ok(held.length > 0, 'the drawer part was asked for');
+    hold = false;
+    for (const route of held.splice(0)) await route.continue();
+    await page.getByTestId('batch').waitFor({ timeout: 20000 });
+    await page.getByRole('button', { name: 'Scenario', exact: true }).click();
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 20000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await server.close();
+  }
+});
+
+// A dialog whose part could not be loaded (the network) says so in its place, as the
+// inspector's and the Run drawer's do, and closes.
+test('a dialog whose part could not be loaded says so and to reload the page', async () => {
+  const server = await serveDist('/');
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.route(/statecraft-web-module-.*dialogs.*\.wasm$/, (route) => route.abort());
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.locator('.canvas [data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const note = page.getByTestId('dialogs-failed');
+    await note.waitFor({ timeout: 20000 });
+    assert.match(await note.innerText(), /This part of the page could not be loaded\. Reload the page to try again\./);
+    assert.equal(await page.getByRole('dialog', { name: 'Export' }).count(), 0);
+    await note.getByRole('button', { name: 'Close' }).click();
+    assert.equal(await note.count(), 0, 'closed');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await note.waitFor({ timeout: 5000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -327,7 +327,7 @@ fn workflow_form(editor: Editor, comment: String, timeout: String, start: String
 fn ask_convert(editor: Editor, engine: Engine, state: Option<StateRef>) {
     let sent = editor.session.with_untracked(|s| s.doc.text().to_string());
     let request = Request::Convert { definition: sent.clone(), state };
-    engine.ask(&request, move |response| match response {
+    engine.ask(&request, move |response: Response| match response {
         Response::Converted(Ok(text)) => {
             if editor.session.with_untracked(|s| s.doc.text() == sent) {
                 editor.perform(Ok(Change::SetText(text)), "Convert to JSONata");

@@ -47,7 +47,7 @@ pub fn TestStatePanel(state: String) -> impl IntoView {
     let run = move |_| {
         let definition = editor.session.with_untracked(|s| s.doc.text().to_string());
         let ask = Request::TestState { definition, state: state_name.get_value(), form: form() };
-        engine.ask(&ask, move |response| {
+        engine.ask(&ask, move |response: Response| {
             answer.set(Some(match response {
                 Response::TestState(TestStateAnswer::Body { status, next, body }) => Answer::Body { status, next, body },
                 Response::TestState(TestStateAnswer::Refused(why)) | Response::Error { message: why } => Answer::Refused(why),
