@@ -321,7 +321,9 @@ pub fn error_words(body: &Value) -> Option<&str> {
 /// page's first module carries only the decoders of the answers its own code asks for (a file
 /// opened, saved back: [`OpenAnswer`], [`SaveAnswer`]), and the run record's, the batch's, the
 /// suite's, TestState's and the export's decoders are in the parts of the page that ask for
-/// them (README, "The page's wasm in parts"). [`Response`] reads every kind.
+/// them (README, "The page's wasm in parts"), each reading only its own kinds where it can
+/// (`narrow_answer!`: a part holds a copy of every decoder it reaches). [`Response`] reads every
+/// kind (the Run drawer's runs, batches and suites).
 pub trait Answer: for<'de> Deserialize<'de> + 'static {
     /// The page's own error, in words (a stopped engine, an answer that could not be read).
     fn error(message: String) -> Self;
@@ -339,31 +341,45 @@ impl Answer for Response {
     }
 }
 
-/// The answer to [`Request::Open`]: [`Response::Opened`] or [`Response::Error`].
-#[derive(Debug, Deserialize)]
-pub enum OpenAnswer {
-    Opened(crate::formats::offer::Found),
-    Error { message: String },
+/// A narrow answer: the one kind a request is answered with, or [`Response::Error`]; read from the
+/// same body as [`Response`], with the decoders of that kind only.
+macro_rules! narrow_answer {
+    ($(#[$doc:meta])* $name:ident { $kind:ident($ty:ty) }) => {
+        $(#[$doc])*
+        #[derive(Debug, Deserialize)]
+        pub enum $name {
+            $kind($ty),
+            Error { message: String },
+        }
+
+        impl Answer for $name {
+            fn error(message: String) -> Self {
+                $name::Error { message }
+            }
+        }
+    };
 }
 
-impl Answer for OpenAnswer {
-    fn error(message: String) -> Self {
-        OpenAnswer::Error { message }
-    }
-}
-
-/// The answer to [`Request::Save`]: [`Response::Saved`] or [`Response::Error`].
-#[derive(Debug, Deserialize)]
-pub enum SaveAnswer {
-    Saved(Result<Vec<(String, String)>, String>),
-    Error { message: String },
-}
-
-impl Answer for SaveAnswer {
-    fn error(message: String) -> Self {
-        SaveAnswer::Error { message }
-    }
-}
+narrow_answer!(
+    /// The answer to [`Request::Open`] (the page's first module: a file opened, a project dropped).
+    OpenAnswer { Opened(crate::formats::offer::Found) }
+);
+narrow_answer!(
+    /// The answer to [`Request::Save`] (the page's first module: Save template).
+    SaveAnswer { Saved(Result<Vec<(String, String)>, String>) }
+);
+narrow_answer!(
+    /// The answer to [`Request::Convert`] (the inspector's part).
+    ConvertAnswer { Converted(Result<String, String>) }
+);
+narrow_answer!(
+    /// The answer to [`Request::TestState`] (the inspector's part).
+    TestStateReply { TestState(TestStateAnswer) }
+);
+narrow_answer!(
+    /// The answer to [`Request::Export`] (the dialogs' part).
+    ExportReply { Export(ExportAnswer) }
+);
 
 /// Why a message could not be read.
 #[derive(Debug, Clone, PartialEq)]

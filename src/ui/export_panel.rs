@@ -10,7 +10,7 @@ use super::engine::Engine;
 use crate::export::diagram::diagram_svg;
 use crate::export::zip::{ZipEntry, zip};
 use crate::export::{AlarmOptions, ExportOptions, LogLevel, Scenario, WorkflowType};
-use crate::sim::protocol::{ExportAnswer, GeneratedFile, Request, Response};
+use crate::sim::protocol::{ExportAnswer, ExportReply, GeneratedFile, Request};
 use base64::Engine as _;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -149,11 +149,10 @@ fn ExportDialog(open: RwSignal<bool>) -> impl IntoView {
             scenarios: asked.scenarios.clone(),
             services: engine.unsent_services(service_files.texts()),
         };
-        engine.ask(&request, move |response: Response| {
+        engine.ask(&request, move |response: ExportReply| {
             let answer = match response {
-                Response::Export(answer) => answer,
-                Response::Error { message } => ExportAnswer::Refused(message),
-                _ => return,
+                ExportReply::Export(answer) => answer,
+                ExportReply::Error { message } => ExportAnswer::Refused(message),
             };
             // The worker answers in order: this is the answer to the latest request sent so far.
             answered.try_set(Some((asked.clone(), answer)));

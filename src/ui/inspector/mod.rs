@@ -10,7 +10,7 @@ mod test_state;
 
 use super::context::Editor;
 use super::engine::Engine;
-use crate::sim::protocol::{Request, Response};
+use crate::sim::protocol::{ConvertAnswer, Request};
 use crate::asl::json::{Node, Number};
 use crate::asl::model::{QueryLanguage, State, StateKind};
 use crate::editor::change::Change;
@@ -327,17 +327,16 @@ fn workflow_form(editor: Editor, comment: String, timeout: String, start: String
 fn ask_convert(editor: Editor, engine: Engine, state: Option<StateRef>) {
     let sent = editor.session.with_untracked(|s| s.doc.text().to_string());
     let request = Request::Convert { definition: sent.clone(), state };
-    engine.ask(&request, move |response: Response| match response {
-        Response::Converted(Ok(text)) => {
+    engine.ask(&request, move |response: ConvertAnswer| match response {
+        ConvertAnswer::Converted(Ok(text)) => {
             if editor.session.with_untracked(|s| s.doc.text() == sent) {
                 editor.perform(Ok(Change::SetText(text)), "Convert to JSONata");
             } else {
                 editor.notice.set(Some("Not converted: the definition changed in the meantime; convert again".into()));
             }
         }
-        Response::Converted(Err(why)) => editor.notice.set(Some(why)),
-        Response::Error { message } => editor.notice.set(Some(format!("Not converted: {message}"))),
-        _ => {}
+        ConvertAnswer::Converted(Err(why)) => editor.notice.set(Some(why)),
+        ConvertAnswer::Error { message } => editor.notice.set(Some(format!("Not converted: {message}"))),
     });
 }
 

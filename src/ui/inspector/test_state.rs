@@ -4,7 +4,7 @@
 use super::super::context::Editor;
 use super::super::sim_view::SimView;
 use crate::sim::teststate::form::{MockChoice, TestForm};
-use crate::sim::protocol::{Request, Response, TestStateAnswer};
+use crate::sim::protocol::{Request, TestStateAnswer, TestStateReply};
 use crate::sim::teststate::{InspectionLevel, aws_cli_command};
 use leptos::prelude::*;
 
@@ -47,11 +47,10 @@ pub fn TestStatePanel(state: String) -> impl IntoView {
     let run = move |_| {
         let definition = editor.session.with_untracked(|s| s.doc.text().to_string());
         let ask = Request::TestState { definition, state: state_name.get_value(), form: form() };
-        engine.ask(&ask, move |response: Response| {
+        engine.ask(&ask, move |response: TestStateReply| {
             answer.set(Some(match response {
-                Response::TestState(TestStateAnswer::Body { status, next, body }) => Answer::Body { status, next, body },
-                Response::TestState(TestStateAnswer::Refused(why)) | Response::Error { message: why } => Answer::Refused(why),
-                other => Answer::Refused(format!("The engine answered TestState with {}.", other.what())),
+                TestStateReply::TestState(TestStateAnswer::Body { status, next, body }) => Answer::Body { status, next, body },
+                TestStateReply::TestState(TestStateAnswer::Refused(why)) | TestStateReply::Error { message: why } => Answer::Refused(why),
             }))
         });
     };
