@@ -1,6 +1,7 @@
 //! Layered auto-layout (Sugiyama), one phase a function: [`sizes`] (nodes sized to their names
 //! by the text model, containers to their branches), [`back_edges`] (loops turned back),
-//! [`ranks`] (longest path; a labelled edge spans two ranks, its label in between; far edges into
+//! [`ranks`] (longest path made tight by network simplex, see [`simplex`]; a labelled edge spans
+//! two ranks, its label in between; far edges into
 //! a target many states share drawn as references to it, see [`refs`]),
 //! [`dummies`] (long edges split, a label riding on its edge's middle dummy), [`ordering`]
 //! (crossings reduced, see [`order`]), [`place_across`] (isotonic regression: each node as close
@@ -15,6 +16,7 @@
 mod labels;
 mod order;
 mod refs;
+mod simplex;
 mod wrap;
 
 pub use labels::{label_overlaps, overlap};
@@ -51,6 +53,8 @@ const BRANCH_GAP: f64 = 24.0;
 /// when x is placed: a chain of states stays straight and the edges beside it make way.
 const LABEL_WEIGHT: f64 = 0.001;
 const DUMMY_WEIGHT: f64 = 0.00001;
+/// The exchanges network simplex may make at least (a graph's node count when larger).
+const SIMPLEX_BUDGET: usize = 200;
 /// A layered graph with more vertices (nodes and dummies) than this is ordered from one start.
 const BIG: usize = 2500;
 
@@ -593,10 +597,31 @@ fn ranks(graph: &Graph, role: &[Role]) -> Vec<usize> {
             }
         }
     }
+    tighten(graph, role, &mut rank);
     if n > 1 {
         rank[1] = (0..n).filter(|&i| i != 1).map(|i| rank[i]).max().unwrap_or(0) + 1;
     }
     rank
+}
+
+/// Phase 3's second step: the longest path's ranks made tight by network simplex (see
+/// [`simplex`]): the forward edges and the loops (turned around: a loop's target stays above its
+/// source) as short as their minimum lengths allow, in total.
+fn tighten(graph: &Graph, role: &[Role], rank: &mut [usize]) {
+    let constraints: Vec<simplex::Constraint> = (0..graph.edges.len())
+        .filter_map(|i| {
+            let e = &graph.edges[i];
+            if forward(graph, role, i) {
+                let minlen = if e.label.is_some() { 2 } else { 1 };
+                Some(simplex::Constraint { from: e.from, to: e.to, minlen, weight: 1.0 })
+            } else if role[i] == Role::Back && rank[e.from] > rank[e.to] {
+                Some(simplex::Constraint { from: e.to, to: e.from, minlen: 1, weight: 1.0 })
+            } else {
+                None
+            }
+        })
+        .collect();
+    simplex::tighten(rank, &constraints, SIMPLEX_BUDGET.max(graph.nodes.len()));
 }
 
 /// Phase 3b, references: the far edges into a target many states share become
