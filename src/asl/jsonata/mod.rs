@@ -261,7 +261,84 @@ impl Expression {
                 .max_array_length(aws::MAX_ARRAY_LENGTH)
                 .max_string_length(aws::MAX_STRING_LENGTH);
         }
-        bounded(&self.compiled, input, &bindings, options, env.limits)
+        let result = bounded(&self.compiled, input, &bindings, options.clone(), env.limits);
+        if self.dialect != Dialect::StepFunctions {
+            return result;
+        }
+        match &result {
+            // The engine refuses to carry an infinite number (JSON has none) and fails the
+            // operation that made it with D1001; AWS answers "Infinity" for the whole expression.
+            Err(JsonataError::Evaluation { code, .. }) if code == "D1001" => {
+                match self.root_infinity(input, &bindings, &options, env.limits) {
+                    Some(name) => Ok(Some(Value::String(name.into()))),
+                    None => result,
+                }
+            }
+            // The engine writes a NaN as null; AWS answers "NaN". Only a null result can be one.
+            Ok(Some(Value::Null)) if self.is_nan(input, &bindings, &options) => Ok(Some(Value::String("NaN".into()))),
+            _ => result,
+        }
+    }
+
+    /// AWS's name for the infinity the whole expression evaluates to (`1/0`, `-1/0`,
+    /// `1e308 * 10`): "Infinity" or "-Infinity", as AWS answers it (measured with TestState by
+    /// the floci emulator's maintainers, floci-io/floci#2737 and #2783, pinned in its
+    /// `JsonataEvaluatorTest`: `aNonFiniteNumberIsTheStringAwsWritesForIt`). Asked only when the
+    /// evaluation failed with D1001: when its outermost operation is arithmetic on two finite
+    /// numbers (each operand evaluated on its own) whose result overflows. An infinity that is
+    /// then used (`1/0 + 1`, `$string(1/0)`, `1/(10e300 * 10e100)`) stays JSONata's D1001, and
+    /// one built into an array or object (`[1/0]`, where AWS answers `["Infinity"]`) fails with
+    /// D1001 too: the engine cannot carry it there.
+    fn root_infinity(
+        &self,
+        input: Option<&Value>,
+        bindings: &jlens_core::Bindings,
+        options: &jlens_core::Options,
+        limits: Limits,
+    ) -> Option<&'static str> {
+        let mut root = &self.compiled.ast().root;
+        while let jlens_core::NodeKind::Block { exprs, .. } = &root.kind {
+            match exprs.as_slice() {
+                [only] => root = only,
+                _ => return None,
+            }
+        }
+        let jlens_core::NodeKind::Binary { op, lhs, rhs } = &root.kind else { return None };
+        use jlens_core::ast::BinaryOp;
+        let operand = |node: &jlens_core::Node| -> Option<f64> {
+            let text = self.source.get(node.span.start..node.span.end)?;
+            let compiled = jlens_core::Expression::compile(text).ok()?;
+            match bounded(&compiled, input, bindings, options.clone(), limits) {
+                Ok(Some(Value::Number(n))) => n.as_f64(),
+                _ => None,
+            }
+        };
+        let (l, r) = (operand(lhs)?, operand(rhs)?);
+        let n = match op {
+            BinaryOp::Add => l + r,
+            BinaryOp::Sub => l - r,
+            BinaryOp::Mul => l * r,
+            BinaryOp::Div => l / r,
+            _ => return None,
+        };
+        if n == f64::INFINITY {
+            Some("Infinity")
+        } else if n == f64::NEG_INFINITY {
+            Some("-Infinity")
+        } else {
+            None
+        }
+    }
+
+    /// Whether the expression, which gave null, gave a NaN (`0/0`, `$parseInteger('abc', '0')`):
+    /// the engine writes one as null, AWS as the string "NaN" (measured as for
+    /// [`root_infinity`](Self::root_infinity)). Asked only on a null result: the expression runs
+    /// again inside `$type(( … ))`, with the same seed: JSONata names a NaN's type "object" (its
+    /// `isNumeric` is false for NaN), and a null's "null".
+    fn is_nan(&self, input: Option<&Value>, bindings: &jlens_core::Bindings, options: &jlens_core::Options) -> bool {
+        let Ok(probe) = jlens_core::Expression::compile(&format!("$type(({}\n))", self.source)) else { return false };
+        let options = options.clone().max_steps(DEFAULT_MAX_STEPS);
+        matches!(probe.evaluate_with(input, bindings, &options), Ok(Some(Value::String(t))) if t == "object")
     }
 
     /// Whether the expression, which gave *undefined*, in fact gave a function (`$sum`,
