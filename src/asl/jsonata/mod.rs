@@ -14,7 +14,9 @@
 //! (JSONata 2.2), for the official test suite.
 //!
 //! AWS's bounds ([`aws`]): the Step Functions dialect evaluates within the depth and size AWS
-//! holds an expression to, and fails past them in AWS's words.
+//! holds an expression to, and fails past them in AWS's words. A whole expression whose number is
+//! not finite gives AWS's string for it ("Infinity", "-Infinity", "NaN"), which the engine, whose
+//! values are JSON, cannot carry ([`Expression::evaluate`]).
 
 pub mod budget;
 pub mod functions;
