@@ -14,9 +14,10 @@
 //! (JSONata 2.2), for the official test suite.
 //!
 //! AWS's bounds ([`aws`]): the Step Functions dialect evaluates within the depth and size AWS
-//! holds an expression to, and fails past them in AWS's words. A whole expression whose number is
-//! not finite gives AWS's string for it ("Infinity", "-Infinity", "NaN"), which the engine, whose
-//! values are JSON, cannot carry ([`Expression::evaluate`]).
+//! holds an expression to, and fails past them in AWS's words. A number that is not finite is
+//! AWS's string for it ("Infinity", "-Infinity", "NaN"), which the engine, whose values are JSON,
+//! cannot carry: rebuilt as the result or in the arrays and objects built around it
+//! ([`Expression::evaluate`]).
 
 pub mod budget;
 pub mod functions;
@@ -271,10 +272,9 @@ impl Expression {
             // The engine refuses to carry an infinite number (JSON has none) and fails the
             // operation that made it with D1001; AWS answers "Infinity" for the whole expression.
             Err(JsonataError::Evaluation { code, .. }) if code == "D1001" => {
-                match self.root_infinity(input, &bindings, &options, env.limits) {
-                    Some(name) => Ok(Some(Value::String(name.into()))),
-                    None => result,
-                }
+                let rebuilt = NonFinite { source: &self.source, input, bindings: &bindings, options: &options, limits: env.limits }
+                    .value(&self.compiled.ast().root);
+                rebuilt.unwrap_or(result)
             }
             // The engine writes a NaN as null; AWS answers "NaN". Only a null result can be one.
             Ok(Some(Value::Null)) if self.is_nan(input, &bindings, &options) => Ok(Some(Value::String("NaN".into()))),
@@ -282,59 +282,9 @@ impl Expression {
         }
     }
 
-    /// AWS's name for the infinity the whole expression evaluates to (`1/0`, `-1/0`,
-    /// `1e308 * 10`): "Infinity" or "-Infinity", as AWS answers it (measured with TestState by
-    /// the floci emulator's maintainers, floci-io/floci#2737 and #2783, pinned in its
-    /// `JsonataEvaluatorTest`: `aNonFiniteNumberIsTheStringAwsWritesForIt`). Asked only when the
-    /// evaluation failed with D1001: when its outermost operation is arithmetic on two finite
-    /// numbers (each operand evaluated on its own) whose result overflows. An infinity that is
-    /// then used (`1/0 + 1`, `$string(1/0)`, `1/(10e300 * 10e100)`) stays JSONata's D1001, and
-    /// one built into an array or object (`[1/0]`, where AWS answers `["Infinity"]`) fails with
-    /// D1001 too: the engine cannot carry it there.
-    fn root_infinity(
-        &self,
-        input: Option<&Value>,
-        bindings: &jlens_core::Bindings,
-        options: &jlens_core::Options,
-        limits: Limits,
-    ) -> Option<&'static str> {
-        let mut root = &self.compiled.ast().root;
-        while let jlens_core::NodeKind::Block { exprs, .. } = &root.kind {
-            match exprs.as_slice() {
-                [only] => root = only,
-                _ => return None,
-            }
-        }
-        let jlens_core::NodeKind::Binary { op, lhs, rhs } = &root.kind else { return None };
-        use jlens_core::ast::BinaryOp;
-        let operand = |node: &jlens_core::Node| -> Option<f64> {
-            let text = self.source.get(node.span.start..node.span.end)?;
-            let compiled = jlens_core::Expression::compile(text).ok()?;
-            match bounded(&compiled, input, bindings, options.clone(), limits) {
-                Ok(Some(Value::Number(n))) => n.as_f64(),
-                _ => None,
-            }
-        };
-        let (l, r) = (operand(lhs)?, operand(rhs)?);
-        let n = match op {
-            BinaryOp::Add => l + r,
-            BinaryOp::Sub => l - r,
-            BinaryOp::Mul => l * r,
-            BinaryOp::Div => l / r,
-            _ => return None,
-        };
-        if n == f64::INFINITY {
-            Some("Infinity")
-        } else if n == f64::NEG_INFINITY {
-            Some("-Infinity")
-        } else {
-            None
-        }
-    }
-
     /// Whether the expression, which gave null, gave a NaN (`0/0`, `$parseInteger('abc', '0')`):
-    /// the engine writes one as null, AWS as the string "NaN" (measured as for
-    /// [`root_infinity`](Self::root_infinity)). Asked only on a null result: the expression runs
+    /// the engine writes one as null, AWS as the string "NaN" (measured as for [`NonFinite`]).
+    /// Asked only on a null result: the expression runs
     /// again inside `$type(( … ))`, with the same seed: JSONata names a NaN's type "object" (its
     /// `isNumeric` is false for NaN), and a null's "null".
     fn is_nan(&self, input: Option<&Value>, bindings: &jlens_core::Bindings, options: &jlens_core::Options) -> bool {
@@ -381,6 +331,96 @@ impl Expression {
         }
         let limits = Limits { max_steps: max_steps.unwrap_or(DEFAULT_MAX_STEPS), ..Limits::DEFAULT };
         bounded(&self.compiled, input, &bindings, options, limits)
+    }
+}
+
+/// The value of an expression whose evaluation failed with D1001 because it made an infinite
+/// number, as AWS answers it: the infinity written "Infinity" or "-Infinity" (measured with
+/// TestState by the floci emulator's maintainers, floci-io/floci#2737 and #2783, pinned in its
+/// `JsonataEvaluatorTest`: `1/0`, `-1/0` and `1e308 * 10` answer the string, `[1/0]`
+/// `["Infinity"]`, `{'k': 1/0}` `{"k": "Infinity"}`). The engine, whose values are JSON, fails
+/// the arithmetic that made it instead, so the value is rebuilt from the top: arithmetic on two
+/// finite numbers (each operand evaluated on its own), and the array and object constructors
+/// around it, their items evaluated on their own. An infinity that is then used (`1/0 + 1`,
+/// `$string(1/0)`, `1/(10e300 * 10e100)`) is JSONata's D1001, as any other shape: `None`.
+struct NonFinite<'a> {
+    source: &'a str,
+    input: Option<&'a Value>,
+    bindings: &'a jlens_core::Bindings,
+    options: &'a jlens_core::Options,
+    limits: Limits,
+}
+
+impl NonFinite<'_> {
+    /// The node's value (`Ok(None)`: *undefined*), or `None` when it cannot be given.
+    fn value(&self, node: &jlens_core::Node) -> Option<Result<Option<Value>, JsonataError>> {
+        use jlens_core::NodeKind;
+        use jlens_core::ast::BinaryOp;
+        let text = self.source.get(node.span.start..node.span.end)?;
+        let compiled = jlens_core::Expression::compile(text).ok()?;
+        match bounded(&compiled, self.input, self.bindings, self.options.clone(), self.limits) {
+            Err(JsonataError::Evaluation { code, .. }) if code == "D1001" => {}
+            other => return Some(other),
+        }
+        match &node.kind {
+            NodeKind::Block { exprs, .. } => match exprs.as_slice() {
+                [only] => self.value(only),
+                _ => None,
+            },
+            NodeKind::Binary { op, lhs, rhs } => {
+                let operand = |node: &jlens_core::Node| match self.value(node)? {
+                    Ok(Some(Value::Number(n))) => n.as_f64(),
+                    _ => None,
+                };
+                let (l, r) = (operand(lhs)?, operand(rhs)?);
+                let n = match op {
+                    BinaryOp::Add => l + r,
+                    BinaryOp::Sub => l - r,
+                    BinaryOp::Mul => l * r,
+                    BinaryOp::Div => l / r,
+                    _ => return None,
+                };
+                let name = if n == f64::INFINITY {
+                    "Infinity"
+                } else if n == f64::NEG_INFINITY {
+                    "-Infinity"
+                } else {
+                    return None;
+                };
+                Some(Ok(Some(Value::String(name.into()))))
+            }
+            // JSONata's array constructor keeps an inner constructor's array as one item and
+            // appends the items of any other array.
+            NodeKind::Array { items } => {
+                let mut out = Vec::new();
+                for item in items {
+                    match self.value(item)? {
+                        Err(_) => return None,
+                        Ok(None) => {}
+                        Ok(Some(value)) if matches!(item.kind, NodeKind::Array { .. }) => out.push(value),
+                        Ok(Some(Value::Array(values))) => out.extend(values),
+                        Ok(Some(value)) => out.push(value),
+                    }
+                }
+                Some(Ok(Some(Value::Array(out))))
+            }
+            // An object constructor on an array input groups over its items: not rebuilt.
+            NodeKind::Object { pairs } if !matches!(self.input, Some(Value::Array(_))) => {
+                let mut out = serde_json::Map::new();
+                for (key, value) in pairs {
+                    let NodeKind::String { value: key } = &key.kind else { return None };
+                    match self.value(value)? {
+                        Err(_) => return None,
+                        Ok(None) => {}
+                        Ok(Some(value)) => {
+                            out.insert(key.clone(), value);
+                        }
+                    }
+                }
+                Some(Ok(Some(Value::Object(out))))
+            }
+            _ => None,
+        }
     }
 }
 

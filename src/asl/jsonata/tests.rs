@@ -137,6 +137,10 @@ fn numbers_that_are_not_finite() {
     gives("1e308 * 10", json!({}), json!("Infinity"));
     gives("-1e308 - 1e308", json!({}), json!("-Infinity"));
     gives("$states.input.n / 0", json!({"n": 2}), json!("Infinity"));
+    gives("[1/0]", json!({}), json!(["Infinity"]));
+    gives("{'k': 1/0}", json!({}), json!({"k": "Infinity"}));
+    gives("[1/0, 2, $states.input.list, [3, -1/0]]", json!({"list": [4, 5]}), json!(["Infinity", 2, 4, 5, [3, "-Infinity"]]));
+    gives("{'a': [1e308 * 10], 'b': $states.input.missing, 'c': 1}", json!({}), json!({"a": ["Infinity"], "c": 1}));
     gives("0/0", json!({}), json!("NaN"));
     gives("$parseInteger('abc', '0')", json!({}), json!("NaN"));
     // A null stays null; an infinity that is used again is JSONata's D1001.
@@ -145,6 +149,8 @@ fn numbers_that_are_not_finite() {
     fails("1/0 + 1", "D1001");
     fails("1/(10e300 * 10e100)", "D1001");
     fails("$string(1/0)", "D1001");
+    fails("[1/0 + 1]", "D1001");
+    fails("{$string(1): 1/0}", "D1001");
     // The JSONata dialect is the engine as it is.
     let plain = Expression::compile("1/0", Dialect::Jsonata).unwrap();
     let mut rng = StdRng::seed_from_u64(7);
