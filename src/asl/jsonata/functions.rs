@@ -122,7 +122,18 @@ fn parse(args: &[Option<Value>]) -> Result<Option<Value>, Error> {
         // `$parse(null)` (measured with TestState, pinned in the floci emulator's tests).
         return Err(Error::new("T0410").with("index", 1).with("token", "parse"));
     };
-    serde_json::from_str(text).map(Some).map_err(|e| failure(format!("$parse could not read the string as JSON: {e}")))
+    // AWS refuses, with D3137, what a lenient reader takes: an empty or blank string, a second
+    // document after the first, a key written twice in one object, a number beyond a 64-bit
+    // float (`1e400`): measured with TestState by the floci emulator's maintainers and pinned in
+    // its `JsonataEvaluatorTest` (`parse_rejectsJsonAwsRejects`, floci-io/floci#2783).
+    let invalid = |why: String| Error::new("D3137").with("message", format!("Invalid JSON: {why}"));
+    let (_, notes) = crate::asl::json::read_noting_duplicates(text).map_err(|e| {
+        invalid(format!("{} at {}:{}", e.message.trim_start_matches("invalid JSON: "), e.line, e.column))
+    })?;
+    if notes.duplicates {
+        return Err(invalid("an object writes the same key twice".into()));
+    }
+    serde_json::from_str(text).map(Some).map_err(|e| invalid(e.to_string()))
 }
 
 /// `$random(seed)` as AWS answers it: the first `nextDouble()` of Java's `java.util.Random`

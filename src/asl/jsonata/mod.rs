@@ -14,7 +14,10 @@
 //! (JSONata 2.2), for the official test suite.
 //!
 //! AWS's bounds ([`aws`]): the Step Functions dialect evaluates within the depth and size AWS
-//! holds an expression to, and fails past them in AWS's words.
+//! holds an expression to, and fails past them in AWS's words. A number that is not finite is
+//! AWS's string for it ("Infinity", "-Infinity", "NaN"), which the engine, whose values are JSON,
+//! cannot carry: rebuilt as the result or in the arrays and objects built around it
+//! ([`Expression::evaluate`]).
 
 pub mod budget;
 pub mod functions;
@@ -261,7 +264,33 @@ impl Expression {
                 .max_array_length(aws::MAX_ARRAY_LENGTH)
                 .max_string_length(aws::MAX_STRING_LENGTH);
         }
-        bounded(&self.compiled, input, &bindings, options, env.limits)
+        let result = bounded(&self.compiled, input, &bindings, options.clone(), env.limits);
+        if self.dialect != Dialect::StepFunctions {
+            return result;
+        }
+        match &result {
+            // The engine refuses to carry an infinite number (JSON has none) and fails the
+            // operation that made it with D1001; AWS answers "Infinity" for the whole expression.
+            Err(JsonataError::Evaluation { code, .. }) if code == "D1001" => {
+                let rebuilt = NonFinite { source: &self.source, input, bindings: &bindings, options: &options, limits: env.limits }
+                    .value(&self.compiled.ast().root);
+                rebuilt.unwrap_or(result)
+            }
+            // The engine writes a NaN as null; AWS answers "NaN". Only a null result can be one.
+            Ok(Some(Value::Null)) if self.is_nan(input, &bindings, &options) => Ok(Some(Value::String("NaN".into()))),
+            _ => result,
+        }
+    }
+
+    /// Whether the expression, which gave null, gave a NaN (`0/0`, `$parseInteger('abc', '0')`):
+    /// the engine writes one as null, AWS as the string "NaN" (measured as for [`NonFinite`]).
+    /// Asked only on a null result: the expression runs
+    /// again inside `$type(( … ))`, with the same seed: JSONata names a NaN's type "object" (its
+    /// `isNumeric` is false for NaN), and a null's "null".
+    fn is_nan(&self, input: Option<&Value>, bindings: &jlens_core::Bindings, options: &jlens_core::Options) -> bool {
+        let Ok(probe) = jlens_core::Expression::compile(&format!("$type(({}\n))", self.source)) else { return false };
+        let options = options.clone().max_steps(DEFAULT_MAX_STEPS);
+        matches!(probe.evaluate_with(input, bindings, &options), Ok(Some(Value::String(t))) if t == "object")
     }
 
     /// Whether the expression, which gave *undefined*, in fact gave a function (`$sum`,
@@ -302,6 +331,96 @@ impl Expression {
         }
         let limits = Limits { max_steps: max_steps.unwrap_or(DEFAULT_MAX_STEPS), ..Limits::DEFAULT };
         bounded(&self.compiled, input, &bindings, options, limits)
+    }
+}
+
+/// The value of an expression whose evaluation failed with D1001 because it made an infinite
+/// number, as AWS answers it: the infinity written "Infinity" or "-Infinity" (measured with
+/// TestState by the floci emulator's maintainers, floci-io/floci#2737 and #2783, pinned in its
+/// `JsonataEvaluatorTest`: `1/0`, `-1/0` and `1e308 * 10` answer the string, `[1/0]`
+/// `["Infinity"]`, `{'k': 1/0}` `{"k": "Infinity"}`). The engine, whose values are JSON, fails
+/// the arithmetic that made it instead, so the value is rebuilt from the top: arithmetic on two
+/// finite numbers (each operand evaluated on its own), and the array and object constructors
+/// around it, their items evaluated on their own. An infinity that is then used (`1/0 + 1`,
+/// `$string(1/0)`, `1/(10e300 * 10e100)`) is JSONata's D1001, as any other shape: `None`.
+struct NonFinite<'a> {
+    source: &'a str,
+    input: Option<&'a Value>,
+    bindings: &'a jlens_core::Bindings,
+    options: &'a jlens_core::Options,
+    limits: Limits,
+}
+
+impl NonFinite<'_> {
+    /// The node's value (`Ok(None)`: *undefined*), or `None` when it cannot be given.
+    fn value(&self, node: &jlens_core::Node) -> Option<Result<Option<Value>, JsonataError>> {
+        use jlens_core::NodeKind;
+        use jlens_core::ast::BinaryOp;
+        let text = self.source.get(node.span.start..node.span.end)?;
+        let compiled = jlens_core::Expression::compile(text).ok()?;
+        match bounded(&compiled, self.input, self.bindings, self.options.clone(), self.limits) {
+            Err(JsonataError::Evaluation { code, .. }) if code == "D1001" => {}
+            other => return Some(other),
+        }
+        match &node.kind {
+            NodeKind::Block { exprs, .. } => match exprs.as_slice() {
+                [only] => self.value(only),
+                _ => None,
+            },
+            NodeKind::Binary { op, lhs, rhs } => {
+                let operand = |node: &jlens_core::Node| match self.value(node)? {
+                    Ok(Some(Value::Number(n))) => n.as_f64(),
+                    _ => None,
+                };
+                let (l, r) = (operand(lhs)?, operand(rhs)?);
+                let n = match op {
+                    BinaryOp::Add => l + r,
+                    BinaryOp::Sub => l - r,
+                    BinaryOp::Mul => l * r,
+                    BinaryOp::Div => l / r,
+                    _ => return None,
+                };
+                let name = if n == f64::INFINITY {
+                    "Infinity"
+                } else if n == f64::NEG_INFINITY {
+                    "-Infinity"
+                } else {
+                    return None;
+                };
+                Some(Ok(Some(Value::String(name.into()))))
+            }
+            // JSONata's array constructor keeps an inner constructor's array as one item and
+            // appends the items of any other array.
+            NodeKind::Array { items } => {
+                let mut out = Vec::new();
+                for item in items {
+                    match self.value(item)? {
+                        Err(_) => return None,
+                        Ok(None) => {}
+                        Ok(Some(value)) if matches!(item.kind, NodeKind::Array { .. }) => out.push(value),
+                        Ok(Some(Value::Array(values))) => out.extend(values),
+                        Ok(Some(value)) => out.push(value),
+                    }
+                }
+                Some(Ok(Some(Value::Array(out))))
+            }
+            // An object constructor on an array input groups over its items: not rebuilt.
+            NodeKind::Object { pairs } if !matches!(self.input, Some(Value::Array(_))) => {
+                let mut out = serde_json::Map::new();
+                for (key, value) in pairs {
+                    let NodeKind::String { value: key } = &key.kind else { return None };
+                    match self.value(value)? {
+                        Err(_) => return None,
+                        Ok(None) => {}
+                        Ok(Some(value)) => {
+                            out.insert(key.clone(), value);
+                        }
+                    }
+                }
+                Some(Ok(Some(Value::Object(out))))
+            }
+            _ => None,
+        }
     }
 }
 

@@ -126,3 +126,46 @@ fn what_aws_answers_at_its_bounds() {
     assert_eq!(run("$parse(null)", json!({})).unwrap_err().aws_text(), "T0410: Argument 1 of function \"parse\" does not match function signature");
     assert_eq!(run("$sqrt(-1)", json!({})).unwrap_err().aws_text(), "D3060: The sqrt function cannot be applied to a negative number: -1");
 }
+
+/// A whole expression's number that is not finite, as AWS writes it (floci-io/floci#2737,
+/// measured with TestState): the engine fails the arithmetic with D1001 or writes NaN as null.
+#[test]
+fn numbers_that_are_not_finite() {
+    gives("1/0", json!({}), json!("Infinity"));
+    gives("(1/0)", json!({}), json!("Infinity"));
+    gives("-1/0", json!({}), json!("-Infinity"));
+    gives("1e308 * 10", json!({}), json!("Infinity"));
+    gives("-1e308 - 1e308", json!({}), json!("-Infinity"));
+    gives("$states.input.n / 0", json!({"n": 2}), json!("Infinity"));
+    gives("[1/0]", json!({}), json!(["Infinity"]));
+    gives("{'k': 1/0}", json!({}), json!({"k": "Infinity"}));
+    gives("[1/0, 2, $states.input.list, [3, -1/0]]", json!({"list": [4, 5]}), json!(["Infinity", 2, 4, 5, [3, "-Infinity"]]));
+    gives("{'a': [1e308 * 10], 'b': $states.input.missing, 'c': 1}", json!({}), json!({"a": ["Infinity"], "c": 1}));
+    gives("0/0", json!({}), json!("NaN"));
+    gives("$parseInteger('abc', '0')", json!({}), json!("NaN"));
+    // A null stays null; an infinity that is used again is JSONata's D1001.
+    gives("null", json!({}), json!(null));
+    gives("$states.input.n", json!({"n": null}), json!(null));
+    fails("1/0 + 1", "D1001");
+    fails("1/(10e300 * 10e100)", "D1001");
+    fails("$string(1/0)", "D1001");
+    fails("[1/0 + 1]", "D1001");
+    fails("{$string(1): 1/0}", "D1001");
+    // The JSONata dialect is the engine as it is.
+    let plain = Expression::compile("1/0", Dialect::Jsonata).unwrap();
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut env = Environment { states: None, variables: &Map::new(), now_millis: 0, rng: &mut rng, limits: Default::default() };
+    assert_eq!(plain.evaluate(None, &mut env).unwrap_err().code(), "D1001");
+}
+
+/// `$parse` refuses, with D3137, what AWS refuses (floci-io/floci#2783, its
+/// `parse_rejectsJsonAwsRejects`): an empty or blank string, a second document, a key written
+/// twice, a number beyond a float.
+#[test]
+fn parse_is_strict() {
+    for text in ["''", "'  '", "'{\"a\":1}{\"b\":2}'", "'[1,2] [3,4]'", "'{\"a\":1,\"a\":2}'", "'[{\"a\":{\"b\":1,\"b\":1}}]'", "'1e400'", "'{a:1}'"] {
+        fails(&format!("$parse({text})"), "D3137");
+    }
+    gives("$parse('{\"b\":1,\"a\":[1,{\"a\":null}]}')", json!({}), json!({"b": 1, "a": [1, {"a": null}]}));
+    gives("$parse(' 1.0 ')", json!({}), json!(1));
+}
