@@ -158,6 +158,12 @@ fn map_items() -> Value {
 }
 
 impl WorkloadSpec {
+    /// The inputs of one run, one per execution, in the engine's shared form: built before the
+    /// clock starts, as the peer harness builds its JavaScript objects before it times a run.
+    pub fn shared_inputs(&self) -> Vec<Shared> {
+        self.inputs().iter().map(Shared::from).collect()
+    }
+
     /// The inputs of one run, one per execution.
     pub fn inputs(&self) -> Vec<Value> {
         match self.name {
@@ -242,13 +248,13 @@ pub fn compile(definition: &str) -> Result<Arc<Program>, CompileError> {
 /// Runs every execution of one run of `spec`, sequentially, each on its own virtual clock. The
 /// histories are not kept ([`ExecutionConfig::keep_history`]): the harness reads only the
 /// outputs and counts the states entered, as the peer harness does in its timed runs.
-pub fn run_workload(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Value>) -> WorkloadRun {
+pub fn run_workload<I: Into<Payload>>(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<I>) -> WorkloadRun {
     run_workload_with(spec, program, inputs, false)
 }
 
 /// [`run_workload`], keeping every execution's history when `keep_history` (as a caller that
 /// shows it would).
-pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Value>, keep_history: bool) -> WorkloadRun {
+pub fn run_workload_with<I: Into<Payload>>(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<I>, keep_history: bool) -> WorkloadRun {
     let mut outputs = Vec::with_capacity(inputs.len());
     let mut transitions = 0;
     // One registry for the run, handed from execution to execution, as the peer harness passes
@@ -295,7 +301,7 @@ pub struct Workload {
     spec: &'static WorkloadSpec,
     program: Arc<Program>,
     /// The next run's inputs ([`Workload::prepare`]).
-    inputs: Option<Vec<Value>>,
+    inputs: Option<Vec<Shared>>,
     /// The last run, for [`Workload::verify`].
     last: Option<WorkloadRun>,
 }
@@ -321,14 +327,14 @@ impl Workload {
     /// 10,000 kept order outputs was an eighth of a warm order_workflow run in wasm).
     pub fn prepare(&mut self) {
         self.last = None;
-        self.inputs = Some(self.spec.inputs());
+        self.inputs = Some(self.spec.shared_inputs());
     }
 
     /// Runs every execution of one run; gives the state transitions. The outputs are kept
     /// until the next [`Workload::prepare`], as the native harness keeps them until it checked
     /// them.
     pub fn run(&mut self) -> u64 {
-        let inputs = self.inputs.take().unwrap_or_else(|| self.spec.inputs());
+        let inputs = self.inputs.take().unwrap_or_else(|| self.spec.shared_inputs());
         // Released by `prepare` already, unless the caller skipped it.
         self.last = None;
         let run = run_workload(self.spec, &self.program, inputs);
