@@ -8,9 +8,9 @@
 //!
 //! A template made only of literals and member paths from `$` (`"value.$": "$.value"`, the
 //! common case) is also compiled into the interpreter's shared value form
-//! ([`Template::eval_shared`]): its keys and literals are made once, and each evaluation builds
-//! one vector of members sharing them, instead of a `serde_json::Map` with a hash index and a
-//! string per key.
+//! ([`Template::eval_shared`], for an input in that form): its keys and literals are made once,
+//! and each evaluation builds one vector of members sharing them, instead of a
+//! `serde_json::Map` with a hash index and a string per key.
 
 use std::fmt;
 use std::rc::Rc;
@@ -193,16 +193,15 @@ impl Template {
         compile(template, &mut pointer).map(|root| Template { shared: shared_node(&root), root })
     }
 
-    /// Builds the payload in the shared form from `input`, when the template has only literals
-    /// and member paths from `$` and every path finds its member. `None` otherwise: the caller
-    /// then evaluates it with [`Template::eval`], which gives the same value or the error (a
-    /// template of this kind draws no random numbers and reads neither `$$` nor variables).
+    /// Builds the payload in the shared form from `input`, when the input is in that form, the
+    /// template has only literals and member paths from `$` and every path finds its member.
+    /// `None` otherwise: the caller then evaluates it with [`Template::eval`], which gives the
+    /// same value or the error (a template of this kind draws no random numbers and reads
+    /// neither `$$` nor variables). An input held as a `serde_json::Value` keeps that form: its
+    /// members would be copied into the shared form, and the next reader (a Map's results, an
+    /// intrinsic) would copy them back.
     pub fn eval_shared(&self, input: &Payload) -> Option<Shared> {
-        let node = self.shared.as_ref()?;
-        match input.as_shared() {
-            Some(shared) => eval_on_shared(node, shared),
-            None => eval_on_value(node, input),
-        }
+        eval_on_shared(self.shared.as_ref()?, input.as_shared()?)
     }
 
     /// Builds the payload. Paths read `roots`; intrinsics draw randomness from `rng` only.
@@ -361,27 +360,6 @@ fn eval_on_shared(node: &SharedNode, input: &Shared) -> Option<Shared> {
     })
 }
 
-fn eval_on_value(node: &SharedNode, input: &Value) -> Option<Shared> {
-    Some(match node {
-        SharedNode::Literal(value) => value.clone(),
-        SharedNode::Object(members) => {
-            let mut out = Vec::with_capacity(members.len());
-            for (key, member) in members {
-                out.push((key.clone(), eval_on_value(member, input)?));
-            }
-            Shared::object(out)
-        }
-        SharedNode::Array(items) => Shared::Array(Rc::new(items.iter().map(|item| eval_on_value(item, input)).collect::<Option<_>>()?)),
-        SharedNode::Member(names) => {
-            let mut at = input;
-            for name in names {
-                at = at.as_object()?.get(name)?;
-            }
-            Shared::from(at)
-        }
-    })
-}
-
 fn eval(node: &Node, roots: &Roots, rng: &mut dyn RngCore) -> Result<Value, TemplateEvalError> {
     match node {
         Node::Literal(value) => Ok(value.clone()),
@@ -431,18 +409,17 @@ mod shared_tests {
     use super::*;
     use serde_json::json;
 
-    /// The template's shared evaluation of `input` (in both payload forms), checked against
-    /// [`Template::eval`]: the same value, members in the same order.
+    /// The template's shared evaluation of `input`, checked against [`Template::eval`]: the
+    /// same value, members in the same order.
     fn shared_eval(template: Value, input: Value) -> Option<Value> {
         let template = Template::compile(&template).unwrap();
-        let from_value = template.eval_shared(&Payload::new(input.clone())).map(|s| s.to_value());
-        let from_shared = template.eval_shared(&Payload::from_shared(Shared::from(&input))).map(|s| s.to_value());
-        assert_eq!(from_value, from_shared);
-        if let Some(value) = &from_value {
+        assert_eq!(template.eval_shared(&Payload::new(input.clone())), None, "a Value input keeps its form");
+        let shared = template.eval_shared(&Payload::from_shared(Shared::from(&input))).map(|s| s.to_value());
+        if let Some(value) = &shared {
             let full = template.eval(&Roots::input(&input), &mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(0)).unwrap();
             assert_eq!(value.to_string(), full.to_string());
         }
-        from_value
+        shared
     }
 
     #[test]
