@@ -159,22 +159,27 @@ fn map_items() -> Value {
 
 impl WorkloadSpec {
     /// The inputs of one run, one per execution, in the engine's shared form: built before the
-    /// clock starts, as the peer harness builds its JavaScript objects before it times a run.
+    /// clock starts, as the peer harness builds its JavaScript objects before it times a run
+    /// (one at a time, so the `serde_json::Value`s are not all held beside them).
     pub fn shared_inputs(&self) -> Vec<Shared> {
-        self.inputs().iter().map(Shared::from).collect()
+        (0..self.executions).map(|i| Shared::from(&self.input(i))).collect()
     }
 
     /// The inputs of one run, one per execution.
     pub fn inputs(&self) -> Vec<Value> {
+        (0..self.executions).map(|i| self.input(i)).collect()
+    }
+
+    /// The input of the `i`-th execution of a run.
+    fn input(&self, i: usize) -> Value {
         match self.name {
-            "loop_counter" => vec![json!({"n": LOOP_N})],
-            "map_10k" => vec![json!({"items": map_items()})],
-            "order_workflow" => (0..ORDER_RUNS).map(order_input).collect(),
-            "wait_heavy" => vec![json!({"tag": "wait", "payload": [1, 2, 3]})],
-            "parallel_fanout" => (0..PAR_RUNS).map(|i| json!({"value": i})).collect(),
-            "chain_500" => (0..100).map(|i| json!({"value": i})).collect(),
-            "choice_200" => (0..100).map(|_| json!({"x": 50, "tag": "t70"})).collect(),
-            _ => Vec::new(),
+            "loop_counter" => json!({"n": LOOP_N}),
+            "map_10k" => json!({"items": map_items()}),
+            "order_workflow" => order_input(i),
+            "wait_heavy" => json!({"tag": "wait", "payload": [1, 2, 3]}),
+            "parallel_fanout" | "chain_500" => json!({"value": i}),
+            "choice_200" => json!({"x": 50, "tag": "t70"}),
+            _ => Value::Null,
         }
     }
 
