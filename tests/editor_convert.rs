@@ -28,7 +28,7 @@ fn text(machine: &StateMachine) -> String {
 fn run(text: &str, input: &str) -> Execution {
     let program = Arc::new(Program::from_text(text).unwrap_or_else(|e| panic!("compiles: {e:?}\n{text}")));
     let config = ExecutionConfig { seed: 11, state_machine_name: seed::NAME.into(), ..ExecutionConfig::default() };
-    Execution::start(program, serde_json::from_str(input).unwrap(), Box::new(VirtualClock::default()), statecraft::handlers::seed_registry(), config).run_to_end()
+    Execution::start(program, serde_json::from_str::<serde_json::Value>(input).unwrap(), Box::new(VirtualClock::default()), statecraft::handlers::seed_registry(), config).run_to_end()
 }
 
 /// The outcome to compare: the output, or the error name (causes differ between languages).

@@ -14,7 +14,7 @@ fn run(input: &str, seed_value: u64) -> Execution {
     let config = ExecutionConfig { seed: seed_value, state_machine_name: seed::NAME.into(), ..ExecutionConfig::default() };
     Execution::start(
         program,
-        serde_json::from_str(input).unwrap(),
+        serde_json::from_str::<serde_json::Value>(input).unwrap(),
         Box::new(VirtualClock::default()),
         statecraft::handlers::seed_registry(),
         config,
@@ -206,7 +206,7 @@ fn the_jsonata_version_gives_the_same_results() {
         let config = ExecutionConfig { seed: 7, state_machine_name: seed::NAME.into(), ..ExecutionConfig::default() };
         let actual = Execution::start(
             jsonata.clone(),
-            serde_json::from_str(test.input).unwrap(),
+            serde_json::from_str::<serde_json::Value>(test.input).unwrap(),
             Box::new(VirtualClock::default()),
             statecraft::handlers::seed_registry(),
             config,

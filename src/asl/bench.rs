@@ -158,17 +158,28 @@ fn map_items() -> Value {
 }
 
 impl WorkloadSpec {
+    /// The inputs of one run, one per execution, in the engine's shared form: built before the
+    /// clock starts, as the peer harness builds its JavaScript objects before it times a run
+    /// (one at a time, so the `serde_json::Value`s are not all held beside them).
+    pub fn shared_inputs(&self) -> Vec<Shared> {
+        (0..self.executions).map(|i| Shared::from(&self.input(i))).collect()
+    }
+
     /// The inputs of one run, one per execution.
     pub fn inputs(&self) -> Vec<Value> {
+        (0..self.executions).map(|i| self.input(i)).collect()
+    }
+
+    /// The input of the `i`-th execution of a run.
+    fn input(&self, i: usize) -> Value {
         match self.name {
-            "loop_counter" => vec![json!({"n": LOOP_N})],
-            "map_10k" => vec![json!({"items": map_items()})],
-            "order_workflow" => (0..ORDER_RUNS).map(order_input).collect(),
-            "wait_heavy" => vec![json!({"tag": "wait", "payload": [1, 2, 3]})],
-            "parallel_fanout" => (0..PAR_RUNS).map(|i| json!({"value": i})).collect(),
-            "chain_500" => (0..100).map(|i| json!({"value": i})).collect(),
-            "choice_200" => (0..100).map(|_| json!({"x": 50, "tag": "t70"})).collect(),
-            _ => Vec::new(),
+            "loop_counter" => json!({"n": LOOP_N}),
+            "map_10k" => json!({"items": map_items()}),
+            "order_workflow" => order_input(i),
+            "wait_heavy" => json!({"tag": "wait", "payload": [1, 2, 3]}),
+            "parallel_fanout" | "chain_500" => json!({"value": i}),
+            "choice_200" => json!({"x": 50, "tag": "t70"}),
+            _ => Value::Null,
         }
     }
 
@@ -242,13 +253,13 @@ pub fn compile(definition: &str) -> Result<Arc<Program>, CompileError> {
 /// Runs every execution of one run of `spec`, sequentially, each on its own virtual clock. The
 /// histories are not kept ([`ExecutionConfig::keep_history`]): the harness reads only the
 /// outputs and counts the states entered, as the peer harness does in its timed runs.
-pub fn run_workload(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Value>) -> WorkloadRun {
+pub fn run_workload<I: Into<Payload>>(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<I>) -> WorkloadRun {
     run_workload_with(spec, program, inputs, false)
 }
 
 /// [`run_workload`], keeping every execution's history when `keep_history` (as a caller that
 /// shows it would).
-pub fn run_workload_with(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<Value>, keep_history: bool) -> WorkloadRun {
+pub fn run_workload_with<I: Into<Payload>>(spec: &WorkloadSpec, program: &Arc<Program>, inputs: Vec<I>, keep_history: bool) -> WorkloadRun {
     let mut outputs = Vec::with_capacity(inputs.len());
     let mut transitions = 0;
     // One registry for the run, handed from execution to execution, as the peer harness passes
@@ -295,7 +306,7 @@ pub struct Workload {
     spec: &'static WorkloadSpec,
     program: Arc<Program>,
     /// The next run's inputs ([`Workload::prepare`]).
-    inputs: Option<Vec<Value>>,
+    inputs: Option<Vec<Shared>>,
     /// The last run, for [`Workload::verify`].
     last: Option<WorkloadRun>,
 }
@@ -321,14 +332,14 @@ impl Workload {
     /// 10,000 kept order outputs was an eighth of a warm order_workflow run in wasm).
     pub fn prepare(&mut self) {
         self.last = None;
-        self.inputs = Some(self.spec.inputs());
+        self.inputs = Some(self.spec.shared_inputs());
     }
 
     /// Runs every execution of one run; gives the state transitions. The outputs are kept
     /// until the next [`Workload::prepare`], as the native harness keeps them until it checked
     /// them.
     pub fn run(&mut self) -> u64 {
-        let inputs = self.inputs.take().unwrap_or_else(|| self.spec.inputs());
+        let inputs = self.inputs.take().unwrap_or_else(|| self.spec.shared_inputs());
         // Released by `prepare` already, unless the caller skipped it.
         self.last = None;
         let run = run_workload(self.spec, &self.program, inputs);

@@ -164,6 +164,110 @@ impl Serialize for Shared {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Shared {
+    /// Reads JSON straight into the shared form, as a caller that has the input as text does
+    /// (no `serde_json::Value` in between). A key written twice keeps its first place and its
+    /// last value, as `serde_json::Map` (in insertion order) keeps it.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Shared, D::Error> {
+        deserializer.deserialize_any(SharedVisitor)
+    }
+}
+
+struct SharedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SharedVisitor {
+    type Value = Shared;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Shared, E> {
+        Ok(Shared::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Shared, E> {
+        Ok(Shared::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Shared, E> {
+        Ok(Shared::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Shared, E> {
+        // As `serde_json::Value` reads a float: a non-finite one is null.
+        Ok(Number::from_f64(x).map_or(Shared::Null, Shared::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Shared, E> {
+        Ok(Shared::from(s))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Shared, E> {
+        Ok(Shared::from(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Shared, E> {
+        Ok(Shared::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Shared, E> {
+        Ok(Shared::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Shared, D::Error> {
+        serde::Deserialize::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shared, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<Shared>()? {
+            items.push(item);
+        }
+        Ok(Shared::Array(Rc::new(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shared, A::Error> {
+        let mut members: Vec<(Rc<str>, Shared)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(Key(key)) = map.next_key::<Key>()? {
+            let value = map.next_value::<Shared>()?;
+            match members.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, slot)) => *slot = value,
+                None => members.push((key, value)),
+            }
+        }
+        Ok(Shared::Object(Rc::new(members)))
+    }
+}
+
+/// An object's key, read straight into its shared string (no `String` in between).
+struct Key(Rc<str>);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = Key;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_str<E>(self, s: &str) -> Result<Key, E> {
+                Ok(Key(Rc::from(s)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl Shared {
+    /// Reads JSON text into the shared form (see the `Deserialize` impl).
+    pub fn from_json(text: &str) -> serde_json::Result<Shared> {
+        serde_json::from_str(text)
+    }
+}
+
 /// One immutable JSON payload, shared by whoever holds it (a clone is a reference count). It
 /// holds a `serde_json::Value`, or a [`Shared`] value and the `serde_json::Value` built from
 /// it the first time a reader dereferences it.
@@ -274,6 +378,12 @@ impl Deref for Payload {
     }
 }
 
+impl From<Shared> for Payload {
+    fn from(value: Shared) -> Payload {
+        Payload::from_shared(value)
+    }
+}
+
 impl AsRef<Value> for Payload {
     fn as_ref(&self) -> &Value {
         self
@@ -340,6 +450,21 @@ mod tests {
         assert_eq!(shared.get("missing"), None);
         assert!(!shared.nested_deeper_than(3) && shared.nested_deeper_than(2));
         assert_eq!(shared.nested_deeper_than(2), crate::asl::interp::quota::nested_deeper_than(&value, 2));
+    }
+
+    #[test]
+    fn json_text_reads_into_the_shared_form_as_serde_json_reads_it() {
+        let text = r#"{"z": 1, "a": [true, null, 2.5, -3, 18446744073709551615, "s\u00e9"], "d": 1, "m": {"y": {}, "b": []}, "d": 2}"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        let shared = Shared::from_json(text).unwrap();
+        assert_eq!(shared, Shared::from(&value));
+        // A key given twice keeps its first place and its last value.
+        assert_eq!(shared.to_value().to_string(), value.to_string());
+        assert_eq!(shared.get("d"), Some(&Shared::Number(2.into())));
+        let error = Shared::from_json("{\"a\": [1,\n 2,]}").unwrap_err();
+        assert_eq!((error.line(), error.is_syntax()), (2, true));
+        let payload: Payload = Shared::from_json("[1]").unwrap().into();
+        assert!(payload.as_shared().is_some());
     }
 
     #[test]

@@ -109,7 +109,8 @@ pub fn run_command(definition: &str, input: &str, options: &RunOptions) -> RunRe
     if let Some(refused) = crate::asl::interp::quota::execution_input_error(input) {
         return usage(format!("StartExecution would refuse the input: {refused}\n"));
     }
-    let input: Value = match serde_json::from_str(input) {
+    // Read straight into the shared form the handlers take (no `serde_json::Value` copy).
+    let input = match crate::asl::value::Shared::from_json(input) {
         Ok(v) => v,
         Err(e) => return usage(format!("the input is not JSON: {e}\n")),
     };

@@ -396,16 +396,18 @@ fn no_live_fiber(fid: FiberId) -> ! {
 
 impl Execution {
     /// Starts an execution: records ExecutionStarted at the clock's time; nothing else runs
-    /// until [`Execution::step`] or [`Execution::run`].
+    /// until [`Execution::step`] or [`Execution::run`]. The input is a `serde_json::Value`, or
+    /// a [`crate::asl::value::Shared`] (read from text with `Shared::from_json`): a handler
+    /// that works on shared values ([`TaskHandler::takes_shared`]) then reads it without a copy.
     pub fn start(
         program: Arc<Program>,
-        input: Value,
+        input: impl Into<Payload>,
         clock: Box<dyn Clock>,
         handlers: HandlerRegistry,
         config: ExecutionConfig,
     ) -> Execution {
         let start_time = clock.now();
-        let input = Payload::new(input);
+        let input: Payload = input.into();
         let start_state = program.scope(ScopeId::TOP).start;
         let mut execution = Execution {
             rng: SeededRng::new(config.seed),

@@ -129,6 +129,21 @@ pub fn build(
     })
 }
 
+/// [`build`] as a payload: in the shared form when the template has one
+/// ([`Template::eval_shared`]), else the `serde_json::Value` [`build`] gives (or its error).
+pub fn build_payload(
+    template: &Template,
+    input: &Payload,
+    refs: &Refs,
+    rng: &mut dyn RngCore,
+    site: StateSite,
+) -> Result<Payload, StatesError> {
+    match template.eval_shared(input) {
+        Some(shared) => Ok(Payload::from_shared(shared)),
+        None => build(template, input, refs, rng, site).map(Payload::new),
+    }
+}
+
 /// Applies ResultPath: puts `result` into the raw state input.
 pub fn place(placement: &ResultPlacement, raw_input: &Payload, result: Payload, site: StateSite) -> Result<Payload, StatesError> {
     match placement {
@@ -172,7 +187,7 @@ pub fn effective_input(
 ) -> Result<Payload, StatesError> {
     let selected = select(&state.input_path, raw_input, refs, site)?;
     match &state.parameters {
-        Some(template) => build(template, &selected, refs, rng, site).map(Payload::new),
+        Some(template) => build_payload(template, &selected, refs, rng, site),
         None => Ok(selected),
     }
 }
@@ -180,7 +195,7 @@ pub fn effective_input(
 /// ResultSelector: the selected result, which Assign and ResultPath see.
 pub fn select_result(state: &CompiledState, result: Payload, refs: &Refs, rng: &mut dyn RngCore, site: StateSite) -> Result<Payload, StatesError> {
     match &state.result_selector {
-        Some(template) => Ok(Payload::new(build(template, &result, refs, rng, site)?)),
+        Some(template) => build_payload(template, &result, refs, rng, site),
         None => Ok(result),
     }
 }

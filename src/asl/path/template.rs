@@ -5,19 +5,41 @@
 //!
 //! A template is compiled once ([`Template::compile`], errors as [`TemplateError`]) and then
 //! evaluated per state entry ([`Template::eval`], errors as [`TemplateEvalError`]).
+//!
+//! A template made only of literals and member paths from `$` (`"value.$": "$.value"`, the
+//! common case) is also compiled into the interpreter's shared value form
+//! ([`Template::eval_shared`], for an input in that form): its keys and literals are made once,
+//! and each evaluation builds one vector of members sharing them, instead of a
+//! `serde_json::Map` with a hash index and a string per key.
 
 use std::fmt;
+use std::rc::Rc;
 
 use rand::RngCore;
 use serde_json::{Map, Value};
 
 use super::{EvalError, JsonPath, PathError, Roots};
+use super::ast::{Root, Segment, Selector};
 use crate::asl::intrinsic::{self, Call, IntrinsicError, IntrinsicEvalError};
+use crate::asl::value::{Payload, Shared};
 
 /// A compiled payload template.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Template {
     root: Node,
+    /// The same template in the shared form, when it has only literals, objects with distinct
+    /// keys, arrays and member paths from `$` ([`Template::eval_shared`]).
+    shared: Option<SharedNode>,
+}
+
+/// A template node in the shared form: what [`Template::eval_shared`] evaluates.
+#[derive(Clone, Debug, PartialEq)]
+enum SharedNode {
+    Literal(Shared),
+    Object(Vec<(Rc<str>, SharedNode)>),
+    Array(Vec<SharedNode>),
+    /// `$`, `$.a`, `$.a.b` ...: the member names from the input.
+    Member(Vec<String>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -168,7 +190,18 @@ impl Template {
     /// Compiles a template, parsing every `.$` value once.
     pub fn compile(template: &Value) -> Result<Template, TemplateError> {
         let mut pointer = String::new();
-        compile(template, &mut pointer).map(|root| Template { root })
+        compile(template, &mut pointer).map(|root| Template { shared: shared_node(&root), root })
+    }
+
+    /// Builds the payload in the shared form from `input`, when the input is in that form, the
+    /// template has only literals and member paths from `$` and every path finds its member.
+    /// `None` otherwise: the caller then evaluates it with [`Template::eval`], which gives the
+    /// same value or the error (a template of this kind draws no random numbers and reads
+    /// neither `$$` nor variables). An input held as a `serde_json::Value` keeps that form: its
+    /// members would be copied into the shared form, and the next reader (a Map's results, an
+    /// intrinsic) would copy them back.
+    pub fn eval_shared(&self, input: &Payload) -> Option<Shared> {
+        eval_on_shared(self.shared.as_ref()?, input.as_shared()?)
     }
 
     /// Builds the payload. Paths read `roots`; intrinsics draw randomness from `rng` only.
@@ -272,6 +305,61 @@ fn dynamic(key: &str, value: &Value, pointer: &str) -> Result<Node, TemplateErro
     }
 }
 
+/// The shared form of a compiled node, when it has one (see [`SharedNode`]).
+fn shared_node(node: &Node) -> Option<SharedNode> {
+    match node {
+        Node::Literal(value) => Some(SharedNode::Literal(Shared::from(value))),
+        Node::Object { members, .. } => {
+            // Distinct keys only (`{"a": 1, "a.$": "$.b"}` keeps the last in the first's place).
+            let distinct = members.iter().enumerate().all(|(i, (key, _))| members[..i].iter().all(|(other, _)| other != key));
+            if !distinct {
+                return None;
+            }
+            members
+                .iter()
+                .map(|(key, member)| Some((Rc::from(key.as_str()), shared_node(member)?)))
+                .collect::<Option<_>>()
+                .map(SharedNode::Object)
+        }
+        Node::Array(items) => items.iter().map(shared_node).collect::<Option<_>>().map(SharedNode::Array),
+        Node::Path { path, .. } => {
+            if *path.root() != Root::Input || path.function().is_some() {
+                return None;
+            }
+            path.segments()
+                .iter()
+                .map(|segment| match segment {
+                    Segment::Child(Selector::Name(name)) => Some(name.clone()),
+                    _ => None,
+                })
+                .collect::<Option<_>>()
+                .map(SharedNode::Member)
+        }
+        Node::Intrinsic { .. } => None,
+    }
+}
+
+fn eval_on_shared(node: &SharedNode, input: &Shared) -> Option<Shared> {
+    Some(match node {
+        SharedNode::Literal(value) => value.clone(),
+        SharedNode::Object(members) => {
+            let mut out = Vec::with_capacity(members.len());
+            for (key, member) in members {
+                out.push((key.clone(), eval_on_shared(member, input)?));
+            }
+            Shared::object(out)
+        }
+        SharedNode::Array(items) => Shared::Array(Rc::new(items.iter().map(|item| eval_on_shared(item, input)).collect::<Option<_>>()?)),
+        SharedNode::Member(names) => {
+            let mut at = input;
+            for name in names {
+                at = at.get(name)?;
+            }
+            at.clone()
+        }
+    })
+}
+
 fn eval(node: &Node, roots: &Roots, rng: &mut dyn RngCore) -> Result<Value, TemplateEvalError> {
     match node {
         Node::Literal(value) => Ok(value.clone()),
@@ -313,5 +401,50 @@ fn eval(node: &Node, roots: &Roots, rng: &mut dyn RngCore) -> Result<Value, Temp
                     error,
                 })
         }
+    }
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The template's shared evaluation of `input`, checked against [`Template::eval`]: the
+    /// same value, members in the same order.
+    fn shared_eval(template: Value, input: Value) -> Option<Value> {
+        let template = Template::compile(&template).unwrap();
+        assert_eq!(template.eval_shared(&Payload::new(input.clone())), None, "a Value input keeps its form");
+        let shared = template.eval_shared(&Payload::from_shared(Shared::from(&input))).map(|s| s.to_value());
+        if let Some(value) = &shared {
+            let full = template.eval(&Roots::input(&input), &mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(0)).unwrap();
+            assert_eq!(value.to_string(), full.to_string());
+        }
+        shared
+    }
+
+    #[test]
+    fn member_path_templates_build_the_same_value_in_the_shared_form() {
+        let input = json!({"value": 7, "a": {"b": [1, {"c": null}]}, "s": "x"});
+        assert_eq!(
+            shared_eval(json!({"step": 3, "value.$": "$.value", "deep.$": "$.a.b", "whole.$": "$", "list": [{"k.$": "$.s"}, 2]}), input.clone()),
+            Some(json!({"step": 3, "value": 7, "deep": [1, {"c": null}], "whole": input, "list": [{"k": "x"}, 2]}))
+        );
+        assert_eq!(shared_eval(json!({"lit": {"z": 1, "a": 2}}), input.clone()), Some(json!({"lit": {"z": 1, "a": 2}})));
+    }
+
+    #[test]
+    fn other_templates_and_missing_members_are_left_to_the_full_evaluation() {
+        let input = json!({"value": 7, "list": [1, 2]});
+        // A missing member (the full evaluation reports it), a member of a non-object.
+        assert_eq!(shared_eval(json!({"v.$": "$.missing"}), input.clone()), None);
+        assert_eq!(shared_eval(json!({"v.$": "$.value.x"}), input.clone()), None);
+        // Intrinsics, context, variables, indexes, functions and filters.
+        for path in ["States.MathAdd($.value, 1)", "$$.Execution.Id", "$var", "$.list[0]", "$.list.length()", "$..value"] {
+            let template = Template::compile(&json!({"v.$": path})).unwrap();
+            assert!(template.shared.is_none(), "{path}");
+        }
+        // A key given twice (literal and path) keeps serde_json's merge rule in the full evaluation.
+        let template = Template::compile(&json!({"a": 1, "a.$": "$.value"})).unwrap();
+        assert!(template.shared.is_none());
     }
 }

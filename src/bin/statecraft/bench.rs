@@ -46,7 +46,7 @@ fn child(spec: &WorkloadSpec, dir: &Path) -> Result<Value, String> {
     let keep_history = std::env::var_os("STATECRAFT_BENCH_KEEP_HISTORY").is_some_and(|v| v == "1");
     let mut runs = Vec::new();
     for _ in 0..spec.inner {
-        let inputs = spec.inputs();
+        let inputs = spec.shared_inputs();
         let t = Instant::now();
         let run = run_workload_with(spec, &program, inputs, keep_history);
         let wall_ms = t.elapsed().as_secs_f64() * 1e3;

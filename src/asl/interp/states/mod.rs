@@ -197,7 +197,7 @@ pub(super) fn action_input(exec: &mut Execution, fid: FiberId, state: &CompiledS
                 };
                 let from = selected.as_ref().unwrap_or(&fiber.input);
                 let effective = match &state.parameters {
-                    Some(template) => Some(Payload::new(pipeline::build(template, from, &refs, rng, site)?)),
+                    Some(template) => Some(pipeline::build_payload(template, from, &refs, rng, site)?),
                     None => None,
                 };
                 // Kept when the trace shows it or it is the effective input itself.
