@@ -126,7 +126,7 @@ pub fn open_file(editor: Editor, docs: Docs, engine: Engine, input: &web_sys::Ht
         leptos::task::spawn_local(async move {
             let title = zip.name();
             match bytes_of(&zip).await {
-                Ok(bytes) => opened_project(editor, docs, engine, title, formats::project::unzip(&bytes), Vec::new(), report),
+                Ok(bytes) => opened_project(editor, docs, engine, title, unzip(&bytes).await, Vec::new(), report),
                 Err(why) => editor.notice.set(Some(format!("{title} was not opened: it {why}"))),
             }
         });
@@ -334,13 +334,20 @@ async fn decode_shared(hash: &str) -> Result<Option<share::SharedDoc>, share::Sh
     share::read_json(json).map(Some)
 }
 
-/// Opens the document of a `#share=` link in the page's URL, as a new document.
-fn open_shared(editor: Editor, docs: Docs) {
+/// Opens the document of a `#share=` link in the page's URL, as a new document, once the part
+/// that reads it is here (`lazy::DialogsPart`).
+fn open_shared_later(editor: Editor, docs: Docs) {
     let Some(location) = web_sys::window().map(|w| w.location()) else { return };
     let hash = location.hash().unwrap_or_default();
     if !hash.starts_with("#share=") {
         return;
     }
+    super::lazy::DIALOGS_PART.then(editor.notice, "The shared link was not opened", move |part| (part.open_shared)(editor, docs, hash));
+}
+
+/// Opens the document of `hash`, a `#share=` link's, as a new document (the dialogs part's).
+pub fn open_shared(editor: Editor, docs: Docs, hash: String) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return };
     leptos::task::spawn_local(async move {
         match decode_shared(&hash).await {
             Ok(None) => return,
@@ -364,7 +371,7 @@ pub fn in_text(target: Option<web_sys::EventTarget>) -> bool {
 
 /// Opens a share link in the URL, and handles copy and paste outside text fields.
 pub fn install(editor: Editor, docs: Docs, engine: Engine) {
-    open_shared(editor, docs);
+    open_shared_later(editor, docs);
     let copy = window_event_listener(leptos::ev::copy, move |e: web_sys::ClipboardEvent| {
         if in_text(e.target()) {
             return;
@@ -497,9 +504,9 @@ pub fn ProjectDrop(report: RwSignal<Option<DropReport>>) -> impl IntoView {
                     Err(why) => problems.push(formats::project::Skipped { path: file.name(), why }),
                 }
             }
-            // One zip dropped alone is a project of its own.
+            // One zip dropped alone is a project of its own (read by the dialogs part, awaited).
             let files = match &read[..] {
-                [(name, bytes)] if name.to_ascii_lowercase().ends_with(".zip") => formats::project::unzip(bytes),
+                [(name, bytes)] if name.to_ascii_lowercase().ends_with(".zip") => unzip(bytes).await,
                 _ => Ok(read),
             };
             opened_project(editor, docs, engine, title, files, problems, report);
@@ -562,6 +569,15 @@ fn opened_project(
             report.set(Some(DropReport { title, found: found.into_iter().map(|(_, place)| place).collect(), skipped }));
         }
     });
+}
+
+/// The files of a project zip (`formats::project::unzip`), read by the dialogs part
+/// (`lazy::DialogsPart`: the zip reader is not the first paint's), awaited if it is not here yet.
+async fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    match super::lazy::DIALOGS_PART.ready().await {
+        Some(part) => (part.unzip)(bytes),
+        None => Err("the part of the page that reads a zip could not be loaded; reload the page to try again".into()),
+    }
 }
 
 /// The bytes of a dropped file, or why not.

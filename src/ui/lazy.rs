@@ -9,11 +9,12 @@
 //! is shown when it does. A part that fails to load (the network) says so where it would be (a
 //! dialog asked for: in a small dialog of its own). The wasm tests install [`plain`] calls.
 
+use super::context::Editor;
 use super::documents::{ChooseMachine, ImportDialog, Pending};
 use super::export_panel::ExportPanel;
 use super::inspector::Inspector;
 use super::run_panel::RunPanel;
-use super::workspace::NewDialog;
+use super::workspace::{Docs, NewDialog};
 use leptos::prelude::*;
 pub use leptos::wasm_split::SplitLoaderError;
 use std::cell::Cell;
@@ -34,15 +35,25 @@ pub struct RunPart {
     pub drawer: fn() -> AnyView,
 }
 
-/// The top bar's dialogs: New, Import, the template's state machine chooser, Export. (Not the
-/// dropped project's: its window listener must be there from the first paint, or a drop before
-/// the part arrives would be the browser's.)
+/// The top bar's dialogs: New, Import, the template's state machine chooser, Export; and the
+/// actions no first paint needs, which await the part ([`Part::then`]): opening a share link,
+/// the backup's download and restore, reading a zip. (Not the dropped project's listener: it
+/// must be there from the first paint, or a drop before the part arrives would be the
+/// browser's; what it starts awaits the part.)
 #[derive(Clone, Copy)]
 pub struct DialogsPart {
     pub new: fn(RwSignal<bool>) -> AnyView,
     pub import: fn(RwSignal<bool>) -> AnyView,
     pub choose: fn(RwSignal<Option<Pending>>) -> AnyView,
     pub export: fn(RwSignal<bool>) -> AnyView,
+    /// Opens the document of a `#share=` hash (`documents::open_shared`).
+    pub open_shared: fn(Editor, Docs, String),
+    /// Downloads every document as one zip.
+    pub download_backup: fn(Docs),
+    /// Restores the documents of a backup zip's bytes.
+    pub restore_backup: fn(Docs, Vec<u8>),
+    /// The files of a project zip (`formats::project::unzip`).
+    pub unzip: fn(&[u8]) -> Result<Vec<(String, Vec<u8>)>, String>,
 }
 
 // The parts' views as plain function pointers, so that nothing generic crosses a cut. The
@@ -67,6 +78,10 @@ pub fn dialogs_views() -> DialogsPart {
         import: |open| view! { <ImportDialog open=open/> }.into_any(),
         choose: |pending| view! { <ChooseMachine pending=pending/> }.into_any(),
         export: |open| view! { <ExportPanel open=open/> }.into_any(),
+        open_shared: super::documents::open_shared,
+        download_backup: |docs| docs.download_backup(),
+        restore_backup: |docs, bytes| docs.restore_backup(&bytes),
+        unzip: crate::formats::project::unzip,
     }
 }
 
@@ -168,6 +183,35 @@ impl<T: Copy + Send + Sync + 'static> Part<T> {
                     Err(_) => s.failed.set(true),
                 }
             });
+        });
+    }
+}
+
+impl<T: Copy + Send + Sync + 'static> Part<T> {
+    /// The part, fetched now if it is not here yet (its split point's loader runs once however
+    /// many wait on it); `None` if it could not be loaded.
+    pub async fn ready(self) -> Option<T> {
+        if let Some(value) = self.slot.with(|s| s.value.get_untracked()) {
+            return Some(value);
+        }
+        let loaders = LOADERS.with(Cell::get)?;
+        let value = ((self.load)(loaders))().await.ok()?;
+        self.slot.with(|s| {
+            s.failed.set(false);
+            s.value.set(Some(value));
+        });
+        Some(value)
+    }
+
+    /// Runs an action that needs the part once it is here (at once if it is), so an action
+    /// asked for before the part arrives is not lost; one that cannot be loaded says so in
+    /// `notice`, naming `what`.
+    pub fn then(self, notice: RwSignal<Option<String>>, what: &'static str, action: impl FnOnce(T) + 'static) {
+        leptos::task::spawn_local(async move {
+            match self.ready().await {
+                Some(part) => action(part),
+                None => notice.set(Some(format!("{what}: this part of the page could not be loaded. Reload the page to try again."))),
+            }
         });
     }
 }

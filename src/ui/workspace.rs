@@ -293,6 +293,13 @@ impl Docs {
         crate::export::zip::zip(&entries)
     }
 
+    /// Downloads the backup once the part that makes it is here (`lazy::DialogsPart`: the
+    /// zip writer is not the first paint's).
+    pub fn download_backup_later(&self) {
+        let docs = *self;
+        super::lazy::DIALOGS_PART.then(self.editor.notice, "The backup was not downloaded", move |part| (part.download_backup)(docs));
+    }
+
     pub fn download_backup(&self) {
         if let Err(e) = store::download("statecraft-backup.zip", "application/zip", &self.backup_zip()) {
             self.editor.notice.set(Some(format!("The backup could not be downloaded: {e}")));
@@ -433,7 +440,9 @@ pub fn DocumentsMenu() -> impl IntoView {
         }
     };
     let restore_input = move |e: leptos::ev::Event| {
-        read_file(&event_target::<web_sys::HtmlInputElement>(&e), move |_, bytes| docs.restore_backup(&bytes));
+        read_file(&event_target::<web_sys::HtmlInputElement>(&e), move |_, bytes| {
+            super::lazy::DIALOGS_PART.then(editor.notice, "Nothing restored", move |part| (part.restore_backup)(docs, bytes))
+        });
     };
     view! {
         <div class="docs-menu">
@@ -451,7 +460,7 @@ pub fn DocumentsMenu() -> impl IntoView {
                         <button class="btn small" on:click=empty_trash>"Empty trash"</button>
                     </Show>
                     <div class="docs-foot">
-                        <button class="btn" title="Every document in one zip" on:click=move |_| docs.download_backup()>"Back up everything (.zip)"</button>
+                        <button class="btn" title="Every document in one zip" on:click=move |_| docs.download_backup_later()>"Back up everything (.zip)"</button>
                         <label class="btn">"Restore a backup…"
                             <input type="file" class="file-input" aria-label="Restore a backup" accept=".zip,application/zip" on:change=restore_input/>
                         </label>
@@ -503,7 +512,7 @@ pub fn WorkspaceBars() -> impl IntoView {
         {move || docs.save_error.get().map(|why| view! {
             <div class="ws-bar error" role="alert">
                 <span>{format!("Not saved: {why}. Your work is still here in this tab. Download a backup now; then free some space (or close other tabs) and try again.")}</span>
-                <button class="btn" on:click=move |_| docs.download_backup()>"Download backup"</button>
+                <button class="btn" on:click=move |_| docs.download_backup_later()>"Download backup"</button>
                 <button class="btn" on:click=move |_| docs.retry()>"Try again"</button>
             </div>
         })}
