@@ -121,24 +121,41 @@ test('the page wasm parts are fetched after the canvas is drawn, and the inspect
   }
 });
 
+// Holds back the page wasm part whose file name matches `part` until `release()`.
+async function holdPart(context, part) {
+  const held = [];
+  let hold = true;
+  await context.route(new RegExp(`statecraft-web-module-.*${part}.*\\.wasm$`), (route) => (hold ? held.push(route) : route.continue()));
+  return {
+    held,
+    async release() {
+      hold = false;
+      for (const route of held.splice(0)) await route.continue();
+    },
+  };
+}
+
+// Opens the page on the seed and waits for its canvas; the page's errors are collected.
+async function openSeed(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.locator('.canvas [data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+  return { page, errors };
+}
+
 // A dialog opened before its part has arrived is not lost: it opens when the part does.
 test('a dialog asked for before its part has arrived opens when it arrives', async () => {
   const server = await serveDist('/');
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const held = [];
-    let hold = true;
-    await context.route(/statecraft-web-module-.*dialogs.*\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.locator('.canvas [data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+    const dialogs = await holdPart(context, 'dialogs');
+    const { page, errors } = await openSeed(context, server.url);
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => /inspector.*\.wasm$/.test(r.name)));
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     assert.equal(await page.getByRole('dialog', { name: 'Export' }).count(), 0, 'no dialog while its part is held');
-    hold = false;
-    for (const route of held.splice(0)) await route.continue();
+    await dialogs.release();
     await page.getByRole('dialog', { name: 'Export' }).waitFor({ timeout: 20000 });
     assert.deepEqual(errors, []);
     await context.close();
@@ -153,21 +170,14 @@ test('a Run drawer tab clicked before the drawer part has arrived is shown when 
   const server = await serveDist('/');
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const held = [];
-    let hold = true;
-    await context.route(/statecraft-web-module-.*run.*\.wasm$/, (route) => (hold ? held.push(route) : route.continue()));
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.locator('.canvas [data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+    const run = await holdPart(context, 'run');
+    const { page, errors } = await openSeed(context, server.url);
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => /inspector.*\.wasm$/.test(r.name)));
     await page.getByTestId('batch-tab').click();
     await page.locator('.run-body .run-note').getByText('Loading…').waitFor({ timeout: 5000 });
     assert.equal(await page.getByTestId('batch').count(), 0, 'no Batch tab while the part is held');
-    assert.ok(held.length > 0, 'the drawer part was asked for');
-    hold = false;
-    for (const route of held.splice(0)) await route.continue();
+    assert.ok(run.held.length > 0, 'the drawer part was asked for');
+    await run.release();
     await page.getByTestId('batch').waitFor({ timeout: 20000 });
     await page.getByRole('button', { name: 'Scenario', exact: true }).click();
     await page.getByTestId('run-start').click();
@@ -186,11 +196,7 @@ test('a dialog whose part could not be loaded says so and to reload the page', a
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.route(/statecraft-web-module-.*dialogs.*\.wasm$/, (route) => route.abort());
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.locator('.canvas [data-state-name="ValidateInput"]').waitFor({ timeout: 20000 });
+    const { page, errors } = await openSeed(context, server.url);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     const note = page.getByTestId('dialogs-failed');
     await note.waitFor({ timeout: 20000 });
