@@ -14,14 +14,15 @@
 //! class ([`boxes_by`], [`edges_by`], [`problem_dots`]): the selection, the problems, a run's
 //! path. A pointer on it finds its state by [`hit`]; the keyboard enters it at [`entry`]; and
 //! when a pan or a zoom takes the focused node out of the page, [`refocus`] says which drawn
-//! state takes the focus.
+//! state takes the focus; when an edit leaves none of the scene in view (a machine pasted in
+//! place of another), [`view_when_lost`] fits it.
 
 use super::geometry::{Point, Rect, Viewport};
 use super::graph::NodeKind;
 use super::layout::{Scene, SceneEdge, SceneNode};
 use super::scope::StateRef;
 use crate::asl::diag::Diagnostic;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 /// Up to this many nodes, every item is drawn.
@@ -295,6 +296,29 @@ pub fn keyboard_view(v: &Viewport, width: f64, height: f64, rect: Rect) -> Optio
     (width > 0.0 && height > 0.0).then(|| Viewport { x: width / 2.0 - c.x, y: height / 2.0 - c.y, zoom: 1.0 })
 }
 
+/// The names of the states a scene draws, kept by the canvas from one scene to the next to tell
+/// an edit of the machine from another machine put in its place ([`view_when_lost`]).
+pub fn state_names(scene: &Scene) -> HashSet<String> {
+    scene.nodes.iter().filter_map(|n| n.state.as_ref().map(|s| s.name.clone())).collect()
+}
+
+/// The view after the scene changed, when the old one has lost the machine: the whole scene
+/// fitted, as Fit does, when the view shows none of its nodes (states deleted under it), or when
+/// none of its states was in the scene before (`before`: a machine typed or pasted in place of
+/// another, laid out elsewhere, where the old view may show a stray corner of it). `None` for an
+/// edit of the machine shown, an empty scene, or before the canvas has a size.
+pub fn view_when_lost(before: Option<&HashSet<String>>, scene: &Scene, v: &Viewport, width: f64, height: f64) -> Option<Viewport> {
+    if scene.nodes.is_empty() || width <= 0.0 || height <= 0.0 {
+        return None;
+    }
+    let view = Rect::new(-v.x / v.zoom, -v.y / v.zoom, width / v.zoom, height / v.zoom);
+    let shown = scene.nodes.iter().any(|n| meets(&view, &n.rect));
+    let another = before.is_some_and(|names| {
+        !names.is_empty() && !scene.nodes.iter().any(|n| n.state.as_ref().is_some_and(|s| names.contains(&s.name)))
+    });
+    (!shown || another).then(|| Viewport::fit(scene.bounds, width, height, 40.0, 0.0))
+}
+
 fn meets(a: &Rect, b: &Rect) -> bool {
     a.x <= b.right() && b.x <= a.right() && a.y <= b.bottom() && b.y <= a.bottom()
 }
@@ -414,6 +438,33 @@ mod tests {
             at = next;
         }
         assert!(next_state(&scene, &at.id, true).is_none(), "after the last, the focus leaves");
+    }
+
+    #[test]
+    fn a_view_that_lost_the_machine_after_an_edit_is_fitted_to_the_scene_and_one_that_shows_it_is_kept() {
+        let (w, h) = (1200.0, 800.0);
+        let small = layout(&derive(Document::new("t", chain(3)).machine()));
+        let big = layout(&derive(Document::new("t", chain(120)).machine()));
+        let fit = |s: &Scene| Viewport::fit(s.bounds, w, h, 40.0, 0.0);
+        // A view that showed the end of a long machine, cut to three states: it shows none.
+        let far = Viewport { x: 0.0, y: -big.bounds.bottom() + h / 2.0, zoom: 1.0 };
+        let names = state_names(&big);
+        assert_eq!(view_when_lost(Some(&names), &small, &far, w, h), Some(fit(&small)));
+        assert!(view_when_lost(Some(&names), &small, &fit(&small), w, h).is_none(), "the fitted view shows it");
+        // A view that still shows one node of the same machine stays where the user left it.
+        let last = big.nodes.iter().filter(|n| n.state.is_some()).last().unwrap().rect;
+        let on_last = Viewport { x: w / 2.0 - last.center().x, y: h / 2.0 - last.center().y, zoom: 1.0 };
+        assert!(view_when_lost(Some(&names), &big, &on_last, w, h).is_none());
+        assert!(view_when_lost(None, &big, &on_last, w, h).is_none());
+        // Another machine (no state of the old one left) is fitted even where the old view
+        // shows a corner of it.
+        let other = layout(&derive(Document::new("t", chain(120).replace("\"S", "\"T")).machine()));
+        assert!(state_names(&other).is_disjoint(&names));
+        assert_eq!(view_when_lost(Some(&names), &other, &on_last, w, h), Some(fit(&other)));
+        // Panned just past the machine's right side: lost; no size yet: kept.
+        let right = Viewport { x: -(big.bounds.right() + 10.0), y: 0.0, zoom: 1.0 };
+        assert!(view_when_lost(None, &big, &right, w, h).is_some());
+        assert!(view_when_lost(None, &big, &right, 0.0, 0.0).is_none());
     }
 
     /// A Pass, a Parallel of two branches (B1 → B2, and C1), a Succeed.

@@ -2,7 +2,8 @@
 //! pane is resized, the state that failed or is still running (or waiting for a callback) is
 //! brought into the canvas (see `editor::gesture::{run_focus, reveal}`); so is the target of a
 //! reference whose label was clicked, the state Tab moves to in a big scene ([`tab`]) and the
-//! state double-clicked in an overview ([`zoom_to`]). And keeps the keyboard's focus on the
+//! state double-clicked in an overview ([`zoom_to`]), and the whole scene when an edit leaves
+//! none of it in view. And keeps the keyboard's focus on the
 //! canvas when the focused node stops being drawn ([`KeepFocus`]).
 
 use super::context::Editor;
@@ -166,6 +167,19 @@ impl KeepFocus {
 
 /// Installs the effect on a canvas whose size `size` reads.
 pub fn install(editor: Editor, size: impl Fn() -> Option<(f64, f64)> + Copy + Send + Sync + 'static) {
+    // A scene of which the view shows nothing any more (states deleted under the view), or
+    // another machine in place of the one shown (pasted or typed): the whole of it fitted
+    // (`drawn::view_when_lost`).
+    let before = StoredValue::new_local(None::<std::collections::HashSet<String>>);
+    Effect::new(move |_| {
+        let names = editor.scene.with_items(drawn::state_names);
+        let Some((w, h)) = size() else { return };
+        let lost = before.with_value(|b| editor.scene.with_untracked(|s| drawn::view_when_lost(b.as_ref(), s, &editor.viewport.get_untracked(), w, h)));
+        before.set_value(Some(names));
+        if let Some(v) = lost {
+            editor.viewport.set(v);
+        }
+    });
     // A reference's label clicked: its target into view.
     if let Some(super::canvas_world::GoTo(to)) = use_context::<super::canvas_world::GoTo>() {
         Effect::new(move |_| {

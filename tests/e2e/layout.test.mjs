@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { browser, server, useBrowser, openPage, pasteAsDocument } from './harness.mjs';
+import { browser, server, useBrowser, openPage, paste, pasteAsDocument, root } from './harness.mjs';
 import { checkFiles, corpusDir, openChecked, ZERO } from './layout-check.mjs';
 
 const FIXED = [
@@ -99,6 +99,30 @@ test('a far Catch into a shared handler ends in a reference to it: clicking it s
   const canvas = await page.locator('section.canvas').boundingBox();
   const box = await page.locator('.canvas .node.selected').boundingBox();
   assert.ok(box.x >= canvas.x && box.x + box.width <= canvas.x + canvas.width && box.y >= canvas.y && box.y + box.height <= canvas.y + canvas.height, 'the handler is in view');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// A machine pasted over the code in place of the seed is laid out elsewhere than the seed was:
+// the view, which showed none of it, is fitted to it (it stayed on an empty corner of the new
+// layout, the 93 states all out of sight, until the user pressed Fit).
+test('a machine pasted in place of another, of which the view shows nothing, is brought into view whole', { timeout: 120000 }, async () => {
+  const { page, problems } = await openPage(browser, server.url, { width: 1440, height: 900 });
+  const text = await readFile(path.join(root, 'tests/fixtures/workflows/aws-solutions-control-tower-customizations-stackset.asl.json'), 'utf8');
+  await paste(page, text);
+  const count = () => page.evaluate(() => {
+    const c = document.querySelector('.canvas').getBoundingClientRect();
+    const nodes = [...document.querySelectorAll('.canvas [data-state-name]')];
+    const seen = nodes.filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.right > c.left && r.left < c.right && r.bottom > c.top && r.top < c.bottom;
+    });
+    return { all: nodes.length, seen: seen.length };
+  });
+  await page.waitForFunction(() => document.querySelectorAll('.canvas [data-state-name]').length >= 93);
+  const { all, seen } = await count();
+  assert.ok(all >= 93, `${all} states drawn`);
+  assert.equal(seen, all, `${seen} of ${all} states in the canvas's view`);
   assert.deepEqual(problems, []);
   await page.close();
 });
