@@ -227,6 +227,10 @@ async function editing(url, label, out) {
 
   /** A keystroke-sized change at `n` states: F10 → G{k} in S10's resource, seven times; the median. */
   async function keystrokes(n) {
+    // (Through a short machine of the same names first: another machine in place of the one
+    // shown is fitted whole, an overview at 1,000 states that draws no node; an edit of the
+    // machine shown keeps the view, here on its first states.)
+    await timeEdit(page, machine(20), shows(20));
     await timeEdit(page, machine(n), shows(n));
     // (S10 in view: the canvas may draw only what is.)
     await page.locator('[data-state-name="S10"]').scrollIntoViewIfNeeded().catch(() => {});
